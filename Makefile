@@ -1,0 +1,98 @@
+# pgmortem — build, test, install.
+#
+#   make            release binary in build/pgmortem
+#   make check      every test, built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make demo       inventory of the bundled example incident
+#   make deps       install the Debian/Ubuntu packages that are missing
+#   make fuzz       build the libFuzzer targets (clang) into build/fuzz/
+#   make bench      throughput and peak RSS, side by side with grep and wc
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share/pgmortem
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+CC        ?= cc
+PKGS      := libpcre2-8 yaml-0.1 libzstd libarchive
+TEST_PKGS := cmocka
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+        -Wmissing-prototypes -Wcast-align -Wpointer-arith -Wvla \
+        -Wundef -Wold-style-definition -Wnull-dereference
+STD  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+DEFS := -DPGM_VERSION='"$(VERSION)"' -DPGM_RULES_DIR='"$(DATADIR)/rules"'
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+CORE_SRC := $(sort $(wildcard analyzer/util/*.c analyzer/text/*.c analyzer/bundle/*.c \
+                              analyzer/sniff/*.c analyzer/inventory/*.c))
+CLI_SRC  := $(sort $(wildcard analyzer/cli/*.c))
+HDRS     := $(shell find analyzer -name '*.h' -o -name '*.inc')
+INCS     := -Ianalyzer
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
+
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
+        unit cli-tests fuzz-replay valgrind lint-src
+
+all: build/pgmortem
+
+# ---------------------------------------------------------------- dependencies
+# Only what pkg-config (or the PATH) cannot find is installed.
+deps:
+	@missing=""; \
+	for p in $(PKGS) $(TEST_PKGS); do \
+	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; \
+	done; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	command -v clang >/dev/null 2>&1 || missing="$$missing clang"; \
+	command -v zstd >/dev/null 2>&1 || missing="$$missing zstd"; \
+	command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
+	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
+	pkgs=""; for m in $$missing; do case $$m in \
+	  libpcre2-8) pkgs="$$pkgs libpcre2-dev";; yaml-0.1) pkgs="$$pkgs libyaml-dev";; \
+	  libzstd) pkgs="$$pkgs libzstd-dev";; libarchive) pkgs="$$pkgs libarchive-dev";; \
+	  cmocka) pkgs="$$pkgs libcmocka-dev";; *) pkgs="$$pkgs $$m";; esac; done; \
+	echo "deps: installing$$pkgs"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	else echo "deps: need root or sudo to install:$$pkgs" >&2; exit 1; fi; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$pkgs
+
+# Cheap test run before every build: call `make deps` only when something is missing.
+deps-check:
+	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v zstd >/dev/null && \
+	  command -v zip >/dev/null || $(MAKE) --no-print-directory deps
+
+# ---------------------------------------------------------------- build
+RELEASE_FLAGS := -O2 -g
+build/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
+
+build/pgmortem: $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(CLI_SRC)) | deps-check
+	$(CC) $(RELEASE_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Sanitized objects for the tests.
+build/asan/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) -O1 -g $(SAN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+ASAN_CORE := $(patsubst %.c,build/asan/obj/%.o,$(CORE_SRC))
+build/asan/pgmortem: $(ASAN_CORE) $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/asan/tests/%: build/asan/obj/tests/unit/%.o build/asan/obj/tests/unit/testutil.o $(ASAN_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)

@@ -1,0 +1,32 @@
+/* libarchive over one of our streams: either an archive (entries) or a
+ * single compressed stream (a "raw" entry). Borrows `below`. */
+#ifndef PGM_ARCHIVE_LAYER_H
+#define PGM_ARCHIVE_LAYER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bundle/source.h"
+
+struct archive;
+
+typedef struct pgm_archive_layer {
+    struct archive *a;
+    pgm_source *below;
+    unsigned char *buf;
+    uint64_t in_bytes, out_bytes, max_ratio;
+} pgm_archive_layer;
+
+/* The current entry's data as a stream. */
+typedef struct pgm_entry_source {
+    pgm_source base;
+    pgm_archive_layer *layer;
+} pgm_entry_source;
+
+/* PGM_OK; PGM_FAILED with `err` when libarchive cannot open it; PGM_FATAL on OOM. */
+int pgm_archive_layer_open(pgm_archive_layer *l, pgm_source *below, bool compressed_stream,
+                           uint64_t max_ratio, char err[PGM_ERR_MAX]);
+void pgm_archive_layer_close(pgm_archive_layer *l);
+void pgm_entry_source_init(pgm_entry_source *s, pgm_archive_layer *l);
+
+#endif

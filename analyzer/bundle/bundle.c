@@ -1,0 +1,459 @@
+#include "bundle/bundle.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle/archive_layer.h"
+#include "bundle/container.h"
+#include "bundle/zstd_source.h"
+#include "util/strbuf.h"
+
+typedef struct walker {
+    const pgm_bundle_limits *lim;
+    const pgm_bundle_visitor *v;
+    pgm_bundle_stats *stats;
+    bool fatal;          /* out of memory or the visitor asked to stop */
+    bool total_reached;  /* max_total_bytes: nothing more is read */
+    uint64_t next_progress;
+} walker;
+
+static void problem(walker *w, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void skipped(walker *w, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem(walker *w, const char *path, const char *fmt, ...)
+{
+    char msg[PGM_ERR_MAX + 64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    w->stats->problems++;
+    if (w->v->on_problem)
+        w->v->on_problem(w->v->ctx, path, msg);
+}
+
+static void skipped(walker *w, const char *path, const char *fmt, ...)
+{
+    char msg[PGM_ERR_MAX + 64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    w->stats->skipped++;
+    if (w->v->on_skipped)
+        w->v->on_skipped(w->v->ctx, path, msg);
+}
+
+/* ------------------------------------------------------------ display paths */
+
+int pgm_bundle_append_name(pgm_strbuf *path, const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        int rc = (*p < 0x20 || *p == 0x7f) ? pgm_strbuf_addf(path, "\\x%02x", *p)
+                                           : pgm_strbuf_add(path, p, 1);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+const char *pgm_bundle_unsafe_name(const char *name)
+{
+    if (name[0] == '/' || name[0] == '\\')
+        return "absolute path";
+    if (((name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z')) &&
+        name[1] == ':')
+        return "absolute path (drive letter)";
+    const char *p = name;
+    while (*p) {
+        size_t len = strcspn(p, "/\\");
+        if (len == 2 && p[0] == '.' && p[1] == '.')
+            return "parent directory ('..') in the name";
+        p += len;
+        if (*p)
+            p++;
+    }
+    return NULL;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* --------------------------------------------------------------- leaf files */
+
+/* Counts what the visitor reads, enforces the run's byte budget, reports progress. */
+typedef struct counted_source {
+    pgm_source base;
+    pgm_source *below;
+    walker *w;
+} counted_source;
+
+static ptrdiff_t counted_read(pgm_source *self, void *buf, size_t cap)
+{
+    counted_source *c = (counted_source *)self;
+    walker *w = c->w;
+    const pgm_bundle_limits *lim = w->lim;
+    if (lim->max_total_bytes) {
+        if (w->stats->bytes >= lim->max_total_bytes) {
+            w->total_reached = true;
+            return pgm_source_fail(self,
+                                   "the run's limit of %llu decompressed bytes is reached "
+                                   "(--max-total-bytes); the rest is not read",
+                                   (unsigned long long)lim->max_total_bytes);
+        }
+        if (cap > lim->max_total_bytes - w->stats->bytes)
+            cap = (size_t)(lim->max_total_bytes - w->stats->bytes);
+    }
+    ptrdiff_t n = pgm_source_read(c->below, buf, cap);
+    if (n < 0)
+        return pgm_source_fail(self, "%s", c->below->err);
+    w->stats->bytes += (uint64_t)n;
+    if (w->v->on_progress && w->stats->bytes >= w->next_progress) {
+        w->next_progress = w->stats->bytes + PGM_IO_CHUNK_BYTES;
+        w->v->on_progress(w->v->ctx, w->stats->bytes);
+    }
+    return n;
+}
+
+static void visit_leaf(walker *w, pgm_source *content, const char *path, const char *hint,
+                       const unsigned char *head, size_t head_len, int64_t mtime, unsigned depth)
+{
+    counted_source c = {.base = {.read = counted_read}, .below = content, .w = w};
+    pgm_file_info info = {path, hint, head, head_len, mtime, depth};
+    w->stats->files++;
+    int rc = w->v->on_file(w->v->ctx, &info, &c.base);
+    if (c.base.failed)
+        problem(w, path, "%s", c.base.err);
+    if (rc == PGM_FATAL)
+        w->fatal = true;
+}
+
+/* ------------------------------------------------------------------ streams */
+
+static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char *hint,
+                        int64_t mtime, unsigned depth);
+
+static void walk_zstd(walker *w, pgm_source *src, pgm_strbuf *path, const char *hint,
+                      int64_t mtime, unsigned depth)
+{
+    pgm_zstd_source z;
+    if (pgm_zstd_source_open(&z, src, w->lim->max_ratio) != PGM_OK) {
+        w->fatal = true;
+        return;
+    }
+    walk_stream(w, &z.base, path, hint, mtime, depth + 1);
+    pgm_zstd_source_close(&z);
+}
+
+static void walk_compressed(walker *w, pgm_source *src, pgm_strbuf *path, const char *hint,
+                            const char *label, int64_t mtime, unsigned depth)
+{
+    pgm_archive_layer l;
+    char err[PGM_ERR_MAX];
+    int rc = pgm_archive_layer_open(&l, src, true, w->lim->max_ratio, err);
+    if (rc == PGM_FATAL) {
+        w->fatal = true;
+        return;
+    }
+    if (rc != PGM_OK) {
+        problem(w, path->p, "cannot decompress %s: %s", label, err);
+        return;
+    }
+    struct archive_entry *e;
+    int r = archive_read_next_header(l.a, &e);
+    if (r < ARCHIVE_WARN) {
+        const char *msg = archive_error_string(l.a);
+        problem(w, path->p, "cannot decompress %s: %s", label, msg ? msg : "damaged");
+    } else if (r != ARCHIVE_EOF) {
+        pgm_entry_source es;
+        pgm_entry_source_init(&es, &l);
+        walk_stream(w, &es.base, path, hint, mtime, depth + 1);
+    }
+    pgm_archive_layer_close(&l);
+}
+
+/* Handles one archive member; returns false when the walk of this archive must stop. */
+static bool walk_member(walker *w, pgm_archive_layer *l, struct archive_entry *e,
+                        pgm_strbuf *path, unsigned depth, uint64_t *files_inside)
+{
+    const char *name = archive_entry_pathname(e);
+    if (!name || !*name)
+        name = "(unnamed entry)";
+    size_t keep = path->len;
+    if (pgm_strbuf_addstr(path, "!") || pgm_bundle_append_name(path, name)) {
+        w->fatal = true;
+        return false;
+    }
+    mode_t type = archive_entry_filetype(e);
+    const char *unsafe = pgm_bundle_unsafe_name(name);
+    if (type == AE_IFDIR) {
+        /* nothing to read: its files come as their own entries */
+    } else if (type == AE_IFLNK) {
+        const char *to = archive_entry_symlink(e);
+        skipped(w, path->p, "symbolic link to '%s' not followed", to ? to : "?");
+    } else if (archive_entry_hardlink(e)) {
+        skipped(w, path->p, "hard link to '%s' not followed", archive_entry_hardlink(e));
+    } else if (type != AE_IFREG && type != 0) {
+        skipped(w, path->p, "device or special file, not read");
+    } else if (unsafe) {
+        skipped(w, path->p, "unsafe member name (%s), not read", unsafe);
+    } else {
+        pgm_entry_source es;
+        pgm_entry_source_init(&es, l);
+        int64_t mtime = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) : INT64_MIN;
+        (*files_inside)++;
+        walk_stream(w, &es.base, path, base_name(name), mtime, depth + 1);
+    }
+    path->len = keep;
+    path->p[keep] = '\0';
+    return !w->fatal && !w->total_reached;
+}
+
+static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const char *label,
+                         unsigned depth)
+{
+    pgm_archive_layer l;
+    char err[PGM_ERR_MAX];
+    int rc = pgm_archive_layer_open(&l, src, false, w->lim->max_ratio, err);
+    if (rc == PGM_FATAL) {
+        w->fatal = true;
+        return;
+    }
+    if (rc != PGM_OK) {
+        problem(w, path->p, "cannot open %s archive: %s", label, err);
+        return;
+    }
+    uint64_t entries = 0, files_inside = 0;
+    unsigned failures = 0;
+    for (;;) {
+        struct archive_entry *e;
+        int r = archive_read_next_header(l.a, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r == ARCHIVE_RETRY)
+            r = ARCHIVE_FAILED;
+        if (r <= ARCHIVE_FAILED) {
+            const char *msg = archive_error_string(l.a);
+            problem(w, path->p, "damaged %s archive after %llu entries: %s", label,
+                    (unsigned long long)entries, msg ? msg : "unreadable header");
+            if (r == ARCHIVE_FATAL || ++failures >= PGM_MAX_HEADER_FAILURES)
+                break;
+            continue;
+        }
+        failures = 0;
+        if (w->lim->max_entries && entries >= w->lim->max_entries) {
+            problem(w, path->p, "more than %llu entries in this archive (--max-entries); the rest is "
+                    "not read", (unsigned long long)w->lim->max_entries);
+            break;
+        }
+        entries++;
+        if (r == ARCHIVE_WARN) {
+            const char *msg = archive_error_string(l.a);
+            if (msg)
+                problem(w, path->p, "%s archive: %s", label, msg);
+        }
+        if (!walk_member(w, &l, e, path, depth, &files_inside))
+            break;
+    }
+    if (files_inside == 0 && entries == 0 && !w->fatal)
+        skipped(w, path->p, "empty %s archive: no files inside", label);
+    pgm_archive_layer_close(&l);
+}
+
+static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char *hint,
+                        int64_t mtime, unsigned depth)
+{
+    if (w->fatal || w->total_reached)
+        return;
+    unsigned char *head = malloc(PGM_SNIFF_HEAD_BYTES);
+    if (!head) {
+        w->fatal = true;
+        return;
+    }
+    ptrdiff_t n = pgm_source_read_full(src, head, PGM_SNIFF_HEAD_BYTES);
+    if (n < 0) {
+        problem(w, path->p, "%s", src->err);
+        free(head);
+        return;
+    }
+    const char *label;
+    enum pgm_container kind = pgm_container_detect(head, (size_t)n, &label);
+    pgm_head_source hs;
+    pgm_head_source_init(&hs, src, head, (size_t)n);
+    if (kind != PGM_CONTAINER_NONE && depth >= w->lim->max_depth) {
+        problem(w, path->p, "%s nested deeper than %u layers (--max-depth); not opened", label,
+                w->lim->max_depth);
+    } else if (kind == PGM_CONTAINER_NONE) {
+        visit_leaf(w, &hs.base, path->p, hint, head, (size_t)n, mtime, depth);
+    } else {
+        /* A compressed file keeps its name minus the suffix as the hint. */
+        char inner[256];
+        size_t hl = pgm_container_strip_suffix(hint, strlen(hint));
+        snprintf(inner, sizeof inner, "%.*s", (int)(hl < sizeof inner ? hl : sizeof inner - 1), hint);
+        if (kind == PGM_CONTAINER_ZSTD)
+            walk_zstd(w, &hs.base, path, inner, mtime, depth);
+        else if (kind == PGM_CONTAINER_FILTER)
+            walk_compressed(w, &hs.base, path, inner, label, mtime, depth);
+        else
+            walk_archive(w, &hs.base, path, label, depth);
+    }
+    free(head);
+}
+
+/* -------------------------------------------------------- disk and stdin */
+
+static void walk_file(walker *w, pgm_strbuf *path, const struct stat *st)
+{
+    int fd = strcmp(path->p, "-") == 0 ? STDIN_FILENO : open(path->p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        problem(w, path->p, "cannot open: %s", strerror(errno));
+        return;
+    }
+    pgm_fd_source fs;
+    pgm_fd_source_init(&fs, fd, st && S_ISREG(st->st_mode));
+    int64_t mtime = st ? (int64_t)st->st_mtime : INT64_MIN;
+    walk_stream(w, &fs.base, path, fd == STDIN_FILENO ? "" : base_name(path->p), mtime, 0);
+    if (fd != STDIN_FILENO)
+        close(fd);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk_dir(walker *w, pgm_strbuf *path, unsigned dir_depth)
+{
+    if (dir_depth >= PGM_MAX_DIR_DEPTH) {
+        problem(w, path->p, "directories nested deeper than %u; not read", PGM_MAX_DIR_DEPTH);
+        return;
+    }
+    DIR *d = opendir(path->p);
+    if (!d) {
+        problem(w, path->p, "cannot read directory: %s", strerror(errno));
+        return;
+    }
+    /* Sorted, so that reports do not depend on the file system's order. */
+    char **names = NULL;
+    size_t n = 0, alloc = 0;
+    struct dirent *de;
+    errno = 0;
+    while ((de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (n == alloc) {
+            size_t na = alloc ? alloc * 2 : 32;
+            char **nn = realloc(names, na * sizeof *names);
+            if (!nn)
+                break;
+            names = nn;
+            alloc = na;
+        }
+        if (!(names[n] = strdup(de->d_name)))
+            break;
+        n++;
+    }
+    if (de) {
+        w->fatal = true;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_names);
+    size_t keep = path->len;
+    for (size_t i = 0; i < n && !w->fatal && !w->total_reached; i++) {
+        if ((keep == 0 || path->p[keep - 1] != '/') && pgm_strbuf_addstr(path, "/")) {
+            w->fatal = true;
+            break;
+        }
+        if (pgm_strbuf_addstr(path, names[i])) {
+            w->fatal = true;
+            break;
+        }
+        struct stat st;
+        if (lstat(path->p, &st) != 0)
+            problem(w, path->p, "cannot stat: %s", strerror(errno));
+        else if (S_ISDIR(st.st_mode))
+            walk_dir(w, path, dir_depth + 1);
+        else if (S_ISLNK(st.st_mode))
+            skipped(w, path->p, "symbolic link not followed");
+        else if (S_ISREG(st.st_mode))
+            walk_file(w, path, &st);
+        else
+            skipped(w, path->p, "not a regular file, not read");
+        path->len = keep;
+        path->p[keep] = '\0';
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static void walk_input(walker *w, const char *input)
+{
+    pgm_strbuf path;
+    pgm_strbuf_init(&path, PGM_MAX_DISPLAY_PATH);
+    if (pgm_strbuf_addstr(&path, input)) {
+        problem(w, input, "path too long");
+        return;
+    }
+    struct stat st;
+    if (strcmp(input, "-") == 0)
+        walk_file(w, &path, NULL);
+    else if (stat(input, &st) != 0)
+        problem(w, input, "cannot open: %s", strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        walk_dir(w, &path, 0);
+    else
+        walk_file(w, &path, &st);
+    pgm_strbuf_free(&path);
+}
+
+static int finish(walker *w)
+{
+    if (w->fatal)
+        return PGM_FATAL;
+    return w->stats->problems ? PGM_WARN : PGM_OK;
+}
+
+int pgm_bundle_walk(const char *const *inputs, size_t n_inputs, const pgm_bundle_limits *limits,
+                    const pgm_bundle_visitor *visitor, pgm_bundle_stats *stats)
+{
+    walker w = {.lim = limits, .v = visitor, .stats = stats};
+    memset(stats, 0, sizeof *stats);
+    for (size_t i = 0; i < n_inputs && !w.fatal; i++) {
+        if (w.total_reached) {
+            problem(&w, inputs[i], "not read: the run's byte limit was reached (--max-total-bytes)");
+            continue;
+        }
+        walk_input(&w, inputs[i]);
+    }
+    return finish(&w);
+}
+
+int pgm_bundle_walk_source(pgm_source *src, const char *display_path,
+                           const pgm_bundle_limits *limits, const pgm_bundle_visitor *visitor,
+                           pgm_bundle_stats *stats)
+{
+    walker w = {.lim = limits, .v = visitor, .stats = stats};
+    memset(stats, 0, sizeof *stats);
+    pgm_strbuf path;
+    pgm_strbuf_init(&path, PGM_MAX_DISPLAY_PATH);
+    if (pgm_strbuf_addstr(&path, display_path))
+        return PGM_FATAL;
+    walk_stream(&w, src, &path, base_name(display_path), INT64_MIN, 0);
+    pgm_strbuf_free(&path);
+    return finish(&w);
+}

@@ -1,0 +1,20 @@
+/* Which container a stream is, from its first bytes (never from its name). */
+#ifndef PGM_CONTAINER_H
+#define PGM_CONTAINER_H
+
+#include <stddef.h>
+
+enum pgm_container {
+    PGM_CONTAINER_NONE,     /* a plain file */
+    PGM_CONTAINER_ZSTD,     /* decoded with libzstd */
+    PGM_CONTAINER_FILTER,   /* gzip, bzip2, xz, lzma, lz4, compress, lzip: libarchive filter */
+    PGM_CONTAINER_ARCHIVE   /* tar, zip, 7z, rar, cpio, ar, cab, xar: libarchive format */
+};
+
+/* `label` receives a short name ("gzip", "tar", ...) for messages. */
+enum pgm_container pgm_container_detect(const unsigned char *head, size_t n, const char **label);
+
+/* Length of `name` without a compression suffix (.gz .zst ...), for hints. */
+size_t pgm_container_strip_suffix(const char *name, size_t n);
+
+#endif

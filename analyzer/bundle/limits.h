@@ -1,0 +1,57 @@
+/* Every bound the bundle reader enforces, in one table. Each has a CLI
+ * option to raise it (see pgmortem --help); 0 means "no limit" there. */
+#ifndef PGM_LIMITS_H
+#define PGM_LIMITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Container layers (archive or compression) one inside the other: a .tar.zst
+ * is two. Real bundles use three or four; archive-in-archive bombs use dozens. */
+#define PGM_LIMIT_DEPTH_DEFAULT 8u
+/* Entries read from one archive before the rest is skipped. */
+#define PGM_LIMIT_ENTRIES_DEFAULT 100000u
+/* Bytes of file content delivered in one run, after decompression. */
+#define PGM_LIMIT_TOTAL_BYTES_DEFAULT (64ull << 30)
+/* Output:input ratio of one decompression layer, checked once the layer has
+ * produced PGM_RATIO_MIN_OUTPUT bytes. Server logs compress 10-40:1 with zstd
+ * -19; deflate can reach 1032:1 only on runs of one byte. */
+#define PGM_LIMIT_RATIO_DEFAULT 250u
+#define PGM_RATIO_MIN_OUTPUT (16ull << 20)
+/* A longer line is cut to this length (with a warning) instead of buffered. */
+#define PGM_LIMIT_LINE_DEFAULT (1u << 20)
+
+/* Not user-tunable: internal buffer sizes and structural bounds. */
+#define PGM_SNIFF_HEAD_BYTES (64u << 10)  /* what the sniffer sees of each file */
+#define PGM_IO_CHUNK_BYTES (256u << 10)   /* one read from a stream */
+#define PGM_MAX_DIR_DEPTH 64u             /* directories below an input argument */
+#define PGM_MAX_DISPLAY_PATH 8192u        /* "a.tar.zst!b.zip!c.log" */
+#define PGM_ZSTD_WINDOW_LOG_MAX 27        /* zstd's own default: 128 MiB window */
+#define PGM_MAX_HEADER_FAILURES 8u        /* damaged archive headers in a row */
+
+typedef struct pgm_bundle_limits {
+    unsigned max_depth;
+    uint64_t max_entries;
+    uint64_t max_total_bytes;
+    uint64_t max_ratio;
+    size_t max_line;
+} pgm_bundle_limits;
+
+static inline pgm_bundle_limits pgm_bundle_limits_default(void)
+{
+    pgm_bundle_limits l = {PGM_LIMIT_DEPTH_DEFAULT, PGM_LIMIT_ENTRIES_DEFAULT,
+                           PGM_LIMIT_TOTAL_BYTES_DEFAULT, PGM_LIMIT_RATIO_DEFAULT,
+                           PGM_LIMIT_LINE_DEFAULT};
+    return l;
+}
+
+
+
+/* True when a decompression layer has produced too much for what it read. */
+static inline int pgm_ratio_exceeded(uint64_t in, uint64_t out, uint64_t max_ratio)
+{
+    if (max_ratio == 0 || out < PGM_RATIO_MIN_OUTPUT)
+        return 0;
+    return out / (in ? in : 1) >= max_ratio;
+}
+#endif

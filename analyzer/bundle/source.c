@@ -1,0 +1,158 @@
+#include "bundle/source.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+ptrdiff_t pgm_source_read(pgm_source *s, void *buf, size_t cap)
+{
+    if (s->failed)
+        return -1;
+    ptrdiff_t n = s->read(s, buf, cap);
+    if (n < 0)
+        s->failed = true;
+    return n;
+}
+
+ptrdiff_t pgm_source_read_full(pgm_source *s, void *buf, size_t cap)
+{
+    size_t got = 0;
+    while (got < cap) {
+        ptrdiff_t n = pgm_source_read(s, (unsigned char *)buf + got, cap - got);
+        if (n < 0)
+            return got ? (ptrdiff_t)got : -1; /* s->failed tells the caller */
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    return (ptrdiff_t)got;
+}
+
+ptrdiff_t pgm_source_fail(pgm_source *s, const char *fmt, ...)
+{
+    if (!s->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(s->err, sizeof s->err, fmt, ap);
+        va_end(ap);
+    }
+    s->failed = true;
+    return -1;
+}
+
+static ptrdiff_t fd_read(pgm_source *self, void *buf, size_t cap)
+{
+    pgm_fd_source *s = (pgm_fd_source *)self;
+    for (;;) {
+        ssize_t n = read(s->fd, buf, cap);
+        if (n >= 0)
+            return n;
+        if (errno != EINTR)
+            return pgm_source_fail(self, "%s", strerror(errno));
+    }
+}
+
+static int64_t fd_seek(pgm_source *self, int64_t offset, int whence)
+{
+    pgm_fd_source *s = (pgm_fd_source *)self;
+    off_t r = lseek(s->fd, (off_t)offset, whence);
+    return r < 0 ? -1 : (int64_t)r;
+}
+
+void pgm_fd_source_init(pgm_fd_source *s, int fd, bool seekable)
+{
+    memset(s, 0, sizeof *s);
+    s->base.read = fd_read;
+    s->base.seek = seekable ? fd_seek : NULL;
+    s->fd = fd;
+}
+
+static ptrdiff_t mem_read(pgm_source *self, void *buf, size_t cap)
+{
+    pgm_mem_source *s = (pgm_mem_source *)self;
+    size_t n = s->len - s->pos;
+    if (n > cap)
+        n = cap;
+    if (n)
+        memcpy(buf, s->data + s->pos, n);
+    s->pos += n;
+    return (ptrdiff_t)n;
+}
+
+static int64_t mem_seek(pgm_source *self, int64_t offset, int whence)
+{
+    pgm_mem_source *s = (pgm_mem_source *)self;
+    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)s->pos : (int64_t)s->len;
+    int64_t to = base + offset;
+    if (to < 0)
+        return -1;
+    s->pos = (size_t)to > s->len ? s->len : (size_t)to;
+    return to;
+}
+
+void pgm_mem_source_init(pgm_mem_source *s, const void *data, size_t len)
+{
+    memset(s, 0, sizeof *s);
+    s->base.read = mem_read;
+    s->base.seek = mem_seek;
+    s->data = data;
+    s->len = len;
+}
+
+static ptrdiff_t head_read(pgm_source *self, void *buf, size_t cap)
+{
+    pgm_head_source *s = (pgm_head_source *)self;
+    if (s->pos < s->head_len) {
+        size_t n = s->head_len - s->pos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, s->head + s->pos, n);
+        s->pos += n;
+        return (ptrdiff_t)n;
+    }
+    ptrdiff_t n = pgm_source_read(s->below, buf, cap);
+    if (n < 0)
+        return pgm_source_fail(self, "%s", s->below->err);
+    return n;
+}
+
+static int64_t head_seek(pgm_source *self, int64_t offset, int whence)
+{
+    pgm_head_source *s = (pgm_head_source *)self;
+    int64_t to;
+    if (whence == SEEK_END) {
+        to = s->below->seek(s->below, offset, SEEK_END);
+    } else {
+        int64_t cur = s->pos < s->head_len ? (int64_t)s->pos
+                                            : s->below->seek(s->below, 0, SEEK_CUR);
+        if (cur < 0)
+            return -1;
+        to = whence == SEEK_SET ? offset : cur + offset;
+    }
+    if (to < 0)
+        return -1;
+    if (to < (int64_t)s->head_len) {
+        /* Serve from the head; the layer below continues right after it. */
+        if (s->below->seek(s->below, (int64_t)s->head_len, SEEK_SET) < 0)
+            return -1;
+        s->pos = (size_t)to;
+        return to;
+    }
+    if (s->below->seek(s->below, to, SEEK_SET) < 0)
+        return -1;
+    s->pos = s->head_len;
+    return to;
+}
+
+void pgm_head_source_init(pgm_head_source *s, pgm_source *below, const unsigned char *head,
+                          size_t head_len)
+{
+    memset(s, 0, sizeof *s);
+    s->base.read = head_read;
+    s->base.seek = below->seek ? head_seek : NULL;
+    s->below = below;
+    s->head = head;
+    s->head_len = head_len;
+}

@@ -1,0 +1,49 @@
+/* The command line: argument parsing, messages and exit codes. Only this
+ * layer prints to the terminal on its own account or decides the exit code. */
+#ifndef PGM_CLI_H
+#define PGM_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bundle/limits.h"
+
+enum pgm_exit {
+    PGM_EXIT_OK = 0,
+    PGM_EXIT_FINDINGS = 1,  /* lint: findings at or above --fail-on */
+    PGM_EXIT_INPUT = 2,     /* some input could not be read */
+    PGM_EXIT_USAGE = 3,
+    PGM_EXIT_RULES = 4      /* invalid rules or options file */
+};
+
+/* Cursor over argv for one command's options. */
+typedef struct pgm_args {
+    int argc, i;
+    char **argv;
+    const char *command;
+    const char *opt;        /* the option being parsed, for messages */
+    const char *inline_val; /* value after '=' */
+    bool only_operands;     /* after "--" */
+} pgm_args;
+
+void pgm_args_init(pgm_args *a, int argc, char **argv, int first, const char *command);
+/* Next word: returns 1 with *opt set for an option ("--x", "-x"), 2 with
+ * *operand for an operand, 0 at the end. */
+int pgm_args_next(pgm_args *a, const char **opt, const char **operand);
+/* The option's value (inline or next word); NULL after a usage message. */
+const char *pgm_args_value(pgm_args *a);
+/* Parses "64G", "512MiB", "1000"; false after a usage message. */
+bool pgm_args_size(pgm_args *a, uint64_t *out);
+bool pgm_args_uint(pgm_args *a, uint64_t *out);
+/* Reads the shared bundle-limit options; 1 consumed, 0 not one of them, -1 error. */
+int pgm_args_limit_option(pgm_args *a, const char *opt, pgm_bundle_limits *lim);
+
+void pgm_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+void pgm_print_help(const char *command);      /* NULL: the overview */
+bool pgm_has_help(const char *command);
+
+int pgm_cmd_inventory(int argc, char **argv, int first);
+
+#endif

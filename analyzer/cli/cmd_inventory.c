@@ -1,0 +1,276 @@
+/* pgmortem inventory: options, stderr messages, table and JSON output. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "inventory/inventory.h"
+#include "text/timestamp.h"
+#include "util/json.h"
+
+/* Progress appears only on a terminal and only after this long. */
+#define PROGRESS_FIRST_NS 1000000000LL
+#define PROGRESS_EVERY_NS 500000000LL
+
+typedef struct term {
+    bool quiet, progress;
+    int64_t started_ns, last_ns;
+    bool progress_shown;
+} term;
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void clear_progress(term *t)
+{
+    if (t->progress_shown) {
+        fputs("\r\033[K", stderr);
+        t->progress_shown = false;
+    }
+}
+
+static void on_warning(void *ctx, const char *path, const char *msg, bool problem)
+{
+    term *t = ctx;
+    if (t->quiet)
+        return;
+    clear_progress(t);
+    fprintf(stderr, "pgmortem: %s: %s: %s\n", problem ? "warning" : "note", path, msg);
+}
+
+static void on_progress(void *ctx, uint64_t bytes)
+{
+    term *t = ctx;
+    if (!t->progress)
+        return;
+    int64_t now = now_ns();
+    if (now - t->started_ns < PROGRESS_FIRST_NS || now - t->last_ns < PROGRESS_EVERY_NS)
+        return;
+    t->last_ns = now;
+    double secs = (double)(now - t->started_ns) / 1e9;
+    fprintf(stderr, "\r\033[Kpgmortem: read %.1f MiB (%.0f MiB/s)", (double)bytes / 1048576.0,
+            (double)bytes / 1048576.0 / secs);
+    t->progress_shown = true;
+}
+
+static void iso_or_dash(int64_t us, char out[PGM_TS_ISO_LEN])
+{
+    if (us == PGM_TS_UNKNOWN)
+        snprintf(out, PGM_TS_ISO_LEN, "-");
+    else
+        pgm_ts_format_iso(us, out);
+}
+
+static size_t warning_count(const pgm_inventory_item *it)
+{
+    return it->n_warnings + (size_t)it->warnings_dropped;
+}
+
+static void print_table(const pgm_inventory *inv)
+{
+    size_t wpath = 4, wkind = 4, wfmt = 6;
+    for (size_t i = 0; i < inv->n; i++) {
+        const pgm_inventory_item *it = &inv->items[i];
+        size_t l = strlen(it->path);
+        if (l > wpath)
+            wpath = l;
+        if (strlen(pgm_kind_name(it->kind)) > wkind)
+            wkind = strlen(pgm_kind_name(it->kind));
+        if (strlen(it->format) > wfmt)
+            wfmt = strlen(it->format);
+    }
+    printf("%-*s  %-*s  %-*s  %12s  %10s  %-24s  %-24s  %s\n", (int)wpath, "PATH", (int)wkind,
+           "KIND", (int)wfmt, "FORMAT", "BYTES", "LINES", "FIRST", "LAST", "WARNINGS");
+    size_t warnings = 0;
+    for (size_t i = 0; i < inv->n; i++) {
+        const pgm_inventory_item *it = &inv->items[i];
+        char first[PGM_TS_ISO_LEN], last[PGM_TS_ISO_LEN];
+        iso_or_dash(it->first_ts, first);
+        iso_or_dash(it->last_ts, last);
+        char bytes[24] = "-", lines[24] = "-";
+        if (it->read) {
+            snprintf(bytes, sizeof bytes, "%llu", (unsigned long long)it->bytes);
+            snprintf(lines, sizeof lines, "%llu", (unsigned long long)it->lines);
+        }
+        printf("%-*s  %-*s  %-*s  %12s  %10s  %-24s  %-24s  %zu\n", (int)wpath, it->path,
+               (int)wkind, pgm_kind_name(it->kind), (int)wfmt, it->format, bytes, lines, first,
+               last, warning_count(it));
+        warnings += warning_count(it);
+    }
+    printf("\n%llu file(s) read, %llu bytes; %llu listed but not read; %llu problem(s)\n",
+           (unsigned long long)inv->stats.files, (unsigned long long)inv->stats.bytes,
+           (unsigned long long)inv->stats.skipped, (unsigned long long)inv->stats.problems);
+    if (!warnings)
+        return;
+    printf("\nWarnings:\n");
+    for (size_t i = 0; i < inv->n; i++) {
+        const pgm_inventory_item *it = &inv->items[i];
+        for (size_t k = 0; k < it->n_warnings; k++)
+            printf("  %s: %s\n", it->path, it->warnings[k]);
+        if (it->warnings_dropped)
+            printf("  %s: ... and %llu more\n", it->path, (unsigned long long)it->warnings_dropped);
+    }
+}
+
+static void json_ts(pgm_json *j, const char *key, int64_t us)
+{
+    pgm_json_key(j, key);
+    if (us == PGM_TS_UNKNOWN) {
+        pgm_json_null(j);
+    } else {
+        char iso[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(us, iso);
+        pgm_json_string(j, iso);
+    }
+}
+
+static void print_json(const pgm_inventory *inv)
+{
+    pgm_json j;
+    pgm_json_init(&j, stdout, true);
+    pgm_json_begin_object(&j);
+    pgm_json_key(&j, "schema");
+    pgm_json_string(&j, "pgmortem.inventory/1");
+    pgm_json_key(&j, "tool");
+    pgm_json_begin_object(&j);
+    pgm_json_key(&j, "name");
+    pgm_json_string(&j, "pgmortem");
+    pgm_json_key(&j, "version");
+    pgm_json_string(&j, PGM_VERSION);
+    pgm_json_end_object(&j);
+    pgm_json_key(&j, "inputs");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < inv->n; i++) {
+        const pgm_inventory_item *it = &inv->items[i];
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "path");
+        pgm_json_string(&j, it->path);
+        pgm_json_key(&j, "kind");
+        pgm_json_string(&j, pgm_kind_name(it->kind));
+        pgm_json_key(&j, "format");
+        pgm_json_string(&j, it->format);
+        pgm_json_key(&j, "read");
+        pgm_json_bool(&j, it->read);
+        pgm_json_key(&j, "bytes");
+        it->read ? pgm_json_uint(&j, it->bytes) : pgm_json_null(&j);
+        pgm_json_key(&j, "lines");
+        it->read ? pgm_json_uint(&j, it->lines) : pgm_json_null(&j);
+        /* Filled by the parsers (analyze, timeline); inventory does not parse. */
+        pgm_json_key(&j, "parsed_lines");
+        pgm_json_null(&j);
+        pgm_json_key(&j, "unparsed_lines");
+        pgm_json_null(&j);
+        json_ts(&j, "first_ts", it->first_ts);
+        json_ts(&j, "last_ts", it->last_ts);
+        pgm_json_key(&j, "warnings");
+        pgm_json_begin_array(&j);
+        for (size_t k = 0; k < it->n_warnings; k++)
+            pgm_json_string(&j, it->warnings[k]);
+        if (it->warnings_dropped) {
+            char more[64];
+            snprintf(more, sizeof more, "... and %llu more", (unsigned long long)it->warnings_dropped);
+            pgm_json_string(&j, more);
+        }
+        pgm_json_end_array(&j);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
+    pgm_json_key(&j, "stats");
+    pgm_json_begin_object(&j);
+    pgm_json_key(&j, "files");
+    pgm_json_uint(&j, inv->stats.files);
+    pgm_json_key(&j, "bytes");
+    pgm_json_uint(&j, inv->stats.bytes);
+    pgm_json_key(&j, "skipped");
+    pgm_json_uint(&j, inv->stats.skipped);
+    pgm_json_key(&j, "problems");
+    pgm_json_uint(&j, inv->stats.problems);
+    pgm_json_end_object(&j);
+    pgm_json_end_object(&j);
+}
+
+int pgm_cmd_inventory(int argc, char **argv, int first)
+{
+    pgm_args a;
+    pgm_args_init(&a, argc, argv, first, "inventory");
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    bool json = false, quiet = false;
+    const char **inputs = calloc((size_t)argc, sizeof *inputs);
+    size_t n = 0;
+    if (!inputs) {
+        fputs("pgmortem: out of memory\n", stderr);
+        return PGM_EXIT_INPUT;
+    }
+    const char *opt, *operand;
+    int k, rc = PGM_EXIT_OK;
+    while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
+        if (k == 2) {
+            inputs[n++] = operand;
+            continue;
+        }
+        int lr = pgm_args_limit_option(&a, opt, &lim);
+        if (lr < 0) {
+            rc = PGM_EXIT_USAGE;
+            goto out;
+        }
+        if (lr > 0)
+            continue;
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            pgm_print_help("inventory");
+            goto out;
+        } else if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
+            const char *v = pgm_args_value(&a);
+            if (!v) {
+                rc = PGM_EXIT_USAGE;
+                goto out;
+            }
+            if (strcmp(v, "json") == 0) {
+                json = true;
+            } else if (strcmp(v, "table") == 0) {
+                json = false;
+            } else {
+                pgm_usage_error("inventory", "unknown format '%s' (table or json)", v);
+                rc = PGM_EXIT_USAGE;
+                goto out;
+            }
+        } else {
+            pgm_usage_error("inventory", "unknown option '%s'", opt);
+            rc = PGM_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (n == 0) {
+        pgm_usage_error("inventory", "no input given (a directory, a file, or - for stdin)");
+        rc = PGM_EXIT_USAGE;
+        goto out;
+    }
+
+    term t = {.quiet = quiet, .progress = !quiet && isatty(STDERR_FILENO)};
+    t.started_ns = t.last_ns = now_ns();
+    pgm_inventory inv;
+    pgm_inventory_init(&inv);
+    inv.on_warning = on_warning;
+    inv.on_progress = on_progress;
+    inv.ctx = &t;
+    int r = pgm_inventory_run(&inv, inputs, n, &lim);
+    clear_progress(&t);
+    if (r == PGM_FATAL)
+        fputs("pgmortem: out of memory; the inventory below is incomplete\n", stderr);
+    if (json)
+        print_json(&inv);
+    else
+        print_table(&inv);
+    rc = r == PGM_OK ? PGM_EXIT_OK : PGM_EXIT_INPUT;
+    pgm_inventory_free(&inv);
+out:
+    free(inputs);
+    return rc;
+}

@@ -1,0 +1,45 @@
+/* pgmortem: the command dispatcher. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef PGM_VERSION
+#define PGM_VERSION "0.0.0-dev"
+#endif
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        pgm_print_help(NULL);
+        return PGM_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        pgm_print_help(NULL);
+        return PGM_EXIT_OK;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("pgmortem %s\n", PGM_VERSION);
+        return PGM_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc > 3) {
+            pgm_usage_error(NULL, "'help' takes at most one command");
+            return PGM_EXIT_USAGE;
+        }
+        if (argc == 3 && !pgm_has_help(argv[2])) {
+            pgm_usage_error(NULL, "unknown command '%s'", argv[2]);
+            return PGM_EXIT_USAGE;
+        }
+        pgm_print_help(argc == 3 ? argv[2] : NULL);
+        return PGM_EXIT_OK;
+    }
+    if (strcmp(cmd, "inventory") == 0)
+        return pgm_cmd_inventory(argc, argv, 2);
+    if (cmd[0] == '-')
+        pgm_usage_error(NULL, "unknown option '%s'", cmd);
+    else
+        pgm_usage_error(NULL, "unknown command '%s'", cmd);
+    return PGM_EXIT_USAGE;
+}

@@ -1,0 +1,245 @@
+#include "inventory/inventory.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/lines.h"
+#include "text/timestamp.h"
+#include "text/utf8.h"
+
+void pgm_inventory_init(pgm_inventory *inv)
+{
+    memset(inv, 0, sizeof *inv);
+}
+
+void pgm_inventory_free(pgm_inventory *inv)
+{
+    for (size_t i = 0; i < inv->n; i++) {
+        free(inv->items[i].path);
+        for (size_t k = 0; k < inv->items[i].n_warnings; k++)
+            free(inv->items[i].warnings[k]);
+    }
+    free(inv->items);
+    inv->items = NULL;
+    inv->n = inv->alloc = 0;
+}
+
+static pgm_inventory_item *add_item(pgm_inventory *inv, const char *path)
+{
+    if (inv->n == inv->alloc) {
+        size_t na = inv->alloc ? inv->alloc * 2 : 16;
+        pgm_inventory_item *ni = realloc(inv->items, na * sizeof *ni);
+        if (!ni)
+            return NULL;
+        inv->items = ni;
+        inv->alloc = na;
+    }
+    pgm_inventory_item *it = &inv->items[inv->n];
+    memset(it, 0, sizeof *it);
+    it->path = strdup(path);
+    if (!it->path)
+        return NULL;
+    it->kind = PGM_KIND_UNKNOWN;
+    it->format = "unreadable";
+    it->first_ts = it->last_ts = PGM_TS_UNKNOWN;
+    inv->n++;
+    return it;
+}
+
+static pgm_inventory_item *find_item(pgm_inventory *inv, const char *path)
+{
+    /* The file being read is the last one; a container's own problem has no item yet. */
+    for (size_t i = inv->n; i > 0 && i + 8 > inv->n; i--)
+        if (strcmp(inv->items[i - 1].path, path) == 0)
+            return &inv->items[i - 1];
+    return NULL;
+}
+
+static void warn(pgm_inventory *inv, pgm_inventory_item *it, bool problem, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void warn(pgm_inventory *inv, pgm_inventory_item *it, bool problem, const char *fmt, ...)
+{
+    char msg[PGM_ERR_MAX + 128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (inv->on_warning)
+        inv->on_warning(inv->ctx, it->path, msg, problem);
+    if (it->n_warnings < PGM_MAX_WARNINGS_PER_INPUT) {
+        char *copy = strdup(msg);
+        if (copy) {
+            it->warnings[it->n_warnings++] = copy;
+            return;
+        }
+    }
+    it->warnings_dropped++;
+}
+
+/* ------------------------------------------------------------ the visitor */
+
+typedef struct scan_state {
+    uint64_t nul_bytes, nul_lines_first;
+    uint64_t long_lines, long_first;
+    bool zone_none_warned, zone_unknown_warned;
+    pgm_utf8_state utf8;
+} scan_state;
+
+/* The value of "timestamp"/"@timestamp"/"time" in a JSON line, if any. */
+static const char *find_json_time(const char *line, size_t len)
+{
+    static const char *const keys[] = {"\"timestamp\":\"", "\"@timestamp\":\"", "\"time\":\"",
+                                       "\"ts\":\""};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        size_t kl = strlen(keys[k]);
+        for (const char *p = line; p + kl <= line + len;) {
+            const char *q = memchr(p, '"', (size_t)(line + len - p));
+            if (!q || q + kl > line + len)
+                break;
+            if (memcmp(q, keys[k], kl) == 0)
+                return q + kl;
+            p = q + 1;
+        }
+    }
+    return NULL;
+}
+
+static void note_timestamp(pgm_inventory *inv, pgm_inventory_item *it, scan_state *st,
+                           const char *line, size_t len, size_t window)
+{
+    pgm_ts_parse ts;
+    /* JSON lines carry several times (receiveTimestamp...); the event's own key wins. */
+    const char *key = window == PGM_TS_WINDOW_JSON ? find_json_time(line, len) : NULL;
+    if (key) {
+        size_t off = (size_t)(key - line);
+        if (!pgm_ts_parse_at(key, len - off, &ts))
+            key = NULL;
+    }
+    if (!key && !pgm_ts_find(line, len, window, &ts))
+        return;
+    if (ts.zone == PGM_TS_ZONE_UNKNOWN) {
+        if (!st->zone_unknown_warned)
+            warn(inv, it, false, "time zone '%s' is ambiguous or unknown; its times are left out",
+                 ts.zone_name);
+        st->zone_unknown_warned = true;
+        return;
+    }
+    if (ts.zone == PGM_TS_ZONE_NONE && !st->zone_none_warned) {
+        warn(inv, it, false, "timestamps carry no time zone; read as UTC");
+        st->zone_none_warned = true;
+    }
+    if (it->first_ts == PGM_TS_UNKNOWN)
+        it->first_ts = ts.us;
+    it->last_ts = ts.us;
+}
+
+static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
+{
+    pgm_inventory *inv = ctx;
+    pgm_inventory_item *it = add_item(inv, info->display_path);
+    if (!it)
+        return PGM_FATAL;
+    pgm_sniff sn = pgm_sniff_file(info->name, info->head, info->head_len,
+                                  info->head_len < PGM_SNIFF_HEAD_BYTES);
+    it->kind = sn.kind;
+    it->format = sn.format;
+    it->read = true;
+    bool json = strcmp(sn.format, "jsonlog") == 0 || strcmp(sn.format, "cloudsql") == 0 ||
+                strcmp(sn.format, "cnpg") == 0 || strcmp(sn.format, "azure") == 0 ||
+                (sn.kind == PGM_KIND_APP_LOG && (strcmp(sn.format, "json") == 0 ||
+                                                 strcmp(sn.format, "ecs") == 0));
+    size_t window = json ? PGM_TS_WINDOW_JSON : PGM_TS_WINDOW_TEXT;
+
+    pgm_line_reader lr;
+    if (pgm_lines_init(&lr, content, inv->max_line) != PGM_OK)
+        return PGM_FATAL;
+    scan_state st;
+    memset(&st, 0, sizeof st);
+    const char *line;
+    size_t len;
+    int r;
+    while ((r = pgm_lines_next(&lr, &line, &len)) > 0) {
+        if (lr.truncated && st.long_lines++ == 0)
+            st.long_first = lr.lineno;
+        const char *nul = memchr(line, '\0', len);
+        if (nul) {
+            if (!st.nul_bytes)
+                st.nul_lines_first = lr.lineno;
+            for (const char *q = nul; q < line + len; q++)
+                st.nul_bytes += *q == '\0';
+        }
+        pgm_utf8_feed(&st.utf8, (const unsigned char *)line, len);
+        pgm_utf8_finish(&st.utf8);
+        if (sn.has_timestamps)
+            note_timestamp(inv, it, &st, line, len, window);
+    }
+    it->lines = lr.lineno;
+    it->bytes = lr.bytes_read;
+    pgm_lines_free(&lr);
+    if (st.long_lines)
+        warn(inv, it, false,
+             "%llu line(s) longer than %zu bytes, cut to that length (first at line %llu; "
+             "--max-line-bytes)",
+             (unsigned long long)st.long_lines, inv->max_line, (unsigned long long)st.long_first);
+    if (st.nul_bytes)
+        warn(inv, it, false, "%llu NUL byte(s), first on line %llu",
+             (unsigned long long)st.nul_bytes, (unsigned long long)st.nul_lines_first);
+    if (st.utf8.invalid)
+        warn(inv, it, false, "%llu byte(s) of invalid UTF-8", (unsigned long long)st.utf8.invalid);
+    /* A read error is reported by the walker through on_problem. */
+    (void)r;
+    return PGM_OK;
+}
+
+static void on_skipped(void *ctx, const char *path, const char *reason)
+{
+    pgm_inventory *inv = ctx;
+    pgm_inventory_item *it = add_item(inv, path);
+    if (!it)
+        return;
+    it->format = "skipped";
+    warn(inv, it, false, "%s", reason);
+}
+
+static void on_problem(void *ctx, const char *path, const char *reason)
+{
+    pgm_inventory *inv = ctx;
+    pgm_inventory_item *it = find_item(inv, path);
+    if (!it)
+        it = add_item(inv, path);
+    if (!it)
+        return;
+    warn(inv, it, true, "%s", reason);
+}
+
+static void on_progress(void *ctx, uint64_t bytes)
+{
+    pgm_inventory *inv = ctx;
+    if (inv->on_progress)
+        inv->on_progress(inv->ctx, bytes);
+}
+
+static pgm_bundle_visitor visitor_for(pgm_inventory *inv)
+{
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, inv};
+    return v;
+}
+
+int pgm_inventory_run(pgm_inventory *inv, const char *const *inputs, size_t n,
+                      const pgm_bundle_limits *limits)
+{
+    inv->max_line = limits->max_line;
+    pgm_bundle_visitor v = visitor_for(inv);
+    return pgm_bundle_walk(inputs, n, limits, &v, &inv->stats);
+}
+
+int pgm_inventory_run_source(pgm_inventory *inv, pgm_source *src, const char *display_path,
+                             const pgm_bundle_limits *limits)
+{
+    inv->max_line = limits->max_line;
+    pgm_bundle_visitor v = visitor_for(inv);
+    return pgm_bundle_walk_source(src, display_path, limits, &v, &inv->stats);
+}

@@ -1,0 +1,52 @@
+/* `pgmortem inventory`: what is in a bundle. One item per file found (and per
+ * thing listed but not read), with its kind, format, size, line count, first
+ * and last timestamp, and what was wrong with it. */
+#ifndef PGM_INVENTORY_H
+#define PGM_INVENTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bundle/bundle.h"
+#include "sniff/sniff.h"
+
+/* Warnings kept per input; more are counted in one last line. */
+#define PGM_MAX_WARNINGS_PER_INPUT 16u
+/* How far into a line a timestamp is looked for (prefixes, JSON keys). */
+#define PGM_TS_WINDOW_TEXT 160u
+#define PGM_TS_WINDOW_JSON 4096u
+
+typedef struct pgm_inventory_item {
+    char *path;               /* owned */
+    enum pgm_kind kind;
+    const char *format;       /* static string */
+    bool read;                /* false: listed, not read */
+    uint64_t bytes, lines;
+    int64_t first_ts, last_ts; /* PGM_TS_UNKNOWN when none */
+    char *warnings[PGM_MAX_WARNINGS_PER_INPUT]; /* owned */
+    size_t n_warnings;
+    uint64_t warnings_dropped;
+} pgm_inventory_item;
+
+typedef struct pgm_inventory {
+    pgm_inventory_item *items;
+    size_t n, alloc;
+    pgm_bundle_stats stats;
+    size_t max_line;
+    /* Optional: called with every warning as it happens (for stderr). */
+    void (*on_warning)(void *ctx, const char *path, const char *msg, bool problem);
+    void (*on_progress)(void *ctx, uint64_t bytes);
+    void *ctx;
+} pgm_inventory;
+
+void pgm_inventory_init(pgm_inventory *inv);
+void pgm_inventory_free(pgm_inventory *inv);
+/* Walks the inputs. PGM_OK, PGM_WARN (some input not read: exit 2), PGM_FATAL. */
+int pgm_inventory_run(pgm_inventory *inv, const char *const *inputs, size_t n,
+                      const pgm_bundle_limits *limits);
+/* Same over one open stream (fuzzing, tests). */
+int pgm_inventory_run_source(pgm_inventory *inv, pgm_source *src, const char *display_path,
+                             const pgm_bundle_limits *limits);
+
+#endif

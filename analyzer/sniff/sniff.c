@@ -1,0 +1,815 @@
+#include "sniff/sniff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/timestamp.h"
+
+static const char *const guc_names[] = {
+#include "sniff/guc_names.inc"
+};
+
+/* pg_stat_activity columns of 12-17, plus now() that dump scripts add. */
+static const char *const psa_columns[] = {
+    "datid", "datname", "pid", "leader_pid", "usesysid", "usename", "application_name",
+    "client_addr", "client_hostname", "client_port", "backend_start", "xact_start",
+    "query_start", "state_change", "wait_event_type", "wait_event", "state", "backend_xid",
+    "backend_xmin", "query_id", "query", "backend_type", "now", "age", "xact_age",
+    "query_age", "state_age"};
+
+static const char *const backend_types[] = {
+    "client backend", "autovacuum launcher", "autovacuum worker", "background writer",
+    "checkpointer", "walwriter", "walsender", "walreceiver", "logical replication launcher",
+    "startup", "archiver", "parallel worker", "logical replication worker"};
+
+const char *pgm_kind_name(enum pgm_kind k)
+{
+    switch (k) {
+    case PGM_KIND_PG_LOG: return "pg_log";
+    case PGM_KIND_PG_CONF: return "pg_conf";
+    case PGM_KIND_PG_SETTINGS: return "pg_settings";
+    case PGM_KIND_SPRING_CONF: return "spring_conf";
+    case PGM_KIND_HIKARI_CONF: return "hikari_conf";
+    case PGM_KIND_APP_LOG: return "app_log";
+    case PGM_KIND_PG_STAT_ACTIVITY: return "pg_stat_activity";
+    case PGM_KIND_K8S_MANIFEST: return "k8s_manifest";
+    case PGM_KIND_ENV_FILE: return "env_file";
+    case PGM_KIND_UNKNOWN: break;
+    }
+    return "unknown";
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+typedef struct span {
+    const char *p;
+    size_t n;
+} span;
+
+static bool starts(span s, const char *lit)
+{
+    size_t l = strlen(lit);
+    return s.n >= l && memcmp(s.p, lit, l) == 0;
+}
+
+static bool contains(span s, const char *lit)
+{
+    size_t l = strlen(lit);
+    if (l == 0 || s.n < l)
+        return false;
+    for (const char *q = s.p; (q = memchr(q, lit[0], s.n - (size_t)(q - s.p) - l + 1));) {
+        if (memcmp(q, lit, l) == 0)
+            return true;
+        q++;
+        if ((size_t)(q - s.p) + l > s.n)
+            break;
+    }
+    return false;
+}
+
+static span trim(span s)
+{
+    while (s.n && (s.p[0] == ' ' || s.p[0] == '\t')) {
+        s.p++;
+        s.n--;
+    }
+    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
+        s.n--;
+    return s;
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+
+static bool in_list(span s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == s.n && memcmp(list[i], s.p, s.n) == 0)
+            return true;
+    return false;
+}
+
+static int cmp_guc(const void *key, const void *elem)
+{
+    const span *k = key;
+    const char *name = *(const char *const *)elem;
+    size_t l = strlen(name);
+    int c = memcmp(k->p, name, k->n < l ? k->n : l);
+    return c ? c : (k->n < l ? -1 : k->n > l);
+}
+
+static bool is_guc(span s)
+{
+    return bsearch(&s, guc_names, sizeof guc_names / sizeof guc_names[0], sizeof guc_names[0],
+                   cmp_guc) != NULL;
+}
+
+/* Splits s at `sep` and counts fields found in `list`; returns the field count. */
+static size_t count_fields(span s, char sep, const char *const *list, size_t nlist,
+                           size_t *known, bool *has_pid)
+{
+    size_t fields = 0;
+    *known = 0;
+    if (has_pid)
+        *has_pid = false;
+    while (true) {
+        const char *q = memchr(s.p, sep, s.n);
+        span f = {s.p, q ? (size_t)(q - s.p) : s.n};
+        f = trim(f);
+        if (f.n >= 2 && f.p[0] == '"' && f.p[f.n - 1] == '"') {
+            f.p++;
+            f.n -= 2;
+        }
+        fields++;
+        if (list && in_list(f, list, nlist))
+            (*known)++;
+        if (has_pid && f.n == 3 && memcmp(f.p, "pid", 3) == 0)
+            *has_pid = true;
+        if (!q)
+            break;
+        s.n -= (size_t)(q - s.p) + 1;
+        s.p = q + 1;
+    }
+    return fields;
+}
+
+static size_t count_char(span s, char c)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s.n; i++)
+        k += s.p[i] == c;
+    return k;
+}
+
+/* "LOG:  ", "FATAL:  ", also translated severities ("FEHLER:  "): capitals then colon, two spaces. */
+static bool has_pg_severity(span s)
+{
+    for (size_t i = 0; i + 3 < s.n; i++) {
+        if (s.p[i] != ':' || s.p[i + 1] != ' ' || s.p[i + 2] != ' ')
+            continue;
+        size_t j = i, letters = 0;
+        while (j > 0 && (is_upper(s.p[j - 1]) || is_digit(s.p[j - 1]) ||
+                         (unsigned char)s.p[j - 1] >= 0x80)) {
+            j--;
+            letters++;
+        }
+        if (letters >= 3 && letters <= 16 && is_upper(s.p[j]) && (j == 0 || s.p[j - 1] == ' ' ||
+                                                                  s.p[j - 1] == ':' || s.p[j - 1] == ']' ||
+                                                                  s.p[j - 1] == '-'))
+            return true;
+    }
+    return false;
+}
+
+static bool is_level(span s)
+{
+    static const char *const levels[] = {"TRACE", "DEBUG", "INFO", "WARN", "WARNING",
+                                         "ERROR", "FATAL", "SEVERE", "FINE"};
+    return in_list(s, levels, sizeof levels / sizeof levels[0]);
+}
+
+/* Spring Boot: "<ts> <LEVEL> <pid> --- [...". */
+static bool is_spring_line(span s)
+{
+    pgm_ts_parse ts;
+    if (!pgm_ts_parse_at(s.p, s.n, &ts))
+        return false;
+    span rest = {s.p + ts.len, s.n - ts.len};
+    rest = trim(rest);
+    const char *sp = memchr(rest.p, ' ', rest.n);
+    if (!sp)
+        return false;
+    span level = {rest.p, (size_t)(sp - rest.p)};
+    if (!is_level(level))
+        return false;
+    span after = {sp, rest.n - level.n};
+    after = trim(after);
+    size_t i = 0;
+    while (i < after.n && is_digit(after.p[i]))
+        i++;
+    span tail = {after.p + i, after.n - i};
+    return i > 0 && starts(trim(tail), "--- ");
+}
+
+/* Logback/Log4j2 patterns: a time, then "[thread]" and a level somewhere soon. */
+static bool is_plain_app_line(span s)
+{
+    size_t start = 0;
+    pgm_ts_parse ts;
+    if (pgm_ts_parse_at(s.p, s.n, &ts)) {
+        start = ts.len;
+    } else if (s.n > 12 && is_digit(s.p[0]) && is_digit(s.p[1]) && s.p[2] == ':' &&
+               is_digit(s.p[3]) && s.p[5] == ':' && s.p[8] == '.') {
+        start = 12; /* %d{HH:mm:ss.SSS} */
+    } else if (s.n > 1 && s.p[0] == '[') {
+        span inner = {s.p + 1, s.n - 1};
+        if (!pgm_ts_parse_at(inner.p, inner.n, &ts))
+            return false;
+        start = ts.len + 2;
+    } else {
+        return false;
+    }
+    if (start >= s.n)
+        return false;
+    span rest = {s.p + start, s.n - start};
+    size_t window = rest.n < 120 ? rest.n : 120;
+    span head = {rest.p, window};
+    static const char *const marks[] = {" TRACE ", " DEBUG ", " INFO ", " WARN ", " ERROR ",
+                                        " FATAL ", "TRACE ", "DEBUG ", "INFO ", "WARN ",
+                                        "ERROR ", "INFO  ", "WARN  "};
+    bool level = false;
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0] && !level; i++)
+        level = contains(head, marks[i]);
+    return level && (contains(head, "[") || contains(head, " - "));
+}
+
+static bool is_java_continuation(span s)
+{
+    return starts(s, "\tat ") || starts(s, "    at ") || starts(s, "Caused by: ") ||
+           starts(s, "\t... ") || (s.n > 10 && (starts(s, "java.") || starts(s, "org.")) &&
+                                   contains(s, "Exception"));
+}
+
+/* syslog: "<134>Nov 27 00:19:29 [host ]postgres[123]: [7-1] ..." or ISO time. */
+static bool is_syslog_pg_line(span s)
+{
+    size_t i = 0;
+    if (s.n && s.p[0] == '<') {
+        while (i < s.n && i < 5 && s.p[i] != '>')
+            i++;
+        if (i >= s.n || s.p[i] != '>')
+            return false;
+        i++;
+    }
+    span r = {s.p + i, s.n - i};
+    pgm_ts_parse ts;
+    size_t tlen = 0;
+    static const char *const months[] = {"Jan ", "Feb ", "Mar ", "Apr ", "May ", "Jun ",
+                                         "Jul ", "Aug ", "Sep ", "Oct ", "Nov ", "Dec "};
+    for (size_t m = 0; m < 12 && !tlen; m++)
+        if (starts(r, months[m]) && r.n > 15 && r.p[9] == ':' && r.p[12] == ':')
+            tlen = 15;
+    if (!tlen && pgm_ts_parse_at(r.p, r.n, &ts))
+        tlen = ts.len;
+    if (!tlen)
+        return false;
+    /* then "[host ]ident[pid]: [" within a few words */
+    span rest = {r.p + tlen, r.n - tlen};
+    size_t w = rest.n < 96 ? rest.n : 96;
+    for (size_t k = 0; k + 4 < w; k++) {
+        if (rest.p[k] == ']' && rest.p[k + 1] == ':' && rest.p[k + 2] == ' ' && rest.p[k + 3] == '[')
+            return is_digit(rest.p[k + 4]);
+    }
+    return false;
+}
+
+/* RDS: "%t:%r:%u@%d:[%p]:" — "... UTC:host(port):user@db:[pid]:LOG:  " */
+static bool is_rds_line(span s)
+{
+    pgm_ts_parse ts;
+    if (!pgm_ts_parse_at(s.p, s.n, &ts) || ts.len >= s.n || s.p[ts.len] != ':')
+        return false;
+    span rest = {s.p + ts.len, s.n - ts.len};
+    return contains(rest, ":[") && contains(rest, "]:") && has_pg_severity(rest);
+}
+
+/* Azure Flexible Server: "%t-%c-" — "2026-11-27 00:15:39 UTC-6b08cbab.3058-FATAL:  " */
+static bool is_azure_line(span s)
+{
+    pgm_ts_parse ts;
+    if (!pgm_ts_parse_at(s.p, s.n, &ts) || ts.len + 4 >= s.n || s.p[ts.len] != '-')
+        return false;
+    size_t i = ts.len + 1, hex = 0, dots = 0;
+    while (i < s.n && (is_digit(s.p[i]) || (s.p[i] >= 'a' && s.p[i] <= 'f') || s.p[i] == '.')) {
+        dots += s.p[i] == '.';
+        hex++;
+        i++;
+    }
+    return dots == 1 && hex >= 3 && i < s.n && s.p[i] == '-';
+}
+
+/* csvlog: "<ts with zone>,<user>,<db>,<pid>,..." with a severity and SQLSTATE column. */
+static bool is_csvlog_line(span s)
+{
+    pgm_ts_parse ts;
+    if (!pgm_ts_parse_at(s.p, s.n, &ts) || ts.len >= s.n || s.p[ts.len] != ',')
+        return false;
+    static const char *const sev[] = {",LOG,", ",ERROR,", ",FATAL,", ",WARNING,", ",PANIC,",
+                                      ",NOTICE,", ",INFO,", ",DEBUG1,", ",DEBUG2,", ",DEBUG3,",
+                                      ",DEBUG4,", ",DEBUG5,", ",STATEMENT,"};
+    for (size_t i = 0; i < sizeof sev / sizeof sev[0]; i++)
+        if (contains(s, sev[i]))
+            return true;
+    return count_char(s, ',') >= 12;
+}
+
+static bool is_rule_row(span s)
+{
+    s = trim(s);
+    if (s.n < 3 || s.p[0] != '-')
+        return false;
+    for (size_t i = 0; i < s.n; i++)
+        if (s.p[i] != '-' && s.p[i] != '+')
+            return false;
+    return true;
+}
+
+static bool is_record_banner(span s)
+{
+    return starts(s, "-[ RECORD ");
+}
+
+/* "key = value", "key value", "#key = value" for postgresql.conf */
+static bool conf_key(span s, span *key, bool *commented)
+{
+    s = trim(s);
+    *commented = false;
+    if (s.n && s.p[0] == '#') {
+        *commented = true;
+        s.p++;
+        s.n--;
+        s = trim(s);
+    }
+    size_t i = 0;
+    while (i < s.n && (is_lower(s.p[i]) || is_digit(s.p[i]) || s.p[i] == '_' || s.p[i] == '.'))
+        i++;
+    if (i == 0 || (i < s.n && s.p[i] != ' ' && s.p[i] != '=' && s.p[i] != '\t'))
+        return false;
+    span after = {s.p + i, s.n - i};
+    after = trim(after);
+    if (!after.n)
+        return false;
+    key->p = s.p;
+    key->n = i;
+    return true;
+}
+
+/* "key=value" / "key = value" / "key: value" of .properties; returns the key. */
+static bool property_key(span s, span *key)
+{
+    s = trim(s);
+    if (!s.n || s.p[0] == '#' || s.p[0] == '!')
+        return false;
+    size_t i = 0;
+    while (i < s.n && s.p[i] != '=' && s.p[i] != ':' && s.p[i] != ' ' && s.p[i] != '\t')
+        i++;
+    if (i == 0 || i == s.n)
+        return false;
+    span rest = {s.p + i, s.n - i};
+    rest = trim(rest);
+    if (!rest.n || (rest.p[0] != '=' && rest.p[0] != ':'))
+        return false;
+    key->p = s.p;
+    key->n = i;
+    return true;
+}
+
+static bool yaml_key_line(span s, span *key, size_t *indent)
+{
+    size_t i = 0;
+    while (i < s.n && s.p[i] == ' ')
+        i++;
+    *indent = i;
+    if (i < s.n && s.p[i] == '-' && i + 1 < s.n && s.p[i + 1] == ' ')
+        i += 2;
+    size_t k = i;
+    while (k < s.n && s.p[k] != ':' && s.p[k] != ' ' && s.p[k] != '#' && s.p[k] != '=')
+        k++;
+    if (k == i || k >= s.n || s.p[k] != ':' || (k + 1 < s.n && s.p[k + 1] != ' '))
+        return false;
+    key->p = s.p + i;
+    key->n = k - i;
+    return true;
+}
+
+static bool is_env_line(span s)
+{
+    s = trim(s);
+    if (starts(s, "export "))
+        s.p += 7, s.n -= 7;
+    size_t i = 0;
+    while (i < s.n && (is_upper(s.p[i]) || is_digit(s.p[i]) || s.p[i] == '_'))
+        i++;
+    return i > 0 && !is_digit(s.p[0]) && i < s.n && s.p[i] == '=';
+}
+
+static bool hikari_key(span k)
+{
+    static const char *const keys[] = {
+        "jdbcUrl", "dataSourceClassName", "driverClassName", "maximumPoolSize", "minimumIdle",
+        "poolName", "connectionTimeout", "idleTimeout", "maxLifetime", "keepaliveTime",
+        "leakDetectionThreshold", "validationTimeout", "autoCommit", "connectionTestQuery",
+        "username", "password", "initializationFailTimeout", "registerMbeans"};
+    if (starts(k, "dataSource."))
+        return true;
+    return in_list(k, keys, sizeof keys / sizeof keys[0]);
+}
+
+static bool spring_key(span k)
+{
+    return starts(k, "spring.") || starts(k, "server.") || starts(k, "management.") ||
+           starts(k, "logging.") || starts(k, "app.") || starts(k, "hibernate.");
+}
+
+static bool name_ends(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), l = strlen(suffix);
+    return n >= l && strcmp(name + n - l, suffix) == 0;
+}
+
+/* ------------------------------------------------------------------- sniff */
+
+typedef struct tally {
+    size_t lines, nonblank;
+    size_t pg_severity, syslog, rds, azure, csvlog, spring, plain_app, java_cont, ts_lines;
+    size_t conf_guc, conf_guc_commented, conf_other, include_directive;
+    size_t props, props_spring, props_hikari;
+    size_t yaml, yaml_apiversion, yaml_kind, yaml_spring_top, yaml_docsep;
+    size_t env;
+    size_t pipes_rows_backend;   /* tuples-only unaligned rows of pg_stat_activity */
+    size_t tabs_rows_backend;    /* COPY text rows */
+    span first;                  /* first non-blank line */
+} tally;
+
+static void tally_line(tally *t, span s)
+{
+    t->lines++;
+    span tr = trim(s);
+    if (!tr.n)
+        return;
+    if (!t->nonblank++)
+        t->first = tr;
+    /* "psql: error: ... failed: FATAL:  ..." is a client quoting the server. */
+    bool client_quote = starts(s, "psql:") || starts(s, "pg_dump:") || starts(s, "pgbench:") ||
+                        starts(s, "pg_dumpall:") || starts(s, "pg_restore:");
+    if (!client_quote && has_pg_severity(s))
+        t->pg_severity++;
+    if (is_syslog_pg_line(s))
+        t->syslog++;
+    if (is_rds_line(s))
+        t->rds++;
+    if (is_azure_line(s))
+        t->azure++;
+    if (is_csvlog_line(s))
+        t->csvlog++;
+    if (is_spring_line(s))
+        t->spring++;
+    else if (is_plain_app_line(s))
+        t->plain_app++;
+    if (is_java_continuation(s))
+        t->java_cont++;
+    pgm_ts_parse ts;
+    if (pgm_ts_find(s.p, s.n, 64, &ts))
+        t->ts_lines++;
+    span key;
+    bool commented;
+    if (conf_key(s, &key, &commented)) {
+        if (is_guc(key))
+            commented ? t->conf_guc_commented++ : t->conf_guc++;
+        else if (!commented)
+            t->conf_other++;
+        if (!commented && (starts(key, "include") && (key.n == 7 || starts(key, "include_dir") ||
+                                                    starts(key, "include_if_exists"))))
+            t->include_directive++;
+    }
+    if (property_key(s, &key)) {
+        t->props++;
+        if (spring_key(key))
+            t->props_spring++;
+        if (hikari_key(key))
+            t->props_hikari++;
+    }
+    size_t indent;
+    if (yaml_key_line(s, &key, &indent)) {
+        t->yaml++;
+        if (indent == 0 && key.n == 10 && memcmp(key.p, "apiVersion", 10) == 0)
+            t->yaml_apiversion++;
+        if (indent == 0 && key.n == 4 && memcmp(key.p, "kind", 4) == 0)
+            t->yaml_kind++;
+        if (indent == 0 && key.n == 6 && memcmp(key.p, "spring", 6) == 0)
+            t->yaml_spring_top++;
+        if (indent == 0 && spring_key(key))
+            t->yaml_spring_top++;
+    }
+    if (starts(tr, "---"))
+        t->yaml_docsep++;
+    if (is_env_line(s))
+        t->env++;
+    size_t known;
+    bool has_pid;
+    for (size_t b = 0; b < sizeof backend_types / sizeof backend_types[0]; b++) {
+        size_t bl = strlen(backend_types[b]);
+        if (tr.n > bl && memcmp(tr.p + tr.n - bl, backend_types[b], bl) == 0) {
+            char sep = tr.p[tr.n - bl - 1];
+            if (sep == '|' && count_fields(tr, '|', NULL, 0, &known, &has_pid) >= 18)
+                t->pipes_rows_backend++;
+            if (sep == '\t' && count_fields(tr, '\t', NULL, 0, &known, &has_pid) >= 18)
+                t->tabs_rows_backend++;
+            break;
+        }
+    }
+}
+
+/* A header row of a tabular dump: which separator, and does it name
+ * pg_stat_activity or pg_settings columns? */
+/* Header rows name columns: every field a bare lower-case identifier. */
+static bool identifier_fields(span s, char sep)
+{
+    size_t fields = 0;
+    while (true) {
+        const char *q = memchr(s.p, sep, s.n);
+        span f = {s.p, q ? (size_t)(q - s.p) : s.n};
+        f = trim(f);
+        if (f.n >= 2 && f.p[0] == '"' && f.p[f.n - 1] == '"') {
+            f.p++;
+            f.n -= 2;
+        }
+        if (!f.n)
+            return false;
+        for (size_t i = 0; i < f.n; i++)
+            if (!is_lower(f.p[i]) && !is_digit(f.p[i]) && f.p[i] != '_')
+                return false;
+        fields++;
+        if (!q)
+            break;
+        s.n -= (size_t)(q - s.p) + 1;
+        s.p = q + 1;
+    }
+    return fields >= 2;
+}
+
+static pgm_sniff sniff_table_header(span s, span next)
+{
+    pgm_sniff r = {PGM_KIND_UNKNOWN, NULL, false};
+    static const char seps[] = {'|', ',', '\t'};
+    static const char *const settings_cols[] = {"name", "setting", "unit", "source", "sourcefile",
+                                                "sourceline", "context", "vartype", "boot_val",
+                                                "reset_val", "pending_restart", "applied",
+                                                "error", "seqno", "description", "min_val",
+                                                "max_val", "category", "short_desc"};
+    for (size_t i = 0; i < sizeof seps; i++) {
+        if (!memchr(s.p, seps[i], s.n) || !identifier_fields(s, seps[i]))
+            continue;
+        size_t known, fields;
+        bool has_pid;
+        fields = count_fields(s, seps[i], psa_columns, sizeof psa_columns / sizeof psa_columns[0],
+                              &known, &has_pid);
+        const char *format = seps[i] == ',' ? "csv" : seps[i] == '\t' ? "tsv"
+                             : is_rule_row(next)  ? "aligned"
+                                                  : "unaligned";
+        /* Rows, or counts grouped by state/application ("count | state | ..."). */
+        static const char *const count_col[] = {"count"};
+        size_t counts;
+        count_fields(s, seps[i], count_col, 1, &counts, NULL);
+        bool grouped = known >= 2 && counts == 1;
+        if ((has_pid && known >= 3 && known * 2 >= fields) || grouped) {
+            r.kind = PGM_KIND_PG_STAT_ACTIVITY;
+            r.format = format;
+            return r;
+        }
+        fields = count_fields(s, seps[i], settings_cols,
+                              sizeof settings_cols / sizeof settings_cols[0], &known, NULL);
+        bool names_setting = contains(s, "setting");
+        if (known >= 2 && names_setting && known * 2 >= fields) {
+            r.kind = PGM_KIND_PG_SETTINGS;
+            r.format = format;
+            return r;
+        }
+    }
+    return r;
+}
+
+/* Expanded (\x) output: "-[ RECORD 1 ]---" then "name | value" lines. */
+static pgm_sniff sniff_expanded(const span *lines, size_t n, size_t at)
+{
+    pgm_sniff r = {PGM_KIND_UNKNOWN, NULL, false};
+    size_t psa = 0, settings = 0;
+    for (size_t i = at + 1; i < n && i < at + 40 && !is_record_banner(lines[i]); i++) {
+        const char *bar = memchr(lines[i].p, '|', lines[i].n);
+        if (!bar)
+            continue;
+        span name = {lines[i].p, (size_t)(bar - lines[i].p)};
+        name = trim(name);
+        if (in_list(name, psa_columns, sizeof psa_columns / sizeof psa_columns[0]))
+            psa++;
+        if ((name.n == 7 && memcmp(name.p, "setting", 7) == 0) ||
+            (name.n == 10 && memcmp(name.p, "sourcefile", 10) == 0))
+            settings++;
+    }
+    if (psa >= 3) {
+        r.kind = PGM_KIND_PG_STAT_ACTIVITY;
+        r.format = "expanded";
+    } else if (settings) {
+        r.kind = PGM_KIND_PG_SETTINGS;
+        r.format = "expanded";
+    }
+    return r;
+}
+
+static pgm_sniff sniff_json(span first, const unsigned char *head, size_t n)
+{
+    span all = {(const char *)head, n};
+    pgm_sniff r = {PGM_KIND_UNKNOWN, NULL, false};
+    if (first.p[0] == '[') {
+        if (contains(all, "\"pid\"") && (contains(all, "\"backend_start\"") ||
+                                         contains(all, "\"usename\"") || contains(all, "\"state\""))) {
+            r.kind = PGM_KIND_PG_STAT_ACTIVITY;
+            r.format = "json";
+        } else if (contains(all, "\"name\"") && contains(all, "\"setting\"")) {
+            r.kind = PGM_KIND_PG_SETTINGS;
+            r.format = "json";
+        }
+        return r;
+    }
+    r.has_timestamps = true;
+    r.kind = PGM_KIND_PG_LOG;
+    if (contains(first, "\"error_severity\"") && contains(first, "\"timestamp\"")) {
+        r.format = "jsonlog";
+    } else if (contains(first, "cloudsql.googleapis.com") ||
+               (contains(first, "\"textPayload\"") && contains(first, "cloudsql"))) {
+        r.format = "cloudsql";
+    } else if (contains(first, "\"logger\":\"postgres\"") && contains(first, "\"record\"")) {
+        r.format = "cnpg";
+    } else if (contains(first, "PostgreSQLLogs") || contains(first, "\"errorLevel")) {
+        r.format = "azure";
+    } else if (contains(first, "\"apiVersion\"") && contains(first, "\"kind\"")) {
+        r.kind = PGM_KIND_K8S_MANIFEST;
+        r.format = "json";
+        r.has_timestamps = false;
+    } else if (contains(first, "\"@timestamp\"") || contains(first, "\"logger_name\"") ||
+               contains(first, "\"log.level\"") || contains(first, "\"level\"")) {
+        r.kind = PGM_KIND_APP_LOG;
+        r.format = (contains(first, "\"ecs.version\"") || contains(first, "\"log.level\"")) ? "ecs"
+                                                                                           : "json";
+    } else if (contains(first, "\"textPayload\"") && (contains(first, "LOG:  ") ||
+                                                      contains(first, "FATAL:  "))) {
+        r.format = "cloudsql";
+    } else {
+        r.kind = PGM_KIND_UNKNOWN;
+        r.format = "json";
+        r.has_timestamps = false;
+    }
+    return r;
+}
+
+pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, bool complete)
+{
+    pgm_sniff r = {PGM_KIND_UNKNOWN, "text", false};
+    if (!name)
+        name = "";
+    if (n == 0) {
+        r.format = "empty";
+        return r;
+    }
+    size_t control = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = head[i];
+        if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b) || c == 0x7f)
+            control++;
+    }
+    if (control * 10 > n) {
+        r.format = "binary";
+        return r;
+    }
+
+    span lines[PGM_SNIFF_MAX_LINES];
+    size_t nl = 0;
+    const char *p = (const char *)head, *end = p + n;
+    while (p < end && nl < PGM_SNIFF_MAX_LINES) {
+        const char *q = memchr(p, '\n', (size_t)(end - p));
+        if (!q && !complete && nl > 0)
+            break; /* a partial last line would mislead */
+        const char *e = q ? q : end;
+        size_t len = (size_t)(e - p);
+        if (len && p[len - 1] == '\r')
+            len--;
+        lines[nl].p = p;
+        lines[nl].n = len;
+        nl++;
+        p = q ? q + 1 : end;
+    }
+
+    tally t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < nl; i++)
+        tally_line(&t, lines[i]);
+    if (!t.nonblank) {
+        r.format = "empty";
+        return r;
+    }
+
+    /* Scripts mention settings and log lines; they are neither. */
+    if (starts(t.first, "#!")) {
+        r.format = "script";
+        return r;
+    }
+
+    /* JSON documents and JSON lines */
+    if (t.first.p[0] == '{' || t.first.p[0] == '[') {
+        pgm_sniff j = sniff_json(t.first, head, n);
+        if (j.kind != PGM_KIND_UNKNOWN)
+            return j;
+    }
+
+    /* Tabular dumps: a header within the first lines, or a record banner. */
+    for (size_t i = 0; i < nl && i < 40; i++) {
+        if (is_record_banner(lines[i])) {
+            pgm_sniff x = sniff_expanded(lines, nl, i);
+            if (x.kind != PGM_KIND_UNKNOWN)
+                return x;
+            break;
+        }
+        span next = i + 1 < nl ? lines[i + 1] : (span){"", 0};
+        pgm_sniff h = sniff_table_header(lines[i], next);
+        if (h.kind != PGM_KIND_UNKNOWN)
+            return h;
+    }
+    if (t.tabs_rows_backend * 2 >= t.nonblank && t.tabs_rows_backend) {
+        r.kind = PGM_KIND_PG_STAT_ACTIVITY;
+        r.format = "copy_text";
+        return r;
+    }
+    if (t.pipes_rows_backend * 3 >= t.nonblank && t.pipes_rows_backend) {
+        r.kind = PGM_KIND_PG_STAT_ACTIVITY;
+        r.format = "unaligned";
+        return r;
+    }
+
+    /* Server and application logs: the share of lines that look the part. */
+    size_t need = t.nonblank < 3 ? 1 : (t.nonblank + 3) / 4;
+    size_t app = t.spring + t.plain_app;
+    if (t.syslog >= need && t.pg_severity >= need / 2) {
+        r = (pgm_sniff){PGM_KIND_PG_LOG, "syslog", true};
+        return r;
+    }
+    if (t.csvlog >= need && t.csvlog >= app) {
+        r = (pgm_sniff){PGM_KIND_PG_LOG, "csvlog", true};
+        return r;
+    }
+    if (t.rds >= need && t.rds * 2 >= t.pg_severity) {
+        r = (pgm_sniff){PGM_KIND_PG_LOG, "rds", true};
+        return r;
+    }
+    if (t.pg_severity >= need && t.pg_severity > app) {
+        r = (pgm_sniff){PGM_KIND_PG_LOG, t.azure * 2 >= t.pg_severity ? "azure" : "stderr", true};
+        return r;
+    }
+    if (app >= 1 && (app + t.java_cont) * 4 >= t.nonblank) {
+        r = (pgm_sniff){PGM_KIND_APP_LOG, t.spring >= t.plain_app ? "spring_boot" : "logback", true};
+        return r;
+    }
+
+    /* Configuration */
+    bool auto_conf = starts(t.first, "# Do not edit this file manually!");
+    size_t gucs = t.conf_guc + t.conf_guc_commented;
+    if (auto_conf || (t.conf_guc + t.include_directive >= 1 && t.conf_guc >= t.conf_other &&
+                      t.props_spring == 0 && t.props_hikari == 0) ||
+        (gucs >= 5 && t.props_spring == 0)) {
+        r.kind = PGM_KIND_PG_CONF;
+        r.format = auto_conf || strstr(name, "auto.conf") ? "auto_conf" : "conf";
+        return r;
+    }
+    if (t.yaml_apiversion && t.yaml_kind) {
+        r.kind = PGM_KIND_K8S_MANIFEST;
+        r.format = "yaml";
+        return r;
+    }
+    bool yaml_name = name_ends(name, ".yml") || name_ends(name, ".yaml");
+    if (t.yaml_spring_top && t.yaml * 2 >= t.nonblank) {
+        r.kind = PGM_KIND_SPRING_CONF;
+        r.format = "yaml";
+        return r;
+    }
+    if (t.props_hikari && t.props_hikari >= t.props_spring && !yaml_name) {
+        r.kind = PGM_KIND_HIKARI_CONF;
+        r.format = "properties";
+        return r;
+    }
+    if (t.props_spring && !yaml_name) {
+        r.kind = PGM_KIND_SPRING_CONF;
+        r.format = "properties";
+        return r;
+    }
+    if (t.env && t.env * 2 >= t.nonblank) {
+        r.kind = PGM_KIND_ENV_FILE;
+        r.format = "env";
+        return r;
+    }
+    /* Weak evidence: the name decides. */
+    if (yaml_name && strncmp(name, "application", 11) == 0 && t.yaml) {
+        r.kind = PGM_KIND_SPRING_CONF;
+        r.format = "yaml";
+    } else if (name_ends(name, ".properties") && strncmp(name, "application", 11) == 0 && t.props) {
+        r.kind = PGM_KIND_SPRING_CONF;
+        r.format = "properties";
+    } else if (name_ends(name, ".conf") && strstr(name, "postgresql") && (gucs || t.nonblank == 0)) {
+        r.kind = PGM_KIND_PG_CONF;
+        r.format = "conf";
+    } else if (t.yaml && t.yaml * 2 >= t.nonblank) {
+        r.format = "yaml";
+    } else if (t.ts_lines * 2 >= t.nonblank) {
+        r.has_timestamps = true;
+    }
+    return r;
+}

@@ -1,0 +1,36 @@
+/* Recognises what a file is (kind) and how it is written (format) from its
+ * first bytes; the name is only a tie-breaker. Kind and format names are the
+ * CONTRACTS.md `inputs[].kind` / `inputs[].format` strings. */
+#ifndef PGM_SNIFF_H
+#define PGM_SNIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum pgm_kind {
+    PGM_KIND_UNKNOWN,
+    PGM_KIND_PG_LOG,
+    PGM_KIND_PG_CONF,
+    PGM_KIND_PG_SETTINGS,
+    PGM_KIND_SPRING_CONF,
+    PGM_KIND_HIKARI_CONF,
+    PGM_KIND_APP_LOG,
+    PGM_KIND_PG_STAT_ACTIVITY,
+    PGM_KIND_K8S_MANIFEST,
+    PGM_KIND_ENV_FILE,
+};
+
+typedef struct pgm_sniff {
+    enum pgm_kind kind;
+    const char *format;    /* "stderr", "csvlog", "aligned", ...; "binary", "empty", "text" for unknown */
+    bool has_timestamps;   /* lines carry times worth a first/last column */
+} pgm_sniff;
+
+/* `head` is the file's first bytes; `complete` says the whole file is in it. */
+pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, bool complete);
+const char *pgm_kind_name(enum pgm_kind k);
+
+/* Lines of the head the sniffer looks at, at most. */
+#define PGM_SNIFF_MAX_LINES 200u
+
+#endif

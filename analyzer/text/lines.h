@@ -1,0 +1,32 @@
+/* Splits a stream into lines with a bounded buffer: a line longer than
+ * `max_line` is returned cut to that length (flagged), and the rest of it is
+ * dropped, so memory never grows with what is in the file. */
+#ifndef PGM_LINES_H
+#define PGM_LINES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bundle/source.h"
+
+typedef struct pgm_line_reader {
+    pgm_source *src;
+    unsigned char *buf;
+    size_t alloc, start, end, max_line;
+    bool eof;
+    uint64_t lineno;       /* of the line last returned, from 1 */
+    bool truncated;        /* the line last returned was cut */
+    uint64_t cut_bytes;    /* bytes dropped from the line last returned (when known) */
+    bool dropping;         /* inside the rest of a cut line */
+    uint64_t bytes_read;   /* from the stream so far */
+} pgm_line_reader;
+
+/* PGM_OK or PGM_FATAL (memory). Borrows `src`. */
+int pgm_lines_init(pgm_line_reader *r, pgm_source *src, size_t max_line);
+void pgm_lines_free(pgm_line_reader *r);
+/* 1 and the line (without its '\n'; a '\r' before it is kept), 0 at the end,
+ * -1 when the stream failed (its err says why). The line stays valid until
+ * the next call. */
+int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len);
+
+#endif

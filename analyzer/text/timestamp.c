@@ -1,0 +1,217 @@
+#include "text/timestamp.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Abbreviations PostgreSQL (log_timezone) and Java print for common zones.
+ * Ambiguous ones (IST, CST in China vs America) are left out on purpose:
+ * a wrong guess shifts a whole timeline silently. */
+static const struct {
+    const char *name;
+    int32_t offset;
+} zones[] = {
+    {"UTC", 0},         {"GMT", 0},         {"UCT", 0},       {"Z", 0},
+    {"WET", 0},         {"WEST", 3600},     {"BST", 3600},    {"CET", 3600},
+    {"CEST", 7200},     {"MET", 3600},      {"MEST", 7200},   {"EET", 7200},
+    {"EEST", 10800},    {"MSK", 10800},     {"EST", -18000},  {"EDT", -14400},
+    {"CDT", -18000},    {"MST", -25200},    {"MDT", -21600},  {"PST", -28800},
+    {"PDT", -25200},    {"AKST", -32400},   {"AKDT", -28800}, {"HST", -36000},
+    {"JST", 32400},     {"KST", 32400},     {"AEST", 36000},  {"AEDT", 39600},
+    {"ACST", 34200},    {"ACDT", 37800},    {"AWST", 28800},  {"NZST", 43200},
+    {"NZDT", 46800},    {"SGT", 28800},     {"HKT", 28800},   {"WIB", 25200},
+};
+
+bool pgm_ts_zone_offset(const char *abbrev, size_t n, int32_t *seconds)
+{
+    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+        if (strlen(zones[i].name) == n && memcmp(zones[i].name, abbrev, n) == 0) {
+            *seconds = zones[i].offset;
+            return true;
+        }
+    }
+    return false;
+}
+
+int64_t pgm_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    /* Howard Hinnant's algorithm: exact for every proleptic Gregorian date. */
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool digits(const char *p, size_t n, size_t count, int *value)
+{
+    if (n < count)
+        return false;
+    int v = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        v = v * 10 + (p[i] - '0');
+    }
+    *value = v;
+    return true;
+}
+
+static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+/* Parses a numeric offset "+HH", "+HHMM" or "+HH:MM" at p. */
+static size_t parse_offset(const char *p, size_t n, int32_t *seconds)
+{
+    if (n < 3 || (p[0] != '+' && p[0] != '-'))
+        return 0;
+    int hh, mm = 0;
+    if (!digits(p + 1, n - 1, 2, &hh) || hh > 18)
+        return 0;
+    size_t used = 3;
+    if (n >= 6 && p[3] == ':' && digits(p + 4, n - 4, 2, &mm))
+        used = 6;
+    else if (n >= 5 && digits(p + 3, n - 3, 2, &mm))
+        used = 5;
+    if (mm > 59)
+        return 0;
+    if (n > used && p[used] >= '0' && p[used] <= '9')
+        return 0;
+    int32_t s = hh * 3600 + mm * 60;
+    *seconds = p[0] == '-' ? -s : s;
+    return used;
+}
+
+bool pgm_ts_parse_at(const char *p, size_t n, pgm_ts_parse *out)
+{
+    int y, mo, d, h, mi, s;
+    if (n < 19 || !digits(p, n, 4, &y) || p[4] != '-' || !digits(p + 5, n - 5, 2, &mo) ||
+        p[7] != '-' || !digits(p + 8, n - 8, 2, &d) || (p[10] != ' ' && p[10] != 'T') ||
+        !digits(p + 11, n - 11, 2, &h) || p[13] != ':' || !digits(p + 14, n - 14, 2, &mi) ||
+        p[16] != ':' || !digits(p + 17, n - 17, 2, &s))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+        return false;
+    size_t i = 19;
+    int64_t frac_us = 0;
+    if (i < n && (p[i] == '.' || p[i] == ',') && i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '9') {
+        i++;
+        int64_t scale = 100000;
+        while (i < n && p[i] >= '0' && p[i] <= '9') {
+            frac_us += (p[i] - '0') * scale;
+            scale /= 10;
+            i++;
+        }
+    }
+    int32_t offset = 0;
+    enum pgm_ts_zone zone = PGM_TS_ZONE_NONE;
+    memset(out->zone_name, 0, sizeof out->zone_name);
+    size_t used;
+    if (i < n && p[i] == 'Z' && (i + 1 == n || !is_upper(p[i + 1]))) {
+        zone = PGM_TS_ZONE_KNOWN;
+        i++;
+    } else if ((used = parse_offset(p + i, n - i, &offset)) > 0) {
+        zone = PGM_TS_ZONE_KNOWN;
+        i += used;
+    } else if (i + 1 < n && p[i] == ' ') {
+        if ((used = parse_offset(p + i + 1, n - i - 1, &offset)) > 0) {
+            zone = PGM_TS_ZONE_KNOWN;
+            i += 1 + used;
+        } else if (is_upper(p[i + 1])) {
+            size_t j = i + 1;
+            while (j < n && j - i - 1 < 6 && is_upper(p[j]))
+                j++;
+            size_t zn = j - i - 1;
+            bool ends = j == n || !(is_upper(p[j]) || (p[j] >= 'a' && p[j] <= 'z'));
+            /* Severity words (LOG, INFO...) follow zoneless timestamps in app
+             * logs; only 2..5 capitals ended by a non-letter can be a zone. */
+            if (ends && zn >= 1 && zn <= 5) {
+                if (pgm_ts_zone_offset(p + i + 1, zn, &offset)) {
+                    zone = PGM_TS_ZONE_KNOWN;
+                    i = j;
+                } else if (zn >= 2 && zn <= 5 && (j == n || p[j] == ' ' || p[j] == ',' ||
+                                                  p[j] == ']' || p[j] == '"')) {
+                    static const char *const not_zones[] = {"LOG", "INFO", "WARN", "ERROR", "DEBUG",
+                                                            "FATAL", "TRACE", "PANIC", "NOTE"};
+                    bool severity = false;
+                    for (size_t k = 0; k < sizeof not_zones / sizeof not_zones[0]; k++)
+                        if (strlen(not_zones[k]) == zn && memcmp(not_zones[k], p + i + 1, zn) == 0)
+                            severity = true;
+                    if (!severity) {
+                        zone = PGM_TS_ZONE_UNKNOWN;
+                        memcpy(out->zone_name, p + i + 1, zn);
+                        i = j;
+                    }
+                }
+            }
+        }
+    }
+    int64_t days = pgm_days_from_civil(y, (unsigned)mo, (unsigned)d);
+    int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset;
+    out->us = secs * 1000000 + frac_us;
+    out->zone = zone;
+    out->len = i;
+    out->offset = 0;
+    return true;
+}
+
+bool pgm_ts_find(const char *p, size_t n, size_t window, pgm_ts_parse *out)
+{
+    size_t limit = n < window ? n : window;
+    for (size_t i = 0; i + 19 <= n && i < limit; i++) {
+        const char *q = memchr(p + i, '-', limit - i);
+        if (!q)
+            return false;
+        size_t dash = (size_t)(q - p);
+        if (dash < 4) {
+            i = dash;
+            continue;
+        }
+        size_t start = dash - 4;
+        if (start > 0 && p[start - 1] >= '0' && p[start - 1] <= '9') {
+            i = dash;
+            continue;
+        }
+        if (pgm_ts_parse_at(p + start, n - start, out)) {
+            out->offset = start;
+            return true;
+        }
+        i = dash;
+    }
+    return false;
+}
+
+void pgm_ts_format_iso(int64_t us, char out[PGM_TS_ISO_LEN])
+{
+    int64_t secs = us / 1000000;
+    int64_t rem = us % 1000000;
+    if (rem < 0) {
+        rem += 1000000;
+        secs--;
+    }
+    int64_t days = secs / 86400;
+    int64_t sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        days--;
+    }
+    /* civil_from_days, the inverse of pgm_days_from_civil */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = (int64_t)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    if (y < 0 || y > 9999) {
+        snprintf(out, PGM_TS_ISO_LEN, "0000-00-00T00:00:00.000Z");
+        return;
+    }
+    /* Every field is range-checked above, so the text is always 24 bytes. */
+    int ms = (int)(rem / 1000) % 1000;
+    unsigned hh = (unsigned)(sod / 3600) % 24, mi = (unsigned)(sod / 60 % 60), ss = (unsigned)(sod % 60);
+    snprintf(out, PGM_TS_ISO_LEN, "%04u-%02u-%02uT%02u:%02u:%02u.%03dZ", (unsigned)y % 10000u,
+             m % 13u, d % 32u, hh, mi, ss, ms);
+}

@@ -1,0 +1,146 @@
+#include "util/json.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "text/utf8.h"
+
+void pgm_json_init(pgm_json *j, FILE *out, bool pretty)
+{
+    memset(j, 0, sizeof *j);
+    j->out = out;
+    j->pretty = pretty;
+}
+
+static void indent(pgm_json *j)
+{
+    if (!j->pretty)
+        return;
+    fputc('\n', j->out);
+    for (int i = 0; i < j->depth; i++)
+        fputs("  ", j->out);
+}
+
+/* Separator and indentation before a value or a key. */
+static void before_item(pgm_json *j)
+{
+    if (j->after_key) {
+        j->after_key = false;
+        return;
+    }
+    if (j->depth > 0) {
+        if (j->need_comma[j->depth])
+            fputc(',', j->out);
+        j->need_comma[j->depth] = true;
+        indent(j);
+    }
+}
+
+static void open(pgm_json *j, char c)
+{
+    before_item(j);
+    fputc(c, j->out);
+    if (j->depth < PGM_JSON_MAX_DEPTH - 1)
+        j->depth++;
+    j->need_comma[j->depth] = false;
+}
+
+static void close(pgm_json *j, char c)
+{
+    bool had_items = j->need_comma[j->depth];
+    if (j->depth > 0)
+        j->depth--;
+    if (had_items)
+        indent(j);
+    fputc(c, j->out);
+    if (j->depth == 0 && j->pretty)
+        fputc('\n', j->out);
+}
+
+void pgm_json_begin_object(pgm_json *j) { open(j, '{'); }
+void pgm_json_end_object(pgm_json *j) { close(j, '}'); }
+void pgm_json_begin_array(pgm_json *j) { open(j, '['); }
+void pgm_json_end_array(pgm_json *j) { close(j, ']'); }
+
+void pgm_json_escape(FILE *out, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            switch (c) {
+            case '"': fputs("\\\"", out); break;
+            case '\\': fputs("\\\\", out); break;
+            case '\n': fputs("\\n", out); break;
+            case '\r': fputs("\\r", out); break;
+            case '\t': fputs("\\t", out); break;
+            default:
+                if (c < 0x20 || c == 0x7f)
+                    fprintf(out, "\\u%04x", c);
+                else
+                    fputc(c, out);
+            }
+            i++;
+            continue;
+        }
+        size_t len = pgm_utf8_sequence_len(p + i, n - i);
+        if (len == 0) {
+            fputs("\\ufffd", out);
+            i++;
+        } else {
+            fwrite(p + i, 1, len, out);
+            i += len;
+        }
+    }
+}
+
+void pgm_json_key(pgm_json *j, const char *key)
+{
+    before_item(j);
+    fputc('"', j->out);
+    pgm_json_escape(j->out, key, strlen(key));
+    fputs(j->pretty ? "\": " : "\":", j->out);
+    j->after_key = true;
+}
+
+void pgm_json_string_n(pgm_json *j, const char *s, size_t n)
+{
+    before_item(j);
+    fputc('"', j->out);
+    pgm_json_escape(j->out, s, n);
+    fputc('"', j->out);
+}
+
+void pgm_json_string(pgm_json *j, const char *s)
+{
+    if (!s) {
+        pgm_json_null(j);
+        return;
+    }
+    pgm_json_string_n(j, s, strlen(s));
+}
+
+void pgm_json_int(pgm_json *j, int64_t v)
+{
+    before_item(j);
+    fprintf(j->out, "%" PRId64, v);
+}
+
+void pgm_json_uint(pgm_json *j, uint64_t v)
+{
+    before_item(j);
+    fprintf(j->out, "%" PRIu64, v);
+}
+
+void pgm_json_bool(pgm_json *j, bool v)
+{
+    before_item(j);
+    fputs(v ? "true" : "false", j->out);
+}
+
+void pgm_json_null(pgm_json *j)
+{
+    before_item(j);
+    fputs("null", j->out);
+}

@@ -1,0 +1,36 @@
+/* Minimal streaming JSON writer. Strings are written as valid UTF-8 JSON:
+ * control characters are escaped and bytes that are not UTF-8 become U+FFFD,
+ * because paths and log text from a customer bundle are arbitrary bytes. */
+#ifndef PGM_JSON_H
+#define PGM_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PGM_JSON_MAX_DEPTH 32
+
+typedef struct pgm_json {
+    FILE *out;
+    int depth;
+    bool need_comma[PGM_JSON_MAX_DEPTH];
+    bool after_key;
+    bool pretty;
+} pgm_json;
+
+void pgm_json_init(pgm_json *j, FILE *out, bool pretty);
+void pgm_json_begin_object(pgm_json *j);
+void pgm_json_end_object(pgm_json *j);
+void pgm_json_begin_array(pgm_json *j);
+void pgm_json_end_array(pgm_json *j);
+void pgm_json_key(pgm_json *j, const char *key);
+void pgm_json_string(pgm_json *j, const char *s); /* NULL writes null */
+void pgm_json_string_n(pgm_json *j, const char *s, size_t n);
+void pgm_json_int(pgm_json *j, int64_t v);
+void pgm_json_uint(pgm_json *j, uint64_t v);
+void pgm_json_bool(pgm_json *j, bool v);
+void pgm_json_null(pgm_json *j);
+/* Writes `s` as JSON string contents (no quotes) to `out`. */
+void pgm_json_escape(FILE *out, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,30 @@
+/* A growable byte buffer with a hard cap (curl's dynbuf idea): growth past
+ * `cap` fails instead of eating memory. The buffer owns its bytes; the text
+ * is always NUL-terminated so it can be handed to C string functions. */
+#ifndef PGM_STRBUF_H
+#define PGM_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct pgm_strbuf {
+    char *p;
+    size_t len;
+    size_t alloc;
+    size_t cap;
+} pgm_strbuf;
+
+void pgm_strbuf_init(pgm_strbuf *b, size_t cap);
+void pgm_strbuf_free(pgm_strbuf *b);
+void pgm_strbuf_reset(pgm_strbuf *b);
+/* All appenders return 0, or -1 when memory or the cap ran out (buffer unchanged). */
+int pgm_strbuf_add(pgm_strbuf *b, const void *data, size_t n);
+int pgm_strbuf_addstr(pgm_strbuf *b, const char *s);
+int pgm_strbuf_addf(pgm_strbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int pgm_strbuf_vaddf(pgm_strbuf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* Hands the bytes to the caller (to free()); the buffer is left empty. */
+char *pgm_strbuf_take(pgm_strbuf *b);
+
+#endif
