@@ -79,7 +79,8 @@ deps-check:
 RELEASE_FLAGS := -O2 -g
 build/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
 
 build/pgmortem: $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(CLI_SRC)) | deps-check
 	$(CC) $(RELEASE_FLAGS) -o $@ $^ $(PKG_LIBS)
@@ -87,7 +88,8 @@ build/pgmortem: $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(CLI_SRC)) | deps-chec
 # Sanitized objects for the tests.
 build/asan/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) -O1 -g $(SAN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+	@echo "  CC/SAN  $<"
+	@$(CC) $(STD) $(WARN) -O1 -g $(SAN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 ASAN_CORE := $(patsubst %.c,build/asan/obj/%.o,$(CORE_SRC))
 build/asan/pgmortem: $(ASAN_CORE) $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
@@ -96,3 +98,79 @@ build/asan/pgmortem: $(ASAN_CORE) $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
 build/asan/tests/%: build/asan/obj/tests/unit/%.o build/asan/obj/tests/unit/testutil.o $(ASAN_CORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer builds (clang) for `make fuzz`; `make check` replays the corpora
+# through tests/fuzz/replay.c with the sanitized gcc build instead.
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SECONDS ?= 300
+
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HDRS) | deps-check
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(STD) $(FUZZ_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRC) $(PKG_LIBS)
+
+fuzz: $(addprefix build/fuzz/,$(FUZZ_NAMES))
+
+# make fuzz-run FUZZ_SECONDS=300: each target for that long on its corpus.
+fuzz-run: fuzz
+	@for t in $(FUZZ_NAMES); do \
+	  c=tests/fuzz/corpus/$${t#fuzz_}; mkdir -p build/fuzz/new-$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=20 \
+	     build/fuzz/new-$$t $$c > build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; exit 1; }; \
+	  tail -2 build/fuzz/$$t.log; \
+	done
+
+build/asan/fuzz/%: build/asan/obj/tests/fuzz/%.o build/asan/obj/tests/fuzz/replay.o $(ASAN_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+fuzz-replay: $(addprefix build/asan/fuzz/,$(FUZZ_NAMES))
+	@for t in $(FUZZ_NAMES); do \
+	  printf '%s: ' $$t; build/asan/fuzz/$$t tests/fuzz/corpus/$${t#fuzz_} || exit 1; \
+	done
+
+# ---------------------------------------------------------------- tests
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
+.SECONDARY:
+
+cli-tests: build/asan/pgmortem
+	@tests/cli/run.sh build/asan/pgmortem
+
+# Valgrind on the release binary (its own leak check; ASan is not combined with it).
+valgrind: build/pgmortem
+	@if command -v valgrind >/dev/null; then \
+	  valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+	    build/pgmortem inventory -q tests/samples tests/hostile fixtures/demo > /dev/null; \
+	  rc=$$?; if [ $$rc = 9 ]; then echo "valgrind: errors"; exit 1; fi; echo "valgrind: clean"; \
+	else echo "valgrind: not installed, skipped"; fi
+
+# Banned functions (curl's checksrc idea): no unbounded or locale-trap calls.
+lint-src:
+	@if grep -nE '\b(sprintf|strcpy|strcat|gets|atoi|atol|strtok)\(' $$(find analyzer -name '*.c'); then \
+	  echo "lint-src: banned function above"; exit 1; fi; echo "lint-src: clean"
+
+check: deps-check
+	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
+	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem
+	@$(MAKE) --no-print-directory lint-src unit cli-tests fuzz-replay valgrind
+	@echo "check: all passed"
+
+demo: deps-check build/pgmortem
+	@echo "$$ pgmortem inventory fixtures/demo/incident-demo.tar.zst"
+	@build/pgmortem inventory fixtures/demo/incident-demo.tar.zst
+
+install: build/pgmortem
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1
+	install -m 755 build/pgmortem $(DESTDIR)$(BINDIR)/pgmortem
+	install -m 644 analyzer/cli/pgmortem.1 $(DESTDIR)$(MANDIR)/man1/pgmortem.1
+	@if ls rules/*.yml >/dev/null 2>&1; then cp -R rules/. $(DESTDIR)$(DATADIR)/rules/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pgmortem $(DESTDIR)$(MANDIR)/man1/pgmortem.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build

@@ -84,6 +84,13 @@ enum pgm_container pgm_container_detect(const unsigned char *h, size_t n, const 
             return magics[i].kind;
         }
     }
+    /* legacy .lzma: properties byte 0x5D, a power-of-two dictionary, then a
+     * size that is unknown (all 0xFF) or below 2^48 */
+    if (n >= 13 && h[0] == 0x5d && h[1] == 0 && h[2] <= 0x80 && h[4] == 0 &&
+        ((h[5] == 0xff && h[12] == 0xff) || (h[11] == 0 && h[12] == 0))) {
+        *label = "lzma";
+        return PGM_CONTAINER_FILTER;
+    }
     /* zstd skippable frame: magic 0x184D2A5? little-endian */
     if (n >= 4 && (h[0] & 0xf0) == 0x50 && h[1] == 0x2a && h[2] == 0x4d && h[3] == 0x18) {
         *label = "zstd";
@@ -93,8 +100,9 @@ enum pgm_container pgm_container_detect(const unsigned char *h, size_t n, const 
         *label = "tar";
         return PGM_CONTAINER_ARCHIVE;
     }
-    /* An empty tar is nothing but its two zero end blocks (or more). */
-    if (n >= 1024 && n % 512 == 0 && all_zero(h, n)) {
+    /* An empty tar is nothing but its zero end blocks (10 KiB from tar(1)).
+     * Only a short stream qualifies: a big run of zeros is a damaged file. */
+    if (n >= 1024 && n <= 20 * 512 && n % 512 == 0 && all_zero(h, n)) {
         *label = "tar";
         return PGM_CONTAINER_ARCHIVE;
     }

@@ -1,0 +1,87 @@
+#!/bin/sh
+# CLI golden tests: each case runs pgmortem from the repository root and
+# compares stdout with tests/cli/golden/NAME.out and the exit code with the
+# expected one; some also check a phrase on stderr.
+#   tests/cli/run.sh BIN            run
+#   tests/cli/run.sh BIN --update   rewrite the golden files (review the diff!)
+set -u
+bin=$1
+update=${2:-}
+gold=tests/cli/golden
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# check NAME EXIT STDERR_PHRASE -- ARGS...   (STDERR_PHRASE may be "")
+check() {
+    name=$1 want_exit=$2 phrase=$3
+    shift 4
+    "$bin" "$@" > "$tmp/out" 2> "$tmp/err" < "${STDIN_FILE:-/dev/null}"
+    got=$?
+    ok=1
+    if [ "$update" = --update ]; then
+        cp "$tmp/out" "$gold/$name.out"
+    elif ! cmp -s "$tmp/out" "$gold/$name.out"; then
+        echo "FAIL $name: stdout differs from $gold/$name.out"
+        diff -u "$gold/$name.out" "$tmp/out" | head -20
+        ok=0
+    fi
+    if [ "$got" != "$want_exit" ]; then
+        echo "FAIL $name: exit $got, want $want_exit"
+        ok=0
+    fi
+    if [ -n "$phrase" ] && ! grep -qF -- "$phrase" "$tmp/err"; then
+        echo "FAIL $name: stderr lacks '$phrase':"
+        head -5 "$tmp/err"
+        ok=0
+    fi
+    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+}
+
+check version 0 "" -- --version
+check help 0 "" -- --help
+check help-inventory 0 "" -- help inventory
+check inventory-help 0 "" -- inventory --help
+check no-args 3 "" --
+check unknown-command 3 "unknown command 'frobnicate'" -- frobnicate
+check unknown-option 3 "unknown option '--bogus'" -- inventory --bogus tests/samples/other
+check unknown-global-option 3 "unknown option '--bogus'" -- --bogus
+check help-unknown 3 "unknown command 'nope'" -- help nope
+check no-input 3 "no input given" -- inventory
+check bad-number 3 "option '--max-depth' takes a whole number, not 'x'" -- inventory --max-depth x .
+check bad-size 3 "takes a size like 512M" -- inventory --max-total-bytes=12Q .
+check bad-format 3 "unknown format 'xml'" -- inventory -f xml .
+check missing-value 3 "option '--format' needs a value" -- inventory tests/samples/other --format
+check samples-other 0 "" -- inventory tests/samples/other
+check samples-psa-json 0 "" -- inventory --format json tests/samples/postgresql-15/pg_stat_activity
+check hostile 2 "warning: tests/hostile/truncated.log.zst: truncated zstd stream" -- inventory tests/hostile
+check hostile-json 2 "" -- inventory -q --format=json tests/hostile
+check hostile-deeper 2 "" -- inventory -q --max-depth 12 tests/hostile/nested-10-layers.tar.gz tests/hostile/corrupt-entry.zip
+check missing-file 2 "cannot open: No such file or directory" -- inventory tests/samples/other/hikari.properties no-such-file
+check demo 0 "" -- inventory fixtures/demo/incident-demo.tar.zst
+STDIN_FILE=fixtures/demo/incident-demo.tar.zst check stdin 0 "" -- inventory -
+STDIN_FILE=tests/samples/other/hikari.properties check stdin-plain 0 "" -- inventory -
+
+# --help and the man page name the same options
+opts=$( { "$bin" --help; "$bin" help inventory; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+for o in $opts; do
+    if ! grep -qF -- "$(echo "$o" | sed 's/-/\\-/g')" analyzer/cli/pgmortem.1; then
+        echo "FAIL man page: $o is in --help but not in analyzer/cli/pgmortem.1"
+        fail=$((fail + 1))
+    else
+        pass=$((pass + 1))
+    fi
+done
+mopts=$(grep -oE '\\-\\-[a-z][a-z\\-]+' analyzer/cli/pgmortem.1 | sed 's/\\//g' | sort -u)
+for o in $mopts; do
+    if ! { "$bin" --help; "$bin" help inventory; } | grep -qF -- "$o"; then
+        echo "FAIL man page: $o is in the man page but not in --help"
+        fail=$((fail + 1))
+    else
+        pass=$((pass + 1))
+    fi
+done
+
+echo "cli: $pass passed, $fail failed"
+[ $fail = 0 ]

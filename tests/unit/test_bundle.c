@@ -1,0 +1,424 @@
+/* The bundle reader: display paths, every compression and archive type,
+ * nesting, each limit, and the hostile fixtures in tests/hostile. */
+#include "testutil.h"
+
+#include <archive.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bundle/container.h"
+#include "util/strbuf.h"
+
+static const char LOG_LINE[] =
+    "2026-11-27 00:17:27.513 UTC [16404] LOG:  database system is ready to accept connections\n";
+
+static void test_display_path_escapes_control_bytes(void **state)
+{
+    (void)state;
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, 256);
+    assert_int_equal(pgm_strbuf_addstr(&b, "a.tar!"), 0);
+    assert_int_equal(pgm_bundle_append_name(&b, "logs/\x1b[31mred\n.log"), 0);
+    assert_string_equal(b.p, "a.tar!logs/\\x1b[31mred\\x0a.log");
+    pgm_strbuf_free(&b);
+}
+
+static void test_unsafe_names(void **state)
+{
+    (void)state;
+    assert_null(pgm_bundle_unsafe_name("logs/pg.log"));
+    assert_null(pgm_bundle_unsafe_name("logs/..hidden/x"));
+    assert_null(pgm_bundle_unsafe_name("a..b"));
+    assert_non_null(pgm_bundle_unsafe_name("/etc/passwd"));
+    assert_non_null(pgm_bundle_unsafe_name("../x"));
+    assert_non_null(pgm_bundle_unsafe_name("logs/../../x"));
+    assert_non_null(pgm_bundle_unsafe_name("logs\\..\\x"));
+    assert_non_null(pgm_bundle_unsafe_name("C:/windows"));
+    assert_non_null(pgm_bundle_unsafe_name("a/.."));
+}
+
+static void test_container_detection_ignores_names(void **state)
+{
+    (void)state;
+    const char *label;
+    assert_int_equal(pgm_container_detect((const unsigned char *)LOG_LINE, sizeof LOG_LINE - 1, &label),
+                     PGM_CONTAINER_NONE);
+    assert_int_equal(pgm_container_detect((const unsigned char *)"\x1f\x8b\x08", 3, &label),
+                     PGM_CONTAINER_FILTER);
+    assert_string_equal(label, "gzip");
+    assert_int_equal(pgm_container_detect((const unsigned char *)"BZx", 3, &label), PGM_CONTAINER_NONE);
+    assert_int_equal(pgm_container_detect((const unsigned char *)"\x28\xb5\x2f\xfd", 4, &label),
+                     PGM_CONTAINER_ZSTD);
+    assert_int_equal(pgm_container_strip_suffix("pg.log.gz", 9), 6);
+    assert_int_equal(pgm_container_strip_suffix("pg.log.zst", 10), 6);
+    assert_int_equal(pgm_container_strip_suffix("pg.log", 6), 6);
+}
+
+/* One file through one compression: the content comes back whole, under the
+ * file's own name (compression adds no '!' step). */
+static void check_single(int filter, const char *name)
+{
+    size_t clen;
+    void *c = tu_compress(filter, LOG_LINE, sizeof LOG_LINE - 1, &clen);
+    tu_log log;
+    tu_walk_memory(&log, c, clen, name, NULL);
+    assert_int_equal(log.rc, PGM_OK);
+    assert_int_equal(log.n, 1);
+    assert_int_equal(log.seen[0].what, TU_FILE);
+    assert_string_equal(log.seen[0].path, name);
+    assert_string_equal(log.seen[0].note, LOG_LINE);
+    free(c);
+}
+
+static void test_each_compression(void **state)
+{
+    (void)state;
+    check_single(ARCHIVE_FILTER_GZIP, "pg.log.gz");
+    check_single(ARCHIVE_FILTER_BZIP2, "pg.log.bz2");
+    check_single(ARCHIVE_FILTER_XZ, "pg.log.xz");
+    check_single(ARCHIVE_FILTER_LZMA, "pg.log.lzma");
+    check_single(ARCHIVE_FILTER_LZ4, "pg.log.lz4");
+    check_single(ARCHIVE_FILTER_COMPRESS, "pg.log.Z");
+    /* zstd goes through libzstd, not libarchive */
+    size_t zl;
+    void *z = tu_zstd(LOG_LINE, sizeof LOG_LINE - 1, 19, &zl);
+    tu_log log;
+    tu_walk_memory(&log, z, zl, "pg.log.zst", NULL);
+    assert_int_equal(log.rc, PGM_OK);
+    assert_int_equal(log.n, 1);
+    assert_string_equal(log.seen[0].note, LOG_LINE);
+    free(z);
+}
+
+static void check_archive(int format, int filter, const char *name)
+{
+    tu_member m[] = {{"logs/postgresql.log", LOG_LINE, sizeof LOG_LINE - 1},
+                     {"conf/postgresql.conf", "max_connections = 100\n", 22}};
+    size_t len;
+    void *a = tu_archive(format, filter, m, 2, &len);
+    tu_log log;
+    tu_walk_memory(&log, a, len, name, NULL);
+    assert_int_equal(log.rc, PGM_OK);
+    assert_int_equal(tu_count(&log, TU_FILE), 2);
+    char want[128];
+    snprintf(want, sizeof want, "%s!logs/postgresql.log", name);
+    const tu_seen *s = tu_find(&log, want);
+    assert_non_null(s);
+    assert_string_equal(s->note, LOG_LINE);
+    snprintf(want, sizeof want, "%s!conf/postgresql.conf", name);
+    s = tu_find(&log, want);
+    assert_non_null(s);
+    assert_int_equal(s->bytes, 22);
+    free(a);
+}
+
+static void test_each_archive_type(void **state)
+{
+    (void)state;
+    check_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, "b.tar");
+    check_archive(ARCHIVE_FORMAT_TAR_GNUTAR, ARCHIVE_FILTER_GZIP, "b.tar.gz");
+    check_archive(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_BZIP2, "b.tar.bz2");
+    check_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_XZ, "b.tar.xz");
+    check_archive(ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, "b.zip");
+    check_archive(ARCHIVE_FORMAT_7ZIP, ARCHIVE_FILTER_NONE, "b.7z");
+    check_archive(ARCHIVE_FORMAT_CPIO_SVR4_NOCRC, ARCHIVE_FILTER_NONE, "b.cpio");
+    check_archive(ARCHIVE_FORMAT_CPIO_SVR4_NOCRC, ARCHIVE_FILTER_GZIP, "b.cpio.gz");
+}
+
+/* incident.tar.zst!logs/pg.tar.gz!postgresql-Mon.log, and a zip around it. */
+static void test_nesting_and_display_path(void **state)
+{
+    (void)state;
+    tu_member inner[] = {{"postgresql-Mon.log", LOG_LINE, sizeof LOG_LINE - 1}};
+    size_t l1;
+    void *pg = tu_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP, inner, 1, &l1);
+    tu_member mid[] = {{"logs/pg.tar.gz", pg, l1}};
+    size_t l2;
+    void *tar = tu_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, mid, 1, &l2);
+    size_t l3;
+    void *zst = tu_zstd(tar, l2, 3, &l3);
+    tu_log log;
+    tu_walk_memory(&log, zst, l3, "incident.tar.zst", NULL);
+    assert_int_equal(log.rc, PGM_OK);
+    assert_int_equal(log.n, 1);
+    assert_string_equal(log.seen[0].path, "incident.tar.zst!logs/pg.tar.gz!postgresql-Mon.log");
+    assert_string_equal(log.seen[0].note, LOG_LINE);
+
+    tu_member outer[] = {{"customer/incident.tar.zst", zst, l3}};
+    size_t l4;
+    void *zip = tu_archive(ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, outer, 1, &l4);
+    tu_walk_memory(&log, zip, l4, "customer.zip", NULL);
+    assert_int_equal(log.n, 1);
+    assert_string_equal(log.seen[0].path, "customer.zip!customer/incident.tar.zst!logs/pg.tar.gz!"
+                                          "postgresql-Mon.log");
+    /* the same with too small a depth limit: 4 layers (zip, zstd, tar, gzip, tar) */
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    lim.max_depth = 3;
+    tu_walk_memory(&log, zip, l4, "customer.zip", &lim);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(tu_count(&log, TU_FILE), 0);
+    assert_int_equal(tu_count(&log, TU_PROBLEM), 1);
+    assert_non_null(strstr(log.seen[0].note, "nested deeper than 3 layers"));
+    assert_string_equal(log.seen[0].path, "customer.zip!customer/incident.tar.zst!logs/pg.tar.gz");
+    free(pg);
+    free(tar);
+    free(zst);
+    free(zip);
+}
+
+static void test_entry_limit(void **state)
+{
+    (void)state;
+    tu_member m[5];
+    char names[5][24];
+    for (int i = 0; i < 5; i++) {
+        snprintf(names[i], sizeof names[i], "f%d.log", i);
+        m[i] = (tu_member){names[i], LOG_LINE, sizeof LOG_LINE - 1};
+    }
+    size_t len;
+    void *a = tu_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, m, 5, &len);
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    lim.max_entries = 3;
+    tu_log log;
+    tu_walk_memory(&log, a, len, "many.tar", &lim);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(tu_count(&log, TU_FILE), 3);
+    assert_int_equal(tu_count(&log, TU_PROBLEM), 1);
+    assert_non_null(strstr(log.seen[3].note, "more than 3 entries"));
+    assert_string_equal(log.seen[3].path, "many.tar");
+    free(a);
+}
+
+static void test_total_bytes_limit(void **state)
+{
+    (void)state;
+    tu_member m[] = {{"a.log", LOG_LINE, sizeof LOG_LINE - 1}, {"b.log", LOG_LINE, sizeof LOG_LINE - 1},
+                     {"c.log", LOG_LINE, sizeof LOG_LINE - 1}};
+    size_t len;
+    void *a = tu_archive(ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, m, 3, &len);
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    lim.max_total_bytes = sizeof LOG_LINE + 10; /* a.log and a bit of b.log */
+    tu_log log;
+    tu_walk_memory(&log, a, len, "x.zip", &lim);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(log.stats.bytes, lim.max_total_bytes);
+    const tu_seen *b = tu_find(&log, "x.zip!b.log");
+    assert_non_null(b);
+    assert_null(tu_find(&log, "x.zip!c.log"));
+    assert_int_equal(tu_count(&log, TU_PROBLEM), 1);
+    assert_non_null(strstr(log.seen[log.n - 1].note, "--max-total-bytes"));
+    free(a);
+}
+
+/* A zip bomb: 256 MiB of zeros deflate to about 250 KiB (1000:1). */
+static void test_zip_bomb_stops_at_ratio(void **state)
+{
+    (void)state;
+    size_t big = 256u << 20;
+    char *zeros = calloc(1, big);
+    assert_non_null(zeros);
+    tu_member m[] = {{"bomb.log", zeros, big}, {"after.log", LOG_LINE, sizeof LOG_LINE - 1}};
+    size_t len;
+    void *zip = tu_archive(ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, m, 2, &len);
+    free(zeros);
+    tu_log log;
+    tu_walk_memory(&log, zip, len, "bomb.zip", NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    const tu_seen *p = NULL;
+    for (size_t i = 0; i < log.n; i++)
+        if (log.seen[i].what == TU_PROBLEM)
+            p = &log.seen[i];
+    assert_non_null(p);
+    assert_string_equal(p->path, "bomb.zip!bomb.log");
+    assert_non_null(strstr(p->note, "expands more than 250:1"));
+    assert_true(log.stats.bytes < (64u << 20)); /* stopped long before the end */
+    /* zstd bombs are caught by the same guard */
+    char *z2 = calloc(1, big);
+    size_t zl;
+    void *zb = tu_zstd(z2, big, 3, &zl);
+    free(z2);
+    tu_walk_memory(&log, zb, zl, "zeros.zst", NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_non_null(strstr(log.seen[log.n - 1].note, "expands more than"));
+    /* and --max-ratio 0 lets it through */
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    lim.max_ratio = 0;
+    tu_walk_memory(&log, zb, zl, "zeros.zst", &lim);
+    assert_int_equal(log.rc, PGM_OK);
+    assert_int_equal(log.seen[0].bytes, big);
+    free(zb);
+    free(zip);
+}
+
+static void test_hostile_names_are_listed_not_read(void **state)
+{
+    (void)state;
+    const char *paths[] = {"tests/hostile/evil-names.tar"};
+    tu_log log;
+    tu_walk_paths(&log, paths, 1, NULL);
+    assert_int_equal(log.rc, PGM_OK); /* refusing is not a read failure */
+    const tu_seen *s = tu_find(&log, "tests/hostile/evil-names.tar!../../etc/cron.d/evil");
+    assert_non_null(s);
+    assert_int_equal(s->what, TU_SKIPPED);
+    assert_non_null(strstr(s->note, "'..'"));
+    s = tu_find(&log, "tests/hostile/evil-names.tar!/etc/passwd");
+    assert_non_null(s);
+    assert_int_equal(s->what, TU_SKIPPED);
+    s = tu_find(&log, "tests/hostile/evil-names.tar!logs/link-to-passwd");
+    assert_non_null(s);
+    assert_non_null(strstr(s->note, "symbolic link to '/etc/passwd' not followed"));
+    s = tu_find(&log, "tests/hostile/evil-names.tar!logs/hard");
+    assert_non_null(s);
+    assert_int_equal(s->what, TU_SKIPPED);
+    s = tu_find(&log, "tests/hostile/evil-names.tar!dev/sda");
+    assert_non_null(s);
+    assert_int_equal(s->what, TU_SKIPPED);
+    s = tu_find(&log, "tests/hostile/evil-names.tar!logs/esc\\x1b[31mred.log");
+    assert_non_null(s);
+    assert_int_equal(s->what, TU_FILE);
+    s = tu_find(&log, "tests/hostile/evil-names.tar!logs/ok.log");
+    assert_non_null(s);
+    assert_int_equal(s->what, TU_FILE);
+    assert_int_equal(log.stats.skipped, 5);
+}
+
+static void test_hostile_damaged_inputs(void **state)
+{
+    (void)state;
+    tu_log log;
+    const char *zst[] = {"tests/hostile/truncated.log.zst"};
+    tu_walk_paths(&log, zst, 1, NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(log.seen[0].what, TU_FILE);
+    assert_true(log.seen[0].bytes > 100000); /* the blocks before the cut */
+    assert_int_equal(log.seen[1].what, TU_PROBLEM);
+    assert_string_equal(log.seen[1].note, "truncated zstd stream: the last frame is incomplete");
+
+    const char *gz[] = {"tests/hostile/truncated.log.gz"};
+    tu_walk_paths(&log, gz, 1, NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(log.seen[0].what, TU_FILE);
+    assert_true(log.seen[0].bytes > 0);
+    assert_non_null(strstr(log.seen[1].note, "truncated gzip"));
+
+    const char *zip[] = {"tests/hostile/corrupt-entry.zip"};
+    tu_walk_paths(&log, zip, 1, NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    const tu_seen *a = tu_find(&log, "tests/hostile/corrupt-entry.zip!a.log");
+    const tu_seen *c = tu_find(&log, "tests/hostile/corrupt-entry.zip!c.log");
+    assert_non_null(a);
+    assert_non_null(c);
+    assert_int_equal(a->bytes, 4000);
+    assert_int_equal(c->bytes, 4000); /* read after the damaged one */
+    const tu_seen *b = tu_find(&log, "tests/hostile/corrupt-entry.zip!b.log");
+    assert_non_null(b);
+    assert_int_equal(b->what, TU_PROBLEM);
+
+    const char *deep[] = {"tests/hostile/nested-10-layers.tar.gz"};
+    tu_walk_paths(&log, deep, 1, NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(tu_count(&log, TU_FILE), 0);
+    assert_non_null(strstr(log.seen[0].note, "nested deeper than 8 layers"));
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    lim.max_depth = 10;
+    tu_walk_paths(&log, deep, 1, &lim);
+    assert_int_equal(log.rc, PGM_OK);
+    assert_int_equal(tu_count(&log, TU_FILE), 1);
+    assert_string_equal(log.seen[0].path, "tests/hostile/nested-10-layers.tar.gz!layer4.tar.gz!"
+                                          "layer3.tar.gz!layer2.tar.gz!layer1.tar.gz!deep.log");
+}
+
+static void test_empty_archives(void **state)
+{
+    (void)state;
+    const char *paths[] = {"tests/hostile/empty.tar", "tests/hostile/empty.zip"};
+    tu_log log;
+    tu_walk_paths(&log, paths, 2, NULL);
+    assert_int_equal(log.rc, PGM_OK);
+    assert_int_equal(log.n, 2);
+    assert_int_equal(log.seen[0].what, TU_SKIPPED);
+    assert_string_equal(log.seen[0].note, "empty tar archive: no files inside");
+    assert_string_equal(log.seen[1].note, "empty zip archive: no files inside");
+}
+
+static void test_missing_input_and_sorted_directory(void **state)
+{
+    (void)state;
+    const char *paths[] = {"tests/does-not-exist", "tests/samples/other"};
+    tu_log log;
+    tu_walk_paths(&log, paths, 2, NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(log.seen[0].what, TU_PROBLEM);
+    assert_string_equal(log.seen[0].note, "cannot open: No such file or directory");
+    /* directory entries come sorted by name */
+    for (size_t i = 2; i < log.n; i++)
+        assert_true(strcmp(log.seen[i - 1].path, log.seen[i].path) < 0);
+}
+
+/* As root every directory is readable, so the check runs as nobody. */
+static void test_unreadable_directory(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pgm-unreadable-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char sub[256], file[300];
+    snprintf(sub, sizeof sub, "%s/locked", dir);
+    snprintf(file, sizeof file, "%s/ok.log", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs(LOG_LINE, f);
+    fclose(f);
+    chmod(dir, 0755);
+    chmod(file, 0644);
+    chmod(sub, 0000);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(10);
+        const char *paths[] = {dir};
+        tu_log log;
+        tu_walk_paths(&log, paths, 1, NULL);
+        char want[300];
+        snprintf(want, sizeof want, "%s/locked", dir);
+        const tu_seen *s = tu_find(&log, want);
+        int ok = log.rc == PGM_WARN && s && s->what == TU_PROBLEM &&
+                 strstr(s->note, "Permission denied") && tu_find(&log, file) &&
+                 tu_find(&log, file)->what == TU_FILE;
+        _exit(ok ? 0 : 11);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    chmod(sub, 0700);
+    rmdir(sub);
+    unlink(file);
+    rmdir(dir);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_display_path_escapes_control_bytes),
+        cmocka_unit_test(test_unsafe_names),
+        cmocka_unit_test(test_container_detection_ignores_names),
+        cmocka_unit_test(test_each_compression),
+        cmocka_unit_test(test_each_archive_type),
+        cmocka_unit_test(test_nesting_and_display_path),
+        cmocka_unit_test(test_entry_limit),
+        cmocka_unit_test(test_total_bytes_limit),
+        cmocka_unit_test(test_zip_bomb_stops_at_ratio),
+        cmocka_unit_test(test_hostile_names_are_listed_not_read),
+        cmocka_unit_test(test_hostile_damaged_inputs),
+        cmocka_unit_test(test_empty_archives),
+        cmocka_unit_test(test_missing_input_and_sorted_directory),
+        cmocka_unit_test(test_unreadable_directory),
+    };
+    return cmocka_run_group_tests_name("bundle", tests, NULL, NULL);
+}

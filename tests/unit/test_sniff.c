@@ -1,0 +1,137 @@
+/* The sniffer on real samples of every kind (tests/samples), and on names
+ * that lie about the content. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle/limits.h"
+#include "sniff/sniff.h"
+
+static const struct {
+    const char *path, *kind, *format;
+} cases[] = {
+    {"postgresql-15/run1-stderr/postgresql.log", "pg_log", "stderr"},
+    {"postgresql-15/run3-csvjson/log/postgresql-20261127-001842.csv", "pg_log", "csvlog"},
+    {"postgresql-15/run3-csvjson/log/postgresql-20261127-001842.json", "pg_log", "jsonlog"},
+    {"postgresql-15/run3-csvjson/log/postgresql-20261127-001842.log", "pg_log", "stderr"},
+    {"postgresql-15/escapes/all-escapes.log", "pg_log", "stderr"},
+    {"postgresql-15/escapes/padding.log", "pg_log", "stderr"},
+    {"postgresql-15/conf-syntax/server.log", "pg_log", "stderr"},
+    {"other/syslog-postgres.log", "pg_log", "syslog"},
+    {"other/postgresql.log.2026-11-27-00", "pg_log", "rds"},
+    {"other/azure-postgresql.log", "pg_log", "azure"},
+    {"other/cloudsql-export.json", "pg_log", "cloudsql"},
+    {"postgresql-15/conf-syntax/postgresql.conf.tested", "pg_conf", "conf"},
+    {"postgresql-15/conf-syntax/postgresql.auto.conf", "pg_conf", "auto_conf"},
+    {"postgresql-15/conf-syntax/pg_settings_effective.txt", "pg_settings", "aligned"},
+    {"postgresql-15/conf-syntax/pg_file_settings.txt", "pg_settings", "aligned"},
+    {"postgresql-15/conf-syntax/pending_restart.txt", "pg_settings", "aligned"},
+    {"postgresql-15/pg_stat_activity/psa_aligned.txt", "pg_stat_activity", "aligned"},
+    {"postgresql-15/pg_stat_activity/psa_multiline_forms.txt", "pg_stat_activity", "aligned"},
+    {"postgresql-15/pg_stat_activity/psa_typical_subset_aligned.txt", "pg_stat_activity", "aligned"},
+    {"postgresql-15/pg_stat_activity/psa_grouped_aligned.txt", "pg_stat_activity", "aligned"},
+    {"postgresql-15/pg_stat_activity/psa_expanded.txt", "pg_stat_activity", "expanded"},
+    {"postgresql-15/pg_stat_activity/psa_unaligned.txt", "pg_stat_activity", "unaligned"},
+    {"postgresql-15/pg_stat_activity/psa_unaligned_tuples_only.txt", "pg_stat_activity", "unaligned"},
+    {"postgresql-15/pg_stat_activity/psa_psql_csv.csv", "pg_stat_activity", "csv"},
+    {"postgresql-15/pg_stat_activity/psa_copy_csv_header.csv", "pg_stat_activity", "csv"},
+    {"postgresql-15/pg_stat_activity/psa_copy_text.tsv", "pg_stat_activity", "copy_text"},
+    {"postgresql-15/pg_stat_activity/psa_json_agg.json", "pg_stat_activity", "json"},
+    {"other/application.yml", "spring_conf", "yaml"},
+    {"other/application-prod.properties", "spring_conf", "properties"},
+    {"other/hikari.properties", "hikari_conf", "properties"},
+    {"other/deployment.yaml", "k8s_manifest", "yaml"},
+    {"other/orders.env", "env_file", "env"},
+    {"other/orders-app.log", "app_log", "spring_boot"},
+    {"other/billing-boot2.log", "app_log", "spring_boot"},
+    {"other/worker-logback.log", "app_log", "logback"},
+    {"other/app-logstash.json", "app_log", "json"},
+    {"postgresql-15/scenario.sh", "unknown", "script"},
+    {"postgresql-15/run1-stderr/pg_hba.effective.txt", "unknown", "text"},
+    {"postgresql-15/run1-stderr/clients/batch1.out", "unknown", "empty"},
+};
+
+static void test_real_samples(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "tests/samples/%s", cases[i].path);
+        size_t len;
+        unsigned char *data = tu_read_file(path, &len);
+        size_t n = len < PGM_SNIFF_HEAD_BYTES ? len : PGM_SNIFF_HEAD_BYTES;
+        const char *name = strrchr(path, '/') + 1;
+        pgm_sniff s = pgm_sniff_file(name, data, n, n == len);
+        if (strcmp(pgm_kind_name(s.kind), cases[i].kind) != 0 || strcmp(s.format, cases[i].format) != 0)
+            fail_msg("%s: got %s/%s, want %s/%s", cases[i].path, pgm_kind_name(s.kind), s.format,
+                     cases[i].kind, cases[i].format);
+        free(data);
+    }
+}
+
+/* Content wins over a misleading name. */
+static void test_content_beats_name(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *log = tu_read_file("tests/samples/postgresql-15/run1-stderr/postgresql.log", &len);
+    pgm_sniff s = pgm_sniff_file("application.yml", log, len, true);
+    assert_string_equal(pgm_kind_name(s.kind), "pg_log");
+    assert_true(s.has_timestamps);
+    free(log);
+    unsigned char *csv = tu_read_file("tests/samples/postgresql-15/pg_stat_activity/psa_psql_csv.csv", &len);
+    s = pgm_sniff_file("postgresql.log", csv, len, true);
+    assert_string_equal(pgm_kind_name(s.kind), "pg_stat_activity");
+    free(csv);
+}
+
+static void test_binary_and_empty(void **state)
+{
+    (void)state;
+    unsigned char bin[256];
+    for (int i = 0; i < 256; i++)
+        bin[i] = (unsigned char)i;
+    pgm_sniff s = pgm_sniff_file("x.log", bin, sizeof bin, true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+    assert_string_equal(s.format, "binary");
+    s = pgm_sniff_file("x.log", (const unsigned char *)"", 0, true);
+    assert_string_equal(s.format, "empty");
+    s = pgm_sniff_file("x.log", (const unsigned char *)"\n\n  \n", 5, true);
+    assert_string_equal(s.format, "empty");
+}
+
+/* A client quoting the server is not a server log. */
+static void test_psql_error_output_is_not_a_server_log(void **state)
+{
+    (void)state;
+    const char *t = "psql: error: connection to server at \"127.0.0.1\", port 54329 failed: FATAL:  "
+                    "sorry, too many clients already\n";
+    pgm_sniff s = pgm_sniff_file("E02.out", (const unsigned char *)t, strlen(t), true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+}
+
+/* The name decides only when the content is too thin to tell. */
+static void test_name_breaks_ties(void **state)
+{
+    (void)state;
+    const char *yml = "server:\n  port: 8080\n";
+    pgm_sniff s = pgm_sniff_file("application.yml", (const unsigned char *)yml, strlen(yml), true);
+    assert_string_equal(pgm_kind_name(s.kind), "spring_conf");
+    s = pgm_sniff_file("values.yml", (const unsigned char *)yml, strlen(yml), true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+    assert_string_equal(s.format, "yaml");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_real_samples),
+        cmocka_unit_test(test_content_beats_name),
+        cmocka_unit_test(test_binary_and_empty),
+        cmocka_unit_test(test_psql_error_output_is_not_a_server_log),
+        cmocka_unit_test(test_name_breaks_ties),
+    };
+    return cmocka_run_group_tests_name("sniff", tests, NULL, NULL);
+}

@@ -1,0 +1,243 @@
+/* Text primitives: timestamps, UTF-8, the bounded line reader, JSON strings. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inventory/inventory.h"
+#include "text/lines.h"
+#include "text/timestamp.h"
+#include "text/utf8.h"
+#include "util/json.h"
+
+static int64_t parse(const char *s, enum pgm_ts_zone *zone)
+{
+    pgm_ts_parse ts;
+    if (!pgm_ts_parse_at(s, strlen(s), &ts))
+        return PGM_TS_UNKNOWN;
+    if (zone)
+        *zone = ts.zone;
+    return ts.us;
+}
+
+static void iso(int64_t us, char *out)
+{
+    pgm_ts_format_iso(us, out);
+}
+
+static void test_timestamps_of_every_source(void **state)
+{
+    (void)state;
+    char out[PGM_TS_ISO_LEN];
+    enum pgm_ts_zone z;
+    iso(parse("2026-11-27 00:17:27.443 UTC [16404] LOG:", &z), out); /* %m */
+    assert_string_equal(out, "2026-11-27T00:17:27.443Z");
+    assert_int_equal(z, PGM_TS_ZONE_KNOWN);
+    iso(parse("2026-11-27 01:18:03 CET", &z), out); /* %t, CET */
+    assert_string_equal(out, "2026-11-27T00:18:03.000Z");
+    iso(parse("2026-11-27 04:25:52 +04 [1]", &z), out); /* numeric abbreviation */
+    assert_string_equal(out, "2026-11-27T00:25:52.000Z");
+    iso(parse("2026-11-27 00:17:27.52882+00", &z), out); /* pg_stat_activity */
+    assert_string_equal(out, "2026-11-27T00:17:27.528Z");
+    iso(parse("2026-11-27T00:17:27.474805+00:00", &z), out); /* json_agg */
+    assert_string_equal(out, "2026-11-27T00:17:27.474Z");
+    iso(parse("2023-11-25T23:37:20.817-05:00  WARN 43835", &z), out); /* Boot 3 */
+    assert_string_equal(out, "2023-11-26T04:37:20.817Z");
+    iso(parse("2026-11-27 05:30:00+0530", &z), out);
+    assert_string_equal(out, "2026-11-27T00:00:00.000Z");
+    iso(parse("2026-11-27T00:01:03.875Z  INFO", &z), out);
+    assert_string_equal(out, "2026-11-27T00:01:03.875Z");
+    iso(parse("2026-11-27 00:15:33 UTC::@:[12241]:LOG:", &z), out); /* RDS */
+    assert_string_equal(out, "2026-11-27T00:15:33.000Z");
+    /* no zone: read as UTC, and said so */
+    iso(parse("2018-02-07 12:35:56.643  WARN 4232 ---", &z), out);
+    assert_string_equal(out, "2018-02-07T12:35:56.643Z");
+    assert_int_equal(z, PGM_TS_ZONE_NONE);
+    iso(parse("2026-11-27 00:05:01,112 [main] INFO", &z), out);
+    assert_string_equal(out, "2026-11-27T00:05:01.112Z");
+    assert_int_equal(z, PGM_TS_ZONE_NONE);
+    /* a severity word is not a zone */
+    parse("2026-11-27 00:05:01 LOG: x", &z);
+    assert_int_equal(z, PGM_TS_ZONE_NONE);
+    /* an ambiguous abbreviation is reported, never guessed */
+    pgm_ts_parse ts;
+    assert_true(pgm_ts_parse_at("2026-11-27 00:00:00 IST [1]", 27, &ts));
+    assert_int_equal(ts.zone, PGM_TS_ZONE_UNKNOWN);
+    assert_string_equal(ts.zone_name, "IST");
+    /* not timestamps */
+    assert_int_equal(parse("2026-13-27 00:00:00", NULL), PGM_TS_UNKNOWN);
+    assert_int_equal(parse("2026-11-27", NULL), PGM_TS_UNKNOWN);
+    assert_int_equal(parse("12026-11-27 00:00:00", NULL), PGM_TS_UNKNOWN);
+}
+
+static void test_timestamp_find_and_calendar(void **state)
+{
+    (void)state;
+    pgm_ts_parse ts;
+    const char *sys = "<134>Nov 27 00:19:29 postgres[19313]: [6-1] 2026-11-27 00:19:29.140 UTC [19313]";
+    assert_true(pgm_ts_find(sys, strlen(sys), 160, &ts));
+    assert_int_equal(ts.offset, strlen("<134>Nov 27 00:19:29 postgres[19313]: [6-1] "));
+    assert_false(pgm_ts_find(sys, strlen(sys), 40, &ts));
+    assert_int_equal(pgm_days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(pgm_days_from_civil(2000, 3, 1), 11017);
+    assert_int_equal(pgm_days_from_civil(1969, 12, 31), -1);
+    char out[PGM_TS_ISO_LEN];
+    pgm_ts_format_iso(-1000, out);
+    assert_string_equal(out, "1969-12-31T23:59:59.999Z");
+    pgm_ts_format_iso(951782400000000LL, out); /* leap day */
+    assert_string_equal(out, "2000-02-29T00:00:00.000Z");
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    assert_int_equal(pgm_utf8_sequence_len((const unsigned char *)"\xc3\xa9", 2), 2);
+    assert_int_equal(pgm_utf8_sequence_len((const unsigned char *)"\xc0\xaf", 2), 0); /* overlong */
+    assert_int_equal(pgm_utf8_sequence_len((const unsigned char *)"\xed\xa0\x80", 3), 0); /* surrogate */
+    assert_int_equal(pgm_utf8_sequence_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
+    assert_int_equal(pgm_utf8_sequence_len((const unsigned char *)"\xf0\x9f\x98\x80", 4), 4);
+    pgm_utf8_state st = {0};
+    /* a sequence cut between two chunks is still valid */
+    pgm_utf8_feed(&st, (const unsigned char *)"caf\xc3", 4);
+    pgm_utf8_feed(&st, (const unsigned char *)"\xa9 ok \xf0\x9f", 7);
+    pgm_utf8_feed(&st, (const unsigned char *)"\x98\x80", 2);
+    pgm_utf8_finish(&st);
+    assert_int_equal(st.invalid, 0);
+    pgm_utf8_feed(&st, (const unsigned char *)"latin1 caf\xe9 and \xc0\xaf", 18);
+    pgm_utf8_finish(&st);
+    assert_int_equal(st.invalid, 3);
+    pgm_utf8_feed(&st, (const unsigned char *)"end \xe2\x82", 6); /* cut at the end */
+    pgm_utf8_finish(&st);
+    assert_int_equal(st.invalid, 5);
+}
+
+/* A source that yields a line of `big` bytes without end in memory. */
+typedef struct long_line_source {
+    pgm_source base;
+    size_t big, pos;
+} long_line_source;
+
+static ptrdiff_t long_read(pgm_source *self, void *buf, size_t cap)
+{
+    long_line_source *s = (long_line_source *)self;
+    static const char tail[] = "\n2026-11-27 00:17:27.443 UTC [1] LOG:  after\n";
+    size_t total = s->big + sizeof tail - 1;
+    if (s->pos >= total)
+        return 0;
+    size_t n = 0;
+    while (n < cap && s->pos < total) {
+        ((char *)buf)[n++] = s->pos < s->big ? 'a' : tail[s->pos - s->big];
+        s->pos++;
+    }
+    return (ptrdiff_t)n;
+}
+
+static void test_line_reader_bounds_memory(void **state)
+{
+    (void)state;
+    long_line_source src = {{.read = long_read}, 100u << 20, 0};
+    pgm_line_reader r;
+    assert_int_equal(pgm_lines_init(&r, &src.base, 1u << 20), PGM_OK);
+    const char *line;
+    size_t len;
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 1);
+    assert_true(r.truncated);
+    assert_int_equal(len, 1u << 20);
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 1);
+    assert_false(r.truncated);
+    assert_int_equal(r.lineno, 2);
+    assert_int_equal(len, strlen("2026-11-27 00:17:27.443 UTC [1] LOG:  after"));
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 0);
+    assert_true(r.alloc <= (1u << 20) + (512u << 10)); /* never the whole line */
+    assert_int_equal(r.bytes_read, (100u << 20) + 45);
+    pgm_lines_free(&r);
+}
+
+static void test_line_reader_edges(void **state)
+{
+    (void)state;
+    const char text[] = "a\r\n\nlast without newline";
+    pgm_mem_source m;
+    pgm_mem_source_init(&m, text, sizeof text - 1);
+    pgm_line_reader r;
+    assert_int_equal(pgm_lines_init(&r, &m.base, 8), PGM_OK);
+    const char *line;
+    size_t len;
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 1);
+    assert_int_equal(len, 2); /* the \r is kept */
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 1);
+    assert_int_equal(len, 0);
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 1);
+    assert_true(r.truncated);
+    assert_int_equal(len, 8);
+    assert_memory_equal(line, "last wit", 8);
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 0);
+    assert_int_equal(r.lineno, 3);
+    pgm_lines_free(&r);
+}
+
+/* The inventory over the 100 MB line: counted, cut, warned about, small. */
+static void test_inventory_long_line_warning(void **state)
+{
+    (void)state;
+    long_line_source src = {{.read = long_read}, 100u << 20, 0};
+    pgm_inventory inv;
+    pgm_inventory_init(&inv);
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    assert_int_equal(pgm_inventory_run_source(&inv, &src.base, "huge.log", &lim), PGM_OK);
+    assert_int_equal(inv.n, 1);
+    assert_int_equal(inv.items[0].lines, 2);
+    assert_int_equal(inv.items[0].bytes, (100u << 20) + 45);
+    assert_true(inv.items[0].n_warnings >= 1);
+    assert_non_null(strstr(inv.items[0].warnings[0], "1 line(s) longer than 1048576 bytes"));
+    pgm_inventory_free(&inv);
+}
+
+static void test_inventory_nul_and_bad_utf8(void **state)
+{
+    (void)state;
+    const char *paths[] = {"tests/hostile/nul-and-bad-utf8.log"};
+    pgm_inventory inv;
+    pgm_inventory_init(&inv);
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    assert_int_equal(pgm_inventory_run(&inv, paths, 1, &lim), PGM_OK);
+    assert_int_equal(inv.n, 1);
+    assert_string_equal(pgm_kind_name(inv.items[0].kind), "pg_log");
+    assert_int_equal(inv.items[0].lines, 5);
+    assert_int_equal(inv.items[0].n_warnings, 2);
+    assert_string_equal(inv.items[0].warnings[0], "3 NUL byte(s), first on line 4");
+    assert_string_equal(inv.items[0].warnings[1], "3 byte(s) of invalid UTF-8");
+    char out[PGM_TS_ISO_LEN];
+    pgm_ts_format_iso(inv.items[0].last_ts, out);
+    assert_string_equal(out, "2026-11-27T00:17:28.001Z");
+    pgm_inventory_free(&inv);
+}
+
+static void test_json_strings_are_valid_utf8(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    const char *in = "a\"b\\c\n\x01 caf\xc3\xa9 bad\xe9!";
+    pgm_json_escape(f, in, strlen(in));
+    fclose(f);
+    assert_string_equal(buf, "a\\\"b\\\\c\\n\\u0001 caf\xc3\xa9 bad\\ufffd!");
+    free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_timestamps_of_every_source),
+        cmocka_unit_test(test_timestamp_find_and_calendar),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_line_reader_bounds_memory),
+        cmocka_unit_test(test_line_reader_edges),
+        cmocka_unit_test(test_inventory_long_line_warning),
+        cmocka_unit_test(test_inventory_nul_and_bad_utf8),
+        cmocka_unit_test(test_json_strings_are_valid_utf8),
+    };
+    return cmocka_run_group_tests_name("text", tests, NULL, NULL);
+}

@@ -1,0 +1,53 @@
+/* Helpers shared by the cmocka tests: in-memory archives written with
+ * libarchive, and a visitor that records what the bundle reader reports. */
+#ifndef PGM_TESTUTIL_H
+#define PGM_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "bundle/bundle.h"
+
+#define TU_MAX_SEEN 64
+
+typedef struct tu_seen {
+    char path[512];
+    char note[512];      /* content (first bytes) for files; the reason otherwise */
+    size_t bytes;
+    enum { TU_FILE, TU_SKIPPED, TU_PROBLEM } what;
+} tu_seen;
+
+typedef struct tu_log {
+    tu_seen seen[TU_MAX_SEEN];
+    size_t n;
+    pgm_bundle_stats stats;
+    int rc;
+} tu_log;
+
+/* Runs the bundle reader over memory and records every callback. */
+void tu_walk_memory(tu_log *log, const void *data, size_t len, const char *name,
+                    const pgm_bundle_limits *lim);
+void tu_walk_paths(tu_log *log, const char *const *paths, size_t n, const pgm_bundle_limits *lim);
+const tu_seen *tu_find(const tu_log *log, const char *path);
+size_t tu_count(const tu_log *log, int what);
+
+/* One archive member for tu_archive. */
+typedef struct tu_member {
+    const char *name;
+    const void *data;
+    size_t len;
+} tu_member;
+
+/* Writes an archive (libarchive format/filter codes) into a malloc'd buffer. */
+void *tu_archive(int format, int filter, const tu_member *m, size_t n, size_t *out_len);
+/* Compresses with one filter, no archive (raw): a single .gz/.xz/.bz2/.zst file. */
+void *tu_compress(int filter, const void *data, size_t len, size_t *out_len);
+/* zstd through libzstd (the reader's own path). */
+void *tu_zstd(const void *data, size_t len, int level, size_t *out_len);
+/* Reads a whole file (tests/...) into memory. */
+void *tu_read_file(const char *path, size_t *len);
+
+#endif
