@@ -174,3 +174,6 @@ uninstall:
 
 clean:
 	rm -rf build
+
+bench: build/pgmortem
+	@tests/bench/run.sh build/pgmortem
