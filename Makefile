@@ -33,7 +33,8 @@ TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 CORE_SRC := $(sort $(wildcard analyzer/util/*.c analyzer/text/*.c analyzer/bundle/*.c \
-                              analyzer/sniff/*.c analyzer/inventory/*.c))
+                              analyzer/sniff/*.c analyzer/inventory/*.c analyzer/catalog/*.c analyzer/model/*.c \
+                              analyzer/rules/*.c))
 CLI_SRC  := $(sort $(wildcard analyzer/cli/*.c))
 HDRS     := $(shell find analyzer -name '*.h' -o -name '*.inc')
 INCS     := -Ianalyzer

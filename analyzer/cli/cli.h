@@ -45,5 +45,6 @@ void pgm_print_help(const char *command);      /* NULL: the overview */
 bool pgm_has_help(const char *command);
 
 int pgm_cmd_inventory(int argc, char **argv, int first);
+int pgm_cmd_rules(int argc, char **argv, int first);
 
 #endif

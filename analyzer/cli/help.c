@@ -15,13 +15,15 @@ static const char overview[] =
     "Commands:\n"
     "  inventory INPUT...   list every file in the inputs with its kind, format,\n"
     "                       size, lines and time span\n"
+    "  rules list|show|test the rule packs: list them, show one, run their tests\n"
     "  help [COMMAND]       this text, or the options of COMMAND\n"
     "\n"
     "Options:\n"
     "  -h, --help           this text\n"
     "  -V, --version        the version\n"
     "\n"
-    "Exit codes: 0 success; 2 some input could not be read; 3 usage error.\n"
+    "Exit codes: 0 success; 1 rule tests failed; 2 some input could not be read;\n"
+    "3 usage error; 4 invalid rule packs.\n"
     "See pgmortem(1).\n";
 
 static const char inventory[] =
@@ -49,11 +51,38 @@ static const char inventory[] =
     "Exit codes: 0 everything was read; 2 some input could not be read (damaged,\n"
     "unreadable, or over a limit: the warnings say which); 3 usage error.\n";
 
+static const char rules[] =
+    "Usage: pgmortem rules list [--format table|json] [RULE OPTIONS]\n"
+    "       pgmortem rules show ID... [RULE OPTIONS]\n"
+    "       pgmortem rules test [DIR...] [RULE OPTIONS]\n"
+    "\n"
+    "Rule packs are YAML files (rules/README.md documents them): match rules that\n"
+    "classify log messages into events, threshold rules over events, and check\n"
+    "rules over configuration facts. The builtin packs are found beside the binary\n"
+    "(or where they were installed); --rules adds packs.\n"
+    "\n"
+    "  list                     id, severity, kind and title of every rule\n"
+    "  show ID...               everything about the rules named\n"
+    "  test [DIR...]            run every rule's inline tests (of the packs in DIR\n"
+    "                           when given, else of the builtin and --rules packs);\n"
+    "                           prints each failure with the rule id and case\n"
+    "\n"
+    "Rule options:\n"
+    "      --rules DIR          load the packs in DIR (or a single .yml file) too\n"
+    "      --no-builtin-rules   do not load the builtin packs\n"
+    "  -f, --format FORMAT      table (default) or json, for list\n"
+    "  -h, --help               this text\n"
+    "\n"
+    "Exit codes: 0 success; 1 a rule test failed; 3 usage error; 4 a pack is\n"
+    "invalid (every error is printed as file:line:column: message, and nothing is\n"
+    "loaded).\n";
+
 static const struct {
     const char *name;
     const char *text;
 } helps[] = {
     {"inventory", inventory},
+    {"rules", rules},
 };
 
 bool pgm_has_help(const char *command)

@@ -37,6 +37,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "inventory") == 0)
         return pgm_cmd_inventory(argc, argv, 2);
+    if (strcmp(cmd, "rules") == 0)
+        return pgm_cmd_rules(argc, argv, 2);
     if (cmd[0] == '-')
         pgm_usage_error(NULL, "unknown option '%s'", cmd);
     else

@@ -3,11 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/catalog.h"
 #include "text/timestamp.h"
 
-static const char *const guc_names[] = {
-#include "sniff/guc_names.inc"
-};
 
 /* pg_stat_activity columns of 12-17, plus now() that dump scripts add. */
 static const char *const psa_columns[] = {
@@ -90,19 +88,9 @@ static bool in_list(span s, const char *const *list, size_t n)
     return false;
 }
 
-static int cmp_guc(const void *key, const void *elem)
-{
-    const span *k = key;
-    const char *name = *(const char *const *)elem;
-    size_t l = strlen(name);
-    int c = memcmp(k->p, name, k->n < l ? k->n : l);
-    return c ? c : (k->n < l ? -1 : k->n > l);
-}
-
 static bool is_guc(span s)
 {
-    return bsearch(&s, guc_names, sizeof guc_names / sizeof guc_names[0], sizeof guc_names[0],
-                   cmp_guc) != NULL;
+    return pgm_catalog_is_guc(s.p, s.n);
 }
 
 /* Splits s at `sep` and counts fields found in `list`; returns the field count. */

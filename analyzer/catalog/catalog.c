@@ -1,0 +1,198 @@
+#include "catalog/catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const guc_names[] = {
+#include "catalog/pg_guc_names.inc"
+};
+
+typedef struct span {
+    const char *p;
+    size_t n;
+} span;
+
+static int cmp_name(const void *key, const void *elem)
+{
+    const span *k = key;
+    const char *name = *(const char *const *)elem;
+    size_t l = strlen(name);
+    int c = memcmp(k->p, name, k->n < l ? k->n : l);
+    return c ? c : (k->n < l ? -1 : k->n > l);
+}
+
+bool pgm_catalog_is_guc(const char *name, size_t n)
+{
+    span s = {name, n};
+    return bsearch(&s, guc_names, sizeof guc_names / sizeof guc_names[0], sizeof guc_names[0],
+                   cmp_name) != NULL;
+}
+
+static const char *const event_kinds[] = {
+    "conn.received", "conn.authenticated", "conn.authorized", "conn.disconnected",
+    "conn.refused.too_many_clients", "conn.refused.reserved_slots", "conn.refused.role_limit",
+    "conn.refused.database_limit", "conn.refused.auth", "conn.refused.no_database",
+    "conn.refused.not_accepting", "conn.terminated.idle_in_transaction_timeout",
+    "conn.terminated.idle_session_timeout", "conn.terminated.admin", "conn.lost",
+    "conn.lost.open_transaction", "conn.fork_failed",
+    "server.starting", "server.ready", "server.shutdown_requested", "server.shutdown",
+    "server.crash", "server.reload", "server.param_changed", "server.param_needs_restart",
+    "lock.waiting", "lock.acquired", "lock.deadlock", "stmt.timeout", "stmt.lock_timeout",
+    "stmt.canceled", "stmt.duration",
+    "hikari.pool.starting", "hikari.pool.started", "hikari.pool.shutdown", "hikari.pool.stats",
+    "hikari.timeout", "hikari.leak_detected", "hikari.leak_returned", "hikari.starvation",
+    "hikari.validation_failed", "hikari.connection_broken", "hikari.config_warning",
+    "app.db_error", "activity.snapshot",
+};
+
+bool pgm_catalog_is_event_kind(const char *kind)
+{
+    for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)
+        if (strcmp(event_kinds[i], kind) == 0)
+            return true;
+    return false;
+}
+
+unsigned pgm_catalog_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 1000;
+    unsigned row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned prev = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned cur = row[j];
+            unsigned sub = prev + (a[i - 1] != b[j - 1]);
+            unsigned del = row[j] + 1, ins = row[j - 1] + 1;
+            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+/* HikariCP properties (hikari-properties.tsv) in snake_case, and what the
+ * analysis derives per pool. */
+static const char *const pool_fields[] = {
+    "allow_pool_suspension", "application_name", "auto_commit", "catalog",
+    "connection_init_sql", "connection_test_query", "connection_timeout",
+    "data_source_class_name", "data_source_jndi", "driver_class_name",
+    "exception_override_class_name", "health_check_registry", "idle_timeout",
+    "initialization_fail_timeout", "instances", "isolate_internal_queries", "jdbc_url",
+    "keepalive_time", "leak_detection_threshold", "login_timeout", "max_lifetime",
+    "maximum_pool_size", "metric_registry", "minimum_idle", "name", "password", "pool_name",
+    "read_only", "register_mbeans", "schema", "service", "socket_timeout", "source",
+    "tcp_keep_alive", "transaction_isolation", "username", "validation_timeout",
+    "connect_timeout", "cancel_signal_timeout", "options",
+};
+
+bool pgm_catalog_is_pool_field(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sizeof pool_fields / sizeof pool_fields[0]; i++)
+        if (strlen(pool_fields[i]) == n && memcmp(pool_fields[i], name, n) == 0)
+            return true;
+    return false;
+}
+
+/* Results the analysis publishes for check rules. */
+static const char *const analysis_facts[] = {
+    "peak_connections", "usable_connections", "reserved_connections", "refusals",
+    "first_refusal", "leak_suspected", "leaked_sessions", "leak_rate_per_min",
+    "idle_in_transaction_peak", "sessions_total", "sessions_open_at_end", "app_timeouts",
+    "pool_count", "fleet_pool_total", "log_connections_seen", "log_span",
+};
+
+static bool is_ident(const char *p, size_t n)
+{
+    if (!n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (!((c >= 'a' && c <= 'z') || c == '_' || (i && c >= '0' && c <= '9') ||
+              (c >= 'A' && c <= 'Z') || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static bool starts(const char *p, size_t n, const char *lit)
+{
+    size_t l = strlen(lit);
+    return n > l && memcmp(p, lit, l) == 0;
+}
+
+bool pgm_catalog_is_fact(const char *path, size_t n)
+{
+    if (starts(path, n, "pg."))
+        return pgm_catalog_is_guc(path + 3, n - 3);
+    if (starts(path, n, "pool."))
+        return pgm_catalog_is_pool_field(path + 5, n - 5);
+    if (starts(path, n, "hikari.")) {
+        const char *rest = path + 7;
+        const char *dot = memchr(rest, '.', n - 7);
+        if (!dot || dot == rest)
+            return false;
+        size_t fl = n - (size_t)(dot + 1 - path);
+        return pgm_catalog_is_pool_field(dot + 1, fl);
+    }
+    if (starts(path, n, "analysis.")) {
+        for (size_t i = 0; i < sizeof analysis_facts / sizeof analysis_facts[0]; i++)
+            if (strlen(analysis_facts[i]) == n - 9 && memcmp(analysis_facts[i], path + 9, n - 9) == 0)
+                return true;
+        return false;
+    }
+    if (starts(path, n, "spring.") || starts(path, n, "app.")) {
+        /* open-ended configuration keys: only their shape is checked */
+        const char *p = path;
+        size_t left = n;
+        while (left) {
+            const char *dot = memchr(p, '.', left);
+            size_t seg = dot ? (size_t)(dot - p) : left;
+            if (!is_ident(p, seg))
+                return false;
+            if (!dot)
+                break;
+            left -= seg + 1;
+            p = dot + 1;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* The closest name in a list: a small edit away, or one the typo is a prefix of. */
+static const char *closest(const char *word, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    unsigned bestd = 1000;
+    size_t wl = strlen(word);
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = pgm_catalog_distance(word, names[i]);
+        if (wl >= 4 && strncmp(names[i], word, wl) == 0 && d > 1)
+            d = 1;
+        if (d < bestd) {
+            bestd = d;
+            best = names[i];
+        }
+    }
+    return bestd <= 3 ? best : NULL;
+}
+
+const char *pgm_catalog_suggest_event_kind(const char *kind)
+{
+    return closest(kind, event_kinds, sizeof event_kinds / sizeof event_kinds[0]);
+}
+
+const char *pgm_catalog_suggest_guc(const char *name)
+{
+    return closest(name, guc_names, sizeof guc_names / sizeof guc_names[0]);
+}
+
+const char *pgm_catalog_suggest_pool_field(const char *name)
+{
+    return closest(name, pool_fields, sizeof pool_fields / sizeof pool_fields[0]);
+}

@@ -1,0 +1,314 @@
+/* pgmortem rules list | show ID... | test [DIR...] */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "rules/ruleset.h"
+#include "util/json.h"
+
+#ifndef PGM_RULES_DIR
+#define PGM_RULES_DIR "/usr/local/share/pgmortem/rules"
+#endif
+
+#define PGM_MAX_RULE_DIRS 32
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The builtin packs: $PGMORTEM_RULES_DIR, else beside the binary (source tree
+ * or an install prefix), else the configured install location. */
+static bool builtin_rules_dir(char *out, size_t cap)
+{
+    const char *env = getenv("PGMORTEM_RULES_DIR");
+    if (env && *env) {
+        snprintf(out, cap, "%s", env);
+        return is_dir(out);
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        static const char *const rel[] = {"/../rules", "/../../rules", "/../share/pgmortem/rules"};
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            char cand[PATH_MAX + 32];
+            snprintf(cand, sizeof cand, "%s%s/README.md", exe, rel[i]);
+            if (access(cand, R_OK) == 0) {
+                snprintf(out, cap, "%s%s", exe, rel[i]);
+                return true;
+            }
+        }
+    }
+    snprintf(out, cap, "%s", PGM_RULES_DIR);
+    return is_dir(out);
+}
+
+typedef struct rules_opts {
+    const char *dirs[PGM_MAX_RULE_DIRS];
+    size_t n_dirs;
+    bool builtin, json;
+} rules_opts;
+
+/* Loads every pack; prints every error and returns false when any. */
+static bool load_all(const rules_opts *o, pgm_ruleset *rs)
+{
+    pgm_load_errors errs;
+    memset(&errs, 0, sizeof errs);
+    pgm_ruleset_init(rs);
+    char builtin[PATH_MAX];
+    if (o->builtin) {
+        if (builtin_rules_dir(builtin, sizeof builtin))
+            pgm_ruleset_load_dir(rs, builtin, &errs);
+        else
+            fprintf(stderr, "pgmortem: note: no builtin rule packs found (looked beside the binary "
+                            "and in %s)\n", PGM_RULES_DIR);
+    }
+    for (size_t i = 0; i < o->n_dirs; i++) {
+        if (is_dir(o->dirs[i]))
+            pgm_ruleset_load_dir(rs, o->dirs[i], &errs);
+        else
+            pgm_ruleset_load_file(rs, o->dirs[i], &errs);
+    }
+    if (!errs.n)
+        pgm_ruleset_finish(rs, &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "%s\n", errs.msg[i]);
+    if (errs.dropped)
+        fprintf(stderr, "pgmortem: ... and %zu more errors\n", errs.dropped);
+    bool ok = errs.n == 0;
+    if (!ok)
+        fprintf(stderr, "pgmortem: invalid rule packs: nothing loaded\n");
+    pgm_load_errors_free(&errs);
+    return ok;
+}
+
+static const char *kind_of(const pgm_rule *r)
+{
+    return r->shape == PGM_SHAPE_MATCH ? r->kind : r->shape == PGM_SHAPE_THRESHOLD ? "threshold" : "check";
+}
+
+static void list_rules(const pgm_ruleset *rs, bool json)
+{
+    if (json) {
+        pgm_json j;
+        pgm_json_init(&j, stdout, true);
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "schema");
+        pgm_json_string(&j, "pgmortem.rules/1");
+        pgm_json_key(&j, "rules");
+        pgm_json_begin_array(&j);
+        for (size_t i = 0; i < rs->n; i++) {
+            const pgm_rule *r = &rs->rules[i];
+            pgm_json_begin_object(&j);
+            pgm_json_key(&j, "id");
+            pgm_json_string(&j, r->id);
+            pgm_json_key(&j, "severity");
+            pgm_json_string(&j, pgm_severity_name(r->severity));
+            pgm_json_key(&j, "shape");
+            pgm_json_string(&j, pgm_shape_name(r->shape));
+            pgm_json_key(&j, "kind");
+            pgm_json_string(&j, r->shape == PGM_SHAPE_MATCH ? r->kind : NULL);
+            pgm_json_key(&j, "title");
+            pgm_json_string(&j, r->title);
+            pgm_json_key(&j, "status");
+            pgm_json_string(&j, r->status);
+            pgm_json_key(&j, "file");
+            pgm_json_string(&j, r->file);
+            pgm_json_key(&j, "line");
+            pgm_json_uint(&j, r->line);
+            pgm_json_end_object(&j);
+        }
+        pgm_json_end_array(&j);
+        pgm_json_end_object(&j);
+        return;
+    }
+    size_t wid = 2, wkind = 4;
+    for (size_t i = 0; i < rs->n; i++) {
+        if (strlen(rs->rules[i].id) > wid)
+            wid = strlen(rs->rules[i].id);
+        if (strlen(kind_of(&rs->rules[i])) > wkind)
+            wkind = strlen(kind_of(&rs->rules[i]));
+    }
+    printf("%-*s  %-8s  %-*s  %s\n", (int)wid, "ID", "SEVERITY", (int)wkind, "KIND", "TITLE");
+    for (size_t i = 0; i < rs->n; i++) {
+        const pgm_rule *r = &rs->rules[i];
+        printf("%-*s  %-8s  %-*s  %s\n", (int)wid, r->id, pgm_severity_name(r->severity), (int)wkind,
+               kind_of(r), r->title);
+    }
+    printf("\n%zu rule(s)\n", rs->n);
+}
+
+static void print_list(const char *label, const pgm_strlist *l)
+{
+    if (!l->n)
+        return;
+    printf("%-12s", label);
+    for (size_t i = 0; i < l->n; i++)
+        printf("%s%s", i ? ", " : "", l->v[i]);
+    printf("\n");
+}
+
+static void show_rule(const pgm_rule *r)
+{
+    printf("%s  %s\n", r->id, r->title);
+    printf("%-12s%s\n", "severity", pgm_severity_name(r->severity));
+    printf("%-12s%s\n", "status", r->status);
+    printf("%-12s%s\n", "shape", pgm_shape_name(r->shape));
+    printf("%-12s%s:%u\n", "defined in", r->file, r->line);
+    print_list("applies to", &r->applies_to);
+    if (r->shape == PGM_SHAPE_MATCH) {
+        printf("%-12s%s\n", "kind", r->kind);
+        printf("%-12s%s\n", "field", r->field);
+        if (r->prefix)
+            printf("%-12s%s\n", "prefix", r->prefix);
+        print_list("prefilter", &r->prefilter);
+        printf("%-12s%s\n", "pattern", r->pattern);
+        print_list("also", &r->also);
+    } else if (r->shape == PGM_SHAPE_THRESHOLD) {
+        print_list("kinds", &r->kinds);
+        print_list("group by", &r->group_by);
+        static const char *const aggs[] = {"count", "distinct", "sum", "max"};
+        static const char *const cmps[] = {">=", ">", "<=", "<", "=="};
+        printf("%-12s%s%s%s %s %g within %.3gs\n", "condition", aggs[r->aggregate],
+               r->agg_field ? " of " : "", r->agg_field ? r->agg_field : "", cmps[r->cmp],
+               r->cmp_value, (double)r->timespan_us / 1e6);
+    } else {
+        if (r->for_each)
+            printf("%-12s%s\n", "for each", r->for_each);
+        printf("%-12s%s\n", "expression", r->expr_text);
+    }
+    printf("%-12s%s\n", "message", r->message);
+    if (r->remediation)
+        printf("remediation\n  %s\n", r->remediation);
+    print_list("references", &r->references);
+    print_list("tags", &r->tags);
+    printf("%-12s%zu case(s)\n", "tests", r->n_tests);
+}
+
+static void report_failure(void *ctx, const pgm_rule *r, size_t case_index, unsigned line,
+                           const char *why)
+{
+    (void)ctx;
+    if (case_index)
+        printf("FAIL %s case %zu (%s:%u): %s\n", r->id, case_index, r->file, line, why);
+    else
+        printf("FAIL %s (%s:%u): %s\n", r->id, r->file, line, why);
+}
+
+int pgm_cmd_rules(int argc, char **argv, int first)
+{
+    if (first >= argc) {
+        pgm_usage_error("rules", "which: list, show ID, or test [DIR...]");
+        return PGM_EXIT_USAGE;
+    }
+    const char *sub = argv[first];
+    if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
+        pgm_print_help("rules");
+        return PGM_EXIT_OK;
+    }
+    if (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "test")) {
+        pgm_usage_error("rules", "unknown rules command '%s' (list, show, test)", sub);
+        return PGM_EXIT_USAGE;
+    }
+    rules_opts o = {.builtin = true};
+    const char *ids[64];
+    size_t n_ids = 0;
+    bool test_dirs = false;
+    pgm_args a;
+    pgm_args_init(&a, argc, argv, first + 1, "rules");
+    const char *opt, *operand;
+    int k;
+    while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
+        if (k == 2) {
+            if (strcmp(sub, "show") == 0 && n_ids < 64) {
+                ids[n_ids++] = operand;
+            } else if (strcmp(sub, "test") == 0 && o.n_dirs < PGM_MAX_RULE_DIRS) {
+                o.dirs[o.n_dirs++] = operand;
+                test_dirs = true;
+            } else {
+                pgm_usage_error("rules", "unexpected '%s'", operand);
+                return PGM_EXIT_USAGE;
+            }
+        } else if (strcmp(opt, "--rules") == 0) {
+            const char *v = pgm_args_value(&a);
+            if (!v)
+                return PGM_EXIT_USAGE;
+            if (o.n_dirs == PGM_MAX_RULE_DIRS) {
+                pgm_usage_error("rules", "at most %d --rules", PGM_MAX_RULE_DIRS);
+                return PGM_EXIT_USAGE;
+            }
+            o.dirs[o.n_dirs++] = v;
+        } else if (strcmp(opt, "--no-builtin-rules") == 0) {
+            o.builtin = false;
+        } else if ((strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) && strcmp(sub, "list") == 0) {
+            const char *v = pgm_args_value(&a);
+            if (!v)
+                return PGM_EXIT_USAGE;
+            if (strcmp(v, "json") == 0)
+                o.json = true;
+            else if (strcmp(v, "table") != 0) {
+                pgm_usage_error("rules", "unknown format '%s' (table or json)", v);
+                return PGM_EXIT_USAGE;
+            }
+        } else if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            pgm_print_help("rules");
+            return PGM_EXIT_OK;
+        } else {
+            pgm_usage_error("rules", "unknown option '%s'", opt);
+            return PGM_EXIT_USAGE;
+        }
+    }
+    if (strcmp(sub, "show") == 0 && n_ids == 0) {
+        pgm_usage_error("rules", "'rules show' needs a rule id");
+        return PGM_EXIT_USAGE;
+    }
+    /* `rules test DIR` tests those packs, not the builtin ones. */
+    if (test_dirs)
+        o.builtin = false;
+    pgm_ruleset rs;
+    if (!load_all(&o, &rs)) {
+        pgm_ruleset_free(&rs);
+        return PGM_EXIT_RULES;
+    }
+    int rc = PGM_EXIT_OK;
+    if (strcmp(sub, "list") == 0) {
+        list_rules(&rs, o.json);
+    } else if (strcmp(sub, "show") == 0) {
+        for (size_t i = 0; i < n_ids; i++) {
+            const pgm_rule *r = pgm_ruleset_find(&rs, ids[i]);
+            if (!r) {
+                fprintf(stderr, "pgmortem: no rule '%s' (pgmortem rules list shows them)\n", ids[i]);
+                rc = PGM_EXIT_USAGE;
+                continue;
+            }
+            if (i)
+                printf("\n");
+            show_rule(r);
+        }
+    } else {
+        size_t cases = 0, failures = 0, failed_rules = 0;
+        for (size_t i = 0; i < rs.n; i++) {
+            size_t f = pgm_rule_run_tests(&rs, &rs.rules[i], report_failure, NULL, &cases);
+            failures += f;
+            failed_rules += f > 0;
+        }
+        printf("rules test: %zu rule(s), %zu case(s)\n%zu passed, %zu failed\n", rs.n, cases,
+               cases - (failures > cases ? cases : failures), failures);
+        if (rs.limit_hits)
+            printf("note: %llu match(es) stopped at the PCRE2 limits\n", (unsigned long long)rs.limit_hits);
+        if (failures)
+            rc = PGM_EXIT_FINDINGS;
+        (void)failed_rules;
+    }
+    pgm_ruleset_free(&rs);
+    return rc;
+}

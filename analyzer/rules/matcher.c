@@ -1,0 +1,195 @@
+/* Match rules at line speed: a line reaches a rule's regex only when one of
+ * the rule's literals occurs in it. Literals are found in one pass over the
+ * text with a table of their first two bytes (most positions of a line that
+ * no rule wants miss that table at once). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/ruleset.h"
+
+typedef struct lit {
+    const char *s;
+    size_t n;
+    uint32_t rule;
+    int32_t next; /* next literal with the same first two bytes, -1 at the end */
+} lit;
+
+struct pgm_dispatch {
+    uint8_t bigram_seen[65536 / 8];
+    int32_t *head;          /* 65536 entries: first literal per bigram, or -1 */
+    lit *lits;
+    size_t n_lits;
+    uint32_t *always;       /* match rules without a prefilter literal (or 1-byte ones) */
+    size_t n_always;
+    uint32_t *prefixed;     /* rules with an anchored prefix */
+    size_t n_prefixed;
+    uint32_t *stamp;        /* per rule: the pass that last marked it a candidate */
+    uint32_t pass;
+    uint32_t *cand;         /* candidates of the current pass */
+};
+
+void pgm_ruleset_dispatch_free(pgm_ruleset *rs);
+
+void pgm_ruleset_dispatch_free(pgm_ruleset *rs)
+{
+    struct pgm_dispatch *d = rs->dispatch;
+    if (d) {
+        free(d->head);
+        free(d->lits);
+        free(d->always);
+        free(d->prefixed);
+        free(d->stamp);
+        free(d->cand);
+        free(d);
+    }
+    rs->dispatch = NULL;
+    pcre2_match_data_free(rs->match_data);
+    pcre2_match_context_free(rs->match_ctx);
+    rs->match_data = rs->match_ctx = NULL;
+}
+
+size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
+{
+    (void)errs; /* duplicate ids are caught while loading */
+    pgm_ruleset_dispatch_free(rs);
+    struct pgm_dispatch *d = calloc(1, sizeof *d);
+    if (!d)
+        return 1;
+    rs->dispatch = d;
+    size_t nl = 0;
+    for (size_t i = 0; i < rs->n; i++)
+        nl += rs->rules[i].prefilter.n;
+    d->head = malloc(65536 * sizeof *d->head);
+    d->lits = calloc(nl + 1, sizeof *d->lits);
+    d->always = calloc(rs->n + 1, sizeof *d->always);
+    d->prefixed = calloc(rs->n + 1, sizeof *d->prefixed);
+    d->stamp = calloc(rs->n + 1, sizeof *d->stamp);
+    d->cand = calloc(rs->n + 1, sizeof *d->cand);
+    rs->match_ctx = pcre2_match_context_create(NULL);
+    rs->match_data = pcre2_match_data_create(PGM_MAX_CAPTURES, NULL);
+    if (!d->head || !d->lits || !d->always || !d->prefixed || !d->stamp || !d->cand ||
+        !rs->match_ctx || !rs->match_data)
+        return 1;
+    pcre2_set_match_limit(rs->match_ctx, PGM_PCRE_MATCH_LIMIT);
+    pcre2_set_depth_limit(rs->match_ctx, PGM_PCRE_DEPTH_LIMIT);
+    pcre2_set_heap_limit(rs->match_ctx, PGM_PCRE_HEAP_LIMIT_KIB);
+    for (size_t b = 0; b < 65536; b++)
+        d->head[b] = -1;
+    for (size_t i = 0; i < rs->n; i++) {
+        const pgm_rule *r = &rs->rules[i];
+        if (r->shape != PGM_SHAPE_MATCH)
+            continue;
+        if (r->prefix) {
+            d->prefixed[d->n_prefixed++] = (uint32_t)i;
+            continue;
+        }
+        bool short_lit = r->prefilter.n == 0;
+        for (size_t k = 0; k < r->prefilter.n; k++)
+            if (strlen(r->prefilter.v[k]) < 2)
+                short_lit = true;
+        if (short_lit) {
+            d->always[d->n_always++] = (uint32_t)i;
+            continue;
+        }
+        for (size_t k = 0; k < r->prefilter.n; k++) {
+            const unsigned char *s = (const unsigned char *)r->prefilter.v[k];
+            uint16_t bg = (uint16_t)(s[0] << 8 | s[1]);
+            lit *l = &d->lits[d->n_lits];
+            l->s = (const char *)s;
+            l->n = strlen((const char *)s);
+            l->rule = (uint32_t)i;
+            l->next = d->head[bg];
+            d->head[bg] = (int32_t)d->n_lits++;
+            d->bigram_seen[bg >> 3] |= (uint8_t)(1u << (bg & 7));
+        }
+    }
+    return 0;
+}
+
+static bool applies(const pgm_rule *r, const char *source_kind, const char *field)
+{
+    if (strcmp(r->field, field) != 0)
+        return false;
+    if (!source_kind || r->applies_to.n == 0)
+        return true;
+    for (size_t i = 0; i < r->applies_to.n; i++)
+        if (strcmp(r->applies_to.v[i], source_kind) == 0)
+            return true;
+    return false;
+}
+
+int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t len, pgm_match *out)
+{
+    if (!r->re || !rs->match_data)
+        return 0;
+    int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+        rs->limit_hits++;
+        return 0;
+    }
+    if (rc < 0)
+        return 0;
+    out->rule = r;
+    out->n_caps = 0;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rs->match_data);
+    for (uint32_t g = 1; g <= r->n_groups && g < PGM_MAX_CAPTURES; g++) {
+        if (!r->capture_names[g] || (int)g >= rc || ov[2 * g] == PCRE2_UNSET)
+            continue;
+        pgm_capture *c = &out->caps[out->n_caps++];
+        c->name = r->capture_names[g];
+        c->p = text + ov[2 * g];
+        c->n = ov[2 * g + 1] - ov[2 * g];
+    }
+    return 1;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int pgm_ruleset_classify(pgm_ruleset *rs, const char *source_kind, const char *field,
+                         const char *text, size_t len, pgm_match *out)
+{
+    struct pgm_dispatch *d = rs->dispatch;
+    if (!d)
+        return 0;
+    if (++d->pass == 0) { /* wrapped: forget every old stamp */
+        memset(d->stamp, 0, rs->n * sizeof *d->stamp);
+        d->pass = 1;
+    }
+    size_t nc = 0;
+    const unsigned char *t = (const unsigned char *)text;
+    for (size_t i = 0; i + 1 < len; i++) {
+        uint16_t bg = (uint16_t)(t[i] << 8 | t[i + 1]);
+        if (!(d->bigram_seen[bg >> 3] & (1u << (bg & 7))))
+            continue;
+        for (int32_t k = d->head[bg]; k >= 0; k = d->lits[k].next) {
+            const lit *l = &d->lits[k];
+            if (d->stamp[l->rule] == d->pass || l->n > len - i || memcmp(t + i, l->s, l->n) != 0)
+                continue;
+            d->stamp[l->rule] = d->pass;
+            d->cand[nc++] = l->rule;
+        }
+    }
+    for (size_t k = 0; k < d->n_prefixed; k++) {
+        const pgm_rule *r = &rs->rules[d->prefixed[k]];
+        size_t pl = strlen(r->prefix);
+        if (pl <= len && memcmp(text, r->prefix, pl) == 0)
+            d->cand[nc++] = d->prefixed[k];
+    }
+    for (size_t k = 0; k < d->n_always; k++)
+        if (d->stamp[d->always[k]] != d->pass)
+            d->cand[nc++] = d->always[k];
+    if (nc > 1)
+        qsort(d->cand, nc, sizeof *d->cand, cmp_u32); /* load order decides between rules */
+    for (size_t k = 0; k < nc; k++) {
+        const pgm_rule *r = &rs->rules[d->cand[k]];
+        if (applies(r, source_kind, field) && pgm_rule_match(rs, r, text, len, out))
+            return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,87 @@
+/* A rule as loaded from a pack (rules/README.md documents the YAML). The
+ * ruleset owns every rule and every string in it. */
+#ifndef PGM_RULE_H
+#define PGM_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/expr.h"
+
+enum pgm_severity { PGM_SEV_INFO, PGM_SEV_LOW, PGM_SEV_MEDIUM, PGM_SEV_HIGH, PGM_SEV_CRITICAL };
+enum pgm_shape { PGM_SHAPE_MATCH, PGM_SHAPE_THRESHOLD, PGM_SHAPE_CHECK };
+enum pgm_aggregate { PGM_AGG_COUNT, PGM_AGG_DISTINCT, PGM_AGG_SUM, PGM_AGG_MAX };
+enum pgm_cmp { PGM_CMP_GTE, PGM_CMP_GT, PGM_CMP_LTE, PGM_CMP_LT, PGM_CMP_EQ };
+
+typedef struct pgm_strlist {
+    char **v;
+    size_t n;
+} pgm_strlist;
+
+/* key: value pairs of a test case (expected captures, facts, event fields) */
+typedef struct pgm_kv {
+    char *key, *value;
+} pgm_kv;
+
+typedef struct pgm_test_event {
+    int64_t at_us;
+    char *kind;
+    pgm_kv *fields;
+    size_t n_fields;
+} pgm_test_event;
+
+typedef struct pgm_rule_test {
+    unsigned line;
+    bool positive;           /* match: / fires: true */
+    char *text;              /* match rules: the field's text */
+    pgm_kv *kv;              /* match: expected captures; check: facts */
+    size_t n_kv;
+    pgm_kv **pools;          /* check: pool records */
+    size_t *pool_sizes;
+    size_t n_pools;
+    pgm_test_event *events;  /* threshold */
+    size_t n_events;
+} pgm_rule_test;
+
+typedef struct pgm_rule {
+    char *id, *title, *status, *message, *remediation;
+    enum pgm_severity severity;
+    enum pgm_shape shape;
+    pgm_strlist applies_to, references, tags;
+    char *file;
+    unsigned line;
+
+    /* match */
+    pgm_strlist prefilter;   /* literals, any of which must occur */
+    char *prefix;            /* or: the field must start with this */
+    char *pattern, *field, *kind;
+    pgm_strlist also;
+    bool caseless;
+    void *re;                /* pcre2_code_8 */
+    char **capture_names;    /* index = capture group number; NULL for unnamed */
+    uint32_t n_groups;
+
+    /* threshold */
+    pgm_strlist kinds, group_by;
+    int64_t timespan_us;
+    enum pgm_aggregate aggregate;
+    char *agg_field;
+    enum pgm_cmp cmp;
+    double cmp_value;
+
+    /* check */
+    pgm_expr *expr;
+    char *expr_text;
+    char *for_each;
+
+    pgm_rule_test *tests;
+    size_t n_tests;
+} pgm_rule;
+
+const char *pgm_severity_name(enum pgm_severity s);
+const char *pgm_shape_name(enum pgm_shape s);
+/* Parses "high" etc.; false when unknown. */
+bool pgm_severity_parse(const char *s, enum pgm_severity *out);
+
+#endif
