@@ -45,7 +45,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests fuzz-replay valgrind lint-src
+        unit cli-tests rules-test fuzz-replay valgrind lint-src
 
 all: build/pgmortem
 
@@ -137,15 +137,22 @@ unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
 .SECONDARY:
 
+# Every builtin rule's inline tests, through the CLI a user runs.
+rules-test: build/asan/pgmortem
+	@build/asan/pgmortem rules test
+
 cli-tests: build/asan/pgmortem
 	@tests/cli/run.sh build/asan/pgmortem
 
 # Valgrind on the release binary (its own leak check; ASan is not combined with it).
 valgrind: build/pgmortem
 	@if command -v valgrind >/dev/null; then \
-	  valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
-	    build/pgmortem inventory -q tests/samples tests/hostile fixtures/demo > /dev/null; \
-	  rc=$$?; if [ $$rc = 9 ]; then echo "valgrind: errors"; exit 1; fi; echo "valgrind: clean"; \
+	  for args in "inventory -q tests/samples tests/hostile fixtures/demo" "rules test" \
+	              "rules list --rules tests/cli/rules-bad"; do \
+	    valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+	      build/pgmortem $$args > /dev/null 2>&1; \
+	    if [ $$? = 9 ]; then echo "valgrind: errors in pgmortem $$args"; exit 1; fi; \
+	  done; echo "valgrind: clean"; \
 	else echo "valgrind: not installed, skipped"; fi
 
 # Banned functions (curl's checksrc idea): no unbounded or locale-trap calls.
@@ -156,7 +163,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests fuzz-replay valgrind
+	@$(MAKE) --no-print-directory lint-src unit cli-tests rules-test fuzz-replay valgrind
 	@echo "check: all passed"
 
 demo: deps-check build/pgmortem
@@ -176,5 +183,9 @@ uninstall:
 clean:
 	rm -rf build
 
-bench: build/pgmortem
+build/bench_classify: tests/bench/bench_classify.c $(patsubst %.c,build/obj/%.o,$(CORE_SRC))
+	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(INCS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bench: build/pgmortem build/bench_classify
 	@tests/bench/run.sh build/pgmortem
+	@build/bench_classify

@@ -24,6 +24,21 @@ static bool is_dir(const char *p)
 
 /* The builtin packs: $PGMORTEM_RULES_DIR, else beside the binary (source tree
  * or an install prefix), else the configured install location. */
+/* Rule files are cited in messages and listings: show them relative to the
+ * current directory when they are below it, so output does not depend on
+ * where the checkout lives. */
+static void tidy_path(char *path, size_t cap)
+{
+    char real[PATH_MAX], cwd[PATH_MAX];
+    if (!realpath(path, real) || !getcwd(cwd, sizeof cwd))
+        return;
+    size_t l = strlen(cwd);
+    if (strncmp(real, cwd, l) == 0 && real[l] == '/')
+        snprintf(path, cap, "%s", real + l + 1);
+    else
+        snprintf(path, cap, "%s", real);
+}
+
 static bool builtin_rules_dir(char *out, size_t cap)
 {
     const char *env = getenv("PGMORTEM_RULES_DIR");
@@ -44,6 +59,7 @@ static bool builtin_rules_dir(char *out, size_t cap)
             snprintf(cand, sizeof cand, "%s%s/README.md", exe, rel[i]);
             if (access(cand, R_OK) == 0) {
                 snprintf(out, cap, "%s%s", exe, rel[i]);
+                tidy_path(out, cap);
                 return true;
             }
         }

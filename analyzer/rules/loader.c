@@ -104,6 +104,18 @@ static char *dup_scalar(ctx *c, const pgm_ynode *n, const char *what)
     return s ? strdup(s) : NULL;
 }
 
+/* Prose fields lose the newline a YAML block scalar ends with. */
+static char *dup_text(ctx *c, const pgm_ynode *n, const char *what)
+{
+    char *s = dup_scalar(c, n, what);
+    if (s) {
+        size_t l = strlen(s);
+        while (l && (s[l - 1] == '\n' || s[l - 1] == ' '))
+            s[--l] = '\0';
+    }
+    return s;
+}
+
 /* A string or a list of strings. */
 static bool strlist(ctx *c, const pgm_ynode *n, const char *what, pgm_strlist *out)
 {
@@ -411,6 +423,11 @@ static void load_check(ctx *c, pgm_rule *r, const pgm_ynode *ck)
     if (!src)
         return;
     r->expr_text = strdup(src);
+    if (r->expr_text) {
+        size_t l = strlen(r->expr_text);
+        while (l && (r->expr_text[l - 1] == '\n' || r->expr_text[l - 1] == ' '))
+            r->expr_text[--l] = '\0';
+    }
     size_t at = 0;
     char err[PGM_ERR_MAX];
     r->expr = pgm_expr_parse(src, strlen(src), r->for_each, &at, err);
@@ -431,6 +448,8 @@ static void load_check(ctx *c, pgm_rule *r, const pgm_ynode *ck)
 
 /* ------------------------------------------------------------------ tests */
 
+static void free_kv(pgm_kv *kv, size_t n);
+
 static bool load_kv(ctx *c, const pgm_ynode *m, const char *what, pgm_kv **out, size_t *n)
 {
     if (m->type != PGM_Y_MAP) {
@@ -446,6 +465,11 @@ static bool load_kv(ctx *c, const pgm_ynode *m, const char *what, pgm_kv **out, 
             error_node(c, v, "%s values must be single values", what);
             return false;
         }
+        for (size_t j = 0; j < *n; j++)
+            if (strcmp((*out)[j].key, k->text) == 0) {
+                error_node(c, k, "'%s' given twice in %s", k->text, what);
+                return false;
+            }
         (*out)[*n].key = strdup(k->text);
         (*out)[*n].value = strdup(v->text);
         (*n)++;
@@ -524,7 +548,7 @@ static void load_tests(ctx *c, pgm_rule *r, const pgm_ynode *t)
                     pgm_kv *kv = NULL;
                     size_t nkv = 0;
                     if (!load_kv(c, ev->items[k], "an event", &kv, &nkv)) {
-                        free(kv);
+                        free_kv(kv, nkv);
                         continue;
                     }
                     te->fields = kv;
@@ -534,6 +558,7 @@ static void load_tests(ctx *c, pgm_rule *r, const pgm_ynode *t)
                                 error_node(c, ev->items[k], "at: '%s' is not a duration from the start",
                                            kv[f].value);
                         } else if (strcmp(kv[f].key, "kind") == 0) {
+                            free(te->kind);
                             te->kind = strdup(kv[f].value);
                         } else {
                             continue;
@@ -657,7 +682,7 @@ static void load_rule(ctx *c, pgm_ruleset *rs, const pgm_ynode *m)
         error_node(c, m, "a rule needs 'id'");
     }
     if ((n = pgm_ymap_get(m, "title")))
-        r.title = dup_scalar(c, n, "title");
+        r.title = dup_text(c, n, "title");
     else
         error_node(c, m, "a rule needs 'title'");
     r.status = strdup("stable");
@@ -687,14 +712,14 @@ static void load_rule(ctx *c, pgm_ruleset *rs, const pgm_ynode *m)
                                  "env_file)", r.applies_to.v[i]);
     }
     if ((n = pgm_ymap_get(m, "message"))) {
-        r.message = dup_scalar(c, n, "message");
+        r.message = dup_text(c, n, "message");
         if (r.message)
             valid_template(c, n, r.message);
     } else {
         error_node(c, m, "a rule needs 'message'");
     }
     if ((n = pgm_ymap_get(m, "remediation")))
-        r.remediation = dup_scalar(c, n, "remediation");
+        r.remediation = dup_text(c, n, "remediation");
     strlist(c, pgm_ymap_get(m, "references"), "references", &r.references);
     strlist(c, pgm_ymap_get(m, "tags"), "tags", &r.tags);
 
@@ -755,8 +780,50 @@ void pgm_ruleset_free(pgm_ruleset *rs)
     memset(rs, 0, sizeof *rs);
 }
 
+/* "file:LINE:COL: ..." -> LINE * 100000 + COL, for ordering one file's errors. */
+static unsigned long error_position(const char *msg, size_t file_len)
+{
+    unsigned line = 0, col = 0;
+    if (strlen(msg) > file_len)
+        sscanf(msg + file_len, ":%u:%u:", &line, &col);
+    return (unsigned long)line * 100000ul + col;
+}
+
+static size_t sorting_file_len;
+static int cmp_errors(const void *a, const void *b)
+{
+    unsigned long x = error_position(*(char *const *)a, sorting_file_len);
+    unsigned long y = error_position(*(char *const *)b, sorting_file_len);
+    return x < y ? -1 : x > y;
+}
+
+static size_t load_buffer(pgm_ruleset *rs, const char *data, size_t len, const char *display,
+                          pgm_load_errors *errs);
+
 size_t pgm_ruleset_load_buffer(pgm_ruleset *rs, const char *data, size_t len, const char *display,
                                pgm_load_errors *errs)
+{
+    size_t first = errs->n;
+    size_t added = load_buffer(rs, data, len, display, errs);
+    /* A reader goes down the file: report in line order (stable for equal lines). */
+    if (errs->n - first > 1) {
+        sorting_file_len = strlen(display);
+        /* insertion sort keeps equal positions in the order found */
+        for (size_t i = first + 1; i < errs->n; i++) {
+            char *m = errs->msg[i];
+            size_t j = i;
+            while (j > first && cmp_errors(&errs->msg[j - 1], &m) > 0) {
+                errs->msg[j] = errs->msg[j - 1];
+                j--;
+            }
+            errs->msg[j] = m;
+        }
+    }
+    return added;
+}
+
+static size_t load_buffer(pgm_ruleset *rs, const char *data, size_t len, const char *display,
+                          pgm_load_errors *errs)
 {
     ctx c = {display, errs, 0};
     pgm_ydoc doc;

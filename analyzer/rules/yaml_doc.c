@@ -164,7 +164,8 @@ int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR
                 b.kids = k;
                 b.kids_alloc = na;
             }
-            memcpy(b.kids + b.nkids, b.scratch + from, count * sizeof *b.kids);
+            if (count) /* an empty {} or [] has no kids (and maybe no array yet) */
+                memcpy(b.kids + b.nkids, b.scratch + from, count * sizeof *b.kids);
             if (self >= ranges_alloc) {
                 size_t na = (self + 1) * 2;
                 kid_range *r = realloc(ranges, na * sizeof *r);

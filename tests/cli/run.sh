@@ -31,6 +31,15 @@ check() {
         echo "FAIL $name: exit $got, want $want_exit"
         ok=0
     fi
+    if [ -n "${GOLDEN_STDERR:-}" ]; then
+        if [ "$update" = --update ]; then
+            cp "$tmp/err" "$gold/$name.err"
+        elif ! cmp -s "$tmp/err" "$gold/$name.err"; then
+            echo "FAIL $name: stderr differs from $gold/$name.err"
+            diff -u "$gold/$name.err" "$tmp/err" | head -20
+            ok=0
+        fi
+    fi
     if [ -n "$phrase" ] && ! grep -qF -- "$phrase" "$tmp/err"; then
         echo "FAIL $name: stderr lacks '$phrase':"
         head -5 "$tmp/err"
@@ -63,8 +72,20 @@ check demo 0 "" -- inventory fixtures/demo/incident-demo.tar.zst
 STDIN_FILE=fixtures/demo/incident-demo.tar.zst check stdin 0 "" -- inventory -
 STDIN_FILE=tests/samples/other/hikari.properties check stdin-plain 0 "" -- inventory -
 
+check rules-list 0 "" -- rules list
+check rules-list-json 0 "" -- rules list --format json
+check rules-show 0 "" -- rules show PGL-CONN-002 HKC-FLEET-001 PGL-THR-001
+check rules-show-unknown 3 "no rule 'NOPE-1'" -- rules show NOPE-1
+check rules-test 0 "" -- rules test
+check rules-test-failing 1 "" -- rules test tests/cli/rules-failing
+GOLDEN_STDERR=1 check rules-bad 4 "" -- rules list --rules tests/cli/rules-bad
+check rules-extra 0 "" -- rules list --no-builtin-rules --rules tests/cli/rules-failing/d.yml
+check rules-no-sub 3 "which: list, show ID, or test" -- rules
+check rules-bad-sub 3 "unknown rules command 'frob'" -- rules frob
+check help-rules 0 "" -- help rules
+
 # --help and the man page name the same options
-opts=$( { "$bin" --help; "$bin" help inventory; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+opts=$( { "$bin" --help; "$bin" help inventory; "$bin" help rules; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
 for o in $opts; do
     if ! grep -qF -- "$(echo "$o" | sed 's/-/\\-/g')" analyzer/cli/pgmortem.1; then
         echo "FAIL man page: $o is in --help but not in analyzer/cli/pgmortem.1"
@@ -75,7 +96,7 @@ for o in $opts; do
 done
 mopts=$(grep -oE '\\-\\-[a-z][a-z\\-]+' analyzer/cli/pgmortem.1 | sed 's/\\//g' | sort -u)
 for o in $mopts; do
-    if ! { "$bin" --help; "$bin" help inventory; } | grep -qF -- "$o"; then
+    if ! { "$bin" --help; "$bin" help inventory; "$bin" help rules; } | grep -qF -- "$o"; then
         echo "FAIL man page: $o is in the man page but not in --help"
         fail=$((fail + 1))
     else
