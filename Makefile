@@ -174,7 +174,8 @@ install: build/pgmortem
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1
 	install -m 755 build/pgmortem $(DESTDIR)$(BINDIR)/pgmortem
 	install -m 644 analyzer/cli/pgmortem.1 $(DESTDIR)$(MANDIR)/man1/pgmortem.1
-	@if ls rules/*.yml >/dev/null 2>&1; then cp -R rules/. $(DESTDIR)$(DATADIR)/rules/; fi
+	cp -R rules/. $(DESTDIR)$(DATADIR)/rules/
+	@echo "installed: $(DESTDIR)$(BINDIR)/pgmortem, its man page and rule packs"
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pgmortem $(DESTDIR)$(MANDIR)/man1/pgmortem.1
