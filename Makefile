@@ -45,7 +45,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests rules-test fuzz-replay valgrind lint-src
+        unit cli-tests rules-test fuzz-replay valgrind lint-src fixtures fixtures-deps fixtures-check
 
 all: build/pgmortem
 
@@ -60,6 +60,7 @@ deps:
 	command -v clang >/dev/null 2>&1 || missing="$$missing clang"; \
 	command -v zstd >/dev/null 2>&1 || missing="$$missing zstd"; \
 	command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
+	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
 	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
 	pkgs=""; for m in $$missing; do case $$m in \
 	  libpcre2-8) pkgs="$$pkgs libpcre2-dev";; yaml-0.1) pkgs="$$pkgs libyaml-dev";; \
@@ -74,7 +75,7 @@ deps:
 # Cheap test run before every build: call `make deps` only when something is missing.
 deps-check:
 	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v zstd >/dev/null && \
-	  command -v zip >/dev/null || $(MAKE) --no-print-directory deps
+	  command -v zip >/dev/null && command -v python3 >/dev/null || $(MAKE) --no-print-directory deps
 
 # ---------------------------------------------------------------- build
 RELEASE_FLAGS := -O2 -g
@@ -137,6 +138,30 @@ unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
 .SECONDARY:
 
+# ---------------------------------------------------------------- recorded incidents
+# `make fixtures` records every incident again from real PostgreSQL 15 and a real
+# HikariCP service (about 12 minutes, as root); `make check` only reads the
+# committed recordings, so it needs neither Java nor a running server.
+FIXTURE_DEBS := postgresql-15 openjdk-17-jdk-headless libhikaricp-java libpostgresql-jdbc-java \
+                liblogback-java libslf4j-java zstd zip python3
+
+fixtures-deps:
+	@missing=""; for p in $(FIXTURE_DEBS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "fixtures: installing$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+
+fixtures: fixtures-deps
+	@for s in fixtures/record/[0-9]*.sh; do sh $$s || exit 1; done
+	@if pgrep -f 'pgm-record-' >/dev/null; then echo "fixtures: processes left running" >&2; exit 1; fi
+	@python3 tests/fixtures/check_truth.py fixtures/incidents
+
+# The committed recordings agree with their ground truth.
+fixtures-check:
+	@python3 tests/fixtures/check_truth.py fixtures/incidents
+
 # Every builtin rule's inline tests, through the CLI a user runs.
 rules-test: build/asan/pgmortem
 	@build/asan/pgmortem rules test
@@ -163,7 +188,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests rules-test fuzz-replay valgrind
+	@$(MAKE) --no-print-directory lint-src unit cli-tests rules-test fixtures-check fuzz-replay valgrind
 	@echo "check: all passed"
 
 demo: deps-check build/pgmortem

@@ -246,8 +246,15 @@ static bool is_syslog_pg_line(span s)
     span rest = {r.p + tlen, r.n - tlen};
     size_t w = rest.n < 96 ? rest.n : 96;
     for (size_t k = 0; k + 4 < w; k++) {
-        if (rest.p[k] == ']' && rest.p[k + 1] == ':' && rest.p[k + 2] == ' ' && rest.p[k + 3] == '[')
-            return is_digit(rest.p[k + 4]);
+        if (rest.p[k] != ']' || rest.p[k + 1] != ':' || rest.p[k + 2] != ' ' || rest.p[k + 3] != '[' ||
+            !is_digit(rest.p[k + 4]))
+            continue;
+        /* "ident[pid]": the pid's bracket follows the program name directly;
+         * a prefix like '%t [%p]: [%l-1]' has a space there instead. */
+        size_t open = k;
+        while (open > 0 && rest.p[open] != '[')
+            open--;
+        return rest.p[open] == '[' && open > 0 && rest.p[open - 1] != ' ';
     }
     return false;
 }

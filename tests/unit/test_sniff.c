@@ -20,6 +20,7 @@ static const struct {
     {"postgresql-15/escapes/padding.log", "pg_log", "stderr"},
     {"postgresql-15/conf-syntax/server.log", "pg_log", "stderr"},
     {"other/syslog-postgres.log", "pg_log", "syslog"},
+    {"other/pgbadger-prefix-berlin.log", "pg_log", "stderr"},
     {"other/postgresql.log.2026-11-27-00", "pg_log", "rds"},
     {"other/azure-postgresql.log", "pg_log", "azure"},
     {"other/cloudsql-export.json", "pg_log", "cloudsql"},
