@@ -116,6 +116,18 @@ static pgm_expr *binary(parser *p, enum op op, pgm_expr *a, pgm_expr *b)
     return e;
 }
 
+/* A function argument: an expression and the closing parenthesis. */
+static pgm_expr *parse_argument(parser *p)
+{
+    pgm_expr *arg = parse_or(p);
+    if (arg && !accept(p, ")")) {
+        fail(p, p->i, "expected ')'%s", NULL);
+        pgm_expr_free(arg);
+        arg = NULL;
+    }
+    return arg;
+}
+
 static const char *collection_of(const char *path)
 {
     for (size_t i = 0; i < sizeof collections / sizeof collections[0]; i++) {
@@ -207,12 +219,7 @@ static pgm_expr *parse_primary(parser *p)
     size_t start = p->i;
     if (c == '(') {
         p->i++;
-        e = parse_or(p);
-        if (e && !accept(p, ")")) {
-            fail(p, p->i, "expected ')'%s", NULL);
-            pgm_expr_free(e);
-            e = NULL;
-        }
+        e = parse_argument(p);
     } else if (c == '\'' || c == '"') {
         size_t q = p->i + 1;
         while (q < p->n && p->s[q] != c)
@@ -293,31 +300,16 @@ static pgm_expr *parse_primary(parser *p)
                             fail(p, p->i, "exists() takes one fact path%s", NULL);
                         } else {
                             p->i = save;
-                            arg = parse_or(p);
-                            if (arg && !accept(p, ")")) {
-                                fail(p, p->i, "expected ')'%s", NULL);
-                                pgm_expr_free(arg);
-                                arg = NULL;
-                            }
+                            arg = parse_argument(p);
                         }
                     }
                 } else if (op == E_EXISTS) {
                     fail(p, p->i, "exists() takes one fact path%s", NULL);
                 } else {
-                    arg = parse_or(p);
-                    if (arg && !accept(p, ")")) {
-                        fail(p, p->i, "expected ')'%s", NULL);
-                        pgm_expr_free(arg);
-                        arg = NULL;
-                    }
+                    arg = parse_argument(p);
                 }
             } else {
-                arg = parse_or(p);
-                if (arg && !accept(p, ")")) {
-                    fail(p, p->i, "expected ')'%s", NULL);
-                    pgm_expr_free(arg);
-                    arg = NULL;
-                }
+                arg = parse_argument(p);
             }
             const char *coll = p->agg_coll;
             p->in_agg = was_in;
@@ -345,50 +337,45 @@ static pgm_expr *parse_primary(parser *p)
     return e;
 }
 
+/* Wraps one operand in a unary node (negation, not). */
+static pgm_expr *unary(parser *p, enum op op, pgm_expr *a)
+{
+    if (!a)
+        return NULL;
+    pgm_expr *e = node(p, op);
+    if (!e) {
+        pgm_expr_free(a);
+        return NULL;
+    }
+    e->a = a;
+    return e;
+}
+
 static pgm_expr *parse_unary(parser *p)
 {
-    if (accept(p, "-")) {
-        pgm_expr *a = parse_unary(p);
-        if (!a)
-            return NULL;
-        pgm_expr *e = node(p, E_NEG);
-        if (!e) {
-            pgm_expr_free(a);
-            return NULL;
-        }
-        e->a = a;
-        return e;
-    }
+    if (accept(p, "-"))
+        return unary(p, E_NEG, parse_unary(p));
     return parse_primary(p);
 }
 
-static pgm_expr *parse_mul(parser *p)
+/* One left-associative level: next (tok1|tok2 next)*; tok2 may be NULL. */
+static pgm_expr *left_assoc(parser *p, pgm_expr *(*next)(parser *), const char *tok1, enum op op1,
+                            const char *tok2, enum op op2)
 {
-    pgm_expr *e = parse_unary(p);
+    pgm_expr *e = next(p);
     while (e && !p->failed) {
-        if (accept(p, "*"))
-            e = binary(p, E_MUL, e, parse_unary(p));
-        else if (accept(p, "/"))
-            e = binary(p, E_DIV, e, parse_unary(p));
+        if (accept(p, tok1))
+            e = binary(p, op1, e, next(p));
+        else if (tok2 && accept(p, tok2))
+            e = binary(p, op2, e, next(p));
         else
             break;
     }
     return e;
 }
 
-static pgm_expr *parse_add(parser *p)
-{
-    pgm_expr *e = parse_mul(p);
-    while (e && !p->failed) {
-        if (accept(p, "+"))
-            e = binary(p, E_ADD, e, parse_mul(p));
-        else if (accept(p, "-"))
-            e = binary(p, E_SUB, e, parse_mul(p));
-        else
-            break;
-    }
-    return e;
-}
+static pgm_expr *parse_mul(parser *p) { return left_assoc(p, parse_unary, "*", E_MUL, "/", E_DIV); }
+static pgm_expr *parse_add(parser *p) { return left_assoc(p, parse_mul, "+", E_ADD, "-", E_SUB); }
 
 static pgm_expr *parse_cmp(parser *p)
 {
@@ -412,36 +399,15 @@ static pgm_expr *parse_not(parser *p)
             fail(p, p->i, "expression nested too deeply%s", NULL);
             return NULL;
         }
-        pgm_expr *a = parse_not(p);
+        pgm_expr *e = unary(p, E_NOT, parse_not(p));
         p->depth--;
-        if (!a)
-            return NULL;
-        pgm_expr *e = node(p, E_NOT);
-        if (!e) {
-            pgm_expr_free(a);
-            return NULL;
-        }
-        e->a = a;
         return e;
     }
     return parse_cmp(p);
 }
 
-static pgm_expr *parse_and(parser *p)
-{
-    pgm_expr *e = parse_not(p);
-    while (e && !p->failed && accept(p, "and"))
-        e = binary(p, E_AND, e, parse_not(p));
-    return e;
-}
-
-static pgm_expr *parse_or(parser *p)
-{
-    pgm_expr *e = parse_and(p);
-    while (e && !p->failed && accept(p, "or"))
-        e = binary(p, E_OR, e, parse_and(p));
-    return e;
-}
+static pgm_expr *parse_and(parser *p) { return left_assoc(p, parse_not, "and", E_AND, NULL, E_AND); }
+static pgm_expr *parse_or(parser *p) { return left_assoc(p, parse_and, "or", E_OR, NULL, E_OR); }
 
 pgm_expr *pgm_expr_parse(const char *src, size_t n, const char *for_each, size_t *err_at,
                          char err[PGM_ERR_MAX])

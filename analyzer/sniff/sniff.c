@@ -93,31 +93,44 @@ static bool is_guc(span s)
     return pgm_catalog_is_guc(s.p, s.n);
 }
 
+/* The next `sep`-separated field of *rest, trimmed and unquoted; false at the end. */
+static bool next_field(span *rest, bool *more, char sep, span *field)
+{
+    if (!*more)
+        return false;
+    const char *q = memchr(rest->p, sep, rest->n);
+    span f = {rest->p, q ? (size_t)(q - rest->p) : rest->n};
+    f = trim(f);
+    if (f.n >= 2 && f.p[0] == '"' && f.p[f.n - 1] == '"') {
+        f.p++;
+        f.n -= 2;
+    }
+    *field = f;
+    if (q) {
+        rest->n -= (size_t)(q - rest->p) + 1;
+        rest->p = q + 1;
+    } else {
+        *more = false;
+    }
+    return true;
+}
+
 /* Splits s at `sep` and counts fields found in `list`; returns the field count. */
 static size_t count_fields(span s, char sep, const char *const *list, size_t nlist,
                            size_t *known, bool *has_pid)
 {
     size_t fields = 0;
+    bool more = true;
+    span f;
     *known = 0;
     if (has_pid)
         *has_pid = false;
-    while (true) {
-        const char *q = memchr(s.p, sep, s.n);
-        span f = {s.p, q ? (size_t)(q - s.p) : s.n};
-        f = trim(f);
-        if (f.n >= 2 && f.p[0] == '"' && f.p[f.n - 1] == '"') {
-            f.p++;
-            f.n -= 2;
-        }
+    while (next_field(&s, &more, sep, &f)) {
         fields++;
         if (list && in_list(f, list, nlist))
             (*known)++;
         if (has_pid && f.n == 3 && memcmp(f.p, "pid", 3) == 0)
             *has_pid = true;
-        if (!q)
-            break;
-        s.n -= (size_t)(q - s.p) + 1;
-        s.p = q + 1;
     }
     return fields;
 }
@@ -512,24 +525,15 @@ static void tally_line(tally *t, span s)
 static bool identifier_fields(span s, char sep)
 {
     size_t fields = 0;
-    while (true) {
-        const char *q = memchr(s.p, sep, s.n);
-        span f = {s.p, q ? (size_t)(q - s.p) : s.n};
-        f = trim(f);
-        if (f.n >= 2 && f.p[0] == '"' && f.p[f.n - 1] == '"') {
-            f.p++;
-            f.n -= 2;
-        }
+    bool more = true;
+    span f;
+    while (next_field(&s, &more, sep, &f)) {
         if (!f.n)
             return false;
         for (size_t i = 0; i < f.n; i++)
             if (!is_lower(f.p[i]) && !is_digit(f.p[i]) && f.p[i] != '_')
                 return false;
         fields++;
-        if (!q)
-            break;
-        s.n -= (size_t)(q - s.p) + 1;
-        s.p = q + 1;
     }
     return fields >= 2;
 }
