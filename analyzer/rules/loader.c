@@ -196,10 +196,14 @@ static bool is_identifier(const char *s)
     return true;
 }
 
+/* Longest duration a rule may name: a window or an offset beyond a year is a typo. */
+#define PGM_RULE_MAX_DURATION_MS (366.0 * 86400.0 * 1000.0)
+
 static bool parse_duration_us(const char *s, int64_t *out)
 {
     pgm_value v;
-    if (!pgm_value_parse_quantity(s, strlen(s), &v) || v.dim != PGM_DIM_TIME || v.num < 0)
+    if (!pgm_value_parse_quantity(s, strlen(s), &v) || v.dim != PGM_DIM_TIME || v.num < 0 ||
+        v.num > PGM_RULE_MAX_DURATION_MS)
         return false;
     *out = (int64_t)(v.num * 1000.0);
     return true;
