@@ -155,7 +155,7 @@ fixtures-deps:
 
 fixtures: fixtures-deps
 	@for s in fixtures/record/[0-9]*.sh; do sh $$s || exit 1; done
-	@if pgrep -f 'pgm-record-' >/dev/null; then echo "fixtures: processes left running" >&2; exit 1; fi
+	@if pgrep -f '[p]gm-record-' >/dev/null; then echo "fixtures: processes left running" >&2; exit 1; fi
 	@python3 tests/fixtures/check_truth.py fixtures/incidents
 
 # The committed recordings agree with their ground truth.
