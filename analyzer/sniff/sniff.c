@@ -621,6 +621,9 @@ static pgm_sniff sniff_json(span first, const unsigned char *head, size_t n)
         }
         return r;
     }
+    /* A pretty-printed document opens with a lone "{": look at all of it. */
+    if (first.n <= 2)
+        first = all;
     r.has_timestamps = true;
     r.kind = PGM_KIND_PG_LOG;
     if (contains(first, "\"error_severity\"") && contains(first, "\"timestamp\"")) {
@@ -707,8 +710,8 @@ pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, 
     /* JSON documents and JSON lines */
     if (t.first.p[0] == '{' || t.first.p[0] == '[') {
         pgm_sniff j = sniff_json(t.first, head, n);
-        if (j.kind != PGM_KIND_UNKNOWN)
-            return j;
+        if (j.kind != PGM_KIND_UNKNOWN || t.first.n <= 2)
+            return j.format ? j : (pgm_sniff){PGM_KIND_UNKNOWN, "json", false};
     }
 
     /* Tabular dumps: a header within the first lines, or a record banner. */

@@ -125,6 +125,20 @@ static void test_name_breaks_ties(void **state)
     assert_string_equal(s.format, "yaml");
 }
 
+/* Pretty-printed JSON opens with a lone "{": the whole document decides. */
+static void test_pretty_json_documents(void **state)
+{
+    (void)state;
+    const char *dep = "{\n  \"apiVersion\": \"apps/v1\",\n  \"kind\": \"Deployment\"\n}\n";
+    pgm_sniff s = pgm_sniff_file("dep.json", (const unsigned char *)dep, strlen(dep), true);
+    assert_string_equal(pgm_kind_name(s.kind), "k8s_manifest");
+    assert_string_equal(s.format, "json");
+    const char *other = "{\n  \"scenario\": \"x\",\n  \"verdict\": {\"kind\": \"leak\"}\n}\n";
+    s = pgm_sniff_file("truth.json", (const unsigned char *)other, strlen(other), true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+    assert_string_equal(s.format, "json");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +147,7 @@ int main(void)
         cmocka_unit_test(test_binary_and_empty),
         cmocka_unit_test(test_psql_error_output_is_not_a_server_log),
         cmocka_unit_test(test_name_breaks_ties),
+        cmocka_unit_test(test_pretty_json_documents),
     };
     return cmocka_run_group_tests_name("sniff", tests, NULL, NULL);
 }
