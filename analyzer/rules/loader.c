@@ -773,8 +773,6 @@ void pgm_ruleset_init(pgm_ruleset *rs)
     memset(rs, 0, sizeof *rs);
 }
 
-void pgm_ruleset_dispatch_free(pgm_ruleset *rs);
-
 void pgm_ruleset_free(pgm_ruleset *rs)
 {
     for (size_t i = 0; i < rs->n; i++)

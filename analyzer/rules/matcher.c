@@ -30,8 +30,6 @@ struct pgm_dispatch {
     uint32_t *cand;         /* candidates of the current pass */
 };
 
-void pgm_ruleset_dispatch_free(pgm_ruleset *rs);
-
 void pgm_ruleset_dispatch_free(pgm_ruleset *rs)
 {
     struct pgm_dispatch *d = rs->dispatch;

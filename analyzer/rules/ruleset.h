@@ -63,6 +63,8 @@ size_t pgm_ruleset_load_dir(pgm_ruleset *rs, const char *dir, pgm_load_errors *e
 size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs);
 
 const pgm_rule *pgm_ruleset_find(const pgm_ruleset *rs, const char *id);
+/* Internal to the rules module: frees what pgm_ruleset_finish built. */
+void pgm_ruleset_dispatch_free(pgm_ruleset *rs);
 
 /* The first match rule (in load order) for a source kind (NULL: any) and a
  * field ("message") that matches `text`. Returns 1 with *out filled, 0 when

@@ -89,7 +89,7 @@ int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR
     size_t ranges_alloc = 0;
     long root = -1;
     int rc = PGM_OK;
-    bool done = false, in_doc = false;
+    bool done = false;
     int docs = 0;
     while (!done) {
         yaml_event_t ev;
@@ -112,7 +112,6 @@ int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR
                 rc = PGM_FAILED;
                 done = true;
             }
-            in_doc = true;
             break;
         case YAML_ALIAS_EVENT:
             snprintf(err, PGM_ERR_MAX, "%zu:%zu: YAML aliases are not allowed in rule files",
@@ -215,7 +214,6 @@ int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR
         }
         yaml_event_delete(&ev);
     }
-    (void)in_doc;
     yaml_parser_delete(&p);
     if (rc != PGM_OK) {
         free(ranges);

@@ -49,7 +49,7 @@ static int make_room(pgm_line_reader *r)
 static int fill(pgm_line_reader *r)
 {
     if (make_room(r))
-        return pgm_source_fail(r->src, "out of memory"), -1;
+        return (int)pgm_source_fail(r->src, "out of memory");
     size_t room = r->alloc - r->end;
     if (room == 0)
         return 1;
