@@ -45,9 +45,13 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests rules-test fuzz-replay valgrind lint-src fixtures fixtures-deps fixtures-check
+        unit cli-tests rules-test fuzz-replay valgrind lint-src fixtures fixtures-deps fixtures-check \
+        fuzz-loop
 
-all: build/pgmortem
+# pkg-config is asked when the Makefile is read, so targets that may have to
+# install the libraries first call make again once `deps-check` is done.
+all: deps-check
+	@$(MAKE) --no-print-directory build/pgmortem
 
 # ---------------------------------------------------------------- dependencies
 # Only what pkg-config (or the PATH) cannot find is installed.
@@ -84,7 +88,7 @@ build/obj/%.o: %.c $(HDRS)
 	@echo "  CC      $<"
 	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
 
-build/pgmortem: $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(CLI_SRC)) | deps-check
+build/pgmortem: $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(CLI_SRC))
 	$(CC) $(RELEASE_FLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Sanitized objects for the tests.
@@ -108,14 +112,18 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 300
 
-build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HDRS) | deps-check
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(STD) $(FUZZ_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRC) $(PKG_LIBS)
 
-fuzz: $(addprefix build/fuzz/,$(FUZZ_NAMES))
+fuzz: deps-check
+	@$(MAKE) --no-print-directory $(addprefix build/fuzz/,$(FUZZ_NAMES))
 
 # make fuzz-run FUZZ_SECONDS=300: each target for that long on its corpus.
 fuzz-run: fuzz
+	@$(MAKE) --no-print-directory fuzz-loop
+
+fuzz-loop:
 	@for t in $(FUZZ_NAMES); do \
 	  c=tests/fuzz/corpus/$${t#fuzz_}; mkdir -p build/fuzz/new-$$t; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
@@ -191,7 +199,8 @@ check: deps-check
 	@$(MAKE) --no-print-directory lint-src unit cli-tests rules-test fixtures-check fuzz-replay valgrind
 	@echo "check: all passed"
 
-demo: deps-check build/pgmortem
+demo: deps-check
+	@$(MAKE) --no-print-directory build/pgmortem
 	@echo "$$ pgmortem inventory fixtures/demo/incident-demo.tar.zst"
 	@build/pgmortem inventory fixtures/demo/incident-demo.tar.zst
 
@@ -212,6 +221,7 @@ clean:
 build/bench_classify: tests/bench/bench_classify.c $(patsubst %.c,build/obj/%.o,$(CORE_SRC))
 	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(INCS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-bench: build/pgmortem build/bench_classify
+bench: deps-check
+	@$(MAKE) --no-print-directory build/pgmortem build/bench_classify
 	@tests/bench/run.sh build/pgmortem
 	@build/bench_classify
