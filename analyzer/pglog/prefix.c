@@ -1,0 +1,369 @@
+#include "pglog/prefix.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum item_kind { IT_LIT, IT_ESC, IT_Q };
+
+typedef struct item {
+    enum item_kind kind;
+    char esc;            /* escape letter */
+    int width;           /* padding width, 0 for none */
+    bool left;           /* %-N: value first, spaces after */
+    size_t lit, litlen;  /* literal: offset into lits */
+} item;
+
+struct pgm_prefix {
+    char *spec;
+    char *lits;
+    item items[PGM_PREFIX_MAX_ITEMS];
+    size_t n;
+};
+
+/* Escapes whose values are free text: where they end is found by trying. */
+static bool free_text(char e)
+{
+    return e == 'u' || e == 'd' || e == 'a' || e == 'r' || e == 'h' || e == 'b' || e == 'i';
+}
+
+static bool known_escape(char e)
+{
+    return strchr("audrhbpPtmnscilexvQq", e) != NULL;
+}
+
+int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX])
+{
+    pgm_prefix *p = calloc(1, sizeof *p);
+    size_t sl = strlen(spec);
+    if (!p || !(p->spec = strdup(spec)) || !(p->lits = malloc(sl + 1))) {
+        if (p)
+            free(p->spec);
+        free(p);
+        snprintf(err, PGM_ERR_MAX, "out of memory");
+        return PGM_FATAL;
+    }
+    size_t nl = 0;
+    for (size_t i = 0; i < sl;) {
+        char c = spec[i];
+        if (c != '%' || i + 1 >= sl) {
+            if (c == '%')
+                break; /* a trailing lone % ends the prefix */
+            /* a literal character: extend the last literal or start one */
+            if (p->n && p->items[p->n - 1].kind == IT_LIT &&
+                p->items[p->n - 1].lit + p->items[p->n - 1].litlen == nl) {
+                p->items[p->n - 1].litlen++;
+            } else {
+                if (p->n == PGM_PREFIX_MAX_ITEMS)
+                    goto too_long;
+                p->items[p->n++] = (item){IT_LIT, 0, 0, false, nl, 1};
+            }
+            p->lits[nl++] = c;
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        bool left = false;
+        int width = 0;
+        if (spec[j] == '%') {
+            /* "%%" is a literal percent sign */
+            if (p->n && p->items[p->n - 1].kind == IT_LIT && p->items[p->n - 1].lit + p->items[p->n - 1].litlen == nl) {
+                p->items[p->n - 1].litlen++;
+            } else {
+                if (p->n == PGM_PREFIX_MAX_ITEMS)
+                    goto too_long;
+                p->items[p->n++] = (item){IT_LIT, 0, 0, false, nl, 1};
+            }
+            p->lits[nl++] = '%';
+            i = j + 1;
+            continue;
+        }
+        if (spec[j] == '-') {
+            left = true;
+            j++;
+        }
+        while (j < sl && spec[j] >= '0' && spec[j] <= '9' && width < 10000)
+            width = width * 10 + (spec[j++] - '0');
+        if (j >= sl)
+            break;
+        char e = spec[j];
+        i = j + 1;
+        if (!known_escape(e))
+            continue; /* the server prints nothing for it */
+        if (p->n == PGM_PREFIX_MAX_ITEMS)
+            goto too_long;
+        p->items[p->n++] = (item){e == 'q' ? IT_Q : IT_ESC, e, width, left, 0, 0};
+    }
+    p->lits[nl] = '\0';
+    *out = p;
+    return PGM_OK;
+too_long:
+    snprintf(err, PGM_ERR_MAX, "log_line_prefix has more than %d parts", PGM_PREFIX_MAX_ITEMS);
+    pgm_prefix_free(p);
+    return PGM_FAILED;
+}
+
+void pgm_prefix_free(pgm_prefix *p)
+{
+    if (!p)
+        return;
+    free(p->spec);
+    free(p->lits);
+    free(p);
+}
+
+const char *pgm_prefix_spec(const pgm_prefix *p)
+{
+    return p->spec;
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+
+size_t pgm_prefix_severity_at(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && i <= 24 && ((s[i] >= 'A' && s[i] <= 'Z') || is_digit(s[i]) ||
+                                (unsigned char)s[i] >= 0x80))
+        i++;
+    if (i < 2 || i > 24 || (!(s[0] >= 'A' && s[0] <= 'Z') && (unsigned char)s[0] < 0x80))
+        return 0;
+    if (i + 3 > n || s[i] != ':' || s[i + 1] != ' ' || s[i + 2] != ' ')
+        return 0;
+    return i;
+}
+
+typedef struct matcher {
+    const pgm_prefix *p;
+    const char *s;
+    size_t n;
+    unsigned steps;
+    pgm_prefix_fields *f;
+} matcher;
+
+static bool match_from(matcher *m, size_t i, size_t pos);
+
+/* Stores an escape's value in the fields. */
+static void store(matcher *m, char e, const char *v, size_t len)
+{
+    pgm_prefix_fields *f = m->f;
+    pgm_slice s = {v, len};
+    switch (e) {
+    case 'u': f->user = s; break;
+    case 'd': f->db = s; break;
+    case 'a': f->app = s; break;
+    case 'h': f->host = s; break;
+    case 'b': f->backend_type = s; break;
+    case 'i': f->command_tag = s; break;
+    case 'c': f->session_id = s; break;
+    case 'l': f->line_num = s; break;
+    case 'v': f->vxid = s; break;
+    case 'x': f->xid = s; break;
+    case 'e': f->sqlstate = s; break;
+    case 'Q': f->query_id = s; break;
+    case 'P': f->leader_pid = s; break;
+    case 'r': {
+        /* host(port), or [local] */
+        f->remote = s;
+        const char *open = len && v[len - 1] == ')' ? memchr(v, '(', len) : NULL;
+        if (open) {
+            f->host = (pgm_slice){v, (size_t)(open - v)};
+            f->port = (pgm_slice){open + 1, len - (size_t)(open - v) - 2};
+        } else {
+            f->host = s;
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+/* Scans a structured value at pos; returns its length or -1. */
+static long scan_value(matcher *m, const item *it, size_t pos)
+{
+    const char *s = m->s + pos;
+    size_t n = m->n - pos, k = 0;
+    pgm_ts_parse ts;
+    switch (it->esc) {
+    case 'm':
+    case 't':
+    case 's':
+        if (!pgm_ts_parse_at(s, n, &ts))
+            return -1;
+        if (it->esc == 's') {
+            m->f->session_start_us = ts.us;
+        } else {
+            m->f->t_us = ts.us;
+            m->f->zone = ts.zone;
+            memcpy(m->f->zone_name, ts.zone_name, sizeof ts.zone_name);
+        }
+        return (long)ts.len;
+    case 'n': {
+        int64_t secs = 0;
+        while (k < n && is_digit(s[k]) && k < 12)
+            secs = secs * 10 + (s[k++] - '0');
+        if (k == 0 || k + 4 > n || s[k] != '.' || !is_digit(s[k + 1]) || !is_digit(s[k + 2]) ||
+            !is_digit(s[k + 3]))
+            return -1;
+        m->f->t_us = secs * 1000000 + ((s[k + 1] - '0') * 100 + (s[k + 2] - '0') * 10 + (s[k + 3] - '0')) * 1000;
+        m->f->zone = PGM_TS_ZONE_KNOWN;
+        return (long)(k + 4);
+    }
+    case 'p':
+    case 'l':
+    case 'x':
+    case 'Q':
+    case 'P':
+        if (k < n && s[k] == '-' && (it->esc == 'Q'))
+            k++;
+        while (k < n && is_digit(s[k]) && k < 24)
+            k++;
+        if (k == 0 && it->esc != 'P')
+            return -1;
+        if (it->esc == 'p') {
+            if (k > 10) /* pids are 32-bit; a longer run of digits is not one */
+                return -1;
+            int64_t pid = 0;
+            for (size_t q = 0; q < k; q++)
+                pid = pid * 10 + (s[q] - '0');
+            m->f->pid = pid;
+        }
+        store(m, it->esc, s, k);
+        return (long)k;
+    case 'e':
+        for (k = 0; k < 5 && k < n; k++)
+            if (!is_digit(s[k]) && !(s[k] >= 'A' && s[k] <= 'Z'))
+                return -1;
+        if (k < 5)
+            return -1;
+        store(m, 'e', s, 5);
+        return 5;
+    case 'c':
+        while (k < n && is_hex(s[k]))
+            k++;
+        if (k == 0 || k >= n || s[k] != '.')
+            return -1;
+        k++;
+        while (k < n && is_hex(s[k]))
+            k++;
+        store(m, 'c', s, k);
+        return (long)k;
+    case 'v':
+        while (k < n && is_digit(s[k]))
+            k++;
+        if (k > 0) {
+            if (k >= n || s[k] != '/')
+                return -1;
+            k++;
+            while (k < n && is_digit(s[k]))
+                k++;
+        }
+        store(m, 'v', s, k);
+        return (long)k;
+    }
+    return -1;
+}
+
+/* Spaces of padding after a left-aligned value of `len` in a field of `width`. */
+static size_t pad_after(const matcher *m, const item *it, size_t pos, size_t len)
+{
+    size_t pad = 0;
+    while (len + pad < (size_t)it->width && pos + pad < m->n && m->s[pos + pad] == ' ')
+        pad++;
+    return pad;
+}
+
+static bool match_end(matcher *m, size_t pos)
+{
+    size_t sev = pgm_prefix_severity_at(m->s + pos, m->n - pos);
+    if (!sev)
+        return false;
+    m->f->severity = (pgm_slice){m->s + pos, sev};
+    m->f->message = (pgm_slice){m->s + pos + sev + 3, m->n - pos - sev - 3};
+    return true;
+}
+
+static bool match_free_text(matcher *m, size_t i, size_t pos)
+{
+    const item *it = &m->p->items[i];
+    size_t start = pos;
+    if (it->width && !it->left)
+        while (start < m->n && m->s[start] == ' ')
+            start++;
+    /* The item that must follow the value decides where it may end. */
+    size_t next = i + 1;
+    while (next < m->p->n && m->p->items[next].kind == IT_Q)
+        next++;
+    const item *nx = next < m->p->n ? &m->p->items[next] : NULL;
+    size_t limit = m->n - start < PGM_PREFIX_MAX_VALUE ? m->n : start + PGM_PREFIX_MAX_VALUE;
+    for (size_t end = start; end <= limit; end++) {
+        if (++m->steps > PGM_PREFIX_MAX_STEPS)
+            return false;
+        if (nx && nx->kind == IT_LIT) {
+            const char *lit = m->p->lits + nx->lit;
+            const char *hit = end < m->n ? memchr(m->s + end, lit[0], limit - end) : NULL;
+            if (!hit)
+                return false;
+            end = (size_t)(hit - m->s);
+        } else if (!nx && !pgm_prefix_severity_at(m->s + end, m->n - end)) {
+            continue;
+        }
+        size_t vlen = end - start;
+        /* a left-aligned value's padding is not part of it */
+        size_t vshown = vlen;
+        if (it->width && it->left)
+            while (vshown && m->s[start + vshown - 1] == ' ')
+                vshown--;
+        store(m, it->esc, m->s + start, vshown);
+        if (match_from(m, i + 1, end))
+            return true;
+    }
+    return false;
+}
+
+static bool match_from(matcher *m, size_t i, size_t pos)
+{
+    const pgm_prefix *p = m->p;
+    for (; i < p->n; i++) {
+        const item *it = &p->items[i];
+        if (it->kind == IT_LIT) {
+            if (pos + it->litlen > m->n || memcmp(m->s + pos, p->lits + it->lit, it->litlen) != 0)
+                return false;
+            pos += it->litlen;
+            continue;
+        }
+        if (it->kind == IT_Q) {
+            /* No session: the rest of the prefix is not printed. */
+            if (match_end(m, pos)) {
+                m->f->session = false;
+                return true;
+            }
+            m->f->session = true;
+            continue;
+        }
+        if (free_text(it->esc))
+            return match_free_text(m, i, pos);
+        size_t start = pos;
+        if (it->width && !it->left)
+            while (start < m->n && m->s[start] == ' ')
+                start++;
+        long len = scan_value(m, it, start);
+        if (len < 0)
+            return false;
+        pos = start + (size_t)len;
+        if (it->width && it->left)
+            pos += pad_after(m, it, pos, (size_t)len);
+    }
+    return match_end(m, pos);
+}
+
+bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out)
+{
+    memset(out, 0, sizeof *out);
+    out->t_us = PGM_TS_UNKNOWN;
+    out->session_start_us = PGM_TS_UNKNOWN;
+    out->pid = -1;
+    out->session = true;
+    matcher m = {p, line, n, 0, out};
+    return match_from(&m, 0, 0);
+}

@@ -1,0 +1,60 @@
+/* log_line_prefix, compiled into a parser. A prefix such as '%m [%p] %q%u@%d '
+ * becomes a list of literals and escapes; a line is matched against it up to
+ * the severity ("LOG:  "), with the rules of elog.c: %q drops the rest of the
+ * prefix in processes without a session, padding (%-12u, %6l) adds spaces but
+ * never truncates, session-only escapes print nothing outside a session.
+ * Facts: shared/reference/postgresql-log-formats.md, real lines in
+ * tests/samples/postgresql-15/escapes. */
+#ifndef PGM_PREFIX_H
+#define PGM_PREFIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text/timestamp.h"
+#include "util/rc.h"
+
+#define PGM_PREFIX_MAX_ITEMS 64
+/* Work bound for one line: free-text values (%u %a ...) are found by trying
+ * where they could end; past this many tries the line does not match. */
+#define PGM_PREFIX_MAX_STEPS 2048
+/* How far a free-text value may reach into a line. */
+#define PGM_PREFIX_MAX_VALUE 1024
+
+typedef struct pgm_slice {
+    const char *p;
+    size_t n;
+} pgm_slice;
+
+typedef struct pgm_prefix pgm_prefix;
+
+/* What a line's prefix said. Slices point into the line; n == 0 when absent. */
+typedef struct pgm_prefix_fields {
+    int64_t t_us;              /* from %m, %t, or %n; PGM_TS_UNKNOWN when none */
+    enum pgm_ts_zone zone;
+    char zone_name[8];
+    int64_t session_start_us;  /* %s */
+    int64_t pid;               /* %p; -1 when absent */
+    pgm_slice user, db, app, remote, host, port, session_id, line_num, vxid, xid, sqlstate,
+        backend_type, command_tag, query_id, leader_pid;
+    bool session;              /* false: %q ended the prefix (postmaster, checkpointer...) */
+    pgm_slice severity;        /* "LOG", "FATAL", ... (translated words too) */
+    pgm_slice message;         /* after "SEVERITY:  " */
+} pgm_prefix_fields;
+
+/* Compiles `spec` (the value of log_line_prefix, without quotes). PGM_OK, or
+ * PGM_FAILED with a reason (too many items). Unknown escapes are ignored, as
+ * the server ignores them. */
+int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX]);
+void pgm_prefix_free(pgm_prefix *p);
+const char *pgm_prefix_spec(const pgm_prefix *p);
+
+/* Parses one line. False when the line does not start with this prefix
+ * followed by a severity (a continuation line, or another format). */
+bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out);
+
+/* "LOG:  " etc. at s: the length of the severity word, or 0. */
+size_t pgm_prefix_severity_at(const char *s, size_t n);
+
+#endif
