@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pglog/detect.h"
 #include "pglog/prefix.h"
 
 static pgm_prefix *compile(const char *spec)
@@ -187,6 +188,39 @@ static void test_compile_edge_cases(void **state)
     assert_int_equal(pgm_prefix_severity_at("LOG: x", 6), 0);
 }
 
+static void test_detection_among_common_prefixes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *spec;
+    } cases[] = {
+        {"tests/samples/postgresql-15/run1-stderr/postgresql.log", "%m [%p] %q%u@%d "},
+        /* written with the Debian prefix, but no line has a session part: nothing tells */
+        {"tests/samples/postgresql-15/conf-syntax/server.log", "%m [%p] "},
+        {"tests/samples/other/pgbadger-prefix-berlin.log", "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h "},
+        {"tests/samples/other/postgresql.log.2026-11-27-00", "%t:%r:%u@%d:[%p]:"},
+        {"tests/samples/other/azure-postgresql.log", "%t-%c-"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        char *text = tu_read_file(cases[i].path, &len);
+        pgm_prefix_guess g = pgm_prefix_detect(text, len);
+        if (strcmp(g.spec, cases[i].spec) != 0)
+            fail_msg("%s: guessed '%s', want '%s'", cases[i].path, g.spec, cases[i].spec);
+        assert_true(pgm_prefix_guess_coverage(&g) == 100.0);
+        free(text);
+    }
+    /* an upstream-default log: the Debian prefix parses it too (stopping at %q), the shorter wins */
+    const char *up = "2026-11-27 00:17:27.443 UTC [16404] LOG:  database system is ready\n"
+                     "2026-11-27 00:17:28.000 UTC [16405] LOG:  connection authorized: user=a database=b\n";
+    pgm_prefix_guess g = pgm_prefix_detect(up, strlen(up));
+    assert_string_equal(g.spec, "%m [%p] ");
+    /* text that is no PostgreSQL log: low coverage, said as a number */
+    const char *junk = "hello\nworld\n";
+    g = pgm_prefix_detect(junk, strlen(junk));
+    assert_true(pgm_prefix_guess_coverage(&g) < 95.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_q_ends_the_prefix_outside_sessions),
         cmocka_unit_test(test_free_text_values),
         cmocka_unit_test(test_compile_edge_cases),
+        cmocka_unit_test(test_detection_among_common_prefixes),
     };
     return cmocka_run_group_tests_name("pglog_prefix", tests, NULL, NULL);
 }
