@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pglog/detect.h"
+#include "pglog/entries.h"
 #include "pglog/prefix.h"
 
 static pgm_prefix *compile(const char *spec)
@@ -221,6 +222,127 @@ static void test_detection_among_common_prefixes(void **state)
     assert_true(pgm_prefix_guess_coverage(&g) < 95.0);
 }
 
+typedef struct collected {
+    size_t n;
+    int deadlock_checked;
+    int fatal_with_statement;
+    int oom_with_detail;
+    uint64_t last_primary;
+} collected;
+
+static void on_entry(void *ctx, const pgm_entry *e)
+{
+    collected *c = ctx;
+    c->n++;
+    assert_true(e->line > c->last_primary); /* handed over in the order they began */
+    c->last_primary = e->line;
+    pgm_slice msg = pgm_entry_message(e);
+    if (eq(msg, "deadlock detected")) {
+        /* DETAIL with its three TAB lines, then HINT, CONTEXT, STATEMENT, in order */
+        assert_int_equal(e->n_parts, 4);
+        assert_string_equal(e->parts[0].label, "DETAIL");
+        assert_string_equal(e->parts[1].label, "HINT");
+        assert_string_equal(e->parts[2].label, "CONTEXT");
+        assert_string_equal(e->parts[3].label, "STATEMENT");
+        const char *detail = e->text.p + e->parts[0].off;
+        size_t newlines = 0;
+        for (size_t i = 0; i < e->parts[0].len; i++)
+            newlines += detail[i] == '\n';
+        assert_int_equal(newlines, 3);
+        assert_int_equal(e->line, 258);
+        assert_int_equal(e->last_line, 265);
+        assert_int_equal(e->f.pid, 16691);
+        c->deadlock_checked++;
+    }
+    if (eq(msg, "out of memory") && e->n_parts == 1 && strcmp(e->parts[0].label, "DETAIL") == 0 &&
+        e->parts[0].len == strlen("Failed on request of size 8192.") && e->last_line == 5)
+        c->oom_with_detail++;
+    if (eq(e->f.severity, "FATAL") && e->n_parts && strcmp(e->parts[e->n_parts - 1].label, "STATEMENT") == 0)
+        c->fatal_with_statement++;
+}
+
+/* Primary lines counted the way grep would: a severity word and two spaces. */
+static size_t count_primary(const char *path)
+{
+    static const char *const sev[] = {"] LOG:  ", " LOG:  ", " ERROR:  ", " FATAL:  ", " WARNING:  ",
+                                       " PANIC:  ", " NOTICE:  ", " INFO:  ", " DEBUG:  "};
+    size_t len, count = 0;
+    char *data = tu_read_file(path, &len);
+    for (char *line = data, *end; line < data + len; line = end + 1) {
+        end = memchr(line, '\n', (size_t)(data + len - line));
+        if (!end)
+            end = data + len;
+        *end = '\0';
+        if (line[0] == '\t')
+            continue;
+        for (size_t k = 0; k < sizeof sev / sizeof sev[0]; k++)
+            if (strstr(line, sev[k])) {
+                count++;
+                break;
+            }
+    }
+    free(data);
+    return count;
+}
+
+static void test_entries_of_a_real_log(void **state)
+{
+    (void)state;
+    const char *path = "tests/samples/postgresql-15/run1-stderr/postgresql.log";
+    pgm_prefix *p = compile("%m [%p] %q%u@%d ");
+    collected c = {0};
+    pgm_entry_reader r;
+    pgm_entries_init(&r, p, on_entry, &c);
+    size_t len;
+    char *data = tu_read_file(path, &len);
+    uint64_t lineno = 0;
+    for (char *line = data, *end; line < data + len; line = end + 1) {
+        end = memchr(line, '\n', (size_t)(data + len - line));
+        if (!end)
+            end = data + len;
+        assert_int_equal(pgm_entries_feed(&r, line, (size_t)(end - line), ++lineno), PGM_OK);
+    }
+    pgm_entries_finish(&r);
+    assert_int_equal(c.n, count_primary(path));
+    assert_int_equal(r.primary, c.n);
+    assert_int_equal(r.unparsed, 0);
+    assert_int_equal(r.lines, 552);
+    assert_int_equal(r.primary + r.secondary + r.continuation, 552);
+    assert_int_equal(c.deadlock_checked, 1);
+    assert_true(c.fatal_with_statement >= 1);
+    pgm_entries_free(&r);
+    free(data);
+    pgm_prefix_free(p);
+}
+
+static void test_entries_count_what_they_cannot_place(void **state)
+{
+    (void)state;
+    pgm_prefix *p = compile("%m [%p] ");
+    collected c = {0};
+    pgm_entry_reader r;
+    pgm_entries_init(&r, p, on_entry, &c);
+    const char *lines[] = {
+        "\torphan continuation",
+        "2026-11-27 00:17:38.028 UTC [7] ERROR:  out of memory",
+        "TopMemoryContext: 81920 total in 5 blocks; 12288 free (3 chunks); 69632 used",
+        "2026-11-27 00:17:38.029 UTC [8] DETAIL:  another process's detail",
+        "2026-11-27 00:17:38.030 UTC [7] DETAIL:  Failed on request of size 8192.",
+    };
+    for (size_t i = 0; i < 5; i++)
+        pgm_entries_feed(&r, lines[i], strlen(lines[i]), i + 1);
+    pgm_entries_finish(&r);
+    assert_int_equal(r.unparsed, 2);
+    assert_int_equal(r.samples[0].line, 1);
+    assert_string_equal(r.samples[1].text, "TopMemoryContext: 81920 total in 5 blocks; 12288 free (3 chunks); 69632 used");
+    /* the DETAIL of pid 8 does not attach to pid 7's ERROR: it stands as its own
+     * entry; pid 7's DETAIL, written after it, still finds its ERROR */
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.oom_with_detail, 1);
+    pgm_entries_free(&r);
+    pgm_prefix_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +352,8 @@ int main(void)
         cmocka_unit_test(test_free_text_values),
         cmocka_unit_test(test_compile_edge_cases),
         cmocka_unit_test(test_detection_among_common_prefixes),
+        cmocka_unit_test(test_entries_of_a_real_log),
+        cmocka_unit_test(test_entries_count_what_they_cannot_place),
     };
     return cmocka_run_group_tests_name("pglog_prefix", tests, NULL, NULL);
 }

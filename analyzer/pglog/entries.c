@@ -1,0 +1,155 @@
+#include "pglog/entries.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const secondary_labels[] = {"DETAIL", "HINT", "QUERY", "CONTEXT",
+                                               "LOCATION", "BACKTRACE", "STATEMENT"};
+
+static bool is_secondary(pgm_slice sev)
+{
+    for (size_t i = 0; i < sizeof secondary_labels / sizeof secondary_labels[0]; i++)
+        if (strlen(secondary_labels[i]) == sev.n && memcmp(secondary_labels[i], sev.p, sev.n) == 0)
+            return true;
+    return false;
+}
+
+void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_cb cb, void *ctx)
+{
+    memset(r, 0, sizeof *r);
+    r->prefix = prefix;
+    r->cb = cb;
+    r->ctx = ctx;
+    for (size_t i = 0; i < PGM_ENTRY_PENDING; i++) {
+        pgm_strbuf_init(&r->ring[i].raw, PGM_ENTRY_MAX_TEXT);
+        pgm_strbuf_init(&r->ring[i].text, PGM_ENTRY_MAX_TEXT);
+    }
+    pgm_strbuf_init(&r->scratch, PGM_ENTRY_MAX_TEXT);
+}
+
+void pgm_entries_free(pgm_entry_reader *r)
+{
+    for (size_t i = 0; i < PGM_ENTRY_PENDING; i++) {
+        pgm_strbuf_free(&r->ring[i].raw);
+        pgm_strbuf_free(&r->ring[i].text);
+    }
+    pgm_strbuf_free(&r->scratch);
+}
+
+static void unparsed(pgm_entry_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    r->unparsed++;
+    if (r->n_samples < PGM_ENTRY_UNPARSED_SAMPLES) {
+        r->samples[r->n_samples].line = lineno;
+        snprintf(r->samples[r->n_samples].text, sizeof r->samples[0].text, "%.*s",
+                 (int)(n < 95 ? n : 95), line);
+        r->n_samples++;
+    }
+}
+
+/* Hands the oldest pending entry to the callback. */
+static void flush_oldest(pgm_entry_reader *r)
+{
+    pgm_entry *e = &r->ring[r->oldest];
+    if (r->cb)
+        r->cb(r->ctx, e);
+    if (r->last == e)
+        r->last = NULL;
+    r->oldest = (r->oldest + 1) % PGM_ENTRY_PENDING;
+    r->count--;
+}
+
+/* Appends text to an entry; what does not fit the cap is counted, not kept. */
+static void append(pgm_entry_reader *r, pgm_entry *e, const char *p, size_t n)
+{
+    if (pgm_strbuf_add(&e->text, p, n))
+        r->cut++;
+}
+
+/* The newest pending entry of `pid` (any pid when < 0), or NULL. */
+static pgm_entry *pending_of(pgm_entry_reader *r, int64_t pid)
+{
+    for (size_t k = r->count; k > 0; k--) {
+        pgm_entry *e = &r->ring[(r->oldest + k - 1) % PGM_ENTRY_PENDING];
+        if (pid < 0 || e->f.pid == pid)
+            return e;
+    }
+    return NULL;
+}
+
+int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    r->lines++;
+    if (n && line[0] == '\t') {
+        /* an embedded newline of the message or part written just above */
+        r->continuation++;
+        pgm_entry *e = r->last;
+        if (!e) {
+            unparsed(r, line, n, lineno);
+            return PGM_OK;
+        }
+        append(r, e, "\n", 1);
+        append(r, e, line + 1, n - 1);
+        if (e->n_parts)
+            e->parts[e->n_parts - 1].len = e->text.len - e->parts[e->n_parts - 1].off;
+        else
+            e->message_len = e->text.len;
+        e->last_line = lineno;
+        return PGM_OK;
+    }
+    /* Parse a copy: if the line starts an entry, the entry keeps the copy. */
+    pgm_strbuf_reset(&r->scratch);
+    if (pgm_strbuf_add(&r->scratch, line, n) != 0) {
+        r->cut++;
+        unparsed(r, line, n, lineno);
+        r->last = NULL;
+        return PGM_OK;
+    }
+    pgm_prefix_fields f;
+    if (!pgm_prefix_parse(r->prefix, r->scratch.p, r->scratch.len, &f)) {
+        unparsed(r, line, n, lineno);
+        r->last = NULL;
+        return PGM_OK;
+    }
+    pgm_entry *owner = is_secondary(f.severity) ? pending_of(r, f.pid) : NULL;
+    if (owner) {
+        r->secondary++;
+        r->last = owner;
+        if (owner->n_parts == PGM_ENTRY_MAX_PARTS) {
+            r->cut++;
+            return PGM_OK;
+        }
+        pgm_entry_part *pt = &owner->parts[owner->n_parts++];
+        snprintf(pt->label, sizeof pt->label, "%.*s", (int)f.severity.n, f.severity.p);
+        pt->off = owner->text.len;
+        append(r, owner, f.message.p, f.message.n);
+        pt->len = owner->text.len - pt->off;
+        pt->line = lineno;
+        owner->last_line = lineno;
+        return PGM_OK;
+    }
+    /* a new entry; the oldest leaves the window when it is full */
+    if (r->count == PGM_ENTRY_PENDING)
+        flush_oldest(r);
+    pgm_entry *e = &r->ring[(r->oldest + r->count) % PGM_ENTRY_PENDING];
+    r->count++;
+    r->primary++;
+    /* the entry takes the parsed copy (the slices move with its memory) */
+    pgm_strbuf tmp = e->raw;
+    e->raw = r->scratch;
+    r->scratch = tmp;
+    e->f = f;
+    pgm_strbuf_reset(&e->text);
+    e->n_parts = 0;
+    e->line = e->last_line = lineno;
+    r->last = e;
+    append(r, e, f.message.p, f.message.n);
+    e->message_len = e->text.len;
+    return PGM_OK;
+}
+
+void pgm_entries_finish(pgm_entry_reader *r)
+{
+    while (r->count)
+        flush_oldest(r);
+}

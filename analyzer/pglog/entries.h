@@ -1,0 +1,77 @@
+/* Server log entries from stderr-format lines (also the body of syslog and
+ * of the managed services' exports): a primary line with its prefix, the TAB
+ * continuation lines of embedded newlines, and the DETAIL, HINT, QUERY,
+ * CONTEXT, LOCATION, BACKTRACE and STATEMENT lines the server writes after it
+ * (each with its own prefix). Without the logging collector, lines of
+ * different processes can interleave, so a secondary line joins the latest
+ * entry of its own pid among the last PGM_ENTRY_PENDING ones. Entries are
+ * handed to the callback in the order their primary lines came, once they
+ * leave that window; memory holds at most that many entries. */
+#ifndef PGM_ENTRIES_H
+#define PGM_ENTRIES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pglog/prefix.h"
+#include "util/strbuf.h"
+
+/* Secondary lines kept per entry; more are counted as unparsed. */
+#define PGM_ENTRY_MAX_PARTS 8
+/* Text kept per entry (message and parts); more is cut and counted. */
+#define PGM_ENTRY_MAX_TEXT (256u << 10)
+/* Entries kept open for late secondary lines of their process. */
+#define PGM_ENTRY_PENDING 16
+/* First unparsed lines remembered for the coverage report. */
+#define PGM_ENTRY_UNPARSED_SAMPLES 3
+
+typedef struct pgm_entry_part {
+    char label[12];       /* "DETAIL", "STATEMENT", ... */
+    size_t off, len;      /* into the entry's text */
+    uint64_t line;
+} pgm_entry_part;
+
+typedef struct pgm_entry {
+    pgm_prefix_fields f;  /* of the primary line; slices point into `raw` */
+    uint64_t line;        /* primary line number */
+    uint64_t last_line;   /* last line that belongs to the entry */
+    pgm_strbuf raw;       /* the primary line as read */
+    pgm_strbuf text;      /* message (continuations joined by '\n'), then parts */
+    size_t message_len;
+    pgm_entry_part parts[PGM_ENTRY_MAX_PARTS];
+    size_t n_parts;
+} pgm_entry;
+
+typedef void (*pgm_entry_cb)(void *ctx, const pgm_entry *e);
+
+typedef struct pgm_entry_reader {
+    const pgm_prefix *prefix;
+    pgm_entry_cb cb;
+    void *ctx;
+    pgm_entry ring[PGM_ENTRY_PENDING];
+    size_t oldest, count;   /* the pending entries, oldest first */
+    pgm_entry *last;        /* the entry the previous line went to (for TAB lines) */
+    pgm_strbuf scratch;     /* each line is parsed here once; a new entry takes the buffer over */
+    uint64_t lines, primary, secondary, continuation, unparsed, cut;
+    struct {
+        uint64_t line;
+        char text[96];
+    } samples[PGM_ENTRY_UNPARSED_SAMPLES];
+    size_t n_samples;
+} pgm_entry_reader;
+
+void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_cb cb, void *ctx);
+/* One physical line (without its newline), numbered from 1. PGM_OK or PGM_FATAL. */
+int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t lineno);
+/* Hands over the last entry. */
+void pgm_entries_finish(pgm_entry_reader *r);
+void pgm_entries_free(pgm_entry_reader *r);
+
+/* The text of an entry's message / part. */
+static inline pgm_slice pgm_entry_message(const pgm_entry *e)
+{
+    pgm_slice s = {e->text.p, e->message_len};
+    return s;
+}
+
+#endif
