@@ -1,0 +1,41 @@
+/* One JSON object (a line of jsonlog, a Cloud Logging entry, a Logstash
+ * event) flattened into key/value pairs: nested objects give dotted keys
+ * ("resource.labels.database_id"), strings are unescaped (\uXXXX and
+ * surrogate pairs to UTF-8), arrays are kept as their raw JSON text. Bounded:
+ * depth, pairs and bytes are capped; a malformed object is rejected whole. */
+#ifndef PGM_JSONFLAT_H
+#define PGM_JSONFLAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/strbuf.h"
+
+#define PGM_JSONFLAT_MAX_PAIRS 96
+#define PGM_JSONFLAT_MAX_DEPTH 8
+#define PGM_JSONFLAT_MAX_BYTES (1u << 20)
+
+enum pgm_json_type { PGM_JT_STRING, PGM_JT_NUMBER, PGM_JT_BOOL, PGM_JT_NULL, PGM_JT_ARRAY };
+
+typedef struct pgm_json_pair {
+    size_t key, key_len;    /* offsets into the object's text buffer */
+    size_t val, val_len;
+    enum pgm_json_type type;
+} pgm_json_pair;
+
+typedef struct pgm_jsonflat {
+    pgm_strbuf buf;         /* keys and values, each NUL-terminated */
+    pgm_json_pair pairs[PGM_JSONFLAT_MAX_PAIRS];
+    size_t n;
+    size_t dropped;         /* pairs beyond the cap */
+} pgm_jsonflat;
+
+void pgm_jsonflat_init(pgm_jsonflat *j);
+void pgm_jsonflat_free(pgm_jsonflat *j);
+/* Parses `s` (one object, surrounding white space allowed). False when it is
+ * not a well-formed object or a bound was hit; `err` says where and why. */
+bool pgm_jsonflat_parse(pgm_jsonflat *j, const char *s, size_t n, char *err, size_t errlen);
+/* The value of `key` (NUL-terminated in the buffer), or NULL; *type when found. */
+const char *pgm_jsonflat_get(const pgm_jsonflat *j, const char *key, enum pgm_json_type *type);
+
+#endif
