@@ -89,7 +89,8 @@ build/obj/%.o: %.c $(HDRS)
 	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
 
 build/pgmortem: $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(CLI_SRC))
-	$(CC) $(RELEASE_FLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(RELEASE_FLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Sanitized objects for the tests.
 build/asan/obj/%.o: %.c $(HDRS)
@@ -99,11 +100,13 @@ build/asan/obj/%.o: %.c $(HDRS)
 
 ASAN_CORE := $(patsubst %.c,build/asan/obj/%.o,$(CORE_SRC))
 build/asan/pgmortem: $(ASAN_CORE) $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD/SAN  $@"
+	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 build/asan/tests/%: build/asan/obj/tests/unit/%.o build/asan/obj/tests/unit/testutil.o $(ASAN_CORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	@echo "  LD/SAN  $@"
+	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
 # ---------------------------------------------------------------- fuzzing
 # libFuzzer builds (clang) for `make fuzz`; `make check` replays the corpora
@@ -114,7 +117,8 @@ FUZZ_SECONDS ?= 300
 
 build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(STD) $(FUZZ_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRC) $(PKG_LIBS)
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(STD) $(FUZZ_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRC) $(PKG_LIBS)
 
 fuzz: deps-check
 	@$(MAKE) --no-print-directory $(addprefix build/fuzz/,$(FUZZ_NAMES))
@@ -134,7 +138,8 @@ fuzz-loop:
 
 build/asan/fuzz/%: build/asan/obj/tests/fuzz/%.o build/asan/obj/tests/fuzz/replay.o $(ASAN_CORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD/SAN  $@"
+	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 fuzz-replay: $(addprefix build/asan/fuzz/,$(FUZZ_NAMES))
 	@for t in $(FUZZ_NAMES); do \
