@@ -32,6 +32,22 @@ static bool known_escape(char e)
     return strchr("audrhbpPtmnscilexvQq", e) != NULL;
 }
 
+/* Appends a literal character: extends the last literal or starts one.
+ * False when the prefix already has its maximum number of items. */
+static bool add_literal(pgm_prefix *p, size_t *nl, char c)
+{
+    item *last = p->n ? &p->items[p->n - 1] : NULL;
+    if (last && last->kind == IT_LIT && last->lit + last->litlen == *nl) {
+        last->litlen++;
+    } else {
+        if (p->n == PGM_PREFIX_MAX_ITEMS)
+            return false;
+        p->items[p->n++] = (item){IT_LIT, 0, 0, false, *nl, 1};
+    }
+    p->lits[(*nl)++] = c;
+    return true;
+}
+
 int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX])
 {
     pgm_prefix *p = calloc(1, sizeof *p);
@@ -49,16 +65,8 @@ int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX]
         if (c != '%' || i + 1 >= sl) {
             if (c == '%')
                 break; /* a trailing lone % ends the prefix */
-            /* a literal character: extend the last literal or start one */
-            if (p->n && p->items[p->n - 1].kind == IT_LIT &&
-                p->items[p->n - 1].lit + p->items[p->n - 1].litlen == nl) {
-                p->items[p->n - 1].litlen++;
-            } else {
-                if (p->n == PGM_PREFIX_MAX_ITEMS)
-                    goto too_long;
-                p->items[p->n++] = (item){IT_LIT, 0, 0, false, nl, 1};
-            }
-            p->lits[nl++] = c;
+            if (!add_literal(p, &nl, c))
+                goto too_long;
             i++;
             continue;
         }
@@ -67,14 +75,8 @@ int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX]
         int width = 0;
         if (spec[j] == '%') {
             /* "%%" is a literal percent sign */
-            if (p->n && p->items[p->n - 1].kind == IT_LIT && p->items[p->n - 1].lit + p->items[p->n - 1].litlen == nl) {
-                p->items[p->n - 1].litlen++;
-            } else {
-                if (p->n == PGM_PREFIX_MAX_ITEMS)
-                    goto too_long;
-                p->items[p->n++] = (item){IT_LIT, 0, 0, false, nl, 1};
-            }
-            p->lits[nl++] = '%';
+            if (!add_literal(p, &nl, '%'))
+                goto too_long;
             i = j + 1;
             continue;
         }
