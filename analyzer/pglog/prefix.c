@@ -359,6 +359,27 @@ static bool match_from(matcher *m, size_t i, size_t pos)
     return match_end(m, pos);
 }
 
+/* %c is hex(start time) "." hex(pid): prefixes without %p (Azure's
+ * '%t-%c-') still name the process. -1 when it is not that shape. */
+static int64_t pid_from_session_id(pgm_slice c)
+{
+    const char *dot = c.n ? memchr(c.p, '.', c.n) : NULL;
+    if (!dot)
+        return -1;
+    size_t i = (size_t)(dot - c.p) + 1;
+    if (i == c.n || c.n - i > 8)
+        return -1;
+    int64_t pid = 0;
+    for (; i < c.n; i++) {
+        char ch = c.p[i];
+        int d = is_digit(ch) ? ch - '0' : is_hex(ch) ? ch - 'a' + 10 : -1;
+        if (d < 0)
+            return -1;
+        pid = pid * 16 + d;
+    }
+    return pid;
+}
+
 bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out)
 {
     memset(out, 0, sizeof *out);
@@ -367,5 +388,9 @@ bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefi
     out->pid = -1;
     out->session = true;
     matcher m = {p, line, n, 0, out};
-    return match_from(&m, 0, 0);
+    if (!match_from(&m, 0, 0))
+        return false;
+    if (out->pid < 0)
+        out->pid = pid_from_session_id(out->session_id);
+    return true;
 }

@@ -215,7 +215,7 @@ static const char *const source_kinds[] = {"pg_log", "pg_conf", "pg_settings", "
                                            "hikari_conf", "app_log", "pg_stat_activity",
                                            "k8s_manifest", "env_file", NULL};
 static const char *const match_fields[] = {"message", "line", "detail", "hint", "context",
-                                           "statement", "query", NULL};
+                                           "statement", "query", "sqlstate", NULL};
 static const char *const also_lines[] = {"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY",
                                          "LOCATION", NULL};
 
@@ -273,7 +273,7 @@ static void compile_pattern(ctx *c, pgm_rule *r, const pgm_ynode *pat)
 static void load_match(ctx *c, pgm_rule *r, const pgm_ynode *m)
 {
     static const char *const keys[] = {"prefilter", "prefix", "pattern", "field", "kind", "also",
-                                       "caseless", NULL};
+                                       "level",     "fallback", "caseless", NULL};
     if (m->type != PGM_Y_MAP) {
         error_node(c, m, "match must be a mapping");
         return;
@@ -295,7 +295,7 @@ static void load_match(ctx *c, pgm_rule *r, const pgm_ynode *m)
         const char *v = scalar(c, n, "match.field");
         if (v && !in(v, match_fields))
             error_node(c, n, "unknown field '%s' to match (message, line, detail, hint, context, "
-                             "statement, query)", v);
+                             "statement, query, sqlstate)", v);
         else if (v) {
             free(r->field);
             r->field = strdup(v);
@@ -314,6 +314,21 @@ static void load_match(ctx *c, pgm_rule *r, const pgm_ynode *m)
         }
     } else {
         error_node(c, m, "match needs 'kind': the event kind it produces");
+    }
+    if ((n = pgm_ymap_get(m, "fallback"))) {
+        const char *v = scalar(c, n, "match.fallback");
+        r->fallback = v && strcmp(v, "true") == 0;
+    }
+    if ((n = pgm_ymap_get(m, "level"))) {
+        strlist(c, n, "match.level", &r->levels);
+        for (size_t i = 0; i < r->levels.n; i++) {
+            const char *l = r->levels.v[i];
+            bool word = l[0] != 0;
+            for (const char *q = l; *q; q++)
+                word = word && ((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9'));
+            if (!word)
+                error_node(c, n, "'%s' is not a severity word (LOG, FATAL, ERROR, ...)", l);
+        }
     }
     if ((n = pgm_ymap_get(m, "also"))) {
         strlist(c, n, "match.also", &r->also);
@@ -599,6 +614,7 @@ static void free_rule(pgm_rule *r)
     free(r->file);
     free_strlist(&r->prefilter), free(r->prefix), free(r->pattern), free(r->field), free(r->kind);
     free_strlist(&r->also);
+    free_strlist(&r->levels);
     pcre2_code_free(r->re);
     for (uint32_t i = 0; r->capture_names && i <= r->n_groups; i++)
         free(r->capture_names[i]);

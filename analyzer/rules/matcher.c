@@ -106,10 +106,19 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
     return 0;
 }
 
-static bool applies(const pgm_rule *r, const char *source_kind, const char *field)
+static bool applies(const pgm_rule *r, const char *source_kind, const char *field,
+                    const char *level, size_t level_len)
 {
     if (strcmp(r->field, field) != 0)
         return false;
+    if (r->levels.n) {
+        bool ok = false;
+        for (size_t i = 0; i < r->levels.n && !ok; i++)
+            ok = level && strlen(r->levels.v[i]) == level_len &&
+                 memcmp(r->levels.v[i], level, level_len) == 0;
+        if (!ok)
+            return false;
+    }
     if (!source_kind || r->applies_to.n == 0)
         return true;
     for (size_t i = 0; i < r->applies_to.n; i++)
@@ -152,6 +161,19 @@ static int cmp_u32(const void *a, const void *b)
 int pgm_ruleset_classify(pgm_ruleset *rs, const char *source_kind, const char *field,
                          const char *text, size_t len, pgm_match *out)
 {
+    return pgm_ruleset_classify_level(rs, source_kind, field, NULL, 0, text, len, out);
+}
+
+/* Candidates are sorted by rank: load order, fallback rules after all others. */
+static uint32_t rank_of(const pgm_ruleset *rs, uint32_t i)
+{
+    return rs->rules[i].fallback ? i + (uint32_t)rs->n : i;
+}
+
+int pgm_ruleset_classify_level(pgm_ruleset *rs, const char *source_kind, const char *field,
+                               const char *level, size_t level_len, const char *text, size_t len,
+                               pgm_match *out)
+{
     struct pgm_dispatch *d = rs->dispatch;
     if (!d)
         return 0;
@@ -170,23 +192,24 @@ int pgm_ruleset_classify(pgm_ruleset *rs, const char *source_kind, const char *f
             if (d->stamp[l->rule] == d->pass || l->n > len - i || memcmp(t + i, l->s, l->n) != 0)
                 continue;
             d->stamp[l->rule] = d->pass;
-            d->cand[nc++] = l->rule;
+            d->cand[nc++] = rank_of(rs, l->rule);
         }
     }
     for (size_t k = 0; k < d->n_prefixed; k++) {
         const pgm_rule *r = &rs->rules[d->prefixed[k]];
         size_t pl = strlen(r->prefix);
         if (pl <= len && memcmp(text, r->prefix, pl) == 0)
-            d->cand[nc++] = d->prefixed[k];
+            d->cand[nc++] = rank_of(rs, d->prefixed[k]);
     }
     for (size_t k = 0; k < d->n_always; k++)
         if (d->stamp[d->always[k]] != d->pass)
-            d->cand[nc++] = d->always[k];
+            d->cand[nc++] = rank_of(rs, d->always[k]);
     if (nc > 1)
         qsort(d->cand, nc, sizeof *d->cand, cmp_u32); /* load order decides between rules */
     for (size_t k = 0; k < nc; k++) {
-        const pgm_rule *r = &rs->rules[d->cand[k]];
-        if (applies(r, source_kind, field) && pgm_rule_match(rs, r, text, len, out))
+        uint32_t i = d->cand[k] >= rs->n ? d->cand[k] - (uint32_t)rs->n : d->cand[k];
+        const pgm_rule *r = &rs->rules[i];
+        if (applies(r, source_kind, field, level, level_len) && pgm_rule_match(rs, r, text, len, out))
             return 1;
     }
     return 0;

@@ -57,6 +57,8 @@ typedef struct pgm_rule {
     char *prefix;            /* or: the field must start with this */
     char *pattern, *field, *kind;
     pgm_strlist also;
+    pgm_strlist levels;      /* severities the message must have ("FATAL"); any when empty */
+    bool fallback;           /* tried only after every other rule missed */
     bool caseless;
     void *re;                /* pcre2_code_8 */
     char **capture_names;    /* index = capture group number; NULL for unnamed */

@@ -71,6 +71,11 @@ void pgm_ruleset_dispatch_free(pgm_ruleset *rs);
  * none does. Captures point into `text`. */
 int pgm_ruleset_classify(pgm_ruleset *rs, const char *source_kind, const char *field,
                          const char *text, size_t len, pgm_match *out);
+/* The same, for a message of severity `level` ("FATAL"; NULL: rules with a
+ * `level:` list are skipped). */
+int pgm_ruleset_classify_level(pgm_ruleset *rs, const char *source_kind, const char *field,
+                               const char *level, size_t level_len, const char *text, size_t len,
+                               pgm_match *out);
 /* The same for one rule only (rule tests). */
 int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t len,
                    pgm_match *out);

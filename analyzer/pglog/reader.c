@@ -1,0 +1,330 @@
+/* Format dispatch, prefix choice and coverage for one server log input.
+ * The structured formats are in structured.c, syslog framing in syslog.c. */
+#include "pglog/reader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pglog/detect.h"
+#include "pglog/reader_impl.h"
+
+static const char *const english_severities[] = {"LOG",     "FATAL",  "ERROR", "WARNING", "NOTICE",
+                                                 "INFO",    "PANIC",  "DEBUG", "DEBUG1",  "DEBUG2",
+                                                 "DEBUG3",  "DEBUG4", "DEBUG5", "STATEMENT", "DETAIL",
+                                                 "HINT",    "CONTEXT", "QUERY", "LOCATION", "BACKTRACE"};
+
+bool pgm_pglog_severity_is_english(pgm_slice sev)
+{
+    for (size_t i = 0; i < sizeof english_severities / sizeof english_severities[0]; i++)
+        if (strlen(english_severities[i]) == sev.n && memcmp(english_severities[i], sev.p, sev.n) == 0)
+            return true;
+    return false;
+}
+
+void pgm_pglog_unparsed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    r->cov.unparsed++;
+    if (r->cov.n_samples < PGM_PGLOG_SAMPLES) {
+        size_t k = r->cov.n_samples++;
+        r->cov.samples[k].line = lineno;
+        size_t cap = sizeof r->cov.samples[k].text - 1;
+        snprintf(r->cov.samples[k].text, cap + 1, "%.*s", (int)(n < cap ? n : cap), line);
+    }
+}
+
+int64_t pgm_pglog_fix_time(pgm_pglog_reader *r, int64_t t, enum pgm_ts_zone zone)
+{
+    if (t == PGM_TS_UNKNOWN) {
+        r->cov.no_time++;
+        return t;
+    }
+    if (zone == PGM_TS_ZONE_KNOWN)
+        return t;
+    if (r->opt.tz_set) {
+        r->cov.zone_guessed += zone == PGM_TS_ZONE_NONE;
+        return t - (int64_t)r->opt.tz_offset_s * 1000000;
+    }
+    if (zone == PGM_TS_ZONE_NONE) {
+        r->cov.zone_guessed++;
+        return t; /* no zone printed: UTC, said in coverage */
+    }
+    /* An abbreviation that names several zones (IST, CST): never guessed. */
+    r->cov.zone_unknown++;
+    r->cov.no_time++;
+    return PGM_TS_UNKNOWN;
+}
+
+void pgm_pglog_emit(pgm_pglog_reader *r, const pgm_pg_record *rec)
+{
+    r->cov.records++;
+    if (rec->severity.n && !pgm_pglog_severity_is_english(rec->severity))
+        r->cov.translated++;
+    if (r->cb)
+        r->cb(r->ctx, rec);
+}
+
+/* ------------------------------------------------------------ prefixed text */
+
+static void part_into(pgm_pg_record *rec, const pgm_entry *e, const pgm_entry_part *pt)
+{
+    pgm_slice s = {e->text.p + pt->off, pt->len};
+    if (strcmp(pt->label, "DETAIL") == 0)
+        rec->detail = s;
+    else if (strcmp(pt->label, "HINT") == 0)
+        rec->hint = s;
+    else if (strcmp(pt->label, "CONTEXT") == 0)
+        rec->context = s;
+    else if (strcmp(pt->label, "STATEMENT") == 0)
+        rec->statement = s;
+    else if (strcmp(pt->label, "QUERY") == 0)
+        rec->query = s;
+}
+
+static void on_entry(void *ctx, const pgm_entry *e)
+{
+    pgm_pglog_reader *r = ctx;
+    const pgm_prefix_fields *f = &e->f;
+    pgm_pg_record rec;
+    memset(&rec, 0, sizeof rec);
+    /* A prefix without time or pid: the envelope's (syslog, Cloud Logging). */
+    const pgm_envelope *env = &r->env[e->line % PGM_ENVELOPE_RING];
+    bool has_env = env->line == e->line;
+    if (f->t_us == PGM_TS_UNKNOWN && has_env)
+        rec.t = pgm_pglog_fix_time(r, env->t, env->zone);
+    else
+        rec.t = pgm_pglog_fix_time(r, f->t_us, f->zone);
+    rec.pid = f->pid >= 0 ? f->pid : has_env ? env->pid : -1;
+    rec.user = pgm_record_value(f->user.p, f->user.n);
+    rec.db = pgm_record_value(f->db.p, f->db.n);
+    rec.app = pgm_record_value(f->app.p, f->app.n);
+    rec.host = pgm_record_value(f->host.p, f->host.n);
+    rec.port = f->port;
+    rec.session_id = f->session_id;
+    rec.backend_type = f->backend_type;
+    rec.command_tag = f->command_tag;
+    rec.severity = f->severity;
+    rec.sqlstate = f->sqlstate;
+    rec.message = pgm_entry_message(e);
+    for (size_t i = 0; i < e->n_parts; i++)
+        part_into(&rec, e, &e->parts[i]);
+    rec.line = e->line;
+    rec.last_line = e->last_line;
+    pgm_pglog_emit(r, &rec);
+}
+
+/* The candidates' score on the held-back bodies. */
+static void score(const char *spec, const char *text, size_t n, size_t *tried, size_t *parsed)
+{
+    pgm_prefix *p;
+    char err[PGM_ERR_MAX];
+    *tried = *parsed = 0;
+    if (pgm_prefix_compile(spec, &p, err) != PGM_OK)
+        return;
+    for (const char *line = text; line < text + n;) {
+        const char *end = memchr(line, '\n', (size_t)(text + n - line));
+        size_t len = end ? (size_t)(end - line) : (size_t)(text + n - line);
+        if (len && line[0] != '\t') {
+            pgm_prefix_fields f;
+            (*tried)++;
+            *parsed += pgm_prefix_parse(p, line, len, &f) ? 1 : 0;
+        }
+        line = end ? end + 1 : text + n;
+    }
+    pgm_prefix_free(p);
+}
+
+/* Chooses the prefix on the bodies held back so far, then replays them. */
+static void decide_prefix(pgm_pglog_reader *r)
+{
+    if (r->decided)
+        return;
+    r->decided = true;
+    const char *spec = NULL;
+    size_t tried = 0, parsed = 0;
+    pgm_strbuf bodies;
+    pgm_strbuf_init(&bodies, 2 * PGM_PGLOG_HEAD_BYTES);
+    for (size_t i = 0; i < r->n_held; i++) {
+        pgm_slice b = pgm_pglog_body_of(r, r->head.p + r->held[i].off, r->held[i].len);
+        if (pgm_strbuf_add(&bodies, b.p, b.n) || pgm_strbuf_add(&bodies, "\n", 1))
+            break;
+    }
+    if (r->opt.prefix) {
+        spec = r->opt.prefix;
+        score(spec, bodies.p, bodies.len, &tried, &parsed);
+        snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "--log-line-prefix");
+    } else {
+        pgm_prefix_guess g = pgm_prefix_detect(bodies.p ? bodies.p : "", bodies.len);
+        if (r->opt.conf_prefix) {
+            score(r->opt.conf_prefix, bodies.p, bodies.len, &tried, &parsed);
+            /* the configuration wins unless it is worse than a known default */
+            if (parsed >= g.parsed || 100.0 * (double)parsed >= PGM_PREFIX_MIN_COVERAGE * (double)tried) {
+                spec = r->opt.conf_prefix;
+                snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "%s",
+                         r->opt.conf_origin ? r->opt.conf_origin : "configuration");
+            }
+        }
+        if (!spec) {
+            spec = g.spec;
+            tried = g.primary_lines;
+            parsed = g.parsed;
+            snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "detected: %s", g.origin);
+        }
+    }
+    pgm_strbuf_free(&bodies);
+    char err[PGM_ERR_MAX];
+    if (pgm_prefix_compile(spec, &r->prefix, err) != PGM_OK)
+        pgm_prefix_compile("%m [%p] ", &r->prefix, err); /* cannot fail: two items */
+    snprintf(r->cov.prefix, sizeof r->cov.prefix, "%s", spec);
+    r->cov.primary_tried = tried;
+    r->cov.primary_parsed = parsed;
+    pgm_entries_init(&r->entries, r->prefix, on_entry, r);
+    r->entries_on = true;
+    for (size_t i = 0; i < r->n_held; i++)
+        pgm_pglog_line(r, r->head.p + r->held[i].off, r->held[i].len, r->held[i].lineno);
+    free(r->held);
+    r->held = NULL;
+    r->n_held = 0;
+    pgm_strbuf_free(&r->head);
+}
+
+void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, uint64_t lineno)
+{
+    uint64_t before = r->entries.unparsed;
+    pgm_entries_feed(&r->entries, body, n, lineno);
+    if (r->entries.unparsed != before)
+        pgm_pglog_unparsed(r, body, n, lineno);
+}
+
+bool pgm_pglog_prefixed_parse(pgm_pglog_reader *r, const char *body, size_t n)
+{
+    pgm_prefix_fields f;
+    return r->prefix && pgm_prefix_parse(r->prefix, body, n, &f);
+}
+
+/* ------------------------------------------------------------------ public */
+
+static const struct {
+    const char *name;
+    enum pgm_pglog_fmt fmt;
+} formats[] = {
+    {"stderr", PGM_FMT_PREFIXED}, {"rds", PGM_FMT_PREFIXED},   {"azure", PGM_FMT_AZURE},
+    {"syslog", PGM_FMT_SYSLOG},   {"cloudsql", PGM_FMT_CLOUDSQL}, {"csvlog", PGM_FMT_CSVLOG},
+    {"jsonlog", PGM_FMT_JSONLOG}, {"cnpg", PGM_FMT_CNPG},
+};
+
+int pgm_pglog_open(pgm_pglog_reader **out, const char *format, const pgm_pglog_options *opt,
+                   pgm_pg_record_cb cb, void *ctx, char err[PGM_ERR_MAX])
+{
+    *out = NULL;
+    size_t k = 0;
+    while (k < sizeof formats / sizeof formats[0] && strcmp(formats[k].name, format) != 0)
+        k++;
+    if (k == sizeof formats / sizeof formats[0]) {
+        snprintf(err, PGM_ERR_MAX, "'%s' is not a server log format", format);
+        return PGM_FAILED;
+    }
+    if (opt && opt->prefix) {
+        pgm_prefix *p;
+        if (pgm_prefix_compile(opt->prefix, &p, err) != PGM_OK)
+            return PGM_FAILED;
+        pgm_prefix_free(p);
+    }
+    pgm_pglog_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, PGM_ERR_MAX, "out of memory");
+        return PGM_FATAL;
+    }
+    r->fmt = formats[k].fmt;
+    if (opt)
+        r->opt = *opt;
+    r->cb = cb;
+    r->ctx = ctx;
+    for (size_t i = 0; i < PGM_ENVELOPE_RING; i++)
+        r->env[i].line = UINT64_MAX;
+    pgm_strbuf_init(&r->head, PGM_PGLOG_HEAD_BYTES + 1);
+    pgm_strbuf_init(&r->body, PGM_ENTRY_MAX_TEXT);
+    pgm_csv_init(&r->csv);
+    pgm_jsonflat_init(&r->json);
+    for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)
+        pgm_strbuf_init(&r->sys[i].text, PGM_ENTRY_MAX_TEXT);
+    /* Structured formats need no prefix. */
+    r->decided = r->fmt == PGM_FMT_CSVLOG || r->fmt == PGM_FMT_JSONLOG || r->fmt == PGM_FMT_CNPG;
+    *out = r;
+    return PGM_OK;
+}
+
+void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    r->cov.lines++;
+    if (n && line[n - 1] == '\r')
+        n--;
+    if (r->decided) {
+        pgm_pglog_line(r, line, n, lineno);
+        return;
+    }
+    if (r->n_held == r->held_alloc) {
+        size_t na = r->held_alloc ? 2 * r->held_alloc : 64;
+        void *nh = realloc(r->held, na * sizeof *r->held);
+        if (!nh) {
+            decide_prefix(r);
+            pgm_pglog_line(r, line, n, lineno);
+            return;
+        }
+        r->held = nh;
+        r->held_alloc = na;
+    }
+    size_t off = r->head.len;
+    if (pgm_strbuf_add(&r->head, line, n) != 0) {
+        decide_prefix(r);
+        pgm_pglog_line(r, line, n, lineno);
+        return;
+    }
+    r->held[r->n_held].off = off;
+    r->held[r->n_held].len = n;
+    r->held[r->n_held].lineno = lineno;
+    r->n_held++;
+    if (r->n_held >= PGM_PGLOG_HEAD_LINES)
+        decide_prefix(r);
+}
+
+void pgm_pglog_finish(pgm_pglog_reader *r)
+{
+    decide_prefix(r);
+    pgm_pglog_finish_format(r);
+    if (r->entries_on) {
+        pgm_entries_finish(&r->entries);
+        r->cov.continuation += r->entries.continuation;
+        r->cov.secondary += r->entries.secondary;
+        r->cov.cut += r->entries.cut;
+    }
+}
+
+const pgm_pglog_coverage *pgm_pglog_get_coverage(const pgm_pglog_reader *r)
+{
+    return &r->cov;
+}
+
+bool pgm_pglog_prefix_doubtful(const pgm_pglog_reader *r)
+{
+    if (!r->prefix)
+        return false;
+    return 100.0 * (double)r->cov.primary_parsed < PGM_PREFIX_MIN_COVERAGE * (double)r->cov.primary_tried;
+}
+
+void pgm_pglog_close(pgm_pglog_reader *r)
+{
+    if (!r)
+        return;
+    if (r->entries_on)
+        pgm_entries_free(&r->entries);
+    pgm_prefix_free(r->prefix);
+    free(r->held);
+    pgm_strbuf_free(&r->head);
+    pgm_strbuf_free(&r->body);
+    pgm_csv_free(&r->csv);
+    pgm_jsonflat_free(&r->json);
+    for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)
+        pgm_strbuf_free(&r->sys[i].text);
+    free(r);
+}

@@ -1,0 +1,81 @@
+/* Reading one server log input, any format, into records (record.h):
+ *   stderr, rds, azure   lines with a log_line_prefix (entries.c groups them)
+ *   syslog               the same text inside syslog records, split lines joined
+ *   cloudsql             Cloud Logging entries whose textPayload is a prefixed line
+ *   azure (JSON)         Azure Monitor diagnostic records
+ *   csvlog, jsonlog      the server's structured formats
+ *   cnpg                 CloudNativePG's JSON with the csvlog columns in "record"
+ * For prefixed text the prefix is, in this order: the one the user gave, the
+ * one the bundle's configuration gave if it parses the file, else the best of
+ * the common ones on the file's first lines. The reader says which and how
+ * well it parsed (coverage); it never drops a line without counting it. */
+#ifndef PGM_PGLOG_READER_H
+#define PGM_PGLOG_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pglog/record.h"
+#include "util/rc.h"
+
+/* Below this share of parsed primary lines the prefix is reported as wrong. */
+#define PGM_PREFIX_MIN_COVERAGE 95.0
+/* Lines (and bytes) held back to choose the prefix before anything is read. */
+#define PGM_PGLOG_HEAD_LINES 500u
+#define PGM_PGLOG_HEAD_BYTES (1u << 20)
+/* Processes whose split syslog message may still be incomplete. */
+#define PGM_SYSLOG_PENDING 64u
+/* Unrecognised lines remembered for the coverage report. */
+#define PGM_PGLOG_SAMPLES 3u
+
+typedef struct pgm_pglog_options {
+    const char *prefix;        /* --log-line-prefix: used as is */
+    const char *conf_prefix;   /* log_line_prefix from the bundle's configuration */
+    const char *conf_origin;   /* where that came from ("bundle!postgresql.conf:512") */
+    bool tz_set;               /* --tz: times without a usable zone are in this offset */
+    int32_t tz_offset_s;
+    int year;                  /* for syslog dates without a year; 0 when unknown */
+} pgm_pglog_options;
+
+typedef struct pgm_pglog_coverage {
+    uint64_t lines;            /* physical lines read */
+    uint64_t records;          /* messages produced */
+    uint64_t continuation;     /* TAB lines and split syslog chunks joined to a message */
+    uint64_t secondary;        /* DETAIL/HINT/... lines joined to their message */
+    uint64_t unparsed;         /* lines that are none of these */
+    uint64_t cut;              /* messages or parts cut at a limit */
+    uint64_t no_time;          /* records without a usable time */
+    uint64_t zone_guessed;     /* times read without a zone (UTC or --tz) */
+    uint64_t zone_unknown;     /* zone abbreviation not resolvable and no --tz */
+    uint64_t translated;       /* severity words that are not English */
+    struct {
+        uint64_t line;
+        char text[100];
+    } samples[PGM_PGLOG_SAMPLES];
+    size_t n_samples;
+    /* prefixed formats only */
+    char prefix[160];          /* the log_line_prefix used */
+    char prefix_origin[160];   /* "--log-line-prefix", "detected: Debian/Ubuntu default"... */
+    uint64_t primary_tried, primary_parsed; /* on the lines it was chosen on */
+} pgm_pglog_coverage;
+
+typedef struct pgm_pglog_reader pgm_pglog_reader;
+
+/* `format` is a sniffer format of kind pg_log. PGM_OK, or PGM_FAILED with
+ * `err` (unknown format, a --log-line-prefix that does not compile). */
+int pgm_pglog_open(pgm_pglog_reader **out, const char *format, const pgm_pglog_options *opt,
+                   pgm_pg_record_cb cb, void *ctx, char err[PGM_ERR_MAX]);
+/* One physical line, without its newline, numbered from 1. */
+void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
+/* End of input: hands over what is still pending. */
+void pgm_pglog_finish(pgm_pglog_reader *r);
+const pgm_pglog_coverage *pgm_pglog_get_coverage(const pgm_pglog_reader *r);
+/* Prefixed formats: the prefix parsed fewer than PGM_PREFIX_MIN_COVERAGE
+ * percent of the primary lines it was chosen on. */
+bool pgm_pglog_prefix_doubtful(const pgm_pglog_reader *r);
+void pgm_pglog_close(pgm_pglog_reader *r);
+
+/* Is `sev` an English severity word of the server ("LOG", "FATAL", ...)? */
+bool pgm_pglog_severity_is_english(pgm_slice sev);
+
+#endif

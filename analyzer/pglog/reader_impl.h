@@ -1,0 +1,91 @@
+/* Internal to the server log reader: the state the format files share. */
+#ifndef PGM_PGLOG_READER_IMPL_H
+#define PGM_PGLOG_READER_IMPL_H
+
+#include "pglog/entries.h"
+#include "pglog/reader.h"
+#include "text/csv.h"
+#include "text/jsonflat.h"
+
+/* Envelope times and pids kept for entries still in the entry window, by
+ * line number; a prefix without %m/%p takes them from here. */
+#define PGM_ENVELOPE_RING 1024u
+
+enum pgm_pglog_fmt {
+    PGM_FMT_PREFIXED, PGM_FMT_SYSLOG, PGM_FMT_CLOUDSQL, PGM_FMT_AZURE,
+    PGM_FMT_CSVLOG, PGM_FMT_JSONLOG, PGM_FMT_CNPG
+};
+
+typedef struct pgm_envelope {
+    uint64_t line;
+    int64_t t, pid;
+    enum pgm_ts_zone zone;
+} pgm_envelope;
+
+/* A syslog message of one process being put back together from its chunks. */
+typedef struct pgm_syslog_pending {
+    bool used;
+    int64_t pid;
+    long seq;
+    uint64_t order, lineno;
+    int64_t t;
+    enum pgm_ts_zone zone;
+    pgm_strbuf text;
+} pgm_syslog_pending;
+
+struct pgm_pglog_reader {
+    enum pgm_pglog_fmt fmt;
+    pgm_pglog_options opt;
+    pgm_pg_record_cb cb;
+    void *ctx;
+    pgm_pglog_coverage cov;
+
+    /* prefixed text */
+    bool decided;
+    pgm_prefix *prefix;
+    pgm_strbuf head;              /* lines held back until the prefix is chosen */
+    struct {
+        size_t off, len;
+        uint64_t lineno;
+    } *held;
+    size_t n_held, held_alloc;
+    pgm_entry_reader entries;
+    bool entries_on;
+    pgm_envelope env[PGM_ENVELOPE_RING];
+
+    /* syslog */
+    pgm_syslog_pending sys[PGM_SYSLOG_PENDING];
+    uint64_t sys_order;
+    pgm_strbuf body;              /* a decoded body */
+
+    /* structured */
+    pgm_csv_reader csv;
+    pgm_jsonflat json;
+};
+
+/* Per format (structured.c, syslog.c). */
+void pgm_pglog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
+pgm_slice pgm_pglog_body_of(pgm_pglog_reader *r, const char *line, size_t n);
+void pgm_pglog_finish_format(pgm_pglog_reader *r);
+void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
+pgm_slice pgm_syslog_body(const char *line, size_t n);
+void pgm_syslog_finish(pgm_pglog_reader *r);
+
+/* Shared (reader.c). */
+void pgm_pglog_emit(pgm_pglog_reader *r, const pgm_pg_record *rec);
+void pgm_pglog_unparsed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
+int64_t pgm_pglog_fix_time(pgm_pglog_reader *r, int64_t t, enum pgm_ts_zone zone);
+/* A prefixed line (a body) to the entry reader. */
+void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, uint64_t lineno);
+bool pgm_pglog_prefixed_parse(pgm_pglog_reader *r, const char *body, size_t n);
+static inline void pgm_pglog_set_envelope(pgm_pglog_reader *r, uint64_t line, int64_t t,
+                                          enum pgm_ts_zone zone, int64_t pid)
+{
+    pgm_envelope *e = &r->env[line % PGM_ENVELOPE_RING];
+    e->line = line;
+    e->t = t;
+    e->zone = zone;
+    e->pid = pid;
+}
+
+#endif

@@ -1,0 +1,382 @@
+/* The server's structured formats (csvlog, jsonlog), CloudNativePG's JSON,
+ * and the JSON envelopes of Cloud SQL and Azure around a prefixed line.
+ * Column and key names: shared/reference/postgresql-log-formats.md (b), (c), (f). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pglog/reader_impl.h"
+#include "text/timestamp.h"
+
+/* csvlog columns, from 1 in the docs, from 0 here. */
+enum {
+    CSV_LOG_TIME, CSV_USER, CSV_DB, CSV_PID, CSV_FROM, CSV_SESSION_ID, CSV_LINE_NUM, CSV_TAG,
+    CSV_SESSION_START, CSV_VXID, CSV_XID, CSV_SEVERITY, CSV_STATE, CSV_MESSAGE, CSV_DETAIL,
+    CSV_HINT, CSV_INTERNAL_QUERY, CSV_INTERNAL_POS, CSV_CONTEXT, CSV_QUERY, CSV_QUERY_POS,
+    CSV_LOCATION, CSV_APP, CSV_BACKEND_TYPE, CSV_LEADER_PID, CSV_QUERY_ID
+};
+/* PostgreSQL 12, 13, 14-17. */
+#define CSV_COLUMNS_12 23u
+#define CSV_COLUMNS_13 24u
+#define CSV_COLUMNS_14 26u
+
+static int64_t parse_int(const char *p, size_t n)
+{
+    if (!n || n > 18)
+        return -1;
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+static int64_t parse_time(pgm_pglog_reader *r, const char *p, size_t n)
+{
+    pgm_ts_parse ts;
+    if (!p || !pgm_ts_parse_at(p, n, &ts))
+        return pgm_pglog_fix_time(r, PGM_TS_UNKNOWN, PGM_TS_ZONE_NONE);
+    return pgm_pglog_fix_time(r, ts.us, ts.zone);
+}
+
+/* "host:port" (csvlog, CloudNativePG), or "[local]". IPv6 addresses hold
+ * colons too: the port is after the last one, and only digits. */
+static void split_from(pgm_slice from, pgm_slice *host, pgm_slice *port)
+{
+    *host = pgm_record_value(from.p, from.n);
+    port->n = 0;
+    const char *colon = NULL;
+    for (size_t i = from.n; i > 0; i--)
+        if (from.p[i - 1] == ':') {
+            colon = from.p + i - 1;
+            break;
+        }
+    if (!colon || parse_int(colon + 1, (size_t)(from.p + from.n - colon - 1)) < 0)
+        return;
+    host->n = (size_t)(colon - from.p);
+    *port = (pgm_slice){colon + 1, (size_t)(from.p + from.n - colon - 1)};
+}
+
+/* ------------------------------------------------------------------ csvlog */
+
+static pgm_slice col(const pgm_csv_record *rec, size_t i)
+{
+    pgm_slice s = {"", 0};
+    if (i < rec->n_fields)
+        s = (pgm_slice){pgm_csv_field_text(rec, i), rec->fields[i].len};
+    return s;
+}
+
+static void csv_record(pgm_pglog_reader *r, const pgm_csv_record *rec)
+{
+    size_t nf = rec->n_fields;
+    if (nf != CSV_COLUMNS_12 && nf != CSV_COLUMNS_13 && nf != CSV_COLUMNS_14) {
+        for (uint64_t l = rec->first_line; l <= rec->last_line; l++)
+            pgm_pglog_unparsed(r, rec->text, strnlen(rec->text, 99), l);
+        return;
+    }
+    pgm_pg_record out;
+    memset(&out, 0, sizeof out);
+    pgm_slice t = col(rec, CSV_LOG_TIME);
+    out.t = parse_time(r, t.p, t.n);
+    pgm_slice pid = col(rec, CSV_PID);
+    out.pid = parse_int(pid.p, pid.n);
+    pgm_slice v;
+    v = col(rec, CSV_USER), out.user = pgm_record_value(v.p, v.n);
+    v = col(rec, CSV_DB), out.db = pgm_record_value(v.p, v.n);
+    v = col(rec, CSV_APP), out.app = pgm_record_value(v.p, v.n);
+    split_from(col(rec, CSV_FROM), &out.host, &out.port);
+    out.session_id = col(rec, CSV_SESSION_ID);
+    out.command_tag = col(rec, CSV_TAG);
+    out.severity = col(rec, CSV_SEVERITY);
+    out.sqlstate = col(rec, CSV_STATE);
+    out.message = col(rec, CSV_MESSAGE);
+    out.detail = col(rec, CSV_DETAIL);
+    out.hint = col(rec, CSV_HINT);
+    out.context = col(rec, CSV_CONTEXT);
+    out.statement = col(rec, CSV_QUERY);
+    out.query = col(rec, CSV_INTERNAL_QUERY);
+    if (nf >= CSV_COLUMNS_13)
+        out.backend_type = col(rec, CSV_BACKEND_TYPE);
+    out.line = rec->first_line;
+    out.last_line = rec->last_line;
+    r->cov.continuation += rec->last_line - rec->first_line;
+    pgm_pglog_emit(r, &out);
+}
+
+static void csv_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    const pgm_csv_record *rec;
+    int k = pgm_csv_feed(&r->csv, line, n, lineno, &rec);
+    if (k == 1)
+        csv_record(r, rec);
+    else if (k < 0) {
+        r->cov.cut++;
+        pgm_pglog_unparsed(r, line, n, lineno);
+    }
+}
+
+/* ------------------------------------------------------ JSON-shaped inputs */
+
+static pgm_slice jget(const pgm_pglog_reader *r, const char *key)
+{
+    const char *v = pgm_jsonflat_get(&r->json, key, NULL);
+    pgm_slice s = {v ? v : "", v ? strlen(v) : 0};
+    return s;
+}
+
+/* The first of several keys that is present. */
+static pgm_slice jget_any(const pgm_pglog_reader *r, const char *const *keys)
+{
+    for (; *keys; keys++) {
+        pgm_slice s = jget(r, *keys);
+        if (s.n)
+            return s;
+    }
+    return (pgm_slice){"", 0};
+}
+
+static bool parse_json(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    char err[128];
+    if (pgm_jsonflat_parse(&r->json, line, n, err, sizeof err))
+        return true;
+    pgm_pglog_unparsed(r, line, n, lineno);
+    return false;
+}
+
+/* jsonlog (keys of the server) and CloudNativePG (csvlog column names under
+ * "record."; every value a string). */
+static void json_record(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno, bool cnpg)
+{
+    if (!parse_json(r, line, n, lineno))
+        return;
+    pgm_pg_record out;
+    memset(&out, 0, sizeof out);
+    pgm_slice msg = cnpg ? jget(r, "record.message") : jget(r, "message");
+    pgm_slice sev = cnpg ? jget(r, "record.error_severity") : jget(r, "error_severity");
+    if (!sev.n) {
+        /* CloudNativePG also logs its own lines (logger "instance-manager"...). */
+        pgm_pglog_unparsed(r, line, n, lineno);
+        return;
+    }
+    pgm_slice v;
+    if (cnpg) {
+        v = jget(r, "record.log_time");
+        out.t = parse_time(r, v.p, v.n);
+        v = jget(r, "record.process_id");
+        out.pid = parse_int(v.p, v.n);
+        v = jget(r, "record.user_name"), out.user = pgm_record_value(v.p, v.n);
+        v = jget(r, "record.database_name"), out.db = pgm_record_value(v.p, v.n);
+        v = jget(r, "record.application_name"), out.app = pgm_record_value(v.p, v.n);
+        split_from(jget(r, "record.connection_from"), &out.host, &out.port);
+        out.session_id = jget(r, "record.session_id");
+        out.command_tag = jget(r, "record.command_tag");
+        out.sqlstate = jget(r, "record.sql_state_code");
+        out.detail = jget(r, "record.detail");
+        out.hint = jget(r, "record.hint");
+        out.context = jget(r, "record.context");
+        out.statement = jget(r, "record.query");
+        out.query = jget(r, "record.internal_query");
+        out.backend_type = jget(r, "record.backend_type");
+    } else {
+        v = jget(r, "timestamp");
+        out.t = parse_time(r, v.p, v.n);
+        v = jget(r, "pid");
+        out.pid = parse_int(v.p, v.n);
+        v = jget(r, "user"), out.user = pgm_record_value(v.p, v.n);
+        v = jget(r, "dbname"), out.db = pgm_record_value(v.p, v.n);
+        v = jget(r, "application_name"), out.app = pgm_record_value(v.p, v.n);
+        v = jget(r, "remote_host"), out.host = pgm_record_value(v.p, v.n);
+        out.port = jget(r, "remote_port");
+        out.session_id = jget(r, "session_id");
+        out.command_tag = jget(r, "ps");
+        out.sqlstate = jget(r, "state_code");
+        if (!out.sqlstate.n)
+            out.sqlstate = (pgm_slice){"00000", 5}; /* jsonlog omits it when 00000 */
+        out.detail = jget(r, "detail");
+        out.hint = jget(r, "hint");
+        out.context = jget(r, "context");
+        out.statement = jget(r, "statement");
+        out.query = jget(r, "internal_query");
+        out.backend_type = jget(r, "backend_type");
+    }
+    out.severity = sev;
+    out.message = msg;
+    out.line = out.last_line = lineno;
+    pgm_pglog_emit(r, &out);
+}
+
+/* Cloud Logging: the stderr line is the textPayload; DETAIL/STATEMENT lines
+ * are entries of their own, so they group as in a plain file. */
+static void cloudsql_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    if (!parse_json(r, line, n, lineno))
+        return;
+    pgm_slice text = jget(r, "textPayload");
+    if (!text.n) {
+        pgm_pglog_unparsed(r, line, n, lineno);
+        return;
+    }
+    pgm_slice ts = jget(r, "timestamp");
+    pgm_ts_parse tp;
+    if (ts.n && pgm_ts_parse_at(ts.p, ts.n, &tp))
+        pgm_pglog_set_envelope(r, lineno, tp.us, tp.zone, -1);
+    /* the payload lives in the JSON buffer, which the next line reuses */
+    pgm_strbuf_reset(&r->body);
+    if (pgm_strbuf_add(&r->body, text.p, text.n)) {
+        r->cov.cut++;
+        pgm_pglog_unparsed(r, line, n, lineno);
+        return;
+    }
+    /* an embedded newline in a payload is the server's "\n\t" */
+    char *nl = memchr(r->body.p, '\n', r->body.len);
+    if (!nl) {
+        pgm_pglog_prefixed_line(r, r->body.p, r->body.len, lineno);
+        return;
+    }
+    pgm_pglog_prefixed_line(r, r->body.p, (size_t)(nl - r->body.p), lineno);
+    while (nl) {
+        const char *s = nl + 1;
+        nl = memchr(s, '\n', (size_t)(r->body.p + r->body.len - s));
+        size_t len = nl ? (size_t)(nl - s) : (size_t)(r->body.p + r->body.len - s);
+        pgm_pglog_prefixed_line(r, s, len, lineno);
+    }
+}
+
+static const char *const azure_message[] = {"properties.message", "Message", "message", NULL};
+static const char *const azure_level[] = {"properties.errorLevel", "errorLevel_s", "ErrorLevel", NULL};
+static const char *const azure_state[] = {"properties.sqlerrcode", "sqlerrcode_s", "SqlErrorCode", NULL};
+static const char *const azure_pid[] = {"properties.processId", "processId_d", "ProcessId", NULL};
+static const char *const azure_detail[] = {"properties.detail", "Detail", "detail", NULL};
+static const char *const azure_time[] = {"properties.timestamp", "time", "TimeGenerated", "timestamp", NULL};
+
+/* Azure Monitor's diagnostic records: one JSON object per message, the
+ * prefixed line in "message", its DETAIL beside it. */
+static void azure_json_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    if (!parse_json(r, line, n, lineno))
+        return;
+    pgm_slice text = jget_any(r, azure_message);
+    if (!text.n) {
+        pgm_pglog_unparsed(r, line, n, lineno);
+        return;
+    }
+    pgm_pg_record out;
+    memset(&out, 0, sizeof out);
+    pgm_prefix_fields f;
+    if (r->prefix && pgm_prefix_parse(r->prefix, text.p, text.n, &f)) {
+        out.message = f.message;
+        out.severity = f.severity;
+        out.user = pgm_record_value(f.user.p, f.user.n);
+        out.db = pgm_record_value(f.db.p, f.db.n);
+        out.app = pgm_record_value(f.app.p, f.app.n);
+        out.host = pgm_record_value(f.host.p, f.host.n);
+        out.port = f.port;
+        out.session_id = f.session_id;
+        out.pid = f.pid;
+        out.t = f.t_us;
+    } else {
+        out.message = text;
+        out.severity = jget_any(r, azure_level);
+        out.pid = -1;
+        out.t = PGM_TS_UNKNOWN;
+    }
+    enum pgm_ts_zone zone = f.zone;
+    if (out.t == PGM_TS_UNKNOWN) {
+        pgm_slice ts = jget_any(r, azure_time);
+        pgm_ts_parse tp;
+        if (ts.n && pgm_ts_parse_at(ts.p, ts.n, &tp)) {
+            out.t = tp.us;
+            zone = tp.zone;
+        }
+    }
+    out.t = pgm_pglog_fix_time(r, out.t, zone);
+    if (out.pid < 0) {
+        pgm_slice pid = jget_any(r, azure_pid);
+        /* processId_d is a double in Log Analytics: "12376" or "12376.0" */
+        const char *dot = memchr(pid.p, '.', pid.n);
+        out.pid = parse_int(pid.p, dot ? (size_t)(dot - pid.p) : pid.n);
+    }
+    out.sqlstate = jget_any(r, azure_state);
+    out.detail = jget_any(r, azure_detail);
+    out.line = out.last_line = lineno;
+    pgm_pglog_emit(r, &out);
+}
+
+/* ------------------------------------------------------------- dispatch */
+
+static bool blank(const char *line, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (line[i] != ' ' && line[i] != '\t')
+            return false;
+    return true;
+}
+
+void pgm_pglog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    switch (r->fmt) {
+    case PGM_FMT_PREFIXED:
+        pgm_pglog_prefixed_line(r, line, n, lineno);
+        break;
+    case PGM_FMT_SYSLOG:
+        pgm_syslog_line(r, line, n, lineno);
+        break;
+    case PGM_FMT_CSVLOG:
+        csv_line(r, line, n, lineno);
+        break;
+    case PGM_FMT_JSONLOG:
+    case PGM_FMT_CNPG:
+        if (!blank(line, n))
+            json_record(r, line, n, lineno, r->fmt == PGM_FMT_CNPG);
+        break;
+    case PGM_FMT_CLOUDSQL:
+        if (!blank(line, n))
+            cloudsql_line(r, line, n, lineno);
+        break;
+    case PGM_FMT_AZURE:
+        /* the same service writes plain prefixed files and JSON records */
+        if (n && line[0] == '{')
+            azure_json_line(r, line, n, lineno);
+        else
+            pgm_pglog_prefixed_line(r, line, n, lineno);
+        break;
+    }
+}
+
+pgm_slice pgm_pglog_body_of(pgm_pglog_reader *r, const char *line, size_t n)
+{
+    pgm_slice s = {line, n};
+    char err[128];
+    switch (r->fmt) {
+    case PGM_FMT_SYSLOG:
+        return pgm_syslog_body(line, n);
+    case PGM_FMT_CLOUDSQL:
+        if (pgm_jsonflat_parse(&r->json, line, n, err, sizeof err)) {
+            s = jget(r, "textPayload");
+            const char *nl = memchr(s.p, '\n', s.n);
+            if (nl)
+                s.n = (size_t)(nl - s.p);
+        }
+        return s;
+    case PGM_FMT_AZURE:
+        if (n && line[0] == '{' && pgm_jsonflat_parse(&r->json, line, n, err, sizeof err))
+            s = jget_any(r, azure_message);
+        return s;
+    default:
+        return s;
+    }
+}
+
+void pgm_pglog_finish_format(pgm_pglog_reader *r)
+{
+    if (r->fmt == PGM_FMT_SYSLOG)
+        pgm_syslog_finish(r);
+    if (r->fmt == PGM_FMT_CSVLOG) {
+        const pgm_csv_record *rec;
+        if (pgm_csv_finish(&r->csv, &rec) == 1)
+            csv_record(r, rec);
+    }
+}

@@ -1,0 +1,267 @@
+/* Server log text inside syslog records: BSD ("Nov 27 00:19:29", no year),
+ * RFC 3339 and RFC 5424 headers, with or without the writer's hostname. The
+ * server splits a message at every newline and at 900 bytes and numbers the
+ * pieces [SEQ-CHUNK]; pieces of one (pid, SEQ) are joined back here: a piece
+ * that starts with a TAB or a new prefix is a new line, any other piece is
+ * the rest of a line cut at 900 bytes. rsyslog writes control characters as
+ * #ooo, so a TAB arrives as "#011". Facts: postgresql-log-formats.md (e). */
+#include <string.h>
+
+#include "pglog/reader_impl.h"
+#include "text/timestamp.h"
+
+/* How far into a record the "ident[pid]: " is looked for. */
+#define SYSLOG_HEADER_MAX 320u
+
+typedef struct syslog_head {
+    int64_t t;
+    enum pgm_ts_zone zone;
+    int64_t pid;
+    long seq, chunk;     /* -1 when the record has no [SEQ-CHUNK] */
+    pgm_slice body;
+} syslog_head;
+
+static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+/* "Nov 27 00:19:29" at p: month, day, time; false when not that. */
+static bool bsd_time(const char *p, size_t n, int year, int64_t *t)
+{
+    if (n < 15 || p[3] != ' ' || p[6] != ' ' || p[9] != ':' || p[12] != ':')
+        return false;
+    const char *m = NULL;
+    for (size_t k = 0; k < 12; k++)
+        if (memcmp(months + 3 * k, p, 3) == 0)
+            m = months + 3 * k;
+    if (!m || !(p[4] == ' ' || digit(p[4])) || !digit(p[5]))
+        return false;
+    for (size_t k = 7; k < 15; k++)
+        if (k != 9 && k != 12 && !digit(p[k]))
+            return false;
+    unsigned mon = (unsigned)((m - months) / 3) + 1;
+    unsigned day = (unsigned)((p[4] == ' ' ? 0 : p[4] - '0') * 10 + (p[5] - '0'));
+    int64_t hh = (p[7] - '0') * 10 + (p[8] - '0'), mm = (p[10] - '0') * 10 + (p[11] - '0'),
+            ss = (p[13] - '0') * 10 + (p[14] - '0');
+    if (year <= 0) {
+        *t = PGM_TS_UNKNOWN;
+        return true;
+    }
+    *t = ((pgm_days_from_civil(year, mon, day) * 86400) + hh * 3600 + mm * 60 + ss) * 1000000;
+    return true;
+}
+
+/* The header of one record; false when the line is not a syslog record. */
+static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
+{
+    size_t i = 0;
+    h->t = PGM_TS_UNKNOWN;
+    h->zone = PGM_TS_ZONE_NONE;
+    h->pid = -1;
+    h->seq = h->chunk = -1;
+    if (i < n && line[i] == '<') {
+        size_t j = 1;
+        while (j < n && j < 5 && digit(line[j]))
+            j++;
+        if (j == 1 || j >= n || line[j] != '>')
+            return false;
+        i = j + 1;
+    }
+    bool rfc5424 = i + 2 <= n && line[i] == '1' && line[i + 1] == ' ';
+    if (rfc5424)
+        i += 2;
+    pgm_ts_parse ts;
+    if (bsd_time(line + i, n - i, year, &h->t)) {
+        i += 15;
+    } else if (pgm_ts_parse_at(line + i, n - i, &ts)) {
+        h->t = ts.us;
+        h->zone = ts.zone;
+        i += ts.len;
+    } else {
+        return false;
+    }
+    if (rfc5424) {
+        /* HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG */
+        size_t field = 0;
+        const char *procid = NULL;
+        size_t procid_len = 0;
+        while (i < n && field < 5) {
+            while (i < n && line[i] == ' ')
+                i++;
+            size_t s = i;
+            if (field == 4 && i < n && line[i] == '[') {
+                while (i < n && line[i] != ']')
+                    i++;
+                if (i < n)
+                    i++;
+            } else {
+                while (i < n && line[i] != ' ')
+                    i++;
+            }
+            if (field == 2) {
+                procid = line + s;
+                procid_len = i - s;
+            }
+            field++;
+        }
+        if (field < 5)
+            return false;
+        if (i < n && line[i] == ' ')
+            i++;
+        int64_t pid = 0;
+        for (size_t k = 0; procid && k < procid_len && digit(procid[k]) && k < 10; k++)
+            pid = pid * 10 + (procid[k] - '0');
+        h->pid = procid_len && digit(procid[0]) ? pid : -1;
+    } else {
+        /* [HOSTNAME] IDENT[PID]: */
+        size_t limit = n - i < SYSLOG_HEADER_MAX ? n : i + SYSLOG_HEADER_MAX;
+        size_t k = i;
+        for (; k + 2 < limit; k++)
+            if (line[k] == '[' && digit(line[k + 1])) {
+                size_t d = k + 1;
+                int64_t pid = 0;
+                while (d < limit && digit(line[d]) && d - k < 11)
+                    pid = pid * 10 + (line[d++] - '0');
+                if (d + 1 < n && line[d] == ']' && line[d + 1] == ':') {
+                    h->pid = pid;
+                    i = d + 2;
+                    break;
+                }
+            }
+        if (h->pid < 0)
+            return false;
+        if (i < n && line[i] == ' ')
+            i++;
+    }
+    /* [SEQ-CHUNK] or [CHUNK] */
+    if (i < n && line[i] == '[' && i + 1 < n && digit(line[i + 1])) {
+        size_t j = i + 1;
+        long a = 0, b = -1;
+        while (j < n && digit(line[j]) && j - i < 11)
+            a = a * 10 + (line[j++] - '0');
+        if (j < n && line[j] == '-') {
+            j++;
+            b = 0;
+            while (j < n && digit(line[j]) && b < 100000000)
+                b = b * 10 + (line[j++] - '0');
+        }
+        if (j < n && line[j] == ']') {
+            if (b >= 0) {
+                h->seq = a;
+                h->chunk = b;
+            } else {
+                h->chunk = a;
+            }
+            i = j + 1;
+            if (i < n && line[i] == ' ')
+                i++;
+        }
+    }
+    h->body = (pgm_slice){line + i, n - i};
+    return true;
+}
+
+pgm_slice pgm_syslog_body(const char *line, size_t n)
+{
+    syslog_head h;
+    if (!parse_head(line, n, 0, &h))
+        return (pgm_slice){line, n};
+    return h.body;
+}
+
+/* Writes the body with "#011" turned back into TAB. */
+static int decode_body(pgm_strbuf *out, pgm_slice body)
+{
+    size_t start = 0;
+    for (size_t i = 0; i + 4 <= body.n; i++)
+        if (body.p[i] == '#' && memcmp(body.p + i, "#011", 4) == 0) {
+            if (pgm_strbuf_add(out, body.p + start, i - start) || pgm_strbuf_add(out, "\t", 1))
+                return -1;
+            start = i + 4;
+            i += 3;
+        }
+    return pgm_strbuf_add(out, body.p + start, body.n - start);
+}
+
+static void flush(pgm_pglog_reader *r, pgm_syslog_pending *p)
+{
+    if (!p->used)
+        return;
+    pgm_pglog_set_envelope(r, p->lineno, p->t, p->zone, p->pid);
+    pgm_pglog_prefixed_line(r, p->text.p, p->text.len, p->lineno);
+    p->used = false;
+}
+
+static pgm_syslog_pending *pending_of(pgm_pglog_reader *r, int64_t pid)
+{
+    for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)
+        if (r->sys[i].used && r->sys[i].pid == pid)
+            return &r->sys[i];
+    return NULL;
+}
+
+/* A free slot; when all are taken the oldest message is handed on. */
+static pgm_syslog_pending *free_slot(pgm_pglog_reader *r)
+{
+    pgm_syslog_pending *oldest = &r->sys[0];
+    for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++) {
+        if (!r->sys[i].used)
+            return &r->sys[i];
+        if (r->sys[i].order < oldest->order)
+            oldest = &r->sys[i];
+    }
+    flush(r, oldest);
+    return oldest;
+}
+
+void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    syslog_head h;
+    if (!parse_head(line, n, r->opt.year, &h)) {
+        pgm_pglog_unparsed(r, line, n, lineno);
+        return;
+    }
+    pgm_strbuf_reset(&r->body);
+    if (decode_body(&r->body, h.body) != 0) {
+        r->cov.cut++;
+        pgm_pglog_unparsed(r, line, n, lineno);
+        return;
+    }
+    pgm_syslog_pending *p = pending_of(r, h.pid);
+    bool piece = p && h.seq >= 0 && p->seq == h.seq && h.chunk > 1;
+    if (piece && r->body.len && r->body.p[0] != '\t' &&
+        !pgm_pglog_prefixed_parse(r, r->body.p, r->body.len)) {
+        /* the rest of a line cut at 900 bytes: no newline between */
+        r->cov.continuation++;
+        if (pgm_strbuf_add(&p->text, r->body.p, r->body.len))
+            r->cov.cut++;
+        return;
+    }
+    if (p)
+        flush(r, p);
+    else
+        p = free_slot(r);
+    p->used = true;
+    p->pid = h.pid;
+    p->seq = h.seq;
+    p->order = r->sys_order++;
+    p->lineno = lineno;
+    p->t = h.t;
+    p->zone = h.zone;
+    pgm_strbuf_reset(&p->text);
+    if (pgm_strbuf_add(&p->text, r->body.p, r->body.len))
+        r->cov.cut++;
+}
+
+void pgm_syslog_finish(pgm_pglog_reader *r)
+{
+    for (;;) {
+        pgm_syslog_pending *oldest = NULL;
+        for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)
+            if (r->sys[i].used && (!oldest || r->sys[i].order < oldest->order))
+                oldest = &r->sys[i];
+        if (!oldest)
+            return;
+        flush(r, oldest);
+    }
+}
