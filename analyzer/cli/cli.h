@@ -4,6 +4,7 @@
 #define PGM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bundle/limits.h"
@@ -38,6 +39,32 @@ bool pgm_args_uint(pgm_args *a, uint64_t *out);
 /* Reads the shared bundle-limit options; 1 consumed, 0 not one of them, -1 error. */
 int pgm_args_limit_option(pgm_args *a, const char *opt, pgm_bundle_limits *lim);
 
+/* Rule packs: the builtin ones unless --no-builtin-rules, plus each --rules. */
+#define PGM_MAX_RULE_DIRS 32
+struct pgm_ruleset;
+typedef struct pgm_rule_options {
+    const char *dirs[PGM_MAX_RULE_DIRS];
+    size_t n_dirs;
+    bool builtin;
+} pgm_rule_options;
+/* --rules DIR, --no-builtin-rules: 1 consumed, 0 not one of them, -1 error. */
+int pgm_args_rule_option(pgm_args *a, const char *opt, pgm_rule_options *o);
+/* Loads them; prints every error (file:line:column) and returns false when any. */
+bool pgm_load_rules(const pgm_rule_options *o, struct pgm_ruleset *rs);
+
+/* stderr while a command runs (term.c). */
+typedef struct pgm_term {
+    bool quiet, progress;
+    int64_t started_ns, last_ns;
+    bool progress_shown;
+} pgm_term;
+void pgm_term_init(pgm_term *t, bool quiet);
+void pgm_term_clear(pgm_term *t);
+/* "pgmortem: warning|note: PATH: MSG"; ctx is the pgm_term. */
+void pgm_term_note(void *ctx, const char *path, const char *msg, bool problem);
+void pgm_term_warning(void *ctx, const char *path, const char *msg);
+void pgm_term_progress(void *ctx, uint64_t bytes);
+
 void pgm_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -46,5 +73,6 @@ bool pgm_has_help(const char *command);
 
 int pgm_cmd_inventory(int argc, char **argv, int first);
 int pgm_cmd_rules(int argc, char **argv, int first);
+int pgm_cmd_timeline(int argc, char **argv, int first);
 
 #endif

@@ -2,62 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "inventory/inventory.h"
 #include "text/timestamp.h"
 #include "util/json.h"
-
-/* Progress appears only on a terminal and only after this long. */
-#define PROGRESS_FIRST_NS 1000000000LL
-#define PROGRESS_EVERY_NS 500000000LL
-
-typedef struct term {
-    bool quiet, progress;
-    int64_t started_ns, last_ns;
-    bool progress_shown;
-} term;
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void clear_progress(term *t)
-{
-    if (t->progress_shown) {
-        fputs("\r\033[K", stderr);
-        t->progress_shown = false;
-    }
-}
-
-static void on_warning(void *ctx, const char *path, const char *msg, bool problem)
-{
-    term *t = ctx;
-    if (t->quiet)
-        return;
-    clear_progress(t);
-    fprintf(stderr, "pgmortem: %s: %s: %s\n", problem ? "warning" : "note", path, msg);
-}
-
-static void on_progress(void *ctx, uint64_t bytes)
-{
-    term *t = ctx;
-    if (!t->progress)
-        return;
-    int64_t now = now_ns();
-    if (now - t->started_ns < PROGRESS_FIRST_NS || now - t->last_ns < PROGRESS_EVERY_NS)
-        return;
-    t->last_ns = now;
-    double secs = (double)(now - t->started_ns) / 1e9;
-    fprintf(stderr, "\r\033[Kpgmortem: read %.1f MiB (%.0f MiB/s)", (double)bytes / 1048576.0,
-            (double)bytes / 1048576.0 / secs);
-    t->progress_shown = true;
-}
 
 static void iso_or_dash(int64_t us, char out[PGM_TS_ISO_LEN])
 {
@@ -253,15 +202,15 @@ int pgm_cmd_inventory(int argc, char **argv, int first)
         goto out;
     }
 
-    term t = {.quiet = quiet, .progress = !quiet && isatty(STDERR_FILENO)};
-    t.started_ns = t.last_ns = now_ns();
+    pgm_term t;
+    pgm_term_init(&t, quiet);
     pgm_inventory inv;
     pgm_inventory_init(&inv);
-    inv.on_warning = on_warning;
-    inv.on_progress = on_progress;
+    inv.on_warning = pgm_term_note;
+    inv.on_progress = pgm_term_progress;
     inv.ctx = &t;
     int r = pgm_inventory_run(&inv, inputs, n, &lim);
-    clear_progress(&t);
+    pgm_term_clear(&t);
     if (r == PGM_FATAL)
         fputs("pgmortem: out of memory; the inventory below is incomplete\n", stderr);
     if (json)

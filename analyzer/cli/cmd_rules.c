@@ -1,111 +1,10 @@
 /* pgmortem rules list | show ID... | test [DIR...] */
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "rules/ruleset.h"
 #include "util/json.h"
-
-#ifndef PGM_RULES_DIR
-#define PGM_RULES_DIR "/usr/local/share/pgmortem/rules"
-#endif
-
-#define PGM_MAX_RULE_DIRS 32
-
-static bool is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The builtin packs: $PGMORTEM_RULES_DIR, else beside the binary (source tree
- * or an install prefix), else the configured install location. */
-/* Rule files are cited in messages and listings: show them relative to the
- * current directory when they are below it, so output does not depend on
- * where the checkout lives. */
-static void tidy_path(char *path, size_t cap)
-{
-    char real[PATH_MAX], cwd[PATH_MAX];
-    if (!realpath(path, real) || !getcwd(cwd, sizeof cwd))
-        return;
-    size_t l = strlen(cwd);
-    if (strncmp(real, cwd, l) == 0 && real[l] == '/')
-        snprintf(path, cap, "%s", real + l + 1);
-    else
-        snprintf(path, cap, "%s", real);
-}
-
-static bool builtin_rules_dir(char *out, size_t cap)
-{
-    const char *env = getenv("PGMORTEM_RULES_DIR");
-    if (env && *env) {
-        snprintf(out, cap, "%s", env);
-        return is_dir(out);
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-        static const char *const rel[] = {"/../rules", "/../../rules", "/../share/pgmortem/rules"};
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            char cand[PATH_MAX + 32];
-            snprintf(cand, sizeof cand, "%s%s/README.md", exe, rel[i]);
-            if (access(cand, R_OK) == 0) {
-                snprintf(out, cap, "%s%s", exe, rel[i]);
-                tidy_path(out, cap);
-                return true;
-            }
-        }
-    }
-    snprintf(out, cap, "%s", PGM_RULES_DIR);
-    return is_dir(out);
-}
-
-typedef struct rules_opts {
-    const char *dirs[PGM_MAX_RULE_DIRS];
-    size_t n_dirs;
-    bool builtin, json;
-} rules_opts;
-
-/* Loads every pack; prints every error and returns false when any. */
-static bool load_all(const rules_opts *o, pgm_ruleset *rs)
-{
-    pgm_load_errors errs;
-    memset(&errs, 0, sizeof errs);
-    pgm_ruleset_init(rs);
-    char builtin[PATH_MAX];
-    if (o->builtin) {
-        if (builtin_rules_dir(builtin, sizeof builtin))
-            pgm_ruleset_load_dir(rs, builtin, &errs);
-        else
-            fprintf(stderr, "pgmortem: note: no builtin rule packs found (looked beside the binary "
-                            "and in %s)\n", PGM_RULES_DIR);
-    }
-    for (size_t i = 0; i < o->n_dirs; i++) {
-        if (is_dir(o->dirs[i]))
-            pgm_ruleset_load_dir(rs, o->dirs[i], &errs);
-        else
-            pgm_ruleset_load_file(rs, o->dirs[i], &errs);
-    }
-    if (!errs.n)
-        pgm_ruleset_finish(rs, &errs);
-    for (size_t i = 0; i < errs.n; i++)
-        fprintf(stderr, "%s\n", errs.msg[i]);
-    if (errs.dropped)
-        fprintf(stderr, "pgmortem: ... and %zu more errors\n", errs.dropped);
-    bool ok = errs.n == 0;
-    if (!ok)
-        fprintf(stderr, "pgmortem: invalid rule packs: nothing loaded\n");
-    pgm_load_errors_free(&errs);
-    return ok;
-}
 
 static const char *kind_of(const pgm_rule *r)
 {
@@ -235,7 +134,8 @@ int pgm_cmd_rules(int argc, char **argv, int first)
         pgm_usage_error("rules", "unknown rules command '%s' (list, show, test)", sub);
         return PGM_EXIT_USAGE;
     }
-    rules_opts o = {.builtin = true};
+    pgm_rule_options o = {.builtin = true};
+    bool json = false;
     const char *ids[64];
     size_t n_ids = 0;
     bool test_dirs = false;
@@ -254,23 +154,15 @@ int pgm_cmd_rules(int argc, char **argv, int first)
                 pgm_usage_error("rules", "unexpected '%s'", operand);
                 return PGM_EXIT_USAGE;
             }
-        } else if (strcmp(opt, "--rules") == 0) {
-            const char *v = pgm_args_value(&a);
-            if (!v)
+        } else if ((k = pgm_args_rule_option(&a, opt, &o)) != 0) {
+            if (k < 0)
                 return PGM_EXIT_USAGE;
-            if (o.n_dirs == PGM_MAX_RULE_DIRS) {
-                pgm_usage_error("rules", "at most %d --rules", PGM_MAX_RULE_DIRS);
-                return PGM_EXIT_USAGE;
-            }
-            o.dirs[o.n_dirs++] = v;
-        } else if (strcmp(opt, "--no-builtin-rules") == 0) {
-            o.builtin = false;
         } else if ((strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) && strcmp(sub, "list") == 0) {
             const char *v = pgm_args_value(&a);
             if (!v)
                 return PGM_EXIT_USAGE;
             if (strcmp(v, "json") == 0)
-                o.json = true;
+                json = true;
             else if (strcmp(v, "table") != 0) {
                 pgm_usage_error("rules", "unknown format '%s' (table or json)", v);
                 return PGM_EXIT_USAGE;
@@ -291,13 +183,13 @@ int pgm_cmd_rules(int argc, char **argv, int first)
     if (test_dirs)
         o.builtin = false;
     pgm_ruleset rs;
-    if (!load_all(&o, &rs)) {
+    if (!pgm_load_rules(&o, &rs)) {
         pgm_ruleset_free(&rs);
         return PGM_EXIT_RULES;
     }
     int rc = PGM_EXIT_OK;
     if (strcmp(sub, "list") == 0) {
-        list_rules(&rs, o.json);
+        list_rules(&rs, json);
     } else if (strcmp(sub, "show") == 0) {
         for (size_t i = 0; i < n_ids; i++) {
             const pgm_rule *r = pgm_ruleset_find(&rs, ids[i]);

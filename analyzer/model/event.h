@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PGM_EVENT_MAX_FIELDS 24
+#define PGM_EVENT_MAX_FIELDS 32
 
 typedef struct pgm_field {
     const char *name;

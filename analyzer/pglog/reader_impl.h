@@ -22,15 +22,21 @@ typedef struct pgm_envelope {
     enum pgm_ts_zone zone;
 } pgm_envelope;
 
-/* A syslog message of one process being put back together from its chunks. */
+/* Physical lines of one syslog message whose record numbers are kept. */
+#define PGM_SYSLOG_MESSAGE_LINES 64u
+
+/* A syslog message of one process being put back together from its chunks:
+ * its lines (primary, DETAIL..., TAB continuations) separated by '\n'. */
 typedef struct pgm_syslog_pending {
     bool used;
     int64_t pid;
     long seq;
-    uint64_t order, lineno;
+    uint64_t order;
     int64_t t;
     enum pgm_ts_zone zone;
     pgm_strbuf text;
+    uint64_t lineno[PGM_SYSLOG_MESSAGE_LINES]; /* record of each line's start */
+    size_t n_lines;
 } pgm_syslog_pending;
 
 struct pgm_pglog_reader {

@@ -166,6 +166,10 @@ pgm_slice pgm_syslog_body(const char *line, size_t n)
     syslog_head h;
     if (!parse_head(line, n, 0, &h))
         return (pgm_slice){line, n};
+    /* later chunks are DETAIL lines or the rest of a cut line: not what
+     * chooses a prefix */
+    if (h.chunk > 1)
+        return (pgm_slice){line, 0};
     return h.body;
 }
 
@@ -183,13 +187,35 @@ static int decode_body(pgm_strbuf *out, pgm_slice body)
     return pgm_strbuf_add(out, body.p + start, body.n - start);
 }
 
+/* Hands a message's lines to the entry reader, one after another, so its
+ * DETAIL and TAB lines follow their primary line whatever other processes
+ * wrote in between. */
 static void flush(pgm_pglog_reader *r, pgm_syslog_pending *p)
 {
     if (!p->used)
         return;
-    pgm_pglog_set_envelope(r, p->lineno, p->t, p->zone, p->pid);
-    pgm_pglog_prefixed_line(r, p->text.p, p->text.len, p->lineno);
     p->used = false;
+    pgm_pglog_set_envelope(r, p->lineno[0], p->t, p->zone, p->pid);
+    const char *s = p->text.p, *end = p->text.p + p->text.len;
+    for (size_t k = 0; s <= end; k++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *e = nl ? nl : end;
+        uint64_t lineno = p->lineno[k < p->n_lines ? k : p->n_lines - 1];
+        pgm_pglog_prefixed_line(r, s, (size_t)(e - s), lineno);
+        if (!nl)
+            break;
+        s = nl + 1;
+    }
+}
+
+static void add_line(pgm_pglog_reader *r, pgm_syslog_pending *p, const pgm_strbuf *body,
+                     uint64_t lineno)
+{
+    if ((p->text.len && pgm_strbuf_add(&p->text, "\n", 1)) ||
+        pgm_strbuf_add(&p->text, body->p, body->len))
+        r->cov.cut++;
+    if (p->n_lines < PGM_SYSLOG_MESSAGE_LINES)
+        p->lineno[p->n_lines++] = lineno;
 }
 
 static pgm_syslog_pending *pending_of(pgm_pglog_reader *r, int64_t pid)
@@ -228,13 +254,16 @@ void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t l
         return;
     }
     pgm_syslog_pending *p = pending_of(r, h.pid);
-    bool piece = p && h.seq >= 0 && p->seq == h.seq && h.chunk > 1;
-    if (piece && r->body.len && r->body.p[0] != '\t' &&
-        !pgm_pglog_prefixed_parse(r, r->body.p, r->body.len)) {
-        /* the rest of a line cut at 900 bytes: no newline between */
-        r->cov.continuation++;
-        if (pgm_strbuf_add(&p->text, r->body.p, r->body.len))
-            r->cov.cut++;
+    if (p && h.seq >= 0 && p->seq == h.seq && h.chunk > 1) {
+        if (r->body.len && r->body.p[0] != '\t' &&
+            !pgm_pglog_prefixed_parse(r, r->body.p, r->body.len)) {
+            /* the rest of a line cut at 900 bytes: no newline between */
+            r->cov.continuation++;
+            if (pgm_strbuf_add(&p->text, r->body.p, r->body.len))
+                r->cov.cut++;
+        } else {
+            add_line(r, p, &r->body, lineno); /* the next line of the message */
+        }
         return;
     }
     if (p)
@@ -245,12 +274,11 @@ void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t l
     p->pid = h.pid;
     p->seq = h.seq;
     p->order = r->sys_order++;
-    p->lineno = lineno;
     p->t = h.t;
     p->zone = h.zone;
+    p->n_lines = 0;
     pgm_strbuf_reset(&p->text);
-    if (pgm_strbuf_add(&p->text, r->body.p, r->body.len))
-        r->cov.cut++;
+    add_line(r, p, &r->body, lineno);
 }
 
 void pgm_syslog_finish(pgm_pglog_reader *r)

@@ -1,9 +1,11 @@
 #include "util/json.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "text/utf8.h"
+#include "util/strbuf.h"
 
 void pgm_json_init(pgm_json *j, FILE *out, bool pretty)
 {
@@ -62,37 +64,53 @@ void pgm_json_end_object(pgm_json *j) { close(j, '}'); }
 void pgm_json_begin_array(pgm_json *j) { open(j, '['); }
 void pgm_json_end_array(pgm_json *j) { close(j, ']'); }
 
-void pgm_json_escape(FILE *out, const char *s, size_t n)
+int pgm_json_escape_buf(pgm_strbuf *out, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
+    size_t i = 0, run = 0; /* bytes from `run` to `i` need no escaping */
+    char esc[8];
     while (i < n) {
         unsigned char c = p[i];
-        if (c < 0x80) {
-            switch (c) {
-            case '"': fputs("\\\"", out); break;
-            case '\\': fputs("\\\\", out); break;
-            case '\n': fputs("\\n", out); break;
-            case '\r': fputs("\\r", out); break;
-            case '\t': fputs("\\t", out); break;
-            default:
-                if (c < 0x20 || c == 0x7f)
-                    fprintf(out, "\\u%04x", c);
-                else
-                    fputc(c, out);
-            }
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
             i++;
             continue;
         }
-        size_t len = pgm_utf8_sequence_len(p + i, n - i);
-        if (len == 0) {
-            fputs("\\ufffd", out);
-            i++;
-        } else {
-            fwrite(p + i, 1, len, out);
-            i += len;
+        if (c >= 0x80) {
+            size_t len = pgm_utf8_sequence_len(p + i, n - i);
+            if (len) {
+                i += len;
+                continue;
+            }
         }
+        if (pgm_strbuf_add(out, s + run, i - run))
+            return -1;
+        const char *e = esc;
+        switch (c) {
+        case '"': e = "\\\""; break;
+        case '\\': e = "\\\\"; break;
+        case '\n': e = "\\n"; break;
+        case '\r': e = "\\r"; break;
+        case '\t': e = "\\t"; break;
+        default:
+            if (c >= 0x80)
+                e = "\\ufffd"; /* not UTF-8 */
+            else
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+        }
+        if (pgm_strbuf_addstr(out, e))
+            return -1;
+        run = ++i;
     }
+    return pgm_strbuf_add(out, s + run, n - run);
+}
+
+void pgm_json_escape(FILE *out, const char *s, size_t n)
+{
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, SIZE_MAX);
+    if (pgm_json_escape_buf(&b, s, n) == 0)
+        fwrite(b.p ? b.p : "", 1, b.len, out);
+    pgm_strbuf_free(&b);
 }
 
 void pgm_json_key(pgm_json *j, const char *key)

@@ -32,5 +32,8 @@ void pgm_json_bool(pgm_json *j, bool v);
 void pgm_json_null(pgm_json *j);
 /* Writes `s` as JSON string contents (no quotes) to `out`. */
 void pgm_json_escape(FILE *out, const char *s, size_t n);
+/* The same, appended to a buffer; 0, or -1 when the buffer is full. */
+struct pgm_strbuf;
+int pgm_json_escape_buf(struct pgm_strbuf *out, const char *s, size_t n);
 
 #endif

@@ -1,5 +1,6 @@
 #include "util/strbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static int grow(pgm_strbuf *b, size_t extra)
     size_t n = b->alloc ? b->alloc : 64;
     while (n < need)
         n = n > ((size_t)-1) / 2 ? need : n * 2;
-    if (n > b->cap + 1)
+    if (b->cap < SIZE_MAX && n > b->cap + 1) /* a SIZE_MAX cap means none */
         n = b->cap + 1;
     char *p = realloc(b->p, n);
     if (!p)

@@ -1,0 +1,321 @@
+/* pgmortem timeline: the server logs' events, normalized and in time order,
+ * as JSON Lines or CSV (CONTRACTS.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "pipeline/scan.h"
+#include "rules/ruleset.h"
+#include "text/timestamp.h"
+#include "timeline/render.h"
+#include "timeline/sorter.h"
+
+/* Event kinds --kinds may list. */
+#define PGM_MAX_KIND_FILTERS 64
+/* Output buffer of stdout or -o. */
+#define PGM_OUT_BUFFER (1u << 20)
+
+typedef struct timeline_run {
+    enum pgm_timeline_format format;
+    char *kinds[PGM_MAX_KIND_FILTERS];
+    size_t n_kinds;
+    int64_t since, until;
+    pgm_sorter *sorter;
+    pgm_strbuf line;
+    uint64_t kept;
+    bool failed;
+    FILE *out;
+} timeline_run;
+
+/* "conn.refused" and "conn.refused.*" take every kind below it. */
+static bool kind_wanted(const timeline_run *t, const char *kind)
+{
+    if (!t->n_kinds)
+        return true;
+    size_t kl = strlen(kind);
+    for (size_t i = 0; i < t->n_kinds; i++) {
+        const char *f = t->kinds[i];
+        size_t fl = strlen(f);
+        if (fl && f[fl - 1] == '*')
+            fl--;
+        if (fl && f[fl - 1] == '.')
+            fl--;
+        if (kl >= fl && memcmp(kind, f, fl) == 0 && (kl == fl || kind[fl] == '.'))
+            return true;
+    }
+    return false;
+}
+
+static void on_event(void *ctx, const pgm_event *e)
+{
+    timeline_run *t = ctx;
+    if (t->failed || !kind_wanted(t, e->kind))
+        return;
+    if ((t->since != PGM_TS_UNKNOWN || t->until != PGM_TS_UNKNOWN) && e->t == PGM_TS_UNKNOWN)
+        return;
+    if ((t->since != PGM_TS_UNKNOWN && e->t < t->since) ||
+        (t->until != PGM_TS_UNKNOWN && e->t > t->until))
+        return;
+    pgm_strbuf_reset(&t->line);
+    if (pgm_render_event(&t->line, e, t->format) != 0 ||
+        pgm_sorter_add(t->sorter, e->t, t->line.p, t->line.len) != PGM_OK) {
+        t->failed = true;
+        return;
+    }
+    t->kept++;
+}
+
+static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
+{
+    (void)ts;
+    timeline_run *t = ctx;
+    return fwrite(data, 1, len, t->out) == len ? PGM_OK : PGM_FATAL;
+}
+
+/* "2026-11-27T00:18:00Z", "2026-11-27 00:18:00+01", "2026-11-27" (UTC when no zone). */
+static bool parse_time_option(const char *v, int64_t *out)
+{
+    pgm_ts_parse ts;
+    size_t n = strlen(v);
+    if (pgm_ts_parse_at(v, n, &ts) && ts.len == n && ts.zone != PGM_TS_ZONE_UNKNOWN) {
+        *out = ts.us;
+        return true;
+    }
+    char day[32];
+    if (n == 10 && snprintf(day, sizeof day, "%s 00:00:00", v) > 0 &&
+        pgm_ts_parse_at(day, strlen(day), &ts)) {
+        *out = ts.us;
+        return true;
+    }
+    return false;
+}
+
+/* "+05:30", "-0300", "+04", "UTC", "CET": seconds east of UTC. */
+static bool parse_tz_option(const char *v, int32_t *out)
+{
+    if ((v[0] == '+' || v[0] == '-') && v[1] >= '0' && v[1] <= '9') {
+        int h = 0, m = 0;
+        const char *p = v + 1;
+        for (int k = 0; k < 2 && *p >= '0' && *p <= '9'; k++)
+            h = h * 10 + (*p++ - '0');
+        if (*p == ':')
+            p++;
+        if (*p) {
+            for (int k = 0; k < 2; k++) {
+                if (*p < '0' || *p > '9')
+                    return false;
+                m = m * 10 + (*p++ - '0');
+            }
+        }
+        if (*p || h > 15 || m > 59)
+            return false;
+        *out = (v[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+        return true;
+    }
+    return pgm_ts_zone_offset(v, strlen(v), out);
+}
+
+static bool split_kinds(timeline_run *t, const char *v)
+{
+    while (*v) {
+        const char *comma = strchr(v, ',');
+        size_t n = comma ? (size_t)(comma - v) : strlen(v);
+        if (n) {
+            if (t->n_kinds == PGM_MAX_KIND_FILTERS) {
+                pgm_usage_error("timeline", "at most %d kinds", PGM_MAX_KIND_FILTERS);
+                return false;
+            }
+            t->kinds[t->n_kinds] = strndup(v, n);
+            if (!t->kinds[t->n_kinds])
+                return false;
+            t->n_kinds++;
+        }
+        v += n + (comma != NULL);
+    }
+    return true;
+}
+
+/* One line per server log: what was read, and how well. */
+static void print_coverage(const pgm_scan *s)
+{
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const pgm_input_report *in = &s->inputs[i];
+        if (!in->is_log)
+            continue;
+        const pgm_pglog_coverage *c = &in->cov;
+        fprintf(stderr, "pgmortem: %s: %s", in->path, in->format);
+        if (c->prefix[0] || c->prefix_origin[0])
+            fprintf(stderr, ", log_line_prefix '%s' (%s)", c->prefix, c->prefix_origin);
+        fprintf(stderr,
+                "; %llu lines: %llu messages, %llu secondary and %llu continuation lines, "
+                "%llu not understood; %llu events, %llu messages of unknown kind\n",
+                (unsigned long long)c->lines, (unsigned long long)c->records,
+                (unsigned long long)c->secondary, (unsigned long long)c->continuation,
+                (unsigned long long)c->unparsed, (unsigned long long)in->events,
+                (unsigned long long)in->unknown);
+        for (size_t k = 0; k < in->n_shapes && k < 5; k++)
+            fprintf(stderr, "pgmortem:   unknown: %llu x '%s...' (first at line %llu)\n",
+                    (unsigned long long)in->shapes[k].count, in->shapes[k].words,
+                    (unsigned long long)in->shapes[k].first_line);
+    }
+}
+
+int pgm_cmd_timeline(int argc, char **argv, int first)
+{
+    pgm_args a;
+    pgm_args_init(&a, argc, argv, first, "timeline");
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    pgm_rule_options ro = {.builtin = true};
+    timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN};
+    pgm_pglog_options logopt = {0};
+    bool quiet = false, coverage = false;
+    const char *output = NULL;
+    const char **inputs = calloc((size_t)argc, sizeof *inputs);
+    size_t n = 0;
+    int rc = PGM_EXIT_USAGE;
+    if (!inputs) {
+        fputs("pgmortem: out of memory\n", stderr);
+        return PGM_EXIT_INPUT;
+    }
+    const char *opt, *operand, *v;
+    int k;
+    while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
+        if (k == 2) {
+            inputs[n++] = operand;
+            continue;
+        }
+        if ((k = pgm_args_limit_option(&a, opt, &lim)) != 0 ||
+            (k = pgm_args_rule_option(&a, opt, &ro)) != 0) {
+            if (k < 0)
+                goto out;
+            continue;
+        }
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            pgm_print_help("timeline");
+            rc = PGM_EXIT_OK;
+            goto out;
+        } else if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(opt, "--coverage") == 0) {
+            coverage = true;
+        } else if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            if (strcmp(v, "jsonl") == 0)
+                t.format = PGM_TIMELINE_JSONL;
+            else if (strcmp(v, "csv") == 0)
+                t.format = PGM_TIMELINE_CSV;
+            else {
+                pgm_usage_error("timeline", "unknown format '%s' (jsonl or csv)", v);
+                goto out;
+            }
+        } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
+            if (!(output = pgm_args_value(&a)))
+                goto out;
+        } else if (strcmp(opt, "--kinds") == 0) {
+            if (!(v = pgm_args_value(&a)) || !split_kinds(&t, v))
+                goto out;
+        } else if (strcmp(opt, "--since") == 0 || strcmp(opt, "--until") == 0) {
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            if (!parse_time_option(v, opt[2] == 's' ? &t.since : &t.until)) {
+                pgm_usage_error("timeline", "%s wants a time like 2026-11-27T00:18:00Z, not '%s'", opt, v);
+                goto out;
+            }
+        } else if (strcmp(opt, "--log-line-prefix") == 0) {
+            if (!(logopt.prefix = pgm_args_value(&a)))
+                goto out;
+        } else if (strcmp(opt, "--tz") == 0) {
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            if (!parse_tz_option(v, &logopt.tz_offset_s)) {
+                pgm_usage_error("timeline", "--tz wants an offset like +05:30 or a zone like UTC, CET, EST; not '%s'", v);
+                goto out;
+            }
+            logopt.tz_set = true;
+        } else if (strcmp(opt, "--year") == 0) {
+            uint64_t y;
+            if (!pgm_args_uint(&a, &y))
+                goto out;
+            if (y < 1970 || y > 9999) {
+                pgm_usage_error("timeline", "--year wants a year like 2026");
+                goto out;
+            }
+            logopt.year = (int)y;
+        } else {
+            pgm_usage_error("timeline", "unknown option '%s'", opt);
+            goto out;
+        }
+    }
+    if (n == 0) {
+        pgm_usage_error("timeline", "no input given (a directory, a file, or - for stdin)");
+        goto out;
+    }
+    if (logopt.prefix) {
+        pgm_prefix *p;
+        char err[PGM_ERR_MAX];
+        if (pgm_prefix_compile(logopt.prefix, &p, err) != PGM_OK) {
+            pgm_usage_error("timeline", "--log-line-prefix: %s", err);
+            goto out;
+        }
+        pgm_prefix_free(p);
+    }
+
+    pgm_ruleset rs;
+    if (!pgm_load_rules(&ro, &rs)) {
+        pgm_ruleset_free(&rs);
+        rc = PGM_EXIT_RULES;
+        goto out;
+    }
+    t.out = output ? fopen(output, "wb") : stdout;
+    if (!t.out) {
+        perror(output);
+        pgm_ruleset_free(&rs);
+        rc = PGM_EXIT_INPUT;
+        goto out;
+    }
+    setvbuf(t.out, NULL, _IOFBF, PGM_OUT_BUFFER);
+    char err[PGM_ERR_MAX];
+    pgm_strbuf_init(&t.line, PGM_SORT_MAX_RECORD);
+    if (pgm_sorter_open(&t.sorter, 0, NULL, err) != PGM_OK) {
+        fprintf(stderr, "pgmortem: %s\n", err);
+        rc = PGM_EXIT_INPUT;
+    } else {
+        pgm_term term;
+        pgm_term_init(&term, quiet);
+        pgm_scan s;
+        pgm_scan_init(&s, &rs);
+        s.log = logopt;
+        s.on_event = on_event;
+        s.on_warning = pgm_term_warning;
+        s.on_progress = pgm_term_progress;
+        s.ctx = &t;
+        s.term_ctx = &term;
+        int r = pgm_scan_run(&s, inputs, n, &lim);
+        pgm_term_clear(&term);
+        if (t.format == PGM_TIMELINE_CSV)
+            fputs(pgm_timeline_csv_header, t.out);
+        if (!t.failed && pgm_sorter_finish(t.sorter, write_line, &t) != PGM_OK)
+            t.failed = true;
+        if (fflush(t.out) != 0)
+            t.failed = true;
+        if (coverage && !quiet)
+            print_coverage(&s);
+        if (t.failed)
+            fprintf(stderr, "pgmortem: the timeline is incomplete: %s\n",
+                    pgm_sorter_error(t.sorter)[0] ? pgm_sorter_error(t.sorter) : "out of memory or output error");
+        rc = t.failed || r == PGM_FATAL ? PGM_EXIT_INPUT : r == PGM_OK ? PGM_EXIT_OK : PGM_EXIT_INPUT;
+        pgm_scan_free(&s);
+    }
+    pgm_sorter_close(t.sorter);
+    pgm_strbuf_free(&t.line);
+    if (output)
+        fclose(t.out);
+    pgm_ruleset_free(&rs);
+out:
+    for (size_t i = 0; i < t.n_kinds; i++)
+        free(t.kinds[i]);
+    free(inputs);
+    return rc;
+}

@@ -1,0 +1,45 @@
+/* Server log records into events: the rule packs name the event kind and
+ * capture its fields; the record adds what every event carries (pid, user,
+ * db, app, client, level, sqlstate, msg). A message no rule knows is counted
+ * by its first words, so the coverage report can say what was not understood. */
+#ifndef PGM_CLASSIFY_H
+#define PGM_CLASSIFY_H
+
+#include <stdint.h>
+
+#include "model/event.h"
+#include "pglog/record.h"
+#include "rules/ruleset.h"
+#include "util/strbuf.h"
+
+/* Distinct unknown message shapes counted per input; the rest are "other". */
+#define PGM_UNKNOWN_SHAPES 32u
+/* Words of a message that make its shape. */
+#define PGM_UNKNOWN_WORDS 3u
+/* Text an event may hold (message, captures, attached lines). */
+#define PGM_EVENT_MAX_TEXT (1u << 20)
+
+typedef struct pgm_unknown_shape {
+    char words[64];
+    uint64_t count, first_line;
+} pgm_unknown_shape;
+
+typedef struct pgm_pg_classifier {
+    pgm_ruleset *rs;
+    pgm_strbuf arena;                 /* the current event's strings */
+    uint64_t events, by_sqlstate, unknown, unknown_other;
+    uint64_t fields_dropped;          /* events that lost a field at PGM_EVENT_MAX_FIELDS/TEXT */
+    pgm_unknown_shape shapes[PGM_UNKNOWN_SHAPES];
+    size_t n_shapes;
+} pgm_pg_classifier;
+
+void pgm_pg_classifier_init(pgm_pg_classifier *c, pgm_ruleset *rs);
+void pgm_pg_classifier_free(pgm_pg_classifier *c);
+/* Forgets the counts (a new input begins). */
+void pgm_pg_classifier_reset(pgm_pg_classifier *c);
+/* 1 with *ev filled (its strings valid until the next call), 0 when no rule
+ * knows the message (counted). Fields past the caps are left out (counted). */
+int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *path,
+                    pgm_event *ev);
+
+#endif

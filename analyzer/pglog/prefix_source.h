@@ -1,0 +1,19 @@
+/* log_line_prefix as a bundle's own postgresql.conf or postgresql.auto.conf
+ * sets it (the last setting wins, as in the server). Only this one value is
+ * read here; the configuration as a whole is the config module's business.
+ * Syntax: shared/reference/postgresql-conf.md. */
+#ifndef PGM_PREFIX_SOURCE_H
+#define PGM_PREFIX_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest prefix value kept. */
+#define PGM_PREFIX_VALUE_MAX 256u
+
+/* True with the value (unquoted, escapes undone) and its 1-based line when
+ * `text` sets log_line_prefix on an active line. */
+bool pgm_conf_log_line_prefix(const char *text, size_t n, char out[PGM_PREFIX_VALUE_MAX],
+                              unsigned *line);
+
+#endif

@@ -1,0 +1,291 @@
+#include "pipeline/scan.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pglog/prefix_source.h"
+#include "text/lines.h"
+#include "text/timestamp.h"
+
+/* A configuration file bigger than this is not searched for log_line_prefix. */
+#define PGM_SCAN_CONF_MAX (4u << 20)
+
+void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules)
+{
+    memset(s, 0, sizeof *s);
+    s->rules = rules;
+    s->max_line = PGM_LIMIT_LINE_DEFAULT;
+    pgm_pg_classifier_init(&s->classifier, rules);
+}
+
+void pgm_scan_free(pgm_scan *s)
+{
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        free(s->inputs[i].path);
+        for (size_t k = 0; k < s->inputs[i].n_warnings; k++)
+            free(s->inputs[i].warnings[k]);
+    }
+    free(s->inputs);
+    pgm_pg_classifier_free(&s->classifier);
+}
+
+static pgm_input_report *add_input(pgm_scan *s, const char *path)
+{
+    if (s->n_inputs == s->alloc) {
+        size_t na = s->alloc ? 2 * s->alloc : 16;
+        pgm_input_report *ni = realloc(s->inputs, na * sizeof *ni);
+        if (!ni)
+            return NULL;
+        s->inputs = ni;
+        s->alloc = na;
+    }
+    pgm_input_report *in = &s->inputs[s->n_inputs];
+    memset(in, 0, sizeof *in);
+    in->path = strdup(path);
+    if (!in->path)
+        return NULL;
+    in->format = "text";
+    in->first_ts = in->last_ts = PGM_TS_UNKNOWN;
+    s->n_inputs++;
+    return in;
+}
+
+static void warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
+{
+    char msg[PGM_ERR_MAX + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (s->on_warning)
+        s->on_warning(s->term_ctx, in->path, msg);
+    char *copy = in->n_warnings < PGM_SCAN_MAX_WARNINGS ? strdup(msg) : NULL;
+    if (copy)
+        in->warnings[in->n_warnings++] = copy;
+    else
+        in->warnings_dropped++;
+}
+
+/* ------------------------------------------------------------ server logs */
+
+typedef struct log_ctx {
+    pgm_scan *s;
+    pgm_input_report *in;
+} log_ctx;
+
+static void on_record(void *ctx, const pgm_pg_record *rec)
+{
+    log_ctx *lc = ctx;
+    pgm_event ev;
+    if (rec->t != PGM_TS_UNKNOWN) {
+        if (lc->in->first_ts == PGM_TS_UNKNOWN || rec->t < lc->in->first_ts)
+            lc->in->first_ts = rec->t;
+        if (lc->in->last_ts == PGM_TS_UNKNOWN || rec->t > lc->in->last_ts)
+            lc->in->last_ts = rec->t;
+    }
+    if (pgm_pg_classify(&lc->s->classifier, rec, lc->in->path, &ev) != 1)
+        return;
+    lc->s->events++;
+    if (lc->s->on_event)
+        lc->s->on_event(lc->s->ctx, &ev);
+}
+
+static int64_t year_of(int64_t unix_seconds)
+{
+    int64_t days = unix_seconds / 86400 - (unix_seconds % 86400 < 0);
+    int64_t y = 1970 + days / 366;
+    while (pgm_days_from_civil(y + 1, 1, 1) <= days)
+        y++;
+    return y;
+}
+
+/* What the coverage of a server log says, as warnings. */
+static void coverage_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_reader *r)
+{
+    const pgm_pglog_coverage *c = &in->cov;
+    if (c->prefix[0] && in->prefix_doubtful)
+        warn(s, in,
+             "log_line_prefix '%s' (%s) parses only %llu of %llu lines; the real prefix is "
+             "another one: give it with --log-line-prefix",
+             c->prefix, c->prefix_origin, (unsigned long long)c->primary_parsed,
+             (unsigned long long)c->primary_tried);
+    if (c->unparsed)
+        warn(s, in, "%llu line(s) not understood, first at line %llu: %s",
+             (unsigned long long)c->unparsed, (unsigned long long)c->samples[0].line,
+             c->samples[0].text);
+    if (c->lines && !c->records)
+        warn(s, in, "no server log message found in %llu line(s)", (unsigned long long)c->lines);
+    if (c->zone_unknown)
+        warn(s, in, "%llu time(s) in a zone that names several places (like IST or CST); "
+                    "left without time: give the offset with --tz",
+             (unsigned long long)c->zone_unknown);
+    if (c->zone_guessed && !s->log.tz_set)
+        warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
+             (unsigned long long)c->zone_guessed);
+    if (c->translated)
+        warn(s, in, "%llu message(s) have non-English severity words: the messages are "
+                    "translated (lc_messages); %llu recognised by SQLSTATE",
+             (unsigned long long)c->translated, (unsigned long long)in->by_sqlstate);
+    if (c->cut)
+        warn(s, in, "%llu message(s) or parts cut at a size limit", (unsigned long long)c->cut);
+    (void)r;
+}
+
+static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
+                    pgm_source *content)
+{
+    pgm_pglog_options opt = s->log;
+    if (!opt.prefix && s->have_conf_prefix) {
+        opt.conf_prefix = s->conf_prefix;
+        opt.conf_origin = s->conf_origin;
+    }
+    if (!opt.year && info->mtime != INT64_MIN && strcmp(in->format, "syslog") == 0)
+        opt.year = (int)year_of(info->mtime);
+    log_ctx lc = {s, in};
+    pgm_pglog_reader *r;
+    char err[PGM_ERR_MAX];
+    int rc = pgm_pglog_open(&r, in->format, &opt, on_record, &lc, err);
+    if (rc != PGM_OK) {
+        warn(s, in, "%s", err);
+        return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
+    }
+    pgm_pg_classifier_reset(&s->classifier);
+    pgm_line_reader lr;
+    if (pgm_lines_init(&lr, content, s->max_line) != PGM_OK) {
+        pgm_pglog_close(r);
+        return PGM_FATAL;
+    }
+    const char *line;
+    size_t len;
+    uint64_t long_lines = 0;
+    while (pgm_lines_next(&lr, &line, &len) > 0) {
+        long_lines += lr.truncated;
+        pgm_pglog_feed(r, line, len, lr.lineno);
+    }
+    pgm_pglog_finish(r);
+    in->bytes = lr.bytes_read;
+    pgm_lines_free(&lr);
+    in->is_log = true;
+    in->cov = *pgm_pglog_get_coverage(r);
+    in->prefix_doubtful = pgm_pglog_prefix_doubtful(r);
+    pgm_pg_classifier *c = &s->classifier;
+    in->events = c->events;
+    in->unknown = c->unknown;
+    in->unknown_other = c->unknown_other;
+    in->by_sqlstate = c->by_sqlstate;
+    in->n_shapes = c->n_shapes;
+    memcpy(in->shapes, c->shapes, c->n_shapes * sizeof c->shapes[0]);
+    if (opt.year && !s->log.year && strcmp(in->format, "syslog") == 0)
+        warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
+             opt.year);
+    if (long_lines)
+        warn(s, in, "%llu line(s) longer than %zu bytes were cut (--max-line-bytes)",
+             (unsigned long long)long_lines, s->max_line);
+    coverage_warnings(s, in, r);
+    pgm_pglog_close(r);
+    return PGM_OK;
+}
+
+/* A postgresql.conf / auto.conf met before the logs names their prefix. */
+static void read_conf(pgm_scan *s, pgm_input_report *in, pgm_source *content)
+{
+    char *buf = malloc(PGM_SCAN_CONF_MAX);
+    if (!buf)
+        return;
+    ptrdiff_t n = pgm_source_read_full(content, buf, PGM_SCAN_CONF_MAX);
+    if (n > 0) {
+        in->bytes = (uint64_t)n;
+        char value[PGM_PREFIX_VALUE_MAX];
+        unsigned line;
+        if (pgm_conf_log_line_prefix(buf, (size_t)n, value, &line)) {
+            snprintf(s->conf_prefix, sizeof s->conf_prefix, "%s", value);
+            snprintf(s->conf_origin, sizeof s->conf_origin, "%s:%u", in->path, line);
+            s->have_conf_prefix = true;
+        }
+    }
+    free(buf);
+}
+
+static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
+{
+    pgm_scan *s = ctx;
+    pgm_input_report *in = add_input(s, info->display_path);
+    if (!in) {
+        s->out_of_memory = true;
+        return PGM_FATAL;
+    }
+    pgm_sniff sn = pgm_sniff_file(info->name, info->head, info->head_len,
+                                  info->head_len < PGM_SNIFF_HEAD_BYTES);
+    in->kind = sn.kind;
+    in->format = sn.format;
+    in->read = true;
+    if (sn.kind == PGM_KIND_PG_LOG)
+        return read_log(s, in, info, content);
+    if (sn.kind == PGM_KIND_PG_CONF)
+        read_conf(s, in, content);
+    return PGM_OK;
+}
+
+static void on_skipped(void *ctx, const char *path, const char *reason)
+{
+    pgm_scan *s = ctx;
+    pgm_input_report *in = add_input(s, path);
+    if (!in)
+        return;
+    in->format = "skipped";
+    warn(s, in, "%s", reason);
+}
+
+static void on_problem(void *ctx, const char *path, const char *reason)
+{
+    pgm_scan *s = ctx;
+    pgm_input_report *in = NULL;
+    for (size_t i = s->n_inputs; i > 0 && !in; i--)
+        if (strcmp(s->inputs[i - 1].path, path) == 0)
+            in = &s->inputs[i - 1];
+    if (!in)
+        in = add_input(s, path);
+    if (in)
+        warn(s, in, "%s", reason);
+}
+
+static void on_progress(void *ctx, uint64_t bytes)
+{
+    pgm_scan *s = ctx;
+    if (s->on_progress)
+        s->on_progress(s->term_ctx, bytes);
+}
+
+static int finish(pgm_scan *s, int rc)
+{
+    if (rc == PGM_FATAL || s->out_of_memory)
+        return PGM_FATAL;
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const pgm_input_report *in = &s->inputs[i];
+        /* lines not understood are reported, not an error; a log that gave
+         * nothing or a prefix that does not fit means the events are missing */
+        if (in->is_log && (in->prefix_doubtful || (in->cov.lines && !in->cov.records)))
+            rc = PGM_WARN;
+    }
+    return rc;
+}
+
+int pgm_scan_run(pgm_scan *s, const char *const *inputs, size_t n, const pgm_bundle_limits *limits)
+{
+    s->max_line = limits->max_line;
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, s};
+    return finish(s, pgm_bundle_walk(inputs, n, limits, &v, &s->stats));
+}
+
+int pgm_scan_run_source(pgm_scan *s, pgm_source *src, const char *display_path,
+                        const pgm_bundle_limits *limits)
+{
+    s->max_line = limits->max_line;
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, s};
+    return finish(s, pgm_bundle_walk_source(src, display_path, limits, &v, &s->stats));
+}

@@ -1,0 +1,73 @@
+/* The first stage of every command that reads evidence: walk the bundle,
+ * tell each file's kind, read the server logs into events, and keep a
+ * coverage report per input (what was read, how well, what was not
+ * understood). Events go to a callback as they are made, in file order; the
+ * caller orders them (timeline/sorter.h). */
+#ifndef PGM_SCAN_H
+#define PGM_SCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bundle/bundle.h"
+#include "model/event.h"
+#include "pglog/classify.h"
+#include "pglog/reader.h"
+#include "sniff/sniff.h"
+
+/* Warnings kept per input; more are counted. */
+#define PGM_SCAN_MAX_WARNINGS 8u
+
+typedef struct pgm_input_report {
+    char *path;                      /* owned */
+    enum pgm_kind kind;
+    const char *format;              /* static */
+    bool read;                       /* false: listed, not read */
+    bool is_log;                     /* a server log: the coverage below is filled */
+    uint64_t bytes;
+    pgm_pglog_coverage cov;
+    bool prefix_doubtful;
+    uint64_t events, unknown, unknown_other, by_sqlstate;
+    pgm_unknown_shape shapes[PGM_UNKNOWN_SHAPES];
+    size_t n_shapes;
+    int64_t first_ts, last_ts;
+    char *warnings[PGM_SCAN_MAX_WARNINGS];  /* owned */
+    size_t n_warnings;
+    uint64_t warnings_dropped;
+} pgm_input_report;
+
+typedef struct pgm_scan {
+    /* set by the caller */
+    pgm_pglog_options log;           /* prefix, tz, year from the command line */
+    pgm_ruleset *rules;
+    size_t max_line;
+    void (*on_event)(void *ctx, const pgm_event *e);
+    /* called as a warning happens (for stderr), and with progress */
+    void (*on_warning)(void *ctx, const char *path, const char *msg);
+    void (*on_progress)(void *ctx, uint64_t bytes);
+    void *ctx;                       /* of on_event */
+    void *term_ctx;                  /* of on_warning and on_progress */
+
+    /* results */
+    pgm_input_report *inputs;
+    size_t n_inputs, alloc;
+    pgm_bundle_stats stats;
+    uint64_t events;
+    bool out_of_memory;
+
+    /* internal */
+    pgm_pg_classifier classifier;
+    char conf_prefix[256];
+    char conf_origin[600];
+    bool have_conf_prefix;
+} pgm_scan;
+
+void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules);
+void pgm_scan_free(pgm_scan *s);
+/* PGM_OK, PGM_WARN (something not read or not understood: exit 2), PGM_FATAL. */
+int pgm_scan_run(pgm_scan *s, const char *const *inputs, size_t n, const pgm_bundle_limits *limits);
+/* Over one open stream (fuzzing, tests). */
+int pgm_scan_run_source(pgm_scan *s, pgm_source *src, const char *display_path,
+                        const pgm_bundle_limits *limits);
+
+#endif
