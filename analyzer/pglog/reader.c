@@ -134,6 +134,40 @@ static void score(const char *spec, const char *text, size_t n, size_t *tried, s
     pgm_prefix_free(p);
 }
 
+/* Feeds the held lines on, first to last or last to first, and lets them go. */
+static void replay_held(pgm_pglog_reader *r, bool backwards)
+{
+    for (size_t k = 0; k < r->n_held; k++) {
+        size_t i = backwards ? r->n_held - 1 - k : k;
+        pgm_pglog_line(r, r->head.p + r->held[i].off, r->held[i].len, r->held[i].lineno);
+    }
+    free(r->held);
+    r->held = NULL;
+    r->n_held = r->held_alloc = 0;
+    pgm_strbuf_free(&r->head);
+}
+
+/* An export sorted newest first (Cloud Logging, CloudWatch downloads): most
+ * consecutive primary lines go back in time. */
+static bool looks_reversed(pgm_pglog_reader *r)
+{
+    size_t back = 0, forth = 0;
+    int64_t prev = PGM_TS_UNKNOWN;
+    for (size_t i = 0; i < r->n_held; i++) {
+        pgm_slice b = pgm_pglog_body_of(r, r->head.p + r->held[i].off, r->held[i].len);
+        pgm_prefix_fields f;
+        if (!b.n || b.p[0] == '\t' || !pgm_prefix_parse(r->prefix, b.p, b.n, &f) ||
+            f.t_us == PGM_TS_UNKNOWN)
+            continue;
+        if (prev != PGM_TS_UNKNOWN) {
+            back += f.t_us < prev;
+            forth += f.t_us > prev;
+        }
+        prev = f.t_us;
+    }
+    return back >= PGM_REVERSED_MIN_STEPS && back > 4 * forth;
+}
+
 /* Chooses the prefix on the bodies held back so far, then replays them. */
 static void decide_prefix(pgm_pglog_reader *r)
 {
@@ -180,12 +214,14 @@ static void decide_prefix(pgm_pglog_reader *r)
     r->cov.primary_parsed = parsed;
     pgm_entries_init(&r->entries, r->prefix, on_entry, r);
     r->entries_on = true;
-    for (size_t i = 0; i < r->n_held; i++)
-        pgm_pglog_line(r, r->head.p + r->held[i].off, r->held[i].len, r->held[i].lineno);
-    free(r->held);
-    r->held = NULL;
-    r->n_held = 0;
-    pgm_strbuf_free(&r->head);
+    if (looks_reversed(r)) {
+        /* newest first: the whole file is held and read backwards at the end */
+        r->reversing = true;
+        r->cov.reversed = true;
+        r->head.cap = PGM_PGLOG_REVERSE_MAX;
+        return;
+    }
+    replay_held(r, false);
 }
 
 void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, uint64_t lineno)
@@ -254,12 +290,26 @@ int pgm_pglog_open(pgm_pglog_reader **out, const char *format, const pgm_pglog_o
     return PGM_OK;
 }
 
+/* Memory for held lines ran out: choose now, or read a reversed file's
+ * held part backwards and the rest as it comes (said in coverage). */
+static void stop_holding(pgm_pglog_reader *r)
+{
+    if (!r->decided) {
+        decide_prefix(r);
+        if (!r->reversing)
+            return;
+    }
+    r->reversing = false;
+    r->cov.reversed_cut = true;
+    replay_held(r, true);
+}
+
 void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
 {
     r->cov.lines++;
     if (n && line[n - 1] == '\r')
         n--;
-    if (r->decided) {
+    if (r->decided && !r->reversing) {
         pgm_pglog_line(r, line, n, lineno);
         return;
     }
@@ -267,7 +317,7 @@ void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t li
         size_t na = r->held_alloc ? 2 * r->held_alloc : 64;
         void *nh = realloc(r->held, na * sizeof *r->held);
         if (!nh) {
-            decide_prefix(r);
+            stop_holding(r);
             pgm_pglog_line(r, line, n, lineno);
             return;
         }
@@ -276,7 +326,7 @@ void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t li
     }
     size_t off = r->head.len;
     if (pgm_strbuf_add(&r->head, line, n) != 0) {
-        decide_prefix(r);
+        stop_holding(r);
         pgm_pglog_line(r, line, n, lineno);
         return;
     }
@@ -284,13 +334,17 @@ void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t li
     r->held[r->n_held].len = n;
     r->held[r->n_held].lineno = lineno;
     r->n_held++;
-    if (r->n_held >= PGM_PGLOG_HEAD_LINES)
+    if (!r->decided && r->n_held >= PGM_PGLOG_HEAD_LINES)
         decide_prefix(r);
 }
 
 void pgm_pglog_finish(pgm_pglog_reader *r)
 {
     decide_prefix(r);
+    if (r->reversing) {
+        r->reversing = false;
+        replay_held(r, true);
+    }
     pgm_pglog_finish_format(r);
     if (r->entries_on) {
         pgm_entries_finish(&r->entries);

@@ -23,6 +23,11 @@
 /* Lines (and bytes) held back to choose the prefix before anything is read. */
 #define PGM_PGLOG_HEAD_LINES 500u
 #define PGM_PGLOG_HEAD_BYTES (1u << 20)
+/* A newest-first export (see `reversed`) is held whole up to this much, then
+ * read backwards; past it the rest is read as it comes, with a warning. */
+#define PGM_PGLOG_REVERSE_MAX (64u << 20)
+/* Steps back in time among the first lines that make a file "newest first". */
+#define PGM_REVERSED_MIN_STEPS 3u
 /* Processes whose split syslog message may still be incomplete. */
 #define PGM_SYSLOG_PENDING 64u
 /* Unrecognised lines remembered for the coverage report. */
@@ -48,6 +53,8 @@ typedef struct pgm_pglog_coverage {
     uint64_t zone_guessed;     /* times read without a zone (UTC or --tz) */
     uint64_t zone_unknown;     /* zone abbreviation not resolvable and no --tz */
     uint64_t translated;       /* severity words that are not English */
+    bool reversed;             /* newest first: read backwards */
+    bool reversed_cut;         /* ... but too big to hold: only its start was */
     struct {
         uint64_t line;
         char text[100];

@@ -48,6 +48,7 @@ struct pgm_pglog_reader {
 
     /* prefixed text */
     bool decided;
+    bool reversing;               /* holding a newest-first file to read it backwards */
     pgm_prefix *prefix;
     pgm_strbuf head;              /* lines held back until the prefix is chosen */
     struct {

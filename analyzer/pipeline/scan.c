@@ -131,6 +131,12 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog
         warn(s, in, "%llu message(s) have non-English severity words: the messages are "
                     "translated (lc_messages); %llu recognised by SQLSTATE",
              (unsigned long long)c->translated, (unsigned long long)in->by_sqlstate);
+    if (c->reversed_cut)
+        warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
+                    "the rest as it comes (reverse it with tac first)",
+             PGM_PGLOG_REVERSE_MAX >> 20);
+    else if (c->reversed)
+        warn(s, in, "newest-first export: read from the last line to the first");
     if (c->cut)
         warn(s, in, "%llu message(s) or parts cut at a size limit", (unsigned long long)c->cut);
     (void)r;
