@@ -46,7 +46,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests rules-test fuzz-replay valgrind lint-src fixtures fixtures-deps fixtures-check \
+        unit cli-tests pglog-counts rules-test fuzz-replay valgrind lint-src fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
 # pkg-config is asked when the Makefile is read, so targets that may have to
@@ -183,11 +183,16 @@ rules-test: build/asan/pgmortem
 cli-tests: build/asan/pgmortem
 	@tests/cli/run.sh build/asan/pgmortem
 
+# Event counts per kind against grep on every real server log sample.
+pglog-counts: build/asan/pgmortem
+	@python3 tests/pglog/grep_counts.py build/asan/pgmortem
+
 # Valgrind on the release binary (its own leak check; ASan is not combined with it).
 valgrind: build/pgmortem
 	@if command -v valgrind >/dev/null; then \
 	  for args in "inventory -q tests/samples tests/hostile fixtures/demo" "rules test" \
-	              "rules list --rules tests/cli/rules-bad"; do \
+	              "rules list --rules tests/cli/rules-bad" \
+	              "timeline -q -o /dev/null tests/samples fixtures/incidents/01-leak-hikari.tar.zst"; do \
 	    valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
 	      build/pgmortem $$args > /dev/null 2>&1; \
 	    if [ $$? = 9 ]; then echo "valgrind: errors in pgmortem $$args"; exit 1; fi; \
@@ -202,7 +207,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests rules-test fixtures-check fuzz-replay valgrind
+	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check fuzz-replay valgrind
 	@echo "check: all passed"
 
 demo: deps-check

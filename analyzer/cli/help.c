@@ -15,6 +15,8 @@ static const char overview[] =
     "Commands:\n"
     "  inventory INPUT...   list every file in the inputs with its kind, format,\n"
     "                       size, lines and time span\n"
+    "  timeline INPUT...    the server logs' events (connections, refusals, session\n"
+    "                       ends, crashes, locks...) in time order, as JSON Lines or CSV\n"
     "  rules list|show|test the rule packs: list them, show one, run their tests\n"
     "  help [COMMAND]       this text, or the options of COMMAND\n"
     "\n"
@@ -77,10 +79,48 @@ static const char rules[] =
     "invalid (every error is printed as file:line:column: message, and nothing is\n"
     "loaded).\n";
 
+static const char timeline[] =
+    "Usage: pgmortem timeline [OPTIONS] INPUT...\n"
+    "\n"
+    "Reads every PostgreSQL server log in the inputs (stderr with any\n"
+    "log_line_prefix, csvlog, jsonlog, syslog, Amazon RDS, Cloud SQL, Azure and\n"
+    "CloudNativePG exports; newest-first exports too) and writes one event per\n"
+    "message the rule packs recognise, in time order (UTC), to stdout. Lines and\n"
+    "messages that are not understood are counted per input (--coverage).\n"
+    "The log_line_prefix is --log-line-prefix, else the one a postgresql.conf met\n"
+    "earlier in the inputs sets, else the best of the common ones; when it parses\n"
+    "fewer than 95% of a file's lines the run says so and exits 2.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format FORMAT      jsonl (default) or csv\n"
+    "  -o, --output FILE        write there instead of stdout\n"
+    "      --kinds LIST         only these event kinds, comma-separated; a name takes\n"
+    "                           the kinds below it (conn.refused, conn.terminated.*)\n"
+    "      --since TIME         only events at or after TIME (2026-11-27T00:18:00Z;\n"
+    "                           a time without zone is UTC)\n"
+    "      --until TIME         only events at or before TIME\n"
+    "      --log-line-prefix SPEC  the server's log_line_prefix, as in postgresql.conf\n"
+    "      --tz ZONE            zone of times printed without a usable one: an offset\n"
+    "                           (+05:30, -03) or an abbreviation (UTC, CET, EST)\n"
+    "      --year YEAR          year of syslog dates, which have none (default: the\n"
+    "                           file's modification time)\n"
+    "      --coverage           one line per log on stderr: prefix, lines parsed,\n"
+    "                           messages of unknown kind\n"
+    "  -q, --quiet              no warnings or progress on stderr\n"
+    "      --rules DIR          load the packs in DIR (or a single .yml file) too\n"
+    "      --no-builtin-rules   do not load the builtin packs\n"
+    "      --max-depth N, --max-entries N, --max-total-bytes SIZE, --max-ratio N,\n"
+    "      --max-line-bytes SIZE   bundle limits, as for inventory\n"
+    "  -h, --help               this text\n"
+    "\n"
+    "Exit codes: 0 success; 2 some input could not be read, a log gave no message,\n"
+    "or its prefix does not fit; 3 usage error; 4 invalid rule packs.\n";
+
 static const struct {
     const char *name;
     const char *text;
 } helps[] = {
+    {"timeline", timeline},
     {"inventory", inventory},
     {"rules", rules},
 };

@@ -108,7 +108,7 @@ static int64_t year_of(int64_t unix_seconds)
 static void coverage_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_reader *r)
 {
     const pgm_pglog_coverage *c = &in->cov;
-    if (c->prefix[0] && in->prefix_doubtful)
+    if (c->prefix_origin[0] && in->prefix_doubtful)
         warn(s, in,
              "log_line_prefix '%s' (%s) parses only %llu of %llu lines; the real prefix is "
              "another one: give it with --log-line-prefix",

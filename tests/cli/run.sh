@@ -84,8 +84,30 @@ check rules-no-sub 3 "which: list, show ID, or test" -- rules
 check rules-bad-sub 3 "unknown rules command 'frob'" -- rules frob
 check help-rules 0 "" -- help rules
 
+# timeline: one golden file per format, then the options
+S=tests/samples/postgresql-15 O=tests/samples/other
+check timeline-stderr 0 "" -- timeline -q $S/run1-stderr/postgresql.log
+check timeline-csvlog 0 "" -- timeline -q $S/run3-csvjson/log/postgresql-20261127-001913.csv
+check timeline-jsonlog 0 "" -- timeline -q $S/run3-csvjson/log/postgresql-20261127-001917.json
+check timeline-syslog 0 "" -- timeline -q --year 2026 $O/syslog-postgres.log
+check timeline-cloudsql 0 "" -- timeline -q $O/cloudsql-export.json
+check timeline-azure 0 "" -- timeline -q $O/azure-postgresql.log
+check timeline-rds 0 "" -- timeline -q $O/postgresql.log.2026-11-27-00
+check timeline-berlin 0 "" -- timeline -q $O/pgbadger-prefix-berlin.log
+check timeline-padding 0 "" -- timeline -q --log-line-prefix '[%-12u][%12d][%-8p][%6l][%-15a] ' $S/escapes/padding.log
+check timeline-csv 0 "" -- timeline -q --format csv --kinds conn.refused,conn.terminated.* $S/run1-stderr/postgresql.log
+check timeline-window 0 "" -- timeline -q --kinds conn.authorized --since 2026-11-27T00:17:40Z --until '2026-11-27 00:17:50' $S/run1-stderr/postgresql.log
+check timeline-bundle 0 "" -- timeline -q --kinds conn.refused,server fixtures/incidents/01-leak-hikari.tar.zst
+GOLDEN_STDERR=1 check timeline-coverage 0 "" -- timeline --coverage -o /dev/null $S/run3-csvjson/log
+check timeline-wrong-prefix 2 "parses only 0 of 16 lines" -- timeline $S/escapes/padding.log
+check timeline-bad-prefix 3 "--log-line-prefix" -- timeline --log-line-prefix '%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m' $O
+check timeline-bad-since 3 "--since wants a time" -- timeline --since yesterday $O
+check timeline-bad-tz 3 "--tz wants an offset" -- timeline --tz Mars/Olympus $O
+check timeline-bad-format 3 "unknown format 'xml'" -- timeline -f xml $O
+check help-timeline 0 "" -- help timeline
+
 # --help and the man page name the same options
-opts=$( { "$bin" --help; "$bin" help inventory; "$bin" help rules; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+opts=$( { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
 for o in $opts; do
     if ! grep -qF -- "$(echo "$o" | sed 's/-/\\-/g')" analyzer/cli/pgmortem.1; then
         echo "FAIL man page: $o is in --help but not in analyzer/cli/pgmortem.1"
@@ -96,7 +118,7 @@ for o in $opts; do
 done
 mopts=$(grep -oE '\\-\\-[a-z][a-z\\-]+' analyzer/cli/pgmortem.1 | sed 's/\\//g' | sort -u)
 for o in $mopts; do
-    if ! { "$bin" --help; "$bin" help inventory; "$bin" help rules; } | grep -qF -- "$o"; then
+    if ! { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; } | grep -qF -- "$o"; then
         echo "FAIL man page: $o is in the man page but not in --help"
         fail=$((fail + 1))
     else
