@@ -26,36 +26,30 @@ void pgm_pg_classifier_reset(pgm_pg_classifier *c)
  * 'role "a" does not exist' and 'role "b" does not exist' count together. */
 static void shape_of(pgm_slice m, char out[64])
 {
-    size_t o = 0, words = 0;
-    bool in_quote = false, sep = false;
-    for (size_t i = 0; i < m.n && o < 60 && words < PGM_UNKNOWN_WORDS; i++) {
-        char ch = m.p[i];
-        if (ch == '"') {
-            if (!in_quote)
-                out[o++] = '"', out[o++] = '*', out[o++] = '"';
-            in_quote = !in_quote;
-            continue;
-        }
-        if (in_quote)
-            continue;
-        if (ch == ' ' || ch == '\n' || ch == '\t') {
-            sep = true;
-            continue;
-        }
-        if (sep && o) {
+    size_t o = 0, i = 0;
+    for (unsigned words = 0; words < PGM_UNKNOWN_WORDS; words++) {
+        while (i < m.n && (m.p[i] == ' ' || m.p[i] == '\n' || m.p[i] == '\t'))
+            i++;
+        if (i == m.n || o > 50)
+            break;
+        if (o)
             out[o++] = ' ';
-            words++;
-            if (words == PGM_UNKNOWN_WORDS) {
-                o--;
-                break;
-            }
+        if (m.p[i] == '"') {
+            /* a quoted name is one word, whatever it holds */
+            const char *close = memchr(m.p + i + 1, '"', m.n - i - 1);
+            i = close ? (size_t)(close - m.p) + 1 : m.n;
+            memcpy(out + o, "\"*\"", 3);
+            o += 3;
+            continue;
         }
-        sep = false;
-        if (ch >= '0' && ch <= '9') {
-            if (o == 0 || out[o - 1] != '#')
-                out[o++] = '#';
-        } else if ((unsigned char)ch >= 0x20) {
-            out[o++] = ch;
+        for (; i < m.n && m.p[i] != ' ' && m.p[i] != '\n' && m.p[i] != '\t' && o < 60; i++) {
+            char ch = m.p[i];
+            if (ch >= '0' && ch <= '9') {
+                if (o == 0 || out[o - 1] != '#')
+                    out[o++] = '#';
+            } else if ((unsigned char)ch >= 0x20) {
+                out[o++] = ch;
+            }
         }
     }
     out[o] = 0;

@@ -1,0 +1,315 @@
+/* The server log readers, format by format: what each must put together
+ * (split syslog chunks, multi-line csv records, absent jsonlog keys,
+ * envelopes), where the prefix comes from, zones, newest-first files. Lines
+ * are real PostgreSQL 15.18 output or built to the documented layout
+ * (shared/reference/postgresql-log-formats.md) where a sample lacks the case. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pglog/reader.h"
+#include "text/timestamp.h"
+
+#define MAX_RECS 64
+
+typedef struct rec_copy {
+    int64_t t, pid;
+    char user[32], db[32], app[32], host[32], port[8], severity[16], sqlstate[8];
+    char message[2048], detail[512], statement[256];
+    uint64_t line, last_line;
+} rec_copy;
+
+typedef struct got {
+    rec_copy r[MAX_RECS];
+    size_t n;
+} got;
+
+static void copy(char *dst, size_t cap, pgm_slice s)
+{
+    snprintf(dst, cap, "%.*s", (int)s.n, s.p ? s.p : "");
+}
+
+static void on_rec(void *ctx, const pgm_pg_record *rec)
+{
+    got *g = ctx;
+    assert_true(g->n < MAX_RECS);
+    rec_copy *c = &g->r[g->n++];
+    c->t = rec->t;
+    c->pid = rec->pid;
+    copy(c->user, sizeof c->user, rec->user);
+    copy(c->db, sizeof c->db, rec->db);
+    copy(c->app, sizeof c->app, rec->app);
+    copy(c->host, sizeof c->host, rec->host);
+    copy(c->port, sizeof c->port, rec->port);
+    copy(c->severity, sizeof c->severity, rec->severity);
+    copy(c->sqlstate, sizeof c->sqlstate, rec->sqlstate);
+    copy(c->message, sizeof c->message, rec->message);
+    copy(c->detail, sizeof c->detail, rec->detail);
+    copy(c->statement, sizeof c->statement, rec->statement);
+    c->line = rec->line;
+    c->last_line = rec->last_line;
+}
+
+/* Reads `text` line by line as `format`; the coverage is copied to *cov. */
+static void read_text(const char *format, const pgm_pglog_options *opt, const char *text, got *g,
+                      pgm_pglog_coverage *cov, bool *doubtful)
+{
+    memset(g, 0, sizeof *g);
+    pgm_pglog_reader *r;
+    char err[PGM_ERR_MAX];
+    assert_int_equal(pgm_pglog_open(&r, format, opt, on_rec, g, err), PGM_OK);
+    uint64_t lineno = 0;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        pgm_pglog_feed(r, p, n, ++lineno);
+        p += n + (nl != NULL);
+    }
+    pgm_pglog_finish(r);
+    if (cov)
+        *cov = *pgm_pglog_get_coverage(r);
+    if (doubtful)
+        *doubtful = pgm_pglog_prefix_doubtful(r);
+    pgm_pglog_close(r);
+}
+
+static int64_t utc(const char *iso)
+{
+    pgm_ts_parse ts;
+    assert_true(pgm_ts_parse_at(iso, strlen(iso), &ts));
+    return ts.us;
+}
+
+static void test_syslog_chunks_are_joined(void **state)
+{
+    (void)state;
+    /* A 900-byte split ([14-1], [14-2]: the second piece starts with the
+     * whitespace it was cut at), a DETAIL as chunk 2 and a TAB line as chunk 3,
+     * rsyslog's #011, another process in between, a hostname field. */
+    const char *text =
+        "Nov 27 00:19:39 db1 postgres[19512]: [10-1] 2026-11-27 00:19:39.307 UTC [19512] app@appdb ERROR:  deadlock detected\n"
+        "Nov 27 00:19:39 db1 postgres[19313]: [7-1] 2026-11-27 00:19:39.310 UTC [19313] app@appdb FATAL:  password authentication failed for user \"app\"\n"
+        "Nov 27 00:19:39 db1 postgres[19512]: [10-2] 2026-11-27 00:19:39.307 UTC [19512] app@appdb DETAIL:  Process 19512 waits for ShareLock on transaction 751; blocked by process 19515.\n"
+        "Nov 27 00:19:39 db1 postgres[19512]: [10-3] #011Process 19515 waits for ShareLock on transaction 750; blocked by process 19512.\n"
+        "Nov 27 00:19:57 db1 postgres[19842]: [14-1] 2026-11-27 00:19:57.636 UTC [19842] postgres@appdb LOG:  duration: 303.214 ms  statement: SELECT 1 /* word001\n"
+        "Nov 27 00:19:57 db1 postgres[19842]: [14-2]  word099 */;\n";
+    pgm_pglog_options opt = {.year = 2026};
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("syslog", &opt, text, &g, &cov, NULL);
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.r[0].message, "deadlock detected");
+    assert_string_equal(g.r[0].detail, "Process 19512 waits for ShareLock on transaction 751; blocked by "
+                                       "process 19515.\nProcess 19515 waits for ShareLock on transaction "
+                                       "750; blocked by process 19512.");
+    assert_int_equal(g.r[0].last_line, 4);
+    assert_string_equal(g.r[1].message, "password authentication failed for user \"app\"");
+    assert_string_equal(g.r[2].message, "duration: 303.214 ms  statement: SELECT 1 /* word001 word099 */;");
+    assert_int_equal(cov.unparsed, 0);
+    assert_int_equal(cov.lines, 6);
+}
+
+static void test_syslog_envelope_gives_time_and_pid(void **state)
+{
+    (void)state;
+    /* a prefix without %m and %p: the syslog header's time (year from the
+     * option) and pid are used; RFC 5424 headers too */
+    const char *text =
+        "<134>Nov 27 00:19:29 postgres[19313]: [6-1] app@appdb LOG:  connection received: host=127.0.0.1 port=40000\n"
+        "<134>1 2026-11-27T00:19:30.250Z db1 postgres 19314 - - [6-1] app@appdb LOG:  connection received: host=[local]\n";
+    pgm_pglog_options opt = {.prefix = "%u@%d ", .year = 2026};
+    got g;
+    read_text("syslog", &opt, text, &g, NULL, NULL);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.r[0].pid, 19313);
+    assert_true(g.r[0].t == utc("2026-11-27 00:19:29Z"));
+    assert_int_equal(g.r[1].pid, 19314);
+    assert_true(g.r[1].t == utc("2026-11-27T00:19:30.250Z"));
+    /* without a year a BSD date is no time at all */
+    opt.year = 0;
+    read_text("syslog", &opt, text, &g, NULL, NULL);
+    assert_true(g.r[0].t == PGM_TS_UNKNOWN);
+}
+
+static void test_csvlog_column_counts_and_newlines(void **state)
+{
+    (void)state;
+    /* 26 columns (real, 15.18), 24 (13), 23 (12), and a record of 5 */
+    const char *text =
+        "2026-11-27 00:18:49.408 UTC,\"app\",\"appdb\",18305,\"127.0.0.1:40756\",6b08cc64.4781,4,\"idle in transaction\",2026-11-27 00:18:44 UTC,13/2,729,FATAL,25P03,\"terminating connection due to idle-in-transaction timeout\",,,,,,,,,\"leaky-app\",\"client backend\",,0\n"
+        "2026-11-27 00:18:50.000 UTC,\"app\",\"appdb\",18306,\"[local]\",6b08cc64.4782,1,\"SELECT\",2026-11-27 00:18:44 UTC,13/3,0,ERROR,22012,\"division by zero\",,,,,,\"SELECT 1/0\n;\",8,,\"psql\",\"client backend\"\n"
+        "2026-11-27 00:18:51.000 UTC,\"app\",\"appdb\",18307,\"::1:5432\",6b08cc64.4783,1,\"\",2026-11-27 00:18:44 UTC,,0,LOG,00000,\"connection received: host=::1 port=5432\",,,,,,,,,\"\"\n"
+        "1,2,3,4,5\n";
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("csvlog", NULL, text, &g, &cov, NULL);
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.r[0].app, "leaky-app");
+    assert_string_equal(g.r[0].sqlstate, "25P03");
+    assert_string_equal(g.r[0].host, "127.0.0.1");
+    assert_string_equal(g.r[0].port, "40756");
+    assert_string_equal(g.r[1].statement, "SELECT 1/0\n;");
+    assert_int_equal(g.r[1].line, 2);
+    assert_int_equal(g.r[1].last_line, 3);
+    assert_string_equal(g.r[1].host, "[local]");
+    assert_string_equal(g.r[1].port, "");
+    assert_string_equal(g.r[2].host, "::1");
+    assert_string_equal(g.r[2].port, "5432");
+    assert_int_equal(cov.unparsed, 1);
+    assert_int_equal(cov.samples[0].line, 5);
+}
+
+static void test_jsonlog_absent_keys(void **state)
+{
+    (void)state;
+    const char *text =
+        "{\"timestamp\":\"2026-11-27 00:19:06.809 UTC\",\"user\":\"postgres\",\"dbname\":\"appdb\",\"pid\":18735,\"remote_host\":\"[local]\",\"session_id\":\"6b08cc7a.492f\",\"line_num\":2,\"ps\":\"initializing\",\"session_start\":\"2026-11-27 00:19:06 UTC\",\"txid\":0,\"error_severity\":\"FATAL\",\"state_code\":\"53300\",\"message\":\"sorry, too many clients already\",\"backend_type\":\"client backend\",\"query_id\":0}\n"
+        "\n"
+        "{\"timestamp\":\"2026-11-27 00:19:07.000 UTC\",\"pid\":18700,\"session_id\":\"6b08cc7a.48ec\",\"line_num\":1,\"session_start\":\"2026-11-27 00:19:06 UTC\",\"txid\":0,\"error_severity\":\"LOG\",\"message\":\"checkpoint starting: time\",\"backend_type\":\"checkpointer\",\"query_id\":0}\n"
+        "{\"timestamp\":broken\n";
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("jsonlog", NULL, text, &g, &cov, NULL);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.r[0].sqlstate, "53300");
+    assert_string_equal(g.r[0].user, "postgres");
+    assert_int_equal(g.r[0].pid, 18735);
+    assert_true(g.r[0].t == utc("2026-11-27T00:19:06.809Z"));
+    assert_string_equal(g.r[1].user, "");
+    assert_string_equal(g.r[1].sqlstate, "00000"); /* omitted when 00000 */
+    assert_int_equal(cov.unparsed, 1);
+}
+
+static void test_cnpg_and_azure_json(void **state)
+{
+    (void)state;
+    const char *cnpg =
+        "{\"level\":\"info\",\"ts\":\"2026-11-27T00:32:20.823314307Z\",\"logger\":\"postgres\",\"msg\":\"record\",\"logging_pod\":\"cluster-1\",\"record\":{\"log_time\":\"2026-11-27 00:32:20.822 UTC\",\"user_name\":\"app\",\"database_name\":\"appdb\",\"process_id\":\"4003\",\"connection_from\":\"10.0.0.7:51234\",\"session_id\":\"69376dbf.fa3\",\"session_line_num\":\"1\",\"command_tag\":\"startup\",\"session_start_time\":\"2026-11-27 00:32:20 UTC\",\"virtual_transaction_id\":\"\",\"transaction_id\":\"0\",\"error_severity\":\"FATAL\",\"sql_state_code\":\"53300\",\"message\":\"sorry, too many clients already\",\"backend_type\":\"client backend\"}}\n"
+        "{\"level\":\"info\",\"ts\":\"2026-11-27T00:32:21Z\",\"logger\":\"instance-manager\",\"msg\":\"Checking for free disk space\"}\n";
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("cnpg", NULL, cnpg, &g, &cov, NULL);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.r[0].pid, 4003);
+    assert_string_equal(g.r[0].host, "10.0.0.7");
+    assert_string_equal(g.r[0].sqlstate, "53300");
+    assert_int_equal(cov.unparsed, 1); /* the operator's own line, counted */
+
+    /* Azure diagnostic records: the prefixed line in properties.message,
+     * the DETAIL beside it, the pid from %c */
+    const char *azure =
+        "{\"time\":\"2026-11-27T00:15:39.100Z\",\"category\":\"PostgreSQLLogs\",\"operationName\":\"LogEvent\",\"properties\":{\"timestamp\":\"2026-11-27 00:15:39.100 UTC\",\"processId\":12376,\"errorLevel\":\"FATAL\",\"sqlerrcode\":\"28P01\",\"message\":\"2026-11-27 00:15:39 UTC-6b08cbab.3058-FATAL:  password authentication failed for user \\\"app\\\"\",\"detail\":\"Connection matched pg_hba.conf line 92\"}}\n";
+    read_text("azure", NULL, azure, &g, &cov, NULL);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.r[0].message, "password authentication failed for user \"app\"");
+    assert_string_equal(g.r[0].detail, "Connection matched pg_hba.conf line 92");
+    assert_string_equal(g.r[0].sqlstate, "28P01");
+    assert_int_equal(g.r[0].pid, 12376);
+    assert_string_equal(cov.prefix, "%t-%c-");
+}
+
+static void test_cloudsql_old_payload_takes_envelope_time(void **state)
+{
+    (void)state;
+    /* 2019-2020 payloads have no %m: the entry's timestamp is the time */
+    const char *text =
+        "{\"insertId\":\"s=1\",\"logName\":\"projects/acme/logs/cloudsql.googleapis.com%2Fpostgres.log\",\"severity\":\"ERROR\",\"textPayload\":\"[12286]: [2-1] db=postgres,user=app FATAL:  password authentication failed for user \\\"app\\\"\",\"timestamp\":\"2026-11-27T00:15:36.444000Z\"}\n"
+        "{\"insertId\":\"s=2\",\"logName\":\"projects/acme/logs/cloudsql.googleapis.com%2Fpostgres.log\",\"severity\":\"ERROR\",\"textPayload\":\"[12286]: [3-1] db=postgres,user=app DETAIL:  Connection matched pg_hba.conf line 92\",\"timestamp\":\"2026-11-27T00:15:36.444000Z\"}\n";
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("cloudsql", NULL, text, &g, &cov, NULL);
+    assert_int_equal(g.n, 1);
+    assert_true(g.r[0].t == utc("2026-11-27T00:15:36.444Z"));
+    assert_int_equal(g.r[0].pid, 12286);
+    assert_string_equal(g.r[0].detail, "Connection matched pg_hba.conf line 92");
+    assert_string_equal(cov.prefix, "[%p]: [%l-1] db=%d,user=%u ");
+}
+
+static const char debian_lines[] =
+    "2026-11-27 00:17:28.023 UTC [16430] app@appdb FATAL:  password authentication failed for user \"app\"\n"
+    "2026-11-27 00:17:28.024 UTC [16430] app@appdb DETAIL:  Connection matched pg_hba.conf line 92\n"
+    "2026-11-27 00:17:29.000 UTC [16404] LOG:  received SIGHUP, reloading configuration files\n"
+    "2026-11-27 00:17:30.000 UTC [16431] app@appdb LOG:  connection authorized: user=app database=appdb\n";
+
+static void test_prefix_sources(void **state)
+{
+    (void)state;
+    got g;
+    pgm_pglog_coverage cov;
+    bool doubtful;
+    /* the configuration's prefix, when it fits */
+    pgm_pglog_options opt = {.conf_prefix = "%m [%p] %q%u@%d ", .conf_origin = "b!postgresql.conf:3"};
+    read_text("stderr", &opt, debian_lines, &g, &cov, &doubtful);
+    assert_string_equal(cov.prefix_origin, "b!postgresql.conf:3");
+    assert_false(doubtful);
+    assert_int_equal(g.n, 3);
+    /* a configuration that does not fit loses to detection */
+    opt.conf_prefix = "%t:%r:%u@%d:[%p]:";
+    read_text("stderr", &opt, debian_lines, &g, &cov, &doubtful);
+    assert_string_equal(cov.prefix_origin, "detected: Debian/Ubuntu default");
+    assert_int_equal(cov.primary_parsed, 4);
+    /* --log-line-prefix is used even when wrong, and said to be wrong */
+    opt.prefix = "%t:%r:%u@%d:[%p]:";
+    read_text("stderr", &opt, debian_lines, &g, &cov, &doubtful);
+    assert_true(doubtful);
+    assert_int_equal(g.n, 0);
+    assert_int_equal(cov.unparsed, 4);
+}
+
+static void test_zones(void **state)
+{
+    (void)state;
+    const char *text = "2026-11-27 05:47:28.023 IST [16430] LOG:  checkpoint starting: time\n"
+                       "2026-11-27 00:17:29.000 [16431] LOG:  checkpoint starting: time\n";
+    got g;
+    pgm_pglog_coverage cov;
+    pgm_pglog_options opt = {.prefix = "%m [%p] "};
+    read_text("stderr", &opt, text, &g, &cov, NULL);
+    assert_true(g.r[0].t == PGM_TS_UNKNOWN); /* IST names three zones: never guessed */
+    assert_true(g.r[1].t == utc("2026-11-27T00:17:29Z"));
+    assert_int_equal(cov.zone_unknown, 1);
+    assert_int_equal(cov.zone_guessed, 1);
+    opt.tz_set = true;
+    opt.tz_offset_s = 5 * 3600 + 1800;
+    read_text("stderr", &opt, text, &g, &cov, NULL);
+    assert_true(g.r[0].t == utc("2026-11-27T00:17:28.023Z"));
+    assert_true(g.r[1].t == utc("2026-11-26T18:47:29Z"));
+}
+
+static void test_newest_first(void **state)
+{
+    (void)state;
+    /* a reversed export: DETAIL before its line, times going back */
+    const char *text =
+        "2026-11-27 00:17:30.000 UTC [16431] app@appdb LOG:  connection authorized: user=app database=appdb\n"
+        "2026-11-27 00:17:29.500 UTC [16431] [unknown]@[unknown] LOG:  connection received: host=[local]\n"
+        "2026-11-27 00:17:29.000 UTC [16404] LOG:  received SIGHUP, reloading configuration files\n"
+        "2026-11-27 00:17:28.024 UTC [16430] app@appdb DETAIL:  Connection matched pg_hba.conf line 92\n"
+        "2026-11-27 00:17:28.023 UTC [16430] app@appdb FATAL:  password authentication failed for user \"app\"\n";
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("stderr", NULL, text, &g, &cov, NULL);
+    assert_true(cov.reversed);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.r[0].detail, "Connection matched pg_hba.conf line 92");
+    assert_int_equal(g.r[0].line, 5);
+    assert_string_equal(g.r[3].message, "connection authorized: user=app database=appdb");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_syslog_chunks_are_joined),
+        cmocka_unit_test(test_syslog_envelope_gives_time_and_pid),
+        cmocka_unit_test(test_csvlog_column_counts_and_newlines),
+        cmocka_unit_test(test_jsonlog_absent_keys),
+        cmocka_unit_test(test_cnpg_and_azure_json),
+        cmocka_unit_test(test_cloudsql_old_payload_takes_envelope_time),
+        cmocka_unit_test(test_prefix_sources),
+        cmocka_unit_test(test_zones),
+        cmocka_unit_test(test_newest_first),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,189 @@
+/* The timeline's parts: the external sorter (spills, merges, stability), the
+ * JSON Lines and CSV rendering, log_line_prefix from a postgresql.conf, and
+ * classification (captures over record fields, SQLSTATE for translated
+ * messages, unknown messages by their first words). */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pglog/classify.h"
+#include "pglog/prefix_source.h"
+#include "timeline/render.h"
+#include "timeline/sorter.h"
+#include "util/strbuf.h"
+
+typedef struct collected {
+    int64_t *t;
+    uint64_t *payload;
+    size_t n;
+} collected;
+
+static int collect(void *ctx, int64_t t, const void *data, size_t len)
+{
+    collected *c = ctx;
+    assert_int_equal(len, sizeof(uint64_t));
+    c->t[c->n] = t;
+    memcpy(&c->payload[c->n], data, len);
+    c->n++;
+    return PGM_OK;
+}
+
+/* `n` records with times from a small range (many equal), sorted with `mem`
+ * bytes: the result is ordered by time and, for equal times, by arrival. */
+static size_t sort_and_check(size_t n, size_t mem, unsigned seed, bool reverse)
+{
+    pgm_sorter *s;
+    char err[PGM_ERR_MAX];
+    assert_int_equal(pgm_sorter_open(&s, mem, NULL, err), PGM_OK);
+    srand(seed);
+    for (uint64_t i = 0; i < n; i++) {
+        int64_t t = reverse ? (int64_t)(n - i) : rand() % 1000;
+        assert_int_equal(pgm_sorter_add(s, t, &i, sizeof i), PGM_OK);
+    }
+    collected c = {calloc(n, sizeof(int64_t)), calloc(n, sizeof(uint64_t)), 0};
+    assert_int_equal(pgm_sorter_finish(s, collect, &c), PGM_OK);
+    assert_int_equal(c.n, n);
+    for (size_t i = 1; i < n; i++) {
+        assert_true(c.t[i - 1] <= c.t[i]);
+        if (c.t[i - 1] == c.t[i])
+            assert_true(c.payload[i - 1] < c.payload[i]);
+    }
+    size_t runs = pgm_sorter_runs(s);
+    pgm_sorter_close(s);
+    free(c.t);
+    free(c.payload);
+    return runs;
+}
+
+static void test_sorter(void **state)
+{
+    (void)state;
+    assert_int_equal(sort_and_check(5000, 0, 1, false), 0);      /* fits in memory */
+    assert_true(sort_and_check(20000, 4096, 2, false) > 100);    /* many runs merged */
+    /* more runs than one merge takes: compacted on the way */
+    assert_true(sort_and_check(40000, 1024, 3, false) > PGM_SORT_MAX_RUNS);
+    assert_true(sort_and_check(20000, 8192, 4, true) > 10);       /* newest first */
+}
+
+static void test_render(void **state)
+{
+    (void)state;
+    pgm_event e = {.t = 1795738683000000LL, .kind = "conn.refused.auth", .path = "b.tar!pg.log", .line = 14};
+    e.fields[0] = (pgm_field){"pid", "16430"};
+    e.fields[1] = (pgm_field){"msg", "password \"authentication\" failed\tfor\n\x01 \xff"};
+    e.fields[2] = (pgm_field){"method", "password, scram"};
+    e.n_fields = 3;
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, 1 << 20);
+    assert_int_equal(pgm_render_event(&b, &e, PGM_TIMELINE_JSONL), 0);
+    assert_string_equal(b.p, "{\"t\":\"2026-11-27T00:18:03.000Z\",\"kind\":\"conn.refused.auth\","
+                             "\"path\":\"b.tar!pg.log\",\"line\":14,\"pid\":16430,\"user\":null,\"db\":null,"
+                             "\"app\":null,\"client\":null,\"level\":null,\"sqlstate\":null,"
+                             "\"msg\":\"password \\\"authentication\\\" failed\\tfor\\n\\u0001 \\ufffd\","
+                             "\"method\":\"password, scram\"}\n");
+    pgm_strbuf_reset(&b);
+    assert_int_equal(pgm_render_event(&b, &e, PGM_TIMELINE_CSV), 0);
+    assert_string_equal(b.p, "2026-11-27T00:18:03.000Z,conn.refused.auth,b.tar!pg.log,14,16430,,,,,,,"
+                             "\"password \"\"authentication\"\" failed\tfor\n\x01 \xff\","
+                             "\"{\"\"method\"\":\"\"password, scram\"\"}\"\n");
+    e.t = INT64_MIN;
+    e.fields[0].value = "007"; /* not a JSON number: written as a string */
+    pgm_strbuf_reset(&b);
+    assert_int_equal(pgm_render_event(&b, &e, PGM_TIMELINE_JSONL), 0);
+    assert_non_null(strstr(b.p, "{\"t\":null,"));
+    assert_non_null(strstr(b.p, "\"pid\":\"007\""));
+    pgm_strbuf_free(&b);
+}
+
+static void test_prefix_from_conf(void **state)
+{
+    (void)state;
+    char v[PGM_PREFIX_VALUE_MAX];
+    unsigned line = 0;
+    const char *conf = "# log_line_prefix = '%m [%p] '\n"
+                       "log_line_prefix = '%m [%p] %q%u@%d '   # Debian\n"
+                       "work_mem = 8MB\n"
+                       "LOG_LINE_PREFIX '%t [%p]: user=%u,db=%d,app=%a,client=%h, it''s \\'x\\' '\n";
+    assert_true(pgm_conf_log_line_prefix(conf, strlen(conf), v, &line));
+    assert_string_equal(v, "%t [%p]: user=%u,db=%d,app=%a,client=%h, it's 'x' ");
+    assert_int_equal(line, 4);
+    const char *one = "log_line_prefix='%m [%p] %q%u@%d '";
+    assert_true(pgm_conf_log_line_prefix(one, strlen(one), v, &line));
+    assert_string_equal(v, "%m [%p] %q%u@%d ");
+    const char *none = "#log_line_prefix = '%m'\nlog_line_prefix_x = '%m'\nlog_line_prefix = '%m [%p\n";
+    assert_false(pgm_conf_log_line_prefix(none, strlen(none), v, &line));
+}
+
+static pgm_pg_record record(const char *sev, const char *state, const char *msg)
+{
+    pgm_pg_record r;
+    memset(&r, 0, sizeof r);
+    r.t = 1795738683000000LL;
+    r.pid = 16430;
+    r.severity = (pgm_slice){sev, strlen(sev)};
+    r.sqlstate = (pgm_slice){state, strlen(state)};
+    r.message = (pgm_slice){msg, strlen(msg)};
+    r.app = (pgm_slice){"[unknown]", 0};
+    r.line = 7;
+    return r;
+}
+
+static void test_classify(void **state)
+{
+    (void)state;
+    pgm_ruleset rs;
+    pgm_load_errors errs = {0};
+    pgm_ruleset_init(&rs);
+    pgm_ruleset_load_dir(&rs, "rules/postgresql", &errs);
+    assert_int_equal(errs.n, 0);
+    assert_int_equal(pgm_ruleset_finish(&rs, &errs), 0);
+    pgm_pg_classifier c;
+    pgm_pg_classifier_init(&c, &rs);
+    pgm_event ev;
+
+    /* the message's application wins over the prefix's [unknown] */
+    pgm_pg_record r = record("LOG", "00000", "connection authorized: user=app database=appdb application_name=leaky-app");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
+    assert_string_equal(ev.kind, "conn.authorized");
+    assert_string_equal(pgm_event_field(&ev, "app"), "leaky-app");
+    assert_string_equal(pgm_event_field(&ev, "pid"), "16430");
+    assert_int_equal(ev.line, 7);
+
+    /* a German server: text unknown, SQLSTATE known */
+    r = record("FATAL", "53300", "Verbindungslimit erreicht");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
+    assert_string_equal(ev.kind, "conn.refused.limit");
+    assert_int_equal(c.by_sqlstate, 1);
+    /* level-bound rules: a FATAL auth rule does not take an ERROR */
+    r = record("ERROR", "", "database \"x\" does not exist");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
+    assert_string_equal(ev.kind, "stmt.error");
+
+    /* unknown messages are counted by their first words, numbers and names folded */
+    r = record("LOG", "", "logical replication apply worker for subscription \"s1\" has started");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 0);
+    r = record("LOG", "", "logical replication apply worker 2 for subscription \"s2\" has started");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 0);
+    r = record("LOG", "00000", "something \"quoted\" 12345 else");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 0);
+    assert_int_equal(c.unknown, 3);
+    assert_int_equal(c.n_shapes, 2);
+    assert_string_equal(c.shapes[0].words, "logical replication apply");
+    assert_int_equal(c.shapes[0].count, 2);
+    assert_string_equal(c.shapes[1].words, "something \"*\" #");
+    pgm_pg_classifier_free(&c);
+    pgm_ruleset_free(&rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sorter),
+        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_prefix_from_conf),
+        cmocka_unit_test(test_classify),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
