@@ -83,8 +83,8 @@ static void show_rule(const pgm_rule *r)
     if (r->shape == PGM_SHAPE_MATCH) {
         printf("%-12s%s\n", "kind", r->kind);
         printf("%-12s%s\n", "field", r->field);
-        if (r->prefix)
-            printf("%-12s%s\n", "prefix", r->prefix);
+        for (size_t i = 0; i < r->prefixes.n; i++)
+            printf("%-12s%s\n", "prefix", r->prefixes.v[i]);
         print_list("prefilter", &r->prefilter);
         printf("%-12s%s\n", "pattern", r->pattern);
         print_list("also", &r->also);

@@ -8,6 +8,12 @@
 #include <stdint.h>
 
 #define PGM_EVENT_MAX_FIELDS 32
+/* Events made by the classifiers start with these fields, in this order,
+ * NULL values for absent ones: pid user db app client level sqlstate msg. */
+#define PGM_EVENT_COMMON_FIELDS 8
+/* Their names; producers use these very pointers, so readers can tell the
+ * layout by comparing pointers instead of strings. */
+extern const char *const pgm_event_common_names[PGM_EVENT_COMMON_FIELDS];
 
 typedef struct pgm_field {
     const char *name;
@@ -23,7 +29,7 @@ typedef struct pgm_event {
     size_t n_fields;
 } pgm_event;
 
-/* The value of a field, or NULL. */
+/* The value of a field, or NULL (absent, or present with a NULL value). */
 const char *pgm_event_field(const pgm_event *e, const char *name);
 
 #endif

@@ -8,6 +8,9 @@ void pgm_pg_classifier_init(pgm_pg_classifier *c, pgm_ruleset *rs)
 {
     memset(c, 0, sizeof *c);
     c->rs = rs;
+    c->pg_log_bit = pgm_ruleset_source_bit("pg_log");
+    c->message_id = pgm_ruleset_field_id("message");
+    c->sqlstate_id = pgm_ruleset_field_id("sqlstate");
     pgm_strbuf_init(&c->arena, PGM_EVENT_MAX_TEXT);
 }
 
@@ -76,7 +79,17 @@ static void count_unknown(pgm_pg_classifier *c, const pgm_pg_record *rec)
 }
 
 /* Fields are collected as offsets into the arena (it may move while it
- * grows) and turned into pointers at the end. */
+ * grows) and turned into pointers at the end. The fields every event has sit
+ * in fixed slots, in CONTRACTS.md order, so a capture of the same name (the
+ * application of a connection line) replaces the record's value without a
+ * search. */
+enum slot { S_PID, S_USER, S_DB, S_APP, S_CLIENT, S_LEVEL, S_SQLSTATE, S_MSG, S_PORT,
+            S_SESSION_ID, S_BACKEND_TYPE, N_SLOTS };
+static const char *const slot_names[N_SLOTS] = {"pid", "user", "db", "app", "client", "level",
+                                                "sqlstate", "msg", "port", "session_id",
+                                                "backend_type"};
+#define NO_OFFSET SIZE_MAX
+
 typedef struct pending_field {
     const char *name;
     size_t off;
@@ -84,74 +97,91 @@ typedef struct pending_field {
 
 typedef struct builder {
     pgm_pg_classifier *c;
-    pending_field f[PGM_EVENT_MAX_FIELDS];
-    size_t n;
+    size_t slot[N_SLOTS];
+    pending_field extra[PGM_EVENT_MAX_FIELDS];
+    size_t n_extra;
     bool full;
 } builder;
+
+static int slot_of(const char *name)
+{
+    int k;
+    switch (name[0]) {
+    case 'p': k = name[1] == 'i' ? S_PID : S_PORT; break;
+    case 'u': k = S_USER; break;
+    case 'd': k = S_DB; break;
+    case 'a': k = S_APP; break;
+    case 'c': k = S_CLIENT; break;
+    case 'l': k = S_LEVEL; break;
+    case 's': k = name[1] == 'q' ? S_SQLSTATE : S_SESSION_ID; break;
+    case 'm': k = S_MSG; break;
+    case 'b': k = S_BACKEND_TYPE; break;
+    default: return -1;
+    }
+    return strcmp(slot_names[k], name) == 0 ? k : -1;
+}
+
+static bool store(builder *b, const char *v, size_t n, size_t *off)
+{
+    *off = b->c->arena.len;
+    if (pgm_strbuf_add(&b->c->arena, v, n) || pgm_strbuf_add(&b->c->arena, "", 1)) {
+        b->full = true;
+        return false;
+    }
+    return true;
+}
+
+static void put_slot(builder *b, int k, const char *v, size_t n)
+{
+    if (n)
+        store(b, v, n, &b->slot[k]);
+}
 
 static void put(builder *b, const char *name, const char *v, size_t n)
 {
     if (!n)
         return;
-    /* a later value of the same name (a capture) replaces the earlier one */
-    size_t k = 0;
-    while (k < b->n && strcmp(b->f[k].name, name) != 0)
-        k++;
-    if (k == PGM_EVENT_MAX_FIELDS) {
+    int k = slot_of(name);
+    if (k >= 0) {
+        put_slot(b, k, v, n);
+        return;
+    }
+    if (b->n_extra + N_SLOTS == PGM_EVENT_MAX_FIELDS) {
         b->full = true;
         return;
     }
-    size_t off = b->c->arena.len;
-    if (pgm_strbuf_add(&b->c->arena, v, n) || pgm_strbuf_add(&b->c->arena, "", 1)) {
-        b->full = true;
-        return;
+    size_t off;
+    if (store(b, v, n, &off))
+        b->extra[b->n_extra++] = (pending_field){name, off};
+}
+
+static void put_slice(builder *b, int k, pgm_slice s)
+{
+    put_slot(b, k, s.p, s.n);
+}
+
+/* The attached line a rule's `also:` names, and its field name. */
+static pgm_slice part(const pgm_pg_record *rec, const char *label, const char **name)
+{
+    switch (label[0]) {
+    case 'D': *name = "detail"; return rec->detail;
+    case 'H': *name = "hint"; return rec->hint;
+    case 'C': *name = "context"; return rec->context;
+    case 'S': *name = "statement"; return rec->statement;
+    case 'Q': *name = "query"; return rec->query;
+    default: *name = NULL; return (pgm_slice){NULL, 0}; /* LOCATION: not kept */
     }
-    b->f[k].name = name;
-    b->f[k].off = off;
-    if (k == b->n)
-        b->n++;
-}
-
-static void put_slice(builder *b, const char *name, pgm_slice s)
-{
-    put(b, name, s.p, s.n);
-}
-
-static pgm_slice part(const pgm_pg_record *rec, const char *label)
-{
-    if (strcmp(label, "DETAIL") == 0)
-        return rec->detail;
-    if (strcmp(label, "HINT") == 0)
-        return rec->hint;
-    if (strcmp(label, "CONTEXT") == 0)
-        return rec->context;
-    if (strcmp(label, "STATEMENT") == 0)
-        return rec->statement;
-    if (strcmp(label, "QUERY") == 0)
-        return rec->query;
-    return (pgm_slice){NULL, 0};
-}
-
-static const char *part_field(const char *label)
-{
-    static const char *const names[][2] = {{"DETAIL", "detail"}, {"HINT", "hint"},
-                                           {"CONTEXT", "context"}, {"STATEMENT", "statement"},
-                                           {"QUERY", "query"}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(names[i][0], label) == 0)
-            return names[i][1];
-    return NULL;
 }
 
 int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *path,
                     pgm_event *ev)
 {
     pgm_match m;
-    int hit = pgm_ruleset_classify_level(c->rs, "pg_log", "message", rec->severity.p,
-                                         rec->severity.n, rec->message.p, rec->message.n, &m);
+    int hit = pgm_ruleset_classify_ids(c->rs, c->pg_log_bit, c->message_id, rec->severity.p,
+                                       rec->severity.n, rec->message.p, rec->message.n, &m);
     if (!hit && rec->sqlstate.n && !(rec->sqlstate.n == 5 && memcmp(rec->sqlstate.p, "00000", 5) == 0)) {
-        hit = pgm_ruleset_classify_level(c->rs, "pg_log", "sqlstate", rec->severity.p,
-                                         rec->severity.n, rec->sqlstate.p, rec->sqlstate.n, &m);
+        hit = pgm_ruleset_classify_ids(c->rs, c->pg_log_bit, c->sqlstate_id, rec->severity.p,
+                                       rec->severity.n, rec->sqlstate.p, rec->sqlstate.n, &m);
         c->by_sqlstate += hit == 1;
     }
     if (hit != 1) {
@@ -160,44 +190,61 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     }
     pgm_strbuf_reset(&c->arena);
     builder b = {.c = c};
+    for (size_t k = 0; k < N_SLOTS; k++)
+        b.slot[k] = NO_OFFSET;
     char num[24];
     if (rec->pid >= 0) {
-        int k = snprintf(num, sizeof num, "%" PRId64, rec->pid);
-        put(&b, "pid", num, (size_t)k);
+        size_t n = 0;
+        char rev[24];
+        for (int64_t v = rec->pid; n == 0 || v; v /= 10)
+            rev[n++] = (char)('0' + v % 10);
+        for (size_t k = 0; k < n; k++)
+            num[k] = rev[n - 1 - k];
+        put_slot(&b, S_PID, num, n);
     }
-    put_slice(&b, "user", rec->user);
-    put_slice(&b, "db", rec->db);
-    put_slice(&b, "app", rec->app);
-    put_slice(&b, "client", rec->host);
-    put_slice(&b, "level", rec->severity);
-    put_slice(&b, "sqlstate", rec->sqlstate);
-    put_slice(&b, "msg", rec->message);
-    put_slice(&b, "port", rec->port);
-    put_slice(&b, "session_id", rec->session_id);
-    put_slice(&b, "backend_type", rec->backend_type);
-    for (size_t i = 0; i < m.n_caps; i++)
-        if (m.caps[i].name)
-            put(&b, m.caps[i].name, m.caps[i].p, m.caps[i].n);
-    /* the client of a connection line is the one it names */
-    for (size_t i = 0; i < m.n_caps; i++)
-        if (m.caps[i].name && strcmp(m.caps[i].name, "host") == 0)
-            put(&b, "client", m.caps[i].p, m.caps[i].n);
+    put_slice(&b, S_USER, rec->user);
+    put_slice(&b, S_DB, rec->db);
+    put_slice(&b, S_APP, rec->app);
+    put_slice(&b, S_CLIENT, rec->host);
+    put_slice(&b, S_LEVEL, rec->severity);
+    put_slice(&b, S_SQLSTATE, rec->sqlstate);
+    put_slice(&b, S_MSG, rec->message);
+    put_slice(&b, S_PORT, rec->port);
+    put_slice(&b, S_SESSION_ID, rec->session_id);
+    put_slice(&b, S_BACKEND_TYPE, rec->backend_type);
+    for (size_t i = 0; i < m.n_caps; i++) {
+        if (!m.caps[i].name)
+            continue;
+        put(&b, m.caps[i].name, m.caps[i].p, m.caps[i].n);
+        /* the client of a connection line is the host it names */
+        if (m.caps[i].name[0] == 'h' && strcmp(m.caps[i].name, "host") == 0)
+            put_slot(&b, S_CLIENT, m.caps[i].p, m.caps[i].n);
+    }
     for (size_t i = 0; i < m.rule->also.n; i++) {
-        const char *name = part_field(m.rule->also.v[i]);
+        const char *name;
+        pgm_slice v = part(rec, m.rule->also.v[i], &name);
         if (name)
-            put_slice(&b, name, part(rec, m.rule->also.v[i]));
+            put(&b, name, v.p, v.n);
     }
     c->fields_dropped += b.full;
-    memset(ev, 0, sizeof *ev);
+    ev->n_fields = 0;
     ev->t = rec->t;
     ev->kind = m.rule->kind;
     ev->path = path;
     ev->line = rec->line;
-    for (size_t i = 0; i < b.n; i++) {
-        ev->fields[i].name = b.f[i].name;
-        ev->fields[i].value = c->arena.p + b.f[i].off;
+    /* the common fields first, in CONTRACTS.md order, absent ones as NULL */
+    for (size_t k = 0; k < N_SLOTS; k++) {
+        if (k >= PGM_EVENT_COMMON_FIELDS && b.slot[k] == NO_OFFSET)
+            continue;
+        ev->fields[ev->n_fields].name = k < PGM_EVENT_COMMON_FIELDS ? pgm_event_common_names[k] : slot_names[k];
+        ev->fields[ev->n_fields].value = b.slot[k] == NO_OFFSET ? NULL : c->arena.p + b.slot[k];
+        ev->n_fields++;
     }
-    ev->n_fields = b.n;
+    for (size_t i = 0; i < b.n_extra; i++) {
+        ev->fields[ev->n_fields].name = b.extra[i].name;
+        ev->fields[ev->n_fields].value = c->arena.p + b.extra[i].off;
+        ev->n_fields++;
+    }
     c->events++;
     return 1;
 }

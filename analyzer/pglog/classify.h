@@ -26,6 +26,8 @@ typedef struct pgm_unknown_shape {
 
 typedef struct pgm_pg_classifier {
     pgm_ruleset *rs;
+    uint32_t pg_log_bit;              /* the rules' ids for source pg_log, fields message and sqlstate */
+    unsigned message_id, sqlstate_id;
     pgm_strbuf arena;                 /* the current event's strings */
     uint64_t events, by_sqlstate, unknown, unknown_other;
     uint64_t fields_dropped;          /* events that lost a field at PGM_EVENT_MAX_FIELDS/TEXT */

@@ -183,14 +183,15 @@ static void decide_prefix(pgm_pglog_reader *r)
         if (pgm_strbuf_add(&bodies, b.p, b.n) || pgm_strbuf_add(&bodies, "\n", 1))
             break;
     }
+    const char *btext = bodies.p ? bodies.p : ""; /* nothing held: an empty file */
     if (r->opt.prefix) {
         spec = r->opt.prefix;
-        score(spec, bodies.p, bodies.len, &tried, &parsed);
+        score(spec, btext, bodies.len, &tried, &parsed);
         snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "--log-line-prefix");
     } else {
-        pgm_prefix_guess g = pgm_prefix_detect(bodies.p ? bodies.p : "", bodies.len);
+        pgm_prefix_guess g = pgm_prefix_detect(btext, bodies.len);
         if (r->opt.conf_prefix) {
-            score(r->opt.conf_prefix, bodies.p, bodies.len, &tried, &parsed);
+            score(r->opt.conf_prefix, btext, bodies.len, &tried, &parsed);
             /* the configuration wins unless it is worse than a known default */
             if (parsed >= g.parsed || 100.0 * (double)parsed >= PGM_PREFIX_MIN_COVERAGE * (double)tried) {
                 spec = r->opt.conf_prefix;

@@ -211,11 +211,11 @@ static bool parse_duration_us(const char *s, int64_t *out)
 
 /* ------------------------------------------------------------- rule parts */
 
-static const char *const source_kinds[] = {"pg_log", "pg_conf", "pg_settings", "spring_conf",
-                                           "hikari_conf", "app_log", "pg_stat_activity",
-                                           "k8s_manifest", "env_file", NULL};
-static const char *const match_fields[] = {"message", "line", "detail", "hint", "context",
-                                           "statement", "query", "sqlstate", NULL};
+const char *const pgm_source_kinds[] = {"pg_log", "pg_conf", "pg_settings", "spring_conf",
+                                        "hikari_conf", "app_log", "pg_stat_activity",
+                                        "k8s_manifest", "env_file", NULL};
+const char *const pgm_match_fields[] = {"message", "line", "detail", "hint", "context",
+                                        "statement", "query", "sqlstate", NULL};
 static const char *const also_lines[] = {"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY",
                                          "LOCATION", NULL};
 
@@ -284,8 +284,10 @@ static void load_match(ctx *c, pgm_rule *r, const pgm_ynode *m)
         if (!r->prefilter.v[i][0])
             error_node(c, pgm_ymap_get(m, "prefilter"), "an empty prefilter matches everything");
     const pgm_ynode *n;
-    if ((n = pgm_ymap_get(m, "prefix")))
-        r->prefix = dup_scalar(c, n, "match.prefix");
+    strlist(c, pgm_ymap_get(m, "prefix"), "match.prefix", &r->prefixes);
+    for (size_t i = 0; i < r->prefixes.n; i++)
+        if (!r->prefixes.v[i][0])
+            error_node(c, pgm_ymap_get(m, "prefix"), "an empty prefix matches everything");
     if ((n = pgm_ymap_get(m, "caseless"))) {
         const char *v = scalar(c, n, "match.caseless");
         r->caseless = v && strcmp(v, "true") == 0;
@@ -293,7 +295,7 @@ static void load_match(ctx *c, pgm_rule *r, const pgm_ynode *m)
     r->field = strdup("message");
     if ((n = pgm_ymap_get(m, "field"))) {
         const char *v = scalar(c, n, "match.field");
-        if (v && !in(v, match_fields))
+        if (v && !in(v, pgm_match_fields))
             error_node(c, n, "unknown field '%s' to match (message, line, detail, hint, context, "
                              "statement, query, sqlstate)", v);
         else if (v) {
@@ -612,7 +614,7 @@ static void free_rule(pgm_rule *r)
     free(r->id), free(r->title), free(r->status), free(r->message), free(r->remediation);
     free_strlist(&r->applies_to), free_strlist(&r->references), free_strlist(&r->tags);
     free(r->file);
-    free_strlist(&r->prefilter), free(r->prefix), free(r->pattern), free(r->field), free(r->kind);
+    free_strlist(&r->prefilter), free_strlist(&r->prefixes), free(r->pattern), free(r->field), free(r->kind);
     free_strlist(&r->also);
     free_strlist(&r->levels);
     pcre2_code_free(r->re);
@@ -726,7 +728,7 @@ static void load_rule(ctx *c, pgm_ruleset *rs, const pgm_ynode *m)
     if ((n = pgm_ymap_get(m, "applies_to"))) {
         strlist(c, n, "applies_to", &r.applies_to);
         for (size_t i = 0; i < r.applies_to.n; i++)
-            if (!in(r.applies_to.v[i], source_kinds))
+            if (!in(r.applies_to.v[i], pgm_source_kinds))
                 error_node(c, n, "applies_to '%s' is not a source kind (pg_log, pg_conf, pg_settings, "
                                  "spring_conf, hikari_conf, app_log, pg_stat_activity, k8s_manifest, "
                                  "env_file)", r.applies_to.v[i]);

@@ -2,12 +2,17 @@
  * the rule's literals occurs in it. Literals are found in one pass over the
  * text with a table of their first two bytes (most positions of a line that
  * no rule wants miss that table at once). */
+#define _GNU_SOURCE /* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules/ruleset.h"
+
+/* Up to this many literals are searched one by one (memmem) instead of
+ * through the bigram table. */
+#define PGM_FEW_LITERALS 8u
 
 typedef struct lit {
     const char *s;
@@ -23,8 +28,10 @@ struct pgm_dispatch {
     size_t n_lits;
     uint32_t *always;       /* match rules without a prefilter literal (or 1-byte ones) */
     size_t n_always;
-    uint32_t *prefixed;     /* rules with an anchored prefix */
-    size_t n_prefixed;
+    int32_t *pfx_head;      /* 65536 entries: first prefix per leading bigram, or -1 */
+    int32_t pfx1_head[256]; /* one-byte prefixes, by that byte */
+    lit *pfxs;              /* anchored prefixes (match.prefix) */
+    size_t n_pfxs;
     uint32_t *stamp;        /* per rule: the pass that last marked it a candidate */
     uint32_t pass;
     uint32_t *cand;         /* candidates of the current pass */
@@ -37,7 +44,8 @@ void pgm_ruleset_dispatch_free(pgm_ruleset *rs)
         free(d->head);
         free(d->lits);
         free(d->always);
-        free(d->prefixed);
+        free(d->pfx_head);
+        free(d->pfxs);
         free(d->stamp);
         free(d->cand);
         free(d);
@@ -56,73 +64,78 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
     if (!d)
         return 1;
     rs->dispatch = d;
-    size_t nl = 0;
-    for (size_t i = 0; i < rs->n; i++)
+    size_t nl = 0, np = 0;
+    for (size_t i = 0; i < rs->n; i++) {
         nl += rs->rules[i].prefilter.n;
+        np += rs->rules[i].prefixes.n;
+    }
     d->head = malloc(65536 * sizeof *d->head);
+    d->pfx_head = malloc(65536 * sizeof *d->pfx_head);
     d->lits = calloc(nl + 1, sizeof *d->lits);
+    d->pfxs = calloc(np + 1, sizeof *d->pfxs);
     d->always = calloc(rs->n + 1, sizeof *d->always);
-    d->prefixed = calloc(rs->n + 1, sizeof *d->prefixed);
     d->stamp = calloc(rs->n + 1, sizeof *d->stamp);
-    d->cand = calloc(rs->n + 1, sizeof *d->cand);
+    d->cand = calloc(rs->n + np + 1, sizeof *d->cand);
     rs->match_ctx = pcre2_match_context_create(NULL);
     rs->match_data = pcre2_match_data_create(PGM_MAX_CAPTURES, NULL);
-    if (!d->head || !d->lits || !d->always || !d->prefixed || !d->stamp || !d->cand ||
+    if (!d->head || !d->pfx_head || !d->lits || !d->pfxs || !d->always || !d->stamp || !d->cand ||
         !rs->match_ctx || !rs->match_data)
         return 1;
     pcre2_set_match_limit(rs->match_ctx, PGM_PCRE_MATCH_LIMIT);
     pcre2_set_depth_limit(rs->match_ctx, PGM_PCRE_DEPTH_LIMIT);
     pcre2_set_heap_limit(rs->match_ctx, PGM_PCRE_HEAP_LIMIT_KIB);
     for (size_t b = 0; b < 65536; b++)
-        d->head[b] = -1;
+        d->head[b] = d->pfx_head[b] = -1;
+    for (size_t b = 0; b < 256; b++)
+        d->pfx1_head[b] = -1;
     for (size_t i = 0; i < rs->n; i++) {
-        const pgm_rule *r = &rs->rules[i];
+        pgm_rule *r = &rs->rules[i];
         if (r->shape != PGM_SHAPE_MATCH)
             continue;
-        if (r->prefix) {
-            d->prefixed[d->n_prefixed++] = (uint32_t)i;
-            continue;
-        }
-        bool short_lit = r->prefilter.n == 0;
+        /* field and sources as numbers: no string compares per message */
+        r->field_id = 0;
+        for (unsigned k = 0; pgm_match_fields[k]; k++)
+            if (strcmp(pgm_match_fields[k], r->field) == 0)
+                r->field_id = k;
+        r->source_mask = r->applies_to.n ? 0 : UINT32_MAX;
+        for (size_t a = 0; a < r->applies_to.n; a++)
+            for (unsigned k = 0; pgm_source_kinds[k]; k++)
+                if (strcmp(pgm_source_kinds[k], r->applies_to.v[a]) == 0)
+                    r->source_mask |= 1u << k;
+        bool short_lit = r->prefilter.n == 0 && r->prefixes.n == 0;
         for (size_t k = 0; k < r->prefilter.n; k++)
-            if (strlen(r->prefilter.v[k]) < 2)
-                short_lit = true;
+            short_lit = short_lit || strlen(r->prefilter.v[k]) < 2;
         if (short_lit) {
             d->always[d->n_always++] = (uint32_t)i;
             continue;
         }
-        for (size_t k = 0; k < r->prefilter.n; k++) {
-            const unsigned char *s = (const unsigned char *)r->prefilter.v[k];
+        const pgm_strlist *list = r->prefixes.n ? &r->prefixes : &r->prefilter;
+        for (size_t k = 0; k < list->n; k++) {
+            const unsigned char *s = (const unsigned char *)list->v[k];
             uint16_t bg = (uint16_t)(s[0] << 8 | s[1]);
-            lit *l = &d->lits[d->n_lits];
+            lit *l = r->prefixes.n ? &d->pfxs[d->n_pfxs] : &d->lits[d->n_lits];
+            int32_t *head = !r->prefixes.n ? &d->head[bg] : s[1] ? &d->pfx_head[bg] : &d->pfx1_head[s[0]];
             l->s = (const char *)s;
             l->n = strlen((const char *)s);
             l->rule = (uint32_t)i;
-            l->next = d->head[bg];
-            d->head[bg] = (int32_t)d->n_lits++;
-            d->bigram_seen[bg >> 3] |= (uint8_t)(1u << (bg & 7));
+            l->next = *head;
+            *head = (int32_t)(r->prefixes.n ? d->n_pfxs++ : d->n_lits++);
+            if (!r->prefixes.n)
+                d->bigram_seen[bg >> 3] |= (uint8_t)(1u << (bg & 7));
         }
     }
     return 0;
 }
 
-static bool applies(const pgm_rule *r, const char *source_kind, const char *field,
-                    const char *level, size_t level_len)
+static bool applies(const pgm_rule *r, unsigned field_id, uint32_t source_bit, const char *level,
+                    size_t level_len)
 {
-    if (strcmp(r->field, field) != 0)
+    if (r->field_id != field_id || !(r->source_mask & source_bit))
         return false;
-    if (r->levels.n) {
-        bool ok = false;
-        for (size_t i = 0; i < r->levels.n && !ok; i++)
-            ok = level && strlen(r->levels.v[i]) == level_len &&
-                 memcmp(r->levels.v[i], level, level_len) == 0;
-        if (!ok)
-            return false;
-    }
-    if (!source_kind || r->applies_to.n == 0)
+    if (!r->levels.n)
         return true;
-    for (size_t i = 0; i < r->applies_to.n; i++)
-        if (strcmp(r->applies_to.v[i], source_kind) == 0)
+    for (size_t i = 0; i < r->levels.n; i++)
+        if (level && strlen(r->levels.v[i]) == level_len && memcmp(r->levels.v[i], level, level_len) == 0)
             return true;
     return false;
 }
@@ -170,9 +183,33 @@ static uint32_t rank_of(const pgm_ruleset *rs, uint32_t i)
     return rs->rules[i].fallback ? i + (uint32_t)rs->n : i;
 }
 
+unsigned pgm_ruleset_field_id(const char *field)
+{
+    for (unsigned k = 0; pgm_match_fields[k]; k++)
+        if (strcmp(pgm_match_fields[k], field) == 0)
+            return k;
+    return UINT32_MAX;
+}
+
+uint32_t pgm_ruleset_source_bit(const char *source_kind)
+{
+    for (unsigned k = 0; source_kind && pgm_source_kinds[k]; k++)
+        if (strcmp(pgm_source_kinds[k], source_kind) == 0)
+            return 1u << k;
+    return source_kind ? 0 : UINT32_MAX;
+}
+
 int pgm_ruleset_classify_level(pgm_ruleset *rs, const char *source_kind, const char *field,
                                const char *level, size_t level_len, const char *text, size_t len,
                                pgm_match *out)
+{
+    return pgm_ruleset_classify_ids(rs, pgm_ruleset_source_bit(source_kind),
+                                    pgm_ruleset_field_id(field), level, level_len, text, len, out);
+}
+
+int pgm_ruleset_classify_ids(pgm_ruleset *rs, uint32_t source_bit, unsigned field_id,
+                             const char *level, size_t level_len, const char *text, size_t len,
+                             pgm_match *out)
 {
     struct pgm_dispatch *d = rs->dispatch;
     if (!d)
@@ -183,7 +220,18 @@ int pgm_ruleset_classify_level(pgm_ruleset *rs, const char *source_kind, const c
     }
     size_t nc = 0;
     const unsigned char *t = (const unsigned char *)text;
-    for (size_t i = 0; i + 1 < len; i++) {
+    if (d->n_lits <= PGM_FEW_LITERALS) {
+        /* a handful of literals: the C library's substring search is faster
+         * than looking at every byte */
+        for (size_t k = 0; k < d->n_lits; k++) {
+            const lit *l = &d->lits[k];
+            if (d->stamp[l->rule] != d->pass && memmem(t, len, l->s, l->n)) {
+                d->stamp[l->rule] = d->pass;
+                d->cand[nc++] = rank_of(rs, l->rule);
+            }
+        }
+    }
+    for (size_t i = 0; d->n_lits > PGM_FEW_LITERALS && i + 1 < len; i++) {
         uint16_t bg = (uint16_t)(t[i] << 8 | t[i + 1]);
         if (!(d->bigram_seen[bg >> 3] & (1u << (bg & 7))))
             continue;
@@ -195,11 +243,15 @@ int pgm_ruleset_classify_level(pgm_ruleset *rs, const char *source_kind, const c
             d->cand[nc++] = rank_of(rs, l->rule);
         }
     }
-    for (size_t k = 0; k < d->n_prefixed; k++) {
-        const pgm_rule *r = &rs->rules[d->prefixed[k]];
-        size_t pl = strlen(r->prefix);
-        if (pl <= len && memcmp(text, r->prefix, pl) == 0)
-            d->cand[nc++] = rank_of(rs, d->prefixed[k]);
+    for (int round = 0; round < 2 && len >= 1; round++) {
+        int32_t k = round == 0 ? d->pfx1_head[t[0]] : len >= 2 ? d->pfx_head[t[0] << 8 | t[1]] : -1;
+        for (; k >= 0; k = d->pfxs[k].next) {
+            const lit *l = &d->pfxs[k];
+            if (d->stamp[l->rule] == d->pass || l->n > len || memcmp(t, l->s, l->n) != 0)
+                continue;
+            d->stamp[l->rule] = d->pass;
+            d->cand[nc++] = rank_of(rs, l->rule);
+        }
     }
     for (size_t k = 0; k < d->n_always; k++)
         if (d->stamp[d->always[k]] != d->pass)
@@ -209,7 +261,7 @@ int pgm_ruleset_classify_level(pgm_ruleset *rs, const char *source_kind, const c
     for (size_t k = 0; k < nc; k++) {
         uint32_t i = d->cand[k] >= rs->n ? d->cand[k] - (uint32_t)rs->n : d->cand[k];
         const pgm_rule *r = &rs->rules[i];
-        if (applies(r, source_kind, field, level, level_len) && pgm_rule_match(rs, r, text, len, out))
+        if (applies(r, field_id, source_bit, level, level_len) && pgm_rule_match(rs, r, text, len, out))
             return 1;
     }
     return 0;

@@ -54,10 +54,12 @@ typedef struct pgm_rule {
 
     /* match */
     pgm_strlist prefilter;   /* literals, any of which must occur */
-    char *prefix;            /* or: the field must start with this */
+    pgm_strlist prefixes;    /* or: the field must start with one of these */
     char *pattern, *field, *kind;
     pgm_strlist also;
     pgm_strlist levels;      /* severities the message must have ("FATAL"); any when empty */
+    unsigned field_id;       /* index of `field` in the matchable fields (set at load) */
+    uint32_t source_mask;    /* bit per source kind of applies_to; all bits when absent */
     bool fallback;           /* tried only after every other rule missed */
     bool caseless;
     void *re;                /* pcre2_code_8 */

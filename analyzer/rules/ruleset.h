@@ -38,6 +38,10 @@ typedef struct pgm_match {
     size_t n_caps;
 } pgm_match;
 
+/* The names `applies_to` and `match.field` may use (NULL-terminated). */
+extern const char *const pgm_source_kinds[];
+extern const char *const pgm_match_fields[];
+
 struct pgm_dispatch;
 
 typedef struct pgm_ruleset {
@@ -76,6 +80,13 @@ int pgm_ruleset_classify(pgm_ruleset *rs, const char *source_kind, const char *f
 int pgm_ruleset_classify_level(pgm_ruleset *rs, const char *source_kind, const char *field,
                                const char *level, size_t level_len, const char *text, size_t len,
                                pgm_match *out);
+/* The same with the source kind and field looked up once beforehand (per
+ * message, the name lookups would cost as much as the matching). */
+unsigned pgm_ruleset_field_id(const char *field);
+uint32_t pgm_ruleset_source_bit(const char *source_kind);
+int pgm_ruleset_classify_ids(pgm_ruleset *rs, uint32_t source_bit, unsigned field_id,
+                             const char *level, size_t level_len, const char *text, size_t len,
+                             pgm_match *out);
 /* The same for one rule only (rule tests). */
 int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t len,
                    pgm_match *out);

@@ -52,8 +52,11 @@ char *pgm_rule_render(const char *tmpl, const char *(*lookup)(void *ctx, const c
 
 static bool prefilter_passes(const pgm_rule *r, const char *text, size_t len)
 {
-    if (r->prefix)
-        return strlen(r->prefix) <= len && memcmp(text, r->prefix, strlen(r->prefix)) == 0;
+    for (size_t i = 0; i < r->prefixes.n; i++)
+        if (strlen(r->prefixes.v[i]) <= len && memcmp(text, r->prefixes.v[i], strlen(r->prefixes.v[i])) == 0)
+            return true;
+    if (r->prefixes.n)
+        return false;
     if (r->prefilter.n == 0)
         return true;
     for (size_t i = 0; i < r->prefilter.n; i++)

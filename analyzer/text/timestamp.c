@@ -209,9 +209,24 @@ void pgm_ts_format_iso(int64_t us, char out[PGM_TS_ISO_LEN])
         snprintf(out, PGM_TS_ISO_LEN, "0000-00-00T00:00:00.000Z");
         return;
     }
-    /* Every field is range-checked above, so the text is always 24 bytes. */
-    int ms = (int)(rem / 1000) % 1000;
+    /* Every field is range-checked above, so the text is always 24 bytes.
+     * Written digit by digit: this runs once per event of a timeline. */
+    unsigned ms = (unsigned)(rem / 1000) % 1000;
     unsigned hh = (unsigned)(sod / 3600) % 24, mi = (unsigned)(sod / 60 % 60), ss = (unsigned)(sod % 60);
-    snprintf(out, PGM_TS_ISO_LEN, "%04u-%02u-%02uT%02u:%02u:%02u.%03dZ", (unsigned)y % 10000u,
-             m % 13u, d % 32u, hh, mi, ss, ms);
+    unsigned yy = (unsigned)y % 10000u;
+    const unsigned v[] = {yy / 100, yy % 100, m % 13u, d % 32u, hh, mi, ss};
+    static const char sep[] = "\0\0--T::"; /* before each value from the third on */
+    char *o = out;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        if (i > 1)
+            *o++ = sep[i];
+        *o++ = (char)('0' + v[i] / 10);
+        *o++ = (char)('0' + v[i] % 10);
+    }
+    *o++ = '.';
+    *o++ = (char)('0' + ms / 100);
+    *o++ = (char)('0' + ms / 10 % 10);
+    *o++ = (char)('0' + ms % 10);
+    *o++ = 'Z';
+    *o = '\0';
 }

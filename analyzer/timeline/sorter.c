@@ -9,31 +9,44 @@
 
 #include "util/strbuf.h"
 
-/* stdio buffer of each run file while it is written or merged. */
-#define RUN_IO_BUFFER (256u << 10)
+/* Bytes read from a run file at once while merging. */
+#define RUN_READ_BLOCK (1u << 20)
+
+/* A record as it sits in memory and in run files: this header, then the
+ * bytes. Records that came in order are written out as one block. */
+typedef struct rec_head {
+    int64_t t;
+    uint64_t seq;
+    uint64_t len;
+} rec_head;
 
 typedef struct rec_ref {
     int64_t t;
     uint64_t seq;
-    size_t off, len;
+    size_t off; /* of the header in `data` */
 } rec_ref;
 
 typedef struct run {
-    FILE *f;
+    int fd;
+    int64_t last_t;       /* key of its last record, while it is being written */
+    uint64_t last_seq;
     /* merge cursor */
-    int64_t t;
-    uint64_t seq;
-    unsigned char *buf;
-    size_t len, alloc;
+    unsigned char *block; /* RUN_READ_BLOCK bytes read ahead */
+    size_t pos, end;
+    bool eof;
+    rec_head head;        /* current record */
+    const unsigned char *data;
+    unsigned char *big;   /* a record that straddles blocks is copied here */
+    size_t big_alloc;
 } run;
 
 struct pgm_sorter {
     size_t mem;
     char tmpdir[512];
-    pgm_strbuf data;
+    pgm_strbuf data;      /* headers and records */
     rec_ref *refs;
     size_t n, alloc;
-    bool sorted;        /* the held records came in order */
+    bool sorted;          /* the held records came in order */
     uint64_t seq;
     run *runs;
     size_t n_runs, runs_alloc;
@@ -63,25 +76,49 @@ size_t pgm_sorter_runs(const pgm_sorter *s) { return s->runs_written; }
 
 static int fail(pgm_sorter *s, const char *what)
 {
-    snprintf(s->err, sizeof s->err, "%s: %s", what, strerror(errno));
+    if (!s->err[0])
+        snprintf(s->err, sizeof s->err, "%s: %s", what, errno ? strerror(errno) : "out of memory");
     return PGM_FATAL;
 }
 
-static FILE *new_run_file(pgm_sorter *s)
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int new_run(pgm_sorter *s)
 {
     char path[600];
     snprintf(path, sizeof path, "%s/pgmortem-sort-XXXXXX", s->tmpdir);
     int fd = mkstemp(path);
     if (fd < 0)
-        return NULL;
+        return fail(s, "creating a temporary file for sorting");
     unlink(path);
-    FILE *f = fdopen(fd, "w+b");
-    if (!f) {
-        close(fd);
-        return NULL;
+    if (s->n_runs == s->runs_alloc) {
+        size_t na = s->runs_alloc ? 2 * s->runs_alloc : 16;
+        run *nr = realloc(s->runs, na * sizeof *nr);
+        if (!nr) {
+            close(fd);
+            return fail(s, "keeping a sorted run");
+        }
+        s->runs = nr;
+        s->runs_alloc = na;
     }
-    setvbuf(f, NULL, _IOFBF, RUN_IO_BUFFER);
-    return f;
+    memset(&s->runs[s->n_runs], 0, sizeof s->runs[0]);
+    s->runs[s->n_runs].fd = fd;
+    s->n_runs++;
+    s->runs_written++;
+    return PGM_OK;
 }
 
 static int cmp_ref(const void *a, const void *b)
@@ -92,62 +129,91 @@ static int cmp_ref(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int write_record(FILE *f, int64_t t, uint64_t seq, const void *data, size_t len)
+static bool key_before(int64_t t1, uint64_t s1, int64_t t2, uint64_t s2)
 {
-    uint32_t l = (uint32_t)len;
-    if (fwrite(&t, sizeof t, 1, f) != 1 || fwrite(&seq, sizeof seq, 1, f) != 1 ||
-        fwrite(&l, sizeof l, 1, f) != 1 || (len && fwrite(data, 1, len, f) != len))
-        return -1;
-    return 0;
+    return t1 != t2 ? t1 < t2 : s1 < s2;
 }
 
-static int add_run(pgm_sorter *s, FILE *f)
+static rec_head head_at(const pgm_sorter *s, const rec_ref *r)
 {
-    if (s->n_runs == s->runs_alloc) {
-        size_t na = s->runs_alloc ? 2 * s->runs_alloc : 16;
-        run *nr = realloc(s->runs, na * sizeof *nr);
-        if (!nr)
-            return -1;
-        s->runs = nr;
-        s->runs_alloc = na;
-    }
-    memset(&s->runs[s->n_runs], 0, sizeof s->runs[0]);
-    s->runs[s->n_runs++].f = f;
-    s->runs_written++;
-    return 0;
-}
-
-static void sort_held(pgm_sorter *s)
-{
-    if (!s->sorted)
-        qsort(s->refs, s->n, sizeof *s->refs, cmp_ref);
-    s->sorted = true;
+    rec_head h;
+    memcpy(&h, s->data.p + r->off, sizeof h);
+    return h;
 }
 
 /* ------------------------------------------------------------------ merging */
 
-/* Reads a run's next record into its cursor: 1, 0 at the end, -1 on error. */
+static void run_close(run *r)
+{
+    if (r->fd >= 0)
+        close(r->fd);
+    r->fd = -1;
+    free(r->block);
+    free(r->big);
+    r->block = r->big = NULL;
+}
+
+/* Refills the block keeping its unread tail; -1 on a read error. */
+static int refill(run *r)
+{
+    size_t keep = r->end - r->pos;
+    memmove(r->block, r->block + r->pos, keep);
+    r->pos = 0;
+    r->end = keep;
+    while (!r->eof && r->end < RUN_READ_BLOCK) {
+        ssize_t got = read(r->fd, r->block + r->end, RUN_READ_BLOCK - r->end);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            r->eof = true;
+        r->end += (size_t)got;
+    }
+    return 0;
+}
+
+/* The run's next record: 1, 0 at the end, -1 on an error. */
 static int run_next(run *r)
 {
-    uint32_t l;
-    if (fread(&r->t, sizeof r->t, 1, r->f) != 1)
-        return feof(r->f) ? 0 : -1;
-    if (fread(&r->seq, sizeof r->seq, 1, r->f) != 1 || fread(&l, sizeof l, 1, r->f) != 1)
+    if (r->end - r->pos < sizeof r->head && (refill(r) || r->end - r->pos < sizeof r->head))
+        return r->end == r->pos && r->eof ? 0 : -1;
+    memcpy(&r->head, r->block + r->pos, sizeof r->head);
+    r->pos += sizeof r->head;
+    size_t len = (size_t)r->head.len;
+    if (len > PGM_SORT_MAX_RECORD)
         return -1;
-    if (l > r->alloc) {
-        unsigned char *nb = realloc(r->buf, l);
+    if (r->end - r->pos < len && refill(r))
+        return -1;
+    if (r->end - r->pos >= len) {
+        r->data = r->block + r->pos;
+        r->pos += len;
+        return 1;
+    }
+    /* longer than a block: gather it */
+    if (len > r->big_alloc) {
+        unsigned char *nb = realloc(r->big, len);
         if (!nb)
             return -1;
-        r->buf = nb;
-        r->alloc = l;
+        r->big = nb;
+        r->big_alloc = len;
     }
-    r->len = l;
-    return l && fread(r->buf, 1, l, r->f) != l ? -1 : 1;
+    size_t have = 0;
+    while (have < len) {
+        size_t take = r->end - r->pos < len - have ? r->end - r->pos : len - have;
+        memcpy(r->big + have, r->block + r->pos, take);
+        have += take;
+        r->pos += take;
+        if (have < len && (refill(r) || r->end == r->pos))
+            return -1;
+    }
+    r->data = r->big;
+    return 1;
 }
 
 static bool run_before(const run *a, const run *b)
 {
-    return a->t != b->t ? a->t < b->t : a->seq < b->seq;
+    return key_before(a->head.t, a->head.seq, b->head.t, b->head.seq);
 }
 
 static void sift_down(run **heap, size_t n, size_t i)
@@ -167,105 +233,151 @@ static void sift_down(run **heap, size_t n, size_t i)
     }
 }
 
-typedef int (*merge_out)(void *ctx, int64_t t, uint64_t seq, const void *data, size_t len);
+typedef int (*merge_out)(void *ctx, const rec_head *h, const void *data);
 
 /* Merges runs[from, to) into `out`; the runs are closed. */
 static int merge(pgm_sorter *s, size_t from, size_t to, merge_out out, void *ctx)
 {
     size_t n = to - from, k = 0;
     run **heap = calloc(n ? n : 1, sizeof *heap);
-    int rc = PGM_OK;
-    if (!heap) {
-        rc = fail(s, "merging sorted runs");
-        goto done;
-    }
-    for (size_t i = from; i < to; i++) {
-        if (fflush(s->runs[i].f) != 0 || fseek(s->runs[i].f, 0, SEEK_SET) != 0) {
-            rc = fail(s, "rewinding a sorted run");
-            goto done;
-        }
-        int r = run_next(&s->runs[i]);
-        if (r < 0) {
+    int rc = heap ? PGM_OK : fail(s, "merging sorted runs");
+    for (size_t i = from; i < to && rc == PGM_OK; i++) {
+        run *r = &s->runs[i];
+        r->block = malloc(RUN_READ_BLOCK);
+        if (!r->block || lseek(r->fd, 0, SEEK_SET) != 0) {
             rc = fail(s, "reading a sorted run");
-            goto done;
+            break;
         }
-        if (r > 0)
-            heap[k++] = &s->runs[i];
+        int got = run_next(r);
+        if (got < 0)
+            rc = fail(s, "reading a sorted run");
+        else if (got > 0)
+            heap[k++] = r;
     }
-    for (size_t i = k / 2; i-- > 0;)
+    for (size_t i = k / 2; rc == PGM_OK && i-- > 0;)
         sift_down(heap, k, i);
-    while (k) {
+    while (rc == PGM_OK && k) {
         run *top = heap[0];
-        rc = out(ctx, top->t, top->seq, top->buf, top->len);
+        rc = out(ctx, &top->head, top->data);
         if (rc != PGM_OK)
-            goto done;
-        int r = run_next(top);
-        if (r < 0) {
+            break;
+        int got = run_next(top);
+        if (got < 0) {
             rc = fail(s, "reading a sorted run");
-            goto done;
+            break;
         }
-        if (r == 0)
+        if (got == 0)
             heap[0] = heap[--k];
         sift_down(heap, k, 0);
     }
-done:
     free(heap);
-    for (size_t i = from; i < to; i++) {
-        fclose(s->runs[i].f);
-        free(s->runs[i].buf);
-        s->runs[i].f = NULL;
-        s->runs[i].buf = NULL;
-    }
+    for (size_t i = from; i < to; i++)
+        run_close(&s->runs[i]);
     return rc;
 }
 
-static int to_file(void *ctx, int64_t t, uint64_t seq, const void *data, size_t len)
+/* Writes merged records to a run through a block buffer. */
+typedef struct block_writer {
+    int fd;
+    unsigned char *buf;
+    size_t len;
+    run *r;
+} block_writer;
+
+static int bw_flush(block_writer *w)
 {
-    return write_record(ctx, t, seq, data, len) ? PGM_FATAL : PGM_OK;
+    int rc = write_all(w->fd, w->buf, w->len);
+    w->len = 0;
+    return rc;
 }
 
-/* Too many runs for one merge: the oldest ones become one. */
-static int compact_runs(pgm_sorter *s)
+static int to_block(void *ctx, const rec_head *h, const void *data)
 {
-    FILE *f = new_run_file(s);
-    if (!f)
-        return fail(s, "creating a temporary file for sorting");
-    size_t half = s->n_runs / 2;
-    int rc = merge(s, 0, half, to_file, f);
-    if (rc != PGM_OK) {
-        fclose(f);
-        return rc == PGM_FATAL && !s->err[0] ? fail(s, "writing a sorted run") : rc;
-    }
-    memmove(s->runs + 1, s->runs + half, (s->n_runs - half) * sizeof *s->runs);
-    s->n_runs -= half - 1;
-    memset(&s->runs[0], 0, sizeof s->runs[0]);
-    s->runs[0].f = f;
+    block_writer *w = ctx;
+    size_t need = sizeof *h + (size_t)h->len;
+    if (w->len + need > RUN_READ_BLOCK && w->len && bw_flush(w))
+        return PGM_FATAL;
+    if (need > RUN_READ_BLOCK)
+        return write_all(w->fd, h, sizeof *h) || write_all(w->fd, data, (size_t)h->len) ? PGM_FATAL : PGM_OK;
+    memcpy(w->buf + w->len, h, sizeof *h);
+    memcpy(w->buf + w->len + sizeof *h, data, (size_t)h->len);
+    w->len += need;
+    w->r->last_t = h->t;
+    w->r->last_seq = h->seq;
     return PGM_OK;
 }
 
-/* The held records become a run on disk. */
+/* Too many runs for one merge: the oldest half becomes one run. */
+static int compact_runs(pgm_sorter *s)
+{
+    size_t half = s->n_runs / 2;
+    if (new_run(s) != PGM_OK)
+        return PGM_FATAL;
+    run merged = s->runs[s->n_runs - 1];
+    s->n_runs--;
+    block_writer w = {merged.fd, malloc(RUN_READ_BLOCK), 0, &merged};
+    int rc = w.buf ? merge(s, 0, half, to_block, &w) : fail(s, "merging sorted runs");
+    if (rc == PGM_OK && bw_flush(&w))
+        rc = fail(s, "writing a sorted run");
+    free(w.buf);
+    if (rc != PGM_OK) {
+        close(merged.fd);
+        return rc;
+    }
+    memmove(s->runs + 1, s->runs + half, (s->n_runs - half) * sizeof *s->runs);
+    s->n_runs -= half - 1;
+    s->runs[0] = merged;
+    return PGM_OK;
+}
+
+/* The held records go to disk. Records that came in order, and follow the
+ * last run's last record, extend that run: an input in time order makes a
+ * single run however long it is, written in large blocks. */
 static int spill(pgm_sorter *s)
 {
-    if (s->n_runs + 1 >= PGM_SORT_MAX_RUNS) {
-        int rc = compact_runs(s);
-        if (rc != PGM_OK)
-            return rc;
+    if (!s->n)
+        return PGM_OK;
+    if (!s->sorted) {
+        qsort(s->refs, s->n, sizeof *s->refs, cmp_ref);
     }
-    sort_held(s);
-    FILE *f = new_run_file(s);
-    if (!f)
-        return fail(s, "creating a temporary file for sorting");
-    for (size_t i = 0; i < s->n; i++)
-        if (write_record(f, s->refs[i].t, s->refs[i].seq, s->data.p + s->refs[i].off, s->refs[i].len)) {
-            fclose(f);
+    bool in_place = true;
+    for (size_t i = 0; i < s->n && in_place; i++)
+        in_place = s->refs[i].seq == s->refs[0].seq + i;
+    bool extend = false;
+    if (s->n_runs) {
+        run *last = &s->runs[s->n_runs - 1];
+        extend = !key_before(s->refs[0].t, s->refs[0].seq, last->last_t, last->last_seq);
+    }
+    if (!extend) {
+        if (s->n_runs + 1 >= PGM_SORT_MAX_RUNS && compact_runs(s) != PGM_OK)
+            return PGM_FATAL;
+        if (new_run(s) != PGM_OK)
+            return PGM_FATAL;
+    }
+    run *r = &s->runs[s->n_runs - 1];
+    if (in_place) {
+        if (write_all(r->fd, s->data.p, s->data.len))
             return fail(s, "writing a sorted run");
+    } else {
+        block_writer w = {r->fd, malloc(RUN_READ_BLOCK), 0, r};
+        if (!w.buf)
+            return fail(s, "sorting");
+        int rc = PGM_OK;
+        for (size_t i = 0; i < s->n && rc == PGM_OK; i++) {
+            rec_head h = head_at(s, &s->refs[i]);
+            rc = to_block(&w, &h, s->data.p + s->refs[i].off + sizeof h);
         }
-    if (add_run(s, f)) {
-        fclose(f);
-        return fail(s, "keeping a sorted run");
+        if (rc == PGM_OK && bw_flush(&w))
+            rc = PGM_FATAL;
+        free(w.buf);
+        if (rc != PGM_OK)
+            return fail(s, "writing a sorted run");
     }
+    r->last_t = s->refs[s->n - 1].t; /* refs are in key order now */
+    r->last_seq = s->refs[s->n - 1].seq;
     pgm_strbuf_reset(&s->data);
     s->n = 0;
+    s->sorted = true;
     return PGM_OK;
 }
 
@@ -275,11 +387,9 @@ int pgm_sorter_add(pgm_sorter *s, int64_t t, const void *data, size_t len)
         snprintf(s->err, sizeof s->err, "a record of %zu bytes is over the sort limit", len);
         return PGM_FATAL;
     }
-    if (s->data.len + len + (s->n + 1) * sizeof *s->refs > s->mem && s->n) {
-        int rc = spill(s);
-        if (rc != PGM_OK)
-            return rc;
-    }
+    if (s->n && s->data.len + sizeof(rec_head) + len + (s->n + 1) * sizeof *s->refs > s->mem &&
+        spill(s) != PGM_OK)
+        return PGM_FATAL;
     if (s->n == s->alloc) {
         size_t na = s->alloc ? 2 * s->alloc : 1024;
         rec_ref *nr = realloc(s->refs, na * sizeof *nr);
@@ -288,12 +398,15 @@ int pgm_sorter_add(pgm_sorter *s, int64_t t, const void *data, size_t len)
         s->refs = nr;
         s->alloc = na;
     }
+    rec_head h = {t, s->seq, len};
     size_t off = s->data.len;
-    if (pgm_strbuf_add(&s->data, data, len))
+    if (pgm_strbuf_add(&s->data, &h, sizeof h) || pgm_strbuf_add(&s->data, data, len)) {
+        s->data.len = off;
         return fail(s, "sorting");
+    }
     if (s->n && t < s->refs[s->n - 1].t)
         s->sorted = false;
-    s->refs[s->n++] = (rec_ref){t, s->seq++, off, len};
+    s->refs[s->n++] = (rec_ref){t, s->seq++, off};
     return PGM_OK;
 }
 
@@ -302,45 +415,41 @@ typedef struct emit_ctx {
     void *ctx;
 } emit_ctx;
 
-static int to_emit(void *ctx, int64_t t, uint64_t seq, const void *data, size_t len)
+static int to_emit(void *ctx, const rec_head *h, const void *data)
 {
-    (void)seq;
     emit_ctx *e = ctx;
-    return e->emit(e->ctx, t, data, len);
+    return e->emit(e->ctx, h->t, data, (size_t)h->len);
 }
 
 int pgm_sorter_finish(pgm_sorter *s, pgm_sorter_emit emit, void *ctx)
 {
     if (s->n_runs == 0) {
         /* everything fitted in memory */
-        sort_held(s);
+        if (!s->sorted)
+            qsort(s->refs, s->n, sizeof *s->refs, cmp_ref);
         for (size_t i = 0; i < s->n; i++) {
-            int rc = emit(ctx, s->refs[i].t, s->data.p + s->refs[i].off, s->refs[i].len);
+            rec_head h = head_at(s, &s->refs[i]);
+            int rc = emit(ctx, h.t, s->data.p + s->refs[i].off + sizeof h, (size_t)h.len);
             if (rc != PGM_OK)
                 return rc;
         }
         return PGM_OK;
     }
-    if (s->n) {
-        int rc = spill(s);
-        if (rc != PGM_OK)
-            return rc;
-    }
+    if (spill(s) != PGM_OK)
+        return PGM_FATAL;
     emit_ctx e = {emit, ctx};
     size_t n = s->n_runs;
     s->n_runs = 0;
-    return merge(s, 0, n, to_emit, &e);
+    int rc = merge(s, 0, n, to_emit, &e);
+    return rc;
 }
 
 void pgm_sorter_close(pgm_sorter *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n_runs; i++) {
-        if (s->runs[i].f)
-            fclose(s->runs[i].f);
-        free(s->runs[i].buf);
-    }
+    for (size_t i = 0; i < s->n_runs; i++)
+        run_close(&s->runs[i]);
     free(s->runs);
     free(s->refs);
     pgm_strbuf_free(&s->data);

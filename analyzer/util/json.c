@@ -1,6 +1,7 @@
 #include "util/json.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -64,12 +65,30 @@ void pgm_json_end_object(pgm_json *j) { close(j, '}'); }
 void pgm_json_begin_array(pgm_json *j) { open(j, '['); }
 void pgm_json_end_array(pgm_json *j) { close(j, ']'); }
 
+/* Eight bytes that are all plain printable ASCII other than '"' and '\\'
+ * (a word-at-a-time test: log text is mostly such runs). */
+static bool plain8(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t low = (x - ones * 0x20) & ~x;            /* a byte < 0x20 (or >= 0x80) */
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t quote = (q - ones) & ~q, bslash = (b - ones) & ~b;
+    uint64_t del = ((x ^ (ones * 0x7f)) - ones) & ~(x ^ (ones * 0x7f));
+    return ((low | quote | bslash | del | x) & high) == 0;
+}
+
 int pgm_json_escape_buf(pgm_strbuf *out, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, run = 0; /* bytes from `run` to `i` need no escaping */
     char esc[8];
     while (i < n) {
+        if (i + 8 <= n && plain8(p + i)) {
+            i += 8;
+            continue;
+        }
         unsigned char c = p[i];
         if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
             i++;

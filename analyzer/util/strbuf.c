@@ -46,7 +46,7 @@ static int grow(pgm_strbuf *b, size_t extra)
     return 0;
 }
 
-int pgm_strbuf_add(pgm_strbuf *b, const void *data, size_t n)
+int pgm_strbuf_add_slow(pgm_strbuf *b, const void *data, size_t n)
 {
     if (grow(b, n))
         return -1;

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct pgm_strbuf {
     char *p;
@@ -18,7 +19,19 @@ void pgm_strbuf_init(pgm_strbuf *b, size_t cap);
 void pgm_strbuf_free(pgm_strbuf *b);
 void pgm_strbuf_reset(pgm_strbuf *b);
 /* All appenders return 0, or -1 when memory or the cap ran out (buffer unchanged). */
-int pgm_strbuf_add(pgm_strbuf *b, const void *data, size_t n);
+int pgm_strbuf_add_slow(pgm_strbuf *b, const void *data, size_t n);
+/* Inline when the bytes fit in what is allocated: it is called per field. */
+static inline int pgm_strbuf_add(pgm_strbuf *b, const void *data, size_t n)
+{
+    if (b->alloc - b->len > n && b->alloc) {
+        if (n)
+            memcpy(b->p + b->len, data, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return 0;
+    }
+    return pgm_strbuf_add_slow(b, data, n);
+}
 int pgm_strbuf_addstr(pgm_strbuf *b, const char *s);
 int pgm_strbuf_addf(pgm_strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
