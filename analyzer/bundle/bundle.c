@@ -23,6 +23,8 @@ typedef struct walker {
     bool fatal;          /* out of memory or the visitor asked to stop */
     bool total_reached;  /* max_total_bytes: nothing more is read */
     uint64_t next_progress;
+    const char *disk_path; /* the regular file being walked, while at its top layer */
+    uint64_t disk_size;
 } walker;
 
 static void problem(walker *w, const char *path, const char *fmt, ...)
@@ -132,7 +134,11 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
                        const unsigned char *head, size_t head_len, int64_t mtime, unsigned depth)
 {
     counted_source c = {.base = {.read = counted_read}, .below = content, .w = w};
-    pgm_file_info info = {path, hint, head, head_len, mtime, depth};
+    pgm_file_info info = {path, hint, head, head_len, mtime, depth, NULL, 0};
+    if (depth == 0 && w->disk_path && strcmp(w->disk_path, path) == 0) {
+        info.disk_path = w->disk_path;
+        info.disk_size = w->disk_size;
+    }
     w->stats->files++;
     int rc = w->v->on_file(w->v->ctx, &info, &c.base);
     if (c.base.failed)
@@ -325,7 +331,11 @@ static void walk_file(walker *w, pgm_strbuf *path, const struct stat *st)
     pgm_fd_source fs;
     pgm_fd_source_init(&fs, fd, st && S_ISREG(st->st_mode));
     int64_t mtime = st ? (int64_t)st->st_mtime : INT64_MIN;
+    bool regular = fd != STDIN_FILENO && st && S_ISREG(st->st_mode);
+    w->disk_path = regular ? path->p : NULL;
+    w->disk_size = regular ? (uint64_t)st->st_size : 0;
     walk_stream(w, &fs.base, path, fd == STDIN_FILENO ? "" : base_name(path->p), mtime, 0);
+    w->disk_path = NULL;
     if (fd != STDIN_FILENO)
         close(fd);
 }

@@ -21,6 +21,10 @@ typedef struct pgm_file_info {
     size_t head_len;            /* < PGM_SNIFF_HEAD_BYTES only when the file is shorter */
     int64_t mtime;              /* seconds since the epoch, INT64_MIN when unknown */
     unsigned depth;             /* container layers above the file */
+    /* A regular file on disk read as it is (not compressed, not inside an
+     * archive): readers may open it again, e.g. to split the work. NULL otherwise. */
+    const char *disk_path;
+    uint64_t disk_size;
 } pgm_file_info;
 
 typedef struct pgm_bundle_visitor {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "pipeline/scan.h"
@@ -16,17 +17,32 @@
 /* Output buffer of stdout or -o. */
 #define PGM_OUT_BUFFER (1u << 20)
 
+/* One thread's way into the ordering: its own sorter and line buffer. */
+typedef struct lane {
+    pgm_sorter *sorter;
+    pgm_strbuf line;
+    bool failed;
+} lane;
+
 typedef struct timeline_run {
     enum pgm_timeline_format format;
     char *kinds[PGM_MAX_KIND_FILTERS];
     size_t n_kinds;
     int64_t since, until;
-    pgm_sorter *sorter;
-    pgm_strbuf line;
-    uint64_t kept;
+    lane lanes[PGM_SCAN_MAX_JOBS];
+    unsigned jobs;
     bool failed;
     FILE *out;
 } timeline_run;
+
+/* Threads by default: the machine's cores, up to PGM_DEFAULT_JOBS_MAX. */
+#define PGM_DEFAULT_JOBS_MAX 4
+
+static unsigned default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > PGM_DEFAULT_JOBS_MAX ? PGM_DEFAULT_JOBS_MAX : (unsigned)n;
+}
 
 /* "conn.refused" and "conn.refused.*" take every kind below it. */
 static bool kind_wanted(const timeline_run *t, const char *kind)
@@ -47,23 +63,21 @@ static bool kind_wanted(const timeline_run *t, const char *kind)
     return false;
 }
 
-static void on_event(void *ctx, const pgm_event *e)
+static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
     timeline_run *t = ctx;
-    if (t->failed || !kind_wanted(t, e->kind))
+    lane *l = &t->lanes[o->lane];
+    if (l->failed || !kind_wanted(t, e->kind))
         return;
     if ((t->since != PGM_TS_UNKNOWN || t->until != PGM_TS_UNKNOWN) && e->t == PGM_TS_UNKNOWN)
         return;
     if ((t->since != PGM_TS_UNKNOWN && e->t < t->since) ||
         (t->until != PGM_TS_UNKNOWN && e->t > t->until))
         return;
-    pgm_strbuf_reset(&t->line);
-    if (pgm_render_event(&t->line, e, t->format) != 0 ||
-        pgm_sorter_add(t->sorter, e->t, t->line.p, t->line.len) != PGM_OK) {
-        t->failed = true;
-        return;
-    }
-    t->kept++;
+    pgm_strbuf_reset(&l->line);
+    if (pgm_render_event(&l->line, e, t->format) != 0 ||
+        pgm_sorter_add_ordered(l->sorter, e->t, o->order, l->line.p, l->line.len) != PGM_OK)
+        l->failed = true;
 }
 
 static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
@@ -167,7 +181,8 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     pgm_args_init(&a, argc, argv, first, "timeline");
     pgm_bundle_limits lim = pgm_bundle_limits_default();
     pgm_rule_options ro = {.builtin = true};
-    timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN};
+    timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN,
+                      .jobs = default_jobs()};
     pgm_pglog_options logopt = {0};
     bool quiet = false, coverage = false;
     const char *output = NULL;
@@ -234,6 +249,15 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
                 goto out;
             }
             logopt.tz_set = true;
+        } else if (strcmp(opt, "-j") == 0 || strcmp(opt, "--jobs") == 0) {
+            uint64_t j;
+            if (!pgm_args_uint(&a, &j))
+                goto out;
+            if (j < 1 || j > PGM_SCAN_MAX_JOBS) {
+                pgm_usage_error("timeline", "--jobs wants 1 to %u", PGM_SCAN_MAX_JOBS);
+                goto out;
+            }
+            t.jobs = (unsigned)j;
         } else if (strcmp(opt, "--year") == 0) {
             uint64_t y;
             if (!pgm_args_uint(&a, &y))
@@ -276,9 +300,16 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         goto out;
     }
     setvbuf(t.out, NULL, _IOFBF, PGM_OUT_BUFFER);
-    char err[PGM_ERR_MAX];
-    pgm_strbuf_init(&t.line, PGM_SORT_MAX_RECORD);
-    if (pgm_sorter_open(&t.sorter, 0, NULL, err) != PGM_OK) {
+    char err[PGM_ERR_MAX] = "";
+    pgm_sorter *sorters[PGM_SCAN_MAX_JOBS];
+    bool ready = true;
+    for (unsigned l = 0; l < t.jobs; l++) {
+        pgm_strbuf_init(&t.lanes[l].line, PGM_SORT_MAX_RECORD);
+        /* the threads share the memory budget */
+        ready = ready && pgm_sorter_open(&t.lanes[l].sorter, PGM_SORT_MEM / t.jobs, NULL, err) == PGM_OK;
+        sorters[l] = t.lanes[l].sorter;
+    }
+    if (!ready) {
         fprintf(stderr, "pgmortem: %s\n", err);
         rc = PGM_EXIT_INPUT;
     } else {
@@ -287,6 +318,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         pgm_scan s;
         pgm_scan_init(&s, &rs);
         s.log = logopt;
+        s.jobs = t.jobs;
         s.on_event = on_event;
         s.on_warning = pgm_term_warning;
         s.on_progress = pgm_term_progress;
@@ -296,20 +328,28 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         pgm_term_clear(&term);
         if (t.format == PGM_TIMELINE_CSV)
             fputs(pgm_timeline_csv_header, t.out);
-        if (!t.failed && pgm_sorter_finish(t.sorter, write_line, &t) != PGM_OK)
+        for (unsigned l = 0; l < t.jobs; l++)
+            t.failed = t.failed || t.lanes[l].failed;
+        if (!t.failed && pgm_sorter_finish_many(sorters, t.jobs, write_line, &t) != PGM_OK)
             t.failed = true;
         if (fflush(t.out) != 0)
             t.failed = true;
         if (coverage && !quiet)
             print_coverage(&s);
-        if (t.failed)
-            fprintf(stderr, "pgmortem: the timeline is incomplete: %s\n",
-                    pgm_sorter_error(t.sorter)[0] ? pgm_sorter_error(t.sorter) : "out of memory or output error");
+        if (t.failed) {
+            const char *why = "out of memory or output error";
+            for (unsigned l = 0; l < t.jobs; l++)
+                if (pgm_sorter_error(sorters[l])[0])
+                    why = pgm_sorter_error(sorters[l]);
+            fprintf(stderr, "pgmortem: the timeline is incomplete: %s\n", why);
+        }
         rc = t.failed || r == PGM_FATAL ? PGM_EXIT_INPUT : r == PGM_OK ? PGM_EXIT_OK : PGM_EXIT_INPUT;
         pgm_scan_free(&s);
     }
-    pgm_sorter_close(t.sorter);
-    pgm_strbuf_free(&t.line);
+    for (unsigned l = 0; l < t.jobs; l++) {
+        pgm_sorter_close(t.lanes[l].sorter);
+        pgm_strbuf_free(&t.lanes[l].line);
+    }
     if (output)
         fclose(t.out);
     pgm_ruleset_free(&rs);

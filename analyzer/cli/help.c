@@ -104,6 +104,8 @@ static const char timeline[] =
     "                           (+05:30, -03) or an abbreviation (UTC, CET, EST)\n"
     "      --year YEAR          year of syslog dates, which have none (default: the\n"
     "                           file's modification time)\n"
+    "  -j, --jobs N             threads for a large plain log file (default: the\n"
+    "                           cores, at most 4); compressed files use one\n"
     "      --coverage           one line per log on stderr: prefix, lines parsed,\n"
     "                           messages of unknown kind\n"
     "  -q, --quiet              no warnings or progress on stderr\n"

@@ -339,6 +339,12 @@ void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t li
         decide_prefix(r);
 }
 
+bool pgm_pglog_decide(pgm_pglog_reader *r)
+{
+    decide_prefix(r);
+    return r->reversing;
+}
+
 void pgm_pglog_finish(pgm_pglog_reader *r)
 {
     decide_prefix(r);

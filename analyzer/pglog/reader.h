@@ -74,6 +74,10 @@ int pgm_pglog_open(pgm_pglog_reader **out, const char *format, const pgm_pglog_o
                    pgm_pg_record_cb cb, void *ctx, char err[PGM_ERR_MAX]);
 /* One physical line, without its newline, numbered from 1. */
 void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
+/* Chooses the prefix now, on the lines fed so far (the coverage then names
+ * it). Returns true when the file looks newest first. For a caller that
+ * splits a file: it decides on the head, then forces the prefix on the parts. */
+bool pgm_pglog_decide(pgm_pglog_reader *r);
 /* End of input: hands over what is still pending. */
 void pgm_pglog_finish(pgm_pglog_reader *r);
 const pgm_pglog_coverage *pgm_pglog_get_coverage(const pgm_pglog_reader *r);

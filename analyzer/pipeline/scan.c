@@ -1,4 +1,5 @@
 #include "pipeline/scan.h"
+#include "pipeline/scan_impl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules)
 {
     memset(s, 0, sizeof *s);
     s->rules = rules;
+    s->jobs = 1;
     s->max_line = PGM_LIMIT_LINE_DEFAULT;
     pgm_pg_classifier_init(&s->classifier, rules);
 }
@@ -52,10 +54,7 @@ static pgm_input_report *add_input(pgm_scan *s, const char *path)
     return in;
 }
 
-static void warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
+void pgm_scan_warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
 {
     char msg[PGM_ERR_MAX + 256];
     va_list ap;
@@ -73,26 +72,49 @@ static void warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
 
 /* ------------------------------------------------------------ server logs */
 
-typedef struct log_ctx {
-    pgm_scan *s;
-    pgm_input_report *in;
-} log_ctx;
-
-static void on_record(void *ctx, const pgm_pg_record *rec)
+void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
 {
-    log_ctx *lc = ctx;
+    pgm_scan_lane *lane = ctx;
     pgm_event ev;
     if (rec->t != PGM_TS_UNKNOWN) {
-        if (lc->in->first_ts == PGM_TS_UNKNOWN || rec->t < lc->in->first_ts)
-            lc->in->first_ts = rec->t;
-        if (lc->in->last_ts == PGM_TS_UNKNOWN || rec->t > lc->in->last_ts)
-            lc->in->last_ts = rec->t;
+        if (lane->first_ts == PGM_TS_UNKNOWN || rec->t < lane->first_ts)
+            lane->first_ts = rec->t;
+        if (lane->last_ts == PGM_TS_UNKNOWN || rec->t > lane->last_ts)
+            lane->last_ts = rec->t;
     }
-    if (pgm_pg_classify(&lc->s->classifier, rec, lc->in->path, &ev) != 1)
+    if (pgm_pg_classify(lane->classifier, rec, lane->in->path, &ev) != 1)
         return;
-    lc->s->events++;
-    if (lc->s->on_event)
-        lc->s->on_event(lc->s->ctx, &ev);
+    lane->events++;
+    if (lane->s->on_event)
+        lane->s->on_event(lane->s->ctx, &lane->origin, &ev);
+}
+
+void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *lane)
+{
+    if (lane->first_ts != PGM_TS_UNKNOWN &&
+        (in->first_ts == PGM_TS_UNKNOWN || lane->first_ts < in->first_ts))
+        in->first_ts = lane->first_ts;
+    if (lane->last_ts != PGM_TS_UNKNOWN &&
+        (in->last_ts == PGM_TS_UNKNOWN || lane->last_ts > in->last_ts))
+        in->last_ts = lane->last_ts;
+    s->events += lane->events;
+    const pgm_pg_classifier *c = lane->classifier;
+    in->events += c->events;
+    in->unknown += c->unknown;
+    in->unknown_other += c->unknown_other;
+    in->by_sqlstate += c->by_sqlstate;
+    for (size_t i = 0; i < c->n_shapes; i++) {
+        size_t k = 0;
+        while (k < in->n_shapes && strcmp(in->shapes[k].words, c->shapes[i].words) != 0)
+            k++;
+        if (k < in->n_shapes) {
+            in->shapes[k].count += c->shapes[i].count;
+        } else if (in->n_shapes < PGM_UNKNOWN_SHAPES) {
+            in->shapes[in->n_shapes++] = c->shapes[i];
+        } else {
+            in->unknown_other += c->shapes[i].count;
+        }
+    }
 }
 
 static int64_t year_of(int64_t unix_seconds)
@@ -105,41 +127,40 @@ static int64_t year_of(int64_t unix_seconds)
 }
 
 /* What the coverage of a server log says, as warnings. */
-static void coverage_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_reader *r)
+static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
 {
     const pgm_pglog_coverage *c = &in->cov;
     if (c->prefix_origin[0] && in->prefix_doubtful)
-        warn(s, in,
+        pgm_scan_warn(s, in,
              "log_line_prefix '%s' (%s) parses only %llu of %llu lines; the real prefix is "
              "another one: give it with --log-line-prefix",
              c->prefix, c->prefix_origin, (unsigned long long)c->primary_parsed,
              (unsigned long long)c->primary_tried);
     if (c->unparsed)
-        warn(s, in, "%llu line(s) not understood, first at line %llu: %s",
+        pgm_scan_warn(s, in, "%llu line(s) not understood, first at line %llu: %s",
              (unsigned long long)c->unparsed, (unsigned long long)c->samples[0].line,
              c->samples[0].text);
     if (c->lines && !c->records)
-        warn(s, in, "no server log message found in %llu line(s)", (unsigned long long)c->lines);
+        pgm_scan_warn(s, in, "no server log message found in %llu line(s)", (unsigned long long)c->lines);
     if (c->zone_unknown)
-        warn(s, in, "%llu time(s) in a zone that names several places (like IST or CST); "
+        pgm_scan_warn(s, in, "%llu time(s) in a zone that names several places (like IST or CST); "
                     "left without time: give the offset with --tz",
              (unsigned long long)c->zone_unknown);
     if (c->zone_guessed && !s->log.tz_set)
-        warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
+        pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
              (unsigned long long)c->zone_guessed);
     if (c->translated)
-        warn(s, in, "%llu message(s) have non-English severity words: the messages are "
+        pgm_scan_warn(s, in, "%llu message(s) have non-English severity words: the messages are "
                     "translated (lc_messages); %llu recognised by SQLSTATE",
              (unsigned long long)c->translated, (unsigned long long)in->by_sqlstate);
     if (c->reversed_cut)
-        warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
+        pgm_scan_warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
                     "the rest as it comes (reverse it with tac first)",
              PGM_PGLOG_REVERSE_MAX >> 20);
     else if (c->reversed)
-        warn(s, in, "newest-first export: read from the last line to the first");
+        pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
     if (c->cut)
-        warn(s, in, "%llu message(s) or parts cut at a size limit", (unsigned long long)c->cut);
-    (void)r;
+        pgm_scan_warn(s, in, "%llu message(s) or parts cut at a size limit", (unsigned long long)c->cut);
 }
 
 static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
@@ -152,15 +173,21 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     }
     if (!opt.year && info->mtime != INT64_MIN && strcmp(in->format, "syslog") == 0)
         opt.year = (int)year_of(info->mtime);
-    log_ctx lc = {s, in};
-    pgm_pglog_reader *r;
-    char err[PGM_ERR_MAX];
-    int rc = pgm_pglog_open(&r, in->format, &opt, on_record, &lc, err);
-    if (rc != PGM_OK) {
-        warn(s, in, "%s", err);
-        return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
+    if (s->jobs > 1 && info->disk_path && info->disk_size >= PGM_SCAN_SPLIT_MIN_BYTES) {
+        int rc = pgm_scan_read_split(s, in, &opt, info->disk_path, info->disk_size);
+        if (rc != PGM_WARN) /* PGM_WARN: this one is not split after all */
+            return rc;
     }
     pgm_pg_classifier_reset(&s->classifier);
+    pgm_scan_lane lane = {s, in, &s->classifier, {0, (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS},
+                          PGM_TS_UNKNOWN, PGM_TS_UNKNOWN, 0};
+    pgm_pglog_reader *r;
+    char err[PGM_ERR_MAX];
+    int rc = pgm_pglog_open(&r, in->format, &opt, pgm_scan_on_record, &lane, err);
+    if (rc != PGM_OK) {
+        pgm_scan_warn(s, in, "%s", err);
+        return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
+    }
     pgm_line_reader lr;
     if (pgm_lines_init(&lr, content, s->max_line) != PGM_OK) {
         pgm_pglog_close(r);
@@ -179,22 +206,22 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     in->is_log = true;
     in->cov = *pgm_pglog_get_coverage(r);
     in->prefix_doubtful = pgm_pglog_prefix_doubtful(r);
-    pgm_pg_classifier *c = &s->classifier;
-    in->events = c->events;
-    in->unknown = c->unknown;
-    in->unknown_other = c->unknown_other;
-    in->by_sqlstate = c->by_sqlstate;
-    in->n_shapes = c->n_shapes;
-    memcpy(in->shapes, c->shapes, c->n_shapes * sizeof c->shapes[0]);
-    if (opt.year && !s->log.year && strcmp(in->format, "syslog") == 0)
-        warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
-             opt.year);
-    if (long_lines)
-        warn(s, in, "%llu line(s) longer than %zu bytes were cut (--max-line-bytes)",
-             (unsigned long long)long_lines, s->max_line);
-    coverage_warnings(s, in, r);
+    pgm_scan_lane_done(s, in, &lane);
     pgm_pglog_close(r);
+    pgm_scan_log_warnings(s, in, &opt, long_lines);
     return PGM_OK;
+}
+
+void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
+                           uint64_t long_lines)
+{
+    if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0)
+        pgm_scan_warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
+             opt->year);
+    if (long_lines)
+        pgm_scan_warn(s, in, "%llu line(s) longer than %zu bytes were cut (--max-line-bytes)",
+             (unsigned long long)long_lines, s->max_line);
+    coverage_warnings(s, in);
 }
 
 /* A postgresql.conf / auto.conf met before the logs names their prefix. */
@@ -244,7 +271,7 @@ static void on_skipped(void *ctx, const char *path, const char *reason)
     if (!in)
         return;
     in->format = "skipped";
-    warn(s, in, "%s", reason);
+    pgm_scan_warn(s, in, "%s", reason);
 }
 
 static void on_problem(void *ctx, const char *path, const char *reason)
@@ -257,7 +284,7 @@ static void on_problem(void *ctx, const char *path, const char *reason)
     if (!in)
         in = add_input(s, path);
     if (in)
-        warn(s, in, "%s", reason);
+        pgm_scan_warn(s, in, "%s", reason);
 }
 
 static void on_progress(void *ctx, uint64_t bytes)

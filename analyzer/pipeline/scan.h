@@ -17,6 +17,19 @@
 
 /* Warnings kept per input; more are counted. */
 #define PGM_SCAN_MAX_WARNINGS 8u
+/* Threads for one log, at most (--jobs). */
+#define PGM_SCAN_MAX_JOBS 16u
+/* A plain log file is split between threads only from this size on. */
+#define PGM_SCAN_SPLIT_MIN_BYTES (32ull << 20)
+
+/* Where an event was made, so that a caller with one sink per thread can
+ * order the events of all of them: `lane` is the thread (0 to jobs-1; lane 0
+ * is also the walking thread, never at the same time), `order` grows with the
+ * input and, within a split input, with the part. */
+typedef struct pgm_event_origin {
+    unsigned lane;
+    uint64_t order;
+} pgm_event_origin;
 
 typedef struct pgm_input_report {
     char *path;                      /* owned */
@@ -41,7 +54,9 @@ typedef struct pgm_scan {
     pgm_pglog_options log;           /* prefix, tz, year from the command line */
     pgm_ruleset *rules;
     size_t max_line;
-    void (*on_event)(void *ctx, const pgm_event *e);
+    unsigned jobs;                   /* threads for a large plain log (1: none) */
+    /* Called from `jobs` threads at once when a log is split: per lane, one at a time. */
+    void (*on_event)(void *ctx, const pgm_event_origin *o, const pgm_event *e);
     /* called as a warning happens (for stderr), and with progress */
     void (*on_warning)(void *ctx, const char *path, const char *msg);
     void (*on_progress)(void *ctx, uint64_t bytes);
@@ -57,6 +72,7 @@ typedef struct pgm_scan {
 
     /* internal */
     pgm_pg_classifier classifier;
+    uint64_t split_inputs;           /* logs read by several threads */
     char conf_prefix[256];
     char conf_origin[600];
     bool have_conf_prefix;

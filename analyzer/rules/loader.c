@@ -793,9 +793,10 @@ void pgm_ruleset_init(pgm_ruleset *rs)
 
 void pgm_ruleset_free(pgm_ruleset *rs)
 {
-    for (size_t i = 0; i < rs->n; i++)
+    for (size_t i = 0; !rs->borrowed && i < rs->n; i++)
         free_rule(&rs->rules[i]);
-    free(rs->rules);
+    if (!rs->borrowed)
+        free(rs->rules);
     pgm_ruleset_dispatch_free(rs);
     memset(rs, 0, sizeof *rs);
 }

@@ -35,12 +35,17 @@ struct pgm_dispatch {
     uint32_t *stamp;        /* per rule: the pass that last marked it a candidate */
     uint32_t pass;
     uint32_t *cand;         /* candidates of the current pass */
+    bool forked;            /* the tables belong to another ruleset's dispatch */
 };
 
 void pgm_ruleset_dispatch_free(pgm_ruleset *rs)
 {
     struct pgm_dispatch *d = rs->dispatch;
-    if (d) {
+    if (d && d->forked) {
+        free(d->stamp);
+        free(d->cand);
+        free(d);
+    } else if (d) {
         free(d->head);
         free(d->lits);
         free(d->always);
@@ -54,6 +59,34 @@ void pgm_ruleset_dispatch_free(pgm_ruleset *rs)
     pcre2_match_data_free(rs->match_data);
     pcre2_match_context_free(rs->match_ctx);
     rs->match_data = rs->match_ctx = NULL;
+}
+
+int pgm_ruleset_fork(const pgm_ruleset *src, pgm_ruleset *dst)
+{
+    memset(dst, 0, sizeof *dst);
+    const struct pgm_dispatch *sd = src->dispatch;
+    struct pgm_dispatch *d = sd ? malloc(sizeof *d) : NULL;
+    if (!d)
+        return PGM_FATAL;
+    *d = *sd;
+    d->forked = true;
+    d->pass = 0;
+    d->stamp = calloc(src->n + 1, sizeof *d->stamp);
+    size_t np = 0;
+    for (size_t i = 0; i < src->n; i++)
+        np += src->rules[i].prefixes.n;
+    d->cand = calloc(src->n + np + 1, sizeof *d->cand);
+    dst->rules = src->rules;
+    dst->n = src->n;
+    dst->dispatch = d;
+    dst->borrowed = true;
+    dst->match_ctx = pcre2_match_context_copy(src->match_ctx);
+    dst->match_data = pcre2_match_data_create(PGM_MAX_CAPTURES, NULL);
+    if (!d->stamp || !d->cand || !dst->match_ctx || !dst->match_data) {
+        pgm_ruleset_free(dst);
+        return PGM_FATAL;
+    }
+    return PGM_OK;
 }
 
 size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)

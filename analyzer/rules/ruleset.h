@@ -50,9 +50,14 @@ typedef struct pgm_ruleset {
     struct pgm_dispatch *dispatch;  /* built by pgm_ruleset_finish */
     void *match_ctx, *match_data;   /* pcre2 */
     uint64_t limit_hits;            /* PCRE2 match/depth/heap limit reached */
+    bool borrowed;                  /* a fork: the rules belong to another ruleset */
 } pgm_ruleset;
 
 void pgm_ruleset_init(pgm_ruleset *rs);
+/* A ruleset for another thread: it shares the finished `src` (which must
+ * outlive it and not change) and has its own matching state. Freed with
+ * pgm_ruleset_free. PGM_OK or PGM_FATAL. */
+int pgm_ruleset_fork(const pgm_ruleset *src, pgm_ruleset *dst);
 void pgm_ruleset_free(pgm_ruleset *rs);
 void pgm_load_errors_free(pgm_load_errors *e);
 

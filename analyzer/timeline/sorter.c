@@ -16,20 +16,21 @@
  * bytes. Records that came in order are written out as one block. */
 typedef struct rec_head {
     int64_t t;
+    uint64_t order;   /* the caller's tie-break (input, chunk) before arrival */
     uint64_t seq;
     uint64_t len;
 } rec_head;
 
 typedef struct rec_ref {
     int64_t t;
-    uint64_t seq;
+    uint64_t order, seq;
     size_t off; /* of the header in `data` */
 } rec_ref;
 
 typedef struct run {
     int fd;
     int64_t last_t;       /* key of its last record, while it is being written */
-    uint64_t last_seq;
+    uint64_t last_order, last_seq;
     /* merge cursor */
     unsigned char *block; /* RUN_READ_BLOCK bytes read ahead */
     size_t pos, end;
@@ -126,12 +127,14 @@ static int cmp_ref(const void *a, const void *b)
     const rec_ref *x = a, *y = b;
     if (x->t != y->t)
         return x->t < y->t ? -1 : 1;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static bool key_before(int64_t t1, uint64_t s1, int64_t t2, uint64_t s2)
+static bool key_before(int64_t t1, uint64_t o1, uint64_t s1, int64_t t2, uint64_t o2, uint64_t s2)
 {
-    return t1 != t2 ? t1 < t2 : s1 < s2;
+    return t1 != t2 ? t1 < t2 : o1 != o2 ? o1 < o2 : s1 < s2;
 }
 
 static rec_head head_at(const pgm_sorter *s, const rec_ref *r)
@@ -213,7 +216,7 @@ static int run_next(run *r)
 
 static bool run_before(const run *a, const run *b)
 {
-    return key_before(a->head.t, a->head.seq, b->head.t, b->head.seq);
+    return key_before(a->head.t, a->head.order, a->head.seq, b->head.t, b->head.order, b->head.seq);
 }
 
 static void sift_down(run **heap, size_t n, size_t i)
@@ -303,6 +306,7 @@ static int to_block(void *ctx, const rec_head *h, const void *data)
     memcpy(w->buf + w->len + sizeof *h, data, (size_t)h->len);
     w->len += need;
     w->r->last_t = h->t;
+    w->r->last_order = h->order;
     w->r->last_seq = h->seq;
     return PGM_OK;
 }
@@ -346,7 +350,8 @@ static int spill(pgm_sorter *s)
     bool extend = false;
     if (s->n_runs) {
         run *last = &s->runs[s->n_runs - 1];
-        extend = !key_before(s->refs[0].t, s->refs[0].seq, last->last_t, last->last_seq);
+        extend = !key_before(s->refs[0].t, s->refs[0].order, s->refs[0].seq, last->last_t,
+                             last->last_order, last->last_seq);
     }
     if (!extend) {
         if (s->n_runs + 1 >= PGM_SORT_MAX_RUNS && compact_runs(s) != PGM_OK)
@@ -374,6 +379,7 @@ static int spill(pgm_sorter *s)
             return fail(s, "writing a sorted run");
     }
     r->last_t = s->refs[s->n - 1].t; /* refs are in key order now */
+    r->last_order = s->refs[s->n - 1].order;
     r->last_seq = s->refs[s->n - 1].seq;
     pgm_strbuf_reset(&s->data);
     s->n = 0;
@@ -382,6 +388,11 @@ static int spill(pgm_sorter *s)
 }
 
 int pgm_sorter_add(pgm_sorter *s, int64_t t, const void *data, size_t len)
+{
+    return pgm_sorter_add_ordered(s, t, 0, data, len);
+}
+
+int pgm_sorter_add_ordered(pgm_sorter *s, int64_t t, uint64_t order, const void *data, size_t len)
 {
     if (len > PGM_SORT_MAX_RECORD) {
         snprintf(s->err, sizeof s->err, "a record of %zu bytes is over the sort limit", len);
@@ -398,15 +409,16 @@ int pgm_sorter_add(pgm_sorter *s, int64_t t, const void *data, size_t len)
         s->refs = nr;
         s->alloc = na;
     }
-    rec_head h = {t, s->seq, len};
+    rec_head h = {t, order, s->seq, len};
     size_t off = s->data.len;
     if (pgm_strbuf_add(&s->data, &h, sizeof h) || pgm_strbuf_add(&s->data, data, len)) {
         s->data.len = off;
         return fail(s, "sorting");
     }
-    if (s->n && t < s->refs[s->n - 1].t)
+    if (s->n && key_before(t, order, s->seq, s->refs[s->n - 1].t, s->refs[s->n - 1].order,
+                           s->refs[s->n - 1].seq))
         s->sorted = false;
-    s->refs[s->n++] = (rec_ref){t, s->seq++, off};
+    s->refs[s->n++] = (rec_ref){t, order, s->seq++, off};
     return PGM_OK;
 }
 
@@ -435,13 +447,43 @@ int pgm_sorter_finish(pgm_sorter *s, pgm_sorter_emit emit, void *ctx)
         }
         return PGM_OK;
     }
-    if (spill(s) != PGM_OK)
-        return PGM_FATAL;
+    return pgm_sorter_finish_many(&s, 1, emit, ctx);
+}
+
+int pgm_sorter_finish_many(pgm_sorter **ss, size_t n, pgm_sorter_emit emit, void *ctx)
+{
+    if (n == 0)
+        return PGM_OK;
+    /* every sorter's records to its runs, then all runs into the first sorter */
+    pgm_sorter *s = ss[0];
+    for (size_t i = 0; i < n; i++) {
+        if (spill(ss[i]) != PGM_OK) {
+            if (i)
+                snprintf(s->err, sizeof s->err, "%s", ss[i]->err);
+            return PGM_FATAL;
+        }
+        if (i == 0)
+            continue;
+        for (size_t k = 0; k < ss[i]->n_runs; k++) {
+            if (s->n_runs == s->runs_alloc) {
+                size_t na = s->runs_alloc ? 2 * s->runs_alloc : 16;
+                run *nr = realloc(s->runs, na * sizeof *nr);
+                if (!nr)
+                    return fail(s, "merging sorted runs");
+                s->runs = nr;
+                s->runs_alloc = na;
+            }
+            s->runs[s->n_runs++] = ss[i]->runs[k];
+        }
+        ss[i]->n_runs = 0;
+    }
+    while (s->n_runs > PGM_SORT_MAX_RUNS)
+        if (compact_runs(s) != PGM_OK)
+            return PGM_FATAL;
     emit_ctx e = {emit, ctx};
-    size_t n = s->n_runs;
+    size_t nr = s->n_runs;
     s->n_runs = 0;
-    int rc = merge(s, 0, n, to_emit, &e);
-    return rc;
+    return merge(s, 0, nr, to_emit, &e);
 }
 
 void pgm_sorter_close(pgm_sorter *s)

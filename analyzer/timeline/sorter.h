@@ -24,9 +24,15 @@ typedef struct pgm_sorter pgm_sorter;
 int pgm_sorter_open(pgm_sorter **out, size_t mem, const char *tmpdir, char err[PGM_ERR_MAX]);
 /* PGM_OK, or PGM_FATAL with the reason in pgm_sorter_error(). */
 int pgm_sorter_add(pgm_sorter *s, int64_t t, const void *data, size_t len);
+/* The same with a tie-break: equal times go in `order`, then arrival. */
+int pgm_sorter_add_ordered(pgm_sorter *s, int64_t t, uint64_t order, const void *data, size_t len);
 /* Hands every record to `emit` in order. `emit` returns PGM_OK to go on. */
 typedef int (*pgm_sorter_emit)(void *ctx, int64_t t, const void *data, size_t len);
 int pgm_sorter_finish(pgm_sorter *s, pgm_sorter_emit emit, void *ctx);
+/* The records of several sorters (one per thread) as one ordered stream, by
+ * time and then `order` (give each thread's records their own). Every sorter
+ * is spent afterwards. */
+int pgm_sorter_finish_many(pgm_sorter **ss, size_t n, pgm_sorter_emit emit, void *ctx);
 const char *pgm_sorter_error(const pgm_sorter *s);
 /* Runs written to disk so far (0: everything fitted in memory). */
 size_t pgm_sorter_runs(const pgm_sorter *s);

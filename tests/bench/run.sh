@@ -15,6 +15,7 @@ if [ ! -f "$log" ] || [ "$(($(wc -c < "$log") >> 20))" -lt "$mib" ]; then
 fi
 [ -f "$dir/bundle.tar.zst" ] || (cd "$dir/bundle" && tar cf - logs | zstd -q -T2 -3 -c) > "$dir/bundle.tar.zst"
 bytes=$(wc -c < "$log")
+lines=$(wc -l < "$log")
 zbytes=$(wc -c < "$dir/bundle.tar.zst")
 
 # run NAME COMMAND...: best wall time of 3 runs, with peak RSS from GNU time
@@ -30,12 +31,20 @@ run() {
         [ "$m" -gt "$rss" ] && rss=$m
     done
     mbs=$(echo "scale=0; $bytes / 1000000 / ($best + 0.005)" | bc)
-    printf '%-44s %8.2f s %8s MB/s %8.1f MiB peak RSS\n' "$name" "$best" "$mbs" "$(echo "scale=1; $rss / 1024" | bc)"
+    lps=$(echo "scale=0; $lines / ($best + 0.005) / 1000" | bc)
+    printf '%-50s %7.2f s %6s MB/s %7s klines/s %7.1f MiB peak RSS\n' "$name" "$best" "$mbs" "$lps" "$(echo "scale=1; $rss / 1024" | bc)"
 }
 
-echo "bench: $((bytes >> 20)) MiB of PostgreSQL 15 stderr log ($(wc -l < "$log") lines); tar.zst $((zbytes >> 20)) MiB; $(nproc) cores"
+echo "bench: $((bytes >> 20)) MiB of PostgreSQL 15 stderr log ($lines lines, log_line_prefix '%m [%p] %q%u@%d '); tar.zst $((zbytes >> 20)) MiB; $(nproc) cores"
 run "pgmortem inventory (plain log)" "$bin" inventory -q "$log"
 run "pgmortem inventory (tar.zst bundle)" "$bin" inventory -q "$dir/bundle.tar.zst"
+run "pgmortem timeline --jobs 1 > /dev/null" "$bin" timeline -q --jobs 1 -o /dev/null "$log"
+run "pgmortem timeline --jobs 2 > /dev/null" "$bin" timeline -q --jobs 2 -o /dev/null "$log"
+run "pgmortem timeline --jobs 1, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" timeline -q --jobs 1 -o /dev/null "$log"
+run "pgmortem timeline --jobs 2, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" timeline -q --jobs 2 -o /dev/null "$log"
+run "pgmortem timeline --jobs 1 --kinds conn.refused" "$bin" timeline -q --jobs 1 --kinds conn.refused -o /dev/null "$log"
+run "pgmortem timeline (tar.zst bundle)" "$bin" timeline -q -o /dev/null "$dir/bundle.tar.zst"
+echo "full analysis (pgmortem analyze): not built yet (issue 8)"
 run "LC_ALL=C grep -c 'connection authorized'" env LC_ALL=C grep -c 'connection authorized' "$log"
 run "wc -l" wc -l "$log"
 run "cat > /dev/null" sh -c 'cat "$0" > /dev/null' "$log"
@@ -43,6 +52,7 @@ run "zstd -dc bundle.tar.zst > /dev/null" sh -c 'zstd -q -dc "$0" > /dev/null' "
 if command -v pgbadger > /dev/null 2>&1; then
     head -c 100000000 "$log" > "$dir/slice.log"
     bytes=100000000
+    lines=$(wc -l < "$dir/slice.log")
     run "pgbadger (100 MB slice)" pgbadger -q -f stderr -p '%m [%p] %q%u@%d ' -o "$dir/out.txt" "$dir/slice.log"
 else
     echo "pgbadger: not installed (apt-get install pgbadger to compare)"

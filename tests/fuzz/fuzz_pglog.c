@@ -26,7 +26,8 @@ static void on_record(void *ctx, const pgm_pg_record *rec)
     pgm_event ev;
     if (pgm_pg_classify(&classifier, rec, "fuzz", &ev) == 1)
         for (size_t i = 0; i < ev.n_fields; i++)
-            (void)strlen(ev.fields[i].value);
+            if (ev.fields[i].value) /* absent common fields are NULL */
+                (void)strlen(ev.fields[i].value);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,0 +1,337 @@
+/* A large plain log file read by several threads (--jobs): the file is cut
+ * into parts at lines where an entry starts, each part read by its own thread
+ * with its own reader, classifier and rule matching state, and the parts'
+ * coverage added up. Events carry their part in their origin, so the caller
+ * can put the threads' events back in file order for equal times.
+ * Compressed files and archive members are read by one thread. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pipeline/scan_impl.h"
+#include "text/lines.h"
+
+/* Bytes looked at around a nominal cut for a line where an entry starts. */
+#define SPLIT_WINDOW (256u << 10)
+/* Lines after a cut searched for a DETAIL/HINT/... line of an earlier entry. */
+#define SPLIT_LOOKAHEAD_LINES 64u
+/* Bytes read per pread. */
+#define PART_READ_BYTES (256u << 10)
+
+/* A byte range of a file, read with pread. */
+typedef struct range_source {
+    pgm_source base;
+    int fd;
+    uint64_t pos, end;
+} range_source;
+
+static ptrdiff_t range_read(pgm_source *self, void *buf, size_t cap)
+{
+    range_source *r = (range_source *)self;
+    if (r->pos >= r->end)
+        return 0;
+    if (cap > r->end - r->pos)
+        cap = (size_t)(r->end - r->pos);
+    ssize_t n;
+    do
+        n = pread(r->fd, buf, cap, (off_t)r->pos);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return pgm_source_fail(self, "read error: %s", strerror(errno));
+    r->pos += (uint64_t)n;
+    return n;
+}
+
+typedef struct part {
+    pthread_t thread;
+    pgm_scan *s;
+    pgm_input_report *in;
+    const pgm_pglog_options *opt;
+    struct part *parts;
+    size_t index;
+    int fd;
+    uint64_t start, end;
+    uint64_t newlines;         /* in [start, end) */
+    pgm_ruleset rules;         /* a fork of the scan's */
+    pgm_pg_classifier classifier;
+    pgm_scan_lane lane;
+    pgm_pglog_coverage cov;
+    uint64_t long_lines, bytes;
+    int rc;
+} part;
+
+static uint64_t count_newlines(int fd, uint64_t start, uint64_t end, int *rc)
+{
+    char *buf = malloc(PART_READ_BYTES);
+    uint64_t n = 0;
+    if (!buf) {
+        *rc = PGM_FATAL;
+        return 0;
+    }
+    range_source src = {{.read = range_read}, fd, start, end};
+    ptrdiff_t got;
+    while ((got = pgm_source_read(&src.base, buf, PART_READ_BYTES)) > 0)
+        for (const char *p = buf, *e = buf + got; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+            n++;
+    if (got < 0)
+        *rc = PGM_FATAL;
+    free(buf);
+    return n;
+}
+
+static void *count_part(void *arg)
+{
+    part *p = arg;
+    p->newlines = count_newlines(p->fd, p->start, p->end, &p->rc);
+    return NULL;
+}
+
+static void *read_part(void *arg)
+{
+    part *p = arg;
+    if (p->rc != PGM_OK)
+        return NULL;
+    uint64_t first_line = 1;
+    for (size_t k = 0; k < p->index; k++)
+        first_line += p->parts[k].newlines;
+
+    pgm_pglog_reader *r;
+    char err[PGM_ERR_MAX];
+    if (pgm_pglog_open(&r, p->in->format, p->opt, pgm_scan_on_record, &p->lane, err) != PGM_OK) {
+        p->rc = PGM_FATAL;
+        return NULL;
+    }
+    range_source src = {{.read = range_read}, p->fd, p->start, p->end};
+    pgm_line_reader lr;
+    if (pgm_lines_init(&lr, &src.base, p->s->max_line) != PGM_OK) {
+        pgm_pglog_close(r);
+        p->rc = PGM_FATAL;
+        return NULL;
+    }
+    const char *line;
+    size_t len;
+    while (pgm_lines_next(&lr, &line, &len) > 0) {
+        p->long_lines += lr.truncated;
+        pgm_pglog_feed(r, line, len, first_line + lr.lineno - 1);
+    }
+    pgm_pglog_finish(r);
+    p->bytes = lr.bytes_read;
+    if (src.base.failed)
+        p->rc = PGM_FATAL;
+    pgm_lines_free(&lr);
+    p->cov = *pgm_pglog_get_coverage(r);
+    pgm_pglog_close(r);
+    return NULL;
+}
+
+static bool is_secondary(pgm_slice sev)
+{
+    static const char *const labels[] = {"DETAIL", "HINT", "QUERY", "CONTEXT", "LOCATION",
+                                         "BACKTRACE", "STATEMENT"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strlen(labels[i]) == sev.n && memcmp(labels[i], sev.p, sev.n) == 0)
+            return true;
+    return false;
+}
+
+/* A line at or after `nominal` where an entry starts and whose next lines
+ * hold no DETAIL/HINT/... of an entry before it; 0 when none is found. */
+static uint64_t cut_near(int fd, uint64_t nominal, uint64_t size, const pgm_prefix *prefix)
+{
+    char *buf = malloc(SPLIT_WINDOW);
+    if (!buf)
+        return 0;
+    uint64_t want = size - nominal < SPLIT_WINDOW ? size - nominal : SPLIT_WINDOW;
+    ssize_t n = pread(fd, buf, (size_t)want, (off_t)nominal);
+    uint64_t cut = 0;
+    const char *end = n > 0 ? buf + n : buf;
+    const char *line = n > 0 ? memchr(buf, '\n', (size_t)n) : NULL;
+    /* candidates: the start of each line after the first newline */
+    for (; line && !cut; line = memchr(line, '\n', (size_t)(end - line))) {
+        line++;
+        const char *le = memchr(line, '\n', (size_t)(end - line));
+        if (!le)
+            break;
+        pgm_prefix_fields f;
+        if (!prefix) { /* one record per line (jsonlog, cnpg) */
+            cut = nominal + (uint64_t)(line - buf);
+            break;
+        }
+        if (*line == '\t' || !pgm_prefix_parse(prefix, line, (size_t)(le - line), &f) || is_secondary(f.severity))
+            continue;
+        /* later DETAIL lines must belong to processes whose entry starts here or after */
+        int64_t pids[SPLIT_LOOKAHEAD_LINES];
+        size_t np = 0;
+        bool ok = true;
+        const char *l = line;
+        for (unsigned k = 0; k < SPLIT_LOOKAHEAD_LINES && ok; k++) {
+            const char *e = memchr(l, '\n', (size_t)(end - l));
+            if (!e)
+                break;
+            pgm_prefix_fields g;
+            if (*l != '\t' && pgm_prefix_parse(prefix, l, (size_t)(e - l), &g)) {
+                if (!is_secondary(g.severity)) {
+                    pids[np++] = g.pid;
+                } else {
+                    bool known = false;
+                    for (size_t i = 0; i < np && !known; i++)
+                        known = pids[i] == g.pid;
+                    ok = known;
+                }
+            }
+            l = e + 1;
+        }
+        if (ok)
+            cut = nominal + (uint64_t)(line - buf);
+    }
+    free(buf);
+    return cut;
+}
+
+/* The prefix chosen on the file's head, by a reader that reads no further. */
+static int decide_on_head(int fd, const char *format, const pgm_pglog_options *opt,
+                          pgm_pglog_coverage *cov, bool *reversed)
+{
+    pgm_pglog_reader *r;
+    char err[PGM_ERR_MAX];
+    if (pgm_pglog_open(&r, format, opt, NULL, NULL, err) != PGM_OK)
+        return PGM_FATAL;
+    range_source src = {{.read = range_read}, fd, 0, PGM_PGLOG_HEAD_BYTES};
+    pgm_line_reader lr;
+    if (pgm_lines_init(&lr, &src.base, PGM_PGLOG_HEAD_BYTES) != PGM_OK) {
+        pgm_pglog_close(r);
+        return PGM_FATAL;
+    }
+    const char *line;
+    size_t len;
+    for (unsigned k = 0; k < PGM_PGLOG_HEAD_LINES && pgm_lines_next(&lr, &line, &len) > 0; k++)
+        pgm_pglog_feed(r, line, len, lr.lineno);
+    *reversed = pgm_pglog_decide(r);
+    *cov = *pgm_pglog_get_coverage(r);
+    pgm_lines_free(&lr);
+    pgm_pglog_close(r);
+    return PGM_OK;
+}
+
+static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c)
+{
+    sum->lines += c->lines;
+    sum->records += c->records;
+    sum->continuation += c->continuation;
+    sum->secondary += c->secondary;
+    sum->unparsed += c->unparsed;
+    sum->cut += c->cut;
+    sum->no_time += c->no_time;
+    sum->zone_guessed += c->zone_guessed;
+    sum->zone_unknown += c->zone_unknown;
+    sum->translated += c->translated;
+    for (size_t i = 0; i < c->n_samples && sum->n_samples < PGM_PGLOG_SAMPLES; i++)
+        sum->samples[sum->n_samples++] = c->samples[i];
+}
+
+int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
+                        const char *path, uint64_t size)
+{
+    bool prefixed = strcmp(in->format, "stderr") == 0 || strcmp(in->format, "rds") == 0;
+    bool per_line = strcmp(in->format, "jsonlog") == 0 || strcmp(in->format, "cnpg") == 0;
+    if (!prefixed && !per_line)
+        return PGM_WARN;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return PGM_WARN;
+    int rc = PGM_WARN;
+    pgm_pglog_coverage head;
+    memset(&head, 0, sizeof head);
+    bool reversed = false;
+    pgm_prefix *prefix = NULL;
+    pgm_pglog_options forced = *opt;
+    part *parts = NULL;
+    size_t n = s->jobs > PGM_SCAN_MAX_JOBS ? PGM_SCAN_MAX_JOBS : s->jobs;
+    if (prefixed) {
+        char err[PGM_ERR_MAX];
+        if (decide_on_head(fd, in->format, opt, &head, &reversed) != PGM_OK || reversed ||
+            pgm_prefix_compile(head.prefix, &prefix, err) != PGM_OK)
+            goto out;
+        forced.prefix = head.prefix;
+    }
+    /* the cuts */
+    uint64_t cuts[PGM_SCAN_MAX_JOBS + 1];
+    size_t np = 0;
+    cuts[np++] = 0;
+    for (size_t k = 1; k < n; k++) {
+        uint64_t c = cut_near(fd, size / n * k, size, prefix);
+        if (c > cuts[np - 1])
+            cuts[np++] = c;
+    }
+    cuts[np] = size;
+    if (np < 2)
+        goto out;
+    parts = calloc(np, sizeof *parts);
+    if (!parts) {
+        rc = PGM_FATAL;
+        goto out;
+    }
+    rc = PGM_OK;
+    uint64_t order = (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS;
+    for (size_t k = 0; k < np; k++) {
+        part *p = &parts[k];
+        *p = (part){.s = s, .in = in, .opt = &forced, .parts = parts, .index = k, .fd = fd,
+                    .start = cuts[k], .end = cuts[k + 1], .rc = PGM_OK};
+        if (pgm_ruleset_fork(s->rules, &p->rules) != PGM_OK) {
+            rc = PGM_FATAL;
+            break;
+        }
+        pgm_pg_classifier_init(&p->classifier, &p->rules);
+        p->lane = (pgm_scan_lane){s, in, &p->classifier, {(unsigned)k, order + k},
+                                  PGM_TS_UNKNOWN, PGM_TS_UNKNOWN, 0};
+    }
+    /* first each part's newlines (its first line number depends on the parts
+     * before), then the parts themselves; a thread that cannot be started is
+     * run here instead */
+    void *(*const phases[])(void *) = {count_part, read_part};
+    for (size_t ph = 0; rc == PGM_OK && ph < 2; ph++) {
+        bool started[PGM_SCAN_MAX_JOBS] = {false};
+        for (size_t k = 0; k < np; k++)
+            started[k] = pthread_create(&parts[k].thread, NULL, phases[ph], &parts[k]) == 0;
+        for (size_t k = 0; k < np; k++) {
+            if (started[k])
+                pthread_join(parts[k].thread, NULL);
+            else
+                phases[ph](&parts[k]);
+        }
+    }
+    if (rc == PGM_OK) {
+        in->is_log = true;
+        in->cov = head;
+        in->cov.lines = in->cov.records = in->cov.continuation = in->cov.secondary = 0;
+        in->cov.unparsed = in->cov.cut = in->cov.no_time = in->cov.zone_guessed = 0;
+        in->cov.zone_unknown = in->cov.translated = 0;
+        in->cov.n_samples = 0;
+        uint64_t long_lines = 0;
+        for (size_t k = 0; k < np; k++) {
+            if (parts[k].rc != PGM_OK)
+                rc = PGM_FATAL;
+            add_coverage(&in->cov, &parts[k].cov);
+            pgm_scan_lane_done(s, in, &parts[k].lane);
+            in->bytes += parts[k].bytes;
+            long_lines += parts[k].long_lines;
+        }
+        /* the parts' readers were told the prefix: the head's choice says where it came from */
+        in->prefix_doubtful = prefixed && 100.0 * (double)head.primary_parsed <
+                                              PGM_PREFIX_MIN_COVERAGE * (double)head.primary_tried;
+        s->split_inputs++;
+        pgm_scan_log_warnings(s, in, opt, long_lines);
+    }
+    for (size_t k = 0; k < np; k++) {
+        pgm_pg_classifier_free(&parts[k].classifier);
+        pgm_ruleset_free(&parts[k].rules);
+    }
+out:
+    free(parts);
+    pgm_prefix_free(prefix);
+    close(fd);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/* Internal to the scan: what the sequential and the split reading of a log share. */
+#ifndef PGM_SCAN_IMPL_H
+#define PGM_SCAN_IMPL_H
+
+#include "pipeline/scan.h"
+
+/* pgm_event_origin.order: the input's ordinal above, the part below. */
+#define PGM_ORDER_PART_BITS 16
+
+/* One reader's way to the caller: its classifier, and what it saw. */
+typedef struct pgm_scan_lane {
+    pgm_scan *s;
+    pgm_input_report *in;
+    pgm_pg_classifier *classifier;
+    pgm_event_origin origin;
+    int64_t first_ts, last_ts;
+    uint64_t events;
+} pgm_scan_lane;
+
+/* pgm_pg_record_cb of a lane: classify, count, hand the event on. */
+void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec);
+/* Adds a finished lane's times, counts and unknown shapes to the input. */
+void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *lane);
+void pgm_scan_warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The warnings a read log's coverage calls for. */
+void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
+                           uint64_t long_lines);
+/* Reads a large plain log file with s->jobs threads. PGM_OK / PGM_FATAL, or
+ * PGM_WARN when it cannot be split (format, newest first...): read it whole. */
+int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
+                        const char *path, uint64_t size);
+
+#endif
