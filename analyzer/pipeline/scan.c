@@ -18,6 +18,7 @@ void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules)
     memset(s, 0, sizeof *s);
     s->rules = rules;
     s->jobs = 1;
+    s->split_min_bytes = PGM_SCAN_SPLIT_MIN_BYTES;
     s->max_line = PGM_LIMIT_LINE_DEFAULT;
     pgm_pg_classifier_init(&s->classifier, rules);
 }
@@ -173,7 +174,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     }
     if (!opt.year && info->mtime != INT64_MIN && strcmp(in->format, "syslog") == 0)
         opt.year = (int)year_of(info->mtime);
-    if (s->jobs > 1 && info->disk_path && info->disk_size >= PGM_SCAN_SPLIT_MIN_BYTES) {
+    if (s->jobs > 1 && info->disk_path && info->disk_size >= s->split_min_bytes) {
         int rc = pgm_scan_read_split(s, in, &opt, info->disk_path, info->disk_size);
         if (rc != PGM_WARN) /* PGM_WARN: this one is not split after all */
             return rc;
