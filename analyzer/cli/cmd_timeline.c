@@ -184,7 +184,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN,
                       .jobs = default_jobs()};
     pgm_pglog_options logopt = {0};
-    bool quiet = false, coverage = false;
+    bool quiet = false, coverage = false, keep_secrets = false;
     const char *output = NULL;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     size_t n = 0;
@@ -214,6 +214,8 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
             quiet = true;
         } else if (strcmp(opt, "--coverage") == 0) {
             coverage = true;
+        } else if (strcmp(opt, "--no-redact") == 0) {
+            keep_secrets = true;
         } else if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
             if (!(v = pgm_args_value(&a)))
                 goto out;
@@ -319,6 +321,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         pgm_scan_init(&s, &rs);
         s.log = logopt;
         s.jobs = t.jobs;
+        s.keep_secrets = keep_secrets;
         s.on_event = on_event;
         s.on_warning = pgm_term_warning;
         s.on_progress = pgm_term_progress;

@@ -108,6 +108,8 @@ static const char timeline[] =
     "                           cores, at most 4); compressed files use one\n"
     "      --coverage           one line per log on stderr: prefix, lines parsed,\n"
     "                           messages of unknown kind\n"
+    "      --no-redact          keep passwords in messages and statements (by default\n"
+    "                           PASSWORD '...', password=..., user:...@ become [REDACTED])\n"
     "  -q, --quiet              no warnings or progress on stderr\n"
     "      --rules DIR          load the packs in DIR (or a single .yml file) too\n"
     "      --no-builtin-rules   do not load the builtin packs\n"

@@ -1,5 +1,7 @@
 #include "pglog/classify.h"
 
+#include "util/redact.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,11 +14,13 @@ void pgm_pg_classifier_init(pgm_pg_classifier *c, pgm_ruleset *rs)
     c->message_id = pgm_ruleset_field_id("message");
     c->sqlstate_id = pgm_ruleset_field_id("sqlstate");
     pgm_strbuf_init(&c->arena, PGM_EVENT_MAX_TEXT);
+    pgm_strbuf_init(&c->redacted, PGM_EVENT_MAX_TEXT);
 }
 
 void pgm_pg_classifier_free(pgm_pg_classifier *c)
 {
     pgm_strbuf_free(&c->arena);
+    pgm_strbuf_free(&c->redacted);
 }
 
 void pgm_pg_classifier_reset(pgm_pg_classifier *c)
@@ -101,6 +105,7 @@ typedef struct builder {
     pending_field extra[PGM_EVENT_MAX_FIELDS];
     size_t n_extra;
     bool full;
+    bool redacted;   /* a secret was taken out of a value */
 } builder;
 
 static int slot_of(const char *name)
@@ -121,6 +126,9 @@ static int slot_of(const char *name)
     return strcmp(slot_names[k], name) == 0 ? k : -1;
 }
 
+/* Free text (the message, statements, details) may hold a password. */
+static bool store_text(builder *b, const char *v, size_t n, size_t *off);
+
 static bool store(builder *b, const char *v, size_t n, size_t *off)
 {
     *off = b->c->arena.len;
@@ -131,19 +139,32 @@ static bool store(builder *b, const char *v, size_t n, size_t *off)
     return true;
 }
 
+static bool store_text(builder *b, const char *v, size_t n, size_t *off)
+{
+    pgm_pg_classifier *c = b->c;
+    if (!c->keep_secrets && pgm_redact(v, n, &c->redacted)) {
+        c->redactions++;
+        b->redacted = true;
+        return store(b, c->redacted.p, c->redacted.len, off);
+    }
+    return store(b, v, n, off);
+}
+
 static void put_slot(builder *b, int k, const char *v, size_t n)
 {
     if (n)
-        store(b, v, n, &b->slot[k]);
+        (k == S_MSG ? store_text : store)(b, v, n, &b->slot[k]);
 }
 
-static void put(builder *b, const char *name, const char *v, size_t n)
+/* `text`: the value is free text that may hold a secret. */
+static void put(builder *b, const char *name, const char *v, size_t n, bool text)
 {
     if (!n)
         return;
     int k = slot_of(name);
     if (k >= 0) {
-        put_slot(b, k, v, n);
+        if (n)
+            (text ? store_text : store)(b, v, n, &b->slot[k]);
         return;
     }
     if (b->n_extra + N_SLOTS == PGM_EVENT_MAX_FIELDS) {
@@ -151,7 +172,7 @@ static void put(builder *b, const char *name, const char *v, size_t n)
         return;
     }
     size_t off;
-    if (store(b, v, n, &off))
+    if ((text ? store_text : store)(b, v, n, &off))
         b->extra[b->n_extra++] = (pending_field){name, off};
 }
 
@@ -209,13 +230,15 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     put_slice(&b, S_LEVEL, rec->severity);
     put_slice(&b, S_SQLSTATE, rec->sqlstate);
     put_slice(&b, S_MSG, rec->message);
+    bool msg_redacted = b.redacted;
     put_slice(&b, S_PORT, rec->port);
     put_slice(&b, S_SESSION_ID, rec->session_id);
     put_slice(&b, S_BACKEND_TYPE, rec->backend_type);
     for (size_t i = 0; i < m.n_caps; i++) {
         if (!m.caps[i].name)
             continue;
-        put(&b, m.caps[i].name, m.caps[i].p, m.caps[i].n);
+        /* captures are pieces of the message: they hold a secret only if it did */
+        put(&b, m.caps[i].name, m.caps[i].p, m.caps[i].n, msg_redacted);
         /* the client of a connection line is the host it names */
         if (m.caps[i].name[0] == 'h' && strcmp(m.caps[i].name, "host") == 0)
             put_slot(&b, S_CLIENT, m.caps[i].p, m.caps[i].n);
@@ -224,7 +247,7 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
         const char *name;
         pgm_slice v = part(rec, m.rule->also.v[i], &name);
         if (name)
-            put(&b, name, v.p, v.n);
+            put(&b, name, v.p, v.n, true);
     }
     c->fields_dropped += b.full;
     ev->n_fields = 0;

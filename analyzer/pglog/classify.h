@@ -29,6 +29,9 @@ typedef struct pgm_pg_classifier {
     uint32_t pg_log_bit;              /* the rules' ids for source pg_log, fields message and sqlstate */
     unsigned message_id, sqlstate_id;
     pgm_strbuf arena;                 /* the current event's strings */
+    bool keep_secrets;                /* --no-redact: passwords stay in the text */
+    pgm_strbuf redacted;              /* a value with its secrets taken out */
+    uint64_t redactions;              /* values that had a secret */
     uint64_t events, by_sqlstate, unknown, unknown_other;
     uint64_t fields_dropped;          /* events that lost a field at PGM_EVENT_MAX_FIELDS/TEXT */
     pgm_unknown_shape shapes[PGM_UNKNOWN_SHAPES];

@@ -285,6 +285,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
             break;
         }
         pgm_pg_classifier_init(&p->classifier, &p->rules);
+        p->classifier.keep_secrets = s->keep_secrets;
         p->lane = (pgm_scan_lane){s, in, &p->classifier, {(unsigned)k, order + k},
                                   PGM_TS_UNKNOWN, PGM_TS_UNKNOWN, 0};
     }

@@ -180,6 +180,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
             return rc;
     }
     pgm_pg_classifier_reset(&s->classifier);
+    s->classifier.keep_secrets = s->keep_secrets;
     pgm_scan_lane lane = {s, in, &s->classifier, {0, (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS},
                           PGM_TS_UNKNOWN, PGM_TS_UNKNOWN, 0};
     pgm_pglog_reader *r;

@@ -219,7 +219,7 @@ static uint32_t rank_of(const pgm_ruleset *rs, uint32_t i)
 unsigned pgm_ruleset_field_id(const char *field)
 {
     for (unsigned k = 0; pgm_match_fields[k]; k++)
-        if (strcmp(pgm_match_fields[k], field) == 0)
+        if (pgm_match_fields[k][0] == field[0] && strcmp(pgm_match_fields[k], field) == 0)
             return k;
     return UINT32_MAX;
 }
@@ -227,7 +227,7 @@ unsigned pgm_ruleset_field_id(const char *field)
 uint32_t pgm_ruleset_source_bit(const char *source_kind)
 {
     for (unsigned k = 0; source_kind && pgm_source_kinds[k]; k++)
-        if (strcmp(pgm_source_kinds[k], source_kind) == 0)
+        if (pgm_source_kinds[k][0] == source_kind[0] && strcmp(pgm_source_kinds[k], source_kind) == 0)
             return 1u << k;
     return source_kind ? 0 : UINT32_MAX;
 }

@@ -12,6 +12,7 @@
 #include "pglog/prefix_source.h"
 #include "timeline/render.h"
 #include "timeline/sorter.h"
+#include "util/redact.h"
 #include "util/strbuf.h"
 
 typedef struct collected {
@@ -177,6 +178,43 @@ static void test_classify(void **state)
     pgm_ruleset_free(&rs);
 }
 
+static void expect_redacted(const char *in, const char *want)
+{
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, 1 << 16);
+    bool hit = pgm_redact(in, strlen(in), &b);
+    if (!want) {
+        if (hit)
+            fail_msg("redacted '%s' into '%s'", in, b.p);
+    } else {
+        if (!hit)
+            fail_msg("'%s' was not redacted", in);
+        assert_string_equal(b.p, want);
+    }
+    pgm_strbuf_free(&b);
+}
+
+static void test_redact(void **state)
+{
+    (void)state;
+    expect_redacted("statement: ALTER ROLE app PASSWORD 'S3cr''et!'",
+                    "statement: ALTER ROLE app PASSWORD '[REDACTED]'");
+    expect_redacted("CREATE ROLE x LOGIN ENCRYPTED PASSWORD E'a\\'b' VALID UNTIL 'infinity'",
+                    "CREATE ROLE x LOGIN ENCRYPTED PASSWORD E'[REDACTED]' VALID UNTIL 'infinity'");
+    expect_redacted("could not connect: host=db user=app password=hunter2 dbname=shop",
+                    "could not connect: host=db user=app password=[REDACTED] dbname=shop");
+    expect_redacted("jdbc:postgresql://db:5432/shop?user=app&password=hunter2&ssl=true",
+                    "jdbc:postgresql://db:5432/shop?user=app&password=[REDACTED]&ssl=true");
+    expect_redacted("url postgresql://app:hunter2@db:5432/shop", "url postgresql://app:[REDACTED]@db:5432/shop");
+    expect_redacted("Password: hunter2", "Password: [REDACTED]");
+    /* what is not a secret stays */
+    expect_redacted("password authentication failed for user \"app\"", NULL);
+    expect_redacted("ALTER ROLE app PASSWORD NULL", NULL);
+    expect_redacted("log_password_changes is on", NULL);
+    expect_redacted("listening on https://db:8443/health", NULL);
+    expect_redacted("connection received: host=127.0.0.1 port=35154", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_prefix_from_conf),
         cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_redact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

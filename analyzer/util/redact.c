@@ -1,0 +1,129 @@
+#include "util/redact.h"
+
+#include <string.h>
+#include <strings.h>
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Where the value after a password keyword ends (exclusive), starting at i
+ * (the value's first byte); [*from, *to) is the part to replace. */
+static size_t value_end(const char *s, size_t n, size_t i, size_t *from, size_t *to)
+{
+    if (i < n && (s[i] == 'E' || s[i] == 'e') && i + 1 < n && s[i + 1] == '\'')
+        i++; /* E'...' */
+    if (i < n && (s[i] == '\'' || s[i] == '"')) {
+        char q = s[i];
+        size_t k = i + 1;
+        while (k < n) {
+            if (s[k] == '\\' && q == '\'' && k + 1 < n) {
+                k += 2;
+                continue;
+            }
+            if (s[k] == q) {
+                if (k + 1 < n && s[k + 1] == q) { /* '' inside '...' */
+                    k += 2;
+                    continue;
+                }
+                break;
+            }
+            k++;
+        }
+        *from = i + 1;
+        *to = k;
+        return k < n ? k + 1 : n;
+    }
+    size_t k = i;
+    while (k < n && !is_space(s[k]) && s[k] != '&' && s[k] != ';' && s[k] != ',' && s[k] != ')')
+        k++;
+    *from = i;
+    *to = k;
+    return k;
+}
+
+/* A password keyword at i: the span of its value, or false. */
+static bool password_at(const char *s, size_t n, size_t i, size_t *from, size_t *to, size_t *next)
+{
+    static const char kw[] = "password";
+    if (n - i < sizeof kw - 1 || strncasecmp(s + i, kw, sizeof kw - 1) != 0)
+        return false;
+    if (i > 0 && (s[i - 1] == '_' || (s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
+                  (s[i - 1] >= 'A' && s[i - 1] <= 'Z')))
+        return false; /* "nopassword", "log_password..." are words of their own */
+    size_t k = i + sizeof kw - 1;
+    bool space = false, assign = false;
+    while (k < n && is_space(s[k]))
+        k++, space = true;
+    if (k < n && (s[k] == '=' || s[k] == ':')) {
+        k++;
+        assign = true;
+        while (k < n && is_space(s[k]))
+            k++;
+    }
+    if (k >= n || (!space && !assign))
+        return false;
+    /* without '=' only a quoted value is one (PASSWORD 'x'); not PASSWORD NULL,
+     * not "password authentication failed" */
+    bool quoted = s[k] == '\'' || s[k] == '"' || ((s[k] == 'E' || s[k] == 'e') && k + 1 < n && s[k + 1] == '\'');
+    if (!assign && !quoted)
+        return false;
+    *next = value_end(s, n, k, from, to);
+    return *to > *from;
+}
+
+/* user:secret@ after a "://": the span of the secret, or false. */
+static bool uri_password_at(const char *s, size_t n, size_t i, size_t *from, size_t *to)
+{
+    size_t k = i + 3, colon = 0;
+    for (; k < n && !is_space(s[k]) && s[k] != '/' && s[k] != '@'; k++)
+        if (s[k] == ':' && !colon)
+            colon = k;
+    if (k >= n || s[k] != '@' || !colon)
+        return false;
+    *from = colon + 1;
+    *to = k;
+    return *to > *from;
+}
+
+/* "pass" + 'w' in any case, or "://": found with memchr, which is much
+ * faster than memmem on short texts (this runs on every message). */
+static bool may_hold_secret(const char *s, size_t n)
+{
+    static const char hooks[] = {'w', 'W', ':'};
+    for (size_t h = 0; h < sizeof hooks; h++)
+        for (const char *p = s; (p = memchr(p, hooks[h], (size_t)(s + n - p))) != NULL; p++) {
+            size_t i = (size_t)(p - s);
+            if (hooks[h] == ':' ? i + 2 < n && p[1] == '/' && p[2] == '/'
+                                : i >= 4 && strncasecmp(p - 4, "pass", 4) == 0)
+                return true;
+        }
+    return false;
+}
+
+bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
+{
+    if (!may_hold_secret(s, n))
+        return false;
+    bool any = false;
+    size_t copied = 0;
+    pgm_strbuf_reset(out);
+    for (size_t i = 0; i < n;) {
+        size_t from, to, next = i + 1;
+        bool hit = false;
+        if (s[i] == 'p' || s[i] == 'P')
+            hit = password_at(s, n, i, &from, &to, &next);
+        else if (s[i] == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/') {
+            hit = uri_password_at(s, n, i, &from, &to);
+            next = hit ? to : i + 3;
+        }
+        if (hit) {
+            if (pgm_strbuf_add(out, s + copied, from - copied) || pgm_strbuf_addstr(out, PGM_REDACTED))
+                return false;
+            copied = to;
+            any = true;
+        }
+        i = next > i ? next : i + 1;
+    }
+    if (!any || pgm_strbuf_add(out, s + copied, n - copied))
+        return false;
+    return true;
+}
