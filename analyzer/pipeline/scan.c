@@ -237,7 +237,12 @@ static void read_conf(pgm_scan *s, pgm_input_report *in, pgm_source *content)
         in->bytes = (uint64_t)n;
         char value[PGM_PREFIX_VALUE_MAX];
         unsigned line;
-        if (pgm_conf_log_line_prefix(buf, (size_t)n, value, &line)) {
+        /* postgresql.auto.conf is read last by the server: a plain
+         * postgresql.conf met after it does not override it */
+        bool auto_conf = strcmp(in->format, "auto_conf") == 0;
+        if ((auto_conf || !s->conf_prefix_is_auto) &&
+            pgm_conf_log_line_prefix(buf, (size_t)n, value, &line)) {
+            s->conf_prefix_is_auto = auto_conf;
             snprintf(s->conf_prefix, sizeof s->conf_prefix, "%s", value);
             snprintf(s->conf_origin, sizeof s->conf_origin, "%s:%u", in->path, line);
             s->have_conf_prefix = true;

@@ -78,6 +78,7 @@ typedef struct pgm_scan {
     char conf_prefix[256];
     char conf_origin[600];
     bool have_conf_prefix;
+    bool conf_prefix_is_auto;        /* it came from postgresql.auto.conf */
 } pgm_scan;
 
 void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules);
