@@ -1,0 +1,167 @@
+/* pg_stat_activity dumps: the real PostgreSQL 15.18 dumps of one moment in
+ * every form give the same sessions; values with newlines and '|' survive;
+ * NULL versus empty; the snapshot's time. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity/psa.h"
+#include "text/timestamp.h"
+
+#define DIR "tests/samples/postgresql-15/pg_stat_activity/"
+#define MAX_SNAPS 4
+
+typedef struct seen {
+    size_t n;
+    size_t rows[MAX_SNAPS];
+    int64_t t[MAX_SNAPS];
+    char sessions[MAX_SNAPS][4096]; /* "pid state app type;" of client backends but psql */
+    char query_of_first[MAX_SNAPS][256];
+    bool state_null_first[MAX_SNAPS];
+} seen;
+
+static void on_snapshot(void *ctx, const pgm_psa_snapshot *s)
+{
+    seen *x = ctx;
+    assert_true(x->n < MAX_SNAPS);
+    size_t k = x->n++;
+    x->rows[k] = s->n_rows;
+    x->t[k] = s->t;
+    for (size_t i = 0; i < s->n_rows; i++) {
+        const pgm_psa_row *r = &s->rows[i];
+        const char *pid = pgm_psa_value(s, r, PGM_PSA_PID), *state = pgm_psa_value(s, r, PGM_PSA_STATE);
+        const char *app = pgm_psa_value(s, r, PGM_PSA_APPLICATION_NAME);
+        const char *type = pgm_psa_value(s, r, PGM_PSA_BACKEND_TYPE);
+        const char *query = pgm_psa_value(s, r, PGM_PSA_QUERY);
+        if (i == 0) {
+            snprintf(x->query_of_first[k], sizeof x->query_of_first[k], "%s", query ? query : "(NULL)");
+            x->state_null_first[k] = state == NULL;
+        }
+        if (!type || strcmp(type, "client backend") != 0 || (app && strcmp(app, "psql") == 0))
+            continue;
+        size_t l = strlen(x->sessions[k]);
+        snprintf(x->sessions[k] + l, sizeof x->sessions[k] - l, "%s %s %s;", pid, state ? state : "-",
+                 app ? app : "-");
+    }
+}
+
+static uint64_t read_dump(const char *format, const char *path, seen *x)
+{
+    memset(x, 0, sizeof *x);
+    pgm_psa_reader *r;
+    char err[PGM_ERR_MAX];
+    assert_int_equal(pgm_psa_open(&r, format, on_snapshot, x, err), PGM_OK);
+    size_t len;
+    char *data = tu_read_file(path, &len);
+    uint64_t lineno = 0;
+    for (char *line = data, *end; line < data + len; line = end + 1) {
+        end = memchr(line, '\n', (size_t)(data + len - line));
+        if (!end)
+            end = data + len;
+        pgm_psa_feed(r, line, (size_t)(end - line), ++lineno);
+    }
+    pgm_psa_finish(r);
+    uint64_t first, bad = pgm_psa_unparsed(r, &first);
+    pgm_psa_close(r);
+    free(data);
+    return bad;
+}
+
+static void test_every_form_gives_the_same_sessions(void **state)
+{
+    (void)state;
+    static const char *const forms[][2] = {
+        {"aligned", DIR "psa_aligned.txt"},       {"expanded", DIR "psa_expanded.txt"},
+        {"unaligned", DIR "psa_unaligned.txt"},   {"unaligned", DIR "psa_unaligned_tuples_only.txt"},
+        {"csv", DIR "psa_psql_csv.csv"},          {"csv", DIR "psa_copy_csv_header.csv"},
+        {"copy_text", DIR "psa_copy_text.tsv"},   {"json", DIR "psa_json_agg.json"},
+    };
+    seen ref, x;
+    assert_int_equal(read_dump("json", DIR "psa_json_agg.json", &ref), 0);
+    assert_int_equal(ref.n, 1);
+    assert_int_equal(ref.rows[0], 21);
+    /* 8 leaked idle sessions of leaky-app among the 16 client backends */
+    assert_non_null(strstr(ref.sessions[0], "16447 idle leaky-app;"));
+    assert_non_null(strstr(ref.sessions[0], "16499 idle in transaction leaky-app;"));
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        assert_int_equal(read_dump(forms[f][0], forms[f][1], &x), 0);
+        if (x.n != 1 || x.rows[0] != 21)
+            fail_msg("%s: %zu snapshots, %zu rows", forms[f][1], x.n, x.rows[0]);
+        if (strcmp(x.sessions[0], ref.sessions[0]) != 0)
+            fail_msg("%s:\n  %s\nwant\n  %s", forms[f][1], x.sessions[0], ref.sessions[0]);
+        /* the dump's newest time, within the second the dumps were taken */
+        assert_true(x.t[0] >= 1795738654000000LL && x.t[0] < 1795738655000000LL);
+    }
+}
+
+static void test_multiline_and_null_forms(void **state)
+{
+    (void)state;
+    seen x;
+    /* aligned: a query with a newline and "a|b"; then a \pset null table */
+    assert_int_equal(read_dump("aligned", DIR "psa_multiline_forms.txt", &x), 0);
+    assert_int_equal(x.n, 2);
+    assert_string_equal(x.query_of_first[0], "SELECT pg_sleep(5) AS \"a|b\",\n        42 AS answer -- multi-line query\n;");
+    assert_int_equal(x.rows[1], 3);
+    assert_true(x.state_null_first[1]); /* "(null)" is NULL */
+    /* NULL versus empty: COPY CSV writes "" for the background processes' application_name */
+    assert_int_equal(read_dump("csv", DIR "psa_copy_csv_header.csv", &x), 0);
+    assert_true(x.state_null_first[0]);
+    assert_string_equal(x.query_of_first[0], "");
+}
+
+static void feed_text(const char *format, const char *text, seen *x, uint64_t *bad)
+{
+    memset(x, 0, sizeof *x);
+    pgm_psa_reader *r;
+    char err[PGM_ERR_MAX];
+    assert_int_equal(pgm_psa_open(&r, format, on_snapshot, x, err), PGM_OK);
+    uint64_t lineno = 0;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        pgm_psa_feed(r, p, n, ++lineno);
+        p += n + (nl != NULL);
+    }
+    pgm_psa_finish(r);
+    *bad = pgm_psa_unparsed(r, NULL);
+    pgm_psa_close(r);
+}
+
+static void test_hostile_cells_and_now(void **state)
+{
+    (void)state;
+    seen x;
+    uint64_t bad;
+    /* unaligned: raw newline and '|' in the query, which is not the last column */
+    feed_text("unaligned",
+              "pid|state|query|backend_type|application_name|now\n"
+              "101|active|SELECT 'a|b',\n  2|client backend|app1|2026-11-27 00:20:00+01\n"
+              "102|idle|SELECT 1|client backend|app2|2026-11-27 00:20:00+01\n"
+              "(2 rows)\n",
+              &x, &bad);
+    assert_int_equal(bad, 0);
+    assert_int_equal(x.rows[0], 2);
+    assert_string_equal(x.query_of_first[0], "SELECT 'a|b',\n  2");
+    assert_true(x.t[0] == 1795735200000000LL); /* now(): 2026-11-26T23:20:00Z */
+    /* two result sets in one file (\watch) */
+    feed_text("aligned",
+              " pid | state \n-----+-------\n 1   | idle\n(1 row)\n\n"
+              " pid | state \n-----+-------\n 1   | idle\n 2   | active\n(2 rows)\n",
+              &x, &bad);
+    assert_int_equal(x.n, 2);
+    assert_int_equal(x.rows[0], 1);
+    assert_int_equal(x.rows[1], 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_form_gives_the_same_sessions),
+        cmocka_unit_test(test_multiline_and_null_forms),
+        cmocka_unit_test(test_hostile_cells_and_now),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
