@@ -26,7 +26,7 @@ static const char *const col_names[PGM_PSA_NCOLS] = {
     "datid", "datname", "pid", "leader_pid", "usesysid", "usename", "application_name",
     "client_addr", "client_hostname", "client_port", "backend_start", "xact_start",
     "query_start", "state_change", "wait_event_type", "wait_event", "state", "backend_xid",
-    "backend_xmin", "query_id", "query", "backend_type", "now"};
+    "backend_xmin", "query_id", "query", "backend_type", "now", "count"};
 
 /* The view's columns by version, for dumps without a header. */
 static const int cols_12[] = {0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21};

@@ -13,14 +13,17 @@
 #include "util/rc.h"
 #include "util/strbuf.h"
 
-/* The view's columns (14-17 order), then now() that dump scripts add. */
+/* The view's columns (14-17 order), then now() that dump scripts add, and
+ * count(*) of grouped dumps. */
 enum pgm_psa_col {
     PGM_PSA_DATID, PGM_PSA_DATNAME, PGM_PSA_PID, PGM_PSA_LEADER_PID, PGM_PSA_USESYSID,
     PGM_PSA_USENAME, PGM_PSA_APPLICATION_NAME, PGM_PSA_CLIENT_ADDR, PGM_PSA_CLIENT_HOSTNAME,
     PGM_PSA_CLIENT_PORT, PGM_PSA_BACKEND_START, PGM_PSA_XACT_START, PGM_PSA_QUERY_START,
     PGM_PSA_STATE_CHANGE, PGM_PSA_WAIT_EVENT_TYPE, PGM_PSA_WAIT_EVENT, PGM_PSA_STATE,
     PGM_PSA_BACKEND_XID, PGM_PSA_BACKEND_XMIN, PGM_PSA_QUERY_ID, PGM_PSA_QUERY,
-    PGM_PSA_BACKEND_TYPE, PGM_PSA_NOW, PGM_PSA_NCOLS
+    PGM_PSA_BACKEND_TYPE, PGM_PSA_NOW,
+    PGM_PSA_COUNT, /* a grouped dump ("count | state | application_name"): sessions per row */
+    PGM_PSA_NCOLS
 };
 
 /* Rows kept per snapshot; more are counted. */

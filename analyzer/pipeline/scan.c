@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity/psa.h"
 #include "pglog/prefix_source.h"
 #include "text/lines.h"
 #include "text/timestamp.h"
@@ -226,6 +227,114 @@ void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_op
     coverage_warnings(s, in);
 }
 
+/* ------------------------------------------------- pg_stat_activity dumps */
+
+typedef struct psa_ctx {
+    pgm_scan *s;
+    pgm_input_report *in;
+    int64_t file_time;   /* the file's time inside the bundle: the last resort */
+    uint64_t snapshots;
+} psa_ctx;
+
+/* One snapshot becomes one activity.snapshot event with counts a reader of
+ * the timeline wants at a glance; the rows themselves are for the analysis. */
+static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
+{
+    psa_ctx *pc = ctx;
+    size_t sessions = 0, client = 0, active = 0, idle = 0, iit = 0, lock_waits = 0;
+    int64_t oldest_xact = PGM_TS_UNKNOWN;
+    for (size_t i = 0; i < snap->n_rows; i++) {
+        const pgm_psa_row *r = &snap->rows[i];
+        /* a grouped dump's row stands for count(*) sessions */
+        const char *count = pgm_psa_value(snap, r, PGM_PSA_COUNT);
+        size_t w = count ? (size_t)strtoull(count, NULL, 10) : 1;
+        sessions += w;
+        const char *type = pgm_psa_value(snap, r, PGM_PSA_BACKEND_TYPE);
+        const char *state = pgm_psa_value(snap, r, PGM_PSA_STATE);
+        const char *wait = pgm_psa_value(snap, r, PGM_PSA_WAIT_EVENT_TYPE);
+        client += w * (type ? strcmp(type, "client backend") == 0 : state != NULL);
+        active += w * (state && strcmp(state, "active") == 0);
+        idle += w * (state && strcmp(state, "idle") == 0);
+        iit += w * (state && strncmp(state, "idle in transaction", 19) == 0);
+        lock_waits += w * (wait && strcmp(wait, "Lock") == 0);
+        int64_t x = pgm_psa_time(snap, r, PGM_PSA_XACT_START);
+        if (x != PGM_TS_UNKNOWN && (oldest_xact == PGM_TS_UNKNOWN || x < oldest_xact))
+            oldest_xact = x;
+    }
+    char num[6][24], oldest[PGM_TS_ISO_LEN] = "";
+    size_t vals[] = {sessions, client, active, idle, iit, lock_waits};
+    for (size_t k = 0; k < 6; k++)
+        snprintf(num[k], sizeof num[k], "%zu", vals[k]);
+    if (oldest_xact != PGM_TS_UNKNOWN)
+        pgm_ts_format_iso(oldest_xact, oldest);
+    pgm_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = snap->t != PGM_TS_UNKNOWN ? snap->t : pc->file_time;
+    ev.kind = "activity.snapshot";
+    ev.path = pc->in->path;
+    ev.line = snap->first_line;
+    for (size_t k = 0; k < PGM_EVENT_COMMON_FIELDS; k++)
+        ev.fields[ev.n_fields++] = (pgm_field){pgm_event_common_names[k], NULL};
+    static const char *const names[] = {"rows", "client_backends", "active", "idle",
+                                        "idle_in_transaction", "waiting_on_locks"};
+    for (size_t k = 0; k < 6; k++)
+        ev.fields[ev.n_fields++] = (pgm_field){names[k], num[k]};
+    if (oldest[0])
+        ev.fields[ev.n_fields++] = (pgm_field){"oldest_xact_start", oldest};
+    ev.fields[ev.n_fields++] = (pgm_field){"time_from", snap->t_from_now ? "now()" :
+                                           snap->t != PGM_TS_UNKNOWN ? "newest time in the dump" :
+                                           "the file's time"};
+    pc->snapshots++;
+    pc->s->events++;
+    pc->in->events++;
+    if (ev.t != PGM_TS_UNKNOWN) {
+        if (pc->in->first_ts == PGM_TS_UNKNOWN || ev.t < pc->in->first_ts)
+            pc->in->first_ts = ev.t;
+        if (pc->in->last_ts == PGM_TS_UNKNOWN || ev.t > pc->in->last_ts)
+            pc->in->last_ts = ev.t;
+    }
+    pgm_event_origin o = {0, (uint64_t)(pc->in - pc->s->inputs) << PGM_ORDER_PART_BITS};
+    if (pc->s->on_event)
+        pc->s->on_event(pc->s->ctx, &o, &ev);
+}
+
+static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
+                         pgm_source *content)
+{
+    psa_ctx pc = {s, in, info->mtime != INT64_MIN ? info->mtime * 1000000 : PGM_TS_UNKNOWN, 0};
+    pgm_psa_reader *r;
+    char err[PGM_ERR_MAX];
+    int rc = pgm_psa_open(&r, in->format, on_snapshot, &pc, err);
+    if (rc != PGM_OK) {
+        pgm_scan_warn(s, in, "%s", err);
+        return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
+    }
+    pgm_line_reader lr;
+    if (pgm_lines_init(&lr, content, s->max_line) != PGM_OK) {
+        pgm_psa_close(r);
+        return PGM_FATAL;
+    }
+    const char *line;
+    size_t len;
+    while (pgm_lines_next(&lr, &line, &len) > 0)
+        pgm_psa_feed(r, line, len, lr.lineno);
+    pgm_psa_finish(r);
+    in->bytes = lr.bytes_read;
+    in->cov.lines = lr.lineno;
+    uint64_t first;
+    in->cov.unparsed = pgm_psa_unparsed(r, &first);
+    in->cov.records = pc.snapshots;
+    pgm_lines_free(&lr);
+    pgm_psa_close(r);
+    if (in->cov.unparsed)
+        pgm_scan_warn(s, in, "%llu line(s) of the dump not understood, first at line %llu",
+                      (unsigned long long)in->cov.unparsed, (unsigned long long)first);
+    if (!pc.snapshots && in->cov.lines)
+        pgm_scan_warn(s, in, "no pg_stat_activity rows found in %llu line(s)",
+                      (unsigned long long)in->cov.lines);
+    return PGM_OK;
+}
+
 /* A postgresql.conf / auto.conf met before the logs names their prefix. */
 static void read_conf(pgm_scan *s, pgm_input_report *in, pgm_source *content)
 {
@@ -266,6 +375,8 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     in->read = true;
     if (sn.kind == PGM_KIND_PG_LOG)
         return read_log(s, in, info, content);
+    if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY)
+        return read_activity(s, in, info, content);
     if (sn.kind == PGM_KIND_PG_CONF)
         read_conf(s, in, content);
     return PGM_OK;

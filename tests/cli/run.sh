@@ -105,6 +105,8 @@ check timeline-bad-since 3 "--since wants a time" -- timeline --since yesterday 
 check timeline-bad-tz 3 "--tz wants an offset" -- timeline --tz Mars/Olympus $O
 check timeline-bad-format 3 "unknown format 'xml'" -- timeline -f xml $O
 check help-timeline 0 "" -- help timeline
+# pg_stat_activity dumps (those with times of their own: the others take the file's time)
+check timeline-activity 0 "" -- timeline -q $S/pg_stat_activity/psa_aligned.txt $S/pg_stat_activity/psa_json_agg.json $S/pg_stat_activity/psa_copy_text.tsv
 # the prefix from the bundle's own configuration: auto.conf wins over postgresql.conf
 mkdir -p "$tmp/conf-bundle"
 printf "log_line_prefix = '%%m [%%p] '\n" > "$tmp/conf-bundle/postgresql.conf"
