@@ -50,6 +50,7 @@ static const char *const event_kinds[] = {
     "server.checkpoint_complete", "server.checkpoint_too_frequent",
     "lock.wait_ended", "vacuum.auto", "vacuum.analyze", "vacuum.canceled", "vacuum.xmin_horizon",
     "vacuum.wraparound", "stmt.statement", "stmt.error",
+    "hikari.pool.init_failed",
     "hikari.pool.starting", "hikari.pool.started", "hikari.pool.shutdown", "hikari.pool.stats",
     "hikari.timeout", "hikari.leak_detected", "hikari.leak_returned", "hikari.starvation",
     "hikari.validation_failed", "hikari.connection_broken", "hikari.config_warning",

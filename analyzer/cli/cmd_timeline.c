@@ -155,9 +155,18 @@ static void print_coverage(const pgm_scan *s)
 {
     for (size_t i = 0; i < s->n_inputs; i++) {
         const pgm_input_report *in = &s->inputs[i];
+        const pgm_pglog_coverage *c = &in->cov;
+        if (in->is_app_log) {
+            fprintf(stderr,
+                    "pgmortem: %s: application log (%s); %llu lines: %llu entries, %llu trace "
+                    "lines, %llu not understood; %llu events, %llu entries of the application's own\n",
+                    in->path, in->format, (unsigned long long)c->lines, (unsigned long long)c->records,
+                    (unsigned long long)c->continuation, (unsigned long long)c->unparsed,
+                    (unsigned long long)in->events, (unsigned long long)in->unknown);
+            continue;
+        }
         if (!in->is_log)
             continue;
-        const pgm_pglog_coverage *c = &in->cov;
         fprintf(stderr, "pgmortem: %s: %s", in->path, in->format);
         if (c->prefix[0] || c->prefix_origin[0])
             fprintf(stderr, ", log_line_prefix '%s' (%s)", c->prefix, c->prefix_origin);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "activity/psa.h"
+#include "applog/app_events.h"
 #include "pglog/prefix_source.h"
 #include "text/lines.h"
 #include "text/timestamp.h"
@@ -335,6 +336,80 @@ static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info 
     return PGM_OK;
 }
 
+/* ------------------------------------------------------ application logs */
+
+typedef struct app_ctx {
+    pgm_scan *s;
+    pgm_input_report *in;
+    pgm_app_classifier *c;
+} app_ctx;
+
+static void on_app_record(void *ctx, const pgm_app_record *rec)
+{
+    app_ctx *ac = ctx;
+    pgm_event ev;
+    if (rec->t != PGM_TS_UNKNOWN) {
+        if (ac->in->first_ts == PGM_TS_UNKNOWN || rec->t < ac->in->first_ts)
+            ac->in->first_ts = rec->t;
+        if (ac->in->last_ts == PGM_TS_UNKNOWN || rec->t > ac->in->last_ts)
+            ac->in->last_ts = rec->t;
+    }
+    if (pgm_app_classify(ac->c, rec, ac->in->path, &ev) != 1)
+        return;
+    ac->in->events++;
+    ac->s->events++;
+    pgm_event_origin o = {0, (uint64_t)(ac->in - ac->s->inputs) << PGM_ORDER_PART_BITS};
+    if (ac->s->on_event)
+        ac->s->on_event(ac->s->ctx, &o, &ev);
+}
+
+static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
+{
+    bool json = strcmp(in->format, "json") == 0 || strcmp(in->format, "ecs") == 0;
+    pgm_app_classifier c;
+    pgm_app_classifier_init(&c, s->rules);
+    app_ctx ac = {s, in, &c};
+    pgm_app_reader *r;
+    if (pgm_app_open(&r, json, s->log.tz_set, s->log.tz_offset_s, on_app_record, &ac) != PGM_OK) {
+        pgm_app_classifier_free(&c);
+        return PGM_FATAL;
+    }
+    pgm_line_reader lr;
+    if (pgm_lines_init(&lr, content, s->max_line) != PGM_OK) {
+        pgm_app_close(r);
+        pgm_app_classifier_free(&c);
+        return PGM_FATAL;
+    }
+    const char *line;
+    size_t len;
+    while (pgm_lines_next(&lr, &line, &len) > 0)
+        pgm_app_feed(r, line, len, lr.lineno);
+    pgm_app_finish(r);
+    const pgm_app_coverage *cov = pgm_app_get_coverage(r);
+    in->bytes = lr.bytes_read;
+    in->is_app_log = true;
+    in->cov.lines = cov->lines;
+    in->cov.records = cov->records;
+    in->cov.continuation = cov->trace_lines;
+    in->cov.unparsed = cov->unparsed;
+    in->cov.no_time = cov->no_time;
+    in->cov.zone_guessed = cov->zone_guessed;
+    in->unknown = c.other;
+    if (cov->unparsed)
+        pgm_scan_warn(s, in, "%llu line(s) before the first entry not understood, first at line %llu",
+                      (unsigned long long)cov->unparsed, (unsigned long long)cov->first_unparsed);
+    if (cov->lines && !cov->records)
+        pgm_scan_warn(s, in, "no log entry found in %llu line(s): the layout is not one pgmortem knows",
+                      (unsigned long long)cov->lines);
+    if (cov->zone_guessed && !s->log.tz_set)
+        pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
+                      (unsigned long long)cov->zone_guessed);
+    pgm_lines_free(&lr);
+    pgm_app_close(r);
+    pgm_app_classifier_free(&c);
+    return PGM_OK;
+}
+
 /* A postgresql.conf / auto.conf met before the logs names their prefix. */
 static void read_conf(pgm_scan *s, pgm_input_report *in, pgm_source *content)
 {
@@ -377,6 +452,8 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         return read_log(s, in, info, content);
     if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY)
         return read_activity(s, in, info, content);
+    if (sn.kind == PGM_KIND_APP_LOG)
+        return read_app_log(s, in, content);
     if (sn.kind == PGM_KIND_PG_CONF)
         read_conf(s, in, content);
     return PGM_OK;

@@ -37,6 +37,8 @@ typedef struct pgm_input_report {
     const char *format;              /* static */
     bool read;                       /* false: listed, not read */
     bool is_log;                     /* a server log: the coverage below is filled */
+    bool is_app_log;                 /* an application log: lines, records (entries),
+                                        continuation (trace lines), unparsed */
     uint64_t bytes;
     pgm_pglog_coverage cov;
     bool prefix_doubtful;

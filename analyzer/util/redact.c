@@ -101,7 +101,7 @@ static bool may_hold_secret(const char *s, size_t n)
 
 bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
 {
-    if (!may_hold_secret(s, n))
+    if (!n || !may_hold_secret(s, n))
         return false;
     bool any = false;
     size_t copied = 0;

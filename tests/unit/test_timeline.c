@@ -213,6 +213,7 @@ static void test_redact(void **state)
     expect_redacted("log_password_changes is on", NULL);
     expect_redacted("listening on https://db:8443/health", NULL);
     expect_redacted("connection received: host=127.0.0.1 port=35154", NULL);
+    expect_redacted("", NULL);
 }
 
 int main(void)

@@ -1,0 +1,170 @@
+#include "applog/app_events.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/redact.h"
+
+/* Frames that are not the application's own: the pool, JDBC, ORMs,
+ * frameworks, servers and the JDK. */
+static const char *const framework_packages[] = {
+    "com.zaxxer.hikari.", "org.postgresql.", "java.", "javax.", "jakarta.", "jdk.", "sun.",
+    "com.sun.", "org.springframework.", "org.hibernate.", "org.apache.tomcat.",
+    "org.apache.catalina.", "org.apache.coyote.", "org.eclipse.jetty.", "io.undertow.",
+    "io.micrometer.", "io.opentelemetry.", "org.jooq.", "org.mybatis.", "org.apache.ibatis.",
+    "com.p6spy.", "net.ttddyy.", "org.flywaydb.", "liquibase.", "kotlin.", "kotlinx.", "scala.",
+    "reactor.", "io.netty.", "org.aspectj.", "net.bytebuddy.", "org.junit.", NULL};
+
+void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs)
+{
+    memset(c, 0, sizeof *c);
+    c->rs = rs;
+    c->app_log_bit = pgm_ruleset_source_bit("app_log");
+    c->message_id = pgm_ruleset_field_id("message");
+    pgm_strbuf_init(&c->arena, 1u << 20);
+}
+
+void pgm_app_classifier_free(pgm_app_classifier *c)
+{
+    pgm_strbuf_free(&c->arena);
+}
+
+/* The exception lines of a trace: not "at ...", not "... N more", not blank. */
+static size_t candidates(pgm_slice trace, pgm_slice *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = trace.p, *e = trace.p + trace.n; p < e && n < cap;) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        const char *le = nl ? nl : e;
+        const char *q = p;
+        while (q < le && (*q == ' ' || *q == '\t'))
+            q++;
+        bool frame = le - q >= 3 && memcmp(q, "at ", 3) == 0;
+        bool more = le - q >= 3 && memcmp(q, "...", 3) == 0;
+        if (q < le && !frame && !more)
+            out[n++] = (pgm_slice){q, (size_t)(le - q)};
+        p = nl ? nl + 1 : e;
+    }
+    return n;
+}
+
+typedef struct fields {
+    pgm_app_classifier *c;
+    size_t off[PGM_EVENT_MAX_FIELDS];
+    const char *name[PGM_EVENT_MAX_FIELDS];
+    size_t n;
+} fields;
+
+static void add(fields *f, const char *name, const char *v, size_t n)
+{
+    if (!v || !n || f->n == PGM_EVENT_MAX_FIELDS)
+        return;
+    for (size_t i = PGM_EVENT_COMMON_FIELDS; i < f->n; i++)
+        if (strcmp(f->name[i], name) == 0)
+            return; /* the first value of a name stays */
+    size_t off = f->c->arena.len;
+    if (pgm_strbuf_add(&f->c->arena, v, n) || pgm_strbuf_add(&f->c->arena, "", 1))
+        return;
+    f->name[f->n] = name;
+    f->off[f->n++] = off;
+}
+
+/* A value with its passwords taken out (a JDBC URL in an error message). */
+static void add_text(fields *f, const char *name, pgm_slice v, pgm_strbuf *tmp)
+{
+    if (pgm_redact(v.p, v.n, tmp))
+        add(f, name, tmp->p, tmp->len);
+    else
+        add(f, name, v.p, v.n);
+}
+
+int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const char *path,
+                     pgm_event *ev)
+{
+    pgm_slice texts[1 + PGM_APP_MAX_CANDIDATES];
+    texts[0] = rec->message;
+    size_t nt = 1 + candidates(rec->trace, texts + 1, PGM_APP_MAX_CANDIDATES);
+    pgm_match m, fallback;
+    int hit = 0, hit_fallback = 0;
+    size_t which = 0, which_fallback = 0;
+    for (size_t i = 0; i < nt && !hit; i++) {
+        pgm_match x;
+        if (pgm_ruleset_classify_ids(c->rs, c->app_log_bit, c->message_id, rec->level.p,
+                                     rec->level.n, texts[i].p, texts[i].n, &x) != 1)
+            continue;
+        if (!x.rule->fallback) {
+            m = x;
+            which = i;
+            hit = 1;
+        } else if (!hit_fallback) {
+            fallback = x;
+            which_fallback = i;
+            hit_fallback = 1;
+        }
+    }
+    if (!hit && hit_fallback) {
+        m = fallback;
+        which = which_fallback;
+        hit = 1;
+    }
+    if (!hit) {
+        c->other++;
+        return 0;
+    }
+    pgm_strbuf_reset(&c->arena);
+    pgm_strbuf tmp;
+    pgm_strbuf_init(&tmp, 1u << 20);
+    fields f = {.c = c, .n = PGM_EVENT_COMMON_FIELDS};
+    for (size_t k = 0; k < PGM_EVENT_COMMON_FIELDS; k++)
+        f.off[k] = SIZE_MAX;
+    /* common fields: the service as app, the level, the text that matched */
+    size_t off = c->arena.len;
+    if (rec->app.n && !pgm_strbuf_add(&c->arena, rec->app.p, rec->app.n) && !pgm_strbuf_add(&c->arena, "", 1))
+        f.off[3] = off;
+    off = c->arena.len;
+    if (rec->level.n && !pgm_strbuf_add(&c->arena, rec->level.p, rec->level.n) && !pgm_strbuf_add(&c->arena, "", 1))
+        f.off[5] = off;
+    off = c->arena.len;
+    pgm_slice msg = texts[which];
+    if (pgm_redact(msg.p, msg.n, &tmp))
+        msg = (pgm_slice){tmp.p, tmp.len};
+    if (msg.n && !pgm_strbuf_add(&c->arena, msg.p, msg.n) && !pgm_strbuf_add(&c->arena, "", 1))
+        f.off[7] = off;
+    for (size_t i = 0; i < m.n_caps; i++)
+        if (m.caps[i].name)
+            add_text(&f, m.caps[i].name, (pgm_slice){m.caps[i].p, m.caps[i].n}, &tmp);
+    add(&f, "thread", rec->thread.p, rec->thread.n);
+    add(&f, "logger", rec->logger.p, rec->logger.n);
+    add(&f, "process", rec->pid.p, rec->pid.n);
+    if (which)
+        add_text(&f, "entry", rec->message, &tmp);
+    /* the cause: the last "Caused by:" line */
+    pgm_slice cause = {NULL, 0};
+    for (size_t i = 1; i < nt; i++)
+        if (texts[i].n > 10 && memcmp(texts[i].p, "Caused by:", 10) == 0)
+            cause = (pgm_slice){texts[i].p + 11, texts[i].n - 11};
+    add_text(&f, "cause", cause, &tmp);
+    if (strcmp(m.rule->kind, "hikari.leak_detected") == 0) {
+        char frame[256], at[128];
+        unsigned frames;
+        if (pgm_app_culprit(rec->trace, framework_packages, frame, sizeof frame, at, sizeof at, &frames)) {
+            add(&f, "culprit", frame, strlen(frame));
+            add(&f, "culprit_at", at, strlen(at));
+        }
+        char nf[16];
+        int k = snprintf(nf, sizeof nf, "%u", frames);
+        add(&f, "frames", nf, (size_t)k);
+    }
+    pgm_strbuf_free(&tmp);
+    ev->t = rec->t;
+    ev->kind = m.rule->kind;
+    ev->path = path;
+    ev->line = rec->line;
+    ev->n_fields = f.n;
+    for (size_t k = 0; k < f.n; k++) {
+        ev->fields[k].name = k < PGM_EVENT_COMMON_FIELDS ? pgm_event_common_names[k] : f.name[k];
+        ev->fields[k].value = f.off[k] == SIZE_MAX ? NULL : c->arena.p + f.off[k];
+    }
+    c->events++;
+    return 1;
+}

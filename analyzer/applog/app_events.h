@@ -1,0 +1,30 @@
+/* Application log records into events: the rule packs for app_log look at
+ * the message and at each exception line of the entry's trace (an
+ * application logs a pool timeout inside its own error); a HikariCP match
+ * wins over a fallback one (a JDBC error). A leak's trace gives the culprit:
+ * the first frame outside the pool, the driver, the JDK and the frameworks. */
+#ifndef PGM_APP_EVENTS_H
+#define PGM_APP_EVENTS_H
+
+#include "applog/applog.h"
+#include "model/event.h"
+#include "rules/ruleset.h"
+
+/* Exception lines of a trace tried against the rules, at most. */
+#define PGM_APP_MAX_CANDIDATES 8u
+
+typedef struct pgm_app_classifier {
+    pgm_ruleset *rs;
+    uint32_t app_log_bit;
+    unsigned message_id;
+    pgm_strbuf arena;
+    uint64_t events, other; /* records no rule knows: the application's own lines */
+} pgm_app_classifier;
+
+void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs);
+void pgm_app_classifier_free(pgm_app_classifier *c);
+/* 1 with *ev (valid until the next call), 0 when no rule knows the record. */
+int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const char *path,
+                     pgm_event *ev);
+
+#endif

@@ -1,0 +1,324 @@
+#include "applog/applog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/jsonflat.h"
+#include "text/timestamp.h"
+
+struct pgm_app_reader {
+    bool json, tz_set;
+    int32_t tz_offset_s;
+    pgm_app_cb cb;
+    void *ctx;
+    pgm_app_coverage cov;
+    bool open;                 /* an entry is pending */
+    pgm_strbuf head;           /* its first line (the slices point into it) */
+    pgm_strbuf scratch;        /* the line being looked at */
+    pgm_strbuf trace;
+    pgm_app_record rec;
+    pgm_jsonflat j;
+};
+
+static const char *const levels[] = {"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR",
+                                     "FATAL", "SEVERE", "NOTICE", "CRITICAL"};
+
+static bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+/* A level word at p (whole token, any of the usual spellings). */
+static size_t level_at(const char *p, size_t n)
+{
+    for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++) {
+        size_t l = strlen(levels[k]);
+        if (n >= l && memcmp(p, levels[k], l) == 0 && (n == l || is_space(p[l]) || p[l] == ']' ||
+                                                       p[l] == ':'))
+            return l;
+    }
+    return 0;
+}
+
+static pgm_slice trim(const char *p, size_t n)
+{
+    while (n && is_space(p[0]))
+        p++, n--;
+    while (n && is_space(p[n - 1]))
+        n--;
+    return (pgm_slice){p, n};
+}
+
+static int64_t fix_time(pgm_app_reader *r, const pgm_ts_parse *ts)
+{
+    if (ts->zone == PGM_TS_ZONE_KNOWN)
+        return ts->us;
+    if (ts->zone == PGM_TS_ZONE_UNKNOWN && !r->tz_set)
+        return PGM_TS_UNKNOWN;
+    r->cov.zone_guessed++;
+    return ts->us - (r->tz_set ? (int64_t)r->tz_offset_s * 1000000 : 0);
+}
+
+/* Parses the first line of an entry of a text layout. Spring Boot:
+ *   TIME LEVEL PID --- [app] [thread] [trace,span] LOGGER : MESSAGE
+ * Logback/Log4j2 patterns:
+ *   TIME [thread] LEVEL LOGGER - MESSAGE,  TIME LEVEL [thread] LOGGER - MESSAGE
+ *   [LEVEL] TIME [thread] LOGGER - MESSAGE */
+static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t i = 0;
+    if (n > 2 && s[0] == '[') { /* "[ERROR] 15:30:19.502 ..." */
+        size_t l = level_at(s + 1, n - 1);
+        if (l && 1 + l < n && s[1 + l] == ']') {
+            out->level = (pgm_slice){s + 1, l};
+            i = l + 2;
+            while (i < n && is_space(s[i]))
+                i++;
+        }
+    }
+    pgm_ts_parse ts;
+    if (!pgm_ts_parse_at(s + i, n - i, &ts))
+        return false;
+    out->t = fix_time(r, &ts);
+    i += ts.len;
+    /* the level, within a window: after the time or after a [thread] */
+    size_t end = n - i < PGM_APP_LEVEL_WINDOW ? n : i + PGM_APP_LEVEL_WINDOW;
+    size_t lv = SIZE_MAX;
+    for (size_t k = i; !out->level.n && k < end; k++)
+        if ((k == i || is_space(s[k - 1]) || s[k - 1] == '[') && level_at(s + k, n - k)) {
+            lv = k;
+            out->level = (pgm_slice){s + k, level_at(s + k, n - k)};
+        }
+    if (!out->level.n)
+        return false;
+    size_t k = lv != SIZE_MAX ? lv + out->level.n : i;
+    if (lv != SIZE_MAX && lv > i) {
+        /* "[thread] LEVEL": the bracket before the level */
+        const char *open = memchr(s + i, '[', lv - i);
+        const char *close = open ? memchr(open, ']', (size_t)(s + lv - open)) : NULL;
+        if (open && close)
+            out->thread = trim(open + 1, (size_t)(close - open - 1));
+    }
+    while (k < n && is_space(s[k]))
+        k++;
+    /* Spring Boot: PID --- */
+    size_t p0 = k;
+    while (k < n && s[k] >= '0' && s[k] <= '9')
+        k++;
+    if (k > p0)
+        out->pid = (pgm_slice){s + p0, k - p0};
+    while (k < n && is_space(s[k]))
+        k++;
+    bool boot = k + 3 <= n && memcmp(s + k, "---", 3) == 0;
+    if (boot)
+        k += 3;
+    /* brackets: Boot's thread is the one 15 wide; else the first */
+    while (k < n) {
+        while (k < n && is_space(s[k]))
+            k++;
+        if (k >= n || s[k] != '[')
+            break;
+        const char *close = memchr(s + k, ']', n - k);
+        if (!close)
+            break;
+        size_t w = (size_t)(close - s - k - 1);
+        pgm_slice inner = {s + k + 1, w};
+        if (!out->thread.n && (!boot || w == 15))
+            out->thread = trim(inner.p, inner.n);
+        else if (boot && !out->thread.n && !out->app.n)
+            out->app = trim(inner.p, inner.n);
+        k = (size_t)(close - s) + 1;
+    }
+    /* LOGGER then " : " (Boot) or " - " */
+    size_t l0 = k;
+    while (k < n && !is_space(s[k]))
+        k++;
+    out->logger = (pgm_slice){s + l0, k - l0};
+    while (k < n && is_space(s[k]))
+        k++;
+    if (k + 1 < n && (s[k] == ':' || s[k] == '-') && s[k + 1] == ' ')
+        k += 2;
+    else if (k + 1 == n && (s[k] == ':' || s[k] == '-'))
+        k++;
+    out->message = (pgm_slice){s + k, n - k};
+    return true;
+}
+
+static void emit(pgm_app_reader *r)
+{
+    if (!r->open)
+        return;
+    r->open = false;
+    /* the blank line Spring Boot writes after a trace is not part of it */
+    size_t tn = r->trace.len;
+    while (tn && (r->trace.p[tn - 1] == '\n' || r->trace.p[tn - 1] == ' '))
+        tn--;
+    const char *tp = r->trace.p ? r->trace.p : "";
+    while (tn && *tp == '\n')
+        tp++, tn--;
+    r->rec.trace = (pgm_slice){tp, tn};
+    r->cov.records++;
+    if (r->rec.t == PGM_TS_UNKNOWN)
+        r->cov.no_time++;
+    if (r->cb)
+        r->cb(r->ctx, &r->rec);
+}
+
+static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    pgm_app_record rec;
+    /* parsed in a copy: if it starts an entry, the entry keeps the copy */
+    pgm_strbuf_reset(&r->scratch);
+    if (pgm_strbuf_add(&r->scratch, line, n) == 0 && parse_head(r, r->scratch.p, n, &rec)) {
+        emit(r);
+        pgm_strbuf tmp = r->head;
+        r->head = r->scratch;
+        r->scratch = tmp;
+        r->rec = rec;
+        r->rec.line = r->rec.last_line = lineno;
+        pgm_strbuf_reset(&r->trace);
+        r->open = true;
+        return;
+    }
+    if (!r->open) {
+        if (n && !r->cov.unparsed++)
+            r->cov.first_unparsed = lineno;
+        return;
+    }
+    r->cov.trace_lines++;
+    r->rec.last_line = lineno;
+    if (pgm_strbuf_add(&r->trace, "\n", 1) == 0)
+        pgm_strbuf_add(&r->trace, line, n);
+}
+
+static pgm_slice jget(const pgm_app_reader *r, const char *const *keys)
+{
+    for (; *keys; keys++) {
+        const char *v = pgm_jsonflat_get(&r->j, *keys, NULL);
+        if (v && *v)
+            return (pgm_slice){v, strlen(v)};
+    }
+    return (pgm_slice){"", 0};
+}
+
+static void json_line(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    static const char *const k_time[] = {"@timestamp", "timestamp", "time", NULL};
+    static const char *const k_level[] = {"level", "log.level", "severity", NULL};
+    static const char *const k_thread[] = {"thread_name", "process.thread.name", "thread", NULL};
+    static const char *const k_logger[] = {"logger_name", "log.logger", "logger", NULL};
+    static const char *const k_msg[] = {"message", "msg", NULL};
+    static const char *const k_trace[] = {"stack_trace", "error.stack_trace", "exception", NULL};
+    static const char *const k_app[] = {"service.name", "app_name", "application", "springAppName", NULL};
+    char err[64];
+    if (!n)
+        return;
+    if (!pgm_jsonflat_parse(&r->j, line, n, err, sizeof err)) {
+        if (!r->cov.unparsed++)
+            r->cov.first_unparsed = lineno;
+        return;
+    }
+    memset(&r->rec, 0, sizeof r->rec);
+    pgm_slice t = jget(r, k_time);
+    pgm_ts_parse ts;
+    r->rec.t = t.n && pgm_ts_parse_at(t.p, t.n, &ts) ? fix_time(r, &ts) : PGM_TS_UNKNOWN;
+    r->rec.level = jget(r, k_level);
+    r->rec.thread = jget(r, k_thread);
+    r->rec.logger = jget(r, k_logger);
+    r->rec.message = jget(r, k_msg);
+    r->rec.app = jget(r, k_app);
+    pgm_slice trace = jget(r, k_trace);
+    pgm_strbuf_reset(&r->trace);
+    pgm_strbuf_add(&r->trace, trace.p, trace.n);
+    r->rec.line = r->rec.last_line = lineno;
+    r->open = true;
+    emit(r);
+}
+
+int pgm_app_open(pgm_app_reader **out, bool json, bool tz_set, int32_t tz_offset_s, pgm_app_cb cb,
+                 void *ctx)
+{
+    pgm_app_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return PGM_FATAL;
+    r->json = json;
+    r->tz_set = tz_set;
+    r->tz_offset_s = tz_offset_s;
+    r->cb = cb;
+    r->ctx = ctx;
+    pgm_strbuf_init(&r->head, PGM_APP_MAX_TRACE);
+    pgm_strbuf_init(&r->scratch, PGM_APP_MAX_TRACE);
+    pgm_strbuf_init(&r->trace, PGM_APP_MAX_TRACE);
+    pgm_jsonflat_init(&r->j);
+    *out = r;
+    return PGM_OK;
+}
+
+void pgm_app_feed(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    r->cov.lines++;
+    if (n && line[n - 1] == '\r')
+        n--;
+    if (r->json)
+        json_line(r, line, n, lineno);
+    else
+        text_line(r, line, n, lineno);
+}
+
+void pgm_app_finish(pgm_app_reader *r)
+{
+    emit(r);
+}
+
+const pgm_app_coverage *pgm_app_get_coverage(const pgm_app_reader *r)
+{
+    return &r->cov;
+}
+
+void pgm_app_close(pgm_app_reader *r)
+{
+    if (!r)
+        return;
+    pgm_strbuf_free(&r->head);
+    pgm_strbuf_free(&r->scratch);
+    pgm_strbuf_free(&r->trace);
+    pgm_jsonflat_free(&r->j);
+    free(r);
+}
+
+bool pgm_app_culprit(pgm_slice trace, const char *const *ignore, char *frame, size_t frame_cap,
+                     char *at, size_t at_cap, unsigned *frames)
+{
+    bool found = false;
+    *frames = 0;
+    for (const char *p = trace.p, *e = trace.p + trace.n; p < e;) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        const char *le = nl ? nl : e;
+        const char *q = p;
+        while (q < le && is_space(*q))
+            q++;
+        if (le - q > 3 && memcmp(q, "at ", 3) == 0) {
+            q += 3;
+            (*frames)++;
+            /* "java.base/java.lang.Thread.run(Thread.java:840)": drop the module */
+            const char *paren = memchr(q, '(', (size_t)(le - q));
+            const char *slash = memchr(q, '/', (size_t)((paren ? paren : le) - q));
+            if (slash)
+                q = slash + 1;
+            size_t name_len = (size_t)((paren ? paren : le) - q);
+            bool ignored = false;
+            for (const char *const *ig = ignore; *ig && !ignored; ig++)
+                ignored = strlen(*ig) <= name_len && memcmp(q, *ig, strlen(*ig)) == 0;
+            if (!ignored && !found) {
+                found = true;
+                snprintf(frame, frame_cap, "%.*s", (int)name_len, q);
+                const char *close = paren ? memchr(paren, ')', (size_t)(le - paren)) : NULL;
+                if (paren && close)
+                    snprintf(at, at_cap, "%.*s", (int)(close - paren - 1), paren + 1);
+                else
+                    snprintf(at, at_cap, "%s", "");
+            }
+        }
+        p = nl ? nl + 1 : e;
+    }
+    return found;
+}

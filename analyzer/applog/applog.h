@@ -1,0 +1,54 @@
+/* Application logs (Spring Boot, Logback/Log4j2 patterns, Logstash and ECS
+ * JSON) into records: time, level, thread, logger, message, and the lines
+ * that follow an entry (stack traces, "Caused by:", the blank lines Spring
+ * Boot puts around them) attached to it. The layout is read per line: a line
+ * that starts with a time and carries a level starts an entry, any other
+ * line belongs to the entry above. Facts: shared/reference/hikari-log-messages.md §3. */
+#ifndef PGM_APPLOG_H
+#define PGM_APPLOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pglog/prefix.h" /* pgm_slice */
+#include "util/rc.h"
+#include "util/strbuf.h"
+
+/* Lines of one entry's trace kept; more are counted. */
+#define PGM_APP_MAX_TRACE (256u << 10)
+/* How far into a line the level word is looked for. */
+#define PGM_APP_LEVEL_WINDOW 64u
+
+typedef struct pgm_app_record {
+    int64_t t;                  /* UTC microseconds, or PGM_TS_UNKNOWN */
+    pgm_slice level, thread, logger, message, app, pid;
+    pgm_slice trace;            /* the lines after the entry's first, '\n' between */
+    uint64_t line, last_line;
+} pgm_app_record;
+
+typedef void (*pgm_app_cb)(void *ctx, const pgm_app_record *r);
+
+typedef struct pgm_app_coverage {
+    uint64_t lines, records, trace_lines, unparsed, no_time, zone_guessed;
+    uint64_t first_unparsed;
+} pgm_app_coverage;
+
+typedef struct pgm_app_reader pgm_app_reader;
+
+/* `json`: the file is one JSON object per line (Logstash, ECS). `tz_offset_s`
+ * applies to times without a zone when `tz_set`. */
+int pgm_app_open(pgm_app_reader **out, bool json, bool tz_set, int32_t tz_offset_s, pgm_app_cb cb,
+                 void *ctx);
+void pgm_app_feed(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno);
+void pgm_app_finish(pgm_app_reader *r);
+const pgm_app_coverage *pgm_app_get_coverage(const pgm_app_reader *r);
+void pgm_app_close(pgm_app_reader *r);
+
+/* The suspected leak site of a trace: the first "at" frame whose class is
+ * not of the pool, the driver, the JDK or a framework (`ignore`: package
+ * prefixes, NULL-terminated). Writes "pkg.Class.method" and "File.java:17";
+ * false when every frame is ignored. */
+bool pgm_app_culprit(pgm_slice trace, const char *const *ignore, char *frame, size_t frame_cap,
+                     char *at, size_t at_cap, unsigned *frames);
+
+#endif

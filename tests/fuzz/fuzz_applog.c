@@ -1,0 +1,55 @@
+/* libFuzzer target: the application log reader (text layouts and JSON, the
+ * stack-trace attacher) and the classifier behind it with the builtin HikariCP
+ * packs (loaded once from rules/hikari, run from the repository root). The
+ * first byte's low bit picks JSON. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "applog/app_events.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static pgm_ruleset rules;
+static pgm_app_classifier classifier;
+static int loaded;
+
+static void on_record(void *ctx, const pgm_app_record *rec)
+{
+    (void)ctx;
+    pgm_event ev;
+    if (pgm_app_classify(&classifier, rec, "fuzz", &ev) == 1)
+        for (size_t i = 0; i < ev.n_fields; i++)
+            if (ev.fields[i].value)
+                (void)strlen(ev.fields[i].value);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!loaded) {
+        pgm_load_errors errs = {0};
+        pgm_ruleset_init(&rules);
+        pgm_ruleset_load_dir(&rules, "rules/hikari", &errs);
+        pgm_ruleset_finish(&rules, &errs);
+        pgm_load_errors_free(&errs);
+        pgm_app_classifier_init(&classifier, &rules);
+        loaded = 1;
+    }
+    if (size < 1)
+        return 0;
+    pgm_app_reader *r;
+    if (pgm_app_open(&r, data[0] & 1, (data[0] & 2) != 0, 3600, on_record, NULL) != PGM_OK)
+        return 0;
+    const char *s = (const char *)data + 1, *end = (const char *)data + size;
+    uint64_t lineno = 0;
+    while (s < end) {
+        const char *e = memchr(s, '\n', (size_t)(end - s));
+        size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
+        pgm_app_feed(r, s, n, ++lineno);
+        s += n + 1;
+    }
+    pgm_app_finish(r);
+    (void)pgm_app_get_coverage(r);
+    pgm_app_close(r);
+    return 0;
+}

@@ -1,0 +1,160 @@
+/* Application logs: each layout's first line, traces attached to their entry,
+ * the culprit of a leak trace. Lines are the genuine ones of
+ * shared/reference/hikari-log-messages.md and the recorded incidents. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applog/applog.h"
+#include "text/timestamp.h"
+
+#define MAX_RECS 16
+
+typedef struct got {
+    size_t n;
+    struct {
+        int64_t t;
+        char level[16], thread[64], logger[96], message[256], app[32], trace[1024];
+        uint64_t line, last_line;
+    } r[MAX_RECS];
+} got;
+
+static void copy(char *dst, size_t cap, pgm_slice s)
+{
+    snprintf(dst, cap, "%.*s", (int)s.n, s.p ? s.p : "");
+}
+
+static void on_rec(void *ctx, const pgm_app_record *rec)
+{
+    got *g = ctx;
+    assert_true(g->n < MAX_RECS);
+    size_t k = g->n++;
+    g->r[k].t = rec->t;
+    copy(g->r[k].level, sizeof g->r[k].level, rec->level);
+    copy(g->r[k].thread, sizeof g->r[k].thread, rec->thread);
+    copy(g->r[k].logger, sizeof g->r[k].logger, rec->logger);
+    copy(g->r[k].message, sizeof g->r[k].message, rec->message);
+    copy(g->r[k].app, sizeof g->r[k].app, rec->app);
+    copy(g->r[k].trace, sizeof g->r[k].trace, rec->trace);
+    g->r[k].line = rec->line;
+    g->r[k].last_line = rec->last_line;
+}
+
+static void read_text(bool json, const char *text, got *g, pgm_app_coverage *cov)
+{
+    memset(g, 0, sizeof *g);
+    pgm_app_reader *r;
+    assert_int_equal(pgm_app_open(&r, json, false, 0, on_rec, g), PGM_OK);
+    uint64_t lineno = 0;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        pgm_app_feed(r, p, n, ++lineno);
+        p += n + (nl != NULL);
+    }
+    pgm_app_finish(r);
+    *cov = *pgm_app_get_coverage(r);
+    pgm_app_close(r);
+}
+
+static void test_layouts(void **state)
+{
+    (void)state;
+    got g;
+    pgm_app_coverage cov;
+    read_text(false,
+              /* Spring Boot 3.4 with application name */
+              "2026-11-27T00:01:09.888Z  WARN 29458 --- [leakdemo] [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : Connection leak detection triggered for org.postgresql.jdbc.PgConnection@2d4e495 on thread main, stack trace follows\n"
+              "\n"
+              "java.lang.Exception: Apparent connection leak detected\n"
+              "\tat com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:99)\n"
+              "\tat LeakDemo.main(LeakDemo.java:125)\n"
+              "\n"
+              /* Spring Boot 2.x, no zone */
+              "2018-02-07 12:35:56.643  WARN 4232 --- [l-1 housekeeper] com.zaxxer.hikari.pool.HikariPool        : HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=35m51s954ms609µs641ns).\n"
+              /* Spring Boot 3.x with an offset */
+              "2023-11-25T23:37:20.817-05:00  WARN 43835 --- [l-1 housekeeper] com.zaxxer.hikari.pool.HikariPool        : HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=18m18s649ms).\n"
+              /* Logback pattern %d [%t] %-5level %logger - %msg */
+              "2026-11-27 00:05:01.112 [main] INFO  com.zaxxer.hikari.HikariDataSource - HikariPool-1 - Starting...\n"
+              /* [LEVEL] first */
+              "[ERROR] 2026-11-27 15:30:19.502 [Curator-TreeCache-5] com.zaxxer.hikari.pool.HikariPool - HikariPool-24 - Exception during pool initialization.\n"
+              "org.postgresql.util.PSQLException: FATAL: sorry, too many clients already\n",
+              &g, &cov);
+    assert_int_equal(g.n, 5);
+    assert_string_equal(g.r[0].level, "WARN");
+    assert_string_equal(g.r[0].thread, "l-1 housekeeper");
+    assert_string_equal(g.r[0].app, "leakdemo");
+    assert_string_equal(g.r[0].logger, "com.zaxxer.hikari.pool.ProxyLeakTask");
+    assert_string_equal(g.r[0].message, "Connection leak detection triggered for org.postgresql.jdbc.PgConnection@2d4e495 on thread main, stack trace follows");
+    assert_string_equal(g.r[0].trace, "java.lang.Exception: Apparent connection leak detected\n"
+                                      "\tat com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:99)\n"
+                                      "\tat LeakDemo.main(LeakDemo.java:125)");
+    assert_int_equal(g.r[0].last_line, 6);
+    assert_string_equal(g.r[1].thread, "l-1 housekeeper");
+    assert_string_equal(g.r[1].app, "");
+    assert_string_equal(g.r[1].message, "HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=35m51s954ms609µs641ns).");
+    pgm_ts_parse ts;
+    assert_true(pgm_ts_parse_at("2023-11-26T04:37:20.817Z", 24, &ts));
+    assert_true(g.r[2].t == ts.us);
+    assert_string_equal(g.r[3].thread, "main");
+    assert_string_equal(g.r[3].level, "INFO");
+    assert_string_equal(g.r[3].logger, "com.zaxxer.hikari.HikariDataSource");
+    assert_string_equal(g.r[3].message, "HikariPool-1 - Starting...");
+    assert_string_equal(g.r[4].level, "ERROR");
+    assert_string_equal(g.r[4].thread, "Curator-TreeCache-5");
+    assert_string_equal(g.r[4].trace, "org.postgresql.util.PSQLException: FATAL: sorry, too many clients already");
+    assert_int_equal(cov.unparsed, 0);
+    assert_int_equal(cov.zone_guessed, 3);
+}
+
+static void test_json_layouts(void **state)
+{
+    (void)state;
+    got g;
+    pgm_app_coverage cov;
+    read_text(true,
+              "{\"@timestamp\":\"2026-11-27T00:06:31.007Z\",\"level\":\"ERROR\",\"thread_name\":\"worker-1\",\"logger_name\":\"com.example.Job\",\"message\":\"Job failed\",\"stack_trace\":\"java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available\\n\\tat x.Y.z(Y.java:1)\"}\n"
+              "{\"@timestamp\":\"2026-11-27T00:06:32Z\",\"log.level\":\"WARN\",\"process.thread.name\":\"main\",\"log.logger\":\"a.B\",\"message\":\"m\",\"service.name\":\"orders\"}\n"
+              "not json\n",
+              &g, &cov);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.r[0].thread, "worker-1");
+    assert_string_equal(g.r[0].trace, "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available\n\tat x.Y.z(Y.java:1)");
+    assert_string_equal(g.r[1].level, "WARN");
+    assert_string_equal(g.r[1].app, "orders");
+    assert_int_equal(cov.unparsed, 1);
+}
+
+static void test_culprit(void **state)
+{
+    (void)state;
+    static const char *const ignore[] = {"com.zaxxer.hikari.", "java.", "org.springframework.", NULL};
+    const char *trace = "java.lang.Exception: Apparent connection leak detected\n"
+                        "\tat com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:100)\n"
+                        "\tat org.springframework.jdbc.datasource.DataSourceUtils.fetchConnection(DataSourceUtils.java:159)\n"
+                        "\tat com.example.orders.ExportService.exportAll(ExportService.java:17)\n"
+                        "\tat java.base/java.lang.Thread.run(Thread.java:840)";
+    char frame[128], at[64];
+    unsigned frames;
+    assert_true(pgm_app_culprit((pgm_slice){trace, strlen(trace)}, ignore, frame, sizeof frame, at,
+                                sizeof at, &frames));
+    assert_string_equal(frame, "com.example.orders.ExportService.exportAll");
+    assert_string_equal(at, "ExportService.java:17");
+    assert_int_equal(frames, 4);
+    const char *only = "\tat com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:100)\n"
+                       "\tat java.base/java.lang.Thread.run(Thread.java:840)";
+    assert_false(pgm_app_culprit((pgm_slice){only, strlen(only)}, ignore, frame, sizeof frame, at,
+                                 sizeof at, &frames));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layouts),
+        cmocka_unit_test(test_json_layouts),
+        cmocka_unit_test(test_culprit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
