@@ -18,6 +18,7 @@ typedef struct lit {
     const char *s;
     size_t n;
     uint32_t rule;
+    uint32_t source_mask; /* the rule's, kept here to avoid touching the rule */
     int32_t next; /* next literal with the same first two bytes, -1 at the end */
 } lit;
 
@@ -36,6 +37,9 @@ struct pgm_dispatch {
     uint32_t pass;
     uint32_t *cand;         /* candidates of the current pass */
     bool forked;            /* the tables belong to another ruleset's dispatch */
+    size_t n_lits_for[32];  /* literals of the rules that apply to each source kind */
+    /* for a source kind with a handful of them: which (indexes into lits) */
+    uint16_t few_lits[32][PGM_FEW_LITERALS];
 };
 
 void pgm_ruleset_dispatch_free(pgm_ruleset *rs)
@@ -142,6 +146,9 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
             d->always[d->n_always++] = (uint32_t)i;
             continue;
         }
+        for (unsigned b = 0; b < 32 && !r->prefixes.n; b++)
+            if (r->source_mask & (1u << b))
+                d->n_lits_for[b] += r->prefilter.n;
         const pgm_strlist *list = r->prefixes.n ? &r->prefixes : &r->prefilter;
         for (size_t k = 0; k < list->n; k++) {
             const unsigned char *s = (const unsigned char *)list->v[k];
@@ -151,6 +158,7 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
             l->s = (const char *)s;
             l->n = strlen((const char *)s);
             l->rule = (uint32_t)i;
+            l->source_mask = r->source_mask;
             l->next = *head;
             *head = (int32_t)(r->prefixes.n ? d->n_pfxs++ : d->n_lits++);
             if (!r->prefixes.n)
@@ -253,18 +261,21 @@ int pgm_ruleset_classify_ids(pgm_ruleset *rs, uint32_t source_bit, unsigned fiel
     }
     size_t nc = 0;
     const unsigned char *t = (const unsigned char *)text;
-    if (d->n_lits <= PGM_FEW_LITERALS) {
-        /* a handful of literals: the C library's substring search is faster
-         * than looking at every byte */
-        for (size_t k = 0; k < d->n_lits; k++) {
-            const lit *l = &d->lits[k];
+    /* the literals of the rules for this source: a handful are searched one
+     * by one (the C library's substring search beats looking at every byte) */
+    bool one_source = source_bit && !(source_bit & (source_bit - 1));
+    unsigned b = one_source ? (unsigned)__builtin_ctz(source_bit) : 0;
+    bool few = one_source && d->n_lits_for[b] <= PGM_FEW_LITERALS;
+    if (few) {
+        for (size_t k = 0; k < d->n_lits_for[b]; k++) {
+            const lit *l = &d->lits[d->few_lits[b][k]];
             if (d->stamp[l->rule] != d->pass && memmem(t, len, l->s, l->n)) {
                 d->stamp[l->rule] = d->pass;
                 d->cand[nc++] = rank_of(rs, l->rule);
             }
         }
     }
-    for (size_t i = 0; d->n_lits > PGM_FEW_LITERALS && i + 1 < len; i++) {
+    for (size_t i = 0; !few && i + 1 < len; i++) {
         uint16_t bg = (uint16_t)(t[i] << 8 | t[i + 1]);
         if (!(d->bigram_seen[bg >> 3] & (1u << (bg & 7))))
             continue;
