@@ -1,5 +1,6 @@
 #!/bin/sh
-# Regenerates pg_guc_names.inc: every parameter name PostgreSQL 12-18 knows, from
+# Regenerates pg_guc_names.inc: every parameter name PostgreSQL 12-18 knows (lower case:
+# names are case-insensitive, and pg_settings writes DateStyle, TimeZone...), from
 # the catalogs in ../shared/reference, plus names dropped before 15 that old
 # configuration files still carry. Run from the repository root.
 set -eu
@@ -14,5 +15,5 @@ out=analyzer/catalog/pg_guc_names.inc
         tail -n +2 "$ref/pg-gucs-connections.tsv" | cut -f1
         printf '%s\n' stats_temp_directory vacuum_defer_cleanup_age operator_precedence_warning \
             wal_keep_segments checkpoint_segments replacement_sort_tuples reserved_connections
-    } | grep -E '^[a-z_][a-z0-9_]*$' | LC_ALL=C sort -u | sed 's/.*/    "&",/'
+    } | tr 'A-Z' 'a-z' | grep -E '^[a-z_][a-z0-9_]*$' | LC_ALL=C sort -u | sed 's/.*/    "&",/'
 } > "$out"

@@ -1,0 +1,64 @@
+/* postgresql.conf as the server reads it (guc-file.l, the same in 12-17):
+ * one `name [=] value` per line, quoting and escapes, `include`,
+ * `include_if_exists` and `include_dir` expanded in place (relative to the
+ * including file), postgresql.auto.conf after everything, the later entry of
+ * a name winning. The result is the server's own pg_file_settings: every
+ * entry with its file, line, order, whether it applies, and the error that
+ * stops it. Facts: shared/reference/postgresql-conf.md; the real server's
+ * answers in tests/samples/postgresql-15/conf-syntax/. Files come from a
+ * provider, so a bundle's archive can stand in for the data directory. */
+#ifndef PGM_PGCONF_H
+#define PGM_PGCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/rc.h"
+
+/* Include nesting the server accepts (guc.c CONF_FILE_MAX_DEPTH). */
+#define PGM_CONF_MAX_DEPTH 10
+/* Entries kept; more are counted. */
+#define PGM_CONF_MAX_ENTRIES 100000u
+/* Files listed in one include_dir. */
+#define PGM_CONF_MAX_DIR_FILES 1024u
+
+typedef struct pgm_conf_entry {
+    char *file;         /* as the provider names it */
+    unsigned line;
+    unsigned seqno;     /* order in the flattened list, from 1 */
+    char *name;         /* as written (names compare case-insensitively) */
+    char *value;        /* unquoted, escapes undone; NULL for a syntax error */
+    bool applied;       /* the last entry of its name, and no error */
+    char *error;        /* "syntax error", "unrecognized configuration parameter", ... */
+} pgm_conf_entry;
+
+/* Where the files come from. `open`: 0 with the content (malloc'd, the
+ * caller frees), 1 when there is no such file, -1 when it cannot be read.
+ * `list`: the names (malloc'd array of malloc'd strings) in a directory. */
+typedef struct pgm_conf_files {
+    int (*open)(void *ctx, const char *path, char **data, size_t *len);
+    int (*list)(void *ctx, const char *dir, char ***names, size_t *n);
+    void *ctx;
+} pgm_conf_files;
+
+typedef struct pgm_conf {
+    pgm_conf_entry *entries;
+    size_t n, alloc;
+    char **messages;    /* the server's log lines for what went wrong */
+    size_t n_messages;
+    bool syntax_errors; /* the server would apply nothing */
+} pgm_conf;
+
+void pgm_conf_init(pgm_conf *c);
+void pgm_conf_free(pgm_conf *c);
+/* Reads `main_path` with its includes, then `auto_path` (NULL: none).
+ * PGM_OK, PGM_WARN (some file missing or wrong: see messages), PGM_FATAL. */
+int pgm_conf_load(pgm_conf *c, const char *main_path, const char *auto_path,
+                  const pgm_conf_files *files);
+/* The applied entry of `name`, or NULL. */
+const pgm_conf_entry *pgm_conf_get(const pgm_conf *c, const char *name);
+
+/* Files on disk: the provider for a data directory or an unpacked bundle. */
+extern const pgm_conf_files pgm_conf_disk_files;
+
+#endif

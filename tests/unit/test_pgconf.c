@@ -1,0 +1,189 @@
+/* postgresql.conf read as the server reads it: the real server's
+ * pg_file_settings for the edge-case file of the reference (no '=', mixed
+ * case, quotes and escapes, hex and octal, include_dir order, dot-files and
+ * .bak ignored, later entry wins, auto.conf last) must come out exactly; the
+ * server's syntax error texts for the documented mistakes. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/pgconf.h"
+
+#define CONF_DIR "tests/samples/postgresql-15/conf-syntax/"
+
+static void write_file(const char *path, const char *text, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, n, f), n);
+    fclose(f);
+}
+
+/* The trimmed cell k of a psql aligned row. */
+static void cell(const char *row, int k, char *out, size_t cap)
+{
+    const char *p = row;
+    for (int i = 0; i < k; i++) {
+        p = strchr(p, '|');
+        assert_non_null(p);
+        p++;
+    }
+    while (*p == ' ')
+        p++;
+    const char *e = strchr(p, '|');
+    if (!e)
+        e = p + strlen(p);
+    while (e > p && (e[-1] == ' ' || e[-1] == '\n'))
+        e--;
+    snprintf(out, cap, "%.*s", (int)(e - p), p);
+}
+
+static void test_pg_file_settings_of_the_real_server(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pgm-conf-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    /* postgresql.conf as it was when pg_file_settings.txt was taken: up to line 831 */
+    size_t len;
+    char *conf = tu_read_file(CONF_DIR "postgresql.conf.tested", &len);
+    size_t cut = 0;
+    for (unsigned line = 0; cut < len && line < 831; cut++)
+        line += conf[cut] == '\n';
+    snprintf(path, sizeof path, "%s/postgresql.conf", dir);
+    write_file(path, conf, cut);
+    free(conf);
+    snprintf(path, sizeof path, "%s/conf.d", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    /* the two files pg_file_settings shows (line 1 each), and two the server ignores */
+    snprintf(path, sizeof path, "%s/conf.d/20-b.conf", dir);
+    write_file(path, "work_mem = 32MB\n", 16);
+    snprintf(path, sizeof path, "%s/conf.d/10-a.conf", dir);
+    write_file(path, "work_mem = 16MB\n", 16);
+    snprintf(path, sizeof path, "%s/conf.d/.hidden.conf", dir);
+    write_file(path, "work_mem = 1MB\n", 15);
+    snprintf(path, sizeof path, "%s/conf.d/x.conf.bak", dir);
+    write_file(path, "work_mem = 2MB\n", 15);
+    char *autoconf = tu_read_file(CONF_DIR "postgresql.auto.conf", &len);
+    snprintf(path, sizeof path, "%s/postgresql.auto.conf", dir);
+    write_file(path, autoconf, len);
+    free(autoconf);
+
+    pgm_conf c;
+    pgm_conf_init(&c);
+    char main_path[512], auto_path[512];
+    snprintf(main_path, sizeof main_path, "%s/postgresql.conf", dir);
+    snprintf(auto_path, sizeof auto_path, "%s/postgresql.auto.conf", dir);
+    int loaded = pgm_conf_load(&c, main_path, auto_path, &pgm_conf_disk_files);
+    for (size_t i = 0; i < c.n_messages; i++)
+        print_message("%s\n", c.messages[i]);
+    assert_int_equal(loaded, PGM_OK);
+    assert_int_equal(c.n_messages, 1); /* include_if_exists 'missing.conf' */
+    assert_non_null(strstr(c.messages[0], "skipping missing configuration file"));
+
+    char *want = tu_read_file(CONF_DIR "pg_file_settings.txt", &len);
+    size_t rows = 0;
+    for (char *row = strstr(want, "\n ") ; row && row[1] == ' ' && strchr(row + 1, '|'); ) {
+        row++;
+        char *nl = strchr(row, '\n');
+        if (nl)
+            *nl = 0;
+        char file[128], line[16], seq[16], name[64], setting[64], applied[8];
+        cell(row, 0, file, sizeof file);
+        cell(row, 1, line, sizeof line);
+        cell(row, 2, seq, sizeof seq);
+        cell(row, 3, name, sizeof name);
+        cell(row, 4, setting, sizeof setting);
+        cell(row, 5, applied, sizeof applied);
+        assert_true(rows < c.n);
+        const pgm_conf_entry *e = &c.entries[rows];
+        char expect_file[512];
+        snprintf(expect_file, sizeof expect_file, "%s/%s", dir, file + strlen("$PGDATA/"));
+        if (strcmp(e->file, expect_file) || e->line != (unsigned)atoi(line) ||
+            e->seqno != (unsigned)atoi(seq) || strcmp(e->name, name) || strcmp(e->value, setting) ||
+            e->applied != (applied[0] == 't'))
+            fail_msg("row %zu: got %s:%u #%u %s=%s %d, want %s:%s #%s %s=%s %s", rows, e->file,
+                     e->line, e->seqno, e->name, e->value, e->applied, expect_file, line, seq, name,
+                     setting, applied);
+        rows++;
+        row = nl;
+        if (row)
+            *row = '\n';
+    }
+    assert_int_equal(rows, 29);
+    assert_int_equal(c.n, 29);
+    assert_string_equal(pgm_conf_get(&c, "work_mem")->value, "64MB");
+    assert_string_equal(pgm_conf_get(&c, "statement_timeout")->value, "5min");
+    free(want);
+    pgm_conf_free(&c);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A provider over one string, for syntax cases. */
+static int one_open(void *ctx, const char *path, char **data, size_t *len)
+{
+    if (strcmp(path, "postgresql.conf") != 0)
+        return 1;
+    *data = strdup(ctx);
+    *len = strlen(ctx);
+    return 0;
+}
+
+static void expect_message(const char *text, const char *want)
+{
+    pgm_conf_files files = {one_open, NULL, (void *)text};
+    pgm_conf c;
+    pgm_conf_init(&c);
+    assert_int_equal(pgm_conf_load(&c, "postgresql.conf", NULL, &files), PGM_WARN);
+    assert_true(c.syntax_errors);
+    assert_true(c.n_messages >= 1);
+    if (strcmp(c.messages[0], want) != 0)
+        fail_msg("got:  %s\nwant: %s", c.messages[0], want);
+    for (size_t i = 0; i < c.n; i++)
+        assert_false(c.entries[i].applied); /* the server applies nothing */
+    pgm_conf_free(&c);
+}
+
+static void test_the_servers_syntax_errors(void **state)
+{
+    (void)state;
+    /* the texts of the real server.log in the reference folder */
+    expect_message("work_mem = 4MB\nstatement_timeout = 5 min\n",
+                   "syntax error in file \"postgresql.conf\" line 2, near token \"min\"");
+    expect_message("maintenance_work_mem = 1.5MB\n",
+                   "syntax error in file \"postgresql.conf\" line 1, near token \"MB\"");
+    expect_message("log_line_prefix = %m [%p]\n",
+                   "syntax error in file \"postgresql.conf\" line 1, near token \"%\"");
+    expect_message("work_mem =\n", "syntax error in file \"postgresql.conf\" line 1, near end of line");
+    expect_message("no_such_param = 1\n",
+                   "unrecognized configuration parameter \"no_such_param\" in file \"postgresql.conf\" line 1");
+    expect_message("max_conections = 20\n",
+                   "unrecognized configuration parameter \"max_conections\" in file \"postgresql.conf\" "
+                   "line 1 (did you mean \"max_connections\"?)");
+    expect_message("include 'nope.conf'\n",
+                   "could not open configuration file \"nope.conf\": No such file or directory");
+    /* what is fine: extension placeholders, escapes */
+    pgm_conf_files files = {one_open, NULL, (void *)"pg_stat_statements.max = 10000\n"
+                                                    "application_name = 'a\\tb\\101'\n"};
+    pgm_conf c;
+    pgm_conf_init(&c);
+    assert_int_equal(pgm_conf_load(&c, "postgresql.conf", NULL, &files), PGM_OK);
+    assert_string_equal(pgm_conf_get(&c, "application_name")->value, "a\tbA");
+    assert_string_equal(pgm_conf_get(&c, "pg_stat_statements.max")->value, "10000");
+    pgm_conf_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pg_file_settings_of_the_real_server),
+        cmocka_unit_test(test_the_servers_syntax_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
