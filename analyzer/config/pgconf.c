@@ -213,10 +213,11 @@ static char *resolve(const char *from, const char *name)
         return strdup(name);
     const char *slash = strrchr(from, '/');
     size_t dl = slash ? (size_t)(slash - from) + 1 : 0;
-    char *out = malloc(dl + strlen(name) + 1);
+    size_t nl = strlen(name);
+    char *out = malloc(dl + nl + 1);
     if (out) {
         memcpy(out, from, dl);
-        strcpy(out + dl, name);
+        memcpy(out + dl, name, nl + 1);
     }
     return out;
 }
@@ -240,9 +241,10 @@ static void read_dir(reader *r, const char *dir)
     for (size_t i = 0; i < n; i++) {
         size_t l = strlen(names[i]);
         if (names[i][0] != '.' && l > 5 && strcmp(names[i] + l - 5, ".conf") == 0) {
-            char *full = malloc(strlen(dir) + l + 2);
+            size_t cap = strlen(dir) + l + 2;
+            char *full = malloc(cap);
             if (full) {
-                sprintf(full, "%s/%s", dir, names[i]);
+                snprintf(full, cap, "%s/%s", dir, names[i]);
                 read_file(r, full, false);
                 free(full);
             }

@@ -39,7 +39,7 @@ struct pgm_dispatch {
     bool forked;            /* the tables belong to another ruleset's dispatch */
     size_t n_lits_for[32];  /* literals of the rules that apply to each source kind */
     /* for a source kind with a handful of them: which (indexes into lits) */
-    uint16_t few_lits[32][PGM_FEW_LITERALS];
+    uint32_t few_lits[32][PGM_FEW_LITERALS];
 };
 
 void pgm_ruleset_dispatch_free(pgm_ruleset *rs)
@@ -164,6 +164,13 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
             if (!r->prefixes.n)
                 d->bigram_seen[bg >> 3] |= (uint8_t)(1u << (bg & 7));
         }
+    }
+    /* per source kind with a handful of literals: which ones (see classify) */
+    for (unsigned b = 0; b < 32; b++) {
+        size_t k = 0;
+        for (size_t i = 0; i < d->n_lits && d->n_lits_for[b] <= PGM_FEW_LITERALS; i++)
+            if (d->lits[i].source_mask & (1u << b))
+                d->few_lits[b][k++] = (uint32_t)i;
     }
     return 0;
 }
