@@ -26,7 +26,7 @@ STD  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 DEFS := -DPGM_VERSION='"$(VERSION)"' -DPGM_RULES_DIR='"$(DATADIR)/rules"'
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread -lm
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "catalog/catalog.h"
+#include "config/guc.h"
 #include "util/strbuf.h"
 
 /* Bytes of one configuration file, at most. */
@@ -24,6 +25,7 @@ void pgm_conf_free(pgm_conf *c)
         free(c->entries[i].file);
         free(c->entries[i].name);
         free(c->entries[i].value);
+        free(c->entries[i].setting);
         free(c->entries[i].error);
     }
     free(c->entries);
@@ -399,7 +401,25 @@ int pgm_conf_load(pgm_conf *c, const char *main_path, const char *auto_path,
                     strcasecmp(c->entries[k].name, e->name) == 0;
         e->applied = !later;
     }
-    return r.problems || c->syntax_errors ? PGM_WARN : PGM_OK;
+    /* the applied values are checked as the server checks them (earlier
+     * duplicates never are): a bad one stops that entry only */
+    bool bad_values = false;
+    for (size_t i = 0; i < c->n; i++) {
+        pgm_conf_entry *e = &c->entries[i];
+        const pgm_guc *g = e->applied ? pgm_guc_find(e->name) : NULL;
+        if (!g)
+            continue;
+        char setting[512], err[PGM_ERR_MAX];
+        if (pgm_guc_setting(g, e->value, setting, sizeof setting, err)) {
+            e->setting = strdup(setting);
+        } else {
+            e->applied = false;
+            e->error = strdup("setting could not be applied");
+            message(c, "%s", err);
+            bad_values = true;
+        }
+    }
+    return r.problems || c->syntax_errors || bad_values ? PGM_WARN : PGM_OK;
 }
 
 const pgm_conf_entry *pgm_conf_get(const pgm_conf *c, const char *name)

@@ -28,6 +28,7 @@ typedef struct pgm_conf_entry {
     unsigned seqno;     /* order in the flattened list, from 1 */
     char *name;         /* as written (names compare case-insensitively) */
     char *value;        /* unquoted, escapes undone; NULL for a syntax error */
+    char *setting;      /* applied entries: the value as pg_settings shows it (base unit) */
     bool applied;       /* the last entry of its name, and no error */
     char *error;        /* "syntax error", "unrecognized configuration parameter", ... */
 } pgm_conf_entry;

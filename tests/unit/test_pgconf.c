@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/guc.h"
 #include "config/pgconf.h"
 
 #define CONF_DIR "tests/samples/postgresql-15/conf-syntax/"
@@ -117,8 +118,64 @@ static void test_pg_file_settings_of_the_real_server(void **state)
     assert_int_equal(rows, 29);
     assert_int_equal(c.n, 29);
     assert_string_equal(pgm_conf_get(&c, "work_mem")->value, "64MB");
+    assert_string_equal(pgm_conf_get(&c, "work_mem")->setting, "65536");
     assert_string_equal(pgm_conf_get(&c, "statement_timeout")->value, "5min");
     free(want);
+    pgm_conf_free(&c);
+
+    /* pg_settings of the same server: the settings in base units. It had not
+     * reloaded since ALTER SYSTEM wrote auto.conf, so it is compared without it;
+     * tcp_keepalives_idle reads 0 there because the session was on a Unix socket. */
+    pgm_conf_init(&c);
+    assert_int_equal(pgm_conf_load(&c, main_path, NULL, &pgm_conf_disk_files), PGM_OK);
+    want = tu_read_file(CONF_DIR "pg_settings_effective.txt", &len);
+    size_t compared = 0;
+    for (char *row = want; (row = strchr(row, '\n')) != NULL;) {
+        row++;
+        if (row[0] != ' ' || !strchr(row, '|'))
+            continue;
+        char *nl = strchr(row, '\n');
+        if (nl)
+            *nl = 0;
+        char name[64], setting[32], source[32], file[64], line[16];
+        cell(row, 0, name, sizeof name);
+        cell(row, 1, setting, sizeof setting);
+        cell(row, 3, source, sizeof source);
+        cell(row, 4, file, sizeof file);
+        cell(row, 5, line, sizeof line);
+        if (nl)
+            *nl = '\n';
+        if (strcmp(source, "configuration file") != 0 || strcmp(name, "tcp_keepalives_idle") == 0)
+            continue;
+        const pgm_conf_entry *e = pgm_conf_get(&c, name);
+        if (!e)
+            fail_msg("%s: no applied entry", name);
+        char expect_file[512];
+        snprintf(expect_file, sizeof expect_file, "%s/%s", dir, file + strlen("$PGDATA/"));
+        if (strcmp(e->setting, setting) != 0 || strcmp(e->file, expect_file) != 0 ||
+            e->line != (unsigned)atoi(line))
+            fail_msg("%s: got %s from %s:%u, want %s from %s:%s", name, e->setting, e->file, e->line,
+                     setting, expect_file, line);
+        compared++;
+    }
+    assert_int_equal(compared, 8);
+    free(want);
+    pgm_conf_free(&c);
+
+    /* the file's last state: 'fast' is refused, the shadowed '8 KB' never checked */
+    conf = tu_read_file(CONF_DIR "postgresql.conf.tested", &len);
+    write_file(main_path, conf, len);
+    free(conf);
+    pgm_conf_init(&c);
+    assert_int_equal(pgm_conf_load(&c, main_path, auto_path, &pgm_conf_disk_files), PGM_WARN);
+    bool fast = false;
+    for (size_t i = 0; i < c.n_messages; i++) {
+        fast = fast || strcmp(c.messages[i], "invalid value for parameter \"log_min_duration_statement\": \"fast\"") == 0;
+        assert_null(strstr(c.messages[i], "8 KB"));
+    }
+    assert_true(fast);
+    assert_null(pgm_conf_get(&c, "log_min_duration_statement"));
+    assert_string_equal(pgm_conf_get(&c, "work_mem")->setting, "65536");
     pgm_conf_free(&c);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -179,11 +236,43 @@ static void test_the_servers_syntax_errors(void **state)
     pgm_conf_free(&c);
 }
 
+static void expect_setting(const char *name, const char *text, const char *want)
+{
+    const pgm_guc *g = pgm_guc_find(name);
+    assert_non_null(g);
+    char out[PGM_ERR_MAX + 16], err[PGM_ERR_MAX];
+    bool ok = pgm_guc_setting(g, text, out, sizeof out, err);
+    if (!ok)
+        snprintf(out, sizeof out, "ERROR %s", err);
+    if (strcmp(out, want) != 0)
+        fail_msg("%s = '%s': got '%s', want '%s'", name, text, out, want);
+}
+
+static void test_values_as_the_server_reads_them(void **state)
+{
+    (void)state;
+    expect_setting("WAL_LEVEL", "Logical", "logical");
+    expect_setting("wal_level", "archive", "ERROR invalid value for parameter \"wal_level\": \"archive\"\n"
+                                           "HINT:  Available values: minimal,replica,logical.");
+    expect_setting("log_connections", "of", "off"); /* two letters tell on from off */
+    expect_setting("log_connections", "o", "ERROR parameter \"log_connections\" requires a Boolean value");
+    expect_setting("log_connections", "OFF", "off");
+    expect_setting("max_connections", "5000000",
+                   "ERROR 5000000 is outside the valid range for parameter \"max_connections\" (1 .. 262143)");
+    expect_setting("work_mem", "8 KB", "ERROR invalid value for parameter \"work_mem\": \"8 KB\"\n"
+                                       "HINT:  Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".");
+    expect_setting("shared_buffers", "1GB", "131072");
+    expect_setting("idle_in_transaction_session_timeout", "1h", "3600000");
+    expect_setting("tcp_keepalives_idle", "2min", "120");
+    expect_setting("max_connections", "20ms", "ERROR invalid value for parameter \"max_connections\": \"20ms\"");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pg_file_settings_of_the_real_server),
         cmocka_unit_test(test_the_servers_syntax_errors),
+        cmocka_unit_test(test_values_as_the_server_reads_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
