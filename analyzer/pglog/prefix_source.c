@@ -1,79 +1,51 @@
 #include "pglog/prefix_source.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static const char name[] = "log_line_prefix";
+#include "config/pgconf.h"
 
-/* The quoted value at p (after the opening quote), escapes undone. */
-static bool unquote(const char *p, const char *end, char out[PGM_PREFIX_VALUE_MAX])
+/* The text as the only file there is: includes of other files are missing. */
+typedef struct one_file {
+    const char *text;
+    size_t n;
+} one_file;
+
+static int open_text(void *ctx, const char *path, char **data, size_t *len)
 {
-    size_t o = 0;
-    while (p < end) {
-        char c = *p++;
-        if (c == '\'') {
-            if (p < end && *p == '\'') {
-                c = '\'';
-                p++;
-            } else {
-                out[o] = 0;
-                return true;
-            }
-        } else if (c == '\\' && p < end) {
-            c = *p++;
-            switch (c) {
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            default:
-                if (c >= '0' && c <= '7') {
-                    int v = c - '0';
-                    for (int k = 0; k < 2 && p < end && *p >= '0' && *p <= '7'; k++)
-                        v = v * 8 + (*p++ - '0');
-                    c = (char)v;
-                }
-            }
-        }
-        if (o + 1 >= PGM_PREFIX_VALUE_MAX)
-            return false;
-        out[o++] = c;
-    }
-    return false; /* no closing quote on the line */
+    const one_file *f = ctx;
+    if (strcmp(path, "postgresql.conf") != 0)
+        return 1;
+    *data = malloc(f->n + 1);
+    if (!*data)
+        return -1;
+    memcpy(*data, f->text, f->n);
+    *len = f->n;
+    return 0;
 }
 
 bool pgm_conf_log_line_prefix(const char *text, size_t n, char out[PGM_PREFIX_VALUE_MAX],
                               unsigned *line)
 {
+    one_file f = {text, n};
+    pgm_conf_files files = {open_text, NULL, &f};
+    pgm_conf c;
+    pgm_conf_init(&c);
+    pgm_conf_load(&c, "postgresql.conf", NULL, &files);
+    /* the last entry of the file, even if another line has a syntax error:
+     * the prefix is wanted to read the log, not to judge the file */
     bool found = false;
-    unsigned lineno = 0;
-    char value[PGM_PREFIX_VALUE_MAX];
-    for (const char *p = text, *end = text + n; p < end;) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *le = eol ? eol : end;
-        lineno++;
-        const char *q = p;
-        while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
-            q++;
-        size_t nl = sizeof name - 1;
-        if ((size_t)(le - q) > nl && strncasecmp(q, name, nl) == 0) {
-            q += nl;
-            if (*q == ' ' || *q == '\t' || *q == '=') {
-                while (q < le && (*q == ' ' || *q == '\t'))
-                    q++;
-                if (q < le && *q == '=')
-                    q++;
-                while (q < le && (*q == ' ' || *q == '\t'))
-                    q++;
-                if (q < le && *q == '\'' && unquote(q + 1, le, value)) {
-                    memcpy(out, value, sizeof value);
-                    *line = lineno;
-                    found = true;
-                }
-            }
+    for (size_t i = c.n; i-- > 0 && !found;) {
+        const pgm_conf_entry *e = &c.entries[i];
+        if (e->name && e->value && strcasecmp(e->name, "log_line_prefix") == 0 &&
+            strlen(e->value) < PGM_PREFIX_VALUE_MAX) {
+            snprintf(out, PGM_PREFIX_VALUE_MAX, "%s", e->value);
+            *line = e->line;
+            found = true;
         }
-        p = eol ? eol + 1 : end;
     }
+    pgm_conf_free(&c);
     return found;
 }

@@ -1,7 +1,7 @@
 /* log_line_prefix as a bundle's own postgresql.conf or postgresql.auto.conf
- * sets it (the last setting wins, as in the server). Only this one value is
- * read here; the configuration as a whole is the config module's business.
- * Syntax: shared/reference/postgresql-conf.md. */
+ * sets it (the last setting wins, as in the server), read with the server's
+ * grammar (config/pgconf.h) from the one file at hand: its includes are other
+ * files of the bundle, which the walk hands over one at a time. */
 #ifndef PGM_PREFIX_SOURCE_H
 #define PGM_PREFIX_SOURCE_H
 

@@ -6,9 +6,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_lines.h"
+
 #include "applog/app_events.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void feed(void *ctx, const char *line, size_t n, uint64_t lineno)
+{
+    pgm_app_feed(ctx, line, n, lineno);
+}
 
 static pgm_ruleset rules;
 static pgm_app_classifier classifier;
@@ -40,14 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pgm_app_reader *r;
     if (pgm_app_open(&r, data[0] & 1, (data[0] & 2) != 0, 3600, on_record, NULL) != PGM_OK)
         return 0;
-    const char *s = (const char *)data + 1, *end = (const char *)data + size;
-    uint64_t lineno = 0;
-    while (s < end) {
-        const char *e = memchr(s, '\n', (size_t)(end - s));
-        size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
-        pgm_app_feed(r, s, n, ++lineno);
-        s += n + 1;
-    }
+    fuzz_feed_lines(data + 1, size - 1, feed, r);
     pgm_app_finish(r);
     (void)pgm_app_get_coverage(r);
     pgm_app_close(r);

@@ -7,10 +7,17 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_lines.h"
+
 #include "pglog/classify.h"
 #include "pglog/reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void feed(void *ctx, const char *line, size_t n, uint64_t lineno)
+{
+    pgm_pglog_feed(ctx, line, n, lineno);
+}
 
 static const char *const formats[] = {"stderr", "rds", "azure", "syslog", "cloudsql",
                                       "csvlog", "jsonlog", "cnpg"};
@@ -49,14 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[PGM_ERR_MAX];
     if (pgm_pglog_open(&r, formats[data[0] % 8], &opt, on_record, NULL, err) != PGM_OK)
         return 0;
-    const char *s = (const char *)data + 1, *end = (const char *)data + size;
-    uint64_t lineno = 0;
-    while (s < end) {
-        const char *e = memchr(s, '\n', (size_t)(end - s));
-        size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
-        pgm_pglog_feed(r, s, n, ++lineno);
-        s += n + 1;
-    }
+    fuzz_feed_lines(data + 1, size - 1, feed, r);
     pgm_pglog_finish(r);
     (void)pgm_pglog_get_coverage(r);
     pgm_pglog_close(r);

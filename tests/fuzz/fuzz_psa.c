@@ -4,9 +4,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_lines.h"
+
 #include "activity/psa.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void feed(void *ctx, const char *line, size_t n, uint64_t lineno)
+{
+    pgm_psa_feed(ctx, line, n, lineno);
+}
 
 static const char *const forms[] = {"aligned", "expanded", "unaligned", "csv", "copy_text", "json"};
 
@@ -30,14 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[PGM_ERR_MAX];
     if (pgm_psa_open(&r, forms[data[0] % 6], on_snapshot, NULL, err) != PGM_OK)
         return 0;
-    const char *s = (const char *)data + 1, *end = (const char *)data + size;
-    uint64_t lineno = 0;
-    while (s < end) {
-        const char *e = memchr(s, '\n', (size_t)(end - s));
-        size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
-        pgm_psa_feed(r, s, n, ++lineno);
-        s += n + 1;
-    }
+    fuzz_feed_lines(data + 1, size - 1, feed, r);
     pgm_psa_finish(r);
     (void)pgm_psa_unparsed(r, NULL);
     pgm_psa_close(r);

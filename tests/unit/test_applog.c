@@ -42,18 +42,17 @@ static void on_rec(void *ctx, const pgm_app_record *rec)
     g->r[k].last_line = rec->last_line;
 }
 
+static void feed(void *ctx, const char *line, size_t n, uint64_t lineno)
+{
+    pgm_app_feed(ctx, line, n, lineno);
+}
+
 static void read_text(bool json, const char *text, got *g, pgm_app_coverage *cov)
 {
     memset(g, 0, sizeof *g);
     pgm_app_reader *r;
     assert_int_equal(pgm_app_open(&r, json, false, 0, on_rec, g), PGM_OK);
-    uint64_t lineno = 0;
-    for (const char *p = text; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        pgm_app_feed(r, p, n, ++lineno);
-        p += n + (nl != NULL);
-    }
+    tu_for_each_line(text, strlen(text), feed, r);
     pgm_app_finish(r);
     *cov = *pgm_app_get_coverage(r);
     pgm_app_close(r);

@@ -52,6 +52,11 @@ static void on_rec(void *ctx, const pgm_pg_record *rec)
     c->last_line = rec->last_line;
 }
 
+static void feed(void *ctx, const char *line, size_t n, uint64_t lineno)
+{
+    pgm_pglog_feed(ctx, line, n, lineno);
+}
+
 /* Reads `text` line by line as `format`; the coverage is copied to *cov. */
 static void read_text(const char *format, const pgm_pglog_options *opt, const char *text, got *g,
                       pgm_pglog_coverage *cov, bool *doubtful)
@@ -60,13 +65,7 @@ static void read_text(const char *format, const pgm_pglog_options *opt, const ch
     pgm_pglog_reader *r;
     char err[PGM_ERR_MAX];
     assert_int_equal(pgm_pglog_open(&r, format, opt, on_rec, g, err), PGM_OK);
-    uint64_t lineno = 0;
-    for (const char *p = text; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        pgm_pglog_feed(r, p, n, ++lineno);
-        p += n + (nl != NULL);
-    }
+    tu_for_each_line(text, strlen(text), feed, r);
     pgm_pglog_finish(r);
     if (cov)
         *cov = *pgm_pglog_get_coverage(r);

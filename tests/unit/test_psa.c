@@ -47,6 +47,11 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *s)
     }
 }
 
+static void feed(void *ctx, const char *line, size_t n, uint64_t lineno)
+{
+    pgm_psa_feed(ctx, line, n, lineno);
+}
+
 static uint64_t read_dump(const char *format, const char *path, seen *x)
 {
     memset(x, 0, sizeof *x);
@@ -55,13 +60,7 @@ static uint64_t read_dump(const char *format, const char *path, seen *x)
     assert_int_equal(pgm_psa_open(&r, format, on_snapshot, x, err), PGM_OK);
     size_t len;
     char *data = tu_read_file(path, &len);
-    uint64_t lineno = 0;
-    for (char *line = data, *end; line < data + len; line = end + 1) {
-        end = memchr(line, '\n', (size_t)(data + len - line));
-        if (!end)
-            end = data + len;
-        pgm_psa_feed(r, line, (size_t)(end - line), ++lineno);
-    }
+    tu_for_each_line(data, len, feed, r);
     pgm_psa_finish(r);
     uint64_t first, bad = pgm_psa_unparsed(r, &first);
     pgm_psa_close(r);
@@ -118,13 +117,7 @@ static void feed_text(const char *format, const char *text, seen *x, uint64_t *b
     pgm_psa_reader *r;
     char err[PGM_ERR_MAX];
     assert_int_equal(pgm_psa_open(&r, format, on_snapshot, x, err), PGM_OK);
-    uint64_t lineno = 0;
-    for (const char *p = text; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        pgm_psa_feed(r, p, n, ++lineno);
-        p += n + (nl != NULL);
-    }
+    tu_for_each_line(text, strlen(text), feed, r);
     pgm_psa_finish(r);
     *bad = pgm_psa_unparsed(r, NULL);
     pgm_psa_close(r);

@@ -70,11 +70,7 @@ static void test_threads_give_the_same_timeline(void **state)
 {
     (void)state;
     pgm_ruleset rs;
-    pgm_load_errors errs = {0};
-    pgm_ruleset_init(&rs);
-    pgm_ruleset_load_dir(&rs, "rules/postgresql", &errs);
-    assert_int_equal(errs.n, 0);
-    assert_int_equal(pgm_ruleset_finish(&rs, &errs), 0);
+    tu_load_rules(&rs, "rules/postgresql");
     const char *files[] = {"tests/samples/postgresql-15/run1-stderr/postgresql.log",
                            "tests/samples/postgresql-15/run3-csvjson/log/postgresql-20261127-001842.json"};
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {

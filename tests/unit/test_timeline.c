@@ -135,11 +135,7 @@ static void test_classify(void **state)
 {
     (void)state;
     pgm_ruleset rs;
-    pgm_load_errors errs = {0};
-    pgm_ruleset_init(&rs);
-    pgm_ruleset_load_dir(&rs, "rules/postgresql", &errs);
-    assert_int_equal(errs.n, 0);
-    assert_int_equal(pgm_ruleset_finish(&rs, &errs), 0);
+    tu_load_rules(&rs, "rules/postgresql");
     pgm_pg_classifier c;
     pgm_pg_classifier_init(&c, &rs);
     pgm_event ev;

@@ -1,5 +1,7 @@
 #include "testutil.h"
 
+#include "rules/ruleset.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdio.h>
@@ -185,4 +187,26 @@ void *tu_read_file(const char *path, size_t *len)
     ((char *)buf)[n] = '\0';
     *len = (size_t)n;
     return buf;
+}
+
+void tu_for_each_line(const char *text, size_t len, tu_line_fn fn, void *ctx)
+{
+    uint64_t lineno = 0;
+    for (const char *p = text, *e = text + len; p < e;) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(e - p);
+        fn(ctx, p, n, ++lineno);
+        p += n + (nl != NULL);
+    }
+}
+
+void tu_load_rules(pgm_ruleset *rs, const char *dir)
+{
+    pgm_load_errors errs = {0};
+    pgm_ruleset_init(rs);
+    pgm_ruleset_load_dir(rs, dir, &errs);
+    if (errs.n)
+        fail_msg("%s", errs.msg[0]);
+    assert_int_equal(pgm_ruleset_finish(rs, &errs), 0);
+    pgm_load_errors_free(&errs);
 }

@@ -50,4 +50,12 @@ void *tu_zstd(const void *data, size_t len, int level, size_t *out_len);
 /* Reads a whole file (tests/...) into memory. */
 void *tu_read_file(const char *path, size_t *len);
 
+/* Calls fn for each line of text (without its '\n'), numbered from 1. */
+typedef void (*tu_line_fn)(void *ctx, const char *line, size_t n, uint64_t lineno);
+void tu_for_each_line(const char *text, size_t len, tu_line_fn fn, void *ctx);
+
+/* The rule packs below dir, loaded and finished (any error fails the test). */
+struct pgm_ruleset;
+void tu_load_rules(struct pgm_ruleset *rs, const char *dir);
+
 #endif
