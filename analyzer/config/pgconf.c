@@ -39,6 +39,10 @@ static void message(pgm_conf *c, const char *fmt, ...) __attribute__((format(pri
 
 static void message(pgm_conf *c, const char *fmt, ...)
 {
+    if (c->n_messages == PGM_CONF_MAX_MESSAGES) {
+        c->messages_dropped++;
+        return;
+    }
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -201,6 +205,7 @@ static bool value_token(cursor *k, pgm_strbuf *out)
 typedef struct reader {
     pgm_conf *c;
     const pgm_conf_files *files;
+    size_t files_read;
     const char *stack[PGM_CONF_MAX_DEPTH + 1];
     unsigned depth;
     bool problems;
@@ -333,7 +338,7 @@ static void read_line(reader *r, const char *path, unsigned line, const char *p,
     /* a dotted name is an extension's placeholder: accepted */
     if (!memchr(lower, '.', ll) && !pgm_catalog_is_guc(lower, ll)) {
         en->error = strdup("unrecognized configuration parameter");
-        const char *s = pgm_catalog_suggest_guc(lower);
+        const char *s = r->c->suggestions++ < PGM_CONF_MAX_SUGGESTIONS ? pgm_catalog_suggest_guc(lower) : NULL;
         message(r->c, "unrecognized configuration parameter \"%.*s\" in file \"%s\" line %u%s%s%s",
                 (int)name_len, name, path, line, s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
         r->c->syntax_errors = true;
@@ -353,6 +358,13 @@ static void read_file(reader *r, const char *path, bool if_exists)
         r->c->syntax_errors = true;
         return;
     }
+    if (r->files_read++ == PGM_CONF_MAX_FILES_READ) {
+        message(r->c, "more than %u configuration files included; the rest are not read",
+                PGM_CONF_MAX_FILES_READ);
+        r->problems = true;
+    }
+    if (r->files_read > PGM_CONF_MAX_FILES_READ)
+        return;
     char *data = NULL;
     size_t len = 0;
     int got = r->files->open(r->files->ctx, path, &data, &len);
@@ -383,6 +395,16 @@ static void read_file(reader *r, const char *path, bool if_exists)
     free(data);
 }
 
+/* qsort has no context argument: the entries being sorted. */
+static const pgm_conf_entry *sorting_entries;
+
+static int cmp_by_name(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcasecmp(sorting_entries[x].name, sorting_entries[y].name);
+    return c ? c : (x < y ? -1 : x > y);
+}
+
 int pgm_conf_load(pgm_conf *c, const char *main_path, const char *auto_path,
                   const pgm_conf_files *files)
 {
@@ -390,16 +412,20 @@ int pgm_conf_load(pgm_conf *c, const char *main_path, const char *auto_path,
     read_file(&r, main_path, false);
     if (auto_path)
         read_file(&r, auto_path, true);
-    /* the later entry of a name wins; nothing applies after a syntax error */
-    for (size_t i = c->n; i-- > 0;) {
-        pgm_conf_entry *e = &c->entries[i];
-        if (!e->name || e->error || c->syntax_errors)
-            continue;
-        bool later = false;
-        for (size_t k = i + 1; k < c->n && !later; k++)
-            later = c->entries[k].name && !c->entries[k].error &&
-                    strcasecmp(c->entries[k].name, e->name) == 0;
-        e->applied = !later;
+    /* the later entry of a name wins; nothing applies after a syntax error.
+     * Sorted by name and then position, the last of each run is the winner. */
+    size_t *order = c->syntax_errors ? NULL : malloc((c->n + 1) * sizeof *order);
+    size_t m = 0;
+    for (size_t i = 0; order && i < c->n; i++)
+        if (c->entries[i].name && !c->entries[i].error)
+            order[m++] = i;
+    if (order) {
+        sorting_entries = c->entries;
+        qsort(order, m, sizeof *order, cmp_by_name);
+        for (size_t k = 0; k < m; k++)
+            c->entries[order[k]].applied =
+                k + 1 == m || strcasecmp(c->entries[order[k]].name, c->entries[order[k + 1]].name) != 0;
+        free(order);
     }
     /* the applied values are checked as the server checks them (earlier
      * duplicates never are): a bad one stops that entry only */

@@ -21,6 +21,13 @@
 #define PGM_CONF_MAX_ENTRIES 100000u
 /* Files listed in one include_dir. */
 #define PGM_CONF_MAX_DIR_FILES 1024u
+/* Messages kept, and "did you mean" searches made, per load: a file full
+ * of unknown names must not cost a search per line (a fuzzer's find). */
+#define PGM_CONF_MAX_MESSAGES 100u
+#define PGM_CONF_MAX_SUGGESTIONS 20u
+/* Files read per load: includes may fan out (three include_dir lines that
+ * each reach the file again make 3^10 reads at the depth limit). */
+#define PGM_CONF_MAX_FILES_READ 1000u
 
 typedef struct pgm_conf_entry {
     char *file;         /* as the provider names it */
@@ -48,6 +55,7 @@ typedef struct pgm_conf {
     char **messages;    /* the server's log lines for what went wrong */
     size_t n_messages;
     bool syntax_errors; /* the server would apply nothing */
+    size_t messages_dropped, suggestions;
 } pgm_conf;
 
 void pgm_conf_init(pgm_conf *c);
