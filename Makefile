@@ -46,7 +46,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests pglog-counts rules-test fuzz-replay valgrind lint-src fixtures fixtures-deps fixtures-check \
+        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
 # pkg-config is asked when the Makefile is read, so targets that may have to
@@ -100,6 +100,21 @@ build/asan/obj/%.o: %.c $(HDRS)
 	@$(CC) $(STD) $(WARN) -O1 -g $(SAN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 ASAN_CORE := $(patsubst %.c,build/asan/obj/%.o,$(CORE_SRC))
+
+# ThreadSanitizer on the one test that runs the scan with several threads.
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
+build/tsan/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC/TSAN $<"
+	@$(CC) $(STD) $(WARN) -O1 -g $(TSAN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+build/tsan/test_scan: build/tsan/obj/tests/unit/test_scan.o build/tsan/obj/tests/unit/testutil.o \
+                      $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC))
+	@echo "  LD/TSAN $@"
+	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+tsan: build/tsan/test_scan
+	@build/tsan/test_scan > build/tsan/test_scan.log 2>&1 || { cat build/tsan/test_scan.log; exit 1; }
+	@echo "tsan: the split scan is race-free"
+
 build/asan/pgmortem: $(ASAN_CORE) $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
 	@echo "  LD/SAN  $@"
 	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
@@ -206,8 +221,8 @@ lint-src:
 
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
-	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check fuzz-replay valgrind
+	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan
+	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check fuzz-replay tsan valgrind
 	@echo "check: all passed"
 
 demo: deps-check
