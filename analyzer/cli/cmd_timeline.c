@@ -193,7 +193,8 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN,
                       .jobs = default_jobs()};
     pgm_pglog_options logopt = {0};
-    bool quiet = false, coverage = false, keep_secrets = false;
+    bool quiet = false, coverage = false, keep_secrets = false, app_tz_set = false;
+    int32_t app_tz_offset_s = 0;
     const char *output = NULL;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     size_t n = 0;
@@ -252,14 +253,15 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         } else if (strcmp(opt, "--log-line-prefix") == 0) {
             if (!(logopt.prefix = pgm_args_value(&a)))
                 goto out;
-        } else if (strcmp(opt, "--tz") == 0) {
+        } else if (strcmp(opt, "--tz") == 0 || strcmp(opt, "--app-tz") == 0) {
+            bool app = opt[2] == 'a';
             if (!(v = pgm_args_value(&a)))
                 goto out;
-            if (!parse_tz_option(v, &logopt.tz_offset_s)) {
-                pgm_usage_error("timeline", "--tz wants an offset like +05:30 or a zone like UTC, CET, EST; not '%s'", v);
+            if (!parse_tz_option(v, app ? &app_tz_offset_s : &logopt.tz_offset_s)) {
+                pgm_usage_error("timeline", "%s wants an offset like +05:30 or a zone like UTC, CET, EST; not '%s'", opt, v);
                 goto out;
             }
-            logopt.tz_set = true;
+            *(app ? &app_tz_set : &logopt.tz_set) = true;
         } else if (strcmp(opt, "-j") == 0 || strcmp(opt, "--jobs") == 0) {
             uint64_t j;
             if (!pgm_args_uint(&a, &j))
@@ -331,6 +333,8 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         s.log = logopt;
         s.jobs = t.jobs;
         s.keep_secrets = keep_secrets;
+        s.app_tz_set = app_tz_set;
+        s.app_tz_offset_s = app_tz_offset_s;
         s.on_event = on_event;
         s.on_warning = pgm_term_warning;
         s.on_progress = pgm_term_progress;

@@ -102,6 +102,8 @@ static const char timeline[] =
     "      --log-line-prefix SPEC  the server's log_line_prefix, as in postgresql.conf\n"
     "      --tz ZONE            zone of times printed without a usable one: an offset\n"
     "                           (+05:30, -03) or an abbreviation (UTC, CET, EST)\n"
+    "      --app-tz ZONE        the same for application logs (Spring Boot 2 writes\n"
+    "                           local times without a zone)\n"
     "      --year YEAR          year of syslog dates, which have none (default: the\n"
     "                           file's modification time)\n"
     "  -j, --jobs N             threads for a large plain log file (default: the\n"

@@ -370,7 +370,7 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     pgm_app_classifier_init(&c, s->rules);
     app_ctx ac = {s, in, &c};
     pgm_app_reader *r;
-    if (pgm_app_open(&r, json, s->log.tz_set, s->log.tz_offset_s, on_app_record, &ac) != PGM_OK) {
+    if (pgm_app_open(&r, json, s->app_tz_set, s->app_tz_offset_s, on_app_record, &ac) != PGM_OK) {
         pgm_app_classifier_free(&c);
         return PGM_FATAL;
     }
@@ -401,8 +401,8 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     if (cov->lines && !cov->records)
         pgm_scan_warn(s, in, "no log entry found in %llu line(s): the layout is not one pgmortem knows",
                       (unsigned long long)cov->lines);
-    if (cov->zone_guessed && !s->log.tz_set)
-        pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
+    if (cov->zone_guessed && !s->app_tz_set)
+        pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--app-tz sets another)",
                       (unsigned long long)cov->zone_guessed);
     pgm_lines_free(&lr);
     pgm_app_close(r);

@@ -106,6 +106,7 @@ check timeline-bad-tz 3 "--tz wants an offset" -- timeline --tz Mars/Olympus $O
 check timeline-bad-format 3 "unknown format 'xml'" -- timeline -f xml $O
 check help-timeline 0 "" -- help timeline
 # application logs: HikariCP events, leak culprits, timeouts inside the application's errors
+check timeline-app-tz 0 "" -- timeline -q --app-tz +01:00 --kinds hikari $O/billing-boot2.log
 check timeline-applog 0 "" -- timeline -q --kinds hikari,app $O/orders-app.log $O/worker-logback.log $O/app-logstash.json
 check timeline-incident-leaks 0 "" -- timeline -q --kinds hikari.leak_detected,hikari.timeout --since 2026-11-27T02:21:50Z fixtures/incidents/01-leak-hikari.tar.zst
 # pg_stat_activity dumps (those with times of their own: the others take the file's time)
