@@ -206,6 +206,7 @@ typedef struct reader {
     pgm_conf *c;
     const pgm_conf_files *files;
     size_t files_read;
+    size_t bytes_read;
     const char *stack[PGM_CONF_MAX_DEPTH + 1];
     unsigned depth;
     bool problems;
@@ -368,6 +369,14 @@ static void read_file(reader *r, const char *path, bool if_exists)
     char *data = NULL;
     size_t len = 0;
     int got = r->files->open(r->files->ctx, path, &data, &len);
+    if (got == 0 && (r->bytes_read += len) > PGM_CONF_MAX_TOTAL_BYTES) {
+        message(r->c, "more than %u MiB of configuration files; \"%s\" and the rest are not read",
+                PGM_CONF_MAX_TOTAL_BYTES >> 20, path);
+        r->problems = true;
+        r->files_read = PGM_CONF_MAX_FILES_READ + 1;
+        free(data);
+        return;
+    }
     if (got != 0) {
         if (got > 0 && if_exists) {
             message(r->c, "skipping missing configuration file \"%s\"", path);

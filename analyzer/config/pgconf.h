@@ -27,7 +27,9 @@
 #define PGM_CONF_MAX_SUGGESTIONS 20u
 /* Files read per load: includes may fan out (three include_dir lines that
  * each reach the file again make 3^10 reads at the depth limit). */
-#define PGM_CONF_MAX_FILES_READ 1000u
+#define PGM_CONF_MAX_FILES_READ 256u
+/* Bytes of configuration read per load, all files together. */
+#define PGM_CONF_MAX_TOTAL_BYTES (64u << 20)
 
 typedef struct pgm_conf_entry {
     char *file;         /* as the provider names it */
