@@ -5,16 +5,6 @@
 
 #include "util/redact.h"
 
-/* Frames that are not the application's own: the pool, JDBC, ORMs,
- * frameworks, servers and the JDK. */
-static const char *const framework_packages[] = {
-    "com.zaxxer.hikari.", "org.postgresql.", "java.", "javax.", "jakarta.", "jdk.", "sun.",
-    "com.sun.", "org.springframework.", "org.hibernate.", "org.apache.tomcat.",
-    "org.apache.catalina.", "org.apache.coyote.", "org.eclipse.jetty.", "io.undertow.",
-    "io.micrometer.", "io.opentelemetry.", "org.jooq.", "org.mybatis.", "org.apache.ibatis.",
-    "com.p6spy.", "net.ttddyy.", "org.flywaydb.", "liquibase.", "kotlin.", "kotlinx.", "scala.",
-    "reactor.", "io.netty.", "org.aspectj.", "net.bytebuddy.", "org.junit.", NULL};
-
 void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs)
 {
     memset(c, 0, sizeof *c);
@@ -147,7 +137,13 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
     if (strcmp(m.rule->kind, "hikari.leak_detected") == 0) {
         char frame[256], at[128];
         unsigned frames;
-        if (pgm_app_culprit(rec->trace, framework_packages, frame, sizeof frame, at, sizeof at, &frames)) {
+        /* the packs' framework_frames, as a NULL-terminated list */
+        const char *ignore[PGM_APP_MAX_FRAMEWORKS + 1];
+        size_t ni = 0;
+        for (size_t i = 0; i < c->rs->framework_frames.n && ni < PGM_APP_MAX_FRAMEWORKS; i++)
+            ignore[ni++] = c->rs->framework_frames.v[i];
+        ignore[ni] = NULL;
+        if (pgm_app_culprit(rec->trace, ignore, frame, sizeof frame, at, sizeof at, &frames)) {
             add(&f, "culprit", frame, strlen(frame));
             add(&f, "culprit_at", at, strlen(at));
         }

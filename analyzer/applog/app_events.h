@@ -2,7 +2,8 @@
  * the message and at each exception line of the entry's trace (an
  * application logs a pool timeout inside its own error); a HikariCP match
  * wins over a fallback one (a JDBC error). A leak's trace gives the culprit:
- * the first frame outside the pool, the driver, the JDK and the frameworks. */
+ * the first frame outside the packs' framework_frames (the pool, the driver,
+ * the JDK, the frameworks; rules/hikari/framework-frames.yml). */
 #ifndef PGM_APP_EVENTS_H
 #define PGM_APP_EVENTS_H
 
@@ -10,6 +11,8 @@
 #include "model/event.h"
 #include "rules/ruleset.h"
 
+/* Framework class prefixes used when a leak's culprit is looked for, at most. */
+#define PGM_APP_MAX_FRAMEWORKS 256u
 /* Exception lines of a trace tried against the rules, at most. */
 #define PGM_APP_MAX_CANDIDATES 8u
 

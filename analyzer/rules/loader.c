@@ -795,8 +795,10 @@ void pgm_ruleset_free(pgm_ruleset *rs)
 {
     for (size_t i = 0; !rs->borrowed && i < rs->n; i++)
         free_rule(&rs->rules[i]);
-    if (!rs->borrowed)
+    if (!rs->borrowed) {
         free(rs->rules);
+        free_strlist(&rs->framework_frames);
+    }
     pgm_ruleset_dispatch_free(rs);
     memset(rs, 0, sizeof *rs);
 }
@@ -843,6 +845,40 @@ size_t pgm_ruleset_load_buffer(pgm_ruleset *rs, const char *data, size_t len, co
     return added;
 }
 
+/* framework_frames: class-name prefixes of code that is not the
+ * application's own (the pool, drivers, frameworks), skipped when a leak's
+ * trace is searched for its culprit. Packs add to one list. */
+static void load_frames(ctx *c, pgm_ruleset *rs, const pgm_ynode *n)
+{
+    if (!n)
+        return;
+    pgm_strlist more = {0};
+    if (!strlist(c, n, "framework_frames", &more)) {
+        free_strlist(&more);
+        return;
+    }
+    for (size_t i = 0; i < more.n; i++) {
+        const char *f = more.v[i];
+        bool ok = f[0] != 0;
+        for (const char *q = f; *q && ok; q++)
+            ok = (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+                 *q == '.' || *q == '_' || *q == '$';
+        if (!ok) {
+            error_node(c, n, "'%s' is not a package or class prefix like org.hibernate.", f);
+            continue;
+        }
+        char **nv = realloc(rs->framework_frames.v, (rs->framework_frames.n + 1) * sizeof *nv);
+        if (!nv)
+            break;
+        rs->framework_frames.v = nv;
+        rs->framework_frames.v[rs->framework_frames.n++] = more.v[i];
+        more.v[i] = NULL;
+    }
+    for (size_t i = 0; i < more.n; i++)
+        free(more.v[i]);
+    free(more.v);
+}
+
 static size_t load_buffer(pgm_ruleset *rs, const char *data, size_t len, const char *display,
                           pgm_load_errors *errs)
 {
@@ -864,15 +900,17 @@ static size_t load_buffer(pgm_ruleset *rs, const char *data, size_t len, const c
     const pgm_ynode *root = doc.root;
     if (!root) {
         error_at(&c, 1, 1, "empty rule file");
-    } else if (root->type == PGM_Y_MAP && pgm_ymap_get(root, "rules")) {
-        static const char *const keys[] = {"rules", NULL};
+    } else if (root->type == PGM_Y_MAP &&
+               (pgm_ymap_get(root, "rules") || pgm_ymap_get(root, "framework_frames"))) {
+        static const char *const keys[] = {"rules", "framework_frames", NULL};
         known_keys(&c, root, "a pack", keys);
         const pgm_ynode *list = pgm_ymap_get(root, "rules");
-        if (list->type != PGM_Y_SEQ)
+        if (list && list->type != PGM_Y_SEQ)
             error_node(&c, list, "'rules' must be a list of rules");
         else
-            for (size_t i = 0; i < list->n; i++)
+            for (size_t i = 0; list && i < list->n; i++)
                 load_rule(&c, rs, list->items[i]);
+        load_frames(&c, rs, pgm_ymap_get(root, "framework_frames"));
     } else {
         load_rule(&c, rs, root);
     }

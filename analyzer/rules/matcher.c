@@ -82,6 +82,7 @@ int pgm_ruleset_fork(const pgm_ruleset *src, pgm_ruleset *dst)
     d->cand = calloc(src->n + np + 1, sizeof *d->cand);
     dst->rules = src->rules;
     dst->n = src->n;
+    dst->framework_frames = src->framework_frames;
     dst->dispatch = d;
     dst->borrowed = true;
     dst->match_ctx = pcre2_match_context_copy(src->match_ctx);

@@ -51,6 +51,7 @@ typedef struct pgm_ruleset {
     void *match_ctx, *match_data;   /* pcre2 */
     uint64_t limit_hits;            /* PCRE2 match/depth/heap limit reached */
     bool borrowed;                  /* a fork: the rules belong to another ruleset */
+    pgm_strlist framework_frames;   /* class prefixes that are not application code */
 } pgm_ruleset;
 
 void pgm_ruleset_init(pgm_ruleset *rs);

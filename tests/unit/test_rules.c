@@ -106,6 +106,8 @@ static void test_every_error_class_with_position(void **state)
                  "bad.yml:5:1: field 'message' given twice in a rule");
     expect_error(RULE_HEAD "check: pg.port > 1\nmatch: {pattern: a, kind: conn.lost}\ntests: [{fires: true}]\n",
                  "bad.yml:1:1: a rule has exactly one of match, threshold, check (this one has 2)");
+    expect_error("framework_frames: [org.hibernate., 'not a prefix!']\n",
+                 "bad.yml:1:19: 'not a prefix!' is not a package or class prefix like org.hibernate.");
     expect_error(RULE_HEAD "message2: x\n", "bad.yml:5:1: unknown field 'message2' in a rule (did you "
                                            "mean 'message'?)");
 }
