@@ -62,6 +62,7 @@ struct pgm_psa_reader {
     /* json */
     pgm_strbuf json;
     uint64_t unparsed, first_unparsed;
+    int64_t banner_t;                /* \watch's time line before the next result */
 };
 
 const char *pgm_psa_column_name(enum pgm_psa_col c)
@@ -112,6 +113,7 @@ static void snapshot_reset(pgm_psa_reader *r)
     s->rows_dropped = 0;
     s->t = PGM_TS_UNKNOWN;
     s->t_from_now = false;
+    s->t_from_banner = false;
     s->first_line = s->last_line = 0;
     pgm_strbuf_reset(&s->text);
     memset(s->has, 0, sizeof s->has);
@@ -210,13 +212,58 @@ static void end_result(pgm_psa_reader *r)
                     newest = t;
             }
         }
-        if (!s->t_from_now)
+        if (!s->t_from_now && r->banner_t != PGM_TS_UNKNOWN) {
+            s->t = r->banner_t;
+            s->t_from_banner = true;
+        } else if (!s->t_from_now) {
             s->t = newest;
+        }
         if (r->cb)
             r->cb(r->ctx, s);
     }
+    if (r->in_result)
+        r->banner_t = PGM_TS_UNKNOWN; /* a banner stands above one result */
     r->in_result = false;
     snapshot_reset(r);
+}
+
+static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+static int month_of(const char *p)
+{
+    for (int k = 0; k < 12; k++)
+        if (memcmp(months + 3 * k, p, 3) == 0)
+            return k + 1;
+    return 0;
+}
+
+/* psql's \watch banner: "<%c time> (every 2s)", %c of the C locale
+ * ("Fri Nov 27 00:17:35 2026") or of en_US ("Fri 27 Nov 2026 12:17:35 AM UTC"),
+ * possibly after a title and a TAB. Zoneless times are read as UTC. */
+static bool watch_banner(const char *line, size_t n, int64_t *t)
+{
+    const char *every = memmem(line, n, " (every ", 8);
+    if (!every || line[n - 1] != ')')
+        return false;
+    const char *tab = memchr(line, '\t', (size_t)(every - line));
+    const char *p = tab ? tab + 1 : line;
+    size_t len = (size_t)(every - p);
+    int y = 0, mon = 0, d = 0, hh = 0, mm = 0, ss = 0;
+    char ampm[3] = "";
+    char wd[4], mo[4];
+    if (len >= 24 && sscanf(p, "%3s %3s %d %d:%d:%d %d", wd, mo, &d, &hh, &mm, &ss, &y) == 7) {
+        mon = month_of(mo);
+    } else if (len >= 24 && sscanf(p, "%3s %d %3s %d %d:%d:%d %2s", wd, &d, mo, &y, &hh, &mm, &ss, ampm) >= 7) {
+        mon = month_of(mo);
+        if (ampm[0] == 'P' && hh < 12)
+            hh += 12;
+        if (ampm[0] == 'A' && hh == 12)
+            hh = 0;
+    }
+    if (!mon || y < 1970 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60)
+        return false;
+    *t = ((pgm_days_from_civil(y, (unsigned)mon, (unsigned)d) * 86400) + hh * 3600 + mm * 60 + ss) * 1000000LL;
+    return true;
 }
 
 static void add_cell(pgm_psa_reader *r, size_t i, const char *p, size_t n)
@@ -334,6 +381,8 @@ static void aligned_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t
             aligned_row(r, line, n, lineno);
             return;
         }
+    } else if (watch_banner(line, n, &r->banner_t)) {
+        return;
     } else if (n > 20 && memcmp(line, "Null display is \"", 17) == 0) {
         const char *q = memchr(line + 17, '"', n - 17);
         if (q)
@@ -360,8 +409,10 @@ static void expanded_line(pgm_psa_reader *r, const char *line, size_t n, uint64_
         r->wrap_col = -1;
         return;
     }
-    if (!r->in_result)
+    if (!r->in_result) {
+        watch_banner(line, n, &r->banner_t);
         return;
+    }
     if (is_blank(line, n) || is_footer(line, n)) {
         end_result(r);
         return;
@@ -511,6 +562,8 @@ static void fielded_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t
             return;
         }
     }
+    if (!r->in_result && watch_banner(line, n, &r->banner_t))
+        return;
     if (!r->in_result) {
         int map[PGM_PSA_MAX_COLUMNS];
         size_t nc = header_of(line, n, sep, map);
@@ -678,6 +731,7 @@ int pgm_psa_open(pgm_psa_reader **out, const char *format, pgm_psa_cb cb, void *
     pgm_strbuf_init(&r->joined, PGM_PSA_MAX_TEXT);
     pgm_strbuf_init(&r->json, PGM_PSA_MAX_TEXT);
     pgm_csv_init(&r->csv);
+    r->banner_t = PGM_TS_UNKNOWN;
     snapshot_reset(r);
     *out = r;
     return PGM_OK;

@@ -43,6 +43,7 @@ typedef struct pgm_psa_row {
 typedef struct pgm_psa_snapshot {
     int64_t t;             /* now() when dumped, else the newest time in it; PGM_TS_UNKNOWN */
     bool t_from_now;       /* t came from a now() column */
+    bool t_from_banner;    /* t came from psql's \watch banner above the result */
     uint64_t first_line, last_line;
     pgm_psa_row *rows;
     size_t n_rows, alloc;

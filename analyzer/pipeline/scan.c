@@ -283,6 +283,7 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
     if (oldest[0])
         ev.fields[ev.n_fields++] = (pgm_field){"oldest_xact_start", oldest};
     ev.fields[ev.n_fields++] = (pgm_field){"time_from", snap->t_from_now ? "now()" :
+                                           snap->t_from_banner ? "\\watch banner" :
                                            snap->t != PGM_TS_UNKNOWN ? "newest time in the dump" :
                                            "the file's time"};
     pc->snapshots++;

@@ -147,6 +147,18 @@ static void test_hostile_cells_and_now(void **state)
     assert_int_equal(x.n, 2);
     assert_int_equal(x.rows[0], 1);
     assert_int_equal(x.rows[1], 2);
+    /* \watch: each result under a banner with its time (C and en_US %c) */
+    feed_text("aligned",
+              "            Fri Nov 27 00:17:35 2026 (every 2s)\n\n"
+              " pid |    backend_start\n-----+---------------------------\n 1   | 2026-11-27 00:10:00+00\n(1 row)\n\n"
+              "     Fri 27 Nov 2026 12:17:37 AM UTC (every 2s)\n\n"
+              " pid |    backend_start\n-----+---------------------------\n 1   | 2026-11-27 00:10:00+00\n(1 row)\n\n"
+              " pid |    backend_start\n-----+---------------------------\n 1   | 2026-11-27 00:10:00+00\n(1 row)\n",
+              &x, &bad);
+    assert_int_equal(x.n, 3);
+    assert_true(x.t[0] == 1795738655000000LL); /* 00:17:35 */
+    assert_true(x.t[1] == 1795738657000000LL); /* 00:17:37 */
+    assert_true(x.t[2] == 1795738200000000LL); /* no banner: the newest time in it */
 }
 
 int main(void)
