@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text/timestamp.h"
 #include "util/redact.h"
 
 void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs)
@@ -12,6 +13,42 @@ void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs)
     c->app_log_bit = pgm_ruleset_source_bit("app_log");
     c->message_id = pgm_ruleset_field_id("message");
     pgm_strbuf_init(&c->arena, 1u << 20);
+}
+
+void pgm_app_classifier_reset(pgm_app_classifier *c)
+{
+    c->n_leaks = c->next_leak = 0;
+}
+
+static const char *field_of(const pgm_match *m, const char *name, size_t *n)
+{
+    for (size_t i = 0; i < m->n_caps; i++)
+        if (m->caps[i].name && strcmp(m->caps[i].name, name) == 0) {
+            *n = m->caps[i].n;
+            return m->caps[i].p;
+        }
+    return NULL;
+}
+
+/* Remembers a leak report, or finds the report a "returned" answers. */
+static int join_leak(pgm_app_classifier *c, const char *kind, const pgm_match *m, int64_t t, uint64_t line)
+{
+    size_t n;
+    const char *conn = field_of(m, "connection", &n);
+    if (!conn || n >= sizeof c->leaks[0].connection)
+        return -1;
+    if (strcmp(kind, "hikari.leak_detected") == 0) {
+        size_t k = c->n_leaks < PGM_APP_MAX_LEAKS ? c->n_leaks++ : c->next_leak++ % PGM_APP_MAX_LEAKS;
+        memcpy(c->leaks[k].connection, conn, n);
+        c->leaks[k].connection[n] = 0;
+        c->leaks[k].t = t;
+        c->leaks[k].line = line;
+        return -1;
+    }
+    for (size_t k = c->n_leaks; k-- > 0;)
+        if (strlen(c->leaks[k].connection) == n && memcmp(c->leaks[k].connection, conn, n) == 0)
+            return (int)k;
+    return -1;
 }
 
 void pgm_app_classifier_free(pgm_app_classifier *c)
@@ -150,6 +187,17 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
         char nf[16];
         int k = snprintf(nf, sizeof nf, "%u", frames);
         add(&f, "frames", nf, (size_t)k);
+    }
+    int leak = join_leak(c, m.rule->kind, &m, rec->t, rec->line);
+    if (leak >= 0 && strcmp(m.rule->kind, "hikari.leak_returned") == 0) {
+        char num[24], iso[PGM_TS_ISO_LEN] = "";
+        int k = snprintf(num, sizeof num, "%llu", (unsigned long long)c->leaks[leak].line);
+        add(&f, "leak_line", num, (size_t)k);
+        if (c->leaks[leak].t != PGM_TS_UNKNOWN) {
+            pgm_ts_format_iso(c->leaks[leak].t, iso);
+            add(&f, "leak_reported_at", iso, strlen(iso));
+        }
+        add(&f, "slow_borrower", "true", 4);
     }
     pgm_strbuf_free(&tmp);
     ev->t = rec->t;

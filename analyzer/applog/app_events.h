@@ -13,6 +13,8 @@
 
 /* Framework class prefixes used when a leak's culprit is looked for, at most. */
 #define PGM_APP_MAX_FRAMEWORKS 256u
+/* Leak reports remembered per input, to join a later "returned" to its report. */
+#define PGM_APP_MAX_LEAKS 4096u
 /* Exception lines of a trace tried against the rules, at most. */
 #define PGM_APP_MAX_CANDIDATES 8u
 
@@ -22,11 +24,22 @@ typedef struct pgm_app_classifier {
     unsigned message_id;
     pgm_strbuf arena;
     uint64_t events, other; /* records no rule knows: the application's own lines */
+    /* reported leaks by connection (PgConnection@6293abcc), oldest replaced first */
+    struct {
+        char connection[64];
+        int64_t t;
+        uint64_t line;
+    } leaks[PGM_APP_MAX_LEAKS];
+    size_t n_leaks, next_leak;
 } pgm_app_classifier;
 
 void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs);
 void pgm_app_classifier_free(pgm_app_classifier *c);
-/* 1 with *ev (valid until the next call), 0 when no rule knows the record. */
+/* 1 with *ev (valid until the next call), 0 when no rule knows the record.
+ * A "returned (unleaked)" event names the report it answers (leak_line,
+ * leak_reported_at) and says slow_borrower: the connection was not leaked.
+ * Call pgm_app_classifier_reset between inputs. */
+void pgm_app_classifier_reset(pgm_app_classifier *c);
 int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const char *path,
                      pgm_event *ev);
 

@@ -367,18 +367,23 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
 static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
 {
     bool json = strcmp(in->format, "json") == 0 || strcmp(in->format, "ecs") == 0;
-    pgm_app_classifier c;
-    pgm_app_classifier_init(&c, s->rules);
-    app_ctx ac = {s, in, &c};
+    /* on the heap: it remembers the input's leak reports */
+    pgm_app_classifier *c = malloc(sizeof *c);
+    if (!c)
+        return PGM_FATAL;
+    pgm_app_classifier_init(c, s->rules);
+    app_ctx ac = {s, in, c};
     pgm_app_reader *r;
     if (pgm_app_open(&r, json, s->app_tz_set, s->app_tz_offset_s, on_app_record, &ac) != PGM_OK) {
-        pgm_app_classifier_free(&c);
+        pgm_app_classifier_free(c);
+        free(c);
         return PGM_FATAL;
     }
     pgm_line_reader lr;
     if (pgm_lines_init(&lr, content, s->max_line) != PGM_OK) {
         pgm_app_close(r);
-        pgm_app_classifier_free(&c);
+        pgm_app_classifier_free(c);
+        free(c);
         return PGM_FATAL;
     }
     const char *line;
@@ -395,7 +400,7 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     in->cov.unparsed = cov->unparsed;
     in->cov.no_time = cov->no_time;
     in->cov.zone_guessed = cov->zone_guessed;
-    in->unknown = c.other;
+    in->unknown = c->other;
     if (cov->unparsed)
         pgm_scan_warn(s, in, "%llu line(s) before the first entry not understood, first at line %llu",
                       (unsigned long long)cov->unparsed, (unsigned long long)cov->first_unparsed);
@@ -407,7 +412,8 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
                       (unsigned long long)cov->zone_guessed);
     pgm_lines_free(&lr);
     pgm_app_close(r);
-    pgm_app_classifier_free(&c);
+    pgm_app_classifier_free(c);
+    free(c);
     return PGM_OK;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applog/app_events.h"
 #include "applog/applog.h"
 #include "text/timestamp.h"
 
@@ -148,12 +149,67 @@ static void test_culprit(void **state)
                                  sizeof at, &frames));
 }
 
+typedef struct joined {
+    pgm_app_classifier *c;
+    char kinds[4][48];
+    char slow[4][8], leak_line[4][8];
+    size_t n;
+} joined;
+
+static void classify_rec(void *ctx, const pgm_app_record *rec)
+{
+    joined *j = ctx;
+    pgm_event ev;
+    if (pgm_app_classify(j->c, rec, "t.log", &ev) != 1 || j->n == 4)
+        return;
+    snprintf(j->kinds[j->n], sizeof j->kinds[0], "%s", ev.kind);
+    const char *v = pgm_event_field(&ev, "slow_borrower");
+    snprintf(j->slow[j->n], sizeof j->slow[0], "%s", v ? v : "");
+    v = pgm_event_field(&ev, "leak_line");
+    snprintf(j->leak_line[j->n], sizeof j->leak_line[0], "%s", v ? v : "");
+    j->n++;
+}
+
+static void test_returned_leak_is_a_slow_borrower(void **state)
+{
+    (void)state;
+    pgm_ruleset rs;
+    tu_load_rules(&rs, "rules/hikari");
+    pgm_app_classifier *c = malloc(sizeof *c);
+    pgm_app_classifier_init(c, &rs);
+    joined j = {.c = c};
+    pgm_app_reader *r;
+    assert_int_equal(pgm_app_open(&r, false, false, 0, classify_rec, &j), PGM_OK);
+    const char *text =
+        "2026-11-27T00:01:09.888Z  WARN 29458 --- [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : Connection leak detection triggered for org.postgresql.jdbc.PgConnection@57b51d97 on thread main, stack trace follows\n"
+        "\n"
+        "java.lang.Exception: Apparent connection leak detected\n"
+        "\tat com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:99)\n"
+        "\tat LeakDemo.main(LeakDemo.java:125)\n"
+        "\n"
+        "2026-11-27T00:02:10.891Z  INFO 29458 --- [           main] com.zaxxer.hikari.pool.ProxyLeakTask     : Previously reported leaked connection org.postgresql.jdbc.PgConnection@57b51d97 on thread main was returned to the pool (unleaked)\n"
+        "2026-11-27T00:02:11.000Z  INFO 29458 --- [           main] com.zaxxer.hikari.pool.ProxyLeakTask     : Previously reported leaked connection org.postgresql.jdbc.PgConnection@ffff on thread main was returned to the pool (unleaked)\n";
+    tu_for_each_line(text, strlen(text), feed, r);
+    pgm_app_finish(r);
+    pgm_app_close(r);
+    assert_int_equal(j.n, 3);
+    assert_string_equal(j.kinds[0], "hikari.leak_detected");
+    assert_string_equal(j.kinds[1], "hikari.leak_returned");
+    assert_string_equal(j.slow[1], "true");
+    assert_string_equal(j.leak_line[1], "1");
+    assert_string_equal(j.slow[2], ""); /* no report of that connection */
+    pgm_app_classifier_free(c);
+    free(c);
+    pgm_ruleset_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layouts),
         cmocka_unit_test(test_json_layouts),
         cmocka_unit_test(test_culprit),
+        cmocka_unit_test(test_returned_leak_is_a_slow_borrower),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
