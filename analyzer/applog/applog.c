@@ -8,8 +8,8 @@
 #include "text/timestamp.h"
 
 struct pgm_app_reader {
-    bool json, tz_set;
-    int32_t tz_offset_s;
+    bool json;
+    pgm_zone zone;
     pgm_app_cb cb;
     void *ctx;
     pgm_app_coverage cov;
@@ -51,10 +51,10 @@ static int64_t fix_time(pgm_app_reader *r, const pgm_ts_parse *ts)
 {
     if (ts->zone == PGM_TS_ZONE_KNOWN)
         return ts->us;
-    if (ts->zone == PGM_TS_ZONE_UNKNOWN && !r->tz_set)
+    if (ts->zone == PGM_TS_ZONE_UNKNOWN && !r->zone.set)
         return PGM_TS_UNKNOWN;
     r->cov.zone_guessed++;
-    return ts->us - (r->tz_set ? (int64_t)r->tz_offset_s * 1000000 : 0);
+    return r->zone.set ? pgm_zone_to_utc(&r->zone, ts->us) : ts->us;
 }
 
 /* Parses the first line of an entry of a text layout. Spring Boot:
@@ -234,15 +234,14 @@ static void json_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
     emit(r);
 }
 
-int pgm_app_open(pgm_app_reader **out, bool json, bool tz_set, int32_t tz_offset_s, pgm_app_cb cb,
-                 void *ctx)
+int pgm_app_open(pgm_app_reader **out, bool json, const pgm_zone *zone, pgm_app_cb cb, void *ctx)
 {
     pgm_app_reader *r = calloc(1, sizeof *r);
     if (!r)
         return PGM_FATAL;
     r->json = json;
-    r->tz_set = tz_set;
-    r->tz_offset_s = tz_offset_s;
+    if (zone)
+        r->zone = *zone;
     r->cb = cb;
     r->ctx = ctx;
     pgm_strbuf_init(&r->head, PGM_APP_MAX_TRACE);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "pglog/prefix.h" /* pgm_slice */
+#include "text/tzfile.h"
 #include "util/rc.h"
 #include "util/strbuf.h"
 
@@ -35,10 +36,9 @@ typedef struct pgm_app_coverage {
 
 typedef struct pgm_app_reader pgm_app_reader;
 
-/* `json`: the file is one JSON object per line (Logstash, ECS). `tz_offset_s`
- * applies to times without a zone when `tz_set`. */
-int pgm_app_open(pgm_app_reader **out, bool json, bool tz_set, int32_t tz_offset_s, pgm_app_cb cb,
-                 void *ctx);
+/* `json`: the file is one JSON object per line (Logstash, ECS). `zone`
+ * (copied; NULL: none) applies to times printed without one. */
+int pgm_app_open(pgm_app_reader **out, bool json, const pgm_zone *zone, pgm_app_cb cb, void *ctx);
 void pgm_app_feed(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno);
 void pgm_app_finish(pgm_app_reader *r);
 const pgm_app_coverage *pgm_app_get_coverage(const pgm_app_reader *r);

@@ -10,6 +10,7 @@
 #include "rules/ruleset.h"
 #include "text/timestamp.h"
 #include "timeline/render.h"
+#include "text/tzfile.h"
 #include "timeline/sorter.h"
 
 /* Event kinds --kinds may list. */
@@ -193,8 +194,9 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN,
                       .jobs = default_jobs()};
     pgm_pglog_options logopt = {0};
-    bool quiet = false, coverage = false, keep_secrets = false, app_tz_set = false;
-    int32_t app_tz_offset_s = 0;
+    bool quiet = false, coverage = false, keep_secrets = false;
+    pgm_zone app_tz = {0};
+    pgm_tz *named[2] = {NULL, NULL}; /* --tz and --app-tz by name */
     const char *output = NULL;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     size_t n = 0;
@@ -257,11 +259,24 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
             bool app = opt[2] == 'a';
             if (!(v = pgm_args_value(&a)))
                 goto out;
-            if (!parse_tz_option(v, app ? &app_tz_offset_s : &logopt.tz_offset_s)) {
-                pgm_usage_error("timeline", "%s wants an offset like +05:30 or a zone like UTC, CET, EST; not '%s'", opt, v);
-                goto out;
+            pgm_zone *z = app ? &app_tz : &logopt.tz;
+            z->set = true;
+            z->tz = NULL;
+            if (!parse_tz_option(v, &z->offset_s)) {
+                /* a name of the tz database: Europe/Berlin, with its summer time */
+                char err[PGM_ERR_MAX];
+                pgm_tz **slot = &named[app];
+                if (!*slot && !(*slot = malloc(sizeof **slot))) {
+                    fputs("pgmortem: out of memory\n", stderr);
+                    goto out;
+                }
+                if (!strchr(v, '/') || pgm_tz_load(v, *slot, err) != PGM_OK) {
+                    pgm_usage_error("timeline", "%s wants an offset like +05:30, a zone like UTC or CET, or a tz "
+                                    "database name like Europe/Berlin; not '%s'", opt, v);
+                    goto out;
+                }
+                z->tz = *slot;
             }
-            *(app ? &app_tz_set : &logopt.tz_set) = true;
         } else if (strcmp(opt, "-j") == 0 || strcmp(opt, "--jobs") == 0) {
             uint64_t j;
             if (!pgm_args_uint(&a, &j))
@@ -333,8 +348,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         s.log = logopt;
         s.jobs = t.jobs;
         s.keep_secrets = keep_secrets;
-        s.app_tz_set = app_tz_set;
-        s.app_tz_offset_s = app_tz_offset_s;
+        s.app_tz = app_tz;
         s.on_event = on_event;
         s.on_warning = pgm_term_warning;
         s.on_progress = pgm_term_progress;
@@ -370,6 +384,8 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         fclose(t.out);
     pgm_ruleset_free(&rs);
 out:
+    free(named[0]);
+    free(named[1]);
     for (size_t i = 0; i < t.n_kinds; i++)
         free(t.kinds[i]);
     free(inputs);

@@ -41,9 +41,9 @@ int64_t pgm_pglog_fix_time(pgm_pglog_reader *r, int64_t t, enum pgm_ts_zone zone
     }
     if (zone == PGM_TS_ZONE_KNOWN)
         return t;
-    if (r->opt.tz_set) {
+    if (r->opt.tz.set) {
         r->cov.zone_guessed += zone == PGM_TS_ZONE_NONE;
-        return t - (int64_t)r->opt.tz_offset_s * 1000000;
+        return pgm_zone_to_utc(&r->opt.tz, t);
     }
     if (zone == PGM_TS_ZONE_NONE) {
         r->cov.zone_guessed++;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "pglog/record.h"
+#include "text/tzfile.h"
 #include "util/rc.h"
 
 /* Below this share of parsed primary lines the prefix is reported as wrong. */
@@ -37,8 +38,7 @@ typedef struct pgm_pglog_options {
     const char *prefix;        /* --log-line-prefix: used as is */
     const char *conf_prefix;   /* log_line_prefix from the bundle's configuration */
     const char *conf_origin;   /* where that came from ("bundle!postgresql.conf:512") */
-    bool tz_set;               /* --tz: times without a usable zone are in this offset */
-    int32_t tz_offset_s;
+    pgm_zone tz;               /* --tz: the zone of times without a usable one */
     int year;                  /* for syslog dates without a year; 0 when unknown */
 } pgm_pglog_options;
 

@@ -149,7 +149,7 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         pgm_scan_warn(s, in, "%llu time(s) in a zone that names several places (like IST or CST); "
                     "left without time: give the offset with --tz",
              (unsigned long long)c->zone_unknown);
-    if (c->zone_guessed && !s->log.tz_set)
+    if (c->zone_guessed && !s->log.tz.set)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
              (unsigned long long)c->zone_guessed);
     if (c->translated)
@@ -374,7 +374,7 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     pgm_app_classifier_init(c, s->rules);
     app_ctx ac = {s, in, c};
     pgm_app_reader *r;
-    if (pgm_app_open(&r, json, s->app_tz_set, s->app_tz_offset_s, on_app_record, &ac) != PGM_OK) {
+    if (pgm_app_open(&r, json, &s->app_tz, on_app_record, &ac) != PGM_OK) {
         pgm_app_classifier_free(c);
         free(c);
         return PGM_FATAL;
@@ -407,7 +407,7 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     if (cov->lines && !cov->records)
         pgm_scan_warn(s, in, "no log entry found in %llu line(s): the layout is not one pgmortem knows",
                       (unsigned long long)cov->lines);
-    if (cov->zone_guessed && !s->app_tz_set)
+    if (cov->zone_guessed && !s->app_tz.set)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--app-tz sets another)",
                       (unsigned long long)cov->zone_guessed);
     pgm_lines_free(&lr);

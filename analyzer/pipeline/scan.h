@@ -59,8 +59,7 @@ typedef struct pgm_scan {
     unsigned jobs;                   /* threads for a large plain log (1: none) */
     uint64_t split_min_bytes;        /* from this size on (PGM_SCAN_SPLIT_MIN_BYTES) */
     bool keep_secrets;               /* --no-redact */
-    bool app_tz_set;                 /* --app-tz: zone of application log times without one */
-    int32_t app_tz_offset_s;
+    pgm_zone app_tz;                 /* --app-tz: zone of application log times without one */
     /* Called from `jobs` threads at once when a log is split: per lane, one at a time. */
     void (*on_event)(void *ctx, const pgm_event_origin *o, const pgm_event *e);
     /* called as a warning happens (for stderr), and with progress */

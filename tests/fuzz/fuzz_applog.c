@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     pgm_app_reader *r;
-    if (pgm_app_open(&r, data[0] & 1, (data[0] & 2) != 0, 3600, on_record, NULL) != PGM_OK)
+    pgm_zone zone = {(data[0] & 2) != 0, 3600, NULL};
+    if (pgm_app_open(&r, data[0] & 1, &zone, on_record, NULL) != PGM_OK)
         return 0;
     fuzz_feed_lines(data + 1, size - 1, feed, r);
     pgm_app_finish(r);

@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     pgm_pglog_options opt = {.prefix = prefixes[(data[0] >> 3) % 4], .year = 2026,
-                             .tz_set = (data[0] & 0x80) != 0, .tz_offset_s = 3600};
+                             .tz = {(data[0] & 0x80) != 0, 3600, NULL}};
     pgm_pglog_reader *r;
     char err[PGM_ERR_MAX];
     if (pgm_pglog_open(&r, formats[data[0] % 8], &opt, on_record, NULL, err) != PGM_OK)

@@ -52,7 +52,7 @@ static void read_text(bool json, const char *text, got *g, pgm_app_coverage *cov
 {
     memset(g, 0, sizeof *g);
     pgm_app_reader *r;
-    assert_int_equal(pgm_app_open(&r, json, false, 0, on_rec, g), PGM_OK);
+    assert_int_equal(pgm_app_open(&r, json, NULL, on_rec, g), PGM_OK);
     tu_for_each_line(text, strlen(text), feed, r);
     pgm_app_finish(r);
     *cov = *pgm_app_get_coverage(r);
@@ -179,7 +179,7 @@ static void test_returned_leak_is_a_slow_borrower(void **state)
     pgm_app_classifier_init(c, &rs);
     joined j = {.c = c};
     pgm_app_reader *r;
-    assert_int_equal(pgm_app_open(&r, false, false, 0, classify_rec, &j), PGM_OK);
+    assert_int_equal(pgm_app_open(&r, false, NULL, classify_rec, &j), PGM_OK);
     const char *text =
         "2026-11-27T00:01:09.888Z  WARN 29458 --- [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : Connection leak detection triggered for org.postgresql.jdbc.PgConnection@57b51d97 on thread main, stack trace follows\n"
         "\n"

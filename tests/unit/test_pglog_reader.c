@@ -270,8 +270,7 @@ static void test_zones(void **state)
     assert_true(g.r[1].t == utc("2026-11-27T00:17:29Z"));
     assert_int_equal(cov.zone_unknown, 1);
     assert_int_equal(cov.zone_guessed, 1);
-    opt.tz_set = true;
-    opt.tz_offset_s = 5 * 3600 + 1800;
+    opt.tz = (pgm_zone){true, 5 * 3600 + 1800, NULL};
     read_text("stderr", &opt, text, &g, &cov, NULL);
     assert_true(g.r[0].t == utc("2026-11-27T00:17:28.023Z"));
     assert_true(g.r[1].t == utc("2026-11-26T18:47:29Z"));

@@ -8,6 +8,7 @@
 #include "inventory/inventory.h"
 #include "text/lines.h"
 #include "text/timestamp.h"
+#include "text/tzfile.h"
 #include "text/utf8.h"
 #include "util/json.h"
 
@@ -227,9 +228,40 @@ static void test_json_strings_are_valid_utf8(void **state)
     free(buf);
 }
 
+static int64_t iso_us(const char *iso)
+{
+    pgm_ts_parse ts;
+    assert_true(pgm_ts_parse_at(iso, strlen(iso), &ts));
+    return ts.us;
+}
+
+/* Local times of Europe/Berlin across both changes of 2026 (the system's tz
+ * database; skipped where it is not installed). */
+static void test_named_zone(void **state)
+{
+    (void)state;
+    static pgm_tz berlin;
+    char err[PGM_ERR_MAX];
+    if (pgm_tz_load("Europe/Berlin", &berlin, err) != PGM_OK) {
+        print_message("skipped: %s\n", err);
+        return;
+    }
+    pgm_zone z = {true, 0, &berlin};
+    assert_true(pgm_zone_to_utc(&z, iso_us("2026-03-29 01:30:00")) == iso_us("2026-03-29T00:30:00Z"));
+    /* 02:30 does not exist that day: read as 03:30 summer time */
+    assert_true(pgm_zone_to_utc(&z, iso_us("2026-03-29 02:30:00")) == iso_us("2026-03-29T01:30:00Z"));
+    assert_true(pgm_zone_to_utc(&z, iso_us("2026-03-29 03:30:00")) == iso_us("2026-03-29T01:30:00Z"));
+    /* 02:30 happens twice on 25 October: the first, still summer time */
+    assert_true(pgm_zone_to_utc(&z, iso_us("2026-10-25 02:30:00.250")) == iso_us("2026-10-25T00:30:00.250Z"));
+    assert_true(pgm_zone_to_utc(&z, iso_us("2026-11-27 00:17:27")) == iso_us("2026-11-26T23:17:27Z"));
+    assert_int_equal(pgm_tz_load("../../etc/passwd", &berlin, err), PGM_FAILED);
+    assert_int_equal(pgm_tz_load("Mars/Olympus", &berlin, err), PGM_FAILED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_named_zone),
         cmocka_unit_test(test_timestamps_of_every_source),
         cmocka_unit_test(test_timestamp_find_and_calendar),
         cmocka_unit_test(test_utf8),
