@@ -16,4 +16,12 @@
 bool pgm_conf_log_line_prefix(const char *text, size_t n, char out[PGM_PREFIX_VALUE_MAX],
                               unsigned *line);
 
+/* log_line_prefix as a pg_settings dump shows it (psql aligned, expanded,
+ * unaligned or csv, the columns name and setting among others). psql's
+ * aligned forms pad cells with spaces, so a prefix's trailing space cannot be
+ * told from padding: then `alt` gets the value with one trailing space, and
+ * the log decides (empty when the form is exact). */
+bool pgm_settings_log_line_prefix(const char *text, size_t n, char out[PGM_PREFIX_VALUE_MAX],
+                                  char alt[PGM_PREFIX_VALUE_MAX], unsigned *line);
+
 #endif

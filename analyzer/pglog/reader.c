@@ -190,11 +190,19 @@ static void decide_prefix(pgm_pglog_reader *r)
         snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "--log-line-prefix");
     } else {
         pgm_prefix_guess g = pgm_prefix_detect(btext, bodies.len);
-        if (r->opt.conf_prefix) {
-            score(r->opt.conf_prefix, btext, bodies.len, &tried, &parsed);
+        const char *conf = r->opt.conf_prefix;
+        if (conf && r->opt.conf_prefix_alt && r->opt.conf_prefix_alt[0]) {
+            size_t t2, p2;
+            score(conf, btext, bodies.len, &tried, &parsed);
+            score(r->opt.conf_prefix_alt, btext, bodies.len, &t2, &p2);
+            if (p2 > parsed)
+                conf = r->opt.conf_prefix_alt;
+        }
+        if (conf) {
+            score(conf, btext, bodies.len, &tried, &parsed);
             /* the configuration wins unless it is worse than a known default */
             if (parsed >= g.parsed || 100.0 * (double)parsed >= PGM_PREFIX_MIN_COVERAGE * (double)tried) {
-                spec = r->opt.conf_prefix;
+                spec = conf;
                 snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "%s",
                          r->opt.conf_origin ? r->opt.conf_origin : "configuration");
             }

@@ -38,6 +38,7 @@ typedef struct pgm_pglog_options {
     const char *prefix;        /* --log-line-prefix: used as is */
     const char *conf_prefix;   /* log_line_prefix from the bundle's configuration */
     const char *conf_origin;   /* where that came from ("bundle!postgresql.conf:512") */
+    const char *conf_prefix_alt; /* another spelling of it (a padded dump lost a trailing space) */
     pgm_zone tz;               /* --tz: the zone of times without a usable one */
     int year;                  /* for syslog dates without a year; 0 when unknown */
 } pgm_pglog_options;

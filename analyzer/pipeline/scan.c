@@ -172,6 +172,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     pgm_pglog_options opt = s->log;
     if (!opt.prefix && s->have_conf_prefix) {
         opt.conf_prefix = s->conf_prefix;
+        opt.conf_prefix_alt = s->conf_prefix_alt;
         opt.conf_origin = s->conf_origin;
     }
     if (!opt.year && info->mtime != INT64_MIN && strcmp(in->format, "syslog") == 0)
@@ -417,7 +418,8 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     return PGM_OK;
 }
 
-/* A postgresql.conf / auto.conf met before the logs names their prefix. */
+/* A postgresql.conf / auto.conf / pg_settings dump met before the logs
+ * names their prefix. */
 static void read_conf(pgm_scan *s, pgm_input_report *in, pgm_source *content)
 {
     char *buf = malloc(PGM_SCAN_CONF_MAX);
@@ -431,10 +433,15 @@ static void read_conf(pgm_scan *s, pgm_input_report *in, pgm_source *content)
         /* postgresql.auto.conf is read last by the server: a plain
          * postgresql.conf met after it does not override it */
         bool auto_conf = strcmp(in->format, "auto_conf") == 0;
-        if ((auto_conf || !s->conf_prefix_is_auto) &&
-            pgm_conf_log_line_prefix(buf, (size_t)n, value, &line)) {
-            s->conf_prefix_is_auto = auto_conf;
+        char alt[PGM_PREFIX_VALUE_MAX] = "";
+        bool settings = in->kind == PGM_KIND_PG_SETTINGS;
+        /* pg_settings shows what the server used: it outranks the files */
+        if ((settings || auto_conf || !s->conf_prefix_is_auto) &&
+            (settings ? pgm_settings_log_line_prefix(buf, (size_t)n, value, alt, &line)
+                      : pgm_conf_log_line_prefix(buf, (size_t)n, value, &line))) {
+            s->conf_prefix_is_auto = auto_conf || settings;
             snprintf(s->conf_prefix, sizeof s->conf_prefix, "%s", value);
+            snprintf(s->conf_prefix_alt, sizeof s->conf_prefix_alt, "%s", alt);
             snprintf(s->conf_origin, sizeof s->conf_origin, "%s:%u", in->path, line);
             s->have_conf_prefix = true;
         }
@@ -461,7 +468,7 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         return read_activity(s, in, info, content);
     if (sn.kind == PGM_KIND_APP_LOG)
         return read_app_log(s, in, content);
-    if (sn.kind == PGM_KIND_PG_CONF)
+    if (sn.kind == PGM_KIND_PG_CONF || sn.kind == PGM_KIND_PG_SETTINGS)
         read_conf(s, in, content);
     return PGM_OK;
 }

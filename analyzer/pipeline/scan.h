@@ -79,6 +79,7 @@ typedef struct pgm_scan {
     pgm_pg_classifier classifier;
     uint64_t split_inputs;           /* logs read by several threads */
     char conf_prefix[256];
+    char conf_prefix_alt[256];
     char conf_origin[600];
     bool have_conf_prefix;
     bool conf_prefix_is_auto;        /* it came from postgresql.auto.conf */

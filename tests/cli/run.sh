@@ -110,6 +110,11 @@ check timeline-app-tz 0 "" -- timeline -q --app-tz +01:00 --kinds hikari $O/bill
 check timeline-applog 0 "" -- timeline -q --kinds hikari,app $O/orders-app.log $O/worker-logback.log $O/app-logstash.json
 check timeline-incident-leaks 0 "" -- timeline -q --kinds hikari.leak_detected,hikari.timeout --since 2026-11-27T02:21:50Z fixtures/incidents/01-leak-hikari.tar.zst
 check timeline-site-frames 0 "" -- timeline -q --rules tests/cli/rules-frames --kinds hikari.leak_detected --until 2026-11-27T02:21:00Z fixtures/incidents/01-leak-hikari.tar.zst
+# the prefix from a pg_settings dump (aligned: the trailing space is settled by the log)
+mkdir -p "$tmp/settings-bundle"
+printf '       name       |              setting              | unit \n------------------+-----------------------------------+------\n log_line_prefix  | [%%-12u][%%12d][%%-8p][%%6l][%%-15a]   | \n(1 row)\n' > "$tmp/settings-bundle/a-settings.txt"
+cp $S/escapes/padding.log "$tmp/settings-bundle/server.log"
+check timeline-settings-prefix 0 "a-settings.txt:3); 16 lines: 15 messages" -- timeline -o /dev/null --coverage "$tmp/settings-bundle"
 # pg_stat_activity dumps (those with times of their own: the others take the file's time)
 check timeline-activity 0 "" -- timeline -q $S/pg_stat_activity/psa_aligned.txt $S/pg_stat_activity/psa_json_agg.json $S/pg_stat_activity/psa_copy_text.tsv
 # the prefix from the bundle's own configuration: auto.conf wins over postgresql.conf

@@ -117,6 +117,37 @@ static void test_prefix_from_conf(void **state)
     assert_false(pgm_conf_log_line_prefix(none, strlen(none), v, &line));
 }
 
+static void expect_settings(const char *dump, const char *want, const char *want_alt, unsigned want_line)
+{
+    char v[PGM_PREFIX_VALUE_MAX], alt[PGM_PREFIX_VALUE_MAX];
+    unsigned line = 0;
+    assert_true(pgm_settings_log_line_prefix(dump, strlen(dump), v, alt, &line));
+    assert_string_equal(v, want);
+    assert_string_equal(alt, want_alt);
+    assert_int_equal(line, want_line);
+}
+
+static void test_prefix_from_settings(void **state)
+{
+    (void)state;
+    /* psql aligned: the cell is padded, so the trailing space is in doubt */
+    expect_settings("      name       |     setting      | unit\n"
+                    "-----------------+------------------+------\n"
+                    " log_connections | on               | \n"
+                    " log_line_prefix | %m [%p] %q%u@%d  | \n(2 rows)\n",
+                    "%m [%p] %q%u@%d", "%m [%p] %q%u@%d ", 4);
+    /* unaligned and csv are exact */
+    expect_settings("name|setting|unit\nlog_line_prefix|%m [%p] |\n(1 row)\n", "%m [%p] ", "", 2);
+    expect_settings("name,setting,unit\nlog_line_prefix,\"%m [%p] user=%u,db=%d \",\n",
+                    "%m [%p] user=%u,db=%d ", "", 2);
+    /* expanded */
+    expect_settings("-[ RECORD 1 ]---------------\nname    | log_line_prefix\nsetting | %t-%c-\n", "%t-%c-", "%t-%c- ", 3);
+    char v[PGM_PREFIX_VALUE_MAX], alt[PGM_PREFIX_VALUE_MAX];
+    unsigned line;
+    const char *none = "name|setting\nwork_mem|4096\n";
+    assert_false(pgm_settings_log_line_prefix(none, strlen(none), v, alt, &line));
+}
+
 static pgm_pg_record record(const char *sev, const char *state, const char *msg)
 {
     pgm_pg_record r;
@@ -218,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_sorter),
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_prefix_from_conf),
+        cmocka_unit_test(test_prefix_from_settings),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_redact),
     };
