@@ -2,7 +2,7 @@
 #
 #   make            release binary in build/pgmortem
 #   make check      every test, built with AddressSanitizer + UndefinedBehaviorSanitizer
-#   make demo       inventory of the bundled example incident
+#   make demo       inventory and timeline of the bundled example incident
 #   make deps       install the Debian/Ubuntu packages that are missing
 #   make fuzz       build the libFuzzer targets (clang) into build/fuzz/
 #   make bench      throughput and peak RSS, side by side with grep and wc
@@ -229,6 +229,9 @@ demo: deps-check
 	@$(MAKE) --no-print-directory build/pgmortem
 	@echo "$$ pgmortem inventory fixtures/demo/incident-demo.tar.zst"
 	@build/pgmortem inventory fixtures/demo/incident-demo.tar.zst
+	@echo
+	@echo "$$ pgmortem timeline --format csv --kinds conn.refused,hikari.leak_detected,hikari.timeout fixtures/demo/incident-demo.tar.zst"
+	@build/pgmortem timeline --format csv --kinds conn.refused,hikari.leak_detected,hikari.timeout fixtures/demo/incident-demo.tar.zst | cut -c1-160
 
 install: build/pgmortem
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1
