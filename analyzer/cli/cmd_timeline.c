@@ -157,6 +157,13 @@ static void print_coverage(const pgm_scan *s)
     for (size_t i = 0; i < s->n_inputs; i++) {
         const pgm_input_report *in = &s->inputs[i];
         const pgm_pglog_coverage *c = &in->cov;
+        if (in->is_activity) {
+            fprintf(stderr, "pgmortem: %s: pg_stat_activity (%s); %llu lines: %llu snapshots, %llu lines "
+                            "not understood\n",
+                    in->path, in->format, (unsigned long long)c->lines, (unsigned long long)c->records,
+                    (unsigned long long)c->unparsed);
+            continue;
+        }
         if (in->is_app_log) {
             fprintf(stderr,
                     "pgmortem: %s: application log (%s); %llu lines: %llu entries, %llu trace "

@@ -323,6 +323,7 @@ static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info 
         pgm_psa_feed(r, line, len, lr.lineno);
     pgm_psa_finish(r);
     in->bytes = lr.bytes_read;
+    in->is_activity = true;
     in->cov.lines = lr.lineno;
     uint64_t first;
     in->cov.unparsed = pgm_psa_unparsed(r, &first);

@@ -39,6 +39,7 @@ typedef struct pgm_input_report {
     bool is_log;                     /* a server log: the coverage below is filled */
     bool is_app_log;                 /* an application log: lines, records (entries),
                                         continuation (trace lines), unparsed */
+    bool is_activity;                /* a pg_stat_activity dump: lines, records (snapshots), unparsed */
     uint64_t bytes;
     pgm_pglog_coverage cov;
     bool prefix_doubtful;
