@@ -177,10 +177,16 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     }
     if (!opt.year && info->mtime != INT64_MIN && strcmp(in->format, "syslog") == 0)
         opt.year = (int)year_of(info->mtime);
-    if (s->jobs > 1 && info->disk_path && info->disk_size >= s->split_min_bytes) {
+    /* split between threads: a plain file whose bytes the run's limit allows
+     * (the parts read the file themselves, outside the walker's count) */
+    uint64_t cap = s->limits ? s->limits->max_total_bytes : 0;
+    if (s->jobs > 1 && info->disk_path && info->disk_size >= s->split_min_bytes &&
+        (!cap || s->stats.bytes + info->disk_size <= cap)) {
         int rc = pgm_scan_read_split(s, in, &opt, info->disk_path, info->disk_size);
-        if (rc != PGM_WARN) /* PGM_WARN: this one is not split after all */
+        if (rc != PGM_WARN) { /* PGM_WARN: this one is not split after all */
+            s->stats.bytes += in->bytes > info->head_len ? in->bytes - info->head_len : 0;
             return rc;
+        }
     }
     pgm_pg_classifier_reset(&s->classifier);
     s->classifier.keep_secrets = s->keep_secrets;
@@ -521,6 +527,7 @@ static int finish(pgm_scan *s, int rc)
 int pgm_scan_run(pgm_scan *s, const char *const *inputs, size_t n, const pgm_bundle_limits *limits)
 {
     s->max_line = limits->max_line;
+    s->limits = limits;
     pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, s};
     return finish(s, pgm_bundle_walk(inputs, n, limits, &v, &s->stats));
 }
@@ -529,6 +536,7 @@ int pgm_scan_run_source(pgm_scan *s, pgm_source *src, const char *display_path,
                         const pgm_bundle_limits *limits)
 {
     s->max_line = limits->max_line;
+    s->limits = limits;
     pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, s};
     return finish(s, pgm_bundle_walk_source(src, display_path, limits, &v, &s->stats));
 }

@@ -79,6 +79,7 @@ typedef struct pgm_scan {
     /* internal */
     pgm_pg_classifier classifier;
     uint64_t split_inputs;           /* logs read by several threads */
+    const pgm_bundle_limits *limits; /* of the run */
     char conf_prefix[256];
     char conf_prefix_alt[256];
     char conf_origin[600];

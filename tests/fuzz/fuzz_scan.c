@@ -1,0 +1,48 @@
+/* libFuzzer target: the whole scan over one in-memory input (an archive, a
+ * compressed file, or any file): the bundle reader, the sniffer, every reader
+ * it hands files to (server logs, application logs, pg_stat_activity dumps,
+ * configuration) and the classifiers with the builtin packs (loaded once from
+ * rules/, run from the repository root). */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "pipeline/scan.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static pgm_ruleset rules;
+static int loaded;
+
+static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
+{
+    (void)ctx;
+    (void)o;
+    for (size_t i = 0; i < e->n_fields; i++)
+        if (e->fields[i].value)
+            (void)strlen(e->fields[i].value);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!loaded) {
+        pgm_load_errors errs = {0};
+        pgm_ruleset_init(&rules);
+        pgm_ruleset_load_dir(&rules, "rules", &errs);
+        pgm_ruleset_finish(&rules, &errs);
+        pgm_load_errors_free(&errs);
+        loaded = 1;
+    }
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    lim.max_total_bytes = 8u << 20; /* keep each run short */
+    lim.max_line = 4096;
+    lim.max_entries = 64;
+    pgm_mem_source src;
+    pgm_mem_source_init(&src, data, size);
+    pgm_scan s;
+    pgm_scan_init(&s, &rules);
+    s.on_event = on_event;
+    pgm_scan_run_source(&s, &src.base, "fuzz.bin", &lim);
+    pgm_scan_free(&s);
+    return 0;
+}
