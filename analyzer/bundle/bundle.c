@@ -340,9 +340,21 @@ static void walk_file(walker *w, pgm_strbuf *path, const struct stat *st)
         close(fd);
 }
 
+/* Configuration first (postgresql.conf, postgresql.auto.conf, any *.conf),
+ * then the rest, each in byte order: a directory's configuration then
+ * informs its logs (their log_line_prefix), which otherwise sort before it
+ * ("postgresql-15-main.log" < "postgresql.conf"). */
+static int conf_rank(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 5 && strcmp(name + n - 5, ".conf") == 0 ? 0 : 1;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    int rx = conf_rank(x), ry = conf_rank(y);
+    return rx != ry ? rx - ry : strcmp(x, y);
 }
 
 static void walk_dir(walker *w, pgm_strbuf *path, unsigned dir_depth)
