@@ -340,14 +340,20 @@ static void walk_file(walker *w, pgm_strbuf *path, const struct stat *st)
         close(fd);
 }
 
-/* Configuration first (postgresql.conf, postgresql.auto.conf, any *.conf),
- * then the rest, each in byte order: a directory's configuration then
- * informs its logs (their log_line_prefix), which otherwise sort before it
- * ("postgresql-15-main.log" < "postgresql.conf"). */
+/* Configuration first (*.conf, *.env, *.yaml, *.yml, *.properties), then the
+ * rest, each in byte order: a directory's configuration then informs its logs
+ * (a server log's log_line_prefix, an application's time zone), which
+ * otherwise may sort before it ("postgresql-15-main.log" < "postgresql.conf"). */
 static int conf_rank(const char *name)
 {
+    static const char *const suffixes[] = {".conf", ".env", ".yaml", ".yml", ".properties"};
     size_t n = strlen(name);
-    return n >= 5 && strcmp(name + n - 5, ".conf") == 0 ? 0 : 1;
+    for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
+        size_t l = strlen(suffixes[k]);
+        if (n >= l && strcmp(name + n - l, suffixes[k]) == 0)
+            return 0;
+    }
+    return 1;
 }
 
 static int cmp_names(const void *a, const void *b)

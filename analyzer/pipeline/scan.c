@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "pipeline/scan.h"
 #include "pipeline/scan_impl.h"
 
@@ -27,6 +28,7 @@ void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules)
 
 void pgm_scan_free(pgm_scan *s)
 {
+    free(s->app_zone_tz);
     for (size_t i = 0; i < s->n_inputs; i++) {
         free(s->inputs[i].path);
         for (size_t k = 0; k < s->inputs[i].n_warnings; k++)
@@ -372,6 +374,8 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
         ac->s->on_event(ac->s->ctx, &o, &ev);
 }
 
+static pgm_zone app_zone_of(pgm_scan *s, bool *from_evidence);
+
 static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
 {
     bool json = strcmp(in->format, "json") == 0 || strcmp(in->format, "ecs") == 0;
@@ -382,7 +386,9 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     pgm_app_classifier_init(c, s->rules);
     app_ctx ac = {s, in, c};
     pgm_app_reader *r;
-    if (pgm_app_open(&r, json, &s->app_tz, on_app_record, &ac) != PGM_OK) {
+    bool evidence;
+    pgm_zone zone = app_zone_of(s, &evidence);
+    if (pgm_app_open(&r, json, &zone, on_app_record, &ac) != PGM_OK) {
         pgm_app_classifier_free(c);
         free(c);
         return PGM_FATAL;
@@ -415,7 +421,11 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     if (cov->lines && !cov->records)
         pgm_scan_warn(s, in, "no log entry found in %llu line(s): the layout is not one pgmortem knows",
                       (unsigned long long)cov->lines);
-    if (cov->zone_guessed && !s->app_tz.set)
+    if (cov->zone_guessed && evidence)
+        pgm_scan_warn(s, in, "%llu time(s) carry no zone; read in %s, as %s sets it (--app-tz "
+                             "sets another)", (unsigned long long)cov->zone_guessed, s->app_zone,
+                      s->app_zone_origin);
+    else if (cov->zone_guessed && !s->app_tz.set)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--app-tz sets another)",
                       (unsigned long long)cov->zone_guessed);
     pgm_lines_free(&lr);
@@ -423,6 +433,99 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     pgm_app_classifier_free(c);
     free(c);
     return PGM_OK;
+}
+
+/* --------------------------------------------------- the applications' zone */
+
+/* A zone name in `v` (quotes and spaces around it dropped) into out. */
+static bool zone_word(const char *v, const char *end, char out[64])
+{
+    while (v < end && (*v == ' ' || *v == '"' || *v == '\'' || *v == '='))
+        v++;
+    size_t n = 0;
+    while (v + n < end && n < 63 && v[n] != '"' && v[n] != '\'' && v[n] != ' ' && v[n] != '\r' &&
+           v[n] != ',' && v[n] != '}')
+        n++;
+    if (!n)
+        return false;
+    memcpy(out, v, n);
+    out[n] = 0;
+    return true;
+}
+
+/* TZ=Europe/Berlin (.env), "- name: TZ" + "value: ..." (a manifest, YAML or
+ * JSON), -Duser.timezone=... (JAVA_TOOL_OPTIONS, JAVA_OPTS): the zone a JVM
+ * writes its local times in. */
+static void read_zone_evidence(pgm_scan *s, pgm_input_report *in, pgm_source *content)
+{
+    char *buf = malloc(PGM_SCAN_CONF_MAX);
+    if (!buf)
+        return;
+    ptrdiff_t got = pgm_source_read_full(content, buf, PGM_SCAN_CONF_MAX);
+    size_t n = got > 0 ? (size_t)got : 0;
+    in->bytes = n;
+    char zone[64] = "";
+    unsigned lineno = 0, at = 0;
+    bool name_tz = false;
+    for (const char *p = buf, *e = buf + n; p < e && !zone[0];) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        const char *le = nl ? nl : e;
+        lineno++;
+        const char *q = p;
+        while (q < le && (*q == ' ' || *q == '\t' || *q == '-'))
+            q++;
+        if (le - q > 7 && memcmp(q, "export ", 7) == 0)
+            q += 7;
+        const char *ut = memmem(q, (size_t)(le - q), "-Duser.timezone=", 16);
+        if (ut && zone_word(ut + 16, le, zone)) {
+            at = lineno;
+        } else if (le - q > 3 && memcmp(q, "TZ=", 3) == 0 && zone_word(q + 3, le, zone)) {
+            at = lineno;
+        } else if (memmem(q, (size_t)(le - q), "\"name\":\"TZ\"", 11)) {
+            const char *v = memmem(q, (size_t)(le - q), "\"value\":", 8);
+            if (v && zone_word(v + 8, le, zone))
+                at = lineno;
+        } else if (le - q >= 8 && memcmp(q, "name: TZ", 8) == 0 && (le - q == 8 || q[8] == ' ' || q[8] == '\r')) {
+            name_tz = true;
+        } else if (name_tz && le - q > 6 && memcmp(q, "value:", 6) == 0) {
+            if (zone_word(q + 6, le, zone))
+                at = lineno;
+            name_tz = false;
+        }
+        p = nl ? nl + 1 : e;
+    }
+    free(buf);
+    if (!zone[0])
+        return;
+    if (s->app_zone[0] && strcmp(s->app_zone, zone) != 0) {
+        s->app_zone_conflict = true;
+        pgm_scan_warn(s, in, "sets the time zone %s, another file %s: application times "
+                             "without a zone are read as UTC (--app-tz chooses)", zone, s->app_zone);
+        return;
+    }
+    snprintf(s->app_zone, sizeof s->app_zone, "%s", zone);
+    snprintf(s->app_zone_origin, sizeof s->app_zone_origin, "%s:%u", in->path, at);
+}
+
+/* The zone for an application log: --app-tz, else the bundle's evidence. */
+static pgm_zone app_zone_of(pgm_scan *s, bool *from_evidence)
+{
+    *from_evidence = false;
+    if (s->app_tz.set || !s->app_zone[0] || s->app_zone_conflict)
+        return s->app_tz;
+    char err[PGM_ERR_MAX];
+    if (!s->app_zone_tz) {
+        s->app_zone_tz = malloc(sizeof *s->app_zone_tz);
+        if (!s->app_zone_tz || pgm_tz_load(s->app_zone, s->app_zone_tz, err) != PGM_OK) {
+            free(s->app_zone_tz);
+            s->app_zone_tz = NULL;
+            s->app_zone_conflict = true; /* unusable: do not try again */
+            return s->app_tz;
+        }
+    }
+    *from_evidence = true;
+    pgm_zone z = {true, 0, s->app_zone_tz};
+    return z;
 }
 
 /* A postgresql.conf / auto.conf / pg_settings dump met before the logs
@@ -477,6 +580,8 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         return read_app_log(s, in, content);
     if (sn.kind == PGM_KIND_PG_CONF || sn.kind == PGM_KIND_PG_SETTINGS)
         read_conf(s, in, content);
+    if (sn.kind == PGM_KIND_ENV_FILE || sn.kind == PGM_KIND_K8S_MANIFEST)
+        read_zone_evidence(s, in, content);
     return PGM_OK;
 }
 

@@ -85,6 +85,11 @@ typedef struct pgm_scan {
     char conf_origin[600];
     bool have_conf_prefix;
     bool conf_prefix_is_auto;        /* it came from postgresql.auto.conf */
+    /* the applications' zone as a manifest or .env file sets it (TZ, user.timezone) */
+    char app_zone[64];
+    char app_zone_origin[600];
+    bool app_zone_conflict;          /* two different zones: none is used */
+    struct pgm_tz *app_zone_tz;      /* loaded when first needed (owned) */
 } pgm_scan;
 
 void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules);

@@ -345,6 +345,18 @@ static void test_empty_archives(void **state)
     assert_string_equal(log.seen[1].note, "empty zip archive: no files inside");
 }
 
+static int is_config_name(const char *path)
+{
+    static const char *const suffixes[] = {".conf", ".env", ".yaml", ".yml", ".properties"};
+    size_t n = strlen(path);
+    for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
+        size_t l = strlen(suffixes[k]);
+        if (n >= l && strcmp(path + n - l, suffixes[k]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void test_missing_input_and_sorted_directory(void **state)
 {
     (void)state;
@@ -354,9 +366,21 @@ static void test_missing_input_and_sorted_directory(void **state)
     assert_int_equal(log.rc, PGM_WARN);
     assert_int_equal(log.seen[0].what, TU_PROBLEM);
     assert_string_equal(log.seen[0].note, "cannot open: No such file or directory");
-    /* directory entries come sorted by name */
-    for (size_t i = 2; i < log.n; i++)
-        assert_true(strcmp(log.seen[i - 1].path, log.seen[i].path) < 0);
+    /* configuration (.conf .env .yaml .yml .properties) first, then the rest,
+     * each sorted by name: a directory's configuration informs its logs */
+    int saw_rest = 0, saw_conf = 0;
+    for (size_t i = 1; i < log.n; i++) {
+        int conf = is_config_name(log.seen[i].path);
+        assert_false(conf && saw_rest);
+        saw_conf |= conf;
+        saw_rest |= !conf;
+        if (i >= 2 && is_config_name(log.seen[i - 1].path) == conf)
+            assert_true(strcmp(log.seen[i - 1].path, log.seen[i].path) < 0);
+    }
+    assert_true(saw_conf && saw_rest);
+    assert_true(is_config_name(log.seen[1].path));
+    assert_string_equal(log.seen[1].path, "tests/samples/other/application-prod.properties");
+    assert_string_equal(log.seen[log.n - 1].path, "tests/samples/other/worker-logback.log");
 }
 
 /* As root every directory is readable, so the check runs as nobody. */
