@@ -18,6 +18,7 @@ void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs)
 void pgm_app_classifier_reset(pgm_app_classifier *c)
 {
     c->n_leaks = c->next_leak = 0;
+    c->n_pooled = c->next_pooled = 0;
 }
 
 static const char *field_of(const pgm_match *m, const char *name, size_t *n)
@@ -49,6 +50,38 @@ static int join_leak(pgm_app_classifier *c, const char *kind, const pgm_match *m
         if (strlen(c->leaks[k].connection) == n && memcmp(c->leaks[k].connection, conn, n) == 0)
             return (int)k;
     return -1;
+}
+
+/* Remembers the pool a match names for its connection; or, when the match
+ * names none, the pool last named for that connection (NULL: unknown). A
+ * hash code (PgConnection@2d4e495) may be reused after the connection
+ * closes, so the newest association is the one that counts. */
+static const char *join_pool(pgm_app_classifier *c, const pgm_match *m)
+{
+    size_t nc, np;
+    const char *conn = field_of(m, "connection", &nc);
+    const char *pool = field_of(m, "pool", &np);
+    if (!conn || nc >= sizeof c->pooled[0].connection)
+        return NULL;
+    if (!pool) {
+        for (size_t back = 1; back <= c->n_pooled; back++) { /* newest first */
+            size_t i = (c->next_pooled + PGM_APP_MAX_POOLED - back) % PGM_APP_MAX_POOLED;
+            if (strlen(c->pooled[i].connection) == nc && memcmp(c->pooled[i].connection, conn, nc) == 0)
+                return c->pooled[i].pool;
+        }
+        return NULL;
+    }
+    if (np >= sizeof c->pooled[0].pool)
+        return NULL;
+    size_t i = c->next_pooled;
+    c->next_pooled = (c->next_pooled + 1) % PGM_APP_MAX_POOLED;
+    if (c->n_pooled < PGM_APP_MAX_POOLED)
+        c->n_pooled++;
+    memcpy(c->pooled[i].connection, conn, nc);
+    c->pooled[i].connection[nc] = 0;
+    memcpy(c->pooled[i].pool, pool, np);
+    c->pooled[i].pool[np] = 0;
+    return NULL;
 }
 
 void pgm_app_classifier_free(pgm_app_classifier *c)
@@ -160,9 +193,13 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
     for (size_t i = 0; i < m.n_caps; i++)
         if (m.caps[i].name)
             add_text(&f, m.caps[i].name, (pgm_slice){m.caps[i].p, m.caps[i].n}, &tmp);
+    const char *pool = join_pool(c, &m);
+    if (pool)
+        add(&f, "pool", pool, strlen(pool));
     add(&f, "thread", rec->thread.p, rec->thread.n);
     add(&f, "logger", rec->logger.p, rec->logger.n);
     add(&f, "process", rec->pid.p, rec->pid.n);
+    add(&f, "host", rec->host.p, rec->host.n);
     if (which)
         add_text(&f, "entry", rec->message, &tmp);
     /* the cause: the last "Caused by:" line */

@@ -15,6 +15,10 @@
 #define PGM_APP_MAX_FRAMEWORKS 256u
 /* Leak reports remembered per input, to join a later "returned" to its report. */
 #define PGM_APP_MAX_LEAKS 4096u
+/* Connections whose pool is remembered per input (from "Added connection",
+ * "Closing connection" and the like), newest kept: a leak report names the
+ * connection but not its pool. */
+#define PGM_APP_MAX_POOLED 4096u
 /* Exception lines of a trace tried against the rules, at most. */
 #define PGM_APP_MAX_CANDIDATES 8u
 
@@ -31,6 +35,12 @@ typedef struct pgm_app_classifier {
         uint64_t line;
     } leaks[PGM_APP_MAX_LEAKS];
     size_t n_leaks, next_leak;
+    /* the pool each connection was last seen in */
+    struct {
+        char connection[64];
+        char pool[64];
+    } pooled[PGM_APP_MAX_POOLED];
+    size_t n_pooled, next_pooled;
 } pgm_app_classifier;
 
 void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs);
@@ -38,6 +48,8 @@ void pgm_app_classifier_free(pgm_app_classifier *c);
 /* 1 with *ev (valid until the next call), 0 when no rule knows the record.
  * A "returned (unleaked)" event names the report it answers (leak_line,
  * leak_reported_at) and says slow_borrower: the connection was not leaked.
+ * An event that names a connection but not its pool (a leak report) takes the
+ * pool the same input last named with that connection, as `pool`.
  * Call pgm_app_classifier_reset between inputs. */
 void pgm_app_classifier_reset(pgm_app_classifier *c);
 int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const char *path,

@@ -209,6 +209,8 @@ static void json_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
     static const char *const k_msg[] = {"message", "msg", NULL};
     static const char *const k_trace[] = {"stack_trace", "error.stack_trace", "exception", NULL};
     static const char *const k_app[] = {"service.name", "app_name", "application", "springAppName", NULL};
+    /* ECS host.name, Logstash encoder HOSTNAME: tells replicas of one service apart */
+    static const char *const k_host[] = {"host.name", "host.hostname", "HOSTNAME", "hostname", "host", NULL};
     char err[64];
     if (!n)
         return;
@@ -226,6 +228,7 @@ static void json_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
     r->rec.logger = jget(r, k_logger);
     r->rec.message = jget(r, k_msg);
     r->rec.app = jget(r, k_app);
+    r->rec.host = jget(r, k_host);
     pgm_slice trace = jget(r, k_trace);
     pgm_strbuf_reset(&r->trace);
     pgm_strbuf_add(&r->trace, trace.p, trace.n);

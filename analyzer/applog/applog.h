@@ -22,7 +22,7 @@
 
 typedef struct pgm_app_record {
     int64_t t;                  /* UTC microseconds, or PGM_TS_UNKNOWN */
-    pgm_slice level, thread, logger, message, app, pid;
+    pgm_slice level, thread, logger, message, app, pid, host;
     pgm_slice trace;            /* the lines after the entry's first, '\n' between */
     uint64_t line, last_line;
 } pgm_app_record;

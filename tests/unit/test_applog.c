@@ -17,7 +17,7 @@ typedef struct got {
     size_t n;
     struct {
         int64_t t;
-        char level[16], thread[64], logger[96], message[256], app[32], trace[1024];
+        char level[16], thread[64], logger[96], message[256], app[32], host[32], trace[1024];
         uint64_t line, last_line;
     } r[MAX_RECS];
 } got;
@@ -38,6 +38,7 @@ static void on_rec(void *ctx, const pgm_app_record *rec)
     copy(g->r[k].logger, sizeof g->r[k].logger, rec->logger);
     copy(g->r[k].message, sizeof g->r[k].message, rec->message);
     copy(g->r[k].app, sizeof g->r[k].app, rec->app);
+    copy(g->r[k].host, sizeof g->r[k].host, rec->host);
     copy(g->r[k].trace, sizeof g->r[k].trace, rec->trace);
     g->r[k].line = rec->line;
     g->r[k].last_line = rec->last_line;
@@ -116,7 +117,7 @@ static void test_json_layouts(void **state)
     pgm_app_coverage cov;
     read_text(true,
               "{\"@timestamp\":\"2026-11-27T00:06:31.007Z\",\"level\":\"ERROR\",\"thread_name\":\"worker-1\",\"logger_name\":\"com.example.Job\",\"message\":\"Job failed\",\"stack_trace\":\"java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available\\n\\tat x.Y.z(Y.java:1)\"}\n"
-              "{\"@timestamp\":\"2026-11-27T00:06:32Z\",\"log.level\":\"WARN\",\"process.thread.name\":\"main\",\"log.logger\":\"a.B\",\"message\":\"m\",\"service.name\":\"orders\"}\n"
+              "{\"@timestamp\":\"2026-11-27T00:06:32Z\",\"log.level\":\"WARN\",\"process.thread.name\":\"main\",\"log.logger\":\"a.B\",\"message\":\"m\",\"service.name\":\"orders\",\"host\":{\"name\":\"orders-7d9f-x2\"}}\n"
               "not json\n",
               &g, &cov);
     assert_int_equal(g.n, 2);
@@ -124,6 +125,8 @@ static void test_json_layouts(void **state)
     assert_string_equal(g.r[0].trace, "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available\n\tat x.Y.z(Y.java:1)");
     assert_string_equal(g.r[1].level, "WARN");
     assert_string_equal(g.r[1].app, "orders");
+    assert_string_equal(g.r[1].host, "orders-7d9f-x2");
+    assert_string_equal(g.r[0].host, "");
     assert_int_equal(cov.unparsed, 1);
 }
 
@@ -151,8 +154,8 @@ static void test_culprit(void **state)
 
 typedef struct joined {
     pgm_app_classifier *c;
-    char kinds[4][48];
-    char slow[4][8], leak_line[4][8];
+    char kinds[8][48];
+    char slow[8][8], leak_line[8][8], pool[8][32];
     size_t n;
 } joined;
 
@@ -160,13 +163,16 @@ static void classify_rec(void *ctx, const pgm_app_record *rec)
 {
     joined *j = ctx;
     pgm_event ev;
-    if (pgm_app_classify(j->c, rec, "t.log", &ev) != 1 || j->n == 4)
+    if (pgm_app_classify(j->c, rec, "t.log", &ev) != 1)
         return;
+    assert_true(j->n < 8);
     snprintf(j->kinds[j->n], sizeof j->kinds[0], "%s", ev.kind);
     const char *v = pgm_event_field(&ev, "slow_borrower");
     snprintf(j->slow[j->n], sizeof j->slow[0], "%s", v ? v : "");
     v = pgm_event_field(&ev, "leak_line");
     snprintf(j->leak_line[j->n], sizeof j->leak_line[0], "%s", v ? v : "");
+    v = pgm_event_field(&ev, "pool");
+    snprintf(j->pool[j->n], sizeof j->pool[0], "%s", v ? v : "");
     j->n++;
 }
 
@@ -198,6 +204,49 @@ static void test_returned_leak_is_a_slow_borrower(void **state)
     assert_string_equal(j.slow[1], "true");
     assert_string_equal(j.leak_line[1], "1");
     assert_string_equal(j.slow[2], ""); /* no report of that connection */
+    assert_string_equal(j.pool[0], "");   /* no line named its pool */
+    pgm_app_classifier_free(c);
+    free(c);
+    pgm_ruleset_free(&rs);
+}
+
+/* A leak report names its connection, not its pool: the pool comes from the
+ * input's last line that named both; a reused hash code takes the newer pool. */
+static void test_leak_takes_the_pool_of_its_connection(void **state)
+{
+    (void)state;
+    pgm_ruleset rs;
+    tu_load_rules(&rs, "rules/hikari");
+    pgm_app_classifier *c = malloc(sizeof *c);
+    pgm_app_classifier_init(c, &rs);
+    joined j = {.c = c};
+    pgm_app_reader *r;
+    assert_int_equal(pgm_app_open(&r, false, NULL, classify_rec, &j), PGM_OK);
+    const char *text =
+        "2026-11-27T00:01:00.000Z DEBUG 1 --- [onnection adder] com.zaxxer.hikari.pool.HikariPool        : orders-pool - Added connection org.postgresql.jdbc.PgConnection@57b51d97\n"
+        "2026-11-27T00:01:00.100Z DEBUG 1 --- [onnection adder] com.zaxxer.hikari.pool.HikariPool        : reports-pool - Added connection org.postgresql.jdbc.PgConnection@1111\n"
+        "2026-11-27T00:01:09.888Z  WARN 1 --- [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : Connection leak detection triggered for org.postgresql.jdbc.PgConnection@57b51d97 on thread main, stack trace follows\n"
+        "2026-11-27T00:01:10.000Z DEBUG 1 --- [nnection closer] com.zaxxer.hikari.pool.PoolBase          : orders-pool - Closing connection org.postgresql.jdbc.PgConnection@1111: (connection has passed maxLifetime)\n"
+        "2026-11-27T00:01:11.888Z  WARN 1 --- [l-2 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : Connection leak detection triggered for org.postgresql.jdbc.PgConnection@1111 on thread main, stack trace follows\n"
+        "2026-11-27T00:01:12.888Z  WARN 1 --- [l-2 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : Connection leak detection triggered for org.postgresql.jdbc.PgConnection@2222 on thread main, stack trace follows\n";
+    tu_for_each_line(text, strlen(text), feed, r);
+    pgm_app_finish(r);
+    pgm_app_close(r);
+    assert_int_equal(j.n, 6);
+    assert_string_equal(j.kinds[2], "hikari.leak_detected");
+    assert_string_equal(j.pool[2], "orders-pool");
+    assert_string_equal(j.pool[4], "orders-pool"); /* the newer association */
+    assert_string_equal(j.pool[5], "");            /* never named with a pool */
+    /* a new input forgets the last one's connections */
+    pgm_app_classifier_reset(c);
+    j.n = 0;
+    assert_int_equal(pgm_app_open(&r, false, NULL, classify_rec, &j), PGM_OK);
+    const char *again = "2026-11-27T00:02:09.888Z  WARN 1 --- [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : Connection leak detection triggered for org.postgresql.jdbc.PgConnection@57b51d97 on thread main, stack trace follows\n";
+    tu_for_each_line(again, strlen(again), feed, r);
+    pgm_app_finish(r);
+    pgm_app_close(r);
+    assert_int_equal(j.n, 1);
+    assert_string_equal(j.pool[0], "");
     pgm_app_classifier_free(c);
     free(c);
     pgm_ruleset_free(&rs);
@@ -210,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_json_layouts),
         cmocka_unit_test(test_culprit),
         cmocka_unit_test(test_returned_leak_is_a_slow_borrower),
+        cmocka_unit_test(test_leak_takes_the_pool_of_its_connection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
