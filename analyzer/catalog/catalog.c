@@ -103,6 +103,19 @@ static const char *const pool_fields[] = {
     "read_only", "register_mbeans", "schema", "service", "socket_timeout", "source",
     "tcp_keep_alive", "transaction_isolation", "username", "validation_timeout",
     "connect_timeout", "cancel_signal_timeout", "options",
+    /* what was written, before HikariCP's clamps and silent disables */
+    "connection_timeout_configured", "idle_timeout_configured", "keepalive_time_configured",
+    "max_lifetime_configured", "minimum_idle_configured", "maximum_pool_size_configured",
+    "validation_timeout_configured", "leak_detection_threshold_configured",
+    /* the versions whose defaults apply, how the pool is bound, driver settings */
+    "hikari_version", "boot_version", "binding", "assume_min_server_version", "autosave",
+    "prepare_threshold", "login_timeout_driver", "data_source_properties",
+};
+
+/* A configuration key as written (collection "key"): its spelling, what
+ * Spring or HikariCP makes of it, and what is wrong with it. */
+static const char *const key_fields[] = {
+    "name", "canonical", "value", "source", "problem", "suggestion", "detail",
 };
 
 bool pgm_catalog_is_pool_field(const char *name, size_t n)
@@ -110,6 +123,17 @@ bool pgm_catalog_is_pool_field(const char *name, size_t n)
     for (size_t i = 0; i < sizeof pool_fields / sizeof pool_fields[0]; i++)
         if (strlen(pool_fields[i]) == n && memcmp(pool_fields[i], name, n) == 0)
             return true;
+    return false;
+}
+
+bool pgm_catalog_is_record_field(const char *coll, const char *name, size_t n)
+{
+    if (strcmp(coll, "pool") == 0)
+        return pgm_catalog_is_pool_field(name, n);
+    if (strcmp(coll, "key") == 0)
+        for (size_t i = 0; i < sizeof key_fields / sizeof key_fields[0]; i++)
+            if (strlen(key_fields[i]) == n && memcmp(key_fields[i], name, n) == 0)
+                return true;
     return false;
 }
 
@@ -146,6 +170,8 @@ bool pgm_catalog_is_fact(const char *path, size_t n)
         return pgm_catalog_is_guc(path + 3, n - 3);
     if (starts(path, n, "pool."))
         return pgm_catalog_is_pool_field(path + 5, n - 5);
+    if (starts(path, n, "key."))
+        return pgm_catalog_is_record_field("key", path + 4, n - 4);
     if (starts(path, n, "hikari.")) {
         const char *rest = path + 7;
         const char *dot = memchr(rest, '.', n - 7);
@@ -210,4 +236,11 @@ const char *pgm_catalog_suggest_guc(const char *name)
 const char *pgm_catalog_suggest_pool_field(const char *name)
 {
     return closest(name, pool_fields, sizeof pool_fields / sizeof pool_fields[0]);
+}
+
+const char *pgm_catalog_suggest_record_field(const char *coll, const char *name)
+{
+    if (strcmp(coll, "key") == 0)
+        return closest(name, key_fields, sizeof key_fields / sizeof key_fields[0]);
+    return pgm_catalog_suggest_pool_field(name);
 }

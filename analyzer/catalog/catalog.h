@@ -23,6 +23,9 @@ const char *pgm_catalog_suggest_pool_field(const char *name);
 /* A HikariCP property in snake_case ("maximum_pool_size"), or a derived pool
  * attribute (instances, name, source, application_name, socket_timeout...). */
 bool pgm_catalog_is_pool_field(const char *name, size_t n);
+/* A field of a record of collection `coll` ("pool", "key"). */
+bool pgm_catalog_is_record_field(const char *coll, const char *name, size_t n);
+const char *pgm_catalog_suggest_record_field(const char *coll, const char *name);
 
 /* A fact path a check rule may name: pg.<guc>, hikari.<pool>.<field>,
  * pool.<field> (inside aggregates or for_each: pool), analysis.<result>,

@@ -12,7 +12,7 @@ enum op {
 };
 
 /* Collections an aggregate or for_each can range over. */
-static const char *const collections[] = {"pool"};
+static const char *const collections[] = {"pool", "key"};
 
 struct pgm_expr {
     enum op op;
@@ -163,8 +163,10 @@ static pgm_expr *parse_path(parser *p, bool bare_collection_ok)
                 return NULL;
             }
         } else if (!p->in_agg && !(p->for_each && strcmp(p->for_each, coll) == 0)) {
-            fail(p, start, "'%s' ranges over every pool: use it inside sum(), min(), max(), count(), "
-                           "or give the rule for_each: pool", e->text);
+            char msg[PGM_ERR_MAX];
+            snprintf(msg, sizeof msg, "'%.80s' ranges over every %s: use it inside sum(), min(), "
+                     "max(), count(), or give the rule for_each: %s", e->text, coll, coll);
+            fail(p, start, "%s", msg);
             pgm_expr_free(e);
             return NULL;
         }
@@ -178,7 +180,9 @@ static pgm_expr *parse_path(parser *p, bool bare_collection_ok)
         const char *hint = NULL;
         if (strncmp(e->text, "pg.", 3) == 0)
             hint = pgm_catalog_suggest_guc(e->text + 3);
-        else if (dot && (coll || strncmp(e->text, "hikari.", 7) == 0))
+        else if (dot && coll)
+            hint = pgm_catalog_suggest_record_field(coll, dot + 1);
+        else if (dot && strncmp(e->text, "hikari.", 7) == 0)
             hint = pgm_catalog_suggest_pool_field(dot + 1);
         if (hint) {
             char msg[PGM_ERR_MAX];
@@ -458,20 +462,40 @@ static bool dims_compatible(pgm_value a, pgm_value b)
     return a.dim == b.dim || a.dim == PGM_DIM_NONE || b.dim == PGM_DIM_NONE;
 }
 
-static const pgm_value *lookup(const pgm_expr *e, const pgm_facts *f, const pgm_record *elem)
+static const pgm_fact *lookup_fact(const pgm_expr *e, const pgm_facts *f, const pgm_record *elem)
 {
     if (e->coll)
-        return elem ? pgm_record_get(elem, e->field) : NULL;
+        return elem ? pgm_record_get_fact(elem, e->field) : NULL;
     if (e->pool_name) {
         const pgm_collection *c = pgm_facts_collection(f, "pool");
         for (size_t i = 0; c && i < c->n; i++) {
             const pgm_value *name = pgm_record_get(&c->recs[i], "name");
             if (name && name->type == PGM_V_STR && strcmp(name->str, e->pool_name) == 0)
-                return pgm_record_get(&c->recs[i], e->field);
+                return pgm_record_get_fact(&c->recs[i], e->field);
         }
         return NULL;
     }
-    return pgm_facts_get(f, e->text);
+    return pgm_facts_get_fact(f, e->text);
+}
+
+static const pgm_value *lookup(const pgm_expr *e, const pgm_facts *f, const pgm_record *elem)
+{
+    const pgm_fact *fa = lookup_fact(e, f, elem);
+    return fa ? &fa->v : NULL;
+}
+
+const pgm_fact *pgm_expr_locate(const pgm_expr *e, const pgm_facts *f, const pgm_record *elem)
+{
+    if (!e)
+        return NULL;
+    if (e->op == E_PATH) {
+        if (e->coll && strcmp(e->text, e->coll) == 0)
+            return NULL; /* a bare collection names no one fact */
+        const pgm_fact *fa = lookup_fact(e, f, elem);
+        return fa && fa->at.path ? fa : NULL;
+    }
+    const pgm_fact *fa = pgm_expr_locate(e->a, f, elem);
+    return fa ? fa : pgm_expr_locate(e->b, f, elem);
 }
 
 static pgm_value compare(enum op op, pgm_value a, pgm_value b)

@@ -31,6 +31,9 @@ void pgm_expr_free(pgm_expr *e);
 /* Evaluates against the facts; `elem` is the current record of the for_each
  * collection (or NULL). */
 pgm_value pgm_expr_eval(const pgm_expr *e, const pgm_facts *facts, const pgm_record *elem);
+/* The first fact the expression names, left to right, that says where it was
+ * set (NULL: none does): where a finding points. */
+const pgm_fact *pgm_expr_locate(const pgm_expr *e, const pgm_facts *facts, const pgm_record *elem);
 /* True only when the expression evaluates to boolean true. */
 int pgm_expr_true(const pgm_expr *e, const pgm_facts *facts, const pgm_record *elem);
 

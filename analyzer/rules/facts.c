@@ -81,13 +81,41 @@ void pgm_facts_init(pgm_facts *f)
     memset(f, 0, sizeof *f);
 }
 
+static void free_origin(pgm_origin *o)
+{
+    free(o->path);
+    free(o->written);
+    free(o->note);
+    memset(o, 0, sizeof *o);
+}
+
+static int set_origin(pgm_origin *o, const pgm_origin *from)
+{
+    pgm_origin n = {NULL, 0, NULL, NULL};
+    if (from) {
+        n.line = from->line;
+        n.path = from->path ? strdup(from->path) : NULL;
+        n.written = from->written ? strdup(from->written) : NULL;
+        n.note = from->note ? strdup(from->note) : NULL;
+        if ((from->path && !n.path) || (from->written && !n.written) || (from->note && !n.note)) {
+            free_origin(&n);
+            return -1;
+        }
+    }
+    free_origin(o);
+    *o = n;
+    return 0;
+}
+
 static void free_record(pgm_record *r)
 {
     for (size_t i = 0; i < r->n; i++) {
         free(r->fields[i].key);
         free(r->fields[i].text);
+        free_origin(&r->fields[i].at);
     }
     free(r->fields);
+    free_origin(&r->at);
     memset(r, 0, sizeof *r);
 }
 
@@ -105,6 +133,16 @@ void pgm_facts_free(pgm_facts *f)
 
 int pgm_record_set(pgm_record *r, const char *key, const char *text)
 {
+    return pgm_record_set_at(r, key, text, NULL);
+}
+
+int pgm_record_set_origin(pgm_record *r, const pgm_origin *at)
+{
+    return set_origin(&r->at, at);
+}
+
+int pgm_record_set_at(pgm_record *r, const char *key, const char *text, const pgm_origin *at)
+{
     for (size_t i = 0; i < r->n; i++) {
         if (strcmp(r->fields[i].key, key) == 0) {
             char *t = strdup(text);
@@ -113,7 +151,7 @@ int pgm_record_set(pgm_record *r, const char *key, const char *text)
             free(r->fields[i].text);
             r->fields[i].text = t;
             r->fields[i].v = pgm_value_from_text(t);
-            return 0;
+            return set_origin(&r->fields[i].at, at);
         }
     }
     if (r->n == r->alloc) {
@@ -133,21 +171,38 @@ int pgm_record_set(pgm_record *r, const char *key, const char *text)
         return -1;
     }
     fa->v = pgm_value_from_text(fa->text);
+    memset(&fa->at, 0, sizeof fa->at);
     r->n++;
-    return 0;
+    return set_origin(&fa->at, at);
+}
+
+const pgm_fact *pgm_record_get_fact(const pgm_record *r, const char *key)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->fields[i].key, key) == 0)
+            return &r->fields[i];
+    return NULL;
 }
 
 const pgm_value *pgm_record_get(const pgm_record *r, const char *key)
 {
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->fields[i].key, key) == 0)
-            return &r->fields[i].v;
-    return NULL;
+    const pgm_fact *f = pgm_record_get_fact(r, key);
+    return f ? &f->v : NULL;
 }
 
 int pgm_facts_set(pgm_facts *f, const char *key, const char *text)
 {
     return pgm_record_set(&f->scalars, key, text);
+}
+
+int pgm_facts_set_at(pgm_facts *f, const char *key, const char *text, const pgm_origin *at)
+{
+    return pgm_record_set_at(&f->scalars, key, text, at);
+}
+
+const pgm_fact *pgm_facts_get_fact(const pgm_facts *f, const char *key)
+{
+    return pgm_record_get_fact(&f->scalars, key);
 }
 
 const pgm_value *pgm_facts_get(const pgm_facts *f, const char *key)

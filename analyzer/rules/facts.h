@@ -26,15 +26,27 @@ pgm_value pgm_value_from_text(const char *s);
 
 #define PGM_FACTS_MAX_COLLECTIONS 8
 
+/* Where a fact was set (NULL path: a default or a test), and how it became
+ * the effective value ("overrides application.yml:12", "HikariCP resets it to
+ * 0: above maxLifetime"); NULL when there is nothing to say. */
+typedef struct pgm_origin {
+    char *path;
+    unsigned line;
+    char *written; /* the key as written there ("spring.datasource.hikari.max-lifetime") */
+    char *note;
+} pgm_origin;
+
 typedef struct pgm_fact {
     char *key;
     char *text;
     pgm_value v;
+    pgm_origin at;
 } pgm_fact;
 
 typedef struct pgm_record {
     pgm_fact *fields;
     size_t n, alloc;
+    pgm_origin at; /* where the record (a pool, a key) is defined */
 } pgm_record;
 
 typedef struct pgm_collection {
@@ -56,7 +68,14 @@ int pgm_facts_set(pgm_facts *f, const char *key, const char *text);
 /* Appends an empty record to a collection; returns it or NULL. */
 pgm_record *pgm_facts_add_record(pgm_facts *f, const char *collection);
 int pgm_record_set(pgm_record *r, const char *key, const char *text);
+/* The same with its origin (every string copied; `at` or any of them may be NULL). */
+int pgm_record_set_at(pgm_record *r, const char *key, const char *text, const pgm_origin *at);
+int pgm_facts_set_at(pgm_facts *f, const char *key, const char *text, const pgm_origin *at);
+/* Sets the record's own origin. 0, or -1 on memory. */
+int pgm_record_set_origin(pgm_record *r, const pgm_origin *at);
 const pgm_value *pgm_record_get(const pgm_record *r, const char *key);
+const pgm_fact *pgm_record_get_fact(const pgm_record *r, const char *key);
+const pgm_fact *pgm_facts_get_fact(const pgm_facts *f, const char *key);
 const pgm_value *pgm_facts_get(const pgm_facts *f, const char *key);
 const pgm_collection *pgm_facts_collection(const pgm_facts *f, const char *name);
 

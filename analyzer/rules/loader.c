@@ -429,8 +429,8 @@ static void load_check(ctx *c, pgm_rule *r, const pgm_ynode *ck)
         const pgm_ynode *fe = pgm_ymap_get(ck, "for_each");
         if (fe) {
             const char *v = scalar(c, fe, "check.for_each");
-            if (v && strcmp(v, "pool") != 0)
-                error_node(c, fe, "for_each '%s': the collection is 'pool'", v);
+            if (v && strcmp(v, "pool") != 0 && strcmp(v, "key") != 0)
+                error_node(c, fe, "for_each '%s': the collections are 'pool' and 'key'", v);
             else if (v)
                 r->for_each = strdup(v);
         }
@@ -498,6 +498,27 @@ static bool load_kv(ctx *c, const pgm_ynode *m, const char *what, pgm_kv **out, 
     return true;
 }
 
+/* A check test's records of one collection: `pools:` or `keys:`. */
+static void load_records(ctx *c, const pgm_ynode *n, const char *coll, pgm_kv ***recs,
+                         size_t **sizes, size_t *count)
+{
+    if (!n)
+        return;
+    if (n->type != PGM_Y_SEQ) {
+        error_node(c, n, "%ss must be a list of mappings", coll);
+        return;
+    }
+    *recs = calloc(n->n + 1, sizeof **recs);
+    *sizes = calloc(n->n + 1, sizeof **sizes);
+    for (size_t k = 0; *recs && *sizes && k < n->n; k++) {
+        load_kv(c, n->items[k], coll, &(*recs)[k], &(*sizes)[k]);
+        (*count)++;
+        for (size_t f = 0; f < (*sizes)[k]; f++)
+            if (!pgm_catalog_is_record_field(coll, (*recs)[k][f].key, strlen((*recs)[k][f].key)))
+                error_node(c, n->items[k], "unknown %s field '%s'", coll, (*recs)[k][f].key);
+    }
+}
+
 static void load_tests(ctx *c, pgm_rule *r, const pgm_ynode *t)
 {
     if (t->type != PGM_Y_SEQ || t->n == 0) {
@@ -529,7 +550,7 @@ static void load_tests(ctx *c, pgm_rule *r, const pgm_ynode *t)
             if ((n = pgm_ymap_get(tc, "fields")))
                 load_kv(c, n, "fields", &x->kv, &x->n_kv);
         } else if (r->shape == PGM_SHAPE_CHECK) {
-            static const char *const keys[] = {"facts", "pools", "fires", NULL};
+            static const char *const keys[] = {"facts", "pools", "keys", "fires", NULL};
             known_keys(c, tc, "a check test", keys);
             if ((n = pgm_ymap_get(tc, "facts"))) {
                 load_kv(c, n, "facts", &x->kv, &x->n_kv);
@@ -537,21 +558,8 @@ static void load_tests(ctx *c, pgm_rule *r, const pgm_ynode *t)
                     if (!pgm_catalog_is_fact(x->kv[k].key, strlen(x->kv[k].key)))
                         error_node(c, n, "unknown fact '%s'", x->kv[k].key);
             }
-            if ((n = pgm_ymap_get(tc, "pools"))) {
-                if (n->type != PGM_Y_SEQ) {
-                    error_node(c, n, "pools must be a list of mappings");
-                } else {
-                    x->pools = calloc(n->n + 1, sizeof *x->pools);
-                    x->pool_sizes = calloc(n->n + 1, sizeof *x->pool_sizes);
-                    for (size_t k = 0; x->pools && x->pool_sizes && k < n->n; k++) {
-                        load_kv(c, n->items[k], "a pool", &x->pools[k], &x->pool_sizes[k]);
-                        x->n_pools++;
-                        for (size_t f = 0; f < x->pool_sizes[k]; f++)
-                            if (!pgm_catalog_is_pool_field(x->pools[k][f].key, strlen(x->pools[k][f].key)))
-                                error_node(c, n->items[k], "unknown pool field '%s'", x->pools[k][f].key);
-                    }
-                }
-            }
+            load_records(c, pgm_ymap_get(tc, "pools"), "pool", &x->pools, &x->pool_sizes, &x->n_pools);
+            load_records(c, pgm_ymap_get(tc, "keys"), "key", &x->keys, &x->key_sizes, &x->n_keys);
             const char *fires = (n = pgm_ymap_get(tc, "fires")) ? scalar(c, n, "fires") : NULL;
             if (!fires || (strcmp(fires, "true") && strcmp(fires, "false")))
                 error_node(c, n ? n : tc, "a check test says 'fires: true' or 'fires: false'");
@@ -630,6 +638,9 @@ static void free_rule(pgm_rule *r)
         for (size_t k = 0; k < t->n_pools; k++)
             free_kv(t->pools[k], t->pool_sizes[k]);
         free(t->pools), free(t->pool_sizes);
+        for (size_t k = 0; k < t->n_keys; k++)
+            free_kv(t->keys[k], t->key_sizes[k]);
+        free(t->keys), free(t->key_sizes);
         for (size_t k = 0; k < t->n_events; k++) {
             free(t->events[k].kind);
             free_kv(t->events[k].fields, t->events[k].n_fields);

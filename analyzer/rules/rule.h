@@ -40,6 +40,9 @@ typedef struct pgm_rule_test {
     pgm_kv **pools;          /* check: pool records */
     size_t *pool_sizes;
     size_t n_pools;
+    pgm_kv **keys;           /* check: configuration key records */
+    size_t *key_sizes;
+    size_t n_keys;
     pgm_test_event *events;  /* threshold */
     size_t n_events;
 } pgm_rule_test;

@@ -106,6 +106,12 @@ size_t pgm_threshold_run(const pgm_rule *r, const pgm_event *events, size_t n, p
 
 /* Check rules: how many findings (one, or one per element for for_each). */
 size_t pgm_check_run(const pgm_rule *r, const pgm_facts *facts);
+/* The same, calling `cb` per finding with the for_each record (or NULL) and
+ * where the finding points: the first fact the expression names that says
+ * where it was set, else the record's own origin, else NULL. */
+typedef void (*pgm_check_cb)(void *ctx, const pgm_rule *r, const pgm_record *elem,
+                             const pgm_origin *at);
+size_t pgm_check_each(const pgm_rule *r, const pgm_facts *facts, pgm_check_cb cb, void *ctx);
 
 /* Renders the message template: {name} from `lookup`, kept as is when unknown. */
 char *pgm_rule_render(const char *tmpl, const char *(*lookup)(void *ctx, const char *name),

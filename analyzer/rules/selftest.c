@@ -7,17 +7,39 @@
 #include "rules/ruleset.h"
 #include "util/strbuf.h"
 
-size_t pgm_check_run(const pgm_rule *r, const pgm_facts *facts)
+static void finding(const pgm_rule *r, const pgm_facts *facts, const pgm_record *elem,
+                    pgm_check_cb cb, void *ctx)
+{
+    if (!cb)
+        return;
+    const pgm_fact *fa = pgm_expr_locate(r->expr, facts, elem);
+    const pgm_origin *at = fa ? &fa->at : elem && elem->at.path ? &elem->at : NULL;
+    cb(ctx, r, elem, at);
+}
+
+size_t pgm_check_each(const pgm_rule *r, const pgm_facts *facts, pgm_check_cb cb, void *ctx)
 {
     if (r->shape != PGM_SHAPE_CHECK || !r->expr)
         return 0;
-    if (!r->for_each)
-        return pgm_expr_true(r->expr, facts, NULL) ? 1 : 0;
+    if (!r->for_each) {
+        if (!pgm_expr_true(r->expr, facts, NULL))
+            return 0;
+        finding(r, facts, NULL, cb, ctx);
+        return 1;
+    }
     const pgm_collection *c = pgm_facts_collection(facts, r->for_each);
     size_t hits = 0;
     for (size_t i = 0; c && i < c->n; i++)
-        hits += pgm_expr_true(r->expr, facts, &c->recs[i]) ? 1 : 0;
+        if (pgm_expr_true(r->expr, facts, &c->recs[i])) {
+            finding(r, facts, &c->recs[i], cb, ctx);
+            hits++;
+        }
     return hits;
+}
+
+size_t pgm_check_run(const pgm_rule *r, const pgm_facts *facts)
+{
+    return pgm_check_each(r, facts, NULL, NULL);
 }
 
 char *pgm_rule_render(const char *tmpl, const char *(*lookup)(void *ctx, const char *name), void *ctx)
@@ -113,6 +135,11 @@ static size_t test_check(const pgm_rule *r, const pgm_rule_test *t, char *why, s
         pgm_record *rec = pgm_facts_add_record(&f, "pool");
         for (size_t k = 0; rec && k < t->pool_sizes[p]; k++)
             pgm_record_set(rec, t->pools[p][k].key, t->pools[p][k].value);
+    }
+    for (size_t p = 0; p < t->n_keys; p++) {
+        pgm_record *rec = pgm_facts_add_record(&f, "key");
+        for (size_t k = 0; rec && k < t->key_sizes[p]; k++)
+            pgm_record_set(rec, t->keys[p][k].key, t->keys[p][k].value);
     }
     size_t hits = pgm_check_run(r, &f);
     pgm_facts_free(&f);
