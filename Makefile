@@ -35,7 +35,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 CORE_SRC := $(sort $(wildcard analyzer/util/*.c analyzer/text/*.c analyzer/bundle/*.c \
                               analyzer/sniff/*.c analyzer/inventory/*.c analyzer/catalog/*.c analyzer/model/*.c \
                               analyzer/rules/*.c analyzer/pglog/*.c \
-                              analyzer/pipeline/*.c analyzer/timeline/*.c analyzer/activity/*.c analyzer/applog/*.c analyzer/config/*.c))
+                              analyzer/pipeline/*.c analyzer/timeline/*.c analyzer/activity/*.c analyzer/applog/*.c analyzer/config/*.c \
+                              analyzer/lint/*.c))
 CLI_SRC  := $(sort $(wildcard analyzer/cli/*.c))
 HDRS     := $(shell find analyzer -name '*.h' -o -name '*.inc')
 INCS     := -Ianalyzer

@@ -109,7 +109,7 @@ static const char *const pool_fields[] = {
     "validation_timeout_configured", "leak_detection_threshold_configured",
     /* the versions whose defaults apply, how the pool is bound, driver settings */
     "hikari_version", "boot_version", "binding", "assume_min_server_version", "autosave",
-    "prepare_threshold", "login_timeout_driver", "data_source_properties",
+    "prepare_threshold", "login_timeout_driver", "data_source_properties", "open_in_view",
 };
 
 /* A configuration key as written (collection "key"): its spelling, what

@@ -74,5 +74,6 @@ bool pgm_has_help(const char *command);
 int pgm_cmd_inventory(int argc, char **argv, int first);
 int pgm_cmd_rules(int argc, char **argv, int first);
 int pgm_cmd_timeline(int argc, char **argv, int first);
+int pgm_cmd_lint(int argc, char **argv, int first);
 
 #endif

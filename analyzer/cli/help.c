@@ -17,6 +17,8 @@ static const char overview[] =
     "                       size, lines and time span\n"
     "  timeline INPUT...    the server logs' events (connections, refusals, session\n"
     "                       ends, crashes, locks...) in time order, as JSON Lines or CSV\n"
+    "  lint INPUT...        check postgresql.conf, pg_settings, Spring Boot, HikariCP,\n"
+    "                       .env and Kubernetes configuration against the rules\n"
     "  rules list|show|test the rule packs: list them, show one, run their tests\n"
     "  help [COMMAND]       this text, or the options of COMMAND\n"
     "\n"
@@ -24,7 +26,8 @@ static const char overview[] =
     "  -h, --help           this text\n"
     "  -V, --version        the version\n"
     "\n"
-    "Exit codes: 0 success; 1 rule tests failed; 2 some input could not be read;\n"
+    "Exit codes: 0 success; 1 lint findings at or above --fail-on, or rule tests\n"
+    "failed; 2 some input could not be read;\n"
     "3 usage error; 4 invalid rule packs.\n"
     "See pgmortem(1).\n";
 
@@ -127,10 +130,53 @@ static const char timeline[] =
     "Exit codes: 0 success; 2 some input could not be read, a log gave no message,\n"
     "or its prefix does not fit; 3 usage error; 4 invalid rule packs.\n";
 
+static const char lint[] =
+    "Usage: pgmortem lint [OPTIONS] INPUT...\n"
+    "\n"
+    "Checks the configuration in the inputs (directories, files, archives): the\n"
+    "server's postgresql.conf with its includes and postgresql.auto.conf, pg_settings\n"
+    "dumps, Spring Boot application*.properties/.yml (profiles, multi-document\n"
+    "files), hikari.properties, .env files and Kubernetes manifests (container env,\n"
+    "replicas, an autoscaler's maxReplicas). Values are taken as they take effect:\n"
+    "Spring's relaxed binding and precedence, HikariCP's clamps and silent disables.\n"
+    "Findings: PATH:LINE: SEVERITY: [RULE] message. Secrets are redacted.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format FORMAT      text (default), json, sarif (2.1.0) or github\n"
+    "                           (workflow annotations, highest severity first)\n"
+    "  -o, --output FILE        write there instead of stdout\n"
+    "      --fail-on SEVERITY   exit 1 when a finding is at or above it: info, low,\n"
+    "                           medium, high (default), critical, or never\n"
+    "      --baseline FILE      accept the findings of an earlier --format json run;\n"
+    "                           only new ones are reported\n"
+    "      --profile NAME       active Spring profile (repeat or use commas; default:\n"
+    "                           spring.profiles.active in the inputs, else default)\n"
+    "      --hikari-version V   whose defaults and clamps apply (default: 7.0.2)\n"
+    "      --instances NAME=N   replicas of a service, workload or pool, over the\n"
+    "                           manifests' (default: replicas, else 1)\n"
+    "  -v, --verbose            add each finding's fix (text format)\n"
+    "      --effective          print the effective configuration on stderr: each\n"
+    "                           pool's values with where they were set and why\n"
+    "      --no-redact          keep passwords and URL credentials in the output\n"
+    "  -q, --quiet              no warnings or summary on stderr\n"
+    "      --rules DIR          load the packs in DIR (or a single .yml file) too\n"
+    "      --no-builtin-rules   do not load the builtin packs\n"
+    "      --max-depth N, --max-entries N, --max-total-bytes SIZE, --max-ratio N,\n"
+    "      --max-line-bytes SIZE   bundle limits, as for inventory\n"
+    "  -h, --help               this text\n"
+    "\n"
+    "Suppress a finding with a comment on its line or the line above:\n"
+    "  # pgmortem: ignore RULE-ID the reason\n"
+    "A suppression without a reason suppresses nothing and is reported.\n"
+    "\n"
+    "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;\n"
+    "2 some input could not be read; 3 usage error; 4 invalid rule packs.\n";
+
 static const struct {
     const char *name;
     const char *text;
 } helps[] = {
+    {"lint", lint},
     {"timeline", timeline},
     {"inventory", inventory},
     {"rules", rules},

@@ -18,6 +18,11 @@ static int cmp_guc(const void *key, const void *elem)
     return strcmp(key, ((const pgm_guc *)elem)->name);
 }
 
+const pgm_guc *pgm_guc_find_index(size_t i)
+{
+    return i < sizeof gucs / sizeof gucs[0] ? &gucs[i] : NULL;
+}
+
 const pgm_guc *pgm_guc_find(const char *name)
 {
     char lower[80];

@@ -17,6 +17,8 @@ typedef struct pgm_guc {
 
 /* The catalog entry of a parameter (any case), or NULL. */
 const pgm_guc *pgm_guc_find(const char *name);
+/* The i-th entry of the catalog (by name), or NULL past its end. */
+const pgm_guc *pgm_guc_find_index(size_t i);
 
 /* The setting for `text`, or false with the server's message (and hint). */
 bool pgm_guc_setting(const pgm_guc *g, const char *text, char *out, size_t cap,

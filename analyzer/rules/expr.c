@@ -8,7 +8,7 @@
 
 enum op {
     E_LIT, E_PATH, E_NOT, E_NEG, E_AND, E_OR, E_EQ, E_NE, E_LT, E_LE, E_GT, E_GE,
-    E_ADD, E_SUB, E_MUL, E_DIV, E_EXISTS, E_SUM, E_MIN, E_MAX, E_COUNT
+    E_ADD, E_SUB, E_MUL, E_DIV, E_EXISTS, E_SUM, E_MIN, E_MAX, E_COUNT, E_CONTAINS
 };
 
 /* Collections an aggregate or for_each can range over. */
@@ -389,7 +389,8 @@ static pgm_expr *parse_cmp(parser *p)
     static const struct {
         const char *tok;
         enum op op;
-    } ops[] = {{"==", E_EQ}, {"!=", E_NE}, {"<=", E_LE}, {">=", E_GE}, {"<", E_LT}, {">", E_GT}};
+    } ops[] = {{"==", E_EQ}, {"!=", E_NE}, {"<=", E_LE}, {">=", E_GE}, {"<", E_LT}, {">", E_GT},
+               {"contains", E_CONTAINS}};
     for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
         if (accept(p, ops[k].tok))
             return binary(p, ops[k].op, e, parse_add(p));
@@ -629,6 +630,12 @@ pgm_value pgm_expr_eval(const pgm_expr *e, const pgm_facts *f, const pgm_record 
         return arith(e->op, pgm_expr_eval(e->a, f, elem), pgm_expr_eval(e->b, f, elem));
     case E_SUM: case E_MIN: case E_MAX: case E_COUNT:
         return aggregate(e, f);
+    case E_CONTAINS: {
+        pgm_value a = pgm_expr_eval(e->a, f, elem), b = pgm_expr_eval(e->b, f, elem);
+        if (a.type != PGM_V_STR || b.type != PGM_V_STR)
+            return MISSING;
+        return boolean(strstr(a.str, b.str) != NULL);
+    }
     }
     return MISSING;
 }

@@ -3,7 +3,8 @@
  *   sum(pool.maximum_pool_size * pool.instances) > pg.max_connections - pg.superuser_reserved_connections
  *   exists(pool.leak_detection_threshold) and pool.leak_detection_threshold < 2s
  * Literals: numbers with units (250ms 30s 5min 1h 2d, 64kB 1MB 1GB), 'strings',
- * true, false. Operators: or and not == != < <= > >= + - * / (). Functions:
+ * true, false. Operators: or and not == != < <= > >= + - * / (), and
+ * `contains` (a string holds another: pg.log_line_prefix contains '%a'). Functions:
  * exists(path), sum() min() max() count() over a collection (pool).
  * A missing fact makes the comparison unknown, and a rule fires only on true:
  * a check against a fact that is not in the bundle never fires, unless it

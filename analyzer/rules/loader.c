@@ -679,8 +679,8 @@ static bool valid_template(ctx *c, const pgm_ynode *n, const char *t)
         }
         memcpy(name, p + 1, l);
         name[l] = '\0';
-        if (!is_identifier(name)) {
-            error_node(c, n, "placeholder '{%s}' is not a field name", name);
+        if (!is_identifier(name) && !pgm_catalog_is_fact(name, l)) {
+            error_node(c, n, "placeholder '{%s}' is neither a field name nor a fact", name);
             return false;
         }
     }

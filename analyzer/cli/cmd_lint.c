@@ -1,0 +1,204 @@
+/* pgmortem lint: options, the run, the output and the exit code. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lint/lint.h"
+
+typedef struct lint_term {
+    bool quiet;
+} lint_term;
+
+static void lint_warning(void *ctx, const char *path, const char *msg)
+{
+    const lint_term *t = ctx;
+    if (!t->quiet)
+        fprintf(stderr, "pgmortem: warning: %s: %s\n", path, msg);
+}
+
+/* --instances orders=4 */
+static bool parse_instances(const char *v, pgm_config_options *c)
+{
+    const char *eq = strrchr(v, '=');
+    if (!eq || eq == v || !eq[1] || c->n_instances == PGM_CONFIG_MAX_INSTANCES)
+        return false;
+    char *end;
+    long n = strtol(eq + 1, &end, 10);
+    if (*end || n < 0 || n > 100000)
+        return false;
+    char *name = strndup(v, (size_t)(eq - v));
+    if (!name)
+        return false;
+    c->instances[c->n_instances].name = name;
+    c->instances[c->n_instances].n = n;
+    c->n_instances++;
+    return true;
+}
+
+int pgm_cmd_lint(int argc, char **argv, int first)
+{
+    pgm_args a;
+    pgm_args_init(&a, argc, argv, first, "lint");
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    pgm_rule_options ro = {.builtin = true};
+    pgm_lint_options lo;
+    memset(&lo, 0, sizeof lo);
+    enum pgm_lint_format format = PGM_LINT_TEXT;
+    enum pgm_severity fail_on = PGM_SEV_HIGH;
+    bool verbose = false;
+    lint_term term = {false};
+    const char *output = NULL;
+    char *profiles = NULL;
+    const char **inputs = calloc((size_t)argc, sizeof *inputs);
+    size_t n = 0;
+    int rc = PGM_EXIT_USAGE;
+    if (!inputs) {
+        fputs("pgmortem: out of memory\n", stderr);
+        return PGM_EXIT_INPUT;
+    }
+    const char *opt, *operand, *v;
+    int k;
+    while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
+        if (k == 2) {
+            inputs[n++] = operand;
+            continue;
+        }
+        if ((k = pgm_args_limit_option(&a, opt, &lim)) != 0 ||
+            (k = pgm_args_rule_option(&a, opt, &ro)) != 0) {
+            if (k < 0)
+                goto out;
+            continue;
+        }
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            pgm_print_help("lint");
+            rc = PGM_EXIT_OK;
+            goto out;
+        } else if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
+            term.quiet = true;
+        } else if (strcmp(opt, "-v") == 0 || strcmp(opt, "--verbose") == 0) {
+            verbose = true;
+        } else if (strcmp(opt, "--effective") == 0) {
+            lo.effective = stderr;
+        } else if (strcmp(opt, "--no-redact") == 0) {
+            lo.keep_secrets = true;
+        } else if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            if (strcmp(v, "text") == 0)
+                format = PGM_LINT_TEXT;
+            else if (strcmp(v, "json") == 0)
+                format = PGM_LINT_JSON;
+            else if (strcmp(v, "sarif") == 0)
+                format = PGM_LINT_SARIF;
+            else if (strcmp(v, "github") == 0)
+                format = PGM_LINT_GITHUB;
+            else {
+                pgm_usage_error("lint", "unknown format '%s' (text, json, sarif or github)", v);
+                goto out;
+            }
+        } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
+            if (!(output = pgm_args_value(&a)))
+                goto out;
+        } else if (strcmp(opt, "--fail-on") == 0) {
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            if (strcmp(v, "never") == 0) {
+                fail_on = PGM_SEV_CRITICAL + 1;
+            } else if (!pgm_severity_parse(v, &fail_on)) {
+                pgm_usage_error("lint", "--fail-on wants info, low, medium, high, critical or never; not '%s'", v);
+                goto out;
+            }
+        } else if (strcmp(opt, "--baseline") == 0) {
+            if (!(lo.baseline = pgm_args_value(&a)))
+                goto out;
+        } else if (strcmp(opt, "--profile") == 0) {
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            /* several --profile, or one with commas: prod,live (the last wins) */
+            size_t l = profiles ? strlen(profiles) : 0;
+            char *p = realloc(profiles, l + strlen(v) + 2);
+            if (!p)
+                goto out;
+            profiles = p;
+            snprintf(profiles + l, strlen(v) + 2, "%s%s", l ? "," : "", v);
+        } else if (strcmp(opt, "--hikari-version") == 0) {
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            int maj, min;
+            if (sscanf(v, "%d.%d", &maj, &min) != 2 || maj < 1 || maj > 99) {
+                pgm_usage_error("lint", "--hikari-version wants a version like 5.1.0, not '%s'", v);
+                goto out;
+            }
+            lo.config.hikari_version = v;
+        } else if (strcmp(opt, "--instances") == 0) {
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            if (!parse_instances(v, &lo.config)) {
+                pgm_usage_error("lint", "--instances wants NAME=N (a service, workload or pool, and its replicas), not '%s'", v);
+                goto out;
+            }
+        } else {
+            pgm_usage_error("lint", "unknown option '%s'", opt);
+            goto out;
+        }
+    }
+    if (n == 0) {
+        pgm_usage_error("lint", "no input given (a directory, a file, or an archive)");
+        goto out;
+    }
+    char *save = NULL;
+    for (char *t = profiles ? strtok_r(profiles, ", ", &save) : NULL;
+         t && lo.config.n_profiles < PGM_CONFIG_MAX_PROFILES; t = strtok_r(NULL, ", ", &save))
+        lo.config.profiles[lo.config.n_profiles++] = t;
+
+    pgm_ruleset rs;
+    if (!pgm_load_rules(&ro, &rs)) {
+        pgm_ruleset_free(&rs);
+        rc = PGM_EXIT_RULES;
+        goto out;
+    }
+    lo.warn = lint_warning;
+    lo.warn_ctx = &term;
+    pgm_lint l;
+    char err[PGM_ERR_MAX];
+    int r = pgm_lint_run(&l, inputs, n, &lim, &rs, &lo, err);
+    if (r == PGM_FAILED) {
+        fprintf(stderr, "pgmortem: %s\n", err);
+        rc = PGM_EXIT_USAGE;
+    } else if (r == PGM_FATAL) {
+        fputs("pgmortem: out of memory\n", stderr);
+        rc = PGM_EXIT_INPUT;
+    } else {
+        FILE *out = output ? fopen(output, "wb") : stdout;
+        if (!out) {
+            perror(output);
+            rc = PGM_EXIT_INPUT;
+        } else {
+            pgm_lint_write(&l, format, verbose, &rs, out);
+            bool write_failed = fflush(out) != 0;
+            if (output && fclose(out) != 0)
+                write_failed = true;
+            size_t failing = pgm_lint_count_at_least(&l, fail_on);
+            if (!term.quiet)
+                fprintf(stderr, "pgmortem: %zu configuration file(s), %zu finding(s), %zu at or above "
+                                "--fail-on; %zu suppressed, %zu in the baseline\n",
+                        l.n_files, l.n, failing, l.suppressed, l.baselined);
+            if (!l.n_files && !term.quiet)
+                fputs("pgmortem: warning: no configuration file found in the input\n", stderr);
+            rc = write_failed || r == PGM_WARN ? PGM_EXIT_INPUT
+                 : failing                      ? PGM_EXIT_FINDINGS
+                                                : PGM_EXIT_OK;
+            if (failing && rc == PGM_EXIT_INPUT)
+                rc = PGM_EXIT_FINDINGS; /* findings decide a CI gate even when some file was unreadable */
+        }
+    }
+    pgm_lint_free(&l);
+    pgm_ruleset_free(&rs);
+out:
+    for (size_t i = 0; i < lo.config.n_instances; i++)
+        free((char *)lo.config.instances[i].name);
+    free(profiles);
+    free(inputs);
+    return rc;
+}

@@ -1,0 +1,625 @@
+#include "config/appconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rules/yaml_doc.h"
+#include "util/strbuf.h"
+
+/* Records the first problem only: the one a user fixes first. */
+static void problem(pgm_appconf *c, unsigned line, const char *what)
+{
+    if (c->error)
+        return;
+    c->error = strdup(what);
+    c->error_line = line;
+}
+
+static int add_key(pgm_appconf *c, const char *k, size_t kn, const char *v, size_t vn,
+                   unsigned line, unsigned doc, int workload)
+{
+    if (c->n >= PGM_APPCONF_MAX_KEYS) {
+        c->dropped++;
+        return PGM_OK;
+    }
+    if (c->n == c->alloc) {
+        size_t na = c->alloc ? c->alloc * 2 : 32;
+        pgm_appconf_key *p = realloc(c->keys, na * sizeof *p);
+        if (!p)
+            return PGM_FATAL;
+        c->keys = p;
+        c->alloc = na;
+    }
+    pgm_appconf_key *e = &c->keys[c->n];
+    e->key = strndup(k, kn);
+    e->value = strndup(v, vn);
+    if (!e->key || !e->value) {
+        free(e->key);
+        free(e->value);
+        return PGM_FATAL;
+    }
+    e->line = line;
+    e->doc = doc;
+    e->workload = workload;
+    c->n++;
+    return PGM_OK;
+}
+
+static int new_doc(pgm_appconf *c)
+{
+    char **p = realloc(c->on_profile, (c->n_docs + 1) * sizeof *p);
+    if (!p)
+        return PGM_FATAL;
+    c->on_profile = p;
+    c->on_profile[c->n_docs++] = NULL;
+    return PGM_OK;
+}
+
+/* The document's activation, from its own spring.config.activate.on-profile
+ * (any spelling the relaxed binding accepts is not needed here: the key is
+ * documented only in this form). */
+static int note_activation(pgm_appconf *c, const char *key, const char *value)
+{
+    if (strcasecmp(key, "spring.config.activate.on-profile") != 0 &&
+        strcasecmp(key, "spring.config.activate.onProfile") != 0)
+        return PGM_OK;
+    char *v = strdup(value);
+    if (!v)
+        return PGM_FATAL;
+    free(c->on_profile[c->n_docs - 1]);
+    c->on_profile[c->n_docs - 1] = v;
+    return PGM_OK;
+}
+
+/* ---- .properties (java.util.Properties.load, and Spring's #--- documents) ---- */
+
+static bool is_ws(char ch) { return ch == ' ' || ch == '\t' || ch == '\f'; }
+
+/* Undoes the escapes of a key or value: \t \n \r \f \uXXXX (as UTF-8), \x -> x. */
+static void unescape(pgm_strbuf *out, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '\\' || i + 1 == n) {
+            pgm_strbuf_add(out, p + i, 1);
+            continue;
+        }
+        char ch = p[++i];
+        if (ch == 'u') {
+            unsigned cp = 0;
+            size_t k = 0;
+            for (; k < 4 && i + 1 + k < n; k++) {
+                char h = p[i + 1 + k];
+                unsigned d = h >= '0' && h <= '9'   ? (unsigned)(h - '0')
+                             : h >= 'a' && h <= 'f' ? (unsigned)(h - 'a' + 10)
+                             : h >= 'A' && h <= 'F' ? (unsigned)(h - 'A' + 10)
+                                                    : 16u;
+                if (d == 16)
+                    break;
+                cp = cp * 16 + d;
+            }
+            if (k == 4) {
+                char u[3];
+                size_t un;
+                if (cp < 0x80) {
+                    u[0] = (char)cp;
+                    un = 1;
+                } else if (cp < 0x800) {
+                    u[0] = (char)(0xC0 | (cp >> 6));
+                    u[1] = (char)(0x80 | (cp & 0x3F));
+                    un = 2;
+                } else {
+                    u[0] = (char)(0xE0 | (cp >> 12));
+                    u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                    u[2] = (char)(0x80 | (cp & 0x3F));
+                    un = 3;
+                }
+                pgm_strbuf_add(out, u, un);
+                i += 4;
+                continue;
+            }
+        }
+        char lit = ch == 't' ? '\t' : ch == 'n' ? '\n' : ch == 'r' ? '\r' : ch == 'f' ? '\f' : ch;
+        pgm_strbuf_add(out, &lit, 1);
+    }
+}
+
+static int read_properties(pgm_appconf *c, const char *data, size_t len)
+{
+    if (new_doc(c) != PGM_OK)
+        return PGM_FATAL;
+    pgm_strbuf logical, key, value;
+    pgm_strbuf_init(&logical, 1u << 20);
+    pgm_strbuf_init(&key, 1u << 16);
+    pgm_strbuf_init(&value, 1u << 20);
+    int rc = PGM_OK;
+    unsigned lineno = 0;
+    size_t i = 0;
+    while (i < len && rc == PGM_OK) {
+        unsigned start_line = ++lineno;
+        pgm_strbuf_reset(&logical);
+        bool first = true;
+        for (;;) { /* one logical line: physical lines joined by a trailing odd backslash */
+            const char *nl = memchr(data + i, '\n', len - i);
+            size_t end = nl ? (size_t)(nl - data) : len;
+            size_t e = end;
+            if (e > i && data[e - 1] == '\r')
+                e--;
+            size_t s = i;
+            if (!first)
+                while (s < e && is_ws(data[s]))
+                    s++;
+            size_t bs = 0;
+            while (bs < e - s && data[e - 1 - bs] == '\\')
+                bs++;
+            bool more = (bs & 1) && nl;
+            if (first && s < e) {
+                size_t t = s;
+                while (t < e && is_ws(data[t]))
+                    t++;
+                if (t < e && (data[t] == '#' || data[t] == '!'))
+                    more = false; /* a comment never continues */
+            }
+            pgm_strbuf_add(&logical, data + s, (e - s) - (more ? 1 : 0));
+            i = nl ? end + 1 : len;
+            first = false;
+            if (!more)
+                break;
+            lineno++;
+        }
+        const char *p = logical.len ? logical.p : "";
+        size_t n = logical.len, k = 0;
+        while (k < n && is_ws(p[k]))
+            k++;
+        if (k == n)
+            continue;
+        if (p[k] == '#' || p[k] == '!') {
+            /* Spring's document separator: exactly #--- or !--- at the start */
+            if (k == 0 && n == 4 && memcmp(p + 1, "---", 3) == 0 && c->form != PGM_APPCONF_HIKARI)
+                rc = new_doc(c);
+            continue;
+        }
+        size_t ks = k;
+        while (k < n && !(is_ws(p[k]) || p[k] == '=' || p[k] == ':')) {
+            if (p[k] == '\\')
+                k++;
+            k++;
+        }
+        if (k > n)
+            k = n;
+        size_t ke = k;
+        while (k < n && is_ws(p[k]))
+            k++;
+        if (k < n && (p[k] == '=' || p[k] == ':'))
+            k++;
+        while (k < n && is_ws(p[k]))
+            k++;
+        pgm_strbuf_reset(&key);
+        pgm_strbuf_reset(&value);
+        unescape(&key, p + ks, ke - ks);
+        unescape(&value, p + k, n - k);
+        if (pgm_strbuf_add(&key, "", 1) || pgm_strbuf_add(&value, "", 1)) {
+            rc = PGM_FATAL;
+            break;
+        }
+        rc = add_key(c, key.p, key.len - 1, value.p, value.len - 1, start_line,
+                     (unsigned)c->n_docs - 1, -1);
+        if (rc == PGM_OK)
+            rc = note_activation(c, key.p, value.p);
+    }
+    pgm_strbuf_free(&logical);
+    pgm_strbuf_free(&key);
+    pgm_strbuf_free(&value);
+    return rc;
+}
+
+/* ---- .env ---- */
+
+static int read_env(pgm_appconf *c, const char *data, size_t len)
+{
+    if (new_doc(c) != PGM_OK)
+        return PGM_FATAL;
+    pgm_strbuf v;
+    pgm_strbuf_init(&v, 1u << 20);
+    unsigned lineno = 0;
+    int rc = PGM_OK;
+    for (size_t i = 0; i < len && rc == PGM_OK;) {
+        const char *nl = memchr(data + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - data) : len;
+        const char *p = data + i;
+        size_t n = end - i;
+        i = nl ? end + 1 : len;
+        lineno++;
+        if (n && p[n - 1] == '\r')
+            n--;
+        size_t k = 0;
+        while (k < n && is_ws(p[k]))
+            k++;
+        if (k == n || p[k] == '#')
+            continue;
+        if (n - k > 7 && memcmp(p + k, "export", 6) == 0 && is_ws(p[k + 6])) {
+            k += 7;
+            while (k < n && is_ws(p[k]))
+                k++;
+        }
+        size_t ks = k;
+        while (k < n && p[k] != '=' && !is_ws(p[k]))
+            k++;
+        if (k == ks || k == n || p[k] != '=') {
+            problem(c, lineno, "not NAME=value");
+            continue;
+        }
+        size_t ke = k++;
+        pgm_strbuf_reset(&v);
+        if (k < n && (p[k] == '"' || p[k] == '\'')) {
+            char q = p[k++];
+            size_t s = k;
+            while (k < n && p[k] != q) {
+                if (q == '"' && p[k] == '\\' && k + 1 < n)
+                    k++;
+                k++;
+            }
+            if (q == '"')
+                unescape(&v, p + s, (k < n ? k : n) - s);
+            else
+                pgm_strbuf_add(&v, p + s, (k < n ? k : n) - s);
+            if (k >= n)
+                problem(c, lineno, "unterminated quote");
+        } else {
+            size_t s = k, e = n;
+            for (size_t t = k; t < n; t++)
+                if (p[t] == '#' && t > s && is_ws(p[t - 1])) {
+                    e = t;
+                    break;
+                }
+            while (e > s && is_ws(p[e - 1]))
+                e--;
+            pgm_strbuf_add(&v, p + s, e - s);
+        }
+        rc = add_key(c, p + ks, ke - ks, v.len ? v.p : "", v.len, lineno, 0, -1);
+    }
+    pgm_strbuf_free(&v);
+    return rc;
+}
+
+/* ---- YAML ---- */
+
+typedef struct flat {
+    pgm_appconf *c;
+    unsigned line_offset, doc;
+    pgm_strbuf path;
+    int rc;
+} flat;
+
+static void flatten(flat *f, const pgm_ynode *n, unsigned depth)
+{
+    if (f->rc != PGM_OK || depth > PGM_YAML_MAX_DEPTH)
+        return;
+    size_t mark = f->path.len;
+    if (n->type == PGM_Y_SCALAR) {
+        if (!mark)
+            return; /* a document that is one scalar sets nothing */
+        f->rc = add_key(f->c, f->path.p, mark, n->text ? n->text : "", n->len,
+                        n->line + f->line_offset, f->doc, -1);
+        if (f->rc == PGM_OK) {
+            char *k = strndup(f->path.p, mark);
+            if (!k) {
+                f->rc = PGM_FATAL;
+                return;
+            }
+            f->rc = note_activation(f->c, k, n->text ? n->text : "");
+            free(k);
+        }
+        return;
+    }
+    for (size_t i = 0; i < n->n; i += n->type == PGM_Y_MAP ? 2 : 1) {
+        const pgm_ynode *child;
+        if (n->type == PGM_Y_MAP) {
+            const pgm_ynode *k = n->items[i];
+            child = n->items[i + 1];
+            if (k->type != PGM_Y_SCALAR || !k->text)
+                continue;
+            if (mark)
+                pgm_strbuf_add(&f->path, ".", 1);
+            pgm_strbuf_add(&f->path, k->text, k->len);
+        } else {
+            char idx[24];
+            int l = snprintf(idx, sizeof idx, "[%zu]", i);
+            child = n->items[i];
+            pgm_strbuf_add(&f->path, idx, (size_t)l);
+        }
+        flatten(f, child, depth + 1);
+        f->path.len = mark;
+    }
+}
+
+/* Calls `each` for each YAML document of the text (split at `---` lines),
+ * with the line its text starts on. */
+typedef void (*doc_cb)(pgm_appconf *c, const pgm_ynode *root, unsigned line_offset, void *ctx);
+
+static int for_each_yaml_doc(pgm_appconf *c, const char *data, size_t len, doc_cb each, void *ctx)
+{
+    size_t start = 0;
+    unsigned start_line = 1, lineno = 0;
+    int rc = PGM_OK;
+    for (size_t i = 0; i <= len && rc != PGM_FATAL;) {
+        const char *nl = i < len ? memchr(data + i, '\n', len - i) : NULL;
+        size_t end = nl ? (size_t)(nl - data) : len;
+        lineno++;
+        bool sep = end - i >= 3 && memcmp(data + i, "---", 3) == 0 &&
+                   (end - i == 3 || is_ws(data[i + 3]) || data[i + 3] == '\r' || data[i + 3] == '#');
+        bool last = !nl;
+        if (sep || last) {
+            size_t doc_end = sep ? i : len;
+            if (doc_end > start) {
+                pgm_ydoc doc;
+                char err[PGM_ERR_MAX];
+                if (pgm_ydoc_parse(&doc, data + start, doc_end - start, err) == PGM_OK) {
+                    if (doc.root)
+                        each(c, doc.root, start_line - 1, ctx);
+                    pgm_ydoc_free(&doc);
+                } else {
+                    unsigned l = 0, col = 0;
+                    char msg[PGM_ERR_MAX + 32];
+                    const char *why = err;
+                    if (sscanf(err, "%u:%u:", &l, &col) == 2) {
+                        why = strchr(strchr(err, ':') + 1, ':') + 1;
+                        while (*why == ' ')
+                            why++;
+                    }
+                    snprintf(msg, sizeof msg, "YAML: %s", why);
+                    problem(c, l + start_line - 1, msg);
+                    rc = PGM_WARN;
+                }
+            }
+            start = nl ? end + 1 : len;
+            start_line = lineno + 1;
+        }
+        if (last)
+            break;
+        i = end + 1;
+    }
+    return rc;
+}
+
+static void spring_doc(pgm_appconf *c, const pgm_ynode *root, unsigned line_offset, void *ctx)
+{
+    int *rc = ctx;
+    if (*rc == PGM_FATAL)
+        return;
+    if (new_doc(c) != PGM_OK) {
+        *rc = PGM_FATAL;
+        return;
+    }
+    flat f = {c, line_offset, (unsigned)c->n_docs - 1, {0}, PGM_OK};
+    pgm_strbuf_init(&f.path, 1u << 16);
+    flatten(&f, root, 0);
+    pgm_strbuf_free(&f.path);
+    if (f.rc == PGM_FATAL)
+        *rc = PGM_FATAL;
+}
+
+/* ---- Kubernetes ---- */
+
+static const pgm_ynode *yget(const pgm_ynode *m, const char *path)
+{
+    char part[64];
+    while (m && *path) {
+        const char *dot = strchr(path, '.');
+        size_t l = dot ? (size_t)(dot - path) : strlen(path);
+        if (l >= sizeof part || m->type != PGM_Y_MAP)
+            return NULL;
+        memcpy(part, path, l);
+        part[l] = 0;
+        m = pgm_ymap_get(m, part);
+        path += l + (dot ? 1 : 0);
+    }
+    return m;
+}
+
+static long ylong(const pgm_ynode *n)
+{
+    if (!n || n->type != PGM_Y_SCALAR || !n->text || !*n->text)
+        return -1;
+    char *end;
+    long v = strtol(n->text, &end, 10);
+    return *end || v < 0 ? -1 : v;
+}
+
+typedef struct k8s_ctx {
+    int rc;
+    struct {
+        char *target;
+        long max;
+        unsigned line;
+    } hpa[PGM_APPCONF_MAX_WORKLOADS];
+    size_t n_hpa;
+} k8s_ctx;
+
+static void container_env(pgm_appconf *c, const pgm_ynode *pod, unsigned off, int w, k8s_ctx *k)
+{
+    static const char *const lists[] = {"containers", "initContainers"};
+    for (size_t l = 0; l < 2; l++) {
+        const pgm_ynode *cs = yget(pod, lists[l]);
+        if (!cs || cs->type != PGM_Y_SEQ)
+            continue;
+        for (size_t i = 0; i < cs->n; i++) {
+            const pgm_ynode *env = yget(cs->items[i], "env");
+            if (!env || env->type != PGM_Y_SEQ)
+                continue;
+            for (size_t j = 0; j < env->n && k->rc != PGM_FATAL; j++) {
+                const pgm_ynode *name = yget(env->items[j], "name");
+                const pgm_ynode *value = yget(env->items[j], "value");
+                if (!name || name->type != PGM_Y_SCALAR || !name->text)
+                    continue;
+                if (!value || value->type != PGM_Y_SCALAR)
+                    continue; /* valueFrom: a secret or a field, not in the bundle */
+                if (add_key(c, name->text, name->len, value->text ? value->text : "", value->len,
+                            value->line + off, (unsigned)c->n_docs - 1, w) != PGM_OK)
+                    k->rc = PGM_FATAL;
+            }
+        }
+    }
+}
+
+static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *ctx)
+{
+    k8s_ctx *k = ctx;
+    if (k->rc == PGM_FATAL || root->type != PGM_Y_MAP)
+        return;
+    if (new_doc(c) != PGM_OK) {
+        k->rc = PGM_FATAL;
+        return;
+    }
+    const pgm_ynode *kind = yget(root, "kind");
+    if (!kind || kind->type != PGM_Y_SCALAR || !kind->text)
+        return;
+    if (strcmp(kind->text, "List") == 0) {
+        const pgm_ynode *items = yget(root, "items");
+        for (size_t i = 0; items && items->type == PGM_Y_SEQ && i < items->n; i++)
+            k8s_doc(c, items->items[i], off, ctx);
+        return;
+    }
+    if (strcmp(kind->text, "HorizontalPodAutoscaler") == 0) {
+        const pgm_ynode *t = yget(root, "spec.scaleTargetRef.name");
+        const pgm_ynode *m = yget(root, "spec.maxReplicas");
+        if (t && t->text && ylong(m) >= 0 && k->n_hpa < PGM_APPCONF_MAX_WORKLOADS) {
+            k->hpa[k->n_hpa].target = strdup(t->text);
+            k->hpa[k->n_hpa].max = ylong(m);
+            k->hpa[k->n_hpa].line = m->line + off;
+            if (k->hpa[k->n_hpa].target)
+                k->n_hpa++;
+        }
+        return;
+    }
+    const char *pod_path = NULL;
+    static const struct {
+        const char *kind, *pod;
+    } kinds[] = {
+        {"Deployment", "spec.template.spec"}, {"StatefulSet", "spec.template.spec"},
+        {"DaemonSet", "spec.template.spec"},  {"ReplicaSet", "spec.template.spec"},
+        {"Job", "spec.template.spec"},        {"CronJob", "spec.jobTemplate.spec.template.spec"},
+        {"Pod", "spec"},                      {"DeploymentConfig", "spec.template.spec"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kind->text, kinds[i].kind) == 0)
+            pod_path = kinds[i].pod;
+    if (!pod_path || c->n_workloads == PGM_APPCONF_MAX_WORKLOADS)
+        return;
+    pgm_appconf_workload *w = &c->workloads[c->n_workloads];
+    const pgm_ynode *name = yget(root, "metadata.name");
+    const pgm_ynode *rep = yget(root, "spec.replicas");
+    w->kind = strdup(kind->text);
+    w->name = strdup(name && name->text ? name->text : "");
+    if (!w->kind || !w->name) {
+        free(w->kind);
+        free(w->name);
+        k->rc = PGM_FATAL;
+        return;
+    }
+    w->line = name ? name->line + off : kind->line + off;
+    w->replicas = strcmp(kind->text, "Pod") == 0 ? 1 : ylong(rep);
+    w->replicas_line = rep ? rep->line + off : 0;
+    w->max_replicas = -1;
+    w->max_replicas_line = 0;
+    c->n_workloads++;
+    container_env(c, yget(root, pod_path), off, (int)c->n_workloads - 1, k);
+}
+
+/* ---- entry points ---- */
+
+int pgm_appconf_read(pgm_appconf *c, enum pgm_appconf_form form, const char *path,
+                     const char *name, const char *data, size_t len)
+{
+    memset(c, 0, sizeof *c);
+    c->form = form;
+    c->path = strdup(path);
+    if (!c->path)
+        return PGM_FATAL;
+    /* application-{profile}.properties / .yml / .yaml */
+    if (name && strncmp(name, "application-", 12) == 0) {
+        const char *dot = strrchr(name, '.');
+        if (dot && dot > name + 12 && !(c->profile = strndup(name + 12, (size_t)(dot - name - 12))))
+            return PGM_FATAL;
+    }
+    int rc = PGM_OK;
+    switch (form) {
+    case PGM_APPCONF_PROPERTIES:
+    case PGM_APPCONF_HIKARI:
+        rc = read_properties(c, data, len);
+        break;
+    case PGM_APPCONF_ENV:
+        rc = read_env(c, data, len);
+        break;
+    case PGM_APPCONF_YAML: {
+        int inner = PGM_OK;
+        rc = for_each_yaml_doc(c, data, len, spring_doc, &inner);
+        if (inner == PGM_FATAL)
+            rc = PGM_FATAL;
+        break;
+    }
+    case PGM_APPCONF_K8S: {
+        k8s_ctx k;
+        memset(&k, 0, sizeof k);
+        rc = for_each_yaml_doc(c, data, len, k8s_doc, &k);
+        for (size_t h = 0; h < k.n_hpa; h++) {
+            for (size_t w = 0; w < c->n_workloads; w++)
+                if (strcmp(c->workloads[w].name, k.hpa[h].target) == 0) {
+                    c->workloads[w].max_replicas = k.hpa[h].max;
+                    c->workloads[w].max_replicas_line = k.hpa[h].line;
+                }
+            free(k.hpa[h].target);
+        }
+        if (k.rc == PGM_FATAL)
+            rc = PGM_FATAL;
+        break;
+    }
+    }
+    if (rc == PGM_OK && c->error)
+        rc = PGM_WARN;
+    return rc;
+}
+
+void pgm_appconf_free(pgm_appconf *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->keys[i].key);
+        free(c->keys[i].value);
+    }
+    free(c->keys);
+    for (size_t i = 0; i < c->n_docs; i++)
+        free(c->on_profile[i]);
+    free(c->on_profile);
+    for (size_t i = 0; i < c->n_workloads; i++) {
+        free(c->workloads[i].kind);
+        free(c->workloads[i].name);
+    }
+    free(c->path);
+    free(c->profile);
+    free(c->error);
+    memset(c, 0, sizeof *c);
+}
+
+bool pgm_appconf_form_of(const char *name, const char *kind, enum pgm_appconf_form *out)
+{
+    if (strcmp(kind, "hikari_conf") == 0) {
+        *out = PGM_APPCONF_HIKARI;
+        return true;
+    }
+    if (strcmp(kind, "env_file") == 0) {
+        *out = PGM_APPCONF_ENV;
+        return true;
+    }
+    if (strcmp(kind, "k8s_manifest") == 0) {
+        *out = PGM_APPCONF_K8S;
+        return true;
+    }
+    if (strcmp(kind, "spring_conf") == 0) {
+        size_t n = strlen(name);
+        *out = n > 11 && strcmp(name + n - 11, ".properties") == 0 ? PGM_APPCONF_PROPERTIES
+                                                                   : PGM_APPCONF_YAML;
+        return true;
+    }
+    return false;
+}

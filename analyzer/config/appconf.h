@@ -1,0 +1,71 @@
+/* The application side's configuration files as flat key = value lists,
+ * every key with its line: Spring Boot .properties (multi-document `#---`)
+ * and YAML (multi-document `---`, nested maps flattened with dots, lists as
+ * [i]), HikariCP's own hikari.properties, .env files, and the container
+ * environment of Kubernetes workloads (with their replicas, and an
+ * autoscaler's maxReplicas). What the keys mean is config/spring.c's
+ * business; this only reads them. Facts: shared/reference/spring-binding.md. */
+#ifndef PGM_APPCONF_H
+#define PGM_APPCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/rc.h"
+
+/* Keys kept per file; more are counted in `dropped`. */
+#define PGM_APPCONF_MAX_KEYS 20000u
+/* Kubernetes workloads kept per file. */
+#define PGM_APPCONF_MAX_WORKLOADS 64u
+
+enum pgm_appconf_form {
+    PGM_APPCONF_PROPERTIES,   /* application*.properties */
+    PGM_APPCONF_YAML,         /* application*.yml / .yaml */
+    PGM_APPCONF_HIKARI,       /* hikari.properties: HikariConfig's own names */
+    PGM_APPCONF_ENV,          /* .env: environment variables */
+    PGM_APPCONF_K8S,          /* a manifest: each workload's container env */
+};
+
+typedef struct pgm_appconf_key {
+    char *key;          /* as written; for env: the variable name */
+    char *value;        /* as the application would see it (quotes removed) */
+    unsigned line;
+    unsigned doc;       /* document of the file, from 0 */
+    int workload;       /* K8S: index into workloads, else -1 */
+} pgm_appconf_key;
+
+typedef struct pgm_appconf_workload {
+    char *kind, *name;  /* Deployment orders */
+    unsigned line;      /* of its metadata.name */
+    long replicas;      /* -1: not given (Kubernetes then runs 1) */
+    unsigned replicas_line;
+    long max_replicas;  /* from a HorizontalPodAutoscaler aimed at it, -1: none */
+    unsigned max_replicas_line;
+} pgm_appconf_workload;
+
+typedef struct pgm_appconf {
+    char *path;
+    enum pgm_appconf_form form;
+    char *profile;      /* "prod" for application-prod.yml, else NULL */
+    pgm_appconf_key *keys;
+    size_t n, alloc, dropped;
+    /* per document: its spring.config.activate.on-profile (NULL: always) */
+    char **on_profile;
+    size_t n_docs;
+    pgm_appconf_workload workloads[PGM_APPCONF_MAX_WORKLOADS];
+    size_t n_workloads;
+    char *error;        /* the first thing that could not be read, with its line */
+    unsigned error_line;
+} pgm_appconf;
+
+/* Reads `data` as `form`; `name` is the file's base name (for the profile).
+ * PGM_OK, PGM_WARN (some part unreadable: error says where; what could be
+ * read is kept), PGM_FATAL (memory). */
+int pgm_appconf_read(pgm_appconf *c, enum pgm_appconf_form form, const char *path,
+                     const char *name, const char *data, size_t len);
+void pgm_appconf_free(pgm_appconf *c);
+
+/* The form a file's name and sniffed kind suggest: false when it is none. */
+bool pgm_appconf_form_of(const char *name, const char *kind, enum pgm_appconf_form *out);
+
+#endif

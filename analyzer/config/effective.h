@@ -1,0 +1,59 @@
+/* The effective configuration a bundle describes, as facts for the check
+ * rules: the PostgreSQL parameters (pg.<name>, from postgresql.conf with its
+ * includes and auto.conf, or from a pg_settings dump, which wins), every
+ * HikariCP pool of every service (collection "pool": HikariCP's values after
+ * Spring Boot's relaxed binding and precedence, after HikariCP's own clamps
+ * and silent disables, times the service's replicas), and every configuration
+ * key that Spring, HikariCP or the server ignores or rejects (collection
+ * "key"). Each fact says where it was set and how it became effective.
+ * Facts: shared/reference/spring-binding.md, hikari-properties.tsv,
+ * hikari-postgres-rules.md, postgresql-conf.md. */
+#ifndef PGM_EFFECTIVE_H
+#define PGM_EFFECTIVE_H
+
+#include <stddef.h>
+
+#include "config/appconf.h"
+#include "config/pgconf.h"
+#include "rules/facts.h"
+
+/* Active profiles, --instances entries, at most. */
+#define PGM_CONFIG_MAX_PROFILES 16u
+#define PGM_CONFIG_MAX_INSTANCES 64u
+/* Services (directories of configuration, workloads) told apart, at most. */
+#define PGM_CONFIG_MAX_SERVICES 256u
+/* HikariCP release whose defaults apply when nothing says otherwise. */
+#define PGM_HIKARI_NEWEST "7.0.2"
+
+typedef struct pgm_config_options {
+    const char *profiles[PGM_CONFIG_MAX_PROFILES]; /* --profile; none: the bundle's, else default */
+    size_t n_profiles;
+    const char *hikari_version;                    /* --hikari-version; NULL: newest */
+    struct {
+        const char *name; /* a service, workload or pool name */
+        long n;
+    } instances[PGM_CONFIG_MAX_INSTANCES];
+    size_t n_instances;
+} pgm_config_options;
+
+typedef struct pgm_config pgm_config;
+
+int pgm_config_open(pgm_config **out, const pgm_config_options *opt);
+/* Takes the file (its strings move into the config; `a` is left empty). */
+int pgm_config_add_appconf(pgm_config *c, pgm_appconf *a);
+/* postgresql.conf as loaded (entries are copied). `auto_path` names the
+ * auto.conf among the entries' files, or NULL. */
+int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_path);
+/* A pg_settings row: the server's own effective value, which wins. */
+int pgm_config_add_pg_setting(pgm_config *c, const char *name, const char *setting,
+                              const char *unit, const char *path, unsigned line);
+/* Builds the facts. PGM_OK or PGM_FATAL (memory). */
+int pgm_config_facts(pgm_config *c, pgm_facts *out);
+void pgm_config_close(pgm_config *c);
+
+/* Reads a pg_settings dump (psql aligned or unaligned, --csv, COPY CSV with a
+ * header: columns name and setting, unit when present) into `c`. Returns the
+ * rows read. */
+size_t pgm_config_read_pg_settings(pgm_config *c, const char *path, const char *text, size_t n);
+
+#endif

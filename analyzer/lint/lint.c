@@ -1,0 +1,644 @@
+#include "lint/lint.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bundle/bundle.h"
+#include "config/pgconf.h"
+#include "rules/yaml_doc.h"
+#include "sniff/sniff.h"
+#include "util/redact.h"
+#include "util/strbuf.h"
+
+/* A configuration file held in memory for the whole run. */
+typedef struct cfile {
+    char *path, *name, *kind, *format;
+    char *data;
+    size_t len;
+} cfile;
+
+typedef struct walk {
+    cfile *files;
+    size_t n, alloc;
+    const pgm_lint_options *o;
+    pgm_lint *out;
+    bool oom;
+} walk;
+
+static void warn(const pgm_lint_options *o, const char *path, const char *msg)
+{
+    if (o->warn)
+        o->warn(o->warn_ctx, path, msg);
+}
+
+static bool is_config_kind(enum pgm_kind k)
+{
+    return k == PGM_KIND_PG_CONF || k == PGM_KIND_PG_SETTINGS || k == PGM_KIND_SPRING_CONF ||
+           k == PGM_KIND_HIKARI_CONF || k == PGM_KIND_ENV_FILE || k == PGM_KIND_K8S_MANIFEST;
+}
+
+static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
+{
+    walk *w = ctx;
+    pgm_sniff sn = pgm_sniff_file(info->name, info->head, info->head_len,
+                                  info->head_len < PGM_SNIFF_HEAD_BYTES);
+    if (!is_config_kind(sn.kind))
+        return PGM_OK;
+    if (w->n == PGM_LINT_MAX_FILES) {
+        warn(w->o, info->display_path, "too many configuration files: not read");
+        w->out->problems++;
+        return PGM_OK;
+    }
+    char *buf = malloc(PGM_LINT_MAX_FILE_BYTES + 1);
+    if (!buf) {
+        w->oom = true;
+        return PGM_FATAL;
+    }
+    ptrdiff_t got = pgm_source_read_full(content, buf, PGM_LINT_MAX_FILE_BYTES + 1);
+    if (got < 0 || (size_t)got > PGM_LINT_MAX_FILE_BYTES) {
+        warn(w->o, info->display_path, got < 0 ? "cannot be read" : "larger than 16 MiB: not a configuration file, not read");
+        w->out->problems++;
+        free(buf);
+        return PGM_OK;
+    }
+    char *data = realloc(buf, (size_t)got + 1);
+    if (!data)
+        data = buf;
+    data[got] = 0;
+    if (w->n == w->alloc) {
+        size_t na = w->alloc ? w->alloc * 2 : 32;
+        cfile *p = realloc(w->files, na * sizeof *p);
+        if (!p) {
+            free(data);
+            w->oom = true;
+            return PGM_FATAL;
+        }
+        w->files = p;
+        w->alloc = na;
+    }
+    cfile *f = &w->files[w->n];
+    f->path = strdup(info->display_path);
+    f->name = strdup(info->name);
+    f->kind = strdup(pgm_kind_name(sn.kind));
+    f->format = strdup(sn.format ? sn.format : "");
+    f->data = data;
+    f->len = (size_t)got;
+    if (!f->path || !f->name || !f->kind || !f->format) {
+        free(f->path), free(f->name), free(f->kind), free(f->format), free(data);
+        w->oom = true;
+        return PGM_FATAL;
+    }
+    w->n++;
+    return PGM_OK;
+}
+
+static void on_skipped(void *ctx, const char *path, const char *reason)
+{
+    (void)ctx, (void)path, (void)reason;
+}
+
+static void on_problem(void *ctx, const char *path, const char *reason)
+{
+    walk *w = ctx;
+    warn(w->o, path, reason);
+    w->out->problems++;
+}
+
+/* ---- postgresql.conf from the files in memory: includes resolve among them ---- */
+
+static int mem_open(void *ctx, const char *path, char **data, size_t *len)
+{
+    const walk *w = ctx;
+    for (size_t i = 0; i < w->n; i++)
+        if (strcmp(w->files[i].path, path) == 0) {
+            if (!(*data = malloc(w->files[i].len + 1)))
+                return -1;
+            memcpy(*data, w->files[i].data, w->files[i].len + 1);
+            *len = w->files[i].len;
+            return 0;
+        }
+    return 1;
+}
+
+static int mem_list(void *ctx, const char *dir, char ***names, size_t *n)
+{
+    const walk *w = ctx;
+    size_t dl = strlen(dir);
+    *names = calloc(w->n + 1, sizeof **names);
+    *n = 0;
+    if (!*names)
+        return -1;
+    for (size_t i = 0; i < w->n; i++) {
+        const char *p = w->files[i].path;
+        if (strncmp(p, dir, dl) == 0 && p[dl] == '/' && !strchr(p + dl + 1, '/') &&
+            !((*names)[*n] = strdup(p + dl + 1)))
+            return -1;
+        if (strncmp(p, dir, dl) == 0 && p[dl] == '/' && !strchr(p + dl + 1, '/'))
+            (*n)++;
+    }
+    return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Loads each main postgresql.conf (not a file another one includes) with the
+ * postgresql.auto.conf beside it. */
+static int load_pg(walk *w, pgm_config *cfg)
+{
+    pgm_conf_files mem = {mem_open, mem_list, w};
+    bool *covered = calloc(w->n + 1, sizeof *covered);
+    if (!covered)
+        return PGM_FATAL;
+    int rc = PGM_OK;
+    /* postgresql.conf first, then other .conf files nothing included */
+    for (int pass = 0; pass < 2 && rc != PGM_FATAL; pass++)
+        for (size_t i = 0; i < w->n && rc != PGM_FATAL; i++) {
+            cfile *f = &w->files[i];
+            if (covered[i] || strcmp(f->kind, "pg_conf") != 0 || ends_with(f->name, "postgresql.auto.conf"))
+                continue;
+            if (pass == 0 && strcmp(f->name, "postgresql.conf") != 0)
+                continue;
+            char auto_path[4096];
+            size_t dl = strrchr(f->path, '/') ? (size_t)(strrchr(f->path, '/') - f->path + 1) : 0;
+            snprintf(auto_path, sizeof auto_path, "%.*spostgresql.auto.conf", (int)dl, f->path);
+            bool has_auto = false;
+            for (size_t j = 0; j < w->n; j++)
+                if (strcmp(w->files[j].path, auto_path) == 0)
+                    has_auto = true;
+            pgm_conf conf;
+            pgm_conf_init(&conf);
+            int lr = pgm_conf_load(&conf, f->path, has_auto ? auto_path : NULL, &mem);
+            if (lr == PGM_FATAL) {
+                rc = PGM_FATAL;
+            } else {
+                for (size_t m = 0; m < conf.n_messages; m++)
+                    warn(w->o, f->path, conf.messages[m]);
+                for (size_t e = 0; e < conf.n; e++)
+                    for (size_t j = 0; j < w->n; j++)
+                        if (strcmp(w->files[j].path, conf.entries[e].file) == 0)
+                            covered[j] = true;
+                covered[i] = true;
+                if (pgm_config_add_pgconf(cfg, &conf, f->path) != PGM_OK)
+                    rc = PGM_FATAL;
+            }
+            pgm_conf_free(&conf);
+        }
+    /* an auto.conf alone (its postgresql.conf is not in the bundle) */
+    for (size_t i = 0; i < w->n && rc != PGM_FATAL; i++) {
+        cfile *f = &w->files[i];
+        if (covered[i] || strcmp(f->kind, "pg_conf") != 0)
+            continue;
+        pgm_conf conf;
+        pgm_conf_init(&conf);
+        if (pgm_conf_load(&conf, f->path, NULL, &mem) == PGM_FATAL ||
+            pgm_config_add_pgconf(cfg, &conf, f->path) != PGM_OK)
+            rc = PGM_FATAL;
+        pgm_conf_free(&conf);
+    }
+    free(covered);
+    return rc;
+}
+
+/* ---- findings ---- */
+
+typedef struct runctx {
+    pgm_lint *out;
+    const pgm_facts *facts;
+    const pgm_lint_options *o;
+    const pgm_record *elem;
+    walk *w;
+} runctx;
+
+static const char *lookup(void *ctx, const char *name)
+{
+    runctx *r = ctx;
+    if (r->elem) {
+        const pgm_fact *f = pgm_record_get_fact(r->elem, name);
+        if (f)
+            return f->text;
+        const char *dot = strchr(name, '.');
+        if (dot && (f = pgm_record_get_fact(r->elem, dot + 1)) &&
+            (strncmp(name, "pool.", 5) == 0 || strncmp(name, "key.", 4) == 0))
+            return f->text;
+    }
+    const pgm_fact *f = pgm_facts_get_fact(r->facts, name);
+    return f ? f->text : NULL;
+}
+
+/* FNV-1a over the parts that identify a finding across edits. */
+static void fingerprint(const char *rule, const char *path, const char *key, const char *pool,
+                        char out[17])
+{
+    uint64_t h = 1469598103934665603ULL;
+    const char *parts[4] = {rule, path ? path : "", key ? key : "", pool ? pool : ""};
+    for (int i = 0; i < 4; i++) {
+        for (const char *p = parts[i]; *p; p++) {
+            h ^= (unsigned char)*p;
+            h *= 1099511628211ULL;
+        }
+        h ^= 0xff;
+        h *= 1099511628211ULL;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static char *redacted(const char *s, bool keep)
+{
+    if (keep)
+        return strdup(s);
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, 1u << 20);
+    char *r;
+    if (pgm_redact(s, strlen(s), &b) && !pgm_strbuf_add(&b, "", 1))
+        r = pgm_strbuf_take(&b);
+    else
+        r = strdup(s);
+    pgm_strbuf_free(&b);
+    return r;
+}
+
+static pgm_lint_finding *new_finding(pgm_lint *l)
+{
+    if (l->n == l->alloc) {
+        size_t na = l->alloc ? l->alloc * 2 : 32;
+        pgm_lint_finding *p = realloc(l->findings, na * sizeof *p);
+        if (!p) {
+            l->out_of_memory = true;
+            return NULL;
+        }
+        l->findings = p;
+        l->alloc = na;
+    }
+    pgm_lint_finding *f = &l->findings[l->n++];
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+/* The first configuration file a rule applies to: where a finding about
+ * something missing points when no fact says where. */
+static const cfile *file_for(const walk *w, const pgm_rule *r)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        if (!r->applies_to.n)
+            return &w->files[i];
+        for (size_t k = 0; k < r->applies_to.n; k++)
+            if (strcmp(r->applies_to.v[k], w->files[i].kind) == 0)
+                return &w->files[i];
+    }
+    return NULL;
+}
+
+static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const pgm_origin *at)
+{
+    runctx *rc = ctx;
+    rc->elem = elem;
+    pgm_lint_finding *f = new_finding(rc->out);
+    if (!f)
+        return;
+    char *msg = pgm_rule_render(r->message, lookup, rc);
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, 1u << 20);
+    pgm_strbuf_addstr(&b, msg ? msg : r->message);
+    if (at && at->note)
+        pgm_strbuf_addf(&b, " (%s)", at->note);
+    if (elem) {
+        const pgm_fact *name = pgm_record_get_fact(elem, "name");
+        const pgm_fact *svc = pgm_record_get_fact(elem, "service");
+        if (name && strcmp(r->for_each, "pool") == 0)
+            pgm_strbuf_addf(&b, " [pool %s%s%s]", name->text, svc ? " of " : "", svc ? svc->text : "");
+    }
+    pgm_strbuf_add(&b, "", 1);
+    free(msg);
+    const cfile *fallback = at && at->path ? NULL : file_for(rc->w, r);
+    f->rule = r;
+    f->rule_id = strdup(r->id);
+    f->title = strdup(r->title);
+    f->severity = r->severity;
+    f->path = at && at->path ? strdup(at->path) : fallback ? strdup(fallback->path) : NULL;
+    f->line = at && at->path ? (at->line ? at->line : 1) : fallback ? 1 : 0;
+    f->key = strdup(at && at->written ? at->written : "");
+    f->message = redacted(b.p ? b.p : "", rc->o->keep_secrets);
+    f->remediation = r->remediation ? strdup(r->remediation) : NULL;
+    pgm_strbuf_free(&b);
+    const pgm_fact *pool = elem ? pgm_record_get_fact(elem, "name") : NULL;
+    fingerprint(r->id, f->path, f->key, pool ? pool->text : NULL, f->fingerprint);
+    if (!f->rule_id || !f->title || !f->key || !f->message)
+        rc->out->out_of_memory = true;
+}
+
+static void free_finding(pgm_lint_finding *f)
+{
+    free(f->rule_id), free(f->title), free(f->path), free(f->key), free(f->message),
+        free(f->remediation);
+}
+
+/* ---- suppressions: "# pgmortem: ignore RULE-ID reason" ---- */
+
+typedef struct suppression {
+    const char *path;
+    unsigned line;
+    char rule[64];
+    bool has_reason;
+    bool used;
+} suppression;
+
+static size_t find_suppressions(const walk *w, suppression **out)
+{
+    size_t n = 0, alloc = 0;
+    *out = NULL;
+    for (size_t i = 0; i < w->n; i++) {
+        const char *p = w->files[i].data, *e = p + w->files[i].len;
+        unsigned line = 0;
+        while (p < e) {
+            const char *nl = memchr(p, '\n', (size_t)(e - p));
+            const char *le = nl ? nl : e;
+            line++;
+            const char *hit = NULL;
+            for (const char *q = p; q + 17 <= le && !hit; q++)
+                if (*q == 'p' && memcmp(q, "pgmortem: ignore ", 17) == 0)
+                    hit = q + 17;
+            if (hit) {
+                if (n == alloc) {
+                    size_t na = alloc ? alloc * 2 : 16;
+                    suppression *s = realloc(*out, na * sizeof *s);
+                    if (!s)
+                        return n;
+                    *out = s;
+                    alloc = na;
+                }
+                suppression *s = &(*out)[n++];
+                memset(s, 0, sizeof *s);
+                s->path = w->files[i].path;
+                s->line = line;
+                size_t k = 0;
+                while (hit < le && *hit != ' ' && *hit != '\t' && *hit != '\r' && k + 1 < sizeof s->rule)
+                    s->rule[k++] = *hit++;
+                s->rule[k] = 0;
+                while (hit < le && (*hit == ' ' || *hit == '\t' || *hit == '\r'))
+                    hit++;
+                s->has_reason = hit < le;
+            }
+            p = nl ? nl + 1 : e;
+        }
+    }
+    return n;
+}
+
+/* ---- the baseline: fingerprints of a previous run's JSON ---- */
+
+static int read_baseline(const char *path, char ***fps, size_t *n, char err[PGM_ERR_MAX])
+{
+    *fps = NULL;
+    *n = 0;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, PGM_ERR_MAX, "--baseline %s: cannot open", path);
+        return PGM_FAILED;
+    }
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, 64u << 20);
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        if (pgm_strbuf_add(&b, chunk, got))
+            break;
+    fclose(fp);
+    pgm_strbuf_add(&b, "", 1);
+    if (!b.p || !strstr(b.p, "\"pgmortem.lint/1\"")) {
+        snprintf(err, PGM_ERR_MAX, "--baseline %s: not the output of pgmortem lint --format json", path);
+        pgm_strbuf_free(&b);
+        return PGM_FAILED;
+    }
+    size_t alloc = 0;
+    for (const char *q = strstr(b.p, "\"fingerprint\""); q; q = strstr(q + 1, "\"fingerprint\"")) {
+        const char *v = strchr(q + 13, '"');
+        if (!v || strlen(v + 1) < 17 || v[17] != '"')
+            continue;
+        if (*n == alloc) {
+            alloc = alloc ? alloc * 2 : 64;
+            char **p = realloc(*fps, alloc * sizeof *p);
+            if (!p)
+                break;
+            *fps = p;
+        }
+        if (((*fps)[*n] = strndup(v + 1, 16)))
+            (*n)++;
+    }
+    pgm_strbuf_free(&b);
+    return PGM_OK;
+}
+
+static void print_fact(FILE *out, const pgm_fact *f, const char *name)
+{
+    fprintf(out, "  %-36s %-24s", name, f->text);
+    if (f->at.path)
+        fprintf(out, " %s:%u%s%s", f->at.path, f->at.line, f->at.written ? " " : "",
+                f->at.written ? f->at.written : "");
+    if (f->at.note)
+        fprintf(out, " (%s)", f->at.note);
+    fputc('\n', out);
+}
+
+/* The effective configuration, for people: what each value is and why. */
+static void print_effective(FILE *out, const pgm_facts *facts)
+{
+    bool pg = false;
+    for (size_t i = 0; i < facts->scalars.n; i++) {
+        const pgm_fact *f = &facts->scalars.fields[i];
+        if (f->at.note && strstr(f->at.note, "not set"))
+            continue; /* the server's defaults: hundreds, and in the catalog */
+        if (!pg)
+            fputs("postgresql (set in the inputs; every other parameter at its default):\n", out);
+        pg = true;
+        print_fact(out, f, f->key);
+    }
+    const pgm_collection *pools = pgm_facts_collection(facts, "pool");
+    for (size_t p = 0; pools && p < pools->n; p++) {
+        const pgm_record *r = &pools->recs[p];
+        const pgm_value *name = pgm_record_get(r, "name");
+        fprintf(out, "pool %s:\n", name && name->str ? name->str : "?");
+        for (size_t i = 0; i < r->n; i++)
+            if (strcmp(r->fields[i].key, "name") != 0)
+                print_fact(out, &r->fields[i], r->fields[i].key);
+    }
+    const pgm_collection *keys = pgm_facts_collection(facts, "key");
+    for (size_t k = 0; keys && k < keys->n; k++) {
+        const pgm_record *r = &keys->recs[k];
+        const pgm_value *name = pgm_record_get(r, "name"), *problem = pgm_record_get(r, "problem");
+        fprintf(out, "key %s: %s", name && name->str ? name->str : "?",
+                problem && problem->str ? problem->str : "?");
+        if (r->at.path)
+            fprintf(out, " at %s:%u", r->at.path, r->at.line);
+        fputc('\n', out);
+    }
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+    const pgm_lint_finding *x = a, *y = b;
+    int c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    c = strcmp(x->rule_id, y->rule_id);
+    return c ? c : strcmp(x->message, y->message);
+}
+
+int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
+                 const pgm_bundle_limits *lim, const pgm_ruleset *rs, const pgm_lint_options *o,
+                 char err[PGM_ERR_MAX])
+{
+    memset(out, 0, sizeof *out);
+    err[0] = 0;
+    char **base = NULL;
+    size_t n_base = 0;
+    if (o->baseline && read_baseline(o->baseline, &base, &n_base, err) != PGM_OK)
+        return PGM_FAILED;
+    walk w = {.o = o, .out = out};
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, &w};
+    pgm_bundle_stats st;
+    int wrc = pgm_bundle_walk(inputs, n_inputs, lim, &v, &st);
+    int rc = w.oom || wrc == PGM_FATAL ? PGM_FATAL : PGM_OK;
+    pgm_config *cfg = NULL;
+    pgm_facts facts;
+    pgm_facts_init(&facts);
+    if (rc == PGM_OK && pgm_config_open(&cfg, &o->config) != PGM_OK)
+        rc = PGM_FATAL;
+    if (rc == PGM_OK)
+        rc = load_pg(&w, cfg);
+    for (size_t i = 0; i < w.n && rc == PGM_OK; i++) {
+        cfile *f = &w.files[i];
+        if (strcmp(f->kind, "pg_settings") == 0) {
+            if (!pgm_config_read_pg_settings(cfg, f->path, f->data, f->len))
+                warn(o, f->path, "no name and setting columns: not read as pg_settings");
+            continue;
+        }
+        enum pgm_appconf_form form;
+        if (!pgm_appconf_form_of(f->name, f->kind, &form))
+            continue;
+        pgm_appconf a;
+        int ar = pgm_appconf_read(&a, form, f->path, f->name, f->data, f->len);
+        if (ar == PGM_FATAL) {
+            pgm_appconf_free(&a);
+            rc = PGM_FATAL;
+            break;
+        }
+        if (a.error) {
+            char msg[PGM_ERR_MAX + 32];
+            snprintf(msg, sizeof msg, "line %u: %s (the rest of the file is read where it can be)",
+                     a.error_line, a.error);
+            warn(o, f->path, msg);
+            out->problems++;
+        }
+        if (pgm_config_add_appconf(cfg, &a) != PGM_OK)
+            rc = PGM_FATAL;
+        pgm_appconf_free(&a);
+    }
+    if (rc == PGM_OK && pgm_config_facts(cfg, &facts) != PGM_OK)
+        rc = PGM_FATAL;
+    if (rc == PGM_OK && o->effective)
+        print_effective(o->effective, &facts);
+    if (rc == PGM_OK) {
+        runctx r = {out, &facts, o, NULL, &w};
+        for (size_t i = 0; i < rs->n; i++)
+            if (rs->rules[i].shape == PGM_SHAPE_CHECK)
+                pgm_check_each(&rs->rules[i], &facts, on_check, &r);
+        if (out->out_of_memory)
+            rc = PGM_FATAL;
+    }
+    /* suppressions and the baseline */
+    suppression *sup = NULL;
+    size_t n_sup = rc == PGM_OK ? find_suppressions(&w, &sup) : 0;
+    size_t kept = 0;
+    size_t n_found = out->n;
+    for (size_t i = 0; i < n_found; i++) {
+        pgm_lint_finding *f = &out->findings[i];
+        bool drop = false;
+        for (size_t s = 0; s < n_sup && !drop; s++)
+            if (f->path && strcmp(sup[s].path, f->path) == 0 && strcmp(sup[s].rule, f->rule_id) == 0 &&
+                (sup[s].line == f->line || sup[s].line + 1 == f->line)) {
+                sup[s].used = true;
+                drop = sup[s].has_reason;
+            }
+        for (size_t b = 0; b < n_base && !drop; b++)
+            if (strcmp(base[b], f->fingerprint) == 0) {
+                drop = true;
+                out->baselined++;
+            }
+        if (drop) {
+            free_finding(f);
+            continue;
+        }
+        out->findings[kept++] = *f;
+    }
+    out->n = kept;
+    out->suppressed = n_found - kept - out->baselined;
+    for (size_t s = 0; s < n_sup && rc == PGM_OK; s++) {
+        if (sup[s].has_reason)
+            continue;
+        pgm_lint_finding *f = new_finding(out);
+        if (!f)
+            break;
+        char msg[256];
+        snprintf(msg, sizeof msg, "'pgmortem: ignore %s' gives no reason, so it suppresses nothing: "
+                 "say why after the rule id", sup[s].rule);
+        f->rule_id = strdup(PGM_LINT_NO_REASON_RULE);
+        f->title = strdup("A suppression without a reason");
+        f->severity = PGM_SEV_LOW;
+        f->path = strdup(sup[s].path);
+        f->line = sup[s].line;
+        f->key = strdup("");
+        f->message = strdup(msg);
+        f->remediation = strdup("Write the reason after the rule id: # pgmortem: ignore RULE-ID why it is fine here");
+        fingerprint(f->rule_id, f->path, sup[s].rule, NULL, f->fingerprint);
+    }
+    free(sup);
+    qsort(out->findings, out->n, sizeof *out->findings, cmp_finding);
+    /* the files read, for the JSON and SARIF artifacts */
+    out->files = calloc(w.n + 1, sizeof *out->files);
+    for (size_t i = 0; i < w.n; i++) {
+        if (out->files) {
+            out->files[out->n_files].path = w.files[i].path;
+            out->files[out->n_files].kind = w.files[i].kind;
+            out->n_files++;
+        } else {
+            free(w.files[i].path), free(w.files[i].kind);
+        }
+        free(w.files[i].name), free(w.files[i].format), free(w.files[i].data);
+    }
+    free(w.files);
+    for (size_t b = 0; b < n_base; b++)
+        free(base[b]);
+    free(base);
+    pgm_facts_free(&facts);
+    pgm_config_close(cfg);
+    if (rc == PGM_OK && (out->problems || wrc == PGM_WARN))
+        rc = PGM_WARN;
+    return rc;
+}
+
+void pgm_lint_free(pgm_lint *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free_finding(&l->findings[i]);
+    free(l->findings);
+    for (size_t i = 0; i < l->n_files; i++)
+        free(l->files[i].path), free(l->files[i].kind);
+    free(l->files);
+    memset(l, 0, sizeof *l);
+}
+
+size_t pgm_lint_count_at_least(const pgm_lint *l, enum pgm_severity fail_on)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += l->findings[i].severity >= fail_on;
+    return n;
+}

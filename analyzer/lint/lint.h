@@ -1,0 +1,81 @@
+/* pgmortem lint: the configuration of a bundle or a repository checked by
+ * the check rules. Reads every configuration file the walk finds
+ * (postgresql.conf with its includes and auto.conf, pg_settings dumps,
+ * Spring Boot properties and YAML, hikari.properties, .env files,
+ * Kubernetes manifests), builds the effective configuration
+ * (config/effective.h), runs the rules, and honours suppressions
+ * (`# pgmortem: ignore RULE-ID reason` on the line or the line above) and a
+ * baseline (a previous run's JSON: its findings are accepted). Findings are
+ * sorted by path, line and rule; their texts are redacted. */
+#ifndef PGM_LINT_H
+#define PGM_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "bundle/limits.h"
+#include "config/effective.h"
+#include "rules/ruleset.h"
+
+/* A configuration file larger than this is not read (a log misnamed .conf). */
+#define PGM_LINT_MAX_FILE_BYTES (16u << 20)
+/* Configuration files read per run. */
+#define PGM_LINT_MAX_FILES 10000u
+/* GitHub shows 10 annotations of each level per step, 50 per job. */
+#define PGM_LINT_GITHUB_PER_LEVEL 10u
+#define PGM_LINT_GITHUB_TOTAL 50u
+/* The rule a suppression without a reason is reported under. */
+#define PGM_LINT_NO_REASON_RULE "PGM-LINT-001"
+
+typedef struct pgm_lint_finding {
+    const pgm_rule *rule;   /* NULL for the tool's own (PGM-LINT-001) */
+    char *rule_id, *title;
+    enum pgm_severity severity;
+    char *path;             /* NULL: the bundle as a whole */
+    unsigned line;
+    char *key;              /* the key as written at that line, or "" */
+    char *message;          /* rendered, with how the value became effective */
+    char *remediation;
+    char fingerprint[17];   /* rule, path and key: stable when lines move */
+} pgm_lint_finding;
+
+typedef struct pgm_lint_file {
+    char *path, *kind;
+} pgm_lint_file;
+
+typedef struct pgm_lint {
+    pgm_lint_finding *findings;
+    size_t n, alloc;
+    size_t suppressed, baselined;
+    pgm_lint_file *files;   /* the configuration files read */
+    size_t n_files;
+    size_t problems;        /* files that could not be (fully) read */
+    bool out_of_memory;
+} pgm_lint;
+
+typedef struct pgm_lint_options {
+    pgm_config_options config;
+    const char *baseline;   /* a previous --format json output, or NULL */
+    bool keep_secrets;      /* --no-redact */
+    FILE *effective;        /* --effective: the effective configuration is written here */
+    /* warnings: "PATH: MSG" (ctx first) */
+    void (*warn)(void *ctx, const char *path, const char *msg);
+    void *warn_ctx;
+} pgm_lint_options;
+
+/* PGM_OK, PGM_WARN (some input unreadable), PGM_FAILED (the baseline could
+ * not be read: err says why), PGM_FATAL (memory). */
+int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
+                 const pgm_bundle_limits *lim, const pgm_ruleset *rs, const pgm_lint_options *o,
+                 char err[PGM_ERR_MAX]);
+void pgm_lint_free(pgm_lint *l);
+
+enum pgm_lint_format { PGM_LINT_TEXT, PGM_LINT_JSON, PGM_LINT_SARIF, PGM_LINT_GITHUB };
+/* `verbose`: the text format adds each finding's remediation. */
+void pgm_lint_write(const pgm_lint *l, enum pgm_lint_format f, bool verbose, const pgm_ruleset *rs,
+                    FILE *out);
+/* The findings at or above `fail_on`. */
+size_t pgm_lint_count_at_least(const pgm_lint *l, enum pgm_severity fail_on);
+
+#endif
