@@ -117,6 +117,7 @@ typedef struct pg_entry {
     char *name, *value, *setting, *file, *error;
     unsigned line;
     bool applied, from_settings;
+    bool blocked; /* the file has an error: the server applies none of it */
     char *unit;
 } pg_entry;
 
@@ -187,10 +188,36 @@ int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_
         e->error = dup0(ce->error);
         e->line = ce->line;
         e->applied = ce->applied;
+        e->blocked = conf->syntax_errors;
         if (!e->name || !e->file)
             return PGM_FATAL;
         for (char *q = e->name; *q; q++)
             *q = (char)tolower((unsigned char)*q);
+    }
+    if (!conf->syntax_errors)
+        return PGM_OK;
+    /* The server applies nothing from a file with an error; the rules judge
+     * what the file means to set (the error is a finding of its own): the
+     * last valid entry of each name, checked as the server would check it. */
+    size_t first = c->n_pg - conf->n;
+    for (size_t i = first; i < c->n_pg; i++) {
+        pg_entry *e = &c->pg[i];
+        if (e->error || !e->value)
+            continue;
+        bool later = false;
+        for (size_t j = i + 1; j < c->n_pg && !later; j++)
+            later = !c->pg[j].error && strcmp(c->pg[j].name, e->name) == 0;
+        const pgm_guc *g = pgm_guc_find(e->name);
+        if (later || !g)
+            continue;
+        char setting[512], err[PGM_ERR_MAX];
+        if (pgm_guc_setting(g, e->value, setting, sizeof setting, err)) {
+            e->applied = true;
+            if (!(e->setting = strdup(setting)))
+                return PGM_FATAL;
+        } else if (!(e->error = strdup(err))) {
+            return PGM_FATAL;
+        }
     }
     return PGM_OK;
 }
@@ -620,8 +647,7 @@ static void check_key(pgm_config *c, const skey *s)
         if (h || suggest_hprop(first)) {
             fmt(buf, sizeof buf, "spring.datasource.hikari.%s", h ? h->kebab : suggest_hprop(first));
             key_record(c, s, "wrong_prefix", buf,
-                       "pool settings belong under spring.datasource.hikari since Spring Boot 1.4; "
-                       "this one is ignored");
+                       "pool settings belong under spring.datasource.hikari since Spring Boot 1.4");
             return;
         }
         key_record(c, s, "unknown", NULL, "Spring's DataSourceProperties has no such property: ignored");
@@ -1321,7 +1347,8 @@ static void build_service(pgm_config *c, service *sv)
                 free(ks.v);
                 return;
             }
-    qsort(ks.v, ks.n, sizeof *ks.v, cmp_skey);
+    if (ks.n)
+        qsort(ks.v, ks.n, sizeof *ks.v, cmp_skey);
     const skey *appn = winner(&ks, "spring.application.name", NULL);
     if (appn)
         fmt(sv->app_name, sizeof sv->app_name, "%s", appn->k->value);
@@ -1414,7 +1441,10 @@ static void build_pg(pgm_config *c)
                 if (j != i && !c->pg[j].applied && !c->pg[j].error && !c->pg[j].from_settings &&
                     strcmp(c->pg[j].name, e->name) == 0)
                     fmt(note, sizeof note, "overrides %s:%u", c->pg[j].file, c->pg[j].line);
-            pgm_origin at = {e->file, e->line, e->name, note[0] ? note : NULL};
+            char full[400];
+            fmt(full, sizeof full, "%s%s%s", note, note[0] && e->blocked ? "; " : "",
+                e->blocked ? "not in effect yet: the configuration has errors" : "");
+            pgm_origin at = {e->file, e->line, e->name, full[0] ? full : NULL};
             if (pgm_facts_set_at(c->out, key, text, &at) != 0)
                 c->rc = PGM_FATAL;
         }

@@ -345,7 +345,6 @@ typedef struct suppression {
     unsigned line;
     char rule[64];
     bool has_reason;
-    bool used;
 } suppression;
 
 static size_t find_suppressions(const walk *w, suppression **out)
@@ -553,34 +552,10 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
         if (out->out_of_memory)
             rc = PGM_FATAL;
     }
-    /* suppressions and the baseline */
+    /* suppressions without a reason are findings of their own (and can be baselined) */
     suppression *sup = NULL;
     size_t n_sup = rc == PGM_OK ? find_suppressions(&w, &sup) : 0;
-    size_t kept = 0;
-    size_t n_found = out->n;
-    for (size_t i = 0; i < n_found; i++) {
-        pgm_lint_finding *f = &out->findings[i];
-        bool drop = false;
-        for (size_t s = 0; s < n_sup && !drop; s++)
-            if (f->path && strcmp(sup[s].path, f->path) == 0 && strcmp(sup[s].rule, f->rule_id) == 0 &&
-                (sup[s].line == f->line || sup[s].line + 1 == f->line)) {
-                sup[s].used = true;
-                drop = sup[s].has_reason;
-            }
-        for (size_t b = 0; b < n_base && !drop; b++)
-            if (strcmp(base[b], f->fingerprint) == 0) {
-                drop = true;
-                out->baselined++;
-            }
-        if (drop) {
-            free_finding(f);
-            continue;
-        }
-        out->findings[kept++] = *f;
-    }
-    out->n = kept;
-    out->suppressed = n_found - kept - out->baselined;
-    for (size_t s = 0; s < n_sup && rc == PGM_OK; s++) {
+    for (size_t s = 0; s < n_sup; s++) {
         if (sup[s].has_reason)
             continue;
         pgm_lint_finding *f = new_finding(out);
@@ -598,9 +573,34 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
         f->message = strdup(msg);
         f->remediation = strdup("Write the reason after the rule id: # pgmortem: ignore RULE-ID why it is fine here");
         fingerprint(f->rule_id, f->path, sup[s].rule, NULL, f->fingerprint);
+        if (!f->rule_id || !f->title || !f->path || !f->key || !f->message || !f->remediation)
+            out->out_of_memory = true;
     }
+    /* then what the suppressions with a reason and the baseline accept */
+    size_t kept = 0, n_found = out->n;
+    for (size_t i = 0; i < n_found; i++) {
+        pgm_lint_finding *f = &out->findings[i];
+        bool suppressed = false, baselined = false;
+        for (size_t s = 0; s < n_sup && !suppressed; s++)
+            if (sup[s].has_reason && f->path && strcmp(sup[s].path, f->path) == 0 &&
+                strcmp(sup[s].rule, f->rule_id) == 0 &&
+                (sup[s].line == f->line || sup[s].line + 1 == f->line))
+                suppressed = true;
+        for (size_t b = 0; b < n_base && !suppressed && !baselined; b++)
+            baselined = strcmp(base[b], f->fingerprint) == 0;
+        out->suppressed += suppressed;
+        out->baselined += baselined;
+        if (suppressed || baselined)
+            free_finding(f);
+        else
+            out->findings[kept++] = *f;
+    }
+    out->n = kept;
     free(sup);
-    qsort(out->findings, out->n, sizeof *out->findings, cmp_finding);
+    if (out->n)
+        qsort(out->findings, out->n, sizeof *out->findings, cmp_finding);
+    if (out->out_of_memory)
+        rc = PGM_FATAL;
     /* the files read, for the JSON and SARIF artifacts */
     out->files = calloc(w.n + 1, sizeof *out->files);
     for (size_t i = 0; i < w.n; i++) {

@@ -136,8 +136,39 @@ check timeline-zone-env 0 "read in Europe/Berlin, as $z/zone-env/billing.env:2 s
 check timeline-zone-k8s 0 "read in America/New_York, as $z/zone-k8s/deployment.yaml:7 sets it" -- timeline --kinds hikari $z/zone-k8s
 check timeline-zone-conflict 0 "another file Europe/Berlin: application times without a zone are read as UTC" -- timeline --kinds hikari $z/zone-conflict
 
+# lint: a deployment with a server, three services, manifests and their traps
+L=tests/lint/deploy
+check lint-text 1 "9 configuration file(s)" -- lint $L
+check lint-verbose 1 "" -- lint -q -v $L
+check lint-json 1 "" -- lint -q -f json $L
+check lint-sarif 1 "" -- lint -q -f sarif $L
+check lint-github 1 "" -- lint -q -f github $L
+check lint-fail-never 0 "" -- lint -q --fail-on never $L/db
+check lint-fail-critical 0 "" -- lint -q --fail-on critical $L
+check lint-profile-default 1 "" -- lint -q --profile default --instances orders=2 $L/orders $L/k8s
+check lint-hikari-5 1 "" -- lint -q --hikari-version 5.1.0 $L/worker
+GOLDEN_STDERR=1 check lint-effective 1 "" -- lint -q --effective -o /dev/null $L
+check lint-archive 1 "" -- lint -q fixtures/incidents/01-leak-hikari.tar.zst
+check lint-nothing 0 "no configuration file found" -- lint tests/samples/postgresql-15/run1-stderr
+"$bin" lint -q -f json -o "$tmp/baseline.json" $L
+check lint-baseline 0 "0 finding(s), 0 at or above --fail-on; 1 suppressed, 38 in the baseline" -- lint --baseline "$tmp/baseline.json" $L
+mkdir -p "$tmp/grown" && cp -r $L/. "$tmp/grown/" && printf 'spring.datasource.hikari.max-lifetime=0\n' >> "$tmp/grown/billing/application.properties"
+abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+( cd "$tmp/grown" && "$abs_bin" lint -q -f json -o ../grown-baseline.json . ; printf 'spring.datasource.hikari.min-idle=2\n' >> billing/application.properties )
+(cd "$tmp/grown" && "$abs_bin" lint -q --baseline ../grown-baseline.json . > "$tmp/grown.out"; echo "exit $?" >> "$tmp/grown.out")
+if grep -q "SPB-KEY-001.*min-idle" "$tmp/grown.out" && [ "$(grep -c '^\./' "$tmp/grown.out")" = 1 ] && grep -q "exit 0" "$tmp/grown.out"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL lint-baseline-new: only the new finding should be reported:"; cat "$tmp/grown.out"; fail=$((fail + 1))
+fi
+check lint-bad-format 3 "unknown format 'xml'" -- lint -f xml $L
+check lint-bad-fail-on 3 "--fail-on wants" -- lint --fail-on severe $L
+check lint-bad-instances 3 "--instances wants NAME=N" -- lint --instances orders $L
+check lint-bad-baseline 3 "not the output of pgmortem lint" -- lint --baseline tests/lint/deploy/db/postgresql.conf $L
+check help-lint 0 "" -- help lint
+
 # --help and the man page name the same options
-opts=$( { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+opts=$( { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; "$bin" help lint; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
 for o in $opts; do
     if ! grep -qF -- "$(echo "$o" | sed 's/-/\\-/g')" analyzer/cli/pgmortem.1; then
         echo "FAIL man page: $o is in --help but not in analyzer/cli/pgmortem.1"
@@ -148,7 +179,7 @@ for o in $opts; do
 done
 mopts=$(grep -oE '\\-\\-[a-z][a-z\\-]+' analyzer/cli/pgmortem.1 | sed 's/\\//g' | sort -u)
 for o in $mopts; do
-    if ! { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; } | grep -qF -- "$o"; then
+    if ! { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; "$bin" help lint; } | grep -qF -- "$o"; then
         echo "FAIL man page: $o is in the man page but not in --help"
         fail=$((fail + 1))
     else
