@@ -47,7 +47,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src fixtures fixtures-deps fixtures-check \
+        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
 # pkg-config is asked when the Makefile is read, so targets that may have to
@@ -199,6 +199,10 @@ rules-test: build/asan/pgmortem
 cli-tests: build/asan/pgmortem
 	@tests/cli/run.sh build/asan/pgmortem
 
+# lint's SARIF through Microsoft's validator (installed from npm on first use).
+sarif-check: build/pgmortem
+	@tests/lint/sarif-validate.sh build/pgmortem
+
 # Event counts per kind against grep on every real server log sample.
 pglog-counts: build/asan/pgmortem
 	@python3 tests/pglog/grep_counts.py build/asan/pgmortem
@@ -208,7 +212,8 @@ valgrind: build/pgmortem
 	@if command -v valgrind >/dev/null; then \
 	  for args in "inventory -q tests/samples tests/hostile fixtures/demo" "rules test" \
 	              "rules list --rules tests/cli/rules-bad" \
-	              "timeline -q -o /dev/null tests/samples fixtures/incidents/01-leak-hikari.tar.zst"; do \
+	              "timeline -q -o /dev/null tests/samples fixtures/incidents/01-leak-hikari.tar.zst" \
+	              "lint -q -f sarif --effective tests/lint/deploy fixtures/incidents/01-leak-hikari.tar.zst"; do \
 	    valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
 	      build/pgmortem $$args > /dev/null 2>&1; \
 	    if [ $$? = 9 ]; then echo "valgrind: errors in pgmortem $$args"; exit 1; fi; \
@@ -223,7 +228,8 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan
-	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check fuzz-replay tsan valgrind
+	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check fuzz-replay tsan \
+	    sarif-check valgrind
 	@echo "check: all passed"
 
 demo: deps-check

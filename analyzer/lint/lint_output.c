@@ -107,10 +107,48 @@ static void write_json(const pgm_lint *l, FILE *out)
  * path after "!" is not a file of the repository, so the archive is named. */
 static void sarif_uri(pgm_json *j, const char *path)
 {
+    static const char keep[] = "-._~/!$&'()*+,;=:@";
     const char *p = path;
     while (p[0] == '.' && p[1] == '/')
         p += 2;
-    pgm_json_string(j, p);
+    char buf[4096 * 3 + 8];
+    size_t o = 0;
+    if (*p == '/') { /* an absolute path is a file: URI, never a relative reference */
+        memcpy(buf, "file://", 7);
+        o = 7;
+    }
+    for (; *p && o + 4 < sizeof buf; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            strchr(keep, ch)) {
+            buf[o++] = (char)ch;
+        } else {
+            static const char hex[] = "0123456789ABCDEF";
+            buf[o++] = '%';
+            buf[o++] = hex[ch >> 4];
+            buf[o++] = hex[ch & 15];
+        }
+    }
+    buf[o] = 0;
+    pgm_json_string(j, buf);
+}
+
+/* SARIF's reportingDescriptor.name: the title as one PascalCase word. */
+static void friendly_name(const char *title, char *out, size_t cap)
+{
+    size_t o = 0;
+    bool up = true;
+    for (const char *p = title; *p && o + 1 < cap; p++) {
+        char ch = *p;
+        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        if (!alnum) {
+            up = true;
+            continue;
+        }
+        out[o++] = up && ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
+        up = false;
+    }
+    out[o] = 0;
 }
 
 static void write_sarif(const pgm_lint *l, const pgm_ruleset *rs, FILE *out)
@@ -147,6 +185,14 @@ static void write_sarif(const pgm_lint *l, const pgm_ruleset *rs, FILE *out)
         pgm_json_begin_object(&j);
         pgm_json_key(&j, "id");
         pgm_json_string(&j, r->id);
+        char name[128];
+        friendly_name(r->title, name, sizeof name);
+        pgm_json_key(&j, "name");
+        pgm_json_string(&j, name);
+        if (r->references.n && strncmp(r->references.v[0], "https://", 8) == 0) {
+            pgm_json_key(&j, "helpUri");
+            pgm_json_string(&j, r->references.v[0]);
+        }
         pgm_json_key(&j, "shortDescription");
         pgm_json_begin_object(&j);
         pgm_json_key(&j, "text");

@@ -45,6 +45,15 @@ run "pgmortem timeline --jobs 2, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" tim
 run "pgmortem timeline --jobs 1 --kinds conn.refused" "$bin" timeline -q --jobs 1 --kinds conn.refused -o /dev/null "$log"
 run "pgmortem timeline (tar.zst bundle)" "$bin" timeline -q -o /dev/null "$dir/bundle.tar.zst"
 echo "full analysis (pgmortem analyze): not built yet (issue 8)"
+tests/bench/make-fleet.sh "$dir/fleet" > /dev/null
+nfiles=$(find "$dir/fleet" -type f | wc -l)
+best=""
+for i in 1 2 3; do
+    /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$bin" lint -q --fail-on never "$dir/fleet" > /dev/null 2>&1 || true
+    read -r t m < "$dir/time.txt"
+    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
+done
+printf '%-50s %7.2f s %46.1f MiB peak RSS\n' "pgmortem lint ($nfiles configuration files)" "$best" "$(echo "scale=1; $m / 1024" | bc)"
 run "LC_ALL=C grep -c 'connection authorized'" env LC_ALL=C grep -c 'connection authorized' "$log"
 run "wc -l" wc -l "$log"
 run "cat > /dev/null" sh -c 'cat "$0" > /dev/null' "$log"

@@ -161,6 +161,14 @@ if grep -q "SPB-KEY-001.*min-idle" "$tmp/grown.out" && [ "$(grep -c '^\./' "$tmp
 else
     echo "FAIL lint-baseline-new: only the new finding should be reported:"; cat "$tmp/grown.out"; fail=$((fail + 1))
 fi
+# GitHub escaping: % in messages; also : and , in the file property
+mkdir -p "$tmp/odd,dir:x" && printf "log_line_prefix = '%%m '\nlog_lock_waits = off\n" > "$tmp/odd,dir:x/postgresql.conf"
+"$bin" lint -q -f github --fail-on never "$tmp/odd,dir:x" > "$tmp/gh.out"
+if grep -q "file=.*odd%2Cdir%3Ax/postgresql.conf,line=1,title=\[PGC-LOG-003\] log_line_prefix has no application name::log_line_prefix '%25m ' has no %25a" "$tmp/gh.out"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL lint-github-escaping:"; cat "$tmp/gh.out"; fail=$((fail + 1))
+fi
 check lint-bad-format 3 "unknown format 'xml'" -- lint -f xml $L
 check lint-bad-fail-on 3 "--fail-on wants" -- lint --fail-on severe $L
 check lint-bad-instances 3 "--instances wants NAME=N" -- lint --instances orders $L

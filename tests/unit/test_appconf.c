@@ -1,0 +1,367 @@
+/* The application side's configuration: each file form read with its lines
+ * (properties escapes and continuations, Spring's #--- and YAML's ---
+ * documents, .env quoting, Kubernetes env, replicas and autoscalers), and
+ * the effective pools and key findings built from them: relaxed binding,
+ * profiles, precedence, HikariCP's clamps, per version. */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/appconf.h"
+#include "config/effective.h"
+
+static const pgm_appconf_key *key(const pgm_appconf *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->keys[i].key, name) == 0)
+            return &c->keys[i];
+    return NULL;
+}
+
+static void read_text(pgm_appconf *c, enum pgm_appconf_form form, const char *name, const char *text)
+{
+    int rc = pgm_appconf_read(c, form, name, name, text, strlen(text));
+    assert_true(rc == PGM_OK || rc == PGM_WARN);
+}
+
+static void test_properties(void **state)
+{
+    (void)state;
+    pgm_appconf c;
+    read_text(&c, PGM_APPCONF_PROPERTIES, "application-prod.properties",
+              "# comment\n"
+              "! also a comment \\\n"
+              "spring.datasource.url = jdbc:postgresql://db/x?a=1&\\\n"
+              "    b=2\n"
+              "key\\ with\\ spaces:value\n"
+              "spring.datasource.hikari.pool-name   orders\\u0041\n"
+              "#---\n"
+              "spring.config.activate.on-profile=eu\n"
+              "spring.datasource.hikari.maximum-pool-size=7\n");
+    assert_string_equal(c.profile, "prod");
+    assert_int_equal(c.n_docs, 2);
+    const pgm_appconf_key *k = key(&c, "spring.datasource.url");
+    assert_non_null(k);
+    assert_string_equal(k->value, "jdbc:postgresql://db/x?a=1&b=2");
+    assert_int_equal(k->line, 3);
+    assert_string_equal(key(&c, "key with spaces")->value, "value");
+    assert_int_equal(key(&c, "key with spaces")->line, 5);
+    assert_string_equal(key(&c, "spring.datasource.hikari.pool-name")->value, "ordersA");
+    k = key(&c, "spring.datasource.hikari.maximum-pool-size");
+    assert_int_equal(k->doc, 1);
+    assert_int_equal(k->line, 9);
+    assert_string_equal(c.on_profile[1], "eu");
+    assert_null(c.on_profile[0]);
+    pgm_appconf_free(&c);
+}
+
+static void test_yaml_documents(void **state)
+{
+    (void)state;
+    pgm_appconf c;
+    read_text(&c, PGM_APPCONF_YAML, "application.yml",
+              "spring:\n"
+              "  datasource:\n"
+              "    hikari:\n"
+              "      maximum-pool-size: 10\n"
+              "      data-source-properties:\n"
+              "        socketTimeout: 30\n"
+              "list: [a, b]\n"
+              "---\n"
+              "spring.config.activate.on-profile: \"prod | staging\"\n"
+              "spring:\n"
+              "  datasource.hikari.maximum-pool-size: 40\n");
+    assert_int_equal(c.n_docs, 2);
+    const pgm_appconf_key *k = key(&c, "spring.datasource.hikari.maximum-pool-size");
+    assert_non_null(k);
+    assert_int_equal(k->line, 4);
+    assert_int_equal(k->doc, 0);
+    assert_string_equal(key(&c, "spring.datasource.hikari.data-source-properties.socketTimeout")->value, "30");
+    assert_string_equal(key(&c, "list[1]")->value, "b");
+    /* the second document's key, with the line of the whole file */
+    for (size_t i = 0; i < c.n; i++)
+        if (strcmp(c.keys[i].key, "spring.datasource.hikari.maximum-pool-size") == 0 && c.keys[i].doc == 1)
+            assert_int_equal(c.keys[i].line, 11);
+    assert_string_equal(c.on_profile[1], "prod | staging");
+    pgm_appconf_free(&c);
+    /* a broken document is reported with its line; the others are kept */
+    read_text(&c, PGM_APPCONF_YAML, "application.yml", "a: 1\n---\nb: [unclosed\n---\nc: 3\n");
+    assert_non_null(c.error);
+    assert_int_equal(c.error_line >= 3, 1);
+    assert_non_null(key(&c, "a"));
+    assert_non_null(key(&c, "c"));
+    pgm_appconf_free(&c);
+}
+
+static void test_env_and_k8s(void **state)
+{
+    (void)state;
+    pgm_appconf c;
+    read_text(&c, PGM_APPCONF_ENV, "orders.env",
+              "# x\n"
+              "export SPRING_PROFILES_ACTIVE=prod\n"
+              "A=\"quoted # not a comment\"\n"
+              "B='single'  \n"
+              "C=bare # comment\n"
+              "not a line\n");
+    assert_string_equal(key(&c, "SPRING_PROFILES_ACTIVE")->value, "prod");
+    assert_string_equal(key(&c, "A")->value, "quoted # not a comment");
+    assert_string_equal(key(&c, "B")->value, "single");
+    assert_string_equal(key(&c, "C")->value, "bare");
+    assert_int_equal(key(&c, "C")->line, 5);
+    assert_int_equal(c.error_line, 6);
+    pgm_appconf_free(&c);
+
+    read_text(&c, PGM_APPCONF_K8S, "k8s.yaml",
+              "apiVersion: autoscaling/v2\n"
+              "kind: HorizontalPodAutoscaler\n"
+              "spec:\n"
+              "  scaleTargetRef: {kind: Deployment, name: orders}\n"
+              "  maxReplicas: 12\n"
+              "---\n"
+              "apiVersion: apps/v1\n"
+              "kind: Deployment\n"
+              "metadata:\n"
+              "  name: orders\n"
+              "spec:\n"
+              "  replicas: 3\n"
+              "  template:\n"
+              "    spec:\n"
+              "      containers:\n"
+              "        - name: app\n"
+              "          env:\n"
+              "            - name: SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE\n"
+              "              value: \"20\"\n"
+              "            - name: FROM_SECRET\n"
+              "              valueFrom: {secretKeyRef: {name: s, key: k}}\n"
+              "---\n"
+              "kind: StatefulSet\n"
+              "metadata: {name: reports}\n"
+              "spec: {template: {spec: {containers: [{name: r}]}}}\n");
+    assert_int_equal(c.n_workloads, 2);
+    assert_string_equal(c.workloads[0].name, "orders");
+    assert_int_equal(c.workloads[0].replicas, 3);
+    assert_int_equal(c.workloads[0].replicas_line, 12);
+    assert_int_equal(c.workloads[0].max_replicas, 12);
+    assert_int_equal(c.workloads[0].max_replicas_line, 5);
+    assert_int_equal(c.workloads[1].replicas, -1);
+    const pgm_appconf_key *k = key(&c, "SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE");
+    assert_non_null(k);
+    assert_string_equal(k->value, "20");
+    assert_int_equal(k->line, 19);
+    assert_int_equal(k->workload, 0);
+    assert_null(key(&c, "FROM_SECRET"));
+    pgm_appconf_free(&c);
+}
+
+/* ---- the effective configuration ---- */
+
+static pgm_config *config_of(const pgm_config_options *o, const char *const *files, size_t n)
+{
+    pgm_config *cfg;
+    assert_int_equal(pgm_config_open(&cfg, o), PGM_OK);
+    for (size_t i = 0; i < n; i += 3) {
+        enum pgm_appconf_form form;
+        assert_true(pgm_appconf_form_of(strrchr(files[i], '/') + 1, files[i + 1], &form));
+        pgm_appconf a;
+        assert_int_equal(pgm_appconf_read(&a, form, files[i], strrchr(files[i], '/') + 1, files[i + 2],
+                                          strlen(files[i + 2])),
+                         PGM_OK);
+        assert_int_equal(pgm_config_add_appconf(cfg, &a), PGM_OK);
+        pgm_appconf_free(&a);
+    }
+    return cfg;
+}
+
+static const pgm_record *pool_named(const pgm_facts *f, const char *name)
+{
+    const pgm_collection *c = pgm_facts_collection(f, "pool");
+    for (size_t i = 0; c && i < c->n; i++) {
+        const pgm_value *v = pgm_record_get(&c->recs[i], "name");
+        if (v && v->type == PGM_V_STR && strcmp(v->str, name) == 0)
+            return &c->recs[i];
+    }
+    return NULL;
+}
+
+static const char *field(const pgm_record *r, const char *name)
+{
+    const pgm_fact *f = pgm_record_get_fact(r, name);
+    return f ? f->text : NULL;
+}
+
+static bool has_key_problem(const pgm_facts *f, const char *name, const char *problem, const char *suggestion)
+{
+    const pgm_collection *c = pgm_facts_collection(f, "key");
+    for (size_t i = 0; c && i < c->n; i++) {
+        const char *n = field(&c->recs[i], "name"), *p = field(&c->recs[i], "problem");
+        const char *s = field(&c->recs[i], "suggestion");
+        if (n && p && strcmp(n, name) == 0 && strcmp(p, problem) == 0 &&
+            (!suggestion || (s && strcmp(s, suggestion) == 0)))
+            return true;
+    }
+    return false;
+}
+
+static void test_precedence_and_profiles(void **state)
+{
+    (void)state;
+    const char *files[] = {
+        "svc/orders/application.yml", "spring_conf",
+        "spring:\n  application.name: orders\n  datasource:\n    url: jdbc:postgresql://db/o?ApplicationName=orders&socketTimeout=30\n"
+        "    hikari:\n      maximumPoolSize: 10\n      leak_detection_threshold: 5000\n"
+        "---\nspring.config.activate.on-profile: prod\nspring.datasource.hikari.maximum-pool-size: 40\n",
+        "svc/orders/application.properties", "spring_conf",
+        "spring.datasource.hikari.MAXIMUM-POOL-SIZE=12\n",
+        "svc/orders/application-prod.properties", "spring_conf",
+        "spring.datasource.hikari.maximum-pool-size=50\n",
+        "svc/orders/orders.env", "env_file",
+        "SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT=0\nSPRING_PROFILES_ACTIVE=prod\n",
+        "svc/k8s/deploy.yaml", "k8s_manifest",
+        "kind: Deployment\nmetadata: {name: orders}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n"
+        "        - env:\n            - {name: SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE, value: \"60\"}\n",
+    };
+    pgm_config_options o;
+    memset(&o, 0, sizeof o);
+    pgm_config *cfg = config_of(&o, files, sizeof files / sizeof files[0]);
+    pgm_facts f;
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    /* the workload joins the service: its env (legacy underscores) wins */
+    const pgm_record *p = pool_named(&f, "orders");
+    assert_non_null(p);
+    assert_string_equal(field(p, "maximum_pool_size"), "60");
+    assert_string_equal(pgm_record_get_fact(p, "maximum_pool_size")->at.path, "svc/k8s/deploy.yaml");
+    assert_string_equal(field(p, "instances"), "3");
+    assert_string_equal(field(p, "application_name"), "orders");
+    assert_string_equal(field(p, "socket_timeout"), "30s");
+    assert_string_equal(field(p, "connection_timeout"), "2147483647ms");
+    assert_string_equal(field(p, "leak_detection_threshold"), "5000ms");
+    assert_true(has_key_problem(&f, "SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT", "env_connection_prefix",
+                                "SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT"));
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+
+    /* without the manifest and the .env: profile prod from --profile; the
+     * profile file beats the profile document, properties beat YAML */
+    o.profiles[o.n_profiles++] = "prod";
+    cfg = config_of(&o, files, 9);
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    p = pool_named(&f, "orders");
+    assert_string_equal(field(p, "maximum_pool_size"), "50");
+    assert_string_equal(field(p, "instances"), "1");
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+    /* default profile: properties (12) over YAML (10); the prod document is off */
+    o.n_profiles = 0;
+    cfg = config_of(&o, files, 6);
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    p = pool_named(&f, "orders");
+    assert_string_equal(field(p, "maximum_pool_size"), "12");
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+}
+
+static void test_clamps_per_version(void **state)
+{
+    (void)state;
+    const char *files[] = {
+        "a/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:postgresql://db/a\n"
+        "spring.datasource.hikari.pool-name=a\n"
+        "spring.datasource.hikari.max-lifetime=20000\n"
+        "spring.datasource.hikari.leak-detection-threshold=1900000\n"
+        "spring.datasource.hikari.keepalive-time=25000\n"
+        "spring.datasource.hikari.minimum-idle=2\n"
+        "spring.datasource.hikari.idle-timeout=5000\n"
+        "spring.datasource.hikari.max-pool-size=5\n"
+        "spring.datasource.maximum-pool-size=7\n"
+        "spring.datasource.hikari.validation-timeout=30s\n"
+        "spring.datasource.hikari.initialization-fail-fast=true\n",
+    };
+    pgm_config_options o;
+    memset(&o, 0, sizeof o);
+    o.hikari_version = "5.0.1";
+    pgm_config *cfg = config_of(&o, files, 3);
+    pgm_facts f;
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    const pgm_record *p = pool_named(&f, "a");
+    assert_non_null(p);
+    /* maxLifetime under 30 s: 30 min; then the leak threshold is above it: off */
+    assert_string_equal(field(p, "max_lifetime"), "1800000ms");
+    assert_string_equal(field(p, "max_lifetime_configured"), "20000ms");
+    assert_string_equal(field(p, "leak_detection_threshold"), "0ms");
+    assert_non_null(pgm_record_get_fact(p, "leak_detection_threshold")->at.note);
+    assert_string_equal(field(p, "keepalive_time"), "0ms");
+    /* minimumIdle 2 of 10: idleTimeout under 10 s becomes 600000 */
+    assert_string_equal(field(p, "maximum_pool_size"), "10");
+    assert_string_equal(field(p, "idle_timeout"), "600000ms");
+    assert_string_equal(field(p, "validation_timeout"), "5000ms");
+    assert_true(has_key_problem(&f, "spring.datasource.hikari.max-pool-size", "unknown",
+                                "spring.datasource.hikari.maximum-pool-size"));
+    assert_true(has_key_problem(&f, "spring.datasource.maximum-pool-size", "wrong_prefix",
+                                "spring.datasource.hikari.maximum-pool-size"));
+    assert_true(has_key_problem(&f, "spring.datasource.hikari.validation-timeout", "not_a_number", NULL));
+    assert_true(has_key_problem(&f, "spring.datasource.hikari.initialization-fail-fast", "removed", NULL));
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+    /* keepalive's default: 0 up to HikariCP 6.2.0, 2 minutes from 6.2.1 */
+    const char *plain[] = {"b/application.properties", "spring_conf", "spring.datasource.url=jdbc:postgresql://db/b\n"};
+    for (int v = 0; v < 2; v++) {
+        o.hikari_version = v ? "6.2.1" : "6.2.0";
+        cfg = config_of(&o, plain, 3);
+        pgm_facts_init(&f);
+        assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+        p = pool_named(&f, "b");
+        assert_non_null(p);
+        assert_string_equal(field(p, "keepalive_time"), v ? "120000ms" : "0ms");
+        pgm_facts_free(&f);
+        pgm_config_close(cfg);
+    }
+}
+
+static void test_custom_prefix_pools(void **state)
+{
+    (void)state;
+    const char *files[] = {
+        "r/application.yml", "spring_conf",
+        "app:\n  datasource:\n    first:\n      url: jdbc:postgresql://db/first\n      configuration:\n        maximum-pool-size: 4\n"
+        "    second:\n      url: jdbc:postgresql://db/second\n      maximum-pool-size: 6\n"
+        "feature:\n  url: https://example.com\n",
+    };
+    pgm_config_options o;
+    memset(&o, 0, sizeof o);
+    pgm_config *cfg = config_of(&o, files, 3);
+    pgm_facts f;
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    const pgm_collection *pools = pgm_facts_collection(&f, "pool");
+    assert_non_null(pools);
+    assert_int_equal(pools->n, 2); /* feature.url is no datasource */
+    const pgm_record *first = pool_named(&f, "r:app.datasource.first");
+    assert_non_null(first);
+    assert_string_equal(field(first, "maximum_pool_size"), "4");
+    assert_string_equal(field(first, "jdbc_url"), "jdbc:postgresql://db/first");
+    /* DataSourceBuilder straight onto a prefix: url is not HikariCP's */
+    assert_true(has_key_problem(&f, "app.datasource.second.url", "url_not_jdbc_url",
+                                "app.datasource.second.jdbc-url"));
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_properties),
+        cmocka_unit_test(test_yaml_documents),
+        cmocka_unit_test(test_env_and_k8s),
+        cmocka_unit_test(test_precedence_and_profiles),
+        cmocka_unit_test(test_clamps_per_version),
+        cmocka_unit_test(test_custom_prefix_pools),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
