@@ -118,11 +118,20 @@ typedef struct pg_entry {
     unsigned line;
     bool applied, from_settings;
     bool blocked; /* the file has an error: the server applies none of it */
+    int rank;     /* 0 postgresql.conf, 1 pg_file_settings, 2 pg_settings: the higher wins */
     char *unit;
 } pg_entry;
 
+typedef struct boot_version {
+    char version[32];
+    char *path;
+    unsigned line;
+} boot_version;
+
 struct pgm_config {
     pgm_config_options opt;
+    boot_version boots[PGM_CONFIG_MAX_SERVICES];
+    size_t n_boots;
     pgm_appconf *files;
     size_t n_files;
     pg_entry *pg;
@@ -222,9 +231,29 @@ int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_
     return PGM_OK;
 }
 
+static int add_pg_row(pgm_config *c, const char *name, const char *setting, const char *unit,
+                      const char *path, unsigned line, int rank);
+
 int pgm_config_add_pg_setting(pgm_config *c, const char *name, const char *setting,
                               const char *unit, const char *path, unsigned line)
 {
+    return add_pg_row(c, name, setting, unit, path, line, 2);
+}
+
+/* A pg_settings or pg_file_settings row. pg_file_settings shows the value as
+ * written ("2 s", "0x3C", "Y"): it is read the way the server reads it. */
+static int add_pg_row(pgm_config *c, const char *name, const char *setting, const char *unit,
+                      const char *path, unsigned line, int rank)
+{
+    char norm[512];
+    const pgm_guc *g = pgm_guc_find(name);
+    if (rank == 1 && g) {
+        char err[PGM_ERR_MAX];
+        if (!pgm_guc_setting(g, setting, norm, sizeof norm, err))
+            return PGM_OK; /* the server did not apply it either */
+        setting = norm;
+        unit = g->unit;
+    }
     if (!c->pg_settings && !(c->pg_settings = strdup(path)))
         return PGM_FATAL;
     pg_entry *e = new_pg(c);
@@ -238,6 +267,7 @@ int pgm_config_add_pg_setting(pgm_config *c, const char *name, const char *setti
     e->line = line;
     e->applied = true;
     e->from_settings = true;
+    e->rank = rank;
     if (!e->name || !e->setting || !e->value || !e->file)
         return PGM_FATAL;
     for (char *q = e->name; *q; q++)
@@ -245,10 +275,101 @@ int pgm_config_add_pg_setting(pgm_config *c, const char *name, const char *setti
     return PGM_OK;
 }
 
+int pgm_config_add_boot_version(pgm_config *c, const char *version, const char *path, unsigned line)
+{
+    if (c->n_boots == PGM_CONFIG_MAX_SERVICES)
+        return PGM_OK;
+    boot_version *b = &c->boots[c->n_boots];
+    fmt(b->version, sizeof b->version, "%s", version);
+    if (!(b->path = strdup(path)))
+        return PGM_FATAL;
+    b->line = line;
+    c->n_boots++;
+    return PGM_OK;
+}
+
+const char *pgm_hikari_for_boot(const char *v)
+{
+    /* spring-boot-dependencies: shared/reference/hikari-log-messages.md section 2 */
+    static const struct {
+        int maj, min;
+        const char *hikari;
+    } map[] = {{2, 0, "2.7.9"}, {2, 1, "3.2.0"}, {2, 2, "3.4.5"}, {2, 3, "3.4.5"}, {2, 4, "3.4.5"},
+               {2, 5, "4.0.3"}, {2, 6, "4.0.3"}, {2, 7, "4.0.3"}, {3, 0, "5.0.1"}, {3, 1, "5.0.1"},
+               {3, 2, "5.0.1"}, {3, 3, "5.1.0"}, {3, 4, "5.1.0"}, {3, 5, "6.3.3"}, {4, 0, "7.0.2"},
+               {4, 1, "7.0.2"}};
+    int maj = 0, min = 0;
+    if (sscanf(v, "%d.%d", &maj, &min) != 2)
+        return NULL;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].maj == maj && map[i].min == min)
+            return map[i].hikari;
+    return NULL;
+}
+
+/* The version-like text right after `after` (skipping quotes, spaces, '>',
+ * "version", '='), e.g. 3.2.1 or 2.7.18. */
+static bool version_after(const char *p, const char *end, char *out, size_t cap)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'' || *p == '>' || *p == '=' ||
+                       *p == ')' || *p == '\n' || *p == '\r'))
+        p++;
+    if (end - p > 7 && memcmp(p, "version", 7) == 0)
+        return version_after(p + 7, end, out, cap);
+    if (end - p > 9 && memcmp(p, "<version>", 9) == 0)
+        p += 9;
+    size_t n = 0;
+    while (p + n < end && ((p[n] >= '0' && p[n] <= '9') || p[n] == '.' || (n && p[n] >= 'A' && p[n] <= 'Z') ||
+                           (n && p[n] == '-')) && n + 1 < cap)
+        n++;
+    if (n < 3 || !(p[0] >= '0' && p[0] <= '9') || !memchr(p, '.', n))
+        return false;
+    memcpy(out, p, n);
+    out[n] = 0;
+    return true;
+}
+
+bool pgm_config_find_boot_version(const char *name, const char *text, size_t n, char *version,
+                                  size_t cap, unsigned *line)
+{
+    static const char *const markers[] = {
+        "Spring-Boot-Version:",                 /* a Boot jar's MANIFEST.MF */
+        "<artifactId>spring-boot-starter-parent</artifactId>",
+        "<artifactId>spring-boot-dependencies</artifactId>",
+        "<spring-boot.version>",
+        "id 'org.springframework.boot'",        /* Gradle, Groovy and Kotlin */
+        "id(\"org.springframework.boot\")",
+        "id \"org.springframework.boot\"",
+        "springBootVersion",
+        "org.springframework.boot:spring-boot-gradle-plugin:",
+    };
+    if (strcmp(name, "pom.xml") && strcmp(name, "build.gradle") && strcmp(name, "build.gradle.kts") &&
+        strcmp(name, "MANIFEST.MF") && strcmp(name, "gradle.properties") && strcmp(name, "libs.versions.toml"))
+        return false;
+    const char *end = text + n;
+    for (size_t m = 0; m < sizeof markers / sizeof markers[0]; m++) {
+        size_t ml = strlen(markers[m]);
+        for (const char *p = text; p + ml <= end; p++) {
+            if (*p != markers[m][0] || memcmp(p, markers[m], ml) != 0)
+                continue;
+            if (version_after(p + ml, end, version, cap)) {
+                unsigned l = 1;
+                for (const char *q = text; q < p; q++)
+                    l += *q == '\n';
+                *line = l;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 void pgm_config_close(pgm_config *c)
 {
     if (!c)
         return;
+    for (size_t i = 0; i < c->n_boots; i++)
+        free(c->boots[i].path);
     for (size_t i = 0; i < c->n_files; i++)
         pgm_appconf_free(&c->files[i]);
     free(c->files);
@@ -341,6 +462,9 @@ typedef struct skey {
 
 typedef struct service {
     char name[128];     /* directory or workload */
+    const char *hikari; /* the HikariCP release its Spring Boot manages, or NULL */
+    bool hikari_here;   /* from a build file of this service's own directory */
+    char hikari_note[200];
     char app_name[128]; /* spring.application.name */
     const pgm_appconf *files[64];
     size_t n_files;
@@ -860,7 +984,7 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
         c->rc = PGM_FATAL;
         return;
     }
-    const char *version = c->opt.hikari_version ? c->opt.hikari_version : PGM_HIKARI_NEWEST;
+    const char *version = c->opt.hikari_version ? c->opt.hikari_version : sv->hikari ? sv->hikari : PGM_HIKARI_NEWEST;
     pool_val pv[V_N];
     memset(pv, 0, sizeof pv);
     static const char *const clamped[V_N] = {"connectiontimeout", "idletimeout", "keepalivetime",
@@ -1027,7 +1151,8 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
     set_fact(c, r, "service", sv->app_name[0] ? sv->app_name : sv->name[0] ? sv->name : "app", NULL, 0, NULL, NULL);
     set_fact(c, r, "source", src->is_default ? "spring.datasource.hikari" : src->prefix, NULL, 0, NULL, NULL);
     set_fact(c, r, "binding", src->is_default ? "spring-boot" : src->config_prefix[0] ? "datasource-properties" : "bean-prefix", NULL, 0, NULL, NULL);
-    set_fact(c, r, "hikari_version", version, NULL, 0, NULL, c->opt.hikari_version ? NULL : "the newest HikariCP: no --hikari-version");
+    set_fact(c, r, "hikari_version", version, NULL, 0, NULL,
+             c->opt.hikari_version ? "--hikari-version" : sv->hikari ? sv->hikari_note : "the newest HikariCP: no --hikari-version and no Spring Boot version in the inputs");
     char inst[32];
     fmt(inst, sizeof inst, "%ld", instances);
     set_fact(c, r, "instances", inst, inst_path, inst_line, NULL, inst_note);
@@ -1052,7 +1177,10 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
         c->rc = PGM_FATAL;
         return;
     }
-    const char *version = c->opt.hikari_version ? c->opt.hikari_version : PGM_HIKARI_NEWEST;
+    /* HikariConfig without Spring: only a build file beside it names its version */
+    const char *version = c->opt.hikari_version ? c->opt.hikari_version
+                          : sv->hikari && sv->hikari_here ? sv->hikari
+                                                          : PGM_HIKARI_NEWEST;
     pool_val pv[V_N];
     memset(pv, 0, sizeof pv);
     static const char *const clamped[V_N] = {"connectionTimeout", "idleTimeout", "keepaliveTime",
@@ -1275,8 +1403,34 @@ static long instances_for(const pgm_config *c, const char *name, long dflt, bool
     return dflt;
 }
 
+/* The Spring Boot version of a service: a build file or manifest in its
+ * directory, else the bundle's only one. */
+static void service_boot(const pgm_config *c, service *sv)
+{
+    const boot_version *found = NULL;
+    size_t distinct = 0;
+    for (size_t i = 0; i < c->n_boots; i++) {
+        char name[128];
+        service_of(c->boots[i].path, name, sizeof name);
+        if (strcmp(name, sv->name) == 0)
+            found = &c->boots[i];
+        bool seen = false;
+        for (size_t j = 0; j < i; j++)
+            seen = seen || strcmp(c->boots[j].version, c->boots[i].version) == 0;
+        distinct += !seen;
+    }
+    sv->hikari_here = found != NULL;
+    if (!found && distinct == 1)
+        found = &c->boots[0];
+    if (!found || !(sv->hikari = pgm_hikari_for_boot(found->version)))
+        return;
+    fmt(sv->hikari_note, sizeof sv->hikari_note, "managed by Spring Boot %s (%s:%u)", found->version,
+        found->path, found->line);
+}
+
 static void build_service(pgm_config *c, service *sv)
 {
+    service_boot(c, sv);
     keyset ks = {0};
     size_t seq = 0;
     /* active profiles: --profile, else spring.profiles.active where it is set */
@@ -1427,12 +1581,23 @@ static void build_pg(pgm_config *c)
         if (pgm_facts_set_at(c->out, key, text, default_path ? &at : NULL) != 0)
             c->rc = PGM_FATAL;
     }
-    /* the files' applied entries, then pg_settings (what the server reported) */
-    for (int pass = 0; pass < 2; pass++)
+    /* the files' applied entries, then pg_file_settings, then pg_settings
+     * (what the server reported) */
+    for (int pass = 0; pass < 3; pass++)
         for (size_t i = 0; i < c->n_pg; i++) {
             const pg_entry *e = &c->pg[i];
-            if (e->from_settings != (pass == 1) || !e->applied || !e->setting)
+            if (e->rank != pass || !e->applied || !e->setting)
                 continue;
+            /* pg_settings shows tcp_keepalives_* as 0 to a session over a Unix
+             * socket, whatever the server uses for TCP: a file's value stays */
+            if (pass == 2 && strncmp(e->name, "tcp_keepalives_", 15) == 0 && strcmp(e->setting, "0") == 0) {
+                bool from_file = false;
+                for (size_t j = 0; j < c->n_pg; j++)
+                    from_file = from_file || (c->pg[j].rank < 2 && c->pg[j].applied &&
+                                              strcmp(c->pg[j].name, e->name) == 0);
+                if (from_file)
+                    continue;
+            }
             const pgm_guc *g = pgm_guc_find(e->name);
             char text[1024], key[160], note[300] = "";
             with_unit(e->setting, e->unit ? e->unit : g ? g->unit : NULL, text, sizeof text);
@@ -1586,7 +1751,7 @@ static size_t split_cells(char *line, char sep, char **cells, size_t cap)
 size_t pgm_config_read_pg_settings(pgm_config *c, const char *path, const char *text, size_t n)
 {
     enum { MAX_CELLS = 32 };
-    int name_col = -1, setting_col = -1, unit_col = -1;
+    int name_col = -1, setting_col = -1, unit_col = -1, applied_col = -1, source_col = -1;
     char sep = 0;
     size_t rows = 0;
     unsigned lineno = 0;
@@ -1614,6 +1779,10 @@ size_t pgm_config_read_pg_settings(pgm_config *c, const char *path, const char *
                     setting_col = (int)i;
                 else if (strcmp(cells[i], "unit") == 0)
                     unit_col = (int)i;
+                else if (strcmp(cells[i], "applied") == 0) /* pg_file_settings */
+                    applied_col = (int)i;
+                else if (strcmp(cells[i], "source") == 0)
+                    source_col = (int)i;
             }
             if (name_col < 0 || setting_col < 0)
                 name_col = setting_col = unit_col = -1;
@@ -1627,8 +1796,16 @@ size_t pgm_config_read_pg_settings(pgm_config *c, const char *path, const char *
         size_t nc = split_cells(buf, sep, cells, MAX_CELLS);
         if ((size_t)name_col >= nc || (size_t)setting_col >= nc || !*cells[name_col])
             continue;
+        /* pg_file_settings: only what the server applied; pg_settings: not
+         * the dumping session's own values (application_name = psql) */
+        if (applied_col >= 0 && ((size_t)applied_col >= nc || strcmp(cells[applied_col], "t") != 0))
+            continue;
+        if (source_col >= 0 && (size_t)source_col < nc &&
+            (strcmp(cells[source_col], "client") == 0 || strcmp(cells[source_col], "session") == 0 ||
+             strcmp(cells[source_col], "interactive") == 0 || strcmp(cells[source_col], "test") == 0))
+            continue;
         const char *unit = unit_col >= 0 && (size_t)unit_col < nc ? cells[unit_col] : NULL;
-        if (pgm_config_add_pg_setting(c, cells[name_col], cells[setting_col], unit, path, lineno) != PGM_OK)
+        if (add_pg_row(c, cells[name_col], cells[setting_col], unit, path, lineno, applied_col >= 0 ? 1 : 2) != PGM_OK)
             return rows;
         rows++;
     }

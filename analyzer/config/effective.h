@@ -11,6 +11,7 @@
 #ifndef PGM_EFFECTIVE_H
 #define PGM_EFFECTIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config/appconf.h"
@@ -47,6 +48,17 @@ int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_
 /* A pg_settings row: the server's own effective value, which wins. */
 int pgm_config_add_pg_setting(pgm_config *c, const char *name, const char *setting,
                               const char *unit, const char *path, unsigned line);
+/* Spring Boot's version as a build file or jar manifest states it: the
+ * HikariCP release it manages applies to the pools of that directory's
+ * service (or of every service, when the bundle has one version only),
+ * unless --hikari-version says otherwise. */
+int pgm_config_add_boot_version(pgm_config *c, const char *version, const char *path, unsigned line);
+/* Finds Spring Boot's version in a pom.xml, build.gradle(.kts) or
+ * MANIFEST.MF: true with the version and its line. */
+bool pgm_config_find_boot_version(const char *name, const char *text, size_t n, char *version,
+                                  size_t cap, unsigned *line);
+/* The HikariCP release a Spring Boot version manages, or NULL. */
+const char *pgm_hikari_for_boot(const char *boot_version);
 /* Builds the facts. PGM_OK or PGM_FATAL (memory). */
 int pgm_config_facts(pgm_config *c, pgm_facts *out);
 void pgm_config_close(pgm_config *c);

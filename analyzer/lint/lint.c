@@ -19,9 +19,17 @@ typedef struct cfile {
     size_t len;
 } cfile;
 
+typedef struct boot_seen {
+    char version[32];
+    char *path;
+    unsigned line;
+} boot_seen;
+
 typedef struct walk {
     cfile *files;
     size_t n, alloc;
+    boot_seen boots[PGM_CONFIG_MAX_SERVICES];
+    size_t n_boots;
     const pgm_lint_options *o;
     pgm_lint *out;
     bool oom;
@@ -39,13 +47,46 @@ static bool is_config_kind(enum pgm_kind k)
            k == PGM_KIND_HIKARI_CONF || k == PGM_KIND_ENV_FILE || k == PGM_KIND_K8S_MANIFEST;
 }
 
+/* pom.xml, build.gradle, a jar's MANIFEST.MF: Spring Boot's version, which
+ * decides the HikariCP release and so its defaults. */
+static int read_build_file(walk *w, const pgm_file_info *info, pgm_source *content)
+{
+    enum { MAX_BUILD_FILE = 4u << 20 };
+    if (w->n_boots == PGM_CONFIG_MAX_SERVICES)
+        return PGM_OK;
+    char *buf = malloc(MAX_BUILD_FILE);
+    if (!buf) {
+        w->oom = true;
+        return PGM_FATAL;
+    }
+    ptrdiff_t got = pgm_source_read_full(content, buf, MAX_BUILD_FILE);
+    boot_seen *b = &w->boots[w->n_boots];
+    if (got > 0 && pgm_config_find_boot_version(info->name, buf, (size_t)got, b->version,
+                                                sizeof b->version, &b->line)) {
+        if (!(b->path = strdup(info->display_path))) {
+            free(buf);
+            w->oom = true;
+            return PGM_FATAL;
+        }
+        w->n_boots++;
+    }
+    free(buf);
+    return PGM_OK;
+}
+
 static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
 {
     walk *w = ctx;
     pgm_sniff sn = pgm_sniff_file(info->name, info->head, info->head_len,
                                   info->head_len < PGM_SNIFF_HEAD_BYTES);
-    if (!is_config_kind(sn.kind))
+    if (!is_config_kind(sn.kind)) {
+        static const char *const build_files[] = {"pom.xml", "build.gradle", "build.gradle.kts",
+                                                  "MANIFEST.MF", "gradle.properties", "libs.versions.toml"};
+        for (size_t i = 0; i < sizeof build_files / sizeof build_files[0]; i++)
+            if (strcmp(info->name, build_files[i]) == 0)
+                return read_build_file(w, info, content);
         return PGM_OK;
+    }
     if (w->n == PGM_LINT_MAX_FILES) {
         warn(w->o, info->display_path, "too many configuration files: not read");
         w->out->problems++;
@@ -510,6 +551,8 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     pgm_facts_init(&facts);
     if (rc == PGM_OK && pgm_config_open(&cfg, &o->config) != PGM_OK)
         rc = PGM_FATAL;
+    for (size_t i = 0; i < w.n_boots && rc == PGM_OK; i++)
+        rc = pgm_config_add_boot_version(cfg, w.boots[i].version, w.boots[i].path, w.boots[i].line);
     if (rc == PGM_OK)
         rc = load_pg(&w, cfg);
     for (size_t i = 0; i < w.n && rc == PGM_OK; i++) {
@@ -614,6 +657,8 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
         free(w.files[i].name), free(w.files[i].format), free(w.files[i].data);
     }
     free(w.files);
+    for (size_t i = 0; i < w.n_boots; i++)
+        free(w.boots[i].path);
     for (size_t b = 0; b < n_base; b++)
         free(base[b]);
     free(base);

@@ -353,6 +353,31 @@ static void test_custom_prefix_pools(void **state)
     pgm_config_close(cfg);
 }
 
+/* Spring Boot's version from the build, and the HikariCP release it manages */
+static void test_boot_version(void **state)
+{
+    (void)state;
+    char v[32];
+    unsigned line;
+    const char *kts = "plugins {\n    id(\"org.springframework.boot\") version \"3.3.4\"\n}\n";
+    assert_true(pgm_config_find_boot_version("build.gradle.kts", kts, strlen(kts), v, sizeof v, &line));
+    assert_string_equal(v, "3.3.4");
+    assert_int_equal(line, 2);
+    assert_string_equal(pgm_hikari_for_boot(v), "5.1.0");
+    const char *mf = "Manifest-Version: 1.0\nSpring-Boot-Version: 2.1.18.RELEASE\n";
+    assert_true(pgm_config_find_boot_version("MANIFEST.MF", mf, strlen(mf), v, sizeof v, &line));
+    assert_string_equal(v, "2.1.18.RELEASE");
+    assert_string_equal(pgm_hikari_for_boot(v), "3.2.0");
+    const char *prop = "<properties><spring-boot.version>3.5.0</spring-boot.version></properties>";
+    assert_true(pgm_config_find_boot_version("pom.xml", prop, strlen(prop), v, sizeof v, &line));
+    assert_string_equal(pgm_hikari_for_boot(v), "6.3.3");
+    /* another artifact's version is not Boot's; other files are not read */
+    const char *other = "<artifactId>postgresql</artifactId>\n<version>42.7.3</version>";
+    assert_false(pgm_config_find_boot_version("pom.xml", other, strlen(other), v, sizeof v, &line));
+    assert_false(pgm_config_find_boot_version("README.md", kts, strlen(kts), v, sizeof v, &line));
+    assert_null(pgm_hikari_for_boot("1.5.22"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_precedence_and_profiles),
         cmocka_unit_test(test_clamps_per_version),
         cmocka_unit_test(test_custom_prefix_pools),
+        cmocka_unit_test(test_boot_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
