@@ -705,6 +705,18 @@ static void check_key(pgm_config *c, const skey *s)
                    "repository has it");
         return;
     }
+    if (strcmp(last, "url") == 0 || strcmp(last, "jdbcurl") == 0) {
+        const char *v = s->k->value, *scheme = strstr(v, "://");
+        const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+        const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+        bool userinfo = at && (!slash || at < slash) && memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+        const char *pw = strstr(v, "password=");
+        if ((userinfo || pw) && !(pw && strncmp(pw + 9, "${", 2) == 0)) {
+            key_record(c, s, "plaintext_secret", NULL,
+                       "a password inside a JDBC URL: anyone who reads the file has it");
+            return;
+        }
+    }
     if (strncmp(k, "spring.datasource.hikari.", 25) == 0) {
         const char *rest = k + 25;
         if (s->env && strncmp(s->k->key + 25, "CONNECTION_", 11) == 0) {
