@@ -36,7 +36,7 @@ CORE_SRC := $(sort $(wildcard analyzer/util/*.c analyzer/text/*.c analyzer/bundl
                               analyzer/sniff/*.c analyzer/inventory/*.c analyzer/catalog/*.c analyzer/model/*.c \
                               analyzer/rules/*.c analyzer/pglog/*.c \
                               analyzer/pipeline/*.c analyzer/timeline/*.c analyzer/activity/*.c analyzer/applog/*.c analyzer/config/*.c \
-                              analyzer/lint/*.c))
+                              analyzer/lint/*.c analyzer/forensics/*.c))
 CLI_SRC  := $(sort $(wildcard analyzer/cli/*.c))
 HDRS     := $(shell find analyzer -name '*.h' -o -name '*.inc')
 INCS     := -Ianalyzer

@@ -1,0 +1,489 @@
+#include "forensics/sessions.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/timestamp.h"
+#include "util/rc.h"
+
+/* ---- interned strings: users, databases, clients, paths repeat ---- */
+
+typedef struct interner {
+    char **slot;
+    size_t cap, n;
+} interner;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static const char *intern(interner *in, const char *s, bool *oom)
+{
+    if (!s)
+        return "";
+    if (in->n * 2 >= in->cap) {
+        size_t nc = in->cap ? in->cap * 2 : 256;
+        char **ns = calloc(nc, sizeof *ns);
+        if (!ns) {
+            *oom = true;
+            return "";
+        }
+        for (size_t i = 0; i < in->cap; i++)
+            if (in->slot[i]) {
+                size_t k = hash_str(in->slot[i]) & (nc - 1);
+                while (ns[k])
+                    k = (k + 1) & (nc - 1);
+                ns[k] = in->slot[i];
+            }
+        free(in->slot);
+        in->slot = ns;
+        in->cap = nc;
+    }
+    size_t k = hash_str(s) & (in->cap - 1);
+    while (in->slot[k]) {
+        if (strcmp(in->slot[k], s) == 0)
+            return in->slot[k];
+        k = (k + 1) & (in->cap - 1);
+    }
+    if (!(in->slot[k] = strdup(s))) {
+        *oom = true;
+        return "";
+    }
+    in->n++;
+    return in->slot[k];
+}
+
+static void interner_free(interner *in)
+{
+    for (size_t i = 0; i < in->cap; i++)
+        free(in->slot[i]);
+    free(in->slot);
+}
+
+/* ---- open sessions by pid: linear probing, backward-shift deletion ---- */
+
+typedef struct pidmap {
+    int *pid;        /* 0: empty (no backend has pid 0) */
+    size_t *session;
+    size_t cap, n;
+} pidmap;
+
+static size_t pid_slot(const pidmap *m, int pid)
+{
+    return ((uint32_t)pid * 2654435761u) & (m->cap - 1);
+}
+
+static bool pidmap_grow(pidmap *m)
+{
+    size_t nc = m->cap ? m->cap * 2 : 1024;
+    int *np = calloc(nc, sizeof *np);
+    size_t *ns = calloc(nc, sizeof *ns);
+    if (!np || !ns) {
+        free(np);
+        free(ns);
+        return false;
+    }
+    pidmap n = {np, ns, nc, 0};
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->pid[i]) {
+            size_t k = pid_slot(&n, m->pid[i]);
+            while (n.pid[k])
+                k = (k + 1) & (nc - 1);
+            n.pid[k] = m->pid[i];
+            n.session[k] = m->session[i];
+            n.n++;
+        }
+    free(m->pid);
+    free(m->session);
+    *m = n;
+    return true;
+}
+
+static size_t *pidmap_find(pidmap *m, int pid)
+{
+    if (!m->cap)
+        return NULL;
+    for (size_t k = pid_slot(m, pid); m->pid[k]; k = (k + 1) & (m->cap - 1))
+        if (m->pid[k] == pid)
+            return &m->session[k];
+    return NULL;
+}
+
+static bool pidmap_put(pidmap *m, int pid, size_t session)
+{
+    if ((m->n + 1) * 2 > m->cap && !pidmap_grow(m))
+        return false;
+    size_t k = pid_slot(m, pid);
+    while (m->pid[k] && m->pid[k] != pid)
+        k = (k + 1) & (m->cap - 1);
+    if (!m->pid[k])
+        m->n++;
+    m->pid[k] = pid;
+    m->session[k] = session;
+    return true;
+}
+
+static void pidmap_del(pidmap *m, int pid)
+{
+    if (!m->cap)
+        return;
+    size_t k = pid_slot(m, pid);
+    while (m->pid[k] && m->pid[k] != pid)
+        k = (k + 1) & (m->cap - 1);
+    if (!m->pid[k])
+        return;
+    m->pid[k] = 0;
+    m->n--;
+    /* shift back the entries of the run after it that belong before the hole */
+    for (size_t j = (k + 1) & (m->cap - 1); m->pid[j]; j = (j + 1) & (m->cap - 1)) {
+        size_t home = pid_slot(m, m->pid[j]);
+        bool movable = k <= j ? (home <= k || home > j) : (home <= k && home > j);
+        if (movable) {
+            m->pid[k] = m->pid[j];
+            m->session[k] = m->session[j];
+            m->pid[j] = 0;
+            k = j;
+        }
+    }
+}
+
+/* ---- the tracker ---- */
+
+typedef struct delta {
+    int64_t t;
+    int8_t d;
+    uint16_t app;
+} delta;
+
+struct pgm_sessions {
+    pgm_session *v;
+    size_t n, alloc, dropped;
+    pidmap open;
+    pidmap ended;    /* pids whose session ended by a FATAL: its disconnection line may follow */
+    interner strings;
+    const char *apps[PGM_SESSIONS_MAX_APPS];
+    size_t n_apps;
+    delta *deltas;
+    size_t n_deltas, alloc_deltas;
+    int32_t initially_open;              /* sessions that began before the log */
+    pgm_curve all;
+    pgm_curve *per_app;
+    uint64_t refusals;
+    int64_t first_refusal, first_t;
+    unsigned restarts;
+    bool oom, finished;
+};
+
+int pgm_sessions_open(pgm_sessions **out)
+{
+    pgm_sessions *s = calloc(1, sizeof *s);
+    if (!s)
+        return PGM_FATAL;
+    s->first_refusal = s->first_t = PGM_TS_UNKNOWN;
+    s->all.peak_at = PGM_TS_UNKNOWN;
+    *out = s;
+    return PGM_OK;
+}
+
+void pgm_sessions_close(pgm_sessions *s)
+{
+    if (!s)
+        return;
+    free(s->v);
+    free(s->open.pid);
+    free(s->open.session);
+    free(s->ended.pid);
+    free(s->ended.session);
+    interner_free(&s->strings);
+    free(s->deltas);
+    free(s->all.p);
+    for (size_t a = 0; s->per_app && a < s->n_apps; a++)
+        free(s->per_app[a].p);
+    free(s->per_app);
+    free(s);
+}
+
+static unsigned app_index(pgm_sessions *s, const char *name)
+{
+    const char *in = intern(&s->strings, name && *name ? name : "(unknown)", &s->oom);
+    for (size_t i = 0; i < s->n_apps; i++)
+        if (s->apps[i] == in)
+            return (unsigned)i;
+    if (s->n_apps < PGM_SESSIONS_MAX_APPS - 1) {
+        s->apps[s->n_apps] = in;
+        return (unsigned)s->n_apps++;
+    }
+    /* the last slot gathers every application beyond the limit */
+    if (s->n_apps == PGM_SESSIONS_MAX_APPS - 1)
+        s->apps[s->n_apps++] = intern(&s->strings, "(other)", &s->oom);
+    return PGM_SESSIONS_MAX_APPS - 1;
+}
+
+static void push_delta(pgm_sessions *s, int64_t t, int d, unsigned app)
+{
+    if (s->n_deltas == s->alloc_deltas) {
+        size_t na = s->alloc_deltas ? s->alloc_deltas * 2 : 1024;
+        delta *p = realloc(s->deltas, na * sizeof *p);
+        if (!p) {
+            s->oom = true;
+            return;
+        }
+        s->deltas = p;
+        s->alloc_deltas = na;
+    }
+    s->deltas[s->n_deltas++] = (delta){t, (int8_t)d, (uint16_t)app};
+}
+
+static pgm_session *new_session(pgm_sessions *s)
+{
+    if (s->n >= PGM_SESSIONS_MAX) {
+        s->dropped++;
+        return NULL;
+    }
+    if (s->n == s->alloc) {
+        size_t na = s->alloc ? s->alloc * 2 : 256;
+        pgm_session *p = realloc(s->v, na * sizeof *p);
+        if (!p) {
+            s->oom = true;
+            return NULL;
+        }
+        s->v = p;
+        s->alloc = na;
+    }
+    pgm_session *x = &s->v[s->n++];
+    memset(x, 0, sizeof *x);
+    x->end = PGM_TS_UNKNOWN;
+    x->user = x->db = x->client = x->start_path = x->end_path = "";
+    return x;
+}
+
+static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pgm_session_end how)
+{
+    pgm_session *x = &s->v[idx];
+    x->end = e->t;
+    x->how_end = how;
+    x->end_path = intern(&s->strings, e->path, &s->oom);
+    x->end_line = e->line;
+    push_delta(s, e->t, -1, x->app);
+    pidmap_del(&s->open, x->pid);
+}
+
+static void end_all(pgm_sessions *s, const pgm_event *e)
+{
+    for (size_t i = 0; i < s->n; i++) /* the open ones are exactly those not ended */
+        if (s->v[i].how_end == PGM_END_OPEN)
+            end_session(s, i, e, PGM_END_RESTART);
+}
+
+/* "0:01:02.345" (h:mm:ss.fff) in microseconds, or -1. */
+static int64_t session_time_us(const char *v)
+{
+    if (!v)
+        return -1;
+    long h = 0, m = 0, sec = 0, ms = 0;
+    char *end;
+    h = strtol(v, &end, 10);
+    if (*end != ':')
+        return -1;
+    m = strtol(end + 1, &end, 10);
+    if (*end != ':')
+        return -1;
+    sec = strtol(end + 1, &end, 10);
+    if (*end == '.')
+        ms = strtol(end + 1, &end, 10);
+    return (((int64_t)h * 60 + m) * 60 + sec) * 1000000 + (int64_t)ms * 1000;
+}
+
+static bool is(const char *a, const char *b) { return a && strcmp(a, b) == 0; }
+
+void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
+{
+    if (s->finished)
+        return;
+    if (s->first_t == PGM_TS_UNKNOWN && e->t != PGM_TS_UNKNOWN)
+        s->first_t = e->t;
+    const char *kind = e->kind;
+    const char *level = pgm_event_field(e, "level");
+    const char *pid_s = pgm_event_field(e, "pid");
+    int pid = pid_s ? atoi(pid_s) : 0;
+    /* refusals for lack of slots (SQLSTATE 53300) */
+    const char *state = pgm_event_field(e, "sqlstate");
+    if (strncmp(kind, "conn.refused.", 13) == 0 &&
+        (is(kind, "conn.refused.too_many_clients") || is(kind, "conn.refused.reserved_slots") ||
+         is(kind, "conn.refused.role_limit") || is(kind, "conn.refused.database_limit") ||
+         is(state, "53300"))) {
+        s->refusals++;
+        if (s->first_refusal == PGM_TS_UNKNOWN)
+            s->first_refusal = e->t;
+    }
+    if (is(kind, "server.starting") || is(kind, "server.crash") || is(kind, "server.shutdown")) {
+        if (s->open.n)
+            end_all(s, e);
+        if (!is(kind, "server.shutdown"))
+            s->restarts += is(kind, "server.starting");
+        return;
+    }
+    if (pid <= 0)
+        return;
+    size_t *open = pidmap_find(&s->open, pid);
+    if (is(kind, "conn.authorized")) {
+        if (pgm_event_field(e, "replication"))
+            return; /* a walsender: not a client slot */
+        if (open)
+            end_session(s, *open, e, PGM_END_PID_REUSED);
+        pidmap_del(&s->ended, pid);
+        pgm_session *x = new_session(s);
+        if (!x)
+            return;
+        x->pid = pid;
+        x->start = e->t;
+        x->how_start = PGM_START_AUTHORIZED;
+        x->how_end = PGM_END_OPEN;
+        x->user = intern(&s->strings, pgm_event_field(e, "user"), &s->oom);
+        x->db = intern(&s->strings, pgm_event_field(e, "db"), &s->oom);
+        x->client = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
+        x->app = app_index(s, pgm_event_field(e, "app"));
+        x->start_path = intern(&s->strings, e->path, &s->oom);
+        x->start_line = e->line;
+        push_delta(s, e->t, +1, x->app);
+        if (!pidmap_put(&s->open, pid, s->n - 1))
+            s->oom = true;
+        return;
+    }
+    if (is(kind, "conn.disconnected")) {
+        if (open) {
+            end_session(s, *open, e, PGM_END_DISCONNECTED);
+            return;
+        }
+        if (pidmap_find(&s->ended, pid)) { /* the line after its FATAL: the same session */
+            pidmap_del(&s->ended, pid);
+            return;
+        }
+        /* began before the log: its start from the session time */
+        int64_t dur = session_time_us(pgm_event_field(e, "session_time"));
+        pgm_session *x = new_session(s);
+        if (!x)
+            return;
+        x->pid = pid;
+        x->start = dur >= 0 && e->t != PGM_TS_UNKNOWN ? e->t - dur : PGM_TS_UNKNOWN;
+        x->how_start = PGM_START_BEFORE_LOG;
+        x->user = intern(&s->strings, pgm_event_field(e, "user"), &s->oom);
+        x->db = intern(&s->strings, pgm_event_field(e, "db"), &s->oom);
+        x->client = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
+        x->app = app_index(s, NULL);
+        x->start_path = x->end_path = intern(&s->strings, e->path, &s->oom);
+        x->start_line = x->end_line = e->line;
+        x->end = e->t;
+        x->how_end = PGM_END_DISCONNECTED;
+        s->initially_open++;
+        push_delta(s, e->t, -1, x->app);
+        return;
+    }
+    if (open && (is(level, "FATAL") || is(level, "PANIC"))) {
+        size_t idx = *open;
+        end_session(s, idx, e, PGM_END_FATAL);
+        if (!pidmap_put(&s->ended, pid, idx))
+            s->oom = true;
+    }
+}
+
+static void curve_add(pgm_curve *c, int64_t t, int32_t open, bool *oom)
+{
+    if (open > c->peak) {
+        c->peak = open;
+        c->peak_at = t;
+    }
+    if (t == PGM_TS_UNKNOWN)
+        return;
+    if (c->n && c->p[c->n - 1].t == t) { /* one point per instant: its last value */
+        c->p[c->n - 1].open = open;
+        return;
+    }
+    if (c->n == c->alloc) {
+        size_t na = c->alloc ? c->alloc * 2 : 256;
+        pgm_curve_point *p = realloc(c->p, na * sizeof *p);
+        if (!p) {
+            *oom = true;
+            return;
+        }
+        c->p = p;
+        c->alloc = na;
+    }
+    c->p[c->n++] = (pgm_curve_point){t, open};
+}
+
+int pgm_sessions_finish(pgm_sessions *s)
+{
+    if (s->finished)
+        return s->oom ? PGM_FATAL : PGM_OK;
+    s->finished = true;
+    s->per_app = calloc(s->n_apps + 1, sizeof *s->per_app);
+    int32_t *app_open = calloc(s->n_apps + 1, sizeof *app_open);
+    if (!s->per_app || !app_open) {
+        free(app_open);
+        s->oom = true;
+        return PGM_FATAL;
+    }
+    for (size_t a = 0; a < s->n_apps; a++)
+        s->per_app[a].peak_at = PGM_TS_UNKNOWN;
+    /* sessions from before the log are open from its first line */
+    int32_t open = s->initially_open;
+    unsigned unknown_app = s->initially_open ? app_index(s, NULL) : 0;
+    if (s->initially_open && unknown_app < s->n_apps)
+        app_open[unknown_app] = s->initially_open;
+    s->all.peak_at = PGM_TS_UNKNOWN;
+    if (open) {
+        curve_add(&s->all, s->first_t, open, &s->oom);
+        curve_add(&s->per_app[unknown_app], s->first_t, app_open[unknown_app], &s->oom);
+    }
+    for (size_t i = 0; i < s->n_deltas; i++) {
+        const delta *d = &s->deltas[i];
+        open += d->d;
+        curve_add(&s->all, d->t, open, &s->oom);
+        if (d->app < s->n_apps) {
+            app_open[d->app] += d->d;
+            curve_add(&s->per_app[d->app], d->t, app_open[d->app], &s->oom);
+        }
+    }
+    free(app_open);
+    return s->oom ? PGM_FATAL : PGM_OK;
+}
+
+const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n)
+{
+    *n = s->n;
+    return s->v;
+}
+
+const pgm_curve *pgm_sessions_curve(const pgm_sessions *s) { return &s->all; }
+
+const pgm_curve *pgm_sessions_app_curve(const pgm_sessions *s, unsigned app)
+{
+    return s->per_app && app < s->n_apps ? &s->per_app[app] : NULL;
+}
+
+size_t pgm_sessions_app_count(const pgm_sessions *s) { return s->n_apps; }
+
+const char *pgm_sessions_app_name(const pgm_sessions *s, unsigned app)
+{
+    return app < s->n_apps ? s->apps[app] : NULL;
+}
+
+uint64_t pgm_sessions_refusals(const pgm_sessions *s, int64_t *first)
+{
+    if (first)
+        *first = s->first_refusal;
+    return s->refusals;
+}
+
+size_t pgm_sessions_open_at_end(const pgm_sessions *s) { return s->open.n; }
+
+unsigned pgm_sessions_restarts(const pgm_sessions *s) { return s->restarts; }
+
+bool pgm_sessions_complete(const pgm_sessions *s) { return !s->oom && !s->dropped; }

@@ -1,0 +1,82 @@
+/* Backend sessions paired from a server log's events, and the exact curve of
+ * open client sessions they make. Fed the events of one server in the order
+ * the server wrote them; memory grows with the sessions, not the log.
+ *   - a session opens at `connection authorized` (not a replication one),
+ *   - ends at its `disconnection`, at a FATAL or PANIC of its pid, when the
+ *     server restarts or crashes (every open session ends, without a line),
+ *     or when its pid is authorized again (the old one ended unseen);
+ *   - a disconnection of a pid never seen authorized is a session that began
+ *     before the log: its start comes from `session time:`;
+ *   - whatever is open at the end stays open (or the caller closes it).
+ * The curve counts what the server counts against max_connections' client
+ * slots: fixtures/record/truth.py replays the csvlog the same way. */
+#ifndef PGM_SESSIONS_H
+#define PGM_SESSIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/event.h"
+
+/* Applications with a curve of their own, at most; the rest share "(other)". */
+#define PGM_SESSIONS_MAX_APPS 64u
+/* Sessions kept; more are counted in the curve but not listed. */
+#define PGM_SESSIONS_MAX (1u << 22)
+
+enum pgm_session_start { PGM_START_AUTHORIZED, PGM_START_BEFORE_LOG };
+enum pgm_session_end {
+    PGM_END_OPEN,          /* still open when the evidence ends */
+    PGM_END_DISCONNECTED,  /* its disconnection line */
+    PGM_END_FATAL,         /* a FATAL or PANIC of its pid (terminated, lost...) */
+    PGM_END_RESTART,       /* the server crashed or restarted */
+    PGM_END_PID_REUSED     /* its pid was authorized again: it ended unseen */
+};
+
+typedef struct pgm_session {
+    int pid;
+    int64_t start, end;                 /* UTC us; end PGM_TS_UNKNOWN while open */
+    enum pgm_session_start how_start;
+    enum pgm_session_end how_end;
+    unsigned app;                       /* index into the application names */
+    const char *user, *db, *client;     /* interned; "" when unknown */
+    const char *start_path, *end_path;  /* interned display paths */
+    uint64_t start_line, end_line;
+} pgm_session;
+
+typedef struct pgm_curve_point {
+    int64_t t;
+    int32_t open;
+} pgm_curve_point;
+
+typedef struct pgm_curve {
+    pgm_curve_point *p;
+    size_t n, alloc;
+    int32_t peak;
+    int64_t peak_at;                    /* the first time the peak was reached */
+} pgm_curve;
+
+typedef struct pgm_sessions pgm_sessions;
+
+int pgm_sessions_open(pgm_sessions **out);
+/* One event of the server log, in the server's order. */
+void pgm_sessions_event(pgm_sessions *s, const pgm_event *e);
+/* Builds the curves. Call once, after the last event. PGM_OK or PGM_FATAL. */
+int pgm_sessions_finish(pgm_sessions *s);
+void pgm_sessions_close(pgm_sessions *s);
+
+const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n);
+/* The curve of all client sessions, and of one application (index). */
+const pgm_curve *pgm_sessions_curve(const pgm_sessions *s);
+const pgm_curve *pgm_sessions_app_curve(const pgm_sessions *s, unsigned app);
+size_t pgm_sessions_app_count(const pgm_sessions *s);
+const char *pgm_sessions_app_name(const pgm_sessions *s, unsigned app);
+/* Refusals for lack of slots (too many clients, reserved slots): count, first. */
+uint64_t pgm_sessions_refusals(const pgm_sessions *s, int64_t *first);
+/* Sessions still open at the end, and restarts seen. */
+size_t pgm_sessions_open_at_end(const pgm_sessions *s);
+unsigned pgm_sessions_restarts(const pgm_sessions *s);
+/* False when memory ran out: the results are incomplete. */
+bool pgm_sessions_complete(const pgm_sessions *s);
+
+#endif

@@ -1,0 +1,235 @@
+/* Sessions and the open-connection curve: pid reuse (after a disconnection
+ * and unseen), FATAL ends, sessions from before the log, restarts and
+ * crashes, walsenders left out; and against the recorded incidents' truth:
+ * each server log alone gives the true peak, its time, the refusals and the
+ * first refusal (fixtures/record/truth.py counts them from the csvlog). */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forensics/sessions.h"
+#include "pipeline/scan.h"
+#include "rules/ruleset.h"
+#include "text/jsonflat.h"
+#include "text/timestamp.h"
+
+typedef struct ev {
+    int64_t sec;
+    const char *kind, *pid, *level, *app, *extra_name, *extra;
+} ev;
+
+static void feed(pgm_sessions *s, const ev *e)
+{
+    pgm_event x;
+    memset(&x, 0, sizeof x);
+    x.t = 1764200000000000LL + e->sec * 1000000LL;
+    x.kind = e->kind;
+    x.path = "pg.log";
+    x.line = (uint64_t)e->sec;
+    const char *values[PGM_EVENT_COMMON_FIELDS] = {e->pid, "u", "d", e->app, "10.0.0.1", e->level, NULL, NULL};
+    for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++) {
+        x.fields[i].name = pgm_event_common_names[i];
+        x.fields[i].value = values[i];
+    }
+    x.n_fields = PGM_EVENT_COMMON_FIELDS;
+    if (e->extra_name) {
+        x.fields[x.n_fields].name = e->extra_name;
+        x.fields[x.n_fields].value = e->extra;
+        x.n_fields++;
+    }
+    pgm_sessions_event(s, &x);
+}
+
+static void test_pairing(void **state)
+{
+    (void)state;
+    const ev evs[] = {
+        {1, "conn.received", "10", "LOG", NULL, NULL, NULL},
+        {1, "conn.authorized", "10", "LOG", "orders", NULL, NULL},
+        {2, "conn.authorized", "11", "LOG", "billing", NULL, NULL},
+        {2, "conn.authorized", "12", "LOG", NULL, "replication", "replication "}, /* walsender */
+        {3, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000"},
+        {4, "conn.authorized", "10", "LOG", "orders", NULL, NULL},        /* reused after its end */
+        {5, "conn.authorized", "11", "LOG", "orders", NULL, NULL},        /* reused, no end seen */
+        {6, "conn.terminated.admin", "10", "FATAL", NULL, NULL, NULL},
+        {6, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000"}, /* its own end line */
+        {7, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:00:10.500"}, /* before the log */
+        {8, "conn.refused.too_many_clients", "13", "FATAL", NULL, NULL, NULL},
+        {8, "conn.authorized", "14", "LOG", "orders", NULL, NULL},
+        {9, "server.crash", "1", "LOG", NULL, NULL, NULL},
+        {10, "conn.authorized", "20", "LOG", "orders", NULL, NULL},
+    };
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        feed(s, &evs[i]);
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    size_t n;
+    const pgm_session *v = pgm_sessions_list(s, &n);
+    assert_int_equal(n, 7);
+    assert_int_equal(v[0].pid, 10);
+    assert_int_equal(v[0].how_end, PGM_END_DISCONNECTED);
+    assert_int_equal(v[1].pid, 11);
+    assert_int_equal(v[1].how_end, PGM_END_PID_REUSED);
+    assert_int_equal(v[2].how_end, PGM_END_FATAL);              /* pid 10 again */
+    assert_int_equal(v[3].how_end, PGM_END_RESTART);            /* pid 11 again, at the crash */
+    assert_int_equal(v[4].how_start, PGM_START_BEFORE_LOG);     /* pid 99 */
+    assert_true(v[4].start == v[4].end - 10500000);
+    assert_int_equal(v[5].how_end, PGM_END_RESTART);            /* pid 14 */
+    assert_int_equal(v[6].how_end, PGM_END_OPEN);               /* pid 20 */
+    assert_int_equal(pgm_sessions_open_at_end(s), 1);
+    int64_t first;
+    assert_int_equal(pgm_sessions_refusals(s, &first), 1);
+    assert_true(first == 1764200000000000LL + 8000000LL);
+    /* the curve: 1 before the log (pid 99), then 2 at 1 s, 3 at 2 s, ... */
+    const pgm_curve *c = pgm_sessions_curve(s);
+    static const int32_t want[][2] = {{1, 2}, {2, 3}, {3, 2}, {4, 3}, {5, 3}, {6, 2}, {7, 1}, {8, 2}, {9, 0}, {10, 1}};
+    assert_int_equal(c->n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < c->n; i++) {
+        assert_true(c->p[i].t == 1764200000000000LL + want[i][0] * 1000000LL);
+        assert_int_equal(c->p[i].open, want[i][1]);
+    }
+    assert_int_equal(c->peak, 3);
+    assert_true(c->peak_at == 1764200000000000LL + 2000000LL);
+    /* per application: orders reaches 2 (pids 10 and 11 reused by orders at 4-5 s) */
+    bool seen_orders = false;
+    for (unsigned a = 0; a < pgm_sessions_app_count(s); a++)
+        if (strcmp(pgm_sessions_app_name(s, a), "orders") == 0) {
+            assert_int_equal(pgm_sessions_app_curve(s, a)->peak, 2);
+            seen_orders = true;
+        }
+    assert_true(seen_orders);
+    pgm_sessions_close(s);
+}
+
+/* ---- the recorded incidents ---- */
+
+typedef struct per_log {
+    char path[512];
+    pgm_sessions *s;
+} per_log;
+
+typedef struct incident {
+    per_log logs[8];
+    size_t n;
+} incident;
+
+static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
+{
+    (void)o;
+    incident *in = ctx;
+    if (strncmp(e->kind, "conn.", 5) != 0 && strncmp(e->kind, "server.", 7) != 0)
+        return;
+    size_t i = 0;
+    while (i < in->n && strcmp(in->logs[i].path, e->path) != 0)
+        i++;
+    if (i == in->n) {
+        assert_true(in->n < 8);
+        snprintf(in->logs[i].path, sizeof in->logs[i].path, "%s", e->path);
+        assert_int_equal(pgm_sessions_open(&in->logs[i].s), PGM_OK);
+        in->n++;
+    }
+    pgm_sessions_event(in->logs[i].s, e);
+}
+
+static void iso_ms(int64_t us, char out[PGM_TS_ISO_LEN])
+{
+    if (us == PGM_TS_UNKNOWN)
+        snprintf(out, PGM_TS_ISO_LEN, "null");
+    else
+        pgm_ts_format_iso(us, out);
+}
+
+static void test_recorded_incidents(void **state)
+{
+    (void)state;
+    static const char *const bundles[] = {
+        "01-leak-hikari.tar.zst",   "02-idle-in-transaction.zip", "03-capacity.tar.gz",
+        "04-healthy.tar.zst",       "06-jsonlog-restart.tar.zst", "07-pool-churn.tar.zst",
+        "05-leak-no-connection-logging.tar.zst",
+    };
+    pgm_ruleset rs;
+    tu_load_rules(&rs, "rules/postgresql");
+    for (size_t b = 0; b < sizeof bundles / sizeof bundles[0]; b++) {
+        char path[256], truth_path[256];
+        snprintf(path, sizeof path, "fixtures/incidents/%s", bundles[b]);
+        snprintf(truth_path, sizeof truth_path, "fixtures/incidents/%.*s.truth.json",
+                 (int)strcspn(bundles[b], "."), bundles[b]);
+        size_t len;
+        char *truth_text = tu_read_file(truth_path, &len);
+        assert_non_null(truth_text);
+        pgm_jsonflat truth;
+        pgm_jsonflat_init(&truth);
+        char err[128];
+        assert_true(pgm_jsonflat_parse(&truth, truth_text, len, err, sizeof err));
+        enum pgm_json_type peak_type;
+        const char *peak = pgm_jsonflat_get(&truth, "peak_connections", &peak_type);
+        if (peak && peak_type == PGM_JT_NULL)
+            peak = NULL;
+        const char *peak_at = pgm_jsonflat_get(&truth, "peak_at", NULL);
+        const char *refusals = pgm_jsonflat_get(&truth, "refusals", NULL);
+        enum pgm_json_type fr_type;
+        const char *first_refusal = pgm_jsonflat_get(&truth, "first_refusal", &fr_type);
+        if (first_refusal && fr_type == PGM_JT_NULL)
+            first_refusal = NULL;
+
+        incident in;
+        memset(&in, 0, sizeof in);
+        pgm_scan s;
+        pgm_scan_init(&s, &rs);
+        s.jobs = 1;
+        s.on_event = on_event;
+        s.ctx = &in;
+        pgm_bundle_limits lim = pgm_bundle_limits_default();
+        const char *inputs[] = {path};
+        assert_int_equal(pgm_scan_run(&s, inputs, 1, &lim), PGM_OK);
+        assert_true(in.n >= 1);
+        for (size_t i = 0; i < in.n; i++) {
+            pgm_sessions *ss = in.logs[i].s;
+            assert_int_equal(pgm_sessions_finish(ss), PGM_OK);
+            const pgm_curve *c = pgm_sessions_curve(ss);
+            char at[PGM_TS_ISO_LEN], fr[PGM_TS_ISO_LEN], got_peak[16], got_ref[24];
+            int64_t first;
+            uint64_t n_ref = pgm_sessions_refusals(ss, &first);
+            iso_ms(c->peak_at, at);
+            iso_ms(first, fr);
+            snprintf(got_peak, sizeof got_peak, "%d", c->peak);
+            snprintf(got_ref, sizeof got_ref, "%llu", (unsigned long long)n_ref);
+            printf("  %s: peak %s at %s (truth %s at %s); refusals %s from %s (truth %s from %s)\n",
+                   in.logs[i].path, got_peak, at, peak ? peak : "null", peak_at ? peak_at : "null",
+                   got_ref, fr, refusals, first_refusal ? first_refusal : "null");
+            /* without connection logging the log cannot tell (truth: null), and
+             * neither do the sessions: there are none */
+            size_t n_sessions;
+            pgm_sessions_list(ss, &n_sessions);
+            if (!peak)
+                assert_int_equal(n_sessions, 0);
+            if (peak) {
+                assert_string_equal(got_peak, peak);
+                /* a log with %t has whole seconds: equal to its resolution */
+                if (strcmp(at, peak_at) != 0) {
+                    assert_string_equal(at + 19, ".000Z");
+                    assert_memory_equal(at, peak_at, 19);
+                }
+            }
+            assert_string_equal(got_ref, refusals);
+            assert_string_equal(fr, first_refusal ? first_refusal : "null");
+            pgm_sessions_close(ss);
+        }
+        pgm_scan_free(&s);
+        pgm_jsonflat_free(&truth);
+        free(truth_text);
+    }
+    pgm_ruleset_free(&rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pairing),
+        cmocka_unit_test(test_recorded_incidents),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
