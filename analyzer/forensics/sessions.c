@@ -311,7 +311,8 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
     const char *kind = e->kind;
     const char *level = pgm_event_field(e, "level");
     const char *pid_s = pgm_event_field(e, "pid");
-    int pid = pid_s ? atoi(pid_s) : 0;
+    long pid_l = pid_s ? strtol(pid_s, NULL, 10) : 0;
+    int pid = pid_l > 0 && pid_l <= INT32_MAX ? (int)pid_l : 0;
     /* refusals for lack of slots (SQLSTATE 53300) */
     const char *state = pgm_event_field(e, "sqlstate");
     if (strncmp(kind, "conn.refused.", 13) == 0 &&
