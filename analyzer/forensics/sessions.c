@@ -166,6 +166,7 @@ struct pgm_sessions {
     size_t n, alloc, dropped;
     pidmap open;
     pidmap ended;    /* pids whose session ended by a FATAL: its disconnection line may follow */
+    pidmap received; /* pid -> its client (interned) from `connection received` */
     interner strings;
     const char *apps[PGM_SESSIONS_MAX_APPS];
     size_t n_apps;
@@ -200,6 +201,8 @@ void pgm_sessions_close(pgm_sessions *s)
     free(s->open.session);
     free(s->ended.pid);
     free(s->ended.session);
+    free(s->received.pid);
+    free(s->received.session);
     interner_free(&s->strings);
     free(s->deltas);
     free(s->all.p);
@@ -333,6 +336,13 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
     if (pid <= 0)
         return;
     size_t *open = pidmap_find(&s->open, pid);
+    if (is(kind, "conn.received")) {
+        /* the client, which the authorized line lacks without %h in the prefix */
+        const char *c = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
+        if (!pidmap_put(&s->received, pid, (size_t)(uintptr_t)c))
+            s->oom = true;
+        return;
+    }
     if (is(kind, "conn.authorized")) {
         if (pgm_event_field(e, "replication"))
             return; /* a walsender: not a client slot */
@@ -349,6 +359,10 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         x->user = intern(&s->strings, pgm_event_field(e, "user"), &s->oom);
         x->db = intern(&s->strings, pgm_event_field(e, "db"), &s->oom);
         x->client = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
+        size_t *rc = pidmap_find(&s->received, pid);
+        if (!*x->client && rc)
+            x->client = (const char *)(uintptr_t)*rc;
+        pidmap_del(&s->received, pid);
         x->app = app_index(s, pgm_event_field(e, "app"));
         x->start_path = intern(&s->strings, e->path, &s->oom);
         x->start_line = e->line;
@@ -386,6 +400,8 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         push_delta(s, e->t, -1, x->app);
         return;
     }
+    if (!open && (is(level, "FATAL") || is(level, "PANIC")))
+        pidmap_del(&s->received, pid); /* refused before authorization: forget its client */
     if (open && (is(level, "FATAL") || is(level, "PANIC"))) {
         size_t idx = *open;
         end_session(s, idx, e, PGM_END_FATAL);

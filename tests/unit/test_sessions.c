@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forensics/growth.h"
 #include "forensics/sessions.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
@@ -216,6 +217,31 @@ static void test_recorded_incidents(void **state)
             }
             assert_string_equal(got_ref, refusals);
             assert_string_equal(fr, first_refusal ? first_refusal : "null");
+            /* the group that grew: a leak's suspect, onset and sessions held */
+            pgm_growth g[PGM_GROWTH_MAX_GROUPS];
+            size_t ng = pgm_growth_find(ss, first, g, PGM_GROWTH_MAX_GROUPS);
+            const char *verdict = pgm_jsonflat_get(&truth, "verdict.kind", NULL);
+            if (ng)
+                printf("    growth: %s@%s from %s app %s: %d -> %d, onset %lld, %u opened %u closed, %u bursts, %.1f/min%s\n",
+                       g[0].user, g[0].db, g[0].client, g[0].app, g[0].baseline, g[0].held,
+                       (long long)g[0].onset, g[0].opened, g[0].closed, g[0].bursts, g[0].rate_per_min,
+                       g[0].growing ? " GROWING" : "");
+            if (strcmp(verdict, "none") == 0)
+                assert_true(!ng || !g[0].growing);
+            const char *leaked = pgm_jsonflat_get(&truth, "leak.leaked_sessions", NULL);
+            if (strcmp(verdict, "leak") == 0 && peak && first != PGM_TS_UNKNOWN) {
+                assert_true(ng && g[0].growing);
+                assert_string_equal(g[0].user, pgm_jsonflat_get(&truth, "leak.suspect.user", NULL));
+                assert_string_equal(g[0].db, pgm_jsonflat_get(&truth, "leak.suspect.database", NULL));
+                assert_string_equal(g[0].client, pgm_jsonflat_get(&truth, "leak.suspect.client", NULL));
+                char held[16];
+                snprintf(held, sizeof held, "%d", g[0].held);
+                assert_string_equal(held, leaked);
+                pgm_ts_parse onset;
+                const char *o = pgm_jsonflat_get(&truth, "leak.onset", NULL);
+                assert_true(pgm_ts_parse_at(o, strlen(o), &onset));
+                assert_true(llabs(g[0].onset - onset.us) <= 10 * 1000000LL);
+            }
             pgm_sessions_close(ss);
         }
         pgm_scan_free(&s);

@@ -1,0 +1,166 @@
+#include "forensics/growth.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/timestamp.h"
+
+typedef struct step {
+    int64_t t;
+    int d;
+    size_t order;   /* the session's place, for equal times */
+} step;
+
+static int cmp_step(const void *a, const void *b)
+{
+    const step *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_growth(const void *a, const void *b)
+{
+    const pgm_growth *x = a, *y = b;
+    int gx = x->held - x->baseline, gy = y->held - y->baseline;
+    if (x->growing != y->growing)
+        return x->growing ? -1 : 1;
+    return gx > gy ? -1 : gx < gy;
+}
+
+/* Follows one group's open count: every session of the group is given. */
+static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t exhaustion,
+                   pgm_growth *g)
+{
+    step *st = malloc((2 * n + 1) * sizeof *st);
+    if (!st)
+        return;
+    size_t k = 0;
+    int64_t first = INT64_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const pgm_session *x = &v[idx[i]];
+        if (x->start != PGM_TS_UNKNOWN) {
+            st[k++] = (step){x->start, +1, 2 * idx[i]};
+            if (x->start < first)
+                first = x->start;
+        }
+        if (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN)
+            st[k++] = (step){x->end, -1, 2 * idx[i] + 1};
+    }
+    qsort(st, k, sizeof *st, cmp_step);
+    /* the reference: the first refusal when the group had begun by then,
+     * else the group's highest point */
+    int64_t ref = PGM_TS_UNKNOWN;
+    int32_t open = 0, top = 0;
+    for (size_t i = 0; i < k; i++) {
+        open += st[i].d;
+        if (open > top) {
+            top = open;
+            ref = st[i].t;
+        }
+    }
+    if (exhaustion != PGM_TS_UNKNOWN && first <= exhaustion)
+        ref = exhaustion;
+    /* baseline: the lowest count after the group's start-up (a pool opens
+     * its connections within the first seconds) up to the reference */
+    open = 0;
+    int32_t base = INT32_MAX, at_startup_end = 0;
+    size_t last_at_base = 0;
+    for (size_t i = 0; i < k && st[i].t <= ref; i++) {
+        open += st[i].d;
+        if (st[i].t < first + PGM_GROWTH_STARTUP_US) {
+            at_startup_end = open;
+            last_at_base = i;
+            continue;
+        }
+        if (base == INT32_MAX)
+            base = at_startup_end;
+        if (open <= base) {
+            base = open;
+            last_at_base = i;
+        }
+    }
+    if (base == INT32_MAX)
+        base = at_startup_end;
+    int32_t held = 0;
+    for (size_t i = 0; i < k && st[i].t <= ref; i++)
+        held += st[i].d;
+    /* onset: the first opening after the last time at the baseline */
+    int64_t onset = PGM_TS_UNKNOWN;
+    unsigned opened = 0, closed = 0;
+    for (size_t i = last_at_base + 1; i < k && st[i].t <= ref; i++) {
+        if (st[i].d > 0) {
+            if (onset == PGM_TS_UNKNOWN)
+                onset = st[i].t;
+            opened++;
+        } else {
+            closed++;
+        }
+    }
+    /* bursts: seconds with a pool's worth of openings */
+    unsigned bursts = 0;
+    for (size_t i = last_at_base + 1, j = i; i < k && st[i].t <= ref; i++) {
+        if (st[i].d <= 0)
+            continue;
+        size_t c = 0;
+        for (j = i; j < k && st[j].t <= ref && st[j].t - st[i].t < 1000000; j++)
+            c += st[j].d > 0;
+        if (c >= PGM_GROWTH_BURST) {
+            bursts++;
+            while (i + 1 < k && st[i + 1].t - st[i].t < 1000000 && st[i + 1].t <= ref)
+                i++; /* one burst per run of openings */
+        }
+    }
+    free(st);
+    g->baseline = base;
+    g->held = held;
+    g->onset = onset;
+    g->ref = ref;
+    g->opened = opened;
+    g->closed = closed;
+    g->bursts = bursts;
+    int32_t growth = held - base;
+    int64_t span = onset != PGM_TS_UNKNOWN && ref != PGM_TS_UNKNOWN ? ref - onset : 0;
+    g->rate_per_min = span > 0 ? growth * 60e6 / (double)span : 0;
+    g->growing = growth >= PGM_GROWTH_MIN_SESSIONS && span >= PGM_GROWTH_MIN_SPAN_US &&
+                 closed * 2 <= (unsigned)growth;
+}
+
+size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, pgm_growth *out, size_t cap)
+{
+    size_t n;
+    const pgm_session *v = pgm_sessions_list(s, &n);
+    size_t *order = malloc((n + 1) * sizeof *order);
+    if (!order)
+        return 0;
+    size_t groups = 0;
+    /* sessions by group: group keys are interned pointers, so equal pointers are equal keys */
+    bool *taken = calloc(n + 1, sizeof *taken);
+    if (!taken) {
+        free(order);
+        return 0;
+    }
+    for (size_t i = 0; i < n && groups < cap; i++) {
+        if (taken[i])
+            continue;
+        size_t m = 0;
+        for (size_t j = i; j < n; j++)
+            if (!taken[j] && v[j].user == v[i].user && v[j].db == v[i].db && v[j].client == v[i].client &&
+                v[j].app == v[i].app) {
+                taken[j] = true;
+                order[m++] = j;
+            }
+        pgm_growth *g = &out[groups++];
+        memset(g, 0, sizeof *g);
+        g->user = v[i].user;
+        g->db = v[i].db;
+        g->client = v[i].client;
+        g->app = pgm_sessions_app_name(s, v[i].app);
+        g->sessions = m;
+        follow(v, order, m, exhaustion, g);
+    }
+    free(taken);
+    free(order);
+    qsort(out, groups, sizeof *out, cmp_growth);
+    return groups;
+}

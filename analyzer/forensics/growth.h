@@ -1,0 +1,44 @@
+/* Which group of sessions kept growing before the server ran out: the
+ * shared signal of a leak, sessions left idle in a transaction, pool churn
+ * and an over-committed fleet (the evidence around it tells them apart).
+ * A group is a (user, database, client, application) of pgm_sessions. Its
+ * open count is followed up to the reference time (the first refusal, else
+ * the group's highest point): the baseline is the lowest count after its
+ * start-up (its first seconds), the onset the first rise after the last time it stood at
+ * the baseline, and the growth what it holds at the reference above that. */
+#ifndef PGM_GROWTH_H
+#define PGM_GROWTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forensics/sessions.h"
+
+/* A group grows when it gained at least this many sessions... */
+#define PGM_GROWTH_MIN_SESSIONS 3
+/* ...over at least this long, giving back at most half of them. */
+#define PGM_GROWTH_MIN_SPAN_US (20LL * 1000000)
+/* The group's first seconds are its start-up (a pool filling), not growth. */
+#define PGM_GROWTH_STARTUP_US (5LL * 1000000)
+/* Sessions opened within one second that count as one burst (a pool filling). */
+#define PGM_GROWTH_BURST 4
+/* Groups followed, at most. */
+#define PGM_GROWTH_MAX_GROUPS 256u
+
+typedef struct pgm_growth {
+    const char *user, *db, *client, *app;
+    size_t sessions;               /* authorized in the group */
+    int32_t baseline, held;        /* held: open at the reference time */
+    int64_t onset, ref;            /* UTC us */
+    double rate_per_min;           /* sessions gained per minute from onset to ref */
+    unsigned opened, closed;       /* between onset and ref */
+    unsigned bursts;               /* seconds in that span with >= PGM_GROWTH_BURST openings */
+    bool growing;
+} pgm_growth;
+
+/* The groups, largest growth first; `exhaustion` is the first refusal or
+ * PGM_TS_UNKNOWN. Returns how many were written (at most cap). */
+size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, pgm_growth *out, size_t cap);
+
+#endif
