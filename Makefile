@@ -47,7 +47,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check fixtures fixtures-deps fixtures-check \
+        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
 # pkg-config is asked when the Makefile is read, so targets that may have to
@@ -192,6 +192,10 @@ fixtures: fixtures-deps
 fixtures-check:
 	@python3 tests/fixtures/check_truth.py fixtures/incidents
 
+# pgmortem analyze against every recorded incident's truth.
+analyze-check: build/asan/pgmortem
+	@python3 tests/fixtures/check_analyze.py build/asan/pgmortem fixtures/incidents
+
 # Every builtin rule's inline tests, through the CLI a user runs.
 rules-test: build/asan/pgmortem
 	@build/asan/pgmortem rules test
@@ -213,7 +217,8 @@ valgrind: build/pgmortem
 	  for args in "inventory -q tests/samples tests/hostile fixtures/demo" "rules test" \
 	              "rules list --rules tests/cli/rules-bad" \
 	              "timeline -q -o /dev/null tests/samples fixtures/incidents/01-leak-hikari.tar.zst" \
-	              "lint -q -f sarif --effective tests/lint/deploy fixtures/incidents/01-leak-hikari.tar.zst"; do \
+	              "lint -q -f sarif --effective tests/lint/deploy fixtures/incidents/01-leak-hikari.tar.zst" \
+	              "analyze -q -f json fixtures/incidents/01-leak-hikari.tar.zst fixtures/incidents/06-jsonlog-restart.tar.zst"; do \
 	    valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
 	      build/pgmortem $$args > /dev/null 2>&1; \
 	    if [ $$? = 9 ]; then echo "valgrind: errors in pgmortem $$args"; exit 1; fi; \
@@ -228,8 +233,8 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan
-	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check fuzz-replay tsan \
-	    sarif-check valgrind
+	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check analyze-check \
+	    fuzz-replay tsan sarif-check valgrind
 	@echo "check: all passed"
 
 demo: deps-check

@@ -75,5 +75,6 @@ int pgm_cmd_inventory(int argc, char **argv, int first);
 int pgm_cmd_rules(int argc, char **argv, int first);
 int pgm_cmd_timeline(int argc, char **argv, int first);
 int pgm_cmd_lint(int argc, char **argv, int first);
+int pgm_cmd_analyze(int argc, char **argv, int first);
 
 #endif

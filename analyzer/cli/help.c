@@ -17,6 +17,8 @@ static const char overview[] =
     "                       size, lines and time span\n"
     "  timeline INPUT...    the server logs' events (connections, refusals, session\n"
     "                       ends, crashes, locks...) in time order, as JSON Lines or CSV\n"
+    "  analyze INPUT...     what happened: sessions, the open-connection peak, the\n"
+    "                       group that grew, and the verdict with its evidence\n"
     "  lint INPUT...        check postgresql.conf, pg_settings, Spring Boot, HikariCP,\n"
     "                       .env and Kubernetes configuration against the rules\n"
     "  rules list|show|test the rule packs: list them, show one, run their tests\n"
@@ -130,6 +132,33 @@ static const char timeline[] =
     "Exit codes: 0 success; 2 some input could not be read, a log gave no message,\n"
     "or its prefix does not fit; 3 usage error; 4 invalid rule packs.\n";
 
+static const char analyze[] =
+    "Usage: pgmortem analyze [OPTIONS] INPUT...\n"
+    "\n"
+    "Reads the whole bundle and says what happened: every backend session paired\n"
+    "by pid (reuse, restarts, sessions from before the log), the exact curve of\n"
+    "open client sessions and its peak, the first refusal, the group of sessions\n"
+    "(user, database, client, application) that kept growing, the applications'\n"
+    "leak reports ranked by code location, pool starts, pg_stat_activity\n"
+    "snapshots, and the explanations (leak, idle_in_transaction, capacity,\n"
+    "pool_churn, none, inconclusive) scored against each other. Early: the\n"
+    "Markdown and HTML postmortems, network and slow-query verdicts, and the\n"
+    "configuration's part in the verdict are not there yet.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format FORMAT      text (default: a short summary) or json\n"
+    "                           (pgmortem.report/1: the parts decided so far)\n"
+    "  -o, --output FILE        write there instead of stdout\n"
+    "  -q, --quiet              no warnings or progress on stderr\n"
+    "      --rules DIR          load the packs in DIR (or a single .yml file) too\n"
+    "      --no-builtin-rules   do not load the builtin packs\n"
+    "      --max-depth N, --max-entries N, --max-total-bytes SIZE, --max-ratio N,\n"
+    "      --max-line-bytes SIZE   bundle limits, as for inventory\n"
+    "  -h, --help               this text\n"
+    "\n"
+    "Exit codes: 0 success; 2 some input could not be read; 3 usage error;\n"
+    "4 invalid rule packs.\n";
+
 static const char lint[] =
     "Usage: pgmortem lint [OPTIONS] INPUT...\n"
     "\n"
@@ -177,6 +206,7 @@ static const struct {
     const char *text;
 } helps[] = {
     {"lint", lint},
+    {"analyze", analyze},
     {"timeline", timeline},
     {"inventory", inventory},
     {"rules", rules},

@@ -43,6 +43,8 @@ int main(int argc, char **argv)
         return pgm_cmd_timeline(argc, argv, 2);
     if (strcmp(cmd, "lint") == 0)
         return pgm_cmd_lint(argc, argv, 2);
+    if (strcmp(cmd, "analyze") == 0)
+        return pgm_cmd_analyze(argc, argv, 2);
     if (cmd[0] == '-')
         pgm_usage_error(NULL, "unknown option '%s'", cmd);
     else

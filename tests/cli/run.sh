@@ -176,8 +176,14 @@ check lint-bad-instances 3 "--instances wants NAME=N" -- lint --instances orders
 check lint-bad-baseline 3 "not the output of pgmortem lint" -- lint --baseline tests/lint/deploy/db/postgresql.conf $L
 check help-lint 0 "" -- help lint
 
+# analyze: the verdict so far, on recorded incidents
+check analyze-leak 0 "" -- analyze -q fixtures/incidents/01-leak-hikari.tar.zst
+check analyze-healthy-json 0 "" -- analyze -q -f json fixtures/incidents/04-healthy.tar.zst
+check analyze-bad-format 3 "unknown format 'html'" -- analyze -f html fixtures/incidents/04-healthy.tar.zst
+check help-analyze 0 "" -- help analyze
+
 # --help and the man page name the same options
-opts=$( { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; "$bin" help lint; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+opts=$( { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; "$bin" help lint; "$bin" help analyze; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
 for o in $opts; do
     if ! grep -qF -- "$(echo "$o" | sed 's/-/\\-/g')" analyzer/cli/pgmortem.1; then
         echo "FAIL man page: $o is in --help but not in analyzer/cli/pgmortem.1"
@@ -188,7 +194,7 @@ for o in $opts; do
 done
 mopts=$(grep -oE '\\-\\-[a-z][a-z\\-]+' analyzer/cli/pgmortem.1 | sed 's/\\//g' | sort -u)
 for o in $mopts; do
-    if ! { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; "$bin" help lint; } | grep -qF -- "$o"; then
+    if ! { "$bin" --help; "$bin" help inventory; "$bin" help rules; "$bin" help timeline; "$bin" help lint; "$bin" help analyze; } | grep -qF -- "$o"; then
         echo "FAIL man page: $o is in the man page but not in --help"
         fail=$((fail + 1))
     else

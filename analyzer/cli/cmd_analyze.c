@@ -1,0 +1,124 @@
+/* pgmortem analyze: the verdict so far (issue 8's forensics) as JSON or a
+ * short summary; the Markdown and HTML postmortems come with the reports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "forensics/analysis.h"
+#include "pipeline/scan.h"
+#include "rules/ruleset.h"
+
+static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
+{
+    (void)o;
+    pgm_analysis_event(ctx, e);
+}
+
+int pgm_cmd_analyze(int argc, char **argv, int first)
+{
+    pgm_args a;
+    pgm_args_init(&a, argc, argv, first, "analyze");
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    pgm_rule_options ro = {.builtin = true};
+    bool quiet = false, json = false;
+    const char *output = NULL;
+    const char **inputs = calloc((size_t)argc, sizeof *inputs);
+    size_t n = 0;
+    int rc = PGM_EXIT_USAGE;
+    if (!inputs) {
+        fputs("pgmortem: out of memory\n", stderr);
+        return PGM_EXIT_INPUT;
+    }
+    const char *opt, *operand, *v;
+    int k;
+    while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
+        if (k == 2) {
+            inputs[n++] = operand;
+            continue;
+        }
+        if ((k = pgm_args_limit_option(&a, opt, &lim)) != 0 ||
+            (k = pgm_args_rule_option(&a, opt, &ro)) != 0) {
+            if (k < 0)
+                goto out;
+            continue;
+        }
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            pgm_print_help("analyze");
+            rc = PGM_EXIT_OK;
+            goto out;
+        } else if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            if (strcmp(v, "json") == 0)
+                json = true;
+            else if (strcmp(v, "text") == 0)
+                json = false;
+            else {
+                pgm_usage_error("analyze", "unknown format '%s' (text or json; Markdown and HTML come later)", v);
+                goto out;
+            }
+        } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
+            if (!(output = pgm_args_value(&a)))
+                goto out;
+        } else {
+            pgm_usage_error("analyze", "unknown option '%s'", opt);
+            goto out;
+        }
+    }
+    if (n == 0) {
+        pgm_usage_error("analyze", "no input given (a directory, a file, or an archive)");
+        goto out;
+    }
+    pgm_ruleset rs;
+    if (!pgm_load_rules(&ro, &rs)) {
+        pgm_ruleset_free(&rs);
+        rc = PGM_EXIT_RULES;
+        goto out;
+    }
+    pgm_analysis *an;
+    if (pgm_analysis_open(&an) != PGM_OK) {
+        pgm_ruleset_free(&rs);
+        rc = PGM_EXIT_INPUT;
+        goto out;
+    }
+    pgm_term term;
+    pgm_term_init(&term, quiet);
+    pgm_scan s;
+    pgm_scan_init(&s, &rs);
+    s.jobs = 1; /* the server's own order: sessions are paired as the server wrote them */
+    s.on_event = on_event;
+    s.on_warning = pgm_term_warning;
+    s.on_progress = pgm_term_progress;
+    s.ctx = an;
+    s.term_ctx = &term;
+    int r = pgm_scan_run(&s, inputs, n, &lim);
+    pgm_term_clear(&term);
+    if (pgm_analysis_finish(an) != PGM_OK || r == PGM_FATAL) {
+        fputs("pgmortem: out of memory: the analysis is incomplete\n", stderr);
+        rc = PGM_EXIT_INPUT;
+    } else {
+        FILE *out = output ? fopen(output, "wb") : stdout;
+        if (!out) {
+            perror(output);
+            rc = PGM_EXIT_INPUT;
+        } else {
+            if (json)
+                pgm_analysis_write_json(an, out);
+            else
+                pgm_analysis_write_summary(an, out);
+            bool failed = fflush(out) != 0;
+            if (output && fclose(out) != 0)
+                failed = true;
+            rc = failed || r != PGM_OK ? PGM_EXIT_INPUT : PGM_EXIT_OK;
+        }
+    }
+    pgm_scan_free(&s);
+    pgm_analysis_close(an);
+    pgm_ruleset_free(&rs);
+out:
+    free(inputs);
+    return rc;
+}

@@ -1,0 +1,517 @@
+#include "forensics/analysis.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/timestamp.h"
+#include "util/json.h"
+#include "util/rc.h"
+
+typedef struct server_log {
+    char path[1024];
+    pgm_sessions *s;
+    uint64_t conn_events;
+} server_log;
+
+typedef struct leak_report {
+    char connection[64];
+    int loc;
+} leak_report;
+
+struct pgm_analysis {
+    server_log logs[PGM_ANALYSIS_MAX_LOGS];
+    size_t n_logs;
+    int primary;
+    /* the application's account */
+    pgm_code_location locs[PGM_ANALYSIS_MAX_LOCATIONS];
+    size_t n_locs;
+    leak_report *leaks;
+    size_t n_leaks;
+    uint64_t leak_reports, slow_borrowers, app_timeouts;
+    int64_t first_timeout, first_leak_report;
+    char leak_app[128];
+    unsigned max_pool_number, pool_starts;
+    char pool_evidence[256];
+    /* pg_stat_activity */
+    unsigned snapshots;
+    int max_idle_in_tx, max_client_backends;
+    int64_t max_idle_in_tx_at;
+    char idle_in_tx_evidence[256];
+    uint64_t iit_terminations;
+    /* decided */
+    pgm_growth groups[PGM_GROWTH_MAX_GROUPS];
+    size_t n_groups;
+    int64_t exhaustion;
+    uint64_t refusals;
+    pgm_hypothesis hyp[PGM_VERDICT_COUNT];
+    bool finished, oom;
+};
+
+const char *pgm_verdict_name(enum pgm_verdict v)
+{
+    static const char *const names[PGM_VERDICT_COUNT] = {
+        "leak", "idle_in_transaction", "capacity", "pool_churn", "network", "slow_queries", "none",
+        "inconclusive"};
+    return v < PGM_VERDICT_COUNT ? names[v] : "inconclusive";
+}
+
+int pgm_analysis_open(pgm_analysis **out)
+{
+    pgm_analysis *a = calloc(1, sizeof *a);
+    if (!a)
+        return PGM_FATAL;
+    a->primary = -1;
+    a->first_timeout = a->first_leak_report = a->max_idle_in_tx_at = a->exhaustion = PGM_TS_UNKNOWN;
+    *out = a;
+    return PGM_OK;
+}
+
+void pgm_analysis_close(pgm_analysis *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->n_logs; i++)
+        pgm_sessions_close(a->logs[i].s);
+    free(a->leaks);
+    free(a);
+}
+
+static server_log *log_of(pgm_analysis *a, const char *path)
+{
+    for (size_t i = 0; i < a->n_logs; i++)
+        if (strcmp(a->logs[i].path, path) == 0)
+            return &a->logs[i];
+    if (a->n_logs == PGM_ANALYSIS_MAX_LOGS)
+        return NULL;
+    server_log *l = &a->logs[a->n_logs];
+    snprintf(l->path, sizeof l->path, "%s", path);
+    if (pgm_sessions_open(&l->s) != PGM_OK) {
+        a->oom = true;
+        return NULL;
+    }
+    a->n_logs++;
+    return l;
+}
+
+static long field_long(const pgm_event *e, const char *name, long dflt)
+{
+    const char *v = pgm_event_field(e, name);
+    if (!v || !*v)
+        return dflt;
+    char *end;
+    long n = strtol(v, &end, 10);
+    return *end ? dflt : n;
+}
+
+static void note_leak(pgm_analysis *a, const pgm_event *e)
+{
+    a->leak_reports++;
+    if (a->first_leak_report == PGM_TS_UNKNOWN)
+        a->first_leak_report = e->t;
+    const char *app = pgm_event_field(e, "app");
+    if (app && !a->leak_app[0])
+        snprintf(a->leak_app, sizeof a->leak_app, "%s", app);
+    const char *frame = pgm_event_field(e, "culprit");
+    const char *at = pgm_event_field(e, "culprit_at");
+    int loc = -1;
+    if (frame) {
+        for (size_t i = 0; i < a->n_locs; i++)
+            if (strcmp(a->locs[i].frame, frame) == 0)
+                loc = (int)i;
+        if (loc < 0 && a->n_locs < PGM_ANALYSIS_MAX_LOCATIONS) {
+            loc = (int)a->n_locs++;
+            pgm_code_location *c = &a->locs[loc];
+            snprintf(c->frame, sizeof c->frame, "%s", frame);
+            snprintf(c->at, sizeof c->at, "%s", at ? at : "");
+            c->first = e->t;
+        }
+        if (loc >= 0) {
+            a->locs[loc].count++;
+            a->locs[loc].last = e->t;
+        }
+    }
+    const char *conn = pgm_event_field(e, "connection");
+    if (!conn || a->n_leaks == PGM_ANALYSIS_MAX_LEAKS)
+        return;
+    if (!a->leaks && !(a->leaks = malloc(PGM_ANALYSIS_MAX_LEAKS * sizeof *a->leaks))) {
+        a->oom = true;
+        return;
+    }
+    snprintf(a->leaks[a->n_leaks].connection, sizeof a->leaks[0].connection, "%s", conn);
+    a->leaks[a->n_leaks++].loc = loc;
+}
+
+/* A reported connection came back: a slow borrower, not a leak. */
+static void note_returned(pgm_analysis *a, const pgm_event *e)
+{
+    const char *conn = pgm_event_field(e, "connection");
+    if (!conn)
+        return;
+    for (size_t i = a->n_leaks; i-- > 0;)
+        if (strcmp(a->leaks[i].connection, conn) == 0) {
+            if (a->leaks[i].loc >= 0 && a->locs[a->leaks[i].loc].count)
+                a->locs[a->leaks[i].loc].count--;
+            a->leaks[i].connection[0] = 0;
+            a->slow_borrowers++;
+            return;
+        }
+}
+
+void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
+{
+    if (a->finished)
+        return;
+    const char *k = e->kind;
+    if (strncmp(k, "conn.", 5) == 0 || strncmp(k, "server.", 7) == 0) {
+        server_log *l = log_of(a, e->path);
+        if (l) {
+            l->conn_events++;
+            pgm_sessions_event(l->s, e);
+        }
+        if (strcmp(k, "conn.terminated.idle_in_transaction_timeout") == 0)
+            a->iit_terminations++;
+        return;
+    }
+    if (strcmp(k, "hikari.leak_detected") == 0) {
+        note_leak(a, e);
+    } else if (strcmp(k, "hikari.leak_returned") == 0) {
+        note_returned(a, e);
+    } else if (strcmp(k, "hikari.timeout") == 0) {
+        a->app_timeouts++;
+        if (a->first_timeout == PGM_TS_UNKNOWN)
+            a->first_timeout = e->t;
+    } else if (strcmp(k, "hikari.pool.starting") == 0) {
+        a->pool_starts++;
+        const char *pool = pgm_event_field(e, "pool");
+        const char *num = pool ? strrchr(pool, '-') : NULL;
+        long n = num ? strtol(num + 1, NULL, 10) : 0;
+        if (n > (long)a->max_pool_number && n < 1000000) {
+            a->max_pool_number = (unsigned)n;
+            snprintf(a->pool_evidence, sizeof a->pool_evidence, "%s:%llu: %s - Starting...", e->path,
+                     (unsigned long long)e->line, pool);
+        }
+    } else if (strcmp(k, "activity.snapshot") == 0) {
+        a->snapshots++;
+        long iit = field_long(e, "idle_in_transaction", 0);
+        long cb = field_long(e, "client_backends", 0);
+        if (cb > a->max_client_backends)
+            a->max_client_backends = (int)cb;
+        if (iit > a->max_idle_in_tx) {
+            a->max_idle_in_tx = (int)iit;
+            a->max_idle_in_tx_at = e->t;
+            snprintf(a->idle_in_tx_evidence, sizeof a->idle_in_tx_evidence,
+                     "%s:%llu: %ld sessions idle in transaction", e->path, (unsigned long long)e->line, iit);
+        }
+    }
+}
+
+static void evidence(pgm_hypothesis *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void evidence(pgm_hypothesis *h, const char *fmt, ...)
+{
+    if (h->n_evidence == sizeof h->evidence / sizeof h->evidence[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(h->evidence[h->n_evidence++], sizeof h->evidence[0], fmt, ap);
+    va_end(ap);
+}
+
+static int cmp_hyp(const void *x, const void *y)
+{
+    const pgm_hypothesis *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->kind < b->kind ? -1 : a->kind > b->kind;
+}
+
+static unsigned net_leak_reports(const pgm_analysis *a)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < a->n_locs; i++)
+        n += a->locs[i].count;
+    return n;
+}
+
+int pgm_analysis_finish(pgm_analysis *a)
+{
+    if (a->finished)
+        return a->oom ? PGM_FATAL : PGM_OK;
+    a->finished = true;
+    /* the server's log: the one with the most connection lines (a second
+     * destination of the same server, jsonlog beside stderr, repeats it) */
+    uint64_t best = 0, best_fine = 0;
+    for (size_t i = 0; i < a->n_logs; i++) {
+        if (pgm_sessions_finish(a->logs[i].s) != PGM_OK)
+            a->oom = true;
+        size_t n;
+        const pgm_session *v = pgm_sessions_list(a->logs[i].s, &n);
+        /* between equals, the one with finer times (%m over %t) */
+        uint64_t fine = 0;
+        for (size_t k = 0; k < n; k++)
+            fine += v[k].start != PGM_TS_UNKNOWN && v[k].start % 1000000 != 0;
+        if (a->primary < 0 || n > best || (n == best && fine > best_fine)) {
+            best = n;
+            best_fine = fine;
+            a->primary = (int)i;
+        }
+    }
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    if (s) {
+        a->refusals = pgm_sessions_refusals(s, &a->exhaustion);
+        a->n_groups = pgm_growth_find(s, a->exhaustion, a->groups, PGM_GROWTH_MAX_GROUPS);
+    }
+    const pgm_growth *g = a->n_groups ? &a->groups[0] : NULL;
+    bool growing = g && g->growing;
+    int growth = g ? g->held - g->baseline : 0;
+    unsigned leaks = net_leak_reports(a);
+    bool idle_in_tx = a->max_idle_in_tx >= 3 && (!growing || a->max_idle_in_tx * 2 >= growth);
+    bool churn = a->max_pool_number >= PGM_CHURN_MIN_POOLS && a->pool_starts >= PGM_CHURN_MIN_POOLS;
+
+    for (int k = 0; k < PGM_VERDICT_COUNT; k++) {
+        memset(&a->hyp[k], 0, sizeof a->hyp[k]);
+        a->hyp[k].kind = (enum pgm_verdict)k;
+    }
+    /* leak: a group that keeps growing, and the pool's own leak reports */
+    pgm_hypothesis *h = &a->hyp[PGM_VERDICT_LEAK];
+    if (growing) {
+        h->score += 3;
+        evidence(h, "the sessions of %s@%s from %s grew from %d to %d without being given back",
+                 g->user, g->db, g->client[0] ? g->client : "?", g->baseline, g->held);
+        if (g->bursts >= 2)
+            h->score -= 2;
+    }
+    if (leaks) {
+        h->score += 4;
+        evidence(h, "%u HikariCP leak reports, first at %s", leaks, a->n_locs ? a->locs[0].frame : "?");
+    }
+    if (idle_in_tx)
+        h->score -= 3;
+    if (churn)
+        h->score -= 4;
+    snprintf(h->summary, sizeof h->summary, "%s", "An application holds connections it never returns.");
+    /* idle in transaction: the snapshots show them, or the server timed them out */
+    h = &a->hyp[PGM_VERDICT_IDLE_IN_TRANSACTION];
+    if (idle_in_tx) {
+        h->score += 5;
+        evidence(h, "%s", a->idle_in_tx_evidence);
+    }
+    if (a->iit_terminations) {
+        h->score += 2;
+        evidence(h, "%llu sessions ended by idle_in_transaction_session_timeout",
+                 (unsigned long long)a->iit_terminations);
+    }
+    snprintf(h->summary, sizeof h->summary, "%s", "Sessions were left open inside transactions.");
+    /* pool churn: pool numbers climbing in one JVM */
+    h = &a->hyp[PGM_VERDICT_POOL_CHURN];
+    if (churn) {
+        h->score += 6;
+        evidence(h, "%s", a->pool_evidence);
+    }
+    snprintf(h->summary, sizeof h->summary, "%s", "Pools were created again and again and never closed.");
+    /* capacity: refusals while pools filled in bursts, and nothing leaked */
+    h = &a->hyp[PGM_VERDICT_CAPACITY];
+    if (a->refusals && !leaks && !churn && !idle_in_tx && (!growing || g->bursts >= 2)) {
+        h->score += 4;
+        evidence(h, "%llu refusals while pools opened their connections%s", (unsigned long long)a->refusals,
+                 g && g->bursts >= 2 ? " in bursts" : "");
+    }
+    snprintf(h->summary, sizeof h->summary, "%s",
+             "The fleet's pools are configured beyond what the server allows.");
+    /* none: no refusal, no timeout, nothing growing */
+    h = &a->hyp[PGM_VERDICT_NONE];
+    if (!a->refusals && !a->app_timeouts && !growing && !leaks && !idle_in_tx && !churn && s)
+        h->score += 5;
+    snprintf(h->summary, sizeof h->summary, "%s", "No connection trouble in the evidence.");
+    h = &a->hyp[PGM_VERDICT_INCONCLUSIVE];
+    h->score = 1;
+    snprintf(h->summary, sizeof h->summary, "%s",
+             "Not enough evidence: next time capture the server log with log_connections and "
+             "log_disconnections on, the applications' logs, and pg_stat_activity every 10 s.");
+    snprintf(a->hyp[PGM_VERDICT_NETWORK].summary, sizeof a->hyp[0].summary, "%s",
+             "Half-open sessions after network loss (not assessed yet).");
+    snprintf(a->hyp[PGM_VERDICT_SLOW_QUERIES].summary, sizeof a->hyp[0].summary, "%s",
+             "Long statements or lock waits starving a healthy pool (not assessed yet).");
+    qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
+    /* code locations, most reported first */
+    for (size_t i = 1; i < a->n_locs; i++)
+        for (size_t j = i; j > 0 && a->locs[j].count > a->locs[j - 1].count; j--) {
+            pgm_code_location t = a->locs[j];
+            a->locs[j] = a->locs[j - 1];
+            a->locs[j - 1] = t;
+        }
+    return a->oom ? PGM_FATAL : PGM_OK;
+}
+
+const pgm_hypothesis *pgm_analysis_hypotheses(const pgm_analysis *a, size_t *n)
+{
+    *n = PGM_VERDICT_COUNT;
+    return a->hyp;
+}
+
+static void json_time(pgm_json *j, const char *key, int64_t t)
+{
+    pgm_json_key(j, key);
+    if (t == PGM_TS_UNKNOWN) {
+        pgm_json_null(j);
+        return;
+    }
+    char iso[PGM_TS_ISO_LEN];
+    pgm_ts_format_iso(t, iso);
+    pgm_json_string(j, iso);
+}
+
+static void json_str_or_null(pgm_json *j, const char *key, const char *v)
+{
+    pgm_json_key(j, key);
+    pgm_json_string(j, v && *v ? v : NULL);
+}
+
+void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
+{
+    pgm_json j;
+    pgm_json_init(&j, out, true);
+    const pgm_hypothesis *v = &a->hyp[0];
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    const pgm_growth *g = a->n_groups ? &a->groups[0] : NULL;
+    pgm_json_begin_object(&j);
+    pgm_json_key(&j, "schema");
+    pgm_json_string(&j, "pgmortem.report/1");
+    pgm_json_key(&j, "verdict");
+    pgm_json_begin_object(&j);
+    pgm_json_key(&j, "kind");
+    pgm_json_string(&j, pgm_verdict_name(v->kind));
+    pgm_json_key(&j, "confidence");
+    int second = a->hyp[1].score;
+    pgm_json_string(&j, v->score >= 5 && v->score - second >= 3 ? "high" : v->score >= 3 ? "medium" : "low");
+    pgm_json_key(&j, "summary");
+    pgm_json_string(&j, v->summary);
+    pgm_json_end_object(&j);
+    pgm_json_key(&j, "hypotheses");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
+        const pgm_hypothesis *h = &a->hyp[i];
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "kind");
+        pgm_json_string(&j, pgm_verdict_name(h->kind));
+        pgm_json_key(&j, "score");
+        pgm_json_int(&j, h->score);
+        pgm_json_key(&j, "summary");
+        pgm_json_string(&j, h->summary);
+        pgm_json_key(&j, "evidence");
+        pgm_json_begin_array(&j);
+        for (size_t e = 0; e < h->n_evidence; e++)
+            pgm_json_string(&j, h->evidence[e]);
+        pgm_json_end_array(&j);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
+    pgm_json_key(&j, "exhaustion");
+    pgm_json_begin_object(&j);
+    json_time(&j, "first_refusal", a->exhaustion);
+    pgm_json_key(&j, "refusals");
+    pgm_json_uint(&j, a->refusals);
+    pgm_json_key(&j, "app_timeouts");
+    pgm_json_uint(&j, a->app_timeouts);
+    pgm_json_end_object(&j);
+    pgm_json_key(&j, "leak");
+    if (v->kind != PGM_VERDICT_LEAK) {
+        pgm_json_null(&j);
+    } else {
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "suspect");
+        pgm_json_begin_object(&j);
+        /* the name PostgreSQL knows, else the service the application logs name */
+        const char *app = g && g->app && strcmp(g->app, "(unknown)") != 0 ? g->app : a->leak_app;
+        json_str_or_null(&j, "application", app);
+        json_str_or_null(&j, "user", g && g->growing ? g->user : NULL);
+        json_str_or_null(&j, "database", g && g->growing ? g->db : NULL);
+        json_str_or_null(&j, "client", g && g->growing ? g->client : NULL);
+        pgm_json_end_object(&j);
+        bool grew = g && g->growing;
+        json_time(&j, "onset", grew ? g->onset : a->first_leak_report);
+        pgm_json_key(&j, "rate_per_min");
+        if (grew)
+            pgm_json_int(&j, (int64_t)(g->rate_per_min * 10 + 0.5) / 10);
+        else
+            pgm_json_null(&j);
+        pgm_json_key(&j, "held_at_exhaustion");
+        if (grew)
+            pgm_json_int(&j, g->held);
+        else
+            pgm_json_null(&j);
+        pgm_json_key(&j, "leaked_sessions");
+        if (grew)
+            pgm_json_int(&j, g->held);
+        else
+            pgm_json_uint(&j, net_leak_reports(a));
+        pgm_json_key(&j, "code_locations");
+        pgm_json_begin_array(&j);
+        for (size_t i = 0; i < a->n_locs; i++) {
+            if (!a->locs[i].count)
+                continue;
+            pgm_json_begin_object(&j);
+            json_str_or_null(&j, "frame", a->locs[i].frame);
+            json_str_or_null(&j, "at", a->locs[i].at);
+            pgm_json_key(&j, "count");
+            pgm_json_uint(&j, a->locs[i].count);
+            json_time(&j, "first", a->locs[i].first);
+            json_time(&j, "last", a->locs[i].last);
+            pgm_json_end_object(&j);
+        }
+        pgm_json_end_array(&j);
+        pgm_json_key(&j, "slow_borrowers");
+        pgm_json_uint(&j, a->slow_borrowers);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_key(&j, "capacity");
+    pgm_json_begin_object(&j);
+    const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
+    size_t n_sessions = 0;
+    if (s)
+        pgm_sessions_list(s, &n_sessions);
+    pgm_json_key(&j, "peak_connections");
+    if (c && n_sessions)
+        pgm_json_int(&j, c->peak);
+    else
+        pgm_json_null(&j);
+    json_time(&j, "peak_at", c && n_sessions ? c->peak_at : PGM_TS_UNKNOWN);
+    pgm_json_end_object(&j);
+    pgm_json_key(&j, "sessions");
+    pgm_json_begin_object(&j);
+    pgm_json_key(&j, "total");
+    pgm_json_uint(&j, n_sessions);
+    pgm_json_key(&j, "open_at_end");
+    pgm_json_uint(&j, s ? pgm_sessions_open_at_end(s) : 0);
+    json_str_or_null(&j, "server_log", a->primary >= 0 ? a->logs[a->primary].path : NULL);
+    pgm_json_end_object(&j);
+    pgm_json_key(&j, "series");
+    pgm_json_begin_object(&j);
+    pgm_json_key(&j, "connections");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; c && i < c->n; i++) {
+        pgm_json_begin_object(&j);
+        json_time(&j, "t", c->p[i].t);
+        pgm_json_key(&j, "open");
+        pgm_json_int(&j, c->p[i].open);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
+    pgm_json_end_object(&j);
+    pgm_json_end_object(&j);
+    fputc('\n', out);
+}
+
+void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
+{
+    const pgm_hypothesis *v = &a->hyp[0];
+    fprintf(out, "verdict: %s (score %d; next: %s %d)\n  %s\n", pgm_verdict_name(v->kind), v->score,
+            pgm_verdict_name(a->hyp[1].kind), a->hyp[1].score, v->summary);
+    for (size_t e = 0; e < v->n_evidence; e++)
+        fprintf(out, "  - %s\n", v->evidence[e]);
+    char iso[PGM_TS_ISO_LEN] = "-";
+    if (a->exhaustion != PGM_TS_UNKNOWN)
+        pgm_ts_format_iso(a->exhaustion, iso);
+    fprintf(out, "refusals: %llu (first %s); application timeouts: %llu\n",
+            (unsigned long long)a->refusals, iso, (unsigned long long)a->app_timeouts);
+}

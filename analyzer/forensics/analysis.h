@@ -1,0 +1,65 @@
+/* From the events of a bundle to what happened: the server's sessions and
+ * curve, the group that grew, the application's own account (leak traces and
+ * their code locations, pool starts, timeouts), the pg_stat_activity
+ * snapshots, and the competing explanations scored against each other
+ * (CONTRACTS.md verdict kinds). Fed every event of one scan (one thread:
+ * server log events in the order the server wrote them); memory grows with
+ * sessions, pools and code locations, not with the logs. */
+#ifndef PGM_ANALYSIS_H
+#define PGM_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "forensics/growth.h"
+#include "forensics/sessions.h"
+#include "model/event.h"
+
+/* Server logs told apart (one tracker each), at most. */
+#define PGM_ANALYSIS_MAX_LOGS 16u
+/* Distinct leak code locations kept. */
+#define PGM_ANALYSIS_MAX_LOCATIONS 64u
+/* Leak reports kept to match a later "returned (unleaked)". */
+#define PGM_ANALYSIS_MAX_LEAKS 65536u
+/* Pool numbers above this many pools per JVM mean pools made and never closed. */
+#define PGM_CHURN_MIN_POOLS 3
+
+enum pgm_verdict {
+    PGM_VERDICT_LEAK, PGM_VERDICT_IDLE_IN_TRANSACTION, PGM_VERDICT_CAPACITY,
+    PGM_VERDICT_POOL_CHURN, PGM_VERDICT_NETWORK, PGM_VERDICT_SLOW_QUERIES,
+    PGM_VERDICT_NONE, PGM_VERDICT_INCONCLUSIVE, PGM_VERDICT_COUNT
+};
+
+typedef struct pgm_code_location {
+    char frame[256], at[128];
+    unsigned count;
+    int64_t first, last;
+} pgm_code_location;
+
+typedef struct pgm_hypothesis {
+    enum pgm_verdict kind;
+    int score;                 /* higher is likelier; <= 0 ruled out */
+    char summary[512];
+    char evidence[4][256];     /* "path:line: what it shows" */
+    size_t n_evidence;
+} pgm_hypothesis;
+
+typedef struct pgm_analysis pgm_analysis;
+
+int pgm_analysis_open(pgm_analysis **out);
+void pgm_analysis_event(pgm_analysis *a, const pgm_event *e);
+/* Decides. PGM_OK or PGM_FATAL. */
+int pgm_analysis_finish(pgm_analysis *a);
+void pgm_analysis_close(pgm_analysis *a);
+
+/* The report as JSON (CONTRACTS.md, pgmortem.report/1: the parts decided so far). */
+void pgm_analysis_write_json(const pgm_analysis *a, FILE *out);
+/* A few lines for the terminal. */
+void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out);
+/* The hypotheses, best first; the verdict is the first. */
+const pgm_hypothesis *pgm_analysis_hypotheses(const pgm_analysis *a, size_t *n);
+const char *pgm_verdict_name(enum pgm_verdict v);
+
+#endif
