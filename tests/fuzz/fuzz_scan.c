@@ -2,11 +2,15 @@
  * compressed file, or any file): the bundle reader, the sniffer, every reader
  * it hands files to (server logs, application logs, pg_stat_activity dumps,
  * configuration) and the classifiers with the builtin packs (loaded once from
- * rules/, run from the repository root). */
+ * rules/, run from the repository root); the events then go through the
+ * analysis (sessions, curve, growth, verdict, its JSON). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "forensics/analysis.h"
 #include "pipeline/scan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,11 +20,11 @@ static int loaded;
 
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
-    (void)ctx;
     (void)o;
     for (size_t i = 0; i < e->n_fields; i++)
         if (e->fields[i].value)
             (void)strlen(e->fields[i].value);
+    pgm_analysis_event(ctx, e);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,10 +43,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lim.max_entries = 64;
     pgm_mem_source src;
     pgm_mem_source_init(&src, data, size);
+    pgm_analysis *a;
+    if (pgm_analysis_open(&a) != 0)
+        return 0;
     pgm_scan s;
     pgm_scan_init(&s, &rules);
     s.on_event = on_event;
+    s.ctx = a;
     pgm_scan_run_source(&s, &src.base, "fuzz.bin", &lim);
     pgm_scan_free(&s);
+    if (pgm_analysis_finish(a) == 0) {
+        FILE *null = fopen("/dev/null", "w");
+        if (null) {
+            pgm_analysis_write_json(a, null);
+            pgm_analysis_write_summary(a, null);
+            fclose(null);
+        }
+    }
+    pgm_analysis_close(a);
     return 0;
 }
