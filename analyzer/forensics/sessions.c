@@ -277,11 +277,21 @@ static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pg
     pidmap_del(&s->open, x->pid);
 }
 
+/* A restart or crash ends every open session: they are the pid map's
+ * (collected first, since ending one reshapes the map). */
 static void end_all(pgm_sessions *s, const pgm_event *e)
 {
-    for (size_t i = 0; i < s->n; i++) /* the open ones are exactly those not ended */
-        if (s->v[i].how_end == PGM_END_OPEN)
-            end_session(s, i, e, PGM_END_RESTART);
+    size_t *idx = malloc((s->open.n + 1) * sizeof *idx), k = 0;
+    if (!idx) {
+        s->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < s->open.cap; i++)
+        if (s->open.pid[i])
+            idx[k++] = s->open.session[i];
+    for (size_t i = 0; i < k; i++)
+        end_session(s, idx[i], e, PGM_END_RESTART);
+    free(idx);
 }
 
 /* "0:01:02.345" (h:mm:ss.fff) in microseconds, or -1. */

@@ -44,7 +44,7 @@ run "pgmortem timeline --jobs 1, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" tim
 run "pgmortem timeline --jobs 2, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" timeline -q --jobs 2 -o /dev/null "$log"
 run "pgmortem timeline --jobs 1 --kinds conn.refused" "$bin" timeline -q --jobs 1 --kinds conn.refused -o /dev/null "$log"
 run "pgmortem timeline (tar.zst bundle)" "$bin" timeline -q -o /dev/null "$dir/bundle.tar.zst"
-echo "full analysis (pgmortem analyze): not built yet (issue 8)"
+run "pgmortem analyze (sessions, curve, verdict)" "$bin" analyze -q -o /dev/null "$log"
 tests/bench/make-fleet.sh "$dir/fleet" > /dev/null
 nfiles=$(find "$dir/fleet" -type f | wc -l)
 best=""
