@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "forensics/analysis.h"
+#include "lint/lint.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
 
@@ -96,6 +97,19 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     s.term_ctx = &term;
     int r = pgm_scan_run(&s, inputs, n, &lim);
     pgm_term_clear(&term);
+    /* the configuration: a second, light pass that reads only configuration files */
+    pgm_lint_options lo;
+    memset(&lo, 0, sizeof lo);
+    pgm_facts facts;
+    pgm_facts_init(&facts);
+    lo.facts_out = &facts;
+    pgm_lint lint;
+    char lerr[PGM_ERR_MAX];
+    int lr = pgm_lint_run(&lint, inputs, n, &lim, &rs, &lo, lerr);
+    if (lr == PGM_FATAL || pgm_analysis_set_config(an, &facts, &lint) != PGM_OK)
+        r = PGM_FATAL;
+    pgm_lint_free(&lint);
+    pgm_facts_free(&facts);
     if (pgm_analysis_finish(an) != PGM_OK || r == PGM_FATAL) {
         fputs("pgmortem: out of memory: the analysis is incomplete\n", stderr);
         rc = PGM_EXIT_INPUT;

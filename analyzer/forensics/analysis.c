@@ -19,7 +19,25 @@ typedef struct leak_report {
     int loc;
 } leak_report;
 
+typedef struct pool_fact {
+    char name[128], service[128], path[512];
+    unsigned line;
+    long maximum_pool_size, instances;
+} pool_fact;
+
+typedef struct finding_copy {
+    char rule[32], severity[16], title[160], message[512], path[512], remediation[512];
+    unsigned line;
+} finding_copy;
+
 struct pgm_analysis {
+    /* the configuration */
+    long max_connections, reserved;     /* -1: not in the bundle */
+    char max_connections_at[600];
+    pool_fact pools[PGM_ANALYSIS_MAX_POOLS];
+    size_t n_pools;
+    finding_copy *findings;
+    size_t n_findings;
     server_log logs[PGM_ANALYSIS_MAX_LOGS];
     size_t n_logs;
     int primary;
@@ -62,6 +80,7 @@ int pgm_analysis_open(pgm_analysis **out)
     if (!a)
         return PGM_FATAL;
     a->primary = -1;
+    a->max_connections = a->reserved = -1;
     a->first_timeout = a->first_leak_report = a->max_idle_in_tx_at = a->exhaustion = PGM_TS_UNKNOWN;
     *out = a;
     return PGM_OK;
@@ -74,6 +93,7 @@ void pgm_analysis_close(pgm_analysis *a)
     for (size_t i = 0; i < a->n_logs; i++)
         pgm_sessions_close(a->logs[i].s);
     free(a->leaks);
+    free(a->findings);
     free(a);
 }
 
@@ -206,6 +226,55 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     }
 }
 
+static long fact_long(const pgm_fact *f)
+{
+    return f && f->v.type == PGM_V_NUM ? (long)f->v.num : -1;
+}
+
+int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_lint *lint)
+{
+    const pgm_fact *mc = pgm_facts_get_fact(facts, "pg.max_connections");
+    const pgm_fact *su = pgm_facts_get_fact(facts, "pg.superuser_reserved_connections");
+    const pgm_fact *rc = pgm_facts_get_fact(facts, "pg.reserved_connections"); /* 16+ */
+    a->max_connections = fact_long(mc);
+    if (a->max_connections >= 0) {
+        a->reserved = (su ? fact_long(su) : 3) + (rc && fact_long(rc) > 0 ? fact_long(rc) : 0);
+        snprintf(a->max_connections_at, sizeof a->max_connections_at, "%s:%u",
+                 mc->at.path ? mc->at.path : "?", mc->at.line);
+    }
+    const pgm_collection *pools = pgm_facts_collection(facts, "pool");
+    for (size_t i = 0; pools && i < pools->n && a->n_pools < PGM_ANALYSIS_MAX_POOLS; i++) {
+        const pgm_record *r = &pools->recs[i];
+        pool_fact *p = &a->pools[a->n_pools++];
+        const pgm_fact *name = pgm_record_get_fact(r, "name"), *svc = pgm_record_get_fact(r, "service");
+        const pgm_fact *size = pgm_record_get_fact(r, "maximum_pool_size");
+        const pgm_fact *inst = pgm_record_get_fact(r, "instances");
+        snprintf(p->name, sizeof p->name, "%s", name ? name->text : "?");
+        snprintf(p->service, sizeof p->service, "%s", svc ? svc->text : "");
+        snprintf(p->path, sizeof p->path, "%s", size && size->at.path ? size->at.path : "");
+        p->line = size ? size->at.line : 0;
+        p->maximum_pool_size = fact_long(size);
+        p->instances = fact_long(inst);
+    }
+    if (lint && lint->n) {
+        size_t n = lint->n < PGM_ANALYSIS_MAX_FINDINGS ? lint->n : PGM_ANALYSIS_MAX_FINDINGS;
+        if (!(a->findings = calloc(n, sizeof *a->findings)))
+            return PGM_FATAL;
+        for (size_t i = 0; i < n; i++) {
+            const pgm_lint_finding *f = &lint->findings[i];
+            finding_copy *c = &a->findings[a->n_findings++];
+            snprintf(c->rule, sizeof c->rule, "%s", f->rule_id);
+            snprintf(c->severity, sizeof c->severity, "%s", pgm_severity_name(f->severity));
+            snprintf(c->title, sizeof c->title, "%s", f->title);
+            snprintf(c->message, sizeof c->message, "%s", f->message);
+            snprintf(c->path, sizeof c->path, "%s", f->path ? f->path : "");
+            snprintf(c->remediation, sizeof c->remediation, "%s", f->remediation ? f->remediation : "");
+            c->line = f->line;
+        }
+    }
+    return PGM_OK;
+}
+
 static void evidence(pgm_hypothesis *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void evidence(pgm_hypothesis *h, const char *fmt, ...)
 {
@@ -315,6 +384,16 @@ int pgm_analysis_finish(pgm_analysis *a)
         h->score += 4;
         evidence(h, "%llu refusals while pools opened their connections%s", (unsigned long long)a->refusals,
                  g && g->bursts >= 2 ? " in bursts" : "");
+    }
+    /* the configuration: the pools can ask for more than the server has */
+    long fleet = 0;
+    for (size_t i = 0; i < a->n_pools; i++)
+        if (a->pools[i].maximum_pool_size > 0)
+            fleet += a->pools[i].maximum_pool_size * (a->pools[i].instances > 0 ? a->pools[i].instances : 1);
+    if (a->max_connections > 0 && fleet > a->max_connections - a->reserved) {
+        h->score += 3;
+        evidence(h, "the pools may open %ld connections; the server has %ld - %ld reserved (%s)", fleet,
+                 a->max_connections, a->reserved, a->max_connections_at);
     }
     snprintf(h->summary, sizeof h->summary, "%s",
              "The fleet's pools are configured beyond what the server allows.");
@@ -466,6 +545,34 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     }
     pgm_json_key(&j, "capacity");
     pgm_json_begin_object(&j);
+    pgm_json_key(&j, "max_connections");
+    if (a->max_connections >= 0)
+        pgm_json_int(&j, a->max_connections);
+    else
+        pgm_json_null(&j);
+    pgm_json_key(&j, "reserved");
+    if (a->max_connections >= 0)
+        pgm_json_int(&j, a->reserved);
+    else
+        pgm_json_null(&j);
+    pgm_json_key(&j, "usable");
+    if (a->max_connections >= 0)
+        pgm_json_int(&j, a->max_connections - a->reserved);
+    else
+        pgm_json_null(&j);
+    pgm_json_key(&j, "pools");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < a->n_pools; i++) {
+        pgm_json_begin_object(&j);
+        json_str_or_null(&j, "name", a->pools[i].name);
+        json_str_or_null(&j, "source", a->pools[i].service);
+        pgm_json_key(&j, "maximum_pool_size");
+        pgm_json_int(&j, a->pools[i].maximum_pool_size);
+        pgm_json_key(&j, "instances");
+        pgm_json_int(&j, a->pools[i].instances);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
     const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
     size_t n_sessions = 0;
     if (s)
@@ -485,6 +592,30 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     pgm_json_uint(&j, s ? pgm_sessions_open_at_end(s) : 0);
     json_str_or_null(&j, "server_log", a->primary >= 0 ? a->logs[a->primary].path : NULL);
     pgm_json_end_object(&j);
+    pgm_json_key(&j, "findings");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < a->n_findings; i++) {
+        const finding_copy *f = &a->findings[i];
+        pgm_json_begin_object(&j);
+        json_str_or_null(&j, "rule", f->rule);
+        json_str_or_null(&j, "severity", f->severity);
+        json_str_or_null(&j, "title", f->title);
+        json_str_or_null(&j, "message", f->message);
+        pgm_json_key(&j, "evidence");
+        pgm_json_begin_array(&j);
+        if (f->path[0]) {
+            pgm_json_begin_object(&j);
+            pgm_json_key(&j, "path");
+            pgm_json_string(&j, f->path);
+            pgm_json_key(&j, "line");
+            pgm_json_uint(&j, f->line);
+            pgm_json_end_object(&j);
+        }
+        pgm_json_end_array(&j);
+        json_str_or_null(&j, "remediation", f->remediation);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
     pgm_json_key(&j, "series");
     pgm_json_begin_object(&j);
     pgm_json_key(&j, "connections");
@@ -514,4 +645,10 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
         pgm_ts_format_iso(a->exhaustion, iso);
     fprintf(out, "refusals: %llu (first %s); application timeouts: %llu\n",
             (unsigned long long)a->refusals, iso, (unsigned long long)a->app_timeouts);
+    size_t high = 0;
+    for (size_t i = 0; i < a->n_findings; i++)
+        high += strcmp(a->findings[i].severity, "high") == 0 || strcmp(a->findings[i].severity, "critical") == 0;
+    if (a->n_findings)
+        fprintf(out, "configuration: %zu finding(s), %zu high or critical (pgmortem lint lists them)\n",
+                a->n_findings, high);
 }

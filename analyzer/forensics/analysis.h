@@ -15,7 +15,9 @@
 
 #include "forensics/growth.h"
 #include "forensics/sessions.h"
+#include "lint/lint.h"
 #include "model/event.h"
+#include "rules/facts.h"
 
 /* Server logs told apart (one tracker each), at most. */
 #define PGM_ANALYSIS_MAX_LOGS 16u
@@ -25,6 +27,9 @@
 #define PGM_ANALYSIS_MAX_LEAKS 65536u
 /* Pool numbers above this many pools per JVM mean pools made and never closed. */
 #define PGM_CHURN_MIN_POOLS 3
+/* Pools and configuration findings carried into the report, at most. */
+#define PGM_ANALYSIS_MAX_POOLS 64u
+#define PGM_ANALYSIS_MAX_FINDINGS 256u
 
 enum pgm_verdict {
     PGM_VERDICT_LEAK, PGM_VERDICT_IDLE_IN_TRANSACTION, PGM_VERDICT_CAPACITY,
@@ -50,6 +55,9 @@ typedef struct pgm_analysis pgm_analysis;
 
 int pgm_analysis_open(pgm_analysis **out);
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e);
+/* The configuration the bundle holds (lint's facts and findings): the
+ * server's slots and the fleet's pools weigh in the verdict and the report. */
+int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_lint *lint);
 /* Decides. PGM_OK or PGM_FATAL. */
 int pgm_analysis_finish(pgm_analysis *a);
 void pgm_analysis_close(pgm_analysis *a);

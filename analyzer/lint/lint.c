@@ -662,7 +662,10 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     for (size_t b = 0; b < n_base; b++)
         free(base[b]);
     free(base);
-    pgm_facts_free(&facts);
+    if (o->facts_out)
+        *o->facts_out = facts; /* handed over */
+    else
+        pgm_facts_free(&facts);
     pgm_config_close(cfg);
     if (rc == PGM_OK && (out->problems || wrc == PGM_WARN))
         rc = PGM_WARN;

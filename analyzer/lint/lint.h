@@ -59,6 +59,7 @@ typedef struct pgm_lint_options {
     const char *baseline;   /* a previous --format json output, or NULL */
     bool keep_secrets;      /* --no-redact */
     FILE *effective;        /* --effective: the effective configuration is written here */
+    pgm_facts *facts_out;   /* when set, receives the facts (the caller frees them) */
     /* warnings: "PATH: MSG" (ctx first) */
     void (*warn)(void *ctx, const char *path, const char *msg);
     void *warn_ctx;
