@@ -54,6 +54,8 @@ struct pgm_analysis {
     /* pg_stat_activity */
     unsigned snapshots;
     int max_idle_in_tx, max_client_backends;
+    long top_sessions;                 /* the largest group any snapshot shows */
+    char top_user[128], top_db[128], top_client[128], top_app[128];
     int64_t max_idle_in_tx_at;
     char idle_in_tx_evidence[256];
     uint64_t iit_terminations;
@@ -213,6 +215,15 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         }
     } else if (strcmp(k, "activity.snapshot") == 0) {
         a->snapshots++;
+        long top = field_long(e, "top_sessions", 0);
+        if (top > a->top_sessions) {
+            const char *f[4] = {pgm_event_field(e, "top_user"), pgm_event_field(e, "top_db"),
+                                pgm_event_field(e, "top_client"), pgm_event_field(e, "top_app")};
+            char *dst[4] = {a->top_user, a->top_db, a->top_client, a->top_app};
+            for (int i = 0; i < 4; i++)
+                snprintf(dst[i], sizeof a->top_user, "%s", f[i] ? f[i] : "");
+            a->top_sessions = top;
+        }
         long iit = field_long(e, "idle_in_transaction", 0);
         long cb = field_long(e, "client_backends", 0);
         if (cb > a->max_client_backends)
@@ -501,11 +512,18 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
         pgm_json_key(&j, "suspect");
         pgm_json_begin_object(&j);
         /* the name PostgreSQL knows, else the service the application logs name */
-        const char *app = g && g->app && strcmp(g->app, "(unknown)") != 0 ? g->app : a->leak_app;
+        bool from_log = g && g->growing;
+        /* without connection logging: the group the snapshots show holding the most */
+        bool from_snap = !from_log && a->top_sessions > 0;
+        const char *app = from_log && g->app && strcmp(g->app, "(unknown)") != 0 ? g->app
+                          : from_snap && a->top_app[0]                           ? a->top_app
+                                                                                 : a->leak_app;
         json_str_or_null(&j, "application", app);
-        json_str_or_null(&j, "user", g && g->growing ? g->user : NULL);
-        json_str_or_null(&j, "database", g && g->growing ? g->db : NULL);
-        json_str_or_null(&j, "client", g && g->growing ? g->client : NULL);
+        json_str_or_null(&j, "user", from_log ? g->user : from_snap ? a->top_user : NULL);
+        json_str_or_null(&j, "database", from_log ? g->db : from_snap ? a->top_db : NULL);
+        json_str_or_null(&j, "client", from_log ? g->client : from_snap ? a->top_client : NULL);
+        pgm_json_key(&j, "service");
+        pgm_json_string(&j, a->leak_app[0] ? a->leak_app : NULL);
         pgm_json_end_object(&j);
         bool grew = g && g->growing;
         json_time(&j, "onset", grew ? g->onset : a->first_leak_report);

@@ -246,8 +246,50 @@ typedef struct psa_ctx {
     uint64_t snapshots;
 } psa_ctx;
 
+/* The (user, database, client, application) holding the most client
+ * sessions in a snapshot: with connection logging off, the suspect's name. */
+typedef struct psa_group {
+    const char *user, *db, *client, *app;
+    size_t n;
+} psa_group;
+
+static bool same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static const psa_group *top_group(const pgm_psa_snapshot *snap, psa_group *g, size_t cap)
+{
+    size_t n = 0;
+    const psa_group *top = NULL;
+    for (size_t i = 0; i < snap->n_rows; i++) {
+        const pgm_psa_row *r = &snap->rows[i];
+        const char *type = pgm_psa_value(snap, r, PGM_PSA_BACKEND_TYPE);
+        if ((type && strcmp(type, "client backend") != 0) || (!type && !pgm_psa_value(snap, r, PGM_PSA_STATE)))
+            continue;
+        const char *count = pgm_psa_value(snap, r, PGM_PSA_COUNT);
+        size_t w = count ? (size_t)strtoull(count, NULL, 10) : 1;
+        psa_group key = {pgm_psa_value(snap, r, PGM_PSA_USENAME), pgm_psa_value(snap, r, PGM_PSA_DATNAME),
+                         pgm_psa_value(snap, r, PGM_PSA_CLIENT_ADDR),
+                         pgm_psa_value(snap, r, PGM_PSA_APPLICATION_NAME), 0};
+        size_t k = 0;
+        while (k < n && !(same(g[k].user, key.user) && same(g[k].db, key.db) && same(g[k].client, key.client) &&
+                          same(g[k].app, key.app)))
+            k++;
+        if (k == n) {
+            if (n == cap)
+                continue;
+            g[n++] = key;
+        }
+        g[k].n += w;
+        if (!top || g[k].n > top->n)
+            top = &g[k];
+    }
+    return top;
+}
+
 /* One snapshot becomes one activity.snapshot event with counts a reader of
- * the timeline wants at a glance; the rows themselves are for the analysis. */
+ * the timeline wants at a glance, and the group holding the most sessions. */
 static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
 {
     psa_ctx *pc = ctx;
@@ -291,6 +333,17 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
         ev.fields[ev.n_fields++] = (pgm_field){names[k], num[k]};
     if (oldest[0])
         ev.fields[ev.n_fields++] = (pgm_field){"oldest_xact_start", oldest};
+    psa_group groups[PGM_SCAN_PSA_GROUPS];
+    const psa_group *top = top_group(snap, groups, PGM_SCAN_PSA_GROUPS);
+    char top_n[24];
+    if (top) {
+        snprintf(top_n, sizeof top_n, "%zu", top->n);
+        ev.fields[ev.n_fields++] = (pgm_field){"top_sessions", top_n};
+        ev.fields[ev.n_fields++] = (pgm_field){"top_user", top->user};
+        ev.fields[ev.n_fields++] = (pgm_field){"top_db", top->db};
+        ev.fields[ev.n_fields++] = (pgm_field){"top_client", top->client};
+        ev.fields[ev.n_fields++] = (pgm_field){"top_app", top->app};
+    }
     ev.fields[ev.n_fields++] = (pgm_field){"time_from", snap->t_from_now ? "now()" :
                                            snap->t_from_banner ? "\\watch banner" :
                                            snap->t != PGM_TS_UNKNOWN ? "newest time in the dump" :

@@ -19,6 +19,8 @@
 #define PGM_SCAN_MAX_WARNINGS 8u
 /* Threads for one log, at most (--jobs). */
 #define PGM_SCAN_MAX_JOBS 16u
+/* (user, database, client, application) groups a snapshot is counted by, at most. */
+#define PGM_SCAN_PSA_GROUPS 64u
 /* A plain log file is split between threads only from this size on. */
 #define PGM_SCAN_SPLIT_MIN_BYTES (32ull << 20)
 
