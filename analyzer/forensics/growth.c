@@ -28,26 +28,16 @@ static int cmp_growth(const void *a, const void *b)
     return gx > gy ? -1 : gx < gy;
 }
 
-/* Follows one group's open count: every session of the group is given. */
-static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t exhaustion,
-                   pgm_growth *g)
+/* Judges one stretch of a group's open count (steps in time order; the
+ * count starts at 0: the server had just started, or the group its life). */
+static void judge(const step *st, size_t k, int64_t exhaustion, pgm_growth *g)
 {
-    step *st = malloc((2 * n + 1) * sizeof *st);
-    if (!st)
-        return;
-    size_t k = 0;
-    int64_t first = INT64_MAX;
-    for (size_t i = 0; i < n; i++) {
-        const pgm_session *x = &v[idx[i]];
-        if (x->start != PGM_TS_UNKNOWN) {
-            st[k++] = (step){x->start, +1, 2 * idx[i]};
-            if (x->start < first)
-                first = x->start;
+    int64_t first = k ? st[0].t : 0;
+    for (size_t i = 0; i < k; i++)
+        if (st[i].d > 0) {
+            first = st[i].t;
+            break;
         }
-        if (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN)
-            st[k++] = (step){x->end, -1, 2 * idx[i] + 1};
-    }
-    qsort(st, k, sizeof *st, cmp_step);
     /* the reference: the first refusal when the group had begun by then,
      * else the group's highest point */
     int64_t ref = PGM_TS_UNKNOWN;
@@ -59,7 +49,8 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
             ref = st[i].t;
         }
     }
-    if (exhaustion != PGM_TS_UNKNOWN && first <= exhaustion)
+    /* (a refusal after this stretch ended belongs to a later run of the server) */
+    if (exhaustion != PGM_TS_UNKNOWN && first <= exhaustion && k && exhaustion <= st[k - 1].t)
         ref = exhaustion;
     /* baseline: the lowest count after the group's start-up (a pool opens
      * its connections within the first seconds) up to the reference */
@@ -111,7 +102,6 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
                 i++; /* one burst per run of openings */
         }
     }
-    free(st);
     g->baseline = base;
     g->held = held;
     g->onset = onset;
@@ -126,10 +116,85 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
                  closed * 2 <= (unsigned)growth;
 }
 
+
+/* Follows one group's open count: every session of the group is given.
+ * A server restart ends every session, so each run of the server is judged
+ * on its own: a leak that goes on after a restart has its onset in the
+ * first run it grew in. Sessions the server ended itself (an administrator's
+ * pg_terminate_backend, a crash) were not given back by their client: they
+ * stay counted until the server's run ends. */
+static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t exhaustion,
+                   const int64_t *starts, size_t n_starts, pgm_growth *g)
+{
+    step *st = malloc((2 * n + 1) * sizeof *st);
+    if (!st)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pgm_session *x = &v[idx[i]];
+        if (x->start != PGM_TS_UNKNOWN)
+            st[k++] = (step){x->start, +1, 2 * idx[i]};
+        /* given back: the client disconnected; a session the server ended
+         * (terminated, crashed) was never returned and still counts as held */
+        if (x->how_end != PGM_END_OPEN && x->how_end != PGM_END_TERMINATED && x->how_end != PGM_END_RESTART &&
+            x->end != PGM_TS_UNKNOWN)
+            st[k++] = (step){x->end, -1, 2 * idx[i] + 1};
+    }
+    qsort(st, k, sizeof *st, cmp_step);
+    pgm_growth first_growing, last;
+    bool any = false;
+    memset(&last, 0, sizeof last);
+    memset(&first_growing, 0, sizeof first_growing);
+    size_t from = 0;
+    for (size_t e = 0; e <= n_starts && from <= k; e++) {
+        /* the stretch up to the next start after its first step */
+        size_t to = from;
+        int64_t boundary = INT64_MAX;
+        for (size_t b = 0; b < n_starts; b++)
+            if (from < k && starts[b] > st[from].t) {
+                boundary = starts[b];
+                break;
+            }
+        while (to < k && st[to].t < boundary)
+            to++;
+        if (to == from) {
+            if (from >= k)
+                break;
+            to = from + 1;
+        }
+        pgm_growth part;
+        memset(&part, 0, sizeof part);
+        judge(st + from, to - from, exhaustion, &part);
+        if (part.growing && !any) {
+            first_growing = part;
+            any = true;
+        }
+        if (part.ref != PGM_TS_UNKNOWN)
+            last = part;
+        from = to;
+        if (from >= k)
+            break;
+    }
+    free(st);
+    pgm_growth keep = *g; /* the group's names and size, set by the caller */
+    *g = any ? first_growing : last;
+    if (any && last.growing && last.ref != first_growing.ref) {
+        /* a leak across restarts: its onset from the first run, the rest from the last */
+        *g = last;
+        g->onset = first_growing.onset;
+    }
+    g->user = keep.user;
+    g->db = keep.db;
+    g->client = keep.client;
+    g->app = keep.app;
+    g->sessions = keep.sessions;
+}
+
 size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, pgm_growth *out, size_t cap)
 {
-    size_t n;
+    size_t n, n_starts;
     const pgm_session *v = pgm_sessions_list(s, &n);
+    const int64_t *starts = pgm_sessions_starts(s, &n_starts);
     size_t *order = malloc((n + 1) * sizeof *order);
     if (!order)
         return 0;
@@ -157,7 +222,7 @@ size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, pgm_growth *ou
         g->client = v[i].client;
         g->app = pgm_sessions_app_name(s, v[i].app);
         g->sessions = m;
-        follow(v, order, m, exhaustion, g);
+        follow(v, order, m, exhaustion, starts, n_starts, g);
     }
     free(taken);
     free(order);

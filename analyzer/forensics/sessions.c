@@ -178,6 +178,8 @@ struct pgm_sessions {
     uint64_t refusals;
     int64_t first_refusal, first_t;
     unsigned restarts;
+    int64_t starts[PGM_SESSIONS_MAX_STARTS];
+    size_t n_starts;
     bool oom, finished;
 };
 
@@ -341,6 +343,8 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
             end_all(s, e);
         if (!is(kind, "server.shutdown"))
             s->restarts += is(kind, "server.starting");
+        if (is(kind, "server.starting") && e->t != PGM_TS_UNKNOWN && s->n_starts < PGM_SESSIONS_MAX_STARTS)
+            s->starts[s->n_starts++] = e->t;
         return;
     }
     if (pid <= 0)
@@ -414,7 +418,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         pidmap_del(&s->received, pid); /* refused before authorization: forget its client */
     if (open && (is(level, "FATAL") || is(level, "PANIC"))) {
         size_t idx = *open;
-        end_session(s, idx, e, PGM_END_FATAL);
+        end_session(s, idx, e, strncmp(kind, "conn.terminated.", 16) == 0 ? PGM_END_TERMINATED : PGM_END_FATAL);
         if (!pidmap_put(&s->ended, pid, idx))
             s->oom = true;
     }
@@ -512,5 +516,11 @@ uint64_t pgm_sessions_refusals(const pgm_sessions *s, int64_t *first)
 size_t pgm_sessions_open_at_end(const pgm_sessions *s) { return s->open.n; }
 
 unsigned pgm_sessions_restarts(const pgm_sessions *s) { return s->restarts; }
+
+const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n)
+{
+    *n = s->n_starts;
+    return s->starts;
+}
 
 bool pgm_sessions_complete(const pgm_sessions *s) { return !s->oom && !s->dropped; }

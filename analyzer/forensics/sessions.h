@@ -19,6 +19,8 @@
 
 #include "model/event.h"
 
+/* Server starts remembered (the epochs a growth is followed in), at most. */
+#define PGM_SESSIONS_MAX_STARTS 256u
 /* Applications with a curve of their own, at most; the rest share "(other)". */
 #define PGM_SESSIONS_MAX_APPS 64u
 /* Sessions kept; more are counted in the curve but not listed. */
@@ -28,7 +30,8 @@ enum pgm_session_start { PGM_START_AUTHORIZED, PGM_START_BEFORE_LOG };
 enum pgm_session_end {
     PGM_END_OPEN,          /* still open when the evidence ends */
     PGM_END_DISCONNECTED,  /* its disconnection line */
-    PGM_END_FATAL,         /* a FATAL or PANIC of its pid (terminated, lost...) */
+    PGM_END_FATAL,         /* a FATAL or PANIC of its pid (lost, refused after authorization...) */
+    PGM_END_TERMINATED,    /* the server ended it: an administrator, a session timeout */
     PGM_END_RESTART,       /* the server crashed or restarted */
     PGM_END_PID_REUSED     /* its pid was authorized again: it ended unseen */
 };
@@ -76,6 +79,8 @@ uint64_t pgm_sessions_refusals(const pgm_sessions *s, int64_t *first);
 /* Sessions still open at the end, and restarts seen. */
 size_t pgm_sessions_open_at_end(const pgm_sessions *s);
 unsigned pgm_sessions_restarts(const pgm_sessions *s);
+/* The times the server started (`starting PostgreSQL`), in order. */
+const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n);
 /* False when memory ran out: the results are incomplete. */
 bool pgm_sessions_complete(const pgm_sessions *s);
 

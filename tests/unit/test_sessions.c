@@ -74,7 +74,7 @@ static void test_pairing(void **state)
     assert_int_equal(v[0].how_end, PGM_END_DISCONNECTED);
     assert_int_equal(v[1].pid, 11);
     assert_int_equal(v[1].how_end, PGM_END_PID_REUSED);
-    assert_int_equal(v[2].how_end, PGM_END_FATAL);              /* pid 10 again */
+    assert_int_equal(v[2].how_end, PGM_END_TERMINATED);         /* pid 10 again, by an administrator */
     assert_int_equal(v[3].how_end, PGM_END_RESTART);            /* pid 11 again, at the crash */
     assert_int_equal(v[4].how_start, PGM_START_BEFORE_LOG);     /* pid 99 */
     assert_true(v[4].start == v[4].end - 10500000);
