@@ -503,6 +503,20 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     pgm_json_uint(&j, a->refusals);
     pgm_json_key(&j, "app_timeouts");
     pgm_json_uint(&j, a->app_timeouts);
+    /* a leak the log ends before exhaustion: when the slots would have run out */
+    int64_t forecast = PGM_TS_UNKNOWN;
+    if (v->kind == PGM_VERDICT_LEAK && a->exhaustion == PGM_TS_UNKNOWN && g && g->growing &&
+        g->rate_per_min > 0 && a->max_connections > 0 && s) {
+        /* from what was open when the group stood highest, at its rate */
+        const pgm_curve *cc = pgm_sessions_curve(s);
+        long open_then = 0;
+        for (size_t i = 0; i < cc->n && cc->p[i].t <= g->ref; i++)
+            open_then = cc->p[i].open;
+        long left = a->max_connections - a->reserved - open_then;
+        if (left > 0)
+            forecast = g->ref + (int64_t)(left / g->rate_per_min * 60e6);
+    }
+    json_time(&j, "forecast", forecast);
     pgm_json_end_object(&j);
     pgm_json_key(&j, "leak");
     if (v->kind != PGM_VERDICT_LEAK) {
@@ -573,11 +587,23 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
         pgm_json_int(&j, a->reserved);
     else
         pgm_json_null(&j);
+    /* without the configuration, the slots are what was open when the first
+     * connection was refused (stated as inferred) */
+    const pgm_curve *cv = s ? pgm_sessions_curve(s) : NULL;
+    long inferred = -1;
+    for (size_t i = 0; a->max_connections < 0 && cv && a->exhaustion != PGM_TS_UNKNOWN && i < cv->n &&
+                       cv->p[i].t <= a->exhaustion;
+         i++)
+        inferred = cv->p[i].open;
     pgm_json_key(&j, "usable");
     if (a->max_connections >= 0)
         pgm_json_int(&j, a->max_connections - a->reserved);
+    else if (inferred > 0)
+        pgm_json_int(&j, inferred);
     else
         pgm_json_null(&j);
+    pgm_json_key(&j, "usable_inferred");
+    pgm_json_bool(&j, a->max_connections < 0 && inferred > 0);
     pgm_json_key(&j, "pools");
     pgm_json_begin_array(&j);
     for (size_t i = 0; i < a->n_pools; i++) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "forensics/growth.h"
 #include "forensics/sessions.h"
@@ -251,11 +252,57 @@ static void test_recorded_incidents(void **state)
     pgm_ruleset_free(&rs);
 }
 
+/* A newest-first export (the lines reversed) is read from its end: the same
+ * sessions, peak and first refusal as the server's own order. */
+static void test_reverse_ordered_log(void **state)
+{
+    (void)state;
+    /* the server log of incident 01, reversed line by line */
+    char dir[] = "/tmp/pgm-reverse-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[512], path[300];
+    snprintf(path, sizeof path, "%s/postgresql.log", dir);
+    snprintf(cmd, sizeof cmd,
+             "zstd -dc fixtures/incidents/01-leak-hikari.tar.zst | tar -xOf - 01-leak-hikari/db/postgresql-15-main.log"
+             " | tac > %s",
+             path);
+    assert_int_equal(system(cmd), 0);
+    pgm_ruleset rs;
+    tu_load_rules(&rs, "rules/postgresql");
+    incident in;
+    memset(&in, 0, sizeof in);
+    pgm_scan s;
+    pgm_scan_init(&s, &rs);
+    s.jobs = 1;
+    s.on_event = on_event;
+    s.ctx = &in;
+    pgm_bundle_limits lim = pgm_bundle_limits_default();
+    const char *inputs[] = {path};
+    assert_int_equal(pgm_scan_run(&s, inputs, 1, &lim), PGM_OK);
+    assert_int_equal(in.n, 1);
+    assert_int_equal(pgm_sessions_finish(in.logs[0].s), PGM_OK);
+    const pgm_curve *c = pgm_sessions_curve(in.logs[0].s);
+    char at[PGM_TS_ISO_LEN], fr[PGM_TS_ISO_LEN];
+    int64_t first;
+    assert_int_equal(pgm_sessions_refusals(in.logs[0].s, &first), 13);
+    iso_ms(c->peak_at, at);
+    iso_ms(first, fr);
+    assert_int_equal(c->peak, 28);
+    assert_string_equal(at, "2026-11-27T02:21:45.639Z");
+    assert_string_equal(fr, "2026-11-27T02:21:50.570Z");
+    pgm_sessions_close(in.logs[0].s);
+    pgm_scan_free(&s);
+    pgm_ruleset_free(&rs);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pairing),
         cmocka_unit_test(test_recorded_incidents),
+        cmocka_unit_test(test_reverse_ordered_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
