@@ -672,6 +672,23 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
         pgm_json_end_object(&j);
     }
     pgm_json_end_array(&j);
+    /* one curve per application (as PostgreSQL knows it) */
+    pgm_json_key(&j, "by_application");
+    pgm_json_begin_object(&j);
+    for (unsigned app = 0; s && app < pgm_sessions_app_count(s); app++) {
+        const pgm_curve *ac = pgm_sessions_app_curve(s, app);
+        pgm_json_key(&j, pgm_sessions_app_name(s, app));
+        pgm_json_begin_array(&j);
+        for (size_t i = 0; ac && i < ac->n; i++) {
+            pgm_json_begin_object(&j);
+            json_time(&j, "t", ac->p[i].t);
+            pgm_json_key(&j, "open");
+            pgm_json_int(&j, ac->p[i].open);
+            pgm_json_end_object(&j);
+        }
+        pgm_json_end_array(&j);
+    }
+    pgm_json_end_object(&j);
     pgm_json_end_object(&j);
     pgm_json_end_object(&j);
     fputc('\n', out);
