@@ -178,7 +178,8 @@ check help-lint 0 "" -- help lint
 
 # analyze: the verdict so far, on recorded incidents
 check analyze-leak 0 "" -- analyze -q fixtures/incidents/01-leak-hikari.tar.zst
-check analyze-healthy-json 0 "" -- analyze -q -f json fixtures/incidents/04-healthy.tar.zst
+check analyze-leak-json 0 "" -- analyze -q -f json fixtures/incidents/01-leak-hikari.tar.zst
+check analyze-healthy 0 "" -- analyze -q fixtures/incidents/04-healthy.tar.zst
 check analyze-bad-format 3 "unknown format 'html'" -- analyze -f html fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze
 
