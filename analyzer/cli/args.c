@@ -153,3 +153,40 @@ int pgm_args_limit_option(pgm_args *a, const char *opt, pgm_bundle_limits *lim)
     }
     return 1;
 }
+
+bool pgm_common_init(pgm_common_opts *c, int argc)
+{
+    memset(c, 0, sizeof *c);
+    c->lim = pgm_bundle_limits_default();
+    c->rules.builtin = true;
+    c->inputs = calloc((size_t)argc + 1, sizeof *c->inputs);
+    if (!c->inputs)
+        fputs("pgmortem: out of memory\n", stderr);
+    return c->inputs != NULL;
+}
+
+void pgm_common_free(pgm_common_opts *c)
+{
+    free(c->inputs);
+    c->inputs = NULL;
+}
+
+int pgm_common_option(pgm_args *a, int kind, const char *opt, const char *operand, pgm_common_opts *c)
+{
+    if (kind == 2) {
+        c->inputs[c->n_inputs++] = operand;
+        return 1;
+    }
+    int k;
+    if ((k = pgm_args_limit_option(a, opt, &c->lim)) != 0 || (k = pgm_args_rule_option(a, opt, &c->rules)) != 0)
+        return k < 0 ? -1 : 1;
+    if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+        pgm_print_help(a->command);
+        return 2;
+    }
+    if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
+        c->quiet = true;
+        return 1;
+    }
+    return 0;
+}

@@ -52,6 +52,22 @@ int pgm_args_rule_option(pgm_args *a, const char *opt, pgm_rule_options *o);
 /* Loads them; prints every error (file:line:column) and returns false when any. */
 bool pgm_load_rules(const pgm_rule_options *o, struct pgm_ruleset *rs);
 
+/* What the commands that read a bundle share: the inputs, the bundle
+ * limits, the rule packs, -q and -h. */
+typedef struct pgm_common_opts {
+    pgm_bundle_limits lim;
+    pgm_rule_options rules;
+    bool quiet;
+    const char **inputs;
+    size_t n_inputs;
+} pgm_common_opts;
+/* false when memory ran out (said on stderr). */
+bool pgm_common_init(pgm_common_opts *c, int argc);
+void pgm_common_free(pgm_common_opts *c);
+/* One word from pgm_args_next (`kind` its result): 1 taken (an input or a
+ * shared option), 0 the command's own, 2 help printed, -1 usage error said. */
+int pgm_common_option(pgm_args *a, int kind, const char *opt, const char *operand, pgm_common_opts *c);
+
 /* stderr while a command runs (term.c). */
 typedef struct pgm_term {
     bool quiet, progress;

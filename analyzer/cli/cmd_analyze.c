@@ -20,37 +20,25 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
 {
     pgm_args a;
     pgm_args_init(&a, argc, argv, first, "analyze");
-    pgm_bundle_limits lim = pgm_bundle_limits_default();
-    pgm_rule_options ro = {.builtin = true};
-    bool quiet = false, json = false;
+    pgm_common_opts c;
+    bool json = false;
     const char *output = NULL;
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t n = 0;
     int rc = PGM_EXIT_USAGE;
-    if (!inputs) {
-        fputs("pgmortem: out of memory\n", stderr);
+    if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
-    }
     const char *opt, *operand, *v;
     int k;
     while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
-        if (k == 2) {
-            inputs[n++] = operand;
-            continue;
-        }
-        if ((k = pgm_args_limit_option(&a, opt, &lim)) != 0 ||
-            (k = pgm_args_rule_option(&a, opt, &ro)) != 0) {
-            if (k < 0)
-                goto out;
-            continue;
-        }
-        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
-            pgm_print_help("analyze");
+        int shared = pgm_common_option(&a, k, opt, operand, &c);
+        if (shared < 0)
+            goto out;
+        if (shared == 2) {
             rc = PGM_EXIT_OK;
             goto out;
-        } else if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
-            quiet = true;
-        } else if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
+        }
+        if (shared)
+            continue;
+        if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
             if (!(v = pgm_args_value(&a)))
                 goto out;
             if (strcmp(v, "json") == 0)
@@ -69,12 +57,12 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
             goto out;
         }
     }
-    if (n == 0) {
+    if (c.n_inputs == 0) {
         pgm_usage_error("analyze", "no input given (a directory, a file, or an archive)");
         goto out;
     }
     pgm_ruleset rs;
-    if (!pgm_load_rules(&ro, &rs)) {
+    if (!pgm_load_rules(&c.rules, &rs)) {
         pgm_ruleset_free(&rs);
         rc = PGM_EXIT_RULES;
         goto out;
@@ -86,7 +74,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         goto out;
     }
     pgm_term term;
-    pgm_term_init(&term, quiet);
+    pgm_term_init(&term, c.quiet);
     pgm_scan s;
     pgm_scan_init(&s, &rs);
     s.jobs = 1; /* the server's own order: sessions are paired as the server wrote them */
@@ -95,7 +83,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     s.on_progress = pgm_term_progress;
     s.ctx = an;
     s.term_ctx = &term;
-    int r = pgm_scan_run(&s, inputs, n, &lim);
+    int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
     pgm_term_clear(&term);
     /* the configuration: a second, light pass that reads only configuration files */
     pgm_lint_options lo;
@@ -105,7 +93,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     lo.facts_out = &facts;
     pgm_lint lint;
     char lerr[PGM_ERR_MAX];
-    int lr = pgm_lint_run(&lint, inputs, n, &lim, &rs, &lo, lerr);
+    int lr = pgm_lint_run(&lint, c.inputs, c.n_inputs, &c.lim, &rs, &lo, lerr);
     if (lr == PGM_FATAL || pgm_analysis_set_config(an, &facts, &lint) != PGM_OK)
         r = PGM_FATAL;
     pgm_lint_free(&lint);
@@ -133,6 +121,6 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_analysis_close(an);
     pgm_ruleset_free(&rs);
 out:
-    free(inputs);
+    pgm_common_free(&c);
     return rc;
 }

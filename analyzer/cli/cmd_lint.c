@@ -40,8 +40,7 @@ int pgm_cmd_lint(int argc, char **argv, int first)
 {
     pgm_args a;
     pgm_args_init(&a, argc, argv, first, "lint");
-    pgm_bundle_limits lim = pgm_bundle_limits_default();
-    pgm_rule_options ro = {.builtin = true};
+    pgm_common_opts c;
     pgm_lint_options lo;
     memset(&lo, 0, sizeof lo);
     enum pgm_lint_format format = PGM_LINT_TEXT;
@@ -50,33 +49,22 @@ int pgm_cmd_lint(int argc, char **argv, int first)
     lint_term term = {false};
     const char *output = NULL;
     char *profiles = NULL;
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t n = 0;
     int rc = PGM_EXIT_USAGE;
-    if (!inputs) {
-        fputs("pgmortem: out of memory\n", stderr);
+    if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
-    }
     const char *opt, *operand, *v;
     int k;
     while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
-        if (k == 2) {
-            inputs[n++] = operand;
-            continue;
-        }
-        if ((k = pgm_args_limit_option(&a, opt, &lim)) != 0 ||
-            (k = pgm_args_rule_option(&a, opt, &ro)) != 0) {
-            if (k < 0)
-                goto out;
-            continue;
-        }
-        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
-            pgm_print_help("lint");
+        int shared = pgm_common_option(&a, k, opt, operand, &c);
+        if (shared < 0)
+            goto out;
+        if (shared == 2) {
             rc = PGM_EXIT_OK;
             goto out;
-        } else if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
-            term.quiet = true;
-        } else if (strcmp(opt, "-v") == 0 || strcmp(opt, "--verbose") == 0) {
+        }
+        if (shared)
+            continue;
+        if (strcmp(opt, "-v") == 0 || strcmp(opt, "--verbose") == 0) {
             verbose = true;
         } else if (strcmp(opt, "--effective") == 0) {
             lo.effective = stderr;
@@ -143,7 +131,8 @@ int pgm_cmd_lint(int argc, char **argv, int first)
             goto out;
         }
     }
-    if (n == 0) {
+    term.quiet = c.quiet;
+    if (c.n_inputs == 0) {
         pgm_usage_error("lint", "no input given (a directory, a file, or an archive)");
         goto out;
     }
@@ -153,7 +142,7 @@ int pgm_cmd_lint(int argc, char **argv, int first)
         lo.config.profiles[lo.config.n_profiles++] = t;
 
     pgm_ruleset rs;
-    if (!pgm_load_rules(&ro, &rs)) {
+    if (!pgm_load_rules(&c.rules, &rs)) {
         pgm_ruleset_free(&rs);
         rc = PGM_EXIT_RULES;
         goto out;
@@ -162,7 +151,7 @@ int pgm_cmd_lint(int argc, char **argv, int first)
     lo.warn_ctx = &term;
     pgm_lint l;
     char err[PGM_ERR_MAX];
-    int r = pgm_lint_run(&l, inputs, n, &lim, &rs, &lo, err);
+    int r = pgm_lint_run(&l, c.inputs, c.n_inputs, &c.lim, &rs, &lo, err);
     if (r == PGM_FAILED) {
         fprintf(stderr, "pgmortem: %s\n", err);
         rc = PGM_EXIT_USAGE;
@@ -199,6 +188,6 @@ out:
     for (size_t i = 0; i < lo.config.n_instances; i++)
         free((char *)lo.config.instances[i].name);
     free(profiles);
-    free(inputs);
+    pgm_common_free(&c);
     return rc;
 }

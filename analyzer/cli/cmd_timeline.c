@@ -196,42 +196,30 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
 {
     pgm_args a;
     pgm_args_init(&a, argc, argv, first, "timeline");
-    pgm_bundle_limits lim = pgm_bundle_limits_default();
-    pgm_rule_options ro = {.builtin = true};
+    pgm_common_opts c;
     timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN,
                       .jobs = default_jobs()};
     pgm_pglog_options logopt = {0};
-    bool quiet = false, coverage = false, keep_secrets = false;
+    bool coverage = false, keep_secrets = false;
     pgm_zone app_tz = {0};
     pgm_tz *named[2] = {NULL, NULL}; /* --tz and --app-tz by name */
     const char *output = NULL;
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t n = 0;
     int rc = PGM_EXIT_USAGE;
-    if (!inputs) {
-        fputs("pgmortem: out of memory\n", stderr);
+    if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
-    }
     const char *opt, *operand, *v;
     int k;
     while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
-        if (k == 2) {
-            inputs[n++] = operand;
-            continue;
-        }
-        if ((k = pgm_args_limit_option(&a, opt, &lim)) != 0 ||
-            (k = pgm_args_rule_option(&a, opt, &ro)) != 0) {
-            if (k < 0)
-                goto out;
-            continue;
-        }
-        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
-            pgm_print_help("timeline");
+        int shared = pgm_common_option(&a, k, opt, operand, &c);
+        if (shared < 0)
+            goto out;
+        if (shared == 2) {
             rc = PGM_EXIT_OK;
             goto out;
-        } else if (strcmp(opt, "-q") == 0 || strcmp(opt, "--quiet") == 0) {
-            quiet = true;
-        } else if (strcmp(opt, "--coverage") == 0) {
+        }
+        if (shared)
+            continue;
+        if (strcmp(opt, "--coverage") == 0) {
             coverage = true;
         } else if (strcmp(opt, "--no-redact") == 0) {
             keep_secrets = true;
@@ -307,7 +295,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
             goto out;
         }
     }
-    if (n == 0) {
+    if (c.n_inputs == 0) {
         pgm_usage_error("timeline", "no input given (a directory, a file, or - for stdin)");
         goto out;
     }
@@ -322,7 +310,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     }
 
     pgm_ruleset rs;
-    if (!pgm_load_rules(&ro, &rs)) {
+    if (!pgm_load_rules(&c.rules, &rs)) {
         pgm_ruleset_free(&rs);
         rc = PGM_EXIT_RULES;
         goto out;
@@ -349,7 +337,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         rc = PGM_EXIT_INPUT;
     } else {
         pgm_term term;
-        pgm_term_init(&term, quiet);
+        pgm_term_init(&term, c.quiet);
         pgm_scan s;
         pgm_scan_init(&s, &rs);
         s.log = logopt;
@@ -361,7 +349,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         s.on_progress = pgm_term_progress;
         s.ctx = &t;
         s.term_ctx = &term;
-        int r = pgm_scan_run(&s, inputs, n, &lim);
+        int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
         pgm_term_clear(&term);
         if (t.format == PGM_TIMELINE_CSV)
             fputs(pgm_timeline_csv_header, t.out);
@@ -371,7 +359,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
             t.failed = true;
         if (fflush(t.out) != 0)
             t.failed = true;
-        if (coverage && !quiet)
+        if (coverage && !c.quiet)
             print_coverage(&s);
         if (t.failed) {
             const char *why = "out of memory or output error";
@@ -395,6 +383,6 @@ out:
     free(named[1]);
     for (size_t i = 0; i < t.n_kinds; i++)
         free(t.kinds[i]);
-    free(inputs);
+    pgm_common_free(&c);
     return rc;
 }
