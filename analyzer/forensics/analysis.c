@@ -53,6 +53,8 @@ struct pgm_analysis {
     char pool_evidence[256];
     /* pg_stat_activity */
     unsigned snapshots;
+    pgm_curve_point *snap_points;      /* client backends per snapshot, in arrival order */
+    size_t n_snap_points;
     int max_idle_in_tx, max_client_backends;
     long top_sessions;                 /* the largest group any snapshot shows */
     char top_user[128], top_db[128], top_client[128], top_app[128];
@@ -96,6 +98,7 @@ void pgm_analysis_close(pgm_analysis *a)
         pgm_sessions_close(a->logs[i].s);
     free(a->leaks);
     free(a->findings);
+    free(a->snap_points);
     free(a);
 }
 
@@ -215,6 +218,12 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         }
     } else if (strcmp(k, "activity.snapshot") == 0) {
         a->snapshots++;
+        if (e->t != PGM_TS_UNKNOWN && a->n_snap_points < PGM_ANALYSIS_MAX_SNAPSHOTS) {
+            if (!a->snap_points && !(a->snap_points = malloc(PGM_ANALYSIS_MAX_SNAPSHOTS * sizeof *a->snap_points)))
+                a->oom = true;
+            else
+                a->snap_points[a->n_snap_points++] = (pgm_curve_point){e->t, (int32_t)field_long(e, "client_backends", 0)};
+        }
         long top = field_long(e, "top_sessions", 0);
         if (top > a->top_sessions) {
             const char *f[4] = {pgm_event_field(e, "top_user"), pgm_event_field(e, "top_db"),
@@ -621,12 +630,22 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     size_t n_sessions = 0;
     if (s)
         pgm_sessions_list(s, &n_sessions);
+    /* without connection lines, the snapshots' client backends: a sampled
+     * lower bound of the true peak */
+    const pgm_curve_point *snap_peak = NULL;
+    for (size_t i = 0; !n_sessions && i < a->n_snap_points; i++)
+        if (!snap_peak || a->snap_points[i].open > snap_peak->open)
+            snap_peak = &a->snap_points[i];
     pgm_json_key(&j, "peak_connections");
     if (c && n_sessions)
         pgm_json_int(&j, c->peak);
+    else if (snap_peak)
+        pgm_json_int(&j, snap_peak->open);
     else
         pgm_json_null(&j);
-    json_time(&j, "peak_at", c && n_sessions ? c->peak_at : PGM_TS_UNKNOWN);
+    json_time(&j, "peak_at", c && n_sessions ? c->peak_at : snap_peak ? snap_peak->t : PGM_TS_UNKNOWN);
+    pgm_json_key(&j, "peak_source");
+    pgm_json_string(&j, n_sessions ? "server log" : snap_peak ? "pg_stat_activity (sampled)" : NULL);
     pgm_json_end_object(&j);
     pgm_json_key(&j, "sessions");
     pgm_json_begin_object(&j);
@@ -662,13 +681,19 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     pgm_json_end_array(&j);
     pgm_json_key(&j, "series");
     pgm_json_begin_object(&j);
+    /* exact from the server log's connection lines, else sampled by the snapshots */
+    bool sampled = !n_sessions && a->n_snap_points;
+    const pgm_curve_point *pts = sampled ? a->snap_points : c ? c->p : NULL;
+    size_t n_pts = sampled ? a->n_snap_points : c ? c->n : 0;
+    pgm_json_key(&j, "connections_source");
+    pgm_json_string(&j, n_sessions ? "server log" : sampled ? "pg_stat_activity" : NULL);
     pgm_json_key(&j, "connections");
     pgm_json_begin_array(&j);
-    for (size_t i = 0; c && i < c->n; i++) {
+    for (size_t i = 0; i < n_pts; i++) {
         pgm_json_begin_object(&j);
-        json_time(&j, "t", c->p[i].t);
+        json_time(&j, "t", pts[i].t);
         pgm_json_key(&j, "open");
-        pgm_json_int(&j, c->p[i].open);
+        pgm_json_int(&j, pts[i].open);
         pgm_json_end_object(&j);
     }
     pgm_json_end_array(&j);

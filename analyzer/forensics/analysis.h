@@ -27,6 +27,8 @@
 #define PGM_ANALYSIS_MAX_LEAKS 65536u
 /* Pool numbers above this many pools per JVM mean pools made and never closed. */
 #define PGM_CHURN_MIN_POOLS 3
+/* pg_stat_activity snapshots kept for the curve when the log has no connections. */
+#define PGM_ANALYSIS_MAX_SNAPSHOTS 100000u
 /* Pools and configuration findings carried into the report, at most. */
 #define PGM_ANALYSIS_MAX_POOLS 64u
 #define PGM_ANALYSIS_MAX_FINDINGS 256u
