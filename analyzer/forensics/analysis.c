@@ -61,6 +61,9 @@ struct pgm_analysis {
     int64_t max_idle_in_tx_at;
     char idle_in_tx_evidence[256];
     uint64_t iit_terminations;
+    /* the network and slow statements */
+    uint64_t lost_clients, lost_in_transaction, broken_connections, lock_waits, stmt_timeouts, long_statements;
+    char network_evidence[256], slow_evidence[256];
     /* decided */
     pgm_growth groups[PGM_GROWTH_MAX_GROUPS];
     size_t n_groups;
@@ -196,12 +199,39 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         }
         if (strcmp(k, "conn.terminated.idle_in_transaction_timeout") == 0)
             a->iit_terminations++;
+        /* a client gone with its transaction open was idle in it, not cut off */
+        if (strcmp(k, "conn.lost.open_transaction") == 0)
+            a->lost_in_transaction++;
+        else if (strncmp(k, "conn.lost", 9) == 0 && !a->lost_clients++)
+            snprintf(a->network_evidence, sizeof a->network_evidence, "%s:%llu: %s", e->path,
+                     (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
+        return;
+    }
+    if (strcmp(k, "lock.waiting") == 0 || strcmp(k, "stmt.timeout") == 0 || strcmp(k, "stmt.lock_timeout") == 0 ||
+        strcmp(k, "stmt.duration") == 0) {
+        if (strcmp(k, "stmt.duration") == 0) {
+            const char *d = pgm_event_field(e, "duration_ms");
+            if (!d || strtod(d, NULL) * 1000 < (double)PGM_SLOW_STATEMENT_US)
+                return;
+            a->long_statements++;
+        } else if (strcmp(k, "lock.waiting") == 0) {
+            a->lock_waits++;
+        } else {
+            a->stmt_timeouts++;
+        }
+        if (!a->slow_evidence[0])
+            snprintf(a->slow_evidence, sizeof a->slow_evidence, "%s:%llu: %s", e->path,
+                     (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
         return;
     }
     if (strcmp(k, "hikari.leak_detected") == 0) {
         note_leak(a, e);
     } else if (strcmp(k, "hikari.leak_returned") == 0) {
         note_returned(a, e);
+    } else if (strcmp(k, "hikari.connection_broken") == 0 || strcmp(k, "hikari.validation_failed") == 0) {
+        if (!a->broken_connections++ && !a->network_evidence[0])
+            snprintf(a->network_evidence, sizeof a->network_evidence, "%s:%llu: %s", e->path,
+                     (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
     } else if (strcmp(k, "hikari.timeout") == 0) {
         a->app_timeouts++;
         if (a->first_timeout == PGM_TS_UNKNOWN)
@@ -371,7 +401,7 @@ int pgm_analysis_finish(pgm_analysis *a)
             h->score -= 2;
     }
     if (leaks) {
-        h->score += 4;
+        h->score += 5;
         evidence(h, "%u HikariCP leak reports, first at %s", leaks, a->n_locs ? a->locs[0].frame : "?");
     }
     if (idle_in_tx)
@@ -401,7 +431,8 @@ int pgm_analysis_finish(pgm_analysis *a)
     /* capacity: refusals while pools filled in bursts, and nothing leaked */
     h = &a->hyp[PGM_VERDICT_CAPACITY];
     if (a->refusals && !leaks && !churn && !idle_in_tx && (!growing || g->bursts >= 2)) {
-        h->score += 4;
+        /* refusals alone say little; pools filling in bursts say more */
+        h->score += g && g->bursts >= 2 ? 4 : 1;
         evidence(h, "%llu refusals while pools opened their connections%s", (unsigned long long)a->refusals,
                  g && g->bursts >= 2 ? " in bursts" : "");
     }
@@ -417,20 +448,41 @@ int pgm_analysis_finish(pgm_analysis *a)
     }
     snprintf(h->summary, sizeof h->summary, "%s",
              "The fleet's pools are configured beyond what the server allows.");
+    /* network: clients that vanished, pooled connections found dead */
+    bool network = a->lost_clients + a->broken_connections >= PGM_NETWORK_MIN_LOSSES;
+    h = &a->hyp[PGM_VERDICT_NETWORK];
+    if (network) {
+        h->score += 4;
+        evidence(h, "%llu lost clients and %llu broken pooled connections, first: %s",
+                 (unsigned long long)a->lost_clients, (unsigned long long)a->broken_connections,
+                 a->network_evidence);
+        if (leaks)
+            h->score -= 2;
+    }
+    snprintf(h->summary, sizeof h->summary, "%s",
+             "Sessions outlived their clients after a network loss, or pooled connections went dead.");
+    /* slow queries: the pool timed out with nothing leaked, while statements waited or ran long */
+    unsigned long long slow = a->lock_waits + a->stmt_timeouts + a->long_statements;
+    h = &a->hyp[PGM_VERDICT_SLOW_QUERIES];
+    if (slow >= PGM_SLOW_MIN_SIGNS && !leaks && !growing) {
+        h->score += a->app_timeouts ? 5 : 3;
+        evidence(h, "%llu lock waits, %llu statement timeouts, %llu statements over 10 s; first: %s",
+                 (unsigned long long)a->lock_waits, (unsigned long long)a->stmt_timeouts,
+                 (unsigned long long)a->long_statements, a->slow_evidence);
+    }
+    snprintf(h->summary, sizeof h->summary, "%s",
+             "Long statements or lock waits held a healthy pool's connections until it ran dry.");
     /* none: no refusal, no timeout, nothing growing */
     h = &a->hyp[PGM_VERDICT_NONE];
-    if (!a->refusals && !a->app_timeouts && !growing && !leaks && !idle_in_tx && !churn && s)
+    if (!a->refusals && !a->app_timeouts && !growing && !leaks && !idle_in_tx && !churn && !network &&
+        slow < PGM_SLOW_MIN_SIGNS && s)
         h->score += 5;
     snprintf(h->summary, sizeof h->summary, "%s", "No connection trouble in the evidence.");
     h = &a->hyp[PGM_VERDICT_INCONCLUSIVE];
-    h->score = 1;
+    h->score = 2; /* what wins must say more than refusals alone */
     snprintf(h->summary, sizeof h->summary, "%s",
              "Not enough evidence: next time capture the server log with log_connections and "
              "log_disconnections on, the applications' logs, and pg_stat_activity every 10 s.");
-    snprintf(a->hyp[PGM_VERDICT_NETWORK].summary, sizeof a->hyp[0].summary, "%s",
-             "Half-open sessions after network loss (not assessed yet).");
-    snprintf(a->hyp[PGM_VERDICT_SLOW_QUERIES].summary, sizeof a->hyp[0].summary, "%s",
-             "Long statements or lock waits starving a healthy pool (not assessed yet).");
     qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
     /* code locations, most reported first */
     for (size_t i = 1; i < a->n_locs; i++)

@@ -27,6 +27,12 @@
 #define PGM_ANALYSIS_MAX_LEAKS 65536u
 /* Pool numbers above this many pools per JVM mean pools made and never closed. */
 #define PGM_CHURN_MIN_POOLS 3
+/* Lost clients or broken pooled connections that point at the network, at least. */
+#define PGM_NETWORK_MIN_LOSSES 3
+/* Lock waits, statement timeouts or long statements that point at slow queries, at least. */
+#define PGM_SLOW_MIN_SIGNS 3
+/* A statement this long held its connection for long (microseconds). */
+#define PGM_SLOW_STATEMENT_US (10LL * 1000000)
 /* pg_stat_activity snapshots kept for the curve when the log has no connections. */
 #define PGM_ANALYSIS_MAX_SNAPSHOTS 100000u
 /* Pools and configuration findings carried into the report, at most. */
