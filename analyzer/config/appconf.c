@@ -43,8 +43,43 @@ static int add_key(pgm_appconf *c, const char *k, size_t kn, const char *v, size
     e->line = line;
     e->doc = doc;
     e->workload = workload;
+    e->origin = c->form == PGM_APPCONF_ENV || c->form == PGM_APPCONF_K8S ? PGM_KEY_ENV : PGM_KEY_FILE;
     c->n++;
     return PGM_OK;
+}
+
+/* Java options and command lines: "-Dname=value" (system properties) and
+ * "--name=value" (Spring's command-line arguments) among words. */
+static int add_words(pgm_appconf *c, const char *text, unsigned line, unsigned doc, int workload,
+                     const char *lead, enum pgm_key_origin origin)
+{
+    size_t ll = strlen(lead);
+    for (const char *p = text; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        const char *w = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+            p++;
+        size_t n = (size_t)(p - w);
+        if (n > ll + 2 && memcmp(w, lead, ll) == 0) {
+            const char *eq = memchr(w + ll, '=', n - ll);
+            if (eq && eq > w + ll) {
+                size_t before = c->n;
+                if (add_key(c, w + ll, (size_t)(eq - w - ll), eq + 1, (size_t)(w + n - eq - 1), line, doc,
+                            workload) != PGM_OK)
+                    return PGM_FATAL;
+                if (c->n > before)
+                    c->keys[c->n - 1].origin = origin;
+            }
+        }
+    }
+    return PGM_OK;
+}
+
+static bool is_java_options(const char *name)
+{
+    return strcmp(name, "JAVA_TOOL_OPTIONS") == 0 || strcmp(name, "JAVA_OPTS") == 0 ||
+           strcmp(name, "JDK_JAVA_OPTIONS") == 0;
 }
 
 static int new_doc(pgm_appconf *c)
@@ -278,6 +313,8 @@ static int read_env(pgm_appconf *c, const char *data, size_t len)
             pgm_strbuf_add(&v, p + s, e - s);
         }
         rc = add_key(c, p + ks, ke - ks, v.len ? v.p : "", v.len, lineno, 0, -1);
+        if (rc == PGM_OK && is_java_options(c->keys[c->n - 1].key))
+            rc = add_words(c, c->keys[c->n - 1].value, lineno, 0, -1, "-D", PGM_KEY_SYSPROP);
     }
     pgm_strbuf_free(&v);
     return rc;
@@ -458,6 +495,23 @@ static void container_env(pgm_appconf *c, const pgm_ynode *pod, unsigned off, in
                 if (add_key(c, name->text, name->len, value->text ? value->text : "", value->len,
                             value->line + off, (unsigned)c->n_docs - 1, w) != PGM_OK)
                     k->rc = PGM_FATAL;
+                else if (is_java_options(name->text) && value->text &&
+                         add_words(c, value->text, value->line + off, (unsigned)c->n_docs - 1, w, "-D",
+                                   PGM_KEY_SYSPROP) != PGM_OK)
+                    k->rc = PGM_FATAL;
+            }
+            /* the command line: --spring.datasource.hikari.maximum-pool-size=5 */
+            static const char *const lines[] = {"command", "args"};
+            for (size_t cl = 0; cl < 2 && k->rc != PGM_FATAL; cl++) {
+                const pgm_ynode *words = yget(cs->items[i], lines[cl]);
+                for (size_t j = 0; words && words->type == PGM_Y_SEQ && j < words->n; j++) {
+                    const pgm_ynode *word = words->items[j];
+                    if (word->type != PGM_Y_SCALAR || !word->text)
+                        continue;
+                    if (add_words(c, word->text, word->line + off, (unsigned)c->n_docs - 1, w, "--", PGM_KEY_ARG) != PGM_OK ||
+                        add_words(c, word->text, word->line + off, (unsigned)c->n_docs - 1, w, "-D", PGM_KEY_SYSPROP) != PGM_OK)
+                        k->rc = PGM_FATAL;
+                }
             }
         }
     }
@@ -569,7 +623,11 @@ int pgm_appconf_read(pgm_appconf *c, enum pgm_appconf_form form, const char *pat
                     c->workloads[w].max_replicas = k.hpa[h].max;
                     c->workloads[w].max_replicas_line = k.hpa[h].line;
                 }
-            free(k.hpa[h].target);
+            /* kept too: the workload may be in another file */
+            c->autoscalers[c->n_autoscalers].target = k.hpa[h].target;
+            c->autoscalers[c->n_autoscalers].max_replicas = k.hpa[h].max;
+            c->autoscalers[c->n_autoscalers].line = k.hpa[h].line;
+            c->n_autoscalers++;
         }
         if (k.rc == PGM_FATAL)
             rc = PGM_FATAL;
@@ -595,6 +653,8 @@ void pgm_appconf_free(pgm_appconf *c)
         free(c->workloads[i].kind);
         free(c->workloads[i].name);
     }
+    for (size_t i = 0; i < c->n_autoscalers; i++)
+        free(c->autoscalers[i].target);
     free(c->path);
     free(c->profile);
     free(c->error);

@@ -26,8 +26,17 @@ enum pgm_appconf_form {
     PGM_APPCONF_K8S,          /* a manifest: each workload's container env */
 };
 
+/* How a key reaches Spring, lowest precedence first. */
+enum pgm_key_origin {
+    PGM_KEY_FILE,       /* a properties or YAML file */
+    PGM_KEY_ENV,        /* an environment variable (.env, a container's env) */
+    PGM_KEY_SYSPROP,    /* -Dname=value in JAVA_TOOL_OPTIONS, JAVA_OPTS, JDK_JAVA_OPTIONS */
+    PGM_KEY_ARG         /* --name=value among a container's command or args */
+};
+
 typedef struct pgm_appconf_key {
     char *key;          /* as written; for env: the variable name */
+    enum pgm_key_origin origin;
     char *value;        /* as the application would see it (quotes removed) */
     unsigned line;
     unsigned doc;       /* document of the file, from 0 */
@@ -54,6 +63,13 @@ typedef struct pgm_appconf {
     size_t n_docs;
     pgm_appconf_workload workloads[PGM_APPCONF_MAX_WORKLOADS];
     size_t n_workloads;
+    /* autoscalers, whichever file their workload is in */
+    struct {
+        char *target;
+        long max_replicas;
+        unsigned line;
+    } autoscalers[PGM_APPCONF_MAX_WORKLOADS];
+    size_t n_autoscalers;
     char *error;        /* the first thing that could not be read, with its line */
     unsigned error_line;
 } pgm_appconf;

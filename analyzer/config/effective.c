@@ -462,6 +462,9 @@ typedef struct skey {
 
 typedef struct service {
     char name[128];     /* directory or workload */
+    long max_replicas;  /* an autoscaler in another file than the workload, or -1 */
+    const char *max_replicas_path;
+    unsigned max_replicas_line;
     const char *hikari; /* the HikariCP release its Spring Boot manages, or NULL */
     bool hikari_here;   /* from a build file of this service's own directory */
     char hikari_note[200];
@@ -639,7 +642,12 @@ static int push_key(keyset *ks, const pgm_appconf *f, const pgm_appconf_key *k, 
     }
     skey *s = &ks->v[ks->n++];
     memset(s, 0, sizeof *s);
-    s->env = f->form == PGM_APPCONF_ENV || f->form == PGM_APPCONF_K8S;
+    s->env = k->origin == PGM_KEY_ENV;
+    /* Spring's order: files < environment < Java system properties < command line */
+    if (k->origin == PGM_KEY_SYSPROP)
+        rank = 3000;
+    else if (k->origin == PGM_KEY_ARG)
+        rank = 4000;
     if (s->env)
         canon_env(k->key, s->canon, sizeof s->canon);
     else
@@ -1525,7 +1533,11 @@ static void build_service(pgm_config *c, service *sv)
     const char *ip = NULL, *inote = "no replicas in the bundle: one instance assumed";
     unsigned il = 0;
     if (sv->workload) {
-        if (sv->workload->max_replicas >= 0) {
+        if (sv->workload->max_replicas < 0 && sv->max_replicas >= 0) {
+            inst = sv->max_replicas;
+            ip = sv->max_replicas_path, il = sv->max_replicas_line;
+            inote = "the autoscaler's maxReplicas";
+        } else if (sv->workload->max_replicas >= 0) {
             inst = sv->workload->max_replicas;
             ip = sv->workload_file->path, il = sv->workload->max_replicas_line;
             inote = "the autoscaler's maxReplicas";
@@ -1725,6 +1737,14 @@ int pgm_config_facts(pgm_config *c, pgm_facts *out)
             svs[s].workload = &kf->workloads[w];
             svs[s].workload_file = kf;
             svs[s].workload_index = (int)w;
+            svs[s].max_replicas = -1;
+            for (size_t h = 0; h < c->n_files; h++) /* an autoscaler in another file */
+                for (size_t a = 0; &c->files[h] != kf && a < c->files[h].n_autoscalers; a++)
+                    if (strcmp(c->files[h].autoscalers[a].target, kf->workloads[w].name) == 0) {
+                        svs[s].max_replicas = c->files[h].autoscalers[a].max_replicas;
+                        svs[s].max_replicas_path = c->files[h].path;
+                        svs[s].max_replicas_line = c->files[h].autoscalers[a].line;
+                    }
         }
     }
     for (size_t s = 0; s < nsv && c->rc != PGM_FATAL; s++)

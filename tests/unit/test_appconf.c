@@ -353,6 +353,53 @@ static void test_custom_prefix_pools(void **state)
     pgm_config_close(cfg);
 }
 
+/* Java system properties beat the environment, the command line beats both */
+static void test_java_options_and_args(void **state)
+{
+    (void)state;
+    const char *files[] = {
+        "k8s/deploy.yaml", "k8s_manifest",
+        "kind: Deployment\nmetadata: {name: orders}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n"
+        "        - name: app\n"
+        "          args: [\"--spring.datasource.hikari.connection-timeout=4000\"]\n"
+        "          env:\n"
+        "            - {name: SPRING_DATASOURCE_URL, value: \"jdbc:postgresql://db/o\"}\n"
+        "            - {name: SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE, value: \"9\"}\n"
+        "            - {name: SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT, value: \"2000\"}\n"
+        "            - name: JAVA_TOOL_OPTIONS\n"
+        "              value: \"-Xmx1g -Dspring.datasource.hikari.maximum-pool-size=12 -Dspring.datasource.hikari.connection-timeout=3000\"\n",
+    };
+    pgm_config_options o;
+    memset(&o, 0, sizeof o);
+    pgm_config *cfg = config_of(&o, files, 3);
+    pgm_facts f;
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    const pgm_record *p = pool_named(&f, "orders");
+    assert_non_null(p);
+    assert_string_equal(field(p, "maximum_pool_size"), "12");     /* -D over the env */
+    assert_string_equal(field(p, "connection_timeout"), "4000ms"); /* the argument over -D */
+    assert_string_equal(field(p, "instances"), "2");
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+    /* an autoscaler in a file of its own still sets the fleet's size */
+    const char *two[] = {
+        files[0], files[1], files[2],
+        "k8s/hpa.yaml", "k8s_manifest",
+        "kind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef: {name: orders}\n  maxReplicas: 7\n",
+    };
+    cfg = config_of(&o, two, 6);
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    p = pool_named(&f, "orders");
+    assert_non_null(p);
+    assert_string_equal(field(p, "instances"), "7");
+    assert_string_equal(pgm_record_get_fact(p, "instances")->at.path, "k8s/hpa.yaml");
+    assert_int_equal(pgm_record_get_fact(p, "instances")->at.line, 4);
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+}
+
 /* Spring Boot's version from the build, and the HikariCP release it manages */
 static void test_boot_version(void **state)
 {
@@ -388,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_clamps_per_version),
         cmocka_unit_test(test_custom_prefix_pools),
         cmocka_unit_test(test_boot_version),
+        cmocka_unit_test(test_java_options_and_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
