@@ -28,6 +28,7 @@ typedef struct boot_seen {
 typedef struct walk {
     cfile *files;
     size_t n, alloc;
+    size_t bytes;           /* held, all files together */
     boot_seen boots[PGM_CONFIG_MAX_SERVICES];
     size_t n_boots;
     const pgm_lint_options *o;
@@ -104,6 +105,13 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         free(buf);
         return PGM_OK;
     }
+    if (w->bytes + (size_t)got > PGM_LINT_MAX_TOTAL_BYTES) {
+        warn(w->o, info->display_path, "the configuration files read so far reach 256 MiB: not read");
+        w->out->problems++;
+        free(buf);
+        return PGM_OK;
+    }
+    w->bytes += (size_t)got;
     char *data = realloc(buf, (size_t)got + 1);
     if (!data)
         data = buf;

@@ -20,8 +20,10 @@
 
 /* A configuration file larger than this is not read (a log misnamed .conf). */
 #define PGM_LINT_MAX_FILE_BYTES (16u << 20)
-/* Configuration files read per run. */
+/* Configuration files read per run, and their bytes together (all are held
+ * at once: includes resolve among them). */
 #define PGM_LINT_MAX_FILES 10000u
+#define PGM_LINT_MAX_TOTAL_BYTES (256u << 20)
 /* GitHub shows 10 annotations of each level per step, 50 per job. */
 #define PGM_LINT_GITHUB_PER_LEVEL 10u
 #define PGM_LINT_GITHUB_TOTAL 50u
