@@ -727,15 +727,14 @@ static void check_key(pgm_config *c, const skey *s)
     }
     if (strncmp(k, "spring.datasource.hikari.", 25) == 0) {
         const char *rest = k + 25;
-        if (s->env && strncmp(s->k->key + 25, "CONNECTION_", 11) == 0) {
-            fmt(buf, sizeof buf, "SPRING_DATASOURCE_HIKARI_%s", s->k->key + 36);
+        if (s->env && strncasecmp(s->k->key + 25, "CONNECTION_", 11) == 0) {
             char fixed[300];
             size_t o = 0;
             for (const char *q = "SPRING_DATASOURCE_HIKARI_CONNECTION"; *q; q++)
                 fixed[o++] = *q;
             for (const char *q = s->k->key + 36; *q && o + 1 < sizeof fixed; q++)
                 if (*q != '_')
-                    fixed[o++] = *q;
+                    fixed[o++] = (char)toupper((unsigned char)*q);
             fixed[o] = 0;
             key_record(c, s, "env_connection_prefix", fixed,
                        "binds through HikariDataSource.getConnection(): the pool starts while "
