@@ -512,6 +512,68 @@ static void json_time(pgm_json *j, const char *key, int64_t t)
     pgm_json_string(j, iso);
 }
 
+typedef struct keyed_step {
+    const char *key;  /* interned: equal pointers, equal keys */
+    int64_t t;
+    int d;
+    size_t order;
+} keyed_step;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+    const keyed_step *a = x, *b = y;
+    if (a->key != b->key)
+        return strcmp(a->key, b->key);
+    if (a->t != b->t)
+        return a->t < b->t ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static void json_time(pgm_json *j, const char *key, int64_t t);
+
+/* One exact curve per user, database or client (`which` picks the field). */
+static void json_curves_by(pgm_json *j, const pgm_sessions *s, int which)
+{
+    size_t n = 0;
+    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
+    keyed_step *st = n ? malloc(2 * n * sizeof *st) : NULL;
+    pgm_json_begin_object(j);
+    if (!st) {
+        pgm_json_end_object(j);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *key = which == 0 ? v[i].user : which == 1 ? v[i].db : v[i].client;
+        if (!key || !*key)
+            key = "(unknown)";
+        if (v[i].start != PGM_TS_UNKNOWN)
+            st[k++] = (keyed_step){key, v[i].start, +1, 2 * i};
+        if (v[i].how_end != PGM_END_OPEN && v[i].end != PGM_TS_UNKNOWN)
+            st[k++] = (keyed_step){key, v[i].end, -1, 2 * i + 1};
+    }
+    qsort(st, k, sizeof *st, cmp_keyed);
+    for (size_t i = 0; i < k;) {
+        const char *key = st[i].key;
+        pgm_json_key(j, key);
+        pgm_json_begin_array(j);
+        int32_t open = 0;
+        for (; i < k && st[i].key == key; i++) {
+            open += st[i].d;
+            if (i + 1 < k && st[i + 1].key == key && st[i + 1].t == st[i].t)
+                continue; /* one point per instant */
+            pgm_json_begin_object(j);
+            json_time(j, "t", st[i].t);
+            pgm_json_key(j, "open");
+            pgm_json_int(j, open);
+            pgm_json_end_object(j);
+        }
+        pgm_json_end_array(j);
+    }
+    pgm_json_end_object(j);
+    free(st);
+}
+
 static void json_str_or_null(pgm_json *j, const char *key, const char *v)
 {
     pgm_json_key(j, key);
@@ -766,6 +828,11 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
         pgm_json_end_array(&j);
     }
     pgm_json_end_object(&j);
+    static const char *const by[] = {"by_user", "by_database", "by_client"};
+    for (int w = 0; w < 3; w++) {
+        pgm_json_key(&j, by[w]);
+        json_curves_by(&j, s, w);
+    }
     pgm_json_end_object(&j);
     pgm_json_end_object(&j);
     fputc('\n', out);
