@@ -153,6 +153,8 @@ static void note_leak(pgm_analysis *a, const pgm_event *e)
             snprintf(c->frame, sizeof c->frame, "%s", frame);
             snprintf(c->at, sizeof c->at, "%s", at ? at : "");
             c->first = e->t;
+            snprintf(c->first_path, sizeof c->first_path, "%s", e->path);
+            c->first_line = e->line;
         }
         if (loc >= 0) {
             a->locs[loc].count++;
@@ -580,6 +582,22 @@ static void json_str_or_null(pgm_json *j, const char *key, const char *v)
     pgm_json_string(j, v && *v ? v : NULL);
 }
 
+/* CONTRACTS.md evidence: [{"path", "line"}], empty when nothing says where. */
+static void json_evidence(pgm_json *j, const char *key, const char *path, uint64_t line)
+{
+    pgm_json_key(j, key);
+    pgm_json_begin_array(j);
+    if (path && *path) {
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "path");
+        pgm_json_string(j, path);
+        pgm_json_key(j, "line");
+        pgm_json_uint(j, line);
+        pgm_json_end_object(j);
+    }
+    pgm_json_end_array(j);
+}
+
 void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
 {
     pgm_json j;
@@ -640,6 +658,9 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
             forecast = g->ref + (int64_t)(left / g->rate_per_min * 60e6);
     }
     json_time(&j, "forecast", forecast);
+    uint64_t fr_line = 0;
+    const char *fr_path = s ? pgm_sessions_first_refusal_at(s, &fr_line) : NULL;
+    json_evidence(&j, "evidence", fr_path, fr_line);
     pgm_json_end_object(&j);
     pgm_json_key(&j, "leak");
     if (v->kind != PGM_VERDICT_LEAK) {
@@ -664,6 +685,8 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
         pgm_json_end_object(&j);
         bool grew = g && g->growing;
         json_time(&j, "onset", grew ? g->onset : a->first_leak_report);
+        json_evidence(&j, "onset_evidence", grew ? g->onset_path : a->n_locs ? a->locs[0].first_path : NULL,
+                      grew ? g->onset_line : a->n_locs ? a->locs[0].first_line : 0);
         pgm_json_key(&j, "rate_per_min");
         if (grew)
             pgm_json_int(&j, (int64_t)(g->rate_per_min * 10 + 0.5) / 10);
@@ -691,6 +714,7 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
             pgm_json_uint(&j, a->locs[i].count);
             json_time(&j, "first", a->locs[i].first);
             json_time(&j, "last", a->locs[i].last);
+            json_evidence(&j, "evidence", a->locs[i].first_path, a->locs[i].first_line);
             pgm_json_end_object(&j);
         }
         pgm_json_end_array(&j);
@@ -758,6 +782,7 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     else
         pgm_json_null(&j);
     json_time(&j, "peak_at", c && n_sessions ? c->peak_at : snap_peak ? snap_peak->t : PGM_TS_UNKNOWN);
+    json_evidence(&j, "peak_evidence", c && n_sessions ? c->peak_path : NULL, c && n_sessions ? c->peak_line : 0);
     pgm_json_key(&j, "peak_source");
     pgm_json_string(&j, n_sessions ? "server log" : snap_peak ? "pg_stat_activity (sampled)" : NULL);
     pgm_json_end_object(&j);

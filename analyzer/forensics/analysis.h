@@ -49,6 +49,8 @@ typedef struct pgm_code_location {
     char frame[256], at[128];
     unsigned count;
     int64_t first, last;
+    char first_path[512];    /* the first report's line */
+    uint64_t first_line;
 } pgm_code_location;
 
 typedef struct pgm_hypothesis {

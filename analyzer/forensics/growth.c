@@ -78,11 +78,14 @@ static void judge(const step *st, size_t k, int64_t exhaustion, pgm_growth *g)
         held += st[i].d;
     /* onset: the first opening after the last time at the baseline */
     int64_t onset = PGM_TS_UNKNOWN;
+    size_t onset_session = SIZE_MAX;
     unsigned opened = 0, closed = 0;
     for (size_t i = last_at_base + 1; i < k && st[i].t <= ref; i++) {
         if (st[i].d > 0) {
-            if (onset == PGM_TS_UNKNOWN)
+            if (onset == PGM_TS_UNKNOWN) {
                 onset = st[i].t;
+                onset_session = st[i].order / 2;
+            }
             opened++;
         } else {
             closed++;
@@ -105,6 +108,7 @@ static void judge(const step *st, size_t k, int64_t exhaustion, pgm_growth *g)
     g->baseline = base;
     g->held = held;
     g->onset = onset;
+    g->onset_session = onset_session;
     g->ref = ref;
     g->opened = opened;
     g->closed = closed;
@@ -145,6 +149,8 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
     bool any = false;
     memset(&last, 0, sizeof last);
     memset(&first_growing, 0, sizeof first_growing);
+    last.onset_session = first_growing.onset_session = SIZE_MAX;
+    last.onset = last.ref = PGM_TS_UNKNOWN;
     size_t from = 0;
     for (size_t e = 0; e <= n_starts && from <= k; e++) {
         /* the stretch up to the next start after its first step */
@@ -182,6 +188,11 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
         /* a leak across restarts: its onset from the first run, the rest from the last */
         *g = last;
         g->onset = first_growing.onset;
+        g->onset_session = first_growing.onset_session;
+    }
+    if (g->onset_session < SIZE_MAX) {
+        g->onset_path = v[g->onset_session].start_path;
+        g->onset_line = v[g->onset_session].start_line;
     }
     g->user = keep.user;
     g->db = keep.db;

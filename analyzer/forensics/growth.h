@@ -31,6 +31,9 @@ typedef struct pgm_growth {
     size_t sessions;               /* authorized in the group */
     int32_t baseline, held;        /* held: open at the reference time */
     int64_t onset, ref;            /* UTC us */
+    const char *onset_path;        /* the line that opened the first session of the rise */
+    uint64_t onset_line;
+    size_t onset_session;          /* its index in pgm_sessions_list, SIZE_MAX: none */
     double rate_per_min;           /* sessions gained per minute from onset to ref */
     unsigned opened, closed;       /* between onset and ref */
     unsigned bursts;               /* seconds in that span with >= PGM_GROWTH_BURST openings */

@@ -159,6 +159,7 @@ typedef struct delta {
     int64_t t;
     int8_t d;
     uint16_t app;
+    uint32_t session;  /* whose start or end: the line a curve point cites */
 } delta;
 
 struct pgm_sessions {
@@ -177,6 +178,8 @@ struct pgm_sessions {
     pgm_curve *per_app;
     uint64_t refusals;
     int64_t first_refusal, first_t;
+    const char *first_refusal_path;
+    uint64_t first_refusal_line;
     unsigned restarts;
     int64_t starts[PGM_SESSIONS_MAX_STARTS];
     size_t n_starts;
@@ -230,7 +233,7 @@ static unsigned app_index(pgm_sessions *s, const char *name)
     return PGM_SESSIONS_MAX_APPS - 1;
 }
 
-static void push_delta(pgm_sessions *s, int64_t t, int d, unsigned app)
+static void push_delta(pgm_sessions *s, int64_t t, int d, unsigned app, size_t session)
 {
     if (s->n_deltas == s->alloc_deltas) {
         size_t na = s->alloc_deltas ? s->alloc_deltas * 2 : 1024;
@@ -242,7 +245,7 @@ static void push_delta(pgm_sessions *s, int64_t t, int d, unsigned app)
         s->deltas = p;
         s->alloc_deltas = na;
     }
-    s->deltas[s->n_deltas++] = (delta){t, (int8_t)d, (uint16_t)app};
+    s->deltas[s->n_deltas++] = (delta){t, (int8_t)d, (uint16_t)app, (uint32_t)session};
 }
 
 static pgm_session *new_session(pgm_sessions *s)
@@ -275,7 +278,7 @@ static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pg
     x->how_end = how;
     x->end_path = intern(&s->strings, e->path, &s->oom);
     x->end_line = e->line;
-    push_delta(s, e->t, -1, x->app);
+    push_delta(s, e->t, -1, x->app, idx);
     pidmap_del(&s->open, x->pid);
 }
 
@@ -335,8 +338,11 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
          is(kind, "conn.refused.role_limit") || is(kind, "conn.refused.database_limit") ||
          is(state, "53300"))) {
         s->refusals++;
-        if (s->first_refusal == PGM_TS_UNKNOWN)
+        if (s->first_refusal == PGM_TS_UNKNOWN) {
             s->first_refusal = e->t;
+            s->first_refusal_path = intern(&s->strings, e->path, &s->oom);
+            s->first_refusal_line = e->line;
+        }
     }
     if (is(kind, "server.starting") || is(kind, "server.crash") || is(kind, "server.shutdown")) {
         if (s->open.n)
@@ -380,7 +386,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         x->app = app_index(s, pgm_event_field(e, "app"));
         x->start_path = intern(&s->strings, e->path, &s->oom);
         x->start_line = e->line;
-        push_delta(s, e->t, +1, x->app);
+        push_delta(s, e->t, +1, x->app, s->n - 1);
         if (!pidmap_put(&s->open, pid, s->n - 1))
             s->oom = true;
         return;
@@ -411,7 +417,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         x->end = e->t;
         x->how_end = PGM_END_DISCONNECTED;
         s->initially_open++;
-        push_delta(s, e->t, -1, x->app);
+        push_delta(s, e->t, -1, x->app, s->n - 1);
         return;
     }
     if (!open && (is(level, "FATAL") || is(level, "PANIC")))
@@ -424,11 +430,15 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
     }
 }
 
-static void curve_add(pgm_curve *c, int64_t t, int32_t open, bool *oom)
+static void curve_add(pgm_curve *c, int64_t t, int32_t open, const pgm_session *why, bool *oom)
 {
     if (open > c->peak) {
         c->peak = open;
         c->peak_at = t;
+        if (why) {
+            c->peak_path = why->start_path;
+            c->peak_line = why->start_line;
+        }
     }
     if (t == PGM_TS_UNKNOWN)
         return;
@@ -470,16 +480,17 @@ int pgm_sessions_finish(pgm_sessions *s)
         app_open[unknown_app] = s->initially_open;
     s->all.peak_at = PGM_TS_UNKNOWN;
     if (open) {
-        curve_add(&s->all, s->first_t, open, &s->oom);
-        curve_add(&s->per_app[unknown_app], s->first_t, app_open[unknown_app], &s->oom);
+        curve_add(&s->all, s->first_t, open, NULL, &s->oom);
+        curve_add(&s->per_app[unknown_app], s->first_t, app_open[unknown_app], NULL, &s->oom);
     }
     for (size_t i = 0; i < s->n_deltas; i++) {
         const delta *d = &s->deltas[i];
         open += d->d;
-        curve_add(&s->all, d->t, open, &s->oom);
+        const pgm_session *why = d->d > 0 && d->session < s->n ? &s->v[d->session] : NULL;
+        curve_add(&s->all, d->t, open, why, &s->oom);
         if (d->app < s->n_apps) {
             app_open[d->app] += d->d;
-            curve_add(&s->per_app[d->app], d->t, app_open[d->app], &s->oom);
+            curve_add(&s->per_app[d->app], d->t, app_open[d->app], why, &s->oom);
         }
     }
     free(app_open);
@@ -511,6 +522,12 @@ uint64_t pgm_sessions_refusals(const pgm_sessions *s, int64_t *first)
     if (first)
         *first = s->first_refusal;
     return s->refusals;
+}
+
+const char *pgm_sessions_first_refusal_at(const pgm_sessions *s, uint64_t *line)
+{
+    *line = s->first_refusal_line;
+    return s->first_refusal_path;
 }
 
 size_t pgm_sessions_open_at_end(const pgm_sessions *s) { return s->open.n; }

@@ -57,6 +57,8 @@ typedef struct pgm_curve {
     size_t n, alloc;
     int32_t peak;
     int64_t peak_at;                    /* the first time the peak was reached */
+    const char *peak_path;              /* the line that opened the session reaching it */
+    uint64_t peak_line;
 } pgm_curve;
 
 typedef struct pgm_sessions pgm_sessions;
@@ -76,6 +78,8 @@ size_t pgm_sessions_app_count(const pgm_sessions *s);
 const char *pgm_sessions_app_name(const pgm_sessions *s, unsigned app);
 /* Refusals for lack of slots (too many clients, reserved slots): count, first. */
 uint64_t pgm_sessions_refusals(const pgm_sessions *s, int64_t *first);
+/* Where the first refusal was logged (NULL: none). */
+const char *pgm_sessions_first_refusal_at(const pgm_sessions *s, uint64_t *line);
 /* Sessions still open at the end, and restarts seen. */
 size_t pgm_sessions_open_at_end(const pgm_sessions *s);
 unsigned pgm_sessions_restarts(const pgm_sessions *s);
