@@ -720,6 +720,28 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
         pgm_json_end_array(&j);
         pgm_json_key(&j, "slow_borrowers");
         pgm_json_uint(&j, a->slow_borrowers);
+        /* the suspect's sessions open at the reference time: what to list, or end */
+        pgm_json_key(&j, "sessions");
+        pgm_json_begin_array(&j);
+        size_t ns = 0;
+        const pgm_session *sv = grew && s ? pgm_sessions_list(s, &ns) : NULL;
+        for (size_t i = 0; i < ns; i++) {
+            const pgm_session *x = &sv[i];
+            if (x->user != g->user || x->db != g->db || x->client != g->client ||
+                strcmp(pgm_sessions_app_name(s, x->app), g->app) != 0)
+                continue;
+            if (x->start == PGM_TS_UNKNOWN || x->start > g->ref ||
+                (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= g->ref))
+                continue;
+            pgm_json_begin_object(&j);
+            pgm_json_key(&j, "pid");
+            pgm_json_int(&j, x->pid);
+            json_time(&j, "start", x->start);
+            json_time(&j, "end", x->end);
+            json_evidence(&j, "evidence", x->start_path, x->start_line);
+            pgm_json_end_object(&j);
+        }
+        pgm_json_end_array(&j);
         pgm_json_end_object(&j);
     }
     pgm_json_key(&j, "capacity");
