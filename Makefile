@@ -6,6 +6,7 @@
 #   make deps       install the Debian/Ubuntu packages that are missing
 #   make fuzz       build the libFuzzer targets (clang) into build/fuzz/
 #   make bench      throughput and peak RSS, side by side with grep and wc
+#   make reports    the postmortem of every recorded incident into reports/
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION   := 0.1.0
@@ -36,7 +37,7 @@ CORE_SRC := $(sort $(wildcard analyzer/util/*.c analyzer/text/*.c analyzer/bundl
                               analyzer/sniff/*.c analyzer/inventory/*.c analyzer/catalog/*.c analyzer/model/*.c \
                               analyzer/rules/*.c analyzer/pglog/*.c \
                               analyzer/pipeline/*.c analyzer/timeline/*.c analyzer/activity/*.c analyzer/applog/*.c analyzer/config/*.c \
-                              analyzer/lint/*.c analyzer/forensics/*.c))
+                              analyzer/lint/*.c analyzer/forensics/*.c analyzer/report/*.c))
 CLI_SRC  := $(sort $(wildcard analyzer/cli/*.c))
 HDRS     := $(shell find analyzer -name '*.h' -o -name '*.inc')
 INCS     := -Ianalyzer
@@ -47,7 +48,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check fixtures fixtures-deps fixtures-check \
+        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
 # pkg-config is asked when the Makefile is read, so targets that may have to
@@ -192,6 +193,13 @@ fixtures: fixtures-deps
 fixtures-check:
 	@python3 tests/fixtures/check_truth.py fixtures/incidents
 
+# The postmortem of every recorded incident in reports/, and the check that it is current.
+reports: build/pgmortem
+	@tests/reports/make-reports.sh build/pgmortem reports && echo "reports: written to reports/"
+
+reports-check: build/asan/pgmortem
+	@tests/reports/make-reports.sh build/asan/pgmortem --check
+
 # pgmortem analyze against every recorded incident's truth.
 analyze-check: build/asan/pgmortem
 	@python3 tests/fixtures/check_analyze.py build/asan/pgmortem fixtures/incidents
@@ -234,7 +242,7 @@ check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan
 	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check analyze-check \
-	    fuzz-replay tsan sarif-check valgrind
+	    reports-check fuzz-replay tsan sarif-check valgrind
 	@echo "check: all passed"
 
 demo: deps-check

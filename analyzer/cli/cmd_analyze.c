@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "forensics/analysis.h"
 #include "lint/lint.h"
+#include "report/markdown.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
 
@@ -21,7 +22,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_args a;
     pgm_args_init(&a, argc, argv, first, "analyze");
     pgm_common_opts c;
-    bool json = false;
+    enum { AS_TEXT, AS_JSON, AS_MARKDOWN } format = AS_TEXT;
     const char *output = NULL;
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
@@ -42,11 +43,13 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
             if (!(v = pgm_args_value(&a)))
                 goto out;
             if (strcmp(v, "json") == 0)
-                json = true;
+                format = AS_JSON;
             else if (strcmp(v, "text") == 0)
-                json = false;
+                format = AS_TEXT;
+            else if (strcmp(v, "md") == 0 || strcmp(v, "markdown") == 0)
+                format = AS_MARKDOWN;
             else {
-                pgm_usage_error("analyze", "unknown format '%s' (text or json; Markdown and HTML come later)", v);
+                pgm_usage_error("analyze", "unknown format '%s' (text, json or md; HTML comes later)", v);
                 goto out;
             }
         } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
@@ -107,8 +110,10 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
             perror(output);
             rc = PGM_EXIT_INPUT;
         } else {
-            if (json)
+            if (format == AS_JSON)
                 pgm_analysis_write_json(an, out);
+            else if (format == AS_MARKDOWN)
+                pgm_report_markdown(an, out);
             else
                 pgm_analysis_write_summary(an, out);
             bool failed = fflush(out) != 0;

@@ -1,4 +1,5 @@
 #include "forensics/analysis.h"
+#include "forensics/analysis_impl.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -8,70 +9,6 @@
 #include "util/json.h"
 #include "util/rc.h"
 
-typedef struct server_log {
-    char path[1024];
-    pgm_sessions *s;
-    uint64_t conn_events;
-} server_log;
-
-typedef struct leak_report {
-    char connection[64];
-    int loc;
-} leak_report;
-
-typedef struct pool_fact {
-    char name[128], service[128], path[512];
-    unsigned line;
-    long maximum_pool_size, instances;
-} pool_fact;
-
-typedef struct finding_copy {
-    char rule[32], severity[16], title[160], message[512], path[512], remediation[512];
-    unsigned line;
-} finding_copy;
-
-struct pgm_analysis {
-    /* the configuration */
-    long max_connections, reserved;     /* -1: not in the bundle */
-    char max_connections_at[600];
-    pool_fact pools[PGM_ANALYSIS_MAX_POOLS];
-    size_t n_pools;
-    finding_copy *findings;
-    size_t n_findings;
-    server_log logs[PGM_ANALYSIS_MAX_LOGS];
-    size_t n_logs;
-    int primary;
-    /* the application's account */
-    pgm_code_location locs[PGM_ANALYSIS_MAX_LOCATIONS];
-    size_t n_locs;
-    leak_report *leaks;
-    size_t n_leaks;
-    uint64_t leak_reports, slow_borrowers, app_timeouts;
-    int64_t first_timeout, first_leak_report;
-    char leak_app[128];
-    unsigned max_pool_number, pool_starts;
-    char pool_evidence[256];
-    /* pg_stat_activity */
-    unsigned snapshots;
-    pgm_curve_point *snap_points;      /* client backends per snapshot, in arrival order */
-    size_t n_snap_points;
-    int max_idle_in_tx, max_client_backends;
-    long top_sessions;                 /* the largest group any snapshot shows */
-    char top_user[128], top_db[128], top_client[128], top_app[128];
-    int64_t max_idle_in_tx_at;
-    char idle_in_tx_evidence[256];
-    uint64_t iit_terminations;
-    /* the network and slow statements */
-    uint64_t lost_clients, lost_in_transaction, broken_connections, lock_waits, stmt_timeouts, long_statements;
-    char network_evidence[256], slow_evidence[256];
-    /* decided */
-    pgm_growth groups[PGM_GROWTH_MAX_GROUPS];
-    size_t n_groups;
-    int64_t exhaustion;
-    uint64_t refusals;
-    pgm_hypothesis hyp[PGM_VERDICT_COUNT];
-    bool finished, oom;
-};
 
 const char *pgm_verdict_name(enum pgm_verdict v)
 {

@@ -180,7 +180,9 @@ check help-lint 0 "" -- help lint
 check analyze-leak 0 "" -- analyze -q fixtures/incidents/01-leak-hikari.tar.zst
 check analyze-leak-json 0 "" -- analyze -q -f json fixtures/incidents/01-leak-hikari.tar.zst
 check analyze-healthy 0 "" -- analyze -q fixtures/incidents/04-healthy.tar.zst
-check analyze-bad-format 3 "unknown format 'html'" -- analyze -f html fixtures/incidents/04-healthy.tar.zst
+check analyze-leak-md 0 "" -- analyze -q -f md fixtures/incidents/01-leak-hikari.tar.zst
+check analyze-capacity-md 0 "" -- analyze -q -f md fixtures/incidents/03-capacity.tar.gz
+check analyze-bad-format 3 "unknown format 'html' (text, json or md" -- analyze -f html fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze
 
 # --help and the man page name the same options

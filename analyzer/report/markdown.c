@@ -1,0 +1,259 @@
+/* The postmortem as Markdown, in the order a reviewer reads (DESIGN.md,
+ * Outputs): verdict and impact, key moments, diagnosis, the explanations
+ * weighed, misconfigurations, remediation. Every claim cites the line it
+ * comes from as path:line. Early: the charts, alert rules and appendix come
+ * with the reports issue. */
+#include "report/markdown.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "forensics/analysis_impl.h"
+#include "text/timestamp.h"
+
+static void when(int64_t t, char out[PGM_TS_ISO_LEN])
+{
+    if (t == PGM_TS_UNKNOWN)
+        snprintf(out, PGM_TS_ISO_LEN, "unknown");
+    else
+        pgm_ts_format_iso(t, out);
+}
+
+/* Text in a Markdown table cell: pipes and newlines would end it. */
+static void cell(FILE *out, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", out);
+        else if (*s == '\n' || *s == '\r')
+            fputc(' ', out);
+        else
+            fputc(*s, out);
+    }
+}
+
+/* A string literal for the SQL a reader will paste: quotes doubled, so a
+ * user name from a log cannot end the literal. */
+static void sql_literal(FILE *out, const char *s)
+{
+    fputc('\'', out);
+    for (; s && *s; s++) {
+        if (*s == '\'')
+            fputc('\'', out);
+        fputc(*s, out);
+    }
+    fputc('\'', out);
+}
+
+static void cite(FILE *out, const char *path, uint64_t line)
+{
+    if (path && *path)
+        fprintf(out, " (`%s:%" PRIu64 "`)", path, line);
+}
+
+static const pgm_growth *suspect_group(const pgm_analysis *a)
+{
+    return a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+}
+
+static void verdict_section(const pgm_analysis *a, FILE *out)
+{
+    const pgm_hypothesis *v = &a->hyp[0];
+    const pgm_growth *g = suspect_group(a);
+    char t1[PGM_TS_ISO_LEN], t2[PGM_TS_ISO_LEN];
+    fprintf(out, "# Postmortem: %s\n\n", pgm_verdict_name(v->kind));
+    fprintf(out, "**Verdict: %s.** %s", pgm_verdict_name(v->kind), v->summary);
+    if (v->kind == PGM_VERDICT_LEAK && g) {
+        when(g->onset, t1);
+        fprintf(out, " The sessions of `%s@%s` from `%s` grew from %d to %d from %s on and were not given back",
+                g->user, g->db, g->client[0] ? g->client : "?", g->baseline, g->held, t1);
+        cite(out, g->onset_path, g->onset_line);
+        fputc('.', out);
+    } else if (v->kind == PGM_VERDICT_LEAK && a->top_sessions > 0) {
+        /* no connection lines: the snapshots name who held the sessions */
+        fprintf(out, " The pg_stat_activity snapshots show `%s@%s` from `%s` (`%s`) holding up to %ld sessions.",
+                a->top_user, a->top_db, a->top_client[0] ? a->top_client : "?", a->top_app, a->top_sessions);
+    }
+    fputs("\n\n", out);
+    when(a->exhaustion, t2);
+    fprintf(out, "**Impact:** %" PRIu64 " connection(s) refused for lack of slots", a->refusals);
+    if (a->refusals) {
+        fprintf(out, ", the first at %s", t2);
+        uint64_t line;
+        const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+        const char *p = s ? pgm_sessions_first_refusal_at(s, &line) : NULL;
+        cite(out, p, line);
+    }
+    fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.\n\n", a->app_timeouts);
+}
+
+static void moments_section(const pgm_analysis *a, FILE *out)
+{
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    const pgm_growth *g = suspect_group(a);
+    char t[PGM_TS_ISO_LEN];
+    fputs("## Key moments\n\n| time (UTC) | what | evidence |\n|---|---|---|\n", out);
+    if (s) {
+        size_t n;
+        const int64_t *starts = pgm_sessions_starts(s, &n);
+        for (size_t i = 0; i < n; i++) {
+            when(starts[i], t);
+            fprintf(out, "| %s | the server started | `%s` |\n", t, a->logs[a->primary].path);
+        }
+    }
+    if (g) {
+        when(g->onset, t);
+        fprintf(out, "| %s | onset: `%s@%s` starts to hold more sessions than its baseline of %d | `%s:%" PRIu64 "` |\n",
+                t, g->user, g->db, g->baseline, g->onset_path ? g->onset_path : "?", g->onset_line);
+    }
+    if (a->n_locs && a->locs[0].count) {
+        when(a->locs[0].first, t);
+        fprintf(out, "| %s | the first HikariCP leak report, at `%s` | `%s:%" PRIu64 "` |\n", t, a->locs[0].frame,
+                a->locs[0].first_path, a->locs[0].first_line);
+    }
+    if (s) {
+        size_t n_sessions;
+        pgm_sessions_list(s, &n_sessions);
+        const pgm_curve *c = pgm_sessions_curve(s);
+        if (n_sessions && c->peak_at != PGM_TS_UNKNOWN) {
+            when(c->peak_at, t);
+            fprintf(out, "| %s | the peak: %d client sessions open | `%s:%" PRIu64 "` |\n", t, c->peak,
+                    c->peak_path ? c->peak_path : "?", c->peak_line);
+        }
+        if (a->exhaustion != PGM_TS_UNKNOWN) {
+            uint64_t line;
+            const char *p = pgm_sessions_first_refusal_at(s, &line);
+            when(a->exhaustion, t);
+            fprintf(out, "| %s | the first refusal: the server ran out of slots | `%s:%" PRIu64 "` |\n", t,
+                    p ? p : "?", line);
+        }
+    }
+    fputc('\n', out);
+}
+
+static void diagnosis_section(const pgm_analysis *a, FILE *out)
+{
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    fputs("## Diagnosis\n\n", out);
+    size_t n_sessions = 0;
+    if (s)
+        pgm_sessions_list(s, &n_sessions);
+    const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
+    if (c && n_sessions) {
+        fprintf(out, "- Open client sessions peaked at **%d**", c->peak);
+        if (a->max_connections >= 0)
+            fprintf(out, " against %ld usable slots (max_connections %ld minus %ld reserved, `%s`)",
+                    a->max_connections - a->reserved, a->max_connections, a->reserved, a->max_connections_at);
+        fputs(".\n", out);
+        for (unsigned app = 0; app < pgm_sessions_app_count(s); app++)
+            fprintf(out, "- Application `%s`: at most %d open.\n", pgm_sessions_app_name(s, app),
+                    pgm_sessions_app_curve(s, app)->peak);
+    } else {
+        fputs("- The server log has no connection lines (log_connections off): the sessions cannot be "
+              "counted from it.\n", out);
+    }
+    if (a->n_locs) {
+        fputs("\nCode locations of the HikariCP leak reports (slow borrowers that returned excluded):\n\n"
+              "| frame | at | reports | first | evidence |\n|---|---|---|---|---|\n", out);
+        for (size_t i = 0; i < a->n_locs; i++) {
+            if (!a->locs[i].count)
+                continue;
+            char t[PGM_TS_ISO_LEN];
+            when(a->locs[i].first, t);
+            fprintf(out, "| `%s` | %s | %u | %s | `%s:%" PRIu64 "` |\n", a->locs[i].frame, a->locs[i].at,
+                    a->locs[i].count, t, a->locs[i].first_path, a->locs[i].first_line);
+        }
+    }
+    fputc('\n', out);
+}
+
+static void hypotheses_section(const pgm_analysis *a, FILE *out)
+{
+    fputs("## Explanations weighed\n\n| explanation | score | evidence |\n|---|---|---|\n", out);
+    for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
+        const pgm_hypothesis *h = &a->hyp[i];
+        fprintf(out, "| %s%s%s | %d | ", i == 0 ? "**" : "", pgm_verdict_name(h->kind), i == 0 ? "**" : "",
+                h->score);
+        for (size_t e = 0; e < h->n_evidence; e++) {
+            if (e)
+                fputs("; ", out);
+            cell(out, h->evidence[e]);
+        }
+        if (!h->n_evidence)
+            fputs(h->score > 0 ? "" : "nothing for it", out);
+        fputs(" |\n", out);
+    }
+    fputc('\n', out);
+}
+
+static void findings_section(const pgm_analysis *a, FILE *out)
+{
+    fputs("## Misconfigurations\n\n", out);
+    if (!a->n_findings) {
+        fputs("No configuration finding (or no configuration in the bundle).\n\n", out);
+        return;
+    }
+    fputs("| severity | rule | where | finding | fix |\n|---|---|---|---|---|\n", out);
+    static const char *const order[] = {"critical", "high", "medium", "low", "info"};
+    for (size_t o = 0; o < 5; o++)
+        for (size_t i = 0; i < a->n_findings; i++) {
+            const finding_copy *f = &a->findings[i];
+            if (strcmp(f->severity, order[o]) != 0)
+                continue;
+            fprintf(out, "| %s | %s | `%s:%u` | ", f->severity, f->rule, f->path, f->line);
+            cell(out, f->message);
+            fputs(" | ", out);
+            cell(out, f->remediation);
+            fputs(" |\n", out);
+        }
+    fputc('\n', out);
+}
+
+typedef struct suspect {
+    const char *user, *db, *client;
+} suspect;
+
+static void where_suspect(const suspect *g, FILE *out)
+{
+    fputs(" WHERE usename = ", out);
+    sql_literal(out, g->user);
+    fputs(" AND datname = ", out);
+    sql_literal(out, g->db);
+    if (g->client[0]) {
+        fputs(" AND client_addr = ", out);
+        sql_literal(out, g->client);
+    }
+}
+
+static void remediation_section(const pgm_analysis *a, FILE *out)
+{
+    const pgm_growth *grown = suspect_group(a);
+    suspect who = {NULL, NULL, NULL};
+    if (grown)
+        who = (suspect){grown->user, grown->db, grown->client};
+    else if (a->top_sessions > 0)
+        who = (suspect){a->top_user, a->top_db, a->top_client};
+    const suspect *g = &who;
+    if (a->hyp[0].kind != PGM_VERDICT_LEAK || !who.user || !*who.user)
+        return;
+    fputs("## Remediation\n\nThe sessions the suspect held when the server ran out "
+          "(check them before ending any):\n\n```sql\n"
+          "SELECT pid, usename, datname, application_name, client_addr, backend_start, state, state_change\n"
+          "  FROM pg_stat_activity\n", out);
+    where_suspect(g, out);
+    fputs("\n   AND state = 'idle' AND state_change < now() - interval '5 minutes'\n ORDER BY backend_start;\n"
+          "```\n\nTo end them (the application gets errors on those connections; fix the code path above "
+          "first):\n\n```sql\nSELECT pg_terminate_backend(pid)\n  FROM pg_stat_activity\n", out);
+    where_suspect(g, out);
+    fputs("\n   AND state = 'idle' AND state_change < now() - interval '5 minutes';\n```\n\n", out);
+}
+
+void pgm_report_markdown(const pgm_analysis *a, FILE *out)
+{
+    verdict_section(a, out);
+    moments_section(a, out);
+    diagnosis_section(a, out);
+    hypotheses_section(a, out);
+    findings_section(a, out);
+    remediation_section(a, out);
+}
