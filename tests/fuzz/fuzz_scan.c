@@ -3,7 +3,7 @@
  * it hands files to (server logs, application logs, pg_stat_activity dumps,
  * configuration) and the classifiers with the builtin packs (loaded once from
  * rules/, run from the repository root); the events then go through the
- * analysis (sessions, curve, growth, verdict, its JSON). */
+ * analysis (sessions, curve, growth, verdict, its JSON and Markdown). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 
 #include "forensics/analysis.h"
 #include "pipeline/scan.h"
+#include "report/markdown.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (null) {
             pgm_analysis_write_json(a, null);
             pgm_analysis_write_summary(a, null);
+            pgm_report_markdown(a, null);
             fclose(null);
         }
     }
