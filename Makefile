@@ -2,7 +2,7 @@
 #
 #   make            release binary in build/pgmortem
 #   make check      every test, built with AddressSanitizer + UndefinedBehaviorSanitizer
-#   make demo       inventory and timeline of the bundled example incident
+#   make demo       inventory, timeline and postmortem of bundled example incidents
 #   make deps       install the Debian/Ubuntu packages that are missing
 #   make fuzz       build the libFuzzer targets (clang) into build/fuzz/
 #   make bench      throughput and peak RSS, side by side with grep and wc
@@ -252,6 +252,12 @@ demo: deps-check
 	@echo
 	@echo "$$ pgmortem timeline --format csv --kinds conn.refused,hikari.leak_detected,hikari.timeout fixtures/demo/incident-demo.tar.zst"
 	@build/pgmortem timeline --format csv --kinds conn.refused,hikari.leak_detected,hikari.timeout fixtures/demo/incident-demo.tar.zst | cut -c1-160
+	@echo
+	@echo "$$ pgmortem analyze fixtures/incidents/01-leak-hikari.tar.zst"
+	@build/pgmortem analyze fixtures/incidents/01-leak-hikari.tar.zst
+	@build/pgmortem analyze -q -f md -o build/demo-postmortem.md fixtures/incidents/01-leak-hikari.tar.zst
+	@echo
+	@echo "the postmortem in Markdown: build/demo-postmortem.md"
 
 install: build/pgmortem
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1
