@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "forensics/analysis.h"
@@ -86,6 +87,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     s.on_progress = pgm_term_progress;
     s.ctx = an;
     s.term_ctx = &term;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
     pgm_term_clear(&term);
     /* the configuration: a second, light pass that reads only configuration files */
@@ -101,6 +104,12 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         r = PGM_FATAL;
     pgm_lint_free(&lint);
     pgm_facts_free(&facts);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int64_t elapsed = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    if (getenv("SOURCE_DATE_EPOCH"))
+        elapsed = -1; /* reproducible output (reproducible-builds.org): no run time in it */
+    if (pgm_analysis_set_inputs(an, &s, elapsed) != PGM_OK)
+        r = PGM_FATAL;
     if (pgm_analysis_finish(an) != PGM_OK || r == PGM_FATAL) {
         fputs("pgmortem: out of memory: the analysis is incomplete\n", stderr);
         rc = PGM_EXIT_INPUT;

@@ -5,9 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline/scan.h"
+#include "sniff/sniff.h"
 #include "text/timestamp.h"
 #include "util/json.h"
 #include "util/rc.h"
+
+#ifndef PGM_VERSION
+#define PGM_VERSION "0.0.0-dev"
+#endif
 
 
 const char *pgm_verdict_name(enum pgm_verdict v)
@@ -37,6 +43,7 @@ void pgm_analysis_close(pgm_analysis *a)
     for (size_t i = 0; i < a->n_logs; i++)
         pgm_sessions_close(a->logs[i].s);
     free(a->leaks);
+    free(a->inputs);
     free(a->findings);
     free(a->snap_points);
     free(a);
@@ -173,8 +180,11 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
                      (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
     } else if (strcmp(k, "hikari.timeout") == 0) {
         a->app_timeouts++;
-        if (a->first_timeout == PGM_TS_UNKNOWN)
+        if (a->first_timeout == PGM_TS_UNKNOWN) {
             a->first_timeout = e->t;
+            snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
+            a->first_timeout_line = e->line;
+        }
     } else if (strcmp(k, "hikari.pool.starting") == 0) {
         a->pool_starts++;
         const char *pool = pgm_event_field(e, "pool");
@@ -213,6 +223,101 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
                      "%s:%llu: %ld sessions idle in transaction", e->path, (unsigned long long)e->line, iit);
         }
     }
+}
+
+int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_t elapsed_ms)
+{
+    size_t n = scan->n_inputs < PGM_ANALYSIS_MAX_INPUTS ? scan->n_inputs : PGM_ANALYSIS_MAX_INPUTS;
+    a->elapsed_ms = elapsed_ms;
+    a->scan_bytes = scan->stats.bytes;
+    a->scan_events = scan->events;
+    if (!n)
+        return PGM_OK;
+    if (!(a->inputs = calloc(n, sizeof *a->inputs)))
+        return PGM_FATAL;
+    for (size_t i = 0; i < n; i++) {
+        const pgm_input_report *in = &scan->inputs[i];
+        input_copy *c = &a->inputs[a->n_inputs++];
+        snprintf(c->path, sizeof c->path, "%s", in->path);
+        snprintf(c->kind, sizeof c->kind, "%s", pgm_kind_name(in->kind));
+        snprintf(c->format, sizeof c->format, "%s", in->format ? in->format : "");
+        c->bytes = in->bytes;
+        c->counted = in->is_log || in->is_app_log || in->is_activity;
+        c->lines = in->cov.lines;
+        c->unparsed = in->cov.unparsed;
+        c->first_ts = in->first_ts;
+        c->last_ts = in->last_ts;
+        c->n_warnings = in->n_warnings + (size_t)in->warnings_dropped;
+        if (in->n_warnings)
+            snprintf(c->warning, sizeof c->warning, "%s", in->warnings[0]);
+        a->scan_lines += in->cov.lines;
+    }
+    return PGM_OK;
+}
+
+const pgm_moment *pgm_analysis_moments(const pgm_analysis *a, size_t *n)
+{
+    *n = a->n_moments;
+    return a->moments;
+}
+
+static void moment(pgm_analysis *a, int64_t t, const char *path, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void moment(pgm_analysis *a, int64_t t, const char *path, uint64_t line, const char *fmt, ...)
+{
+    if (t == PGM_TS_UNKNOWN || a->n_moments == PGM_ANALYSIS_MAX_MOMENTS)
+        return;
+    pgm_moment *m = &a->moments[a->n_moments++];
+    m->t = t;
+    snprintf(m->path, sizeof m->path, "%s", path ? path : "");
+    m->line = line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->text, sizeof m->text, fmt, ap);
+    va_end(ap);
+}
+
+static int cmp_moment(const void *x, const void *y)
+{
+    const pgm_moment *a = x, *b = y;
+    return a->t < b->t ? -1 : a->t > b->t;
+}
+
+/* The key moments a reviewer reads first, each with its line. */
+static void gather_moments(pgm_analysis *a)
+{
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+    if (s) {
+        size_t n;
+        const int64_t *starts = pgm_sessions_starts(s, &n);
+        const uint64_t *lines = pgm_sessions_start_lines(s);
+        for (size_t i = 0; i < n; i++)
+            moment(a, starts[i], a->logs[a->primary].path, lines[i], "%s",
+                   i ? "the server restarted" : "the server started");
+    }
+    if (g && a->hyp[0].kind == PGM_VERDICT_LEAK)
+        moment(a, g->onset, g->onset_path, g->onset_line,
+               "onset: %s@%s starts to hold more sessions than its baseline of %d", g->user, g->db, g->baseline);
+    if (a->n_locs && a->locs[0].count)
+        moment(a, a->locs[0].first, a->locs[0].first_path, a->locs[0].first_line,
+               "the first HikariCP leak report, at %s", a->locs[0].frame);
+    if (a->first_timeout != PGM_TS_UNKNOWN)
+        moment(a, a->first_timeout, a->first_timeout_path, a->first_timeout_line,
+               "the first pool timeout in the applications' logs");
+    if (s) {
+        size_t n_sessions;
+        pgm_sessions_list(s, &n_sessions);
+        const pgm_curve *c = pgm_sessions_curve(s);
+        if (n_sessions)
+            moment(a, c->peak_at, c->peak_path, c->peak_line, "the peak: %d client sessions open", c->peak);
+        if (a->exhaustion != PGM_TS_UNKNOWN) {
+            uint64_t line;
+            const char *p = pgm_sessions_first_refusal_at(s, &line);
+            moment(a, a->exhaustion, p, line, "the first refusal: the server ran out of slots");
+        }
+    }
+    qsort(a->moments, a->n_moments, sizeof a->moments[0], cmp_moment);
 }
 
 static long fact_long(const pgm_fact *f)
@@ -423,6 +528,7 @@ int pgm_analysis_finish(pgm_analysis *a)
              "Not enough evidence: next time capture the server log with log_connections and "
              "log_disconnections on, the applications' logs, and pg_stat_activity every 10 s.");
     qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
+    gather_moments(a);
     /* code locations, most reported first */
     for (size_t i = 1; i < a->n_locs; i++)
         for (size_t j = i; j > 0 && a->locs[j].count > a->locs[j - 1].count; j--) {
@@ -545,6 +651,42 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     pgm_json_begin_object(&j);
     pgm_json_key(&j, "schema");
     pgm_json_string(&j, "pgmortem.report/1");
+    pgm_json_key(&j, "tool");
+    pgm_json_begin_object(&j);
+    pgm_json_key(&j, "name");
+    pgm_json_string(&j, "pgmortem");
+    pgm_json_key(&j, "version");
+    pgm_json_string(&j, PGM_VERSION);
+    pgm_json_end_object(&j);
+    pgm_json_key(&j, "inputs");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < a->n_inputs; i++) {
+        const input_copy *in = &a->inputs[i];
+        pgm_json_begin_object(&j);
+        json_str_or_null(&j, "path", in->path);
+        json_str_or_null(&j, "kind", in->kind);
+        json_str_or_null(&j, "format", in->format);
+        /* configuration files are not read line by line here: their counts are unknown */
+        static const char *const counts[] = {"bytes", "lines", "parsed_lines", "unparsed_lines"};
+        uint64_t vals[] = {in->bytes, in->lines, in->lines - (in->unparsed < in->lines ? in->unparsed : in->lines),
+                           in->unparsed};
+        for (int k = 0; k < 4; k++) {
+            pgm_json_key(&j, counts[k]);
+            if (in->counted)
+                pgm_json_uint(&j, vals[k]);
+            else
+                pgm_json_null(&j);
+        }
+        json_time(&j, "first_ts", in->first_ts);
+        json_time(&j, "last_ts", in->last_ts);
+        pgm_json_key(&j, "warnings");
+        pgm_json_begin_array(&j);
+        if (in->warning[0])
+            pgm_json_string(&j, in->warning);
+        pgm_json_end_array(&j);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
     pgm_json_key(&j, "verdict");
     pgm_json_begin_object(&j);
     pgm_json_key(&j, "kind");
@@ -817,6 +959,33 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
         pgm_json_key(&j, by[w]);
         json_curves_by(&j, s, w);
     }
+    pgm_json_end_object(&j);
+    pgm_json_key(&j, "timeline");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < a->n_moments; i++) {
+        const pgm_moment *m = &a->moments[i];
+        pgm_json_begin_object(&j);
+        json_time(&j, "t", m->t);
+        pgm_json_key(&j, "kind");
+        pgm_json_string(&j, "moment");
+        json_str_or_null(&j, "text", m->text);
+        json_evidence(&j, "evidence", m->path, m->line);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
+    pgm_json_key(&j, "stats");
+    pgm_json_begin_object(&j);
+    pgm_json_key(&j, "bytes");
+    pgm_json_uint(&j, a->scan_bytes);
+    pgm_json_key(&j, "lines");
+    pgm_json_uint(&j, a->scan_lines);
+    pgm_json_key(&j, "events");
+    pgm_json_uint(&j, a->scan_events);
+    pgm_json_key(&j, "elapsed_ms");
+    if (a->elapsed_ms >= 0)
+        pgm_json_int(&j, a->elapsed_ms);
+    else
+        pgm_json_null(&j);
     pgm_json_end_object(&j);
     pgm_json_end_object(&j);
     fputc('\n', out);

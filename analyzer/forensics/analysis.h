@@ -65,6 +65,23 @@ typedef struct pgm_analysis pgm_analysis;
 
 int pgm_analysis_open(pgm_analysis **out);
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e);
+/* Inputs kept in the report's inventory, at most; key moments, at most. */
+#define PGM_ANALYSIS_MAX_INPUTS 4096u
+#define PGM_ANALYSIS_MAX_MOMENTS 64u
+
+typedef struct pgm_moment {
+    int64_t t;
+    char text[256];
+    char path[1024];         /* evidence; "" when it has no line of its own */
+    uint64_t line;
+} pgm_moment;
+
+struct pgm_scan;
+/* What the scan read (the report's inventory and coverage), and how long it took. */
+int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_t elapsed_ms);
+/* The key moments in time order (valid after finish). */
+const pgm_moment *pgm_analysis_moments(const pgm_analysis *a, size_t *n);
+
 /* The configuration the bundle holds (lint's facts and findings): the
  * server's slots and the fleet's pools weigh in the verdict and the report. */
 int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_lint *lint);

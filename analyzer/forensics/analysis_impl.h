@@ -28,7 +28,22 @@ typedef struct finding_copy {
     unsigned line;
 } finding_copy;
 
+typedef struct input_copy {
+    char path[1024], kind[24], format[24];
+    uint64_t bytes, lines, unparsed;
+    int64_t first_ts, last_ts;
+    size_t n_warnings;
+    char warning[256]; /* the first */
+    bool counted;      /* read line by line (a log, a dump): bytes and lines are known */
+} input_copy;
+
 struct pgm_analysis {
+    input_copy *inputs;
+    size_t n_inputs;
+    uint64_t scan_bytes, scan_lines, scan_events;
+    int64_t elapsed_ms;
+    pgm_moment moments[PGM_ANALYSIS_MAX_MOMENTS];
+    size_t n_moments;
     /* the configuration */
     long max_connections, reserved;     /* -1: not in the bundle */
     char max_connections_at[600];
@@ -45,6 +60,8 @@ struct pgm_analysis {
     leak_report *leaks;
     size_t n_leaks;
     uint64_t leak_reports, slow_borrowers, app_timeouts;
+    char first_timeout_path[1024];
+    uint64_t first_timeout_line;
     int64_t first_timeout, first_leak_report;
     char leak_app[128];
     unsigned max_pool_number, pool_starts;

@@ -182,6 +182,7 @@ struct pgm_sessions {
     uint64_t first_refusal_line;
     unsigned restarts;
     int64_t starts[PGM_SESSIONS_MAX_STARTS];
+    uint64_t start_lines[PGM_SESSIONS_MAX_STARTS];
     size_t n_starts;
     bool oom, finished;
 };
@@ -349,8 +350,10 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
             end_all(s, e);
         if (!is(kind, "server.shutdown"))
             s->restarts += is(kind, "server.starting");
-        if (is(kind, "server.starting") && e->t != PGM_TS_UNKNOWN && s->n_starts < PGM_SESSIONS_MAX_STARTS)
+        if (is(kind, "server.starting") && e->t != PGM_TS_UNKNOWN && s->n_starts < PGM_SESSIONS_MAX_STARTS) {
+            s->start_lines[s->n_starts] = e->line;
             s->starts[s->n_starts++] = e->t;
+        }
         return;
     }
     if (pid <= 0)
@@ -539,5 +542,7 @@ const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n)
     *n = s->n_starts;
     return s->starts;
 }
+
+const uint64_t *pgm_sessions_start_lines(const pgm_sessions *s) { return s->start_lines; }
 
 bool pgm_sessions_complete(const pgm_sessions *s) { return !s->oom && !s->dropped; }

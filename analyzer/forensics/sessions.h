@@ -83,8 +83,10 @@ const char *pgm_sessions_first_refusal_at(const pgm_sessions *s, uint64_t *line)
 /* Sessions still open at the end, and restarts seen. */
 size_t pgm_sessions_open_at_end(const pgm_sessions *s);
 unsigned pgm_sessions_restarts(const pgm_sessions *s);
-/* The times the server started (`starting PostgreSQL`), in order. */
+/* The times the server started (`starting PostgreSQL`), in order, and the
+ * lines that say so. */
 const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n);
+const uint64_t *pgm_sessions_start_lines(const pgm_sessions *s);
 /* False when memory ran out: the results are incomplete. */
 bool pgm_sessions_complete(const pgm_sessions *s);
 

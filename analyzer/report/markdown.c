@@ -89,44 +89,18 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
 
 static void moments_section(const pgm_analysis *a, FILE *out)
 {
-    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
-    const pgm_growth *g = suspect_group(a);
-    char t[PGM_TS_ISO_LEN];
+    size_t n;
+    const pgm_moment *m = pgm_analysis_moments(a, &n);
     fputs("## Key moments\n\n| time (UTC) | what | evidence |\n|---|---|---|\n", out);
-    if (s) {
-        size_t n;
-        const int64_t *starts = pgm_sessions_starts(s, &n);
-        for (size_t i = 0; i < n; i++) {
-            when(starts[i], t);
-            fprintf(out, "| %s | the server started | `%s` |\n", t, a->logs[a->primary].path);
-        }
-    }
-    if (g) {
-        when(g->onset, t);
-        fprintf(out, "| %s | onset: `%s@%s` starts to hold more sessions than its baseline of %d | `%s:%" PRIu64 "` |\n",
-                t, g->user, g->db, g->baseline, g->onset_path ? g->onset_path : "?", g->onset_line);
-    }
-    if (a->n_locs && a->locs[0].count) {
-        when(a->locs[0].first, t);
-        fprintf(out, "| %s | the first HikariCP leak report, at `%s` | `%s:%" PRIu64 "` |\n", t, a->locs[0].frame,
-                a->locs[0].first_path, a->locs[0].first_line);
-    }
-    if (s) {
-        size_t n_sessions;
-        pgm_sessions_list(s, &n_sessions);
-        const pgm_curve *c = pgm_sessions_curve(s);
-        if (n_sessions && c->peak_at != PGM_TS_UNKNOWN) {
-            when(c->peak_at, t);
-            fprintf(out, "| %s | the peak: %d client sessions open | `%s:%" PRIu64 "` |\n", t, c->peak,
-                    c->peak_path ? c->peak_path : "?", c->peak_line);
-        }
-        if (a->exhaustion != PGM_TS_UNKNOWN) {
-            uint64_t line;
-            const char *p = pgm_sessions_first_refusal_at(s, &line);
-            when(a->exhaustion, t);
-            fprintf(out, "| %s | the first refusal: the server ran out of slots | `%s:%" PRIu64 "` |\n", t,
-                    p ? p : "?", line);
-        }
+    for (size_t i = 0; i < n; i++) {
+        char t[PGM_TS_ISO_LEN];
+        when(m[i].t, t);
+        fprintf(out, "| %s | ", t);
+        cell(out, m[i].text);
+        if (m[i].line)
+            fprintf(out, " | `%s:%" PRIu64 "` |\n", m[i].path, m[i].line);
+        else
+            fprintf(out, " | `%s` |\n", m[i].path);
     }
     fputc('\n', out);
 }

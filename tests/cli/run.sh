@@ -178,7 +178,7 @@ check help-lint 0 "" -- help lint
 
 # analyze: the verdict so far, on recorded incidents
 check analyze-leak 0 "" -- analyze -q fixtures/incidents/01-leak-hikari.tar.zst
-check analyze-leak-json 0 "" -- analyze -q -f json fixtures/incidents/01-leak-hikari.tar.zst
+SOURCE_DATE_EPOCH=0 check analyze-leak-json 0 "" -- analyze -q -f json fixtures/incidents/01-leak-hikari.tar.zst
 check analyze-healthy 0 "" -- analyze -q fixtures/incidents/04-healthy.tar.zst
 check analyze-leak-md 0 "" -- analyze -q -f md fixtures/incidents/01-leak-hikari.tar.zst
 check analyze-capacity-md 0 "" -- analyze -q -f md fixtures/incidents/03-capacity.tar.gz
