@@ -113,6 +113,10 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     if (pgm_analysis_finish(an) != PGM_OK || r == PGM_FATAL) {
         fputs("pgmortem: out of memory: the analysis is incomplete\n", stderr);
         rc = PGM_EXIT_INPUT;
+    } else if (!s.stats.files) {
+        /* a verdict on nothing would read like one on something */
+        fputs("pgmortem: no file could be read from the input: no analysis\n", stderr);
+        rc = PGM_EXIT_INPUT;
     } else {
         FILE *out = output ? fopen(output, "wb") : stdout;
         if (!out) {

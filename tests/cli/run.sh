@@ -182,6 +182,7 @@ SOURCE_DATE_EPOCH=0 check analyze-leak-json 0 "" -- analyze -q -f json fixtures/
 check analyze-healthy 0 "" -- analyze -q fixtures/incidents/04-healthy.tar.zst
 check analyze-leak-md 0 "" -- analyze -q -f md fixtures/incidents/01-leak-hikari.tar.zst
 check analyze-capacity-md 0 "" -- analyze -q -f md fixtures/incidents/03-capacity.tar.gz
+check analyze-nothing 2 "no file could be read from the input: no analysis" -- analyze /nonexistent/bundle.tar.zst
 check analyze-bad-format 3 "unknown format 'html' (text, json or md" -- analyze -f html fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze
 
