@@ -46,6 +46,7 @@ void pgm_analysis_close(pgm_analysis *a)
     free(a->inputs);
     free(a->findings);
     free(a->snap_points);
+    free(a->snap_top);
     free(a);
 }
 
@@ -204,6 +205,23 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
                 a->snap_points[a->n_snap_points++] = (pgm_curve_point){e->t, (int32_t)field_long(e, "client_backends", 0)};
         }
         long top = field_long(e, "top_sessions", 0);
+        if (top > 0 && e->t != PGM_TS_UNKNOWN && a->n_snap_top < PGM_ANALYSIS_MAX_SNAPSHOTS) {
+            if (!a->snap_top && !(a->snap_top = malloc(PGM_ANALYSIS_MAX_SNAPSHOTS * sizeof *a->snap_top))) {
+                a->oom = true;
+            } else {
+                uint64_t h = 1469598103934665603ULL;
+                static const char *const parts[] = {"top_user", "top_db", "top_client", "top_app"};
+                for (int p = 0; p < 4; p++) {
+                    for (const char *q = pgm_event_field(e, parts[p]); q && *q; q++)
+                        h = (h ^ (unsigned char)*q) * 1099511628211ULL;
+                    h = (h ^ 0xff) * 1099511628211ULL;
+                }
+                a->snap_top[a->n_snap_top].t = e->t;
+                a->snap_top[a->n_snap_top].key = h;
+                a->snap_top[a->n_snap_top].count = top;
+                a->n_snap_top++;
+            }
+        }
         if (top > a->top_sessions) {
             const char *f[4] = {pgm_event_field(e, "top_user"), pgm_event_field(e, "top_db"),
                                 pgm_event_field(e, "top_client"), pgm_event_field(e, "top_app")};
@@ -435,8 +453,37 @@ int pgm_analysis_finish(pgm_analysis *a)
         memset(&a->hyp[k], 0, sizeof a->hyp[k]);
         a->hyp[k].kind = (enum pgm_verdict)k;
     }
+    /* without connection lines: the snapshots' largest group growing from one to the next */
+    bool snap_growing = false;
+    if (!growing && a->n_snap_top >= 3) {
+        uint64_t key = a->snap_top[a->n_snap_top - 1].key;
+        long first = -1, last = -1, drops = 0, rises = 0, seen = 0, prev = -1;
+        for (size_t i = 0; i < a->n_snap_top; i++) {
+            if (a->snap_top[i].key != key)
+                continue;
+            long c = a->snap_top[i].count;
+            if (first < 0)
+                first = c;
+            if (prev >= 0 && c < prev - 1)
+                drops++;
+            if (prev >= 0 && c > prev)
+                rises++;
+            prev = last = c;
+            seen++;
+        }
+        /* rising again and again: a pool filling at start rises once */
+        snap_growing = seen >= 3 && rises >= 3 && last - first >= PGM_GROWTH_MIN_SESSIONS && !drops;
+        if (snap_growing)
+            a->snap_growth_from = first, a->snap_growth_to = last;
+    }
     /* leak: a group that keeps growing, and the pool's own leak reports */
     pgm_hypothesis *h = &a->hyp[PGM_VERDICT_LEAK];
+    if (snap_growing && !idle_in_tx) {
+        h->score += 3;
+        evidence(h, "the pg_stat_activity snapshots show %s@%s from %s holding %ld, then %ld sessions, never fewer",
+                 a->top_user, a->top_db, a->top_client[0] ? a->top_client : "?", a->snap_growth_from,
+                 a->snap_growth_to);
+    }
     if (growing) {
         h->score += 3;
         evidence(h, "the sessions of %s@%s from %s grew from %d to %d without being given back",

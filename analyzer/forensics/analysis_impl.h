@@ -70,6 +70,13 @@ struct pgm_analysis {
     unsigned snapshots;
     pgm_curve_point *snap_points;      /* client backends per snapshot, in arrival order */
     size_t n_snap_points;
+    struct {
+        int64_t t;
+        uint64_t key;                  /* hash of the snapshot's largest group */
+        long count;
+    } *snap_top;
+    size_t n_snap_top;
+    long snap_growth_from, snap_growth_to;
     int max_idle_in_tx, max_client_backends;
     long top_sessions;                 /* the largest group any snapshot shows */
     char top_user[128], top_db[128], top_client[128], top_app[128];

@@ -182,6 +182,19 @@ SOURCE_DATE_EPOCH=0 check analyze-leak-json 0 "" -- analyze -q -f json fixtures/
 check analyze-healthy 0 "" -- analyze -q fixtures/incidents/04-healthy.tar.zst
 check analyze-leak-md 0 "" -- analyze -q -f md fixtures/incidents/01-leak-hikari.tar.zst
 check analyze-capacity-md 0 "" -- analyze -q -f md fixtures/incidents/03-capacity.tar.gz
+# pg_stat_activity dumps alone: a leak shows as one group rising snapshot after snapshot,
+# a healthy system does not
+for n in 05-leak-no-connection-logging 04-healthy; do
+    mkdir -p "$tmp/$n" && zstd -dc fixtures/incidents/$n.tar.zst | tar -C "$tmp/$n" -xf - "$n/db/pg_stat_activity"
+done
+"$bin" analyze -q "$tmp/05-leak-no-connection-logging" > "$tmp/snap05.out"
+"$bin" analyze -q "$tmp/04-healthy" > "$tmp/snap04.out"
+if grep -q "^verdict: leak" "$tmp/snap05.out" && grep -q "snapshots show orders@shop from 127.0.0.1 holding 3, then 21 sessions" "$tmp/snap05.out" &&
+    grep -q "^verdict: inconclusive" "$tmp/snap04.out"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL analyze-snapshots-only:"; cat "$tmp/snap05.out" "$tmp/snap04.out"; fail=$((fail + 1))
+fi
 check analyze-nothing 2 "no file could be read from the input: no analysis" -- analyze /nonexistent/bundle.tar.zst
 check analyze-bad-format 3 "unknown format 'html' (text, json or md" -- analyze -f html fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze
