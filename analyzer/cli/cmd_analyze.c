@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "forensics/analysis.h"
 #include "lint/lint.h"
+#include "report/html.h"
 #include "report/markdown.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
@@ -23,7 +24,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_args a;
     pgm_args_init(&a, argc, argv, first, "analyze");
     pgm_common_opts c;
-    enum { AS_TEXT, AS_JSON, AS_MARKDOWN } format = AS_TEXT;
+    enum { AS_TEXT, AS_JSON, AS_MARKDOWN, AS_HTML } format = AS_TEXT;
+    bool format_given = false;
     const char *output = NULL;
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
@@ -43,14 +45,17 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
             if (!(v = pgm_args_value(&a)))
                 goto out;
+            format_given = true;
             if (strcmp(v, "json") == 0)
                 format = AS_JSON;
             else if (strcmp(v, "text") == 0)
                 format = AS_TEXT;
             else if (strcmp(v, "md") == 0 || strcmp(v, "markdown") == 0)
                 format = AS_MARKDOWN;
+            else if (strcmp(v, "html") == 0)
+                format = AS_HTML;
             else {
-                pgm_usage_error("analyze", "unknown format '%s' (text, json or md; HTML comes later)", v);
+                pgm_usage_error("analyze", "unknown format '%s' (text, json, md or html)", v);
                 goto out;
             }
         } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
@@ -60,6 +65,15 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
             pgm_usage_error("analyze", "unknown option '%s'", opt);
             goto out;
         }
+    }
+    if (output && !format_given) { /* the file's extension says the format */
+        size_t ol = strlen(output);
+        if (ol > 5 && strcmp(output + ol - 5, ".json") == 0)
+            format = AS_JSON;
+        else if (ol > 3 && strcmp(output + ol - 3, ".md") == 0)
+            format = AS_MARKDOWN;
+        else if ((ol > 5 && strcmp(output + ol - 5, ".html") == 0) || (ol > 4 && strcmp(output + ol - 4, ".htm") == 0))
+            format = AS_HTML;
     }
     if (c.n_inputs == 0) {
         pgm_usage_error("analyze", "no input given (a directory, a file, or an archive)");
@@ -127,6 +141,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
                 pgm_analysis_write_json(an, out);
             else if (format == AS_MARKDOWN)
                 pgm_report_markdown(an, out);
+            else if (format == AS_HTML)
+                pgm_report_html(an, out);
             else
                 pgm_analysis_write_summary(an, out);
             bool failed = fflush(out) != 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "forensics/analysis_impl.h"
+#include "report/remediation.h"
 #include "text/timestamp.h"
 
 static void when(int64_t t, char out[PGM_TS_ISO_LEN])
@@ -30,19 +31,6 @@ static void cell(FILE *out, const char *s)
         else
             fputc(*s, out);
     }
-}
-
-/* A string literal for the SQL a reader will paste: quotes doubled, so a
- * user name from a log cannot end the literal. */
-static void sql_literal(FILE *out, const char *s)
-{
-    fputc('\'', out);
-    for (; s && *s; s++) {
-        if (*s == '\'')
-            fputc('\'', out);
-        fputc(*s, out);
-    }
-    fputc('\'', out);
 }
 
 static void cite(FILE *out, const char *path, uint64_t line)
@@ -183,43 +171,18 @@ static void findings_section(const pgm_analysis *a, FILE *out)
     fputc('\n', out);
 }
 
-typedef struct suspect {
-    const char *user, *db, *client;
-} suspect;
-
-static void where_suspect(const suspect *g, FILE *out)
-{
-    fputs(" WHERE usename = ", out);
-    sql_literal(out, g->user);
-    fputs(" AND datname = ", out);
-    sql_literal(out, g->db);
-    if (g->client[0]) {
-        fputs(" AND client_addr = ", out);
-        sql_literal(out, g->client);
-    }
-}
-
 static void remediation_section(const pgm_analysis *a, FILE *out)
 {
-    const pgm_growth *grown = suspect_group(a);
-    suspect who = {NULL, NULL, NULL};
-    if (grown)
-        who = (suspect){grown->user, grown->db, grown->client};
-    else if (a->top_sessions > 0)
-        who = (suspect){a->top_user, a->top_db, a->top_client};
-    const suspect *g = &who;
-    if (a->hyp[0].kind != PGM_VERDICT_LEAK || !who.user || !*who.user)
-        return;
-    fputs("## Remediation\n\nThe sessions the suspect held when the server ran out "
-          "(check them before ending any):\n\n```sql\n"
-          "SELECT pid, usename, datname, application_name, client_addr, backend_start, state, state_change\n"
-          "  FROM pg_stat_activity\n", out);
-    where_suspect(g, out);
-    fputs("\n   AND state = 'idle' AND state_change < now() - interval '5 minutes'\n ORDER BY backend_start;\n"
-          "```\n\nTo end them (the application gets errors on those connections; fix the code path above "
-          "first):\n\n```sql\nSELECT pg_terminate_backend(pid)\n  FROM pg_stat_activity\n", out);
-    where_suspect(g, out);
-    fputs("\n   AND state = 'idle' AND state_change < now() - interval '5 minutes';\n```\n\n", out);
+    pgm_strbuf list, end;
+    pgm_strbuf_init(&list, 1u << 16);
+    pgm_strbuf_init(&end, 1u << 16);
+    if (pgm_report_leak_sql(a, &list, &end) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1))
+        fprintf(out, "## Remediation\n\nThe sessions the suspect held when the server ran out "
+                     "(check them before ending any):\n\n```sql\n%s\n```\n\nTo end them (the application gets "
+                     "errors on those connections; fix the code path above first):\n\n```sql\n%s\n```\n\n",
+                list.p, end.p);
+    pgm_strbuf_free(&list);
+    pgm_strbuf_free(&end);
 }
 
 void pgm_report_markdown(const pgm_analysis *a, FILE *out)

@@ -196,7 +196,7 @@ else
     echo "FAIL analyze-snapshots-only:"; cat "$tmp/snap05.out" "$tmp/snap04.out"; fail=$((fail + 1))
 fi
 check analyze-nothing 2 "no file could be read from the input: no analysis" -- analyze /nonexistent/bundle.tar.zst
-check analyze-bad-format 3 "unknown format 'html' (text, json or md" -- analyze -f html fixtures/incidents/04-healthy.tar.zst
+check analyze-bad-format 3 "unknown format 'xml' (text, json, md or html)" -- analyze -f xml fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze
 
 # --help and the man page name the same options
