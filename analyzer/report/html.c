@@ -96,7 +96,8 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         fprintf(out, ", the first at %s ", t);
         const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
         uint64_t line = 0;
-        cite(out, s ? pgm_sessions_first_refusal_at(s, &line) : NULL, line);
+        const char *path = s ? pgm_sessions_first_refusal_at(s, &line) : NULL; /* sets line first */
+        cite(out, path, line);
     }
     fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.</p>\n", a->app_timeouts);
 }
