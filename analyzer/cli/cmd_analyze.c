@@ -13,6 +13,46 @@
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
 
+/* -o files in one run, at most. */
+#define PGM_ANALYZE_MAX_OUTPUTS 8
+
+enum report_format { AS_TEXT, AS_JSON, AS_MARKDOWN, AS_HTML };
+
+static bool format_named(const char *v, enum report_format *f)
+{
+    if (strcmp(v, "json") == 0)
+        *f = AS_JSON;
+    else if (strcmp(v, "text") == 0)
+        *f = AS_TEXT;
+    else if (strcmp(v, "md") == 0 || strcmp(v, "markdown") == 0)
+        *f = AS_MARKDOWN;
+    else if (strcmp(v, "html") == 0 || strcmp(v, "htm") == 0)
+        *f = AS_HTML;
+    else
+        return false;
+    return true;
+}
+
+/* The format a file's extension names: report.json, report.md, report.html. */
+static bool format_of_path(const char *path, enum report_format *f)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    return dot && (!slash || dot > slash) && strcmp(dot + 1, "text") != 0 && format_named(dot + 1, f);
+}
+
+static void write_report(const pgm_analysis *an, enum report_format f, FILE *out)
+{
+    if (f == AS_JSON)
+        pgm_analysis_write_json(an, out);
+    else if (f == AS_MARKDOWN)
+        pgm_report_markdown(an, out);
+    else if (f == AS_HTML)
+        pgm_report_html(an, out);
+    else
+        pgm_analysis_write_summary(an, out);
+}
+
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
     (void)o;
@@ -24,9 +64,13 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_args a;
     pgm_args_init(&a, argc, argv, first, "analyze");
     pgm_common_opts c;
-    enum { AS_TEXT, AS_JSON, AS_MARKDOWN, AS_HTML } format = AS_TEXT;
+    enum report_format format = AS_TEXT;
     bool format_given = false;
-    const char *output = NULL;
+    struct {
+        const char *path;
+        enum report_format format;
+    } outputs[PGM_ANALYZE_MAX_OUTPUTS];
+    size_t n_outputs = 0;
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
@@ -46,34 +90,33 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
             if (!(v = pgm_args_value(&a)))
                 goto out;
             format_given = true;
-            if (strcmp(v, "json") == 0)
-                format = AS_JSON;
-            else if (strcmp(v, "text") == 0)
-                format = AS_TEXT;
-            else if (strcmp(v, "md") == 0 || strcmp(v, "markdown") == 0)
-                format = AS_MARKDOWN;
-            else if (strcmp(v, "html") == 0)
-                format = AS_HTML;
-            else {
+            if (!format_named(v, &format)) {
                 pgm_usage_error("analyze", "unknown format '%s' (text, json, md or html)", v);
                 goto out;
             }
         } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
-            if (!(output = pgm_args_value(&a)))
+            if (!(v = pgm_args_value(&a)))
                 goto out;
+            if (n_outputs == PGM_ANALYZE_MAX_OUTPUTS) {
+                pgm_usage_error("analyze", "at most %d -o files", PGM_ANALYZE_MAX_OUTPUTS);
+                goto out;
+            }
+            outputs[n_outputs++].path = v;
         } else {
             pgm_usage_error("analyze", "unknown option '%s'", opt);
             goto out;
         }
     }
-    if (output && !format_given) { /* the file's extension says the format */
-        size_t ol = strlen(output);
-        if (ol > 5 && strcmp(output + ol - 5, ".json") == 0)
-            format = AS_JSON;
-        else if (ol > 3 && strcmp(output + ol - 3, ".md") == 0)
-            format = AS_MARKDOWN;
-        else if ((ol > 5 && strcmp(output + ol - 5, ".html") == 0) || (ol > 4 && strcmp(output + ol - 4, ".htm") == 0))
-            format = AS_HTML;
+    /* each -o file's format: its extension, else -f */
+    for (size_t i = 0; i < n_outputs; i++) {
+        if (format_of_path(outputs[i].path, &outputs[i].format))
+            continue;
+        if (!format_given) {
+            pgm_usage_error("analyze", "cannot tell the format of '%s': name it .json, .md or .html, or give -f",
+                            outputs[i].path);
+            goto out;
+        }
+        outputs[i].format = format;
     }
     if (c.n_inputs == 0) {
         pgm_usage_error("analyze", "no input given (a directory, a file, or an archive)");
@@ -132,24 +175,28 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         fputs("pgmortem: no file could be read from the input: no analysis\n", stderr);
         rc = PGM_EXIT_INPUT;
     } else {
-        FILE *out = output ? fopen(output, "wb") : stdout;
-        if (!out) {
-            perror(output);
-            rc = PGM_EXIT_INPUT;
-        } else {
-            if (format == AS_JSON)
-                pgm_analysis_write_json(an, out);
-            else if (format == AS_MARKDOWN)
-                pgm_report_markdown(an, out);
-            else if (format == AS_HTML)
-                pgm_report_html(an, out);
-            else
-                pgm_analysis_write_summary(an, out);
-            bool failed = fflush(out) != 0;
-            if (output && fclose(out) != 0)
+        bool failed = false;
+        for (size_t i = 0; i < n_outputs; i++) {
+            FILE *out = fopen(outputs[i].path, "wb");
+            if (!out) {
+                perror(outputs[i].path);
                 failed = true;
-            rc = failed || r != PGM_OK ? PGM_EXIT_INPUT : PGM_EXIT_OK;
+                continue;
+            }
+            write_report(an, outputs[i].format, out);
+            if (fclose(out) != 0) {
+                perror(outputs[i].path);
+                failed = true;
+            }
         }
+        /* on the terminal: the chosen format, or the summary beside the files */
+        if (!n_outputs || !c.quiet) {
+            write_report(an, n_outputs ? AS_TEXT : format, stdout);
+            for (size_t i = 0; i < n_outputs && !c.quiet; i++)
+                printf("written: %s\n", outputs[i].path);
+            failed = failed || fflush(stdout) != 0;
+        }
+        rc = failed || r != PGM_OK ? PGM_EXIT_INPUT : PGM_EXIT_OK;
     }
     pgm_scan_free(&s);
     pgm_analysis_close(an);

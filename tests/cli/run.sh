@@ -195,6 +195,16 @@ if grep -q "^verdict: leak" "$tmp/snap05.out" && grep -q "snapshots show orders@
 else
     echo "FAIL analyze-snapshots-only:"; cat "$tmp/snap05.out" "$tmp/snap04.out"; fail=$((fail + 1))
 fi
+# several reports in one run, each in the format its name says
+"$bin" analyze -o "$tmp/r.json" -o "$tmp/r.md" -o "$tmp/r.html" fixtures/incidents/01-leak-hikari.tar.zst > "$tmp/multi.out"
+if head -c 40 "$tmp/r.json" | grep -q '"schema"' && head -1 "$tmp/r.md" | grep -q '^# Postmortem: leak' &&
+    head -1 "$tmp/r.html" | grep -q '<!DOCTYPE html>' && grep -q "^verdict: leak" "$tmp/multi.out" &&
+    [ "$(grep -c '^written: ' "$tmp/multi.out")" = 3 ]; then
+    pass=$((pass + 1))
+else
+    echo "FAIL analyze-several-outputs"; cat "$tmp/multi.out"; fail=$((fail + 1))
+fi
+check analyze-unknown-extension 3 "cannot tell the format of 'report.txt'" -- analyze -o report.txt fixtures/incidents/01-leak-hikari.tar.zst
 check analyze-nothing 2 "no file could be read from the input: no analysis" -- analyze /nonexistent/bundle.tar.zst
 check analyze-bad-format 3 "unknown format 'xml' (text, json, md or html)" -- analyze -f xml fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze
