@@ -318,6 +318,37 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     pgm_strbuf_free(&end);
 }
 
+static void appendix_section(const pgm_analysis *a, FILE *out)
+{
+    fputs("<h2>Appendix: the inputs</h2>\n<table><tr><th>file</th><th>kind</th><th>format</th><th>lines</th>"
+          "<th>not understood</th><th>first</th><th>last</th></tr>\n", out);
+    for (size_t i = 0; i < a->n_inputs; i++) {
+        const input_copy *in = &a->inputs[i];
+        char f[PGM_TS_ISO_LEN], l[PGM_TS_ISO_LEN];
+        when(in->first_ts, f);
+        when(in->last_ts, l);
+        fputs("<tr><td><code class=\"cite\">", out);
+        esc(out, in->path);
+        fputs("</code>", out);
+        if (in->warning[0]) {
+            fputs("<br><span class=\"bad\">", out);
+            esc(out, in->warning);
+            fputs("</span>", out);
+        }
+        fputs("</td><td>", out);
+        esc(out, in->kind);
+        fputs("</td><td>", out);
+        esc(out, in->format);
+        if (in->counted)
+            fprintf(out, "</td><td>%" PRIu64 "</td><td>%" PRIu64, in->lines, in->unparsed);
+        else
+            fputs("</td><td>-</td><td>-", out);
+        fprintf(out, "</td><td>%s</td><td>%s</td></tr>\n", in->first_ts == PGM_TS_UNKNOWN ? "-" : f,
+                in->last_ts == PGM_TS_UNKNOWN ? "-" : l);
+    }
+    fputs("</table>\n", out);
+}
+
 void pgm_report_html(const pgm_analysis *a, FILE *out)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -334,6 +365,7 @@ void pgm_report_html(const pgm_analysis *a, FILE *out)
     hypotheses_section(a, out);
     findings_section(a, out);
     remediation_section(a, out);
+    appendix_section(a, out);
     fputs("<p class=\"cite\">Written by pgmortem. Every claim cites the file and line it comes from.</p>\n"
           "</body>\n</html>\n",
           out);

@@ -185,6 +185,32 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     pgm_strbuf_free(&end);
 }
 
+static void appendix_section(const pgm_analysis *a, FILE *out)
+{
+    fputs("## Appendix: the inputs\n\n| file | kind | format | lines | not understood | first | last |\n"
+          "|---|---|---|---|---|---|---|\n", out);
+    for (size_t i = 0; i < a->n_inputs; i++) {
+        const input_copy *in = &a->inputs[i];
+        char f[PGM_TS_ISO_LEN], l[PGM_TS_ISO_LEN];
+        when(in->first_ts, f);
+        when(in->last_ts, l);
+        fputs("| `", out);
+        cell(out, in->path);
+        fprintf(out, "` | %s | %s | ", in->kind, in->format);
+        if (in->counted)
+            fprintf(out, "%" PRIu64 " | %" PRIu64, in->lines, in->unparsed);
+        else
+            fputs("- | -", out);
+        fprintf(out, " | %s | %s |\n", in->first_ts == PGM_TS_UNKNOWN ? "-" : f, in->last_ts == PGM_TS_UNKNOWN ? "-" : l);
+        if (in->warning[0]) {
+            fputs("| | | | | | | warning: ", out);
+            cell(out, in->warning);
+            fputs(" |\n", out);
+        }
+    }
+    fputc('\n', out);
+}
+
 void pgm_report_markdown(const pgm_analysis *a, FILE *out)
 {
     verdict_section(a, out);
@@ -193,4 +219,5 @@ void pgm_report_markdown(const pgm_analysis *a, FILE *out)
     hypotheses_section(a, out);
     findings_section(a, out);
     remediation_section(a, out);
+    appendix_section(a, out);
 }
