@@ -48,7 +48,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check fixtures fixtures-deps fixtures-check \
+        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
 # pkg-config is asked when the Makefile is read, so targets that may have to
@@ -200,6 +200,10 @@ reports: build/pgmortem
 reports-check: build/asan/pgmortem
 	@tests/reports/make-reports.sh build/asan/pgmortem --check
 
+# The JSON report against its JSON Schema (ajv from npm, installed on first use).
+schema-check: build/pgmortem
+	@tests/reports/schema-check.sh build/pgmortem
+
 # The HTML report in headless Chromium (installed when missing, else skipped with a message).
 browser-check: build/pgmortem
 	@tests/reports/browser-check.sh build/pgmortem
@@ -246,7 +250,7 @@ check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan
 	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check analyze-check \
-	    reports-check fuzz-replay tsan sarif-check browser-check valgrind
+	    reports-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 
 demo: deps-check
