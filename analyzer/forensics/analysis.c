@@ -1050,6 +1050,19 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
         pgm_ts_format_iso(a->exhaustion, iso);
     fprintf(out, "refusals: %llu (first %s); application timeouts: %llu\n",
             (unsigned long long)a->refusals, iso, (unsigned long long)a->app_timeouts);
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    size_t n_sessions = 0;
+    if (s)
+        pgm_sessions_list(s, &n_sessions);
+    if (n_sessions) {
+        const pgm_curve *c = pgm_sessions_curve(s);
+        char at[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(c->peak_at, at);
+        fprintf(out, "peak: %d client sessions at %s", c->peak, at);
+        if (a->max_connections >= 0)
+            fprintf(out, " (usable slots: %ld)", a->max_connections - a->reserved);
+        fputc('\n', out);
+    }
     size_t high = 0;
     for (size_t i = 0; i < a->n_findings; i++)
         high += strcmp(a->findings[i].severity, "high") == 0 || strcmp(a->findings[i].severity, "critical") == 0;
