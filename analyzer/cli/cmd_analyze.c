@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "forensics/analysis.h"
 #include "lint/lint.h"
+#include "report/alerts.h"
 #include "report/html.h"
 #include "report/markdown.h"
 #include "pipeline/scan.h"
@@ -71,6 +72,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         enum report_format format;
     } outputs[PGM_ANALYZE_MAX_OUTPUTS];
     size_t n_outputs = 0;
+    const char *alerts_dir = NULL;
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
@@ -94,6 +96,9 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
                 pgm_usage_error("analyze", "unknown format '%s' (text, json, md or html)", v);
                 goto out;
             }
+        } else if (strcmp(opt, "--export-alerts") == 0) {
+            if (!(alerts_dir = pgm_args_value(&a)))
+                goto out;
         } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
             if (!(v = pgm_args_value(&a)))
                 goto out;
@@ -189,11 +194,18 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
                 failed = true;
             }
         }
+        char aerr[PGM_ERR_MAX];
+        if (alerts_dir && pgm_report_export_alerts(an, alerts_dir, aerr) != PGM_OK) {
+            fprintf(stderr, "pgmortem: %s\n", aerr);
+            failed = true;
+        }
         /* on the terminal: the chosen format, or the summary beside the files */
         if (!n_outputs || !c.quiet) {
             write_report(an, n_outputs ? AS_TEXT : format, stdout);
             for (size_t i = 0; i < n_outputs && !c.quiet; i++)
                 printf("written: %s\n", outputs[i].path);
+            if (alerts_dir && !c.quiet && n_outputs)
+                printf("written: %s/pgmortem-alerts.yml, %s/pgmortem-dashboard.json\n", alerts_dir, alerts_dir);
             failed = failed || fflush(stdout) != 0;
         }
         rc = failed || r != PGM_OK ? PGM_EXIT_INPUT : PGM_EXIT_OK;

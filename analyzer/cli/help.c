@@ -154,6 +154,8 @@ static const char analyze[] =
     "  -o, --output FILE        write the report there (repeatable, up to 8): the\n"
     "                           extension (.json .md .html) says the format, else -f;\n"
     "                           the terminal then gets the summary, unless -q\n"
+    "      --export-alerts DIR  write Prometheus alert rules and a Grafana dashboard\n"
+    "                           for this incident's pools and limits into DIR\n"
     "  -q, --quiet              no warnings or progress on stderr\n"
     "      --rules DIR          load the packs in DIR (or a single .yml file) too\n"
     "      --no-builtin-rules   do not load the builtin packs\n"

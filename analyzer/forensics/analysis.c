@@ -361,6 +361,8 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
         const pgm_fact *name = pgm_record_get_fact(r, "name"), *svc = pgm_record_get_fact(r, "service");
         const pgm_fact *size = pgm_record_get_fact(r, "maximum_pool_size");
         const pgm_fact *inst = pgm_record_get_fact(r, "instances");
+        const pgm_fact *pname = pgm_record_get_fact(r, "pool_name");
+        snprintf(p->pool_name, sizeof p->pool_name, "%s", pname ? pname->text : "");
         snprintf(p->name, sizeof p->name, "%s", name ? name->text : "?");
         snprintf(p->service, sizeof p->service, "%s", svc ? svc->text : "");
         snprintf(p->path, sizeof p->path, "%s", size && size->at.path ? size->at.path : "");

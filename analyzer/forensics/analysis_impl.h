@@ -19,6 +19,7 @@ typedef struct leak_report {
 
 typedef struct pool_fact {
     char name[128], service[128], path[512];
+    char pool_name[128];    /* HikariCP's poolName as configured, "" when HikariPool-N */
     unsigned line;
     long maximum_pool_size, instances;
 } pool_fact;

@@ -205,6 +205,30 @@ else
     echo "FAIL analyze-several-outputs"; cat "$tmp/multi.out"; fail=$((fail + 1))
 fi
 check analyze-unknown-extension 3 "cannot tell the format of 'report.txt'" -- analyze -o report.txt fixtures/incidents/01-leak-hikari.tar.zst
+# what would have caught it: Prometheus rules and a Grafana dashboard that parse
+"$bin" analyze -q --export-alerts "$tmp/alerts" fixtures/incidents/01-leak-hikari.tar.zst > /dev/null
+if python3 - "$tmp/alerts" <<'PY'
+import json, re, sys
+d = sys.argv[1]
+text = open(d + "/pgmortem-alerts.yml").read()
+try:
+    import yaml  # PyYAML where it is installed: the file must parse as YAML
+    rules = yaml.safe_load(text)["groups"][0]["rules"]
+    names = [r["alert"] for r in rules]
+    assert any("27 usable slots" in r["annotations"].get("description", "") for r in rules)
+    assert all(r["expr"] and r["labels"]["severity"] in ("warning", "critical") for r in rules)
+except ImportError:
+    names = re.findall(r"^      - alert: (\w+)$", text, re.M)
+    assert "27 usable slots" in text
+assert "HikariConnectionsNotReturned" in names and "PostgresConnectionSlotsNearlyExhausted" in names, names
+dash = json.load(open(d + "/pgmortem-dashboard.json"))
+assert any("maximum 40" in p["title"] for p in dash["panels"]), [p["title"] for p in dash["panels"]]
+PY
+then
+    pass=$((pass + 1))
+else
+    echo "FAIL analyze-export-alerts"; fail=$((fail + 1))
+fi
 check analyze-nothing 2 "no file could be read from the input: no analysis" -- analyze /nonexistent/bundle.tar.zst
 check analyze-bad-format 3 "unknown format 'xml' (text, json, md or html)" -- analyze -f xml fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze
