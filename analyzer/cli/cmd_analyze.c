@@ -11,6 +11,7 @@
 #include "report/alerts.h"
 #include "report/html.h"
 #include "report/markdown.h"
+#include "report/pseudonyms.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
 
@@ -42,7 +43,7 @@ static bool format_of_path(const char *path, enum report_format *f)
     return dot && (!slash || dot > slash) && strcmp(dot + 1, "text") != 0 && format_named(dot + 1, f);
 }
 
-static void write_report(const pgm_analysis *an, enum report_format f, FILE *out)
+static void write_report_plain(const pgm_analysis *an, enum report_format f, FILE *out)
 {
     if (f == AS_JSON)
         pgm_analysis_write_json(an, out);
@@ -52,6 +53,29 @@ static void write_report(const pgm_analysis *an, enum report_format f, FILE *out
         pgm_report_html(an, out);
     else
         pgm_analysis_write_summary(an, out);
+}
+
+/* With --redact-pii the report is written to memory first and its user names
+ * and client addresses replaced. false when it could not be written. */
+static bool write_report(const pgm_analysis *an, enum report_format f, bool pii, FILE *out)
+{
+    if (!pii) {
+        write_report_plain(an, f, out);
+        return true;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return false;
+    write_report_plain(an, f, mem);
+    bool ok = fclose(mem) == 0;
+    size_t out_len = 0;
+    char *masked = ok ? pgm_pseudonymize(an, text, len, &out_len) : NULL;
+    ok = masked && fwrite(masked, 1, out_len, out) == out_len;
+    free(masked);
+    free(text);
+    return ok;
 }
 
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
@@ -73,6 +97,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     } outputs[PGM_ANALYZE_MAX_OUTPUTS];
     size_t n_outputs = 0;
     const char *alerts_dir = NULL;
+    bool redact_pii = false;
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
@@ -96,6 +121,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
                 pgm_usage_error("analyze", "unknown format '%s' (text, json, md or html)", v);
                 goto out;
             }
+        } else if (strcmp(opt, "--redact-pii") == 0) {
+            redact_pii = true;
         } else if (strcmp(opt, "--export-alerts") == 0) {
             if (!(alerts_dir = pgm_args_value(&a)))
                 goto out;
@@ -188,7 +215,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
                 failed = true;
                 continue;
             }
-            write_report(an, outputs[i].format, out);
+            if (!write_report(an, outputs[i].format, redact_pii, out))
+                failed = true;
             if (fclose(out) != 0) {
                 perror(outputs[i].path);
                 failed = true;
@@ -201,7 +229,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         }
         /* on the terminal: the chosen format, or the summary beside the files */
         if (!n_outputs || !c.quiet) {
-            write_report(an, n_outputs ? AS_TEXT : format, stdout);
+            if (!write_report(an, n_outputs ? AS_TEXT : format, redact_pii, stdout))
+                failed = true;
             for (size_t i = 0; i < n_outputs && !c.quiet; i++)
                 printf("written: %s\n", outputs[i].path);
             if (alerts_dir && !c.quiet && n_outputs)

@@ -154,6 +154,8 @@ static const char analyze[] =
     "  -o, --output FILE        write the report there (repeatable, up to 8): the\n"
     "                           extension (.json .md .html) says the format, else -f;\n"
     "                           the terminal then gets the summary, unless -q\n"
+    "      --redact-pii         user names and client addresses become consistent\n"
+    "                           pseudonyms (user-1, client-1) in every report\n"
     "      --export-alerts DIR  write Prometheus alert rules and a Grafana dashboard\n"
     "                           for this incident's pools and limits into DIR\n"
     "  -q, --quiet              no warnings or progress on stderr\n"

@@ -229,6 +229,14 @@ then
 else
     echo "FAIL analyze-export-alerts"; fail=$((fail + 1))
 fi
+# --redact-pii: the same report with pseudonyms, nowhere the real names
+"$bin" analyze -q --redact-pii -o "$tmp/pii.md" -o "$tmp/pii.json" -o "$tmp/pii.html" fixtures/incidents/01-leak-hikari.tar.zst
+if grep -q "user-2@shop" "$tmp/pii.md" && ! grep -qE "127\.0\.0\.1|'orders'|\borders@" "$tmp/pii.md" "$tmp/pii.json" "$tmp/pii.html" &&
+    grep -q '"user-2"' "$tmp/pii.json"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL analyze-redact-pii"; grep -nE "127\.0\.0\.1|orders@" "$tmp/pii.md" | head -3; fail=$((fail + 1))
+fi
 check analyze-nothing 2 "no file could be read from the input: no analysis" -- analyze /nonexistent/bundle.tar.zst
 check analyze-bad-format 3 "unknown format 'xml' (text, json, md or html)" -- analyze -f xml fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze

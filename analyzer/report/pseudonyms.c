@@ -1,0 +1,130 @@
+/* --redact-pii: user names and client addresses replaced, in a finished
+ * report's text, by consistent pseudonyms (user-1, client-1...), numbered in
+ * the order the sessions met them, so a report can be shared outside the
+ * team and still be read: the same user is the same pseudonym everywhere. */
+#include "report/pseudonyms.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "forensics/analysis_impl.h"
+
+typedef struct name {
+    const char *real;
+    char fake[32];
+} name;
+
+typedef struct names {
+    name *v;
+    size_t n, alloc;
+    unsigned users, clients;
+} names;
+
+static bool add(names *t, const char *real, bool client)
+{
+    if (!real || strlen(real) < 2 || strcmp(real, "(unknown)") == 0 || strcmp(real, "[local]") == 0)
+        return true;
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->v[i].real, real) == 0)
+            return true;
+    if (t->n == t->alloc) {
+        size_t na = t->alloc ? t->alloc * 2 : 32;
+        name *p = realloc(t->v, na * sizeof *p);
+        if (!p)
+            return false;
+        t->v = p;
+        t->alloc = na;
+    }
+    t->v[t->n].real = real;
+    snprintf(t->v[t->n].fake, sizeof t->v[0].fake, client ? "client-%u" : "user-%u",
+             client ? ++t->clients : ++t->users);
+    t->n++;
+    return true;
+}
+
+static bool word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+}
+
+/* A name ends at `i`: what follows is no part of a word, or a full stop
+ * that ends a sentence (127.0.0.1. ends there; 127.0.0.10 does not). */
+static bool ends_at(const char *text, size_t i, size_t len)
+{
+    if (i == len || !word_char(text[i]))
+        return true;
+    return text[i] == '.' && (i + 1 == len || !word_char(text[i + 1]));
+}
+
+/* Longest names first, so "orders-batch" is not cut by "orders". */
+static int by_length(const void *a, const void *b)
+{
+    size_t x = strlen(((const name *)a)->real), y = strlen(((const name *)b)->real);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+char *pgm_pseudonymize(const pgm_analysis *a, const char *text, size_t len, size_t *out_len)
+{
+    names t = {0};
+    bool ok = true;
+    size_t n;
+    const pgm_session *v = NULL;
+    if (a->primary >= 0)
+        v = pgm_sessions_list(a->logs[a->primary].s, &n);
+    else
+        n = 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = add(&t, v[i].user, false) && add(&t, v[i].client, true);
+    ok = ok && add(&t, a->top_user, false) && add(&t, a->top_client, true);
+    /* numbered as met; replaced longest first */
+    if (ok && t.n)
+        qsort(t.v, t.n, sizeof *t.v, by_length);
+    char *out = ok ? malloc(len * 2 + 64) : NULL; /* a pseudonym is at most a few bytes longer */
+    size_t cap = len * 2 + 64, o = 0;
+    for (size_t i = 0; out && i < len;) {
+        bool replaced = false;
+        if (i == 0 || !word_char(text[i - 1])) {
+            for (size_t k = 0; k < t.n; k++) {
+                size_t rl = strlen(t.v[k].real);
+                if (rl <= len - i && memcmp(text + i, t.v[k].real, rl) == 0 && ends_at(text, i + rl, len)) {
+                    size_t fl = strlen(t.v[k].fake);
+                    if (o + fl + 1 >= cap) {
+                        char *bigger = realloc(out, cap *= 2);
+                        if (!bigger) {
+                            free(out);
+                            out = NULL;
+                            break;
+                        }
+                        out = bigger;
+                    }
+                    memcpy(out + o, t.v[k].fake, fl);
+                    o += fl;
+                    i += rl;
+                    replaced = true;
+                    break;
+                }
+            }
+        }
+        if (!out)
+            break;
+        if (!replaced) {
+            if (o + 2 >= cap) {
+                char *bigger = realloc(out, cap *= 2);
+                if (!bigger) {
+                    free(out);
+                    out = NULL;
+                    break;
+                }
+                out = bigger;
+            }
+            out[o++] = text[i++];
+        }
+    }
+    free(t.v);
+    if (!out)
+        return NULL;
+    out[o] = 0;
+    *out_len = o;
+    return out;
+}
