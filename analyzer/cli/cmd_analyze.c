@@ -14,11 +14,15 @@
 #include "report/pseudonyms.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
+#include "timeline/render.h"
+#include "timeline/sink.h"
+#include "timeline/sorter.h"
 
 /* -o files in one run, at most. */
 #define PGM_ANALYZE_MAX_OUTPUTS 8
 
-enum report_format { AS_TEXT, AS_JSON, AS_MARKDOWN, AS_HTML };
+/* AS_JSONL: the events themselves (timeline's JSON Lines), beside the report. */
+enum report_format { AS_TEXT, AS_JSON, AS_MARKDOWN, AS_HTML, AS_JSONL };
 
 static bool format_named(const char *v, enum report_format *f)
 {
@@ -30,17 +34,81 @@ static bool format_named(const char *v, enum report_format *f)
         *f = AS_MARKDOWN;
     else if (strcmp(v, "html") == 0 || strcmp(v, "htm") == 0)
         *f = AS_HTML;
+    else if (strcmp(v, "jsonl") == 0)
+        *f = AS_JSONL;
     else
         return false;
     return true;
 }
 
-/* The format a file's extension names: report.json, report.md, report.html. */
+/* The format a file's extension names: report.json, report.md, report.html,
+ * events.jsonl and events.jsonl.zst (compressed). */
 static bool format_of_path(const char *path, enum report_format *f)
 {
+    size_t n = strlen(path);
+    if (n > 10 && strcmp(path + n - 10, ".jsonl.zst") == 0) {
+        *f = AS_JSONL;
+        return true;
+    }
     const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');
     return dot && (!slash || dot > slash) && strcmp(dot + 1, "text") != 0 && format_named(dot + 1, f);
+}
+
+/* The run's state the scan's callback sees: the analysis, and the events
+ * kept in time order for the JSON Lines outputs. */
+typedef struct analyze_run {
+    pgm_analysis *an;
+    pgm_sorter *events;      /* NULL: no .jsonl output */
+    pgm_strbuf line;
+    bool events_failed;
+    /* at the end: where the ordered events go */
+    pgm_sink *sinks[PGM_ANALYZE_MAX_OUTPUTS];
+    size_t n_sinks;
+    bool pii;
+} analyze_run;
+
+static int write_event_line(void *ctx, int64_t ts, const void *data, size_t len)
+{
+    (void)ts;
+    analyze_run *r = ctx;
+    char *masked = NULL;
+    size_t masked_len = len;
+    if (r->pii && !(masked = pgm_pseudonymize(r->an, data, len, &masked_len)))
+        return PGM_FATAL;
+    int rc = PGM_OK;
+    for (size_t i = 0; i < r->n_sinks; i++)
+        if (pgm_sink_write(r->sinks[i], masked ? masked : data, masked_len) != PGM_OK)
+            rc = PGM_FATAL;
+    free(masked);
+    return rc;
+}
+
+/* Writes the events, in time order, to every .jsonl output at once. */
+static bool write_event_outputs(analyze_run *r, const char *const *paths, size_t n)
+{
+    char err[PGM_ERR_MAX];
+    bool ok = !r->events_failed;
+    r->n_sinks = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pgm_sink_open(&r->sinks[r->n_sinks], paths[i], pgm_sink_wants_zstd(paths[i]), err) != PGM_OK) {
+            fprintf(stderr, "pgmortem: %s\n", err);
+            ok = false;
+            continue;
+        }
+        r->n_sinks++;
+    }
+    if (r->n_sinks && pgm_sorter_finish(r->events, write_event_line, r) != PGM_OK)
+        ok = false;
+    for (size_t i = 0; i < r->n_sinks; i++)
+        if (pgm_sink_close(r->sinks[i], err) != PGM_OK) {
+            fprintf(stderr, "pgmortem: %s\n", err);
+            ok = false;
+        }
+    if (r->events_failed || (r->events && pgm_sorter_error(r->events)[0]))
+        fprintf(stderr, "pgmortem: the events are incomplete: %s\n",
+                pgm_sorter_error(r->events)[0] ? pgm_sorter_error(r->events) : "out of memory");
+    return ok;
 }
 
 static void write_report_plain(const pgm_analysis *an, enum report_format f, FILE *out)
@@ -80,8 +148,14 @@ static bool write_report(const pgm_analysis *an, enum report_format f, bool pii,
 
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
-    (void)o;
-    pgm_analysis_event(ctx, e);
+    analyze_run *r = ctx;
+    pgm_analysis_event(r->an, e);
+    if (!r->events || r->events_failed)
+        return;
+    pgm_strbuf_reset(&r->line);
+    if (pgm_render_event(&r->line, e, PGM_TIMELINE_JSONL) != 0 ||
+        pgm_sorter_add_ordered(r->events, e->t, o->order, r->line.p, r->line.len) != PGM_OK)
+        r->events_failed = true;
 }
 
 int pgm_cmd_analyze(int argc, char **argv, int first)
@@ -97,7 +171,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     } outputs[PGM_ANALYZE_MAX_OUTPUTS];
     size_t n_outputs = 0;
     const char *alerts_dir = NULL;
-    bool redact_pii = false;
+    bool redact_pii = false, keep_secrets = false;
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
@@ -118,11 +192,13 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
                 goto out;
             format_given = true;
             if (!format_named(v, &format)) {
-                pgm_usage_error("analyze", "unknown format '%s' (text, json, md or html)", v);
+                pgm_usage_error("analyze", "unknown format '%s' (text, json, md, html or jsonl)", v);
                 goto out;
             }
         } else if (strcmp(opt, "--redact-pii") == 0) {
             redact_pii = true;
+        } else if (strcmp(opt, "--no-redact") == 0) {
+            keep_secrets = true;
         } else if (strcmp(opt, "--export-alerts") == 0) {
             if (!(alerts_dir = pgm_args_value(&a)))
                 goto out;
@@ -144,7 +220,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         if (format_of_path(outputs[i].path, &outputs[i].format))
             continue;
         if (!format_given) {
-            pgm_usage_error("analyze", "cannot tell the format of '%s': name it .json, .md or .html, or give -f",
+            pgm_usage_error("analyze", "cannot tell the format of '%s': name it .json, .md, .html, .jsonl or "
+                            ".jsonl.zst, or give -f",
                             outputs[i].path);
             goto out;
         }
@@ -166,15 +243,34 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         rc = PGM_EXIT_INPUT;
         goto out;
     }
+    analyze_run run = {.an = an, .pii = redact_pii};
+    const char *event_paths[PGM_ANALYZE_MAX_OUTPUTS];
+    size_t n_event_paths = 0;
+    for (size_t i = 0; i < n_outputs; i++)
+        if (outputs[i].format == AS_JSONL)
+            event_paths[n_event_paths++] = outputs[i].path;
+    if (!n_outputs && format == AS_JSONL)
+        event_paths[n_event_paths++] = "-";
+    pgm_strbuf_init(&run.line, PGM_SORT_MAX_RECORD);
+    char serr[PGM_ERR_MAX];
+    if (n_event_paths && pgm_sorter_open(&run.events, PGM_SORT_MEM, NULL, serr) != PGM_OK) {
+        fprintf(stderr, "pgmortem: %s\n", serr);
+        pgm_strbuf_free(&run.line);
+        pgm_analysis_close(an);
+        pgm_ruleset_free(&rs);
+        rc = PGM_EXIT_INPUT;
+        goto out;
+    }
     pgm_term term;
     pgm_term_init(&term, c.quiet);
     pgm_scan s;
     pgm_scan_init(&s, &rs);
     s.jobs = 1; /* the server's own order: sessions are paired as the server wrote them */
+    s.keep_secrets = keep_secrets;
     s.on_event = on_event;
     s.on_warning = pgm_term_warning;
     s.on_progress = pgm_term_progress;
-    s.ctx = an;
+    s.ctx = &run;
     s.term_ctx = &term;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -186,6 +282,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_facts facts;
     pgm_facts_init(&facts);
     lo.facts_out = &facts;
+    lo.keep_secrets = keep_secrets;
     pgm_lint lint;
     char lerr[PGM_ERR_MAX];
     int lr = pgm_lint_run(&lint, c.inputs, c.n_inputs, &c.lim, &rs, &lo, lerr);
@@ -207,8 +304,10 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         fputs("pgmortem: no file could be read from the input: no analysis\n", stderr);
         rc = PGM_EXIT_INPUT;
     } else {
-        bool failed = false;
+        bool failed = n_event_paths && !write_event_outputs(&run, event_paths, n_event_paths);
         for (size_t i = 0; i < n_outputs; i++) {
+            if (outputs[i].format == AS_JSONL)
+                continue;
             FILE *out = fopen(outputs[i].path, "wb");
             if (!out) {
                 perror(outputs[i].path);
@@ -228,7 +327,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
             failed = true;
         }
         /* on the terminal: the chosen format, or the summary beside the files */
-        if (!n_outputs || !c.quiet) {
+        if ((!n_outputs && format != AS_JSONL) || (n_outputs && !c.quiet)) {
             if (!write_report(an, n_outputs ? AS_TEXT : format, redact_pii, stdout))
                 failed = true;
             for (size_t i = 0; i < n_outputs && !c.quiet; i++)
@@ -240,6 +339,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         rc = failed || r != PGM_OK ? PGM_EXIT_INPUT : PGM_EXIT_OK;
     }
     pgm_scan_free(&s);
+    pgm_sorter_close(run.events);
+    pgm_strbuf_free(&run.line);
     pgm_analysis_close(an);
     pgm_ruleset_free(&rs);
 out:

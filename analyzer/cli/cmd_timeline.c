@@ -11,12 +11,11 @@
 #include "text/timestamp.h"
 #include "timeline/render.h"
 #include "text/tzfile.h"
+#include "timeline/sink.h"
 #include "timeline/sorter.h"
 
 /* Event kinds --kinds may list. */
 #define PGM_MAX_KIND_FILTERS 64
-/* Output buffer of stdout or -o. */
-#define PGM_OUT_BUFFER (1u << 20)
 
 /* One thread's way into the ordering: its own sorter and line buffer. */
 typedef struct lane {
@@ -33,7 +32,7 @@ typedef struct timeline_run {
     lane lanes[PGM_SCAN_MAX_JOBS];
     unsigned jobs;
     bool failed;
-    FILE *out;
+    pgm_sink *out;
 } timeline_run;
 
 /* Threads by default: the machine's cores, up to PGM_DEFAULT_JOBS_MAX. */
@@ -85,7 +84,7 @@ static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
 {
     (void)ts;
     timeline_run *t = ctx;
-    return fwrite(data, 1, len, t->out) == len ? PGM_OK : PGM_FATAL;
+    return pgm_sink_write(t->out, data, len) == PGM_OK ? PGM_OK : PGM_FATAL;
 }
 
 /* "2026-11-27T00:18:00Z", "2026-11-27 00:18:00+01", "2026-11-27" (UTC when no zone). */
@@ -315,15 +314,14 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         rc = PGM_EXIT_RULES;
         goto out;
     }
-    t.out = output ? fopen(output, "wb") : stdout;
-    if (!t.out) {
-        perror(output);
+    char err[PGM_ERR_MAX] = "";
+    /* -o events.jsonl.zst: compressed as it is written */
+    if (pgm_sink_open(&t.out, output ? output : "-", output && pgm_sink_wants_zstd(output), err) != PGM_OK) {
+        fprintf(stderr, "pgmortem: %s\n", err);
         pgm_ruleset_free(&rs);
         rc = PGM_EXIT_INPUT;
         goto out;
     }
-    setvbuf(t.out, NULL, _IOFBF, PGM_OUT_BUFFER);
-    char err[PGM_ERR_MAX] = "";
     pgm_sorter *sorters[PGM_SCAN_MAX_JOBS];
     bool ready = true;
     for (unsigned l = 0; l < t.jobs; l++) {
@@ -352,13 +350,17 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
         pgm_term_clear(&term);
         if (t.format == PGM_TIMELINE_CSV)
-            fputs(pgm_timeline_csv_header, t.out);
+            pgm_sink_write(t.out, pgm_timeline_csv_header, strlen(pgm_timeline_csv_header));
         for (unsigned l = 0; l < t.jobs; l++)
             t.failed = t.failed || t.lanes[l].failed;
         if (!t.failed && pgm_sorter_finish_many(sorters, t.jobs, write_line, &t) != PGM_OK)
             t.failed = true;
-        if (fflush(t.out) != 0)
+        char werr[PGM_ERR_MAX] = "";
+        if (pgm_sink_close(t.out, werr) != PGM_OK) {
+            fprintf(stderr, "pgmortem: %s\n", werr);
             t.failed = true;
+        }
+        t.out = NULL;
         if (coverage && !c.quiet)
             print_coverage(&s);
         if (t.failed) {
@@ -375,8 +377,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         pgm_sorter_close(t.lanes[l].sorter);
         pgm_strbuf_free(&t.lanes[l].line);
     }
-    if (output)
-        fclose(t.out);
+    pgm_sink_close(t.out, NULL); /* when the sorters could not be set up */
     pgm_ruleset_free(&rs);
 out:
     free(named[0]);

@@ -47,6 +47,7 @@ void pgm_analysis_close(pgm_analysis *a)
     free(a->findings);
     free(a->snap_points);
     free(a->snap_top);
+    pgm_holders_free(&a->holders);
     free(a);
 }
 
@@ -196,6 +197,9 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             snprintf(a->pool_evidence, sizeof a->pool_evidence, "%s:%llu: %s - Starting...", e->path,
                      (unsigned long long)e->line, pool);
         }
+    } else if (strcmp(k, "activity.idle_in_transaction") == 0) {
+        pgm_holders_event(&a->holders, e);
+        a->oom = a->oom || a->holders.oom;
     } else if (strcmp(k, "activity.snapshot") == 0) {
         a->snapshots++;
         if (e->t != PGM_TS_UNKNOWN && a->n_snap_points < PGM_ANALYSIS_MAX_SNAPSHOTS) {
@@ -440,7 +444,9 @@ int pgm_analysis_finish(pgm_analysis *a)
         }
     }
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    pgm_holders_sort(&a->holders);
     if (s) {
+        a->n_longest = pgm_sessions_longest(s, a->longest, PGM_ANALYSIS_LONGEST);
         a->refusals = pgm_sessions_refusals(s, &a->exhaustion);
         a->n_groups = pgm_growth_find(s, a->exhaustion, a->groups, PGM_GROWTH_MAX_GROUPS);
     }
@@ -688,6 +694,95 @@ static void json_evidence(pgm_json *j, const char *key, const char *path, uint64
         pgm_json_end_object(j);
     }
     pgm_json_end_array(j);
+}
+
+const char *pgm_session_end_name(enum pgm_session_end e)
+{
+    static const char *const names[] = {"open", "disconnected", "fatal", "terminated", "restart", "pid_reused"};
+    return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "open";
+}
+
+/* A duration in whole milliseconds; null when unknown (negative). */
+static void json_duration_ms(pgm_json *j, const char *key, int64_t us)
+{
+    pgm_json_key(j, key);
+    if (us < 0)
+        pgm_json_null(j);
+    else
+        pgm_json_int(j, us / 1000);
+}
+
+/* The sessions that held their slots longest: the first place to look for
+ * what never gave a connection back. */
+static void json_longest(pgm_json *j, const pgm_analysis *a, const pgm_sessions *s)
+{
+    size_t n = 0;
+    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
+    pgm_json_key(j, "longest");
+    pgm_json_begin_array(j);
+    for (size_t i = 0; v && i < a->n_longest; i++) {
+        const pgm_session *x = &v[a->longest[i]];
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "pid");
+        pgm_json_int(j, x->pid);
+        json_str_or_null(j, "user", x->user);
+        json_str_or_null(j, "database", x->db);
+        json_str_or_null(j, "application", pgm_sessions_app_name(s, x->app));
+        json_str_or_null(j, "client", x->client);
+        json_time(j, "start", x->start);
+        json_time(j, "end", x->end);
+        json_duration_ms(j, "held_ms", pgm_session_held_us(s, x));
+        pgm_json_key(j, "ended_by");
+        pgm_json_string(j, pgm_session_end_name(x->how_end));
+        pgm_json_key(j, "evidence");
+        pgm_json_begin_array(j);
+        const char *paths[2] = {x->start_path, x->end_path};
+        uint64_t lines[2] = {x->start_line, x->end_line};
+        for (int k = 0; k < 2; k++) {
+            if (!paths[k] || !*paths[k] || !lines[k])
+                continue;
+            pgm_json_begin_object(j);
+            pgm_json_key(j, "path");
+            pgm_json_string(j, paths[k]);
+            pgm_json_key(j, "line");
+            pgm_json_uint(j, lines[k]);
+            pgm_json_end_object(j);
+        }
+        pgm_json_end_array(j);
+        pgm_json_end_object(j);
+    }
+    pgm_json_end_array(j);
+}
+
+static void json_holders(pgm_json *j, const pgm_holders *h)
+{
+    pgm_json_key(j, "idle_in_transaction");
+    pgm_json_begin_object(j);
+    pgm_json_key(j, "holders");
+    pgm_json_begin_array(j);
+    for (size_t i = 0; i < h->n; i++) {
+        const pgm_holder *x = &h->v[i];
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "pid");
+        pgm_json_int(j, x->pid);
+        json_str_or_null(j, "user", x->user);
+        json_str_or_null(j, "database", x->db);
+        json_str_or_null(j, "application", x->app);
+        json_str_or_null(j, "client", x->client);
+        json_time(j, "xact_start", x->xact_start);
+        json_duration_ms(j, "open_ms", pgm_holder_open_us(x));
+        pgm_json_key(j, "snapshots");
+        pgm_json_uint(j, x->snapshots);
+        json_time(j, "first_seen", x->first_seen);
+        json_time(j, "last_seen", x->last_seen);
+        json_str_or_null(j, "query", x->query);
+        json_evidence(j, "evidence", x->path, x->line);
+        pgm_json_end_object(j);
+    }
+    pgm_json_end_array(j);
+    pgm_json_key(j, "not_listed");
+    pgm_json_uint(j, h->dropped);
+    pgm_json_end_object(j);
 }
 
 void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
@@ -943,7 +1038,9 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     pgm_json_key(&j, "open_at_end");
     pgm_json_uint(&j, s ? pgm_sessions_open_at_end(s) : 0);
     json_str_or_null(&j, "server_log", a->primary >= 0 ? a->logs[a->primary].path : NULL);
+    json_longest(&j, a, s);
     pgm_json_end_object(&j);
+    json_holders(&j, &a->holders);
     pgm_json_key(&j, "findings");
     pgm_json_begin_array(&j);
     for (size_t i = 0; i < a->n_findings; i++) {

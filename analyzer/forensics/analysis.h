@@ -38,6 +38,8 @@
 /* Pools and configuration findings carried into the report, at most. */
 #define PGM_ANALYSIS_MAX_POOLS 64u
 #define PGM_ANALYSIS_MAX_FINDINGS 256u
+/* Sessions listed as held longest. */
+#define PGM_ANALYSIS_LONGEST 10u
 
 enum pgm_verdict {
     PGM_VERDICT_LEAK, PGM_VERDICT_IDLE_IN_TRANSACTION, PGM_VERDICT_CAPACITY,

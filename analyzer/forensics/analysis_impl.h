@@ -5,6 +5,7 @@
 #define PGM_ANALYSIS_IMPL_H
 
 #include "forensics/analysis.h"
+#include "forensics/holders.h"
 
 typedef struct server_log {
     char path[1024];
@@ -84,6 +85,7 @@ struct pgm_analysis {
     int64_t max_idle_in_tx_at;
     char idle_in_tx_evidence[256];
     uint64_t iit_terminations;
+    pgm_holders holders;               /* idle in transaction, from the snapshots' rows */
     /* the network and slow statements */
     uint64_t lost_clients, lost_in_transaction, broken_connections, lock_waits, stmt_timeouts, long_statements;
     char network_evidence[256], slow_evidence[256];
@@ -92,6 +94,8 @@ struct pgm_analysis {
     size_t n_groups;
     int64_t exhaustion;
     uint64_t refusals;
+    size_t longest[PGM_ANALYSIS_LONGEST]; /* the primary log's sessions held longest */
+    size_t n_longest;
     pgm_hypothesis hyp[PGM_VERDICT_COUNT];
     bool finished, oom;
 };

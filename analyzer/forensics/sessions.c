@@ -177,7 +177,7 @@ struct pgm_sessions {
     pgm_curve all;
     pgm_curve *per_app;
     uint64_t refusals;
-    int64_t first_refusal, first_t;
+    int64_t first_refusal, first_t, last_t;
     const char *first_refusal_path;
     uint64_t first_refusal_line;
     unsigned restarts;
@@ -192,7 +192,7 @@ int pgm_sessions_open(pgm_sessions **out)
     pgm_sessions *s = calloc(1, sizeof *s);
     if (!s)
         return PGM_FATAL;
-    s->first_refusal = s->first_t = PGM_TS_UNKNOWN;
+    s->first_refusal = s->first_t = s->last_t = PGM_TS_UNKNOWN;
     s->all.peak_at = PGM_TS_UNKNOWN;
     *out = s;
     return PGM_OK;
@@ -327,6 +327,8 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         return;
     if (s->first_t == PGM_TS_UNKNOWN && e->t != PGM_TS_UNKNOWN)
         s->first_t = e->t;
+    if (e->t != PGM_TS_UNKNOWN && (s->last_t == PGM_TS_UNKNOWN || e->t > s->last_t))
+        s->last_t = e->t;
     const char *kind = e->kind;
     const char *level = pgm_event_field(e, "level");
     const char *pid_s = pgm_event_field(e, "pid");
@@ -546,3 +548,38 @@ const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n)
 const uint64_t *pgm_sessions_start_lines(const pgm_sessions *s) { return s->start_lines; }
 
 bool pgm_sessions_complete(const pgm_sessions *s) { return !s->oom && !s->dropped; }
+
+int64_t pgm_sessions_last_time(const pgm_sessions *s)
+{
+    return s->last_t;
+}
+
+/* How long a session held its slot: to its end, or to the last line of the
+ * log while it stayed open. -1 when its start is unknown. */
+int64_t pgm_session_held_us(const pgm_sessions *s, const pgm_session *v)
+{
+    int64_t end = v->end != PGM_TS_UNKNOWN ? v->end : s->last_t;
+    if (v->start == PGM_TS_UNKNOWN || end == PGM_TS_UNKNOWN || end < v->start)
+        return -1;
+    return end - v->start;
+}
+
+size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n && cap; i++) {
+        int64_t held = pgm_session_held_us(s, &s->v[i]);
+        if (held < 0)
+            continue;
+        /* insertion into the short list, longest first; ties keep log order */
+        size_t k = n < cap ? n++ : cap;
+        while (k > 0 && pgm_session_held_us(s, &s->v[out[k - 1]]) < held) {
+            if (k < cap)
+                out[k] = out[k - 1];
+            k--;
+        }
+        if (k < cap)
+            out[k] = i;
+    }
+    return n;
+}

@@ -87,6 +87,16 @@ unsigned pgm_sessions_restarts(const pgm_sessions *s);
  * lines that say so. */
 const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n);
 const uint64_t *pgm_sessions_start_lines(const pgm_sessions *s);
+/* The newest time the log showed (a session still open was open until then). */
+int64_t pgm_sessions_last_time(const pgm_sessions *s);
+/* How long a session held its slot (to its end, or to the log's last line
+ * while open), in microseconds; -1 when its start is unknown. */
+int64_t pgm_session_held_us(const pgm_sessions *s, const pgm_session *v);
+/* The `cap` sessions that held their slots longest, longest first, as indices
+ * into pgm_sessions_list. Returns how many. */
+size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap);
+/* "disconnected", "fatal", "restart"...: how a session ended, as the reports name it. */
+const char *pgm_session_end_name(enum pgm_session_end e);
 /* False when memory ran out: the results are incomplete. */
 bool pgm_sessions_complete(const pgm_sessions *s);
 

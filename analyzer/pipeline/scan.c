@@ -11,6 +11,7 @@
 #include "applog/app_events.h"
 #include "pglog/prefix_source.h"
 #include "text/lines.h"
+#include "util/redact.h"
 #include "text/timestamp.h"
 
 /* A configuration file bigger than this is not searched for log_line_prefix. */
@@ -288,6 +289,58 @@ static const psa_group *top_group(const pgm_psa_snapshot *snap, psa_group *g, si
     return top;
 }
 
+/* Each session a snapshot shows idle inside a transaction is an event of its
+ * own: who holds it, since when, and what it ran last (the holders' table of
+ * the postmortem). The query is free text: secrets in it are redacted. */
+static void idle_in_transaction_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, int64_t t,
+                                     const pgm_event_origin *o)
+{
+    pgm_strbuf redacted;
+    pgm_strbuf_init(&redacted, PGM_SCAN_PSA_QUERY_MAX);
+    for (size_t i = 0; i < snap->n_rows && pc->s->on_event; i++) {
+        const pgm_psa_row *r = &snap->rows[i];
+        const char *state = pgm_psa_value(snap, r, PGM_PSA_STATE);
+        const char *type = pgm_psa_value(snap, r, PGM_PSA_BACKEND_TYPE);
+        if (!state || strncmp(state, "idle in transaction", 19) != 0 || (type && strcmp(type, "client backend") != 0))
+            continue;
+        char since[PGM_TS_ISO_LEN] = "", changed[PGM_TS_ISO_LEN] = "";
+        int64_t x = pgm_psa_time(snap, r, PGM_PSA_XACT_START), c = pgm_psa_time(snap, r, PGM_PSA_STATE_CHANGE);
+        if (x != PGM_TS_UNKNOWN)
+            pgm_ts_format_iso(x, since);
+        if (c != PGM_TS_UNKNOWN)
+            pgm_ts_format_iso(c, changed);
+        const char *query = pgm_psa_value(snap, r, PGM_PSA_QUERY);
+        pgm_strbuf_reset(&redacted);
+        if (query && !pc->s->keep_secrets && pgm_redact(query, strlen(query), &redacted) &&
+            !pgm_strbuf_add(&redacted, "", 1))
+            query = redacted.p;
+        pgm_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.t = t;
+        ev.kind = "activity.idle_in_transaction";
+        ev.path = pc->in->path;
+        ev.line = r->line;
+        for (size_t k = 0; k < PGM_EVENT_COMMON_FIELDS; k++) {
+            const char *n = pgm_event_common_names[k];
+            enum pgm_psa_col col = strcmp(n, "pid") == 0      ? PGM_PSA_PID
+                                   : strcmp(n, "user") == 0   ? PGM_PSA_USENAME
+                                   : strcmp(n, "db") == 0     ? PGM_PSA_DATNAME
+                                   : strcmp(n, "app") == 0    ? PGM_PSA_APPLICATION_NAME
+                                   : strcmp(n, "client") == 0 ? PGM_PSA_CLIENT_ADDR
+                                                              : PGM_PSA_NCOLS;
+            ev.fields[ev.n_fields++] = (pgm_field){n, col == PGM_PSA_NCOLS ? NULL : pgm_psa_value(snap, r, col)};
+        }
+        ev.fields[ev.n_fields++] = (pgm_field){"state", state};
+        ev.fields[ev.n_fields++] = (pgm_field){"xact_start", since[0] ? since : NULL};
+        ev.fields[ev.n_fields++] = (pgm_field){"state_change", changed[0] ? changed : NULL};
+        ev.fields[ev.n_fields++] = (pgm_field){"query", query};
+        pc->s->events++;
+        pc->in->events++;
+        pc->s->on_event(pc->s->ctx, o, &ev);
+    }
+    pgm_strbuf_free(&redacted);
+}
+
 /* One snapshot becomes one activity.snapshot event with counts a reader of
  * the timeline wants at a glance, and the group holding the most sessions. */
 static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
@@ -360,6 +413,8 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
     pgm_event_origin o = {0, (uint64_t)(pc->in - pc->s->inputs) << PGM_ORDER_PART_BITS};
     if (pc->s->on_event)
         pc->s->on_event(pc->s->ctx, &o, &ev);
+    if (iit)
+        idle_in_transaction_rows(pc, snap, ev.t, &o);
 }
 
 static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,

@@ -21,6 +21,8 @@
 #define PGM_SCAN_MAX_JOBS 16u
 /* (user, database, client, application) groups a snapshot is counted by, at most. */
 #define PGM_SCAN_PSA_GROUPS 64u
+/* A query of a pg_stat_activity row, redacted, at most (psql shows 1 KiB by default). */
+#define PGM_SCAN_PSA_QUERY_MAX (64u << 10)
 /* A plain log file is split between threads only from this size on. */
 #define PGM_SCAN_SPLIT_MIN_BYTES (32ull << 20)
 

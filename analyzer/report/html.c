@@ -5,15 +5,22 @@
 #include "report/html.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "forensics/analysis_impl.h"
 #include "report/remediation.h"
+#include "report/tables.h"
 #include "text/timestamp.h"
 
 /* Points drawn on the chart, at most: more are merged per column, keeping
  * each column's highest value so the peak survives. */
 #define PGM_HTML_CHART_COLUMNS 1200u
+/* Columns the per-application chart samples; applications with a color of their own. */
+#define PGM_HTML_STACK_COLUMNS 400
+#define PGM_HTML_STACK_COLORS 8u
+/* Distinct applications or users counted; beyond, the last counts everyone else. */
+#define PGM_HTML_STACK_KEYS 64u
 
 static void esc(FILE *out, const char *s)
 {
@@ -64,7 +71,73 @@ static const char style[] =
     "svg text{fill:var(--fg);font:11px system-ui,sans-serif}.axis{stroke:var(--muted)}"
     ".gridline{stroke:var(--grid)}.curve{fill:none;stroke:var(--accent);stroke-width:1.5}"
     ".limit{stroke:var(--bad);stroke-dasharray:6 4}.refusal{stroke:var(--bad);stroke-width:1}"
-    "@media print{body{max-width:none;margin:0}h2{break-after:avoid}table,svg{break-inside:avoid}}";
+    ".band{stroke:var(--bg);stroke-width:.5}.key{display:inline-block;width:.8em;height:.8em;"
+    "vertical-align:-.05em;margin-right:.2em}"
+    ".band0{fill:#4e79a7;background:#4e79a7}.band1{fill:#f28e2b;background:#f28e2b}"
+    ".band2{fill:#59a14f;background:#59a14f}.band3{fill:#e15759;background:#e15759}"
+    ".band4{fill:#76b7b2;background:#76b7b2}.band5{fill:#edc948;background:#edc948}"
+    ".band6{fill:#b07aa1;background:#b07aa1}.band7{fill:#9c755f;background:#9c755f}"
+    ".hover line{stroke:var(--muted);stroke-dasharray:2 2}.hover rect{fill:var(--bg);stroke:var(--line)}"
+    "@media print{body{max-width:none;margin:0}h2{break-after:avoid}table,svg{break-inside:avoid}"
+    ".key{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
+
+/* The one script: a crosshair with the time and the open count over each
+ * chart with data-pts. Allowed by its hash in the page's CSP (nothing else
+ * may run); tests/reports/script-hash.py recomputes the hash, so an edit
+ * here that forgets it fails make check. The report reads the same without it. */
+static const char hover_script[] =
+    "(function () {\n"
+    "var charts = document.querySelectorAll(\"svg[data-pts]\");\n"
+    "Array.prototype.forEach.call(charts, function (svg) {\n"
+    "var pts = svg.getAttribute(\"data-pts\").split(\" \").map(function (p) {\n"
+    "var q = p.split(\",\");\n"
+    "return [+q[0], +q[1]];\n"
+    "});\n"
+    "var d = svg.dataset, t0 = +d.t0, t1 = +d.t1, l = +d.l, pw = +d.pw;\n"
+    "var ns = svg.namespaceURI;\n"
+    "function el(name, attrs) {\n"
+    "var e = document.createElementNS(ns, name);\n"
+    "for (var k in attrs) e.setAttribute(k, attrs[k]);\n"
+    "return e;\n"
+    "}\n"
+    "var g = el(\"g\", {\"class\": \"hover\", \"display\": \"none\"});\n"
+    "var line = el(\"line\", {\"y1\": d.ytop, \"y2\": d.ybottom});\n"
+    "var box = el(\"rect\", {\"y\": +d.ytop + 2, \"width\": 200, \"height\": 20, \"rx\": 3});\n"
+    "var text = el(\"text\", {\"y\": +d.ytop + 16});\n"
+    "g.appendChild(line);\n"
+    "g.appendChild(box);\n"
+    "g.appendChild(text);\n"
+    "svg.appendChild(g);\n"
+    "svg.addEventListener(\"mousemove\", function (ev) {\n"
+    "var m = svg.getScreenCTM();\n"
+    "if (!m) return;\n"
+    "var x = (ev.clientX - m.e) / m.a;\n"
+    "if (x < l || x > l + pw) {\n"
+    "g.setAttribute(\"display\", \"none\");\n"
+    "return;\n"
+    "}\n"
+    "var lo = 0, hi = pts.length;\n"
+    "while (lo < hi) {\n"
+    "var mid = (lo + hi) >> 1;\n"
+    "if (pts[mid][0] <= x) lo = mid + 1; else hi = mid;\n"
+    "}\n"
+    "var v = lo ? pts[lo - 1][1] : pts[0][1];\n"
+    "var t = new Date(t0 + (x - l) / pw * (t1 - t0));\n"
+    "text.textContent = t.toISOString().slice(11, 19) + \" UTC: \" + v + \" open\";\n"
+    "var bx = x + 206 > l + pw ? x - 206 : x + 6;\n"
+    "line.setAttribute(\"x1\", x);\n"
+    "line.setAttribute(\"x2\", x);\n"
+    "box.setAttribute(\"x\", bx);\n"
+    "text.setAttribute(\"x\", bx + 6);\n"
+    "g.removeAttribute(\"display\");\n"
+    "});\n"
+    "svg.addEventListener(\"mouseleave\", function () {\n"
+    "g.setAttribute(\"display\", \"none\");\n"
+    "});\n"
+    "});\n"
+    "document.documentElement.setAttribute(\"data-hover\", \"ready\");\n"
+    "})();\n";
+#define HOVER_SCRIPT_SHA256 "ukDAMld+hjtTV0gII3bwflUSexQAcA/jn47f83EFp0A="
 
 static void verdict_section(const pgm_analysis *a, FILE *out)
 {
@@ -127,96 +200,140 @@ static void clock_of(int64_t us, char out[16])
     snprintf(out, 16, "%02d:%02d:%02d", (int)(d / 3600), (int)(d / 60 % 60), (int)(d % 60));
 }
 
-/* The open connections as a step line, with the usable slots and the first refusal. */
-static void chart(const pgm_analysis *a, FILE *out)
+/* A chart's drawing area in the SVG's own units, and its time and value ranges. */
+typedef struct frame {
+    double W, H, L, R, T, B;
+    int64_t t0, t1;
+    int32_t top;
+} frame;
+
+static double fx(const frame *f, int64_t t)
+{
+    return f->L + (f->W - f->L - f->R) * (double)(t - f->t0) / (double)(f->t1 - f->t0);
+}
+
+static double fy(const frame *f, double v)
+{
+    double ph = f->H - f->T - f->B;
+    return f->T + ph - ph * v / (double)f->top;
+}
+
+/* The grid, the axes with their units and the time labels. */
+static void frame_axes(const frame *f, FILE *out, const char *y_label)
+{
+    double ph = f->H - f->T - f->B, pw = f->W - f->L - f->R;
+    for (int k = 0; k <= 4; k++) {
+        int32_t v = (int32_t)((int64_t)f->top * k / 4);
+        fprintf(out, "<line class=\"gridline\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+                     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%d</text>\n",
+                f->L, f->W - f->R, fy(f, v), fy(f, v), f->L - 6, fy(f, v) + 4, v);
+    }
+    for (int k = 0; k <= 5; k++) {
+        int64_t t = f->t0 + (f->t1 - f->t0) * k / 5;
+        char hms[16];
+        clock_of(t, hms);
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n", fx(f, t), f->H - f->B + 16,
+                k == 0 ? "start" : k == 5 ? "end" : "middle", hms);
+    }
+    fprintf(out, "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+                 "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
+            f->L, f->W - f->R, f->T + ph, f->T + ph, f->L, f->L, f->T, f->T + ph);
+    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">time (UTC)</text>"
+                 "<text x=\"12\" y=\"%.1f\" transform=\"rotate(-90 12 %.1f)\" text-anchor=\"middle\">%s</text>\n",
+            f->L + pw / 2, f->H - 4, f->T + ph / 2, f->T + ph / 2, y_label);
+}
+
+/* The curve the charts draw: exact from the server log, else sampled. */
+static const pgm_curve_point *curve_points(const pgm_analysis *a, size_t *n, bool *exact)
 {
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
     size_t n_sessions = 0;
     if (s)
         pgm_sessions_list(s, &n_sessions);
     const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
-    const pgm_curve_point *p = n_sessions && c ? c->p : a->snap_points;
-    size_t n = n_sessions && c ? c->n : a->n_snap_points;
+    *exact = n_sessions && c;
+    *n = *exact ? c->n : a->n_snap_points;
+    return *exact ? c->p : a->snap_points;
+}
+
+/* The open connections as a step line, with the usable slots and the first
+ * refusal. The points drawn are also in data-pts ("x,open ...") for the
+ * hover script; without it the <title>s tell the same. */
+static void chart(const pgm_analysis *a, FILE *out)
+{
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    bool exact;
+    size_t n;
+    const pgm_curve_point *p = curve_points(a, &n, &exact);
+    const pgm_curve *c = exact ? pgm_sessions_curve(s) : NULL;
     if (n < 2) {
         fputs("<p>Too few points for a chart of the open connections.</p>\n", out);
         return;
     }
-    int64_t t0 = p[0].t, t1 = p[n - 1].t;
-    if (t1 <= t0)
-        t1 = t0 + 1;
-    int32_t top = 1;
+    frame f = {1000, 320, 50, 20, 20, 40, p[0].t, p[n - 1].t, 1};
+    if (f.t1 <= f.t0)
+        f.t1 = f.t0 + 1;
     for (size_t i = 0; i < n; i++)
-        if (p[i].open > top)
-            top = p[i].open;
+        if (p[i].open > f.top)
+            f.top = p[i].open;
     long usable = a->max_connections >= 0 ? a->max_connections - a->reserved : -1;
-    if (usable > top)
-        top = (int32_t)usable;
-    top += top / 10 + 1;
-    const double W = 1000, H = 320, L = 50, R = 20, T = 20, B = 40;
-    double pw = W - L - R, ph = H - T - B;
-#define X(t) (L + pw * (double)((t) - t0) / (double)(t1 - t0))
-#define Y(v) (T + ph - ph * (double)(v) / (double)top)
-    fprintf(out, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"open client sessions over time\">\n", W, H);
-    fprintf(out, "<title>Open client sessions (%s), UTC</title>\n",
-            n_sessions ? "exact, from the server log" : "sampled by pg_stat_activity");
-    for (int k = 0; k <= 4; k++) { /* value grid and labels */
-        int32_t v = (int32_t)((int64_t)top * k / 4);
-        fprintf(out, "<line class=\"gridline\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
-                     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%d</text>\n",
-                L, W - R, Y(v), Y(v), L - 6, Y(v) + 4, v);
-    }
-    for (int k = 0; k <= 5; k++) { /* time labels */
-        int64_t t = t0 + (t1 - t0) * k / 5;
-        char hms[16];
-        clock_of(t, hms);
-        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n", X(t), H - B + 16,
-                k == 0 ? "start" : k == 5 ? "end" : "middle", hms);
-    }
-    fprintf(out, "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
-                 "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
-            L, W - R, T + ph, T + ph, L, L, T, T + ph);
-    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">time (UTC)</text>"
-                 "<text x=\"12\" y=\"%.1f\" transform=\"rotate(-90 12 %.1f)\" text-anchor=\"middle\">"
-                 "open sessions</text>\n",
-            L + pw / 2, H - 4, T + ph / 2, T + ph / 2);
-    /* the step line, one column of the chart per merged run of points */
-    fputs("<path class=\"curve\" d=\"", out);
+    if (usable > f.top)
+        f.top = (int32_t)usable;
+    f.top += f.top / 10 + 1;
+    double pw = f.W - f.L - f.R;
+    /* the columns drawn: more points than columns are merged, keeping each column's highest */
+    fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"open client sessions over "
+                 "time\" data-t0=\"%" PRId64 "\" data-t1=\"%" PRId64 "\" data-l=\"%.0f\" data-pw=\"%.0f\" "
+                 "data-ytop=\"%.0f\" data-ybottom=\"%.0f\" data-pts=\"",
+            f.W, f.H, f.t0 / 1000, f.t1 / 1000, f.L, pw, f.T, f.H - f.B);
+    pgm_strbuf path;
+    pgm_strbuf_init(&path, 1u << 24);
     double last_x = -1;
-    int32_t col_max = 0, prev = p[0].open;
-    fprintf(out, "M%.1f %.1f", X(p[0].t), Y(p[0].open));
+    int32_t col_max = 0;
+    char num[64];
+    int k = snprintf(num, sizeof num, "M%.1f %.1f", fx(&f, p[0].t), fy(&f, p[0].open));
+    pgm_strbuf_add(&path, num, (size_t)k);
+    fprintf(out, "%.1f,%d", fx(&f, p[0].t), p[0].open);
     for (size_t i = 1; i < n; i++) {
-        double x = X(p[i].t);
+        double x = fx(&f, p[i].t);
         if (n > PGM_HTML_CHART_COLUMNS && x - last_x < pw / PGM_HTML_CHART_COLUMNS && i + 1 < n) {
             if (p[i].open > col_max)
                 col_max = p[i].open;
             continue;
         }
         int32_t v = p[i].open > col_max ? p[i].open : col_max;
-        fprintf(out, "H%.1fV%.1f", x, Y(v));
-        if (v != p[i].open)
-            fprintf(out, "V%.1f", Y(p[i].open));
-        prev = p[i].open;
+        k = snprintf(num, sizeof num, "H%.1fV%.1f", x, fy(&f, v));
+        pgm_strbuf_add(&path, num, (size_t)k);
+        if (v != p[i].open) {
+            k = snprintf(num, sizeof num, "V%.1f", fy(&f, p[i].open));
+            pgm_strbuf_add(&path, num, (size_t)k);
+        }
+        fprintf(out, " %.1f,%d", x, v);
         col_max = 0;
         last_x = x;
     }
-    (void)prev;
-    fputs("\"/>\n", out);
+    fputs("\">\n", out);
+    fprintf(out, "<title>Open client sessions (%s), UTC</title>\n",
+            exact ? "exact, from the server log" : "sampled by pg_stat_activity");
+    frame_axes(&f, out, "open sessions");
+    fprintf(out, "<path class=\"curve\" d=\"%.*s\"/>\n", (int)path.len, path.p ? path.p : "");
+    pgm_strbuf_free(&path);
     if (usable > 0)
         fprintf(out, "<line class=\"limit\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"><title>usable slots: %ld"
                      "</title></line>\n",
-                L, W - R, Y(usable), Y(usable), usable);
-    if (a->exhaustion != PGM_TS_UNKNOWN && a->exhaustion >= t0 && a->exhaustion <= t1) {
+                f.L, f.W - f.R, fy(&f, usable), fy(&f, usable), usable);
+    if (a->exhaustion != PGM_TS_UNKNOWN && a->exhaustion >= f.t0 && a->exhaustion <= f.t1) {
         char t[PGM_TS_ISO_LEN];
         when(a->exhaustion, t);
         fprintf(out, "<line class=\"refusal\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"><title>first refusal "
                      "%s</title></line>\n",
-                X(a->exhaustion), X(a->exhaustion), T, T + ph, t);
+                fx(&f, a->exhaustion), fx(&f, a->exhaustion), f.T, f.H - f.B, t);
     }
-    if (n_sessions && c->peak_at != PGM_TS_UNKNOWN) {
+    if (c && c->peak_at != PGM_TS_UNKNOWN) {
         char t[PGM_TS_ISO_LEN];
         when(c->peak_at, t);
         fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"currentColor\"><title>peak: %d at %s</title></circle>\n",
-                X(c->peak_at), Y(c->peak), c->peak, t);
+                fx(&f, c->peak_at), fy(&f, c->peak), c->peak, t);
     }
     fputs("</svg>\n<p class=\"cite\">Legend: solid line, open client sessions", out);
     if (usable > 0)
@@ -224,14 +341,199 @@ static void chart(const pgm_analysis *a, FILE *out)
     if (a->exhaustion != PGM_TS_UNKNOWN)
         fputs("; vertical line, the first refusal", out);
     fputs(". Times in UTC.</p>\n", out);
-#undef X
-#undef Y
+}
+
+/* The first column whose time is at or after t. */
+static int column_of(const frame *f, int cols, int64_t t)
+{
+    if (t <= f->t0)
+        return 0;
+    if (t > f->t1)
+        return cols + 1;
+    /* ceil((t - t0) * cols / (t1 - t0)), without overflow for spans of years */
+    double c = (double)(t - f->t0) * cols / (double)(f->t1 - f->t0);
+    int k = (int)c;
+    return k + (c > k);
+}
+
+typedef struct stack_layer {
+    const char *name;
+    int32_t peak;
+    int32_t *diff;   /* cols + 2 counters: +1 where a session opens, -1 where it ends */
+} stack_layer;
+
+static int by_peak(const void *x, const void *y)
+{
+    const stack_layer *a = x, *b = y;
+    if (a->peak != b->peak)
+        return a->peak > b->peak ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+/* A session's layer: its application, or its user when the log names no
+ * applications (no %a in the prefix, or names sent after login). */
+static const char *layer_name(const pgm_sessions *s, const pgm_session *v, bool by_user)
+{
+    if (by_user)
+        return v->user && *v->user ? v->user : "(unknown)";
+    const char *app = pgm_sessions_app_name(s, v->app);
+    return app ? app : "(unknown)";
+}
+
+/* Who held the sessions: each application's (else each user's) open count
+ * stacked, sampled at each column's time. The largest few have a color each;
+ * the rest share "other". */
+static void stacked_chart(const pgm_analysis *a, FILE *out)
+{
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    bool exact;
+    size_t n, n_sessions = 0;
+    const pgm_curve_point *p = curve_points(a, &n, &exact);
+    const pgm_session *v = s ? pgm_sessions_list(s, &n_sessions) : NULL;
+    if (!exact || n < 2 || !n_sessions)
+        return;
+    frame f = {1000, 260, 50, 20, 20, 40, p[0].t, p[n - 1].t, 1};
+    if (f.t1 <= f.t0)
+        f.t1 = f.t0 + 1;
+    enum { COLS = PGM_HTML_STACK_COLUMNS };
+    /* the unknown application holding most of the peak says nothing: stack by user then */
+    const pgm_curve *unknown = NULL;
+    for (unsigned i = 0; i < pgm_sessions_app_count(s); i++)
+        if (strcmp(pgm_sessions_app_name(s, i), "(unknown)") == 0)
+            unknown = pgm_sessions_app_curve(s, i);
+    bool by_user = unknown && unknown->peak * 2 > pgm_sessions_curve(s)->peak;
+    stack_layer layers[PGM_HTML_STACK_KEYS];
+    size_t n_layers = 0;
+    int32_t *counters = calloc((size_t)PGM_HTML_STACK_KEYS * (COLS + 2), sizeof *counters);
+    if (!counters)
+        return;
+    size_t last = 0;
+    for (size_t i = 0; i < n_sessions; i++) {
+        if (v[i].start == PGM_TS_UNKNOWN)
+            continue;
+        const char *name = layer_name(s, &v[i], by_user);
+        size_t k = last < n_layers && strcmp(layers[last].name, name) == 0 ? last : n_layers;
+        for (size_t j = 0; k == n_layers && j < n_layers; j++)
+            if (strcmp(layers[j].name, name) == 0)
+                k = j;
+        if (k == n_layers) {
+            /* past the cap, the last layer takes everyone else */
+            if (n_layers == PGM_HTML_STACK_KEYS)
+                k = PGM_HTML_STACK_KEYS - 1, layers[k].name = "other";
+            else
+                layers[n_layers++] = (stack_layer){name, 0, counters + k * (COLS + 2)};
+        }
+        last = k;
+        int cs = column_of(&f, COLS, v[i].start);
+        int ce = v[i].end == PGM_TS_UNKNOWN ? COLS + 1 : column_of(&f, COLS, v[i].end);
+        if (ce <= cs)
+            continue; /* opened and closed between two columns */
+        layers[k].diff[cs]++;
+        layers[k].diff[ce]--;
+    }
+    for (size_t k = 0; k < n_layers; k++) { /* counters become open counts */
+        int32_t open = 0;
+        for (int c = 0; c <= COLS; c++) {
+            open += layers[k].diff[c];
+            layers[k].diff[c] = open;
+            if (open > layers[k].peak)
+                layers[k].peak = open;
+        }
+    }
+    qsort(layers, n_layers, sizeof *layers, by_peak);
+    /* beyond the colors: the rest drawn as one "other" band */
+    size_t shown = n_layers > PGM_HTML_STACK_COLORS ? PGM_HTML_STACK_COLORS - 1 : n_layers;
+    int32_t below[COLS + 1] = {0}, height[COLS + 1], total_peak = 0;
+    size_t drawn = shown + (n_layers > shown);
+    int32_t peaks[PGM_HTML_STACK_COLORS];
+    for (size_t l = 0; l < drawn; l++)
+        peaks[l] = 0;
+    for (int c = 0; c <= COLS; c++) {
+        int32_t sum = 0;
+        for (size_t k = 0; k < n_layers; k++)
+            sum += layers[k].diff[c];
+        if (sum > total_peak)
+            total_peak = sum;
+    }
+    f.top = total_peak + total_peak / 10 + 1;
+    fprintf(out, "<h3>Open sessions by %s</h3>\n", by_user ? "user" : "application");
+    fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"open sessions by %s\">\n"
+                 "<title>Open client sessions by %s (stacked), UTC</title>\n",
+            f.W, f.H, by_user ? "user" : "application", by_user ? "user" : "application");
+    frame_axes(&f, out, "open sessions");
+    for (size_t l = 0; l < drawn; l++) {
+        for (int c = 0; c <= COLS; c++) {
+            height[c] = 0;
+            for (size_t k = l; k < (l < shown ? l + 1 : n_layers); k++)
+                height[c] += layers[k].diff[c];
+            if (height[c] > peaks[l])
+                peaks[l] = height[c];
+        }
+        /* the band between the layers below and this one's top, as one polygon */
+        fprintf(out, "<path class=\"band band%zu\" d=\"", l);
+        for (int c = 0; c <= COLS; c++)
+            fprintf(out, "%s%.1f %.1f", c ? "L" : "M", fx(&f, f.t0 + (int64_t)((double)(f.t1 - f.t0) * c / COLS)),
+                    fy(&f, below[c] + height[c]));
+        for (int c = COLS; c >= 0; c--)
+            fprintf(out, "L%.1f %.1f", fx(&f, f.t0 + (int64_t)((double)(f.t1 - f.t0) * c / COLS)), fy(&f, below[c]));
+        fputs("Z\"><title>", out);
+        esc(out, l < shown ? layers[l].name : "other");
+        fprintf(out, ": at most %d open</title></path>\n", peaks[l]);
+        for (int c = 0; c <= COLS; c++)
+            below[c] += height[c];
+    }
+    fputs("</svg>\n<p class=\"cite\">Legend:", out);
+    for (size_t l = 0; l < drawn; l++) {
+        fprintf(out, "%s <span class=\"key band%zu\"></span> ", l ? ";" : "", l);
+        esc(out, l < shown ? layers[l].name : "other");
+        fprintf(out, " (at most %d)", peaks[l]);
+    }
+    fprintf(out, ". Each %s's open sessions, stacked%s. Times in UTC.</p>\n", by_user ? "user" : "application",
+            by_user ? " (by user: the server log names no application for most sessions)" : "");
+    free(counters);
+}
+
+static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), const pgm_analysis *a)
+{
+    pgm_table t;
+    if (build(a, &t) != PGM_OK || (!t.n_rows && !t.empty)) {
+        pgm_table_free(&t);
+        return;
+    }
+    fputs("<h3>", out);
+    esc(out, t.title);
+    fputs("</h3>\n<p>", out);
+    esc(out, t.n_rows ? t.intro : t.empty);
+    fputs("</p>\n", out);
+    if (t.n_rows) {
+        fputs("<table><tr>", out);
+        for (size_t c = 0; c < t.n_cols; c++) {
+            fputs("<th>", out);
+            esc(out, t.cols[c]);
+            fputs("</th>", out);
+        }
+        fputs("</tr>\n", out);
+        for (size_t r = 0; r < t.n_rows; r++) {
+            fputs("<tr>", out);
+            for (size_t c = 0; c < t.n_cols; c++) {
+                const pgm_cell *x = pgm_table_cell(&t, r, c);
+                static const char *const open[] = {"", "<code>", "<code class=\"cite\">"};
+                fprintf(out, "<td>%s", open[x->role]);
+                esc(out, x->text);
+                fprintf(out, "%s</td>", x->role == PGM_CELL_TEXT ? "" : "</code>");
+            }
+            fputs("</tr>\n", out);
+        }
+        fputs("</table>\n", out);
+    }
+    pgm_table_free(&t);
 }
 
 static void diagnosis_section(const pgm_analysis *a, FILE *out)
 {
     fputs("<h2>Diagnosis</h2>\n", out);
     chart(a, out);
+    stacked_chart(a, out);
     if (a->n_locs) {
         fputs("<table><tr><th>leaking code location</th><th>at</th><th>reports</th><th>first</th>"
               "<th>evidence</th></tr>\n", out);
@@ -250,6 +552,8 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
         }
         fputs("</table>\n", out);
     }
+    table(out, pgm_table_longest_sessions, a);
+    table(out, pgm_table_idle_in_transaction, a);
 }
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)
@@ -355,7 +659,8 @@ void pgm_report_html(const pgm_analysis *a, FILE *out)
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           /* nothing may be fetched: not even by accident */
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-          "style-src 'unsafe-inline'; img-src data:\">\n<title>Postmortem: ",
+          "style-src 'unsafe-inline'; img-src data:; script-src 'sha256-" HOVER_SCRIPT_SHA256 "'\">\n"
+          "<title>Postmortem: ",
           out);
     esc(out, pgm_verdict_name(a->hyp[0].kind));
     fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
@@ -366,7 +671,7 @@ void pgm_report_html(const pgm_analysis *a, FILE *out)
     findings_section(a, out);
     remediation_section(a, out);
     appendix_section(a, out);
-    fputs("<p class=\"cite\">Written by pgmortem. Every claim cites the file and line it comes from.</p>\n"
-          "</body>\n</html>\n",
-          out);
+    fprintf(out, "<p class=\"cite\">Written by pgmortem. Every claim cites the file and line it comes from.</p>\n"
+                 "<script>%s</script>\n</body>\n</html>\n",
+            hover_script);
 }

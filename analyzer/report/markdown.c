@@ -10,6 +10,7 @@
 
 #include "forensics/analysis_impl.h"
 #include "report/remediation.h"
+#include "report/tables.h"
 #include "text/timestamp.h"
 
 static void when(int64_t t, char out[PGM_TS_ISO_LEN])
@@ -93,6 +94,42 @@ static void moments_section(const pgm_analysis *a, FILE *out)
     fputc('\n', out);
 }
 
+static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), const pgm_analysis *a)
+{
+    pgm_table t;
+    if (build(a, &t) != PGM_OK || (!t.n_rows && !t.empty)) {
+        pgm_table_free(&t);
+        return;
+    }
+    fprintf(out, "### %s\n\n", t.title);
+    if (!t.n_rows) {
+        fprintf(out, "%s\n\n", t.empty);
+        pgm_table_free(&t);
+        return;
+    }
+    fprintf(out, "%s\n\n|", t.intro);
+    for (size_t c = 0; c < t.n_cols; c++)
+        fprintf(out, " %s |", t.cols[c]);
+    fputs("\n|", out);
+    for (size_t c = 0; c < t.n_cols; c++)
+        fputs("---|", out);
+    fputc('\n', out);
+    for (size_t r = 0; r < t.n_rows; r++) {
+        fputc('|', out);
+        for (size_t c = 0; c < t.n_cols; c++) {
+            const pgm_cell *x = pgm_table_cell(&t, r, c);
+            /* a backtick inside would end the code span early: such text stays plain */
+            bool code = x->role != PGM_CELL_TEXT && !strchr(x->text, '`');
+            fputs(code ? " `" : " ", out);
+            cell(out, x->text);
+            fputs(code ? "` |" : " |", out);
+        }
+        fputc('\n', out);
+    }
+    fputc('\n', out);
+    pgm_table_free(&t);
+}
+
 static void diagnosis_section(const pgm_analysis *a, FILE *out)
 {
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
@@ -127,6 +164,8 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
         }
     }
     fputc('\n', out);
+    table(out, pgm_table_longest_sessions, a);
+    table(out, pgm_table_idle_in_transaction, a);
 }
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)

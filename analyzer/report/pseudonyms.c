@@ -77,6 +77,8 @@ char *pgm_pseudonymize(const pgm_analysis *a, const char *text, size_t len, size
     for (size_t i = 0; ok && i < n; i++)
         ok = add(&t, v[i].user, false) && add(&t, v[i].client, true);
     ok = ok && add(&t, a->top_user, false) && add(&t, a->top_client, true);
+    for (size_t i = 0; ok && i < a->holders.n; i++)
+        ok = add(&t, a->holders.v[i].user, false) && add(&t, a->holders.v[i].client, true);
     /* numbered as met; replaced longest first */
     if (ok && t.n)
         qsort(t.v, t.n, sizeof *t.v, by_length);

@@ -117,6 +117,9 @@ cp $S/escapes/padding.log "$tmp/settings-bundle/server.log"
 check timeline-settings-prefix 0 "a-settings.txt:3); 16 lines: 15 messages" -- timeline -o /dev/null --coverage "$tmp/settings-bundle"
 # pg_stat_activity dumps (those with times of their own: the others take the file's time)
 check timeline-activity 0 "" -- timeline -q $S/pg_stat_activity/psa_aligned.txt $S/pg_stat_activity/psa_json_agg.json $S/pg_stat_activity/psa_copy_text.tsv
+# a statement shown idle in transaction is free text: a password in it is redacted, in the report too
+check timeline-activity-redacted 0 "" -- timeline -q --kinds activity.idle_in_transaction tests/cli/inputs/psa-secret-in-query.csv
+check analyze-activity-redacted-md 0 "" -- analyze -q -f md tests/cli/inputs/psa-secret-in-query.csv
 # the prefix from the bundle's own configuration: auto.conf wins over postgresql.conf
 mkdir -p "$tmp/conf-bundle"
 printf "log_line_prefix = '%%m [%%p] '\n" > "$tmp/conf-bundle/postgresql.conf"
@@ -237,8 +240,23 @@ if grep -q "user-2@shop" "$tmp/pii.md" && ! grep -qE "127\.0\.0\.1|'orders'|\bor
 else
     echo "FAIL analyze-redact-pii"; grep -nE "127\.0\.0\.1|orders@" "$tmp/pii.md" | head -3; fail=$((fail + 1))
 fi
+# .jsonl and .jsonl.zst: the events in time order beside the report, the same as timeline's
+# (a redacted copy with --redact-pii); timeline -o *.zst compresses as well
+"$bin" analyze -q -o "$tmp/ev.jsonl" -o "$tmp/ev.jsonl.zst" -o "$tmp/ev.md" fixtures/incidents/02-idle-in-transaction.zip
+"$bin" timeline -q --jobs 1 fixtures/incidents/02-idle-in-transaction.zip > "$tmp/tl.jsonl"
+"$bin" timeline -q --jobs 1 -o "$tmp/tl.jsonl.zst" fixtures/incidents/02-idle-in-transaction.zip
+"$bin" analyze -q --redact-pii -o "$tmp/evp.jsonl" fixtures/incidents/02-idle-in-transaction.zip
+if [ -s "$tmp/tl.jsonl" ] && cmp -s "$tmp/ev.jsonl" "$tmp/tl.jsonl" && zstd -qdc "$tmp/ev.jsonl.zst" | cmp -s - "$tmp/tl.jsonl" &&
+    zstd -qdc "$tmp/tl.jsonl.zst" | cmp -s - "$tmp/tl.jsonl" && grep -q "^## Diagnosis" "$tmp/ev.md" &&
+    [ "$(wc -l < "$tmp/evp.jsonl")" = "$(wc -l < "$tmp/tl.jsonl")" ] && grep -q '"user":"user-' "$tmp/evp.jsonl" &&
+    ! grep -q '"user":"reports"' "$tmp/evp.jsonl"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL analyze-jsonl: the events written by analyze differ from timeline's (or the redacted copy)"; fail=$((fail + 1))
+fi
+check analyze-jsonl-unwritable 2 "No such file or directory" -- analyze -q -o /nonexistent/dir/ev.jsonl.zst fixtures/incidents/04-healthy.tar.zst
 check analyze-nothing 2 "no file could be read from the input: no analysis" -- analyze /nonexistent/bundle.tar.zst
-check analyze-bad-format 3 "unknown format 'xml' (text, json, md or html)" -- analyze -f xml fixtures/incidents/04-healthy.tar.zst
+check analyze-bad-format 3 "unknown format 'xml' (text, json, md, html or jsonl)" -- analyze -f xml fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze
 
 # --help and the man page name the same options

@@ -31,14 +31,30 @@ if grep -qiE '(src|href)=|url\(|@import|https?://' "$tmp/report.html"; then
     grep -oiE '(src|href)=[^ >]*|url\([^)]*\)|@import[^;]*|https?://[^" <]*' "$tmp/report.html" | head -5
     fail=1
 fi
+# the inline script may run only by its hash
+python3 tests/reports/script-hash.py "$tmp/report.html" || fail=1
+# a copy that moves the mouse over the chart once loaded: the hover details must appear
+# (the copy allows inline scripts; everything else stays refused)
+sed -e "s/script-src 'sha256-[^']*'/script-src 'unsafe-inline'/" \
+    -e 's|</body>|<script>var s=document.querySelector("svg[data-pts]"),r=s.getBoundingClientRect();s.dispatchEvent(new MouseEvent("mousemove",{clientX:r.left+r.width*0.6,clientY:r.top+r.height/2,bubbles:true}));</script></body>|' \
+    "$tmp/report.html" > "$tmp/hover.html"
 run() {
     timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions \
         --disable-background-networking --host-resolver-rules="MAP * ~NOTFOUND" \
-        --enable-logging=stderr --v=0 "$@" "file://$tmp/report.html"
+        --enable-logging=stderr --v=0 "$@" "file://$tmp/${page:-report.html}"
 }
 run --window-size=1200,2400 --hide-scrollbars --screenshot="$tmp/shot.png" > "$tmp/shot.log" 2>&1 || fail=1
 run --dump-dom > "$tmp/dom.html" 2> "$tmp/dom.log" || fail=1
-if grep -hE 'CONSOLE|Uncaught|Refused to|net::ERR_' "$tmp/shot.log" "$tmp/dom.log" | grep -v 'net::ERR_NAME_NOT_RESOLVED.*update' > "$tmp/bad.txt"; [ -s "$tmp/bad.txt" ]; then
+page=hover.html run --dump-dom > "$tmp/hover-dom.html" 2> "$tmp/hover.log" || fail=1
+if ! grep -q 'data-hover="ready"' "$tmp/dom.html"; then
+    echo "FAIL browser: the hover script did not run (refused by the CSP, or an error)"
+    fail=1
+fi
+if ! grep -qE '<g class="hover"><line[^>]*x1=[^>]*>.*[0-9]{2}:[0-9]{2}:[0-9]{2} UTC: [0-9]+ open</text>' "$tmp/hover-dom.html"; then
+    echo "FAIL browser: moving the mouse over the chart shows no time and open count"
+    fail=1
+fi
+if grep -hE 'CONSOLE|Uncaught|Refused to|net::ERR_' "$tmp/shot.log" "$tmp/dom.log" "$tmp/hover.log" | grep -v 'net::ERR_NAME_NOT_RESOLVED.*update' > "$tmp/bad.txt"; [ -s "$tmp/bad.txt" ]; then
     echo "FAIL browser: console errors or fetch attempts:"
     head -5 "$tmp/bad.txt"
     fail=1

@@ -297,12 +297,53 @@ static void test_reverse_ordered_log(void **state)
     rmdir(dir);
 }
 
+/* The sessions held longest: an open one counts to the log's last line, the
+ * short list keeps the longest in order, and a session from before the log
+ * (start recovered from session time) takes part. */
+static void test_longest(void **state)
+{
+    (void)state;
+    const ev evs[] = {
+        {1, "conn.authorized", "10", "LOG", "a", NULL, NULL},
+        {2, "conn.authorized", "11", "LOG", "a", NULL, NULL},
+        {3, "conn.authorized", "12", "LOG", "a", NULL, NULL},
+        {4, "conn.disconnected", "11", "LOG", NULL, "session_time", "0:00:02.000"},   /* held 2 s */
+        {5, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:01:00.000"},   /* held 60 s */
+        {6, "conn.disconnected", "12", "LOG", NULL, "session_time", "0:00:03.000"},   /* held 3 s */
+        {40, "server.checkpoint_complete", "1", "LOG", NULL, NULL, NULL},            /* pid 10 open: 39 s */
+    };
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        feed(s, &evs[i]);
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    size_t n;
+    const pgm_session *v = pgm_sessions_list(s, &n);
+    assert_int_equal(pgm_sessions_last_time(s), 1764200000000000LL + 40 * 1000000LL);
+    size_t idx[3];
+    assert_int_equal(pgm_sessions_longest(s, idx, 3), 3);
+    assert_int_equal(v[idx[0]].pid, 99);
+    assert_int_equal(pgm_session_held_us(s, &v[idx[0]]), 60000000);
+    assert_int_equal(v[idx[1]].pid, 10);
+    assert_int_equal(v[idx[1]].how_end, PGM_END_OPEN);
+    assert_int_equal(pgm_session_held_us(s, &v[idx[1]]), 39000000);
+    assert_int_equal(v[idx[2]].pid, 12);
+    /* a list of one keeps the longest */
+    assert_int_equal(pgm_sessions_longest(s, idx, 1), 1);
+    assert_int_equal(v[idx[0]].pid, 99);
+    assert_int_equal(pgm_sessions_longest(s, idx, 0), 0);
+    assert_string_equal(pgm_session_end_name(PGM_END_OPEN), "open");
+    assert_string_equal(pgm_session_end_name(PGM_END_RESTART), "restart");
+    pgm_sessions_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pairing),
         cmocka_unit_test(test_recorded_incidents),
         cmocka_unit_test(test_reverse_ordered_log),
+        cmocka_unit_test(test_longest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,158 @@
+#include "report/tables.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forensics/analysis_impl.h"
+#include "text/timestamp.h"
+#include "util/rc.h"
+
+void pgm_format_duration(int64_t us, char out[32])
+{
+    if (us < 0) {
+        snprintf(out, 32, "unknown");
+        return;
+    }
+    int64_t s = us / 1000000;
+    if (s >= 3600)
+        snprintf(out, 32, "%" PRId64 "h %02" PRId64 "m", s / 3600, s / 60 % 60);
+    else if (s >= 60)
+        snprintf(out, 32, "%" PRId64 "m %02" PRId64 "s", s / 60, s % 60);
+    else
+        snprintf(out, 32, "%" PRId64 ".%" PRId64 "s", s, us / 100000 % 10);
+}
+
+static int begin(pgm_table *t, size_t rows, const char *const *cols, size_t n_cols)
+{
+    memset(t, 0, sizeof *t);
+    if (rows > PGM_TABLE_MAX_ROWS)
+        rows = PGM_TABLE_MAX_ROWS;
+    if (n_cols > PGM_TABLE_MAX_COLS)
+        return PGM_FATAL;
+    for (size_t c = 0; c < n_cols; c++)
+        t->cols[c] = cols[c];
+    t->n_cols = n_cols;
+    if (rows && !(t->cells = calloc(rows * n_cols, sizeof *t->cells)))
+        return PGM_FATAL;
+    return PGM_OK;
+}
+
+static void put(pgm_table *t, size_t row, size_t col, enum pgm_cell_role role, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void put(pgm_table *t, size_t row, size_t col, enum pgm_cell_role role, const char *fmt, ...)
+{
+    pgm_cell *c = &t->cells[row * t->n_cols + col];
+    c->role = role;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->text, sizeof c->text, fmt, ap);
+    va_end(ap);
+}
+
+static void put_time(pgm_table *t, size_t row, size_t col, int64_t us)
+{
+    char iso[PGM_TS_ISO_LEN] = "-";
+    if (us != PGM_TS_UNKNOWN)
+        pgm_ts_format_iso(us, iso);
+    put(t, row, col, PGM_CELL_TEXT, "%s", iso);
+}
+
+static void put_cite(pgm_table *t, size_t row, size_t col, const char *path, uint64_t line)
+{
+    if (path && *path && line)
+        put(t, row, col, PGM_CELL_CITE, "%s:%" PRIu64, path, line);
+    else
+        put(t, row, col, PGM_CELL_TEXT, "-");
+}
+
+/* user@db from client (app): who held it, as one cell. */
+static void put_who(pgm_table *t, size_t row, size_t col, const char *user, const char *db, const char *app,
+                    const char *client)
+{
+    put(t, row, col, PGM_CELL_CODE, "%s@%s%s%s%s%s%s", user && *user ? user : "?", db && *db ? db : "?",
+        client && *client ? " from " : "", client && *client ? client : "", app && *app ? " (" : "",
+        app && *app ? app : "", app && *app ? ")" : "");
+}
+
+static const char *end_words(enum pgm_session_end e)
+{
+    switch (e) {
+    case PGM_END_OPEN: return "still open at the log's end";
+    case PGM_END_DISCONNECTED: return "disconnected";
+    case PGM_END_FATAL: return "ended by an error";
+    case PGM_END_TERMINATED: return "terminated by the server";
+    case PGM_END_RESTART: return "ended by a server restart";
+    case PGM_END_PID_REUSED: return "ended unseen (pid reused)";
+    }
+    return "?";
+}
+
+int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t)
+{
+    static const char *const cols[] = {"pid", "who", "opened", "held", "how it ended", "evidence"};
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    size_t n = 0;
+    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
+    if (begin(t, v ? a->n_longest : 0, cols, 6) != PGM_OK)
+        return PGM_FATAL;
+    t->title = "Sessions held longest";
+    t->intro = "The server log's sessions that kept their slots longest (an open one counts to the log's last line):";
+    t->empty = NULL;
+    for (size_t i = 0; v && i < a->n_longest; i++) {
+        const pgm_session *x = &v[a->longest[i]];
+        char held[32];
+        pgm_format_duration(pgm_session_held_us(s, x), held);
+        put(t, i, 0, PGM_CELL_TEXT, "%d", x->pid);
+        const char *app = pgm_sessions_app_name(s, x->app);
+        put_who(t, i, 1, x->user, x->db, app && strcmp(app, "(unknown)") != 0 ? app : "", x->client);
+        put_time(t, i, 2, x->start);
+        put(t, i, 3, PGM_CELL_TEXT, "%s", held);
+        put(t, i, 4, PGM_CELL_TEXT, "%s", end_words(x->how_end));
+        put_cite(t, i, 5, x->how_start == PGM_START_BEFORE_LOG ? x->end_path : x->start_path,
+                 x->how_start == PGM_START_BEFORE_LOG ? x->end_line : x->start_line);
+        t->n_rows++;
+    }
+    return PGM_OK;
+}
+
+int pgm_table_idle_in_transaction(const pgm_analysis *a, pgm_table *t)
+{
+    static const char *const cols[] = {"pid", "who", "in transaction since", "open for", "snapshots",
+                                       "last statement", "evidence"};
+    const pgm_holders *h = &a->holders;
+    if (begin(t, h->n, cols, 7) != PGM_OK)
+        return PGM_FATAL;
+    t->title = "Idle-in-transaction holders";
+    t->intro = "Sessions pg_stat_activity caught idle inside a transaction (they keep their slot and their locks "
+               "until the transaction ends):";
+    t->empty = a->snapshots ? "No pg_stat_activity snapshot shows a session idle in transaction." : NULL;
+    for (size_t i = 0; i < h->n && i < PGM_TABLE_MAX_ROWS; i++) {
+        const pgm_holder *x = &h->v[i];
+        char open_for[32];
+        pgm_format_duration(pgm_holder_open_us(x), open_for);
+        put(t, i, 0, PGM_CELL_TEXT, "%ld", x->pid);
+        put_who(t, i, 1, x->user, x->db, x->app, x->client);
+        put_time(t, i, 2, x->xact_start);
+        put(t, i, 3, PGM_CELL_TEXT, "%s", open_for);
+        put(t, i, 4, PGM_CELL_TEXT, "%u", x->snapshots);
+        put(t, i, 5, x->query[0] ? PGM_CELL_CODE : PGM_CELL_TEXT, "%s", x->query[0] ? x->query : "-");
+        put_cite(t, i, 6, x->path, x->line);
+        t->n_rows++;
+    }
+    return PGM_OK;
+}
+
+const pgm_cell *pgm_table_cell(const pgm_table *t, size_t row, size_t col)
+{
+    return &t->cells[row * t->n_cols + col];
+}
+
+void pgm_table_free(pgm_table *t)
+{
+    free(t->cells);
+    t->cells = NULL;
+    t->n_rows = 0;
+}

@@ -1,0 +1,44 @@
+/* The postmortem's tables built once from the model, for every format: each
+ * cell is text with a role (plain, code, a path:line citation), and each
+ * writer only decides how a role looks. */
+#ifndef PGM_REPORT_TABLES_H
+#define PGM_REPORT_TABLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forensics/analysis.h"
+
+/* Columns of a table, at most; rows, at most (the model caps them lower). */
+#define PGM_TABLE_MAX_COLS 10u
+#define PGM_TABLE_MAX_ROWS 1024u
+/* One cell's text, at most. */
+#define PGM_TABLE_CELL_MAX 640u
+
+enum pgm_cell_role { PGM_CELL_TEXT, PGM_CELL_CODE, PGM_CELL_CITE };
+
+typedef struct pgm_cell {
+    enum pgm_cell_role role;
+    char text[PGM_TABLE_CELL_MAX];
+} pgm_cell;
+
+typedef struct pgm_table {
+    const char *title;              /* a heading, "" for none */
+    const char *intro;              /* a sentence above the table */
+    const char *cols[PGM_TABLE_MAX_COLS];
+    size_t n_cols, n_rows;
+    pgm_cell *cells;                /* n_rows x n_cols */
+    const char *empty;              /* said instead of an empty table; NULL: omit it */
+} pgm_table;
+
+/* The sessions held longest (from the server log). */
+int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t);
+/* The transactions pg_stat_activity caught idle inside them. */
+int pgm_table_idle_in_transaction(const pgm_analysis *a, pgm_table *t);
+const pgm_cell *pgm_table_cell(const pgm_table *t, size_t row, size_t col);
+void pgm_table_free(pgm_table *t);
+
+/* "2h 03m", "4m 10s", "12.5s": a duration a reader takes in at a glance. */
+void pgm_format_duration(int64_t us, char out[32]);
+
+#endif

@@ -1,0 +1,112 @@
+#include "timeline/sink.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+/* Bytes of plain output gathered before they are written (or compressed). */
+#define PGM_SINK_BUFFER (1u << 20)
+
+struct pgm_sink {
+    FILE *f;
+    bool is_stdout;
+    ZSTD_CCtx *cctx;
+    char *out;            /* compressed bytes, ZSTD_CStreamOutSize() */
+    size_t out_cap;
+    char err[PGM_ERR_MAX];
+    char path[512];
+};
+
+bool pgm_sink_wants_zstd(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcmp(path + n - 4, ".zst") == 0;
+}
+
+static int fail(pgm_sink *s, const char *what)
+{
+    if (!s->err[0])
+        snprintf(s->err, sizeof s->err, "%.160s: %.80s", s->path, what);
+    return PGM_FAILED;
+}
+
+int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_MAX])
+{
+    *out = NULL;
+    pgm_sink *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, PGM_ERR_MAX, "out of memory");
+        return PGM_FAILED;
+    }
+    snprintf(s->path, sizeof s->path, "%s", path);
+    s->is_stdout = strcmp(path, "-") == 0;
+    s->f = s->is_stdout ? stdout : fopen(path, "wb");
+    if (!s->f) {
+        snprintf(err, PGM_ERR_MAX, "%.160s: %.80s", path, strerror(errno));
+        free(s);
+        return PGM_FAILED;
+    }
+    if (!s->is_stdout)
+        setvbuf(s->f, NULL, _IOFBF, PGM_SINK_BUFFER);
+    if (zstd) {
+        s->out_cap = ZSTD_CStreamOutSize();
+        s->cctx = ZSTD_createCCtx();
+        s->out = malloc(s->out_cap);
+        if (!s->cctx || !s->out ||
+            ZSTD_isError(ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_compressionLevel, PGM_SINK_ZSTD_LEVEL)) ||
+            ZSTD_isError(ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_checksumFlag, 1))) {
+            snprintf(err, PGM_ERR_MAX, "%.160s: cannot set up zstd", path);
+            pgm_sink_close(s, NULL);
+            return PGM_FAILED;
+        }
+    }
+    *out = s;
+    return PGM_OK;
+}
+
+/* Feeds zstd; with ZSTD_e_end, until the frame is complete. */
+static int compress(pgm_sink *s, const void *data, size_t len, ZSTD_EndDirective mode)
+{
+    ZSTD_inBuffer in = {data, len, 0};
+    for (;;) {
+        ZSTD_outBuffer o = {s->out, s->out_cap, 0};
+        size_t left = ZSTD_compressStream2(s->cctx, &o, &in, mode);
+        if (ZSTD_isError(left))
+            return fail(s, ZSTD_getErrorName(left));
+        if (o.pos && fwrite(s->out, 1, o.pos, s->f) != o.pos)
+            return fail(s, strerror(errno));
+        if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size)
+            return PGM_OK;
+    }
+}
+
+int pgm_sink_write(pgm_sink *s, const void *data, size_t len)
+{
+    if (s->err[0])
+        return PGM_FAILED;
+    if (s->cctx)
+        return compress(s, data, len, ZSTD_e_continue);
+    if (fwrite(data, 1, len, s->f) != len)
+        return fail(s, strerror(errno));
+    return PGM_OK;
+}
+
+int pgm_sink_close(pgm_sink *s, char err[PGM_ERR_MAX])
+{
+    if (!s)
+        return PGM_OK;
+    if (s->cctx && !s->err[0])
+        compress(s, "", 0, ZSTD_e_end);
+    if (fflush(s->f) != 0)
+        fail(s, strerror(errno));
+    if (!s->is_stdout && fclose(s->f) != 0)
+        fail(s, strerror(errno));
+    int rc = s->err[0] ? PGM_FAILED : PGM_OK;
+    if (rc != PGM_OK && err)
+        snprintf(err, PGM_ERR_MAX, "%s", s->err);
+    ZSTD_freeCCtx(s->cctx);
+    free(s->out);
+    free(s);
+    return rc;
+}

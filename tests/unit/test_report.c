@@ -1,0 +1,204 @@
+/* The report's parts below the writers: the idle-in-transaction holders
+ * (one per transaction however many snapshots show it; a reused pid in a
+ * new transaction is another), durations as a reader sees them, the tables
+ * both writers render, and the event sinks (zstd output that decompresses to
+ * what was written; a full disk reported at close). */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "forensics/analysis_impl.h"
+#include "forensics/holders.h"
+#include "report/markdown.h"
+#include "report/tables.h"
+#include "timeline/sink.h"
+
+static void feed_holder(pgm_holders *h, int64_t t, const char *pid, const char *xact, const char *query)
+{
+    pgm_event e;
+    memset(&e, 0, sizeof e);
+    e.t = t;
+    e.kind = "activity.idle_in_transaction";
+    e.path = "psa.txt";
+    e.line = (uint64_t)(t / 1000000 % 1000);
+    const char *values[PGM_EVENT_COMMON_FIELDS] = {pid, "app", "appdb", "leaky", "10.0.0.1", NULL, NULL, NULL};
+    for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++)
+        e.fields[e.n_fields++] = (pgm_field){pgm_event_common_names[i], values[i]};
+    e.fields[e.n_fields++] = (pgm_field){"xact_start", xact};
+    e.fields[e.n_fields++] = (pgm_field){"query", query};
+    pgm_holders_event(h, &e);
+}
+
+#define SEC(s) (1764200000000000LL + (int64_t)(s) * 1000000LL)
+
+static void test_holders(void **state)
+{
+    (void)state;
+    pgm_holders h = {0};
+    /* 1764200000 s is 2025-11-26T23:33:20Z */
+    feed_holder(&h, SEC(10), "100", "2025-11-26T23:33:25.000Z", "UPDATE a SET x = 1");
+    feed_holder(&h, SEC(10), "200", "2025-11-26T23:33:29.000Z", "SELECT 1");
+    feed_holder(&h, SEC(20), "100", "2025-11-26T23:33:25.000Z", "UPDATE a SET x = 2");
+    /* pid 200 ended its transaction and began another: a second holder */
+    feed_holder(&h, SEC(20), "200", "2025-11-26T23:33:35.000Z", "SELECT 2");
+    feed_holder(&h, SEC(30), "300", NULL, "SELECT 3");
+    pgm_holders_sort(&h);
+    assert_int_equal(h.n, 4);
+    assert_int_equal(h.v[0].pid, 100);                 /* open 15 s at its last sighting */
+    assert_int_equal(h.v[0].snapshots, 2);
+    assert_int_equal(pgm_holder_open_us(&h.v[0]), 15000000);
+    assert_string_equal(h.v[0].query, "UPDATE a SET x = 2");
+    assert_int_equal(h.v[0].first_seen, SEC(10));
+    assert_int_equal(h.v[0].line, 10);                 /* the first row that showed it */
+    assert_int_equal(h.v[1].pid, 200);
+    assert_int_equal(pgm_holder_open_us(&h.v[1]), 5000000);
+    assert_int_equal(h.v[2].pid, 200);
+    assert_int_equal(pgm_holder_open_us(&h.v[2]), 1000000);
+    assert_int_equal(h.v[3].pid, 300);                 /* no xact_start: unknown, last */
+    assert_int_equal(pgm_holder_open_us(&h.v[3]), -1);
+    pgm_holders_free(&h);
+
+    /* more transactions than are followed: counted, not listed */
+    for (unsigned i = 0; i < PGM_HOLDERS_MAX + 5; i++) {
+        char pid[16];
+        snprintf(pid, sizeof pid, "%u", i + 1);
+        feed_holder(&h, SEC(1), pid, NULL, NULL);
+    }
+    assert_int_equal(h.n, PGM_HOLDERS_MAX);
+    assert_int_equal(h.dropped, 5);
+    pgm_holders_free(&h);
+}
+
+static void test_duration(void **state)
+{
+    (void)state;
+    char b[32];
+    pgm_format_duration(12500000, b);
+    assert_string_equal(b, "12.5s");
+    pgm_format_duration(250000000, b);
+    assert_string_equal(b, "4m 10s");
+    pgm_format_duration(7380000000LL, b);
+    assert_string_equal(b, "2h 03m");
+    pgm_format_duration(-1, b);
+    assert_string_equal(b, "unknown");
+}
+
+/* A statement with a pipe and a backtick cannot break the Markdown table. */
+static void test_holders_table_markdown(void **state)
+{
+    (void)state;
+    pgm_analysis *a;
+    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
+    pgm_event e;
+    memset(&e, 0, sizeof e);
+    e.t = SEC(10);
+    e.kind = "activity.idle_in_transaction";
+    e.path = "psa.txt";
+    e.line = 7;
+    const char *values[PGM_EVENT_COMMON_FIELDS] = {"42", "app", "appdb", "leaky", "10.0.0.1", NULL, NULL, NULL};
+    for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++)
+        e.fields[e.n_fields++] = (pgm_field){pgm_event_common_names[i], values[i]};
+    e.fields[e.n_fields++] = (pgm_field){"xact_start", "2025-11-26T23:33:25.000Z"};
+    e.fields[e.n_fields++] = (pgm_field){"query", "SELECT 'a|b', `x`"};
+    pgm_analysis_event(a, &e);
+    assert_int_equal(pgm_analysis_finish(a), PGM_OK);
+    pgm_table t;
+    assert_int_equal(pgm_table_idle_in_transaction(a, &t), PGM_OK);
+    assert_int_equal(t.n_rows, 1);
+    assert_string_equal(pgm_table_cell(&t, 0, 0)->text, "42");
+    assert_string_equal(pgm_table_cell(&t, 0, 1)->text, "app@appdb from 10.0.0.1 (leaky)");
+    assert_string_equal(pgm_table_cell(&t, 0, 3)->text, "5.0s");
+    assert_string_equal(pgm_table_cell(&t, 0, 6)->text, "psa.txt:7");
+    assert_int_equal(pgm_table_cell(&t, 0, 6)->role, PGM_CELL_CITE);
+    pgm_table_free(&t);
+    char *md = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&md, &len);
+    assert_non_null(f);
+    pgm_report_markdown(a, f);
+    fclose(f);
+    const char *row = strstr(md, "| 42 |");
+    assert_non_null(row);
+    const char *end = strchr(row, '\n');
+    assert_non_null(strstr(row, "SELECT 'a\\|b', `x`"));   /* plain, the pipe escaped */
+    size_t pipes = 0;
+    for (const char *p = row; p < end; p++)
+        pipes += *p == '|' && p[-1] != '\\';
+    assert_int_equal(pipes, 8);                             /* 7 cells */
+    free(md);
+    pgm_analysis_close(a);
+}
+
+static void test_sink_zstd(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/pgm-sink-XXXXXX.jsonl.zst";
+    int fd = mkstemps(path, 10);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_true(pgm_sink_wants_zstd(path));
+    assert_false(pgm_sink_wants_zstd("events.jsonl"));
+    char err[PGM_ERR_MAX];
+    pgm_sink *s;
+    assert_int_equal(pgm_sink_open(&s, path, true, err), PGM_OK);
+    /* more than one zstd block, so the stream is fed and flushed many times */
+    size_t total = 0;
+    char line[128];
+    for (int i = 0; i < 20000; i++) {
+        int n = snprintf(line, sizeof line, "{\"n\":%d,\"kind\":\"conn.authorized\"}\n", i);
+        assert_int_equal(pgm_sink_write(s, line, (size_t)n), PGM_OK);
+        total += (size_t)n;
+    }
+    assert_int_equal(pgm_sink_close(s, err), PGM_OK);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char packed[1 << 20], plain[1 << 21];
+    size_t n = fread(packed, 1, sizeof packed, f);
+    fclose(f);
+    unlink(path);
+    assert_true(n > 0 && n < total / 4);
+    size_t got = ZSTD_decompress(plain, sizeof plain, packed, n);
+    assert_false(ZSTD_isError(got));
+    assert_int_equal(got, total);
+    assert_memory_equal(plain, "{\"n\":0,\"kind\"", 13);
+    const char *last = "{\"n\":19999,\"kind\":\"conn.authorized\"}\n";
+    assert_memory_equal(plain + got - strlen(last), last, strlen(last));
+}
+
+static void test_sink_errors(void **state)
+{
+    (void)state;
+    char err[PGM_ERR_MAX] = "";
+    pgm_sink *s;
+    assert_int_equal(pgm_sink_open(&s, "/nonexistent/dir/x.jsonl", false, err), PGM_FAILED);
+    assert_null(s);
+    assert_non_null(strstr(err, "/nonexistent/dir/x.jsonl: No such file"));
+    for (int zstd = 0; zstd < 2; zstd++) {
+        if (access("/dev/full", W_OK) != 0)
+            skip();
+        assert_int_equal(pgm_sink_open(&s, "/dev/full", zstd, err), PGM_OK);
+        char block[4096];
+        memset(block, 'x', sizeof block);
+        for (int i = 0; i < 1024; i++)
+            pgm_sink_write(s, block, sizeof block);
+        err[0] = 0;
+        assert_int_equal(pgm_sink_close(s, err), PGM_FAILED);
+        assert_non_null(strstr(err, "No space left"));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_holders),
+        cmocka_unit_test(test_duration),
+        cmocka_unit_test(test_holders_table_markdown),
+        cmocka_unit_test(test_sink_zstd),
+        cmocka_unit_test(test_sink_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
