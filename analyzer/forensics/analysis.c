@@ -388,6 +388,15 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
             snprintf(c->path, sizeof c->path, "%s", f->path ? f->path : "");
             snprintf(c->remediation, sizeof c->remediation, "%s", f->remediation ? f->remediation : "");
             c->line = f->line;
+            /* the rule's fix, and what a diff of it needs */
+            const pgm_rule *r = f->rule;
+            snprintf(c->key, sizeof c->key, "%s", f->key ? f->key : "");
+            snprintf(c->source, sizeof c->source, "%s", f->source ? f->source : "");
+            c->has_source = f->source != NULL && strlen(f->source) < sizeof c->source;
+            c->file_lines = f->file_lines;
+            snprintf(c->fix_set, sizeof c->fix_set, "%s", r && r->fix_set ? r->fix_set : "");
+            snprintf(c->fix_to, sizeof c->fix_to, "%s", r && r->fix_to ? r->fix_to : "");
+            snprintf(c->fix_url_param, sizeof c->fix_url_param, "%s", r && r->fix_url_param ? r->fix_url_param : "");
         }
     }
     return PGM_OK;

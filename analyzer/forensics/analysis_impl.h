@@ -28,6 +28,10 @@ typedef struct pool_fact {
 typedef struct finding_copy {
     char rule[32], severity[16], title[160], message[512], path[512], remediation[512];
     unsigned line;
+    /* the rule's fix (remediation.c shows it as a diff) */
+    char key[256], source[1024], fix_set[128], fix_to[128], fix_url_param[128];
+    bool has_source;        /* source is the cited line, whole */
+    unsigned file_lines;
 } finding_copy;
 
 typedef struct input_copy {

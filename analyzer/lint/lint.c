@@ -343,6 +343,50 @@ static const cfile *file_for(const walk *w, const pgm_rule *r)
     return NULL;
 }
 
+static const cfile *file_named(const walk *w, const char *path)
+{
+    for (size_t i = 0; path && i < w->n; i++)
+        if (strcmp(w->files[i].path, path) == 0)
+            return &w->files[i];
+    return NULL;
+}
+
+/* The text of line `line` of a file held in memory, and the file's line count. */
+static char *line_of(const cfile *f, unsigned line, unsigned *lines)
+{
+    const char *p = f->data, *e = p + f->len;
+    char *found = NULL;
+    unsigned n = 0;
+    while (p < e) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        const char *le = nl ? nl : e;
+        if (++n == line) {
+            size_t l = (size_t)(le - p);
+            if (l && p[l - 1] == '\r')
+                l--;
+            found = strndup(p, l);
+        }
+        p = nl ? nl + 1 : e;
+    }
+    *lines = n;
+    return found;
+}
+
+/* What the postmortem needs to show the rule's fix as a diff. */
+static void keep_fix_context(runctx *rc, pgm_lint_finding *f, const pgm_rule *r, const pgm_origin *at)
+{
+    if (!r->fix_set && !r->fix_url_param)
+        return;
+    const cfile *file = file_named(rc->w, f->path);
+    if (!file)
+        return;
+    char *text = line_of(file, at && at->path && at->line ? at->line : 0, &f->file_lines);
+    if (text) {
+        f->source = redacted(text, rc->o->keep_secrets);
+        free(text);
+    }
+}
+
 static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const pgm_origin *at)
 {
     runctx *rc = ctx;
@@ -374,6 +418,7 @@ static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const
     f->key = strdup(at && at->written ? at->written : "");
     f->message = redacted(b.p ? b.p : "", rc->o->keep_secrets);
     f->remediation = r->remediation ? strdup(r->remediation) : NULL;
+    keep_fix_context(rc, f, r, at);
     pgm_strbuf_free(&b);
     const pgm_fact *pool = elem ? pgm_record_get_fact(elem, "name") : NULL;
     fingerprint(r->id, f->path, f->key, pool ? pool->text : NULL, f->fingerprint);
@@ -384,7 +429,7 @@ static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const
 static void free_finding(pgm_lint_finding *f)
 {
     free(f->rule_id), free(f->title), free(f->path), free(f->key), free(f->message),
-        free(f->remediation);
+        free(f->remediation), free(f->source);
 }
 
 /* ---- suppressions: "# pgmortem: ignore RULE-ID reason" ---- */

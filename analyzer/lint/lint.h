@@ -40,6 +40,11 @@ typedef struct pgm_lint_finding {
     char *message;          /* rendered, with how the value became effective */
     char *remediation;
     char fingerprint[17];   /* rule, path and key: stable when lines move */
+    /* for the rule's fix (pgm_rule.fix_*): the cited line as written
+     * (redacted), NULL when the finding has no line of its own; and how many
+     * lines the file has (where an added setting goes) */
+    char *source;
+    unsigned file_lines;
 } pgm_lint_finding;
 
 typedef struct pgm_lint_file {

@@ -77,6 +77,8 @@ static const char style[] =
     ".band2{fill:#59a14f;background:#59a14f}.band3{fill:#e15759;background:#e15759}"
     ".band4{fill:#76b7b2;background:#76b7b2}.band5{fill:#edc948;background:#edc948}"
     ".band6{fill:#b07aa1;background:#b07aa1}.band7{fill:#9c755f;background:#9c755f}"
+    ".diff .add{color:#1a7f37}.diff .del{color:var(--bad)}.diff .hunk{color:var(--accent)}"
+    ".diff .file{font-weight:bold}"
     ".hover line{stroke:var(--muted);stroke-dasharray:2 2}.hover rect{fill:var(--bg);stroke:var(--line)}"
     "@media print{body{max-width:none;margin:0}h2{break-after:avoid}table,svg{break-inside:avoid}"
     ".key{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
@@ -604,13 +606,40 @@ static void findings_section(const pgm_analysis *a, FILE *out)
     fputs("</table>\n", out);
 }
 
+/* A unified diff with its added and removed lines marked for the eye. */
+static void diff_block(FILE *out, const char *diff)
+{
+    fputs("<pre class=\"diff\"><code>", out);
+    while (*diff) {
+        size_t n = strcspn(diff, "\n");
+        char line[2048];
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 1 ? n : sizeof line - 1), diff);
+        const char *cls = strncmp(line, "+++", 3) == 0 || strncmp(line, "---", 3) == 0 ? "file"
+                          : line[0] == '+'                                              ? "add"
+                          : line[0] == '-'                                              ? "del"
+                          : line[0] == '@'                                              ? "hunk"
+                                                                                        : NULL;
+        if (cls)
+            fprintf(out, "<span class=\"%s\">", cls);
+        esc(out, line);
+        fputs(cls ? "</span>\n" : "\n", out);
+        diff += n + (diff[n] == '\n');
+    }
+    fputs("</code></pre>\n", out);
+}
+
 static void remediation_section(const pgm_analysis *a, FILE *out)
 {
-    pgm_strbuf list, end;
+    pgm_strbuf list, end, diff;
     pgm_strbuf_init(&list, 1u << 16);
     pgm_strbuf_init(&end, 1u << 16);
-    if (pgm_report_leak_sql(a, &list, &end) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1)) {
-        fputs("<h2>Remediation</h2>\n<p>The sessions the suspect held when the server ran out (check them before "
+    pgm_strbuf_init(&diff, 1u << 20);
+    bool sql = pgm_report_leak_sql(a, &list, &end) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
+    bool changes = pgm_report_config_diff(a, &diff) && !pgm_strbuf_add(&diff, "", 1);
+    if (sql || changes)
+        fputs("<h2>Remediation</h2>\n", out);
+    if (sql) {
+        fputs("<p>The sessions the suspect held when the server ran out (check them before "
               "ending any):</p>\n<pre><code>", out);
         esc(out, list.p);
         fputs("</code></pre>\n<p>To end them (the application gets errors on those connections; fix the code path "
@@ -618,8 +647,14 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
         esc(out, end.p);
         fputs("</code></pre>\n", out);
     }
+    if (changes) {
+        fputs("<p>The configuration changes the findings above call for, as a diff of the files in the bundle "
+              "(review the values for your workload before applying):</p>\n", out);
+        diff_block(out, diff.p);
+    }
     pgm_strbuf_free(&list);
     pgm_strbuf_free(&end);
+    pgm_strbuf_free(&diff);
 }
 
 static void appendix_section(const pgm_analysis *a, FILE *out)

@@ -212,16 +212,26 @@ static void findings_section(const pgm_analysis *a, FILE *out)
 
 static void remediation_section(const pgm_analysis *a, FILE *out)
 {
-    pgm_strbuf list, end;
+    pgm_strbuf list, end, diff;
     pgm_strbuf_init(&list, 1u << 16);
     pgm_strbuf_init(&end, 1u << 16);
-    if (pgm_report_leak_sql(a, &list, &end) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1))
-        fprintf(out, "## Remediation\n\nThe sessions the suspect held when the server ran out "
+    pgm_strbuf_init(&diff, 1u << 20);
+    bool sql = pgm_report_leak_sql(a, &list, &end) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
+    bool changes = pgm_report_config_diff(a, &diff) && !pgm_strbuf_add(&diff, "", 1);
+    if (sql || changes)
+        fputs("## Remediation\n\n", out);
+    if (sql)
+        fprintf(out, "The sessions the suspect held when the server ran out "
                      "(check them before ending any):\n\n```sql\n%s\n```\n\nTo end them (the application gets "
                      "errors on those connections; fix the code path above first):\n\n```sql\n%s\n```\n\n",
                 list.p, end.p);
+    if (changes)
+        fprintf(out, "The configuration changes the findings above call for, as a diff of the files in the "
+                     "bundle (review the values for your workload before applying):\n\n```diff\n%s```\n\n",
+                diff.p);
     pgm_strbuf_free(&list);
     pgm_strbuf_free(&end);
+    pgm_strbuf_free(&diff);
 }
 
 static void appendix_section(const pgm_analysis *a, FILE *out)

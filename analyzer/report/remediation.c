@@ -2,6 +2,12 @@
 
 #include "forensics/analysis_impl.h"
 
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 /* A string literal for SQL a reader will paste: quotes doubled, so a user
  * name from a log cannot end the literal. */
 static void sql_literal(pgm_strbuf *b, const char *s)
@@ -45,4 +51,257 @@ bool pgm_report_leak_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *en
     where(end, user, db, client);
     pgm_strbuf_addstr(end, ";");
     return true;
+}
+
+/* ---- the configuration changes as a unified diff ---- */
+
+/* A file the diff touches: its changed lines (the cited line, rewritten by
+ * every fix that applies to it) and the settings added at its end. */
+typedef struct changed_line {
+    unsigned line;
+    char before[1024], after[1024];
+} changed_line;
+
+typedef struct file_change {
+    const char *path;
+    unsigned lines;
+    changed_line changed[PGM_DIFF_MAX_LINES];
+    size_t n_changed;
+    char added[PGM_DIFF_MAX_LINES][256];
+    size_t n_added;
+} file_change;
+
+enum conf_style { STYLE_PG, STYLE_YAML, STYLE_PROPERTIES, STYLE_OTHER };
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static enum conf_style style_of(const char *path)
+{
+    if (ends_with(path, ".conf"))
+        return STYLE_PG;
+    if (ends_with(path, ".yml") || ends_with(path, ".yaml"))
+        return STYLE_YAML;
+    if (ends_with(path, ".properties"))
+        return STYLE_PROPERTIES;
+    return STYLE_OTHER;
+}
+
+/* The full Spring key of a fix: a dotted one as given; a HikariCP property
+ * under the pool's own prefix (the key the finding cites, if it is one of
+ * the pool's), else under spring.datasource.hikari. */
+static void spring_key(const finding_copy *f, char *out, size_t cap)
+{
+    if (strchr(f->fix_set, '.')) {
+        snprintf(out, cap, "%s", f->fix_set);
+        return;
+    }
+    const char *h = strstr(f->key, ".hikari.");
+    if (h)
+        snprintf(out, cap, "%.*s.hikari.%s", (int)(h - f->key), f->key, f->fix_set);
+    else
+        snprintf(out, cap, "spring.datasource.hikari.%s", f->fix_set);
+}
+
+/* The name a postgresql.conf line sets ("" for a comment or a blank). */
+static void pg_name_of(const char *line, char *out, size_t cap)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    size_t n = 0;
+    while (line[n] && line[n] != '=' && line[n] != ' ' && line[n] != '\t' && line[n] != '#')
+        n++;
+    snprintf(out, cap, "%.*s", (int)n, line);
+}
+
+/* Adds NAME=VALUE to the JDBC URL on the line, or replaces NAME's value;
+ * false when the line holds no PostgreSQL JDBC URL or the result would not
+ * fit (the line stays as it was). */
+static bool add_url_param(char *line, size_t cap, const char *param)
+{
+    char *url = strstr(line, "jdbc:postgresql:");
+    if (!url)
+        return false;
+    size_t end = (size_t)(url - line) + strcspn(url, " \t\"'#,;}]");
+    size_t name_len = strcspn(param, "=") + 1; /* "socketTimeout=" */
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, cap);
+    const char *q = memchr(url, '?', end - (size_t)(url - line));
+    const char *at = NULL, *stop = NULL;
+    for (const char *p = q; p && p < line + end;) { /* NAME already there: its value is replaced */
+        p++;
+        if ((size_t)(line + end - p) >= name_len && strncmp(p, param, name_len) == 0) {
+            at = p;
+            stop = memchr(p, '&', (size_t)(line + end - p));
+            if (!stop)
+                stop = line + end;
+            break;
+        }
+        p = memchr(p, '&', (size_t)(line + end - p));
+    }
+    bool ok;
+    if (at)
+        ok = !pgm_strbuf_add(&b, line, (size_t)(at - line)) && !pgm_strbuf_addstr(&b, param) &&
+             !pgm_strbuf_addstr(&b, stop);
+    else
+        ok = !pgm_strbuf_add(&b, line, end) && !pgm_strbuf_add(&b, q ? "&" : "?", 1) &&
+             !pgm_strbuf_addstr(&b, param) && !pgm_strbuf_addstr(&b, line + end);
+    ok = ok && b.len < cap;
+    if (ok) {
+        memcpy(line, b.p, b.len);
+        line[b.len] = 0;
+    }
+    pgm_strbuf_free(&b);
+    return ok;
+}
+
+/* The setting as the file's own style writes it. */
+static void setting_line(enum conf_style st, const char *key, const char *value, const char *indent, char *out,
+                         size_t cap)
+{
+    if (st == STYLE_PG)
+        snprintf(out, cap, "%s%s = '%s'", indent, key, value);
+    else if (st == STYLE_YAML)
+        snprintf(out, cap, "%s%s: %s", indent, key, value);
+    else
+        snprintf(out, cap, "%s%s=%s", indent, key, value);
+}
+
+static file_change *change_for(file_change *files, size_t *n, const finding_copy *f)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(files[i].path, f->path) == 0)
+            return &files[i];
+    if (*n == PGM_DIFF_MAX_FILES)
+        return NULL;
+    file_change *c = &files[(*n)++];
+    memset(c, 0, sizeof *c);
+    c->path = f->path;
+    c->lines = f->file_lines;
+    return c;
+}
+
+static changed_line *line_for(file_change *c, const finding_copy *f)
+{
+    for (size_t i = 0; i < c->n_changed; i++)
+        if (c->changed[i].line == f->line)
+            return &c->changed[i];
+    if (c->n_changed == PGM_DIFF_MAX_LINES)
+        return NULL;
+    changed_line *l = &c->changed[c->n_changed++];
+    l->line = f->line;
+    snprintf(l->before, sizeof l->before, "%s", f->source);
+    snprintf(l->after, sizeof l->after, "%s", f->source);
+    return l;
+}
+
+static void add_setting(file_change *c, const char *text)
+{
+    for (size_t i = 0; i < c->n_added; i++)
+        if (strcmp(c->added[i], text) == 0)
+            return;
+    if (c->n_added < PGM_DIFF_MAX_LINES)
+        snprintf(c->added[c->n_added++], sizeof c->added[0], "%s", text);
+}
+
+/* One finding's fix applied to the file's changes; false when it cannot be
+ * written as a line edit (a YAML file of several documents, a setting in
+ * a file of another kind). */
+static bool apply_fix(file_change *c, const finding_copy *f)
+{
+    enum conf_style st = style_of(f->path);
+    if (f->fix_url_param[0]) {
+        changed_line *l = f->has_source ? line_for(c, f) : NULL;
+        return l && add_url_param(l->after, sizeof l->after, f->fix_url_param);
+    }
+    if (st == STYLE_OTHER)
+        return false;
+    char key[256];
+    if (st == STYLE_PG)
+        snprintf(key, sizeof key, "%s", f->fix_set);
+    else
+        spring_key(f, key, sizeof key);
+    /* the cited line sets this very key: its value changes in place */
+    if (f->has_source) {
+        char name[256] = "";
+        if (st == STYLE_PG)
+            pg_name_of(f->source, name, sizeof name);
+        bool same = st == STYLE_PG ? strcasecmp(name, key) == 0 : strcmp(f->key, key) == 0;
+        if (same) {
+            changed_line *l = line_for(c, f);
+            if (!l)
+                return false;
+            size_t indent = strspn(f->source, " \t");
+            char lead[256];
+            snprintf(lead, sizeof lead, "%.*s", (int)indent, f->source);
+            if (st == STYLE_PG) {
+                setting_line(st, key, f->fix_to, lead, l->after, sizeof l->after);
+            } else {
+                /* the key as written on that line (YAML: its last segment) */
+                size_t kl = strcspn(f->source + indent, st == STYLE_YAML ? ":" : "=:");
+                char written[256];
+                snprintf(written, sizeof written, "%.*s", (int)kl, f->source + indent);
+                while (kl && (written[kl - 1] == ' ' || written[kl - 1] == '\t'))
+                    written[--kl] = 0;
+                setting_line(st, written, f->fix_to, lead, l->after, sizeof l->after);
+            }
+            return true;
+        }
+    }
+    char text[256];
+    setting_line(st, key, f->fix_to, "", text, sizeof text);
+    add_setting(c, text);
+    return true;
+}
+
+static int by_line(const void *x, const void *y)
+{
+    const changed_line *a = x, *b = y;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out)
+{
+    file_change *files = calloc(PGM_DIFF_MAX_FILES, sizeof *files);
+    size_t n = 0;
+    if (!files)
+        return false;
+    for (size_t i = 0; i < a->n_findings; i++) {
+        const finding_copy *f = &a->findings[i];
+        if ((!f->fix_set[0] && !f->fix_url_param[0]) || !f->path[0])
+            continue;
+        file_change *c = change_for(files, &n, f);
+        if (c)
+            apply_fix(c, f);
+    }
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        file_change *c = &files[i];
+        size_t real = 0;
+        for (size_t k = 0; k < c->n_changed; k++)
+            if (strcmp(c->changed[k].before, c->changed[k].after) != 0)
+                c->changed[real++] = c->changed[k];
+        c->n_changed = real;
+        if (!c->n_changed && !c->n_added)
+            continue;
+        any = true;
+        qsort(c->changed, c->n_changed, sizeof *c->changed, by_line);
+        /* inside an archive: the member's path, so the diff applies where it is unpacked */
+        const char *bang = strrchr(c->path, '!');
+        const char *rel = bang ? bang + 1 : c->path;
+        pgm_strbuf_addf(out, "--- a/%s\n+++ b/%s\n", rel, rel);
+        for (size_t k = 0; k < c->n_changed; k++)
+            pgm_strbuf_addf(out, "@@ -%u +%u @@\n-%s\n+%s\n", c->changed[k].line, c->changed[k].line,
+                            c->changed[k].before, c->changed[k].after);
+        if (c->n_added) {
+            pgm_strbuf_addf(out, "@@ -%u,0 +%u,%zu @@\n", c->lines, c->lines + 1, c->n_added);
+            for (size_t k = 0; k < c->n_added; k++)
+                pgm_strbuf_addf(out, "+%s\n", c->added[k]);
+        }
+    }
+    free(files);
+    return any;
 }

@@ -12,4 +12,14 @@
  * verdict is a leak with a known suspect; false otherwise. */
 bool pgm_report_leak_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end);
 
+/* Files and lines one diff touches, at most. */
+#define PGM_DIFF_MAX_FILES 64u
+#define PGM_DIFF_MAX_LINES 32u
+
+/* The findings' fixes (a rule's `fix`) as one unified diff of the cited
+ * files, paths as the report names them: a setting's line rewritten in
+ * place, a missing setting added at the end, a JDBC URL given its
+ * parameters. False when no finding has a fix that is a line edit. */
+bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out);
+
 #endif

@@ -620,6 +620,7 @@ static void free_kv(pgm_kv *kv, size_t n)
 static void free_rule(pgm_rule *r)
 {
     free(r->id), free(r->title), free(r->status), free(r->message), free(r->remediation);
+    free(r->fix_set), free(r->fix_to), free(r->fix_url_param);
     free_strlist(&r->applies_to), free_strlist(&r->references), free_strlist(&r->tags);
     free(r->file);
     free_strlist(&r->prefilter), free_strlist(&r->prefixes), free(r->pattern), free(r->field), free(r->kind);
@@ -687,11 +688,36 @@ static bool valid_template(ctx *c, const pgm_ynode *n, const char *t)
     return true;
 }
 
+/* fix: {set: KEY, to: VALUE} or {url_param: NAME=VALUE}: the one change that
+ * resolves a check rule's finding, which the postmortem shows as a diff. */
+static void load_fix(ctx *c, pgm_rule *r, const pgm_ynode *n)
+{
+    static const char *const keys[] = {"set", "to", "url_param", NULL};
+    if (n->type != PGM_Y_MAP) {
+        error_node(c, n, "fix is a mapping: {set: KEY, to: VALUE} or {url_param: NAME=VALUE}");
+        return;
+    }
+    known_keys(c, n, "fix", keys);
+    const pgm_ynode *set = pgm_ymap_get(n, "set"), *to = pgm_ymap_get(n, "to"), *param = pgm_ymap_get(n, "url_param");
+    if (!!set != !!to || !!set == !!param) {
+        error_node(c, n, "fix has either set and to, or url_param");
+        return;
+    }
+    if (set) {
+        r->fix_set = dup_text(c, set, "fix.set");
+        r->fix_to = dup_text(c, to, "fix.to");
+    } else {
+        r->fix_url_param = dup_text(c, param, "fix.url_param");
+        if (r->fix_url_param && !strchr(r->fix_url_param, '='))
+            error_node(c, param, "fix.url_param is NAME=VALUE, like socketTimeout=60");
+    }
+}
+
 static void load_rule(ctx *c, pgm_ruleset *rs, const pgm_ynode *m)
 {
     static const char *const keys[] = {"id", "title", "status", "severity", "applies_to", "message",
                                        "remediation", "references", "tags", "falsepositives",
-                                       "tests", "match", "threshold", "check", NULL};
+                                       "tests", "match", "threshold", "check", "fix", NULL};
     if (m->type != PGM_Y_MAP) {
         error_node(c, m, "a rule is a mapping with id, title, severity...");
         return;
@@ -753,6 +779,8 @@ static void load_rule(ctx *c, pgm_ruleset *rs, const pgm_ynode *m)
     }
     if ((n = pgm_ymap_get(m, "remediation")))
         r.remediation = dup_text(c, n, "remediation");
+    if ((n = pgm_ymap_get(m, "fix")))
+        load_fix(c, &r, n);
     strlist(c, pgm_ymap_get(m, "references"), "references", &r.references);
     strlist(c, pgm_ymap_get(m, "tags"), "tags", &r.tags);
 

@@ -49,6 +49,10 @@ typedef struct pgm_rule_test {
 
 typedef struct pgm_rule {
     char *id, *title, *status, *message, *remediation;
+    /* check rules: the change that resolves it, for the postmortem's diffs:
+     * fix_set = fix_to (a setting as the file writes its keys), or
+     * fix_url_param added to the JDBC URL; NULL when no single change does */
+    char *fix_set, *fix_to, *fix_url_param;
     enum pgm_severity severity;
     enum pgm_shape shape;
     pgm_strlist applies_to, references, tags;

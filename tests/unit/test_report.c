@@ -14,6 +14,7 @@
 #include "forensics/analysis_impl.h"
 #include "forensics/holders.h"
 #include "report/markdown.h"
+#include "report/remediation.h"
 #include "report/tables.h"
 #include "timeline/sink.h"
 
@@ -191,12 +192,91 @@ static void test_sink_errors(void **state)
     }
 }
 
+static finding_copy *add_finding(pgm_analysis *a, const char *path, unsigned line, const char *key, const char *source,
+                                 const char *set, const char *to, const char *param)
+{
+    finding_copy *f = &a->findings[a->n_findings++];
+    memset(f, 0, sizeof *f);
+    snprintf(f->path, sizeof f->path, "%s", path);
+    f->line = line;
+    f->file_lines = 20;
+    snprintf(f->key, sizeof f->key, "%s", key);
+    if (source) {
+        snprintf(f->source, sizeof f->source, "%s", source);
+        f->has_source = true;
+    }
+    snprintf(f->fix_set, sizeof f->fix_set, "%s", set ? set : "");
+    snprintf(f->fix_to, sizeof f->fix_to, "%s", to ? to : "");
+    snprintf(f->fix_url_param, sizeof f->fix_url_param, "%s", param ? param : "");
+    return f;
+}
+
+static void test_config_diff(void **state)
+{
+    (void)state;
+    pgm_analysis *a;
+    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
+    a->findings = calloc(16, sizeof *a->findings);
+    assert_non_null(a->findings);
+    /* a quoted URL with a comment after it: the parameter goes inside the URL;
+     * one already there gets its new value; two fixes of one line make one change */
+    add_finding(a, "b.tar!app/application.yml", 3, "spring.datasource.url",
+                "  url: \"jdbc:postgresql://db/shop?socketTimeout=0&x=1\" # main", NULL, NULL, "socketTimeout=60");
+    add_finding(a, "b.tar!app/application.yml", 3, "spring.datasource.url",
+                "  url: \"jdbc:postgresql://db/shop?socketTimeout=0&x=1\" # main", NULL, NULL, "tcpKeepAlive=true");
+    /* a pool property set on the cited line: in place, as written there */
+    add_finding(a, "b.tar!app/application.yml", 7, "spring.datasource.hikari.leak-detection-threshold",
+                "      leak-detection-threshold: 0", "leak-detection-threshold", "60000", NULL);
+    /* a server parameter, written in another case */
+    add_finding(a, "db/postgresql.conf", 9, "IDLE_IN_TRANSACTION_SESSION_TIMEOUT",
+                "IDLE_IN_TRANSACTION_SESSION_TIMEOUT = 0\t# off", "idle_in_transaction_session_timeout", "5min", NULL);
+    /* not set anywhere: added at the end, once */
+    add_finding(a, "db/postgresql.conf", 1, "", NULL, "log_lock_waits", "on", NULL);
+    add_finding(a, "db/postgresql.conf", 1, "", NULL, "log_lock_waits", "on", NULL);
+    /* properties, under a custom pool prefix */
+    add_finding(a, "svc/application.properties", 4, "app.ds.hikari.pool-name", "app.ds.hikari.pool-name=x",
+                "keepalive-time", "120000", NULL);
+    /* a line with no JDBC URL, and a file of no known style: no change */
+    add_finding(a, "svc/other.txt", 2, "k", "no url here", NULL, NULL, "loginTimeout=10");
+    add_finding(a, "svc/deploy.json", 2, "k", "{}", "x", "y", NULL);
+    pgm_strbuf d;
+    pgm_strbuf_init(&d, 1u << 16);
+    assert_true(pgm_report_config_diff(a, &d));
+    pgm_strbuf_add(&d, "", 1);
+    assert_string_equal(d.p,
+        "--- a/app/application.yml\n+++ b/app/application.yml\n"
+        "@@ -3 +3 @@\n"
+        "-  url: \"jdbc:postgresql://db/shop?socketTimeout=0&x=1\" # main\n"
+        "+  url: \"jdbc:postgresql://db/shop?socketTimeout=60&x=1&tcpKeepAlive=true\" # main\n"
+        "@@ -7 +7 @@\n"
+        "-      leak-detection-threshold: 0\n"
+        "+      leak-detection-threshold: 60000\n"
+        "--- a/db/postgresql.conf\n+++ b/db/postgresql.conf\n"
+        "@@ -9 +9 @@\n"
+        "-IDLE_IN_TRANSACTION_SESSION_TIMEOUT = 0\t# off\n"
+        "+idle_in_transaction_session_timeout = '5min'\n"
+        "@@ -20,0 +21,1 @@\n"
+        "+log_lock_waits = 'on'\n"
+        "--- a/svc/application.properties\n+++ b/svc/application.properties\n"
+        "@@ -20,0 +21,1 @@\n"
+        "+app.ds.hikari.keepalive-time=120000\n");
+    pgm_strbuf_free(&d);
+    /* nothing with a fix: no diff */
+    a->n_findings = 0;
+    add_finding(a, "svc/other.txt", 2, "k", "no url here", NULL, NULL, "loginTimeout=10");
+    pgm_strbuf_init(&d, 1u << 16);
+    assert_false(pgm_report_config_diff(a, &d));
+    pgm_strbuf_free(&d);
+    pgm_analysis_close(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_holders),
         cmocka_unit_test(test_duration),
         cmocka_unit_test(test_holders_table_markdown),
+        cmocka_unit_test(test_config_diff),
         cmocka_unit_test(test_sink_zstd),
         cmocka_unit_test(test_sink_errors),
     };
