@@ -1,6 +1,7 @@
 #include "forensics/analysis.h"
 #include "forensics/analysis_impl.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,7 @@ static server_log *log_of(pgm_analysis *a, const char *path)
         return NULL;
     server_log *l = &a->logs[a->n_logs];
     snprintf(l->path, sizeof l->path, "%s", path);
+    l->last_refusal = PGM_TS_UNKNOWN;
     if (pgm_sessions_open(&l->s) != PGM_OK) {
         a->oom = true;
         return NULL;
@@ -134,16 +136,112 @@ static void note_returned(pgm_analysis *a, const pgm_event *e)
         }
 }
 
+static void note_hit(hit *v, size_t *n, const char *who, const pgm_event *e)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(v[i].who, who) == 0) {
+            v[i].count++;
+            return;
+        }
+    if (*n == PGM_ANALYSIS_MAX_HITS)
+        return;
+    hit *h = &v[(*n)++];
+    snprintf(h->who, sizeof h->who, "%s", who);
+    h->count = 1;
+    h->first = e->t;
+    snprintf(h->path, sizeof h->path, "%s", e->path);
+    h->line = e->line;
+}
+
+static void action(server_log *l, const pgm_event *e, const char *what, const char *detail)
+{
+    if (l->n_actions == PGM_ANALYSIS_MAX_ACTIONS || e->t == PGM_TS_UNKNOWN)
+        return;
+    operator_action *o = &l->actions[l->n_actions++];
+    o->t = o->last = e->t;
+    o->line = e->line;
+    o->terminated = 0;
+    snprintf(o->text, sizeof o->text, "%s%s%s", what, detail && *detail ? ": " : "", detail ? detail : "");
+}
+
+/* Refusals by who was refused, and what operators did. */
+static void note_server_event(server_log *l, const pgm_event *e)
+{
+    const char *k = e->kind;
+    if (strcmp(k, "conn.refused.too_many_clients") == 0 || strcmp(k, "conn.refused.reserved_slots") == 0) {
+        const char *u = pgm_event_field(e, "user"), *d = pgm_event_field(e, "db");
+        char who[128];
+        snprintf(who, sizeof who, "%s@%s", u && *u ? u : "?", d && *d ? d : "?");
+        note_hit(l->refused, &l->n_refused, who, e);
+        l->last_refusal = e->t;
+        l->last_refusal_line = e->line;
+    } else if (strcmp(k, "conn.terminated.admin") == 0 && !l->shutting_down) {
+        /* pg_terminate_backend: terminations close together are one action */
+        operator_action *last = l->n_actions ? &l->actions[l->n_actions - 1] : NULL;
+        if (last && last->terminated && e->t != PGM_TS_UNKNOWN && e->t - last->last <= PGM_ANALYSIS_ACTION_BURST_US) {
+            last->terminated++;
+            last->last = e->t;
+        } else {
+            action(l, e, "an administrator ended", NULL);
+            if (l->n_actions && l->actions[l->n_actions - 1].t == e->t)
+                l->actions[l->n_actions - 1].terminated = 1;
+        }
+    } else if (strcmp(k, "server.shutdown_requested") == 0) {
+        l->shutting_down = true;
+        action(l, e, "the server was asked to shut down", pgm_event_field(e, "msg"));
+    } else if (strcmp(k, "server.starting") == 0 || strcmp(k, "server.ready") == 0) {
+        l->shutting_down = false;
+    } else if (strcmp(k, "server.reload") == 0) {
+        action(l, e, "the configuration was reloaded (SIGHUP)", NULL);
+    } else if (strcmp(k, "server.param_changed") == 0) {
+        action(l, e, "a setting changed", pgm_event_field(e, "msg"));
+    }
+}
+
+const char *pgm_analysis_confidence(const pgm_analysis *a)
+{
+    int top = a->hyp[0].score, second = a->hyp[1].score;
+    return top >= 5 && top - second >= 3 ? "high" : top >= 3 ? "medium" : "low";
+}
+
+/* Events by kind: a hash of the name into slots (twice the kinds kept), so a
+ * billion events cost a short hash each, not a scan of the list. */
+static void count_kind(pgm_analysis *a, const char *k)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = k; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (uint32_t probe = 0; probe < 2 * PGM_ANALYSIS_MAX_KINDS; probe++) {
+        uint16_t *slot = &a->kind_slots[(h + probe) % (2 * PGM_ANALYSIS_MAX_KINDS)];
+        if (*slot && strcmp(a->kinds[*slot - 1].kind, k) == 0) {
+            a->kinds[*slot - 1].count++;
+            return;
+        }
+        if (!*slot) {
+            if (a->n_kinds == PGM_ANALYSIS_MAX_KINDS)
+                break;
+            kind_count *c = &a->kinds[a->n_kinds++];
+            snprintf(c->kind, sizeof c->kind, "%s", k);
+            c->count = 1;
+            *slot = (uint16_t)a->n_kinds;
+            return;
+        }
+    }
+    a->kinds_dropped++;
+}
+
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
 {
     if (a->finished)
         return;
     const char *k = e->kind;
+    count_kind(a, k);
     if (strncmp(k, "conn.", 5) == 0 || strncmp(k, "server.", 7) == 0) {
         server_log *l = log_of(a, e->path);
         if (l) {
             l->conn_events++;
             pgm_sessions_event(l->s, e);
+            note_server_event(l, e);
         }
         if (strcmp(k, "conn.terminated.idle_in_transaction_timeout") == 0)
             a->iit_terminations++;
@@ -182,6 +280,9 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
                      (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
     } else if (strcmp(k, "hikari.timeout") == 0) {
         a->app_timeouts++;
+        const char *app = pgm_event_field(e, "app");
+        const char *slash = strrchr(e->path, '/');
+        note_hit(a->timed_out, &a->n_timed_out, app && *app ? app : slash ? slash + 1 : e->path, e);
         if (a->first_timeout == PGM_TS_UNKNOWN) {
             a->first_timeout = e->t;
             snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
@@ -305,6 +406,38 @@ static int cmp_moment(const void *x, const void *y)
     return a->t < b->t ? -1 : a->t > b->t;
 }
 
+/* Recovery: after the last refusal, the first time the open sessions fell a
+ * fifth below where the server ran out (sessions given back, a service
+ * stopped or restarted). Cited by the line that ended the session. */
+static void recovery_moment(pgm_analysis *a, const pgm_sessions *s, const pgm_curve *c)
+{
+    const server_log *l = &a->logs[a->primary];
+    if (l->last_refusal == PGM_TS_UNKNOWN || !c->n)
+        return;
+    int32_t full = -1;
+    size_t i = 0;
+    for (; i < c->n && c->p[i].t <= l->last_refusal; i++)
+        full = c->p[i].open;
+    if (full <= 0)
+        return;
+    for (; i < c->n; i++) {
+        if (c->p[i].open * 5 > full * 4)
+            continue;
+        size_t n;
+        const pgm_session *v = pgm_sessions_list(s, &n);
+        const char *path = NULL;
+        uint64_t line = 0;
+        for (size_t k = 0; k < n && !path; k++)
+            if (v[k].end == c->p[i].t && v[k].end_path && v[k].end_line) {
+                path = v[k].end_path;
+                line = v[k].end_line;
+            }
+        moment(a, c->p[i].t, path, line, "recovery: %d client sessions open, down from %d when the last one was refused",
+               c->p[i].open, full);
+        return;
+    }
+}
+
 /* The key moments a reviewer reads first, each with its line. */
 static void gather_moments(pgm_analysis *a)
 {
@@ -337,6 +470,19 @@ static void gather_moments(pgm_analysis *a)
             uint64_t line;
             const char *p = pgm_sessions_first_refusal_at(s, &line);
             moment(a, a->exhaustion, p, line, "the first refusal: the server ran out of slots");
+        }
+        const server_log *l = &a->logs[a->primary];
+        if (l->last_refusal != PGM_TS_UNKNOWN && l->last_refusal != a->exhaustion)
+            moment(a, l->last_refusal, l->path, l->last_refusal_line, "the last refusal (%" PRIu64 " in all)",
+                   a->refusals);
+        recovery_moment(a, s, c);
+        for (size_t i = 0; i < l->n_actions; i++) {
+            const operator_action *o = &l->actions[i];
+            if (o->terminated)
+                moment(a, o->t, l->path, o->line, "an administrator ended %u session%s (pg_terminate_backend or a "
+                       "signal)", o->terminated, o->terminated == 1 ? "" : "s");
+            else
+                moment(a, o->t, l->path, o->line, "%s", o->text);
         }
     }
     qsort(a->moments, a->n_moments, sizeof a->moments[0], cmp_moment);
@@ -397,6 +543,10 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
             snprintf(c->fix_set, sizeof c->fix_set, "%s", r && r->fix_set ? r->fix_set : "");
             snprintf(c->fix_to, sizeof c->fix_to, "%s", r && r->fix_to ? r->fix_to : "");
             snprintf(c->fix_url_param, sizeof c->fix_url_param, "%s", r && r->fix_url_param ? r->fix_url_param : "");
+            for (size_t t = 0; r && t < r->tags.n; t++)
+                c->early_warning = c->early_warning || strcmp(r->tags.v[t], "forensics") == 0 ||
+                                   strcmp(r->tags.v[t], "connection-leak") == 0 ||
+                                   strcmp(r->tags.v[t], "idle-in-transaction") == 0;
         }
     }
     return PGM_OK;
@@ -845,8 +995,7 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     pgm_json_key(&j, "kind");
     pgm_json_string(&j, pgm_verdict_name(v->kind));
     pgm_json_key(&j, "confidence");
-    int second = a->hyp[1].score;
-    pgm_json_string(&j, v->score >= 5 && v->score - second >= 3 ? "high" : v->score >= 3 ? "medium" : "low");
+    pgm_json_string(&j, pgm_analysis_confidence(a));
     pgm_json_key(&j, "summary");
     pgm_json_string(&j, v->summary);
     pgm_json_end_object(&j);
@@ -893,6 +1042,25 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     uint64_t fr_line = 0;
     const char *fr_path = s ? pgm_sessions_first_refusal_at(s, &fr_line) : NULL;
     json_evidence(&j, "evidence", fr_path, fr_line);
+    const server_log *pl = a->primary >= 0 ? &a->logs[a->primary] : NULL;
+    json_time(&j, "last_refusal", pl ? pl->last_refusal : PGM_TS_UNKNOWN);
+    /* who it reached: services whose pools timed out, user@db the server refused */
+    pgm_json_key(&j, "hit");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < a->n_timed_out + (pl ? pl->n_refused : 0); i++) {
+        bool timeout = i < a->n_timed_out;
+        const hit *h = timeout ? &a->timed_out[i] : &pl->refused[i - a->n_timed_out];
+        pgm_json_begin_object(&j);
+        json_str_or_null(&j, "who", h->who);
+        pgm_json_key(&j, "how");
+        pgm_json_string(&j, timeout ? "pool_timeouts" : "refused");
+        pgm_json_key(&j, "count");
+        pgm_json_uint(&j, h->count);
+        json_time(&j, "first", h->first);
+        json_evidence(&j, "evidence", h->path, h->line);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
     pgm_json_end_object(&j);
     pgm_json_key(&j, "leak");
     if (v->kind != PGM_VERDICT_LEAK) {
@@ -1136,6 +1304,13 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     pgm_json_uint(&j, a->scan_lines);
     pgm_json_key(&j, "events");
     pgm_json_uint(&j, a->scan_events);
+    pgm_json_key(&j, "events_by_kind");
+    pgm_json_begin_object(&j);
+    for (size_t i = 0; i < a->n_kinds; i++) {
+        pgm_json_key(&j, a->kinds[i].kind);
+        pgm_json_uint(&j, a->kinds[i].count);
+    }
+    pgm_json_end_object(&j);
     pgm_json_key(&j, "elapsed_ms");
     if (a->elapsed_ms >= 0)
         pgm_json_int(&j, a->elapsed_ms);
@@ -1149,8 +1324,8 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
 void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
 {
     const pgm_hypothesis *v = &a->hyp[0];
-    fprintf(out, "verdict: %s (score %d; next: %s %d)\n  %s\n", pgm_verdict_name(v->kind), v->score,
-            pgm_verdict_name(a->hyp[1].kind), a->hyp[1].score, v->summary);
+    fprintf(out, "verdict: %s (confidence %s; score %d, next: %s %d)\n  %s\n", pgm_verdict_name(v->kind),
+            pgm_analysis_confidence(a), v->score, pgm_verdict_name(a->hyp[1].kind), a->hyp[1].score, v->summary);
     for (size_t e = 0; e < v->n_evidence; e++)
         fprintf(out, "  - %s\n", v->evidence[e]);
     char iso[PGM_TS_ISO_LEN] = "-";

@@ -38,6 +38,13 @@
 /* Pools and configuration findings carried into the report, at most. */
 #define PGM_ANALYSIS_MAX_POOLS 64u
 #define PGM_ANALYSIS_MAX_FINDINGS 256u
+/* Services (or user@db) named as hit by the outage; operator actions per log. */
+#define PGM_ANALYSIS_MAX_HITS 16u
+#define PGM_ANALYSIS_MAX_ACTIONS 32u
+/* Administrator terminations this close together are one action (microseconds). */
+#define PGM_ANALYSIS_ACTION_BURST_US (5LL * 1000000)
+/* Event kinds counted for the report's appendix; events of more kinds are counted apart. */
+#define PGM_ANALYSIS_MAX_KINDS 256u
 /* Sessions listed as held longest. */
 #define PGM_ANALYSIS_LONGEST 10u
 
@@ -98,5 +105,7 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out);
 /* The hypotheses, best first; the verdict is the first. */
 const pgm_hypothesis *pgm_analysis_hypotheses(const pgm_analysis *a, size_t *n);
 const char *pgm_verdict_name(enum pgm_verdict v);
+/* "high", "medium" or "low": how far the verdict stands above the next. */
+const char *pgm_analysis_confidence(const pgm_analysis *a);
 
 #endif

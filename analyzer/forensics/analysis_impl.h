@@ -7,10 +7,36 @@
 #include "forensics/analysis.h"
 #include "forensics/holders.h"
 
+/* Who the outage reached: a service whose pool timed out, or a user@db the
+ * server refused. */
+typedef struct hit {
+    char who[128];
+    uint64_t count;
+    int64_t first;
+    char path[1024];
+    uint64_t line;
+} hit;
+
+/* What an operator did, as the server logged it (kept per log, so that a
+ * second destination of the same server does not repeat it). */
+typedef struct operator_action {
+    int64_t t, last;        /* terminations: the burst's first and latest */
+    char text[200];
+    uint64_t line;
+    unsigned terminated;    /* sessions an administrator ended in this burst (0: another action) */
+} operator_action;
+
 typedef struct server_log {
     char path[1024];
     pgm_sessions *s;
     uint64_t conn_events;
+    hit refused[PGM_ANALYSIS_MAX_HITS];
+    size_t n_refused;
+    int64_t last_refusal;
+    uint64_t last_refusal_line;
+    operator_action actions[PGM_ANALYSIS_MAX_ACTIONS];
+    size_t n_actions;
+    bool shutting_down;     /* after a shutdown request: its terminations are not an operator's */
 } server_log;
 
 typedef struct leak_report {
@@ -31,6 +57,7 @@ typedef struct finding_copy {
     /* the rule's fix (remediation.c shows it as a diff) */
     char key[256], source[1024], fix_set[128], fix_to[128], fix_url_param[128];
     bool has_source;        /* source is the cited line, whole */
+    bool early_warning;     /* the rule is about seeing trouble early (tags forensics, connection-leak...) */
     unsigned file_lines;
 } finding_copy;
 
@@ -43,8 +70,17 @@ typedef struct input_copy {
     bool counted;      /* read line by line (a log, a dump): bytes and lines are known */
 } input_copy;
 
+typedef struct kind_count {
+    char kind[48];
+    uint64_t count;
+} kind_count;
+
 struct pgm_analysis {
     input_copy *inputs;
+    kind_count kinds[PGM_ANALYSIS_MAX_KINDS];   /* events by kind, as the rules classified them */
+    size_t n_kinds;
+    uint16_t kind_slots[2 * PGM_ANALYSIS_MAX_KINDS]; /* hash of the kind: its index + 1 */
+    uint64_t kinds_dropped;                    /* events of kinds beyond the table */
     size_t n_inputs;
     uint64_t scan_bytes, scan_lines, scan_events;
     int64_t elapsed_ms;
@@ -66,6 +102,8 @@ struct pgm_analysis {
     leak_report *leaks;
     size_t n_leaks;
     uint64_t leak_reports, slow_borrowers, app_timeouts;
+    hit timed_out[PGM_ANALYSIS_MAX_HITS];  /* services whose pools timed out */
+    size_t n_timed_out;
     char first_timeout_path[1024];
     uint64_t first_timeout_line;
     int64_t first_timeout, first_leak_report;

@@ -46,7 +46,7 @@ static long usable_slots(const pgm_analysis *a)
     return a->max_connections >= 0 ? a->max_connections - a->reserved : -1;
 }
 
-static int write_rules(const pgm_analysis *a, FILE *out)
+int pgm_report_alert_rules(const pgm_analysis *a, FILE *out)
 {
     long usable = usable_slots(a);
     fprintf(out, "# Prometheus alert rules written by pgmortem from this incident (verdict: %s).\n"
@@ -60,8 +60,8 @@ static int write_rules(const pgm_analysis *a, FILE *out)
           "        for: 1m\n        labels:\n          severity: warning\n"
           "        annotations:\n          summary: More than 80% of the usable connection slots are taken\n", out);
     if (usable > 0)
-        fprintf(out, "          description: In the incident the server had %ld usable slots and refused "
-                     "connections once they were taken.\n", usable);
+        fprintf(out, "          description: In the incident the server had %ld usable slots%s.\n", usable,
+                a->refusals ? " and refused connections once they were taken" : "");
     fputs("      - alert: PostgresIdleInTransaction\n"
           "        expr: sum(pg_stat_activity_count{state=\"idle in transaction\"}) > 5\n"
           "        for: 5m\n        labels:\n          severity: warning\n"
@@ -236,7 +236,7 @@ int pgm_report_export_alerts(const pgm_analysis *a, const char *dir, char err[PG
             snprintf(err, PGM_ERR_MAX, "%.200s: %s", path, strerror(errno));
             return PGM_FAILED;
         }
-        int w = f == 0 ? write_rules(a, out) : write_dashboard(a, out);
+        int w = f == 0 ? pgm_report_alert_rules(a, out) : write_dashboard(a, out);
         if (fclose(out) != 0 || w != 0) {
             snprintf(err, PGM_ERR_MAX, "%.200s: could not be written", path);
             return PGM_FAILED;

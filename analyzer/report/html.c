@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "forensics/analysis_impl.h"
+#include "report/alerts.h"
 #include "report/remediation.h"
 #include "report/tables.h"
 #include "text/timestamp.h"
@@ -150,7 +151,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     esc(out, pgm_verdict_name(v->kind));
     fputs("</h1>\n<p class=\"verdict\"><strong>Verdict: ", out);
     esc(out, pgm_verdict_name(v->kind));
-    fputs(".</strong> ", out);
+    fprintf(out, "</strong> (confidence: %s). ", pgm_analysis_confidence(a));
     esc(out, v->summary);
     if (v->kind == PGM_VERDICT_LEAK && g) {
         when(g->onset, t);
@@ -174,7 +175,24 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         const char *path = s ? pgm_sessions_first_refusal_at(s, &line) : NULL; /* sets line first */
         cite(out, path, line);
     }
-    fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.</p>\n", a->app_timeouts);
+    fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.", a->app_timeouts);
+    const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
+    size_t n_refused = l ? l->n_refused : 0;
+    if (a->n_timed_out || n_refused)
+        fputs(" Hit:", out);
+    for (size_t i = 0; i < a->n_timed_out + n_refused; i++) {
+        bool timeout = i < a->n_timed_out;
+        const hit *h = timeout ? &a->timed_out[i] : &l->refused[i - a->n_timed_out];
+        fputs(i ? "; <code>" : " <code>", out);
+        esc(out, h->who);
+        if (timeout)
+            fprintf(out, "</code> (%" PRIu64 " pool timeout%s ", h->count, h->count == 1 ? "" : "s");
+        else
+            fprintf(out, "</code> (refused %" PRIu64 " time%s ", h->count, h->count == 1 ? "" : "s");
+        cite(out, h->path, h->line);
+        fputc(')', out);
+    }
+    fputs(a->n_timed_out || n_refused ? ".</p>\n" : "</p>\n", out);
 }
 
 static void moments_section(const pgm_analysis *a, FILE *out)
@@ -634,13 +652,15 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     pgm_strbuf_init(&list, 1u << 16);
     pgm_strbuf_init(&end, 1u << 16);
     pgm_strbuf_init(&diff, 1u << 20);
-    bool sql = pgm_report_leak_sql(a, &list, &end) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
+    const char *intro = "";
+    bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
     bool changes = pgm_report_config_diff(a, &diff) && !pgm_strbuf_add(&diff, "", 1);
     if (sql || changes)
         fputs("<h2>Remediation</h2>\n", out);
     if (sql) {
-        fputs("<p>The sessions the suspect held when the server ran out (check them before "
-              "ending any):</p>\n<pre><code>", out);
+        fputs("<p>", out);
+        esc(out, intro);
+        fputs("</p>\n<pre><code>", out);
         esc(out, list.p);
         fputs("</code></pre>\n<p>To end them (the application gets errors on those connections; fix the code path "
               "above first):</p>\n<pre><code>", out);
@@ -655,6 +675,43 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     pgm_strbuf_free(&list);
     pgm_strbuf_free(&end);
     pgm_strbuf_free(&diff);
+}
+
+static void prevention_section(const pgm_analysis *a, FILE *out)
+{
+    fputs("<h2>Verification and prevention</h2>\n", out);
+    size_t early = 0;
+    for (size_t i = 0; i < a->n_findings; i++)
+        early += a->findings[i].early_warning;
+    if (early) {
+        fputs("<p>Settings that would have shown this earlier, or limited it:</p>\n<ul>\n", out);
+        for (size_t i = 0; i < a->n_findings; i++) {
+            const finding_copy *f = &a->findings[i];
+            if (!f->early_warning)
+                continue;
+            fputs("<li>", out);
+            esc(out, f->remediation[0] ? f->remediation : f->title);
+            fputs(" <code>", out);
+            esc(out, f->rule);
+            fputs("</code> ", out);
+            cite(out, f->path, f->line);
+            fputs("</li>\n", out);
+        }
+        fputs("</ul>\n", out);
+    }
+    fputs("<p>After the fix, these alert rules (postgres_exporter and Micrometer&#39;s HikariCP metrics) fire before "
+          "the server runs out; <code>pgmortem analyze --export-alerts DIR</code> writes them with a Grafana "
+          "dashboard of this incident&#39;s pools and limits:</p>\n<pre><code>", out);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem) {
+        pgm_report_alert_rules(a, mem);
+        if (fclose(mem) == 0)
+            esc(out, text);
+    }
+    free(text);
+    fputs("</code></pre>\n", out);
 }
 
 static void appendix_section(const pgm_analysis *a, FILE *out)
@@ -686,6 +743,7 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
                 in->last_ts == PGM_TS_UNKNOWN ? "-" : l);
     }
     fputs("</table>\n", out);
+    table(out, pgm_table_event_kinds, a);
 }
 
 void pgm_report_html(const pgm_analysis *a, FILE *out)
@@ -705,6 +763,7 @@ void pgm_report_html(const pgm_analysis *a, FILE *out)
     hypotheses_section(a, out);
     findings_section(a, out);
     remediation_section(a, out);
+    prevention_section(a, out);
     appendix_section(a, out);
     fprintf(out, "<p class=\"cite\">Written by pgmortem. Every claim cites the file and line it comes from.</p>\n"
                  "<script>%s</script>\n</body>\n</html>\n",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "forensics/analysis_impl.h"
+#include "report/alerts.h"
 #include "report/remediation.h"
 #include "report/tables.h"
 #include "text/timestamp.h"
@@ -51,7 +52,8 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     const pgm_growth *g = suspect_group(a);
     char t1[PGM_TS_ISO_LEN], t2[PGM_TS_ISO_LEN];
     fprintf(out, "# Postmortem: %s\n\n", pgm_verdict_name(v->kind));
-    fprintf(out, "**Verdict: %s.** %s", pgm_verdict_name(v->kind), v->summary);
+    fprintf(out, "**Verdict: %s** (confidence: %s). %s", pgm_verdict_name(v->kind), pgm_analysis_confidence(a),
+            v->summary);
     if (v->kind == PGM_VERDICT_LEAK && g) {
         when(g->onset, t1);
         fprintf(out, " The sessions of `%s@%s` from `%s` grew from %d to %d from %s on and were not given back",
@@ -73,7 +75,24 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         const char *p = s ? pgm_sessions_first_refusal_at(s, &line) : NULL;
         cite(out, p, line);
     }
-    fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.\n\n", a->app_timeouts);
+    fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.", a->app_timeouts);
+    /* who it reached: the services whose pools timed out, the users the server refused */
+    const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
+    size_t n_refused = l ? l->n_refused : 0;
+    if (a->n_timed_out || n_refused)
+        fputs(" Hit:", out);
+    for (size_t i = 0; i < a->n_timed_out; i++) {
+        const hit *h = &a->timed_out[i];
+        fprintf(out, "%s `%s`: %" PRIu64 " pool timeout%s", i ? ";" : "", h->who, h->count, h->count == 1 ? "" : "s");
+        cite(out, h->path, h->line);
+    }
+    for (size_t i = 0; i < n_refused; i++) {
+        const hit *h = &l->refused[i];
+        fprintf(out, "%s `%s`: refused %" PRIu64 " time%s", i || a->n_timed_out ? ";" : "", h->who, h->count,
+                h->count == 1 ? "" : "s");
+        cite(out, h->path, h->line);
+    }
+    fputs(a->n_timed_out || n_refused ? ".\n\n" : "\n\n", out);
 }
 
 static void moments_section(const pgm_analysis *a, FILE *out)
@@ -216,15 +235,15 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     pgm_strbuf_init(&list, 1u << 16);
     pgm_strbuf_init(&end, 1u << 16);
     pgm_strbuf_init(&diff, 1u << 20);
-    bool sql = pgm_report_leak_sql(a, &list, &end) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
+    const char *intro = "";
+    bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
     bool changes = pgm_report_config_diff(a, &diff) && !pgm_strbuf_add(&diff, "", 1);
     if (sql || changes)
         fputs("## Remediation\n\n", out);
     if (sql)
-        fprintf(out, "The sessions the suspect held when the server ran out "
-                     "(check them before ending any):\n\n```sql\n%s\n```\n\nTo end them (the application gets "
+        fprintf(out, "%s\n\n```sql\n%s\n```\n\nTo end them (the application gets "
                      "errors on those connections; fix the code path above first):\n\n```sql\n%s\n```\n\n",
-                list.p, end.p);
+                intro, list.p, end.p);
     if (changes)
         fprintf(out, "The configuration changes the findings above call for, as a diff of the files in the "
                      "bundle (review the values for your workload before applying):\n\n```diff\n%s```\n\n",
@@ -232,6 +251,31 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     pgm_strbuf_free(&list);
     pgm_strbuf_free(&end);
     pgm_strbuf_free(&diff);
+}
+
+static void prevention_section(const pgm_analysis *a, FILE *out)
+{
+    fputs("## Verification and prevention\n\n", out);
+    size_t early = 0;
+    for (size_t i = 0; i < a->n_findings; i++)
+        early += a->findings[i].early_warning;
+    if (early) {
+        fputs("Settings that would have shown this earlier, or limited it:\n\n", out);
+        for (size_t i = 0; i < a->n_findings; i++) {
+            const finding_copy *f = &a->findings[i];
+            if (!f->early_warning)
+                continue;
+            fprintf(out, "- %s `%s`", f->remediation[0] ? f->remediation : f->title, f->rule);
+            cite(out, f->path, f->line);
+            fputc('\n', out);
+        }
+        fputc('\n', out);
+    }
+    fputs("After the fix, these alert rules (postgres_exporter and Micrometer's HikariCP metrics) fire before "
+          "the server runs out; `pgmortem analyze --export-alerts DIR` writes them with a Grafana dashboard of "
+          "this incident's pools and limits:\n\n```yaml\n", out);
+    pgm_report_alert_rules(a, out);
+    fputs("```\n\n", out);
 }
 
 static void appendix_section(const pgm_analysis *a, FILE *out)
@@ -258,6 +302,7 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
         }
     }
     fputc('\n', out);
+    table(out, pgm_table_event_kinds, a);
 }
 
 void pgm_report_markdown(const pgm_analysis *a, FILE *out)
@@ -268,5 +313,6 @@ void pgm_report_markdown(const pgm_analysis *a, FILE *out)
     hypotheses_section(a, out);
     findings_section(a, out);
     remediation_section(a, out);
+    prevention_section(a, out);
     appendix_section(a, out);
 }

@@ -21,7 +21,7 @@ static void sql_literal(pgm_strbuf *b, const char *s)
     pgm_strbuf_add(b, "'", 1);
 }
 
-static void where(pgm_strbuf *b, const char *user, const char *db, const char *client)
+static void where(pgm_strbuf *b, const char *user, const char *db, const char *client, const char *state_test)
 {
     pgm_strbuf_addstr(b, " WHERE usename = ");
     sql_literal(b, user);
@@ -31,24 +31,57 @@ static void where(pgm_strbuf *b, const char *user, const char *db, const char *c
         pgm_strbuf_addstr(b, " AND client_addr = ");
         sql_literal(b, client);
     }
-    pgm_strbuf_addstr(b, "\n   AND state = 'idle' AND state_change < now() - interval '5 minutes'");
+    pgm_strbuf_addstr(b, "\n   AND ");
+    pgm_strbuf_addstr(b, state_test);
 }
 
-bool pgm_report_leak_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end)
+/* The holders' most frequent user, database and client. */
+static const pgm_holder *typical_holder(const pgm_analysis *a)
 {
-    const char *user = NULL, *db = NULL, *client = NULL;
-    if (a->n_groups && a->groups[0].growing)
-        user = a->groups[0].user, db = a->groups[0].db, client = a->groups[0].client;
-    else if (a->top_sessions > 0)
-        user = a->top_user, db = a->top_db, client = a->top_client;
-    if (a->hyp[0].kind != PGM_VERDICT_LEAK || !user || !*user)
+    const pgm_holder *best = NULL;
+    size_t best_n = 0;
+    for (size_t i = 0; i < a->holders.n; i++) {
+        const pgm_holder *h = &a->holders.v[i];
+        size_t n = 0;
+        for (size_t k = 0; k < a->holders.n; k++)
+            n += strcmp(a->holders.v[k].user, h->user) == 0 && strcmp(a->holders.v[k].db, h->db) == 0 &&
+                 strcmp(a->holders.v[k].client, h->client) == 0;
+        if (n > best_n)
+            best = h, best_n = n;
+    }
+    return best;
+}
+
+bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end, const char **intro)
+{
+    const char *user = NULL, *db = NULL, *client = NULL, *test;
+    enum pgm_verdict v = a->hyp[0].kind;
+    if (v == PGM_VERDICT_LEAK) {
+        if (a->n_groups && a->groups[0].growing)
+            user = a->groups[0].user, db = a->groups[0].db, client = a->groups[0].client;
+        else if (a->top_sessions > 0)
+            user = a->top_user, db = a->top_db, client = a->top_client;
+        test = "state = 'idle' AND state_change < now() - interval '5 minutes'";
+        *intro = "The sessions the suspect held when the server ran out (check them before ending any):";
+    } else if (v == PGM_VERDICT_IDLE_IN_TRANSACTION) {
+        const pgm_holder *h = typical_holder(a);
+        if (h)
+            user = h->user, db = h->db, client = h->client;
+        test = "state LIKE 'idle in transaction%' AND state_change < now() - interval '1 minute'";
+        *intro = "The sessions left idle inside a transaction (each holds its slot and its locks; check them "
+                 "before ending any):";
+    } else {
         return false;
-    pgm_strbuf_addstr(list, "SELECT pid, usename, datname, application_name, client_addr, backend_start, state, "
-                            "state_change\n  FROM pg_stat_activity\n");
-    where(list, user, db, client);
+    }
+    if (!user || !*user || !db)
+        return false;
+    pgm_strbuf_addstr(list, "SELECT pid, usename, datname, application_name, client_addr, backend_start, "
+                            "xact_start, state, state_change, left(query, 80) AS last_statement\n"
+                            "  FROM pg_stat_activity\n");
+    where(list, user, db, client, test);
     pgm_strbuf_addstr(list, "\n ORDER BY backend_start;");
     pgm_strbuf_addstr(end, "SELECT pg_terminate_backend(pid)\n  FROM pg_stat_activity\n");
-    where(end, user, db, client);
+    where(end, user, db, client, test);
     pgm_strbuf_addstr(end, ";");
     return true;
 }

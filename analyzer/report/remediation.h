@@ -9,8 +9,9 @@
 #include "util/strbuf.h"
 
 /* Writes both statements (plain text, literals quoted for SQL) when the
- * verdict is a leak with a known suspect; false otherwise. */
-bool pgm_report_leak_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end);
+ * verdict is a leak or sessions idle in transaction with a known suspect,
+ * and the sentence that introduces them; false otherwise. */
+bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end, const char **intro);
 
 /* Files and lines one diff touches, at most. */
 #define PGM_DIFF_MAX_FILES 64u

@@ -156,3 +156,37 @@ void pgm_table_free(pgm_table *t)
     t->cells = NULL;
     t->n_rows = 0;
 }
+
+static int by_count(const void *x, const void *y)
+{
+    const kind_count *a = *(const kind_count *const *)x, *b = *(const kind_count *const *)y;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return strcmp(a->kind, b->kind);
+}
+
+int pgm_table_event_kinds(const pgm_analysis *a, pgm_table *t)
+{
+    static const char *const cols[] = {"event kind", "events"};
+    if (begin(t, a->n_kinds + 1, cols, 2) != PGM_OK)
+        return PGM_FATAL;
+    t->title = "Events by kind";
+    t->intro = "What the rule packs recognised in the logs and dumps (pgmortem rules list names the rule behind "
+               "each kind; pgmortem timeline --kinds lists the events):";
+    t->empty = "No event was recognised in the inputs.";
+    const kind_count *order[PGM_ANALYSIS_MAX_KINDS];
+    for (size_t i = 0; i < a->n_kinds; i++)
+        order[i] = &a->kinds[i];
+    qsort(order, a->n_kinds, sizeof order[0], by_count);
+    for (size_t i = 0; i < a->n_kinds; i++) {
+        put(t, t->n_rows, 0, PGM_CELL_CODE, "%s", order[i]->kind);
+        put(t, t->n_rows, 1, PGM_CELL_TEXT, "%" PRIu64, order[i]->count);
+        t->n_rows++;
+    }
+    if (a->kinds_dropped) {
+        put(t, t->n_rows, 0, PGM_CELL_TEXT, "events of further kinds");
+        put(t, t->n_rows, 1, PGM_CELL_TEXT, "%" PRIu64, a->kinds_dropped);
+        t->n_rows++;
+    }
+    return PGM_OK;
+}
