@@ -237,8 +237,9 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         rc = PGM_EXIT_RULES;
         goto out;
     }
-    pgm_analysis *an;
-    if (pgm_analysis_open(&an) != PGM_OK) {
+    pgm_analysis *an = NULL;
+    if (pgm_analysis_open(&an) != PGM_OK || pgm_analysis_set_rules(an, &rs) != PGM_OK) {
+        pgm_analysis_close(an);
         pgm_ruleset_free(&rs);
         rc = PGM_EXIT_INPUT;
         goto out;

@@ -49,6 +49,7 @@ void pgm_analysis_close(pgm_analysis *a)
     free(a->snap_points);
     free(a->snap_top);
     pgm_holders_free(&a->holders);
+    pgm_thresholds_close(a->thresholds);
     free(a);
 }
 
@@ -236,6 +237,8 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         return;
     const char *k = e->kind;
     count_kind(a, k);
+    if (a->thresholds)
+        pgm_thresholds_event(a->thresholds, e);
     if (strncmp(k, "conn.", 5) == 0 || strncmp(k, "server.", 7) == 0) {
         server_log *l = log_of(a, e->path);
         if (l) {
@@ -493,6 +496,49 @@ static long fact_long(const pgm_fact *f)
     return f && f->v.type == PGM_V_NUM ? (long)f->v.num : -1;
 }
 
+/* Room for one more finding (configuration or threshold); NULL past the cap. */
+static finding_copy *new_finding(pgm_analysis *a)
+{
+    if (a->n_findings == PGM_ANALYSIS_MAX_FINDINGS) {
+        a->findings_dropped++;
+        return NULL;
+    }
+    if (!a->findings && !(a->findings = calloc(PGM_ANALYSIS_MAX_FINDINGS, sizeof *a->findings))) {
+        a->oom = true;
+        return NULL;
+    }
+    finding_copy *c = &a->findings[a->n_findings++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+int pgm_analysis_set_rules(pgm_analysis *a, const pgm_ruleset *rs)
+{
+    pgm_thresholds_close(a->thresholds);
+    a->thresholds = NULL;
+    return pgm_thresholds_open(&a->thresholds, rs);
+}
+
+/* An episode of a threshold rule becomes a finding with its first line. */
+static void on_threshold(void *ctx, const pgm_rule *r, const char *message, const char *path, uint64_t line,
+                         int64_t from_us, int64_t to_us)
+{
+    (void)to_us;
+    pgm_analysis *a = ctx;
+    finding_copy *c = new_finding(a);
+    if (!c)
+        return;
+    c->from_events = true;
+    c->at = from_us;
+    snprintf(c->rule, sizeof c->rule, "%s", r->id);
+    snprintf(c->severity, sizeof c->severity, "%s", pgm_severity_name(r->severity));
+    snprintf(c->title, sizeof c->title, "%s", r->title);
+    snprintf(c->message, sizeof c->message, "%s", message);
+    snprintf(c->path, sizeof c->path, "%s", path ? path : "");
+    snprintf(c->remediation, sizeof c->remediation, "%s", r->remediation ? r->remediation : "");
+    c->line = (unsigned)line;
+}
+
 int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_lint *lint)
 {
     const pgm_fact *mc = pgm_facts_get_fact(facts, "pg.max_connections");
@@ -521,12 +567,12 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
         p->instances = fact_long(inst);
     }
     if (lint && lint->n) {
-        size_t n = lint->n < PGM_ANALYSIS_MAX_FINDINGS ? lint->n : PGM_ANALYSIS_MAX_FINDINGS;
-        if (!(a->findings = calloc(n, sizeof *a->findings)))
-            return PGM_FATAL;
+        size_t n = lint->n;
         for (size_t i = 0; i < n; i++) {
             const pgm_lint_finding *f = &lint->findings[i];
-            finding_copy *c = &a->findings[a->n_findings++];
+            finding_copy *c = new_finding(a);
+            if (!c)
+                return a->oom ? PGM_FATAL : PGM_OK;
             snprintf(c->rule, sizeof c->rule, "%s", f->rule_id);
             snprintf(c->severity, sizeof c->severity, "%s", pgm_severity_name(f->severity));
             snprintf(c->title, sizeof c->title, "%s", f->title);
@@ -604,6 +650,15 @@ int pgm_analysis_finish(pgm_analysis *a)
     }
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
     pgm_holders_sort(&a->holders);
+    if (a->thresholds) {
+        /* a second destination of the primary server would count its bursts twice */
+        const char *skip[PGM_ANALYSIS_MAX_LOGS];
+        size_t n_skip = 0;
+        for (size_t i = 0; i < a->n_logs; i++)
+            if ((int)i != a->primary)
+                skip[n_skip++] = a->logs[i].path;
+        pgm_thresholds_run(a->thresholds, skip, n_skip, on_threshold, a);
+    }
     if (s) {
         a->n_longest = pgm_sessions_longest(s, a->longest, PGM_ANALYSIS_LONGEST);
         a->refusals = pgm_sessions_refusals(s, &a->exhaustion);
@@ -1239,6 +1294,10 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
         }
         pgm_json_end_array(&j);
         json_str_or_null(&j, "remediation", f->remediation);
+        pgm_json_key(&j, "source");
+        pgm_json_string(&j, f->from_events ? "events" : "configuration");
+        if (f->from_events)
+            json_time(&j, "at", f->at);
         pgm_json_end_object(&j);
     }
     pgm_json_end_array(&j);
@@ -1346,10 +1405,17 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
             fprintf(out, " (usable slots: %ld)", a->max_connections - a->reserved);
         fputc('\n', out);
     }
-    size_t high = 0;
-    for (size_t i = 0; i < a->n_findings; i++)
-        high += strcmp(a->findings[i].severity, "high") == 0 || strcmp(a->findings[i].severity, "critical") == 0;
-    if (a->n_findings)
-        fprintf(out, "configuration: %zu finding(s), %zu high or critical (pgmortem lint lists them)\n",
-                a->n_findings, high);
+    size_t high = 0, config = 0;
+    for (size_t i = 0; i < a->n_findings; i++) {
+        const finding_copy *f = &a->findings[i];
+        if (f->from_events) {
+            fprintf(out, "%s: [%s] %s (%s:%u)\n", f->severity, f->rule, f->message, f->path, f->line);
+            continue;
+        }
+        config++;
+        high += strcmp(f->severity, "high") == 0 || strcmp(f->severity, "critical") == 0;
+    }
+    if (config)
+        fprintf(out, "configuration: %zu finding(s), %zu high or critical (pgmortem lint lists them)\n", config,
+                high);
 }

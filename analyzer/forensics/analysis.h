@@ -94,6 +94,10 @@ const pgm_moment *pgm_analysis_moments(const pgm_analysis *a, size_t *n);
 /* The configuration the bundle holds (lint's facts and findings): the
  * server's slots and the fleet's pools weigh in the verdict and the report. */
 int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_lint *lint);
+struct pgm_ruleset;
+/* The rules in force: their threshold rules run over the bundle's events
+ * (call before the first event). PGM_OK or PGM_FATAL. */
+int pgm_analysis_set_rules(pgm_analysis *a, const struct pgm_ruleset *rs);
 /* Decides. PGM_OK or PGM_FATAL. */
 int pgm_analysis_finish(pgm_analysis *a);
 void pgm_analysis_close(pgm_analysis *a);

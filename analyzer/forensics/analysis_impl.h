@@ -6,6 +6,7 @@
 
 #include "forensics/analysis.h"
 #include "forensics/holders.h"
+#include "forensics/thresholds.h"
 
 /* Who the outage reached: a service whose pool timed out, or a user@db the
  * server refused. */
@@ -58,6 +59,8 @@ typedef struct finding_copy {
     char key[256], source[1024], fix_set[128], fix_to[128], fix_url_param[128];
     bool has_source;        /* source is the cited line, whole */
     bool early_warning;     /* the rule is about seeing trouble early (tags forensics, connection-leak...) */
+    bool from_events;       /* a threshold rule's episode in the logs, not the configuration */
+    int64_t at;             /* from_events: when the episode began */
     unsigned file_lines;
 } finding_copy;
 
@@ -93,6 +96,8 @@ struct pgm_analysis {
     size_t n_pools;
     finding_copy *findings;
     size_t n_findings;
+    uint64_t findings_dropped;
+    pgm_thresholds *thresholds;        /* the threshold rules and the events they count */
     server_log logs[PGM_ANALYSIS_MAX_LOGS];
     size_t n_logs;
     int primary;

@@ -183,6 +183,7 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
         }
     }
     fputc('\n', out);
+    table(out, pgm_table_log_findings, a);
     table(out, pgm_table_longest_sessions, a);
     table(out, pgm_table_idle_in_transaction, a);
 }
@@ -209,7 +210,10 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
 static void findings_section(const pgm_analysis *a, FILE *out)
 {
     fputs("## Misconfigurations\n\n", out);
-    if (!a->n_findings) {
+    size_t n_config = 0;
+    for (size_t i = 0; i < a->n_findings; i++)
+        n_config += !a->findings[i].from_events;
+    if (!n_config) {
         fputs("No configuration finding (or no configuration in the bundle).\n\n", out);
         return;
     }
@@ -218,7 +222,7 @@ static void findings_section(const pgm_analysis *a, FILE *out)
     for (size_t o = 0; o < 5; o++)
         for (size_t i = 0; i < a->n_findings; i++) {
             const finding_copy *f = &a->findings[i];
-            if (strcmp(f->severity, order[o]) != 0)
+            if (strcmp(f->severity, order[o]) != 0 || f->from_events)
                 continue;
             fprintf(out, "| %s | %s | `%s:%u` | ", f->severity, f->rule, f->path, f->line);
             cell(out, f->message);

@@ -190,3 +190,25 @@ int pgm_table_event_kinds(const pgm_analysis *a, pgm_table *t)
     }
     return PGM_OK;
 }
+
+int pgm_table_log_findings(const pgm_analysis *a, pgm_table *t)
+{
+    static const char *const cols[] = {"severity", "rule", "from", "finding", "evidence"};
+    if (begin(t, a->n_findings, cols, 5) != PGM_OK)
+        return PGM_FATAL;
+    t->title = "What the threshold rules saw in the logs";
+    t->intro = "Episodes of the threshold rules (bursts over a window), each with its first line:";
+    t->empty = NULL;
+    for (size_t i = 0; i < a->n_findings; i++) {
+        const finding_copy *f = &a->findings[i];
+        if (!f->from_events)
+            continue;
+        put(t, t->n_rows, 0, PGM_CELL_TEXT, "%s", f->severity);
+        put(t, t->n_rows, 1, PGM_CELL_TEXT, "%s", f->rule);
+        put_time(t, t->n_rows, 2, f->at);
+        put(t, t->n_rows, 3, PGM_CELL_TEXT, "%s", f->message);
+        put_cite(t, t->n_rows, 4, f->path, f->line);
+        t->n_rows++;
+    }
+    return PGM_OK;
+}

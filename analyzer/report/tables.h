@@ -35,6 +35,8 @@ typedef struct pgm_table {
 int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t);
 /* The transactions pg_stat_activity caught idle inside them. */
 int pgm_table_idle_in_transaction(const pgm_analysis *a, pgm_table *t);
+/* The threshold rules' episodes in the logs. */
+int pgm_table_log_findings(const pgm_analysis *a, pgm_table *t);
 /* Events by kind, most first (the appendix). */
 int pgm_table_event_kinds(const pgm_analysis *a, pgm_table *t);
 const pgm_cell *pgm_table_cell(const pgm_table *t, size_t row, size_t col);

@@ -63,7 +63,8 @@ void pgm_ruleset_free(pgm_ruleset *rs);
 void pgm_load_errors_free(pgm_load_errors *e);
 
 /* Loads one pack file (one rule, or `rules:` with a list); `display` is the
- * name used in messages. Errors are appended; returns how many were added. */
+ * name used in messages. Errors are appended; returns how many errors were
+ * added (0: the pack loaded). */
 size_t pgm_ruleset_load_buffer(pgm_ruleset *rs, const char *data, size_t len, const char *display,
                                pgm_load_errors *errs);
 size_t pgm_ruleset_load_file(pgm_ruleset *rs, const char *path, pgm_load_errors *errs);

@@ -3,7 +3,8 @@
  * it hands files to (server logs, application logs, pg_stat_activity dumps,
  * configuration) and the classifiers with the builtin packs (loaded once from
  * rules/, run from the repository root); the events then go through the
- * analysis (sessions, curve, growth, verdict, its JSON and Markdown). */
+ * analysis (sessions, curve, growth, verdict, its JSON, Markdown, HTML, alert
+ * rules and pseudonyms). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -12,7 +13,10 @@
 
 #include "forensics/analysis.h"
 #include "pipeline/scan.h"
+#include "report/alerts.h"
+#include "report/html.h"
 #include "report/markdown.h"
+#include "report/pseudonyms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pgm_analysis *a;
     if (pgm_analysis_open(&a) != 0)
         return 0;
+    pgm_analysis_set_rules(a, &rules);
     pgm_scan s;
     pgm_scan_init(&s, &rules);
     s.on_event = on_event;
@@ -59,7 +64,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             pgm_analysis_write_json(a, null);
             pgm_analysis_write_summary(a, null);
             pgm_report_markdown(a, null);
+            pgm_report_html(a, null);
+            pgm_report_alert_rules(a, null);
             fclose(null);
+        }
+        /* the pseudonyms over the report's text: every name the sessions met, replaced */
+        char *text = NULL;
+        size_t len = 0, out_len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        if (mem) {
+            pgm_report_markdown(a, mem);
+            if (fclose(mem) == 0)
+                free(pgm_pseudonymize(a, text, len, &out_len));
+            free(text);
         }
     }
     pgm_analysis_close(a);

@@ -13,6 +13,8 @@
 
 #include "forensics/analysis_impl.h"
 #include "forensics/holders.h"
+#include "forensics/thresholds.h"
+#include "rules/ruleset.h"
 #include "report/markdown.h"
 #include "report/remediation.h"
 #include "report/tables.h"
@@ -270,6 +272,102 @@ static void test_config_diff(void **state)
     pgm_analysis_close(a);
 }
 
+static const char burst_rule[] =
+    "id: TST-THR-001\n"
+    "title: burst\n"
+    "severity: high\n"
+    "threshold:\n"
+    "  kinds: [conn.refused.too_many_clients]\n"
+    "  group_by: [db]\n"
+    "  timespan: 1min\n"
+    "  condition: {gte: 3}\n"
+    "message: \"{value} refused for {db} within {timespan}\"\n"
+    "tests:\n"
+    "  - events: [{at: 0s, kind: conn.refused.too_many_clients, db: a}, {at: 1s, kind: conn.refused.too_many_clients, db: a},\n"
+    "             {at: 2s, kind: conn.refused.too_many_clients, db: a}]\n"
+    "    fires: true\n"
+    "  - events: [{at: 0s, kind: conn.refused.too_many_clients, db: a}]\n"
+    "    fires: false\n";
+
+typedef struct seen_episode {
+    char message[128], path[64];
+    uint64_t line;
+    int64_t from;
+    int n;
+} seen_episode;
+
+static void on_episode(void *ctx, const pgm_rule *r, const char *message, const char *path, uint64_t line,
+                       int64_t from_us, int64_t to_us)
+{
+    (void)r;
+    (void)to_us;
+    seen_episode *s = ctx;
+    snprintf(s->message, sizeof s->message, "%s", message);
+    snprintf(s->path, sizeof s->path, "%s", path ? path : "");
+    s->line = line;
+    s->from = from_us;
+    s->n++;
+}
+
+static void refusal(pgm_thresholds *t, const char *path, int64_t sec, uint64_t line, const char *db)
+{
+    pgm_event e;
+    memset(&e, 0, sizeof e);
+    e.t = SEC(sec);
+    e.kind = "conn.refused.too_many_clients";
+    e.path = path;
+    e.line = line;
+    e.fields[e.n_fields++] = (pgm_field){"db", db};
+    pgm_thresholds_event(t, &e);
+}
+
+/* Threshold rules over kept events: the episode's first line is its evidence,
+ * a second destination of the same server is left out, a bound is kept. */
+static void test_thresholds(void **state)
+{
+    (void)state;
+    pgm_ruleset rs;
+    pgm_ruleset_init(&rs);
+    pgm_load_errors errs = {0};
+    /* returns the errors added */
+    assert_int_equal(pgm_ruleset_load_buffer(&rs, burst_rule, strlen(burst_rule), "mem.yml", &errs), 0);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(pgm_ruleset_finish(&rs, &errs), 0);
+    pgm_thresholds *t;
+    assert_int_equal(pgm_thresholds_open(&t, &rs), PGM_OK);
+    refusal(t, "pg.log", 10, 100, "shop");
+    refusal(t, "pg.log", 20, 101, "other");   /* another group */
+    refusal(t, "pg.log", 30, 102, "shop");
+    refusal(t, "pg.json", 31, 7, "shop");     /* the same server's jsonlog */
+    refusal(t, "pg.log", 40, 103, "shop");
+    seen_episode s = {0};
+    const char *skip[] = {"pg.json"};
+    assert_int_equal(pgm_thresholds_run(t, skip, 1, on_episode, &s), 1);
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.message, "3 refused for shop within 1min");
+    assert_string_equal(s.path, "pg.log");
+    assert_int_equal(s.line, 100);
+    assert_int_equal(s.from, SEC(10));
+    /* without the second destination left out, its refusal completes a burst earlier */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(pgm_thresholds_run(t, NULL, 0, on_episode, &s), 1);
+    assert_string_equal(s.message, "3 refused for shop within 1min");
+    /* kinds no rule counts are not kept; past the bound, events are counted */
+    pgm_event other;
+    memset(&other, 0, sizeof other);
+    other.t = SEC(1);
+    other.kind = "conn.authorized";
+    other.path = "pg.log";
+    pgm_thresholds_event(t, &other);
+    assert_int_equal(pgm_thresholds_dropped(t), 0);
+    for (unsigned i = 0; i < PGM_THRESHOLDS_MAX_EVENTS; i++)
+        refusal(t, "pg.log", 100 + i, i, "x");
+    assert_int_equal(pgm_thresholds_dropped(t), 5);
+    pgm_thresholds_close(t);
+    pgm_ruleset_free(&rs);
+    pgm_load_errors_free(&errs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_duration),
         cmocka_unit_test(test_holders_table_markdown),
         cmocka_unit_test(test_config_diff),
+        cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_sink_zstd),
         cmocka_unit_test(test_sink_errors),
     };
