@@ -47,6 +47,9 @@ void pgm_analysis_close(pgm_analysis *a)
     free(a->inputs);
     free(a->findings);
     free(a->snap_points);
+    free(a->pool_samples);
+    if (a->sampled != a->snap_points)
+        free(a->sampled);
     free(a->snap_top);
     pgm_holders_free(&a->holders);
     pgm_thresholds_close(a->thresholds);
@@ -231,6 +234,33 @@ static void count_kind(pgm_analysis *a, const char *k)
     a->kinds_dropped++;
 }
 
+/* "HikariPool-1 - Pool stats (total=10/10, ...)": one pool's open
+ * connections, kept per pool of each log (a process's pool). */
+static void note_pool_stats(pgm_analysis *a, const pgm_event *e)
+{
+    const char *total = pgm_event_field(e, "total"), *pool = pgm_event_field(e, "pool");
+    if (!total || e->t == PGM_TS_UNKNOWN || a->n_pool_samples == PGM_ANALYSIS_MAX_SNAPSHOTS)
+        return;
+    char key[192];
+    snprintf(key, sizeof key, "%.150s|%.40s", e->path, pool ? pool : "");
+    size_t k = 0;
+    while (k < a->n_pool_keys && strcmp(a->pool_keys[k], key) != 0)
+        k++;
+    if (k == a->n_pool_keys) {
+        if (k == PGM_ANALYSIS_MAX_POOLS)
+            return;
+        snprintf(a->pool_keys[a->n_pool_keys++], sizeof a->pool_keys[0], "%s", key);
+    }
+    if (!a->pool_samples && !(a->pool_samples = malloc(PGM_ANALYSIS_MAX_SNAPSHOTS * sizeof *a->pool_samples))) {
+        a->oom = true;
+        return;
+    }
+    a->pool_samples[a->n_pool_samples].t = e->t;
+    a->pool_samples[a->n_pool_samples].pool = (uint32_t)k;
+    a->pool_samples[a->n_pool_samples].total = (int32_t)strtol(total, NULL, 10);
+    a->n_pool_samples++;
+}
+
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
 {
     if (a->finished)
@@ -301,6 +331,8 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             snprintf(a->pool_evidence, sizeof a->pool_evidence, "%s:%llu: %s - Starting...", e->path,
                      (unsigned long long)e->line, pool);
         }
+    } else if (strcmp(k, "hikari.pool.stats") == 0) {
+        note_pool_stats(a, e);
     } else if (strcmp(k, "activity.idle_in_transaction") == 0) {
         pgm_holders_event(&a->holders, e);
         a->oom = a->oom || a->holders.oom;
@@ -625,6 +657,55 @@ static unsigned net_leak_reports(const pgm_analysis *a)
     return n;
 }
 
+static int by_time(const void *x, const void *y)
+{
+    const pgm_curve_point *a = x, *b = y;
+    return a->t < b->t ? -1 : a->t > b->t;
+}
+
+/* Without connection lines: the snapshots' client backends, else the sum of
+ * every pool's last reported total at each report (the pools' own count of
+ * their connections: what the applications held, not other clients). */
+static void build_sampled_curve(pgm_analysis *a)
+{
+    if (a->n_snap_points) {
+        a->sampled = a->snap_points;
+        a->n_sampled = a->n_snap_points;
+        a->sampled_source = "pg_stat_activity";
+        return;
+    }
+    if (!a->n_pool_samples)
+        return;
+    /* samples in time order (logs are read one after another) */
+    pgm_curve_point *pts = malloc(a->n_pool_samples * sizeof *pts);
+    uint32_t *order = malloc(a->n_pool_samples * sizeof *order);
+    int32_t last[PGM_ANALYSIS_MAX_POOLS] = {0};
+    if (!pts || !order) {
+        free(pts);
+        free(order);
+        a->oom = true;
+        return;
+    }
+    /* sort indices by time through the points' t, carrying the index in open */
+    for (size_t i = 0; i < a->n_pool_samples; i++)
+        pts[i] = (pgm_curve_point){a->pool_samples[i].t, (int32_t)i};
+    qsort(pts, a->n_pool_samples, sizeof *pts, by_time);
+    for (size_t i = 0; i < a->n_pool_samples; i++)
+        order[i] = (uint32_t)pts[i].open;
+    int32_t sum = 0;
+    for (size_t i = 0; i < a->n_pool_samples; i++) {
+        const uint32_t k = order[i];
+        uint32_t pool = a->pool_samples[k].pool;
+        sum += a->pool_samples[k].total - last[pool];
+        last[pool] = a->pool_samples[k].total;
+        pts[i] = (pgm_curve_point){a->pool_samples[k].t, sum};
+    }
+    free(order);
+    a->sampled = pts;
+    a->n_sampled = a->n_pool_samples;
+    a->sampled_source = "HikariCP pool stats";
+}
+
 int pgm_analysis_finish(pgm_analysis *a)
 {
     if (a->finished)
@@ -650,6 +731,7 @@ int pgm_analysis_finish(pgm_analysis *a)
     }
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
     pgm_holders_sort(&a->holders);
+    build_sampled_curve(a);
     if (a->thresholds) {
         /* a second destination of the primary server would count its bursts twice */
         const char *skip[PGM_ANALYSIS_MAX_LOGS];
@@ -1248,9 +1330,9 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     /* without connection lines, the snapshots' client backends: a sampled
      * lower bound of the true peak */
     const pgm_curve_point *snap_peak = NULL;
-    for (size_t i = 0; !n_sessions && i < a->n_snap_points; i++)
-        if (!snap_peak || a->snap_points[i].open > snap_peak->open)
-            snap_peak = &a->snap_points[i];
+    for (size_t i = 0; !n_sessions && i < a->n_sampled; i++)
+        if (!snap_peak || a->sampled[i].open > snap_peak->open)
+            snap_peak = &a->sampled[i];
     pgm_json_key(&j, "peak_connections");
     if (c && n_sessions)
         pgm_json_int(&j, c->peak);
@@ -1261,7 +1343,9 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     json_time(&j, "peak_at", c && n_sessions ? c->peak_at : snap_peak ? snap_peak->t : PGM_TS_UNKNOWN);
     json_evidence(&j, "peak_evidence", c && n_sessions ? c->peak_path : NULL, c && n_sessions ? c->peak_line : 0);
     pgm_json_key(&j, "peak_source");
-    pgm_json_string(&j, n_sessions ? "server log" : snap_peak ? "pg_stat_activity (sampled)" : NULL);
+    char sampled_name[64];
+    snprintf(sampled_name, sizeof sampled_name, "%s (sampled)", a->sampled_source ? a->sampled_source : "");
+    pgm_json_string(&j, n_sessions ? "server log" : snap_peak ? sampled_name : NULL);
     pgm_json_end_object(&j);
     pgm_json_key(&j, "sessions");
     pgm_json_begin_object(&j);
@@ -1304,11 +1388,11 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     pgm_json_key(&j, "series");
     pgm_json_begin_object(&j);
     /* exact from the server log's connection lines, else sampled by the snapshots */
-    bool sampled = !n_sessions && a->n_snap_points;
-    const pgm_curve_point *pts = sampled ? a->snap_points : c ? c->p : NULL;
-    size_t n_pts = sampled ? a->n_snap_points : c ? c->n : 0;
+    bool sampled = !n_sessions && a->n_sampled;
+    const pgm_curve_point *pts = sampled ? a->sampled : c ? c->p : NULL;
+    size_t n_pts = sampled ? a->n_sampled : c ? c->n : 0;
     pgm_json_key(&j, "connections_source");
-    pgm_json_string(&j, n_sessions ? "server log" : sampled ? "pg_stat_activity" : NULL);
+    pgm_json_string(&j, n_sessions ? "server log" : sampled ? a->sampled_source : NULL);
     pgm_json_key(&j, "connections");
     pgm_json_begin_array(&j);
     for (size_t i = 0; i < n_pts; i++) {

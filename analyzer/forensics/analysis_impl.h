@@ -119,6 +119,20 @@ struct pgm_analysis {
     unsigned snapshots;
     pgm_curve_point *snap_points;      /* client backends per snapshot, in arrival order */
     size_t n_snap_points;
+    /* HikariCP's pool stats (DEBUG): each pool's total connections, as logged */
+    struct {
+        int64_t t;
+        uint32_t pool;                 /* index into pool_keys */
+        int32_t total;
+    } *pool_samples;
+    size_t n_pool_samples;
+    char pool_keys[PGM_ANALYSIS_MAX_POOLS][192]; /* "path|pool": one pool of one process */
+    size_t n_pool_keys;
+    /* the curve when the log has no connection lines: the snapshots, else the
+     * pools' totals summed over time; NULL source: none */
+    pgm_curve_point *sampled;
+    size_t n_sampled;
+    const char *sampled_source;
     struct {
         int64_t t;
         uint64_t key;                  /* hash of the snapshot's largest group */

@@ -272,8 +272,8 @@ static const pgm_curve_point *curve_points(const pgm_analysis *a, size_t *n, boo
         pgm_sessions_list(s, &n_sessions);
     const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
     *exact = n_sessions && c;
-    *n = *exact ? c->n : a->n_snap_points;
-    return *exact ? c->p : a->snap_points;
+    *n = *exact ? c->n : a->n_sampled;
+    return *exact ? c->p : a->sampled;
 }
 
 /* The open connections as a step line, with the usable slots and the first
@@ -334,7 +334,7 @@ static void chart(const pgm_analysis *a, FILE *out)
     }
     fputs("\">\n", out);
     fprintf(out, "<title>Open client sessions (%s), UTC</title>\n",
-            exact ? "exact, from the server log" : "sampled by pg_stat_activity");
+            exact ? "exact, from the server log" : a->sampled_source ? a->sampled_source : "sampled");
     frame_axes(&f, out, "open sessions");
     fprintf(out, "<path class=\"curve\" d=\"%.*s\"/>\n", (int)path.len, path.p ? path.p : "");
     pgm_strbuf_free(&path);
@@ -356,6 +356,9 @@ static void chart(const pgm_analysis *a, FILE *out)
                 fx(&f, c->peak_at), fy(&f, c->peak), c->peak, t);
     }
     fputs("</svg>\n<p class=\"cite\">Legend: solid line, open client sessions", out);
+    if (!exact)
+        fprintf(out, " (sampled: %s, the server log has no connection lines)",
+                a->sampled_source ? a->sampled_source : "?");
     if (usable > 0)
         fprintf(out, "; dashed line, the %ld usable slots", usable);
     if (a->exhaustion != PGM_TS_UNKNOWN)

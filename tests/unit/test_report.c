@@ -368,6 +368,45 @@ static void test_thresholds(void **state)
     pgm_load_errors_free(&errs);
 }
 
+static void pool_stats(pgm_analysis *a, const char *path, int64_t sec, const char *pool, const char *total)
+{
+    pgm_event e;
+    memset(&e, 0, sizeof e);
+    e.t = SEC(sec);
+    e.kind = "hikari.pool.stats";
+    e.path = path;
+    e.line = (uint64_t)sec;
+    e.fields[e.n_fields++] = (pgm_field){"pool", pool};
+    e.fields[e.n_fields++] = (pgm_field){"total", total};
+    pgm_analysis_event(a, &e);
+}
+
+/* No connection lines and no snapshots: the pools' stats make the curve.
+ * Logs are read one after the other, so the sum is taken in time order,
+ * each pool counted by its latest report. */
+static void test_curve_from_pool_stats(void **state)
+{
+    (void)state;
+    pgm_analysis *a;
+    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
+    pool_stats(a, "orders-1.log", 0, "HikariPool-1", "2");
+    pool_stats(a, "orders-1.log", 30, "HikariPool-1", "5");
+    pool_stats(a, "orders-1.log", 60, "HikariPool-1", "9");
+    pool_stats(a, "orders-2.log", 10, "HikariPool-1", "3"); /* the same pool name in another process */
+    pool_stats(a, "orders-2.log", 40, "HikariPool-1", "3");
+    pool_stats(a, "orders-2.log", 70, "HikariPool-1", "1");
+    assert_int_equal(pgm_analysis_finish(a), PGM_OK);
+    assert_string_equal(a->sampled_source, "HikariCP pool stats");
+    const int32_t want[] = {2, 5, 8, 8, 12, 10};
+    const int64_t at[] = {0, 10, 30, 40, 60, 70};
+    assert_int_equal(a->n_sampled, 6);
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(a->sampled[i].t, SEC(at[i]));
+        assert_int_equal(a->sampled[i].open, want[i]);
+    }
+    pgm_analysis_close(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_holders_table_markdown),
         cmocka_unit_test(test_config_diff),
         cmocka_unit_test(test_thresholds),
+        cmocka_unit_test(test_curve_from_pool_stats),
         cmocka_unit_test(test_sink_zstd),
         cmocka_unit_test(test_sink_errors),
     };
