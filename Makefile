@@ -215,6 +215,7 @@ browser-check: build/pgmortem
 # pgmortem analyze against every recorded incident's truth.
 analyze-check: build/asan/pgmortem
 	@python3 tests/fixtures/check_analyze.py build/asan/pgmortem fixtures/incidents
+	@python3 tests/fixtures/check_clock_offset.py build/asan/pgmortem
 
 # Every builtin rule's inline tests, through the CLI a user runs.
 rules-test: build/asan/pgmortem

@@ -33,6 +33,10 @@ int pgm_analysis_open(pgm_analysis **out)
     a->primary = -1;
     a->max_connections = a->reserved = -1;
     a->first_timeout = a->first_leak_report = a->max_idle_in_tx_at = a->exhaustion = PGM_TS_UNKNOWN;
+    if (pgm_clocks_open(&a->clocks) != PGM_OK) {
+        free(a);
+        return PGM_FATAL;
+    }
     *out = a;
     return PGM_OK;
 }
@@ -53,6 +57,7 @@ void pgm_analysis_close(pgm_analysis *a)
     free(a->snap_top);
     pgm_holders_free(&a->holders);
     pgm_thresholds_close(a->thresholds);
+    pgm_clocks_close(a->clocks);
     free(a);
 }
 
@@ -269,6 +274,7 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     count_kind(a, k);
     if (a->thresholds)
         pgm_thresholds_event(a->thresholds, e);
+    pgm_clocks_event(a->clocks, e);
     if (strncmp(k, "conn.", 5) == 0 || strncmp(k, "server.", 7) == 0) {
         server_log *l = log_of(a, e->path);
         if (l) {
@@ -470,6 +476,32 @@ static void recovery_moment(pgm_analysis *a, const pgm_sessions *s, const pgm_cu
         moment(a, c->p[i].t, path, line, "recovery: %d client sessions open, down from %d when the last one was refused",
                c->p[i].open, full);
         return;
+    }
+}
+
+static void shift_if(int64_t *t, const char *path, const pgm_clock_offset *o)
+{
+    if (*t != PGM_TS_UNKNOWN && path && strcmp(path, o->path) == 0)
+        *t -= o->offset_us;
+}
+
+/* Application logs whose clocks are off the server's: their times in the
+ * report are put on the server's clock (the key moments, the leak reports,
+ * the timeouts), and the report says by how much. */
+static void correct_clocks(pgm_analysis *a)
+{
+    if (a->primary < 0)
+        return;
+    a->n_offsets = pgm_clocks_offsets(a->clocks, a->logs[a->primary].path, a->offsets, PGM_CLOCKS_MAX_SOURCES);
+    for (size_t k = 0; k < a->n_offsets; k++) {
+        const pgm_clock_offset *o = &a->offsets[k];
+        shift_if(&a->first_timeout, a->first_timeout_path, o);
+        for (size_t i = 0; i < a->n_locs; i++) {
+            shift_if(&a->locs[i].last, a->locs[i].first_path, o);
+            shift_if(&a->locs[i].first, a->locs[i].first_path, o);
+        }
+        for (size_t i = 0; i < a->n_timed_out; i++)
+            shift_if(&a->timed_out[i].first, a->timed_out[i].path, o);
     }
 }
 
@@ -879,6 +911,7 @@ int pgm_analysis_finish(pgm_analysis *a)
              "Not enough evidence: next time capture the server log with log_connections and "
              "log_disconnections on, the applications' logs, and pg_stat_activity every 10 s.");
     qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
+    correct_clocks(a);
     gather_moments(a);
     /* code locations, most reported first */
     for (size_t i = 1; i < a->n_locs; i++)
@@ -1426,6 +1459,25 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
         json_curves_by(&j, s, w);
     }
     pgm_json_end_object(&j);
+    /* application logs whose clocks are off the server's (their times here are corrected) */
+    pgm_json_key(&j, "clock_offsets");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < a->n_offsets; i++) {
+        const pgm_clock_offset *o = &a->offsets[i];
+        pgm_json_begin_object(&j);
+        json_str_or_null(&j, "path", o->path);
+        json_str_or_null(&j, "against", a->logs[a->primary].path);
+        pgm_json_key(&j, "offset_ms");
+        pgm_json_int(&j, o->offset_us / 1000);
+        pgm_json_key(&j, "matched");
+        pgm_json_uint(&j, o->matched);
+        pgm_json_key(&j, "reports");
+        pgm_json_uint(&j, o->reports);
+        pgm_json_key(&j, "matched_without_offset");
+        pgm_json_uint(&j, o->matched_unshifted);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
     pgm_json_key(&j, "timeline");
     pgm_json_begin_array(&j);
     for (size_t i = 0; i < a->n_moments; i++) {

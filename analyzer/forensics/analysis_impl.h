@@ -5,6 +5,7 @@
 #define PGM_ANALYSIS_IMPL_H
 
 #include "forensics/analysis.h"
+#include "forensics/clocks.h"
 #include "forensics/holders.h"
 #include "forensics/thresholds.h"
 
@@ -98,6 +99,9 @@ struct pgm_analysis {
     size_t n_findings;
     uint64_t findings_dropped;
     pgm_thresholds *thresholds;        /* the threshold rules and the events they count */
+    pgm_clocks *clocks;                /* refusals on both sides, to find clock offsets */
+    pgm_clock_offset offsets[PGM_CLOCKS_MAX_SOURCES]; /* application logs whose clocks are off */
+    size_t n_offsets;
     server_log logs[PGM_ANALYSIS_MAX_LOGS];
     size_t n_logs;
     int primary;

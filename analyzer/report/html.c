@@ -199,7 +199,17 @@ static void moments_section(const pgm_analysis *a, FILE *out)
 {
     size_t n;
     const pgm_moment *m = pgm_analysis_moments(a, &n);
-    fputs("<h2>Key moments</h2>\n<table><tr><th>time (UTC)</th><th>what</th><th>evidence</th></tr>\n", out);
+    fputs("<h2>Key moments</h2>\n", out);
+    for (size_t i = 0; i < a->n_offsets; i++) {
+        const pgm_clock_offset *o = &a->offsets[i];
+        fputs("<p>Clock: <code class=\"cite\">", out);
+        esc(out, o->path);
+        fprintf(out, "</code> runs about %.0f s %s the server log: %u of its %u refusal reports line up with the "
+                     "server's refusals so shifted, %u without; its times here are on the server's clock.</p>\n",
+                (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,
+                o->offset_us > 0 ? "ahead of" : "behind", o->matched, o->reports, o->matched_unshifted);
+    }
+    fputs("<table><tr><th>time (UTC)</th><th>what</th><th>evidence</th></tr>\n", out);
     for (size_t i = 0; i < n; i++) {
         char t[PGM_TS_ISO_LEN];
         when(m[i].t, t);

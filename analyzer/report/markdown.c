@@ -99,7 +99,15 @@ static void moments_section(const pgm_analysis *a, FILE *out)
 {
     size_t n;
     const pgm_moment *m = pgm_analysis_moments(a, &n);
-    fputs("## Key moments\n\n| time (UTC) | what | evidence |\n|---|---|---|\n", out);
+    fputs("## Key moments\n\n", out);
+    for (size_t i = 0; i < a->n_offsets; i++) {
+        const pgm_clock_offset *o = &a->offsets[i];
+        fprintf(out, "Clock: `%s` runs about %.0f s %s the server log: %u of its %u refusal reports line up with the "
+                     "server's refusals so shifted, %u without; its times here are on the server's clock.\n\n",
+                o->path, (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,
+                o->offset_us > 0 ? "ahead of" : "behind", o->matched, o->reports, o->matched_unshifted);
+    }
+    fputs("| time (UTC) | what | evidence |\n|---|---|---|\n", out);
     for (size_t i = 0; i < n; i++) {
         char t[PGM_TS_ISO_LEN];
         when(m[i].t, t);

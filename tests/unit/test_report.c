@@ -12,6 +12,7 @@
 #include <zstd.h>
 
 #include "forensics/analysis_impl.h"
+#include "forensics/clocks.h"
 #include "forensics/holders.h"
 #include "forensics/thresholds.h"
 #include "rules/ruleset.h"
@@ -407,6 +408,63 @@ static void test_curve_from_pool_stats(void **state)
     pgm_analysis_close(a);
 }
 
+static void clock_event(pgm_clocks *c, const char *path, int64_t us, const char *kind, const char *cause)
+{
+    pgm_event e;
+    memset(&e, 0, sizeof e);
+    e.t = SEC(0) + us;
+    e.kind = kind;
+    e.path = path;
+    if (cause) {
+        e.fields[e.n_fields++] = (pgm_field){"cause", cause};
+        e.fields[e.n_fields++] = (pgm_field){"elapsed_ms", "3000"};
+    }
+    pgm_clocks_event(c, &e);
+}
+
+/* Refusals the server logged at irregular times; the application reports each
+ * 0.5-2.5 s later on a clock 90 s ahead (then in step, then 7 s behind). */
+static void test_clock_offsets(void **state)
+{
+    (void)state;
+    static const int64_t refused_ms[] = {1000, 4700, 5100, 11900, 30250, 31000, 47800, 61200};
+    static const int64_t delay_ms[] = {500, 2500, 1200, 900, 2000, 700, 1500, 2200};
+    const char *cause = "org.postgresql.util.PSQLException: FATAL: sorry, too many clients already";
+    for (int shift = 0; shift < 3; shift++) {
+        int64_t offset_ms = shift == 0 ? 90000 : shift == 1 ? 0 : -7000;
+        pgm_clocks *c;
+        assert_int_equal(pgm_clocks_open(&c), PGM_OK);
+        for (size_t i = 0; i < 8; i++)
+            clock_event(c, "pg.log", refused_ms[i] * 1000, "conn.refused.too_many_clients", NULL);
+        for (size_t i = 0; i < 8; i++)
+            clock_event(c, "app.log", (refused_ms[i] + delay_ms[i] + offset_ms) * 1000, "hikari.timeout", cause);
+        /* an application error that is not about a refusal does not count */
+        clock_event(c, "app.log", 5000000, "hikari.timeout", "java.net.SocketTimeoutException: Read timed out");
+        pgm_clock_offset o[4];
+        size_t n = pgm_clocks_offsets(c, "pg.log", o, 4);
+        if (offset_ms == 0) {
+            assert_int_equal(n, 0); /* the clocks agree: nothing claimed */
+        } else {
+            assert_int_equal(n, 1);
+            assert_string_equal(o[0].path, "app.log");
+            assert_int_equal(o[0].reports, 8);
+            assert_int_equal(o[0].matched, 8);
+            assert_true(o[0].offset_us >= (offset_ms - 3000) * 1000 && o[0].offset_us <= (offset_ms + 3000) * 1000);
+        }
+        assert_int_equal(pgm_clocks_offsets(c, "other.log", o, 4), 0); /* no refusals there */
+        pgm_clocks_close(c);
+    }
+    /* two reports are too few to claim anything */
+    pgm_clocks *c;
+    assert_int_equal(pgm_clocks_open(&c), PGM_OK);
+    clock_event(c, "pg.log", 1000000, "conn.refused.reserved_slots", NULL);
+    clock_event(c, "app.log", 61000000, "hikari.timeout", cause);
+    clock_event(c, "app.log", 62000000, "hikari.timeout", cause);
+    pgm_clock_offset o[1];
+    assert_int_equal(pgm_clocks_offsets(c, "pg.log", o, 1), 0);
+    pgm_clocks_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_config_diff),
         cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_curve_from_pool_stats),
+        cmocka_unit_test(test_clock_offsets),
         cmocka_unit_test(test_sink_zstd),
         cmocka_unit_test(test_sink_errors),
     };
