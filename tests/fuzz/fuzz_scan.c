@@ -7,9 +7,9 @@
  * rules and pseudonyms). */
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
-
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "forensics/analysis.h"
 #include "pipeline/scan.h"
