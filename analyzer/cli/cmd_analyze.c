@@ -12,6 +12,7 @@
 #include "report/html.h"
 #include "report/markdown.h"
 #include "report/pseudonyms.h"
+#include "report/remediation.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
 #include "timeline/render.h"
@@ -114,7 +115,7 @@ static bool write_event_outputs(analyze_run *r, const char *const *paths, size_t
 static void write_report_plain(const pgm_analysis *an, enum report_format f, FILE *out)
 {
     if (f == AS_JSON)
-        pgm_analysis_write_json(an, out);
+        pgm_analysis_write_json_with(an, out, pgm_report_json_sections, NULL);
     else if (f == AS_MARKDOWN)
         pgm_report_markdown(an, out);
     else if (f == AS_HTML)

@@ -32,7 +32,7 @@ int pgm_analysis_open(pgm_analysis **out)
         return PGM_FATAL;
     a->primary = -1;
     a->max_connections = a->reserved = -1;
-    a->first_timeout = a->first_leak_report = a->max_idle_in_tx_at = a->exhaustion = PGM_TS_UNKNOWN;
+    a->first_timeout = a->first_leak_report = a->max_idle_in_tx_at = a->exhaustion = a->recovery = PGM_TS_UNKNOWN;
     if (pgm_clocks_open(&a->clocks) != PGM_OK) {
         free(a);
         return PGM_FATAL;
@@ -266,6 +266,24 @@ static void note_pool_stats(pgm_analysis *a, const pgm_event *e)
     a->n_pool_samples++;
 }
 
+/* The service an application log belongs to (one per log). */
+static service_start *service_of(pgm_analysis *a, const pgm_event *e)
+{
+    for (size_t i = 0; i < a->n_services; i++)
+        if (strcmp(a->services[i].path, e->path) == 0)
+            return &a->services[i];
+    if (a->n_services == PGM_ANALYSIS_MAX_HITS)
+        return NULL;
+    service_start *st = &a->services[a->n_services++];
+    memset(st, 0, sizeof *st);
+    snprintf(st->path, sizeof st->path, "%s", e->path);
+    const char *app = pgm_event_field(e, "app");
+    const char *slash = strrchr(e->path, '/');
+    snprintf(st->app, sizeof st->app, "%s", app && *app ? app : slash ? slash + 1 : e->path);
+    st->first = st->restart = PGM_TS_UNKNOWN;
+    return st;
+}
+
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
 {
     if (a->finished)
@@ -327,7 +345,22 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
             a->first_timeout_line = e->line;
         }
+    } else if (strcmp(k, "hikari.pool.shutdown") == 0) {
+        service_start *st = service_of(a, e);
+        if (st)
+            st->stopped = true;
     } else if (strcmp(k, "hikari.pool.starting") == 0) {
+        service_start *st = service_of(a, e);
+        if (st && st->first == PGM_TS_UNKNOWN) {
+            st->first = e->t;
+            st->first_line = e->line;
+        } else if (st && st->stopped) {
+            if (!st->restarts++) {
+                st->restart = e->t;
+                st->restart_line = e->line;
+            }
+            st->stopped = false;
+        }
         a->pool_starts++;
         const char *pool = pgm_event_field(e, "pool");
         const char *num = pool ? strrchr(pool, '-') : NULL;
@@ -473,6 +506,7 @@ static void recovery_moment(pgm_analysis *a, const pgm_sessions *s, const pgm_cu
                 path = v[k].end_path;
                 line = v[k].end_line;
             }
+        a->recovery = c->p[i].t;
         moment(a, c->p[i].t, path, line, "recovery: %d client sessions open, down from %d when the last one was refused",
                c->p[i].open, full);
         return;
@@ -502,6 +536,10 @@ static void correct_clocks(pgm_analysis *a)
         }
         for (size_t i = 0; i < a->n_timed_out; i++)
             shift_if(&a->timed_out[i].first, a->timed_out[i].path, o);
+        for (size_t i = 0; i < a->n_services; i++) {
+            shift_if(&a->services[i].first, a->services[i].path, o);
+            shift_if(&a->services[i].restart, a->services[i].path, o);
+        }
     }
 }
 
@@ -527,6 +565,14 @@ static void gather_moments(pgm_analysis *a)
     if (a->first_timeout != PGM_TS_UNKNOWN)
         moment(a, a->first_timeout, a->first_timeout_path, a->first_timeout_line,
                "the first pool timeout in the applications' logs");
+    /* deploys and restarts, as the services' pools tell them */
+    for (size_t i = 0; i < a->n_services; i++) {
+        const service_start *st = &a->services[i];
+        moment(a, st->first, st->path, st->first_line, "%s started its connection pool", st->app);
+        if (st->restarts)
+            moment(a, st->restart, st->path, st->restart_line, "%s restarted (its pool started again after a "
+                   "shutdown)%s", st->app, st->restarts > 1 ? ", the first of several times" : "");
+    }
     if (s) {
         size_t n_sessions;
         pgm_sessions_list(s, &n_sessions);
@@ -1116,6 +1162,11 @@ static void json_holders(pgm_json *j, const pgm_holders *h)
 
 void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
 {
+    pgm_analysis_write_json_with(a, out, NULL, NULL);
+}
+
+void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sections more, void *ctx)
+{
     pgm_json j;
     pgm_json_init(&j, out, true);
     const pgm_hypothesis *v = &a->hyp[0];
@@ -1512,6 +1563,8 @@ void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
     else
         pgm_json_null(&j);
     pgm_json_end_object(&j);
+    if (more)
+        more(ctx, &j, a);
     pgm_json_end_object(&j);
     fputc('\n', out);
 }
@@ -1541,7 +1594,27 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
             fprintf(out, " (usable slots: %ld)", a->max_connections - a->reserved);
         fputc('\n', out);
     }
-    size_t high = 0, config = 0;
+    /* the incident's window: its first sign to its recovery (or last refusal) */
+    int64_t from = PGM_TS_UNKNOWN, to = a->recovery;
+    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+    int64_t signs[] = {g && v->kind == PGM_VERDICT_LEAK ? g->onset : PGM_TS_UNKNOWN, a->exhaustion, a->first_timeout,
+                       a->first_leak_report, a->max_idle_in_tx_at};
+    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++)
+        if (signs[i] != PGM_TS_UNKNOWN && (from == PGM_TS_UNKNOWN || signs[i] < from))
+            from = signs[i];
+    if (to == PGM_TS_UNKNOWN && a->primary >= 0)
+        to = a->logs[a->primary].last_refusal;
+    if (from != PGM_TS_UNKNOWN) {
+        char f1[PGM_TS_ISO_LEN], f2[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(from, f1);
+        if (to != PGM_TS_UNKNOWN && to > from) {
+            pgm_ts_format_iso(to, f2);
+            fprintf(out, "window: %s to %s (%.0f s)\n", f1, f2, (double)(to - from) / 1e6);
+        } else {
+            fprintf(out, "window: from %s\n", f1);
+        }
+    }
+    size_t high = 0, config = 0, shown = 0;
     for (size_t i = 0; i < a->n_findings; i++) {
         const finding_copy *f = &a->findings[i];
         if (f->from_events) {
@@ -1550,6 +1623,20 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
         }
         config++;
         high += strcmp(f->severity, "high") == 0 || strcmp(f->severity, "critical") == 0;
+    }
+    for (size_t i = 0; i < a->n_findings; i++) {
+        const finding_copy *f = &a->findings[i];
+        if (!f->from_events && shown < PGM_SUMMARY_TOP_FINDINGS && strcmp(f->severity, "critical") == 0) {
+            fprintf(out, "%s: [%s] %s (%s:%u)\n", f->severity, f->rule, f->message, f->path, f->line);
+            shown++;
+        }
+    }
+    for (size_t i = 0; i < a->n_findings && shown < PGM_SUMMARY_TOP_FINDINGS; i++) {
+        const finding_copy *f = &a->findings[i];
+        if (!f->from_events && strcmp(f->severity, "high") == 0) {
+            fprintf(out, "%s: [%s] %s (%s:%u)\n", f->severity, f->rule, f->message, f->path, f->line);
+            shown++;
+        }
     }
     if (config)
         fprintf(out, "configuration: %zu finding(s), %zu high or critical (pgmortem lint lists them)\n", config,

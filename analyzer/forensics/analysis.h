@@ -45,6 +45,8 @@
 #define PGM_ANALYSIS_ACTION_BURST_US (5LL * 1000000)
 /* Event kinds counted for the report's appendix; events of more kinds are counted apart. */
 #define PGM_ANALYSIS_MAX_KINDS 256u
+/* Configuration findings (critical, then high) the terminal summary names. */
+#define PGM_SUMMARY_TOP_FINDINGS 3u
 /* Sessions listed as held longest. */
 #define PGM_ANALYSIS_LONGEST 10u
 
@@ -102,8 +104,13 @@ int pgm_analysis_set_rules(pgm_analysis *a, const struct pgm_ruleset *rs);
 int pgm_analysis_finish(pgm_analysis *a);
 void pgm_analysis_close(pgm_analysis *a);
 
-/* The report as JSON (CONTRACTS.md, pgmortem.report/1: the parts decided so far). */
+/* The report as JSON (CONTRACTS.md, pgmortem.report/1). */
 void pgm_analysis_write_json(const pgm_analysis *a, FILE *out);
+/* The same, with more top-level sections written by `more` (the report's
+ * remediation and prevention, which live in analyzer/report/). */
+struct pgm_json;
+typedef void (*pgm_json_sections)(void *ctx, struct pgm_json *j, const pgm_analysis *a);
+void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sections more, void *ctx);
 /* A few lines for the terminal. */
 void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out);
 /* The hypotheses, best first; the verdict is the first. */

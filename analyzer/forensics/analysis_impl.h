@@ -74,6 +74,16 @@ typedef struct input_copy {
     bool counted;      /* read line by line (a log, a dump): bytes and lines are known */
 } input_copy;
 
+/* A service's pool starting: its first start (a deploy, or the start of the
+ * evidence), and a start after its pool was shut down (a restart). */
+typedef struct service_start {
+    char path[512], app[128];
+    int64_t first, restart;
+    uint64_t first_line, restart_line;
+    unsigned restarts;
+    bool stopped;
+} service_start;
+
 typedef struct kind_count {
     char kind[48];
     uint64_t count;
@@ -118,6 +128,8 @@ struct pgm_analysis {
     int64_t first_timeout, first_leak_report;
     char leak_app[128];
     unsigned max_pool_number, pool_starts;
+    service_start services[PGM_ANALYSIS_MAX_HITS];
+    size_t n_services;
     char pool_evidence[256];
     /* pg_stat_activity */
     unsigned snapshots;
@@ -158,6 +170,7 @@ struct pgm_analysis {
     pgm_growth groups[PGM_GROWTH_MAX_GROUPS];
     size_t n_groups;
     int64_t exhaustion;
+    int64_t recovery;                  /* the open sessions fell back after the last refusal */
     uint64_t refusals;
     size_t longest[PGM_ANALYSIS_LONGEST]; /* the primary log's sessions held longest */
     size_t n_longest;

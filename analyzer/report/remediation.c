@@ -1,6 +1,8 @@
 #include "report/remediation.h"
 
 #include "forensics/analysis_impl.h"
+#include "report/alerts.h"
+#include "util/json.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -337,4 +339,58 @@ bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out)
     }
     free(files);
     return any;
+}
+
+/* ---- the same in the JSON report ---- */
+
+void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
+{
+    (void)ctx;
+    pgm_strbuf list, end, diff;
+    pgm_strbuf_init(&list, 1u << 16);
+    pgm_strbuf_init(&end, 1u << 16);
+    pgm_strbuf_init(&diff, 1u << 20);
+    const char *intro = NULL;
+    bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) &&
+               !pgm_strbuf_add(&end, "", 1);
+    bool changes = pgm_report_config_diff(a, &diff) && !pgm_strbuf_add(&diff, "", 1);
+    pgm_json_key(j, "remediation");
+    pgm_json_begin_object(j);
+    pgm_json_key(j, "sessions_sql");
+    if (sql) {
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "what");
+        pgm_json_string(j, intro);
+        pgm_json_key(j, "list");
+        pgm_json_string(j, list.p);
+        pgm_json_key(j, "terminate");
+        pgm_json_string(j, end.p);
+        pgm_json_end_object(j);
+    } else {
+        pgm_json_null(j);
+    }
+    pgm_json_key(j, "config_diff");
+    pgm_json_string(j, changes ? diff.p : NULL);
+    pgm_json_end_object(j);
+    pgm_strbuf_free(&list);
+    pgm_strbuf_free(&end);
+    pgm_strbuf_free(&diff);
+
+    pgm_json_key(j, "prevention");
+    pgm_json_begin_object(j);
+    pgm_json_key(j, "early_warning_rules");
+    pgm_json_begin_array(j);
+    for (size_t i = 0; i < a->n_findings; i++)
+        if (a->findings[i].early_warning)
+            pgm_json_string(j, a->findings[i].rule);
+    pgm_json_end_array(j);
+    pgm_json_key(j, "alert_rules");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    bool ok = mem && pgm_report_alert_rules(a, mem) == 0;
+    ok = mem && fclose(mem) == 0 && ok;
+    pgm_json_string(j, ok ? text : NULL);
+    free(text);
+    pgm_json_end_object(j);
 }

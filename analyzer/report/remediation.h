@@ -23,4 +23,10 @@ bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf 
  * parameters. False when no finding has a fix that is a line edit. */
 bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out);
 
+/* The report's remediation (the sessions' SQL, the configuration diff) and
+ * prevention (the early-warning rules, the alert rules) as JSON sections:
+ * for pgm_analysis_write_json_with. */
+struct pgm_json;
+void pgm_report_json_sections(void *ctx, struct pgm_json *j, const pgm_analysis *a);
+
 #endif
