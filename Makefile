@@ -266,11 +266,10 @@ demo: deps-check
 	@echo "$$ pgmortem timeline --format csv --kinds conn.refused,hikari.leak_detected,hikari.timeout fixtures/demo/incident-demo.tar.zst"
 	@build/pgmortem timeline --format csv --kinds conn.refused,hikari.leak_detected,hikari.timeout fixtures/demo/incident-demo.tar.zst | cut -c1-160
 	@echo
-	@echo "$$ pgmortem analyze fixtures/incidents/01-leak-hikari.tar.zst"
-	@build/pgmortem analyze fixtures/incidents/01-leak-hikari.tar.zst
-	@build/pgmortem analyze -q -f md -o build/demo-postmortem.md fixtures/incidents/01-leak-hikari.tar.zst
+	@echo "$$ pgmortem analyze -o build/demo-postmortem.html -o build/demo-postmortem.md fixtures/incidents/01-leak-hikari.tar.zst"
+	@build/pgmortem analyze -o build/demo-postmortem.html -o build/demo-postmortem.md fixtures/incidents/01-leak-hikari.tar.zst
 	@echo
-	@echo "the postmortem in Markdown: build/demo-postmortem.md"
+	@echo "the postmortem: open build/demo-postmortem.html in a browser (build/demo-postmortem.md is the same in Markdown)"
 
 install: build/pgmortem
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1
