@@ -1006,6 +1006,45 @@ static int cmp_keyed(const void *x, const void *y)
 
 static void json_time(pgm_json *j, const char *key, int64_t t);
 
+static void json_point(pgm_json *j, const pgm_curve_point *p)
+{
+    pgm_json_begin_object(j);
+    json_time(j, "t", p->t);
+    pgm_json_key(j, "open");
+    pgm_json_int(j, p->open);
+    pgm_json_end_object(j);
+}
+
+/* A curve as [{t, open}]: every point when there are few; else the span is
+ * cut into PGM_JSON_SERIES_BUCKETS equal buckets and each keeps its lowest
+ * and highest point, in time order, so peaks and troughs survive in a report
+ * of bounded size. */
+static void json_series(pgm_json *j, const pgm_curve_point *p, size_t n)
+{
+    pgm_json_begin_array(j);
+    if (n <= 2 * PGM_JSON_SERIES_BUCKETS) {
+        for (size_t i = 0; i < n; i++)
+            json_point(j, &p[i]);
+        pgm_json_end_array(j);
+        return;
+    }
+    int64_t t0 = p[0].t, span = p[n - 1].t - t0 + 1;
+    for (size_t i = 0; i < n;) {
+        int64_t bucket = (int64_t)((double)(p[i].t - t0) * PGM_JSON_SERIES_BUCKETS / (double)span);
+        size_t lo = i, hi = i;
+        for (; i < n && (int64_t)((double)(p[i].t - t0) * PGM_JSON_SERIES_BUCKETS / (double)span) == bucket; i++) {
+            if (p[i].open < p[lo].open)
+                lo = i;
+            if (p[i].open > p[hi].open)
+                hi = i;
+        }
+        json_point(j, &p[lo < hi ? lo : hi]);
+        if (lo != hi)
+            json_point(j, &p[lo < hi ? hi : lo]);
+    }
+    pgm_json_end_array(j);
+}
+
 /* One exact curve per user, database or client (`which` picks the field). */
 static void json_curves_by(pgm_json *j, const pgm_sessions *s, int which)
 {
@@ -1028,24 +1067,22 @@ static void json_curves_by(pgm_json *j, const pgm_sessions *s, int which)
             st[k++] = (keyed_step){key, v[i].end, -1, 2 * i + 1};
     }
     qsort(st, k, sizeof *st, cmp_keyed);
-    for (size_t i = 0; i < k;) {
+    pgm_curve_point *pts = k ? malloc(k * sizeof *pts) : NULL;
+    for (size_t i = 0; pts && i < k;) {
         const char *key = st[i].key;
-        pgm_json_key(j, key);
-        pgm_json_begin_array(j);
+        size_t n_pts = 0;
         int32_t open = 0;
         for (; i < k && st[i].key == key; i++) {
             open += st[i].d;
             if (i + 1 < k && st[i + 1].key == key && st[i + 1].t == st[i].t)
                 continue; /* one point per instant */
-            pgm_json_begin_object(j);
-            json_time(j, "t", st[i].t);
-            pgm_json_key(j, "open");
-            pgm_json_int(j, open);
-            pgm_json_end_object(j);
+            pts[n_pts++] = (pgm_curve_point){st[i].t, open};
         }
-        pgm_json_end_array(j);
+        pgm_json_key(j, key);
+        json_series(j, pts, n_pts);
     }
     pgm_json_end_object(j);
+    free(pts);
     free(st);
 }
 
@@ -1477,31 +1514,17 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     size_t n_pts = sampled ? a->n_sampled : c ? c->n : 0;
     pgm_json_key(&j, "connections_source");
     pgm_json_string(&j, n_sessions ? "server log" : sampled ? a->sampled_source : NULL);
+    pgm_json_key(&j, "points_per_series_max");
+    pgm_json_uint(&j, 2 * PGM_JSON_SERIES_BUCKETS);
     pgm_json_key(&j, "connections");
-    pgm_json_begin_array(&j);
-    for (size_t i = 0; i < n_pts; i++) {
-        pgm_json_begin_object(&j);
-        json_time(&j, "t", pts[i].t);
-        pgm_json_key(&j, "open");
-        pgm_json_int(&j, pts[i].open);
-        pgm_json_end_object(&j);
-    }
-    pgm_json_end_array(&j);
+    json_series(&j, pts, n_pts);
     /* one curve per application (as PostgreSQL knows it) */
     pgm_json_key(&j, "by_application");
     pgm_json_begin_object(&j);
     for (unsigned app = 0; s && app < pgm_sessions_app_count(s); app++) {
         const pgm_curve *ac = pgm_sessions_app_curve(s, app);
         pgm_json_key(&j, pgm_sessions_app_name(s, app));
-        pgm_json_begin_array(&j);
-        for (size_t i = 0; ac && i < ac->n; i++) {
-            pgm_json_begin_object(&j);
-            json_time(&j, "t", ac->p[i].t);
-            pgm_json_key(&j, "open");
-            pgm_json_int(&j, ac->p[i].open);
-            pgm_json_end_object(&j);
-        }
-        pgm_json_end_array(&j);
+        json_series(&j, ac ? ac->p : NULL, ac ? ac->n : 0);
     }
     pgm_json_end_object(&j);
     static const char *const by[] = {"by_user", "by_database", "by_client"};

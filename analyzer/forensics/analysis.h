@@ -47,6 +47,9 @@
 #define PGM_ANALYSIS_MAX_KINDS 256u
 /* Configuration findings (critical, then high) the terminal summary names. */
 #define PGM_SUMMARY_TOP_FINDINGS 3u
+/* A series in the JSON report keeps at most twice this many points (a
+ * bucket's lowest and highest); shorter ones keep every point. */
+#define PGM_JSON_SERIES_BUCKETS 1000u
 /* Sessions listed as held longest. */
 #define PGM_ANALYSIS_LONGEST 10u
 

@@ -25,7 +25,13 @@ run() {
     best=""
     rss=0
     for i in 1 2 3; do
-        /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" > "$dir/stdout.txt" 2>&1 || true
+        rc=0
+        /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" > "$dir/stdout.txt" 2>&1 || rc=$?
+        # a run that failed measures nothing: say so instead of printing its time
+        if [ $rc -gt 1 ]; then
+            printf '%-50s FAILED (exit %s): %s\n' "$name" "$rc" "$(grep -v '^Command exited' "$dir/stdout.txt" | head -1)"
+            return 0
+        fi
         read -r t m < "$dir/time.txt"
         if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
         [ "$m" -gt "$rss" ] && rss=$m
@@ -44,7 +50,7 @@ run "pgmortem timeline --jobs 1, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" tim
 run "pgmortem timeline --jobs 2, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" timeline -q --jobs 2 -o /dev/null "$log"
 run "pgmortem timeline --jobs 1 --kinds conn.refused" "$bin" timeline -q --jobs 1 --kinds conn.refused -o /dev/null "$log"
 run "pgmortem timeline (tar.zst bundle)" "$bin" timeline -q -o /dev/null "$dir/bundle.tar.zst"
-run "pgmortem analyze (sessions, curve, verdict)" "$bin" analyze -q -o /dev/null "$log"
+run "pgmortem analyze -f json (the whole analysis)" "$bin" analyze -q -f json -o /dev/null "$log"
 tests/bench/make-fleet.sh "$dir/fleet" > /dev/null
 nfiles=$(find "$dir/fleet" -type f | wc -l)
 best=""

@@ -465,6 +465,33 @@ static void test_clock_offsets(void **state)
     pgm_clocks_close(c);
 }
 
+/* A long curve is cut to at most 2 x PGM_JSON_SERIES_BUCKETS points in the
+ * JSON report, and its one-point peak and trough survive. */
+static void test_json_series_bounded(void **state)
+{
+    (void)state;
+    pgm_analysis *a;
+    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
+    for (int i = 0; i < 20000; i++)
+        pool_stats(a, "orders.log", i, "HikariPool-1", i == 12345 ? "999" : i == 777 ? "0" : "10");
+    assert_int_equal(pgm_analysis_finish(a), PGM_OK);
+    char *json = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&json, &len);
+    assert_non_null(f);
+    pgm_analysis_write_json(a, f);
+    fclose(f);
+    size_t points = 0;
+    for (const char *p = json; (p = strstr(p, "\"open\": ")); p++)
+        points++;
+    assert_true(points >= PGM_JSON_SERIES_BUCKETS && points <= 2 * PGM_JSON_SERIES_BUCKETS);
+    assert_non_null(strstr(json, "\"open\": 999"));
+    assert_non_null(strstr(json, "\"open\": 0"));
+    assert_non_null(strstr(json, "\"peak_connections\": 999"));
+    free(json);
+    pgm_analysis_close(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_curve_from_pool_stats),
         cmocka_unit_test(test_clock_offsets),
+        cmocka_unit_test(test_json_series_bounded),
         cmocka_unit_test(test_sink_zstd),
         cmocka_unit_test(test_sink_errors),
     };
