@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "forensics/analysis.h"
@@ -287,7 +288,16 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     lo.keep_secrets = keep_secrets;
     pgm_lint lint;
     char lerr[PGM_ERR_MAX];
-    int lr = pgm_lint_run(&lint, c.inputs, c.n_inputs, &c.lim, &rs, &lo, lerr);
+    /* only what can be read again: a pipe or stdin was consumed by the scan */
+    const char **again = malloc((c.n_inputs ? c.n_inputs : 1) * sizeof *again);
+    size_t n_again = 0;
+    for (size_t i = 0; again && i < c.n_inputs; i++) {
+        struct stat st;
+        if (strcmp(c.inputs[i], "-") != 0 && stat(c.inputs[i], &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+            again[n_again++] = c.inputs[i];
+    }
+    int lr = again ? pgm_lint_run(&lint, again, n_again, &c.lim, &rs, &lo, lerr) : PGM_FATAL;
+    free(again);
     if (lr == PGM_FATAL || pgm_analysis_set_config(an, &facts, &lint) != PGM_OK)
         r = PGM_FATAL;
     pgm_lint_free(&lint);

@@ -254,6 +254,29 @@ if [ -s "$tmp/tl.jsonl" ] && cmp -s "$tmp/ev.jsonl" "$tmp/tl.jsonl" && zstd -qdc
 else
     echo "FAIL analyze-jsonl: the events written by analyze differ from timeline's (or the redacted copy)"; fail=$((fail + 1))
 fi
+# progress: on a terminal once a run takes over a second, never into a file; a pipe as input
+# is read once (the configuration pass skips what cannot be read again) and does not hang
+slow_feed() {
+    rm -f "$tmp/fifo" && mkfifo "$tmp/fifo"
+    { head -c 20000 "$S/run1-stderr/postgresql.log"; sleep 1.3; tail -c +20001 "$S/run1-stderr/postgresql.log"; } > "$tmp/fifo" &
+}
+if command -v script > /dev/null 2>&1; then
+    slow_feed
+    timeout 30 script -qec "$bin analyze '$tmp/fifo' > /dev/null" /dev/null > "$tmp/tty.out" 2>&1
+    wait
+    slow_feed
+    timeout 30 "$bin" analyze "$tmp/fifo" > /dev/null 2> "$tmp/notty.err"
+    rc=$?
+    wait
+    if [ $rc = 0 ] && grep -q 'pgmortem: read .* MiB' "$tmp/tty.out" && [ ! -s "$tmp/notty.err" ]; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL analyze-progress: exit $rc; on a terminal: $(head -c 200 "$tmp/tty.out" | od -c | head -2); into a file: $(head -c 200 "$tmp/notty.err")"
+        fail=$((fail + 1))
+    fi
+else
+    echo "cli: analyze-progress skipped (script(1) is not installed)"
+fi
 check analyze-jsonl-unwritable 2 "No such file or directory" -- analyze -q -o /nonexistent/dir/ev.jsonl.zst fixtures/incidents/04-healthy.tar.zst
 check analyze-nothing 2 "no file could be read from the input: no analysis" -- analyze /nonexistent/bundle.tar.zst
 check analyze-bad-format 3 "unknown format 'xml' (text, json, md, html or jsonl)" -- analyze -f xml fixtures/incidents/04-healthy.tar.zst
