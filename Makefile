@@ -48,7 +48,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
-        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check fixtures fixtures-deps fixtures-check \
+        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
 # pkg-config is asked when the Makefile is read, so targets that may have to
@@ -204,6 +204,10 @@ reports-check: build/asan/pgmortem
 schema-check: build/pgmortem
 	@tests/reports/schema-check.sh build/pgmortem
 
+# The postmortems' SQL on a throwaway PostgreSQL 15 (skipped with a message when it is not installed).
+sql-check: build/asan/pgmortem
+	@tests/reports/sql-check.sh build/asan/pgmortem
+
 # The postmortems' configuration diffs apply to their bundles and resolve their findings.
 config-diff-check: build/asan/pgmortem
 	@tests/reports/config-diff-check.sh build/asan/pgmortem
@@ -255,7 +259,7 @@ check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan
 	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check analyze-check \
-	    reports-check config-diff-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
+	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 
 demo: deps-check

@@ -1599,6 +1599,19 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
             pgm_analysis_confidence(a), v->score, pgm_verdict_name(a->hyp[1].kind), a->hyp[1].score, v->summary);
     for (size_t e = 0; e < v->n_evidence; e++)
         fprintf(out, "  - %s\n", v->evidence[e]);
+    if (v->kind == PGM_VERDICT_LEAK) {
+        /* as the JSON names it: the group PostgreSQL saw grow, else the snapshots' largest */
+        const pgm_growth *sg = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+        bool snap = !sg && a->top_sessions > 0;
+        const char *app = sg && strcmp(sg->app, "(unknown)") != 0 ? sg->app : snap && a->top_app[0] ? a->top_app
+                                                                                                     : a->leak_app;
+        if (sg || snap)
+            fprintf(out, "suspect: %s@%s from %s%s%s%s\n", sg ? sg->user : a->top_user, sg ? sg->db : a->top_db,
+                    (sg ? sg->client : a->top_client)[0] ? (sg ? sg->client : a->top_client) : "?",
+                    app[0] ? " (application " : "", app, app[0] ? ")" : "");
+        if (a->n_locs && a->locs[0].count)
+            fprintf(out, "code: %s (%s), %u leak report(s)\n", a->locs[0].frame, a->locs[0].at, a->locs[0].count);
+    }
     char iso[PGM_TS_ISO_LEN] = "-";
     if (a->exhaustion != PGM_TS_UNKNOWN)
         pgm_ts_format_iso(a->exhaustion, iso);

@@ -1,10 +1,12 @@
 #include "report/remediation.h"
 
 #include "forensics/analysis_impl.h"
+#include "text/timestamp.h"
 #include "report/alerts.h"
 #include "util/json.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,52 @@ static const pgm_holder *typical_holder(const pgm_analysis *a)
     return best;
 }
 
+/* The very sessions the evidence names (the suspect's sessions open when
+ * the server ran out, or the idle-in-transaction holders), for a server that
+ * has not restarted since: backend_start keeps a reused pid out. */
+static void evidence_pids(const pgm_analysis *a, const char *user, const char *db, pgm_strbuf *list)
+{
+    int pids[PGM_REMEDIATION_MAX_PIDS];
+    size_t n = 0;
+    int64_t before = PGM_TS_UNKNOWN;
+    if (a->hyp[0].kind == PGM_VERDICT_LEAK && a->n_groups && a->groups[0].growing && a->primary >= 0) {
+        const pgm_growth *g = &a->groups[0];
+        const pgm_sessions *s = a->logs[a->primary].s;
+        size_t ns;
+        const pgm_session *v = pgm_sessions_list(s, &ns);
+        for (size_t i = 0; i < ns && n < PGM_REMEDIATION_MAX_PIDS; i++) {
+            const pgm_session *x = &v[i];
+            if (x->user != g->user || x->db != g->db || x->client != g->client ||
+                strcmp(pgm_sessions_app_name(s, x->app), g->app) != 0 || x->start == PGM_TS_UNKNOWN ||
+                x->start > g->ref || (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= g->ref))
+                continue;
+            pids[n++] = x->pid;
+        }
+        before = g->ref;
+    } else if (a->hyp[0].kind == PGM_VERDICT_IDLE_IN_TRANSACTION) {
+        for (size_t i = 0; i < a->holders.n && n < PGM_REMEDIATION_MAX_PIDS; i++) {
+            const pgm_holder *h = &a->holders.v[i];
+            if (strcmp(h->user, user) != 0 || strcmp(h->db, db) != 0 || h->pid <= 0 || h->pid > INT32_MAX)
+                continue;
+            pids[n++] = (int)h->pid;
+            if (h->last_seen != PGM_TS_UNKNOWN && (before == PGM_TS_UNKNOWN || h->last_seen > before))
+                before = h->last_seen;
+        }
+    }
+    if (!n || before == PGM_TS_UNKNOWN)
+        return;
+    char iso[PGM_TS_ISO_LEN];
+    pgm_ts_format_iso(before, iso);
+    pgm_strbuf_addstr(list, "\n\n-- or exactly the sessions the evidence names, while the server has not restarted since:\n"
+                            "SELECT pid, usename, datname, application_name, client_addr, backend_start, state, "
+                            "state_change\n  FROM pg_stat_activity\n WHERE pid IN (");
+    for (size_t i = 0; i < n; i++)
+        pgm_strbuf_addf(list, "%s%d", i ? ", " : "", pids[i]);
+    pgm_strbuf_addstr(list, ")\n   AND usename = ");
+    sql_literal(list, user);
+    pgm_strbuf_addf(list, " AND backend_start <= '%s';", iso);
+}
+
 bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end, const char **intro)
 {
     const char *user = NULL, *db = NULL, *client = NULL, *test;
@@ -85,6 +133,7 @@ bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf 
     pgm_strbuf_addstr(end, "SELECT pg_terminate_backend(pid)\n  FROM pg_stat_activity\n");
     where(end, user, db, client, test);
     pgm_strbuf_addstr(end, ";");
+    evidence_pids(a, user, db, list);
     return true;
 }
 

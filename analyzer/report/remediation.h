@@ -13,6 +13,8 @@
  * and the sentence that introduces them; false otherwise. */
 bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end, const char **intro);
 
+/* Pids the remediation SQL names, at most. */
+#define PGM_REMEDIATION_MAX_PIDS 500u
 /* Files and lines one diff touches, at most. */
 #define PGM_DIFF_MAX_FILES 64u
 #define PGM_DIFF_MAX_LINES 32u
