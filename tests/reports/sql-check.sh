@@ -3,13 +3,24 @@
 # started (initdb in a temporary directory, a Unix socket only, stopped at
 # the end) and every recorded incident's statements go through psql with
 # ON_ERROR_STOP, so a statement the server rejects fails make check.
-# Skipped with a message where PostgreSQL 15 is not installed.
+# PostgreSQL 15 is installed with apt-get when missing; where it cannot be,
+# the check says so and skips.
 #   tests/reports/sql-check.sh BIN
 set -u
 bin=$1
 pg=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+if { [ ! -x "$pg/initdb" ] || ! command -v psql > /dev/null 2>&1; } && command -v apt-get > /dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo -n"
+    mkdir -p build
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 \
+        > build/postgresql-install.log 2>&1 ||
+        { $sudo apt-get update -qq > /dev/null 2>&1 &&
+          $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 \
+              >> build/postgresql-install.log 2>&1; }
+fi
 if [ ! -x "$pg/initdb" ] || ! command -v psql > /dev/null 2>&1; then
-    echo "sql: skipped, PostgreSQL 15 is not installed (apt-get install postgresql-15)"
+    echo "sql: skipped, PostgreSQL 15 is not installed and could not be (apt-get install postgresql-15; see build/postgresql-install.log)"
     exit 0
 fi
 tmp=$(mktemp -d)
