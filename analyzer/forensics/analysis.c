@@ -695,6 +695,7 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
             snprintf(c->key, sizeof c->key, "%s", f->key ? f->key : "");
             snprintf(c->source, sizeof c->source, "%s", f->source ? f->source : "");
             c->has_source = f->source != NULL && strlen(f->source) < sizeof c->source;
+            snprintf(c->file_kind, sizeof c->file_kind, "%s", f->file_kind ? f->file_kind : "");
             c->file_lines = f->file_lines;
             snprintf(c->fix_set, sizeof c->fix_set, "%s", r && r->fix_set ? r->fix_set : "");
             snprintf(c->fix_to, sizeof c->fix_to, "%s", r && r->fix_to ? r->fix_to : "");

@@ -58,6 +58,7 @@ typedef struct finding_copy {
     unsigned line;
     /* the rule's fix (remediation.c shows it as a diff) */
     char key[256], source[1024], fix_set[128], fix_to[128], fix_url_param[128];
+    char file_kind[24];     /* the cited file's kind: spring_conf, hikari_conf, pg_conf... */
     bool has_source;        /* source is the cited line, whole */
     bool early_warning;     /* the rule is about seeing trouble early (tags forensics, connection-leak...) */
     bool from_events;       /* a threshold rule's episode in the logs, not the configuration */

@@ -380,6 +380,7 @@ static void keep_fix_context(runctx *rc, pgm_lint_finding *f, const pgm_rule *r,
     const cfile *file = file_named(rc->w, f->path);
     if (!file)
         return;
+    f->file_kind = strdup(file->kind);
     char *text = line_of(file, at && at->path && at->line ? at->line : 0, &f->file_lines);
     if (text) {
         f->source = redacted(text, rc->o->keep_secrets);
@@ -429,7 +430,7 @@ static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const
 static void free_finding(pgm_lint_finding *f)
 {
     free(f->rule_id), free(f->title), free(f->path), free(f->key), free(f->message),
-        free(f->remediation), free(f->source);
+        free(f->remediation), free(f->source), free(f->file_kind);
 }
 
 /* ---- suppressions: "# pgmortem: ignore RULE-ID reason" ---- */

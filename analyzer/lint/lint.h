@@ -45,6 +45,7 @@ typedef struct pgm_lint_finding {
      * lines the file has (where an added setting goes) */
     char *source;
     unsigned file_lines;
+    char *file_kind;        /* the cited file's kind (spring_conf, hikari_conf, pg_conf...), or NULL */
 } pgm_lint_finding;
 
 typedef struct pgm_lint_file {

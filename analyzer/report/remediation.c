@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
 
 /* A string literal for SQL a reader will paste: quotes doubled, so a user
  * name from a log cannot end the literal. */
@@ -174,20 +175,46 @@ static enum conf_style style_of(const char *path)
     return STYLE_OTHER;
 }
 
-/* The full Spring key of a fix: a dotted one as given; a HikariCP property
- * under the pool's own prefix (the key the finding cites, if it is one of
- * the pool's), else under spring.datasource.hikari. */
-static void spring_key(const finding_copy *f, char *out, size_t cap)
+/* The key a fix sets, as the file names it. A dotted fix_set is a full Spring
+ * key, given as is. A HikariCP property goes under the pool's own prefix:
+ * spring.datasource's pool is bound under spring.datasource.hikari, a custom
+ * prefix (app.datasource.reports.url) binds the pool directly, and a
+ * HikariCP properties file names it in camelCase (leakDetectionThreshold).
+ * False when the fix has no name in this file. */
+static bool setting_key(const finding_copy *f, char *out, size_t cap)
 {
+    bool hikari_file = strcmp(f->file_kind, "hikari_conf") == 0;
     if (strchr(f->fix_set, '.')) {
         snprintf(out, cap, "%s", f->fix_set);
-        return;
+        return !hikari_file;
     }
-    const char *h = strstr(f->key, ".hikari.");
+    if (hikari_file) {
+        size_t o = 0;
+        for (const char *p = f->fix_set; *p && o + 1 < cap; p++)
+            if (*p == '-' && p[1])
+                out[o++] = (char)toupper((unsigned char)*++p);
+            else
+                out[o++] = *p;
+        out[o] = 0;
+        return true;
+    }
+    /* the pool's key as cited; a properties line names it whole when the finding does not */
+    char cited[256];
+    snprintf(cited, sizeof cited, "%s", f->key);
+    if (!cited[0] && f->has_source && style_of(f->path) == STYLE_PROPERTIES) {
+        const char *p = f->source + strspn(f->source, " \t");
+        size_t n = strcspn(p, "=: \t");
+        snprintf(cited, sizeof cited, "%.*s", (int)n, p);
+    }
+    const char *h = strstr(cited, ".hikari.");
+    const char *last = strrchr(cited, '.');
     if (h)
-        snprintf(out, cap, "%.*s.hikari.%s", (int)(h - f->key), f->key, f->fix_set);
+        snprintf(out, cap, "%.*s.hikari.%s", (int)(h - cited), cited, f->fix_set);
+    else if (last && strncmp(cited, "spring.datasource.", 18) != 0)
+        snprintf(out, cap, "%.*s.%s", (int)(last - cited), cited, f->fix_set);
     else
         snprintf(out, cap, "spring.datasource.hikari.%s", f->fix_set);
+    return true;
 }
 
 /* The name a postgresql.conf line sets ("" for a comment or a blank). */
@@ -306,8 +333,8 @@ static bool apply_fix(file_change *c, const finding_copy *f)
     char key[256];
     if (st == STYLE_PG)
         snprintf(key, sizeof key, "%s", f->fix_set);
-    else
-        spring_key(f, key, sizeof key);
+    else if (!setting_key(f, key, sizeof key))
+        return false;
     /* the cited line sets this very key: its value changes in place */
     if (f->has_source) {
         char name[256] = "";
@@ -347,8 +374,27 @@ static int by_line(const void *x, const void *y)
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
+/* A `url` the pool does not bind (a hand-made HikariDataSource takes
+ * jdbc-url): a parameter added there changes nothing; that finding's own fix
+ * (bind jdbc-url) comes first. */
+static bool url_not_bound(const pgm_analysis *a, const finding_copy *f)
+{
+    for (size_t i = 0; i < a->n_findings; i++)
+        if (strcmp(a->findings[i].rule, PGM_RULE_URL_NOT_BOUND) == 0 && a->findings[i].line == f->line &&
+            strcmp(a->findings[i].path, f->path) == 0)
+            return true;
+    return false;
+}
+
 bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out)
 {
+    return pgm_report_config_diff_addressed(a, out, NULL);
+}
+
+bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bool *addressed)
+{
+    for (size_t i = 0; addressed && i < a->n_findings; i++)
+        addressed[i] = false;
     file_change *files = calloc(PGM_DIFF_MAX_FILES, sizeof *files);
     size_t n = 0;
     if (!files)
@@ -357,9 +403,12 @@ bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out)
         const finding_copy *f = &a->findings[i];
         if ((!f->fix_set[0] && !f->fix_url_param[0]) || !f->path[0])
             continue;
+        if (f->fix_url_param[0] && url_not_bound(a, f))
+            continue;
         file_change *c = change_for(files, &n, f);
-        if (c)
-            apply_fix(c, f);
+        bool applied = c && apply_fix(c, f);
+        if (addressed)
+            addressed[i] = applied;
     }
     bool any = false;
     for (size_t i = 0; i < n; i++) {
@@ -402,7 +451,8 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     const char *intro = NULL;
     bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) &&
                !pgm_strbuf_add(&end, "", 1);
-    bool changes = pgm_report_config_diff(a, &diff) && !pgm_strbuf_add(&diff, "", 1);
+    bool *addressed = a->n_findings ? calloc(a->n_findings, sizeof *addressed) : NULL;
+    bool changes = pgm_report_config_diff_addressed(a, &diff, addressed) && !pgm_strbuf_add(&diff, "", 1);
     pgm_json_key(j, "remediation");
     pgm_json_begin_object(j);
     pgm_json_key(j, "sessions_sql");
@@ -420,6 +470,23 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     }
     pgm_json_key(j, "config_diff");
     pgm_json_string(j, changes ? diff.p : NULL);
+    /* the findings the diff resolves (the others have no single line edit) */
+    pgm_json_key(j, "config_diff_resolves");
+    pgm_json_begin_array(j);
+    for (size_t i = 0; changes && addressed && i < a->n_findings; i++) {
+        if (!addressed[i])
+            continue;
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "rule");
+        pgm_json_string(j, a->findings[i].rule);
+        pgm_json_key(j, "path");
+        pgm_json_string(j, a->findings[i].path);
+        pgm_json_key(j, "line");
+        pgm_json_uint(j, a->findings[i].line);
+        pgm_json_end_object(j);
+    }
+    pgm_json_end_array(j);
+    free(addressed);
     pgm_json_end_object(j);
     pgm_strbuf_free(&list);
     pgm_strbuf_free(&end);

@@ -15,6 +15,8 @@ bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf 
 
 /* Pids the remediation SQL names, at most. */
 #define PGM_REMEDIATION_MAX_PIDS 500u
+/* The rule that says a line's `url` is not the pool's (rules/config/spring-binding.yml). */
+#define PGM_RULE_URL_NOT_BOUND "SPB-URL-001"
 /* Files and lines one diff touches, at most. */
 #define PGM_DIFF_MAX_FILES 64u
 #define PGM_DIFF_MAX_LINES 32u
@@ -24,6 +26,9 @@ bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf 
  * place, a missing setting added at the end, a JDBC URL given its
  * parameters. False when no finding has a fix that is a line edit. */
 bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out);
+/* The same, marking in `addressed` (one flag per finding, or NULL) the
+ * findings the diff resolves. */
+bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bool *addressed);
 
 /* The report's remediation (the sessions' SQL, the configuration diff) and
  * prevention (the early-warning rules, the alert rules) as JSON sections:

@@ -264,6 +264,39 @@ static void test_config_diff(void **state)
         "@@ -20,0 +21,1 @@\n"
         "+app.ds.hikari.keepalive-time=120000\n");
     pgm_strbuf_free(&d);
+    /* a HikariCP properties file names the property in camelCase; a pool under a custom
+     * prefix, cited by its url line with no key, gets the property under that prefix; a `url`
+     * the pool does not bind (SPB-URL-001 on that line) is given no parameter */
+    a->n_findings = 0;
+    finding_copy *h = add_finding(a, "w/hikari.properties", 1, "jdbcUrl", "jdbcUrl=jdbc:postgresql://db/x",
+                                  "leak-detection-threshold", "60000", NULL);
+    snprintf(h->file_kind, sizeof h->file_kind, "hikari_conf");
+    h = add_finding(a, "w/hikari.properties", 1, "jdbcUrl", "jdbcUrl=jdbc:postgresql://db/x", "spring.jpa.open-in-view",
+                    "false", NULL);
+    snprintf(h->file_kind, sizeof h->file_kind, "hikari_conf");
+    add_finding(a, "b/application.properties", 10, "", "app.ds.reports.url=jdbc:postgresql://db/r", "keepalive-time",
+                "120000", NULL);
+    add_finding(a, "b/application.properties", 10, "", "app.ds.reports.url=jdbc:postgresql://db/r", NULL, NULL,
+                "socketTimeout=60");
+    finding_copy *u = add_finding(a, "b/application.properties", 10, "", "app.ds.reports.url=jdbc:postgresql://db/r",
+                                  NULL, NULL, NULL);
+    snprintf(u->rule, sizeof u->rule, "%s", PGM_RULE_URL_NOT_BOUND);
+    bool addressed[8];
+    pgm_strbuf_init(&d, 1u << 16);
+    assert_true(pgm_report_config_diff_addressed(a, &d, addressed));
+    pgm_strbuf_add(&d, "", 1);
+    assert_string_equal(d.p,
+        "--- a/w/hikari.properties\n+++ b/w/hikari.properties\n"
+        "@@ -20,0 +21,1 @@\n"
+        "+leakDetectionThreshold=60000\n"
+        "--- a/b/application.properties\n+++ b/b/application.properties\n"
+        "@@ -20,0 +21,1 @@\n"
+        "+app.ds.reports.keepalive-time=120000\n");
+    assert_true(addressed[0]);
+    assert_false(addressed[1]);   /* a Spring key has no place in a HikariCP file */
+    assert_true(addressed[2]);
+    assert_false(addressed[3]);   /* the url there is not the pool's */
+    pgm_strbuf_free(&d);
     /* nothing with a fix: no diff */
     a->n_findings = 0;
     add_finding(a, "svc/other.txt", 2, "k", "no url here", NULL, NULL, "loginTimeout=10");
