@@ -785,6 +785,70 @@ static void build_sampled_curve(pgm_analysis *a)
     a->sampled_source = "HikariCP pool stats";
 }
 
+/* Why each explanation with nothing for it is ruled out, in the evidence's
+ * own numbers: a reviewer sees what was looked at, not only a score. */
+static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigned leaks, long fleet,
+                     unsigned long long slow)
+{
+    for (int k = 0; k < PGM_VERDICT_COUNT; k++) {
+        pgm_hypothesis *h = &a->hyp[k];
+        if (h->score > 0)
+            continue;
+        char *w = h->why_not;
+        size_t cap = sizeof h->why_not;
+        switch (h->kind) {
+        case PGM_VERDICT_LEAK:
+            if (growing || leaks)
+                snprintf(w, cap, "what grew is better explained otherwise (pools filling in bursts, idle in "
+                                 "transaction, or pools created again and again)");
+            else
+                snprintf(w, cap, "no group of sessions grew without giving them back%s%s%s, and no HikariCP "
+                                 "leak report stands (%llu reported, %llu returned later)",
+                         g ? " (the largest, " : "", g ? g->user : "", g ? ", stayed near its baseline)" : "",
+                         (unsigned long long)a->leak_reports, (unsigned long long)a->slow_borrowers);
+            break;
+        case PGM_VERDICT_IDLE_IN_TRANSACTION:
+            if (a->snapshots)
+                snprintf(w, cap, "the %u pg_stat_activity snapshots show at most %d sessions idle in transaction, "
+                                 "and no idle-in-transaction timeout ended one", a->snapshots, a->max_idle_in_tx);
+            else
+                snprintf(w, cap, "no pg_stat_activity snapshot in the bundle, and no idle-in-transaction timeout "
+                                 "in the log");
+            break;
+        case PGM_VERDICT_CAPACITY:
+            if (a->max_connections > 0 && fleet)
+                snprintf(w, cap, "the pools may open %ld connections, within the %ld usable slots", fleet,
+                         a->max_connections - a->reserved);
+            else
+                snprintf(w, cap, "%s", a->refusals ? "the refusals are explained by what grew"
+                                                   : "no refusal, and no pool configuration beyond the server's slots");
+            break;
+        case PGM_VERDICT_POOL_CHURN:
+            snprintf(w, cap, "%u pool start(s), the highest pool number %u (churn is %d or more)", a->pool_starts,
+                     a->max_pool_number, PGM_CHURN_MIN_POOLS);
+            break;
+        case PGM_VERDICT_NETWORK:
+            snprintf(w, cap, "%llu lost client(s) and %llu broken pooled connection(s) (a network loss shows %d or "
+                             "more)", (unsigned long long)a->lost_clients, (unsigned long long)a->broken_connections,
+                     PGM_NETWORK_MIN_LOSSES);
+            break;
+        case PGM_VERDICT_SLOW_QUERIES:
+            snprintf(w, cap, "%llu lock wait(s), %llu statement timeout(s), %llu statement(s) over 10 s%s",
+                     (unsigned long long)a->lock_waits, (unsigned long long)a->stmt_timeouts,
+                     (unsigned long long)a->long_statements,
+                     slow >= PGM_SLOW_MIN_SIGNS ? ", while connections leaked or a group grew" : "");
+            break;
+        case PGM_VERDICT_NONE:
+            snprintf(w, cap, "%llu refusal(s), %llu pool timeout(s) in the applications' logs%s",
+                     (unsigned long long)a->refusals, (unsigned long long)a->app_timeouts,
+                     a->primary < 0 ? ", and no server log to say all was well" : "");
+            break;
+        default:
+            break;
+        }
+    }
+}
+
 int pgm_analysis_finish(pgm_analysis *a)
 {
     if (a->finished)
@@ -949,14 +1013,24 @@ int pgm_analysis_finish(pgm_analysis *a)
     /* none: no refusal, no timeout, nothing growing */
     h = &a->hyp[PGM_VERDICT_NONE];
     if (!a->refusals && !a->app_timeouts && !growing && !leaks && !idle_in_tx && !churn && !network &&
-        slow < PGM_SLOW_MIN_SIGNS && s)
+        slow < PGM_SLOW_MIN_SIGNS && s) {
         h->score += 5;
+        size_t n_sessions;
+        pgm_sessions_list(s, &n_sessions);
+        const pgm_curve *c = pgm_sessions_curve(s);
+        evidence(h, "no refusal, no pool timeout, no leak report; %zu sessions paired, at most %d open at once%s",
+                 n_sessions, c->peak, a->max_connections > 0 ? "" : " (the server's limit is not in the bundle)");
+        if (a->max_connections > 0)
+            evidence(h, "the peak of %d stayed below the %ld usable slots (%s)", c->peak,
+                     a->max_connections - a->reserved, a->max_connections_at);
+    }
     snprintf(h->summary, sizeof h->summary, "%s", "No connection trouble in the evidence.");
     h = &a->hyp[PGM_VERDICT_INCONCLUSIVE];
     h->score = 2; /* what wins must say more than refusals alone */
     snprintf(h->summary, sizeof h->summary, "%s",
              "Not enough evidence: next time capture the server log with log_connections and "
              "log_disconnections on, the applications' logs, and pg_stat_activity every 10 s.");
+    rule_out(a, g, growing, leaks, fleet, slow);
     qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
     correct_clocks(a);
     gather_moments(a);
@@ -1274,6 +1348,8 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         for (size_t e = 0; e < h->n_evidence; e++)
             pgm_json_string(&j, h->evidence[e]);
         pgm_json_end_array(&j);
+        pgm_json_key(&j, "ruled_out_because");
+        pgm_json_string(&j, h->why_not[0] ? h->why_not : NULL);
         pgm_json_end_object(&j);
     }
     pgm_json_end_array(&j);

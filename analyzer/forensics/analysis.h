@@ -73,6 +73,7 @@ typedef struct pgm_hypothesis {
     char summary[512];
     char evidence[4][256];     /* "path:line: what it shows" */
     size_t n_evidence;
+    char why_not[256];         /* ruled out (score <= 0): what the evidence shows instead */
 } pgm_hypothesis;
 
 typedef struct pgm_analysis pgm_analysis;

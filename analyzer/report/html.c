@@ -604,6 +604,10 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
                 fputs("<br>", out);
             esc(out, h->evidence[e]);
         }
+        if (h->why_not[0]) {
+            fputs(h->n_evidence ? "<br>ruled out: " : "ruled out: ", out);
+            esc(out, h->why_not);
+        }
         fputs("</td></tr>\n", out);
     }
     fputs("</table>\n", out);

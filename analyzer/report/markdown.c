@@ -208,8 +208,10 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
                 fputs("; ", out);
             cell(out, h->evidence[e]);
         }
-        if (!h->n_evidence)
-            fputs(h->score > 0 ? "" : "nothing for it", out);
+        if (h->why_not[0]) {
+            fputs(h->n_evidence ? "; ruled out: " : "ruled out: ", out);
+            cell(out, h->why_not);
+        }
         fputs(" |\n", out);
     }
     fputc('\n', out);
