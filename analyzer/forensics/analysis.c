@@ -126,6 +126,7 @@ static void note_leak(pgm_analysis *a, const pgm_event *e)
         return;
     }
     snprintf(a->leaks[a->n_leaks].connection, sizeof a->leaks[0].connection, "%s", conn);
+    a->leaks[a->n_leaks].t = e->t;
     a->leaks[a->n_leaks++].loc = loc;
 }
 
@@ -675,6 +676,7 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
         p->line = size ? size->at.line : 0;
         p->maximum_pool_size = fact_long(size);
         p->instances = fact_long(inst);
+        p->leak_threshold_ms = fact_long(pgm_record_get_fact(r, "leak_detection_threshold"));
     }
     if (lint && lint->n) {
         size_t n = lint->n;
@@ -783,6 +785,45 @@ static void build_sampled_curve(pgm_analysis *a)
     a->sampled = pts;
     a->n_sampled = a->n_pool_samples;
     a->sampled_source = "HikariCP pool stats";
+}
+
+/* A leak that began before the server's last restart: the restart ended
+ * every session of the runs before it the same way, so the server cannot
+ * tell the leaked ones from the pool's idle ones there. Those runs are
+ * counted by the application's own leak reports whose checkout (the report
+ * less the pool's leak-detection-threshold) came before the last start and
+ * after the onset, not given back later; the last run by the sessions held. */
+static void count_leaks_before_restart(pgm_analysis *a)
+{
+    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+    if (!g || a->primary < 0 || a->hyp[0].kind != PGM_VERDICT_LEAK)
+        return;
+    size_t n_starts;
+    const int64_t *starts = pgm_sessions_starts(a->logs[a->primary].s, &n_starts);
+    if (n_starts < 2 || g->onset == PGM_TS_UNKNOWN || g->onset >= starts[n_starts - 1])
+        return;
+    int64_t last_start = starts[n_starts - 1];
+    /* the threshold: the largest configured, 0 (the report's own time) when none is known */
+    long threshold_ms = 0;
+    for (size_t i = 0; i < a->n_pools; i++)
+        if (a->pools[i].leak_threshold_ms > threshold_ms)
+            threshold_ms = a->pools[i].leak_threshold_ms;
+    for (size_t i = 0; i < a->n_leaks; i++) {
+        const leak_report *l = &a->leaks[i];
+        if (!l->connection[0] || l->t == PGM_TS_UNKNOWN)
+            continue; /* given back later: a slow borrower */
+        int64_t checkout = l->t - (int64_t)threshold_ms * 1000;
+        for (size_t k = 0; k < a->n_offsets && l->loc >= 0; k++)
+            if (strcmp(a->offsets[k].path, a->locs[l->loc].first_path) == 0)
+                checkout -= a->offsets[k].offset_us;
+        if (checkout >= g->onset - (int64_t)threshold_ms * 1000 && checkout < last_start)
+            a->leaked_before_restart++;
+    }
+    for (size_t k = 0; a->leaked_before_restart && k < PGM_VERDICT_COUNT; k++)
+        if (a->hyp[k].kind == PGM_VERDICT_LEAK)
+            evidence(&a->hyp[k], "%u more leaked in the run before the server's restart (counted by the "
+                     "application's leak reports: the restart ended all of that run's sessions alike)",
+                     a->leaked_before_restart);
 }
 
 /* Why each explanation with nothing for it is ruled out, in the evidence's
@@ -1033,6 +1074,7 @@ int pgm_analysis_finish(pgm_analysis *a)
     rule_out(a, g, growing, leaks, fleet, slow);
     qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
     correct_clocks(a);
+    count_leaks_before_restart(a);
     gather_moments(a);
     /* code locations, most reported first */
     for (size_t i = 1; i < a->n_locs; i++)
@@ -1434,7 +1476,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
             pgm_json_null(&j);
         pgm_json_key(&j, "leaked_sessions");
         if (grew)
-            pgm_json_int(&j, g->held);
+            pgm_json_int(&j, g->held + (int64_t)a->leaked_before_restart);
         else
             pgm_json_uint(&j, net_leak_reports(a));
         pgm_json_key(&j, "code_locations");

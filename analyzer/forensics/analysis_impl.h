@@ -44,6 +44,7 @@ typedef struct server_log {
 typedef struct leak_report {
     char connection[64];
     int loc;
+    int64_t t;              /* when HikariCP reported it (the checkout was a threshold earlier) */
 } leak_report;
 
 typedef struct pool_fact {
@@ -51,6 +52,7 @@ typedef struct pool_fact {
     char pool_name[128];    /* HikariCP's poolName as configured, "" when HikariPool-N */
     unsigned line;
     long maximum_pool_size, instances;
+    long leak_threshold_ms;  /* leak-detection-threshold, -1 when not known */
 } pool_fact;
 
 typedef struct finding_copy {
@@ -171,7 +173,10 @@ struct pgm_analysis {
     pgm_growth groups[PGM_GROWTH_MAX_GROUPS];
     size_t n_groups;
     int64_t exhaustion;
-    int64_t recovery;                  /* the open sessions fell back after the last refusal */
+    int64_t recovery;
+    /* a leak that spans server restarts: the runs before the last, counted by the
+     * application's leak reports (their sessions all ended at the restart) */
+    unsigned leaked_before_restart;                  /* the open sessions fell back after the last refusal */
     uint64_t refusals;
     size_t longest[PGM_ANALYSIS_LONGEST]; /* the primary log's sessions held longest */
     size_t n_longest;

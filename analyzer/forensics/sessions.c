@@ -268,8 +268,26 @@ static pgm_session *new_session(pgm_sessions *s)
     pgm_session *x = &s->v[s->n++];
     memset(x, 0, sizeof *x);
     x->end = PGM_TS_UNKNOWN;
+    x->sid_start = -1;
     x->user = x->db = x->client = x->start_path = x->end_path = "";
     return x;
+}
+
+/* "6b08e95c.7ee4": the session's start in seconds (hex), -1 when the line has none. */
+static int64_t session_id_start(const pgm_event *e)
+{
+    const char *id = pgm_event_field(e, "session_id");
+    if (!id || !*id)
+        return -1;
+    int64_t v = 0;
+    int digits = 0;
+    for (; *id && *id != '.'; id++, digits++) {
+        int d = *id >= '0' && *id <= '9' ? *id - '0' : *id >= 'a' && *id <= 'f' ? *id - 'a' + 10 : -1;
+        if (d < 0 || digits >= 15)
+            return -1;
+        v = v * 16 + d;
+    }
+    return *id == '.' && digits ? v : -1;
 }
 
 static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pgm_session_end how)
@@ -361,6 +379,13 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
     if (pid <= 0)
         return;
     size_t *open = pidmap_find(&s->open, pid);
+    int64_t sid = session_id_start(e);
+    if (open && sid >= 0 && s->v[*open].sid_start >= 0 && s->v[*open].sid_start != sid &&
+        !is(kind, "conn.received") && !is(kind, "conn.authorized")) {
+        /* another session of the same pid: the open one ended without a line */
+        end_session(s, *open, e, PGM_END_PID_REUSED);
+        open = NULL;
+    }
     if (is(kind, "conn.received")) {
         /* the client, which the authorized line lacks without %h in the prefix */
         const char *c = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
@@ -379,6 +404,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
             return;
         x->pid = pid;
         x->start = e->t;
+        x->sid_start = sid;
         x->how_start = PGM_START_AUTHORIZED;
         x->how_end = PGM_END_OPEN;
         x->user = intern(&s->strings, pgm_event_field(e, "user"), &s->oom);
@@ -411,7 +437,9 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         if (!x)
             return;
         x->pid = pid;
-        x->start = dur >= 0 && e->t != PGM_TS_UNKNOWN ? e->t - dur : PGM_TS_UNKNOWN;
+        x->sid_start = sid;
+        /* its start from the session time, else from the session id (to the second) */
+        x->start = dur >= 0 && e->t != PGM_TS_UNKNOWN ? e->t - dur : sid >= 0 ? sid * 1000000 : PGM_TS_UNKNOWN;
         x->how_start = PGM_START_BEFORE_LOG;
         x->user = intern(&s->strings, pgm_event_field(e, "user"), &s->oom);
         x->db = intern(&s->strings, pgm_event_field(e, "db"), &s->oom);

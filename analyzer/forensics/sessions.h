@@ -5,6 +5,9 @@
  *   - ends at its `disconnection`, at a FATAL or PANIC of its pid, when the
  *     server restarts or crashes (every open session ends, without a line),
  *     or when its pid is authorized again (the old one ended unseen);
+ *   - where lines carry a session id (%c, csvlog, jsonlog), a line of the
+ *     same pid with another id belongs to another session: the open one
+ *     ended unseen;
  *   - a disconnection of a pid never seen authorized is a session that began
  *     before the log: its start comes from `session time:`;
  *   - whatever is open at the end stays open (or the caller closes it).
@@ -45,6 +48,7 @@ typedef struct pgm_session {
     const char *user, *db, *client;     /* interned; "" when unknown */
     const char *start_path, *end_path;  /* interned display paths */
     uint64_t start_line, end_line;
+    int64_t sid_start;                  /* %c / session_id: its start, in seconds; -1 when absent */
 } pgm_session;
 
 typedef struct pgm_curve_point {

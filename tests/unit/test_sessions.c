@@ -337,6 +337,38 @@ static void test_longest(void **state)
     pgm_sessions_close(s);
 }
 
+/* Session ids (%c, csvlog, jsonlog): a disconnection of the same pid under
+ * another id is another session; the open one ended unseen, and the other,
+ * which began before the log with no session time, starts at its id's time. */
+static void test_session_ids(void **state)
+{
+    (void)state;
+    /* 1764200000 = 0x6927bb00 */
+    const ev evs[] = {
+        {1, "conn.authorized", "10", "LOG", "orders", "session_id", "6927bb01.a"},
+        {5, "conn.disconnected", "10", "LOG", NULL, "session_id", "6927bb03.a"}, /* not the open one */
+        {6, "conn.authorized", "11", "LOG", "orders", "session_id", "6927bb06.b"},
+        {8, "conn.disconnected", "11", "LOG", NULL, "session_id", "6927bb06.b"}, /* its own end */
+    };
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        feed(s, &evs[i]);
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    size_t n;
+    const pgm_session *v = pgm_sessions_list(s, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(v[0].pid, 10);
+    assert_int_equal(v[0].how_end, PGM_END_PID_REUSED);          /* ended unseen */
+    assert_int_equal(v[1].pid, 10);
+    assert_int_equal(v[1].how_start, PGM_START_BEFORE_LOG);
+    assert_int_equal(v[1].start, 0x6927bb03LL * 1000000);        /* from its session id */
+    assert_int_equal(v[1].how_end, PGM_END_DISCONNECTED);
+    assert_int_equal(v[2].how_end, PGM_END_DISCONNECTED);        /* same id: the same session */
+    assert_int_equal(pgm_sessions_open_at_end(s), 0);
+    pgm_sessions_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_recorded_incidents),
         cmocka_unit_test(test_reverse_ordered_log),
         cmocka_unit_test(test_longest),
+        cmocka_unit_test(test_session_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
