@@ -48,8 +48,9 @@ static source *source_of(pgm_clocks *c, const char *path, bool server)
 static bool reports_refusal(const pgm_event *e)
 {
     static const char *const fields[] = {"msg", "cause", "entry"};
+    /* the server's own words (a bare 53300 in free text could be anything) */
     static const char *const signs[] = {"remaining connection slots are reserved", "too many clients already",
-                                        "53300"};
+                                        "SQLState: 53300"};
     if (pgm_event_field(e, "sqlstate") && strcmp(pgm_event_field(e, "sqlstate"), "53300") == 0)
         return true;
     for (size_t f = 0; f < 3; f++) {

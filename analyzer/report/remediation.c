@@ -269,16 +269,18 @@ static bool add_url_param(char *line, size_t cap, const char *param)
     return ok;
 }
 
-/* The setting as the file's own style writes it. */
-static void setting_line(enum conf_style st, const char *key, const char *value, const char *indent, char *out,
+/* The setting as the file's own style writes it; false when it does not fit. */
+static bool setting_line(enum conf_style st, const char *key, const char *value, const char *indent, char *out,
                          size_t cap)
 {
+    int n;
     if (st == STYLE_PG)
-        snprintf(out, cap, "%s%s = '%s'", indent, key, value);
+        n = snprintf(out, cap, "%s%s = '%s'", indent, key, value);
     else if (st == STYLE_YAML)
-        snprintf(out, cap, "%s%s: %s", indent, key, value);
+        n = snprintf(out, cap, "%s%s: %s", indent, key, value);
     else
-        snprintf(out, cap, "%s%s=%s", indent, key, value);
+        n = snprintf(out, cap, "%s%s=%s", indent, key, value);
+    return n >= 0 && (size_t)n < cap;
 }
 
 static file_change *change_for(file_change *files, size_t *n, const finding_copy *f)
@@ -309,13 +311,17 @@ static changed_line *line_for(file_change *c, const finding_copy *f)
     return l;
 }
 
-static void add_setting(file_change *c, const char *text)
+/* False when the file has no room for another added line. */
+static bool add_setting(file_change *c, const char *text)
 {
     for (size_t i = 0; i < c->n_added; i++)
         if (strcmp(c->added[i], text) == 0)
-            return;
-    if (c->n_added < PGM_DIFF_MAX_LINES)
-        snprintf(c->added[c->n_added++], sizeof c->added[0], "%s", text);
+            return true;
+    size_t n = strlen(text);
+    if (c->n_added == PGM_DIFF_MAX_LINES || n >= sizeof c->added[0])
+        return false;
+    memcpy(c->added[c->n_added++], text, n + 1);
+    return true;
 }
 
 /* One finding's fix applied to the file's changes; false when it cannot be
@@ -346,26 +352,31 @@ static bool apply_fix(file_change *c, const finding_copy *f)
             if (!l)
                 return false;
             size_t indent = strspn(f->source, " \t");
-            char lead[256];
+            char lead[256], after[sizeof l->after];
+            if (indent >= sizeof lead)
+                return false;
             snprintf(lead, sizeof lead, "%.*s", (int)indent, f->source);
+            bool fits;
             if (st == STYLE_PG) {
-                setting_line(st, key, f->fix_to, lead, l->after, sizeof l->after);
+                fits = setting_line(st, key, f->fix_to, lead, after, sizeof after);
             } else {
                 /* the key as written on that line (YAML: its last segment) */
                 size_t kl = strcspn(f->source + indent, st == STYLE_YAML ? ":" : "=:");
                 char written[256];
+                if (kl >= sizeof written)
+                    return false;
                 snprintf(written, sizeof written, "%.*s", (int)kl, f->source + indent);
                 while (kl && (written[kl - 1] == ' ' || written[kl - 1] == '\t'))
                     written[--kl] = 0;
-                setting_line(st, written, f->fix_to, lead, l->after, sizeof l->after);
+                fits = setting_line(st, written, f->fix_to, lead, after, sizeof after);
             }
-            return true;
+            if (fits)
+                memcpy(l->after, after, sizeof after);
+            return fits;
         }
     }
-    char text[256];
-    setting_line(st, key, f->fix_to, "", text, sizeof text);
-    add_setting(c, text);
-    return true;
+    char text[512];
+    return setting_line(st, key, f->fix_to, "", text, sizeof text) && add_setting(c, text);
 }
 
 static int by_line(const void *x, const void *y)

@@ -297,6 +297,16 @@ static void test_config_diff(void **state)
     assert_true(addressed[2]);
     assert_false(addressed[3]);   /* the url there is not the pool's */
     pgm_strbuf_free(&d);
+    /* a cited line whose key runs past any buffer (no ':' in 600 bytes) is left alone */
+    a->n_findings = 0;
+    char long_line[601];
+    memset(long_line, 'a', 600);
+    long_line[600] = 0;
+    add_finding(a, "b/application.yml", 3, "x.hikari.y", long_line, "y", "1", NULL);
+    pgm_strbuf_init(&d, 1u << 16);
+    assert_false(pgm_report_config_diff_addressed(a, &d, addressed));
+    assert_false(addressed[0]);
+    pgm_strbuf_free(&d);
     /* nothing with a fix: no diff */
     a->n_findings = 0;
     add_finding(a, "svc/other.txt", 2, "k", "no url here", NULL, NULL, "loginTimeout=10");
