@@ -57,7 +57,7 @@ static const char *const event_kinds[] = {
     "hikari.pool.starting", "hikari.pool.started", "hikari.pool.shutdown", "hikari.pool.stats",
     "hikari.timeout", "hikari.leak_detected", "hikari.leak_returned", "hikari.starvation",
     "hikari.validation_failed", "hikari.connection_broken", "hikari.config_warning",
-    "app.db_error", "activity.snapshot", "activity.idle_in_transaction",
+    "app.db_error", "activity.snapshot", "activity.idle_in_transaction", "activity.session",
 };
 
 bool pgm_catalog_is_event_kind(const char *kind)

@@ -56,6 +56,7 @@ void pgm_analysis_close(pgm_analysis *a)
         free(a->sampled);
     free(a->snap_top);
     pgm_holders_free(&a->holders);
+    free(a->app_rows);
     pgm_thresholds_close(a->thresholds);
     pgm_clocks_close(a->clocks);
     free(a);
@@ -285,6 +286,56 @@ static service_start *service_of(pgm_analysis *a, const pgm_event *e)
     return st;
 }
 
+/* A client row of a snapshot that names an application: kept to name the
+ * logged session it is (the log may not carry the name, sent after login). */
+static void note_app_row(pgm_analysis *a, const pgm_event *e)
+{
+    const char *app = pgm_event_field(e, "app"), *pid = pgm_event_field(e, "pid");
+    if (!app || !*app || !pid || e->t == PGM_TS_UNKNOWN || a->n_app_rows == PGM_ANALYSIS_MAX_APP_ROWS)
+        return;
+    if (!a->app_rows && !(a->app_rows = malloc(PGM_ANALYSIS_MAX_APP_ROWS * sizeof *a->app_rows))) {
+        a->oom = true;
+        return;
+    }
+    app_row *r = &a->app_rows[a->n_app_rows++];
+    r->pid = (int)strtol(pid, NULL, 10);
+    r->seen = e->t;
+    r->backend_start = PGM_TS_UNKNOWN;
+    const char *b = pgm_event_field(e, "backend_start");
+    pgm_ts_parse ts;
+    if (b && pgm_ts_parse_at(b, strlen(b), &ts) && ts.zone != PGM_TS_ZONE_UNKNOWN)
+        r->backend_start = ts.us;
+    const char *f[4] = {app, pgm_event_field(e, "user"), pgm_event_field(e, "db"), pgm_event_field(e, "client")};
+    char *dst[4] = {r->app, r->user, r->db, r->client};
+    for (int i = 0; i < 4; i++)
+        snprintf(dst[i], sizeof r->app, "%s", f[i] ? f[i] : "");
+}
+
+/* The snapshots' rows name the applications of the sessions the log left unnamed. */
+static void name_apps_from_rows(pgm_analysis *a)
+{
+    if (!a->n_app_rows)
+        return;
+    pgm_app_hint *h = malloc(a->n_app_rows * sizeof *h);
+    if (!h) {
+        a->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < a->n_app_rows; i++) {
+        const app_row *r = &a->app_rows[i];
+        h[i] = (pgm_app_hint){r->pid, r->seen, r->backend_start, r->app, r->user, r->db, r->client};
+    }
+    for (size_t i = 0; i < a->n_logs; i++) {
+        size_t inferred;
+        size_t named = pgm_sessions_name_apps(a->logs[i].s, h, a->n_app_rows, &inferred);
+        if (named > a->apps_named) {
+            a->apps_named = named - inferred;
+            a->apps_inferred = inferred;
+        }
+    }
+    free(h);
+}
+
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
 {
     if (a->finished)
@@ -373,6 +424,8 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         }
     } else if (strcmp(k, "hikari.pool.stats") == 0) {
         note_pool_stats(a, e);
+    } else if (strcmp(k, "activity.session") == 0) {
+        note_app_row(a, e);
     } else if (strcmp(k, "activity.idle_in_transaction") == 0) {
         pgm_holders_event(&a->holders, e);
         a->oom = a->oom || a->holders.oom;
@@ -898,6 +951,7 @@ int pgm_analysis_finish(pgm_analysis *a)
     /* the server's log: the one with the most connection lines (a second
      * destination of the same server, jsonlog beside stderr, repeats it) */
     uint64_t best = 0, best_fine = 0;
+    name_apps_from_rows(a);
     for (size_t i = 0; i < a->n_logs; i++) {
         if (pgm_sessions_finish(a->logs[i].s) != PGM_OK)
             a->oom = true;
@@ -1594,6 +1648,11 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     pgm_json_key(&j, "open_at_end");
     pgm_json_uint(&j, s ? pgm_sessions_open_at_end(s) : 0);
     json_str_or_null(&j, "server_log", a->primary >= 0 ? a->logs[a->primary].path : NULL);
+    /* application names the log lacked, from pg_stat_activity's rows */
+    pgm_json_key(&j, "apps_from_snapshots");
+    pgm_json_uint(&j, a->apps_named);
+    pgm_json_key(&j, "apps_inferred");
+    pgm_json_uint(&j, a->apps_inferred);
     json_longest(&j, a, s);
     pgm_json_end_object(&j);
     json_holders(&j, &a->holders);

@@ -50,6 +50,8 @@
 /* A series in the JSON report keeps at most twice this many points (a
  * bucket's lowest and highest); shorter ones keep every point. */
 #define PGM_JSON_SERIES_BUCKETS 1000u
+/* pg_stat_activity rows kept to name the logged sessions' applications, at most. */
+#define PGM_ANALYSIS_MAX_APP_ROWS 50000u
 /* Sessions listed as held longest. */
 #define PGM_ANALYSIS_LONGEST 10u
 

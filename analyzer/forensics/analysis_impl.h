@@ -87,6 +87,13 @@ typedef struct service_start {
     bool stopped;
 } service_start;
 
+/* A pg_stat_activity row, kept to name the logged sessions' applications. */
+typedef struct app_row {
+    int pid;
+    int64_t seen, backend_start;
+    char app[64], user[64], db[64], client[64];
+} app_row;
+
 typedef struct kind_count {
     char kind[48];
     uint64_t count;
@@ -166,6 +173,9 @@ struct pgm_analysis {
     char idle_in_tx_evidence[256];
     uint64_t iit_terminations;
     pgm_holders holders;               /* idle in transaction, from the snapshots' rows */
+    app_row *app_rows;                 /* every client row of the snapshots, up to a bound */
+    size_t n_app_rows;
+    size_t apps_named, apps_inferred;  /* sessions named from the rows, and by their user/db/client */
     /* the network and slow statements */
     uint64_t lost_clients, lost_in_transaction, broken_connections, lock_waits, stmt_timeouts, long_statements;
     char network_evidence[256], slow_evidence[256];

@@ -1,5 +1,6 @@
 #include "forensics/sessions.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -610,4 +611,118 @@ size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap)
             out[k] = i;
     }
     return n;
+}
+
+typedef struct by_pid {
+    int pid;
+    int64_t start;
+    size_t index;
+} by_pid;
+
+static int cmp_by_pid(const void *x, const void *y)
+{
+    const by_pid *a = x, *b = y;
+    if (a->pid != b->pid)
+        return a->pid < b->pid ? -1 : 1;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static bool named(const pgm_sessions *s, const pgm_session *v)
+{
+    return strcmp(s->apps[v->app], "(unknown)") != 0;
+}
+
+/* A row's name that says something: not empty, not pgjdbc's own default. */
+static bool useful_name(const char *app)
+{
+    return app && *app && strcmp(app, "[unknown]") != 0;
+}
+
+size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t n, size_t *inferred)
+{
+    *inferred = 0;
+    if (s->finished || !s->n || !n)
+        return 0;
+    by_pid *idx = malloc(s->n * sizeof *idx);
+    bool *from_row = calloc(s->n, sizeof *from_row);
+    if (!idx || !from_row) {
+        free(idx);
+        free(from_row);
+        return 0;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        idx[i] = (by_pid){s->v[i].pid, s->v[i].start, i};
+    qsort(idx, s->n, sizeof *idx, cmp_by_pid);
+    size_t named_now = 0;
+    for (size_t h = 0; h < n; h++) {
+        const pgm_app_hint *x = &hints[h];
+        if (!useful_name(x->app) || x->seen == PGM_TS_UNKNOWN)
+            continue;
+        size_t lo = 0, hi = s->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (idx[mid].pid < x->pid)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        /* of the pid's sessions open then, the one that started closest to the row's backend_start */
+        size_t best = SIZE_MAX;
+        int64_t best_gap = INT64_MAX;
+        for (size_t k = lo; k < s->n && idx[k].pid == x->pid; k++) {
+            const pgm_session *v = &s->v[idx[k].index];
+            int64_t slack = PGM_SESSIONS_HINT_SLACK_US;
+            bool open_then = v->start != PGM_TS_UNKNOWN && v->start <= x->seen + slack &&
+                             (v->end == PGM_TS_UNKNOWN || v->end + slack >= x->seen);
+            int64_t gap = x->backend_start == PGM_TS_UNKNOWN ? 0
+                          : v->start > x->backend_start ? v->start - x->backend_start
+                                                        : x->backend_start - v->start;
+            /* sessions from before the log are counted apart from their application */
+            if (!open_then || gap > slack || v->how_start != PGM_START_AUTHORIZED || gap >= best_gap)
+                continue;
+            best = idx[k].index;
+            best_gap = gap;
+        }
+        if (best == SIZE_MAX || named(s, &s->v[best]))
+            continue;
+        s->v[best].app = app_index(s, x->app);
+        from_row[best] = true;
+        named_now++;
+    }
+    /* the others of the same user, database and client, when nothing names them otherwise */
+    for (size_t i = 0; i < s->n; i++) {
+        if (!from_row[i])
+            continue;
+        const pgm_session *ref = &s->v[i];
+        bool ambiguous = false;
+        for (size_t k = 0; k < s->n && !ambiguous; k++) {
+            const pgm_session *v = &s->v[k];
+            ambiguous = v->user == ref->user && v->db == ref->db && v->client == ref->client && named(s, v) &&
+                        v->app != ref->app;
+        }
+        for (size_t h = 0; h < n && !ambiguous; h++)
+            ambiguous = useful_name(hints[h].app) && strcmp(hints[h].app, s->apps[ref->app]) != 0 &&
+                        strcmp(hints[h].user ? hints[h].user : "", ref->user) == 0 &&
+                        strcmp(hints[h].db ? hints[h].db : "", ref->db) == 0 &&
+                        strcmp(hints[h].client ? hints[h].client : "", ref->client) == 0;
+        for (size_t k = 0; k < s->n && !ambiguous; k++) {
+            pgm_session *v = &s->v[k];
+            if (v->user == ref->user && v->db == ref->db && v->client == ref->client && !named(s, v) &&
+                v->how_start == PGM_START_AUTHORIZED) {
+                v->app = ref->app;
+                (*inferred)++;
+            }
+        }
+        /* one pass per user, database and client is enough */
+        for (size_t k = i + 1; k < s->n; k++)
+            if (s->v[k].user == ref->user && s->v[k].db == ref->db && s->v[k].client == ref->client)
+                from_row[k] = false;
+    }
+    /* the curve's changes follow their sessions */
+    for (size_t d = 0; d < s->n_deltas; d++)
+        if (s->deltas[d].session < s->n)
+            s->deltas[d].app = (uint16_t)s->v[s->deltas[d].session].app;
+    free(idx);
+    free(from_row);
+    return named_now + *inferred;
 }

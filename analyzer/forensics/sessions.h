@@ -22,6 +22,8 @@
 
 #include "model/event.h"
 
+/* A row's backend_start and the log's authorization of the same session differ by at most this. */
+#define PGM_SESSIONS_HINT_SLACK_US (2LL * 1000000)
 /* Server starts remembered (the epochs a growth is followed in), at most. */
 #define PGM_SESSIONS_MAX_STARTS 256u
 /* Applications with a curve of their own, at most; the rest share "(other)". */
@@ -70,6 +72,20 @@ typedef struct pgm_sessions pgm_sessions;
 int pgm_sessions_open(pgm_sessions **out);
 /* One event of the server log, in the server's order. */
 void pgm_sessions_event(pgm_sessions *s, const pgm_event *e);
+/* What a pg_stat_activity row says of a session: seen at `seen`, with this
+ * pid and backend_start (PGM_TS_UNKNOWN when the dump lacks it). */
+typedef struct pgm_app_hint {
+    int pid;
+    int64_t seen, backend_start;
+    const char *app, *user, *db, *client;
+} pgm_app_hint;
+/* Before pgm_sessions_finish: a session the log names no application for
+ * takes the one a row shows for it (same pid, open when the row was seen,
+ * started within PGM_SESSIONS_HINT_SLACK_US of its backend_start). Then
+ * every unnamed session of the same user, database and client takes that
+ * name too, unless the log or the rows show another name for them. Returns
+ * the sessions named; `inferred` gets how many of them by the second rule. */
+size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t n, size_t *inferred);
 /* Builds the curves. Call once, after the last event. PGM_OK or PGM_FATAL. */
 int pgm_sessions_finish(pgm_sessions *s);
 void pgm_sessions_close(pgm_sessions *s);

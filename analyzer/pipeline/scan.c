@@ -289,6 +289,51 @@ static const psa_group *top_group(const pgm_psa_snapshot *snap, psa_group *g, si
     return top;
 }
 
+/* A row's pid, user, database, application and client as the event's common fields. */
+static void row_common_fields(pgm_event *ev, const pgm_psa_snapshot *snap, const pgm_psa_row *r)
+{
+    for (size_t k = 0; k < PGM_EVENT_COMMON_FIELDS; k++) {
+        const char *n = pgm_event_common_names[k];
+        enum pgm_psa_col col = strcmp(n, "pid") == 0      ? PGM_PSA_PID
+                               : strcmp(n, "user") == 0   ? PGM_PSA_USENAME
+                               : strcmp(n, "db") == 0     ? PGM_PSA_DATNAME
+                               : strcmp(n, "app") == 0    ? PGM_PSA_APPLICATION_NAME
+                               : strcmp(n, "client") == 0 ? PGM_PSA_CLIENT_ADDR
+                                                          : PGM_PSA_NCOLS;
+        ev->fields[ev->n_fields++] = (pgm_field){n, col == PGM_PSA_NCOLS ? NULL : pgm_psa_value(snap, r, col)};
+    }
+}
+
+/* Each client session a snapshot shows is an event: its pid, names and
+ * backend_start let the analysis give a logged session the application name
+ * the log did not carry (sent after login). */
+static void session_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, int64_t t, const pgm_event_origin *o)
+{
+    for (size_t i = 0; i < snap->n_rows && pc->s->on_event; i++) {
+        const pgm_psa_row *r = &snap->rows[i];
+        const char *type = pgm_psa_value(snap, r, PGM_PSA_BACKEND_TYPE);
+        const char *pid = pgm_psa_value(snap, r, PGM_PSA_PID);
+        if (!pid || (type ? strcmp(type, "client backend") != 0 : !pgm_psa_value(snap, r, PGM_PSA_STATE)))
+            continue;
+        char started[PGM_TS_ISO_LEN] = "";
+        int64_t b = pgm_psa_time(snap, r, PGM_PSA_BACKEND_START);
+        if (b != PGM_TS_UNKNOWN)
+            pgm_ts_format_iso(b, started);
+        pgm_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.t = t;
+        ev.kind = "activity.session";
+        ev.path = pc->in->path;
+        ev.line = r->line;
+        row_common_fields(&ev, snap, r);
+        ev.fields[ev.n_fields++] = (pgm_field){"backend_start", started[0] ? started : NULL};
+        ev.fields[ev.n_fields++] = (pgm_field){"state", pgm_psa_value(snap, r, PGM_PSA_STATE)};
+        pc->s->events++;
+        pc->in->events++;
+        pc->s->on_event(pc->s->ctx, o, &ev);
+    }
+}
+
 /* Each session a snapshot shows idle inside a transaction is an event of its
  * own: who holds it, since when, and what it ran last (the holders' table of
  * the postmortem). The query is free text: secrets in it are redacted. */
@@ -320,16 +365,7 @@ static void idle_in_transaction_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, 
         ev.kind = "activity.idle_in_transaction";
         ev.path = pc->in->path;
         ev.line = r->line;
-        for (size_t k = 0; k < PGM_EVENT_COMMON_FIELDS; k++) {
-            const char *n = pgm_event_common_names[k];
-            enum pgm_psa_col col = strcmp(n, "pid") == 0      ? PGM_PSA_PID
-                                   : strcmp(n, "user") == 0   ? PGM_PSA_USENAME
-                                   : strcmp(n, "db") == 0     ? PGM_PSA_DATNAME
-                                   : strcmp(n, "app") == 0    ? PGM_PSA_APPLICATION_NAME
-                                   : strcmp(n, "client") == 0 ? PGM_PSA_CLIENT_ADDR
-                                                              : PGM_PSA_NCOLS;
-            ev.fields[ev.n_fields++] = (pgm_field){n, col == PGM_PSA_NCOLS ? NULL : pgm_psa_value(snap, r, col)};
-        }
+        row_common_fields(&ev, snap, r);
         ev.fields[ev.n_fields++] = (pgm_field){"state", state};
         ev.fields[ev.n_fields++] = (pgm_field){"xact_start", since[0] ? since : NULL};
         ev.fields[ev.n_fields++] = (pgm_field){"state_change", changed[0] ? changed : NULL};
@@ -413,6 +449,7 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
     pgm_event_origin o = {0, (uint64_t)(pc->in - pc->s->inputs) << PGM_ORDER_PART_BITS};
     if (pc->s->on_event)
         pc->s->on_event(pc->s->ctx, &o, &ev);
+    session_rows(pc, snap, ev.t, &o);
     if (iit)
         idle_in_transaction_rows(pc, snap, ev.t, &o);
 }

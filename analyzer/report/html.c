@@ -567,6 +567,10 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
     fputs("<h2>Diagnosis</h2>\n", out);
     chart(a, out);
     stacked_chart(a, out);
+    if (a->apps_named)
+        fprintf(out, "<p>Application names the log does not carry (sent after login) come from pg_stat_activity: "
+                     "%zu sessions by their pid and start, %zu more by the same user, database and client.</p>\n",
+                a->apps_named, a->apps_inferred);
     if (a->n_locs) {
         fputs("<table><tr><th>leaking code location</th><th>at</th><th>reports</th><th>first</th>"
               "<th>evidence</th></tr>\n", out);

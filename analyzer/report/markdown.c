@@ -172,8 +172,13 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
                     a->max_connections - a->reserved, a->max_connections, a->reserved, a->max_connections_at);
         fputs(".\n", out);
         for (unsigned app = 0; app < pgm_sessions_app_count(s); app++)
-            fprintf(out, "- Application `%s`: at most %d open.\n", pgm_sessions_app_name(s, app),
-                    pgm_sessions_app_curve(s, app)->peak);
+            if (pgm_sessions_app_curve(s, app)->peak > 0)
+                fprintf(out, "- Application `%s`: at most %d open.\n", pgm_sessions_app_name(s, app),
+                        pgm_sessions_app_curve(s, app)->peak);
+        if (a->apps_named)
+            fprintf(out, "- Application names the log does not carry (sent after login) come from pg_stat_activity: "
+                         "%zu sessions by their pid and start, %zu more by the same user, database and client.\n",
+                    a->apps_named, a->apps_inferred);
     } else {
         fputs("- The server log has no connection lines (log_connections off): the sessions cannot be "
               "counted from it.\n", out);

@@ -369,6 +369,67 @@ static void test_session_ids(void **state)
     pgm_sessions_close(s);
 }
 
+/* Application names from pg_stat_activity rows: a row names the session with
+ * its pid open then and started with it; the rest of the same user, database
+ * and client take the name unless something names them otherwise; a session
+ * from before the log keeps its place; another client is left alone. */
+static void test_app_names_from_rows(void **state)
+{
+    (void)state;
+    const ev evs[] = {
+        {1, "conn.authorized", "10", "LOG", NULL, NULL, NULL},
+        {2, "conn.authorized", "11", "LOG", NULL, NULL, NULL},
+        {3, "conn.disconnected", "11", "LOG", NULL, "session_time", "0:00:01.000"},
+        {4, "conn.authorized", "11", "LOG", NULL, NULL, NULL},  /* pid 11 again */
+        {9, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:00:30.000"}, /* before the log */
+    };
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        feed(s, &evs[i]);
+    const int64_t base = 1764200000000000LL;
+    const pgm_app_hint hints[] = {
+        /* pid 11's second session, seen at 5 s, started at 4 s */
+        {11, base + 5000000, base + 4000000, "orders", "u", "d", "10.0.0.1"},
+        /* a pid the log never saw, and a name that says nothing */
+        {12, base + 5000000, base + 4000000, "billing", "u", "d", "10.0.0.2"},
+        {10, base + 5000000, base + 1000000, "", "u", "d", "10.0.0.1"},
+    };
+    size_t inferred;
+    assert_int_equal(pgm_sessions_name_apps(s, hints, 3, &inferred), 3);
+    assert_int_equal(inferred, 2); /* pid 10 and pid 11's first session, by the same user/db/client */
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    size_t n;
+    const pgm_session *v = pgm_sessions_list(s, &n);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(pgm_sessions_app_name(s, v[i].app), "orders");
+    assert_int_equal(v[3].how_start, PGM_START_BEFORE_LOG);
+    assert_string_equal(pgm_sessions_app_name(s, v[3].app), "(unknown)");
+    /* the per-application curves follow: orders holds the two open at the end */
+    for (unsigned app = 0; app < pgm_sessions_app_count(s); app++)
+        if (strcmp(pgm_sessions_app_name(s, app), "orders") == 0)
+            assert_int_equal(pgm_sessions_app_curve(s, app)->peak, 2);
+    pgm_sessions_close(s);
+
+    /* two names for one user/db/client: only the row's own session is named */
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    for (size_t i = 0; i < 4; i++)
+        feed(s, &evs[i]);
+    const pgm_app_hint two[] = {
+        {11, base + 5000000, base + 4000000, "orders", "u", "d", "10.0.0.1"},
+        {10, base + 5000000, base + 1000000, "billing", "u", "d", "10.0.0.1"},
+    };
+    assert_int_equal(pgm_sessions_name_apps(s, two, 2, &inferred), 2);
+    assert_int_equal(inferred, 0);
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    v = pgm_sessions_list(s, &n);
+    assert_string_equal(pgm_sessions_app_name(s, v[0].app), "billing");
+    assert_string_equal(pgm_sessions_app_name(s, v[1].app), "(unknown)");
+    assert_string_equal(pgm_sessions_app_name(s, v[2].app), "orders");
+    pgm_sessions_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_reverse_ordered_log),
         cmocka_unit_test(test_longest),
         cmocka_unit_test(test_session_ids),
+        cmocka_unit_test(test_app_names_from_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
