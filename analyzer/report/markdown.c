@@ -6,6 +6,7 @@
 #include "report/markdown.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "forensics/analysis_impl.h"
@@ -248,6 +249,27 @@ static void findings_section(const pgm_analysis *a, FILE *out)
     fputc('\n', out);
 }
 
+/* A fenced code block whose fence is longer than any run of backticks in the
+ * text (names and lines from the bundle could otherwise close it early). */
+static void code_block(FILE *out, const char *lang, const char *text)
+{
+    size_t run = 0, longest = 0;
+    for (const char *p = text; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    size_t fence = longest >= 3 ? longest + 1 : 3;
+    for (size_t i = 0; i < fence; i++)
+        fputc('`', out);
+    fprintf(out, "%s\n%s", lang, text);
+    if (*text && text[strlen(text) - 1] != '\n')
+        fputc('\n', out);
+    for (size_t i = 0; i < fence; i++)
+        fputc('`', out);
+    fputs("\n\n", out);
+}
+
 static void remediation_section(const pgm_analysis *a, FILE *out)
 {
     pgm_strbuf list, end, diff;
@@ -259,14 +281,18 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     bool changes = pgm_report_config_diff(a, &diff) && !pgm_strbuf_add(&diff, "", 1);
     if (sql || changes)
         fputs("## Remediation\n\n", out);
-    if (sql)
-        fprintf(out, "%s\n\n```sql\n%s\n```\n\nTo end them (the application gets "
-                     "errors on those connections; fix the code path above first):\n\n```sql\n%s\n```\n\n",
-                intro, list.p, end.p);
-    if (changes)
-        fprintf(out, "The configuration changes the findings above call for, as a diff of the files in the "
-                     "bundle (review the values for your workload before applying):\n\n```diff\n%s```\n\n",
-                diff.p);
+    if (sql) {
+        fprintf(out, "%s\n\n", intro);
+        code_block(out, "sql", list.p);
+        fputs("To end them (the application gets errors on those connections; fix the code path above first):\n\n",
+              out);
+        code_block(out, "sql", end.p);
+    }
+    if (changes) {
+        fputs("The configuration changes the findings above call for, as a diff of the files in the bundle (review "
+              "the values for your workload before applying):\n\n", out);
+        code_block(out, "diff", diff.p);
+    }
     pgm_strbuf_free(&list);
     pgm_strbuf_free(&end);
     pgm_strbuf_free(&diff);
@@ -292,9 +318,16 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
     }
     fputs("After the fix, these alert rules (postgres_exporter and Micrometer's HikariCP metrics) fire before "
           "the server runs out; `pgmortem analyze --export-alerts DIR` writes them with a Grafana dashboard of "
-          "this incident's pools and limits:\n\n```yaml\n", out);
-    pgm_report_alert_rules(a, out);
-    fputs("```\n\n", out);
+          "this incident's pools and limits:\n\n", out);
+    char *rules = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&rules, &len);
+    if (mem) {
+        pgm_report_alert_rules(a, mem);
+        if (fclose(mem) == 0)
+            code_block(out, "yaml", rules);
+    }
+    free(rules);
 }
 
 static void appendix_section(const pgm_analysis *a, FILE *out)

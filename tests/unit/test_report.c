@@ -307,6 +307,19 @@ static void test_config_diff(void **state)
     assert_false(pgm_report_config_diff_addressed(a, &d, addressed));
     assert_false(addressed[0]);
     pgm_strbuf_free(&d);
+    /* a line with a run of backticks cannot close the Markdown block it is shown in */
+    a->n_findings = 0;
+    add_finding(a, "db/postgresql.conf", 5, "log_lock_waits", "log_lock_waits = off # ```end", "log_lock_waits", "on",
+                NULL);
+    char *md = NULL;
+    size_t md_len = 0;
+    FILE *mf = open_memstream(&md, &md_len);
+    assert_non_null(mf);
+    pgm_report_markdown(a, mf);
+    fclose(mf);
+    assert_non_null(strstr(md, "````diff\n"));
+    assert_non_null(strstr(md, "-log_lock_waits = off # ```end\n+log_lock_waits = 'on'\n````\n"));
+    free(md);
     /* nothing with a fix: no diff */
     a->n_findings = 0;
     add_finding(a, "svc/other.txt", 2, "k", "no url here", NULL, NULL, "loginTimeout=10");
