@@ -13,6 +13,9 @@
 #include "report/alerts.h"
 #include "report/remediation.h"
 #include "report/tables.h"
+
+/* Columns of the Markdown's text chart. */
+#define PGM_MD_CHART_COLUMNS 60
 #include "text/timestamp.h"
 
 static void when(int64_t t, char out[PGM_TS_ISO_LEN])
@@ -158,6 +161,54 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
     pgm_table_free(&t);
 }
 
+/* The open sessions as a text chart for readers of the Markdown: one column
+ * per slice of the span (its highest count), eight rows up to the larger of
+ * the peak and the usable slots, the usable slots marked on the axis. */
+static void text_chart(const pgm_analysis *a, const pgm_curve *c, FILE *out)
+{
+    if (c->n < 2)
+        return;
+    enum { COLS = PGM_MD_CHART_COLUMNS, ROWS = 8 };
+    int64_t t0 = c->p[0].t, t1 = c->p[c->n - 1].t;
+    if (t1 <= t0)
+        return;
+    int32_t col[COLS];
+    int32_t open = 0;
+    size_t i = 0;
+    for (int k = 0; k < COLS; k++) {
+        int64_t end = t0 + (t1 - t0) * (k + 1) / COLS;
+        int32_t hi = open;
+        for (; i < c->n && (c->p[i].t <= end || k == COLS - 1); i++) {
+            open = c->p[i].open;
+            if (open > hi)
+                hi = open;
+        }
+        col[k] = hi;
+    }
+    long usable = a->max_connections >= 0 ? a->max_connections - a->reserved : -1;
+    int32_t top = c->peak > usable ? c->peak : (int32_t)usable;
+    if (top < 1)
+        top = 1;
+    char from[PGM_TS_ISO_LEN], to[PGM_TS_ISO_LEN];
+    when(t0, from);
+    when(t1, to);
+    fprintf(out, "\nOpen client sessions from %s to %s (each column about %.0f s, its highest count)%s:\n\n```text\n",
+            from, to, (double)(t1 - t0) / 1e6 / COLS, usable > 0 ? "; > marks the usable slots" : "");
+    for (int r = ROWS; r >= 1; r--) {
+        int32_t level = (int32_t)(((int64_t)top * r + ROWS - 1) / ROWS);
+        int32_t below = (int32_t)((int64_t)top * (r - 1) / ROWS);
+        bool limit_row = usable > 0 && usable > below && usable <= level;
+        fprintf(out, "%5d %c", level, limit_row ? '>' : '|');
+        for (int k = 0; k < COLS; k++)
+            fputc(col[k] > below ? '#' : ' ', out);
+        fputc('\n', out);
+    }
+    fputs("      +", out);
+    for (int k = 0; k < COLS; k++)
+        fputc('-', out);
+    fputs("\n```\n", out);
+}
+
 static void diagnosis_section(const pgm_analysis *a, FILE *out)
 {
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
@@ -180,6 +231,7 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
             fprintf(out, "- Application names the log does not carry (sent after login) come from pg_stat_activity: "
                          "%zu sessions by their pid and start, %zu more by the same user, database and client.\n",
                     a->apps_named, a->apps_inferred);
+        text_chart(a, c, out);
     } else {
         fputs("- The server log has no connection lines (log_connections off): the sessions cannot be "
               "counted from it.\n", out);
