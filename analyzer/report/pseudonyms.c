@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "forensics/analysis_impl.h"
+#include "util/strbuf.h"
 
 typedef struct name {
     const char *real;
@@ -82,51 +83,30 @@ char *pgm_pseudonymize(const pgm_analysis *a, const char *text, size_t len, size
     /* numbered as met; replaced longest first */
     if (ok && t.n)
         qsort(t.v, t.n, sizeof *t.v, by_length);
-    char *out = ok ? malloc(len * 2 + 64) : NULL; /* a pseudonym is at most a few bytes longer */
-    size_t cap = len * 2 + 64, o = 0;
-    for (size_t i = 0; out && i < len;) {
-        bool replaced = false;
-        if (i == 0 || !word_char(text[i - 1])) {
-            for (size_t k = 0; k < t.n; k++) {
+    /* names have 2 bytes or more and pseudonyms fewer than sizeof fake: a bound, not a guess */
+    pgm_strbuf out;
+    pgm_strbuf_init(&out, len * (sizeof t.v[0].fake / 2 + 1) + 64);
+    for (size_t i = 0; ok && i < len;) {
+        const name *found = NULL;
+        if (i == 0 || !word_char(text[i - 1]))
+            for (size_t k = 0; k < t.n && !found; k++) {
                 size_t rl = strlen(t.v[k].real);
-                if (rl <= len - i && memcmp(text + i, t.v[k].real, rl) == 0 && ends_at(text, i + rl, len)) {
-                    size_t fl = strlen(t.v[k].fake);
-                    if (o + fl + 1 >= cap) {
-                        char *bigger = realloc(out, cap *= 2);
-                        if (!bigger) {
-                            free(out);
-                            out = NULL;
-                            break;
-                        }
-                        out = bigger;
-                    }
-                    memcpy(out + o, t.v[k].fake, fl);
-                    o += fl;
-                    i += rl;
-                    replaced = true;
-                    break;
-                }
+                if (rl <= len - i && memcmp(text + i, t.v[k].real, rl) == 0 && ends_at(text, i + rl, len))
+                    found = &t.v[k];
             }
-        }
-        if (!out)
-            break;
-        if (!replaced) {
-            if (o + 2 >= cap) {
-                char *bigger = realloc(out, cap *= 2);
-                if (!bigger) {
-                    free(out);
-                    out = NULL;
-                    break;
-                }
-                out = bigger;
-            }
-            out[o++] = text[i++];
+        if (found) {
+            ok = pgm_strbuf_addstr(&out, found->fake) == 0;
+            i += strlen(found->real);
+        } else {
+            ok = pgm_strbuf_add(&out, text + i, 1) == 0;
+            i++;
         }
     }
     free(t.v);
-    if (!out)
+    if (!ok) {
+        pgm_strbuf_free(&out);
         return NULL;
-    out[o] = 0;
-    *out_len = o;
-    return out;
+    }
+    *out_len = out.len;
+    return pgm_strbuf_take(&out);
 }
