@@ -533,11 +533,17 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
         pgm_table_free(&t);
         return;
     }
-    fputs("<h3>", out);
-    esc(out, t.title);
-    fputs("</h3>\n<p>", out);
-    esc(out, t.n_rows ? t.intro : t.empty);
-    fputs("</p>\n", out);
+    if (t.title) {
+        fputs("<h3>", out);
+        esc(out, t.title);
+        fputs("</h3>\n", out);
+    }
+    const char *above = t.n_rows ? t.intro : t.empty;
+    if (above) {
+        fputs("<p>", out);
+        esc(out, above);
+        fputs("</p>\n", out);
+    }
     if (t.n_rows) {
         fputs("<table><tr>", out);
         for (size_t c = 0; c < t.n_cols; c++) {
@@ -550,10 +556,12 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
             fputs("<tr>", out);
             for (size_t c = 0; c < t.n_cols; c++) {
                 const pgm_cell *x = pgm_table_cell(&t, r, c);
-                static const char *const open[] = {"", "<code>", "<code class=\"cite\">"};
-                fprintf(out, "<td>%s", open[x->role]);
+                static const char *const open[] = {"<td>", "<td><code>", "<td><code class=\"cite\">",
+                                                   "<td class=\"bad\">"};
+                bool code = x->role == PGM_CELL_CODE || x->role == PGM_CELL_CITE;
+                fputs(open[x->role], out);
                 esc(out, x->text);
-                fprintf(out, "%s</td>", x->role == PGM_CELL_TEXT ? "" : "</code>");
+                fputs(code ? "</code></td>" : "</td>", out);
             }
             fputs("</tr>\n", out);
         }
@@ -620,33 +628,7 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
 static void findings_section(const pgm_analysis *a, FILE *out)
 {
     fputs("<h2>Misconfigurations</h2>\n", out);
-    size_t n_config = 0;
-    for (size_t i = 0; i < a->n_findings; i++)
-        n_config += !a->findings[i].from_events;
-    if (!n_config) {
-        fputs("<p>No configuration finding (or no configuration in the bundle).</p>\n", out);
-        return;
-    }
-    fputs("<table><tr><th>severity</th><th>rule</th><th>where</th><th>finding</th><th>fix</th></tr>\n", out);
-    static const char *const order[] = {"critical", "high", "medium", "low", "info"};
-    for (size_t o = 0; o < 5; o++)
-        for (size_t i = 0; i < a->n_findings; i++) {
-            const finding_copy *f = &a->findings[i];
-            if (strcmp(f->severity, order[o]) != 0 || f->from_events)
-                continue;
-            fprintf(out, "<tr><td%s>", o < 2 ? " class=\"bad\"" : "");
-            esc(out, f->severity);
-            fputs("</td><td>", out);
-            esc(out, f->rule);
-            fputs("</td><td>", out);
-            cite(out, f->path, f->line);
-            fputs("</td><td>", out);
-            esc(out, f->message);
-            fputs("</td><td>", out);
-            esc(out, f->remediation);
-            fputs("</td></tr>\n", out);
-        }
-    fputs("</table>\n", out);
+    table(out, pgm_table_config_findings, a);
 }
 
 /* A unified diff with its added and removed lines marked for the eye. */

@@ -132,13 +132,16 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
         pgm_table_free(&t);
         return;
     }
-    fprintf(out, "### %s\n\n", t.title);
+    if (t.title)
+        fprintf(out, "### %s\n\n", t.title);
     if (!t.n_rows) {
         fprintf(out, "%s\n\n", t.empty);
         pgm_table_free(&t);
         return;
     }
-    fprintf(out, "%s\n\n|", t.intro);
+    if (t.intro)
+        fprintf(out, "%s\n\n", t.intro);
+    fputc('|', out);
     for (size_t c = 0; c < t.n_cols; c++)
         fprintf(out, " %s |", t.cols[c]);
     fputs("\n|", out);
@@ -150,7 +153,7 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
         for (size_t c = 0; c < t.n_cols; c++) {
             const pgm_cell *x = pgm_table_cell(&t, r, c);
             /* a backtick inside would end the code span early: such text stays plain */
-            bool code = x->role != PGM_CELL_TEXT && !strchr(x->text, '`');
+            bool code = (x->role == PGM_CELL_CODE || x->role == PGM_CELL_CITE) && !strchr(x->text, '`');
             fputs(code ? " `" : " ", out);
             cell(out, x->text);
             fputs(code ? "` |" : " |", out);
@@ -278,27 +281,7 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
 static void findings_section(const pgm_analysis *a, FILE *out)
 {
     fputs("## Misconfigurations\n\n", out);
-    size_t n_config = 0;
-    for (size_t i = 0; i < a->n_findings; i++)
-        n_config += !a->findings[i].from_events;
-    if (!n_config) {
-        fputs("No configuration finding (or no configuration in the bundle).\n\n", out);
-        return;
-    }
-    fputs("| severity | rule | where | finding | fix |\n|---|---|---|---|---|\n", out);
-    static const char *const order[] = {"critical", "high", "medium", "low", "info"};
-    for (size_t o = 0; o < 5; o++)
-        for (size_t i = 0; i < a->n_findings; i++) {
-            const finding_copy *f = &a->findings[i];
-            if (strcmp(f->severity, order[o]) != 0 || f->from_events)
-                continue;
-            fprintf(out, "| %s | %s | `%s:%u` | ", f->severity, f->rule, f->path, f->line);
-            cell(out, f->message);
-            fputs(" | ", out);
-            cell(out, f->remediation);
-            fputs(" |\n", out);
-        }
-    fputc('\n', out);
+    table(out, pgm_table_config_findings, a);
 }
 
 /* A fenced code block whose fence is longer than any run of backticks in the

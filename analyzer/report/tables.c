@@ -212,3 +212,26 @@ int pgm_table_log_findings(const pgm_analysis *a, pgm_table *t)
     }
     return PGM_OK;
 }
+
+int pgm_table_config_findings(const pgm_analysis *a, pgm_table *t)
+{
+    static const char *const cols[] = {"severity", "rule", "where", "finding", "fix"};
+    static const char *const order[] = {"critical", "high", "medium", "low", "info"};
+    if (begin(t, a->n_findings, cols, 5) != PGM_OK)
+        return PGM_FATAL;
+    t->title = t->intro = NULL;
+    t->empty = "No configuration finding (or no configuration in the bundle).";
+    for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
+        for (size_t i = 0; i < a->n_findings; i++) {
+            const finding_copy *f = &a->findings[i];
+            if (strcmp(f->severity, order[o]) != 0 || f->from_events)
+                continue;
+            put(t, t->n_rows, 0, o < 2 ? PGM_CELL_ALERT : PGM_CELL_TEXT, "%s", f->severity);
+            put(t, t->n_rows, 1, PGM_CELL_TEXT, "%s", f->rule);
+            put_cite(t, t->n_rows, 2, f->path, f->line);
+            put(t, t->n_rows, 3, PGM_CELL_TEXT, "%s", f->message);
+            put(t, t->n_rows, 4, PGM_CELL_TEXT, "%s", f->remediation);
+            t->n_rows++;
+        }
+    return PGM_OK;
+}

@@ -15,7 +15,8 @@
 /* One cell's text, at most. */
 #define PGM_TABLE_CELL_MAX 640u
 
-enum pgm_cell_role { PGM_CELL_TEXT, PGM_CELL_CODE, PGM_CELL_CITE };
+/* ALERT: text a writer marks as bad news (a critical or high severity). */
+enum pgm_cell_role { PGM_CELL_TEXT, PGM_CELL_CODE, PGM_CELL_CITE, PGM_CELL_ALERT };
 
 typedef struct pgm_cell {
     enum pgm_cell_role role;
@@ -23,8 +24,8 @@ typedef struct pgm_cell {
 } pgm_cell;
 
 typedef struct pgm_table {
-    const char *title;              /* a heading, "" for none */
-    const char *intro;              /* a sentence above the table */
+    const char *title;              /* a heading; NULL: the section's own heading serves */
+    const char *intro;              /* a sentence above the table, or NULL */
     const char *cols[PGM_TABLE_MAX_COLS];
     size_t n_cols, n_rows;
     pgm_cell *cells;                /* n_rows x n_cols */
@@ -35,6 +36,8 @@ typedef struct pgm_table {
 int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t);
 /* The transactions pg_stat_activity caught idle inside them. */
 int pgm_table_idle_in_transaction(const pgm_analysis *a, pgm_table *t);
+/* The configuration findings, most severe first (the misconfigurations). */
+int pgm_table_config_findings(const pgm_analysis *a, pgm_table *t);
 /* The threshold rules' episodes in the logs. */
 int pgm_table_log_findings(const pgm_analysis *a, pgm_table *t);
 /* Events by kind, most first (the appendix). */
