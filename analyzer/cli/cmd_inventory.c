@@ -84,15 +84,7 @@ static void print_json(const pgm_inventory *inv)
     pgm_json j;
     pgm_json_init(&j, stdout, true);
     pgm_json_begin_object(&j);
-    pgm_json_key(&j, "schema");
-    pgm_json_string(&j, "pgmortem.inventory/1");
-    pgm_json_key(&j, "tool");
-    pgm_json_begin_object(&j);
-    pgm_json_key(&j, "name");
-    pgm_json_string(&j, "pgmortem");
-    pgm_json_key(&j, "version");
-    pgm_json_string(&j, PGM_VERSION);
-    pgm_json_end_object(&j);
+    pgm_json_document_header(&j, "pgmortem.inventory/1");
     pgm_json_key(&j, "inputs");
     pgm_json_begin_array(&j);
     for (size_t i = 0; i < inv->n; i++) {

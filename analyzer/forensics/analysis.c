@@ -12,9 +12,6 @@
 #include "util/json.h"
 #include "util/rc.h"
 
-#ifndef PGM_VERSION
-#define PGM_VERSION "0.0.0-dev"
-#endif
 
 
 const char *pgm_verdict_name(enum pgm_verdict v)
@@ -1381,15 +1378,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
     const pgm_growth *g = a->n_groups ? &a->groups[0] : NULL;
     pgm_json_begin_object(&j);
-    pgm_json_key(&j, "schema");
-    pgm_json_string(&j, "pgmortem.report/1");
-    pgm_json_key(&j, "tool");
-    pgm_json_begin_object(&j);
-    pgm_json_key(&j, "name");
-    pgm_json_string(&j, "pgmortem");
-    pgm_json_key(&j, "version");
-    pgm_json_string(&j, PGM_VERSION);
-    pgm_json_end_object(&j);
+    pgm_json_document_header(&j, "pgmortem.report/1");
     pgm_json_key(&j, "inputs");
     pgm_json_begin_array(&j);
     for (size_t i = 0; i < a->n_inputs; i++) {

@@ -8,6 +8,10 @@
 #include "text/utf8.h"
 #include "util/strbuf.h"
 
+#ifndef PGM_VERSION
+#define PGM_VERSION "0.0.0-dev"
+#endif
+
 void pgm_json_init(pgm_json *j, FILE *out, bool pretty)
 {
     memset(j, 0, sizeof *j);
@@ -180,4 +184,17 @@ void pgm_json_null(pgm_json *j)
 {
     before_item(j);
     fputs("null", j->out);
+}
+
+void pgm_json_document_header(pgm_json *j, const char *schema)
+{
+    pgm_json_key(j, "schema");
+    pgm_json_string(j, schema);
+    pgm_json_key(j, "tool");
+    pgm_json_begin_object(j);
+    pgm_json_key(j, "name");
+    pgm_json_string(j, "pgmortem");
+    pgm_json_key(j, "version");
+    pgm_json_string(j, PGM_VERSION);
+    pgm_json_end_object(j);
 }

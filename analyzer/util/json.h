@@ -19,6 +19,9 @@ typedef struct pgm_json {
 } pgm_json;
 
 void pgm_json_init(pgm_json *j, FILE *out, bool pretty);
+/* Inside the top-level object: "schema" and "tool" ({name, version}), as every
+ * pgmortem JSON document begins. */
+void pgm_json_document_header(pgm_json *j, const char *schema);
 void pgm_json_begin_object(pgm_json *j);
 void pgm_json_end_object(pgm_json *j);
 void pgm_json_begin_array(pgm_json *j);
