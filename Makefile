@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean \
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check \
         unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -233,6 +233,10 @@ sarif-check: build/pgmortem
 	@tests/lint/sarif-validate.sh build/pgmortem
 
 # Event counts per kind against grep on every real server log sample.
+# streamed and sorted timelines print the same bytes (a 34 MiB log: release build)
+stream-check: build/pgmortem
+	@tests/cli/stream_check.sh build/pgmortem
+
 pglog-counts: build/asan/pgmortem
 	@python3 tests/pglog/grep_counts.py build/asan/pgmortem
 
@@ -258,7 +262,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan
-	@$(MAKE) --no-print-directory lint-src unit cli-tests pglog-counts rules-test fixtures-check analyze-check \
+	@$(MAKE) --no-print-directory lint-src unit cli-tests stream-check pglog-counts rules-test fixtures-check analyze-check \
 	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 

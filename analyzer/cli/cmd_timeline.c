@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -17,10 +18,17 @@
 /* Event kinds --kinds may list. */
 #define PGM_MAX_KIND_FILTERS 64
 
-/* One thread's way into the ordering: its own sorter and line buffer. */
+/* How a lane's events reach the output, chosen at its first event. */
+enum lane_mode { LANE_UNDECIDED, LANE_STREAMED, LANE_SORTED };
+
+/* One thread's way into the ordering: its own sorter and line buffer. A lane
+ * whose input is proven in time order writes straight to the output instead:
+ * lane 0 only, so that the other lanes' sorted events follow it. */
 typedef struct lane {
     pgm_sorter *sorter;
     pgm_strbuf line;
+    enum lane_mode mode;
+    int64_t last_t;          /* streamed: the time of the last event written */
     bool failed;
 } lane;
 
@@ -32,6 +40,8 @@ typedef struct timeline_run {
     lane lanes[PGM_SCAN_MAX_JOBS];
     unsigned jobs;
     bool failed;
+    bool may_stream;         /* one plain file: its events may skip the sorter */
+    const char *why;         /* of a failure the sorters do not know */
     pgm_sink *out;
 } timeline_run;
 
@@ -74,10 +84,25 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
     if ((t->since != PGM_TS_UNKNOWN && e->t < t->since) ||
         (t->until != PGM_TS_UNKNOWN && e->t > t->until))
         return;
+    if (l->mode == LANE_UNDECIDED)
+        l->mode = t->may_stream && o->in_time_order && o->lane == 0 ? LANE_STREAMED : LANE_SORTED;
     pgm_strbuf_reset(&l->line);
-    if (pgm_render_event(&l->line, e, t->format) != 0 ||
-        pgm_sorter_add_ordered(l->sorter, e->t, o->order, l->line.p, l->line.len) != PGM_OK)
+    if (pgm_render_event(&l->line, e, t->format) != 0) {
         l->failed = true;
+        return;
+    }
+    if (l->mode == LANE_SORTED) {
+        l->failed = pgm_sorter_add_ordered(l->sorter, e->t, o->order, l->line.p, l->line.len) != PGM_OK;
+        return;
+    }
+    if (e->t < l->last_t) {
+        /* the proof of order is wrong: what is written cannot be taken back */
+        t->why = "an event came out of time order in a log proven in order (an internal error: please report it)";
+        l->failed = true;
+        return;
+    }
+    l->last_t = e->t;
+    l->failed = pgm_sink_write(t->out, l->line.p, l->line.len) != PGM_OK;
 }
 
 static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
@@ -322,10 +347,15 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         rc = PGM_EXIT_INPUT;
         goto out;
     }
+    /* one plain file (not a directory, archive or stdin) may be streamed */
+    struct stat st;
+    t.may_stream = c.n_inputs == 1 && strcmp(c.inputs[0], "-") != 0 && stat(c.inputs[0], &st) == 0 &&
+                   S_ISREG(st.st_mode);
     pgm_sorter *sorters[PGM_SCAN_MAX_JOBS];
     bool ready = true;
     for (unsigned l = 0; l < t.jobs; l++) {
         pgm_strbuf_init(&t.lanes[l].line, PGM_SORT_MAX_RECORD);
+        t.lanes[l].last_t = PGM_TS_UNKNOWN;
         /* the threads share the memory budget */
         ready = ready && pgm_sorter_open(&t.lanes[l].sorter, PGM_SORT_MEM / t.jobs, NULL, err) == PGM_OK;
         sorters[l] = t.lanes[l].sorter;
@@ -347,10 +377,11 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         s.on_progress = pgm_term_progress;
         s.ctx = &t;
         s.term_ctx = &term;
-        int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
-        pgm_term_clear(&term);
+        s.want_time_order = t.may_stream;
         if (t.format == PGM_TIMELINE_CSV)
             pgm_sink_write(t.out, pgm_timeline_csv_header, strlen(pgm_timeline_csv_header));
+        int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
+        pgm_term_clear(&term);
         for (unsigned l = 0; l < t.jobs; l++)
             t.failed = t.failed || t.lanes[l].failed;
         if (!t.failed && pgm_sorter_finish_many(sorters, t.jobs, write_line, &t) != PGM_OK)
@@ -364,7 +395,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         if (coverage && !c.quiet)
             print_coverage(&s);
         if (t.failed) {
-            const char *why = "out of memory or output error";
+            const char *why = t.why ? t.why : "out of memory or output error";
             for (unsigned l = 0; l < t.jobs; l++)
                 if (pgm_sorter_error(sorters[l])[0])
                     why = pgm_sorter_error(sorters[l]);

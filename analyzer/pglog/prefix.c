@@ -119,6 +119,17 @@ const char *pgm_prefix_spec(const pgm_prefix *p)
     return p->spec;
 }
 
+bool pgm_prefix_leads_with_time(const pgm_prefix *p)
+{
+    if (p->n == 0 || p->items[0].kind != IT_ESC || p->items[0].width != 0 ||
+        (p->items[0].esc != 'm' && p->items[0].esc != 't'))
+        return false;
+    for (size_t i = 1; i < p->n; i++)
+        if (p->items[i].kind == IT_ESC && strchr("mtn", p->items[i].esc))
+            return false; /* a second time: which one the entry takes is not the line's start */
+    return true;
+}
+
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
 

@@ -49,6 +49,9 @@ typedef struct pgm_prefix_fields {
 int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX]);
 void pgm_prefix_free(pgm_prefix *p);
 const char *pgm_prefix_spec(const pgm_prefix *p);
+/* The line starts with the entry's time (%m or %t first, unpadded, and no
+ * other time in the prefix): pipeline/time_order.h can tell the order. */
+bool pgm_prefix_leads_with_time(const pgm_prefix *p);
 
 /* Parses one line. False when the line does not start with this prefix
  * followed by a severity (a continuation line, or another format). */

@@ -381,6 +381,12 @@ bool pgm_pglog_prefix_doubtful(const pgm_pglog_reader *r)
     return 100.0 * (double)r->cov.primary_parsed < PGM_PREFIX_MIN_COVERAGE * (double)r->cov.primary_tried;
 }
 
+bool pgm_pglog_time_led(const pgm_pglog_reader *r)
+{
+    return r->fmt == PGM_FMT_PREFIXED && r->prefix && !r->cov.reversed &&
+           pgm_prefix_leads_with_time(r->prefix);
+}
+
 void pgm_pglog_close(pgm_pglog_reader *r)
 {
     if (!r)

@@ -85,6 +85,10 @@ const pgm_pglog_coverage *pgm_pglog_get_coverage(const pgm_pglog_reader *r);
 /* Prefixed formats: the prefix parsed fewer than PGM_PREFIX_MIN_COVERAGE
  * percent of the primary lines it was chosen on. */
 bool pgm_pglog_prefix_doubtful(const pgm_pglog_reader *r);
+/* Every entry's time is the time its line starts with (a plain prefixed log
+ * read first line to last, its prefix led by %m or %t): once the prefix is
+ * chosen, that is, from the first record on. */
+bool pgm_pglog_time_led(const pgm_pglog_reader *r);
 void pgm_pglog_close(pgm_pglog_reader *r);
 
 /* Is `sev` an English severity word of the server ("LOG", "FATAL", ...)? */

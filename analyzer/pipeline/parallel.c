@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "pipeline/scan_impl.h"
+#include "pipeline/time_order.h"
 #include "text/lines.h"
 
 /* Bytes looked at around a nominal cut for a line where an entry starts. */
@@ -276,6 +277,9 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
     }
     rc = PGM_OK;
     uint64_t order = (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS;
+    /* the parts follow each other: proven in order, lane k's events follow lane k-1's */
+    bool in_order = s->want_time_order && prefix && pgm_prefix_leads_with_time(prefix) &&
+                    pgm_time_order_file(path);
     for (size_t k = 0; k < np; k++) {
         part *p = &parts[k];
         *p = (part){.s = s, .in = in, .opt = &forced, .parts = parts, .index = k, .fd = fd,
@@ -286,8 +290,10 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         }
         pgm_pg_classifier_init(&p->classifier, &p->rules);
         p->classifier.keep_secrets = s->keep_secrets;
-        p->lane = (pgm_scan_lane){s, in, &p->classifier, {(unsigned)k, order + k},
-                                  PGM_TS_UNKNOWN, PGM_TS_UNKNOWN, 0};
+        p->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = &p->classifier,
+                                  .origin = {(unsigned)k, order + k, in_order},
+                                  .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN,
+                                  .order_checked = true};
     }
     /* first each part's newlines (its first line number depends on the parts
      * before), then the parts themselves; a thread that cannot be started is

@@ -10,6 +10,7 @@
 #include "activity/psa.h"
 #include "applog/app_events.h"
 #include "pglog/prefix_source.h"
+#include "pipeline/time_order.h"
 #include "text/lines.h"
 #include "util/redact.h"
 #include "text/timestamp.h"
@@ -82,6 +83,11 @@ void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
 {
     pgm_scan_lane *lane = ctx;
     pgm_event ev;
+    if (!lane->order_checked) {
+        lane->order_checked = true;
+        lane->origin.in_time_order = lane->order_path && lane->reader && pgm_pglog_time_led(lane->reader) &&
+                                     pgm_time_order_file(lane->order_path);
+    }
     if (rec->t != PGM_TS_UNKNOWN) {
         if (lane->first_ts == PGM_TS_UNKNOWN || rec->t < lane->first_ts)
             lane->first_ts = rec->t;
@@ -193,8 +199,9 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     }
     pgm_pg_classifier_reset(&s->classifier);
     s->classifier.keep_secrets = s->keep_secrets;
-    pgm_scan_lane lane = {s, in, &s->classifier, {0, (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS},
-                          PGM_TS_UNKNOWN, PGM_TS_UNKNOWN, 0};
+    pgm_scan_lane lane = {.s = s, .in = in, .classifier = &s->classifier,
+                          .origin = {.order = (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS},
+                          .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN};
     pgm_pglog_reader *r;
     char err[PGM_ERR_MAX];
     int rc = pgm_pglog_open(&r, in->format, &opt, pgm_scan_on_record, &lane, err);
@@ -202,6 +209,8 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
         pgm_scan_warn(s, in, "%s", err);
         return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
     }
+    lane.reader = r;
+    lane.order_path = s->want_time_order ? info->disk_path : NULL;
     pgm_line_reader lr;
     if (pgm_lines_init(&lr, content, s->max_line) != PGM_OK) {
         pgm_pglog_close(r);
@@ -446,7 +455,7 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
         if (pc->in->last_ts == PGM_TS_UNKNOWN || ev.t > pc->in->last_ts)
             pc->in->last_ts = ev.t;
     }
-    pgm_event_origin o = {0, (uint64_t)(pc->in - pc->s->inputs) << PGM_ORDER_PART_BITS};
+    pgm_event_origin o = {.order = (uint64_t)(pc->in - pc->s->inputs) << PGM_ORDER_PART_BITS};
     if (pc->s->on_event)
         pc->s->on_event(pc->s->ctx, &o, &ev);
     session_rows(pc, snap, ev.t, &o);
@@ -514,7 +523,7 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
         return;
     ac->in->events++;
     ac->s->events++;
-    pgm_event_origin o = {0, (uint64_t)(ac->in - ac->s->inputs) << PGM_ORDER_PART_BITS};
+    pgm_event_origin o = {.order = (uint64_t)(ac->in - ac->s->inputs) << PGM_ORDER_PART_BITS};
     if (ac->s->on_event)
         ac->s->on_event(ac->s->ctx, &o, &ev);
 }

@@ -33,6 +33,11 @@
 typedef struct pgm_event_origin {
     unsigned lane;
     uint64_t order;
+    /* Asked for with want_time_order: the input is a plain log proven in time
+     * order (pipeline/time_order.h), so its events come in time order from
+     * each lane, and every event of lane k comes no earlier than those of
+     * the lanes before it. Set before the input's first event. */
+    bool in_time_order;
 } pgm_event_origin;
 
 typedef struct pgm_input_report {
@@ -64,6 +69,7 @@ typedef struct pgm_scan {
     unsigned jobs;                   /* threads for a large plain log (1: none) */
     uint64_t split_min_bytes;        /* from this size on (PGM_SCAN_SPLIT_MIN_BYTES) */
     bool keep_secrets;               /* --no-redact */
+    bool want_time_order;            /* prove plain logs in time order (pgm_event_origin) */
     pgm_zone app_tz;                 /* --app-tz: zone of application log times without one */
     /* Called from `jobs` threads at once when a log is split: per lane, one at a time. */
     void (*on_event)(void *ctx, const pgm_event_origin *o, const pgm_event *e);

@@ -15,6 +15,11 @@ typedef struct pgm_scan_lane {
     pgm_event_origin origin;
     int64_t first_ts, last_ts;
     uint64_t events;
+    /* the whole file is proven in time order on the first record, once the
+     * reader has chosen its prefix (want_time_order, plain files) */
+    const pgm_pglog_reader *reader;
+    const char *order_path;
+    bool order_checked;
 } pgm_scan_lane;
 
 /* pgm_pg_record_cb of a lane: classify, count, hand the event on. */

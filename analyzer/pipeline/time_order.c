@@ -1,0 +1,144 @@
+#include "pipeline/time_order.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text/timestamp.h"
+
+/* "YYYY-MM-DD HH:MM:SS": what every time pgm_ts_parse_at reads starts with. */
+#define DATE_TIME_LEN 19u
+
+/* Times of one form and zone compare as their bytes do: only the bytes up to
+ * the zone are compared, the zone and the byte after it must be the first
+ * line's. */
+typedef struct checker {
+    bool started, ok;
+    size_t clock_len;                  /* date, time and fraction */
+    size_t time_len;                   /* with the zone */
+    char first[PGM_TIME_ORDER_HEAD];
+    char prev[PGM_TIME_ORDER_HEAD];
+    /* a line whose start straddles two blocks */
+    char head[PGM_TIME_ORDER_HEAD];
+    size_t head_len;
+    bool pending;                      /* head holds a line start still growing */
+    bool skipping;                     /* inside a line already checked */
+} checker;
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static bool start(checker *c, const char *p, size_t n)
+{
+    pgm_ts_parse ts;
+    if (!pgm_ts_parse_at(p, n, &ts) || ts.zone != PGM_TS_ZONE_KNOWN || ts.len + 1 > n)
+        return false;
+    size_t clock = DATE_TIME_LEN;
+    if (p[clock] == '.')
+        for (clock++; clock < ts.len && is_digit(p[clock]); clock++)
+            ;
+    if (clock >= ts.len)
+        return false; /* no zone: its times are read in --tz, which may have summer time */
+    c->clock_len = clock;
+    c->time_len = ts.len;
+    memcpy(c->first, p, ts.len + 1);
+    memcpy(c->prev, p, clock);
+    c->started = true;
+    return true;
+}
+
+/* One line's first n bytes (all of it, or PGM_TIME_ORDER_HEAD). */
+static void check(checker *c, const char *p, size_t n)
+{
+    if (!c->ok || n == 0 || !is_digit(p[0]))
+        return; /* continuation lines, and lines a time-led prefix does not parse */
+    if (!c->started) {
+        c->ok = start(c, p, n);
+        return;
+    }
+    if (n < c->time_len + 1 ||
+        memcmp(p + c->clock_len, c->first + c->clock_len, c->time_len + 1 - c->clock_len) != 0 ||
+        memcmp(p, c->prev, c->clock_len) < 0) {
+        c->ok = false;
+        return;
+    }
+    memcpy(c->prev, p, c->clock_len);
+}
+
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+/* The lines of one block; an unfinished last line is carried to the next. */
+static void feed(checker *c, const char *buf, size_t n)
+{
+    size_t i = 0;
+    while (i < n && c->ok) {
+        const char *nl = memchr(buf + i, '\n', n - i);
+        size_t avail = nl ? (size_t)(nl - (buf + i)) : n - i;
+        if (c->pending) {
+            size_t take = min_size(avail, PGM_TIME_ORDER_HEAD - c->head_len);
+            memcpy(c->head + c->head_len, buf + i, take);
+            c->head_len += take;
+            if (!nl && c->head_len < PGM_TIME_ORDER_HEAD)
+                return;
+            check(c, c->head, c->head_len);
+            c->pending = false;
+            c->skipping = !nl;
+            i = nl ? (size_t)(nl - buf) + 1 : i + take;
+        } else if (c->skipping) {
+            if (!nl)
+                return;
+            c->skipping = false;
+            i = (size_t)(nl - buf) + 1;
+        } else if (nl || avail >= PGM_TIME_ORDER_HEAD) {
+            check(c, buf + i, min_size(avail, PGM_TIME_ORDER_HEAD));
+            if (!nl) {
+                c->skipping = true;
+                return;
+            }
+            i = (size_t)(nl - buf) + 1;
+        } else {
+            memcpy(c->head, buf + i, avail);
+            c->head_len = avail;
+            c->pending = true;
+            return;
+        }
+    }
+}
+
+/* A file with no time at all proves nothing. */
+static bool finish(checker *c)
+{
+    if (c->pending && c->head_len)
+        check(c, c->head, c->head_len);
+    return c->ok && c->started;
+}
+
+bool pgm_time_order_text(const char *text, size_t n)
+{
+    checker c = {.ok = true};
+    feed(&c, text, n);
+    return finish(&c);
+}
+
+bool pgm_time_order_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char *buf = malloc(PGM_TIME_ORDER_BLOCK);
+    checker c = {.ok = buf != NULL};
+    while (c.ok) {
+        ssize_t got = read(fd, buf, PGM_TIME_ORDER_BLOCK);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            c.ok = got == 0;
+            break;
+        }
+        feed(&c, buf, (size_t)got);
+    }
+    free(buf);
+    close(fd);
+    return finish(&c);
+}
