@@ -245,6 +245,7 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
     for (size_t k = 0; k < f.n; k++) {
         ev->fields[k].name = k < PGM_EVENT_COMMON_FIELDS ? pgm_event_common_names[k] : f.name[k];
         ev->fields[k].value = f.off[k] == SIZE_MAX ? NULL : c->arena.p + f.off[k];
+        ev->fields[k].len = 0;
     }
     c->events++;
     return 1;

@@ -218,7 +218,7 @@ size_t pgm_thresholds_run(pgm_thresholds *t, const char *const *skip_paths, size
         e->path = t->paths[k->path];
         e->line = k->line;
         for (size_t f = 0; f < t->n_names; f++)
-            e->fields[e->n_fields++] = (pgm_field){t->names[f], k->values[f]};
+            e->fields[e->n_fields++] = (pgm_field){t->names[f], k->values[f], 0};
         from[m++] = k;
     }
     run_ctx rc = {t, ev, from, m, found, ctx, NULL, "", "", ""};

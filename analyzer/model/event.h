@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PGM_EVENT_MAX_FIELDS 32
 /* Events made by the classifiers start with these fields, in this order,
@@ -18,7 +19,14 @@ extern const char *const pgm_event_common_names[PGM_EVENT_COMMON_FIELDS];
 typedef struct pgm_field {
     const char *name;
     const char *value;
+    size_t len;             /* strlen(value) when the producer knew it, else 0 */
 } pgm_field;
+
+/* The length of a field's value (0 for NULL) without counting it twice. */
+static inline size_t pgm_field_len(const pgm_field *f)
+{
+    return f->len ? f->len : f->value ? strlen(f->value) : 0;
+}
 
 typedef struct pgm_event {
     int64_t t;              /* UTC microseconds; PGM_TS_UNKNOWN (INT64_MIN) when unknown */

@@ -96,12 +96,12 @@ static const char *const slot_names[N_SLOTS] = {"pid", "user", "db", "app", "cli
 
 typedef struct pending_field {
     const char *name;
-    size_t off;
+    size_t off, len;
 } pending_field;
 
 typedef struct builder {
     pgm_pg_classifier *c;
-    size_t slot[N_SLOTS];
+    size_t slot[N_SLOTS], slot_len[N_SLOTS];
     pending_field extra[PGM_EVENT_MAX_FIELDS];
     size_t n_extra;
     bool full;
@@ -127,11 +127,12 @@ static int slot_of(const char *name)
 }
 
 /* Free text (the message, statements, details) may hold a password. */
-static bool store_text(builder *b, const char *v, size_t n, size_t *off);
+static bool store_text(builder *b, const char *v, size_t n, size_t *off, size_t *len);
 
-static bool store(builder *b, const char *v, size_t n, size_t *off)
+static bool store(builder *b, const char *v, size_t n, size_t *off, size_t *len)
 {
     *off = b->c->arena.len;
+    *len = n;
     if (pgm_strbuf_add(&b->c->arena, v, n) || pgm_strbuf_add(&b->c->arena, "", 1)) {
         b->full = true;
         return false;
@@ -139,21 +140,21 @@ static bool store(builder *b, const char *v, size_t n, size_t *off)
     return true;
 }
 
-static bool store_text(builder *b, const char *v, size_t n, size_t *off)
+static bool store_text(builder *b, const char *v, size_t n, size_t *off, size_t *len)
 {
     pgm_pg_classifier *c = b->c;
     if (!c->keep_secrets && pgm_redact(v, n, &c->redacted)) {
         c->redactions++;
         b->redacted = true;
-        return store(b, c->redacted.p, c->redacted.len, off);
+        return store(b, c->redacted.p, c->redacted.len, off, len);
     }
-    return store(b, v, n, off);
+    return store(b, v, n, off, len);
 }
 
 static void put_slot(builder *b, int k, const char *v, size_t n)
 {
     if (n)
-        (k == S_MSG ? store_text : store)(b, v, n, &b->slot[k]);
+        (k == S_MSG ? store_text : store)(b, v, n, &b->slot[k], &b->slot_len[k]);
 }
 
 /* `text`: the value is free text that may hold a secret. */
@@ -164,16 +165,16 @@ static void put(builder *b, const char *name, const char *v, size_t n, bool text
     int k = slot_of(name);
     if (k >= 0) {
         if (n)
-            (text ? store_text : store)(b, v, n, &b->slot[k]);
+            (text ? store_text : store)(b, v, n, &b->slot[k], &b->slot_len[k]);
         return;
     }
     if (b->n_extra + N_SLOTS == PGM_EVENT_MAX_FIELDS) {
         b->full = true;
         return;
     }
-    size_t off;
-    if ((text ? store_text : store)(b, v, n, &off))
-        b->extra[b->n_extra++] = (pending_field){name, off};
+    size_t off, len;
+    if ((text ? store_text : store)(b, v, n, &off, &len))
+        b->extra[b->n_extra++] = (pending_field){name, off, len};
 }
 
 static void put_slice(builder *b, int k, pgm_slice s)
@@ -261,11 +262,13 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
             continue;
         ev->fields[ev->n_fields].name = k < PGM_EVENT_COMMON_FIELDS ? pgm_event_common_names[k] : slot_names[k];
         ev->fields[ev->n_fields].value = b.slot[k] == NO_OFFSET ? NULL : c->arena.p + b.slot[k];
+        ev->fields[ev->n_fields].len = b.slot[k] == NO_OFFSET ? 0 : b.slot_len[k];
         ev->n_fields++;
     }
     for (size_t i = 0; i < b.n_extra; i++) {
         ev->fields[ev->n_fields].name = b.extra[i].name;
         ev->fields[ev->n_fields].value = c->arena.p + b.extra[i].off;
+        ev->fields[ev->n_fields].len = b.extra[i].len;
         ev->n_fields++;
     }
     c->events++;

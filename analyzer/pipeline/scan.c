@@ -309,7 +309,7 @@ static void row_common_fields(pgm_event *ev, const pgm_psa_snapshot *snap, const
                                : strcmp(n, "app") == 0    ? PGM_PSA_APPLICATION_NAME
                                : strcmp(n, "client") == 0 ? PGM_PSA_CLIENT_ADDR
                                                           : PGM_PSA_NCOLS;
-        ev->fields[ev->n_fields++] = (pgm_field){n, col == PGM_PSA_NCOLS ? NULL : pgm_psa_value(snap, r, col)};
+        ev->fields[ev->n_fields++] = (pgm_field){n, col == PGM_PSA_NCOLS ? NULL : pgm_psa_value(snap, r, col), 0};
     }
 }
 
@@ -335,8 +335,8 @@ static void session_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, int64_t t, c
         ev.path = pc->in->path;
         ev.line = r->line;
         row_common_fields(&ev, snap, r);
-        ev.fields[ev.n_fields++] = (pgm_field){"backend_start", started[0] ? started : NULL};
-        ev.fields[ev.n_fields++] = (pgm_field){"state", pgm_psa_value(snap, r, PGM_PSA_STATE)};
+        ev.fields[ev.n_fields++] = (pgm_field){"backend_start", started[0] ? started : NULL, 0};
+        ev.fields[ev.n_fields++] = (pgm_field){"state", pgm_psa_value(snap, r, PGM_PSA_STATE), 0};
         pc->s->events++;
         pc->in->events++;
         pc->s->on_event(pc->s->ctx, o, &ev);
@@ -375,10 +375,10 @@ static void idle_in_transaction_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, 
         ev.path = pc->in->path;
         ev.line = r->line;
         row_common_fields(&ev, snap, r);
-        ev.fields[ev.n_fields++] = (pgm_field){"state", state};
-        ev.fields[ev.n_fields++] = (pgm_field){"xact_start", since[0] ? since : NULL};
-        ev.fields[ev.n_fields++] = (pgm_field){"state_change", changed[0] ? changed : NULL};
-        ev.fields[ev.n_fields++] = (pgm_field){"query", query};
+        ev.fields[ev.n_fields++] = (pgm_field){"state", state, 0};
+        ev.fields[ev.n_fields++] = (pgm_field){"xact_start", since[0] ? since : NULL, 0};
+        ev.fields[ev.n_fields++] = (pgm_field){"state_change", changed[0] ? changed : NULL, 0};
+        ev.fields[ev.n_fields++] = (pgm_field){"query", query, 0};
         pc->s->events++;
         pc->in->events++;
         pc->s->on_event(pc->s->ctx, o, &ev);
@@ -424,28 +424,28 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
     ev.path = pc->in->path;
     ev.line = snap->first_line;
     for (size_t k = 0; k < PGM_EVENT_COMMON_FIELDS; k++)
-        ev.fields[ev.n_fields++] = (pgm_field){pgm_event_common_names[k], NULL};
+        ev.fields[ev.n_fields++] = (pgm_field){pgm_event_common_names[k], NULL, 0};
     static const char *const names[] = {"rows", "client_backends", "active", "idle",
                                         "idle_in_transaction", "waiting_on_locks"};
     for (size_t k = 0; k < 6; k++)
-        ev.fields[ev.n_fields++] = (pgm_field){names[k], num[k]};
+        ev.fields[ev.n_fields++] = (pgm_field){names[k], num[k], 0};
     if (oldest[0])
-        ev.fields[ev.n_fields++] = (pgm_field){"oldest_xact_start", oldest};
+        ev.fields[ev.n_fields++] = (pgm_field){"oldest_xact_start", oldest, 0};
     psa_group groups[PGM_SCAN_PSA_GROUPS];
     const psa_group *top = top_group(snap, groups, PGM_SCAN_PSA_GROUPS);
     char top_n[24];
     if (top) {
         snprintf(top_n, sizeof top_n, "%zu", top->n);
-        ev.fields[ev.n_fields++] = (pgm_field){"top_sessions", top_n};
-        ev.fields[ev.n_fields++] = (pgm_field){"top_user", top->user};
-        ev.fields[ev.n_fields++] = (pgm_field){"top_db", top->db};
-        ev.fields[ev.n_fields++] = (pgm_field){"top_client", top->client};
-        ev.fields[ev.n_fields++] = (pgm_field){"top_app", top->app};
+        ev.fields[ev.n_fields++] = (pgm_field){"top_sessions", top_n, 0};
+        ev.fields[ev.n_fields++] = (pgm_field){"top_user", top->user, 0};
+        ev.fields[ev.n_fields++] = (pgm_field){"top_db", top->db, 0};
+        ev.fields[ev.n_fields++] = (pgm_field){"top_client", top->client, 0};
+        ev.fields[ev.n_fields++] = (pgm_field){"top_app", top->app, 0};
     }
     ev.fields[ev.n_fields++] = (pgm_field){"time_from", snap->t_from_now ? "now()" :
                                            snap->t_from_banner ? "\\watch banner" :
                                            snap->t != PGM_TS_UNKNOWN ? "newest time in the dump" :
-                                           "the file's time"};
+                                           "the file's time", 0};
     pc->snapshots++;
     pc->s->events++;
     pc->in->events++;

@@ -105,24 +105,136 @@ static int add_u64(pgm_strbuf *o, uint64_t v)
     return pgm_strbuf_add(o, out, n);
 }
 
+/* ---------------------------------------------------------- JSON Lines
+ * One pass that sizes the line, takes the room once and writes into it: a
+ * large log's timeline is mostly this function. */
+
+#define PUT_LITERAL(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+
+static char *put_key(char *w, const char *name, size_t n)
+{
+    *w++ = ',';
+    *w++ = '"';
+    memcpy(w, name, n);
+    w += n;
+    *w++ = '"';
+    *w++ = ':';
+    return w;
+}
+
+static char *put_string(char *w, const char *s, size_t n)
+{
+    *w++ = '"';
+    w = pgm_json_escape_to(w, s, n);
+    *w++ = '"';
+    return w;
+}
+
+/* Consecutive events mostly share their second: its text is kept per thread. */
+static _Thread_local int64_t iso_second = INT64_MIN;
+static _Thread_local char iso_text[PGM_TS_ISO_LEN];
+
+static char *put_time(char *w, int64_t t)
+{
+    if (t == PGM_TS_UNKNOWN)
+        return PUT_LITERAL(w, "null");
+    int64_t sec = t / 1000000, rem = t % 1000000;
+    if (rem < 0) {
+        rem += 1000000;
+        sec--;
+    }
+    if (sec != iso_second) {
+        pgm_ts_format_iso(sec * 1000000, iso_text);
+        iso_second = sec;
+    }
+    /* a year out of range prints as zeros, milliseconds too */
+    unsigned ms = memcmp(iso_text, "0000-00-00", 10) == 0 ? 0u : (unsigned)(rem / 1000);
+    *w++ = '"';
+    memcpy(w, iso_text, 20); /* "2026-11-27T00:18:03." */
+    w += 20;
+    *w++ = (char)('0' + ms / 100);
+    *w++ = (char)('0' + ms / 10 % 10);
+    *w++ = (char)('0' + ms % 10);
+    *w++ = 'Z';
+    *w++ = '"';
+    return w;
+}
+
+static char *put_u64(char *w, uint64_t v)
+{
+    char rev[24];
+    size_t n = 0;
+    do
+        rev[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n)
+        *w++ = rev[--n];
+    return w;
+}
+
+/* Per member beyond its name and value: ,"": and the quotes. */
+#define MEMBER_OVERHEAD 8u
+/* {"t":"...","line":N and }\n */
+#define LINE_OVERHEAD (16u + PGM_TS_ISO_LEN + 24u)
+/* The common members' keys, each copied as one block of this many bytes. */
+#define KEY_BLOCK 16u
+static const struct {
+    char text[KEY_BLOCK];
+    size_t len;
+} common_keys[N_COMMON] = {
+    {",\"pid\":", 7},    {",\"user\":", 8},  {",\"db\":", 6},     {",\"app\":", 7},
+    {",\"client\":", 10}, {",\"level\":", 9}, {",\"sqlstate\":", 12}, {",\"msg\":", 7},
+};
+
 static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
 {
-    if (pgm_strbuf_add(o, "{\"t\":", 5) || iso_time(o, e->t, true) ||
-        json_key(o, "kind") || json_str(o, e->kind) || json_key(o, "path") || json_str(o, e->path) ||
-        pgm_strbuf_add(o, ",\"line\":", 8) || add_u64(o, e->line))
-        return -1;
+    bool cf = common_first(e);
+    const char *cv[N_COMMON];
+    size_t cl[N_COMMON], vl[PGM_EVENT_MAX_FIELDS];
+    size_t kind_len = strlen(e->kind), path_len = strlen(e->path);
+    size_t need = LINE_OVERHEAD + 2 * MEMBER_OVERHEAD + 8 + PGM_JSON_ESCAPED_MAX(kind_len + path_len);
     for (size_t i = 0; i < N_COMMON; i++) {
-        const char *v = common_value(e, i);
-        if (json_key(o, pgm_event_common_names[i]))
-            return -1;
-        if (v && strcmp(pgm_event_common_names[i], "pid") == 0 && is_number(v)) {
-            if (pgm_strbuf_addstr(o, v))
-                return -1;
-        } else if (json_str(o, v)) {
-            return -1;
-        }
+        cv[i] = cf ? e->fields[i].value : pgm_event_field(e, pgm_event_common_names[i]);
+        cl[i] = cf ? pgm_field_len(&e->fields[i]) : cv[i] ? strlen(cv[i]) : 0;
+        need += KEY_BLOCK + 2 + PGM_JSON_ESCAPED_MAX(cl[i]);
     }
-    return json_fields(o, e) || pgm_strbuf_add(o, "}\n", 2);
+    size_t first_extra = cf ? N_COMMON : 0;
+    for (size_t i = first_extra; i < e->n_fields; i++) {
+        if (!cf && is_common(e, i))
+            continue;
+        vl[i] = pgm_field_len(&e->fields[i]);
+        need += MEMBER_OVERHEAD + strlen(e->fields[i].name) + PGM_JSON_ESCAPED_MAX(vl[i]);
+    }
+    char *w0 = pgm_strbuf_room(o, need), *w = w0;
+    if (!w)
+        return -1;
+    w = PUT_LITERAL(w, "{\"t\":");
+    w = put_time(w, e->t);
+    w = PUT_LITERAL(w, ",\"kind\":");
+    w = put_string(w, e->kind, kind_len);
+    w = PUT_LITERAL(w, ",\"path\":");
+    w = put_string(w, e->path, path_len);
+    w = PUT_LITERAL(w, ",\"line\":");
+    w = put_u64(w, e->line);
+    for (size_t i = 0; i < N_COMMON; i++) {
+        memcpy(w, common_keys[i].text, KEY_BLOCK); /* the room holds the block's tail */
+        w += common_keys[i].len;
+        if (!cv[i])
+            w = PUT_LITERAL(w, "null");
+        else if (i == 0 && is_number(cv[i])) /* pid */
+            memcpy(w, cv[i], cl[i]), w += cl[i];
+        else
+            w = put_string(w, cv[i], cl[i]);
+    }
+    for (size_t i = first_extra; i < e->n_fields; i++) {
+        if (!cf && is_common(e, i))
+            continue;
+        w = put_key(w, e->fields[i].name, strlen(e->fields[i].name));
+        w = e->fields[i].value ? put_string(w, e->fields[i].value, vl[i]) : PUT_LITERAL(w, "null");
+    }
+    w = PUT_LITERAL(w, "}\n");
+    pgm_strbuf_commit(o, (size_t)(w - w0));
+    return 0;
 }
 
 static int csv_cell(pgm_strbuf *o, const char *s, size_t n)

@@ -35,8 +35,16 @@ void pgm_json_bool(pgm_json *j, bool v);
 void pgm_json_null(pgm_json *j);
 /* Writes `s` as JSON string contents (no quotes) to `out`. */
 void pgm_json_escape(FILE *out, const char *s, size_t n);
-/* The same, appended to a buffer; 0, or -1 when the buffer is full. */
+/* The same, appended to a buffer; 0, or -1 when the buffer is full (room
+ * is asked for PGM_JSON_ESCAPE_PIECE bytes of `s` at a time, escaped at most:
+ * within that of its cap a buffer may be called full early). */
 struct pgm_strbuf;
 int pgm_json_escape_buf(struct pgm_strbuf *out, const char *s, size_t n);
+/* The most bytes n bytes take escaped: a byte that is not UTF-8 is "\ufffd". */
+#define PGM_JSON_ESCAPED_MAX(n) (6 * (n))
+#define PGM_JSON_ESCAPE_PIECE 4096u
+/* Writes `s` escaped to dst, which has room for PGM_JSON_ESCAPED_MAX(n)
+ * bytes, and returns the end: for a writer that has sized its buffer. */
+char *pgm_json_escape_to(char *dst, const char *s, size_t n);
 
 #endif

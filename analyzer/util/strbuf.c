@@ -46,6 +46,11 @@ static int grow(pgm_strbuf *b, size_t extra)
     return 0;
 }
 
+char *pgm_strbuf_room_slow(pgm_strbuf *b, size_t n)
+{
+    return grow(b, n) ? NULL : b->p + b->len;
+}
+
 int pgm_strbuf_add_slow(pgm_strbuf *b, const void *data, size_t n)
 {
     if (grow(b, n))

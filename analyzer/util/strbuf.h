@@ -33,6 +33,21 @@ static inline int pgm_strbuf_add(pgm_strbuf *b, const void *data, size_t n)
     return pgm_strbuf_add_slow(b, data, n);
 }
 int pgm_strbuf_addstr(pgm_strbuf *b, const char *s);
+/* Room for n more bytes (and the NUL) at the end, for a writer that fills
+ * it itself: the place to write, or NULL (memory, cap). Then commit what
+ * was written. */
+char *pgm_strbuf_room_slow(pgm_strbuf *b, size_t n);
+static inline char *pgm_strbuf_room(pgm_strbuf *b, size_t n)
+{
+    if (b->alloc && b->alloc - b->len > n)
+        return b->p + b->len;
+    return pgm_strbuf_room_slow(b, n);
+}
+static inline void pgm_strbuf_commit(pgm_strbuf *b, size_t n)
+{
+    b->len += n;
+    b->p[b->len] = '\0';
+}
 int pgm_strbuf_addf(pgm_strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int pgm_strbuf_vaddf(pgm_strbuf *b, const char *fmt, va_list ap)

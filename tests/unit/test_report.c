@@ -31,9 +31,9 @@ static void feed_holder(pgm_holders *h, int64_t t, const char *pid, const char *
     e.line = (uint64_t)(t / 1000000 % 1000);
     const char *values[PGM_EVENT_COMMON_FIELDS] = {pid, "app", "appdb", "leaky", "10.0.0.1", NULL, NULL, NULL};
     for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++)
-        e.fields[e.n_fields++] = (pgm_field){pgm_event_common_names[i], values[i]};
-    e.fields[e.n_fields++] = (pgm_field){"xact_start", xact};
-    e.fields[e.n_fields++] = (pgm_field){"query", query};
+        e.fields[e.n_fields++] = (pgm_field){pgm_event_common_names[i], values[i], 0};
+    e.fields[e.n_fields++] = (pgm_field){"xact_start", xact, 0};
+    e.fields[e.n_fields++] = (pgm_field){"query", query, 0};
     pgm_holders_event(h, &e);
 }
 
@@ -105,9 +105,9 @@ static void test_holders_table_markdown(void **state)
     e.line = 7;
     const char *values[PGM_EVENT_COMMON_FIELDS] = {"42", "app", "appdb", "leaky", "10.0.0.1", NULL, NULL, NULL};
     for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++)
-        e.fields[e.n_fields++] = (pgm_field){pgm_event_common_names[i], values[i]};
-    e.fields[e.n_fields++] = (pgm_field){"xact_start", "2025-11-26T23:33:25.000Z"};
-    e.fields[e.n_fields++] = (pgm_field){"query", "SELECT 'a|b', `x`"};
+        e.fields[e.n_fields++] = (pgm_field){pgm_event_common_names[i], values[i], 0};
+    e.fields[e.n_fields++] = (pgm_field){"xact_start", "2025-11-26T23:33:25.000Z", 0};
+    e.fields[e.n_fields++] = (pgm_field){"query", "SELECT 'a|b', `x`", 0};
     pgm_analysis_event(a, &e);
     assert_int_equal(pgm_analysis_finish(a), PGM_OK);
     pgm_table t;
@@ -374,7 +374,7 @@ static void refusal(pgm_thresholds *t, const char *path, int64_t sec, uint64_t l
     e.kind = "conn.refused.too_many_clients";
     e.path = path;
     e.line = line;
-    e.fields[e.n_fields++] = (pgm_field){"db", db};
+    e.fields[e.n_fields++] = (pgm_field){"db", db, 0};
     pgm_thresholds_event(t, &e);
 }
 
@@ -433,8 +433,8 @@ static void pool_stats(pgm_analysis *a, const char *path, int64_t sec, const cha
     e.kind = "hikari.pool.stats";
     e.path = path;
     e.line = (uint64_t)sec;
-    e.fields[e.n_fields++] = (pgm_field){"pool", pool};
-    e.fields[e.n_fields++] = (pgm_field){"total", total};
+    e.fields[e.n_fields++] = (pgm_field){"pool", pool, 0};
+    e.fields[e.n_fields++] = (pgm_field){"total", total, 0};
     pgm_analysis_event(a, &e);
 }
 
@@ -472,8 +472,8 @@ static void clock_event(pgm_clocks *c, const char *path, int64_t us, const char 
     e.kind = kind;
     e.path = path;
     if (cause) {
-        e.fields[e.n_fields++] = (pgm_field){"cause", cause};
-        e.fields[e.n_fields++] = (pgm_field){"elapsed_ms", "3000"};
+        e.fields[e.n_fields++] = (pgm_field){"cause", cause, 0};
+        e.fields[e.n_fields++] = (pgm_field){"elapsed_ms", "3000", 0};
     }
     pgm_clocks_event(c, &e);
 }

@@ -209,8 +209,8 @@ static pgm_event ev(int64_t sec, const char *kind, const char *user, const char 
     memset(&e, 0, sizeof e);
     e.t = sec * 1000000;
     e.kind = kind;
-    e.fields[0] = (pgm_field){"user", user};
-    e.fields[1] = (pgm_field){"n", n};
+    e.fields[0] = (pgm_field){"user", user, 0};
+    e.fields[1] = (pgm_field){"n", n, 0};
     e.n_fields = 2;
     return e;
 }

@@ -1,6 +1,7 @@
 /* Text primitives: timestamps, UTF-8, the bounded line reader, JSON strings. */
 #include "testutil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "text/tzfile.h"
 #include "text/utf8.h"
 #include "util/json.h"
+#include "util/strbuf.h"
 
 static int64_t parse(const char *s, enum pgm_ts_zone *zone)
 {
@@ -228,6 +230,80 @@ static void test_json_strings_are_valid_utf8(void **state)
     free(buf);
 }
 
+/* The escaping as JSON defines it, a byte at a time: what the block-wise
+ * escaper must print for any text. */
+static void reference_escape(pgm_strbuf *o, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        size_t len = c >= 0x80 ? pgm_utf8_sequence_len(p + i, n - i) : 0;
+        if (len) {
+            pgm_strbuf_add(o, p + i, len);
+            i += len;
+            continue;
+        }
+        if (c == '"' || c == '\\')
+            pgm_strbuf_addf(o, "\\%c", c);
+        else if (c == '\n')
+            pgm_strbuf_addstr(o, "\\n");
+        else if (c == '\r')
+            pgm_strbuf_addstr(o, "\\r");
+        else if (c == '\t')
+            pgm_strbuf_addstr(o, "\\t");
+        else if (c >= 0x80)
+            pgm_strbuf_addstr(o, "\\ufffd");
+        else if (c < 0x20 || c == 0x7f)
+            pgm_strbuf_addf(o, "\\u%04x", c);
+        else
+            pgm_strbuf_add(o, &c, 1);
+        i++;
+    }
+}
+
+static void expect_escaped_like_reference(const char *text, size_t n)
+{
+    pgm_strbuf got, want;
+    pgm_strbuf_init(&got, SIZE_MAX);
+    pgm_strbuf_init(&want, SIZE_MAX);
+    assert_int_equal(pgm_json_escape_buf(&got, text, n), 0);
+    reference_escape(&want, (const unsigned char *)text, n);
+    assert_int_equal(got.len, want.len);
+    assert_memory_equal(got.p ? got.p : "", want.p ? want.p : "", want.len);
+    pgm_strbuf_free(&got);
+    pgm_strbuf_free(&want);
+}
+
+/* Every special byte or character at every place of texts up to 40 bytes
+ * (the escaper looks at 16 and 8 bytes at a time), and characters across
+ * the pieces a long text is escaped in. */
+static void test_json_escape_blocks(void **state)
+{
+    (void)state;
+    static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\x80", "\xc3\xa9",
+                                           "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xe2\x82", "\xff", " "};
+    char text[64];
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t at = 0; at < n; at++)
+            for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
+                memset(text, 'a', n);
+                size_t sl = strlen(specials[k]);
+                if (at + sl > n)
+                    continue;
+                memcpy(text + at, specials[k], sl);
+                expect_escaped_like_reference(text, n);
+            }
+    size_t big = 3 * PGM_JSON_ESCAPE_PIECE + 7;
+    char *long_text = malloc(big);
+    assert_non_null(long_text);
+    for (size_t shift = 0; shift < 4; shift++) {
+        memset(long_text, 'b', shift);
+        for (size_t i = shift; i + 4 <= big; i += 4)
+            memcpy(long_text + i, (i / 4) % 3 ? "\xf0\x9f\x98\x80" : "\xc3\xa9\"\n", 4);
+        expect_escaped_like_reference(long_text, big - 7);
+    }
+    free(long_text);
+}
+
 static int64_t iso_us(const char *iso)
 {
     pgm_ts_parse ts;
@@ -270,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_inventory_long_line_warning),
         cmocka_unit_test(test_inventory_nul_and_bad_utf8),
         cmocka_unit_test(test_json_strings_are_valid_utf8),
+        cmocka_unit_test(test_json_escape_blocks),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

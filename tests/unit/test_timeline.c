@@ -72,9 +72,9 @@ static void test_render(void **state)
 {
     (void)state;
     pgm_event e = {.t = 1795738683000000LL, .kind = "conn.refused.auth", .path = "b.tar!pg.log", .line = 14};
-    e.fields[0] = (pgm_field){"pid", "16430"};
-    e.fields[1] = (pgm_field){"msg", "password \"authentication\" failed\tfor\n\x01 \xff"};
-    e.fields[2] = (pgm_field){"method", "password, scram"};
+    e.fields[0] = (pgm_field){"pid", "16430", 0};
+    e.fields[1] = (pgm_field){"msg", "password \"authentication\" failed\tfor\n\x01 \xff", 0};
+    e.fields[2] = (pgm_field){"method", "password, scram", 0};
     e.n_fields = 3;
     pgm_strbuf b;
     pgm_strbuf_init(&b, 1 << 20);
