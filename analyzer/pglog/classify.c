@@ -211,7 +211,10 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
         return 0;
     }
     pgm_strbuf_reset(&c->arena);
-    builder b = {.c = c};
+    builder b; /* not zeroed whole: its pending fields are written before they are read */
+    b.c = c;
+    b.n_extra = 0;
+    b.full = b.redacted = false;
     for (size_t k = 0; k < N_SLOTS; k++)
         b.slot[k] = NO_OFFSET;
     char num[24];

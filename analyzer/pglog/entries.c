@@ -3,15 +3,21 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const secondary_labels[] = {"DETAIL", "HINT", "QUERY", "CONTEXT",
-                                               "LOCATION", "BACKTRACE", "STATEMENT"};
-
+/* DETAIL, HINT, QUERY, CONTEXT, LOCATION, BACKTRACE, STATEMENT: told apart
+ * by length and first letter first, as this runs for every line. */
 static bool is_secondary(pgm_slice sev)
 {
-    for (size_t i = 0; i < sizeof secondary_labels / sizeof secondary_labels[0]; i++)
-        if (strlen(secondary_labels[i]) == sev.n && memcmp(secondary_labels[i], sev.p, sev.n) == 0)
-            return true;
-    return false;
+    const char *want;
+    switch (sev.n) {
+    case 4: want = "HINT"; break;
+    case 5: want = "QUERY"; break;
+    case 6: want = "DETAIL"; break;
+    case 7: want = "CONTEXT"; break;
+    case 8: want = "LOCATION"; break;
+    case 9: want = sev.p[0] == 'B' ? "BACKTRACE" : "STATEMENT"; break;
+    default: return false;
+    }
+    return sev.p[0] == want[0] && memcmp(sev.p, want, sev.n) == 0;
 }
 
 void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_cb cb, void *ctx)
@@ -23,7 +29,9 @@ void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_c
     for (size_t i = 0; i < PGM_ENTRY_PENDING; i++) {
         pgm_strbuf_init(&r->ring[i].raw, PGM_ENTRY_MAX_TEXT);
         pgm_strbuf_init(&r->ring[i].text, PGM_ENTRY_MAX_TEXT);
+        r->ring[i].f = &r->fields[i];
     }
+    r->spare = &r->fields[PGM_ENTRY_PENDING]; /* all zero, as pgm_prefix_parse_into wants */
     pgm_strbuf_init(&r->scratch, PGM_ENTRY_MAX_TEXT);
 }
 
@@ -71,7 +79,7 @@ static pgm_entry *pending_of(pgm_entry_reader *r, int64_t pid)
 {
     for (size_t k = r->count; k > 0; k--) {
         pgm_entry *e = &r->ring[(r->oldest + k - 1) % PGM_ENTRY_PENDING];
-        if (pid < 0 || e->f.pid == pid)
+        if (pid < 0 || e->f->pid == pid)
             return e;
     }
     return NULL;
@@ -105,13 +113,13 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
         r->last = NULL;
         return PGM_OK;
     }
-    pgm_prefix_fields f;
-    if (!pgm_prefix_parse(r->prefix, r->scratch.p, r->scratch.len, &f)) {
+    pgm_prefix_fields *f = r->spare;
+    if (!pgm_prefix_parse_into(r->prefix, r->scratch.p, r->scratch.len, f)) {
         unparsed(r, line, n, lineno);
         r->last = NULL;
         return PGM_OK;
     }
-    pgm_entry *owner = is_secondary(f.severity) ? pending_of(r, f.pid) : NULL;
+    pgm_entry *owner = is_secondary(f->severity) ? pending_of(r, f->pid) : NULL;
     if (owner) {
         r->secondary++;
         r->last = owner;
@@ -120,9 +128,9 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
             return PGM_OK;
         }
         pgm_entry_part *pt = &owner->parts[owner->n_parts++];
-        snprintf(pt->label, sizeof pt->label, "%.*s", (int)f.severity.n, f.severity.p);
+        snprintf(pt->label, sizeof pt->label, "%.*s", (int)f->severity.n, f->severity.p);
         pt->off = owner->text.len;
-        append(r, owner, f.message.p, f.message.n);
+        append(r, owner, f->message.p, f->message.n);
         pt->len = owner->text.len - pt->off;
         pt->line = lineno;
         owner->last_line = lineno;
@@ -134,16 +142,17 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
     pgm_entry *e = &r->ring[(r->oldest + r->count) % PGM_ENTRY_PENDING];
     r->count++;
     r->primary++;
-    /* the entry takes the parsed copy (the slices move with its memory) */
+    /* the entry takes the parsed copy and its fields (the slices move with its memory) */
     pgm_strbuf tmp = e->raw;
     e->raw = r->scratch;
     r->scratch = tmp;
+    r->spare = e->f;
     e->f = f;
     pgm_strbuf_reset(&e->text);
     e->n_parts = 0;
     e->line = e->last_line = lineno;
     r->last = e;
-    append(r, e, f.message.p, f.message.n);
+    append(r, e, f->message.p, f->message.n);
     e->message_len = e->text.len;
     return PGM_OK;
 }

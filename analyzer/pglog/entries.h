@@ -32,7 +32,7 @@ typedef struct pgm_entry_part {
 } pgm_entry_part;
 
 typedef struct pgm_entry {
-    pgm_prefix_fields f;  /* of the primary line; slices point into `raw` */
+    pgm_prefix_fields *f; /* of the primary line; slices point into `raw` */
     uint64_t line;        /* primary line number */
     uint64_t last_line;   /* last line that belongs to the entry */
     pgm_strbuf raw;       /* the primary line as read */
@@ -52,6 +52,8 @@ typedef struct pgm_entry_reader {
     size_t oldest, count;   /* the pending entries, oldest first */
     pgm_entry *last;        /* the entry the previous line went to (for TAB lines) */
     pgm_strbuf scratch;     /* each line is parsed here once; a new entry takes the buffer over */
+    pgm_prefix_fields *spare; /* ... and its fields, parsed here: one of `fields` */
+    pgm_prefix_fields fields[PGM_ENTRY_PENDING + 1];
     uint64_t lines, primary, secondary, continuation, unparsed, cut;
     struct {
         uint64_t line;

@@ -1,5 +1,6 @@
 #include "pglog/prefix.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,58 @@ typedef struct item {
     size_t lit, litlen;  /* literal: offset into lits */
 } item;
 
+/* Fields an escape sets, as offsets into pgm_prefix_fields: what a parse
+ * into a reused result must clear. */
+#define MAX_SET_FIELDS 24
+
 struct pgm_prefix {
     char *spec;
     char *lits;
     item items[PGM_PREFIX_MAX_ITEMS];
     size_t n;
+    size_t sets[MAX_SET_FIELDS];  /* slices the escapes may set */
+    size_t n_sets;
 };
+
+/* The slices escape e sets (at most three), as offsets. */
+static size_t slices_of(char e, size_t out[3])
+{
+    switch (e) {
+    case 'u': out[0] = offsetof(pgm_prefix_fields, user); return 1;
+    case 'd': out[0] = offsetof(pgm_prefix_fields, db); return 1;
+    case 'a': out[0] = offsetof(pgm_prefix_fields, app); return 1;
+    case 'h': out[0] = offsetof(pgm_prefix_fields, host); return 1;
+    case 'b': out[0] = offsetof(pgm_prefix_fields, backend_type); return 1;
+    case 'i': out[0] = offsetof(pgm_prefix_fields, command_tag); return 1;
+    case 'c': out[0] = offsetof(pgm_prefix_fields, session_id); return 1;
+    case 'l': out[0] = offsetof(pgm_prefix_fields, line_num); return 1;
+    case 'v': out[0] = offsetof(pgm_prefix_fields, vxid); return 1;
+    case 'x': out[0] = offsetof(pgm_prefix_fields, xid); return 1;
+    case 'e': out[0] = offsetof(pgm_prefix_fields, sqlstate); return 1;
+    case 'Q': out[0] = offsetof(pgm_prefix_fields, query_id); return 1;
+    case 'P': out[0] = offsetof(pgm_prefix_fields, leader_pid); return 1;
+    case 'r':
+        out[0] = offsetof(pgm_prefix_fields, remote);
+        out[1] = offsetof(pgm_prefix_fields, host);
+        out[2] = offsetof(pgm_prefix_fields, port);
+        return 3;
+    default: return 0;
+    }
+}
+
+/* Records the slices item it sets, once each. */
+static void note_sets(pgm_prefix *p, char e)
+{
+    size_t offs[3];
+    size_t k = slices_of(e, offs);
+    for (size_t i = 0; i < k; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < p->n_sets && !seen; j++)
+            seen = p->sets[j] == offs[i];
+        if (!seen && p->n_sets < MAX_SET_FIELDS)
+            p->sets[p->n_sets++] = offs[i];
+    }
+}
 
 /* Escapes whose values are free text: where they end is found by trying. */
 static bool free_text(char e)
@@ -95,6 +142,7 @@ int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX]
         if (p->n == PGM_PREFIX_MAX_ITEMS)
             goto too_long;
         p->items[p->n++] = (item){e == 'q' ? IT_Q : IT_ESC, e, width, left, 0, 0};
+        note_sets(p, e);
     }
     p->lits[nl] = '\0';
     *out = p;
@@ -394,6 +442,16 @@ static int64_t pid_from_session_id(pgm_slice c)
 bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out)
 {
     memset(out, 0, sizeof *out);
+    return pgm_prefix_parse_into(p, line, n, out);
+}
+
+bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out)
+{
+    for (size_t i = 0; i < p->n_sets; i++)
+        memset((char *)out + p->sets[i], 0, sizeof(pgm_slice));
+    out->severity = out->message = (pgm_slice){NULL, 0};
+    out->zone = PGM_TS_ZONE_KNOWN;
+    memset(out->zone_name, 0, sizeof out->zone_name);
     out->t_us = PGM_TS_UNKNOWN;
     out->session_start_us = PGM_TS_UNKNOWN;
     out->pid = -1;

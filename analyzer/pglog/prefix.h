@@ -56,6 +56,10 @@ bool pgm_prefix_leads_with_time(const pgm_prefix *p);
 /* Parses one line. False when the line does not start with this prefix
  * followed by a severity (a continuation line, or another format). */
 bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out);
+/* The same into a result that holds zeros or an earlier result of the same
+ * prefix: only what this prefix sets is cleared first (a reader that parses
+ * every line into one place spares clearing the whole result each time). */
+bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out);
 
 /* "LOG:  " etc. at s: the length of the severity word, or 0. */
 size_t pgm_prefix_severity_at(const char *s, size_t n);

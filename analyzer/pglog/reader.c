@@ -16,6 +16,8 @@ static const char *const english_severities[] = {"LOG",     "FATAL",  "ERROR", "
 
 bool pgm_pglog_severity_is_english(pgm_slice sev)
 {
+    if (sev.n == 3 && memcmp(sev.p, "LOG", 3) == 0)
+        return true; /* nearly every line */
     for (size_t i = 0; i < sizeof english_severities / sizeof english_severities[0]; i++)
         if (strlen(english_severities[i]) == sev.n && memcmp(english_severities[i], sev.p, sev.n) == 0)
             return true;
@@ -66,27 +68,26 @@ void pgm_pglog_emit(pgm_pglog_reader *r, const pgm_pg_record *rec)
 
 /* ------------------------------------------------------------ prefixed text */
 
+/* The labels are the entry reader's secondary words: the first letter tells
+ * them apart, but for BACKTRACE and LOCATION, which are not kept. */
 static void part_into(pgm_pg_record *rec, const pgm_entry *e, const pgm_entry_part *pt)
 {
     pgm_slice s = {e->text.p + pt->off, pt->len};
-    if (strcmp(pt->label, "DETAIL") == 0)
-        rec->detail = s;
-    else if (strcmp(pt->label, "HINT") == 0)
-        rec->hint = s;
-    else if (strcmp(pt->label, "CONTEXT") == 0)
-        rec->context = s;
-    else if (strcmp(pt->label, "STATEMENT") == 0)
-        rec->statement = s;
-    else if (strcmp(pt->label, "QUERY") == 0)
-        rec->query = s;
+    switch (pt->label[0]) {
+    case 'D': rec->detail = s; break;
+    case 'H': rec->hint = s; break;
+    case 'C': rec->context = s; break;
+    case 'S': rec->statement = s; break;
+    case 'Q': rec->query = s; break;
+    default: break;
+    }
 }
 
 static void on_entry(void *ctx, const pgm_entry *e)
 {
     pgm_pglog_reader *r = ctx;
-    const pgm_prefix_fields *f = &e->f;
-    pgm_pg_record rec;
-    memset(&rec, 0, sizeof rec);
+    const pgm_prefix_fields *f = e->f;
+    pgm_pg_record rec; /* every member is set below (no memset: this runs per entry) */
     /* A prefix without time or pid: the envelope's (syslog, Cloud Logging). */
     const pgm_envelope *env = &r->env[e->line % PGM_ENVELOPE_RING];
     bool has_env = env->line == e->line;
@@ -106,6 +107,7 @@ static void on_entry(void *ctx, const pgm_entry *e)
     rec.severity = f->severity;
     rec.sqlstate = f->sqlstate;
     rec.message = pgm_entry_message(e);
+    rec.detail = rec.hint = rec.context = rec.statement = rec.query = (pgm_slice){NULL, 0};
     for (size_t i = 0; i < e->n_parts; i++)
         part_into(&rec, e, &e->parts[i]);
     rec.line = e->line;

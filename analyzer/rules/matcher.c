@@ -17,10 +17,19 @@
 typedef struct lit {
     const char *s;
     size_t n;
+    uint64_t head, head_mask; /* its first (up to) 8 bytes: most misses end here */
     uint32_t rule;
     uint32_t source_mask; /* the rule's, kept here to avoid touching the rule */
     int32_t next; /* next literal with the same first two bytes, -1 at the end */
 } lit;
+
+/* Up to 8 bytes of p as a number (the missing ones zero), in memory order. */
+static inline uint64_t first8(const char *p, size_t n)
+{
+    uint64_t v = 0;
+    memcpy(&v, p, n < 8 ? n : 8);
+    return v;
+}
 
 struct pgm_dispatch {
     uint8_t bigram_seen[65536 / 8];
@@ -158,6 +167,8 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
             int32_t *head = !r->prefixes.n ? &d->head[bg] : s[1] ? &d->pfx_head[bg] : &d->pfx1_head[s[0]];
             l->s = (const char *)s;
             l->n = strlen((const char *)s);
+            l->head_mask = l->n >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * l->n)) - 1;
+            l->head = first8(l->s, l->n) & l->head_mask;
             l->rule = (uint32_t)i;
             l->source_mask = r->source_mask;
             l->next = *head;
@@ -174,6 +185,15 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
                 d->few_lits[b][k++] = (uint32_t)i;
     }
     return 0;
+}
+
+/* Does the literal l occur at t (n bytes left)? The first 8 bytes decide most. */
+static inline bool lit_at(const lit *l, const unsigned char *t, size_t n)
+{
+    if (l->n > n)
+        return false;
+    uint64_t h = n >= 8 ? first8((const char *)t, 8) : first8((const char *)t, n);
+    return (h & l->head_mask) == l->head && (l->n <= 8 || memcmp(t + 8, l->s + 8, l->n - 8) == 0);
 }
 
 static bool applies(const pgm_rule *r, unsigned field_id, uint32_t source_bit, const char *level,
@@ -212,12 +232,6 @@ int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t 
         c->n = ov[2 * g + 1] - ov[2 * g];
     }
     return 1;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 int pgm_ruleset_classify(pgm_ruleset *rs, const char *source_kind, const char *field,
@@ -289,7 +303,7 @@ int pgm_ruleset_classify_ids(pgm_ruleset *rs, uint32_t source_bit, unsigned fiel
             continue;
         for (int32_t k = d->head[bg]; k >= 0; k = d->lits[k].next) {
             const lit *l = &d->lits[k];
-            if (d->stamp[l->rule] == d->pass || l->n > len - i || memcmp(t + i, l->s, l->n) != 0)
+            if (d->stamp[l->rule] == d->pass || !lit_at(l, t + i, len - i))
                 continue;
             d->stamp[l->rule] = d->pass;
             d->cand[nc++] = rank_of(rs, l->rule);
@@ -299,7 +313,7 @@ int pgm_ruleset_classify_ids(pgm_ruleset *rs, uint32_t source_bit, unsigned fiel
         int32_t k = round == 0 ? d->pfx1_head[t[0]] : len >= 2 ? d->pfx_head[t[0] << 8 | t[1]] : -1;
         for (; k >= 0; k = d->pfxs[k].next) {
             const lit *l = &d->pfxs[k];
-            if (d->stamp[l->rule] == d->pass || l->n > len || memcmp(t, l->s, l->n) != 0)
+            if (d->stamp[l->rule] == d->pass || !lit_at(l, t, len))
                 continue;
             d->stamp[l->rule] = d->pass;
             d->cand[nc++] = rank_of(rs, l->rule);
@@ -308,8 +322,14 @@ int pgm_ruleset_classify_ids(pgm_ruleset *rs, uint32_t source_bit, unsigned fiel
     for (size_t k = 0; k < d->n_always; k++)
         if (d->stamp[d->always[k]] != d->pass)
             d->cand[nc++] = rank_of(rs, d->always[k]);
-    if (nc > 1)
-        qsort(d->cand, nc, sizeof *d->cand, cmp_u32); /* load order decides between rules */
+    /* load order decides between rules; candidates are few: insertion sort */
+    for (size_t k = 1; k < nc; k++) {
+        uint32_t v = d->cand[k];
+        size_t j = k;
+        for (; j > 0 && d->cand[j - 1] > v; j--)
+            d->cand[j] = d->cand[j - 1];
+        d->cand[j] = v;
+    }
     for (size_t k = 0; k < nc; k++) {
         uint32_t i = d->cand[k] >= rs->n ? d->cand[k] - (uint32_t)rs->n : d->cand[k];
         const pgm_rule *r = &rs->rules[i];

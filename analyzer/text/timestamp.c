@@ -81,16 +81,48 @@ static size_t parse_offset(const char *p, size_t n, int32_t *seconds)
     return used;
 }
 
+/* A log's lines mostly share their second and their zone with the line
+ * before: the last of each is kept per thread, so a line costs a compare. */
+static _Thread_local struct {
+    char text[19];          /* "YYYY-MM-DD HH:MM:SS" */
+    int64_t local_secs;     /* its seconds since the epoch, before any zone */
+    bool valid;
+    char abbrev[5];         /* the last zone abbreviation looked up */
+    size_t abbrev_len;
+    bool abbrev_known;
+    int32_t abbrev_offset;
+} ts_cache;
+
+static bool zone_offset_cached(const char *abbrev, size_t n, int32_t *offset)
+{
+    if (n != ts_cache.abbrev_len || memcmp(abbrev, ts_cache.abbrev, n) != 0) {
+        ts_cache.abbrev_known = pgm_ts_zone_offset(abbrev, n, &ts_cache.abbrev_offset);
+        memcpy(ts_cache.abbrev, abbrev, n);
+        ts_cache.abbrev_len = n;
+    }
+    *offset = ts_cache.abbrev_offset;
+    return ts_cache.abbrev_known;
+}
+
 bool pgm_ts_parse_at(const char *p, size_t n, pgm_ts_parse *out)
 {
-    int y, mo, d, h, mi, s;
-    if (n < 19 || !digits(p, n, 4, &y) || p[4] != '-' || !digits(p + 5, n - 5, 2, &mo) ||
-        p[7] != '-' || !digits(p + 8, n - 8, 2, &d) || (p[10] != ' ' && p[10] != 'T') ||
-        !digits(p + 11, n - 11, 2, &h) || p[13] != ':' || !digits(p + 14, n - 14, 2, &mi) ||
-        p[16] != ':' || !digits(p + 17, n - 17, 2, &s))
-        return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
-        return false;
+    int64_t local_secs;
+    if (n >= 19 && ts_cache.valid && memcmp(p, ts_cache.text, 19) == 0) {
+        local_secs = ts_cache.local_secs;
+    } else {
+        int y, mo, d, h, mi, s;
+        if (n < 19 || !digits(p, n, 4, &y) || p[4] != '-' || !digits(p + 5, n - 5, 2, &mo) ||
+            p[7] != '-' || !digits(p + 8, n - 8, 2, &d) || (p[10] != ' ' && p[10] != 'T') ||
+            !digits(p + 11, n - 11, 2, &h) || p[13] != ':' || !digits(p + 14, n - 14, 2, &mi) ||
+            p[16] != ':' || !digits(p + 17, n - 17, 2, &s))
+            return false;
+        if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+            return false;
+        local_secs = pgm_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s;
+        memcpy(ts_cache.text, p, 19);
+        ts_cache.local_secs = local_secs;
+        ts_cache.valid = true;
+    }
     size_t i = 19;
     int64_t frac_us = 0;
     if (i < n && (p[i] == '.' || p[i] == ',') && i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '9') {
@@ -125,7 +157,7 @@ bool pgm_ts_parse_at(const char *p, size_t n, pgm_ts_parse *out)
             /* Severity words (LOG, INFO...) follow zoneless timestamps in app
              * logs; only 2..5 capitals ended by a non-letter can be a zone. */
             if (ends && zn >= 1 && zn <= 5) {
-                if (pgm_ts_zone_offset(p + i + 1, zn, &offset)) {
+                if (zone_offset_cached(p + i + 1, zn, &offset)) {
                     zone = PGM_TS_ZONE_KNOWN;
                     i = j;
                 } else if (zn >= 2 && zn <= 5 && (j == n || p[j] == ' ' || p[j] == ',' ||
@@ -145,9 +177,7 @@ bool pgm_ts_parse_at(const char *p, size_t n, pgm_ts_parse *out)
             }
         }
     }
-    int64_t days = pgm_days_from_civil(y, (unsigned)mo, (unsigned)d);
-    int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset;
-    out->us = secs * 1000000 + frac_us;
+    out->us = (local_secs - offset) * 1000000 + frac_us;
     out->zone = zone;
     out->len = i;
     out->offset = 0;

@@ -251,13 +251,13 @@ static void on_entry(void *ctx, const pgm_entry *e)
         assert_int_equal(newlines, 3);
         assert_int_equal(e->line, 258);
         assert_int_equal(e->last_line, 265);
-        assert_int_equal(e->f.pid, 16691);
+        assert_int_equal(e->f->pid, 16691);
         c->deadlock_checked++;
     }
     if (eq(msg, "out of memory") && e->n_parts == 1 && strcmp(e->parts[0].label, "DETAIL") == 0 &&
         e->parts[0].len == strlen("Failed on request of size 8192.") && e->last_line == 5)
         c->oom_with_detail++;
-    if (eq(e->f.severity, "FATAL") && e->n_parts && strcmp(e->parts[e->n_parts - 1].label, "STATEMENT") == 0)
+    if (eq(e->f->severity, "FATAL") && e->n_parts && strcmp(e->parts[e->n_parts - 1].label, "STATEMENT") == 0)
         c->fatal_with_statement++;
 }
 
