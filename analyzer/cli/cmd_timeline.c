@@ -73,6 +73,16 @@ static bool kind_wanted(const timeline_run *t, const char *kind)
     return false;
 }
 
+/* Streamed lines are written once this many have gathered. */
+#define PGM_STREAM_FLUSH_BYTES (1u << 20)
+
+static int flush_streamed(timeline_run *t, lane *l)
+{
+    int rc = l->line.len ? pgm_sink_write(t->out, l->line.p, l->line.len) : PGM_OK;
+    pgm_strbuf_reset(&l->line);
+    return rc;
+}
+
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
     timeline_run *t = ctx;
@@ -86,13 +96,10 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         return;
     if (l->mode == LANE_UNDECIDED)
         l->mode = t->may_stream && o->in_time_order && o->lane == 0 ? LANE_STREAMED : LANE_SORTED;
-    pgm_strbuf_reset(&l->line);
-    if (pgm_render_event(&l->line, e, t->format) != 0) {
-        l->failed = true;
-        return;
-    }
     if (l->mode == LANE_SORTED) {
-        l->failed = pgm_sorter_add_ordered(l->sorter, e->t, o->order, l->line.p, l->line.len) != PGM_OK;
+        pgm_strbuf_reset(&l->line);
+        l->failed = pgm_render_event(&l->line, e, t->format) != 0 ||
+                    pgm_sorter_add_ordered(l->sorter, e->t, o->order, l->line.p, l->line.len) != PGM_OK;
         return;
     }
     if (e->t < l->last_t) {
@@ -102,7 +109,9 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         return;
     }
     l->last_t = e->t;
-    l->failed = pgm_sink_write(t->out, l->line.p, l->line.len) != PGM_OK;
+    /* streamed lines gather in the lane's buffer and go out in large writes */
+    l->failed = pgm_render_event(&l->line, e, t->format) != 0 ||
+                (l->line.len >= PGM_STREAM_FLUSH_BYTES && flush_streamed(t, l) != PGM_OK);
 }
 
 static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
@@ -354,7 +363,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     pgm_sorter *sorters[PGM_SCAN_MAX_JOBS];
     bool ready = true;
     for (unsigned l = 0; l < t.jobs; l++) {
-        pgm_strbuf_init(&t.lanes[l].line, PGM_SORT_MAX_RECORD);
+        pgm_strbuf_init(&t.lanes[l].line, PGM_SORT_MAX_RECORD + PGM_STREAM_FLUSH_BYTES);
         t.lanes[l].last_t = PGM_TS_UNKNOWN;
         /* the threads share the memory budget */
         ready = ready && pgm_sorter_open(&t.lanes[l].sorter, PGM_SORT_MEM / t.jobs, NULL, err) == PGM_OK;
@@ -382,8 +391,11 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
             pgm_sink_write(t.out, pgm_timeline_csv_header, strlen(pgm_timeline_csv_header));
         int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
         pgm_term_clear(&term);
-        for (unsigned l = 0; l < t.jobs; l++)
+        for (unsigned l = 0; l < t.jobs; l++) {
+            if (t.lanes[l].mode == LANE_STREAMED && !t.lanes[l].failed)
+                t.lanes[l].failed = flush_streamed(&t, &t.lanes[l]) != PGM_OK;
             t.failed = t.failed || t.lanes[l].failed;
+        }
         if (!t.failed && pgm_sorter_finish_many(sorters, t.jobs, write_line, &t) != PGM_OK)
             t.failed = true;
         char werr[PGM_ERR_MAX] = "";

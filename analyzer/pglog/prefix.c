@@ -382,13 +382,25 @@ static bool match_free_text(matcher *m, size_t i, size_t pos)
     return false;
 }
 
+/* memcmp() == 0 for the short literals of a prefix (" [", "] ", "@"):
+ * a call costs more than the compare. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n > 8)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static bool match_from(matcher *m, size_t i, size_t pos)
 {
     const pgm_prefix *p = m->p;
     for (; i < p->n; i++) {
         const item *it = &p->items[i];
         if (it->kind == IT_LIT) {
-            if (pos + it->litlen > m->n || memcmp(m->s + pos, p->lits + it->lit, it->litlen) != 0)
+            if (pos + it->litlen > m->n || !same_bytes(m->s + pos, p->lits + it->lit, it->litlen))
                 return false;
             pos += it->litlen;
             continue;

@@ -133,6 +133,7 @@ static char *put_string(char *w, const char *s, size_t n)
 /* Consecutive events mostly share their second: its text is kept per thread. */
 static _Thread_local int64_t iso_second = INT64_MIN;
 static _Thread_local char iso_text[PGM_TS_ISO_LEN];
+static _Thread_local bool iso_zeros; /* a year out of range: all zeros, milliseconds too */
 
 static char *put_time(char *w, int64_t t)
 {
@@ -146,9 +147,9 @@ static char *put_time(char *w, int64_t t)
     if (sec != iso_second) {
         pgm_ts_format_iso(sec * 1000000, iso_text);
         iso_second = sec;
+        iso_zeros = memcmp(iso_text, "0000-00-00", 10) == 0;
     }
-    /* a year out of range prints as zeros, milliseconds too */
-    unsigned ms = memcmp(iso_text, "0000-00-00", 10) == 0 ? 0u : (unsigned)(rem / 1000);
+    unsigned ms = iso_zeros ? 0u : (unsigned)(rem / 1000);
     *w++ = '"';
     memcpy(w, iso_text, 20); /* "2026-11-27T00:18:03." */
     w += 20;
@@ -160,16 +161,29 @@ static char *put_time(char *w, int64_t t)
     return w;
 }
 
+/* Two digits at a time from the right: line numbers are printed per event. */
 static char *put_u64(char *w, uint64_t v)
 {
-    char rev[24];
-    size_t n = 0;
-    do
-        rev[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    while (n)
-        *w++ = rev[--n];
-    return w;
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                   "8081828384858687888990919293949596979899";
+    char buf[24];
+    char *p = buf + sizeof buf;
+    while (v >= 100) {
+        unsigned k = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--p = pairs[k + 1];
+        *--p = pairs[k];
+    }
+    if (v >= 10) {
+        *--p = pairs[v * 2 + 1];
+        *--p = pairs[v * 2];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    size_t n = (size_t)(buf + sizeof buf - p);
+    memcpy(w, p, n);
+    return w + n;
 }
 
 /* Per member beyond its name and value: ,"": and the quotes. */
