@@ -85,7 +85,7 @@ deps-check:
 	  command -v zip >/dev/null && command -v python3 >/dev/null || $(MAKE) --no-print-directory deps
 
 # ---------------------------------------------------------------- build
-RELEASE_FLAGS := -O2 -g
+RELEASE_FLAGS := -O2 -g -flto=auto
 build/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"

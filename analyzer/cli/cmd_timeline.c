@@ -387,6 +387,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         s.ctx = &t;
         s.term_ctx = &term;
         s.want_time_order = t.may_stream;
+        s.borrow_values = true; /* each event is rendered in its callback */
         if (t.format == PGM_TIMELINE_CSV)
             pgm_sink_write(t.out, pgm_timeline_csv_header, strlen(pgm_timeline_csv_header));
         int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);

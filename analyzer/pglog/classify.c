@@ -92,16 +92,22 @@ enum slot { S_PID, S_USER, S_DB, S_APP, S_CLIENT, S_LEVEL, S_SQLSTATE, S_MSG, S_
 static const char *const slot_names[N_SLOTS] = {"pid", "user", "db", "app", "client", "level",
                                                 "sqlstate", "msg", "port", "session_id",
                                                 "backend_type"};
-#define NO_OFFSET SIZE_MAX
+/* A value kept for the event: borrowed from the record (p), or copied into
+ * the arena at `off` (p NULL). */
+typedef struct held {
+    const char *p;
+    size_t off, len;
+} held;
 
 typedef struct pending_field {
     const char *name;
-    size_t off, len;
+    held v;
 } pending_field;
 
 typedef struct builder {
     pgm_pg_classifier *c;
-    size_t slot[N_SLOTS], slot_len[N_SLOTS];
+    held slot[N_SLOTS];
+    bool has[N_SLOTS];
     pending_field extra[PGM_EVENT_MAX_FIELDS];
     size_t n_extra;
     bool full;
@@ -126,13 +132,17 @@ static int slot_of(const char *name)
     return strcmp(slot_names[k], name) == 0 ? k : -1;
 }
 
-/* Free text (the message, statements, details) may hold a password. */
-static bool store_text(builder *b, const char *v, size_t n, size_t *off, size_t *len);
-
-static bool store(builder *b, const char *v, size_t n, size_t *off, size_t *len)
+/* Keeps a value: borrowed when the classifier may and the bytes last as
+ * long as the record (`lasting`), else copied with a NUL. */
+static bool store(builder *b, const char *v, size_t n, bool lasting, held *h)
 {
-    *off = b->c->arena.len;
-    *len = n;
+    h->len = n;
+    if (lasting && b->c->borrow_values) {
+        h->p = v;
+        return true;
+    }
+    h->p = NULL;
+    h->off = b->c->arena.len;
     if (pgm_strbuf_add(&b->c->arena, v, n) || pgm_strbuf_add(&b->c->arena, "", 1)) {
         b->full = true;
         return false;
@@ -140,21 +150,29 @@ static bool store(builder *b, const char *v, size_t n, size_t *off, size_t *len)
     return true;
 }
 
-static bool store_text(builder *b, const char *v, size_t n, size_t *off, size_t *len)
+/* Free text (the message, statements, details) may hold a password: one
+ * taken out makes a new value, which is copied. */
+static bool store_text(builder *b, const char *v, size_t n, bool lasting, held *h)
 {
     pgm_pg_classifier *c = b->c;
     if (!c->keep_secrets && pgm_redact(v, n, &c->redacted)) {
         c->redactions++;
         b->redacted = true;
-        return store(b, c->redacted.p, c->redacted.len, off, len);
+        return store(b, c->redacted.p, c->redacted.len, false, h);
     }
-    return store(b, v, n, off, len);
+    return store(b, v, n, lasting, h);
 }
 
-static void put_slot(builder *b, int k, const char *v, size_t n)
+static void put_slot_from(builder *b, int k, const char *v, size_t n, bool lasting)
 {
     if (n)
-        (k == S_MSG ? store_text : store)(b, v, n, &b->slot[k], &b->slot_len[k]);
+        b->has[k] = (k == S_MSG ? store_text : store)(b, v, n, lasting, &b->slot[k]);
+}
+
+/* A value of the record's or a capture's: it lasts as long as the record. */
+static void put_slot(builder *b, int k, const char *v, size_t n)
+{
+    put_slot_from(b, k, v, n, true);
 }
 
 /* `text`: the value is free text that may hold a secret. */
@@ -164,17 +182,17 @@ static void put(builder *b, const char *name, const char *v, size_t n, bool text
         return;
     int k = slot_of(name);
     if (k >= 0) {
-        if (n)
-            (text ? store_text : store)(b, v, n, &b->slot[k], &b->slot_len[k]);
+        b->has[k] = (text ? store_text : store)(b, v, n, true, &b->slot[k]);
         return;
     }
     if (b->n_extra + N_SLOTS == PGM_EVENT_MAX_FIELDS) {
         b->full = true;
         return;
     }
-    size_t off, len;
-    if ((text ? store_text : store)(b, v, n, &off, &len))
-        b->extra[b->n_extra++] = (pending_field){name, off, len};
+    pending_field *f = &b->extra[b->n_extra];
+    f->name = name;
+    if ((text ? store_text : store)(b, v, n, true, &f->v))
+        b->n_extra++;
 }
 
 static void put_slice(builder *b, int k, pgm_slice s)
@@ -215,8 +233,7 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     b.c = c;
     b.n_extra = 0;
     b.full = b.redacted = false;
-    for (size_t k = 0; k < N_SLOTS; k++)
-        b.slot[k] = NO_OFFSET;
+    memset(b.has, 0, sizeof b.has);
     char num[24];
     if (rec->pid >= 0) {
         size_t n = 0;
@@ -225,7 +242,7 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
             rev[n++] = (char)('0' + v % 10);
         for (size_t k = 0; k < n; k++)
             num[k] = rev[n - 1 - k];
-        put_slot(&b, S_PID, num, n);
+        put_slot_from(&b, S_PID, num, n, false); /* num is this function's */
     }
     put_slice(&b, S_USER, rec->user);
     put_slice(&b, S_DB, rec->db);
@@ -261,18 +278,18 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     ev->line = rec->line;
     /* the common fields first, in CONTRACTS.md order, absent ones as NULL */
     for (size_t k = 0; k < N_SLOTS; k++) {
-        if (k >= PGM_EVENT_COMMON_FIELDS && b.slot[k] == NO_OFFSET)
+        if (k >= PGM_EVENT_COMMON_FIELDS && !b.has[k])
             continue;
-        ev->fields[ev->n_fields].name = k < PGM_EVENT_COMMON_FIELDS ? pgm_event_common_names[k] : slot_names[k];
-        ev->fields[ev->n_fields].value = b.slot[k] == NO_OFFSET ? NULL : c->arena.p + b.slot[k];
-        ev->fields[ev->n_fields].len = b.slot[k] == NO_OFFSET ? 0 : b.slot_len[k];
-        ev->n_fields++;
+        pgm_field *f = &ev->fields[ev->n_fields++];
+        f->name = k < PGM_EVENT_COMMON_FIELDS ? pgm_event_common_names[k] : slot_names[k];
+        f->value = !b.has[k] ? NULL : b.slot[k].p ? b.slot[k].p : c->arena.p + b.slot[k].off;
+        f->len = b.has[k] ? b.slot[k].len : 0;
     }
     for (size_t i = 0; i < b.n_extra; i++) {
-        ev->fields[ev->n_fields].name = b.extra[i].name;
-        ev->fields[ev->n_fields].value = c->arena.p + b.extra[i].off;
-        ev->fields[ev->n_fields].len = b.extra[i].len;
-        ev->n_fields++;
+        pgm_field *f = &ev->fields[ev->n_fields++];
+        f->name = b.extra[i].name;
+        f->value = b.extra[i].v.p ? b.extra[i].v.p : c->arena.p + b.extra[i].v.off;
+        f->len = b.extra[i].v.len;
     }
     c->events++;
     return 1;

@@ -30,6 +30,11 @@ typedef struct pgm_pg_classifier {
     unsigned message_id, sqlstate_id;
     pgm_strbuf arena;                 /* the current event's strings */
     bool keep_secrets;                /* --no-redact: passwords stay in the text */
+    /* Values may point into the record instead of being copied: they are
+     * then not NUL-terminated (read them with pgm_field.len) and last only
+     * as long as the record, the callback that hands the event on. For a
+     * consumer that writes each event out at once (timeline). */
+    bool borrow_values;
     pgm_strbuf redacted;              /* a value with its secrets taken out */
     uint64_t redactions;              /* values that had a secret */
     uint64_t events, by_sqlstate, unknown, unknown_other;

@@ -290,6 +290,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         }
         pgm_pg_classifier_init(&p->classifier, &p->rules);
         p->classifier.keep_secrets = s->keep_secrets;
+        p->classifier.borrow_values = s->borrow_values;
         p->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = &p->classifier,
                                   .origin = {(unsigned)k, order + k, in_order},
                                   .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN,

@@ -70,6 +70,7 @@ typedef struct pgm_scan {
     uint64_t split_min_bytes;        /* from this size on (PGM_SCAN_SPLIT_MIN_BYTES) */
     bool keep_secrets;               /* --no-redact */
     bool want_time_order;            /* prove plain logs in time order (pgm_event_origin) */
+    bool borrow_values;              /* server log events' values not copied (pgm_pg_classifier) */
     pgm_zone app_tz;                 /* --app-tz: zone of application log times without one */
     /* Called from `jobs` threads at once when a log is split: per lane, one at a time. */
     void (*on_event)(void *ctx, const pgm_event_origin *o, const pgm_event *e);

@@ -30,25 +30,24 @@ static bool is_common(const pgm_event *e, size_t i)
     return false;
 }
 
-static bool is_number(const char *s)
+/* A JSON number as the pid's text: digits, no leading zero (values may be
+ * borrowed, not NUL-terminated: the length bounds every read here). */
+static bool is_number(const char *s, size_t n)
 {
-    if (!*s)
+    size_t i = n && s[0] == '-' ? 1 : 0;
+    if (i == n || (s[i] == '0' && n - i > 1))
         return false;
-    if (*s == '-')
-        s++;
-    if (!*s || (*s == '0' && s[1]))
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
+    for (; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
             return false;
     return true;
 }
 
-static int json_str(pgm_strbuf *o, const char *s)
+static int json_str(pgm_strbuf *o, const char *s, size_t n)
 {
     if (!s)
         return pgm_strbuf_add(o, "null", 4);
-    if (pgm_strbuf_add(o, "\"", 1) || pgm_json_escape_buf(o, s, strlen(s)))
+    if (pgm_strbuf_add(o, "\"", 1) || pgm_json_escape_buf(o, s, n))
         return -1;
     return pgm_strbuf_add(o, "\"", 1);
 }
@@ -66,7 +65,7 @@ static int json_fields(pgm_strbuf *o, const pgm_event *e)
     for (size_t i = 0; i < e->n_fields; i++) {
         if (is_common(e, i))
             continue;
-        if (json_key(o, e->fields[i].name) || json_str(o, e->fields[i].value))
+        if (json_key(o, e->fields[i].name) || json_str(o, e->fields[i].value, pgm_field_len(&e->fields[i])))
             return -1;
     }
     return 0;
@@ -83,13 +82,16 @@ static int iso_time(pgm_strbuf *o, int64_t t, bool quoted)
     return pgm_strbuf_add(o, "\"", 1) || pgm_strbuf_addstr(o, iso) || pgm_strbuf_add(o, "\"", 1);
 }
 
-/* The value of common field i: from its slot when the event has the common
- * fields first (the classifiers' events), else by name. */
-static const char *common_value(const pgm_event *e, size_t i)
+/* Common field i: its slot when the event has the common fields first (the
+ * classifiers' events), else found by name; NULL when absent or null. */
+static const pgm_field *common_field(const pgm_event *e, size_t i)
 {
     if (e->n_fields >= N_COMMON && e->fields[i].name == pgm_event_common_names[i])
-        return e->fields[i].value;
-    return pgm_event_field(e, pgm_event_common_names[i]);
+        return e->fields[i].value ? &e->fields[i] : NULL;
+    for (size_t k = 0; k < e->n_fields; k++)
+        if (strcmp(e->fields[k].name, pgm_event_common_names[i]) == 0)
+            return e->fields[k].value ? &e->fields[k] : NULL;
+    return NULL;
 }
 
 static int add_u64(pgm_strbuf *o, uint64_t v)
@@ -208,8 +210,9 @@ static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
     size_t kind_len = strlen(e->kind), path_len = strlen(e->path);
     size_t need = LINE_OVERHEAD + 2 * MEMBER_OVERHEAD + 8 + PGM_JSON_ESCAPED_MAX(kind_len + path_len);
     for (size_t i = 0; i < N_COMMON; i++) {
-        cv[i] = cf ? e->fields[i].value : pgm_event_field(e, pgm_event_common_names[i]);
-        cl[i] = cf ? pgm_field_len(&e->fields[i]) : cv[i] ? strlen(cv[i]) : 0;
+        const pgm_field *f = common_field(e, i);
+        cv[i] = f ? f->value : NULL;
+        cl[i] = f ? pgm_field_len(f) : 0;
         need += KEY_BLOCK + 2 + PGM_JSON_ESCAPED_MAX(cl[i]);
     }
     size_t first_extra = cf ? N_COMMON : 0;
@@ -235,7 +238,7 @@ static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
         w += common_keys[i].len;
         if (!cv[i])
             w = PUT_LITERAL(w, "null");
-        else if (i == 0 && is_number(cv[i])) /* pid */
+        else if (i == 0 && is_number(cv[i], cl[i])) /* pid */
             memcpy(w, cv[i], cl[i]), w += cl[i];
         else
             w = put_string(w, cv[i], cl[i]);
@@ -277,8 +280,8 @@ static int render_csv(pgm_strbuf *o, pgm_strbuf *scratch, const pgm_event *e)
         csv_cell(o, e->path, strlen(e->path)) || pgm_strbuf_add(o, ",", 1) || add_u64(o, e->line))
         return -1;
     for (size_t i = 0; i < N_COMMON; i++) {
-        const char *v = common_value(e, i);
-        if (pgm_strbuf_add(o, ",", 1) || (v && csv_cell(o, v, strlen(v))))
+        const pgm_field *f = common_field(e, i);
+        if (pgm_strbuf_add(o, ",", 1) || (f && csv_cell(o, f->value, pgm_field_len(f))))
             return -1;
     }
     pgm_strbuf_reset(scratch);
