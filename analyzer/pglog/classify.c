@@ -132,6 +132,18 @@ static int slot_of(const char *name)
     return strcmp(slot_names[k], name) == 0 ? k : -1;
 }
 
+/* slot_of() by the name's address: capture names are the rules' own strings,
+ * the same few for every event, so a small table remembers them. */
+static int slot_of_cached(pgm_pg_classifier *c, const char *name)
+{
+    size_t h = ((uintptr_t)name >> 3) % PGM_SLOT_CACHE;
+    if (c->slot_cache_name[h] != name) {
+        c->slot_cache_name[h] = name;
+        c->slot_cache_slot[h] = (int8_t)slot_of(name);
+    }
+    return c->slot_cache_slot[h];
+}
+
 /* Keeps a value: borrowed when the classifier may and the bytes last as
  * long as the record (`lasting`), else copied with a NUL. */
 static bool store(builder *b, const char *v, size_t n, bool lasting, held *h)
@@ -180,7 +192,7 @@ static void put(builder *b, const char *name, const char *v, size_t n, bool text
 {
     if (!n)
         return;
-    int k = slot_of(name);
+    int k = slot_of_cached(b->c, name);
     if (k >= 0) {
         b->has[k] = (text ? store_text : store)(b, v, n, true, &b->slot[k]);
         return;

@@ -13,6 +13,17 @@
 /* Up to this many literals are searched one by one (memmem) instead of
  * through the bigram table. */
 #define PGM_FEW_LITERALS 8u
+/* Prefixes of 4 bytes or more are chained by a hash of those 4 bytes: the
+ * messages' first words ("connection ...", "could not ...") share bigrams. */
+#define PFX4_BITS 12u
+#define PFX4_BUCKETS (1u << PFX4_BITS)
+
+static inline uint32_t pfx4_bucket(const unsigned char *s)
+{
+    uint32_t k;
+    memcpy(&k, s, 4);
+    return (k * 2654435761u) >> (32 - PFX4_BITS);
+}
 
 typedef struct lit {
     const char *s;
@@ -38,7 +49,8 @@ struct pgm_dispatch {
     size_t n_lits;
     uint32_t *always;       /* match rules without a prefilter literal (or 1-byte ones) */
     size_t n_always;
-    int32_t *pfx_head;      /* 65536 entries: first prefix per leading bigram, or -1 */
+    int32_t *pfx_head;      /* 65536 entries: first 2-3 byte prefix per leading bigram, or -1 */
+    int32_t *pfx4_head;     /* PFX4_BUCKETS entries: longer prefixes by their first 4 bytes */
     int32_t pfx1_head[256]; /* one-byte prefixes, by that byte */
     lit *pfxs;              /* anchored prefixes (match.prefix) */
     size_t n_pfxs;
@@ -63,6 +75,7 @@ void pgm_ruleset_dispatch_free(pgm_ruleset *rs)
         free(d->lits);
         free(d->always);
         free(d->pfx_head);
+        free(d->pfx4_head);
         free(d->pfxs);
         free(d->stamp);
         free(d->cand);
@@ -118,6 +131,7 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
     }
     d->head = malloc(65536 * sizeof *d->head);
     d->pfx_head = malloc(65536 * sizeof *d->pfx_head);
+    d->pfx4_head = malloc(PFX4_BUCKETS * sizeof *d->pfx4_head);
     d->lits = calloc(nl + 1, sizeof *d->lits);
     d->pfxs = calloc(np + 1, sizeof *d->pfxs);
     d->always = calloc(rs->n + 1, sizeof *d->always);
@@ -125,7 +139,7 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
     d->cand = calloc(rs->n + np + 1, sizeof *d->cand);
     rs->match_ctx = pcre2_match_context_create(NULL);
     rs->match_data = pcre2_match_data_create(PGM_MAX_CAPTURES, NULL);
-    if (!d->head || !d->pfx_head || !d->lits || !d->pfxs || !d->always || !d->stamp || !d->cand ||
+    if (!d->head || !d->pfx_head || !d->pfx4_head || !d->lits || !d->pfxs || !d->always || !d->stamp || !d->cand ||
         !rs->match_ctx || !rs->match_data)
         return 1;
     pcre2_set_match_limit(rs->match_ctx, PGM_PCRE_MATCH_LIMIT);
@@ -135,6 +149,8 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
         d->head[b] = d->pfx_head[b] = -1;
     for (size_t b = 0; b < 256; b++)
         d->pfx1_head[b] = -1;
+    for (size_t b = 0; b < PFX4_BUCKETS; b++)
+        d->pfx4_head[b] = -1;
     for (size_t i = 0; i < rs->n; i++) {
         pgm_rule *r = &rs->rules[i];
         if (r->shape != PGM_SHAPE_MATCH)
@@ -164,7 +180,10 @@ size_t pgm_ruleset_finish(pgm_ruleset *rs, pgm_load_errors *errs)
             const unsigned char *s = (const unsigned char *)list->v[k];
             uint16_t bg = (uint16_t)(s[0] << 8 | s[1]);
             lit *l = r->prefixes.n ? &d->pfxs[d->n_pfxs] : &d->lits[d->n_lits];
-            int32_t *head = !r->prefixes.n ? &d->head[bg] : s[1] ? &d->pfx_head[bg] : &d->pfx1_head[s[0]];
+            int32_t *head = !r->prefixes.n               ? &d->head[bg]
+                            : !s[1]                       ? &d->pfx1_head[s[0]]
+                            : !s[2] || !s[3]              ? &d->pfx_head[bg]
+                                                          : &d->pfx4_head[pfx4_bucket(s)];
             l->s = (const char *)s;
             l->n = strlen((const char *)s);
             l->head_mask = l->n >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * l->n)) - 1;
@@ -309,8 +328,10 @@ int pgm_ruleset_classify_ids(pgm_ruleset *rs, uint32_t source_bit, unsigned fiel
             d->cand[nc++] = rank_of(rs, l->rule);
         }
     }
-    for (int round = 0; round < 2 && len >= 1; round++) {
-        int32_t k = round == 0 ? d->pfx1_head[t[0]] : len >= 2 ? d->pfx_head[t[0] << 8 | t[1]] : -1;
+    for (int round = 0; round < 3 && len >= 1; round++) {
+        int32_t k = round == 0 ? d->pfx1_head[t[0]]
+                    : round == 1 ? (len >= 2 ? d->pfx_head[t[0] << 8 | t[1]] : -1)
+                                 : (len >= 4 ? d->pfx4_head[pfx4_bucket(t)] : -1);
         for (; k >= 0; k = d->pfxs[k].next) {
             const lit *l = &d->pfxs[k];
             if (d->stamp[l->rule] == d->pass || !lit_at(l, t, len))

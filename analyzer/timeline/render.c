@@ -84,7 +84,7 @@ static int iso_time(pgm_strbuf *o, int64_t t, bool quoted)
 
 /* Common field i: its slot when the event has the common fields first (the
  * classifiers' events), else found by name; NULL when absent or null. */
-static const pgm_field *common_field(const pgm_event *e, size_t i)
+static inline const pgm_field *common_field(const pgm_event *e, size_t i)
 {
     if (e->n_fields >= N_COMMON && e->fields[i].name == pgm_event_common_names[i])
         return e->fields[i].value ? &e->fields[i] : NULL;
@@ -188,6 +188,9 @@ static char *put_u64(char *w, uint64_t v)
     return w + n;
 }
 
+/* Paths up to this long (escaped) are kept as JSON between events. */
+#define PGM_PATH_JSON_CACHE 1024u
+
 /* Per member beyond its name and value: ,"": and the quotes. */
 #define MEMBER_OVERHEAD 8u
 /* {"t":"...","line":N and }\n */
@@ -201,6 +204,29 @@ static const struct {
     {",\"pid\":", 7},    {",\"user\":", 8},  {",\"db\":", 6},     {",\"app\":", 7},
     {",\"client\":", 10}, {",\"level\":", 9}, {",\"sqlstate\":", 12}, {",\"msg\":", 7},
 };
+
+/* The input's path as a JSON string, kept per thread: every event of an
+ * input carries the same one. Checked by its bytes, not its address. */
+static _Thread_local char path_json[PGM_PATH_JSON_CACHE];
+static _Thread_local size_t path_json_len, path_raw_len;
+static _Thread_local char path_raw[PGM_PATH_JSON_CACHE];
+
+static char *put_path(char *w, const char *path, size_t n)
+{
+    if (n == path_raw_len && memcmp(path, path_raw, n) == 0) {
+        memcpy(w, path_json, path_json_len);
+        return w + path_json_len;
+    }
+    char *start = w;
+    w = put_string(w, path, n);
+    if (PGM_JSON_ESCAPED_MAX(n) + 2 <= sizeof path_json) {
+        memcpy(path_raw, path, n);
+        path_raw_len = n;
+        path_json_len = (size_t)(w - start);
+        memcpy(path_json, start, path_json_len);
+    }
+    return w;
+}
 
 static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
 {
@@ -230,7 +256,7 @@ static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
     w = PUT_LITERAL(w, ",\"kind\":");
     w = put_string(w, e->kind, kind_len);
     w = PUT_LITERAL(w, ",\"path\":");
-    w = put_string(w, e->path, path_len);
+    w = put_path(w, e->path, path_len);
     w = PUT_LITERAL(w, ",\"line\":");
     w = put_u64(w, e->line);
     for (size_t i = 0; i < N_COMMON; i++) {
