@@ -105,12 +105,17 @@ static bool zone_offset_cached(const char *abbrev, size_t n, int32_t *offset)
 }
 
 /* The 19 bytes of "YYYY-MM-DD HH:MM:SS" equal: three loads, no call. */
+static inline uint64_t load8(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
 static inline bool same_second(const char *a, const char *b)
 {
-    uint64_t x[3] = {0, 0, 0}, y[3] = {0, 0, 0};
-    memcpy(x, a, 19);
-    memcpy(y, b, 19);
-    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+    /* bytes 0-7, 8-15 and 11-18 (overlapping) */
+    return ((load8(a) ^ load8(b)) | (load8(a + 8) ^ load8(b + 8)) | (load8(a + 11) ^ load8(b + 11))) == 0;
 }
 
 bool pgm_ts_parse_at(const char *p, size_t n, pgm_ts_parse *out)

@@ -232,7 +232,7 @@ static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
 {
     bool cf = common_first(e);
     const char *cv[N_COMMON];
-    size_t cl[N_COMMON], vl[PGM_EVENT_MAX_FIELDS];
+    size_t cl[N_COMMON], vl[PGM_EVENT_MAX_FIELDS], nl[PGM_EVENT_MAX_FIELDS];
     size_t kind_len = strlen(e->kind), path_len = strlen(e->path);
     size_t need = LINE_OVERHEAD + 2 * MEMBER_OVERHEAD + 8 + PGM_JSON_ESCAPED_MAX(kind_len + path_len);
     for (size_t i = 0; i < N_COMMON; i++) {
@@ -246,7 +246,8 @@ static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
         if (!cf && is_common(e, i))
             continue;
         vl[i] = pgm_field_len(&e->fields[i]);
-        need += MEMBER_OVERHEAD + strlen(e->fields[i].name) + PGM_JSON_ESCAPED_MAX(vl[i]);
+        nl[i] = strlen(e->fields[i].name);
+        need += MEMBER_OVERHEAD + nl[i] + PGM_JSON_ESCAPED_MAX(vl[i]);
     }
     char *w0 = pgm_strbuf_room(o, need), *w = w0;
     if (!w)
@@ -272,7 +273,7 @@ static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
     for (size_t i = first_extra; i < e->n_fields; i++) {
         if (!cf && is_common(e, i))
             continue;
-        w = put_key(w, e->fields[i].name, strlen(e->fields[i].name));
+        w = put_key(w, e->fields[i].name, nl[i]);
         w = e->fields[i].value ? put_string(w, e->fields[i].value, vl[i]) : PUT_LITERAL(w, "null");
     }
     w = PUT_LITERAL(w, "}\n");

@@ -1,5 +1,6 @@
 #include "util/redact.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #if defined(__SSE2__)
@@ -92,7 +93,13 @@ static bool secret_hook_at(const char *s, size_t n, size_t i)
 {
     if (s[i] == ':')
         return i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/';
-    return i >= 4 && strncasecmp(s + i - 4, "pass", 4) == 0;
+    if (i < 4)
+        return false;
+    uint32_t v;
+    memcpy(&v, s + i - 4, 4);
+    uint32_t want;
+    memcpy(&want, "pass", 4);
+    return (v | 0x20202020u) == want; /* "pass" in any case (the bit makes no other byte a letter of it) */
 }
 
 /* Whether a password or URL credentials may be in s: its hook bytes are

@@ -292,6 +292,15 @@ static void test_json_escape_blocks(void **state)
                 memcpy(text + at, specials[k], sl);
                 expect_escaped_like_reference(text, n);
             }
+    /* every printable byte, at every offset of the 16-byte blocks and the tail */
+    char printable[96 + 16];
+    size_t np = 0;
+    for (int c = 0x20; c < 0x7f; c++)
+        printable[np++] = (char)c;
+    for (size_t shift = 0; shift < 16; shift++)
+        expect_escaped_like_reference(printable + shift, np - shift);
+    for (size_t cut = 1; cut < np; cut++)
+        expect_escaped_like_reference(printable + np - cut, cut);
     size_t big = 3 * PGM_JSON_ESCAPE_PIECE + 7;
     char *long_text = malloc(big);
     assert_non_null(long_text);
