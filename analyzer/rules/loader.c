@@ -243,7 +243,8 @@ static void compile_pattern(ctx *c, pgm_rule *r, const pgm_ynode *pat)
                  (size_t)off);
         return;
     }
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* interpreter when JIT is unavailable */
+    /* the interpreter when JIT is unavailable */
+    r->jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
     r->re = re;
     uint32_t groups = 0, namecount = 0, entry = 0;
     PCRE2_SPTR table;

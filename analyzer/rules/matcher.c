@@ -241,7 +241,12 @@ int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t 
 {
     if (!r->re || !rs->match_data)
         return 0;
-    int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx);
+    if (!text)
+        text = ""; /* an absent value is an empty subject */
+    /* the JIT's fast path skips checks made once at load; with
+     * PCRE2_MATCH_INVALID_UTF any bytes are a valid subject */
+    int rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx)
+                    : pcre2_match(r->re, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
         rs->limit_hits++;
         return 0;

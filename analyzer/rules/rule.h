@@ -70,6 +70,7 @@ typedef struct pgm_rule {
     bool fallback;           /* tried only after every other rule missed */
     bool caseless;
     void *re;                /* pcre2_code_8 */
+    bool jit;                /* compiled to machine code: matched through pcre2_jit_match */
     char **capture_names;    /* index = capture group number; NULL for unnamed */
     uint32_t n_groups;
 

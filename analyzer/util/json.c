@@ -91,7 +91,13 @@ static const unsigned char plain_byte[256] = {
     ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
 };
 
-static size_t plain_run(const unsigned char *p, size_t n)
+/* Copies the bytes from p that need no escaping to dst, up to the first that
+ * does (or n), and returns how many: sixteen at a time with SSE2 (each block
+ * stored before it is looked at, which the room of PGM_JSON_ESCAPED_MAX
+ * allows), else eight at a time with a word trick, and the tail (most values
+ * are shorter than 16 bytes) by a table. Copying while scanning spares a
+ * second pass and a call per value. */
+static size_t copy_plain(char *dst, const unsigned char *p, size_t n)
 {
     size_t i = 0;
 #if defined(__SSE2__)
@@ -99,6 +105,7 @@ static size_t plain_run(const unsigned char *p, size_t n)
                   bslash = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f);
     for (; i + 16 <= n; i += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        _mm_storeu_si128((__m128i *)(void *)(dst + i), x);
         /* signed: bytes from 0x80 on are below 0x20 too */
         __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, quote)),
                                    _mm_or_si128(_mm_cmpeq_epi8(x, bslash), _mm_cmpeq_epi8(x, del)));
@@ -106,8 +113,7 @@ static size_t plain_run(const unsigned char *p, size_t n)
         if (mask)
             return i + (size_t)__builtin_ctz(mask);
     }
-#endif
-#if !defined(__SSE2__)
+#else
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
@@ -117,30 +123,37 @@ static size_t plain_run(const unsigned char *p, size_t n)
         uint64_t hit = (low | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) & high;
         if (hit)
             break;
+        memcpy(dst + i, &x, sizeof x);
     }
 #endif
-    /* the tail (most values are shorter than 16 bytes): a table per byte */
-    while (i < n && plain_byte[p[i]])
+    while (i < n && plain_byte[p[i]]) {
+        dst[i] = (char)p[i];
         i++;
+    }
     return i;
 }
 
 char *pgm_json_escape_to(char *dst, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, run = 0; /* bytes from `run` to `i` need no escaping */
     static const char hex[] = "0123456789abcdef";
-    while ((i += plain_run(p + i, n - i)) < n) {
+    size_t i = 0;
+    for (;;) {
+        size_t k = copy_plain(dst, p + i, n - i);
+        dst += k;
+        i += k;
+        if (i == n)
+            return dst;
         unsigned char c = p[i];
         if (c >= 0x80) {
             size_t len = pgm_utf8_sequence_len(p + i, n - i);
             if (len) {
+                memcpy(dst, p + i, len);
+                dst += len;
                 i += len;
                 continue;
             }
         }
-        memcpy(dst, s + run, i - run);
-        dst += i - run;
         *dst++ = '\\';
         switch (c) {
         case '"': *dst++ = '"'; break;
@@ -157,10 +170,8 @@ char *pgm_json_escape_to(char *dst, const char *s, size_t n)
                 *dst++ = hex[c & 15];
             }
         }
-        run = ++i;
+        i++;
     }
-    memcpy(dst, s + run, n - run);
-    return dst + (n - run);
 }
 
 int pgm_json_escape_buf(pgm_strbuf *out, const char *s, size_t n)
