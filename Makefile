@@ -86,10 +86,38 @@ deps-check:
 
 # ---------------------------------------------------------------- build
 RELEASE_FLAGS := -O2 -g -flto=auto
-build/obj/%.o: %.c $(HDRS)
+# Profile-guided optimisation (GCC): the release binary is first built
+# instrumented into build/pgo, run over a training workload
+# (tests/bench/pgo-train.sh: the samples, the recorded incidents and a log
+# grown from incident 01's, never the bench's), then built again with that
+# profile: about 8% faster on large logs. Each instrumented object writes its
+# profile where the final object's compile looks for it (-dumpbase).
+# PGO=0 builds once without it.
+PGO ?= 1
+ifeq ($(PGO),1)
+PGO_DEP := build/pgo/trained
+PGO_USE = -fprofile-use -fprofile-partial-training -Wno-missing-profile
+endif
+
+build/obj/%.o: %.c $(HDRS) $(PGO_DEP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(DEFS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
+	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(PGO_USE) $(DEFS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
+
+build/pgo/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@) $(dir build/obj/$*)
+	@echo "  CC/PGO  $<"
+	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) -fprofile-generate -fprofile-update=prefer-atomic -dumpbase build/obj/$* \
+	    $(DEFS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
+
+build/pgo/pgmortem-train: $(patsubst %.c,build/pgo/obj/%.o,$(CORE_SRC) $(CLI_SRC))
+	@echo "  LD/PGO  $@"
+	@$(CC) $(RELEASE_FLAGS) -fprofile-generate -o $@ $^ $(PKG_LIBS)
+
+build/pgo/trained: build/pgo/pgmortem-train tests/bench/pgo-train.sh
+	@find build/obj -name '*.gcda' -delete 2>/dev/null || true
+	@tests/bench/pgo-train.sh build/pgo/pgmortem-train
+	@touch $@
 
 build/pgmortem: $(patsubst %.c,build/obj/%.o,$(CORE_SRC) $(CLI_SRC))
 	@echo "  LD      $@"

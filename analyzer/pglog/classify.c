@@ -247,7 +247,9 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     b.full = b.redacted = false;
     memset(b.has, 0, sizeof b.has);
     char num[24];
-    if (rec->pid >= 0) {
+    if (rec->pid >= 0 && rec->pid_text.n) {
+        put_slice(&b, S_PID, rec->pid_text); /* the line's own digits */
+    } else if (rec->pid >= 0) {
         size_t n = 0;
         char rev[24];
         for (int64_t v = rec->pid; n == 0 || v; v /= 10)

@@ -45,6 +45,7 @@ static size_t slices_of(char e, size_t out[3])
     case 'e': out[0] = offsetof(pgm_prefix_fields, sqlstate); return 1;
     case 'Q': out[0] = offsetof(pgm_prefix_fields, query_id); return 1;
     case 'P': out[0] = offsetof(pgm_prefix_fields, leader_pid); return 1;
+    case 'p': out[0] = offsetof(pgm_prefix_fields, pid_text); return 1;
     case 'r':
         out[0] = offsetof(pgm_prefix_fields, remote);
         out[1] = offsetof(pgm_prefix_fields, host);
@@ -288,6 +289,7 @@ static long scan_value(matcher *m, const item *it, size_t pos)
             for (size_t q = 0; q < k; q++)
                 pid = pid * 10 + (s[q] - '0');
             m->f->pid = pid;
+            m->f->pid_text = (pgm_slice){s, k};
         }
         store(m, it->esc, s, k);
         return (long)k;

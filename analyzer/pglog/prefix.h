@@ -36,6 +36,7 @@ typedef struct pgm_prefix_fields {
     char zone_name[8];
     int64_t session_start_us;  /* %s */
     int64_t pid;               /* %p; -1 when absent */
+    pgm_slice pid_text;        /* %p as written */
     pgm_slice user, db, app, remote, host, port, session_id, line_num, vxid, xid, sqlstate,
         backend_type, command_tag, query_id, leader_pid;
     bool session;              /* false: %q ended the prefix (postmaster, checkpointer...) */

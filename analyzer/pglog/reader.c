@@ -96,6 +96,9 @@ static void on_entry(void *ctx, const pgm_entry *e)
     else
         rec.t = pgm_pglog_fix_time(r, f->t_us, f->zone);
     rec.pid = f->pid >= 0 ? f->pid : has_env ? env->pid : -1;
+    /* the digits as written, unless a leading zero makes them another text than the number's */
+    rec.pid_text = f->pid >= 0 && f->pid_text.n && (f->pid_text.p[0] != '0' || f->pid_text.n == 1)
+                       ? f->pid_text : (pgm_slice){NULL, 0};
     rec.user = pgm_record_value(f->user.p, f->user.n);
     rec.db = pgm_record_value(f->db.p, f->db.n);
     rec.app = pgm_record_value(f->app.p, f->app.n);

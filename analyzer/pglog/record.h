@@ -13,6 +13,7 @@
 typedef struct pgm_pg_record {
     int64_t t;                  /* UTC microseconds, PGM_TS_UNKNOWN when unknown */
     int64_t pid;                /* -1 when unknown */
+    pgm_slice pid_text;         /* pid's decimal digits as the line has them, when it does */
     pgm_slice user, db, app, host, port, session_id, backend_type, command_tag;
     pgm_slice severity;         /* as written: "LOG", "FATAL", or translated */
     pgm_slice sqlstate;         /* when the format carries it */
