@@ -17,12 +17,16 @@
 
 /* Event kinds --kinds may list. */
 #define PGM_MAX_KIND_FILTERS 64
+/* Warnings an optimistic run keeps until it is known to stand; more are counted. */
+#define PGM_TIMELINE_HELD_WARNINGS 256
 
 /* How a lane's events reach the output, chosen at its first event. */
 enum lane_mode { LANE_UNDECIDED, LANE_STREAMED, LANE_SORTED };
 
 /* One thread's way into the ordering: its own sorter and line buffer. A lane
- * whose input is proven in time order writes straight to the output instead:
+ * of a single plain log writes straight to the output instead when the log
+ * is proven in time order, or, when the output can be taken back, until an
+ * event comes out of order (then the whole timeline is made again, sorted):
  * lane 0 only, so that the other lanes' sorted events follow it. */
 typedef struct lane {
     pgm_sorter *sorter;
@@ -41,8 +45,19 @@ typedef struct timeline_run {
     unsigned jobs;
     bool failed;
     bool may_stream;         /* one plain file: its events may skip the sorter */
+    bool optimistic;         /* ... without a proof of order: the output can be taken back */
+    bool restart;            /* an event came out of order: make the timeline again, sorted */
+    bool restarted;          /* ... and it was */
+    char restart_at[PGM_ERR_MAX]; /* where: path:line of the event */
+    int64_t last_written;    /* the time of the last event written, streamed or merged */
     const char *why;         /* of a failure the sorters do not know */
     pgm_sink *out;
+    /* warnings of an optimistic run, printed once it is known to stand */
+    struct held_warning {
+        char *path, *msg;
+    } held[PGM_TIMELINE_HELD_WARNINGS];
+    size_t n_held;
+    uint64_t held_dropped;
 } timeline_run;
 
 /* Threads by default: the machine's cores, up to PGM_DEFAULT_JOBS_MAX. */
@@ -95,7 +110,8 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         (t->until != PGM_TS_UNKNOWN && e->t > t->until))
         return;
     if (l->mode == LANE_UNDECIDED)
-        l->mode = t->may_stream && o->in_time_order && o->lane == 0 ? LANE_STREAMED : LANE_SORTED;
+        l->mode = t->may_stream && o->lane == 0 && (o->in_time_order || t->optimistic) ? LANE_STREAMED
+                                                                                     : LANE_SORTED;
     if (l->mode == LANE_SORTED) {
         pgm_strbuf_reset(&l->line);
         l->failed = pgm_render_event(&l->line, e, t->format) != 0 ||
@@ -103,8 +119,13 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         return;
     }
     if (e->t < l->last_t) {
-        /* the proof of order is wrong: what is written cannot be taken back */
-        t->why = "an event came out of time order in a log proven in order (an internal error: please report it)";
+        if (t->optimistic) {
+            t->restart = true; /* what is written is taken back; the timeline is made sorted */
+            snprintf(t->restart_at, sizeof t->restart_at, "%s:%llu", e->path, (unsigned long long)e->line);
+        } else {
+            /* the proof of order is wrong: what is written cannot be taken back */
+            t->why = "an event came out of time order in a log proven in order (an internal error: please report it)";
+        }
         l->failed = true;
         return;
     }
@@ -116,8 +137,18 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 
 static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
 {
-    (void)ts;
     timeline_run *t = ctx;
+    if (ts < t->last_written) {
+        /* the other lanes' sorted events begin before lane 0's streamed ones end */
+        if (!t->optimistic) {
+            t->why = "an event came out of time order in a log proven in order (an internal error: please report it)";
+            return PGM_FATAL;
+        }
+        t->restart = true;
+        snprintf(t->restart_at, sizeof t->restart_at, "the start of the second thread's part");
+        return PGM_FATAL;
+    }
+    t->last_written = ts;
     return pgm_sink_write(t->out, data, len) == PGM_OK ? PGM_OK : PGM_FATAL;
 }
 
@@ -223,6 +254,144 @@ static void print_coverage(const pgm_scan *s)
                     (unsigned long long)in->shapes[k].count, in->shapes[k].words,
                     (unsigned long long)in->shapes[k].first_line);
     }
+}
+
+/* How the events were put in time order (--coverage): what made a large
+ * timeline slow or fast. */
+static void print_order(const timeline_run *t, pgm_sorter *const *sorters)
+{
+    bool streamed = false;
+    size_t runs = 0;
+    for (unsigned l = 0; l < t->jobs; l++) {
+        streamed = streamed || t->lanes[l].mode == LANE_STREAMED;
+        runs += pgm_sorter_runs(sorters[l]);
+    }
+    if (t->restarted)
+        fprintf(stderr, "pgmortem: order: an event came out of time order at %s: the timeline was made "
+                        "again, sorted\n", t->restart_at);
+    if (streamed)
+        fprintf(stderr, "pgmortem: order: events written as they were read, %s\n",
+                t->optimistic ? "each checked to follow the one before" : "after a pass proved the log in time order");
+    const char *whose = streamed ? "the other threads' " : "";
+    if (runs)
+        fprintf(stderr, "pgmortem: order: %sevents sorted through %zu temporary file(s)\n", whose, runs);
+    else if (!streamed)
+        fprintf(stderr, "pgmortem: order: events sorted in memory\n");
+}
+
+static void hold_warning(void *ctx, const char *path, const char *msg)
+{
+    timeline_run *t = ctx;
+    struct held_warning *w = t->n_held < PGM_TIMELINE_HELD_WARNINGS ? &t->held[t->n_held] : NULL;
+    if (w && (w->path = strdup(path)) != NULL && (w->msg = strdup(msg)) != NULL) {
+        t->n_held++;
+        return;
+    }
+    if (w)
+        free(w->path);
+    t->held_dropped++;
+}
+
+static void drop_held_warnings(timeline_run *t)
+{
+    for (size_t i = 0; i < t->n_held; i++) {
+        free(t->held[i].path);
+        free(t->held[i].msg);
+    }
+    t->n_held = 0;
+    t->held_dropped = 0;
+}
+
+/* What a run of the scan needs besides the timeline's own state. */
+typedef struct run_options {
+    pgm_common_opts *c;
+    pgm_ruleset *rs;
+    const pgm_pglog_options *logopt;
+    bool keep_secrets;
+    const pgm_zone *app_tz;
+    pgm_term *term;
+    bool coverage;
+} run_options;
+
+/* One pass over the inputs into the output: the exit code. A run stopped by
+ * an event out of order leaves t->restart set and prints nothing more. */
+static int run_timeline(timeline_run *t, const run_options *ro)
+{
+    char err[PGM_ERR_MAX] = "";
+    pgm_sorter *sorters[PGM_SCAN_MAX_JOBS];
+    bool ready = true;
+    t->failed = false;
+    t->why = NULL;
+    t->last_written = PGM_TS_UNKNOWN;
+    for (unsigned l = 0; l < t->jobs; l++) {
+        lane *ln = &t->lanes[l];
+        *ln = (lane){.mode = LANE_UNDECIDED, .last_t = PGM_TS_UNKNOWN};
+        pgm_strbuf_init(&ln->line, PGM_SORT_MAX_RECORD + PGM_STREAM_FLUSH_BYTES);
+        /* the threads share the memory budget */
+        ready = ready && pgm_sorter_open(&ln->sorter, PGM_SORT_MEM / t->jobs, NULL, err) == PGM_OK;
+        sorters[l] = ln->sorter;
+    }
+    int rc = PGM_EXIT_INPUT;
+    if (!ready) {
+        fprintf(stderr, "pgmortem: %s\n", err);
+    } else {
+        pgm_scan s;
+        pgm_scan_init(&s, ro->rs);
+        s.log = *ro->logopt;
+        s.jobs = t->jobs;
+        s.keep_secrets = ro->keep_secrets;
+        s.app_tz = *ro->app_tz;
+        s.on_event = on_event;
+        s.on_warning = t->optimistic ? hold_warning : pgm_term_warning;
+        s.on_progress = pgm_term_progress;
+        s.ctx = t;
+        s.term_ctx = t->optimistic ? (void *)t : (void *)ro->term;
+        /* a proof of order only where the output cannot be taken back */
+        s.want_time_order = t->may_stream && !t->optimistic;
+        s.borrow_values = true; /* each event is rendered in its callback */
+        if (t->format == PGM_TIMELINE_CSV)
+            pgm_sink_write(t->out, pgm_timeline_csv_header, strlen(pgm_timeline_csv_header));
+        int r = pgm_scan_run(&s, ro->c->inputs, ro->c->n_inputs, &ro->c->lim);
+        pgm_term_clear(ro->term);
+        for (unsigned l = 0; l < t->jobs && !t->restart; l++) {
+            lane *ln = &t->lanes[l];
+            if (ln->mode == LANE_STREAMED && !ln->failed) {
+                ln->failed = flush_streamed(t, ln) != PGM_OK;
+                if (ln->last_t > t->last_written)
+                    t->last_written = ln->last_t;
+            }
+            t->failed = t->failed || ln->failed;
+        }
+        if (!t->restart && !t->failed && pgm_sorter_finish_many(sorters, t->jobs, write_line, t) != PGM_OK)
+            t->failed = true;
+        if (!t->restart) {
+            /* the run stands: its warnings are printed now */
+            for (size_t i = 0; i < t->n_held; i++)
+                pgm_term_warning(ro->term, t->held[i].path, t->held[i].msg);
+            if (t->held_dropped)
+                fprintf(stderr, "pgmortem: %llu more warning(s)\n", (unsigned long long)t->held_dropped);
+            drop_held_warnings(t);
+            if (ro->coverage && !ro->c->quiet) {
+                print_coverage(&s);
+                print_order(t, sorters);
+            }
+            if (t->failed) {
+                const char *why = t->why ? t->why : "out of memory or output error";
+                for (unsigned l = 0; l < t->jobs; l++)
+                    if (pgm_sorter_error(sorters[l])[0])
+                        why = pgm_sorter_error(sorters[l]);
+                fprintf(stderr, "pgmortem: the timeline is incomplete: %s\n", why);
+            }
+        }
+        rc = t->failed || r == PGM_FATAL ? PGM_EXIT_INPUT : r == PGM_OK ? PGM_EXIT_OK : PGM_EXIT_INPUT;
+        pgm_scan_free(&s);
+    }
+    for (unsigned l = 0; l < t->jobs; l++) {
+        pgm_sorter_close(t->lanes[l].sorter);
+        pgm_strbuf_free(&t->lanes[l].line);
+        t->lanes[l].sorter = NULL;
+    }
+    return rc;
 }
 
 int pgm_cmd_timeline(int argc, char **argv, int first)
@@ -356,72 +525,36 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         rc = PGM_EXIT_INPUT;
         goto out;
     }
-    /* one plain file (not a directory, archive or stdin) may be streamed */
+    /* One plain file (not a directory, archive or stdin) may be streamed: after
+     * a pass that proves it in order, or, when the output can be taken back,
+     * at once, starting over sorted if an event comes out of order. */
     struct stat st;
     t.may_stream = c.n_inputs == 1 && strcmp(c.inputs[0], "-") != 0 && stat(c.inputs[0], &st) == 0 &&
                    S_ISREG(st.st_mode);
-    pgm_sorter *sorters[PGM_SCAN_MAX_JOBS];
-    bool ready = true;
-    for (unsigned l = 0; l < t.jobs; l++) {
-        pgm_strbuf_init(&t.lanes[l].line, PGM_SORT_MAX_RECORD + PGM_STREAM_FLUSH_BYTES);
-        t.lanes[l].last_t = PGM_TS_UNKNOWN;
-        /* the threads share the memory budget */
-        ready = ready && pgm_sorter_open(&t.lanes[l].sorter, PGM_SORT_MEM / t.jobs, NULL, err) == PGM_OK;
-        sorters[l] = t.lanes[l].sorter;
+    t.optimistic = t.may_stream && pgm_sink_rewindable(t.out);
+    pgm_term term;
+    pgm_term_init(&term, c.quiet);
+    run_options ro = {&c, &rs, &logopt, keep_secrets, &app_tz, &term, coverage};
+    rc = run_timeline(&t, &ro);
+    if (t.restart) {
+        /* an optimistic run met an event out of order: its output and its
+         * warnings are dropped, and the timeline is made again, sorted */
+        drop_held_warnings(&t);
+        t.restart = t.optimistic = t.may_stream = false;
+        t.restarted = true;
+        if (pgm_sink_rewind(t.out) != PGM_OK) {
+            fprintf(stderr, "pgmortem: the timeline is incomplete: its output could not be written again\n");
+            rc = PGM_EXIT_INPUT;
+        } else {
+            rc = run_timeline(&t, &ro);
+        }
     }
-    if (!ready) {
-        fprintf(stderr, "pgmortem: %s\n", err);
+    char werr[PGM_ERR_MAX] = "";
+    if (pgm_sink_close(t.out, werr) != PGM_OK) {
+        fprintf(stderr, "pgmortem: %s\n", werr);
         rc = PGM_EXIT_INPUT;
-    } else {
-        pgm_term term;
-        pgm_term_init(&term, c.quiet);
-        pgm_scan s;
-        pgm_scan_init(&s, &rs);
-        s.log = logopt;
-        s.jobs = t.jobs;
-        s.keep_secrets = keep_secrets;
-        s.app_tz = app_tz;
-        s.on_event = on_event;
-        s.on_warning = pgm_term_warning;
-        s.on_progress = pgm_term_progress;
-        s.ctx = &t;
-        s.term_ctx = &term;
-        s.want_time_order = t.may_stream;
-        s.borrow_values = true; /* each event is rendered in its callback */
-        if (t.format == PGM_TIMELINE_CSV)
-            pgm_sink_write(t.out, pgm_timeline_csv_header, strlen(pgm_timeline_csv_header));
-        int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
-        pgm_term_clear(&term);
-        for (unsigned l = 0; l < t.jobs; l++) {
-            if (t.lanes[l].mode == LANE_STREAMED && !t.lanes[l].failed)
-                t.lanes[l].failed = flush_streamed(&t, &t.lanes[l]) != PGM_OK;
-            t.failed = t.failed || t.lanes[l].failed;
-        }
-        if (!t.failed && pgm_sorter_finish_many(sorters, t.jobs, write_line, &t) != PGM_OK)
-            t.failed = true;
-        char werr[PGM_ERR_MAX] = "";
-        if (pgm_sink_close(t.out, werr) != PGM_OK) {
-            fprintf(stderr, "pgmortem: %s\n", werr);
-            t.failed = true;
-        }
-        t.out = NULL;
-        if (coverage && !c.quiet)
-            print_coverage(&s);
-        if (t.failed) {
-            const char *why = t.why ? t.why : "out of memory or output error";
-            for (unsigned l = 0; l < t.jobs; l++)
-                if (pgm_sorter_error(sorters[l])[0])
-                    why = pgm_sorter_error(sorters[l]);
-            fprintf(stderr, "pgmortem: the timeline is incomplete: %s\n", why);
-        }
-        rc = t.failed || r == PGM_FATAL ? PGM_EXIT_INPUT : r == PGM_OK ? PGM_EXIT_OK : PGM_EXIT_INPUT;
-        pgm_scan_free(&s);
     }
-    for (unsigned l = 0; l < t.jobs; l++) {
-        pgm_sorter_close(t.lanes[l].sorter);
-        pgm_strbuf_free(&t.lanes[l].line);
-    }
-    pgm_sink_close(t.out, NULL); /* when the sorters could not be set up */
+    t.out = NULL;
     pgm_ruleset_free(&rs);
 out:
     free(named[0]);

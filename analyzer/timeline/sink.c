@@ -1,8 +1,11 @@
 #include "timeline/sink.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zstd.h>
 
 /* Bytes of plain output gathered before they are written (or compressed). */
@@ -11,6 +14,9 @@
 struct pgm_sink {
     FILE *f;
     bool is_stdout;
+    bool rewindable;      /* a regular file from `start` on, or /dev/null */
+    bool regular;
+    off_t start;
     ZSTD_CCtx *cctx;
     char *out;            /* compressed bytes, ZSTD_CStreamOutSize() */
     size_t out_cap;
@@ -49,6 +55,17 @@ int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_
     }
     if (!s->is_stdout)
         setvbuf(s->f, NULL, _IOFBF, PGM_SINK_BUFFER);
+    /* what can be taken back: a file from where this sink began (not one
+     * appended to, where others may write too), or what is thrown away */
+    struct stat st, null_st;
+    int fd = fileno(s->f), flags = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+    if (fd >= 0 && fstat(fd, &st) == 0) {
+        s->regular = S_ISREG(st.st_mode) && flags >= 0 && !(flags & O_APPEND);
+        s->start = s->regular ? lseek(fd, 0, SEEK_CUR) : -1;
+        s->regular = s->regular && s->start >= 0;
+        s->rewindable = s->regular || (S_ISCHR(st.st_mode) && stat("/dev/null", &null_st) == 0 &&
+                                       st.st_rdev == null_st.st_rdev);
+    }
     if (zstd) {
         s->out_cap = ZSTD_CStreamOutSize();
         s->cctx = ZSTD_createCCtx();
@@ -89,6 +106,24 @@ int pgm_sink_write(pgm_sink *s, const void *data, size_t len)
         return compress(s, data, len, ZSTD_e_continue);
     if (fwrite(data, 1, len, s->f) != len)
         return fail(s, strerror(errno));
+    return PGM_OK;
+}
+
+bool pgm_sink_rewindable(const pgm_sink *s)
+{
+    return s->rewindable;
+}
+
+int pgm_sink_rewind(pgm_sink *s)
+{
+    if (!s->rewindable || s->err[0])
+        return PGM_FAILED;
+    if (fflush(s->f) != 0)
+        return fail(s, strerror(errno));
+    if (s->regular && (ftruncate(fileno(s->f), s->start) != 0 || fseeko(s->f, s->start, SEEK_SET) != 0))
+        return fail(s, strerror(errno));
+    if (s->cctx && ZSTD_isError(ZSTD_CCtx_reset(s->cctx, ZSTD_reset_session_only)))
+        return fail(s, "cannot restart zstd");
     return PGM_OK;
 }
 

@@ -22,6 +22,12 @@ bool pgm_sink_wants_zstd(const char *path);
 int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_MAX]);
 /* PGM_OK, or PGM_FAILED after the first error (the rest is dropped). */
 int pgm_sink_write(pgm_sink *s, const void *data, size_t len);
+/* Whether what was written can be taken back: a regular file (stdout too,
+ * when redirected to one and not appending) or /dev/null. */
+bool pgm_sink_rewindable(const pgm_sink *s);
+/* Takes back everything written so far, as if the sink were just opened.
+ * PGM_OK, or PGM_FAILED (not rewindable, or the file could not be cut). */
+int pgm_sink_rewind(pgm_sink *s);
 /* Flushes, ends the zstd frame, closes. PGM_OK, or PGM_FAILED with the first
  * error in err. Frees the sink either way. */
 int pgm_sink_close(pgm_sink *s, char err[PGM_ERR_MAX]);

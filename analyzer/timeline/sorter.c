@@ -392,13 +392,15 @@ int pgm_sorter_add(pgm_sorter *s, int64_t t, const void *data, size_t len)
     return pgm_sorter_add_ordered(s, t, 0, data, len);
 }
 
-int pgm_sorter_add_ordered(pgm_sorter *s, int64_t t, uint64_t order, const void *data, size_t len)
+/* Holds a record; spills the held ones first when they would pass the
+ * memory given, if `may_spill`. */
+static int add_record(pgm_sorter *s, int64_t t, uint64_t order, const void *data, size_t len, bool may_spill)
 {
     if (len > PGM_SORT_MAX_RECORD) {
         snprintf(s->err, sizeof s->err, "a record of %zu bytes is over the sort limit", len);
         return PGM_FATAL;
     }
-    if (s->n && s->data.len + sizeof(rec_head) + len + (s->n + 1) * sizeof *s->refs > s->mem &&
+    if (may_spill && s->n && s->data.len + sizeof(rec_head) + len + (s->n + 1) * sizeof *s->refs > s->mem &&
         spill(s) != PGM_OK)
         return PGM_FATAL;
     if (s->n == s->alloc) {
@@ -420,6 +422,11 @@ int pgm_sorter_add_ordered(pgm_sorter *s, int64_t t, uint64_t order, const void 
         s->sorted = false;
     s->refs[s->n++] = (rec_ref){t, order, s->seq++, off};
     return PGM_OK;
+}
+
+int pgm_sorter_add_ordered(pgm_sorter *s, int64_t t, uint64_t order, const void *data, size_t len)
+{
+    return add_record(s, t, order, data, len, true);
 }
 
 typedef struct emit_ctx {
@@ -454,6 +461,26 @@ int pgm_sorter_finish_many(pgm_sorter **ss, size_t n, pgm_sorter_emit emit, void
 {
     if (n == 0)
         return PGM_OK;
+    /* nothing on disk: the others' records join the first sorter's in memory
+     * (together they fit what the sorters were given) */
+    size_t on_disk = 0;
+    for (size_t i = 0; i < n; i++)
+        on_disk += ss[i]->n_runs;
+    if (on_disk == 0) {
+        for (size_t i = 1; i < n; i++) {
+            for (size_t k = 0; k < ss[i]->n; k++) {
+                rec_head h = head_at(ss[i], &ss[i]->refs[k]);
+                if (add_record(ss[0], h.t, h.order, ss[i]->data.p + ss[i]->refs[k].off + sizeof h,
+                               (size_t)h.len, false) != PGM_OK) {
+                    snprintf(ss[0]->err, sizeof ss[0]->err, "out of memory while sorting");
+                    return PGM_FATAL;
+                }
+            }
+            pgm_strbuf_reset(&ss[i]->data);
+            ss[i]->n = 0;
+        }
+        return pgm_sorter_finish(ss[0], emit, ctx);
+    }
     /* every sorter's records to its runs, then all runs into the first sorter */
     pgm_sorter *s = ss[0];
     for (size_t i = 0; i < n; i++) {

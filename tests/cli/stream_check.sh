@@ -1,11 +1,16 @@
 #!/bin/sh
-# timeline writes the events of one plain log proven in time order as they
-# come, and sorts everything else through temporary files. Both ways must
-# print the same bytes: a 34 MiB log (large enough to be split between two
-# threads and to need temporary files when sorted), as it is and with one
-# line set back in time, each read with one and two threads and compared
-# with the sorted reading (the same log with an empty directory beside it).
-# TMPDIR=/nonexistent tells the ways apart: only sorting needs a temporary file.
+# timeline writes the events of one plain log as they come when it can:
+# after proving the log in time order when its output is a pipe, at once when
+# the output can be taken back (a file, /dev/null), starting over sorted if an
+# event comes out of order. Everything else is sorted through temporary
+# files. Every way must print the same bytes: a 34 MiB log (large enough to
+# be split between two threads and to need temporary files when sorted), as
+# it is and with one line set back in time (and one line no reader knows, so
+# a warning must be printed once even when the timeline starts over), read
+# with one and two threads, into a file, a pipe, a .zst file and as CSV, each
+# compared with the sorted reading (the same log with an empty directory
+# beside it). TMPDIR=/nonexistent tells the ways apart: only sorting needs a
+# temporary file.
 #   tests/cli/stream_check.sh BIN
 set -eu
 bin=$1
@@ -13,38 +18,83 @@ dir=build/stream-check
 mkdir -p "$dir/empty"
 log=$dir/ordered.log
 [ -s "$log" ] || python3 tests/bench/make-big-log.py tests/samples/postgresql-15/run1-stderr/postgresql.log "$log" 34 > /dev/null
-# one connection line in the middle, set back a minute: the proof must fail
-python3 - "$log" "$dir/setback.log" <<'PY'
+# a connection line a quarter in, set back a minute (in the first thread's
+# part, behind the lines before it), and one three quarters in, given the
+# time of a line a quarter in (in the second thread's part, behind the end of
+# the first's): the order does not hold; and a line no reader knows
+python3 - "$log" "$dir/setback.log" "$dir/setback-late.log" <<'PY'
 import sys
 lines = open(sys.argv[1], "rb").read().split(b"\n")
-i = len(lines) // 2
-while b"connection authorized" not in lines[i]:
-    i += 1
-t = lines[i][:23]
-hh, mm = int(t[11:13]), int(t[14:16])
-mm, hh = (mm - 1, hh) if mm else (59, hh - 1)
-lines[i] = t[:11] + b"%02d:%02d" % (hh, mm) + lines[i][16:]
-open(sys.argv[2], "wb").write(b"\n".join(lines))
+def authorized(at):
+    i, seen = at, 0
+    while True:
+        if b"connection authorized" in lines[i]:
+            seen += 1
+            if seen == 3:  # not the first of its copy: lines before it have later times
+                return i
+        i += 1
+def with_time(i, t):
+    out = list(lines)
+    out[i] = t + out[i][23:]
+    out.insert(3, b"this line is no server log line")
+    return out
+q = authorized(len(lines) // 4)
+t = lines[q][:23]
+m = int(t[14:16])
+minute_back = t[:14] + b"%02d" % (m - 1 if m else 59) + t[16:]
+open(sys.argv[2], "wb").write(b"\n".join(with_time(q, minute_back)))
+open(sys.argv[3], "wb").write(b"\n".join(with_time(authorized(3 * len(lines) // 4), t)))
 PY
 fail=0
-for name in ordered setback; do
+same() { # NAME FILE: FILE equals the sorted reading
+    if ! cmp -s "$dir/$1.sorted" "$2"; then
+        echo "stream-check: FAIL $1: $3 differs from the sorted timeline"; fail=1
+    fi
+}
+for name in ordered setback setback-late; do
     f=$dir/$name.log
     "$bin" timeline -q --jobs 1 -o "$dir/$name.sorted" "$f" "$dir/empty"
+    "$bin" timeline -q --jobs 1 -f csv -o "$dir/$name.sorted.csv" "$f" "$dir/empty"
     for j in 1 2; do
-        "$bin" timeline -q --jobs $j -o "$dir/$name.j$j" "$f"
-        if ! cmp -s "$dir/$name.sorted" "$dir/$name.j$j"; then
-            echo "stream-check: FAIL $name --jobs $j differs from the sorted timeline"; fail=1
+        "$bin" timeline --jobs $j -o "$dir/$name.j$j" "$f" 2> "$dir/$name.j$j.err" || true
+        same $name "$dir/$name.j$j" "--jobs $j -o file"
+        "$bin" timeline -q --jobs $j "$f" > "$dir/$name.pipe$j" || true
+        same $name "$dir/$name.pipe$j" "--jobs $j into a pipe"
+        warnings=$(grep -c "not understood" "$dir/$name.j$j.err" || true)
+        want=1; [ $name = ordered ] && want=0
+        if [ "$warnings" != $want ]; then
+            echo "stream-check: FAIL $name --jobs $j: the unknown line warned $warnings times, want $want"; fail=1
         fi
     done
-    rc=0
-    TMPDIR=/nonexistent "$bin" timeline -q --jobs 1 -o /dev/null "$f" 2> "$dir/$name.err" || rc=$?
-    want=0; [ $name = setback ] && want=2
-    if [ $rc != $want ]; then
-        echo "stream-check: FAIL $name without a temporary directory: exit $rc, want $want (streamed only when in order)"
-        head -3 "$dir/$name.err"; fail=1
+    "$bin" timeline -q --jobs 1 -o "$dir/$name.jsonl.zst" "$f" || true
+    zstd -q -dc "$dir/$name.jsonl.zst" > "$dir/$name.unzst"
+    same $name "$dir/$name.unzst" "-o x.jsonl.zst"
+    "$bin" timeline -q --jobs 1 -f csv -o "$dir/$name.csv" "$f" || true
+    if ! cmp -s "$dir/$name.sorted.csv" "$dir/$name.csv"; then
+        echo "stream-check: FAIL $name: CSV differs from the sorted CSV"; fail=1
     fi
+    # how the order was kept, as --coverage says
+    for how in file pipe; do
+        if [ $how = file ]; then
+            TMPDIR=/nonexistent "$bin" timeline --coverage --jobs 1 -o /dev/null "$f" 2> "$dir/$name.err" > /dev/null || true
+        else
+            TMPDIR=/nonexistent "$bin" timeline --coverage --jobs 1 "$f" 2> "$dir/$name.err" | cat > /dev/null || true
+        fi
+        case $name-$how in
+            ordered-file) want="written as they were read, each checked" ;;
+            ordered-pipe) want="written as they were read, after a pass proved" ;;
+            *-file) want="came out of time order at $f:" ;;
+            *-pipe) want="creating a temporary file for sorting" ;;
+        esac
+        if ! grep -q "$want" "$dir/$name.err"; then
+            echo "stream-check: FAIL $name into a $how: stderr lacks '$want':"; grep "order\|incomplete" "$dir/$name.err"; fail=1
+        fi
+        if [ $name = ordered ] && grep -q "temporary" "$dir/$name.err"; then
+            echo "stream-check: FAIL $name into a $how used a temporary file"; fail=1
+        fi
+    done
 done
 n=$(wc -l < "$dir/ordered.sorted")
 [ "$n" -gt 100000 ] || { echo "stream-check: FAIL only $n events"; fail=1; }
-[ $fail = 0 ] && echo "stream-check: $n events the same streamed and sorted, with 1 and 2 threads; a log set back is sorted"
+[ $fail = 0 ] && echo "stream-check: $n events the same streamed and sorted (1 and 2 threads; file, pipe, .zst, CSV); logs set back are sorted (started over where the output allows), their warning printed once"
 exit $fail
