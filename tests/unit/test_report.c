@@ -5,6 +5,7 @@
  * what was written; a full disk reported at close). */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,82 @@ static void test_sink_errors(void **state)
         assert_int_equal(pgm_sink_close(s, err), PGM_FAILED);
         assert_non_null(strstr(err, "No space left"));
     }
+}
+
+static char *read_all(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    *n = fread(buf, 1, 1 << 16, f);
+    fclose(f);
+    return buf;
+}
+
+/* What timeline takes back when a log turns out not to be in time order: a
+ * file's bytes (compressed too), nothing of /dev/null; a pipe and a file
+ * opened for appending cannot be rewound. */
+static void test_sink_rewind(void **state)
+{
+    (void)state;
+    char err[PGM_ERR_MAX] = "", path[] = "/tmp/pgmortem-sink-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    for (int zstd = 0; zstd < 2; zstd++) {
+        pgm_sink *s;
+        assert_int_equal(pgm_sink_open(&s, path, zstd, err), PGM_OK);
+        assert_true(pgm_sink_rewindable(s));
+        for (int i = 0; i < 20000; i++)
+            assert_int_equal(pgm_sink_write(s, "taken back\n", 11), PGM_OK);
+        assert_int_equal(pgm_sink_rewind(s), PGM_OK);
+        assert_int_equal(pgm_sink_write(s, "kept\n", 5), PGM_OK);
+        assert_int_equal(pgm_sink_close(s, err), PGM_OK);
+        size_t n;
+        char *got = read_all(path, &n);
+        if (!zstd) {
+            assert_int_equal(n, 5);
+            assert_memory_equal(got, "kept\n", 5);
+        } else {
+            char out[64];
+            size_t dn = ZSTD_decompress(out, sizeof out, got, n);
+            assert_false(ZSTD_isError(dn));
+            assert_int_equal(dn, 5);
+            assert_memory_equal(out, "kept\n", 5);
+        }
+        free(got);
+    }
+    unlink(path);
+    pgm_sink *s;
+    assert_int_equal(pgm_sink_open(&s, "/dev/null", false, err), PGM_OK);
+    assert_true(pgm_sink_rewindable(s));
+    assert_int_equal(pgm_sink_rewind(s), PGM_OK);
+    assert_int_equal(pgm_sink_close(s, err), PGM_OK);
+    /* stdout as a pipe, then as a file opened for appending */
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    int saved = dup(STDOUT_FILENO);
+    assert_true(saved >= 0);
+    fflush(stdout);
+    assert_true(dup2(p[1], STDOUT_FILENO) >= 0);
+    assert_int_equal(pgm_sink_open(&s, "-", false, err), PGM_OK);
+    assert_false(pgm_sink_rewindable(s));
+    assert_int_equal(pgm_sink_rewind(s), PGM_FAILED);
+    pgm_sink_close(s, NULL);
+    fd = open("/tmp/pgmortem-sink-append", O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_true(dup2(fd, STDOUT_FILENO) >= 0);
+    assert_int_equal(pgm_sink_open(&s, "-", false, err), PGM_OK);
+    assert_false(pgm_sink_rewindable(s));
+    pgm_sink_close(s, NULL);
+    fflush(stdout);
+    assert_true(dup2(saved, STDOUT_FILENO) >= 0);
+    close(saved);
+    close(fd);
+    close(p[0]);
+    close(p[1]);
+    unlink("/tmp/pgmortem-sink-append");
 }
 
 static finding_copy *add_finding(pgm_analysis *a, const char *path, unsigned line, const char *key, const char *source,
@@ -561,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_json_series_bounded),
         cmocka_unit_test(test_sink_zstd),
         cmocka_unit_test(test_sink_errors),
+        cmocka_unit_test(test_sink_rewind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
