@@ -110,8 +110,8 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         (t->until != PGM_TS_UNKNOWN && e->t > t->until))
         return;
     if (l->mode == LANE_UNDECIDED)
-        l->mode = t->may_stream && o->lane == 0 && (o->in_time_order || t->optimistic) ? LANE_STREAMED
-                                                                                     : LANE_SORTED;
+        l->mode = t->may_stream && o->lane == 0 && o->plain_file && (o->in_time_order || t->optimistic)
+                      ? LANE_STREAMED : LANE_SORTED;
     if (l->mode == LANE_SORTED) {
         pgm_strbuf_reset(&l->line);
         l->failed = pgm_render_event(&l->line, e, t->format) != 0 ||

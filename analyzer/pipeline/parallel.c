@@ -292,7 +292,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         p->classifier.keep_secrets = s->keep_secrets;
         p->classifier.borrow_values = s->borrow_values;
         p->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = &p->classifier,
-                                  .origin = {(unsigned)k, order + k, in_order},
+                                  .origin = {(unsigned)k, order + k, in_order, true},
                                   .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN,
                                   .order_checked = true};
     }

@@ -44,9 +44,11 @@ run() {
 echo "bench: $((bytes >> 20)) MiB of PostgreSQL 15 stderr log ($lines lines, log_line_prefix '%m [%p] %q%u@%d '); tar.zst $((zbytes >> 20)) MiB; $(nproc) cores"
 run "pgmortem inventory (plain log)" "$bin" inventory -q "$log"
 run "pgmortem inventory (tar.zst bundle)" "$bin" inventory -q "$dir/bundle.tar.zst"
-run "pgmortem timeline --jobs 1 > /dev/null" "$bin" timeline -q --jobs 1 -o /dev/null "$log"
-run "pgmortem timeline --jobs 2 > /dev/null" "$bin" timeline -q --jobs 2 -o /dev/null "$log"
-run "pgmortem timeline --jobs 1, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" timeline -q --jobs 1 -o /dev/null "$log"
+# -o /dev/null (or a file) can be taken back: events are written as they are
+# read, each checked; into a pipe the log's order is proven by a pass first
+run "pgmortem timeline --jobs 1 -o /dev/null" "$bin" timeline -q --jobs 1 -o /dev/null "$log"
+run "pgmortem timeline --jobs 1 | cat > /dev/null" sh -c '"$0" timeline -q --jobs 1 "$1" | cat > /dev/null' "$bin" "$log"
+run "pgmortem timeline --jobs 2 -o /dev/null" "$bin" timeline -q --jobs 2 -o /dev/null "$log"
 run "pgmortem timeline --jobs 2, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" timeline -q --jobs 2 -o /dev/null "$log"
 run "pgmortem timeline --jobs 1 --kinds conn.refused" "$bin" timeline -q --jobs 1 --kinds conn.refused -o /dev/null "$log"
 run "pgmortem timeline (tar.zst bundle)" "$bin" timeline -q -o /dev/null "$dir/bundle.tar.zst"
