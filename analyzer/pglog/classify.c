@@ -1,5 +1,6 @@
 #include "pglog/classify.h"
 
+#include "util/decimal.h"
 #include "util/redact.h"
 
 #include <inttypes.h>
@@ -246,17 +247,11 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     b.n_extra = 0;
     b.full = b.redacted = false;
     memset(b.has, 0, sizeof b.has);
-    char num[24];
     if (rec->pid >= 0 && rec->pid_text.n) {
         put_slice(&b, S_PID, rec->pid_text); /* the line's own digits */
     } else if (rec->pid >= 0) {
-        size_t n = 0;
-        char rev[24];
-        for (int64_t v = rec->pid; n == 0 || v; v /= 10)
-            rev[n++] = (char)('0' + v % 10);
-        for (size_t k = 0; k < n; k++)
-            num[k] = rev[n - 1 - k];
-        put_slot_from(&b, S_PID, num, n, false); /* num is this function's */
+        char num[PGM_U64_DIGITS];
+        put_slot_from(&b, S_PID, num, pgm_format_u64(num, (uint64_t)rec->pid), false); /* num is this function's */
     }
     put_slice(&b, S_USER, rec->user);
     put_slice(&b, S_DB, rec->db);

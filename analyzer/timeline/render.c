@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "text/timestamp.h"
+#include "util/decimal.h"
 #include "util/json.h"
 
 /* The keys every event has, in CONTRACTS.md order after t, kind, path, line. */
@@ -96,15 +97,8 @@ static inline const pgm_field *common_field(const pgm_event *e, size_t i)
 
 static int add_u64(pgm_strbuf *o, uint64_t v)
 {
-    char rev[24];
-    size_t n = 0;
-    do
-        rev[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    char out[24];
-    for (size_t k = 0; k < n; k++)
-        out[k] = rev[n - 1 - k];
-    return pgm_strbuf_add(o, out, n);
+    char digits[PGM_U64_DIGITS];
+    return pgm_strbuf_add(o, digits, pgm_format_u64(digits, v));
 }
 
 /* ---------------------------------------------------------- JSON Lines
@@ -163,29 +157,9 @@ static char *put_time(char *w, int64_t t)
     return w;
 }
 
-/* Two digits at a time from the right: line numbers are printed per event. */
 static char *put_u64(char *w, uint64_t v)
 {
-    static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                   "8081828384858687888990919293949596979899";
-    char buf[24];
-    char *p = buf + sizeof buf;
-    while (v >= 100) {
-        unsigned k = (unsigned)(v % 100) * 2;
-        v /= 100;
-        *--p = pairs[k + 1];
-        *--p = pairs[k];
-    }
-    if (v >= 10) {
-        *--p = pairs[v * 2 + 1];
-        *--p = pairs[v * 2];
-    } else {
-        *--p = (char)('0' + v);
-    }
-    size_t n = (size_t)(buf + sizeof buf - p);
-    memcpy(w, p, n);
-    return w + n;
+    return w + pgm_format_u64(w, v);
 }
 
 /* Paths up to this long (escaped) are kept as JSON between events. */

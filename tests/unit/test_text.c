@@ -11,6 +11,7 @@
 #include "text/timestamp.h"
 #include "text/tzfile.h"
 #include "text/utf8.h"
+#include "util/decimal.h"
 #include "util/json.h"
 #include "util/strbuf.h"
 
@@ -313,6 +314,27 @@ static void test_json_escape_blocks(void **state)
     free(long_text);
 }
 
+static void expect_decimal(uint64_t v, const char *want)
+{
+    char out[PGM_U64_DIGITS + 1];
+    size_t n = pgm_format_u64(out, v);
+    out[n] = 0;
+    assert_string_equal(out, want);
+}
+
+static void test_decimal(void **state)
+{
+    (void)state;
+    expect_decimal(0, "0");
+    expect_decimal(7, "7");
+    expect_decimal(10, "10");
+    expect_decimal(99, "99");
+    expect_decimal(100, "100");
+    expect_decimal(1009, "1009");
+    expect_decimal(16430, "16430");
+    expect_decimal(UINT64_MAX, "18446744073709551615");
+}
+
 static int64_t iso_us(const char *iso)
 {
     pgm_ts_parse ts;
@@ -356,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_inventory_nul_and_bad_utf8),
         cmocka_unit_test(test_json_strings_are_valid_utf8),
         cmocka_unit_test(test_json_escape_blocks),
+        cmocka_unit_test(test_decimal),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
