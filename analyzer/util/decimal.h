@@ -5,19 +5,21 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 /* Digits of the largest uint64_t. */
 #define PGM_U64_DIGITS 20
 
-/* Writes v's digits to out (no NUL) and returns how many. */
+/* Writes v's digits to out (no NUL) and returns how many: counted first, so
+ * the digits go straight to their places (no copy of a variable length). */
 static inline size_t pgm_format_u64(char out[PGM_U64_DIGITS], uint64_t v)
 {
     static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
                                    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                    "8081828384858687888990919293949596979899";
-    char buf[PGM_U64_DIGITS];
-    char *p = buf + sizeof buf;
+    size_t n = 1;
+    for (uint64_t t = v; t >= 10; t /= 10)
+        n++;
+    char *p = out + n;
     while (v >= 100) {
         unsigned k = (unsigned)(v % 100) * 2;
         v /= 100;
@@ -30,8 +32,6 @@ static inline size_t pgm_format_u64(char out[PGM_U64_DIGITS], uint64_t v)
     } else {
         *--p = (char)('0' + v);
     }
-    size_t n = (size_t)(buf + sizeof buf - p);
-    memcpy(out, p, n);
     return n;
 }
 
