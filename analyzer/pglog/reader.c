@@ -90,7 +90,7 @@ static void on_entry(void *ctx, const pgm_entry *e)
     pgm_pg_record rec; /* every member is set below (no memset: this runs per entry) */
     /* A prefix without time or pid: the envelope's (syslog, Cloud Logging). */
     const pgm_envelope *env = &r->env[e->line % PGM_ENVELOPE_RING];
-    bool has_env = env->line == e->line;
+    bool has_env = r->any_envelope && env->line == e->line;
     if (f->t_us == PGM_TS_UNKNOWN && has_env)
         rec.t = pgm_pglog_fix_time(r, env->t, env->zone);
     else

@@ -59,6 +59,7 @@ struct pgm_pglog_reader {
     pgm_entry_reader entries;
     bool entries_on;
     pgm_envelope env[PGM_ENVELOPE_RING];
+    bool any_envelope;      /* one was set: a plain log's entries need not look */
 
     /* syslog */
     pgm_syslog_pending sys[PGM_SYSLOG_PENDING];
@@ -89,6 +90,7 @@ static inline void pgm_pglog_set_envelope(pgm_pglog_reader *r, uint64_t line, in
                                           enum pgm_ts_zone zone, int64_t pid)
 {
     pgm_envelope *e = &r->env[line % PGM_ENVELOPE_RING];
+    r->any_envelope = true;
     e->line = line;
     e->t = t;
     e->zone = zone;
