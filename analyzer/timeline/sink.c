@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "timeline/sink.h"
 
 #include <errno.h>
@@ -10,6 +11,8 @@
 
 /* Bytes of plain output gathered before they are written (or compressed). */
 #define PGM_SINK_BUFFER (1u << 20)
+/* The pipe size asked for when the output is a pipe. */
+#define PGM_SINK_PIPE_BYTES (1u << 20)
 
 struct pgm_sink {
     FILE *f;
@@ -59,6 +62,12 @@ int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_
      * appended to, where others may write too), or what is thrown away */
     struct stat st, null_st;
     int fd = fileno(s->f), flags = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+#ifdef F_SETPIPE_SZ
+    /* into a pipe (| jq, | gzip): a larger pipe means fewer switches between
+     * writer and reader; best effort, the system may cap it */
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+        (void)fcntl(fd, F_SETPIPE_SZ, (int)PGM_SINK_PIPE_BYTES);
+#endif
     if (fd >= 0 && fstat(fd, &st) == 0) {
         s->regular = S_ISREG(st.st_mode) && flags >= 0 && !(flags & O_APPEND);
         s->start = s->regular ? lseek(fd, 0, SEEK_CUR) : -1;
