@@ -402,6 +402,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN,
                       .jobs = default_jobs()};
     pgm_pglog_options logopt = {0};
+    bool jobs_given = false;
     bool coverage = false, keep_secrets = false;
     pgm_zone app_tz = {0};
     pgm_tz *named[2] = {NULL, NULL}; /* --tz and --app-tz by name */
@@ -483,6 +484,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
                 goto out;
             }
             t.jobs = (unsigned)j;
+            jobs_given = true;
         } else if (strcmp(opt, "--year") == 0) {
             uint64_t y;
             if (!pgm_args_uint(&a, &y))
@@ -532,6 +534,11 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     t.may_stream = c.n_inputs == 1 && strcmp(c.inputs[0], "-") != 0 && stat(c.inputs[0], &st) == 0 &&
                    S_ISREG(st.st_mode);
     t.optimistic = t.may_stream && pgm_sink_rewindable(t.out);
+    /* streamed, one thread does it: more would sort their parts through
+     * temporary files, which costs what the second core gains */
+    unsigned jobs_sorted = t.jobs;
+    if (t.optimistic && !jobs_given)
+        t.jobs = 1;
     pgm_term term;
     pgm_term_init(&term, c.quiet);
     run_options ro = {&c, &rs, &logopt, keep_secrets, &app_tz, &term, coverage};
@@ -541,6 +548,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
          * warnings are dropped, and the timeline is made again, sorted */
         drop_held_warnings(&t);
         t.restart = t.optimistic = t.may_stream = false;
+        t.jobs = jobs_sorted;
         t.restarted = true;
         if (pgm_sink_rewind(t.out) != PGM_OK) {
             fprintf(stderr, "pgmortem: the timeline is incomplete: its output could not be written again\n");
