@@ -52,6 +52,8 @@ typedef struct timeline_run {
     int64_t last_written;    /* the time of the last event written, streamed or merged */
     const char *why;         /* of a failure the sorters do not know */
     pgm_sink *out;
+    pgm_term *term;          /* stderr's warnings and progress */
+    pgm_scan *scan;          /* the run's, to stop it when it must start over */
     /* warnings of an optimistic run, printed once it is known to stand */
     struct held_warning {
         char *path, *msg;
@@ -121,6 +123,7 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
     if (e->t < l->last_t) {
         if (t->optimistic) {
             t->restart = true; /* what is written is taken back; the timeline is made sorted */
+            atomic_store(&t->scan->stop, true); /* the rest is not worth reading this time */
             snprintf(t->restart_at, sizeof t->restart_at, "%s:%llu", e->path, (unsigned long long)e->line);
         } else {
             /* the proof of order is wrong: what is written cannot be taken back */
@@ -292,6 +295,14 @@ static void hold_warning(void *ctx, const char *path, const char *msg)
     t->held_dropped++;
 }
 
+/* Progress goes on as usual while warnings are held: the scan's callbacks
+ * share one context, the timeline's then. */
+static void progress_through(void *ctx, uint64_t bytes)
+{
+    timeline_run *t = ctx;
+    pgm_term_progress(t->term, bytes);
+}
+
 static void drop_held_warnings(timeline_run *t)
 {
     for (size_t i = 0; i < t->n_held; i++) {
@@ -343,8 +354,9 @@ static int run_timeline(timeline_run *t, const run_options *ro)
         s.app_tz = *ro->app_tz;
         s.on_event = on_event;
         s.on_warning = t->optimistic ? hold_warning : pgm_term_warning;
-        s.on_progress = pgm_term_progress;
+        s.on_progress = t->optimistic ? progress_through : pgm_term_progress;
         s.ctx = t;
+        t->scan = &s;
         s.term_ctx = t->optimistic ? (void *)t : (void *)ro->term;
         /* a proof of order only where the output cannot be taken back */
         s.want_time_order = t->may_stream && !t->optimistic;
@@ -385,6 +397,7 @@ static int run_timeline(timeline_run *t, const run_options *ro)
         }
         rc = t->failed || r == PGM_FATAL ? PGM_EXIT_INPUT : r == PGM_OK ? PGM_EXIT_OK : PGM_EXIT_INPUT;
         pgm_scan_free(&s);
+        t->scan = NULL;
     }
     for (unsigned l = 0; l < t->jobs; l++) {
         pgm_sorter_close(t->lanes[l].sorter);
@@ -541,6 +554,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         t.jobs = 1;
     pgm_term term;
     pgm_term_init(&term, c.quiet);
+    t.term = &term;
     run_options ro = {&c, &rs, &logopt, keep_secrets, &app_tz, &term, coverage};
     rc = run_timeline(&t, &ro);
     if (t.restart) {

@@ -114,7 +114,7 @@ static void *read_part(void *arg)
     }
     const char *line;
     size_t len;
-    while (pgm_lines_next(&lr, &line, &len) > 0) {
+    while (!atomic_load_explicit(&p->s->stop, memory_order_relaxed) && pgm_lines_next(&lr, &line, &len) > 0) {
         p->long_lines += lr.truncated;
         pgm_pglog_feed(r, line, len, first_line + lr.lineno - 1);
     }

@@ -21,6 +21,7 @@
 void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules)
 {
     memset(s, 0, sizeof *s);
+    atomic_init(&s->stop, false);
     s->rules = rules;
     s->jobs = 1;
     s->split_min_bytes = PGM_SCAN_SPLIT_MIN_BYTES;
@@ -221,7 +222,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     const char *line;
     size_t len;
     uint64_t long_lines = 0;
-    while (pgm_lines_next(&lr, &line, &len) > 0) {
+    while (!atomic_load_explicit(&s->stop, memory_order_relaxed) && pgm_lines_next(&lr, &line, &len) > 0) {
         long_lines += lr.truncated;
         pgm_pglog_feed(r, line, len, lr.lineno);
     }

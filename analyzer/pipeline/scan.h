@@ -6,6 +6,7 @@
 #ifndef PGM_SCAN_H
 #define PGM_SCAN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -70,6 +71,9 @@ typedef struct pgm_scan {
     pgm_ruleset *rules;
     size_t max_line;
     unsigned jobs;                   /* threads for a large plain log (1: none) */
+    /* Set from any thread (an event callback) to stop reading server logs:
+     * the lines after are not read. For a caller that will start over. */
+    atomic_bool stop;
     uint64_t split_min_bytes;        /* from this size on (PGM_SCAN_SPLIT_MIN_BYTES) */
     bool keep_secrets;               /* --no-redact */
     bool want_time_order;            /* prove plain logs in time order (pgm_event_origin) */
