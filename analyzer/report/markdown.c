@@ -178,8 +178,10 @@ static void text_chart(const pgm_analysis *a, const pgm_curve *c, FILE *out)
     int32_t col[COLS];
     int32_t open = 0;
     size_t i = 0;
+    int64_t span = t1 - t0; /* times are within years 0-9999: no overflow */
     for (int k = 0; k < COLS; k++) {
-        int64_t end = t0 + (t1 - t0) * (k + 1) / COLS;
+        /* span * (k + 1) / COLS without the product, which a long span overflows */
+        int64_t end = t0 + span / COLS * (k + 1) + span % COLS * (k + 1) / COLS;
         int32_t hi = open;
         for (; i < c->n && (c->p[i].t <= end || k == COLS - 1); i++) {
             open = c->p[i].open;

@@ -4,7 +4,9 @@
  * configuration) and the classifiers with the builtin packs (loaded once from
  * rules/, run from the repository root); the events then go through the
  * analysis (sessions, curve, growth, verdict, its JSON, Markdown, HTML, alert
- * rules and pseudonyms). */
+ * rules and pseudonyms). A second scan reads it as timeline does: values
+ * borrowed from the records (not NUL-terminated), rendered at once as JSON
+ * Lines and CSV. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "report/markdown.h"
 #include "report/pseudonyms.h"
 #include "report/remediation.h"
+#include "timeline/render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,6 +34,15 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         if (e->fields[i].value)
             (void)strlen(e->fields[i].value);
     pgm_analysis_event(ctx, e);
+}
+
+static void on_event_rendered(void *ctx, const pgm_event_origin *o, const pgm_event *e)
+{
+    (void)o;
+    pgm_strbuf *line = ctx;
+    pgm_strbuf_reset(line);
+    (void)pgm_render_event(line, e, PGM_TIMELINE_JSONL);
+    (void)pgm_render_event(line, e, PGM_TIMELINE_CSV);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -59,6 +71,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s.ctx = a;
     pgm_scan_run_source(&s, &src.base, "fuzz.bin", &lim);
     pgm_scan_free(&s);
+
+    pgm_scan t;
+    pgm_scan_init(&t, &rules);
+    t.borrow_values = true;
+    pgm_strbuf line;
+    pgm_strbuf_init(&line, 1u << 24);
+    t.on_event = on_event_rendered;
+    t.ctx = &line;
+    pgm_mem_source again;
+    pgm_mem_source_init(&again, data, size);
+    pgm_scan_run_source(&t, &again.base, "fuzz.bin", &lim);
+    pgm_scan_free(&t);
+    pgm_strbuf_free(&line);
     if (pgm_analysis_finish(a) == 0) {
         FILE *null = fopen("/dev/null", "w");
         if (null) {
