@@ -25,6 +25,7 @@ typedef struct walker {
     uint64_t next_progress;
     const char *disk_path; /* the regular file being walked, while at its top layer */
     uint64_t disk_size;
+    unsigned archives_open; /* archives whose members are being walked */
 } walker;
 
 static void problem(walker *w, const char *path, const char *fmt, ...)
@@ -134,7 +135,7 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
                        const unsigned char *head, size_t head_len, int64_t mtime, unsigned depth)
 {
     counted_source c = {.base = {.read = counted_read}, .below = content, .w = w};
-    pgm_file_info info = {path, hint, head, head_len, mtime, depth, NULL, 0};
+    pgm_file_info info = {path, hint, head, head_len, mtime, depth, NULL, 0, w->archives_open == 0};
     if (depth == 0 && w->disk_path && strcmp(w->disk_path, path) == 0) {
         info.disk_path = w->disk_path;
         info.disk_size = w->disk_size;
@@ -271,7 +272,10 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
             if (msg)
                 problem(w, path->p, "%s archive: %s", label, msg);
         }
-        if (!walk_member(w, &l, e, path, depth, &files_inside))
+        w->archives_open++;
+        bool go_on = walk_member(w, &l, e, path, depth, &files_inside);
+        w->archives_open--;
+        if (!go_on)
             break;
     }
     if (files_inside == 0 && entries == 0 && !w->fatal)

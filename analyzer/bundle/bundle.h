@@ -25,6 +25,9 @@ typedef struct pgm_file_info {
      * archive): readers may open it again, e.g. to split the work. NULL otherwise. */
     const char *disk_path;
     uint64_t disk_size;
+    /* Not an archive member: a file as it is on disk, or what compression
+     * layers alone (x.log.gz, x.log.zst) hold. */
+    bool outside_archives;
 } pgm_file_info;
 
 typedef struct pgm_bundle_visitor {

@@ -44,7 +44,7 @@ typedef struct timeline_run {
     lane lanes[PGM_SCAN_MAX_JOBS];
     unsigned jobs;
     bool failed;
-    bool may_stream;         /* one plain file: its events may skip the sorter */
+    bool may_stream;         /* one file operand: its log's events may skip the sorter */
     bool optimistic;         /* ... without a proof of order: the output can be taken back */
     bool restart;            /* an event came out of order: make the timeline again, sorted */
     bool restarted;          /* ... and it was */
@@ -112,7 +112,7 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         (t->until != PGM_TS_UNKNOWN && e->t > t->until))
         return;
     if (l->mode == LANE_UNDECIDED)
-        l->mode = t->may_stream && o->lane == 0 && o->plain_file && (o->in_time_order || t->optimistic)
+        l->mode = t->may_stream && o->lane == 0 && o->outside_archives && (o->in_time_order || t->optimistic)
                       ? LANE_STREAMED : LANE_SORTED;
     if (l->mode == LANE_SORTED) {
         pgm_strbuf_reset(&l->line);
@@ -540,9 +540,10 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         rc = PGM_EXIT_INPUT;
         goto out;
     }
-    /* One plain file (not a directory, archive or stdin) may be streamed: after
-     * a pass that proves it in order, or, when the output can be taken back,
-     * at once, starting over sorted if an event comes out of order. */
+    /* One file (not a directory or stdin) may be streamed when its log is no
+     * archive member: after a pass that proves a plain file in order, or,
+     * when the output can be taken back, at once, starting over sorted if an
+     * event comes out of order. */
     struct stat st;
     t.may_stream = c.n_inputs == 1 && strcmp(c.inputs[0], "-") != 0 && stat(c.inputs[0], &st) == 0 &&
                    S_ISREG(st.st_mode);

@@ -98,7 +98,7 @@ static const char timeline[] =
     "earlier in the inputs sets, else the best of the common ones; when it parses\n"
     "fewer than 95% of a file's lines the run says so and exits 2.\n"
     "Events are sorted in 24 MiB of memory, then through temporary files under\n"
-    "$TMPDIR. One plain log file in time order is written as it is read instead:\n"
+    "$TMPDIR. One log file (not an archive) in time order is written as it is read:\n"
     "into a file or /dev/null each event is checked to follow the one before (one\n"
     "that does not makes the output written again, sorted); into a pipe a first\n"
     "pass over the file proves the order.\n"

@@ -203,7 +203,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     s->classifier.borrow_values = s->borrow_values;
     pgm_scan_lane lane = {.s = s, .in = in, .classifier = &s->classifier,
                           .origin = {.order = (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS,
-                                     .plain_file = info->disk_path != NULL},
+                                     .outside_archives = info->outside_archives},
                           .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN};
     pgm_pglog_reader *r;
     char err[PGM_ERR_MAX];

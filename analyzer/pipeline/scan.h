@@ -39,9 +39,10 @@ typedef struct pgm_event_origin {
      * each lane, and every event of lane k comes no earlier than those of
      * the lanes before it. Set before the input's first event. */
     bool in_time_order;
-    /* The input is a server log read from a plain file on disk (not from an
-     * archive, a compressed file or stdin): the one input of its operand. */
-    bool plain_file;
+    /* The input is a server log that is no archive member (a file on disk,
+     * or under compression layers only): with a single file as the operand,
+     * its one input. */
+    bool outside_archives;
 } pgm_event_origin;
 
 typedef struct pgm_input_report {

@@ -51,7 +51,9 @@ run "pgmortem timeline --jobs 1 | cat > /dev/null" sh -c '"$0" timeline -q --job
 run "pgmortem timeline --jobs 2 -o /dev/null" "$bin" timeline -q --jobs 2 -o /dev/null "$log"
 run "pgmortem timeline --jobs 2, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" timeline -q --jobs 2 -o /dev/null "$log"
 run "pgmortem timeline --jobs 1 --kinds conn.refused" "$bin" timeline -q --jobs 1 --kinds conn.refused -o /dev/null "$log"
-run "pgmortem timeline (tar.zst bundle)" "$bin" timeline -q -o /dev/null "$dir/bundle.tar.zst"
+[ -f "$dir/postgresql-15-main.log.zst" ] || zstd -q -T2 -3 -o "$dir/postgresql-15-main.log.zst" "$log"
+run "pgmortem timeline (the log as .log.zst)" "$bin" timeline -q -o /dev/null "$dir/postgresql-15-main.log.zst"
+run "pgmortem timeline (tar.zst bundle: sorted)" "$bin" timeline -q -o /dev/null "$dir/bundle.tar.zst"
 run "pgmortem analyze -f json (the whole analysis)" "$bin" analyze -q -f json -o /dev/null "$log"
 tests/bench/make-fleet.sh "$dir/fleet" > /dev/null
 nfiles=$(find "$dir/fleet" -type f | wc -l)

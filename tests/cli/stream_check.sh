@@ -1,5 +1,6 @@
 #!/bin/sh
-# timeline writes the events of one plain log as they come when it can:
+# timeline writes the events of one log file (plain or compressed alone) as
+# they come when it can:
 # after proving the log in time order when its output is a pipe, at once when
 # the output can be taken back (a file, /dev/null), starting over sorted if an
 # event comes out of order. Everything else is sorted through temporary
@@ -94,7 +95,20 @@ for name in ordered setback setback-late; do
         fi
     done
 done
+# a log compressed alone (no archive) is streamed too, and starts over the same way
+for name in ordered setback; do
+    zstd -q -f -o "$dir/$name.log.zst" "$dir/$name.log"
+    "$bin" timeline -q --jobs 1 -o "$dir/$name.zst.sorted" "$dir/$name.log.zst" "$dir/empty" || true
+    "$bin" timeline --coverage --jobs 1 -o "$dir/$name.zst.out" "$dir/$name.log.zst" 2> "$dir/$name.zst.err" || true
+    if ! cmp -s "$dir/$name.zst.sorted" "$dir/$name.zst.out"; then
+        echo "stream-check: FAIL $name.log.zst differs from its sorted timeline"; fail=1
+    fi
+    want="written as they were read, each checked"; [ $name = setback ] && want="came out of time order"
+    if ! grep -q "$want" "$dir/$name.zst.err"; then
+        echo "stream-check: FAIL $name.log.zst: stderr lacks '$want'"; fail=1
+    fi
+done
 n=$(wc -l < "$dir/ordered.sorted")
 [ "$n" -gt 100000 ] || { echo "stream-check: FAIL only $n events"; fail=1; }
-[ $fail = 0 ] && echo "stream-check: $n events the same streamed and sorted (1 and 2 threads; file, pipe, .zst, CSV); logs set back are sorted (started over where the output allows), their warning printed once"
+[ $fail = 0 ] && echo "stream-check: $n events the same streamed and sorted (1 and 2 threads; file, pipe, .zst, CSV; a .log.zst); logs set back are sorted (started over where the output allows), their warning printed once"
 exit $fail
