@@ -61,9 +61,14 @@ void pgm_analysis_close(pgm_analysis *a)
 
 static server_log *log_of(pgm_analysis *a, const char *path)
 {
+    /* an input's events carry the same path text: the last answer first */
+    if (a->last_log && a->last_log_path == path)
+        return a->last_log;
     for (size_t i = 0; i < a->n_logs; i++)
-        if (strcmp(a->logs[i].path, path) == 0)
-            return &a->logs[i];
+        if (strcmp(a->logs[i].path, path) == 0) {
+            a->last_log_path = path;
+            return a->last_log = &a->logs[i];
+        }
     if (a->n_logs == PGM_ANALYSIS_MAX_LOGS)
         return NULL;
     server_log *l = &a->logs[a->n_logs];
@@ -173,17 +178,54 @@ static void action(server_log *l, const pgm_event *e, const char *what, const ch
 }
 
 /* Refusals by who was refused, and what operators did. */
-static void note_server_event(server_log *l, const pgm_event *e)
+/* What a server log's event means here: worked out once per kind (the
+ * pgm_text_memo of the analysis), not by a row of compares per event. */
+enum server_kind {
+    SV_NONE,               /* not a conn. or server. event */
+    SV_OTHER,              /* one that only the sessions read */
+    SV_REFUSED_NO_SLOT,    /* too many clients, reserved slots */
+    SV_TERMINATED_ADMIN, SV_SHUTDOWN_REQUESTED, SV_STARTING_OR_READY, SV_RELOAD, SV_PARAM_CHANGED,
+    SV_IIT_TIMEOUT,        /* ended by idle_in_transaction_session_timeout */
+    SV_LOST_OPEN_TX,       /* a client gone with its transaction open */
+    SV_LOST                /* any other conn.lost */
+};
+
+static int server_kind_named(void *ctx, const char *k)
 {
-    const char *k = e->kind;
-    if (strcmp(k, "conn.refused.too_many_clients") == 0 || strcmp(k, "conn.refused.reserved_slots") == 0) {
+    (void)ctx;
+    if (!k || (strncmp(k, "conn.", 5) != 0 && strncmp(k, "server.", 7) != 0))
+        return SV_NONE;
+    if (strcmp(k, "conn.refused.too_many_clients") == 0 || strcmp(k, "conn.refused.reserved_slots") == 0)
+        return SV_REFUSED_NO_SLOT;
+    if (strcmp(k, "conn.terminated.admin") == 0)
+        return SV_TERMINATED_ADMIN;
+    if (strcmp(k, "server.shutdown_requested") == 0)
+        return SV_SHUTDOWN_REQUESTED;
+    if (strcmp(k, "server.starting") == 0 || strcmp(k, "server.ready") == 0)
+        return SV_STARTING_OR_READY;
+    if (strcmp(k, "server.reload") == 0)
+        return SV_RELOAD;
+    if (strcmp(k, "server.param_changed") == 0)
+        return SV_PARAM_CHANGED;
+    if (strcmp(k, "conn.terminated.idle_in_transaction_timeout") == 0)
+        return SV_IIT_TIMEOUT;
+    if (strcmp(k, "conn.lost.open_transaction") == 0)
+        return SV_LOST_OPEN_TX;
+    if (strncmp(k, "conn.lost", 9) == 0)
+        return SV_LOST;
+    return SV_OTHER;
+}
+
+static void note_server_event(server_log *l, const pgm_event *e, enum server_kind sk)
+{
+    if (sk == SV_REFUSED_NO_SLOT) {
         const char *u = pgm_event_field(e, "user"), *d = pgm_event_field(e, "db");
         char who[128];
         snprintf(who, sizeof who, "%s@%s", u && *u ? u : "?", d && *d ? d : "?");
         note_hit(l->refused, &l->n_refused, who, e);
         l->last_refusal = e->t;
         l->last_refusal_line = e->line;
-    } else if (strcmp(k, "conn.terminated.admin") == 0 && !l->shutting_down) {
+    } else if (sk == SV_TERMINATED_ADMIN && !l->shutting_down) {
         /* pg_terminate_backend: terminations close together are one action */
         operator_action *last = l->n_actions ? &l->actions[l->n_actions - 1] : NULL;
         if (last && last->terminated && e->t != PGM_TS_UNKNOWN && e->t - last->last <= PGM_ANALYSIS_ACTION_BURST_US) {
@@ -194,14 +236,14 @@ static void note_server_event(server_log *l, const pgm_event *e)
             if (l->n_actions && l->actions[l->n_actions - 1].t == e->t)
                 l->actions[l->n_actions - 1].terminated = 1;
         }
-    } else if (strcmp(k, "server.shutdown_requested") == 0) {
+    } else if (sk == SV_SHUTDOWN_REQUESTED) {
         l->shutting_down = true;
         action(l, e, "the server was asked to shut down", pgm_event_field(e, "msg"));
-    } else if (strcmp(k, "server.starting") == 0 || strcmp(k, "server.ready") == 0) {
+    } else if (sk == SV_STARTING_OR_READY) {
         l->shutting_down = false;
-    } else if (strcmp(k, "server.reload") == 0) {
+    } else if (sk == SV_RELOAD) {
         action(l, e, "the configuration was reloaded (SIGHUP)", NULL);
-    } else if (strcmp(k, "server.param_changed") == 0) {
+    } else if (sk == SV_PARAM_CHANGED) {
         action(l, e, "a setting changed", pgm_event_field(e, "msg"));
     }
 }
@@ -214,28 +256,37 @@ const char *pgm_analysis_confidence(const pgm_analysis *a)
 
 /* Events by kind: a hash of the name into slots (twice the kinds kept), so a
  * billion events cost a short hash each, not a scan of the list. */
-static void count_kind(pgm_analysis *a, const char *k)
+/* The index of kind k in a->kinds (added when new), or -1 when the table is full. */
+static int kind_index(void *ctx, const char *k)
 {
+    pgm_analysis *a = ctx;
     uint32_t h = 2166136261u;
     for (const char *p = k; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
     for (uint32_t probe = 0; probe < 2 * PGM_ANALYSIS_MAX_KINDS; probe++) {
         uint16_t *slot = &a->kind_slots[(h + probe) % (2 * PGM_ANALYSIS_MAX_KINDS)];
-        if (*slot && strcmp(a->kinds[*slot - 1].kind, k) == 0) {
-            a->kinds[*slot - 1].count++;
-            return;
-        }
+        if (*slot && strcmp(a->kinds[*slot - 1].kind, k) == 0)
+            return *slot - 1;
         if (!*slot) {
             if (a->n_kinds == PGM_ANALYSIS_MAX_KINDS)
                 break;
             kind_count *c = &a->kinds[a->n_kinds++];
             snprintf(c->kind, sizeof c->kind, "%s", k);
-            c->count = 1;
+            c->count = 0;
             *slot = (uint16_t)a->n_kinds;
-            return;
+            return (int)a->n_kinds - 1;
         }
     }
-    a->kinds_dropped++;
+    return -1;
+}
+
+static void count_kind(pgm_analysis *a, const char *k)
+{
+    int i = pgm_text_memo_of(&a->kind_counts, k, kind_index, a);
+    if (i >= 0)
+        a->kinds[i].count++;
+    else
+        a->kinds_dropped++;
 }
 
 /* "HikariPool-1 - Pool stats (total=10/10, ...)": one pool's open
@@ -342,19 +393,20 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     if (a->thresholds)
         pgm_thresholds_event(a->thresholds, e);
     pgm_clocks_event(a->clocks, e);
-    if (strncmp(k, "conn.", 5) == 0 || strncmp(k, "server.", 7) == 0) {
+    enum server_kind sk = (enum server_kind)pgm_text_memo_of(&a->server_kinds, k, server_kind_named, NULL);
+    if (sk != SV_NONE) {
         server_log *l = log_of(a, e->path);
         if (l) {
             l->conn_events++;
             pgm_sessions_event(l->s, e);
-            note_server_event(l, e);
+            note_server_event(l, e, sk);
         }
-        if (strcmp(k, "conn.terminated.idle_in_transaction_timeout") == 0)
+        if (sk == SV_IIT_TIMEOUT)
             a->iit_terminations++;
         /* a client gone with its transaction open was idle in it, not cut off */
-        if (strcmp(k, "conn.lost.open_transaction") == 0)
+        if (sk == SV_LOST_OPEN_TX)
             a->lost_in_transaction++;
-        else if (strncmp(k, "conn.lost", 9) == 0 && !a->lost_clients++)
+        else if (sk == SV_LOST && !a->lost_clients++)
             snprintf(a->network_evidence, sizeof a->network_evidence, "%s:%llu: %s", e->path,
                      (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
         return;

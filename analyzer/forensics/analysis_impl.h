@@ -8,6 +8,7 @@
 #include "forensics/clocks.h"
 #include "forensics/holders.h"
 #include "forensics/thresholds.h"
+#include "util/text_memo.h"
 
 /* Who the outage reached: a service whose pool timed out, or a user@db the
  * server refused. */
@@ -105,6 +106,10 @@ struct pgm_analysis {
     size_t n_kinds;
     uint16_t kind_slots[2 * PGM_ANALYSIS_MAX_KINDS]; /* hash of the kind: its index + 1 */
     uint64_t kinds_dropped;                    /* events of kinds beyond the table */
+    pgm_text_memo kind_counts;                 /* kind text -> its index in kinds, -1: none */
+    pgm_text_memo server_kinds;                /* kind text -> enum server_kind (analysis.c) */
+    const char *last_log_path;                 /* log_of's last answer, by the path's address */
+    server_log *last_log;
     size_t n_inputs;
     uint64_t scan_bytes, scan_lines, scan_events;
     int64_t elapsed_ms;

@@ -6,6 +6,7 @@
 
 #include "text/timestamp.h"
 #include "util/rc.h"
+#include "util/text_memo.h"
 
 /* ---- interned strings: users, databases, clients, paths repeat ---- */
 
@@ -186,6 +187,7 @@ struct pgm_sessions {
     uint64_t start_lines[PGM_SESSIONS_MAX_STARTS];
     size_t n_starts;
     bool oom, finished;
+    pgm_text_memo kinds;  /* enum session_kind per kind text */
 };
 
 int pgm_sessions_open(pgm_sessions **out)
@@ -340,6 +342,45 @@ static int64_t session_time_us(const char *v)
 
 static bool is(const char *a, const char *b) { return a && strcmp(a, b) == 0; }
 
+/* The kinds the pairing acts on. */
+enum session_kind {
+    SK_OTHER, SK_RECEIVED, SK_AUTHORIZED, SK_DISCONNECTED, SK_STARTING, SK_CRASH, SK_SHUTDOWN,
+    SK_REFUSED_NO_SLOT, /* refused for lack of slots (SQLSTATE 53300) */
+    SK_REFUSED_OTHER, SK_TERMINATED
+};
+
+static int kind_named(void *ctx, const char *kind)
+{
+    (void)ctx;
+    if (!kind)
+        return SK_OTHER;
+    if (is(kind, "conn.received"))
+        return SK_RECEIVED;
+    if (is(kind, "conn.authorized"))
+        return SK_AUTHORIZED;
+    if (is(kind, "conn.disconnected"))
+        return SK_DISCONNECTED;
+    if (is(kind, "server.starting"))
+        return SK_STARTING;
+    if (is(kind, "server.crash"))
+        return SK_CRASH;
+    if (is(kind, "server.shutdown"))
+        return SK_SHUTDOWN;
+    if (is(kind, "conn.refused.too_many_clients") || is(kind, "conn.refused.reserved_slots") ||
+        is(kind, "conn.refused.role_limit") || is(kind, "conn.refused.database_limit"))
+        return SK_REFUSED_NO_SLOT;
+    if (strncmp(kind, "conn.refused.", 13) == 0)
+        return SK_REFUSED_OTHER;
+    if (strncmp(kind, "conn.terminated.", 16) == 0)
+        return SK_TERMINATED;
+    return SK_OTHER;
+}
+
+static enum session_kind kind_of(pgm_sessions *s, const char *kind)
+{
+    return (enum session_kind)pgm_text_memo_of(&s->kinds, kind, kind_named, NULL);
+}
+
 void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
 {
     if (s->finished)
@@ -348,17 +389,14 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         s->first_t = e->t;
     if (e->t != PGM_TS_UNKNOWN && (s->last_t == PGM_TS_UNKNOWN || e->t > s->last_t))
         s->last_t = e->t;
-    const char *kind = e->kind;
+    enum session_kind kind = kind_of(s, e->kind);
     const char *level = pgm_event_field(e, "level");
     const char *pid_s = pgm_event_field(e, "pid");
     long pid_l = pid_s ? strtol(pid_s, NULL, 10) : 0;
     int pid = pid_l > 0 && pid_l <= INT32_MAX ? (int)pid_l : 0;
     /* refusals for lack of slots (SQLSTATE 53300) */
     const char *state = pgm_event_field(e, "sqlstate");
-    if (strncmp(kind, "conn.refused.", 13) == 0 &&
-        (is(kind, "conn.refused.too_many_clients") || is(kind, "conn.refused.reserved_slots") ||
-         is(kind, "conn.refused.role_limit") || is(kind, "conn.refused.database_limit") ||
-         is(state, "53300"))) {
+    if (kind == SK_REFUSED_NO_SLOT || (kind == SK_REFUSED_OTHER && is(state, "53300"))) {
         s->refusals++;
         if (s->first_refusal == PGM_TS_UNKNOWN) {
             s->first_refusal = e->t;
@@ -366,12 +404,11 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
             s->first_refusal_line = e->line;
         }
     }
-    if (is(kind, "server.starting") || is(kind, "server.crash") || is(kind, "server.shutdown")) {
+    if (kind == SK_STARTING || kind == SK_CRASH || kind == SK_SHUTDOWN) {
         if (s->open.n)
             end_all(s, e);
-        if (!is(kind, "server.shutdown"))
-            s->restarts += is(kind, "server.starting");
-        if (is(kind, "server.starting") && e->t != PGM_TS_UNKNOWN && s->n_starts < PGM_SESSIONS_MAX_STARTS) {
+        s->restarts += kind == SK_STARTING;
+        if (kind == SK_STARTING && e->t != PGM_TS_UNKNOWN && s->n_starts < PGM_SESSIONS_MAX_STARTS) {
             s->start_lines[s->n_starts] = e->line;
             s->starts[s->n_starts++] = e->t;
         }
@@ -382,19 +419,19 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
     size_t *open = pidmap_find(&s->open, pid);
     int64_t sid = session_id_start(e);
     if (open && sid >= 0 && s->v[*open].sid_start >= 0 && s->v[*open].sid_start != sid &&
-        !is(kind, "conn.received") && !is(kind, "conn.authorized")) {
+        kind != SK_RECEIVED && kind != SK_AUTHORIZED) {
         /* another session of the same pid: the open one ended without a line */
         end_session(s, *open, e, PGM_END_PID_REUSED);
         open = NULL;
     }
-    if (is(kind, "conn.received")) {
+    if (kind == SK_RECEIVED) {
         /* the client, which the authorized line lacks without %h in the prefix */
         const char *c = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
         if (!pidmap_put(&s->received, pid, (size_t)(uintptr_t)c))
             s->oom = true;
         return;
     }
-    if (is(kind, "conn.authorized")) {
+    if (kind == SK_AUTHORIZED) {
         if (pgm_event_field(e, "replication"))
             return; /* a walsender: not a client slot */
         if (open)
@@ -423,7 +460,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
             s->oom = true;
         return;
     }
-    if (is(kind, "conn.disconnected")) {
+    if (kind == SK_DISCONNECTED) {
         if (open) {
             end_session(s, *open, e, PGM_END_DISCONNECTED);
             return;
@@ -458,7 +495,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         pidmap_del(&s->received, pid); /* refused before authorization: forget its client */
     if (open && (is(level, "FATAL") || is(level, "PANIC"))) {
         size_t idx = *open;
-        end_session(s, idx, e, strncmp(kind, "conn.terminated.", 16) == 0 ? PGM_END_TERMINATED : PGM_END_FATAL);
+        end_session(s, idx, e, kind == SK_TERMINATED ? PGM_END_TERMINATED : PGM_END_FATAL);
         if (!pidmap_put(&s->ended, pid, idx))
             s->oom = true;
     }

@@ -135,14 +135,15 @@ static int slot_of(const char *name)
 
 /* slot_of() by the name's address: capture names are the rules' own strings,
  * the same few for every event, so a small table remembers them. */
+static int slot_of_text(void *ctx, const char *name)
+{
+    (void)ctx;
+    return slot_of(name);
+}
+
 static int slot_of_cached(pgm_pg_classifier *c, const char *name)
 {
-    size_t h = ((uintptr_t)name >> 3) % PGM_SLOT_CACHE;
-    if (c->slot_cache_name[h] != name) {
-        c->slot_cache_name[h] = name;
-        c->slot_cache_slot[h] = (int8_t)slot_of(name);
-    }
-    return c->slot_cache_slot[h];
+    return pgm_text_memo_of(&c->slots, name, slot_of_text, NULL);
 }
 
 /* Keeps a value: borrowed when the classifier may and the bytes last as

@@ -11,13 +11,12 @@
 #include "pglog/record.h"
 #include "rules/ruleset.h"
 #include "util/strbuf.h"
+#include "util/text_memo.h"
 
 /* Distinct unknown message shapes counted per input; the rest are "other". */
 #define PGM_UNKNOWN_SHAPES 32u
 /* Words of a message that make its shape. */
 #define PGM_UNKNOWN_WORDS 3u
-/* Capture names whose common field is remembered (a direct-mapped table). */
-#define PGM_SLOT_CACHE 64u
 /* Text an event may hold (message, captures, attached lines). */
 #define PGM_EVENT_MAX_TEXT (1u << 20)
 
@@ -43,9 +42,7 @@ typedef struct pgm_pg_classifier {
     uint64_t fields_dropped;          /* events that lost a field at PGM_EVENT_MAX_FIELDS/TEXT */
     pgm_unknown_shape shapes[PGM_UNKNOWN_SHAPES];
     size_t n_shapes;
-    /* capture names already looked up: their common field, or -1 */
-    const char *slot_cache_name[PGM_SLOT_CACHE];
-    int8_t slot_cache_slot[PGM_SLOT_CACHE];
+    pgm_text_memo slots;              /* capture name -> its common field, or -1 */
 } pgm_pg_classifier;
 
 void pgm_pg_classifier_init(pgm_pg_classifier *c, pgm_ruleset *rs);
