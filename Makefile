@@ -141,9 +141,14 @@ build/tsan/test_scan: build/tsan/obj/tests/unit/test_scan.o build/tsan/obj/tests
                       $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC))
 	@echo "  LD/TSAN $@"
 	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
-tsan: build/tsan/test_scan
+# ... and the CLI, whose timeline writes several threads' chunks in order
+build/tsan/pgmortem: $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC) $(CLI_SRC))
+	@echo "  LD/TSAN $@"
+	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS)
+tsan: build/tsan/test_scan build/tsan/pgmortem
 	@build/tsan/test_scan > build/tsan/test_scan.log 2>&1 || { cat build/tsan/test_scan.log; exit 1; }
-	@echo "tsan: the split scan is race-free"
+	@tests/cli/tsan_timeline.sh build/tsan/pgmortem
+	@echo "tsan: the split scan and the chunked timeline are race-free"
 
 build/asan/pgmortem: $(ASAN_CORE) $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
 	@echo "  LD/SAN  $@"
@@ -289,7 +294,7 @@ lint-src:
 
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
-	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan
+	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
 	@$(MAKE) --no-print-directory lint-src unit cli-tests stream-check pglog-counts rules-test fixtures-check analyze-check \
 	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"

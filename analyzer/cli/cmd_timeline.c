@@ -1,5 +1,6 @@
 /* pgmortem timeline: the server logs' events, normalized and in time order,
  * as JSON Lines or CSV (CONTRACTS.md). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,28 @@
 #define PGM_MAX_KIND_FILTERS 64
 /* Warnings an optimistic run keeps until it is known to stand; more are counted. */
 #define PGM_TIMELINE_HELD_WARNINGS 256
+/* A log split between threads and streamed: its chunks' size, and how many
+ * chunks each thread may read ahead of the one written next. */
+#define PGM_STREAM_CHUNK_BYTES (2u << 20)
+#define PGM_STREAM_AHEAD_PER_THREAD 2u
+#define PGM_STREAM_MAX_SLOTS (PGM_STREAM_AHEAD_PER_THREAD * PGM_SCAN_MAX_JOBS)
+/* A chunk's lines, at most (a chunk's events take a few times its bytes). */
+#define PGM_STREAM_SLOT_MAX (64u * PGM_STREAM_CHUNK_BYTES)
 
 /* How a lane's events reach the output, chosen at its first event. */
-enum lane_mode { LANE_UNDECIDED, LANE_STREAMED, LANE_SORTED };
+enum lane_mode {
+    LANE_UNDECIDED,
+    LANE_STREAMED,   /* lane 0 of a log read whole or in parts: straight to the output */
+    LANE_CHUNKED,    /* a log read in chunks by several threads: chunk slots written in order */
+    LANE_SORTED
+};
+
+/* A chunk's JSON Lines, kept until the chunks before it are written. */
+typedef struct chunk_slot {
+    pgm_strbuf text;
+    int64_t first_t, last_t;   /* of its events, when it has any */
+    bool any, in_use, done;
+} chunk_slot;
 
 /* One thread's way into the ordering: its own sorter and line buffer. A lane
  * of a single plain log writes straight to the output instead when the log
@@ -33,6 +53,7 @@ typedef struct lane {
     pgm_strbuf line;
     enum lane_mode mode;
     int64_t last_t;          /* streamed: the time of the last event written */
+    chunk_slot *cur;         /* chunked: the slot of the chunk being read */
     bool failed;
 } lane;
 
@@ -53,6 +74,15 @@ typedef struct timeline_run {
     const char *why;         /* of a failure the sorters do not know */
     pgm_sink *out;
     pgm_term *term;          /* stderr's warnings and progress */
+    /* several threads streaming one log in chunks (pgm_scan.chunk_bytes):
+     * the chunks' lines wait in slots, written in chunk order */
+    pthread_mutex_t mu;
+    pthread_cond_t turn;
+    chunk_slot slots[PGM_STREAM_MAX_SLOTS];
+    size_t n_slots;          /* in use: chunks read ahead of the one written next */
+    size_t next_part;        /* the chunk written next */
+    bool chunks_failed;      /* the output failed while chunks were written */
+    bool chunked;            /* some chunk was written so */
     pgm_scan *scan;          /* the run's, to stop it when it must start over */
     /* warnings of an optimistic run, printed once it is known to stand */
     struct held_warning {
@@ -100,6 +130,107 @@ static int flush_streamed(timeline_run *t, lane *l)
     return rc;
 }
 
+/* Whether this input's events are written as they are read. */
+static bool streams(const timeline_run *t, const pgm_event_origin *o)
+{
+    return t->may_stream && o->outside_archives && (o->in_time_order || t->optimistic);
+}
+
+/* An event out of order where events are written as read: start over, or,
+ * when the order was proven, say the proof was wrong. With t->mu held when
+ * chunks are written by several threads. */
+static void out_of_order(timeline_run *t, const char *where_path, uint64_t where_line)
+{
+    if (t->optimistic) {
+        t->restart = true; /* what is written is taken back; the timeline is made sorted */
+        atomic_store(&t->scan->stop, true); /* the rest is not worth reading this time */
+        if (where_path)
+            snprintf(t->restart_at, sizeof t->restart_at, "%s:%llu", where_path, (unsigned long long)where_line);
+        else
+            snprintf(t->restart_at, sizeof t->restart_at, "the start of a part read by another thread");
+    } else {
+        /* the proof of order is wrong: what is written cannot be taken back */
+        t->why = "an event came out of time order in a log proven in order (an internal error: please report it)";
+    }
+}
+
+/* Writes the chunks that are done, in chunk order, from the one written
+ * next; each must begin no earlier than the last written ended. t->mu held. */
+static void write_done_chunks(timeline_run *t)
+{
+    for (;;) {
+        chunk_slot *c = &t->slots[t->next_part % t->n_slots];
+        if (!c->in_use || !c->done)
+            return;
+        if (!t->restart && !t->chunks_failed) {
+            if (c->any && c->first_t < t->last_written) {
+                out_of_order(t, NULL, 0);
+                t->chunks_failed = !t->optimistic;
+            } else {
+                if (c->text.len && pgm_sink_write(t->out, c->text.p, c->text.len) != PGM_OK)
+                    t->chunks_failed = true;
+                if (c->any)
+                    t->last_written = c->last_t;
+                t->chunked = true;
+            }
+        }
+        c->in_use = false;
+        t->next_part++;
+    }
+}
+
+/* pgm_scan.on_chunk: a slot for the chunk a thread starts (waiting while it
+ * is too far ahead of the one written next), and the chunks written in order
+ * as they end. */
+static void on_chunk(void *ctx, const pgm_event_origin *o, bool done)
+{
+    timeline_run *t = ctx;
+    lane *l = &t->lanes[o->lane];
+    pthread_mutex_lock(&t->mu);
+    if (!done) {
+        l->cur = NULL;
+        if (streams(t, o)) {
+            l->mode = LANE_CHUNKED;
+            while (!t->restart && !t->chunks_failed && o->part >= t->next_part + t->n_slots)
+                pthread_cond_wait(&t->turn, &t->mu);
+            chunk_slot *c = &t->slots[o->part % t->n_slots];
+            if (!t->restart && !t->chunks_failed) {
+                pgm_strbuf_reset(&c->text);
+                c->any = c->done = false;
+                c->in_use = true;
+                l->cur = c;
+            }
+        }
+    } else if (l->cur) {
+        l->cur->done = true;
+        l->cur = NULL;
+        write_done_chunks(t);
+        pthread_cond_broadcast(&t->turn);
+    }
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* An event of a chunk: checked to follow the chunk's one before, into its slot. */
+static void chunk_event(timeline_run *t, lane *l, const pgm_event *e)
+{
+    chunk_slot *c = l->cur;
+    if (!c)
+        return; /* starting over, or the output failed */
+    if (c->any && e->t < c->last_t) {
+        pthread_mutex_lock(&t->mu);
+        out_of_order(t, e->path, e->line);
+        pthread_cond_broadcast(&t->turn);
+        pthread_mutex_unlock(&t->mu);
+        l->failed = true;
+        return;
+    }
+    if (!c->any)
+        c->first_t = e->t;
+    c->any = true;
+    c->last_t = e->t;
+    l->failed = pgm_render_event(&c->text, e, t->format) != 0;
+}
+
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
     timeline_run *t = ctx;
@@ -111,9 +242,12 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
     if ((t->since != PGM_TS_UNKNOWN && e->t < t->since) ||
         (t->until != PGM_TS_UNKNOWN && e->t > t->until))
         return;
+    if (l->mode == LANE_CHUNKED) {
+        chunk_event(t, l, e);
+        return;
+    }
     if (l->mode == LANE_UNDECIDED)
-        l->mode = t->may_stream && o->lane == 0 && o->outside_archives && (o->in_time_order || t->optimistic)
-                      ? LANE_STREAMED : LANE_SORTED;
+        l->mode = o->lane == 0 && streams(t, o) ? LANE_STREAMED : LANE_SORTED;
     if (l->mode == LANE_SORTED) {
         pgm_strbuf_reset(&l->line);
         l->failed = pgm_render_event(&l->line, e, t->format) != 0 ||
@@ -121,14 +255,7 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         return;
     }
     if (e->t < l->last_t) {
-        if (t->optimistic) {
-            t->restart = true; /* what is written is taken back; the timeline is made sorted */
-            atomic_store(&t->scan->stop, true); /* the rest is not worth reading this time */
-            snprintf(t->restart_at, sizeof t->restart_at, "%s:%llu", e->path, (unsigned long long)e->line);
-        } else {
-            /* the proof of order is wrong: what is written cannot be taken back */
-            t->why = "an event came out of time order in a log proven in order (an internal error: please report it)";
-        }
+        out_of_order(t, e->path, e->line);
         l->failed = true;
         return;
     }
@@ -143,12 +270,7 @@ static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
     timeline_run *t = ctx;
     if (ts < t->last_written) {
         /* the other lanes' sorted events begin before lane 0's streamed ones end */
-        if (!t->optimistic) {
-            t->why = "an event came out of time order in a log proven in order (an internal error: please report it)";
-            return PGM_FATAL;
-        }
-        t->restart = true;
-        snprintf(t->restart_at, sizeof t->restart_at, "the start of the second thread's part");
+        out_of_order(t, NULL, 0);
         return PGM_FATAL;
     }
     t->last_written = ts;
@@ -266,15 +388,18 @@ static void print_order(const timeline_run *t, pgm_sorter *const *sorters)
     bool streamed = false;
     size_t runs = 0;
     for (unsigned l = 0; l < t->jobs; l++) {
-        streamed = streamed || t->lanes[l].mode == LANE_STREAMED;
+        streamed = streamed || t->lanes[l].mode == LANE_STREAMED || t->lanes[l].mode == LANE_CHUNKED;
         runs += pgm_sorter_runs(sorters[l]);
     }
     if (t->restarted)
         fprintf(stderr, "pgmortem: order: an event came out of time order at %s: the timeline was made "
                         "again, sorted\n", t->restart_at);
-    if (streamed)
-        fprintf(stderr, "pgmortem: order: events written as they were read, %s\n",
-                t->optimistic ? "each checked to follow the one before" : "after a pass proved the log in time order");
+    const char *how = t->optimistic ? "each checked to follow the one before" : "after a pass proved the log in time order";
+    if (t->chunked)
+        fprintf(stderr, "pgmortem: order: events written as they were read by %u threads, chunk by chunk in the "
+                        "log's order, %s\n", t->jobs, how);
+    else if (streamed)
+        fprintf(stderr, "pgmortem: order: events written as they were read, %s\n", how);
     const char *whose = streamed ? "the other threads' " : "";
     if (runs)
         fprintf(stderr, "pgmortem: order: %sevents sorted through %zu temporary file(s)\n", whose, runs);
@@ -334,6 +459,13 @@ static int run_timeline(timeline_run *t, const run_options *ro)
     t->failed = false;
     t->why = NULL;
     t->last_written = PGM_TS_UNKNOWN;
+    t->n_slots = PGM_STREAM_AHEAD_PER_THREAD * t->jobs;
+    t->next_part = 0;
+    t->chunks_failed = t->chunked = false;
+    for (size_t i = 0; i < t->n_slots; i++)
+        t->slots[i] = (chunk_slot){.in_use = false};
+    for (size_t i = 0; i < t->n_slots; i++)
+        pgm_strbuf_init(&t->slots[i].text, PGM_STREAM_SLOT_MAX);
     for (unsigned l = 0; l < t->jobs; l++) {
         lane *ln = &t->lanes[l];
         *ln = (lane){.mode = LANE_UNDECIDED, .last_t = PGM_TS_UNKNOWN};
@@ -361,10 +493,20 @@ static int run_timeline(timeline_run *t, const run_options *ro)
         /* a proof of order only where the output cannot be taken back */
         s.want_time_order = t->may_stream && !t->optimistic;
         s.borrow_values = true; /* each event is rendered in its callback */
+        if (t->jobs > 1 && t->may_stream) {
+            /* the threads read chunks in turn and their lines are written in order */
+            s.chunk_bytes = PGM_STREAM_CHUNK_BYTES;
+            s.on_chunk = on_chunk;
+        }
         if (t->format == PGM_TIMELINE_CSV)
             pgm_sink_write(t->out, pgm_timeline_csv_header, strlen(pgm_timeline_csv_header));
         int r = pgm_scan_run(&s, ro->c->inputs, ro->c->n_inputs, &ro->c->lim);
         pgm_term_clear(ro->term);
+        if (t->chunks_failed && !t->restart) {
+            t->failed = true;
+            if (!t->why)
+                t->why = "the output could not be written";
+        }
         for (unsigned l = 0; l < t->jobs && !t->restart; l++) {
             lane *ln = &t->lanes[l];
             if (ln->mode == LANE_STREAMED && !ln->failed) {
@@ -404,6 +546,8 @@ static int run_timeline(timeline_run *t, const run_options *ro)
         pgm_strbuf_free(&t->lanes[l].line);
         t->lanes[l].sorter = NULL;
     }
+    for (size_t i = 0; i < t->n_slots; i++)
+        pgm_strbuf_free(&t->slots[i].text);
     return rc;
 }
 
@@ -413,9 +557,9 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     pgm_args_init(&a, argc, argv, first, "timeline");
     pgm_common_opts c;
     timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN,
+                      .mu = PTHREAD_MUTEX_INITIALIZER, .turn = PTHREAD_COND_INITIALIZER,
                       .jobs = default_jobs()};
     pgm_pglog_options logopt = {0};
-    bool jobs_given = false;
     bool coverage = false, keep_secrets = false;
     pgm_zone app_tz = {0};
     pgm_tz *named[2] = {NULL, NULL}; /* --tz and --app-tz by name */
@@ -497,7 +641,6 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
                 goto out;
             }
             t.jobs = (unsigned)j;
-            jobs_given = true;
         } else if (strcmp(opt, "--year") == 0) {
             uint64_t y;
             if (!pgm_args_uint(&a, &y))
@@ -548,11 +691,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     t.may_stream = c.n_inputs == 1 && strcmp(c.inputs[0], "-") != 0 && stat(c.inputs[0], &st) == 0 &&
                    S_ISREG(st.st_mode);
     t.optimistic = t.may_stream && pgm_sink_rewindable(t.out);
-    /* streamed, one thread does it: more would sort their parts through
-     * temporary files, which costs what the second core gains */
-    unsigned jobs_sorted = t.jobs;
-    if (t.optimistic && !jobs_given)
-        t.jobs = 1;
+
     pgm_term term;
     pgm_term_init(&term, c.quiet);
     t.term = &term;
@@ -563,7 +702,6 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
          * warnings are dropped, and the timeline is made again, sorted */
         drop_held_warnings(&t);
         t.restart = t.optimistic = t.may_stream = false;
-        t.jobs = jobs_sorted;
         t.restarted = true;
         if (pgm_sink_rewind(t.out) != PGM_OK) {
             fprintf(stderr, "pgmortem: the timeline is incomplete: its output could not be written again\n");
@@ -580,6 +718,8 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     t.out = NULL;
     pgm_ruleset_free(&rs);
 out:
+    pthread_mutex_destroy(&t.mu);
+    pthread_cond_destroy(&t.turn);
     free(named[0]);
     free(named[1]);
     for (size_t i = 0; i < t.n_kinds; i++)

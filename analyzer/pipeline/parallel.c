@@ -15,8 +15,12 @@
 #include "pipeline/time_order.h"
 #include "text/lines.h"
 
-/* Bytes looked at around a nominal cut for a line where an entry starts. */
+/* Bytes looked at around a nominal cut for a line where an entry starts:
+ * first a few, then more. */
+#define SPLIT_FIRST_WINDOW (32u << 10)
 #define SPLIT_WINDOW (256u << 10)
+/* Chunks of one file, at most (the part bits of pgm_event_origin.order). */
+#define SPLIT_MAX_CHUNKS 4096u
 /* Lines after a cut searched for a DETAIL/HINT/... line of an earlier entry. */
 #define SPLIT_LOOKAHEAD_LINES 64u
 /* Bytes read per pread. */
@@ -46,23 +50,39 @@ static ptrdiff_t range_read(pgm_source *self, void *buf, size_t cap)
     return n;
 }
 
-typedef struct part {
-    pthread_t thread;
+/* A byte range of the file read as one: its lines are numbered from
+ * first_line, which the newlines of the chunks before it give. */
+typedef struct chunk {
+    uint64_t start, end;
+    uint64_t newlines;         /* in [start, end) */
+    uint64_t first_line;
+} chunk;
+
+/* What the threads share: the file, its chunks and which one comes next. */
+typedef struct split {
     pgm_scan *s;
     pgm_input_report *in;
     const pgm_pglog_options *opt;
-    struct part *parts;
-    size_t index;
     int fd;
-    uint64_t start, end;
-    uint64_t newlines;         /* in [start, end) */
+    chunk *chunks;
+    size_t n_chunks;
+    atomic_size_t next;        /* the next chunk a thread takes */
+    bool in_turn;              /* chunks taken in turn by any thread; else thread k reads chunk k */
+    uint64_t order_base;       /* the input's ordinal, shifted */
+} split;
+
+/* One thread: its rule-matching state, classifier, lane and what it read. */
+typedef struct worker {
+    pthread_t thread;
+    split *sp;
+    size_t index;
     pgm_ruleset rules;         /* a fork of the scan's */
     pgm_pg_classifier classifier;
     pgm_scan_lane lane;
-    pgm_pglog_coverage cov;
+    pgm_pglog_coverage cov;    /* its chunks' coverage added up */
     uint64_t long_lines, bytes;
     int rc;
-} part;
+} worker;
 
 static uint64_t count_newlines(int fd, uint64_t start, uint64_t end, int *rc)
 {
@@ -83,48 +103,84 @@ static uint64_t count_newlines(int fd, uint64_t start, uint64_t end, int *rc)
     return n;
 }
 
-static void *count_part(void *arg)
+/* The chunk a thread reads next: in turn, or its own; SIZE_MAX when none. */
+static size_t take_chunk(worker *w, size_t *own_done)
 {
-    part *p = arg;
-    p->newlines = count_newlines(p->fd, p->start, p->end, &p->rc);
+    split *sp = w->sp;
+    if (!sp->in_turn) {
+        if (*own_done)
+            return SIZE_MAX;
+        *own_done = 1;
+        return w->index < sp->n_chunks ? w->index : SIZE_MAX;
+    }
+    size_t c = atomic_fetch_add(&sp->next, 1);
+    return c < sp->n_chunks ? c : SIZE_MAX;
+}
+
+static void *count_chunks(void *arg)
+{
+    worker *w = arg;
+    size_t own = 0;
+    for (size_t c; (c = take_chunk(w, &own)) != SIZE_MAX && w->rc == PGM_OK;)
+        w->sp->chunks[c].newlines = count_newlines(w->sp->fd, w->sp->chunks[c].start, w->sp->chunks[c].end, &w->rc);
     return NULL;
 }
 
-static void *read_part(void *arg)
-{
-    part *p = arg;
-    if (p->rc != PGM_OK)
-        return NULL;
-    uint64_t first_line = 1;
-    for (size_t k = 0; k < p->index; k++)
-        first_line += p->parts[k].newlines;
+static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c);
 
+/* One chunk through a reader of its own (the prefix forced), into the
+ * thread's lane; the caller hears of its start and end (pgm_scan.on_chunk). */
+static void read_chunk(worker *w, size_t ci)
+{
+    split *sp = w->sp;
+    pgm_scan *s = sp->s;
+    const chunk *c = &sp->chunks[ci];
+    w->lane.origin.order = sp->order_base + ci;
+    w->lane.origin.part = (unsigned)ci;
+    if (s->on_chunk)
+        s->on_chunk(s->ctx, &w->lane.origin, false);
+    /* every start is followed by an end, failures too: the caller may be
+     * holding later chunks until this one ends */
     pgm_pglog_reader *r;
     char err[PGM_ERR_MAX];
-    if (pgm_pglog_open(&r, p->in->format, p->opt, pgm_scan_on_record, &p->lane, err) != PGM_OK) {
-        p->rc = PGM_FATAL;
-        return NULL;
+    if (pgm_pglog_open(&r, sp->in->format, sp->opt, pgm_scan_on_record, &w->lane, err) != PGM_OK) {
+        w->rc = PGM_FATAL;
+        if (s->on_chunk)
+            s->on_chunk(s->ctx, &w->lane.origin, true);
+        return;
     }
-    range_source src = {{.read = range_read}, p->fd, p->start, p->end};
+    range_source src = {{.read = range_read}, sp->fd, c->start, c->end};
     pgm_line_reader lr;
-    if (pgm_lines_init(&lr, &src.base, p->s->max_line) != PGM_OK) {
+    if (pgm_lines_init(&lr, &src.base, s->max_line) != PGM_OK) {
         pgm_pglog_close(r);
-        p->rc = PGM_FATAL;
-        return NULL;
+        w->rc = PGM_FATAL;
+        if (s->on_chunk)
+            s->on_chunk(s->ctx, &w->lane.origin, true);
+        return;
     }
     const char *line;
     size_t len;
-    while (!atomic_load_explicit(&p->s->stop, memory_order_relaxed) && pgm_lines_next(&lr, &line, &len) > 0) {
-        p->long_lines += lr.truncated;
-        pgm_pglog_feed(r, line, len, first_line + lr.lineno - 1);
+    while (!atomic_load_explicit(&s->stop, memory_order_relaxed) && pgm_lines_next(&lr, &line, &len) > 0) {
+        w->long_lines += lr.truncated;
+        pgm_pglog_feed(r, line, len, c->first_line + lr.lineno - 1);
     }
     pgm_pglog_finish(r);
-    p->bytes = lr.bytes_read;
+    w->bytes += lr.bytes_read;
     if (src.base.failed)
-        p->rc = PGM_FATAL;
+        w->rc = PGM_FATAL;
     pgm_lines_free(&lr);
-    p->cov = *pgm_pglog_get_coverage(r);
+    add_coverage(&w->cov, pgm_pglog_get_coverage(r));
     pgm_pglog_close(r);
+    if (s->on_chunk)
+        s->on_chunk(s->ctx, &w->lane.origin, true);
+}
+
+static void *read_chunks(void *arg)
+{
+    worker *w = arg;
+    size_t own = 0;
+    for (size_t c; w->rc == PGM_OK && (c = take_chunk(w, &own)) != SIZE_MAX;)
+        read_chunk(w, c);
     return NULL;
 }
 
@@ -140,12 +196,12 @@ static bool is_secondary(pgm_slice sev)
 
 /* A line at or after `nominal` where an entry starts and whose next lines
  * hold no DETAIL/HINT/... of an entry before it; 0 when none is found. */
-static uint64_t cut_near(int fd, uint64_t nominal, uint64_t size, const pgm_prefix *prefix)
+static uint64_t cut_in(int fd, uint64_t nominal, uint64_t size, const pgm_prefix *prefix, size_t window)
 {
-    char *buf = malloc(SPLIT_WINDOW);
+    char *buf = malloc(window);
     if (!buf)
         return 0;
-    uint64_t want = size - nominal < SPLIT_WINDOW ? size - nominal : SPLIT_WINDOW;
+    uint64_t want = size - nominal < window ? size - nominal : window;
     ssize_t n = pread(fd, buf, (size_t)want, (off_t)nominal);
     uint64_t cut = 0;
     const char *end = n > 0 ? buf + n : buf;
@@ -190,6 +246,13 @@ static uint64_t cut_near(int fd, uint64_t nominal, uint64_t size, const pgm_pref
     }
     free(buf);
     return cut;
+}
+
+/* A small window first: most cuts are found in the first lines after `nominal`. */
+static uint64_t cut_near(int fd, uint64_t nominal, uint64_t size, const pgm_prefix *prefix)
+{
+    uint64_t c = cut_in(fd, nominal, size, prefix, SPLIT_FIRST_WINDOW);
+    return c ? c : cut_in(fd, nominal, size, prefix, SPLIT_WINDOW);
 }
 
 /* The prefix chosen on the file's head, by a reader that reads no further. */
@@ -249,7 +312,8 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
     bool reversed = false;
     pgm_prefix *prefix = NULL;
     pgm_pglog_options forced = *opt;
-    part *parts = NULL;
+    worker *workers = NULL;
+    split sp = {.s = s, .in = in, .opt = &forced, .fd = fd};
     size_t n = s->jobs > PGM_SCAN_MAX_JOBS ? PGM_SCAN_MAX_JOBS : s->jobs;
     if (prefixed) {
         char err[PGM_ERR_MAX];
@@ -258,58 +322,75 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
             goto out;
         forced.prefix = head.prefix;
     }
-    /* the cuts */
-    uint64_t cuts[PGM_SCAN_MAX_JOBS + 1];
-    size_t np = 0;
-    cuts[np++] = 0;
-    for (size_t k = 1; k < n; k++) {
-        uint64_t c = cut_near(fd, size / n * k, size, prefix);
-        if (c > cuts[np - 1])
-            cuts[np++] = c;
-    }
-    cuts[np] = size;
-    if (np < 2)
-        goto out;
-    parts = calloc(np, sizeof *parts);
-    if (!parts) {
+    /* the cuts: a part per thread, or chunks of about chunk_bytes taken in turn */
+    size_t want = n;
+    if (s->chunk_bytes && size / s->chunk_bytes > n)
+        want = size / s->chunk_bytes > SPLIT_MAX_CHUNKS ? SPLIT_MAX_CHUNKS : (size_t)(size / s->chunk_bytes);
+    sp.in_turn = want > n;
+    sp.chunks = calloc(want, sizeof *sp.chunks);
+    workers = calloc(n, sizeof *workers);
+    if (!sp.chunks || !workers) {
         rc = PGM_FATAL;
         goto out;
     }
+    uint64_t last = 0;
+    for (size_t k = 1; k < want; k++) {
+        uint64_t c = cut_near(fd, size / want * k, size, prefix);
+        if (c > last) {
+            sp.chunks[sp.n_chunks++].end = c;
+            last = c;
+        }
+    }
+    if (sp.n_chunks == 0)
+        goto out;
+    sp.chunks[sp.n_chunks++].end = size;
+    for (size_t k = 1; k < sp.n_chunks; k++)
+        sp.chunks[k].start = sp.chunks[k - 1].end;
     rc = PGM_OK;
-    uint64_t order = (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS;
-    /* the parts follow each other: proven in order, lane k's events follow lane k-1's */
+    sp.order_base = (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS;
+    /* the parts follow each other: proven in order, each part's events follow the one's before */
     bool in_order = s->want_time_order && prefix && pgm_prefix_leads_with_time(prefix) &&
                     pgm_time_order_file(path);
-    for (size_t k = 0; k < np; k++) {
-        part *p = &parts[k];
-        *p = (part){.s = s, .in = in, .opt = &forced, .parts = parts, .index = k, .fd = fd,
-                    .start = cuts[k], .end = cuts[k + 1], .rc = PGM_OK};
-        if (pgm_ruleset_fork(s->rules, &p->rules) != PGM_OK) {
+    for (size_t k = 0; k < n; k++) {
+        worker *w = &workers[k];
+        *w = (worker){.sp = &sp, .index = k, .rc = PGM_OK};
+        if (pgm_ruleset_fork(s->rules, &w->rules) != PGM_OK) {
             rc = PGM_FATAL;
+            n = k;
             break;
         }
-        pgm_pg_classifier_init(&p->classifier, &p->rules);
-        p->classifier.keep_secrets = s->keep_secrets;
-        p->classifier.borrow_values = s->borrow_values;
-        p->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = &p->classifier,
-                                  .origin = {(unsigned)k, order + k, in_order, true},
+        pgm_pg_classifier_init(&w->classifier, &w->rules);
+        w->classifier.keep_secrets = s->keep_secrets;
+        w->classifier.borrow_values = s->borrow_values;
+        w->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = &w->classifier,
+                                  .origin = {.lane = (unsigned)k, .order = sp.order_base + k,
+                                             .in_time_order = in_order, .outside_archives = true},
                                   .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN,
                                   .order_checked = true};
     }
-    /* first each part's newlines (its first line number depends on the parts
-     * before), then the parts themselves; a thread that cannot be started is
-     * run here instead */
-    void *(*const phases[])(void *) = {count_part, read_part};
+    /* first each chunk's newlines (its first line number depends on the
+     * chunks before), then the chunks themselves; a thread that cannot be
+     * started is run here instead */
+    void *(*const phases[])(void *) = {count_chunks, read_chunks};
     for (size_t ph = 0; rc == PGM_OK && ph < 2; ph++) {
+        atomic_store(&sp.next, 0);
         bool started[PGM_SCAN_MAX_JOBS] = {false};
-        for (size_t k = 0; k < np; k++)
-            started[k] = pthread_create(&parts[k].thread, NULL, phases[ph], &parts[k]) == 0;
-        for (size_t k = 0; k < np; k++) {
+        for (size_t k = 0; k < n; k++)
+            started[k] = pthread_create(&workers[k].thread, NULL, phases[ph], &workers[k]) == 0;
+        for (size_t k = 0; k < n; k++) {
             if (started[k])
-                pthread_join(parts[k].thread, NULL);
+                pthread_join(workers[k].thread, NULL);
             else
-                phases[ph](&parts[k]);
+                phases[ph](&workers[k]);
         }
+        for (size_t k = 0; k < n; k++)
+            if (workers[k].rc != PGM_OK)
+                rc = PGM_FATAL;
+        if (ph == 0)
+            for (size_t k = 0, line = 1; k < sp.n_chunks; k++) {
+                sp.chunks[k].first_line = line;
+                line += sp.chunks[k].newlines;
+            }
     }
     if (rc == PGM_OK) {
         in->is_log = true;
@@ -319,13 +400,11 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         in->cov.zone_unknown = in->cov.translated = 0;
         in->cov.n_samples = 0;
         uint64_t long_lines = 0;
-        for (size_t k = 0; k < np; k++) {
-            if (parts[k].rc != PGM_OK)
-                rc = PGM_FATAL;
-            add_coverage(&in->cov, &parts[k].cov);
-            pgm_scan_lane_done(s, in, &parts[k].lane);
-            in->bytes += parts[k].bytes;
-            long_lines += parts[k].long_lines;
+        for (size_t k = 0; k < n; k++) {
+            add_coverage(&in->cov, &workers[k].cov);
+            pgm_scan_lane_done(s, in, &workers[k].lane);
+            in->bytes += workers[k].bytes;
+            long_lines += workers[k].long_lines;
         }
         /* the parts' readers were told the prefix: the head's choice says where it came from */
         in->prefix_doubtful = prefixed && 100.0 * (double)head.primary_parsed <
@@ -333,12 +412,13 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         s->split_inputs++;
         pgm_scan_log_warnings(s, in, opt, long_lines);
     }
-    for (size_t k = 0; k < np; k++) {
-        pgm_pg_classifier_free(&parts[k].classifier);
-        pgm_ruleset_free(&parts[k].rules);
+    for (size_t k = 0; k < n; k++) {
+        pgm_pg_classifier_free(&workers[k].classifier);
+        pgm_ruleset_free(&workers[k].rules);
     }
 out:
-    free(parts);
+    free(workers);
+    free(sp.chunks);
     pgm_prefix_free(prefix);
     close(fd);
     return rc;

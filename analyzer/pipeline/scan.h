@@ -34,6 +34,7 @@
 typedef struct pgm_event_origin {
     unsigned lane;
     uint64_t order;
+    unsigned part;             /* of a split input, the part (chunk) it came from; else 0 */
     /* Asked for with want_time_order: the input is a plain log proven in time
      * order (pipeline/time_order.h), so its events come in time order from
      * each lane, and every event of lane k comes no earlier than those of
@@ -79,6 +80,13 @@ typedef struct pgm_scan {
     bool keep_secrets;               /* --no-redact */
     bool want_time_order;            /* prove plain logs in time order (pgm_event_origin) */
     bool borrow_values;              /* server log events' values not copied (pgm_pg_classifier) */
+    /* A large plain log split between threads is cut into chunks of about
+     * this many bytes, taken in turn (0: one part per thread). The caller
+     * hears of each chunk's start and end on the thread that reads it
+     * (on_chunk, `done` false then true; it may wait there), and can write
+     * the chunks' events in chunk order while the threads read on. */
+    uint64_t chunk_bytes;
+    void (*on_chunk)(void *ctx, const pgm_event_origin *o, bool done);
     pgm_zone app_tz;                 /* --app-tz: zone of application log times without one */
     /* Called from `jobs` threads at once when a log is split: per lane, one at a time. */
     void (*on_event)(void *ctx, const pgm_event_origin *o, const pgm_event *e);

@@ -23,7 +23,7 @@ log=$dir/ordered.log
 # part, behind the lines before it), and one three quarters in, given the
 # time of a line a quarter in (in the second thread's part, behind the end of
 # the first's): the order does not hold; and a line no reader knows
-python3 - "$log" "$dir/setback.log" "$dir/setback-late.log" <<'PY'
+python3 - "$log" "$dir/setback.log" "$dir/setback-late.log" "$dir/setback-region.log" <<'PY'
 import sys
 lines = open(sys.argv[1], "rb").read().split(b"\n")
 def authorized(at):
@@ -45,6 +45,19 @@ m = int(t[14:16])
 minute_back = t[:14] + b"%02d" % (m - 1 if m else 59) + t[16:]
 open(sys.argv[2], "wb").write(b"\n".join(with_time(q, minute_back)))
 open(sys.argv[3], "wb").write(b"\n".join(with_time(authorized(3 * len(lines) // 4), t)))
+# 6 MiB from half-way on, three days earlier: in order inside, so with several
+# threads some chunk begins before the one written before it ends
+import datetime
+out, size, start = list(lines), 0, len(lines) // 2
+for i in range(start, len(lines)):
+    if size > 6 << 20:
+        break
+    size += len(lines[i]) + 1
+    if lines[i][:4].isdigit():
+        day = datetime.date.fromisoformat(lines[i][:10].decode()) - datetime.timedelta(days=3)
+        out[i] = day.isoformat().encode() + lines[i][10:]
+out.insert(3, b"this line is no server log line")
+open(sys.argv[4], "wb").write(b"\n".join(out))
 PY
 fail=0
 same() { # NAME FILE: FILE equals the sorted reading
@@ -52,7 +65,7 @@ same() { # NAME FILE: FILE equals the sorted reading
         echo "stream-check: FAIL $1: $3 differs from the sorted timeline"; fail=1
     fi
 }
-for name in ordered setback setback-late; do
+for name in ordered setback setback-late setback-region; do
     f=$dir/$name.log
     "$bin" timeline -q --jobs 1 -o "$dir/$name.sorted" "$f" "$dir/empty"
     "$bin" timeline -q --jobs 1 -f csv -o "$dir/$name.sorted.csv" "$f" "$dir/empty"

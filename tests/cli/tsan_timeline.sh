@@ -1,0 +1,34 @@
+#!/bin/sh
+# The chunked timeline under ThreadSanitizer: two threads read a 33 MiB log
+# in chunks and their lines are written in order (on_chunk's slots and lock),
+# in order and set back (a start-over with threads waiting for their turn);
+# the output must equal the sorted reading and TSan must stay silent.
+#   tests/cli/tsan_timeline.sh TSAN_BINARY
+set -eu
+bin=$1
+dir=build/tsan/timeline
+mkdir -p "$dir/empty"
+[ -s "$dir/ordered.log" ] || python3 tests/bench/make-big-log.py tests/samples/postgresql-15/run1-stderr/postgresql.log "$dir/ordered.log" 33 > /dev/null
+python3 - "$dir/ordered.log" "$dir/setback.log" <<'PY'
+import sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+i = 2 * len(lines) // 3
+while b"connection authorized" not in lines[i]:
+    i += 1
+lines[i] = lines[i][:11] + b"00:00" + lines[i][16:]   # back to the hour's start
+open(sys.argv[2], "wb").write(b"\n".join(lines))
+PY
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
+export PGMORTEM_RULES_DIR="$PWD/rules"
+for name in ordered setback; do
+    f=$dir/$name.log
+    rc=0
+    "$bin" timeline --coverage --jobs 2 -o "$dir/$name.out" "$f" 2> "$dir/$name.err" || rc=$?
+    if [ $rc = 66 ] || grep -q "ThreadSanitizer" "$dir/$name.err"; then
+        echo "tsan: the chunked timeline of $name.log races:"; head -40 "$dir/$name.err"; exit 1
+    fi
+    "$bin" timeline -q --jobs 1 -o "$dir/$name.sorted" "$f" "$dir/empty" 2> /dev/null || true
+    cmp -s "$dir/$name.out" "$dir/$name.sorted" || { echo "tsan: the chunked timeline of $name.log differs from the sorted one"; exit 1; }
+done
+grep -q "read by 2 threads, chunk by chunk" "$dir/ordered.err" || { echo "tsan: the ordered log was not read in chunks:"; cat "$dir/ordered.err"; exit 1; }
+grep -q "came out of time order" "$dir/setback.err" || { echo "tsan: the set-back log did not start over:"; cat "$dir/setback.err"; exit 1; }
