@@ -32,7 +32,8 @@ static int collect(void *ctx, int64_t t, const void *data, size_t len)
 }
 
 /* Runs the scan over `path` with `jobs` threads; returns the timeline text. */
-static char *scan_with(const char *path, unsigned jobs, pgm_ruleset *rs, pgm_input_report *report)
+static char *scan_with(const char *path, unsigned jobs, uint64_t chunk_bytes, pgm_ruleset *rs,
+                       pgm_input_report *report)
 {
     sink k;
     memset(&k, 0, sizeof k);
@@ -47,6 +48,7 @@ static char *scan_with(const char *path, unsigned jobs, pgm_ruleset *rs, pgm_inp
     pgm_scan_init(&s, rs);
     s.jobs = jobs;
     s.split_min_bytes = 1; /* split even a small file */
+    s.chunk_bytes = chunk_bytes;
     s.on_event = on_event;
     s.ctx = &k;
     pgm_bundle_limits lim = pgm_bundle_limits_default();
@@ -74,9 +76,20 @@ static void test_threads_give_the_same_timeline(void **state)
     const char *files[] = {"tests/samples/postgresql-15/run1-stderr/postgresql.log",
                            "tests/samples/postgresql-15/run3-csvjson/log/postgresql-20261127-001842.json"};
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-        pgm_input_report one, three;
-        char *a = scan_with(files[f], 1, &rs, &one);
-        char *b = scan_with(files[f], 3, &rs, &three);
+        pgm_input_report one, three, chunks;
+        char *a = scan_with(files[f], 1, 0, &rs, &one);
+        char *b = scan_with(files[f], 3, 0, &rs, &three);
+        /* many small chunks taken in turn by the threads: the same again */
+        char *c = scan_with(files[f], 3, 2048, &rs, &chunks);
+        assert_string_equal(a, c);
+        assert_int_equal(one.cov.lines, chunks.cov.lines);
+        assert_int_equal(one.cov.records, chunks.cov.records);
+        assert_int_equal(one.cov.secondary, chunks.cov.secondary);
+        assert_int_equal(one.cov.continuation, chunks.cov.continuation);
+        assert_int_equal(one.events, chunks.events);
+        assert_int_equal(one.first_ts, chunks.first_ts);
+        assert_int_equal(one.last_ts, chunks.last_ts);
+        free(c);
         assert_true(strlen(a) > 10000);
         assert_string_equal(a, b);
         assert_int_equal(one.cov.lines, three.cov.lines);
