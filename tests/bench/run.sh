@@ -49,7 +49,7 @@ run "pgmortem inventory (tar.zst bundle)" "$bin" inventory -q "$dir/bundle.tar.z
 run "pgmortem timeline --jobs 1 -o /dev/null" "$bin" timeline -q --jobs 1 -o /dev/null "$log"
 run "pgmortem timeline --jobs 1 | cat > /dev/null" sh -c '"$0" timeline -q --jobs 1 "$1" | cat > /dev/null' "$bin" "$log"
 run "pgmortem timeline --jobs 2 -o /dev/null" "$bin" timeline -q --jobs 2 -o /dev/null "$log"
-run "pgmortem timeline --jobs 2, TMPDIR=/dev/shm" env TMPDIR=/dev/shm "$bin" timeline -q --jobs 2 -o /dev/null "$log"
+run "pgmortem timeline --jobs 2 | cat > /dev/null" sh -c '"$0" timeline -q --jobs 2 "$1" | cat > /dev/null' "$bin" "$log"
 run "pgmortem timeline --jobs 1 --kinds conn.refused" "$bin" timeline -q --jobs 1 --kinds conn.refused -o /dev/null "$log"
 [ -f "$dir/postgresql-15-main.log.zst" ] || zstd -q -T2 -3 -o "$dir/postgresql-15-main.log.zst" "$log"
 run "pgmortem timeline (the log as .log.zst)" "$bin" timeline -q -o /dev/null "$dir/postgresql-15-main.log.zst"
