@@ -190,27 +190,30 @@ enum server_kind {
     SV_LOST                /* any other conn.lost */
 };
 
+static const struct {
+    const char *name;
+    enum server_kind kind;
+} server_kinds[] = {
+    {"conn.refused.too_many_clients", SV_REFUSED_NO_SLOT},
+    {"conn.refused.reserved_slots", SV_REFUSED_NO_SLOT},
+    {"conn.terminated.admin", SV_TERMINATED_ADMIN},
+    {"server.shutdown_requested", SV_SHUTDOWN_REQUESTED},
+    {"server.starting", SV_STARTING_OR_READY},
+    {"server.ready", SV_STARTING_OR_READY},
+    {"server.reload", SV_RELOAD},
+    {"server.param_changed", SV_PARAM_CHANGED},
+    {"conn.terminated.idle_in_transaction_timeout", SV_IIT_TIMEOUT},
+    {"conn.lost.open_transaction", SV_LOST_OPEN_TX},
+};
+
 static int server_kind_named(void *ctx, const char *k)
 {
     (void)ctx;
     if (!k || (strncmp(k, "conn.", 5) != 0 && strncmp(k, "server.", 7) != 0))
         return SV_NONE;
-    if (strcmp(k, "conn.refused.too_many_clients") == 0 || strcmp(k, "conn.refused.reserved_slots") == 0)
-        return SV_REFUSED_NO_SLOT;
-    if (strcmp(k, "conn.terminated.admin") == 0)
-        return SV_TERMINATED_ADMIN;
-    if (strcmp(k, "server.shutdown_requested") == 0)
-        return SV_SHUTDOWN_REQUESTED;
-    if (strcmp(k, "server.starting") == 0 || strcmp(k, "server.ready") == 0)
-        return SV_STARTING_OR_READY;
-    if (strcmp(k, "server.reload") == 0)
-        return SV_RELOAD;
-    if (strcmp(k, "server.param_changed") == 0)
-        return SV_PARAM_CHANGED;
-    if (strcmp(k, "conn.terminated.idle_in_transaction_timeout") == 0)
-        return SV_IIT_TIMEOUT;
-    if (strcmp(k, "conn.lost.open_transaction") == 0)
-        return SV_LOST_OPEN_TX;
+    for (size_t i = 0; i < sizeof server_kinds / sizeof server_kinds[0]; i++)
+        if (strcmp(k, server_kinds[i].name) == 0)
+            return server_kinds[i].kind;
     if (strncmp(k, "conn.lost", 9) == 0)
         return SV_LOST;
     return SV_OTHER;

@@ -349,26 +349,30 @@ enum session_kind {
     SK_REFUSED_OTHER, SK_TERMINATED
 };
 
+static const struct {
+    const char *name;
+    enum session_kind kind;
+} session_kinds[] = {
+    {"conn.received", SK_RECEIVED},
+    {"conn.authorized", SK_AUTHORIZED},
+    {"conn.disconnected", SK_DISCONNECTED},
+    {"server.starting", SK_STARTING},
+    {"server.crash", SK_CRASH},
+    {"server.shutdown", SK_SHUTDOWN},
+    {"conn.refused.too_many_clients", SK_REFUSED_NO_SLOT},
+    {"conn.refused.reserved_slots", SK_REFUSED_NO_SLOT},
+    {"conn.refused.role_limit", SK_REFUSED_NO_SLOT},
+    {"conn.refused.database_limit", SK_REFUSED_NO_SLOT},
+};
+
 static int kind_named(void *ctx, const char *kind)
 {
     (void)ctx;
     if (!kind)
         return SK_OTHER;
-    if (is(kind, "conn.received"))
-        return SK_RECEIVED;
-    if (is(kind, "conn.authorized"))
-        return SK_AUTHORIZED;
-    if (is(kind, "conn.disconnected"))
-        return SK_DISCONNECTED;
-    if (is(kind, "server.starting"))
-        return SK_STARTING;
-    if (is(kind, "server.crash"))
-        return SK_CRASH;
-    if (is(kind, "server.shutdown"))
-        return SK_SHUTDOWN;
-    if (is(kind, "conn.refused.too_many_clients") || is(kind, "conn.refused.reserved_slots") ||
-        is(kind, "conn.refused.role_limit") || is(kind, "conn.refused.database_limit"))
-        return SK_REFUSED_NO_SLOT;
+    for (size_t i = 0; i < sizeof session_kinds / sizeof session_kinds[0]; i++)
+        if (is(kind, session_kinds[i].name))
+            return session_kinds[i].kind;
     if (strncmp(kind, "conn.refused.", 13) == 0)
         return SK_REFUSED_OTHER;
     if (strncmp(kind, "conn.terminated.", 16) == 0)
