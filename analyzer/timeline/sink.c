@@ -58,8 +58,6 @@ int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_
     }
     if (!s->is_stdout)
         setvbuf(s->f, NULL, _IOFBF, PGM_SINK_BUFFER);
-    /* what can be taken back: a file from where this sink began (not one
-     * appended to, where others may write too), or what is thrown away */
     struct stat st, null_st;
     int fd = fileno(s->f), flags = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
 #ifdef F_SETPIPE_SZ
@@ -68,6 +66,8 @@ int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_
     if (fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
         (void)fcntl(fd, F_SETPIPE_SZ, (int)PGM_SINK_PIPE_BYTES);
 #endif
+    /* what can be taken back: a file from where this sink began (not one
+     * appended to, where others may write too), or what is thrown away */
     if (fd >= 0 && fstat(fd, &st) == 0) {
         s->regular = S_ISREG(st.st_mode) && flags >= 0 && !(flags & O_APPEND);
         s->start = s->regular ? lseek(fd, 0, SEEK_CUR) : -1;
