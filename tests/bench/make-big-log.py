@@ -10,6 +10,8 @@ import sys
 template_path, out_path, size_mib = sys.argv[1], sys.argv[2], int(sys.argv[3])
 hour_from = (sys.argv[4] if len(sys.argv) > 4 else "2026-11-27 00:").encode()
 template = open(template_path, "rb").read()
+if not template:
+    sys.exit("make-big-log.py: %s is empty" % template_path)
 day0 = datetime.date(2026, 11, 27)
 want = size_mib << 20
 written = 0
