@@ -85,7 +85,15 @@ deps-check:
 	  command -v zip >/dev/null && command -v python3 >/dev/null || $(MAKE) --no-print-directory deps
 
 # ---------------------------------------------------------------- build
+# LTO and PGO as GCC 10 and later spell them; another compiler gets plain -O2.
+CC_OPTIMISES := $(shell $(CC) -O2 -flto=auto -fprofile-use -fprofile-partial-training -Wno-missing-profile \
+                  -x c -c -o /dev/null /dev/null 2>/dev/null && echo yes)
+ifeq ($(CC_OPTIMISES),yes)
 RELEASE_FLAGS := -O2 -g -flto=auto
+else
+RELEASE_FLAGS := -O2 -g
+PGO := 0
+endif
 # Profile-guided optimisation (GCC): the release binary is first built
 # instrumented into build/pgo, run over a training workload
 # (tests/bench/pgo-train.sh: the samples, the recorded incidents and a log
