@@ -269,7 +269,8 @@ static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
 {
     timeline_run *t = ctx;
     if (ts < t->last_written) {
-        /* the other lanes' sorted events begin before lane 0's streamed ones end */
+        /* what was streamed ends after what is merged begins: cannot happen while
+         * only unsplit inputs stream through lane 0 alone, kept as the check */
         out_of_order(t, NULL, 0);
         return PGM_FATAL;
     }
@@ -400,9 +401,8 @@ static void print_order(const timeline_run *t, pgm_sorter *const *sorters)
                         "log's order, %s\n", t->jobs, how);
     else if (streamed)
         fprintf(stderr, "pgmortem: order: events written as they were read, %s\n", how);
-    const char *whose = streamed ? "the other threads' " : "";
     if (runs)
-        fprintf(stderr, "pgmortem: order: %sevents sorted through %zu temporary file(s)\n", whose, runs);
+        fprintf(stderr, "pgmortem: order: events sorted through %zu temporary file(s)\n", runs);
     else if (!streamed)
         fprintf(stderr, "pgmortem: order: events sorted in memory\n");
 }

@@ -5,7 +5,7 @@
 
 /* DETAIL, HINT, QUERY, CONTEXT, LOCATION, BACKTRACE, STATEMENT: told apart
  * by length and first letter first, as this runs for every line. */
-static bool is_secondary(pgm_slice sev)
+bool pgm_entries_is_secondary(pgm_slice sev)
 {
     const char *want;
     switch (sev.n) {
@@ -119,7 +119,7 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
         r->last = NULL;
         return PGM_OK;
     }
-    pgm_entry *owner = is_secondary(f->severity) ? pending_of(r, f->pid) : NULL;
+    pgm_entry *owner = pgm_entries_is_secondary(f->severity) ? pending_of(r, f->pid) : NULL;
     if (owner) {
         r->secondary++;
         r->last = owner;

@@ -65,6 +65,9 @@ typedef struct pgm_entry_reader {
 void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_cb cb, void *ctx);
 /* One physical line (without its newline), numbered from 1. PGM_OK or PGM_FATAL. */
 int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t lineno);
+/* A DETAIL, HINT, QUERY, CONTEXT, LOCATION, BACKTRACE or STATEMENT line's
+ * word: the line belongs to an entry before it. */
+bool pgm_entries_is_secondary(pgm_slice severity);
 /* Hands over the last entry. */
 void pgm_entries_finish(pgm_entry_reader *r);
 void pgm_entries_free(pgm_entry_reader *r);

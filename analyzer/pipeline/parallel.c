@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pglog/entries.h"
 #include "pipeline/scan_impl.h"
 #include "pipeline/time_order.h"
 #include "text/lines.h"
@@ -184,16 +185,6 @@ static void *read_chunks(void *arg)
     return NULL;
 }
 
-static bool is_secondary(pgm_slice sev)
-{
-    static const char *const labels[] = {"DETAIL", "HINT", "QUERY", "CONTEXT", "LOCATION",
-                                         "BACKTRACE", "STATEMENT"};
-    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-        if (strlen(labels[i]) == sev.n && memcmp(labels[i], sev.p, sev.n) == 0)
-            return true;
-    return false;
-}
-
 /* A line at or after `nominal` where an entry starts and whose next lines
  * hold no DETAIL/HINT/... of an entry before it; 0 when none is found. */
 static uint64_t cut_in(int fd, uint64_t nominal, uint64_t size, const pgm_prefix *prefix, size_t window)
@@ -217,7 +208,7 @@ static uint64_t cut_in(int fd, uint64_t nominal, uint64_t size, const pgm_prefix
             cut = nominal + (uint64_t)(line - buf);
             break;
         }
-        if (*line == '\t' || !pgm_prefix_parse(prefix, line, (size_t)(le - line), &f) || is_secondary(f.severity))
+        if (*line == '\t' || !pgm_prefix_parse(prefix, line, (size_t)(le - line), &f) || pgm_entries_is_secondary(f.severity))
             continue;
         /* later DETAIL lines must belong to processes whose entry starts here or after */
         int64_t pids[SPLIT_LOOKAHEAD_LINES];
@@ -230,7 +221,7 @@ static uint64_t cut_in(int fd, uint64_t nominal, uint64_t size, const pgm_prefix
                 break;
             pgm_prefix_fields g;
             if (*l != '\t' && pgm_prefix_parse(prefix, l, (size_t)(e - l), &g)) {
-                if (!is_secondary(g.severity)) {
+                if (!pgm_entries_is_secondary(g.severity)) {
                     pids[np++] = g.pid;
                 } else {
                     bool known = false;
