@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check \
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check prefix-infer prefix-random \
         unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -278,6 +278,15 @@ sarif-check: build/pgmortem
 stream-check: build/pgmortem
 	@tests/cli/stream_check.sh build/pgmortem
 
+# Logs of a real PostgreSQL 15 under 30 prefixes (the pganalyze collector's
+# 21, the platforms' defaults): read without being told the prefix, as read told it.
+prefix-infer: build/asan/pgmortem
+	@python3 tests/pglog/prefix_infer_check.py build/asan/pgmortem tests/samples/postgresql-15/prefixes
+
+# The same on 12 random prefixes recorded anew each run (PGM_PREFIX_SEED=N repeats one).
+prefix-random: build/pgmortem
+	@tests/pglog/prefix_random.sh build/pgmortem 12
+
 pglog-counts: build/asan/pgmortem
 	@python3 tests/pglog/grep_counts.py build/asan/pgmortem
 
@@ -303,7 +312,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests stream-check pglog-counts rules-test fixtures-check analyze-check \
+	@$(MAKE) --no-print-directory lint-src unit cli-tests stream-check pglog-counts prefix-infer prefix-random rules-test fixtures-check analyze-check \
 	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 

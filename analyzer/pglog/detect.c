@@ -1,8 +1,12 @@
 #include "pglog/detect.h"
 
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Defaults of the platforms, from postgresql-log-formats.md (d) and (f). */
+/* Defaults of the platforms and of the tools' documentation (pgBadger's
+ * README, the cloud providers' parameter pages). */
 static const struct {
     const char *spec, *origin;
 } known[] = {
@@ -20,43 +24,388 @@ static const struct {
     {"", "no prefix (before PostgreSQL 10)"},
 };
 
+#define MAX_CANDIDATES \
+    ((sizeof known / sizeof known[0] + PGM_DETECT_MAX_INFERRED) * (1 + PGM_DETECT_MAX_Q_VARIANTS))
+
+typedef struct candidate {
+    char spec[PGM_INFER_SPEC_MAX];
+    const char *origin;
+    size_t seen;   /* lines whose printing gave this spec */
+    size_t parsed;
+    bool known;
+    bool stock;    /* a platform's default, or it with %q placed elsewhere */
+    bool refined;
+} candidate;
+
 double pgm_prefix_guess_coverage(const pgm_prefix_guess *g)
 {
     return g->primary_lines ? 100.0 * (double)g->parsed / (double)g->primary_lines : 100.0;
 }
 
-pgm_prefix_guess pgm_prefix_detect(const char *text, size_t n)
+static bool has_byte(pgm_slice s, const char *set)
 {
-    pgm_prefix_guess best = {known[0].spec, known[0].origin, 0, 0};
-    bool have = false;
-    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
-        pgm_prefix *p;
-        char err[PGM_ERR_MAX];
-        if (pgm_prefix_compile(known[k].spec, &p, err) != PGM_OK)
+    for (size_t i = 0; i < s.n; i++)
+        if (strchr(set, s.p[i]))
+            return true;
+    return false;
+}
+
+static bool is_unknown(pgm_slice s)
+{
+    return s.n == 9 && memcmp(s.p, "[unknown]", 9) == 0;
+}
+
+/* A user or database name as a prefix prints it: one token. When the
+ * messages named users and databases, a value that is only ever another
+ * kind of name is in the wrong field. */
+static bool name_fits(pgm_slice s, unsigned self, const pgm_infer_names *names)
+{
+    if (s.n == 0 || is_unknown(s))
+        return true;
+    if (has_byte(s, " ,=@[]\"()\t"))
+        return false;
+    unsigned kind = pgm_infer_name_kind(names, s.p, s.n);
+    if (kind == 0 && (pgm_infer_is_command_tag(s.p, s.n) || pgm_infer_is_backend_type(s.p, s.n)))
+        return false; /* "idle", "authentication", "checkpointer": no name the messages gave */
+    return kind == 0 || (kind & self);
+}
+
+static bool host_fits(pgm_slice s, bool with_port)
+{
+    if (s.n == 0 || (s.n == 7 && memcmp(s.p, "[local]", 7) == 0))
+        return true;
+    size_t n = s.n;
+    if (with_port && n && s.p[n - 1] == ')') {
+        const char *open = memchr(s.p, '(', n);
+        if (!open)
+            return false;
+        n = (size_t)(open - s.p);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s.p[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+              c == ':' || c == '-' || c == '_' || c == '%'))
+            return false;
+    }
+    return n > 0;
+}
+
+/* Every value the prefix gave is of its field's shape: a spec that puts
+ * "psql,host=10.0.0.5" into the application or "db 10.0.0.5" into the
+ * database explains nothing. */
+static bool fields_fit(const pgm_prefix_fields *f, const pgm_infer_names *names)
+{
+    if (!name_fits(f->user, 1u, names) || !name_fits(f->db, 2u, names))
+        return false;
+    /* no server process has pid 0 or 1: such a number is a line number or an xid */
+    if (f->pid == 0 || f->pid == 1)
+        return false;
+    /* %l counts from 1 */
+    if (f->line_num.n == 1 && f->line_num.p[0] == '0')
+        return false;
+    if (f->app.n && !is_unknown(f->app)) {
+        if (has_byte(f->app, "=@\t"))
+            return false;
+        unsigned kind = pgm_infer_name_kind(names, f->app.p, f->app.n);
+        if (names && names->n_app && kind && !(kind & 4u))
+            return false;
+    }
+    /* %r prints host(port), or [local] */
+    if (f->remote.n && !(f->remote.p[f->remote.n - 1] == ')' || (f->remote.n == 7 && memcmp(f->remote.p, "[local]", 7) == 0)))
+        return false;
+    if (!host_fits(f->remote, true) || (f->remote.n == 0 && !host_fits(f->host, false)))
+        return false;
+    if (has_byte(f->backend_type, "[]=@:,\"()0123456789") || has_byte(f->command_tag, "[]=@:,\""))
+        return false;
+    /* "SELECT" is no backend type, "client backend" no command tag
+     * ("startup" is both: the startup process, a session starting) */
+    if (f->backend_type.n && pgm_infer_is_command_tag(f->backend_type.p, f->backend_type.n) &&
+        !pgm_infer_is_backend_type(f->backend_type.p, f->backend_type.n))
+        return false;
+    if (f->command_tag.n && pgm_infer_is_backend_type(f->command_tag.p, f->command_tag.n) &&
+        !pgm_infer_is_command_tag(f->command_tag.p, f->command_tag.n))
+        return false;
+    return true;
+}
+
+void pgm_prefix_score(const char *spec, const char *text, size_t n, const pgm_infer_names *names,
+                      size_t *tried, size_t *parsed)
+{
+    pgm_prefix *p;
+    char err[PGM_ERR_MAX];
+    *tried = *parsed = 0;
+    if (pgm_prefix_compile(spec, &p, err) != PGM_OK)
+        return;
+    size_t lines = 0;
+    for (const char *line = text; line < text + n && lines < PGM_DETECT_MAX_LINES;) {
+        const char *end = memchr(line, '\n', (size_t)(text + n - line));
+        size_t len = end ? (size_t)(end - line) : (size_t)(text + n - line);
+        if (len && line[len - 1] == '\r')
+            len--;
+        lines++;
+        if (len && line[0] != '\t') {
+            pgm_prefix_fields f;
+            (*tried)++;
+            *parsed += pgm_prefix_parse(p, line, len, &f) && fields_fit(&f, names) ? 1 : 0;
+        }
+        line = end ? end + 1 : text + n;
+    }
+    pgm_prefix_free(p);
+}
+
+static candidate *add_candidate(candidate *c, size_t *nc, const char *spec, const char *origin, bool is_known)
+{
+    for (size_t i = 0; i < *nc; i++)
+        if (strcmp(c[i].spec, spec) == 0) {
+            c[i].seen++;
+            c[i].known |= is_known;
+            if (is_known)
+                c[i].origin = origin;
+            return &c[i];
+        }
+    if (*nc == MAX_CANDIDATES)
+        return NULL;
+    candidate *k = &c[(*nc)++];
+    snprintf(k->spec, sizeof k->spec, "%s", spec);
+    k->origin = origin;
+    k->seen = 1;
+    k->parsed = 0;
+    k->known = k->stock = is_known;
+    k->refined = false;
+    return k;
+}
+
+/* The escapes of a spec in order, %q left out: two specs that differ
+ * only there read the same fields. */
+static size_t escapes_of(const char *spec, char out[PGM_INFER_SPEC_MAX])
+{
+    size_t k = 0;
+    for (const char *s = spec; *s; s++) {
+        if (*s != '%' || !s[1])
             continue;
-        pgm_prefix_guess g = {known[k].spec, known[k].origin, 0, 0};
-        size_t lines = 0;
+        s++;
+        if (*s == '%')
+            continue;
+        while (*s == '-' || (*s >= '0' && *s <= '9'))
+            s++;
+        if (!*s)
+            break;
+        if (*s != 'q' && k + 1 < PGM_INFER_SPEC_MAX)
+            /* the same time read the same way; counters no event keeps */
+            out[k++] = *s == 't' ? 'm' : (*s == 'x' || *s == 'Q') ? 'l' : *s;
+    }
+    out[k] = '\0';
+    return k;
+}
+
+static bool has_q(const char *spec)
+{
+    return strstr(spec, "%q") != NULL;
+}
+
+/* a before b: more lines read; then %q (background processes' lines stop
+ * there, seen or not); then a platform's default; then more fields; then
+ * the shorter. */
+static bool better(const candidate *a, const candidate *b)
+{
+    if (a->parsed != b->parsed)
+        return a->parsed > b->parsed;
+    if (has_q(a->spec) != has_q(b->spec))
+        return has_q(a->spec);
+    if (a->known != b->known)
+        return a->known;
+    char ea[PGM_INFER_SPEC_MAX], eb[PGM_INFER_SPEC_MAX];
+    size_t na = escapes_of(a->spec, ea), nb = escapes_of(b->spec, eb);
+    if (na != nb)
+        return na > nb;
+    if (a->seen != b->seen)
+        return a->seen > b->seen;
+    return strlen(a->spec) < strlen(b->spec);
+}
+
+static int by_seen(const void *x, const void *y)
+{
+    const candidate *a = x, *b = y;
+    return a->seen < b->seen ? 1 : a->seen > b->seen ? -1 : strcmp(a->spec, b->spec);
+}
+
+/* Escapes that parse the same shape of text and that one line alone cannot
+ * tell apart: numbers (a pid, a line number, an xid, a SQLSTATE of digits),
+ * names, times, hosts. */
+static const char *const alike[] = {"plxeQ", "udaib", "mts", "hr"};
+
+/* One printing of the prefix may lack the line that would tell (a SQLSTATE
+ * with a letter, an application name learnt later): each escape of the
+ * best spec is tried as the others of its group, and a change is kept when
+ * more lines parse. */
+static void refine(candidate *best, const char *text, size_t n, const pgm_infer_names *names)
+{
+    for (int round = 0; round < 6; round++) {
+        bool improved = false;
+        size_t sl = strlen(best->spec);
+        /* two escapes of a group the other way round ('%l - %p' read as '%p - %l') */
+        for (size_t i = 0; i < sl && !improved; i++) {
+            if (best->spec[i] != '%' || i + 1 >= sl || best->spec[i + 1] == '%' || best->spec[i + 1] == 'q')
+                continue;
+            for (size_t j = i + 2; j + 1 < sl; j++) {
+                if (best->spec[j] != '%' || best->spec[j + 1] == '%' || best->spec[j + 1] == 'q' ||
+                    best->spec[j - 1] == '%')
+                    continue;
+                char a = best->spec[i + 1], b = best->spec[j + 1];
+                bool same = false;
+                for (size_t g = 0; g < sizeof alike / sizeof alike[0]; g++)
+                    same |= strchr(alike[g], a) && strchr(alike[g], b);
+                if (!same || a == b)
+                    continue;
+                candidate c = *best;
+                c.spec[i + 1] = b;
+                c.spec[j + 1] = a;
+                size_t tried;
+                pgm_prefix_score(c.spec, text, n, names, &tried, &c.parsed);
+                if (c.parsed > best->parsed) {
+                    *best = c;
+                    improved = true;
+                    break;
+                }
+            }
+        }
+        for (size_t i = 0; i + 1 < sl && !improved; i++) {
+            if (best->spec[i] != '%')
+                continue;
+            size_t j = i + 1;
+            while (j < sl && (best->spec[j] == '-' || (best->spec[j] >= '0' && best->spec[j] <= '9')))
+                j++;
+            if (j >= sl || best->spec[j] == '%') {
+                i = j;
+                continue;
+            }
+            const char *group = NULL;
+            for (size_t g = 0; g < sizeof alike / sizeof alike[0] && !group; g++)
+                if (strchr(alike[g], best->spec[j]))
+                    group = alike[g];
+            for (const char *alt = group; alt && *alt; alt++) {
+                char esc[3] = {'%', *alt, '\0'};
+                if (*alt == best->spec[j] || strstr(best->spec, esc))
+                    continue; /* each escape once */
+                candidate c = *best;
+                c.spec[j] = *alt;
+                size_t tried;
+                pgm_prefix_score(c.spec, text, n, names, &tried, &c.parsed);
+                /* as many lines, but the pid found: events keep it */
+                bool pid_found = *alt == 'p' && !strstr(best->spec, "%p");
+                if (c.parsed > best->parsed || (c.parsed == best->parsed && pid_found)) {
+                    *best = c;
+                    improved = true;
+                }
+            }
+            i = j;
+        }
+        if (!improved)
+            break;
+    }
+}
+
+void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->spec, sizeof out->spec, "%s", known[0].spec);
+    snprintf(out->origin, sizeof out->origin, "%s", known[0].origin);
+    candidate *inferred = calloc(MAX_CANDIDATES, sizeof *inferred);
+    candidate *all = calloc(MAX_CANDIDATES, sizeof *all);
+    pgm_infer_names *names = calloc(1, sizeof *names);
+    if (!inferred || !all || !names) {
+        free(inferred);
+        free(all);
+        free(names);
+        return; /* the Debian default, scored as nothing parsed: the reader warns */
+    }
+    /* The names the messages state, then each line's printing of the prefix. */
+    for (int pass = 0; pass < 2; pass++) {
+        size_t lines = 0, n_inferred = 0;
         for (const char *line = text; line < text + n && lines < PGM_DETECT_MAX_LINES;) {
             const char *end = memchr(line, '\n', (size_t)(text + n - line));
             size_t len = end ? (size_t)(end - line) : (size_t)(text + n - line);
             if (len && line[len - 1] == '\r')
                 len--;
             lines++;
-            if (len && line[0] != '\t') {
-                pgm_prefix_fields f;
-                g.primary_lines++;
-                g.parsed += pgm_prefix_parse(p, line, len, &f) ? 1 : 0;
+            size_t at;
+            if (len && line[0] != '\t' && pgm_infer_severity(line, len, &at)) {
+                if (pass == 0) {
+                    const char *colon = memchr(line + at, ':', len - at);
+                    size_t m = (size_t)(colon - line) + 1;
+                    while (m < len && line[m] == ' ')
+                        m++;
+                    pgm_infer_learn(names, line + m, len - m);
+                } else {
+                    char spec[PGM_INFER_SPEC_MAX];
+                    if (pgm_infer_spec(line, at, names, spec))
+                        add_candidate(inferred, &n_inferred, spec, "read from the lines", false);
+                }
             }
             line = end ? end + 1 : text + n;
         }
-        pgm_prefix_free(p);
-        /* More lines parsed wins. On a tie the shorter prefix: a longer one
-         * with %q parses the lines of a shorter one by stopping at %q. */
-        if (!have || g.parsed > best.parsed ||
-            (g.parsed == best.parsed && strlen(g.spec) < strlen(best.spec))) {
-            best = g;
-            have = true;
+        if (pass == 1) {
+            qsort(inferred, n_inferred, sizeof *inferred, by_seen);
+            size_t nc = 0;
+            for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+                add_candidate(all, &nc, known[k].spec, known[k].origin, true);
+            for (size_t k = 0; k < n_inferred && k < PGM_DETECT_MAX_INFERRED; k++) {
+                candidate *c = add_candidate(all, &nc, inferred[k].spec, inferred[k].origin, false);
+                if (c)
+                    c->seen = inferred[k].seen;
+            }
+            /* %q where background processes' lines would stop */
+            size_t bases = nc;
+            for (size_t k = 0; k < bases; k++) {
+                char variants[PGM_DETECT_MAX_Q_VARIANTS][PGM_INFER_SPEC_MAX];
+                size_t nv = pgm_infer_q_variants(all[k].spec, variants, PGM_DETECT_MAX_Q_VARIANTS);
+                for (size_t v = 0; v < nv; v++) {
+                    candidate *c = add_candidate(all, &nc, variants[v], all[k].origin, false);
+                    if (c) {
+                        c->seen = all[k].seen;
+                        /* the best place is a platform's own when the base is */
+                        c->known = all[k].known && v == 0;
+                        c->stock = all[k].stock;
+                    }
+                }
+            }
+            for (size_t k = 0; k < nc; k++) {
+                size_t tried;
+                pgm_prefix_score(all[k].spec, text, n, names, &tried, &all[k].parsed);
+                out->primary_lines = tried;
+            }
+            /* the specs read off the lines that read most, refined where they do not read all */
+            for (size_t r = 0; r < PGM_DETECT_REFINED; r++) {
+                size_t top = SIZE_MAX;
+                for (size_t k = 0; k < nc; k++)
+                    if (!all[k].stock && !all[k].refined && (top == SIZE_MAX || better(&all[k], &all[top])))
+                        top = k;
+                if (top == SIZE_MAX)
+                    break;
+                all[top].refined = true;
+
+                if (all[top].parsed < out->primary_lines)
+                    refine(&all[top], text, n, names);
+            }
+            size_t best = 0;
+            for (size_t k = 1; k < nc; k++)
+                if (better(&all[k], &all[best]))
+                    best = k;
+            snprintf(out->spec, sizeof out->spec, "%s", all[best].spec);
+            snprintf(out->origin, sizeof out->origin, "%s", all[best].origin);
+            out->parsed = all[best].parsed;
+            /* a rival: as many lines, as many fields, other fields */
+            char eb[PGM_INFER_SPEC_MAX], ek[PGM_INFER_SPEC_MAX];
+            size_t nb = escapes_of(all[best].spec, eb);
+            for (size_t k = 0; k < nc && all[best].parsed; k++)
+                if (k != best && all[k].parsed == all[best].parsed && escapes_of(all[k].spec, ek) == nb &&
+                    strcmp(ek, eb) != 0) {
+                    snprintf(out->rival, sizeof out->rival, "%s", all[k].spec);
+                    break;
+                }
         }
     }
-    return best;
+    free(inferred);
+    free(all);
+    free(names);
 }

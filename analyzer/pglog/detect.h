@@ -1,26 +1,46 @@
 /* Which log_line_prefix wrote a stderr log, when nothing in the bundle says:
- * the common ones are tried on the first lines and the best is kept, with
- * how many primary lines it parsed (issue 5 wants 95% or a loud warning). */
+ * the platforms' defaults and the specs read off the lines themselves
+ * (pglog/infer.h), each with %q placed where it may stand, are scored on
+ * the first lines, and the one that reads most of them with every value of
+ * the right shape is kept, with how many primary lines it parsed (below
+ * 95% the reader warns). */
 #ifndef PGM_DETECT_H
 #define PGM_DETECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "pglog/infer.h"
 #include "pglog/prefix.h"
 
 /* Lines of a file the detection looks at, at most. */
 #define PGM_DETECT_MAX_LINES 500u
+/* Specs read off the lines that are scored, the most frequent first. */
+#define PGM_DETECT_MAX_INFERRED 16u
+/* Specs read off the lines whose escapes are tried as their alikes when
+ * they do not read every line (the best few). */
+#define PGM_DETECT_REFINED 3u
+/* Places of %q tried per spec. */
+#define PGM_DETECT_MAX_Q_VARIANTS 8u
 
 typedef struct pgm_prefix_guess {
-    const char *spec;      /* static: one of the known prefixes */
-    const char *origin;    /* "upstream default", "Debian", ... */
+    char spec[PGM_INFER_SPEC_MAX];
+    char origin[64];       /* "Debian/Ubuntu default", "read from the lines", ... */
     size_t primary_lines;  /* lines that are not TAB continuations */
-    size_t parsed;         /* of those, how many the prefix parsed */
+    size_t parsed;         /* of those, how many the prefix parsed, each value of its shape */
+    /* Another spec that reads as many lines but puts values into other
+     * fields: the lines cannot tell them apart ("" when none). */
+    char rival[PGM_INFER_SPEC_MAX];
 } pgm_prefix_guess;
 
-/* The known prefix that parses most primary lines of `text` (its first
- * PGM_DETECT_MAX_LINES lines); ties go to the shorter one. */
-pgm_prefix_guess pgm_prefix_detect(const char *text, size_t n);
+/* The best prefix for the primary lines of `text` (its first
+ * PGM_DETECT_MAX_LINES lines). */
+void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out);
+
+/* How many primary lines of `text` `spec` parses with every value of the
+ * right shape (names: what the messages said, may be NULL). */
+void pgm_prefix_score(const char *spec, const char *text, size_t n, const pgm_infer_names *names,
+                      size_t *tried, size_t *parsed);
 
 /* parsed / primary_lines in percent (100 when there are no primary lines). */
 double pgm_prefix_guess_coverage(const pgm_prefix_guess *g);

@@ -190,9 +190,25 @@ size_t pgm_prefix_severity_at(const char *s, size_t n)
         i++;
     if (i < 2 || i > 24 || (!(s[0] >= 'A' && s[0] <= 'Z') && (unsigned char)s[0] < 0x80))
         return 0;
-    if (i + 3 > n || s[i] != ':' || s[i + 1] != ' ' || s[i + 2] != ' ')
+    if (i + 2 > n || s[i] != ':' || s[i + 1] != ' ')
         return 0;
-    return i;
+    if (i + 2 < n && s[i + 2] == ' ')
+        return i; /* elog.c writes two spaces */
+    /* One space, as log shippers that squeeze blanks leave it: only for
+     * the English words, which no other text that ends a prefix is. */
+    return pgm_prefix_english_severity(s, i) ? i : 0;
+}
+
+bool pgm_prefix_english_severity(const char *s, size_t n)
+{
+    static const char *const words[] = {"LOG",     "ERROR",  "FATAL",  "PANIC",  "WARNING", "NOTICE",
+                                        "INFO",    "DEBUG",  "DEBUG1", "DEBUG2", "DEBUG3",  "DEBUG4",
+                                        "DEBUG5",  "DETAIL", "HINT",   "CONTEXT", "STATEMENT", "QUERY",
+                                        "LOCATION", "BACKTRACE"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
+            return true;
+    return false;
 }
 
 typedef struct matcher {
@@ -341,8 +357,11 @@ static bool match_end(matcher *m, size_t pos)
     size_t sev = pgm_prefix_severity_at(m->s + pos, m->n - pos);
     if (!sev)
         return false;
+    size_t at = pos + sev + 2; /* after "WORD: " */
+    if (at < m->n && m->s[at] == ' ')
+        at++;
     m->f->severity = (pgm_slice){m->s + pos, sev};
-    m->f->message = (pgm_slice){m->s + pos + sev + 3, m->n - pos - sev - 3};
+    m->f->message = (pgm_slice){m->s + at, m->n - at};
     return true;
 }
 

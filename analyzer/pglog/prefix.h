@@ -62,7 +62,11 @@ bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefi
  * every line into one place spares clearing the whole result each time). */
 bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out);
 
-/* "LOG:  " etc. at s: the length of the severity word, or 0. */
+/* "LOG:  " etc. at s: the length of the severity word, or 0. Any upper-case
+ * word (translated servers) with two spaces after the colon; an English
+ * one with a single space too. */
 size_t pgm_prefix_severity_at(const char *s, size_t n);
+/* s[0..n) is one of the server's English severity or secondary words. */
+bool pgm_prefix_english_severity(const char *s, size_t n);
 
 #endif

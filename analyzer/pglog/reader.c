@@ -9,19 +9,11 @@
 #include "pglog/detect.h"
 #include "pglog/reader_impl.h"
 
-static const char *const english_severities[] = {"LOG",     "FATAL",  "ERROR", "WARNING", "NOTICE",
-                                                 "INFO",    "PANIC",  "DEBUG", "DEBUG1",  "DEBUG2",
-                                                 "DEBUG3",  "DEBUG4", "DEBUG5", "STATEMENT", "DETAIL",
-                                                 "HINT",    "CONTEXT", "QUERY", "LOCATION", "BACKTRACE"};
-
 bool pgm_pglog_severity_is_english(pgm_slice sev)
 {
     if (sev.n == 3 && memcmp(sev.p, "LOG", 3) == 0)
         return true; /* nearly every line */
-    for (size_t i = 0; i < sizeof english_severities / sizeof english_severities[0]; i++)
-        if (strlen(english_severities[i]) == sev.n && memcmp(english_severities[i], sev.p, sev.n) == 0)
-            return true;
-    return false;
+    return pgm_prefix_english_severity(sev.p, sev.n);
 }
 
 void pgm_pglog_unparsed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
@@ -118,25 +110,10 @@ static void on_entry(void *ctx, const pgm_entry *e)
     pgm_pglog_emit(r, &rec);
 }
 
-/* The candidates' score on the held-back bodies. */
+/* The candidates' score on the held-back bodies: lines the spec parses. */
 static void score(const char *spec, const char *text, size_t n, size_t *tried, size_t *parsed)
 {
-    pgm_prefix *p;
-    char err[PGM_ERR_MAX];
-    *tried = *parsed = 0;
-    if (pgm_prefix_compile(spec, &p, err) != PGM_OK)
-        return;
-    for (const char *line = text; line < text + n;) {
-        const char *end = memchr(line, '\n', (size_t)(text + n - line));
-        size_t len = end ? (size_t)(end - line) : (size_t)(text + n - line);
-        if (len && line[0] != '\t') {
-            pgm_prefix_fields f;
-            (*tried)++;
-            *parsed += pgm_prefix_parse(p, line, len, &f) ? 1 : 0;
-        }
-        line = end ? end + 1 : text + n;
-    }
-    pgm_prefix_free(p);
+    pgm_prefix_score(spec, text, n, NULL, tried, parsed);
 }
 
 /* Feeds the held lines on, first to last or last to first, and lets them go. */
@@ -180,6 +157,7 @@ static void decide_prefix(pgm_pglog_reader *r)
         return;
     r->decided = true;
     const char *spec = NULL;
+    char detected[PGM_INFER_SPEC_MAX];
     size_t tried = 0, parsed = 0;
     pgm_strbuf bodies;
     pgm_strbuf_init(&bodies, 2 * PGM_PGLOG_HEAD_BYTES);
@@ -194,7 +172,8 @@ static void decide_prefix(pgm_pglog_reader *r)
         score(spec, btext, bodies.len, &tried, &parsed);
         snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "--log-line-prefix");
     } else {
-        pgm_prefix_guess g = pgm_prefix_detect(btext, bodies.len);
+        pgm_prefix_guess g;
+        pgm_prefix_detect(btext, bodies.len, &g);
         const char *conf = r->opt.conf_prefix;
         if (conf && r->opt.conf_prefix_alt && r->opt.conf_prefix_alt[0]) {
             size_t t2, p2;
@@ -213,10 +192,17 @@ static void decide_prefix(pgm_pglog_reader *r)
             }
         }
         if (!spec) {
-            spec = g.spec;
+            snprintf(detected, sizeof detected, "%s", g.spec);
+            spec = detected;
             tried = g.primary_lines;
             parsed = g.parsed;
             snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "detected: %s", g.origin);
+            snprintf(r->cov.prefix_rival, sizeof r->cov.prefix_rival, "%s", g.rival);
+            if (conf)
+                snprintf(r->cov.prefix_unfit, sizeof r->cov.prefix_unfit, "%s", conf);
+        } else if (strcmp(conf, g.spec) != 0 && g.parsed > parsed) {
+            /* the configuration read fewer lines than the log's own prefix would */
+            snprintf(r->cov.prefix_rival, sizeof r->cov.prefix_rival, "%s", g.spec);
         }
     }
     pgm_strbuf_free(&bodies);
@@ -383,6 +369,8 @@ bool pgm_pglog_prefix_doubtful(const pgm_pglog_reader *r)
 {
     if (!r->prefix)
         return false;
+    if (r->cov.prefix_rival[0] || r->cov.prefix_unfit[0])
+        return true; /* the lines could not tell two prefixes apart, or the configuration's is not theirs */
     return 100.0 * (double)r->cov.primary_parsed < PGM_PREFIX_MIN_COVERAGE * (double)r->cov.primary_tried;
 }
 

@@ -62,8 +62,11 @@ typedef struct pgm_pglog_coverage {
     } samples[PGM_PGLOG_SAMPLES];
     size_t n_samples;
     /* prefixed formats only */
-    char prefix[160];          /* the log_line_prefix used */
+    char prefix[256];          /* the log_line_prefix used */
     char prefix_origin[160];   /* "--log-line-prefix", "detected: Debian/Ubuntu default"... */
+    char prefix_unfit[160];    /* the configuration's prefix, when it did not fit the lines */
+    char prefix_rival[256];    /* detected: another prefix that reads the lines as well with
+                                * other fields; configured: the one the lines suggest */
     uint64_t primary_tried, primary_parsed; /* on the lines it was chosen on */
 } pgm_pglog_coverage;
 

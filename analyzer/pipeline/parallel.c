@@ -398,8 +398,9 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
             long_lines += workers[k].long_lines;
         }
         /* the parts' readers were told the prefix: the head's choice says where it came from */
-        in->prefix_doubtful = prefixed && 100.0 * (double)head.primary_parsed <
-                                              PGM_PREFIX_MIN_COVERAGE * (double)head.primary_tried;
+        in->prefix_doubtful = prefixed && (head.prefix_rival[0] || head.prefix_unfit[0] ||
+                                           100.0 * (double)head.primary_parsed <
+                                               PGM_PREFIX_MIN_COVERAGE * (double)head.primary_tried);
         s->split_inputs++;
         pgm_scan_log_warnings(s, in, opt, long_lines);
     }

@@ -143,7 +143,25 @@ static int64_t year_of(int64_t unix_seconds)
 static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
 {
     const pgm_pglog_coverage *c = &in->cov;
-    if (c->prefix_origin[0] && in->prefix_doubtful)
+    bool detected = strncmp(c->prefix_origin, "detected", 8) == 0;
+    if (c->prefix_unfit[0])
+        pgm_scan_warn(s, in,
+             "the configuration's log_line_prefix '%s' does not fit this log; read with '%s' (%s), "
+             "which parses %llu of %llu lines",
+             c->prefix_unfit, c->prefix, c->prefix_origin, (unsigned long long)c->primary_parsed,
+             (unsigned long long)c->primary_tried);
+    if (c->prefix_rival[0] && detected)
+        pgm_scan_warn(s, in,
+             "log_line_prefix '%s' (%s) and '%s' read the lines equally well but put values "
+             "into other fields; read with the first: give the right one with --log-line-prefix",
+             c->prefix, c->prefix_origin, c->prefix_rival);
+    else if (c->prefix_rival[0])
+        pgm_scan_warn(s, in,
+             "log_line_prefix '%s' (%s) parses %llu of %llu lines, the lines' own '%s' more: "
+             "is the configuration the one this log was written with?",
+             c->prefix, c->prefix_origin, (unsigned long long)c->primary_parsed,
+             (unsigned long long)c->primary_tried, c->prefix_rival);
+    else if (c->prefix_origin[0] && in->prefix_doubtful && !c->prefix_unfit[0])
         pgm_scan_warn(s, in,
              "log_line_prefix '%s' (%s) parses only %llu of %llu lines; the real prefix is "
              "another one: give it with --log-line-prefix",

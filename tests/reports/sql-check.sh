@@ -8,18 +8,8 @@
 #   tests/reports/sql-check.sh BIN
 set -u
 bin=$1
-pg=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
-if { [ ! -x "$pg/initdb" ] || ! command -v psql > /dev/null 2>&1; } && command -v apt-get > /dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo -n"
-    mkdir -p build
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 \
-        > build/postgresql-install.log 2>&1 ||
-        { $sudo apt-get update -qq > /dev/null 2>&1 &&
-          $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 \
-              >> build/postgresql-install.log 2>&1; }
-fi
-if [ ! -x "$pg/initdb" ] || ! command -v psql > /dev/null 2>&1; then
+. tests/lib/need-postgresql.sh
+if [ "$need_pg_ok" != 1 ]; then
     echo "sql: skipped, PostgreSQL 15 is not installed and could not be (apt-get install postgresql-15; see build/postgresql-install.log)"
     exit 0
 fi

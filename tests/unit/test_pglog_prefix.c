@@ -196,8 +196,9 @@ static void test_detection_among_common_prefixes(void **state)
         const char *path, *spec;
     } cases[] = {
         {"tests/samples/postgresql-15/run1-stderr/postgresql.log", "%m [%p] %q%u@%d "},
-        /* written with the Debian prefix, but no line has a session part: nothing tells */
-        {"tests/samples/postgresql-15/conf-syntax/server.log", "%m [%p] "},
+        /* written with the Debian prefix; no line has a session part, and
+         * %q is preferred where the lines cannot tell (issue 15) */
+        {"tests/samples/postgresql-15/conf-syntax/server.log", "%m [%p] %q%u@%d "},
         {"tests/samples/other/pgbadger-prefix-berlin.log", "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h "},
         {"tests/samples/other/postgresql.log.2026-11-27-00", "%t:%r:%u@%d:[%p]:"},
         {"tests/samples/other/azure-postgresql.log", "%t-%c-"},
@@ -205,20 +206,25 @@ static void test_detection_among_common_prefixes(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len;
         char *text = tu_read_file(cases[i].path, &len);
-        pgm_prefix_guess g = pgm_prefix_detect(text, len);
+        pgm_prefix_guess g;
+        pgm_prefix_detect(text, len, &g);
         if (strcmp(g.spec, cases[i].spec) != 0)
             fail_msg("%s: guessed '%s', want '%s'", cases[i].path, g.spec, cases[i].spec);
         assert_true(pgm_prefix_guess_coverage(&g) == 100.0);
         free(text);
     }
-    /* an upstream-default log: the Debian prefix parses it too (stopping at %q), the shorter wins */
+    /* lines of processes without a session only: the Debian prefix reads
+     * them as the upstream one does (stopping at %q), and keeps reading a
+     * Debian log whose first lines were all of such processes */
     const char *up = "2026-11-27 00:17:27.443 UTC [16404] LOG:  database system is ready\n"
-                     "2026-11-27 00:17:28.000 UTC [16405] LOG:  connection authorized: user=a database=b\n";
-    pgm_prefix_guess g = pgm_prefix_detect(up, strlen(up));
-    assert_string_equal(g.spec, "%m [%p] ");
+                     "2026-11-27 00:17:28.000 UTC [16405] LOG:  checkpoint starting: time\n";
+    pgm_prefix_guess g;
+    pgm_prefix_detect(up, strlen(up), &g);
+    assert_string_equal(g.spec, "%m [%p] %q%u@%d ");
+    assert_int_equal(g.parsed, 2);
     /* text that is no PostgreSQL log: low coverage, said as a number */
     const char *junk = "hello\nworld\n";
-    g = pgm_prefix_detect(junk, strlen(junk));
+    pgm_prefix_detect(junk, strlen(junk), &g);
     assert_true(pgm_prefix_guess_coverage(&g) < 95.0);
 }
 

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Logs written by a real PostgreSQL 15 under random log_line_prefix values,
+# new ones each run (the seed is printed; PGM_PREFIX_SEED=N repeats a run),
+# read without being told the prefix: the reading must equal the reading
+# told it (tests/pglog/prefix_infer_check.py). The recorder is the project's
+# own (fixtures/record/prefixes.sh). Skipped with a message where
+# PostgreSQL 15 cannot be installed.
+#   tests/pglog/prefix_random.sh BIN [COUNT]
+set -u
+bin=$1
+count=${2:-12}
+. tests/lib/need-postgresql.sh
+if [ "$need_pg_ok" != 1 ]; then
+    echo "prefix-random: skipped, PostgreSQL 15 is not installed and could not be (see build/postgresql-install.log)"
+    exit 0
+fi
+seed=${PGM_PREFIX_SEED:-$(date +%s)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 tests/pglog/random_prefixes.py "$seed" "$count" > "$tmp/specs.txt"
+if ! PGBIN=$pg bash fixtures/record/prefixes.sh "$tmp/specs.txt" "$tmp/logs" 2> "$tmp/record.err"; then
+    echo "FAIL prefix-random: the recorder failed (seed $seed):"
+    tail -5 "$tmp/record.err"
+    exit 1
+fi
+echo "prefix-random: seed $seed, $count prefixes recorded"
+python3 tests/pglog/prefix_infer_check.py "$bin" "$tmp/logs" || { echo "(repeat with PGM_PREFIX_SEED=$seed)"; exit 1; }
