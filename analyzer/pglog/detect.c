@@ -33,6 +33,7 @@ typedef struct candidate {
     size_t seen;   /* lines whose printing gave this spec */
     size_t parsed;
     bool known;
+    size_t rank;   /* known: its place in the table (the more common first) */
     bool stock;    /* a platform's default, or it with %q placed elsewhere */
     bool refined;
 } candidate;
@@ -104,10 +105,8 @@ static bool fields_fit(const pgm_prefix_fields *f, const pgm_infer_names *names)
     if (f->line_num.n == 1 && f->line_num.p[0] == '0')
         return false;
     if (f->app.n && !is_unknown(f->app)) {
+        /* an application may be called as its user is: only its text is checked */
         if (has_byte(f->app, "=@\t"))
-            return false;
-        unsigned kind = pgm_infer_name_kind(names, f->app.p, f->app.n);
-        if (names && names->n_app && kind && !(kind & 4u))
             return false;
     }
     /* %r prints host(port), or [local] */
@@ -153,14 +152,17 @@ void pgm_prefix_score(const char *spec, const char *text, size_t n, const pgm_in
     pgm_prefix_free(p);
 }
 
-static candidate *add_candidate(candidate *c, size_t *nc, const char *spec, const char *origin, bool is_known)
+static candidate *add_candidate(candidate *c, size_t *nc, const char *spec, const char *origin, bool is_known,
+                                size_t rank)
 {
     for (size_t i = 0; i < *nc; i++)
         if (strcmp(c[i].spec, spec) == 0) {
             c[i].seen++;
-            c[i].known |= is_known;
-            if (is_known)
+            if (is_known && !c[i].known) {
                 c[i].origin = origin;
+                c[i].rank = rank;
+            }
+            c[i].known |= is_known;
             return &c[i];
         }
     if (*nc == MAX_CANDIDATES)
@@ -171,6 +173,7 @@ static candidate *add_candidate(candidate *c, size_t *nc, const char *spec, cons
     k->seen = 1;
     k->parsed = 0;
     k->known = k->stock = is_known;
+    k->rank = rank;
     k->refined = false;
     return k;
 }
@@ -214,6 +217,8 @@ static bool better(const candidate *a, const candidate *b)
         return has_q(a->spec);
     if (a->known != b->known)
         return a->known;
+    if (a->known && a->rank != b->rank)
+        return a->rank < b->rank;
     char ea[PGM_INFER_SPEC_MAX], eb[PGM_INFER_SPEC_MAX];
     size_t na = escapes_of(a->spec, ea), nb = escapes_of(b->spec, eb);
     if (na != nb)
@@ -339,7 +344,7 @@ void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
                 } else {
                     char spec[PGM_INFER_SPEC_MAX];
                     if (pgm_infer_spec(line, at, names, spec))
-                        add_candidate(inferred, &n_inferred, spec, "read from the lines", false);
+                        add_candidate(inferred, &n_inferred, spec, "read from the lines", false, SIZE_MAX);
                 }
             }
             line = end ? end + 1 : text + n;
@@ -348,9 +353,9 @@ void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
             qsort(inferred, n_inferred, sizeof *inferred, by_seen);
             size_t nc = 0;
             for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-                add_candidate(all, &nc, known[k].spec, known[k].origin, true);
+                add_candidate(all, &nc, known[k].spec, known[k].origin, true, k);
             for (size_t k = 0; k < n_inferred && k < PGM_DETECT_MAX_INFERRED; k++) {
-                candidate *c = add_candidate(all, &nc, inferred[k].spec, inferred[k].origin, false);
+                candidate *c = add_candidate(all, &nc, inferred[k].spec, inferred[k].origin, false, SIZE_MAX);
                 if (c)
                     c->seen = inferred[k].seen;
             }
@@ -360,12 +365,12 @@ void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
                 char variants[PGM_DETECT_MAX_Q_VARIANTS][PGM_INFER_SPEC_MAX];
                 size_t nv = pgm_infer_q_variants(all[k].spec, variants, PGM_DETECT_MAX_Q_VARIANTS);
                 for (size_t v = 0; v < nv; v++) {
-                    candidate *c = add_candidate(all, &nc, variants[v], all[k].origin, false);
+                    /* the best place is a platform's own when the base is one */
+                    candidate *c = add_candidate(all, &nc, variants[v], all[k].origin,
+                                                 all[k].known && v == 0, all[k].rank);
                     if (c) {
-                        c->seen = all[k].seen;
-                        /* the best place is a platform's own when the base is */
-                        c->known = all[k].known && v == 0;
-                        c->stock = all[k].stock;
+                        c->seen = c->seen > all[k].seen ? c->seen : all[k].seen;
+                        c->stock |= all[k].stock;
                     }
                 }
             }
