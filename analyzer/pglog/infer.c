@@ -350,6 +350,12 @@ static char label_escape(const char *w, size_t n)
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (strlen(labels[i].label) == n && memcmp(labels[i].label, w, n) == 0)
             return labels[i].esc;
+    /* a label of one's own making that starts like a known one (appli=, database_name=) */
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        size_t l = strlen(labels[i].label);
+        if (l >= 3 && l < n && memcmp(labels[i].label, w, l) == 0)
+            return labels[i].esc;
+    }
     return '?';
 }
 

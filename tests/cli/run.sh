@@ -99,7 +99,11 @@ check timeline-csv 0 "" -- timeline -q --format csv --kinds conn.refused,conn.te
 check timeline-window 0 "" -- timeline -q --kinds conn.authorized --since 2026-11-27T00:17:40Z --until '2026-11-27 00:17:50' $S/run1-stderr/postgresql.log
 check timeline-bundle 0 "" -- timeline -q --kinds conn.refused,server fixtures/incidents/01-leak-hikari.tar.zst
 GOLDEN_STDERR=1 check timeline-coverage 0 "" -- timeline --coverage -o /dev/null $S/run3-csvjson/log
-check timeline-wrong-prefix 2 "parses only 0 of 16 lines" -- timeline $S/escapes/padding.log
+# padded escapes ('[%-12u][%12d][%-8p][%6l][%-15a] ') read off the lines: the same
+# events as told the prefix (timeline-padding-told); a prefix told wrong is said
+check timeline-padding-found 0 "" -- timeline $S/escapes/padding.log
+check timeline-padding-told 0 "" -- timeline --log-line-prefix '[%-12u][%12d][%-8p][%6l][%-15a] ' $S/escapes/padding.log
+check timeline-wrong-prefix 2 "parses only 0 of 16 lines" -- timeline --log-line-prefix '%m [%p] ' $S/escapes/padding.log
 check timeline-bad-prefix 3 "--log-line-prefix" -- timeline --log-line-prefix '%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m' $O
 check timeline-bad-since 3 "--since wants a time" -- timeline --since yesterday $O
 check timeline-bad-tz 3 "--tz wants an offset" -- timeline --tz Mars/Olympus $O
