@@ -108,6 +108,9 @@ static bool fields_fit(const pgm_prefix_fields *f, const pgm_infer_names *names)
         /* an application may be called as its user is: only its text is checked */
         if (has_byte(f->app, "=@\t"))
             return false;
+        /* "idle", "SELECT": a command tag, unless the messages named such an application */
+        if (pgm_infer_is_command_tag(f->app.p, f->app.n) && !(pgm_infer_name_kind(names, f->app.p, f->app.n) & 4u))
+            return false;
     }
     /* %r prints host(port), or [local] */
     if (f->remote.n && !(f->remote.p[f->remote.n - 1] == ')' || (f->remote.n == 7 && memcmp(f->remote.p, "[local]", 7) == 0)))

@@ -234,9 +234,18 @@ static size_t ipv4_at(const char *s, size_t n)
 /* host(port): an address or host name, then the port in parentheses. */
 static size_t remote_at(const char *s, size_t n)
 {
+    /* a host name or IPv4 address (no colon: colons part fields), else an
+     * IPv6 address (hex digits and two colons or more) */
     size_t k = 0;
-    while (k < n && (is_word(s[k]) || s[k] == '.' || s[k] == ':' || s[k] == '-'))
+    while (k < n && (is_word(s[k]) || s[k] == '.' || s[k] == '-'))
         k++;
+    if (k < n && s[k] == ':') {
+        size_t colons = 0;
+        for (k = 0; k < n && (is_hex(s[k]) || (s[k] >= 'A' && s[k] <= 'F') || s[k] == ':'); k++)
+            colons += s[k] == ':';
+        if (colons < 2)
+            return 0;
+    }
     if (k == 0 || k >= n || s[k] != '(')
         return 0;
     size_t d = digits_at(s + k + 1, n - k - 1);

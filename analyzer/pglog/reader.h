@@ -54,6 +54,7 @@ typedef struct pgm_pglog_coverage {
     uint64_t zone_guessed;     /* times read without a zone (UTC or --tz) */
     uint64_t zone_unknown;     /* zone abbreviation not resolvable and no --tz */
     uint64_t translated;       /* severity words that are not English */
+    uint64_t odd_columns;      /* csvlog records of a column count the server does not write */
     bool reversed;             /* newest first: read backwards */
     bool reversed_cut;         /* ... but too big to hold: only its start was */
     struct {

@@ -71,7 +71,9 @@ static pgm_slice col(const pgm_csv_record *rec, size_t i)
 static void csv_record(pgm_pglog_reader *r, const pgm_csv_record *rec)
 {
     size_t nf = rec->n_fields;
-    if (nf != CSV_COLUMNS_12 && nf != CSV_COLUMNS_13 && nf != CSV_COLUMNS_14) {
+    /* The server writes 23, 24 or 26 columns; exports and other versions
+     * of it other counts: what is there up to the message is read. */
+    if (nf <= CSV_MESSAGE) {
         for (uint64_t l = rec->first_line; l <= rec->last_line; l++)
             pgm_pglog_unparsed(r, rec->text, strnlen(rec->text, 99), l);
         return;
@@ -99,6 +101,8 @@ static void csv_record(pgm_pglog_reader *r, const pgm_csv_record *rec)
     out.query = col(rec, CSV_INTERNAL_QUERY);
     if (nf >= CSV_COLUMNS_13)
         out.backend_type = col(rec, CSV_BACKEND_TYPE);
+    if (nf != CSV_COLUMNS_12 && nf != CSV_COLUMNS_13 && nf != CSV_COLUMNS_14)
+        r->cov.odd_columns++;
     out.line = rec->first_line;
     out.last_line = rec->last_line;
     r->cov.continuation += rec->last_line - rec->first_line;

@@ -283,6 +283,7 @@ static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c)
     sum->zone_guessed += c->zone_guessed;
     sum->zone_unknown += c->zone_unknown;
     sum->translated += c->translated;
+    sum->odd_columns += c->odd_columns;
     for (size_t i = 0; i < c->n_samples && sum->n_samples < PGM_PGLOG_SAMPLES; i++)
         sum->samples[sum->n_samples++] = c->samples[i];
 }
@@ -388,7 +389,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         in->cov = head;
         in->cov.lines = in->cov.records = in->cov.continuation = in->cov.secondary = 0;
         in->cov.unparsed = in->cov.cut = in->cov.no_time = in->cov.zone_guessed = 0;
-        in->cov.zone_unknown = in->cov.translated = 0;
+        in->cov.zone_unknown = in->cov.translated = in->cov.odd_columns = 0;
         in->cov.n_samples = 0;
         uint64_t long_lines = 0;
         for (size_t k = 0; k < n; k++) {

@@ -184,6 +184,10 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         pgm_scan_warn(s, in, "%llu message(s) have non-English severity words: the messages are "
                     "translated (lc_messages); %llu recognised by SQLSTATE",
              (unsigned long long)c->translated, (unsigned long long)in->by_sqlstate);
+    if (c->odd_columns)
+        pgm_scan_warn(s, in, "%llu csvlog record(s) of a column count the server does not write "
+                    "(23, 24 or 26): read by position up to the message; check the columns after it",
+             (unsigned long long)c->odd_columns);
     if (c->reversed_cut)
         pgm_scan_warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
                     "the rest as it comes (reverse it with tac first)",
@@ -798,7 +802,7 @@ static int finish(pgm_scan *s, int rc)
         const pgm_input_report *in = &s->inputs[i];
         /* lines not understood are reported, not an error; a log that gave
          * nothing or a prefix that does not fit means the events are missing */
-        if (in->is_log && (in->prefix_doubtful || (in->cov.lines && !in->cov.records)))
+        if (in->is_log && (in->prefix_doubtful || (in->cov.lines && !in->cov.records) || in->cov.odd_columns))
             rc = PGM_WARN;
     }
     return rc;

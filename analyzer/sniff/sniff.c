@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "pglog/prefix.h"
 #include "text/timestamp.h"
 
 
@@ -143,12 +144,24 @@ static size_t count_char(span s, char c)
     return k;
 }
 
-/* "LOG:  ", "FATAL:  ", also translated severities ("FEHLER:  "): capitals then colon, two spaces. */
+/* "LOG:  ", "FATAL:  ", also translated severities ("FEHLER:  "): capitals
+ * then colon, two spaces; an English severity with one space too ("LOG: "),
+ * as shippers that squeeze blanks leave it. */
 static bool has_pg_severity(span s)
 {
     for (size_t i = 0; i + 3 < s.n; i++) {
-        if (s.p[i] != ':' || s.p[i + 1] != ' ' || s.p[i + 2] != ' ')
+        if (s.p[i] != ':' || s.p[i + 1] != ' ')
             continue;
+        if (s.p[i + 2] != ' ') {
+            size_t j = i;
+            while (j > 0 && (is_upper(s.p[j - 1]) || is_digit(s.p[j - 1])))
+                j--;
+            if (j < i && (j == 0 || !is_upper(s.p[j - 1])) && (j == 0 || s.p[j - 1] == ' ' || s.p[j - 1] == ':' ||
+                                                            s.p[j - 1] == ']' || s.p[j - 1] == '-') &&
+                pgm_prefix_english_severity(s.p + j, i - j))
+                return true;
+            continue;
+        }
         size_t j = i, letters = 0;
         while (j > 0 && (is_upper(s.p[j - 1]) || is_digit(s.p[j - 1]) ||
                          (unsigned char)s.p[j - 1] >= 0x80)) {
@@ -301,7 +314,10 @@ static bool is_azure_line(span s)
 static bool is_csvlog_line(span s)
 {
     pgm_ts_parse ts;
-    if (!pgm_ts_parse_at(s.p, s.n, &ts) || ts.len >= s.n || s.p[ts.len] != ',')
+    /* the server writes log_time bare; exports through other tools quote it */
+    size_t q = s.n && s.p[0] == '"' ? 1 : 0;
+    if (!pgm_ts_parse_at(s.p + q, s.n - q, &ts) || q + ts.len + q >= s.n || (q && s.p[q + ts.len] != '"') ||
+        s.p[q + ts.len + q] != ',')
         return false;
     static const char *const sev[] = {",LOG,", ",ERROR,", ",FATAL,", ",WARNING,", ",PANIC,",
                                       ",NOTICE,", ",INFO,", ",DEBUG1,", ",DEBUG2,", ",DEBUG3,",
@@ -431,6 +447,7 @@ static bool name_ends(const char *name, const char *suffix)
 typedef struct tally {
     size_t lines, nonblank;
     size_t pg_severity, syslog, rds, azure, csvlog, spring, plain_app, java_cont, ts_lines;
+    size_t tab_lines;            /* a message's TAB continuation lines (autovacuum's details) */
     size_t conf_guc, conf_guc_commented, conf_other, include_directive;
     size_t props, props_spring, props_hikari;
     size_t yaml, yaml_apiversion, yaml_kind, yaml_spring_top, yaml_docsep;
@@ -448,6 +465,8 @@ static void tally_line(tally *t, span s)
         return;
     if (!t->nonblank++)
         t->first = tr;
+    if (s.p[0] == '\t')
+        t->tab_lines++;
     /* "psql: error: ... failed: FATAL:  ..." is a client quoting the server. */
     bool client_quote = starts(s, "psql:") || starts(s, "pg_dump:") || starts(s, "pgbench:") ||
                         starts(s, "pg_dumpall:") || starts(s, "pg_restore:");
@@ -739,7 +758,10 @@ pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, 
     }
 
     /* Server and application logs: the share of lines that look the part. */
-    size_t need = t.nonblank < 3 ? 1 : (t.nonblank + 3) / 4;
+    /* TAB lines continue a message (a server log's autovacuum details, a
+     * stack trace's frames): the share is taken of the lines that start one */
+    size_t primary = t.nonblank - (t.tab_lines < t.nonblank ? t.tab_lines : t.nonblank - 1);
+    size_t need = primary < 3 ? 1 : (primary + 3) / 4;
     size_t app = t.spring + t.plain_app;
     if (t.syslog >= need && t.pg_severity >= need / 2) {
         r = (pgm_sniff){PGM_KIND_PG_LOG, "syslog", true};
