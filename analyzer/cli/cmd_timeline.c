@@ -366,8 +366,13 @@ static void print_coverage(const pgm_scan *s)
         if (!in->is_log)
             continue;
         fprintf(stderr, "pgmortem: %s: %s", in->path, in->format);
-        if (c->prefix[0] || c->prefix_origin[0])
-            fprintf(stderr, ", log_line_prefix '%s' (%s)", c->prefix, c->prefix_origin);
+        if (c->prefix[0] || c->prefix_origin[0]) {
+            fprintf(stderr, ", log_line_prefix '%s' (%s; %llu of the first %llu lines parsed", c->prefix,
+                    c->prefix_origin, (unsigned long long)c->primary_parsed, (unsigned long long)c->primary_tried);
+            if (c->prefix_rival[0])
+                fprintf(stderr, "; '%s' reads them as well", c->prefix_rival);
+            fprintf(stderr, ")");
+        }
         fprintf(stderr,
                 "; %llu lines: %llu messages, %llu secondary and %llu continuation lines, "
                 "%llu not understood; %llu events, %llu messages of unknown kind\n",

@@ -550,6 +550,14 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
         c->unparsed = in->cov.unparsed;
         c->first_ts = in->first_ts;
         c->last_ts = in->last_ts;
+        if (in->is_log && in->cov.prefix_origin[0]) {
+            snprintf(c->prefix, sizeof c->prefix, "%s", in->cov.prefix);
+            snprintf(c->prefix_origin, sizeof c->prefix_origin, "%s", in->cov.prefix_origin);
+            snprintf(c->prefix_rival, sizeof c->prefix_rival, "%s",
+                     in->cov.prefix_rival[0] ? in->cov.prefix_rival : in->cov.prefix_unfit);
+            c->prefix_tried = in->cov.primary_tried;
+            c->prefix_parsed = in->cov.primary_parsed;
+        }
         c->n_warnings = in->n_warnings + (size_t)in->warnings_dropped;
         if (in->n_warnings)
             snprintf(c->warning, sizeof c->warning, "%s", in->warnings[0]);
@@ -1455,6 +1463,21 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         }
         json_time(&j, "first_ts", in->first_ts);
         json_time(&j, "last_ts", in->last_ts);
+        /* how the log_line_prefix was found and how sure (null: no prefixed log) */
+        pgm_json_key(&j, "log_line_prefix");
+        if (in->prefix_origin[0]) {
+            pgm_json_begin_object(&j);
+            json_str_or_null(&j, "spec", in->prefix);
+            json_str_or_null(&j, "origin", in->prefix_origin);
+            pgm_json_key(&j, "lines_tried");
+            pgm_json_uint(&j, in->prefix_tried);
+            pgm_json_key(&j, "lines_parsed");
+            pgm_json_uint(&j, in->prefix_parsed);
+            json_str_or_null(&j, "other", in->prefix_rival[0] ? in->prefix_rival : NULL);
+            pgm_json_end_object(&j);
+        } else {
+            pgm_json_null(&j);
+        }
         pgm_json_key(&j, "warnings");
         pgm_json_begin_array(&j);
         if (in->warning[0])

@@ -76,6 +76,9 @@ typedef struct input_copy {
     size_t n_warnings;
     char warning[256]; /* the first */
     bool counted;      /* read line by line (a log, a dump): bytes and lines are known */
+    /* a server log with a log_line_prefix: which, how it was found, how sure */
+    char prefix[256], prefix_origin[160], prefix_rival[256];
+    uint64_t prefix_tried, prefix_parsed;
 } input_copy;
 
 /* A service's pool starting: its first start (a deploy, or the start of the
