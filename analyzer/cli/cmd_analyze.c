@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/read_options.h"
 #include "forensics/analysis.h"
 #include "lint/lint.h"
 #include "report/alerts.h"
@@ -68,6 +69,7 @@ typedef struct analyze_run {
     pgm_sink *sinks[PGM_ANALYZE_MAX_OUTPUTS];
     size_t n_sinks;
     bool pii;
+    const pgm_read_opts *reading; /* --since/--until */
 } analyze_run;
 
 static int write_event_line(void *ctx, int64_t ts, const void *data, size_t len)
@@ -151,6 +153,8 @@ static bool write_report(const pgm_analysis *an, enum report_format f, bool pii,
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
     analyze_run *r = ctx;
+    if (!pgm_read_opts_in_window(r->reading, e->t))
+        return; /* --since/--until: the window judged */
     pgm_analysis_event(r->an, e);
     if (!r->events || r->events_failed)
         return;
@@ -174,6 +178,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     size_t n_outputs = 0;
     const char *alerts_dir = NULL;
     bool redact_pii = false, keep_secrets = false;
+    pgm_read_opts reading;
+    pgm_read_opts_init(&reading);
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
@@ -188,6 +194,11 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
             goto out;
         }
         if (shared)
+            continue;
+        int read_opt = pgm_read_option(&a, opt, &reading);
+        if (read_opt < 0)
+            goto out;
+        if (read_opt)
             continue;
         if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
             if (!(v = pgm_args_value(&a)))
@@ -233,6 +244,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         pgm_usage_error("analyze", "no input given (a directory, a file, or an archive)");
         goto out;
     }
+    if (!pgm_read_opts_check(&reading, "analyze"))
+        goto out;
     pgm_ruleset rs;
     if (!pgm_load_rules(&c.rules, &rs)) {
         pgm_ruleset_free(&rs);
@@ -246,7 +259,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         rc = PGM_EXIT_INPUT;
         goto out;
     }
-    analyze_run run = {.an = an, .pii = redact_pii};
+    analyze_run run = {.an = an, .pii = redact_pii, .reading = &reading};
     const char *event_paths[PGM_ANALYZE_MAX_OUTPUTS];
     size_t n_event_paths = 0;
     for (size_t i = 0; i < n_outputs; i++)
@@ -270,6 +283,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_scan_init(&s, &rs);
     s.jobs = 1; /* the server's own order: sessions are paired as the server wrote them */
     s.keep_secrets = keep_secrets;
+    s.log = reading.log;
+    s.app_tz = reading.app_tz;
     s.on_event = on_event;
     s.on_warning = pgm_term_warning;
     s.on_progress = pgm_term_progress;
@@ -356,6 +371,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_analysis_close(an);
     pgm_ruleset_free(&rs);
 out:
+    pgm_read_opts_free(&reading);
     pgm_common_free(&c);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/read_options.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
 #include "text/timestamp.h"
@@ -278,49 +279,6 @@ static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
     return pgm_sink_write(t->out, data, len) == PGM_OK ? PGM_OK : PGM_FATAL;
 }
 
-/* "2026-11-27T00:18:00Z", "2026-11-27 00:18:00+01", "2026-11-27" (UTC when no zone). */
-static bool parse_time_option(const char *v, int64_t *out)
-{
-    pgm_ts_parse ts;
-    size_t n = strlen(v);
-    if (pgm_ts_parse_at(v, n, &ts) && ts.len == n && ts.zone != PGM_TS_ZONE_UNKNOWN) {
-        *out = ts.us;
-        return true;
-    }
-    char day[32];
-    if (n == 10 && snprintf(day, sizeof day, "%s 00:00:00", v) > 0 &&
-        pgm_ts_parse_at(day, strlen(day), &ts)) {
-        *out = ts.us;
-        return true;
-    }
-    return false;
-}
-
-/* "+05:30", "-0300", "+04", "UTC", "CET": seconds east of UTC. */
-static bool parse_tz_option(const char *v, int32_t *out)
-{
-    if ((v[0] == '+' || v[0] == '-') && v[1] >= '0' && v[1] <= '9') {
-        int h = 0, m = 0;
-        const char *p = v + 1;
-        for (int k = 0; k < 2 && *p >= '0' && *p <= '9'; k++)
-            h = h * 10 + (*p++ - '0');
-        if (*p == ':')
-            p++;
-        if (*p) {
-            for (int k = 0; k < 2; k++) {
-                if (*p < '0' || *p > '9')
-                    return false;
-                m = m * 10 + (*p++ - '0');
-            }
-        }
-        if (*p || h > 15 || m > 59)
-            return false;
-        *out = (v[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
-        return true;
-    }
-    return pgm_ts_zone_offset(v, strlen(v), out);
-}
-
 static bool split_kinds(timeline_run *t, const char *v)
 {
     while (*v) {
@@ -564,10 +522,9 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN,
                       .mu = PTHREAD_MUTEX_INITIALIZER, .turn = PTHREAD_COND_INITIALIZER,
                       .jobs = default_jobs()};
-    pgm_pglog_options logopt = {0};
+    pgm_read_opts ro_opts;
+    pgm_read_opts_init(&ro_opts);
     bool coverage = false, keep_secrets = false;
-    pgm_zone app_tz = {0};
-    pgm_tz *named[2] = {NULL, NULL}; /* --tz and --app-tz by name */
     const char *output = NULL;
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
@@ -583,6 +540,11 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
             goto out;
         }
         if (shared)
+            continue;
+        int reading = pgm_read_option(&a, opt, &ro_opts);
+        if (reading < 0)
+            goto out;
+        if (reading)
             continue;
         if (strcmp(opt, "--coverage") == 0) {
             coverage = true;
@@ -605,38 +567,6 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         } else if (strcmp(opt, "--kinds") == 0) {
             if (!(v = pgm_args_value(&a)) || !split_kinds(&t, v))
                 goto out;
-        } else if (strcmp(opt, "--since") == 0 || strcmp(opt, "--until") == 0) {
-            if (!(v = pgm_args_value(&a)))
-                goto out;
-            if (!parse_time_option(v, opt[2] == 's' ? &t.since : &t.until)) {
-                pgm_usage_error("timeline", "%s wants a time like 2026-11-27T00:18:00Z, not '%s'", opt, v);
-                goto out;
-            }
-        } else if (strcmp(opt, "--log-line-prefix") == 0) {
-            if (!(logopt.prefix = pgm_args_value(&a)))
-                goto out;
-        } else if (strcmp(opt, "--tz") == 0 || strcmp(opt, "--app-tz") == 0) {
-            bool app = opt[2] == 'a';
-            if (!(v = pgm_args_value(&a)))
-                goto out;
-            pgm_zone *z = app ? &app_tz : &logopt.tz;
-            z->set = true;
-            z->tz = NULL;
-            if (!parse_tz_option(v, &z->offset_s)) {
-                /* a name of the tz database: Europe/Berlin, with its summer time */
-                char err[PGM_ERR_MAX];
-                pgm_tz **slot = &named[app];
-                if (!*slot && !(*slot = malloc(sizeof **slot))) {
-                    fputs("pgmortem: out of memory\n", stderr);
-                    goto out;
-                }
-                if (!strchr(v, '/') || pgm_tz_load(v, *slot, err) != PGM_OK) {
-                    pgm_usage_error("timeline", "%s wants an offset like +05:30, a zone like UTC or CET, or a tz "
-                                    "database name like Europe/Berlin; not '%s'", opt, v);
-                    goto out;
-                }
-                z->tz = *slot;
-            }
         } else if (strcmp(opt, "-j") == 0 || strcmp(opt, "--jobs") == 0) {
             uint64_t j;
             if (!pgm_args_uint(&a, &j))
@@ -646,15 +576,6 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
                 goto out;
             }
             t.jobs = (unsigned)j;
-        } else if (strcmp(opt, "--year") == 0) {
-            uint64_t y;
-            if (!pgm_args_uint(&a, &y))
-                goto out;
-            if (y < 1970 || y > 9999) {
-                pgm_usage_error("timeline", "--year wants a year like 2026");
-                goto out;
-            }
-            logopt.year = (int)y;
         } else {
             pgm_usage_error("timeline", "unknown option '%s'", opt);
             goto out;
@@ -664,15 +585,10 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         pgm_usage_error("timeline", "no input given (a directory, a file, or - for stdin)");
         goto out;
     }
-    if (logopt.prefix) {
-        pgm_prefix *p;
-        char err[PGM_ERR_MAX];
-        if (pgm_prefix_compile(logopt.prefix, &p, err) != PGM_OK) {
-            pgm_usage_error("timeline", "--log-line-prefix: %s", err);
-            goto out;
-        }
-        pgm_prefix_free(p);
-    }
+    if (!pgm_read_opts_check(&ro_opts, "timeline"))
+        goto out;
+    t.since = ro_opts.since;
+    t.until = ro_opts.until;
 
     pgm_ruleset rs;
     if (!pgm_load_rules(&c.rules, &rs)) {
@@ -700,7 +616,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     pgm_term term;
     pgm_term_init(&term, c.quiet);
     t.term = &term;
-    run_options ro = {&c, &rs, &logopt, keep_secrets, &app_tz, &term, coverage};
+    run_options ro = {&c, &rs, &ro_opts.log, keep_secrets, &ro_opts.app_tz, &term, coverage};
     rc = run_timeline(&t, &ro);
     if (t.restart) {
         /* an optimistic run met an event out of order: its output and its
@@ -725,8 +641,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
 out:
     pthread_mutex_destroy(&t.mu);
     pthread_cond_destroy(&t.turn);
-    free(named[0]);
-    free(named[1]);
+    pgm_read_opts_free(&ro_opts);
     for (size_t i = 0; i < t.n_kinds; i++)
         free(t.kinds[i]);
     pgm_common_free(&c);

@@ -186,6 +186,9 @@ check help-lint 0 "" -- help lint
 # analyze: the verdict so far, on recorded incidents
 check analyze-leak 0 "" -- analyze -q fixtures/incidents/01-leak-hikari.tar.zst
 SOURCE_DATE_EPOCH=0 check analyze-leak-json 0 "" -- analyze -q -f json fixtures/incidents/01-leak-hikari.tar.zst
+# analyze reads as timeline does: the same reading options, parsed by the same code
+check analyze-bad-since 3 "--since wants a time" -- analyze --since yesterday $S/run1-stderr/postgresql.log
+SOURCE_DATE_EPOCH=0 check analyze-wrong-prefix 2 "parses only 0 of" -- analyze -f json --log-line-prefix '%t [%p]: ' $S/run1-stderr/postgresql.log
 check analyze-healthy 0 "" -- analyze -q fixtures/incidents/04-healthy.tar.zst
 check analyze-leak-md 0 "" -- analyze -q -f md fixtures/incidents/01-leak-hikari.tar.zst
 check analyze-capacity-md 0 "" -- analyze -q -f md fixtures/incidents/03-capacity.tar.gz
