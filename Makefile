@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check prefix-infer prefix-random \
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check prefix-infer prefix-random corpus-check \
         unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -287,6 +287,11 @@ prefix-infer: build/asan/pgmortem
 prefix-random: build/pgmortem
 	@tests/pglog/prefix_random.sh build/pgmortem 12
 
+# Other installations' logs (pgBadger's test logs in ../shared/corpus), read
+# without being told anything; skipped with a message where shared/ is absent.
+corpus-check: build/asan/pgmortem
+	@python3 tests/pglog/corpus_check.py build/asan/pgmortem ../shared/corpus/pgbadger-logs
+
 pglog-counts: build/asan/pgmortem
 	@python3 tests/pglog/grep_counts.py build/asan/pgmortem
 
@@ -312,7 +317,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests stream-check pglog-counts prefix-infer prefix-random rules-test fixtures-check analyze-check \
+	@$(MAKE) --no-print-directory lint-src unit cli-tests stream-check pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
 	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 

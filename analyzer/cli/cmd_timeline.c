@@ -333,10 +333,13 @@ static void print_coverage(const pgm_scan *s)
         }
         fprintf(stderr,
                 "; %llu lines: %llu messages, %llu secondary and %llu continuation lines, "
-                "%llu not understood; %llu events, %llu messages of unknown kind\n",
+                "%llu not understood",
                 (unsigned long long)c->lines, (unsigned long long)c->records,
                 (unsigned long long)c->secondary, (unsigned long long)c->continuation,
-                (unsigned long long)c->unparsed, (unsigned long long)in->events,
+                (unsigned long long)c->unparsed);
+        if (c->foreign)
+            fprintf(stderr, ", %llu no server output", (unsigned long long)c->foreign);
+        fprintf(stderr, "; %llu events, %llu messages of unknown kind\n", (unsigned long long)in->events,
                 (unsigned long long)in->unknown);
         for (size_t k = 0; k < in->n_shapes && k < 5; k++)
             fprintf(stderr, "pgmortem:   unknown: %llu x '%s...' (first at line %llu)\n",

@@ -547,7 +547,7 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
         c->bytes = in->bytes;
         c->counted = in->is_log || in->is_app_log || in->is_activity;
         c->lines = in->cov.lines;
-        c->unparsed = in->cov.unparsed;
+        c->unparsed = in->cov.unparsed + in->cov.foreign; /* not read as server output */
         c->first_ts = in->first_ts;
         c->last_ts = in->last_ts;
         if (in->is_log && in->cov.prefix_origin[0]) {

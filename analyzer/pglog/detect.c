@@ -145,7 +145,8 @@ void pgm_prefix_score(const char *spec, const char *text, size_t n, const pgm_in
         if (len && line[len - 1] == '\r')
             len--;
         lines++;
-        if (len && line[0] != '\t') {
+        /* a line with no severity is no server output: no prefix is tried on it */
+        if (len && line[0] != '\t' && pgm_infer_has_severity(line, len)) {
             pgm_prefix_fields f;
             (*tried)++;
             *parsed += pgm_prefix_parse(p, line, len, &f) && fields_fit(&f, names) ? 1 : 0;

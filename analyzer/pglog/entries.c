@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pglog/infer.h"
+
 /* DETAIL, HINT, QUERY, CONTEXT, LOCATION, BACKTRACE, STATEMENT: told apart
  * by length and first letter first, as this runs for every line. */
 bool pgm_entries_is_secondary(pgm_slice sev)
@@ -116,7 +118,11 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
     pgm_prefix_fields *f = r->spare;
     if (!pgm_prefix_parse_into(r->prefix, r->scratch.p, r->scratch.len, f)) {
         unparsed(r, line, n, lineno);
-        r->last = NULL;
+        /* a line of another writer (pg_ctl, a shell) between a message and
+         * its TAB lines leaves them to it; a server line we cannot read
+         * does not */
+        if (pgm_infer_has_severity(line, n))
+            r->last = NULL;
         return PGM_OK;
     }
     pgm_entry *owner = pgm_entries_is_secondary(f->severity) ? pending_of(r, f->pid) : NULL;

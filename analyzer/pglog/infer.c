@@ -87,6 +87,16 @@ bool pgm_infer_severity(const char *line, size_t n, size_t *at)
     return false;
 }
 
+bool pgm_infer_has_severity(const char *line, size_t n)
+{
+    size_t limit = n < PGM_INFER_PREFIX_MAX ? n : PGM_INFER_PREFIX_MAX;
+    for (size_t i = 0; i < limit; i++)
+        if ((i == 0 || !is_word(line[i - 1])) && (is_upper(line[i]) || (unsigned char)line[i] >= 0x80) &&
+            pgm_prefix_severity_at(line + i, n - i))
+            return true;
+    return false;
+}
+
 static void add_name(char list[][PGM_INFER_NAME_LEN], size_t *count, const char *v, size_t n)
 {
     if (n == 0 || n >= PGM_INFER_NAME_LEN || *count >= PGM_INFER_NAMES_MAX)
@@ -700,7 +710,7 @@ size_t pgm_infer_q_variants(const char *spec, char out[][PGM_INFER_SPEC_MAX], si
         if (spec[i] == '%' && i + 1 < sl && spec[i + 1] == 'q')
             return 0;
     /* places in the literal between prev_end and first; the best guess first */
-    size_t best = first;
+    size_t best = prev_end == 0 ? 0 : first; /* 'db=%d' first in the spec: before its label */
     for (size_t k = first; k > prev_end; k--)
         if (spec[k - 1] == ' ') {
             best = k;

@@ -35,6 +35,11 @@ typedef struct pgm_infer_names {
  * has none within PGM_INFER_PREFIX_MAX bytes. */
 bool pgm_infer_severity(const char *line, size_t n, size_t *at);
 
+/* The line holds a severity word of any language ("FEHLER:  ") where a
+ * prefix could end: false for lines that are no server output at all
+ * (pg_ctl's, a shell's, an operator's), which no prefix is blamed for. */
+bool pgm_infer_has_severity(const char *line, size_t n);
+
 /* Learns the names a message states (connection authorized, disconnection). */
 void pgm_infer_learn(pgm_infer_names *names, const char *msg, size_t n);
 

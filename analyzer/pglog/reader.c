@@ -228,8 +228,20 @@ void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, ui
 {
     uint64_t before = r->entries.unparsed;
     pgm_entries_feed(&r->entries, body, n, lineno);
-    if (r->entries.unparsed != before)
-        pgm_pglog_unparsed(r, body, n, lineno);
+    if (r->entries.unparsed == before)
+        return;
+    if (n && body[0] != '\t' && !pgm_infer_has_severity(body, n)) {
+        /* no server output (pg_ctl, a shell, an operator): counted apart */
+        r->cov.foreign++;
+        if (r->cov.n_foreign_samples < PGM_PGLOG_SAMPLES) {
+            size_t k = r->cov.n_foreign_samples++;
+            r->cov.foreign_samples[k].line = lineno;
+            size_t cap = sizeof r->cov.foreign_samples[k].text - 1;
+            snprintf(r->cov.foreign_samples[k].text, cap + 1, "%.*s", (int)(n < cap ? n : cap), body);
+        }
+        return;
+    }
+    pgm_pglog_unparsed(r, body, n, lineno);
 }
 
 bool pgm_pglog_prefixed_parse(pgm_pglog_reader *r, const char *body, size_t n)

@@ -54,7 +54,8 @@ typedef struct pgm_pglog_coverage {
     uint64_t zone_guessed;     /* times read without a zone (UTC or --tz) */
     uint64_t zone_unknown;     /* zone abbreviation not resolvable and no --tz */
     uint64_t translated;       /* severity words that are not English */
-    uint64_t odd_columns;      /* csvlog records of a column count the server does not write */
+    uint64_t odd_columns;
+    uint64_t yearless;         /* syslog records with a date without its year */      /* csvlog records of a column count the server does not write */
     bool reversed;             /* newest first: read backwards */
     bool reversed_cut;         /* ... but too big to hold: only its start was */
     struct {
@@ -62,6 +63,14 @@ typedef struct pgm_pglog_coverage {
         char text[100];
     } samples[PGM_PGLOG_SAMPLES];
     size_t n_samples;
+    /* prefixed formats: lines that are no server output (no severity word at
+     * all: pg_ctl's, a shell's, an operator's), not blamed on the prefix */
+    uint64_t foreign;
+    struct {
+        uint64_t line;
+        char text[100];
+    } foreign_samples[PGM_PGLOG_SAMPLES];
+    size_t n_foreign_samples;
     /* prefixed formats only */
     char prefix[256];          /* the log_line_prefix used */
     char prefix_origin[160];   /* "--log-line-prefix", "detected: Debian/Ubuntu default"... */

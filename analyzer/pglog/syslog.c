@@ -4,7 +4,9 @@
  * pieces [SEQ-CHUNK]; pieces of one (pid, SEQ) are joined back here: a piece
  * that starts with a TAB or a new prefix is a new line, any other piece is
  * the rest of a line cut at 900 bytes. rsyslog writes control characters as
- * #ooo, so a TAB arrives as "#011". Facts: postgresql-log-formats.md (e). */
+ * #ooo, so a TAB arrives as "#011". Heroku's logplex writes the same pieces
+ * after its own header (heroku_head). Facts: PostgreSQL's elog.c
+ * (write_syslog), the Heroku Postgres "Logging" docs. */
 #include <string.h>
 
 #include "pglog/reader_impl.h"
@@ -14,6 +16,7 @@
 #define SYSLOG_HEADER_MAX 320u
 
 typedef struct syslog_head {
+    bool yearless;       /* a BSD date ("Nov 27 00:19:29"): the year is --year's or the file's */
     int64_t t;
     enum pgm_ts_zone zone;
     int64_t pid;
@@ -51,6 +54,46 @@ static bool bsd_time(const char *p, size_t n, int year, int64_t *t)
     return true;
 }
 
+/* Heroku's logplex: "app[postgres.PID]:" (a drain: "d.UUID app[postgres.PID]",
+ * no colon), then the database's color "[GREEN] " (Heroku Postgres docs,
+ * "Logging"), then [SEQ-CHUNK] as syslog writes it. At *i the text after
+ * the time; on true *i is past the color. */
+static bool heroku_head(const char *line, size_t n, size_t *i, int64_t *pid)
+{
+    static const char app[] = "app[postgres.";
+    size_t limit = n - *i < SYSLOG_HEADER_MAX ? n : *i + SYSLOG_HEADER_MAX;
+    size_t k = *i;
+    while (k + sizeof app - 1 <= limit && memcmp(line + k, app, sizeof app - 1) != 0)
+        k++;
+    if (k + sizeof app - 1 > limit)
+        return false;
+    size_t d = k + sizeof app - 1;
+    int64_t v = 0;
+    while (d < n && digit(line[d]) && d - k < sizeof app + 10)
+        v = v * 10 + (line[d++] - '0');
+    if (d == k + sizeof app - 1 || d >= n || line[d] != ']')
+        return false;
+    d++;
+    if (d < n && line[d] == ':')
+        d++;
+    while (d < n && line[d] == ' ')
+        d++;
+    /* [COLOR] or [HEROKU_POSTGRESQL_COLOR]: capitals and '_' */
+    if (d < n && line[d] == '[' && d + 1 < n && line[d + 1] >= 'A' && line[d + 1] <= 'Z') {
+        size_t c = d + 1;
+        while (c < n && ((line[c] >= 'A' && line[c] <= 'Z') || line[c] == '_' || digit(line[c])))
+            c++;
+        if (c < n && line[c] == ']') {
+            d = c + 1;
+            if (d < n && line[d] == ' ')
+                d++;
+        }
+    }
+    *pid = v;
+    *i = d;
+    return true;
+}
+
 /* The header of one record; false when the line is not a syslog record. */
 static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
 {
@@ -71,7 +114,9 @@ static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
     if (rfc5424)
         i += 2;
     pgm_ts_parse ts;
+    h->yearless = false;
     if (bsd_time(line + i, n - i, year, &h->t)) {
+        h->yearless = true;
         i += 15;
     } else if (pgm_ts_parse_at(line + i, n - i, &ts)) {
         h->t = ts.us;
@@ -112,6 +157,8 @@ static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
         for (size_t k = 0; procid && k < procid_len && digit(procid[k]) && k < 10; k++)
             pid = pid * 10 + (procid[k] - '0');
         h->pid = procid_len && digit(procid[0]) ? pid : -1;
+    } else if (heroku_head(line, n, &i, &h->pid)) {
+        /* the pid and the database's color are read */
     } else {
         /* [HOSTNAME] IDENT[PID]: */
         size_t limit = n - i < SYSLOG_HEADER_MAX ? n : i + SYSLOG_HEADER_MAX;
@@ -243,7 +290,10 @@ static pgm_syslog_pending *free_slot(pgm_pglog_reader *r)
 void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
 {
     syslog_head h;
-    if (!parse_head(line, n, r->opt.year, &h)) {
+    bool parsed = parse_head(line, n, r->opt.year, &h);
+    if (parsed && h.yearless)
+        r->cov.yearless++;
+    if (!parsed) {
         pgm_pglog_unparsed(r, line, n, lineno);
         return;
     }

@@ -284,8 +284,12 @@ static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c)
     sum->zone_unknown += c->zone_unknown;
     sum->translated += c->translated;
     sum->odd_columns += c->odd_columns;
+    sum->yearless += c->yearless;
     for (size_t i = 0; i < c->n_samples && sum->n_samples < PGM_PGLOG_SAMPLES; i++)
         sum->samples[sum->n_samples++] = c->samples[i];
+    sum->foreign += c->foreign;
+    for (size_t i = 0; i < c->n_foreign_samples && sum->n_foreign_samples < PGM_PGLOG_SAMPLES; i++)
+        sum->foreign_samples[sum->n_foreign_samples++] = c->foreign_samples[i];
 }
 
 int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
@@ -391,6 +395,8 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         in->cov.unparsed = in->cov.cut = in->cov.no_time = in->cov.zone_guessed = 0;
         in->cov.zone_unknown = in->cov.translated = in->cov.odd_columns = 0;
         in->cov.n_samples = 0;
+        in->cov.foreign = 0;
+        in->cov.n_foreign_samples = 0;
         uint64_t long_lines = 0;
         for (size_t k = 0; k < n; k++) {
             add_coverage(&in->cov, &workers[k].cov);

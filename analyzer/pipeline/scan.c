@@ -171,6 +171,11 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         pgm_scan_warn(s, in, "%llu line(s) not understood, first at line %llu: %s",
              (unsigned long long)c->unparsed, (unsigned long long)c->samples[0].line,
              c->samples[0].text);
+    if (c->foreign)
+        pgm_scan_warn(s, in, "%llu line(s) are no server output (no severity word: pg_ctl, a shell, an "
+                    "operator), counted apart, first at line %llu: %s",
+             (unsigned long long)c->foreign, (unsigned long long)c->foreign_samples[0].line,
+             c->foreign_samples[0].text);
     if (c->lines && !c->records)
         pgm_scan_warn(s, in, "no server log message found in %llu line(s)", (unsigned long long)c->lines);
     if (c->zone_unknown)
@@ -263,7 +268,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
 void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
                            uint64_t long_lines)
 {
-    if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0)
+    if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0 && in->cov.yearless)
         pgm_scan_warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
              opt->year);
     if (long_lines)

@@ -271,6 +271,10 @@ static bool is_syslog_pg_line(span s)
     /* then "[host ]ident[pid]: [" within a few words */
     span rest = {r.p + tlen, r.n - tlen};
     size_t w = rest.n < 96 ? rest.n : 96;
+    /* Heroku's logplex: "app[postgres.PID]" */
+    for (size_t k = 0; k + 14 < w; k++)
+        if (memcmp(rest.p + k, "app[postgres.", 13) == 0 && is_digit(rest.p[k + 13]))
+            return true;
     for (size_t k = 0; k + 4 < w; k++) {
         if (rest.p[k] != ']' || rest.p[k + 1] != ':' || rest.p[k + 2] != ' ' || rest.p[k + 3] != '[' ||
             !is_digit(rest.p[k + 4]))

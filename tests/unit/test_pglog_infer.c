@@ -166,6 +166,41 @@ static void test_background_lines_after_a_thousand_session_lines(void **state)
     free(text);
 }
 
+/* Lines that are no server output (pg_ctl's own, written into the same
+ * file with -l) are counted apart and never blamed on the prefix. */
+static void test_foreign_lines_counted_apart(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = tu_read_file(SAMPLES "17.log", &len);
+    pgm_pglog_reader *r;
+    char err[PGM_ERR_MAX];
+    size_t records = 0;
+    pgm_pglog_options opt = {0};
+    assert_int_equal(pgm_pglog_open(&r, "stderr", &opt, on_record, &records, err), PGM_OK);
+    uint64_t lineno = 0;
+    static const char *const foreign[] = {"waiting for server to start.... done", "server started",
+                                          "pg_ctl: could not start server", "Examine the log output."};
+    size_t k = 0;
+    for (char *line = text, *end; line < text + len; line = end + 1) {
+        end = memchr(line, '\n', (size_t)(text + len - line));
+        pgm_pglog_feed(r, line, (size_t)(end - line), ++lineno);
+        if (lineno % 20 == 0 && k < 4)
+            pgm_pglog_feed(r, foreign[k], strlen(foreign[k]), ++lineno), k++;
+    }
+    pgm_pglog_finish(r);
+    const pgm_pglog_coverage *c = pgm_pglog_get_coverage(r);
+    assert_int_equal(k, 4);
+    assert_int_equal(c->foreign, 4);
+    assert_int_equal(c->unparsed, 0);
+    assert_int_equal(c->primary_parsed, c->primary_tried);
+    assert_string_equal(c->prefix, "%m [%p] %q%u@%d ");
+    assert_false(pgm_pglog_prefix_doubtful(r));
+    assert_string_equal(c->foreign_samples[0].text, foreign[0]);
+    pgm_pglog_close(r);
+    free(text);
+}
+
 /* One space after the severity, as shippers that squeeze blanks leave it. */
 static void test_one_space_after_the_severity(void **state)
 {
@@ -207,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_q_places),
         cmocka_unit_test(test_values_of_the_wrong_shape),
         cmocka_unit_test(test_background_lines_after_a_thousand_session_lines),
+        cmocka_unit_test(test_foreign_lines_counted_apart),
         cmocka_unit_test(test_one_space_after_the_severity),
         cmocka_unit_test(test_every_recorded_prefix_reads_all),
     };

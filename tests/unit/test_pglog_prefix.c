@@ -226,9 +226,15 @@ static void test_detection_among_common_prefixes(void **state)
     pgm_prefix_detect(up, strlen(up), &g);
     assert_string_equal(g.spec, "%m [%p] %q%u@%d ");
     assert_int_equal(g.parsed, 2);
-    /* text that is no PostgreSQL log: low coverage, said as a number */
+    /* text that is no server output: no line to try a prefix on (the
+     * reader says it found no message) */
     const char *junk = "hello\nworld\n";
     pgm_prefix_detect(junk, strlen(junk), &g);
+    assert_int_equal(g.primary_lines, 0);
+    /* severities after text that no one prefix explains: low coverage, said as a number */
+    const char *mixed = "hello LOG:  a\nworld 7 ERROR:  b\n[x] LOG:  c\n";
+    pgm_prefix_detect(mixed, strlen(mixed), &g);
+    assert_int_equal(g.primary_lines, 3);
     assert_true(pgm_prefix_guess_coverage(&g) < 95.0);
 }
 

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Server logs written by other people's installations, read without being
+told anything: pgBadger's test logs (../shared/corpus/pgbadger-logs, see its
+README), which pgBadger reads without a prefix.
+
+For each PostgreSQL log there: the format a reader of the file sees in it
+(written down below from the files' own text), at least 99% of its lines
+understood, and as many conn.authorized events as the file has
+"connection authorized" messages (counted with Python, not with pgmortem).
+The PgBouncer logs are not PostgreSQL's (issue 21) and are left out.
+
+    corpus_check.py PGMORTEM CORPUS_DIR
+
+Skips with a message when CORPUS_DIR is absent (a user's clone has no shared/).
+"""
+import bz2
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+
+# file -> the format its lines show
+EXPECTED = {
+    "cloudsql.log.gz": "cloudsql",          # Cloud Logging JSON, textPayload '[%p]: [%l-1] db=,user= '
+    "csv_statement_without_duration.log": "csvlog",  # two csvlog rows, log_time quoted, 25 columns
+    "light.postgres.log.bz2": "stderr",     # '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h '
+    "logplex.gz": "syslog",                 # Heroku logplex: app[postgres.PID]: [COLOR] [l-n]
+    "pg-syslog.2.gz": "syslog",             # BSD syslog, a prefix after the header, systemd's lines between
+    "pg_vacuums.json.gz": "jsonlog",
+    "pg_vacuums.log.gz": "stderr",          # autovacuum with its TAB details, 'user=,db=,host=,app='
+    "postgresql_param_range.log": "stderr",  # '[%x] usr=%u,db=%d,appli=%a '
+    "rds.log.bz2": "rds",
+    "stmt_type.log": "stderr",
+    "tempfile_only.log.gz": "stderr",
+    "weeknumber.log": "csvlog",
+}
+MIN_UNDERSTOOD = 99.0
+
+
+def text_of(path):
+    opener = gzip.open if path.endswith(".gz") else bz2.open if path.endswith(".bz2") else open
+    with opener(path, "rb") as f:
+        return f.read().decode("utf-8", "replace")
+
+
+def main():
+    binary, folder = sys.argv[1], sys.argv[2]
+    if not os.path.isdir(folder):
+        print(f"corpus: skipped, {folder} is absent (the outside corpus is in the project's shared/ only)")
+        return 0
+    passed = failed = 0
+    for name, fmt in sorted(EXPECTED.items()):
+        path = os.path.join(folder, name)
+        if not os.path.exists(path):
+            print(f"FAIL {name}: missing from the corpus")
+            failed += 1
+            continue
+        p = subprocess.run([binary, "timeline", "--coverage", "--jobs", "1", path],
+                           capture_output=True, text=True)
+        events = [json.loads(x) for x in p.stdout.splitlines() if x.strip()]
+        problems = []
+        m = re.search(r": ([a-z]+)(?:, log_line_prefix .*?)?; (\d+) lines: (\d+) messages, (\d+) secondary and "
+                      r"(\d+) continuation lines, (\d+) not understood(?:, (\d+) no server output)?", p.stderr)
+        if not m:
+            problems.append("no coverage line: " + p.stderr.strip()[:200])
+        else:
+            got_fmt, lines, unparsed = m.group(1), int(m.group(2)), int(m.group(6))
+            foreign = int(m.group(7) or 0)
+            if got_fmt != fmt:
+                problems.append(f"read as {got_fmt}, its lines are {fmt}")
+            server = lines - foreign  # lines that are no server output are counted apart
+            share = 100.0 * (server - unparsed) / server if server else 0.0
+            if share < MIN_UNDERSTOOD:
+                problems.append(f"{share:.2f}% of {server} server lines understood")
+        want = len(re.findall(r"connection authorized: ", text_of(path)))
+        got = sum(1 for e in events if e.get("kind") == "conn.authorized")
+        if got != want:
+            problems.append(f"{got} conn.authorized events, the file has {want} such messages")
+        if not events:
+            problems.append("no event")
+        if problems:
+            failed += 1
+            print(f"FAIL {name}: " + "; ".join(problems))
+        else:
+            passed += 1
+    print(f"corpus: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
