@@ -130,6 +130,21 @@ static bool fields_fit(const pgm_prefix_fields *f, const pgm_infer_names *names)
     return true;
 }
 
+/* The next line of text at *at (its length without the newline or a CR
+ * before it), or NULL at the end; *at moves past it. */
+static const char *next_line(const char **at, const char *end, size_t *len)
+{
+    const char *line = *at;
+    if (line >= end)
+        return NULL;
+    const char *nl = memchr(line, '\n', (size_t)(end - line));
+    *len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+    *at = nl ? nl + 1 : end;
+    if (*len && line[*len - 1] == '\r')
+        (*len)--;
+    return line;
+}
+
 void pgm_prefix_score(const char *spec, const char *text, size_t n, const pgm_infer_names *names,
                       size_t *tried, size_t *parsed)
 {
@@ -138,20 +153,15 @@ void pgm_prefix_score(const char *spec, const char *text, size_t n, const pgm_in
     *tried = *parsed = 0;
     if (pgm_prefix_compile(spec, &p, err) != PGM_OK)
         return;
-    size_t lines = 0;
-    for (const char *line = text; line < text + n && lines < PGM_DETECT_MAX_LINES;) {
-        const char *end = memchr(line, '\n', (size_t)(text + n - line));
-        size_t len = end ? (size_t)(end - line) : (size_t)(text + n - line);
-        if (len && line[len - 1] == '\r')
-            len--;
-        lines++;
+    const char *at = text, *line;
+    size_t len;
+    for (size_t lines = 0; lines < PGM_DETECT_MAX_LINES && (line = next_line(&at, text + n, &len)); lines++) {
         /* a line with no severity is no server output: no prefix is tried on it */
         if (len && line[0] != '\t' && pgm_infer_has_severity(line, len)) {
             pgm_prefix_fields f;
             (*tried)++;
             *parsed += pgm_prefix_parse(p, line, len, &f) && fields_fit(&f, names) ? 1 : 0;
         }
-        line = end ? end + 1 : text + n;
     }
     pgm_prefix_free(p);
 }
@@ -330,13 +340,10 @@ void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
     }
     /* The names the messages state, then each line's printing of the prefix. */
     for (int pass = 0; pass < 2; pass++) {
-        size_t lines = 0, n_inferred = 0;
-        for (const char *line = text; line < text + n && lines < PGM_DETECT_MAX_LINES;) {
-            const char *end = memchr(line, '\n', (size_t)(text + n - line));
-            size_t len = end ? (size_t)(end - line) : (size_t)(text + n - line);
-            if (len && line[len - 1] == '\r')
-                len--;
-            lines++;
+        size_t n_inferred = 0, len;
+        const char *at_line = text, *line;
+        for (size_t lines = 0; lines < PGM_DETECT_MAX_LINES && (line = next_line(&at_line, text + n, &len));
+             lines++) {
             size_t at;
             if (len && line[0] != '\t' && pgm_infer_severity(line, len, &at)) {
                 if (pass == 0) {
@@ -351,7 +358,6 @@ void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
                         add_candidate(inferred, &n_inferred, spec, "read from the lines", false, SIZE_MAX);
                 }
             }
-            line = end ? end + 1 : text + n;
         }
         if (pass == 1) {
             qsort(inferred, n_inferred, sizeof *inferred, by_seen);

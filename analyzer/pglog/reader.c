@@ -16,15 +16,21 @@ bool pgm_pglog_severity_is_english(pgm_slice sev)
     return pgm_prefix_english_severity(sev.p, sev.n);
 }
 
+/* Keeps the first PGM_PGLOG_SAMPLES lines of a kind for the coverage report. */
+static void keep_sample(pgm_pglog_sample *samples, size_t *count, const char *line, size_t n, uint64_t lineno)
+{
+    if (*count >= PGM_PGLOG_SAMPLES)
+        return;
+    pgm_pglog_sample *k = &samples[(*count)++];
+    k->line = lineno;
+    size_t cap = sizeof k->text - 1;
+    snprintf(k->text, cap + 1, "%.*s", (int)(n < cap ? n : cap), line);
+}
+
 void pgm_pglog_unparsed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
 {
     r->cov.unparsed++;
-    if (r->cov.n_samples < PGM_PGLOG_SAMPLES) {
-        size_t k = r->cov.n_samples++;
-        r->cov.samples[k].line = lineno;
-        size_t cap = sizeof r->cov.samples[k].text - 1;
-        snprintf(r->cov.samples[k].text, cap + 1, "%.*s", (int)(n < cap ? n : cap), line);
-    }
+    keep_sample(r->cov.samples, &r->cov.n_samples, line, n, lineno);
 }
 
 int64_t pgm_pglog_fix_time(pgm_pglog_reader *r, int64_t t, enum pgm_ts_zone zone)
@@ -233,12 +239,7 @@ void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, ui
     if (n && body[0] != '\t' && !pgm_infer_has_severity(body, n)) {
         /* no server output (pg_ctl, a shell, an operator): counted apart */
         r->cov.foreign++;
-        if (r->cov.n_foreign_samples < PGM_PGLOG_SAMPLES) {
-            size_t k = r->cov.n_foreign_samples++;
-            r->cov.foreign_samples[k].line = lineno;
-            size_t cap = sizeof r->cov.foreign_samples[k].text - 1;
-            snprintf(r->cov.foreign_samples[k].text, cap + 1, "%.*s", (int)(n < cap ? n : cap), body);
-        }
+        keep_sample(r->cov.foreign_samples, &r->cov.n_foreign_samples, body, n, lineno);
         return;
     }
     pgm_pglog_unparsed(r, body, n, lineno);

@@ -43,6 +43,12 @@ typedef struct pgm_pglog_options {
     int year;                  /* for syslog dates without a year; 0 when unknown */
 } pgm_pglog_options;
 
+/* A line the reader could not place, kept for the coverage report. */
+typedef struct pgm_pglog_sample {
+    uint64_t line;
+    char text[100];
+} pgm_pglog_sample;
+
 typedef struct pgm_pglog_coverage {
     uint64_t lines;            /* physical lines read */
     uint64_t records;          /* messages produced */
@@ -58,18 +64,12 @@ typedef struct pgm_pglog_coverage {
     uint64_t yearless;         /* syslog records with a date without its year */      /* csvlog records of a column count the server does not write */
     bool reversed;             /* newest first: read backwards */
     bool reversed_cut;         /* ... but too big to hold: only its start was */
-    struct {
-        uint64_t line;
-        char text[100];
-    } samples[PGM_PGLOG_SAMPLES];
+    pgm_pglog_sample samples[PGM_PGLOG_SAMPLES];
     size_t n_samples;
     /* prefixed formats: lines that are no server output (no severity word at
      * all: pg_ctl's, a shell's, an operator's), not blamed on the prefix */
     uint64_t foreign;
-    struct {
-        uint64_t line;
-        char text[100];
-    } foreign_samples[PGM_PGLOG_SAMPLES];
+    pgm_pglog_sample foreign_samples[PGM_PGLOG_SAMPLES];
     size_t n_foreign_samples;
     /* prefixed formats only */
     char prefix[256];          /* the log_line_prefix used */

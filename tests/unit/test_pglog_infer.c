@@ -127,16 +127,22 @@ static void on_record(void *ctx, const pgm_pg_record *rec)
     (void)rec;
 }
 
+/* A stderr reader told nothing: the prefix is the detection's. */
+static pgm_pglog_reader *open_stderr_reader(size_t *records)
+{
+    pgm_pglog_reader *r = NULL;
+    char err[PGM_ERR_MAX];
+    pgm_pglog_options opt = {0};
+    assert_int_equal(pgm_pglog_open(&r, "stderr", &opt, on_record, records, err), PGM_OK);
+    return r;
+}
+
 static void test_background_lines_after_a_thousand_session_lines(void **state)
 {
     (void)state;
-    size_t len;
+    size_t len, records = 0;
     char *text = tu_read_file(SAMPLES "17.log", &len);
-    pgm_pglog_reader *r;
-    char err[PGM_ERR_MAX];
-    size_t records = 0;
-    pgm_pglog_options opt = {0};
-    assert_int_equal(pgm_pglog_open(&r, "stderr", &opt, on_record, &records, err), PGM_OK);
+    pgm_pglog_reader *r = open_stderr_reader(&records);
     uint64_t lineno = 0;
     size_t session_lines = 0, background = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -171,13 +177,9 @@ static void test_background_lines_after_a_thousand_session_lines(void **state)
 static void test_foreign_lines_counted_apart(void **state)
 {
     (void)state;
-    size_t len;
+    size_t len, records = 0;
     char *text = tu_read_file(SAMPLES "17.log", &len);
-    pgm_pglog_reader *r;
-    char err[PGM_ERR_MAX];
-    size_t records = 0;
-    pgm_pglog_options opt = {0};
-    assert_int_equal(pgm_pglog_open(&r, "stderr", &opt, on_record, &records, err), PGM_OK);
+    pgm_pglog_reader *r = open_stderr_reader(&records);
     uint64_t lineno = 0;
     static const char *const foreign[] = {"waiting for server to start.... done", "server started",
                                           "pg_ctl: could not start server", "Examine the log output."};
