@@ -209,7 +209,8 @@ int pgm_cmd_inventory(int argc, char **argv, int first)
         print_json(&inv);
     else
         print_table(&inv);
-    rc = r == PGM_OK ? PGM_EXIT_OK : PGM_EXIT_INPUT;
+    /* a log no reader took is evidence left out: said, and exit 2 */
+    rc = r == PGM_OK && !inv.log_like_unknown ? PGM_EXIT_OK : PGM_EXIT_INPUT;
     pgm_inventory_free(&inv);
 out:
     free(inputs);

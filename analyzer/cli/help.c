@@ -56,7 +56,8 @@ static const char inventory[] =
     "\n"
     "A limit of 0 means no limit. SIZE takes K, M, G, T suffixes (powers of 1024).\n"
     "Exit codes: 0 everything was read; 2 some input could not be read (damaged,\n"
-    "unreadable, or over a limit: the warnings say which); 3 usage error.\n";
+    "unreadable, or over a limit), or a file with a time on most lines is no log\n"
+    "pgmortem reads (the warnings say which); 3 usage error.\n";
 
 static const char rules[] =
     "Usage: pgmortem rules list [--format table|json] [RULE OPTIONS]\n"
@@ -141,7 +142,8 @@ static const char timeline[] =
     "  -h, --help               this text\n"
     "\n"
     "Exit codes: 0 success; 2 some input could not be read, a log gave no message,\n"
-    "or its prefix does not fit; 3 usage error; 4 invalid rule packs.\n";
+    "its prefix does not fit or is in doubt, or a file with a time on most lines is\n"
+    "no log pgmortem reads; 3 usage error; 4 invalid rule packs.\n";
 
 static const char analyze[] =
     "Usage: pgmortem analyze [OPTIONS] INPUT...\n"

@@ -189,6 +189,10 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
              (unsigned long long)st.nul_bytes, (unsigned long long)st.nul_lines_first);
     if (st.utf8.invalid)
         warn(inv, it, false, "%llu byte(s) of invalid UTF-8", (unsigned long long)st.utf8.invalid);
+    if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
+        inv->log_like_unknown++;
+        warn(inv, it, false, "%s", PGM_LOG_LIKE_UNKNOWN);
+    }
     /* A read error is reported by the walker through on_problem. */
     (void)r;
     return PGM_OK;

@@ -34,6 +34,8 @@ typedef struct pgm_inventory {
     size_t n, alloc;
     pgm_bundle_stats stats;
     size_t max_line;
+    /* files of unknown kind with a time on most lines: a log no reader took */
+    size_t log_like_unknown;
     /* Optional: called with every warning as it happens (for stderr). */
     void (*on_warning)(void *ctx, const char *path, const char *msg, bool problem);
     void (*on_progress)(void *ctx, uint64_t bytes);

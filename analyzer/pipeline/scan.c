@@ -766,6 +766,10 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         read_conf(s, in, content);
     if (sn.kind == PGM_KIND_ENV_FILE || sn.kind == PGM_KIND_K8S_MANIFEST)
         read_zone_evidence(s, in, content);
+    if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
+        in->log_like = true;
+        pgm_scan_warn(s, in, "%s", PGM_LOG_LIKE_UNKNOWN);
+    }
     return PGM_OK;
 }
 
@@ -809,6 +813,8 @@ static int finish(pgm_scan *s, int rc)
          * nothing or a prefix that does not fit means the events are missing */
         if (in->is_log && (in->prefix_doubtful || (in->cov.lines && !in->cov.records) || in->cov.odd_columns))
             rc = PGM_WARN;
+        if (in->log_like)
+            rc = PGM_WARN; /* a log no reader took: its evidence is missing */
     }
     return rc;
 }

@@ -52,6 +52,7 @@ typedef struct pgm_input_report {
     const char *format;              /* static */
     bool read;                       /* false: listed, not read */
     bool is_log;                     /* a server log: the coverage below is filled */
+    bool log_like;                   /* unknown kind, a time on most lines: a log no reader took */
     bool is_app_log;                 /* an application log: lines, records (entries),
                                         continuation (trace lines), unparsed */
     bool is_activity;                /* a pg_stat_activity dump: lines, records (snapshots), unparsed */

@@ -33,4 +33,9 @@ const char *pgm_kind_name(enum pgm_kind k);
 /* Lines of the head the sniffer looks at, at most. */
 #define PGM_SNIFF_MAX_LINES 200u
 
+/* Said of a file of unknown kind with a time on most lines (has_timestamps):
+ * a log, but none that pgmortem reads; its lines are in no timeline. */
+#define PGM_LOG_LIKE_UNKNOWN \
+    "a time on most lines, but no log format pgmortem reads: its lines are left out of the timeline"
+
 #endif

@@ -104,6 +104,9 @@ GOLDEN_STDERR=1 check timeline-coverage 0 "" -- timeline --coverage -o /dev/null
 check timeline-padding-found 0 "" -- timeline $S/escapes/padding.log
 check timeline-padding-told 0 "" -- timeline --log-line-prefix '[%-12u][%12d][%-8p][%6l][%-15a] ' $S/escapes/padding.log
 check timeline-wrong-prefix 2 "parses only 0 of 16 lines" -- timeline --log-line-prefix '%m [%p] ' $S/escapes/padding.log
+# a file with a time on most lines that no reader takes: said, exit 2 (inventory and timeline)
+check inventory-log-like 2 "a time on most lines, but no log format pgmortem reads" -- inventory $S/run1-stderr/timeline.txt
+check timeline-log-like 2 "a time on most lines, but no log format pgmortem reads" -- timeline $S/run1-stderr/timeline.txt
 check timeline-bad-prefix 3 "--log-line-prefix" -- timeline --log-line-prefix '%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m' $O
 check timeline-bad-since 3 "--since wants a time" -- timeline --since yesterday $O
 check timeline-bad-tz 3 "--tz wants an offset" -- timeline --tz Mars/Olympus $O
