@@ -604,8 +604,7 @@ bool pgm_infer_spec(const char *inst, size_t n, const pgm_infer_names *names, ch
         enum vkind kind = V_WORD;
         size_t len = token_start ? value_at(&t, pos, &kind) : 0;
         if (len == 0) {
-            add_piece(&t, 0, V_WORD, inst + pos, 1);
-            /* a label's value that is empty: "user=," "db=" at the end */
+            add_piece(&t, 0, V_WORD, inst + pos, 1); /* a separator: literal text */
             pos++;
             continue;
         }
@@ -625,10 +624,9 @@ bool pgm_infer_spec(const char *inst, size_t n, const pgm_infer_names *names, ch
                 add_piece(&t, 0, V_WORD, inst + pos, k - pos);
                 pos = k;
                 pending = esc;
-                /* nothing printed: the value is empty (a process without a session) */
-                if (esc != '?' && (pos >= n || inst[pos] == ',' || inst[pos] == ' ' || inst[pos] == '"' ||
-                                   inst[pos] == '\'' || inst[pos] == ']' || inst[pos] == ')' || inst[pos] == ';' || inst[pos] == ':' ||
-                                   inst[pos] == '|' || inst[pos] == '/')) {
+                /* a separator right after it: the value is empty ("user=,db=" of a
+                 * process without a session) */
+                if (esc != '?' && (pos >= n || (inst[pos] && strchr(",; \"']):|/", inst[pos])))) {
                     if (!used(&t, esc))
                         add_piece(&t, esc, V_EMPTY, inst + pos, 0);
                     pending = 0;
