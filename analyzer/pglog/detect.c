@@ -51,9 +51,9 @@ static bool has_byte(pgm_slice s, const char *set)
     return false;
 }
 
-static bool is_unknown(pgm_slice s)
+static bool is_text(pgm_slice s, const char *text)
 {
-    return s.n == 9 && memcmp(s.p, "[unknown]", 9) == 0;
+    return s.n == strlen(text) && memcmp(s.p, text, s.n) == 0;
 }
 
 /* A user or database name as a prefix prints it: one token. When the
@@ -61,7 +61,7 @@ static bool is_unknown(pgm_slice s)
  * kind of name is in the wrong field. */
 static bool name_fits(pgm_slice s, unsigned self, const pgm_infer_names *names)
 {
-    if (s.n == 0 || is_unknown(s))
+    if (s.n == 0 || is_text(s, "[unknown]"))
         return true;
     if (has_byte(s, " ,=@[]\"()\t"))
         return false;
@@ -73,7 +73,7 @@ static bool name_fits(pgm_slice s, unsigned self, const pgm_infer_names *names)
 
 static bool host_fits(pgm_slice s, bool with_port)
 {
-    if (s.n == 0 || (s.n == 7 && memcmp(s.p, "[local]", 7) == 0))
+    if (s.n == 0 || is_text(s, "[local]"))
         return true;
     size_t n = s.n;
     if (with_port && n && s.p[n - 1] == ')') {
@@ -104,7 +104,7 @@ static bool fields_fit(const pgm_prefix_fields *f, const pgm_infer_names *names)
     /* %l counts from 1 */
     if (f->line_num.n == 1 && f->line_num.p[0] == '0')
         return false;
-    if (f->app.n && !is_unknown(f->app)) {
+    if (f->app.n && !is_text(f->app, "[unknown]")) {
         /* an application may be called as its user is: only its text is checked */
         if (has_byte(f->app, "=@\t"))
             return false;
@@ -113,7 +113,7 @@ static bool fields_fit(const pgm_prefix_fields *f, const pgm_infer_names *names)
             return false;
     }
     /* %r prints host(port), or [local] */
-    if (f->remote.n && !(f->remote.p[f->remote.n - 1] == ')' || (f->remote.n == 7 && memcmp(f->remote.p, "[local]", 7) == 0)))
+    if (f->remote.n && f->remote.p[f->remote.n - 1] != ')' && !is_text(f->remote, "[local]"))
         return false;
     if (!host_fits(f->remote, true) || (f->remote.n == 0 && !host_fits(f->host, false)))
         return false;
@@ -130,40 +130,63 @@ static bool fields_fit(const pgm_prefix_fields *f, const pgm_infer_names *names)
     return true;
 }
 
-/* The next line of text at *at (its length without the newline or a CR
- * before it), or NULL at the end; *at moves past it. */
-static const char *next_line(const char **at, const char *end, size_t *len)
+/* A line of the sample that holds a severity: what prefixes are tried on. */
+typedef struct server_line {
+    const char *p;
+    size_t n;
+    size_t sev;  /* where an English severity starts (pglog/infer.h), SIZE_MAX: none */
+} server_line;
+
+/* The lines of the first PGM_DETECT_MAX_LINES of text that start a message
+ * (no TAB continuation) and hold a severity of any language: a line with
+ * none is no server output and no prefix is tried on it. Returns how many. */
+static size_t server_lines(const char *text, size_t n, server_line out[PGM_DETECT_MAX_LINES])
 {
-    const char *line = *at;
-    if (line >= end)
-        return NULL;
-    const char *nl = memchr(line, '\n', (size_t)(end - line));
-    *len = nl ? (size_t)(nl - line) : (size_t)(end - line);
-    *at = nl ? nl + 1 : end;
-    if (*len && line[*len - 1] == '\r')
-        (*len)--;
-    return line;
+    size_t count = 0;
+    const char *at = text, *end = text + n;
+    for (size_t lines = 0; lines < PGM_DETECT_MAX_LINES && at < end; lines++) {
+        const char *line = at, *nl = memchr(at, '\n', (size_t)(end - at));
+        size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+        at = nl ? nl + 1 : end;
+        if (len && line[len - 1] == '\r')
+            len--;
+        if (!len || line[0] == '\t' || !pgm_infer_has_severity(line, len))
+            continue;
+        server_line *l = &out[count++];
+        *l = (server_line){line, len, SIZE_MAX};
+        size_t sev;
+        if (pgm_infer_severity(line, len, &sev))
+            l->sev = sev;
+    }
+    return count;
+}
+
+/* How many of the lines `spec` parses with every value of its field's shape. */
+static size_t score_lines(const char *spec, const server_line *lines, size_t count, const pgm_infer_names *names)
+{
+    pgm_prefix *p;
+    char err[PGM_ERR_MAX];
+    if (pgm_prefix_compile(spec, &p, err) != PGM_OK)
+        return 0;
+    size_t parsed = 0;
+    for (size_t i = 0; i < count; i++) {
+        pgm_prefix_fields f;
+        parsed += pgm_prefix_parse(p, lines[i].p, lines[i].n, &f) && fields_fit(&f, names) ? 1 : 0;
+    }
+    pgm_prefix_free(p);
+    return parsed;
 }
 
 void pgm_prefix_score(const char *spec, const char *text, size_t n, const pgm_infer_names *names,
                       size_t *tried, size_t *parsed)
 {
-    pgm_prefix *p;
-    char err[PGM_ERR_MAX];
+    server_line *lines = malloc(PGM_DETECT_MAX_LINES * sizeof *lines);
     *tried = *parsed = 0;
-    if (pgm_prefix_compile(spec, &p, err) != PGM_OK)
+    if (!lines)
         return;
-    const char *at = text, *line;
-    size_t len;
-    for (size_t lines = 0; lines < PGM_DETECT_MAX_LINES && (line = next_line(&at, text + n, &len)); lines++) {
-        /* a line with no severity is no server output: no prefix is tried on it */
-        if (len && line[0] != '\t' && pgm_infer_has_severity(line, len)) {
-            pgm_prefix_fields f;
-            (*tried)++;
-            *parsed += pgm_prefix_parse(p, line, len, &f) && fields_fit(&f, names) ? 1 : 0;
-        }
-    }
-    pgm_prefix_free(p);
+    *tried = server_lines(text, n, lines);
+    *parsed = score_lines(spec, lines, *tried, names);
+    free(lines);
 }
 
 static candidate *add_candidate(candidate *c, size_t *nc, const char *spec, const char *origin, bool is_known,
@@ -192,24 +215,40 @@ static candidate *add_candidate(candidate *c, size_t *nc, const char *spec, cons
     return k;
 }
 
+/* Where the letters of a spec's escapes stand, padding skipped, "%%" and
+ * %q left out. Returns how many (at most `max`). */
+static size_t escape_letters(const char *spec, size_t at[], size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; spec[i] && k < max; i++) {
+        if (spec[i] != '%' || !spec[i + 1])
+            continue;
+        size_t j = i + 1;
+        if (spec[j] == '%') {
+            i = j; /* a literal percent sign */
+            continue;
+        }
+        while (spec[j] == '-' || (spec[j] >= '0' && spec[j] <= '9'))
+            j++;
+        if (!spec[j])
+            break;
+        if (spec[j] != 'q')
+            at[k++] = j;
+        i = j;
+    }
+    return k;
+}
+
 /* The escapes of a spec in order, %q left out: two specs that differ
  * only there read the same fields. */
 static size_t escapes_of(const char *spec, char out[PGM_INFER_SPEC_MAX])
 {
-    size_t k = 0;
-    for (const char *s = spec; *s; s++) {
-        if (*s != '%' || !s[1])
-            continue;
-        s++;
-        if (*s == '%')
-            continue;
-        while (*s == '-' || (*s >= '0' && *s <= '9'))
-            s++;
-        if (!*s)
-            break;
-        if (*s != 'q' && k + 1 < PGM_INFER_SPEC_MAX)
-            /* the same time read the same way; counters no event keeps */
-            out[k++] = *s == 't' ? 'm' : (*s == 'x' || *s == 'Q') ? 'l' : *s;
+    size_t at[PGM_INFER_SPEC_MAX / 2];
+    size_t k = escape_letters(spec, at, sizeof at / sizeof at[0]);
+    for (size_t i = 0; i < k; i++) {
+        char e = spec[at[i]];
+        /* the same time read the same way; counters no event keeps */
+        out[i] = e == 't' ? 'm' : (e == 'x' || e == 'Q') ? 'l' : e;
     }
     out[k] = '\0';
     return k;
@@ -253,75 +292,101 @@ static int by_seen(const void *x, const void *y)
  * names, times, hosts. */
 static const char *const alike[] = {"plxeQ", "udaib", "mts", "hr"};
 
+static const char *group_of(char e)
+{
+    for (size_t g = 0; g < sizeof alike / sizeof alike[0]; g++)
+        if (strchr(alike[g], e))
+            return alike[g];
+    return NULL;
+}
+
+/* The spec uses escape e already (each escape once). */
+static bool spec_uses(const char *spec, const size_t *at, size_t k, char e)
+{
+    for (size_t i = 0; i < k; i++)
+        if (spec[at[i]] == e)
+            return true;
+    return false;
+}
+
 /* One printing of the prefix may lack the line that would tell (a SQLSTATE
- * with a letter, an application name learnt later): each escape of the
- * best spec is tried as the others of its group, and a change is kept when
- * more lines parse. */
-static void refine(candidate *best, const char *text, size_t n, const pgm_infer_names *names)
+ * with a letter, an application name learnt later): two escapes of a group
+ * are tried the other way round ('%l - %p' read as '%p - %l'), then each
+ * escape as the others of its group; a change is kept when more lines
+ * parse, or as many with the pid found (events keep it). */
+static void refine(candidate *best, const server_line *lines, size_t count, const pgm_infer_names *names)
 {
     for (int round = 0; round < 6; round++) {
+        size_t at[PGM_INFER_SPEC_MAX / 2];
+        size_t k = escape_letters(best->spec, at, sizeof at / sizeof at[0]);
         bool improved = false;
-        size_t sl = strlen(best->spec);
-        /* two escapes of a group the other way round ('%l - %p' read as '%p - %l') */
-        for (size_t i = 0; i < sl && !improved; i++) {
-            if (best->spec[i] != '%' || i + 1 >= sl || best->spec[i + 1] == '%' || best->spec[i + 1] == 'q')
-                continue;
-            for (size_t j = i + 2; j + 1 < sl; j++) {
-                if (best->spec[j] != '%' || best->spec[j + 1] == '%' || best->spec[j + 1] == 'q' ||
-                    best->spec[j - 1] == '%')
-                    continue;
-                char a = best->spec[i + 1], b = best->spec[j + 1];
-                bool same = false;
-                for (size_t g = 0; g < sizeof alike / sizeof alike[0]; g++)
-                    same |= strchr(alike[g], a) && strchr(alike[g], b);
-                if (!same || a == b)
+        for (size_t i = 0; i < k && !improved; i++)
+            for (size_t j = i + 1; j < k && !improved; j++) {
+                char a = best->spec[at[i]], b = best->spec[at[j]];
+                if (a == b || !group_of(a) || group_of(a) != group_of(b))
                     continue;
                 candidate c = *best;
-                c.spec[i + 1] = b;
-                c.spec[j + 1] = a;
-                size_t tried;
-                pgm_prefix_score(c.spec, text, n, names, &tried, &c.parsed);
+                c.spec[at[i]] = b;
+                c.spec[at[j]] = a;
+                c.parsed = score_lines(c.spec, lines, count, names);
                 if (c.parsed > best->parsed) {
                     *best = c;
                     improved = true;
-                    break;
                 }
             }
-        }
-        for (size_t i = 0; i + 1 < sl && !improved; i++) {
-            if (best->spec[i] != '%')
-                continue;
-            size_t j = i + 1;
-            while (j < sl && (best->spec[j] == '-' || (best->spec[j] >= '0' && best->spec[j] <= '9')))
-                j++;
-            if (j >= sl || best->spec[j] == '%') {
-                i = j;
-                continue;
-            }
-            const char *group = NULL;
-            for (size_t g = 0; g < sizeof alike / sizeof alike[0] && !group; g++)
-                if (strchr(alike[g], best->spec[j]))
-                    group = alike[g];
-            for (const char *alt = group; alt && *alt; alt++) {
-                char esc[3] = {'%', *alt, '\0'};
-                if (*alt == best->spec[j] || strstr(best->spec, esc))
-                    continue; /* each escape once */
+        for (size_t i = 0; i < k && !improved; i++) {
+            char e = best->spec[at[i]];
+            for (const char *alt = group_of(e); alt && *alt; alt++) {
+                if (*alt == best->spec[at[i]] || spec_uses(best->spec, at, k, *alt))
+                    continue;
+                bool pid_found = *alt == 'p' && !spec_uses(best->spec, at, k, 'p');
                 candidate c = *best;
-                c.spec[j] = *alt;
-                size_t tried;
-                pgm_prefix_score(c.spec, text, n, names, &tried, &c.parsed);
-                /* as many lines, but the pid found: events keep it */
-                bool pid_found = *alt == 'p' && !strstr(best->spec, "%p");
+                c.spec[at[i]] = *alt;
+                c.parsed = score_lines(c.spec, lines, count, names);
                 if (c.parsed > best->parsed || (c.parsed == best->parsed && pid_found)) {
                     *best = c;
                     improved = true;
                 }
             }
-            i = j;
         }
         if (!improved)
             break;
     }
+}
+
+/* Every spec the lines suggest, the platforms' defaults, and each with
+ * %q where processes without a session stop; `all` holds MAX_CANDIDATES. */
+static size_t candidates(const server_line *lines, size_t count, const pgm_infer_names *names,
+                         candidate *inferred, candidate *all)
+{
+    size_t n_inferred = 0, nc = 0;
+    for (size_t i = 0; i < count; i++) {
+        char spec[PGM_INFER_SPEC_MAX];
+        if (lines[i].sev != SIZE_MAX && pgm_infer_spec(lines[i].p, lines[i].sev, names, spec))
+            add_candidate(inferred, &n_inferred, spec, "read from the lines", false, SIZE_MAX);
+    }
+    qsort(inferred, n_inferred, sizeof *inferred, by_seen);
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+        add_candidate(all, &nc, known[k].spec, known[k].origin, true, k);
+    for (size_t k = 0; k < n_inferred && k < PGM_DETECT_MAX_INFERRED; k++) {
+        candidate *c = add_candidate(all, &nc, inferred[k].spec, inferred[k].origin, false, SIZE_MAX);
+        if (c)
+            c->seen = inferred[k].seen;
+    }
+    size_t bases = nc;
+    for (size_t k = 0; k < bases; k++) {
+        char variants[PGM_DETECT_MAX_Q_VARIANTS][PGM_INFER_SPEC_MAX];
+        size_t nv = pgm_infer_q_variants(all[k].spec, variants, PGM_DETECT_MAX_Q_VARIANTS);
+        for (size_t v = 0; v < nv; v++) {
+            /* the best place is a platform's own when the base is one */
+            candidate *c = add_candidate(all, &nc, variants[v], all[k].origin, all[k].known && v == 0, all[k].rank);
+            if (c) {
+                c->seen = c->seen > all[k].seen ? c->seen : all[k].seen;
+                c->stock |= all[k].stock;
+            }
+        }
+    }
+    return nc;
 }
 
 void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
@@ -332,95 +397,56 @@ void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
     candidate *inferred = calloc(MAX_CANDIDATES, sizeof *inferred);
     candidate *all = calloc(MAX_CANDIDATES, sizeof *all);
     pgm_infer_names *names = calloc(1, sizeof *names);
-    if (!inferred || !all || !names) {
-        free(inferred);
-        free(all);
-        free(names);
-        return; /* the Debian default, scored as nothing parsed: the reader warns */
+    server_line *lines = malloc(PGM_DETECT_MAX_LINES * sizeof *lines);
+    if (!inferred || !all || !names || !lines)
+        goto out; /* the Debian default, scored as nothing parsed: the reader warns */
+    size_t count = server_lines(text, n, lines);
+    out->primary_lines = count;
+    /* the names the messages state ("connection authorized: user=..."), then the candidates */
+    for (size_t i = 0; i < count; i++) {
+        if (lines[i].sev == SIZE_MAX)
+            continue;
+        /* the message: after "SEVERITY:" and its spaces (the colon is there: pgm_infer_severity) */
+        const char *line = lines[i].p, *colon = memchr(line + lines[i].sev, ':', lines[i].n - lines[i].sev);
+        size_t m = (size_t)(colon - line) + 1;
+        while (m < lines[i].n && line[m] == ' ')
+            m++;
+        pgm_infer_learn(names, line + m, lines[i].n - m);
     }
-    /* The names the messages state, then each line's printing of the prefix. */
-    for (int pass = 0; pass < 2; pass++) {
-        size_t n_inferred = 0, len;
-        const char *at_line = text, *line;
-        for (size_t lines = 0; lines < PGM_DETECT_MAX_LINES && (line = next_line(&at_line, text + n, &len));
-             lines++) {
-            size_t at;
-            if (len && line[0] != '\t' && pgm_infer_severity(line, len, &at)) {
-                if (pass == 0) {
-                    const char *colon = memchr(line + at, ':', len - at);
-                    size_t m = (size_t)(colon - line) + 1;
-                    while (m < len && line[m] == ' ')
-                        m++;
-                    pgm_infer_learn(names, line + m, len - m);
-                } else {
-                    char spec[PGM_INFER_SPEC_MAX];
-                    if (pgm_infer_spec(line, at, names, spec))
-                        add_candidate(inferred, &n_inferred, spec, "read from the lines", false, SIZE_MAX);
-                }
-            }
-        }
-        if (pass == 1) {
-            qsort(inferred, n_inferred, sizeof *inferred, by_seen);
-            size_t nc = 0;
-            for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-                add_candidate(all, &nc, known[k].spec, known[k].origin, true, k);
-            for (size_t k = 0; k < n_inferred && k < PGM_DETECT_MAX_INFERRED; k++) {
-                candidate *c = add_candidate(all, &nc, inferred[k].spec, inferred[k].origin, false, SIZE_MAX);
-                if (c)
-                    c->seen = inferred[k].seen;
-            }
-            /* %q where background processes' lines would stop */
-            size_t bases = nc;
-            for (size_t k = 0; k < bases; k++) {
-                char variants[PGM_DETECT_MAX_Q_VARIANTS][PGM_INFER_SPEC_MAX];
-                size_t nv = pgm_infer_q_variants(all[k].spec, variants, PGM_DETECT_MAX_Q_VARIANTS);
-                for (size_t v = 0; v < nv; v++) {
-                    /* the best place is a platform's own when the base is one */
-                    candidate *c = add_candidate(all, &nc, variants[v], all[k].origin,
-                                                 all[k].known && v == 0, all[k].rank);
-                    if (c) {
-                        c->seen = c->seen > all[k].seen ? c->seen : all[k].seen;
-                        c->stock |= all[k].stock;
-                    }
-                }
-            }
-            for (size_t k = 0; k < nc; k++) {
-                size_t tried;
-                pgm_prefix_score(all[k].spec, text, n, names, &tried, &all[k].parsed);
-                out->primary_lines = tried;
-            }
-            /* the specs read off the lines that read most, refined where they do not read all */
-            for (size_t r = 0; r < PGM_DETECT_REFINED; r++) {
-                size_t top = SIZE_MAX;
-                for (size_t k = 0; k < nc; k++)
-                    if (!all[k].stock && !all[k].refined && (top == SIZE_MAX || better(&all[k], &all[top])))
-                        top = k;
-                if (top == SIZE_MAX)
-                    break;
-                all[top].refined = true;
-
-                if (all[top].parsed < out->primary_lines)
-                    refine(&all[top], text, n, names);
-            }
-            size_t best = 0;
-            for (size_t k = 1; k < nc; k++)
-                if (better(&all[k], &all[best]))
-                    best = k;
-            snprintf(out->spec, sizeof out->spec, "%s", all[best].spec);
-            snprintf(out->origin, sizeof out->origin, "%s", all[best].origin);
-            out->parsed = all[best].parsed;
-            /* a rival: as many lines, as many fields, other fields */
-            char eb[PGM_INFER_SPEC_MAX], ek[PGM_INFER_SPEC_MAX];
-            size_t nb = escapes_of(all[best].spec, eb);
-            for (size_t k = 0; k < nc && all[best].parsed; k++)
-                if (k != best && all[k].parsed == all[best].parsed && escapes_of(all[k].spec, ek) == nb &&
-                    strcmp(ek, eb) != 0) {
-                    snprintf(out->rival, sizeof out->rival, "%s", all[k].spec);
-                    break;
-                }
-        }
+    size_t nc = candidates(lines, count, names, inferred, all);
+    for (size_t k = 0; k < nc; k++)
+        all[k].parsed = score_lines(all[k].spec, lines, count, names);
+    /* the specs read off the lines that read most, refined where they do not read all */
+    for (size_t r = 0; r < PGM_DETECT_REFINED; r++) {
+        size_t top = SIZE_MAX;
+        for (size_t k = 0; k < nc; k++)
+            if (!all[k].stock && !all[k].refined && (top == SIZE_MAX || better(&all[k], &all[top])))
+                top = k;
+        if (top == SIZE_MAX)
+            break;
+        all[top].refined = true;
+        if (all[top].parsed < count)
+            refine(&all[top], lines, count, names);
     }
+    size_t best = 0;
+    for (size_t k = 1; k < nc; k++)
+        if (better(&all[k], &all[best]))
+            best = k;
+    snprintf(out->spec, sizeof out->spec, "%s", all[best].spec);
+    snprintf(out->origin, sizeof out->origin, "%s", all[best].origin);
+    out->parsed = all[best].parsed;
+    /* a rival: as many lines, as many fields, other fields */
+    char eb[PGM_INFER_SPEC_MAX], ek[PGM_INFER_SPEC_MAX];
+    size_t nb = escapes_of(all[best].spec, eb);
+    for (size_t k = 0; k < nc && all[best].parsed; k++)
+        if (k != best && all[k].parsed == all[best].parsed && escapes_of(all[k].spec, ek) == nb &&
+            strcmp(ek, eb) != 0) {
+            snprintf(out->rival, sizeof out->rival, "%s", all[k].spec);
+            break;
+        }
+out:
     free(inferred);
     free(all);
     free(names);
+    free(lines);
 }

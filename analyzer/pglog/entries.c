@@ -123,6 +123,8 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
          * does not */
         if (pgm_infer_has_severity(line, n))
             r->last = NULL;
+        else
+            r->foreign++;
         return PGM_OK;
     }
     pgm_entry *owner = pgm_entries_is_secondary(f->severity) ? pending_of(r, f->pid) : NULL;

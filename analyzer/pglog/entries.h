@@ -55,6 +55,7 @@ typedef struct pgm_entry_reader {
     pgm_prefix_fields *spare; /* ... and its fields, parsed here: one of `fields` */
     pgm_prefix_fields fields[PGM_ENTRY_PENDING + 1];
     uint64_t lines, primary, secondary, continuation, unparsed, cut;
+    uint64_t foreign; /* of the unparsed, lines with no severity word: no server output */
     struct {
         uint64_t line;
         char text[96];

@@ -232,11 +232,11 @@ static void decide_prefix(pgm_pglog_reader *r)
 
 void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, uint64_t lineno)
 {
-    uint64_t before = r->entries.unparsed;
+    uint64_t before = r->entries.unparsed, foreign_before = r->entries.foreign;
     pgm_entries_feed(&r->entries, body, n, lineno);
     if (r->entries.unparsed == before)
         return;
-    if (n && body[0] != '\t' && !pgm_infer_has_severity(body, n)) {
+    if (r->entries.foreign != foreign_before) {
         /* no server output (pg_ctl, a shell, an operator): counted apart */
         r->cov.foreign++;
         keep_sample(r->cov.foreign_samples, &r->cov.n_foreign_samples, body, n, lineno);
