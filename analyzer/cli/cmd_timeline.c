@@ -329,6 +329,9 @@ static void print_coverage(const pgm_scan *s)
                     c->prefix_origin, (unsigned long long)c->primary_parsed, (unsigned long long)c->primary_tried);
             if (c->prefix_rival[0])
                 fprintf(stderr, "; '%s' reads them as well", c->prefix_rival);
+            if (c->prefix_switches)
+                fprintf(stderr, "; from line %llu: '%s'%s", (unsigned long long)c->prefix_switch_line,
+                        c->prefix_switched, c->prefix_changed ? ", a changed prefix" : "");
             fprintf(stderr, ")");
         }
         fprintf(stderr,

@@ -557,6 +557,11 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
                      in->cov.prefix_rival[0] ? in->cov.prefix_rival : in->cov.prefix_unfit);
             c->prefix_tried = in->cov.primary_tried;
             c->prefix_parsed = in->cov.primary_parsed;
+            if (in->cov.prefix_switches) {
+                snprintf(c->prefix_later, sizeof c->prefix_later, "%s", in->cov.prefix_switched);
+                c->prefix_later_line = in->cov.prefix_switch_line;
+                c->prefix_changed = in->cov.prefix_changed;
+            }
         }
         c->n_warnings = in->n_warnings + (size_t)in->warnings_dropped;
         if (in->n_warnings)
@@ -1474,6 +1479,18 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
             pgm_json_key(&j, "lines_parsed");
             pgm_json_uint(&j, in->prefix_parsed);
             json_str_or_null(&j, "other", in->prefix_rival[0] ? in->prefix_rival : NULL);
+            pgm_json_key(&j, "later");
+            if (in->prefix_later_line) {
+                pgm_json_begin_object(&j);
+                pgm_json_key(&j, "line");
+                pgm_json_uint(&j, in->prefix_later_line);
+                json_str_or_null(&j, "spec", in->prefix_later);
+                pgm_json_key(&j, "changed");
+                pgm_json_bool(&j, in->prefix_changed);
+                pgm_json_end_object(&j);
+            } else {
+                pgm_json_null(&j);
+            }
             pgm_json_end_object(&j);
         } else {
             pgm_json_null(&j);

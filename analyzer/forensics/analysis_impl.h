@@ -79,6 +79,10 @@ typedef struct input_copy {
     /* a server log with a log_line_prefix: which, how it was found, how sure */
     char prefix[256], prefix_origin[160], prefix_rival[256];
     uint64_t prefix_tried, prefix_parsed;
+    /* later lines read with another prefix, from this line (0: none) */
+    char prefix_later[256];
+    uint64_t prefix_later_line;
+    bool prefix_changed;
 } input_copy;
 
 /* A service's pool starting: its first start (a deploy, or the start of the

@@ -90,6 +90,7 @@ static pgm_entry *pending_of(pgm_entry_reader *r, int64_t pid)
 int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t lineno)
 {
     r->lines++;
+    r->deferred = false;
     if (n && line[0] == '\t') {
         /* an embedded newline of the message or part written just above */
         r->continuation++;
@@ -117,14 +118,19 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
     }
     pgm_prefix_fields *f = r->spare;
     if (!pgm_prefix_parse_into(r->prefix, r->scratch.p, r->scratch.len, f)) {
-        unparsed(r, line, n, lineno);
         /* a line of another writer (pg_ctl, a shell) between a message and
          * its TAB lines leaves them to it; a server line we cannot read
          * does not */
-        if (pgm_infer_has_severity(line, n))
-            r->last = NULL;
-        else
+        if (!pgm_infer_has_severity(line, n)) {
             r->foreign++;
+            unparsed(r, line, n, lineno);
+            return PGM_OK;
+        }
+        r->last = NULL;
+        if (r->defer_unread)
+            r->deferred = true;
+        else
+            unparsed(r, line, n, lineno);
         return PGM_OK;
     }
     pgm_entry *owner = pgm_entries_is_secondary(f->severity) ? pending_of(r, f->pid) : NULL;

@@ -56,6 +56,12 @@ typedef struct pgm_entry_reader {
     pgm_prefix_fields fields[PGM_ENTRY_PENDING + 1];
     uint64_t lines, primary, secondary, continuation, unparsed, cut;
     uint64_t foreign; /* of the unparsed, lines with no severity word: no server output */
+    /* Set by the caller: a line with a severity word that the prefix does
+     * not read is neither counted nor kept, only `deferred` set, so that the
+     * caller may hold it and feed it again (pglog/reader.c reads such lines
+     * anew when the prefix changed). */
+    bool defer_unread;
+    bool deferred;
     struct {
         uint64_t line;
         char text[96];
@@ -64,7 +70,7 @@ typedef struct pgm_entry_reader {
 } pgm_entry_reader;
 
 void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_cb cb, void *ctx);
-/* One physical line (without its newline), numbered from 1. PGM_OK or PGM_FATAL. */
+/* One physical line (without its newline), numbered from 1. PGM_OK. */
 int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t lineno);
 /* A DETAIL, HINT, QUERY, CONTEXT, LOCATION, BACKTRACE or STATEMENT line's
  * word: the line belongs to an entry before it. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pglog/detect.h"
+#include "pglog/infer.h"
 #include "pglog/reader_impl.h"
 
 bool pgm_pglog_severity_is_english(pgm_slice sev)
@@ -220,6 +221,8 @@ static void decide_prefix(pgm_pglog_reader *r)
     r->cov.primary_parsed = parsed;
     pgm_entries_init(&r->entries, r->prefix, on_entry, r);
     r->entries_on = true;
+    /* a prefix the user gave is kept to the end */
+    r->entries.defer_unread = !r->opt.prefix || r->opt.prefix_guessed;
     if (looks_reversed(r)) {
         /* newest first: the whole file is held and read backwards at the end */
         r->reversing = true;
@@ -230,7 +233,8 @@ static void decide_prefix(pgm_pglog_reader *r)
     replay_held(r, false);
 }
 
-void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, uint64_t lineno)
+/* A line to the entry reader, and its outcome into the coverage. */
+static void entry_line(pgm_pglog_reader *r, const char *body, size_t n, uint64_t lineno)
 {
     uint64_t before = r->entries.unparsed, foreign_before = r->entries.foreign;
     pgm_entries_feed(&r->entries, body, n, lineno);
@@ -243,6 +247,132 @@ void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, ui
         return;
     }
     pgm_pglog_unparsed(r, body, n, lineno);
+}
+
+/* ---------------------------------------------- a prefix read anew later on
+ *
+ * The prefix is chosen on a file's first lines. Lines further on may show
+ * what those did not (a checkpointer's line after hundreds of sessions, where
+ * %q ends the prefix early) or be written under another log_line_prefix (a
+ * reload changed it). Such lines, which carry a severity word but do not
+ * parse, are held with the lines after them until a line the prefix reads
+ * comes, and the prefix is looked for on them: one that reads them and the
+ * lines read just before (the pending entries) takes over; failing that, a
+ * run of PGM_PREFIX_LATE_LINES such lines that one prefix reads whole is a
+ * changed prefix. Either way the held lines are then fed in their order. */
+
+/* Does `spec` read every server line of `text` (and is there one)? */
+static bool reads_all(const char *spec, const char *text, size_t n)
+{
+    size_t tried, parsed;
+    pgm_prefix_score(spec, text, n, NULL, &tried, &parsed);
+    return tried && parsed == tried;
+}
+
+/* The prefix that reads the held lines, into `spec`; false when none. */
+static bool late_spec(pgm_pglog_reader *r, char spec[PGM_INFER_SPEC_MAX], bool *changed)
+{
+    const char *current = pgm_prefix_spec(r->prefix);
+    const char *held = r->late.p;
+    size_t held_len = r->late.len;
+    pgm_strbuf text;
+    pgm_strbuf_init(&text, PGM_PREFIX_LATE_BYTES + PGM_ENTRY_PENDING * PGM_ENTRY_MAX_TEXT);
+    for (size_t k = 0; k < r->entries.count; k++) {
+        const pgm_entry *e = &r->entries.ring[(r->entries.oldest + k) % PGM_ENTRY_PENDING];
+        if (pgm_strbuf_add(&text, e->raw.p, e->raw.len) || pgm_strbuf_add(&text, "\n", 1))
+            break;
+    }
+    size_t context_len = text.len;
+    bool found = false;
+    pgm_prefix_guess g;
+    if (pgm_strbuf_add(&text, held, held_len) == 0) {
+        pgm_prefix_detect(text.p, text.len, &g);
+        /* with no lines read before, nothing says the prefix only widened */
+        found = context_len && strcmp(g.spec, current) != 0 && reads_all(g.spec, held, held_len) &&
+                reads_all(g.spec, text.p, context_len);
+        *changed = false;
+    }
+    if (!found && r->late_severity >= PGM_PREFIX_LATE_LINES) {
+        pgm_prefix_detect(held, held_len, &g);
+        found = strcmp(g.spec, current) != 0 && reads_all(g.spec, held, held_len);
+        *changed = true;
+    }
+    pgm_strbuf_free(&text);
+    if (found)
+        snprintf(spec, PGM_INFER_SPEC_MAX, "%s", g.spec);
+    return found;
+}
+
+/* Looks for a prefix on the held lines, then feeds them. */
+static void late_resolve(pgm_pglog_reader *r)
+{
+    if (!r->n_late)
+        return;
+    char spec[PGM_INFER_SPEC_MAX], err[PGM_ERR_MAX];
+    bool changed = false;
+    pgm_prefix *p = NULL;
+    r->late_tries++;
+    if (late_spec(r, spec, &changed) && pgm_prefix_compile(spec, &p, err) == PGM_OK) {
+        /* the pending entries keep what they parsed: their fields point into their own lines */
+        pgm_prefix_free(r->prefix);
+        r->prefix = p;
+        r->entries.prefix = p;
+        if (!r->cov.prefix_switches++) {
+            r->cov.prefix_switch_line = r->late_line[0].lineno;
+            snprintf(r->cov.prefix_switched, sizeof r->cov.prefix_switched, "%s", spec);
+            r->cov.prefix_changed = changed;
+        }
+    }
+    r->entries.defer_unread = false;
+    for (size_t i = 0; i < r->n_late; i++)
+        entry_line(r, r->late.p + r->late_line[i].off, r->late_line[i].len, r->late_line[i].lineno);
+    if (r->late_tries == PGM_PREFIX_LATE_TRIES)
+        r->cov.late_given_up = r->late_line[r->n_late - 1].lineno; /* later lines are read as they are */
+    else
+        r->entries.defer_unread = true;
+    r->n_late = r->late_severity = 0;
+    pgm_strbuf_reset(&r->late);
+}
+
+/* Holds a line after one the prefix did not read; false when it cannot. */
+static bool late_hold(pgm_pglog_reader *r, const char *body, size_t n, uint64_t lineno, bool severity)
+{
+    size_t off = r->late.len;
+    if (r->n_late == PGM_PREFIX_LATE_HELD || pgm_strbuf_add(&r->late, body, n) ||
+        pgm_strbuf_add(&r->late, "\n", 1)) {
+        r->late.len = off;
+        return false;
+    }
+    r->late_line[r->n_late].off = off;
+    r->late_line[r->n_late].len = n;
+    r->late_line[r->n_late].lineno = lineno;
+    r->n_late++;
+    r->late_severity += severity;
+    return true;
+}
+
+void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, uint64_t lineno)
+{
+    if (r->n_late) {
+        bool tab = n && body[0] == '\t';
+        if (!tab && pgm_pglog_prefixed_parse(r, body, n)) {
+            late_resolve(r); /* a line the prefix reads ends the run */
+        } else {
+            bool held = late_hold(r, body, n, lineno, !tab && pgm_infer_has_severity(body, n));
+            if (held && r->late_severity < PGM_PREFIX_LATE_LINES)
+                return;
+            late_resolve(r); /* a run long enough, or all that may be held */
+            if (held)
+                return;      /* it was fed with them */
+        }
+    }
+    entry_line(r, body, n, lineno);
+    if (r->entries.deferred && !late_hold(r, body, n, lineno, true)) {
+        /* longer than may be held: read as it is */
+        r->entries.defer_unread = false;
+        entry_line(r, body, n, lineno);
+        r->entries.defer_unread = true;
+    }
 }
 
 bool pgm_pglog_prefixed_parse(pgm_pglog_reader *r, const char *body, size_t n)
@@ -293,6 +423,7 @@ int pgm_pglog_open(pgm_pglog_reader **out, const char *format, const pgm_pglog_o
         r->env[i].line = UINT64_MAX;
     pgm_strbuf_init(&r->head, PGM_PGLOG_HEAD_BYTES + 1);
     pgm_strbuf_init(&r->body, PGM_ENTRY_MAX_TEXT);
+    pgm_strbuf_init(&r->late, PGM_PREFIX_LATE_BYTES);
     pgm_csv_init(&r->csv);
     pgm_jsonflat_init(&r->json);
     for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)
@@ -366,6 +497,7 @@ void pgm_pglog_finish(pgm_pglog_reader *r)
     }
     pgm_pglog_finish_format(r);
     if (r->entries_on) {
+        late_resolve(r);
         pgm_entries_finish(&r->entries);
         r->cov.continuation += r->entries.continuation;
         r->cov.secondary += r->entries.secondary;
@@ -403,6 +535,7 @@ void pgm_pglog_close(pgm_pglog_reader *r)
     free(r->held);
     pgm_strbuf_free(&r->head);
     pgm_strbuf_free(&r->body);
+    pgm_strbuf_free(&r->late);
     pgm_csv_free(&r->csv);
     pgm_jsonflat_free(&r->json);
     for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)

@@ -36,12 +36,24 @@
 
 typedef struct pgm_pglog_options {
     const char *prefix;        /* --log-line-prefix: used as is */
+    bool prefix_guessed;       /* ... unless it is the one a reader chose on the file's head */
     const char *conf_prefix;   /* log_line_prefix from the bundle's configuration */
     const char *conf_origin;   /* where that came from ("bundle!postgresql.conf:512") */
     const char *conf_prefix_alt; /* another spelling of it (a padded dump lost a trailing space) */
     pgm_zone tz;               /* --tz: the zone of times without a usable one */
     int year;                  /* for syslog dates without a year; 0 when unknown */
 } pgm_pglog_options;
+
+/* Lines that the prefix in use does not read although they carry a severity
+ * word are held, with the lines that follow them, until a line it reads
+ * comes; the prefix is then looked for again on them (reader.c). */
+/* Severity lines in a row from which a changed prefix is read (a reload). */
+#define PGM_PREFIX_LATE_LINES 8u
+/* Lines held at most, TAB and foreign lines included, and their bytes. */
+#define PGM_PREFIX_LATE_HELD 256u
+#define PGM_PREFIX_LATE_BYTES (256u << 10)
+/* Looks per file: a file of lines no prefix reads is not looked at forever. */
+#define PGM_PREFIX_LATE_TRIES 64u
 
 /* A line the reader could not place, kept for the coverage report. */
 typedef struct pgm_pglog_sample {
@@ -60,8 +72,8 @@ typedef struct pgm_pglog_coverage {
     uint64_t zone_guessed;     /* times read without a zone (UTC or --tz) */
     uint64_t zone_unknown;     /* zone abbreviation not resolvable and no --tz */
     uint64_t translated;       /* severity words that are not English */
-    uint64_t odd_columns;
-    uint64_t yearless;         /* syslog records with a date without its year */      /* csvlog records of a column count the server does not write */
+    uint64_t odd_columns;      /* csvlog records of a column count the server does not write */
+    uint64_t yearless;         /* syslog records with a date without its year */
     bool reversed;             /* newest first: read backwards */
     bool reversed_cut;         /* ... but too big to hold: only its start was */
     pgm_pglog_sample samples[PGM_PGLOG_SAMPLES];
@@ -78,6 +90,14 @@ typedef struct pgm_pglog_coverage {
     char prefix_rival[256];    /* detected: another prefix that reads the lines as well with
                                 * other fields; configured: the one the lines suggest */
     uint64_t primary_tried, primary_parsed; /* on the lines it was chosen on */
+    /* Lines the prefix did not read made it be looked for again, and
+     * another one read them: how often, and the first time. */
+    uint64_t prefix_switches;
+    uint64_t prefix_switch_line;
+    char prefix_switched[256];
+    bool prefix_changed;       /* ... and it reads none of the lines before: the prefix changed */
+    uint64_t late_given_up;    /* the line after which such lines were no longer looked at
+                                * (PGM_PREFIX_LATE_TRIES looks); 0: never */
 } pgm_pglog_coverage;
 
 typedef struct pgm_pglog_reader pgm_pglog_reader;

@@ -58,6 +58,13 @@ struct pgm_pglog_reader {
     size_t n_held, held_alloc;
     pgm_entry_reader entries;
     bool entries_on;
+    pgm_strbuf late;              /* the held lines, each followed by '\n' */
+    struct {
+        size_t off, len;
+        uint64_t lineno;
+    } late_line[PGM_PREFIX_LATE_HELD];
+    size_t n_late, late_severity; /* lines held; of them, with a severity word */
+    unsigned late_tries;
     pgm_envelope env[PGM_ENVELOPE_RING];
     bool any_envelope;      /* one was set: a plain log's entries need not look */
 

@@ -287,6 +287,14 @@ static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c)
     sum->yearless += c->yearless;
     for (size_t i = 0; i < c->n_samples && sum->n_samples < PGM_PGLOG_SAMPLES; i++)
         sum->samples[sum->n_samples++] = c->samples[i];
+    if (c->prefix_switches && (!sum->prefix_switches || c->prefix_switch_line < sum->prefix_switch_line)) {
+        sum->prefix_switch_line = c->prefix_switch_line;
+        memcpy(sum->prefix_switched, c->prefix_switched, sizeof sum->prefix_switched);
+        sum->prefix_changed = c->prefix_changed;
+    }
+    sum->prefix_switches += c->prefix_switches;
+    if (c->late_given_up && (!sum->late_given_up || c->late_given_up < sum->late_given_up))
+        sum->late_given_up = c->late_given_up;
     sum->foreign += c->foreign;
     for (size_t i = 0; i < c->n_foreign_samples && sum->n_foreign_samples < PGM_PGLOG_SAMPLES; i++)
         sum->foreign_samples[sum->n_foreign_samples++] = c->foreign_samples[i];
@@ -316,6 +324,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         if (decide_on_head(fd, in->format, opt, &head, &reversed) != PGM_OK || reversed ||
             pgm_prefix_compile(head.prefix, &prefix, err) != PGM_OK)
             goto out;
+        forced.prefix_guessed = !opt->prefix; /* the parts may still read it anew */
         forced.prefix = head.prefix;
     }
     /* the cuts: a part per thread, or chunks of about chunk_bytes taken in turn */
@@ -397,6 +406,9 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         in->cov.n_samples = 0;
         in->cov.foreign = 0;
         in->cov.n_foreign_samples = 0;
+        in->cov.prefix_switches = in->cov.prefix_switch_line = in->cov.late_given_up = 0;
+        in->cov.prefix_switched[0] = 0;
+        in->cov.prefix_changed = false;
         uint64_t long_lines = 0;
         for (size_t k = 0; k < n; k++) {
             add_coverage(&in->cov, &workers[k].cov);

@@ -167,6 +167,17 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
              "another one: give it with --log-line-prefix",
              c->prefix, c->prefix_origin, (unsigned long long)c->primary_parsed,
              (unsigned long long)c->primary_tried);
+    if (c->prefix_switches && c->prefix_changed)
+        pgm_scan_warn(s, in, "log_line_prefix changed at line %llu (a reload?): read from there with '%s', "
+                    "read off those lines", (unsigned long long)c->prefix_switch_line, c->prefix_switched);
+    else if (c->prefix_switches)
+        pgm_scan_warn(s, in, "from line %llu, lines the first ones did not show (processes without a session?) "
+                    "are read with '%s', which reads the lines before them as well",
+                    (unsigned long long)c->prefix_switch_line, c->prefix_switched);
+    if (c->late_given_up)
+        pgm_scan_warn(s, in, "lines log_line_prefix '%s' does not read were looked at %u times; after line %llu "
+                    "they are no longer (counted as not understood)", c->prefix_switches ? c->prefix_switched : c->prefix,
+                    PGM_PREFIX_LATE_TRIES, (unsigned long long)c->late_given_up);
     if (c->unparsed)
         pgm_scan_warn(s, in, "%llu line(s) not understood, first at line %llu: %s",
              (unsigned long long)c->unparsed, (unsigned long long)c->samples[0].line,

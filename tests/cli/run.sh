@@ -104,6 +104,9 @@ GOLDEN_STDERR=1 check timeline-coverage 0 "" -- timeline --coverage -o /dev/null
 check timeline-padding-found 0 "" -- timeline $S/escapes/padding.log
 check timeline-padding-told 0 "" -- timeline --log-line-prefix '[%-12u][%12d][%-8p][%6l][%-15a] ' $S/escapes/padding.log
 check timeline-wrong-prefix 2 "parses only 0 of 16 lines" -- timeline --log-line-prefix '%m [%p] ' $S/escapes/padding.log
+# a reload changed log_line_prefix after 1,505 lines (fixtures/record/rotated.sh): the rest is read with the new one
+check timeline-prefix-changed 0 "log_line_prefix changed at line 1506 (a reload?): read from there with '%t [%p]: [%l-1] " -- \
+    timeline --kinds server.param_changed,server.crash $S/rotated/changed.log
 # a file with a time on most lines that no reader takes: said, exit 2 (inventory and timeline)
 check inventory-log-like 2 "a time on most lines, but no log format pgmortem reads" -- inventory $S/run1-stderr/timeline.txt
 check timeline-log-like 2 "a time on most lines, but no log format pgmortem reads" -- timeline $S/run1-stderr/timeline.txt

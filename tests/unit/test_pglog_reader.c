@@ -11,6 +11,7 @@
 
 #include "pglog/reader.h"
 #include "text/timestamp.h"
+#include "util/strbuf.h"
 
 #define MAX_RECS 64
 
@@ -298,6 +299,151 @@ static void test_newest_first(void **state)
     assert_string_equal(g.r[3].message, "connection authorized: user=app database=appdb");
 }
 
+/* ------------------------------------------- a prefix read anew further on */
+
+/* What a whole recorded log gave: how many records, whether one came from
+ * line `after`, how many after it name their application. */
+typedef struct tally {
+    size_t n;
+    uint64_t after;
+    bool saw_after;
+    size_t with_app_after;
+} tally;
+
+static void on_tally(void *ctx, const pgm_pg_record *rec)
+{
+    tally *t = ctx;
+    t->n++;
+    t->saw_after |= rec->line == t->after;
+    if (rec->line > t->after && rec->app.n)
+        t->with_app_after++;
+}
+
+static void read_file(const char *path, const pgm_pglog_options *opt, tally *t, pgm_pglog_coverage *cov)
+{
+    size_t len;
+    char *text = tu_read_file(path, &len);
+    assert_non_null(text);
+    pgm_pglog_reader *r;
+    char err[PGM_ERR_MAX];
+    assert_int_equal(pgm_pglog_open(&r, "stderr", opt, on_tally, t, err), PGM_OK);
+    tu_for_each_line(text, len, feed, r);
+    pgm_pglog_finish(r);
+    *cov = *pgm_pglog_get_coverage(r);
+    pgm_pglog_close(r);
+    free(text);
+}
+
+/* The first line of `path` that is not a client session's under
+ * '%m [%p] %q%u@%d ' (nor a TAB line), as a reader of the file sees it. */
+static uint64_t first_background_line(const char *path)
+{
+    size_t len;
+    char *text = tu_read_file(path, &len);
+    assert_non_null(text);
+    uint64_t lineno = 1;
+    for (char *at = text; at < text + len; lineno++) {
+        char *nl = memchr(at, '\n', (size_t)(text + len - at));
+        char *close = memchr(at, ']', (size_t)((nl ? nl : text + len) - at));
+        /* "... UTC [pid] user@db LOG:" or "... UTC [pid] LOG:" */
+        if (*at != '\t' && close && close[1] == ' ' && close[2] >= 'A' && close[2] <= 'Z')
+            break;
+        at = nl ? nl + 1 : text + len;
+    }
+    free(text);
+    return lineno;
+}
+
+static void test_prefix_widened_by_later_lines(void **state)
+{
+    (void)state;
+    /* A real rotated file (fixtures/record/rotated.sh): 1,500 lines of client
+     * sessions come before the first line of a process without a session. */
+    const char *path = "tests/samples/postgresql-15/rotated/rotated.log";
+    uint64_t background = first_background_line(path);
+    assert_true(background > 1000);
+    /* the head shows no %q: a reader that chose '%m [%p] %u@%d ' on it */
+    pgm_pglog_options opt = {.prefix = "%m [%p] %u@%d ", .prefix_guessed = true};
+    tally t = {.after = background};
+    pgm_pglog_coverage cov;
+    read_file(path, &opt, &t, &cov);
+    assert_int_equal(cov.unparsed, 0);
+    assert_int_equal(cov.prefix_switches, 1);
+    assert_false(cov.prefix_changed);
+    assert_int_equal(cov.prefix_switch_line, background);
+    assert_string_equal(cov.prefix_switched, "%m [%p] %q%u@%d ");
+    assert_true(t.saw_after); /* the checkpointer's line is a record */
+    size_t records = t.n;
+    /* told that prefix by the user: it is kept, and the lines it cannot read are said */
+    opt.prefix_guessed = false;
+    memset(&t, 0, sizeof t);
+    read_file(path, &opt, &t, &cov);
+    assert_int_equal(cov.prefix_switches, 0);
+    assert_true(cov.unparsed > 100);
+    assert_int_equal(cov.samples[0].line, background);
+    assert_true(t.n + 40 <= records);
+    /* found with nothing told: every line read, no switch needed */
+    memset(&t, 0, sizeof t);
+    read_file(path, NULL, &t, &cov);
+    assert_int_equal(cov.unparsed, 0);
+    assert_int_equal(cov.prefix_switches, 0);
+    assert_int_equal(t.n, records);
+}
+
+static void test_prefix_changed_by_reload(void **state)
+{
+    (void)state;
+    /* A real log whose log_line_prefix a reload changed after 1,500 lines:
+     * every line from the reload on is read with the new one. */
+    const char *path = "tests/samples/postgresql-15/rotated/changed.log";
+    pgm_pglog_coverage cov;
+    tally t = {.after = 1506};
+    read_file(path, NULL, &t, &cov);
+    assert_int_equal(cov.unparsed, 0);
+    assert_true(cov.prefix_changed);
+    /* line 1505 is the postmaster's 'received SIGHUP' under the old prefix */
+    assert_int_equal(cov.prefix_switch_line, 1506);
+    assert_string_equal(cov.prefix, "%m [%p] %q%u@%d ");
+    assert_non_null(strstr(cov.prefix_switched, "%t [%p]: [%l-1] "));
+    assert_true(t.with_app_after > 20); /* the new prefix's %a: the sessions name their application */
+}
+
+static void test_prefix_looks_are_limited(void **state)
+{
+    (void)state;
+    /* Lines no prefix reads, each between two that the prefix does read:
+     * the prefix is looked for again PGM_PREFIX_LATE_TRIES times, then no
+     * more, which the coverage says. */
+    pgm_strbuf text;
+    pgm_strbuf_init(&text, 1u << 20);
+    size_t rounds = PGM_PREFIX_LATE_TRIES + 10;
+    for (size_t i = 0; i < rounds; i++) {
+        char line[256];
+        int n = snprintf(line, sizeof line,
+                         "2026-11-27 00:17:%02zu.000 UTC [%zu] app@appdb LOG:  statement: SELECT %zu\n"
+                         "<%zu> ~~ LOG:  %zu\n",
+                         i % 60, 1000 + i, i, i, i);
+        assert_int_equal(pgm_strbuf_add(&text, line, (size_t)n), 0);
+    }
+    got g;
+    pgm_pglog_coverage cov;
+    pgm_pglog_options opt = {.prefix = "%m [%p] %q%u@%d ", .prefix_guessed = true};
+    memset(&g, 0, sizeof g);
+    pgm_pglog_reader *r;
+    char err[PGM_ERR_MAX];
+    tally t = {0};
+    assert_int_equal(pgm_pglog_open(&r, "stderr", &opt, on_tally, &t, err), PGM_OK);
+    tu_for_each_line(text.p, text.len, feed, r);
+    pgm_pglog_finish(r);
+    cov = *pgm_pglog_get_coverage(r);
+    pgm_pglog_close(r);
+    pgm_strbuf_free(&text);
+    assert_int_equal(t.n, rounds);
+    assert_int_equal(cov.unparsed, rounds);
+    assert_int_equal(cov.prefix_switches, 0);
+    assert_int_equal(cov.late_given_up, 2 * PGM_PREFIX_LATE_TRIES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +456,9 @@ int main(void)
         cmocka_unit_test(test_prefix_sources),
         cmocka_unit_test(test_zones),
         cmocka_unit_test(test_newest_first),
+        cmocka_unit_test(test_prefix_widened_by_later_lines),
+        cmocka_unit_test(test_prefix_changed_by_reload),
+        cmocka_unit_test(test_prefix_looks_are_limited),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
