@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/config_options.h"
 #include "cli/read_options.h"
 #include "forensics/analysis.h"
 #include "lint/lint.h"
@@ -180,6 +181,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     bool redact_pii = false, keep_secrets = false;
     pgm_read_opts reading;
     pgm_read_opts_init(&reading);
+    pgm_config_opts configuring;
+    pgm_config_opts_init(&configuring);
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
@@ -199,6 +202,11 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         if (read_opt < 0)
             goto out;
         if (read_opt)
+            continue;
+        int config_opt = pgm_config_option(&a, opt, &configuring);
+        if (config_opt < 0)
+            goto out;
+        if (config_opt)
             continue;
         if (strcmp(opt, "-f") == 0 || strcmp(opt, "--format") == 0) {
             if (!(v = pgm_args_value(&a)))
@@ -244,7 +252,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         pgm_usage_error("analyze", "no input given (a directory, a file, or an archive)");
         goto out;
     }
-    if (!pgm_read_opts_check(&reading, "analyze"))
+    if (!pgm_read_opts_check(&reading, "analyze") || !pgm_config_opts_finish(&configuring, "analyze"))
         goto out;
     pgm_ruleset rs;
     if (!pgm_load_rules(&c.rules, &rs)) {
@@ -301,6 +309,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_facts_init(&facts);
     lo.facts_out = &facts;
     lo.keep_secrets = keep_secrets;
+    lo.config = configuring.config; /* --profile, --hikari-version, --instances */
     pgm_lint lint;
     char lerr[PGM_ERR_MAX];
     /* only what can be read again: a pipe or stdin was consumed by the scan */
@@ -372,6 +381,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_ruleset_free(&rs);
 out:
     pgm_read_opts_free(&reading);
+    pgm_config_opts_free(&configuring);
     pgm_common_free(&c);
     return rc;
 }

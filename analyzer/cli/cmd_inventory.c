@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/read_options.h"
 #include "inventory/inventory.h"
 #include "text/timestamp.h"
 #include "util/json.h"
@@ -136,6 +137,29 @@ static void print_json(const pgm_inventory *inv)
     pgm_json_end_object(&j);
 }
 
+/* --since/--until: the files whose first to last time misses the window are
+ * taken off the list (freed); files without times stay. Returns how many. */
+static size_t leave_out_of_window(pgm_inventory *inv, const pgm_read_opts *r)
+{
+    size_t kept = 0, outside = 0;
+    for (size_t i = 0; i < inv->n; i++) {
+        pgm_inventory_item *it = &inv->items[i];
+        bool timed = it->first_ts != PGM_TS_UNKNOWN;
+        bool out = timed && ((r->since != PGM_TS_UNKNOWN && it->last_ts < r->since) ||
+                             (r->until != PGM_TS_UNKNOWN && it->first_ts > r->until));
+        if (!out) {
+            inv->items[kept++] = *it;
+            continue;
+        }
+        outside++;
+        free(it->path);
+        for (size_t k = 0; k < it->n_warnings; k++)
+            free(it->warnings[k]);
+    }
+    inv->n = kept;
+    return outside;
+}
+
 int pgm_cmd_inventory(int argc, char **argv, int first)
 {
     pgm_args a;
@@ -148,6 +172,9 @@ int pgm_cmd_inventory(int argc, char **argv, int first)
         fputs("pgmortem: out of memory\n", stderr);
         return PGM_EXIT_INPUT;
     }
+    pgm_read_opts reading;
+    pgm_read_opts_init(&reading);
+    pgm_prefix *prefix = NULL;
     const char *opt, *operand;
     int k, rc = PGM_EXIT_OK;
     while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
@@ -155,6 +182,13 @@ int pgm_cmd_inventory(int argc, char **argv, int first)
             inputs[n++] = operand;
             continue;
         }
+        int ro = pgm_read_option(&a, opt, &reading);
+        if (ro < 0) {
+            rc = PGM_EXIT_USAGE;
+            goto out;
+        }
+        if (ro > 0)
+            continue;
         int lr = pgm_args_limit_option(&a, opt, &lim);
         if (lr < 0) {
             rc = PGM_EXIT_USAGE;
@@ -193,6 +227,12 @@ int pgm_cmd_inventory(int argc, char **argv, int first)
         rc = PGM_EXIT_USAGE;
         goto out;
     }
+    char err[PGM_ERR_MAX];
+    if (!pgm_read_opts_check(&reading, "inventory") ||
+        (reading.log.prefix && pgm_prefix_compile(reading.log.prefix, &prefix, err) != PGM_OK)) {
+        rc = PGM_EXIT_USAGE;
+        goto out;
+    }
 
     pgm_term t;
     pgm_term_init(&t, quiet);
@@ -201,10 +241,17 @@ int pgm_cmd_inventory(int argc, char **argv, int first)
     inv.on_warning = pgm_term_note;
     inv.on_progress = pgm_term_progress;
     inv.ctx = &t;
+    inv.prefix = prefix;
+    inv.tz = reading.log.tz;
+    inv.app_tz = reading.app_tz;
+    inv.year = reading.log.year;
     int r = pgm_inventory_run(&inv, inputs, n, &lim);
     pgm_term_clear(&t);
     if (r == PGM_FATAL)
         fputs("pgmortem: out of memory; the inventory below is incomplete\n", stderr);
+    size_t outside = leave_out_of_window(&inv, &reading);
+    if (outside && !quiet)
+        fprintf(stderr, "pgmortem: %zu file(s) whose times lie outside --since/--until not listed\n", outside);
     if (json)
         print_json(&inv);
     else
@@ -213,6 +260,8 @@ int pgm_cmd_inventory(int argc, char **argv, int first)
     rc = r == PGM_OK && !inv.log_like_unknown ? PGM_EXIT_OK : PGM_EXIT_INPUT;
     pgm_inventory_free(&inv);
 out:
+    pgm_prefix_free(prefix);
+    pgm_read_opts_free(&reading);
     free(inputs);
     return rc;
 }

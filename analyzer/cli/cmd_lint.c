@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/config_options.h"
 #include "lint/lint.h"
 
 typedef struct lint_term {
@@ -15,25 +16,6 @@ static void lint_warning(void *ctx, const char *path, const char *msg)
     const lint_term *t = ctx;
     if (!t->quiet)
         fprintf(stderr, "pgmortem: warning: %s: %s\n", path, msg);
-}
-
-/* --instances orders=4 */
-static bool parse_instances(const char *v, pgm_config_options *c)
-{
-    const char *eq = strrchr(v, '=');
-    if (!eq || eq == v || !eq[1] || c->n_instances == PGM_CONFIG_MAX_INSTANCES)
-        return false;
-    char *end;
-    long n = strtol(eq + 1, &end, 10);
-    if (*end || n < 0 || n > 100000)
-        return false;
-    char *name = strndup(v, (size_t)(eq - v));
-    if (!name)
-        return false;
-    c->instances[c->n_instances].name = name;
-    c->instances[c->n_instances].n = n;
-    c->n_instances++;
-    return true;
 }
 
 int pgm_cmd_lint(int argc, char **argv, int first)
@@ -48,7 +30,8 @@ int pgm_cmd_lint(int argc, char **argv, int first)
     bool verbose = false;
     lint_term term = {false};
     const char *output = NULL;
-    char *profiles = NULL;
+    pgm_config_opts co;
+    pgm_config_opts_init(&co);
     int rc = PGM_EXIT_USAGE;
     if (!pgm_common_init(&c, argc))
         return PGM_EXIT_INPUT;
@@ -63,6 +46,11 @@ int pgm_cmd_lint(int argc, char **argv, int first)
             goto out;
         }
         if (shared)
+            continue;
+        int cfg = pgm_config_option(&a, opt, &co);
+        if (cfg < 0)
+            goto out;
+        if (cfg)
             continue;
         if (strcmp(opt, "-v") == 0 || strcmp(opt, "--verbose") == 0) {
             verbose = true;
@@ -100,32 +88,6 @@ int pgm_cmd_lint(int argc, char **argv, int first)
         } else if (strcmp(opt, "--baseline") == 0) {
             if (!(lo.baseline = pgm_args_value(&a)))
                 goto out;
-        } else if (strcmp(opt, "--profile") == 0) {
-            if (!(v = pgm_args_value(&a)))
-                goto out;
-            /* several --profile, or one with commas: prod,live (the last wins) */
-            size_t l = profiles ? strlen(profiles) : 0;
-            char *p = realloc(profiles, l + strlen(v) + 2);
-            if (!p)
-                goto out;
-            profiles = p;
-            snprintf(profiles + l, strlen(v) + 2, "%s%s", l ? "," : "", v);
-        } else if (strcmp(opt, "--hikari-version") == 0) {
-            if (!(v = pgm_args_value(&a)))
-                goto out;
-            int maj, min;
-            if (sscanf(v, "%d.%d", &maj, &min) != 2 || maj < 1 || maj > 99) {
-                pgm_usage_error("lint", "--hikari-version wants a version like 5.1.0, not '%s'", v);
-                goto out;
-            }
-            lo.config.hikari_version = v;
-        } else if (strcmp(opt, "--instances") == 0) {
-            if (!(v = pgm_args_value(&a)))
-                goto out;
-            if (!parse_instances(v, &lo.config)) {
-                pgm_usage_error("lint", "--instances wants NAME=N (a service, workload or pool, and its replicas), not '%s'", v);
-                goto out;
-            }
         } else {
             pgm_usage_error("lint", "unknown option '%s'", opt);
             goto out;
@@ -136,10 +98,9 @@ int pgm_cmd_lint(int argc, char **argv, int first)
         pgm_usage_error("lint", "no input given (a directory, a file, or an archive)");
         goto out;
     }
-    char *save = NULL;
-    for (char *t = profiles ? strtok_r(profiles, ", ", &save) : NULL;
-         t && lo.config.n_profiles < PGM_CONFIG_MAX_PROFILES; t = strtok_r(NULL, ", ", &save))
-        lo.config.profiles[lo.config.n_profiles++] = t;
+    if (!pgm_config_opts_finish(&co, "lint"))
+        goto out;
+    lo.config = co.config;
 
     pgm_ruleset rs;
     if (!pgm_load_rules(&c.rules, &rs)) {
@@ -185,9 +146,7 @@ int pgm_cmd_lint(int argc, char **argv, int first)
     pgm_lint_free(&l);
     pgm_ruleset_free(&rs);
 out:
-    for (size_t i = 0; i < lo.config.n_instances; i++)
-        free((char *)lo.config.instances[i].name);
-    free(profiles);
+    pgm_config_opts_free(&co);
     pgm_common_free(&c);
     return rc;
 }

@@ -1,6 +1,7 @@
-/* The options every command that reads evidence takes, parsed by one piece
- * of code: --log-line-prefix, --tz, --app-tz, --year, --since, --until.
- * (--jobs is timeline's: analyze pairs sessions in the server's own order.) */
+/* The options every command that reads evidence takes (inventory, timeline,
+ * analyze), parsed by one piece of code: --log-line-prefix, --tz, --app-tz,
+ * --year, --since, --until. (--jobs is timeline's: analyze pairs sessions in
+ * the server's own order, inventory reads each file once.) */
 #ifndef PGM_READ_OPTIONS_H
 #define PGM_READ_OPTIONS_H
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pglog/detect.h"
+#include "pglog/reader.h"
 #include "text/lines.h"
 #include "text/timestamp.h"
 #include "text/utf8.h"
@@ -84,8 +86,14 @@ static void warn(pgm_inventory *inv, pgm_inventory_item *it, bool problem, const
 typedef struct scan_state {
     uint64_t nul_bytes, nul_lines_first;
     uint64_t long_lines, long_first;
-    bool zone_none_warned, zone_unknown_warned;
+    bool zone_none_warned, zone_unknown_warned, yearless_warned;
     pgm_utf8_state utf8;
+    /* how this file's times are read */
+    const pgm_prefix *prefix; /* a stderr server log's, when given */
+    const pgm_zone *zone;     /* for times without one: --tz or --app-tz, when given */
+    bool syslog;              /* BSD dates too, in `year`, while the records show no better time */
+    bool better_seen;         /* a syslog record with a full time of its own (the server's prefix) */
+    int year;
 } scan_state;
 
 /* The value of "timestamp"/"@timestamp"/"time" in a JSON line, if any. */
@@ -107,19 +115,54 @@ static const char *find_json_time(const char *line, size_t len)
     return NULL;
 }
 
+/* A BSD syslog record's date, after its optional <PRI>; in st->year. */
+static bool syslog_date(pgm_inventory *inv, pgm_inventory_item *it, scan_state *st, const char *line,
+                        size_t len, pgm_ts_parse *ts)
+{
+    size_t i = 0;
+    if (len && line[0] == '<') {
+        const char *close = memchr(line, '>', len < 6 ? len : 6);
+        i = close ? (size_t)(close - line) + 1 : 0;
+    }
+    int64_t t;
+    if (!pgm_ts_parse_bsd(line + i, len - i, st->year, &t))
+        return false;
+    if (t == PGM_TS_UNKNOWN) {
+        if (!st->yearless_warned)
+            warn(inv, it, false, "syslog dates carry no year and the file's is not known; give it with --year");
+        st->yearless_warned = true;
+        return false;
+    }
+    ts->us = t;
+    ts->zone = PGM_TS_ZONE_NONE;
+    return true;
+}
+
 static void note_timestamp(pgm_inventory *inv, pgm_inventory_item *it, scan_state *st,
                            const char *line, size_t len, size_t window)
 {
     pgm_ts_parse ts;
-    /* JSON lines carry several times (receiveTimestamp...); the event's own key wins. */
-    const char *key = window == PGM_TS_WINDOW_JSON ? find_json_time(line, len) : NULL;
-    if (key) {
-        size_t off = (size_t)(key - line);
-        if (!pgm_ts_parse_at(key, len - off, &ts))
-            key = NULL;
+    pgm_prefix_fields f;
+    if (st->prefix && pgm_prefix_parse(st->prefix, line, len, &f)) {
+        /* the time the prefix puts there, not the first one in the line (%s) */
+        if (f.t_us == PGM_TS_UNKNOWN)
+            return;
+        ts.us = f.t_us;
+        ts.zone = f.zone;
+        memcpy(ts.zone_name, f.zone_name, sizeof ts.zone_name);
+    } else {
+        /* JSON lines carry several times (receiveTimestamp...); the event's own key wins. */
+        const char *key = window == PGM_TS_WINDOW_JSON ? find_json_time(line, len) : NULL;
+        if (key) {
+            size_t off = (size_t)(key - line);
+            if (!pgm_ts_parse_at(key, len - off, &ts))
+                key = NULL;
+        }
+        if (key || pgm_ts_find(line, len, window, &ts))
+            st->better_seen = true;
+        else if (!st->syslog || st->better_seen || !syslog_date(inv, it, st, line, len, &ts))
+            return;
     }
-    if (!key && !pgm_ts_find(line, len, window, &ts))
-        return;
     if (ts.zone == PGM_TS_ZONE_UNKNOWN) {
         if (!st->zone_unknown_warned)
             warn(inv, it, false, "time zone '%s' is ambiguous or unknown; its times are left out",
@@ -127,13 +170,31 @@ static void note_timestamp(pgm_inventory *inv, pgm_inventory_item *it, scan_stat
         st->zone_unknown_warned = true;
         return;
     }
-    if (ts.zone == PGM_TS_ZONE_NONE && !st->zone_none_warned) {
-        warn(inv, it, false, "timestamps carry no time zone; read as UTC");
+    if (ts.zone == PGM_TS_ZONE_NONE && st->zone) {
+        ts.us = pgm_zone_to_utc(st->zone, ts.us);
+    } else if (ts.zone == PGM_TS_ZONE_NONE && !st->zone_none_warned) {
+        warn(inv, it, false, "timestamps carry no time zone; read as UTC (--tz, --app-tz: another)");
         st->zone_none_warned = true;
     }
     if (it->first_ts == PGM_TS_UNKNOWN)
         it->first_ts = ts.us;
     it->last_ts = ts.us;
+}
+
+/* The prefix a server log's first lines were written with, as timeline
+ * finds it (pglog/detect.h), when it reads nearly all of them: the time of a
+ * line is then the prefix's %m/%t/%n, not a session's start (%s) before it.
+ * NULL otherwise: the first time in each line is taken. */
+static pgm_prefix *prefix_of_head(const unsigned char *head, size_t n)
+{
+    pgm_prefix_guess g;
+    pgm_prefix_detect((const char *)head, n, &g);
+    pgm_prefix *p;
+    char err[PGM_ERR_MAX];
+    if (!g.primary_lines || pgm_prefix_guess_coverage(&g) < PGM_PREFIX_MIN_COVERAGE ||
+        pgm_prefix_compile(g.spec, &p, err) != PGM_OK)
+        return NULL;
+    return p;
 }
 
 static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
@@ -158,6 +219,17 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         return PGM_FATAL;
     scan_state st;
     memset(&st, 0, sizeof st);
+    bool server_log = sn.kind == PGM_KIND_PG_LOG;
+    pgm_prefix *detected = NULL;
+    if (server_log && (strcmp(sn.format, "stderr") == 0 || strcmp(sn.format, "rds") == 0)) {
+        st.prefix = inv->prefix;
+        if (!st.prefix)
+            st.prefix = detected = prefix_of_head(info->head, info->head_len);
+    }
+    const pgm_zone *zone = sn.kind == PGM_KIND_APP_LOG ? &inv->app_tz : &inv->tz;
+    st.zone = zone->set ? zone : NULL;
+    st.syslog = server_log && strcmp(sn.format, "syslog") == 0;
+    st.year = inv->year ? inv->year : info->mtime != INT64_MIN ? (int)pgm_year_of(info->mtime) : 0;
     const char *line;
     size_t len;
     int r;
@@ -179,6 +251,7 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     it->lines = lr.lineno;
     it->bytes = lr.bytes_read;
     pgm_lines_free(&lr);
+    pgm_prefix_free(detected);
     if (st.long_lines)
         warn(inv, it, false,
              "%llu line(s) longer than %zu bytes, cut to that length (first at line %llu; "

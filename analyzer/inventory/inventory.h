@@ -9,7 +9,9 @@
 #include <stdint.h>
 
 #include "bundle/bundle.h"
+#include "pglog/prefix.h"
 #include "sniff/sniff.h"
+#include "text/tzfile.h"
 
 /* Warnings kept per input; more are counted in one last line. */
 #define PGM_MAX_WARNINGS_PER_INPUT 16u
@@ -36,6 +38,10 @@ typedef struct pgm_inventory {
     size_t max_line;
     /* files of unknown kind with a time on most lines: a log no reader took */
     size_t log_like_unknown;
+    /* How times are read, as the other commands read them (unset: defaults). */
+    const pgm_prefix *prefix; /* --log-line-prefix: a stderr log's time is its prefix's */
+    pgm_zone tz, app_tz;      /* --tz, --app-tz: for times printed without a zone */
+    int year;                 /* --year, for BSD syslog dates; 0: the file's modification year */
     /* Optional: called with every warning as it happens (for stderr). */
     void (*on_warning)(void *ctx, const char *path, const char *msg, bool problem);
     void (*on_progress)(void *ctx, uint64_t bytes);

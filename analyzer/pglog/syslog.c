@@ -26,34 +26,6 @@ typedef struct syslog_head {
 
 static bool digit(char c) { return c >= '0' && c <= '9'; }
 
-static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-/* "Nov 27 00:19:29" at p: month, day, time; false when not that. */
-static bool bsd_time(const char *p, size_t n, int year, int64_t *t)
-{
-    if (n < 15 || p[3] != ' ' || p[6] != ' ' || p[9] != ':' || p[12] != ':')
-        return false;
-    const char *m = NULL;
-    for (size_t k = 0; k < 12; k++)
-        if (memcmp(months + 3 * k, p, 3) == 0)
-            m = months + 3 * k;
-    if (!m || !(p[4] == ' ' || digit(p[4])) || !digit(p[5]))
-        return false;
-    for (size_t k = 7; k < 15; k++)
-        if (k != 9 && k != 12 && !digit(p[k]))
-            return false;
-    unsigned mon = (unsigned)((m - months) / 3) + 1;
-    unsigned day = (unsigned)((p[4] == ' ' ? 0 : p[4] - '0') * 10 + (p[5] - '0'));
-    int64_t hh = (p[7] - '0') * 10 + (p[8] - '0'), mm = (p[10] - '0') * 10 + (p[11] - '0'),
-            ss = (p[13] - '0') * 10 + (p[14] - '0');
-    if (year <= 0) {
-        *t = PGM_TS_UNKNOWN;
-        return true;
-    }
-    *t = ((pgm_days_from_civil(year, mon, day) * 86400) + hh * 3600 + mm * 60 + ss) * 1000000;
-    return true;
-}
-
 /* Heroku's logplex: "app[postgres.PID]:" (a drain: "d.UUID app[postgres.PID]",
  * no colon), then the database's color "[GREEN] " (Heroku Postgres docs,
  * "Logging"), then [SEQ-CHUNK] as syslog writes it. At *i the text after
@@ -115,7 +87,7 @@ static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
         i += 2;
     pgm_ts_parse ts;
     h->yearless = false;
-    if (bsd_time(line + i, n - i, year, &h->t)) {
+    if (pgm_ts_parse_bsd(line + i, n - i, year, &h->t)) {
         h->yearless = true;
         i += 15;
     } else if (pgm_ts_parse_at(line + i, n - i, &ts)) {

@@ -130,15 +130,6 @@ void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *
     }
 }
 
-static int64_t year_of(int64_t unix_seconds)
-{
-    int64_t days = unix_seconds / 86400 - (unix_seconds % 86400 < 0);
-    int64_t y = 1970 + days / 366;
-    while (pgm_days_from_civil(y + 1, 1, 1) <= days)
-        y++;
-    return y;
-}
-
 /* What the coverage of a server log says, as warnings. */
 static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
 {
@@ -224,7 +215,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
         opt.conf_origin = s->conf_origin;
     }
     if (!opt.year && info->mtime != INT64_MIN && strcmp(in->format, "syslog") == 0)
-        opt.year = (int)year_of(info->mtime);
+        opt.year = (int)pgm_year_of(info->mtime);
     /* split between threads: a plain file whose bytes the run's limit allows
      * (the parts read the file themselves, outside the walker's count) */
     uint64_t cap = s->limits ? s->limits->max_total_bytes : 0;

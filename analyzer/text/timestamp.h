@@ -36,6 +36,14 @@ bool pgm_ts_find(const char *p, size_t n, size_t window, pgm_ts_parse *out);
 /* Offset in seconds east of UTC for a zone abbreviation, false if unknown. */
 bool pgm_ts_zone_offset(const char *abbrev, size_t n, int32_t *seconds);
 
+/* A BSD syslog date ("Nov 27 00:19:29", RFC 3164) at p, in `year`: *t in
+ * microseconds, PGM_TS_UNKNOWN when year <= 0 (the date has none). False
+ * when p does not start with one. */
+bool pgm_ts_parse_bsd(const char *p, size_t n, int year, int64_t *t);
+
+/* The year (UTC) of a time in seconds since the epoch. */
+int64_t pgm_year_of(int64_t unix_seconds);
+
 /* Days since 1970-01-01 for a proleptic Gregorian date. */
 int64_t pgm_days_from_civil(int64_t y, unsigned m, unsigned d);
 

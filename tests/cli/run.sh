@@ -109,6 +109,14 @@ check timeline-prefix-changed 0 "log_line_prefix changed at line 1506 (a reload?
     timeline --kinds server.param_changed,server.crash $S/rotated/changed.log
 # a file with a time on most lines that no reader takes: said, exit 2 (inventory and timeline)
 check inventory-log-like 2 "a time on most lines, but no log format pgmortem reads" -- inventory $S/run1-stderr/timeline.txt
+# inventory reads times as timeline does: a server log's time is its prefix's (found, or told),
+# not the session start (%s) written before it; --since/--until leave out the files outside;
+# --app-tz gives zone-less application times their zone
+check inventory-prefix-time 0 "" -- inventory $S/prefixes/15.log
+check inventory-window 0 "3 file(s) whose times lie outside --since/--until not listed" -- \
+    inventory --until 2026-11-27T02:20:00Z fixtures/incidents/01-leak-hikari.tar.zst
+check inventory-app-tz 0 "" -- inventory -q --app-tz +02:00 $O/billing-boot2.log
+check inventory-bad-tz 3 "--tz wants an offset" -- inventory --tz Mars/Olympus $O/billing-boot2.log
 check timeline-log-like 2 "a time on most lines, but no log format pgmortem reads" -- timeline $S/run1-stderr/timeline.txt
 check timeline-bad-prefix 3 "--log-line-prefix" -- timeline --log-line-prefix '%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m' $O
 check timeline-bad-since 3 "--since wants a time" -- timeline --since yesterday $O
@@ -202,6 +210,9 @@ SOURCE_DATE_EPOCH=0 check analyze-leak-json 0 "" -- analyze -q -f json fixtures/
 check analyze-bad-since 3 "--since wants a time" -- analyze --since yesterday $S/run1-stderr/postgresql.log
 SOURCE_DATE_EPOCH=0 check analyze-wrong-prefix 2 "parses only 0 of" -- analyze -f json --log-line-prefix '%t [%p]: ' $S/run1-stderr/postgresql.log
 check analyze-healthy 0 "" -- analyze -q fixtures/incidents/04-healthy.tar.zst
+# analyze's configuration pass takes lint's options: 30 billing replicas overrun max_connections
+check analyze-healthy-instances 0 "" -- analyze -q --instances billing=30 fixtures/incidents/04-healthy.tar.zst
+check analyze-bad-instances 3 "--instances wants NAME=N" -- analyze --instances billing fixtures/incidents/04-healthy.tar.zst
 check analyze-leak-md 0 "" -- analyze -q -f md fixtures/incidents/01-leak-hikari.tar.zst
 check analyze-capacity-md 0 "" -- analyze -q -f md fixtures/incidents/03-capacity.tar.gz
 # pg_stat_activity dumps alone: a leak shows as one group rising snapshot after snapshot,
