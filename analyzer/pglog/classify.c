@@ -1,5 +1,8 @@
 #include "pglog/classify.h"
 
+#include "catalog/sqlstate.h"
+#include "pglog/reader.h"
+
 #include "util/decimal.h"
 #include "util/redact.h"
 
@@ -279,6 +282,15 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
         pgm_slice v = part(rec, m.rule->also.v[i], &name);
         if (name)
             put(&b, name, v.p, v.n, true);
+    }
+    if (m.rule->kind[0] == 's' && strcmp(m.rule->kind, "stmt.error") == 0) {
+        /* what kind of error: the SQLSTATE's class, or the one its text always has */
+        const char *code = rec->sqlstate.n == 5 ? rec->sqlstate.p : NULL;
+        if (!code && pgm_pglog_severity_is_english(rec->severity))
+            code = pgm_sqlstate_of_message(rec->message.p, rec->message.n);
+        const char *cls = code ? pgm_sqlstate_class(code, 5) : NULL;
+        if (cls)
+            put(&b, "error_class", cls, strlen(cls), false);
     }
     c->fields_dropped += b.full;
     ev->n_fields = 0;
