@@ -107,6 +107,9 @@ check timeline-wrong-prefix 2 "parses only 0 of 16 lines" -- timeline --log-line
 # a reload changed log_line_prefix after 1,505 lines (fixtures/record/rotated.sh): the rest is read with the new one
 check timeline-prefix-changed 0 "log_line_prefix changed at line 1506 (a reload?): read from there with '%t [%p]: [%l-1] " -- \
     timeline --kinds server.param_changed,server.crash $S/rotated/changed.log
+# messages beyond a connection's life, as a real server wrote them (fixtures/record/messages.sh):
+# each its kind, errors with their class
+check timeline-messages 0 "" -- timeline --kinds conn.refused,conn.lost,stmt,vacuum,repl $S/messages/messages.log
 # a file with a time on most lines that no reader takes: said, exit 2 (inventory and timeline)
 check inventory-log-like 2 "a time on most lines, but no log format pgmortem reads" -- inventory $S/run1-stderr/timeline.txt
 # inventory reads times as timeline does: a server log's time is its prefix's (found, or told),
