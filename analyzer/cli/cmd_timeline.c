@@ -342,6 +342,8 @@ static void print_coverage(const pgm_scan *s)
                 (unsigned long long)c->unparsed);
         if (c->foreign)
             fprintf(stderr, ", %llu no server output", (unsigned long long)c->foreign);
+        if (c->blank)
+            fprintf(stderr, ", %llu empty", (unsigned long long)c->blank);
         fprintf(stderr, "; %llu events, %llu messages of unknown kind\n", (unsigned long long)in->events,
                 (unsigned long long)in->unknown);
         for (size_t k = 0; k < in->n_shapes && k < 5; k++)

@@ -91,14 +91,30 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
 {
     r->lines++;
     r->deferred = false;
-    if (n && line[0] == '\t') {
+    if (n == 0) {
+        /* held until a TAB line of the same message says it was one of its lines */
+        if (r->last)
+            r->blank_pending++;
+        else
+            r->blank++;
+        return PGM_OK;
+    }
+    uint64_t blanks = r->blank_pending;
+    r->blank_pending = 0;
+    if (line[0] != '\t')
+        r->blank += blanks;
+    if (line[0] == '\t') {
         /* an embedded newline of the message or part written just above */
         r->continuation++;
         pgm_entry *e = r->last;
         if (!e) {
+            r->blank += blanks;
             unparsed(r, line, n, lineno);
             return PGM_OK;
         }
+        r->continuation += blanks;
+        for (; blanks; blanks--)
+            append(r, e, "\n", 1);
         append(r, e, "\n", 1);
         append(r, e, line + 1, n - 1);
         if (e->n_parts)
@@ -173,6 +189,8 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
 
 void pgm_entries_finish(pgm_entry_reader *r)
 {
+    r->blank += r->blank_pending;
+    r->blank_pending = 0;
     while (r->count)
         flush_oldest(r);
 }

@@ -56,6 +56,11 @@ typedef struct pgm_entry_reader {
     pgm_prefix_fields fields[PGM_ENTRY_PENDING + 1];
     uint64_t lines, primary, secondary, continuation, unparsed, cut;
     uint64_t foreign; /* of the unparsed, lines with no severity word: no server output */
+    /* Empty lines: inside a message (a shipper that strips a TAB-only line
+     * of a statement's blank line) they join it as continuation lines once
+     * its next TAB line comes; any other is counted here, not as unparsed. */
+    uint64_t blank;
+    uint64_t blank_pending;
     /* Set by the caller: a line with a severity word that the prefix does
      * not read is neither counted nor kept, only `deferred` set, so that the
      * caller may hold it and feed it again (pglog/reader.c reads such lines

@@ -500,6 +500,7 @@ void pgm_pglog_finish(pgm_pglog_reader *r)
         late_resolve(r);
         pgm_entries_finish(&r->entries);
         r->cov.continuation += r->entries.continuation;
+        r->cov.blank += r->entries.blank;
         r->cov.secondary += r->entries.secondary;
         r->cov.cut += r->entries.cut;
     }

@@ -67,6 +67,7 @@ typedef struct pgm_pglog_coverage {
     uint64_t continuation;     /* TAB lines and split syslog chunks joined to a message */
     uint64_t secondary;        /* DETAIL/HINT/... lines joined to their message */
     uint64_t unparsed;         /* lines that are none of these */
+    uint64_t blank;            /* empty lines outside any message */
     uint64_t cut;              /* messages or parts cut at a limit */
     uint64_t no_time;          /* records without a usable time */
     uint64_t zone_guessed;     /* times read without a zone (UTC or --tz) */

@@ -278,6 +278,7 @@ static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c)
     sum->continuation += c->continuation;
     sum->secondary += c->secondary;
     sum->unparsed += c->unparsed;
+    sum->blank += c->blank;
     sum->cut += c->cut;
     sum->no_time += c->no_time;
     sum->zone_guessed += c->zone_guessed;
@@ -401,7 +402,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         in->is_log = true;
         in->cov = head;
         in->cov.lines = in->cov.records = in->cov.continuation = in->cov.secondary = 0;
-        in->cov.unparsed = in->cov.cut = in->cov.no_time = in->cov.zone_guessed = 0;
+        in->cov.unparsed = in->cov.cut = in->cov.no_time = in->cov.zone_guessed = in->cov.blank = 0;
         in->cov.zone_unknown = in->cov.translated = in->cov.odd_columns = 0;
         in->cov.n_samples = 0;
         in->cov.foreign = 0;

@@ -444,6 +444,32 @@ static void test_prefix_looks_are_limited(void **state)
     assert_int_equal(cov.late_given_up, 2 * PGM_PREFIX_LATE_TRIES);
 }
 
+static void test_empty_lines(void **state)
+{
+    (void)state;
+    /* A statement's blank line is written "\n\t" (a TAB-only line); a
+     * shipper that strips trailing blanks leaves an empty line inside the
+     * message. Empty lines between messages are no evidence at all. */
+    const char *text =
+        "2026-11-27 00:17:38.028 UTC [16691] app@appdb LOG:  statement: SELECT 1,\n"
+        "\t2,\n"
+        "\n"
+        "\t3\n"
+        "\n"
+        "2026-11-27 00:17:39.028 UTC [16691] app@appdb LOG:  statement: SELECT 4\n"
+        "\n";
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("stderr", NULL, text, &g, &cov, NULL);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.r[0].message, "statement: SELECT 1,\n2,\n\n3");
+    assert_int_equal(g.r[0].last_line, 4);
+    assert_int_equal(cov.continuation, 3);
+    assert_int_equal(cov.blank, 2);
+    assert_int_equal(cov.unparsed, 0);
+    assert_int_equal(cov.foreign, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_prefix_widened_by_later_lines),
         cmocka_unit_test(test_prefix_changed_by_reload),
         cmocka_unit_test(test_prefix_looks_are_limited),
+        cmocka_unit_test(test_empty_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
