@@ -389,6 +389,135 @@ static size_t candidates(const server_line *lines, size_t count, const pgm_infer
     return nc;
 }
 
+/* Is the name escape at spec[at] bare: no label before it ("user=%u"), no
+ * '@' on either side ("%u@%d")? Which name such a word is, only what the
+ * messages said tells (pgm_infer_learn). */
+static bool bare_name(const char *spec, size_t at)
+{
+    char e = spec[at];
+    if (e != 'u' && e != 'd' && e != 'a')
+        return false;
+    size_t pct = at;
+    while (pct > 0 && spec[pct] != '%')
+        pct--;
+    char before = pct > 0 ? spec[pct - 1] : ' ', after = spec[at + 1];
+    return before != '=' && before != '@' && before != ':' && after != '@';
+}
+
+static bool same(pgm_slice a, pgm_slice b)
+{
+    return a.n == b.n && (!a.n || memcmp(a.p, b.p, a.n) == 0);
+}
+
+/* Does `b` put another user, database or application than `a` into some
+ * line's fields (the same word in both, postgres@postgres, is no doubt)? */
+static bool reads_other_names(const char *a, const char *b, const server_line *lines, size_t count)
+{
+    pgm_prefix *pa, *pb;
+    char err[PGM_ERR_MAX];
+    if (pgm_prefix_compile(a, &pa, err) != PGM_OK)
+        return false;
+    if (pgm_prefix_compile(b, &pb, err) != PGM_OK) {
+        pgm_prefix_free(pa);
+        return false;
+    }
+    bool other = false;
+    for (size_t i = 0; i < count && !other; i++) {
+        pgm_prefix_fields fa, fb;
+        if (pgm_prefix_parse(pa, lines[i].p, lines[i].n, &fa) && pgm_prefix_parse(pb, lines[i].p, lines[i].n, &fb))
+            other = !same(fa.user, fb.user) || !same(fa.db, fb.db) || !same(fa.app, fb.app);
+    }
+    pgm_prefix_free(pa);
+    pgm_prefix_free(pb);
+    return other;
+}
+
+/* Two bare names swapped (%u %a as %a %u) read the lines as well when the
+ * messages named neither: the spec is then a guess, and the swap its rival. */
+static void name_rival(const char *spec, size_t parsed, const server_line *lines, size_t count,
+                       const pgm_infer_names *names, char rival[PGM_INFER_SPEC_MAX])
+{
+    size_t at[PGM_INFER_SPEC_MAX / 2];
+    size_t k = escape_letters(spec, at, sizeof at / sizeof at[0]);
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i + 1; j < k; j++) {
+            if (!bare_name(spec, at[i]) || !bare_name(spec, at[j]) || spec[at[i]] == spec[at[j]])
+                continue;
+            char swapped[PGM_INFER_SPEC_MAX];
+            snprintf(swapped, sizeof swapped, "%s", spec);
+            swapped[at[i]] = spec[at[j]];
+            swapped[at[j]] = spec[at[i]];
+            if (score_lines(swapped, lines, count, names) == parsed && reads_other_names(spec, swapped, lines, count)) {
+                snprintf(rival, PGM_INFER_SPEC_MAX, "%s", swapped);
+                return;
+            }
+        }
+}
+
+static bool names_learnt(const pgm_infer_names *names)
+{
+    return names->n_user || names->n_db || names->n_app;
+}
+
+static pgm_slice name_field(const pgm_prefix_fields *f, char e)
+{
+    return e == 'u' ? f->user : e == 'd' ? f->db : f->app;
+}
+
+/* With no name stated by any message, the inference took bare words for
+ * names (user, database, application in that order). A word that is the
+ * same on every line and stands on lines whose other names are empty (a
+ * process without a session) is the prefix's own text ("- PG-%e"): it goes
+ * back into the spec as written. The names left are a guess, and their
+ * swap its rival. */
+static void silent_names(pgm_prefix_guess *out, size_t parsed, const server_line *lines, size_t count)
+{
+    pgm_prefix *p;
+    char err[PGM_ERR_MAX];
+    if (pgm_prefix_compile(out->spec, &p, err) != PGM_OK)
+        return;
+    size_t at[PGM_INFER_SPEC_MAX / 2];
+    size_t k = escape_letters(out->spec, at, sizeof at / sizeof at[0]);
+    char spec[PGM_INFER_SPEC_MAX];
+    snprintf(spec, sizeof spec, "%s", out->spec);
+    for (size_t e = k; e-- > 0;) { /* last first: earlier places stay where they are */
+        if (!bare_name(out->spec, at[e]))
+            continue;
+        char esc = out->spec[at[e]];
+        pgm_slice first = {NULL, 0};
+        bool constant = true, alone = false;
+        for (size_t i = 0; i < count && constant; i++) {
+            pgm_prefix_fields f;
+            if (!pgm_prefix_parse(p, lines[i].p, lines[i].n, &f))
+                continue;
+            pgm_slice v = name_field(&f, esc);
+            if (!v.n)
+                continue;
+            if (!first.n)
+                first = v;
+            constant = same(first, v);
+            bool others_empty = true;
+            for (const char *o = "uda"; *o; o++)
+                if (*o != esc && name_field(&f, *o).n)
+                    others_empty = false;
+            alone |= others_empty && !f.host.n && !f.remote.n;
+        }
+        size_t pct = at[e];
+        while (pct > 0 && spec[pct] != '%')
+            pct--;
+        char lit[PGM_INFER_SPEC_MAX];
+        if (!constant || !alone || !first.n || memchr(first.p, '%', first.n) ||
+            (size_t)snprintf(lit, sizeof lit, "%.*s%.*s%s", (int)pct, spec, (int)first.n, first.p,
+                             spec + at[e] + 1) >= sizeof lit)
+            continue;
+        snprintf(spec, sizeof spec, "%s", lit);
+    }
+    pgm_prefix_free(p);
+    if (strcmp(spec, out->spec) != 0 && score_lines(spec, lines, count, NULL) >= parsed)
+        snprintf(out->spec, sizeof out->spec, "%s", spec);
+    name_rival(out->spec, out->parsed, lines, count, NULL, out->rival);
+}
+
 void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
 {
     memset(out, 0, sizeof *out);
@@ -444,6 +573,12 @@ void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)
             snprintf(out->rival, sizeof out->rival, "%s", all[k].spec);
             break;
         }
+    if (!out->rival[0] && all[best].parsed) {
+        if (names_learnt(names))
+            name_rival(all[best].spec, all[best].parsed, lines, count, names, out->rival);
+        else
+            silent_names(out, all[best].parsed, lines, count);
+    }
 out:
     free(inferred);
     free(all);

@@ -37,6 +37,12 @@ void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_c
     pgm_strbuf_init(&r->scratch, PGM_ENTRY_MAX_TEXT);
 }
 
+void pgm_entries_set_prefix(pgm_entry_reader *r, const pgm_prefix *prefix)
+{
+    r->prefix = prefix;
+    r->prefix_gen++;
+}
+
 void pgm_entries_free(pgm_entry_reader *r)
 {
     for (size_t i = 0; i < PGM_ENTRY_PENDING; i++) {
@@ -133,6 +139,11 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
         return PGM_OK;
     }
     pgm_prefix_fields *f = r->spare;
+    size_t slot = (size_t)(f - r->fields);
+    if (r->fields_gen[slot] != r->prefix_gen) {
+        memset(f, 0, sizeof *f); /* filled by another prefix: its fields would stay */
+        r->fields_gen[slot] = r->prefix_gen;
+    }
     if (!pgm_prefix_parse_into(r->prefix, r->scratch.p, r->scratch.len, f)) {
         /* a line of another writer (pg_ctl, a shell) between a message and
          * its TAB lines leaves them to it; a server line we cannot read

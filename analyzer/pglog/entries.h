@@ -54,6 +54,9 @@ typedef struct pgm_entry_reader {
     pgm_strbuf scratch;     /* each line is parsed here once; a new entry takes the buffer over */
     pgm_prefix_fields *spare; /* ... and its fields, parsed here: one of `fields` */
     pgm_prefix_fields fields[PGM_ENTRY_PENDING + 1];
+    /* which prefix each of `fields` was last parsed with (counted up by
+     * pgm_entries_set_prefix): one parsed with another is cleared first */
+    unsigned prefix_gen, fields_gen[PGM_ENTRY_PENDING + 1];
     uint64_t lines, primary, secondary, continuation, unparsed, cut;
     uint64_t foreign; /* of the unparsed, lines with no severity word: no server output */
     /* Empty lines: inside a message (a shipper that strips a TAB-only line
@@ -75,6 +78,11 @@ typedef struct pgm_entry_reader {
 } pgm_entry_reader;
 
 void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_cb cb, void *ctx);
+/* Lines from now on are parsed with `prefix`. The pending entries keep what
+ * they were parsed into; a place a line is parsed into is cleared first when
+ * an earlier prefix filled it (pgm_prefix_parse_into clears only what its
+ * own prefix sets). */
+void pgm_entries_set_prefix(pgm_entry_reader *r, const pgm_prefix *prefix);
 /* One physical line (without its newline), numbered from 1. PGM_OK. */
 int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t lineno);
 /* A DETAIL, HINT, QUERY, CONTEXT, LOCATION, BACKTRACE or STATEMENT line's

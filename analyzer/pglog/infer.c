@@ -483,6 +483,12 @@ static int64_t sid_pid(const tokenizer *t)
     return -1;
 }
 
+/* Names were looked for in the messages (not NULL) and none was stated. */
+static bool names_silent(const pgm_infer_names *names)
+{
+    return names && !names->n_user && !names->n_db && !names->n_app;
+}
+
 /* The escape of a value with no label before it; 0 leaves it literal text. */
 static char unlabelled(tokenizer *t, enum vkind kind, size_t pos, size_t len)
 {
@@ -523,7 +529,13 @@ static char unlabelled(tokenizer *t, enum vkind kind, size_t pos, size_t len)
             return 'u';
         if (pos > 0 && s[pos - 1] == '@' && !used(t, 'd'))
             return 'd';
-        unsigned mask = kind == V_UNKNOWN ? 7u : pgm_infer_name_kind(t->names, s + pos, len);
+        /* a word the messages named is that name; when they named none at
+         * all (no connection logging), any word after the line's time or pid
+         * may be one, in the order user, database, application: a guess
+         * that detect.c weighs (silent_names); text with no time or pid
+         * before it is not read as a prefix of names */
+        bool guess = names_silent(t->names) && (used(t, 'm') || used(t, 't') || used(t, 'n') || used(t, 'p'));
+        unsigned mask = kind == V_UNKNOWN || guess ? 7u : pgm_infer_name_kind(t->names, s + pos, len);
         static const char order[3] = {'u', 'd', 'a'};
         for (int i = 0; i < 3; i++)
             if ((mask & (1u << i)) && !used(t, order[i]))
@@ -571,7 +583,12 @@ static bool emit(const tokenizer *t, char out[PGM_INFER_SPEC_MAX])
                 skip_head = pad;
             } else if (free_text && before >= 2 && pc->n > 0) {
                 /* the literal before was written with its spaces: take them back */
-                size_t pad = before - (prev->n == before ? 1 : 0);
+                size_t pad = before - (prev->n == before ? 1 : 0), written = 0;
+                /* only the spaces that were written (padding before may have taken some) */
+                while (written < o && out[o - 1 - written] == ' ')
+                    written++;
+                if (pad > written)
+                    pad = written;
                 o -= pad;
                 o += (size_t)snprintf(out + o, PGM_INFER_SPEC_MAX - o, "%%%zu", pc->n + pad);
             } else {

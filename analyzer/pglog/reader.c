@@ -316,7 +316,7 @@ static void late_resolve(pgm_pglog_reader *r)
         /* the pending entries keep what they parsed: their fields point into their own lines */
         pgm_prefix_free(r->prefix);
         r->prefix = p;
-        r->entries.prefix = p;
+        pgm_entries_set_prefix(&r->entries, p);
         if (!r->cov.prefix_switches++) {
             r->cov.prefix_switch_line = r->late_line[0].lineno;
             snprintf(r->cov.prefix_switched, sizeof r->cov.prefix_switched, "%s", spec);

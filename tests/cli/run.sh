@@ -104,6 +104,10 @@ GOLDEN_STDERR=1 check timeline-coverage 0 "" -- timeline --coverage -o /dev/null
 check timeline-padding-found 0 "" -- timeline $S/escapes/padding.log
 check timeline-padding-told 0 "" -- timeline --log-line-prefix '[%-12u][%12d][%-8p][%6l][%-15a] ' $S/escapes/padding.log
 check timeline-wrong-prefix 2 "parses only 0 of 16 lines" -- timeline --log-line-prefix '%m [%p] ' $S/escapes/padding.log
+# '%m [%p] %q%u %d ' without connection logging (LOG_CONNECTIONS=off fixtures/record/prefixes.sh):
+# nothing says which word is the user; read all the same, both named, exit 2
+check timeline-prefix-rival 2 "log_line_prefix '%m [%p] %q%u %d ' (detected: read from the lines) and '%m [%p] %q%d %u ' read the lines equally well" -- \
+    timeline --kinds stmt.error $S/escapes/no-names.log
 # a reload changed log_line_prefix after 1,505 lines (fixtures/record/rotated.sh): the rest is read with the new one
 check timeline-prefix-changed 0 "log_line_prefix changed at line 1506 (a reload?): read from there with '%t [%p]: [%l-1] " -- \
     timeline --kinds server.param_changed,server.crash $S/rotated/changed.log

@@ -72,6 +72,59 @@ static void test_names_from_messages(void **state)
     assert_string_equal(spec, "%m %r %u %a [%c] [%p] ");
 }
 
+/* Without connection logging no message names anyone: bare words are taken
+ * for names where they vary, a word on every line, also where no name is
+ * (a process without a session), is the prefix's text; which name is which
+ * stays a guess, and its swap the rival. Real logs, the connection lines
+ * taken out of one (LOG_CONNECTIONS=off fixtures/record/prefixes.sh made
+ * the other). */
+static bool holds(const char *p, size_t n, const char *w)
+{
+    size_t l = strlen(w);
+    for (size_t i = 0; i + l <= n; i++)
+        if (memcmp(p + i, w, l) == 0)
+            return true;
+    return false;
+}
+
+static void test_silent_names(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = tu_read_file(SAMPLES "07.log", &len);
+    char *kept = malloc(len + 1);
+    assert_non_null(kept);
+    size_t k = 0;
+    for (char *at = text; at < text + len;) {
+        char *nl = memchr(at, '\n', (size_t)(text + len - at));
+        size_t l = nl ? (size_t)(nl - at) + 1 : (size_t)(text + len - at);
+        if (!holds(at, l, "connection authorized") && !holds(at, l, "disconnection:")) {
+            memcpy(kept + k, at, l);
+            k += l;
+        }
+        at += l;
+    }
+    pgm_prefix_guess g;
+    pgm_prefix_detect(kept, k, &g);
+    /* PG is text; a %q before user= reads these lines the same */
+    char no_q[PGM_INFER_SPEC_MAX];
+    size_t o = 0;
+    for (const char *c = g.spec; *c; c++)
+        if (!(c[0] == '%' && c[1] == 'q') && !(c > g.spec && c[-1] == '%' && c[0] == 'q'))
+            no_q[o++] = *c;
+    no_q[o] = 0;
+    assert_string_equal(no_q, "%t [%p]: [%l-1] user=%u,db=%d - PG-%e ");
+    assert_string_equal(g.rival, "");
+    free(kept);
+    free(text);
+    text = tu_read_file("tests/samples/postgresql-15/escapes/no-names.log", &len);
+    pgm_prefix_detect(text, len, &g);
+    assert_int_equal(g.parsed, g.primary_lines);
+    assert_string_equal(g.spec, "%m [%p] %q%u %d ");
+    assert_string_equal(g.rival, "%m [%p] %q%d %u ");
+    free(text);
+}
+
 static void test_q_places(void **state)
 {
     (void)state;
@@ -241,6 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_printing),
         cmocka_unit_test(test_names_from_messages),
+        cmocka_unit_test(test_silent_names),
         cmocka_unit_test(test_q_places),
         cmocka_unit_test(test_values_of_the_wrong_shape),
         cmocka_unit_test(test_background_lines_after_a_thousand_session_lines),
