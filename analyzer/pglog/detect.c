@@ -389,9 +389,9 @@ static size_t candidates(const server_line *lines, size_t count, const pgm_infer
     return nc;
 }
 
-/* Is the name escape at spec[at] bare: no label before it ("user=%u"), no
- * '@' on either side ("%u@%d")? Which name such a word is, only what the
- * messages said tells (pgm_infer_learn). */
+/* Is the name escape at spec[at] bare: no label before it ("user=%u",
+ * user="%u"), no '@' on either side ("%u@%d")? Which name such a word is,
+ * only what the messages said tells (pgm_infer_learn). */
 static bool bare_name(const char *spec, size_t at)
 {
     char e = spec[at];
@@ -400,6 +400,8 @@ static bool bare_name(const char *spec, size_t at)
     size_t pct = at;
     while (pct > 0 && spec[pct] != '%')
         pct--;
+    while (pct > 0 && (spec[pct - 1] == '"' || spec[pct - 1] == '\''))
+        pct--; /* user="%u" */
     char before = pct > 0 ? spec[pct - 1] : ' ', after = spec[at + 1];
     return before != '=' && before != '@' && before != ':' && after != '@';
 }
@@ -432,8 +434,9 @@ static bool reads_other_names(const char *a, const char *b, const server_line *l
     return other;
 }
 
-/* Two bare names swapped (%u %a as %a %u) read the lines as well when the
- * messages named neither: the spec is then a guess, and the swap its rival. */
+/* Two bare names swapped (%u %a as %a %u), or one read as another (%u as
+ * %d), read the lines as well when the messages named neither: the spec is
+ * then a guess, and the swap its rival. */
 static void name_rival(const char *spec, size_t parsed, const server_line *lines, size_t count,
                        const pgm_infer_names *names, char rival[PGM_INFER_SPEC_MAX])
 {
@@ -452,6 +455,26 @@ static void name_rival(const char *spec, size_t parsed, const server_line *lines
                 return;
             }
         }
+    /* with no name stated at all, one bare name read as another the spec
+     * does not have (%d as %u) */
+    for (size_t i = 0; i < k && !names; i++) {
+        if (!bare_name(spec, at[i]))
+            continue;
+        for (const char *o = "uda"; *o; o++) {
+            bool has = false;
+            for (size_t j = 0; j < k; j++)
+                has |= spec[at[j]] == *o;
+            if (has)
+                continue;
+            char other[PGM_INFER_SPEC_MAX];
+            snprintf(other, sizeof other, "%s", spec);
+            other[at[i]] = *o;
+            if (score_lines(other, lines, count, names) == parsed && reads_other_names(spec, other, lines, count)) {
+                snprintf(rival, PGM_INFER_SPEC_MAX, "%s", other);
+                return;
+            }
+        }
+    }
 }
 
 static bool names_learnt(const pgm_infer_names *names)

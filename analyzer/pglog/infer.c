@@ -347,15 +347,16 @@ static size_t known_text_at(const tokenizer *t, const char *s, size_t n, enum vk
     return best;
 }
 
-/* A word: letters, digits and '_', joined by '-' before a letter or '.'
- * before a word byte (report-job, db.example). */
-static size_t word_at(const char *s, size_t n)
+/* A word: letters, digits and '_', joined by '-' before a letter (unless
+ * `dash_parts`) or '.' before a word byte (report-job, db.example). */
+static size_t word_at(const char *s, size_t n, bool dash_parts)
 {
     size_t k = 0;
     while (k < n) {
         if (is_word(s[k])) {
             k++;
-        } else if (k > 0 && k + 1 < n && ((s[k] == '-' && is_alpha(s[k + 1])) || (s[k] == '.' && is_word(s[k + 1])))) {
+        } else if (k > 0 && k + 1 < n &&
+                   ((s[k] == '-' && !dash_parts && is_alpha(s[k + 1])) || (s[k] == '.' && is_word(s[k + 1])))) {
             k++;
         } else {
             break;
@@ -391,6 +392,12 @@ static char labelled(char esc, enum vkind kind)
         return kind == V_TIME ? 't' : 'm';
     }
     return esc;
+}
+
+/* Names were looked for in the messages (not NULL) and none was stated. */
+static bool names_silent(const pgm_infer_names *names)
+{
+    return names && !names->n_user && !names->n_db && !names->n_app;
 }
 
 /* Reads one value token at pos (no label before it); its kind and length, or 0. */
@@ -452,7 +459,10 @@ static size_t value_at(const tokenizer *t, size_t pos, enum vkind *kind)
         *kind = V_SID;
         return k;
     }
-    if ((k = word_at(s, n))) {
+    /* Names with no message to tell them, in a prefix that parts its
+     * values with '-' (%l-%h-%u-%d-): "app-shop" is two of them. */
+    bool dash_parts = names_silent(t->names) && pos > 0 && t->s[pos - 1] == '-';
+    if ((k = word_at(s, n, dash_parts))) {
         *kind = V_WORD;
         return k;
     }
@@ -483,11 +493,6 @@ static int64_t sid_pid(const tokenizer *t)
     return -1;
 }
 
-/* Names were looked for in the messages (not NULL) and none was stated. */
-static bool names_silent(const pgm_infer_names *names)
-{
-    return names && !names->n_user && !names->n_db && !names->n_app;
-}
 
 /* The escape of a value with no label before it; 0 leaves it literal text. */
 static char unlabelled(tokenizer *t, enum vkind kind, size_t pos, size_t len)

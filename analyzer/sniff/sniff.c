@@ -144,6 +144,13 @@ static size_t count_char(span s, char c)
     return k;
 }
 
+/* A log_line_prefix may end in any character but a word's: "00000,LOG:  ",
+ * "[4711]: LOG:  ", "app|LOG:  ". */
+static bool severity_may_follow(char c)
+{
+    return !is_upper(c) && !is_digit(c) && !(c >= 'a' && c <= 'z') && c != '_' && (unsigned char)c < 0x80;
+}
+
 /* "LOG:  ", "FATAL:  ", also translated severities ("FEHLER:  "): capitals
  * then colon, two spaces; an English severity with one space too ("LOG: "),
  * as shippers that squeeze blanks leave it. */
@@ -156,9 +163,7 @@ static bool has_pg_severity(span s)
             size_t j = i;
             while (j > 0 && (is_upper(s.p[j - 1]) || is_digit(s.p[j - 1])))
                 j--;
-            if (j < i && (j == 0 || !is_upper(s.p[j - 1])) && (j == 0 || s.p[j - 1] == ' ' || s.p[j - 1] == ':' ||
-                                                            s.p[j - 1] == ']' || s.p[j - 1] == '-') &&
-                pgm_prefix_english_severity(s.p + j, i - j))
+            if (j < i && (j == 0 || severity_may_follow(s.p[j - 1])) && pgm_prefix_english_severity(s.p + j, i - j))
                 return true;
             continue;
         }
@@ -168,9 +173,7 @@ static bool has_pg_severity(span s)
             j--;
             letters++;
         }
-        if (letters >= 3 && letters <= 16 && is_upper(s.p[j]) && (j == 0 || s.p[j - 1] == ' ' ||
-                                                                  s.p[j - 1] == ':' || s.p[j - 1] == ']' ||
-                                                                  s.p[j - 1] == '-'))
+        if (letters >= 3 && letters <= 16 && is_upper(s.p[j]) && (j == 0 || severity_may_follow(s.p[j - 1])))
             return true;
     }
     return false;

@@ -77,7 +77,7 @@ static void test_names_from_messages(void **state)
  * (a process without a session), is the prefix's text; which name is which
  * stays a guess, and its swap the rival. Real logs, the connection lines
  * taken out of one (LOG_CONNECTIONS=off fixtures/record/prefixes.sh made
- * the other). */
+ * the others). */
 static bool holds(const char *p, size_t n, const char *w)
 {
     size_t l = strlen(w);
@@ -122,6 +122,20 @@ static void test_silent_names(void **state)
     assert_int_equal(g.parsed, g.primary_lines);
     assert_string_equal(g.spec, "%m [%p] %q%u %d ");
     assert_string_equal(g.rival, "%m [%p] %q%d %u ");
+    free(text);
+    /* '%p-%s-%c-%l-%h-%u-%d-%m ': "app-shop" is two names where '-' parts the values */
+    text = tu_read_file("tests/samples/postgresql-15/escapes/no-names-dashes.log", &len);
+    pgm_prefix_detect(text, len, &g);
+    assert_int_equal(g.parsed, g.primary_lines);
+    assert_string_equal(g.spec, "%p-%s-%c-%l-%q%h-%u-%d-%m ");
+    assert_string_equal(g.rival, "%p-%s-%c-%l-%q%h-%d-%u-%m ");
+    free(text);
+    /* '%n:%p:leader=%P:%l:%c:%d: ': one bare name, which one nothing tells */
+    text = tu_read_file("tests/samples/postgresql-15/escapes/no-names-one.log", &len);
+    pgm_prefix_detect(text, len, &g);
+    assert_int_equal(g.parsed, g.primary_lines);
+    assert_string_equal(g.spec, "%n:%p:leader=:%l:%c:%q%u: ");
+    assert_string_equal(g.rival, "%n:%p:leader=:%l:%c:%q%d: ");
     free(text);
 }
 

@@ -113,6 +113,24 @@ static void test_psql_error_output_is_not_a_server_log(void **state)
     assert_string_equal(pgm_kind_name(s.kind), "unknown");
 }
 
+/* A log_line_prefix may end in any character but a word's: ',' before the
+ * severity (real PostgreSQL 15 lines under '%n,%e,%q%h,%u,%-12a,%i: '
+ * without connection logging). */
+static void test_severity_after_any_separator(void **state)
+{
+    (void)state;
+    const char *t = "1796299870.050,00000,LOG:  starting PostgreSQL 15.18 (Debian 15.18-0+deb12u1)\n"
+                    "1796299870.050,00000,LOG:  listening on IPv4 address \"127.0.0.1\", port 44111\n"
+                    "1796299870.054,00000,LOG:  database system was shut down at 2026-12-03 12:11:09 UTC\n";
+    pgm_sniff s = pgm_sniff_file("postgresql.log", (const unsigned char *)t, strlen(t), true);
+    assert_string_equal(pgm_kind_name(s.kind), "pg_log");
+    assert_string_equal(s.format, "stderr");
+    /* a word glued to the capitals is no severity */
+    const char *w = "xLOG:  a\nyERROR:  b\nzFATAL:  c\n";
+    s = pgm_sniff_file("notes.txt", (const unsigned char *)w, strlen(w), true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+}
+
 /* The name decides only when the content is too thin to tell. */
 static void test_name_breaks_ties(void **state)
 {
@@ -147,6 +165,7 @@ int main(void)
         cmocka_unit_test(test_binary_and_empty),
         cmocka_unit_test(test_psql_error_output_is_not_a_server_log),
         cmocka_unit_test(test_name_breaks_ties),
+        cmocka_unit_test(test_severity_after_any_separator),
         cmocka_unit_test(test_pretty_json_documents),
     };
     return cmocka_run_group_tests_name("sniff", tests, NULL, NULL);
