@@ -28,6 +28,12 @@ static void keep_sample(pgm_pglog_sample *samples, size_t *count, const char *li
     snprintf(k->text, cap + 1, "%.*s", (int)(n < cap ? n : cap), line);
 }
 
+void pgm_pglog_foreign(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    r->cov.foreign++;
+    keep_sample(r->cov.foreign_samples, &r->cov.n_foreign_samples, line, n, lineno);
+}
+
 void pgm_pglog_unparsed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
 {
     r->cov.unparsed++;
@@ -241,9 +247,7 @@ static void entry_line(pgm_pglog_reader *r, const char *body, size_t n, uint64_t
     if (r->entries.unparsed == before)
         return;
     if (r->entries.foreign != foreign_before) {
-        /* no server output (pg_ctl, a shell, an operator): counted apart */
-        r->cov.foreign++;
-        keep_sample(r->cov.foreign_samples, &r->cov.n_foreign_samples, body, n, lineno);
+        pgm_pglog_foreign(r, body, n, lineno);
         return;
     }
     pgm_pglog_unparsed(r, body, n, lineno);

@@ -89,6 +89,8 @@ void pgm_syslog_finish(pgm_pglog_reader *r);
 /* Shared (reader.c). */
 void pgm_pglog_emit(pgm_pglog_reader *r, const pgm_pg_record *rec);
 void pgm_pglog_unparsed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
+/* A line that is no server output (pg_ctl, a shell, an operator): counted apart. */
+void pgm_pglog_foreign(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
 int64_t pgm_pglog_fix_time(pgm_pglog_reader *r, int64_t t, enum pgm_ts_zone zone);
 /* A prefixed line (a body) to the entry reader. */
 void pgm_pglog_prefixed_line(pgm_pglog_reader *r, const char *body, size_t n, uint64_t lineno);

@@ -161,8 +161,9 @@ static void json_record(pgm_pglog_reader *r, const char *line, size_t n, uint64_
     pgm_slice msg = cnpg ? jget(r, "record.message") : jget(r, "message");
     pgm_slice sev = cnpg ? jget(r, "record.error_severity") : jget(r, "error_severity");
     if (!sev.n) {
-        /* CloudNativePG also logs its own lines (logger "instance-manager"...). */
-        pgm_pglog_unparsed(r, line, n, lineno);
+        /* a JSON line with no severity is no server output: CloudNativePG's
+         * own lines (logger "instance-manager"...), an operator's, a shipper's */
+        pgm_pglog_foreign(r, line, n, lineno);
         return;
     }
     pgm_slice v;

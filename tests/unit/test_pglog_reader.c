@@ -195,7 +195,10 @@ static void test_cnpg_and_azure_json(void **state)
     assert_int_equal(g.r[0].pid, 4003);
     assert_string_equal(g.r[0].host, "10.0.0.7");
     assert_string_equal(g.r[0].sqlstate, "53300");
-    assert_int_equal(cov.unparsed, 1); /* the operator's own line, counted */
+    /* the operator's own line: no server output, counted apart and kept as a sample */
+    assert_int_equal(cov.unparsed, 0);
+    assert_int_equal(cov.foreign, 1);
+    assert_int_equal(cov.foreign_samples[0].line, 2);
 
     /* Azure diagnostic records: the prefixed line in properties.message,
      * the DETAIL beside it, the pid from %c */
