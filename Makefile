@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check prefix-infer prefix-random corpus-check \
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check analyze-jobs prefix-infer prefix-random corpus-check \
         unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -278,6 +278,10 @@ sarif-check: build/pgmortem
 stream-check: build/pgmortem
 	@tests/cli/stream_check.sh build/pgmortem
 
+# analyze --jobs 2 writes the report --jobs 1 writes (needs stream-check's logs first).
+analyze-jobs: build/pgmortem stream-check
+	@tests/cli/analyze_jobs.sh build/pgmortem
+
 # Logs of a real PostgreSQL 15 under 30 prefixes (the pganalyze collector's
 # 21, the platforms' defaults): read without being told the prefix, as read told it.
 prefix-infer: build/asan/pgmortem
@@ -317,7 +321,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests stream-check pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
+	@$(MAKE) --no-print-directory lint-src unit cli-tests stream-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
 	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 

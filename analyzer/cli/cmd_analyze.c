@@ -71,6 +71,14 @@ typedef struct analyze_run {
     size_t n_sinks;
     bool pii;
     const pgm_read_opts *reading; /* --since/--until */
+    /* --jobs > 1: the threads' events, packed (model/event.h) into a sorter
+     * per thread, keyed by input and part, then line, and handed to the
+     * analysis in that order once the scan is done: the order one thread
+     * reads them in, which is the server's */
+    unsigned jobs;
+    pgm_sorter *lane[PGM_SCAN_MAX_JOBS];
+    pgm_strbuf packed[PGM_SCAN_MAX_JOBS];
+    bool lanes_failed;
 } analyze_run;
 
 static int write_event_line(void *ctx, int64_t ts, const void *data, size_t len)
@@ -151,9 +159,9 @@ static bool write_report(const pgm_analysis *an, enum report_format f, bool pii,
     return ok;
 }
 
-static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
+/* One event to the analysis and the events output, in the server's order. */
+static void deliver(analyze_run *r, uint64_t order, const pgm_event *e)
 {
-    analyze_run *r = ctx;
     if (!pgm_read_opts_in_window(r->reading, e->t))
         return; /* --since/--until: the window judged */
     pgm_analysis_event(r->an, e);
@@ -161,8 +169,33 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         return;
     pgm_strbuf_reset(&r->line);
     if (pgm_render_event(&r->line, e, PGM_TIMELINE_JSONL) != 0 ||
-        pgm_sorter_add_ordered(r->events, e->t, o->order, r->line.p, r->line.len) != PGM_OK)
+        pgm_sorter_add_ordered(r->events, e->t, order, r->line.p, r->line.len) != PGM_OK)
         r->events_failed = true;
+}
+
+static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
+{
+    analyze_run *r = ctx;
+    if (r->jobs <= 1) {
+        deliver(r, o->order, e);
+        return;
+    }
+    /* a thread's own lane: no lock */
+    pgm_strbuf *b = &r->packed[o->lane];
+    pgm_strbuf_reset(b);
+    if (pgm_event_pack(b, e) != 0 ||
+        pgm_sorter_add_ordered(r->lane[o->lane], (int64_t)o->order, e->line, b->p, b->len) != PGM_OK)
+        r->lanes_failed = true;
+}
+
+static int replay_event(void *ctx, int64_t order, const void *data, size_t len)
+{
+    analyze_run *r = ctx;
+    pgm_event e;
+    if (!pgm_event_unpack(data, len, &e))
+        return PGM_FATAL;
+    deliver(r, (uint64_t)order, &e);
+    return PGM_OK;
 }
 
 int pgm_cmd_analyze(int argc, char **argv, int first)
@@ -289,7 +322,17 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_term_init(&term, c.quiet);
     pgm_scan s;
     pgm_scan_init(&s, &rs);
-    s.jobs = 1; /* the server's own order: sessions are paired as the server wrote them */
+    /* threads read parts of a large log; their events reach the analysis in
+     * the server's order (on_event, replay_event) */
+    run.jobs = pgm_read_opts_jobs(&reading);
+    for (unsigned l = 0; l < run.jobs && run.jobs > 1; l++) {
+        pgm_strbuf_init(&run.packed[l], PGM_SORT_MAX_RECORD);
+        if (pgm_sorter_open(&run.lane[l], PGM_SORT_MEM / run.jobs, NULL, serr) != PGM_OK) {
+            fprintf(stderr, "pgmortem: %s; reading with one thread\n", serr);
+            run.jobs = 1;
+        }
+    }
+    s.jobs = run.jobs;
     s.keep_secrets = keep_secrets;
     s.log = reading.log;
     s.app_tz = reading.app_tz;
@@ -302,6 +345,14 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
     pgm_term_clear(&term);
+    if (run.jobs > 1 && (run.lanes_failed || pgm_sorter_finish_many(run.lane, run.jobs, replay_event, &run) != PGM_OK)) {
+        const char *why = "out of memory";
+        for (unsigned l = 0; l < run.jobs; l++)
+            if (pgm_sorter_error(run.lane[l])[0])
+                why = pgm_sorter_error(run.lane[l]);
+        fprintf(stderr, "pgmortem: the analysis is incomplete: its events could not be put in order: %s\n", why);
+        r = PGM_FATAL;
+    }
     /* the configuration: a second, light pass that reads only configuration files */
     pgm_lint_options lo;
     memset(&lo, 0, sizeof lo);
@@ -377,6 +428,10 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_scan_free(&s);
     pgm_sorter_close(run.events);
     pgm_strbuf_free(&run.line);
+    for (unsigned l = 0; l < PGM_SCAN_MAX_JOBS; l++) {
+        pgm_sorter_close(run.lane[l]);
+        pgm_strbuf_free(&run.packed[l]);
+    }
     pgm_analysis_close(an);
     pgm_ruleset_free(&rs);
 out:

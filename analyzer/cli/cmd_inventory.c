@@ -227,6 +227,12 @@ int pgm_cmd_inventory(int argc, char **argv, int first)
         rc = PGM_EXIT_USAGE;
         goto out;
     }
+    if (reading.jobs) {
+        pgm_usage_error("inventory", "--jobs: inventory reads each file once, in one pass; the threads are "
+                        "timeline's and analyze's");
+        rc = PGM_EXIT_USAGE;
+        goto out;
+    }
     char err[PGM_ERR_MAX];
     if (!pgm_read_opts_check(&reading, "inventory") ||
         (reading.log.prefix && pgm_prefix_compile(reading.log.prefix, &prefix, err) != PGM_OK)) {

@@ -93,15 +93,6 @@ typedef struct timeline_run {
     uint64_t held_dropped;
 } timeline_run;
 
-/* Threads by default: the machine's cores, up to PGM_DEFAULT_JOBS_MAX. */
-#define PGM_DEFAULT_JOBS_MAX 4
-
-static unsigned default_jobs(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > PGM_DEFAULT_JOBS_MAX ? PGM_DEFAULT_JOBS_MAX : (unsigned)n;
-}
-
 /* "conn.refused" and "conn.refused.*" take every kind below it. */
 static bool kind_wanted(const timeline_run *t, const char *kind)
 {
@@ -528,8 +519,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     pgm_args_init(&a, argc, argv, first, "timeline");
     pgm_common_opts c;
     timeline_run t = {.format = PGM_TIMELINE_JSONL, .since = PGM_TS_UNKNOWN, .until = PGM_TS_UNKNOWN,
-                      .mu = PTHREAD_MUTEX_INITIALIZER, .turn = PTHREAD_COND_INITIALIZER,
-                      .jobs = default_jobs()};
+                      .mu = PTHREAD_MUTEX_INITIALIZER, .turn = PTHREAD_COND_INITIALIZER};
     pgm_read_opts ro_opts;
     pgm_read_opts_init(&ro_opts);
     bool coverage = false, keep_secrets = false;
@@ -575,15 +565,6 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
         } else if (strcmp(opt, "--kinds") == 0) {
             if (!(v = pgm_args_value(&a)) || !split_kinds(&t, v))
                 goto out;
-        } else if (strcmp(opt, "-j") == 0 || strcmp(opt, "--jobs") == 0) {
-            uint64_t j;
-            if (!pgm_args_uint(&a, &j))
-                goto out;
-            if (j < 1 || j > PGM_SCAN_MAX_JOBS) {
-                pgm_usage_error("timeline", "--jobs wants 1 to %u", PGM_SCAN_MAX_JOBS);
-                goto out;
-            }
-            t.jobs = (unsigned)j;
         } else {
             pgm_usage_error("timeline", "unknown option '%s'", opt);
             goto out;
@@ -596,6 +577,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     if (!pgm_read_opts_check(&ro_opts, "timeline"))
         goto out;
     t.since = ro_opts.since;
+    t.jobs = pgm_read_opts_jobs(&ro_opts);
     t.until = ro_opts.until;
 
     pgm_ruleset rs;

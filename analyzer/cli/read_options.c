@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pglog/prefix.h"
+#include "pipeline/scan.h"
 #include "text/timestamp.h"
 
 void pgm_read_opts_init(pgm_read_opts *r)
@@ -101,6 +103,17 @@ int pgm_read_option(pgm_args *a, const char *opt, pgm_read_opts *r)
         z->tz = *slot;
         return 1;
     }
+    if (strcmp(opt, "-j") == 0 || strcmp(opt, "--jobs") == 0) {
+        uint64_t j;
+        if (!pgm_args_uint(a, &j))
+            return -1;
+        if (j < 1 || j > PGM_SCAN_MAX_JOBS) {
+            pgm_usage_error(a->command, "--jobs wants 1 to %u", PGM_SCAN_MAX_JOBS);
+            return -1;
+        }
+        r->jobs = (unsigned)j;
+        return 1;
+    }
     if (strcmp(opt, "--year") == 0) {
         uint64_t y;
         if (!pgm_args_uint(a, &y))
@@ -127,6 +140,14 @@ bool pgm_read_opts_check(const pgm_read_opts *r, const char *command)
     }
     pgm_prefix_free(p);
     return true;
+}
+
+unsigned pgm_read_opts_jobs(const pgm_read_opts *r)
+{
+    if (r->jobs)
+        return r->jobs;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > PGM_DEFAULT_JOBS_MAX ? PGM_DEFAULT_JOBS_MAX : (unsigned)n;
 }
 
 bool pgm_read_opts_in_window(const pgm_read_opts *r, int64_t t)

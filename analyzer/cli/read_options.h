@@ -1,7 +1,7 @@
 /* The options every command that reads evidence takes (inventory, timeline,
  * analyze), parsed by one piece of code: --log-line-prefix, --tz, --app-tz,
- * --year, --since, --until. (--jobs is timeline's: analyze pairs sessions in
- * the server's own order, inventory reads each file once.) */
+ * --year, --since, --until, --jobs (timeline and analyze: threads for a
+ * large log; inventory reads each file once and says so). */
 #ifndef PGM_READ_OPTIONS_H
 #define PGM_READ_OPTIONS_H
 
@@ -16,6 +16,7 @@ typedef struct pgm_read_opts {
     pgm_pglog_options log;   /* prefix, tz, year for the server logs */
     pgm_zone app_tz;         /* --app-tz */
     int64_t since, until;    /* PGM_TS_UNKNOWN when not given */
+    unsigned jobs;           /* --jobs; 0 when not given (pgm_read_opts_jobs) */
     pgm_tz *named[2];        /* --tz and --app-tz given by a tz database name */
 } pgm_read_opts;
 
@@ -29,5 +30,9 @@ bool pgm_read_opts_check(const pgm_read_opts *r, const char *command);
  * given, an event without a time is not. */
 bool pgm_read_opts_in_window(const pgm_read_opts *r, int64_t t);
 void pgm_read_opts_free(pgm_read_opts *r);
+/* Threads by default: the machine's cores, up to PGM_DEFAULT_JOBS_MAX. */
+#define PGM_DEFAULT_JOBS_MAX 4
+/* --jobs, else the default. */
+unsigned pgm_read_opts_jobs(const pgm_read_opts *r);
 
 #endif

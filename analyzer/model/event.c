@@ -1,5 +1,7 @@
 #include "model/event.h"
 
+#include "util/strbuf.h"
+
 #include <string.h>
 
 const char *const pgm_event_common_names[PGM_EVENT_COMMON_FIELDS] = {
@@ -34,4 +36,59 @@ const char *pgm_event_field(const pgm_event *e, const char *name)
         if (e->fields[i].name[0] == name[0] && strcmp(e->fields[i].name, name) == 0)
             return e->fields[i].value;
     return NULL;
+}
+
+/* The layout: line, t, kind, path, n; per field its name, whether it has a
+ * value, the value's length and bytes and a NUL. Pointers and numbers are
+ * copied as they are in memory: the bytes never leave the process. */
+int pgm_event_pack(pgm_strbuf *out, const pgm_event *e)
+{
+    uint32_t n = (uint32_t)e->n_fields;
+    if (pgm_strbuf_add(out, &e->line, sizeof e->line) || pgm_strbuf_add(out, &e->t, sizeof e->t) ||
+        pgm_strbuf_add(out, &e->kind, sizeof e->kind) || pgm_strbuf_add(out, &e->path, sizeof e->path) ||
+        pgm_strbuf_add(out, &n, sizeof n))
+        return -1;
+    for (size_t i = 0; i < e->n_fields; i++) {
+        const pgm_field *f = &e->fields[i];
+        uint8_t has = f->value != NULL;
+        uint32_t len = (uint32_t)pgm_field_len(f);
+        if (pgm_strbuf_add(out, &f->name, sizeof f->name) || pgm_strbuf_add(out, &has, 1) ||
+            pgm_strbuf_add(out, &len, sizeof len) || (has && pgm_strbuf_add(out, f->value, len)) ||
+            pgm_strbuf_add(out, "", 1))
+            return -1;
+    }
+    return 0;
+}
+
+/* Copies `n` bytes at *at into `to`, if there are that many. */
+static bool take(const unsigned char **at, const unsigned char *end, void *to, size_t n)
+{
+    if ((size_t)(end - *at) < n)
+        return false;
+    memcpy(to, *at, n);
+    *at += n;
+    return true;
+}
+
+bool pgm_event_unpack(const void *data, size_t len, pgm_event *e)
+{
+    const unsigned char *at = data, *end = at + len;
+    uint32_t n;
+    if (!take(&at, end, &e->line, sizeof e->line) || !take(&at, end, &e->t, sizeof e->t) ||
+        !take(&at, end, &e->kind, sizeof e->kind) || !take(&at, end, &e->path, sizeof e->path) ||
+        !take(&at, end, &n, sizeof n) || n > PGM_EVENT_MAX_FIELDS)
+        return false;
+    e->n_fields = n;
+    for (size_t i = 0; i < n; i++) {
+        pgm_field *f = &e->fields[i];
+        uint8_t has;
+        uint32_t vlen;
+        if (!take(&at, end, &f->name, sizeof f->name) || !take(&at, end, &has, 1) ||
+            !take(&at, end, &vlen, sizeof vlen) || (size_t)(end - at) < (size_t)vlen + 1)
+            return false;
+        f->value = has ? (const char *)at : NULL;
+        f->len = has ? vlen : 0;
+        at += vlen + 1;
+    }
+    return at == end;
 }

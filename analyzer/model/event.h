@@ -4,6 +4,7 @@
 #ifndef PGM_EVENT_H
 #define PGM_EVENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -39,5 +40,15 @@ typedef struct pgm_event {
 
 /* The value of a field, or NULL (absent, or present with a NULL value). */
 const char *pgm_event_field(const pgm_event *e, const char *name);
+
+/* An event as bytes, to be put back later in the same run (a sorter's
+ * record): the kind, path and field names travel as the pointers they are
+ * (they outlive the run's events: rule strings, display paths), the values
+ * as their bytes. -1 when `out` is full. */
+struct pgm_strbuf;
+int pgm_event_pack(struct pgm_strbuf *out, const pgm_event *e);
+/* Back from pgm_event_pack's bytes; the values point into `data`. False
+ * when the bytes are not one packed event. */
+bool pgm_event_unpack(const void *data, size_t len, pgm_event *e);
 
 #endif

@@ -223,7 +223,8 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
         (!cap || s->stats.bytes + info->disk_size <= cap)) {
         int rc = pgm_scan_read_split(s, in, &opt, info->disk_path, info->disk_size);
         if (rc != PGM_WARN) { /* PGM_WARN: this one is not split after all */
-            s->stats.bytes += in->bytes > info->head_len ? in->bytes - info->head_len : 0;
+            /* the walker counts what is read through `content`: here nothing, the head included */
+            s->stats.bytes += in->bytes;
             return rc;
         }
     }

@@ -124,6 +124,8 @@ check inventory-window 0 "3 file(s) whose times lie outside --since/--until not 
     inventory --until 2026-11-27T02:20:00Z fixtures/incidents/01-leak-hikari.tar.zst
 check inventory-app-tz 0 "" -- inventory -q --app-tz +02:00 $O/billing-boot2.log
 check inventory-bad-tz 3 "--tz wants an offset" -- inventory --tz Mars/Olympus $O/billing-boot2.log
+check inventory-jobs 3 "--jobs: inventory reads each file once" -- inventory --jobs 2 $O/billing-boot2.log
+check analyze-bad-jobs 3 "--jobs wants 1 to" -- analyze --jobs 0 fixtures/incidents/04-healthy.tar.zst
 check timeline-log-like 2 "a time on most lines, but no log format pgmortem reads" -- timeline $S/run1-stderr/timeline.txt
 check timeline-bad-prefix 3 "--log-line-prefix" -- timeline --log-line-prefix '%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m%m' $O
 check timeline-bad-since 3 "--since wants a time" -- timeline --since yesterday $O
