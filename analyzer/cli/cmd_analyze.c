@@ -72,11 +72,13 @@ typedef struct analyze_run {
     bool pii;
     const pgm_read_opts *reading; /* --since/--until */
     /* --jobs > 1: the threads' events, packed (model/event.h) into a sorter
-     * per thread, keyed by input and part, then line, and handed to the
-     * analysis in that order once the scan is done: the order one thread
-     * reads them in, which is the server's */
+     * per thread, keyed by input and part, then by arrival (a part is read
+     * by one thread, first line to last), and handed to the analysis in that
+     * order once the scan is done: the order one thread reads them in,
+     * which is the server's */
     unsigned jobs;
     pgm_sorter *lane[PGM_SCAN_MAX_JOBS];
+    uint64_t arrived[PGM_SCAN_MAX_JOBS];
     pgm_strbuf packed[PGM_SCAN_MAX_JOBS];
     bool lanes_failed;
 } analyze_run;
@@ -184,7 +186,7 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
     pgm_strbuf *b = &r->packed[o->lane];
     pgm_strbuf_reset(b);
     if (pgm_event_pack(b, e) != 0 ||
-        pgm_sorter_add_ordered(r->lane[o->lane], (int64_t)o->order, e->line, b->p, b->len) != PGM_OK)
+        pgm_sorter_add_ordered(r->lane[o->lane], (int64_t)o->order, r->arrived[o->lane]++, b->p, b->len) != PGM_OK)
         r->lanes_failed = true;
 }
 
