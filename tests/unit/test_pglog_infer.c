@@ -117,26 +117,25 @@ static void test_silent_names(void **state)
     assert_string_equal(g.rival, "");
     free(kept);
     free(text);
-    text = tu_read_file("tests/samples/postgresql-15/escapes/no-names.log", &len);
-    pgm_prefix_detect(text, len, &g);
-    assert_int_equal(g.parsed, g.primary_lines);
-    assert_string_equal(g.spec, "%m [%p] %q%u %d ");
-    assert_string_equal(g.rival, "%m [%p] %q%d %u ");
-    free(text);
-    /* '%p-%s-%c-%l-%h-%u-%d-%m ': "app-shop" is two names where '-' parts the values */
-    text = tu_read_file("tests/samples/postgresql-15/escapes/no-names-dashes.log", &len);
-    pgm_prefix_detect(text, len, &g);
-    assert_int_equal(g.parsed, g.primary_lines);
-    assert_string_equal(g.spec, "%p-%s-%c-%l-%q%h-%u-%d-%m ");
-    assert_string_equal(g.rival, "%p-%s-%c-%l-%q%h-%d-%u-%m ");
-    free(text);
-    /* '%n:%p:leader=%P:%l:%c:%d: ': one bare name, which one nothing tells */
-    text = tu_read_file("tests/samples/postgresql-15/escapes/no-names-one.log", &len);
-    pgm_prefix_detect(text, len, &g);
-    assert_int_equal(g.parsed, g.primary_lines);
-    assert_string_equal(g.spec, "%n:%p:leader=:%l:%c:%q%u: ");
-    assert_string_equal(g.rival, "%n:%p:leader=:%l:%c:%q%d: ");
-    free(text);
+    static const struct {
+        const char *log, *spec, *rival;
+    } cases[] = {
+        {"no-names.log", "%m [%p] %q%u %d ", "%m [%p] %q%d %u "},
+        /* '%p-%s-%c-%l-%h-%u-%d-%m ': "app-shop" is two names where '-' parts the values */
+        {"no-names-dashes.log", "%p-%s-%c-%l-%q%h-%u-%d-%m ", "%p-%s-%c-%l-%q%h-%d-%u-%m "},
+        /* '%n:%p:leader=%P:%l:%c:%d: ': one bare name, which one nothing tells */
+        {"no-names-one.log", "%n:%p:leader=:%l:%c:%q%u: ", "%n:%p:leader=:%l:%c:%q%d: "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "tests/samples/postgresql-15/escapes/%s", cases[i].log);
+        text = tu_read_file(path, &len);
+        pgm_prefix_detect(text, len, &g);
+        assert_int_equal(g.parsed, g.primary_lines);
+        assert_string_equal(g.spec, cases[i].spec);
+        assert_string_equal(g.rival, cases[i].rival);
+        free(text);
+    }
 }
 
 static void test_q_places(void **state)
