@@ -64,6 +64,16 @@ static int fill(pgm_line_reader *r)
     return 1;
 }
 
+/* Decides the line ends on the buffered start of the stream: bare '\r'
+ * only when there is a '\r' and no '\n' at all. */
+static void decide_ends(pgm_line_reader *r)
+{
+    const unsigned char *b = r->buf + r->start;
+    size_t avail = r->end - r->start;
+    r->ends_known = true;
+    r->cr_ends = !memchr(b, '\n', avail) && memchr(b, '\r', avail);
+}
+
 int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
 {
     r->truncated = false;
@@ -71,7 +81,15 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
     for (;;) {
         unsigned char *b = r->buf + r->start;
         size_t avail = r->end - r->start;
-        unsigned char *nl = avail ? memchr(b, '\n', avail) : NULL;
+        if (!r->ends_known) {
+            if (avail < PGM_IO_CHUNK_BYTES && !r->eof) {
+                if (fill(r) < 0)
+                    return -1;
+                continue;
+            }
+            decide_ends(r);
+        }
+        unsigned char *nl = avail ? memchr(b, r->cr_ends ? '\r' : '\n', avail) : NULL;
         if (r->dropping) {
             /* Still skipping the tail of a cut line. */
             if (nl) {
@@ -107,6 +125,12 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
             *len = linelen;
             r->start += linelen + 1;
             r->lineno++;
+            if (r->cr_ends) {
+                r->cr_lines++;
+                /* a "\r\n" after all: the '\n' belongs to this end */
+                if (r->start < r->end && r->buf[r->start] == '\n')
+                    r->start++;
+            }
             return 1;
         }
         if (r->eof) {

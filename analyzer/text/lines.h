@@ -19,12 +19,18 @@ typedef struct pgm_line_reader {
     uint64_t cut_bytes;    /* bytes dropped from the line last returned (when known) */
     bool dropping;         /* inside the rest of a cut line */
     uint64_t bytes_read;   /* from the stream so far */
+    /* Line ends, told from the stream's first PGM_IO_CHUNK_BYTES: '\n' (and
+     * "\r\n"), or a bare '\r' where the text has no '\n' at all (classic
+     * Mac OS, some exporters): then every '\r' ends a line. */
+    bool ends_known, cr_ends;
+    uint64_t cr_lines;     /* lines ended by a bare '\r' */
 } pgm_line_reader;
 
 /* PGM_OK or PGM_FATAL (memory). Borrows `src`. */
 int pgm_lines_init(pgm_line_reader *r, pgm_source *src, size_t max_line);
 void pgm_lines_free(pgm_line_reader *r);
-/* 1 and the line (without its '\n'; a '\r' before it is kept), 0 at the end,
+/* 1 and the line (without its '\n'; a '\r' before it is kept; without its
+ * '\r' where bare ones end the lines), 0 at the end,
  * -1 when the stream failed (its err says why). The line stays valid until
  * the next call. */
 int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len);

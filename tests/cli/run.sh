@@ -111,6 +111,10 @@ check timeline-prefix-rival 2 "log_line_prefix '%m [%p] %q%u %d ' (detected: rea
 # a reload changed log_line_prefix after 1,505 lines (fixtures/record/rotated.sh): the rest is read with the new one
 check timeline-prefix-changed 0 "log_line_prefix changed at line 1506 (a reload?): read from there with '%t [%p]: [%l-1] " -- \
     timeline --kinds server.param_changed,server.crash $S/rotated/changed.log
+# lines ended by a bare CR (classic Mac OS, some exporters): the same events as with LF
+tr '\n' '\r' < $S/run1-stderr/postgresql.log > "$tmp/cr.log"
+STDIN_FILE=$tmp/cr.log check timeline-cr-ends 0 "" -- timeline --kinds conn.refused,server -
+STDIN_FILE=$S/run1-stderr/postgresql.log check timeline-lf-ends 0 "" -- timeline --kinds conn.refused,server -
 # messages beyond a connection's life, as a real server wrote them (fixtures/record/messages.sh):
 # each its kind, errors with their class
 check timeline-messages 0 "" -- timeline --kinds conn.refused,conn.lost,stmt,vacuum,repl $S/messages/messages.log

@@ -181,6 +181,43 @@ static void test_line_reader_edges(void **state)
     pgm_lines_free(&r);
 }
 
+/* Lines ended by a bare '\r' (classic Mac OS, some exporters): a real log
+ * with its '\n's turned into '\r's reads as the same lines, not as one. */
+static void test_line_reader_cr_ends(void **state)
+{
+    (void)state;
+    size_t n;
+    char *lf = tu_read_file("tests/samples/postgresql-15/run1-stderr/postgresql.log", &n);
+    char *cr = malloc(n);
+    assert_non_null(cr);
+    for (size_t i = 0; i < n; i++)
+        cr[i] = lf[i] == '\n' ? '\r' : lf[i];
+    pgm_mem_source a, b;
+    pgm_mem_source_init(&a, lf, n);
+    pgm_mem_source_init(&b, cr, n);
+    pgm_line_reader ra, rb;
+    assert_int_equal(pgm_lines_init(&ra, &a.base, 1u << 20), PGM_OK);
+    assert_int_equal(pgm_lines_init(&rb, &b.base, 1u << 20), PGM_OK);
+    const char *la, *lb;
+    size_t na, nb;
+    int ka, kb;
+    while ((ka = pgm_lines_next(&ra, &la, &na)) == 1) {
+        kb = pgm_lines_next(&rb, &lb, &nb);
+        assert_int_equal(kb, 1);
+        assert_int_equal(na, nb);
+        assert_memory_equal(la, lb, na);
+    }
+    assert_int_equal(pgm_lines_next(&rb, &lb, &nb), 0);
+    assert_true(ra.lineno > 500);
+    assert_int_equal(rb.lineno, ra.lineno);
+    assert_int_equal(rb.cr_lines, ra.lineno);
+    assert_int_equal(ra.cr_lines, 0);
+    pgm_lines_free(&ra);
+    pgm_lines_free(&rb);
+    free(cr);
+    free(lf);
+}
+
 /* The inventory over the 100 MB line: counted, cut, warned about, small. */
 static void test_inventory_long_line_warning(void **state)
 {
@@ -379,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_json_strings_are_valid_utf8),
         cmocka_unit_test(test_json_escape_blocks),
         cmocka_unit_test(test_decimal),
+        cmocka_unit_test(test_line_reader_cr_ends),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
