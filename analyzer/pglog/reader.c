@@ -457,6 +457,17 @@ void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t li
     r->cov.lines++;
     if (n && line[n - 1] == '\r')
         n--;
+    if (n && line[0] == '\0') {
+        /* a zero-filled block (a crash lost the pages) before the line the
+         * server wrote after it: skipped, counted, the line read */
+        if (!r->cov.nul_bytes)
+            r->cov.nul_first_line = lineno;
+        while (n && line[0] == '\0') {
+            line++;
+            n--;
+            r->cov.nul_bytes++;
+        }
+    }
     if (r->decided && !r->reversing) {
         pgm_pglog_line(r, line, n, lineno);
         return;

@@ -68,6 +68,8 @@ typedef struct pgm_pglog_coverage {
     uint64_t secondary;        /* DETAIL/HINT/... lines joined to their message */
     uint64_t unparsed;         /* lines that are none of these */
     uint64_t blank;            /* empty lines outside any message */
+    uint64_t nul_bytes;        /* NUL bytes skipped at lines' starts (a zero-filled block) */
+    uint64_t nul_first_line;
     uint64_t cut;              /* messages or parts cut at a limit */
     uint64_t no_time;          /* records without a usable time */
     uint64_t zone_guessed;     /* times read without a zone (UTC or --tz) */

@@ -279,6 +279,9 @@ static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c)
     sum->secondary += c->secondary;
     sum->unparsed += c->unparsed;
     sum->blank += c->blank;
+    if (c->nul_bytes && (!sum->nul_bytes || c->nul_first_line < sum->nul_first_line))
+        sum->nul_first_line = c->nul_first_line;
+    sum->nul_bytes += c->nul_bytes;
     sum->cut += c->cut;
     sum->no_time += c->no_time;
     sum->zone_guessed += c->zone_guessed;
@@ -403,6 +406,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         in->cov = head;
         in->cov.lines = in->cov.records = in->cov.continuation = in->cov.secondary = 0;
         in->cov.unparsed = in->cov.cut = in->cov.no_time = in->cov.zone_guessed = in->cov.blank = 0;
+        in->cov.nul_bytes = in->cov.nul_first_line = 0;
         in->cov.zone_unknown = in->cov.translated = in->cov.odd_columns = 0;
         in->cov.n_samples = 0;
         in->cov.foreign = 0;

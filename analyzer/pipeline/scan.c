@@ -169,6 +169,10 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         pgm_scan_warn(s, in, "lines log_line_prefix '%s' does not read were looked at %u times; after line %llu "
                     "they are no longer (counted as not understood)", c->prefix_switches ? c->prefix_switched : c->prefix,
                     PGM_PREFIX_LATE_TRIES, (unsigned long long)c->late_given_up);
+    if (c->nul_bytes)
+        pgm_scan_warn(s, in, "%llu NUL byte(s) skipped, first before line %llu: a zero-filled block (a crash "
+                    "lost those pages); what they held is missing", (unsigned long long)c->nul_bytes,
+                    (unsigned long long)c->nul_first_line);
     if (c->unparsed)
         pgm_scan_warn(s, in, "%llu line(s) not understood, first at line %llu: %s",
              (unsigned long long)c->unparsed, (unsigned long long)c->samples[0].line,
@@ -814,8 +818,9 @@ static int finish(pgm_scan *s, int rc)
         const pgm_input_report *in = &s->inputs[i];
         /* lines not understood are reported, not an error; a log that gave
          * nothing or a prefix that does not fit means the events are missing */
-        if (in->is_log && (in->prefix_doubtful || (in->cov.lines && !in->cov.records) || in->cov.odd_columns))
-            rc = PGM_WARN;
+        if (in->is_log && (in->prefix_doubtful || (in->cov.lines && !in->cov.records) || in->cov.odd_columns ||
+                           in->cov.nul_bytes))
+            rc = PGM_WARN; /* a zero-filled block: what it held is missing */
         if (in->log_like)
             rc = PGM_WARN; /* a log no reader took: its evidence is missing */
     }

@@ -690,13 +690,25 @@ pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, 
         r.format = "empty";
         return r;
     }
-    size_t control = 0;
+    /* A run of NUL bytes is a zero-filled block (a crash, a disk that lost
+     * pages), not the file's content: the rest decides what the file is. */
+    size_t control = 0, zeroed = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = head[i];
+        if (c == 0) {
+            size_t j = i;
+            while (j < n && head[j] == 0)
+                j++;
+            if (j - i >= PGM_SNIFF_NUL_RUN) {
+                zeroed += j - i;
+                i = j - 1;
+                continue;
+            }
+        }
         if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b) || c == 0x7f)
             control++;
     }
-    if (control * 10 > n) {
+    if (zeroed == n || control * 10 > n - zeroed) {
         r.format = "binary";
         return r;
     }

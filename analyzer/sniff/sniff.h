@@ -32,6 +32,8 @@ const char *pgm_kind_name(enum pgm_kind k);
 
 /* Lines of the head the sniffer looks at, at most. */
 #define PGM_SNIFF_MAX_LINES 200u
+/* NUL bytes in a row that are a zero-filled block, not a binary file's. */
+#define PGM_SNIFF_NUL_RUN 64u
 
 /* Said of a file of unknown kind with a time on most lines (has_timestamps):
  * a log, but none that pgmortem reads; its lines are in no timeline. */

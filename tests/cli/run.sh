@@ -115,6 +115,12 @@ check timeline-prefix-changed 0 "log_line_prefix changed at line 1506 (a reload?
 tr '\n' '\r' < $S/run1-stderr/postgresql.log > "$tmp/cr.log"
 STDIN_FILE=$tmp/cr.log check timeline-cr-ends 0 "" -- timeline --kinds conn.refused,server -
 STDIN_FILE=$S/run1-stderr/postgresql.log check timeline-lf-ends 0 "" -- timeline --kinds conn.refused,server -
+# a zero-filled block (4 KiB of NUL, as a crash leaves) before a line: skipped, said, exit 2,
+# every event still read (the same output as the clean log's)
+{ head -n 60 $S/run1-stderr/postgresql.log; head -c 4096 /dev/zero; tail -n +61 $S/run1-stderr/postgresql.log; } > "$tmp/nul.log"
+STDIN_FILE=$tmp/nul.log check timeline-nul-block 2 "4096 NUL byte(s) skipped, first before line 61" -- timeline --kinds conn.refused,server -
+if cmp -s "$gold/timeline-nul-block.out" "$gold/timeline-lf-ends.out"; then pass=$((pass + 1)); else
+    echo "FAIL timeline-nul-block: the events differ from the clean log's"; fail=$((fail + 1)); fi
 # messages beyond a connection's life, as a real server wrote them (fixtures/record/messages.sh):
 # each its kind, errors with their class
 check timeline-messages 0 "" -- timeline --kinds conn.refused,conn.lost,stmt,vacuum,repl $S/messages/messages.log

@@ -131,6 +131,33 @@ static void test_severity_after_any_separator(void **state)
     assert_string_equal(pgm_kind_name(s.kind), "unknown");
 }
 
+/* A zero-filled block (a crash lost the pages) is damage, not the file's
+ * kind: a real server log with 4 KiB of NUL after its 60th line is still a
+ * server log; a file of scattered control bytes is still binary. */
+static void test_nul_block_is_no_binary(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *log = tu_read_file("tests/samples/postgresql-15/run1-stderr/postgresql.log", &len);
+    size_t cut = 0;
+    for (int lines = 0; cut < len && lines < 60; cut++)
+        lines += log[cut] == '\n';
+    size_t head = len < 16384 ? len : 16384;
+    unsigned char *damaged = malloc(head + 4096);
+    assert_non_null(damaged);
+    memcpy(damaged, log, cut);
+    memset(damaged + cut, 0, 4096);
+    memcpy(damaged + cut + 4096, log + cut, head - cut);
+    pgm_sniff s = pgm_sniff_file("postgresql.log", damaged, head + 4096, false);
+    assert_string_equal(pgm_kind_name(s.kind), "pg_log");
+    for (size_t i = 0; i < head; i += 7)
+        damaged[i] = 1;
+    s = pgm_sniff_file("postgresql.log", damaged, head, false);
+    assert_string_equal(s.format, "binary");
+    free(damaged);
+    free(log);
+}
+
 /* The name decides only when the content is too thin to tell. */
 static void test_name_breaks_ties(void **state)
 {
@@ -166,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_psql_error_output_is_not_a_server_log),
         cmocka_unit_test(test_name_breaks_ties),
         cmocka_unit_test(test_severity_after_any_separator),
+        cmocka_unit_test(test_nul_block_is_no_binary),
         cmocka_unit_test(test_pretty_json_documents),
     };
     return cmocka_run_group_tests_name("sniff", tests, NULL, NULL);
