@@ -1,4 +1,5 @@
 /* pgmortem: the command dispatcher. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,7 +9,7 @@
 #define PGM_VERSION "0.0.0-dev"
 #endif
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         pgm_print_help(NULL);
@@ -50,4 +51,19 @@ int main(int argc, char **argv)
     else
         pgm_usage_error(NULL, "unknown command '%s'", cmd);
     return PGM_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    /* What went to stdout must have arrived (a full disk, /dev/full, a
+     * closed pipe): a report cut short is no report. */
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "pgmortem: the output could not be written%s%s\n", errno ? ": " : "",
+                errno ? strerror(errno) : "");
+        if (rc == PGM_EXIT_OK) /* lint's findings still decide a gate */
+            rc = PGM_EXIT_INPUT;
+    }
+    return rc;
 }

@@ -303,6 +303,17 @@ if [ -s "$tmp/tl.jsonl" ] && cmp -s "$tmp/ev.jsonl" "$tmp/tl.jsonl" && zstd -qdc
 else
     echo "FAIL analyze-jsonl: the events written by analyze differ from timeline's (or the redacted copy)"; fail=$((fail + 1))
 fi
+# stdout that cannot take the output (a full disk): said, never exit 0
+if [ -w /dev/full ]; then
+    for args in "help" "rules list" "inventory fixtures/incidents/04-healthy.tar.zst" \
+        "analyze -q -f html fixtures/incidents/04-healthy.tar.zst" "timeline -q fixtures/incidents/04-healthy.tar.zst"; do
+        # shellcheck disable=SC2086
+        "$bin" $args > /dev/full 2> "$tmp/full.err"
+        rc=$?
+        if [ $rc = 2 ] && grep -q "the output could not be written" "$tmp/full.err"; then pass=$((pass + 1)); else
+            echo "FAIL output-full: pgmortem $args > /dev/full: exit $rc"; head -2 "$tmp/full.err"; fail=$((fail + 1)); fi
+    done
+fi
 # progress: on a terminal once a run takes over a second, never into a file; a pipe as input
 # is read once (the configuration pass skips what cannot be read again) and does not hang
 slow_feed() {
