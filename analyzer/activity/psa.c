@@ -110,7 +110,7 @@ static void snapshot_reset(pgm_psa_reader *r)
 {
     pgm_psa_snapshot *s = &r->snap;
     s->n_rows = 0;
-    s->rows_dropped = 0;
+    s->rows_dropped = s->values_cut = 0;
     s->t = PGM_TS_UNKNOWN;
     s->t_from_now = false;
     s->t_from_banner = false;
@@ -170,8 +170,10 @@ static void end_row(pgm_psa_reader *r)
             if (c < 0 || is_null)
                 continue;
             size_t off = s->text.len;
-            if (pgm_strbuf_add(&s->text, v->p ? v->p : "", v->len) || pgm_strbuf_add(&s->text, "", 1))
-                continue; /* over PGM_PSA_MAX_TEXT: the value is left out */
+            if (pgm_strbuf_add(&s->text, v->p ? v->p : "", v->len) || pgm_strbuf_add(&s->text, "", 1)) {
+                s->values_cut++; /* over PGM_PSA_MAX_TEXT: the value is left out */
+                continue;
+            }
             row->off[c] = off;
         }
     }

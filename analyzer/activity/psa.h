@@ -47,7 +47,8 @@ typedef struct pgm_psa_snapshot {
     uint64_t first_line, last_line;
     pgm_psa_row *rows;
     size_t n_rows, alloc;
-    uint64_t rows_dropped;
+    uint64_t rows_dropped; /* past PGM_PSA_MAX_ROWS (or memory) */
+    uint64_t values_cut;   /* values left out past PGM_PSA_MAX_TEXT */
     pgm_strbuf text;       /* the values, NUL-terminated one after another */
     bool has[PGM_PSA_NCOLS]; /* the dump has this column */
 } pgm_psa_snapshot;

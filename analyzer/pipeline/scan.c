@@ -291,6 +291,7 @@ typedef struct psa_ctx {
     pgm_input_report *in;
     int64_t file_time;   /* the file's time inside the bundle: the last resort */
     uint64_t snapshots;
+    uint64_t rows_dropped, values_cut; /* over the snapshot limits, in all */
 } psa_ctx;
 
 /* The (user, database, client, application) holding the most client
@@ -484,6 +485,8 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
                                            snap->t != PGM_TS_UNKNOWN ? "newest time in the dump" :
                                            "the file's time", 0};
     pc->snapshots++;
+    pc->rows_dropped += snap->rows_dropped;
+    pc->values_cut += snap->values_cut;
     pc->s->events++;
     pc->in->events++;
     if (ev.t != PGM_TS_UNKNOWN) {
@@ -503,7 +506,7 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
 static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
                          pgm_source *content)
 {
-    psa_ctx pc = {s, in, info->mtime != INT64_MIN ? info->mtime * 1000000 : PGM_TS_UNKNOWN, 0};
+    psa_ctx pc = {s, in, info->mtime != INT64_MIN ? info->mtime * 1000000 : PGM_TS_UNKNOWN, 0, 0, 0};
     pgm_psa_reader *r;
     char err[PGM_ERR_MAX];
     int rc = pgm_psa_open(&r, in->format, on_snapshot, &pc, err);
@@ -535,6 +538,17 @@ static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info 
     if (!pc.snapshots && in->cov.lines)
         pgm_scan_warn(s, in, "no pg_stat_activity rows found in %llu line(s)",
                       (unsigned long long)in->cov.lines);
+    if (pc.rows_dropped) {
+        pgm_scan_warn(s, in, "%llu row(s) not read: a snapshot holds at most %u (PGM_PSA_MAX_ROWS); its "
+                      "sessions beyond are missing from the counts", (unsigned long long)pc.rows_dropped,
+                      PGM_PSA_MAX_ROWS);
+        in->limit_reached = true;
+    }
+    if (pc.values_cut) {
+        pgm_scan_warn(s, in, "%llu value(s) left out: a snapshot keeps at most %u MiB of text "
+                      "(PGM_PSA_MAX_TEXT)", (unsigned long long)pc.values_cut, PGM_PSA_MAX_TEXT >> 20);
+        in->limit_reached = true;
+    }
     return PGM_OK;
 }
 
@@ -823,6 +837,8 @@ static int finish(pgm_scan *s, int rc)
             rc = PGM_WARN; /* a zero-filled block: what it held is missing */
         if (in->log_like)
             rc = PGM_WARN; /* a log no reader took: its evidence is missing */
+        if (in->limit_reached)
+            rc = PGM_WARN; /* a limit left evidence unread (the warning says which) */
     }
     return rc;
 }

@@ -56,6 +56,7 @@ typedef struct pgm_input_report {
     bool is_app_log;                 /* an application log: lines, records (entries),
                                         continuation (trace lines), unparsed */
     bool is_activity;                /* a pg_stat_activity dump: lines, records (snapshots), unparsed */
+    bool limit_reached;              /* a reader's limit left some of it unread (warned) */
     uint64_t bytes;
     pgm_pglog_coverage cov;
     bool prefix_doubtful;

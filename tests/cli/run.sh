@@ -303,6 +303,14 @@ if [ -s "$tmp/tl.jsonl" ] && cmp -s "$tmp/ev.jsonl" "$tmp/tl.jsonl" && zstd -qdc
 else
     echo "FAIL analyze-jsonl: the events written by analyze differ from timeline's (or the redacted copy)"; fail=$((fail + 1))
 fi
+# a pg_stat_activity snapshot past PGM_PSA_MAX_ROWS (a real dump's rows, 4,800 times): said, exit 2
+awk 'NR == 1 { print; next } { row[NR] = $0 } END { for (i = 0; i < 4800; i++) for (k = 2; k <= NR; k++) print row[k] }' \
+    $S/pg_stat_activity/psa_psql_csv.csv > "$tmp/psa-big.csv"
+"$bin" timeline -q --kinds activity.snapshot "$tmp/psa-big.csv" > /dev/null 2> "$tmp/psa.err"
+rc=$?
+"$bin" timeline --kinds activity.snapshot "$tmp/psa-big.csv" 2> "$tmp/psa.err" > /dev/null
+if [ $rc = 2 ] && grep -q "800 row(s) not read: a snapshot holds at most 100000" "$tmp/psa.err"; then pass=$((pass + 1)); else
+    echo "FAIL psa-max-rows: exit $rc"; head -2 "$tmp/psa.err"; fail=$((fail + 1)); fi
 # stdout that cannot take the output (a full disk): said, never exit 0
 if [ -w /dev/full ]; then
     for args in "help" "rules list" "inventory fixtures/incidents/04-healthy.tar.zst" \
