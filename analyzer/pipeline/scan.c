@@ -278,9 +278,11 @@ void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_op
     if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0 && in->cov.yearless)
         pgm_scan_warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
              opt->year);
-    if (long_lines)
+    if (long_lines) {
         pgm_scan_warn(s, in, "%llu line(s) longer than %zu bytes were cut (--max-line-bytes)",
              (unsigned long long)long_lines, s->max_line);
+        in->limit_reached = true; /* what was cut is not read */
+    }
     coverage_warnings(s, in);
 }
 

@@ -118,6 +118,9 @@ STDIN_FILE=$S/run1-stderr/postgresql.log check timeline-lf-ends 0 "" -- timeline
 # a zero-filled block (4 KiB of NUL, as a crash leaves) before a line: skipped, said, exit 2,
 # every event still read (the same output as the clean log's)
 { head -n 60 $S/run1-stderr/postgresql.log; head -c 4096 /dev/zero; tail -n +61 $S/run1-stderr/postgresql.log; } > "$tmp/nul.log"
+# lines cut at --max-line-bytes: what was cut is not read, said, exit 2
+check timeline-line-cut 2 "line(s) longer than 200 bytes were cut (--max-line-bytes)" -- \
+    timeline -o /dev/null --max-line-bytes 200 $S/run1-stderr/postgresql.log
 STDIN_FILE=$tmp/nul.log check timeline-nul-block 2 "4096 NUL byte(s) skipped, first before line 61" -- timeline --kinds conn.refused,server -
 if cmp -s "$gold/timeline-nul-block.out" "$gold/timeline-lf-ends.out"; then pass=$((pass + 1)); else
     echo "FAIL timeline-nul-block: the events differ from the clean log's"; fail=$((fail + 1)); fi
