@@ -424,7 +424,7 @@ static void walk_dir(walker *w, pgm_strbuf *path, unsigned dir_depth)
         else if (S_ISREG(st.st_mode))
             walk_file(w, path, &st);
         else
-            skipped(w, path->p, "not a regular file, not read");
+            problem(w, path->p, "not a regular file (a pipe, a socket, a device): not read");
         path->len = keep;
         path->p[keep] = '\0';
     }

@@ -118,6 +118,9 @@ STDIN_FILE=$S/run1-stderr/postgresql.log check timeline-lf-ends 0 "" -- timeline
 # a zero-filled block (4 KiB of NUL, as a crash leaves) before a line: skipped, said, exit 2,
 # every event still read (the same output as the clean log's)
 { head -n 60 $S/run1-stderr/postgresql.log; head -c 4096 /dev/zero; tail -n +61 $S/run1-stderr/postgresql.log; } > "$tmp/nul.log"
+# a pipe among the files of a directory: not read (it could block), said, exit 2
+mkdir -p "$tmp/with-fifo" && cp $S/run1-stderr/postgresql.log "$tmp/with-fifo/" && mkfifo "$tmp/with-fifo/pipe"
+check timeline-fifo 2 "not a regular file (a pipe, a socket, a device): not read" -- timeline -o /dev/null "$tmp/with-fifo"
 # lines cut at --max-line-bytes: what was cut is not read, said, exit 2
 check timeline-line-cut 2 "line(s) longer than 200 bytes were cut (--max-line-bytes)" -- \
     timeline -o /dev/null --max-line-bytes 200 $S/run1-stderr/postgresql.log
