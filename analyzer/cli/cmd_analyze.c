@@ -366,6 +366,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     lo.facts_out = &facts;
     lo.keep_secrets = keep_secrets;
     lo.config = configuring.config; /* --profile, --hikari-version, --instances */
+    lo.warn = pgm_term_warning;     /* a configuration read in part (a missing include) is said */
+    lo.warn_ctx = &term;
     pgm_lint lint;
     char lerr[PGM_ERR_MAX];
     /* only what can be read again: a pipe or stdin was consumed by the scan */
@@ -380,6 +382,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     free(again);
     if (lr == PGM_FATAL || pgm_analysis_set_config(an, &facts, &lint) != PGM_OK)
         r = PGM_FATAL;
+    else if (lr == PGM_WARN && r == PGM_OK)
+        r = PGM_WARN; /* the configuration was read in part */
     pgm_lint_free(&lint);
     pgm_facts_free(&facts);
     clock_gettime(CLOCK_MONOTONIC, &t1);

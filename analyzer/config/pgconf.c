@@ -241,6 +241,7 @@ static void read_dir(reader *r, const char *dir)
     size_t n = 0;
     if (!r->files->list || r->files->list(r->files->ctx, dir, &names, &n) != 0) {
         message(r->c, "could not open configuration directory \"%s\"", dir);
+        r->c->unread++;
         r->problems = true;
         return;
     }
@@ -272,6 +273,7 @@ static void syntax_error(reader *r, const char *path, unsigned line, cursor *k)
     else
         message(r->c, "syntax error in file \"%s\" line %u, near token \"%.*s\"", path, line,
                 (int)token_len(k->p, k->e), k->p);
+    r->c->unread++;
     r->c->syntax_errors = true;
 }
 
@@ -351,17 +353,20 @@ static void read_file(reader *r, const char *path, bool if_exists)
     for (unsigned i = 0; i < r->depth; i++)
         if (strcmp(r->stack[i], path) == 0) {
             message(r->c, "configuration file recursion in \"%s\"", path);
+            r->c->unread++;
             r->c->syntax_errors = true;
             return;
         }
     if (r->depth > PGM_CONF_MAX_DEPTH) {
         message(r->c, "could not open configuration file \"%s\": maximum nesting depth exceeded", path);
+        r->c->unread++;
         r->c->syntax_errors = true;
         return;
     }
     if (r->files_read++ == PGM_CONF_MAX_FILES_READ) {
         message(r->c, "more than %u configuration files included; the rest are not read",
                 PGM_CONF_MAX_FILES_READ);
+        r->c->unread++;
         r->problems = true;
     }
     if (r->files_read > PGM_CONF_MAX_FILES_READ)
@@ -372,6 +377,7 @@ static void read_file(reader *r, const char *path, bool if_exists)
     if (got == 0 && (r->bytes_read += len) > PGM_CONF_MAX_TOTAL_BYTES) {
         message(r->c, "more than %u MiB of configuration files; \"%s\" and the rest are not read",
                 PGM_CONF_MAX_TOTAL_BYTES >> 20, path);
+        r->c->unread++;
         r->problems = true;
         r->files_read = PGM_CONF_MAX_FILES_READ + 1;
         free(data);
@@ -383,6 +389,7 @@ static void read_file(reader *r, const char *path, bool if_exists)
         } else {
             message(r->c, "could not open configuration file \"%s\": %s", path,
                     got > 0 ? "No such file or directory" : "cannot be read");
+            r->c->unread++;
             r->problems = true;
             r->c->syntax_errors = true;
         }

@@ -58,6 +58,9 @@ typedef struct pgm_conf {
     size_t n_messages;
     bool syntax_errors; /* the server would apply nothing */
     size_t messages_dropped, suggestions;
+    /* messages that say part of the configuration was not read (a missing
+     * include, a syntax error, a limit): the server would refuse it too */
+    size_t unread;
 } pgm_conf;
 
 void pgm_conf_init(pgm_conf *c);

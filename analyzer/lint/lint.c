@@ -228,6 +228,8 @@ static int load_pg(walk *w, pgm_config *cfg)
             } else {
                 for (size_t m = 0; m < conf.n_messages; m++)
                     warn(w->o, f->path, conf.messages[m]);
+                if (conf.unread)
+                    w->out->problems++; /* read in part: exit 2 */
                 for (size_t e = 0; e < conf.n; e++)
                     for (size_t j = 0; j < w->n; j++)
                         if (strcmp(w->files[j].path, conf.entries[e].file) == 0)

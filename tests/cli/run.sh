@@ -121,6 +121,10 @@ STDIN_FILE=$S/run1-stderr/postgresql.log check timeline-lf-ends 0 "" -- timeline
 # a pipe among the files of a directory: not read (it could block), said, exit 2
 mkdir -p "$tmp/with-fifo" && cp $S/run1-stderr/postgresql.log "$tmp/with-fifo/" && mkfifo "$tmp/with-fifo/pipe"
 check timeline-fifo 2 "not a regular file (a pipe, a socket, a device): not read" -- timeline -o /dev/null "$tmp/with-fifo"
+# a postgresql.conf whose include is missing (the server would not start): said, exit 2 in lint and analyze
+mkdir -p "$tmp/missing-include" && printf "max_connections = 100\ninclude 'missing.conf'\n" > "$tmp/missing-include/postgresql.conf"
+check lint-missing-include 2 "could not open configuration file" -- lint -o /dev/null "$tmp/missing-include"
+check analyze-missing-include 2 "could not open configuration file" -- analyze "$tmp/missing-include"
 # lines cut at --max-line-bytes: what was cut is not read, said, exit 2
 check timeline-line-cut 2 "line(s) longer than 200 bytes were cut (--max-line-bytes)" -- \
     timeline -o /dev/null --max-line-bytes 200 $S/run1-stderr/postgresql.log
