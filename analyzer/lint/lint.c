@@ -530,19 +530,30 @@ static int read_baseline(const char *path, char ***fps, size_t *n, char err[PGM_
     return PGM_OK;
 }
 
-static void print_fact(FILE *out, const pgm_fact *f, const char *name)
+/* `s`, or its copy with the passwords taken out (in `buf`) unless kept. */
+static const char *shown(const char *s, bool keep_secrets, pgm_strbuf *buf)
 {
-    fprintf(out, "  %-36s %-24s", name, f->text);
+    if (!s || keep_secrets || !pgm_redact(s, strlen(s), buf) || pgm_strbuf_add(buf, "", 1))
+        return s;
+    return buf->p;
+}
+
+static void print_fact(FILE *out, const pgm_fact *f, const char *name, bool keep_secrets)
+{
+    pgm_strbuf buf;
+    pgm_strbuf_init(&buf, 1u << 20);
+    fprintf(out, "  %-36s %-24s", name, shown(f->text, keep_secrets, &buf));
     if (f->at.path)
         fprintf(out, " %s:%u%s%s", f->at.path, f->at.line, f->at.written ? " " : "",
-                f->at.written ? f->at.written : "");
+                f->at.written ? shown(f->at.written, keep_secrets, &buf) : "");
+    pgm_strbuf_free(&buf);
     if (f->at.note)
         fprintf(out, " (%s)", f->at.note);
     fputc('\n', out);
 }
 
 /* The effective configuration, for people: what each value is and why. */
-static void print_effective(FILE *out, const pgm_facts *facts)
+static void print_effective(FILE *out, const pgm_facts *facts, bool keep_secrets)
 {
     bool pg = false;
     for (size_t i = 0; i < facts->scalars.n; i++) {
@@ -552,7 +563,7 @@ static void print_effective(FILE *out, const pgm_facts *facts)
         if (!pg)
             fputs("postgresql (set in the inputs; every other parameter at its default):\n", out);
         pg = true;
-        print_fact(out, f, f->key);
+        print_fact(out, f, f->key, keep_secrets);
     }
     const pgm_collection *pools = pgm_facts_collection(facts, "pool");
     for (size_t p = 0; pools && p < pools->n; p++) {
@@ -561,7 +572,7 @@ static void print_effective(FILE *out, const pgm_facts *facts)
         fprintf(out, "pool %s:\n", name && name->str ? name->str : "?");
         for (size_t i = 0; i < r->n; i++)
             if (strcmp(r->fields[i].key, "name") != 0)
-                print_fact(out, &r->fields[i], r->fields[i].key);
+                print_fact(out, &r->fields[i], r->fields[i].key, keep_secrets);
     }
     const pgm_collection *keys = pgm_facts_collection(facts, "key");
     for (size_t k = 0; keys && k < keys->n; k++) {
@@ -642,7 +653,7 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     if (rc == PGM_OK && pgm_config_facts(cfg, &facts) != PGM_OK)
         rc = PGM_FATAL;
     if (rc == PGM_OK && o->effective)
-        print_effective(o->effective, &facts);
+        print_effective(o->effective, &facts, o->keep_secrets);
     if (rc == PGM_OK) {
         runctx r = {out, &facts, o, NULL, &w};
         for (size_t i = 0; i < rs->n; i++)

@@ -230,6 +230,15 @@ static pgm_slice part(const pgm_pg_record *rec, const char *label, const char **
     }
 }
 
+/* The bind parameters of a statement that sets a password from one. */
+static bool secret_parameters(const pgm_pg_record *rec, pgm_slice detail)
+{
+    static const char params[] = "parameters: ";
+    return detail.n > sizeof params - 1 && memcmp(detail.p, params, sizeof params - 1) == 0 &&
+           (pgm_redact_password_parameter(rec->message.p, rec->message.n) ||
+            pgm_redact_password_parameter(rec->statement.p, rec->statement.n));
+}
+
 int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *path,
                     pgm_event *ev)
 {
@@ -280,6 +289,17 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     for (size_t i = 0; i < m.rule->also.n; i++) {
         const char *name;
         pgm_slice v = part(rec, m.rule->also.v[i], &name);
+        if (name && name[0] == 'd' && !c->keep_secrets && secret_parameters(rec, v) &&
+            pgm_redact_literals(v.p, v.n, &c->redacted)) {
+            /* ALTER ROLE x PASSWORD $1: its DETAIL "parameters: $1 = '...'" */
+            c->redactions++;
+            pending_field *f = &b.extra[b.n_extra];
+            if (b.n_extra + N_SLOTS < PGM_EVENT_MAX_FIELDS && store(&b, c->redacted.p, c->redacted.len, false, &f->v)) {
+                f->name = name;
+                b.n_extra++;
+            }
+            continue;
+        }
         if (name)
             put(&b, name, v.p, v.n, true);
     }

@@ -349,6 +349,21 @@ static void refine(candidate *best, const server_line *lines, size_t count, cons
                 }
             }
         }
+        if (!improved) {
+            /* a spec a swap made right may read the lines of processes
+             * without a session too once %q stands where they stop */
+            char v[PGM_DETECT_MAX_Q_VARIANTS][PGM_INFER_SPEC_MAX];
+            size_t nv = pgm_infer_q_variants(best->spec, v, PGM_DETECT_MAX_Q_VARIANTS);
+            for (size_t q = 0; q < nv; q++) {
+                candidate c = *best;
+                snprintf(c.spec, sizeof c.spec, "%s", v[q]);
+                c.parsed = score_lines(c.spec, lines, count, names);
+                if (c.parsed > best->parsed) {
+                    *best = c;
+                    improved = true;
+                }
+            }
+        }
         if (!improved)
             break;
     }
@@ -392,17 +407,25 @@ static size_t candidates(const server_line *lines, size_t count, const pgm_infer
 /* Is the name escape at spec[at] bare: no label before it ("user=%u",
  * user="%u"), no '@' on either side ("%u@%d")? Which name such a word is,
  * only what the messages said tells (pgm_infer_learn). */
-static bool bare_name(const char *spec, size_t at)
+static bool bare_name(const char *spec, const size_t *at, size_t k, size_t i)
 {
-    char e = spec[at];
+    char e = spec[at[i]];
     if (e != 'u' && e != 'd' && e != 'a')
         return false;
-    size_t pct = at;
+    size_t pct = at[i];
     while (pct > 0 && spec[pct] != '%')
         pct--;
     while (pct > 0 && (spec[pct - 1] == '"' || spec[pct - 1] == '\''))
         pct--; /* user="%u" */
-    char before = pct > 0 ? spec[pct - 1] : ' ', after = spec[at + 1];
+    char before = pct > 0 ? spec[pct - 1] : ' ', after = spec[at[i] + 1];
+    if (before == ':' && pct >= 2) {
+        /* "user:%u" is a label, "%d:%u" a separator after an escape */
+        bool escape_before = false;
+        for (size_t j = 0; j < k; j++)
+            escape_before |= at[j] == pct - 2;
+        if (escape_before)
+            before = ' ';
+    }
     return before != '=' && before != '@' && before != ':' && after != '@';
 }
 
@@ -444,7 +467,7 @@ static void name_rival(const char *spec, size_t parsed, const server_line *lines
     size_t k = escape_letters(spec, at, sizeof at / sizeof at[0]);
     for (size_t i = 0; i < k; i++)
         for (size_t j = i + 1; j < k; j++) {
-            if (!bare_name(spec, at[i]) || !bare_name(spec, at[j]) || spec[at[i]] == spec[at[j]])
+            if (!bare_name(spec, at, k, i) || !bare_name(spec, at, k, j) || spec[at[i]] == spec[at[j]])
                 continue;
             char swapped[PGM_INFER_SPEC_MAX];
             snprintf(swapped, sizeof swapped, "%s", spec);
@@ -458,7 +481,7 @@ static void name_rival(const char *spec, size_t parsed, const server_line *lines
     /* with no name stated at all, one bare name read as another the spec
      * does not have (%d as %u) */
     for (size_t i = 0; i < k && !names; i++) {
-        if (!bare_name(spec, at[i]))
+        if (!bare_name(spec, at, k, i))
             continue;
         for (const char *o = "uda"; *o; o++) {
             bool has = false;
@@ -504,7 +527,7 @@ static void silent_names(pgm_prefix_guess *out, size_t parsed, const server_line
     char spec[PGM_INFER_SPEC_MAX];
     snprintf(spec, sizeof spec, "%s", out->spec);
     for (size_t e = k; e-- > 0;) { /* last first: earlier places stay where they are */
-        if (!bare_name(out->spec, at[e]))
+        if (!bare_name(out->spec, at, k, e))
             continue;
         char esc = out->spec[at[e]];
         pgm_slice first = {NULL, 0};

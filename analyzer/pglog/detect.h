@@ -18,8 +18,9 @@
 /* Specs read off the lines that are scored, the most frequent first. */
 #define PGM_DETECT_MAX_INFERRED 16u
 /* Specs read off the lines whose escapes are tried as their alikes when
- * they do not read every line (the best few). */
-#define PGM_DETECT_REFINED 3u
+ * they do not read every line (the best few: without connection logging
+ * the few session lines are outnumbered by the background lines' specs). */
+#define PGM_DETECT_REFINED 6u
 /* Places of %q tried per spec. */
 #define PGM_DETECT_MAX_Q_VARIANTS 8u
 

@@ -9,10 +9,38 @@
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+static bool is_ident(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* A dollar quote's tag at i ("$$", "$pw$"): its length, or 0. */
+static size_t dollar_tag(const char *s, size_t n, size_t i)
+{
+    if (i >= n || s[i] != '$')
+        return 0;
+    size_t k = i + 1;
+    if (k < n && s[k] >= '0' && s[k] <= '9')
+        return 0; /* $1: a parameter */
+    while (k < n && is_ident(s[k]))
+        k++;
+    return k < n && s[k] == '$' ? k + 1 - i : 0;
+}
+
 /* Where the value after a password keyword ends (exclusive), starting at i
  * (the value's first byte); [*from, *to) is the part to replace. */
 static size_t value_end(const char *s, size_t n, size_t i, size_t *from, size_t *to)
 {
+    size_t tag = dollar_tag(s, n, i);
+    if (tag) {
+        /* $$...$$ or $pw$...$pw$ (PostgreSQL's dollar quoting) */
+        size_t k = i + tag;
+        while (k + tag <= n && memcmp(s + k, s + i, tag) != 0)
+            k++;
+        *from = i + tag;
+        *to = k + tag <= n ? k : n;
+        return k + tag <= n ? k + tag : n;
+    }
     if (i < n && (s[i] == 'E' || s[i] == 'e') && i + 1 < n && s[i + 1] == '\'')
         i++; /* E'...' */
     if (i < n && (s[i] == '\'' || s[i] == '"')) {
@@ -67,7 +95,8 @@ static bool password_at(const char *s, size_t n, size_t i, size_t *from, size_t 
         return false;
     /* without '=' only a quoted value is one (PASSWORD 'x'); not PASSWORD NULL,
      * not "password authentication failed" */
-    bool quoted = s[k] == '\'' || s[k] == '"' || ((s[k] == 'E' || s[k] == 'e') && k + 1 < n && s[k + 1] == '\'');
+    bool quoted = s[k] == '\'' || s[k] == '"' || ((s[k] == 'E' || s[k] == 'e') && k + 1 < n && s[k + 1] == '\'') ||
+                  dollar_tag(s, n, k);
     if (!assign && !quoted)
         return false;
     *next = value_end(s, n, k, from, to);
@@ -124,9 +153,65 @@ static bool may_hold_secret(const char *s, size_t n)
     return false;
 }
 
+/* A statement that creates or alters a role near the start of `s` ("ALTER
+ * USER carol PASWORD '...'" after a syntax error, "statement: CREATE ROLE
+ * ..."): where its role name starts, else 0. Every literal after it may be
+ * the password, spelt right or not. */
+#define PGM_REDACT_ROLE_WINDOW 96u
+static size_t role_statement_at(const char *s, size_t n)
+{
+    size_t lim = n < PGM_REDACT_ROLE_WINDOW ? n : PGM_REDACT_ROLE_WINDOW;
+    for (size_t i = 0; i + 10 < lim; i++) {
+        size_t k;
+        if ((s[i] == 'a' || s[i] == 'A') && strncasecmp(s + i, "alter", 5) == 0)
+            k = i + 5;
+        else if ((s[i] == 'c' || s[i] == 'C') && strncasecmp(s + i, "create", 6) == 0)
+            k = i + 6;
+        else
+            continue;
+        /* where a statement starts: the text's start, after "statement:",
+         * "execute S_1:", "Query Text:" or a ';' */
+        size_t b = i;
+        while (b > 0 && is_space(s[b - 1]))
+            b--;
+        if (b > 0 && s[b - 1] != ':' && s[b - 1] != ';')
+            continue;
+        if (k >= n || !is_space(s[k]))
+            continue;
+        while (k < n && is_space(s[k]))
+            k++;
+        if (n - k > 4 && (strncasecmp(s + k, "role", 4) == 0 || strncasecmp(s + k, "user", 4) == 0) &&
+            is_space(s[k + 4]))
+            return k + 5;
+    }
+    return 0;
+}
+
+/* VALID UNTIL 'infinity': the one literal of a role statement that is a date. */
+static bool after_until(const char *s, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && is_space(s[k - 1]))
+        k--;
+    return k >= 5 && strncasecmp(s + k - 5, "until", 5) == 0 && (k == 5 || !is_ident(s[k - 6]));
+}
+
+/* A literal at i ('...', E'...', $$...$$): its value's span, or false. */
+static bool literal_at(const char *s, size_t n, size_t i, size_t *from, size_t *to, size_t *next)
+{
+    bool e = (s[i] == 'E' || s[i] == 'e') && i + 1 < n && s[i + 1] == '\'' && (i == 0 || !is_ident(s[i - 1]));
+    if (s[i] != '\'' && !e && !dollar_tag(s, n, i))
+        return false;
+    *next = value_end(s, n, i, from, to);
+    return true;
+}
+
 bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
 {
-    if (!n || !may_hold_secret(s, n))
+    if (!n)
+        return false;
+    size_t role = role_statement_at(s, n);
+    if (!role && !may_hold_secret(s, n))
         return false;
     bool any = false;
     size_t copied = 0;
@@ -134,7 +219,9 @@ bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
     for (size_t i = 0; i < n;) {
         size_t from, to, next = i + 1;
         bool hit = false;
-        if (s[i] == 'p' || s[i] == 'P')
+        if (role && i >= role && literal_at(s, n, i, &from, &to, &next))
+            hit = to > from && !after_until(s, i);
+        else if (s[i] == 'p' || s[i] == 'P')
             hit = password_at(s, n, i, &from, &to, &next);
         else if (s[i] == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/') {
             hit = uri_password_at(s, n, i, &from, &to);
@@ -151,4 +238,37 @@ bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
     if (!any || pgm_strbuf_add(out, s + copied, n - copied))
         return false;
     return true;
+}
+
+bool pgm_redact_password_parameter(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 8 < n; i++) {
+        if ((s[i] != 'p' && s[i] != 'P') || strncasecmp(s + i, "password", 8) != 0 ||
+            (i > 0 && is_ident(s[i - 1])))
+            continue;
+        size_t k = i + 8;
+        while (k < n && is_space(s[k]))
+            k++;
+        if (k + 1 < n && s[k] == '$' && s[k + 1] >= '0' && s[k + 1] <= '9')
+            return true;
+    }
+    return false;
+}
+
+bool pgm_redact_literals(const char *s, size_t n, pgm_strbuf *out)
+{
+    bool any = false;
+    size_t copied = 0;
+    pgm_strbuf_reset(out);
+    for (size_t i = 0; i < n;) {
+        size_t from, to, next = i + 1;
+        if (literal_at(s, n, i, &from, &to, &next) && to > from) {
+            if (pgm_strbuf_add(out, s + copied, from - copied) || pgm_strbuf_addstr(out, PGM_REDACTED))
+                return false;
+            copied = to;
+            any = true;
+        }
+        i = next > i ? next : i + 1;
+    }
+    return any && pgm_strbuf_add(out, s + copied, n - copied) == 0;
 }

@@ -1,7 +1,9 @@
 /* Secrets out of text before it leaves the tool: passwords in SQL
- * (PASSWORD 'x', ENCRYPTED PASSWORD E'x'), in connection strings and JDBC
- * URLs (password=x, user:x@host). The value is replaced by [REDACTED]; the
- * quotes and keys around it stay, so the line still reads. */
+ * (PASSWORD 'x', ENCRYPTED PASSWORD E'x', PASSWORD $$x$$), every literal of
+ * a statement that creates or alters a role (a misspelt PASSWORD after a
+ * syntax error), in connection strings and JDBC URLs (password=x,
+ * user:x@host). The value is replaced by [REDACTED]; the quotes and keys
+ * around it stay, so the line still reads. */
 #ifndef PGM_REDACT_H
 #define PGM_REDACT_H
 
@@ -15,5 +17,11 @@
 /* True when `s` holds something to redact; then `out` (reset first) holds
  * the redacted text. False, and `out` untouched, when there is nothing. */
 bool pgm_redact(const char *s, size_t n, pgm_strbuf *out);
+
+/* Does the statement `s` set a password from a bind parameter (ALTER ROLE
+ * x PASSWORD $1)? Then its "parameters: $1 = '...'" DETAIL holds it. */
+bool pgm_redact_password_parameter(const char *s, size_t n);
+/* Every literal of `s` ('...', E'...', $$...$$) redacted, as above. */
+bool pgm_redact_literals(const char *s, size_t n, pgm_strbuf *out);
 
 #endif

@@ -234,9 +234,20 @@ static void test_redact(void **state)
                     "jdbc:postgresql://db:5432/shop?user=app&password=[REDACTED]&ssl=true");
     expect_redacted("url postgresql://app:hunter2@db:5432/shop", "url postgresql://app:[REDACTED]@db:5432/shop");
     expect_redacted("Password: hunter2", "Password: [REDACTED]");
+    /* dollar quoting; a statement that alters a role, its keyword misspelt
+     * (the STATEMENT line after "syntax error at or near \"PASWORD\""); its
+     * VALID UNTIL date stays */
+    expect_redacted("ALTER ROLE app PASSWORD $$S3cr'et$$", "ALTER ROLE app PASSWORD $$[REDACTED]$$");
+    expect_redacted("CREATE USER x PASSWORD $pw$a$$b$pw$ LOGIN", "CREATE USER x PASSWORD $pw$[REDACTED]$pw$ LOGIN");
+    expect_redacted("ALTER USER carol PASWORD 'Sekr3t' VALID UNTIL '2027-01-01'",
+                    "ALTER USER carol PASWORD '[REDACTED]' VALID UNTIL '2027-01-01'");
+    expect_redacted("statement: alter role carol with pasword E'x\\'y'",
+                    "statement: alter role carol with pasword E'[REDACTED]'");
     /* what is not a secret stays */
     expect_redacted("password authentication failed for user \"app\"", NULL);
     expect_redacted("ALTER ROLE app PASSWORD NULL", NULL);
+    expect_redacted("ALTER ROLE app SET work_mem = 65536", NULL);
+    expect_redacted("SELECT 'alter role x' FROM t", NULL);
     expect_redacted("log_password_changes is on", NULL);
     expect_redacted("listening on https://db:8443/health", NULL);
     expect_redacted("connection received: host=127.0.0.1 port=35154", NULL);
