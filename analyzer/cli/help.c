@@ -29,7 +29,7 @@ static const char overview[] =
     "  -V, --version        the version\n"
     "\n"
     "Exit codes: 0 success; 1 lint findings at or above --fail-on, or rule tests\n"
-    "failed; 2 some input could not be read;\n"
+    "failed; 2 some input could not be read (or the output written);\n"
     "3 usage error; 4 invalid rule packs.\n"
     "See pgmortem(1).\n";
 
