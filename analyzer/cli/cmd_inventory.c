@@ -137,29 +137,6 @@ static void print_json(const pgm_inventory *inv)
     pgm_json_end_object(&j);
 }
 
-/* --since/--until: the files whose first to last time misses the window are
- * taken off the list (freed); files without times stay. Returns how many. */
-static size_t leave_out_of_window(pgm_inventory *inv, const pgm_read_opts *r)
-{
-    size_t kept = 0, outside = 0;
-    for (size_t i = 0; i < inv->n; i++) {
-        pgm_inventory_item *it = &inv->items[i];
-        bool timed = it->first_ts != PGM_TS_UNKNOWN;
-        bool out = timed && ((r->since != PGM_TS_UNKNOWN && it->last_ts < r->since) ||
-                             (r->until != PGM_TS_UNKNOWN && it->first_ts > r->until));
-        if (!out) {
-            inv->items[kept++] = *it;
-            continue;
-        }
-        outside++;
-        free(it->path);
-        for (size_t k = 0; k < it->n_warnings; k++)
-            free(it->warnings[k]);
-    }
-    inv->n = kept;
-    return outside;
-}
-
 int pgm_cmd_inventory(int argc, char **argv, int first)
 {
     pgm_args a;
@@ -255,7 +232,7 @@ int pgm_cmd_inventory(int argc, char **argv, int first)
     pgm_term_clear(&t);
     if (r == PGM_FATAL)
         fputs("pgmortem: out of memory; the inventory below is incomplete\n", stderr);
-    size_t outside = leave_out_of_window(&inv, &reading);
+    size_t outside = pgm_inventory_keep_window(&inv, reading.since, reading.until);
     if (outside && !quiet)
         fprintf(stderr, "pgmortem: %zu file(s) whose times lie outside --since/--until not listed\n", outside);
     if (json)

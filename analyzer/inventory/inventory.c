@@ -16,16 +16,38 @@ void pgm_inventory_init(pgm_inventory *inv)
     memset(inv, 0, sizeof *inv);
 }
 
+static void item_free(pgm_inventory_item *it)
+{
+    free(it->path);
+    for (size_t k = 0; k < it->n_warnings; k++)
+        free(it->warnings[k]);
+}
+
 void pgm_inventory_free(pgm_inventory *inv)
 {
-    for (size_t i = 0; i < inv->n; i++) {
-        free(inv->items[i].path);
-        for (size_t k = 0; k < inv->items[i].n_warnings; k++)
-            free(inv->items[i].warnings[k]);
-    }
+    for (size_t i = 0; i < inv->n; i++)
+        item_free(&inv->items[i]);
     free(inv->items);
     inv->items = NULL;
     inv->n = inv->alloc = 0;
+}
+
+size_t pgm_inventory_keep_window(pgm_inventory *inv, int64_t since, int64_t until)
+{
+    size_t kept = 0, outside = 0;
+    for (size_t i = 0; i < inv->n; i++) {
+        pgm_inventory_item *it = &inv->items[i];
+        bool out = it->first_ts != PGM_TS_UNKNOWN && ((since != PGM_TS_UNKNOWN && it->last_ts < since) ||
+                                                      (until != PGM_TS_UNKNOWN && it->first_ts > until));
+        if (out) {
+            item_free(it);
+            outside++;
+        } else {
+            inv->items[kept++] = *it;
+        }
+    }
+    inv->n = kept;
+    return outside;
 }
 
 static pgm_inventory_item *add_item(pgm_inventory *inv, const char *path)

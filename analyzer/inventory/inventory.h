@@ -50,6 +50,10 @@ typedef struct pgm_inventory {
 
 void pgm_inventory_init(pgm_inventory *inv);
 void pgm_inventory_free(pgm_inventory *inv);
+/* --since/--until (PGM_TS_UNKNOWN: open): the items whose first to last
+ * time misses the window are taken off the list; items without times stay.
+ * Returns how many went. */
+size_t pgm_inventory_keep_window(pgm_inventory *inv, int64_t since, int64_t until);
 /* Walks the inputs. PGM_OK, PGM_WARN (some input not read: exit 2), PGM_FATAL. */
 int pgm_inventory_run(pgm_inventory *inv, const char *const *inputs, size_t n,
                       const pgm_bundle_limits *limits);

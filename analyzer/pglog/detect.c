@@ -484,10 +484,7 @@ static void name_rival(const char *spec, size_t parsed, const server_line *lines
         if (!bare_name(spec, at, k, i))
             continue;
         for (const char *o = "uda"; *o; o++) {
-            bool has = false;
-            for (size_t j = 0; j < k; j++)
-                has |= spec[at[j]] == *o;
-            if (has)
+            if (spec_uses(spec, at, k, *o))
                 continue;
             char other[PGM_INFER_SPEC_MAX];
             snprintf(other, sizeof other, "%s", spec);
@@ -559,8 +556,11 @@ static void silent_names(pgm_prefix_guess *out, size_t parsed, const server_line
         snprintf(spec, sizeof spec, "%s", lit);
     }
     pgm_prefix_free(p);
-    if (strcmp(spec, out->spec) != 0 && score_lines(spec, lines, count, NULL) >= parsed)
+    size_t with_text = strcmp(spec, out->spec) != 0 ? score_lines(spec, lines, count, NULL) : 0;
+    if (with_text >= parsed && with_text) {
         snprintf(out->spec, sizeof out->spec, "%s", spec);
+        out->parsed = with_text;
+    }
     name_rival(out->spec, out->parsed, lines, count, NULL, out->rival);
 }
 
