@@ -17,7 +17,7 @@ MANDIR    ?= $(PREFIX)/share/man
 DESTDIR   ?=
 
 CC        ?= cc
-PKGS      := libpcre2-8 yaml-0.1 libzstd libarchive
+PKGS      := libpcre2-8 yaml-0.1 libzstd libarchive zlib liblzma
 TEST_PKGS := cmocka
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -72,6 +72,7 @@ deps:
 	pkgs=""; for m in $$missing; do case $$m in \
 	  libpcre2-8) pkgs="$$pkgs libpcre2-dev";; yaml-0.1) pkgs="$$pkgs libyaml-dev";; \
 	  libzstd) pkgs="$$pkgs libzstd-dev";; libarchive) pkgs="$$pkgs libarchive-dev";; \
+	  zlib) pkgs="$$pkgs zlib1g-dev";; liblzma) pkgs="$$pkgs liblzma-dev";; \
 	  cmocka) pkgs="$$pkgs libcmocka-dev";; *) pkgs="$$pkgs $$m";; esac; done; \
 	echo "deps: installing$$pkgs"; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \

@@ -83,23 +83,58 @@ void pgm_archive_layer_close(pgm_archive_layer *l)
     l->buf = NULL;
 }
 
+/* Block by block rather than archive_read_data(), which drops what it copied
+ * of a block when the next one fails: a cut tar's last member then reads as
+ * nothing where tar(1) extracts its first part. */
 static ptrdiff_t entry_read(pgm_source *self, void *buf, size_t cap)
 {
     pgm_entry_source *s = (pgm_entry_source *)self;
     pgm_archive_layer *l = s->layer;
-    la_ssize_t n;
-    do {
-        n = archive_read_data(l->a, buf, cap);
-    } while (n == ARCHIVE_RETRY);
-    if (n < 0) {
-        const char *e = archive_error_string(l->a);
-        return pgm_source_fail(self, "%s", e ? e : "damaged archive entry");
+    while (s->block_pos == s->block_len) {
+        const void *block;
+        size_t len;
+        la_int64_t offset;
+        int r;
+        do {
+            r = archive_read_data_block(l->a, &block, &len, &offset);
+        } while (r == ARCHIVE_RETRY);
+        if (r == ARCHIVE_EOF)
+            return 0;
+        if (r < ARCHIVE_WARN) {
+            const char *e = archive_error_string(l->a);
+            return pgm_source_fail(self, "%s", e ? e : "damaged archive entry");
+        }
+        if (r == ARCHIVE_WARN && !s->warning[0]) {
+            /* zip's "bad CRC": the data came, and is not what was stored */
+            const char *e = archive_error_string(l->a);
+            snprintf(s->warning, sizeof s->warning, "%s", e ? e : "damaged archive entry");
+        }
+        s->block = block;
+        s->block_len = len;
+        s->block_pos = 0;
+        /* A sparse file's hole reads as zeros, as tar(1) writes it out. */
+        s->hole = offset > s->offset ? (uint64_t)(offset - s->offset) : 0;
+        if (s->hole)
+            break;
     }
+    size_t n;
+    if (s->hole) {
+        n = cap < s->hole ? cap : (size_t)s->hole;
+        memset(buf, 0, n);
+        s->hole -= n;
+    } else {
+        n = s->block_len - s->block_pos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, (const unsigned char *)s->block + s->block_pos, n);
+        s->block_pos += n;
+    }
+    s->offset += (int64_t)n;
     l->out_bytes += (uint64_t)n;
     if (pgm_ratio_exceeded(l->in_bytes, l->out_bytes, l->max_ratio))
         return pgm_source_fail(self, "expands more than %llu:1 (zip bomb?); raise --max-ratio to read it",
                                (unsigned long long)l->max_ratio);
-    return n;
+    return (ptrdiff_t)n;
 }
 
 void pgm_entry_source_init(pgm_entry_source *s, pgm_archive_layer *l)

@@ -21,6 +21,11 @@ typedef struct pgm_archive_layer {
 typedef struct pgm_entry_source {
     pgm_source base;
     pgm_archive_layer *layer;
+    const void *block; /* libarchive's, valid until its next call */
+    size_t block_len, block_pos;
+    int64_t offset;    /* of the next byte handed on, in the entry */
+    uint64_t hole;     /* zeros still to hand on before the block */
+    char warning[PGM_ERR_MAX]; /* libarchive's warning on the data (a checksum), if any */
 } pgm_entry_source;
 
 /* PGM_OK; PGM_FAILED with `err` when libarchive cannot open it; PGM_FATAL on OOM. */

@@ -13,6 +13,8 @@
 
 #include "bundle/archive_layer.h"
 #include "bundle/container.h"
+#include "bundle/gzip_source.h"
+#include "bundle/xz_source.h"
 #include "bundle/zstd_source.h"
 #include "util/strbuf.h"
 
@@ -153,16 +155,74 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
 static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char *hint,
                         int64_t mtime, unsigned depth);
 
-static void walk_zstd(walker *w, pgm_source *src, pgm_strbuf *path, const char *hint,
-                      int64_t mtime, unsigned depth)
+/* Reads a decoder to its end once what it holds was walked, so that its
+ * checksums are checked: a tar ends at its end blocks and would otherwise
+ * never read the gzip trailer or zstd checksum behind them. */
+static void check_decoder_end(walker *w, pgm_source *decoder, const char *damage,
+                              const char *path, const char *label)
 {
-    pgm_zstd_source z;
-    if (pgm_zstd_source_open(&z, src, w->lim->max_ratio) != PGM_OK) {
+    if (w->fatal || w->total_reached || decoder->failed)
+        return; /* a hard failure (a bomb) was reported by the layer that met it */
+    unsigned char *buf = malloc(PGM_IO_CHUNK_BYTES);
+    if (!buf) {
         w->fatal = true;
         return;
     }
-    walk_stream(w, &z.base, path, hint, mtime, depth + 1);
-    pgm_zstd_source_close(&z);
+    uint64_t left = PGM_TRAILER_CHECK_BYTES;
+    ptrdiff_t n;
+    while ((n = pgm_source_read(decoder, buf, PGM_IO_CHUNK_BYTES)) > 0) {
+        if ((uint64_t)n >= left) {
+            problem(w, path, "%s: more than %llu bytes left unread after the content; its "
+                    "checksum is not checked", label, (unsigned long long)PGM_TRAILER_CHECK_BYTES);
+            break;
+        }
+        left -= (uint64_t)n;
+    }
+    if (n < 0)
+        problem(w, path, "%s", decoder->err);
+    else if (damage[0])
+        problem(w, path, "%s", damage);
+    free(buf);
+}
+
+/* zstd, gzip and xz through their own libraries: each hands on what it
+ * decoded before damage and says why it ended (pending_err). */
+static void walk_decoded(walker *w, enum pgm_container kind, pgm_source *src, pgm_strbuf *path,
+                         const char *hint, const char *label, int64_t mtime, unsigned depth)
+{
+    union {
+        pgm_zstd_source zstd;
+        pgm_gzip_source gzip;
+        pgm_xz_source xz;
+    } d;
+    pgm_source *decoder;
+    const char *damage;
+    int rc;
+    if (kind == PGM_CONTAINER_ZSTD) {
+        rc = pgm_zstd_source_open(&d.zstd, src, w->lim->max_ratio);
+        decoder = &d.zstd.base;
+        damage = d.zstd.pending_err;
+    } else if (kind == PGM_CONTAINER_GZIP) {
+        rc = pgm_gzip_source_open(&d.gzip, src, w->lim->max_ratio);
+        decoder = &d.gzip.base;
+        damage = d.gzip.pending_err;
+    } else {
+        rc = pgm_xz_source_open(&d.xz, src, w->lim->max_ratio);
+        decoder = &d.xz.base;
+        damage = d.xz.pending_err;
+    }
+    if (rc != PGM_OK) {
+        w->fatal = true;
+        return;
+    }
+    walk_stream(w, decoder, path, hint, mtime, depth + 1);
+    check_decoder_end(w, decoder, damage, path->p, label);
+    if (kind == PGM_CONTAINER_ZSTD)
+        pgm_zstd_source_close(&d.zstd);
+    else if (kind == PGM_CONTAINER_GZIP)
+        pgm_gzip_source_close(&d.gzip);
+    else
+        pgm_xz_source_close(&d.xz);
 }
 
 static void walk_compressed(walker *w, pgm_source *src, pgm_strbuf *path, const char *hint,
@@ -188,6 +248,8 @@ static void walk_compressed(walker *w, pgm_source *src, pgm_strbuf *path, const 
         pgm_entry_source es;
         pgm_entry_source_init(&es, &l);
         walk_stream(w, &es.base, path, hint, mtime, depth + 1);
+        if (es.warning[0])
+            problem(w, path->p, "%s: what was read may differ from what was written", es.warning);
     }
     pgm_archive_layer_close(&l);
 }
@@ -223,6 +285,8 @@ static bool walk_member(walker *w, pgm_archive_layer *l, struct archive_entry *e
         int64_t mtime = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) : INT64_MIN;
         (*files_inside)++;
         walk_stream(w, &es.base, path, base_name(name), mtime, depth + 1);
+        if (es.warning[0])
+            problem(w, path->p, "%s: what was read may differ from what was stored", es.warning);
     }
     path->len = keep;
     path->p[keep] = '\0';
@@ -313,8 +377,8 @@ static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char
         char inner[256];
         size_t hl = pgm_container_strip_suffix(hint, strlen(hint));
         snprintf(inner, sizeof inner, "%.*s", (int)(hl < sizeof inner ? hl : sizeof inner - 1), hint);
-        if (kind == PGM_CONTAINER_ZSTD)
-            walk_zstd(w, &hs.base, path, inner, mtime, depth);
+        if (kind == PGM_CONTAINER_ZSTD || kind == PGM_CONTAINER_GZIP || kind == PGM_CONTAINER_XZ)
+            walk_decoded(w, kind, &hs.base, path, inner, label, mtime, depth);
         else if (kind == PGM_CONTAINER_FILTER)
             walk_compressed(w, &hs.base, path, inner, label, mtime, depth);
         else

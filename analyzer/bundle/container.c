@@ -52,9 +52,9 @@ enum pgm_container pgm_container_detect(const unsigned char *h, size_t n, const 
         size_t len;
     } magics[] = {
         {"zstd", PGM_CONTAINER_ZSTD, 0, "\x28\xb5\x2f\xfd", 4},
-        {"gzip", PGM_CONTAINER_FILTER, 0, "\x1f\x8b", 2},
+        {"gzip", PGM_CONTAINER_GZIP, 0, "\x1f\x8b", 2},
         {"bzip2", PGM_CONTAINER_FILTER, 0, "BZh", 3},
-        {"xz", PGM_CONTAINER_FILTER, 0, "\xfd" "7zXZ\0", 6},
+        {"xz", PGM_CONTAINER_XZ, 0, "\xfd" "7zXZ\0", 6},
         {"lz4", PGM_CONTAINER_FILTER, 0, "\x04\x22\x4d\x18", 4},
         {"compress", PGM_CONTAINER_FILTER, 0, "\x1f\x9d", 2},
         {"lzip", PGM_CONTAINER_FILTER, 0, "LZIP", 4},
@@ -89,7 +89,7 @@ enum pgm_container pgm_container_detect(const unsigned char *h, size_t n, const 
     if (n >= 13 && h[0] == 0x5d && h[1] == 0 && h[2] <= 0x80 && h[4] == 0 &&
         ((h[5] == 0xff && h[12] == 0xff) || (h[11] == 0 && h[12] == 0))) {
         *label = "lzma";
-        return PGM_CONTAINER_FILTER;
+        return PGM_CONTAINER_XZ;
     }
     /* zstd skippable frame: magic 0x184D2A5? little-endian */
     if (n >= 4 && (h[0] & 0xf0) == 0x50 && h[1] == 0x2a && h[2] == 0x4d && h[3] == 0x18) {

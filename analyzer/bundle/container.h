@@ -7,7 +7,9 @@
 enum pgm_container {
     PGM_CONTAINER_NONE,     /* a plain file */
     PGM_CONTAINER_ZSTD,     /* decoded with libzstd */
-    PGM_CONTAINER_FILTER,   /* gzip, bzip2, xz, lzma, lz4, compress, lzip: libarchive filter */
+    PGM_CONTAINER_GZIP,     /* decoded with zlib */
+    PGM_CONTAINER_XZ,       /* xz and legacy lzma, decoded with liblzma */
+    PGM_CONTAINER_FILTER,   /* bzip2, lz4, compress, lzip: libarchive filter */
     PGM_CONTAINER_ARCHIVE   /* tar, zip, 7z, rar, cpio, ar, cab, xar: libarchive format */
 };
 

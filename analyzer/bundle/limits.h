@@ -27,7 +27,12 @@
 #define PGM_MAX_DIR_DEPTH 64u             /* directories below an input argument */
 #define PGM_MAX_DISPLAY_PATH 8192u        /* "a.tar.zst!b.zip!c.log" */
 #define PGM_ZSTD_WINDOW_LOG_MAX 27        /* zstd's own default: 128 MiB window */
+/* Memory the xz decoder may take: xz -9 needs 65 MiB to decode (xz(1)). */
+#define PGM_XZ_MEMLIMIT (256ull << 20)
 #define PGM_MAX_HEADER_FAILURES 8u        /* damaged archive headers in a row */
+/* What is decoded after the content was walked (a tar's end padding), to
+ * reach the stream's checksum; more than this is left unchecked, said. */
+#define PGM_TRAILER_CHECK_BYTES (16ull << 20)
 
 typedef struct pgm_bundle_limits {
     unsigned max_depth;

@@ -17,6 +17,10 @@ typedef struct pgm_zstd_source {
     bool below_eof;
     size_t frame_left; /* last ZSTD_decompressStream hint: 0 = frame complete */
     uint64_t in_bytes, out_bytes, max_ratio;
+    /* Damage (a cut stream, a checksum, bad data): the stream ends there and
+     * this says why; reads return 0, not -1, so every byte decoded before it
+     * reaches the layers above. */
+    char pending_err[PGM_ERR_MAX];
 } pgm_zstd_source;
 
 /* PGM_OK, or PGM_FATAL when memory ran out. */

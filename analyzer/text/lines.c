@@ -46,19 +46,24 @@ static int make_room(pgm_line_reader *r)
     return 0;
 }
 
+/* A failed stream ends the text where it failed: the lines buffered before
+ * it are still handed on, and -1 comes once they are out. */
 static int fill(pgm_line_reader *r)
 {
-    if (make_room(r))
-        return (int)pgm_source_fail(r->src, "out of memory");
+    if (make_room(r)) {
+        pgm_source_fail(r->src, "out of memory");
+        r->eof = true;
+        return 1;
+    }
     size_t room = r->alloc - r->end;
     if (room == 0)
         return 1;
     ptrdiff_t n = pgm_source_read(r->src, r->buf + r->end, room < PGM_IO_CHUNK_BYTES ? room
                                                                                      : PGM_IO_CHUNK_BYTES);
-    if (n < 0)
-        return -1;
-    if (n == 0)
+    if (n <= 0) {
         r->eof = true;
+        return 1;
+    }
     r->end += (size_t)n;
     r->bytes_read += (uint64_t)n;
     return 1;
@@ -99,7 +104,7 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
             }
             r->start = r->end;
             if (r->eof)
-                return 0;
+                return r->src->failed ? -1 : 0;
             if (fill(r) < 0)
                 return -1;
             continue;
@@ -135,7 +140,7 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
         }
         if (r->eof) {
             if (avail == 0)
-                return 0;
+                return r->src->failed ? -1 : 0;
             *line = (const char *)b;
             *len = avail;
             r->start = r->end;

@@ -31,7 +31,8 @@ int pgm_lines_init(pgm_line_reader *r, pgm_source *src, size_t max_line);
 void pgm_lines_free(pgm_line_reader *r);
 /* 1 and the line (without its '\n'; a '\r' before it is kept; without its
  * '\r' where bare ones end the lines), 0 at the end,
- * -1 when the stream failed (its err says why). The line stays valid until
+ * -1 when the stream failed (its err says why), once every line read before
+ * the failure was handed on (the last one possibly cut). The line stays valid until
  * the next call. */
 int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len);
 

@@ -48,7 +48,7 @@ static void test_container_detection_ignores_names(void **state)
     assert_int_equal(pgm_container_detect((const unsigned char *)LOG_LINE, sizeof LOG_LINE - 1, &label),
                      PGM_CONTAINER_NONE);
     assert_int_equal(pgm_container_detect((const unsigned char *)"\x1f\x8b\x08", 3, &label),
-                     PGM_CONTAINER_FILTER);
+                     PGM_CONTAINER_GZIP);
     assert_string_equal(label, "gzip");
     assert_int_equal(pgm_container_detect((const unsigned char *)"BZx", 3, &label), PGM_CONTAINER_NONE);
     assert_int_equal(pgm_container_detect((const unsigned char *)"\x28\xb5\x2f\xfd", 4, &label),
@@ -296,7 +296,8 @@ static void test_hostile_damaged_inputs(void **state)
     assert_int_equal(log.seen[0].what, TU_FILE);
     assert_true(log.seen[0].bytes > 100000); /* the blocks before the cut */
     assert_int_equal(log.seen[1].what, TU_PROBLEM);
-    assert_string_equal(log.seen[1].note, "truncated zstd stream: the last frame is incomplete");
+    assert_string_equal(log.seen[1].note, "truncated zstd stream: the last frame is cut after "
+                                          "131072 bytes decoded (its end and checksum are missing)");
 
     const char *gz[] = {"tests/hostile/truncated.log.gz"};
     tu_walk_paths(&log, gz, 1, NULL);
@@ -330,6 +331,98 @@ static void test_hostile_damaged_inputs(void **state)
     assert_int_equal(tu_count(&log, TU_FILE), 1);
     assert_string_equal(log.seen[0].path, "tests/hostile/nested-10-layers.tar.gz!layer4.tar.gz!"
                                           "layer3.tar.gz!layer2.tar.gz!layer1.tar.gz!deep.log");
+}
+
+/* Text of `lines` numbered lines, for the gzip tests. */
+static char *numbered_text(unsigned lines, size_t *len)
+{
+    char *text = malloc((size_t)lines * 32);
+    assert_non_null(text);
+    size_t n = 0;
+    for (unsigned i = 1; i <= lines; i++)
+        n += (size_t)sprintf(text + n, "line %u of the log\n", i);
+    *len = n;
+    return text;
+}
+
+static void test_gzip_members_padding_and_damage(void **state)
+{
+    (void)state;
+    size_t len_a, len_b, gz_a, gz_b;
+    char *a = numbered_text(2000, &len_a), *b = numbered_text(500, &len_b);
+    unsigned char *za = tu_compress(ARCHIVE_FILTER_GZIP, a, len_a, &gz_a);
+    unsigned char *zb = tu_compress(ARCHIVE_FILTER_GZIP, b, len_b, &gz_b);
+    /* two members, then the NUL padding a tape or a preallocated file leaves */
+    unsigned char *two = calloc(gz_a + gz_b + 4096, 1);
+    assert_non_null(two);
+    memcpy(two, za, gz_a);
+    memcpy(two + gz_a, zb, gz_b);
+    tu_log log;
+    tu_walk_memory(&log, two, gz_a + gz_b + 4096, "two.log.gz", NULL);
+    assert_int_equal(log.rc, PGM_OK);
+    assert_int_equal(log.n, 1);
+    assert_int_equal(log.seen[0].bytes, len_a + len_b);
+
+    /* bytes that are not gzip after the members are damage, said */
+    memset(two + gz_a + gz_b, 'x', 16);
+    tu_walk_memory(&log, two, gz_a + gz_b + 4096, "junk.log.gz", NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(log.seen[0].bytes, len_a + len_b);
+    assert_non_null(strstr(log.seen[1].note, "bytes that are not gzip after member 2"));
+
+    /* a flipped bit in the CRC-32: all the bytes are read, and it is said */
+    za[gz_a - 8] ^= 0x01;
+    tu_walk_memory(&log, za, gz_a, "crc.log.gz", NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(log.seen[0].bytes, len_a);
+    assert_non_null(strstr(log.seen[1].note, "incorrect data check in member 1"));
+    za[gz_a - 8] ^= 0x01;
+
+    /* cut in half: what zcat recovers, then the warning */
+    tu_walk_memory(&log, za, gz_a / 2, "cut.log.gz", NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    assert_int_equal(log.seen[0].what, TU_FILE);
+    assert_true(log.seen[0].bytes > len_a / 3 && log.seen[0].bytes < len_a);
+    assert_memory_equal(log.seen[0].note, a, 64);
+    assert_non_null(strstr(log.seen[1].note, "truncated gzip stream: member 1 ends after"));
+    free(two);
+    free(za);
+    free(zb);
+    free(a);
+    free(b);
+}
+
+/* A tar cut inside its last member hands on that member's first part, as
+ * tar(1) extracts it, and the checksum of a tar.zst is checked although
+ * the tar ends before it. */
+static void test_cut_archives_keep_what_they_hold(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = numbered_text(3000, &len);
+    tu_member m[] = {{"first.log", "one line\n", 9}, {"big.log", text, len}};
+    size_t tar_len;
+    unsigned char *tar = tu_archive(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_NONE, m, 2, &tar_len);
+    tu_log log;
+    tu_walk_memory(&log, tar, 1024 + 512 + 20000, "cut.tar", NULL);
+    const tu_seen *big = tu_find(&log, "cut.tar!big.log");
+    assert_non_null(big);
+    assert_int_equal(big->what, TU_FILE);
+    assert_int_equal(big->bytes, 20000);
+    assert_int_equal(log.rc, PGM_WARN);
+
+    size_t zst_len;
+    unsigned char *zst = tu_zstd(tar, tar_len, 3, &zst_len);
+    tu_walk_memory(&log, zst, zst_len - 4, "nochecksum.tar.zst", NULL);
+    assert_int_equal(log.rc, PGM_WARN);
+    big = tu_find(&log, "nochecksum.tar.zst!big.log");
+    assert_non_null(big);
+    assert_int_equal(big->bytes, len);
+    assert_non_null(tu_find(&log, "nochecksum.tar.zst"));
+    assert_non_null(strstr(tu_find(&log, "nochecksum.tar.zst")->note, "truncated zstd stream"));
+    free(zst);
+    free(tar);
+    free(text);
 }
 
 static void test_empty_archives(void **state)
@@ -440,6 +533,8 @@ int main(void)
         cmocka_unit_test(test_zip_bomb_stops_at_ratio),
         cmocka_unit_test(test_hostile_names_are_listed_not_read),
         cmocka_unit_test(test_hostile_damaged_inputs),
+        cmocka_unit_test(test_gzip_members_padding_and_damage),
+        cmocka_unit_test(test_cut_archives_keep_what_they_hold),
         cmocka_unit_test(test_empty_archives),
         cmocka_unit_test(test_missing_input_and_sorted_directory),
         cmocka_unit_test(test_unreadable_directory),

@@ -166,7 +166,13 @@ void *tu_zstd(const void *data, size_t len, int level, size_t *out_len)
     size_t cap = ZSTD_compressBound(len);
     void *out = malloc(cap);
     assert_non_null(out);
-    size_t r = ZSTD_compress(out, cap, data, len, level);
+    /* with the content checksum, as zstd(1) writes by default */
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    assert_non_null(c);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+    size_t r = ZSTD_compress2(c, out, cap, data, len);
+    ZSTD_freeCCtx(c);
     assert_false(ZSTD_isError(r));
     *out_len = r;
     return out;

@@ -45,7 +45,7 @@ typedef struct tu_member {
 void *tu_archive(int format, int filter, const tu_member *m, size_t n, size_t *out_len);
 /* Compresses with one filter, no archive (raw): a single .gz/.xz/.bz2/.zst file. */
 void *tu_compress(int filter, const void *data, size_t len, size_t *out_len);
-/* zstd through libzstd (the reader's own path). */
+/* zstd through libzstd (the reader's own path), with the content checksum. */
 void *tu_zstd(const void *data, size_t len, int level, size_t *out_len);
 /* Reads a whole file (tests/...) into memory. */
 void *tu_read_file(const char *path, size_t *len);
