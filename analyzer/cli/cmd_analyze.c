@@ -6,6 +6,7 @@
 #include <time.h>
 #include <sys/stat.h>
 
+#include "util/outfile.h"
 #include "cli/cli.h"
 #include "cli/config_options.h"
 #include "cli/read_options.h"
@@ -404,16 +405,20 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         for (size_t i = 0; i < n_outputs; i++) {
             if (outputs[i].format == AS_JSONL)
                 continue;
-            FILE *out = fopen(outputs[i].path, "wb");
-            if (!out) {
-                perror(outputs[i].path);
+            pgm_outfile out;
+            char oerr[PGM_ERR_MAX];
+            if (pgm_outfile_open(&out, outputs[i].path, oerr) != PGM_OK) {
+                fprintf(stderr, "pgmortem: %s\n", oerr);
                 failed = true;
                 continue;
             }
-            if (!write_report(an, outputs[i].format, redact_pii, out))
+            if (!write_report(an, outputs[i].format, redact_pii, out.f)) {
+                fprintf(stderr, "pgmortem: %s: could not be written whole%s\n", outputs[i].path,
+                        out.tmp ? " (the file is left as it was)" : "");
+                pgm_outfile_abort(&out);
                 failed = true;
-            if (fclose(out) != 0) {
-                perror(outputs[i].path);
+            } else if (pgm_outfile_commit(&out, oerr) != PGM_OK) {
+                fprintf(stderr, "pgmortem: %s\n", oerr);
                 failed = true;
             }
         }

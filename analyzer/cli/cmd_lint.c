@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/outfile.h"
 #include "cli/cli.h"
 #include "cli/config_options.h"
 #include "lint/lint.h"
@@ -120,15 +121,16 @@ int pgm_cmd_lint(int argc, char **argv, int first)
         fputs("pgmortem: out of memory\n", stderr);
         rc = PGM_EXIT_INPUT;
     } else {
-        FILE *out = output ? fopen(output, "wb") : stdout;
-        if (!out) {
-            perror(output);
+        pgm_outfile out;
+        char oerr[PGM_ERR_MAX];
+        if (pgm_outfile_open(&out, output ? output : "-", oerr) != PGM_OK) {
+            fprintf(stderr, "pgmortem: %s\n", oerr);
             rc = PGM_EXIT_INPUT;
         } else {
-            pgm_lint_write(&l, format, verbose, &rs, out);
-            bool write_failed = fflush(out) != 0;
-            if (output && fclose(out) != 0)
-                write_failed = true;
+            pgm_lint_write(&l, format, verbose, &rs, out.f);
+            bool write_failed = pgm_outfile_commit(&out, oerr) != PGM_OK;
+            if (write_failed)
+                fprintf(stderr, "pgmortem: %s\n", oerr);
             size_t failing = pgm_lint_count_at_least(&l, fail_on);
             if (!term.quiet)
                 fprintf(stderr, "pgmortem: %zu configuration file(s), %zu finding(s), %zu at or above "

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/outfile.h"
 
 #ifndef PGM_VERSION
 #define PGM_VERSION "0.0.0-dev"
@@ -55,6 +56,8 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* -o files are written under a temporary name; a signal removes it */
+    pgm_outfile_install_signal_cleanup();
     int rc = dispatch(argc, argv);
     /* What went to stdout must have arrived (a full disk, /dev/full, a
      * closed pipe): a report cut short is no report. */

@@ -392,7 +392,7 @@ static int for_each_yaml_doc(pgm_appconf *c, const char *data, size_t len, doc_c
             if (doc_end > start) {
                 pgm_ydoc doc;
                 char err[PGM_ERR_MAX];
-                if (pgm_ydoc_parse(&doc, data + start, doc_end - start, err) == PGM_OK) {
+                if (pgm_ydoc_parse_aliases(&doc, data + start, doc_end - start, err) == PGM_OK) {
                     if (doc.root)
                         each(c, doc.root, start_line - 1, ctx);
                     pgm_ydoc_free(&doc);

@@ -5,6 +5,7 @@
  * and Micrometer's HikariCP meters as Prometheus exposes them
  * (hikaricp_connections_active, _max, _pending, _timeout_total; tag pool),
  * shared/reference/spring-binding.md section 1. */
+#include "util/outfile.h"
 #include "report/alerts.h"
 
 #include <errno.h>
@@ -231,16 +232,17 @@ int pgm_report_export_alerts(const pgm_analysis *a, const char *dir, char err[PG
     for (int f = 0; f < 2; f++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[f]);
-        FILE *out = fopen(path, "w");
-        if (!out) {
-            snprintf(err, PGM_ERR_MAX, "%.200s: %s", path, strerror(errno));
+        pgm_outfile out;
+        if (pgm_outfile_open(&out, path, err) != PGM_OK)
             return PGM_FAILED;
-        }
-        int w = f == 0 ? pgm_report_alert_rules(a, out) : write_dashboard(a, out);
-        if (fclose(out) != 0 || w != 0) {
+        int w = f == 0 ? pgm_report_alert_rules(a, out.f) : write_dashboard(a, out.f);
+        if (w != 0) {
+            pgm_outfile_abort(&out);
             snprintf(err, PGM_ERR_MAX, "%.200s: could not be written", path);
             return PGM_FAILED;
         }
+        if (pgm_outfile_commit(&out, err) != PGM_OK)
+            return PGM_FAILED;
     }
     return PGM_OK;
 }

@@ -17,6 +17,11 @@ typedef struct builder {
     size_t *scratch;
     size_t nscratch, scratch_alloc;
     int depth;
+    /* with aliases */
+    size_t *weight;          /* nodes met walking node i, aliases expanded */
+    size_t weight_alloc;
+    struct { char *name; size_t node; } anchors[PGM_YAML_MAX_ANCHORS];
+    size_t n_anchors;
 } builder;
 
 static int push_scratch(builder *b, size_t idx)
@@ -67,9 +72,159 @@ static void free_builder(builder *b, bool keep_nodes)
     }
     free(b->kids);
     free(b->scratch);
+    free(b->weight);
+    for (size_t i = 0; i < b->n_anchors; i++)
+        free(b->anchors[i].name);
 }
 
-int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR_MAX])
+static int set_weight(builder *b, size_t idx, size_t w)
+{
+    if (idx >= b->weight_alloc) {
+        size_t na = (idx + 1) * 2;
+        size_t *p = realloc(b->weight, na * sizeof *p);
+        if (!p)
+            return -1;
+        b->weight = p;
+        b->weight_alloc = na;
+    }
+    b->weight[idx] = w;
+    return 0;
+}
+
+static int add_anchor(builder *b, const unsigned char *name, size_t idx)
+{
+    if (!name)
+        return 0;
+    if (b->n_anchors >= PGM_YAML_MAX_ANCHORS)
+        return 1;
+    char *copy = strdup((const char *)name);
+    if (!copy)
+        return -1;
+    /* a later anchor of the same name takes over from there on (YAML 1.2 3.2.2.2) */
+    b->anchors[b->n_anchors].name = copy;
+    b->anchors[b->n_anchors].node = idx;
+    b->n_anchors++;
+    return 0;
+}
+
+static long find_anchor(const builder *b, const unsigned char *name)
+{
+    for (size_t i = b->n_anchors; i > 0; i--)
+        if (strcmp(b->anchors[i - 1].name, (const char *)name) == 0)
+            return (long)b->anchors[i - 1].node;
+    return -1;
+}
+
+static bool is_open(const builder *b, size_t idx)
+{
+    for (int d = 1; d <= b->depth; d++)
+        if (b->stack[d] == idx)
+            return true;
+    return false;
+}
+
+static bool has_key(const builder *b, const size_t *pairs, size_t n, size_t key)
+{
+    const pgm_ynode *k = &b->nodes[key];
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        const pgm_ynode *o = &b->nodes[pairs[i]];
+        if (pairs[i] == key ||
+            (k->type == PGM_Y_SCALAR && o->type == PGM_Y_SCALAR && strcmp(k->text, o->text) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* A closing mapping's pairs (scratch[from..]) with its `<<` keys resolved:
+ * its own pairs, then those of the merged mappings it does not set, the
+ * first merged mapping winning (the YAML merge key spec, as SnakeYAML).
+ * 0, 1 when a `<<` names something that is not a mapping, -1 on memory. */
+static int resolve_merges(builder *b, size_t from, const kid_range *ranges, size_t ranges_alloc)
+{
+    size_t count = b->nscratch - from;
+    bool any = false;
+    for (size_t i = 0; i + 1 < count; i += 2) {
+        const pgm_ynode *k = &b->nodes[b->scratch[from + i]];
+        any |= k->type == PGM_Y_SCALAR && !k->quoted && strcmp(k->text, "<<") == 0;
+    }
+    if (!any)
+        return 0;
+    size_t *out = malloc(count * sizeof *out), n = 0, cap = count;
+    if (!out)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i + 1 < count; i += 2) {
+        const pgm_ynode *k = &b->nodes[b->scratch[from + i]];
+        if (!(k->type == PGM_Y_SCALAR && !k->quoted && strcmp(k->text, "<<") == 0)) {
+            out[n++] = b->scratch[from + i];
+            out[n++] = b->scratch[from + i + 1];
+        }
+    }
+    for (size_t i = 0; i + 1 < count && rc == 0; i += 2) {
+        const pgm_ynode *k = &b->nodes[b->scratch[from + i]];
+        if (!(k->type == PGM_Y_SCALAR && !k->quoted && strcmp(k->text, "<<") == 0))
+            continue;
+        size_t v = b->scratch[from + i + 1];
+        /* one mapping, or a sequence of them */
+        size_t single[1] = {v};
+        const size_t *maps = single;
+        size_t n_maps = 1;
+        if (b->nodes[v].type == PGM_Y_SEQ) {
+            n_maps = v < ranges_alloc ? ranges[v].n : 0;
+            maps = n_maps ? b->kids + ranges[v].start : NULL;
+        }
+        for (size_t m = 0; m < n_maps && rc == 0; m++) {
+            size_t map = maps[m];
+            if (b->nodes[map].type != PGM_Y_MAP) {
+                rc = 1;
+                break;
+            }
+            size_t np = map < ranges_alloc ? ranges[map].n : 0;
+            const size_t *pairs = np ? b->kids + ranges[map].start : NULL;
+            for (size_t j = 0; j + 1 < np; j += 2) {
+                if (has_key(b, out, n, pairs[j]))
+                    continue;
+                if (n + 2 > cap) {
+                    size_t nc = cap * 2 + 16;
+                    size_t *no = realloc(out, nc * sizeof *no);
+                    if (!no) {
+                        rc = -1;
+                        break;
+                    }
+                    out = no;
+                    cap = nc;
+                }
+                out[n++] = pairs[j];
+                out[n++] = pairs[j + 1];
+            }
+        }
+    }
+    if (rc == 0) {
+        b->nscratch = from;
+        for (size_t i = 0; i < n && rc == 0; i++)
+            if (push_scratch(b, out[i]))
+                rc = -1;
+    }
+    free(out);
+    return rc;
+}
+
+/* Names node idx when the event carries an anchor; non-zero with err set
+ * when it cannot. */
+static int anchor(builder *b, const unsigned char *name, size_t idx, const yaml_event_t *ev,
+                  char err[PGM_ERR_MAX])
+{
+    int r = add_anchor(b, name, idx);
+    if (r > 0)
+        snprintf(err, PGM_ERR_MAX, "%zu:%zu: more than %u anchors in one document",
+                 ev->start_mark.line + 1, ev->start_mark.column + 1, PGM_YAML_MAX_ANCHORS);
+    else if (r < 0)
+        snprintf(err, PGM_ERR_MAX, "%zu:%zu: out of memory", ev->start_mark.line + 1,
+                 ev->start_mark.column + 1);
+    return r;
+}
+
+static int parse(pgm_ydoc *doc, const char *data, size_t len, bool aliases, char err[PGM_ERR_MAX])
 {
     memset(doc, 0, sizeof *doc);
     if (len > PGM_YAML_MAX_BYTES) {
@@ -113,12 +268,31 @@ int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR
                 done = true;
             }
             break;
-        case YAML_ALIAS_EVENT:
-            snprintf(err, PGM_ERR_MAX, "%zu:%zu: YAML aliases are not allowed in rule files",
-                     ev.start_mark.line + 1, ev.start_mark.column + 1);
-            rc = PGM_FAILED;
-            done = true;
+        case YAML_ALIAS_EVENT: {
+            if (!aliases) {
+                snprintf(err, PGM_ERR_MAX, "%zu:%zu: YAML aliases are not allowed in rule files",
+                         ev.start_mark.line + 1, ev.start_mark.column + 1);
+                rc = PGM_FAILED;
+                done = true;
+                break;
+            }
+            long to = find_anchor(&b, ev.data.alias.anchor);
+            const char *why = to < 0                   ? "names no anchor before it"
+                              : is_open(&b, (size_t)to) ? "is inside the node it names"
+                                                        : NULL;
+            if (why) {
+                snprintf(err, PGM_ERR_MAX, "%zu:%zu: the alias *%.64s %s", ev.start_mark.line + 1,
+                         ev.start_mark.column + 1, (const char *)ev.data.alias.anchor, why);
+                rc = PGM_FAILED;
+                done = true;
+            } else if (b.depth == 0) {
+                root = to;
+            } else if (push_scratch(&b, (size_t)to)) {
+                rc = PGM_FATAL;
+                done = true;
+            }
             break;
+        }
         case YAML_SCALAR_EVENT:
             idx = new_node(&b, PGM_Y_SCALAR, &ev.start_mark);
             if (idx >= 0) {
@@ -133,6 +307,9 @@ int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR
                 nd->len = ev.data.scalar.length;
                 nd->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
             }
+            if (idx >= 0 && aliases && (set_weight(&b, (size_t)idx, 1) ||
+                                        anchor(&b, ev.data.scalar.anchor, (size_t)idx, &ev, err)))
+                idx = -3;
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
@@ -145,13 +322,47 @@ int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR
             }
             idx = new_node(&b, ev.type == YAML_SEQUENCE_START_EVENT ? PGM_Y_SEQ : PGM_Y_MAP,
                            &ev.start_mark);
+            if (idx >= 0 && aliases &&
+                anchor(&b, ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor
+                                                                 : ev.data.mapping_start.anchor,
+                       (size_t)idx, &ev, err))
+                idx = -3;
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT: {
             /* Close the container: move its children from scratch into kids. */
             size_t self = b.stack[b.depth];
             size_t from = b.first_kid[b.depth];
+            if (aliases && ev.type == YAML_MAPPING_END_EVENT) {
+                int m = resolve_merges(&b, from, ranges, ranges_alloc);
+                if (m != 0) {
+                    if (m > 0)
+                        snprintf(err, PGM_ERR_MAX, "%u:%u: a merge key (<<) must name a mapping or "
+                                 "a list of mappings", b.nodes[self].line, b.nodes[self].col);
+                    rc = m > 0 ? PGM_FAILED : PGM_FATAL;
+                    done = true;
+                    break;
+                }
+            }
             size_t count = b.nscratch - from;
+            if (aliases) {
+                size_t w = 1;
+                for (size_t i = from; i < b.nscratch; i++)
+                    w += b.weight[b.scratch[i]];
+                if (w > PGM_YAML_MAX_EXPANDED) {
+                    snprintf(err, PGM_ERR_MAX, "%u:%u: its aliases expand to more than %u nodes "
+                             "(a \"billion laughs\" file?); not read", b.nodes[self].line,
+                             b.nodes[self].col, PGM_YAML_MAX_EXPANDED);
+                    rc = PGM_FAILED;
+                    done = true;
+                    break;
+                }
+                if (set_weight(&b, self, w)) {
+                    rc = PGM_FATAL;
+                    done = true;
+                    break;
+                }
+            }
             if (b.nkids + count > b.kids_alloc) {
                 size_t na = (b.nkids + count) * 2 + 16;
                 size_t *k = realloc(b.kids, na * sizeof *k);
@@ -197,8 +408,9 @@ int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR
         if ((ev.type == YAML_SCALAR_EVENT || ev.type == YAML_SEQUENCE_START_EVENT ||
              ev.type == YAML_MAPPING_START_EVENT) && rc == PGM_OK) {
             if (idx < 0) {
-                snprintf(err, PGM_ERR_MAX, "%zu:%zu: document too large or out of memory",
-                         ev.start_mark.line + 1, ev.start_mark.column + 1);
+                if (idx != -3) /* -3: err says why already */
+                    snprintf(err, PGM_ERR_MAX, "%zu:%zu: document too large or out of memory",
+                             ev.start_mark.line + 1, ev.start_mark.column + 1);
                 rc = PGM_FAILED;
                 done = true;
             } else if (ev.type == YAML_SCALAR_EVENT) {
@@ -247,6 +459,16 @@ int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR
     doc->root = root >= 0 ? &b.nodes[root] : NULL;
     free_builder(&b, true);
     return PGM_OK;
+}
+
+int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR_MAX])
+{
+    return parse(doc, data, len, false, err);
+}
+
+int pgm_ydoc_parse_aliases(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR_MAX])
+{
+    return parse(doc, data, len, true, err);
 }
 
 void pgm_ydoc_free(pgm_ydoc *doc)

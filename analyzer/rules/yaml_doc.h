@@ -12,6 +12,11 @@
 #define PGM_YAML_MAX_DEPTH 16
 #define PGM_YAML_MAX_BYTES (4u << 20)
 #define PGM_YAML_MAX_NODES 200000u
+/* With aliases: the nodes a reader walking the tree would meet, aliases
+ * expanded (a "billion laughs" file is refused here), and the anchors one
+ * document may name. */
+#define PGM_YAML_MAX_EXPANDED 200000u
+#define PGM_YAML_MAX_ANCHORS 1024u
 
 enum pgm_ynode_type { PGM_Y_SCALAR, PGM_Y_SEQ, PGM_Y_MAP };
 
@@ -33,8 +38,13 @@ typedef struct pgm_ydoc {
 } pgm_ydoc;
 
 /* Parses one YAML document. On error returns PGM_FAILED and writes
- * "line:col: message" into err. */
+ * "line:col: message" into err. Aliases are refused (rule files). */
 int pgm_ydoc_parse(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR_MAX]);
+/* The same, reading anchors, aliases and merge keys (`<<: *defaults`) as
+ * Spring's SnakeYAML does: an alias is the anchored node itself (shared, not
+ * copied: the tree becomes a DAG), and a mapping's `<<` adds the keys of the
+ * mapping(s) it names that the mapping does not set itself. */
+int pgm_ydoc_parse_aliases(pgm_ydoc *doc, const char *data, size_t len, char err[PGM_ERR_MAX]);
 void pgm_ydoc_free(pgm_ydoc *doc);
 
 /* Map lookup: the value for `key`, or NULL. */

@@ -9,12 +9,15 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "util/outfile.h"
+
 /* Bytes of plain output gathered before they are written (or compressed). */
 #define PGM_SINK_BUFFER (1u << 20)
 /* The pipe size asked for when the output is a pipe. */
 #define PGM_SINK_PIPE_BYTES (1u << 20)
 
 struct pgm_sink {
+    pgm_outfile file;
     FILE *f;
     bool is_stdout;
     bool rewindable;      /* a regular file from `start` on, or /dev/null */
@@ -50,12 +53,11 @@ int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_
     }
     snprintf(s->path, sizeof s->path, "%s", path);
     s->is_stdout = strcmp(path, "-") == 0;
-    s->f = s->is_stdout ? stdout : fopen(path, "wb");
-    if (!s->f) {
-        snprintf(err, PGM_ERR_MAX, "%.160s: %.80s", path, strerror(errno));
+    if (pgm_outfile_open(&s->file, path, err) != PGM_OK) {
         free(s);
         return PGM_FAILED;
     }
+    s->f = s->file.f;
     if (!s->is_stdout)
         setvbuf(s->f, NULL, _IOFBF, PGM_SINK_BUFFER);
     struct stat st, null_st;
@@ -83,6 +85,7 @@ int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_
             ZSTD_isError(ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_compressionLevel, PGM_SINK_ZSTD_LEVEL)) ||
             ZSTD_isError(ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_checksumFlag, 1))) {
             snprintf(err, PGM_ERR_MAX, "%.160s: cannot set up zstd", path);
+            fail(s, "cannot set up zstd"); /* so that close leaves nothing in place */
             pgm_sink_close(s, NULL);
             return PGM_FAILED;
         }
@@ -144,8 +147,11 @@ int pgm_sink_close(pgm_sink *s, char err[PGM_ERR_MAX])
         compress(s, "", 0, ZSTD_e_end);
     if (fflush(s->f) != 0)
         fail(s, strerror(errno));
-    if (!s->is_stdout && fclose(s->f) != 0)
-        fail(s, strerror(errno));
+    char cerr[PGM_ERR_MAX];
+    if (s->err[0])
+        pgm_outfile_abort(&s->file); /* no piece of a stream is left in place */
+    else if (pgm_outfile_commit(&s->file, cerr) != PGM_OK)
+        snprintf(s->err, sizeof s->err, "%s", cerr);
     int rc = s->err[0] ? PGM_FAILED : PGM_OK;
     if (rc != PGM_OK && err)
         snprintf(err, PGM_ERR_MAX, "%s", s->err);

@@ -94,6 +94,60 @@ static void test_yaml_documents(void **state)
     pgm_appconf_free(&c);
 }
 
+/* Anchors, aliases and merge keys as Spring's SnakeYAML reads them; a file
+ * whose aliases expand without bound is refused, the rule packs' way. */
+static void test_yaml_anchors_and_merge_keys(void **state)
+{
+    (void)state;
+    pgm_appconf c;
+    read_text(&c, PGM_APPCONF_YAML, "application.yml",
+              "pool-defaults: &pool\n"
+              "  maximum-pool-size: 40\n"
+              "  connection-timeout: 30000\n"
+              "more: &more\n"
+              "  connection-timeout: 1000\n"
+              "  idle-timeout: 5000\n"
+              "spring:\n"
+              "  datasource:\n"
+              "    username: &user orders\n"
+              "    hikari:\n"
+              "      <<: [*pool, *more]\n"
+              "      maximum-pool-size: 20\n"
+              "      pool-name: *user\n");
+    assert_null(c.error);
+    const pgm_appconf_key *k = key(&c, "spring.datasource.hikari.maximum-pool-size");
+    assert_non_null(k);
+    assert_string_equal(k->value, "20"); /* the mapping's own key wins */
+    assert_int_equal(k->line, 12);
+    k = key(&c, "spring.datasource.hikari.connection-timeout");
+    assert_non_null(k);
+    assert_string_equal(k->value, "30000"); /* the first merged mapping wins */
+    assert_int_equal(k->line, 3);          /* cited where it is written */
+    assert_string_equal(key(&c, "spring.datasource.hikari.idle-timeout")->value, "5000");
+    assert_string_equal(key(&c, "spring.datasource.hikari.pool-name")->value, "orders");
+    assert_null(key(&c, "spring.datasource.hikari.<<"));
+    pgm_appconf_free(&c);
+
+    read_text(&c, PGM_APPCONF_YAML, "laughs.yml",
+              "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+              "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+              "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+              "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+              "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+              "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n");
+    assert_non_null(c.error);
+    assert_non_null(strstr(c.error, "aliases expand to more than 200000 nodes"));
+    pgm_appconf_free(&c);
+
+    read_text(&c, PGM_APPCONF_YAML, "loop.yml", "a: &a\n  b: *a\n");
+    assert_non_null(c.error);
+    assert_non_null(strstr(c.error, "the alias *a is inside the node it names"));
+    pgm_appconf_free(&c);
+    read_text(&c, PGM_APPCONF_YAML, "unknown.yml", "a: *nowhere\n");
+    assert_non_null(strstr(c.error, "names no anchor before it"));
+    pgm_appconf_free(&c);
+}
+
 static void test_env_and_k8s(void **state)
 {
     (void)state;
@@ -430,6 +484,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_properties),
         cmocka_unit_test(test_yaml_documents),
+        cmocka_unit_test(test_yaml_anchors_and_merge_keys),
         cmocka_unit_test(test_env_and_k8s),
         cmocka_unit_test(test_precedence_and_profiles),
         cmocka_unit_test(test_clamps_per_version),
