@@ -48,7 +48,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
-        unit cli-tests pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
+        unit cli-tests damaged-check pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
 # pkg-config is asked when the Makefile is read, so targets that may have to
@@ -67,6 +67,7 @@ deps:
 	command -v clang >/dev/null 2>&1 || missing="$$missing clang"; \
 	command -v zstd >/dev/null 2>&1 || missing="$$missing zstd"; \
 	command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
+	command -v xz >/dev/null 2>&1 || missing="$$missing xz-utils"; \
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
 	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
 	pkgs=""; for m in $$missing; do case $$m in \
@@ -82,7 +83,7 @@ deps:
 
 # Cheap test run before every build: call `make deps` only when something is missing.
 deps-check:
-	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v zstd >/dev/null && \
+	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v zstd >/dev/null && command -v xz >/dev/null && \
 	  command -v zip >/dev/null && command -v python3 >/dev/null || $(MAKE) --no-print-directory deps
 
 # ---------------------------------------------------------------- build
@@ -270,6 +271,12 @@ rules-test: build/asan/pgmortem
 cli-tests: build/asan/pgmortem
 	@tests/cli/run.sh build/asan/pgmortem
 
+# Damaged evidence built from the recorded bundles at test time: cuts, flipped
+# bytes, NUL blocks, CR ends, huge names, entry limits, full disk, SIGINT, two
+# writers (tests/cli/damaged.py says what each asserts).
+damaged-check: build/asan/pgmortem
+	@python3 tests/cli/damaged.py build/asan/pgmortem
+
 # lint's SARIF through Microsoft's validator (installed from npm on first use).
 sarif-check: build/pgmortem
 	@tests/lint/sarif-validate.sh build/pgmortem
@@ -326,7 +333,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests stream-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
+	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check stream-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
 	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 

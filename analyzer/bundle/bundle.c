@@ -28,7 +28,25 @@ typedef struct walker {
     const char *disk_path; /* the regular file being walked, while at its top layer */
     uint64_t disk_size;
     unsigned archives_open; /* archives whose members are being walked */
+    uint64_t entries;       /* archive entries met in the whole run (--max-entries) */
+    bool entries_reached;
+    pgm_strbuf shown;       /* a path as the visitor shows it: see shown() */
 } walker;
+
+/* Names on disk are escaped as archive members' are (pgm_bundle_append_name)
+ * before anyone shows them: a file named with an ESC, an OSC title sequence
+ * or U+202E must not drive the terminal or reorder what a reviewer reads.
+ * Escaping is idempotent, so members' names, escaped already, pass as they are. */
+static const char *shown(walker *w, const char *path)
+{
+    pgm_strbuf_reset(&w->shown);
+    if (pgm_bundle_append_name(&w->shown, path) != 0) {
+        pgm_strbuf_reset(&w->shown);
+        if (pgm_strbuf_addf(&w->shown, "(a path of %zu bytes)", strlen(path)) != 0)
+            return "(a path)";
+    }
+    return w->shown.p;
+}
 
 static void problem(walker *w, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -44,7 +62,7 @@ static void problem(walker *w, const char *path, const char *fmt, ...)
     va_end(ap);
     w->stats->problems++;
     if (w->v->on_problem)
-        w->v->on_problem(w->v->ctx, path, msg);
+        w->v->on_problem(w->v->ctx, shown(w, path), msg);
 }
 
 static void skipped(walker *w, const char *path, const char *fmt, ...)
@@ -56,20 +74,77 @@ static void skipped(walker *w, const char *path, const char *fmt, ...)
     va_end(ap);
     w->stats->skipped++;
     if (w->v->on_skipped)
-        w->v->on_skipped(w->v->ctx, path, msg);
+        w->v->on_skipped(w->v->ctx, shown(w, path), msg);
 }
 
 /* ------------------------------------------------------------ display paths */
 
+/* Length of the UTF-8 sequence at p (at most `left` bytes) and its code
+ * point, or 0 when it is not well-formed (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF). */
+static size_t utf8_sequence(const unsigned char *p, size_t left, uint32_t *cp)
+{
+    size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+    if (n == 0 || p[0] > 0xf4 || n > left)
+        return 0;
+    uint32_t c = p[0] & (0x7f >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        c = (c << 6) | (p[i] & 0x3f);
+    }
+    if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* Code points that change how a terminal or an editor shows what follows:
+ * C1 controls, and the invisible and bidirectional formatting characters
+ * (Unicode TR #9; the "Trojan Source" paper, CVE-2021-42574). */
+static bool unsafe_code_point(uint32_t c)
+{
+    return (c >= 0x80 && c <= 0x9f) || c == 0x61c || (c >= 0x200b && c <= 0x200f) ||
+           (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2064) ||
+           (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
+}
+
+/* Appends `name` escaped to `path`, or with `path` NULL only counts: the
+ * length it would take, or -1 when the buffer refused it. */
+static ptrdiff_t escape_name(pgm_strbuf *path, const char *name)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    size_t left = strlen(name), total = 0;
+    while (left) {
+        char esc[8];
+        const void *out = p;
+        size_t step = 1, n = 1;
+        uint32_t cp;
+        if (*p < 0x20 || *p == 0x7f) {
+            n = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
+            out = esc;
+        } else if (*p >= 0x80 && (step = utf8_sequence(p, left, &cp)) == 0) {
+            step = 1; /* not UTF-8: the byte as it is */
+            n = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
+            out = esc;
+        } else if (*p >= 0x80 && unsafe_code_point(cp)) {
+            n = (size_t)snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
+            out = esc;
+        } else {
+            n = step;
+        }
+        if (path && pgm_strbuf_add(path, out, n))
+            return -1;
+        total += n;
+        p += step;
+        left -= step;
+    }
+    return (ptrdiff_t)total;
+}
+
 int pgm_bundle_append_name(pgm_strbuf *path, const char *name)
 {
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        int rc = (*p < 0x20 || *p == 0x7f) ? pgm_strbuf_addf(path, "\\x%02x", *p)
-                                           : pgm_strbuf_add(path, p, 1);
-        if (rc)
-            return -1;
-    }
-    return 0;
+    return escape_name(path, name) < 0 ? -1 : 0;
 }
 
 const char *pgm_bundle_unsafe_name(const char *name)
@@ -137,7 +212,8 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
                        const unsigned char *head, size_t head_len, int64_t mtime, unsigned depth)
 {
     counted_source c = {.base = {.read = counted_read}, .below = content, .w = w};
-    pgm_file_info info = {path, hint, head, head_len, mtime, depth, NULL, 0, w->archives_open == 0};
+    pgm_file_info info = {shown(w, path), hint, head, head_len, mtime, depth, NULL, 0,
+                          w->archives_open == 0};
     if (depth == 0 && w->disk_path && strcmp(w->disk_path, path) == 0) {
         info.disk_path = w->disk_path;
         info.disk_size = w->disk_size;
@@ -262,6 +338,22 @@ static bool walk_member(walker *w, pgm_archive_layer *l, struct archive_entry *e
     if (!name || !*name)
         name = "(unnamed entry)";
     size_t keep = path->len;
+    size_t name_len = strlen(name);
+    /* a name that cannot fit, escaped, is shown by its start and skipped,
+     * not taken for a lack of memory */
+    if (path->len + 1 + (size_t)escape_name(NULL, name) >= PGM_MAX_DISPLAY_PATH) {
+        char start[PGM_LONG_NAME_SHOWN + 1];
+        snprintf(start, sizeof start, "%s", name);
+        if (pgm_strbuf_addstr(path, "!") == 0 && pgm_bundle_append_name(path, start) == 0 &&
+            pgm_strbuf_addstr(path, "...") == 0)
+            problem(w, path->p, "a member name of %zu bytes, longer than a path may be here (%u): "
+                    "not read", name_len, PGM_MAX_DISPLAY_PATH);
+        else
+            problem(w, path->p, "a member name of %zu bytes: not read", name_len);
+        path->len = keep;
+        path->p[keep] = '\0';
+        return !w->fatal && !w->total_reached;
+    }
     if (pgm_strbuf_addstr(path, "!") || pgm_bundle_append_name(path, name)) {
         w->fatal = true;
         return false;
@@ -325,12 +417,15 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
             continue;
         }
         failures = 0;
-        if (w->lim->max_entries && entries >= w->lim->max_entries) {
-            problem(w, path->p, "more than %llu entries in this archive (--max-entries); the rest is "
-                    "not read", (unsigned long long)w->lim->max_entries);
+        if (w->lim->max_entries && w->entries >= w->lim->max_entries) {
+            problem(w, path->p, "%s %llu archive entries in this run (--max-entries); the rest of "
+                    "this archive is not read", w->entries_reached ? "already" : "more than",
+                    (unsigned long long)w->lim->max_entries);
+            w->entries_reached = true;
             break;
         }
         entries++;
+        w->entries++;
         if (r == ARCHIVE_WARN) {
             const char *msg = archive_error_string(l.a);
             if (msg)
@@ -528,6 +623,7 @@ int pgm_bundle_walk(const char *const *inputs, size_t n_inputs, const pgm_bundle
                     const pgm_bundle_visitor *visitor, pgm_bundle_stats *stats)
 {
     walker w = {.lim = limits, .v = visitor, .stats = stats};
+    pgm_strbuf_init(&w.shown, PGM_MAX_SHOWN_PATH);
     memset(stats, 0, sizeof *stats);
     for (size_t i = 0; i < n_inputs && !w.fatal; i++) {
         if (w.total_reached) {
@@ -536,6 +632,7 @@ int pgm_bundle_walk(const char *const *inputs, size_t n_inputs, const pgm_bundle
         }
         walk_input(&w, inputs[i]);
     }
+    pgm_strbuf_free(&w.shown);
     return finish(&w);
 }
 
@@ -544,6 +641,7 @@ int pgm_bundle_walk_source(pgm_source *src, const char *display_path,
                            pgm_bundle_stats *stats)
 {
     walker w = {.lim = limits, .v = visitor, .stats = stats};
+    pgm_strbuf_init(&w.shown, PGM_MAX_SHOWN_PATH);
     memset(stats, 0, sizeof *stats);
     pgm_strbuf path;
     pgm_strbuf_init(&path, PGM_MAX_DISPLAY_PATH);
@@ -551,5 +649,6 @@ int pgm_bundle_walk_source(pgm_source *src, const char *display_path,
         return PGM_FATAL;
     walk_stream(&w, src, &path, base_name(display_path), INT64_MIN, 0);
     pgm_strbuf_free(&path);
+    pgm_strbuf_free(&w.shown);
     return finish(&w);
 }

@@ -9,7 +9,8 @@
 /* Container layers (archive or compression) one inside the other: a .tar.zst
  * is two. Real bundles use three or four; archive-in-archive bombs use dozens. */
 #define PGM_LIMIT_DEPTH_DEFAULT 8u
-/* Entries read from one archive before the rest is skipped. */
+/* Archive entries read in one run, nested archives' included, before the
+ * rest is skipped: the whole run's bound on what the inventory keeps. */
 #define PGM_LIMIT_ENTRIES_DEFAULT 100000u
 /* Bytes of file content delivered in one run, after decompression. */
 #define PGM_LIMIT_TOTAL_BYTES_DEFAULT (64ull << 30)
@@ -26,6 +27,8 @@
 #define PGM_IO_CHUNK_BYTES (256u << 10)   /* one read from a stream */
 #define PGM_MAX_DIR_DEPTH 64u             /* directories below an input argument */
 #define PGM_MAX_DISPLAY_PATH 8192u        /* "a.tar.zst!b.zip!c.log" */
+#define PGM_MAX_SHOWN_PATH (4u * PGM_MAX_DISPLAY_PATH + 64u) /* escaped: \\xNN a byte at most */
+#define PGM_LONG_NAME_SHOWN 64u           /* bytes shown of a member name too long to read */
 #define PGM_ZSTD_WINDOW_LOG_MAX 27        /* zstd's own default: 128 MiB window */
 /* Memory the xz decoder may take: xz -9 needs 65 MiB to decode (xz(1)). */
 #define PGM_XZ_MEMLIMIT (256ull << 20)

@@ -24,6 +24,16 @@ static void test_display_path_escapes_control_bytes(void **state)
     assert_int_equal(pgm_strbuf_addstr(&b, "a.tar!"), 0);
     assert_int_equal(pgm_bundle_append_name(&b, "logs/\x1b[31mred\n.log"), 0);
     assert_string_equal(b.p, "a.tar!logs/\\x1b[31mred\\x0a.log");
+    /* bidirectional overrides and C1 controls by code point, bytes that are
+     * not UTF-8 by byte; other UTF-8 as it is; escaping twice changes nothing */
+    pgm_strbuf_reset(&b);
+    assert_int_equal(pgm_bundle_append_name(&b, "pg-\xe2\x80\xaegol.txt \xc2\x9b \xff\xfe \xc3\xa9"), 0);
+    assert_string_equal(b.p, "pg-\\u202Egol.txt \\u009B \\xff\\xfe \xc3\xa9");
+    char once[128];
+    snprintf(once, sizeof once, "%s", b.p);
+    pgm_strbuf_reset(&b);
+    assert_int_equal(pgm_bundle_append_name(&b, once), 0);
+    assert_string_equal(b.p, once);
     pgm_strbuf_free(&b);
 }
 
@@ -188,7 +198,7 @@ static void test_entry_limit(void **state)
     assert_int_equal(log.rc, PGM_WARN);
     assert_int_equal(tu_count(&log, TU_FILE), 3);
     assert_int_equal(tu_count(&log, TU_PROBLEM), 1);
-    assert_non_null(strstr(log.seen[3].note, "more than 3 entries"));
+    assert_non_null(strstr(log.seen[3].note, "more than 3 archive entries in this run"));
     assert_string_equal(log.seen[3].path, "many.tar");
     free(a);
 }

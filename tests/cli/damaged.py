@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""Damaged evidence, built at test time from the recorded incident bundles.
+
+Each case damages a bundle the way disks, transfers and crashes do (cut at
+several offsets per format, a flipped byte, a block of NUL bytes, CR line
+ends, a member name too long to show, more entries than --max-entries) and
+asserts the exit code, the warning, and that every event the undamaged part
+holds is still found: the events of the damaged bundle are compared with
+those pgmortem finds in the same bytes recovered by the format's own tool
+(gzip -dc, zstd -dc, xz -dc, then tar), read cleanly from a directory.
+Then the outputs: a full disk (/dev/full, and a small tmpfs where one can be
+mounted), SIGINT while a report is being written, two runs writing the same
+file: the target is whole or left as it was, and no temporary file stays.
+
+    tests/cli/damaged.py BIN
+"""
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+
+BIN = os.path.abspath(sys.argv[1])
+INCIDENTS = os.path.abspath("fixtures/incidents")
+WORK = tempfile.mkdtemp(prefix="pgm-damaged-")
+failures = []
+checks = 0
+
+
+def run(args, **kw):
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    return subprocess.run([BIN] + args, capture_output=True, env=env, **kw)
+
+
+def check(ok, what):
+    global checks
+    checks += 1
+    if not ok:
+        failures.append(what)
+        print("FAIL damaged: " + what)
+
+
+def events(path, extra=()):
+    """The timeline of `path` as a set of (file, line, kind, time), the file
+    named from the bundle's own directory on, so a bundle and the directory
+    its bytes were extracted to compare."""
+    out = os.path.join(WORK, "events.jsonl")
+    if os.path.exists(out):
+        os.unlink(out)
+    r = run(["timeline", "-o", out] + list(extra) + [path])
+    found = set()
+    if os.path.exists(out):
+        with open(out, encoding="utf-8") as f:
+            for line in f:
+                e = json.loads(line)
+                p = e.get("path") or ""
+                for root in ("01-leak-hikari/", "03-capacity/", "02-idle-in-transaction/", "bundle/"):
+                    if root in p:
+                        p = p[p.index(root):]
+                        break
+                else:
+                    p = os.path.basename(p.split("!")[-1])
+                found.add((p, e.get("line"), e.get("kind"), e.get("t")))
+    return r, found
+
+
+def tool_recovers(fmt, data):
+    """What the format's own tool decodes of `data`, errors ignored."""
+    cmd = {"gz": ["gzip", "-dc"], "zst": ["zstd", "-dcq"], "xz": ["xz", "-dc"]}[fmt]
+    return subprocess.run(cmd, input=data, capture_output=True).stdout
+
+
+def extract_tolerant(tar_bytes, dest):
+    """GNU tar extracts a cut archive's whole members and its last one's
+    first part, as a user would get them."""
+    os.makedirs(dest)
+    subprocess.run(["tar", "-xf", "-", "-C", dest], input=tar_bytes, capture_output=True)
+    return dest
+
+
+def write(name, data):
+    p = os.path.join(WORK, name)
+    with open(p, "wb") as f:
+        f.write(data)
+    return p
+
+
+def compress(fmt, data):
+    cmd = {"gz": ["gzip", "-c"], "zst": ["zstd", "-cq"], "xz": ["xz", "-c"]}[fmt]
+    return subprocess.run(cmd, input=data, capture_output=True, check=True).stdout
+
+
+def said(r, *words):
+    err = r.stderr.decode("utf-8", "replace")
+    return any(w in err for w in words)
+
+
+# ------------------------------------------------------------ truncations
+bundle_tars = {
+    "01": subprocess.run(["zstd", "-dcq", os.path.join(INCIDENTS, "01-leak-hikari.tar.zst")],
+                         capture_output=True, check=True).stdout,
+    "03": subprocess.run(["gzip", "-dc", os.path.join(INCIDENTS, "03-capacity.tar.gz")],
+                         capture_output=True, check=True).stdout,
+}
+for name, tar_bytes in bundle_tars.items():
+    whole_dir = extract_tolerant(tar_bytes, os.path.join(WORK, "whole-" + name))
+    _, whole = events(whole_dir)
+    for fmt in ("gz", "zst", "xz"):
+        packed = compress(fmt, tar_bytes)
+        for cut in (len(packed) * 3 // 10, len(packed) * 6 // 10, len(packed) * 9 // 10,
+                    len(packed) - 4):
+            data = packed[:cut]
+            path = write("cut-%s-%d.tar.%s" % (name, cut, fmt), data)
+            r, got = events(path)
+            label = "%s.tar.%s cut at %d of %d" % (name, fmt, cut, len(packed))
+            check(r.returncode == 2, "%s: exit %d, not 2" % (label, r.returncode))
+            check(said(r, "truncated", "Truncated", "cut"), "%s: no warning of the cut" % label)
+            ref_dir = extract_tolerant(tool_recovers(fmt, data),
+                                       os.path.join(WORK, "ref-%s-%s-%d" % (name, fmt, cut)))
+            _, want = events(ref_dir)
+            lost = want - got
+            check(not lost, "%s: %d event(s) the recovered bytes hold are not found, e.g. %s"
+                  % (label, len(lost), sorted(lost)[:2]))
+            # more than the tool recovers is fine (zstd(1) and xz(1) hold
+            # back their last block on an error), as long as it is real
+            invented = got - want - whole
+            check(not invented, "%s: %d event(s) that are not in the bundle, e.g. %s"
+                  % (label, len(invented), sorted(invented)[:2]))
+
+# ---------------------------------------------------------- flipped bytes
+for fmt in ("gz", "zst", "xz"):
+    packed = bytearray(compress(fmt, bundle_tars["01"]))
+    packed[len(packed) // 2] ^= 0x10
+    path = write("flip.tar." + fmt, bytes(packed))
+    r, _ = events(path)
+    check(r.returncode == 2, "01.tar.%s with a flipped byte: exit %d, not 2" % (fmt, r.returncode))
+    check(said(r, "check", "checksum", "corrupt", "Corrupt", "damaged", "Damaged", "invalid"),
+          "01.tar.%s with a flipped byte: no warning" % fmt)
+
+# zip: a member's data damaged; the other members read as they are
+zip_path = os.path.join(INCIDENTS, "02-idle-in-transaction.zip")
+raw = bytearray(open(zip_path, "rb").read())
+z = zipfile.ZipFile(zip_path)
+victim = next(i for i in z.infolist() if i.filename.endswith(".log"))
+name_len = int.from_bytes(raw[victim.header_offset + 26:victim.header_offset + 28], "little")
+extra_len = int.from_bytes(raw[victim.header_offset + 28:victim.header_offset + 30], "little")
+raw[victim.header_offset + 30 + name_len + extra_len + victim.compress_size // 2] ^= 0x04
+r, got = events(write("flip.zip", bytes(raw)))
+_, clean = events(zip_path)
+check(r.returncode == 2, "02.zip with a damaged member: exit %d, not 2" % r.returncode)
+check(said(r, "CRC", "damaged", "failed"), "02.zip with a damaged member: no warning")
+others = {e for e in clean if not e[0].endswith(os.path.basename(victim.filename))}
+check(others <= got, "02.zip with a damaged member: %d event(s) of the other members lost"
+      % len(others - got))
+# cut: the members wholly before the cut are read
+cut = len(raw) // 2
+r, got = events(write("cut.zip", open(zip_path, "rb").read()[:cut]))
+whole = {os.path.basename(i.filename) for i in z.infolist()
+         if i.header_offset + 30 + len(i.filename) + i.compress_size + 64 < cut}
+want = {e for e in clean if os.path.basename(e[0]) in whole}
+check(r.returncode == 2, "02.zip cut in half: exit %d, not 2" % r.returncode)
+check(want <= got, "02.zip cut in half: %d event(s) of whole members lost" % len(want - got))
+
+# ------------------------------------------- NUL blocks and CR line ends
+log_bytes = tarfile.open(fileobj=io.BytesIO(bundle_tars["01"])).extractfile(
+    "01-leak-hikari/db/postgresql-15-main.log").read()
+os.makedirs(os.path.join(WORK, "clean"), exist_ok=True)
+clean_log = os.path.join(WORK, "clean", "postgresql.log")
+open(clean_log, "wb").write(log_bytes)
+_, clean = events(clean_log)
+lines = log_bytes.split(b"\n")
+at = len(b"\n".join(lines[: len(lines) // 2])) + 1  # a line's start, half way
+os.makedirs(os.path.join(WORK, "nul"), exist_ok=True)
+nul_log = os.path.join(WORK, "nul", "postgresql.log")
+open(nul_log, "wb").write(log_bytes[:at] + b"\0" * 8192 + log_bytes[at:])
+r, got = events(nul_log)
+check(r.returncode == 2, "a log with 8 KiB of NUL bytes: exit %d, not 2" % r.returncode)
+check(said(r, "NUL"), "a log with 8 KiB of NUL bytes: no warning")
+check(got == clean, "a log with 8 KiB of NUL bytes: events differ from the clean log's (%d lost, %d extra)"
+      % (len(clean - got), len(got - clean)))
+os.makedirs(os.path.join(WORK, "cr"), exist_ok=True)
+cr_log = os.path.join(WORK, "cr", "postgresql.log")
+open(cr_log, "wb").write(log_bytes.replace(b"\n", b"\r"))
+r, got = events(cr_log)
+check(got == clean, "a log with CR line ends: events differ from the clean log's (%d lost, %d extra)"
+      % (len(clean - got), len(got - clean)))
+
+# ------------------------------------- a huge member name, many entries
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+    for member in ("x" * 9000 + ".log", "postgresql.log"):
+        ti = tarfile.TarInfo(member)
+        ti.size = len(log_bytes)
+        t.addfile(ti, io.BytesIO(log_bytes))
+r, got = events(write("longname.tar", buf.getvalue()))
+check(r.returncode == 2, "a 9,000-byte member name: exit %d, not 2" % r.returncode)
+check(said(r, "member name of 9004 bytes"), "a 9,000-byte member name: no warning")
+check({e for e in got if e[0] == "postgresql.log"} == clean,
+      "a 9,000-byte member name: the next member's events differ from the clean log's")
+
+buf = io.BytesIO()
+line = log_bytes.split(b"\n")[0] + b"\n"
+with tarfile.open(fileobj=buf, mode="w") as outer:
+    for k in range(3):
+        inner = io.BytesIO()
+        with tarfile.open(fileobj=inner, mode="w:gz") as t:
+            for i in range(2000):
+                ti = tarfile.TarInfo("node%d/pg-%05d.log" % (k, i))
+                ti.size = len(line)
+                t.addfile(ti, io.BytesIO(line))
+        ti = tarfile.TarInfo("part%d.tar.gz" % k)
+        ti.size = len(inner.getvalue())
+        outer.addfile(ti, io.BytesIO(inner.getvalue()))
+many = write("many.tar", buf.getvalue())
+r = run(["inventory", "--max-entries", "5000", many])
+check(r.returncode == 2 and said(r, "5000 archive entries in this run (--max-entries)"),
+      "6,003 entries in nested archives over --max-entries 5000: exit %d, or no warning" % r.returncode)
+r = run(["inventory", many])
+check(r.returncode == 0, "6,003 entries under the default --max-entries: exit %d" % r.returncode)
+
+# ------------------------------------------------------------- outputs
+bundle = os.path.join(INCIDENTS, "01-leak-hikari.tar.zst")
+
+
+def leftovers(d):
+    return [n for n in os.listdir(d) if ".pgmortem-" in n]
+
+
+r = run(["analyze", "-q", "-f", "html", "-o", "/dev/full", bundle])
+check(r.returncode == 2 and said(r, "/dev/full"), "analyze -o /dev/full: exit %d" % r.returncode)
+r = run(["lint", "-o", "/dev/full", bundle])
+check(r.returncode != 0 and said(r, "/dev/full"), "lint -o /dev/full: exit %d" % r.returncode)
+with open("/dev/full", "wb") as full:
+    r = subprocess.run([BIN, "inventory", bundle], stdout=full, stderr=subprocess.PIPE)
+check(r.returncode == 2, "inventory >/dev/full: exit %d" % r.returncode)
+
+small = os.path.join(WORK, "small")
+os.makedirs(small)
+mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", small],
+                         capture_output=True).returncode == 0
+if mounted:
+    try:
+        target = os.path.join(small, "report.html")
+        open(target, "w").write("the previous report\n")
+        r = run(["analyze", "-q", "-o", target, bundle])
+        check(r.returncode == 2 and said(r, "left as it was"),
+              "analyze -o on a full disk: exit %d, or no word" % r.returncode)
+        check(open(target).read() == "the previous report\n",
+              "analyze -o on a full disk: the previous report was not left as it was")
+        check(not leftovers(small), "analyze -o on a full disk: left %s" % leftovers(small))
+        r = run(["timeline", "-o", os.path.join(small, "events.jsonl"), bundle])
+        check(r.returncode == 2, "timeline -o on a full disk: exit %d" % r.returncode)
+        check(not os.path.exists(os.path.join(small, "events.jsonl")) and not leftovers(small),
+              "timeline -o on a full disk: a piece of the output was left")
+    finally:
+        subprocess.run(["umount", small])
+else:
+    print("damaged: no tmpfs could be mounted (not root?): the full-disk case runs on /dev/full only")
+
+# SIGINT while the timeline is being written: its input comes through a
+# pipe, held open half way, so the signal lands mid-run
+out_dir = os.path.join(WORK, "sigint")
+os.makedirs(out_dir)
+target = os.path.join(out_dir, "events.jsonl")
+open(target, "w").write("previous\n")
+big = log_bytes * 200
+p = subprocess.Popen([BIN, "timeline", "-", "-o", target], stdin=subprocess.PIPE,
+                     stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+p.stdin.write(big[: len(big) // 2])
+p.stdin.flush()
+for _ in range(100):
+    if leftovers(out_dir):
+        break
+    time.sleep(0.05)
+check(bool(leftovers(out_dir)), "timeline -o: no temporary file beside the target while writing")
+p.send_signal(signal.SIGINT)
+try:
+    p.stdin.close()
+except BrokenPipeError:
+    pass
+p.wait(timeout=60)
+check(p.returncode == -signal.SIGINT, "SIGINT: the run ended with %d, not by the signal" % p.returncode)
+check(open(target).read() == "previous\n", "SIGINT: the target was not left as it was")
+check(not leftovers(out_dir), "SIGINT: left %s" % leftovers(out_dir))
+
+# two runs writing the same file: it is one of the two reports, whole
+two = os.path.join(WORK, "two")
+os.makedirs(two)
+inputs = [bundle, os.path.join(INCIDENTS, "03-capacity.tar.gz")]
+alone = []
+for i, inp in enumerate(inputs):
+    o = os.path.join(two, "alone-%d.json" % i)
+    run(["analyze", "-q", "-o", o, inp])
+    alone.append(open(o, "rb").read())
+env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+for attempt in range(5):
+    target = os.path.join(two, "same.json")
+    procs = [subprocess.Popen([BIN, "analyze", "-q", "-o", target, inp], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for inp in inputs]
+    for p in procs:
+        p.wait()
+    data = open(target, "rb").read()
+    check(data in alone, "two runs writing one file: it is neither run's report whole")
+    check(not leftovers(two), "two runs writing one file: left %s" % leftovers(two))
+
+shutil.rmtree(WORK, ignore_errors=True)
+if failures:
+    print("damaged: %d of %d checks failed" % (len(failures), checks))
+    sys.exit(1)
+print("damaged: %d checks passed (cuts of .tar.gz/.zst/.xz at 4 offsets each, flipped bytes, "
+      "a damaged and a cut zip, NUL blocks, CR line ends, a huge name, --max-entries, "
+      "full disk, SIGINT, two writers)" % checks)
