@@ -78,9 +78,13 @@ static bool password_at(const char *s, size_t n, size_t i, size_t *from, size_t 
     static const char kw[] = "password";
     if (n - i < sizeof kw - 1 || strncasecmp(s + i, kw, sizeof kw - 1) != 0)
         return false;
+    /* "nopassword", "log_password_changes" are words of their own, but a
+     * name ending in it with '=' right after is an assignment of one
+     * (PGPASSWORD=, DB_PASSWORD=, db_password=) */
     if (i > 0 && (s[i - 1] == '_' || (s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
-                  (s[i - 1] >= 'A' && s[i - 1] <= 'Z')))
-        return false; /* "nopassword", "log_password..." are words of their own */
+                  (s[i - 1] >= 'A' && s[i - 1] <= 'Z')) &&
+        (n - i <= 8 || s[i + 8] != '='))
+        return false;
     size_t k = i + sizeof kw - 1;
     bool space = false, assign = false;
     while (k < n && is_space(s[k]))

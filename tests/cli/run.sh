@@ -322,7 +322,8 @@ rc=$?
 if [ $rc = 2 ] && grep -q "800 row(s) not read: a snapshot holds at most 100000" "$tmp/psa.err"; then pass=$((pass + 1)); else
     echo "FAIL psa-max-rows: exit $rc"; head -2 "$tmp/psa.err"; fail=$((fail + 1)); fi
 # secrets in the forms a server log holds them: bind parameters of a statement that sets a password,
-# a misspelt PASSWORD after a syntax error, dollar quoting; a conninfo and a JDBC URL for lint --effective:
+# a misspelt PASSWORD after a syntax error, dollar quoting, E'' and U&'' strings, ENCRYPTED PASSWORD,
+# a URL's credentials, a conninfo, PGPASSWORD= in a command; a conninfo and a JDBC URL for lint --effective:
 # none in any output by default, all with --no-redact
 mkdir -p "$tmp/secrets"
 {
@@ -331,16 +332,25 @@ mkdir -p "$tmp/secrets"
     printf '%s\n' "2026-11-27 00:17:38.029 UTC [16691] app@appdb ERROR:  syntax error at or near \"PASWORD\" at character 18"
     printf '%s\n' "2026-11-27 00:17:38.029 UTC [16691] app@appdb STATEMENT:  ALTER USER carol PASWORD 'Sekr3tTypo'"
     printf '%s\n' "2026-11-27 00:17:38.030 UTC [16691] app@appdb LOG:  statement: ALTER ROLE carol PASSWORD \$\$Sekr3tDollar\$\$"
+    printf '%s\n' "2026-11-27 00:17:38.031 UTC [16691] app@appdb LOG:  statement: ALTER ROLE carol PASSWORD E'Sekr3tEscape\\'s'"
+    printf '%s\n' "2026-11-27 00:17:38.032 UTC [16691] app@appdb LOG:  statement: ALTER ROLE carol PASSWORD U&'Sekr3tUnicode\\0041'"
+    printf '%s\n' "2026-11-27 00:17:38.033 UTC [16691] app@appdb LOG:  statement: CREATE ROLE dave LOGIN ENCRYPTED PASSWORD 'Sekr3tEncrypted'"
+    printf '%s\n' "2026-11-27 00:17:38.034 UTC [16691] app@appdb ERROR:  could not establish connection to postgres://admin:Sekr3tUrl@db2:5432/x"
+    printf '%s\n' "2026-11-27 00:17:38.035 UTC [16691] app@appdb LOG:  statement: SELECT dblink_connect('host=db2 user=a password=Sekr3tDblink')"
+    printf '%s\n' "2026-11-27 00:17:38.036 UTC [16691] app@appdb LOG:  statement: COPY t FROM PROGRAM 'PGPASSWORD=Sekr3tPgpass psql -h db2'"
 } > "$tmp/secrets/postgresql.log"
 printf "primary_conninfo = 'host=10.0.0.1 user=repl password=Sekr3tConninfo'\n" > "$tmp/secrets/postgresql.conf"
 printf 'jdbcUrl=jdbc:postgresql://db:5432/shop?user=app&password=Sekr3tJdbc\nmaximumPoolSize=10\n' > "$tmp/secrets/hikari.properties"
 "$bin" timeline -q "$tmp/secrets" > "$tmp/secrets.out" 2>&1
 "$bin" analyze -q -o "$tmp/s.md" -o "$tmp/s.json" -o "$tmp/s.html" -o "$tmp/s.jsonl" "$tmp/secrets" >> "$tmp/secrets.out" 2>&1
 "$bin" lint --effective -o "$tmp/s.lint" "$tmp/secrets" >> "$tmp/secrets.out" 2>&1
+"$bin" timeline -q -f csv "$tmp/secrets" >> "$tmp/secrets.out" 2>&1
+"$bin" lint -f sarif "$tmp/secrets" >> "$tmp/secrets.out" 2>&1
+"$bin" inventory "$tmp/secrets" >> "$tmp/secrets.out" 2>&1
 "$bin" timeline -q --no-redact "$tmp/secrets" > "$tmp/kept.out" 2>&1
 "$bin" lint --no-redact --effective -o /dev/null "$tmp/secrets" >> "$tmp/kept.out" 2>&1
 if ! grep -q "Sekr3t" "$tmp/secrets.out" "$tmp/s.md" "$tmp/s.json" "$tmp/s.html" "$tmp/s.jsonl" "$tmp/s.lint" &&
-    [ "$(grep -o 'Sekr3t[A-Za-z]*' "$tmp/kept.out" | sort -u | wc -l)" = 5 ]; then pass=$((pass + 1)); else
+    [ "$(grep -o 'Sekr3t[A-Za-z]*' "$tmp/kept.out" | sort -u | wc -l)" = 11 ]; then pass=$((pass + 1)); else
     echo "FAIL secrets:"; grep -o "Sekr3t[A-Za-z]*" "$tmp/secrets.out" "$tmp/s.md" "$tmp/s.json" "$tmp/s.html" "$tmp/s.jsonl" "$tmp/s.lint" | sort -u | head
     grep -o 'Sekr3t[A-Za-z]*' "$tmp/kept.out" | sort -u; fail=$((fail + 1)); fi
 # stdout that cannot take the output (a full disk): said, never exit 0

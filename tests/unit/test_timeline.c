@@ -243,7 +243,14 @@ static void test_redact(void **state)
                     "ALTER USER carol PASWORD '[REDACTED]' VALID UNTIL '2027-01-01'");
     expect_redacted("statement: alter role carol with pasword E'x\\'y'",
                     "statement: alter role carol with pasword E'[REDACTED]'");
+    /* an environment variable's assignment in a command a statement runs */
+    expect_redacted("COPY t FROM PROGRAM 'PGPASSWORD=s3 psql -h db'",
+                    "COPY t FROM PROGRAM 'PGPASSWORD=[REDACTED] psql -h db'");
+    expect_redacted("env DB_PASSWORD=s3 ./run", "env DB_PASSWORD=[REDACTED] ./run");
+    expect_redacted("db_password=s3 in an application's line", "db_password=[REDACTED] in an application's line");
     /* what is not a secret stays */
+    expect_redacted("MYPASSWORD is the variable", NULL);
+    expect_redacted("log_password_changes = on", NULL);
     expect_redacted("password authentication failed for user \"app\"", NULL);
     expect_redacted("ALTER ROLE app PASSWORD NULL", NULL);
     expect_redacted("ALTER ROLE app SET work_mem = 65536", NULL);
