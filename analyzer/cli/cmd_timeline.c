@@ -294,8 +294,8 @@ static bool split_kinds(timeline_run *t, const char *v)
 static void print_coverage(const pgm_scan *s)
 {
     for (size_t i = 0; i < s->n_inputs; i++) {
-        const pgm_input_report *in = &s->inputs[i];
-        const pgm_pglog_coverage *c = &in->cov;
+        const pgm_input_report *in = pgm_scan_input(s, i);
+        const pgm_input_coverage *c = &in->cov;
         if (in->is_activity) {
             fprintf(stderr, "pgmortem: %s: pg_stat_activity (%s); %llu lines: %llu snapshots, %llu lines "
                             "not understood\n",

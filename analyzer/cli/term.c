@@ -1,10 +1,12 @@
 /* stderr while a command runs: warnings as they happen, and a progress line
  * on a terminal for runs that take a while. */
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/display.h"
 
 /* Progress appears only on a terminal and only after this long. */
 #define PROGRESS_FIRST_NS 1000000000LL
@@ -39,7 +41,16 @@ void pgm_term_note(void *ctx, const char *path, const char *msg, bool problem)
     if (t->quiet)
         return;
     pgm_term_clear(t);
-    fprintf(stderr, "pgmortem: %s: %s: %s\n", problem ? "warning" : "note", path, msg);
+    /* a name or a quoted line of the evidence must not drive the terminal */
+    pgm_strbuf shown;
+    pgm_strbuf_init(&shown, SIZE_MAX);
+    if (pgm_display_append(&shown, path) == 0 && pgm_strbuf_addstr(&shown, ": ") == 0 &&
+        pgm_display_append(&shown, msg) == 0)
+        fprintf(stderr, "pgmortem: %s: %s\n", problem ? "warning" : "note", shown.p);
+    else
+        fprintf(stderr, "pgmortem: %s: (a message that could not be shown: out of memory)\n",
+                problem ? "warning" : "note");
+    pgm_strbuf_free(&shown);
 }
 
 void pgm_term_warning(void *ctx, const char *path, const char *msg)

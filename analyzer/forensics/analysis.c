@@ -539,7 +539,7 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
     if (!(a->inputs = calloc(n, sizeof *a->inputs)))
         return PGM_FATAL;
     for (size_t i = 0; i < n; i++) {
-        const pgm_input_report *in = &scan->inputs[i];
+        const pgm_input_report *in = pgm_scan_input(scan, i);
         input_copy *c = &a->inputs[a->n_inputs++];
         snprintf(c->path, sizeof c->path, "%s", in->path);
         snprintf(c->kind, sizeof c->kind, "%s", pgm_kind_name(in->kind));

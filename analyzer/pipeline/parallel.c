@@ -356,7 +356,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
     for (size_t k = 1; k < sp.n_chunks; k++)
         sp.chunks[k].start = sp.chunks[k - 1].end;
     rc = PGM_OK;
-    sp.order_base = (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS;
+    sp.order_base = (uint64_t)in->index << PGM_ORDER_PART_BITS;
     /* the parts follow each other: proven in order, each part's events follow the one's before */
     bool in_order = s->want_time_order && prefix && pgm_prefix_leads_with_time(prefix) &&
                     pgm_time_order_file(path);
@@ -403,20 +403,28 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
     }
     if (rc == PGM_OK) {
         in->is_log = true;
-        in->cov = head;
-        in->cov.lines = in->cov.records = in->cov.continuation = in->cov.secondary = 0;
-        in->cov.unparsed = in->cov.cut = in->cov.no_time = in->cov.zone_guessed = in->cov.blank = 0;
-        in->cov.nul_bytes = in->cov.nul_first_line = 0;
-        in->cov.zone_unknown = in->cov.translated = in->cov.odd_columns = 0;
-        in->cov.n_samples = 0;
-        in->cov.foreign = 0;
-        in->cov.n_foreign_samples = 0;
-        in->cov.prefix_switches = in->cov.prefix_switch_line = in->cov.late_given_up = 0;
-        in->cov.prefix_switched[0] = 0;
-        in->cov.prefix_changed = false;
+        /* the head's choice of prefix, and the parts' counts */
+        pgm_pglog_coverage *sum = malloc(sizeof *sum); /* ~2 KB: not on the stack */
+        if (sum) {
+            *sum = head;
+            sum->lines = sum->records = sum->continuation = sum->secondary = 0;
+            sum->unparsed = sum->cut = sum->no_time = sum->zone_guessed = sum->blank = 0;
+            sum->nul_bytes = sum->nul_first_line = 0;
+            sum->zone_unknown = sum->translated = sum->odd_columns = 0;
+            sum->n_samples = 0;
+            sum->foreign = 0;
+            sum->n_foreign_samples = 0;
+            sum->prefix_switches = sum->prefix_switch_line = sum->late_given_up = 0;
+            sum->prefix_switched[0] = 0;
+            sum->prefix_changed = false;
+            for (size_t k = 0; k < n; k++)
+                add_coverage(sum, &workers[k].cov);
+        }
+        if (!sum || pgm_scan_keep_coverage(s, in, sum) != PGM_OK)
+            s->out_of_memory = true;
+        free(sum);
         uint64_t long_lines = 0;
         for (size_t k = 0; k < n; k++) {
-            add_coverage(&in->cov, &workers[k].cov);
             pgm_scan_lane_done(s, in, &workers[k].lane);
             in->bytes += workers[k].bytes;
             long_lines += workers[k].long_lines;

@@ -12,6 +12,7 @@
 #include "pglog/prefix_source.h"
 #include "pipeline/time_order.h"
 #include "text/lines.h"
+#include "util/display.h"
 #include "util/redact.h"
 #include "text/timestamp.h"
 
@@ -33,44 +34,114 @@ void pgm_scan_free(pgm_scan *s)
 {
     free(s->app_zone_tz);
     for (size_t i = 0; i < s->n_inputs; i++) {
-        free(s->inputs[i].path);
-        for (size_t k = 0; k < s->inputs[i].n_warnings; k++)
-            free(s->inputs[i].warnings[k]);
+        pgm_input_report *in = pgm_scan_input(s, i);
+        free(in->path);
+        for (size_t k = 0; k < in->n_warnings; k++)
+            free(in->warnings[k]);
+        free(in->warnings);
+        free(in->shapes);
+        free(in->cov.samples);
+        free(in->cov.foreign_samples);
     }
-    free(s->inputs);
+    for (size_t b = 0; b < s->n_blocks; b++)
+        free(s->input_blocks[b]);
+    free(s->input_blocks);
+    pgm_interner_free(&s->texts);
     pgm_pg_classifier_free(&s->classifier);
 }
 
 static pgm_input_report *add_input(pgm_scan *s, const char *path)
 {
-    if (s->n_inputs == s->alloc) {
-        size_t na = s->alloc ? 2 * s->alloc : 16;
-        pgm_input_report *ni = realloc(s->inputs, na * sizeof *ni);
-        if (!ni)
+    if (s->n_inputs == s->n_blocks * PGM_SCAN_INPUT_BLOCK) {
+        pgm_input_report **nb = realloc(s->input_blocks, (s->n_blocks + 1) * sizeof *nb);
+        if (!nb)
             return NULL;
-        s->inputs = ni;
-        s->alloc = na;
+        s->input_blocks = nb;
+        if (!(nb[s->n_blocks] = malloc(PGM_SCAN_INPUT_BLOCK * sizeof **nb)))
+            return NULL;
+        s->n_blocks++;
     }
-    pgm_input_report *in = &s->inputs[s->n_inputs];
+    pgm_input_report *in = pgm_scan_input(s, s->n_inputs);
     memset(in, 0, sizeof *in);
+    in->index = s->n_inputs;
     in->path = strdup(path);
     if (!in->path)
         return NULL;
     in->format = "text";
     in->first_ts = in->last_ts = PGM_TS_UNKNOWN;
+    in->cov.prefix = in->cov.prefix_origin = in->cov.prefix_unfit = in->cov.prefix_rival = "";
+    in->cov.prefix_switched = "";
     s->n_inputs++;
     return in;
 }
 
+static pgm_pglog_sample *copy_samples(const pgm_pglog_sample *from, size_t n)
+{
+    pgm_pglog_sample *to = n ? malloc(n * sizeof *to) : NULL;
+    if (to)
+        memcpy(to, from, n * sizeof *to);
+    return to;
+}
+
+int pgm_scan_keep_coverage(pgm_scan *s, pgm_input_report *in, const pgm_pglog_coverage *c)
+{
+    pgm_input_coverage *k = &in->cov;
+    free(k->samples);
+    free(k->foreign_samples);
+    k->lines = c->lines, k->records = c->records, k->continuation = c->continuation;
+    k->secondary = c->secondary, k->unparsed = c->unparsed, k->blank = c->blank;
+    k->nul_bytes = c->nul_bytes, k->nul_first_line = c->nul_first_line, k->cut = c->cut;
+    k->no_time = c->no_time, k->zone_guessed = c->zone_guessed, k->zone_unknown = c->zone_unknown;
+    k->translated = c->translated, k->odd_columns = c->odd_columns, k->yearless = c->yearless;
+    k->reversed = c->reversed, k->reversed_cut = c->reversed_cut;
+    k->samples = copy_samples(c->samples, c->n_samples);
+    k->n_samples = k->samples ? c->n_samples : 0;
+    k->foreign = c->foreign;
+    k->foreign_samples = copy_samples(c->foreign_samples, c->n_foreign_samples);
+    k->n_foreign_samples = k->foreign_samples ? c->n_foreign_samples : 0;
+    k->prefix = pgm_intern(&s->texts, c->prefix);
+    k->prefix_origin = pgm_intern(&s->texts, c->prefix_origin);
+    k->prefix_unfit = pgm_intern(&s->texts, c->prefix_unfit);
+    k->prefix_rival = pgm_intern(&s->texts, c->prefix_rival);
+    k->prefix_switched = pgm_intern(&s->texts, c->prefix_switched);
+    k->primary_tried = c->primary_tried, k->primary_parsed = c->primary_parsed;
+    k->prefix_switches = c->prefix_switches, k->prefix_switch_line = c->prefix_switch_line;
+    k->prefix_changed = c->prefix_changed, k->late_given_up = c->late_given_up;
+    bool lost = (c->n_samples && !k->samples) || (c->n_foreign_samples && !k->foreign_samples) ||
+                !k->prefix || !k->prefix_origin || !k->prefix_unfit || !k->prefix_rival ||
+                !k->prefix_switched;
+    if (!k->prefix)
+        k->prefix = "";
+    if (!k->prefix_origin)
+        k->prefix_origin = "";
+    if (!k->prefix_unfit)
+        k->prefix_unfit = "";
+    if (!k->prefix_rival)
+        k->prefix_rival = "";
+    if (!k->prefix_switched)
+        k->prefix_switched = "";
+    return lost ? PGM_FATAL : PGM_OK;
+}
+
 void pgm_scan_warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
 {
-    char msg[PGM_ERR_MAX + 256];
+    char raw[PGM_ERR_MAX + 256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    /* warnings quote lines of the evidence: escaped for every output */
+    char msg[4 * sizeof raw];
+    pgm_strbuf shown;
+    pgm_strbuf_init(&shown, sizeof msg - 1);
+    snprintf(msg, sizeof msg, "%s", pgm_display_append(&shown, raw) == 0 ? shown.p : raw);
+    pgm_strbuf_free(&shown);
     if (s->on_warning)
         s->on_warning(s->term_ctx, in->path, msg);
+    if (!in->warnings && !(in->warnings = malloc(PGM_SCAN_MAX_WARNINGS * sizeof *in->warnings))) {
+        in->warnings_dropped++;
+        return;
+    }
     char *copy = in->n_warnings < PGM_SCAN_MAX_WARNINGS ? strdup(msg) : NULL;
     if (copy)
         in->warnings[in->n_warnings++] = copy;
@@ -122,7 +193,8 @@ void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *
             k++;
         if (k < in->n_shapes) {
             in->shapes[k].count += c->shapes[i].count;
-        } else if (in->n_shapes < PGM_UNKNOWN_SHAPES) {
+        } else if (in->n_shapes < PGM_UNKNOWN_SHAPES &&
+                   (in->shapes || (in->shapes = malloc(PGM_UNKNOWN_SHAPES * sizeof *in->shapes)))) {
             in->shapes[in->n_shapes++] = c->shapes[i];
         } else {
             in->unknown_other += c->shapes[i].count;
@@ -133,7 +205,7 @@ void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *
 /* What the coverage of a server log says, as warnings. */
 static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
 {
-    const pgm_pglog_coverage *c = &in->cov;
+    const pgm_input_coverage *c = &in->cov;
     bool detected = strncmp(c->prefix_origin, "detected", 8) == 0;
     if (c->prefix_unfit[0])
         pgm_scan_warn(s, in,
@@ -236,7 +308,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     s->classifier.keep_secrets = s->keep_secrets;
     s->classifier.borrow_values = s->borrow_values;
     pgm_scan_lane lane = {.s = s, .in = in, .classifier = &s->classifier,
-                          .origin = {.order = (uint64_t)(in - s->inputs) << PGM_ORDER_PART_BITS,
+                          .origin = {.order = (uint64_t)in->index << PGM_ORDER_PART_BITS,
                                      .outside_archives = info->outside_archives},
                           .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN};
     pgm_pglog_reader *r;
@@ -264,7 +336,8 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     in->bytes = lr.bytes_read;
     pgm_lines_free(&lr);
     in->is_log = true;
-    in->cov = *pgm_pglog_get_coverage(r);
+    if (pgm_scan_keep_coverage(s, in, pgm_pglog_get_coverage(r)) != PGM_OK)
+        s->out_of_memory = true;
     in->prefix_doubtful = pgm_pglog_prefix_doubtful(r);
     pgm_scan_lane_done(s, in, &lane);
     pgm_pglog_close(r);
@@ -497,7 +570,7 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
         if (pc->in->last_ts == PGM_TS_UNKNOWN || ev.t > pc->in->last_ts)
             pc->in->last_ts = ev.t;
     }
-    pgm_event_origin o = {.order = (uint64_t)(pc->in - pc->s->inputs) << PGM_ORDER_PART_BITS};
+    pgm_event_origin o = {.order = (uint64_t)pc->in->index << PGM_ORDER_PART_BITS};
     if (pc->s->on_event)
         pc->s->on_event(pc->s->ctx, &o, &ev);
     session_rows(pc, snap, ev.t, &o);
@@ -576,7 +649,7 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
         return;
     ac->in->events++;
     ac->s->events++;
-    pgm_event_origin o = {.order = (uint64_t)(ac->in - ac->s->inputs) << PGM_ORDER_PART_BITS};
+    pgm_event_origin o = {.order = (uint64_t)ac->in->index << PGM_ORDER_PART_BITS};
     if (ac->s->on_event)
         ac->s->on_event(ac->s->ctx, &o, &ev);
 }
@@ -811,8 +884,8 @@ static void on_problem(void *ctx, const char *path, const char *reason)
     pgm_scan *s = ctx;
     pgm_input_report *in = NULL;
     for (size_t i = s->n_inputs; i > 0 && !in; i--)
-        if (strcmp(s->inputs[i - 1].path, path) == 0)
-            in = &s->inputs[i - 1];
+        if (strcmp(pgm_scan_input(s, i - 1)->path, path) == 0)
+            in = pgm_scan_input(s, i - 1);
     if (!in)
         in = add_input(s, path);
     if (in)
@@ -831,7 +904,7 @@ static int finish(pgm_scan *s, int rc)
     if (rc == PGM_FATAL || s->out_of_memory)
         return PGM_FATAL;
     for (size_t i = 0; i < s->n_inputs; i++) {
-        const pgm_input_report *in = &s->inputs[i];
+        const pgm_input_report *in = pgm_scan_input(s, i);
         /* lines not understood are reported, not an error; a log that gave
          * nothing or a prefix that does not fit means the events are missing */
         if (in->is_log && (in->prefix_doubtful || (in->cov.lines && !in->cov.records) || in->cov.odd_columns ||

@@ -14,6 +14,7 @@
 #include "model/event.h"
 #include "pglog/classify.h"
 #include "pglog/reader.h"
+#include "util/intern.h"
 #include "sniff/sniff.h"
 
 /* Warnings kept per input; more are counted. */
@@ -46,8 +47,31 @@ typedef struct pgm_event_origin {
     bool outside_archives;
 } pgm_event_origin;
 
+/* What a reader's coverage (pgm_pglog_coverage) says of one input, kept for
+ * the report in a few hundred bytes whatever the reader held: its texts
+ * interned in the scan (one copy of a prefix for all the files of a
+ * server), its samples on the heap only when there are some. The names are
+ * the reader's; a text is "" when it says nothing, never NULL. */
+typedef struct pgm_input_coverage {
+    uint64_t lines, records, continuation, secondary, unparsed, blank, nul_bytes, nul_first_line;
+    uint64_t cut, no_time, zone_guessed, zone_unknown, translated, odd_columns, yearless;
+    bool reversed, reversed_cut;
+    pgm_pglog_sample *samples;         /* owned; n_samples of them */
+    size_t n_samples;
+    uint64_t foreign;
+    pgm_pglog_sample *foreign_samples; /* owned */
+    size_t n_foreign_samples;
+    const char *prefix, *prefix_origin, *prefix_unfit, *prefix_rival; /* interned */
+    uint64_t primary_tried, primary_parsed;
+    uint64_t prefix_switches, prefix_switch_line;
+    const char *prefix_switched;       /* interned */
+    bool prefix_changed;
+    uint64_t late_given_up;
+} pgm_input_coverage;
+
 typedef struct pgm_input_report {
     char *path;                      /* owned */
+    size_t index;                    /* in the scan's order: pgm_scan_input(s, index) is this one */
     enum pgm_kind kind;
     const char *format;              /* static */
     bool read;                       /* false: listed, not read */
@@ -58,13 +82,13 @@ typedef struct pgm_input_report {
     bool is_activity;                /* a pg_stat_activity dump: lines, records (snapshots), unparsed */
     bool limit_reached;              /* a reader's limit left some of it unread (warned) */
     uint64_t bytes;
-    pgm_pglog_coverage cov;
+    pgm_input_coverage cov;
     bool prefix_doubtful;
     uint64_t events, unknown, unknown_other, by_sqlstate;
-    pgm_unknown_shape shapes[PGM_UNKNOWN_SHAPES];
+    pgm_unknown_shape *shapes;       /* owned: PGM_UNKNOWN_SHAPES of room once one is seen */
     size_t n_shapes;
     int64_t first_ts, last_ts;
-    char *warnings[PGM_SCAN_MAX_WARNINGS];  /* owned */
+    char **warnings;                 /* owned: PGM_SCAN_MAX_WARNINGS of room once one is said */
     size_t n_warnings;
     uint64_t warnings_dropped;
 } pgm_input_report;
@@ -98,14 +122,16 @@ typedef struct pgm_scan {
     void *ctx;                       /* of on_event */
     void *term_ctx;                  /* of on_warning and on_progress */
 
-    /* results */
-    pgm_input_report *inputs;
-    size_t n_inputs, alloc;
+    /* results: pgm_scan_input(s, i) for i < n_inputs, kept in blocks of
+     * PGM_SCAN_INPUT_BLOCK that never move (no copy of them all to grow) */
+    pgm_input_report **input_blocks;
+    size_t n_inputs, n_blocks;
     pgm_bundle_stats stats;
     uint64_t events;
     bool out_of_memory;
 
     /* internal */
+    pgm_interner texts;              /* of the inputs' coverage */
     pgm_pg_classifier classifier;
     uint64_t split_inputs;           /* logs read by several threads */
     const pgm_bundle_limits *limits; /* of the run */
@@ -123,6 +149,14 @@ typedef struct pgm_scan {
 
 void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules);
 void pgm_scan_free(pgm_scan *s);
+
+#define PGM_SCAN_INPUT_BLOCK 4096u
+
+/* The i-th input read (i < s->n_inputs). */
+static inline pgm_input_report *pgm_scan_input(const pgm_scan *s, size_t i)
+{
+    return &s->input_blocks[i / PGM_SCAN_INPUT_BLOCK][i % PGM_SCAN_INPUT_BLOCK];
+}
 /* PGM_OK, PGM_WARN (something not read or not understood: exit 2), PGM_FATAL. */
 int pgm_scan_run(pgm_scan *s, const char *const *inputs, size_t n, const pgm_bundle_limits *limits);
 /* Over one open stream (fuzzing, tests). */

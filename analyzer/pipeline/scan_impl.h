@@ -28,6 +28,9 @@ void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec);
 void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *lane);
 void pgm_scan_warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Keeps what a reader's coverage says in the input's compact form. PGM_OK,
+ * or PGM_FATAL when memory ran out (what could be kept is). */
+int pgm_scan_keep_coverage(pgm_scan *s, pgm_input_report *in, const pgm_pglog_coverage *c);
 /* The warnings a read log's coverage calls for. */
 void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
                            uint64_t long_lines);

@@ -353,6 +353,22 @@ if ! grep -q "Sekr3t" "$tmp/secrets.out" "$tmp/s.md" "$tmp/s.json" "$tmp/s.html"
     [ "$(grep -o 'Sekr3t[A-Za-z]*' "$tmp/kept.out" | sort -u | wc -l)" = 11 ]; then pass=$((pass + 1)); else
     echo "FAIL secrets:"; grep -o "Sekr3t[A-Za-z]*" "$tmp/secrets.out" "$tmp/s.md" "$tmp/s.json" "$tmp/s.html" "$tmp/s.jsonl" "$tmp/s.lint" | sort -u | head
     grep -o 'Sekr3t[A-Za-z]*' "$tmp/kept.out" | sort -u; fail=$((fail + 1)); fi
+# terminal escapes in a file's name on disk and in a line a warning quotes reach no output raw
+mkdir -p "$tmp/esc"
+esc_log="$tmp/esc/$(printf 'pg\033]0;owned\007-\342\200\256gol.log')"
+{
+    head -3 tests/samples/postgresql-15/run1-stderr/postgresql.log
+    printf 'garbage \033[2J\033]0;title\007 line\n'
+} > "$esc_log"
+"$bin" timeline "$tmp/esc" > "$tmp/esc.out" 2>&1
+"$bin" inventory "$tmp/esc" >> "$tmp/esc.out" 2>&1
+"$bin" analyze -q -o "$tmp/esc.md" "$tmp/esc" >> "$tmp/esc.out" 2>&1
+if ! LC_ALL=C grep -q "$(printf '[\033\007]')" "$tmp/esc.out" "$tmp/esc.md" &&
+    ! grep -q "$(printf '\342\200\256')" "$tmp/esc.out" "$tmp/esc.md" &&
+    grep -q 'pg\\x1b\]0;owned\\x07-\\u202Egol.log' "$tmp/esc.out" &&
+    grep -q 'garbage \\x1b\[2J' "$tmp/esc.out"; then pass=$((pass + 1)); else
+    echo "FAIL escapes: a raw escape reached an output, or the escaped forms are missing"
+    LC_ALL=C grep -n "$(printf '[\033\007]')" "$tmp/esc.out" "$tmp/esc.md" | cat -v | head -3; fail=$((fail + 1)); fi
 # stdout that cannot take the output (a full disk): said, never exit 0
 if [ -w /dev/full ]; then
     for args in "help" "rules list" "inventory fixtures/incidents/04-healthy.tar.zst" \

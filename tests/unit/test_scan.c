@@ -56,9 +56,15 @@ static char *scan_with(const char *path, unsigned jobs, uint64_t chunk_bytes, pg
     assert_int_equal(pgm_scan_run(&s, inputs, 1, &lim), PGM_OK);
     assert_int_equal(s.n_inputs, 1);
     assert_int_equal(s.split_inputs, jobs > 1 ? 1 : 0);
-    *report = s.inputs[0];
+    *report = *pgm_scan_input(&s, 0);
+    /* the counts outlive the scan; what it owns does not */
     report->path = NULL;
     report->n_warnings = 0;
+    report->warnings = NULL;
+    report->shapes = NULL;
+    report->cov.samples = report->cov.foreign_samples = NULL;
+    report->cov.prefix = report->cov.prefix_origin = report->cov.prefix_unfit = "";
+    report->cov.prefix_rival = report->cov.prefix_switched = "";
     assert_int_equal(pgm_sorter_finish_many(k.sorters, jobs, collect, &k.out), PGM_OK);
     for (unsigned i = 0; i < jobs; i++) {
         pgm_sorter_close(k.sorters[i]);
