@@ -200,7 +200,7 @@ static void check_decoder_end(walker *w, pgm_source *decoder, const char *damage
 }
 
 /* zstd, gzip and xz through their own libraries: each hands on what it
- * decoded before damage and says why it ended (pending_err). */
+ * decoded before damage and says why it ended (bundle/decoder.h). */
 static void walk_decoded(walker *w, enum pgm_container kind, pgm_source *src, pgm_strbuf *path,
                          const char *hint, const char *label, int64_t mtime, unsigned depth)
 {
@@ -215,15 +215,15 @@ static void walk_decoded(walker *w, enum pgm_container kind, pgm_source *src, pg
     if (kind == PGM_CONTAINER_ZSTD) {
         rc = pgm_zstd_source_open(&d.zstd, src, w->lim->max_ratio);
         decoder = &d.zstd.base;
-        damage = d.zstd.pending_err;
+        damage = d.zstd.d.damage;
     } else if (kind == PGM_CONTAINER_GZIP) {
         rc = pgm_gzip_source_open(&d.gzip, src, w->lim->max_ratio);
         decoder = &d.gzip.base;
-        damage = d.gzip.pending_err;
+        damage = d.gzip.d.damage;
     } else {
         rc = pgm_xz_source_open(&d.xz, src, w->lim->max_ratio);
         decoder = &d.xz.base;
-        damage = d.xz.pending_err;
+        damage = d.xz.d.damage;
     }
     if (rc != PGM_OK) {
         w->fatal = true;

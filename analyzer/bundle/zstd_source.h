@@ -6,21 +6,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bundle/source.h"
+#include "bundle/decoder.h"
 
 typedef struct pgm_zstd_source {
     pgm_source base;
-    pgm_source *below;
+    pgm_decoder d;     /* d.damage: why it ended early (see decoder.h) */
     void *dctx;
-    unsigned char *inbuf;
     size_t in_size, in_pos;
-    bool below_eof;
     size_t frame_left; /* last ZSTD_decompressStream hint: 0 = frame complete */
-    uint64_t in_bytes, out_bytes, max_ratio;
-    /* Damage (a cut stream, a checksum, bad data): the stream ends there and
-     * this says why; reads return 0, not -1, so every byte decoded before it
-     * reaches the layers above. */
-    char pending_err[PGM_ERR_MAX];
 } pgm_zstd_source;
 
 /* PGM_OK, or PGM_FATAL when memory ran out. */
