@@ -101,6 +101,12 @@ static int write_event_line(void *ctx, int64_t ts, const void *data, size_t len)
 }
 
 /* Writes the events, in time order, to every .jsonl output at once. */
+/* A cap of the analysis the evidence went past, on stderr. */
+static void say_cap(void *ctx, const char *msg)
+{
+    pgm_term_note(ctx, "analysis", msg, true);
+}
+
 static bool write_event_outputs(analyze_run *r, const char *const *paths, size_t n)
 {
     char err[PGM_ERR_MAX];
@@ -401,6 +407,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         fputs("pgmortem: no file could be read from the input: no analysis\n", stderr);
         rc = PGM_EXIT_INPUT;
     } else {
+        /* a cap the evidence went past is said, and the run is not clean */
+        bool capped = pgm_analysis_caps_reached(an, say_cap, &term) > 0;
         bool failed = n_event_paths && !write_event_outputs(&run, event_paths, n_event_paths);
         for (size_t i = 0; i < n_outputs; i++) {
             if (outputs[i].format == AS_JSONL)
@@ -437,7 +445,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
                 printf("written: %s/pgmortem-alerts.yml, %s/pgmortem-dashboard.json\n", alerts_dir, alerts_dir);
             failed = failed || fflush(stdout) != 0;
         }
-        rc = failed || r != PGM_OK ? PGM_EXIT_INPUT : PGM_EXIT_OK;
+        rc = failed || r != PGM_OK || capped ? PGM_EXIT_INPUT : PGM_EXIT_OK;
     }
     pgm_scan_free(&s);
     pgm_sorter_close(run.events);

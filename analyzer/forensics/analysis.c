@@ -69,8 +69,10 @@ static server_log *log_of(pgm_analysis *a, const char *path)
             a->last_log_path = path;
             return a->last_log = &a->logs[i];
         }
-    if (a->n_logs == PGM_ANALYSIS_MAX_LOGS)
+    if (a->n_logs == PGM_ANALYSIS_MAX_LOGS) {
+        a->over[PGM_ANALYSIS_CAP_LOGS]++;
         return NULL;
+    }
     server_log *l = &a->logs[a->n_logs];
     snprintf(l->path, sizeof l->path, "%s", path);
     l->last_refusal = PGM_TS_UNKNOWN;
@@ -107,6 +109,8 @@ static void note_leak(pgm_analysis *a, const pgm_event *e)
         for (size_t i = 0; i < a->n_locs; i++)
             if (strcmp(a->locs[i].frame, frame) == 0)
                 loc = (int)i;
+        if (loc < 0 && a->n_locs == PGM_ANALYSIS_MAX_LOCATIONS)
+            a->over[PGM_ANALYSIS_CAP_LOCATIONS]++;
         if (loc < 0 && a->n_locs < PGM_ANALYSIS_MAX_LOCATIONS) {
             loc = (int)a->n_locs++;
             pgm_code_location *c = &a->locs[loc];
@@ -122,8 +126,12 @@ static void note_leak(pgm_analysis *a, const pgm_event *e)
         }
     }
     const char *conn = pgm_event_field(e, "connection");
-    if (!conn || a->n_leaks == PGM_ANALYSIS_MAX_LEAKS)
+    if (!conn)
         return;
+    if (a->n_leaks == PGM_ANALYSIS_MAX_LEAKS) {
+        a->over[PGM_ANALYSIS_CAP_LEAKS]++;
+        return;
+    }
     if (!a->leaks && !(a->leaks = malloc(PGM_ANALYSIS_MAX_LEAKS * sizeof *a->leaks))) {
         a->oom = true;
         return;
@@ -149,15 +157,17 @@ static void note_returned(pgm_analysis *a, const pgm_event *e)
         }
 }
 
-static void note_hit(hit *v, size_t *n, const char *who, const pgm_event *e)
+static void note_hit(hit *v, size_t *n, uint64_t *over, const char *who, const pgm_event *e)
 {
     for (size_t i = 0; i < *n; i++)
         if (strcmp(v[i].who, who) == 0) {
             v[i].count++;
             return;
         }
-    if (*n == PGM_ANALYSIS_MAX_HITS)
+    if (*n == PGM_ANALYSIS_MAX_HITS) {
+        (*over)++;
         return;
+    }
     hit *h = &v[(*n)++];
     snprintf(h->who, sizeof h->who, "%s", who);
     h->count = 1;
@@ -168,8 +178,12 @@ static void note_hit(hit *v, size_t *n, const char *who, const pgm_event *e)
 
 static void action(server_log *l, const pgm_event *e, const char *what, const char *detail)
 {
-    if (l->n_actions == PGM_ANALYSIS_MAX_ACTIONS || e->t == PGM_TS_UNKNOWN)
+    if (e->t == PGM_TS_UNKNOWN)
         return;
+    if (l->n_actions == PGM_ANALYSIS_MAX_ACTIONS) {
+        l->actions_over++;
+        return;
+    }
     operator_action *o = &l->actions[l->n_actions++];
     o->t = o->last = e->t;
     o->line = e->line;
@@ -225,7 +239,7 @@ static void note_server_event(server_log *l, const pgm_event *e, enum server_kin
         const char *u = pgm_event_field(e, "user"), *d = pgm_event_field(e, "db");
         char who[128];
         snprintf(who, sizeof who, "%s@%s", u && *u ? u : "?", d && *d ? d : "?");
-        note_hit(l->refused, &l->n_refused, who, e);
+        note_hit(l->refused, &l->n_refused, &l->refused_over, who, e);
         l->last_refusal = e->t;
         l->last_refusal_line = e->line;
     } else if (sk == SV_TERMINATED_ADMIN && !l->shutting_down) {
@@ -297,16 +311,22 @@ static void count_kind(pgm_analysis *a, const char *k)
 static void note_pool_stats(pgm_analysis *a, const pgm_event *e)
 {
     const char *total = pgm_event_field(e, "total"), *pool = pgm_event_field(e, "pool");
-    if (!total || e->t == PGM_TS_UNKNOWN || a->n_pool_samples == PGM_ANALYSIS_MAX_SNAPSHOTS)
+    if (!total || e->t == PGM_TS_UNKNOWN)
         return;
+    if (a->n_pool_samples == PGM_ANALYSIS_MAX_SNAPSHOTS) {
+        a->over[PGM_ANALYSIS_CAP_SNAPSHOTS]++;
+        return;
+    }
     char key[192];
     snprintf(key, sizeof key, "%.150s|%.40s", e->path, pool ? pool : "");
     size_t k = 0;
     while (k < a->n_pool_keys && strcmp(a->pool_keys[k], key) != 0)
         k++;
     if (k == a->n_pool_keys) {
-        if (k == PGM_ANALYSIS_MAX_POOLS)
+        if (k == PGM_ANALYSIS_MAX_POOLS) {
+            a->over[PGM_ANALYSIS_CAP_POOLS]++;
             return;
+        }
         snprintf(a->pool_keys[a->n_pool_keys++], sizeof a->pool_keys[0], "%s", key);
     }
     if (!a->pool_samples && !(a->pool_samples = malloc(PGM_ANALYSIS_MAX_SNAPSHOTS * sizeof *a->pool_samples))) {
@@ -325,8 +345,10 @@ static service_start *service_of(pgm_analysis *a, const pgm_event *e)
     for (size_t i = 0; i < a->n_services; i++)
         if (strcmp(a->services[i].path, e->path) == 0)
             return &a->services[i];
-    if (a->n_services == PGM_ANALYSIS_MAX_HITS)
+    if (a->n_services == PGM_ANALYSIS_MAX_HITS) {
+        a->over[PGM_ANALYSIS_CAP_SERVICES]++;
         return NULL;
+    }
     service_start *st = &a->services[a->n_services++];
     memset(st, 0, sizeof *st);
     snprintf(st->path, sizeof st->path, "%s", e->path);
@@ -342,8 +364,12 @@ static service_start *service_of(pgm_analysis *a, const pgm_event *e)
 static void note_app_row(pgm_analysis *a, const pgm_event *e)
 {
     const char *app = pgm_event_field(e, "app"), *pid = pgm_event_field(e, "pid");
-    if (!app || !*app || !pid || e->t == PGM_TS_UNKNOWN || a->n_app_rows == PGM_ANALYSIS_MAX_APP_ROWS)
+    if (!app || !*app || !pid || e->t == PGM_TS_UNKNOWN)
         return;
+    if (a->n_app_rows == PGM_ANALYSIS_MAX_APP_ROWS) {
+        a->over[PGM_ANALYSIS_CAP_APP_ROWS]++;
+        return;
+    }
     if (!a->app_rows && !(a->app_rows = malloc(PGM_ANALYSIS_MAX_APP_ROWS * sizeof *a->app_rows))) {
         a->oom = true;
         return;
@@ -443,7 +469,8 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         a->app_timeouts++;
         const char *app = pgm_event_field(e, "app");
         const char *slash = strrchr(e->path, '/');
-        note_hit(a->timed_out, &a->n_timed_out, app && *app ? app : slash ? slash + 1 : e->path, e);
+        note_hit(a->timed_out, &a->n_timed_out, &a->over[PGM_ANALYSIS_CAP_HITS],
+                 app && *app ? app : slash ? slash + 1 : e->path, e);
         if (a->first_timeout == PGM_TS_UNKNOWN) {
             a->first_timeout = e->t;
             snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
@@ -483,6 +510,8 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         a->oom = a->oom || a->holders.oom;
     } else if (strcmp(k, "activity.snapshot") == 0) {
         a->snapshots++;
+        if (e->t != PGM_TS_UNKNOWN && a->n_snap_points == PGM_ANALYSIS_MAX_SNAPSHOTS)
+            a->over[PGM_ANALYSIS_CAP_SNAPSHOTS]++;
         if (e->t != PGM_TS_UNKNOWN && a->n_snap_points < PGM_ANALYSIS_MAX_SNAPSHOTS) {
             if (!a->snap_points && !(a->snap_points = malloc(PGM_ANALYSIS_MAX_SNAPSHOTS * sizeof *a->snap_points)))
                 a->oom = true;
@@ -531,6 +560,7 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
 int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_t elapsed_ms)
 {
     size_t n = scan->n_inputs < PGM_ANALYSIS_MAX_INPUTS ? scan->n_inputs : PGM_ANALYSIS_MAX_INPUTS;
+    a->over[PGM_ANALYSIS_CAP_INPUTS] = scan->n_inputs - n;
     a->elapsed_ms = elapsed_ms;
     a->scan_bytes = scan->stats.bytes;
     a->scan_events = scan->events;
@@ -571,6 +601,53 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
     return PGM_OK;
 }
 
+size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, const char *msg),
+                                 void *ctx)
+{
+    static const struct {
+        unsigned limit;
+        const char *what, *left_out;
+    } caps[PGM_ANALYSIS_CAP_COUNT] = {
+        [PGM_ANALYSIS_CAP_LOGS] = {PGM_ANALYSIS_MAX_LOGS, "server logs told apart",
+                                   "event(s) of the others' sessions not tracked"},
+        [PGM_ANALYSIS_CAP_LOCATIONS] = {PGM_ANALYSIS_MAX_LOCATIONS, "leak code locations",
+                                        "leak report(s) of other locations not grouped"},
+        [PGM_ANALYSIS_CAP_LEAKS] = {PGM_ANALYSIS_MAX_LEAKS, "leak reports kept",
+                                    "leak report(s) not matched to a later return"},
+        [PGM_ANALYSIS_CAP_HITS] = {PGM_ANALYSIS_MAX_HITS, "applications named as refused or timed out",
+                                   "refusal(s) or timeout(s) of others not named"},
+        [PGM_ANALYSIS_CAP_ACTIONS] = {PGM_ANALYSIS_MAX_ACTIONS, "operator actions per log",
+                                      "action(s) not listed"},
+        [PGM_ANALYSIS_CAP_SNAPSHOTS] = {PGM_ANALYSIS_MAX_SNAPSHOTS, "snapshots and pool samples",
+                                        "sample(s) left out of the curves"},
+        [PGM_ANALYSIS_CAP_POOLS] = {PGM_ANALYSIS_MAX_POOLS, "pools", "pool(s) or pool sample(s) left out"},
+        [PGM_ANALYSIS_CAP_SERVICES] = {PGM_ANALYSIS_MAX_HITS, "services whose starts are followed",
+                                       "event(s) of other services' starts not followed"},
+        [PGM_ANALYSIS_CAP_APP_ROWS] = {PGM_ANALYSIS_MAX_APP_ROWS, "pg_stat_activity rows kept to name sessions",
+                                       "row(s) not used"},
+        [PGM_ANALYSIS_CAP_INPUTS] = {PGM_ANALYSIS_MAX_INPUTS, "inputs listed in the report",
+                                     "input(s) read but not listed"},
+        [PGM_ANALYSIS_CAP_MOMENTS] = {PGM_ANALYSIS_MAX_MOMENTS, "key moments", "moment(s) not listed"},
+        [PGM_ANALYSIS_CAP_FINDINGS] = {PGM_ANALYSIS_MAX_FINDINGS, "configuration findings in the report",
+                                       "finding(s) not carried"},
+    };
+    size_t said = 0;
+    for (int c = 0; c < PGM_ANALYSIS_CAP_COUNT; c++) {
+        uint64_t over = a->over[c];
+        if (c == PGM_ANALYSIS_CAP_HITS || c == PGM_ANALYSIS_CAP_ACTIONS)
+            for (size_t i = 0; i < a->n_logs; i++)
+                over += c == PGM_ANALYSIS_CAP_HITS ? a->logs[i].refused_over : a->logs[i].actions_over;
+        if (!over)
+            continue;
+        char msg[320];
+        snprintf(msg, sizeof msg, "the analysis keeps at most %u %s (a limit of this build): %llu %s",
+                 caps[c].limit, caps[c].what, (unsigned long long)over, caps[c].left_out);
+        say(ctx, msg);
+        said++;
+    }
+    return said;
+}
+
 const pgm_moment *pgm_analysis_moments(const pgm_analysis *a, size_t *n)
 {
     *n = a->n_moments;
@@ -581,8 +658,12 @@ static void moment(pgm_analysis *a, int64_t t, const char *path, uint64_t line, 
     __attribute__((format(printf, 5, 6)));
 static void moment(pgm_analysis *a, int64_t t, const char *path, uint64_t line, const char *fmt, ...)
 {
-    if (t == PGM_TS_UNKNOWN || a->n_moments == PGM_ANALYSIS_MAX_MOMENTS)
+    if (t == PGM_TS_UNKNOWN)
         return;
+    if (a->n_moments == PGM_ANALYSIS_MAX_MOMENTS) {
+        a->over[PGM_ANALYSIS_CAP_MOMENTS]++;
+        return;
+    }
     pgm_moment *m = &a->moments[a->n_moments++];
     m->t = t;
     snprintf(m->path, sizeof m->path, "%s", path ? path : "");
@@ -730,6 +811,7 @@ static finding_copy *new_finding(pgm_analysis *a)
 {
     if (a->n_findings == PGM_ANALYSIS_MAX_FINDINGS) {
         a->findings_dropped++;
+        a->over[PGM_ANALYSIS_CAP_FINDINGS]++;
         return NULL;
     }
     if (!a->findings && !(a->findings = calloc(PGM_ANALYSIS_MAX_FINDINGS, sizeof *a->findings))) {
@@ -780,6 +862,8 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
                  mc->at.path ? mc->at.path : "?", mc->at.line);
     }
     const pgm_collection *pools = pgm_facts_collection(facts, "pool");
+    if (pools && pools->n > PGM_ANALYSIS_MAX_POOLS)
+        a->over[PGM_ANALYSIS_CAP_POOLS] += pools->n - PGM_ANALYSIS_MAX_POOLS;
     for (size_t i = 0; pools && i < pools->n && a->n_pools < PGM_ANALYSIS_MAX_POOLS; i++) {
         const pgm_record *r = &pools->recs[i];
         pool_fact *p = &a->pools[a->n_pools++];

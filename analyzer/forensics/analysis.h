@@ -108,6 +108,19 @@ struct pgm_ruleset;
 int pgm_analysis_set_rules(pgm_analysis *a, const struct pgm_ruleset *rs);
 /* Decides. PGM_OK or PGM_FATAL. */
 int pgm_analysis_finish(pgm_analysis *a);
+
+/* The caps above that evidence met: what each left out. */
+enum pgm_analysis_cap {
+    PGM_ANALYSIS_CAP_LOGS, PGM_ANALYSIS_CAP_LOCATIONS, PGM_ANALYSIS_CAP_LEAKS,
+    PGM_ANALYSIS_CAP_HITS, PGM_ANALYSIS_CAP_ACTIONS, PGM_ANALYSIS_CAP_SNAPSHOTS,
+    PGM_ANALYSIS_CAP_POOLS, PGM_ANALYSIS_CAP_SERVICES, PGM_ANALYSIS_CAP_APP_ROWS,
+    PGM_ANALYSIS_CAP_INPUTS, PGM_ANALYSIS_CAP_MOMENTS, PGM_ANALYSIS_CAP_FINDINGS,
+    PGM_ANALYSIS_CAP_COUNT
+};
+/* Calls say() with a sentence for each cap the evidence went past (which
+ * limit, what it left out); returns how many. */
+size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, const char *msg),
+                                 void *ctx);
 void pgm_analysis_close(pgm_analysis *a);
 
 /* The report as JSON (CONTRACTS.md, pgmortem.report/1). */

@@ -39,6 +39,7 @@ typedef struct server_log {
     uint64_t last_refusal_line;
     operator_action actions[PGM_ANALYSIS_MAX_ACTIONS];
     size_t n_actions;
+    uint64_t refused_over, actions_over; /* met beyond PGM_ANALYSIS_MAX_HITS / _ACTIONS */
     bool shutting_down;     /* after a shutdown request: its terminations are not an operator's */
 } server_log;
 
@@ -204,6 +205,7 @@ struct pgm_analysis {
     size_t n_longest;
     pgm_hypothesis hyp[PGM_VERDICT_COUNT];
     bool finished, oom;
+    uint64_t over[PGM_ANALYSIS_CAP_COUNT]; /* what each cap left out (pgm_analysis_caps_reached) */
 };
 
 #endif

@@ -223,6 +223,12 @@ check(r.returncode == 2 and said(r, "5000 archive entries in this run (--max-ent
       "6,003 entries in nested archives over --max-entries 5000: exit %d, or no warning" % r.returncode)
 r = run(["inventory", many])
 check(r.returncode == 0, "6,003 entries under the default --max-entries: exit %d" % r.returncode)
+# the analysis' own caps speak too: 6,000 server logs are more than it
+# tells apart and more inputs than its report lists
+r = run(["analyze", many])
+check(r.returncode == 2 and said(r, "at most 16 server logs told apart")
+      and said(r, "at most 4096 inputs listed in the report (a limit of this build): 1904 input(s)"),
+      "6,000 server logs through analyze: exit %d, or its caps not said" % r.returncode)
 
 # ------------------------------------------------------------- outputs
 bundle = os.path.join(INCIDENTS, "01-leak-hikari.tar.zst")
@@ -314,5 +320,5 @@ if failures:
     print("damaged: %d of %d checks failed" % (len(failures), checks))
     sys.exit(1)
 print("damaged: %d checks passed (cuts of .tar.gz/.zst/.xz at 4 offsets each, flipped bytes, "
-      "a damaged and a cut zip, NUL blocks, CR line ends, a huge name, --max-entries, "
+      "a damaged and a cut zip, NUL blocks, CR line ends, a huge name, --max-entries, the analysis' caps, "
       "full disk, SIGINT, two writers)" % checks)
