@@ -278,8 +278,9 @@ damaged-check: build/asan/pgmortem
 	@python3 tests/cli/damaged.py build/asan/pgmortem
 
 # Every bound in the code listed, and those said to speak reached by a test.
-limits-check:
+limits-check: build/asan/pgmortem
 	@tests/limits/check.sh
+	@tests/limits/trigger.sh build/asan/pgmortem
 
 # lint's SARIF through Microsoft's validator (installed from npm on first use).
 sarif-check: build/pgmortem

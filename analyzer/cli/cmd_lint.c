@@ -138,7 +138,8 @@ int pgm_cmd_lint(int argc, char **argv, int first)
                         l.n_files, l.n, failing, l.suppressed, l.baselined);
             if (!l.n_files && !term.quiet)
                 fputs("pgmortem: warning: no configuration file found in the input\n", stderr);
-            rc = write_failed || r == PGM_WARN ? PGM_EXIT_INPUT
+            /* nothing to check is no pass: a CI gate pointed at the wrong path must not be green */
+            rc = write_failed || r == PGM_WARN || !l.n_files ? PGM_EXIT_INPUT
                  : failing                      ? PGM_EXIT_FINDINGS
                                                 : PGM_EXIT_OK;
             if (failing && rc == PGM_EXIT_INPUT)

@@ -21,7 +21,7 @@ void pgm_config_opts_free(pgm_config_opts *o)
 static bool parse_instances(const char *v, pgm_config_options *c)
 {
     const char *eq = strrchr(v, '=');
-    if (!eq || eq == v || !eq[1] || c->n_instances == PGM_CONFIG_MAX_INSTANCES)
+    if (!eq || eq == v || !eq[1])
         return false;
     char *end;
     long n = strtol(eq + 1, &end, 10);
@@ -67,6 +67,10 @@ int pgm_config_option(pgm_args *a, const char *opt, pgm_config_opts *o)
     if (strcmp(opt, "--instances") == 0) {
         if (!(v = pgm_args_value(a)))
             return -1;
+        if (o->config.n_instances == PGM_CONFIG_MAX_INSTANCES) {
+            pgm_usage_error(a->command, "at most %u --instances", PGM_CONFIG_MAX_INSTANCES);
+            return -1;
+        }
         if (!parse_instances(v, &o->config)) {
             pgm_usage_error(a->command,
                             "--instances wants NAME=N (a service, workload or pool, and its replicas), not '%s'", v);

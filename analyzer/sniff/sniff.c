@@ -499,13 +499,17 @@ static void tally_line(tally *t, span s)
     span key;
     bool commented;
     if (conf_key(s, &key, &commented)) {
-        if (is_guc(key))
-            commented ? t->conf_guc_commented++ : t->conf_guc++;
-        else if (!commented)
-            t->conf_other++;
-        if (!commented && (starts(key, "include") && (key.n == 7 || starts(key, "include_dir") ||
-                                                    starts(key, "include_if_exists"))))
+        /* include, include_dir, include_if_exists: postgresql.conf's own
+         * words (a file of nothing but includes is a configuration too) */
+        bool include = starts(key, "include") &&
+                       (key.n == 7 || (key.n == 11 && starts(key, "include_dir")) ||
+                        (key.n == 17 && starts(key, "include_if_exists")));
+        if (include && !commented)
             t->include_directive++;
+        else if (is_guc(key))
+            commented ? t->conf_guc_commented++ : t->conf_guc++;
+        else if (!commented && !include)
+            t->conf_other++;
     }
     if (property_key(s, &key)) {
         t->props++;

@@ -206,7 +206,8 @@ check lint-hikari-5 1 "" -- lint -q --hikari-version 5.1.0 $L/worker
 GOLDEN_STDERR=1 check lint-effective 1 "" -- lint -q --effective -o /dev/null $L
 check lint-pg-settings 0 "" -- lint -q --fail-on high --effective tests/samples/postgresql-15/conf-syntax/pg_settings_effective.txt tests/samples/postgresql-15/conf-syntax/pg_file_settings.txt
 check lint-archive 1 "" -- lint -q fixtures/incidents/01-leak-hikari.tar.zst
-check lint-nothing 0 "no configuration file found" -- lint tests/samples/postgresql-15/run1-stderr
+# an input with no configuration file is no pass: exit 2, said
+check lint-nothing 2 "no configuration file found" -- lint tests/samples/postgresql-15/run1-stderr
 "$bin" lint -q -f json -o "$tmp/baseline.json" $L
 check lint-baseline 0 "0 finding(s), 0 at or above --fail-on; 1 suppressed, 42 in the baseline" -- lint --baseline "$tmp/baseline.json" $L
 mkdir -p "$tmp/grown" && cp -r $L/. "$tmp/grown/" && printf 'spring.datasource.hikari.max-lifetime=0\n' >> "$tmp/grown/billing/application.properties"

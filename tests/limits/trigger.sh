@@ -1,0 +1,66 @@
+#!/bin/sh
+# Reaches bounds of tests/limits/registry.txt through the command line, each
+# with the smallest input that does, and checks the exit code and the words
+# that say so.
+#   tests/limits/trigger.sh BIN
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+log_line='2026-11-27 00:17:27.443 UTC [16404] LOG:  database system is ready to accept connections'
+# expect NAME CODE WORDS -- ARGS...: the run's exit code and a line of its stderr
+expect() {
+    name=$1 code=$2 words=$3
+    shift 4
+    "$bin" "$@" > /dev/null 2> "$tmp/err"
+    rc=$?
+    if [ "$rc" = "$code" ] && grep -qF -- "$words" "$tmp/err"; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL limit $name: exit $rc (want $code), stderr:"; head -3 "$tmp/err"; fail=$((fail + 1))
+    fi
+}
+
+# PGM_MAX_DIR_DEPTH: a log 65 directories down
+d="$tmp/deep"
+for i in $(seq 65); do d="$d/d"; done
+mkdir -p "$d" && echo "$log_line" > "$d/pg.log"
+expect PGM_MAX_DIR_DEPTH 2 "directories nested deeper than 64; not read" -- inventory "$tmp/deep"
+
+# PGM_CONF_MAX_DEPTH: includes eleven deep
+mkdir -p "$tmp/inc"
+echo "include 'c1.conf'" > "$tmp/inc/postgresql.conf"
+for i in $(seq 1 12); do echo "include 'c$((i + 1)).conf'" > "$tmp/inc/c$i.conf"; done
+echo "max_connections = 100" > "$tmp/inc/c13.conf"
+expect PGM_CONF_MAX_DEPTH 2 "maximum nesting depth exceeded" -- lint "$tmp/inc"
+
+# PGM_CONF_MAX_FILES_READ: 300 files included
+mkdir -p "$tmp/many"
+for i in $(seq 300); do echo "include 'i$i.conf'"; echo "work_mem = '4MB'" > "$tmp/many/i$i.conf"; done > "$tmp/many/postgresql.conf"
+expect PGM_CONF_MAX_FILES_READ 2 "more than 256 configuration files included" -- lint "$tmp/many"
+
+# usage errors: PGM_ANALYZE_MAX_OUTPUTS, PGM_MAX_KIND_FILTERS, PGM_CONFIG_MAX_INSTANCES, PGM_MAX_RULE_DIRS
+expect PGM_ANALYZE_MAX_OUTPUTS 3 "at most 8 -o files" -- analyze $(for i in $(seq 9); do printf -- '-o %s/r%d.json ' "$tmp" "$i"; done) "$tmp/deep"
+expect PGM_MAX_KIND_FILTERS 3 "at most 64 kinds" -- timeline --kinds "$(seq -s, -f 'k%g' 65)" "$tmp/deep"
+expect PGM_CONFIG_MAX_INSTANCES 3 "at most 64 --instances" -- lint $(for i in $(seq 65); do printf -- '--instances s%d=2 ' "$i"; done) "$tmp/inc"
+expect PGM_MAX_RULE_DIRS 3 "at most 32 --rules" -- lint $(for i in $(seq 33); do printf -- '--rules rules/postgresql '; done) "$tmp/inc"
+
+# YAML configuration: PGM_YAML_MAX_DEPTH, PGM_YAML_MAX_ANCHORS, PGM_YAML_MAX_NODES, PGM_YAML_MAX_BYTES
+mkdir -p "$tmp/y1" "$tmp/y2" "$tmp/y3" "$tmp/y4"
+python3 - "$tmp" <<'PY'
+import sys
+t = sys.argv[1]
+open(t + "/y1/application.yml", "w").write("".join("  " * i + "k%d:\n" % i for i in range(20)) + "  " * 20 + "v: 1\n")
+open(t + "/y2/application.yml", "w").write("".join("a%d: &x%d %d\n" % (i, i, i) for i in range(1100)))
+open(t + "/y3/application.yml", "w").write("list:\n" + "".join("  - %d\n" % i for i in range(210000)))
+open(t + "/y4/application.yml", "w").write("spring:\n  application:\n    name: x\n" + "# padding\n" * 500000)
+PY
+expect PGM_YAML_MAX_DEPTH 2 "nested deeper than 16 levels" -- lint "$tmp/y1"
+expect PGM_YAML_MAX_ANCHORS 2 "more than 1024 anchors in one document" -- lint "$tmp/y2"
+expect PGM_YAML_MAX_NODES 2 "document too large" -- lint "$tmp/y3"
+expect PGM_YAML_MAX_BYTES 2 "file larger than 4194304 bytes" -- lint "$tmp/y4"
+
+[ $fail = 0 ] && echo "limits: $pass bounds reached through the command line, each said, with its exit code"
+[ $fail = 0 ]
