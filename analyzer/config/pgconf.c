@@ -58,8 +58,15 @@ static void message(pgm_conf *c, const char *fmt, ...)
 
 static pgm_conf_entry *add_entry(pgm_conf *c, const char *file, unsigned line)
 {
-    if (c->n == PGM_CONF_MAX_ENTRIES)
+    if (c->n == PGM_CONF_MAX_ENTRIES) {
+        if (!c->entries_over) {
+            message(c, "more than %u settings in the configuration; from \"%s\" line %u on they "
+                    "are not read", PGM_CONF_MAX_ENTRIES, file, line);
+            c->unread++;
+            c->entries_over = true;
+        }
         return NULL;
+    }
     if (c->n == c->alloc) {
         size_t na = c->alloc ? 2 * c->alloc : 64;
         pgm_conf_entry *ne = realloc(c->entries, na * sizeof *ne);
@@ -239,7 +246,14 @@ static void read_dir(reader *r, const char *dir)
 {
     char **names = NULL;
     size_t n = 0;
-    if (!r->files->list || r->files->list(r->files->ctx, dir, &names, &n) != 0) {
+    int listed = r->files->list ? r->files->list(r->files->ctx, dir, &names, &n) : -1;
+    if (listed > 0) {
+        message(r->c, "more than %u files in configuration directory \"%s\"; the rest are not read",
+                PGM_CONF_MAX_DIR_FILES, dir);
+        r->c->unread++;
+        r->problems = true;
+    }
+    if (listed < 0) {
         message(r->c, "could not open configuration directory \"%s\"", dir);
         r->c->unread++;
         r->problems = true;
@@ -510,7 +524,12 @@ static int disk_list(void *ctx, const char *dir, char ***names, size_t *n)
     size_t alloc = 0;
     *names = NULL;
     *n = 0;
-    while ((de = readdir(d)) != NULL && *n < PGM_CONF_MAX_DIR_FILES) {
+    int more = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (*n == PGM_CONF_MAX_DIR_FILES) {
+            more = 1; /* the caller says so */
+            break;
+        }
         if (*n == alloc) {
             alloc = alloc ? 2 * alloc : 16;
             char **nn = realloc(*names, alloc * sizeof *nn);
@@ -522,7 +541,7 @@ static int disk_list(void *ctx, const char *dir, char ***names, size_t *n)
             (*n)++;
     }
     closedir(d);
-    return 0;
+    return more;
 }
 
 const pgm_conf_files pgm_conf_disk_files = {disk_open, disk_list, NULL};

@@ -47,6 +47,8 @@ typedef struct pgm_conf_entry {
  * `list`: the names (malloc'd array of malloc'd strings) in a directory. */
 typedef struct pgm_conf_files {
     int (*open)(void *ctx, const char *path, char **data, size_t *len);
+    /* 0, 1 when the directory holds more than PGM_CONF_MAX_DIR_FILES (the
+     * first are listed), -1 when it cannot be listed */
     int (*list)(void *ctx, const char *dir, char ***names, size_t *n);
     void *ctx;
 } pgm_conf_files;
@@ -61,6 +63,7 @@ typedef struct pgm_conf {
     /* messages that say part of the configuration was not read (a missing
      * include, a syntax error, a limit): the server would refuse it too */
     size_t unread;
+    bool entries_over;          /* PGM_CONF_MAX_ENTRIES was reached (said once) */
 } pgm_conf;
 
 void pgm_conf_init(pgm_conf *c);

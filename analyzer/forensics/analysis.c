@@ -630,13 +630,21 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
         [PGM_ANALYSIS_CAP_MOMENTS] = {PGM_ANALYSIS_MAX_MOMENTS, "key moments", "moment(s) not listed"},
         [PGM_ANALYSIS_CAP_FINDINGS] = {PGM_ANALYSIS_MAX_FINDINGS, "configuration findings in the report",
                                        "finding(s) not carried"},
+        [PGM_ANALYSIS_CAP_SESSIONS] = {PGM_SESSIONS_MAX, "sessions tracked in one server log",
+                                       "session(s) not tracked: the counts and curves miss them"},
+        [PGM_ANALYSIS_CAP_HOLDERS] = {PGM_HOLDERS_MAX, "sessions idle in transaction followed",
+                                      "holder(s) not followed"},
     };
     size_t said = 0;
     for (int c = 0; c < PGM_ANALYSIS_CAP_COUNT; c++) {
         uint64_t over = a->over[c];
-        if (c == PGM_ANALYSIS_CAP_HITS || c == PGM_ANALYSIS_CAP_ACTIONS)
-            for (size_t i = 0; i < a->n_logs; i++)
-                over += c == PGM_ANALYSIS_CAP_HITS ? a->logs[i].refused_over : a->logs[i].actions_over;
+        for (size_t i = 0; i < a->n_logs; i++)
+            over += c == PGM_ANALYSIS_CAP_HITS      ? a->logs[i].refused_over
+                    : c == PGM_ANALYSIS_CAP_ACTIONS  ? a->logs[i].actions_over
+                    : c == PGM_ANALYSIS_CAP_SESSIONS ? pgm_sessions_dropped(a->logs[i].s)
+                                                     : 0;
+        if (c == PGM_ANALYSIS_CAP_HOLDERS)
+            over += a->holders.dropped;
         if (!over)
             continue;
         char msg[320];

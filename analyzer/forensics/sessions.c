@@ -618,6 +618,7 @@ const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n)
 const uint64_t *pgm_sessions_start_lines(const pgm_sessions *s) { return s->start_lines; }
 
 bool pgm_sessions_complete(const pgm_sessions *s) { return !s->oom && !s->dropped; }
+uint64_t pgm_sessions_dropped(const pgm_sessions *s) { return s->dropped; }
 
 int64_t pgm_sessions_last_time(const pgm_sessions *s)
 {

@@ -119,5 +119,7 @@ size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap);
 const char *pgm_session_end_name(enum pgm_session_end e);
 /* False when memory ran out: the results are incomplete. */
 bool pgm_sessions_complete(const pgm_sessions *s);
+/* Sessions not tracked: past PGM_SESSIONS_MAX. */
+uint64_t pgm_sessions_dropped(const pgm_sessions *s);
 
 #endif

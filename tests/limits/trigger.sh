@@ -41,6 +41,11 @@ mkdir -p "$tmp/many"
 for i in $(seq 300); do echo "include 'i$i.conf'"; echo "work_mem = '4MB'" > "$tmp/many/i$i.conf"; done > "$tmp/many/postgresql.conf"
 expect PGM_CONF_MAX_FILES_READ 2 "more than 256 configuration files included" -- lint "$tmp/many"
 
+# PGM_CONF_MAX_ENTRIES: 100,001 settings
+mkdir -p "$tmp/entries"
+awk 'BEGIN { for (i = 0; i <= 100000; i++) print "work_mem = 4MB" }' > "$tmp/entries/postgresql.conf"
+expect PGM_CONF_MAX_ENTRIES 2 "more than 100000 settings in the configuration" -- lint "$tmp/entries"
+
 # usage errors: PGM_ANALYZE_MAX_OUTPUTS, PGM_MAX_KIND_FILTERS, PGM_CONFIG_MAX_INSTANCES, PGM_MAX_RULE_DIRS
 expect PGM_ANALYZE_MAX_OUTPUTS 3 "at most 8 -o files" -- analyze $(for i in $(seq 9); do printf -- '-o %s/r%d.json ' "$tmp" "$i"; done) "$tmp/deep"
 expect PGM_MAX_KIND_FILTERS 3 "at most 64 kinds" -- timeline --kinds "$(seq -s, -f 'k%g' 65)" "$tmp/deep"
@@ -61,6 +66,19 @@ expect PGM_YAML_MAX_DEPTH 2 "nested deeper than 16 levels" -- lint "$tmp/y1"
 expect PGM_YAML_MAX_ANCHORS 2 "more than 1024 anchors in one document" -- lint "$tmp/y2"
 expect PGM_YAML_MAX_NODES 2 "document too large" -- lint "$tmp/y3"
 expect PGM_YAML_MAX_BYTES 2 "file larger than 4194304 bytes" -- lint "$tmp/y4"
+
+# PGM_HOLDERS_MAX: a snapshot of 1,100 sessions idle in transaction
+python3 - "$tmp/psa.csv" <<'PY'
+import sys
+head = ("datid,datname,pid,leader_pid,usesysid,usename,application_name,client_addr,client_hostname,"
+        "client_port,backend_start,xact_start,query_start,state_change,wait_event_type,wait_event,state,"
+        "backend_xid,backend_xmin,query_id,query,backend_type\n")
+row = ("16386,appdb,%d,,16384,app,orders,10.0.0.7,,35300,2026-11-27 00:17:29.000000+00,"
+       "2026-11-27 00:17:29.100000+00,2026-11-27 00:17:29.100000+00,2026-11-27 00:17:29.200000+00,"
+       "Client,ClientRead,idle in transaction,,,,SELECT 1,client backend\n")
+open(sys.argv[1], "w").write(head + "".join(row % (20000 + i) for i in range(1100)))
+PY
+expect PGM_HOLDERS_MAX 2 "at most 1024 sessions idle in transaction followed" -- analyze "$tmp/psa.csv"
 
 [ $fail = 0 ] && echo "limits: $pass bounds reached through the command line, each said, with its exit code"
 [ $fail = 0 ]

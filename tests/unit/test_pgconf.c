@@ -267,12 +267,50 @@ static void test_values_as_the_server_reads_them(void **state)
     expect_setting("max_connections", "20ms", "ERROR invalid value for parameter \"max_connections\": \"20ms\"");
 }
 
+/* An include_dir of more files than PGM_CONF_MAX_DIR_FILES: that the rest
+ * are not read is said and counted as unread (the files read stop earlier,
+ * at PGM_CONF_MAX_FILES_READ, said too). */
+static void test_include_dir_over_its_limit(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pgm-confdir-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/conf.d", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    for (unsigned i = 0; i <= PGM_CONF_MAX_DIR_FILES; i++) {
+        snprintf(path, sizeof path, "%s/conf.d/%05u.conf", dir, i);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("work_mem = '4MB'\n", f);
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/postgresql.conf", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("include_dir 'conf.d'\n", f);
+    fclose(f);
+    pgm_conf c;
+    pgm_conf_init(&c);
+    pgm_conf_load(&c, path, NULL, &pgm_conf_disk_files);
+    bool said = false;
+    for (size_t i = 0; i < c.n_messages; i++)
+        said |= strstr(c.messages[i], "more than 1024 files in configuration directory") != NULL;
+    assert_true(said);
+    assert_true(c.unread > 0);
+    pgm_conf_free(&c);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pg_file_settings_of_the_real_server),
         cmocka_unit_test(test_the_servers_syntax_errors),
         cmocka_unit_test(test_values_as_the_server_reads_them),
+        cmocka_unit_test(test_include_dir_over_its_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
