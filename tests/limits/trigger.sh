@@ -80,5 +80,29 @@ open(sys.argv[1], "w").write(head + "".join(row % (20000 + i) for i in range(110
 PY
 expect PGM_HOLDERS_MAX 2 "at most 1024 sessions idle in transaction followed" -- analyze "$tmp/psa.csv"
 
+# PGM_ANALYSIS_MAX_ACTIONS: 40 reloads in one log
+mkdir -p "$tmp/actions"
+for i in $(seq 40); do
+    echo "2026-11-27 00:17:$(printf %02d $((i % 60))).443 UTC [100] LOG:  received SIGHUP, reloading configuration files"
+done > "$tmp/actions/postgresql.log"
+expect PGM_ANALYSIS_MAX_ACTIONS 2 "at most 32 operator actions per log" -- analyze "$tmp/actions"
+
+# PGM_ANALYSIS_MAX_HITS: 20 applications refused
+mkdir -p "$tmp/hits"
+for i in $(seq 20); do
+    echo "2026-11-27 00:17:$(printf %02d "$i").443 UTC [$((200 + i))] app$i@shop app=svc$i FATAL:  sorry, too many clients already"
+done > "$tmp/hits/postgresql.log"
+expect PGM_ANALYSIS_MAX_HITS 2 "at most 16 applications named as refused or timed out" -- \
+    analyze --log-line-prefix '%m [%p] %u@%d app=%a ' "$tmp/hits"
+
+# PGM_ANALYSIS_MAX_POOLS and PGM_ANALYSIS_MAX_FINDINGS: 70 services' pools
+mkdir -p "$tmp/pools"
+for i in $(seq 70); do
+    mkdir -p "$tmp/pools/p$i"
+    printf 'spring:\n  application:\n    name: svc%d\n  datasource:\n    url: jdbc:postgresql://db/x\n    hikari:\n      maximum-pool-size: 10\n      pool-name: pool%d\n' "$i" "$i" > "$tmp/pools/p$i/application.yml"
+done
+expect PGM_ANALYSIS_MAX_POOLS 2 "at most 64 pools" -- analyze "$tmp/pools"
+expect PGM_ANALYSIS_MAX_FINDINGS 2 "at most 256 configuration findings in the report" -- analyze "$tmp/pools"
+
 [ $fail = 0 ] && echo "limits: $pass bounds reached through the command line, each said, with its exit code"
 [ $fail = 0 ]
