@@ -17,11 +17,25 @@ static void problem(pgm_appconf *c, unsigned line, const char *what)
     c->error_line = line;
 }
 
+/* PGM_APPCONF_MAX_WORKLOADS reached: said (as the file's problem). */
+static void too_many(pgm_appconf *c, unsigned line, const char *what)
+{
+    char msg[96];
+    snprintf(msg, sizeof msg, "more than %u %s in one file; those past them are not kept",
+             PGM_APPCONF_MAX_WORKLOADS, what);
+    problem(c, line, msg);
+}
+
 static int add_key(pgm_appconf *c, const char *k, size_t kn, const char *v, size_t vn,
                    unsigned line, unsigned doc, int workload)
 {
     if (c->n >= PGM_APPCONF_MAX_KEYS) {
-        c->dropped++;
+        if (c->dropped++ == 0) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "more than %u keys in one file; the keys past them are not kept",
+                     PGM_APPCONF_MAX_KEYS);
+            problem(c, line, msg);
+        }
         return PGM_OK;
     }
     if (c->n == c->alloc) {
@@ -538,6 +552,8 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
     if (strcmp(kind->text, "HorizontalPodAutoscaler") == 0) {
         const pgm_ynode *t = yget(root, "spec.scaleTargetRef.name");
         const pgm_ynode *m = yget(root, "spec.maxReplicas");
+        if (t && t->text && ylong(m) >= 0 && k->n_hpa == PGM_APPCONF_MAX_WORKLOADS)
+            too_many(c, m->line + off, "autoscalers");
         if (t && t->text && ylong(m) >= 0 && k->n_hpa < PGM_APPCONF_MAX_WORKLOADS) {
             k->hpa[k->n_hpa].target = strdup(t->text);
             k->hpa[k->n_hpa].max = ylong(m);
@@ -559,6 +575,8 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strcmp(kind->text, kinds[i].kind) == 0)
             pod_path = kinds[i].pod;
+    if (pod_path && c->n_workloads == PGM_APPCONF_MAX_WORKLOADS)
+        too_many(c, kind->line + off, "workloads");
     if (!pod_path || c->n_workloads == PGM_APPCONF_MAX_WORKLOADS)
         return;
     pgm_appconf_workload *w = &c->workloads[c->n_workloads];

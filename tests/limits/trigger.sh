@@ -104,5 +104,14 @@ done
 expect PGM_ANALYSIS_MAX_POOLS 2 "at most 64 pools" -- analyze "$tmp/pools"
 expect PGM_ANALYSIS_MAX_FINDINGS 2 "at most 256 configuration findings in the report" -- analyze "$tmp/pools"
 
+# PGM_APPCONF_MAX_KEYS and PGM_APPCONF_MAX_WORKLOADS: a properties file of 20,005 keys, 70 Deployments
+mkdir -p "$tmp/keys" "$tmp/k8s"
+awk 'BEGIN { for (i = 0; i < 20005; i++) printf "my.key%d=1\n", i }' > "$tmp/keys/application.properties"
+expect PGM_APPCONF_MAX_KEYS 2 "more than 20000 keys in one file" -- lint "$tmp/keys"
+for i in $(seq 70); do
+    printf -- '---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc%d\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          env:\n            - name: SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE\n              value: "10"\n' "$i"
+done > "$tmp/k8s/deployment.yaml"
+expect PGM_APPCONF_MAX_WORKLOADS 2 "more than 64 workloads in one file" -- lint --fail-on critical "$tmp/k8s"
+
 [ $fail = 0 ] && echo "limits: $pass bounds reached through the command line, each said, with its exit code"
 [ $fail = 0 ]
