@@ -113,5 +113,21 @@ for i in $(seq 70); do
 done > "$tmp/k8s/deployment.yaml"
 expect PGM_APPCONF_MAX_WORKLOADS 2 "more than 64 workloads in one file" -- lint --fail-on critical "$tmp/k8s"
 
+# rule packs (exit 4): PGM_EXPR_MAX_LEN, PGM_EXPR_MAX_DEPTH, PGM_RULE_FILE_MAX_BYTES
+rule_pack() { # DIR CHECK [PADDING_LINES]
+    mkdir -p "$1"
+    {
+        printf 'rules:\n  - id: LIM-001\n    title: a limit\n    severity: low\n'
+        printf '    applies_to: [pg_conf]\n    check: %s\n    message: "m"\n' "$2"
+        [ -n "${3:-}" ] && awk -v n="$3" 'BEGIN { for (i = 0; i < n; i++) print "# padding padding padding padding" }'
+    } > "$1/limit.yml"
+}
+rule_pack "$tmp/r-len" "pg.max_connections > $(python3 -c 'print("+".join(["1"] * 2100))')"
+expect PGM_EXPR_MAX_LEN 4 "expression longer than 4096 bytes" -- rules list --rules "$tmp/r-len"
+rule_pack "$tmp/r-depth" "$(python3 -c 'print("(" * 40 + "pg.max_connections > 1" + ")" * 40)')"
+expect PGM_EXPR_MAX_DEPTH 4 "expression nested too deeply" -- rules list --rules "$tmp/r-depth"
+rule_pack "$tmp/r-big" "pg.max_connections > 1" 40000
+expect PGM_RULE_FILE_MAX_BYTES 4 "larger than" -- rules list --rules "$tmp/r-big"
+
 [ $fail = 0 ] && echo "limits: $pass bounds reached through the command line, each said, with its exit code"
 [ $fail = 0 ]
