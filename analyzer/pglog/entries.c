@@ -75,9 +75,15 @@ static void flush_oldest(pgm_entry_reader *r)
     r->count--;
 }
 
-/* Appends text to an entry; what does not fit the cap is counted, not kept. */
+/* Appends text to an entry; what does not fit the cap is cut (counted):
+ * the start of a long message is kept, not the whole of it dropped. */
 static void append(pgm_entry_reader *r, pgm_entry *e, const char *p, size_t n)
 {
+    size_t room = e->text.cap - e->text.len;
+    if (n > room) {
+        n = room;
+        r->cut++;
+    }
     if (pgm_strbuf_add(&e->text, p, n))
         r->cut++;
 }
@@ -132,7 +138,12 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
     }
     /* Parse a copy: if the line starts an entry, the entry keeps the copy. */
     pgm_strbuf_reset(&r->scratch);
-    if (pgm_strbuf_add(&r->scratch, line, n) != 0) {
+    size_t keep = n;
+    if (keep > r->scratch.cap) {
+        keep = r->scratch.cap; /* a statement of megabytes: its start is read, the rest cut */
+        r->cut++;
+    }
+    if (pgm_strbuf_add(&r->scratch, line, keep) != 0) {
         r->cut++;
         unparsed(r, line, n, lineno);
         r->last = NULL;

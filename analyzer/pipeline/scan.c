@@ -9,6 +9,7 @@
 
 #include "activity/psa.h"
 #include "applog/app_events.h"
+#include "pglog/entries.h"
 #include "pglog/prefix_source.h"
 #include "pipeline/time_order.h"
 #include "text/lines.h"
@@ -271,14 +272,20 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         pgm_scan_warn(s, in, "%llu csvlog record(s) of a column count the server does not write "
                     "(23, 24 or 26): read by position up to the message; check the columns after it",
              (unsigned long long)c->odd_columns);
-    if (c->reversed_cut)
+    if (c->reversed_cut) {
         pgm_scan_warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
                     "the rest as it comes (reverse it with tac first)",
              PGM_PGLOG_REVERSE_MAX >> 20);
+        in->limit_reached = true; /* the times of the rest run backwards */
+    }
     else if (c->reversed)
         pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
-    if (c->cut)
-        pgm_scan_warn(s, in, "%llu message(s) or parts cut at a size limit", (unsigned long long)c->cut);
+    if (c->cut) {
+        pgm_scan_warn(s, in, "%llu message(s) cut at a size limit (%u KiB of text, %u DETAIL/HINT/... "
+                      "parts a message): what was cut is not read", (unsigned long long)c->cut,
+                      PGM_ENTRY_MAX_TEXT >> 10, PGM_ENTRY_MAX_PARTS);
+        in->limit_reached = true;
+    }
 }
 
 static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,

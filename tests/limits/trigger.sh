@@ -113,6 +113,22 @@ for i in $(seq 70); do
 done > "$tmp/k8s/deployment.yaml"
 expect PGM_APPCONF_MAX_WORKLOADS 2 "more than 64 workloads in one file" -- lint --fail-on critical "$tmp/k8s"
 
+# PGM_ENTRY_MAX_TEXT and PGM_ENTRY_MAX_PARTS: a 300 KiB statement, a message of 12 DETAIL lines
+mkdir -p "$tmp/cut"
+python3 - "$tmp/cut/postgresql.log" <<'PY'
+import sys
+head = "2026-11-27 00:17:27.%03d UTC [100] "
+with open(sys.argv[1], "w") as f:
+    f.write(head % 1 + "LOG:  statement: SELECT '" + "x" * (300 << 10) + "'\n")
+    f.write(head % 2 + "ERROR:  deadlock detected\n")
+    for i in range(12):
+        f.write(head % 2 + "DETAIL:  Process %d waits for ShareLock on transaction %d.\n" % (i, i))
+PY
+expect PGM_ENTRY_MAX_TEXT 2 "message(s) cut at a size limit (256 KiB of text, 8 DETAIL" -- timeline -o /dev/null "$tmp/cut"
+# ... and the long statement is still an event, cut, not a line not understood
+"$bin" timeline "$tmp/cut" 2> /dev/null | grep -q '"kind":"stmt.statement"' && pass=$((pass + 1)) ||
+    { echo "FAIL limit PGM_ENTRY_MAX_TEXT: the 300 KiB statement is no event"; fail=$((fail + 1)); }
+
 # rule packs (exit 4): PGM_EXPR_MAX_LEN, PGM_EXPR_MAX_DEPTH, PGM_RULE_FILE_MAX_BYTES
 rule_pack() { # DIR CHECK [PADDING_LINES]
     mkdir -p "$1"
