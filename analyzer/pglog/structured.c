@@ -144,8 +144,15 @@ static pgm_slice jget_any(const pgm_pglog_reader *r, const char *const *keys)
 static bool parse_json(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
 {
     char err[128];
-    if (pgm_jsonflat_parse(&r->json, line, n, err, sizeof err))
+    if (pgm_jsonflat_parse(&r->json, line, n, err, sizeof err)) {
+        if (r->json.dropped)
+            r->cov.cut++; /* keys past PGM_JSONFLAT_MAX_PAIRS: not read */
         return true;
+    }
+    /* a record nested past PGM_JSONFLAT_MAX_DEPTH is a limit reached, not
+     * only a line not understood */
+    if (strstr(err, "nested too deeply"))
+        r->cov.cut++;
     pgm_pglog_unparsed(r, line, n, lineno);
     return false;
 }

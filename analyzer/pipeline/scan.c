@@ -12,6 +12,7 @@
 #include "pglog/entries.h"
 #include "pglog/prefix_source.h"
 #include "pipeline/time_order.h"
+#include "text/jsonflat.h"
 #include "text/lines.h"
 #include "util/display.h"
 #include "util/redact.h"
@@ -282,8 +283,9 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
     if (c->cut) {
         pgm_scan_warn(s, in, "%llu message(s) cut at a size limit (%u KiB of text, %u DETAIL/HINT/... "
-                      "parts a message): what was cut is not read", (unsigned long long)c->cut,
-                      PGM_ENTRY_MAX_TEXT >> 10, PGM_ENTRY_MAX_PARTS);
+                      "parts a message; %u keys, %u levels a JSON record): what was cut is not read",
+                      (unsigned long long)c->cut, PGM_ENTRY_MAX_TEXT >> 10, PGM_ENTRY_MAX_PARTS,
+                      PGM_JSONFLAT_MAX_PAIRS, PGM_JSONFLAT_MAX_DEPTH);
         in->limit_reached = true;
     }
 }

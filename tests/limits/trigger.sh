@@ -129,6 +129,25 @@ expect PGM_ENTRY_MAX_TEXT 2 "message(s) cut at a size limit (256 KiB of text, 8 
 "$bin" timeline "$tmp/cut" 2> /dev/null | grep -q '"kind":"stmt.statement"' && pass=$((pass + 1)) ||
     { echo "FAIL limit PGM_ENTRY_MAX_TEXT: the 300 KiB statement is no event"; fail=$((fail + 1)); }
 
+# PGM_JSONFLAT_MAX_PAIRS and PGM_JSONFLAT_MAX_DEPTH: jsonlog records of 130 keys, of 14 levels
+mkdir -p "$tmp/json"
+python3 - "$tmp/json" <<'PY'
+import json, sys
+rec = {"timestamp": "2026-11-27 00:18:42.213 UTC", "pid": 18181, "session_id": "6b08cc62.4705",
+       "line_num": 1, "error_severity": "LOG", "message": "database system is ready to accept connections",
+       "backend_type": "postmaster", "query_id": 0}
+wide = dict(rec, **{"x%d" % i: i for i in range(130)})
+deep = dict(rec)
+cur = deep
+for i in range(14):
+    cur["n"] = {}
+    cur = cur["n"]
+open(sys.argv[1] + "/wide.json", "w").write(json.dumps(rec) + "\n" + json.dumps(wide) + "\n")
+open(sys.argv[1] + "/deep.json", "w").write(json.dumps(rec) + "\n" + json.dumps(deep) + "\n")
+PY
+expect PGM_JSONFLAT_MAX_PAIRS 2 "96 keys, 8 levels a JSON record): what was cut is not read" -- timeline -o /dev/null "$tmp/json/wide.json"
+expect PGM_JSONFLAT_MAX_DEPTH 2 "96 keys, 8 levels a JSON record): what was cut is not read" -- timeline -o /dev/null "$tmp/json/deep.json"
+
 # rule packs (exit 4): PGM_EXPR_MAX_LEN, PGM_EXPR_MAX_DEPTH, PGM_RULE_FILE_MAX_BYTES
 rule_pack() { # DIR CHECK [PADDING_LINES]
     mkdir -p "$1"
