@@ -318,11 +318,11 @@ static void print_coverage(const pgm_scan *s)
         if (c->prefix[0] || c->prefix_origin[0]) {
             fprintf(stderr, ", log_line_prefix '%s' (%s; %llu of the first %llu lines parsed", c->prefix,
                     c->prefix_origin, (unsigned long long)c->primary_parsed, (unsigned long long)c->primary_tried);
-            if (c->prefix_rival[0])
-                fprintf(stderr, "; '%s' reads them as well", c->prefix_rival);
-            if (c->prefix_switches)
-                fprintf(stderr, "; from line %llu: '%s'%s", (unsigned long long)c->prefix_switch_line,
-                        c->prefix_switched, c->prefix_changed ? ", a changed prefix" : "");
+            if (c->rare->prefix_rival[0])
+                fprintf(stderr, "; '%s' reads them as well", c->rare->prefix_rival);
+            if (c->rare->prefix_switches)
+                fprintf(stderr, "; from line %llu: '%s'%s", (unsigned long long)c->rare->prefix_switch_line,
+                        c->rare->prefix_switched, c->rare->prefix_changed ? ", a changed prefix" : "");
             fprintf(stderr, ")");
         }
         fprintf(stderr,
@@ -331,10 +331,10 @@ static void print_coverage(const pgm_scan *s)
                 (unsigned long long)c->lines, (unsigned long long)c->records,
                 (unsigned long long)c->secondary, (unsigned long long)c->continuation,
                 (unsigned long long)c->unparsed);
-        if (c->foreign)
-            fprintf(stderr, ", %llu no server output", (unsigned long long)c->foreign);
-        if (c->blank)
-            fprintf(stderr, ", %llu empty", (unsigned long long)c->blank);
+        if (c->rare->foreign)
+            fprintf(stderr, ", %llu no server output", (unsigned long long)c->rare->foreign);
+        if (c->rare->blank)
+            fprintf(stderr, ", %llu empty", (unsigned long long)c->rare->blank);
         fprintf(stderr, "; %llu events, %llu messages of unknown kind\n", (unsigned long long)in->events,
                 (unsigned long long)in->unknown);
         for (size_t k = 0; k < in->n_shapes && k < 5; k++)

@@ -577,20 +577,20 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
         c->bytes = in->bytes;
         c->counted = in->is_log || in->is_app_log || in->is_activity;
         c->lines = in->cov.lines;
-        c->unparsed = in->cov.unparsed + in->cov.foreign; /* not read as server output */
+        c->unparsed = in->cov.unparsed + in->cov.rare->foreign; /* not read as server output */
         c->first_ts = in->first_ts;
         c->last_ts = in->last_ts;
         if (in->is_log && in->cov.prefix_origin[0]) {
             snprintf(c->prefix, sizeof c->prefix, "%s", in->cov.prefix);
             snprintf(c->prefix_origin, sizeof c->prefix_origin, "%s", in->cov.prefix_origin);
             snprintf(c->prefix_rival, sizeof c->prefix_rival, "%s",
-                     in->cov.prefix_rival[0] ? in->cov.prefix_rival : in->cov.prefix_unfit);
+                     in->cov.rare->prefix_rival[0] ? in->cov.rare->prefix_rival : in->cov.rare->prefix_unfit);
             c->prefix_tried = in->cov.primary_tried;
             c->prefix_parsed = in->cov.primary_parsed;
-            if (in->cov.prefix_switches) {
-                snprintf(c->prefix_later, sizeof c->prefix_later, "%s", in->cov.prefix_switched);
-                c->prefix_later_line = in->cov.prefix_switch_line;
-                c->prefix_changed = in->cov.prefix_changed;
+            if (in->cov.rare->prefix_switches) {
+                snprintf(c->prefix_later, sizeof c->prefix_later, "%s", in->cov.rare->prefix_switched);
+                c->prefix_later_line = in->cov.rare->prefix_switch_line;
+                c->prefix_changed = in->cov.rare->prefix_changed;
             }
         }
         c->n_warnings = in->n_warnings + (size_t)in->warnings_dropped;

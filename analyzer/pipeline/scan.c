@@ -32,6 +32,19 @@ void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules)
     pgm_pg_classifier_init(&s->classifier, rules);
 }
 
+/* What most inputs have of the rare coverage: nothing. */
+static const pgm_input_coverage_rare no_rare = {.prefix_unfit = "", .prefix_rival = "", .prefix_switched = ""};
+
+static void free_rare(pgm_input_coverage *k)
+{
+    if (k->rare && k->rare != &no_rare) {
+        free(k->rare->samples);
+        free(k->rare->foreign_samples);
+        free((pgm_input_coverage_rare *)k->rare);
+    }
+    k->rare = &no_rare;
+}
+
 void pgm_scan_free(pgm_scan *s)
 {
     free(s->app_zone_tz);
@@ -42,8 +55,7 @@ void pgm_scan_free(pgm_scan *s)
             free(in->warnings[k]);
         free(in->warnings);
         free(in->shapes);
-        free(in->cov.samples);
-        free(in->cov.foreign_samples);
+        free_rare(&in->cov);
     }
     for (size_t b = 0; b < s->n_blocks; b++)
         free(s->input_blocks[b]);
@@ -71,8 +83,8 @@ static pgm_input_report *add_input(pgm_scan *s, const char *path)
         return NULL;
     in->format = "text";
     in->first_ts = in->last_ts = PGM_TS_UNKNOWN;
-    in->cov.prefix = in->cov.prefix_origin = in->cov.prefix_unfit = in->cov.prefix_rival = "";
-    in->cov.prefix_switched = "";
+    in->cov.prefix = in->cov.prefix_origin = "";
+    in->cov.rare = &no_rare;
     s->n_inputs++;
     return in;
 }
@@ -85,43 +97,49 @@ static pgm_pglog_sample *copy_samples(const pgm_pglog_sample *from, size_t n)
     return to;
 }
 
+static const char *interned(pgm_scan *s, const char *text, bool *lost)
+{
+    const char *t = pgm_intern(&s->texts, text);
+    *lost |= !t;
+    return t ? t : "";
+}
+
 int pgm_scan_keep_coverage(pgm_scan *s, pgm_input_report *in, const pgm_pglog_coverage *c)
 {
     pgm_input_coverage *k = &in->cov;
-    free(k->samples);
-    free(k->foreign_samples);
+    bool lost = false;
+    free_rare(k);
     k->lines = c->lines, k->records = c->records, k->continuation = c->continuation;
-    k->secondary = c->secondary, k->unparsed = c->unparsed, k->blank = c->blank;
-    k->nul_bytes = c->nul_bytes, k->nul_first_line = c->nul_first_line, k->cut = c->cut;
-    k->no_time = c->no_time, k->zone_guessed = c->zone_guessed, k->zone_unknown = c->zone_unknown;
-    k->translated = c->translated, k->odd_columns = c->odd_columns, k->yearless = c->yearless;
-    k->reversed = c->reversed, k->reversed_cut = c->reversed_cut;
-    k->samples = copy_samples(c->samples, c->n_samples);
-    k->n_samples = k->samples ? c->n_samples : 0;
-    k->foreign = c->foreign;
-    k->foreign_samples = copy_samples(c->foreign_samples, c->n_foreign_samples);
-    k->n_foreign_samples = k->foreign_samples ? c->n_foreign_samples : 0;
-    k->prefix = pgm_intern(&s->texts, c->prefix);
-    k->prefix_origin = pgm_intern(&s->texts, c->prefix_origin);
-    k->prefix_unfit = pgm_intern(&s->texts, c->prefix_unfit);
-    k->prefix_rival = pgm_intern(&s->texts, c->prefix_rival);
-    k->prefix_switched = pgm_intern(&s->texts, c->prefix_switched);
+    k->secondary = c->secondary, k->unparsed = c->unparsed, k->no_time = c->no_time;
+    k->zone_guessed = c->zone_guessed;
+    k->prefix = interned(s, c->prefix, &lost);
+    k->prefix_origin = interned(s, c->prefix_origin, &lost);
     k->primary_tried = c->primary_tried, k->primary_parsed = c->primary_parsed;
-    k->prefix_switches = c->prefix_switches, k->prefix_switch_line = c->prefix_switch_line;
-    k->prefix_changed = c->prefix_changed, k->late_given_up = c->late_given_up;
-    bool lost = (c->n_samples && !k->samples) || (c->n_foreign_samples && !k->foreign_samples) ||
-                !k->prefix || !k->prefix_origin || !k->prefix_unfit || !k->prefix_rival ||
-                !k->prefix_switched;
-    if (!k->prefix)
-        k->prefix = "";
-    if (!k->prefix_origin)
-        k->prefix_origin = "";
-    if (!k->prefix_unfit)
-        k->prefix_unfit = "";
-    if (!k->prefix_rival)
-        k->prefix_rival = "";
-    if (!k->prefix_switched)
-        k->prefix_switched = "";
+    bool any = c->blank || c->nul_bytes || c->cut || c->zone_unknown || c->translated ||
+               c->odd_columns || c->yearless || c->reversed || c->reversed_cut || c->n_samples ||
+               c->foreign || c->n_foreign_samples || c->prefix_unfit[0] || c->prefix_rival[0] ||
+               c->prefix_switches || c->prefix_switched[0] || c->prefix_changed || c->late_given_up;
+    if (!any)
+        return lost ? PGM_FATAL : PGM_OK;
+    pgm_input_coverage_rare *r = calloc(1, sizeof *r);
+    if (!r)
+        return PGM_FATAL;
+    r->blank = c->blank, r->nul_bytes = c->nul_bytes, r->nul_first_line = c->nul_first_line;
+    r->cut = c->cut, r->zone_unknown = c->zone_unknown, r->translated = c->translated;
+    r->odd_columns = c->odd_columns, r->yearless = c->yearless;
+    r->reversed = c->reversed, r->reversed_cut = c->reversed_cut;
+    r->samples = copy_samples(c->samples, c->n_samples);
+    r->n_samples = r->samples ? c->n_samples : 0;
+    r->foreign = c->foreign;
+    r->foreign_samples = copy_samples(c->foreign_samples, c->n_foreign_samples);
+    r->n_foreign_samples = r->foreign_samples ? c->n_foreign_samples : 0;
+    lost |= (c->n_samples && !r->samples) || (c->n_foreign_samples && !r->foreign_samples);
+    r->prefix_unfit = interned(s, c->prefix_unfit, &lost);
+    r->prefix_rival = interned(s, c->prefix_rival, &lost);
+    r->prefix_switched = interned(s, c->prefix_switched, &lost);
+    r->prefix_switches = c->prefix_switches, r->prefix_switch_line = c->prefix_switch_line;
+    r->prefix_changed = c->prefix_changed, r->late_given_up = c->late_given_up;
+    k->rare = r;
     return lost ? PGM_FATAL : PGM_OK;
 }
 
@@ -209,82 +227,82 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
 {
     const pgm_input_coverage *c = &in->cov;
     bool detected = strncmp(c->prefix_origin, "detected", 8) == 0;
-    if (c->prefix_unfit[0])
+    if (c->rare->prefix_unfit[0])
         pgm_scan_warn(s, in,
              "the configuration's log_line_prefix '%s' does not fit this log; read with '%s' (%s), "
              "which parses %llu of %llu lines",
-             c->prefix_unfit, c->prefix, c->prefix_origin, (unsigned long long)c->primary_parsed,
+             c->rare->prefix_unfit, c->prefix, c->prefix_origin, (unsigned long long)c->primary_parsed,
              (unsigned long long)c->primary_tried);
-    if (c->prefix_rival[0] && detected)
+    if (c->rare->prefix_rival[0] && detected)
         pgm_scan_warn(s, in,
              "log_line_prefix '%s' (%s) and '%s' read the lines equally well but put values "
              "into other fields; read with the first: give the right one with --log-line-prefix",
-             c->prefix, c->prefix_origin, c->prefix_rival);
-    else if (c->prefix_rival[0])
+             c->prefix, c->prefix_origin, c->rare->prefix_rival);
+    else if (c->rare->prefix_rival[0])
         pgm_scan_warn(s, in,
              "log_line_prefix '%s' (%s) parses %llu of %llu lines, the lines' own '%s' more: "
              "is the configuration the one this log was written with?",
              c->prefix, c->prefix_origin, (unsigned long long)c->primary_parsed,
-             (unsigned long long)c->primary_tried, c->prefix_rival);
-    else if (c->prefix_origin[0] && in->prefix_doubtful && !c->prefix_unfit[0])
+             (unsigned long long)c->primary_tried, c->rare->prefix_rival);
+    else if (c->prefix_origin[0] && in->prefix_doubtful && !c->rare->prefix_unfit[0])
         pgm_scan_warn(s, in,
              "log_line_prefix '%s' (%s) parses only %llu of %llu lines; the real prefix is "
              "another one: give it with --log-line-prefix",
              c->prefix, c->prefix_origin, (unsigned long long)c->primary_parsed,
              (unsigned long long)c->primary_tried);
-    if (c->prefix_switches && c->prefix_changed)
+    if (c->rare->prefix_switches && c->rare->prefix_changed)
         pgm_scan_warn(s, in, "log_line_prefix changed at line %llu (a reload?): read from there with '%s', "
-                    "read off those lines", (unsigned long long)c->prefix_switch_line, c->prefix_switched);
-    else if (c->prefix_switches)
+                    "read off those lines", (unsigned long long)c->rare->prefix_switch_line, c->rare->prefix_switched);
+    else if (c->rare->prefix_switches)
         pgm_scan_warn(s, in, "from line %llu, lines the first ones did not show (processes without a session?) "
                     "are read with '%s', which reads the lines before them as well",
-                    (unsigned long long)c->prefix_switch_line, c->prefix_switched);
-    if (c->late_given_up)
+                    (unsigned long long)c->rare->prefix_switch_line, c->rare->prefix_switched);
+    if (c->rare->late_given_up)
         pgm_scan_warn(s, in, "lines log_line_prefix '%s' does not read were looked at %u times; after line %llu "
-                    "they are no longer (counted as not understood)", c->prefix_switches ? c->prefix_switched : c->prefix,
-                    PGM_PREFIX_LATE_TRIES, (unsigned long long)c->late_given_up);
-    if (c->nul_bytes)
+                    "they are no longer (counted as not understood)", c->rare->prefix_switches ? c->rare->prefix_switched : c->prefix,
+                    PGM_PREFIX_LATE_TRIES, (unsigned long long)c->rare->late_given_up);
+    if (c->rare->nul_bytes)
         pgm_scan_warn(s, in, "%llu NUL byte(s) skipped, first before line %llu: a zero-filled block (a crash "
-                    "lost those pages); what they held is missing", (unsigned long long)c->nul_bytes,
-                    (unsigned long long)c->nul_first_line);
+                    "lost those pages); what they held is missing", (unsigned long long)c->rare->nul_bytes,
+                    (unsigned long long)c->rare->nul_first_line);
     if (c->unparsed)
         pgm_scan_warn(s, in, "%llu line(s) not understood, first at line %llu: %s",
-             (unsigned long long)c->unparsed, (unsigned long long)c->samples[0].line,
-             c->samples[0].text);
-    if (c->foreign)
+             (unsigned long long)c->unparsed, (unsigned long long)c->rare->samples[0].line,
+             c->rare->samples[0].text);
+    if (c->rare->foreign)
         pgm_scan_warn(s, in, "%llu line(s) are no server output (no severity word: pg_ctl, a shell, an "
                     "operator), counted apart, first at line %llu: %s",
-             (unsigned long long)c->foreign, (unsigned long long)c->foreign_samples[0].line,
-             c->foreign_samples[0].text);
+             (unsigned long long)c->rare->foreign, (unsigned long long)c->rare->foreign_samples[0].line,
+             c->rare->foreign_samples[0].text);
     if (c->lines && !c->records)
         pgm_scan_warn(s, in, "no server log message found in %llu line(s)", (unsigned long long)c->lines);
-    if (c->zone_unknown)
+    if (c->rare->zone_unknown)
         pgm_scan_warn(s, in, "%llu time(s) in a zone that names several places (like IST or CST); "
                     "left without time: give the offset with --tz",
-             (unsigned long long)c->zone_unknown);
+             (unsigned long long)c->rare->zone_unknown);
     if (c->zone_guessed && !s->log.tz.set)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
              (unsigned long long)c->zone_guessed);
-    if (c->translated)
+    if (c->rare->translated)
         pgm_scan_warn(s, in, "%llu message(s) have non-English severity words: the messages are "
                     "translated (lc_messages); %llu recognised by SQLSTATE",
-             (unsigned long long)c->translated, (unsigned long long)in->by_sqlstate);
-    if (c->odd_columns)
+             (unsigned long long)c->rare->translated, (unsigned long long)in->by_sqlstate);
+    if (c->rare->odd_columns)
         pgm_scan_warn(s, in, "%llu csvlog record(s) of a column count the server does not write "
                     "(23, 24 or 26): read by position up to the message; check the columns after it",
-             (unsigned long long)c->odd_columns);
-    if (c->reversed_cut) {
+             (unsigned long long)c->rare->odd_columns);
+    if (c->rare->reversed_cut) {
         pgm_scan_warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
                     "the rest as it comes (reverse it with tac first)",
              PGM_PGLOG_REVERSE_MAX >> 20);
         in->limit_reached = true; /* the times of the rest run backwards */
     }
-    else if (c->reversed)
+    else if (c->rare->reversed)
         pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
-    if (c->cut) {
+    if (c->rare->cut) {
         pgm_scan_warn(s, in, "%llu message(s) cut at a size limit (%u KiB of text, %u DETAIL/HINT/... "
                       "parts a message; %u keys, %u levels a JSON record): what was cut is not read",
-                      (unsigned long long)c->cut, PGM_ENTRY_MAX_TEXT >> 10, PGM_ENTRY_MAX_PARTS,
+                      (unsigned long long)c->rare->cut, PGM_ENTRY_MAX_TEXT >> 10, PGM_ENTRY_MAX_PARTS,
                       PGM_JSONFLAT_MAX_PAIRS, PGM_JSONFLAT_MAX_DEPTH);
         in->limit_reached = true;
     }
@@ -357,7 +375,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
 void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
                            uint64_t long_lines)
 {
-    if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0 && in->cov.yearless)
+    if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0 && in->cov.rare->yearless)
         pgm_scan_warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
              opt->year);
     if (long_lines) {
@@ -916,8 +934,8 @@ static int finish(pgm_scan *s, int rc)
         const pgm_input_report *in = pgm_scan_input(s, i);
         /* lines not understood are reported, not an error; a log that gave
          * nothing or a prefix that does not fit means the events are missing */
-        if (in->is_log && (in->prefix_doubtful || (in->cov.lines && !in->cov.records) || in->cov.odd_columns ||
-                           in->cov.nul_bytes))
+        if (in->is_log && (in->prefix_doubtful || (in->cov.lines && !in->cov.records) || in->cov.rare->odd_columns ||
+                           in->cov.rare->nul_bytes))
             rc = PGM_WARN; /* a zero-filled block: what it held is missing */
         if (in->log_like)
             rc = PGM_WARN; /* a log no reader took: its evidence is missing */

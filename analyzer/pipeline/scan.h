@@ -47,26 +47,33 @@ typedef struct pgm_event_origin {
     bool outside_archives;
 } pgm_event_origin;
 
-/* What a reader's coverage (pgm_pglog_coverage) says of one input, kept for
- * the report in a few hundred bytes whatever the reader held: its texts
- * interned in the scan (one copy of a prefix for all the files of a
- * server), its samples on the heap only when there are some. The names are
- * the reader's; a text is "" when it says nothing, never NULL. */
-typedef struct pgm_input_coverage {
-    uint64_t lines, records, continuation, secondary, unparsed, blank, nul_bytes, nul_first_line;
-    uint64_t cut, no_time, zone_guessed, zone_unknown, translated, odd_columns, yearless;
+/* What a reader's coverage says that is rare (damage, doubt, samples):
+ * apart, so that the many inputs without any pay nothing for it. */
+typedef struct pgm_input_coverage_rare {
+    uint64_t blank, nul_bytes, nul_first_line, cut, zone_unknown, translated, odd_columns, yearless;
     bool reversed, reversed_cut;
     pgm_pglog_sample *samples;         /* owned; n_samples of them */
     size_t n_samples;
     uint64_t foreign;
     pgm_pglog_sample *foreign_samples; /* owned */
     size_t n_foreign_samples;
-    const char *prefix, *prefix_origin, *prefix_unfit, *prefix_rival; /* interned */
-    uint64_t primary_tried, primary_parsed;
+    const char *prefix_unfit, *prefix_rival; /* interned */
     uint64_t prefix_switches, prefix_switch_line;
     const char *prefix_switched;       /* interned */
     bool prefix_changed;
     uint64_t late_given_up;
+} pgm_input_coverage_rare;
+
+/* What a reader's coverage (pgm_pglog_coverage) says of one input, kept for
+ * the report in about a hundred bytes whatever the reader held: its texts
+ * interned in the scan (one copy of a prefix for all the files of a
+ * server), the rest apart (`rare`: never NULL, all zero for most inputs).
+ * The names are the reader's; a text is "" when it says nothing, never NULL. */
+typedef struct pgm_input_coverage {
+    uint64_t lines, records, continuation, secondary, unparsed, no_time, zone_guessed;
+    const char *prefix, *prefix_origin; /* interned */
+    uint64_t primary_tried, primary_parsed;
+    const pgm_input_coverage_rare *rare;
 } pgm_input_coverage;
 
 typedef struct pgm_input_report {

@@ -62,9 +62,8 @@ static char *scan_with(const char *path, unsigned jobs, uint64_t chunk_bytes, pg
     report->n_warnings = 0;
     report->warnings = NULL;
     report->shapes = NULL;
-    report->cov.samples = report->cov.foreign_samples = NULL;
-    report->cov.prefix = report->cov.prefix_origin = report->cov.prefix_unfit = "";
-    report->cov.prefix_rival = report->cov.prefix_switched = "";
+    report->cov.rare = NULL;
+    report->cov.prefix = report->cov.prefix_origin = "";
     assert_int_equal(pgm_sorter_finish_many(k.sorters, jobs, collect, &k.out), PGM_OK);
     for (unsigned i = 0; i < jobs; i++) {
         pgm_sorter_close(k.sorters[i]);
