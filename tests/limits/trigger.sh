@@ -148,6 +148,15 @@ PY
 expect PGM_JSONFLAT_MAX_PAIRS 2 "96 keys, 8 levels a JSON record): what was cut is not read" -- timeline -o /dev/null "$tmp/json/wide.json"
 expect PGM_JSONFLAT_MAX_DEPTH 2 "96 keys, 8 levels a JSON record): what was cut is not read" -- timeline -o /dev/null "$tmp/json/deep.json"
 
+# PGM_ZSTD_WINDOW_LOG_MAX: a frame whose window is 2 GiB (zstd --long=31 from a pipe)
+echo "$log_line" | zstd -q --long=31 -c > "$tmp/window.log.zst"
+expect PGM_ZSTD_WINDOW_LOG_MAX 2 "Frame requires too much memory for decoding" -- inventory "$tmp/window.log.zst"
+
+# PGM_LINT_MAX_FILE_BYTES: a postgresql.conf of 17 MB
+mkdir -p "$tmp/bigconf"
+{ echo "max_connections = 100"; awk 'BEGIN { for (i = 0; i < 170000; i++) printf "# %098d\n", i }'; } > "$tmp/bigconf/postgresql.conf"
+expect PGM_LINT_MAX_FILE_BYTES 2 "larger than 16 MiB: not a configuration file, not read" -- lint "$tmp/bigconf"
+
 # rule packs (exit 4): PGM_EXPR_MAX_LEN, PGM_EXPR_MAX_DEPTH, PGM_RULE_FILE_MAX_BYTES
 rule_pack() { # DIR CHECK [PADDING_LINES]
     mkdir -p "$1"
@@ -163,6 +172,10 @@ rule_pack "$tmp/r-depth" "$(python3 -c 'print("(" * 40 + "pg.max_connections > 1
 expect PGM_EXPR_MAX_DEPTH 4 "expression nested too deeply" -- rules list --rules "$tmp/r-depth"
 rule_pack "$tmp/r-big" "pg.max_connections > 1" 40000
 expect PGM_RULE_FILE_MAX_BYTES 4 "larger than" -- rules list --rules "$tmp/r-big"
+# PGM_RULES_MAX_FILES: 4,097 rule files
+mkdir -p "$tmp/r-many"
+for i in $(seq 4097); do echo "rules: []" > "$tmp/r-many/r$i.yml"; done
+expect PGM_RULES_MAX_FILES 4 "more than 4096 rule files" -- rules list --rules "$tmp/r-many"
 
 [ $fail = 0 ] && echo "limits: $pass bounds reached through the command line, each said, with its exit code"
 [ $fail = 0 ]
