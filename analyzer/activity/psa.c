@@ -35,6 +35,7 @@ static const int cols_13[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 
 enum fmt { F_ALIGNED, F_EXPANDED, F_UNALIGNED, F_CSV, F_COPY_TEXT, F_JSON };
 
 struct pgm_psa_reader {
+    bool columns_past;               /* a header had more than PGM_PSA_MAX_COLUMNS columns */
     enum fmt fmt;
     pgm_psa_cb cb;
     void *ctx;
@@ -322,9 +323,15 @@ static void aligned_header(pgm_psa_reader *r, const char *rule, size_t n)
     int map[PGM_PSA_MAX_COLUMNS];
     size_t nc = 0;
     r->edge[0] = 0;
-    for (size_t i = 0; i < n && nc + 1 < PGM_PSA_MAX_COLUMNS; i++)
-        if (rule[i] == '+')
-            r->edge[++nc] = i + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (rule[i] != '+')
+            continue;
+        if (nc + 1 == PGM_PSA_MAX_COLUMNS) {
+            r->columns_past = true;
+            break;
+        }
+        r->edge[++nc] = i + 1;
+    }
     nc++;
     r->edge[nc] = n + 1; /* the last cell runs to the right edge */
     const char *h = r->prev.p ? r->prev.p : "";
@@ -442,8 +449,10 @@ static void expanded_line(pgm_psa_reader *r, const char *line, size_t n, uint64_
     while (k < r->ncols && r->map[k] != c)
         k++;
     if (k == r->ncols) {
-        if (r->ncols == PGM_PSA_MAX_COLUMNS)
+        if (r->ncols == PGM_PSA_MAX_COLUMNS) {
+            r->columns_past = true;
             return;
+        }
         r->map[r->ncols] = c;
         if (c >= 0)
             r->snap.has[c] = true;
@@ -468,10 +477,14 @@ static size_t count_char(const char *p, size_t n, char ch)
 }
 
 /* Columns of a header line, or 0 when it is not one. */
-static size_t header_of(const char *line, size_t n, char sep, int *map)
+static size_t header_of(const char *line, size_t n, char sep, int *map, bool *past)
 {
     size_t nc = 0, known = 0;
-    for (const char *p = line, *e = line + n; p <= e && nc < PGM_PSA_MAX_COLUMNS;) {
+    for (const char *p = line, *e = line + n; p <= e;) {
+        if (nc == PGM_PSA_MAX_COLUMNS) {
+            *past = true; /* the columns after are not read */
+            break;
+        }
         const char *q = memchr(p, sep, (size_t)(e - p));
         const char *end = q ? q : e;
         map[nc] = col_of(p, (size_t)(end - p));
@@ -568,7 +581,9 @@ static void fielded_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t
         return;
     if (!r->in_result) {
         int map[PGM_PSA_MAX_COLUMNS];
-        size_t nc = header_of(line, n, sep, map);
+        bool past = false;
+        size_t nc = header_of(line, n, sep, map, &past);
+        r->columns_past |= nc && past;
         if (nc) {
             set_columns(r, map, nc);
             return;
@@ -609,12 +624,17 @@ static void csv_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t lin
     if (!r->in_result) {
         int map[PGM_PSA_MAX_COLUMNS];
         size_t nc = rec->n_fields < PGM_PSA_MAX_COLUMNS ? rec->n_fields : PGM_PSA_MAX_COLUMNS;
+        bool past = rec->n_fields > PGM_PSA_MAX_COLUMNS;
         size_t known = 0;
         for (size_t i = 0; i < nc; i++) {
             map[i] = col_of(pgm_csv_field_text(rec, i), rec->fields[i].len);
             known += map[i] >= 0;
         }
+        /* a header whose known columns stand past the cap is still one (said) */
+        for (size_t i = nc; i < rec->n_fields; i++)
+            known += col_of(pgm_csv_field_text(rec, i), rec->fields[i].len) >= 0;
         if (known >= 2) {
+            r->columns_past |= past;
             set_columns(r, map, nc);
             return;
         }
@@ -773,6 +793,11 @@ void pgm_psa_finish(pgm_psa_reader *r)
         pgm_strbuf_reset(&r->joined);
     }
     end_result(r);
+}
+
+bool pgm_psa_columns_past(const pgm_psa_reader *r)
+{
+    return r->columns_past;
 }
 
 uint64_t pgm_psa_unparsed(const pgm_psa_reader *r, uint64_t *first_line)

@@ -30,8 +30,9 @@ enum pgm_psa_col {
 #define PGM_PSA_MAX_ROWS 100000u
 /* Bytes of cell text kept per snapshot; more is cut and counted. */
 #define PGM_PSA_MAX_TEXT (64u << 20)
-/* Columns of one result set, at most. */
-#define PGM_PSA_MAX_COLUMNS 64u
+/* Columns of one result set, at most: pg_stat_activity has 22, a join with
+ * pg_locks or pg_stat_ssl some dozens more. */
+#define PGM_PSA_MAX_COLUMNS 256u
 
 typedef struct pgm_psa_row {
     /* offset into the snapshot's text of each column's value, SIZE_MAX for
@@ -70,6 +71,9 @@ void pgm_psa_feed(pgm_psa_reader *r, const char *line, size_t n, uint64_t lineno
 void pgm_psa_finish(pgm_psa_reader *r);
 /* Lines that were neither a header, a row, a footer nor blank. */
 uint64_t pgm_psa_unparsed(const pgm_psa_reader *r, uint64_t *first_line);
+/* Whether a result had more than PGM_PSA_MAX_COLUMNS columns (those past
+ * them are not read: a state or a pid there is missing). */
+bool pgm_psa_columns_past(const pgm_psa_reader *r);
 void pgm_psa_close(pgm_psa_reader *r);
 
 #endif

@@ -626,6 +626,11 @@ static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info 
     while (pgm_lines_next(&lr, &line, &len) > 0)
         pgm_psa_feed(r, line, len, lr.lineno);
     pgm_psa_finish(r);
+    if (pgm_psa_columns_past(r)) {
+        pgm_scan_warn(s, in, "a result has more than %u columns; those past them are not read "
+                      "(a state or pid among them is missing)", PGM_PSA_MAX_COLUMNS);
+        in->limit_reached = true;
+    }
     in->bytes = lr.bytes_read;
     in->is_activity = true;
     in->cov.lines = lr.lineno;
@@ -637,9 +642,11 @@ static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info 
     if (in->cov.unparsed)
         pgm_scan_warn(s, in, "%llu line(s) of the dump not understood, first at line %llu",
                       (unsigned long long)in->cov.unparsed, (unsigned long long)first);
-    if (!pc.snapshots && in->cov.lines)
+    if (!pc.snapshots && in->cov.lines) {
         pgm_scan_warn(s, in, "no pg_stat_activity rows found in %llu line(s)",
                       (unsigned long long)in->cov.lines);
+        in->limit_reached = true; /* a dump that gave nothing: its evidence is missing */
+    }
     if (pc.rows_dropped) {
         pgm_scan_warn(s, in, "%llu row(s) not read: a snapshot holds at most %u (PGM_PSA_MAX_ROWS); its "
                       "sessions beyond are missing from the counts", (unsigned long long)pc.rows_dropped,

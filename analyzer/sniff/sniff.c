@@ -592,7 +592,9 @@ static pgm_sniff sniff_table_header(span s, span next)
         size_t counts;
         count_fields(s, seps[i], count_col, 1, &counts, NULL);
         bool grouped = known >= 2 && counts == 1;
-        if ((has_pid && known >= 3 && known * 2 >= fields) || grouped) {
+        /* a join's own columns may outnumber pg_stat_activity's: eight of
+         * these with a pid are a dump however wide */
+        if ((has_pid && known >= 3 && (known * 2 >= fields || known >= 8)) || grouped) {
             r.kind = PGM_KIND_PG_STAT_ACTIVITY;
             r.format = format;
             return r;

@@ -11,7 +11,7 @@
 
 #include "util/strbuf.h"
 
-#define PGM_CSV_MAX_FIELDS 64
+#define PGM_CSV_MAX_FIELDS 512
 /* A longer record is dropped (counted), as a cut line would be. */
 #define PGM_CSV_MAX_RECORD (1u << 20)
 

@@ -78,6 +78,15 @@ row = ("16386,appdb,%d,,16384,app,orders,10.0.0.7,,35300,2026-11-27 00:17:29.000
        "Client,ClientRead,idle in transaction,,,,SELECT 1,client backend\n")
 open(sys.argv[1], "w").write(head + "".join(row % (20000 + i) for i in range(1100)))
 PY
+# PGM_PSA_MAX_COLUMNS: the same dump with 300 columns of a join before its own
+python3 - "$tmp/psa.csv" "$tmp/psa-wide.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+extra = ",".join("j%d" % i for i in range(300))
+out = [extra + "," + lines[0]] + [",".join("x" for _ in range(300)) + "," + l for l in lines[1:3]]
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+expect PGM_PSA_MAX_COLUMNS 2 "a result has more than 256 columns; those past them are not read" -- timeline -o /dev/null "$tmp/psa-wide.csv"
 expect PGM_HOLDERS_MAX 2 "at most 1024 sessions idle in transaction followed" -- analyze "$tmp/psa.csv"
 
 # PGM_ANALYSIS_MAX_ACTIONS: 40 reloads in one log

@@ -111,10 +111,10 @@ static void test_quoted_newlines_and_quotes(void **state)
     assert_int_equal(pgm_csv_feed(&r, "", 0, 4, &rec), 1);
     assert_int_equal(rec->n_fields, 1);
     /* too many fields: dropped, counted, and the next record is fine */
-    char many[200];
-    memset(many, ',', 100);
-    many[100] = '\0';
-    assert_int_equal(pgm_csv_feed(&r, many, 100, 5, &rec), -1);
+    char many[PGM_CSV_MAX_FIELDS + 2];
+    memset(many, ',', PGM_CSV_MAX_FIELDS); /* one field more than the cap */
+    many[PGM_CSV_MAX_FIELDS] = '\0';
+    assert_int_equal(pgm_csv_feed(&r, many, PGM_CSV_MAX_FIELDS, 5, &rec), -1);
     assert_int_equal(r.dropped, 1);
     assert_int_equal(pgm_csv_feed(&r, "a,\"\",", 5, 6, &rec), 1);
     assert_int_equal(rec->n_fields, 3);
