@@ -175,8 +175,10 @@ static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char
 static void check_decoder_end(walker *w, pgm_source *decoder, const char *damage,
                               const char *path, const char *label)
 {
-    if (w->fatal || w->total_reached || decoder->failed)
-        return; /* a hard failure (a bomb) was reported by the layer that met it */
+    /* a hard failure (a bomb) was reported by the layer that met it; after
+     * a run's limit, what is left is not read, so not checked either */
+    if (w->fatal || w->total_reached || w->entries_reached || decoder->failed)
+        return;
     unsigned char *buf = malloc(PGM_IO_CHUNK_BYTES);
     if (!buf) {
         w->fatal = true;
