@@ -14,6 +14,7 @@ struct pgm_app_reader {
     void *ctx;
     pgm_app_coverage cov;
     bool open;                 /* an entry is pending */
+    bool trace_cut;            /* the pending entry's trace was cut (counted once) */
     pgm_strbuf head;           /* its first line (the slices point into it) */
     pgm_strbuf scratch;        /* the line being looked at */
     pgm_strbuf trace;
@@ -168,7 +169,9 @@ static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
     pgm_app_record rec;
     /* parsed in a copy: if it starts an entry, the entry keeps the copy */
     pgm_strbuf_reset(&r->scratch);
-    if (pgm_strbuf_add(&r->scratch, line, n) == 0 && parse_head(r, r->scratch.p, n, &rec)) {
+    size_t keep = n < r->scratch.cap ? n : r->scratch.cap; /* a line of megabytes: its start */
+    if (pgm_strbuf_add(&r->scratch, line, keep) == 0 && parse_head(r, r->scratch.p, keep, &rec)) {
+        r->cov.cut += keep < n;
         emit(r);
         pgm_strbuf tmp = r->head;
         r->head = r->scratch;
@@ -176,6 +179,7 @@ static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
         r->rec = rec;
         r->rec.line = r->rec.last_line = lineno;
         pgm_strbuf_reset(&r->trace);
+        r->trace_cut = false;
         r->open = true;
         return;
     }
@@ -186,8 +190,14 @@ static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
     }
     r->cov.trace_lines++;
     r->rec.last_line = lineno;
-    if (pgm_strbuf_add(&r->trace, "\n", 1) == 0)
-        pgm_strbuf_add(&r->trace, line, n);
+    /* a trace past the cap keeps its start; the entry is counted cut once */
+    size_t room = r->trace.cap - r->trace.len;
+    if (room && pgm_strbuf_add(&r->trace, "\n", 1) == 0)
+        pgm_strbuf_add(&r->trace, line, n < room - 1 ? n : room - 1);
+    if (n + 1 > room && !r->trace_cut) {
+        r->trace_cut = true;
+        r->cov.cut++;
+    }
 }
 
 static pgm_slice jget(const pgm_app_reader *r, const char *const *keys)

@@ -32,6 +32,7 @@ typedef void (*pgm_app_cb)(void *ctx, const pgm_app_record *r);
 typedef struct pgm_app_coverage {
     uint64_t lines, records, trace_lines, unparsed, no_time, zone_guessed;
     uint64_t first_unparsed;
+    uint64_t cut;              /* entries cut at PGM_APP_MAX_TRACE: a long line or trace */
 } pgm_app_coverage;
 
 typedef struct pgm_app_reader pgm_app_reader;

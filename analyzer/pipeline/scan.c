@@ -735,6 +735,11 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     if (cov->lines && !cov->records)
         pgm_scan_warn(s, in, "no log entry found in %llu line(s): the layout is not one pgmortem knows",
                       (unsigned long long)cov->lines);
+    if (cov->cut) {
+        pgm_scan_warn(s, in, "%llu entr(ies) longer than %u KiB (a line or a stack trace) cut there: "
+                      "what was cut is not read", (unsigned long long)cov->cut, PGM_APP_MAX_TRACE >> 10);
+        in->limit_reached = true;
+    }
     if (cov->zone_guessed && evidence)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read in %s, as %s sets it (--app-tz "
                              "sets another)", (unsigned long long)cov->zone_guessed, s->app_zone,

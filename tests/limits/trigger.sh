@@ -166,6 +166,20 @@ mkdir -p "$tmp/bigconf"
 { echo "max_connections = 100"; awk 'BEGIN { for (i = 0; i < 170000; i++) printf "# %098d\n", i }'; } > "$tmp/bigconf/postgresql.conf"
 expect PGM_LINT_MAX_FILE_BYTES 2 "larger than 16 MiB: not a configuration file, not read" -- lint "$tmp/bigconf"
 
+# PGM_APP_MAX_TRACE: an application log with a 6,000-frame stack trace and a 300 KiB line
+python3 - "$tmp/app.log" <<'PY'
+import sys
+head = ("2026-11-27 00:17:%02d.100  WARN 1 --- [pool-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : "
+        "Connection leak detection triggered for org.postgresql.jdbc.PgConnection@2d4e495 on thread "
+        "http-nio-8080-exec-1, stack trace follows\n")
+with open(sys.argv[1], "w") as f:
+    f.write(head % 29 + "java.lang.Exception: Apparent connection leak detected\n")
+    f.writelines("\tat com.example.orders.Service%05d.method(Service.java:%d)\n" % (i, i) for i in range(6000))
+    f.write(head % 30)
+    f.write("2026-11-27 00:17:31.100  INFO 1 --- [main] com.example.App : " + "z" * (300 << 10) + "\n")
+PY
+expect PGM_APP_MAX_TRACE 2 "2 entr(ies) longer than 256 KiB (a line or a stack trace) cut there" -- timeline -o /dev/null "$tmp/app.log"
+
 # rule packs (exit 4): PGM_EXPR_MAX_LEN, PGM_EXPR_MAX_DEPTH, PGM_RULE_FILE_MAX_BYTES
 rule_pack() { # DIR CHECK [PADDING_LINES]
     mkdir -p "$1"
