@@ -1,0 +1,135 @@
+/* Shared building blocks: the string interner, display escaping, and output
+ * files that are whole or absent. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/display.h"
+#include "util/intern.h"
+#include "util/outfile.h"
+
+static void test_interner_stores_each_text_once(void **state)
+{
+    (void)state;
+    pgm_interner in = {0};
+    char text[32];
+    const char *first[1000];
+    for (int i = 0; i < 1000; i++) { /* past several growths */
+        snprintf(text, sizeof text, "%%m [%%p] %d ", i);
+        first[i] = pgm_intern(&in, text);
+        assert_non_null(first[i]);
+        assert_string_equal(first[i], text);
+    }
+    for (int i = 0; i < 1000; i++) {
+        snprintf(text, sizeof text, "%%m [%%p] %d ", i);
+        assert_ptr_equal(pgm_intern(&in, text), first[i]); /* the same copy, not a new one */
+    }
+    assert_int_equal(in.n, 1000);
+    assert_string_equal(pgm_intern(&in, ""), "");
+    assert_int_equal(in.n, 1000); /* "" is not stored */
+    pgm_interner_free(&in);
+}
+
+static void test_display_lengths_match_what_is_appended(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"plain.log", "a\x1b[2Jb", "\xe2\x80\xae", "\xff", "\xc3\xa9",
+                                        "\xf0\x9f\x98\x80 ok", "\xed\xa0\x80 (a surrogate)"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        pgm_strbuf b;
+        pgm_strbuf_init(&b, 1024);
+        assert_int_equal(pgm_display_append(&b, texts[i]), 0);
+        assert_int_equal(pgm_display_len(texts[i]), b.len);
+        pgm_strbuf_free(&b);
+    }
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, 1024);
+    assert_int_equal(pgm_display_append(&b, "\xed\xa0\x80"), 0);
+    assert_string_equal(b.p, "\\xed\\xa0\\x80"); /* UTF-16 surrogates are no UTF-8 */
+    pgm_strbuf_free(&b);
+}
+
+static size_t temporaries(const char *dir)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    for (struct dirent *de; (de = readdir(d));)
+        n += strstr(de->d_name, ".pgmortem-") != NULL;
+    closedir(d);
+    return n;
+}
+
+static char *slurp(const char *path)
+{
+    size_t len;
+    return tu_read_file(path, &len);
+}
+
+static void test_outfile_is_whole_or_left_as_it_was(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pgm-outfile-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("the previous report\n", f);
+    fclose(f);
+    char err[PGM_ERR_MAX];
+
+    /* while it is written, the target is the previous one and a temporary sits beside it */
+    pgm_outfile o;
+    assert_int_equal(pgm_outfile_open(&o, path, err), PGM_OK);
+    fputs("{\"new\": true}\n", o.f);
+    assert_int_equal(temporaries(dir), 1);
+    char *now = slurp(path);
+    assert_string_equal(now, "the previous report\n");
+    free(now);
+    assert_int_equal(pgm_outfile_commit(&o, err), PGM_OK);
+    now = slurp(path);
+    assert_string_equal(now, "{\"new\": true}\n");
+    free(now);
+    assert_int_equal(temporaries(dir), 0);
+
+    /* given up: nothing of it stays, the target is as it was */
+    assert_int_equal(pgm_outfile_open(&o, path, err), PGM_OK);
+    fputs("half a rep", o.f);
+    pgm_outfile_abort(&o);
+    now = slurp(path);
+    assert_string_equal(now, "{\"new\": true}\n");
+    free(now);
+    assert_int_equal(temporaries(dir), 0);
+
+    /* a full device is written directly, and its failure said at commit */
+    if (access("/dev/full", W_OK) == 0) {
+        assert_int_equal(pgm_outfile_open(&o, "/dev/full", err), PGM_OK);
+        for (int i = 0; i < 10000; i++)
+            fputs("0123456789", o.f);
+        assert_int_equal(pgm_outfile_commit(&o, err), PGM_FAILED);
+        assert_non_null(strstr(err, "/dev/full"));
+    }
+
+    /* a directory is refused, a missing directory too */
+    assert_int_equal(pgm_outfile_open(&o, dir, err), PGM_FAILED);
+    assert_non_null(strstr(err, "is a directory"));
+    snprintf(path, sizeof path, "%s/missing/report.json", dir);
+    assert_int_equal(pgm_outfile_open(&o, path, err), PGM_FAILED);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_interner_stores_each_text_once),
+        cmocka_unit_test(test_display_lengths_match_what_is_appended),
+        cmocka_unit_test(test_outfile_is_whole_or_left_as_it_was),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
