@@ -226,6 +226,10 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
         add(&f, "frames", nf, (size_t)k);
     }
     int leak = join_leak(c, m.rule->kind, &m, rec->t, rec->line);
+    /* a return whose report is not held: before the log began, or replaced
+     * in the window of PGM_APP_MAX_LEAKS reports (which, cannot be told) */
+    if (leak < 0 && c->next_leak > 0 && strcmp(m.rule->kind, "hikari.leak_returned") == 0)
+        c->returns_unmatched++;
     if (leak >= 0 && strcmp(m.rule->kind, "hikari.leak_returned") == 0) {
         char num[24], iso[PGM_TS_ISO_LEN] = "";
         int k = snprintf(num, sizeof num, "%llu", (unsigned long long)c->leaks[leak].line);

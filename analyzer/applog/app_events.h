@@ -34,7 +34,8 @@ typedef struct pgm_app_classifier {
         int64_t t;
         uint64_t line;
     } leaks[PGM_APP_MAX_LEAKS];
-    size_t n_leaks, next_leak;
+    size_t n_leaks, next_leak;     /* next_leak > 0: the window has replaced reports */
+    uint64_t returns_unmatched;    /* ... and a return found none to answer */
     /* the pool each connection was last seen in */
     struct {
         char connection[64];

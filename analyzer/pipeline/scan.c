@@ -735,6 +735,12 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     if (cov->lines && !cov->records)
         pgm_scan_warn(s, in, "no log entry found in %llu line(s): the layout is not one pgmortem knows",
                       (unsigned long long)cov->lines);
+    if (c->returns_unmatched)
+        pgm_scan_warn(s, in, "%llu returned leak(s) found no report to answer: more than %u leak "
+                      "reports were held at once (PGM_APP_MAX_LEAKS), so some may have been replaced; "
+                      "those returns carry no report's line", (unsigned long long)c->returns_unmatched,
+                      PGM_APP_MAX_LEAKS);
+    in->limit_reached |= c->returns_unmatched > 0;
     if (cov->cut) {
         pgm_scan_warn(s, in, "%llu entr(ies) longer than %u KiB (a line or a stack trace) cut there: "
                       "what was cut is not read", (unsigned long long)cov->cut, PGM_APP_MAX_TRACE >> 10);

@@ -180,6 +180,21 @@ with open(sys.argv[1], "w") as f:
 PY
 expect PGM_APP_MAX_TRACE 2 "2 entr(ies) longer than 256 KiB (a line or a stack trace) cut there" -- timeline -o /dev/null "$tmp/app.log"
 
+# PGM_APP_MAX_LEAKS: 4,200 leak reports held, then the first one returned
+python3 - "$tmp/leaks.log" <<'PY'
+import sys
+pre = "2026-11-27 00:%02d:%02d.100  WARN 1 --- [pool-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : "
+with open(sys.argv[1], "w") as f:
+    for i in range(4200):
+        f.write(pre % (i // 60 % 60, i % 60) + "Connection leak detection triggered for "
+                "org.postgresql.jdbc.PgConnection@%08x on thread exec-%d, stack trace follows\n" % (i, i))
+        f.write("java.lang.Exception: Apparent connection leak detected\n\tat com.example.Svc.run(Svc.java:1)\n")
+    f.write(pre.replace("WARN", "INFO").replace("ProxyLeakTask    ", "ProxyLeakTask    ") % (59, 59) +
+            "Previously reported leaked connection org.postgresql.jdbc.PgConnection@00000000 on thread exec-0 "
+            "was returned to the pool (unleaked)\n")
+PY
+expect PGM_APP_MAX_LEAKS 2 "1 returned leak(s) found no report to answer" -- timeline -o /dev/null "$tmp/leaks.log"
+
 # rule packs (exit 4): PGM_EXPR_MAX_LEN, PGM_EXPR_MAX_DEPTH, PGM_RULE_FILE_MAX_BYTES
 rule_pack() { # DIR CHECK [PADDING_LINES]
     mkdir -p "$1"
