@@ -25,6 +25,13 @@ void pgm_format_duration(int64_t us, char out[32])
         snprintf(out, 32, "%" PRId64 ".%" PRId64 "s", s, us / 100000 % 10);
 }
 
+/* Every table is built from one of the analysis' arrays, each bounded (and
+ * said when full) at or below this: a table never drops a row. */
+_Static_assert(PGM_HOLDERS_MAX <= PGM_TABLE_MAX_ROWS && PGM_ANALYSIS_MAX_KINDS + 1 <= PGM_TABLE_MAX_ROWS &&
+                   PGM_ANALYSIS_LONGEST <= PGM_TABLE_MAX_ROWS &&
+                   PGM_ANALYSIS_MAX_FINDINGS <= PGM_TABLE_MAX_ROWS,
+               "a report table would drop rows of the analysis");
+
 static int begin(pgm_table *t, size_t rows, const char *const *cols, size_t n_cols)
 {
     memset(t, 0, sizeof *t);
