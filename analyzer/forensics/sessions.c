@@ -5,67 +5,21 @@
 #include <string.h>
 
 #include "text/timestamp.h"
+#include "util/intern.h"
 #include "util/rc.h"
 #include "util/text_memo.h"
 
 /* ---- interned strings: users, databases, clients, paths repeat ---- */
 
-typedef struct interner {
-    char **slot;
-    size_t cap, n;
-} interner;
-
-static uint64_t hash_str(const char *s)
+/* The stored copy of s ("" for none); "" and oom set when memory ran out. */
+static const char *intern(pgm_interner *in, const char *s, bool *oom)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-static const char *intern(interner *in, const char *s, bool *oom)
-{
-    if (!s)
-        return "";
-    if (in->n * 2 >= in->cap) {
-        size_t nc = in->cap ? in->cap * 2 : 256;
-        char **ns = calloc(nc, sizeof *ns);
-        if (!ns) {
-            *oom = true;
-            return "";
-        }
-        for (size_t i = 0; i < in->cap; i++)
-            if (in->slot[i]) {
-                size_t k = hash_str(in->slot[i]) & (nc - 1);
-                while (ns[k])
-                    k = (k + 1) & (nc - 1);
-                ns[k] = in->slot[i];
-            }
-        free(in->slot);
-        in->slot = ns;
-        in->cap = nc;
-    }
-    size_t k = hash_str(s) & (in->cap - 1);
-    while (in->slot[k]) {
-        if (strcmp(in->slot[k], s) == 0)
-            return in->slot[k];
-        k = (k + 1) & (in->cap - 1);
-    }
-    if (!(in->slot[k] = strdup(s))) {
+    const char *t = pgm_intern(in, s ? s : "");
+    if (!t) {
         *oom = true;
         return "";
     }
-    in->n++;
-    return in->slot[k];
-}
-
-static void interner_free(interner *in)
-{
-    for (size_t i = 0; i < in->cap; i++)
-        free(in->slot[i]);
-    free(in->slot);
+    return t;
 }
 
 /* ---- open sessions by pid: linear probing, backward-shift deletion ---- */
@@ -170,7 +124,7 @@ struct pgm_sessions {
     pidmap open;
     pidmap ended;    /* pids whose session ended by a FATAL: its disconnection line may follow */
     pidmap received; /* pid -> its client (interned) from `connection received` */
-    interner strings;
+    pgm_interner strings;
     const char *apps[PGM_SESSIONS_MAX_APPS];
     size_t n_apps;
     delta *deltas;
@@ -212,7 +166,7 @@ void pgm_sessions_close(pgm_sessions *s)
     free(s->ended.session);
     free(s->received.pid);
     free(s->received.session);
-    interner_free(&s->strings);
+    pgm_interner_free(&s->strings);
     free(s->deltas);
     free(s->all.p);
     for (size_t a = 0; s->per_app && a < s->n_apps; a++)
