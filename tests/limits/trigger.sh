@@ -46,6 +46,25 @@ mkdir -p "$tmp/entries"
 awk 'BEGIN { for (i = 0; i <= 100000; i++) print "work_mem = 4MB" }' > "$tmp/entries/postgresql.conf"
 expect PGM_CONF_MAX_ENTRIES 2 "more than 100000 settings in the configuration" -- lint "$tmp/entries"
 
+# PGM_CONF_MAX_TOTAL_BYTES: five included files of 14 MB each
+mkdir -p "$tmp/total"
+for i in 1 2 3 4 5; do
+    echo "include 'part$i.conf'"
+    { echo "work_mem = '4MB'"; awk 'BEGIN { for (k = 0; k < 140000; k++) printf "# %098d\n", k }'; } > "$tmp/total/part$i.conf"
+done > "$tmp/total/postgresql.conf"
+expect PGM_CONF_MAX_TOTAL_BYTES 2 "MiB of configuration files" -- lint "$tmp/total"
+
+# PGM_PGLOG_REVERSE_MAX: a newest-first export of 72 MB
+python3 - "$tmp/newest-first.log" <<'PY'
+import sys
+rows = []
+for i in range(800000):
+    rows.append("2026-11-27 %02d:%02d:%02d.%03d UTC [%d] LOG:  checkpoint starting: time %s\n"
+                % (i // 3600000 % 24, i // 60000 % 60, i // 1000 % 60, i % 1000, 100 + i % 50, "x" * 30))
+open(sys.argv[1], "w").writelines(reversed(rows))
+PY
+expect PGM_PGLOG_REVERSE_MAX 2 "newest-first export larger than 64 MiB" -- timeline -o /dev/null "$tmp/newest-first.log"
+
 # usage errors: PGM_ANALYZE_MAX_OUTPUTS, PGM_MAX_KIND_FILTERS, PGM_CONFIG_MAX_INSTANCES, PGM_MAX_RULE_DIRS
 expect PGM_ANALYZE_MAX_OUTPUTS 3 "at most 8 -o files" -- analyze $(for i in $(seq 9); do printf -- '-o %s/r%d.json ' "$tmp" "$i"; done) "$tmp/deep"
 expect PGM_MAX_KIND_FILTERS 3 "at most 64 kinds" -- timeline --kinds "$(seq -s, -f 'k%g' 65)" "$tmp/deep"
