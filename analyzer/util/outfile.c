@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,9 @@ int pgm_outfile_open(pgm_outfile *o, const char *path, char err[PGM_ERR_MAX])
     /* the slot first, so that a signal between mkstemp and here finds it */
     sigset_t all, old;
     sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &old);
+    /* blocked in this thread; a signal another thread takes in these few
+     * instructions would miss this one file */
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     int fd = -1;
     o->slot = take_slot(o->tmp);
     if (o->slot >= 0) {
@@ -125,7 +128,7 @@ int pgm_outfile_open(pgm_outfile *o, const char *path, char err[PGM_ERR_MAX])
             free_slot(o->slot);
     }
     int saved = errno;
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (o->slot < 0) {
         snprintf(err, PGM_ERR_MAX, "%.200s: more than %d outputs open at once", path,
                  PGM_OUTFILE_MAX_OPEN);
