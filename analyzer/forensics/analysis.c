@@ -641,7 +641,7 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
         for (size_t i = 0; i < a->n_logs; i++)
             over += c == PGM_ANALYSIS_CAP_HITS      ? a->logs[i].refused_over
                     : c == PGM_ANALYSIS_CAP_ACTIONS  ? a->logs[i].actions_over
-                    : c == PGM_ANALYSIS_CAP_SESSIONS ? pgm_sessions_dropped(a->logs[i].s)
+                    : c == PGM_ANALYSIS_CAP_SESSIONS && a->logs[i].s ? pgm_sessions_dropped(a->logs[i].s)
                                                      : 0;
         if (c == PGM_ANALYSIS_CAP_HOLDERS)
             over += a->holders.dropped;
