@@ -5,24 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Length of the UTF-8 sequence at p (at most `left` bytes) and its code
- * point, or 0 when it is not well-formed (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF). */
-static size_t utf8_sequence(const unsigned char *p, size_t left, uint32_t *cp)
+#include "text/utf8.h"
+
+/* The code point of a well-formed sequence of `len` bytes (pgm_utf8_sequence_len). */
+static uint32_t code_point(const unsigned char *p, size_t len)
 {
-    size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
-    if (n == 0 || p[0] > 0xf4 || n > left)
-        return 0;
-    uint32_t c = p[0] & (0x7f >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
+    uint32_t c = p[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++)
         c = (c << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (n == 4 && (c < 0x10000 || c > 0x10ffff)))
-        return 0;
-    *cp = c;
-    return n;
+    return c;
 }
 
 /* Code points that change how a terminal or an editor shows what follows:
@@ -44,20 +35,14 @@ static ptrdiff_t escape(pgm_strbuf *path, const char *name)
     while (left) {
         char esc[8];
         const void *out = p;
-        size_t step = 1, n = 1;
-        uint32_t cp;
-        if (*p < 0x20 || *p == 0x7f) {
+        size_t step = pgm_utf8_sequence_len(p, left), n = step;
+        if (step == 0 || *p < 0x20 || *p == 0x7f) {
+            step = 1; /* a control byte, or a byte that is not UTF-8: as it is */
             n = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
             out = esc;
-        } else if (*p >= 0x80 && (step = utf8_sequence(p, left, &cp)) == 0) {
-            step = 1; /* not UTF-8: the byte as it is */
-            n = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
+        } else if (step > 1 && unsafe_code_point(code_point(p, step))) {
+            n = (size_t)snprintf(esc, sizeof esc, "\\u%04X", (unsigned)code_point(p, step));
             out = esc;
-        } else if (*p >= 0x80 && unsafe_code_point(cp)) {
-            n = (size_t)snprintf(esc, sizeof esc, "\\u%04X", (unsigned)cp);
-            out = esc;
-        } else {
-            n = step;
         }
         if (path && pgm_strbuf_add(path, out, n))
             return -1;
