@@ -65,21 +65,7 @@ for i in 1 2 3; do
 done
 printf '%-50s %7.2f s %46.1f MiB peak RSS\n' "pgmortem lint ($nfiles configuration files)" "$best" "$(echo "scale=1; $m / 1024" | bc)"
 # 300,000 small files in nested archives: memory is bounded per input, not per byte
-[ -s "$dir/many.tar" ] || python3 - "$dir/many.tar" "$log" <<'PY'
-import io, sys, tarfile
-line = open(sys.argv[2], "rb").readline()
-with tarfile.open(sys.argv[1], "w") as outer:
-    for k in range(3):
-        inner = io.BytesIO()
-        with tarfile.open(fileobj=inner, mode="w:gz") as t:
-            for i in range(100000):
-                ti = tarfile.TarInfo("node%d/logs/pg-%06d.log" % (k, i))
-                ti.size = len(line)
-                t.addfile(ti, io.BytesIO(line))
-        ti = tarfile.TarInfo("part%d.tar.gz" % k)
-        ti.size = len(inner.getvalue())
-        outer.addfile(ti, io.BytesIO(inner.getvalue()))
-PY
+[ -s "$dir/many.tar" ] || python3 tests/bench/make-many-files.py "$dir/many.tar" "$log" 100000
 for cmd in inventory timeline analyze; do
     /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$bin" $cmd -q --max-entries 400000 "$dir/many.tar" > /dev/null 2>&1 || true
     read -r t m < "$dir/time.txt"
