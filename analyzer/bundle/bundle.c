@@ -54,28 +54,36 @@ static void problem(walker *w, const char *path, const char *fmt, ...)
 static void skipped(walker *w, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Tells the visitor of a problem or of a file skipped. The reason is escaped
+ * as the path is: it may quote names of the evidence (a link's target). */
+static void tell(walker *w, bool is_problem, const char *path, const char *fmt, va_list ap)
+{
+    char raw[PGM_ERR_MAX + 64], msg[4 * sizeof raw];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    pgm_display_copy(msg, sizeof msg, raw);
+    if (is_problem)
+        w->stats->problems++;
+    else
+        w->stats->skipped++;
+    void (*cb)(void *, const char *, const char *) = is_problem ? w->v->on_problem : w->v->on_skipped;
+    if (cb)
+        cb(w->v->ctx, shown(w, path), msg);
+}
+
 static void problem(walker *w, const char *path, const char *fmt, ...)
 {
-    char msg[PGM_ERR_MAX + 64];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    tell(w, true, path, fmt, ap);
     va_end(ap);
-    w->stats->problems++;
-    if (w->v->on_problem)
-        w->v->on_problem(w->v->ctx, shown(w, path), msg);
 }
 
 static void skipped(walker *w, const char *path, const char *fmt, ...)
 {
-    char msg[PGM_ERR_MAX + 64];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    tell(w, false, path, fmt, ap);
     va_end(ap);
-    w->stats->skipped++;
-    if (w->v->on_skipped)
-        w->v->on_skipped(w->v->ctx, shown(w, path), msg);
 }
 
 /* ------------------------------------------------------------ display paths */

@@ -152,10 +152,7 @@ void pgm_scan_warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
     va_end(ap);
     /* warnings quote lines of the evidence: escaped for every output */
     char msg[4 * sizeof raw];
-    pgm_strbuf shown;
-    pgm_strbuf_init(&shown, sizeof msg - 1);
-    snprintf(msg, sizeof msg, "%s", pgm_display_append(&shown, raw) == 0 ? shown.p : raw);
-    pgm_strbuf_free(&shown);
+    pgm_display_copy(msg, sizeof msg, raw);
     if (s->on_warning)
         s->on_warning(s->term_ctx, in->path, msg);
     if (!in->warnings && !(in->warnings = malloc(PGM_SCAN_MAX_WARNINGS * sizeof *in->warnings))) {

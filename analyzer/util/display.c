@@ -62,3 +62,14 @@ size_t pgm_display_len(const char *text)
 {
     return (size_t)escape(NULL, text);
 }
+
+void pgm_display_copy(char *dst, size_t cap, const char *text)
+{
+    if (!cap)
+        return;
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, cap - 1);
+    escape(&b, text); /* on -1, b holds the escaped start that fits */
+    snprintf(dst, cap, "%s", b.p ? b.p : "");
+    pgm_strbuf_free(&b);
+}

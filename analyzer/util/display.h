@@ -14,5 +14,8 @@
 int pgm_display_append(pgm_strbuf *out, const char *text);
 /* The length `text` takes escaped. */
 size_t pgm_display_len(const char *text);
+/* `text` escaped into dst (cap bytes, NUL-terminated); what does not fit is
+ * cut, never left raw. */
+void pgm_display_copy(char *dst, size_t cap, const char *text);
 
 #endif

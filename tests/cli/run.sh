@@ -361,6 +361,12 @@ esc_log="$tmp/esc/$(printf 'pg\033]0;owned\007-\342\200\256gol.log')"
     head -3 tests/samples/postgresql-15/run1-stderr/postgresql.log
     printf 'garbage \033[2J\033]0;title\007 line\n'
 } > "$esc_log"
+# ... and in a reason that quotes the evidence: a link's target in an archive
+python3 -c "
+import sys, tarfile
+with tarfile.open(sys.argv[1], 'w') as t:
+    ti = tarfile.TarInfo('logs/link'); ti.type = tarfile.SYMTYPE; ti.linkname = '/tmp/\x1b]0;owned\x07'
+    t.addfile(ti)" "$tmp/esc/links.tar"
 "$bin" timeline "$tmp/esc" > "$tmp/esc.out" 2>&1
 "$bin" inventory "$tmp/esc" >> "$tmp/esc.out" 2>&1
 "$bin" analyze -q -o "$tmp/esc.md" "$tmp/esc" >> "$tmp/esc.out" 2>&1
