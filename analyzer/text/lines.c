@@ -48,25 +48,24 @@ static int make_room(pgm_line_reader *r)
 
 /* A failed stream ends the text where it failed: the lines buffered before
  * it are still handed on, and -1 comes once they are out. */
-static int fill(pgm_line_reader *r)
+static void fill(pgm_line_reader *r)
 {
     if (make_room(r)) {
         pgm_source_fail(r->src, "out of memory");
         r->eof = true;
-        return 1;
+        return;
     }
     size_t room = r->alloc - r->end;
     if (room == 0)
-        return 1;
+        return;
     ptrdiff_t n = pgm_source_read(r->src, r->buf + r->end, room < PGM_IO_CHUNK_BYTES ? room
                                                                                      : PGM_IO_CHUNK_BYTES);
     if (n <= 0) {
         r->eof = true;
-        return 1;
+        return;
     }
     r->end += (size_t)n;
     r->bytes_read += (uint64_t)n;
-    return 1;
 }
 
 /* Decides the line ends on the buffered start of the stream: bare '\r'
@@ -88,8 +87,7 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
         size_t avail = r->end - r->start;
         if (!r->ends_known) {
             if (avail < PGM_IO_CHUNK_BYTES && !r->eof) {
-                if (fill(r) < 0)
-                    return -1;
+                fill(r);
                 continue;
             }
             decide_ends(r);
@@ -105,8 +103,7 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
             r->start = r->end;
             if (r->eof)
                 return r->src->failed ? -1 : 0;
-            if (fill(r) < 0)
-                return -1;
+            fill(r);
             continue;
         }
         size_t linelen = nl ? (size_t)(nl - b) : avail;
@@ -147,7 +144,6 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
             r->lineno++;
             return 1;
         }
-        if (fill(r) < 0)
-            return -1;
+        fill(r);
     }
 }
