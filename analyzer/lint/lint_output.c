@@ -1,9 +1,11 @@
 /* The four ways lint findings leave the tool: text for people, JSON for
  * scripts (CONTRACTS.md), SARIF 2.1.0 for code scanning, and GitHub workflow
  * annotations (shared/reference/rules-and-lint-conventions.md section 2). */
+#include <stdint.h>
 #include <string.h>
 
 #include "lint/lint.h"
+#include "util/display.h"
 #include "util/json.h"
 
 #ifndef PGM_VERSION
@@ -23,7 +25,14 @@ static void write_text(const pgm_lint *l, bool verbose, FILE *out)
             fprintf(out, "%s:%u: ", f->path, f->line);
         else
             fputs("(bundle): ", out);
-        fprintf(out, "%s: [%s] %s\n", pgm_severity_name(f->severity), f->rule_id, f->message);
+        /* a message quotes the configuration's values: escaped for the terminal */
+        pgm_strbuf shown;
+        pgm_strbuf_init(&shown, SIZE_MAX);
+        const char *msg = pgm_display_append(&shown, f->message) != 0 ? "(not shown: out of memory)"
+                          : shown.p                                  ? shown.p
+                                                                     : "";
+        fprintf(out, "%s: [%s] %s\n", pgm_severity_name(f->severity), f->rule_id, msg);
+        pgm_strbuf_free(&shown);
         if (verbose && f->remediation) {
             fputs("    fix: ", out);
             for (const char *p = f->remediation; *p; p++) {

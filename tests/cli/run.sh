@@ -370,6 +370,10 @@ with tarfile.open(sys.argv[1], 'w') as t:
 "$bin" timeline "$tmp/esc" > "$tmp/esc.out" 2>&1
 "$bin" inventory "$tmp/esc" >> "$tmp/esc.out" 2>&1
 "$bin" analyze -q -o "$tmp/esc.md" "$tmp/esc" >> "$tmp/esc.out" 2>&1
+# ... and in lint's findings, which quote a configuration's values
+mkdir -p "$tmp/esc-conf"
+printf "log_line_prefix = '%%m \033]0;owned\007 '\nmax_connections = 100\n" > "$tmp/esc-conf/postgresql.conf"
+"$bin" lint "$tmp/esc-conf" >> "$tmp/esc.out" 2>&1
 if ! LC_ALL=C grep -q "$(printf '[\033\007]')" "$tmp/esc.out" "$tmp/esc.md" &&
     ! grep -q "$(printf '\342\200\256')" "$tmp/esc.out" "$tmp/esc.md" &&
     grep -q 'pg\\x1b\]0;owned\\x07-\\u202Egol.log' "$tmp/esc.out" &&
