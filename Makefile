@@ -34,7 +34,7 @@ TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 CORE_SRC := $(sort $(wildcard analyzer/util/*.c analyzer/text/*.c analyzer/bundle/*.c \
-                              analyzer/sniff/*.c analyzer/inventory/*.c analyzer/catalog/*.c analyzer/model/*.c \
+                              analyzer/sniff/*.c analyzer/envelope/*.c analyzer/inventory/*.c analyzer/catalog/*.c analyzer/model/*.c \
                               analyzer/rules/*.c analyzer/pglog/*.c \
                               analyzer/pipeline/*.c analyzer/timeline/*.c analyzer/activity/*.c analyzer/applog/*.c analyzer/config/*.c \
                               analyzer/lint/*.c analyzer/forensics/*.c analyzer/report/*.c))
@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check envelope-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
         unit cli-tests damaged-check limits-check pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -277,6 +277,11 @@ cli-tests: build/asan/pgmortem
 damaged-check: build/asan/pgmortem
 	@python3 tests/cli/damaged.py build/asan/pgmortem
 
+# Every recorded incident with its logs wrapped as container runtimes, kubectl
+# and journald deliver them analyses as the bundle as it was.
+envelope-check: build/asan/pgmortem
+	@python3 tests/envelope/wrap.py build/asan/pgmortem
+
 # Every bound in the code listed, and those said to speak reached by a test.
 limits-check: build/asan/pgmortem
 	@tests/limits/check.sh
@@ -338,7 +343,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check limits-check stream-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
+	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check limits-check stream-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
 	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 

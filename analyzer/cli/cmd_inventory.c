@@ -22,16 +22,26 @@ static size_t warning_count(const pgm_inventory_item *it)
     return it->n_warnings + (size_t)it->warnings_dropped;
 }
 
+/* "app_log", or "app_log (cri)" when the lines came in an envelope. */
+static const char *kind_shown(const pgm_inventory_item *it, char *buf, size_t cap)
+{
+    if (it->envelope == PGM_ENVELOPE_NONE)
+        return pgm_kind_name(it->kind);
+    snprintf(buf, cap, "%s (%s)", pgm_kind_name(it->kind), pgm_envelope_name(it->envelope));
+    return buf;
+}
+
 static void print_table(const pgm_inventory *inv)
 {
+    char kind[64];
     size_t wpath = 4, wkind = 4, wfmt = 6;
     for (size_t i = 0; i < inv->n; i++) {
         const pgm_inventory_item *it = &inv->items[i];
         size_t l = strlen(it->path);
         if (l > wpath)
             wpath = l;
-        if (strlen(pgm_kind_name(it->kind)) > wkind)
-            wkind = strlen(pgm_kind_name(it->kind));
+        if (strlen(kind_shown(it, kind, sizeof kind)) > wkind)
+            wkind = strlen(kind_shown(it, kind, sizeof kind));
         if (strlen(it->format) > wfmt)
             wfmt = strlen(it->format);
     }
@@ -49,7 +59,7 @@ static void print_table(const pgm_inventory *inv)
             snprintf(lines, sizeof lines, "%llu", (unsigned long long)it->lines);
         }
         printf("%-*s  %-*s  %-*s  %12s  %10s  %-24s  %-24s  %zu\n", (int)wpath, it->path,
-               (int)wkind, pgm_kind_name(it->kind), (int)wfmt, it->format, bytes, lines, first,
+               (int)wkind, kind_shown(it, kind, sizeof kind), (int)wfmt, it->format, bytes, lines, first,
                last, warning_count(it));
         warnings += warning_count(it);
     }
@@ -97,6 +107,11 @@ static void print_json(const pgm_inventory *inv)
         pgm_json_string(&j, pgm_kind_name(it->kind));
         pgm_json_key(&j, "format");
         pgm_json_string(&j, it->format);
+        pgm_json_key(&j, "envelope");
+        if (it->envelope != PGM_ENVELOPE_NONE)
+            pgm_json_string(&j, pgm_envelope_name(it->envelope));
+        else
+            pgm_json_null(&j);
         pgm_json_key(&j, "read");
         pgm_json_bool(&j, it->read);
         pgm_json_key(&j, "bytes");

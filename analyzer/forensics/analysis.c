@@ -574,6 +574,9 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
         snprintf(c->path, sizeof c->path, "%s", in->path);
         snprintf(c->kind, sizeof c->kind, "%s", pgm_kind_name(in->kind));
         snprintf(c->format, sizeof c->format, "%s", in->format ? in->format : "");
+        c->envelope = pgm_envelope_name(in->envelope);
+        c->wrapper_lines = in->wrapper_lines;
+        c->wrapper_foreign = in->wrapper_foreign;
         c->bytes = in->bytes;
         c->counted = in->is_log || in->is_app_log || in->is_activity;
         c->lines = in->cov.lines;
@@ -1547,6 +1550,20 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         json_str_or_null(&j, "path", in->path);
         json_str_or_null(&j, "kind", in->kind);
         json_str_or_null(&j, "format", in->format);
+        /* the lines came wrapped (a container runtime, kubectl, the journal):
+         * "lines" counts the program's, these the file's own */
+        pgm_json_key(&j, "envelope");
+        if (in->envelope[0]) {
+            pgm_json_begin_object(&j);
+            json_str_or_null(&j, "kind", in->envelope);
+            pgm_json_key(&j, "lines");
+            pgm_json_uint(&j, in->wrapper_lines);
+            pgm_json_key(&j, "foreign_lines");
+            pgm_json_uint(&j, in->wrapper_foreign);
+            pgm_json_end_object(&j);
+        } else {
+            pgm_json_null(&j);
+        }
         /* configuration files are not read line by line here: their counts are unknown */
         static const char *const counts[] = {"bytes", "lines", "parsed_lines", "unparsed_lines"};
         uint64_t vals[] = {in->bytes, in->lines, in->lines - (in->unparsed < in->lines ? in->unparsed : in->lines),

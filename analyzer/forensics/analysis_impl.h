@@ -72,6 +72,8 @@ typedef struct finding_copy {
 
 typedef struct input_copy {
     char path[1024], kind[24], format[24];
+    const char *envelope;  /* static: envelope.h's name, "" when the lines came in none */
+    uint64_t wrapper_lines, wrapper_foreign; /* the envelope's own lines, and those not of its form */
     uint64_t bytes, lines, unparsed;
     int64_t first_ts, last_ts;
     size_t n_warnings;

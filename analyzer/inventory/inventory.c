@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envelope/unwrap.h"
 #include "pglog/detect.h"
 #include "pglog/reader.h"
 #include "text/lines.h"
@@ -225,10 +226,15 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     pgm_inventory_item *it = add_item(inv, info->display_path);
     if (!it)
         return PGM_FATAL;
-    pgm_sniff sn = pgm_sniff_file(info->name, info->head, info->head_len,
-                                  info->head_len < PGM_SNIFF_HEAD_BYTES);
+    int year = inv->year ? inv->year : info->mtime != INT64_MIN ? (int)pgm_year_of(info->mtime) : 0;
+    pgm_envelope env;
+    pgm_strbuf inner; /* the head's own lines, when they came in an envelope */
+    pgm_strbuf_init(&inner, 0);
+    pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
+                                    info->head_len < PGM_SNIFF_HEAD_BYTES, year, &env, &inner);
     it->kind = sn.kind;
     it->format = sn.format;
+    it->envelope = env.kind;
     it->read = true;
     bool json = strcmp(sn.format, "jsonlog") == 0 || strcmp(sn.format, "cloudsql") == 0 ||
                 strcmp(sn.format, "cnpg") == 0 || strcmp(sn.format, "azure") == 0 ||
@@ -236,9 +242,11 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
                                                  strcmp(sn.format, "ecs") == 0));
     size_t window = json ? PGM_TS_WINDOW_JSON : PGM_TS_WINDOW_TEXT;
 
-    pgm_line_reader lr;
-    if (pgm_lines_init(&lr, content, inv->max_line) != PGM_OK)
+    pgm_unwrap lr;
+    if (pgm_unwrap_init(&lr, content, &env, inv->max_line, year) != PGM_OK) {
+        pgm_strbuf_free(&inner);
         return PGM_FATAL;
+    }
     scan_state st;
     memset(&st, 0, sizeof st);
     bool server_log = sn.kind == PGM_KIND_PG_LOG;
@@ -246,16 +254,18 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     if (server_log && (strcmp(sn.format, "stderr") == 0 || strcmp(sn.format, "rds") == 0)) {
         st.prefix = inv->prefix;
         if (!st.prefix)
-            st.prefix = detected = prefix_of_head(info->head, info->head_len);
+            st.prefix = detected = env.kind != PGM_ENVELOPE_NONE
+                                       ? prefix_of_head((const unsigned char *)(inner.p ? inner.p : ""), inner.len)
+                                       : prefix_of_head(info->head, info->head_len);
     }
     const pgm_zone *zone = sn.kind == PGM_KIND_APP_LOG ? &inv->app_tz : &inv->tz;
     st.zone = zone->set ? zone : NULL;
     st.syslog = server_log && strcmp(sn.format, "syslog") == 0;
-    st.year = inv->year ? inv->year : info->mtime != INT64_MIN ? (int)pgm_year_of(info->mtime) : 0;
+    st.year = year;
     const char *line;
     size_t len;
     int r;
-    while ((r = pgm_lines_next(&lr, &line, &len)) > 0) {
+    while ((r = pgm_unwrap_next(&lr, &line, &len)) > 0) {
         if (lr.truncated && st.long_lines++ == 0)
             st.long_first = lr.lineno;
         const char *nul = memchr(line, '\0', len);
@@ -270,9 +280,15 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         if (sn.has_timestamps)
             note_timestamp(inv, it, &st, line, len, window);
     }
-    it->lines = lr.lineno;
-    it->bytes = lr.bytes_read;
-    pgm_lines_free(&lr);
+    it->lines = lr.cov.wrapper_lines;
+    it->bytes = lr.lines.bytes_read;
+    if (lr.cov.foreign)
+        warn(inv, it, false, "%llu line(s) not in the %s form, first at line %llu: %s",
+             (unsigned long long)lr.cov.foreign, pgm_envelope_name(env.kind),
+             (unsigned long long)lr.cov.first_foreign,
+             env.kind == PGM_ENVELOPE_JOURNAL_EXPORT ? "left out" : "read as they are");
+    pgm_unwrap_free(&lr);
+    pgm_strbuf_free(&inner);
     pgm_prefix_free(detected);
     if (st.long_lines)
         warn(inv, it, false,

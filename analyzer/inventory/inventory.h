@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bundle/bundle.h"
+#include "envelope/envelope.h"
 #include "pglog/prefix.h"
 #include "sniff/sniff.h"
 #include "text/tzfile.h"
@@ -23,6 +24,7 @@ typedef struct pgm_inventory_item {
     char *path;               /* owned */
     enum pgm_kind kind;
     const char *format;       /* static string */
+    enum pgm_envelope_kind envelope; /* the lines came in one (PGM_ENVELOPE_NONE: no) */
     bool read;                /* false: listed, not read */
     uint64_t bytes, lines;
     int64_t first_ts, last_ts; /* PGM_TS_UNKNOWN when none */

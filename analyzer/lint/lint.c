@@ -8,6 +8,7 @@
 #include "bundle/bundle.h"
 #include "config/pgconf.h"
 #include "rules/yaml_doc.h"
+#include "envelope/unwrap.h"
 #include "sniff/sniff.h"
 #include "util/redact.h"
 #include "util/strbuf.h"
@@ -78,9 +79,10 @@ static int read_build_file(walk *w, const pgm_file_info *info, pgm_source *conte
 static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
 {
     walk *w = ctx;
-    pgm_sniff sn = pgm_sniff_file(info->name, info->head, info->head_len,
-                                  info->head_len < PGM_SNIFF_HEAD_BYTES);
-    if (!is_config_kind(sn.kind)) {
+    pgm_envelope env; /* a wrapped log is no configuration, but a wrapped .env-like line is */
+    pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
+                                    info->head_len < PGM_SNIFF_HEAD_BYTES, 0, &env, NULL);
+    if (env.kind != PGM_ENVELOPE_NONE || !is_config_kind(sn.kind)) {
         static const char *const build_files[] = {"pom.xml", "build.gradle", "build.gradle.kts",
                                                   "MANIFEST.MF", "gradle.properties", "libs.versions.toml"};
         for (size_t i = 0; i < sizeof build_files / sizeof build_files[0]; i++)

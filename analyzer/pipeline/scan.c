@@ -305,8 +305,38 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
     }
 }
 
+/* The year of dates printed without one (a journal's "Nov 27"): --year, else the file's. */
+static int year_of_file(const pgm_scan *s, const pgm_file_info *info)
+{
+    if (s->log.year)
+        return s->log.year;
+    return info->mtime != INT64_MIN ? (int)pgm_year_of(info->mtime) : 0;
+}
+
+/* What the envelope said of an input, once it is read. */
+static void envelope_done(pgm_scan *s, pgm_input_report *in, const pgm_unwrap *u)
+{
+    in->bytes = u->lines.bytes_read;
+    in->wrapper_lines = u->cov.wrapper_lines;
+    in->wrapper_foreign = u->cov.foreign;
+    if (in->envelope == PGM_ENVELOPE_NONE)
+        return;
+    if (u->cov.foreign)
+        pgm_scan_warn(s, in, "%llu line(s) not in the %s form, first at line %llu: %s",
+                      (unsigned long long)u->cov.foreign, pgm_envelope_name(in->envelope),
+                      (unsigned long long)u->cov.first_foreign,
+                      in->envelope == PGM_ENVELOPE_JOURNAL_EXPORT ? "left out" : "read as they are");
+    if (u->cov.cut) {
+        pgm_scan_warn(s, in, "%llu line(s) inside the %s envelope cut at a size limit (%zu bytes a "
+                      "line, --max-line-bytes; %u KiB a journal field): what was cut is not read",
+                      (unsigned long long)u->cov.cut, pgm_envelope_name(in->envelope), s->max_line,
+                      PGM_UNWRAP_MAX_FIELD >> 10);
+        in->limit_reached = true;
+    }
+}
+
 static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
-                    pgm_source *content)
+                    const pgm_envelope *env, pgm_source *content)
 {
     pgm_pglog_options opt = s->log;
     if (!opt.prefix && s->have_conf_prefix) {
@@ -319,7 +349,8 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     /* split between threads: a plain file whose bytes the run's limit allows
      * (the parts read the file themselves, outside the walker's count) */
     uint64_t cap = s->limits ? s->limits->max_total_bytes : 0;
-    if (s->jobs > 1 && info->disk_path && info->disk_size >= s->split_min_bytes &&
+    if (s->jobs > 1 && info->disk_path && env->kind == PGM_ENVELOPE_NONE &&
+        info->disk_size >= s->split_min_bytes &&
         (!cap || s->stats.bytes + info->disk_size <= cap)) {
         int rc = pgm_scan_read_split(s, in, &opt, info->disk_path, info->disk_size);
         if (rc != PGM_WARN) { /* PGM_WARN: this one is not split after all */
@@ -343,22 +374,22 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
         return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
     }
     lane.reader = r;
-    lane.order_path = s->want_time_order ? info->disk_path : NULL;
-    pgm_line_reader lr;
-    if (pgm_lines_init(&lr, content, s->max_line) != PGM_OK) {
+    lane.order_path = s->want_time_order && env->kind == PGM_ENVELOPE_NONE ? info->disk_path : NULL;
+    pgm_unwrap lr;
+    if (pgm_unwrap_init(&lr, content, env, s->max_line, year_of_file(s, info)) != PGM_OK) {
         pgm_pglog_close(r);
         return PGM_FATAL;
     }
     const char *line;
     size_t len;
     uint64_t long_lines = 0;
-    while (!atomic_load_explicit(&s->stop, memory_order_relaxed) && pgm_lines_next(&lr, &line, &len) > 0) {
+    while (!atomic_load_explicit(&s->stop, memory_order_relaxed) && pgm_unwrap_next(&lr, &line, &len) > 0) {
         long_lines += lr.truncated;
         pgm_pglog_feed(r, line, len, lr.lineno);
     }
     pgm_pglog_finish(r);
-    in->bytes = lr.bytes_read;
-    pgm_lines_free(&lr);
+    envelope_done(s, in, &lr);
+    pgm_unwrap_free(&lr);
     in->is_log = true;
     if (pgm_scan_keep_coverage(s, in, pgm_pglog_get_coverage(r)) != PGM_OK)
         s->out_of_memory = true;
@@ -603,7 +634,7 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
 }
 
 static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
-                         pgm_source *content)
+                         const pgm_envelope *env, pgm_source *content)
 {
     psa_ctx pc = {s, in, info->mtime != INT64_MIN ? info->mtime * 1000000 : PGM_TS_UNKNOWN, 0, 0, 0};
     pgm_psa_reader *r;
@@ -613,14 +644,14 @@ static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info 
         pgm_scan_warn(s, in, "%s", err);
         return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
     }
-    pgm_line_reader lr;
-    if (pgm_lines_init(&lr, content, s->max_line) != PGM_OK) {
+    pgm_unwrap lr;
+    if (pgm_unwrap_init(&lr, content, env, s->max_line, year_of_file(s, info)) != PGM_OK) {
         pgm_psa_close(r);
         return PGM_FATAL;
     }
     const char *line;
     size_t len;
-    while (pgm_lines_next(&lr, &line, &len) > 0)
+    while (pgm_unwrap_next(&lr, &line, &len) > 0)
         pgm_psa_feed(r, line, len, lr.lineno);
     pgm_psa_finish(r);
     if (pgm_psa_columns_past(r)) {
@@ -628,13 +659,13 @@ static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info 
                       "(a state or pid among them is missing)", PGM_PSA_MAX_COLUMNS);
         in->limit_reached = true;
     }
-    in->bytes = lr.bytes_read;
+    envelope_done(s, in, &lr);
     in->is_activity = true;
-    in->cov.lines = lr.lineno;
+    in->cov.lines = lr.cov.inner_lines;
     uint64_t first;
     in->cov.unparsed = pgm_psa_unparsed(r, &first);
     in->cov.records = pc.snapshots;
-    pgm_lines_free(&lr);
+    pgm_unwrap_free(&lr);
     pgm_psa_close(r);
     if (in->cov.unparsed)
         pgm_scan_warn(s, in, "%llu line(s) of the dump not understood, first at line %llu",
@@ -687,7 +718,8 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
 
 static pgm_zone app_zone_of(pgm_scan *s, bool *from_evidence);
 
-static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
+static int read_app_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
+                        const pgm_envelope *env, pgm_source *content)
 {
     bool json = strcmp(in->format, "json") == 0 || strcmp(in->format, "ecs") == 0;
     /* on the heap: it remembers the input's leak reports */
@@ -704,8 +736,8 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
         free(c);
         return PGM_FATAL;
     }
-    pgm_line_reader lr;
-    if (pgm_lines_init(&lr, content, s->max_line) != PGM_OK) {
+    pgm_unwrap lr;
+    if (pgm_unwrap_init(&lr, content, env, s->max_line, year_of_file(s, info)) != PGM_OK) {
         pgm_app_close(r);
         pgm_app_classifier_free(c);
         free(c);
@@ -713,11 +745,11 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     }
     const char *line;
     size_t len;
-    while (pgm_lines_next(&lr, &line, &len) > 0)
+    while (pgm_unwrap_next(&lr, &line, &len) > 0)
         pgm_app_feed(r, line, len, lr.lineno);
     pgm_app_finish(r);
     const pgm_app_coverage *cov = pgm_app_get_coverage(r);
-    in->bytes = lr.bytes_read;
+    envelope_done(s, in, &lr);
     in->is_app_log = true;
     in->cov.lines = cov->lines;
     in->cov.records = cov->records;
@@ -750,7 +782,7 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     else if (cov->zone_guessed && !s->app_tz.set)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--app-tz sets another)",
                       (unsigned long long)cov->zone_guessed);
-    pgm_lines_free(&lr);
+    pgm_unwrap_free(&lr);
     pgm_app_close(r);
     pgm_app_classifier_free(c);
     free(c);
@@ -889,17 +921,19 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         s->out_of_memory = true;
         return PGM_FATAL;
     }
-    pgm_sniff sn = pgm_sniff_file(info->name, info->head, info->head_len,
-                                  info->head_len < PGM_SNIFF_HEAD_BYTES);
+    pgm_envelope env;
+    pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
+                                    info->head_len < PGM_SNIFF_HEAD_BYTES, year_of_file(s, info), &env, NULL);
     in->kind = sn.kind;
     in->format = sn.format;
+    in->envelope = env.kind;
     in->read = true;
     if (sn.kind == PGM_KIND_PG_LOG)
-        return read_log(s, in, info, content);
+        return read_log(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY)
-        return read_activity(s, in, info, content);
+        return read_activity(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_APP_LOG)
-        return read_app_log(s, in, content);
+        return read_app_log(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_CONF || sn.kind == PGM_KIND_PG_SETTINGS)
         read_conf(s, in, content);
     if (sn.kind == PGM_KIND_ENV_FILE || sn.kind == PGM_KIND_K8S_MANIFEST)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "bundle/bundle.h"
+#include "envelope/unwrap.h"
 #include "model/event.h"
 #include "pglog/classify.h"
 #include "pglog/reader.h"
@@ -89,6 +90,10 @@ typedef struct pgm_input_report {
     bool is_activity;                /* a pg_stat_activity dump: lines, records (snapshots), unparsed */
     bool limit_reached;              /* a reader's limit left some of it unread (warned) */
     uint64_t bytes;
+    /* The envelope its lines came in (envelope.h; PGM_ENVELOPE_NONE: none):
+     * the coverage counts the program's lines, these the file's own. */
+    enum pgm_envelope_kind envelope;
+    uint64_t wrapper_lines, wrapper_foreign;
     pgm_input_coverage cov;
     bool prefix_doubtful;
     uint64_t events, unknown, unknown_other, by_sqlstate;

@@ -740,6 +740,11 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
         }
         fputs("</td><td>", out);
         esc(out, in->kind);
+        if (in->envelope[0]) {
+            fputs(" (", out);
+            esc(out, in->envelope);
+            fputs(")", out);
+        }
         fputs("</td><td>", out);
         esc(out, in->format);
         if (in->counted)

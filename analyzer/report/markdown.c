@@ -378,7 +378,8 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
         when(in->last_ts, l);
         fputs("| `", out);
         cell(out, in->path);
-        fprintf(out, "` | %s | %s | ", in->kind, in->format);
+        fprintf(out, "` | %s%s%s%s | %s | ", in->kind, in->envelope[0] ? " (" : "", in->envelope,
+                in->envelope[0] ? ")" : "", in->format);
         if (in->counted)
             fprintf(out, "%" PRIu64 " | %" PRIu64, in->lines, in->unparsed);
         else

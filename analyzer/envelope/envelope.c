@@ -1,0 +1,420 @@
+#define _GNU_SOURCE /* memmem */
+#include "envelope/envelope.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/jsonflat.h"
+#include "text/timestamp.h"
+#include "util/strbuf.h"
+
+const char *pgm_envelope_name(enum pgm_envelope_kind k)
+{
+    switch (k) {
+    case PGM_ENVELOPE_CRI: return "cri";
+    case PGM_ENVELOPE_DOCKER: return "docker";
+    case PGM_ENVELOPE_KUBECTL: return "kubectl";
+    case PGM_ENVELOPE_JOURNAL: return "journal";
+    case PGM_ENVELOPE_JOURNAL_JSON: return "journal-json";
+    case PGM_ENVELOPE_JOURNAL_EXPORT: return "journal-export";
+    case PGM_ENVELOPE_NONE: break;
+    }
+    return "";
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static bool starts(const char *p, size_t n, const char *lit)
+{
+    size_t l = strlen(lit);
+    return n >= l && memcmp(p, lit, l) == 0;
+}
+
+/* An RFC 3339 time with its zone ("2026-11-27T02:20:35.861000000Z"), then a
+ * space or the end: its length, 0 when there is none. */
+static size_t rfc3339_at(const char *p, size_t n, int64_t *t)
+{
+    pgm_ts_parse ts;
+    if (n < 20 || p[10] != 'T' || !pgm_ts_parse_at(p, n, &ts) || ts.zone != PGM_TS_ZONE_KNOWN)
+        return 0;
+    if (ts.len < n && p[ts.len] != ' ')
+        return 0;
+    *t = ts.us;
+    return ts.len;
+}
+
+/* The rest of a line after `used` bytes and one space (none at the end). */
+static pgm_slice rest_after(const char *p, size_t n, size_t used)
+{
+    if (used < n && p[used] == ' ')
+        used++;
+    return (pgm_slice){p + used, n - used};
+}
+
+/* containerd's and CRI-O's "TIME STREAM TAG LINE", TAG being F or P and
+ * possibly more tags after a ':' (the kubelet's CRI log parser). */
+static bool parse_cri(const char *p, size_t n, pgm_envelope_line *out)
+{
+    size_t i = rfc3339_at(p, n, &out->t);
+    if (!i || i >= n)
+        return false;
+    i++;
+    if (starts(p + i, n - i, "stdout "))
+        out->stderr_stream = false;
+    else if (starts(p + i, n - i, "stderr "))
+        out->stderr_stream = true;
+    else
+        return false;
+    i += 7;
+    if (i >= n || (p[i] != 'F' && p[i] != 'P'))
+        return false;
+    out->partial = p[i] == 'P';
+    i++;
+    while (i < n && p[i] == ':') /* further tags */
+        while (i < n && p[i] != ' ')
+            i++;
+    if (i < n && p[i] != ' ')
+        return false;
+    out->text = rest_after(p, n, i);
+    return true;
+}
+
+/* kubectl's --prefix: "[pod/NAME/CONTAINER] " (its logs.go). */
+static size_t kubectl_prefix_at(const char *p, size_t n, pgm_slice *source)
+{
+    if (!starts(p, n, "[pod/"))
+        return 0;
+    const char *close = memchr(p, ']', n < 512 ? n : 512);
+    if (!close || (size_t)(close - p) + 1 >= n || close[1] != ' ')
+        return 0;
+    const char *slash = memchr(p + 5, '/', (size_t)(close - p - 5));
+    if (!slash || slash == p + 5 || slash + 1 == close)
+        return 0;
+    *source = (pgm_slice){p + 5, (size_t)(close - p - 5)};
+    return (size_t)(close - p) + 2;
+}
+
+static bool parse_kubectl(const pgm_envelope *env, const char *p, size_t n, pgm_envelope_line *out)
+{
+    size_t i = 0;
+    if (env->kubectl_prefix && !(i = kubectl_prefix_at(p, n, &out->source)))
+        return false;
+    if (env->kubectl_timestamps) {
+        size_t l = rfc3339_at(p + i, n - i, &out->t);
+        if (!l)
+            return false;
+        i += l;
+    }
+    out->text = i ? rest_after(p, n, i) : (pgm_slice){p, n};
+    if (env->kubectl_prefix && !env->kubectl_timestamps)
+        out->text = (pgm_slice){p + i, n - i}; /* the prefix ends with its space */
+    return true;
+}
+
+/* The time journalctl's short forms start with; its length, 0 for none. */
+static size_t journal_time_at(const char *p, size_t n, int year, pgm_envelope_line *out)
+{
+    pgm_ts_parse ts;
+    size_t i;
+    if (n > 15 && p[3] == ' ' && p[6] == ' ' && p[9] == ':' && p[12] == ':') {
+        /* short, short-precise: "Nov 27 02:20:35[.861234]" in the exporter's zone */
+        if (!pgm_ts_parse_bsd(p, n, year > 0 ? year : 1970, &out->t))
+            return 0;
+        i = 15;
+        if (i < n && p[i] == '.') {
+            int64_t scale = 100000, frac = 0;
+            for (i++; i < n && is_digit(p[i]); i++, scale /= 10)
+                frac += (p[i] - '0') * scale;
+            out->t += frac;
+        }
+        if (year <= 0)
+            out->t = PGM_TS_UNKNOWN;
+        out->zone_guessed = true;
+        return i;
+    }
+    if (n > 20 && p[3] == ' ' && is_digit(p[4]) && p[8] == '-' &&
+        pgm_ts_parse_at(p + 4, n - 4, &ts)) {
+        /* short-full: "Thu 2026-12-03 16:32:34[.648344] UTC" */
+        out->t = ts.zone == PGM_TS_ZONE_UNKNOWN ? PGM_TS_UNKNOWN : ts.us;
+        out->zone_guessed = ts.zone == PGM_TS_ZONE_NONE;
+        return 4 + ts.len;
+    }
+    if (n > 19 && p[10] == 'T' && pgm_ts_parse_at(p, n, &ts) && ts.zone == PGM_TS_ZONE_KNOWN) {
+        out->t = ts.us; /* short-iso, short-iso-precise */
+        return ts.len;
+    }
+    /* short-unix: "1796315554.648344" */
+    int64_t secs = 0;
+    for (i = 0; i < n && i < 12 && is_digit(p[i]); i++)
+        secs = secs * 10 + (p[i] - '0');
+    if (i < 9 || i >= n || p[i] != '.')
+        return 0;
+    int64_t scale = 100000, frac = 0;
+    size_t f = ++i;
+    for (; i < n && is_digit(p[i]); i++, scale /= 10)
+        if (scale)
+            frac += (p[i] - '0') * scale;
+    if (i == f)
+        return 0;
+    out->t = secs * 1000000 + frac;
+    return i;
+}
+
+/* systemd shows each tab as 8 spaces (logs-show.c); at the start of a line
+ * they were tabs, which the readers take as a continuation mark. */
+static pgm_slice untab(pgm_slice s, struct pgm_strbuf *scratch)
+{
+    if (s.n < 8 || memcmp(s.p, "        ", 8) != 0)
+        return s;
+    pgm_strbuf_reset(scratch);
+    size_t i = 0;
+    while (s.n - i >= 8 && memcmp(s.p + i, "        ", 8) == 0) {
+        if (pgm_strbuf_add(scratch, "\t", 1) != 0)
+            return s;
+        i += 8;
+    }
+    if (pgm_strbuf_add(scratch, s.p + i, s.n - i) != 0)
+        return s;
+    return (pgm_slice){scratch->p, scratch->len};
+}
+
+static bool parse_journal(const char *p, size_t n, int year, size_t indent, struct pgm_strbuf *scratch,
+                          pgm_envelope_line *out, size_t *width)
+{
+    if (n >= 6 && starts(p, n, "-- ") && memcmp(p + n - 3, " --", 3) == 0) {
+        out->decoration = true; /* "-- Boot 5c1e... --", "-- No entries --" */
+        return true;
+    }
+    if (indent && n >= indent) {
+        size_t k = 0;
+        while (k < indent && p[k] == ' ')
+            k++;
+        if (k == indent) {
+            out->continuation = true;
+            out->text = untab((pgm_slice){p + indent, n - indent}, scratch);
+            return true;
+        }
+    }
+    size_t i = journal_time_at(p, n, year, out);
+    if (!i || i >= n || p[i] != ' ')
+        return false;
+    i++;
+    const char *host_end = memchr(p + i, ' ', n - i);
+    if (!host_end || host_end == p + i)
+        return false;
+    i = (size_t)(host_end - p) + 1;
+    /* IDENT[PID]: or IDENT: */
+    size_t ident = i;
+    while (i < n && p[i] != ':' && p[i] != '[' && p[i] != ' ')
+        i++;
+    if (i == ident || i >= n)
+        return false;
+    out->source = (pgm_slice){p + ident, i - ident};
+    if (p[i] == '[') {
+        size_t pid = ++i;
+        while (i < n && is_digit(p[i]))
+            i++;
+        if (i == pid || i >= n || p[i] != ']')
+            return false;
+        out->pid = (pgm_slice){p + pid, i - pid};
+        i++;
+    }
+    if (i >= n || p[i] != ':')
+        return false;
+    i++;
+    if (i < n && p[i] != ' ')
+        return false;
+    if (i < n)
+        i++;
+    *width = i;
+    out->text = untab((pgm_slice){p + i, n - i}, scratch);
+    return true;
+}
+
+/* A MESSAGE journald could not show as text: a JSON array of byte values. */
+static bool bytes_of_array(const char *v, struct pgm_strbuf *scratch)
+{
+    pgm_strbuf_reset(scratch);
+    const char *q = v;
+    if (*q++ != '[')
+        return false;
+    while (*q) {
+        while (*q == ' ' || *q == ',')
+            q++;
+        if (*q == ']')
+            return true;
+        unsigned b = 0;
+        size_t d = 0;
+        for (; is_digit(*q) && d < 4; q++, d++)
+            b = b * 10 + (unsigned)(*q - '0');
+        if (!d || b > 255)
+            return false;
+        unsigned char c = (unsigned char)b;
+        if (pgm_strbuf_add(scratch, &c, 1) != 0)
+            return false;
+    }
+    return false;
+}
+
+static bool parse_journal_json(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_jsonflat *j,
+                               pgm_envelope_line *out)
+{
+    if (n && p[0] == '\x1e') /* json-seq: RFC 7464's record separator */
+        p++, n--;
+    if (!n || p[0] != '{')
+        return false;
+    char err[64];
+    if (!pgm_jsonflat_parse(j, p, n, err, sizeof err))
+        return false;
+    enum pgm_json_type type;
+    const char *msg = pgm_jsonflat_get(j, "MESSAGE", &type);
+    const char *rt = pgm_jsonflat_get(j, "__REALTIME_TIMESTAMP", NULL);
+    if (!rt)
+        return false;
+    if (msg && type == PGM_JT_ARRAY && bytes_of_array(msg, scratch))
+        out->text = (pgm_slice){scratch->p, scratch->len};
+    else if (msg && type == PGM_JT_STRING)
+        out->text = (pgm_slice){msg, strlen(msg)};
+    else
+        out->text = (pgm_slice){"", 0};
+    char *end;
+    long long us = strtoll(rt, &end, 10);
+    out->t = end != rt && !*end ? (int64_t)us : PGM_TS_UNKNOWN;
+    const char *src = pgm_jsonflat_get(j, "_SYSTEMD_UNIT", NULL);
+    if (!src)
+        src = pgm_jsonflat_get(j, "SYSLOG_IDENTIFIER", NULL);
+    if (!src)
+        src = pgm_jsonflat_get(j, "_COMM", NULL);
+    if (src)
+        out->source = (pgm_slice){src, strlen(src)};
+    const char *pid = pgm_jsonflat_get(j, "_PID", NULL);
+    if (pid)
+        out->pid = (pgm_slice){pid, strlen(pid)};
+    return true;
+}
+
+static bool parse_docker(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_line *out)
+{
+    if (!n || p[0] != '{')
+        return false;
+    char err[64];
+    if (!pgm_jsonflat_parse(j, p, n, err, sizeof err))
+        return false;
+    enum pgm_json_type type;
+    const char *log = pgm_jsonflat_get(j, "log", &type);
+    const char *time = pgm_jsonflat_get(j, "time", NULL);
+    if (!log || type != PGM_JT_STRING || !time)
+        return false;
+    pgm_ts_parse ts;
+    out->t = pgm_ts_parse_at(time, strlen(time), &ts) && ts.zone == PGM_TS_ZONE_KNOWN ? ts.us
+                                                                                     : PGM_TS_UNKNOWN;
+    size_t len = strlen(log);
+    out->partial = !len || log[len - 1] != '\n';
+    out->text = (pgm_slice){log, out->partial ? len : len - 1};
+    const char *stream = pgm_jsonflat_get(j, "stream", NULL);
+    out->stderr_stream = stream && strcmp(stream, "stderr") == 0;
+    const char *tag = pgm_jsonflat_get(j, "attrs.tag", NULL);
+    if (tag)
+        out->source = (pgm_slice){tag, strlen(tag)};
+    return true;
+}
+
+bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int year, size_t indent,
+                        struct pgm_strbuf *scratch, struct pgm_jsonflat *json, pgm_envelope_line *out,
+                        size_t *prefix_width)
+{
+    memset(out, 0, sizeof *out);
+    out->t = PGM_TS_UNKNOWN;
+    size_t width = 0;
+    bool ok = false;
+    switch (env->kind) {
+    case PGM_ENVELOPE_CRI: ok = parse_cri(line, n, out); break;
+    case PGM_ENVELOPE_DOCKER: ok = parse_docker(line, n, json, out); break;
+    case PGM_ENVELOPE_KUBECTL: ok = parse_kubectl(env, line, n, out); break;
+    case PGM_ENVELOPE_JOURNAL: ok = parse_journal(line, n, year, indent, scratch, out, &width); break;
+    case PGM_ENVELOPE_JOURNAL_JSON: ok = parse_journal_json(line, n, scratch, json, out); break;
+    case PGM_ENVELOPE_JOURNAL_EXPORT:
+    case PGM_ENVELOPE_NONE: break;
+    }
+    if (prefix_width)
+        *prefix_width = ok ? (out->continuation ? indent : width) : 0;
+    return ok;
+}
+
+/* ------------------------------------------------------------ detection */
+
+/* The forms tried on each line of a head, most specific first. */
+static const pgm_envelope candidates[] = {
+    {PGM_ENVELOPE_CRI, false, false},
+    {PGM_ENVELOPE_DOCKER, false, false},
+    {PGM_ENVELOPE_JOURNAL_JSON, false, false},
+    {PGM_ENVELOPE_KUBECTL, true, true},
+    {PGM_ENVELOPE_KUBECTL, true, false},
+    /* before a bare RFC 3339 time: journalctl -o short-iso's line starts with one */
+    {PGM_ENVELOPE_JOURNAL, false, false},
+    {PGM_ENVELOPE_KUBECTL, false, true},
+};
+#define N_CANDIDATES (sizeof candidates / sizeof candidates[0])
+_Static_assert(N_CANDIDATES <= PGM_ENVELOPE_MAX_CANDIDATES, "every form fits the candidates' array");
+
+/* journalctl -o export: its first entry starts with the cursor or the time. */
+static bool is_export(const unsigned char *head, size_t n)
+{
+    const char *p = (const char *)head;
+    return (starts(p, n, "__CURSOR=") || starts(p, n, "__REALTIME_TIMESTAMP=")) &&
+           memmem(p, n, "\nMESSAGE", 8) != NULL;
+}
+
+size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complete,
+                               pgm_envelope out[PGM_ENVELOPE_MAX_CANDIDATES])
+{
+    if (is_export(head, n)) {
+        out[0] = (pgm_envelope){PGM_ENVELOPE_JOURNAL_EXPORT, false, false};
+        return 1;
+    }
+    if (!n || (head[0] != '{' && head[0] != '\x1e' && head[0] != '[' && !is_digit((char)head[0]) &&
+               !(head[0] >= 'A' && head[0] <= 'Z') && head[0] != '-'))
+        return 0; /* every form starts with one of these */
+    unsigned hits[N_CANDIDATES] = {0};
+    size_t indent[N_CANDIDATES] = {0};
+    unsigned looked = 0;
+    pgm_strbuf scratch;
+    pgm_strbuf_init(&scratch, 1u << 20);
+    pgm_jsonflat *j = malloc(sizeof *j);
+    if (!j) {
+        pgm_strbuf_free(&scratch);
+        return 0;
+    }
+    pgm_jsonflat_init(j);
+    const char *p = (const char *)head, *end = p + n;
+    while (p < end && looked < PGM_ENVELOPE_DETECT_LINES) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl && !complete)
+            break; /* the head's last line may be cut */
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (len && p[len - 1] == '\r')
+            len--;
+        if (len) {
+            looked++;
+            for (size_t c = 0; c < N_CANDIDATES; c++) {
+                pgm_envelope_line l;
+                size_t w = 0;
+                if (pgm_envelope_parse(&candidates[c], p, len, 2000, indent[c], &scratch, j, &l, &w)) {
+                    hits[c]++;
+                    indent[c] = w;
+                } else {
+                    indent[c] = 0;
+                }
+            }
+        }
+        p = nl ? nl + 1 : end;
+    }
+    pgm_jsonflat_free(j);
+    free(j);
+    pgm_strbuf_free(&scratch);
+    size_t found = 0;
+    for (size_t c = 0; looked && c < N_CANDIDATES && found < PGM_ENVELOPE_MAX_CANDIDATES; c++)
+        if ((uint64_t)hits[c] * 100 >= (uint64_t)looked * PGM_ENVELOPE_DETECT_SHARE)
+            out[found++] = candidates[c];
+    return found;
+}

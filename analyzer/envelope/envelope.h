@@ -1,0 +1,96 @@
+/* Envelopes: the lines a container runtime, kubectl or the systemd journal
+ * wrap around a program's own output. Each wrapper line carries a time of
+ * its own (when the runtime or journald received the line) and whose line it
+ * is; the program's line is inside. This module tells the wrapper from a
+ * file's head and takes one wrapper line apart; unwrap.h reads a whole file.
+ *
+ * The forms, as their writers print them:
+ *   cri      containerd and CRI-O (Kubernetes' /var/log/pods/.../N.log):
+ *            "2026-11-27T02:20:35.861000000Z stdout F <line>", P for a piece
+ *            of a longer line (the kubelet's CRI logging format).
+ *   docker   Docker's json-file driver: {"log":"<line>\n","stream":"stdout",
+ *            "time":"..."}; a "log" without its "\n" is a piece of a longer line.
+ *   kubectl  `kubectl logs` with --prefix ("[pod/NAME/CONTAINER] <line>"),
+ *            --timestamps ("2026-11-27T02:20:35.861000000Z <line>"), or both
+ *            (the prefix first).
+ *   journal  journalctl -o short, short-precise, short-iso, short-iso-precise,
+ *            short-full, short-unix: "TIME HOST IDENT[PID]: <line>", a tab of
+ *            the line shown as 8 spaces, further lines of one message
+ *            indented under the first (systemd's logs-show.c).
+ *   journal-json    journalctl -o json / json-seq: one object per entry, MESSAGE,
+ *            __REALTIME_TIMESTAMP (microseconds), _SYSTEMD_UNIT, _PID ...; a
+ *            MESSAGE that is not valid text is an array of byte values.
+ *   journal-export  journalctl -o export (systemd's JOURNAL_EXPORT_FORMATS):
+ *            KEY=VALUE lines, an empty line after each entry; a value that is
+ *            not plain text is KEY, a newline, its size as 8 little-endian
+ *            bytes, the bytes and a newline. */
+#ifndef PGM_ENVELOPE_H
+#define PGM_ENVELOPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pglog/prefix.h" /* pgm_slice */
+
+enum pgm_envelope_kind {
+    PGM_ENVELOPE_NONE,
+    PGM_ENVELOPE_CRI,
+    PGM_ENVELOPE_DOCKER,
+    PGM_ENVELOPE_KUBECTL,
+    PGM_ENVELOPE_JOURNAL,
+    PGM_ENVELOPE_JOURNAL_JSON,
+    PGM_ENVELOPE_JOURNAL_EXPORT,
+};
+
+typedef struct pgm_envelope {
+    enum pgm_envelope_kind kind;
+    /* kubectl: which of its options wrote the lines */
+    bool kubectl_prefix, kubectl_timestamps;
+} pgm_envelope;
+
+/* Wrapper lines the detector looks at, at most, and the share of them that
+ * must be of one form (in percent) for the file to be read as wrapped. */
+#define PGM_ENVELOPE_DETECT_LINES 64u
+#define PGM_ENVELOPE_DETECT_SHARE 80u
+
+/* The envelopes whose form most of a file's head (`complete`: the whole file
+ * is in it) has, most specific first: `out` gets them, the count is returned
+ * (0: none). One head can fit several: "[pod/p/c] 2026-11-27T02:20:35.861Z
+ * INFO ..." is kubectl --prefix around a line with an RFC 3339 time, or
+ * --prefix --timestamps around the rest of the line; the caller tells them
+ * apart by what is inside (pgm_unwrap_sniff). */
+#define PGM_ENVELOPE_MAX_CANDIDATES 8u
+size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complete,
+                               pgm_envelope out[PGM_ENVELOPE_MAX_CANDIDATES]);
+
+/* "cri", "docker", "kubectl", "journal", "journal-json", "journal-export"; "" for none. */
+const char *pgm_envelope_name(enum pgm_envelope_kind k);
+
+/* One wrapper line taken apart (cri, docker, kubectl, journal short forms,
+ * journal-json). `text` points into the line or into the scratch buffer the
+ * caller gave; for journal-json it may hold several lines ('\n' between). */
+typedef struct pgm_envelope_line {
+    pgm_slice text;
+    int64_t t;              /* UTC microseconds, or PGM_TS_UNKNOWN */
+    bool zone_guessed;      /* the wrapper printed no zone (journal short): read as UTC */
+    bool partial;           /* cri P, docker without its "\n": the line goes on in the next piece */
+    bool stderr_stream;     /* cri, docker: written to stderr */
+    bool decoration;        /* journalctl's "-- Boot ... --", "-- No entries --": no line inside */
+    bool continuation;      /* journal short: a further line of the message above */
+    pgm_slice source;       /* kubectl's pod/container, the journal's unit or identifier */
+    pgm_slice pid;          /* journal */
+} pgm_envelope_line;
+
+struct pgm_strbuf;
+struct pgm_jsonflat;
+/* Takes one line apart. `year` dates the journal's "Nov 27" (0: unknown, the
+ * time is then unknown). `indent` is the width of the journal short prefix of
+ * the line before (0: none), so that a further line of its message is known.
+ * `scratch` and `json` hold what is unescaped. False when the line is not of
+ * the form. */
+bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int year, size_t indent,
+                        struct pgm_strbuf *scratch, struct pgm_jsonflat *json, pgm_envelope_line *out,
+                        size_t *prefix_width);
+
+#endif

@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Every recorded incident, its logs wrapped as container runtimes, kubectl and
+journald deliver them, must give the same analysis as the bundle as it was.
+
+For each incident in fixtures/incidents and each form, the server and
+application logs are wrapped line by line (each line's own time as the
+wrapper's, as the runtime would have stamped it), written to a new tar, and
+`pgmortem analyze -f json` is run on both. The reports are compared whole,
+less `inputs`, `stats` and `tool`, after every evidence {path, line} of the
+wrapped report is mapped back to the line it wraps: an evidence line that
+is not the wrapper line of its event fails the test as surely as a lost
+event does.
+
+The wrappers are written as their writers write them:
+  cri             containerd/CRI-O: TIME STREAM F|P LINE; lines cut into P pieces
+  docker          Docker json-file, pieces without their "\\n" for long lines
+  kubectl-ts      kubectl logs --timestamps (the kubelet's 9-digit RFC 3339)
+  kubectl-prefix  kubectl logs --prefix: [pod/NAME/CONTAINER] LINE
+  kubectl-both    --prefix --timestamps
+  journal         journalctl -o short-iso (a tab shown as 8 spaces)
+  journal-json    journalctl -o json; a Java trace joined to its entry's MESSAGE
+  journal-export  journalctl -o export; such a MESSAGE in the binary form
+
+Usage: wrap.py PGMORTEM [INCIDENT...]   (exit 1 on any difference)
+"""
+import datetime
+import io
+import json
+import os
+import random
+import re
+import struct
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+FORMS = ["cri", "docker", "kubectl-ts", "kubectl-prefix", "kubectl-both", "journal",
+         "journal-json", "journal-export"]
+LOG_NAME = re.compile(r"\.(log|csv|json)$")
+TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?"
+                  r"(?: ?(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?")
+
+
+def members(path):
+    """(name, bytes) of every file in an incident archive."""
+    if path.endswith(".zip"):
+        with zipfile.ZipFile(path) as z:
+            return [(i.filename, z.read(i)) for i in z.infolist() if not i.is_dir()]
+    data = open(path, "rb").read()
+    if path.endswith(".zst"):
+        data = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(data)) as t:
+        return [(m.name, t.extractfile(m).read()) for m in t.getmembers() if m.isfile()]
+
+
+def line_time(line, last):
+    """The time a line starts with (within its first 160 bytes), UTC microseconds."""
+    m = TIME.search(line[:160])
+    if not m:
+        return last
+    y, mo, d, h, mi, s = (int(m.group(k)) for k in range(1, 7))
+    frac = (m.group(7) or "0")[:6].ljust(6, "0")
+    t = datetime.datetime(y, mo, d, h, mi, s, tzinfo=datetime.timezone.utc)
+    us = int(t.timestamp()) * 1000000 + int(frac)
+    z = m.group(8)
+    if z and z[0] in "+-":
+        sign = 1 if z[0] == "+" else -1
+        z = z[1:].replace(":", "")
+        us -= sign * (int(z[:2]) * 3600 + int(z[2:4]) * 60) * 1000000
+    return us
+
+
+def rfc3339(us, digits=9):
+    t = datetime.datetime.fromtimestamp(us // 1000000, datetime.timezone.utc)
+    frac = "%06d" % (us % 1000000)
+    frac = (frac + "000")[:digits]
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + "." + frac + "Z"
+
+
+def short_iso(us):
+    t = datetime.datetime.fromtimestamp(us // 1000000, datetime.timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def is_trace(line):
+    return line.startswith("\tat ") or line.startswith("Caused by: ") or line.startswith("\t... ")
+
+
+def wrap(form, name, text, rng):
+    """The wrapped file's bytes and, per wrapper line (from 1), the original line it carries."""
+    server = "/db/" in name
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    out, where = [], [None]
+    t = line_time(lines[0], 1796265600000000) if lines else 0
+    container = "postgres" if server else os.path.basename(os.path.dirname(name))
+    pod = container + "-7d9c8b5f4-x2kq9"
+    unit = "postgresql@15-main.service" if server else container + ".service"
+    pid = "30741" if server else "30742"
+    stream = "stderr" if server else "stdout"
+    entries = []  # (first original line, time, [lines]) for the journal forms
+    for no, line in enumerate(lines, 1):
+        t = line_time(line, t)
+        if form in ("journal-json", "journal-export") and not server and is_trace(line) and entries:
+            entries[-1][2].append(line)
+            continue
+        entries.append((no, t, [line]))
+    for no, t, group in entries:
+        line = group[0]
+        if form == "cri":
+            pieces = [line]
+            if len(line) > 30:
+                cuts = sorted(rng.sample(range(1, len(line)), min(3, len(line) - 1)))
+                pieces = [line[a:b] for a, b in zip([0] + cuts, cuts + [len(line)])]
+            for k, piece in enumerate(pieces):
+                tag = "F" if k == len(pieces) - 1 else "P"
+                out.append("%s %s %s %s" % (rfc3339(t, 9), stream, tag, piece))
+                where.append(no)
+        elif form == "docker":
+            pieces = [line]
+            if len(line) > 40:
+                cut = rng.randrange(1, len(line))
+                pieces = [line[:cut], line[cut:]]
+            for k, piece in enumerate(pieces):
+                end = "\n" if k == len(pieces) - 1 else ""
+                out.append(json.dumps({"log": piece + end, "stream": stream,
+                                       "time": rfc3339(t, 9)}, separators=(",", ":")))
+                where.append(no)
+        elif form.startswith("kubectl"):
+            head = ""
+            if form in ("kubectl-prefix", "kubectl-both"):
+                head += "[pod/%s/%s] " % (pod, container)
+            if form in ("kubectl-ts", "kubectl-both"):
+                head += rfc3339(t, 9) + " "
+            out.append(head + line)
+            where.append(no)
+        elif form == "journal":
+            out.append("%s vm %s[%s]: %s" % (short_iso(t), container, pid, line.replace("\t", " " * 8)))
+            where.append(no)
+        elif form == "journal-json":
+            out.append(json.dumps({"__REALTIME_TIMESTAMP": str(t), "_SYSTEMD_UNIT": unit, "_PID": pid,
+                                   "SYSLOG_IDENTIFIER": container, "PRIORITY": "6",
+                                   "MESSAGE": "\n".join(group)}, separators=(",", ":")))
+            where.append(no)
+        elif form == "journal-export":
+            message = "\n".join(group)
+            fields = ["__CURSOR=s=0;i=%x" % len(out), "__REALTIME_TIMESTAMP=%d" % t,
+                      "_SYSTEMD_UNIT=" + unit, "_PID=" + pid, "SYSLOG_IDENTIFIER=" + container]
+            for f in fields:
+                out.append(f)
+                where.append(None)
+            if "\n" in message:
+                raw = message.encode()
+                binary = "MESSAGE\n" + struct.pack("<Q", len(raw)).decode("latin-1") + raw.decode("latin-1")
+                for k, piece in enumerate(binary.split("\n")):
+                    out.append(piece)
+                    where.append(no if k == 0 else None)  # the field's name line is cited
+            else:
+                out.append("MESSAGE=" + message)
+                where.append(no)
+            out.append("")
+            where.append(None)
+    data = "\n".join(out) + "\n"
+    return data.encode("latin-1" if form == "journal-export" else "utf-8", "surrogateescape"), where
+
+
+def write_tar(path, files):
+    with tarfile.open(path, "w") as t:
+        for name, data in files:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 1796256000
+            t.addfile(info, io.BytesIO(data))
+
+
+def analyze(pgmortem, path):
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    r = subprocess.run([pgmortem, "analyze", "-f", "json", path], capture_output=True, env=env)
+    if r.returncode not in (0, 2):
+        raise SystemExit("%s: analyze exited %d: %s" % (path, r.returncode, r.stderr.decode()[-400:]))
+    return json.loads(r.stdout), r.returncode
+
+
+def strip(report, bundle, maps):
+    """The report less what differs by nature, evidence mapped to original lines."""
+    bad = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "path" in node and "line" in node and isinstance(node["path"], str):
+                member = node["path"].split("!", 1)[-1]
+                if member in maps and isinstance(node["line"], int):
+                    orig = maps[member][1][node["line"]] if node["line"] < len(maps[member][1]) else None
+                    if orig is None:
+                        bad.append("%s:%d is no wrapped line" % (member, node["line"]))
+                    node["line"] = orig
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, str):
+            node = node.replace(bundle, "BUNDLE")
+            for member, (orig, where) in maps.items():
+                def back(m):
+                    n = int(m.group(1))
+                    if n >= len(where) or where[n] is None:
+                        bad.append("%s:%d is no wrapped line" % (member, n))
+                        return orig + ":?"
+                    return "%s:%d" % (orig, where[n])
+                node = re.sub(re.escape(member) + r":(\d+)", back, node)
+                node = node.replace(member, orig)
+            return node
+        return node
+
+    out = {k: walk(v) for k, v in report.items() if k not in ("inputs", "stats", "tool")}
+    return out, bad
+
+
+def first_difference(a, b, where="$"):
+    if type(a) is not type(b):
+        return "%s: %r != %r" % (where, a, b)
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                return "%s.%s: only in %s" % (where, k, "original" if k in a else "wrapped")
+            d = first_difference(a[k], b[k], where + "." + k)
+            if d:
+                return d
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return "%s: %d items != %d" % (where, len(a), len(b))
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_difference(x, y, "%s[%d]" % (where, i))
+            if d:
+                return d
+        return None
+    return None if a == b else "%s: %r != %r" % (where, a, b)
+
+
+def main():
+    if len(sys.argv) < 2:
+        raise SystemExit(__doc__)
+    pgmortem = os.path.abspath(sys.argv[1])
+    incidents = sys.argv[2:] or sorted(
+        os.path.join(ROOT, "fixtures/incidents", f) for f in os.listdir(os.path.join(ROOT, "fixtures/incidents"))
+        if not f.endswith(".json"))
+    failures = checks = 0
+    keep = os.environ.get("WRAP_KEEP")  # a directory to leave the wrapped bundles in
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = keep or scratch
+        for incident in incidents:
+            files = members(incident)
+            plain = os.path.join(tmp, "plain.tar")
+            write_tar(plain, files)
+            want, want_rc = analyze(pgmortem, plain)
+            want, _ = strip(want, plain, {})
+            for form in FORMS:
+                rng = random.Random(form + os.path.basename(incident))
+                maps, wrapped = {}, []
+                for name, data in files:
+                    if LOG_NAME.search(name) and "/k8s/" not in name:
+                        body, where = wrap(form, name, data.decode("utf-8", "surrogateescape"), rng)
+                        new = re.sub(r"\.(log|csv|json)$", "." + form, name)
+                        maps[new] = (name, where)
+                        wrapped.append((new, body))
+                    else:
+                        wrapped.append((name, data))
+                path = os.path.join(tmp, "%s-%s.tar" % (os.path.basename(incident).split(".")[0], form))
+                write_tar(path, wrapped)
+                got, got_rc = analyze(pgmortem, path)
+                got, bad = strip(got, path, maps)
+                want_b = json.loads(json.dumps(want).replace(plain, "BUNDLE"))
+                diff = bad[0] if bad else first_difference(want_b, got)
+                if not diff and got_rc != want_rc:
+                    diff = "exit %d, unwrapped %d" % (got_rc, want_rc)
+                checks += 1
+                if diff:
+                    failures += 1
+                    print("FAIL %s %s: %s" % (os.path.basename(incident), form, diff[:600]))
+    print("envelope-check: %d of %d wrapped bundles analysed as unwrapped" % (checks - failures, checks))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+/* Envelopes: each wrapper's form told from a head, its lines taken apart,
+ * pieces joined, messages of several lines split, evidence lines kept. The
+ * journal lines are journalctl 252's own output (Debian 12's systemd-journald
+ * started by hand, systemd-cat and the native protocol writing to it). */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle/source.h"
+#include "envelope/unwrap.h"
+#include "text/timestamp.h"
+
+typedef struct got {
+    char text[16][256];
+    uint64_t line[16];
+    int64_t t[16];
+    size_t n;
+    pgm_unwrap_cov cov;
+} got;
+
+/* Every line `text` gives through `env`. */
+static void unwrap_all(const char *text, size_t len, pgm_envelope env, got *g)
+{
+    memset(g, 0, sizeof *g);
+    pgm_mem_source src;
+    pgm_mem_source_init(&src, text, len);
+    pgm_unwrap u;
+    assert_int_equal(pgm_unwrap_init(&u, &src.base, &env, 1u << 20, 2026), PGM_OK);
+    const char *line;
+    size_t n;
+    while (pgm_unwrap_next(&u, &line, &n) > 0) {
+        assert_true(g->n < 16);
+        snprintf(g->text[g->n], sizeof g->text[0], "%.*s", (int)n, line);
+        g->line[g->n] = u.lineno;
+        g->t[g->n] = u.t;
+        g->n++;
+    }
+    g->cov = u.cov;
+    pgm_unwrap_free(&u);
+}
+
+static pgm_envelope detect(const char *head)
+{
+    pgm_envelope c[PGM_ENVELOPE_MAX_CANDIDATES];
+    size_t n = pgm_envelope_candidates((const unsigned char *)head, strlen(head), true, c);
+    return n ? c[0] : (pgm_envelope){PGM_ENVELOPE_NONE, false, false};
+}
+
+static int64_t iso(const char *s)
+{
+    pgm_ts_parse ts;
+    assert_true(pgm_ts_parse_at(s, strlen(s), &ts));
+    return ts.us;
+}
+
+static const char JOURNAL_SHORT_ISO[] =
+    "2026-12-03T16:32:34+0000 vm orders[5561]: hello from test\n"
+    "2026-12-03T16:32:34+0000 vm orders[5563]: line1\n"
+    "2026-12-03T16:32:34+0000 vm orders[5563]:         at x.y(Z.java:1)\n"
+    "2026-12-03T16:33:55+0000 vm multi[5723]: first\n"
+    "                                         second\n"
+    "                                                 at x.y(Z.java:3)\n";
+
+static void test_journal_short_forms(void **state)
+{
+    (void)state;
+    pgm_envelope env = detect(JOURNAL_SHORT_ISO);
+    assert_int_equal(env.kind, PGM_ENVELOPE_JOURNAL);
+    got g;
+    unwrap_all(JOURNAL_SHORT_ISO, sizeof JOURNAL_SHORT_ISO - 1, env, &g);
+    assert_int_equal(g.n, 6);
+    assert_string_equal(g.text[0], "hello from test");
+    /* journalctl shows a tab as 8 spaces: at a line's start it was one */
+    assert_string_equal(g.text[2], "\tat x.y(Z.java:1)");
+    /* a message of three lines: the further ones indented under the first */
+    assert_string_equal(g.text[3], "first");
+    assert_string_equal(g.text[4], "second");
+    assert_string_equal(g.text[5], "\tat x.y(Z.java:3)");
+    assert_int_equal(g.line[4], 5);
+    assert_true(g.t[4] == iso("2026-12-03T16:33:55Z"));
+    assert_int_equal(g.cov.foreign, 0);
+
+    /* short-precise, short-full, short-unix, short-iso-precise: the same line */
+    static const char *const forms[] = {
+        "Dec 03 16:32:34.648344 vm orders[5563]: line1\n",
+        "Thu 2026-12-03 16:32:34 UTC vm orders[5563]: line1\n",
+        "1796315554.648344 vm orders[5563]: line1\n",
+        "2026-12-03T16:32:34.648344+0000 vm orders[5563]: line1\n",
+        "Dec 03 16:32:34 vm orders[5563]: line1\n",
+    };
+    for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+        env = detect(forms[k]);
+        assert_int_equal(env.kind, PGM_ENVELOPE_JOURNAL);
+        unwrap_all(forms[k], strlen(forms[k]), env, &g);
+        assert_int_equal(g.n, 1);
+        assert_string_equal(g.text[0], "line1");
+        assert_true(g.t[0] / 1000000 == iso("2026-12-03T16:32:34Z") / 1000000);
+    }
+    /* journalctl's own lines carry no line of the program's */
+    static const char deco[] = "-- Boot a05872e02f5747dc9786427094864755 --\n"
+                               "Dec 03 16:32:34 vm orders[5563]: line1\n";
+    unwrap_all(deco, sizeof deco - 1, (pgm_envelope){PGM_ENVELOPE_JOURNAL, false, false}, &g);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.line[0], 2);
+    assert_int_equal(g.cov.decorations, 1);
+}
+
+static void test_journal_json(void **state)
+{
+    (void)state;
+    /* -o json of the native-protocol message above, and one journald could
+     * not show as text (an ESC): MESSAGE as byte values */
+    static const char j[] =
+        "{\"SYSLOG_IDENTIFIER\":\"multi\",\"_HOSTNAME\":\"vm\",\"__REALTIME_TIMESTAMP\":\"1796315635497502\","
+        "\"PRIORITY\":\"3\",\"MESSAGE\":\"first\\nsecond\\n\\tat x.y(Z.java:3)\",\"_PID\":\"5723\"}\n"
+        "{\"_GID\":\"0\",\"SYSLOG_IDENTIFIER\":\"tabs\",\"__REALTIME_TIMESTAMP\":\"1796315562455558\","
+        "\"_PID\":\"5615\",\"MESSAGE\":[27,91,49,109,98,111,108,100]}\n";
+    pgm_envelope env = detect(j);
+    assert_int_equal(env.kind, PGM_ENVELOPE_JOURNAL_JSON);
+    got g;
+    unwrap_all(j, sizeof j - 1, env, &g);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.text[1], "second");
+    assert_string_equal(g.text[2], "\tat x.y(Z.java:3)");
+    assert_int_equal(g.line[2], 1);
+    assert_true(g.t[2] == 1796315635497502);
+    assert_string_equal(g.text[3], "\x1b[1mbold");
+    assert_int_equal(g.line[3], 2);
+    /* json-seq: each record after RFC 7464's separator */
+    static const char seq[] = "\x1e{\"__REALTIME_TIMESTAMP\":\"1796315562455558\",\"MESSAGE\":\"x\"}\n";
+    assert_int_equal(detect(seq).kind, PGM_ENVELOPE_JOURNAL_JSON);
+}
+
+static void test_journal_export_binary(void **state)
+{
+    (void)state;
+    /* -o export: a text field, then MESSAGE in the binary form because it
+     * holds newlines; its size (10) is itself a newline byte */
+    static const char e[] = "__CURSOR=s=1;i=2\n__REALTIME_TIMESTAMP=1796315635497502\n_PID=5723\n"
+                            "MESSAGE\n\x0a\0\0\0\0\0\0\0first\nsec2\n_COMM=python3\n\n"
+                            "__CURSOR=s=1;i=3\n__REALTIME_TIMESTAMP=1796315635497600\nMESSAGE=plain\n\n";
+    pgm_envelope env = detect(e);
+    assert_int_equal(env.kind, PGM_ENVELOPE_JOURNAL_EXPORT);
+    got g;
+    unwrap_all(e, sizeof e - 1, env, &g);
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.text[0], "first");
+    assert_string_equal(g.text[1], "sec2");
+    assert_int_equal(g.line[0], 4); /* the field's name line */
+    assert_int_equal(g.line[1], 4);
+    assert_string_equal(g.text[2], "plain");
+    assert_int_equal(g.line[2], 12);
+    assert_true(g.t[2] == 1796315635497600);
+    assert_int_equal(g.cov.cut, 0);
+    /* a size that runs past the end: the value is lost, and counted */
+    static const char cut[] = "__CURSOR=s\n__REALTIME_TIMESTAMP=1\nMESSAGE\n\xff\0\0\0\0\0\0\0abc\n";
+    unwrap_all(cut, sizeof cut - 1, env, &g);
+    assert_int_equal(g.n, 0);
+    assert_int_equal(g.cov.foreign, 1);
+}
+
+static void test_journal_field_cut(void **state)
+{
+    (void)state;
+    /* a journal field cut at PGM_UNWRAP_MAX_FIELD: the entry is counted cut */
+    size_t big = PGM_UNWRAP_MAX_FIELD + 100;
+    const char head[] = "__CURSOR=s\n__REALTIME_TIMESTAMP=5\nMESSAGE=";
+    size_t n = sizeof head - 1 + big + 2;
+    char *e = malloc(n);
+    assert_non_null(e);
+    memcpy(e, head, sizeof head - 1);
+    memset(e + sizeof head - 1, 'a', big);
+    memcpy(e + sizeof head - 1 + big, "\n\n", 2);
+    pgm_mem_source src;
+    pgm_mem_source_init(&src, e, n);
+    pgm_unwrap u;
+    pgm_envelope env = {PGM_ENVELOPE_JOURNAL_EXPORT, false, false};
+    assert_int_equal(pgm_unwrap_init(&u, &src.base, &env, 4u << 20, 0), PGM_OK);
+    const char *line;
+    size_t len;
+    assert_int_equal(pgm_unwrap_next(&u, &line, &len), 1);
+    assert_true(u.truncated);
+    assert_int_equal(u.cov.cut, 1);
+    pgm_unwrap_free(&u);
+    free(e);
+}
+
+static void test_cri_pieces_per_stream(void **state)
+{
+    (void)state;
+    /* a long stdout line in pieces, a stderr line between them */
+    static const char c[] = "2026-11-27T02:20:35.861000000Z stdout P 2026-11-27 02:20:35.861 UTC [1] LOG:  conn\n"
+                            "2026-11-27T02:20:35.861100000Z stderr F err line\n"
+                            "2026-11-27T02:20:35.861200000Z stdout P ection received: \n"
+                            "2026-11-27T02:20:35.861300000Z stdout F host=10.0.0.1\n"
+                            "2026-11-27T02:20:35.900000000Z stdout F \n"
+                            "not a cri line\n";
+    pgm_envelope env = detect(c);
+    assert_int_equal(env.kind, PGM_ENVELOPE_CRI);
+    got g;
+    unwrap_all(c, sizeof c - 1, env, &g);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.text[0], "err line");
+    assert_int_equal(g.line[0], 2);
+    assert_string_equal(g.text[1], "2026-11-27 02:20:35.861 UTC [1] LOG:  connection received: host=10.0.0.1");
+    assert_int_equal(g.line[1], 1); /* where the line began */
+    assert_true(g.t[1] == iso("2026-11-27T02:20:35.861Z"));
+    assert_string_equal(g.text[2], "");
+    assert_string_equal(g.text[3], "not a cri line");
+    assert_int_equal(g.cov.pieces, 2);
+    assert_int_equal(g.cov.foreign, 1);
+    assert_int_equal(g.cov.first_foreign, 6);
+    /* a file that ends inside a line: its pieces are still handed on */
+    static const char open[] = "2026-11-27T02:20:35.861000000Z stdout P half a li\n";
+    unwrap_all(open, sizeof open - 1, env, &g);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.text[0], "half a li");
+}
+
+static void test_docker_and_kubectl(void **state)
+{
+    (void)state;
+    static const char d[] =
+        "{\"log\":\"2026-11-27T02:20:35.861Z  INFO 1 --- [main] c.e.A : one\\n\",\"stream\":\"stdout\","
+        "\"time\":\"2026-11-27T02:20:35.861234567Z\"}\n"
+        "{\"log\":\"a long li\",\"stream\":\"stdout\",\"time\":\"2026-11-27T02:20:36Z\"}\n"
+        "{\"log\":\"ne\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-27T02:20:36Z\",\"attrs\":{\"tag\":\"orders\"}}\n";
+    pgm_envelope env = detect(d);
+    assert_int_equal(env.kind, PGM_ENVELOPE_DOCKER);
+    got g;
+    unwrap_all(d, sizeof d - 1, env, &g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.text[0], "2026-11-27T02:20:35.861Z  INFO 1 --- [main] c.e.A : one");
+    assert_true(g.t[0] == iso("2026-11-27T02:20:35.861234Z"));
+    assert_string_equal(g.text[1], "a long line");
+    assert_int_equal(g.line[1], 2);
+
+    static const char k[] = "[pod/orders-7d9c/orders] 2026-11-27T02:20:35.861000000Z hello\n"
+                            "[pod/orders-7d9c/orders] 2026-11-27T02:20:36.000000000Z \tat x\n";
+    env = detect(k);
+    assert_int_equal(env.kind, PGM_ENVELOPE_KUBECTL);
+    assert_true(env.kubectl_prefix && env.kubectl_timestamps);
+    unwrap_all(k, sizeof k - 1, env, &g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.text[0], "hello");
+    assert_string_equal(g.text[1], "\tat x");
+    /* a plain log is none of these */
+    static const char plain[] = "2026-11-27 02:20:35.861 UTC [1] LOG:  database system is ready\n";
+    assert_int_equal(detect(plain).kind, PGM_ENVELOPE_NONE);
+}
+
+/* What the sniffer is told: the envelope only when what is inside is a known
+ * kind, and never over a server's syslog output, whose reader joins it. */
+static void test_sniff_through(void **state)
+{
+    (void)state;
+    pgm_envelope env;
+    /* kubectl --prefix around a Spring Boot line with an RFC 3339 time: it
+     * also fits --prefix --timestamps, whose inside would be unknown */
+    static const char k[] =
+        "[pod/billing-7d9c8b5f4-x2kq9/billing] 2026-11-27T02:24:49.449Z  INFO 2110 --- [billing] "
+        "[           main] com.example.app.ServiceMain              : Starting billing\n"
+        "[pod/billing-7d9c8b5f4-x2kq9/billing] 2026-11-27T02:24:49.457Z  INFO 2110 --- [billing] "
+        "[           main] com.zaxxer.hikari.HikariDataSource       : HikariPool-1 - Starting...\n";
+    pgm_sniff sn = pgm_unwrap_sniff("billing.log", (const unsigned char *)k, sizeof k - 1, true, 0, &env, NULL);
+    assert_int_equal(sn.kind, PGM_KIND_APP_LOG);
+    assert_int_equal(env.kind, PGM_ENVELOPE_KUBECTL);
+    assert_true(env.kubectl_prefix);
+    assert_false(env.kubectl_timestamps);
+    static const char syslog[] =
+        "Nov 27 00:19:29 db1 postgres[123]: [7-1] 2026-11-27 00:19:29 UTC LOG:  connection received: host=x\n"
+        "Nov 27 00:19:29 db1 postgres[123]: [8-1] 2026-11-27 00:19:29 UTC LOG:  connection authorized: user=a\n";
+    sn = pgm_unwrap_sniff("pg.log", (const unsigned char *)syslog, sizeof syslog - 1, true, 0, &env, NULL);
+    assert_int_equal(sn.kind, PGM_KIND_PG_LOG);
+    assert_string_equal(sn.format, "syslog");
+    assert_int_equal(env.kind, PGM_ENVELOPE_NONE);
+    /* a server log in the journal: unwrapped, then read as stderr */
+    static const char j[] = "2026-11-27T02:20:35+0000 vm postgres[30741]: 2026-11-27 02:20:35.313 UTC [30725] LOG:  "
+                            "starting PostgreSQL 15.18\n"
+                            "2026-11-27T02:20:35+0000 vm postgres[30741]: 2026-11-27 02:20:35.320 UTC [30725] LOG:  "
+                            "database system is ready to accept connections\n";
+    pgm_strbuf inner;
+    pgm_strbuf_init(&inner, 0);
+    sn = pgm_unwrap_sniff("x", (const unsigned char *)j, sizeof j - 1, true, 0, &env, &inner);
+    assert_int_equal(sn.kind, PGM_KIND_PG_LOG);
+    assert_int_equal(env.kind, PGM_ENVELOPE_JOURNAL);
+    assert_non_null(inner.p);
+    assert_memory_equal(inner.p, "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting", 50);
+    pgm_strbuf_free(&inner);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_journal_short_forms),  cmocka_unit_test(test_journal_json),
+        cmocka_unit_test(test_journal_export_binary), cmocka_unit_test(test_journal_field_cut),
+        cmocka_unit_test(test_cri_pieces_per_stream), cmocka_unit_test(test_docker_and_kubectl),
+        cmocka_unit_test(test_sniff_through),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
