@@ -10,6 +10,7 @@
 struct pgm_app_reader {
     bool json;
     pgm_zone zone;
+    int64_t wrapper_t;         /* the envelope's time of the line being read, or PGM_TS_UNKNOWN */
     pgm_app_cb cb;
     void *ctx;
     pgm_app_coverage cov;
@@ -48,10 +49,34 @@ static pgm_slice trim(const char *p, size_t n)
     return (pgm_slice){p, n};
 }
 
+/* The offset of a time printed without a zone, from the envelope's UTC time
+ * of its line: their difference, to the quarter hour (zones are whole
+ * quarter hours: UTC+05:45, UTC+12:45), when the rest is under
+ * PGM_APP_WRAPPER_SKEW_US (the runtime stamps a line as it reads it). */
+static bool offset_from_wrapper(const pgm_app_reader *r, int64_t local_us, int64_t *offset_us)
+{
+    if (r->wrapper_t == PGM_TS_UNKNOWN)
+        return false;
+    const int64_t quarter = 15 * 60 * 1000000LL;
+    int64_t diff = local_us - r->wrapper_t;
+    int64_t q = (diff >= 0 ? diff + quarter / 2 : diff - quarter / 2) / quarter;
+    int64_t rest = diff - q * quarter;
+    if (q < -14 * 4 || q > 14 * 4 || rest > PGM_APP_WRAPPER_SKEW_US || rest < -PGM_APP_WRAPPER_SKEW_US)
+        return false;
+    *offset_us = q * quarter;
+    return true;
+}
+
 static int64_t fix_time(pgm_app_reader *r, const pgm_ts_parse *ts)
 {
     if (ts->zone == PGM_TS_ZONE_KNOWN)
         return ts->us;
+    int64_t offset;
+    if (offset_from_wrapper(r, ts->us, &offset)) {
+        r->cov.zone_wrapper++;
+        r->cov.wrapper_offset_s = (int32_t)(offset / 1000000);
+        return ts->us - offset;
+    }
     if (ts->zone == PGM_TS_ZONE_UNKNOWN && !r->zone.set)
         return PGM_TS_UNKNOWN;
     r->cov.zone_guessed++;
@@ -267,6 +292,12 @@ int pgm_app_open(pgm_app_reader **out, bool json, const pgm_zone *zone, pgm_app_
 
 void pgm_app_feed(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno)
 {
+    pgm_app_feed_wrapped(r, line, n, lineno, PGM_TS_UNKNOWN);
+}
+
+void pgm_app_feed_wrapped(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno, int64_t wrapper_t)
+{
+    r->wrapper_t = wrapper_t;
     r->cov.lines++;
     if (n && line[n - 1] == '\r')
         n--;

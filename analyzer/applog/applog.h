@@ -31,6 +31,8 @@ typedef void (*pgm_app_cb)(void *ctx, const pgm_app_record *r);
 
 typedef struct pgm_app_coverage {
     uint64_t lines, records, trace_lines, unparsed, no_time, zone_guessed;
+    uint64_t zone_wrapper;     /* times without a zone read at the envelope's offset */
+    int32_t wrapper_offset_s;  /* ... the last such offset, seconds east of UTC */
     uint64_t first_unparsed;
     uint64_t cut;              /* entries cut at PGM_APP_MAX_TRACE: a long line or trace */
 } pgm_app_coverage;
@@ -41,6 +43,13 @@ typedef struct pgm_app_reader pgm_app_reader;
  * (copied; NULL: none) applies to times printed without one. */
 int pgm_app_open(pgm_app_reader **out, bool json, const pgm_zone *zone, pgm_app_cb cb, void *ctx);
 void pgm_app_feed(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno);
+/* A line that came in an envelope (envelope/unwrap.h) stamped `wrapper_t`
+ * (UTC, PGM_TS_UNKNOWN: none): a time of the line printed without a zone is
+ * read at the offset between the two, before the reader's `zone`. */
+void pgm_app_feed_wrapped(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno, int64_t wrapper_t);
+/* How far an application's own time may be from its envelope's, the zone
+ * offset aside, for the offset to be taken from them. */
+#define PGM_APP_WRAPPER_SKEW_US (60 * 1000000LL)
 void pgm_app_finish(pgm_app_reader *r);
 const pgm_app_coverage *pgm_app_get_coverage(const pgm_app_reader *r);
 void pgm_app_close(pgm_app_reader *r);

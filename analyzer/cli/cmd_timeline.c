@@ -290,6 +290,16 @@ static bool split_kinds(timeline_run *t, const char *v)
     return true;
 }
 
+/* The envelope an input's lines came in, counted apart from them: its own
+ * lines, and those not of its form. Nothing for a file as it is. */
+static void print_envelope(const pgm_input_report *in)
+{
+    if (in->envelope != PGM_ENVELOPE_NONE)
+        fprintf(stderr, " in a %s envelope (%llu lines of it, %llu not of its form)",
+                pgm_envelope_name(in->envelope), (unsigned long long)in->wrapper_lines,
+                (unsigned long long)in->wrapper_foreign);
+}
+
 /* One line per server log: what was read, and how well. */
 static void print_coverage(const pgm_scan *s)
 {
@@ -297,17 +307,20 @@ static void print_coverage(const pgm_scan *s)
         const pgm_input_report *in = pgm_scan_input(s, i);
         const pgm_input_coverage *c = &in->cov;
         if (in->is_activity) {
-            fprintf(stderr, "pgmortem: %s: pg_stat_activity (%s); %llu lines: %llu snapshots, %llu lines "
-                            "not understood\n",
-                    in->path, in->format, (unsigned long long)c->lines, (unsigned long long)c->records,
+            fprintf(stderr, "pgmortem: %s: pg_stat_activity (%s)", in->path, in->format);
+            print_envelope(in);
+            fprintf(stderr, "; %llu lines: %llu snapshots, %llu lines not understood\n",
+                    (unsigned long long)c->lines, (unsigned long long)c->records,
                     (unsigned long long)c->unparsed);
             continue;
         }
         if (in->is_app_log) {
+            fprintf(stderr, "pgmortem: %s: application log (%s)", in->path, in->format);
+            print_envelope(in);
             fprintf(stderr,
-                    "pgmortem: %s: application log (%s); %llu lines: %llu entries, %llu trace "
+                    "; %llu lines: %llu entries, %llu trace "
                     "lines, %llu not understood; %llu events, %llu entries of the application's own\n",
-                    in->path, in->format, (unsigned long long)c->lines, (unsigned long long)c->records,
+                    (unsigned long long)c->lines, (unsigned long long)c->records,
                     (unsigned long long)c->continuation, (unsigned long long)c->unparsed,
                     (unsigned long long)in->events, (unsigned long long)in->unknown);
             continue;
@@ -315,6 +328,7 @@ static void print_coverage(const pgm_scan *s)
         if (!in->is_log)
             continue;
         fprintf(stderr, "pgmortem: %s: %s", in->path, in->format);
+        print_envelope(in);
         if (c->prefix[0] || c->prefix_origin[0]) {
             fprintf(stderr, ", log_line_prefix '%s' (%s; %llu of the first %llu lines parsed", c->prefix,
                     c->prefix_origin, (unsigned long long)c->primary_parsed, (unsigned long long)c->primary_tried);

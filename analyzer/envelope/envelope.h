@@ -52,7 +52,7 @@ typedef struct pgm_envelope {
 /* Wrapper lines the detector looks at, at most, and the share of them that
  * must be of one form (in percent) for the file to be read as wrapped. */
 #define PGM_ENVELOPE_DETECT_LINES 64u
-#define PGM_ENVELOPE_DETECT_SHARE 80u
+#define PGM_ENVELOPE_DETECT_SHARE 60u
 
 /* The envelopes whose form most of a file's head (`complete`: the whole file
  * is in it) has, most specific first: `out` gets them, the count is returned

@@ -326,6 +326,9 @@ static void envelope_done(pgm_scan *s, pgm_input_report *in, const pgm_unwrap *u
                       (unsigned long long)u->cov.foreign, pgm_envelope_name(in->envelope),
                       (unsigned long long)u->cov.first_foreign,
                       in->envelope == PGM_ENVELOPE_JOURNAL_EXPORT ? "left out" : "read as they are");
+    /* an export's lines that are no field were left out: evidence is missing */
+    if (u->cov.foreign && in->envelope == PGM_ENVELOPE_JOURNAL_EXPORT)
+        in->limit_reached = true;
     if (u->cov.cut) {
         pgm_scan_warn(s, in, "%llu line(s) inside the %s envelope cut at a size limit (%zu bytes a "
                       "line, --max-line-bytes; %u KiB a journal field): what was cut is not read",
@@ -745,8 +748,11 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *
     }
     const char *line;
     size_t len;
+    /* --app-tz outranks the envelope's times; they outrank a manifest's TZ */
+    bool wrapper_zone = !s->app_tz.set;
     while (pgm_unwrap_next(&lr, &line, &len) > 0)
-        pgm_app_feed(r, line, len, lr.lineno);
+        pgm_app_feed_wrapped(r, line, len, lr.lineno,
+                             wrapper_zone && !lr.zone_guessed ? lr.t : PGM_TS_UNKNOWN);
     pgm_app_finish(r);
     const pgm_app_coverage *cov = pgm_app_get_coverage(r);
     envelope_done(s, in, &lr);
@@ -774,6 +780,13 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *
         pgm_scan_warn(s, in, "%llu entr(ies) longer than %u KiB (a line or a stack trace) cut there: "
                       "what was cut is not read", (unsigned long long)cov->cut, PGM_APP_MAX_TRACE >> 10);
         in->limit_reached = true;
+    }
+    if (cov->zone_wrapper) {
+        int32_t o = cov->wrapper_offset_s, a = o < 0 ? -o : o;
+        pgm_scan_warn(s, in, "%llu time(s) carry no zone; read at UTC%c%02d:%02d, the offset between them "
+                             "and the %s envelope's times (--app-tz sets another)",
+                      (unsigned long long)cov->zone_wrapper, o < 0 ? '-' : '+', (int)(a / 3600),
+                      (int)(a % 3600 / 60), pgm_envelope_name(in->envelope));
     }
     if (cov->zone_guessed && evidence)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read in %s, as %s sets it (--app-tz "

@@ -283,6 +283,35 @@ check(p.returncode == -signal.SIGINT, "SIGINT: the run ended with %d, not by the
 check(open(target).read() == "previous\n", "SIGINT: the target was not left as it was")
 check(not leftovers(out_dir), "SIGINT: left %s" % leftovers(out_dir))
 
+# damaged envelopes: a line inside a journal export that is no field is lost
+# (said, exit 2); a foreign line in a CRI file is read as it is (said, exit 0);
+# a CRI file cut inside a line's pieces keeps the pieces it holds
+journal = os.path.abspath("tests/samples/journal/01-postgres.export.zst")
+export = subprocess.run(["zstd", "-dcq", journal], capture_output=True, check=True).stdout.split(b"\n")
+at = export.index(next(l for l in export if l.startswith(b"MESSAGE=") and b"remaining connection slots" in l))
+bad = export[:at] + [b"\x00\x00 garbage from a crashed disk"] + export[at:]
+p = write("journal.export", b"\n".join(bad))
+r = run(["timeline", "--kinds", "conn.refused", p])
+check(r.returncode == 2, "a journal export with a line that is no field: exit %d, not 2" % r.returncode)
+check(said(r, "1 line(s) not in the journal-export form, first at line %d: left out" % (at + 1)),
+      "a journal export with a line that is no field: not said")
+check(r.stdout.count(b"conn.refused") == 13, "a journal export with a damaged line: refusals lost")
+cri = (b"2026-11-27T02:21:50.570000000Z stderr P 2026-11-27 02:21:50.570 UTC [31826] orders@shop FATAL:  "
+       b"remaining connection slots are reserved for non-rep\n"
+       b"rpc error: code = Unknown desc = a foreign line\n"
+       b"2026-11-27T02:21:50.570000000Z stderr F lication superuser connections\n"
+       b"2026-11-27T02:21:50.580000000Z stderr P 2026-11-27 02:21:50.580 UTC [31827] orders@shop FATAL:  "
+       b"remaining connection slots are reserved for non-replication superuser connections")
+p = write("0.log", cri)
+r = run(["timeline", p])
+check(r.returncode == 0, "a CRI file with a foreign line: exit %d, not 0" % r.returncode)
+check(said(r, "1 line(s) not in the cri form, first at line 2: read as they are"),
+      "a CRI file with a foreign line: not said")
+lines = [json.loads(l) for l in r.stdout.decode().splitlines()]
+check(len(lines) == 2 and lines[0]["kind"] == "conn.refused.reserved_slots" and lines[0]["line"] == 1,
+      "a CRI line in two pieces around a foreign line: not joined at line 1: %r" % lines[:1])
+check(len(lines) == 2 and lines[1]["line"] == 4, "a CRI file cut inside a line: its last piece lost")
+
 # two runs writing the same file: it is one of the two reports, whole
 two = os.path.join(WORK, "two")
 os.makedirs(two)
@@ -309,4 +338,4 @@ if failures:
     sys.exit(1)
 print("damaged: %d checks passed (cuts of .tar.gz/.zst/.xz at 4 offsets each, flipped bytes, "
       "a damaged and a cut zip, NUL blocks, CR line ends, a huge name, --max-entries, the analysis' caps, "
-      "full disk, SIGINT, two writers)" % checks)
+      "full disk, SIGINT, two writers, damaged envelopes)" % checks)

@@ -136,6 +136,13 @@ if cmp -s "$gold/timeline-nul-block.out" "$gold/timeline-lf-ends.out"; then pass
 check timeline-messages 0 "" -- timeline --kinds conn.refused,conn.lost,stmt,vacuum,repl $S/messages/messages.log
 # a file with a time on most lines that no reader takes: said, exit 2 (inventory and timeline)
 check inventory-log-like 2 "a time on most lines, but no log format pgmortem reads" -- inventory $S/run1-stderr/timeline.txt
+# logs as a real journald gave them back (fixtures/record/journal.sh): the
+# envelope beside the kind, the program's lines counted apart from the journal's
+check inventory-journal 0 "" -- inventory tests/samples/journal
+check timeline-journal-export 0 "stderr in a journal-export envelope (2800 lines of it, 0 not of its form)" -- \
+    timeline --coverage --kinds conn.refused tests/samples/journal/01-postgres.export.zst
+check timeline-journal-json 0 "application log (spring_boot) in a journal-json envelope" -- \
+    timeline --coverage --kinds hikari.leak_detected tests/samples/journal/01-orders.json.zst
 # inventory reads times as timeline does: a server log's time is its prefix's (found, or told),
 # not the session start (%s) written before it; --since/--until leave out the files outside;
 # --app-tz gives zone-less application times their zone

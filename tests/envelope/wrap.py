@@ -13,6 +13,9 @@ event does.
 
 The wrappers are written as their writers write them:
   cri             containerd/CRI-O: TIME STREAM F|P LINE; lines cut into P pieces
+  cri-zoneless    the same, the applications' own times written in UTC+01:00
+                  without a zone (a JVM in Europe/Paris): the envelope's UTC
+                  times must give their zone
   docker          Docker json-file, pieces without their "\\n" for long lines
   kubectl-ts      kubectl logs --timestamps (the kubelet's 9-digit RFC 3339)
   kubectl-prefix  kubectl logs --prefix: [pod/NAME/CONTAINER] LINE
@@ -20,6 +23,10 @@ The wrappers are written as their writers write them:
   journal         journalctl -o short-iso (a tab shown as 8 spaces)
   journal-json    journalctl -o json; a Java trace joined to its entry's MESSAGE
   journal-export  journalctl -o export; such a MESSAGE in the binary form
+
+Then the same comparison on what a real journald gave back of incident 01's
+two logs (fixtures/record/journal.sh, tests/samples/journal): journalctl
+short-iso, short-precise, json and export, as recorded.
 
 Usage: wrap.py PGMORTEM [INCIDENT...]   (exit 1 on any difference)
 """
@@ -38,7 +45,7 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-FORMS = ["cri", "docker", "kubectl-ts", "kubectl-prefix", "kubectl-both", "journal",
+FORMS = ["cri", "cri-zoneless", "docker", "kubectl-ts", "kubectl-prefix", "kubectl-both", "journal",
          "journal-json", "journal-export"]
 LOG_NAME = re.compile(r"\.(log|csv|json)$")
 TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?"
@@ -112,7 +119,12 @@ def wrap(form, name, text, rng):
         entries.append((no, t, [line]))
     for no, t, group in entries:
         line = group[0]
-        if form == "cri":
+        if form == "cri-zoneless" and not server:
+            m = re.match(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})\.(\d{3})Z", line)
+            if m:
+                local = datetime.datetime.fromtimestamp(t // 1000000 + 3600, datetime.timezone.utc)
+                line = local.strftime("%Y-%m-%d %H:%M:%S") + "." + m.group(3) + line[m.end():]
+        if form in ("cri", "cri-zoneless"):
             pieces = [line]
             if len(line) > 30:
                 cuts = sorted(rng.sample(range(1, len(line)), min(3, len(line) - 1)))
@@ -242,6 +254,54 @@ def first_difference(a, b, where="$"):
     return None if a == b else "%s: %r != %r" % (where, a, b)
 
 
+JOURNAL = os.path.join(ROOT, "tests/samples/journal")
+JOURNAL_LOGS = {"postgres": "01-leak-hikari/db/postgresql-15-main.log", "orders": "01-leak-hikari/orders/orders.log"}
+
+
+def recorded_journal(pgmortem, tmp):
+    """Incident 01 with its logs as a real journald exported them."""
+    incident = os.path.join(ROOT, "fixtures/incidents/01-leak-hikari.tar.zst")
+    files = members(incident)
+    plain = os.path.join(tmp, "plain.tar")
+    write_tar(plain, files)
+    want, want_rc = analyze(pgmortem, plain)
+    want, _ = strip(want, plain, {})
+    checks = failures = 0
+    for form in ("short-iso", "short-precise", "json", "export"):
+        maps, wrapped = {}, []
+        originals = dict(files)
+        for ident, name in JOURNAL_LOGS.items():
+            recorded = os.path.join(JOURNAL, "01-%s.%s.zst" % (ident, form))
+            data = subprocess.run(["zstd", "-dc", recorded], check=True, capture_output=True).stdout
+            # journald keeps one entry per non-empty line, in order
+            kept = [no for no, line in enumerate(originals[name].split(b"\n"), 1) if line]
+            lines = data.split(b"\n")
+            if form == "export":
+                at = [no for no, line in enumerate(lines, 1) if line.startswith(b"MESSAGE=") or line == b"MESSAGE"]
+            else:
+                at = list(range(1, len(lines)))
+            where = [None] * (len(lines) + 1)
+            for no, orig in zip(at, kept):
+                where[no] = orig
+            new = name[:-4] + ".journal." + form + ".zst"
+            maps[new] = (name, where)
+            wrapped.append((new, open(recorded, "rb").read()))
+        wrapped += [(n, d) for n, d in files if n not in JOURNAL_LOGS.values()]
+        path = os.path.join(tmp, "01-recorded-journal-%s.tar" % form)
+        write_tar(path, wrapped)
+        got, got_rc = analyze(pgmortem, path)
+        got, bad = strip(got, path, maps)
+        want_b = json.loads(json.dumps(want).replace(plain, "BUNDLE"))
+        diff = bad[0] if bad else first_difference(want_b, got)
+        if not diff and got_rc != want_rc:
+            diff = "exit %d, unwrapped %d" % (got_rc, want_rc)
+        checks += 1
+        if diff:
+            failures += 1
+            print("FAIL 01 recorded journal %s: %s" % (form, diff[:600]))
+    return checks, failures
+
+
 def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
@@ -282,6 +342,10 @@ def main():
                 if diff:
                     failures += 1
                     print("FAIL %s %s: %s" % (os.path.basename(incident), form, diff[:600]))
+        if not sys.argv[2:]:
+            c, f = recorded_journal(pgmortem, tmp)
+            checks += c
+            failures += f
     print("envelope-check: %d of %d wrapped bundles analysed as unwrapped" % (checks - failures, checks))
     sys.exit(1 if failures else 0)
 
