@@ -295,9 +295,9 @@ static bool split_kinds(timeline_run *t, const char *v)
 static void print_envelope(const pgm_input_report *in)
 {
     if (in->envelope != PGM_ENVELOPE_NONE)
-        fprintf(stderr, " in a %s envelope (%llu lines of it, %llu not of its form)",
+        fprintf(stderr, " in a %s envelope (%llu %s of it, %llu lines not of its form)",
                 pgm_envelope_name(in->envelope), (unsigned long long)in->wrapper_lines,
-                (unsigned long long)in->wrapper_foreign);
+                in->per_source ? "entries" : "lines", (unsigned long long)in->wrapper_foreign);
 }
 
 /* One line per server log: what was read, and how well. */

@@ -22,6 +22,12 @@ const char *pgm_envelope_name(enum pgm_envelope_kind k)
     return "";
 }
 
+bool pgm_envelope_has_sources(const pgm_envelope *env)
+{
+    return env->kind == PGM_ENVELOPE_JOURNAL || env->kind == PGM_ENVELOPE_JOURNAL_JSON ||
+           env->kind == PGM_ENVELOPE_JOURNAL_EXPORT || (env->kind == PGM_ENVELOPE_KUBECTL && env->kubectl_prefix);
+}
+
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static bool starts(const char *p, size_t n, const char *lit)
@@ -143,18 +149,18 @@ static size_t journal_time_at(const char *p, size_t n, int year, pgm_envelope_li
         out->t = ts.us; /* short-iso, short-iso-precise */
         return ts.len;
     }
-    /* short-unix: "1796315554.648344" */
+    /* short-unix: "1796315554.648344", always microseconds (a server's %n
+     * prints milliseconds: "1796287435.077") */
     int64_t secs = 0;
     for (i = 0; i < n && i < 12 && is_digit(p[i]); i++)
         secs = secs * 10 + (p[i] - '0');
     if (i < 9 || i >= n || p[i] != '.')
         return 0;
-    int64_t scale = 100000, frac = 0;
+    int64_t frac = 0;
     size_t f = ++i;
-    for (; i < n && is_digit(p[i]); i++, scale /= 10)
-        if (scale)
-            frac += (p[i] - '0') * scale;
-    if (i == f)
+    for (; i < n && is_digit(p[i]); i++)
+        frac = frac * 10 + (p[i] - '0');
+    if (i - f != 6)
         return 0;
     out->t = secs * 1000000 + frac;
     return i;
@@ -199,9 +205,14 @@ static bool parse_journal(const char *p, size_t n, int year, size_t indent, stru
     if (!i || i >= n || p[i] != ' ')
         return false;
     i++;
+    /* a host name: letters, digits, '-', '.', '_' (never a server's "[123]") */
     const char *host_end = memchr(p + i, ' ', n - i);
     if (!host_end || host_end == p + i)
         return false;
+    for (const char *h = p + i; h < host_end; h++)
+        if (!is_digit(*h) && !(*h >= 'a' && *h <= 'z') && !(*h >= 'A' && *h <= 'Z') && *h != '-' && *h != '.' &&
+            *h != '_')
+            return false;
     i = (size_t)(host_end - p) + 1;
     /* IDENT[PID]: or IDENT: */
     size_t ident = i;
@@ -256,15 +267,19 @@ static bool bytes_of_array(const char *v, struct pgm_strbuf *scratch)
     return false;
 }
 
+/* A line that is one JSON object, flattened into `j`. */
+static bool json_object(const char *p, size_t n, pgm_jsonflat *j)
+{
+    char err[64];
+    return n && p[0] == '{' && pgm_jsonflat_parse(j, p, n, err, sizeof err);
+}
+
 static bool parse_journal_json(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_jsonflat *j,
                                pgm_envelope_line *out)
 {
     if (n && p[0] == '\x1e') /* json-seq: RFC 7464's record separator */
         p++, n--;
-    if (!n || p[0] != '{')
-        return false;
-    char err[64];
-    if (!pgm_jsonflat_parse(j, p, n, err, sizeof err))
+    if (!json_object(p, n, j))
         return false;
     enum pgm_json_type type;
     const char *msg = pgm_jsonflat_get(j, "MESSAGE", &type);
@@ -295,10 +310,7 @@ static bool parse_journal_json(const char *p, size_t n, struct pgm_strbuf *scrat
 
 static bool parse_docker(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_line *out)
 {
-    if (!n || p[0] != '{')
-        return false;
-    char err[64];
-    if (!pgm_jsonflat_parse(j, p, n, err, sizeof err))
+    if (!json_object(p, n, j))
         return false;
     enum pgm_json_type type;
     const char *log = pgm_jsonflat_get(j, "log", &type);
@@ -345,14 +357,14 @@ bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int
 
 /* The forms tried on each line of a head, most specific first. */
 static const pgm_envelope candidates[] = {
-    {PGM_ENVELOPE_CRI, false, false},
-    {PGM_ENVELOPE_DOCKER, false, false},
-    {PGM_ENVELOPE_JOURNAL_JSON, false, false},
-    {PGM_ENVELOPE_KUBECTL, true, true},
-    {PGM_ENVELOPE_KUBECTL, true, false},
+    {PGM_ENVELOPE_CRI, false, false, false},
+    {PGM_ENVELOPE_DOCKER, false, false, false},
+    {PGM_ENVELOPE_JOURNAL_JSON, false, false, false},
+    {PGM_ENVELOPE_KUBECTL, true, true, false},
+    {PGM_ENVELOPE_KUBECTL, true, false, false},
     /* before a bare RFC 3339 time: journalctl -o short-iso's line starts with one */
-    {PGM_ENVELOPE_JOURNAL, false, false},
-    {PGM_ENVELOPE_KUBECTL, false, true},
+    {PGM_ENVELOPE_JOURNAL, false, false, false},
+    {PGM_ENVELOPE_KUBECTL, false, true, false},
 };
 #define N_CANDIDATES (sizeof candidates / sizeof candidates[0])
 _Static_assert(N_CANDIDATES <= PGM_ENVELOPE_MAX_CANDIDATES, "every form fits the candidates' array");
@@ -369,7 +381,7 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
                                pgm_envelope out[PGM_ENVELOPE_MAX_CANDIDATES])
 {
     if (is_export(head, n)) {
-        out[0] = (pgm_envelope){PGM_ENVELOPE_JOURNAL_EXPORT, false, false};
+        out[0] = (pgm_envelope){PGM_ENVELOPE_JOURNAL_EXPORT, false, false, false};
         return 1;
     }
     if (!n || (head[0] != '{' && head[0] != '\x1e' && head[0] != '[' && !is_digit((char)head[0]) &&

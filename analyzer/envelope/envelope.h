@@ -47,6 +47,9 @@ typedef struct pgm_envelope {
     enum pgm_envelope_kind kind;
     /* kubectl: which of its options wrote the lines */
     bool kubectl_prefix, kubectl_timestamps;
+    /* the head holds the lines of several sources (units, pods): read them
+     * apart (envelope/demux.h) */
+    bool several_sources;
 } pgm_envelope;
 
 /* Wrapper lines the detector looks at, at most, and the share of them that
@@ -63,6 +66,10 @@ typedef struct pgm_envelope {
 #define PGM_ENVELOPE_MAX_CANDIDATES 8u
 size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complete,
                                pgm_envelope out[PGM_ENVELOPE_MAX_CANDIDATES]);
+
+/* The envelope names whose each line is (the journal's unit or identifier,
+ * kubectl --prefix's pod and container): a file of it may hold several. */
+bool pgm_envelope_has_sources(const pgm_envelope *env);
 
 /* "cri", "docker", "kubectl", "journal", "journal-json", "journal-export"; "" for none. */
 const char *pgm_envelope_name(enum pgm_envelope_kind k);

@@ -48,6 +48,14 @@ void pgm_unwrap_free(pgm_unwrap *u)
     }
 }
 
+static void set_source(char out[PGM_UNWRAP_SOURCE_MAX], pgm_slice s)
+{
+    size_t n = s.n < PGM_UNWRAP_SOURCE_MAX - 1 ? s.n : PGM_UNWRAP_SOURCE_MAX - 1;
+    if (n)
+        memcpy(out, s.p, n);
+    out[n] = '\0';
+}
+
 static int hand(pgm_unwrap *u, const char *p, size_t n, uint64_t lineno, int64_t t, bool cut,
                 const char **line, size_t *len)
 {
@@ -145,6 +153,7 @@ static int next_export(pgm_unwrap *u, const char **line, size_t *len)
     bool fields = false, have_message = false, cut = false;
     uint64_t msg_line = 0;
     int64_t t = PGM_TS_UNKNOWN;
+    int source_rank = 0; /* 3: _SYSTEMD_UNIT, 2: SYSLOG_IDENTIFIER, 1: _COMM */
     pgm_strbuf_reset(&u->message);
     for (;;) {
         const char *w;
@@ -155,6 +164,7 @@ static int next_export(pgm_unwrap *u, const char **line, size_t *len)
             if (fields && have_message) {
                 if (t == PGM_TS_UNKNOWN)
                     u->cov.no_time++;
+                memcpy(u->source, u->entry_source, sizeof u->source);
                 if (!u->message.len) /* an empty message is a line too */
                     return hand(u, "", 0, msg_line, t, cut, line, len);
                 u->message_pos = 0;
@@ -170,6 +180,8 @@ static int next_export(pgm_unwrap *u, const char **line, size_t *len)
             if (r <= 0)
                 return r;
             fields = false;
+            source_rank = 0;
+            u->entry_source[0] = '\0';
             continue;
         }
         const char *eq = memchr(w, '=', wn);
@@ -183,6 +195,11 @@ static int next_export(pgm_unwrap *u, const char **line, size_t *len)
                 msg_line = u->lines.lineno;
                 pgm_strbuf_reset(&u->message);
                 cut |= u->lines.truncated || pgm_strbuf_add(&u->message, v, vn) != 0;
+            } else if ((kn == 13 && memcmp(w, "_SYSTEMD_UNIT", 13) == 0 && source_rank < 3) ||
+                       (kn == 17 && memcmp(w, "SYSLOG_IDENTIFIER", 17) == 0 && source_rank < 2) ||
+                       (kn == 5 && memcmp(w, "_COMM", 5) == 0 && source_rank < 1)) {
+                source_rank = kn == 13 ? 3 : kn == 17 ? 2 : 1;
+                set_source(u->entry_source, (pgm_slice){v, vn});
             } else if (kn == 20 && memcmp(w, "__REALTIME_TIMESTAMP", 20) == 0) {
                 int64_t us = 0;
                 size_t k = 0;
@@ -261,6 +278,7 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
             u->indent = 0;
             if (!u->cov.foreign++)
                 u->cov.first_foreign = u->lines.lineno;
+            u->source[0] = '\0';
             return hand(u, w, wn, u->lines.lineno, PGM_TS_UNKNOWN, u->lines.truncated, line, len);
         }
         u->indent = width;
@@ -268,8 +286,9 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
             u->cov.decorations++;
             continue;
         }
-        if (l.continuation) /* a further line of the message above: its time */
+        if (l.continuation) /* a further line of the message above: its time and source */
             return hand(u, l.text.p, l.text.n, u->lines.lineno, u->t, u->lines.truncated, line, len);
+        set_source(u->source, l.source);
         if (l.t == PGM_TS_UNKNOWN)
             u->cov.no_time++;
         u->zone_guessed = l.zone_guessed;
@@ -298,10 +317,12 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
 
 /* ------------------------------------------------------------- sniffing */
 
-/* The head's lines unwrapped, sniffed. */
+/* The head's lines unwrapped, sniffed; *several: they are of more than one source. */
 static pgm_sniff sniff_inside(const char *name, const unsigned char *head, size_t n, bool complete, int year,
-                              const pgm_envelope *env, pgm_strbuf *inner)
+                              const pgm_envelope *env, pgm_strbuf *inner, bool *several)
 {
+    char first[PGM_UNWRAP_SOURCE_MAX] = "";
+    *several = false;
     pgm_sniff unknown = {PGM_KIND_UNKNOWN, "text", false};
     pgm_mem_source src;
     pgm_mem_source_init(&src, head, n);
@@ -311,8 +332,13 @@ static pgm_sniff sniff_inside(const char *name, const unsigned char *head, size_
     const char *line;
     size_t len;
     bool full = false;
-    while (!full && pgm_unwrap_next(&u, &line, &len) > 0)
+    while (!full && pgm_unwrap_next(&u, &line, &len) > 0) {
         full = pgm_strbuf_add(inner, line, len) != 0 || pgm_strbuf_add(inner, "\n", 1) != 0;
+        if (u.source[0] && !first[0])
+            memcpy(first, u.source, sizeof first);
+        else if (u.source[0] && strcmp(first, u.source) != 0)
+            *several = true;
+    }
     pgm_unwrap_free(&u);
     /* the head's last wrapper line may be cut, and with it the last inner one */
     return pgm_sniff_file(name, (const unsigned char *)(inner->p ? inner->p : ""), inner->len,
@@ -322,7 +348,7 @@ static pgm_sniff sniff_inside(const char *name, const unsigned char *head, size_
 pgm_sniff pgm_unwrap_sniff(const char *name, const unsigned char *head, size_t n, bool complete, int year,
                            pgm_envelope *env, pgm_strbuf *inner_out)
 {
-    *env = (pgm_envelope){PGM_ENVELOPE_NONE, false, false};
+    *env = (pgm_envelope){PGM_ENVELOPE_NONE, false, false, false};
     /* A server's syslog output ("... postgres[123]: [7-1] LOG: ...", Heroku's
      * "app[postgres.123]: [7-1] ...") has the journal's or a time's form, but
      * its reader knows the "[7-1]" numbering that joins split messages. */
@@ -334,7 +360,16 @@ pgm_sniff pgm_unwrap_sniff(const char *name, const unsigned char *head, size_t n
     for (size_t c = 0; c < found; c++) {
         pgm_strbuf inner;
         pgm_strbuf_init(&inner, PGM_SNIFF_HEAD_BYTES);
-        pgm_sniff sn = sniff_inside(name, head, n, complete, year, &cand[c], &inner);
+        bool several;
+        pgm_sniff sn = sniff_inside(name, head, n, complete, year, &cand[c], &inner, &several);
+        if (several && raw.kind == PGM_KIND_UNKNOWN) {
+            /* the lines of several programs, none of which the file as it is
+             * reads: each source is sniffed apart */
+            pgm_strbuf_free(&inner);
+            *env = cand[c];
+            env->several_sources = true;
+            return (pgm_sniff){PGM_KIND_UNKNOWN, "mixed", true};
+        }
         if (sn.kind == PGM_KIND_UNKNOWN) {
             pgm_strbuf_free(&inner);
             continue;

@@ -19,6 +19,9 @@
 
 struct pgm_jsonflat;
 
+/* A source's name kept, at most (longer ones are cut: names, not evidence). */
+#define PGM_UNWRAP_SOURCE_MAX 128u
+
 typedef struct pgm_unwrap_cov {
     uint64_t wrapper_lines;   /* the file's own lines */
     uint64_t inner_lines;     /* lines handed on */
@@ -40,6 +43,9 @@ typedef struct pgm_unwrap {
     int64_t t;                /* the wrapper's time, PGM_TS_UNKNOWN when none */
     bool zone_guessed;        /* ... printed without a zone: read as UTC */
     bool truncated;           /* cut at the line limit */
+    /* whose line it is: kubectl's pod/container, the journal's unit (else
+     * its identifier, else its command); "" when the envelope names none */
+    char source[PGM_UNWRAP_SOURCE_MAX];
     pgm_unwrap_cov cov;
 
     /* internal */
@@ -55,6 +61,7 @@ typedef struct pgm_unwrap {
     pgm_strbuf scratch, field;
     struct pgm_jsonflat *json;
     size_t indent;            /* journal short: the width of the last line's prefix */
+    char entry_source[PGM_UNWRAP_SOURCE_MAX]; /* journal export: of the entry being read */
     bool ended;
 } pgm_unwrap;
 

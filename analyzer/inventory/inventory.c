@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envelope/demux.h"
 #include "envelope/unwrap.h"
 #include "pglog/detect.h"
 #include "pglog/reader.h"
 #include "text/lines.h"
 #include "text/timestamp.h"
 #include "text/utf8.h"
+#include "util/display.h"
 
 void pgm_inventory_init(pgm_inventory *inv)
 {
@@ -220,6 +222,143 @@ static pgm_prefix *prefix_of_head(const unsigned char *head, size_t n)
     return p;
 }
 
+/* How the times of lines of kind `sn` are read: into st (its prefix, when
+ * one is detected on `head`, is *detected, to free); the window to look in. */
+static size_t time_reading(const pgm_inventory *inv, const pgm_sniff *sn, const unsigned char *head, size_t n,
+                           int year, scan_state *st, pgm_prefix **detected)
+{
+    memset(st, 0, sizeof *st);
+    *detected = NULL;
+    bool json = strcmp(sn->format, "jsonlog") == 0 || strcmp(sn->format, "cloudsql") == 0 ||
+                strcmp(sn->format, "cnpg") == 0 || strcmp(sn->format, "azure") == 0 ||
+                (sn->kind == PGM_KIND_APP_LOG && (strcmp(sn->format, "json") == 0 ||
+                                                  strcmp(sn->format, "ecs") == 0));
+    bool server_log = sn->kind == PGM_KIND_PG_LOG;
+    if (server_log && (strcmp(sn->format, "stderr") == 0 || strcmp(sn->format, "rds") == 0)) {
+        st->prefix = inv->prefix;
+        if (!st->prefix)
+            st->prefix = *detected = prefix_of_head(head, n);
+    }
+    const pgm_zone *zone = sn->kind == PGM_KIND_APP_LOG ? &inv->app_tz : &inv->tz;
+    st->zone = zone->set ? zone : NULL;
+    st->syslog = server_log && strcmp(sn->format, "syslog") == 0;
+    st->year = year;
+    return json ? PGM_TS_WINDOW_JSON : PGM_TS_WINDOW_TEXT;
+}
+
+/* ----------------------------------- a file of several sources' lines */
+
+typedef struct inv_source {
+    size_t item;               /* index: the items move as they grow */
+    pgm_sniff sn;
+    scan_state st;
+    pgm_prefix *detected;
+    size_t window;
+} inv_source;
+
+typedef struct inv_demux {
+    pgm_inventory *inv;
+    const pgm_file_info *info;
+    size_t file_item;          /* the file's item: the first source's, renamed */
+    const char *file_path;
+    bool file_taken, fatal;
+    enum pgm_envelope_kind env;
+    int year;
+} inv_demux;
+
+static void *inv_open_source(void *ctx, const char *source, const char *head, size_t n, bool complete)
+{
+    inv_demux *dx = ctx;
+    pgm_inventory *inv = dx->inv;
+    inv_source *src = calloc(1, sizeof *src);
+    pgm_strbuf path;
+    pgm_strbuf_init(&path, PGM_MAX_SHOWN_PATH + PGM_UNWRAP_SOURCE_MAX * 4 + 8);
+    if (!src || pgm_strbuf_addstr(&path, dx->file_path) != 0 || pgm_strbuf_add(&path, "#", 1) != 0 ||
+        pgm_display_append(&path, source[0] ? source : "-") != 0) {
+        pgm_strbuf_free(&path);
+        free(src);
+        dx->fatal = true;
+        return NULL;
+    }
+    pgm_inventory_item *it;
+    if (!dx->file_taken) {
+        dx->file_taken = true;
+        it = &inv->items[dx->file_item];
+        free(it->path);
+        it->path = pgm_strbuf_take(&path);
+    } else {
+        it = add_item(inv, path.p);
+        pgm_strbuf_free(&path);
+    }
+    if (!it || !it->path) {
+        free(src);
+        dx->fatal = true;
+        return NULL;
+    }
+    src->item = (size_t)(it - inv->items);
+    src->sn = pgm_sniff_file(dx->info->name, (const unsigned char *)head, n, complete);
+    it->kind = src->sn.kind;
+    it->format = src->sn.format;
+    it->envelope = dx->env;
+    it->read = true;
+    src->window = time_reading(inv, &src->sn, (const unsigned char *)head, n, dx->year, &src->st, &src->detected);
+    if (src->sn.kind == PGM_KIND_UNKNOWN && src->sn.has_timestamps) {
+        inv->log_like_unknown++;
+        warn(inv, it, false, "%s", PGM_LOG_LIKE_UNKNOWN);
+    }
+    return src;
+}
+
+static void inv_source_line(void *ctx, void *reader, const char *line, size_t n, const pgm_inner_line *m)
+{
+    inv_demux *dx = ctx;
+    inv_source *src = reader;
+    (void)m;
+    pgm_inventory_item *it = &dx->inv->items[src->item];
+    it->lines++;
+    if (src->sn.has_timestamps)
+        note_timestamp(dx->inv, it, &src->st, line, n, src->window);
+}
+
+/* A journal's or kubectl --prefix's file: one item per source ("FILE#SOURCE"),
+ * as the scan reads them; the first is the file's item. */
+static int inventory_demux(pgm_inventory *inv, size_t file_item, const pgm_file_info *info,
+                           const pgm_envelope *env, int year, pgm_source *content)
+{
+    pgm_unwrap u;
+    if (pgm_unwrap_init(&u, content, env, inv->max_line, year) != PGM_OK)
+        return PGM_FATAL;
+    char *file_path = strdup(inv->items[file_item].path);
+    if (!file_path) {
+        pgm_unwrap_free(&u);
+        return PGM_FATAL;
+    }
+    inv_demux dx = {inv, info, file_item, file_path, false, false, env->kind, year};
+    pgm_demux_callbacks cb = {inv_open_source, inv_source_line, &dx};
+    pgm_demux d;
+    int rc = pgm_demux_run(&d, &u, &cb);
+    for (size_t i = 0; i < d.n; i++) {
+        inv_source *src = d.sources[i].reader;
+        if (src)
+            pgm_prefix_free(src->detected);
+        free(src);
+    }
+    pgm_inventory_item *it = &inv->items[file_item];
+    it->bytes = u.lines.bytes_read;
+    if (u.cov.foreign)
+        warn(inv, it, false, "%llu line(s) not in the %s form, first at line %llu: %s",
+             (unsigned long long)u.cov.foreign, pgm_envelope_name(env->kind),
+             (unsigned long long)u.cov.first_foreign,
+             env->kind == PGM_ENVELOPE_JOURNAL_EXPORT ? "left out" : "read as they are");
+    if (d.lines_past)
+        warn(inv, it, false, "lines of more than %u sources: %llu line(s) of the others not read",
+             PGM_DEMUX_MAX_SOURCES, (unsigned long long)d.lines_past);
+    pgm_demux_free(&d);
+    pgm_unwrap_free(&u);
+    free(file_path);
+    return rc == PGM_FATAL || dx.fatal ? PGM_FATAL : PGM_OK;
+}
+
 static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
 {
     pgm_inventory *inv = ctx;
@@ -236,32 +375,21 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     it->format = sn.format;
     it->envelope = env.kind;
     it->read = true;
-    bool json = strcmp(sn.format, "jsonlog") == 0 || strcmp(sn.format, "cloudsql") == 0 ||
-                strcmp(sn.format, "cnpg") == 0 || strcmp(sn.format, "azure") == 0 ||
-                (sn.kind == PGM_KIND_APP_LOG && (strcmp(sn.format, "json") == 0 ||
-                                                 strcmp(sn.format, "ecs") == 0));
-    size_t window = json ? PGM_TS_WINDOW_JSON : PGM_TS_WINDOW_TEXT;
-
+    if (pgm_envelope_has_sources(&env)) {
+        pgm_strbuf_free(&inner);
+        return inventory_demux(inv, (size_t)(it - inv->items), info, &env, year, content);
+    }
     pgm_unwrap lr;
     if (pgm_unwrap_init(&lr, content, &env, inv->max_line, year) != PGM_OK) {
         pgm_strbuf_free(&inner);
         return PGM_FATAL;
     }
     scan_state st;
-    memset(&st, 0, sizeof st);
-    bool server_log = sn.kind == PGM_KIND_PG_LOG;
-    pgm_prefix *detected = NULL;
-    if (server_log && (strcmp(sn.format, "stderr") == 0 || strcmp(sn.format, "rds") == 0)) {
-        st.prefix = inv->prefix;
-        if (!st.prefix)
-            st.prefix = detected = env.kind != PGM_ENVELOPE_NONE
-                                       ? prefix_of_head((const unsigned char *)(inner.p ? inner.p : ""), inner.len)
-                                       : prefix_of_head(info->head, info->head_len);
-    }
-    const pgm_zone *zone = sn.kind == PGM_KIND_APP_LOG ? &inv->app_tz : &inv->tz;
-    st.zone = zone->set ? zone : NULL;
-    st.syslog = server_log && strcmp(sn.format, "syslog") == 0;
-    st.year = year;
+    pgm_prefix *detected;
+    size_t window = env.kind != PGM_ENVELOPE_NONE
+                        ? time_reading(inv, &sn, (const unsigned char *)(inner.p ? inner.p : ""), inner.len, year,
+                                       &st, &detected)
+                        : time_reading(inv, &sn, info->head, info->head_len, year, &st, &detected);
     const char *line;
     size_t len;
     int r;

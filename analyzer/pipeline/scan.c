@@ -9,6 +9,7 @@
 
 #include "activity/psa.h"
 #include "applog/app_events.h"
+#include "envelope/demux.h"
 #include "pglog/entries.h"
 #include "pglog/prefix_source.h"
 #include "pipeline/time_order.h"
@@ -338,8 +339,12 @@ static void envelope_done(pgm_scan *s, pgm_input_report *in, const pgm_unwrap *u
     }
 }
 
-static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
-                    const pgm_envelope *env, pgm_source *content)
+static int read_lines(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
+                      const pgm_envelope *env, pgm_source *content);
+
+/* How a server log is read: the command line's options, the bundle's
+ * configured prefix, the year of its syslog dates. */
+static pgm_pglog_options log_options(const pgm_scan *s, const pgm_input_report *in, const pgm_file_info *info)
 {
     pgm_pglog_options opt = s->log;
     if (!opt.prefix && s->have_conf_prefix) {
@@ -349,12 +354,19 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     }
     if (!opt.year && info->mtime != INT64_MIN && strcmp(in->format, "syslog") == 0)
         opt.year = (int)pgm_year_of(info->mtime);
+    return opt;
+}
+
+static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
+                    const pgm_envelope *env, pgm_source *content)
+{
     /* split between threads: a plain file whose bytes the run's limit allows
      * (the parts read the file themselves, outside the walker's count) */
     uint64_t cap = s->limits ? s->limits->max_total_bytes : 0;
     if (s->jobs > 1 && info->disk_path && env->kind == PGM_ENVELOPE_NONE &&
         info->disk_size >= s->split_min_bytes &&
         (!cap || s->stats.bytes + info->disk_size <= cap)) {
+        pgm_pglog_options opt = log_options(s, in, info);
         int rc = pgm_scan_read_split(s, in, &opt, info->disk_path, info->disk_size);
         if (rc != PGM_WARN) { /* PGM_WARN: this one is not split after all */
             /* the walker counts what is read through `content`: here nothing, the head included */
@@ -362,45 +374,7 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
             return rc;
         }
     }
-    pgm_pg_classifier_reset(&s->classifier);
-    s->classifier.keep_secrets = s->keep_secrets;
-    s->classifier.borrow_values = s->borrow_values;
-    pgm_scan_lane lane = {.s = s, .in = in, .classifier = &s->classifier,
-                          .origin = {.order = (uint64_t)in->index << PGM_ORDER_PART_BITS,
-                                     .outside_archives = info->outside_archives},
-                          .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN};
-    pgm_pglog_reader *r;
-    char err[PGM_ERR_MAX];
-    int rc = pgm_pglog_open(&r, in->format, &opt, pgm_scan_on_record, &lane, err);
-    if (rc != PGM_OK) {
-        pgm_scan_warn(s, in, "%s", err);
-        return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
-    }
-    lane.reader = r;
-    lane.order_path = s->want_time_order && env->kind == PGM_ENVELOPE_NONE ? info->disk_path : NULL;
-    pgm_unwrap lr;
-    if (pgm_unwrap_init(&lr, content, env, s->max_line, year_of_file(s, info)) != PGM_OK) {
-        pgm_pglog_close(r);
-        return PGM_FATAL;
-    }
-    const char *line;
-    size_t len;
-    uint64_t long_lines = 0;
-    while (!atomic_load_explicit(&s->stop, memory_order_relaxed) && pgm_unwrap_next(&lr, &line, &len) > 0) {
-        long_lines += lr.truncated;
-        pgm_pglog_feed(r, line, len, lr.lineno);
-    }
-    pgm_pglog_finish(r);
-    envelope_done(s, in, &lr);
-    pgm_unwrap_free(&lr);
-    in->is_log = true;
-    if (pgm_scan_keep_coverage(s, in, pgm_pglog_get_coverage(r)) != PGM_OK)
-        s->out_of_memory = true;
-    in->prefix_doubtful = pgm_pglog_prefix_doubtful(r);
-    pgm_scan_lane_done(s, in, &lane);
-    pgm_pglog_close(r);
-    pgm_scan_log_warnings(s, in, &opt, long_lines);
-    return PGM_OK;
+    return read_lines(s, in, info, env, content);
 }
 
 void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
@@ -636,62 +610,6 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
         idle_in_transaction_rows(pc, snap, ev.t, &o);
 }
 
-static int read_activity(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
-                         const pgm_envelope *env, pgm_source *content)
-{
-    psa_ctx pc = {s, in, info->mtime != INT64_MIN ? info->mtime * 1000000 : PGM_TS_UNKNOWN, 0, 0, 0};
-    pgm_psa_reader *r;
-    char err[PGM_ERR_MAX];
-    int rc = pgm_psa_open(&r, in->format, on_snapshot, &pc, err);
-    if (rc != PGM_OK) {
-        pgm_scan_warn(s, in, "%s", err);
-        return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
-    }
-    pgm_unwrap lr;
-    if (pgm_unwrap_init(&lr, content, env, s->max_line, year_of_file(s, info)) != PGM_OK) {
-        pgm_psa_close(r);
-        return PGM_FATAL;
-    }
-    const char *line;
-    size_t len;
-    while (pgm_unwrap_next(&lr, &line, &len) > 0)
-        pgm_psa_feed(r, line, len, lr.lineno);
-    pgm_psa_finish(r);
-    if (pgm_psa_columns_past(r)) {
-        pgm_scan_warn(s, in, "a result has more than %u columns; those past them are not read "
-                      "(a state or pid among them is missing)", PGM_PSA_MAX_COLUMNS);
-        in->limit_reached = true;
-    }
-    envelope_done(s, in, &lr);
-    in->is_activity = true;
-    in->cov.lines = lr.cov.inner_lines;
-    uint64_t first;
-    in->cov.unparsed = pgm_psa_unparsed(r, &first);
-    in->cov.records = pc.snapshots;
-    pgm_unwrap_free(&lr);
-    pgm_psa_close(r);
-    if (in->cov.unparsed)
-        pgm_scan_warn(s, in, "%llu line(s) of the dump not understood, first at line %llu",
-                      (unsigned long long)in->cov.unparsed, (unsigned long long)first);
-    if (!pc.snapshots && in->cov.lines) {
-        pgm_scan_warn(s, in, "no pg_stat_activity rows found in %llu line(s)",
-                      (unsigned long long)in->cov.lines);
-        in->limit_reached = true; /* a dump that gave nothing: its evidence is missing */
-    }
-    if (pc.rows_dropped) {
-        pgm_scan_warn(s, in, "%llu row(s) not read: a snapshot holds at most %u (PGM_PSA_MAX_ROWS); its "
-                      "sessions beyond are missing from the counts", (unsigned long long)pc.rows_dropped,
-                      PGM_PSA_MAX_ROWS);
-        in->limit_reached = true;
-    }
-    if (pc.values_cut) {
-        pgm_scan_warn(s, in, "%llu value(s) left out: a snapshot keeps at most %u MiB of text "
-                      "(PGM_PSA_MAX_TEXT)", (unsigned long long)pc.values_cut, PGM_PSA_MAX_TEXT >> 20);
-        in->limit_reached = true;
-    }
-    return PGM_OK;
-}
-
 /* ------------------------------------------------------ application logs */
 
 typedef struct app_ctx {
@@ -721,41 +639,183 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
 
 static pgm_zone app_zone_of(pgm_scan *s, bool *from_evidence);
 
-static int read_app_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
-                        const pgm_envelope *env, pgm_source *content)
+/* ------------------------------------------------ one input's lines, any kind */
+
+/* The reader of one input's lines: a server log, an application log or a
+ * pg_stat_activity dump; of a whole file, or of one source of a file whose
+ * envelope carries several (read_demux). On the heap: the readers' callbacks
+ * hold its address. */
+typedef struct line_sink {
+    pgm_scan *s;
+    pgm_input_report *in;
+    enum pgm_kind kind;
+    uint64_t lines, long_lines;
+    /* server log */
+    pgm_pglog_options opt;
+    pgm_pg_classifier *classifier;   /* the scan's, or owned: several logs read at once */
+    bool own_classifier;
+    pgm_scan_lane lane;
+    pgm_pglog_reader *pg;
+    /* application log */
+    pgm_app_classifier *app_classifier;
+    app_ctx actx;
+    pgm_app_reader *app;
+    bool zone_evidence, wrapper_zone;
+    /* pg_stat_activity */
+    psa_ctx pc;
+    pgm_psa_reader *psa;
+} line_sink;
+
+static void sink_free(line_sink *k)
 {
-    bool json = strcmp(in->format, "json") == 0 || strcmp(in->format, "ecs") == 0;
-    /* on the heap: it remembers the input's leak reports */
-    pgm_app_classifier *c = malloc(sizeof *c);
-    if (!c)
-        return PGM_FATAL;
-    pgm_app_classifier_init(c, s->rules);
-    app_ctx ac = {s, in, c};
-    pgm_app_reader *r;
-    bool evidence;
-    pgm_zone zone = app_zone_of(s, &evidence);
-    if (pgm_app_open(&r, json, &zone, on_app_record, &ac) != PGM_OK) {
-        pgm_app_classifier_free(c);
-        free(c);
-        return PGM_FATAL;
+    if (!k)
+        return;
+    pgm_pglog_close(k->pg);
+    if (k->own_classifier) {
+        pgm_pg_classifier_free(k->classifier);
+        free(k->classifier);
     }
-    pgm_unwrap lr;
-    if (pgm_unwrap_init(&lr, content, env, s->max_line, year_of_file(s, info)) != PGM_OK) {
-        pgm_app_close(r);
-        pgm_app_classifier_free(c);
-        free(c);
-        return PGM_FATAL;
+    pgm_app_close(k->app);
+    if (k->app_classifier) {
+        pgm_app_classifier_free(k->app_classifier);
+        free(k->app_classifier);
     }
-    const char *line;
-    size_t len;
-    /* --app-tz outranks the envelope's times; they outrank a manifest's TZ */
-    bool wrapper_zone = !s->app_tz.set;
-    while (pgm_unwrap_next(&lr, &line, &len) > 0)
-        pgm_app_feed_wrapped(r, line, len, lr.lineno,
-                             wrapper_zone && !lr.zone_guessed ? lr.t : PGM_TS_UNKNOWN);
-    pgm_app_finish(r);
-    const pgm_app_coverage *cov = pgm_app_get_coverage(r);
-    envelope_done(s, in, &lr);
+    pgm_psa_close(k->psa);
+    free(k);
+}
+
+/* A reader for `in` (of kind pg_log, app_log or pg_stat_activity). PGM_OK
+ * with *out, NULL when the reader could not be opened (said); PGM_FATAL. */
+static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info, bool own_classifier,
+                     const char *order_path, line_sink **out)
+{
+    *out = NULL;
+    line_sink *k = calloc(1, sizeof *k);
+    if (!k)
+        return PGM_FATAL;
+    k->s = s;
+    k->in = in;
+    k->kind = in->kind;
+    char err[PGM_ERR_MAX] = "";
+    int rc = PGM_OK;
+    if (in->kind == PGM_KIND_PG_LOG) {
+        k->opt = log_options(s, in, info);
+        k->classifier = &s->classifier;
+        if (own_classifier) {
+            if (!(k->classifier = malloc(sizeof *k->classifier))) {
+                free(k);
+                return PGM_FATAL;
+            }
+            pgm_pg_classifier_init(k->classifier, s->rules);
+            k->own_classifier = true;
+        }
+        pgm_pg_classifier_reset(k->classifier);
+        k->classifier->keep_secrets = s->keep_secrets;
+        k->classifier->borrow_values = s->borrow_values;
+        k->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = k->classifier,
+                                  .origin = {.order = (uint64_t)in->index << PGM_ORDER_PART_BITS,
+                                             .outside_archives = info->outside_archives},
+                                  .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN,
+                                  .order_path = order_path};
+        rc = pgm_pglog_open(&k->pg, in->format, &k->opt, pgm_scan_on_record, &k->lane, err);
+        k->lane.reader = k->pg;
+    } else if (in->kind == PGM_KIND_APP_LOG) {
+        bool json = strcmp(in->format, "json") == 0 || strcmp(in->format, "ecs") == 0;
+        /* on the heap: it remembers the input's leak reports */
+        if (!(k->app_classifier = malloc(sizeof *k->app_classifier))) {
+            free(k);
+            return PGM_FATAL;
+        }
+        pgm_app_classifier_init(k->app_classifier, s->rules);
+        k->actx = (app_ctx){s, in, k->app_classifier};
+        pgm_zone zone = app_zone_of(s, &k->zone_evidence);
+        /* --app-tz outranks the envelope's times; they outrank a manifest's TZ */
+        k->wrapper_zone = !s->app_tz.set;
+        rc = pgm_app_open(&k->app, json, &zone, on_app_record, &k->actx);
+    } else if (in->kind == PGM_KIND_PG_STAT_ACTIVITY) {
+        k->pc = (psa_ctx){s, in, info->mtime != INT64_MIN ? info->mtime * 1000000 : PGM_TS_UNKNOWN, 0, 0, 0};
+        rc = pgm_psa_open(&k->psa, in->format, on_snapshot, &k->pc, err);
+    }
+    if (rc != PGM_OK) {
+        if (err[0])
+            pgm_scan_warn(s, in, "%s", err);
+        sink_free(k);
+        return rc == PGM_FATAL ? PGM_FATAL : PGM_OK;
+    }
+    *out = k;
+    return PGM_OK;
+}
+
+static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_line *m)
+{
+    k->lines++;
+    /* a line cut inside an envelope is said with the envelope (envelope_done) */
+    k->long_lines += m->truncated && k->in->envelope == PGM_ENVELOPE_NONE;
+    if (k->pg)
+        pgm_pglog_feed(k->pg, line, n, m->lineno);
+    else if (k->app)
+        pgm_app_feed_wrapped(k->app, line, n, m->lineno,
+                             k->wrapper_zone && !m->zone_guessed ? m->t : PGM_TS_UNKNOWN);
+    else if (k->psa)
+        pgm_psa_feed(k->psa, line, n, m->lineno);
+}
+
+static void finish_log(line_sink *k)
+{
+    pgm_scan *s = k->s;
+    pgm_input_report *in = k->in;
+    pgm_pglog_finish(k->pg);
+    in->is_log = true;
+    if (pgm_scan_keep_coverage(s, in, pgm_pglog_get_coverage(k->pg)) != PGM_OK)
+        s->out_of_memory = true;
+    in->prefix_doubtful = pgm_pglog_prefix_doubtful(k->pg);
+    pgm_scan_lane_done(s, in, &k->lane);
+    pgm_scan_log_warnings(s, in, &k->opt, k->long_lines);
+}
+
+static void finish_activity(line_sink *k)
+{
+    pgm_scan *s = k->s;
+    pgm_input_report *in = k->in;
+    pgm_psa_finish(k->psa);
+    if (pgm_psa_columns_past(k->psa)) {
+        pgm_scan_warn(s, in, "a result has more than %u columns; those past them are not read "
+                      "(a state or pid among them is missing)", PGM_PSA_MAX_COLUMNS);
+        in->limit_reached = true;
+    }
+    in->is_activity = true;
+    in->cov.lines = k->lines;
+    uint64_t first;
+    in->cov.unparsed = pgm_psa_unparsed(k->psa, &first);
+    in->cov.records = k->pc.snapshots;
+    if (in->cov.unparsed)
+        pgm_scan_warn(s, in, "%llu line(s) of the dump not understood, first at line %llu",
+                      (unsigned long long)in->cov.unparsed, (unsigned long long)first);
+    if (!k->pc.snapshots && in->cov.lines) {
+        pgm_scan_warn(s, in, "no pg_stat_activity rows found in %llu line(s)",
+                      (unsigned long long)in->cov.lines);
+        in->limit_reached = true; /* a dump that gave nothing: its evidence is missing */
+    }
+    if (k->pc.rows_dropped) {
+        pgm_scan_warn(s, in, "%llu row(s) not read: a snapshot holds at most %u (PGM_PSA_MAX_ROWS); its "
+                      "sessions beyond are missing from the counts", (unsigned long long)k->pc.rows_dropped,
+                      PGM_PSA_MAX_ROWS);
+        in->limit_reached = true;
+    }
+    if (k->pc.values_cut) {
+        pgm_scan_warn(s, in, "%llu value(s) left out: a snapshot keeps at most %u MiB of text "
+                      "(PGM_PSA_MAX_TEXT)", (unsigned long long)k->pc.values_cut, PGM_PSA_MAX_TEXT >> 20);
+        in->limit_reached = true;
+    }
+}
+
+static void finish_app_log(line_sink *k)
+{
+    pgm_scan *s = k->s;
+    pgm_input_report *in = k->in;
+    const pgm_app_classifier *c = k->app_classifier;
+    pgm_app_finish(k->app);
+    const pgm_app_coverage *cov = pgm_app_get_coverage(k->app);
     in->is_app_log = true;
     in->cov.lines = cov->lines;
     in->cov.records = cov->records;
@@ -788,18 +848,170 @@ static int read_app_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *
                       (unsigned long long)cov->zone_wrapper, o < 0 ? '-' : '+', (int)(a / 3600),
                       (int)(a % 3600 / 60), pgm_envelope_name(in->envelope));
     }
-    if (cov->zone_guessed && evidence)
+    if (cov->zone_guessed && k->zone_evidence)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read in %s, as %s sets it (--app-tz "
                              "sets another)", (unsigned long long)cov->zone_guessed, s->app_zone,
                       s->app_zone_origin);
     else if (cov->zone_guessed && !s->app_tz.set)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--app-tz sets another)",
                       (unsigned long long)cov->zone_guessed);
-    pgm_unwrap_free(&lr);
-    pgm_app_close(r);
-    pgm_app_classifier_free(c);
-    free(c);
+}
+
+/* The input's coverage and warnings, once its lines are all fed; frees it. */
+static void sink_finish(line_sink *k)
+{
+    if (k->pg)
+        finish_log(k);
+    else if (k->app)
+        finish_app_log(k);
+    else if (k->psa)
+        finish_activity(k);
+    sink_free(k);
+}
+
+/* A file's lines (through its envelope, if any) into the reader of its kind. */
+static int read_lines(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
+                      const pgm_envelope *env, pgm_source *content)
+{
+    const char *order_path = s->want_time_order && env->kind == PGM_ENVELOPE_NONE ? info->disk_path : NULL;
+    line_sink *k;
+    int rc = sink_open(s, in, info, false, order_path, &k);
+    if (rc != PGM_OK || !k)
+        return rc;
+    pgm_unwrap u;
+    if (pgm_unwrap_init(&u, content, env, s->max_line, year_of_file(s, info)) != PGM_OK) {
+        sink_free(k);
+        return PGM_FATAL;
+    }
+    const char *line;
+    size_t len;
+    while (!atomic_load_explicit(&s->stop, memory_order_relaxed) && pgm_unwrap_next(&u, &line, &len) > 0) {
+        pgm_inner_line m = pgm_inner_line_of(&u);
+        sink_feed(k, line, len, &m);
+    }
+    envelope_done(s, in, &u);
+    pgm_unwrap_free(&u);
+    sink_finish(k);
     return PGM_OK;
+}
+
+/* ---------------------------------------- a file of several sources' lines */
+
+typedef struct source_input {
+    pgm_input_report *in;
+    line_sink *sink;           /* NULL: a kind that is not read line by line */
+} source_input;
+
+typedef struct demux_ctx {
+    pgm_scan *s;
+    const pgm_file_info *info;
+    pgm_input_report *file;    /* the file's input: the first source's, renamed */
+    const char *file_path;     /* the file's display path */
+    bool file_taken;
+    const pgm_envelope *env;
+    bool fatal;
+} demux_ctx;
+
+static void *open_source(void *ctx, const char *source, const char *head, size_t n, bool complete)
+{
+    demux_ctx *dc = ctx;
+    pgm_scan *s = dc->s;
+    source_input *si = calloc(1, sizeof *si);
+    pgm_strbuf path;
+    pgm_strbuf_init(&path, PGM_MAX_SHOWN_PATH + PGM_UNWRAP_SOURCE_MAX * 4 + 8);
+    if (!si || pgm_strbuf_addstr(&path, dc->file_path) != 0 || pgm_strbuf_add(&path, "#", 1) != 0 ||
+        pgm_display_append(&path, source[0] ? source : "-") != 0) {
+        pgm_strbuf_free(&path);
+        free(si);
+        dc->fatal = true;
+        return NULL;
+    }
+    if (!dc->file_taken) { /* the file's own input is its first source's */
+        dc->file_taken = true;
+        si->in = dc->file;
+        free(si->in->path);
+        si->in->path = pgm_strbuf_take(&path);
+    } else {
+        si->in = add_input(s, path.p);
+        pgm_strbuf_free(&path);
+    }
+    if (!si->in || !si->in->path) {
+        free(si);
+        dc->fatal = true;
+        return NULL;
+    }
+    pgm_sniff sn = pgm_sniff_file(dc->info->name, (const unsigned char *)head, n, complete);
+    pgm_input_report *in = si->in;
+    in->kind = sn.kind;
+    in->format = sn.format;
+    in->envelope = dc->env->kind;
+    in->per_source = true;
+    in->read = true;
+    if (sn.kind == PGM_KIND_PG_LOG || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_PG_STAT_ACTIVITY) {
+        if (sink_open(s, in, dc->info, true, NULL, &si->sink) != PGM_OK)
+            dc->fatal = true;
+    } else if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
+        in->log_like = true;
+        pgm_scan_warn(s, in, "%s", PGM_LOG_LIKE_UNKNOWN);
+    }
+    return si;
+}
+
+static void source_line(void *ctx, void *reader, const char *line, size_t n, const pgm_inner_line *m)
+{
+    (void)ctx;
+    source_input *si = reader;
+    if (si->sink)
+        sink_feed(si->sink, line, n, m);
+}
+
+/* A file whose envelope names whose lines they are (the journal's units,
+ * kubectl --prefix's pods): one input per source, named "FILE#SOURCE", each
+ * read as its own lines say (a host's journal holds the server's, the
+ * application's, the kernel's and systemd's). The first source's input is
+ * the file's, and keeps the envelope's counts. */
+static int read_demux(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info, const pgm_envelope *env,
+                      pgm_source *content)
+{
+    pgm_unwrap u;
+    if (pgm_unwrap_init(&u, content, env, s->max_line, year_of_file(s, info)) != PGM_OK)
+        return PGM_FATAL;
+    char *file_path = strdup(in->path);
+    if (!file_path) {
+        pgm_unwrap_free(&u);
+        return PGM_FATAL;
+    }
+    demux_ctx dc = {s, info, in, file_path, false, env, false};
+    pgm_demux_callbacks cb = {open_source, source_line, &dc};
+    pgm_demux d;
+    int rc = pgm_demux_run(&d, &u, &cb);
+    for (size_t i = 0; i < d.n; i++) {
+        source_input *si = d.sources[i].reader;
+        if (!si)
+            continue;
+        si->in->wrapper_lines = d.sources[i].wrapper_lines;
+        if (si->sink)
+            sink_finish(si->sink);
+        else
+            si->in->cov.lines = d.sources[i].lines;
+        free(si);
+    }
+    free(file_path);
+    /* the envelope's counts go to the file's input, whoever's lines it took */
+    in->kind = dc.file_taken ? in->kind : PGM_KIND_UNKNOWN;
+    uint64_t source_lines = in->wrapper_lines;
+    envelope_done(s, in, &u);
+    if (dc.file_taken)
+        in->wrapper_lines = source_lines;
+    if (d.lines_past) {
+        pgm_scan_warn(s, in, "lines of more than %u sources: %llu line(s) of the others not read, first "
+                             "at line %llu", PGM_DEMUX_MAX_SOURCES, (unsigned long long)d.lines_past,
+                      (unsigned long long)d.first_past);
+        in->limit_reached = true;
+    }
+    pgm_demux_free(&d);
+    pgm_unwrap_free(&u);
+    return rc == PGM_FATAL || dc.fatal ? PGM_FATAL : PGM_OK;
 }
 
 /* --------------------------------------------------- the applications' zone */
@@ -941,12 +1153,12 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     in->format = sn.format;
     in->envelope = env.kind;
     in->read = true;
+    if (pgm_envelope_has_sources(&env))
+        return read_demux(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_LOG)
         return read_log(s, in, info, &env, content);
-    if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY)
-        return read_activity(s, in, info, &env, content);
-    if (sn.kind == PGM_KIND_APP_LOG)
-        return read_app_log(s, in, info, &env, content);
+    if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY || sn.kind == PGM_KIND_APP_LOG)
+        return read_lines(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_CONF || sn.kind == PGM_KIND_PG_SETTINGS)
         read_conf(s, in, content);
     if (sn.kind == PGM_KIND_ENV_FILE || sn.kind == PGM_KIND_K8S_MANIFEST)

@@ -93,6 +93,8 @@ typedef struct pgm_input_report {
     /* The envelope its lines came in (envelope.h; PGM_ENVELOPE_NONE: none):
      * the coverage counts the program's lines, these the file's own. */
     enum pgm_envelope_kind envelope;
+    bool per_source;                 /* one source's lines of the file ("FILE#SOURCE"): wrapper_lines
+                                        counts its entries */
     uint64_t wrapper_lines, wrapper_foreign;
     pgm_input_coverage cov;
     bool prefix_doubtful;

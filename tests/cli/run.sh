@@ -139,7 +139,7 @@ check inventory-log-like 2 "a time on most lines, but no log format pgmortem rea
 # logs as a real journald gave them back (fixtures/record/journal.sh): the
 # envelope beside the kind, the program's lines counted apart from the journal's
 check inventory-journal 0 "" -- inventory tests/samples/journal
-check timeline-journal-export 0 "stderr in a journal-export envelope (2800 lines of it, 0 not of its form)" -- \
+check timeline-journal-export 0 "stderr in a journal-export envelope (175 entries of it, 0 lines not of its form)" -- \
     timeline --coverage --kinds conn.refused tests/samples/journal/01-postgres.export.zst
 check timeline-journal-json 0 "application log (spring_boot) in a journal-json envelope" -- \
     timeline --coverage --kinds hikari.leak_detected tests/samples/journal/01-orders.json.zst

@@ -26,7 +26,8 @@ The wrappers are written as their writers write them:
 
 Then the same comparison on what a real journald gave back of incident 01's
 two logs (fixtures/record/journal.sh, tests/samples/journal): journalctl
-short-iso, short-precise, json and export, as recorded.
+short-iso, short-precise, json and export, as recorded, each log in its own
+file, and both in one file as a host's journal holds them.
 
 Usage: wrap.py PGMORTEM [INCIDENT...]   (exit 1 on any difference)
 """
@@ -199,18 +200,27 @@ def analyze(pgmortem, path):
 
 
 def strip(report, bundle, maps):
-    """The report less what differs by nature, evidence mapped to original lines."""
+    """The report less what differs by nature, evidence mapped to original lines.
+    maps: wrapped member -> (original member, where) with where[wrapper line] the
+    original line, or (original member, line) for a file of several sources."""
     bad = []
+
+    def origin(member, n):
+        orig, where = maps[member]
+        w = where[n] if n < len(where) else None
+        if w is None:
+            bad.append("%s:%d is no wrapped line" % (member, n))
+            return orig, None
+        return w if isinstance(w, tuple) else (orig, w)
 
     def walk(node):
         if isinstance(node, dict):
             if "path" in node and "line" in node and isinstance(node["path"], str):
-                member = node["path"].split("!", 1)[-1]
+                # a journal's or kubectl --prefix's lines are read per source: FILE#SOURCE
+                member = node["path"].split("!", 1)[-1].split("#", 1)[0]
                 if member in maps and isinstance(node["line"], int):
-                    orig = maps[member][1][node["line"]] if node["line"] < len(maps[member][1]) else None
-                    if orig is None:
-                        bad.append("%s:%d is no wrapped line" % (member, node["line"]))
-                    node["line"] = orig
+                    orig, node["line"] = origin(member, node["line"])
+                    node["path"] = node["path"].split("!", 1)[0] + "!" + orig
             return {k: walk(v) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v) for v in node]
@@ -218,18 +228,21 @@ def strip(report, bundle, maps):
             node = node.replace(bundle, "BUNDLE")
             for member, (orig, where) in maps.items():
                 def back(m):
-                    n = int(m.group(1))
-                    if n >= len(where) or where[n] is None:
-                        bad.append("%s:%d is no wrapped line" % (member, n))
-                        return orig + ":?"
-                    return "%s:%d" % (orig, where[n])
-                node = re.sub(re.escape(member) + r":(\d+)", back, node)
-                node = node.replace(member, orig)
+                    name, n = origin(member, int(m.group(1)))
+                    return "%s:%s" % (name, n if n is not None else "?")
+                node = re.sub(re.escape(member) + r"(?:#[^:\s]*)?:(\d+)", back, node)
+                for source, name in SOURCES.get(member, {}).items():
+                    node = node.replace(member + "#" + source, name)
+                node = re.sub(re.escape(member) + r"(?:#[^:\s]*)?", orig, node)
             return node
         return node
 
     out = {k: walk(v) for k, v in report.items() if k not in ("inputs", "stats", "tool")}
     return out, bad
+
+
+# a file of several sources: its member -> {source: the original member of its lines}
+SOURCES = {}
 
 
 def first_difference(a, b, where="$"):
@@ -254,6 +267,26 @@ def first_difference(a, b, where="$"):
     return None if a == b else "%s: %r != %r" % (where, a, b)
 
 
+def unwrapped_report(pgmortem, files, tmp):
+    """The report of the bundle as it was (its path made BUNDLE), and its exit code."""
+    plain = os.path.join(tmp, "plain.tar")
+    write_tar(plain, files)
+    want, want_rc = analyze(pgmortem, plain)
+    want, _ = strip(want, plain, {})
+    return json.loads(json.dumps(want).replace(plain, "BUNDLE")), want_rc
+
+
+def differs(pgmortem, path, wrapped, maps, want, want_rc):
+    """Writes the wrapped bundle and tells the first way its report differs, or None."""
+    write_tar(path, wrapped)
+    got, got_rc = analyze(pgmortem, path)
+    got, bad = strip(got, path, maps)
+    diff = bad[0] if bad else first_difference(want, got)
+    if not diff and got_rc != want_rc:
+        diff = "exit %d, unwrapped %d" % (got_rc, want_rc)
+    return diff
+
+
 JOURNAL = os.path.join(ROOT, "tests/samples/journal")
 JOURNAL_LOGS = {"postgres": "01-leak-hikari/db/postgresql-15-main.log", "orders": "01-leak-hikari/orders/orders.log"}
 
@@ -262,10 +295,7 @@ def recorded_journal(pgmortem, tmp):
     """Incident 01 with its logs as a real journald exported them."""
     incident = os.path.join(ROOT, "fixtures/incidents/01-leak-hikari.tar.zst")
     files = members(incident)
-    plain = os.path.join(tmp, "plain.tar")
-    write_tar(plain, files)
-    want, want_rc = analyze(pgmortem, plain)
-    want, _ = strip(want, plain, {})
+    want, want_rc = unwrapped_report(pgmortem, files, tmp)
     checks = failures = 0
     for form in ("short-iso", "short-precise", "json", "export"):
         maps, wrapped = {}, []
@@ -288,17 +318,47 @@ def recorded_journal(pgmortem, tmp):
             wrapped.append((new, open(recorded, "rb").read()))
         wrapped += [(n, d) for n, d in files if n not in JOURNAL_LOGS.values()]
         path = os.path.join(tmp, "01-recorded-journal-%s.tar" % form)
-        write_tar(path, wrapped)
-        got, got_rc = analyze(pgmortem, path)
-        got, bad = strip(got, path, maps)
-        want_b = json.loads(json.dumps(want).replace(plain, "BUNDLE"))
-        diff = bad[0] if bad else first_difference(want_b, got)
-        if not diff and got_rc != want_rc:
-            diff = "exit %d, unwrapped %d" % (got_rc, want_rc)
+        diff = differs(pgmortem, path, wrapped, maps, want, want_rc)
         checks += 1
         if diff:
             failures += 1
             print("FAIL 01 recorded journal %s: %s" % (form, diff[:600]))
+    # a host's journal: both logs in one file, told apart by their identifiers
+    for form in ("short-iso", "export"):
+        recorded = os.path.join(JOURNAL, "01-host.%s.zst" % form)
+        data = subprocess.run(["zstd", "-dc", recorded], check=True, capture_output=True).stdout
+        lines = data.split(b"\n")
+        kept = {ident: iter([no for no, line in enumerate(dict(files)[name].split(b"\n"), 1) if line])
+                for ident, name in JOURNAL_LOGS.items()}
+        where = [None] * (len(lines) + 1)
+        ident = None
+        sources = {}
+        for no, line in enumerate(lines, 1):
+            if form == "export":
+                if line.startswith(b"SYSLOG_IDENTIFIER="):
+                    ident = line.split(b"=", 1)[1].decode()
+                if not (line.startswith(b"MESSAGE=") or line == b"MESSAGE"):
+                    continue
+                who = ident
+            else:
+                m = re.match(rb"\S+ \S+ ([^\[]+)\[", line)
+                if not m:
+                    continue
+                who = m.group(1).decode()
+            short = who.rsplit("-", 1)[-1]
+            sources[who] = JOURNAL_LOGS[short]
+            where[no] = (JOURNAL_LOGS[short], next(kept[short]))
+        member = "01-leak-hikari/host/journal.%s.zst" % form
+        SOURCES[member] = sources
+        maps = {member: (JOURNAL_LOGS["postgres"], where)}
+        wrapped = [(member, open(recorded, "rb").read())]
+        wrapped += [(n, d) for n, d in files if n not in JOURNAL_LOGS.values()]
+        path = os.path.join(tmp, "01-recorded-host-journal-%s.tar" % form)
+        diff = differs(pgmortem, path, wrapped, maps, want, want_rc)
+        checks += 1
+        if diff:
+            failures += 1
+            print("FAIL 01 recorded host journal %s: %s" % (form, diff[:600]))
     return checks, failures
 
 
@@ -315,10 +375,7 @@ def main():
         tmp = keep or scratch
         for incident in incidents:
             files = members(incident)
-            plain = os.path.join(tmp, "plain.tar")
-            write_tar(plain, files)
-            want, want_rc = analyze(pgmortem, plain)
-            want, _ = strip(want, plain, {})
+            want, want_rc = unwrapped_report(pgmortem, files, tmp)
             for form in FORMS:
                 rng = random.Random(form + os.path.basename(incident))
                 maps, wrapped = {}, []
@@ -331,13 +388,7 @@ def main():
                     else:
                         wrapped.append((name, data))
                 path = os.path.join(tmp, "%s-%s.tar" % (os.path.basename(incident).split(".")[0], form))
-                write_tar(path, wrapped)
-                got, got_rc = analyze(pgmortem, path)
-                got, bad = strip(got, path, maps)
-                want_b = json.loads(json.dumps(want).replace(plain, "BUNDLE"))
-                diff = bad[0] if bad else first_difference(want_b, got)
-                if not diff and got_rc != want_rc:
-                    diff = "exit %d, unwrapped %d" % (got_rc, want_rc)
+                diff = differs(pgmortem, path, wrapped, maps, want, want_rc)
                 checks += 1
                 if diff:
                     failures += 1

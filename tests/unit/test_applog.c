@@ -252,6 +252,33 @@ static void test_leak_takes_the_pool_of_its_connection(void **state)
     pgm_ruleset_free(&rs);
 }
 
+
+/* A time printed without a zone, in an envelope that stamped the line in
+ * UTC: the offset is theirs, to the quarter hour (Nepal's +05:45 too); far
+ * from any quarter hour it is not taken, and the time is read as UTC. */
+static void test_zone_from_the_envelope(void **state)
+{
+    (void)state;
+    got g;
+    memset(&g, 0, sizeof g);
+    pgm_app_reader *r;
+    assert_int_equal(pgm_app_open(&r, false, NULL, on_rec, &g), PGM_OK);
+    static const char l1[] = "2026-11-27 08:05:35.861  INFO 1 --- [main] c.e.A : at +05:45";
+    static const char l2[] = "2026-11-27 02:40:35.861  INFO 1 --- [main] c.e.A : 20 minutes off";
+    int64_t utc = 1795746035861000; /* 2026-11-27T02:20:35.861Z */
+    pgm_app_feed_wrapped(r, l1, sizeof l1 - 1, 1, utc + 1500000);
+    pgm_app_feed_wrapped(r, l2, sizeof l2 - 1, 2, utc + 7 * 60 * 1000000LL);
+    pgm_app_finish(r);
+    const pgm_app_coverage *cov = pgm_app_get_coverage(r);
+    assert_int_equal(g.n, 2);
+    assert_true(g.r[0].t == utc);
+    assert_int_equal(cov->zone_wrapper, 1);
+    assert_int_equal(cov->wrapper_offset_s, 5 * 3600 + 45 * 60);
+    assert_true(g.r[1].t == utc + 20 * 60 * 1000000LL); /* read as UTC, and counted */
+    assert_int_equal(cov->zone_guessed, 1);
+    pgm_app_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_culprit),
         cmocka_unit_test(test_returned_leak_is_a_slow_borrower),
         cmocka_unit_test(test_leak_takes_the_pool_of_its_connection),
+        cmocka_unit_test(test_zone_from_the_envelope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,11 +4,13 @@
  * started by hand, systemd-cat and the native protocol writing to it). */
 #include "testutil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bundle/source.h"
+#include "envelope/demux.h"
 #include "envelope/unwrap.h"
 #include "text/timestamp.h"
 
@@ -45,7 +47,7 @@ static pgm_envelope detect(const char *head)
 {
     pgm_envelope c[PGM_ENVELOPE_MAX_CANDIDATES];
     size_t n = pgm_envelope_candidates((const unsigned char *)head, strlen(head), true, c);
-    return n ? c[0] : (pgm_envelope){PGM_ENVELOPE_NONE, false, false};
+    return n ? c[0] : (pgm_envelope){PGM_ENVELOPE_NONE, false, false, false};
 }
 
 static int64_t iso(const char *s)
@@ -101,7 +103,7 @@ static void test_journal_short_forms(void **state)
     /* journalctl's own lines carry no line of the program's */
     static const char deco[] = "-- Boot a05872e02f5747dc9786427094864755 --\n"
                                "Dec 03 16:32:34 vm orders[5563]: line1\n";
-    unwrap_all(deco, sizeof deco - 1, (pgm_envelope){PGM_ENVELOPE_JOURNAL, false, false}, &g);
+    unwrap_all(deco, sizeof deco - 1, (pgm_envelope){PGM_ENVELOPE_JOURNAL, false, false, false}, &g);
     assert_int_equal(g.n, 1);
     assert_int_equal(g.line[0], 2);
     assert_int_equal(g.cov.decorations, 1);
@@ -176,7 +178,7 @@ static void test_journal_field_cut(void **state)
     pgm_mem_source src;
     pgm_mem_source_init(&src, e, n);
     pgm_unwrap u;
-    pgm_envelope env = {PGM_ENVELOPE_JOURNAL_EXPORT, false, false};
+    pgm_envelope env = {PGM_ENVELOPE_JOURNAL_EXPORT, false, false, false};
     assert_int_equal(pgm_unwrap_init(&u, &src.base, &env, 4u << 20, 0), PGM_OK);
     const char *line;
     size_t len;
@@ -291,13 +293,101 @@ static void test_sniff_through(void **state)
     pgm_strbuf_free(&inner);
 }
 
+
+typedef struct demuxed {
+    char source[4][32];
+    char head_first[4][64];
+    bool complete[4];
+    size_t n;
+    uint64_t lines[4], first_line[4], last_line[4];
+} demuxed;
+
+static void *on_open(void *ctx, const char *source, const char *head, size_t n, bool complete)
+{
+    demuxed *d = ctx;
+    if (d->n == 4)
+        return NULL;
+    snprintf(d->source[d->n], sizeof d->source[0], "%s", source);
+    const char *nl = memchr(head, '\n', n);
+    snprintf(d->head_first[d->n], sizeof d->head_first[0], "%.*s", (int)(nl ? (size_t)(nl - head) : n), head);
+    d->complete[d->n] = complete;
+    return (void *)(uintptr_t)++d->n;
+}
+
+static void on_line(void *ctx, void *reader, const char *line, size_t n, const pgm_inner_line *m)
+{
+    demuxed *d = ctx;
+    size_t k = (uintptr_t)reader - 1;
+    (void)line, (void)n;
+    if (!d->lines[k]++)
+        d->first_line[k] = m->lineno;
+    assert_true(m->lineno > d->last_line[k]); /* each source's lines in the file's order */
+    d->last_line[k] = m->lineno;
+}
+
+/* A host's journal: the server's lines first, the application's only after
+ * the head (held until the file's end: fewer than a sniffer's lines), and
+ * the sources past the limit counted. */
+static void test_demux_sources(void **state)
+{
+    (void)state;
+    pgm_strbuf t;
+    pgm_strbuf_init(&t, 1u << 20);
+    for (int i = 0; i < 250; i++)
+        pgm_strbuf_addf(&t, "2026-12-03T16:54:05+0000 vm postgres[1]: 2026-11-27 02:20:35.%03d UTC [7] LOG:  line %d\n",
+                        i, i);
+    pgm_strbuf_addf(&t, "2026-12-03T16:54:06+0000 vm orders[2]: 2026-11-27T02:20:35.861Z  INFO 1 --- [main] c.e.A : up\n");
+    pgm_strbuf_addf(&t, "                                        second line of it\n");
+    pgm_strbuf_addf(&t, "2026-12-03T16:54:06+0000 vm postgres[1]: 2026-11-27 02:20:36.000 UTC [7] LOG:  last\n");
+    pgm_mem_source src;
+    pgm_mem_source_init(&src, t.p, t.len);
+    pgm_unwrap u;
+    pgm_envelope env = {PGM_ENVELOPE_JOURNAL, false, false, false};
+    assert_int_equal(pgm_unwrap_init(&u, &src.base, &env, 1u << 20, 2026), PGM_OK);
+    demuxed seen;
+    memset(&seen, 0, sizeof seen);
+    pgm_demux_callbacks cb = {on_open, on_line, &seen};
+    pgm_demux d;
+    assert_int_equal(pgm_demux_run(&d, &u, &cb), PGM_OK);
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.source[0], "postgres");
+    assert_false(seen.complete[0]); /* told from its first PGM_SNIFF_MAX_LINES lines */
+    assert_string_equal(seen.head_first[0], "2026-11-27 02:20:35.000 UTC [7] LOG:  line 0");
+    assert_int_equal(seen.lines[0], 251);
+    assert_int_equal(seen.first_line[0], 1);
+    assert_int_equal(seen.last_line[0], 253);
+    assert_string_equal(seen.source[1], "orders");
+    assert_true(seen.complete[1]);
+    assert_int_equal(seen.lines[1], 2); /* the further line of its message is its own */
+    assert_int_equal(seen.first_line[1], 251);
+    assert_int_equal(d.sources[1].wrapper_lines, 2);
+    assert_int_equal(d.lines_past, 0);
+    pgm_demux_free(&d);
+    pgm_unwrap_free(&u);
+
+    /* more sources than PGM_DEMUX_MAX_SOURCES: the others' lines are counted */
+    pgm_strbuf_reset(&t);
+    for (unsigned i = 0; i < PGM_DEMUX_MAX_SOURCES + 3; i++)
+        pgm_strbuf_addf(&t, "2026-12-03T16:54:05+0000 vm unit%u[1]: hello\n", i);
+    pgm_mem_source_init(&src, t.p, t.len);
+    assert_int_equal(pgm_unwrap_init(&u, &src.base, &env, 1u << 20, 2026), PGM_OK);
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(pgm_demux_run(&d, &u, &cb), PGM_OK);
+    assert_int_equal(d.n, PGM_DEMUX_MAX_SOURCES);
+    assert_int_equal(d.lines_past, 3);
+    assert_int_equal(d.first_past, PGM_DEMUX_MAX_SOURCES + 1);
+    pgm_demux_free(&d);
+    pgm_unwrap_free(&u);
+    pgm_strbuf_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_journal_short_forms),  cmocka_unit_test(test_journal_json),
         cmocka_unit_test(test_journal_export_binary), cmocka_unit_test(test_journal_field_cut),
         cmocka_unit_test(test_cri_pieces_per_stream), cmocka_unit_test(test_docker_and_kubectl),
-        cmocka_unit_test(test_sniff_through),
+        cmocka_unit_test(test_sniff_through),         cmocka_unit_test(test_demux_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
