@@ -15,6 +15,11 @@ void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs)
     pgm_strbuf_init(&c->arena, 1u << 20);
 }
 
+void pgm_app_classifier_source(pgm_app_classifier *c, const char *source_kind)
+{
+    c->app_log_bit = pgm_ruleset_source_bit(source_kind);
+}
+
 void pgm_app_classifier_reset(pgm_app_classifier *c)
 {
     c->n_leaks = c->next_leak = 0;

@@ -24,7 +24,7 @@
 
 typedef struct pgm_app_classifier {
     pgm_ruleset *rs;
-    uint32_t app_log_bit;
+    uint32_t app_log_bit;   /* the source kind whose rules apply: app_log, or system_log */
     unsigned message_id;
     pgm_strbuf arena;
     uint64_t events, other; /* records no rule knows: the application's own lines */
@@ -45,6 +45,9 @@ typedef struct pgm_app_classifier {
 } pgm_app_classifier;
 
 void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs);
+/* The rules of another source kind apply ("system_log": what systemd and the
+ * kernel say, one message a line, read as records of no level). */
+void pgm_app_classifier_source(pgm_app_classifier *c, const char *source_kind);
 void pgm_app_classifier_free(pgm_app_classifier *c);
 /* 1 with *ev (valid until the next call), 0 when no rule knows the record.
  * A "returned (unleaked)" event names the report it answers (leak_line,

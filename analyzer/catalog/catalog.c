@@ -60,6 +60,10 @@ static const char *const event_kinds[] = {
     "hikari.timeout", "hikari.leak_detected", "hikari.leak_returned", "hikari.starvation",
     "hikari.validation_failed", "hikari.connection_broken", "hikari.config_warning",
     "app.db_error", "activity.snapshot", "activity.idle_in_transaction", "activity.session",
+    /* what systemd and the kernel say of the services (rules/systemd) */
+    "system.unit.started", "system.unit.stopped", "system.unit.exited", "system.unit.failed",
+    "system.unit.restart_scheduled", "system.unit.start_limit", "system.unit.oom_killed",
+    "kernel.oom_kill",
 };
 
 bool pgm_catalog_is_event_kind(const char *kind)

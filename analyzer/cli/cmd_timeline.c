@@ -325,6 +325,14 @@ static void print_coverage(const pgm_scan *s)
                     (unsigned long long)in->events, (unsigned long long)in->unknown);
             continue;
         }
+        if (in->is_system_log) {
+            fprintf(stderr, "pgmortem: %s: system log (%s)", in->path, in->format);
+            print_envelope(in);
+            fprintf(stderr, "; %llu lines; %llu events, %llu messages of unknown kind\n",
+                    (unsigned long long)c->lines, (unsigned long long)in->events,
+                    (unsigned long long)in->unknown);
+            continue;
+        }
         if (!in->is_log)
             continue;
         fprintf(stderr, "pgmortem: %s: %s", in->path, in->format);

@@ -339,6 +339,56 @@ static void note_pool_stats(pgm_analysis *a, const pgm_event *e)
     a->n_pool_samples++;
 }
 
+/* What systemd or the kernel said of a service (rules/systemd), in words. */
+static void system_said(pgm_analysis *a, const pgm_event *e)
+{
+    if (a->n_system == PGM_ANALYSIS_MAX_ACTIONS) {
+        a->over[PGM_ANALYSIS_CAP_SYSTEM]++;
+        return;
+    }
+    const char *k = e->kind, *unit = pgm_event_field(e, "unit");
+    const char *f1, *f2;
+    char text[200];
+    unit = unit ? unit : "a unit";
+    if (strcmp(k, "system.unit.exited") == 0) {
+        f1 = pgm_event_field(e, "status");
+        f2 = pgm_event_field(e, "status_name");
+        const char *code = pgm_event_field(e, "code");
+        snprintf(text, sizeof text, code && strcmp(code, "killed") == 0
+                                        ? "systemd: %s's main process was killed (signal %s/%s)"
+                                        : "systemd: %s's main process exited (status %s/%s)",
+                 unit, f1 ? f1 : "?", f2 ? f2 : "?");
+    } else if (strcmp(k, "system.unit.restart_scheduled") == 0) {
+        f1 = pgm_event_field(e, "counter");
+        snprintf(text, sizeof text, "systemd restarts %s (its restart counter at %s)", unit, f1 ? f1 : "?");
+    } else if (strcmp(k, "system.unit.failed") == 0) {
+        f1 = pgm_event_field(e, "result");
+        snprintf(text, sizeof text, "systemd: %s failed (result '%s')", unit, f1 ? f1 : "?");
+    } else if (strcmp(k, "system.unit.start_limit") == 0) {
+        snprintf(text, sizeof text, "systemd gives up restarting %s: its start limit was hit", unit);
+    } else if (strcmp(k, "system.unit.oom_killed") == 0) {
+        snprintf(text, sizeof text, "the OOM killer killed a process of %s", unit);
+    } else if (strcmp(k, "kernel.oom_kill") == 0) {
+        f1 = pgm_event_field(e, "command");
+        f2 = pgm_event_field(e, "pid");
+        snprintf(text, sizeof text, "the kernel's OOM killer killed %s (pid %s)", f1 ? f1 : "a process",
+                 f2 ? f2 : "?");
+    } else if (strcmp(k, "system.unit.started") == 0) {
+        snprintf(text, sizeof text, "systemd started %s", unit);
+    } else if (strcmp(k, "system.unit.stopped") == 0) {
+        f1 = pgm_event_field(e, "what");
+        snprintf(text, sizeof text, "systemd: %s %s", f1 && strcmp(f1, "Stopping") == 0 ? "stopping" : "stopped",
+                 unit);
+    } else {
+        return;
+    }
+    system_note *n = &a->system[a->n_system++];
+    n->t = e->t;
+    n->line = e->line;
+    snprintf(n->text, sizeof n->text, "%s", text);
+    snprintf(n->path, sizeof n->path, "%s", e->path);
+}
+
 /* The service an application log belongs to (one per log). */
 static service_start *service_of(pgm_analysis *a, const pgm_event *e)
 {
@@ -476,22 +526,30 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
             a->first_timeout_line = e->line;
         }
+    } else if (strncmp(k, "system.", 7) == 0 || strcmp(k, "kernel.oom_kill") == 0) {
+        system_said(a, e);
     } else if (strcmp(k, "hikari.pool.shutdown") == 0) {
         service_start *st = service_of(a, e);
         if (st)
             st->stopped = true;
     } else if (strcmp(k, "hikari.pool.starting") == 0) {
         service_start *st = service_of(a, e);
+        const char *proc = pgm_event_field(e, "process");
         if (st && st->first == PGM_TS_UNKNOWN) {
             st->first = e->t;
             st->first_line = e->line;
-        } else if (st && st->stopped) {
+        } else if (st && (st->stopped || (proc && st->process[0] && strcmp(proc, st->process) != 0))) {
+            /* after a shutdown, or from a new process without one (the one
+             * before was killed or crashed) */
             if (!st->restarts++) {
                 st->restart = e->t;
                 st->restart_line = e->line;
+                st->restart_unclean = !st->stopped;
             }
             st->stopped = false;
         }
+        if (st && proc)
+            snprintf(st->process, sizeof st->process, "%s", proc);
         a->pool_starts++;
         const char *pool = pgm_event_field(e, "pool");
         const char *num = pool ? strrchr(pool, '-') : NULL;
@@ -578,7 +636,7 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
         c->wrapper_lines = in->wrapper_lines;
         c->wrapper_foreign = in->wrapper_foreign;
         c->bytes = in->bytes;
-        c->counted = in->is_log || in->is_app_log || in->is_activity;
+        c->counted = in->is_log || in->is_app_log || in->is_activity || in->is_system_log;
         c->lines = in->cov.lines;
         c->unparsed = in->cov.unparsed + in->cov.rare->foreign; /* not read as server output */
         c->first_ts = in->first_ts;
@@ -637,6 +695,8 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                        "session(s) not tracked: the counts and curves miss them"},
         [PGM_ANALYSIS_CAP_HOLDERS] = {PGM_HOLDERS_MAX, "sessions idle in transaction followed",
                                       "holder(s) not followed"},
+        [PGM_ANALYSIS_CAP_SYSTEM] = {PGM_ANALYSIS_MAX_ACTIONS, "things systemd and the kernel said of the services",
+                                     "of them not listed"},
     };
     size_t said = 0;
     for (int c = 0; c < PGM_ANALYSIS_CAP_COUNT; c++) {
@@ -781,9 +841,14 @@ static void gather_moments(pgm_analysis *a)
         const service_start *st = &a->services[i];
         moment(a, st->first, st->path, st->first_line, "%s started its connection pool", st->app);
         if (st->restarts)
-            moment(a, st->restart, st->path, st->restart_line, "%s restarted (its pool started again after a "
-                   "shutdown)%s", st->app, st->restarts > 1 ? ", the first of several times" : "");
+            moment(a, st->restart, st->path, st->restart_line, "%s restarted (%s)%s", st->app,
+                   st->restart_unclean ? "a new process started its pool, the one before never shut it down: "
+                                         "killed or crashed"
+                                       : "its pool started again after a shutdown",
+                   st->restarts > 1 ? ", the first of several times" : "");
     }
+    for (size_t i = 0; i < a->n_system; i++)
+        moment(a, a->system[i].t, a->system[i].path, a->system[i].line, "%s", a->system[i].text);
     if (s) {
         size_t n_sessions;
         pgm_sessions_list(s, &n_sessions);

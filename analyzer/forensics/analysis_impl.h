@@ -96,7 +96,17 @@ typedef struct service_start {
     uint64_t first_line, restart_line;
     unsigned restarts;
     bool stopped;
+    char process[24];       /* the pid its pool last started in ("process"), "" when unknown */
+    bool restart_unclean;   /* the first restart came from a new process without a shutdown */
 } service_start;
+
+/* What systemd or the kernel said of a service (rules/systemd): a key moment. */
+typedef struct system_note {
+    int64_t t;
+    char text[200];
+    char path[1024];
+    uint64_t line;
+} system_note;
 
 /* A pg_stat_activity row, kept to name the logged sessions' applications. */
 typedef struct app_row {
@@ -155,6 +165,8 @@ struct pgm_analysis {
     unsigned max_pool_number, pool_starts;
     service_start services[PGM_ANALYSIS_MAX_HITS];
     size_t n_services;
+    system_note system[PGM_ANALYSIS_MAX_ACTIONS];
+    size_t n_system;
     char pool_evidence[256];
     /* pg_stat_activity */
     unsigned snapshots;

@@ -664,6 +664,8 @@ typedef struct line_sink {
     /* pg_stat_activity */
     psa_ctx pc;
     pgm_psa_reader *psa;
+    /* what systemd and the kernel say: a message a line, the app classifier's records */
+    bool system;
 } line_sink;
 
 static void sink_free(line_sink *k)
@@ -732,6 +734,15 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         /* --app-tz outranks the envelope's times; they outrank a manifest's TZ */
         k->wrapper_zone = !s->app_tz.set;
         rc = pgm_app_open(&k->app, json, &zone, on_app_record, &k->actx);
+    } else if (in->kind == PGM_KIND_SYSTEM_LOG) {
+        if (!(k->app_classifier = malloc(sizeof *k->app_classifier))) {
+            free(k);
+            return PGM_FATAL;
+        }
+        pgm_app_classifier_init(k->app_classifier, s->rules);
+        pgm_app_classifier_source(k->app_classifier, "system_log");
+        k->actx = (app_ctx){s, in, k->app_classifier};
+        k->system = true;
     } else if (in->kind == PGM_KIND_PG_STAT_ACTIVITY) {
         k->pc = (psa_ctx){s, in, info->mtime != INT64_MIN ? info->mtime * 1000000 : PGM_TS_UNKNOWN, 0, 0, 0};
         rc = pgm_psa_open(&k->psa, in->format, on_snapshot, &k->pc, err);
@@ -758,6 +769,13 @@ static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_
                              k->wrapper_zone && !m->zone_guessed ? m->t : PGM_TS_UNKNOWN);
     else if (k->psa)
         pgm_psa_feed(k->psa, line, n, m->lineno);
+    else if (k->system) {
+        /* no time of its own: the journal's is its time */
+        while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+            n--;
+        pgm_app_record rec = {.t = m->t, .message = {line, n}, .line = m->lineno, .last_line = m->lineno};
+        on_app_record(&k->actx, &rec);
+    }
 }
 
 static void finish_log(line_sink *k)
@@ -857,10 +875,20 @@ static void finish_app_log(line_sink *k)
                       (unsigned long long)cov->zone_guessed);
 }
 
+static void finish_system_log(line_sink *k)
+{
+    pgm_input_report *in = k->in;
+    in->is_system_log = true;
+    in->cov.lines = in->cov.records = k->lines;
+    in->unknown = k->app_classifier->other;
+}
+
 /* The input's coverage and warnings, once its lines are all fed; frees it. */
 static void sink_finish(line_sink *k)
 {
-    if (k->pg)
+    if (k->system)
+        finish_system_log(k);
+    else if (k->pg)
         finish_log(k);
     else if (k->app)
         finish_app_log(k);
@@ -947,7 +975,8 @@ static void *open_source(void *ctx, const char *source, const char *head, size_t
     in->envelope = dc->env->kind;
     in->per_source = true;
     in->read = true;
-    if (sn.kind == PGM_KIND_PG_LOG || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_PG_STAT_ACTIVITY) {
+    if (sn.kind == PGM_KIND_PG_LOG || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_PG_STAT_ACTIVITY ||
+        sn.kind == PGM_KIND_SYSTEM_LOG) {
         if (sink_open(s, in, dc->info, true, NULL, &si->sink) != PGM_OK)
             dc->fatal = true;
     } else if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
@@ -1157,7 +1186,7 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         return read_demux(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_LOG)
         return read_log(s, in, info, &env, content);
-    if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY || sn.kind == PGM_KIND_APP_LOG)
+    if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_SYSTEM_LOG)
         return read_lines(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_CONF || sn.kind == PGM_KIND_PG_SETTINGS)
         read_conf(s, in, content);

@@ -33,6 +33,7 @@ const char *pgm_kind_name(enum pgm_kind k)
     case PGM_KIND_PG_STAT_ACTIVITY: return "pg_stat_activity";
     case PGM_KIND_K8S_MANIFEST: return "k8s_manifest";
     case PGM_KIND_ENV_FILE: return "env_file";
+    case PGM_KIND_SYSTEM_LOG: return "system_log";
     case PGM_KIND_UNKNOWN: break;
     }
     return "unknown";
@@ -443,6 +444,36 @@ static bool spring_key(span k)
            starts(k, "logging.") || starts(k, "app.") || starts(k, "hibernate.");
 }
 
+/* systemd's own messages about units, as the journal keeps them (no time:
+ * the journal's): "orders.service: Main process exited, ...", "Started
+ * orders.service - Orders.", "Stopping ...". */
+static bool is_systemd_line(span s)
+{
+    static const char *const jobs[] = {"Started ", "Starting ", "Stopped ", "Stopping ", "Failed to start ",
+                                       "Reloading ", "Reloaded ", "Finished ", "Listening on ", "Reached target "};
+    for (size_t k = 0; k < sizeof jobs / sizeof jobs[0]; k++)
+        if (starts(s, jobs[k]))
+            return true;
+    static const char *const units[] = {".service: ", ".scope: ", ".socket: ", ".timer: ", ".mount: ", ".slice: "};
+    size_t w = s.n < 160 ? s.n : 160;
+    for (size_t i = 0; i < w; i++) {
+        if (s.p[i] == ' ')
+            return false; /* the unit's name comes first, without spaces */
+        for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+            if (s.p[i] == '.' && starts((span){s.p + i, s.n - i}, units[k]))
+                return true;
+    }
+    return false;
+}
+
+/* The kernel's lines, as the journal keeps them (dmesg's "[ 12.345678] " too). */
+static bool is_kernel_line(span s)
+{
+    return contains(s, "Out of memory: Killed process ") || contains(s, "invoked oom-killer:") ||
+           contains(s, "oom-kill:constraint=") || contains(s, "oom_reaper: reaped process ") ||
+           (s.n > 3 && s.p[0] == '[' && (s.p[1] == ' ' || is_digit(s.p[1])) && contains(s, "] "));
+}
+
 static bool name_ends(const char *name, const char *suffix)
 {
     size_t n = strlen(name), l = strlen(suffix);
@@ -459,6 +490,7 @@ typedef struct tally {
     size_t props, props_spring, props_hikari;
     size_t yaml, yaml_apiversion, yaml_kind, yaml_spring_top, yaml_docsep;
     size_t env;
+    size_t systemd, kernel;      /* systemd's unit messages, the kernel's (a journal's sources) */
     size_t pipes_rows_backend;   /* tuples-only unaligned rows of pg_stat_activity */
     size_t tabs_rows_backend;    /* COPY text rows */
     span first;                  /* first non-blank line */
@@ -493,6 +525,10 @@ static void tally_line(tally *t, span s)
         t->plain_app++;
     if (is_java_continuation(s))
         t->java_cont++;
+    if (is_systemd_line(s))
+        t->systemd++;
+    else if (is_kernel_line(s))
+        t->kernel++;
     pgm_ts_parse ts;
     if (pgm_ts_find(s.p, s.n, 64, &ts))
         t->ts_lines++;
@@ -843,6 +879,13 @@ pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, 
     if (t.env && t.env * 2 >= t.nonblank) {
         r.kind = PGM_KIND_ENV_FILE;
         r.format = "env";
+        return r;
+    }
+    /* systemd's and the kernel's messages (a host journal's sources): no
+     * time of their own, the journal's is theirs */
+    if (t.systemd + t.kernel && (t.systemd + t.kernel) * 2 >= t.nonblank && t.ts_lines * 4 < t.nonblank) {
+        r.kind = PGM_KIND_SYSTEM_LOG;
+        r.format = t.systemd >= t.kernel ? "systemd" : "kernel";
         return r;
     }
     /* Weak evidence: the name decides. */

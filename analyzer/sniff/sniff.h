@@ -18,6 +18,7 @@ enum pgm_kind {
     PGM_KIND_PG_STAT_ACTIVITY,
     PGM_KIND_K8S_MANIFEST,
     PGM_KIND_ENV_FILE,
+    PGM_KIND_SYSTEM_LOG,     /* what systemd (PID 1) and the kernel say, as the journal keeps it */
 };
 
 typedef struct pgm_sniff {

@@ -362,6 +362,61 @@ def recorded_journal(pgmortem, tmp):
     return checks, failures
 
 
+# What only systemd as PID 1 writes cannot be recorded on a machine without
+# it: these lines are built from systemd's format strings (src/core/service.c,
+# unit.c, job.c: "%s: Main process exited, code=%s, status=%i/%s", "Failed
+# with result '%s'.", "Scheduled restart job, restart counter is at %u.",
+# "Started %s.") with the unit's name first, as LOG_UNIT_MESSAGE writes it.
+SYSTEMD_LINES = [
+    ("orders.service: Main process exited, code=killed, status=9/KILL",
+     "systemd: orders.service's main process was killed (signal 9/KILL)"),
+    ("orders.service: Failed with result 'signal'.", "systemd: orders.service failed (result 'signal')"),
+    ("orders.service: Scheduled restart job, restart counter is at 1.",
+     "systemd restarts orders.service (its restart counter at 1)"),
+    ("Started orders.service - Orders.", "systemd started orders.service - Orders"),
+]
+
+
+def systemd_moments(pgmortem, tmp):
+    """Incident 01 in the journal, with what systemd says of orders when it is
+    killed and restarted 10 s after the first refusal: the verdict stays, and
+    each of systemd's lines is a key moment citing its journal line."""
+    incident = os.path.join(ROOT, "fixtures/incidents/01-leak-hikari.tar.zst")
+    files = members(incident)
+    want, want_rc = unwrapped_report(pgmortem, files, tmp)
+    rng = random.Random("systemd")
+    wrapped, maps = [], {}
+    for name, data in files:
+        if LOG_NAME.search(name):
+            body, where = wrap("journal", name, data.decode("utf-8", "surrogateescape"), rng)
+            new = re.sub(r"\.(log|csv|json)$", ".journal", name)
+            maps[new] = (name, where)
+            wrapped.append((new, body))
+        else:
+            wrapped.append((name, data))
+    kill = datetime.datetime(2026, 11, 27, 2, 22, 0, tzinfo=datetime.timezone.utc)
+    journal = "".join("%s vm systemd[1]: %s\n" % (short_iso(int(kill.timestamp()) * 1000000), line)
+                      for line, _ in SYSTEMD_LINES)
+    wrapped.append(("01-leak-hikari/host/systemd.journal", journal.encode()))
+    path = os.path.join(tmp, "01-systemd-moments.tar")
+    write_tar(path, wrapped)
+    got, got_rc = analyze(pgmortem, path)
+    moments = [(m["text"], m["evidence"][0]["path"].split("!", 1)[-1], m["evidence"][0]["line"], m["t"])
+               for m in got["timeline"] if m.get("evidence")]
+    problems = []
+    for k, (_, text) in enumerate(SYSTEMD_LINES, 1):
+        want_moment = (text, "01-leak-hikari/host/systemd.journal#systemd", k, "2026-11-27T02:22:00.000Z")
+        if want_moment not in moments:
+            problems.append("no key moment %r" % (want_moment,))
+    got_v, _ = strip(got, path, maps)
+    for key in ("verdict", "exhaustion", "leak"):
+        if got_v[key] != want[key]:
+            problems.append("%s differs: %r" % (key, first_difference(want[key], got_v[key])))
+    for p in problems:
+        print("FAIL 01 with systemd's lines: " + p)
+    return 1, 1 if problems else 0
+
+
 def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
@@ -395,6 +450,9 @@ def main():
                     print("FAIL %s %s: %s" % (os.path.basename(incident), form, diff[:600]))
         if not sys.argv[2:]:
             c, f = recorded_journal(pgmortem, tmp)
+            checks += c
+            failures += f
+            c, f = systemd_moments(pgmortem, tmp)
             checks += c
             failures += f
     print("envelope-check: %d of %d wrapped bundles analysed as unwrapped" % (checks - failures, checks))
