@@ -5,7 +5,20 @@
 
 #include "bundle/limits.h"
 #include "sniff/sniff.h"
+#include "util/display.h"
 #include "util/rc.h"
+
+char *pgm_demux_source_path(const char *file_path, const char *source)
+{
+    pgm_strbuf path;
+    pgm_strbuf_init(&path, strlen(file_path) + PGM_UNWRAP_SOURCE_MAX * 6 + 8);
+    if (pgm_strbuf_addstr(&path, file_path) != 0 || pgm_strbuf_add(&path, "#", 1) != 0 ||
+        pgm_display_append(&path, source[0] ? source : "-") != 0) {
+        pgm_strbuf_free(&path);
+        return NULL;
+    }
+    return pgm_strbuf_take(&path);
+}
 
 pgm_inner_line pgm_inner_line_of(const pgm_unwrap *u)
 {

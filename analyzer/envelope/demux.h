@@ -55,6 +55,10 @@ typedef struct pgm_demux {
     uint64_t first_past;
 } pgm_demux;
 
+/* A source's input as it is shown: "FILE#SOURCE", the source escaped for
+ * display ("-" when it has no name). Allocated (free()); NULL: memory. */
+char *pgm_demux_source_path(const char *file_path, const char *source);
+
 /* Reads `u` to its end, source by source. PGM_OK or PGM_FATAL (memory). The
  * sources stay for the caller to finish their readers; then pgm_demux_free. */
 int pgm_demux_run(pgm_demux *d, pgm_unwrap *u, const pgm_demux_callbacks *cb);

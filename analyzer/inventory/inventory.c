@@ -12,7 +12,6 @@
 #include "text/lines.h"
 #include "text/timestamp.h"
 #include "text/utf8.h"
-#include "util/display.h"
 
 void pgm_inventory_init(pgm_inventory *inv)
 {
@@ -271,11 +270,9 @@ static void *inv_open_source(void *ctx, const char *source, const char *head, si
     inv_demux *dx = ctx;
     pgm_inventory *inv = dx->inv;
     inv_source *src = calloc(1, sizeof *src);
-    pgm_strbuf path;
-    pgm_strbuf_init(&path, PGM_MAX_SHOWN_PATH + PGM_UNWRAP_SOURCE_MAX * 4 + 8);
-    if (!src || pgm_strbuf_addstr(&path, dx->file_path) != 0 || pgm_strbuf_add(&path, "#", 1) != 0 ||
-        pgm_display_append(&path, source[0] ? source : "-") != 0) {
-        pgm_strbuf_free(&path);
+    char *path = pgm_demux_source_path(dx->file_path, source);
+    if (!src || !path) {
+        free(path);
         free(src);
         dx->fatal = true;
         return NULL;
@@ -285,10 +282,10 @@ static void *inv_open_source(void *ctx, const char *source, const char *head, si
         dx->file_taken = true;
         it = &inv->items[dx->file_item];
         free(it->path);
-        it->path = pgm_strbuf_take(&path);
+        it->path = path;
     } else {
-        it = add_item(inv, path.p);
-        pgm_strbuf_free(&path);
+        it = add_item(inv, path);
+        free(path);
     }
     if (!it || !it->path) {
         free(src);

@@ -945,11 +945,9 @@ static void *open_source(void *ctx, const char *source, const char *head, size_t
     demux_ctx *dc = ctx;
     pgm_scan *s = dc->s;
     source_input *si = calloc(1, sizeof *si);
-    pgm_strbuf path;
-    pgm_strbuf_init(&path, PGM_MAX_SHOWN_PATH + PGM_UNWRAP_SOURCE_MAX * 4 + 8);
-    if (!si || pgm_strbuf_addstr(&path, dc->file_path) != 0 || pgm_strbuf_add(&path, "#", 1) != 0 ||
-        pgm_display_append(&path, source[0] ? source : "-") != 0) {
-        pgm_strbuf_free(&path);
+    char *path = pgm_demux_source_path(dc->file_path, source);
+    if (!si || !path) {
+        free(path);
         free(si);
         dc->fatal = true;
         return NULL;
@@ -958,10 +956,10 @@ static void *open_source(void *ctx, const char *source, const char *head, size_t
         dc->file_taken = true;
         si->in = dc->file;
         free(si->in->path);
-        si->in->path = pgm_strbuf_take(&path);
+        si->in->path = path;
     } else {
-        si->in = add_input(s, path.p);
-        pgm_strbuf_free(&path);
+        si->in = add_input(s, path);
+        free(path);
     }
     if (!si->in || !si->in->path) {
         free(si);
