@@ -525,6 +525,10 @@ static char unlabelled(tokenizer *t, enum vkind kind, size_t pos, size_t len)
             return 'l';
         if (!used(t, 'x'))
             return 'x';
+        /* a second lone 0 beside %x: the query id, 0 when it is not computed
+         * (compute_query_id = off, PostgreSQL's default), not literal text */
+        if (!used(t, 'Q') && len == 1 && s[pos] == '0')
+            return 'Q';
         return 0;
     }
     case V_WORD:
