@@ -216,7 +216,7 @@ unit: $(UNIT_BIN)
 # `make fixtures` records every incident again from real PostgreSQL 15 and a real
 # HikariCP service (about 12 minutes, as root); `make check` only reads the
 # committed recordings, so it needs neither Java nor a running server.
-FIXTURE_DEBS := postgresql-15 openjdk-17-jdk-headless libhikaricp-java libpostgresql-jdbc-java \
+FIXTURE_DEBS := postgresql-15 openjdk-17-jdk-headless libhikaricp-java libpostgresql-jdbc-java systemd \
                 liblogback-java libslf4j-java zstd zip python3
 
 fixtures-deps:

@@ -405,7 +405,7 @@ static service_start *service_of(pgm_analysis *a, const pgm_event *e)
     const char *app = pgm_event_field(e, "app");
     const char *slash = strrchr(e->path, '/');
     snprintf(st->app, sizeof st->app, "%s", app && *app ? app : slash ? slash + 1 : e->path);
-    st->first = st->restart = PGM_TS_UNKNOWN;
+    st->first = PGM_TS_UNKNOWN;
     return st;
 }
 
@@ -541,11 +541,11 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         } else if (st && (st->stopped || (proc && st->process[0] && strcmp(proc, st->process) != 0))) {
             /* after a shutdown, or from a new process without one (the one
              * before was killed or crashed) */
-            if (!st->restarts++) {
-                st->restart = e->t;
-                st->restart_line = e->line;
-                st->restart_unclean = !st->stopped;
-            }
+            if (st->restarts < PGM_ANALYSIS_MAX_RESTARTS)
+                st->restart[st->restarts] = (service_restart){e->t, e->line, !st->stopped};
+            else
+                a->over[PGM_ANALYSIS_CAP_RESTARTS]++;
+            st->restarts++;
             st->stopped = false;
         }
         if (st && proc)
@@ -695,6 +695,8 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                        "session(s) not tracked: the counts and curves miss them"},
         [PGM_ANALYSIS_CAP_HOLDERS] = {PGM_HOLDERS_MAX, "sessions idle in transaction followed",
                                       "holder(s) not followed"},
+        [PGM_ANALYSIS_CAP_RESTARTS] = {PGM_ANALYSIS_MAX_RESTARTS, "restarts named per service",
+                                       "restart(s) not named"},
         [PGM_ANALYSIS_CAP_SYSTEM] = {PGM_ANALYSIS_MAX_ACTIONS, "things systemd and the kernel said of the services",
                                      "of them not listed"},
     };
@@ -809,7 +811,8 @@ static void correct_clocks(pgm_analysis *a)
             shift_if(&a->timed_out[i].first, a->timed_out[i].path, o);
         for (size_t i = 0; i < a->n_services; i++) {
             shift_if(&a->services[i].first, a->services[i].path, o);
-            shift_if(&a->services[i].restart, a->services[i].path, o);
+            for (unsigned r = 0; r < a->services[i].restarts && r < PGM_ANALYSIS_MAX_RESTARTS; r++)
+                shift_if(&a->services[i].restart[r].t, a->services[i].path, o);
         }
     }
 }
@@ -840,12 +843,11 @@ static void gather_moments(pgm_analysis *a)
     for (size_t i = 0; i < a->n_services; i++) {
         const service_start *st = &a->services[i];
         moment(a, st->first, st->path, st->first_line, "%s started its connection pool", st->app);
-        if (st->restarts)
-            moment(a, st->restart, st->path, st->restart_line, "%s restarted (%s)%s", st->app,
-                   st->restart_unclean ? "a new process started its pool, the one before never shut it down: "
-                                         "killed or crashed"
-                                       : "its pool started again after a shutdown",
-                   st->restarts > 1 ? ", the first of several times" : "");
+        for (unsigned r = 0; r < st->restarts && r < PGM_ANALYSIS_MAX_RESTARTS; r++)
+            moment(a, st->restart[r].t, st->path, st->restart[r].line, "%s restarted (%s)", st->app,
+                   st->restart[r].unclean ? "a new process started its pool, the one before never shut it down: "
+                                            "killed or crashed"
+                                          : "its pool started again after a shutdown");
     }
     for (size_t i = 0; i < a->n_system; i++)
         moment(a, a->system[i].t, a->system[i].path, a->system[i].line, "%s", a->system[i].text);

@@ -41,6 +41,8 @@
 /* Services (or user@db) named as hit by the outage; operator actions per log. */
 #define PGM_ANALYSIS_MAX_HITS 16u
 #define PGM_ANALYSIS_MAX_ACTIONS 32u
+/* Restarts of one service named as key moments; more are counted. */
+#define PGM_ANALYSIS_MAX_RESTARTS 8u
 /* Administrator terminations this close together are one action (microseconds). */
 #define PGM_ANALYSIS_ACTION_BURST_US (5LL * 1000000)
 /* Event kinds counted for the report's appendix; events of more kinds are counted apart. */
@@ -116,6 +118,7 @@ enum pgm_analysis_cap {
     PGM_ANALYSIS_CAP_POOLS, PGM_ANALYSIS_CAP_SERVICES, PGM_ANALYSIS_CAP_APP_ROWS,
     PGM_ANALYSIS_CAP_INPUTS, PGM_ANALYSIS_CAP_MOMENTS, PGM_ANALYSIS_CAP_FINDINGS,
     PGM_ANALYSIS_CAP_SESSIONS, PGM_ANALYSIS_CAP_HOLDERS, PGM_ANALYSIS_CAP_SYSTEM,
+    PGM_ANALYSIS_CAP_RESTARTS,
     PGM_ANALYSIS_CAP_COUNT
 };
 /* Calls say() with a sentence for each cap the evidence went past (which

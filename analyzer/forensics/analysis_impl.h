@@ -90,14 +90,20 @@ typedef struct input_copy {
 
 /* A service's pool starting: its first start (a deploy, or the start of the
  * evidence), and a start after its pool was shut down (a restart). */
+typedef struct service_restart {
+    int64_t t;
+    uint64_t line;
+    bool unclean;           /* from a new process without a shutdown: killed or crashed */
+} service_restart;
+
 typedef struct service_start {
     char path[512], app[128];
-    int64_t first, restart;
-    uint64_t first_line, restart_line;
-    unsigned restarts;
+    int64_t first;
+    uint64_t first_line;
+    service_restart restart[PGM_ANALYSIS_MAX_RESTARTS]; /* the first ones */
+    unsigned restarts;      /* all of them */
     bool stopped;
     char process[24];       /* the pid its pool last started in ("process"), "" when unknown */
-    bool restart_unclean;   /* the first restart came from a new process without a shutdown */
 } service_start;
 
 /* What systemd or the kernel said of a service (rules/systemd): a key moment. */
