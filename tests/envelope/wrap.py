@@ -430,6 +430,8 @@ def main():
         tmp = keep or scratch
         for incident in incidents:
             files = members(incident)
+            if not any(LOG_NAME.search(name) and "/k8s/" not in name for name, _ in files):
+                continue  # its logs came wrapped already (08: a journal export)
             want, want_rc = unwrapped_report(pgmortem, files, tmp)
             for form in FORMS:
                 rng = random.Random(form + os.path.basename(incident))
