@@ -1106,6 +1106,31 @@ static void count_leaks_before_restart(pgm_analysis *a)
                      a->leaked_before_restart);
 }
 
+/* A leak whose application restarted while the server ran on: each restart
+ * gave that process's sessions back and the leak began again, so the growth
+ * measured is the last process's. Said apart from a restart of the server
+ * (count_leaks_before_restart), which ends every session alike. */
+static void tell_application_restarts(pgm_analysis *a)
+{
+    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+    if (!g || a->hyp[0].kind != PGM_VERDICT_LEAK)
+        return;
+    for (size_t i = 0; i < a->n_services; i++) {
+        const service_start *st = &a->services[i];
+        if (!st->restarts || !g->app || strcmp(st->app, g->app) != 0)
+            continue;
+        unsigned unclean = 0;
+        for (unsigned r = 0; r < st->restarts && r < PGM_ANALYSIS_MAX_RESTARTS; r++)
+            unclean += st->restart[r].unclean;
+        char at[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(st->restart[0].t, at);
+        evidence(&a->hyp[0], "%s restarted %u time%s while the server ran on (%u killed or crashed; the first at %s): "
+                 "each restart gave its process's sessions back and the leak began again, so the growth "
+                 "above is the last process's",
+                 st->app, st->restarts, st->restarts == 1 ? "" : "s", unclean, at);
+    }
+}
+
 /* Why each explanation with nothing for it is ruled out, in the evidence's
  * own numbers: a reviewer sees what was looked at, not only a score. */
 static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigned leaks, long fleet,
@@ -1356,6 +1381,7 @@ int pgm_analysis_finish(pgm_analysis *a)
     qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
     correct_clocks(a);
     count_leaks_before_restart(a);
+    tell_application_restarts(a);
     gather_moments(a);
     /* code locations, most reported first */
     for (size_t i = 1; i < a->n_locs; i++)
