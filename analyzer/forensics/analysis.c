@@ -339,6 +339,40 @@ static void note_pool_stats(pgm_analysis *a, const pgm_event *e)
     a->n_pool_samples++;
 }
 
+/* The name of the service an application log is of, when its lines carry
+ * none: the pod and container a Kubernetes node's log path names (the
+ * kubelet's /var/log/pods/NAMESPACE_POD_UID/CONTAINER/N.log, and the
+ * /var/log/containers/POD_NAMESPACE_CONTAINER-ID.log links to them), else
+ * the file's name. `path` may end in "#SOURCE" (a journal's). */
+static void service_name_of_path(const char *path, char *out, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *file = slash ? slash + 1 : path;
+    size_t digits = strspn(file, "0123456789");
+    if (slash && digits && strncmp(file + digits, ".log", 4) == 0) {
+        /* N.log, N.log.20261127-021500[.gz]: .../NS_POD_UID/CONTAINER/ */
+        const char *c = slash;
+        while (c > path && c[-1] != '/')
+            c--;
+        const char *d = c > path ? c - 1 : path;
+        while (d > path && d[-1] != '/')
+            d--;
+        const char *u1 = memchr(d, '_', (size_t)(c - d));
+        const char *u2 = u1 ? memchr(u1 + 1, '_', (size_t)(c - u1 - 1)) : NULL;
+        if (c > path && u1 && u2) {
+            snprintf(out, cap, "%.*s/%.*s", (int)(u2 - u1 - 1), u1 + 1, (int)(slash - c), c);
+            return;
+        }
+    }
+    const char *u1 = strchr(file, '_'), *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
+    const char *dash = u2 ? strrchr(u2, '-') : NULL;
+    if (u1 && u2 && dash && strstr(path, "/containers/")) { /* POD_NS_CONTAINER-ID.log */
+        snprintf(out, cap, "%.*s/%.*s", (int)(u1 - file), file, (int)(dash - u2 - 1), u2 + 1);
+        return;
+    }
+    snprintf(out, cap, "%s", file);
+}
+
 /* What systemd or the kernel said of a service (rules/systemd), in words. */
 static void system_said(pgm_analysis *a, const pgm_event *e)
 {
@@ -403,8 +437,10 @@ static service_start *service_of(pgm_analysis *a, const pgm_event *e)
     memset(st, 0, sizeof *st);
     snprintf(st->path, sizeof st->path, "%s", e->path);
     const char *app = pgm_event_field(e, "app");
-    const char *slash = strrchr(e->path, '/');
-    snprintf(st->app, sizeof st->app, "%s", app && *app ? app : slash ? slash + 1 : e->path);
+    if (app && *app)
+        snprintf(st->app, sizeof st->app, "%s", app);
+    else
+        service_name_of_path(e->path, st->app, sizeof st->app);
     st->first = PGM_TS_UNKNOWN;
     return st;
 }
@@ -518,9 +554,9 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     } else if (strcmp(k, "hikari.timeout") == 0) {
         a->app_timeouts++;
         const char *app = pgm_event_field(e, "app");
-        const char *slash = strrchr(e->path, '/');
-        note_hit(a->timed_out, &a->n_timed_out, &a->over[PGM_ANALYSIS_CAP_HITS],
-                 app && *app ? app : slash ? slash + 1 : e->path, e);
+        char named[128];
+        service_name_of_path(e->path, named, sizeof named);
+        note_hit(a->timed_out, &a->n_timed_out, &a->over[PGM_ANALYSIS_CAP_HITS], app && *app ? app : named, e);
         if (a->first_timeout == PGM_TS_UNKNOWN) {
             a->first_timeout = e->t;
             snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);

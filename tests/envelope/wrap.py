@@ -417,6 +417,27 @@ def systemd_moments(pgmortem, tmp):
     return 1, 1 if problems else 0
 
 
+def pods_layout(pgmortem, tmp):
+    """A node's /var/log/pods layout names the pod and container of an
+    application whose lines do not: incident 01's orders log, its
+    application name taken out of each line, as the kubelet's CRI file."""
+    incident = os.path.join(ROOT, "fixtures/incidents/01-leak-hikari.tar.zst")
+    files = dict(members(incident))
+    text = files["01-leak-hikari/orders/orders.log"].decode().replace(" [orders] ", " ")
+    body, _ = wrap("cri", "01-leak-hikari/orders/orders.log", text, random.Random("pods"))
+    wrapped = [(n, d) for n, d in files.items() if n != "01-leak-hikari/orders/orders.log"]
+    wrapped.append(("var/log/pods/shop_orders-7d9c8b5f4-x2kq9_0d6f2a1c-5b7e/orders/0.log", body))
+    path = os.path.join(tmp, "01-pods.tar")
+    write_tar(path, wrapped)
+    got, _ = analyze(pgmortem, path)
+    texts = [m["text"] for m in got["timeline"]]
+    ok = "orders-7d9c8b5f4-x2kq9/orders started its connection pool" in texts
+    if not ok:
+        print("FAIL 01 in /var/log/pods: the service is not named by its pod and container: %s" %
+              [t for t in texts if "pool" in t])
+    return 1, 0 if ok else 1
+
+
 def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
@@ -455,6 +476,9 @@ def main():
             checks += c
             failures += f
             c, f = systemd_moments(pgmortem, tmp)
+            checks += c
+            failures += f
+            c, f = pods_layout(pgmortem, tmp)
             checks += c
             failures += f
     print("envelope-check: %d of %d wrapped bundles analysed as unwrapped" % (checks - failures, checks))
