@@ -55,7 +55,10 @@ static pgm_slice trim(const char *p, size_t n)
  * PGM_APP_WRAPPER_SKEW_US (the runtime stamps a line as it reads it). */
 static bool offset_from_wrapper(const pgm_app_reader *r, int64_t local_us, int64_t *offset_us)
 {
-    if (r->wrapper_t == PGM_TS_UNKNOWN)
+    /* times of years 0 to 9999 and a little more: their difference cannot overflow */
+    const int64_t bound = 1000000000000000000LL;
+    if (r->wrapper_t == PGM_TS_UNKNOWN || r->wrapper_t < -bound || r->wrapper_t > bound || local_us < -bound ||
+        local_us > bound)
         return false;
     const int64_t quarter = 15 * 60 * 1000000LL;
     int64_t diff = local_us - r->wrapper_t;

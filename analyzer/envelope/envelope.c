@@ -17,6 +17,7 @@ const char *pgm_envelope_name(enum pgm_envelope_kind k)
     case PGM_ENVELOPE_JOURNAL: return "journal";
     case PGM_ENVELOPE_JOURNAL_JSON: return "journal-json";
     case PGM_ENVELOPE_JOURNAL_EXPORT: return "journal-export";
+    case PGM_ENVELOPE_STERN: return "stern";
     case PGM_ENVELOPE_NONE: break;
     }
     return "";
@@ -25,7 +26,8 @@ const char *pgm_envelope_name(enum pgm_envelope_kind k)
 bool pgm_envelope_has_sources(const pgm_envelope *env)
 {
     return env->kind == PGM_ENVELOPE_JOURNAL || env->kind == PGM_ENVELOPE_JOURNAL_JSON ||
-           env->kind == PGM_ENVELOPE_JOURNAL_EXPORT || (env->kind == PGM_ENVELOPE_KUBECTL && env->kubectl_prefix);
+           env->kind == PGM_ENVELOPE_JOURNAL_EXPORT || env->kind == PGM_ENVELOPE_STERN ||
+           (env->kind == PGM_ENVELOPE_KUBECTL && env->kubectl_prefix);
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -117,6 +119,45 @@ static bool parse_kubectl(const pgm_envelope *env, const char *p, size_t n, pgm_
     return true;
 }
 
+/* A Kubernetes name of `n` bytes at p: lowercase letters, digits, '-' and
+ * (`dots`) '.', starting and ending with a letter or digit. */
+static bool k8s_name(const char *p, size_t n, bool dots)
+{
+    if (!n || n > 253 || p[0] == '-' || p[n - 1] == '-' || p[0] == '.' || p[n - 1] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((p[i] >= 'a' && p[i] <= 'z') || is_digit(p[i]) || p[i] == '-' || (dots && p[i] == '.')))
+            return false;
+    return true;
+}
+
+/* stern: "POD CONTAINER <line>"; a pod's name has a '-' and a letter (a
+ * Deployment's "orders-7d9c8b5f4-x2kq9", a StatefulSet's "postgres-0"). */
+static bool parse_stern(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_envelope_line *out)
+{
+    const char *sp1 = memchr(p, ' ', n < 254 ? n : 254);
+    if (!sp1)
+        return false;
+    size_t pod = (size_t)(sp1 - p);
+    const char *c = sp1 + 1;
+    const char *sp2 = memchr(c, ' ', (size_t)(p + n - c) < 64 ? (size_t)(p + n - c) : 64);
+    size_t cont = sp2 ? (size_t)(sp2 - c) : 0;
+    if (!sp2 || !k8s_name(p, pod, true) || !memchr(p, '-', pod) || !k8s_name(c, cont, false))
+        return false;
+    bool letter = false;
+    for (size_t i = 0; i < pod && !letter; i++)
+        letter = p[i] >= 'a' && p[i] <= 'z';
+    if (!letter)
+        return false;
+    /* the source as kubectl --prefix names it: POD/CONTAINER */
+    pgm_strbuf_reset(scratch);
+    if (pgm_strbuf_add(scratch, p, pod) == 0 && pgm_strbuf_add(scratch, "/", 1) == 0 &&
+        pgm_strbuf_add(scratch, c, cont) == 0)
+        out->source = (pgm_slice){scratch->p, scratch->len};
+    out->text = (pgm_slice){sp2 + 1, (size_t)(p + n - sp2 - 1)};
+    return true;
+}
+
 /* The time journalctl's short forms start with; its length, 0 for none. */
 static size_t journal_time_at(const char *p, size_t n, int year, pgm_envelope_line *out)
 {
@@ -159,7 +200,8 @@ static size_t journal_time_at(const char *p, size_t n, int year, pgm_envelope_li
     int64_t frac = 0;
     size_t f = ++i;
     for (; i < n && is_digit(p[i]); i++)
-        frac = frac * 10 + (p[i] - '0');
+        if (i - f < 6)
+            frac = frac * 10 + (p[i] - '0');
     if (i - f != 6)
         return 0;
     out->t = secs * 1000000 + frac;
@@ -292,9 +334,12 @@ static bool parse_journal_json(const char *p, size_t n, struct pgm_strbuf *scrat
         out->text = (pgm_slice){msg, strlen(msg)};
     else
         out->text = (pgm_slice){"", 0};
-    char *end;
-    long long us = strtoll(rt, &end, 10);
-    out->t = end != rt && !*end ? (int64_t)us : PGM_TS_UNKNOWN;
+    /* microseconds since the epoch: digits only, 18 at most (no overflow, no sign) */
+    int64_t us = 0;
+    size_t k = 0;
+    for (; k < 18 && is_digit(rt[k]); k++)
+        us = us * 10 + (rt[k] - '0');
+    out->t = k && !rt[k] ? us : PGM_TS_UNKNOWN;
     const char *src = pgm_jsonflat_get(j, "_SYSTEMD_UNIT", NULL);
     if (!src)
         src = pgm_jsonflat_get(j, "SYSLOG_IDENTIFIER", NULL);
@@ -345,6 +390,7 @@ bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int
     case PGM_ENVELOPE_KUBECTL: ok = parse_kubectl(env, line, n, out); break;
     case PGM_ENVELOPE_JOURNAL: ok = parse_journal(line, n, year, indent, scratch, out, &width); break;
     case PGM_ENVELOPE_JOURNAL_JSON: ok = parse_journal_json(line, n, scratch, json, out); break;
+    case PGM_ENVELOPE_STERN: ok = parse_stern(line, n, scratch, out); break;
     case PGM_ENVELOPE_JOURNAL_EXPORT:
     case PGM_ENVELOPE_NONE: break;
     }
@@ -365,6 +411,9 @@ static const pgm_envelope candidates[] = {
     /* before a bare RFC 3339 time: journalctl -o short-iso's line starts with one */
     {PGM_ENVELOPE_JOURNAL, false, false, false},
     {PGM_ENVELOPE_KUBECTL, false, true, false},
+    /* the weakest form: two names before the line; taken only when the lines
+     * inside are of a known kind (pgm_unwrap_sniff) */
+    {PGM_ENVELOPE_STERN, false, false, false},
 };
 #define N_CANDIDATES (sizeof candidates / sizeof candidates[0])
 _Static_assert(N_CANDIDATES <= PGM_ENVELOPE_MAX_CANDIDATES, "every form fits the candidates' array");
@@ -385,7 +434,7 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
         return 1;
     }
     if (!n || (head[0] != '{' && head[0] != '\x1e' && head[0] != '[' && !is_digit((char)head[0]) &&
-               !(head[0] >= 'A' && head[0] <= 'Z') && head[0] != '-'))
+               !(head[0] >= 'A' && head[0] <= 'Z') && !(head[0] >= 'a' && head[0] <= 'z') && head[0] != '-'))
         return 0; /* every form starts with one of these */
     unsigned hits[N_CANDIDATES] = {0};
     size_t indent[N_CANDIDATES] = {0};

@@ -13,6 +13,8 @@
  *   kubectl  `kubectl logs` with --prefix ("[pod/NAME/CONTAINER] <line>"),
  *            --timestamps ("2026-11-27T02:20:35.861000000Z <line>"), or both
  *            (the prefix first).
+ *   stern    stern's default template, colours off (written to a file):
+ *            "POD CONTAINER <line>".
  *   journal  journalctl -o short, short-precise, short-iso, short-iso-precise,
  *            short-full, short-unix: "TIME HOST IDENT[PID]: <line>", a tab of
  *            the line shown as 8 spaces, further lines of one message
@@ -41,6 +43,7 @@ enum pgm_envelope_kind {
     PGM_ENVELOPE_JOURNAL,
     PGM_ENVELOPE_JOURNAL_JSON,
     PGM_ENVELOPE_JOURNAL_EXPORT,
+    PGM_ENVELOPE_STERN,
 };
 
 typedef struct pgm_envelope {
@@ -71,7 +74,8 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
  * kubectl --prefix's pod and container): a file of it may hold several. */
 bool pgm_envelope_has_sources(const pgm_envelope *env);
 
-/* "cri", "docker", "kubectl", "journal", "journal-json", "journal-export"; "" for none. */
+/* "cri", "docker", "kubectl", "journal", "journal-json", "journal-export",
+ * "stern"; "" for none. */
 const char *pgm_envelope_name(enum pgm_envelope_kind k);
 
 /* One wrapper line taken apart (cri, docker, kubectl, journal short forms,

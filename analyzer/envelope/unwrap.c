@@ -203,7 +203,7 @@ static int next_export(pgm_unwrap *u, const char **line, size_t *len)
             } else if (kn == 20 && memcmp(w, "__REALTIME_TIMESTAMP", 20) == 0) {
                 int64_t us = 0;
                 size_t k = 0;
-                for (; k < vn && k < 19 && v[k] >= '0' && v[k] <= '9'; k++)
+                for (; k < vn && k < 18 && v[k] >= '0' && v[k] <= '9'; k++) /* 18 digits: no overflow */
                     us = us * 10 + (v[k] - '0');
                 t = k && k == vn ? us : PGM_TS_UNKNOWN;
             }

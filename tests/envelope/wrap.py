@@ -23,6 +23,7 @@ The wrappers are written as their writers write them:
   journal         journalctl -o short-iso (a tab shown as 8 spaces)
   journal-json    journalctl -o json; a Java trace joined to its entry's MESSAGE
   journal-export  journalctl -o export; such a MESSAGE in the binary form
+  stern           stern's default template, colours off: POD CONTAINER LINE
 
 Then the same comparison on what a real journald gave back of incident 01's
 two logs (fixtures/record/journal.sh, tests/samples/journal): journalctl
@@ -47,7 +48,7 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FORMS = ["cri", "cri-zoneless", "docker", "kubectl-ts", "kubectl-prefix", "kubectl-both", "journal",
-         "journal-json", "journal-export"]
+         "journal-json", "journal-export", "stern"]
 LOG_NAME = re.compile(r"\.(log|csv|json)$")
 TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?"
                   r"(?: ?(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?")
@@ -151,6 +152,9 @@ def wrap(form, name, text, rng):
             if form in ("kubectl-ts", "kubectl-both"):
                 head += rfc3339(t, 9) + " "
             out.append(head + line)
+            where.append(no)
+        elif form == "stern":
+            out.append("%s %s %s" % (pod, container, line))
             where.append(no)
         elif form == "journal":
             out.append("%s vm %s[%s]: %s" % (short_iso(t), container, pid, line.replace("\t", " " * 8)))

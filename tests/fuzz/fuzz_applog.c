@@ -2,6 +2,7 @@
  * stack-trace attacher) and the classifier behind it with the builtin HikariCP
  * packs (loaded once from rules/hikari, run from the repository root). The
  * first byte's low bit picks JSON. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -12,9 +13,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The envelope's time of each line (bit 2 of the first byte: none), so the
+ * offset taken from it is fuzzed too: any value, the extremes included. */
+static int64_t wrapper_base;
+static bool wrapped;
+
 static void feed(void *ctx, const char *line, size_t n, uint64_t lineno)
 {
-    pgm_app_feed(ctx, line, n, lineno);
+    if (wrapped)
+        pgm_app_feed_wrapped(ctx, line, n, lineno, wrapper_base + (int64_t)(lineno % 4096) * 1000);
+    else
+        pgm_app_feed(ctx, line, n, lineno);
 }
 
 static pgm_ruleset rules;
@@ -46,6 +55,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     pgm_app_reader *r;
     pgm_zone zone = {(data[0] & 2) != 0, 3600, NULL};
+    wrapped = (data[0] & 4) != 0 && size > 9;
+    if (wrapped) {
+        uint64_t base;
+        memcpy(&base, data + 1, 8);
+        wrapper_base = (int64_t)(base >> 1) - (int64_t)(UINT64_C(1) << 62);
+        data += 8, size -= 8;
+    }
     if (pgm_app_open(&r, data[0] & 1, &zone, on_record, NULL) != PGM_OK)
         return 0;
     fuzz_feed_lines(data + 1, size - 1, feed, r);

@@ -248,6 +248,28 @@ static void test_docker_and_kubectl(void **state)
     assert_int_equal(g.n, 2);
     assert_string_equal(g.text[0], "hello");
     assert_string_equal(g.text[1], "\tat x");
+    /* stern: POD CONTAINER LINE, the source named as kubectl --prefix names it */
+    static const char st[] = "orders-7d9c8b5f4-x2kq9 orders 2026-11-27T02:20:35.861Z  INFO 1 --- [main] c.e.A : up\n"
+                             "postgres-0 postgres 2026-11-27 02:20:35.313 UTC [1] LOG:  ready\n";
+    pgm_envelope sc[PGM_ENVELOPE_MAX_CANDIDATES];
+    size_t nc = pgm_envelope_candidates((const unsigned char *)st, sizeof st - 1, true, sc);
+    assert_int_equal(nc, 1);
+    assert_int_equal(sc[0].kind, PGM_ENVELOPE_STERN);
+    pgm_mem_source ms;
+    pgm_mem_source_init(&ms, st, sizeof st - 1);
+    pgm_unwrap su;
+    assert_int_equal(pgm_unwrap_init(&su, &ms.base, &sc[0], 4096, 0), PGM_OK);
+    const char *l;
+    size_t ln;
+    assert_int_equal(pgm_unwrap_next(&su, &l, &ln), 1);
+    assert_string_equal(su.source, "orders-7d9c8b5f4-x2kq9/orders");
+    assert_int_equal(pgm_unwrap_next(&su, &l, &ln), 1);
+    assert_string_equal(su.source, "postgres-0/postgres");
+    assert_memory_equal(l, "2026-11-27 02:20:35.313 UTC [1] LOG:  ready", ln);
+    pgm_unwrap_free(&su);
+    /* two words before a line are no stern output without a pod's name */
+    static const char words[] = "hello world this is text\nanother line of text\n";
+    assert_int_equal(detect(words).kind, PGM_ENVELOPE_NONE);
     /* a plain log is none of these */
     static const char plain[] = "2026-11-27 02:20:35.861 UTC [1] LOG:  database system is ready\n";
     assert_int_equal(detect(plain).kind, PGM_ENVELOPE_NONE);
