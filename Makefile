@@ -34,7 +34,7 @@ TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 CORE_SRC := $(sort $(wildcard analyzer/util/*.c analyzer/text/*.c analyzer/bundle/*.c \
-                              analyzer/sniff/*.c analyzer/envelope/*.c analyzer/inventory/*.c analyzer/catalog/*.c analyzer/model/*.c \
+                              analyzer/sniff/*.c analyzer/envelope/*.c analyzer/k8s/*.c analyzer/inventory/*.c analyzer/catalog/*.c analyzer/model/*.c \
                               analyzer/rules/*.c analyzer/pglog/*.c \
                               analyzer/pipeline/*.c analyzer/timeline/*.c analyzer/activity/*.c analyzer/applog/*.c analyzer/config/*.c \
                               analyzer/lint/*.c analyzer/forensics/*.c analyzer/report/*.c))

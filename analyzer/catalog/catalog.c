@@ -64,6 +64,8 @@ static const char *const event_kinds[] = {
     "system.unit.started", "system.unit.stopped", "system.unit.exited", "system.unit.failed",
     "system.unit.restart_scheduled", "system.unit.start_limit", "system.unit.oom_killed",
     "kernel.oom_kill",
+    /* what kubectl describe pod says of a container's end (k8s/describe.h) */
+    "k8s.container.terminated",
 };
 
 bool pgm_catalog_is_event_kind(const char *kind)

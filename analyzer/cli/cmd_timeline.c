@@ -326,11 +326,11 @@ static void print_coverage(const pgm_scan *s)
             continue;
         }
         if (in->is_system_log) {
-            fprintf(stderr, "pgmortem: %s: system log (%s)", in->path, in->format);
+            fprintf(stderr, "pgmortem: %s: %s (%s)", in->path, pgm_kind_name(in->kind), in->format);
             print_envelope(in);
-            fprintf(stderr, "; %llu lines; %llu events, %llu messages of unknown kind\n",
-                    (unsigned long long)c->lines, (unsigned long long)in->events,
-                    (unsigned long long)in->unknown);
+            fprintf(stderr, "; %llu lines, %llu records; %llu events, %llu messages of unknown kind\n",
+                    (unsigned long long)c->lines, (unsigned long long)c->records,
+                    (unsigned long long)in->events, (unsigned long long)in->unknown);
             continue;
         }
         if (!in->is_log)

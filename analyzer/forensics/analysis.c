@@ -407,6 +407,12 @@ static void system_said(pgm_analysis *a, const pgm_event *e)
         f2 = pgm_event_field(e, "pid");
         snprintf(text, sizeof text, "the kernel's OOM killer killed %s (pid %s)", f1 ? f1 : "a process",
                  f2 ? f2 : "?");
+    } else if (strcmp(k, "k8s.container.terminated") == 0) {
+        const char *pod = pgm_event_field(e, "pod"), *container = pgm_event_field(e, "container");
+        f1 = pgm_event_field(e, "reason");
+        f2 = pgm_event_field(e, "exit_code");
+        snprintf(text, sizeof text, "Kubernetes: container %s of pod %s ended (%s%s%s)", container ? container : "?",
+                 pod ? pod : "?", f1 ? f1 : "no reason given", f2 ? ", exit code " : "", f2 ? f2 : "");
     } else if (strcmp(k, "system.unit.started") == 0) {
         snprintf(text, sizeof text, "systemd started %s", unit);
     } else if (strcmp(k, "system.unit.stopped") == 0) {
@@ -562,7 +568,8 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
             a->first_timeout_line = e->line;
         }
-    } else if (strncmp(k, "system.", 7) == 0 || strcmp(k, "kernel.oom_kill") == 0) {
+    } else if (strncmp(k, "system.", 7) == 0 || strcmp(k, "kernel.oom_kill") == 0 ||
+               strcmp(k, "k8s.container.terminated") == 0) {
         system_said(a, e);
     } else if (strcmp(k, "hikari.pool.shutdown") == 0) {
         service_start *st = service_of(a, e);

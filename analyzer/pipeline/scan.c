@@ -10,6 +10,7 @@
 #include "activity/psa.h"
 #include "applog/app_events.h"
 #include "envelope/demux.h"
+#include "k8s/describe.h"
 #include "pglog/entries.h"
 #include "pglog/prefix_source.h"
 #include "pipeline/time_order.h"
@@ -666,6 +667,8 @@ typedef struct line_sink {
     pgm_psa_reader *psa;
     /* what systemd and the kernel say: a message a line, the app classifier's records */
     bool system;
+    /* kubectl describe pod: its containers' ends */
+    pgm_k8s_describe *describe;
 } line_sink;
 
 static void sink_free(line_sink *k)
@@ -683,7 +686,53 @@ static void sink_free(line_sink *k)
         free(k->app_classifier);
     }
     pgm_psa_close(k->psa);
+    pgm_k8s_describe_close(k->describe);
     free(k);
+}
+
+/* A container's end as `kubectl describe pod` shows it: an event at the
+ * time it finished (its start when that is all there is). */
+static void on_termination(void *ctx, const pgm_k8s_termination *term)
+{
+    line_sink *k = ctx;
+    char text[512], code[16] = "", signal[16] = "", started[PGM_TS_ISO_LEN] = "";
+    if (term->exit_code >= 0)
+        snprintf(code, sizeof code, "%d", term->exit_code);
+    if (term->signal >= 0)
+        snprintf(signal, sizeof signal, "%d", term->signal);
+    if (term->started != PGM_TS_UNKNOWN)
+        pgm_ts_format_iso(term->started, started);
+    snprintf(text, sizeof text, "container %s of pod %s terminated%s%s%s%s%s", term->container, term->pod,
+             term->reason[0] ? ": " : "", term->reason, code[0] ? " (exit code " : "", code, code[0] ? ")" : "");
+    pgm_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = term->finished != PGM_TS_UNKNOWN ? term->finished : term->started;
+    ev.kind = "k8s.container.terminated";
+    ev.path = k->in->path;
+    ev.line = term->line;
+    for (size_t f = 0; f < PGM_EVENT_COMMON_FIELDS; f++) {
+        const char *n = pgm_event_common_names[f];
+        ev.fields[ev.n_fields++] = (pgm_field){n, strcmp(n, "app") == 0 ? term->container
+                                                  : strcmp(n, "msg") == 0 ? text : NULL, 0};
+    }
+    ev.fields[ev.n_fields++] = (pgm_field){"pod", term->pod, 0};
+    ev.fields[ev.n_fields++] = (pgm_field){"container", term->container, 0};
+    ev.fields[ev.n_fields++] = (pgm_field){"reason", term->reason[0] ? term->reason : NULL, 0};
+    ev.fields[ev.n_fields++] = (pgm_field){"exit_code", code[0] ? code : NULL, 0};
+    ev.fields[ev.n_fields++] = (pgm_field){"signal", signal[0] ? signal : NULL, 0};
+    ev.fields[ev.n_fields++] = (pgm_field){"started", started[0] ? started : NULL, 0};
+    ev.fields[ev.n_fields++] = (pgm_field){"state", term->last ? "last" : "current", 0};
+    if (ev.t != PGM_TS_UNKNOWN) {
+        if (k->in->first_ts == PGM_TS_UNKNOWN || ev.t < k->in->first_ts)
+            k->in->first_ts = ev.t;
+        if (k->in->last_ts == PGM_TS_UNKNOWN || ev.t > k->in->last_ts)
+            k->in->last_ts = ev.t;
+    }
+    k->in->events++;
+    k->s->events++;
+    pgm_event_origin o = {.order = (uint64_t)k->in->index << PGM_ORDER_PART_BITS};
+    if (k->s->on_event)
+        k->s->on_event(k->s->ctx, &o, &ev);
 }
 
 /* A reader for `in` (of kind pg_log, app_log or pg_stat_activity). PGM_OK
@@ -743,6 +792,8 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         pgm_app_classifier_source(k->app_classifier, "system_log");
         k->actx = (app_ctx){s, in, k->app_classifier};
         k->system = true;
+    } else if (in->kind == PGM_KIND_K8S_POD) {
+        rc = pgm_k8s_describe_open(&k->describe, on_termination, k);
     } else if (in->kind == PGM_KIND_PG_STAT_ACTIVITY) {
         k->pc = (psa_ctx){s, in, info->mtime != INT64_MIN ? info->mtime * 1000000 : PGM_TS_UNKNOWN, 0, 0, 0};
         rc = pgm_psa_open(&k->psa, in->format, on_snapshot, &k->pc, err);
@@ -769,6 +820,8 @@ static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_
                              k->wrapper_zone && !m->zone_guessed ? m->t : PGM_TS_UNKNOWN);
     else if (k->psa)
         pgm_psa_feed(k->psa, line, n, m->lineno);
+    else if (k->describe)
+        pgm_k8s_describe_feed(k->describe, line, n, m->lineno);
     else if (k->system) {
         /* no time of its own: the journal's is its time */
         while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
@@ -879,14 +932,20 @@ static void finish_system_log(line_sink *k)
 {
     pgm_input_report *in = k->in;
     in->is_system_log = true;
-    in->cov.lines = in->cov.records = k->lines;
-    in->unknown = k->app_classifier->other;
+    in->cov.lines = k->lines;
+    if (k->describe) {
+        pgm_k8s_describe_finish(k->describe);
+        in->cov.records = pgm_k8s_describe_count(k->describe);
+    } else {
+        in->cov.records = k->lines;
+        in->unknown = k->app_classifier->other;
+    }
 }
 
 /* The input's coverage and warnings, once its lines are all fed; frees it. */
 static void sink_finish(line_sink *k)
 {
-    if (k->system)
+    if (k->system || k->describe)
         finish_system_log(k);
     else if (k->pg)
         finish_log(k);
@@ -974,7 +1033,7 @@ static void *open_source(void *ctx, const char *source, const char *head, size_t
     in->per_source = true;
     in->read = true;
     if (sn.kind == PGM_KIND_PG_LOG || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_PG_STAT_ACTIVITY ||
-        sn.kind == PGM_KIND_SYSTEM_LOG) {
+        sn.kind == PGM_KIND_SYSTEM_LOG || sn.kind == PGM_KIND_K8S_POD) {
         if (sink_open(s, in, dc->info, true, NULL, &si->sink) != PGM_OK)
             dc->fatal = true;
     } else if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
@@ -1184,7 +1243,8 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         return read_demux(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_LOG)
         return read_log(s, in, info, &env, content);
-    if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_SYSTEM_LOG)
+    if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_SYSTEM_LOG ||
+        sn.kind == PGM_KIND_K8S_POD)
         return read_lines(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_CONF || sn.kind == PGM_KIND_PG_SETTINGS)
         read_conf(s, in, content);

@@ -88,7 +88,8 @@ typedef struct pgm_input_report {
     bool is_app_log;                 /* an application log: lines, records (entries),
                                         continuation (trace lines), unparsed */
     bool is_activity;                /* a pg_stat_activity dump: lines, records (snapshots), unparsed */
-    bool is_system_log;              /* what systemd and the kernel said: lines, records */
+    bool is_system_log;              /* what the platform said (systemd, the kernel: system_log;
+                                        kubectl describe pod: k8s_pod): lines, records */
     bool limit_reached;              /* a reader's limit left some of it unread (warned) */
     uint64_t bytes;
     /* The envelope its lines came in (envelope.h; PGM_ENVELOPE_NONE: none):

@@ -34,6 +34,7 @@ const char *pgm_kind_name(enum pgm_kind k)
     case PGM_KIND_K8S_MANIFEST: return "k8s_manifest";
     case PGM_KIND_ENV_FILE: return "env_file";
     case PGM_KIND_SYSTEM_LOG: return "system_log";
+    case PGM_KIND_K8S_POD: return "k8s_pod";
     case PGM_KIND_UNKNOWN: break;
     }
     return "unknown";
@@ -491,6 +492,7 @@ typedef struct tally {
     size_t yaml, yaml_apiversion, yaml_kind, yaml_spring_top, yaml_docsep;
     size_t env;
     size_t systemd, kernel;      /* systemd's unit messages, the kernel's (a journal's sources) */
+    size_t describe_keys;        /* kubectl describe pod's "Namespace:", "Containers:", "Restart Count:" */
     size_t pipes_rows_backend;   /* tuples-only unaligned rows of pg_stat_activity */
     size_t tabs_rows_backend;    /* COPY text rows */
     span first;                  /* first non-blank line */
@@ -525,6 +527,9 @@ static void tally_line(tally *t, span s)
         t->plain_app++;
     if (is_java_continuation(s))
         t->java_cont++;
+    if (starts(s, "Namespace:") || starts(s, "Containers:") || starts(tr, "Restart Count:") ||
+        starts(tr, "Container ID:"))
+        t->describe_keys++;
     if (is_systemd_line(s))
         t->systemd++;
     else if (is_kernel_line(s))
@@ -853,6 +858,12 @@ pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, 
         (gucs >= 5 && t.props_spring == 0)) {
         r.kind = PGM_KIND_PG_CONF;
         r.format = auto_conf || strstr(name, "auto.conf") ? "auto_conf" : "conf";
+        return r;
+    }
+    /* kubectl describe pod: "Name:" first, its namespace, its containers */
+    if (starts(t.first, "Name:") && t.describe_keys >= 3) {
+        r.kind = PGM_KIND_K8S_POD;
+        r.format = "describe";
         return r;
     }
     if (t.yaml_apiversion && t.yaml_kind) {

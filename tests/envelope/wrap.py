@@ -442,6 +442,74 @@ def pods_layout(pgmortem, tmp):
     return 1, 0 if ok else 1
 
 
+# `kubectl describe pod`, as describe.go prints it (tabwriter's alignment,
+# RFC 1123 times with a numeric zone): no cluster runs here to record one, so
+# this text is built from its format strings (describeStatus,
+# describeContainerState) for a container the OOM killer ended.
+DESCRIBE_POD = """Name:             orders-7d9c8b5f4-x2kq9
+Namespace:        shop
+Priority:         0
+Service Account:  default
+Node:             node-1/10.0.0.7
+Start Time:       Thu, 27 Nov 2026 02:10:00 +0000
+Labels:           app=orders
+                  pod-template-hash=7d9c8b5f4
+Status:           Running
+IP:               10.244.1.12
+Controlled By:    ReplicaSet/orders-7d9c8b5f4
+Containers:
+  orders:
+    Container ID:   containerd://4f1c2b7e9d
+    Image:          registry.example/orders:1.4.2
+    Port:           8080/TCP
+    Host Port:      0/TCP
+    State:          Running
+      Started:      Thu, 27 Nov 2026 02:22:01 +0000
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+      Started:      Thu, 27 Nov 2026 02:20:30 +0000
+      Finished:     Thu, 27 Nov 2026 02:22:00 +0000
+    Ready:          True
+    Restart Count:  1
+    Limits:
+      memory:  512Mi
+    Environment:
+      SPRING_PROFILES_ACTIVE:  prod
+Conditions:
+  Type              Status
+  Ready             True
+Events:
+  Type     Reason   Age               From     Message
+  ----     ------   ----              ----     -------
+  Warning  BackOff  2m (x4 over 3m)   kubelet  Back-off restarting failed container orders in pod orders-7d9c8b5f4-x2kq9_shop
+"""
+
+
+def describe_pod(pgmortem, tmp):
+    """Incident 01 with the pod's description beside it: the container's end
+    (OOMKilled, exit code 137, at its Finished time) is a key moment citing
+    its "Last State:" line, and the verdict stays."""
+    incident = os.path.join(ROOT, "fixtures/incidents/01-leak-hikari.tar.zst")
+    files = members(incident)
+    want, _ = unwrapped_report(pgmortem, files, tmp)
+    path = os.path.join(tmp, "01-describe.tar")
+    write_tar(path, files + [("01-leak-hikari/k8s/orders-pod.txt", DESCRIBE_POD.encode())])
+    got, _ = analyze(pgmortem, path)
+    line = DESCRIBE_POD.split("\n").index("    Last State:     Terminated") + 1
+    want_moment = ("2026-11-27T02:22:00.000Z", "Kubernetes: container orders of pod orders-7d9c8b5f4-x2kq9 "
+                   "ended (OOMKilled, exit code 137)", "01-leak-hikari/k8s/orders-pod.txt", line)
+    moments = [(m["t"], m["text"], m["evidence"][0]["path"].split("!", 1)[-1], m["evidence"][0]["line"])
+               for m in got["timeline"] if m.get("evidence")]
+    problems = [] if want_moment in moments else ["no key moment %r" % (want_moment,)]
+    got_v, _ = strip(got, path, {})
+    if got_v["verdict"] != json.loads(json.dumps(want["verdict"])):
+        problems.append("the verdict changed")
+    for p in problems:
+        print("FAIL 01 with kubectl describe pod: " + p)
+    return 1, 1 if problems else 0
+
+
 def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
@@ -483,6 +551,9 @@ def main():
             checks += c
             failures += f
             c, f = pods_layout(pgmortem, tmp)
+            checks += c
+            failures += f
+            c, f = describe_pod(pgmortem, tmp)
             checks += c
             failures += f
     print("envelope-check: %d of %d wrapped bundles analysed as unwrapped" % (checks - failures, checks))
