@@ -115,6 +115,20 @@ for i in $(seq 40); do
 done > "$tmp/actions/postgresql.log"
 expect PGM_ANALYSIS_MAX_ACTIONS 2 "at most 32 operator actions per log" -- analyze "$tmp/actions"
 
+# PGM_ANALYSIS_MAX_RESTARTS: one service's pool started by 10 processes in turn
+mkdir -p "$tmp/restarts"
+for i in $(seq 10); do
+    echo "2026-11-27T00:$(printf %02d "$i"):35.884Z  INFO $((30000 + i)) --- [orders] [           main] com.zaxxer.hikari.HikariDataSource       : HikariPool-1 - Starting..."
+done > "$tmp/restarts/orders.log"
+expect PGM_ANALYSIS_MAX_RESTARTS 2 "at most 8 restarts named per service" -- analyze "$tmp/restarts"
+
+# PGM_ANALYSIS_MAX_ACTIONS for what systemd says: 40 restarts of a unit in a journal
+mkdir -p "$tmp/systemd"
+for i in $(seq 40); do
+    echo "2026-11-27T00:17:$(printf %02d $((i % 60)))+0000 vm systemd[1]: orders.service: Scheduled restart job, restart counter is at $i."
+done > "$tmp/systemd/journal.txt"
+expect PGM_ANALYSIS_MAX_ACTIONS 2 "at most 32 things systemd and the kernel said of the services" -- analyze "$tmp/systemd"
+
 # PGM_ANALYSIS_MAX_HITS: 20 applications refused
 mkdir -p "$tmp/hits"
 for i in $(seq 20); do
