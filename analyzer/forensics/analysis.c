@@ -1277,7 +1277,22 @@ int pgm_analysis_finish(pgm_analysis *a)
     if (s) {
         a->n_longest = pgm_sessions_longest(s, a->longest, PGM_ANALYSIS_LONGEST);
         a->refusals = pgm_sessions_refusals(s, &a->exhaustion);
-        a->n_groups = pgm_growth_find(s, a->exhaustion, a->groups, PGM_GROWTH_MAX_GROUPS);
+        /* the applications' restarts split their groups' runs, as the server's do */
+        pgm_growth_restarts apps[PGM_ANALYSIS_MAX_HITS];
+        int64_t times[PGM_ANALYSIS_MAX_HITS][PGM_ANALYSIS_MAX_RESTARTS];
+        size_t n_apps = 0;
+        for (size_t i = 0; i < a->n_services; i++) {
+            const service_start *st = &a->services[i];
+            size_t n = 0;
+            for (unsigned r = 0; r < st->restarts && r < PGM_ANALYSIS_MAX_RESTARTS; r++)
+                if (st->restart[r].t != PGM_TS_UNKNOWN)
+                    times[n_apps][n++] = st->restart[r].t;
+            if (n) {
+                apps[n_apps] = (pgm_growth_restarts){st->app, times[n_apps], n};
+                n_apps++;
+            }
+        }
+        a->n_groups = pgm_growth_find(s, a->exhaustion, apps, n_apps, a->groups, PGM_GROWTH_MAX_GROUPS);
     }
     const pgm_growth *g = a->n_groups ? &a->groups[0] : NULL;
     bool growing = g && g->growing;

@@ -122,9 +122,10 @@ static void judge(const step *st, size_t k, int64_t exhaustion, pgm_growth *g)
 
 
 /* Follows one group's open count: every session of the group is given.
- * A server restart ends every session, so each run of the server is judged
- * on its own: a leak that goes on after a restart has its onset in the
- * first run it grew in. Sessions the server ended itself (an administrator's
+ * A server restart ends every session, and a restart of the group's
+ * application gives back every session of its process, so each run is
+ * judged on its own: a leak that goes on after a restart has its onset in
+ * the first run it grew in. Sessions the server ended itself (an administrator's
  * pg_terminate_backend, a crash) were not given back by their client: they
  * stay counted until the server's run ends. */
 static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t exhaustion,
@@ -145,11 +146,12 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
             st[k++] = (step){x->end, -1, 2 * idx[i] + 1};
     }
     qsort(st, k, sizeof *st, cmp_step);
-    pgm_growth first_growing, last;
-    bool any = false;
+    pgm_growth first_growing, last, first_rising;
+    bool any = false, rising = false;
     memset(&last, 0, sizeof last);
     memset(&first_growing, 0, sizeof first_growing);
-    last.onset_session = first_growing.onset_session = SIZE_MAX;
+    memset(&first_rising, 0, sizeof first_rising);
+    last.onset_session = first_growing.onset_session = first_rising.onset_session = SIZE_MAX;
     last.onset = last.ref = PGM_TS_UNKNOWN;
     size_t from = 0;
     for (size_t e = 0; e <= n_starts && from <= k; e++) {
@@ -175,6 +177,14 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
             first_growing = part;
             any = true;
         }
+        /* a run cut short by a restart may rise for less than the span a
+         * growth needs: it counts once a later run grows */
+        int32_t rise = part.held - part.baseline;
+        if (!rising && part.onset != PGM_TS_UNKNOWN && rise >= PGM_GROWTH_MIN_SESSIONS &&
+            part.closed * 2 <= (unsigned)rise) {
+            first_rising = part;
+            rising = true;
+        }
         if (part.ref != PGM_TS_UNKNOWN)
             last = part;
         from = to;
@@ -190,6 +200,11 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
         g->onset = first_growing.onset;
         g->onset_session = first_growing.onset_session;
     }
+    if (any && last.growing && rising && first_rising.onset < g->onset) {
+        /* ... the first run it rose in, when that one was cut short */
+        g->onset = first_rising.onset;
+        g->onset_session = first_rising.onset_session;
+    }
     if (g->onset_session < SIZE_MAX) {
         g->onset_path = v[g->onset_session].start_path;
         g->onset_line = v[g->onset_session].start_line;
@@ -201,7 +216,28 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
     g->sessions = keep.sessions;
 }
 
-size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, pgm_growth *out, size_t cap)
+static int cmp_time(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* The times a group's runs end at: the server's starts, and its
+ * application's restarts; into b (cap of them, the first kept), sorted. */
+static size_t boundaries(const int64_t *starts, size_t n_starts, const pgm_growth_restarts *app, int64_t *b,
+                         size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_starts && n < cap; i++)
+        b[n++] = starts[i];
+    for (size_t i = 0; app && i < app->n && n < cap; i++)
+        b[n++] = app->t[i];
+    qsort(b, n, sizeof *b, cmp_time);
+    return n;
+}
+
+size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_growth_restarts *apps,
+                       size_t n_apps, pgm_growth *out, size_t cap)
 {
     size_t n, n_starts;
     const pgm_session *v = pgm_sessions_list(s, &n);
@@ -233,7 +269,13 @@ size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, pgm_growth *ou
         g->client = v[i].client;
         g->app = pgm_sessions_app_name(s, v[i].app);
         g->sessions = m;
-        follow(v, order, m, exhaustion, starts, n_starts, g);
+        const pgm_growth_restarts *app = NULL;
+        for (size_t k = 0; k < n_apps && g->app && !app; k++)
+            if (apps[k].app && strcmp(apps[k].app, g->app) == 0)
+                app = &apps[k];
+        int64_t b[PGM_GROWTH_MAX_BOUNDARIES];
+        size_t nb = boundaries(starts, n_starts, app, b, PGM_GROWTH_MAX_BOUNDARIES);
+        follow(v, order, m, exhaustion, b, nb, g);
     }
     free(taken);
     free(order);

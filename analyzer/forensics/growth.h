@@ -25,6 +25,8 @@
 #define PGM_GROWTH_BURST 4
 /* Groups followed, at most. */
 #define PGM_GROWTH_MAX_GROUPS 256u
+/* A group's runs told apart (the server's starts and its application's restarts), at most. */
+#define PGM_GROWTH_MAX_BOUNDARIES 64u
 
 typedef struct pgm_growth {
     const char *user, *db, *client, *app;
@@ -40,8 +42,19 @@ typedef struct pgm_growth {
     bool growing;
 } pgm_growth;
 
+/* An application's restarts (its pool started again by a new process, or
+ * after a shutdown): each gave its sessions back, so its groups are judged
+ * run by run there too, as at the server's restarts. */
+typedef struct pgm_growth_restarts {
+    const char *app;               /* the application's name, as the sessions carry it */
+    const int64_t *t;              /* in time order */
+    size_t n;
+} pgm_growth_restarts;
+
 /* The groups, largest growth first; `exhaustion` is the first refusal or
- * PGM_TS_UNKNOWN. Returns how many were written (at most cap). */
-size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, pgm_growth *out, size_t cap);
+ * PGM_TS_UNKNOWN; `apps` (n_apps of them, NULL: none) the applications'
+ * restarts. Returns how many were written (at most cap). */
+size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_growth_restarts *apps,
+                       size_t n_apps, pgm_growth *out, size_t cap);
 
 #endif
