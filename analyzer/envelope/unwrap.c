@@ -1,5 +1,6 @@
 #include "envelope/unwrap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -313,6 +314,21 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
             return message_lines(u, l.text.p, l.text.n, u->lines.lineno, l.t, line, len);
         return hand(u, l.text.p, l.text.n, u->lines.lineno, l.t, u->lines.truncated, line, len);
     }
+}
+
+bool pgm_unwrap_lost_lines(const pgm_unwrap *u)
+{
+    return u->cov.foreign && u->env.kind == PGM_ENVELOPE_JOURNAL_EXPORT;
+}
+
+bool pgm_unwrap_foreign_said(const pgm_unwrap *u, char *msg, size_t cap)
+{
+    if (!u->cov.foreign || u->env.kind == PGM_ENVELOPE_NONE)
+        return false;
+    snprintf(msg, cap, "%llu line(s) not in the %s form, first at line %llu: %s",
+             (unsigned long long)u->cov.foreign, pgm_envelope_name(u->env.kind),
+             (unsigned long long)u->cov.first_foreign, pgm_unwrap_lost_lines(u) ? "left out" : "read as they are");
+    return true;
 }
 
 /* ------------------------------------------------------------- sniffing */

@@ -72,6 +72,12 @@ void pgm_unwrap_free(pgm_unwrap *u);
  * -1 when the stream failed (once every line read before was handed on). */
 int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len);
 
+/* What is to be said of the wrapper lines not of the envelope's form, into
+ * `msg`: false when there were none. They were read as they are, or, in a
+ * journal export, left out (pgm_unwrap_lost_lines: evidence is missing). */
+bool pgm_unwrap_foreign_said(const pgm_unwrap *u, char *msg, size_t cap);
+bool pgm_unwrap_lost_lines(const pgm_unwrap *u);
+
 /* A journal-export value longer than this (the size its binary form gives)
  * is skipped whole, and the entry counted as cut. */
 #define PGM_UNWRAP_MAX_FIELD (1u << 20)

@@ -342,11 +342,9 @@ static int inventory_demux(pgm_inventory *inv, size_t file_item, const pgm_file_
     }
     pgm_inventory_item *it = &inv->items[file_item];
     it->bytes = u.lines.bytes_read;
-    if (u.cov.foreign)
-        warn(inv, it, false, "%llu line(s) not in the %s form, first at line %llu: %s",
-             (unsigned long long)u.cov.foreign, pgm_envelope_name(env->kind),
-             (unsigned long long)u.cov.first_foreign,
-             env->kind == PGM_ENVELOPE_JOURNAL_EXPORT ? "left out" : "read as they are");
+    char msg[PGM_ERR_MAX];
+    if (pgm_unwrap_foreign_said(&u, msg, sizeof msg))
+        warn(inv, it, false, "%s", msg);
     if (d.lines_past)
         warn(inv, it, false, "lines of more than %u sources: %llu line(s) of the others not read",
              PGM_DEMUX_MAX_SOURCES, (unsigned long long)d.lines_past);
@@ -407,11 +405,9 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     }
     it->lines = lr.cov.wrapper_lines;
     it->bytes = lr.lines.bytes_read;
-    if (lr.cov.foreign)
-        warn(inv, it, false, "%llu line(s) not in the %s form, first at line %llu: %s",
-             (unsigned long long)lr.cov.foreign, pgm_envelope_name(env.kind),
-             (unsigned long long)lr.cov.first_foreign,
-             env.kind == PGM_ENVELOPE_JOURNAL_EXPORT ? "left out" : "read as they are");
+    char msg[PGM_ERR_MAX];
+    if (pgm_unwrap_foreign_said(&lr, msg, sizeof msg))
+        warn(inv, it, false, "%s", msg);
     pgm_unwrap_free(&lr);
     pgm_strbuf_free(&inner);
     pgm_prefix_free(detected);

@@ -168,6 +168,17 @@ void pgm_scan_warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
         in->warnings_dropped++;
 }
 
+/* The input's first and last times take in `t` (PGM_TS_UNKNOWN: nothing). */
+static void widen_span(pgm_input_report *in, int64_t t)
+{
+    if (t == PGM_TS_UNKNOWN)
+        return;
+    if (in->first_ts == PGM_TS_UNKNOWN || t < in->first_ts)
+        in->first_ts = t;
+    if (in->last_ts == PGM_TS_UNKNOWN || t > in->last_ts)
+        in->last_ts = t;
+}
+
 /* ------------------------------------------------------------ server logs */
 
 void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
@@ -323,13 +334,11 @@ static void envelope_done(pgm_scan *s, pgm_input_report *in, const pgm_unwrap *u
     in->wrapper_foreign = u->cov.foreign;
     if (in->envelope == PGM_ENVELOPE_NONE)
         return;
-    if (u->cov.foreign)
-        pgm_scan_warn(s, in, "%llu line(s) not in the %s form, first at line %llu: %s",
-                      (unsigned long long)u->cov.foreign, pgm_envelope_name(in->envelope),
-                      (unsigned long long)u->cov.first_foreign,
-                      in->envelope == PGM_ENVELOPE_JOURNAL_EXPORT ? "left out" : "read as they are");
+    char msg[PGM_ERR_MAX];
+    if (pgm_unwrap_foreign_said(u, msg, sizeof msg))
+        pgm_scan_warn(s, in, "%s", msg);
     /* an export's lines that are no field were left out: evidence is missing */
-    if (u->cov.foreign && in->envelope == PGM_ENVELOPE_JOURNAL_EXPORT)
+    if (pgm_unwrap_lost_lines(u))
         in->limit_reached = true;
     if (u->cov.cut) {
         pgm_scan_warn(s, in, "%llu line(s) inside the %s envelope cut at a size limit (%zu bytes a "
@@ -597,12 +606,7 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
     pc->values_cut += snap->values_cut;
     pc->s->events++;
     pc->in->events++;
-    if (ev.t != PGM_TS_UNKNOWN) {
-        if (pc->in->first_ts == PGM_TS_UNKNOWN || ev.t < pc->in->first_ts)
-            pc->in->first_ts = ev.t;
-        if (pc->in->last_ts == PGM_TS_UNKNOWN || ev.t > pc->in->last_ts)
-            pc->in->last_ts = ev.t;
-    }
+    widen_span(pc->in, ev.t);
     pgm_event_origin o = {.order = (uint64_t)pc->in->index << PGM_ORDER_PART_BITS};
     if (pc->s->on_event)
         pc->s->on_event(pc->s->ctx, &o, &ev);
@@ -623,12 +627,7 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
 {
     app_ctx *ac = ctx;
     pgm_event ev;
-    if (rec->t != PGM_TS_UNKNOWN) {
-        if (ac->in->first_ts == PGM_TS_UNKNOWN || rec->t < ac->in->first_ts)
-            ac->in->first_ts = rec->t;
-        if (ac->in->last_ts == PGM_TS_UNKNOWN || rec->t > ac->in->last_ts)
-            ac->in->last_ts = rec->t;
-    }
+    widen_span(ac->in, rec->t);
     if (pgm_app_classify(ac->c, rec, ac->in->path, &ev) != 1)
         return;
     ac->in->events++;
@@ -722,12 +721,7 @@ static void on_termination(void *ctx, const pgm_k8s_termination *term)
     ev.fields[ev.n_fields++] = (pgm_field){"signal", signal[0] ? signal : NULL, 0};
     ev.fields[ev.n_fields++] = (pgm_field){"started", started[0] ? started : NULL, 0};
     ev.fields[ev.n_fields++] = (pgm_field){"state", term->last ? "last" : "current", 0};
-    if (ev.t != PGM_TS_UNKNOWN) {
-        if (k->in->first_ts == PGM_TS_UNKNOWN || ev.t < k->in->first_ts)
-            k->in->first_ts = ev.t;
-        if (k->in->last_ts == PGM_TS_UNKNOWN || ev.t > k->in->last_ts)
-            k->in->last_ts = ev.t;
-    }
+    widen_span(k->in, ev.t);
     k->in->events++;
     k->s->events++;
     pgm_event_origin o = {.order = (uint64_t)k->in->index << PGM_ORDER_PART_BITS};
