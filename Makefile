@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check envelope-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check envelope-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
         unit cli-tests damaged-check limits-check pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -282,6 +282,12 @@ damaged-check: build/asan/pgmortem
 envelope-check: build/asan/pgmortem
 	@python3 tests/envelope/wrap.py build/asan/pgmortem
 
+# every recorded incident, its logs rotated into pieces (logrotate, the
+# kubelet, kubectl --previous), in a tar oldest or newest first and as a
+# directory: the same analysis as the whole bundle
+rotation-check: build/asan/pgmortem
+	@python3 tests/rotation/rotated.py build/asan/pgmortem
+
 # Every bound in the code listed, and those said to speak reached by a test.
 limits-check: build/asan/pgmortem
 	@tests/limits/check.sh
@@ -343,7 +349,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check limits-check stream-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
+	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check rotation-check limits-check stream-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
 	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 

@@ -91,7 +91,10 @@ static int64_t fix_time(pgm_app_reader *r, const pgm_ts_parse *ts)
  * Logback/Log4j2 patterns:
  *   TIME [thread] LEVEL LOGGER - MESSAGE,  TIME LEVEL [thread] LOGGER - MESSAGE
  *   [LEVEL] TIME [thread] LOGGER - MESSAGE */
-static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
+/* Whether a line starts an entry: a time (after a "[LEVEL]" or not), then a
+ * level within a window. Its time, where its time ends (*at) and where its
+ * level is (*lv, SIZE_MAX: the one before the time); out->level is set. */
+static bool head_of_entry(const char *s, size_t n, pgm_app_record *out, pgm_ts_parse *ts, size_t *at, size_t *lv)
 {
     memset(out, 0, sizeof *out);
     size_t i = 0;
@@ -104,21 +107,28 @@ static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_recor
                 i++;
         }
     }
-    pgm_ts_parse ts;
-    if (!pgm_ts_parse_at(s + i, n - i, &ts))
+    if (!pgm_ts_parse_at(s + i, n - i, ts))
         return false;
-    out->t = fix_time(r, &ts);
-    i += ts.len;
+    i += ts->len;
     /* the level, within a window: after the time or after a [thread] */
     size_t end = n - i < PGM_APP_LEVEL_WINDOW ? n : i + PGM_APP_LEVEL_WINDOW;
-    size_t lv = SIZE_MAX;
+    *lv = SIZE_MAX;
     for (size_t k = i; !out->level.n && k < end; k++)
         if ((k == i || is_space(s[k - 1]) || s[k - 1] == '[') && level_at(s + k, n - k)) {
-            lv = k;
+            *lv = k;
             out->level = (pgm_slice){s + k, level_at(s + k, n - k)};
         }
-    if (!out->level.n)
+    *at = i;
+    return out->level.n > 0;
+}
+
+static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
+{
+    pgm_ts_parse ts;
+    size_t i, lv;
+    if (!head_of_entry(s, n, out, &ts, &i, &lv))
         return false;
+    out->t = fix_time(r, &ts);
     size_t k = lv != SIZE_MAX ? lv + out->level.n : i;
     if (lv != SIZE_MAX && lv > i) {
         /* "[thread] LEVEL": the bracket before the level */
@@ -308,6 +318,17 @@ void pgm_app_feed_wrapped(pgm_app_reader *r, const char *line, size_t n, uint64_
         json_line(r, line, n, lineno);
     else
         text_line(r, line, n, lineno);
+}
+
+bool pgm_app_continues(const pgm_app_reader *r, const char *line, size_t n)
+{
+    if (r->json || !r->open)
+        return false;
+    pgm_app_record rec;
+    pgm_ts_parse ts;
+    size_t at, lv;
+    n = n < PGM_APP_MAX_TRACE ? n : PGM_APP_MAX_TRACE;
+    return !head_of_entry(line, n, &rec, &ts, &at, &lv);
 }
 
 void pgm_app_finish(pgm_app_reader *r)

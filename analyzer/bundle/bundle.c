@@ -14,6 +14,7 @@
 #include "bundle/archive_layer.h"
 #include "bundle/container.h"
 #include "bundle/gzip_source.h"
+#include "bundle/rotation.h"
 #include "bundle/xz_source.h"
 #include "bundle/zstd_source.h"
 #include "util/display.h"
@@ -467,11 +468,25 @@ static int conf_rank(const char *name)
     return 1;
 }
 
+/* The pieces of a rotated log, oldest first (bundle/rotation.h): "x.log.2.gz",
+ * "x.log.1", "x.log", where byte order reads them newest first. */
 static int cmp_names(const void *a, const void *b)
 {
     const char *x = *(char *const *)a, *y = *(char *const *)b;
     int rx = conf_rank(x), ry = conf_rank(y);
-    return rx != ry ? rx - ry : strcmp(x, y);
+    if (rx != ry)
+        return rx - ry;
+    char sx[512], sy[512];
+    pgm_rotation_stream(x, sx, sizeof sx);
+    pgm_rotation_stream(y, sy, sizeof sy);
+    int c = strcmp(sx, sy);
+    if (c)
+        return c;
+    pgm_rotation px, py;
+    pgm_rotation_of(x, &px);
+    pgm_rotation_of(y, &py);
+    c = pgm_rotation_cmp(&px, &py);
+    return c ? c : strcmp(x, y);
 }
 
 static void walk_dir(walker *w, pgm_strbuf *path, unsigned dir_depth)

@@ -82,6 +82,10 @@ typedef struct analyze_run {
     uint64_t arrived[PGM_SCAN_MAX_JOBS];
     pgm_strbuf packed[PGM_SCAN_MAX_JOBS];
     bool lanes_failed;
+    /* read again because a rotated log's pieces came newest first: each
+     * input's place (pgm_scan_rotation_order); its events go through lane 0's
+     * sorter with one thread, as through the lanes with more */
+    const size_t *position;
 } analyze_run;
 
 static int write_event_line(void *ctx, int64_t ts, const void *data, size_t len)
@@ -185,15 +189,16 @@ static void deliver(analyze_run *r, uint64_t order, const pgm_event *e)
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
     analyze_run *r = ctx;
-    if (r->jobs <= 1) {
+    if (r->jobs <= 1 && !r->position) {
         deliver(r, o->order, e);
         return;
     }
+    uint64_t order = r->position ? pgm_scan_reorder(r->position, o->order) : o->order;
     /* a thread's own lane: no lock */
     pgm_strbuf *b = &r->packed[o->lane];
     pgm_strbuf_reset(b);
     if (pgm_event_pack(b, e) != 0 ||
-        pgm_sorter_add_ordered(r->lane[o->lane], (int64_t)o->order, r->arrived[o->lane]++, b->p, b->len) != PGM_OK)
+        pgm_sorter_add_ordered(r->lane[o->lane], (int64_t)order, r->arrived[o->lane]++, b->p, b->len) != PGM_OK)
         r->lanes_failed = true;
 }
 
@@ -204,6 +209,142 @@ static int replay_event(void *ctx, int64_t order, const void *data, size_t len)
     if (!pgm_event_unpack(data, len, &e))
         return PGM_FATAL;
     deliver(r, (uint64_t)order, &e);
+    return PGM_OK;
+}
+
+/* The second reading's warnings on the terminal: those the first did not say. */
+typedef struct second_reading {
+    const pgm_scan *first;
+    size_t at;                   /* where the last one was found in the first */
+    void *term;
+} second_reading;
+
+static void say_new_warning(void *ctx, const char *path, const char *msg)
+{
+    second_reading *sr = ctx;
+    size_t n = sr->first->n_inputs;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (sr->at + k) % n;
+        const pgm_input_report *in = pgm_scan_input(sr->first, i);
+        if (strcmp(in->path, path) != 0)
+            continue;
+        sr->at = i;
+        for (size_t w = 0; w < in->n_warnings; w++)
+            if (strcmp(in->warnings[w], msg) == 0)
+                return;
+        break;
+    }
+    pgm_term_warning(sr->term, path, msg);
+}
+
+static void say_progress(void *ctx, uint64_t bytes)
+{
+    pgm_term_progress(((second_reading *)ctx)->term, bytes);
+}
+
+static void setup_scan(pgm_scan *s, pgm_ruleset *rs, analyze_run *run, const pgm_read_opts *reading,
+                       bool keep_secrets, pgm_term *term)
+{
+    pgm_scan_init(s, rs);
+    s->jobs = run->jobs;
+    s->keep_secrets = keep_secrets;
+    s->log = reading->log;
+    s->app_tz = reading->app_tz;
+    s->on_event = on_event;
+    s->on_warning = pgm_term_warning;
+    s->on_progress = pgm_term_progress;
+    s->ctx = run;
+    s->term_ctx = term;
+}
+
+/* Whether every input can be read a second time (no pipe, no stdin). */
+static bool readable_again(const pgm_common_opts *c)
+{
+    for (size_t i = 0; i < c->n_inputs; i++) {
+        struct stat st;
+        if (strcmp(c->inputs[i], "-") == 0 || stat(c->inputs[i], &st) != 0 ||
+            !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+            return false;
+    }
+    return true;
+}
+
+/* The pieces of a rotated log came newest first (an archive keeps its
+ * members in the order they were added): the analysis pairs a server's
+ * sessions and follows a service in the order of its log, so it is made
+ * again, the bundle read a second time and its events taken with each log's
+ * pieces oldest first. PGM_OK when there was no need or it was done; what it
+ * could not do is said. */
+static int read_in_rotation_order(analyze_run *run, pgm_scan *first, pgm_scan *s, pgm_ruleset *rs,
+                                  const pgm_common_opts *c, const pgm_read_opts *reading, bool keep_secrets,
+                                  pgm_term *term, int *r)
+{
+    char said[1200];
+    size_t *position = pgm_scan_rotation_order(first, said, sizeof said);
+    if (!position && said[0] == '\0')
+        return PGM_OK;
+    if (!position) {
+        fputs("pgmortem: warning: out of memory putting rotated logs in order: they are analysed in the bundle's "
+              "order\n", stderr);
+        *r = *r == PGM_OK ? PGM_WARN : *r;
+        return PGM_OK;
+    }
+    if (!readable_again(c)) {
+        fprintf(stderr, "pgmortem: warning: %s; a pipe cannot be read again, so they are analysed in that order: "
+                        "sessions that span two pieces may be miscounted\n", said);
+        free(position);
+        *r = *r == PGM_OK ? PGM_WARN : *r;
+        return PGM_OK;
+    }
+    if (!c->quiet)
+        fprintf(stderr, "pgmortem: order: %s; reading the bundle again, each log's pieces oldest first\n", said);
+    /* what was made of the first reading goes; its warnings are said once */
+    pgm_analysis *an = NULL;
+    char serr[PGM_ERR_MAX];
+    if (pgm_analysis_open(&an) != PGM_OK || pgm_analysis_set_rules(an, rs) != PGM_OK) {
+        pgm_analysis_close(an);
+        free(position);
+        return PGM_FATAL;
+    }
+    pgm_analysis_close(run->an);
+    run->an = an;
+    bool events = run->events != NULL;
+    pgm_sorter_close(run->events);
+    run->events = NULL;
+    run->events_failed = false;
+    if (events && pgm_sorter_open(&run->events, PGM_SORT_MEM, NULL, serr) != PGM_OK) {
+        fprintf(stderr, "pgmortem: %s\n", serr);
+        free(position);
+        return PGM_FATAL;
+    }
+    for (unsigned l = 0; l < run->jobs; l++) {
+        pgm_sorter_close(run->lane[l]);
+        run->lane[l] = NULL;
+        run->arrived[l] = 0;
+        pgm_strbuf_free(&run->packed[l]);
+        pgm_strbuf_init(&run->packed[l], PGM_SORT_MAX_RECORD);
+        if (pgm_sorter_open(&run->lane[l], PGM_SORT_MEM / run->jobs, NULL, serr) != PGM_OK) {
+            fprintf(stderr, "pgmortem: %s\n", serr);
+            free(position);
+            return PGM_FATAL;
+        }
+    }
+    run->lanes_failed = false;
+    run->position = position;
+    setup_scan(s, rs, run, reading, keep_secrets, term);
+    /* the first reading's kinds of rotated logs: a piece read before its
+     * elder is then read as the elder was */
+    s->rotated = first->rotated;
+    first->rotated = NULL;
+    second_reading sr = {first, 0, term};
+    s->on_warning = say_new_warning;
+    s->on_progress = say_progress;
+    s->term_ctx = &sr;
+    *r = pgm_scan_run(s, c->inputs, c->n_inputs, &c->lim);
+    s->term_ctx = term;
+    s->on_warning = pgm_term_warning;
+    s->on_progress = pgm_term_progress;
+    pgm_term_clear(term);
     return PGM_OK;
 }
 
@@ -329,8 +470,9 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     }
     pgm_term term;
     pgm_term_init(&term, c.quiet);
-    pgm_scan s;
-    pgm_scan_init(&s, &rs);
+    /* the second: when the first read a rotated log's pieces newest first */
+    pgm_scan scans[2], *sp = &scans[0];
+    bool second = false;
     /* threads read parts of a large log; their events reach the analysis in
      * the server's order (on_event, replay_event). One unless asked: the
      * analysis itself is one thread, and putting the events back in order
@@ -344,20 +486,21 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
             run.jobs = 1;
         }
     }
-    s.jobs = run.jobs;
-    s.keep_secrets = keep_secrets;
-    s.log = reading.log;
-    s.app_tz = reading.app_tz;
-    s.on_event = on_event;
-    s.on_warning = pgm_term_warning;
-    s.on_progress = pgm_term_progress;
-    s.ctx = &run;
-    s.term_ctx = &term;
+    setup_scan(sp, &rs, &run, &reading, keep_secrets, &term);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int r = pgm_scan_run(&s, c.inputs, c.n_inputs, &c.lim);
+    int r = pgm_scan_run(sp, c.inputs, c.n_inputs, &c.lim);
     pgm_term_clear(&term);
-    if (run.jobs > 1 && (run.lanes_failed || pgm_sorter_finish_many(run.lane, run.jobs, replay_event, &run) != PGM_OK)) {
+    if (r != PGM_FATAL &&
+        read_in_rotation_order(&run, &scans[0], &scans[1], &rs, &c, &reading, keep_secrets, &term, &r) != PGM_OK)
+        r = PGM_FATAL;
+    if (run.position) {
+        second = true;
+        sp = &scans[1];
+    }
+    an = run.an;
+    if ((run.jobs > 1 || run.position) &&
+        (run.lanes_failed || pgm_sorter_finish_many(run.lane, run.jobs, replay_event, &run) != PGM_OK)) {
         const char *why = "out of memory";
         for (unsigned l = 0; l < run.jobs; l++)
             if (pgm_sorter_error(run.lane[l])[0])
@@ -397,12 +540,12 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     int64_t elapsed = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     if (getenv("SOURCE_DATE_EPOCH"))
         elapsed = -1; /* reproducible output (reproducible-builds.org): no run time in it */
-    if (pgm_analysis_set_inputs(an, &s, elapsed) != PGM_OK)
+    if (pgm_analysis_set_inputs(an, sp, elapsed) != PGM_OK)
         r = PGM_FATAL;
     if (pgm_analysis_finish(an) != PGM_OK || r == PGM_FATAL) {
         fputs("pgmortem: out of memory: the analysis is incomplete\n", stderr);
         rc = PGM_EXIT_INPUT;
-    } else if (!s.stats.files) {
+    } else if (!sp->stats.files) {
         /* a verdict on nothing would read like one on something */
         fputs("pgmortem: no file could be read from the input: no analysis\n", stderr);
         rc = PGM_EXIT_INPUT;
@@ -447,7 +590,10 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         }
         rc = failed || r != PGM_OK || capped ? PGM_EXIT_INPUT : PGM_EXIT_OK;
     }
-    pgm_scan_free(&s);
+    pgm_scan_free(&scans[0]);
+    if (second)
+        pgm_scan_free(&scans[1]);
+    free((size_t *)run.position);
     pgm_sorter_close(run.events);
     pgm_strbuf_free(&run.line);
     for (unsigned l = 0; l < PGM_SCAN_MAX_JOBS; l++) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle/rotation.h"
 #include "pipeline/scan.h"
 #include "sniff/sniff.h"
 #include "text/timestamp.h"
@@ -56,17 +57,38 @@ void pgm_analysis_close(pgm_analysis *a)
     free(a->app_rows);
     pgm_thresholds_close(a->thresholds);
     pgm_clocks_close(a->clocks);
+    pgm_interner_free(&a->paths);
     free(a);
 }
 
-static server_log *log_of(pgm_analysis *a, const char *path)
+/* The stream a file's events belong to: the pieces of one rotated log are
+ * one server's sessions, one service's life (bundle/rotation.h). */
+static const char *stream_of(pgm_analysis *a, const char *path)
+{
+    if (a->stream_path != path) {
+        pgm_rotation_stream(path, a->stream, sizeof a->stream);
+        a->stream_path = path;
+    }
+    return a->stream;
+}
+
+/* A file's path kept for as long as the analysis, to cite a line of it. */
+static const char *cited(pgm_analysis *a, const char *path)
+{
+    const char *p = pgm_intern(&a->paths, path);
+    a->oom = a->oom || !p;
+    return p ? p : "";
+}
+
+static server_log *log_of(pgm_analysis *a, const char *file)
 {
     /* an input's events carry the same path text: the last answer first */
-    if (a->last_log && a->last_log_path == path)
+    if (a->last_log && a->last_log_path == file)
         return a->last_log;
+    const char *path = stream_of(a, file);
     for (size_t i = 0; i < a->n_logs; i++)
         if (strcmp(a->logs[i].path, path) == 0) {
-            a->last_log_path = path;
+            a->last_log_path = file;
             return a->last_log = &a->logs[i];
         }
     if (a->n_logs == PGM_ANALYSIS_MAX_LOGS) {
@@ -176,7 +198,7 @@ static void note_hit(hit *v, size_t *n, uint64_t *over, const char *who, const p
     h->line = e->line;
 }
 
-static void action(server_log *l, const pgm_event *e, const char *what, const char *detail)
+static void action(pgm_analysis *a, server_log *l, const pgm_event *e, const char *what, const char *detail)
 {
     if (e->t == PGM_TS_UNKNOWN)
         return;
@@ -186,6 +208,7 @@ static void action(server_log *l, const pgm_event *e, const char *what, const ch
     }
     operator_action *o = &l->actions[l->n_actions++];
     o->t = o->last = e->t;
+    o->path = cited(a, e->path);
     o->line = e->line;
     o->terminated = 0;
     snprintf(o->text, sizeof o->text, "%s%s%s", what, detail && *detail ? ": " : "", detail ? detail : "");
@@ -233,7 +256,7 @@ static int server_kind_named(void *ctx, const char *k)
     return SV_OTHER;
 }
 
-static void note_server_event(server_log *l, const pgm_event *e, enum server_kind sk)
+static void note_server_event(pgm_analysis *a, server_log *l, const pgm_event *e, enum server_kind sk)
 {
     if (sk == SV_REFUSED_NO_SLOT) {
         const char *u = pgm_event_field(e, "user"), *d = pgm_event_field(e, "db");
@@ -241,6 +264,8 @@ static void note_server_event(server_log *l, const pgm_event *e, enum server_kin
         snprintf(who, sizeof who, "%s@%s", u && *u ? u : "?", d && *d ? d : "?");
         note_hit(l->refused, &l->n_refused, &l->refused_over, who, e);
         l->last_refusal = e->t;
+        if (l->last_refusal_path != e->path) /* by address: each event would ask the interner */
+            l->last_refusal_path = cited(a, e->path);
         l->last_refusal_line = e->line;
     } else if (sk == SV_TERMINATED_ADMIN && !l->shutting_down) {
         /* pg_terminate_backend: terminations close together are one action */
@@ -249,19 +274,19 @@ static void note_server_event(server_log *l, const pgm_event *e, enum server_kin
             last->terminated++;
             last->last = e->t;
         } else {
-            action(l, e, "an administrator ended", NULL);
+            action(a, l, e, "an administrator ended", NULL);
             if (l->n_actions && l->actions[l->n_actions - 1].t == e->t)
                 l->actions[l->n_actions - 1].terminated = 1;
         }
     } else if (sk == SV_SHUTDOWN_REQUESTED) {
         l->shutting_down = true;
-        action(l, e, "the server was asked to shut down", pgm_event_field(e, "msg"));
+        action(a, l, e, "the server was asked to shut down", pgm_event_field(e, "msg"));
     } else if (sk == SV_STARTING_OR_READY) {
         l->shutting_down = false;
     } else if (sk == SV_RELOAD) {
-        action(l, e, "the configuration was reloaded (SIGHUP)", NULL);
+        action(a, l, e, "the configuration was reloaded (SIGHUP)", NULL);
     } else if (sk == SV_PARAM_CHANGED) {
-        action(l, e, "a setting changed", pgm_event_field(e, "msg"));
+        action(a, l, e, "a setting changed", pgm_event_field(e, "msg"));
     }
 }
 
@@ -318,7 +343,7 @@ static void note_pool_stats(pgm_analysis *a, const pgm_event *e)
         return;
     }
     char key[192];
-    snprintf(key, sizeof key, "%.150s|%.40s", e->path, pool ? pool : "");
+    snprintf(key, sizeof key, "%.150s|%.40s", stream_of(a, e->path), pool ? pool : "");
     size_t k = 0;
     while (k < a->n_pool_keys && strcmp(a->pool_keys[k], key) != 0)
         k++;
@@ -432,8 +457,9 @@ static void system_said(pgm_analysis *a, const pgm_event *e)
 /* The service an application log belongs to (one per log). */
 static service_start *service_of(pgm_analysis *a, const pgm_event *e)
 {
+    const char *stream = stream_of(a, e->path);
     for (size_t i = 0; i < a->n_services; i++)
-        if (strcmp(a->services[i].path, e->path) == 0)
+        if (strcmp(a->services[i].path, stream) == 0)
             return &a->services[i];
     if (a->n_services == PGM_ANALYSIS_MAX_HITS) {
         a->over[PGM_ANALYSIS_CAP_SERVICES]++;
@@ -441,7 +467,7 @@ static service_start *service_of(pgm_analysis *a, const pgm_event *e)
     }
     service_start *st = &a->services[a->n_services++];
     memset(st, 0, sizeof *st);
-    snprintf(st->path, sizeof st->path, "%s", e->path);
+    snprintf(st->path, sizeof st->path, "%s", stream);
     const char *app = pgm_event_field(e, "app");
     if (app && *app)
         snprintf(st->app, sizeof st->app, "%s", app);
@@ -520,7 +546,7 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         if (l) {
             l->conn_events++;
             pgm_sessions_event(l->s, e);
-            note_server_event(l, e, sk);
+            note_server_event(a, l, e, sk);
         }
         if (sk == SV_IIT_TIMEOUT)
             a->iit_terminations++;
@@ -580,12 +606,13 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         const char *proc = pgm_event_field(e, "process");
         if (st && st->first == PGM_TS_UNKNOWN) {
             st->first = e->t;
+            st->first_path = cited(a, e->path);
             st->first_line = e->line;
         } else if (st && (st->stopped || (proc && st->process[0] && strcmp(proc, st->process) != 0))) {
             /* after a shutdown, or from a new process without one (the one
              * before was killed or crashed) */
             if (st->restarts < PGM_ANALYSIS_MAX_RESTARTS)
-                st->restart[st->restarts] = (service_restart){e->t, e->line, !st->stopped};
+                st->restart[st->restarts] = (service_restart){e->t, cited(a, e->path), e->line, !st->stopped};
             else
                 a->over[PGM_ANALYSIS_CAP_RESTARTS]++;
             st->restarts++;
@@ -829,9 +856,10 @@ static void recovery_moment(pgm_analysis *a, const pgm_sessions *s, const pgm_cu
     }
 }
 
-static void shift_if(int64_t *t, const char *path, const pgm_clock_offset *o)
+static void shift_if(pgm_analysis *a, int64_t *t, const char *path, const pgm_clock_offset *o)
 {
-    if (*t != PGM_TS_UNKNOWN && path && strcmp(path, o->path) == 0)
+    /* the offsets are the streams' (clocks.h) */
+    if (*t != PGM_TS_UNKNOWN && path && strcmp(stream_of(a, path), o->path) == 0)
         *t -= o->offset_us;
 }
 
@@ -845,17 +873,17 @@ static void correct_clocks(pgm_analysis *a)
     a->n_offsets = pgm_clocks_offsets(a->clocks, a->logs[a->primary].path, a->offsets, PGM_CLOCKS_MAX_SOURCES);
     for (size_t k = 0; k < a->n_offsets; k++) {
         const pgm_clock_offset *o = &a->offsets[k];
-        shift_if(&a->first_timeout, a->first_timeout_path, o);
+        shift_if(a, &a->first_timeout, a->first_timeout_path, o);
         for (size_t i = 0; i < a->n_locs; i++) {
-            shift_if(&a->locs[i].last, a->locs[i].first_path, o);
-            shift_if(&a->locs[i].first, a->locs[i].first_path, o);
+            shift_if(a, &a->locs[i].last, a->locs[i].first_path, o);
+            shift_if(a, &a->locs[i].first, a->locs[i].first_path, o);
         }
         for (size_t i = 0; i < a->n_timed_out; i++)
-            shift_if(&a->timed_out[i].first, a->timed_out[i].path, o);
+            shift_if(a, &a->timed_out[i].first, a->timed_out[i].path, o);
         for (size_t i = 0; i < a->n_services; i++) {
-            shift_if(&a->services[i].first, a->services[i].path, o);
+            shift_if(a, &a->services[i].first, a->services[i].path, o);
             for (unsigned r = 0; r < a->services[i].restarts && r < PGM_ANALYSIS_MAX_RESTARTS; r++)
-                shift_if(&a->services[i].restart[r].t, a->services[i].path, o);
+                shift_if(a, &a->services[i].restart[r].t, a->services[i].path, o);
         }
     }
 }
@@ -869,8 +897,9 @@ static void gather_moments(pgm_analysis *a)
         size_t n;
         const int64_t *starts = pgm_sessions_starts(s, &n);
         const uint64_t *lines = pgm_sessions_start_lines(s);
+        const char *const *paths = pgm_sessions_start_paths(s);
         for (size_t i = 0; i < n; i++)
-            moment(a, starts[i], a->logs[a->primary].path, lines[i], "%s",
+            moment(a, starts[i], paths[i], lines[i], "%s",
                    i ? "the server restarted" : "the server started");
     }
     if (g && a->hyp[0].kind == PGM_VERDICT_LEAK)
@@ -885,9 +914,9 @@ static void gather_moments(pgm_analysis *a)
     /* deploys and restarts, as the services' pools tell them */
     for (size_t i = 0; i < a->n_services; i++) {
         const service_start *st = &a->services[i];
-        moment(a, st->first, st->path, st->first_line, "%s started its connection pool", st->app);
+        moment(a, st->first, st->first_path, st->first_line, "%s started its connection pool", st->app);
         for (unsigned r = 0; r < st->restarts && r < PGM_ANALYSIS_MAX_RESTARTS; r++)
-            moment(a, st->restart[r].t, st->path, st->restart[r].line, "%s restarted (%s)", st->app,
+            moment(a, st->restart[r].t, st->restart[r].path, st->restart[r].line, "%s restarted (%s)", st->app,
                    st->restart[r].unclean ? "a new process started its pool, the one before never shut it down: "
                                             "killed or crashed"
                                           : "its pool started again after a shutdown");
@@ -907,16 +936,16 @@ static void gather_moments(pgm_analysis *a)
         }
         const server_log *l = &a->logs[a->primary];
         if (l->last_refusal != PGM_TS_UNKNOWN && l->last_refusal != a->exhaustion)
-            moment(a, l->last_refusal, l->path, l->last_refusal_line, "the last refusal (%" PRIu64 " in all)",
+            moment(a, l->last_refusal, l->last_refusal_path, l->last_refusal_line, "the last refusal (%" PRIu64 " in all)",
                    a->refusals);
         recovery_moment(a, s, c);
         for (size_t i = 0; i < l->n_actions; i++) {
             const operator_action *o = &l->actions[i];
             if (o->terminated)
-                moment(a, o->t, l->path, o->line, "an administrator ended %u session%s (pg_terminate_backend or a "
+                moment(a, o->t, o->path, o->line, "an administrator ended %u session%s (pg_terminate_backend or a "
                        "signal)", o->terminated, o->terminated == 1 ? "" : "s");
             else
-                moment(a, o->t, l->path, o->line, "%s", o->text);
+                moment(a, o->t, o->path, o->line, "%s", o->text);
         }
     }
     qsort(a->moments, a->n_moments, sizeof a->moments[0], cmp_moment);

@@ -8,6 +8,7 @@
 #include "forensics/clocks.h"
 #include "forensics/holders.h"
 #include "forensics/thresholds.h"
+#include "util/intern.h"
 #include "util/text_memo.h"
 
 /* Who the outage reached: a service whose pool timed out, or a user@db the
@@ -25,17 +26,19 @@ typedef struct hit {
 typedef struct operator_action {
     int64_t t, last;        /* terminations: the burst's first and latest */
     char text[200];
+    const char *path;       /* the file of its line (interned) */
     uint64_t line;
     unsigned terminated;    /* sessions an administrator ended in this burst (0: another action) */
 } operator_action;
 
 typedef struct server_log {
-    char path[1024];
+    char path[1024];        /* the stream: a rotated log's pieces are one server's (bundle/rotation.h) */
     pgm_sessions *s;
     uint64_t conn_events;
     hit refused[PGM_ANALYSIS_MAX_HITS];
     size_t n_refused;
     int64_t last_refusal;
+    const char *last_refusal_path; /* interned */
     uint64_t last_refusal_line;
     operator_action actions[PGM_ANALYSIS_MAX_ACTIONS];
     size_t n_actions;
@@ -92,13 +95,15 @@ typedef struct input_copy {
  * evidence), and a start after its pool was shut down (a restart). */
 typedef struct service_restart {
     int64_t t;
+    const char *path;       /* interned */
     uint64_t line;
     bool unclean;           /* from a new process without a shutdown: killed or crashed */
 } service_restart;
 
 typedef struct service_start {
-    char path[512], app[128];
+    char path[512], app[128];  /* path: the stream (a rotated log's pieces are one service's) */
     int64_t first;
+    const char *first_path;    /* interned */
     uint64_t first_line;
     service_restart restart[PGM_ANALYSIS_MAX_RESTARTS]; /* the first ones */
     unsigned restarts;      /* all of them */
@@ -135,6 +140,9 @@ struct pgm_analysis {
     pgm_text_memo kind_counts;                 /* kind text -> its index in kinds, -1: none */
     pgm_text_memo server_kinds;                /* kind text -> enum server_kind (analysis.c) */
     const char *last_log_path;                 /* log_of's last answer, by the path's address */
+    const char *stream_path;                   /* stream_of's last question, by its address */
+    char stream[1024];                         /* and its answer */
+    pgm_interner paths;                        /* the files evidence is cited from */
     server_log *last_log;
     size_t n_inputs;
     uint64_t scan_bytes, scan_lines, scan_events;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle/rotation.h"
 #include "text/timestamp.h"
 #include "util/rc.h"
 
@@ -31,8 +32,11 @@ int pgm_clocks_open(pgm_clocks **out)
     return *out ? PGM_OK : PGM_FATAL;
 }
 
-static source *source_of(pgm_clocks *c, const char *path, bool server)
+/* A source is a stream: the pieces of one rotated log keep one clock. */
+static source *source_of(pgm_clocks *c, const char *file, bool server)
 {
+    char path[sizeof c->v[0].path];
+    pgm_rotation_stream(file, path, sizeof path);
     for (size_t i = c->n; i-- > 0;)
         if (c->v[i].server == server && strcmp(c->v[i].path, path) == 0)
             return &c->v[i];

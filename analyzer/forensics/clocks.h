@@ -43,7 +43,8 @@ typedef struct pgm_clocks pgm_clocks;
 int pgm_clocks_open(pgm_clocks **out);
 /* Every event; server refusals are kept per server log, reports per application log. */
 void pgm_clocks_event(pgm_clocks *c, const pgm_event *e);
-/* The offsets of the application logs against the server log `server_path`.
+/* The offsets of the application logs against the server log `server_path`
+ * (sources are streams: a rotated log's pieces are one, bundle/rotation.h).
  * Writes those that are claimed (at most cap); returns how many. */
 size_t pgm_clocks_offsets(const pgm_clocks *c, const char *server_path, pgm_clock_offset *out, size_t cap);
 void pgm_clocks_close(pgm_clocks *c);

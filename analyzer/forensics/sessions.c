@@ -139,6 +139,7 @@ struct pgm_sessions {
     unsigned restarts;
     int64_t starts[PGM_SESSIONS_MAX_STARTS];
     uint64_t start_lines[PGM_SESSIONS_MAX_STARTS];
+    const char *start_paths[PGM_SESSIONS_MAX_STARTS]; /* interned */
     size_t n_starts;
     bool oom, finished;
     pgm_text_memo kinds;  /* enum session_kind per kind text */
@@ -368,6 +369,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         s->restarts += kind == SK_STARTING;
         if (kind == SK_STARTING && e->t != PGM_TS_UNKNOWN && s->n_starts < PGM_SESSIONS_MAX_STARTS) {
             s->start_lines[s->n_starts] = e->line;
+            s->start_paths[s->n_starts] = intern(&s->strings, e->path, &s->oom);
             s->starts[s->n_starts++] = e->t;
         }
         return;
@@ -570,6 +572,8 @@ const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n)
 }
 
 const uint64_t *pgm_sessions_start_lines(const pgm_sessions *s) { return s->start_lines; }
+
+const char *const *pgm_sessions_start_paths(const pgm_sessions *s) { return s->start_paths; }
 
 bool pgm_sessions_complete(const pgm_sessions *s) { return !s->oom && !s->dropped; }
 uint64_t pgm_sessions_dropped(const pgm_sessions *s) { return s->dropped; }

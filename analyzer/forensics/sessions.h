@@ -107,6 +107,8 @@ unsigned pgm_sessions_restarts(const pgm_sessions *s);
  * lines that say so. */
 const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n);
 const uint64_t *pgm_sessions_start_lines(const pgm_sessions *s);
+/* And their files (a rotated log's pieces are one server's). */
+const char *const *pgm_sessions_start_paths(const pgm_sessions *s);
 /* The newest time the log showed (a session still open was open until then). */
 int64_t pgm_sessions_last_time(const pgm_sessions *s);
 /* How long a session held its slot (to its end, or to the log's last line

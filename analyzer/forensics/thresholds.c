@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle/rotation.h"
 #include "text/timestamp.h"
 #include "util/rc.h"
 
@@ -205,12 +206,18 @@ size_t pgm_thresholds_run(pgm_thresholds *t, const char *const *skip_paths, size
         free(from);
         return 0;
     }
+    /* the paths to skip are streams: a rotated log's pieces are one (bundle/rotation.h) */
+    bool skipped[PGM_THRESHOLDS_MAX_PATHS];
+    for (size_t p = 0; p < t->n_paths; p++) {
+        char stream[1024];
+        pgm_rotation_stream(t->paths[p], stream, sizeof stream);
+        skipped[p] = false;
+        for (size_t s = 0; s < n_skip && !skipped[p]; s++)
+            skipped[p] = strcmp(stream, skip_paths[s]) == 0;
+    }
     for (size_t i = 0; i < t->n; i++) {
         const kept *k = &t->v[i];
-        bool skip = false;
-        for (size_t s = 0; s < n_skip && !skip; s++)
-            skip = strcmp(t->paths[k->path], skip_paths[s]) == 0;
-        if (skip)
+        if (skipped[k->path])
             continue;
         pgm_event *e = &ev[m];
         e->t = k->t;

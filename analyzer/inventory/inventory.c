@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "envelope/demux.h"
+#include "envelope/rotated.h"
 #include "envelope/unwrap.h"
 #include "pglog/detect.h"
 #include "pglog/reader.h"
@@ -31,6 +32,8 @@ void pgm_inventory_free(pgm_inventory *inv)
         item_free(&inv->items[i]);
     free(inv->items);
     inv->items = NULL;
+    pgm_rotated_kinds_free(inv->rotated);
+    inv->rotated = NULL;
     inv->n = inv->alloc = 0;
 }
 
@@ -366,6 +369,9 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     pgm_strbuf_init(&inner, 0);
     pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
                                     info->head_len < PGM_SNIFF_HEAD_BYTES, year, &env, &inner);
+    char said[2 * PGM_ERR_MAX];
+    if (pgm_rotated_kind(&inv->rotated, info->display_path, &sn, &env, said, sizeof said))
+        warn(inv, it, false, "%s", said);
     it->kind = sn.kind;
     it->format = sn.format;
     it->envelope = env.kind;

@@ -48,6 +48,7 @@ typedef struct pgm_inventory {
     void (*on_warning)(void *ctx, const char *path, const char *msg, bool problem);
     void (*on_progress)(void *ctx, uint64_t bytes);
     void *ctx;
+    struct pgm_rotated_kinds *rotated; /* internal: the kinds of the rotated logs read last */
 } pgm_inventory;
 
 void pgm_inventory_init(pgm_inventory *inv);

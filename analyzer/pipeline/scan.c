@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "activity/psa.h"
+#include "bundle/rotation.h"
 #include "applog/app_events.h"
 #include "envelope/demux.h"
+#include "envelope/rotated.h"
 #include "k8s/describe.h"
 #include "pglog/entries.h"
 #include "pglog/prefix_source.h"
@@ -47,8 +49,13 @@ static void free_rare(pgm_input_coverage *k)
     k->rare = &no_rare;
 }
 
+typedef struct line_sink line_sink;
+static void sink_free(line_sink *k);
+
 void pgm_scan_free(pgm_scan *s)
 {
+    sink_free(s->parked); /* a run stopped before its end */
+    pgm_rotated_kinds_free(s->rotated);
     free(s->app_zone_tz);
     for (size_t i = 0; i < s->n_inputs; i++) {
         pgm_input_report *in = pgm_scan_input(s, i);
@@ -645,7 +652,7 @@ static pgm_zone app_zone_of(pgm_scan *s, bool *from_evidence);
  * pg_stat_activity dump; of a whole file, or of one source of a file whose
  * envelope carries several (read_demux). On the heap: the readers' callbacks
  * hold its address. */
-typedef struct line_sink {
+struct line_sink {
     pgm_scan *s;
     pgm_input_report *in;
     enum pgm_kind kind;
@@ -668,7 +675,13 @@ typedef struct line_sink {
     bool system;
     /* kubectl describe pod: its containers' ends */
     pgm_k8s_describe *describe;
-} line_sink;
+    /* parked (pgm_scan.parked): its stream and piece, and the lines of the
+     * next piece that went on its last entry */
+    char stream[1024];
+    pgm_rotation rotation;
+    uint64_t carried;
+    uint64_t carried_in;       /* lines of this file the piece before took */
+};
 
 static void sink_free(line_sink *k)
 {
@@ -882,9 +895,9 @@ static void finish_app_log(line_sink *k)
     pgm_app_finish(k->app);
     const pgm_app_coverage *cov = pgm_app_get_coverage(k->app);
     in->is_app_log = true;
-    in->cov.lines = cov->lines;
+    in->cov.lines = cov->lines + k->carried_in;
     in->cov.records = cov->records;
-    in->cov.continuation = cov->trace_lines;
+    in->cov.continuation = cov->trace_lines + k->carried_in;
     in->cov.unparsed = cov->unparsed;
     in->cov.no_time = cov->no_time;
     in->cov.zone_guessed = cov->zone_guessed;
@@ -950,6 +963,41 @@ static void sink_finish(line_sink *k)
     sink_free(k);
 }
 
+/* Whether the file at `path`, read by `k`, is the next piece of the rotated
+ * application log `parked` was reading (bundle/rotation.h), in the same form. */
+static bool next_piece(const line_sink *parked, const line_sink *k, const char *path)
+{
+    if (!k->app || !parked->app || strcmp(parked->in->format, k->in->format) != 0 ||
+        parked->in->envelope != k->in->envelope)
+        return false;
+    pgm_rotation r;
+    pgm_rotation_of(path, &r);
+    char stream[sizeof parked->stream];
+    pgm_rotation_stream(path, stream, sizeof stream);
+    return strcmp(stream, parked->stream) == 0 && pgm_rotation_follows(&parked->rotation, &r);
+}
+
+/* The parked reader is done: its last entry is whole. The lines of `next`
+ * that it took are counted as read there, as the rest of an entry. */
+static void carry_over(line_sink *parked, line_sink *next)
+{
+    uint64_t carried = parked->carried;
+    pgm_input_report *was = parked->in;
+    sink_finish(parked);
+    was->cov.lines -= carried < was->cov.lines ? carried : was->cov.lines;
+    was->cov.continuation -= carried < was->cov.continuation ? carried : was->cov.continuation;
+    next->carried_in = carried;
+}
+
+static void finish_parked(pgm_scan *s)
+{
+    if (s->parked) {
+        line_sink *k = s->parked;
+        s->parked = NULL;
+        sink_finish(k);
+    }
+}
+
 /* A file's lines (through its envelope, if any) into the reader of its kind. */
 static int read_lines(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info,
                       const pgm_envelope *env, pgm_source *content)
@@ -964,15 +1012,38 @@ static int read_lines(pgm_scan *s, pgm_input_report *in, const pgm_file_info *in
         sink_free(k);
         return PGM_FATAL;
     }
+    /* the piece before of the same log: its last entry may go on here */
+    line_sink *before = s->parked && next_piece(s->parked, k, info->display_path) ? s->parked : NULL;
+    if (before)
+        s->parked = NULL;
+    else
+        finish_parked(s);
     const char *line;
     size_t len;
     while (!atomic_load_explicit(&s->stop, memory_order_relaxed) && pgm_unwrap_next(&u, &line, &len) > 0) {
         pgm_inner_line m = pgm_inner_line_of(&u);
+        if (before && pgm_app_continues(before->app, line, len)) {
+            sink_feed(before, line, len, &m);
+            before->carried++;
+            continue;
+        }
+        if (before) {
+            carry_over(before, k);
+            before = NULL;
+        }
         sink_feed(k, line, len, &m);
     }
+    if (before)
+        carry_over(before, k);
     envelope_done(s, in, &u);
     pgm_unwrap_free(&u);
-    sink_finish(k);
+    if (k->app) {
+        pgm_rotation_of(info->display_path, &k->rotation);
+        pgm_rotation_stream(info->display_path, k->stream, sizeof k->stream);
+        s->parked = k; /* finished when the next file is not its next piece */
+    } else {
+        sink_finish(k);
+    }
     return PGM_OK;
 }
 
@@ -1221,6 +1292,12 @@ static void read_conf(pgm_scan *s, pgm_input_report *in, pgm_source *content)
 static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
 {
     pgm_scan *s = ctx;
+    if (s->parked) { /* read on only by the next piece of its log (read_lines) */
+        char stream[sizeof s->parked->stream];
+        pgm_rotation_stream(info->display_path, stream, sizeof stream);
+        if (strcmp(stream, s->parked->stream) != 0)
+            finish_parked(s);
+    }
     pgm_input_report *in = add_input(s, info->display_path);
     if (!in) {
         s->out_of_memory = true;
@@ -1229,6 +1306,9 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     pgm_envelope env;
     pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
                                     info->head_len < PGM_SNIFF_HEAD_BYTES, year_of_file(s, info), &env, NULL);
+    char said[2 * PGM_ERR_MAX];
+    if (pgm_rotated_kind(&s->rotated, info->display_path, &sn, &env, said, sizeof said))
+        pgm_scan_warn(s, in, "%s", said);
     in->kind = sn.kind;
     in->format = sn.format;
     in->envelope = env.kind;
@@ -1249,6 +1329,77 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         pgm_scan_warn(s, in, "%s", PGM_LOG_LIKE_UNKNOWN);
     }
     return PGM_OK;
+}
+
+typedef struct piece {
+    char *stream;
+    pgm_rotation rotation;
+    size_t index, first;         /* the input's, its stream's first input's */
+} piece;
+
+static int by_stream(const void *a, const void *b)
+{
+    const piece *x = a, *y = b;
+    /* what is no log (NULL) after the logs */
+    int c = !x->stream || !y->stream ? (!x->stream) - (!y->stream) : strcmp(x->stream, y->stream);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int by_place(const void *a, const void *b)
+{
+    const piece *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    int c = pgm_rotation_cmp(&x->rotation, &y->rotation);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+size_t *pgm_scan_rotation_order(const pgm_scan *s, char *said, size_t cap)
+{
+    said[0] = '\0';
+    size_t n = s->n_inputs;
+    piece *v = calloc(n ? n : 1, sizeof *v);
+    size_t *position = malloc((n ? n : 1) * sizeof *position);
+    bool ok = v && position;
+    for (size_t i = 0; ok && i < n; i++) {
+        const pgm_input_report *in = pgm_scan_input(s, i);
+        bool log = in->kind == PGM_KIND_PG_LOG || in->kind == PGM_KIND_APP_LOG || in->kind == PGM_KIND_SYSTEM_LOG;
+        char stream[1024];
+        pgm_rotation_stream(in->path, stream, sizeof stream);
+        pgm_rotation_of(in->path, &v[i].rotation);
+        /* what is no log keeps its place: a stream of its own */
+        ok = (v[i].stream = log ? strdup(stream) : NULL) || !log;
+        v[i].index = i;
+    }
+    bool moved = false;
+    if (ok) {
+        qsort(v, n, sizeof *v, by_stream);
+        for (size_t i = 0; i < n; i++) /* a log's pieces follow one another; the rest are their own */
+            v[i].first = i && v[i].stream && v[i - 1].stream && strcmp(v[i].stream, v[i - 1].stream) == 0
+                             ? v[i - 1].first : v[i].index;
+        qsort(v, n, sizeof *v, by_place);
+        for (size_t i = 0; i < n; i++) {
+            position[v[i].index] = i;
+            if (v[i].index != i && !moved) {
+                moved = true;
+                snprintf(said, cap, "the pieces of the rotated log %s came newest first", v[i].stream);
+            }
+        }
+    }
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i].stream);
+    free(v);
+    if (!ok || !moved) {
+        free(position);
+        return NULL;
+    }
+    return position;
+}
+
+uint64_t pgm_scan_reorder(const size_t *position, uint64_t order)
+{
+    const uint64_t part = ((uint64_t)1 << PGM_ORDER_PART_BITS) - 1;
+    return (uint64_t)position[order >> PGM_ORDER_PART_BITS] << PGM_ORDER_PART_BITS | (order & part);
 }
 
 static void on_skipped(void *ctx, const char *path, const char *reason)
@@ -1283,6 +1434,7 @@ static void on_progress(void *ctx, uint64_t bytes)
 
 static int finish(pgm_scan *s, int rc)
 {
+    finish_parked(s);
     if (rc == PGM_FATAL || s->out_of_memory)
         return PGM_FATAL;
     for (size_t i = 0; i < s->n_inputs; i++) {

@@ -161,7 +161,20 @@ typedef struct pgm_scan {
     char app_zone_origin[600];
     bool app_zone_conflict;          /* two different zones: none is used */
     struct pgm_tz *app_zone_tz;      /* loaded when first needed (owned) */
+    /* an application log's reader kept open after its file: the next piece
+     * of the same rotated log may begin with the rest of its last entry */
+    struct line_sink *parked;
+    struct pgm_rotated_kinds *rotated; /* the kinds of the rotated logs read last */
 } pgm_scan;
+
+/* The order the logs' events are to be taken in for the pieces of each
+ * rotated log to follow one another oldest first (bundle/rotation.h), each
+ * log where its first piece was read: position[i] for input i, malloc'd; NULL
+ * when the scan read them so already (or memory ran out: `said` is then "").
+ * `said` (cap bytes) names the first log whose pieces came newest first. */
+size_t *pgm_scan_rotation_order(const pgm_scan *s, char *said, size_t cap);
+/* An event's pgm_event_origin.order with its input put at its place. */
+uint64_t pgm_scan_reorder(const size_t *position, uint64_t order);
 
 void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules);
 void pgm_scan_free(pgm_scan *s);

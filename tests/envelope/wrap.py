@@ -230,15 +230,21 @@ def strip(report, bundle, maps):
             return [walk(v) for v in node]
         if isinstance(node, str):
             node = node.replace(bundle, "BUNDLE")
-            for member, (orig, where) in maps.items():
-                def back(m):
-                    name, n = origin(member, int(m.group(1)))
-                    return "%s:%s" % (name, n if n is not None else "?")
-                node = re.sub(re.escape(member) + r"(?:#[^:\s]*)?:(\d+)", back, node)
-                for source, name in SOURCES.get(member, {}).items():
-                    node = node.replace(member + "#" + source, name)
-                node = re.sub(re.escape(member) + r"(?:#[^:\s]*)?", orig, node)
-            return node
+            if not maps:
+                return node
+            # one pass over every member, the longest first: "x.log" begins "x.log.1",
+            # and a name put back must not be read again
+            names = sorted(maps, key=len, reverse=True)
+            pattern = re.compile("(" + "|".join(re.escape(m) for m in names) + r")(#[^:\s]*)?(?::(\d+))?")
+
+            def back(m):
+                member, source, n = m.group(1), m.group(2), m.group(3)
+                name = SOURCES.get(member, {}).get(source[1:]) if source else None
+                if n is None:
+                    return name or maps[member][0]
+                orig, line = origin(member, int(n))
+                return "%s:%s" % (orig, line if line is not None else "?")
+            return pattern.sub(back, node)
         return node
 
     out = {k: walk(v) for k, v in report.items() if k not in ("inputs", "stats", "tool")}

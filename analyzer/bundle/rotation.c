@@ -1,0 +1,185 @@
+#include "bundle/rotation.h"
+
+#include <string.h>
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* The compression suffixes the bundle reader takes off (bundle/decoder.c). */
+static size_t without_compression(const char *name, size_t n)
+{
+    static const char *const suffixes[] = {".gz", ".zst", ".xz", ".bz2"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t l = strlen(suffixes[i]);
+        if (n > l && memcmp(name + n - l, suffixes[i], l) == 0)
+            return n - l;
+    }
+    return n;
+}
+
+/* A date and maybe a time of day, digits only: 8, 10, 12 or 14 of them, a
+ * plausible YYYYMMDD first. As YYYYMMDDhhmmss, the missing part zero. */
+static bool date_digits(const char *d, size_t n, int64_t *value)
+{
+    if (n != 8 && n != 10 && n != 12 && n != 14)
+        return false;
+    if (!(d[0] == '2' && d[1] == '0') && !(d[0] == '1' && d[1] == '9'))
+        return false;
+    int month = (d[4] - '0') * 10 + (d[5] - '0'), day = (d[6] - '0') * 10 + (d[7] - '0');
+    if (month < 1 || month > 12 || day < 1 || day > 31)
+        return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < 14; i++)
+        v = v * 10 + (i < n ? d[i] - '0' : 0);
+    *value = v;
+    return true;
+}
+
+/* A rotation suffix at the end of name[0, n): the length of the name before
+ * it and the piece's age; false when there is none. */
+static bool rotated_suffix(const char *name, size_t n, int64_t *age, size_t *base)
+{
+    /* ".N": logrotate, Docker, RotatingFileHandler (at most 4 digits: a
+     * larger number is a name's own, "pg_dump.20261127") */
+    size_t k = n;
+    while (k > 0 && is_digit(name[k - 1]))
+        k--;
+    if (k > 1 && k < n && n - k <= 4 && name[k - 1] == '.') {
+        int64_t v = 0;
+        for (size_t i = k; i < n; i++)
+            v = v * 10 + (name[i] - '0');
+        *age = -v;
+        *base = k - 1;
+        return true;
+    }
+    /* a date: ".20261127", "-20261127", ".20261127-021500", ".2026-11-27_02-15" */
+    k = n;
+    while (k > 0 && (is_digit(name[k - 1]) || name[k - 1] == '-' || name[k - 1] == '_'))
+        k--;
+    size_t start = k;
+    if (start < n && (name[start] == '-' || name[start] == '_'))
+        start++; /* the separator: "x.log-20261127" */
+    else if (k == 0 || name[k - 1] != '.')
+        return false;
+    else
+        k--; /* the '.' before it */
+    char digits[16];
+    size_t nd = 0;
+    for (size_t i = start; i < n; i++) {
+        if (!is_digit(name[i]))
+            continue;
+        if (nd == sizeof digits)
+            return false;
+        digits[nd++] = name[i];
+    }
+    if (k == 0 || !date_digits(digits, nd, age))
+        return false;
+    *base = k;
+    return true;
+}
+
+/* "NAME-previous.log", "NAME.previous.log", "NAME_previous", as a user saves
+ * `kubectl logs --previous`: where the mark starts and ends, or false. */
+static bool previous_mark(const char *name, size_t n, size_t *from, size_t *to)
+{
+    static const char mark[] = "previous";
+    const size_t l = sizeof mark - 1;
+    for (size_t i = 1; i + l <= n; i++) {
+        if ((name[i - 1] != '-' && name[i - 1] != '.' && name[i - 1] != '_') || memcmp(name + i, mark, l) != 0)
+            continue;
+        if (i + l < n && name[i + l] != '.')
+            continue;
+        if (i + l < n && memchr(name + i + l + 1, '.', n - i - l - 1))
+            continue; /* only an extension may follow */
+        *from = i - 1;
+        *to = i + l;
+        return true;
+    }
+    return false;
+}
+
+/* "<ns>_<pod>_<uid>/<container>/N.log": the kubelet's layout. The length of
+ * the path up to the container's '/', or 0. */
+static size_t pods_layout(const char *path, size_t name_at, const char *name, size_t n, int64_t *run)
+{
+    if (n < 5 || memcmp(name + n - 4, ".log", 4) != 0 || name_at < 2)
+        return 0;
+    int64_t v = 0;
+    for (size_t i = 0; i < n - 4; i++) {
+        if (!is_digit(name[i]) || i >= 6)
+            return 0;
+        v = v * 10 + (name[i] - '0');
+    }
+    /* the container's directory, and the pod's above it */
+    size_t c = name_at - 1, p = c;
+    while (p > 0 && path[p - 1] != '/' && path[p - 1] != '!')
+        p--;
+    if (p < 2 || p == c)
+        return 0;
+    size_t q = p - 1, underscores = 0;
+    while (q > 0 && path[q - 1] != '/' && path[q - 1] != '!')
+        underscores += path[--q] == '_';
+    if (underscores < 2)
+        return 0;
+    *run = v;
+    return name_at;
+}
+
+void pgm_rotation_of(const char *path, pgm_rotation *out)
+{
+    size_t len = strlen(path), name_at = len;
+    while (name_at > 0 && path[name_at - 1] != '/' && path[name_at - 1] != '!')
+        name_at--;
+    const char *name = path + name_at;
+    size_t n = without_compression(name, len - name_at);
+    *out = (pgm_rotation){.stream_len = name_at + n, .stream_tail = "", .run = 0, .age = PGM_ROTATION_CURRENT};
+    size_t base, from, to;
+    if (rotated_suffix(name, n, &out->age, &base)) {
+        out->rotated = true;
+        n = base;
+        out->stream_len = name_at + n;
+    } else if (previous_mark(name, n, &from, &to)) {
+        out->rotated = true;
+        out->run = -1;
+        out->stream_len = name_at + from;
+        out->stream_tail = name + to; /* ".log" */
+        return;
+    }
+    int64_t run;
+    size_t dir = pods_layout(path, name_at, name, n, &run);
+    if (dir) {
+        out->run = run;
+        out->stream_len = dir; /* ".../<container>/" */
+    }
+}
+
+void pgm_rotation_stream(const char *path, char *out, size_t cap)
+{
+    if (!cap)
+        return;
+    pgm_rotation r;
+    pgm_rotation_of(path, &r);
+    size_t n = r.stream_len < cap - 1 ? r.stream_len : cap - 1;
+    memcpy(out, path, n);
+    size_t t = strlen(r.stream_tail);
+    /* the tail is cut from the end of the name: without a compression suffix */
+    size_t tail = without_compression(r.stream_tail, t);
+    tail = tail < cap - 1 - n ? tail : cap - 1 - n;
+    memcpy(out + n, r.stream_tail, tail);
+    out[n + tail] = '\0';
+}
+
+int pgm_rotation_cmp(const pgm_rotation *a, const pgm_rotation *b)
+{
+    if (a->run != b->run)
+        return a->run < b->run ? -1 : 1;
+    return a->age < b->age ? -1 : a->age > b->age;
+}
+
+bool pgm_rotation_follows(const pgm_rotation *a, const pgm_rotation *b)
+{
+    if (a->run != b->run || pgm_rotation_cmp(a, b) >= 0)
+        return false;
+    if (a->age < 0) /* numbered: x.log.2 then x.log.1, x.log.1 then x.log */
+        return b->age == PGM_ROTATION_CURRENT ? a->age == -1 : b->age == a->age + 1;
+    return true;
+}

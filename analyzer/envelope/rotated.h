@@ -1,0 +1,30 @@
+/* A rotated log's later piece is read as the piece before it was. Its head
+ * alone may mislead: a piece can begin inside a stack trace whose lines quote
+ * a server's "FATAL:", or hold too few lines to tell. The pieces of one log
+ * come one after another in a directory walk (bundle.c sorts them) and in the
+ * archives seen, so the last logs read are remembered, by stream
+ * (bundle/rotation.h). */
+#ifndef PGM_ROTATED_H
+#define PGM_ROTATED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "envelope/envelope.h"
+#include "sniff/sniff.h"
+
+/* Logs remembered, the last ones read. */
+#define PGM_ROTATED_MEMORY 64u
+
+typedef struct pgm_rotated_kinds pgm_rotated_kinds;
+
+/* The file at `path` sniffed as *sn in *env: when it is a later piece of a
+ * log remembered and its head tells another kind (or none), *sn and *env
+ * become that log's and `said` (cap bytes) tells it; true then. A log read
+ * line by line is then remembered. `*m` is made when first needed (NULL
+ * after: out of memory, nothing remembered). */
+bool pgm_rotated_kind(pgm_rotated_kinds **m, const char *path, pgm_sniff *sn, pgm_envelope *env, char *said,
+                      size_t cap);
+void pgm_rotated_kinds_free(pgm_rotated_kinds *m);
+
+#endif

@@ -1,0 +1,33 @@
+/* libFuzzer target: a path's rotation marks (bundle/rotation.h). The stream
+ * is the path's start and a tail of its name, never longer than the path;
+ * a piece is never older than itself; "follows" implies "older". */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle/rotation.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char path[512], stream[512];
+    size_t n = size < sizeof path - 1 ? size : sizeof path - 1;
+    memcpy(path, data, n);
+    path[n] = '\0';
+    pgm_rotation r;
+    pgm_rotation_of(path, &r);
+    if (r.stream_len > strlen(path) || pgm_rotation_cmp(&r, &r) != 0 || pgm_rotation_follows(&r, &r))
+        abort();
+    pgm_rotation_stream(path, stream, sizeof stream);
+    if (strncmp(stream, path, r.stream_len) != 0 || strlen(stream) > strlen(path))
+        abort();
+    /* two paths: the first half and the whole */
+    pgm_rotation h;
+    path[n / 2] = '\0';
+    pgm_rotation_of(path, &h);
+    if (pgm_rotation_follows(&h, &r) && pgm_rotation_cmp(&h, &r) >= 0)
+        abort();
+    return 0;
+}

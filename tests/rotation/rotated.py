@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Every recorded incident, its logs rotated into pieces, must give the same
+analysis as the bundle as it was.
+
+A log's life is cut into pieces the way its rotator names them, the pieces
+written to a new bundle, and `pgmortem analyze -f json` run on it; the report
+is compared with the whole bundle's, less `inputs`, `stats` and `tool`, after
+each evidence {path, line} is mapped back to the line of the whole log it is
+(tests/envelope/wrap.py does the comparing). The forms:
+  logrotate      x.log.2.gz, x.log.1, x.log, cut between any two lines (a
+                 stack trace's lines may fall in two pieces)
+  kubelet        the logs as CRI files, x.log.<date>.gz, x.log.<date>, x.log,
+                 cut between any two whole lines (after an F)
+  previous       kubectl logs --previous saved beside the current: x-previous.log,
+                 x.log, cut between entries (the run before ended whole)
+and the bundles:
+  in order       a tar with the pieces oldest first
+  newest first   a tar with the pieces newest first (tar --sort=name does it):
+                 the analysis reads the bundle again, the pieces in their order,
+                 and says so
+  directory      the tar unpacked: the walk sorts the pieces oldest first
+
+Newest first, an entry cut in two (its head in the older piece, the rest at
+the start of the newer one read before it) is not joined again: the pieces are
+cut between entries there, and one more check shows that such a cut is said
+(its lines "not understood") rather than silently lost.
+
+Usage: rotated.py PGMORTEM [INCIDENT...]   (exit 1 on any difference)
+"""
+import gzip
+import os
+import random
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests/envelope"))
+import wrap as W  # noqa: E402
+
+FORMS = ["logrotate", "kubelet", "previous"]
+ORDERS = ["in-order", "newest-first", "directory"]
+ENTRY = re.compile(r"^(\d{4}-\d{2}-\d{2}|\{|[A-Z][a-z]{2} [ \d]\d )")
+
+
+def starts_entry(line):
+    """A line that begins an entry of a server or application log (not a trace's)."""
+    return bool(ENTRY.match(line))
+
+
+def pieces(form, name, data, rng, between_entries):
+    """[(piece name, bytes, where)]: oldest first; where[n] is the whole log's line of the piece's line n."""
+    if form == "kubelet":
+        body, where = W.wrap("cri", name, data.decode("utf-8", "surrogateescape"), rng)
+        lines = body.split(b"\n")[:-1]
+        inner = [l.split(b" ", 3)[3].decode("utf-8", "surrogateescape") if l.count(b" ") >= 3 else "" for l in lines]
+        ok = [i for i in range(1, len(lines)) if b" F " in lines[i - 1][:40]
+              and (not between_entries or (starts_entry(inner[i]) and b" P " not in lines[i - 1][:40]))]
+        base = re.sub(r"\.(log|csv|json)$", ".cri", name)
+        names = [base + ".20261127-021500.gz", base + ".20261127-022000", base]
+    else:
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        where = list(range(len(lines) + 1))
+        ok = [i for i in range(1, len(lines))
+              if not between_entries or starts_entry(lines[i].decode("utf-8", "surrogateescape"))]
+        if form == "previous":
+            stem, ext = os.path.splitext(name)
+            names = [stem + "-previous" + ext, name]
+        else:
+            names = [name + ".2.gz", name + ".1", name]
+    if len(ok) < len(names) - 1:
+        return [(name, data, where)] if form != "kubelet" else [(names[-1], body, where)]
+    cuts = sorted(rng.sample(ok, len(names) - 1))
+    out = []
+    for piece, a, b in zip(names, [0] + cuts, cuts + [len(lines)]):
+        blob = b"\n".join(lines[a:b]) + b"\n" if b > a else b""
+        if piece.endswith(".gz"):
+            blob = gzip.compress(blob, mtime=0)
+        out.append((piece, blob, [None] + where[1 + a:1 + b]))
+    return out
+
+
+def rotated_bundle(form, order, files, rng, tmp, tag):
+    """The bundle's path (a tar or a directory), the evidence maps and the pieces' names."""
+    maps, out = {}, []
+    for name, data in files:
+        if W.LOG_NAME.search(name) and "/k8s/" not in name and "pg_stat_activity" not in name:
+            # a --previous file is another run of the process: it ends between entries
+            ps = pieces(form, name, data, rng, order == "newest-first" or form == "previous")
+            if order == "newest-first":
+                ps = ps[::-1]
+            for piece, blob, where in ps:
+                maps[piece] = (name, where)
+                out.append((piece, blob))
+        else:
+            out.append((name, data))
+    path = os.path.join(tmp, "%s-%s-%s.tar" % (tag, form, order))
+    W.write_tar(path, out)
+    if order == "directory":
+        d = path[:-4]
+        os.makedirs(d, exist_ok=True)
+        with tarfile.open(path) as t:
+            t.extractall(d)
+        path = d
+    return path, maps
+
+
+def analyze(pgmortem, path):
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    r = subprocess.run([pgmortem, "analyze", "-f", "json", path], capture_output=True, env=env)
+    if r.returncode not in (0, 2):
+        raise SystemExit("%s: analyze exited %d: %s" % (path, r.returncode, r.stderr.decode()[-400:]))
+    import json
+    return json.loads(r.stdout), r.returncode, r.stderr.decode("utf-8", "replace")
+
+
+def as_members(report, path):
+    """A directory's report with its files' paths as a tar's members: DIR!member."""
+    import json
+    return json.loads(json.dumps(report).replace(path + "/", path + "!")) if os.path.isdir(path) else report
+
+
+def whole_directory(pgmortem, files, tmp, tag):
+    """The report of the whole bundle unpacked, as unwrapped_report's of its tar."""
+    import json
+    d = os.path.join(tmp, "whole-" + tag)
+    W.write_tar(d + ".tar", files)
+    os.makedirs(d, exist_ok=True)
+    with tarfile.open(d + ".tar") as t:
+        t.extractall(d)
+    want, rc, _ = analyze(pgmortem, d)
+    want, _ = W.strip(as_members(want, d), d, {})
+    return json.loads(json.dumps(want)), rc
+
+
+def compare(pgmortem, path, maps, want, want_rc):
+    got, got_rc, err = analyze(pgmortem, path)
+    got = as_members(got, path)
+    # longer piece names first: "x.log" is the start of "x.log.1"
+    ordered = dict(sorted(maps.items(), key=lambda kv: -len(kv[0])))
+    got, bad = W.strip(got, path, ordered)
+    diff = bad[0] if bad else W.first_difference(want, got)
+    if not diff and got_rc != want_rc:
+        diff = "exit %d, whole %d" % (got_rc, want_rc)
+    return diff, err
+
+
+def cut_trace_is_said(pgmortem, files, tmp):
+    """Newest first, an entry whose trace went on in the newer piece: the
+    trace's lines are said, not lost without a word."""
+    name, data = next((n, d) for n, d in files if n.endswith("orders/orders.log"))
+    lines = data.split(b"\n")
+    k = next(i for i in range(1, len(lines)) if lines[i].startswith(b"\tat ") or lines[i].startswith(b"java."))
+    out = [(n, d) for n, d in files if n != name]
+    out += [(name, b"\n".join(lines[k:])), (name + ".1", b"\n".join(lines[:k]) + b"\n")]
+    path = os.path.join(tmp, "cut-trace.tar")
+    W.write_tar(path, out)
+    _, rc, err = analyze(pgmortem, path)
+    said = re.search(re.escape(name) + r": \d+ line\(s\) before the first entry not understood", err)
+    again = "reading the bundle again, each log's pieces oldest first" in err
+    problems = []
+    if not said:
+        problems.append("the trace's lines cut off its entry are not said")
+    if not again:
+        problems.append("the second reading is not said")
+    if rc != 0 and rc != 2:
+        problems.append("exit %d" % rc)
+    for p in problems:
+        print("FAIL 01 with a trace cut across pieces read newest first: " + p)
+    return 1 if problems else 0
+
+
+def main():
+    if len(sys.argv) < 2:
+        raise SystemExit(__doc__)
+    pgmortem = os.path.abspath(sys.argv[1])
+    incidents = sys.argv[2:] or sorted(
+        os.path.join(ROOT, "fixtures/incidents", f) for f in os.listdir(os.path.join(ROOT, "fixtures/incidents"))
+        if not f.endswith(".json"))
+    failures = checks = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for incident in incidents:
+            files = W.members(incident)
+            if not any(W.LOG_NAME.search(n) and "/k8s/" not in n for n, _ in files):
+                continue  # its logs came as a journal export
+            tag = os.path.basename(incident).split(".")[0]
+            want_tar = W.unwrapped_report(pgmortem, files, tmp)
+            want_dir = whole_directory(pgmortem, files, tmp, tag)
+            for form in FORMS:
+                for order in ORDERS:
+                    want, want_rc = want_dir if order == "directory" else want_tar
+                    rng = random.Random(form + order + tag)
+                    path, maps = rotated_bundle(form, order, files, rng, tmp, tag)
+                    diff, err = compare(pgmortem, path, maps, want, want_rc)
+                    checks += 1
+                    if not diff and order == "newest-first" and "reading the bundle again" not in err:
+                        diff = "the second reading is not said"
+                    if diff:
+                        failures += 1
+                        print("FAIL %s %s %s: %s" % (tag, form, order, diff[:600]))
+        if not sys.argv[2:]:
+            checks += 1
+            failures += cut_trace_is_said(pgmortem, W.members(os.path.join(ROOT, "fixtures/incidents/"
+                                                                             "01-leak-hikari.tar.zst")), tmp)
+    print("rotation-check: %d of %d rotated bundles analysed as whole" % (checks - failures, checks))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
