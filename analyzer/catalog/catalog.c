@@ -66,6 +66,8 @@ static const char *const event_kinds[] = {
     "kernel.oom_kill",
     /* what kubectl describe pod says of a container's end (k8s/describe.h) */
     "k8s.container.terminated",
+    /* what kubectl get events (and describe's Events table) says of an object (k8s/events.h) */
+    "k8s.event",
 };
 
 bool pgm_catalog_is_event_kind(const char *kind)

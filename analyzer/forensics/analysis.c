@@ -401,13 +401,20 @@ static void service_name_of_path(const char *path, char *out, size_t cap)
 /* What systemd or the kernel said of a service (rules/systemd), in words. */
 static void system_said(pgm_analysis *a, const pgm_event *e)
 {
+    const char *type = pgm_event_field(e, "type"), *reason = pgm_event_field(e, "reason");
+    /* of Kubernetes' events, the warnings and the kubelet killing a container
+     * (a failed liveness probe, an eviction); Scheduled, Pulled, Started are not moments */
+    if (strcmp(e->kind, "k8s.event") == 0 && (e->t == PGM_TS_UNKNOWN ||
+                                              !((type && strcmp(type, "Warning") == 0) ||
+                                                (reason && strcmp(reason, "Killing") == 0))))
+        return;
     if (a->n_system == PGM_ANALYSIS_MAX_ACTIONS) {
         a->over[PGM_ANALYSIS_CAP_SYSTEM]++;
         return;
     }
     const char *k = e->kind, *unit = pgm_event_field(e, "unit");
     const char *f1, *f2;
-    char text[200];
+    char text[sizeof a->system[0].text];
     unit = unit ? unit : "a unit";
     if (strcmp(k, "system.unit.exited") == 0) {
         f1 = pgm_event_field(e, "status");
@@ -438,6 +445,15 @@ static void system_said(pgm_analysis *a, const pgm_event *e)
         f2 = pgm_event_field(e, "exit_code");
         snprintf(text, sizeof text, "Kubernetes: container %s of pod %s ended (%s%s%s)", container ? container : "?",
                  pod ? pod : "?", f1 ? f1 : "no reason given", f2 ? ", exit code " : "", f2 ? f2 : "");
+    } else if (strcmp(k, "k8s.event") == 0) {
+        const char *object = pgm_event_field(e, "object"), *message = pgm_event_field(e, "message");
+        const char *count = pgm_event_field(e, "count"), *last = pgm_event_field(e, "last_seen");
+        char times[64] = "";
+        if (count && strtol(count, NULL, 10) > 1)
+            snprintf(times, sizeof times, " (%s times%s%.19s)", count, last ? ", the last at " : "",
+                     last ? last : "");
+        snprintf(text, sizeof text, "Kubernetes: %s %s%s: %s", reason, object ? object : "?", times,
+                 message ? message : "");
     } else if (strcmp(k, "system.unit.started") == 0) {
         snprintf(text, sizeof text, "systemd started %s", unit);
     } else if (strcmp(k, "system.unit.stopped") == 0) {
@@ -595,7 +611,7 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             a->first_timeout_line = e->line;
         }
     } else if (strncmp(k, "system.", 7) == 0 || strcmp(k, "kernel.oom_kill") == 0 ||
-               strcmp(k, "k8s.container.terminated") == 0) {
+               strcmp(k, "k8s.container.terminated") == 0 || strcmp(k, "k8s.event") == 0) {
         system_said(a, e);
     } else if (strcmp(k, "hikari.pool.shutdown") == 0) {
         service_start *st = service_of(a, e);

@@ -114,7 +114,7 @@ typedef struct service_start {
 /* What systemd or the kernel said of a service (rules/systemd): a key moment. */
 typedef struct system_note {
     int64_t t;
-    char text[200];
+    char text[sizeof ((pgm_moment *)0)->text]; /* a key moment's */
     char path[1024];
     uint64_t line;
 } system_note;

@@ -1,5 +1,6 @@
 #include "k8s/describe.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,13 @@ struct pgm_k8s_describe {
     char pod[VALUE_MAX], container[VALUE_MAX], reason[VALUE_MAX];
     bool open;                     /* a Terminated block is being read */
     pgm_k8s_termination cur;
+    /* the Events table */
+    pgm_k8s_event_cb on_event;
+    void *event_ctx;
+    char namespace_name[VALUE_MAX];
+    enum { EV_NONE, EV_HEADER, EV_ROWS } events;
+    size_t n_cols, col[8];
+    uint64_t n_events;
 };
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -60,6 +68,12 @@ int pgm_k8s_describe_open(pgm_k8s_describe **out, pgm_k8s_termination_cb cb, voi
     d->ctx = ctx;
     *out = d;
     return PGM_OK;
+}
+
+void pgm_k8s_describe_on_events(pgm_k8s_describe *d, pgm_k8s_event_cb cb, void *ctx)
+{
+    d->on_event = cb;
+    d->event_ctx = ctx;
 }
 
 static size_t indent_of(const char *p, size_t n)
@@ -116,6 +130,49 @@ static void close_block(pgm_k8s_describe *d)
         d->cb(d->ctx, &d->cur);
 }
 
+/* One cell of an Events row: columns [k, k+1), trimmed. */
+static void cell(const pgm_k8s_describe *d, const char *line, size_t n, size_t k, char *out)
+{
+    size_t from = d->col[k], to = k + 1 < d->n_cols ? d->col[k + 1] : n;
+    from = from < n ? from : n;
+    to = to < n ? to : n;
+    while (from < to && line[from] == ' ')
+        from++;
+    while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\r'))
+        to--;
+    copy(out, line + from, to - from);
+}
+
+/* "  Warning  BackOff  2m (x4 over 3m)  kubelet  Back-off restarting ...",
+ * under "  Type  Reason  Age  From  Message" and its "----" line. */
+static void events_line(pgm_k8s_describe *d, const char *line, size_t n, uint64_t lineno)
+{
+    if (d->events == EV_HEADER) {
+        d->n_cols = pgm_k8s_table_columns(line, n, d->col, sizeof d->col / sizeof d->col[0]);
+        d->events = d->n_cols == 5 ? EV_ROWS : EV_NONE;
+        return;
+    }
+    char type[VALUE_MAX], reason[VALUE_MAX], age[VALUE_MAX], from[VALUE_MAX], message[VALUE_MAX];
+    char object[VALUE_MAX + 8];
+    cell(d, line, n, 0, type);
+    if (strncmp(type, "----", 4) == 0)
+        return;
+    cell(d, line, n, 1, reason);
+    cell(d, line, n, 2, age);
+    cell(d, line, n, 3, from);
+    cell(d, line, n, 4, message);
+    snprintf(object, sizeof object, "pod/%s", d->pod);
+    const char *x = strstr(age, "(x");
+    pgm_k8s_event e = {.type = type, .reason = reason, .object = object, .namespace_name = d->namespace_name,
+                       .message = message, .source = from, .age = age, .first = PGM_TS_UNKNOWN,
+                       .last = PGM_TS_UNKNOWN, .count = x ? number(x + 2, strlen(x + 2)) : 1, .line = lineno};
+    if (!reason[0])
+        return;
+    d->n_events++;
+    if (d->on_event)
+        d->on_event(d->event_ctx, &e);
+}
+
 void pgm_k8s_describe_feed(pgm_k8s_describe *d, const char *line, size_t n, uint64_t lineno)
 {
     size_t ind = indent_of(line, n);
@@ -123,7 +180,18 @@ void pgm_k8s_describe_feed(pgm_k8s_describe *d, const char *line, size_t n, uint
     size_t rest = n - ind, vn;
     if (d->open && ind <= 4)
         close_block(d);
+    if (d->events != EV_NONE && ind > 0 && rest) {
+        events_line(d, line, n, lineno);
+        return;
+    }
     if (ind == 0) {
+        d->events = EV_NONE;
+        if (key_value(p, rest, "Events:", &v, &vn)) {
+            d->events = vn ? EV_NONE : EV_HEADER; /* "Events:  <none>" */
+            return;
+        }
+        if (key_value(p, rest, "Namespace:", &v, &vn) && !d->namespace_name[0])
+            copy(d->namespace_name, v, vn);
         d->in_containers = (rest >= 11 && memcmp(p, "Containers:", 11) == 0) ||
                            (rest >= 16 && memcmp(p, "Init Containers:", 16) == 0);
         if (key_value(p, rest, "Name:", &v, &vn) && !d->pod[0])
@@ -172,6 +240,11 @@ void pgm_k8s_describe_finish(pgm_k8s_describe *d)
 uint64_t pgm_k8s_describe_count(const pgm_k8s_describe *d)
 {
     return d->count;
+}
+
+uint64_t pgm_k8s_describe_events(const pgm_k8s_describe *d)
+{
+    return d->n_events;
 }
 
 void pgm_k8s_describe_close(pgm_k8s_describe *d)

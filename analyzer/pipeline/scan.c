@@ -13,6 +13,7 @@
 #include "envelope/demux.h"
 #include "envelope/rotated.h"
 #include "k8s/describe.h"
+#include "k8s/events.h"
 #include "pglog/entries.h"
 #include "pglog/prefix_source.h"
 #include "pipeline/time_order.h"
@@ -673,8 +674,11 @@ struct line_sink {
     pgm_psa_reader *psa;
     /* what systemd and the kernel say: a message a line, the app classifier's records */
     bool system;
-    /* kubectl describe pod: its containers' ends */
+    /* kubectl describe pod: its containers' ends; kubectl get events */
     pgm_k8s_describe *describe;
+    pgm_k8s_events *events;
+    uint64_t unplaced;               /* events without a time (a table's ages) */
+    char unplaced_reasons[256];      /* the first of their reasons, for the warning */
     /* parked (pgm_scan.parked): its stream and piece, and the lines of the
      * next piece that went on its last entry */
     char stream[1024];
@@ -699,6 +703,7 @@ static void sink_free(line_sink *k)
     }
     pgm_psa_close(k->psa);
     pgm_k8s_describe_close(k->describe);
+    pgm_k8s_events_close(k->events);
     free(k);
 }
 
@@ -734,6 +739,56 @@ static void on_termination(void *ctx, const pgm_k8s_termination *term)
     ev.fields[ev.n_fields++] = (pgm_field){"signal", signal[0] ? signal : NULL, 0};
     ev.fields[ev.n_fields++] = (pgm_field){"started", started[0] ? started : NULL, 0};
     ev.fields[ev.n_fields++] = (pgm_field){"state", term->last ? "last" : "current", 0};
+    widen_span(k->in, ev.t);
+    k->in->events++;
+    k->s->events++;
+    pgm_event_origin o = {.order = (uint64_t)k->in->index << PGM_ORDER_PART_BITS};
+    if (k->s->on_event)
+        k->s->on_event(k->s->ctx, &o, &ev);
+}
+
+/* What Kubernetes said of an object (k8s/events.h): the event k8s.event, at
+ * its first time; a table's (or describe's) rows have none. */
+static void on_k8s_event(void *ctx, const pgm_k8s_event *kev)
+{
+    line_sink *k = ctx;
+    char text[1200], count[24] = "", first[PGM_TS_ISO_LEN] = "", last[PGM_TS_ISO_LEN] = "";
+    if (kev->count > 0)
+        snprintf(count, sizeof count, "%ld", kev->count);
+    if (kev->first != PGM_TS_UNKNOWN)
+        pgm_ts_format_iso(kev->first, first);
+    if (kev->last != PGM_TS_UNKNOWN)
+        pgm_ts_format_iso(kev->last, last);
+    snprintf(text, sizeof text, "%s %s %s: %s", kev->type[0] ? kev->type : "?", kev->reason,
+             kev->object[0] ? kev->object : "?", kev->message);
+    pgm_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = kev->first != PGM_TS_UNKNOWN ? kev->first : kev->last;
+    ev.kind = "k8s.event";
+    ev.path = k->in->path;
+    ev.line = kev->line;
+    const char *slash = strchr(kev->object, '/');
+    for (size_t f = 0; f < PGM_EVENT_COMMON_FIELDS; f++) {
+        const char *n = pgm_event_common_names[f];
+        ev.fields[ev.n_fields++] = (pgm_field){n, strcmp(n, "app") == 0 && slash ? slash + 1
+                                                  : strcmp(n, "msg") == 0 ? text : NULL, 0};
+    }
+    const pgm_field extra[] = {{"type", kev->type, 0},       {"reason", kev->reason, 0},
+                               {"object", kev->object, 0},   {"namespace", kev->namespace_name, 0},
+                               {"message", kev->message, 0}, {"source", kev->source, 0},
+                               {"count", count, 0},          {"first_seen", first, 0},
+                               {"last_seen", last, 0},       {"age", kev->age, 0}};
+    for (size_t f = 0; f < sizeof extra / sizeof extra[0]; f++)
+        ev.fields[ev.n_fields++] = (pgm_field){extra[f].name, extra[f].value && *extra[f].value ? extra[f].value
+                                                                                               : NULL, 0};
+    if (ev.t == PGM_TS_UNKNOWN) {
+        /* their reasons named once each, as many as fit */
+        size_t used = strlen(k->unplaced_reasons);
+        k->unplaced++;
+        if (!strstr(k->unplaced_reasons, kev->reason) && used + strlen(kev->reason) + 3 < sizeof k->unplaced_reasons)
+            snprintf(k->unplaced_reasons + used, sizeof k->unplaced_reasons - used, "%s%s", used ? ", " : "",
+                     kev->reason);
+    }
     widen_span(k->in, ev.t);
     k->in->events++;
     k->s->events++;
@@ -801,6 +856,10 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         k->system = true;
     } else if (in->kind == PGM_KIND_K8S_POD) {
         rc = pgm_k8s_describe_open(&k->describe, on_termination, k);
+        if (rc == PGM_OK)
+            pgm_k8s_describe_on_events(k->describe, on_k8s_event, k);
+    } else if (in->kind == PGM_KIND_K8S_EVENTS) {
+        rc = pgm_k8s_events_open(&k->events, strcmp(in->format, "json") == 0, on_k8s_event, k);
     } else if (in->kind == PGM_KIND_PG_STAT_ACTIVITY) {
         k->pc = (psa_ctx){s, in, info->mtime != INT64_MIN ? info->mtime * 1000000 : PGM_TS_UNKNOWN, 0, 0, 0};
         rc = pgm_psa_open(&k->psa, in->format, on_snapshot, &k->pc, err);
@@ -829,6 +888,8 @@ static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_
         pgm_psa_feed(k->psa, line, n, m->lineno);
     else if (k->describe)
         pgm_k8s_describe_feed(k->describe, line, n, m->lineno);
+    else if (k->events)
+        pgm_k8s_events_feed(k->events, line, n, m->lineno);
     else if (k->system) {
         /* no time of its own: the journal's is its time */
         while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
@@ -942,7 +1003,25 @@ static void finish_system_log(line_sink *k)
     in->cov.lines = k->lines;
     if (k->describe) {
         pgm_k8s_describe_finish(k->describe);
-        in->cov.records = pgm_k8s_describe_count(k->describe);
+        in->cov.records = pgm_k8s_describe_count(k->describe) + pgm_k8s_describe_events(k->describe);
+    } else if (k->events) {
+        pgm_k8s_events_finish(k->events);
+        const pgm_k8s_events_coverage *c = pgm_k8s_events_get_coverage(k->events);
+        in->cov.records = c->events;
+        in->cov.unparsed = c->unreadable;
+        if (c->unreadable)
+            pgm_scan_warn(k->s, in, "%llu row(s) or object(s) that are no Kubernetes event, first at line %llu",
+                          (unsigned long long)c->unreadable, (unsigned long long)c->first_unreadable);
+        if (c->lines_past) {
+            pgm_scan_warn(k->s, in, "%llu line(s) past the first %u MiB of the document not read "
+                          "(PGM_K8S_EVENTS_MAX_BYTES): the events there are missing",
+                          (unsigned long long)c->lines_past, PGM_K8S_EVENTS_MAX_BYTES >> 20);
+            in->limit_reached = true;
+        }
+        if (!c->events && in->cov.lines) {
+            pgm_scan_warn(k->s, in, "no Kubernetes event found in %llu line(s)", (unsigned long long)in->cov.lines);
+            in->limit_reached = true;
+        }
     } else {
         in->cov.records = k->lines;
         in->unknown = k->app_classifier->other;
@@ -952,7 +1031,7 @@ static void finish_system_log(line_sink *k)
 /* The input's coverage and warnings, once its lines are all fed; frees it. */
 static void sink_finish(line_sink *k)
 {
-    if (k->system || k->describe)
+    if (k->system || k->describe || k->events)
         finish_system_log(k);
     else if (k->pg)
         finish_log(k);
@@ -960,6 +1039,13 @@ static void sink_finish(line_sink *k)
         finish_app_log(k);
     else if (k->psa)
         finish_activity(k);
+    if (k->unplaced) {
+        /* kubectl prints an event's age ("5m"), relative to when it ran */
+        pgm_scan_warn(k->s, k->in, "%llu Kubernetes event(s) (%s) carry only their age relative to when kubectl "
+                      "ran, no time: they are not placed on the timeline (kubectl get events -o json gives "
+                      "their times)", (unsigned long long)k->unplaced, k->unplaced_reasons);
+        k->in->limit_reached = true;
+    }
     sink_free(k);
 }
 
@@ -1098,7 +1184,7 @@ static void *open_source(void *ctx, const char *source, const char *head, size_t
     in->per_source = true;
     in->read = true;
     if (sn.kind == PGM_KIND_PG_LOG || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_PG_STAT_ACTIVITY ||
-        sn.kind == PGM_KIND_SYSTEM_LOG || sn.kind == PGM_KIND_K8S_POD) {
+        sn.kind == PGM_KIND_SYSTEM_LOG || sn.kind == PGM_KIND_K8S_POD || sn.kind == PGM_KIND_K8S_EVENTS) {
         if (sink_open(s, in, dc->info, true, NULL, &si->sink) != PGM_OK)
             dc->fatal = true;
     } else if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
@@ -1318,7 +1404,7 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     if (sn.kind == PGM_KIND_PG_LOG)
         return read_log(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_SYSTEM_LOG ||
-        sn.kind == PGM_KIND_K8S_POD)
+        sn.kind == PGM_KIND_K8S_POD || sn.kind == PGM_KIND_K8S_EVENTS)
         return read_lines(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_CONF || sn.kind == PGM_KIND_PG_SETTINGS)
         read_conf(s, in, content);

@@ -35,6 +35,7 @@ const char *pgm_kind_name(enum pgm_kind k)
     case PGM_KIND_ENV_FILE: return "env_file";
     case PGM_KIND_SYSTEM_LOG: return "system_log";
     case PGM_KIND_K8S_POD: return "k8s_pod";
+    case PGM_KIND_K8S_EVENTS: return "k8s_events";
     case PGM_KIND_UNKNOWN: break;
     }
     return "unknown";
@@ -697,6 +698,8 @@ static pgm_sniff sniff_json(span first, const unsigned char *head, size_t n)
     /* A pretty-printed document opens with a lone "{": look at all of it. */
     if (first.n <= 2)
         first = all;
+    /* a document whose first line opens a list ({"items": [): its head */
+    span opened = first.n && (first.p[first.n - 1] == '[' || first.p[first.n - 1] == '{') ? all : first;
     r.has_timestamps = true;
     r.kind = PGM_KIND_PG_LOG;
     if (contains(first, "\"error_severity\"") && contains(first, "\"timestamp\"")) {
@@ -708,6 +711,11 @@ static pgm_sniff sniff_json(span first, const unsigned char *head, size_t n)
         r.format = "cnpg";
     } else if (contains(first, "PostgreSQLLogs") || contains(first, "\"errorLevel")) {
         r.format = "azure";
+    } else if (contains(opened, "\"reason\"") &&
+               (contains(opened, "\"involvedObject\"") || contains(opened, "\"regarding\""))) {
+        /* kubectl get events -o json: a List of Events, or Events one by one */
+        r.kind = PGM_KIND_K8S_EVENTS;
+        r.format = "json";
     } else if (contains(first, "\"apiVersion\"") && contains(first, "\"kind\"")) {
         r.kind = PGM_KIND_K8S_MANIFEST;
         r.format = "json";
@@ -820,6 +828,18 @@ pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, 
     if (t.pipes_rows_backend * 3 >= t.nonblank && t.pipes_rows_backend) {
         r.kind = PGM_KIND_PG_STAT_ACTIVITY;
         r.format = "unaligned";
+        return r;
+    }
+
+    /* kubectl get events: its table's header (-A puts NAMESPACE first) */
+    span h = t.first;
+    if (starts(h, "NAMESPACE"))
+        h = (span){h.p + 9, h.n - 9};
+    while (h.n && (h.p[0] == ' ' || h.p[0] == '\t'))
+        h = (span){h.p + 1, h.n - 1};
+    if (starts(h, "LAST SEEN") && contains(h, "REASON") && contains(h, "OBJECT")) {
+        r.kind = PGM_KIND_K8S_EVENTS;
+        r.format = "table";
         return r;
     }
 

@@ -20,6 +20,7 @@ enum pgm_kind {
     PGM_KIND_ENV_FILE,
     PGM_KIND_SYSTEM_LOG,     /* what systemd (PID 1) and the kernel say, as the journal keeps it */
     PGM_KIND_K8S_POD,        /* `kubectl describe pod` output */
+    PGM_KIND_K8S_EVENTS,     /* `kubectl get events` output: a table or -o json */
 };
 
 typedef struct pgm_sniff {

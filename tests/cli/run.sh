@@ -143,6 +143,12 @@ check timeline-journal-export 0 "stderr in a journal-export envelope (175 entrie
     timeline --coverage --kinds conn.refused tests/samples/journal/01-postgres.export.zst
 check timeline-journal-json 0 "application log (spring_boot) in a journal-json envelope" -- \
     timeline --coverage --kinds hikari.leak_detected tests/samples/journal/01-orders.json.zst
+# Kubernetes' own account (the texts of tests/envelope/wrap.py): kubectl get
+# events -o json (a List, and --watch's events.k8s.io/v1 objects), its table
+# (ages only: listed without a time, said, exit 2), describe pod's Events
+check inventory-k8s 0 "" -- inventory tests/cli/inputs/k8s
+check timeline-k8s 2 "3 Kubernetes event(s) (Scheduled, Unhealthy, Killing) carry only their age" -- \
+    timeline --kinds k8s.event,k8s.container.terminated tests/cli/inputs/k8s
 # inventory reads times as timeline does: a server log's time is its prefix's (found, or told),
 # not the session start (%s) written before it; --since/--until leave out the files outside;
 # --app-tz gives zone-less application times their zone

@@ -516,6 +516,104 @@ def describe_pod(pgmortem, tmp):
     return 1, 1 if problems else 0
 
 
+# `kubectl get events -o json` (core/v1 Events in a List) and `--watch`'s
+# events.k8s.io/v1 objects one after another, for incident 01's orders pod:
+# no cluster runs here to record them, so they are written as the API's types
+# print (k8s.io/api core/v1 Event, events/v1 Event) and kubectl's JSON printer
+# indents them. The table is kubectl's printer for the same events (its
+# columns LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; ages relative to its run).
+K8S_EVENTS_JSON = json.dumps({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": [
+    {"apiVersion": "v1", "count": 1, "eventTime": None, "firstTimestamp": "2026-11-27T02:10:00Z",
+     "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": "orders-7d9c8b5f4-x2kq9", "namespace": "shop",
+                        "uid": "0d6f2a1c-5b7e-4e2a-9d0e-3f1c2b7e9d11"},
+     "kind": "Event", "lastTimestamp": "2026-11-27T02:10:00Z",
+     "message": "Successfully assigned shop/orders-7d9c8b5f4-x2kq9 to node-1",
+     "metadata": {"creationTimestamp": "2026-11-27T02:10:00Z", "name": "orders-7d9c8b5f4-x2kq9.17e3c2a1b0f4d5e6",
+                  "namespace": "shop"},
+     "reason": "Scheduled", "reportingComponent": "default-scheduler", "reportingInstance": "",
+     "source": {"component": "default-scheduler"}, "type": "Normal"},
+    {"apiVersion": "v1", "count": 4, "eventTime": None, "firstTimestamp": "2026-11-27T02:21:55Z",
+     "involvedObject": {"apiVersion": "v1", "fieldPath": "spec.containers{orders}", "kind": "Pod",
+                        "name": "orders-7d9c8b5f4-x2kq9", "namespace": "shop",
+                        "uid": "0d6f2a1c-5b7e-4e2a-9d0e-3f1c2b7e9d11"},
+     "kind": "Event", "lastTimestamp": "2026-11-27T02:22:10Z",
+     "message": "Readiness probe failed: Get \"http://10.244.1.12:8080/actuator/health/readiness\": context "
+                "deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+     "metadata": {"creationTimestamp": "2026-11-27T02:21:55Z", "name": "orders-7d9c8b5f4-x2kq9.17e3c2a1b0f4d5f7",
+                  "namespace": "shop"},
+     "reason": "Unhealthy", "reportingComponent": "kubelet", "reportingInstance": "node-1",
+     "source": {"component": "kubelet", "host": "node-1"}, "type": "Warning"}]}, indent=4) + "\n"
+K8S_EVENTS_WATCH = "".join(json.dumps(o, indent=4) + "\n" for o in [
+    {"apiVersion": "events.k8s.io/v1", "kind": "Event", "eventTime": "2026-11-27T02:22:12.041893Z",
+     "metadata": {"name": "orders-7d9c8b5f4-x2kq9.17e3c2a1b0f4d600", "namespace": "shop"},
+     "note": "Container orders failed liveness probe, will be restarted", "reason": "Killing",
+     "regarding": {"apiVersion": "v1", "fieldPath": "spec.containers{orders}", "kind": "Pod",
+                   "name": "orders-7d9c8b5f4-x2kq9", "namespace": "shop"},
+     "reportingController": "kubelet", "reportingInstance": "node-1", "type": "Normal", "action": "Killing"},
+    {"apiVersion": "events.k8s.io/v1", "kind": "Event", "eventTime": "2026-11-27T02:22:14.500000Z",
+     "metadata": {"name": "orders-7d9c8b5f4-x2kq9.17e3c2a1b0f4d611", "namespace": "shop"},
+     "note": "Back-off restarting failed container orders in pod orders-7d9c8b5f4-x2kq9_shop", "reason": "BackOff",
+     "regarding": {"apiVersion": "v1", "kind": "Pod", "name": "orders-7d9c8b5f4-x2kq9", "namespace": "shop"},
+     "series": {"count": 3, "lastObservedTime": "2026-11-27T02:22:18.000000Z"},
+     "reportingController": "kubelet", "reportingInstance": "node-1", "type": "Warning", "action": "BackOff"}])
+K8S_EVENTS_TABLE = """LAST SEEN   TYPE      REASON      OBJECT                       MESSAGE
+12m         Normal    Scheduled   pod/orders-7d9c8b5f4-x2kq9   Successfully assigned shop/orders-7d9c8b5f4-x2kq9 to node-1
+95s         Warning   Unhealthy   pod/orders-7d9c8b5f4-x2kq9   Readiness probe failed: Get "http://10.244.1.12:8080/actuator/health/readiness": context deadline exceeded
+70s         Normal    Killing     pod/orders-7d9c8b5f4-x2kq9   Container orders failed liveness probe, will be restarted
+"""
+
+
+def k8s_events(pgmortem, tmp):
+    """Incident 01 with the namespace's events beside it: their warnings and
+    the kubelet's Killing are key moments citing their object's first line,
+    Scheduled is none, the verdict stays; the table's ages are said, exit 2,
+    and its events are listed without a time."""
+    incident = os.path.join(ROOT, "fixtures/incidents/01-leak-hikari.tar.zst")
+    files = members(incident)
+    want, _ = unwrapped_report(pgmortem, files, tmp)
+    path = os.path.join(tmp, "01-events.tar")
+    write_tar(path, files + [("01-leak-hikari/k8s/events.json", K8S_EVENTS_JSON.encode()),
+                             ("01-leak-hikari/k8s/events-watch.json", K8S_EVENTS_WATCH.encode())])
+    got, rc = analyze(pgmortem, path)
+    lines = K8S_EVENTS_JSON.split("\n")
+    unhealthy = next(i for i, l in enumerate(lines, 1) if l.strip() == "{" and '"count": 4' in lines[i + 1])
+    watch = K8S_EVENTS_WATCH.split("\n")
+    starts = [i for i, l in enumerate(watch, 1) if l == "{"]
+    want_moments = [
+        ("2026-11-27T02:21:55.000Z", "Kubernetes: Unhealthy pod/orders-7d9c8b5f4-x2kq9 (4 times, the last at "
+         "2026-11-27T02:22:10): Readiness probe failed: Get \"http://10.244.1.12:8080/actuator/health/readiness\": "
+         "context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+         "01-leak-hikari/k8s/events.json", unhealthy),
+        ("2026-11-27T02:22:12.041Z", "Kubernetes: Killing pod/orders-7d9c8b5f4-x2kq9: Container orders failed "
+         "liveness probe, will be restarted", "01-leak-hikari/k8s/events-watch.json", starts[0]),
+        ("2026-11-27T02:22:14.500Z", "Kubernetes: BackOff pod/orders-7d9c8b5f4-x2kq9 (3 times, the last at "
+         "2026-11-27T02:22:18): Back-off restarting failed container orders in pod orders-7d9c8b5f4-x2kq9_shop",
+         "01-leak-hikari/k8s/events-watch.json", starts[1])]
+    moments = [(m["t"], m["text"], m["evidence"][0]["path"].split("!", 1)[-1], m["evidence"][0]["line"])
+               for m in got["timeline"] if m.get("evidence")]
+    problems = ["no key moment %r" % (w,) for w in want_moments if w not in moments]
+    problems += ["a Normal event is a key moment: %r" % (m,) for m in moments if "Scheduled" in m[1]]
+    got_v, _ = strip(got, path, {})
+    if got_v["verdict"] != json.loads(json.dumps(want["verdict"])):
+        problems.append("the verdict changed")
+    if rc != 0:
+        problems.append("exit %d with times on every event" % rc)
+    path = os.path.join(tmp, "01-events-table.tar")
+    write_tar(path, files + [("01-leak-hikari/k8s/events.txt", K8S_EVENTS_TABLE.encode())])
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    r = subprocess.run([pgmortem, "timeline", path], capture_output=True, env=env)
+    events = [json.loads(l) for l in r.stdout.decode().splitlines() if '"k8s.event"' in l]
+    if [(e["t"], e["reason"], e["age"], e["line"]) for e in events] != [
+            (None, "Scheduled", "12m", 2), (None, "Unhealthy", "95s", 3), (None, "Killing", "70s", 4)]:
+        problems.append("the table's events are not listed without a time: %r" % events)
+    if r.returncode != 2 or "3 Kubernetes event(s) (Scheduled, Unhealthy, Killing) carry only their age" \
+            not in r.stderr.decode():
+        problems.append("the table's ages are not said (exit %d): %s" % (r.returncode, r.stderr.decode()[-300:]))
+    for p in problems:
+        print("FAIL 01 with kubectl get events: " + p)
+    return 1, 1 if problems else 0
+
+
 def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
@@ -560,6 +658,9 @@ def main():
             checks += c
             failures += f
             c, f = describe_pod(pgmortem, tmp)
+            checks += c
+            failures += f
+            c, f = k8s_events(pgmortem, tmp)
             checks += c
             failures += f
     print("envelope-check: %d of %d wrapped bundles analysed as unwrapped" % (checks - failures, checks))

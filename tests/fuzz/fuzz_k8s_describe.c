@@ -1,5 +1,6 @@
 /* libFuzzer target: `kubectl describe pod` output (k8s/describe.h), line by
- * line: every termination it reads names a pod and a container (maybe ""). */
+ * line: every termination it reads names a pod and a container (maybe ""),
+ * every row of its Events table a reason. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,11 +25,19 @@ static void on_term(void *ctx, const pgm_k8s_termination *t)
     (void)strlen(t->pod), (void)strlen(t->container), (void)strlen(t->reason);
 }
 
+static void on_event(void *ctx, const pgm_k8s_event *e)
+{
+    (void)ctx;
+    if (!e->reason[0] || !e->object || !e->message || !e->age || !e->type)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     pgm_k8s_describe *d;
     if (pgm_k8s_describe_open(&d, on_term, NULL) != PGM_OK)
         return 0;
+    pgm_k8s_describe_on_events(d, on_event, NULL);
     fuzz_feed_lines(data, size, feed, d);
     pgm_k8s_describe_finish(d);
     pgm_k8s_describe_close(d);

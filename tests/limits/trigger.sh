@@ -129,6 +129,19 @@ for i in $(seq 40); do
 done > "$tmp/systemd/journal.txt"
 expect PGM_ANALYSIS_MAX_ACTIONS 2 "at most 32 things systemd and the kernel said of the services" -- analyze "$tmp/systemd"
 
+# PGM_K8S_EVENTS_MAX_BYTES: kubectl get events -o json of 69 MiB (messages
+# padded to 60 KB, 1200 of them): the lines past 64 MiB are said, not read
+mkdir -p "$tmp/k8s-events"
+python3 - "$tmp/k8s-events/events.json" <<'PY'
+import json, sys
+pad = "x" * 60000
+items = [{"reason": "Unhealthy", "type": "Warning", "firstTimestamp": "2026-11-27T00:17:%02dZ" % (i % 60),
+          "involvedObject": {"kind": "Pod", "name": "orders-0"}, "message": pad} for i in range(1200)]
+with open(sys.argv[1], "w") as f:
+    f.write('{"apiVersion": "v1", "items": [\n' + ",\n".join(json.dumps(i) for i in items) + '\n], "kind": "List"}\n')
+PY
+expect PGM_K8S_EVENTS_MAX_BYTES 2 "past the first 64 MiB of the document not read" -- timeline "$tmp/k8s-events"
+
 # PGM_ANALYSIS_MAX_HITS: 20 applications refused
 mkdir -p "$tmp/hits"
 for i in $(seq 20); do
