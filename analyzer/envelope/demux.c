@@ -22,7 +22,9 @@ char *pgm_demux_source_path(const char *file_path, const char *source)
 
 pgm_inner_line pgm_inner_line_of(const pgm_unwrap *u)
 {
-    return (pgm_inner_line){u->lineno, u->t, u->zone_guessed, u->truncated};
+    /* Docker's is the only one kept: a file of several sources is read apart */
+    return (pgm_inner_line){u->lineno, u->t, u->zone_guessed, u->truncated,
+                            u->env.kind == PGM_ENVELOPE_DOCKER ? u->source : ""};
 }
 
 static pgm_demux_source *source_of(pgm_demux *d, const char *name)

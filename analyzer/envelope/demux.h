@@ -22,6 +22,7 @@ typedef struct pgm_inner_line {
     int64_t t;                /* the wrapper's time, PGM_TS_UNKNOWN when none */
     bool zone_guessed;        /* ... printed without a zone */
     bool truncated;           /* cut at the line limit */
+    const char *source;       /* the envelope's name of its writer ("" when none): Docker's attrs */
 } pgm_inner_line;
 
 /* The line an unwrap reader handed on last, as a pgm_inner_line. */

@@ -370,9 +370,16 @@ static bool parse_docker(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_
     out->text = (pgm_slice){log, out->partial ? len : len - 1};
     const char *stream = pgm_jsonflat_get(j, "stream", NULL);
     out->stderr_stream = stream && strcmp(stream, "stderr") == 0;
-    const char *tag = pgm_jsonflat_get(j, "attrs.tag", NULL);
-    if (tag)
-        out->source = (pgm_slice){tag, strlen(tag)};
+    /* its attrs (the daemon's --log-opt tag, labels, env): the container's
+     * name as the one who ran it gave it */
+    static const char *const names[] = {"attrs.tag", "attrs.com.docker.compose.service",
+                                        "attrs.io.kubernetes.container.name", "attrs.com.docker.swarm.service.name",
+                                        NULL};
+    for (const char *const *k = names; *k && !out->source.n; k++) {
+        const char *v = pgm_jsonflat_get(j, *k, NULL);
+        if (v && *v)
+            out->source = (pgm_slice){v, strlen(v)};
+    }
     return true;
 }
 

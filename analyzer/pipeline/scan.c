@@ -629,6 +629,7 @@ typedef struct app_ctx {
     pgm_scan *s;
     pgm_input_report *in;
     pgm_app_classifier *c;
+    char name[PGM_UNWRAP_SOURCE_MAX]; /* the envelope's name of the container (Docker's attrs), "" */
 } app_ctx;
 
 static void on_app_record(void *ctx, const pgm_app_record *rec)
@@ -636,6 +637,12 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
     app_ctx *ac = ctx;
     pgm_event ev;
     widen_span(ac->in, rec->t);
+    pgm_app_record named;
+    if (!rec->app.n && ac->name[0]) { /* a line without its application's name: the container's */
+        named = *rec;
+        named.app = (pgm_slice){ac->name, strlen(ac->name)};
+        rec = &named;
+    }
     if (pgm_app_classify(ac->c, rec, ac->in->path, &ev) != 1)
         return;
     ac->in->events++;
@@ -840,7 +847,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
             return PGM_FATAL;
         }
         pgm_app_classifier_init(k->app_classifier, s->rules);
-        k->actx = (app_ctx){s, in, k->app_classifier};
+        k->actx = (app_ctx){s, in, k->app_classifier, ""};
         pgm_zone zone = app_zone_of(s, &k->zone_evidence);
         /* --app-tz outranks the envelope's times; they outrank a manifest's TZ */
         k->wrapper_zone = !s->app_tz.set;
@@ -852,7 +859,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         }
         pgm_app_classifier_init(k->app_classifier, s->rules);
         pgm_app_classifier_source(k->app_classifier, "system_log");
-        k->actx = (app_ctx){s, in, k->app_classifier};
+        k->actx = (app_ctx){s, in, k->app_classifier, ""};
         k->system = true;
     } else if (in->kind == PGM_KIND_K8S_POD) {
         rc = pgm_k8s_describe_open(&k->describe, on_termination, k);
@@ -881,9 +888,12 @@ static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_
     k->long_lines += m->truncated && k->in->envelope == PGM_ENVELOPE_NONE;
     if (k->pg)
         pgm_pglog_feed(k->pg, line, n, m->lineno);
-    else if (k->app)
+    else if (k->app) {
+        if (m->source && m->source[0] && !k->actx.name[0])
+            snprintf(k->actx.name, sizeof k->actx.name, "%s", m->source);
         pgm_app_feed_wrapped(k->app, line, n, m->lineno,
                              k->wrapper_zone && !m->zone_guessed ? m->t : PGM_TS_UNKNOWN);
+    }
     else if (k->psa)
         pgm_psa_feed(k->psa, line, n, m->lineno);
     else if (k->describe)

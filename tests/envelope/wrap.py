@@ -448,6 +448,35 @@ def pods_layout(pgmortem, tmp):
     return 1, 0 if ok else 1
 
 
+def docker_attrs(pgmortem, tmp):
+    """Docker's json-file under /var/lib/docker/containers names no service;
+    its attrs do (--log-opt tag, or the labels compose sets): incident 01's
+    orders log, its application name taken out of each line, as such a file."""
+    incident = os.path.join(ROOT, "fixtures/incidents/01-leak-hikari.tar.zst")
+    files = dict(members(incident))
+    text = files["01-leak-hikari/orders/orders.log"].decode().replace(" [orders] ", " ")
+    body, _ = wrap("docker", "01-leak-hikari/orders/orders.log", text, random.Random("attrs"))
+    problems = []
+    for attrs in ({"tag": "orders"}, {"com.docker.compose.project": "shop", "com.docker.compose.service": "orders"}):
+        lines = []
+        for l in body.decode().splitlines():
+            o = json.loads(l)
+            lines.append(json.dumps({"log": o["log"], "stream": o["stream"], "attrs": attrs, "time": o["time"]},
+                                    separators=(",", ":")))
+        cid = "4f1c2b7e9d0a" * 5 + "4f1c"
+        wrapped = [(n, d) for n, d in files.items() if n != "01-leak-hikari/orders/orders.log"]
+        wrapped.append(("var/lib/docker/containers/%s/%s-json.log" % (cid, cid), ("\n".join(lines) + "\n").encode()))
+        path = os.path.join(tmp, "01-docker-attrs.tar")
+        write_tar(path, wrapped)
+        got, _ = analyze(pgmortem, path)
+        texts = [m["text"] for m in got["timeline"]]
+        if "orders started its connection pool" not in texts:
+            problems.append("attrs %s do not name the service: %s" % (attrs, [t for t in texts if "pool" in t]))
+    for p in problems:
+        print("FAIL 01 as Docker's json-file with attrs: " + p)
+    return 1, 1 if problems else 0
+
+
 # `kubectl describe pod`, as describe.go prints it (tabwriter's alignment,
 # RFC 1123 times with a numeric zone): no cluster runs here to record one, so
 # this text is built from its format strings (describeStatus,
@@ -661,6 +690,9 @@ def main():
             checks += c
             failures += f
             c, f = k8s_events(pgmortem, tmp)
+            checks += c
+            failures += f
+            c, f = docker_attrs(pgmortem, tmp)
             checks += c
             failures += f
     print("envelope-check: %d of %d wrapped bundles analysed as unwrapped" % (checks - failures, checks))
