@@ -23,8 +23,11 @@ char *pgm_demux_source_path(const char *file_path, const char *source)
 pgm_inner_line pgm_inner_line_of(const pgm_unwrap *u)
 {
     /* Docker's is the only one kept: a file of several sources is read apart */
-    return (pgm_inner_line){u->lineno, u->t, u->zone_guessed, u->truncated,
-                            u->env.kind == PGM_ENVELOPE_DOCKER ? u->source : ""};
+    pgm_inner_line m = {u->lineno, u->t, u->zone_guessed, u->truncated,
+                        u->env.kind == PGM_ENVELOPE_DOCKER ? u->source : "", "", ""};
+    memcpy(m.pid, u->pid, sizeof m.pid);
+    memcpy(m.host, u->host, sizeof m.host);
+    return m;
 }
 
 static pgm_demux_source *source_of(pgm_demux *d, const char *name)

@@ -23,6 +23,9 @@ typedef struct pgm_inner_line {
     bool zone_guessed;        /* ... printed without a zone */
     bool truncated;           /* cut at the line limit */
     const char *source;       /* the envelope's name of its writer ("" when none): Docker's attrs */
+    /* the journal's _PID and _HOSTNAME ("" when none): copies, as a source's
+     * lines are held until its kind is told */
+    char pid[PGM_UNWRAP_PID_MAX], host[PGM_UNWRAP_HOST_MAX];
 } pgm_inner_line;
 
 /* The line an unwrap reader handed on last, as a pgm_inner_line. */

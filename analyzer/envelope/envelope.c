@@ -255,6 +255,7 @@ static bool parse_journal(const char *p, size_t n, int year, size_t indent, stru
         if (!is_digit(*h) && !(*h >= 'a' && *h <= 'z') && !(*h >= 'A' && *h <= 'Z') && *h != '-' && *h != '.' &&
             *h != '_')
             return false;
+    out->host = (pgm_slice){p + i, (size_t)(host_end - p) - i};
     i = (size_t)(host_end - p) + 1;
     /* IDENT[PID]: or IDENT: */
     size_t ident = i;
@@ -350,6 +351,9 @@ static bool parse_journal_json(const char *p, size_t n, struct pgm_strbuf *scrat
     const char *pid = pgm_jsonflat_get(j, "_PID", NULL);
     if (pid)
         out->pid = (pgm_slice){pid, strlen(pid)};
+    const char *host = pgm_jsonflat_get(j, "_HOSTNAME", NULL);
+    if (host)
+        out->host = (pgm_slice){host, strlen(host)};
     return true;
 }
 

@@ -90,7 +90,7 @@ typedef struct pgm_envelope_line {
     bool decoration;        /* journalctl's "-- Boot ... --", "-- No entries --": no line inside */
     bool continuation;      /* journal short: a further line of the message above */
     pgm_slice source;       /* kubectl's pod/container, the journal's unit or identifier */
-    pgm_slice pid;          /* journal */
+    pgm_slice pid, host;    /* journal: _PID and _HOSTNAME (short forms: the host column) */
 } pgm_envelope_line;
 
 struct pgm_strbuf;

@@ -49,12 +49,17 @@ void pgm_unwrap_free(pgm_unwrap *u)
     }
 }
 
-static void set_source(char out[PGM_UNWRAP_SOURCE_MAX], pgm_slice s)
+static void set_text(char *out, size_t cap, pgm_slice s)
 {
-    size_t n = s.n < PGM_UNWRAP_SOURCE_MAX - 1 ? s.n : PGM_UNWRAP_SOURCE_MAX - 1;
+    size_t n = s.n < cap - 1 ? s.n : cap - 1;
     if (n)
         memcpy(out, s.p, n);
     out[n] = '\0';
+}
+
+static void set_source(char out[PGM_UNWRAP_SOURCE_MAX], pgm_slice s)
+{
+    set_text(out, PGM_UNWRAP_SOURCE_MAX, s);
 }
 
 static int hand(pgm_unwrap *u, const char *p, size_t n, uint64_t lineno, int64_t t, bool cut,
@@ -166,6 +171,8 @@ static int next_export(pgm_unwrap *u, const char **line, size_t *len)
                 if (t == PGM_TS_UNKNOWN)
                     u->cov.no_time++;
                 memcpy(u->source, u->entry_source, sizeof u->source);
+                memcpy(u->pid, u->entry_pid, sizeof u->pid);
+                memcpy(u->host, u->entry_host, sizeof u->host);
                 if (!u->message.len) /* an empty message is a line too */
                     return hand(u, "", 0, msg_line, t, cut, line, len);
                 u->message_pos = 0;
@@ -182,7 +189,7 @@ static int next_export(pgm_unwrap *u, const char **line, size_t *len)
                 return r;
             fields = false;
             source_rank = 0;
-            u->entry_source[0] = '\0';
+            u->entry_source[0] = u->entry_pid[0] = u->entry_host[0] = '\0';
             continue;
         }
         const char *eq = memchr(w, '=', wn);
@@ -201,6 +208,10 @@ static int next_export(pgm_unwrap *u, const char **line, size_t *len)
                        (kn == 5 && memcmp(w, "_COMM", 5) == 0 && source_rank < 1)) {
                 source_rank = kn == 13 ? 3 : kn == 17 ? 2 : 1;
                 set_source(u->entry_source, (pgm_slice){v, vn});
+            } else if (kn == 4 && memcmp(w, "_PID", 4) == 0) {
+                set_text(u->entry_pid, sizeof u->entry_pid, (pgm_slice){v, vn});
+            } else if (kn == 9 && memcmp(w, "_HOSTNAME", 9) == 0) {
+                set_text(u->entry_host, sizeof u->entry_host, (pgm_slice){v, vn});
             } else if (kn == 20 && memcmp(w, "__REALTIME_TIMESTAMP", 20) == 0) {
                 int64_t us = 0;
                 size_t k = 0;
@@ -279,7 +290,7 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
             u->indent = 0;
             if (!u->cov.foreign++)
                 u->cov.first_foreign = u->lines.lineno;
-            u->source[0] = '\0';
+            u->source[0] = u->pid[0] = u->host[0] = '\0';
             return hand(u, w, wn, u->lines.lineno, PGM_TS_UNKNOWN, u->lines.truncated, line, len);
         }
         u->indent = width;
@@ -290,6 +301,8 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
         if (l.continuation) /* a further line of the message above: its time and source */
             return hand(u, l.text.p, l.text.n, u->lines.lineno, u->t, u->lines.truncated, line, len);
         set_source(u->source, l.source);
+        set_text(u->pid, sizeof u->pid, l.pid);
+        set_text(u->host, sizeof u->host, l.host);
         if (l.t == PGM_TS_UNKNOWN)
             u->cov.no_time++;
         u->zone_guessed = l.zone_guessed;

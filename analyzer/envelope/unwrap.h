@@ -21,6 +21,9 @@ struct pgm_jsonflat;
 
 /* A source's name kept, at most (longer ones are cut: names, not evidence). */
 #define PGM_UNWRAP_SOURCE_MAX 128u
+/* A process id and a host name kept (a host name is at most 64 bytes: HOST_NAME_MAX). */
+#define PGM_UNWRAP_PID_MAX 16u
+#define PGM_UNWRAP_HOST_MAX 72u
 
 typedef struct pgm_unwrap_cov {
     uint64_t wrapper_lines;   /* the file's own lines */
@@ -46,6 +49,8 @@ typedef struct pgm_unwrap {
     /* whose line it is: kubectl's pod/container, the journal's unit (else
      * its identifier, else its command); "" when the envelope names none */
     char source[PGM_UNWRAP_SOURCE_MAX];
+    /* the journal's _PID and _HOSTNAME of it; "" when not given */
+    char pid[PGM_UNWRAP_PID_MAX], host[PGM_UNWRAP_HOST_MAX];
     pgm_unwrap_cov cov;
 
     /* internal */
@@ -62,6 +67,7 @@ typedef struct pgm_unwrap {
     struct pgm_jsonflat *json;
     size_t indent;            /* journal short: the width of the last line's prefix */
     char entry_source[PGM_UNWRAP_SOURCE_MAX]; /* journal export: of the entry being read */
+    char entry_pid[PGM_UNWRAP_PID_MAX], entry_host[PGM_UNWRAP_HOST_MAX];
     bool ended;
 } pgm_unwrap;
 

@@ -625,22 +625,67 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
 
 /* ------------------------------------------------------ application logs */
 
+/* Where the journal's _PID or _HOSTNAME of an application's lines changed
+ * (a restart): from which line on. An entry is handed on when the next one
+ * starts, so the last few are enough. */
+#define APP_ENVELOPE_CHANGES 4u
+typedef struct envelope_change {
+    uint64_t from;
+    char pid[PGM_UNWRAP_PID_MAX], host[PGM_UNWRAP_HOST_MAX];
+} envelope_change;
+
 typedef struct app_ctx {
     pgm_scan *s;
     pgm_input_report *in;
     pgm_app_classifier *c;
     char name[PGM_UNWRAP_SOURCE_MAX]; /* the envelope's name of the container (Docker's attrs), "" */
+    envelope_change changes[APP_ENVELOPE_CHANGES];
+    size_t n_changes;                 /* in all; the ring holds the last */
 } app_ctx;
+
+/* The journal's process and host of an application's line (from `m`): kept
+ * where they change. */
+static void note_envelope_process(app_ctx *ac, const pgm_inner_line *m)
+{
+    const envelope_change *last = ac->n_changes ? &ac->changes[(ac->n_changes - 1) % APP_ENVELOPE_CHANGES] : NULL;
+    if (last ? strcmp(last->pid, m->pid) == 0 && strcmp(last->host, m->host) == 0 : !m->pid[0] && !m->host[0])
+        return;
+    envelope_change *c = &ac->changes[ac->n_changes++ % APP_ENVELOPE_CHANGES];
+    c->from = m->lineno;
+    memcpy(c->pid, m->pid, sizeof c->pid);
+    memcpy(c->host, m->host, sizeof c->host);
+}
+
+/* ... and of the entry that starts at `line`: NULL when none is known. */
+static const envelope_change *envelope_process(const app_ctx *ac, uint64_t line)
+{
+    size_t n = ac->n_changes < APP_ENVELOPE_CHANGES ? ac->n_changes : APP_ENVELOPE_CHANGES;
+    for (size_t i = 0; i < n; i++) {
+        const envelope_change *c = &ac->changes[(ac->n_changes - 1 - i) % APP_ENVELOPE_CHANGES];
+        if (c->from <= line)
+            return c;
+    }
+    return NULL;
+}
 
 static void on_app_record(void *ctx, const pgm_app_record *rec)
 {
     app_ctx *ac = ctx;
     pgm_event ev;
     widen_span(ac->in, rec->t);
+    /* a line without its application's name, process or host: the
+     * envelope's (the container's name, the journal's _PID and _HOSTNAME) */
+    const envelope_change *ec = ac->n_changes && (!rec->pid.n || !rec->host.n) ? envelope_process(ac, rec->line)
+                                                                               : NULL;
     pgm_app_record named;
-    if (!rec->app.n && ac->name[0]) { /* a line without its application's name: the container's */
+    if ((!rec->app.n && ac->name[0]) || (ec && ((!rec->pid.n && ec->pid[0]) || (!rec->host.n && ec->host[0])))) {
         named = *rec;
-        named.app = (pgm_slice){ac->name, strlen(ac->name)};
+        if (!named.app.n && ac->name[0])
+            named.app = (pgm_slice){ac->name, strlen(ac->name)};
+        if (ec && !named.pid.n)
+            named.pid = (pgm_slice){ec->pid, strlen(ec->pid)};
+        if (ec && !named.host.n)
+            named.host = (pgm_slice){ec->host, strlen(ec->host)};
         rec = &named;
     }
     if (pgm_app_classify(ac->c, rec, ac->in->path, &ev) != 1)
@@ -847,7 +892,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
             return PGM_FATAL;
         }
         pgm_app_classifier_init(k->app_classifier, s->rules);
-        k->actx = (app_ctx){s, in, k->app_classifier, ""};
+        k->actx = (app_ctx){.s = s, .in = in, .c = k->app_classifier};
         pgm_zone zone = app_zone_of(s, &k->zone_evidence);
         /* --app-tz outranks the envelope's times; they outrank a manifest's TZ */
         k->wrapper_zone = !s->app_tz.set;
@@ -859,7 +904,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         }
         pgm_app_classifier_init(k->app_classifier, s->rules);
         pgm_app_classifier_source(k->app_classifier, "system_log");
-        k->actx = (app_ctx){s, in, k->app_classifier, ""};
+        k->actx = (app_ctx){.s = s, .in = in, .c = k->app_classifier};
         k->system = true;
     } else if (in->kind == PGM_KIND_K8S_POD) {
         rc = pgm_k8s_describe_open(&k->describe, on_termination, k);
@@ -891,6 +936,7 @@ static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_
     else if (k->app) {
         if (m->source && m->source[0] && !k->actx.name[0])
             snprintf(k->actx.name, sizeof k->actx.name, "%s", m->source);
+        note_envelope_process(&k->actx, m);
         pgm_app_feed_wrapped(k->app, line, n, m->lineno,
                              k->wrapper_zone && !m->zone_guessed ? m->t : PGM_TS_UNKNOWN);
     }

@@ -448,6 +448,34 @@ def pods_layout(pgmortem, tmp):
     return 1, 0 if ok else 1
 
 
+def journal_process(pgmortem, tmp):
+    """An application's line that names no process or host takes the
+    journal's _PID and _HOSTNAME: what a real journald gave back of incident
+    01's orders log (json, export, short-iso), the pid taken out of each line; the
+    pool's start then names its process (how a restart without a shutdown is
+    told) and its host."""
+    problems = []
+    for form in ("json", "export", "short-iso"):
+        raw = subprocess.run(["zstd", "-dc", os.path.join(JOURNAL, "01-orders.%s.zst" % form)],
+                             capture_output=True, check=True).stdout
+        body = re.sub(rb"(\d{2}:\d{2}:\d{2}\.\d{3}Z  ?[A-Z]+) \d+ ---", rb"\1 ---", raw)
+        if body == raw:
+            problems.append("%s: no pid taken out" % form)
+        path = os.path.join(tmp, "01-orders-nopid.%s" % form)
+        with open(path, "wb") as f:
+            f.write(body)
+        env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+        r = subprocess.run([pgmortem, "timeline", "--kinds", "hikari.pool.starting", path], capture_output=True,
+                           env=env)
+        starts = [json.loads(l) for l in r.stdout.decode().splitlines()]
+        if not starts or any((e.get("process"), e.get("host")) != ("28157", "vm") for e in starts):
+            problems.append("%s: the pool's start names process/host %s, not the journal's 28157/vm" %
+                            (form, [(e.get("process"), e.get("host")) for e in starts]))
+    for p in problems:
+        print("FAIL 01 in a real journal, lines without a pid: " + p)
+    return 1, 1 if problems else 0
+
+
 def docker_attrs(pgmortem, tmp):
     """Docker's json-file under /var/lib/docker/containers names no service;
     its attrs do (--log-opt tag, or the labels compose sets): incident 01's
@@ -693,6 +721,9 @@ def main():
             checks += c
             failures += f
             c, f = docker_attrs(pgmortem, tmp)
+            checks += c
+            failures += f
+            c, f = journal_process(pgmortem, tmp)
             checks += c
             failures += f
     print("envelope-check: %d of %d wrapped bundles analysed as unwrapped" % (checks - failures, checks))
