@@ -187,6 +187,29 @@ static void widen_span(pgm_input_report *in, int64_t t)
         in->last_ts = t;
 }
 
+/* An event of `in` to the caller, counted; its origin is returned for the
+ * events that follow from it. */
+static pgm_event_origin hand_on(pgm_scan *s, pgm_input_report *in, const pgm_event *ev)
+{
+    in->events++;
+    s->events++;
+    pgm_event_origin o = {.order = (uint64_t)in->index << PGM_ORDER_PART_BITS};
+    if (s->on_event)
+        s->on_event(s->ctx, &o, ev);
+    return o;
+}
+
+/* A made event's common fields (model/event.h): its application and text,
+ * the rest none; the kind's own fields follow. */
+static void common_fields(pgm_event *ev, const char *app, const char *msg)
+{
+    for (size_t f = 0; f < PGM_EVENT_COMMON_FIELDS; f++) {
+        const char *n = pgm_event_common_names[f];
+        const char *v = strcmp(n, "app") == 0 ? app : strcmp(n, "msg") == 0 ? msg : NULL;
+        ev->fields[ev->n_fields++] = (pgm_field){n, v, 0};
+    }
+}
+
 /* ------------------------------------------------------------ server logs */
 
 void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
@@ -612,12 +635,8 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
     pc->snapshots++;
     pc->rows_dropped += snap->rows_dropped;
     pc->values_cut += snap->values_cut;
-    pc->s->events++;
-    pc->in->events++;
     widen_span(pc->in, ev.t);
-    pgm_event_origin o = {.order = (uint64_t)pc->in->index << PGM_ORDER_PART_BITS};
-    if (pc->s->on_event)
-        pc->s->on_event(pc->s->ctx, &o, &ev);
+    pgm_event_origin o = hand_on(pc->s, pc->in, &ev);
     session_rows(pc, snap, ev.t, &o);
     if (iit)
         idle_in_transaction_rows(pc, snap, ev.t, &o);
@@ -690,11 +709,7 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
     }
     if (pgm_app_classify(ac->c, rec, ac->in->path, &ev) != 1)
         return;
-    ac->in->events++;
-    ac->s->events++;
-    pgm_event_origin o = {.order = (uint64_t)ac->in->index << PGM_ORDER_PART_BITS};
-    if (ac->s->on_event)
-        ac->s->on_event(ac->s->ctx, &o, &ev);
+    hand_on(ac->s, ac->in, &ev);
 }
 
 static pgm_zone app_zone_of(pgm_scan *s, bool *from_evidence);
@@ -779,11 +794,7 @@ static void on_termination(void *ctx, const pgm_k8s_termination *term)
     ev.kind = "k8s.container.terminated";
     ev.path = k->in->path;
     ev.line = term->line;
-    for (size_t f = 0; f < PGM_EVENT_COMMON_FIELDS; f++) {
-        const char *n = pgm_event_common_names[f];
-        ev.fields[ev.n_fields++] = (pgm_field){n, strcmp(n, "app") == 0 ? term->container
-                                                  : strcmp(n, "msg") == 0 ? text : NULL, 0};
-    }
+    common_fields(&ev, term->container, text);
     ev.fields[ev.n_fields++] = (pgm_field){"pod", term->pod, 0};
     ev.fields[ev.n_fields++] = (pgm_field){"container", term->container, 0};
     ev.fields[ev.n_fields++] = (pgm_field){"reason", term->reason[0] ? term->reason : NULL, 0};
@@ -792,11 +803,7 @@ static void on_termination(void *ctx, const pgm_k8s_termination *term)
     ev.fields[ev.n_fields++] = (pgm_field){"started", started[0] ? started : NULL, 0};
     ev.fields[ev.n_fields++] = (pgm_field){"state", term->last ? "last" : "current", 0};
     widen_span(k->in, ev.t);
-    k->in->events++;
-    k->s->events++;
-    pgm_event_origin o = {.order = (uint64_t)k->in->index << PGM_ORDER_PART_BITS};
-    if (k->s->on_event)
-        k->s->on_event(k->s->ctx, &o, &ev);
+    hand_on(k->s, k->in, &ev);
 }
 
 /* What Kubernetes said of an object (k8s/events.h): the event k8s.event, at
@@ -820,11 +827,7 @@ static void on_k8s_event(void *ctx, const pgm_k8s_event *kev)
     ev.path = k->in->path;
     ev.line = kev->line;
     const char *slash = strchr(kev->object, '/');
-    for (size_t f = 0; f < PGM_EVENT_COMMON_FIELDS; f++) {
-        const char *n = pgm_event_common_names[f];
-        ev.fields[ev.n_fields++] = (pgm_field){n, strcmp(n, "app") == 0 && slash ? slash + 1
-                                                  : strcmp(n, "msg") == 0 ? text : NULL, 0};
-    }
+    common_fields(&ev, slash ? slash + 1 : NULL, text);
     const pgm_field extra[] = {{"type", kev->type, 0},       {"reason", kev->reason, 0},
                                {"object", kev->object, 0},   {"namespace", kev->namespace_name, 0},
                                {"message", kev->message, 0}, {"source", kev->source, 0},
@@ -842,11 +845,7 @@ static void on_k8s_event(void *ctx, const pgm_k8s_event *kev)
                      kev->reason);
     }
     widen_span(k->in, ev.t);
-    k->in->events++;
-    k->s->events++;
-    pgm_event_origin o = {.order = (uint64_t)k->in->index << PGM_ORDER_PART_BITS};
-    if (k->s->on_event)
-        k->s->on_event(k->s->ctx, &o, &ev);
+    hand_on(k->s, k->in, &ev);
 }
 
 /* A reader for `in` (of kind pg_log, app_log or pg_stat_activity). PGM_OK
