@@ -97,6 +97,7 @@ static server_log *log_of(pgm_analysis *a, const char *file)
     }
     server_log *l = &a->logs[a->n_logs];
     snprintf(l->path, sizeof l->path, "%s", path);
+    snprintf(l->shown, sizeof l->shown, "%s", file);
     l->last_refusal = PGM_TS_UNKNOWN;
     if (pgm_sessions_open(&l->s) != PGM_OK) {
         a->oom = true;
@@ -1182,7 +1183,7 @@ static void count_leaks_before_restart(pgm_analysis *a)
             continue; /* given back later: a slow borrower */
         int64_t checkout = l->t - (int64_t)threshold_ms * 1000;
         for (size_t k = 0; k < a->n_offsets && l->loc >= 0; k++)
-            if (strcmp(a->offsets[k].path, a->locs[l->loc].first_path) == 0)
+            if (strcmp(a->offsets[k].path, stream_of(a, a->locs[l->loc].first_path)) == 0)
                 checkout -= a->offsets[k].offset_us;
         if (checkout >= g->onset - (int64_t)threshold_ms * 1000 && checkout < last_start)
             a->leaked_before_restart++;
@@ -2036,7 +2037,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     pgm_json_uint(&j, n_sessions);
     pgm_json_key(&j, "open_at_end");
     pgm_json_uint(&j, s ? pgm_sessions_open_at_end(s) : 0);
-    json_str_or_null(&j, "server_log", a->primary >= 0 ? a->logs[a->primary].path : NULL);
+    json_str_or_null(&j, "server_log", a->primary >= 0 ? a->logs[a->primary].shown : NULL);
     /* application names the log lacked, from pg_stat_activity's rows */
     pgm_json_key(&j, "apps_from_snapshots");
     pgm_json_uint(&j, a->apps_named);
@@ -2106,8 +2107,8 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     for (size_t i = 0; i < a->n_offsets; i++) {
         const pgm_clock_offset *o = &a->offsets[i];
         pgm_json_begin_object(&j);
-        json_str_or_null(&j, "path", o->path);
-        json_str_or_null(&j, "against", a->logs[a->primary].path);
+        json_str_or_null(&j, "path", o->shown);
+        json_str_or_null(&j, "against", a->logs[a->primary].shown);
         pgm_json_key(&j, "offset_ms");
         pgm_json_int(&j, o->offset_us / 1000);
         pgm_json_key(&j, "matched");

@@ -33,6 +33,7 @@ typedef struct operator_action {
 
 typedef struct server_log {
     char path[1024];        /* the stream: a rotated log's pieces are one server's (bundle/rotation.h) */
+    char shown[1024];       /* its first file, as the report names the log */
     pgm_sessions *s;
     uint64_t conn_events;
     hit refused[PGM_ANALYSIS_MAX_HITS];

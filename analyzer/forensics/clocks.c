@@ -13,7 +13,8 @@ typedef struct report {
 } report;
 
 typedef struct source {
-    char path[512];
+    char path[512];           /* the stream */
+    char shown[512];          /* its first file */
     bool server;
     int64_t *refusals;        /* server: times, in the server's order */
     size_t n_refusals;
@@ -44,6 +45,7 @@ static source *source_of(pgm_clocks *c, const char *file, bool server)
         return NULL;
     source *s = &c->v[c->n++];
     snprintf(s->path, sizeof s->path, "%s", path);
+    snprintf(s->shown, sizeof s->shown, "%s", file);
     s->server = server;
     return s;
 }
@@ -173,6 +175,7 @@ size_t pgm_clocks_offsets(const pgm_clocks *c, const char *server_path, pgm_cloc
             abs_d >= PGM_CLOCKS_MIN_OFFSET_US) {
             pgm_clock_offset *o = &out[n_out++];
             snprintf(o->path, sizeof o->path, "%s", app->path);
+            snprintf(o->shown, sizeof o->shown, "%s", app->shown);
             o->offset_us = best_d;
             o->matched = best;
             o->reports = (unsigned)app->n_reports;

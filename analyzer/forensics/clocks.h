@@ -32,7 +32,8 @@
 #define PGM_CLOCKS_MIN_OFFSET_US 1000000LL
 
 typedef struct pgm_clock_offset {
-    char path[512];
+    char path[512];           /* the log's stream (bundle/rotation.h): what it is matched by */
+    char shown[512];          /* its first file, as the report names it */
     int64_t offset_us;        /* the log's clock minus the server's */
     unsigned matched, reports;
     unsigned matched_unshifted;

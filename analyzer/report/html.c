@@ -203,7 +203,7 @@ static void moments_section(const pgm_analysis *a, FILE *out)
     for (size_t i = 0; i < a->n_offsets; i++) {
         const pgm_clock_offset *o = &a->offsets[i];
         fputs("<p>Clock: <code class=\"cite\">", out);
-        esc(out, o->path);
+        esc(out, o->shown);
         fprintf(out, "</code> runs about %.0f s %s the server log: %u of its %u refusal reports line up with the "
                      "server's refusals so shifted, %u without; its times here are on the server's clock.</p>\n",
                 (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,

@@ -108,7 +108,7 @@ static void moments_section(const pgm_analysis *a, FILE *out)
         const pgm_clock_offset *o = &a->offsets[i];
         fprintf(out, "Clock: `%s` runs about %.0f s %s the server log: %u of its %u refusal reports line up with the "
                      "server's refusals so shifted, %u without; its times here are on the server's clock.\n\n",
-                o->path, (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,
+                o->shown, (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,
                 o->offset_us > 0 ? "ahead of" : "behind", o->matched, o->reports, o->matched_unshifted);
     }
     fputs("| time (UTC) | what | evidence |\n|---|---|---|\n", out);

@@ -143,6 +143,14 @@ check timeline-journal-export 0 "stderr in a journal-export envelope (175 entrie
     timeline --coverage --kinds conn.refused tests/samples/journal/01-postgres.export.zst
 check timeline-journal-json 0 "application log (spring_boot) in a journal-json envelope" -- \
     timeline --coverage --kinds hikari.leak_detected tests/samples/journal/01-orders.json.zst
+# the first 90 lines of incident 01's two logs as each writer wraps them
+# (tests/envelope/wrap.py's wrap: CRI with P pieces, Docker's json-file with
+# pieces, kubectl --timestamps, --prefix and both, stern): the envelope beside
+# the kind, the wrapper's lines counted apart from the program's, events citing
+# the wrapper's lines
+check inventory-envelopes 0 "" -- inventory tests/cli/inputs/envelopes
+check timeline-envelopes 0 "application log (spring_boot) in a cri envelope (303 lines of it, 0 lines not of its form); 90 lines: 24 entries" -- \
+    timeline --coverage --kinds hikari.leak_detected,conn.refused.too_many_clients tests/cli/inputs/envelopes
 # Kubernetes' own account (the texts of tests/envelope/wrap.py): kubectl get
 # events -o json (a List, and --watch's events.k8s.io/v1 objects), its table
 # (ages only: listed without a time, said, exit 2), describe pod's Events

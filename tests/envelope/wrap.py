@@ -476,6 +476,34 @@ def journal_process(pgmortem, tmp):
     return 1, 1 if problems else 0
 
 
+def official_image(pgmortem, tmp):
+    """The postgres image's server logs to stderr with its default prefix
+    '%m [%p] ' (no user@db): incident 01's server log so, as the kubelet's CRI
+    file of a pod, analyses as the same log unwrapped."""
+    incident = os.path.join(ROOT, "fixtures/incidents/01-leak-hikari.tar.zst")
+    files = []
+    for name, data in members(incident):
+        if name.endswith("postgresql-15-main.log"):
+            data = re.sub(rb"(?m)^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC \[\d+\] )\S+@\S+ ", rb"\1", data)
+        elif name.endswith("postgresql.conf"):
+            data = data.replace(b"log_line_prefix = '%m [%p] %q%u@%d '", b"log_line_prefix = '%m [%p] '")
+        files.append((name, data))
+    want, want_rc = unwrapped_report(pgmortem, files, tmp)
+    maps, wrapped = {}, []
+    pod_log = "var/log/pods/shop_postgres-0_6c1d9e2a-77f0/postgres/0.log"
+    for name, data in files:
+        if name.endswith("postgresql-15-main.log"):
+            body, where = wrap("cri", name, data.decode(), random.Random("official"))
+            maps[pod_log] = (name, where)
+            wrapped.append((pod_log, body))
+        else:
+            wrapped.append((name, data))
+    diff = differs(pgmortem, os.path.join(tmp, "01-official-image.tar"), wrapped, maps, want, want_rc)
+    if diff:
+        print("FAIL 01 as the postgres image logs it, in a pod's CRI file: " + diff[:600])
+    return 1, 1 if diff else 0
+
+
 def docker_attrs(pgmortem, tmp):
     """Docker's json-file under /var/lib/docker/containers names no service;
     its attrs do (--log-opt tag, or the labels compose sets): incident 01's
@@ -721,6 +749,9 @@ def main():
             checks += c
             failures += f
             c, f = docker_attrs(pgmortem, tmp)
+            checks += c
+            failures += f
+            c, f = official_image(pgmortem, tmp)
             checks += c
             failures += f
             c, f = journal_process(pgmortem, tmp)
