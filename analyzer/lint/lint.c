@@ -95,12 +95,33 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         w->out->problems++;
         return PGM_OK;
     }
-    char *buf = malloc(PGM_LINT_MAX_FILE_BYTES + 1);
+    /* grown as it is read: configuration files are small, and 10,000 of them
+     * each given the largest one's room cost ten times the reading */
+    pgm_strbuf text;
+    pgm_strbuf_init(&text, PGM_LINT_MAX_FILE_BYTES + 2);
+    ptrdiff_t got = 0;
+    for (size_t left; (left = PGM_LINT_MAX_FILE_BYTES + 1 - text.len) > 0;) {
+        size_t want = left < (64u << 10) ? left : (64u << 10);
+        char *room = pgm_strbuf_room(&text, want);
+        if (!room) {
+            pgm_strbuf_free(&text);
+            w->oom = true;
+            return PGM_FATAL;
+        }
+        ptrdiff_t r = pgm_source_read(content, room, want);
+        if (r < 0 && !text.len)
+            got = -1;
+        if (r <= 0)
+            break;
+        pgm_strbuf_commit(&text, (size_t)r);
+    }
+    if (got == 0)
+        got = (ptrdiff_t)text.len; /* one byte past the cap: larger than a configuration file */
+    char *buf = text.p ? pgm_strbuf_take(&text) : calloc(1, 1);
     if (!buf) {
         w->oom = true;
         return PGM_FATAL;
     }
-    ptrdiff_t got = pgm_source_read_full(content, buf, PGM_LINT_MAX_FILE_BYTES + 1);
     if (got < 0 || (size_t)got > PGM_LINT_MAX_FILE_BYTES) {
         warn(w->o, info->display_path, got < 0 ? "cannot be read" : "larger than 16 MiB: not a configuration file, not read");
         w->out->problems++;
@@ -230,6 +251,14 @@ static int load_pg(walk *w, pgm_config *cfg)
             } else {
                 for (size_t m = 0; m < conf.n_messages; m++)
                     warn(w->o, f->path, conf.messages[m]);
+                if (conf.messages_dropped) {
+                    char more[160];
+                    snprintf(more, sizeof more, "%llu more message(s) about this configuration not shown: at most "
+                             "%u are kept (PGM_CONF_MAX_MESSAGES)", (unsigned long long)conf.messages_dropped,
+                             PGM_CONF_MAX_MESSAGES);
+                    warn(w->o, f->path, more);
+                    w->out->problems++; /* what they said is missing: exit 2 */
+                }
                 if (conf.unread)
                     w->out->problems++; /* read in part: exit 2 */
                 for (size_t e = 0; e < conf.n; e++)

@@ -142,6 +142,54 @@ with open(sys.argv[1], "w") as f:
 PY
 expect PGM_K8S_EVENTS_MAX_BYTES 2 "past the first 64 MiB of the document not read" -- timeline "$tmp/k8s-events"
 
+# PGM_ANALYSIS_MAX_LOCATIONS: leak reports at 70 code locations
+mkdir -p "$tmp/locations"
+for i in $(seq 70); do
+    printf '2026-11-27T00:%02d:%02d.125Z  WARN 30742 --- [orders] [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask     : Connection leak detection triggered for org.postgresql.jdbc.PgConnection@%x on thread t%d, stack trace follows\n\njava.lang.Exception: Apparent connection leak detected\n\tat com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:100)\n\tat com.example.orders.Service%d.run(Service%d.java:17)\n\n' \
+        $((i / 60)) $((i % 60)) "$i" "$i" "$i" "$i"
+done > "$tmp/locations/orders.log"
+expect PGM_ANALYSIS_MAX_LOCATIONS 2 "at most 64 leak code locations" -- analyze "$tmp/locations"
+
+# PGM_ANALYSIS_MAX_MOMENTS: 9 services each started by 8 processes in turn (a
+# key moment for each start, 72 in all)
+mkdir -p "$tmp/moments"
+for s in $(seq 9); do
+    for i in $(seq 8); do
+        echo "2026-11-27T00:0$s:$(printf %02d "$i").884Z  INFO $((30000 + 10 * s + i)) --- [svc$s] [           main] com.zaxxer.hikari.HikariDataSource       : HikariPool-1 - Starting..."
+    done > "$tmp/moments/svc$s.log"
+done
+expect PGM_ANALYSIS_MAX_MOMENTS 2 "at most 64 key moments" -- analyze "$tmp/moments"
+
+# PGM_ANALYSIS_MAX_SNAPSHOTS: 100,001 pool stats lines (HikariCP's DEBUG housekeeper)
+mkdir -p "$tmp/samples"
+python3 - "$tmp/samples/orders.log" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(100001):
+        f.write("2026-11-27T%02d:%02d:%02d.%03dZ DEBUG 30742 --- [orders] [l-1 housekeeper] "
+                "com.zaxxer.hikari.pool.HikariPool        : HikariPool-1 - Pool stats (total=5, active=%d, idle=%d, "
+                "waiting=0)\n" % (i // 360000, i // 6000 % 60, i // 100 % 60, i % 100 * 10, i % 5, 5 - i % 5))
+PY
+expect PGM_ANALYSIS_MAX_SNAPSHOTS 2 "at most 100000 snapshots and pool samples" -- analyze "$tmp/samples"
+
+# PGM_CONF_MAX_MESSAGES: a postgresql.conf with 101 parameters the server does not know
+mkdir -p "$tmp/conf-messages"
+python3 -c "print('\n'.join(['max_connections = 100'] * 120 + ['bogus_param_%d = 1' % i for i in range(101)]))" \
+    > "$tmp/conf-messages/postgresql.conf"
+expect PGM_CONF_MAX_MESSAGES 2 "1 more message(s) about this configuration not shown" -- lint --fail-on never "$tmp/conf-messages"
+
+# PGM_LINT_MAX_FILES: a tar of 10,001 one-line postgresql.conf files
+python3 - "$tmp/confs.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    for i in range(10001):
+        data = b"max_connections = 100\n"
+        info = tarfile.TarInfo("conf/p%d.conf" % i)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+PY
+expect PGM_LINT_MAX_FILES 2 "too many configuration files: not read" -- lint --fail-on never "$tmp/confs.tar"
+
 # PGM_ANALYSIS_MAX_HITS: 20 applications refused
 mkdir -p "$tmp/hits"
 for i in $(seq 20); do
