@@ -17,6 +17,7 @@
 #include "pglog/entries.h"
 #include "pglog/prefix_source.h"
 #include "pipeline/time_order.h"
+#include "text/csv.h"
 #include "text/jsonflat.h"
 #include "text/lines.h"
 #include "util/display.h"
@@ -342,9 +343,10 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
     if (c->rare->cut) {
         pgm_scan_warn(s, in, "%llu message(s) cut at a size limit (%u KiB of text, %u DETAIL/HINT/... "
-                      "parts a message; %u keys, %u levels a JSON record): what was cut is not read",
+                      "parts a message; %u keys, %u levels a JSON record; %u fields, %u MiB a csvlog record): "
+                      "what was cut is not read",
                       (unsigned long long)c->rare->cut, PGM_ENTRY_MAX_TEXT >> 10, PGM_ENTRY_MAX_PARTS,
-                      PGM_JSONFLAT_MAX_PAIRS, PGM_JSONFLAT_MAX_DEPTH);
+                      PGM_JSONFLAT_MAX_PAIRS, PGM_JSONFLAT_MAX_DEPTH, PGM_CSV_MAX_FIELDS, PGM_CSV_MAX_RECORD >> 20);
         in->limit_reached = true;
     }
 }

@@ -190,6 +190,37 @@ with tarfile.open(sys.argv[1], "w") as t:
 PY
 expect PGM_LINT_MAX_FILES 2 "too many configuration files: not read" -- lint --fail-on never "$tmp/confs.tar"
 
+# PGM_PSA_MAX_TEXT: a pg_stat_activity dump of 80 queries of 900 KB each (72 MB in one snapshot)
+mkdir -p "$tmp/psa-text"
+python3 - "$tmp/psa-text/psa.csv" <<'PY'
+import sys
+query = "SELECT " + "x" * 900000
+with open(sys.argv[1], "w") as f:
+    f.write("datname,pid,usename,application_name,client_addr,backend_start,xact_start,state_change,state,"
+            "backend_type,query\n")
+    for i in range(80):
+        f.write('shop,%d,orders,orders,127.0.0.1,2026-11-27 02:20:35.1+00,2026-11-27 02:20:35.1+00,'
+                '2026-11-27 02:20:35.1+00,idle in transaction,client backend,"%s"\n' % (1000 + i, query))
+PY
+expect PGM_PSA_MAX_TEXT 2 "a snapshot keeps at most 64 MiB of text (PGM_PSA_MAX_TEXT)" -- timeline "$tmp/psa-text"
+
+# PGM_CSV_MAX_FIELDS, PGM_CSV_MAX_RECORD: a csvlog record of 600 more fields, and
+# one whose quoted message runs over 1,100 lines of 1,000 bytes
+mkdir -p "$tmp/csv-fields" "$tmp/csv-record"
+python3 - "$tmp/csv-fields/postgresql.csv" "$tmp/csv-record/postgresql.csv" <<'PY'
+import sys
+rec = ('2026-11-27 02:20:35.313 UTC,"orders","shop",30761,"127.0.0.1:41234",6566f1e3.7829,1,"authentication",'
+       '2026-11-27 02:20:35 UTC,3/5,0,LOG,00000,"%s",,,,,,,,,"","client backend",,0\n')
+with open(sys.argv[1], "w") as f:
+    f.write(rec % "connection authorized: user=orders database=shop")
+    f.write(rec.replace(",0\n", ",0" + ",x" * 600 + "\n") % "connection authorized: user=orders database=shop")
+with open(sys.argv[2], "w") as f:  # the head a csvlog's, then the long record
+    f.write(300 * (rec % "connection authorized: user=orders database=shop"))
+    f.write(rec % "\n".join(["y" * 1000] * 1100))
+PY
+expect PGM_CSV_MAX_FIELDS 2 "512 fields, 1 MiB a csvlog record): what was cut is not read" -- timeline "$tmp/csv-fields"
+expect PGM_CSV_MAX_RECORD 2 "512 fields, 1 MiB a csvlog record): what was cut is not read" -- timeline "$tmp/csv-record"
+
 # PGM_ANALYSIS_MAX_HITS: 20 applications refused
 mkdir -p "$tmp/hits"
 for i in $(seq 20); do
@@ -248,8 +279,8 @@ for i in range(14):
 open(sys.argv[1] + "/wide.json", "w").write(json.dumps(rec) + "\n" + json.dumps(wide) + "\n")
 open(sys.argv[1] + "/deep.json", "w").write(json.dumps(rec) + "\n" + json.dumps(deep) + "\n")
 PY
-expect PGM_JSONFLAT_MAX_PAIRS 2 "96 keys, 8 levels a JSON record): what was cut is not read" -- timeline -o /dev/null "$tmp/json/wide.json"
-expect PGM_JSONFLAT_MAX_DEPTH 2 "96 keys, 8 levels a JSON record): what was cut is not read" -- timeline -o /dev/null "$tmp/json/deep.json"
+expect PGM_JSONFLAT_MAX_PAIRS 2 "96 keys, 8 levels a JSON record;" -- timeline -o /dev/null "$tmp/json/wide.json"
+expect PGM_JSONFLAT_MAX_DEPTH 2 "96 keys, 8 levels a JSON record;" -- timeline -o /dev/null "$tmp/json/deep.json"
 
 # PGM_ZSTD_WINDOW_LOG_MAX: a frame whose window is 2 GiB (zstd --long=31 from a pipe)
 echo "$log_line" | zstd -q --long=31 -c > "$tmp/window.log.zst"
