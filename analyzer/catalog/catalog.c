@@ -70,6 +70,11 @@ static const char *const event_kinds[] = {
     "k8s.event",
 };
 
+size_t pgm_catalog_event_kind_count(void)
+{
+    return sizeof event_kinds / sizeof event_kinds[0];
+}
+
 bool pgm_catalog_is_event_kind(const char *kind)
 {
     for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)

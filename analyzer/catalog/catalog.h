@@ -13,6 +13,8 @@ bool pgm_catalog_is_guc(const char *name, size_t n);
 
 /* An event kind of CONTRACTS.md ("conn.refused.too_many_clients"...). */
 bool pgm_catalog_is_event_kind(const char *kind);
+/* How many event kinds there are: rule packs may name no other. */
+size_t pgm_catalog_event_kind_count(void);
 /* The closest known kind, for "did you mean"; NULL when nothing is close. */
 const char *pgm_catalog_suggest_event_kind(const char *kind);
 

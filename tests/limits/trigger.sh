@@ -221,6 +221,32 @@ PY
 expect PGM_CSV_MAX_FIELDS 2 "512 fields, 1 MiB a csvlog record): what was cut is not read" -- timeline "$tmp/csv-fields"
 expect PGM_CSV_MAX_RECORD 2 "512 fields, 1 MiB a csvlog record): what was cut is not read" -- timeline "$tmp/csv-record"
 
+# PGM_ANALYSIS_MAX_APP_ROWS: a pg_stat_activity dump naming the application of 50,001 sessions
+mkdir -p "$tmp/app-rows"
+python3 - "$tmp/app-rows/psa.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("datname,pid,usename,application_name,client_addr,backend_start,state,backend_type,query\n")
+    for i in range(50001):
+        f.write("shop,%d,orders,orders,127.0.0.1,2026-11-27 02:20:35.1+00,idle,client backend,SELECT 1\n" % (10000 + i))
+PY
+expect PGM_ANALYSIS_MAX_APP_ROWS 2 "at most 50000 pg_stat_activity rows kept to name sessions" -- analyze "$tmp/app-rows"
+
+# PGM_ANALYSIS_MAX_LEAKS: 65,537 HikariCP leak reports
+mkdir -p "$tmp/leaks"
+python3 - "$tmp/leaks/orders.log" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(65537):
+        f.write("2026-11-27T%02d:%02d:%02d.%03dZ  WARN 30742 --- [orders] [l-1 housekeeper] "
+                "com.zaxxer.hikari.pool.ProxyLeakTask : Connection leak detection triggered for "
+                "org.postgresql.jdbc.PgConnection@%x on thread t, stack trace follows\n"
+                "java.lang.Exception: Apparent connection leak detected\n"
+                "\tat com.example.orders.ExportService.exportAll(ExportService.java:17)\n"
+                % (i // 360000, i // 6000 % 60, i // 100 % 60, i % 100 * 10, i))
+PY
+expect PGM_ANALYSIS_MAX_LEAKS 2 "at most 65536 leak reports kept" -- analyze "$tmp/leaks"
+
 # PGM_ANALYSIS_MAX_HITS: 20 applications refused
 mkdir -p "$tmp/hits"
 for i in $(seq 20); do

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "catalog/catalog.h"
 #include "forensics/analysis.h"
 #include "text/timestamp.h"
 
@@ -50,6 +51,16 @@ static enum pgm_verdict verdict_of(const ev *evs, size_t n)
         assert_true(h[0].n_evidence > 0); /* a verdict always says why */
     pgm_analysis_close(a);
     return v;
+}
+
+/* The table of events by kind has room for every kind the catalog has, and
+ * rule packs may name no other (rules/loader.c): PGM_ANALYSIS_MAX_KINDS is
+ * never reached by evidence. Fails when the catalog outgrows it. */
+static void test_kinds_fit(void **state)
+{
+    (void)state;
+    assert_true(pgm_catalog_event_kind_count() > 100);
+    assert_true(pgm_catalog_event_kind_count() + 1 < PGM_ANALYSIS_MAX_KINDS); /* and "unknown" */
 }
 
 static void test_network(void **state)
@@ -108,6 +119,7 @@ static void test_inconclusive_and_none(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kinds_fit),
         cmocka_unit_test(test_network),
         cmocka_unit_test(test_slow_queries),
         cmocka_unit_test(test_inconclusive_and_none),
