@@ -784,6 +784,9 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                       "holder(s) not followed"},
         [PGM_ANALYSIS_CAP_RESTARTS] = {PGM_ANALYSIS_MAX_RESTARTS, "restarts named per service",
                                        "restart(s) not named"},
+        [PGM_ANALYSIS_CAP_GROUPS] = {PGM_GROWTH_MAX_GROUPS, "groups of sessions (user, database, client, "
+                                     "application) judged for growth, those with most sessions",
+                                     "group(s) with fewer sessions not judged"},
         [PGM_ANALYSIS_CAP_SYSTEM] = {PGM_ANALYSIS_MAX_ACTIONS, "things systemd and the kernel said of the services",
                                      "of them not listed"},
     };
@@ -1338,7 +1341,9 @@ int pgm_analysis_finish(pgm_analysis *a)
                 n_apps++;
             }
         }
-        a->n_groups = pgm_growth_find(s, a->exhaustion, apps, n_apps, a->groups, PGM_GROWTH_MAX_GROUPS);
+        size_t not_judged;
+        a->n_groups = pgm_growth_find(s, a->exhaustion, apps, n_apps, a->groups, PGM_GROWTH_MAX_GROUPS, &not_judged);
+        a->over[PGM_ANALYSIS_CAP_GROUPS] += not_judged;
     }
     const pgm_growth *g = a->n_groups ? &a->groups[0] : NULL;
     bool growing = g && g->growing;

@@ -236,49 +236,97 @@ static size_t boundaries(const int64_t *starts, size_t n_starts, const pgm_growt
     return n;
 }
 
+/* A session's group (user, database, client, application: interned, so
+ * equal pointers are equal keys) and its place: sorted, each group's
+ * sessions follow one another in the order they opened. */
+typedef struct keyed {
+    const char *user, *db, *client;
+    size_t app, at;
+} keyed;
+
+static int cmp_ptr(const void *a, const void *b) { return (a > b) - (a < b); }
+
+static int by_group(const void *x, const void *y)
+{
+    const keyed *a = x, *b = y;
+    int c = cmp_ptr(a->user, b->user);
+    c = c ? c : cmp_ptr(a->db, b->db);
+    c = c ? c : cmp_ptr(a->client, b->client);
+    c = c ? c : (a->app > b->app) - (a->app < b->app);
+    return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+typedef struct group_run {
+    size_t from, n;            /* in the sorted order */
+} group_run;
+
+static int by_size(const void *x, const void *y)
+{
+    const group_run *a = x, *b = y;
+    if (a->n != b->n)
+        return a->n < b->n ? 1 : -1;
+    return (a->from > b->from) - (a->from < b->from);
+}
+
+static bool same_group(const keyed *a, const keyed *b)
+{
+    return a->user == b->user && a->db == b->db && a->client == b->client && a->app == b->app;
+}
+
 size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_growth_restarts *apps,
-                       size_t n_apps, pgm_growth *out, size_t cap)
+                       size_t n_apps, pgm_growth *out, size_t cap, size_t *not_judged)
 {
     size_t n, n_starts;
     const pgm_session *v = pgm_sessions_list(s, &n);
     const int64_t *starts = pgm_sessions_starts(s, &n_starts);
+    *not_judged = 0;
+    keyed *key = malloc((n + 1) * sizeof *key);
     size_t *order = malloc((n + 1) * sizeof *order);
-    if (!order)
-        return 0;
-    size_t groups = 0;
-    /* sessions by group: group keys are interned pointers, so equal pointers are equal keys */
-    bool *taken = calloc(n + 1, sizeof *taken);
-    if (!taken) {
+    group_run *runs = malloc((n + 1) * sizeof *runs);
+    if (!key || !order || !runs) {
+        free(key);
         free(order);
+        free(runs);
         return 0;
     }
-    for (size_t i = 0; i < n && groups < cap; i++) {
-        if (taken[i])
+    for (size_t i = 0; i < n; i++)
+        key[i] = (keyed){v[i].user, v[i].db, v[i].client, v[i].app, i};
+    qsort(key, n, sizeof *key, by_group);
+    size_t n_runs = 0;
+    for (size_t i = 0; i < n; i++) {
+        order[i] = key[i].at;
+        if (i && same_group(&key[i], &key[i - 1])) {
+            runs[n_runs - 1].n++;
             continue;
-        size_t m = 0;
-        for (size_t j = i; j < n; j++)
-            if (!taken[j] && v[j].user == v[i].user && v[j].db == v[i].db && v[j].client == v[i].client &&
-                v[j].app == v[i].app) {
-                taken[j] = true;
-                order[m++] = j;
-            }
-        pgm_growth *g = &out[groups++];
+        }
+        runs[n_runs++] = (group_run){i, 1};
+    }
+    free(key);
+    /* a leak is sessions piling up: the groups with most sessions are judged */
+    if (n_runs > cap) {
+        qsort(runs, n_runs, sizeof *runs, by_size);
+        *not_judged = n_runs - cap;
+        n_runs = cap;
+    }
+    for (size_t r = 0; r < n_runs; r++) {
+        const pgm_session *first = &v[order[runs[r].from]];
+        pgm_growth *g = &out[r];
         memset(g, 0, sizeof *g);
-        g->user = v[i].user;
-        g->db = v[i].db;
-        g->client = v[i].client;
-        g->app = pgm_sessions_app_name(s, v[i].app);
-        g->sessions = m;
+        g->user = first->user;
+        g->db = first->db;
+        g->client = first->client;
+        g->app = pgm_sessions_app_name(s, first->app);
+        g->sessions = runs[r].n;
         const pgm_growth_restarts *app = NULL;
         for (size_t k = 0; k < n_apps && g->app && !app; k++)
             if (apps[k].app && strcmp(apps[k].app, g->app) == 0)
                 app = &apps[k];
         int64_t b[PGM_GROWTH_MAX_BOUNDARIES];
         size_t nb = boundaries(starts, n_starts, app, b, PGM_GROWTH_MAX_BOUNDARIES);
-        follow(v, order, m, exhaustion, b, nb, g);
+        follow(v, order + runs[r].from, runs[r].n, exhaustion, b, nb, g);
     }
-    free(taken);
     free(order);
-    qsort(out, groups, sizeof *out, cmp_growth);
-    return groups;
+    free(runs);
+    qsort(out, n_runs, sizeof *out, cmp_growth);
+    return n_runs;
 }

@@ -53,8 +53,9 @@ typedef struct pgm_growth_restarts {
 
 /* The groups, largest growth first; `exhaustion` is the first refusal or
  * PGM_TS_UNKNOWN; `apps` (n_apps of them, NULL: none) the applications'
- * restarts. Returns how many were written (at most cap). */
+ * restarts. Returns how many were written (at most cap): with more groups
+ * than that, those with most sessions; *not_judged gets how many were left. */
 size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_growth_restarts *apps,
-                       size_t n_apps, pgm_growth *out, size_t cap);
+                       size_t n_apps, pgm_growth *out, size_t cap, size_t *not_judged);
 
 #endif

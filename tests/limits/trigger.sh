@@ -247,6 +247,35 @@ with open(sys.argv[1], "w") as f:
 PY
 expect PGM_ANALYSIS_MAX_LEAKS 2 "at most 65536 leak reports kept" -- analyze "$tmp/leaks"
 
+# PGM_GROWTH_MAX_GROUPS: 300 clients with one short session each, then one
+# client whose 40 sessions never close: the groups with most sessions are
+# judged (before, the first 256 seen were, and the leak was "none")
+mkdir -p "$tmp/groups"
+python3 - "$tmp/groups/postgresql.log" <<'PY'
+import sys
+def t(ms):
+    return "2026-11-27 00:%02d:%02d.%03d UTC" % (ms // 60000 % 60, ms // 1000 % 60, ms % 1000)
+lines, pid, ms = [], 1000, 0
+for i in range(300):
+    pid, ms = pid + 1, ms + 50
+    host = "host=10.0.%d.%d port=5000" % (i // 250, i % 250 + 1)
+    lines += ["%s [%d] [unknown]@[unknown] LOG:  connection received: %s" % (t(ms), pid, host),
+              "%s [%d] app@shop LOG:  connection authorized: user=app database=shop" % (t(ms), pid),
+              "%s [%d] app@shop LOG:  disconnection: session time: 0:00:00.010 user=app database=shop %s"
+              % (t(ms + 10), pid, host)]
+for i in range(40):
+    pid, ms = pid + 1, ms + 1000
+    lines += ["%s [%d] [unknown]@[unknown] LOG:  connection received: host=10.9.9.9 port=6000" % (t(ms), pid),
+              "%s [%d] orders@shop LOG:  connection authorized: user=orders database=shop" % (t(ms), pid)]
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+PY
+expect PGM_GROWTH_MAX_GROUPS 2 "45 group(s) with fewer sessions not judged" -- analyze "$tmp/groups"
+if "$bin" analyze "$tmp/groups" 2> /dev/null | grep -q "^suspect: orders@shop from 10.9.9.9"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL limit PGM_GROWTH_MAX_GROUPS: the group with most sessions is not the suspect"; fail=$((fail + 1))
+fi
+
 # PGM_ANALYSIS_MAX_HITS: 20 applications refused
 mkdir -p "$tmp/hits"
 for i in $(seq 20); do

@@ -220,7 +220,8 @@ static void test_recorded_incidents(void **state)
             assert_string_equal(fr, first_refusal ? first_refusal : "null");
             /* the group that grew: a leak's suspect, onset and sessions held */
             pgm_growth g[PGM_GROWTH_MAX_GROUPS];
-            size_t ng = pgm_growth_find(ss, first, NULL, 0, g, PGM_GROWTH_MAX_GROUPS);
+            size_t not_judged;
+            size_t ng = pgm_growth_find(ss, first, NULL, 0, g, PGM_GROWTH_MAX_GROUPS, &not_judged);
             const char *verdict = pgm_jsonflat_get(&truth, "verdict.kind", NULL);
             if (ng)
                 printf("    growth: %s@%s from %s app %s: %d -> %d, onset %lld, %u opened %u closed, %u bursts, %.1f/min%s\n",
