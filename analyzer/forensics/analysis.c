@@ -784,6 +784,11 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                       "holder(s) not followed"},
         [PGM_ANALYSIS_CAP_RESTARTS] = {PGM_ANALYSIS_MAX_RESTARTS, "restarts named per service",
                                        "restart(s) not named"},
+        [PGM_ANALYSIS_CAP_SESSION_APPS] = {PGM_SESSIONS_MAX_APPS - 1, "applications told apart in a server log's "
+                                           "sessions", "session(s) of further applications counted together as "
+                                           "(other)"},
+        [PGM_ANALYSIS_CAP_STARTS] = {PGM_SESSIONS_MAX_STARTS, "server starts followed in a log",
+                                     "start(s) not followed: the growth after them is judged with the run before"},
         [PGM_ANALYSIS_CAP_GROUPS] = {PGM_GROWTH_MAX_GROUPS, "groups of sessions (user, database, client, "
                                      "application) judged for growth, those with most sessions",
                                      "group(s) with fewer sessions not judged"},
@@ -1326,6 +1331,10 @@ int pgm_analysis_finish(pgm_analysis *a)
     if (s) {
         a->n_longest = pgm_sessions_longest(s, a->longest, PGM_ANALYSIS_LONGEST);
         a->refusals = pgm_sessions_refusals(s, &a->exhaustion);
+        uint64_t apps_over, starts_over;
+        pgm_sessions_over(s, &apps_over, &starts_over);
+        a->over[PGM_ANALYSIS_CAP_SESSION_APPS] += apps_over;
+        a->over[PGM_ANALYSIS_CAP_STARTS] += starts_over;
         /* the applications' restarts split their groups' runs, as the server's do */
         pgm_growth_restarts apps[PGM_ANALYSIS_MAX_HITS];
         int64_t times[PGM_ANALYSIS_MAX_HITS][PGM_ANALYSIS_MAX_RESTARTS];

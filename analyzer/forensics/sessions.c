@@ -137,6 +137,7 @@ struct pgm_sessions {
     const char *first_refusal_path;
     uint64_t first_refusal_line;
     unsigned restarts;
+    uint64_t apps_over, starts_over;    /* sessions put under "(other)", starts not kept */
     int64_t starts[PGM_SESSIONS_MAX_STARTS];
     uint64_t start_lines[PGM_SESSIONS_MAX_STARTS];
     const char *start_paths[PGM_SESSIONS_MAX_STARTS]; /* interned */
@@ -189,6 +190,7 @@ static unsigned app_index(pgm_sessions *s, const char *name)
     /* the last slot gathers every application beyond the limit */
     if (s->n_apps == PGM_SESSIONS_MAX_APPS - 1)
         s->apps[s->n_apps++] = intern(&s->strings, "(other)", &s->oom);
+    s->apps_over++;
     return PGM_SESSIONS_MAX_APPS - 1;
 }
 
@@ -367,6 +369,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         if (s->open.n)
             end_all(s, e);
         s->restarts += kind == SK_STARTING;
+        s->starts_over += kind == SK_STARTING && e->t != PGM_TS_UNKNOWN && s->n_starts == PGM_SESSIONS_MAX_STARTS;
         if (kind == SK_STARTING && e->t != PGM_TS_UNKNOWN && s->n_starts < PGM_SESSIONS_MAX_STARTS) {
             s->start_lines[s->n_starts] = e->line;
             s->start_paths[s->n_starts] = intern(&s->strings, e->path, &s->oom);
@@ -564,6 +567,12 @@ const char *pgm_sessions_first_refusal_at(const pgm_sessions *s, uint64_t *line)
 size_t pgm_sessions_open_at_end(const pgm_sessions *s) { return s->open.n; }
 
 unsigned pgm_sessions_restarts(const pgm_sessions *s) { return s->restarts; }
+
+void pgm_sessions_over(const pgm_sessions *s, uint64_t *apps_over, uint64_t *starts_over)
+{
+    *apps_over = s->apps_over;
+    *starts_over = s->starts_over;
+}
 
 const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n)
 {

@@ -103,6 +103,10 @@ const char *pgm_sessions_first_refusal_at(const pgm_sessions *s, uint64_t *line)
 /* Sessions still open at the end, and restarts seen. */
 size_t pgm_sessions_open_at_end(const pgm_sessions *s);
 unsigned pgm_sessions_restarts(const pgm_sessions *s);
+/* Past the bounds: the applications' names of sessions told apart per log
+ * (those past PGM_SESSIONS_MAX_APPS - 1 are "(other)", one group), and the
+ * server starts kept (PGM_SESSIONS_MAX_STARTS): how many went past. */
+void pgm_sessions_over(const pgm_sessions *s, uint64_t *apps_over, uint64_t *starts_over);
 /* The times the server started (`starting PostgreSQL`), in order, and the
  * lines that say so. */
 const int64_t *pgm_sessions_starts(const pgm_sessions *s, size_t *n);

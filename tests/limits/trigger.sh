@@ -284,6 +284,22 @@ done > "$tmp/hits/postgresql.log"
 expect PGM_ANALYSIS_MAX_HITS 2 "at most 16 applications named as refused or timed out" -- \
     analyze --log-line-prefix '%m [%p] %u@%d app=%a ' "$tmp/hits"
 
+# PGM_SESSIONS_MAX_APPS: sessions of 70 applications in one log
+mkdir -p "$tmp/session-apps"
+for i in $(seq 70); do
+    echo "2026-11-27 00:17:$(printf %02d $((i % 60))).443 UTC [$((300 + i))] app@shop app=svc$i LOG:  connection authorized: user=app database=shop application_name=svc$i"
+done > "$tmp/session-apps/postgresql.log"
+expect PGM_SESSIONS_MAX_APPS 2 "session(s) of further applications counted together as (other)" -- \
+    analyze --log-line-prefix '%m [%p] %u@%d app=%a ' "$tmp/session-apps"
+
+# PGM_SESSIONS_MAX_STARTS: a server started 257 times
+mkdir -p "$tmp/starts"
+for i in $(seq 257); do
+    echo "2026-11-27 $(printf %02d $((i / 60))):$(printf %02d $((i % 60))):00.000 UTC [$((400 + i))] LOG:  starting PostgreSQL 15.10 (Debian 15.10-0+deb12u1) on x86_64-pc-linux-gnu, compiled by gcc"
+done > "$tmp/starts/postgresql.log"
+expect PGM_SESSIONS_MAX_STARTS 2 "at most 256 server starts followed in a log" -- \
+    analyze --log-line-prefix '%m [%p] ' "$tmp/starts"
+
 # PGM_ANALYSIS_MAX_POOLS and PGM_ANALYSIS_MAX_FINDINGS: 70 services' pools
 mkdir -p "$tmp/pools"
 for i in $(seq 70); do
