@@ -789,6 +789,8 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                            "(other)"},
         [PGM_ANALYSIS_CAP_STARTS] = {PGM_SESSIONS_MAX_STARTS, "server starts followed in a log",
                                      "start(s) not followed: the growth after them is judged with the run before"},
+        [PGM_ANALYSIS_CAP_CLOCKS] = {PGM_CLOCKS_MAX_SOURCES, "logs whose clocks are checked against the server's",
+                                     "refusal(s) and report(s) of other logs: their clocks not checked"},
         [PGM_ANALYSIS_CAP_GROUPS] = {PGM_GROWTH_MAX_GROUPS, "groups of sessions (user, database, client, "
                                      "application) judged for growth, those with most sessions",
                                      "group(s) with fewer sessions not judged"},
@@ -896,6 +898,7 @@ static void correct_clocks(pgm_analysis *a)
     if (a->primary < 0)
         return;
     a->n_offsets = pgm_clocks_offsets(a->clocks, a->logs[a->primary].path, a->offsets, PGM_CLOCKS_MAX_SOURCES);
+    a->over[PGM_ANALYSIS_CAP_CLOCKS] += pgm_clocks_over(a->clocks);
     for (size_t k = 0; k < a->n_offsets; k++) {
         const pgm_clock_offset *o = &a->offsets[k];
         shift_if(a, &a->first_timeout, a->first_timeout_path, o);

@@ -25,6 +25,7 @@ typedef struct source {
 struct pgm_clocks {
     source v[PGM_CLOCKS_MAX_SOURCES];
     size_t n;
+    uint64_t events_over;      /* refusals and reports of logs past the sources kept */
 };
 
 int pgm_clocks_open(pgm_clocks **out)
@@ -41,8 +42,10 @@ static source *source_of(pgm_clocks *c, const char *file, bool server)
     for (size_t i = c->n; i-- > 0;)
         if (c->v[i].server == server && strcmp(c->v[i].path, path) == 0)
             return &c->v[i];
-    if (c->n == PGM_CLOCKS_MAX_SOURCES)
+    if (c->n == PGM_CLOCKS_MAX_SOURCES) {
+        c->events_over++;
         return NULL;
+    }
     source *s = &c->v[c->n++];
     snprintf(s->path, sizeof s->path, "%s", path);
     snprintf(s->shown, sizeof s->shown, "%s", file);
@@ -184,6 +187,11 @@ size_t pgm_clocks_offsets(const pgm_clocks *c, const char *server_path, pgm_cloc
     }
     free(sorted);
     return n_out;
+}
+
+uint64_t pgm_clocks_over(const pgm_clocks *c)
+{
+    return c->events_over;
 }
 
 void pgm_clocks_close(pgm_clocks *c)

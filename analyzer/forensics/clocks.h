@@ -48,6 +48,8 @@ void pgm_clocks_event(pgm_clocks *c, const pgm_event *e);
  * (sources are streams: a rotated log's pieces are one, bundle/rotation.h).
  * Writes those that are claimed (at most cap); returns how many. */
 size_t pgm_clocks_offsets(const pgm_clocks *c, const char *server_path, pgm_clock_offset *out, size_t cap);
+/* Refusals and reports of logs past PGM_CLOCKS_MAX_SOURCES: their clocks are not checked. */
+uint64_t pgm_clocks_over(const pgm_clocks *c);
 void pgm_clocks_close(pgm_clocks *c);
 
 #endif

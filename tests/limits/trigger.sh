@@ -300,6 +300,19 @@ done > "$tmp/starts/postgresql.log"
 expect PGM_SESSIONS_MAX_STARTS 2 "at most 256 server starts followed in a log" -- \
     analyze --log-line-prefix '%m [%p] ' "$tmp/starts"
 
+# PGM_CLOCKS_MAX_SOURCES: a refusal in the server's log and in 33 services' logs
+mkdir -p "$tmp/clocks"
+echo "2026-11-27 00:17:01.443 UTC [201] app@shop FATAL:  sorry, too many clients already" > "$tmp/clocks/postgresql.log"
+for i in $(seq 33); do
+    { for k in 1 2 3 4 5 6; do
+        echo "2026-11-27T00:17:00.10${k}Z  INFO 30$i --- [svc$i] [           main] com.example.App                          : step $k"
+      done
+      echo "2026-11-27T00:17:01.500Z ERROR 30$i --- [svc$i] [           main] com.example.App                          : org.postgresql.util.PSQLException: FATAL: sorry, too many clients already"
+    } > "$tmp/clocks/svc$i.log"
+done
+expect PGM_CLOCKS_MAX_SOURCES 2 "at most 32 logs whose clocks are checked against the server's" -- \
+    analyze --log-line-prefix '%m [%p] %u@%d ' "$tmp/clocks"
+
 # PGM_ANALYSIS_MAX_POOLS and PGM_ANALYSIS_MAX_FINDINGS: 70 services' pools
 mkdir -p "$tmp/pools"
 for i in $(seq 70); do
