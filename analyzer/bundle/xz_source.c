@@ -10,11 +10,13 @@ static const char *lzma_reason(lzma_ret r)
     case LZMA_DATA_ERROR: return "corrupt data";
     case LZMA_FORMAT_ERROR: return "not an xz or lzma stream";
     case LZMA_OPTIONS_ERROR: return "unsupported options";
-    case LZMA_MEMLIMIT_ERROR: return "needs more memory than allowed";
+    case LZMA_MEMLIMIT_ERROR: return "needs more memory than the 256 MiB allowed (PGM_XZ_MEMLIMIT)";
     case LZMA_BUF_ERROR: return "the stream is cut";
     default: return "decoder error";
     }
 }
+
+_Static_assert(PGM_XZ_MEMLIMIT == 256ull << 20, "the memory limit's message names 256 MiB");
 
 static ptrdiff_t xz_read(pgm_source *self, void *buf, size_t cap)
 {

@@ -199,6 +199,13 @@ static bool is_identifier(const char *s)
 /* Longest duration a rule may name: a window or an offset beyond a year is a typo. */
 #define PGM_RULE_MAX_DURATION_MS (366.0 * 86400.0 * 1000.0)
 
+/* A duration that parses but is longer than PGM_RULE_MAX_DURATION_MS. */
+static bool over_a_year(const char *s)
+{
+    pgm_value v;
+    return pgm_value_parse_quantity(s, strlen(s), &v) && v.dim == PGM_DIM_TIME && v.num > PGM_RULE_MAX_DURATION_MS;
+}
+
 static bool parse_duration_us(const char *s, int64_t *out)
 {
     pgm_value v;
@@ -375,7 +382,9 @@ static void load_threshold(ctx *c, pgm_rule *r, const pgm_ynode *t)
             error_node(c, pgm_ymap_get(t, "group_by"), "'%s' is not a field name", r->group_by.v[i]);
     if ((n = pgm_ymap_get(t, "timespan"))) {
         const char *v = scalar(c, n, "threshold.timespan");
-        if (v && (!parse_duration_us(v, &r->timespan_us) || r->timespan_us == 0))
+        if (v && over_a_year(v))
+            error_node(c, n, "timespan '%s' is longer than 366 days (PGM_RULE_MAX_DURATION_MS): a typo?", v);
+        else if (v && (!parse_duration_us(v, &r->timespan_us) || r->timespan_us == 0))
             error_node(c, n, "timespan '%s' is not a duration like 30s, 5min, 1h", v);
     } else {
         error_node(c, t, "threshold needs 'timespan'");

@@ -313,6 +313,27 @@ done
 expect PGM_CLOCKS_MAX_SOURCES 2 "at most 32 logs whose clocks are checked against the server's" -- \
     analyze --log-line-prefix '%m [%p] %u@%d ' "$tmp/clocks"
 
+# PGM_XZ_MEMLIMIT: an .xz whose block asks for a 1 GiB dictionary (its header
+# rewritten, its CRC32 made again: xz -t --memlimit=256MiB refuses it too)
+mkdir -p "$tmp/xz"
+python3 - "$tmp/xz/big-dict.log.xz" <<'PY'
+import lzma, struct, sys, zlib
+b = bytearray(lzma.compress(b"2026-11-27 00:17:01.443 UTC [201] app@shop LOG:  connection authorized: user=app\n",
+                            format=lzma.FORMAT_XZ, preset=0))
+h = 12  # the block header, after the stream header
+size, flags, p = (b[h] + 1) * 4, b[h + 1], h + 2
+for present in (0x40, 0x80):  # compressed and uncompressed sizes, varints
+    if flags & present:
+        while b[p] & 0x80:
+            p += 1
+        p += 1
+assert flags & 3 == 0 and b[p] == 0x21 and b[p + 1] == 1  # one filter, LZMA2, one byte of properties
+b[p + 2] = 36  # dictionary (2 << 29) bytes
+b[h + size - 4:h + size] = struct.pack("<I", zlib.crc32(bytes(b[h:h + size - 4])) & 0xffffffff)
+open(sys.argv[1], "wb").write(bytes(b))
+PY
+expect PGM_XZ_MEMLIMIT 2 "needs more memory than the 256 MiB allowed (PGM_XZ_MEMLIMIT)" -- timeline "$tmp/xz"
+
 # PGM_ANALYSIS_MAX_POOLS and PGM_ANALYSIS_MAX_FINDINGS: 70 services' pools
 mkdir -p "$tmp/pools"
 for i in $(seq 70); do
@@ -419,6 +440,11 @@ rule_pack "$tmp/r-depth" "$(python3 -c 'print("(" * 40 + "pg.max_connections > 1
 expect PGM_EXPR_MAX_DEPTH 4 "expression nested too deeply" -- rules list --rules "$tmp/r-depth"
 rule_pack "$tmp/r-big" "pg.max_connections > 1" 40000
 expect PGM_RULE_FILE_MAX_BYTES 4 "larger than" -- rules list --rules "$tmp/r-big"
+# PGM_RULE_MAX_DURATION_MS: a threshold over 400 days
+mkdir -p "$tmp/r-dur"
+printf 'id: LIM-THR-001\ntitle: a limit\nseverity: low\napplies_to: [pg_log]\nthreshold:\n  kinds: [conn.refused.too_many_clients]\n  timespan: 400d\n  condition: {gte: 3}\nmessage: "m"\n' \
+    > "$tmp/r-dur/limit.yml"
+expect PGM_RULE_MAX_DURATION_MS 4 "is longer than 366 days (PGM_RULE_MAX_DURATION_MS)" -- rules list --rules "$tmp/r-dur"
 # PGM_RULES_MAX_FILES: 4,097 rule files
 mkdir -p "$tmp/r-many"
 for i in $(seq 4097); do echo "rules: []" > "$tmp/r-many/r$i.yml"; done
