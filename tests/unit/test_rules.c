@@ -95,7 +95,7 @@ static void test_every_error_class_with_position(void **state)
                  "bad.yml:5:43: timespan '5 fortnights' is not a duration like 30s, 5min, 1h");
     expect_error(RULE_HEAD "threshold: {kinds: [conn.lost], timespan: 1000d, condition: {gte: 1}}\n"
                            "tests: [{events: [], fires: true}]\n",
-                 "bad.yml:5:43: timespan '1000d' is not a duration like 30s, 5min, 1h");
+                 "bad.yml:5:43: timespan '1000d' is longer than 366 days (PGM_RULE_MAX_DURATION_MS): a typo?");
     expect_error(RULE_HEAD "check: pg.max_connections > 1\n",
                  "bad.yml:1:1: a rule needs 'tests': cases that must and must not fire");
     expect_error("id: bad-id-1\ntitle: t\nseverity: low\nmessage: m\ncheck: pg.port > 1\n"
