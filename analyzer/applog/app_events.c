@@ -12,7 +12,7 @@ void pgm_app_classifier_init(pgm_app_classifier *c, pgm_ruleset *rs)
     c->rs = rs;
     c->app_log_bit = pgm_ruleset_source_bit("app_log");
     c->message_id = pgm_ruleset_field_id("message");
-    pgm_strbuf_init(&c->arena, 1u << 20);
+    pgm_strbuf_init(&c->arena, PGM_EVENT_MAX_TEXT);
 }
 
 void pgm_app_classifier_source(pgm_app_classifier *c, const char *source_kind)

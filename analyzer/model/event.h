@@ -10,6 +10,9 @@
 #include <string.h>
 
 #define PGM_EVENT_MAX_FIELDS 32
+/* Text an event may hold (message, captures, attached lines): each
+ * classifier's arena for one event. */
+#define PGM_EVENT_MAX_TEXT (1u << 20)
 /* Events made by the classifiers start with these fields, in this order,
  * NULL values for absent ones: pid user db app client level sqlstate msg. */
 #define PGM_EVENT_COMMON_FIELDS 8

@@ -17,8 +17,6 @@
 #define PGM_UNKNOWN_SHAPES 32u
 /* Words of a message that make its shape. */
 #define PGM_UNKNOWN_WORDS 3u
-/* Text an event may hold (message, captures, attached lines). */
-#define PGM_EVENT_MAX_TEXT (1u << 20)
 
 typedef struct pgm_unknown_shape {
     char words[64];

@@ -55,8 +55,17 @@ static void put(pgm_table *t, size_t row, size_t col, enum pgm_cell_role role, c
     c->role = role;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->text, sizeof c->text, fmt, ap);
+    int n = vsnprintf(c->text, sizeof c->text, fmt, ap);
     va_end(ap);
+    if (n >= 0 && (size_t)n >= sizeof c->text) {
+        /* cut: said by an ellipsis, on a character's boundary (the evidence's
+         * whole text is in the JSON report and the events) */
+        static const char ellipsis[] = "\u2026";
+        size_t at = sizeof c->text - sizeof ellipsis;
+        while (at > 0 && ((unsigned char)c->text[at] & 0xC0) == 0x80)
+            at--;
+        memcpy(c->text + at, ellipsis, sizeof ellipsis);
+    }
 }
 
 static void put_time(pgm_table *t, size_t row, size_t col, int64_t us)
