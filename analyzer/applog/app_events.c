@@ -94,19 +94,23 @@ void pgm_app_classifier_free(pgm_app_classifier *c)
     pgm_strbuf_free(&c->arena);
 }
 
-/* The exception lines of a trace: not "at ...", not "... N more", not blank. */
-static size_t candidates(pgm_slice trace, pgm_slice *out, size_t cap)
+/* The exception lines of a trace: not "at ...", not "... N more", not blank.
+ * *more: the trace has more than `cap` of them. */
+static size_t candidates(pgm_slice trace, pgm_slice *out, size_t cap, bool *more)
 {
     size_t n = 0;
-    for (const char *p = trace.p, *e = trace.p + trace.n; p < e && n < cap;) {
+    *more = false;
+    for (const char *p = trace.p, *e = trace.p + trace.n; p < e && !*more;) {
         const char *nl = memchr(p, '\n', (size_t)(e - p));
         const char *le = nl ? nl : e;
         const char *q = p;
         while (q < le && (*q == ' ' || *q == '\t'))
             q++;
         bool frame = le - q >= 3 && memcmp(q, "at ", 3) == 0;
-        bool more = le - q >= 3 && memcmp(q, "...", 3) == 0;
-        if (q < le && !frame && !more)
+        bool more_frames = le - q >= 3 && memcmp(q, "...", 3) == 0;
+        if (q < le && !frame && !more_frames && n == cap)
+            *more = true;
+        else if (q < le && !frame && !more_frames)
             out[n++] = (pgm_slice){q, (size_t)(le - q)};
         p = nl ? nl + 1 : e;
     }
@@ -148,7 +152,8 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
 {
     pgm_slice texts[1 + PGM_APP_MAX_CANDIDATES];
     texts[0] = rec->message;
-    size_t nt = 1 + candidates(rec->trace, texts + 1, PGM_APP_MAX_CANDIDATES);
+    bool deeper;
+    size_t nt = 1 + candidates(rec->trace, texts + 1, PGM_APP_MAX_CANDIDATES, &deeper);
     pgm_match m, fallback;
     int hit = 0, hit_fallback = 0;
     size_t which = 0, which_fallback = 0;
@@ -167,6 +172,8 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
             hit_fallback = 1;
         }
     }
+    /* the lines past those looked at might have told more */
+    c->candidates_cut += deeper && !hit;
     if (!hit && hit_fallback) {
         m = fallback;
         which = which_fallback;

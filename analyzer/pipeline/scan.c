@@ -1032,6 +1032,12 @@ static void finish_app_log(line_sink *k)
                       "those returns carry no report's line", (unsigned long long)c->returns_unmatched,
                       PGM_APP_MAX_LEAKS);
     in->limit_reached |= c->returns_unmatched > 0;
+    if (c->candidates_cut) {
+        pgm_scan_warn(s, in, "%llu entr(ies) that no rule knows by their first %u exception lines (\"Caused by: "
+                      "...\") have more (PGM_APP_MAX_CANDIDATES): those were not matched",
+                      (unsigned long long)c->candidates_cut, PGM_APP_MAX_CANDIDATES);
+        in->limit_reached = true;
+    }
     if (cov->cut) {
         pgm_scan_warn(s, in, "%llu entr(ies) longer than %u KiB (a line or a stack trace) cut there: "
                       "what was cut is not read", (unsigned long long)cov->cut, PGM_APP_MAX_TRACE >> 10);

@@ -334,6 +334,22 @@ open(sys.argv[1], "wb").write(bytes(b))
 PY
 expect PGM_XZ_MEMLIMIT 2 "needs more memory than the 256 MiB allowed (PGM_XZ_MEMLIMIT)" -- timeline "$tmp/xz"
 
+# PGM_APP_MAX_CANDIDATES: an error whose server refusal is the tenth "Caused by:" of its trace
+mkdir -p "$tmp/candidates"
+{
+    for k in 1 2 3 4 5 6; do
+        echo "2026-11-27T00:17:00.10${k}Z  INFO 30742 --- [orders] [           main] com.example.App                          : step $k"
+    done
+    echo "2026-11-27T00:17:01.500Z ERROR 30742 --- [orders] [           main] com.example.App                          : request failed"
+    echo "com.example.Wrapped0: level 0"
+    for k in 1 2 3 4 5 6 7 8 9; do
+        echo "	at com.example.App.level$k(App.java:$k)"
+        echo "Caused by: com.example.Wrapped$k: level $k"
+    done
+    echo "Caused by: org.postgresql.util.PSQLException: FATAL: sorry, too many clients already"
+} > "$tmp/candidates/orders.log"
+expect PGM_APP_MAX_CANDIDATES 2 "1 entr(ies) that no rule knows by their first 8 exception lines" -- timeline "$tmp/candidates"
+
 # PGM_ANALYSIS_MAX_POOLS and PGM_ANALYSIS_MAX_FINDINGS: 70 services' pools
 mkdir -p "$tmp/pools"
 for i in $(seq 70); do
