@@ -223,13 +223,9 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
     if (strcmp(m.rule->kind, "hikari.leak_detected") == 0) {
         char frame[256], at[128];
         unsigned frames;
-        /* the packs' framework_frames, as a NULL-terminated list */
-        const char *ignore[PGM_APP_MAX_FRAMEWORKS + 1];
-        size_t ni = 0;
-        for (size_t i = 0; i < c->rs->framework_frames.n && ni < PGM_APP_MAX_FRAMEWORKS; i++)
-            ignore[ni++] = c->rs->framework_frames.v[i];
-        ignore[ni] = NULL;
-        if (pgm_app_culprit(rec->trace, ignore, frame, sizeof frame, at, sizeof at, &frames)) {
+        /* the packs' framework_frames, every one of them */
+        if (pgm_app_culprit(rec->trace, (const char *const *)c->rs->framework_frames.v, c->rs->framework_frames.n,
+                            frame, sizeof frame, at, sizeof at, &frames)) {
             add(&f, "culprit", frame, strlen(frame));
             add(&f, "culprit_at", at, strlen(at));
         }

@@ -11,8 +11,6 @@
 #include "model/event.h"
 #include "rules/ruleset.h"
 
-/* Framework class prefixes used when a leak's culprit is looked for, at most. */
-#define PGM_APP_MAX_FRAMEWORKS 256u
 /* Leak reports remembered per input, to join a later "returned" to its report. */
 #define PGM_APP_MAX_LEAKS 4096u
 /* Connections whose pool is remembered per input (from "Added connection",

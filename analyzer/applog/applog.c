@@ -352,7 +352,7 @@ void pgm_app_close(pgm_app_reader *r)
     free(r);
 }
 
-bool pgm_app_culprit(pgm_slice trace, const char *const *ignore, char *frame, size_t frame_cap,
+bool pgm_app_culprit(pgm_slice trace, const char *const *ignore, size_t n_ignore, char *frame, size_t frame_cap,
                      char *at, size_t at_cap, unsigned *frames)
 {
     bool found = false;
@@ -373,8 +373,8 @@ bool pgm_app_culprit(pgm_slice trace, const char *const *ignore, char *frame, si
                 q = slash + 1;
             size_t name_len = (size_t)((paren ? paren : le) - q);
             bool ignored = false;
-            for (const char *const *ig = ignore; *ig && !ignored; ig++)
-                ignored = strlen(*ig) <= name_len && memcmp(q, *ig, strlen(*ig)) == 0;
+            for (size_t k = 0; k < n_ignore && !ignored; k++)
+                ignored = strlen(ignore[k]) <= name_len && memcmp(q, ignore[k], strlen(ignore[k])) == 0;
             if (!ignored && !found) {
                 found = true;
                 snprintf(frame, frame_cap, "%.*s", (int)name_len, q);

@@ -59,10 +59,10 @@ const pgm_app_coverage *pgm_app_get_coverage(const pgm_app_reader *r);
 void pgm_app_close(pgm_app_reader *r);
 
 /* The suspected leak site of a trace: the first "at" frame whose class is
- * not of the pool, the driver, the JDK or a framework (`ignore`: package
- * prefixes, NULL-terminated). Writes "pkg.Class.method" and "File.java:17";
- * false when every frame is ignored. */
-bool pgm_app_culprit(pgm_slice trace, const char *const *ignore, char *frame, size_t frame_cap,
+ * not of the pool, the driver, the JDK or a framework (`ignore`: n_ignore
+ * package prefixes). Writes "pkg.Class.method" and "File.java:17"; false
+ * when every frame is ignored. */
+bool pgm_app_culprit(pgm_slice trace, const char *const *ignore, size_t n_ignore, char *frame, size_t frame_cap,
                      char *at, size_t at_cap, unsigned *frames);
 
 #endif

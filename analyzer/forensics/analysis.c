@@ -789,6 +789,8 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                            "(other)"},
         [PGM_ANALYSIS_CAP_STARTS] = {PGM_SESSIONS_MAX_STARTS, "server starts followed in a log",
                                      "start(s) not followed: the growth after them is judged with the run before"},
+        [PGM_ANALYSIS_CAP_THRESHOLDS] = {PGM_THRESHOLDS_MAX_EVENTS, "events the threshold rules count (the first)",
+                                         "event(s) not counted: a burst among them may be missed"},
         [PGM_ANALYSIS_CAP_CLOCKS] = {PGM_CLOCKS_MAX_SOURCES, "logs whose clocks are checked against the server's",
                                      "refusal(s) and report(s) of other logs: their clocks not checked"},
         [PGM_ANALYSIS_CAP_GROUPS] = {PGM_GROWTH_MAX_GROUPS, "groups of sessions (user, database, client, "
@@ -1330,6 +1332,7 @@ int pgm_analysis_finish(pgm_analysis *a)
             if ((int)i != a->primary)
                 skip[n_skip++] = a->logs[i].path;
         pgm_thresholds_run(a->thresholds, skip, n_skip, on_threshold, a);
+        a->over[PGM_ANALYSIS_CAP_THRESHOLDS] += pgm_thresholds_dropped(a->thresholds);
     }
     if (s) {
         a->n_longest = pgm_sessions_longest(s, a->longest, PGM_ANALYSIS_LONGEST);

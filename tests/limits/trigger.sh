@@ -350,6 +350,24 @@ mkdir -p "$tmp/candidates"
 } > "$tmp/candidates/orders.log"
 expect PGM_APP_MAX_CANDIDATES 2 "1 entr(ies) that no rule knows by their first 8 exception lines" -- timeline "$tmp/candidates"
 
+# PGM_THRESHOLDS_MAX_EVENTS: 20,001 refusals for the burst rules to count;
+# PGM_THRESHOLDS_MAX_PATHS: one refusal in each of 4,097 logs
+mkdir -p "$tmp/thr-events" "$tmp/thr-paths"
+python3 - "$tmp/thr-events/postgresql.log" "$tmp/thr-paths" <<'PY'
+import os, sys
+line = "2026-11-27 %02d:%02d:%02d.%03d UTC [%d] app@shop FATAL:  sorry, too many clients already\n"
+with open(sys.argv[1], "w") as f:
+    for i in range(20001):
+        f.write(line % (i // 360000, i // 6000 % 60, i // 100 % 60, i % 100 * 10, 1000 + i))
+for i in range(4097):
+    with open(os.path.join(sys.argv[2], "pg%d.log" % i), "w") as f:
+        f.write(line % (0, i // 60 % 60, i % 60, 0, 1000 + i))
+PY
+expect PGM_THRESHOLDS_MAX_EVENTS 2 "1 event(s) not counted: a burst among them may be missed" -- \
+    analyze --log-line-prefix '%m [%p] %u@%d ' "$tmp/thr-events"
+expect PGM_THRESHOLDS_MAX_PATHS 2 "1 event(s) not counted: a burst among them may be missed" -- \
+    analyze --log-line-prefix '%m [%p] %u@%d ' "$tmp/thr-paths"
+
 # PGM_ANALYSIS_MAX_POOLS and PGM_ANALYSIS_MAX_FINDINGS: 70 services' pools
 mkdir -p "$tmp/pools"
 for i in $(seq 70); do

@@ -133,7 +133,7 @@ static void test_json_layouts(void **state)
 static void test_culprit(void **state)
 {
     (void)state;
-    static const char *const ignore[] = {"com.zaxxer.hikari.", "java.", "org.springframework.", NULL};
+    static const char *const ignore[] = {"com.zaxxer.hikari.", "java.", "org.springframework."};
     const char *trace = "java.lang.Exception: Apparent connection leak detected\n"
                         "\tat com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:100)\n"
                         "\tat org.springframework.jdbc.datasource.DataSourceUtils.fetchConnection(DataSourceUtils.java:159)\n"
@@ -141,14 +141,14 @@ static void test_culprit(void **state)
                         "\tat java.base/java.lang.Thread.run(Thread.java:840)";
     char frame[128], at[64];
     unsigned frames;
-    assert_true(pgm_app_culprit((pgm_slice){trace, strlen(trace)}, ignore, frame, sizeof frame, at,
+    assert_true(pgm_app_culprit((pgm_slice){trace, strlen(trace)}, ignore, 3, frame, sizeof frame, at,
                                 sizeof at, &frames));
     assert_string_equal(frame, "com.example.orders.ExportService.exportAll");
     assert_string_equal(at, "ExportService.java:17");
     assert_int_equal(frames, 4);
     const char *only = "\tat com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:100)\n"
                        "\tat java.base/java.lang.Thread.run(Thread.java:840)";
-    assert_false(pgm_app_culprit((pgm_slice){only, strlen(only)}, ignore, frame, sizeof frame, at,
+    assert_false(pgm_app_culprit((pgm_slice){only, strlen(only)}, ignore, 3, frame, sizeof frame, at,
                                  sizeof at, &frames));
 }
 
