@@ -1453,9 +1453,11 @@ static void build_service(pgm_config *c, service *sv)
     keyset ks = {0};
     size_t seq = 0;
     /* active profiles: --profile, else spring.profiles.active where it is set */
-    const char *active[PGM_CONFIG_MAX_PROFILES];
-    size_t n_active = 0;
+    /* --profile gives at most PGM_CONFIG_MAX_PROFILES (said there); a
+     * spring.profiles.active of 511 bytes names at most 256 */
     char profbuf[512] = "";
+    const char *active[sizeof profbuf / 2];
+    size_t n_active = 0;
     for (size_t i = 0; i < c->opt.n_profiles && n_active < PGM_CONFIG_MAX_PROFILES; i++)
         active[n_active++] = c->opt.profiles[i];
     if (!n_active) {
@@ -1472,7 +1474,7 @@ static void build_service(pgm_config *c, service *sv)
                     strcmp(sv->workload_file->keys[i].key, "SPRING_PROFILES_ACTIVE") == 0)
                     fmt(profbuf, sizeof profbuf, "%s", sv->workload_file->keys[i].value);
         char *save = NULL;
-        for (char *t = strtok_r(profbuf, ", ", &save); t && n_active < PGM_CONFIG_MAX_PROFILES;
+        for (char *t = strtok_r(profbuf, ", ", &save); t && n_active < sizeof active / sizeof active[0];
              t = strtok_r(NULL, ", ", &save))
             active[n_active++] = t;
         if (!n_active)

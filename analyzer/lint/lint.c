@@ -49,13 +49,19 @@ static bool is_config_kind(enum pgm_kind k)
            k == PGM_KIND_HIKARI_CONF || k == PGM_KIND_ENV_FILE || k == PGM_KIND_K8S_MANIFEST;
 }
 
+_Static_assert(PGM_CONFIG_MAX_SERVICES == 256u, "read_build_file's message names 256");
+
 /* pom.xml, build.gradle, a jar's MANIFEST.MF: Spring Boot's version, which
  * decides the HikariCP release and so its defaults. */
 static int read_build_file(walk *w, const pgm_file_info *info, pgm_source *content)
 {
     enum { MAX_BUILD_FILE = 4u << 20 };
-    if (w->n_boots == PGM_CONFIG_MAX_SERVICES)
+    if (w->n_boots == PGM_CONFIG_MAX_SERVICES) {
+        warn(w->o, info->display_path, "more than 256 build files name a Spring Boot version: this one is not "
+                                       "read (PGM_CONFIG_MAX_SERVICES); its service's HikariCP defaults are guessed");
+        w->out->problems++;
         return PGM_OK;
+    }
     char *buf = malloc(MAX_BUILD_FILE);
     if (!buf) {
         w->oom = true;

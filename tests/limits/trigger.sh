@@ -368,6 +368,17 @@ expect PGM_THRESHOLDS_MAX_EVENTS 2 "1 event(s) not counted: a burst among them m
 expect PGM_THRESHOLDS_MAX_PATHS 2 "1 event(s) not counted: a burst among them may be missed" -- \
     analyze --log-line-prefix '%m [%p] %u@%d ' "$tmp/thr-paths"
 
+# PGM_CONFIG_MAX_PROFILES: 17 profiles asked for
+expect PGM_CONFIG_MAX_PROFILES 3 "--profile: at most 16 profiles" -- lint --profile a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q "$tmp/xz"
+
+# PGM_CONFIG_MAX_SERVICES: 257 services' pom.xml naming their Spring Boot
+for i in $(seq 257); do
+    mkdir -p "$tmp/poms/s$i"
+    printf '<project>\n  <parent>\n    <groupId>org.springframework.boot</groupId>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>3.2.0</version>\n  </parent>\n</project>\n' \
+        > "$tmp/poms/s$i/pom.xml"
+done
+expect PGM_CONFIG_MAX_SERVICES 2 "more than 256 build files name a Spring Boot version" -- lint --fail-on never "$tmp/poms"
+
 # PGM_ANALYSIS_MAX_POOLS and PGM_ANALYSIS_MAX_FINDINGS: 70 services' pools
 mkdir -p "$tmp/pools"
 for i in $(seq 70); do
