@@ -661,7 +661,8 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     pgm_strbuf_init(&diff, 1u << 20);
     const char *intro = "";
     bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
-    bool changes = pgm_report_config_diff(a, &diff) && !pgm_strbuf_add(&diff, "", 1);
+    size_t left;
+    bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
     if (sql || changes)
         fputs("<h2>Remediation</h2>\n", out);
     if (sql) {
@@ -678,6 +679,11 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
         fputs("<p>The configuration changes the findings above call for, as a diff of the files in the bundle "
               "(review the values for your workload before applying):</p>\n", out);
         diff_block(out, diff.p);
+        if (left) {
+            fputs("<p>", out);
+            fprintf(out, PGM_DIFF_LEFT_SENTENCE, left);
+            fputs(".</p>\n", out);
+        }
     }
     pgm_strbuf_free(&list);
     pgm_strbuf_free(&end);

@@ -315,7 +315,8 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     pgm_strbuf_init(&diff, 1u << 20);
     const char *intro = "";
     bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
-    bool changes = pgm_report_config_diff(a, &diff) && !pgm_strbuf_add(&diff, "", 1);
+    size_t left;
+    bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
     if (sql || changes)
         fputs("## Remediation\n\n", out);
     if (sql) {
@@ -329,6 +330,10 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
         fputs("The configuration changes the findings above call for, as a diff of the files in the bundle (review "
               "the values for your workload before applying):\n\n", out);
         code_block(out, "diff", diff.p);
+        if (left) {
+            fprintf(out, PGM_DIFF_LEFT_SENTENCE, left);
+            fputs(".\n\n", out);
+        }
     }
     pgm_strbuf_free(&list);
     pgm_strbuf_free(&end);

@@ -154,6 +154,7 @@ typedef struct file_change {
     size_t n_changed;
     char added[PGM_DIFF_MAX_LINES][256];
     size_t n_added;
+    size_t over;            /* edits past PGM_DIFF_MAX_LINES: not in the diff */
 } file_change;
 
 enum conf_style { STYLE_PG, STYLE_YAML, STYLE_PROPERTIES, STYLE_OTHER };
@@ -302,8 +303,10 @@ static changed_line *line_for(file_change *c, const finding_copy *f)
     for (size_t i = 0; i < c->n_changed; i++)
         if (c->changed[i].line == f->line)
             return &c->changed[i];
-    if (c->n_changed == PGM_DIFF_MAX_LINES)
+    if (c->n_changed == PGM_DIFF_MAX_LINES) {
+        c->over++;
         return NULL;
+    }
     changed_line *l = &c->changed[c->n_changed++];
     l->line = f->line;
     snprintf(l->before, sizeof l->before, "%s", f->source);
@@ -318,6 +321,7 @@ static bool add_setting(file_change *c, const char *text)
         if (strcmp(c->added[i], text) == 0)
             return true;
     size_t n = strlen(text);
+    c->over += c->n_added == PGM_DIFF_MAX_LINES;
     if (c->n_added == PGM_DIFF_MAX_LINES || n >= sizeof c->added[0])
         return false;
     memcpy(c->added[c->n_added++], text, n + 1);
@@ -397,13 +401,14 @@ static bool url_not_bound(const pgm_analysis *a, const finding_copy *f)
     return false;
 }
 
-bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out)
+bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out, size_t *left)
 {
-    return pgm_report_config_diff_addressed(a, out, NULL);
+    return pgm_report_config_diff_addressed(a, out, NULL, left);
 }
 
-bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bool *addressed)
+bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bool *addressed, size_t *left)
 {
+    *left = 0;
     for (size_t i = 0; addressed && i < a->n_findings; i++)
         addressed[i] = false;
     file_change *files = calloc(PGM_DIFF_MAX_FILES, sizeof *files);
@@ -417,6 +422,7 @@ bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bo
         if (f->fix_url_param[0] && url_not_bound(a, f))
             continue;
         file_change *c = change_for(files, &n, f);
+        *left += !c; /* past PGM_DIFF_MAX_FILES */
         bool applied = c && apply_fix(c, f);
         if (addressed)
             addressed[i] = applied;
@@ -424,6 +430,7 @@ bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bo
     bool any = false;
     for (size_t i = 0; i < n; i++) {
         file_change *c = &files[i];
+        *left += c->over;
         size_t real = 0;
         for (size_t k = 0; k < c->n_changed; k++)
             if (strcmp(c->changed[k].before, c->changed[k].after) != 0)
@@ -463,7 +470,8 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) &&
                !pgm_strbuf_add(&end, "", 1);
     bool *addressed = a->n_findings ? calloc(a->n_findings, sizeof *addressed) : NULL;
-    bool changes = pgm_report_config_diff_addressed(a, &diff, addressed) && !pgm_strbuf_add(&diff, "", 1);
+    size_t left;
+    bool changes = pgm_report_config_diff_addressed(a, &diff, addressed, &left) && !pgm_strbuf_add(&diff, "", 1);
     pgm_json_key(j, "remediation");
     pgm_json_begin_object(j);
     pgm_json_key(j, "sessions_sql");
@@ -481,6 +489,9 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     }
     pgm_json_key(j, "config_diff");
     pgm_json_string(j, changes ? diff.p : NULL);
+    /* edits the findings call for that the diff has no room for */
+    pgm_json_key(j, "config_diff_left");
+    pgm_json_uint(j, left);
     /* the findings the diff resolves (the others have no single line edit) */
     pgm_json_key(j, "config_diff_resolves");
     pgm_json_begin_array(j);
@@ -521,3 +532,5 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     free(text);
     pgm_json_end_object(j);
 }
+
+_Static_assert(PGM_DIFF_MAX_FILES == 64u && PGM_DIFF_MAX_LINES == 32u, "PGM_DIFF_LEFT_SENTENCE names 64 and 32");

@@ -17,7 +17,8 @@ bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf 
 #define PGM_REMEDIATION_MAX_PIDS 500u
 /* The rule that says a line's `url` is not the pool's (rules/config/spring-binding.yml). */
 #define PGM_RULE_URL_NOT_BOUND "SPB-URL-001"
-/* Files and lines one diff touches, at most. */
+/* Files and lines one diff touches, at most: the edits past them are
+ * counted (*left) and the report says so. */
 #define PGM_DIFF_MAX_FILES 64u
 #define PGM_DIFF_MAX_LINES 32u
 
@@ -25,10 +26,13 @@ bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf 
  * files, paths as the report names them: a setting's line rewritten in
  * place, a missing setting added at the end, a JDBC URL given its
  * parameters. False when no finding has a fix that is a line edit. */
-bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out);
+bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out, size_t *left);
 /* The same, marking in `addressed` (one flag per finding, or NULL) the
  * findings the diff resolves. */
-bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bool *addressed);
+bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bool *addressed, size_t *left);
+/* Said below a diff with edits left out, with their count. */
+#define PGM_DIFF_LEFT_SENTENCE "%zu more edit(s) the findings call for are not in this diff: it shows at most " \
+                               "64 files and 32 lines a file (PGM_DIFF_MAX_FILES, PGM_DIFF_MAX_LINES)"
 
 /* The report's remediation (the sessions' SQL, the configuration diff) and
  * prevention (the early-warning rules, the alert rules) as JSON sections:

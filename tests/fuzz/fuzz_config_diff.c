@@ -49,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     pgm_strbuf out;
     pgm_strbuf_init(&out, 1u << 22);
-    pgm_report_config_diff(a, &out);
+    size_t left;
+    pgm_report_config_diff(a, &out, &left);
     pgm_strbuf_free(&out);
     pgm_analysis_close(a);
     return 0;

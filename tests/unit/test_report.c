@@ -321,7 +321,9 @@ static void test_config_diff(void **state)
     add_finding(a, "svc/deploy.json", 2, "k", "{}", "x", "y", NULL);
     pgm_strbuf d;
     pgm_strbuf_init(&d, 1u << 16);
-    assert_true(pgm_report_config_diff(a, &d));
+    size_t left;
+    assert_true(pgm_report_config_diff(a, &d, &left));
+    assert_int_equal(left, 0);
     pgm_strbuf_add(&d, "", 1);
     assert_string_equal(d.p,
         "--- a/app/application.yml\n+++ b/app/application.yml\n"
@@ -360,7 +362,7 @@ static void test_config_diff(void **state)
     snprintf(u->rule, sizeof u->rule, "%s", PGM_RULE_URL_NOT_BOUND);
     bool addressed[8];
     pgm_strbuf_init(&d, 1u << 16);
-    assert_true(pgm_report_config_diff_addressed(a, &d, addressed));
+    assert_true(pgm_report_config_diff_addressed(a, &d, addressed, &left));
     pgm_strbuf_add(&d, "", 1);
     assert_string_equal(d.p,
         "--- a/w/hikari.properties\n+++ b/w/hikari.properties\n"
@@ -381,7 +383,7 @@ static void test_config_diff(void **state)
     long_line[600] = 0;
     add_finding(a, "b/application.yml", 3, "x.hikari.y", long_line, "y", "1", NULL);
     pgm_strbuf_init(&d, 1u << 16);
-    assert_false(pgm_report_config_diff_addressed(a, &d, addressed));
+    assert_false(pgm_report_config_diff_addressed(a, &d, addressed, &left));
     assert_false(addressed[0]);
     pgm_strbuf_free(&d);
     /* a line with a run of backticks cannot close the Markdown block it is shown in */
@@ -401,7 +403,7 @@ static void test_config_diff(void **state)
     a->n_findings = 0;
     add_finding(a, "svc/other.txt", 2, "k", "no url here", NULL, NULL, "loginTimeout=10");
     pgm_strbuf_init(&d, 1u << 16);
-    assert_false(pgm_report_config_diff(a, &d));
+    assert_false(pgm_report_config_diff(a, &d, &left));
     pgm_strbuf_free(&d);
     pgm_analysis_close(a);
 }
