@@ -8,11 +8,9 @@
 #include "rules/ruleset.h"
 #include "text/timestamp.h"
 
-#define PGM_THRESHOLD_MAX_GROUP 512
-
 typedef struct item {
     const pgm_event *e;
-    char group[PGM_THRESHOLD_MAX_GROUP];
+    const char *group;      /* "db=shop,user=app": in the run's one allocation, whole */
 } item;
 
 static int cmp_items(const void *a, const void *b)
@@ -94,26 +92,39 @@ size_t pgm_threshold_run(const pgm_rule *r, const pgm_event *events, size_t n, p
 {
     if (r->shape != PGM_SHAPE_THRESHOLD)
         return 0;
-    item *it = malloc((n ? n : 1) * sizeof *it);
-    if (!it)
-        return 0;
-    size_t m = 0;
+    /* each event's group key, whole: two groups that share a long start are
+     * two groups (the keys are measured first, then written in one block) */
+    size_t total = 1;
     for (size_t i = 0; i < n; i++) {
         if (events[i].t == PGM_TS_UNKNOWN || !kind_wanted(r, events[i].kind))
             continue;
-        item *x = &it[m];
-        x->e = &events[i];
-        size_t off = 0;
-        x->group[0] = '\0';
         for (size_t g = 0; g < r->group_by.n; g++) {
             const char *v = pgm_event_field(&events[i], r->group_by.v[g]);
-            int w = snprintf(x->group + off, sizeof x->group - off, "%s%s=%s", g ? "," : "",
-                             r->group_by.v[g], v ? v : "");
-            if (w < 0 || (size_t)w >= sizeof x->group - off)
-                break;
-            off += (size_t)w;
+            total += strlen(r->group_by.v[g]) + 2 + (v ? strlen(v) : 0);
         }
-        m++;
+        total++;
+    }
+    item *it = malloc((n ? n : 1) * sizeof *it);
+    char *keys = malloc(total);
+    if (!it || !keys) {
+        free(it);
+        free(keys);
+        return 0;
+    }
+    size_t m = 0, off = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (events[i].t == PGM_TS_UNKNOWN || !kind_wanted(r, events[i].kind))
+            continue;
+        item *x = &it[m++];
+        x->e = &events[i];
+        x->group = keys + off;
+        keys[off] = '\0';
+        for (size_t g = 0; g < r->group_by.n; g++) {
+            const char *v = pgm_event_field(&events[i], r->group_by.v[g]);
+            int w = snprintf(keys + off, total - off, "%s%s=%s", g ? "," : "", r->group_by.v[g], v ? v : "");
+            off += w > 0 ? (size_t)w : 0;
+        }
+        off++; /* past its NUL */
     }
     qsort(it, m, sizeof *it, cmp_items);
     size_t hits = 0;
@@ -139,5 +150,6 @@ size_t pgm_threshold_run(const pgm_rule *r, const pgm_event *events, size_t n, p
         start = end;
     }
     free(it);
+    free(keys);
     return hits;
 }

@@ -177,6 +177,10 @@ check help-timeline 0 "" -- help timeline
 check timeline-app-tz 0 "" -- timeline -q --app-tz +01:00 --kinds hikari $O/billing-boot2.log
 check timeline-applog 0 "" -- timeline -q --kinds hikari,app $O/orders-app.log $O/worker-logback.log $O/app-logstash.json
 check timeline-incident-leaks 0 "" -- timeline -q --kinds hikari.leak_detected,hikari.timeout --since 2026-11-27T02:21:50Z fixtures/incidents/01-leak-hikari.tar.zst
+# a threshold's groups are told apart by their whole key: two messages that
+# share their first 600 bytes are two groups (a key cut at 512 bytes merged
+# them, and the rule fired)
+check rules-test-long-groups 0 "" -- rules test --rules tests/cli/rules-long-groups
 check timeline-site-frames 0 "" -- timeline -q --rules tests/cli/rules-frames --kinds hikari.leak_detected --until 2026-11-27T02:21:00Z fixtures/incidents/01-leak-hikari.tar.zst
 # the prefix from a pg_settings dump (aligned: the trailing space is settled by the log)
 mkdir -p "$tmp/settings-bundle"
