@@ -149,9 +149,9 @@ static bool parse_json(pgm_pglog_reader *r, const char *line, size_t n, uint64_t
             r->cov.cut++; /* keys past PGM_JSONFLAT_MAX_PAIRS: not read */
         return true;
     }
-    /* a record nested past PGM_JSONFLAT_MAX_DEPTH is a limit reached, not
-     * only a line not understood */
-    if (strstr(err, "nested too deeply"))
+    /* a record nested past PGM_JSONFLAT_MAX_DEPTH or larger than
+     * PGM_JSONFLAT_MAX_BYTES is a limit reached, not only a line not understood */
+    if (strstr(err, "nested too deeply") || strstr(err, "object too large"))
         r->cov.cut++;
     pgm_pglog_unparsed(r, line, n, lineno);
     return false;

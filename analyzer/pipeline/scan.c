@@ -343,10 +343,11 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
     if (c->rare->cut) {
         pgm_scan_warn(s, in, "%llu message(s) cut at a size limit (%u KiB of text, %u DETAIL/HINT/... "
-                      "parts a message; %u keys, %u levels a JSON record; %u fields, %u MiB a csvlog record): "
+                      "parts a message; %u keys, %u levels, %u MiB a JSON record; %u fields, %u MiB a csvlog record): "
                       "what was cut is not read",
                       (unsigned long long)c->rare->cut, PGM_ENTRY_MAX_TEXT >> 10, PGM_ENTRY_MAX_PARTS,
-                      PGM_JSONFLAT_MAX_PAIRS, PGM_JSONFLAT_MAX_DEPTH, PGM_CSV_MAX_FIELDS, PGM_CSV_MAX_RECORD >> 20);
+                      PGM_JSONFLAT_MAX_PAIRS, PGM_JSONFLAT_MAX_DEPTH, PGM_JSONFLAT_MAX_BYTES >> 20, PGM_CSV_MAX_FIELDS,
+                      PGM_CSV_MAX_RECORD >> 20);
         in->limit_reached = true;
     }
 }

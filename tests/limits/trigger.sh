@@ -379,6 +379,20 @@ for i in $(seq 257); do
 done
 expect PGM_CONFIG_MAX_SERVICES 2 "more than 256 build files name a Spring Boot version" -- lint --fail-on never "$tmp/poms"
 
+# PGM_JSONFLAT_MAX_BYTES: a jsonlog record of 2 MiB (the line limit raised past it)
+mkdir -p "$tmp/json-bytes"
+python3 - "$tmp/json-bytes/postgresql.json" <<'PY'
+import json, sys
+rec = {"timestamp": "2026-11-27 00:18:42.213 UTC", "pid": 18181, "session_id": "6b08cc62.4705", "line_num": 1,
+       "error_severity": "LOG", "message": "connection authorized: user=app database=shop",
+       "backend_type": "client backend"}
+with open(sys.argv[1], "w") as f:
+    for i in range(5):
+        f.write(json.dumps(rec) + "\n")
+    f.write(json.dumps(dict(rec, message="x" * (2 << 20))) + "\n")
+PY
+expect PGM_JSONFLAT_MAX_BYTES 2 "1 MiB a JSON record;" -- timeline --max-line-bytes 4194304 "$tmp/json-bytes"
+
 # PGM_ANALYSIS_MAX_POOLS and PGM_ANALYSIS_MAX_FINDINGS: 70 services' pools
 mkdir -p "$tmp/pools"
 for i in $(seq 70); do
@@ -429,8 +443,8 @@ for i in range(14):
 open(sys.argv[1] + "/wide.json", "w").write(json.dumps(rec) + "\n" + json.dumps(wide) + "\n")
 open(sys.argv[1] + "/deep.json", "w").write(json.dumps(rec) + "\n" + json.dumps(deep) + "\n")
 PY
-expect PGM_JSONFLAT_MAX_PAIRS 2 "96 keys, 8 levels a JSON record;" -- timeline -o /dev/null "$tmp/json/wide.json"
-expect PGM_JSONFLAT_MAX_DEPTH 2 "96 keys, 8 levels a JSON record;" -- timeline -o /dev/null "$tmp/json/deep.json"
+expect PGM_JSONFLAT_MAX_PAIRS 2 "96 keys, 8 levels, 1 MiB a JSON record;" -- timeline -o /dev/null "$tmp/json/wide.json"
+expect PGM_JSONFLAT_MAX_DEPTH 2 "96 keys, 8 levels, 1 MiB a JSON record;" -- timeline -o /dev/null "$tmp/json/deep.json"
 
 # PGM_ZSTD_WINDOW_LOG_MAX: a frame whose window is 2 GiB (zstd --long=31 from a pipe)
 echo "$log_line" | zstd -q --long=31 -c > "$tmp/window.log.zst"
