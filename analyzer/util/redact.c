@@ -210,6 +210,16 @@ static bool literal_at(const char *s, size_t n, size_t i, size_t *from, size_t *
     return true;
 }
 
+/* A text with a secret that `out` has no room to hold redacted in part:
+ * all of it goes (never the text as it was). */
+static bool redact_whole(size_t n, pgm_strbuf *out)
+{
+    pgm_strbuf_reset(out);
+    if (pgm_strbuf_addf(out, "[REDACTED: %zu bytes with a secret, too long to redact in part]", n) != 0)
+        pgm_strbuf_reset(out);
+    return true;
+}
+
 bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
 {
     if (!n)
@@ -233,14 +243,16 @@ bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
         }
         if (hit) {
             if (pgm_strbuf_add(out, s + copied, from - copied) || pgm_strbuf_addstr(out, PGM_REDACTED))
-                return false;
+                return redact_whole(n, out);
             copied = to;
             any = true;
         }
         i = next > i ? next : i + 1;
     }
-    if (!any || pgm_strbuf_add(out, s + copied, n - copied))
+    if (!any)
         return false;
+    if (pgm_strbuf_add(out, s + copied, n - copied))
+        return redact_whole(n, out);
     return true;
 }
 
@@ -268,11 +280,13 @@ bool pgm_redact_literals(const char *s, size_t n, pgm_strbuf *out)
         size_t from, to, next = i + 1;
         if (literal_at(s, n, i, &from, &to, &next) && to > from) {
             if (pgm_strbuf_add(out, s + copied, from - copied) || pgm_strbuf_addstr(out, PGM_REDACTED))
-                return false;
+                return redact_whole(n, out);
             copied = to;
             any = true;
         }
         i = next > i ? next : i + 1;
     }
-    return any && pgm_strbuf_add(out, s + copied, n - copied) == 0;
+    if (!any)
+        return false;
+    return pgm_strbuf_add(out, s + copied, n - copied) == 0 || redact_whole(n, out);
 }

@@ -15,7 +15,8 @@
 #define PGM_REDACTED "[REDACTED]"
 
 /* True when `s` holds something to redact; then `out` (reset first) holds
- * the redacted text. False, and `out` untouched, when there is nothing. */
+ * the redacted text, or, when it has no room for that, a marker in place of
+ * all of it (never the secret). False when there is nothing to redact. */
 bool pgm_redact(const char *s, size_t n, pgm_strbuf *out);
 
 /* Does the statement `s` set a password from a bind parameter (ALTER ROLE
