@@ -732,29 +732,10 @@ def main():
                 if diff:
                     failures += 1
                     print("FAIL %s %s: %s" % (os.path.basename(incident), form, diff[:600]))
-        if not sys.argv[2:]:
-            c, f = recorded_journal(pgmortem, tmp)
-            checks += c
-            failures += f
-            c, f = systemd_moments(pgmortem, tmp)
-            checks += c
-            failures += f
-            c, f = pods_layout(pgmortem, tmp)
-            checks += c
-            failures += f
-            c, f = describe_pod(pgmortem, tmp)
-            checks += c
-            failures += f
-            c, f = k8s_events(pgmortem, tmp)
-            checks += c
-            failures += f
-            c, f = docker_attrs(pgmortem, tmp)
-            checks += c
-            failures += f
-            c, f = official_image(pgmortem, tmp)
-            checks += c
-            failures += f
-            c, f = journal_process(pgmortem, tmp)
+        for check in ([] if sys.argv[2:] else
+                      [recorded_journal, systemd_moments, pods_layout, describe_pod, k8s_events, docker_attrs,
+                       official_image, journal_process]):
+            c, f = check(pgmortem, tmp)
             checks += c
             failures += f
     print("envelope-check: %d of %d wrapped bundles analysed as unwrapped" % (checks - failures, checks))
