@@ -612,8 +612,7 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
     ev.kind = "activity.snapshot";
     ev.path = pc->in->path;
     ev.line = snap->first_line;
-    for (size_t k = 0; k < PGM_EVENT_COMMON_FIELDS; k++)
-        ev.fields[ev.n_fields++] = (pgm_field){pgm_event_common_names[k], NULL, 0};
+    common_fields(&ev, NULL, NULL);
     static const char *const names[] = {"rows", "client_backends", "active", "idle",
                                         "idle_in_transaction", "waiting_on_locks"};
     for (size_t k = 0; k < 6; k++)

@@ -195,12 +195,25 @@ def write_tar(path, files):
             t.addfile(info, io.BytesIO(data))
 
 
-def analyze(pgmortem, path):
+def analyze_said(pgmortem, path):
+    """`analyze -f json`'s report, exit code and what it said on stderr."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     r = subprocess.run([pgmortem, "analyze", "-f", "json", path], capture_output=True, env=env)
     if r.returncode not in (0, 2):
         raise SystemExit("%s: analyze exited %d: %s" % (path, r.returncode, r.stderr.decode()[-400:]))
-    return json.loads(r.stdout), r.returncode
+    return json.loads(r.stdout), r.returncode, r.stderr.decode("utf-8", "replace")
+
+
+def analyze(pgmortem, path):
+    report, rc, _ = analyze_said(pgmortem, path)
+    return report, rc
+
+
+def incidents_of(argv):
+    """The incidents named on the command line, else every recorded one."""
+    return argv or sorted(
+        os.path.join(ROOT, "fixtures/incidents", f) for f in os.listdir(os.path.join(ROOT, "fixtures/incidents"))
+        if not f.endswith(".json"))
 
 
 def strip(report, bundle, maps):
@@ -703,9 +716,7 @@ def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
     pgmortem = os.path.abspath(sys.argv[1])
-    incidents = sys.argv[2:] or sorted(
-        os.path.join(ROOT, "fixtures/incidents", f) for f in os.listdir(os.path.join(ROOT, "fixtures/incidents"))
-        if not f.endswith(".json"))
+    incidents = incidents_of(sys.argv[2:])
     failures = checks = 0
     keep = os.environ.get("WRAP_KEEP")  # a directory to leave the wrapped bundles in
     with tempfile.TemporaryDirectory() as scratch:

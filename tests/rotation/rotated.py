@@ -28,10 +28,10 @@ cut between entries there, and one more check shows that such a cut is said
 Usage: rotated.py PGMORTEM [INCIDENT...]   (exit 1 on any difference)
 """
 import gzip
+import json
 import os
 import random
 import re
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -110,36 +110,25 @@ def rotated_bundle(form, order, files, rng, tmp, tag):
     return path, maps
 
 
-def analyze(pgmortem, path):
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
-    r = subprocess.run([pgmortem, "analyze", "-f", "json", path], capture_output=True, env=env)
-    if r.returncode not in (0, 2):
-        raise SystemExit("%s: analyze exited %d: %s" % (path, r.returncode, r.stderr.decode()[-400:]))
-    import json
-    return json.loads(r.stdout), r.returncode, r.stderr.decode("utf-8", "replace")
-
-
 def as_members(report, path):
     """A directory's report with its files' paths as a tar's members: DIR!member."""
-    import json
     return json.loads(json.dumps(report).replace(path + "/", path + "!")) if os.path.isdir(path) else report
 
 
 def whole_directory(pgmortem, files, tmp, tag):
     """The report of the whole bundle unpacked, as unwrapped_report's of its tar."""
-    import json
     d = os.path.join(tmp, "whole-" + tag)
     W.write_tar(d + ".tar", files)
     os.makedirs(d, exist_ok=True)
     with tarfile.open(d + ".tar") as t:
         t.extractall(d)
-    want, rc, _ = analyze(pgmortem, d)
+    want, rc, _ = W.analyze_said(pgmortem, d)
     want, _ = W.strip(as_members(want, d), d, {})
     return json.loads(json.dumps(want)), rc
 
 
 def compare(pgmortem, path, maps, want, want_rc):
-    got, got_rc, err = analyze(pgmortem, path)
+    got, got_rc, err = W.analyze_said(pgmortem, path)
     got = as_members(got, path)
     # longer piece names first: "x.log" is the start of "x.log.1"
     ordered = dict(sorted(maps.items(), key=lambda kv: -len(kv[0])))
@@ -160,7 +149,7 @@ def cut_trace_is_said(pgmortem, files, tmp):
     out += [(name, b"\n".join(lines[k:])), (name + ".1", b"\n".join(lines[:k]) + b"\n")]
     path = os.path.join(tmp, "cut-trace.tar")
     W.write_tar(path, out)
-    _, rc, err = analyze(pgmortem, path)
+    _, rc, err = W.analyze_said(pgmortem, path)
     said = re.search(re.escape(name) + r": \d+ line\(s\) before the first entry not understood", err)
     again = "reading the bundle again, each log's pieces oldest first" in err
     problems = []
@@ -179,9 +168,7 @@ def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
     pgmortem = os.path.abspath(sys.argv[1])
-    incidents = sys.argv[2:] or sorted(
-        os.path.join(ROOT, "fixtures/incidents", f) for f in os.listdir(os.path.join(ROOT, "fixtures/incidents"))
-        if not f.endswith(".json"))
+    incidents = W.incidents_of(sys.argv[2:])
     failures = checks = 0
     with tempfile.TemporaryDirectory() as tmp:
         for incident in incidents:
