@@ -108,6 +108,9 @@ static bool fields_fit(const pgm_prefix_fields *f, const pgm_infer_names *names)
         /* an application may be called as its user is: only its text is checked */
         if (has_byte(f->app, "=@\t"))
             return false;
+        /* spaces at an edge are a width's padding (%-12a) read as the name */
+        if (f->app.p[0] == ' ' || f->app.p[f->app.n - 1] == ' ')
+            return false;
         /* "idle", "SELECT": a command tag, unless the messages named such an application */
         if (pgm_infer_is_command_tag(f->app.p, f->app.n) && !(pgm_infer_name_kind(names, f->app.p, f->app.n) & 4u))
             return false;
