@@ -334,6 +334,8 @@ static bool walk_member(walker *w, pgm_archive_layer *l, struct archive_entry *e
     return !w->fatal && !w->total_reached;
 }
 
+_Static_assert(PGM_MAX_HEADER_FAILURES == 8u, "walk_archive's message names 8");
+
 static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const char *label,
                          unsigned depth)
 {
@@ -349,23 +351,40 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
         return;
     }
     uint64_t entries = 0, files_inside = 0;
-    unsigned failures = 0;
+    /* a run of damaged headers: said where it starts and where it ends */
+    uint64_t damaged = 0, damaged_from = 0;
+    unsigned stuck = 0; /* failures that did not move the reader */
     for (;;) {
         struct archive_entry *e;
+        int64_t before = archive_filter_bytes(l.a, 0);
         int r = archive_read_next_header(l.a, &e);
         if (r == ARCHIVE_EOF)
             break;
         if (r == ARCHIVE_RETRY)
             r = ARCHIVE_FAILED;
         if (r <= ARCHIVE_FAILED) {
-            const char *msg = archive_error_string(l.a);
-            problem(w, path->p, "damaged %s archive after %llu entries: %s", label,
-                    (unsigned long long)entries, msg ? msg : "unreadable header");
-            if (r == ARCHIVE_FATAL || ++failures >= PGM_MAX_HEADER_FAILURES)
+            if (!damaged++) {
+                const char *msg = archive_error_string(l.a);
+                damaged_from = (uint64_t)before;
+                problem(w, path->p, "damaged %s archive after %llu entries, at byte %llu: %s", label,
+                        (unsigned long long)entries, (unsigned long long)before, msg ? msg : "unreadable header");
+            }
+            stuck = archive_filter_bytes(l.a, 0) > before ? 0 : stuck + 1;
+            if (r == ARCHIVE_FATAL || stuck >= PGM_MAX_HEADER_FAILURES) {
+                problem(w, path->p, "%s: the rest of this %s archive is not read (no header found %s)",
+                        r == ARCHIVE_FATAL ? "the damage cannot be skipped" : "the reader does not move on",
+                        label, stuck >= PGM_MAX_HEADER_FAILURES ? "after 8 tries, PGM_MAX_HEADER_FAILURES" : "past it");
+                damaged = 0;
                 break;
+            }
             continue;
         }
-        failures = 0;
+        if (damaged > 1)
+            problem(w, path->p, "%llu damaged %s headers skipped (bytes %llu to %llu), read on from there",
+                    (unsigned long long)damaged, label, (unsigned long long)damaged_from,
+                    (unsigned long long)before);
+        damaged = 0;
+        stuck = 0;
         if (w->lim->max_entries && w->entries >= w->lim->max_entries) {
             problem(w, path->p, "%s %llu archive entries in this run (--max-entries); the rest of "
                     "this archive is not read", w->entries_reached ? "already" : "more than",
@@ -386,6 +405,9 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
         if (!go_on)
             break;
     }
+    if (damaged > 1)
+        problem(w, path->p, "%llu damaged %s headers from byte %llu to its end", (unsigned long long)damaged, label,
+                (unsigned long long)damaged_from);
     if (files_inside == 0 && entries == 0 && !w->fatal)
         skipped(w, path->p, "empty %s archive: no files inside", label);
     pgm_archive_layer_close(&l);

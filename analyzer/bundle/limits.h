@@ -32,7 +32,10 @@
 #define PGM_ZSTD_WINDOW_LOG_MAX 27        /* zstd's own default: 128 MiB window */
 /* Memory the xz decoder may take: xz -9 needs 65 MiB to decode (xz(1)). */
 #define PGM_XZ_MEMLIMIT (256ull << 20)
-#define PGM_MAX_HEADER_FAILURES 8u        /* damaged archive headers in a row */
+/* Damaged archive headers in a row that leave the reader where it was: a
+ * format that cannot skip a bad header (tar's reader moves on a block each
+ * time, as tar(1) does, and is followed as far as the damage goes). */
+#define PGM_MAX_HEADER_FAILURES 8u
 /* What is decoded after the content was walked (a tar's end padding), to
  * reach the stream's checksum; more than this is left unchecked, said. */
 #define PGM_TRAILER_CHECK_BYTES (16ull << 20)

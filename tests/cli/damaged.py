@@ -167,6 +167,22 @@ want = {e for e in clean if os.path.basename(e[0]) in whole}
 check(r.returncode == 2, "02.zip cut in half: exit %d, not 2" % r.returncode)
 check(want <= got, "02.zip cut in half: %d event(s) of whole members lost" % len(want - got))
 
+# tar: a member's header overwritten (a bad block of a disk); as tar(1)
+# does, the reader skips block by block to the next header and every later
+# member is read
+tar_raw = bytearray(bundle_tars["01"])
+tar_members = tarfile.open(fileobj=io.BytesIO(bundle_tars["01"])).getmembers()
+tar_files = [m for m in tar_members if m.isfile()]
+tar_victim = tar_files[len(tar_files) // 2]
+tar_raw[tar_victim.offset:tar_victim.offset + 512] = b"x" * 512
+r, got = events(write("bad-header.tar", bytes(tar_raw)))
+_, clean = events(write("clean-01.tar", bundle_tars["01"]))
+check(r.returncode == 2, "01.tar with a damaged header: exit %d, not 2" % r.returncode)
+check(said(r, "damaged tar headers skipped"), "01.tar with a damaged header: the skip is not said")
+tar_others = {e for e in clean if e[0] != tar_victim.name}
+check(tar_others <= got, "01.tar with a damaged header: %d event(s) of the other members lost, e.g. %s"
+      % (len(tar_others - got), sorted(tar_others - got)[:2]))
+
 # ------------------------------------------- NUL blocks and CR line ends
 log_bytes = tarfile.open(fileobj=io.BytesIO(bundle_tars["01"])).extractfile(
     "01-leak-hikari/db/postgresql-15-main.log").read()
