@@ -122,18 +122,21 @@ typedef struct fields {
     size_t off[PGM_EVENT_MAX_FIELDS];
     const char *name[PGM_EVENT_MAX_FIELDS];
     size_t n;
+    bool dropped; /* a value found no room */
 } fields;
 
 static void add(fields *f, const char *name, const char *v, size_t n)
 {
-    if (!v || !n || f->n == PGM_EVENT_MAX_FIELDS)
+    if (!v || !n)
         return;
     for (size_t i = PGM_EVENT_COMMON_FIELDS; i < f->n; i++)
         if (strcmp(f->name[i], name) == 0)
             return; /* the first value of a name stays */
     size_t off = f->c->arena.len;
-    if (pgm_strbuf_add(&f->c->arena, v, n) || pgm_strbuf_add(&f->c->arena, "", 1))
+    if (f->n == PGM_EVENT_MAX_FIELDS || pgm_strbuf_add(&f->c->arena, v, n) || pgm_strbuf_add(&f->c->arena, "", 1)) {
+        f->dropped = true;
         return;
+    }
     f->name[f->n] = name;
     f->off[f->n++] = off;
 }
@@ -259,6 +262,7 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
         ev->fields[k].value = f.off[k] == SIZE_MAX ? NULL : c->arena.p + f.off[k];
         ev->fields[k].len = 0;
     }
+    c->fields_dropped += f.dropped;
     c->events++;
     return 1;
 }

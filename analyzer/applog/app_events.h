@@ -34,6 +34,7 @@ typedef struct pgm_app_classifier {
     } leaks[PGM_APP_MAX_LEAKS];
     size_t n_leaks, next_leak;     /* next_leak > 0: the window has replaced reports */
     uint64_t returns_unmatched;    /* ... and a return found none to answer */
+    uint64_t fields_dropped;       /* events that lost a field (PGM_EVENT_MAX_FIELDS, PGM_EVENT_MAX_TEXT) */
     uint64_t candidates_cut;       /* entries no rule knew by their first PGM_APP_MAX_CANDIDATES exception lines, with more */
     /* the pool each connection was last seen in */
     struct {

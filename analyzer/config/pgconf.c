@@ -11,9 +11,6 @@
 #include "config/guc.h"
 #include "util/strbuf.h"
 
-/* Bytes of one configuration file, at most. */
-#define PGM_CONF_MAX_FILE (16u << 20)
-
 void pgm_conf_init(pgm_conf *c)
 {
     memset(c, 0, sizeof *c);
@@ -397,6 +394,14 @@ static void read_file(reader *r, const char *path, bool if_exists)
         free(data);
         return;
     }
+    if (got == 2) {
+        message(r->c, "could not open configuration file \"%s\": larger than %u MiB, not read", path,
+                PGM_CONF_MAX_FILE >> 20);
+        r->c->unread++;
+        r->problems = true;
+        free(data);
+        return;
+    }
     if (got != 0) {
         if (got > 0 && if_exists) {
             message(r->c, "skipping missing configuration file \"%s\"", path);
@@ -501,12 +506,16 @@ static int disk_open(void *ctx, const char *path, char **data, size_t *len)
     int rc = 0;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
         if (pgm_strbuf_add(&b, buf, n)) {
-            rc = -1;
+            rc = b.len + n > PGM_CONF_MAX_FILE ? 2 : -1;
             break;
         }
     if (ferror(f))
         rc = -1;
     fclose(f);
+    if (rc) {
+        pgm_strbuf_free(&b);
+        return rc;
+    }
     *len = b.len;
     *data = pgm_strbuf_take(&b);
     if (!*data && rc == 0)

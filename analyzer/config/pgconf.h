@@ -42,8 +42,12 @@ typedef struct pgm_conf_entry {
     char *error;        /* "syntax error", "unrecognized configuration parameter", ... */
 } pgm_conf_entry;
 
+/* Bytes of one configuration file, at most: more is a log misnamed .conf. */
+#define PGM_CONF_MAX_FILE (16u << 20)
+
 /* Where the files come from. `open`: 0 with the content (malloc'd, the
- * caller frees), 1 when there is no such file, -1 when it cannot be read.
+ * caller frees), 1 when there is no such file, 2 when it is larger than
+ * PGM_CONF_MAX_FILE (not read), -1 when it cannot be read.
  * `list`: the names (malloc'd array of malloc'd strings) in a directory. */
 typedef struct pgm_conf_files {
     int (*open)(void *ctx, const char *path, char **data, size_t *len);

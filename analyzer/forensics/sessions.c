@@ -122,7 +122,7 @@ struct pgm_sessions {
     pgm_session *v;
     size_t n, alloc, dropped;
     pidmap open;
-    pidmap ended;    /* pids whose session ended by a FATAL: its disconnection line may follow */
+    pidmap ended;    /* pids whose session ended by a FATAL, or was dropped: its disconnection line may follow */
     pidmap received; /* pid -> its client (interned) from `connection received` */
     pgm_interner strings;
     const char *apps[PGM_SESSIONS_MAX_APPS];
@@ -401,8 +401,12 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
             end_session(s, *open, e, PGM_END_PID_REUSED);
         pidmap_del(&s->ended, pid);
         pgm_session *x = new_session(s);
-        if (!x)
+        if (!x) {
+            /* not tracked: its end is not one of a session from before the log */
+            if (!s->oom && !pidmap_put(&s->ended, pid, SIZE_MAX))
+                s->oom = true;
             return;
+        }
         x->pid = pid;
         x->start = e->t;
         x->sid_start = sid;
@@ -428,7 +432,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
             end_session(s, *open, e, PGM_END_DISCONNECTED);
             return;
         }
-        if (pidmap_find(&s->ended, pid)) { /* the line after its FATAL: the same session */
+        if (pidmap_find(&s->ended, pid)) { /* the line after its FATAL (or of one dropped): the same session */
             pidmap_del(&s->ended, pid);
             return;
         }

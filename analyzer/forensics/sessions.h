@@ -28,7 +28,8 @@
 #define PGM_SESSIONS_MAX_STARTS 256u
 /* Applications with a curve of their own, at most; the rest share "(other)". */
 #define PGM_SESSIONS_MAX_APPS 64u
-/* Sessions kept; more are counted in the curve but not listed. */
+/* Sessions kept; more are neither listed nor in the curves: counted as
+ * dropped (pgm_sessions_dropped), which analyze says. */
 #define PGM_SESSIONS_MAX (1u << 22)
 
 enum pgm_session_start { PGM_START_AUTHORIZED, PGM_START_BEFORE_LOG };

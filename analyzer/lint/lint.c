@@ -10,6 +10,7 @@
 #include "rules/yaml_doc.h"
 #include "envelope/unwrap.h"
 #include "sniff/sniff.h"
+#include "util/intern.h"
 #include "util/redact.h"
 #include "util/strbuf.h"
 
@@ -30,6 +31,7 @@ typedef struct walk {
     cfile *files;
     size_t n, alloc;
     size_t bytes;           /* held, all files together */
+    pgm_interner too_large; /* paths of files past PGM_LINT_MAX_FILE_BYTES: an include of one says so */
     boot_seen boots[PGM_CONFIG_MAX_SERVICES];
     size_t n_boots;
     const pgm_lint_options *o;
@@ -48,6 +50,9 @@ static bool is_config_kind(enum pgm_kind k)
     return k == PGM_KIND_PG_CONF || k == PGM_KIND_PG_SETTINGS || k == PGM_KIND_SPRING_CONF ||
            k == PGM_KIND_HIKARI_CONF || k == PGM_KIND_ENV_FILE || k == PGM_KIND_K8S_MANIFEST;
 }
+
+/* an include of a file lint would not read says the size postgresql.conf's reader names */
+_Static_assert(PGM_LINT_MAX_FILE_BYTES == PGM_CONF_MAX_FILE, "one bound for a configuration file");
 
 _Static_assert(PGM_CONFIG_MAX_SERVICES == 256u, "read_build_file's message names 256");
 
@@ -130,6 +135,11 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     }
     if (got < 0 || (size_t)got > PGM_LINT_MAX_FILE_BYTES) {
         warn(w->o, info->display_path, got < 0 ? "cannot be read" : "larger than 16 MiB: not a configuration file, not read");
+        if (got > 0 && !pgm_intern(&w->too_large, info->display_path)) {
+            free(buf);
+            w->oom = true;
+            return PGM_FATAL;
+        }
         w->out->problems++;
         free(buf);
         return PGM_OK;
@@ -197,7 +207,7 @@ static int mem_open(void *ctx, const char *path, char **data, size_t *len)
             *len = w->files[i].len;
             return 0;
         }
-    return 1;
+    return pgm_interned(&w->too_large, path) ? 2 : 1;
 }
 
 static int mem_list(void *ctx, const char *dir, char ***names, size_t *n)
@@ -761,6 +771,7 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
         free(w.files[i].name), free(w.files[i].format), free(w.files[i].data);
     }
     free(w.files);
+    pgm_interner_free(&w.too_large);
     for (size_t i = 0; i < w.n_boots; i++)
         free(w.boots[i].path);
     for (size_t b = 0; b < n_base; b++)

@@ -96,6 +96,12 @@ enum slot { S_PID, S_USER, S_DB, S_APP, S_CLIENT, S_LEVEL, S_SQLSTATE, S_MSG, S_
 static const char *const slot_names[N_SLOTS] = {"pid", "user", "db", "app", "client", "level",
                                                 "sqlstate", "msg", "port", "session_id",
                                                 "backend_type"};
+/* The most an event can have: the slots, a rule's captures, the five named
+ * parts it may take (DETAIL, HINT, CONTEXT, STATEMENT, QUERY) and
+ * error_class. They fit; fields_dropped counts only values the arena had
+ * no room for. */
+_Static_assert(N_SLOTS + (PGM_MAX_CAPTURES - 1) + 5 + 1 <= PGM_EVENT_MAX_FIELDS, "a server event's fields fit");
+
 /* A value kept for the event: borrowed from the record (p), or copied into
  * the arena at `off` (p NULL). */
 typedef struct held {
@@ -297,6 +303,8 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
             if (b.n_extra + N_SLOTS < PGM_EVENT_MAX_FIELDS && store(&b, c->redacted.p, c->redacted.len, false, &f->v)) {
                 f->name = name;
                 b.n_extra++;
+            } else {
+                b.full = true;
             }
             continue;
         }

@@ -159,16 +159,21 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
         /* a line of another writer (pg_ctl, a shell) between a message and
          * its TAB lines leaves them to it; a server line we cannot read
          * does not */
-        if (!pgm_infer_has_severity(line, n)) {
+        /* a line whose prefix read as far as a value too long to end (its
+         * severity word then lies past where one is looked for) is the
+         * server's, not another writer's */
+        if (!f->gave_up && !pgm_infer_has_severity(line, n)) {
             r->foreign++;
             unparsed(r, line, n, lineno);
             return PGM_OK;
         }
         r->last = NULL;
-        if (r->defer_unread)
+        if (r->defer_unread) {
             r->deferred = true;
-        else
+        } else {
+            r->gave_up += f->gave_up;
             unparsed(r, line, n, lineno);
+        }
         return PGM_OK;
     }
     pgm_entry *owner = pgm_entries_is_secondary(f->severity) ? pending_of(r, f->pid) : NULL;

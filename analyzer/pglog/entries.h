@@ -59,6 +59,7 @@ typedef struct pgm_entry_reader {
     unsigned prefix_gen, fields_gen[PGM_ENTRY_PENDING + 1];
     uint64_t lines, primary, secondary, continuation, unparsed, cut;
     uint64_t foreign; /* of the unparsed, lines with no severity word: no server output */
+    uint64_t gave_up; /* of the unparsed, lines the prefix matcher gave up on (pgm_prefix_fields) */
     /* Empty lines: inside a message (a shipper that strips a TAB-only line
      * of a statement's blank line) they join it as continuation lines once
      * its next TAB line comes; any other is counted here, not as unparsed. */

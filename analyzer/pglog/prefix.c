@@ -216,6 +216,7 @@ typedef struct matcher {
     const char *s;
     size_t n;
     unsigned steps;
+    bool gave_up; /* at PGM_PREFIX_MAX_STEPS or PGM_PREFIX_MAX_VALUE */
     pgm_prefix_fields *f;
 } matcher;
 
@@ -379,13 +380,15 @@ static bool match_free_text(matcher *m, size_t i, size_t pos)
     const item *nx = next < m->p->n ? &m->p->items[next] : NULL;
     size_t limit = m->n - start < PGM_PREFIX_MAX_VALUE ? m->n : start + PGM_PREFIX_MAX_VALUE;
     for (size_t end = start; end <= limit; end++) {
-        if (++m->steps > PGM_PREFIX_MAX_STEPS)
+        if (++m->steps > PGM_PREFIX_MAX_STEPS) {
+            m->gave_up = true;
             return false;
+        }
         if (nx && nx->kind == IT_LIT) {
             const char *lit = m->p->lits + nx->lit;
             const char *hit = end < m->n ? memchr(m->s + end, lit[0], limit - end) : NULL;
             if (!hit)
-                return false;
+                break;
             end = (size_t)(hit - m->s);
         } else if (!nx && !pgm_prefix_severity_at(m->s + end, m->n - end)) {
             continue;
@@ -400,6 +403,7 @@ static bool match_free_text(matcher *m, size_t i, size_t pos)
         if (match_from(m, i + 1, end))
             return true;
     }
+    m->gave_up |= limit < m->n; /* the value may have gone on past its reach */
     return false;
 }
 
@@ -489,8 +493,10 @@ bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_
     out->session_start_us = PGM_TS_UNKNOWN;
     out->pid = -1;
     out->session = true;
-    matcher m = {p, line, n, 0, out};
-    if (!match_from(&m, 0, 0))
+    matcher m = {p, line, n, 0, false, out};
+    bool matched = match_from(&m, 0, 0);
+    out->gave_up = !matched && m.gave_up;
+    if (!matched)
         return false;
     if (out->pid < 0)
         out->pid = pid_from_session_id(out->session_id);

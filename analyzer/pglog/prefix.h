@@ -40,6 +40,9 @@ typedef struct pgm_prefix_fields {
     pgm_slice user, db, app, remote, host, port, session_id, line_num, vxid, xid, sqlstate,
         backend_type, command_tag, query_id, leader_pid;
     bool session;              /* false: %q ended the prefix (postmaster, checkpointer...) */
+    /* the line was not read: a value reached PGM_PREFIX_MAX_VALUE or the
+     * tries PGM_PREFIX_MAX_STEPS before its end was found */
+    bool gave_up;
     pgm_slice severity;        /* "LOG", "FATAL", ... (translated words too) */
     pgm_slice message;         /* after "SEVERITY:  " */
 } pgm_prefix_fields;

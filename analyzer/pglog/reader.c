@@ -518,6 +518,7 @@ void pgm_pglog_finish(pgm_pglog_reader *r)
         r->cov.blank += r->entries.blank;
         r->cov.secondary += r->entries.secondary;
         r->cov.cut += r->entries.cut;
+        r->cov.prefix_gave_up += r->entries.gave_up;
     }
 }
 

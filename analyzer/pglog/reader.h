@@ -77,6 +77,7 @@ typedef struct pgm_pglog_coverage {
     uint64_t translated;       /* severity words that are not English */
     uint64_t odd_columns;      /* csvlog records of a column count the server does not write */
     uint64_t yearless;         /* syslog records with a date without its year */
+    uint64_t prefix_gave_up;   /* of the unparsed, lines the prefix matcher gave up on at its bounds */
     bool reversed;             /* newest first: read backwards */
     bool reversed_cut;         /* ... but too big to hold: only its start was */
     pgm_pglog_sample samples[PGM_PGLOG_SAMPLES];

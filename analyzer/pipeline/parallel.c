@@ -288,6 +288,7 @@ static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c)
     sum->zone_unknown += c->zone_unknown;
     sum->translated += c->translated;
     sum->odd_columns += c->odd_columns;
+    sum->prefix_gave_up += c->prefix_gave_up;
     sum->yearless += c->yearless;
     for (size_t i = 0; i < c->n_samples && sum->n_samples < PGM_PGLOG_SAMPLES; i++)
         sum->samples[sum->n_samples++] = c->samples[i];
@@ -410,7 +411,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
             sum->lines = sum->records = sum->continuation = sum->secondary = 0;
             sum->unparsed = sum->cut = sum->no_time = sum->zone_guessed = sum->blank = 0;
             sum->nul_bytes = sum->nul_first_line = 0;
-            sum->zone_unknown = sum->translated = sum->odd_columns = 0;
+            sum->zone_unknown = sum->translated = sum->odd_columns = sum->prefix_gave_up = 0;
             sum->n_samples = 0;
             sum->foreign = 0;
             sum->n_foreign_samples = 0;
@@ -437,6 +438,11 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         pgm_scan_log_warnings(s, in, opt, long_lines);
     }
     for (size_t k = 0; k < n; k++) {
+        if (s->rules) { /* said by the scan, once the input is read */
+            s->rules->limit_hits += workers[k].rules.limit_hits;
+            if (!s->rules->limit_rule)
+                s->rules->limit_rule = workers[k].rules.limit_rule;
+        }
         pgm_pg_classifier_free(&workers[k].classifier);
         pgm_ruleset_free(&workers[k].rules);
     }

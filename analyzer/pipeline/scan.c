@@ -24,7 +24,8 @@
 #include "util/redact.h"
 #include "text/timestamp.h"
 
-/* A configuration file bigger than this is not searched for log_line_prefix. */
+/* Bytes of a configuration file searched for log_line_prefix or a time
+ * zone: real ones are tens of KiB; past it the rest is not searched (said). */
 #define PGM_SCAN_CONF_MAX (4u << 20)
 
 void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules)
@@ -127,7 +128,7 @@ int pgm_scan_keep_coverage(pgm_scan *s, pgm_input_report *in, const pgm_pglog_co
     k->prefix_origin = interned(s, c->prefix_origin, &lost);
     k->primary_tried = c->primary_tried, k->primary_parsed = c->primary_parsed;
     bool any = c->blank || c->nul_bytes || c->cut || c->zone_unknown || c->translated ||
-               c->odd_columns || c->yearless || c->reversed || c->reversed_cut || c->n_samples ||
+               c->odd_columns || c->prefix_gave_up || c->yearless || c->reversed || c->reversed_cut || c->n_samples ||
                c->foreign || c->n_foreign_samples || c->prefix_unfit[0] || c->prefix_rival[0] ||
                c->prefix_switches || c->prefix_switched[0] || c->prefix_changed || c->late_given_up;
     if (!any)
@@ -138,6 +139,7 @@ int pgm_scan_keep_coverage(pgm_scan *s, pgm_input_report *in, const pgm_pglog_co
     r->blank = c->blank, r->nul_bytes = c->nul_bytes, r->nul_first_line = c->nul_first_line;
     r->cut = c->cut, r->zone_unknown = c->zone_unknown, r->translated = c->translated;
     r->odd_columns = c->odd_columns, r->yearless = c->yearless;
+    r->prefix_gave_up = c->prefix_gave_up;
     r->reversed = c->reversed, r->reversed_cut = c->reversed_cut;
     r->samples = copy_samples(c->samples, c->n_samples);
     r->n_samples = r->samples ? c->n_samples : 0;
@@ -249,6 +251,7 @@ void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *
     in->unknown += c->unknown;
     in->unknown_other += c->unknown_other;
     in->by_sqlstate += c->by_sqlstate;
+    in->fields_dropped += c->fields_dropped;
     for (size_t i = 0; i < c->n_shapes; i++) {
         size_t k = 0;
         while (k < in->n_shapes && strcmp(in->shapes[k].words, c->shapes[i].words) != 0)
@@ -341,6 +344,19 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
     }
     else if (c->rare->reversed)
         pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
+    if (c->rare->prefix_gave_up) {
+        pgm_scan_warn(s, in, "%llu line(s) the log_line_prefix matcher gave up on: a free-text value (%%u, %%d, "
+                      "%%a, %%h, ...) longer than %u bytes, or more than %u ways to split the prefix tried "
+                      "(PGM_PREFIX_MAX_VALUE, PGM_PREFIX_MAX_STEPS): not read",
+                      (unsigned long long)c->rare->prefix_gave_up, PGM_PREFIX_MAX_VALUE, PGM_PREFIX_MAX_STEPS);
+        in->limit_reached = true;
+    }
+    if (in->fields_dropped) {
+        pgm_scan_warn(s, in, "%llu event(s) lost a field: more than %u fields an event (PGM_EVENT_MAX_FIELDS: a "
+                      "rule's captures and the parts it takes) or %u KiB of their values (PGM_EVENT_MAX_TEXT)",
+                      (unsigned long long)in->fields_dropped, PGM_EVENT_MAX_FIELDS, PGM_EVENT_MAX_TEXT >> 10);
+        in->limit_reached = true;
+    }
     if (c->rare->cut) {
         pgm_scan_warn(s, in, "%llu message(s) cut at a size limit (%u KiB of text, %u DETAIL/HINT/... "
                       "parts a message; %u keys, %u levels, %u MiB a JSON record; %u fields, %u MiB a csvlog record): "
@@ -1102,6 +1118,13 @@ static void sink_finish(line_sink *k)
         finish_app_log(k);
     else if (k->psa)
         finish_activity(k);
+    if (k->app_classifier && k->app_classifier->fields_dropped) { /* application and system logs */
+        pgm_scan_warn(k->s, k->in, "%llu event(s) lost a field: more than %u fields an event (PGM_EVENT_MAX_FIELDS: "
+                      "a rule's captures and what the entry adds) or %u KiB of their values (PGM_EVENT_MAX_TEXT)",
+                      (unsigned long long)k->app_classifier->fields_dropped, PGM_EVENT_MAX_FIELDS,
+                      PGM_EVENT_MAX_TEXT >> 10);
+        k->in->limit_reached = true;
+    }
     if (k->unplaced) {
         /* kubectl prints an event's age ("5m"), relative to when it ran */
         pgm_scan_warn(k->s, k->in, "%llu Kubernetes event(s) (%s) carry only their age relative to when kubectl "
@@ -1138,12 +1161,31 @@ static void carry_over(line_sink *parked, line_sink *next)
     next->carried_in = carried;
 }
 
+/* Matches of the rules' patterns stopped at PCRE2's limits since the last
+ * time this was said: the lines they were tried on are not classified by
+ * them (a pattern that backtracks without end, from a user's rule pack). */
+static void say_pattern_limits(pgm_scan *s, pgm_input_report *in)
+{
+    uint64_t hits = s->rules ? s->rules->limit_hits : 0;
+    if (hits <= s->pattern_limits_said || !in)
+        return;
+    pgm_scan_warn(s, in, "%llu match(es) of rule patterns stopped at PCRE2's limits (%u steps, %u levels of "
+                  "backtracking, %u KiB; PGM_PCRE_MATCH_LIMIT, PGM_PCRE_DEPTH_LIMIT, PGM_PCRE_HEAP_LIMIT_KIB), the "
+                  "first of rule %s: those lines are not classified by it; simplify its pattern",
+                  (unsigned long long)(hits - s->pattern_limits_said), PGM_PCRE_MATCH_LIMIT, PGM_PCRE_DEPTH_LIMIT,
+                  PGM_PCRE_HEAP_LIMIT_KIB, s->rules->limit_rule ? s->rules->limit_rule : "?");
+    in->limit_reached = true;
+    s->pattern_limits_said = hits;
+}
+
 static void finish_parked(pgm_scan *s)
 {
     if (s->parked) {
         line_sink *k = s->parked;
+        pgm_input_report *in = k->in;
         s->parked = NULL;
         sink_finish(k);
+        say_pattern_limits(s, in); /* its last entries are classified now */
     }
 }
 
@@ -1332,16 +1374,35 @@ static bool zone_word(const char *v, const char *end, char out[64])
     return true;
 }
 
+/* The first PGM_SCAN_CONF_MAX bytes of a configuration file (malloc'd,
+ * NULL when memory ran out), saying when there were more; *n: how many. */
+static char *read_conf_head(pgm_scan *s, pgm_input_report *in, pgm_source *content, const char *sought,
+                            size_t *n)
+{
+    *n = 0;
+    char *buf = malloc(PGM_SCAN_CONF_MAX + 1);
+    if (!buf)
+        return NULL;
+    ptrdiff_t got = pgm_source_read_full(content, buf, PGM_SCAN_CONF_MAX + 1);
+    if (got > (ptrdiff_t)PGM_SCAN_CONF_MAX) {
+        pgm_scan_warn(s, in, "larger than %u MiB: only its first %u MiB searched for %s", PGM_SCAN_CONF_MAX >> 20,
+                      PGM_SCAN_CONF_MAX >> 20, sought);
+        in->limit_reached = true;
+        got = PGM_SCAN_CONF_MAX;
+    }
+    *n = got > 0 ? (size_t)got : 0;
+    return buf;
+}
+
 /* TZ=Europe/Berlin (.env), "- name: TZ" + "value: ..." (a manifest, YAML or
  * JSON), -Duser.timezone=... (JAVA_TOOL_OPTIONS, JAVA_OPTS): the zone a JVM
  * writes its local times in. */
 static void read_zone_evidence(pgm_scan *s, pgm_input_report *in, pgm_source *content)
 {
-    char *buf = malloc(PGM_SCAN_CONF_MAX);
+    size_t n;
+    char *buf = read_conf_head(s, in, content, "a time zone", &n);
     if (!buf)
         return;
-    ptrdiff_t got = pgm_source_read_full(content, buf, PGM_SCAN_CONF_MAX);
-    size_t n = got > 0 ? (size_t)got : 0;
     in->bytes = n;
     char zone[64] = "";
     unsigned lineno = 0, at = 0;
@@ -1411,12 +1472,12 @@ static pgm_zone app_zone_of(pgm_scan *s, bool *from_evidence)
  * names their prefix. */
 static void read_conf(pgm_scan *s, pgm_input_report *in, pgm_source *content)
 {
-    char *buf = malloc(PGM_SCAN_CONF_MAX);
+    size_t n;
+    char *buf = read_conf_head(s, in, content, "log_line_prefix", &n);
     if (!buf)
         return;
-    ptrdiff_t n = pgm_source_read_full(content, buf, PGM_SCAN_CONF_MAX);
     if (n > 0) {
-        in->bytes = (uint64_t)n;
+        in->bytes = n;
         char value[PGM_PREFIX_VALUE_MAX];
         unsigned line;
         /* postgresql.auto.conf is read last by the server: a plain
@@ -1438,6 +1499,8 @@ static void read_conf(pgm_scan *s, pgm_input_report *in, pgm_source *content)
     free(buf);
 }
 
+static int read_input(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info, pgm_source *content);
+
 static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
 {
     pgm_scan *s = ctx;
@@ -1452,6 +1515,13 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         s->out_of_memory = true;
         return PGM_FATAL;
     }
+    int rc = read_input(s, in, info, content);
+    say_pattern_limits(s, in);
+    return rc;
+}
+
+static int read_input(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info, pgm_source *content)
+{
     pgm_envelope env;
     pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
                                     info->head_len < PGM_SNIFF_HEAD_BYTES, year_of_file(s, info), &env, NULL);

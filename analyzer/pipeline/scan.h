@@ -52,6 +52,7 @@ typedef struct pgm_event_origin {
  * apart, so that the many inputs without any pay nothing for it. */
 typedef struct pgm_input_coverage_rare {
     uint64_t blank, nul_bytes, nul_first_line, cut, zone_unknown, translated, odd_columns, yearless;
+    uint64_t prefix_gave_up;
     bool reversed, reversed_cut;
     pgm_pglog_sample *samples;         /* owned; n_samples of them */
     size_t n_samples;
@@ -101,6 +102,7 @@ typedef struct pgm_input_report {
     pgm_input_coverage cov;
     bool prefix_doubtful;
     uint64_t events, unknown, unknown_other, by_sqlstate;
+    uint64_t fields_dropped;         /* events that lost a field (PGM_EVENT_MAX_FIELDS, PGM_EVENT_MAX_TEXT) */
     pgm_unknown_shape *shapes;       /* owned: PGM_UNKNOWN_SHAPES of room once one is seen */
     size_t n_shapes;
     int64_t first_ts, last_ts;
@@ -113,6 +115,7 @@ typedef struct pgm_scan {
     /* set by the caller */
     pgm_pglog_options log;           /* prefix, tz, year from the command line */
     pgm_ruleset *rules;
+    uint64_t pattern_limits_said;    /* rules->limit_hits already warned of */
     size_t max_line;
     unsigned jobs;                   /* threads for a large plain log (1: none) */
     /* Set from any thread (an event callback) to stop reading server logs:

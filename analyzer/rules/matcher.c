@@ -249,6 +249,8 @@ int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t 
                     : pcre2_match(r->re, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
         rs->limit_hits++;
+        if (!rs->limit_rule)
+            rs->limit_rule = r->id;
         return 0;
     }
     if (rc < 0)

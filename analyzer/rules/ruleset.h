@@ -50,6 +50,7 @@ typedef struct pgm_ruleset {
     struct pgm_dispatch *dispatch;  /* built by pgm_ruleset_finish */
     void *match_ctx, *match_data;   /* pcre2 */
     uint64_t limit_hits;            /* PCRE2 match/depth/heap limit reached */
+    const char *limit_rule;         /* the id of the first rule that reached it (the rules' own) */
     bool borrowed;                  /* a fork: the rules belong to another ruleset */
     pgm_strlist framework_frames;   /* class prefixes that are not application code */
 } pgm_ruleset;

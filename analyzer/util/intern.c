@@ -51,6 +51,18 @@ const char *pgm_intern(pgm_interner *in, const char *text)
     return in->slots[k];
 }
 
+const char *pgm_interned(const pgm_interner *in, const char *text)
+{
+    if (!*text)
+        return "";
+    if (!in->cap)
+        return NULL;
+    for (size_t k = (size_t)fnv1a(text) & (in->cap - 1); in->slots[k]; k = (k + 1) & (in->cap - 1))
+        if (strcmp(in->slots[k], text) == 0)
+            return in->slots[k];
+    return NULL;
+}
+
 void pgm_interner_free(pgm_interner *in)
 {
     for (size_t i = 0; i < in->cap; i++)

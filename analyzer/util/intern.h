@@ -14,6 +14,8 @@ typedef struct pgm_interner {
 
 /* The stored copy of `text`, or NULL when memory ran out. "" for "". */
 const char *pgm_intern(pgm_interner *in, const char *text);
+/* The stored copy of `text`, or NULL when it was never interned. */
+const char *pgm_interned(const pgm_interner *in, const char *text);
 void pgm_interner_free(pgm_interner *in);
 
 #endif

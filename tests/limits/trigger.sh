@@ -509,5 +509,74 @@ mkdir -p "$tmp/r-many"
 for i in $(seq 4097); do echo "rules: []" > "$tmp/r-many/r$i.yml"; done
 expect PGM_RULES_MAX_FILES 4 "more than 4096 rule files" -- rules list --rules "$tmp/r-many"
 
+# PGM_SCAN_CONF_MAX: a postgresql.conf of 5 MB read beside a log for its prefix
+mkdir -p "$tmp/bigconf"
+{ echo "log_line_prefix = '%m [%p] '"; awk 'BEGIN { for (k = 0; k < 50000; k++) printf "#%099d\n", k }'; } > "$tmp/bigconf/postgresql.conf"
+echo "$log_line" > "$tmp/bigconf/postgresql.log"
+expect PGM_SCAN_CONF_MAX 2 "larger than 4 MiB: only its first 4 MiB searched for log_line_prefix" -- timeline "$tmp/bigconf"
+# PGM_CONF_MAX_FILE: an include of a 17 MB file (lint reads no larger configuration file)
+mkdir -p "$tmp/bigincl"
+{ echo "work_mem = '8MB'"; awk 'BEGIN { for (k = 0; k < 170000; k++) printf "#%099d\n", k }'; } > "$tmp/bigincl/big.conf"
+echo "include 'big.conf'" > "$tmp/bigincl/postgresql.conf"
+expect PGM_CONF_MAX_FILE 2 "big.conf\": larger than 16 MiB, not read" -- lint "$tmp/bigincl"
+rm -rf "$tmp/bigincl" "$tmp/bigconf"
+# PGM_LINT_MAX_TOTAL_BYTES: 17 application.properties of 16 MB each
+for i in $(seq 17); do
+    mkdir -p "$tmp/lintbytes/s$i"
+    if [ "$i" = 1 ]; then
+        { echo "spring.application.name=svc"; awk 'BEGIN { for (k = 0; k < 160000; k++) printf "#%099d\n", k }'; } > "$tmp/lintbytes/s1/application.properties"
+    else
+        cp "$tmp/lintbytes/s1/application.properties" "$tmp/lintbytes/s$i/"
+    fi
+done
+expect PGM_LINT_MAX_TOTAL_BYTES 2 "the configuration files read so far reach 256 MiB: not read" -- lint "$tmp/lintbytes"
+rm -rf "$tmp/lintbytes"
+# PGM_PCRE_MATCH_LIMIT: a rule pack's pattern that backtracks without end, on a message it cannot match
+mkdir -p "$tmp/r-pcre"
+printf 'rules:\n  - id: LIM-PCRE-001\n    title: a pattern that backtracks\n    severity: low\n    applies_to: [pg_log]\n    match:\n      pattern: %s\n      kind: server.ready\n    message: "m"\n    tests:\n      - match: aaaa\n      - no_match: aab\n' \
+    "'^(a|aa)+\$'" > "$tmp/r-pcre/slow.yml"
+{ echo "$log_line"; echo "2026-11-27 00:17:28.443 UTC [16405] LOG:  $(printf 'a%.0s' $(seq 60))b"; } > "$tmp/pcre.log"
+expect PGM_PCRE_MATCH_LIMIT 2 "match(es) of rule patterns stopped at PCRE2's limits" -- timeline --rules "$tmp/r-pcre" "$tmp/pcre.log"
+expect PGM_PCRE_MATCH_LIMIT 2 "the first of rule LIM-PCRE-001" -- analyze --jobs 2 --rules "$tmp/r-pcre" "$tmp/pcre.log"
+# PGM_EVENT_MAX_FIELDS: a rule's 15 captures on a leak report whose journald line, Spring Boot
+# layout, pool, cause and stack trace add the rest: 33 fields
+mkdir -p "$tmp/r-wide"
+python3 - "$tmp/r-wide/wide.yml" "$tmp/wide.journal" <<'PY'
+import sys
+groups = "".join("(?<w%02d>%s)" % (i + 1, chr(ord('a') + i)) for i in range(14))
+with open(sys.argv[1], "w") as f:
+    f.write("rules:\n  - id: LIM-WIDE-001\n    title: every capture a rule may have\n    severity: low\n"
+            "    applies_to: [app_log]\n    match:\n"
+            "      pattern: '^java\\.lang\\.Exception: custom watcher %s on (?<connection>\\S+)$'\n"
+            "      kind: hikari.leak_detected\n    message: m\n    tests:\n"
+            "      - match: 'java.lang.Exception: custom watcher abcdefghijklmn on x'\n"
+            "      - no_match: 'custom watcher'\n" % groups)
+lines = [
+    "2026-11-27 00:17:30.123  INFO 4242 --- [           main] com.zaxxer.hikari.pool.HikariPool        : "
+    "HikariPool-1 - Added connection org.postgresql.jdbc.PgConnection@1a2b3c",
+    "2026-11-27 00:17:31.123  WARN 4242 --- [l-1 housekeeper] com.shop.Watcher                         : custom watcher fired",
+    "java.lang.Exception: custom watcher abcdefghijklmn on org.postgresql.jdbc.PgConnection@1a2b3c",
+    "\tat com.shop.ExportService.exportAll(ExportService.java:42)",
+    "Caused by: java.lang.IllegalStateException: held too long",
+]
+with open(sys.argv[2], "w") as f:
+    f.writelines("Nov 27 00:17:31 node-7 shop[4242]: %s\n" % l for l in lines)
+PY
+expect PGM_EVENT_MAX_FIELDS 2 "1 event(s) lost a field: more than 32 fields an event" -- timeline --app-tz UTC --rules "$tmp/r-wide" "$tmp/wide.journal"
+
+# PGM_PREFIX_MAX_VALUE: an application name of 1,100 bytes under '%m [%p] %a '
+python3 - "$tmp/pval.log" "$tmp/psteps.log" <<'PY'
+import sys
+ok = "2026-11-27 00:17:27.443 UTC [16404] %s LOG:  database system is ready to accept connections\n"
+with open(sys.argv[1], "w") as f:
+    f.write(ok % "psql" + "2026-11-27 00:17:28.443 UTC [16405] " + "x" * 1100 +
+            " LOG:  connection authorized: user=app database=shop\n" + ok % "psql")
+# PGM_PREFIX_MAX_STEPS: three free-text values and a line of 300 words where none may end
+with open(sys.argv[2], "w") as f:
+    f.write(ok % "u d a" + "2026-11-27 00:17:28.443 UTC [16405] LOG:  " + "w " * 300 + "\n" + ok % "u d a")
+PY
+expect PGM_PREFIX_MAX_VALUE 2 "1 line(s) the log_line_prefix matcher gave up on" -- timeline --log-line-prefix '%m [%p] %a ' "$tmp/pval.log"
+expect PGM_PREFIX_MAX_STEPS 2 "1 line(s) the log_line_prefix matcher gave up on" -- timeline --log-line-prefix '%m [%p] %u %d %a ' "$tmp/psteps.log"
+
 [ $fail = 0 ] && echo "limits: $pass bounds reached through the command line, each said, with its exit code"
 [ $fail = 0 ]

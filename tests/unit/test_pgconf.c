@@ -304,6 +304,43 @@ static void test_include_dir_over_its_limit(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* An included file one byte past PGM_CONF_MAX_FILE is not read, and the
+ * message names its size, not a missing file; the settings before the
+ * include still apply. */
+static void test_include_larger_than_a_configuration_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pgm-confbig-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], big[256];
+    snprintf(big, sizeof big, "%s/big.conf", dir);
+    FILE *f = fopen(big, "w");
+    assert_non_null(f);
+    fputs("work_mem = '8MB'\n", f);
+    for (size_t n = strlen("work_mem = '8MB'\n"); n <= PGM_CONF_MAX_FILE; n += 64)
+        fputs("# a comment line of sixty-four bytes, to fill the file past it.\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/postgresql.conf", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("max_connections = 50\ninclude 'big.conf'\n", f);
+    fclose(f);
+    pgm_conf c;
+    pgm_conf_init(&c);
+    assert_int_equal(pgm_conf_load(&c, path, NULL, &pgm_conf_disk_files), PGM_WARN);
+    bool said = false;
+    for (size_t i = 0; i < c.n_messages; i++)
+        said |= strstr(c.messages[i], "big.conf\": larger than 16 MiB, not read") != NULL;
+    assert_true(said);
+    assert_int_equal(c.unread, 1);
+    assert_string_equal(pgm_conf_get(&c, "max_connections")->setting, "50");
+    assert_null(pgm_conf_get(&c, "work_mem"));
+    pgm_conf_free(&c);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_the_servers_syntax_errors),
         cmocka_unit_test(test_values_as_the_server_reads_them),
         cmocka_unit_test(test_include_dir_over_its_limit),
+        cmocka_unit_test(test_include_larger_than_a_configuration_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -408,6 +408,60 @@ static void test_config_diff(void **state)
     pgm_analysis_close(a);
 }
 
+/* A diff past PGM_DIFF_MAX_FILES files, or PGM_DIFF_MAX_LINES lines of a
+ * file changed or added: the edits left out are counted, and the report
+ * says so below the diff. (Through the command line the findings' own cap
+ * comes first: the packs' rules give a file a handful of findings.) */
+static void test_config_diff_past_its_bounds(void **state)
+{
+    (void)state;
+    pgm_analysis *a;
+    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
+    a->findings = calloc(PGM_DIFF_MAX_FILES + 2 * PGM_DIFF_MAX_LINES + 4, sizeof *a->findings);
+    assert_non_null(a->findings);
+    char path[64], source[64];
+    /* one file more than a diff shows */
+    for (unsigned i = 0; i <= PGM_DIFF_MAX_FILES; i++) {
+        snprintf(path, sizeof path, "db%u/postgresql.conf", i);
+        add_finding(a, path, 1, "", NULL, "log_lock_waits", "on", NULL);
+    }
+    pgm_strbuf d;
+    pgm_strbuf_init(&d, 1u << 20);
+    size_t left;
+    assert_true(pgm_report_config_diff(a, &d, &left));
+    assert_int_equal(left, 1);
+    pgm_strbuf_add(&d, "", 1);
+    assert_non_null(strstr(d.p, "db63/postgresql.conf"));
+    assert_null(strstr(d.p, "db64/postgresql.conf"));
+    pgm_strbuf_free(&d);
+    char *md = NULL;
+    size_t md_len = 0;
+    FILE *mf = open_memstream(&md, &md_len);
+    assert_non_null(mf);
+    pgm_report_markdown(a, mf);
+    fclose(mf);
+    assert_non_null(strstr(md, "1 more edit(s) the findings call for are not in this diff: it shows at most 64 files"));
+    free(md);
+    /* one file: a line more than a diff changes, and a setting more than it adds */
+    a->n_findings = 0;
+    for (unsigned i = 0; i <= PGM_DIFF_MAX_LINES; i++) {
+        snprintf(source, sizeof source, "work_mem%u = 0", i);
+        snprintf(path, sizeof path, "work_mem%u", i);
+        add_finding(a, "db/postgresql.conf", 10 + i, path, source, path, "1", NULL);
+        snprintf(path, sizeof path, "setting_%u", i);
+        add_finding(a, "db/postgresql.conf", 1, "", NULL, path, "on", NULL);
+    }
+    pgm_strbuf_init(&d, 1u << 20);
+    assert_true(pgm_report_config_diff(a, &d, &left));
+    assert_int_equal(left, 2);
+    pgm_strbuf_add(&d, "", 1);
+    assert_non_null(strstr(d.p, "+setting_31 = 'on'\n"));
+    assert_null(strstr(d.p, "setting_32"));
+    assert_null(strstr(d.p, "work_mem32"));
+    pgm_strbuf_free(&d);
+    pgm_analysis_close(a);
+}
+
 static const char burst_rule[] =
     "id: TST-THR-001\n"
     "title: burst\n"
@@ -634,6 +688,7 @@ int main(void)
         cmocka_unit_test(test_duration),
         cmocka_unit_test(test_holders_table_markdown),
         cmocka_unit_test(test_config_diff),
+        cmocka_unit_test(test_config_diff_past_its_bounds),
         cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_curve_from_pool_stats),
         cmocka_unit_test(test_clock_offsets),

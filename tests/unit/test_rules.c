@@ -1,7 +1,10 @@
 /* The rule engine: loading and every error class with its exact position,
  * matching with captures through the prefilter dispatch, PCRE2 limits,
  * thresholds over windows, and check expressions with units and missing facts. */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include "testutil.h"
+
+#include <pcre2.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -187,9 +190,44 @@ static void test_pcre_limit_is_counted_not_a_hang(void **state)
     pgm_match m;
     assert_int_equal(pgm_ruleset_classify(&rs, NULL, "message", line, strlen(line), &m), 0);
     assert_int_equal(rs.limit_hits, 1);
+    assert_string_equal(rs.limit_rule, "T-LIMIT-001");
     /* invalid UTF-8 in the subject is matched, not rejected */
     assert_int_equal(pgm_ruleset_classify(&rs, NULL, "message", "aa\xff", 3, &m), 0);
     assert_int_equal(pgm_ruleset_classify(&rs, NULL, "message", "aaaa", 4, &m), 1);
+    pgm_ruleset_free(&rs);
+}
+
+/* Where the JIT is unavailable the interpreter matches, and the depth limit
+ * bounds it too (the JIT ignores it, pcre2_set_depth_limit(3)): a repeated
+ * group over a long subject reaches PGM_PCRE_DEPTH_LIMIT. It is counted as
+ * the match limit is, and the scan says both in the same words. */
+static void test_pcre_depth_limit_of_the_interpreter(void **state)
+{
+    (void)state;
+    const char *pattern = "^(a)*b", *id = "T-DEPTH-001";
+    char text[8192];
+    snprintf(text, sizeof text,
+             "id: %s\ntitle: t\nseverity: low\nmessage: m\n"
+             "match: {pattern: '%s', kind: conn.lost}\ntests: [{match: ab}, {no_match: c}]\n",
+             id, pattern);
+    pgm_ruleset rs;
+    load_ok(&rs, text);
+    assert_int_equal(rs.n, 1);
+    /* as compile_pattern leaves it when JIT compiling fails: pcre2_match
+     * runs the JIT whenever the code has been through pcre2_jit_compile */
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code_free(rs.rules[0].re);
+    rs.rules[0].re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                                   &code, &off, NULL);
+    assert_non_null(rs.rules[0].re);
+    rs.rules[0].jit = false;
+    static char line[5001];
+    memset(line, 'a', sizeof line - 1);
+    pgm_match m;
+    assert_int_equal(pgm_rule_match(&rs, &rs.rules[0], line, strlen(line), &m), 0);
+    assert_int_equal(rs.limit_hits, 1);
+    assert_string_equal(rs.limit_rule, id);
     pgm_ruleset_free(&rs);
 }
 
@@ -397,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_classify_with_captures),
         cmocka_unit_test(test_prefilter_gates_the_regex),
         cmocka_unit_test(test_pcre_limit_is_counted_not_a_hang),
+        cmocka_unit_test(test_pcre_depth_limit_of_the_interpreter),
         cmocka_unit_test(test_thresholds_over_windows),
         cmocka_unit_test(test_expressions_units_and_missing_facts),
         cmocka_unit_test(test_render_and_inline_tests),

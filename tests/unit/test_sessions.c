@@ -431,6 +431,46 @@ static void test_app_names_from_rows(void **state)
     pgm_sessions_close(s);
 }
 
+/* One session past PGM_SESSIONS_MAX (4,194,304, each opened and closed,
+ * as a month of a busy server's connections per transaction): it is not
+ * listed, it is counted as dropped (analyze says "sessions tracked in one
+ * server log" with it), and the curve still counts it. */
+static void test_sessions_past_their_bound(void **state)
+{
+    (void)state;
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    pgm_event x;
+    memset(&x, 0, sizeof x);
+    x.path = "pg.log";
+    char pid[16];
+    const char *values[PGM_EVENT_COMMON_FIELDS] = {pid, "u", "d", "app", "10.0.0.1", "LOG", NULL, NULL};
+    for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++) {
+        x.fields[i].name = pgm_event_common_names[i];
+        x.fields[i].value = values[i];
+    }
+    x.n_fields = PGM_EVENT_COMMON_FIELDS;
+    const size_t total = (size_t)PGM_SESSIONS_MAX + 1;
+    for (size_t i = 0; i < total; i++) {
+        snprintf(pid, sizeof pid, "%zu", 1000 + i % 30000);
+        x.t = 1764200000000000LL + (int64_t)i * 1000;
+        x.line = 2 * i + 1;
+        x.kind = "conn.authorized";
+        pgm_sessions_event(s, &x);
+        x.t += 500;
+        x.line++;
+        x.kind = "conn.disconnected";
+        pgm_sessions_event(s, &x);
+    }
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    size_t n;
+    pgm_sessions_list(s, &n);
+    assert_int_equal(n, PGM_SESSIONS_MAX);
+    assert_int_equal(pgm_sessions_dropped(s), 1);
+    assert_false(pgm_sessions_complete(s));
+    pgm_sessions_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_longest),
         cmocka_unit_test(test_session_ids),
         cmocka_unit_test(test_app_names_from_rows),
+        cmocka_unit_test(test_sessions_past_their_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
