@@ -40,6 +40,18 @@ static void feed_holder(pgm_holders *h, int64_t t, const char *pid, const char *
 
 #define SEC(s) (1764200000000000LL + (int64_t)(s) * 1000000LL)
 
+/* The Markdown report of `a`, malloc'd. */
+static char *markdown_of(const pgm_analysis *a)
+{
+    char *md = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&md, &len);
+    assert_non_null(f);
+    pgm_report_markdown(a, f);
+    fclose(f);
+    return md;
+}
+
 static void test_holders(void **state)
 {
     (void)state;
@@ -120,12 +132,7 @@ static void test_holders_table_markdown(void **state)
     assert_string_equal(pgm_table_cell(&t, 0, 6)->text, "psa.txt:7");
     assert_int_equal(pgm_table_cell(&t, 0, 6)->role, PGM_CELL_CITE);
     pgm_table_free(&t);
-    char *md = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&md, &len);
-    assert_non_null(f);
-    pgm_report_markdown(a, f);
-    fclose(f);
+    char *md = markdown_of(a);
     const char *row = strstr(md, "| 42 |");
     assert_non_null(row);
     const char *end = strchr(row, '\n');
@@ -390,12 +397,7 @@ static void test_config_diff(void **state)
     a->n_findings = 0;
     add_finding(a, "db/postgresql.conf", 5, "log_lock_waits", "log_lock_waits = off # ```end", "log_lock_waits", "on",
                 NULL);
-    char *md = NULL;
-    size_t md_len = 0;
-    FILE *mf = open_memstream(&md, &md_len);
-    assert_non_null(mf);
-    pgm_report_markdown(a, mf);
-    fclose(mf);
+    char *md = markdown_of(a);
     assert_non_null(strstr(md, "````diff\n"));
     assert_non_null(strstr(md, "-log_lock_waits = off # ```end\n+log_lock_waits = 'on'\n````\n"));
     free(md);
@@ -434,12 +436,7 @@ static void test_config_diff_past_its_bounds(void **state)
     assert_non_null(strstr(d.p, "db63/postgresql.conf"));
     assert_null(strstr(d.p, "db64/postgresql.conf"));
     pgm_strbuf_free(&d);
-    char *md = NULL;
-    size_t md_len = 0;
-    FILE *mf = open_memstream(&md, &md_len);
-    assert_non_null(mf);
-    pgm_report_markdown(a, mf);
-    fclose(mf);
+    char *md = markdown_of(a);
     assert_non_null(strstr(md, "1 more edit(s) the findings call for are not in this diff: it shows at most 64 files"));
     free(md);
     /* one file: a line more than a diff changes, and a setting more than it adds */
