@@ -19,13 +19,22 @@ static int cmp_step(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Interned texts: the same pointer is the same text; others compare by
+ * their text, so that the order of groups does not hang on where the
+ * allocator put them (a build with sanitizers gave other ties). */
+static int cmp_text(const char *a, const char *b) { return a == b ? 0 : strcmp(a, b); }
+
 static int cmp_growth(const void *a, const void *b)
 {
     const pgm_growth *x = a, *y = b;
     int gx = x->held - x->baseline, gy = y->held - y->baseline;
     if (x->growing != y->growing)
         return x->growing ? -1 : 1;
-    return gx > gy ? -1 : gx < gy;
+    if (gx != gy)
+        return gx > gy ? -1 : 1;
+    int c = cmp_text(x->user, y->user);
+    c = c ? c : cmp_text(x->db, y->db);
+    return c ? c : cmp_text(x->client, y->client);
 }
 
 /* Judges one stretch of a group's open count (steps in time order; the
@@ -244,14 +253,12 @@ typedef struct keyed {
     size_t app, at;
 } keyed;
 
-static int cmp_ptr(const void *a, const void *b) { return (a > b) - (a < b); }
-
 static int by_group(const void *x, const void *y)
 {
     const keyed *a = x, *b = y;
-    int c = cmp_ptr(a->user, b->user);
-    c = c ? c : cmp_ptr(a->db, b->db);
-    c = c ? c : cmp_ptr(a->client, b->client);
+    int c = cmp_text(a->user, b->user);
+    c = c ? c : cmp_text(a->db, b->db);
+    c = c ? c : cmp_text(a->client, b->client);
     c = c ? c : (a->app > b->app) - (a->app < b->app);
     return c ? c : (a->at > b->at) - (a->at < b->at);
 }
