@@ -25,6 +25,16 @@ typedef struct pgm_rotated_kinds pgm_rotated_kinds;
  * after: out of memory, nothing remembered). */
 bool pgm_rotated_kind(pgm_rotated_kinds **m, const char *path, pgm_sniff *sn, pgm_envelope *env, char *said,
                       size_t cap);
+/* A server log's piece read with `prefix` (its log_line_prefix): a later
+ * piece of the same log is read with it first (a piece's own lines may be
+ * too few or too alike to tell its prefix: eleven lines of one application
+ * read its name as part of the prefix). */
+void pgm_rotated_set_prefix(pgm_rotated_kinds *m, const char *path, const char *prefix);
+/* The prefix another piece of the log at `path` was read with (the one
+ * before it, as pieces are read oldest first), NULL when none; *origin:
+ * "the log's piece before (PATH)", valid while `m` lives. Call after
+ * pgm_rotated_kind has seen `path`. */
+const char *pgm_rotated_prefix(const pgm_rotated_kinds *m, const char *path, const char **origin);
 void pgm_rotated_kinds_free(pgm_rotated_kinds *m);
 
 #endif

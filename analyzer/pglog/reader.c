@@ -211,7 +211,7 @@ static void decide_prefix(pgm_pglog_reader *r)
             parsed = g.parsed;
             snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "detected: %s", g.origin);
             snprintf(r->cov.prefix_rival, sizeof r->cov.prefix_rival, "%s", g.rival);
-            if (conf)
+            if (conf && !r->opt.conf_is_hint)
                 snprintf(r->cov.prefix_unfit, sizeof r->cov.prefix_unfit, "%s", conf);
         } else if (strcmp(conf, g.spec) != 0 && g.parsed > parsed) {
             /* the configuration read fewer lines than the log's own prefix would */

@@ -40,6 +40,7 @@ typedef struct pgm_pglog_options {
     const char *conf_prefix;   /* log_line_prefix from the bundle's configuration */
     const char *conf_origin;   /* where that came from ("bundle!postgresql.conf:512") */
     const char *conf_prefix_alt; /* another spelling of it (a padded dump lost a trailing space) */
+    bool conf_is_hint;         /* conf_prefix is another piece's of the same log: when it does not fit, not said */
     pgm_zone tz;               /* --tz: the zone of times without a usable one */
     int year;                  /* for syslog dates without a year; 0 when unknown */
 } pgm_pglog_options;

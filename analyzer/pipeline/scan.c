@@ -411,6 +411,10 @@ static pgm_pglog_options log_options(const pgm_scan *s, const pgm_input_report *
         opt.conf_prefix = s->conf_prefix;
         opt.conf_prefix_alt = s->conf_prefix_alt;
         opt.conf_origin = s->conf_origin;
+    } else if (!opt.prefix) {
+        /* a rotated log's later piece: the prefix its piece before was read with */
+        opt.conf_prefix = pgm_rotated_prefix(s->rotated, info->display_path, &opt.conf_origin);
+        opt.conf_is_hint = opt.conf_prefix != NULL;
     }
     if (!opt.year && info->mtime != INT64_MIN && strcmp(in->format, "syslog") == 0)
         opt.year = (int)pgm_year_of(info->mtime);
@@ -1517,6 +1521,8 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     }
     int rc = read_input(s, in, info, content);
     say_pattern_limits(s, in);
+    if (in->kind == PGM_KIND_PG_LOG && in->cov.prefix && *in->cov.prefix)
+        pgm_rotated_set_prefix(s->rotated, info->display_path, in->cov.prefix);
     return rc;
 }
 
