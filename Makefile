@@ -48,7 +48,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 .PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check envelope-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
-        unit cli-tests damaged-check limits-check pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
+        unit cli-tests damaged-check limits-check server-side-check pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
 # pkg-config is asked when the Makefile is read, so targets that may have to
@@ -232,6 +232,11 @@ fixtures: fixtures-deps
 	@if pgrep -f '[p]gm-record-' >/dev/null; then echo "fixtures: processes left running" >&2; exit 1; fi
 	@python3 tests/fixtures/check_truth.py fixtures/incidents
 
+# Every recorded incident read from its server's side alone (what a support
+# engineer usually gets): the truth's verdict, and advice only for what is missing.
+server-side-check: build/asan/pgmortem
+	@python3 tests/fixtures/check_server_side.py build/asan/pgmortem fixtures/incidents
+
 # The committed recordings agree with their ground truth.
 fixtures-check:
 	@python3 tests/fixtures/check_truth.py fixtures/incidents
@@ -350,7 +355,7 @@ check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
 	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check rotation-check limits-check stream-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
-	    reports-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
+	    reports-check server-side-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 
 demo: deps-check

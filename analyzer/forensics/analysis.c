@@ -29,7 +29,9 @@ int pgm_analysis_open(pgm_analysis **out)
     if (!a)
         return PGM_FATAL;
     a->primary = -1;
+    a->burst = -1;
     a->max_connections = a->reserved = -1;
+    a->log_connections = a->log_disconnections = -1;
     a->first_timeout = a->first_leak_report = a->max_idle_in_tx_at = a->exhaustion = a->recovery = PGM_TS_UNKNOWN;
     if (pgm_clocks_open(&a->clocks) != PGM_OK) {
         free(a);
@@ -499,7 +501,7 @@ static service_start *service_of(pgm_analysis *a, const pgm_event *e)
 static void note_app_row(pgm_analysis *a, const pgm_event *e)
 {
     const char *app = pgm_event_field(e, "app"), *pid = pgm_event_field(e, "pid");
-    if (!app || !*app || !pid || e->t == PGM_TS_UNKNOWN)
+    if (!pid || e->t == PGM_TS_UNKNOWN)
         return;
     if (a->n_app_rows == PGM_ANALYSIS_MAX_APP_ROWS) {
         a->over[PGM_ANALYSIS_CAP_APP_ROWS]++;
@@ -521,6 +523,13 @@ static void note_app_row(pgm_analysis *a, const pgm_event *e)
     char *dst[4] = {r->app, r->user, r->db, r->client};
     for (int i = 0; i < 4; i++)
         snprintf(dst[i], sizeof r->app, "%s", f[i] ? f[i] : "");
+    const char *state = pgm_event_field(e, "state"), *changed = pgm_event_field(e, "state_change");
+    r->unused_since = PGM_TS_UNKNOWN;
+    if (state && strncmp(state, "idle", 4) == 0 && changed && pgm_ts_parse_at(changed, strlen(changed), &ts) &&
+        ts.zone != PGM_TS_ZONE_UNKNOWN)
+        r->unused_since = ts.us;
+    r->path = cited(a, e->path);
+    r->line = e->line;
 }
 
 /* The snapshots' rows name the applications of the sessions the log left unnamed. */
@@ -533,13 +542,15 @@ static void name_apps_from_rows(pgm_analysis *a)
         a->oom = true;
         return;
     }
+    size_t n = 0;
     for (size_t i = 0; i < a->n_app_rows; i++) {
         const app_row *r = &a->app_rows[i];
-        h[i] = (pgm_app_hint){r->pid, r->seen, r->backend_start, r->app, r->user, r->db, r->client};
+        if (r->app[0]) /* a row that names no application names no session */
+            h[n++] = (pgm_app_hint){r->pid, r->seen, r->backend_start, r->app, r->user, r->db, r->client};
     }
-    for (size_t i = 0; i < a->n_logs; i++) {
+    for (size_t i = 0; n && i < a->n_logs; i++) {
         size_t inferred;
-        size_t named = pgm_sessions_name_apps(a->logs[i].s, h, a->n_app_rows, &inferred);
+        size_t named = pgm_sessions_name_apps(a->logs[i].s, h, n, &inferred);
         if (named > a->apps_named) {
             a->apps_named = named - inferred;
             a->apps_inferred = inferred;
@@ -1035,6 +1046,11 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
     const pgm_fact *mc = pgm_facts_get_fact(facts, "pg.max_connections");
     const pgm_fact *su = pgm_facts_get_fact(facts, "pg.superuser_reserved_connections");
     const pgm_fact *rc = pgm_facts_get_fact(facts, "pg.reserved_connections"); /* 16+ */
+    /* what the advice may ask for: never a setting the configuration shows on */
+    const pgm_fact *lc = pgm_facts_get_fact(facts, "pg.log_connections");
+    const pgm_fact *ld = pgm_facts_get_fact(facts, "pg.log_disconnections");
+    a->log_connections = lc && lc->text ? strcmp(lc->text, "on") == 0 : -1;
+    a->log_disconnections = ld && ld->text ? strcmp(ld->text, "on") == 0 : -1;
     a->max_connections = fact_long(mc);
     if (a->max_connections >= 0) {
         a->reserved = (su ? fact_long(su) : 3) + (rc && fact_long(rc) > 0 ? fact_long(rc) : 0);
@@ -1235,6 +1251,199 @@ static void tell_application_restarts(pgm_analysis *a)
 
 /* Why each explanation with nothing for it is ruled out, in the evidence's
  * own numbers: a reviewer sees what was looked at, not only a score. */
+static int by_open_at_refusal(const void *x, const void *y)
+{
+    const refusal_group *a = x, *b = y;
+    if (a->open != b->open)
+        return a->open < b->open ? 1 : -1;
+    return (a->opened_late < b->opened_late) - (a->opened_late > b->opened_late);
+}
+
+/* The groups of the client sessions open at the first refusal (the largest
+ * PGM_AT_REFUSAL_GROUPS), and the one that burst into the slots just before
+ * it: at least PGM_BURST_MIN_SESSIONS of its open sessions opened in the
+ * PGM_BURST_WINDOW_US before, most of its open ones, and more than the
+ * other groups together opened then. */
+static void sessions_at_refusal(pgm_analysis *a, const pgm_sessions *s)
+{
+    a->burst = -1;
+    a->n_at_refusal = 0;
+    a->open_at_refusal = 0;
+    if (!s || a->exhaustion == PGM_TS_UNKNOWN)
+        return;
+    enum { TRACKED = 8 * PGM_AT_REFUSAL_GROUPS }; /* groups told apart while counting; more are counted in all */
+    refusal_group g[TRACKED];
+    size_t ng = 0;
+    size_t n;
+    const pgm_session *v = pgm_sessions_list(s, &n);
+    const int64_t t = a->exhaustion;
+    int late_all = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pgm_session *x = &v[i];
+        if (x->start == PGM_TS_UNKNOWN || x->start > t || (x->end != PGM_TS_UNKNOWN && x->end <= t))
+            continue;
+        a->open_at_refusal++;
+        bool late = x->start > t - PGM_BURST_WINDOW_US;
+        late_all += late;
+        size_t k = 0;
+        while (k < ng && !(g[k].user == x->user && g[k].db == x->db && g[k].client == x->client))
+            k++;
+        if (k == ng) {
+            if (ng == TRACKED)
+                continue;
+            const char *app = pgm_sessions_app_name(s, x->app);
+            g[ng++] = (refusal_group){x->user, x->db, x->client,
+                                      app && strcmp(app, "(unknown)") && strcmp(app, "(other)") ? app : NULL,
+                                      0, 0, 0, PGM_TS_UNKNOWN};
+        }
+        g[k].open++;
+        g[k].opened_late += late;
+        if (x->how_end == PGM_END_DISCONNECTED) {
+            g[k].ended_normally++;
+            if (g[k].last_end == PGM_TS_UNKNOWN || x->end > g[k].last_end)
+                g[k].last_end = x->end;
+        }
+    }
+    qsort(g, ng, sizeof *g, by_open_at_refusal);
+    a->n_at_refusal = ng < PGM_AT_REFUSAL_GROUPS ? ng : PGM_AT_REFUSAL_GROUPS;
+    memcpy(a->at_refusal, g, a->n_at_refusal * sizeof *g);
+    int best = -1;
+    for (size_t k = 0; k < a->n_at_refusal; k++)
+        if (best < 0 || a->at_refusal[k].opened_late > a->at_refusal[best].opened_late)
+            best = (int)k;
+    if (best >= 0) {
+        const refusal_group *b = &a->at_refusal[best];
+        if (b->opened_late >= PGM_BURST_MIN_SESSIONS && 2 * b->opened_late >= b->open &&
+            b->opened_late > late_all - b->opened_late)
+            a->burst = best;
+    }
+}
+
+/* A row's session: of the group `who` (user@db) and opened before `before`
+ * (1), and also idle since `unused_from` or earlier (2); else 0. */
+static int row_held(const app_row *w, const char *who, int64_t before, int64_t unused_from)
+{
+    char mine[sizeof w->user + sizeof w->db + 2];
+    snprintf(mine, sizeof mine, "%s@%s", w->user[0] ? w->user : "?", w->db[0] ? w->db : "?");
+    if (strcmp(mine, who) != 0 || w->backend_start == PGM_TS_UNKNOWN || w->backend_start >= before)
+        return 0;
+    return w->unused_since != PGM_TS_UNKNOWN && w->unused_since <= unused_from ? 2 : 1;
+}
+
+/* A group (user@db) refused while every session it had held since before
+ * (opened over PGM_BURST_WINDOW_US earlier, at least PGM_BURST_MIN_SESSIONS)
+ * sat unused through the refusal: a snapshot taken after it shows all of
+ * them idle since PGM_UNUSED_US or more before it. The group asked for
+ * connections while holding ones none of its code used: a pool hands out
+ * its idle connections before it asks for more, and a healthy one uses some
+ * of them; these were borrowed and not given back. The leak of a fixed pool,
+ * drained inside, which the server never sees grow. */
+static void held_unused_at_refusal(pgm_analysis *a)
+{
+    memset(&a->held_unused, 0, sizeof a->held_unused);
+    if (a->primary < 0 || !a->n_app_rows)
+        return;
+    const server_log *pl = &a->logs[a->primary];
+    for (size_t h = 0; h < pl->n_refused; h++) {
+        const hit *r = &pl->refused[h];
+        if (r->first == PGM_TS_UNKNOWN)
+            continue;
+        const int64_t before = r->first - PGM_BURST_WINDOW_US, unused_from = r->first - PGM_UNUSED_US;
+        /* the rows of one snapshot come together, with one time */
+        size_t i = 0;
+        while (i < a->n_app_rows) {
+            size_t from = i;
+            int64_t seen = a->app_rows[i].seen;
+            int held = 0, unused = 0;
+            int64_t oldest = PGM_TS_UNKNOWN;
+            const app_row *first_row = NULL;
+            char client[64] = "";
+            for (; i < a->n_app_rows && a->app_rows[i].seen == seen; i++) {
+                const app_row *w = &a->app_rows[i];
+                int how = row_held(w, r->who, before, unused_from);
+                held += how > 0;
+                if (how == 2) {
+                    unused++;
+                    if (!first_row)
+                        first_row = w;
+                    if (oldest == PGM_TS_UNKNOWN || w->unused_since < oldest)
+                        oldest = w->unused_since;
+                    snprintf(client, sizeof client, "%s", w->client);
+                }
+            }
+            bool near = seen >= r->first && seen <= r->first + PGM_UNUSED_AFTER_US;
+            if (near && held >= PGM_BURST_MIN_SESSIONS && unused == held && held > a->held_unused.held) {
+                snprintf(a->held_unused.group, sizeof a->held_unused.group, "%s from %s", r->who,
+                         client[0] ? client : "?");
+                a->held_unused.held = held;
+                a->held_unused.unused = unused;
+                a->held_unused.refused_at = r->first;
+                a->held_unused.seen = seen;
+                a->held_unused.oldest_unused = oldest;
+                snprintf(a->held_unused.who, sizeof a->held_unused.who, "%s", r->who);
+                a->held_unused.rows_from = from;
+                a->held_unused.rows_to = i;
+                a->held_unused.opened_before = before;
+                a->held_unused.unused_from = unused_from;
+                a->held_unused.row_path = first_row->path;
+                a->held_unused.row_line = first_row->line;
+                a->held_unused.refusal_path = cited(a, r->path);
+                a->held_unused.refusal_line = r->line;
+            }
+        }
+    }
+}
+
+/* "reports@shop from 10.0.0.7 (reports)": a group as the evidence names it. */
+static void group_name(const refusal_group *g, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s@%s from %s%s%s%s", *g->user ? g->user : "?", *g->db ? g->db : "?",
+             *g->client ? g->client : "?", g->app ? " (" : "", g->app ? g->app : "", g->app ? ")" : "");
+}
+
+/* What an inconclusive verdict asks for next time: only what the bundle
+ * lacks, never a setting it shows on. */
+static void inconclusive_advice(const pgm_analysis *a, const pgm_sessions *s, char *out, size_t cap)
+{
+    bool app_log = false, pg_log = false;
+    for (size_t i = 0; i < a->n_inputs; i++) {
+        app_log = app_log || strcmp(a->inputs[i].kind, "app_log") == 0;
+        pg_log = pg_log || strcmp(a->inputs[i].kind, "pg_log") == 0;
+    }
+    size_t n_sessions = 0;
+    if (s)
+        pgm_sessions_list(s, &n_sessions);
+    const char *missing[4];
+    size_t n = 0;
+    if (a->primary < 0 && pg_log)
+        missing[n++] = "a server log whose lines can be read (give its log_line_prefix with --log-line-prefix when "
+                       "the one detected does not fit)";
+    else if (a->primary < 0)
+        missing[n++] = "the server log";
+    else if (!n_sessions && a->log_connections == 1)
+        missing[n++] = "the server log of the incident's time (log_connections is on in the configuration, yet "
+                       "this log holds no connection line)";
+    else if (!n_sessions)
+        missing[n++] = a->log_disconnections == 1 ? "log_connections on in the server log"
+                                                  : "log_connections and log_disconnections on in the server log";
+    else if (a->log_disconnections == 0)
+        missing[n++] = "log_disconnections on in the server log";
+    if (!app_log)
+        missing[n++] = "the applications' logs (HikariCP's own account of its pools)";
+    if (!a->snapshots)
+        missing[n++] = "pg_stat_activity every 10 s during the incident";
+    if (!n) {
+        snprintf(out, cap, "Not enough evidence: what the bundle holds does not tell the kinds apart.");
+        return;
+    }
+    size_t used = (size_t)snprintf(out, cap, "Not enough evidence: next time capture ");
+    for (size_t i = 0; i < n && used < cap; i++)
+        used += (size_t)snprintf(out + used, cap - used, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ",
+                                 missing[i]);
+    if (used < cap)
+        snprintf(out + used, cap - used, ".");
+}
+
 static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigned leaks, long fleet,
                      unsigned long long slow)
 {
@@ -1359,6 +1568,8 @@ int pgm_analysis_finish(pgm_analysis *a)
         size_t not_judged;
         a->n_groups = pgm_growth_find(s, a->exhaustion, apps, n_apps, a->groups, PGM_GROWTH_MAX_GROUPS, &not_judged);
         a->over[PGM_ANALYSIS_CAP_GROUPS] += not_judged;
+        sessions_at_refusal(a, s);
+        held_unused_at_refusal(a);
     }
     const pgm_growth *g = a->n_groups ? &a->groups[0] : NULL;
     bool growing = g && g->growing;
@@ -1413,6 +1624,22 @@ int pgm_analysis_finish(pgm_analysis *a)
         h->score += 5;
         evidence(h, "%u HikariCP leak reports, first at %s", leaks, a->n_locs ? a->locs[0].frame : "?");
     }
+    if (a->held_unused.held && !churn) {
+        char refused[PGM_TS_ISO_LEN], seen[PGM_TS_ISO_LEN], since[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(a->held_unused.refused_at, refused);
+        pgm_ts_format_iso(a->held_unused.seen, seen);
+        pgm_ts_format_iso(a->held_unused.oldest_unused, since);
+        h->score += 4;
+        evidence(h, "%s:%llu: %s was refused at %s, asking for more while all %d sessions it had held from before "
+                    "sat unused", a->held_unused.refusal_path ? a->held_unused.refusal_path : "?",
+                 (unsigned long long)a->held_unused.refusal_line, a->held_unused.group, refused,
+                 a->held_unused.held);
+        evidence(h, "%s:%llu: at %s none of the %d had been used since before the refusal (idle since %s at the "
+                    "oldest): a pool hands out its idle connections before it asks for more, so these were "
+                    "borrowed and not given back",
+                 a->held_unused.row_path ? a->held_unused.row_path : "?", (unsigned long long)a->held_unused.row_line,
+                 seen, a->held_unused.held, since);
+    }
     if (idle_in_tx)
         h->score -= 3;
     if (churn)
@@ -1445,18 +1672,65 @@ int pgm_analysis_finish(pgm_analysis *a)
         evidence(h, "%llu refusals while pools opened their connections%s", (unsigned long long)a->refusals,
                  g && g->bursts >= 2 ? " in bursts" : "");
     }
+    /* a burst into the slots: one group opened most of what was open at the
+     * first refusal just before it, nothing was held or growing, and its
+     * sessions ended as sessions do (the server's side alone tells this) */
+    if (a->burst >= 0 && a->refusals && !leaks && !churn && !idle_in_tx && !growing) {
+        const refusal_group *b = &a->at_refusal[a->burst];
+        bool normal = 2 * b->ended_normally >= b->open;
+        h->score += normal ? 4 : 2;
+        char name[400], others[256] = "";
+        group_name(b, name, sizeof name);
+        size_t used = 0;
+        for (size_t k = 0; k < a->n_at_refusal && used + 1 < sizeof others; k++) {
+            if ((int)k == a->burst)
+                continue;
+            int w = snprintf(others + used, sizeof others - used, "%s%s@%s %d", used ? ", " : "",
+                             *a->at_refusal[k].user ? a->at_refusal[k].user : "?",
+                             *a->at_refusal[k].db ? a->at_refusal[k].db : "?", a->at_refusal[k].open);
+            if (w < 0 || (size_t)w >= sizeof others - used)
+                break;
+            used += (size_t)w;
+        }
+        uint64_t line = 0;
+        const char *at = s ? pgm_sessions_first_refusal_at(s, &line) : NULL;
+        char slots[96] = "";
+        if (a->max_connections >= 0)
+            snprintf(slots, sizeof slots, " of the %ld usable slots", a->max_connections - a->reserved);
+        evidence(h, "%s:%llu: the first refusal, with %d client sessions open%s: %s %d%s%s", at ? at : "?",
+                 (unsigned long long)line, a->open_at_refusal, slots, name, b->open, *others ? ", " : "", others);
+        evidence(h, "%d of the %d sessions of %s@%s opened in the %lld s before it (a deploy, a scale-out or a "
+                    "batch filling its pool); no group held or grew before",
+                 b->opened_late, b->open, *b->user ? b->user : "?", *b->db ? b->db : "?",
+                 (long long)(PGM_BURST_WINDOW_US / 1000000));
+        if (normal) {
+            char end[PGM_TS_ISO_LEN] = "?";
+            if (b->last_end != PGM_TS_UNKNOWN)
+                pgm_ts_format_iso(b->last_end, end);
+            evidence(h, "%d of them ended by their own disconnection (the last at %s): used and given back, not "
+                        "leaked", b->ended_normally, end);
+        }
+    }
     /* the configuration: the pools can ask for more than the server has */
     long fleet = 0;
     for (size_t i = 0; i < a->n_pools; i++)
         if (a->pools[i].maximum_pool_size > 0)
             fleet += a->pools[i].maximum_pool_size * (a->pools[i].instances > 0 ? a->pools[i].instances : 1);
-    if (a->max_connections > 0 && fleet > a->max_connections - a->reserved) {
+    bool fleet_over = a->max_connections > 0 && fleet > a->max_connections - a->reserved;
+    if (fleet_over) {
         h->score += 3;
         evidence(h, "the pools may open %ld connections; the server has %ld - %ld reserved (%s)", fleet,
                  a->max_connections, a->reserved, a->max_connections_at);
     }
-    snprintf(h->summary, sizeof h->summary, "%s",
-             "The fleet's pools are configured beyond what the server allows.");
+    if (fleet_over || a->burst < 0)
+        snprintf(h->summary, sizeof h->summary, "%s",
+                 "The fleet's pools are configured beyond what the server allows.");
+    else
+        snprintf(h->summary, sizeof h->summary,
+                 "A burst of new sessions from %s@%s took the last free slots: what the applications open "
+                 "together is more than the server has, and nothing leaked.",
+                 *a->at_refusal[a->burst].user ? a->at_refusal[a->burst].user : "?",
+                 *a->at_refusal[a->burst].db ? a->at_refusal[a->burst].db : "?");
     /* network: clients that vanished, pooled connections found dead */
     bool network = a->lost_clients + a->broken_connections >= PGM_NETWORK_MIN_LOSSES;
     h = &a->hyp[PGM_VERDICT_NETWORK];
@@ -1498,9 +1772,7 @@ int pgm_analysis_finish(pgm_analysis *a)
     snprintf(h->summary, sizeof h->summary, "%s", "No connection trouble in the evidence.");
     h = &a->hyp[PGM_VERDICT_INCONCLUSIVE];
     h->score = 2; /* what wins must say more than refusals alone */
-    snprintf(h->summary, sizeof h->summary, "%s",
-             "Not enough evidence: next time capture the server log with log_connections and "
-             "log_disconnections on, the applications' logs, and pg_stat_activity every 10 s.");
+    inconclusive_advice(a, s, h->summary, sizeof h->summary);
     rule_out(a, g, growing, leaks, fleet, slow);
     qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
     correct_clocks(a);
@@ -1925,9 +2197,12 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         pgm_json_string(&j, a->leak_app[0] ? a->leak_app : NULL);
         pgm_json_end_object(&j);
         bool grew = g && g->growing;
-        json_time(&j, "onset", grew ? g->onset : a->first_leak_report);
-        json_evidence(&j, "onset_evidence", grew ? g->onset_path : a->n_locs ? a->locs[0].first_path : NULL,
-                      grew ? g->onset_line : a->n_locs ? a->locs[0].first_line : 0);
+        /* a fixed pool drained inside: the held sessions the snapshot shows unused, from the first of them */
+        bool unused = !grew && a->held_unused.held;
+        json_time(&j, "onset", grew ? g->onset : unused && !a->n_locs ? a->held_unused.oldest_unused : a->first_leak_report);
+        json_evidence(&j, "onset_evidence",
+                      grew ? g->onset_path : a->n_locs ? a->locs[0].first_path : unused ? a->held_unused.row_path : NULL,
+                      grew ? g->onset_line : a->n_locs ? a->locs[0].first_line : unused ? a->held_unused.row_line : 0);
         pgm_json_key(&j, "rate_per_min");
         if (grew)
             pgm_json_int(&j, (int64_t)(g->rate_per_min * 10 + 0.5) / 10);
@@ -1941,6 +2216,8 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         pgm_json_key(&j, "leaked_sessions");
         if (grew)
             pgm_json_int(&j, g->held + (int64_t)a->leaked_before_restart);
+        else if (unused && (unsigned)a->held_unused.held >= net_leak_reports(a))
+            pgm_json_int(&j, a->held_unused.held);
         else
             pgm_json_uint(&j, net_leak_reports(a));
         pgm_json_key(&j, "code_locations");
@@ -1982,6 +2259,18 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
             json_evidence(&j, "evidence", x->start_path, x->start_line);
             pgm_json_end_object(&j);
         }
+        for (size_t i = unused ? a->held_unused.rows_from : 0; unused && i < a->held_unused.rows_to; i++) {
+            const app_row *w = &a->app_rows[i];
+            if (row_held(w, a->held_unused.who, a->held_unused.opened_before, a->held_unused.unused_from) != 2)
+                continue;
+            pgm_json_begin_object(&j);
+            pgm_json_key(&j, "pid");
+            pgm_json_int(&j, w->pid);
+            json_time(&j, "start", w->backend_start);
+            json_time(&j, "end", PGM_TS_UNKNOWN);
+            json_evidence(&j, "evidence", w->path, w->line);
+            pgm_json_end_object(&j);
+        }
         pgm_json_end_array(&j);
         pgm_json_end_object(&j);
     }
@@ -2014,6 +2303,36 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         pgm_json_null(&j);
     pgm_json_key(&j, "usable_inferred");
     pgm_json_bool(&j, a->max_connections < 0 && inferred > 0);
+    /* the arithmetic at the first refusal: who held the slots, and who burst into them */
+    pgm_json_key(&j, "at_first_refusal");
+    if (a->exhaustion != PGM_TS_UNKNOWN && a->n_at_refusal) {
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "open");
+        pgm_json_int(&j, a->open_at_refusal);
+        pgm_json_key(&j, "groups");
+        pgm_json_begin_array(&j);
+        for (size_t k = 0; k < a->n_at_refusal; k++) {
+            const refusal_group *rg = &a->at_refusal[k];
+            pgm_json_begin_object(&j);
+            json_str_or_null(&j, "user", *rg->user ? rg->user : NULL);
+            json_str_or_null(&j, "database", *rg->db ? rg->db : NULL);
+            json_str_or_null(&j, "client", *rg->client ? rg->client : NULL);
+            json_str_or_null(&j, "application", rg->app);
+            pgm_json_key(&j, "open");
+            pgm_json_int(&j, rg->open);
+            pgm_json_key(&j, "opened_just_before");
+            pgm_json_int(&j, rg->opened_late);
+            pgm_json_key(&j, "ended_normally");
+            pgm_json_int(&j, rg->ended_normally);
+            pgm_json_key(&j, "burst");
+            pgm_json_bool(&j, (int)k == a->burst);
+            pgm_json_end_object(&j);
+        }
+        pgm_json_end_array(&j);
+        pgm_json_end_object(&j);
+    } else {
+        pgm_json_null(&j);
+    }
     pgm_json_key(&j, "pools");
     pgm_json_begin_array(&j);
     for (size_t i = 0; i < a->n_pools; i++) {

@@ -56,6 +56,19 @@
 #define PGM_ANALYSIS_MAX_APP_ROWS 50000u
 /* Sessions listed as held longest. */
 #define PGM_ANALYSIS_LONGEST 10u
+/* A burst into the slots: sessions of one group opened in this long before
+ * the first refusal (a deploy filling its pool, a scale-out, a batch), at
+ * least this many. */
+#define PGM_BURST_WINDOW_US (10LL * 1000000)
+#define PGM_BURST_MIN_SESSIONS 3
+/* Groups of the sessions open at the first refusal told apart in the
+ * report; the rest are counted together. */
+#define PGM_AT_REFUSAL_GROUPS 8u
+/* A session a pg_stat_activity row taken after a refusal shows idle since
+ * at least this long before it sat unused through it; such rows are looked
+ * for in the snapshots up to PGM_UNUSED_AFTER_US after the refusal. */
+#define PGM_UNUSED_US (5LL * 1000000)
+#define PGM_UNUSED_AFTER_US (60LL * 1000000)
 
 enum pgm_verdict {
     PGM_VERDICT_LEAK, PGM_VERDICT_IDLE_IN_TRANSACTION, PGM_VERDICT_CAPACITY,
@@ -75,7 +88,7 @@ typedef struct pgm_hypothesis {
     enum pgm_verdict kind;
     int score;                 /* higher is likelier; <= 0 ruled out */
     char summary[512];
-    char evidence[4][256];     /* "path:line: what it shows" */
+    char evidence[6][512];     /* "path:line: what it shows" */
     size_t n_evidence;
     char why_not[256];         /* ruled out (score <= 0): what the evidence shows instead */
 } pgm_hypothesis;

@@ -61,6 +61,16 @@ typedef struct pool_fact {
     long leak_threshold_ms;  /* leak-detection-threshold, -1 when not known */
 } pool_fact;
 
+/* The sessions of one group (user, database, client) open at the first
+ * refusal: the arithmetic against the slots, and a burst into them. */
+typedef struct refusal_group {
+    const char *user, *db, *client, *app; /* the sessions tracker's (interned); app NULL when unknown */
+    int open;               /* open at the first refusal */
+    int opened_late;        /* of them, opened in the PGM_BURST_WINDOW_US before it */
+    int ended_normally;     /* of them, ended by their own disconnection */
+    int64_t last_end;       /* the last of those ends */
+} refusal_group;
+
 typedef struct finding_copy {
     char rule[32], severity[16], title[160], message[512], path[512], remediation[512];
     unsigned line;
@@ -124,7 +134,10 @@ typedef struct system_note {
 typedef struct app_row {
     int pid;
     int64_t seen, backend_start;
-    char app[64], user[64], db[64], client[64];
+    char app[64], user[64], db[64], client[64]; /* app "" when the row names none */
+    int64_t unused_since;   /* idle (or idle in transaction) since its state_change; PGM_TS_UNKNOWN: in use */
+    const char *path;       /* the row's line (interned) */
+    uint64_t line;
 } app_row;
 
 typedef struct kind_count {
@@ -152,6 +165,7 @@ struct pgm_analysis {
     size_t n_moments;
     /* the configuration */
     long max_connections, reserved;     /* -1: not in the bundle */
+    int log_connections, log_disconnections; /* the configuration's: 1 on, 0 off, -1 not in the bundle */
     char max_connections_at[600];
     pool_fact pools[PGM_ANALYSIS_MAX_POOLS];
     size_t n_pools;
@@ -218,6 +232,18 @@ struct pgm_analysis {
     app_row *app_rows;                 /* every client row of the snapshots, up to a bound */
     size_t n_app_rows;
     size_t apps_named, apps_inferred;  /* sessions named from the rows, and by their user/db/client */
+    /* a group refused while every session it held from before sat unused (the rows): the leak the
+     * server sees without growth (a fixed pool drained inside) */
+    struct {
+        char group[200];               /* user@db from client */
+        char who[128];                 /* user@db, as the refusals name it */
+        int held, unused;              /* its sessions from before, and how many the rows show unused */
+        size_t rows_from, rows_to;     /* the snapshot's rows (app_rows) */
+        int64_t opened_before, unused_from; /* a held session opened before, and sat unused from */
+        int64_t refused_at, seen, oldest_unused;
+        const char *row_path, *refusal_path;
+        uint64_t row_line, refusal_line;
+    } held_unused;
     /* the network and slow statements */
     uint64_t lost_clients, lost_in_transaction, broken_connections, lock_waits, stmt_timeouts, long_statements;
     char network_evidence[256], slow_evidence[256];
@@ -226,6 +252,10 @@ struct pgm_analysis {
     size_t n_groups;
     int64_t exhaustion;
     int64_t recovery;
+    refusal_group at_refusal[PGM_AT_REFUSAL_GROUPS]; /* the largest first */
+    size_t n_at_refusal;
+    int open_at_refusal;               /* client sessions open at the first refusal, all groups */
+    int burst;                         /* the group that burst into the slots (index), -1: none */
     /* a leak that spans server restarts: the runs before the last, counted by the
      * application's leak reports (their sessions all ended at the restart) */
     unsigned leaked_before_restart;                  /* the open sessions fell back after the last refusal */

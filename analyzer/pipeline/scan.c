@@ -524,7 +524,8 @@ static void row_common_fields(pgm_event *ev, const pgm_psa_snapshot *snap, const
 
 /* Each client session a snapshot shows is an event: its pid, names and
  * backend_start let the analysis give a logged session the application name
- * the log did not carry (sent after login). */
+ * the log did not carry (sent after login); its state and state_change say
+ * whether its holder used it lately. */
 static void session_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, int64_t t, const pgm_event_origin *o)
 {
     for (size_t i = 0; i < snap->n_rows && pc->s->on_event; i++) {
@@ -533,10 +534,13 @@ static void session_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, int64_t t, c
         const char *pid = pgm_psa_value(snap, r, PGM_PSA_PID);
         if (!pid || (type ? strcmp(type, "client backend") != 0 : !pgm_psa_value(snap, r, PGM_PSA_STATE)))
             continue;
-        char started[PGM_TS_ISO_LEN] = "";
+        char started[PGM_TS_ISO_LEN] = "", changed[PGM_TS_ISO_LEN] = "";
         int64_t b = pgm_psa_time(snap, r, PGM_PSA_BACKEND_START);
         if (b != PGM_TS_UNKNOWN)
             pgm_ts_format_iso(b, started);
+        int64_t c = pgm_psa_time(snap, r, PGM_PSA_STATE_CHANGE);
+        if (c != PGM_TS_UNKNOWN)
+            pgm_ts_format_iso(c, changed);
         pgm_event ev;
         memset(&ev, 0, sizeof ev);
         ev.t = t;
@@ -546,6 +550,7 @@ static void session_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, int64_t t, c
         row_common_fields(&ev, snap, r);
         ev.fields[ev.n_fields++] = (pgm_field){"backend_start", started[0] ? started : NULL, 0};
         ev.fields[ev.n_fields++] = (pgm_field){"state", pgm_psa_value(snap, r, PGM_PSA_STATE), 0};
+        ev.fields[ev.n_fields++] = (pgm_field){"state_change", changed[0] ? changed : NULL, 0};
         pc->s->events++;
         pc->in->events++;
         pc->s->on_event(pc->s->ctx, o, &ev);

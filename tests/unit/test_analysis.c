@@ -13,17 +13,22 @@
 typedef struct ev {
     int sec;
     const char *kind, *pid, *level, *extra_name, *extra;
+    const char *user;             /* NULL: "app" */
+    const char *more[2][2];       /* further fields: name, value */
 } ev;
+
+#define BASE_US 1764200000000000LL
 
 static void feed(pgm_analysis *a, const ev *e)
 {
     pgm_event x;
     memset(&x, 0, sizeof x);
-    x.t = 1764200000000000LL + (int64_t)e->sec * 1000000LL;
+    x.t = BASE_US + (int64_t)e->sec * 1000000LL;
     x.kind = e->kind;
     x.path = strncmp(e->kind, "hikari.", 7) == 0 ? "app.log" : "pg.log";
     x.line = (uint64_t)e->sec + 1;
-    const char *values[PGM_EVENT_COMMON_FIELDS] = {e->pid, "app", "shop", "orders", "10.0.0.7", e->level, NULL, "m"};
+    const char *values[PGM_EVENT_COMMON_FIELDS] = {e->pid, e->user ? e->user : "app", "shop", "orders", "10.0.0.7",
+                                                   e->level, NULL, "m"};
     for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++) {
         x.fields[i].name = pgm_event_common_names[i];
         x.fields[i].value = values[i];
@@ -34,10 +39,16 @@ static void feed(pgm_analysis *a, const ev *e)
         x.fields[x.n_fields].value = e->extra;
         x.n_fields++;
     }
+    for (int k = 0; k < 2 && e->more[k][0]; k++) {
+        x.fields[x.n_fields].name = e->more[k][0];
+        x.fields[x.n_fields].value = e->more[k][1];
+        x.n_fields++;
+    }
     pgm_analysis_event(a, &x);
 }
 
-static enum pgm_verdict verdict_of(const ev *evs, size_t n)
+/* The verdict of the events; `said`, when not NULL, must be in one of its evidence lines. */
+static enum pgm_verdict verdict_saying(const ev *evs, size_t n, const char *said)
 {
     pgm_analysis *a;
     assert_int_equal(pgm_analysis_open(&a), PGM_OK);
@@ -49,8 +60,18 @@ static enum pgm_verdict verdict_of(const ev *evs, size_t n)
     enum pgm_verdict v = h[0].kind;
     if (v != PGM_VERDICT_INCONCLUSIVE && v != PGM_VERDICT_NONE)
         assert_true(h[0].n_evidence > 0); /* a verdict always says why */
+    bool found = !said;
+    for (size_t e = 0; e < h[0].n_evidence && !found; e++)
+        found = strstr(h[0].evidence[e], said) != NULL;
+    if (!found)
+        fail_msg("the verdict %s does not say \"%s\"", pgm_verdict_name(v), said);
     pgm_analysis_close(a);
     return v;
+}
+
+static enum pgm_verdict verdict_of(const ev *evs, size_t n)
+{
+    return verdict_saying(evs, n, NULL);
 }
 
 /* The table of events by kind has room for every kind the catalog has, and
@@ -67,13 +88,13 @@ static void test_network(void **state)
 {
     (void)state;
     const ev evs[] = {
-        {1, "conn.authorized", "10", "LOG", NULL, NULL},
-        {2, "conn.authorized", "11", "LOG", NULL, NULL},
-        {3, "conn.authorized", "12", "LOG", NULL, NULL},
-        {40, "conn.lost", "10", "LOG", "reason", "Connection reset by peer"},
-        {40, "conn.lost", "11", "LOG", "reason", "Connection reset by peer"},
-        {41, "hikari.connection_broken", NULL, "WARN", "sqlstate", "08006"},
-        {42, "hikari.validation_failed", NULL, "WARN", "why", "This connection has been closed."},
+        {1, "conn.authorized", "10", "LOG", NULL, NULL, NULL, {{NULL, NULL}}},
+        {2, "conn.authorized", "11", "LOG", NULL, NULL, NULL, {{NULL, NULL}}},
+        {3, "conn.authorized", "12", "LOG", NULL, NULL, NULL, {{NULL, NULL}}},
+        {40, "conn.lost", "10", "LOG", "reason", "Connection reset by peer", NULL, {{NULL, NULL}}},
+        {40, "conn.lost", "11", "LOG", "reason", "Connection reset by peer", NULL, {{NULL, NULL}}},
+        {41, "hikari.connection_broken", NULL, "WARN", "sqlstate", "08006", NULL, {{NULL, NULL}}},
+        {42, "hikari.validation_failed", NULL, "WARN", "why", "This connection has been closed.", NULL, {{NULL, NULL}}},
     };
     assert_int_equal(verdict_of(evs, sizeof evs / sizeof evs[0]), PGM_VERDICT_NETWORK);
 }
@@ -82,15 +103,15 @@ static void test_slow_queries(void **state)
 {
     (void)state;
     const ev evs[] = {
-        {1, "conn.authorized", "10", "LOG", NULL, NULL},
-        {2, "conn.authorized", "11", "LOG", NULL, NULL},
-        {10, "lock.waiting", "10", "LOG", "wait_ms", "1000.1"},
-        {11, "lock.waiting", "11", "LOG", "wait_ms", "1000.2"},
-        {12, "stmt.duration", "10", "LOG", "duration_ms", "25000.0"},
-        {13, "stmt.duration", "11", "LOG", "duration_ms", "12.0"}, /* short: not a sign */
-        {30, "hikari.timeout", NULL, "ERROR", "pool", "HikariPool-1"},
-        {60, "conn.disconnected", "10", "LOG", "session_time", "0:00:59.000"},
-        {60, "conn.disconnected", "11", "LOG", "session_time", "0:00:58.000"},
+        {1, "conn.authorized", "10", "LOG", NULL, NULL, NULL, {{NULL, NULL}}},
+        {2, "conn.authorized", "11", "LOG", NULL, NULL, NULL, {{NULL, NULL}}},
+        {10, "lock.waiting", "10", "LOG", "wait_ms", "1000.1", NULL, {{NULL, NULL}}},
+        {11, "lock.waiting", "11", "LOG", "wait_ms", "1000.2", NULL, {{NULL, NULL}}},
+        {12, "stmt.duration", "10", "LOG", "duration_ms", "25000.0", NULL, {{NULL, NULL}}},
+        {13, "stmt.duration", "11", "LOG", "duration_ms", "12.0", NULL, {{NULL, NULL}}}, /* short: not a sign */
+        {30, "hikari.timeout", NULL, "ERROR", "pool", "HikariPool-1", NULL, {{NULL, NULL}}},
+        {60, "conn.disconnected", "10", "LOG", "session_time", "0:00:59.000", NULL, {{NULL, NULL}}},
+        {60, "conn.disconnected", "11", "LOG", "session_time", "0:00:58.000", NULL, {{NULL, NULL}}},
     };
     assert_int_equal(verdict_of(evs, sizeof evs / sizeof evs[0]), PGM_VERDICT_SLOW_QUERIES);
     /* the same waits with only two signs are not enough */
@@ -102,18 +123,71 @@ static void test_inconclusive_and_none(void **state)
     (void)state;
     /* refusals and nothing else: no session lines, no application, no snapshot */
     const ev refused[] = {
-        {1, "conn.refused.too_many_clients", "20", "FATAL", NULL, NULL},
-        {2, "conn.refused.too_many_clients", "21", "FATAL", NULL, NULL},
+        {1, "conn.refused.too_many_clients", "20", "FATAL", NULL, NULL, NULL, {{NULL, NULL}}},
+        {2, "conn.refused.too_many_clients", "21", "FATAL", NULL, NULL, NULL, {{NULL, NULL}}},
     };
     assert_int_equal(verdict_of(refused, 2), PGM_VERDICT_INCONCLUSIVE);
     /* sessions that come and go */
     const ev quiet[] = {
-        {1, "conn.authorized", "10", "LOG", NULL, NULL},
-        {2, "conn.disconnected", "10", "LOG", "session_time", "0:00:01.000"},
-        {3, "conn.authorized", "11", "LOG", NULL, NULL},
-        {4, "conn.disconnected", "11", "LOG", "session_time", "0:00:01.000"},
+        {1, "conn.authorized", "10", "LOG", NULL, NULL, NULL, {{NULL, NULL}}},
+        {2, "conn.disconnected", "10", "LOG", "session_time", "0:00:01.000", NULL, {{NULL, NULL}}},
+        {3, "conn.authorized", "11", "LOG", NULL, NULL, NULL, {{NULL, NULL}}},
+        {4, "conn.disconnected", "11", "LOG", "session_time", "0:00:01.000", NULL, {{NULL, NULL}}},
     };
     assert_int_equal(verdict_of(quiet, 4), PGM_VERDICT_NONE);
+}
+
+/* A deploy bursting into the last slots, from the server's side alone: a
+ * steady group, then another opening most of what is open at the first
+ * refusal within seconds, its sessions used and given back. */
+static void test_burst_into_the_slots(void **state)
+{
+    (void)state;
+    ev evs[32];
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) /* api: steady from the start */
+        evs[n++] = (ev){1 + i, "conn.authorized", i == 0 ? "10" : i == 1 ? "11" : i == 2 ? "12" : "13", "LOG",
+                        NULL, NULL, "api", {{NULL, NULL}}};
+    static const char *const burst[] = {"20", "21", "22", "23", "24"};
+    for (int i = 0; i < 5; i++) /* reports: five at once, 60 s in */
+        evs[n++] = (ev){60 + i / 3, "conn.authorized", burst[i], "LOG", NULL, NULL, "reports", {{NULL, NULL}}};
+    evs[n++] = (ev){62, "conn.refused.too_many_clients", "30", "FATAL", NULL, NULL, "reports", {{NULL, NULL}}};
+    evs[n++] = (ev){63, "conn.refused.too_many_clients", "31", "FATAL", NULL, NULL, "reports", {{NULL, NULL}}};
+    for (int i = 0; i < 5; i++)
+        evs[n++] = (ev){90, "conn.disconnected", burst[i], "LOG", "session_time", "0:00:30.000", "reports",
+                        {{NULL, NULL}}};
+    assert_int_equal(verdict_saying(evs, n, "5 of the 5 sessions of reports@shop opened in the 10 s before it"),
+                     PGM_VERDICT_CAPACITY);
+    /* the same sessions opened over minutes: no burst, and refusals alone say too little */
+    for (size_t i = 4; i < 9; i++)
+        evs[i].sec = 5 + 10 * (int)(i - 4);
+    assert_int_not_equal(verdict_of(evs, n), PGM_VERDICT_CAPACITY);
+}
+
+/* A fixed pool drained by a leak, from the server's side alone: the group
+ * asks for more (and is refused) while every session it held from before
+ * sits unused in a snapshot taken after the refusal. One of them used after
+ * the refusal is a pool at work, not a leak. */
+static void test_held_unused_while_refused(void **state)
+{
+    (void)state;
+    char start[PGM_TS_ISO_LEN], idle[PGM_TS_ISO_LEN], used[PGM_TS_ISO_LEN];
+    pgm_ts_format_iso(BASE_US + 1000000LL, start);
+    pgm_ts_format_iso(BASE_US + 20LL * 1000000, idle);
+    pgm_ts_format_iso(BASE_US + 63LL * 1000000, used);
+    ev evs[16];
+    size_t n = 0;
+    static const char *const pids[] = {"10", "11", "12", "13"};
+    for (int i = 0; i < 4; i++)
+        evs[n++] = (ev){1, "conn.authorized", pids[i], "LOG", NULL, NULL, NULL, {{NULL, NULL}}};
+    evs[n++] = (ev){60, "conn.refused.too_many_clients", "30", "FATAL", NULL, NULL, NULL, {{NULL, NULL}}};
+    for (int i = 0; i < 4; i++)
+        evs[n++] = (ev){65, "activity.session", pids[i], NULL, "backend_start", start, NULL,
+                        {{"state", "idle"}, {"state_change", idle}}};
+    assert_int_equal(verdict_saying(evs, n, "asking for more while all 4 sessions it had held from before sat unused"),
+                     PGM_VERDICT_LEAK);
+    evs[n - 1].more[1][1] = used;
+    assert_int_not_equal(verdict_of(evs, n), PGM_VERDICT_LEAK);
 }
 
 int main(void)
@@ -123,6 +197,8 @@ int main(void)
         cmocka_unit_test(test_network),
         cmocka_unit_test(test_slow_queries),
         cmocka_unit_test(test_inconclusive_and_none),
+        cmocka_unit_test(test_burst_into_the_slots),
+        cmocka_unit_test(test_held_unused_while_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
