@@ -1444,6 +1444,77 @@ static void inconclusive_advice(const pgm_analysis *a, const pgm_sessions *s, ch
         snprintf(out + used, cap - used, ".");
 }
 
+/* The verdict (a->hyp[0], decided) with what the missing side would add,
+ * and the two sides' disagreements where both are in the bundle. */
+static void weigh_sides(pgm_analysis *a, const pgm_sessions *s, const pgm_growth *g, unsigned leaks)
+{
+    bool app_log = false;
+    for (size_t i = 0; i < a->n_inputs && !app_log; i++)
+        app_log = strcmp(a->inputs[i].kind, "app_log") == 0;
+    size_t n_sessions = 0;
+    if (s)
+        pgm_sessions_list(s, &n_sessions);
+    char who[300] = "";
+    if (a->held_unused.held)
+        snprintf(who, sizeof who, "%s", a->held_unused.who);
+    else if (g && g->growing)
+        snprintf(who, sizeof who, "%s@%s", g->user, g->db);
+    else if (a->top_user[0])
+        snprintf(who, sizeof who, "%s@%s", a->top_user, a->top_db);
+    a->confirm[0] = '\0';
+    switch (a->hyp[0].kind) {
+    case PGM_VERDICT_LEAK:
+        if (!app_log)
+            snprintf(a->confirm, sizeof a->confirm,
+                     "the log of the application connecting as %s would confirm it (with leak-detection-threshold "
+                     "on, HikariCP reports each connection held too long and the code that borrowed it) or show "
+                     "another cause (HikariPool-N numbers climbing: pools created and never closed)",
+                     who[0] ? who : "the suspect");
+        break;
+    case PGM_VERDICT_CAPACITY:
+        if (!a->n_pools)
+            snprintf(a->confirm, sizeof a->confirm,
+                     "the applications' configuration (maximum-pool-size, replicas) would confirm the arithmetic "
+                     "against the server's slots%s",
+                     a->burst >= 0 && !app_log ? ", and the bursting application's log its start" : "");
+        break;
+    case PGM_VERDICT_IDLE_IN_TRANSACTION:
+        if (!app_log)
+            snprintf(a->confirm, sizeof a->confirm,
+                     "the application's log would name the code that opened these transactions and never ended them");
+        break;
+    case PGM_VERDICT_NETWORK:
+        if (!app_log)
+            snprintf(a->confirm, sizeof a->confirm,
+                     "the applications' logs would show the pooled connections found broken (SQLSTATE 08006, 08003)");
+        break;
+    case PGM_VERDICT_SLOW_QUERIES:
+        if (!app_log)
+            snprintf(a->confirm, sizeof a->confirm,
+                     "the applications' logs would show their pools timing out while these statements ran");
+        break;
+    default:
+        break;
+    }
+    a->n_disagree = 0;
+    if (!app_log || !n_sessions)
+        return;
+    const size_t cap = sizeof a->disagree[0];
+    if (leaks && !(g && g->growing) && !a->held_unused.held)
+        snprintf(a->disagree[a->n_disagree++], cap,
+                 "HikariCP reported %u leak(s), yet no group of sessions grew on the server: the connections were "
+                 "held longer than leak-detection-threshold, and may have been given back later", leaks);
+    long threshold = 0;
+    for (size_t i = 0; i < a->n_pools; i++)
+        if (a->pools[i].leak_threshold_ms > threshold)
+            threshold = a->pools[i].leak_threshold_ms;
+    if (g && g->growing && !leaks && !a->slow_borrowers && threshold > 0)
+        snprintf(a->disagree[a->n_disagree++], cap,
+                 "the server saw %s@%s from %s grow from %d to %d, yet HikariCP, its leak detection on (%ld ms), "
+                 "reported no leak: another pool or client with these names may hold them",
+                 g->user, g->db, g->client[0] ? g->client : "?", g->baseline, g->held, threshold);
+}
+
 static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigned leaks, long fleet,
                      unsigned long long slow)
 {
@@ -1775,6 +1846,7 @@ int pgm_analysis_finish(pgm_analysis *a)
     inconclusive_advice(a, s, h->summary, sizeof h->summary);
     rule_out(a, g, growing, leaks, fleet, slow);
     qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
+    weigh_sides(a, s, g, leaks);
     correct_clocks(a);
     count_leaks_before_restart(a);
     tell_application_restarts(a);
@@ -1787,6 +1859,17 @@ int pgm_analysis_finish(pgm_analysis *a)
             a->locs[j - 1] = t;
         }
     return a->oom ? PGM_FATAL : PGM_OK;
+}
+
+const char *pgm_analysis_confirm(const pgm_analysis *a)
+{
+    return a->confirm;
+}
+
+const char (*pgm_analysis_disagreements(const pgm_analysis *a, size_t *n))[512]
+{
+    *n = a->n_disagree;
+    return a->disagree;
 }
 
 const pgm_hypothesis *pgm_analysis_hypotheses(const pgm_analysis *a, size_t *n)
@@ -2109,6 +2192,12 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     pgm_json_string(&j, pgm_analysis_confidence(a));
     pgm_json_key(&j, "summary");
     pgm_json_string(&j, v->summary);
+    json_str_or_null(&j, "confirm", a->confirm[0] ? a->confirm : NULL);
+    pgm_json_key(&j, "disagreements");
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < a->n_disagree; i++)
+        pgm_json_string(&j, a->disagree[i]);
+    pgm_json_end_array(&j);
     pgm_json_end_object(&j);
     pgm_json_key(&j, "hypotheses");
     pgm_json_begin_array(&j);
@@ -2506,6 +2595,10 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
             pgm_analysis_confidence(a), v->score, pgm_verdict_name(a->hyp[1].kind), a->hyp[1].score, v->summary);
     for (size_t e = 0; e < v->n_evidence; e++)
         fprintf(out, "  - %s\n", v->evidence[e]);
+    if (a->confirm[0])
+        fprintf(out, "to confirm: %s\n", a->confirm);
+    for (size_t i = 0; i < a->n_disagree; i++)
+        fprintf(out, "the two sides disagree: %s\n", a->disagree[i]);
     if (v->kind == PGM_VERDICT_LEAK) {
         /* as the JSON names it: the group PostgreSQL saw grow, else the snapshots' largest */
         const pgm_growth *sg = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;

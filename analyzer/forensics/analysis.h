@@ -155,5 +155,10 @@ const pgm_hypothesis *pgm_analysis_hypotheses(const pgm_analysis *a, size_t *n);
 const char *pgm_verdict_name(enum pgm_verdict v);
 /* "high", "medium" or "low": how far the verdict stands above the next. */
 const char *pgm_analysis_confidence(const pgm_analysis *a);
+/* What the side the bundle lacks (the applications' logs, their
+ * configuration) would add to the verdict; "" when nothing. */
+const char *pgm_analysis_confirm(const pgm_analysis *a);
+/* Where the server's side and the applications' disagree: the statements, *n of them. */
+const char (*pgm_analysis_disagreements(const pgm_analysis *a, size_t *n))[512];
 
 #endif

@@ -263,6 +263,11 @@ struct pgm_analysis {
     size_t longest[PGM_ANALYSIS_LONGEST]; /* the primary log's sessions held longest */
     size_t n_longest;
     pgm_hypothesis hyp[PGM_VERDICT_COUNT];
+    /* what the side the bundle lacks would add to the verdict, "" when nothing; and where the
+     * server's side and the applications' disagree */
+    char confirm[768];
+    char disagree[2][512];
+    size_t n_disagree;
     bool finished, oom;
     uint64_t over[PGM_ANALYSIS_CAP_COUNT]; /* what each cap left out (pgm_analysis_caps_reached) */
 };

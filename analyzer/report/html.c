@@ -165,7 +165,20 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         cite(out, g->onset_path, g->onset_line);
         fputc('.', out);
     }
-    fputs("</p>\n<p><strong>Impact:</strong> ", out);
+    fputs("</p>\n", out);
+    if (pgm_analysis_confirm(a)[0]) {
+        fputs("<p><strong>To confirm:</strong> ", out);
+        esc(out, pgm_analysis_confirm(a));
+        fputs(".</p>\n", out);
+    }
+    size_t nd;
+    const char(*disagree)[512] = pgm_analysis_disagreements(a, &nd);
+    for (size_t i = 0; i < nd; i++) {
+        fputs("<p><strong>The two sides disagree:</strong> ", out);
+        esc(out, disagree[i]);
+        fputs(".</p>\n", out);
+    }
+    fputs("<p><strong>Impact:</strong> ", out);
     fprintf(out, "%" PRIu64 " connection(s) refused for lack of slots", a->refusals);
     if (a->exhaustion != PGM_TS_UNKNOWN) {
         when(a->exhaustion, t);

@@ -70,6 +70,12 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
                 a->top_user, a->top_db, a->top_client[0] ? a->top_client : "?", a->top_app, a->top_sessions);
     }
     fputs("\n\n", out);
+    if (pgm_analysis_confirm(a)[0])
+        fprintf(out, "**To confirm:** %s.\n\n", pgm_analysis_confirm(a));
+    size_t nd;
+    const char(*disagree)[512] = pgm_analysis_disagreements(a, &nd);
+    for (size_t i = 0; i < nd; i++)
+        fprintf(out, "**The two sides disagree:** %s.\n\n", disagree[i]);
     when(a->exhaustion, t2);
     fprintf(out, "**Impact:** %" PRIu64 " connection(s) refused for lack of slots", a->refusals);
     if (a->refusals) {

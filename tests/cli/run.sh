@@ -260,6 +260,8 @@ check help-lint 0 "" -- help lint
 
 # analyze: the verdict so far, on recorded incidents
 check analyze-leak 0 "" -- analyze -q fixtures/incidents/01-leak-hikari.tar.zst
+# HikariCP reports a leak the server never saw grow: the two sides' disagreement is said
+check analyze-disagree 0 "" -- analyze -q --log-line-prefix '%m [%p] %q%u@%d ' tests/cli/inputs/disagree
 SOURCE_DATE_EPOCH=0 check analyze-leak-json 0 "" -- analyze -q -f json fixtures/incidents/01-leak-hikari.tar.zst
 # analyze reads as timeline does: the same reading options, parsed by the same code
 check analyze-bad-since 3 "--since wants a time" -- analyze --since yesterday $S/run1-stderr/postgresql.log
