@@ -1394,6 +1394,42 @@ static void held_unused_at_refusal(pgm_analysis *a)
     }
 }
 
+/* The growing group's sessions in the snapshot that shows most of them: at
+ * least PGM_CHURN_ROWS_MIN, each idle since within PGM_USED_ONCE_US of its
+ * opening. One pool hands its connections out again and again (a leaked one
+ * was borrowed some time after the pool opened it); a new pool per use opens
+ * one, runs one statement on it and drops the pool, never closed. */
+static void used_once_rows(pgm_analysis *a, const pgm_growth *g)
+{
+    memset(&a->used_once, 0, sizeof a->used_once);
+    if (!g || !g->growing)
+        return;
+    size_t i = 0;
+    while (i < a->n_app_rows) {
+        int64_t seen = a->app_rows[i].seen;
+        int rows = 0, once = 0;
+        const app_row *first = NULL;
+        for (; i < a->n_app_rows && a->app_rows[i].seen == seen; i++) {
+            const app_row *w = &a->app_rows[i];
+            if (strcmp(w->user, g->user) || strcmp(w->db, g->db) || strcmp(w->client, g->client))
+                continue;
+            rows++;
+            if (w->backend_start != PGM_TS_UNKNOWN && w->unused_since != PGM_TS_UNKNOWN &&
+                w->unused_since - w->backend_start < PGM_USED_ONCE_US) {
+                once++;
+                if (!first)
+                    first = w;
+            }
+        }
+        if (rows >= PGM_CHURN_ROWS_MIN && once == rows && rows > a->used_once.rows) {
+            a->used_once.rows = rows;
+            a->used_once.seen = seen;
+            a->used_once.path = first->path;
+            a->used_once.line = first->line;
+        }
+    }
+}
+
 /* "reports@shop from 10.0.0.7 (reports)": a group as the evidence names it. */
 static void group_name(const refusal_group *g, char *out, size_t cap)
 {
@@ -1482,6 +1518,13 @@ static void weigh_sides(pgm_analysis *a, const pgm_sessions *s, const pgm_growth
         if (!app_log)
             snprintf(a->confirm, sizeof a->confirm,
                      "the application's log would name the code that opened these transactions and never ended them");
+        break;
+    case PGM_VERDICT_POOL_CHURN:
+        if (!app_log)
+            snprintf(a->confirm, sizeof a->confirm,
+                     "the log of the application connecting as %s would confirm it (HikariPool-N numbers climbing, a "
+                     "pool started for each use) or show a leak instead (HikariCP's leak reports)",
+                     who[0] ? who : "the suspect");
         break;
     case PGM_VERDICT_NETWORK:
         if (!app_log)
@@ -1641,6 +1684,7 @@ int pgm_analysis_finish(pgm_analysis *a)
         a->over[PGM_ANALYSIS_CAP_GROUPS] += not_judged;
         sessions_at_refusal(a, s);
         held_unused_at_refusal(a);
+        used_once_rows(a, a->n_groups ? &a->groups[0] : NULL);
     }
     const pgm_growth *g = a->n_groups ? &a->groups[0] : NULL;
     bool growing = g && g->growing;
@@ -1733,6 +1777,18 @@ int pgm_analysis_finish(pgm_analysis *a)
     if (churn) {
         h->score += 6;
         evidence(h, "%s", a->pool_evidence);
+    }
+    /* from the server's side: the growing group's connections each used once, as they opened */
+    if (!churn && growing && a->used_once.rows && !leaks) {
+        char seen[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(a->used_once.seen, seen);
+        h->score += 4;
+        evidence(h, "%s:%llu: at %s all %d sessions of %s@%s from %s were used only within %lld ms of opening and "
+                    "idle since: a new pool for each use, dropped unclosed (one pool hands its connections out "
+                    "again and again)",
+                 a->used_once.path ? a->used_once.path : "?", (unsigned long long)a->used_once.line, seen,
+                 a->used_once.rows, g->user, g->db, g->client[0] ? g->client : "?",
+                 (long long)(PGM_USED_ONCE_US / 1000));
     }
     snprintf(h->summary, sizeof h->summary, "%s", "Pools were created again and again and never closed.");
     /* capacity: refusals while pools filled in bursts, and nothing leaked */

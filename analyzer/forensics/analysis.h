@@ -69,6 +69,11 @@
  * for in the snapshots up to PGM_UNUSED_AFTER_US after the refusal. */
 #define PGM_UNUSED_US (5LL * 1000000)
 #define PGM_UNUSED_AFTER_US (60LL * 1000000)
+/* Pools made and never closed, from the server's side: a snapshot shows at
+ * least this many of the growing group's sessions, every one of them used
+ * only within PGM_USED_ONCE_US of opening and idle since. */
+#define PGM_CHURN_ROWS_MIN 5
+#define PGM_USED_ONCE_US (500LL * 1000)
 
 enum pgm_verdict {
     PGM_VERDICT_LEAK, PGM_VERDICT_IDLE_IN_TRANSACTION, PGM_VERDICT_CAPACITY,

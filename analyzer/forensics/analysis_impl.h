@@ -244,6 +244,13 @@ struct pgm_analysis {
         const char *row_path, *refusal_path;
         uint64_t row_line, refusal_line;
     } held_unused;
+    /* the growing group's sessions each used once, as it opened, and never again (a new pool per use) */
+    struct {
+        int rows;                      /* 0: not seen */
+        int64_t seen;
+        const char *path;
+        uint64_t line;
+    } used_once;
     /* the network and slow statements */
     uint64_t lost_clients, lost_in_transaction, broken_connections, lock_waits, stmt_timeouts, long_statements;
     char network_evidence[256], slow_evidence[256];

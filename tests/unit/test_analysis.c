@@ -190,6 +190,34 @@ static void test_held_unused_while_refused(void **state)
     assert_int_not_equal(verdict_of(evs, n), PGM_VERDICT_LEAK);
 }
 
+/* A group that grows without giving back, from the server's side alone:
+ * when the snapshot shows each of its sessions used only as it opened and
+ * idle since, pools were made for each use (churn); when they were used a
+ * while after opening, one pool handed them out (a leak). */
+static void test_used_once_is_churn(void **state)
+{
+    (void)state;
+    static char start[8][PGM_TS_ISO_LEN], changed[8][PGM_TS_ISO_LEN];
+    static const char *const pids[] = {"10", "11", "12", "13", "14", "15", "16", "17"};
+    for (int gap_s = 0; gap_s <= 5; gap_s += 5) {
+        ev evs[24];
+        size_t n = 0;
+        for (int i = 0; i < 8; i++) {
+            int64_t at = BASE_US + (int64_t)(10 + 10 * i) * 1000000;
+            pgm_ts_format_iso(at, start[i]);
+            pgm_ts_format_iso(at + (gap_s ? gap_s * 1000000LL : 100000), changed[i]);
+            evs[n++] = (ev){10 + 10 * i, "conn.authorized", pids[i], "LOG", NULL, NULL, NULL, {{NULL, NULL}}};
+        }
+        for (int i = 0; i < 8; i++)
+            evs[n++] = (ev){95, "activity.session", pids[i], NULL, "backend_start", start[i], NULL,
+                            {{"state", "idle"}, {"state_change", changed[i]}}};
+        if (!gap_s)
+            assert_int_equal(verdict_saying(evs, n, "were used only within 500 ms of opening"), PGM_VERDICT_POOL_CHURN);
+        else
+            assert_int_equal(verdict_of(evs, n), PGM_VERDICT_LEAK);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_inconclusive_and_none),
         cmocka_unit_test(test_burst_into_the_slots),
         cmocka_unit_test(test_held_unused_while_refused),
+        cmocka_unit_test(test_used_once_is_churn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
