@@ -1112,8 +1112,14 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
 static void evidence(pgm_hypothesis *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void evidence(pgm_hypothesis *h, const char *fmt, ...)
 {
-    if (h->n_evidence == sizeof h->evidence / sizeof h->evidence[0])
+    const size_t cap = sizeof h->evidence / sizeof h->evidence[0];
+    if (h->n_evidence == cap) {
+        /* no sign weighed goes unsaid: the last line gives way to their count */
+        h->n_unlisted++;
+        snprintf(h->evidence[cap - 1], sizeof h->evidence[0], "and %u more sign(s) weighed, not listed here",
+                 h->n_unlisted + 1);
         return;
+    }
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(h->evidence[h->n_evidence++], sizeof h->evidence[0], fmt, ap);
@@ -1428,6 +1434,48 @@ static void used_once_rows(pgm_analysis *a, const pgm_growth *g)
             a->used_once.line = first->line;
         }
     }
+}
+
+static int by_end(const void *x, const void *y)
+{
+    const pgm_session *a = *(const pgm_session *const *)x, *b = *(const pgm_session *const *)y;
+    return (a->end > b->end) - (a->end < b->end);
+}
+
+/* The most sessions of user@db (client too, when given) that lived
+ * PGM_LONG_LIFE_US or more and ended within PGM_TOGETHER_US of each other by
+ * their own end (not a server restart): a pool closed at its application's
+ * stop, or killed with it. *first: the earliest of them. */
+static int ended_together(const pgm_sessions *s, const char *user, const char *db, const char *client,
+                          const pgm_session **first)
+{
+    size_t n;
+    const pgm_session *v = pgm_sessions_list(s, &n);
+    const pgm_session **long_lived = malloc((n + 1) * sizeof *long_lived);
+    size_t m = 0;
+    *first = NULL;
+    for (size_t i = 0; long_lived && i < n; i++) {
+        const pgm_session *x = &v[i];
+        if (x->start == PGM_TS_UNKNOWN || x->end == PGM_TS_UNKNOWN || x->end - x->start < PGM_LONG_LIFE_US ||
+            x->how_end == PGM_END_OPEN || x->how_end == PGM_END_RESTART || x->how_end == PGM_END_PID_REUSED ||
+            strcmp(x->user, user) || strcmp(x->db, db) || (client && strcmp(x->client, client)))
+            continue;
+        long_lived[m++] = x;
+    }
+    int best = 0;
+    if (long_lived) {
+        qsort(long_lived, m, sizeof *long_lived, by_end);
+        for (size_t i = 0, j = 0; i < m; i++) {
+            while (long_lived[i]->end - long_lived[j]->end > PGM_TOGETHER_US)
+                j++;
+            if ((int)(i - j + 1) > best) {
+                best = (int)(i - j + 1);
+                *first = long_lived[j];
+            }
+        }
+    }
+    free(long_lived);
+    return best;
 }
 
 /* "reports@shop from 10.0.0.7 (reports)": a group as the evidence names it. */
@@ -1754,6 +1802,30 @@ int pgm_analysis_finish(pgm_analysis *a)
                     "borrowed and not given back",
                  a->held_unused.row_path ? a->held_unused.row_path : "?", (unsigned long long)a->held_unused.row_line,
                  seen, a->held_unused.held, since);
+    }
+    /* what was held was let go only when its application went: a sign that agrees, not one alone
+     * (a healthy pool closes its connections together too; transactions left open end so as well) */
+    if (s && !churn && !idle_in_tx && (growing || a->held_unused.held)) {
+        char user[128] = "", db[128] = "";
+        const char *client = growing ? g->client : NULL;
+        if (growing) {
+            snprintf(user, sizeof user, "%s", g->user);
+            snprintf(db, sizeof db, "%s", g->db);
+        } else {
+            const char *at = strchr(a->held_unused.who, '@');
+            snprintf(user, sizeof user, "%.*s", at ? (int)(at - a->held_unused.who) : 0, a->held_unused.who);
+            snprintf(db, sizeof db, "%s", at ? at + 1 : "");
+        }
+        const pgm_session *first;
+        int together = ended_together(s, user, db, client, &first);
+        if (together >= PGM_BURST_MIN_SESSIONS) {
+            char end[PGM_TS_ISO_LEN];
+            pgm_ts_format_iso(first->end, end);
+            h->score += 1;
+            evidence(h, "%s:%llu: %d sessions of %s@%s that had been open a minute or more ended together at %s: "
+                        "held until their application stopped", first->end_path ? first->end_path : "?",
+                     (unsigned long long)first->end_line, together, user, db, end);
+        }
     }
     if (idle_in_tx)
         h->score -= 3;

@@ -73,6 +73,10 @@
  * least this many of the growing group's sessions, every one of them used
  * only within PGM_USED_ONCE_US of opening and idle since. */
 #define PGM_CHURN_ROWS_MIN 5
+/* Held sessions that end together: open this long at least, their ends
+ * within this window (an application's pool closed at its stop). */
+#define PGM_LONG_LIFE_US (60LL * 1000000)
+#define PGM_TOGETHER_US (2LL * 1000000)
 #define PGM_USED_ONCE_US (500LL * 1000)
 
 enum pgm_verdict {
@@ -93,8 +97,9 @@ typedef struct pgm_hypothesis {
     enum pgm_verdict kind;
     int score;                 /* higher is likelier; <= 0 ruled out */
     char summary[512];
-    char evidence[6][512];     /* "path:line: what it shows" */
+    char evidence[6][512];     /* "path:line: what it shows"; when more were weighed, the last says how many */
     size_t n_evidence;
+    unsigned n_unlisted;       /* signs weighed past the room: the last line says so */
     char why_not[256];         /* ruled out (score <= 0): what the evidence shows instead */
 } pgm_hypothesis;
 

@@ -186,6 +186,14 @@ static void test_held_unused_while_refused(void **state)
                         {{"state", "idle"}, {"state_change", idle}}};
     assert_int_equal(verdict_saying(evs, n, "asking for more while all 4 sessions it had held from before sat unused"),
                      PGM_VERDICT_LEAK);
+    /* and let go only when their application stopped: the sign that agrees */
+    ev ended[20];
+    memcpy(ended, evs, n * sizeof *evs);
+    size_t m = n;
+    for (int i = 0; i < 4; i++)
+        ended[m++] = (ev){120, "conn.disconnected", pids[i], "LOG", "session_time", "0:01:59.000", NULL, {{NULL, NULL}}};
+    assert_int_equal(verdict_saying(ended, m, "4 sessions of app@shop that had been open a minute or more ended "
+                                              "together"), PGM_VERDICT_LEAK);
     evs[n - 1].more[1][1] = used;
     assert_int_not_equal(verdict_of(evs, n), PGM_VERDICT_LEAK);
 }
