@@ -1909,6 +1909,32 @@ int pgm_analysis_finish(pgm_analysis *a)
             evidence(h, "%d of them ended by their own disconnection (the last at %s): used and given back, not "
                         "leaked", b->ended_normally, end);
         }
+        /* busy: a snapshot after the refusal shows them running or used moments before */
+        int rows = 0, busy = 0;
+        int64_t snap_at = PGM_TS_UNKNOWN;
+        const app_row *cite_row = NULL;
+        for (size_t i = 0; i < a->n_app_rows; i++) {
+            const app_row *w = &a->app_rows[i];
+            if (w->seen < a->exhaustion || w->seen > a->exhaustion + PGM_UNUSED_AFTER_US ||
+                strcmp(w->user, b->user) || strcmp(w->db, b->db) || strcmp(w->client, b->client))
+                continue;
+            if (snap_at != PGM_TS_UNKNOWN && w->seen != snap_at)
+                break; /* the first such snapshot */
+            snap_at = w->seen;
+            rows++;
+            if (w->unused_since == PGM_TS_UNKNOWN || w->seen - w->unused_since < PGM_UNUSED_US) {
+                busy++;
+                if (!cite_row)
+                    cite_row = w;
+            }
+        }
+        if (rows && 2 * busy >= rows && cite_row) {
+            char seen[PGM_TS_ISO_LEN];
+            pgm_ts_format_iso(snap_at, seen);
+            evidence(h, "%s:%llu: at %s %d of its %d sessions were running or used in the %lld s before: busy, "
+                        "not held", cite_row->path ? cite_row->path : "?", (unsigned long long)cite_row->line, seen,
+                     busy, rows, (long long)(PGM_UNUSED_US / 1000000));
+        }
     }
     /* the configuration: the pools can ask for more than the server has */
     long fleet = 0;
@@ -1921,9 +1947,12 @@ int pgm_analysis_finish(pgm_analysis *a)
         evidence(h, "the pools may open %ld connections; the server has %ld - %ld reserved (%s)", fleet,
                  a->max_connections, a->reserved, a->max_connections_at);
     }
-    if (fleet_over || a->burst < 0)
+    if (fleet_over)
         snprintf(h->summary, sizeof h->summary, "%s",
                  "The fleet's pools are configured beyond what the server allows.");
+    else if (a->burst < 0)
+        snprintf(h->summary, sizeof h->summary, "%s",
+                 "The applications asked for more connections than the server has slots, and nothing leaked.");
     else
         snprintf(h->summary, sizeof h->summary,
                  "A burst of new sessions from %s@%s took the last free slots: what the applications open "
