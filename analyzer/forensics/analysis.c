@@ -1329,9 +1329,11 @@ static void sessions_at_refusal(pgm_analysis *a, const pgm_sessions *s)
  * (1), and also idle since `unused_from` or earlier (2); else 0. */
 static int row_held(const app_row *w, const char *who, int64_t before, int64_t unused_from)
 {
-    char mine[sizeof w->user + sizeof w->db + 2];
-    snprintf(mine, sizeof mine, "%s@%s", w->user[0] ? w->user : "?", w->db[0] ? w->db : "?");
-    if (strcmp(mine, who) != 0 || w->backend_start == PGM_TS_UNKNOWN || w->backend_start >= before)
+    /* `who` as note_server_event wrote it: "user@db", "?" for an empty name */
+    const char *user = w->user[0] ? w->user : "?", *db = w->db[0] ? w->db : "?";
+    size_t nu = strlen(user);
+    if (strncmp(who, user, nu) != 0 || who[nu] != '@' || strcmp(who + nu + 1, db) != 0 ||
+        w->backend_start == PGM_TS_UNKNOWN || w->backend_start >= before)
         return 0;
     return w->unused_since != PGM_TS_UNKNOWN && w->unused_since <= unused_from ? 2 : 1;
 }
@@ -1391,6 +1393,8 @@ static void held_unused_at_refusal(pgm_analysis *a)
                 a->held_unused.rows_to = i;
                 a->held_unused.opened_before = before;
                 a->held_unused.unused_from = unused_from;
+                snprintf(a->held_unused.user, sizeof a->held_unused.user, "%s", first_row->user);
+                snprintf(a->held_unused.db, sizeof a->held_unused.db, "%s", first_row->db);
                 a->held_unused.row_path = first_row->path;
                 a->held_unused.row_line = first_row->line;
                 a->held_unused.refusal_path = cited(a, r->path);
@@ -1485,15 +1489,20 @@ static void group_name(const refusal_group *g, char *out, size_t cap)
              *g->client ? g->client : "?", g->app ? " (" : "", g->app ? g->app : "", g->app ? ")" : "");
 }
 
+/* Whether the bundle holds an input of this kind ("app_log", "pg_log"). */
+static bool has_input(const pgm_analysis *a, const char *kind)
+{
+    for (size_t i = 0; i < a->n_inputs; i++)
+        if (strcmp(a->inputs[i].kind, kind) == 0)
+            return true;
+    return false;
+}
+
 /* What an inconclusive verdict asks for next time: only what the bundle
  * lacks, never a setting it shows on. */
 static void inconclusive_advice(const pgm_analysis *a, const pgm_sessions *s, char *out, size_t cap)
 {
-    bool app_log = false, pg_log = false;
-    for (size_t i = 0; i < a->n_inputs; i++) {
-        app_log = app_log || strcmp(a->inputs[i].kind, "app_log") == 0;
-        pg_log = pg_log || strcmp(a->inputs[i].kind, "pg_log") == 0;
-    }
+    bool app_log = has_input(a, "app_log"), pg_log = has_input(a, "pg_log");
     size_t n_sessions = 0;
     if (s)
         pgm_sessions_list(s, &n_sessions);
@@ -1532,9 +1541,7 @@ static void inconclusive_advice(const pgm_analysis *a, const pgm_sessions *s, ch
  * and the two sides' disagreements where both are in the bundle. */
 static void weigh_sides(pgm_analysis *a, const pgm_sessions *s, const pgm_growth *g, unsigned leaks)
 {
-    bool app_log = false;
-    for (size_t i = 0; i < a->n_inputs && !app_log; i++)
-        app_log = strcmp(a->inputs[i].kind, "app_log") == 0;
+    bool app_log = has_input(a, "app_log");
     size_t n_sessions = 0;
     if (s)
         pgm_sessions_list(s, &n_sessions);
@@ -1806,16 +1813,8 @@ int pgm_analysis_finish(pgm_analysis *a)
     /* what was held was let go only when its application went: a sign that agrees, not one alone
      * (a healthy pool closes its connections together too; transactions left open end so as well) */
     if (s && !churn && !idle_in_tx && (growing || a->held_unused.held)) {
-        char user[128] = "", db[128] = "";
+        const char *user = growing ? g->user : a->held_unused.user, *db = growing ? g->db : a->held_unused.db;
         const char *client = growing ? g->client : NULL;
-        if (growing) {
-            snprintf(user, sizeof user, "%s", g->user);
-            snprintf(db, sizeof db, "%s", g->db);
-        } else {
-            const char *at = strchr(a->held_unused.who, '@');
-            snprintf(user, sizeof user, "%.*s", at ? (int)(at - a->held_unused.who) : 0, a->held_unused.who);
-            snprintf(db, sizeof db, "%s", at ? at + 1 : "");
-        }
         const pgm_session *first;
         int together = ended_together(s, user, db, client, &first);
         if (together >= PGM_BURST_MIN_SESSIONS) {

@@ -237,6 +237,7 @@ struct pgm_analysis {
     struct {
         char group[200];               /* user@db from client */
         char who[128];                 /* user@db, as the refusals name it */
+        char user[64], db[64];         /* the same, as the rows give them */
         int held, unused;              /* its sessions from before, and how many the rows show unused */
         size_t rows_from, rows_to;     /* the snapshot's rows (app_rows) */
         int64_t opened_before, unused_from; /* a held session opened before, and sat unused from */

@@ -267,6 +267,17 @@ void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *
     }
 }
 
+/* Events of the input that lost a field (any reader's classifier). */
+static void say_fields_dropped(pgm_scan *s, pgm_input_report *in)
+{
+    if (!in->fields_dropped)
+        return;
+    pgm_scan_warn(s, in, "%llu event(s) lost a field: more than %u fields an event (PGM_EVENT_MAX_FIELDS: a rule's "
+                  "captures and what the line adds to them) or %u KiB of their values (PGM_EVENT_MAX_TEXT)",
+                  (unsigned long long)in->fields_dropped, PGM_EVENT_MAX_FIELDS, PGM_EVENT_MAX_TEXT >> 10);
+    in->limit_reached = true;
+}
+
 /* What the coverage of a server log says, as warnings. */
 static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
 {
@@ -351,12 +362,7 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
                       (unsigned long long)c->rare->prefix_gave_up, PGM_PREFIX_MAX_VALUE, PGM_PREFIX_MAX_STEPS);
         in->limit_reached = true;
     }
-    if (in->fields_dropped) {
-        pgm_scan_warn(s, in, "%llu event(s) lost a field: more than %u fields an event (PGM_EVENT_MAX_FIELDS: a "
-                      "rule's captures and the parts it takes) or %u KiB of their values (PGM_EVENT_MAX_TEXT)",
-                      (unsigned long long)in->fields_dropped, PGM_EVENT_MAX_FIELDS, PGM_EVENT_MAX_TEXT >> 10);
-        in->limit_reached = true;
-    }
+    say_fields_dropped(s, in);
     if (c->rare->cut) {
         pgm_scan_warn(s, in, "%llu message(s) cut at a size limit (%u KiB of text, %u DETAIL/HINT/... "
                       "parts a message; %u keys, %u levels, %u MiB a JSON record; %u fields, %u MiB a csvlog record): "
@@ -1127,12 +1133,9 @@ static void sink_finish(line_sink *k)
         finish_app_log(k);
     else if (k->psa)
         finish_activity(k);
-    if (k->app_classifier && k->app_classifier->fields_dropped) { /* application and system logs */
-        pgm_scan_warn(k->s, k->in, "%llu event(s) lost a field: more than %u fields an event (PGM_EVENT_MAX_FIELDS: "
-                      "a rule's captures and what the entry adds) or %u KiB of their values (PGM_EVENT_MAX_TEXT)",
-                      (unsigned long long)k->app_classifier->fields_dropped, PGM_EVENT_MAX_FIELDS,
-                      PGM_EVENT_MAX_TEXT >> 10);
-        k->in->limit_reached = true;
+    if (k->app_classifier) { /* application and system logs */
+        k->in->fields_dropped += k->app_classifier->fields_dropped;
+        say_fields_dropped(k->s, k->in);
     }
     if (k->unplaced) {
         /* kubectl prints an event's age ("5m"), relative to when it ran */
