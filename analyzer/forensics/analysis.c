@@ -1503,15 +1503,19 @@ static bool has_input(const pgm_analysis *a, const char *kind)
 static void inconclusive_advice(const pgm_analysis *a, const pgm_sessions *s, char *out, size_t cap)
 {
     bool app_log = has_input(a, "app_log"), pg_log = has_input(a, "pg_log");
+    /* a server log whose lines were read gave events, if none of connections */
+    bool pg_read = false;
+    for (size_t i = 0; i < a->n_inputs && !pg_read; i++)
+        pg_read = strcmp(a->inputs[i].kind, "pg_log") == 0 && a->inputs[i].lines > a->inputs[i].unparsed;
     size_t n_sessions = 0;
     if (s)
         pgm_sessions_list(s, &n_sessions);
     const char *missing[4];
     size_t n = 0;
-    if (a->primary < 0 && pg_log)
+    if (a->primary < 0 && pg_log && !pg_read)
         missing[n++] = "a server log whose lines can be read (give its log_line_prefix with --log-line-prefix when "
                        "the one detected does not fit)";
-    else if (a->primary < 0)
+    else if (a->primary < 0 && !pg_log)
         missing[n++] = "the server log";
     else if (!n_sessions && a->log_connections == 1)
         missing[n++] = "the server log of the incident's time (log_connections is on in the configuration, yet "
