@@ -1668,11 +1668,19 @@ static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigne
                      (unsigned long long)a->long_statements,
                      slow >= PGM_SLOW_MIN_SIGNS ? ", while connections leaked or a group grew" : "");
             break;
-        case PGM_VERDICT_NONE:
+        case PGM_VERDICT_NONE: {
+            size_t paired = 0;
+            if (a->primary >= 0)
+                pgm_sessions_list(a->logs[a->primary].s, &paired);
             snprintf(w, cap, "%llu refusal(s), %llu pool timeout(s) in the applications' logs%s",
                      (unsigned long long)a->refusals, (unsigned long long)a->app_timeouts,
-                     a->primary < 0 ? ", and no server log to say all was well" : "");
+                     a->primary < 0 ? ", and no server log to say all was well"
+                     : !paired && !a->snapshots
+                         ? ", and neither a connection line in the server log nor a pg_stat_activity snapshot "
+                           "to say how the connections fared"
+                         : "");
             break;
+        }
         default:
             break;
         }
@@ -1986,13 +1994,15 @@ int pgm_analysis_finish(pgm_analysis *a)
     }
     snprintf(h->summary, sizeof h->summary, "%s",
              "Long statements or lock waits held a healthy pool's connections until it ran dry.");
-    /* none: no refusal, no timeout, nothing growing */
+    /* none: no refusal, no timeout, nothing growing, and the connections seen (a log without
+     * connection lines and no snapshot says nothing of them) */
     h = &a->hyp[PGM_VERDICT_NONE];
-    if (!a->refusals && !a->app_timeouts && !growing && !leaks && !idle_in_tx && !churn && !network &&
-        slow < PGM_SLOW_MIN_SIGNS && s) {
-        h->score += 5;
-        size_t n_sessions;
+    size_t n_sessions = 0;
+    if (s)
         pgm_sessions_list(s, &n_sessions);
+    if (!a->refusals && !a->app_timeouts && !growing && !leaks && !idle_in_tx && !churn && !network &&
+        slow < PGM_SLOW_MIN_SIGNS && s && (n_sessions || a->snapshots)) {
+        h->score += 5;
         const pgm_curve *c = pgm_sessions_curve(s);
         evidence(h, "no refusal, no pool timeout, no leak report; %zu sessions paired, at most %d open at once%s",
                  n_sessions, c->peak, a->max_connections > 0 ? "" : " (the server's limit is not in the bundle)");

@@ -260,8 +260,8 @@ check help-lint 0 "" -- help lint
 
 # analyze: the verdict so far, on recorded incidents
 check analyze-leak 0 "" -- analyze -q fixtures/incidents/01-leak-hikari.tar.zst
-# a server log read whole that holds no connection line: the advice asks for connection
-# logging, not for a log it could read (it read this one)
+# a server log read whole that holds no connection line: no "none" (nothing says how the
+# connections fared), and the advice asks for connection logging, not for a log it could read
 check analyze-no-connections 0 "" -- analyze -q tests/cli/inputs/no-connections
 # HikariCP reports a leak the server never saw grow: the two sides' disagreement is said
 check analyze-disagree 0 "" -- analyze -q --log-line-prefix '%m [%p] %q%u@%d ' tests/cli/inputs/disagree
