@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check envelope-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check disorder-check envelope-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
         unit cli-tests damaged-check limits-check server-side-check pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -307,6 +307,11 @@ sarif-check: build/pgmortem
 stream-check: build/pgmortem
 	@tests/cli/stream_check.sh build/pgmortem
 
+# Logs in their natural disorder and worse (a busy server's, steps back of
+# 1 ms to 10 s, two days out of order): streamed as the sorted reading.
+disorder-check: build/pgmortem
+	@tests/order/disorder_check.sh build/pgmortem
+
 # analyze --jobs 2 writes the report --jobs 1 writes (needs stream-check's logs first).
 analyze-jobs: build/pgmortem stream-check
 	@tests/cli/analyze_jobs.sh build/pgmortem
@@ -354,7 +359,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check rotation-check limits-check stream-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
+	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check rotation-check limits-check stream-check disorder-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
 	    reports-check server-side-check config-diff-check sql-check fuzz-replay tsan sarif-check schema-check browser-check valgrind
 	@echo "check: all passed"
 

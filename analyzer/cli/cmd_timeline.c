@@ -14,6 +14,7 @@
 #include "text/timestamp.h"
 #include "timeline/render.h"
 #include "text/tzfile.h"
+#include "timeline/reorder.h"
 #include "timeline/sink.h"
 #include "timeline/sorter.h"
 
@@ -39,21 +40,26 @@ enum lane_mode {
 
 /* A chunk's JSON Lines, kept until the chunks before it are written. */
 typedef struct chunk_slot {
-    pgm_strbuf text;
-    int64_t first_t, last_t;   /* of its events, when it has any */
-    bool any, in_use, done;
+    pgm_reorder_batch *batch;
+    bool in_use, done;
 } chunk_slot;
 
+struct timeline_run;
+
 /* One thread's way into the ordering: its own sorter and line buffer. A lane
- * of a single plain log writes straight to the output instead when the log
- * is proven in time order, or, when the output can be taken back, until an
- * event comes out of order (then the whole timeline is made again, sorted):
- * lane 0 only, so that the other lanes' sorted events follow it. */
+ * of a single plain log writes to the output as it reads instead, through a
+ * buffer that puts its small steps back in order (timeline/reorder.h), when
+ * a pass proved how far the log steps back, or, when the output can be taken
+ * back, until an event comes too late for the buffer (then the whole
+ * timeline is made again, sorted): lane 0 only, so that the other lanes'
+ * sorted events follow it. */
 typedef struct lane {
+    struct timeline_run *run;
     pgm_sorter *sorter;
     pgm_strbuf line;
     enum lane_mode mode;
-    int64_t last_t;          /* streamed: the time of the last event written */
+    pgm_reorder *reorder;    /* streamed: the events put in order on the way ... */
+    pgm_reorder_batch *batch; /* ... from the last ones read */
     chunk_slot *cur;         /* chunked: the slot of the chunk being read */
     bool failed;
 } lane;
@@ -71,6 +77,8 @@ typedef struct timeline_run {
     bool restart;            /* an event came out of order: make the timeline again, sorted */
     bool restarted;          /* ... and it was */
     char restart_at[PGM_ERR_MAX]; /* where: path:line of the event */
+    pgm_reorder_stats order_stats; /* of the events written as read (--coverage) */
+    bool reordered;          /* ... there were */
     int64_t last_written;    /* the time of the last event written, streamed or merged */
     const char *why;         /* of a failure the sorters do not know */
     pgm_sink *out;
@@ -82,6 +90,8 @@ typedef struct timeline_run {
     chunk_slot slots[PGM_STREAM_MAX_SLOTS];
     size_t n_slots;          /* in use: chunks read ahead of the one written next */
     size_t next_part;        /* the chunk written next */
+    pgm_reorder *reorder;    /* the chunks' events put in order on the way */
+    pgm_strbuf out_line;     /* ... gathered for large writes */
     bool chunks_failed;      /* the output failed while chunks were written */
     bool chunked;            /* some chunk was written so */
     pgm_scan *scan;          /* the run's, to stop it when it must start over */
@@ -128,26 +138,74 @@ static bool streams(const timeline_run *t, const pgm_event_origin *o)
     return t->may_stream && o->outside_archives && (o->in_time_order || t->optimistic);
 }
 
-/* An event out of order where events are written as read: start over, or,
- * when the order was proven, say the proof was wrong. With t->mu held when
- * chunks are written by several threads. */
-static void out_of_order(timeline_run *t, const char *where_path, uint64_t where_line)
+/* An event too late for the buffer where events are written as read
+ * (`where`: its path:line): start over, or, when the order was proven, say
+ * the proof was wrong. With t->mu held when chunks are written by several
+ * threads. */
+static void out_of_order(timeline_run *t, const char *where)
 {
     if (t->optimistic) {
         t->restart = true; /* what is written is taken back; the timeline is made sorted */
         atomic_store(&t->scan->stop, true); /* the rest is not worth reading this time */
-        if (where_path)
-            snprintf(t->restart_at, sizeof t->restart_at, "%s:%llu", where_path, (unsigned long long)where_line);
-        else
-            snprintf(t->restart_at, sizeof t->restart_at, "the start of a part read by another thread");
+        snprintf(t->restart_at, sizeof t->restart_at, "%s", where);
     } else {
         /* the proof of order is wrong: what is written cannot be taken back */
         t->why = "an event came out of time order in a log proven in order (an internal error: please report it)";
     }
 }
 
+/* The reorder buffer's records out to `b`, written in large writes. */
+static int gather(pgm_sink *out, pgm_strbuf *b, const void *data, size_t len)
+{
+    if (pgm_strbuf_add(b, data, len) != 0)
+        return PGM_FATAL;
+    if (b->len < PGM_STREAM_FLUSH_BYTES)
+        return PGM_OK;
+    int rc = pgm_sink_write(out, b->p, b->len);
+    pgm_strbuf_reset(b);
+    return rc == PGM_OK ? PGM_OK : PGM_FATAL;
+}
+
+static int emit_chunked(void *ctx, int64_t ts, const void *data, size_t len)
+{
+    (void)ts;
+    timeline_run *t = ctx;
+    return gather(t->out, &t->out_line, data, len);
+}
+
+static int emit_streamed(void *ctx, int64_t ts, const void *data, size_t len)
+{
+    (void)ts;
+    lane *l = ctx;
+    return gather(l->run->out, &l->line, data, len);
+}
+
+/* A buffer that puts events in order on the way: with the window a pass
+ * proved, or one that grows with the steps back seen. */
+static pgm_reorder *open_reorder(timeline_run *t, const pgm_event_origin *o)
+{
+    pgm_reorder *r = NULL;
+    char err[PGM_ERR_MAX];
+    if (pgm_reorder_open(&r, o->in_time_order ? o->max_step_back : -1, PGM_REORDER_MEM, PGM_SORT_MEM / 2, err) !=
+        PGM_OK)
+        t->why = "out of memory";
+    return r;
+}
+
+/* A batch of events into a reorder buffer: false when the run cannot go on
+ * (an event too late: starting over; or a failure). */
+static bool push_batch(timeline_run *t, pgm_reorder *r, pgm_reorder_batch **b, pgm_sorter_emit emit, void *ctx)
+{
+    int rc = pgm_reorder_push(r, b, emit, ctx);
+    if (rc == PGM_REORDER_LATE)
+        out_of_order(t, pgm_reorder_late(r));
+    else if (rc != PGM_OK && !t->why)
+        t->why = pgm_reorder_error(r);
+    return rc == PGM_OK;
+}
+
 /* Writes the chunks that are done, in chunk order, from the one written
- * next; each must begin no earlier than the last written ended. t->mu held. */
+ * next, through the reorder buffer. t->mu held. */
 static void write_done_chunks(timeline_run *t)
 {
     for (;;) {
@@ -155,16 +213,9 @@ static void write_done_chunks(timeline_run *t)
         if (!c->in_use || !c->done)
             return;
         if (!t->restart && !t->chunks_failed) {
-            if (c->any && c->first_t < t->last_written) {
-                out_of_order(t, NULL, 0);
-                t->chunks_failed = !t->optimistic;
-            } else {
-                if (c->text.len && pgm_sink_write(t->out, c->text.p, c->text.len) != PGM_OK)
-                    t->chunks_failed = true;
-                if (c->any)
-                    t->last_written = c->last_t;
-                t->chunked = true;
-            }
+            if (!push_batch(t, t->reorder, &c->batch, emit_chunked, t))
+                t->chunks_failed = !t->restart || !t->optimistic;
+            t->chunked = true;
         }
         c->in_use = false;
         t->next_part++;
@@ -178,17 +229,21 @@ static void on_chunk(void *ctx, const pgm_event_origin *o, bool done)
 {
     timeline_run *t = ctx;
     lane *l = &t->lanes[o->lane];
+    if (done && l->cur)
+        pgm_reorder_batch_seal(l->cur->batch); /* each thread sorts its own chunk */
     pthread_mutex_lock(&t->mu);
     if (!done) {
         l->cur = NULL;
         if (streams(t, o)) {
             l->mode = LANE_CHUNKED;
+            if (!t->reorder && !(t->reorder = open_reorder(t, o)))
+                t->chunks_failed = true;
             while (!t->restart && !t->chunks_failed && o->part >= t->next_part + t->n_slots)
                 pthread_cond_wait(&t->turn, &t->mu);
             chunk_slot *c = &t->slots[o->part % t->n_slots];
             if (!t->restart && !t->chunks_failed) {
-                pgm_strbuf_reset(&c->text);
-                c->any = c->done = false;
+                pgm_reorder_batch_reset(c->batch);
+                c->done = false;
                 c->in_use = true;
                 l->cur = c;
             }
@@ -202,25 +257,21 @@ static void on_chunk(void *ctx, const pgm_event_origin *o, bool done)
     pthread_mutex_unlock(&t->mu);
 }
 
-/* An event of a chunk: checked to follow the chunk's one before, into its slot. */
-static void chunk_event(timeline_run *t, lane *l, const pgm_event *e)
+/* An event rendered into a batch of the reorder buffer. */
+static bool batch_event(timeline_run *t, pgm_reorder_batch *b, const pgm_event_origin *o, const pgm_event *e)
+{
+    size_t off = b->text.len;
+    return pgm_render_event(&b->text, e, t->format) == 0 &&
+           pgm_reorder_batch_mark(b, e->t, o->order, off, e->path, e->line) == PGM_OK;
+}
+
+/* An event of a chunk, into its slot. */
+static void chunk_event(timeline_run *t, lane *l, const pgm_event_origin *o, const pgm_event *e)
 {
     chunk_slot *c = l->cur;
     if (!c)
         return; /* starting over, or the output failed */
-    if (c->any && e->t < c->last_t) {
-        pthread_mutex_lock(&t->mu);
-        out_of_order(t, e->path, e->line);
-        pthread_cond_broadcast(&t->turn);
-        pthread_mutex_unlock(&t->mu);
-        l->failed = true;
-        return;
-    }
-    if (!c->any)
-        c->first_t = e->t;
-    c->any = true;
-    c->last_t = e->t;
-    l->failed = pgm_render_event(&c->text, e, t->format) != 0;
+    l->failed = !batch_event(t, c->batch, o, e);
 }
 
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
@@ -235,26 +286,26 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
         (t->until != PGM_TS_UNKNOWN && e->t > t->until))
         return;
     if (l->mode == LANE_CHUNKED) {
-        chunk_event(t, l, e);
+        chunk_event(t, l, o, e);
         return;
     }
-    if (l->mode == LANE_UNDECIDED)
+    if (l->mode == LANE_UNDECIDED) {
         l->mode = o->lane == 0 && streams(t, o) ? LANE_STREAMED : LANE_SORTED;
+        if (l->mode == LANE_STREAMED && !(l->reorder = open_reorder(t, o))) {
+            l->failed = true;
+            return;
+        }
+    }
     if (l->mode == LANE_SORTED) {
         pgm_strbuf_reset(&l->line);
         l->failed = pgm_render_event(&l->line, e, t->format) != 0 ||
                     pgm_sorter_add_ordered(l->sorter, e->t, o->order, l->line.p, l->line.len) != PGM_OK;
         return;
     }
-    if (e->t < l->last_t) {
-        out_of_order(t, e->path, e->line);
-        l->failed = true;
-        return;
-    }
-    l->last_t = e->t;
-    /* streamed lines gather in the lane's buffer and go out in large writes */
-    l->failed = pgm_render_event(&l->line, e, t->format) != 0 ||
-                (l->line.len >= PGM_STREAM_FLUSH_BYTES && flush_streamed(t, l) != PGM_OK);
+    /* streamed events gather in a batch that goes through the reorder buffer */
+    l->failed = !batch_event(t, l->batch, o, e) ||
+                (l->batch->text.len >= PGM_STREAM_FLUSH_BYTES &&
+                 !push_batch(t, l->reorder, &l->batch, emit_streamed, l));
 }
 
 static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
@@ -263,7 +314,7 @@ static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
     if (ts < t->last_written) {
         /* what was streamed ends after what is merged begins: cannot happen while
          * only unsplit inputs stream through lane 0 alone, kept as the check */
-        out_of_order(t, NULL, 0);
+        out_of_order(t, "an event sorted apart from the ones written as read");
         return PGM_FATAL;
     }
     t->last_written = ts;
@@ -366,6 +417,21 @@ static void print_coverage(const pgm_scan *s)
     }
 }
 
+/* What a reorder buffer did, for --coverage. */
+static void note_reorder(timeline_run *t, const pgm_reorder *r)
+{
+    pgm_reorder_stats st = pgm_reorder_get_stats(r);
+    pgm_reorder_stats *o = &t->order_stats;
+    if (!t->reordered)
+        *o = st;
+    o->max_step_back = st.max_step_back > o->max_step_back ? st.max_step_back : o->max_step_back;
+    o->window = st.window > o->window ? st.window : o->window;
+    o->peak_bytes = st.peak_bytes > o->peak_bytes ? st.peak_bytes : o->peak_bytes;
+    o->spilled = o->spilled || st.spilled;
+    o->spill_runs = st.spill_runs > o->spill_runs ? st.spill_runs : o->spill_runs;
+    t->reordered = true;
+}
+
 /* How the events were put in time order (--coverage): what made a large
  * timeline slow or fast. */
 static void print_order(const timeline_run *t, pgm_sorter *const *sorters)
@@ -377,14 +443,25 @@ static void print_order(const timeline_run *t, pgm_sorter *const *sorters)
         runs += pgm_sorter_runs(sorters[l]);
     }
     if (t->restarted)
-        fprintf(stderr, "pgmortem: order: an event came out of time order at %s: the timeline was made "
+        fprintf(stderr, "pgmortem: order: an event came too late to be put in order at %s: the timeline was made "
                         "again, sorted\n", t->restart_at);
-    const char *how = t->optimistic ? "each checked to follow the one before" : "after a pass proved the log in time order";
+    const char *how = t->optimistic ? "each checked to come no earlier than the ones written"
+                                    : "after a pass proved how far the log steps back in time";
     if (t->chunked)
         fprintf(stderr, "pgmortem: order: events written as they were read by %u threads, chunk by chunk in the "
                         "log's order, %s\n", t->jobs, how);
     else if (streamed)
         fprintf(stderr, "pgmortem: order: events written as they were read, %s\n", how);
+    if (t->reordered) {
+        const pgm_reorder_stats *o = &t->order_stats;
+        fprintf(stderr, "pgmortem: order: largest step back %.3f s, put in order through a buffer of %.3f s "
+                        "(%s), %.1f MiB held at most\n",
+                (double)o->max_step_back / 1e6, (double)o->window / 1e6,
+                t->optimistic ? "grown with the steps back seen" : "the step back proven", (double)o->peak_bytes / 1048576.0);
+        if (o->spilled)
+            fprintf(stderr, "pgmortem: order: past %u MiB held, the rest was sorted (through %zu temporary file(s))\n",
+                    PGM_REORDER_MEM >> 20, o->spill_runs);
+    }
     if (runs)
         fprintf(stderr, "pgmortem: order: events sorted through %zu temporary file(s)\n", runs);
     else if (!streamed)
@@ -445,19 +522,24 @@ static int run_timeline(timeline_run *t, const run_options *ro)
     t->last_written = PGM_TS_UNKNOWN;
     t->n_slots = PGM_STREAM_AHEAD_PER_THREAD * t->jobs;
     t->next_part = 0;
-    t->chunks_failed = t->chunked = false;
-    for (size_t i = 0; i < t->n_slots; i++)
-        t->slots[i] = (chunk_slot){.in_use = false};
-    for (size_t i = 0; i < t->n_slots; i++)
-        pgm_strbuf_init(&t->slots[i].text, PGM_STREAM_SLOT_MAX);
+    t->chunks_failed = t->chunked = t->reordered = false;
+    t->reorder = NULL;
+    pgm_strbuf_init(&t->out_line, PGM_SORT_MAX_RECORD + PGM_STREAM_FLUSH_BYTES);
+    for (size_t i = 0; i < t->n_slots; i++) {
+        t->slots[i] = (chunk_slot){.batch = pgm_reorder_batch_new(PGM_STREAM_SLOT_MAX)};
+        ready = ready && t->slots[i].batch;
+    }
     for (unsigned l = 0; l < t->jobs; l++) {
         lane *ln = &t->lanes[l];
-        *ln = (lane){.mode = LANE_UNDECIDED, .last_t = PGM_TS_UNKNOWN};
+        *ln = (lane){.run = t, .mode = LANE_UNDECIDED,
+                     .batch = pgm_reorder_batch_new(PGM_SORT_MAX_RECORD + PGM_STREAM_FLUSH_BYTES)};
         pgm_strbuf_init(&ln->line, PGM_SORT_MAX_RECORD + PGM_STREAM_FLUSH_BYTES);
         /* the threads share the memory budget */
-        ready = ready && pgm_sorter_open(&ln->sorter, PGM_SORT_MEM / t->jobs, NULL, err) == PGM_OK;
+        ready = ready && ln->batch && pgm_sorter_open(&ln->sorter, PGM_SORT_MEM / t->jobs, NULL, err) == PGM_OK;
         sorters[l] = ln->sorter;
     }
+    if (!ready && !err[0])
+        snprintf(err, sizeof err, "out of memory");
     int rc = PGM_EXIT_INPUT;
     if (!ready) {
         fprintf(stderr, "pgmortem: %s\n", err);
@@ -491,12 +573,22 @@ static int run_timeline(timeline_run *t, const run_options *ro)
             if (!t->why)
                 t->why = "the output could not be written";
         }
+        if (t->reorder && !t->restart && !t->failed) {
+            /* the chunks' events still held */
+            t->failed = pgm_reorder_finish(t->reorder, emit_chunked, t) != PGM_OK ||
+                        (t->out_line.len && pgm_sink_write(t->out, t->out_line.p, t->out_line.len) != PGM_OK);
+            t->last_written = pgm_reorder_last_out(t->reorder);
+            note_reorder(t, t->reorder);
+        }
         for (unsigned l = 0; l < t->jobs && !t->restart; l++) {
             lane *ln = &t->lanes[l];
             if (ln->mode == LANE_STREAMED && !ln->failed) {
-                ln->failed = flush_streamed(t, ln) != PGM_OK;
-                if (ln->last_t > t->last_written)
-                    t->last_written = ln->last_t;
+                ln->failed = !push_batch(t, ln->reorder, &ln->batch, emit_streamed, ln) ||
+                             pgm_reorder_finish(ln->reorder, emit_streamed, ln) != PGM_OK ||
+                             flush_streamed(t, ln) != PGM_OK;
+                if (pgm_reorder_last_out(ln->reorder) > t->last_written)
+                    t->last_written = pgm_reorder_last_out(ln->reorder);
+                note_reorder(t, ln->reorder);
             }
             t->failed = t->failed || ln->failed;
         }
@@ -528,10 +620,15 @@ static int run_timeline(timeline_run *t, const run_options *ro)
     for (unsigned l = 0; l < t->jobs; l++) {
         pgm_sorter_close(t->lanes[l].sorter);
         pgm_strbuf_free(&t->lanes[l].line);
-        t->lanes[l].sorter = NULL;
+        pgm_reorder_close(t->lanes[l].reorder);
+        pgm_reorder_batch_delete(t->lanes[l].batch);
+        t->lanes[l] = (lane){0};
     }
     for (size_t i = 0; i < t->n_slots; i++)
-        pgm_strbuf_free(&t->slots[i].text);
+        pgm_reorder_batch_delete(t->slots[i].batch);
+    pgm_reorder_close(t->reorder);
+    t->reorder = NULL;
+    pgm_strbuf_free(&t->out_line);
     return rc;
 }
 

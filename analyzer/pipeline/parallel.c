@@ -358,9 +358,9 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         sp.chunks[k].start = sp.chunks[k - 1].end;
     rc = PGM_OK;
     sp.order_base = (uint64_t)in->index << PGM_ORDER_PART_BITS;
-    /* the parts follow each other: proven in order, each part's events follow the one's before */
-    bool in_order = s->want_time_order && prefix && pgm_prefix_leads_with_time(prefix) &&
-                    pgm_time_order_file(path);
+    /* the parts follow each other: proven in order but for bounded steps back, across parts too */
+    int64_t step = s->want_time_order && prefix && pgm_prefix_leads_with_time(prefix) ? pgm_time_order_file(path)
+                                                                                       : -1;
     for (size_t k = 0; k < n; k++) {
         worker *w = &workers[k];
         *w = (worker){.sp = &sp, .index = k, .rc = PGM_OK};
@@ -374,7 +374,8 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         w->classifier.borrow_values = s->borrow_values;
         w->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = &w->classifier,
                                   .origin = {.lane = (unsigned)k, .order = sp.order_base + k,
-                                             .in_time_order = in_order, .outside_archives = true},
+                                             .in_time_order = step >= 0, .max_step_back = step,
+                                             .outside_archives = true},
                                   .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN,
                                   .order_checked = true};
     }

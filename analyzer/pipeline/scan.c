@@ -221,8 +221,11 @@ void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
     pgm_event ev;
     if (!lane->order_checked) {
         lane->order_checked = true;
-        lane->origin.in_time_order = lane->order_path && lane->reader && pgm_pglog_time_led(lane->reader) &&
-                                     pgm_time_order_file(lane->order_path);
+        int64_t step = lane->order_path && lane->reader && pgm_pglog_time_led(lane->reader)
+                           ? pgm_time_order_file(lane->order_path)
+                           : -1;
+        lane->origin.in_time_order = step >= 0;
+        lane->origin.max_step_back = step;
     }
     if (rec->t != PGM_TS_UNKNOWN) {
         if (lane->first_ts == PGM_TS_UNKNOWN || rec->t < lane->first_ts)

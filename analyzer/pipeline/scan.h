@@ -38,10 +38,12 @@ typedef struct pgm_event_origin {
     uint64_t order;
     unsigned part;             /* of a split input, the part (chunk) it came from; else 0 */
     /* Asked for with want_time_order: the input is a plain log proven in time
-     * order (pipeline/time_order.h), so its events come in time order from
-     * each lane, and every event of lane k comes no earlier than those of
-     * the lanes before it. Set before the input's first event. */
+     * order but for steps back of at most `max_step_back` microseconds
+     * (pipeline/time_order.h): no event comes more than that before the
+     * latest one before it, in this lane or the lanes before it. Set before
+     * the input's first event. */
     bool in_time_order;
+    int64_t max_step_back;
     /* The input is a server log that is no archive member (a file on disk,
      * or under compression layers only): with a single file as the operand,
      * its one input. */

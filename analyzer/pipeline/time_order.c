@@ -13,7 +13,8 @@
 
 /* Times of one form and zone compare as their bytes do: only the bytes up to
  * the zone are compared, the zone and the byte after it must be the first
- * line's. */
+ * line's. `prev` is the latest time so far; a line behind it is a step back,
+ * measured. */
 typedef struct checker {
     bool started, ok;
     size_t clock_len;                  /* date, time and fraction */
@@ -25,9 +26,35 @@ typedef struct checker {
     size_t head_len;
     bool pending;                      /* head holds a line start still growing */
     bool skipping;                     /* inside a line already checked */
+    int64_t max_step;                  /* microseconds */
 } checker;
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int64_t digits(const char *p, size_t n)
+{
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (p[i] - '0');
+    return v;
+}
+
+/* "YYYY-MM-DD HH:MM:SS[.fff...]" (checked by pgm_ts_parse_at on the first
+ * line, and as bytes of the same form since) in microseconds of its own
+ * clock: days from the civil date (Howard Hinnant's days_from_civil). */
+static int64_t clock_us(const char *p, size_t clock_len)
+{
+    int64_t y = digits(p, 4), m = digits(p + 5, 2), d = digits(p + 8, 2);
+    y -= m <= 2;
+    int64_t era = y / 400, yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t s = ((days * 24 + digits(p + 11, 2)) * 60 + digits(p + 14, 2)) * 60 + digits(p + 17, 2);
+    int64_t us = 0, scale = 100000;
+    for (size_t i = DATE_TIME_LEN + 1; i < clock_len && scale; i++, scale /= 10)
+        us += (p[i] - '0') * scale;
+    return s * 1000000 + us;
+}
 
 static bool start(checker *c, const char *p, size_t n)
 {
@@ -58,12 +85,24 @@ static void check(checker *c, const char *p, size_t n)
         return;
     }
     if (n < c->time_len + 1 ||
-        memcmp(p + c->clock_len, c->first + c->clock_len, c->time_len + 1 - c->clock_len) != 0 ||
-        memcmp(p, c->prev, c->clock_len) < 0) {
+        memcmp(p + c->clock_len, c->first + c->clock_len, c->time_len + 1 - c->clock_len) != 0) {
         c->ok = false;
         return;
     }
-    memcpy(c->prev, p, c->clock_len);
+    for (size_t i = 0; i < c->clock_len; i++)
+        if (is_digit(c->first[i]) ? !is_digit(p[i]) : p[i] != c->first[i]) {
+            c->ok = false; /* not of the first line's form: its bytes do not compare as times */
+            return;
+        }
+    if (memcmp(p, c->prev, c->clock_len) >= 0) {
+        memcpy(c->prev, p, c->clock_len);
+        return;
+    }
+    int64_t step = clock_us(c->prev, c->clock_len) - clock_us(p, c->clock_len);
+    if (step > c->max_step)
+        c->max_step = step;
+    /* a step the bytes see and the clock does not: a date no log has */
+    c->ok = step > 0 && step <= PGM_TIME_ORDER_MAX_STEP_US;
 }
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
@@ -107,25 +146,25 @@ static void feed(checker *c, const char *buf, size_t n)
 }
 
 /* A file with no time at all proves nothing. */
-static bool finish(checker *c)
+static int64_t finish(checker *c)
 {
     if (c->pending && c->head_len)
         check(c, c->head, c->head_len);
-    return c->ok && c->started;
+    return c->ok && c->started ? c->max_step : -1;
 }
 
-bool pgm_time_order_text(const char *text, size_t n)
+int64_t pgm_time_order_text(const char *text, size_t n)
 {
     checker c = {.ok = true};
     feed(&c, text, n);
     return finish(&c);
 }
 
-bool pgm_time_order_file(const char *path)
+int64_t pgm_time_order_file(const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return false;
+        return -1;
     char *buf = malloc(PGM_TIME_ORDER_BLOCK);
     checker c = {.ok = buf != NULL};
     while (c.ok) {

@@ -1,10 +1,10 @@
 #!/bin/sh
 # timeline writes the events of one log file (plain or compressed alone) as
-# they come when it can:
-# after proving the log in time order when its output is a pipe, at once when
-# the output can be taken back (a file, /dev/null), starting over sorted if an
-# event comes out of order. Everything else is sorted through temporary
-# files. Every way must print the same bytes: a 34 MiB log (large enough to
+# they come when it can, through a buffer that puts steps back in order
+# (timeline/reorder.h): after proving how far the log steps back when its
+# output is a pipe, at once when the output can be taken back (a file,
+# /dev/null), starting over sorted if an event comes too late for the buffer.
+# Everything else is sorted through temporary files. Every way must print the same bytes: a 34 MiB log (large enough to
 # be split between two threads and to need temporary files when sorted), as
 # it is and with one line set back in time (and one line no reader knows, so
 # a warning must be printed once even when the timeline starts over), read
@@ -98,7 +98,10 @@ for name in ordered setback setback-late setback-region; do
         case $name-$how in
             ordered-file) want="written as they were read, each checked" ;;
             ordered-pipe) want="written as they were read, after a pass proved" ;;
-            *-file) want="came out of time order at $f:" ;;
+            # a minute back, in a log whose hour is a few MiB: the buffer takes it
+            setback-file) want="largest step back 60.000 s, put in order through a buffer of 240.000 s (grown" ;;
+            setback-pipe) want="largest step back 60.000 s, put in order through a buffer of 60.000 s (the step back proven)" ;;
+            *-file) want="came too late to be put in order at $f:" ;;
             *-pipe) want="creating a temporary file for sorting" ;;
         esac
         if ! grep -q "$want" "$dir/$name.err"; then
@@ -117,7 +120,7 @@ for name in ordered setback; do
     if ! cmp -s "$dir/$name.zst.sorted" "$dir/$name.zst.out"; then
         echo "stream-check: FAIL $name.log.zst differs from its sorted timeline"; fail=1
     fi
-    want="written as they were read, each checked"; [ $name = setback ] && want="came out of time order"
+    want="written as they were read, each checked"; [ $name = setback ] && want="largest step back 60.000 s"
     if ! grep -q "$want" "$dir/$name.zst.err"; then
         echo "stream-check: FAIL $name.log.zst: stderr lacks '$want'"; fail=1
     fi

@@ -1,8 +1,10 @@
-/* The proof that a plain log is in time order (pipeline/time_order.h): what
- * lets `timeline` write events as they come instead of sorting them. A wrong
- * "yes" prints events out of order, so the cases are mostly the ways a log
- * can look ordered and not be: one step back, another zone, no zone, a line
- * that starts with a digit but no time, and the same across read blocks. */
+/* The proof of how far a plain log steps back in time (pipeline/time_order.h):
+ * what lets `timeline` write events as they come, through a buffer of that
+ * much time, instead of sorting them. A step measured short prints events out
+ * of order, so the cases are mostly the ways a log can look ordered and not
+ * be: a step back past the bound, another zone, no zone, a line that starts
+ * with a digit but no time, and the same across read blocks; and the steps
+ * measured from the latest time before, across a midnight and a month. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -14,6 +16,11 @@
 #include "pipeline/time_order.h"
 
 static bool ordered(const char *text)
+{
+    return pgm_time_order_text(text, strlen(text)) == 0;
+}
+
+static int64_t step_back(const char *text)
 {
     return pgm_time_order_text(text, strlen(text));
 }
@@ -32,11 +39,50 @@ static void test_text(void **state)
     assert_true(ordered("2026-11-27 00:17:27 UTC:10.0.0.1(5432):app@db:[12]:LOG:  a\n"
                         "2026-11-27 00:17:28 UTC:10.0.0.1(5432):app@db:[12]:LOG:  b\n"));
     /* a millisecond back */
-    assert_false(ordered("2026-11-27 00:17:27.443 UTC [1] LOG:  a\n"
-                         "2026-11-27 00:17:27.442 UTC [2] LOG:  b\n"));
+    assert_int_equal(step_back("2026-11-27 00:17:27.443 UTC [1] LOG:  a\n"
+                               "2026-11-27 00:17:27.442 UTC [2] LOG:  b\n"),
+                     1000);
+    /* from the latest before, not the line before: 10.005 then 10.003 then 10.001 */
+    assert_int_equal(step_back("2026-11-27 00:17:10.000 UTC [1] LOG:  a\n"
+                               "2026-11-27 00:17:10.005 UTC [2] LOG:  b\n"
+                               "2026-11-27 00:17:10.003 UTC [3] LOG:  c\n"
+                               "2026-11-27 00:17:10.001 UTC [4] LOG:  d\n"
+                               "2026-11-27 00:17:10.006 UTC [5] LOG:  e\n"),
+                     4000);
+    /* across a midnight that ends a month, and a year */
+    assert_int_equal(step_back("2026-11-30 23:59:59.990 UTC [1] LOG:  a\n"
+                               "2026-12-01 00:00:00.010 UTC [2] LOG:  b\n"
+                               "2026-11-30 23:59:59.995 UTC [3] LOG:  c\n"),
+                     15000);
+    assert_int_equal(step_back("2027-01-01 00:00:02.500 UTC [1] LOG:  a\n"
+                               "2026-12-31 23:59:59.000 UTC [2] LOG:  b\n"),
+                     3500000);
+    /* microseconds (%n-less csv-like %m with more digits), whole seconds (%t) */
+    assert_int_equal(step_back("2026-11-27 00:17:27.443211 UTC [1] LOG:  a\n"
+                               "2026-11-27 00:17:27.443209 UTC [2] LOG:  b\n"),
+                     2);
+    assert_int_equal(step_back("2026-11-27 00:17:27 UTC [1] LOG:  a\n2026-11-27 00:17:25 UTC [2] LOG:  b\n"),
+                     2000000);
+    /* a minute back is the most a proof takes; past it (logs concatenated) none */
+    assert_int_equal(step_back("2026-11-27 00:18:27.443 UTC [1] LOG:  a\n"
+                               "2026-11-27 00:17:27.443 UTC [2] LOG:  b\n"),
+                     PGM_TIME_ORDER_MAX_STEP_US);
+    assert_int_equal(step_back("2026-11-27 00:18:27.443 UTC [1] LOG:  a\n"
+                               "2026-11-27 00:17:27.442 UTC [2] LOG:  b\n"),
+                     -1);
     /* back by a day, at the very end without a newline */
     assert_false(ordered("2026-11-27 00:17:27.443 UTC [1] LOG:  a\n"
                          "2026-11-26 23:59:59.999 UTC [2] LOG:  b"));
+    assert_int_equal(step_back("2026-11-27 00:17:27.443 UTC [1] LOG:  a\n"
+                               "2026-11-26 23:59:59.999 UTC [2] LOG:  b"),
+                     -1);
+    /* bytes behind that are no date: not measured, no proof */
+    assert_int_equal(step_back("2026-11-27 00:17:27.443 UTC [1] LOG:  a\n"
+                               "2026-11-2x 00:17:27.443 UTC [1] LOG:  b\n"),
+                     -1);
+    assert_int_equal(step_back("2026-11-27 00:17:27.443 UTC [1] LOG:  a\n"
+                               "2026-11-27T00:17:27.443 UTC [1] LOG:  b\n"),
+                     -1);
     /* a later zone whose bytes still grow: the times do not (summer time ends) */
     assert_false(ordered("2026-10-25 02:59:00.000 CEST [1] LOG:  a\n"
                          "2026-10-25 02:10:00.000 CET [1] LOG:  b\n"));
@@ -66,7 +112,7 @@ static bool file_ordered(const char *text, size_t n)
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, n), (ssize_t)n);
     close(fd);
-    bool ok = pgm_time_order_file(path);
+    bool ok = pgm_time_order_file(path) == 0;
     unlink(path);
     return ok;
 }
@@ -82,7 +128,7 @@ static void test_file_blocks(void **state)
     for (unsigned i = 0; n + 200 < 3 * PGM_TIME_ORDER_BLOCK; i++)
         n += (size_t)sprintf(text + n, "2026-11-27 %02u:%02u:%02u.%03u UTC [%u] LOG:  connection authorized: user=app\n",
                              i / 3600000 % 24, i / 60000 % 60, i / 1000 % 60, i % 1000, 1000 + i % 50);
-    assert_true(pgm_time_order_text(text, n));
+    assert_int_equal(pgm_time_order_text(text, n), 0);
     assert_true(file_ordered(text, n));
 
     size_t at = PGM_TIME_ORDER_BLOCK - 200;
@@ -122,7 +168,7 @@ static void test_file_blocks(void **state)
     assert_false(file_ordered(big, m));
     free(big);
     free(text);
-    assert_false(pgm_time_order_file("/nonexistent/pgmortem.log"));
+    assert_int_equal(pgm_time_order_file("/nonexistent/pgmortem.log"), -1);
 }
 
 static bool leads(const char *spec)

@@ -1,0 +1,320 @@
+#include "timeline/reorder.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/timestamp.h"
+
+/* Batches held back at most: each is a sorted run merged on the way out;
+ * past them, as past the bytes, the sorter takes over. */
+#define PGM_REORDER_MAX_RUNS 64u
+/* Emptied batches kept for reuse. */
+#define PGM_REORDER_SPARE 2u
+
+struct pgm_reorder {
+    int64_t proven_window;       /* < 0: adaptive */
+    size_t mem, spill_mem;
+    /* the held runs, oldest first, each from its `head` record on */
+    pgm_reorder_batch *runs[PGM_REORDER_MAX_RUNS];
+    size_t head[PGM_REORDER_MAX_RUNS];
+    size_t n_runs;
+    size_t held_bytes;
+    pgm_reorder_batch *spare[PGM_REORDER_SPARE];
+    size_t n_spare;
+    bool any_seen, any_out;
+    int64_t max_t;               /* the latest time seen */
+    int64_t last_t;              /* the key of the last record out */
+    uint64_t last_order;
+    pgm_sorter *spill;           /* once the held bytes passed `mem` */
+    pgm_reorder_stats st;
+    char late[PGM_ERR_MAX];
+    char err[PGM_ERR_MAX];
+};
+
+/* a - b, saturated: PGM_TS_UNKNOWN is INT64_MIN, and a step back to it is "infinite" */
+static int64_t sub_sat(int64_t a, int64_t b)
+{
+    if (b < 0 && a > INT64_MAX + b)
+        return INT64_MAX;
+    if (b > 0 && a < INT64_MIN + b)
+        return INT64_MIN;
+    return a - b;
+}
+
+static int64_t max_i64(int64_t a, int64_t b) { return a > b ? a : b; }
+
+static int cmp_key(int64_t ta, uint64_t oa, int64_t tb, uint64_t ob)
+{
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    return oa < ob ? -1 : oa > ob;
+}
+
+/* --------------------------------------------------------------- batches */
+
+pgm_reorder_batch *pgm_reorder_batch_new(size_t max_bytes)
+{
+    pgm_reorder_batch *b = calloc(1, sizeof *b);
+    if (b)
+        pgm_strbuf_init(&b->text, max_bytes);
+    return b;
+}
+
+void pgm_reorder_batch_reset(pgm_reorder_batch *b)
+{
+    pgm_strbuf_reset(&b->text);
+    b->n = 0;
+    b->max_t = 0;
+    b->step_back = 0;
+    b->sealed = false;
+}
+
+void pgm_reorder_batch_delete(pgm_reorder_batch *b)
+{
+    if (!b)
+        return;
+    pgm_strbuf_free(&b->text);
+    free(b->recs);
+    free(b);
+}
+
+/* What a held batch costs. */
+static size_t batch_bytes(const pgm_reorder_batch *b) { return b->text.alloc + b->cap * sizeof *b->recs; }
+
+int pgm_reorder_batch_mark(pgm_reorder_batch *b, int64_t t, uint64_t order, size_t off, const char *path,
+                           uint64_t line)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        pgm_reorder_rec *r = realloc(b->recs, cap * sizeof *r);
+        if (!r)
+            return PGM_FATAL;
+        b->recs = r;
+        b->cap = cap;
+    }
+    if (b->n == 0 || t > b->max_t)
+        b->max_t = t;
+    else
+        b->step_back = max_i64(b->step_back, sub_sat(b->max_t, t));
+    b->recs[b->n++] = (pgm_reorder_rec){t, order, off, b->text.len - off, path, line};
+    return PGM_OK;
+}
+
+/* Records of one batch: their offsets grow with arrival, the last tie-break. */
+static int cmp_rec(const void *a, const void *b)
+{
+    const pgm_reorder_rec *x = a, *y = b;
+    int c = cmp_key(x->t, x->order, y->t, y->order);
+    return c ? c : (x->off > y->off) - (x->off < y->off);
+}
+
+void pgm_reorder_batch_seal(pgm_reorder_batch *b)
+{
+    if (b->sealed)
+        return;
+    b->sealed = true;
+    for (size_t i = 1; i < b->n; i++)
+        if (cmp_key(b->recs[i].t, b->recs[i].order, b->recs[i - 1].t, b->recs[i - 1].order) < 0) {
+            qsort(b->recs, b->n, sizeof *b->recs, cmp_rec);
+            return;
+        }
+}
+
+/* --------------------------------------------------------------- reorder */
+
+int pgm_reorder_open(pgm_reorder **out, int64_t proven_window, size_t mem, size_t spill_mem,
+                     char err[PGM_ERR_MAX])
+{
+    pgm_reorder *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, PGM_ERR_MAX, "out of memory");
+        return PGM_FATAL;
+    }
+    r->proven_window = proven_window;
+    r->mem = mem;
+    r->spill_mem = spill_mem;
+    r->last_t = PGM_TS_UNKNOWN;
+    *out = r;
+    return PGM_OK;
+}
+
+static int64_t window(const pgm_reorder *r)
+{
+    if (r->proven_window >= 0)
+        return r->proven_window;
+    int64_t w = r->st.max_step_back > INT64_MAX / PGM_REORDER_HEADROOM ? INT64_MAX
+                                                                       : r->st.max_step_back * PGM_REORDER_HEADROOM;
+    return max_i64(w, PGM_REORDER_MIN_WINDOW_US);
+}
+
+static void recycle(pgm_reorder *r, pgm_reorder_batch *b)
+{
+    r->held_bytes -= batch_bytes(b);
+    if (r->n_spare < PGM_REORDER_SPARE) {
+        pgm_reorder_batch_reset(b);
+        r->spare[r->n_spare++] = b;
+    } else {
+        pgm_reorder_batch_delete(b);
+    }
+}
+
+/* The held run whose next record comes first (the oldest run on a tie), or
+ * -1 when none is left. */
+static long first_run(const pgm_reorder *r)
+{
+    long best = -1;
+    for (size_t i = 0; i < r->n_runs; i++) {
+        const pgm_reorder_rec *x = &r->runs[i]->recs[r->head[i]];
+        if (best < 0) {
+            best = (long)i;
+            continue;
+        }
+        const pgm_reorder_rec *y = &r->runs[best]->recs[r->head[best]];
+        if (cmp_key(x->t, x->order, y->t, y->order) < 0)
+            best = (long)i;
+    }
+    return best;
+}
+
+/* Takes the next record of run i; a run emptied is recycled. */
+static void advance(pgm_reorder *r, size_t i)
+{
+    if (++r->head[i] < r->runs[i]->n)
+        return;
+    recycle(r, r->runs[i]);
+    memmove(&r->runs[i], &r->runs[i + 1], (r->n_runs - i - 1) * sizeof r->runs[0]);
+    memmove(&r->head[i], &r->head[i + 1], (r->n_runs - i - 1) * sizeof r->head[0]);
+    r->n_runs--;
+}
+
+/* Every held record older than `before`, in order, to `emit`; or to the
+ * sorter (`emit` NULL) all of them. */
+static int drain(pgm_reorder *r, int64_t before, pgm_sorter_emit emit, void *ctx)
+{
+    long i;
+    while ((i = first_run(r)) >= 0) {
+        const pgm_reorder_batch *b = r->runs[i];
+        const pgm_reorder_rec *x = &b->recs[r->head[i]];
+        if (emit) {
+            if (x->t >= before)
+                return PGM_OK;
+            if (emit(ctx, x->t, b->text.p + x->off, x->len) != PGM_OK) {
+                snprintf(r->err, sizeof r->err, "the output could not be written");
+                return PGM_FATAL;
+            }
+            r->any_out = true;
+            r->last_t = x->t;
+            r->last_order = x->order;
+        } else if (pgm_sorter_add_ordered(r->spill, x->t, x->order, b->text.p + x->off, x->len) != PGM_OK) {
+            snprintf(r->err, sizeof r->err, "%s", pgm_sorter_error(r->spill));
+            return PGM_FATAL;
+        }
+        advance(r, (size_t)i);
+    }
+    return PGM_OK;
+}
+
+/* The held records go to a sorter, and every one after them. */
+static int spill(pgm_reorder *r)
+{
+    if (pgm_sorter_open(&r->spill, r->spill_mem, NULL, r->err) != PGM_OK)
+        return PGM_FATAL;
+    r->st.spilled = true;
+    return drain(r, INT64_MAX, NULL, NULL);
+}
+
+/* A batch of records for the caller to fill. */
+static pgm_reorder_batch *fresh_batch(pgm_reorder *r, size_t max_bytes)
+{
+    if (r->n_spare)
+        return r->spare[--r->n_spare];
+    return pgm_reorder_batch_new(max_bytes);
+}
+
+int pgm_reorder_push(pgm_reorder *r, pgm_reorder_batch **bp, pgm_sorter_emit emit, void *ctx)
+{
+    pgm_reorder_batch *b = *bp;
+    if (b->n == 0)
+        return PGM_OK;
+    pgm_reorder_batch_seal(b);
+    const pgm_reorder_rec *first = &b->recs[0];
+    r->st.records += b->n;
+    r->st.max_step_back = max_i64(r->st.max_step_back, b->step_back);
+    if (r->any_seen)
+        r->st.max_step_back = max_i64(r->st.max_step_back, sub_sat(r->max_t, first->t));
+    r->max_t = r->any_seen ? max_i64(r->max_t, b->max_t) : b->max_t;
+    r->any_seen = true;
+    if (r->any_out && cmp_key(first->t, first->order, r->last_t, r->last_order) < 0) {
+        /* the batch's earliest is older than what is out: where it came from */
+        snprintf(r->late, sizeof r->late, "%s:%llu", first->path ? first->path : "-",
+                 (unsigned long long)first->line);
+        return PGM_REORDER_LATE;
+    }
+    if (r->spill) {
+        for (size_t k = 0; k < b->n; k++)
+            if (pgm_sorter_add_ordered(r->spill, b->recs[k].t, b->recs[k].order, b->text.p + b->recs[k].off,
+                                       b->recs[k].len) != PGM_OK) {
+                snprintf(r->err, sizeof r->err, "%s", pgm_sorter_error(r->spill));
+                return PGM_FATAL;
+            }
+        pgm_reorder_batch_reset(b);
+        return PGM_OK;
+    }
+    /* the batch becomes a held run; the caller gets an empty one */
+    pgm_reorder_batch *fresh = r->n_runs < PGM_REORDER_MAX_RUNS ? fresh_batch(r, b->text.cap) : NULL;
+    if (!fresh) {
+        snprintf(r->err, sizeof r->err, "out of memory");
+        return PGM_FATAL;
+    }
+    r->runs[r->n_runs] = b;
+    r->head[r->n_runs++] = 0;
+    r->held_bytes += batch_bytes(b);
+    *bp = fresh;
+    if (r->held_bytes > r->st.peak_bytes)
+        r->st.peak_bytes = r->held_bytes;
+    int rc = drain(r, sub_sat(r->max_t, window(r)), emit, ctx);
+    if (rc == PGM_OK && (r->held_bytes > r->mem || r->n_runs == PGM_REORDER_MAX_RUNS))
+        rc = spill(r);
+    return rc;
+}
+
+int pgm_reorder_finish(pgm_reorder *r, pgm_sorter_emit emit, void *ctx)
+{
+    if (!r->spill)
+        return drain(r, INT64_MAX, emit, ctx);
+    /* nothing out follows what the sorter holds: each was checked as it came */
+    r->st.spill_runs = pgm_sorter_runs(r->spill);
+    if (pgm_sorter_finish(r->spill, emit, ctx) != PGM_OK) {
+        snprintf(r->err, sizeof r->err, "%s", pgm_sorter_error(r->spill));
+        return PGM_FATAL;
+    }
+    return PGM_OK;
+}
+
+const char *pgm_reorder_late(const pgm_reorder *r) { return r->late; }
+
+const char *pgm_reorder_error(const pgm_reorder *r) { return r->err; }
+
+int64_t pgm_reorder_last_out(const pgm_reorder *r) { return r->any_out ? r->last_t : PGM_TS_UNKNOWN; }
+
+pgm_reorder_stats pgm_reorder_get_stats(const pgm_reorder *r)
+{
+    pgm_reorder_stats st = r->st;
+    st.window = window(r);
+    if (r->spill && !st.spill_runs)
+        st.spill_runs = pgm_sorter_runs(r->spill);
+    return st;
+}
+
+void pgm_reorder_close(pgm_reorder *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_runs; i++)
+        pgm_reorder_batch_delete(r->runs[i]);
+    for (size_t i = 0; i < r->n_spare; i++)
+        pgm_reorder_batch_delete(r->spare[i]);
+    pgm_sorter_close(r->spill);
+    free(r);
+}

@@ -1,0 +1,233 @@
+/* The reorder buffer (timeline/reorder.h): what lets `timeline` write a real
+ * log's events as it reads them, though lines step back a few milliseconds
+ * all the time. What must hold: what comes out is what a sort gives (time,
+ * then order, then arrival), whatever the batches' cuts; a record too late
+ * for it is said, with where it came from, never written out of place; past
+ * its memory the sorter takes over and the order still holds. The random
+ * cases are checked against qsort of the same records, not against the
+ * buffer's own output. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/timestamp.h"
+#include "timeline/reorder.h"
+
+/* A record: its time, order, and its arrival number as its bytes. */
+typedef struct rec {
+    int64_t t;
+    uint64_t order;
+    unsigned arrival;
+} rec;
+
+typedef struct out {
+    unsigned arrival[20000];
+    int64_t t[20000];
+    size_t n;
+} out;
+
+static int collect(void *ctx, int64_t t, const void *data, size_t len)
+{
+    out *o = ctx;
+    char text[32];
+    assert_true(len < sizeof text);
+    memcpy(text, data, len);
+    text[len] = '\0';
+    assert_true(o->n < 20000);
+    o->t[o->n] = t;
+    o->arrival[o->n++] = (unsigned)strtoul(text, NULL, 10);
+    return PGM_OK;
+}
+
+static void add(pgm_reorder_batch *b, const rec *r)
+{
+    size_t off = b->text.len;
+    assert_int_equal(pgm_strbuf_addf(&b->text, "%u\n", r->arrival), 0);
+    assert_int_equal(pgm_reorder_batch_mark(b, r->t, r->order, off, "x.log", r->arrival + 1), PGM_OK);
+}
+
+static int cmp_sorted(const void *a, const void *b)
+{
+    const rec *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return (x->arrival > y->arrival) - (x->arrival < y->arrival);
+}
+
+/* Pushes recs in batches of `per` (0: random sizes), then finishes; the
+ * push's first return other than PGM_OK, or PGM_OK. */
+static int run(const rec *recs, size_t n, int64_t window, size_t mem, size_t per, out *o, pgm_reorder_stats *st)
+{
+    pgm_reorder *r;
+    char err[PGM_ERR_MAX];
+    assert_int_equal(pgm_reorder_open(&r, window, mem, 1u << 20, err), PGM_OK);
+    pgm_reorder_batch *b = pgm_reorder_batch_new(1u << 20);
+    assert_non_null(b);
+    o->n = 0;
+    int rc = PGM_OK;
+    size_t i = 0;
+    while (i < n && rc == PGM_OK) {
+        size_t take = per ? per : 1 + (size_t)rand() % 300;
+        for (size_t k = 0; k < take && i < n; k++)
+            add(b, &recs[i++]);
+        rc = pgm_reorder_push(r, &b, collect, o);
+    }
+    if (rc == PGM_OK)
+        rc = pgm_reorder_finish(r, collect, o);
+    if (st)
+        *st = pgm_reorder_get_stats(r);
+    if (rc == PGM_REORDER_LATE)
+        assert_non_null(strstr(pgm_reorder_late(r), "x.log:"));
+    pgm_reorder_batch_delete(b);
+    pgm_reorder_close(r);
+    return rc;
+}
+
+static void assert_sorted_output(const rec *recs, size_t n, const out *o)
+{
+    rec *sorted = malloc(n * sizeof *sorted);
+    assert_non_null(sorted);
+    memcpy(sorted, recs, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_sorted);
+    assert_int_equal(o->n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(o->arrival[i], sorted[i].arrival);
+    free(sorted);
+}
+
+/* A log's times: rising by 0..2 ms, a record in `every` set back by up to
+ * `max_back` microseconds from the latest; the largest step back made. */
+static int64_t make_log(rec *recs, size_t n, unsigned every, int64_t max_back, unsigned orders)
+{
+    int64_t now = 1000000000, step = 0;
+    for (size_t i = 0; i < n; i++) {
+        now += rand() % 3 * 1000;
+        int64_t t = now;
+        if (every && rand() % every == 0) {
+            int64_t back = 1 + (int64_t)rand() % max_back;
+            t -= back;
+            step = back > step ? back : step;
+        }
+        recs[i] = (rec){t, orders ? (uint64_t)(rand() % orders) : 0, (unsigned)i};
+    }
+    return step;
+}
+
+static void test_in_order(void **state)
+{
+    (void)state;
+    static rec recs[5000];
+    static out o;
+    make_log(recs, 5000, 0, 1, 0);
+    pgm_reorder_stats st;
+    assert_int_equal(run(recs, 5000, -1, PGM_REORDER_MEM, 100, &o, &st), PGM_OK);
+    assert_sorted_output(recs, 5000, &o);
+    assert_int_equal(st.max_step_back, 0);
+    assert_int_equal(st.window, PGM_REORDER_MIN_WINDOW_US);
+    assert_false(st.spilled);
+    assert_int_equal(st.records, 5000);
+}
+
+/* Steps back of a few milliseconds, as real logs have, with equal times in
+ * several orders: the adaptive window takes them all, in any batch cuts. */
+static void test_small_steps(void **state)
+{
+    (void)state;
+    static rec recs[20000];
+    static out o;
+    srand(7);
+    for (int round = 0; round < 20; round++) {
+        int64_t made = make_log(recs, 20000, 5, 8000, 3);
+        pgm_reorder_stats st;
+        assert_int_equal(run(recs, 20000, -1, PGM_REORDER_MEM, round % 2 ? 0 : 1, &o, &st), PGM_OK);
+        assert_sorted_output(recs, 20000, &o);
+        assert_true(st.max_step_back <= made);
+        assert_true(st.max_step_back > 0);
+    }
+}
+
+/* A proven window: exactly the largest step back is enough, whatever it is. */
+static void test_proven_window(void **state)
+{
+    (void)state;
+    static rec recs[20000];
+    static out o;
+    srand(11);
+    for (int round = 0; round < 20; round++) {
+        int64_t made = make_log(recs, 20000, 50, 2000000, 2);
+        assert_int_equal(run(recs, 20000, made, PGM_REORDER_MEM, 0, &o, NULL), PGM_OK);
+        assert_sorted_output(recs, 20000, &o);
+    }
+}
+
+/* Steps back larger than the adaptive window: either sorted right, or said
+ * too late; never written out of place. Some must be late. */
+static void test_late(void **state)
+{
+    (void)state;
+    static rec recs[20000];
+    static out o;
+    srand(13);
+    int late = 0;
+    for (int round = 0; round < 30; round++) {
+        make_log(recs, 20000, 500, 10000000, 1);
+        int rc = run(recs, 20000, -1, PGM_REORDER_MEM, 0, &o, NULL);
+        if (rc == PGM_REORDER_LATE) {
+            late++;
+            /* what went out before is in order */
+            for (size_t i = 1; i < o.n; i++)
+                assert_true(o.t[i - 1] <= o.t[i]);
+            continue;
+        }
+        assert_int_equal(rc, PGM_OK);
+        assert_sorted_output(recs, 20000, &o);
+    }
+    assert_true(late > 0);
+    /* two days concatenated out of order: the second's first record is late */
+    for (size_t i = 0; i < 4000; i++)
+        recs[i] = (rec){(i < 2000 ? 86400000000 : 0) + (int64_t)(i % 2000) * 1000, 0, (unsigned)i};
+    assert_int_equal(run(recs, 4000, -1, PGM_REORDER_MEM, 100, &o, NULL), PGM_REORDER_LATE);
+    /* a record of no time after records with one */
+    make_log(recs, 3000, 0, 1, 0);
+    recs[2500].t = PGM_TS_UNKNOWN;
+    assert_int_equal(run(recs, 3000, -1, PGM_REORDER_MEM, 100, &o, NULL), PGM_REORDER_LATE);
+    /* at the start it is first, as sorted */
+    recs[2500].t = recs[2501].t;
+    recs[0].t = PGM_TS_UNKNOWN;
+    assert_int_equal(run(recs, 3000, -1, PGM_REORDER_MEM, 100, &o, NULL), PGM_OK);
+    assert_sorted_output(recs, 3000, &o);
+}
+
+/* Memory past its bound: the sorter takes over, and the order holds, even
+ * for steps back the window did not allow after the spill. */
+static void test_spill(void **state)
+{
+    (void)state;
+    static rec recs[20000];
+    static out o;
+    srand(17);
+    int64_t made = make_log(recs, 20000, 10, 30000000, 2);
+    pgm_reorder_stats st;
+    /* a proven window of 30 s holds everything: 64 KiB is passed at once */
+    assert_int_equal(run(recs, 20000, made, 64u << 10, 0, &o, &st), PGM_OK);
+    assert_true(st.spilled);
+    assert_true(st.peak_bytes > 64u << 10);
+    assert_sorted_output(recs, 20000, &o);
+    /* batches past PGM_REORDER_MAX_RUNS held, whatever their bytes: the same */
+    assert_int_equal(run(recs, 20000, made, PGM_REORDER_MEM, 1, &o, &st), PGM_OK);
+    assert_true(st.spilled);
+    assert_sorted_output(recs, 20000, &o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_in_order),    cmocka_unit_test(test_small_steps), cmocka_unit_test(test_proven_window),
+        cmocka_unit_test(test_late),        cmocka_unit_test(test_spill),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
