@@ -132,10 +132,14 @@ static int flush_streamed(timeline_run *t, lane *l)
     return rc;
 }
 
-/* Whether this input's events are written as they are read. */
+/* Whether this input's events are written as they are read: a plain log
+ * proven, or, when the output can be taken back, anything the one file
+ * operand holds, an archive's members too (read in order of their names:
+ * a rotated log's pieces follow each other; members of other times start
+ * the timeline over, sorted, at their first event too late). */
 static bool streams(const timeline_run *t, const pgm_event_origin *o)
 {
-    return t->may_stream && o->outside_archives && (o->in_time_order || t->optimistic);
+    return t->may_stream && ((o->outside_archives && o->in_time_order) || t->optimistic);
 }
 
 /* An event too late for the buffer where events are written as read
