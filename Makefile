@@ -393,7 +393,17 @@ clean:
 build/bench_classify: tests/bench/bench_classify.c $(patsubst %.c,build/obj/%.o,$(CORE_SRC))
 	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(INCS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The bench records its log with PostgreSQL 15 and compares with pgBadger:
+# both installed from Debian when missing.
+BENCH_DEBS := postgresql-15 pgbadger zstd bc time python3
+
 bench: deps-check
+	@missing=""; for p in $(BENCH_DEBS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "bench: installing$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
 	@$(MAKE) --no-print-directory build/pgmortem build/bench_classify
 	@tests/bench/run.sh build/pgmortem
 	@build/bench_classify

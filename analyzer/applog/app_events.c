@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog/event_kinds.h"
 #include "text/timestamp.h"
 #include "util/redact.h"
 
@@ -37,13 +38,13 @@ static const char *field_of(const pgm_match *m, const char *name, size_t *n)
 }
 
 /* Remembers a leak report, or finds the report a "returned" answers. */
-static int join_leak(pgm_app_classifier *c, const char *kind, const pgm_match *m, int64_t t, uint64_t line)
+static int join_leak(pgm_app_classifier *c, unsigned kind, const pgm_match *m, int64_t t, uint64_t line)
 {
     size_t n;
     const char *conn = field_of(m, "connection", &n);
     if (!conn || n >= sizeof c->leaks[0].connection)
         return -1;
-    if (strcmp(kind, "hikari.leak_detected") == 0) {
+    if (kind == PGM_EV_HIKARI_LEAK_DETECTED) {
         size_t k = c->n_leaks < PGM_APP_MAX_LEAKS ? c->n_leaks++ : c->next_leak++ % PGM_APP_MAX_LEAKS;
         memcpy(c->leaks[k].connection, conn, n);
         c->leaks[k].connection[n] = 0;
@@ -223,7 +224,7 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
         if (texts[i].n > 10 && memcmp(texts[i].p, "Caused by:", 10) == 0)
             cause = (pgm_slice){texts[i].p + 11, texts[i].n - 11};
     add_text(&f, "cause", cause, &tmp);
-    if (strcmp(m.rule->kind, "hikari.leak_detected") == 0) {
+    if (m.rule->kind_id == PGM_EV_HIKARI_LEAK_DETECTED) {
         char frame[256], at[128];
         unsigned frames;
         /* the packs' framework_frames, every one of them */
@@ -236,12 +237,12 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
         int k = snprintf(nf, sizeof nf, "%u", frames);
         add(&f, "frames", nf, (size_t)k);
     }
-    int leak = join_leak(c, m.rule->kind, &m, rec->t, rec->line);
+    int leak = join_leak(c, m.rule->kind_id, &m, rec->t, rec->line);
     /* a return whose report is not held: before the log began, or replaced
      * in the window of PGM_APP_MAX_LEAKS reports (which, cannot be told) */
-    if (leak < 0 && c->next_leak > 0 && strcmp(m.rule->kind, "hikari.leak_returned") == 0)
+    if (leak < 0 && c->next_leak > 0 && m.rule->kind_id == PGM_EV_HIKARI_LEAK_RETURNED)
         c->returns_unmatched++;
-    if (leak >= 0 && strcmp(m.rule->kind, "hikari.leak_returned") == 0) {
+    if (leak >= 0 && m.rule->kind_id == PGM_EV_HIKARI_LEAK_RETURNED) {
         char num[24], iso[PGM_TS_ISO_LEN] = "";
         int k = snprintf(num, sizeof num, "%llu", (unsigned long long)c->leaks[leak].line);
         add(&f, "leak_line", num, (size_t)k);
@@ -254,6 +255,7 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
     pgm_strbuf_free(&tmp);
     ev->t = rec->t;
     ev->kind = m.rule->kind;
+    ev->kind_id = m.rule->kind_id;
     ev->path = path;
     ev->line = rec->line;
     ev->n_fields = f.n;

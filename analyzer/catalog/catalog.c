@@ -1,4 +1,5 @@
 #include "catalog/catalog.h"
+#include "catalog/event_kinds.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,46 +30,25 @@ bool pgm_catalog_is_guc(const char *name, size_t n)
 }
 
 static const char *const event_kinds[] = {
-    "conn.received", "conn.authenticated", "conn.authorized", "conn.disconnected",
-    "conn.refused.too_many_clients", "conn.refused.reserved_slots", "conn.refused.role_limit",
-    "conn.refused.database_limit", "conn.refused.auth", "conn.refused.no_database",
-    "conn.refused.not_accepting", "conn.terminated.idle_in_transaction_timeout",
-    "conn.terminated.idle_session_timeout", "conn.terminated.admin", "conn.lost",
-    "conn.lost.open_transaction", "conn.fork_failed",
-    "server.starting", "server.ready", "server.shutdown_requested", "server.shutdown",
-    "server.crash", "server.reload", "server.param_changed", "server.param_needs_restart",
-    "lock.waiting", "lock.acquired", "lock.deadlock", "stmt.timeout", "stmt.lock_timeout",
-    "stmt.canceled", "stmt.duration",
-    /* recognised, not named in CONTRACTS.md: dotted names of the same style */
-    "conn.refused.auth_timeout", "conn.refused.protocol", "conn.refused.wal_senders",
-    "conn.refused.limit", "conn.accept_failed", "conn.terminated.transaction_timeout",
-    "conn.terminated.recovery_conflict", "conn.terminated.crash", "conn.lost.protocol",
-    "server.worker_terminated", "server.listening", "server.previous_state", "server.recovery",
-    "server.wal_end", "server.shutdown_progress", "server.child_exit", "server.param_removed",
-    "server.config_error", "server.config_missing_include", "server.reload_failed",
-    "server.log_redirect", "server.out_of_memory", "server.checkpoint_starting",
-    "server.checkpoint_complete", "server.checkpoint_too_frequent",
-    "lock.wait_ended", "vacuum.auto", "vacuum.analyze", "vacuum.canceled", "vacuum.xmin_horizon",
-    "server.stats_collector_timeout", "vacuum.wraparound", "vacuum.launcher", "vacuum.skipped", "stmt.statement", "stmt.error",
-    "stmt.temp_file", "conn.ssl_failed", "conn.ident_unreachable", "repl.archive_failed",
-    "repl.streaming_started", "repl.streaming_lost", "repl.wal_restored", "repl.recovery",
-    "hikari.pool.init_failed", "hikari.connection_added", "hikari.connection_closed",
-    "hikari.dirty_rollback", "hikari.pool.closed_use", "hikari.pool.fill_skipped",
-    "hikari.keepalive", "hikari.connection_add_failed", "hikari.connection_reset",
-    "hikari.acquisition_interrupted", "hikari.anomaly", "hikari.config_error",
-    "hikari.pool.starting", "hikari.pool.started", "hikari.pool.shutdown", "hikari.pool.stats",
-    "hikari.timeout", "hikari.leak_detected", "hikari.leak_returned", "hikari.starvation",
-    "hikari.validation_failed", "hikari.connection_broken", "hikari.config_warning",
-    "app.db_error", "activity.snapshot", "activity.idle_in_transaction", "activity.session",
-    /* what systemd and the kernel say of the services (rules/systemd) */
-    "system.unit.started", "system.unit.stopped", "system.unit.exited", "system.unit.failed",
-    "system.unit.restart_scheduled", "system.unit.start_limit", "system.unit.oom_killed",
-    "kernel.oom_kill",
-    /* what kubectl describe pod says of a container's end (k8s/describe.h) */
-    "k8s.container.terminated",
-    /* what kubectl get events (and describe's Events table) says of an object (k8s/events.h) */
-    "k8s.event",
+#define PGM_EV_NAME(id, name) name,
+    PGM_EVENT_KINDS(PGM_EV_NAME)
+#undef PGM_EV_NAME
 };
+
+_Static_assert(sizeof event_kinds / sizeof event_kinds[0] == PGM_EV_COUNT - 1, "one name per kind number");
+
+enum pgm_event_kind pgm_event_kind_of(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof event_kinds / sizeof event_kinds[0]; i++)
+        if (strcmp(event_kinds[i], name) == 0)
+            return (enum pgm_event_kind)(i + 1);
+    return PGM_EV_NONE;
+}
+
+const char *pgm_event_kind_name(enum pgm_event_kind k)
+{
+    return k > PGM_EV_NONE && k < PGM_EV_COUNT ? event_kinds[k - 1] : "";
+}
 
 size_t pgm_catalog_event_kind_count(void)
 {
@@ -77,10 +57,7 @@ size_t pgm_catalog_event_kind_count(void)
 
 bool pgm_catalog_is_event_kind(const char *kind)
 {
-    for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)
-        if (strcmp(event_kinds[i], kind) == 0)
-            return true;
-    return false;
+    return pgm_event_kind_of(kind) != PGM_EV_NONE;
 }
 
 unsigned pgm_catalog_distance(const char *a, const char *b)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog/event_kinds.h"
 #include "cli/cli.h"
 #include "cli/read_options.h"
 #include "pipeline/scan.h"
@@ -68,6 +69,7 @@ typedef struct timeline_run {
     enum pgm_timeline_format format;
     char *kinds[PGM_MAX_KIND_FILTERS];
     size_t n_kinds;
+    bool wanted[PGM_EV_COUNT]; /* by kind number: --kinds, worked out once */
     int64_t since, until;
     lane lanes[PGM_SCAN_MAX_JOBS];
     unsigned jobs;
@@ -282,7 +284,9 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
     timeline_run *t = ctx;
     lane *l = &t->lanes[o->lane];
-    if (l->failed || !kind_wanted(t, e->kind))
+    bool wanted = e->kind_id > PGM_EV_NONE && e->kind_id < PGM_EV_COUNT ? t->wanted[e->kind_id]
+                                                                         : kind_wanted(t, e->kind);
+    if (l->failed || !wanted)
         return;
     if ((t->since != PGM_TS_UNKNOWN || t->until != PGM_TS_UNKNOWN) && e->t == PGM_TS_UNKNOWN)
         return;
@@ -699,6 +703,8 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     }
     if (!pgm_read_opts_check(&ro_opts, "timeline"))
         goto out;
+    for (unsigned id = PGM_EV_NONE + 1; id < PGM_EV_COUNT; id++)
+        t.wanted[id] = kind_wanted(&t, pgm_event_kind_name((enum pgm_event_kind)id));
     t.since = ro_opts.since;
     t.jobs = pgm_read_opts_jobs(&ro_opts);
     t.until = ro_opts.until;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bundle/rotation.h"
+#include "catalog/event_kinds.h"
 #include "pipeline/scan.h"
 #include "sniff/sniff.h"
 #include "text/timestamp.h"
@@ -218,8 +219,7 @@ static void action(pgm_analysis *a, server_log *l, const pgm_event *e, const cha
 }
 
 /* Refusals by who was refused, and what operators did. */
-/* What a server log's event means here: worked out once per kind (the
- * pgm_text_memo of the analysis), not by a row of compares per event. */
+/* What a server log's event means here, by its kind's number. */
 enum server_kind {
     SV_NONE,               /* not a conn. or server. event */
     SV_OTHER,              /* one that only the sessions read */
@@ -230,33 +230,26 @@ enum server_kind {
     SV_LOST                /* any other conn.lost */
 };
 
-static const struct {
-    const char *name;
-    enum server_kind kind;
-} server_kinds[] = {
-    {"conn.refused.too_many_clients", SV_REFUSED_NO_SLOT},
-    {"conn.refused.reserved_slots", SV_REFUSED_NO_SLOT},
-    {"conn.terminated.admin", SV_TERMINATED_ADMIN},
-    {"server.shutdown_requested", SV_SHUTDOWN_REQUESTED},
-    {"server.starting", SV_STARTING_OR_READY},
-    {"server.ready", SV_STARTING_OR_READY},
-    {"server.reload", SV_RELOAD},
-    {"server.param_changed", SV_PARAM_CHANGED},
-    {"conn.terminated.idle_in_transaction_timeout", SV_IIT_TIMEOUT},
-    {"conn.lost.open_transaction", SV_LOST_OPEN_TX},
-};
-
-static int server_kind_named(void *ctx, const char *k)
+static enum server_kind server_kind_of(const pgm_event *e)
 {
-    (void)ctx;
-    if (!k || (strncmp(k, "conn.", 5) != 0 && strncmp(k, "server.", 7) != 0))
-        return SV_NONE;
-    for (size_t i = 0; i < sizeof server_kinds / sizeof server_kinds[0]; i++)
-        if (strcmp(k, server_kinds[i].name) == 0)
-            return server_kinds[i].kind;
-    if (strncmp(k, "conn.lost", 9) == 0)
-        return SV_LOST;
-    return SV_OTHER;
+    switch (e->kind_id) {
+    case PGM_EV_CONN_REFUSED_TOO_MANY_CLIENTS:
+    case PGM_EV_CONN_REFUSED_RESERVED_SLOTS: return SV_REFUSED_NO_SLOT;
+    case PGM_EV_CONN_TERMINATED_ADMIN: return SV_TERMINATED_ADMIN;
+    case PGM_EV_SERVER_SHUTDOWN_REQUESTED: return SV_SHUTDOWN_REQUESTED;
+    case PGM_EV_SERVER_STARTING:
+    case PGM_EV_SERVER_READY: return SV_STARTING_OR_READY;
+    case PGM_EV_SERVER_RELOAD: return SV_RELOAD;
+    case PGM_EV_SERVER_PARAM_CHANGED: return SV_PARAM_CHANGED;
+    case PGM_EV_CONN_TERMINATED_IDLE_IN_TRANSACTION_TIMEOUT: return SV_IIT_TIMEOUT;
+    case PGM_EV_CONN_LOST_OPEN_TRANSACTION: return SV_LOST_OPEN_TX;
+    case PGM_EV_CONN_LOST:
+    case PGM_EV_CONN_LOST_PROTOCOL: return SV_LOST;
+    default:
+        /* every other conn. and server. kind: the sessions read them */
+        return e->kind && (strncmp(e->kind, "conn.", 5) == 0 || strncmp(e->kind, "server.", 7) == 0) ? SV_OTHER
+                                                                                                  : SV_NONE;
+    }
 }
 
 static void note_server_event(pgm_analysis *a, server_log *l, const pgm_event *e, enum server_kind sk)
@@ -407,7 +400,7 @@ static void system_said(pgm_analysis *a, const pgm_event *e)
     const char *type = pgm_event_field(e, "type"), *reason = pgm_event_field(e, "reason");
     /* of Kubernetes' events, the warnings and the kubelet killing a container
      * (a failed liveness probe, an eviction); Scheduled, Pulled, Started are not moments */
-    if (strcmp(e->kind, "k8s.event") == 0 && (e->t == PGM_TS_UNKNOWN ||
+    if (e->kind_id == PGM_EV_K8S_EVENT && (e->t == PGM_TS_UNKNOWN ||
                                               !((type && strcmp(type, "Warning") == 0) ||
                                                 (reason && strcmp(reason, "Killing") == 0))))
         return;
@@ -415,11 +408,11 @@ static void system_said(pgm_analysis *a, const pgm_event *e)
         a->over[PGM_ANALYSIS_CAP_SYSTEM]++;
         return;
     }
-    const char *k = e->kind, *unit = pgm_event_field(e, "unit");
+    const char *unit = pgm_event_field(e, "unit");
     const char *f1, *f2;
     char text[sizeof a->system[0].text];
     unit = unit ? unit : "a unit";
-    if (strcmp(k, "system.unit.exited") == 0) {
+    if (e->kind_id == PGM_EV_SYSTEM_UNIT_EXITED) {
         f1 = pgm_event_field(e, "status");
         f2 = pgm_event_field(e, "status_name");
         const char *code = pgm_event_field(e, "code");
@@ -427,28 +420,28 @@ static void system_said(pgm_analysis *a, const pgm_event *e)
                                         ? "systemd: %s's main process was killed (signal %s/%s)"
                                         : "systemd: %s's main process exited (status %s/%s)",
                  unit, f1 ? f1 : "?", f2 ? f2 : "?");
-    } else if (strcmp(k, "system.unit.restart_scheduled") == 0) {
+    } else if (e->kind_id == PGM_EV_SYSTEM_UNIT_RESTART_SCHEDULED) {
         f1 = pgm_event_field(e, "counter");
         snprintf(text, sizeof text, "systemd restarts %s (its restart counter at %s)", unit, f1 ? f1 : "?");
-    } else if (strcmp(k, "system.unit.failed") == 0) {
+    } else if (e->kind_id == PGM_EV_SYSTEM_UNIT_FAILED) {
         f1 = pgm_event_field(e, "result");
         snprintf(text, sizeof text, "systemd: %s failed (result '%s')", unit, f1 ? f1 : "?");
-    } else if (strcmp(k, "system.unit.start_limit") == 0) {
+    } else if (e->kind_id == PGM_EV_SYSTEM_UNIT_START_LIMIT) {
         snprintf(text, sizeof text, "systemd gives up restarting %s: its start limit was hit", unit);
-    } else if (strcmp(k, "system.unit.oom_killed") == 0) {
+    } else if (e->kind_id == PGM_EV_SYSTEM_UNIT_OOM_KILLED) {
         snprintf(text, sizeof text, "the OOM killer killed a process of %s", unit);
-    } else if (strcmp(k, "kernel.oom_kill") == 0) {
+    } else if (e->kind_id == PGM_EV_KERNEL_OOM_KILL) {
         f1 = pgm_event_field(e, "command");
         f2 = pgm_event_field(e, "pid");
         snprintf(text, sizeof text, "the kernel's OOM killer killed %s (pid %s)", f1 ? f1 : "a process",
                  f2 ? f2 : "?");
-    } else if (strcmp(k, "k8s.container.terminated") == 0) {
+    } else if (e->kind_id == PGM_EV_K8S_CONTAINER_TERMINATED) {
         const char *pod = pgm_event_field(e, "pod"), *container = pgm_event_field(e, "container");
         f1 = pgm_event_field(e, "reason");
         f2 = pgm_event_field(e, "exit_code");
         snprintf(text, sizeof text, "Kubernetes: container %s of pod %s ended (%s%s%s)", container ? container : "?",
                  pod ? pod : "?", f1 ? f1 : "no reason given", f2 ? ", exit code " : "", f2 ? f2 : "");
-    } else if (strcmp(k, "k8s.event") == 0) {
+    } else if (e->kind_id == PGM_EV_K8S_EVENT) {
         const char *object = pgm_event_field(e, "object"), *message = pgm_event_field(e, "message");
         const char *count = pgm_event_field(e, "count"), *last = pgm_event_field(e, "last_seen");
         char times[64] = "";
@@ -457,9 +450,9 @@ static void system_said(pgm_analysis *a, const pgm_event *e)
                      last ? last : "");
         snprintf(text, sizeof text, "Kubernetes: %s %s%s: %s", reason, object ? object : "?", times,
                  message ? message : "");
-    } else if (strcmp(k, "system.unit.started") == 0) {
+    } else if (e->kind_id == PGM_EV_SYSTEM_UNIT_STARTED) {
         snprintf(text, sizeof text, "systemd started %s", unit);
-    } else if (strcmp(k, "system.unit.stopped") == 0) {
+    } else if (e->kind_id == PGM_EV_SYSTEM_UNIT_STOPPED) {
         f1 = pgm_event_field(e, "what");
         snprintf(text, sizeof text, "systemd: %s %s", f1 && strcmp(f1, "Stopping") == 0 ? "stopping" : "stopped",
                  unit);
@@ -568,7 +561,7 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     if (a->thresholds)
         pgm_thresholds_event(a->thresholds, e);
     pgm_clocks_event(a->clocks, e);
-    enum server_kind sk = (enum server_kind)pgm_text_memo_of(&a->server_kinds, k, server_kind_named, NULL);
+    enum server_kind sk = server_kind_of(e);
     if (sk != SV_NONE) {
         server_log *l = log_of(a, e->path);
         if (l) {
@@ -586,14 +579,15 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
                      (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
         return;
     }
-    if (strcmp(k, "lock.waiting") == 0 || strcmp(k, "stmt.timeout") == 0 || strcmp(k, "stmt.lock_timeout") == 0 ||
-        strcmp(k, "stmt.duration") == 0) {
-        if (strcmp(k, "stmt.duration") == 0) {
+    const unsigned id = e->kind_id;
+    if (id == PGM_EV_LOCK_WAITING || id == PGM_EV_STMT_TIMEOUT || id == PGM_EV_STMT_LOCK_TIMEOUT ||
+        id == PGM_EV_STMT_DURATION) {
+        if (id == PGM_EV_STMT_DURATION) {
             const char *d = pgm_event_field(e, "duration_ms");
             if (!d || strtod(d, NULL) * 1000 < (double)PGM_SLOW_STATEMENT_US)
                 return;
             a->long_statements++;
-        } else if (strcmp(k, "lock.waiting") == 0) {
+        } else if (id == PGM_EV_LOCK_WAITING) {
             a->lock_waits++;
         } else {
             a->stmt_timeouts++;
@@ -603,15 +597,20 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
                      (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
         return;
     }
-    if (strcmp(k, "hikari.leak_detected") == 0) {
+    switch (id) {
+    case PGM_EV_HIKARI_LEAK_DETECTED:
         note_leak(a, e);
-    } else if (strcmp(k, "hikari.leak_returned") == 0) {
+        break;
+    case PGM_EV_HIKARI_LEAK_RETURNED:
         note_returned(a, e);
-    } else if (strcmp(k, "hikari.connection_broken") == 0 || strcmp(k, "hikari.validation_failed") == 0) {
+        break;
+    case PGM_EV_HIKARI_CONNECTION_BROKEN:
+    case PGM_EV_HIKARI_VALIDATION_FAILED:
         if (!a->broken_connections++ && !a->network_evidence[0])
             snprintf(a->network_evidence, sizeof a->network_evidence, "%s:%llu: %s", e->path,
                      (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
-    } else if (strcmp(k, "hikari.timeout") == 0) {
+        break;
+    case PGM_EV_HIKARI_TIMEOUT: {
         a->app_timeouts++;
         const char *app = pgm_event_field(e, "app");
         char named[128];
@@ -622,14 +621,27 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
             a->first_timeout_line = e->line;
         }
-    } else if (strncmp(k, "system.", 7) == 0 || strcmp(k, "kernel.oom_kill") == 0 ||
-               strcmp(k, "k8s.container.terminated") == 0 || strcmp(k, "k8s.event") == 0) {
+        break;
+    }
+    case PGM_EV_SYSTEM_UNIT_STARTED:
+    case PGM_EV_SYSTEM_UNIT_STOPPED:
+    case PGM_EV_SYSTEM_UNIT_EXITED:
+    case PGM_EV_SYSTEM_UNIT_FAILED:
+    case PGM_EV_SYSTEM_UNIT_RESTART_SCHEDULED:
+    case PGM_EV_SYSTEM_UNIT_START_LIMIT:
+    case PGM_EV_SYSTEM_UNIT_OOM_KILLED:
+    case PGM_EV_KERNEL_OOM_KILL:
+    case PGM_EV_K8S_CONTAINER_TERMINATED:
+    case PGM_EV_K8S_EVENT:
         system_said(a, e);
-    } else if (strcmp(k, "hikari.pool.shutdown") == 0) {
+        break;
+    case PGM_EV_HIKARI_POOL_SHUTDOWN: {
         service_start *st = service_of(a, e);
         if (st)
             st->stopped = true;
-    } else if (strcmp(k, "hikari.pool.starting") == 0) {
+        break;
+    }
+    case PGM_EV_HIKARI_POOL_STARTING: {
         service_start *st = service_of(a, e);
         const char *proc = pgm_event_field(e, "process");
         if (st && st->first == PGM_TS_UNKNOWN) {
@@ -657,14 +669,19 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             snprintf(a->pool_evidence, sizeof a->pool_evidence, "%s:%llu: %s - Starting...", e->path,
                      (unsigned long long)e->line, pool);
         }
-    } else if (strcmp(k, "hikari.pool.stats") == 0) {
+        break;
+    }
+    case PGM_EV_HIKARI_POOL_STATS:
         note_pool_stats(a, e);
-    } else if (strcmp(k, "activity.session") == 0) {
+        break;
+    case PGM_EV_ACTIVITY_SESSION:
         note_app_row(a, e);
-    } else if (strcmp(k, "activity.idle_in_transaction") == 0) {
+        break;
+    case PGM_EV_ACTIVITY_IDLE_IN_TRANSACTION:
         pgm_holders_event(&a->holders, e);
         a->oom = a->oom || a->holders.oom;
-    } else if (strcmp(k, "activity.snapshot") == 0) {
+        break;
+    case PGM_EV_ACTIVITY_SNAPSHOT: {
         a->snapshots++;
         if (e->t != PGM_TS_UNKNOWN && a->n_snap_points == PGM_ANALYSIS_MAX_SNAPSHOTS)
             a->over[PGM_ANALYSIS_CAP_SNAPSHOTS]++;
@@ -710,6 +727,10 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             snprintf(a->idle_in_tx_evidence, sizeof a->idle_in_tx_evidence,
                      "%s:%llu: %ld sessions idle in transaction", e->path, (unsigned long long)e->line, iit);
         }
+        break;
+    }
+    default:
+        break;
     }
 }
 

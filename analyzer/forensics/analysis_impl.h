@@ -152,7 +152,6 @@ struct pgm_analysis {
     uint16_t kind_slots[2 * PGM_ANALYSIS_MAX_KINDS]; /* hash of the kind: its index + 1 */
     uint64_t kinds_dropped;                    /* events of kinds beyond the table */
     pgm_text_memo kind_counts;                 /* kind text -> its index in kinds, -1: none */
-    pgm_text_memo server_kinds;                /* kind text -> enum server_kind (analysis.c) */
     const char *last_log_path;                 /* log_of's last answer, by the path's address */
     const char *stream_path;                   /* stream_of's last question, by its address */
     char stream[1024];                         /* and its answer */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bundle/rotation.h"
+#include "catalog/event_kinds.h"
 #include "text/timestamp.h"
 #include "util/rc.h"
 
@@ -75,7 +76,7 @@ void pgm_clocks_event(pgm_clocks *c, const pgm_event *e)
 {
     if (e->t == PGM_TS_UNKNOWN || !e->path)
         return;
-    if (strcmp(e->kind, "conn.refused.too_many_clients") == 0 || strcmp(e->kind, "conn.refused.reserved_slots") == 0) {
+    if (e->kind_id == PGM_EV_CONN_REFUSED_TOO_MANY_CLIENTS || e->kind_id == PGM_EV_CONN_REFUSED_RESERVED_SLOTS) {
         source *s = source_of(c, e->path, true);
         if (!s || s->n_refusals == PGM_CLOCKS_MAX_REFUSALS)
             return;

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/event_kinds.h"
 #include "text/timestamp.h"
 #include "util/intern.h"
 #include "util/rc.h"
-#include "util/text_memo.h"
 
 /* ---- interned strings: users, databases, clients, paths repeat ---- */
 
@@ -143,7 +143,6 @@ struct pgm_sessions {
     const char *start_paths[PGM_SESSIONS_MAX_STARTS]; /* interned */
     size_t n_starts;
     bool oom, finished;
-    pgm_text_memo kinds;  /* enum session_kind per kind text */
 };
 
 int pgm_sessions_open(pgm_sessions **out)
@@ -306,40 +305,34 @@ enum session_kind {
     SK_REFUSED_OTHER, SK_TERMINATED
 };
 
-static const struct {
-    const char *name;
-    enum session_kind kind;
-} session_kinds[] = {
-    {"conn.received", SK_RECEIVED},
-    {"conn.authorized", SK_AUTHORIZED},
-    {"conn.disconnected", SK_DISCONNECTED},
-    {"server.starting", SK_STARTING},
-    {"server.crash", SK_CRASH},
-    {"server.shutdown", SK_SHUTDOWN},
-    {"conn.refused.too_many_clients", SK_REFUSED_NO_SLOT},
-    {"conn.refused.reserved_slots", SK_REFUSED_NO_SLOT},
-    {"conn.refused.role_limit", SK_REFUSED_NO_SLOT},
-    {"conn.refused.database_limit", SK_REFUSED_NO_SLOT},
-};
-
-static int kind_named(void *ctx, const char *kind)
+static enum session_kind kind_of(unsigned kind)
 {
-    (void)ctx;
-    if (!kind)
-        return SK_OTHER;
-    for (size_t i = 0; i < sizeof session_kinds / sizeof session_kinds[0]; i++)
-        if (is(kind, session_kinds[i].name))
-            return session_kinds[i].kind;
-    if (strncmp(kind, "conn.refused.", 13) == 0)
-        return SK_REFUSED_OTHER;
-    if (strncmp(kind, "conn.terminated.", 16) == 0)
-        return SK_TERMINATED;
-    return SK_OTHER;
-}
-
-static enum session_kind kind_of(pgm_sessions *s, const char *kind)
-{
-    return (enum session_kind)pgm_text_memo_of(&s->kinds, kind, kind_named, NULL);
+    switch (kind) {
+    case PGM_EV_CONN_RECEIVED: return SK_RECEIVED;
+    case PGM_EV_CONN_AUTHORIZED: return SK_AUTHORIZED;
+    case PGM_EV_CONN_DISCONNECTED: return SK_DISCONNECTED;
+    case PGM_EV_SERVER_STARTING: return SK_STARTING;
+    case PGM_EV_SERVER_CRASH: return SK_CRASH;
+    case PGM_EV_SERVER_SHUTDOWN: return SK_SHUTDOWN;
+    case PGM_EV_CONN_REFUSED_TOO_MANY_CLIENTS:
+    case PGM_EV_CONN_REFUSED_RESERVED_SLOTS:
+    case PGM_EV_CONN_REFUSED_ROLE_LIMIT:
+    case PGM_EV_CONN_REFUSED_DATABASE_LIMIT: return SK_REFUSED_NO_SLOT;
+    case PGM_EV_CONN_REFUSED_AUTH:
+    case PGM_EV_CONN_REFUSED_NO_DATABASE:
+    case PGM_EV_CONN_REFUSED_NOT_ACCEPTING:
+    case PGM_EV_CONN_REFUSED_AUTH_TIMEOUT:
+    case PGM_EV_CONN_REFUSED_PROTOCOL:
+    case PGM_EV_CONN_REFUSED_WAL_SENDERS:
+    case PGM_EV_CONN_REFUSED_LIMIT: return SK_REFUSED_OTHER;
+    case PGM_EV_CONN_TERMINATED_IDLE_IN_TRANSACTION_TIMEOUT:
+    case PGM_EV_CONN_TERMINATED_IDLE_SESSION_TIMEOUT:
+    case PGM_EV_CONN_TERMINATED_ADMIN:
+    case PGM_EV_CONN_TERMINATED_TRANSACTION_TIMEOUT:
+    case PGM_EV_CONN_TERMINATED_RECOVERY_CONFLICT:
+    case PGM_EV_CONN_TERMINATED_CRASH: return SK_TERMINATED;
+    default: return SK_OTHER;
+    }
 }
 
 void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
@@ -350,7 +343,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         s->first_t = e->t;
     if (e->t != PGM_TS_UNKNOWN && (s->last_t == PGM_TS_UNKNOWN || e->t > s->last_t))
         s->last_t = e->t;
-    enum session_kind kind = kind_of(s, e->kind);
+    enum session_kind kind = kind_of(e->kind_id);
     const char *level = pgm_event_field(e, "level");
     const char *pid_s = pgm_event_field(e, "pid");
     long pid_l = pid_s ? strtol(pid_s, NULL, 10) : 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bundle/rotation.h"
+#include "catalog/event_kinds.h"
 #include "text/timestamp.h"
 #include "util/rc.h"
 
@@ -15,6 +16,7 @@
 typedef struct kept {
     int64_t t;
     const char *kind;            /* the rule's own string */
+    unsigned kind_id;
     uint32_t path;
     uint64_t line;
     char *values[PGM_THRESHOLDS_MAX_FIELDS]; /* by the index of the field in names */
@@ -23,6 +25,7 @@ typedef struct kept {
 struct pgm_thresholds {
     const pgm_rule **rules;
     size_t n_rules;
+    const char *counted[PGM_EV_COUNT]; /* by kind number: the rules' spelling, NULL when none counts it */
     const char *names[PGM_THRESHOLDS_MAX_FIELDS]; /* fields any rule needs */
     size_t n_names;
     kept *v;
@@ -58,6 +61,11 @@ int pgm_thresholds_open(pgm_thresholds **out, const pgm_ruleset *rs)
         if (r->shape != PGM_SHAPE_THRESHOLD)
             continue;
         t->rules[t->n_rules++] = r;
+        for (size_t k = 0; k < r->kinds.n; k++) {
+            enum pgm_event_kind id = pgm_event_kind_of(r->kinds.v[k]);
+            if (id != PGM_EV_NONE && !t->counted[id])
+                t->counted[id] = r->kinds.v[k];
+        }
         for (size_t g = 0; g < r->group_by.n; g++)
             need(t, r->group_by.v[g]);
         if (r->agg_field)
@@ -67,14 +75,11 @@ int pgm_thresholds_open(pgm_thresholds **out, const pgm_ruleset *rs)
     return PGM_OK;
 }
 
-/* The rule's own spelling of the kind, when a rule counts it. */
-static const char *counted_kind(const pgm_thresholds *t, const char *kind)
+/* The rule's own spelling of the kind, when a rule counts it: by number
+ * (the loader takes only kinds the catalog numbers). */
+static const char *counted_kind(const pgm_thresholds *t, unsigned kind_id)
 {
-    for (size_t i = 0; i < t->n_rules; i++)
-        for (size_t k = 0; k < t->rules[i]->kinds.n; k++)
-            if (strcmp(t->rules[i]->kinds.v[k], kind) == 0)
-                return t->rules[i]->kinds.v[k];
-    return NULL;
+    return kind_id < PGM_EV_COUNT ? t->counted[kind_id] : NULL;
 }
 
 static int64_t path_index(pgm_thresholds *t, const char *path)
@@ -93,7 +98,7 @@ void pgm_thresholds_event(pgm_thresholds *t, const pgm_event *e)
 {
     if (!t->n_rules || e->t == PGM_TS_UNKNOWN)
         return;
-    const char *kind = counted_kind(t, e->kind);
+    const char *kind = counted_kind(t, e->kind_id);
     if (!kind)
         return;
     if (t->n == PGM_THRESHOLDS_MAX_EVENTS || (!t->v && !(t->v = calloc(PGM_THRESHOLDS_MAX_EVENTS, sizeof *t->v)))) {
@@ -109,6 +114,7 @@ void pgm_thresholds_event(pgm_thresholds *t, const pgm_event *e)
     memset(k, 0, sizeof *k);
     k->t = e->t;
     k->kind = kind;
+    k->kind_id = e->kind_id;
     k->path = (uint32_t)p;
     k->line = e->line;
     for (size_t i = 0; i < t->n_names; i++) {
@@ -222,6 +228,7 @@ size_t pgm_thresholds_run(pgm_thresholds *t, const char *const *skip_paths, size
         pgm_event *e = &ev[m];
         e->t = k->t;
         e->kind = k->kind;
+        e->kind_id = k->kind_id;
         e->path = t->paths[k->path];
         e->line = k->line;
         for (size_t f = 0; f < t->n_names; f++)

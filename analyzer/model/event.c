@@ -38,15 +38,15 @@ const char *pgm_event_field(const pgm_event *e, const char *name)
     return NULL;
 }
 
-/* The layout: line, t, kind, path, n; per field its name, whether it has a
+/* The layout: line, t, kind, kind_id, path, n; per field its name, whether it has a
  * value, the value's length and bytes and a NUL. Pointers and numbers are
  * copied as they are in memory: the bytes never leave the process. */
 int pgm_event_pack(pgm_strbuf *out, const pgm_event *e)
 {
     uint32_t n = (uint32_t)e->n_fields;
     if (pgm_strbuf_add(out, &e->line, sizeof e->line) || pgm_strbuf_add(out, &e->t, sizeof e->t) ||
-        pgm_strbuf_add(out, &e->kind, sizeof e->kind) || pgm_strbuf_add(out, &e->path, sizeof e->path) ||
-        pgm_strbuf_add(out, &n, sizeof n))
+        pgm_strbuf_add(out, &e->kind, sizeof e->kind) || pgm_strbuf_add(out, &e->kind_id, sizeof e->kind_id) ||
+        pgm_strbuf_add(out, &e->path, sizeof e->path) || pgm_strbuf_add(out, &n, sizeof n))
         return -1;
     for (size_t i = 0; i < e->n_fields; i++) {
         const pgm_field *f = &e->fields[i];
@@ -75,7 +75,8 @@ bool pgm_event_unpack(const void *data, size_t len, pgm_event *e)
     const unsigned char *at = data, *end = at + len;
     uint32_t n;
     if (!take(&at, end, &e->line, sizeof e->line) || !take(&at, end, &e->t, sizeof e->t) ||
-        !take(&at, end, &e->kind, sizeof e->kind) || !take(&at, end, &e->path, sizeof e->path) ||
+        !take(&at, end, &e->kind, sizeof e->kind) || !take(&at, end, &e->kind_id, sizeof e->kind_id) ||
+        !take(&at, end, &e->path, sizeof e->path) ||
         !take(&at, end, &n, sizeof n) || n > PGM_EVENT_MAX_FIELDS)
         return false;
     e->n_fields = n;

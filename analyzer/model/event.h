@@ -35,6 +35,7 @@ static inline size_t pgm_field_len(const pgm_field *f)
 typedef struct pgm_event {
     int64_t t;              /* UTC microseconds; PGM_TS_UNKNOWN (INT64_MIN) when unknown */
     const char *kind;       /* "conn.authorized" ... */
+    unsigned kind_id;       /* its number (catalog/event_kinds.h): what consumers switch on */
     const char *path;       /* display path of the input */
     uint64_t line;
     pgm_field fields[PGM_EVENT_MAX_FIELDS];

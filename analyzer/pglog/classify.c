@@ -1,5 +1,6 @@
 #include "pglog/classify.h"
 
+#include "catalog/event_kinds.h"
 #include "catalog/sqlstate.h"
 #include "pglog/reader.h"
 
@@ -311,7 +312,7 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
         if (name)
             put(&b, name, v.p, v.n, true);
     }
-    if (m.rule->kind[0] == 's' && strcmp(m.rule->kind, "stmt.error") == 0) {
+    if (m.rule->kind_id == PGM_EV_STMT_ERROR) {
         /* what kind of error: the SQLSTATE's class, or the one its text always has */
         const char *code = rec->sqlstate.n == 5 ? rec->sqlstate.p : NULL;
         if (!code && pgm_pglog_severity_is_english(rec->severity))
@@ -324,6 +325,7 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     ev->n_fields = 0;
     ev->t = rec->t;
     ev->kind = m.rule->kind;
+    ev->kind_id = m.rule->kind_id;
     ev->path = path;
     ev->line = rec->line;
     /* the common fields first, in CONTRACTS.md order, absent ones as NULL */

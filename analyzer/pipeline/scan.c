@@ -16,6 +16,7 @@
 #include "k8s/events.h"
 #include "pglog/entries.h"
 #include "pglog/prefix_source.h"
+#include "catalog/event_kinds.h"
 #include "pipeline/time_order.h"
 #include "text/csv.h"
 #include "text/jsonflat.h"
@@ -554,6 +555,7 @@ static void session_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, int64_t t, c
         memset(&ev, 0, sizeof ev);
         ev.t = t;
         ev.kind = "activity.session";
+        ev.kind_id = PGM_EV_ACTIVITY_SESSION;
         ev.path = pc->in->path;
         ev.line = r->line;
         row_common_fields(&ev, snap, r);
@@ -595,6 +597,7 @@ static void idle_in_transaction_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, 
         memset(&ev, 0, sizeof ev);
         ev.t = t;
         ev.kind = "activity.idle_in_transaction";
+        ev.kind_id = PGM_EV_ACTIVITY_IDLE_IN_TRANSACTION;
         ev.path = pc->in->path;
         ev.line = r->line;
         row_common_fields(&ev, snap, r);
@@ -644,6 +647,7 @@ static void on_snapshot(void *ctx, const pgm_psa_snapshot *snap)
     memset(&ev, 0, sizeof ev);
     ev.t = snap->t != PGM_TS_UNKNOWN ? snap->t : pc->file_time;
     ev.kind = "activity.snapshot";
+    ev.kind_id = PGM_EV_ACTIVITY_SNAPSHOT;
     ev.path = pc->in->path;
     ev.line = snap->first_line;
     common_fields(&ev, NULL, NULL);
@@ -828,6 +832,7 @@ static void on_termination(void *ctx, const pgm_k8s_termination *term)
     memset(&ev, 0, sizeof ev);
     ev.t = term->finished != PGM_TS_UNKNOWN ? term->finished : term->started;
     ev.kind = "k8s.container.terminated";
+    ev.kind_id = PGM_EV_K8S_CONTAINER_TERMINATED;
     ev.path = k->in->path;
     ev.line = term->line;
     common_fields(&ev, term->container, text);
@@ -860,6 +865,7 @@ static void on_k8s_event(void *ctx, const pgm_k8s_event *kev)
     memset(&ev, 0, sizeof ev);
     ev.t = kev->first != PGM_TS_UNKNOWN ? kev->first : kev->last;
     ev.kind = "k8s.event";
+    ev.kind_id = PGM_EV_K8S_EVENT;
     ev.path = k->in->path;
     ev.line = kev->line;
     const char *slash = strchr(kev->object, '/');

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "catalog/catalog.h"
+#include "catalog/event_kinds.h"
 #include "rules/ruleset.h"
 #include "rules/yaml_doc.h"
 
@@ -321,6 +322,7 @@ static void load_match(ctx *c, pgm_rule *r, const pgm_ynode *m)
                 error_node(c, n, "unknown event kind '%s' (CONTRACTS.md lists them)", v);
         } else if (v) {
             r->kind = strdup(v);
+            r->kind_id = pgm_event_kind_of(v);
         }
     } else {
         error_node(c, m, "match needs 'kind': the event kind it produces");

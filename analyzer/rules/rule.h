@@ -63,6 +63,7 @@ typedef struct pgm_rule {
     pgm_strlist prefilter;   /* literals, any of which must occur */
     pgm_strlist prefixes;    /* or: the field must start with one of these */
     char *pattern, *field, *kind;
+    unsigned kind_id;        /* enum pgm_event_kind of `kind` (set at load) */
     pgm_strlist also;
     pgm_strlist levels;      /* severities the message must have ("FATAL"); any when empty */
     unsigned field_id;       /* index of `field` in the matchable fields (set at load) */

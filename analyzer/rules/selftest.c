@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/event_kinds.h"
 #include "rules/ruleset.h"
 #include "util/strbuf.h"
 
@@ -160,6 +161,7 @@ static size_t test_threshold(const pgm_rule *r, const pgm_rule_test *t, char *wh
         const pgm_test_event *te = &t->events[i];
         ev[i].t = te->at_us;
         ev[i].kind = te->kind ? te->kind : "";
+        ev[i].kind_id = pgm_event_kind_of(ev[i].kind);
         for (size_t k = 0; k < te->n_fields && ev[i].n_fields < PGM_EVENT_MAX_FIELDS; k++) {
             if (strcmp(te->fields[k].key, "at") == 0 || strcmp(te->fields[k].key, "kind") == 0)
                 continue;

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "catalog/event_kinds.h"
 #include "catalog/catalog.h"
 #include "forensics/analysis.h"
 #include "text/timestamp.h"
@@ -25,6 +26,7 @@ static void feed(pgm_analysis *a, const ev *e)
     memset(&x, 0, sizeof x);
     x.t = BASE_US + (int64_t)e->sec * 1000000LL;
     x.kind = e->kind;
+    x.kind_id = pgm_event_kind_of(e->kind);
     x.path = strncmp(e->kind, "hikari.", 7) == 0 ? "app.log" : "pg.log";
     x.line = (uint64_t)e->sec + 1;
     const char *values[PGM_EVENT_COMMON_FIELDS] = {e->pid, e->user ? e->user : "app", "shop", "orders", "10.0.0.7",

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "catalog/event_kinds.h"
 #include "forensics/analysis_impl.h"
 #include "forensics/clocks.h"
 #include "forensics/holders.h"
@@ -28,6 +29,7 @@ static void feed_holder(pgm_holders *h, int64_t t, const char *pid, const char *
     memset(&e, 0, sizeof e);
     e.t = t;
     e.kind = "activity.idle_in_transaction";
+    e.kind_id = PGM_EV_ACTIVITY_IDLE_IN_TRANSACTION;
     e.path = "psa.txt";
     e.line = (uint64_t)(t / 1000000 % 1000);
     const char *values[PGM_EVENT_COMMON_FIELDS] = {pid, "app", "appdb", "leaky", "10.0.0.1", NULL, NULL, NULL};
@@ -114,6 +116,7 @@ static void test_holders_table_markdown(void **state)
     memset(&e, 0, sizeof e);
     e.t = SEC(10);
     e.kind = "activity.idle_in_transaction";
+    e.kind_id = PGM_EV_ACTIVITY_IDLE_IN_TRANSACTION;
     e.path = "psa.txt";
     e.line = 7;
     const char *values[PGM_EVENT_COMMON_FIELDS] = {"42", "app", "appdb", "leaky", "10.0.0.1", NULL, NULL, NULL};
@@ -502,6 +505,7 @@ static void refusal(pgm_thresholds *t, const char *path, int64_t sec, uint64_t l
     memset(&e, 0, sizeof e);
     e.t = SEC(sec);
     e.kind = "conn.refused.too_many_clients";
+    e.kind_id = PGM_EV_CONN_REFUSED_TOO_MANY_CLIENTS;
     e.path = path;
     e.line = line;
     e.fields[e.n_fields++] = (pgm_field){"db", db, 0};
@@ -544,6 +548,7 @@ static void test_thresholds(void **state)
     memset(&other, 0, sizeof other);
     other.t = SEC(1);
     other.kind = "conn.authorized";
+    other.kind_id = PGM_EV_CONN_AUTHORIZED;
     other.path = "pg.log";
     pgm_thresholds_event(t, &other);
     assert_int_equal(pgm_thresholds_dropped(t), 0);
@@ -561,6 +566,7 @@ static void pool_stats(pgm_analysis *a, const char *path, int64_t sec, const cha
     memset(&e, 0, sizeof e);
     e.t = SEC(sec);
     e.kind = "hikari.pool.stats";
+    e.kind_id = PGM_EV_HIKARI_POOL_STATS;
     e.path = path;
     e.line = (uint64_t)sec;
     e.fields[e.n_fields++] = (pgm_field){"pool", pool, 0};
@@ -600,6 +606,7 @@ static void clock_event(pgm_clocks *c, const char *path, int64_t us, const char 
     memset(&e, 0, sizeof e);
     e.t = SEC(0) + us;
     e.kind = kind;
+    e.kind_id = pgm_event_kind_of(kind);
     e.path = path;
     if (cause) {
         e.fields[e.n_fields++] = (pgm_field){"cause", cause, 0};

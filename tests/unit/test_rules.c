@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/event_kinds.h"
 #include "rules/ruleset.h"
 
 static const char GOOD[] =
@@ -247,6 +248,7 @@ static pgm_event ev(int64_t sec, const char *kind, const char *user, const char 
     memset(&e, 0, sizeof e);
     e.t = sec * 1000000;
     e.kind = kind;
+    e.kind_id = pgm_event_kind_of(kind);
     e.fields[0] = (pgm_field){"user", user, 0};
     e.fields[1] = (pgm_field){"n", n, 0};
     e.n_fields = 2;

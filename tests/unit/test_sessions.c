@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog/event_kinds.h"
 #include "forensics/growth.h"
 #include "forensics/sessions.h"
 #include "pipeline/scan.h"
@@ -28,6 +29,7 @@ static void feed(pgm_sessions *s, const ev *e)
     memset(&x, 0, sizeof x);
     x.t = 1764200000000000LL + e->sec * 1000000LL;
     x.kind = e->kind;
+    x.kind_id = pgm_event_kind_of(e->kind);
     x.path = "pg.log";
     x.line = (uint64_t)e->sec;
     const char *values[PGM_EVENT_COMMON_FIELDS] = {e->pid, "u", "d", e->app, "10.0.0.1", e->level, NULL, NULL};
@@ -456,10 +458,12 @@ static void test_sessions_past_their_bound(void **state)
         x.t = 1764200000000000LL + (int64_t)i * 1000;
         x.line = 2 * i + 1;
         x.kind = "conn.authorized";
+        x.kind_id = PGM_EV_CONN_AUTHORIZED;
         pgm_sessions_event(s, &x);
         x.t += 500;
         x.line++;
         x.kind = "conn.disconnected";
+        x.kind_id = PGM_EV_CONN_DISCONNECTED;
         pgm_sessions_event(s, &x);
     }
     assert_int_equal(pgm_sessions_finish(s), PGM_OK);
@@ -471,10 +475,48 @@ static void test_sessions_past_their_bound(void **state)
     pgm_sessions_close(s);
 }
 
+/* Every kind the catalog numbers under conn.refused. and conn.terminated.,
+ * fed to an open session as a FATAL of its pid: a termination ends it as
+ * one, a refusal for lack of slots is counted, and the names round-trip
+ * through their numbers (a kind added to the catalog and not to the
+ * sessions' switch fails here). */
+static void test_every_kind_number(void **state)
+{
+    (void)state;
+    for (unsigned id = PGM_EV_NONE + 1; id < PGM_EV_COUNT; id++) {
+        const char *name = pgm_event_kind_name((enum pgm_event_kind)id);
+        assert_int_equal(pgm_event_kind_of(name), id);
+        bool terminated = strncmp(name, "conn.terminated.", 16) == 0;
+        bool refused = strncmp(name, "conn.refused.", 13) == 0;
+        if (!terminated && !refused)
+            continue;
+        pgm_sessions *s;
+        assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+        const ev evs[] = {{1, "conn.authorized", "10", "LOG", "orders", NULL, NULL},
+                          {2, name, "10", "FATAL", NULL, NULL, NULL},
+                          {3, name, "11", "FATAL", NULL, NULL, NULL}};
+        for (size_t i = 0; i < 3; i++)
+            feed(s, &evs[i]);
+        assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+        size_t n;
+        const pgm_session *v = pgm_sessions_list(s, &n);
+        assert_int_equal(n, 1);
+        assert_int_equal(v[0].how_end, terminated ? PGM_END_TERMINATED : PGM_END_FATAL);
+        /* refusals for lack of slots: by their kind (no SQLSTATE is fed) */
+        bool no_slot = strcmp(name, "conn.refused.too_many_clients") == 0 || strcmp(name, "conn.refused.reserved_slots") == 0 ||
+                       strcmp(name, "conn.refused.role_limit") == 0 || strcmp(name, "conn.refused.database_limit") == 0;
+        assert_int_equal(pgm_sessions_refusals(s, NULL), refused && no_slot ? 2 : 0);
+        pgm_sessions_close(s);
+    }
+    assert_int_equal(pgm_event_kind_of("conn.no_such_kind"), PGM_EV_NONE);
+    assert_string_equal(pgm_event_kind_name(PGM_EV_NONE), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pairing),
+        cmocka_unit_test(test_every_kind_number),
         cmocka_unit_test(test_recorded_incidents),
         cmocka_unit_test(test_reverse_ordered_log),
         cmocka_unit_test(test_longest),

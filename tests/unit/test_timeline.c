@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/event_kinds.h"
 #include "pglog/classify.h"
 #include "pglog/prefix_source.h"
 #include "timeline/render.h"
@@ -175,6 +176,7 @@ static void test_classify(void **state)
     pgm_pg_record r = record("LOG", "00000", "connection authorized: user=app database=appdb application_name=leaky-app");
     assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
     assert_string_equal(ev.kind, "conn.authorized");
+    assert_int_equal(ev.kind_id, PGM_EV_CONN_AUTHORIZED); /* what consumers switch on */
     assert_string_equal(pgm_event_field(&ev, "app"), "leaky-app");
     assert_string_equal(pgm_event_field(&ev, "pid"), "16430");
     assert_int_equal(ev.line, 7);
@@ -183,11 +185,13 @@ static void test_classify(void **state)
     r = record("FATAL", "53300", "Verbindungslimit erreicht");
     assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
     assert_string_equal(ev.kind, "conn.refused.limit");
+    assert_int_equal(ev.kind_id, PGM_EV_CONN_REFUSED_LIMIT); /* what consumers switch on */
     assert_int_equal(c.by_sqlstate, 1);
     /* level-bound rules: a FATAL auth rule does not take an ERROR */
     r = record("ERROR", "", "database \"x\" does not exist");
     assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
     assert_string_equal(ev.kind, "stmt.error");
+    assert_int_equal(ev.kind_id, PGM_EV_STMT_ERROR); /* what consumers switch on */
 
     /* unknown messages are counted by their first words, numbers and names folded */
     r = record("LOG", "", "logical replication apply worker for subscription \"s1\" has started");
