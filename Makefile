@@ -219,13 +219,18 @@ unit: $(UNIT_BIN)
 FIXTURE_DEBS := postgresql-15 openjdk-17-jdk-headless libhikaricp-java libpostgresql-jdbc-java systemd \
                 liblogback-java libslf4j-java zstd zip python3
 
-fixtures-deps:
-	@missing=""; for p in $(FIXTURE_DEBS); do \
+# $(call install-debs,WHO,PACKAGES): the Debian packages missing, installed.
+define install-debs
+	@missing=""; for p in $(2); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "fixtures: installing$$missing"; \
+	if [ -n "$$missing" ]; then echo "$(1): installing$$missing"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+endef
+
+fixtures-deps:
+	$(call install-debs,fixtures,$(FIXTURE_DEBS))
 
 fixtures: fixtures-deps
 	@for s in fixtures/record/[0-9]*.sh; do sh $$s || exit 1; done
@@ -398,12 +403,7 @@ build/bench_classify: tests/bench/bench_classify.c $(patsubst %.c,build/obj/%.o,
 BENCH_DEBS := postgresql-15 pgbadger zstd bc time python3
 
 bench: deps-check
-	@missing=""; for p in $(BENCH_DEBS); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "bench: installing$$missing"; \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+	$(call install-debs,bench,$(BENCH_DEBS))
 	@$(MAKE) --no-print-directory build/pgmortem build/bench_classify
 	@tests/bench/run.sh build/pgmortem
 	@build/bench_classify
