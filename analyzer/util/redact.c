@@ -2,12 +2,23 @@
 
 #include <stdint.h>
 #include <string.h>
-#include <strings.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* s[0..n) is the keyword `lower` (lower-case letters) in any case. Inline:
+ * it runs at many bytes of every message, where a call to strncasecmp cost
+ * a sixth of the time of a timeline. The bit 0x20 makes a byte lower case
+ * only if it is a letter, and `lower` holds letters only. */
+static inline bool keyword_at(const char *s, const char *lower, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] | 0x20) != (unsigned char)lower[i])
+            return false;
+    return true;
+}
 
 static bool is_ident(char c)
 {
@@ -76,7 +87,7 @@ static size_t value_end(const char *s, size_t n, size_t i, size_t *from, size_t 
 static bool password_at(const char *s, size_t n, size_t i, size_t *from, size_t *to, size_t *next)
 {
     static const char kw[] = "password";
-    if (n - i < sizeof kw - 1 || strncasecmp(s + i, kw, sizeof kw - 1) != 0)
+    if (n - i < sizeof kw - 1 || !keyword_at(s + i, kw, sizeof kw - 1))
         return false;
     /* "nopassword", "log_password_changes" are words of their own, but a
      * name ending in it with '=' right after is an assignment of one
@@ -162,32 +173,66 @@ static bool may_hold_secret(const char *s, size_t n)
  * ..."): where its role name starts, else 0. Every literal after it may be
  * the password, spelt right or not. */
 #define PGM_REDACT_ROLE_WINDOW 96u
+
+/* A statement word at i ("alter" or "create", then "role" or "user") where a
+ * statement starts: the text's start, after "statement:", "execute S_1:",
+ * "Query Text:" or a ';'. Where its role name starts, else 0. */
+static size_t role_word_at(const char *s, size_t n, size_t i)
+{
+    size_t k;
+    if ((s[i] | 0x20) == 'a' && keyword_at(s + i, "alter", 5))
+        k = i + 5;
+    else if ((s[i] | 0x20) == 'c' && keyword_at(s + i, "create", 6))
+        k = i + 6;
+    else
+        return 0;
+    size_t b = i;
+    while (b > 0 && is_space(s[b - 1]))
+        b--;
+    if (b > 0 && s[b - 1] != ':' && s[b - 1] != ';')
+        return 0;
+    if (k >= n || !is_space(s[k]))
+        return 0;
+    while (k < n && is_space(s[k]))
+        k++;
+    if (n - k > 4 && (keyword_at(s + k, "role", 4) || keyword_at(s + k, "user", 4)) && is_space(s[k + 4]))
+        return k + 5;
+    return 0;
+}
+
+/* A byte a statement word may follow. */
+static bool word_boundary(char c) { return is_space(c) || c == ':' || c == ';'; }
+
 static size_t role_statement_at(const char *s, size_t n)
 {
-    size_t lim = n < PGM_REDACT_ROLE_WINDOW ? n : PGM_REDACT_ROLE_WINDOW;
-    for (size_t i = 0; i + 10 < lim; i++) {
-        size_t k;
-        if ((s[i] == 'a' || s[i] == 'A') && strncasecmp(s + i, "alter", 5) == 0)
-            k = i + 5;
-        else if ((s[i] == 'c' || s[i] == 'C') && strncasecmp(s + i, "create", 6) == 0)
-            k = i + 6;
-        else
-            continue;
-        /* where a statement starts: the text's start, after "statement:",
-         * "execute S_1:", "Query Text:" or a ';' */
-        size_t b = i;
-        while (b > 0 && is_space(s[b - 1]))
-            b--;
-        if (b > 0 && s[b - 1] != ':' && s[b - 1] != ';')
-            continue;
-        if (k >= n || !is_space(s[k]))
-            continue;
-        while (k < n && is_space(s[k]))
-            k++;
-        if (n - k > 4 && (strncasecmp(s + k, "role", 4) == 0 || strncasecmp(s + k, "user", 4) == 0) &&
-            is_space(s[k + 4]))
-            return k + 5;
+    size_t lim = n < PGM_REDACT_ROLE_WINDOW ? n : PGM_REDACT_ROLE_WINDOW, r;
+    if (lim <= 10)
+        return 0;
+    if ((r = role_word_at(s, n, 0)) != 0)
+        return r;
+    /* the candidates: an a, A, c or C after a boundary byte, looked for 16
+     * at a time (SSE2) as this runs on every message */
+    size_t i = 1;
+#if defined(__SSE2__)
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'),
+                  cr = _mm_set1_epi8('\r'), colon = _mm_set1_epi8(':'), semi = _mm_set1_epi8(';'),
+                  low = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), c = _mm_set1_epi8('c');
+    for (; i + 16 <= lim - 10; i += 16) {
+        __m128i prev = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
+        __m128i cur = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), low);
+        __m128i boundary = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(prev, sp), _mm_cmpeq_epi8(prev, tab)),
+                         _mm_or_si128(_mm_cmpeq_epi8(prev, nl), _mm_cmpeq_epi8(prev, cr))),
+            _mm_or_si128(_mm_cmpeq_epi8(prev, colon), _mm_cmpeq_epi8(prev, semi)));
+        __m128i letter = _mm_or_si128(_mm_cmpeq_epi8(cur, a), _mm_cmpeq_epi8(cur, c));
+        for (unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(boundary, letter)); mask; mask &= mask - 1)
+            if ((r = role_word_at(s, n, i + (size_t)__builtin_ctz(mask))) != 0)
+                return r;
     }
+#endif
+    for (; i + 10 < lim; i++)
+        if (word_boundary(s[i - 1]) && (r = role_word_at(s, n, i)) != 0)
+            return r;
     return 0;
 }
 
@@ -197,7 +242,7 @@ static bool after_until(const char *s, size_t i)
     size_t k = i;
     while (k > 0 && is_space(s[k - 1]))
         k--;
-    return k >= 5 && strncasecmp(s + k - 5, "until", 5) == 0 && (k == 5 || !is_ident(s[k - 6]));
+    return k >= 5 && keyword_at(s + k - 5, "until", 5) && (k == 5 || !is_ident(s[k - 6]));
 }
 
 /* A literal at i ('...', E'...', $$...$$): its value's span, or false. */
@@ -259,7 +304,7 @@ bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
 bool pgm_redact_password_parameter(const char *s, size_t n)
 {
     for (size_t i = 0; i + 8 < n; i++) {
-        if ((s[i] != 'p' && s[i] != 'P') || strncasecmp(s + i, "password", 8) != 0 ||
+        if ((s[i] | 0x20) != 'p' || !keyword_at(s + i, "password", 8) ||
             (i > 0 && is_ident(s[i - 1])))
             continue;
         size_t k = i + 8;
