@@ -19,6 +19,9 @@ static void lint_warning(void *ctx, const char *path, const char *msg)
         fprintf(stderr, "pgmortem: warning: %s: %s\n", path, msg);
 }
 
+/* --ignore and --exclude values, at most (each option). */
+#define PGM_LINT_MAX_OPTION_VALUES 64u
+
 int pgm_cmd_lint(int argc, char **argv, int first)
 {
     pgm_args a;
@@ -31,6 +34,8 @@ int pgm_cmd_lint(int argc, char **argv, int first)
     bool verbose = false;
     lint_term term = {false};
     const char *output = NULL;
+    char *ignore[PGM_LINT_MAX_OPTION_VALUES], *exclude[PGM_LINT_MAX_OPTION_VALUES];
+    size_t n_ignore = 0, n_exclude = 0;
     pgm_config_opts co;
     pgm_config_opts_init(&co);
     int rc = PGM_EXIT_USAGE;
@@ -89,6 +94,24 @@ int pgm_cmd_lint(int argc, char **argv, int first)
         } else if (strcmp(opt, "--baseline") == 0) {
             if (!(lo.baseline = pgm_args_value(&a)))
                 goto out;
+        } else if (strcmp(opt, "--ignore") == 0 || strcmp(opt, "--exclude") == 0) {
+            bool ign = strcmp(opt, "--ignore") == 0;
+            if (!(v = pgm_args_value(&a)))
+                goto out;
+            /* --ignore A,B: each id its own; a glob is one value */
+            for (const char *p = v; *p;) {
+                size_t len = ign ? strcspn(p, ",") : strlen(p);
+                size_t *n = ign ? &n_ignore : &n_exclude;
+                if (len && *n == PGM_LINT_MAX_OPTION_VALUES) {
+                    pgm_usage_error("lint", "at most %u %s values", PGM_LINT_MAX_OPTION_VALUES, opt);
+                    goto out;
+                }
+                if (len && !((ign ? ignore : exclude)[(*n)++] = strndup(p, len)))
+                    goto out;
+                p += len + (p[len] == ',');
+            }
+        } else if (strcmp(opt, "--include-tests") == 0) {
+            lo.include_tests = true;
         } else {
             pgm_usage_error("lint", "unknown option '%s'", opt);
             goto out;
@@ -109,6 +132,17 @@ int pgm_cmd_lint(int argc, char **argv, int first)
         rc = PGM_EXIT_RULES;
         goto out;
     }
+    for (size_t i = 0; i < n_ignore; i++) {
+        if (pgm_ruleset_find(&rs, ignore[i]) || pgm_lint_own_rule_find(ignore[i]))
+            continue;
+        pgm_usage_error("lint", "--ignore %s: no rule has that id (pgmortem rules list shows them)", ignore[i]);
+        pgm_ruleset_free(&rs);
+        goto out;
+    }
+    lo.ignore = (const char *const *)ignore;
+    lo.n_ignore = n_ignore;
+    lo.exclude = (const char *const *)exclude;
+    lo.n_exclude = n_exclude;
     lo.warn = lint_warning;
     lo.warn_ctx = &term;
     pgm_lint l;
@@ -134,9 +168,19 @@ int pgm_cmd_lint(int argc, char **argv, int first)
             size_t failing = pgm_lint_count_at_least(&l, fail_on);
             if (!term.quiet)
                 fprintf(stderr, "pgmortem: %zu configuration file(s), %zu finding(s), %zu at or above "
-                                "--fail-on; %zu suppressed, %zu in the baseline\n",
-                        l.n_files, l.n, failing, l.suppressed, l.baselined);
-            if (!l.n_files && !term.quiet)
+                                "--fail-on; %zu suppressed, %zu in the baseline%s",
+                        l.n_files, l.n, failing, l.suppressed, l.baselined, l.ignored || l.excluded ? "" : "\n");
+            if (!term.quiet && l.ignored)
+                fprintf(stderr, ", %zu of --ignore'd rules", l.ignored);
+            if (!term.quiet && l.excluded)
+                fprintf(stderr, "; %zu file(s) left out by --exclude or as test sources (--include-tests reads "
+                                "those)", l.excluded);
+            if (!term.quiet && (l.ignored || l.excluded))
+                fputc('\n', stderr);
+            if (!l.n_files && !term.quiet && l.excluded)
+                fprintf(stderr, "pgmortem: warning: no configuration file read: the %zu found were left out by "
+                                "--exclude or as test sources (--include-tests reads those)\n", l.excluded);
+            else if (!l.n_files && !term.quiet)
                 fputs("pgmortem: warning: no configuration file found in the input\n", stderr);
             /* nothing to check is no pass: a CI gate pointed at the wrong path must not be green */
             rc = write_failed || r == PGM_WARN || !l.n_files ? PGM_EXIT_INPUT
@@ -149,6 +193,10 @@ int pgm_cmd_lint(int argc, char **argv, int first)
     pgm_lint_free(&l);
     pgm_ruleset_free(&rs);
 out:
+    for (size_t i = 0; i < n_ignore; i++)
+        free(ignore[i]);
+    for (size_t i = 0; i < n_exclude; i++)
+        free(exclude[i]);
     pgm_config_opts_free(&co);
     pgm_common_free(&c);
     return rc;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lint/lint.h"
 #include "rules/ruleset.h"
 #include "util/json.h"
 
@@ -193,6 +194,17 @@ int pgm_cmd_rules(int argc, char **argv, int first)
     } else if (strcmp(sub, "show") == 0) {
         for (size_t i = 0; i < n_ids; i++) {
             const pgm_rule *r = pgm_ruleset_find(&rs, ids[i]);
+            const pgm_lint_own_rule *own = r ? NULL : pgm_lint_own_rule_find(ids[i]);
+            if (own) {
+                /* lint's own: suppressions that suppress nothing */
+                printf("%s  %s\n", own->id, own->title);
+                printf("%-12s%s\n", "severity", pgm_severity_name(own->severity));
+                printf("%-12s%s\n", "defined in", "pgmortem lint itself");
+                printf("%-12s%s\n", "applies to", "# pgmortem: ignore and ignore-file comments");
+                printf("%-12s%s\n", "message", own->description);
+                printf("remediation\n  %s\n", own->remediation);
+                continue;
+            }
             if (!r) {
                 fprintf(stderr, "pgmortem: no rule '%s' (pgmortem rules list shows them)\n", ids[i]);
                 rc = PGM_EXIT_USAGE;

@@ -1,11 +1,13 @@
 #include "lint/lint.h"
 
+#include <fnmatch.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "bundle/bundle.h"
+#include "catalog/catalog.h"
 #include "config/pgconf.h"
 #include "rules/yaml_doc.h"
 #include "envelope/unwrap.h"
@@ -87,9 +89,59 @@ static int read_build_file(walk *w, const pgm_file_info *info, pgm_source *conte
     return PGM_OK;
 }
 
+/* The tool's own rules (SARIF's rules list, `rules show`). */
+const pgm_lint_own_rule pgm_lint_own_rules[] = {
+    {PGM_LINT_NO_REASON_RULE, "A suppression without a reason",
+     "A pgmortem: ignore comment must say why the finding does not apply; without a reason it suppresses nothing.",
+     "Write the reason after the rule id: # pgmortem: ignore RULE-ID why it is fine here", PGM_SEV_LOW},
+    {PGM_LINT_UNKNOWN_RULE, "A suppression that names no rule",
+     "A pgmortem: ignore (or ignore-file) comment names a rule id that no rule has (a misspelt id, or a rule "
+     "removed): it suppresses nothing for that id.",
+     "Name the rule as pgmortem rules list shows it; several are separated by commas without spaces",
+     PGM_SEV_LOW},
+};
+const size_t pgm_lint_n_own_rules = sizeof pgm_lint_own_rules / sizeof pgm_lint_own_rules[0];
+
+const pgm_lint_own_rule *pgm_lint_own_rule_find(const char *id)
+{
+    for (size_t i = 0; i < pgm_lint_n_own_rules; i++)
+        if (strcmp(pgm_lint_own_rules[i].id, id) == 0)
+            return &pgm_lint_own_rules[i];
+    return NULL;
+}
+
+/* Test source trees: their configuration is fixtures, not what is deployed
+ * (Maven's and Gradle's layouts: src/test, src/integrationTest, src/it). */
+static const char *const test_sources[] = {"src/test/*", "src/*Test/*", "src/it/*"};
+
+static bool glob_matches(const char *glob, const char *path)
+{
+    if (fnmatch(glob, path, 0) == 0)
+        return true;
+    for (const char *p = path; *p; p++)
+        if ((*p == '/' || *p == '!') && p[1] && fnmatch(glob, p + 1, 0) == 0)
+            return true;
+    return false;
+}
+
+bool pgm_lint_excluded(const pgm_lint_options *o, const char *path)
+{
+    for (size_t i = 0; i < o->n_exclude; i++)
+        if (glob_matches(o->exclude[i], path))
+            return true;
+    for (size_t i = 0; !o->include_tests && i < sizeof test_sources / sizeof test_sources[0]; i++)
+        if (glob_matches(test_sources[i], path))
+            return true;
+    return false;
+}
+
 static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
 {
     walk *w = ctx;
+    if (pgm_lint_excluded(w->o, info->display_path)) {
+        w->out->excluded++;
+        return PGM_OK;
+    }
     pgm_envelope env; /* a wrapped log is no configuration, but a wrapped .env-like line is */
     pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
                                     info->head_len < PGM_SNIFF_HEAD_BYTES, 0, &env, NULL);
@@ -482,14 +534,45 @@ static void free_finding(pgm_lint_finding *f)
         free(f->remediation), free(f->source), free(f->file_kind);
 }
 
-/* ---- suppressions: "# pgmortem: ignore RULE-ID reason" ---- */
+/* ---- suppressions: "# pgmortem: ignore RULE-ID[,RULE-ID...] reason", and
+ * "# pgmortem: ignore-file ..." for the whole file ---- */
 
 typedef struct suppression {
     const char *path;
     unsigned line;
-    char rule[64];
-    bool has_reason;
+    char rules[PGM_LINT_SUPPRESSION_MAX_RULES][64];
+    size_t n_rules;
+    bool whole_file, has_reason;
+    bool too_many;          /* named more than PGM_LINT_SUPPRESSION_MAX_RULES */
+    bool cut;               /* a rule id longer than any: cut, so it names none */
 } suppression;
+
+/* The comment's rule ids (comma-separated, up to a space) and whether a
+ * reason follows. */
+static void parse_suppression(suppression *s, const char *p, const char *end)
+{
+    while (p < end && *p != ' ' && *p != '\t' && *p != '\r') {
+        const char *comma = p;
+        while (comma < end && *comma != ',' && *comma != ' ' && *comma != '\t' && *comma != '\r')
+            comma++;
+        size_t len = (size_t)(comma - p);
+        if (len) {
+            if (s->n_rules == PGM_LINT_SUPPRESSION_MAX_RULES) {
+                s->too_many = true;
+            } else {
+                char *r = s->rules[s->n_rules++];
+                size_t k = len < sizeof s->rules[0] - 1 ? len : sizeof s->rules[0] - 1;
+                s->cut = s->cut || k < len;
+                memcpy(r, p, k);
+                r[k] = 0;
+            }
+        }
+        p = comma < end && *comma == ',' ? comma + 1 : comma;
+    }
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+        p++;
+    s->has_reason = p < end;
+}
 
 static size_t find_suppressions(const walk *w, suppression **out)
 {
@@ -503,9 +586,15 @@ static size_t find_suppressions(const walk *w, suppression **out)
             const char *le = nl ? nl : e;
             line++;
             const char *hit = NULL;
-            for (const char *q = p; q + 17 <= le && !hit; q++)
-                if (*q == 'p' && memcmp(q, "pgmortem: ignore ", 17) == 0)
+            bool whole_file = false;
+            for (const char *q = p; q + 17 <= le && !hit; q++) {
+                if (*q != 'p' || memcmp(q, "pgmortem: ignore", 16) != 0)
+                    continue;
+                if (q[16] == ' ')
                     hit = q + 17;
+                else if (q + 22 <= le && memcmp(q + 16, "-file ", 6) == 0)
+                    hit = q + 22, whole_file = true;
+            }
             if (hit) {
                 if (n == alloc) {
                     size_t na = alloc ? alloc * 2 : 16;
@@ -519,18 +608,72 @@ static size_t find_suppressions(const walk *w, suppression **out)
                 memset(s, 0, sizeof *s);
                 s->path = w->files[i].path;
                 s->line = line;
-                size_t k = 0;
-                while (hit < le && *hit != ' ' && *hit != '\t' && *hit != '\r' && k + 1 < sizeof s->rule)
-                    s->rule[k++] = *hit++;
-                s->rule[k] = 0;
-                while (hit < le && (*hit == ' ' || *hit == '\t' || *hit == '\r'))
+                s->whole_file = whole_file;
+                while (hit < le && (*hit == ' ' || *hit == '\t'))
                     hit++;
-                s->has_reason = hit < le;
+                parse_suppression(s, hit, le);
             }
             p = nl ? nl + 1 : e;
         }
     }
     return n;
+}
+
+/* A finding of the tool's own rule `id` at a suppression's line; `what`:
+ * what it names (its fingerprint's key). */
+static void own_finding(pgm_lint *out, const char *id, const suppression *s, const char *what, const char *msg)
+{
+    const pgm_lint_own_rule *r = pgm_lint_own_rule_find(id);
+    pgm_lint_finding *f = new_finding(out);
+    if (!f || !r)
+        return;
+    f->rule_id = strdup(r->id);
+    f->title = strdup(r->title);
+    f->severity = r->severity;
+    f->path = strdup(s->path);
+    f->line = s->line;
+    f->key = strdup(s->whole_file ? "pgmortem: ignore-file" : "pgmortem: ignore");
+    f->message = strdup(msg);
+    f->remediation = strdup(r->remediation);
+    fingerprint(f->rule_id, f->path, what, NULL, f->fingerprint);
+    if (!f->rule_id || !f->title || !f->path || !f->key || !f->message || !f->remediation)
+        out->out_of_memory = true;
+}
+
+/* A rule id a suppression or --ignore may name. */
+static bool rule_exists(const pgm_ruleset *rs, const char *id)
+{
+    return pgm_ruleset_find(rs, id) || pgm_lint_own_rule_find(id);
+}
+
+/* The closest rule id, for "did you mean"; NULL when none is close. */
+static const char *closest_rule(const pgm_ruleset *rs, const char *id)
+{
+    const char *best = NULL;
+    unsigned best_d = 4;
+    for (size_t i = 0; i < rs->n; i++) {
+        unsigned d = pgm_catalog_distance(id, rs->rules[i].id);
+        if (d < best_d)
+            best = rs->rules[i].id, best_d = d;
+    }
+    for (size_t i = 0; i < pgm_lint_n_own_rules; i++) {
+        unsigned d = pgm_catalog_distance(id, pgm_lint_own_rules[i].id);
+        if (d < best_d)
+            best = pgm_lint_own_rules[i].id, best_d = d;
+    }
+    return best;
+}
+
+static bool suppresses(const suppression *s, const pgm_lint_finding *f)
+{
+    if (!s->has_reason || !f->path || strcmp(s->path, f->path) != 0)
+        return false;
+    if (!s->whole_file && s->line != f->line && s->line + 1 != f->line)
+        return false;
+    for (size_t r = 0; r < s->n_rules; r++)
+        if (strcmp(s->rules[r], f->rule_id) == 0)
+            return true;
+    return false;
 }
 
 /* ---- the baseline: fingerprints of a previous run's JSON ---- */
@@ -709,45 +852,57 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
         if (out->out_of_memory)
             rc = PGM_FATAL;
     }
-    /* suppressions without a reason are findings of their own (and can be baselined) */
+    /* suppressions without a reason, or naming no rule, are findings of their own (and can be baselined) */
     suppression *sup = NULL;
     size_t n_sup = rc == PGM_OK ? find_suppressions(&w, &sup) : 0;
     for (size_t s = 0; s < n_sup; s++) {
-        if (sup[s].has_reason)
-            continue;
-        pgm_lint_finding *f = new_finding(out);
-        if (!f)
-            break;
-        char msg[256];
-        snprintf(msg, sizeof msg, "'pgmortem: ignore %s' gives no reason, so it suppresses nothing: "
-                 "say why after the rule id", sup[s].rule);
-        f->rule_id = strdup(PGM_LINT_NO_REASON_RULE);
-        f->title = strdup("A suppression without a reason");
-        f->severity = PGM_SEV_LOW;
-        f->path = strdup(sup[s].path);
-        f->line = sup[s].line;
-        f->key = strdup("");
-        f->message = strdup(msg);
-        f->remediation = strdup("Write the reason after the rule id: # pgmortem: ignore RULE-ID why it is fine here");
-        fingerprint(f->rule_id, f->path, sup[s].rule, NULL, f->fingerprint);
-        if (!f->rule_id || !f->title || !f->path || !f->key || !f->message || !f->remediation)
-            out->out_of_memory = true;
+        char what[PGM_LINT_SUPPRESSION_MAX_RULES * 66] = "";
+        for (size_t r = 0; r < sup[s].n_rules; r++)
+            snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", r ? "," : "", sup[s].rules[r]);
+        const char *directive = sup[s].whole_file ? "ignore-file" : "ignore";
+        if (!sup[s].has_reason || !sup[s].n_rules) {
+            char msg[PGM_LINT_SUPPRESSION_MAX_RULES * 66 + 160];
+            snprintf(msg, sizeof msg, "'pgmortem: %s %s' gives no %s, so it suppresses nothing: "
+                     "say why after the rule id", directive, what, sup[s].n_rules ? "reason" : "rule id or reason");
+            own_finding(out, PGM_LINT_NO_REASON_RULE, &sup[s], what, msg);
+        }
+        for (size_t r = 0; r < sup[s].n_rules; r++) {
+            if (rule_exists(rs, sup[s].rules[r]))
+                continue;
+            const char *near = closest_rule(rs, sup[s].rules[r]);
+            char msg[320];
+            snprintf(msg, sizeof msg, "'pgmortem: %s' names %s, which no rule has%s%s%s: it suppresses nothing for it",
+                     directive, sup[s].rules[r], near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
+            own_finding(out, PGM_LINT_UNKNOWN_RULE, &sup[s], sup[s].rules[r], msg);
+        }
+        if (sup[s].too_many) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "'pgmortem: %s' names more than %u rule ids: those past them suppress nothing "
+                     "(split it in two comments)", directive, PGM_LINT_SUPPRESSION_MAX_RULES);
+            own_finding(out, PGM_LINT_UNKNOWN_RULE, &sup[s], what, msg);
+        }
+        if (sup[s].cut) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "'pgmortem: %s' names a rule id longer than %zu bytes: no rule has one",
+                     directive, sizeof sup[s].rules[0] - 1);
+            own_finding(out, PGM_LINT_UNKNOWN_RULE, &sup[s], what, msg);
+        }
     }
     /* then what the suppressions with a reason and the baseline accept */
     size_t kept = 0, n_found = out->n;
     for (size_t i = 0; i < n_found; i++) {
         pgm_lint_finding *f = &out->findings[i];
-        bool suppressed = false, baselined = false;
-        for (size_t s = 0; s < n_sup && !suppressed; s++)
-            if (sup[s].has_reason && f->path && strcmp(sup[s].path, f->path) == 0 &&
-                strcmp(sup[s].rule, f->rule_id) == 0 &&
-                (sup[s].line == f->line || sup[s].line + 1 == f->line))
-                suppressed = true;
-        for (size_t b = 0; b < n_base && !suppressed && !baselined; b++)
+        bool suppressed = false, baselined = false, ignored = false;
+        for (size_t g = 0; g < o->n_ignore && !ignored; g++)
+            ignored = strcmp(o->ignore[g], f->rule_id) == 0;
+        for (size_t s = 0; s < n_sup && !suppressed && !ignored; s++)
+            suppressed = suppresses(&sup[s], f);
+        for (size_t b = 0; b < n_base && !suppressed && !ignored && !baselined; b++)
             baselined = strcmp(base[b], f->fingerprint) == 0;
         out->suppressed += suppressed;
         out->baselined += baselined;
-        if (suppressed || baselined)
+        out->ignored += ignored;
+        if (suppressed || baselined || ignored)
             free_finding(f);
         else
             out->findings[kept++] = *f;

@@ -4,8 +4,11 @@
  * Spring Boot properties and YAML, hikari.properties, .env files,
  * Kubernetes manifests), builds the effective configuration
  * (config/effective.h), runs the rules, and honours suppressions
- * (`# pgmortem: ignore RULE-ID reason` on the line or the line above) and a
- * baseline (a previous run's JSON: its findings are accepted). Findings are
+ * (`# pgmortem: ignore RULE-ID[,RULE-ID...] reason` on the line or the line
+ * above, `# pgmortem: ignore-file RULE-ID[,...] reason` anywhere in a file),
+ * --ignore'd rules, --exclude'd paths (test source trees by default) and a
+ * baseline (a previous run's JSON: its findings are accepted). A suppression
+ * without a reason, or naming no rule, is a finding of its own. Findings are
  * sorted by path, line and rule; their texts are redacted. */
 #ifndef PGM_LINT_H
 #define PGM_LINT_H
@@ -27,8 +30,26 @@
 /* GitHub shows 10 annotations of each level per step, 50 per job. */
 #define PGM_LINT_GITHUB_PER_LEVEL 10u
 #define PGM_LINT_GITHUB_TOTAL 50u
-/* The rule a suppression without a reason is reported under. */
+/* The tool's own rules: a suppression without a reason, one naming no rule. */
 #define PGM_LINT_NO_REASON_RULE "PGM-LINT-001"
+#define PGM_LINT_UNKNOWN_RULE "PGM-LINT-002"
+/* Rule ids one suppression comment names, at most; past them, a finding. */
+#define PGM_LINT_SUPPRESSION_MAX_RULES 16u
+
+typedef struct pgm_lint_own_rule {
+    const char *id, *title, *description, *remediation;
+    enum pgm_severity severity;
+} pgm_lint_own_rule;
+extern const pgm_lint_own_rule pgm_lint_own_rules[];
+extern const size_t pgm_lint_n_own_rules;
+/* NULL when `id` is none of them. */
+const pgm_lint_own_rule *pgm_lint_own_rule_find(const char *id);
+/* Whether a file's path is one --exclude (or, without --include-tests, a
+ * test source tree: src/test/..., src/integrationTest/..., src/it/...)
+ * leaves out. Globs as fnmatch(3), where * also crosses '/', matched
+ * against the path and every tail of it after a '/' or an archive's '!'. */
+struct pgm_lint_options;
+bool pgm_lint_excluded(const struct pgm_lint_options *o, const char *path);
 
 typedef struct pgm_lint_finding {
     const pgm_rule *rule;   /* NULL for the tool's own (PGM-LINT-001) */
@@ -56,6 +77,8 @@ typedef struct pgm_lint {
     pgm_lint_finding *findings;
     size_t n, alloc;
     size_t suppressed, baselined;
+    size_t ignored;         /* findings of --ignore'd rules */
+    size_t excluded;        /* configuration files left out by --exclude or as test sources */
     pgm_lint_file *files;   /* the configuration files read */
     size_t n_files;
     size_t problems;        /* files that could not be (fully) read */
@@ -65,6 +88,11 @@ typedef struct pgm_lint {
 typedef struct pgm_lint_options {
     pgm_config_options config;
     const char *baseline;   /* a previous --format json output, or NULL */
+    const char *const *ignore; /* --ignore: rule ids whose findings are dropped */
+    size_t n_ignore;
+    const char *const *exclude; /* --exclude: globs of paths not read */
+    size_t n_exclude;
+    bool include_tests;     /* --include-tests: test source trees are read too */
     bool keep_secrets;      /* --no-redact */
     FILE *effective;        /* --effective: the effective configuration is written here */
     pgm_facts *facts_out;   /* when set, receives the facts (the caller frees them) */

@@ -95,6 +95,10 @@ static void write_json(const pgm_lint *l, FILE *out)
     pgm_json_uint(&j, l->suppressed);
     pgm_json_key(&j, "baselined");
     pgm_json_uint(&j, l->baselined);
+    pgm_json_key(&j, "ignored");
+    pgm_json_uint(&j, l->ignored);
+    pgm_json_key(&j, "excluded_files");
+    pgm_json_uint(&j, l->excluded);
     pgm_json_end_object(&j);
     pgm_json_key(&j, "files");
     pgm_json_begin_array(&j);
@@ -236,31 +240,34 @@ static void write_sarif(const pgm_lint *l, const pgm_ruleset *rs, FILE *out)
         pgm_json_end_object(&j);
         pgm_json_end_object(&j);
     }
-    /* the tool's own rule */
-    pgm_json_begin_object(&j);
-    pgm_json_key(&j, "id");
-    pgm_json_string(&j, PGM_LINT_NO_REASON_RULE);
-    pgm_json_key(&j, "shortDescription");
-    pgm_json_begin_object(&j);
-    pgm_json_key(&j, "text");
-    pgm_json_string(&j, "A suppression without a reason");
-    pgm_json_end_object(&j);
-    pgm_json_key(&j, "fullDescription");
-    pgm_json_begin_object(&j);
-    pgm_json_key(&j, "text");
-    pgm_json_string(&j, "A pgmortem: ignore comment must say why the finding does not apply.");
-    pgm_json_end_object(&j);
-    pgm_json_key(&j, "help");
-    pgm_json_begin_object(&j);
-    pgm_json_key(&j, "text");
-    pgm_json_string(&j, "Write the reason after the rule id: # pgmortem: ignore RULE-ID why it is fine here");
-    pgm_json_end_object(&j);
-    pgm_json_key(&j, "defaultConfiguration");
-    pgm_json_begin_object(&j);
-    pgm_json_key(&j, "level");
-    pgm_json_string(&j, "note");
-    pgm_json_end_object(&j);
-    pgm_json_end_object(&j);
+    /* the tool's own rules */
+    for (size_t k = 0; k < pgm_lint_n_own_rules; k++) {
+        const pgm_lint_own_rule *r = &pgm_lint_own_rules[k];
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "id");
+        pgm_json_string(&j, r->id);
+        pgm_json_key(&j, "shortDescription");
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "text");
+        pgm_json_string(&j, r->title);
+        pgm_json_end_object(&j);
+        pgm_json_key(&j, "fullDescription");
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "text");
+        pgm_json_string(&j, r->description);
+        pgm_json_end_object(&j);
+        pgm_json_key(&j, "help");
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "text");
+        pgm_json_string(&j, r->remediation);
+        pgm_json_end_object(&j);
+        pgm_json_key(&j, "defaultConfiguration");
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "level");
+        pgm_json_string(&j, sarif_level(r->severity));
+        pgm_json_end_object(&j);
+        pgm_json_end_object(&j);
+    }
     pgm_json_end_array(&j);
     pgm_json_end_object(&j); /* driver */
     pgm_json_end_object(&j); /* tool */

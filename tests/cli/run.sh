@@ -257,6 +257,17 @@ check lint-bad-fail-on 3 "--fail-on wants" -- lint --fail-on severe $L
 check lint-bad-instances 3 "--instances wants NAME=N" -- lint --instances orders $L
 check lint-bad-baseline 3 "not the output of pgmortem lint" -- lint --baseline tests/lint/deploy/db/postgresql.conf $L
 check help-lint 0 "" -- help lint
+# suppressions: several ids, a whole file, none given a reason or naming no
+# rule (each a finding), more than PGM_LINT_SUPPRESSION_MAX_RULES; test
+# sources left out unless --include-tests; --ignore and --exclude
+SUP=tests/lint/suppressions
+check lint-suppressions 0 "2 suppressed, 0 in the baseline; 1 file(s) left out by --exclude or as test sources" -- lint --fail-on never $SUP
+check lint-include-tests 0 ", 2 of --ignore'd rules; 1 file(s) left out by --exclude" -- lint --fail-on never --include-tests --ignore HKC-LEAK-002,HKC-OSIV-001 --exclude 'billing/application.properties' $SUP
+check lint-ignore-unknown 3 "--ignore HKC-LEAK-01: no rule has that id" -- lint --ignore HKC-LEAK-001,HKC-LEAK-01 $SUP
+check lint-ignore-too-many 3 "at most 64 --ignore values" -- lint --ignore "$(seq -s, -f 'X-%g' 1 65)" $SUP
+check rules-show-own 0 "" -- rules show PGM-LINT-001 PGM-LINT-002
+# only test sources: nothing read, said, and no green gate
+check lint-only-tests 2 "no configuration file read: the 1 found were left out" -- lint $SUP/billing/src
 
 # analyze: the verdict so far, on recorded incidents
 check analyze-leak 0 "" -- analyze -q fixtures/incidents/01-leak-hikari.tar.zst
