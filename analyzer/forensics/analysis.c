@@ -1113,7 +1113,8 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
             c->line = f->line;
             /* the rule's fix, and what a diff of it needs */
             const pgm_rule *r = f->rule;
-            snprintf(c->key, sizeof c->key, "%s", f->key ? f->key : "");
+            /* the key as the cited line writes it: "" when no line sets it */
+            snprintf(c->key, sizeof c->key, "%s", f->key && !f->key_absent ? f->key : "");
             snprintf(c->source, sizeof c->source, "%s", f->source ? f->source : "");
             c->has_source = f->source != NULL && strlen(f->source) < sizeof c->source;
             snprintf(c->file_kind, sizeof c->file_kind, "%s", f->file_kind ? f->file_kind : "");

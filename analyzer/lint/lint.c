@@ -489,6 +489,19 @@ static void keep_fix_context(runctx *rc, pgm_lint_finding *f, const pgm_rule *r,
     }
 }
 
+/* The setting a finding names when nothing sets it (never an empty key): the
+ * rule's own `key`, else the one its fix sets or adds to the JDBC URL. */
+static char *absent_key(const pgm_rule *r)
+{
+    if (r->key)
+        return strdup(r->key);
+    if (r->fix_set)
+        return strdup(r->fix_set);
+    if (r->fix_url_param)
+        return strndup(r->fix_url_param, strcspn(r->fix_url_param, "="));
+    return strdup(r->for_each && strcmp(r->for_each, "pool") == 0 ? "the pool" : "the configuration");
+}
+
 static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const pgm_origin *at)
 {
     runctx *rc = ctx;
@@ -517,13 +530,16 @@ static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const
     f->severity = r->severity;
     f->path = at && at->path ? strdup(at->path) : fallback ? strdup(fallback->path) : NULL;
     f->line = at && at->path ? (at->line ? at->line : 1) : fallback ? 1 : 0;
-    f->key = strdup(at && at->written ? at->written : "");
+    f->key = at && at->written ? strdup(at->written) : absent_key(r);
+    f->key_absent = !(at && at->written);
     f->message = redacted(b.p ? b.p : "", rc->o->keep_secrets);
     f->remediation = r->remediation ? strdup(r->remediation) : NULL;
     keep_fix_context(rc, f, r, at);
     pgm_strbuf_free(&b);
     const pgm_fact *pool = elem ? pgm_record_get_fact(elem, "name") : NULL;
-    fingerprint(r->id, f->path, f->key, pool ? pool->text : NULL, f->fingerprint);
+    /* by the key as written ("" when nothing sets it): baselines of earlier
+     * runs, when such findings had no key, still match */
+    fingerprint(r->id, f->path, at && at->written ? at->written : "", pool ? pool->text : NULL, f->fingerprint);
     if (!f->rule_id || !f->title || !f->key || !f->message)
         rc->out->out_of_memory = true;
 }

@@ -57,7 +57,8 @@ typedef struct pgm_lint_finding {
     enum pgm_severity severity;
     char *path;             /* NULL: the bundle as a whole */
     unsigned line;
-    char *key;              /* the key as written at that line, or "" */
+    char *key;              /* the key as written at that line, or the setting that nothing sets */
+    bool key_absent;        /* ... the latter: no line sets it (a fix adds one) */
     char *message;          /* rendered, with how the value became effective */
     char *remediation;
     char fingerprint[17];   /* rule, path and key: stable when lines move */

@@ -632,7 +632,7 @@ static void free_kv(pgm_kv *kv, size_t n)
 static void free_rule(pgm_rule *r)
 {
     free(r->id), free(r->title), free(r->status), free(r->message), free(r->remediation);
-    free(r->fix_set), free(r->fix_to), free(r->fix_url_param);
+    free(r->fix_set), free(r->fix_to), free(r->fix_url_param), free(r->key);
     free_strlist(&r->applies_to), free_strlist(&r->references), free_strlist(&r->tags);
     free(r->file);
     free_strlist(&r->prefilter), free_strlist(&r->prefixes), free(r->pattern), free(r->field), free(r->kind);
@@ -729,7 +729,7 @@ static void load_rule(ctx *c, pgm_ruleset *rs, const pgm_ynode *m)
 {
     static const char *const keys[] = {"id", "title", "status", "severity", "applies_to", "message",
                                        "remediation", "references", "tags", "falsepositives",
-                                       "tests", "match", "threshold", "check", "fix", NULL};
+                                       "tests", "match", "threshold", "check", "fix", "key", NULL};
     if (m->type != PGM_Y_MAP) {
         error_node(c, m, "a rule is a mapping with id, title, severity...");
         return;
@@ -793,6 +793,8 @@ static void load_rule(ctx *c, pgm_ruleset *rs, const pgm_ynode *m)
         r.remediation = dup_text(c, n, "remediation");
     if ((n = pgm_ymap_get(m, "fix")))
         load_fix(c, &r, n);
+    if ((n = pgm_ymap_get(m, "key")))
+        r.key = dup_text(c, n, "key");
     strlist(c, pgm_ymap_get(m, "references"), "references", &r.references);
     strlist(c, pgm_ymap_get(m, "tags"), "tags", &r.tags);
 

@@ -53,6 +53,7 @@ typedef struct pgm_rule {
      * fix_set = fix_to (a setting as the file writes its keys), or
      * fix_url_param added to the JDBC URL; NULL when no single change does */
     char *fix_set, *fix_to, *fix_url_param;
+    char *key;               /* check rules: the setting a finding names when nothing sets it */
     enum pgm_severity severity;
     enum pgm_shape shape;
     pgm_strlist applies_to, references, tags;

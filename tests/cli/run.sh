@@ -266,6 +266,12 @@ check lint-include-tests 0 ", 2 of --ignore'd rules; 1 file(s) left out by --exc
 check lint-ignore-unknown 3 "--ignore HKC-LEAK-01: no rule has that id" -- lint --ignore HKC-LEAK-001,HKC-LEAK-01 $SUP
 check lint-ignore-too-many 3 "at most 64 --ignore values" -- lint --ignore "$(seq -s, -f 'X-%g' 1 65)" $SUP
 check rules-show-own 0 "" -- rules show PGM-LINT-001 PGM-LINT-002
+# every finding names its key: the one written, else the setting nothing sets
+for d in $L $SUP; do
+    if "$bin" lint -q -f json --fail-on never "$d" | grep -q '"key": ""'; then
+        echo "FAIL lint-keys: a finding of $d has an empty key"; fail=$((fail + 1))
+    fi
+done
 # only test sources: nothing read, said, and no green gate
 check lint-only-tests 2 "no configuration file read: the 1 found were left out" -- lint $SUP/billing/src
 
