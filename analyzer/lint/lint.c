@@ -656,6 +656,56 @@ static void own_finding(pgm_lint *out, const char *id, const suppression *s, con
         out->out_of_memory = true;
 }
 
+/* The fleet budget's arithmetic, for the messages that judge it
+ * ({fleet_terms}, {fleet_total}, {client_slots}): each pool's replicas x
+ * maximum-pool-size as the rules' sum() takes them (pools lacking either
+ * are not in the sum), and the server's slots for clients. */
+#define PGM_LINT_FLEET_TERMS 8u
+static int fleet_facts(pgm_facts *facts)
+{
+    const pgm_collection *pools = pgm_facts_collection(facts, "pool");
+    pgm_strbuf terms;
+    pgm_strbuf_init(&terms, 4096);
+    double total = 0;
+    size_t n = 0, more = 0;
+    double more_sum = 0;
+    for (size_t i = 0; pools && i < pools->n; i++) {
+        const pgm_value *size = pgm_record_get(&pools->recs[i], "maximum_pool_size");
+        const pgm_value *inst = pgm_record_get(&pools->recs[i], "instances");
+        const pgm_fact *name = pgm_record_get_fact(&pools->recs[i], "name");
+        if (!size || !inst || size->type != PGM_V_NUM || inst->type != PGM_V_NUM)
+            continue;
+        double term = size->num * inst->num;
+        total += term;
+        if (n++ < PGM_LINT_FLEET_TERMS) {
+            pgm_strbuf_addf(&terms, "%s%s %g x %g", n > 1 ? " + " : "", name ? name->text : "a pool", inst->num,
+                            size->num);
+        } else {
+            more++;
+            more_sum += term;
+        }
+    }
+    if (more)
+        pgm_strbuf_addf(&terms, " + %zu more pool(s) %g", more, more_sum);
+    char num[64];
+    int rc = PGM_OK;
+    if (n) {
+        snprintf(num, sizeof num, "%g", total);
+        rc = pgm_facts_set(facts, "fleet_total", num) == PGM_OK && terms.p &&
+                     pgm_facts_set(facts, "fleet_terms", terms.p) == PGM_OK
+                 ? PGM_OK
+                 : PGM_FATAL;
+    }
+    pgm_strbuf_free(&terms);
+    const pgm_value *maxc = pgm_facts_get(facts, "pg.max_connections");
+    const pgm_value *res = pgm_facts_get(facts, "pg.superuser_reserved_connections");
+    if (rc == PGM_OK && maxc && res && maxc->type == PGM_V_NUM && res->type == PGM_V_NUM) {
+        snprintf(num, sizeof num, "%g", maxc->num - res->num);
+        rc = pgm_facts_set(facts, "client_slots", num) == PGM_OK ? PGM_OK : PGM_FATAL;
+    }
+    return rc;
+}
+
 /* A rule id a suppression or --ignore may name. */
 static bool rule_exists(const pgm_ruleset *rs, const char *id)
 {
@@ -857,6 +907,8 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
         pgm_appconf_free(&a);
     }
     if (rc == PGM_OK && pgm_config_facts(cfg, &facts) != PGM_OK)
+        rc = PGM_FATAL;
+    if (rc == PGM_OK && fleet_facts(&facts) != PGM_OK)
         rc = PGM_FATAL;
     if (rc == PGM_OK && o->effective)
         print_effective(o->effective, &facts, o->keep_secrets);
