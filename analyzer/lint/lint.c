@@ -363,11 +363,35 @@ typedef struct runctx {
     const pgm_lint_options *o;
     const pgm_record *elem;
     walk *w;
+    char said[PGM_ERR_MAX]; /* a {FIELD_origin} as rendered */
 } runctx;
+
+/* {FIELD_origin}: where the element's FIELD came from, so that a message says
+ * "(Spring Boot's default)" only of a default: "set at FILE:LINE", or the
+ * default's own words. NULL when the element has no such field. */
+static const char *origin_of(runctx *r, const char *name)
+{
+    size_t l = strlen(name);
+    if (!r->elem || l <= 7 || l - 7 >= 64 || strcmp(name + l - 7, "_origin") != 0)
+        return NULL;
+    char base[64];
+    snprintf(base, sizeof base, "%.*s", (int)(l - 7), name);
+    const pgm_fact *f = pgm_record_get_fact(r->elem, base);
+    if (!f)
+        return NULL;
+    if (f->at.path)
+        snprintf(r->said, sizeof r->said, "set at %s:%u", f->at.path, f->at.line);
+    else
+        snprintf(r->said, sizeof r->said, "%s", f->at.note ? f->at.note : "a default");
+    return r->said;
+}
 
 static const char *lookup(void *ctx, const char *name)
 {
     runctx *r = ctx;
+    const char *origin = origin_of(r, name);
+    if (origin)
+        return origin;
     if (r->elem) {
         const pgm_fact *f = pgm_record_get_fact(r->elem, name);
         if (f)
@@ -913,7 +937,7 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     if (rc == PGM_OK && o->effective)
         print_effective(o->effective, &facts, o->keep_secrets);
     if (rc == PGM_OK) {
-        runctx r = {out, &facts, o, NULL, &w};
+        runctx r = {.out = out, .facts = &facts, .o = o, .elem = NULL, .w = &w};
         for (size_t i = 0; i < rs->n; i++)
             if (rs->rules[i].shape == PGM_SHAPE_CHECK)
                 pgm_check_each(&rs->rules[i], &facts, on_check, &r);

@@ -272,6 +272,8 @@ for d in $L $SUP; do
         echo "FAIL lint-keys: a finding of $d has an empty key"; fail=$((fail + 1))
     fi
 done
+# a value set to the default is not called the default
+check lint-explicit 0 "" -- lint -q --fail-on never tests/lint/explicit
 # only test sources: nothing read, said, and no green gate
 check lint-only-tests 2 "no configuration file read: the 1 found were left out" -- lint $SUP/billing/src
 
