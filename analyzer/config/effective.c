@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "config/effective.h"
 
 #include <ctype.h>
@@ -126,6 +127,7 @@ typedef struct boot_version {
     char version[32];
     char *path;
     unsigned line;
+    bool mybatis_only;   /* its dependencies: MyBatis, no JPA */
 } boot_version;
 
 struct pgm_config {
@@ -467,6 +469,7 @@ typedef struct service {
     unsigned max_replicas_line;
     const char *hikari; /* the HikariCP release its Spring Boot manages, or NULL */
     bool hikari_here;   /* from a build file of this service's own directory */
+    bool mybatis_only;  /* its build file: MyBatis without JPA */
     char hikari_note[200];
     char app_name[128]; /* spring.application.name */
     const pgm_appconf *files[64];
@@ -1175,11 +1178,12 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
     char inst[32];
     fmt(inst, sizeof inst, "%ld", instances);
     set_fact(c, r, "instances", inst, inst_path, inst_line, NULL, inst_note);
-    /* open-in-view: Spring's default is on */
+    /* open-in-view: Spring's default is on; a MyBatis service without JPA
+     * (its own build file says so) opens no JPA session to hold */
     const skey *oiv = winner(ks, "spring.jpa.openinview", NULL);
     if (oiv)
         set_fact(c, r, "open_in_view", oiv->k->value, oiv->file->path, oiv->k->line, oiv->k->key, NULL);
-    else
+    else if (!sv->mybatis_only)
         set_fact(c, r, "open_in_view", "true", NULL, 0, NULL, "Spring Boot's default");
     pgm_origin at = {(char *)(first_path ? first_path : sv->n_files ? sv->files[0]->path : ""),
                      first_path ? first_line : 1, NULL, NULL};
@@ -1422,6 +1426,25 @@ static long instances_for(const pgm_config *c, const char *name, long dflt, bool
     return dflt;
 }
 
+bool pgm_config_build_has_mybatis_only(const char *text, size_t n)
+{
+    static const char *const jpa[] = {"spring-boot-starter-data-jpa", "hibernate", "jakarta.persistence",
+                                       "javax.persistence", "spring-data-jpa", "eclipselink", "openjpa"};
+    if (!memmem(text, n, "mybatis", 7))
+        return false;
+    for (size_t i = 0; i < sizeof jpa / sizeof jpa[0]; i++)
+        if (memmem(text, n, jpa[i], strlen(jpa[i])))
+            return false;
+    return true;
+}
+
+void pgm_config_set_boot_mybatis_only(pgm_config *c, const char *path, bool mybatis_only)
+{
+    for (size_t i = 0; i < c->n_boots; i++)
+        if (strcmp(c->boots[i].path, path) == 0)
+            c->boots[i].mybatis_only = mybatis_only;
+}
+
 /* The Spring Boot version of a service: a build file or manifest in its
  * directory, else the bundle's only one. */
 static void service_boot(const pgm_config *c, service *sv)
@@ -1439,6 +1462,7 @@ static void service_boot(const pgm_config *c, service *sv)
         distinct += !seen;
     }
     sv->hikari_here = found != NULL;
+    sv->mybatis_only = found && found->mybatis_only;
     if (!found && distinct == 1)
         found = &c->boots[0];
     if (!found || !(sv->hikari = pgm_hikari_for_boot(found->version)))

@@ -53,6 +53,13 @@ int pgm_config_add_pg_setting(pgm_config *c, const char *name, const char *setti
  * service (or of every service, when the bundle has one version only),
  * unless --hikari-version says otherwise. */
 int pgm_config_add_boot_version(pgm_config *c, const char *version, const char *path, unsigned line);
+/* Whether a build file's dependencies are MyBatis without JPA (no Hibernate,
+ * no spring-boot-starter-data-jpa, no jakarta/javax.persistence): its
+ * service opens no JPA session, so open-in-view does not apply. A jar's
+ * manifest, or anything else, says nothing (false). */
+bool pgm_config_build_has_mybatis_only(const char *text, size_t n);
+/* After pgm_config_add_boot_version: the same build file's dependencies. */
+void pgm_config_set_boot_mybatis_only(pgm_config *c, const char *path, bool mybatis_only);
 /* Finds Spring Boot's version in a pom.xml, build.gradle(.kts) or
  * MANIFEST.MF: true with the version and its line. */
 bool pgm_config_find_boot_version(const char *name, const char *text, size_t n, char *version,

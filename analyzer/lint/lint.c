@@ -27,6 +27,7 @@ typedef struct boot_seen {
     char version[32];
     char *path;
     unsigned line;
+    bool mybatis_only;
 } boot_seen;
 
 typedef struct walk {
@@ -83,6 +84,7 @@ static int read_build_file(walk *w, const pgm_file_info *info, pgm_source *conte
             w->oom = true;
             return PGM_FATAL;
         }
+        b->mybatis_only = pgm_config_build_has_mybatis_only(buf, (size_t)got);
         w->n_boots++;
     }
     free(buf);
@@ -898,8 +900,11 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     pgm_facts_init(&facts);
     if (rc == PGM_OK && pgm_config_open(&cfg, &o->config) != PGM_OK)
         rc = PGM_FATAL;
-    for (size_t i = 0; i < w.n_boots && rc == PGM_OK; i++)
+    for (size_t i = 0; i < w.n_boots && rc == PGM_OK; i++) {
         rc = pgm_config_add_boot_version(cfg, w.boots[i].version, w.boots[i].path, w.boots[i].line);
+        if (rc == PGM_OK)
+            pgm_config_set_boot_mybatis_only(cfg, w.boots[i].path, w.boots[i].mybatis_only);
+    }
     if (rc == PGM_OK)
         rc = load_pg(&w, cfg);
     for (size_t i = 0; i < w.n && rc == PGM_OK; i++) {

@@ -272,6 +272,8 @@ for d in $L $SUP; do
         echo "FAIL lint-keys: a finding of $d has an empty key"; fail=$((fail + 1))
     fi
 done
+# open-in-view on a MyBatis service without JPA (its own pom says so): no finding; beside JPA: one
+check lint-mybatis 0 "" -- lint -q --fail-on never tests/lint/mybatis
 # a value set to the default is not called the default
 check lint-explicit 0 "" -- lint -q --fail-on never tests/lint/explicit
 # only test sources: nothing read, said, and no green gate
