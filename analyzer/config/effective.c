@@ -1373,19 +1373,32 @@ static size_t find_pool_sources(const keyset *ks, pool_src *out, size_t cap)
             n++;
         }
     }
-    /* a prefix counts only with a HikariCP property of its own (not a bare url) */
+    /* a prefix counts only with a HikariCP property of its own (not a bare
+     * url), and only where Spring would build a datasource: a JDBC URL or a
+     * driver beside it, or a datasource's name. ZooKeeper's
+     * connection-timeout, a thread pool's pool-name, a cache's
+     * maximumPoolSize are no pool; nor are Hibernate's own properties
+     * (hibernate.connection.*), which no DataSource binds. */
     size_t kept = 0;
     for (size_t j = 0; j < n; j++) {
-        bool real = out[j].config_prefix[0] != 0;
+        bool real = out[j].config_prefix[0] != 0, pool_key = real, datasource = real;
         size_t pl = strlen(out[j].prefix);
-        for (size_t i = 0; i < ks->n && !real; i++) {
+        if (strncmp(out[j].prefix, "hibernate.", 10) == 0)
+            continue;
+        datasource = datasource || strstr(out[j].prefix, "datasource") || strstr(out[j].prefix, "data-source");
+        for (size_t i = 0; i < ks->n && !(pool_key && datasource); i++) {
             const char *k = ks->v[i].canon;
-            if (strncmp(k, out[j].prefix, pl) == 0 && k[pl] == '.') {
-                const struct hprop *h = hprop_squashed(k + pl + 1);
-                real = h && h->field && strcmp(h->field, "username") && strcmp(h->field, "password");
-            }
+            if (strncmp(k, out[j].prefix, pl) != 0 || k[pl] != '.')
+                continue;
+            const char *leaf = k + pl + 1;
+            const struct hprop *h = hprop_squashed(leaf);
+            pool_key = pool_key || (h && h->field && strcmp(h->field, "username") && strcmp(h->field, "password"));
+            const char *v = ks->v[i].k->value ? ks->v[i].k->value : "";
+            datasource = datasource ||
+                         ((strcmp(leaf, "url") == 0 || strcmp(leaf, "jdbcurl") == 0) && strncmp(v, "jdbc:", 5) == 0) ||
+                         strcmp(leaf, "driverclassname") == 0 || strcmp(leaf, "datasourceclassname") == 0;
         }
-        if (real)
+        if (pool_key && datasource)
             out[kept++] = out[j];
     }
     n = kept;

@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config/appconf.h"
@@ -479,9 +480,46 @@ static void test_boot_version(void **state)
     assert_null(pgm_hikari_for_boot("1.5.22"));
 }
 
+/* Pools exist where Spring builds a datasource, not wherever a key looks
+ * like a HikariCP property (seen on public repositories: ZooKeeper's
+ * connection-timeout, a thread pool's pool-name, a cache's maximumPoolSize,
+ * Hibernate's own connection properties). A custom prefix with a JDBC URL or
+ * a driver beside its pool keys is one, whatever its name. */
+static void test_no_pool_without_datasource(void **state)
+{
+    (void)state;
+    const char *files[] = {
+        "svc/api/application.yml", "spring_conf",
+        "spring:\n  datasource:\n    url: jdbc:postgresql://db/api\n"
+        "registry:\n  zookeeper:\n    connect-string: zk:2181\n    connection-timeout: 15s\n"
+        "executor:\n  pool-name: workers\n  maximum-pool-size: 20\n"
+        "cache:\n  maximumPoolSize: 50\n"
+        "hibernate:\n  connection:\n    url: jdbc:postgresql://db/api\n    autocommit: false\n"
+        "reports:\n  jdbc-url: jdbc:postgresql://db/reports\n  maximum-pool-size: 5\n"
+        "ledger:\n  driver-class-name: org.postgresql.Driver\n  minimum-idle: 2\n",
+    };
+    pgm_config_options o;
+    memset(&o, 0, sizeof o);
+    pgm_config *cfg = config_of(&o, files, sizeof files / sizeof files[0]);
+    pgm_facts f;
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    const pgm_collection *c = pgm_facts_collection(&f, "pool");
+    assert_non_null(c);
+    char names[512] = "";
+    for (size_t i = 0; i < c->n; i++) {
+        const char *src = field(&c->recs[i], "source");
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? "," : "", src ? src : "?");
+    }
+    assert_string_equal(names, "spring.datasource.hikari,ledger,reports");
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_pool_without_datasource),
         cmocka_unit_test(test_properties),
         cmocka_unit_test(test_yaml_documents),
         cmocka_unit_test(test_yaml_anchors_and_merge_keys),
