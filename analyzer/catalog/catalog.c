@@ -102,6 +102,9 @@ static const char *const pool_fields[] = {
     /* the versions whose defaults apply, how the pool is bound, driver settings */
     "hikari_version", "boot_version", "binding", "assume_min_server_version", "autosave",
     "prepare_threshold", "login_timeout_driver", "data_source_properties", "open_in_view",
+    /* the database the pool connects to (postgresql, mysql, h2...), and its
+     * maximum-pool-size when that is a PostgreSQL server's (0 otherwise) */
+    "driver", "pg_pool_size",
 };
 
 /* A configuration key as written (collection "key"): its spelling, what

@@ -910,6 +910,40 @@ static void put_int(pgm_config *c, pgm_record *r, const char *field, long long v
 enum { V_CONN, V_IDLE, V_KEEP, V_LIFE, V_MINIDLE, V_MAX, V_VALID, V_LEAK, V_N };
 
 /* HikariConfig.validateNumerics() in its 6.0 order, on what was configured. */
+/* The database a pool connects to, from its JDBC URL ("jdbc:mysql:",
+ * Testcontainers' "jdbc:tc:postgresql:") or its driver or DataSource class:
+ * the "driver" fact, unset when nothing says. pgjdbc's settings and the
+ * server's budget concern PostgreSQL pools only: "pg_pool_size" is
+ * maximum-pool-size for them (and for pools of no known driver), else 0. */
+static void set_driver(pgm_config *c, pgm_record *r)
+{
+    static const char *const known[] = {"postgresql", "mysql", "mariadb", "h2", "oracle", "sqlserver",
+                                        "hsqldb", "derby", "sqlite", "db2", "clickhouse", "redshift"};
+    char driver[32] = "";
+    const pgm_fact *url = pgm_record_get_fact(r, "jdbc_url");
+    if (url && strncmp(url->text, "jdbc:", 5) == 0) {
+        const char *p = url->text + 5;
+        if (strncmp(p, "tc:", 3) == 0)
+            p += 3;
+        size_t n = strcspn(p, ":");
+        if (n && n < sizeof driver)
+            fmt(driver, sizeof driver, "%.*s", (int)n, p);
+    }
+    const char *const classes[] = {"driver_class_name", "data_source_class_name"};
+    for (size_t k = 0; k < 2 && !driver[0]; k++) {
+        const pgm_fact *f = pgm_record_get_fact(r, classes[k]);
+        for (size_t i = 0; f && i < sizeof known / sizeof known[0] && !driver[0]; i++)
+            if (strstr(f->text, known[i]))
+                fmt(driver, sizeof driver, "%s", known[i]);
+    }
+    if (driver[0])
+        set_fact(c, r, "driver", driver, NULL, 0, NULL, NULL);
+    const pgm_fact *size = pgm_record_get_fact(r, "maximum_pool_size");
+    if (size)
+        set_fact(c, r, "pg_pool_size", !driver[0] || strcmp(driver, "postgresql") == 0 ? size->text : "0", NULL, 0,
+                 NULL, NULL);
+}
+
 static void apply_clamps(pgm_config *c, pgm_record *r, pool_val *pv, const char *version)
 {
     static const char *const fields[V_N] = {"connection_timeout", "idle_timeout", "keepalive_time",
@@ -1066,6 +1100,11 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
                     set_fact(c, r, "username", s->k->value, s->file->path, s->k->line, s->k->key, NULL);
                     continue;
                 }
+                /* DataSourceProperties' driver class: HikariCP is handed it (the database it names) */
+                if (datasource_layer && strcmp(rest, "driverclassname") == 0) {
+                    set_fact(c, r, "driver_class_name", s->k->value, s->file->path, s->k->line, s->k->key, NULL);
+                    continue;
+                }
                 if (datasource_layer)
                     continue;
             }
@@ -1161,6 +1200,7 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
         set_fact(c, r, "jdbc_url", shown, url_path, url_line, url_written, NULL);
     }
     apply_clamps(c, r, pv, version);
+    set_driver(c, r);
     const char *shown_name = pool_name[0] ? pool_name : NULL;
     char fallback[300];
     if (!shown_name) {
@@ -1305,6 +1345,7 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
         }
     }
     apply_clamps(c, r, pv, version);
+    set_driver(c, r);
     char shown[300];
     fmt(shown, sizeof shown, "%s%s%s", name[0] ? name : sv->app_name[0] ? sv->app_name : sv->name,
         name[0] ? "" : ":", name[0] ? "" : "hikari.properties");

@@ -683,9 +683,10 @@ static void own_finding(pgm_lint *out, const char *id, const suppression *s, con
 }
 
 /* The fleet budget's arithmetic, for the messages that judge it
- * ({fleet_terms}, {fleet_total}, {client_slots}): each pool's replicas x
- * maximum-pool-size as the rules' sum() takes them (pools lacking either
- * are not in the sum), and the server's slots for clients. */
+ * ({fleet_terms}, {fleet_total}, {client_slots}): each PostgreSQL pool's
+ * replicas x maximum-pool-size (pg_pool_size) as the rules' sum() takes them
+ * (pools lacking either are not in the sum), and the server's slots for
+ * clients. */
 #define PGM_LINT_FLEET_TERMS 8u
 static int fleet_facts(pgm_facts *facts)
 {
@@ -696,11 +697,11 @@ static int fleet_facts(pgm_facts *facts)
     size_t n = 0, more = 0;
     double more_sum = 0;
     for (size_t i = 0; pools && i < pools->n; i++) {
-        const pgm_value *size = pgm_record_get(&pools->recs[i], "maximum_pool_size");
+        const pgm_value *size = pgm_record_get(&pools->recs[i], "pg_pool_size");
         const pgm_value *inst = pgm_record_get(&pools->recs[i], "instances");
         const pgm_fact *name = pgm_record_get_fact(&pools->recs[i], "name");
-        if (!size || !inst || size->type != PGM_V_NUM || inst->type != PGM_V_NUM)
-            continue;
+        if (!size || !inst || size->type != PGM_V_NUM || inst->type != PGM_V_NUM || size->num == 0)
+            continue; /* a pool of another database is not in the PostgreSQL server's budget */
         double term = size->num * inst->num;
         total += term;
         if (n++ < PGM_LINT_FLEET_TERMS) {

@@ -516,9 +516,52 @@ static void test_no_pool_without_datasource(void **state)
     pgm_config_close(cfg);
 }
 
+/* The database each pool connects to, from its URL or its driver class:
+ * pgjdbc's rules and the PostgreSQL server's budget count PostgreSQL pools
+ * (and pools of no known driver) only (xxl-job's MySQL pool was told to set
+ * socketTimeout and tcpKeepAlive). */
+static void test_pool_driver(void **state)
+{
+    (void)state;
+    const char *files[] = {
+        "svc/a/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:mysql://db:3306/a\nspring.datasource.hikari.maximum-pool-size=30\n"
+        "spring.datasource.hikari.pool-name=a\n",
+        "svc/b/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:tc:postgresql:15:///b\nspring.datasource.hikari.maximum-pool-size=7\n"
+        "spring.datasource.hikari.pool-name=b\n",
+        "svc/c/application.properties", "spring_conf",
+        "spring.datasource.driver-class-name=org.h2.Driver\nspring.datasource.hikari.pool-name=c\n",
+        "svc/d/application.properties", "spring_conf",
+        "spring.datasource.username=d\nspring.datasource.hikari.pool-name=d\n",
+    };
+    pgm_config_options o;
+    memset(&o, 0, sizeof o);
+    pgm_config *cfg = config_of(&o, files, sizeof files / sizeof files[0]);
+    pgm_facts f;
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    const pgm_record *a = pool_named(&f, "a"), *b = pool_named(&f, "b"), *c = pool_named(&f, "c"),
+                     *d = pool_named(&f, "d");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(c);
+    assert_non_null(d);
+    assert_string_equal(field(a, "driver"), "mysql");
+    assert_string_equal(field(a, "pg_pool_size"), "0");
+    assert_string_equal(field(b, "driver"), "postgresql");
+    assert_string_equal(field(b, "pg_pool_size"), "7");
+    assert_string_equal(field(c, "driver"), "h2");
+    assert_null(field(d, "driver")); /* nothing says: counted as PostgreSQL's */
+    assert_string_equal(field(d, "pg_pool_size"), field(d, "maximum_pool_size"));
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pool_driver),
         cmocka_unit_test(test_no_pool_without_datasource),
         cmocka_unit_test(test_properties),
         cmocka_unit_test(test_yaml_documents),
