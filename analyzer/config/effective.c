@@ -869,6 +869,8 @@ typedef struct pool_val {
     long long v;
     const char *path, *written;
     unsigned line;
+    bool unknown;       /* set by a placeholder nothing resolves: its value is not known */
+    char via[200];      /* a placeholder's resolution, said with the value */
 } pool_val;
 
 static void version_parts(const char *v, int *maj, int *min, int *pat)
@@ -889,13 +891,27 @@ static int version_cmp(const char *v, int maj, int min, int pat)
     return c < pat ? -1 : c > pat;
 }
 
+/* A pool value as it takes effect: where it was set (and through which
+ * placeholder), or HikariCP's default; "unknown" when a placeholder set it
+ * that nothing in the inputs resolves (never a default then). */
+static void put_value(pgm_config *c, pgm_record *r, const char *field, const char *text, const pool_val *pv,
+                      const char *note)
+{
+    if (pv && pv->unknown) {
+        set_fact(c, r, field, "unknown", pv->path, pv->line, pv->written, pv->via);
+        return;
+    }
+    bool set = pv && pv->set;
+    set_fact(c, r, field, text, set ? pv->path : NULL, set ? pv->line : 0, set ? pv->written : NULL,
+             note ? note : set ? (pv->via[0] ? pv->via : NULL) : "HikariCP's default");
+}
+
 static void put_ms(pgm_config *c, pgm_record *r, const char *field, long long v, const pool_val *pv,
                    const char *note)
 {
     char text[48];
     fmt(text, sizeof text, "%lldms", v);
-    set_fact(c, r, field, text, pv && pv->set ? pv->path : NULL, pv && pv->set ? pv->line : 0,
-             pv && pv->set ? pv->written : NULL, note ? note : pv && pv->set ? NULL : "HikariCP's default");
+    put_value(c, r, field, text, pv, note);
 }
 
 static void put_int(pgm_config *c, pgm_record *r, const char *field, long long v, const pool_val *pv,
@@ -903,13 +919,11 @@ static void put_int(pgm_config *c, pgm_record *r, const char *field, long long v
 {
     char text[48];
     fmt(text, sizeof text, "%lld", v);
-    set_fact(c, r, field, text, pv && pv->set ? pv->path : NULL, pv && pv->set ? pv->line : 0,
-             pv && pv->set ? pv->written : NULL, note ? note : pv && pv->set ? NULL : "HikariCP's default");
+    put_value(c, r, field, text, pv, note);
 }
 
 enum { V_CONN, V_IDLE, V_KEEP, V_LIFE, V_MINIDLE, V_MAX, V_VALID, V_LEAK, V_N };
 
-/* HikariConfig.validateNumerics() in its 6.0 order, on what was configured. */
 /* The database a pool connects to, from its JDBC URL ("jdbc:mysql:",
  * Testcontainers' "jdbc:tc:postgresql:") or its driver or DataSource class:
  * the "driver" fact, unset when nothing says. pgjdbc's settings and the
@@ -944,6 +958,76 @@ static void set_driver(pgm_config *c, pgm_record *r)
                  NULL, NULL);
 }
 
+/* ${NAME} or ${NAME:default} (the default may be another placeholder), as
+ * Spring resolves it: NAME set in the inputs (an .env file, a manifest's
+ * env, a property; relaxed: TB_DB_POOL is tb.db.pool), else the default.
+ * 1: resolved into out, `via` says how; 0: no placeholder; -1: nothing
+ * resolves it (`via` says which). */
+#define PGM_CONFIG_PLACEHOLDER_DEPTH 8
+static int resolve_placeholder(const keyset *ks, const char *value, char *out, size_t cap, char *via, size_t vcap,
+                               int depth)
+{
+    size_t n = strlen(value);
+    if (n < 4 || value[0] != '$' || value[1] != '{' || value[n - 1] != '}')
+        return 0;
+    if (depth == PGM_CONFIG_PLACEHOLDER_DEPTH) {
+        fmt(via, vcap, "placeholders nested deeper than %d: unknown", PGM_CONFIG_PLACEHOLDER_DEPTH);
+        return -1;
+    }
+    size_t name_len = strcspn(value + 2, ":}");
+    char name[128], relaxed[128];
+    if (name_len == 0 || name_len >= sizeof name)
+        return 0;
+    fmt(name, sizeof name, "%.*s", (int)name_len, value + 2);
+    size_t k = 0;
+    for (const char *p = name; *p && k + 1 < sizeof relaxed; p++)
+        if (*p != '-')
+            relaxed[k++] = *p == '_' ? '.' : (char)tolower((unsigned char)*p);
+    relaxed[k] = 0;
+    for (size_t i = 0; i < ks->n; i++) {
+        if (strcmp(ks->v[i].canon, relaxed) != 0 && strcmp(ks->v[i].k->key, name) != 0)
+            continue;
+        const char *v = ks->v[i].k->value ? ks->v[i].k->value : "";
+        char inner[200] = "";
+        int r = resolve_placeholder(ks, v, out, cap, inner, sizeof inner, depth + 1);
+        if (r < 0) {
+            fmt(via, vcap, "%s", inner);
+            return -1;
+        }
+        if (r == 0)
+            fmt(out, cap, "%s", v);
+        fmt(via, vcap, "through ${%s}, set at %s:%u", name, ks->v[i].file->path, ks->v[i].k->line);
+        return 1;
+    }
+    const char *colon = value[2 + name_len] == ':' ? value + 2 + name_len + 1 : NULL;
+    if (!colon) {
+        fmt(via, vcap, "set by ${%s}, which nothing in the inputs sets: unknown", name);
+        return -1;
+    }
+    char def[256];
+    fmt(def, sizeof def, "%.*s", (int)(value + n - 1 - colon), colon);
+    char inner[200] = "";
+    int r = resolve_placeholder(ks, def, out, cap, inner, sizeof inner, depth + 1);
+    if (r < 0) {
+        fmt(via, vcap, "%s", inner);
+        return -1;
+    }
+    if (r == 0)
+        fmt(out, cap, "%s", def);
+    fmt(via, vcap, "the default of ${%s:...}: %s is set nowhere in the inputs", name, name);
+    return 1;
+}
+
+/* A JDBC URL as written or through its placeholder ("${DB_URL:jdbc:postgresql://db/x}"):
+ * what it resolves to, else as written. */
+static void url_from(const keyset *ks, const char *value, char *out, size_t cap)
+{
+    char via[200];
+    if (resolve_placeholder(ks, value, out, cap, via, sizeof via, 0) <= 0)
+        fmt(out, cap, "%s", value);
+}
+
+/* HikariConfig.validateNumerics() in its 6.0 order, on what was configured. */
 static void apply_clamps(pgm_config *c, pgm_record *r, pool_val *pv, const char *version)
 {
     static const char *const fields[V_N] = {"connection_timeout", "idle_timeout", "keepalive_time",
@@ -1088,7 +1172,7 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
             if (datasource_layer || !src->is_default) {
                 /* DataSourceProperties: url, username, name */
                 if (strcmp(rest, "url") == 0 && (src->is_default || src->config_prefix[0])) {
-                    fmt(jdbc_url, sizeof jdbc_url, "%s", s->k->value);
+                    url_from(ks, s->k->value, jdbc_url, sizeof jdbc_url);
                     url_path = s->file->path, url_line = s->k->line, url_written = s->k->key;
                     continue;
                 }
@@ -1112,7 +1196,7 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
             if (!h || !h->field)
                 continue;
             if (strcmp(h->field, "jdbc_url") == 0) {
-                fmt(jdbc_url, sizeof jdbc_url, "%s", s->k->value);
+                url_from(ks, s->k->value, jdbc_url, sizeof jdbc_url);
                 url_path = s->file->path, url_line = s->k->line, url_written = s->k->key;
                 continue;
             }
@@ -1124,7 +1208,19 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
                     slot = k;
             if (h->type == H_MS || h->type == H_INT || h->type == H_SECONDS) {
                 long long v;
-                if (!parse_long(s->k->value, &v)) {
+                char resolved[256], via[200] = "";
+                const char *value = s->k->value;
+                int ph = resolve_placeholder(ks, value, resolved, sizeof resolved, via, sizeof via, 0);
+                if (ph > 0)
+                    value = resolved;
+                if (ph < 0 && slot >= 0) {
+                    /* known to be set, not to what: no rule may take HikariCP's default for it */
+                    pv[slot] = (pool_val){.path = s->file->path, .written = s->k->key, .line = s->k->line,
+                                          .unknown = true};
+                    fmt(pv[slot].via, sizeof pv[slot].via, "%s", via);
+                    continue;
+                }
+                if (!parse_long(value, &v)) {
                     if (!strstr(s->k->value, "${"))
                         key_record(c, s, "not_a_number",
                                    looks_like_duration(s->k->value) ? "a number of milliseconds" : NULL,
@@ -1145,11 +1241,12 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
                 if (bad)
                     key_record(c, s, "startup_failure", NULL, bad);
                 if (slot >= 0) {
-                    pv[slot] = (pool_val){true, v, s->file->path, s->k->key, s->k->line};
+                    pv[slot] = (pool_val){true, v, s->file->path, s->k->key, s->k->line, false, ""};
+                    fmt(pv[slot].via, sizeof pv[slot].via, "%s", via);
                 } else {
                     char text[48];
                     fmt(text, sizeof text, h->type == H_MS ? "%lldms" : h->type == H_SECONDS ? "%llds" : "%lld", v);
-                    set_fact(c, r, h->field, text, s->file->path, s->k->line, s->k->key, NULL);
+                    set_fact(c, r, h->field, text, s->file->path, s->k->line, s->k->key, via[0] ? via : NULL);
                 }
                 continue;
             }
@@ -1315,7 +1412,7 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
                 }
             }
             if (slot >= 0)
-                pv[slot] = (pool_val){true, v, f->path, k->key, k->line};
+                pv[slot] = (pool_val){true, v, f->path, k->key, k->line, false, ""};
             else {
                 char text[48];
                 fmt(text, sizeof text, h->type == H_MS ? "%lldms" : h->type == H_SECONDS ? "%llds" : "%lld", v);

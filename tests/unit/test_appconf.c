@@ -558,9 +558,44 @@ static void test_pool_driver(void **state)
     pgm_config_close(cfg);
 }
 
+/* Placeholders as Spring resolves them (seen on thingsboard:
+ * maximumPoolSize: "${TB_DB_POOL:16}" was shown as HikariCP's 10): the
+ * default when nothing sets the variable, the variable where an .env file
+ * sets it, and "unknown" (never a default) when nothing resolves it. */
+static void test_placeholders(void **state)
+{
+    (void)state;
+    const char *files[] = {
+        "svc/tb/application.yml", "spring_conf",
+        "spring:\n  datasource:\n    url: jdbc:postgresql://db/tb\n    hikari:\n"
+        "      maximumPoolSize: \"${TB_DB_POOL:16}\"\n      leak-detection-threshold: ${LEAK_MS:0}\n"
+        "      max-lifetime: ${LIFE_MS}\n      minimum-idle: ${MIN_IDLE:${FALLBACK_IDLE:4}}\n",
+        "svc/tb/tb.env", "env_file", "LEAK_MS=60000\n",
+    };
+    pgm_config_options o;
+    memset(&o, 0, sizeof o);
+    pgm_config *cfg = config_of(&o, files, sizeof files / sizeof files[0]);
+    pgm_facts f;
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    const pgm_collection *c = pgm_facts_collection(&f, "pool");
+    assert_non_null(c);
+    assert_int_equal(c->n, 1);
+    const pgm_record *p = &c->recs[0];
+    assert_string_equal(field(p, "maximum_pool_size"), "16");
+    assert_non_null(strstr(pgm_record_get_fact(p, "maximum_pool_size")->at.note, "TB_DB_POOL is set nowhere"));
+    assert_string_equal(field(p, "leak_detection_threshold"), "60000ms");
+    assert_non_null(strstr(pgm_record_get_fact(p, "leak_detection_threshold")->at.note, "svc/tb/tb.env:1"));
+    assert_string_equal(field(p, "max_lifetime"), "unknown");
+    assert_string_equal(field(p, "minimum_idle"), "4");
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_placeholders),
         cmocka_unit_test(test_pool_driver),
         cmocka_unit_test(test_no_pool_without_datasource),
         cmocka_unit_test(test_properties),
