@@ -1355,6 +1355,10 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
         s.k = k;
         fmt(s.canon, sizeof s.canon, "%s", k->key);
         if (strncmp(k->key, "dataSource.", 11) == 0) {
+            /* the driver's password, handed to it through HikariConfig's dataSourceProperties */
+            if (strcasecmp(k->key + 11, "password") == 0 && k->value[0] && !strstr(k->value, "${"))
+                key_record(c, &s, "plaintext_secret", NULL,
+                           "a password written into the configuration: anyone who reads the file has it");
             for (size_t d = 0; d < sizeof pgjdbc / sizeof pgjdbc[0]; d++)
                 if (strcmp(pgjdbc[d].name, k->key + 11) == 0) {
                     long long n;
@@ -1639,9 +1643,20 @@ static void build_service(pgm_config *c, service *sv)
         for (size_t f = 0; f < sv->n_files; f++)
             for (size_t i = 0; i < sv->files[f]->n; i++) {
                 const pgm_appconf_key *k = &sv->files[f]->keys[i];
-                if (strcasecmp(k->key, "spring.profiles.active") == 0 ||
-                    strcmp(k->key, "SPRING_PROFILES_ACTIVE") == 0)
-                    fmt(profbuf, sizeof profbuf, "%s", k->value);
+                if (strcasecmp(k->key, "spring.profiles.active") != 0 && strcmp(k->key, "SPRING_PROFILES_ACTIVE") != 0)
+                    continue;
+                /* "@spring.profiles.active@": Maven's resource filtering fills it at build
+                 * time; the file as committed names no profile, so none is taken from it */
+                size_t vl = strlen(k->value);
+                if (vl > 2 && k->value[0] == '@' && k->value[vl - 1] == '@') {
+                    skey ks1 = {.file = sv->files[f], .k = k};
+                    fmt(ks1.canon, sizeof ks1.canon, "%s", k->key);
+                    key_record(c, &ks1, "unfiltered", "--profile",
+                               "Maven's resource filtering fills this at build time: the profile that runs is "
+                               "not in the file, so the default profile is read");
+                    continue;
+                }
+                fmt(profbuf, sizeof profbuf, "%s", k->value);
             }
         if (sv->workload_file)
             for (size_t i = 0; i < sv->workload_file->n; i++)

@@ -274,6 +274,8 @@ for d in $L $SUP; do
 done
 # open-in-view on a MyBatis service without JPA (its own pom says so): no finding; beside JPA: one
 check lint-mybatis 0 "" -- lint -q --fail-on never tests/lint/mybatis
+# a driver password among hikari.properties' dataSource.*; a Maven-filtered profile
+check lint-build-time 0 "" -- lint -q --fail-on never tests/lint/build-time
 # a value set to the default is not called the default
 check lint-explicit 0 "" -- lint -q --fail-on never tests/lint/explicit
 # only test sources: nothing read, said, and no green gate
