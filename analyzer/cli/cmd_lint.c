@@ -75,8 +75,10 @@ int pgm_cmd_lint(int argc, char **argv, int first)
                 format = PGM_LINT_SARIF;
             else if (strcmp(v, "github") == 0)
                 format = PGM_LINT_GITHUB;
+            else if (strcmp(v, "gitlab") == 0)
+                format = PGM_LINT_GITLAB;
             else {
-                pgm_usage_error("lint", "unknown format '%s' (text, json, sarif or github)", v);
+                pgm_usage_error("lint", "unknown format '%s' (text, json, sarif, github or gitlab)", v);
                 goto out;
             }
         } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {

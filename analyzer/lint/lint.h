@@ -109,7 +109,7 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
                  char err[PGM_ERR_MAX]);
 void pgm_lint_free(pgm_lint *l);
 
-enum pgm_lint_format { PGM_LINT_TEXT, PGM_LINT_JSON, PGM_LINT_SARIF, PGM_LINT_GITHUB };
+enum pgm_lint_format { PGM_LINT_TEXT, PGM_LINT_JSON, PGM_LINT_SARIF, PGM_LINT_GITHUB, PGM_LINT_GITLAB };
 /* `verbose`: the text format adds each finding's remediation. */
 void pgm_lint_write(const pgm_lint *l, enum pgm_lint_format f, bool verbose, const pgm_ruleset *rs,
                     FILE *out);

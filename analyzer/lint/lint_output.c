@@ -384,6 +384,59 @@ static void write_github(const pgm_lint *l, FILE *out)
                 omitted, PGM_LINT_GITHUB_PER_LEVEL, PGM_LINT_GITHUB_TOTAL);
 }
 
+/* GitLab's Code Quality report (its documented fields: description,
+ * check_name, fingerprint, severity, location.path and location.lines.begin):
+ * the merge request widget compares a branch's fingerprints with its
+ * target's, so a fingerprint is the finding's own (rule, file, key, pool:
+ * stable when lines move), made unique with an ordinal where two findings
+ * share one (GitLab shows only the first of a fingerprint). */
+static void write_gitlab(const pgm_lint *l, FILE *out)
+{
+    static const char *const sev[] = {[PGM_SEV_INFO] = "info", [PGM_SEV_LOW] = "minor", [PGM_SEV_MEDIUM] = "major",
+                                      [PGM_SEV_HIGH] = "critical", [PGM_SEV_CRITICAL] = "blocker"};
+    pgm_json j;
+    pgm_json_init(&j, out, true);
+    pgm_json_begin_array(&j);
+    for (size_t i = 0; i < l->n; i++) {
+        const pgm_lint_finding *f = &l->findings[i];
+        size_t same = 0;
+        for (size_t k = 0; k < i; k++)
+            same += strcmp(l->findings[k].fingerprint, f->fingerprint) == 0;
+        char fp[40], desc[2048];
+        if (same)
+            snprintf(fp, sizeof fp, "%s-%zu", f->fingerprint, same + 1);
+        else
+            snprintf(fp, sizeof fp, "%s", f->fingerprint);
+        snprintf(desc, sizeof desc, "[%s] %s", f->rule_id, f->message);
+        const char *path = f->path ? f->path : ".";
+        while (path[0] == '.' && path[1] == '/')
+            path += 2; /* repository-relative, as GitLab links it */
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "description");
+        pgm_json_string(&j, desc);
+        pgm_json_key(&j, "check_name");
+        pgm_json_string(&j, f->rule_id);
+        pgm_json_key(&j, "fingerprint");
+        pgm_json_string(&j, fp);
+        pgm_json_key(&j, "severity");
+        pgm_json_string(&j, (unsigned)f->severity < sizeof sev / sizeof sev[0] && sev[f->severity] ? sev[f->severity]
+                                                                                              : "info");
+        pgm_json_key(&j, "location");
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "path");
+        pgm_json_string(&j, path);
+        pgm_json_key(&j, "lines");
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "begin");
+        pgm_json_uint(&j, f->line ? f->line : 1);
+        pgm_json_end_object(&j);
+        pgm_json_end_object(&j);
+        pgm_json_end_object(&j);
+    }
+    pgm_json_end_array(&j);
+    fputc('\n', out);
+}
+
 void pgm_lint_write(const pgm_lint *l, enum pgm_lint_format f, bool verbose, const pgm_ruleset *rs,
                     FILE *out)
 {
@@ -392,5 +445,6 @@ void pgm_lint_write(const pgm_lint *l, enum pgm_lint_format f, bool verbose, con
     case PGM_LINT_JSON: write_json(l, out); break;
     case PGM_LINT_SARIF: write_sarif(l, rs, out); break;
     case PGM_LINT_GITHUB: write_github(l, out); break;
+    case PGM_LINT_GITLAB: write_gitlab(l, out); break;
     }
 }

@@ -219,11 +219,17 @@ check timeline-zone-conflict 0 "another file Europe/Berlin: application times wi
 
 # lint: a deployment with a server, three services, manifests and their traps
 L=tests/lint/deploy
+SUP=tests/lint/suppressions
 check lint-text 1 "9 configuration file(s)" -- lint $L
 check lint-verbose 1 "" -- lint -q -v $L
 check lint-json 1 "" -- lint -q -f json $L
 check lint-sarif 1 "" -- lint -q -f sarif $L
 check lint-github 1 "" -- lint -q -f github $L
+check lint-gitlab 1 "" -- lint -q -f gitlab $L
+"$bin" lint -q -f gitlab -o "$tmp/gitlab.json" $L $SUP || true
+if ! python3 tests/lint/gitlab-validate.py "$tmp/gitlab.json" > /dev/null; then
+    echo "FAIL lint-gitlab-format: not GitLab's Code Quality format"; python3 tests/lint/gitlab-validate.py "$tmp/gitlab.json"; fail=$((fail + 1))
+fi
 check lint-fail-never 0 "" -- lint -q --fail-on never $L/db
 check lint-fail-critical 0 "" -- lint -q --fail-on critical $L
 check lint-profile-default 1 "" -- lint -q --profile default --instances orders=2 $L/orders $L/k8s
@@ -260,7 +266,6 @@ check help-lint 0 "" -- help lint
 # suppressions: several ids, a whole file, none given a reason or naming no
 # rule (each a finding), more than PGM_LINT_SUPPRESSION_MAX_RULES; test
 # sources left out unless --include-tests; --ignore and --exclude
-SUP=tests/lint/suppressions
 check lint-suppressions 0 "2 suppressed, 0 in the baseline; 1 file(s) left out by --exclude or as test sources" -- lint --fail-on never $SUP
 check lint-include-tests 0 ", 2 of --ignore'd rules; 1 file(s) left out by --exclude" -- lint --fail-on never --include-tests --ignore HKC-LEAK-002,HKC-OSIV-001 --exclude 'billing/application.properties' $SUP
 check lint-ignore-unknown 3 "--ignore HKC-LEAK-01: no rule has that id" -- lint --ignore HKC-LEAK-001,HKC-LEAK-01 $SUP
