@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check disorder-check precommit-check envelope-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check disorder-check precommit-check action-check envelope-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check \
         unit cli-tests damaged-check limits-check server-side-check pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -311,6 +311,10 @@ sarif-check: build/pgmortem
 precommit-check: build/pgmortem
 	@tests/lint/precommit-check.sh build/pgmortem
 
+# The GitHub Action (action.yml): its shell steps run as a runner would.
+action-check: build/pgmortem
+	@python3 tests/lint/action-check.py .
+
 # Event counts per kind against grep on every real server log sample.
 # streamed and sorted timelines print the same bytes (a 34 MiB log: release build)
 stream-check: build/pgmortem
@@ -369,7 +373,7 @@ check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
 	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check rotation-check limits-check stream-check disorder-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check rules-test fixtures-check analyze-check \
-	    reports-check server-side-check config-diff-check sql-check fuzz-replay tsan sarif-check precommit-check schema-check browser-check valgrind
+	    reports-check server-side-check config-diff-check sql-check fuzz-replay tsan sarif-check precommit-check action-check schema-check browser-check valgrind
 	@echo "check: all passed"
 
 demo: deps-check
