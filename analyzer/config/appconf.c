@@ -531,6 +531,67 @@ static void container_env(pgm_appconf *c, const pgm_ynode *pod, unsigned off, in
     }
 }
 
+/* A docker-compose file's services as workloads: each one's `environment`
+ * (a map, or a list of NAME=value; a bare NAME takes the host's value, not
+ * in the bundle), its `command` (a line or a list of words: --key=value and
+ * -Dkey=value), and deploy.replicas. */
+static void compose_doc(pgm_appconf *c, const pgm_ynode *services, unsigned off, k8s_ctx *k)
+{
+    for (size_t s = 0; s + 1 < services->n && k->rc != PGM_FATAL; s += 2) {
+        const pgm_ynode *sname = services->items[s], *svc = services->items[s + 1];
+        if (!sname->text || svc->type != PGM_Y_MAP)
+            continue;
+        if (c->n_workloads == PGM_APPCONF_MAX_WORKLOADS) {
+            too_many(c, sname->line + off, "workloads");
+            return;
+        }
+        pgm_appconf_workload *w = &c->workloads[c->n_workloads];
+        const pgm_ynode *rep = yget(svc, "deploy.replicas");
+        w->kind = strdup("compose service");
+        w->name = strdup(sname->text);
+        if (!w->kind || !w->name) {
+            free(w->kind);
+            free(w->name);
+            k->rc = PGM_FATAL;
+            return;
+        }
+        w->line = sname->line + off;
+        w->replicas = rep ? ylong(rep) : -1;
+        w->replicas_line = rep ? rep->line + off : 0;
+        w->max_replicas = -1;
+        w->max_replicas_line = 0;
+        int wi = (int)c->n_workloads++;
+        unsigned doc = (unsigned)c->n_docs - 1;
+        const pgm_ynode *env = yget(svc, "environment");
+        for (size_t j = 0; env && env->type == PGM_Y_MAP && j + 1 < env->n && k->rc != PGM_FATAL; j += 2) {
+            const pgm_ynode *name = env->items[j], *value = env->items[j + 1];
+            if (!name->text || value->type != PGM_Y_SCALAR)
+                continue;
+            if (add_key(c, name->text, name->len, value->text ? value->text : "", value->len, value->line + off, doc,
+                        wi) != PGM_OK)
+                k->rc = PGM_FATAL;
+        }
+        for (size_t j = 0; env && env->type == PGM_Y_SEQ && j < env->n && k->rc != PGM_FATAL; j++) {
+            const pgm_ynode *item = env->items[j];
+            const char *eq = item->type == PGM_Y_SCALAR && item->text ? strchr(item->text, '=') : NULL;
+            if (!eq || eq == item->text)
+                continue; /* NAME alone: the host's value */
+            if (add_key(c, item->text, (size_t)(eq - item->text), eq + 1, strlen(eq + 1), item->line + off, doc, wi) !=
+                PGM_OK)
+                k->rc = PGM_FATAL;
+        }
+        const pgm_ynode *cmd = yget(svc, "command");
+        for (size_t j = 0; cmd && k->rc != PGM_FATAL && j < (cmd->type == PGM_Y_SEQ ? cmd->n : 1); j++) {
+            const pgm_ynode *word = cmd->type == PGM_Y_SEQ ? cmd->items[j] : cmd;
+            if (word->type != PGM_Y_SCALAR || !word->text)
+                continue;
+            if (add_words(c, word->text, word->line + off, doc, wi, "--", PGM_KEY_ARG) != PGM_OK ||
+                add_words(c, word->text, word->line + off, doc, wi, "-D", PGM_KEY_SYSPROP) != PGM_OK)
+                k->rc = PGM_FATAL;
+        }
+    }
+}
+
 static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *ctx)
 {
     k8s_ctx *k = ctx;
@@ -541,6 +602,11 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
         return;
     }
     const pgm_ynode *kind = yget(root, "kind");
+    const pgm_ynode *services = yget(root, "services");
+    if ((!kind || kind->type != PGM_Y_SCALAR || !kind->text) && services && services->type == PGM_Y_MAP) {
+        compose_doc(c, services, off, k);
+        return;
+    }
     if (!kind || kind->type != PGM_Y_SCALAR || !kind->text)
         return;
     if (strcmp(kind->text, "List") == 0) {

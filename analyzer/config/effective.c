@@ -710,7 +710,10 @@ static void check_key(pgm_config *c, const skey *s)
     const char *k = s->canon;
     char buf[300];
     const char *last = strrchr(k, '.') ? strrchr(k, '.') + 1 : k;
-    if (strcmp(last, "password") == 0 && s->k->value[0] && !strstr(s->k->value, "${")) {
+    /* a flag about passwords (MYSQL_ALLOW_EMPTY_PASSWORD=true) holds none */
+    bool flag = strcasecmp(s->k->value, "true") == 0 || strcasecmp(s->k->value, "false") == 0 ||
+                strcasecmp(s->k->value, "yes") == 0 || strcasecmp(s->k->value, "no") == 0;
+    if (strcmp(last, "password") == 0 && s->k->value[0] && !flag && !strstr(s->k->value, "${")) {
         key_record(c, s, "plaintext_secret", NULL,
                    "a password written into the configuration: anyone who reads the file or the "
                    "repository has it");
@@ -1738,7 +1741,9 @@ static void build_service(pgm_config *c, service *sv)
             inote = NULL;
         } else {
             ip = sv->workload_file->path, il = sv->workload->line;
-            inote = "the workload sets no replicas: Kubernetes runs 1";
+            inote = strcmp(sv->workload->kind, "compose service") == 0
+                        ? "the service sets no deploy.replicas: Compose runs 1"
+                        : "the workload sets no replicas: Kubernetes runs 1";
         }
     }
     bool over = false;

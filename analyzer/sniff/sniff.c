@@ -476,6 +476,14 @@ static bool is_kernel_line(span s)
            (s.n > 3 && s.p[0] == '[' && (s.p[1] == ' ' || is_digit(s.p[1])) && contains(s, "] "));
 }
 
+/* The file's base name starts with `p`. */
+static bool starts_name(const char *name, const char *p)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    return strncmp(base, p, strlen(p)) == 0;
+}
+
 static bool name_ends(const char *name, const char *suffix)
 {
     size_t n = strlen(name), l = strlen(suffix);
@@ -490,7 +498,7 @@ typedef struct tally {
     size_t tab_lines;            /* a message's TAB continuation lines (autovacuum's details) */
     size_t conf_guc, conf_guc_commented, conf_other, include_directive;
     size_t props, props_spring, props_hikari;
-    size_t yaml, yaml_apiversion, yaml_kind, yaml_spring_top, yaml_docsep;
+    size_t yaml, yaml_apiversion, yaml_kind, yaml_spring_top, yaml_docsep, yaml_services;
     size_t env;
     size_t systemd, kernel;      /* systemd's unit messages, the kernel's (a journal's sources) */
     size_t describe_keys;        /* kubectl describe pod's "Namespace:", "Containers:", "Restart Count:" */
@@ -567,6 +575,8 @@ static void tally_line(tally *t, span s)
             t->yaml_apiversion++;
         if (indent == 0 && key.n == 4 && memcmp(key.p, "kind", 4) == 0)
             t->yaml_kind++;
+        if (indent == 0 && key.n == 8 && memcmp(key.p, "services", 8) == 0)
+            t->yaml_services++;
         if (indent == 0 && key.n == 6 && memcmp(key.p, "spring", 6) == 0)
             t->yaml_spring_top++;
         if (indent == 0 && spring_key(key))
@@ -889,6 +899,14 @@ pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, 
     if (t.yaml_apiversion && t.yaml_kind) {
         r.kind = PGM_KIND_K8S_MANIFEST;
         r.format = "yaml";
+        return r;
+    }
+    /* docker-compose.yml, compose.yaml (and -prod, .override variants): the
+     * services' environment and command lines, read as a manifest's */
+    if (t.yaml_services && (starts_name(name, "docker-compose") || starts_name(name, "compose")) &&
+        (name_ends(name, ".yml") || name_ends(name, ".yaml"))) {
+        r.kind = PGM_KIND_K8S_MANIFEST;
+        r.format = "compose";
         return r;
     }
     bool yaml_name = name_ends(name, ".yml") || name_ends(name, ".yaml");

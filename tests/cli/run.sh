@@ -281,6 +281,9 @@ done
 check lint-mybatis 0 "" -- lint -q --fail-on never tests/lint/mybatis
 # a driver password among hikari.properties' dataSource.*; a Maven-filtered profile
 check lint-build-time 0 "" -- lint -q --fail-on never tests/lint/build-time
+# docker-compose: the services' environment, command line and replicas bind the pools
+GOLDEN_STDERR=1 check lint-compose 0 "" -- lint -q --fail-on never --effective -o /dev/null tests/lint/compose
+check lint-compose-findings 0 "" -- lint -q --fail-on never tests/lint/compose
 # a value set to the default is not called the default
 check lint-explicit 0 "" -- lint -q --fail-on never tests/lint/explicit
 # only test sources: nothing read, said, and no green gate
