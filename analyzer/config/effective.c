@@ -991,6 +991,8 @@ static int resolve_placeholder(const keyset *ks, const char *value, char *out, s
         if (strcmp(ks->v[i].canon, relaxed) != 0 && strcmp(ks->v[i].k->key, name) != 0)
             continue;
         const char *v = ks->v[i].k->value ? ks->v[i].k->value : "";
+        if (strcmp(v, value) == 0)
+            continue; /* the key itself (db.pool: ${DB_POOL:5}): its default decides */
         char inner[200] = "";
         int r = resolve_placeholder(ks, v, out, cap, inner, sizeof inner, depth + 1);
         if (r < 0) {

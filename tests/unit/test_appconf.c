@@ -569,7 +569,8 @@ static void test_placeholders(void **state)
         "svc/tb/application.yml", "spring_conf",
         "spring:\n  datasource:\n    url: jdbc:postgresql://db/tb\n    hikari:\n"
         "      maximumPoolSize: \"${TB_DB_POOL:16}\"\n      leak-detection-threshold: ${LEAK_MS:0}\n"
-        "      max-lifetime: ${LIFE_MS}\n      minimum-idle: ${MIN_IDLE:${FALLBACK_IDLE:4}}\n",
+        "      max-lifetime: ${LIFE_MS}\n      minimum-idle: ${MIN_IDLE:${FALLBACK_IDLE:4}}\n"
+        "      idle-timeout: ${SPRING_DATASOURCE_HIKARI_IDLETIMEOUT:120000}\n",
         "svc/tb/tb.env", "env_file", "LEAK_MS=60000\n",
     };
     pgm_config_options o;
@@ -588,6 +589,8 @@ static void test_placeholders(void **state)
     assert_non_null(strstr(pgm_record_get_fact(p, "leak_detection_threshold")->at.note, "svc/tb/tb.env:1"));
     assert_string_equal(field(p, "max_lifetime"), "unknown");
     assert_string_equal(field(p, "minimum_idle"), "4");
+    /* a key named by its own placeholder takes its default */
+    assert_string_equal(field(p, "idle_timeout"), "120000ms");
     pgm_facts_free(&f);
     pgm_config_close(cfg);
 }
