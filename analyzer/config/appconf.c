@@ -531,6 +531,61 @@ static void container_env(pgm_appconf *c, const pgm_ynode *pod, unsigned off, in
     }
 }
 
+/* One postgres command-line setting: "-c" then "name=value", "-cname=value"
+ * or "--name=value" (postgres(1)); `*want_value`: the word before was -c. */
+static void postgres_word(pgm_appconf *c, const char *w, size_t n, unsigned line, bool *want_value, k8s_ctx *k)
+{
+    const char *nv = NULL;
+    if (*want_value)
+        nv = w;
+    else if (n > 2 && w[0] == '-' && w[1] == 'c')
+        nv = w + 2;
+    else if (n > 2 && w[0] == '-' && w[1] == '-')
+        nv = w + 2;
+    *want_value = n == 2 && w[0] == '-' && w[1] == 'c';
+    const char *eq = nv ? memchr(nv, '=', n - (size_t)(nv - w)) : NULL;
+    if (!eq || eq == nv)
+        return;
+    if (c->n_pg_args == PGM_APPCONF_MAX_WORKLOADS) {
+        too_many(c, line, "postgres -c settings");
+        return;
+    }
+    char *name = strndup(nv, (size_t)(eq - nv)), *value = strndup(eq + 1, n - (size_t)(eq + 1 - w));
+    if (!name || !value) {
+        free(name);
+        free(value);
+        k->rc = PGM_FATAL;
+        return;
+    }
+    for (char *q = name; *q; q++)
+        if (*q == '-')
+            *q = '_'; /* --max-connections is max_connections */
+    c->pg_args[c->n_pg_args].name = name;
+    c->pg_args[c->n_pg_args].value = value;
+    c->pg_args[c->n_pg_args].line = line;
+    c->n_pg_args++;
+}
+
+/* A Compose service of a postgres image: the settings its command line gives
+ * the server (command: postgres -c max_connections=200), a line or a list. */
+static void postgres_args(pgm_appconf *c, const pgm_ynode *cmd, unsigned off, k8s_ctx *k)
+{
+    bool want_value = false;
+    for (size_t j = 0; j < (cmd->type == PGM_Y_SEQ ? cmd->n : 1) && k->rc != PGM_FATAL; j++) {
+        const pgm_ynode *word = cmd->type == PGM_Y_SEQ ? cmd->items[j] : cmd;
+        if (word->type != PGM_Y_SCALAR || !word->text)
+            continue;
+        for (const char *p = word->text; *p && k->rc != PGM_FATAL;) {
+            while (*p == ' ' || *p == '\t')
+                p++;
+            size_t n = strcspn(p, " \t");
+            if (n)
+                postgres_word(c, p, n, word->line + off, &want_value, k);
+            p += n;
+        }
+    }
+}
+
 /* A docker-compose file's services as workloads: each one's `environment`
  * (a map, or a list of NAME=value; a bare NAME takes the host's value, not
  * in the bundle), its `command` (a line or a list of words: --key=value and
@@ -581,6 +636,9 @@ static void compose_doc(pgm_appconf *c, const pgm_ynode *services, unsigned off,
                 k->rc = PGM_FATAL;
         }
         const pgm_ynode *cmd = yget(svc, "command");
+        const pgm_ynode *image = yget(svc, "image");
+        if (cmd && image && image->type == PGM_Y_SCALAR && image->text && strstr(image->text, "postgres"))
+            postgres_args(c, cmd, off, k);
         for (size_t j = 0; cmd && k->rc != PGM_FATAL && j < (cmd->type == PGM_Y_SEQ ? cmd->n : 1); j++) {
             const pgm_ynode *word = cmd->type == PGM_Y_SEQ ? cmd->items[j] : cmd;
             if (word->type != PGM_Y_SCALAR || !word->text)
@@ -739,6 +797,10 @@ void pgm_appconf_free(pgm_appconf *c)
     }
     for (size_t i = 0; i < c->n_autoscalers; i++)
         free(c->autoscalers[i].target);
+    for (size_t i = 0; i < c->n_pg_args; i++) {
+        free(c->pg_args[i].name);
+        free(c->pg_args[i].value);
+    }
     free(c->path);
     free(c->profile);
     free(c->error);

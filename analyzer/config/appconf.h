@@ -70,6 +70,12 @@ typedef struct pgm_appconf {
         unsigned line;
     } autoscalers[PGM_APPCONF_MAX_WORKLOADS];
     size_t n_autoscalers;
+    /* a Compose service running postgres: its command line's -c name=value */
+    struct {
+        char *name, *value;
+        unsigned line;
+    } pg_args[PGM_APPCONF_MAX_WORKLOADS];
+    size_t n_pg_args;
     char *error;        /* the first thing that could not be read, with its line */
     unsigned error_line;
 } pgm_appconf;

@@ -155,8 +155,17 @@ int pgm_config_open(pgm_config **out, const pgm_config_options *opt)
     return PGM_OK;
 }
 
+static int add_pg_row(pgm_config *c, const char *name, const char *setting, const char *unit,
+                      const char *path, unsigned line, int rank, bool dump);
+
 int pgm_config_add_appconf(pgm_config *c, pgm_appconf *a)
 {
+    /* a Compose postgres service's -c settings: the server's command line,
+     * over postgresql.conf (postgres(1)), read the way the server reads them */
+    for (size_t i = 0; i < a->n_pg_args; i++)
+        if (add_pg_row(c, a->pg_args[i].name, a->pg_args[i].value, NULL, a->path, a->pg_args[i].line, 1, false) !=
+            PGM_OK)
+            return PGM_FATAL;
     pgm_appconf *p = realloc(c->files, (c->n_files + 1) * sizeof *p);
     if (!p)
         return PGM_FATAL;
@@ -233,19 +242,17 @@ int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_
     return PGM_OK;
 }
 
-static int add_pg_row(pgm_config *c, const char *name, const char *setting, const char *unit,
-                      const char *path, unsigned line, int rank);
 
 int pgm_config_add_pg_setting(pgm_config *c, const char *name, const char *setting,
                               const char *unit, const char *path, unsigned line)
 {
-    return add_pg_row(c, name, setting, unit, path, line, 2);
+    return add_pg_row(c, name, setting, unit, path, line, 2, true);
 }
 
 /* A pg_settings or pg_file_settings row. pg_file_settings shows the value as
  * written ("2 s", "0x3C", "Y"): it is read the way the server reads it. */
 static int add_pg_row(pgm_config *c, const char *name, const char *setting, const char *unit,
-                      const char *path, unsigned line, int rank)
+                      const char *path, unsigned line, int rank, bool dump)
 {
     char norm[512];
     const pgm_guc *g = pgm_guc_find(name);
@@ -256,7 +263,7 @@ static int add_pg_row(pgm_config *c, const char *name, const char *setting, cons
         setting = norm;
         unit = g->unit;
     }
-    if (!c->pg_settings && !(c->pg_settings = strdup(path)))
+    if (dump && !c->pg_settings && !(c->pg_settings = strdup(path)))
         return PGM_FATAL;
     pg_entry *e = new_pg(c);
     if (!e)
@@ -1791,6 +1798,13 @@ static void build_pg(pgm_config *c)
     if (!c->n_pg)
         return;
     const char *default_path = c->pg_settings ? c->pg_settings : c->pg_main;
+    unsigned default_line = 1;
+    if (!default_path) {
+        /* a server known by its command line alone (a Compose service's -c):
+         * a setting it lacks would go on that line */
+        default_path = c->pg[0].file;
+        default_line = c->pg[0].line;
+    }
     /* the catalog's defaults first: a parameter not set is at its default */
     for (size_t i = 0;; i++) {
         const pgm_guc *g = pgm_guc_find_index(i);
@@ -1799,7 +1813,7 @@ static void build_pg(pgm_config *c)
         char text[256], key[128];
         with_unit(g->boot ? g->boot : "", g->unit, text, sizeof text);
         fmt(key, sizeof key, "pg.%s", g->name);
-        pgm_origin at = {(char *)default_path, 1, NULL, "not set: the server's default"};
+        pgm_origin at = {(char *)default_path, default_line, NULL, "not set: the server's default"};
         if (pgm_facts_set_at(c->out, key, text, default_path ? &at : NULL) != 0)
             c->rc = PGM_FATAL;
     }
@@ -2035,7 +2049,8 @@ size_t pgm_config_read_pg_settings(pgm_config *c, const char *path, const char *
              strcmp(cells[source_col], "interactive") == 0 || strcmp(cells[source_col], "test") == 0))
             continue;
         const char *unit = unit_col >= 0 && (size_t)unit_col < nc ? cells[unit_col] : NULL;
-        if (add_pg_row(c, cells[name_col], cells[setting_col], unit, path, lineno, applied_col >= 0 ? 1 : 2) != PGM_OK)
+        if (add_pg_row(c, cells[name_col], cells[setting_col], unit, path, lineno, applied_col >= 0 ? 1 : 2, true) !=
+            PGM_OK)
             return rows;
         rows++;
     }
