@@ -618,7 +618,9 @@ static bool emit(const tokenizer *t, char out[PGM_INFER_SPEC_MAX])
         }
     }
     out[o] = '\0';
-    return any || t->n == 0;
+    /* a prefix of literal text alone ("[%P]: " of a process outside a
+     * parallel query is "[]: "): what every line starts with, read as text */
+    return any || t->n == 0 || o > 0;
 }
 
 bool pgm_infer_spec(const char *inst, size_t n, const pgm_infer_names *names, char out[PGM_INFER_SPEC_MAX])

@@ -47,6 +47,8 @@ static void test_one_printing(void **state)
         /* a command tag before user@db: no user named "SELECT app" */
         {"2026-12-03 08:42:49.500 UTC [5058] SELECT app@shop ", "%m [%p] %i %u@%d "},
         {"", ""},
+        /* literal text alone: "[%P]: " of a process outside a parallel query */
+        {"[]: ", "[]: "},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char spec[PGM_INFER_SPEC_MAX];
