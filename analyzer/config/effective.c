@@ -975,6 +975,25 @@ static void set_driver(pgm_config *c, pgm_record *r)
  * resolves it (`via` says which). */
 #define PGM_CONFIG_PLACEHOLDER_DEPTH 8
 static int resolve_placeholder(const keyset *ks, const char *value, char *out, size_t cap, char *via, size_t vcap,
+                               int depth);
+
+/* A value a placeholder takes (the variable's, or its default): itself
+ * resolved in turn, else as written. -1 when nothing resolves it (`via`
+ * says why). */
+static int resolve_inner(const keyset *ks, const char *v, char *out, size_t cap, char *via, size_t vcap, int depth)
+{
+    char inner[200] = "";
+    int r = resolve_placeholder(ks, v, out, cap, inner, sizeof inner, depth + 1);
+    if (r < 0) {
+        fmt(via, vcap, "%s", inner);
+        return -1;
+    }
+    if (r == 0)
+        fmt(out, cap, "%s", v);
+    return 1;
+}
+
+static int resolve_placeholder(const keyset *ks, const char *value, char *out, size_t cap, char *via, size_t vcap,
                                int depth)
 {
     size_t n = strlen(value);
@@ -1000,14 +1019,8 @@ static int resolve_placeholder(const keyset *ks, const char *value, char *out, s
         const char *v = ks->v[i].k->value ? ks->v[i].k->value : "";
         if (strcmp(v, value) == 0)
             continue; /* the key itself (db.pool: ${DB_POOL:5}): its default decides */
-        char inner[200] = "";
-        int r = resolve_placeholder(ks, v, out, cap, inner, sizeof inner, depth + 1);
-        if (r < 0) {
-            fmt(via, vcap, "%s", inner);
+        if (resolve_inner(ks, v, out, cap, via, vcap, depth) < 0)
             return -1;
-        }
-        if (r == 0)
-            fmt(out, cap, "%s", v);
         fmt(via, vcap, "through ${%s}, set at %s:%u", name, ks->v[i].file->path, ks->v[i].k->line);
         return 1;
     }
@@ -1018,14 +1031,8 @@ static int resolve_placeholder(const keyset *ks, const char *value, char *out, s
     }
     char def[256];
     fmt(def, sizeof def, "%.*s", (int)(value + n - 1 - colon), colon);
-    char inner[200] = "";
-    int r = resolve_placeholder(ks, def, out, cap, inner, sizeof inner, depth + 1);
-    if (r < 0) {
-        fmt(via, vcap, "%s", inner);
+    if (resolve_inner(ks, def, out, cap, via, vcap, depth) < 0)
         return -1;
-    }
-    if (r == 0)
-        fmt(out, cap, "%s", def);
     fmt(via, vcap, "the default of ${%s:...}: %s is set nowhere in the inputs", name, name);
     return 1;
 }

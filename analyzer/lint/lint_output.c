@@ -164,6 +164,26 @@ static void friendly_name(const char *title, char *out, size_t cap)
     out[o] = 0;
 }
 
+/* A SARIF reportingDescriptor's texts and default level. */
+static void sarif_rule_texts(pgm_json *j, const char *title, const char *full, const char *help,
+                             enum pgm_severity severity)
+{
+    const char *const keys[3] = {"shortDescription", "fullDescription", "help"};
+    const char *const texts[3] = {title, full, help};
+    for (int k = 0; k < 3; k++) {
+        pgm_json_key(j, keys[k]);
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "text");
+        pgm_json_string(j, texts[k]);
+        pgm_json_end_object(j);
+    }
+    pgm_json_key(j, "defaultConfiguration");
+    pgm_json_begin_object(j);
+    pgm_json_key(j, "level");
+    pgm_json_string(j, sarif_level(severity));
+    pgm_json_end_object(j);
+}
+
 static void write_sarif(const pgm_lint *l, const pgm_ruleset *rs, FILE *out)
 {
     pgm_json j;
@@ -206,26 +226,8 @@ static void write_sarif(const pgm_lint *l, const pgm_ruleset *rs, FILE *out)
             pgm_json_key(&j, "helpUri");
             pgm_json_string(&j, r->references.v[0]);
         }
-        pgm_json_key(&j, "shortDescription");
-        pgm_json_begin_object(&j);
-        pgm_json_key(&j, "text");
-        pgm_json_string(&j, r->title);
-        pgm_json_end_object(&j);
-        pgm_json_key(&j, "fullDescription");
-        pgm_json_begin_object(&j);
-        pgm_json_key(&j, "text");
-        pgm_json_string(&j, r->title);
-        pgm_json_end_object(&j);
-        pgm_json_key(&j, "help");
-        pgm_json_begin_object(&j);
-        pgm_json_key(&j, "text");
-        pgm_json_string(&j, r->remediation && *r->remediation ? r->remediation : r->title);
-        pgm_json_end_object(&j);
-        pgm_json_key(&j, "defaultConfiguration");
-        pgm_json_begin_object(&j);
-        pgm_json_key(&j, "level");
-        pgm_json_string(&j, sarif_level(r->severity));
-        pgm_json_end_object(&j);
+        sarif_rule_texts(&j, r->title, r->title, r->remediation && *r->remediation ? r->remediation : r->title,
+                         r->severity);
         pgm_json_key(&j, "properties");
         pgm_json_begin_object(&j);
         pgm_json_key(&j, "severity");
@@ -246,26 +248,7 @@ static void write_sarif(const pgm_lint *l, const pgm_ruleset *rs, FILE *out)
         pgm_json_begin_object(&j);
         pgm_json_key(&j, "id");
         pgm_json_string(&j, r->id);
-        pgm_json_key(&j, "shortDescription");
-        pgm_json_begin_object(&j);
-        pgm_json_key(&j, "text");
-        pgm_json_string(&j, r->title);
-        pgm_json_end_object(&j);
-        pgm_json_key(&j, "fullDescription");
-        pgm_json_begin_object(&j);
-        pgm_json_key(&j, "text");
-        pgm_json_string(&j, r->description);
-        pgm_json_end_object(&j);
-        pgm_json_key(&j, "help");
-        pgm_json_begin_object(&j);
-        pgm_json_key(&j, "text");
-        pgm_json_string(&j, r->remediation);
-        pgm_json_end_object(&j);
-        pgm_json_key(&j, "defaultConfiguration");
-        pgm_json_begin_object(&j);
-        pgm_json_key(&j, "level");
-        pgm_json_string(&j, sarif_level(r->severity));
-        pgm_json_end_object(&j);
+        sarif_rule_texts(&j, r->title, r->description, r->remediation, r->severity);
         pgm_json_end_object(&j);
     }
     pgm_json_end_array(&j);
