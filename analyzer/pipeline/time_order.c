@@ -41,14 +41,10 @@ static int64_t digits(const char *p, size_t n)
 
 /* "YYYY-MM-DD HH:MM:SS[.fff...]" (checked by pgm_ts_parse_at on the first
  * line, and as bytes of the same form since) in microseconds of its own
- * clock: days from the civil date (Howard Hinnant's days_from_civil). */
+ * clock. */
 static int64_t clock_us(const char *p, size_t clock_len)
 {
-    int64_t y = digits(p, 4), m = digits(p + 5, 2), d = digits(p + 8, 2);
-    y -= m <= 2;
-    int64_t era = y / 400, yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = pgm_days_from_civil(digits(p, 4), (unsigned)digits(p + 5, 2), (unsigned)digits(p + 8, 2));
     int64_t s = ((days * 24 + digits(p + 11, 2)) * 60 + digits(p + 14, 2)) * 60 + digits(p + 17, 2);
     int64_t us = 0, scale = 100000;
     for (size_t i = DATE_TIME_LEN + 1; i < clock_len && scale; i++, scale /= 10)
