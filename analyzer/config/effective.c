@@ -11,106 +11,10 @@
 
 #include "catalog/catalog.h"
 #include "config/guc.h"
+#include "config/hikari.h"
+#include "config/spring.h"
+#include "util/fmt.h"
 #include "util/strbuf.h"
-
-/* snprintf that may cut: names and values longer than their buffers are cut, never overrun. */
-static void fmt(char *out, size_t cap, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void fmt(char *out, size_t cap, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    vsnprintf(out, cap, f, ap);
-    va_end(ap);
-}
-
-/* ---- what HikariCP and Spring know ---- */
-
-enum htype { H_STR, H_MS, H_INT, H_BOOL, H_MAP, H_OBJECT, H_SECONDS };
-
-/* HikariConfig's bindable properties (hikari-properties.tsv), the pool
- * field each becomes, and how its text is read. */
-static const struct hprop {
-    const char *kebab, *camel, *field;
-    enum htype type;
-} hprops[] = {
-    {"jdbc-url", "jdbcUrl", "jdbc_url", H_STR},
-    {"username", "username", "username", H_STR},
-    {"password", "password", "password", H_STR},
-    {"driver-class-name", "driverClassName", "driver_class_name", H_STR},
-    {"data-source-class-name", "dataSourceClassName", "data_source_class_name", H_STR},
-    {"data-source-j-n-d-i", "dataSourceJNDI", "data_source_jndi", H_STR},
-    {"auto-commit", "autoCommit", "auto_commit", H_BOOL},
-    {"connection-timeout", "connectionTimeout", "connection_timeout", H_MS},
-    {"idle-timeout", "idleTimeout", "idle_timeout", H_MS},
-    {"keepalive-time", "keepaliveTime", "keepalive_time", H_MS},
-    {"max-lifetime", "maxLifetime", "max_lifetime", H_MS},
-    {"connection-test-query", "connectionTestQuery", "connection_test_query", H_STR},
-    {"minimum-idle", "minimumIdle", "minimum_idle", H_INT},
-    {"maximum-pool-size", "maximumPoolSize", "maximum_pool_size", H_INT},
-    {"pool-name", "poolName", "pool_name", H_STR},
-    {"initialization-fail-timeout", "initializationFailTimeout", "initialization_fail_timeout", H_MS},
-    {"isolate-internal-queries", "isolateInternalQueries", "isolate_internal_queries", H_BOOL},
-    {"allow-pool-suspension", "allowPoolSuspension", "allow_pool_suspension", H_BOOL},
-    {"read-only", "readOnly", "read_only", H_BOOL},
-    {"register-mbeans", "registerMbeans", "register_mbeans", H_BOOL},
-    {"catalog", "catalog", "catalog", H_STR},
-    {"schema", "schema", "schema", H_STR},
-    {"connection-init-sql", "connectionInitSql", "connection_init_sql", H_STR},
-    {"transaction-isolation", "transactionIsolation", "transaction_isolation", H_STR},
-    {"validation-timeout", "validationTimeout", "validation_timeout", H_MS},
-    {"leak-detection-threshold", "leakDetectionThreshold", "leak_detection_threshold", H_MS},
-    {"exception-override-class-name", "exceptionOverrideClassName", "exception_override_class_name", H_STR},
-    {"login-timeout", "loginTimeout", "login_timeout", H_SECONDS},
-    {"data-source-properties", "dataSourceProperties", NULL, H_MAP},
-    {"health-check-properties", "healthCheckProperties", NULL, H_MAP},
-    {"metric-registry", "metricRegistry", "metric_registry", H_OBJECT},
-    {"health-check-registry", "healthCheckRegistry", "health_check_registry", H_OBJECT},
-    {"metrics-tracker-factory", "metricsTrackerFactory", NULL, H_OBJECT},
-    {"thread-factory", "threadFactory", NULL, H_OBJECT},
-    {"scheduled-executor", "scheduledExecutor", NULL, H_OBJECT},
-    {"exception-override", "exceptionOverride", NULL, H_OBJECT},
-    {"data-source", "dataSource", NULL, H_OBJECT},
-};
-#define N_HPROPS (sizeof hprops / sizeof hprops[0])
-
-/* Keys people write that HikariCP never had, with what they meant. */
-static const struct {
-    const char *wrong, *right;
-} aliases[] = {
-    {"maxpoolsize", "maximum-pool-size"},     {"maxconnections", "maximum-pool-size"},
-    {"poolsize", "maximum-pool-size"},        {"maxactive", "maximum-pool-size"},
-    {"maxtotal", "maximum-pool-size"},        {"minidle", "minimum-idle"},
-    {"maxlifetime", "max-lifetime"},          {"maxidle", "minimum-idle"},
-    {"testonborrow", "connection-test-query"}, {"validationquery", "connection-test-query"},
-    {"maxwait", "connection-timeout"},        {"leakdetection", "leak-detection-threshold"},
-    {"keepalive", "keepalive-time"},          {"idletimeoutms", "idle-timeout"},
-};
-
-/* HikariCP 2.x properties that later releases removed. */
-static const char *const removed[] = {"initializationfailfast", "jdbc4connectiontest",
-                                      "scheduledexecutorservice"};
-
-/* DataSourceProperties and the other keys Spring knows under spring.datasource. */
-static const char *const datasource_keys[] = {
-    "url", "username", "password", "driverclassname", "name", "type", "generateuniquename",
-    "jndiname", "embeddeddatabaseconnection", "xa", "hikari", "tomcat", "dbcp2", "oracleucp",
-    "connectionfetch", "initializationmode", "schema", "data", "platform", "continueonerror",
-    "separator", "sqlscriptencoding", "schemausername", "schemapassword", "datausername",
-    "datapassword", "initialization", "jmxenabled", "ucp", "hikaricp" /* reported as wrong prefix */,
-};
-
-/* pgjdbc connection properties the rules read, from the URL or data-source-properties. */
-static const struct {
-    const char *name, *field;
-    enum htype type;
-} pgjdbc[] = {
-    {"socketTimeout", "socket_timeout", H_SECONDS},     {"tcpKeepAlive", "tcp_keep_alive", H_BOOL},
-    {"ApplicationName", "application_name", H_STR},     {"options", "options", H_STR},
-    {"connectTimeout", "connect_timeout", H_SECONDS},   {"loginTimeout", "login_timeout_driver", H_SECONDS},
-    {"cancelSignalTimeout", "cancel_signal_timeout", H_SECONDS},
-    {"assumeMinServerVersion", "assume_min_server_version", H_STR},
-    {"autosave", "autosave", H_STR},                    {"prepareThreshold", "prepare_threshold", H_INT},
-};
 
 /* ---- the collected input ---- */
 
@@ -289,31 +193,12 @@ int pgm_config_add_boot_version(pgm_config *c, const char *version, const char *
     if (c->n_boots == PGM_CONFIG_MAX_SERVICES)
         return PGM_OK;
     boot_version *b = &c->boots[c->n_boots];
-    fmt(b->version, sizeof b->version, "%s", version);
+    pgm_fmt(b->version, sizeof b->version, "%s", version);
     if (!(b->path = strdup(path)))
         return PGM_FATAL;
     b->line = line;
     c->n_boots++;
     return PGM_OK;
-}
-
-const char *pgm_hikari_for_boot(const char *v)
-{
-    /* spring-boot-dependencies: shared/reference/hikari-log-messages.md section 2 */
-    static const struct {
-        int maj, min;
-        const char *hikari;
-    } map[] = {{2, 0, "2.7.9"}, {2, 1, "3.2.0"}, {2, 2, "3.4.5"}, {2, 3, "3.4.5"}, {2, 4, "3.4.5"},
-               {2, 5, "4.0.3"}, {2, 6, "4.0.3"}, {2, 7, "4.0.3"}, {3, 0, "5.0.1"}, {3, 1, "5.0.1"},
-               {3, 2, "5.0.1"}, {3, 3, "5.1.0"}, {3, 4, "5.1.0"}, {3, 5, "6.3.3"}, {4, 0, "7.0.2"},
-               {4, 1, "7.0.2"}};
-    int maj = 0, min = 0;
-    if (sscanf(v, "%d.%d", &maj, &min) != 2)
-        return NULL;
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (map[i].maj == maj && map[i].min == min)
-            return map[i].hikari;
-    return NULL;
 }
 
 /* The version-like text right after `after` (skipping quotes, spaces, '>',
@@ -402,73 +287,6 @@ static void set_fact(pgm_config *c, pgm_record *r, const char *key, const char *
         c->rc = PGM_FATAL;
 }
 
-/* "maximum-pool-size", "maximumPoolSize", "maximum_pool_size", "MAXIMUMPOOLSIZE":
- * the form Spring compares element by element (lower case, no - or _). */
-static void squash(const char *s, size_t n, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 1 < cap; i++)
-        if (s[i] != '-' && s[i] != '_')
-            out[o++] = (char)tolower((unsigned char)s[i]);
-    out[o] = 0;
-}
-
-static const struct hprop *hprop_squashed(const char *sq)
-{
-    char k[64];
-    for (size_t i = 0; i < N_HPROPS; i++) {
-        squash(hprops[i].kebab, strlen(hprops[i].kebab), k, sizeof k);
-        if (strcmp(k, sq) == 0)
-            return &hprops[i];
-    }
-    return NULL;
-}
-
-static const struct hprop *hprop_camel(const char *name)
-{
-    for (size_t i = 0; i < N_HPROPS; i++)
-        if (strcmp(hprops[i].camel, name) == 0)
-            return &hprops[i];
-    return NULL;
-}
-
-/* Closest HikariCP property to an unknown one, for "did you mean". */
-static const char *suggest_hprop(const char *sq)
-{
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (strcmp(aliases[i].wrong, sq) == 0)
-            return aliases[i].right;
-    const char *best = NULL;
-    unsigned bestd = 4;
-    char k[64];
-    for (size_t i = 0; i < N_HPROPS; i++) {
-        squash(hprops[i].kebab, strlen(hprops[i].kebab), k, sizeof k);
-        unsigned d = pgm_catalog_distance(sq, k);
-        if (d < bestd) {
-            bestd = d;
-            best = hprops[i].kebab;
-        }
-    }
-    return best;
-}
-
-static bool is_secret_key(const char *sq)
-{
-    return strstr(sq, "password") || strstr(sq, "secret") || strstr(sq, "token") ||
-           strstr(sq, "credential");
-}
-
-/* ---- the keys of one service, in Spring's precedence ---- */
-
-typedef struct skey {
-    char canon[256];   /* dotted, each element squashed; map keys as written */
-    const pgm_appconf *file;
-    const pgm_appconf_key *k;
-    int rank;
-    size_t seq;
-    bool env;
-} skey;
-
 typedef struct service {
     char name[128];     /* directory or workload */
     long max_replicas;  /* an autoscaler in another file than the workload, or -1 */
@@ -493,12 +311,12 @@ static void service_of(const char *path, char *out, size_t cap)
     static const char *const skip[] = {"config", "resources", "main", "src", "classes",
                                        "BOOT-INF", "WEB-INF", "target", "build", "conf", "etc"};
     char tmp[1024];
-    fmt(tmp, sizeof tmp, "%s", path);
+    pgm_fmt(tmp, sizeof tmp, "%s", path);
     for (char *bang = strrchr(tmp, '!'); bang; bang = NULL)
         memmove(tmp, bang + 1, strlen(bang + 1) + 1); /* inside an archive: its own path */
     char *slash = strrchr(tmp, '/');
     if (!slash) {
-        fmt(out, cap, "%s", "");
+        pgm_fmt(out, cap, "%s", "");
         return;
     }
     *slash = 0;
@@ -510,192 +328,27 @@ static void service_of(const char *path, char *out, size_t cap)
             if (strcmp(last, skip[i]) == 0)
                 skipped = true;
         if (!skipped || !s) {
-            fmt(out, cap, "%s", skipped ? "" : last);
+            pgm_fmt(out, cap, "%s", skipped ? "" : last);
             return;
         }
         *s = 0;
     }
 }
 
-/* The canonical form of a Spring key: elements squashed, except the keys of
- * a map property (data-source-properties.socketTimeout keeps its case). */
-static void canon_spring(const char *key, char *out, size_t cap)
-{
-    size_t o = 0;
-    bool in_map = false;
-    const char *p = key;
-    while (*p && o + 1 < cap) {
-        const char *dot = strchr(p, '.');
-        size_t l = dot ? (size_t)(dot - p) : strlen(p);
-        if (in_map) { /* the rest as written */
-            l = strlen(p);
-            if (o + l + 1 >= cap)
-                l = cap - o - 1;
-            memcpy(out + o, p, l);
-            o += l;
-            break;
-        }
-        char el[128];
-        squash(p, l < sizeof el ? l : sizeof el - 1, el, sizeof el);
-        size_t el_n = strlen(el);
-        if (o + el_n + 2 >= cap)
-            break;
-        memcpy(out + o, el, el_n);
-        o += el_n;
-        if (strcmp(el, "datasourceproperties") == 0 || strcmp(el, "healthcheckproperties") == 0)
-            in_map = true;
-        if (!dot)
-            break;
-        out[o++] = '.';
-        p = dot + 1;
-    }
-    out[o] = 0;
-}
-
-/* SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE -> spring.datasource.hikari.maximumpoolsize.
- * Under spring.datasource the rest is one property (Spring tries both the
- * dashes-removed and the dashes-as-underscores names), except a map's key. */
-static void canon_env(const char *name, char *out, size_t cap)
-{
-    char low[256];
-    size_t n = 0;
-    for (; name[n] && n + 1 < sizeof low; n++)
-        low[n] = name[n] == '_' ? '.' : (char)tolower((unsigned char)name[n]);
-    low[n] = 0;
-    const char *hk = "spring.datasource.hikari.", *ds = "spring.datasource.";
-    const char *rest = NULL;
-    size_t head = 0;
-    if (strncmp(low, hk, strlen(hk)) == 0)
-        head = strlen(hk);
-    else if (strncmp(low, ds, strlen(ds)) == 0)
-        head = strlen(ds);
-    if (!head) {
-        fmt(out, cap, "%s", low);
-        return;
-    }
-    rest = low + head;
-    char joined[256];
-    size_t o = 0;
-    bool map = strncmp(rest, "datasourceproperties.", 21) == 0 ||
-               strncmp(rest, "data.source.properties.", 23) == 0;
-    if (map) {
-        const char *key = rest + (rest[4] == '.' ? 23 : 21);
-        fmt(joined, sizeof joined, "datasourceproperties.%s", key);
-    } else {
-        for (const char *q = rest; *q && o + 1 < sizeof joined; q++)
-            if (*q != '.')
-                joined[o++] = *q;
-        joined[o] = 0;
-    }
-    fmt(out, cap, "%.*s%s", (int)head, low, joined);
-}
-
-static int cmp_skey(const void *a, const void *b)
-{
-    const skey *x = a, *y = b;
-    int c = strcmp(x->canon, y->canon);
-    if (c)
-        return c;
-    if (x->rank != y->rank)
-        return x->rank < y->rank ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* A profile expression (Boot 2.4+): names, !, &, |, and a comma for or. */
-static bool profile_match(const char *expr, const char *const *active, size_t n_active)
-{
-    char buf[256];
-    fmt(buf, sizeof buf, "%s", expr);
-    /* or over , and | ; and over & ; not with ! (no parentheses: rare in practice) */
-    char *save_or = NULL;
-    for (char *alt = strtok_r(buf, ",|", &save_or); alt; alt = strtok_r(NULL, ",|", &save_or)) {
-        bool all = true;
-        char *save_and = NULL;
-        for (char *t = strtok_r(alt, "&", &save_and); t; t = strtok_r(NULL, "&", &save_and)) {
-            while (*t == ' ' || *t == '(')
-                t++;
-            bool neg = *t == '!';
-            if (neg)
-                t++;
-            while (*t == ' ')
-                t++;
-            size_t l = strlen(t);
-            while (l && (t[l - 1] == ' ' || t[l - 1] == ')'))
-                t[--l] = 0;
-            bool on = false;
-            for (size_t i = 0; i < n_active; i++)
-                if (strcmp(active[i], t) == 0)
-                    on = true;
-            if (on == neg)
-                all = false;
-        }
-        if (all)
-            return true;
-    }
-    return false;
-}
-
-typedef struct keyset {
-    skey *v;
-    size_t n, alloc;
-} keyset;
-
-static int push_key(keyset *ks, const pgm_appconf *f, const pgm_appconf_key *k, int rank, size_t seq)
-{
-    if (ks->n == ks->alloc) {
-        size_t na = ks->alloc ? ks->alloc * 2 : 128;
-        skey *p = realloc(ks->v, na * sizeof *p);
-        if (!p)
-            return PGM_FATAL;
-        ks->v = p;
-        ks->alloc = na;
-    }
-    skey *s = &ks->v[ks->n++];
-    memset(s, 0, sizeof *s);
-    s->env = k->origin == PGM_KEY_ENV;
-    /* Spring's order: files < environment < Java system properties < command line */
-    if (k->origin == PGM_KEY_SYSPROP)
-        rank = 3000;
-    else if (k->origin == PGM_KEY_ARG)
-        rank = 4000;
-    if (s->env)
-        canon_env(k->key, s->canon, sizeof s->canon);
-    else
-        canon_spring(k->key, s->canon, sizeof s->canon);
-    s->file = f;
-    s->k = k;
-    s->rank = rank;
-    s->seq = seq;
-    return PGM_OK;
-}
-
-/* The winning key of `canon`, or NULL; *prev gets the one it overrides. */
-static const skey *winner(const keyset *ks, const char *canon, const skey **prev)
-{
-    const skey *w = NULL, *p = NULL;
-    for (size_t i = 0; i < ks->n; i++)
-        if (strcmp(ks->v[i].canon, canon) == 0) {
-            p = w;
-            w = &ks->v[i];
-        }
-    if (prev)
-        *prev = p;
-    return w;
-}
-
 /* ---- key findings ---- */
 
-static void key_record(pgm_config *c, const skey *s, const char *problem, const char *suggestion,
+static void key_record(void *ctx, const pgm_skey *s, const char *problem, const char *suggestion,
                        const char *detail)
 {
+    pgm_config *c = ctx;
     pgm_record *r = pgm_facts_add_record(c->out, "key");
     if (!r) {
         c->rc = PGM_FATAL;
         return;
     }
     char sq[256];
-    squash(s->k->key, strlen(s->k->key), sq, sizeof sq);
-    const char *value = is_secret_key(sq) ? "[REDACTED]" : s->k->value;
+    pgm_squash(s->k->key, strlen(s->k->key), sq, sizeof sq);
+    const char *value = pgm_spring_is_secret(sq) ? "[REDACTED]" : s->k->value;
     static const char *const forms[] = {"properties", "yaml", "hikari.properties", "env", "k8s"};
     pgm_origin at = {s->file->path, s->k->line, s->k->key, NULL};
     if (pgm_record_set_origin(r, &at) != 0)
@@ -711,118 +364,6 @@ static void key_record(pgm_config *c, const skey *s, const char *problem, const 
         set_fact(c, r, "detail", detail, NULL, 0, NULL, NULL);
 }
 
-/* What Spring or HikariCP silently does with a key of this service. */
-static void check_key(pgm_config *c, const skey *s)
-{
-    const char *k = s->canon;
-    char buf[300];
-    const char *last = strrchr(k, '.') ? strrchr(k, '.') + 1 : k;
-    /* a flag about passwords (MYSQL_ALLOW_EMPTY_PASSWORD=true) holds none */
-    bool flag = strcasecmp(s->k->value, "true") == 0 || strcasecmp(s->k->value, "false") == 0 ||
-                strcasecmp(s->k->value, "yes") == 0 || strcasecmp(s->k->value, "no") == 0;
-    if (strcmp(last, "password") == 0 && s->k->value[0] && !flag && !strstr(s->k->value, "${")) {
-        key_record(c, s, "plaintext_secret", NULL,
-                   "a password written into the configuration: anyone who reads the file or the "
-                   "repository has it");
-        return;
-    }
-    if (strcmp(last, "url") == 0 || strcmp(last, "jdbcurl") == 0) {
-        const char *v = s->k->value, *scheme = strstr(v, "://");
-        const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-        const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
-        bool userinfo = at && (!slash || at < slash) && memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
-        const char *pw = strstr(v, "password=");
-        if ((userinfo || pw) && !(pw && strncmp(pw + 9, "${", 2) == 0)) {
-            key_record(c, s, "plaintext_secret", NULL,
-                       "a password inside a JDBC URL: anyone who reads the file has it");
-            return;
-        }
-    }
-    if (strncmp(k, "spring.datasource.hikari.", 25) == 0) {
-        const char *rest = k + 25;
-        if (s->env && strncasecmp(s->k->key + 25, "CONNECTION_", 11) == 0) {
-            char fixed[300];
-            size_t o = 0;
-            for (const char *q = "SPRING_DATASOURCE_HIKARI_CONNECTION"; *q; q++)
-                fixed[o++] = *q;
-            for (const char *q = s->k->key + 36; *q && o + 1 < sizeof fixed; q++)
-                if (*q != '_')
-                    fixed[o++] = (char)toupper((unsigned char)*q);
-            fixed[o] = 0;
-            key_record(c, s, "env_connection_prefix", fixed,
-                       "binds through HikariDataSource.getConnection(): the pool starts while "
-                       "binding and every later key fails (spring-boot#51363)");
-            return;
-        }
-        if (strncmp(rest, "datasourceproperties.", 21) == 0) {
-            const char *mk = rest + 21;
-            if (s->env) {
-                for (size_t i = 0; i < sizeof pgjdbc / sizeof pgjdbc[0]; i++)
-                    if (strcasecmp(pgjdbc[i].name, mk) == 0 && strcmp(pgjdbc[i].name, mk) != 0) {
-                        fmt(buf, sizeof buf, "?%s=%s in the JDBC URL", pgjdbc[i].name, s->k->value);
-                        key_record(c, s, "env_lowercased_map_key", buf,
-                                   "an environment variable lower-cases the map key; pgjdbc's "
-                                   "names are case-sensitive and ignore it (spring-boot#18003)");
-                    }
-            }
-            return;
-        }
-        if (strchr(rest, '.') && strncmp(rest, "healthcheckproperties.", 22) != 0) {
-            key_record(c, s, "unknown", NULL, "not a HikariCP property: Spring ignores it");
-            return;
-        }
-        if (hprop_squashed(rest))
-            return;
-        for (size_t i = 0; i < sizeof removed / sizeof removed[0]; i++)
-            if (strcmp(rest, removed[i]) == 0) {
-                key_record(c, s, "removed", NULL, "a HikariCP 2.x property, removed since: Spring ignores it");
-                return;
-            }
-        const char *sug = suggest_hprop(rest);
-        fmt(buf, sizeof buf, "spring.datasource.hikari.%s", sug ? sug : "");
-        key_record(c, s, "unknown", sug ? buf : NULL, "not a HikariCP property: Spring ignores it");
-        return;
-    }
-    if (strncmp(k, "spring.datasource.", 18) == 0) {
-        const char *rest = k + 18;
-        char first[64];
-        size_t l = strcspn(rest, ".");
-        fmt(first, sizeof first, "%.*s", (int)(l < sizeof first ? l : sizeof first - 1), rest);
-        if (strcmp(first, "tomcat") == 0 || strcmp(first, "dbcp2") == 0 || strcmp(first, "oracleucp") == 0) {
-            key_record(c, s, "other_pool", NULL, "settings of another pool: ignored when HikariCP is the pool");
-            return;
-        }
-        if (strcmp(first, "hikaricp") == 0) {
-            key_record(c, s, "wrong_prefix", "spring.datasource.hikari.*", "Spring binds spring.datasource.hikari, not hikaricp");
-            return;
-        }
-        for (size_t i = 0; i < sizeof datasource_keys / sizeof datasource_keys[0]; i++)
-            if (strcmp(first, datasource_keys[i]) == 0)
-                return;
-        const struct hprop *h = hprop_squashed(first);
-        if (h || suggest_hprop(first)) {
-            fmt(buf, sizeof buf, "spring.datasource.hikari.%s", h ? h->kebab : suggest_hprop(first));
-            key_record(c, s, "wrong_prefix", buf,
-                       "pool settings belong under spring.datasource.hikari since Spring Boot 1.4");
-            return;
-        }
-        key_record(c, s, "unknown", NULL, "Spring's DataSourceProperties has no such property: ignored");
-        return;
-    }
-    if (strncmp(k, "spring.hikari.", 14) == 0 || strncmp(k, "hikari.", 7) == 0) {
-        const char *rest = strchr(k, '.') + 1;
-        if (strncmp(k, "spring.hikari.", 14) == 0)
-            rest = k + 14;
-        const struct hprop *h = hprop_squashed(rest);
-        fmt(buf, sizeof buf, "spring.datasource.hikari.%s", h ? h->kebab : "*");
-        key_record(c, s, "wrong_prefix", buf, "Spring binds spring.datasource.hikari: this key is ignored");
-        return;
-    }
-    if (strcmp(k, "spring.profiles") == 0 && !s->env)
-        key_record(c, s, "legacy_profiles", "spring.config.activate.on-profile",
-                   "Spring Boot 2.4+ refuses to start with spring.profiles inside a document");
-}
-
 /* ---- pools ---- */
 
 typedef struct pool_src {
@@ -830,109 +371,6 @@ typedef struct pool_src {
     char config_prefix[220]; /* .configuration under a DataSourceProperties route */
     bool is_default;       /* spring.datasource(.hikari) */
 } pool_src;
-
-static bool parse_long(const char *s, long long *out)
-{
-    while (*s == ' ')
-        s++;
-    if (!*s)
-        return false;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    while (*end == ' ')
-        end++;
-    if (*end)
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool looks_like_duration(const char *s)
-{
-    size_t i = 0;
-    while (s[i] >= '0' && s[i] <= '9')
-        i++;
-    return i > 0 && (strcmp(s + i, "ms") == 0 || strcmp(s + i, "s") == 0 ||
-                     strcmp(s + i, "m") == 0 || strcmp(s + i, "h") == 0 || strcmp(s + i, "d") == 0);
-}
-
-/* JDBC URL parameters: jdbc:postgresql://h:p/db?ApplicationName=x&socketTimeout=30 */
-static const char *url_param(const char *url, const char *name, char *out, size_t cap)
-{
-    const char *q = strchr(url, '?');
-    size_t nl = strlen(name);
-    while (q && *q) {
-        q++;
-        const char *amp = strchr(q, '&');
-        size_t l = amp ? (size_t)(amp - q) : strlen(q);
-        if (l > nl && q[nl] == '=' && strncmp(q, name, nl) == 0) {
-            fmt(out, cap, "%.*s", (int)(l - nl - 1), q + nl + 1);
-            return out;
-        }
-        q = amp;
-    }
-    return NULL;
-}
-
-typedef struct pool_val {
-    bool set;
-    long long v;
-    const char *path, *written;
-    unsigned line;
-    bool unknown;       /* set by a placeholder nothing resolves: its value is not known */
-    char via[200];      /* a placeholder's resolution, said with the value */
-} pool_val;
-
-static void version_parts(const char *v, int *maj, int *min, int *pat)
-{
-    *maj = *min = *pat = 0;
-    if (v)
-        sscanf(v, "%d.%d.%d", maj, min, pat);
-}
-
-static int version_cmp(const char *v, int maj, int min, int pat)
-{
-    int a, b, c;
-    version_parts(v, &a, &b, &c);
-    if (a != maj)
-        return a < maj ? -1 : 1;
-    if (b != min)
-        return b < min ? -1 : 1;
-    return c < pat ? -1 : c > pat;
-}
-
-/* A pool value as it takes effect: where it was set (and through which
- * placeholder), or HikariCP's default; "unknown" when a placeholder set it
- * that nothing in the inputs resolves (never a default then). */
-static void put_value(pgm_config *c, pgm_record *r, const char *field, const char *text, const pool_val *pv,
-                      const char *note)
-{
-    if (pv && pv->unknown) {
-        set_fact(c, r, field, "unknown", pv->path, pv->line, pv->written, pv->via);
-        return;
-    }
-    bool set = pv && pv->set;
-    set_fact(c, r, field, text, set ? pv->path : NULL, set ? pv->line : 0, set ? pv->written : NULL,
-             note ? note : set ? (pv->via[0] ? pv->via : NULL) : "HikariCP's default");
-}
-
-static void put_ms(pgm_config *c, pgm_record *r, const char *field, long long v, const pool_val *pv,
-                   const char *note)
-{
-    char text[48];
-    fmt(text, sizeof text, "%lldms", v);
-    put_value(c, r, field, text, pv, note);
-}
-
-static void put_int(pgm_config *c, pgm_record *r, const char *field, long long v, const pool_val *pv,
-                    const char *note)
-{
-    char text[48];
-    fmt(text, sizeof text, "%lld", v);
-    put_value(c, r, field, text, pv, note);
-}
-
-enum { V_CONN, V_IDLE, V_KEEP, V_LIFE, V_MINIDLE, V_MAX, V_VALID, V_LEAK, V_N };
 
 /* The database a pool connects to, from its JDBC URL ("jdbc:mysql:",
  * Testcontainers' "jdbc:tc:postgresql:") or its driver or DataSource class:
@@ -951,14 +389,14 @@ static void set_driver(pgm_config *c, pgm_record *r)
             p += 3;
         size_t n = strcspn(p, ":");
         if (n && n < sizeof driver)
-            fmt(driver, sizeof driver, "%.*s", (int)n, p);
+            pgm_fmt(driver, sizeof driver, "%.*s", (int)n, p);
     }
     const char *const classes[] = {"driver_class_name", "data_source_class_name"};
     for (size_t k = 0; k < 2 && !driver[0]; k++) {
         const pgm_fact *f = pgm_record_get_fact(r, classes[k]);
         for (size_t i = 0; f && i < sizeof known / sizeof known[0] && !driver[0]; i++)
             if (strstr(f->text, known[i]))
-                fmt(driver, sizeof driver, "%s", known[i]);
+                pgm_fmt(driver, sizeof driver, "%s", known[i]);
     }
     if (driver[0])
         set_fact(c, r, "driver", driver, NULL, 0, NULL, NULL);
@@ -968,173 +406,8 @@ static void set_driver(pgm_config *c, pgm_record *r)
                  NULL, NULL);
 }
 
-/* ${NAME} or ${NAME:default} (the default may be another placeholder), as
- * Spring resolves it: NAME set in the inputs (an .env file, a manifest's
- * env, a property; relaxed: TB_DB_POOL is tb.db.pool), else the default.
- * 1: resolved into out, `via` says how; 0: no placeholder; -1: nothing
- * resolves it (`via` says which). */
-#define PGM_CONFIG_PLACEHOLDER_DEPTH 8
-static int resolve_placeholder(const keyset *ks, const char *value, char *out, size_t cap, char *via, size_t vcap,
-                               int depth);
-
-/* A value a placeholder takes (the variable's, or its default): itself
- * resolved in turn, else as written. -1 when nothing resolves it (`via`
- * says why). */
-static int resolve_inner(const keyset *ks, const char *v, char *out, size_t cap, char *via, size_t vcap, int depth)
-{
-    char inner[200] = "";
-    int r = resolve_placeholder(ks, v, out, cap, inner, sizeof inner, depth + 1);
-    if (r < 0) {
-        fmt(via, vcap, "%s", inner);
-        return -1;
-    }
-    if (r == 0)
-        fmt(out, cap, "%s", v);
-    return 1;
-}
-
-static int resolve_placeholder(const keyset *ks, const char *value, char *out, size_t cap, char *via, size_t vcap,
-                               int depth)
-{
-    size_t n = strlen(value);
-    if (n < 4 || value[0] != '$' || value[1] != '{' || value[n - 1] != '}')
-        return 0;
-    if (depth == PGM_CONFIG_PLACEHOLDER_DEPTH) {
-        fmt(via, vcap, "placeholders nested deeper than %d: unknown", PGM_CONFIG_PLACEHOLDER_DEPTH);
-        return -1;
-    }
-    size_t name_len = strcspn(value + 2, ":}");
-    char name[128], relaxed[128];
-    if (name_len == 0 || name_len >= sizeof name)
-        return 0;
-    fmt(name, sizeof name, "%.*s", (int)name_len, value + 2);
-    size_t k = 0;
-    for (const char *p = name; *p && k + 1 < sizeof relaxed; p++)
-        if (*p != '-')
-            relaxed[k++] = *p == '_' ? '.' : (char)tolower((unsigned char)*p);
-    relaxed[k] = 0;
-    for (size_t i = 0; i < ks->n; i++) {
-        if (strcmp(ks->v[i].canon, relaxed) != 0 && strcmp(ks->v[i].k->key, name) != 0)
-            continue;
-        const char *v = ks->v[i].k->value ? ks->v[i].k->value : "";
-        if (strcmp(v, value) == 0)
-            continue; /* the key itself (db.pool: ${DB_POOL:5}): its default decides */
-        if (resolve_inner(ks, v, out, cap, via, vcap, depth) < 0)
-            return -1;
-        fmt(via, vcap, "through ${%s}, set at %s:%u", name, ks->v[i].file->path, ks->v[i].k->line);
-        return 1;
-    }
-    const char *colon = value[2 + name_len] == ':' ? value + 2 + name_len + 1 : NULL;
-    if (!colon) {
-        fmt(via, vcap, "set by ${%s}, which nothing in the inputs sets: unknown", name);
-        return -1;
-    }
-    char def[256];
-    fmt(def, sizeof def, "%.*s", (int)(value + n - 1 - colon), colon);
-    if (resolve_inner(ks, def, out, cap, via, vcap, depth) < 0)
-        return -1;
-    fmt(via, vcap, "the default of ${%s:...}: %s is set nowhere in the inputs", name, name);
-    return 1;
-}
-
-/* A JDBC URL as written or through its placeholder ("${DB_URL:jdbc:postgresql://db/x}"):
- * what it resolves to, else as written. */
-static void url_from(const keyset *ks, const char *value, char *out, size_t cap)
-{
-    char via[200];
-    if (resolve_placeholder(ks, value, out, cap, via, sizeof via, 0) <= 0)
-        fmt(out, cap, "%s", value);
-}
-
-/* HikariConfig.validateNumerics() in its 6.0 order, on what was configured. */
-static void apply_clamps(pgm_config *c, pgm_record *r, pool_val *pv, const char *version)
-{
-    static const char *const fields[V_N] = {"connection_timeout", "idle_timeout", "keepalive_time",
-                                            "max_lifetime", "minimum_idle", "maximum_pool_size",
-                                            "validation_timeout", "leak_detection_threshold"};
-    long long keep_default = version_cmp(version, 6, 2, 1) >= 0 ? 120000 : 0;
-    long long def[V_N] = {30000, 600000, keep_default, 1800000, -1, -1, 5000, 0};
-    long long v[V_N];
-    char note[V_N][200];
-    for (int i = 0; i < V_N; i++) {
-        v[i] = pv[i].set ? pv[i].v : def[i];
-        note[i][0] = 0;
-        if (pv[i].set) {
-            char cf[64];
-            fmt(cf, sizeof cf, "%s_configured", fields[i]);
-            if (i == V_MINIDLE || i == V_MAX)
-                put_int(c, r, cf, pv[i].v, &pv[i], NULL);
-            else
-                put_ms(c, r, cf, pv[i].v, &pv[i], NULL);
-        }
-    }
-    if (pv[V_CONN].set && v[V_CONN] == 0) {
-        v[V_CONN] = INT_MAX;
-        fmt(note[V_CONN], sizeof note[0], "0 means Integer.MAX_VALUE: callers wait ~24.8 days");
-    }
-    if (v[V_LIFE] != 0 && v[V_LIFE] < 30000) {
-        v[V_LIFE] = 1800000;
-        fmt(note[V_LIFE], sizeof note[0], "below 30000ms: HikariCP uses 1800000ms instead");
-    }
-    if (v[V_KEEP] != 0 && v[V_KEEP] < 30000) {
-        v[V_KEEP] = 0;
-        fmt(note[V_KEEP], sizeof note[0], "below 30000ms: HikariCP disables keepalive");
-    }
-    if (v[V_KEEP] != 0 && v[V_LIFE] != 0 && v[V_KEEP] >= v[V_LIFE]) {
-        v[V_KEEP] = 0;
-        fmt(note[V_KEEP], sizeof note[0], "not below maxLifetime %lldms: HikariCP disables keepalive",
-                 v[V_LIFE]);
-    }
-    if (v[V_LEAK] > 0 && (v[V_LEAK] < 2000 || (v[V_LIFE] > 0 && v[V_LEAK] > v[V_LIFE]))) {
-        fmt(note[V_LEAK], sizeof note[0],
-                 v[V_LEAK] < 2000 ? "below 2000ms: HikariCP disables leak detection"
-                                  : "above maxLifetime %lldms: HikariCP disables leak detection",
-                 v[V_LIFE]);
-        v[V_LEAK] = 0;
-    }
-    if (v[V_CONN] < 250) {
-        v[V_CONN] = 30000;
-        fmt(note[V_CONN], sizeof note[0], "below 250ms: rejected by the setter, else 30000ms");
-    }
-    if (v[V_VALID] < 250) {
-        v[V_VALID] = 5000;
-        fmt(note[V_VALID], sizeof note[0], "below 250ms: rejected by the setter, else 5000ms");
-    }
-    if (v[V_MAX] < 1) {
-        if (pv[V_MAX].set)
-            fmt(note[V_MAX], sizeof note[0], "below 1: HikariCP uses 10");
-        v[V_MAX] = 10;
-    }
-    if (v[V_MINIDLE] < 0 || v[V_MINIDLE] > v[V_MAX]) {
-        if (pv[V_MINIDLE].set)
-            fmt(note[V_MINIDLE], sizeof note[0], "outside 0..maximumPoolSize: HikariCP uses %lld",
-                     v[V_MAX]);
-        else
-            fmt(note[V_MINIDLE], sizeof note[0], "default: maximumPoolSize (a fixed-size pool)");
-        v[V_MINIDLE] = v[V_MAX];
-    }
-    bool fixed = v[V_MINIDLE] == v[V_MAX];
-    bool old = version_cmp(version, 3, 3, 0) <= 0; /* 2.x-3.3.0 clamped even fixed pools */
-    if (v[V_IDLE] + 1000 > v[V_LIFE] && v[V_LIFE] > 0 && (!fixed || old)) {
-        v[V_IDLE] = 0;
-        fmt(note[V_IDLE], sizeof note[0], "within 1s of maxLifetime: HikariCP disables idleTimeout");
-    } else if (v[V_IDLE] != 0 && v[V_IDLE] < 10000 && (!fixed || old)) {
-        v[V_IDLE] = 600000;
-        fmt(note[V_IDLE], sizeof note[0], "below 10000ms: HikariCP uses 600000ms");
-    } else if (pv[V_IDLE].set && v[V_IDLE] != 600000 && v[V_IDLE] != 0 && fixed) {
-        fmt(note[V_IDLE], sizeof note[0], "has no effect: the pool is fixed-size (minimumIdle = maximumPoolSize)");
-    }
-    for (int i = 0; i < V_N; i++) {
-        const char *n = note[i][0] ? note[i] : NULL;
-        if (i == V_MINIDLE || i == V_MAX)
-            put_int(c, r, fields[i], v[i], &pv[i], n);
-        else
-            put_ms(c, r, fields[i], v[i], &pv[i], n);
-    }
-}
-
 /* One pool's record from the service's keys under `src`. */
-static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const pool_src *src,
+static void build_pool(pgm_config *c, const service *sv, const pgm_keyset *ks, const pool_src *src,
                        long instances, const char *inst_path, unsigned inst_line,
                        const char *inst_note)
 {
@@ -1144,9 +417,9 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
         return;
     }
     const char *version = c->opt.hikari_version ? c->opt.hikari_version : sv->hikari ? sv->hikari : PGM_HIKARI_NEWEST;
-    pool_val pv[V_N];
+    pgm_pool_val pv[PGM_HS_N];
     memset(pv, 0, sizeof pv);
-    static const char *const clamped[V_N] = {"connectiontimeout", "idletimeout", "keepalivetime",
+    static const char *const clamped[PGM_HS_N] = {"connectiontimeout", "idletimeout", "keepalivetime",
                                              "maxlifetime", "minimumidle", "maximumpoolsize",
                                              "validationtimeout", "leakdetectionthreshold"};
     const char *first_path = NULL;
@@ -1162,10 +435,10 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
         layers[0] = "spring.datasource.";
         layers[1] = "spring.datasource.hikari.";
     } else {
-        fmt(l0, sizeof l0, "%s.", src->prefix);
+        pgm_fmt(l0, sizeof l0, "%s.", src->prefix);
         layers[0] = l0;
         if (src->config_prefix[0]) {
-            fmt(l1, sizeof l1, "%s.", src->config_prefix);
+            pgm_fmt(l1, sizeof l1, "%s.", src->config_prefix);
             layers[1] = l1;
         }
     }
@@ -1175,10 +448,10 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
             continue;
         size_t pl = strlen(pre);
         for (size_t i = 0; i < ks->n; i++) {
-            const skey *s = &ks->v[i];
+            const pgm_skey *s = &ks->v[i];
             if (strncmp(s->canon, pre, pl) != 0 || strchr(s->canon + pl, '.'))
                 continue;
-            const skey *w = winner(ks, s->canon, NULL);
+            const pgm_skey *w = pgm_keyset_winner(ks, s->canon, NULL);
             if (w != s)
                 continue;
             const char *rest = s->canon + pl;
@@ -1191,12 +464,12 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
             if (datasource_layer || !src->is_default) {
                 /* DataSourceProperties: url, username, name */
                 if (strcmp(rest, "url") == 0 && (src->is_default || src->config_prefix[0])) {
-                    url_from(ks, s->k->value, jdbc_url, sizeof jdbc_url);
+                    pgm_spring_url(ks, s->k->value, jdbc_url, sizeof jdbc_url);
                     url_path = s->file->path, url_line = s->k->line, url_written = s->k->key;
                     continue;
                 }
                 if (strcmp(rest, "name") == 0 && datasource_layer) {
-                    fmt(pool_name, sizeof pool_name, "%s", s->k->value);
+                    pgm_fmt(pool_name, sizeof pool_name, "%s", s->k->value);
                     continue;
                 }
                 if (datasource_layer && strcmp(rest, "username") == 0) {
@@ -1211,39 +484,39 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
                 if (datasource_layer)
                     continue;
             }
-            const struct hprop *h = hprop_squashed(rest);
+            const pgm_hprop *h = pgm_hprop_squashed(rest);
             if (!h || !h->field)
                 continue;
             if (strcmp(h->field, "jdbc_url") == 0) {
-                url_from(ks, s->k->value, jdbc_url, sizeof jdbc_url);
+                pgm_spring_url(ks, s->k->value, jdbc_url, sizeof jdbc_url);
                 url_path = s->file->path, url_line = s->k->line, url_written = s->k->key;
                 continue;
             }
             if (strcmp(h->field, "pool_name") == 0)
-                fmt(pool_name, sizeof pool_name, "%s", s->k->value);
+                pgm_fmt(pool_name, sizeof pool_name, "%s", s->k->value);
             int slot = -1;
-            for (int k = 0; k < V_N; k++)
+            for (int k = 0; k < PGM_HS_N; k++)
                 if (strcmp(rest, clamped[k]) == 0)
                     slot = k;
-            if (h->type == H_MS || h->type == H_INT || h->type == H_SECONDS) {
+            if (h->type == PGM_H_MS || h->type == PGM_H_INT || h->type == PGM_H_SECONDS) {
                 long long v;
                 char resolved[256], via[200] = "";
                 const char *value = s->k->value;
-                int ph = resolve_placeholder(ks, value, resolved, sizeof resolved, via, sizeof via, 0);
+                int ph = pgm_spring_resolve(ks, value, resolved, sizeof resolved, via, sizeof via);
                 if (ph > 0)
                     value = resolved;
                 if (ph < 0 && slot >= 0) {
                     /* known to be set, not to what: no rule may take HikariCP's default for it */
-                    pv[slot] = (pool_val){.path = s->file->path, .written = s->k->key, .line = s->k->line,
+                    pv[slot] = (pgm_pool_val){.path = s->file->path, .written = s->k->key, .line = s->k->line,
                                           .unknown = true};
-                    fmt(pv[slot].via, sizeof pv[slot].via, "%s", via);
+                    pgm_fmt(pv[slot].via, sizeof pv[slot].via, "%s", via);
                     continue;
                 }
-                if (!parse_long(value, &v)) {
+                if (!pgm_parse_long(value, &v)) {
                     if (!strstr(s->k->value, "${"))
                         key_record(c, s, "not_a_number",
-                                   looks_like_duration(s->k->value) ? "a number of milliseconds" : NULL,
-                                   h->type == H_MS && looks_like_duration(s->k->value)
+                                   pgm_looks_like_duration(s->k->value) ? "a number of milliseconds" : NULL,
+                                   h->type == PGM_H_MS && pgm_looks_like_duration(s->k->value)
                                        ? "HikariCP takes milliseconds as a long: Spring cannot convert a duration and the application does not start"
                                        : "not a number: Spring cannot bind it and the application does not start");
                     continue;
@@ -1260,11 +533,11 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
                 if (bad)
                     key_record(c, s, "startup_failure", NULL, bad);
                 if (slot >= 0) {
-                    pv[slot] = (pool_val){true, v, s->file->path, s->k->key, s->k->line, false, ""};
-                    fmt(pv[slot].via, sizeof pv[slot].via, "%s", via);
+                    pv[slot] = (pgm_pool_val){true, v, s->file->path, s->k->key, s->k->line, false, ""};
+                    pgm_fmt(pv[slot].via, sizeof pv[slot].via, "%s", via);
                 } else {
                     char text[48];
-                    fmt(text, sizeof text, h->type == H_MS ? "%lldms" : h->type == H_SECONDS ? "%llds" : "%lld", v);
+                    pgm_fmt(text, sizeof text, h->type == PGM_H_MS ? "%lldms" : h->type == PGM_H_SECONDS ? "%llds" : "%lld", v);
                     set_fact(c, r, h->field, text, s->file->path, s->k->line, s->k->key, via[0] ? via : NULL);
                 }
                 continue;
@@ -1276,35 +549,35 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
         }
     }
     /* data-source-properties and URL parameters: the driver's settings */
-    for (size_t d = 0; d < sizeof pgjdbc / sizeof pgjdbc[0]; d++) {
+    for (size_t d = 0; d < pgm_n_pgjdbc; d++) {
         char val[256];
         const char *path = NULL, *written = NULL;
         unsigned line = 0;
         const char *v = NULL;
         char key[300];
-        fmt(key, sizeof key, "%s%sdatasourceproperties.%s",
+        pgm_fmt(key, sizeof key, "%s%sdatasourceproperties.%s",
                  src->is_default ? "spring.datasource.hikari" : src->config_prefix[0] ? src->config_prefix : src->prefix,
-                 ".", pgjdbc[d].name);
-        const skey *w = winner(ks, key, NULL);
+                 ".", pgm_pgjdbc[d].name);
+        const pgm_skey *w = pgm_keyset_winner(ks, key, NULL);
         if (w) {
             v = w->k->value, path = w->file->path, line = w->k->line, written = w->k->key;
-        } else if (jdbc_url[0] && url_param(jdbc_url, pgjdbc[d].name, val, sizeof val)) {
+        } else if (jdbc_url[0] && pgm_url_param(jdbc_url, pgm_pgjdbc[d].name, val, sizeof val)) {
             v = val, path = url_path, line = url_line, written = url_written;
         }
         if (!v)
             continue;
         char text[300];
         long long n;
-        if (pgjdbc[d].type == H_SECONDS && parse_long(v, &n))
-            fmt(text, sizeof text, "%llds", n);
+        if (pgm_pgjdbc[d].type == PGM_H_SECONDS && pgm_parse_long(v, &n))
+            pgm_fmt(text, sizeof text, "%llds", n);
         else
-            fmt(text, sizeof text, "%s", v);
-        set_fact(c, r, pgjdbc[d].field, text, path, line, written, NULL);
+            pgm_fmt(text, sizeof text, "%s", v);
+        set_fact(c, r, pgm_pgjdbc[d].field, text, path, line, written, NULL);
     }
     if (jdbc_url[0]) {
         /* credentials in a URL never leave the tool */
         char shown[1024];
-        fmt(shown, sizeof shown, "%s", jdbc_url);
+        pgm_fmt(shown, sizeof shown, "%s", jdbc_url);
         char *at = strchr(shown, '@'), *scheme = strstr(shown, "://");
         if (at && scheme && at > scheme)
             memmove(scheme + 3, at + 1, strlen(at + 1) + 1);
@@ -1315,12 +588,13 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
         }
         set_fact(c, r, "jdbc_url", shown, url_path, url_line, url_written, NULL);
     }
-    apply_clamps(c, r, pv, version);
+    if (pgm_hikari_apply_clamps(r, pv, version) != 0)
+        c->rc = PGM_FATAL;
     set_driver(c, r);
     const char *shown_name = pool_name[0] ? pool_name : NULL;
     char fallback[300];
     if (!shown_name) {
-        fmt(fallback, sizeof fallback, "%s%s%s",
+        pgm_fmt(fallback, sizeof fallback, "%s%s%s",
             sv->app_name[0] ? sv->app_name : sv->name[0] ? sv->name : "app",
                  src->is_default ? "" : ":", src->is_default ? "" : src->prefix);
         shown_name = fallback;
@@ -1332,11 +606,11 @@ static void build_pool(pgm_config *c, const service *sv, const keyset *ks, const
     set_fact(c, r, "hikari_version", version, NULL, 0, NULL,
              c->opt.hikari_version ? "--hikari-version" : sv->hikari ? sv->hikari_note : "the newest HikariCP: no --hikari-version and no Spring Boot version in the inputs");
     char inst[32];
-    fmt(inst, sizeof inst, "%ld", instances);
+    pgm_fmt(inst, sizeof inst, "%ld", instances);
     set_fact(c, r, "instances", inst, inst_path, inst_line, NULL, inst_note);
     /* open-in-view: Spring's default is on; a MyBatis service without JPA
      * (its own build file says so) opens no JPA session to hold */
-    const skey *oiv = winner(ks, "spring.jpa.openinview", NULL);
+    const pgm_skey *oiv = pgm_keyset_winner(ks, "spring.jpa.openinview", NULL);
     if (oiv)
         set_fact(c, r, "open_in_view", oiv->k->value, oiv->file->path, oiv->k->line, oiv->k->key, NULL);
     else if (!sv->mybatis_only)
@@ -1360,47 +634,47 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
     const char *version = c->opt.hikari_version ? c->opt.hikari_version
                           : sv->hikari && sv->hikari_here ? sv->hikari
                                                           : PGM_HIKARI_NEWEST;
-    pool_val pv[V_N];
+    pgm_pool_val pv[PGM_HS_N];
     memset(pv, 0, sizeof pv);
-    static const char *const clamped[V_N] = {"connectionTimeout", "idleTimeout", "keepaliveTime",
+    static const char *const clamped[PGM_HS_N] = {"connectionTimeout", "idleTimeout", "keepaliveTime",
                                              "maxLifetime", "minimumIdle", "maximumPoolSize",
                                              "validationTimeout", "leakDetectionThreshold"};
     char name[128] = "";
     for (size_t i = 0; i < f->n; i++) {
         const pgm_appconf_key *k = &f->keys[i];
-        skey s;
+        pgm_skey s;
         memset(&s, 0, sizeof s);
         s.file = f;
         s.k = k;
-        fmt(s.canon, sizeof s.canon, "%s", k->key);
+        pgm_fmt(s.canon, sizeof s.canon, "%s", k->key);
         if (strncmp(k->key, "dataSource.", 11) == 0) {
             /* the driver's password, handed to it through HikariConfig's dataSourceProperties */
             if (strcasecmp(k->key + 11, "password") == 0 && k->value[0] && !strstr(k->value, "${"))
                 key_record(c, &s, "plaintext_secret", NULL,
                            "a password written into the configuration: anyone who reads the file has it");
-            for (size_t d = 0; d < sizeof pgjdbc / sizeof pgjdbc[0]; d++)
-                if (strcmp(pgjdbc[d].name, k->key + 11) == 0) {
+            for (size_t d = 0; d < pgm_n_pgjdbc; d++)
+                if (strcmp(pgm_pgjdbc[d].name, k->key + 11) == 0) {
                     long long n;
                     char text[300];
-                    if (pgjdbc[d].type == H_SECONDS && parse_long(k->value, &n))
-                        fmt(text, sizeof text, "%llds", n);
+                    if (pgm_pgjdbc[d].type == PGM_H_SECONDS && pgm_parse_long(k->value, &n))
+                        pgm_fmt(text, sizeof text, "%llds", n);
                     else
-                        fmt(text, sizeof text, "%s", k->value);
-                    set_fact(c, r, pgjdbc[d].field, text, f->path, k->line, k->key, NULL);
+                        pgm_fmt(text, sizeof text, "%s", k->value);
+                    set_fact(c, r, pgm_pgjdbc[d].field, text, f->path, k->line, k->key, NULL);
                 }
             continue;
         }
-        const struct hprop *h = hprop_camel(k->key);
+        const pgm_hprop *h = pgm_hprop_camel(k->key);
         if (!h) {
             char sq[128];
-            squash(k->key, strlen(k->key), sq, sizeof sq);
-            const struct hprop *near = hprop_squashed(sq);
+            pgm_squash(k->key, strlen(k->key), sq, sizeof sq);
+            const pgm_hprop *near = pgm_hprop_squashed(sq);
             const char *sug = near ? near->camel : NULL;
             if (!sug) {
-                const char *kebab = suggest_hprop(sq);
-                for (size_t j = 0; kebab && j < N_HPROPS; j++)
-                    if (strcmp(hprops[j].kebab, kebab) == 0)
-                        sug = hprops[j].camel;
+                const char *kebab = pgm_hprop_suggest(sq);
+                for (size_t j = 0; kebab && j < pgm_n_hprops; j++)
+                    if (strcmp(pgm_hprops[j].kebab, kebab) == 0)
+                        sug = pgm_hprops[j].camel;
             }
             key_record(c, &s, "unknown_hikari_property", sug,
                        "HikariConfig logs 'Property ... does not exist on target' and refuses to start");
@@ -1409,23 +683,23 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
         if (!h->field)
             continue;
         if (strcmp(h->field, "pool_name") == 0)
-            fmt(name, sizeof name, "%s", k->value);
+            pgm_fmt(name, sizeof name, "%s", k->value);
         int slot = -1;
-        for (int j = 0; j < V_N; j++)
+        for (int j = 0; j < PGM_HS_N; j++)
             if (strcmp(k->key, clamped[j]) == 0)
                 slot = j;
         long long v;
-        if (h->type == H_MS || h->type == H_INT || h->type == H_SECONDS) {
-            if (!parse_long(k->value, &v)) {
+        if (h->type == PGM_H_MS || h->type == PGM_H_INT || h->type == PGM_H_SECONDS) {
+            if (!pgm_parse_long(k->value, &v)) {
                 /* HikariCP 6.3+ reads 10ms/20s/30m/40h/50d itself */
-                bool ok = h->type == H_MS && looks_like_duration(k->value) && version_cmp(version, 6, 3, 0) >= 0;
+                bool ok = h->type == PGM_H_MS && pgm_looks_like_duration(k->value) && pgm_version_cmp(version, 6, 3, 0) >= 0;
                 if (ok) {
                     pgm_value q;
                     char fixed[64];
-                    fmt(fixed, sizeof fixed, "%s", k->value);
+                    pgm_fmt(fixed, sizeof fixed, "%s", k->value);
                     size_t fl = strlen(fixed);
                     if (fl && fixed[fl - 1] == 'm' && (fl < 2 || fixed[fl - 2] != 'm'))
-                        fmt(fixed + fl - 1, sizeof fixed - fl + 1, "min");
+                        pgm_fmt(fixed + fl - 1, sizeof fixed - fl + 1, "min");
                     ok = pgm_value_parse_quantity(fixed, strlen(fixed), &q);
                     v = (long long)q.num;
                 }
@@ -1435,10 +709,10 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
                 }
             }
             if (slot >= 0)
-                pv[slot] = (pool_val){true, v, f->path, k->key, k->line, false, ""};
+                pv[slot] = (pgm_pool_val){true, v, f->path, k->key, k->line, false, ""};
             else {
                 char text[48];
-                fmt(text, sizeof text, h->type == H_MS ? "%lldms" : h->type == H_SECONDS ? "%llds" : "%lld", v);
+                pgm_fmt(text, sizeof text, h->type == PGM_H_MS ? "%lldms" : h->type == PGM_H_SECONDS ? "%llds" : "%lld", v);
                 set_fact(c, r, h->field, text, f->path, k->line, k->key, NULL);
             }
             continue;
@@ -1451,23 +725,24 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
     }
     const pgm_fact *url = pgm_record_get_fact(r, "jdbc_url");
     if (url) {
-        for (size_t d = 0; d < sizeof pgjdbc / sizeof pgjdbc[0]; d++) {
+        for (size_t d = 0; d < pgm_n_pgjdbc; d++) {
             char val[256];
-            if (!pgm_record_get(r, pgjdbc[d].field) && url_param(url->text, pgjdbc[d].name, val, sizeof val)) {
+            if (!pgm_record_get(r, pgm_pgjdbc[d].field) && pgm_url_param(url->text, pgm_pgjdbc[d].name, val, sizeof val)) {
                 long long n;
                 char text[300];
-                if (pgjdbc[d].type == H_SECONDS && parse_long(val, &n))
-                    fmt(text, sizeof text, "%llds", n);
+                if (pgm_pgjdbc[d].type == PGM_H_SECONDS && pgm_parse_long(val, &n))
+                    pgm_fmt(text, sizeof text, "%llds", n);
                 else
-                    fmt(text, sizeof text, "%s", val);
-                set_fact(c, r, pgjdbc[d].field, text, url->at.path, url->at.line, url->at.written, NULL);
+                    pgm_fmt(text, sizeof text, "%s", val);
+                set_fact(c, r, pgm_pgjdbc[d].field, text, url->at.path, url->at.line, url->at.written, NULL);
             }
         }
     }
-    apply_clamps(c, r, pv, version);
+    if (pgm_hikari_apply_clamps(r, pv, version) != 0)
+        c->rc = PGM_FATAL;
     set_driver(c, r);
     char shown[300];
-    fmt(shown, sizeof shown, "%s%s%s", name[0] ? name : sv->app_name[0] ? sv->app_name : sv->name,
+    pgm_fmt(shown, sizeof shown, "%s%s%s", name[0] ? name : sv->app_name[0] ? sv->app_name : sv->name,
         name[0] ? "" : ":", name[0] ? "" : "hikari.properties");
     set_fact(c, r, "name", shown, NULL, 0, NULL, NULL);
     set_fact(c, r, "service", sv->app_name[0] ? sv->app_name : sv->name[0] ? sv->name : "app", NULL, 0, NULL, NULL);
@@ -1475,7 +750,7 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
     set_fact(c, r, "binding", "hikari.properties", NULL, 0, NULL, NULL);
     set_fact(c, r, "hikari_version", version, NULL, 0, NULL, NULL);
     char inst[32];
-    fmt(inst, sizeof inst, "%ld", instances);
+    pgm_fmt(inst, sizeof inst, "%ld", instances);
     set_fact(c, r, "instances", inst, inst_path, inst_line, NULL, inst_note);
     pgm_origin at = {f->path, 1, NULL, NULL};
     if (pgm_record_set_origin(r, &at) != 0)
@@ -1484,7 +759,7 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
 
 /* The pools a service's keys describe: the auto-configured one, and any
  * other prefix that carries HikariCP properties (app.datasource.second...). */
-static size_t find_pool_sources(const keyset *ks, pool_src *out, size_t cap)
+static size_t find_pool_sources(const pgm_keyset *ks, pool_src *out, size_t cap)
 {
     size_t n = 0;
     bool has_default = false;
@@ -1502,19 +777,19 @@ static size_t find_pool_sources(const keyset *ks, pool_src *out, size_t cap)
         const char *dot = strrchr(k, '.');
         if (!dot)
             continue;
-        const struct hprop *h = hprop_squashed(dot + 1);
+        const pgm_hprop *h = pgm_hprop_squashed(dot + 1);
         bool url = strcmp(dot + 1, "url") == 0;
-        if (!(h && h->field && h->type != H_OBJECT) && !url)
+        if (!(h && h->field && h->type != PGM_H_OBJECT) && !url)
             continue;
         char prefix[200];
-        fmt(prefix, sizeof prefix, "%.*s", (int)(dot - k), k);
+        pgm_fmt(prefix, sizeof prefix, "%.*s", (int)(dot - k), k);
         char config_prefix[220] = "";
         size_t pl = strlen(prefix);
         if (pl > 14 && strcmp(prefix + pl - 14, ".configuration") == 0) {
-            fmt(config_prefix, sizeof config_prefix, "%s", prefix);
+            pgm_fmt(config_prefix, sizeof config_prefix, "%s", prefix);
             prefix[pl - 14] = 0;
         } else if (pl > 7 && strcmp(prefix + pl - 7, ".hikari") == 0) {
-            fmt(config_prefix, sizeof config_prefix, "%s", prefix);
+            pgm_fmt(config_prefix, sizeof config_prefix, "%s", prefix);
             prefix[pl - 7] = 0;
         }
         /* a url alone is a pool only when it looks like a datasource */
@@ -1525,12 +800,12 @@ static size_t find_pool_sources(const keyset *ks, pool_src *out, size_t cap)
             if (strcmp(out[j].prefix, prefix) == 0) {
                 seen = true;
                 if (config_prefix[0])
-                    fmt(out[j].config_prefix, sizeof out[j].config_prefix, "%s", config_prefix);
+                    pgm_fmt(out[j].config_prefix, sizeof out[j].config_prefix, "%s", config_prefix);
             }
         if (!seen && n < cap) {
             memset(&out[n], 0, sizeof out[n]);
-            fmt(out[n].prefix, sizeof out[n].prefix, "%s", prefix);
-            fmt(out[n].config_prefix, sizeof out[n].config_prefix, "%s", config_prefix);
+            pgm_fmt(out[n].prefix, sizeof out[n].prefix, "%s", prefix);
+            pgm_fmt(out[n].config_prefix, sizeof out[n].config_prefix, "%s", config_prefix);
             n++;
         }
     }
@@ -1552,7 +827,7 @@ static size_t find_pool_sources(const keyset *ks, pool_src *out, size_t cap)
             if (strncmp(k, out[j].prefix, pl) != 0 || k[pl] != '.')
                 continue;
             const char *leaf = k + pl + 1;
-            const struct hprop *h = hprop_squashed(leaf);
+            const pgm_hprop *h = pgm_hprop_squashed(leaf);
             pool_key = pool_key || (h && h->field && strcmp(h->field, "username") && strcmp(h->field, "password"));
             const char *v = ks->v[i].k->value ? ks->v[i].k->value : "";
             datasource = datasource ||
@@ -1566,7 +841,7 @@ static size_t find_pool_sources(const keyset *ks, pool_src *out, size_t cap)
     if (has_default && n < cap) {
         memmove(out + 1, out, n * sizeof *out);
         memset(&out[0], 0, sizeof out[0]);
-        fmt(out[0].prefix, sizeof out[0].prefix, "spring.datasource");
+        pgm_fmt(out[0].prefix, sizeof out[0].prefix, "spring.datasource");
         out[0].is_default = true;
         n++;
     }
@@ -1574,17 +849,17 @@ static size_t find_pool_sources(const keyset *ks, pool_src *out, size_t cap)
 }
 
 /* A hand-made HikariDataSource bound to a prefix has no `url` property. */
-static void check_pool_prefix(pgm_config *c, const keyset *ks, const pool_src *src)
+static void check_pool_prefix(pgm_config *c, const pgm_keyset *ks, const pool_src *src)
 {
     if (src->is_default || src->config_prefix[0])
         return;
     char k[256], jk[256];
-    fmt(k, sizeof k, "%s.url", src->prefix);
-    fmt(jk, sizeof jk, "%s.jdbcurl", src->prefix);
-    const skey *u = winner(ks, k, NULL);
-    if (u && !winner(ks, jk, NULL)) {
+    pgm_fmt(k, sizeof k, "%s.url", src->prefix);
+    pgm_fmt(jk, sizeof jk, "%s.jdbcurl", src->prefix);
+    const pgm_skey *u = pgm_keyset_winner(ks, k, NULL);
+    if (u && !pgm_keyset_winner(ks, jk, NULL)) {
         char sug[300];
-        fmt(sug, sizeof sug, "%.*s.jdbc-url", (int)(strlen(u->k->key) - 4), u->k->key);
+        pgm_fmt(sug, sizeof sug, "%.*s.jdbc-url", (int)(strlen(u->k->key) - 4), u->k->key);
         key_record(c, u, "url_not_jdbc_url", sug,
                    "HikariDataSource has no url property: bound directly to a prefix, this key is ignored");
     }
@@ -1641,103 +916,25 @@ static void service_boot(const pgm_config *c, service *sv)
         found = &c->boots[0];
     if (!found || !(sv->hikari = pgm_hikari_for_boot(found->version)))
         return;
-    fmt(sv->hikari_note, sizeof sv->hikari_note, "managed by Spring Boot %s (%s:%u)", found->version,
+    pgm_fmt(sv->hikari_note, sizeof sv->hikari_note, "managed by Spring Boot %s (%s:%u)", found->version,
         found->path, found->line);
 }
 
 static void build_service(pgm_config *c, service *sv)
 {
     service_boot(c, sv);
-    keyset ks = {0};
-    size_t seq = 0;
-    /* active profiles: --profile, else spring.profiles.active where it is set */
-    /* --profile gives at most PGM_CONFIG_MAX_PROFILES (said there); a
-     * spring.profiles.active of 511 bytes names at most 256 */
-    char profbuf[512] = "";
-    const char *active[sizeof profbuf / 2];
-    size_t n_active = 0;
-    for (size_t i = 0; i < c->opt.n_profiles && n_active < PGM_CONFIG_MAX_PROFILES; i++)
-        active[n_active++] = c->opt.profiles[i];
-    if (!n_active) {
-        for (size_t f = 0; f < sv->n_files; f++)
-            for (size_t i = 0; i < sv->files[f]->n; i++) {
-                const pgm_appconf_key *k = &sv->files[f]->keys[i];
-                if (strcasecmp(k->key, "spring.profiles.active") != 0 && strcmp(k->key, "SPRING_PROFILES_ACTIVE") != 0)
-                    continue;
-                /* "@spring.profiles.active@": Maven's resource filtering fills it at build
-                 * time; the file as committed names no profile, so none is taken from it */
-                size_t vl = strlen(k->value);
-                if (vl > 2 && k->value[0] == '@' && k->value[vl - 1] == '@') {
-                    skey ks1 = {.file = sv->files[f], .k = k};
-                    fmt(ks1.canon, sizeof ks1.canon, "%s", k->key);
-                    key_record(c, &ks1, "unfiltered", "--profile",
-                               "Maven's resource filtering fills this at build time: the profile that runs is "
-                               "not in the file, so the default profile is read");
-                    continue;
-                }
-                fmt(profbuf, sizeof profbuf, "%s", k->value);
-            }
-        if (sv->workload_file)
-            for (size_t i = 0; i < sv->workload_file->n; i++)
-                if (sv->workload_file->keys[i].workload == sv->workload_index &&
-                    strcmp(sv->workload_file->keys[i].key, "SPRING_PROFILES_ACTIVE") == 0)
-                    fmt(profbuf, sizeof profbuf, "%s", sv->workload_file->keys[i].value);
-        char *save = NULL;
-        for (char *t = strtok_r(profbuf, ", ", &save); t && n_active < sizeof active / sizeof active[0];
-             t = strtok_r(NULL, ", ", &save))
-            active[n_active++] = t;
-        if (!n_active)
-            active[n_active++] = "default";
+    pgm_keyset ks;
+    pgm_spring_sources src = {(const pgm_appconf *const *)sv->files, sv->n_files, sv->workload_file,
+                              sv->workload_index, NULL, 0, c->opt.profiles, c->opt.n_profiles};
+    if (pgm_spring_keyset(&src, &ks, key_record, c) != PGM_OK) {
+        c->rc = PGM_FATAL;
+        return;
     }
-    for (size_t f = 0; f < sv->n_files; f++) {
-        const pgm_appconf *file = sv->files[f];
-        if (file->form == PGM_APPCONF_HIKARI)
-            continue;
-        int rank = 0;
-        if (file->form == PGM_APPCONF_ENV) {
-            rank = 1000;
-        } else {
-            if (file->profile) {
-                int idx = -1;
-                for (size_t a = 0; a < n_active; a++)
-                    if (strcmp(active[a], file->profile) == 0)
-                        idx = (int)a;
-                if (idx < 0)
-                    continue; /* a profile that is not active */
-                rank = 100 + 10 * idx;
-            }
-            if (strstr(file->path, "/config/"))
-                rank += 5;
-            if (file->form == PGM_APPCONF_PROPERTIES)
-                rank += 1;
-        }
-        for (size_t i = 0; i < file->n; i++) {
-            const pgm_appconf_key *k = &file->keys[i];
-            const char *on = k->doc < file->n_docs ? file->on_profile[k->doc] : NULL;
-            if (on && !profile_match(on, active, n_active))
-                continue;
-            if (push_key(&ks, file, k, rank, seq++) != PGM_OK) {
-                c->rc = PGM_FATAL;
-                free(ks.v);
-                return;
-            }
-        }
-    }
-    if (sv->workload_file)
-        for (size_t i = 0; i < sv->workload_file->n; i++)
-            if (sv->workload_file->keys[i].workload == sv->workload_index &&
-                push_key(&ks, sv->workload_file, &sv->workload_file->keys[i], 2000, seq++) != PGM_OK) {
-                c->rc = PGM_FATAL;
-                free(ks.v);
-                return;
-            }
-    if (ks.n)
-        qsort(ks.v, ks.n, sizeof *ks.v, cmp_skey);
-    const skey *appn = winner(&ks, "spring.application.name", NULL);
+    const pgm_skey *appn = pgm_keyset_winner(&ks, "spring.application.name", NULL);
     if (appn)
-        fmt(sv->app_name, sizeof sv->app_name, "%s", appn->k->value);
+        pgm_fmt(sv->app_name, sizeof sv->app_name, "%s", appn->k->value);
     for (size_t i = 0; i < ks.n; i++)
-        check_key(c, &ks.v[i]);
+        pgm_spring_check_key(&ks.v[i], key_record, c);
     /* replicas: an autoscaler's maximum, else the workload's, else --instances, else 1 */
     long inst = 1;
     const char *ip = NULL, *inote = "no replicas in the bundle: one instance assumed";
@@ -1779,7 +976,7 @@ static void build_service(pgm_config *c, service *sv)
     for (size_t f = 0; f < sv->n_files && c->rc != PGM_FATAL; f++)
         if (sv->files[f]->form == PGM_APPCONF_HIKARI)
             build_hikari_file_pool(c, sv, sv->files[f], inst, ip, il, inote);
-    free(ks.v);
+    pgm_keyset_free(&ks);
 }
 
 /* ---- PostgreSQL ---- */
@@ -1788,8 +985,8 @@ static void build_service(pgm_config *c, service *sv)
 static void with_unit(const char *setting, const char *unit, char *out, size_t cap)
 {
     long long v;
-    if (!unit || !*unit || !parse_long(setting, &v)) {
-        fmt(out, cap, "%s", setting);
+    if (!unit || !*unit || !pgm_parse_long(setting, &v)) {
+        pgm_fmt(out, cap, "%s", setting);
         return;
     }
     long long mult = 1;
@@ -1797,7 +994,7 @@ static void with_unit(const char *setting, const char *unit, char *out, size_t c
     if (isdigit((unsigned char)*u)) {
         mult = strtoll(u, (char **)&u, 10);
     }
-    fmt(out, cap, "%lld%s", v * mult, u);
+    pgm_fmt(out, cap, "%lld%s", v * mult, u);
 }
 
 static void build_pg(pgm_config *c)
@@ -1819,7 +1016,7 @@ static void build_pg(pgm_config *c)
             break;
         char text[256], key[128];
         with_unit(g->boot ? g->boot : "", g->unit, text, sizeof text);
-        fmt(key, sizeof key, "pg.%s", g->name);
+        pgm_fmt(key, sizeof key, "pg.%s", g->name);
         pgm_origin at = {(char *)default_path, default_line, NULL, "not set: the server's default"};
         if (pgm_facts_set_at(c->out, key, text, default_path ? &at : NULL) != 0)
             c->rc = PGM_FATAL;
@@ -1844,13 +1041,13 @@ static void build_pg(pgm_config *c)
             const pgm_guc *g = pgm_guc_find(e->name);
             char text[1024], key[160], note[300] = "";
             with_unit(e->setting, e->unit ? e->unit : g ? g->unit : NULL, text, sizeof text);
-            fmt(key, sizeof key, "pg.%s", g ? g->name : e->name);
+            pgm_fmt(key, sizeof key, "pg.%s", g ? g->name : e->name);
             for (size_t j = 0; j < c->n_pg; j++) /* the entries it overrides */
                 if (j != i && !c->pg[j].applied && !c->pg[j].error && !c->pg[j].from_settings &&
                     strcmp(c->pg[j].name, e->name) == 0)
-                    fmt(note, sizeof note, "overrides %s:%u", c->pg[j].file, c->pg[j].line);
+                    pgm_fmt(note, sizeof note, "overrides %s:%u", c->pg[j].file, c->pg[j].line);
             char full[400];
-            fmt(full, sizeof full, "%s%s%s", note, note[0] && e->blocked ? "; " : "",
+            pgm_fmt(full, sizeof full, "%s%s%s", note, note[0] && e->blocked ? "; " : "",
                 e->blocked ? "not in effect yet: the configuration has errors" : "");
             pgm_origin at = {e->file, e->line, e->name, full[0] ? full : NULL};
             if (pgm_facts_set_at(c->out, key, text, &at) != 0)
@@ -1894,7 +1091,7 @@ static void build_pg(pgm_config *c)
             set_fact(c, r, "suggestion", sug, NULL, 0, NULL, NULL);
         if (strcmp(problem, "unknown_parameter") == 0) {
             char d[200];
-            fmt(d, sizeof d, sug ? "did you mean \"%s\"?" : "no parameter has a similar name", sug);
+            pgm_fmt(d, sizeof d, sug ? "did you mean \"%s\"?" : "no parameter has a similar name", sug);
             set_fact(c, r, "detail", d, NULL, 0, NULL, NULL);
         } else if (e->error) {
             set_fact(c, r, "detail", e->error, NULL, 0, NULL, NULL);
@@ -1924,7 +1121,7 @@ int pgm_config_facts(pgm_config *c, pgm_facts *out)
         if (s == nsv) {
             if (nsv == PGM_CONFIG_MAX_SERVICES)
                 continue;
-            fmt(svs[nsv].name, sizeof svs[0].name, "%s", name);
+            pgm_fmt(svs[nsv].name, sizeof svs[0].name, "%s", name);
             svs[nsv].workload_index = -1;
             nsv++;
         }
@@ -1951,7 +1148,7 @@ int pgm_config_facts(pgm_config *c, pgm_facts *out)
                 if (nsv == PGM_CONFIG_MAX_SERVICES)
                     continue;
                 s = nsv++;
-                fmt(svs[s].name, sizeof svs[0].name, "%s", kf->workloads[w].name);
+                pgm_fmt(svs[s].name, sizeof svs[0].name, "%s", kf->workloads[w].name);
             }
             svs[s].workload = &kf->workloads[w];
             svs[s].workload_file = kf;
