@@ -533,7 +533,8 @@ static void container_env(pgm_appconf *c, const pgm_ynode *pod, unsigned off, in
 
 /* One postgres command-line setting: "-c" then "name=value", "-cname=value"
  * or "--name=value" (postgres(1)); `*want_value`: the word before was -c. */
-static void postgres_word(pgm_appconf *c, const char *w, size_t n, unsigned line, bool *want_value, k8s_ctx *k)
+static void postgres_word(pgm_appconf *c, int wi, const char *w, size_t n, unsigned line, bool *want_value,
+                          k8s_ctx *k)
 {
     const char *nv = NULL;
     if (*want_value)
@@ -563,12 +564,13 @@ static void postgres_word(pgm_appconf *c, const char *w, size_t n, unsigned line
     c->pg_args[c->n_pg_args].name = name;
     c->pg_args[c->n_pg_args].value = value;
     c->pg_args[c->n_pg_args].line = line;
+    c->pg_args[c->n_pg_args].workload = wi;
     c->n_pg_args++;
 }
 
 /* A Compose service of a postgres image: the settings its command line gives
  * the server (command: postgres -c max_connections=200), a line or a list. */
-static void postgres_args(pgm_appconf *c, const pgm_ynode *cmd, unsigned off, k8s_ctx *k)
+static void postgres_args(pgm_appconf *c, int wi, const pgm_ynode *cmd, unsigned off, k8s_ctx *k)
 {
     bool want_value = false;
     for (size_t j = 0; j < (cmd->type == PGM_Y_SEQ ? cmd->n : 1) && k->rc != PGM_FATAL; j++) {
@@ -580,7 +582,7 @@ static void postgres_args(pgm_appconf *c, const pgm_ynode *cmd, unsigned off, k8
                 p++;
             size_t n = strcspn(p, " \t");
             if (n)
-                postgres_word(c, p, n, word->line + off, &want_value, k);
+                postgres_word(c, wi, p, n, word->line + off, &want_value, k);
             p += n;
         }
     }
@@ -638,7 +640,7 @@ static void compose_doc(pgm_appconf *c, const pgm_ynode *services, unsigned off,
         const pgm_ynode *cmd = yget(svc, "command");
         const pgm_ynode *image = yget(svc, "image");
         if (cmd && image && image->type == PGM_Y_SCALAR && image->text && strstr(image->text, "postgres"))
-            postgres_args(c, cmd, off, k);
+            postgres_args(c, wi, cmd, off, k);
         for (size_t j = 0; cmd && k->rc != PGM_FATAL && j < (cmd->type == PGM_Y_SEQ ? cmd->n : 1); j++) {
             const pgm_ynode *word = cmd->type == PGM_Y_SEQ ? cmd->items[j] : cmd;
             if (word->type != PGM_Y_SCALAR || !word->text)

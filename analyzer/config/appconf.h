@@ -74,6 +74,7 @@ typedef struct pgm_appconf {
     struct {
         char *name, *value;
         unsigned line;
+        int workload;   /* the service (its name is the host others connect to) */
     } pg_args[PGM_APPCONF_MAX_WORKLOADS];
     size_t n_pg_args;
     char *error;        /* the first thing that could not be read, with its line */

@@ -11,21 +11,13 @@
 
 #include "catalog/catalog.h"
 #include "config/guc.h"
+#include "config/server.h"
 #include "config/hikari.h"
 #include "config/spring.h"
 #include "util/fmt.h"
 #include "util/strbuf.h"
 
 /* ---- the collected input ---- */
-
-typedef struct pg_entry {
-    char *name, *value, *setting, *file, *error;
-    unsigned line;
-    bool applied, from_settings;
-    bool blocked; /* the file has an error: the server applies none of it */
-    int rank;     /* 0 postgresql.conf, 1 pg_file_settings, 2 pg_settings: the higher wins */
-    char *unit;
-} pg_entry;
 
 typedef struct boot_version {
     char version[32];
@@ -40,10 +32,12 @@ struct pgm_config {
     size_t n_boots;
     pgm_appconf *files;
     size_t n_files;
-    pg_entry *pg;
-    size_t n_pg, alloc_pg;
-    char *pg_main;      /* the postgresql.conf read, for findings about what it lacks */
-    char *pg_settings;  /* the pg_settings dump read */
+    pgm_servers servers;
+    char **inputs;      /* the inputs' paths, which tell their files apart */
+    size_t n_inputs;
+    /* the scope being built: a server (its pools, its parameters), or the
+     * pools that match none (scope == the number of servers) */
+    size_t scope;
     pgm_facts *out;
     int rc;
 };
@@ -55,136 +49,50 @@ int pgm_config_open(pgm_config **out, const pgm_config_options *opt)
         return PGM_FATAL;
     if (opt)
         c->opt = *opt;
+    pgm_servers_init(&c->servers);
     *out = c;
     return PGM_OK;
 }
 
-static int add_pg_row(pgm_config *c, const char *name, const char *setting, const char *unit,
-                      const char *path, unsigned line, int rank, bool dump);
+int pgm_config_add_input(pgm_config *c, const char *path)
+{
+    char **p = realloc(c->inputs, (c->n_inputs + 1) * sizeof *p);
+    if (!p)
+        return PGM_FATAL;
+    c->inputs = p;
+    if (!(c->inputs[c->n_inputs] = strdup(path)))
+        return PGM_FATAL;
+    c->n_inputs++;
+    return PGM_OK;
+}
+
+int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_path)
+{
+    return pgm_servers_add_conf(&c->servers, conf, main_path);
+}
+
+size_t pgm_config_read_pg_settings(pgm_config *c, const char *path, const char *text, size_t n)
+{
+    return pgm_servers_read_settings(&c->servers, path, text, n);
+}
 
 int pgm_config_add_appconf(pgm_config *c, pgm_appconf *a)
 {
     /* a Compose postgres service's -c settings: the server's command line,
      * over postgresql.conf (postgres(1)), read the way the server reads them */
-    for (size_t i = 0; i < a->n_pg_args; i++)
-        if (add_pg_row(c, a->pg_args[i].name, a->pg_args[i].value, NULL, a->path, a->pg_args[i].line, 1, false) !=
-            PGM_OK)
+    for (size_t i = 0; i < a->n_pg_args; i++) {
+        int w = a->pg_args[i].workload;
+        const char *host = w >= 0 && (size_t)w < a->n_workloads ? a->workloads[w].name : "postgres";
+        if (pgm_servers_add_command(&c->servers, host, a->pg_args[i].name, a->pg_args[i].value, a->path,
+                                    a->pg_args[i].line) != PGM_OK)
             return PGM_FATAL;
+    }
     pgm_appconf *p = realloc(c->files, (c->n_files + 1) * sizeof *p);
     if (!p)
         return PGM_FATAL;
     c->files = p;
     c->files[c->n_files++] = *a;
     memset(a, 0, sizeof *a);
-    return PGM_OK;
-}
-
-static pg_entry *new_pg(pgm_config *c)
-{
-    if (c->n_pg == c->alloc_pg) {
-        size_t na = c->alloc_pg ? c->alloc_pg * 2 : 64;
-        pg_entry *p = realloc(c->pg, na * sizeof *p);
-        if (!p)
-            return NULL;
-        c->pg = p;
-        c->alloc_pg = na;
-    }
-    pg_entry *e = &c->pg[c->n_pg++];
-    memset(e, 0, sizeof *e);
-    return e;
-}
-
-static char *dup0(const char *s) { return s ? strdup(s) : NULL; }
-
-int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_path)
-{
-    if (!c->pg_main && main_path && !(c->pg_main = strdup(main_path)))
-        return PGM_FATAL;
-    for (size_t i = 0; i < conf->n; i++) {
-        const pgm_conf_entry *ce = &conf->entries[i];
-        pg_entry *e = new_pg(c);
-        if (!e)
-            return PGM_FATAL;
-        e->name = dup0(ce->name);
-        e->value = dup0(ce->value);
-        e->setting = dup0(ce->setting);
-        e->file = dup0(ce->file);
-        e->error = dup0(ce->error);
-        e->line = ce->line;
-        e->applied = ce->applied;
-        e->blocked = conf->syntax_errors;
-        if (!e->name || !e->file)
-            return PGM_FATAL;
-        for (char *q = e->name; *q; q++)
-            *q = (char)tolower((unsigned char)*q);
-    }
-    if (!conf->syntax_errors)
-        return PGM_OK;
-    /* The server applies nothing from a file with an error; the rules judge
-     * what the file means to set (the error is a finding of its own): the
-     * last valid entry of each name, checked as the server would check it. */
-    size_t first = c->n_pg - conf->n;
-    for (size_t i = first; i < c->n_pg; i++) {
-        pg_entry *e = &c->pg[i];
-        if (e->error || !e->value)
-            continue;
-        bool later = false;
-        for (size_t j = i + 1; j < c->n_pg && !later; j++)
-            later = !c->pg[j].error && strcmp(c->pg[j].name, e->name) == 0;
-        const pgm_guc *g = pgm_guc_find(e->name);
-        if (later || !g)
-            continue;
-        char setting[512], err[PGM_ERR_MAX];
-        if (pgm_guc_setting(g, e->value, setting, sizeof setting, err)) {
-            e->applied = true;
-            if (!(e->setting = strdup(setting)))
-                return PGM_FATAL;
-        } else if (!(e->error = strdup(err))) {
-            return PGM_FATAL;
-        }
-    }
-    return PGM_OK;
-}
-
-
-int pgm_config_add_pg_setting(pgm_config *c, const char *name, const char *setting,
-                              const char *unit, const char *path, unsigned line)
-{
-    return add_pg_row(c, name, setting, unit, path, line, 2, true);
-}
-
-/* A pg_settings or pg_file_settings row. pg_file_settings shows the value as
- * written ("2 s", "0x3C", "Y"): it is read the way the server reads it. */
-static int add_pg_row(pgm_config *c, const char *name, const char *setting, const char *unit,
-                      const char *path, unsigned line, int rank, bool dump)
-{
-    char norm[512];
-    const pgm_guc *g = pgm_guc_find(name);
-    if (rank == 1 && g) {
-        char err[PGM_ERR_MAX];
-        if (!pgm_guc_setting(g, setting, norm, sizeof norm, err))
-            return PGM_OK; /* the server did not apply it either */
-        setting = norm;
-        unit = g->unit;
-    }
-    if (dump && !c->pg_settings && !(c->pg_settings = strdup(path)))
-        return PGM_FATAL;
-    pg_entry *e = new_pg(c);
-    if (!e)
-        return PGM_FATAL;
-    e->name = strdup(name);
-    e->setting = strdup(setting);
-    e->value = strdup(setting);
-    e->unit = unit && *unit ? strdup(unit) : NULL;
-    e->file = strdup(path);
-    e->line = line;
-    e->applied = true;
-    e->from_settings = true;
-    e->rank = rank;
-    if (!e->name || !e->setting || !e->value || !e->file)
-        return PGM_FATAL;
-    for (char *q = e->name; *q; q++)
-        *q = (char)tolower((unsigned char)*q);
     return PGM_OK;
 }
 
@@ -267,13 +175,10 @@ void pgm_config_close(pgm_config *c)
     for (size_t i = 0; i < c->n_files; i++)
         pgm_appconf_free(&c->files[i]);
     free(c->files);
-    for (size_t i = 0; i < c->n_pg; i++) {
-        pg_entry *e = &c->pg[i];
-        free(e->name), free(e->value), free(e->setting), free(e->file), free(e->error), free(e->unit);
-    }
-    free(c->pg);
-    free(c->pg_main);
-    free(c->pg_settings);
+    pgm_servers_free(&c->servers);
+    for (size_t i = 0; i < c->n_inputs; i++)
+        free(c->inputs[i]);
+    free(c->inputs);
     free(c);
 }
 
@@ -315,6 +220,14 @@ static void service_of(const char *path, char *out, size_t cap)
     for (char *bang = strrchr(tmp, '!'); bang; bang = NULL)
         memmove(tmp, bang + 1, strlen(bang + 1) + 1); /* inside an archive: its own path */
     char *slash = strrchr(tmp, '/');
+    /* ledgermonolith.env, tb-node.postgres.env: the environment of the
+     * service they are named after (".env" alone: its directory's) */
+    const char *base = slash ? slash + 1 : tmp;
+    size_t bl = strlen(base);
+    if (bl > 4 && strcmp(base + bl - 4, ".env") == 0 && base[0] != '.') {
+        pgm_fmt(out, cap, "%.*s", (int)strcspn(base, "."), base);
+        return;
+    }
     if (!slash) {
         pgm_fmt(out, cap, "%s", "");
         return;
@@ -341,6 +254,8 @@ static void key_record(void *ctx, const pgm_skey *s, const char *problem, const 
                        const char *detail)
 {
     pgm_config *c = ctx;
+    if (c->scope != 0)
+        return; /* a service's keys are judged once, with the first scope */
     pgm_record *r = pgm_facts_add_record(c->out, "key");
     if (!r) {
         c->rc = PGM_FATAL;
@@ -404,6 +319,126 @@ static void set_driver(pgm_config *c, pgm_record *r)
     if (size)
         set_fact(c, r, "pg_pool_size", !driver[0] || strcmp(driver, "postgresql") == 0 ? size->text : "0", NULL, 0,
                  NULL, NULL);
+}
+
+/* ---- which server a pool connects to ---- */
+
+/* The input `path` was found in (its index; -1 when none was given) and the
+ * path's first element below it ("" for a file at its root): files of one
+ * input and one first element belong to one project. Inside an archive the
+ * member's path counts ("x.tar.zst!shop/db/postgresql.conf": shop). */
+static int input_of(const pgm_config *c, const char *path, char *project, size_t cap)
+{
+    int best = -1;
+    size_t best_len = 0;
+    for (size_t i = 0; i < c->n_inputs; i++) {
+        size_t l = strlen(c->inputs[i]);
+        while (l > 1 && c->inputs[i][l - 1] == '/')
+            l--;
+        if (l > best_len && strncmp(path, c->inputs[i], l) == 0 &&
+            (path[l] == 0 || path[l] == '/' || path[l] == '!'))
+            best = (int)i, best_len = l;
+    }
+    const char *rest = path + best_len;
+    if (*rest == '/' || *rest == '!')
+        rest++;
+    const char *slash = strchr(rest, '/');
+    pgm_fmt(project, cap, "%.*s", slash ? (int)(slash - rest) : 0, rest);
+    return best;
+}
+
+/* Projects that may share a server: the same, or one at the input's root. */
+static bool projects_meet(const char *a, const char *b) { return !*a || !*b || strcmp(a, b) == 0; }
+
+/* Whether any application configuration of input `in` is in `project`. */
+static bool project_has_services(const pgm_config *c, int in, const char *project)
+{
+    for (size_t f = 0; f < c->n_files; f++) {
+        char p[256];
+        if (input_of(c, c->files[f].path, p, sizeof p) == in && strcmp(p, project) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The host a JDBC URL names (the first of several), false when it names
+ * none a server could answer to: none at all, the local machine, or an
+ * unresolved placeholder. */
+static bool url_host(const char *url, char *host, size_t cap)
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+    if (!p || strstr(url, "${"))
+        return false;
+    p += 3;
+    size_t n = strcspn(p, ":/,?");
+    pgm_fmt(host, cap, "%.*s", (int)n, p);
+    return n && strcmp(host, "localhost") != 0 && strcmp(host, "127.0.0.1") != 0 && strcmp(host, "[::1]") != 0;
+}
+
+/* The server a PostgreSQL pool connects to (a scope), or the number of
+ * servers when none can be told; `how` says how it was told. A server run
+ * by Compose is the one whose service name the URL's host is; else the only
+ * server of the pool's project, or the only server of its input when that
+ * one stands in a folder with no application configuration of its own (a
+ * bundle's db/ beside its services). */
+static size_t pool_server(const pgm_config *c, const pgm_record *r, char *how, size_t cap)
+{
+    size_t n = pgm_servers_count(&c->servers);
+    const pgm_fact *driver = pgm_record_get_fact(r, "driver");
+    if (driver && strcmp(driver->text, "postgresql") != 0) {
+        pgm_fmt(how, cap, "a %s pool: no PostgreSQL server's", driver->text);
+        return n;
+    }
+    const pgm_fact *url = pgm_record_get_fact(r, "jdbc_url");
+    char host[256] = "", project[256], sproject[256];
+    bool named = url_host(url ? url->text : NULL, host, sizeof host);
+    int in = input_of(c, r->at.path ? r->at.path : "", project, sizeof project);
+    size_t in_input = 0;
+    for (size_t i = 0; i < n; i++)
+        in_input += input_of(c, pgm_servers_get(&c->servers, i)->path, sproject, sizeof sproject) == in;
+    size_t by_name = n, n_by_name = 0, only = n, n_only = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pgm_server *sv = pgm_servers_get(&c->servers, i);
+        if (input_of(c, sv->path, sproject, sizeof sproject) != in)
+            continue;
+        if (named && sv->host && strcasecmp(sv->host, host) == 0 && projects_meet(project, sproject))
+            by_name = i, n_by_name++;
+        if (named && sv->host)
+            continue; /* answers to another name */
+        if (projects_meet(project, sproject) || (in_input == 1 && !project_has_services(c, in, sproject)))
+            only = i, n_only++;
+    }
+    if (n_by_name == 1) {
+        pgm_fmt(how, cap, "its JDBC URL names host %s", host);
+        return by_name;
+    }
+    if (n_by_name == 0 && n_only == 1) {
+        pgm_fmt(how, cap, "presumed: the only server beside it in the inputs");
+        return only;
+    }
+    if (named)
+        pgm_fmt(how, cap, "its JDBC URL names host %s, which %s", host,
+                n_by_name ? "several servers in the inputs answer to" : "no server in the inputs answers to");
+    else
+        pgm_fmt(how, cap, "%s", n ? "no server in the inputs can be told to be the one it connects to"
+                                  : "no server in the inputs");
+    return n;
+}
+
+/* Keeps the pool just built in the facts when it belongs to the scope
+ * being built; says which server it is tied to, and how. */
+static void keep_in_scope(pgm_config *c, pgm_record *r)
+{
+    char how[700];
+    size_t server = pool_server(c, r, how, sizeof how);
+    if (server != c->scope) {
+        pgm_facts_drop_last_record(c->out, "pool");
+        return;
+    }
+    char label[512] = "none";
+    if (server < pgm_servers_count(&c->servers))
+        pgm_server_label(pgm_servers_get(&c->servers, server), label, sizeof label);
+    set_fact(c, r, "server", label, NULL, 0, NULL, how);
 }
 
 /* One pool's record from the service's keys under `src`. */
@@ -619,6 +654,7 @@ static void build_pool(pgm_config *c, const service *sv, const pgm_keyset *ks, c
                      first_path ? first_line : 1, NULL, NULL};
     if (pgm_record_set_origin(r, &at) != 0)
         c->rc = PGM_FATAL;
+    keep_in_scope(c, r);
 }
 
 /* A pool from hikari.properties: HikariConfig's own names, strictly. */
@@ -755,6 +791,7 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
     pgm_origin at = {f->path, 1, NULL, NULL};
     if (pgm_record_set_origin(r, &at) != 0)
         c->rc = PGM_FATAL;
+    keep_in_scope(c, r);
 }
 
 /* The pools a service's keys describe: the auto-configured one, and any
@@ -979,133 +1016,36 @@ static void build_service(pgm_config *c, service *sv)
     pgm_keyset_free(&ks);
 }
 
-/* ---- PostgreSQL ---- */
-
-/* "16384" with unit "8kB" -> "131072kB"; "0" with "ms" -> "0ms". */
-static void with_unit(const char *setting, const char *unit, char *out, size_t cap)
-{
-    long long v;
-    if (!unit || !*unit || !pgm_parse_long(setting, &v)) {
-        pgm_fmt(out, cap, "%s", setting);
-        return;
-    }
-    long long mult = 1;
-    const char *u = unit;
-    if (isdigit((unsigned char)*u)) {
-        mult = strtoll(u, (char **)&u, 10);
-    }
-    pgm_fmt(out, cap, "%lld%s", v * mult, u);
-}
-
-static void build_pg(pgm_config *c)
-{
-    if (!c->n_pg)
-        return;
-    const char *default_path = c->pg_settings ? c->pg_settings : c->pg_main;
-    unsigned default_line = 1;
-    if (!default_path) {
-        /* a server known by its command line alone (a Compose service's -c):
-         * a setting it lacks would go on that line */
-        default_path = c->pg[0].file;
-        default_line = c->pg[0].line;
-    }
-    /* the catalog's defaults first: a parameter not set is at its default */
-    for (size_t i = 0;; i++) {
-        const pgm_guc *g = pgm_guc_find_index(i);
-        if (!g)
-            break;
-        char text[256], key[128];
-        with_unit(g->boot ? g->boot : "", g->unit, text, sizeof text);
-        pgm_fmt(key, sizeof key, "pg.%s", g->name);
-        pgm_origin at = {(char *)default_path, default_line, NULL, "not set: the server's default"};
-        if (pgm_facts_set_at(c->out, key, text, default_path ? &at : NULL) != 0)
-            c->rc = PGM_FATAL;
-    }
-    /* the files' applied entries, then pg_file_settings, then pg_settings
-     * (what the server reported) */
-    for (int pass = 0; pass < 3; pass++)
-        for (size_t i = 0; i < c->n_pg; i++) {
-            const pg_entry *e = &c->pg[i];
-            if (e->rank != pass || !e->applied || !e->setting)
-                continue;
-            /* pg_settings shows tcp_keepalives_* as 0 to a session over a Unix
-             * socket, whatever the server uses for TCP: a file's value stays */
-            if (pass == 2 && strncmp(e->name, "tcp_keepalives_", 15) == 0 && strcmp(e->setting, "0") == 0) {
-                bool from_file = false;
-                for (size_t j = 0; j < c->n_pg; j++)
-                    from_file = from_file || (c->pg[j].rank < 2 && c->pg[j].applied &&
-                                              strcmp(c->pg[j].name, e->name) == 0);
-                if (from_file)
-                    continue;
-            }
-            const pgm_guc *g = pgm_guc_find(e->name);
-            char text[1024], key[160], note[300] = "";
-            with_unit(e->setting, e->unit ? e->unit : g ? g->unit : NULL, text, sizeof text);
-            pgm_fmt(key, sizeof key, "pg.%s", g ? g->name : e->name);
-            for (size_t j = 0; j < c->n_pg; j++) /* the entries it overrides */
-                if (j != i && !c->pg[j].applied && !c->pg[j].error && !c->pg[j].from_settings &&
-                    strcmp(c->pg[j].name, e->name) == 0)
-                    pgm_fmt(note, sizeof note, "overrides %s:%u", c->pg[j].file, c->pg[j].line);
-            char full[400];
-            pgm_fmt(full, sizeof full, "%s%s%s", note, note[0] && e->blocked ? "; " : "",
-                e->blocked ? "not in effect yet: the configuration has errors" : "");
-            pgm_origin at = {e->file, e->line, e->name, full[0] ? full : NULL};
-            if (pgm_facts_set_at(c->out, key, text, &at) != 0)
-                c->rc = PGM_FATAL;
-        }
-    /* what the server would refuse or ignore */
-    for (size_t i = 0; i < c->n_pg; i++) {
-        const pg_entry *e = &c->pg[i];
-        if (e->from_settings)
-            continue;
-        const char *problem = NULL;
-        const char *sug = NULL;
-        if (e->error) {
-            problem = strstr(e->error, "unrecognized configuration parameter") ? "unknown_parameter"
-                                                                              : "invalid_value";
-            if (strcmp(problem, "unknown_parameter") == 0)
-                sug = pgm_catalog_suggest_guc(e->name);
-        } else {
-            size_t fl = strlen(e->file);
-            const pgm_guc *g = pgm_guc_find(e->name);
-            if (fl >= 20 && strcmp(e->file + fl - 20, "postgresql.auto.conf") == 0 && g && g->context &&
-                strcmp(g->context, "postmaster") == 0)
-                problem = "restart_only_in_auto_conf";
-        }
-        if (!problem)
-            continue;
-        pgm_record *r = pgm_facts_add_record(c->out, "key");
-        if (!r) {
-            c->rc = PGM_FATAL;
-            return;
-        }
-        pgm_origin at = {e->file, e->line, e->name, NULL};
-        if (pgm_record_set_origin(r, &at) != 0)
-            c->rc = PGM_FATAL;
-        set_fact(c, r, "name", e->name, e->file, e->line, e->name, NULL);
-        set_fact(c, r, "canonical", e->name, NULL, 0, NULL, NULL);
-        set_fact(c, r, "value", e->value ? e->value : "", NULL, 0, NULL, NULL);
-        set_fact(c, r, "source", "postgresql.conf", NULL, 0, NULL, NULL);
-        set_fact(c, r, "problem", problem, NULL, 0, NULL, NULL);
-        if (sug)
-            set_fact(c, r, "suggestion", sug, NULL, 0, NULL, NULL);
-        if (strcmp(problem, "unknown_parameter") == 0) {
-            char d[200];
-            pgm_fmt(d, sizeof d, sug ? "did you mean \"%s\"?" : "no parameter has a similar name", sug);
-            set_fact(c, r, "detail", d, NULL, 0, NULL, NULL);
-        } else if (e->error) {
-            set_fact(c, r, "detail", e->error, NULL, 0, NULL, NULL);
-        }
-    }
-}
-
 /* ---- putting it together ---- */
 
-int pgm_config_facts(pgm_config *c, pgm_facts *out)
+size_t pgm_config_scopes(pgm_config *c)
+{
+    pgm_servers_tie(&c->servers);
+    return pgm_servers_count(&c->servers) + 1;
+}
+
+void pgm_config_scope_label(pgm_config *c, size_t scope, char *out, size_t cap)
+{
+    pgm_servers_tie(&c->servers);
+    const pgm_server *sv = pgm_servers_get(&c->servers, scope);
+    if (sv)
+        pgm_server_label(sv, out, cap);
+    else
+        pgm_fmt(out, cap, "%s", pgm_servers_count(&c->servers) ? "no server in the inputs" : "");
+}
+
+int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
 {
     c->out = out;
     c->rc = PGM_OK;
-    build_pg(c);
+    c->scope = scope;
+    pgm_servers_tie(&c->servers);
+    if (pgm_servers_facts(&c->servers, scope, out) != 0)
+        return PGM_FATAL;
+    char label[512];
+    pgm_config_scope_label(c, scope, label, sizeof label);
+    if (label[0] && pgm_facts_set(out, "server", label) != 0)
+        return PGM_FATAL;
     service *svs = calloc(PGM_CONFIG_MAX_SERVICES, sizeof *svs);
     if (!svs)
         return PGM_FATAL;
@@ -1169,94 +1109,3 @@ int pgm_config_facts(pgm_config *c, pgm_facts *out)
     return c->rc;
 }
 
-/* ---- pg_settings dumps ---- */
-
-static size_t split_cells(char *line, char sep, char **cells, size_t cap)
-{
-    size_t n = 0;
-    char *p = line;
-    while (n < cap) {
-        char *e = strchr(p, sep);
-        if (e)
-            *e = 0;
-        while (*p == ' ')
-            p++;
-        size_t l = strlen(p);
-        while (l && (p[l - 1] == ' ' || p[l - 1] == '\r'))
-            p[--l] = 0;
-        if (l >= 2 && p[0] == '"' && p[l - 1] == '"') {
-            p[l - 1] = 0;
-            p++;
-        }
-        cells[n++] = p;
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    return n;
-}
-
-size_t pgm_config_read_pg_settings(pgm_config *c, const char *path, const char *text, size_t n)
-{
-    enum { MAX_CELLS = 32 };
-    int name_col = -1, setting_col = -1, unit_col = -1, applied_col = -1, source_col = -1;
-    char sep = 0;
-    size_t rows = 0;
-    unsigned lineno = 0;
-    char buf[8192];
-    for (const char *p = text, *e = text + n; p < e;) {
-        const char *nl = memchr(p, '\n', (size_t)(e - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(e - p);
-        lineno++;
-        const char *line = p;
-        p = nl ? nl + 1 : e;
-        if (len >= sizeof buf)
-            continue;
-        memcpy(buf, line, len);
-        buf[len] = 0;
-        if (name_col < 0) {
-            char s = strchr(buf, '|') ? '|' : strchr(buf, ',') ? ',' : 0;
-            if (!s)
-                continue;
-            char *cells[MAX_CELLS];
-            size_t nc = split_cells(buf, s, cells, MAX_CELLS);
-            for (size_t i = 0; i < nc; i++) {
-                if (strcmp(cells[i], "name") == 0)
-                    name_col = (int)i;
-                else if (strcmp(cells[i], "setting") == 0)
-                    setting_col = (int)i;
-                else if (strcmp(cells[i], "unit") == 0)
-                    unit_col = (int)i;
-                else if (strcmp(cells[i], "applied") == 0) /* pg_file_settings */
-                    applied_col = (int)i;
-                else if (strcmp(cells[i], "source") == 0)
-                    source_col = (int)i;
-            }
-            if (name_col < 0 || setting_col < 0)
-                name_col = setting_col = unit_col = -1;
-            else
-                sep = s;
-            continue;
-        }
-        if (buf[0] == '-' || buf[0] == '(' || !strchr(buf, sep))
-            continue;
-        char *cells[MAX_CELLS];
-        size_t nc = split_cells(buf, sep, cells, MAX_CELLS);
-        if ((size_t)name_col >= nc || (size_t)setting_col >= nc || !*cells[name_col])
-            continue;
-        /* pg_file_settings: only what the server applied; pg_settings: not
-         * the dumping session's own values (application_name = psql) */
-        if (applied_col >= 0 && ((size_t)applied_col >= nc || strcmp(cells[applied_col], "t") != 0))
-            continue;
-        if (source_col >= 0 && (size_t)source_col < nc &&
-            (strcmp(cells[source_col], "client") == 0 || strcmp(cells[source_col], "session") == 0 ||
-             strcmp(cells[source_col], "interactive") == 0 || strcmp(cells[source_col], "test") == 0))
-            continue;
-        const char *unit = unit_col >= 0 && (size_t)unit_col < nc ? cells[unit_col] : NULL;
-        if (add_pg_row(c, cells[name_col], cells[setting_col], unit, path, lineno, applied_col >= 0 ? 1 : 2, true) !=
-            PGM_OK)
-            return rows;
-        rows++;
-    }
-    return rows;
-}

@@ -45,9 +45,6 @@ int pgm_config_add_appconf(pgm_config *c, pgm_appconf *a);
 /* postgresql.conf as loaded (entries are copied). `auto_path` names the
  * auto.conf among the entries' files, or NULL. */
 int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_path);
-/* A pg_settings row: the server's own effective value, which wins. */
-int pgm_config_add_pg_setting(pgm_config *c, const char *name, const char *setting,
-                              const char *unit, const char *path, unsigned line);
 /* Spring Boot's version as a build file or jar manifest states it: the
  * HikariCP release it manages applies to the pools of that directory's
  * service (or of every service, when the bundle has one version only),
@@ -66,8 +63,20 @@ bool pgm_config_find_boot_version(const char *name, const char *text, size_t n, 
                                   size_t cap, unsigned *line);
 /* The HikariCP release a Spring Boot version manages, or NULL. */
 const char *pgm_hikari_for_boot(const char *boot_version);
-/* Builds the facts. PGM_OK or PGM_FATAL (memory). */
-int pgm_config_facts(pgm_config *c, pgm_facts *out);
+/* An input the files' paths start with: files of one input and of one
+ * folder below it (or at its root) are of one project, which a server and
+ * the pools connecting to it share. */
+int pgm_config_add_input(pgm_config *c, const char *path);
+/* The scopes the configuration is judged in: one per PostgreSQL server
+ * (its parameters and the pools tied to it: the URL names it, or it is the
+ * only server beside them), then one for the pools tied to none. */
+size_t pgm_config_scopes(pgm_config *c);
+/* The scope's server, as a reader finds it ("db/postgresql.conf"), or ""
+ * for pools when the inputs hold no server. */
+void pgm_config_scope_label(pgm_config *c, size_t scope, char *out, size_t cap);
+/* Builds the facts of a scope (scalar "server": its label). The services'
+ * key findings come with scope 0. PGM_OK or PGM_FATAL (memory). */
+int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out);
 void pgm_config_close(pgm_config *c);
 
 /* Reads a pg_settings dump (psql aligned or unaligned, --csv, COPY CSV with a

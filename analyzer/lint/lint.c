@@ -336,6 +336,8 @@ static int load_pg(walk *w, pgm_config *cfg)
                         if (strcmp(w->files[j].path, conf.entries[e].file) == 0)
                             covered[j] = true;
                 covered[i] = true;
+                for (size_t j = 0; has_auto && j < w->n; j++)
+                    covered[j] = covered[j] || strcmp(w->files[j].path, auto_path) == 0;
                 if (pgm_config_add_pgconf(cfg, &conf, f->path) != PGM_OK)
                     rc = PGM_FATAL;
             }
@@ -836,16 +838,38 @@ static void print_fact(FILE *out, const pgm_fact *f, const char *name, bool keep
 }
 
 /* The effective configuration, for people: what each value is and why. */
+/* A PostgreSQL pool that no server of the inputs can be told to serve is
+ * in no server's budget: said once, with why. */
+static void say_untied_pools(const pgm_lint_options *o, const pgm_facts *facts)
+{
+    const pgm_collection *pools = pgm_facts_collection(facts, "pool");
+    for (size_t p = 0; pools && p < pools->n; p++) {
+        const pgm_record *r = &pools->recs[p];
+        const pgm_fact *driver = pgm_record_get_fact(r, "driver"), *server = pgm_record_get_fact(r, "server");
+        const pgm_fact *name = pgm_record_get_fact(r, "name"), *service = pgm_record_get_fact(r, "service");
+        if ((driver && strcmp(driver->text, "postgresql") != 0) || !server)
+            continue;
+        char msg[PGM_ERR_MAX];
+        snprintf(msg, sizeof msg, "pool %s of %s is tied to no PostgreSQL server of the inputs (%s): it is in no "
+                 "server's connection budget", name ? name->text : "?", service ? service->text : "?",
+                 server->at.note ? server->at.note : "");
+        warn(o, r->at.path, msg);
+    }
+}
+
 static void print_effective(FILE *out, const pgm_facts *facts, bool keep_secrets)
 {
-    bool pg = false;
+    const pgm_value *server = pgm_facts_get(facts, "server");
+    bool pg = pgm_facts_get(facts, "pg.max_connections") != NULL;
+    if (server && server->str && pg)
+        fprintf(out, "server %s (set in the inputs; every other parameter at its default):\n", server->str);
+    const pgm_collection *tied = pgm_facts_collection(facts, "pool");
+    if (server && server->str && !pg && tied && tied->n)
+        fprintf(out, "pools tied to %s:\n", server->str);
     for (size_t i = 0; i < facts->scalars.n; i++) {
         const pgm_fact *f = &facts->scalars.fields[i];
-        if (f->at.note && strstr(f->at.note, "not set"))
+        if ((f->at.note && strstr(f->at.note, "not set")) || strcmp(f->key, "server") == 0)
             continue; /* the server's defaults: hundreds, and in the catalog */
-        if (!pg)
-            fputs("postgresql (set in the inputs; every other parameter at its default):\n", out);
-        pg = true;
         print_fact(out, f, f->key, keep_secrets);
     }
     const pgm_collection *pools = pgm_facts_collection(facts, "pool");
@@ -936,19 +960,33 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
             rc = PGM_FATAL;
         pgm_appconf_free(&a);
     }
-    if (rc == PGM_OK && pgm_config_facts(cfg, &facts) != PGM_OK)
-        rc = PGM_FATAL;
-    if (rc == PGM_OK && fleet_facts(&facts) != PGM_OK)
-        rc = PGM_FATAL;
-    if (rc == PGM_OK && o->effective)
-        print_effective(o->effective, &facts, o->keep_secrets);
-    if (rc == PGM_OK) {
-        runctx r = {.out = out, .facts = &facts, .o = o, .elem = NULL, .w = &w};
-        for (size_t i = 0; i < rs->n; i++)
-            if (rs->rules[i].shape == PGM_SHAPE_CHECK)
-                pgm_check_each(&rs->rules[i], &facts, on_check, &r);
-        if (out->out_of_memory)
+    /* each server is judged with the pools tied to it; the pools tied to
+     * none, after them */
+    for (size_t i = 0; i < n_inputs && rc == PGM_OK; i++)
+        if (pgm_config_add_input(cfg, inputs[i]) != PGM_OK)
             rc = PGM_FATAL;
+    size_t n_scopes = rc == PGM_OK ? pgm_config_scopes(cfg) : 0;
+    for (size_t s = 0; s < n_scopes && rc == PGM_OK; s++) {
+        pgm_facts scope;
+        pgm_facts_init(&scope);
+        if (pgm_config_facts(cfg, s, &scope) != PGM_OK || fleet_facts(&scope) != PGM_OK)
+            rc = PGM_FATAL;
+        if (rc == PGM_OK && o->effective)
+            print_effective(o->effective, &scope, o->keep_secrets);
+        if (rc == PGM_OK) {
+            runctx r = {.out = out, .facts = &scope, .o = o, .elem = NULL, .w = &w};
+            for (size_t i = 0; i < rs->n; i++)
+                if (rs->rules[i].shape == PGM_SHAPE_CHECK)
+                    pgm_check_each(&rs->rules[i], &scope, on_check, &r);
+            if (out->out_of_memory)
+                rc = PGM_FATAL;
+        }
+        if (rc == PGM_OK && n_scopes > 1 && s + 1 == n_scopes)
+            say_untied_pools(o, &scope);
+        if (s == 0 && rc == PGM_OK)
+            facts = scope; /* the first server's, for analyze */
+        else
+            pgm_facts_free(&scope);
     }
     /* suppressions without a reason, or naming no rule, are findings of their own (and can be baselined) */
     suppression *sup = NULL;

@@ -218,6 +218,13 @@ const pgm_collection *pgm_facts_collection(const pgm_facts *f, const char *name)
     return NULL;
 }
 
+void pgm_facts_drop_last_record(pgm_facts *f, const char *collection)
+{
+    pgm_collection *c = (pgm_collection *)pgm_facts_collection(f, collection);
+    if (c && c->n)
+        free_record(&c->recs[--c->n]);
+}
+
 pgm_record *pgm_facts_add_record(pgm_facts *f, const char *collection)
 {
     pgm_collection *c = (pgm_collection *)pgm_facts_collection(f, collection);

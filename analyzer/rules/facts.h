@@ -67,6 +67,8 @@ void pgm_facts_free(pgm_facts *f);
 int pgm_facts_set(pgm_facts *f, const char *key, const char *text);
 /* Appends an empty record to a collection; returns it or NULL. */
 pgm_record *pgm_facts_add_record(pgm_facts *f, const char *collection);
+/* Removes the collection's last record (one built and then found to belong elsewhere). */
+void pgm_facts_drop_last_record(pgm_facts *f, const char *collection);
 int pgm_record_set(pgm_record *r, const char *key, const char *text);
 /* The same with its origin (every string copied; `at` or any of them may be NULL). */
 int pgm_record_set_at(pgm_record *r, const char *key, const char *text, const pgm_origin *at);

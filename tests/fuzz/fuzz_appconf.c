@@ -45,10 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pgm_appconf_free(&a);
     }
     pgm_config_read_pg_settings(cfg, "svc/settings.txt", text, len);
-    pgm_facts f;
-    pgm_facts_init(&f);
-    pgm_config_facts(cfg, &f);
-    pgm_facts_free(&f);
+    for (size_t s = 0; s < pgm_config_scopes(cfg); s++) {
+        pgm_facts f;
+        pgm_facts_init(&f);
+        pgm_config_facts(cfg, s, &f);
+        pgm_facts_free(&f);
+    }
     pgm_config_close(cfg);
     return 0;
 }

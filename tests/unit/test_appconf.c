@@ -282,7 +282,7 @@ static void test_precedence_and_profiles(void **state)
     pgm_config *cfg = config_of(&o, files, sizeof files / sizeof files[0]);
     pgm_facts f;
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     /* the workload joins the service: its env (legacy underscores) wins */
     const pgm_record *p = pool_named(&f, "orders");
     assert_non_null(p);
@@ -303,7 +303,7 @@ static void test_precedence_and_profiles(void **state)
     o.profiles[o.n_profiles++] = "prod";
     cfg = config_of(&o, files, 9);
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     p = pool_named(&f, "orders");
     assert_string_equal(field(p, "maximum_pool_size"), "50");
     assert_string_equal(field(p, "instances"), "1");
@@ -313,7 +313,7 @@ static void test_precedence_and_profiles(void **state)
     o.n_profiles = 0;
     cfg = config_of(&o, files, 6);
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     p = pool_named(&f, "orders");
     assert_string_equal(field(p, "maximum_pool_size"), "12");
     pgm_facts_free(&f);
@@ -343,7 +343,7 @@ static void test_clamps_per_version(void **state)
     pgm_config *cfg = config_of(&o, files, 3);
     pgm_facts f;
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     const pgm_record *p = pool_named(&f, "a");
     assert_non_null(p);
     /* maxLifetime under 30 s: 30 min; then the leak threshold is above it: off */
@@ -370,7 +370,7 @@ static void test_clamps_per_version(void **state)
         o.hikari_version = v ? "6.2.1" : "6.2.0";
         cfg = config_of(&o, plain, 3);
         pgm_facts_init(&f);
-        assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+        assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
         p = pool_named(&f, "b");
         assert_non_null(p);
         assert_string_equal(field(p, "keepalive_time"), v ? "120000ms" : "0ms");
@@ -393,7 +393,7 @@ static void test_custom_prefix_pools(void **state)
     pgm_config *cfg = config_of(&o, files, 3);
     pgm_facts f;
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     const pgm_collection *pools = pgm_facts_collection(&f, "pool");
     assert_non_null(pools);
     assert_int_equal(pools->n, 2); /* feature.url is no datasource */
@@ -429,7 +429,7 @@ static void test_java_options_and_args(void **state)
     pgm_config *cfg = config_of(&o, files, 3);
     pgm_facts f;
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     const pgm_record *p = pool_named(&f, "orders");
     assert_non_null(p);
     assert_string_equal(field(p, "maximum_pool_size"), "12");     /* -D over the env */
@@ -445,7 +445,7 @@ static void test_java_options_and_args(void **state)
     };
     cfg = config_of(&o, two, 6);
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     p = pool_named(&f, "orders");
     assert_non_null(p);
     assert_string_equal(field(p, "instances"), "7");
@@ -503,7 +503,7 @@ static void test_no_pool_without_datasource(void **state)
     pgm_config *cfg = config_of(&o, files, sizeof files / sizeof files[0]);
     pgm_facts f;
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     const pgm_collection *c = pgm_facts_collection(&f, "pool");
     assert_non_null(c);
     char names[512] = "";
@@ -540,7 +540,7 @@ static void test_pool_driver(void **state)
     pgm_config *cfg = config_of(&o, files, sizeof files / sizeof files[0]);
     pgm_facts f;
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     const pgm_record *a = pool_named(&f, "a"), *b = pool_named(&f, "b"), *c = pool_named(&f, "c"),
                      *d = pool_named(&f, "d");
     assert_non_null(a);
@@ -578,7 +578,7 @@ static void test_placeholders(void **state)
     pgm_config *cfg = config_of(&o, files, sizeof files / sizeof files[0]);
     pgm_facts f;
     pgm_facts_init(&f);
-    assert_int_equal(pgm_config_facts(cfg, &f), PGM_OK);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     const pgm_collection *c = pgm_facts_collection(&f, "pool");
     assert_non_null(c);
     assert_int_equal(c->n, 1);
@@ -591,6 +591,115 @@ static void test_placeholders(void **state)
     assert_string_equal(field(p, "minimum_idle"), "4");
     /* a key named by its own placeholder takes its default */
     assert_string_equal(field(p, "idle_timeout"), "120000ms");
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+}
+
+/* Which scope (server) holds the pool named `name`: the scope's index, or -1. */
+static int scope_of_pool(pgm_config *cfg, const char *name, char *server, size_t cap)
+{
+    int found = -1;
+    for (size_t s = 0; s < pgm_config_scopes(cfg); s++) {
+        pgm_facts f;
+        pgm_facts_init(&f);
+        assert_int_equal(pgm_config_facts(cfg, s, &f), PGM_OK);
+        const pgm_record *p = pool_named(&f, name);
+        if (p) {
+            assert_int_equal(found, -1); /* in one scope only */
+            found = (int)s;
+            snprintf(server, cap, "%s", field(p, "server"));
+        }
+        pgm_facts_free(&f);
+    }
+    return found;
+}
+
+static const char settings_100[] = "name|setting|unit\nmax_connections|100|\n";
+static const char settings_200[] = "name|setting|unit\nmax_connections|200|\n";
+
+/* Each server is judged with its own pools: by the host the URL names (a
+ * Compose service), or as the only server beside them; never another
+ * project's, and never a pool of another database. */
+static void test_servers_and_their_pools(void **state)
+{
+    (void)state;
+    char server[512];
+    /* Compose: the URL names the service; another PostgreSQL elsewhere in the
+     * same file does not get the pool */
+    static const char *const compose[] = {
+        "shop/docker-compose.yml", "k8s_manifest",
+        "services:\n"
+        "  db:\n    image: postgres:15\n    command: postgres -c max_connections=50\n"
+        "  audit-db:\n    image: postgres:15\n    command: [postgres, -c, max_connections=20]\n"
+        "  orders:\n    image: shop/orders\n    environment:\n"
+        "      SPRING_DATASOURCE_URL: jdbc:postgresql://db:5432/orders\n"
+        "  audit:\n    image: shop/audit\n    environment:\n"
+        "      SPRING_DATASOURCE_URL: jdbc:postgresql://audit-db/audit\n"
+        "  legacy:\n    image: shop/legacy\n    environment:\n"
+        "      SPRING_DATASOURCE_URL: jdbc:mysql://mysql/legacy\n",
+    };
+    pgm_config_options o;
+    memset(&o, 0, sizeof o);
+    pgm_config *cfg = config_of(&o, compose, 3);
+    assert_int_equal(pgm_config_scopes(cfg), 3);
+    assert_int_equal(scope_of_pool(cfg, "orders", server, sizeof server), 0);
+    assert_string_equal(server, "Compose service db, shop/docker-compose.yml:4");
+    assert_int_equal(scope_of_pool(cfg, "audit", server, sizeof server), 1);
+    assert_int_equal(scope_of_pool(cfg, "legacy", server, sizeof server), 2); /* MySQL: no server's */
+    assert_string_equal(server, "none");
+    pgm_facts f;
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, 1, &f), PGM_OK);
+    assert_string_equal(pgm_facts_get_fact(&f, "pg.max_connections")->text, "20");
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+
+    /* two repositories read together: each pool goes to its own repository's
+     * server; a third one's pool matches none */
+    static const char *const repos[] = {
+        "corpus/a/orders/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:postgresql://postgres/a\n",
+        "corpus/b/billing/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:postgresql://postgres/b\n",
+        "corpus/c/reports/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:postgresql://postgres/c\n",
+    };
+    cfg = config_of(&o, repos, 9);
+    assert_int_equal(pgm_config_add_input(cfg, "corpus"), PGM_OK);
+    assert_int_equal(pgm_config_read_pg_settings(cfg, "corpus/a/db/pg_settings.txt", settings_100,
+                                                 strlen(settings_100)), 1);
+    assert_int_equal(pgm_config_read_pg_settings(cfg, "corpus/b/pg_settings.txt", settings_200,
+                                                 strlen(settings_200)), 1);
+    assert_int_equal(pgm_config_scopes(cfg), 3);
+    assert_int_equal(scope_of_pool(cfg, "orders", server, sizeof server), 0);
+    assert_string_equal(server, "corpus/a/db/pg_settings.txt");
+    assert_int_equal(scope_of_pool(cfg, "billing", server, sizeof server), 1);
+    assert_int_equal(scope_of_pool(cfg, "reports", server, sizeof server), 2);
+    assert_string_equal(server, "none");
+    pgm_config_close(cfg);
+
+    /* an incident bundle: db/ holds the only server and no application
+     * configuration, so the services beside it are presumed its clients;
+     * pg_file_settings beside pg_settings is the same server */
+    static const char *const bundle[] = {
+        "inc.tar.zst!inc/orders/application.yml", "spring_conf",
+        "spring:\n  datasource:\n    url: jdbc:postgresql://db.internal/orders\n",
+    };
+    cfg = config_of(&o, bundle, 3);
+    assert_int_equal(pgm_config_add_input(cfg, "inc.tar.zst"), PGM_OK);
+    assert_int_equal(pgm_config_read_pg_settings(cfg, "inc.tar.zst!inc/db/pg_settings.txt", settings_100,
+                                                 strlen(settings_100)), 1);
+    static const char file_settings[] = "name|setting|applied\nmax_connections|30|t\n";
+    assert_int_equal(pgm_config_read_pg_settings(cfg, "inc.tar.zst!inc/db/pg_file_settings.txt", file_settings,
+                                                 strlen(file_settings)), 1);
+    assert_int_equal(pgm_config_scopes(cfg), 2);
+    assert_int_equal(scope_of_pool(cfg, "orders", server, sizeof server), 0);
+    assert_string_equal(server, "inc.tar.zst!inc/db/pg_settings.txt");
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
+    assert_string_equal(pgm_facts_get_fact(&f, "pg.max_connections")->text, "100"); /* pg_settings wins */
+    const pgm_record *p = pool_named(&f, "orders");
+    assert_string_equal(pgm_record_get_fact(p, "server")->at.note, "presumed: the only server beside it in the inputs");
     pgm_facts_free(&f);
     pgm_config_close(cfg);
 }
@@ -610,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_custom_prefix_pools),
         cmocka_unit_test(test_boot_version),
         cmocka_unit_test(test_java_options_and_args),
+        cmocka_unit_test(test_servers_and_their_pools),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
