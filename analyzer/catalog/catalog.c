@@ -105,6 +105,8 @@ static const char *const pool_fields[] = {
     /* the database the pool connects to (postgresql, mysql, h2...), and its
      * maximum-pool-size when that is a PostgreSQL server's (0 otherwise) */
     "driver", "pg_pool_size",
+    /* the server the pool is tied to; Hibernate's provider_disables_autocommit */
+    "server", "provider_disables_autocommit",
 };
 
 /* A configuration key as written (collection "key"): its spelling, what

@@ -57,6 +57,7 @@ static int add_key(pgm_appconf *c, const char *k, size_t kn, const char *v, size
     e->line = line;
     e->doc = doc;
     e->workload = workload;
+    e->source = -1;
     e->origin = c->form == PGM_APPCONF_ENV || c->form == PGM_APPCONF_K8S ? PGM_KEY_ENV : PGM_KEY_FILE;
     c->n++;
     return PGM_OK;
@@ -488,6 +489,107 @@ typedef struct k8s_ctx {
     size_t n_hpa;
 } k8s_ctx;
 
+/* A workload's reference to a ConfigMap or Secret. */
+static int add_ref(pgm_appconf *c, int w, const char *source, bool secret, const char *var, const char *key,
+                   const char *prefix, unsigned line)
+{
+    if (c->n_env_refs == PGM_APPCONF_MAX_ENV_REFS) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "more than %u references to ConfigMaps and Secrets in one file; those past them "
+                 "are not kept", PGM_APPCONF_MAX_ENV_REFS);
+        problem(c, line, msg);
+        return PGM_OK;
+    }
+    if (!c->env_refs && !(c->env_refs = calloc(PGM_APPCONF_MAX_ENV_REFS, sizeof *c->env_refs)))
+        return PGM_FATAL;
+    pgm_appconf_env_ref *r = &c->env_refs[c->n_env_refs];
+    r->workload = w;
+    r->secret = secret;
+    r->line = line;
+    r->source = strdup(source);
+    r->var = var ? strdup(var) : NULL;
+    r->key = key ? strdup(key) : NULL;
+    r->prefix = prefix ? strdup(prefix) : NULL;
+    c->n_env_refs++; /* freed with the file, complete or not */
+    if (!r->source || (var && !r->var) || (key && !r->key) || (prefix && !r->prefix))
+        return PGM_FATAL;
+    return PGM_OK;
+}
+
+/* RFC 4648 base64, as Kubernetes keeps a Secret's `data`; false when the
+ * text is not base64 (then it is kept as written). */
+static bool unbase64(const char *in, size_t n, char *out, size_t cap, size_t *out_n)
+{
+    unsigned acc = 0, bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = in[i];
+        int v = ch >= 'A' && ch <= 'Z' ? ch - 'A' : ch >= 'a' && ch <= 'z' ? ch - 'a' + 26
+                : ch >= '0' && ch <= '9' ? ch - '0' + 52 : ch == '+' ? 62 : ch == '/' ? 63 : -1;
+        if (ch == '=')
+            break;
+        if (ch == '\n' || ch == ' ')
+            continue;
+        if (v < 0)
+            return false;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            unsigned char byte = (unsigned char)(acc >> bits);
+            if (o + 1 >= cap || byte == 0)
+                return false;
+            out[o++] = (char)byte;
+        }
+    }
+    out[o] = 0;
+    *out_n = o;
+    return true;
+}
+
+/* A ConfigMap or Secret: its data (a Secret's `data` base64-decoded, its
+ * `stringData` as written), for the workloads that take it. */
+static void env_source_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, bool secret, k8s_ctx *k)
+{
+    const pgm_ynode *name = yget(root, "metadata.name");
+    if (!name || name->type != PGM_Y_SCALAR || !name->text)
+        return;
+    if (c->n_env_sources == PGM_APPCONF_MAX_WORKLOADS) {
+        too_many(c, name->line + off, "ConfigMaps and Secrets");
+        return;
+    }
+    pgm_appconf_env_source *s = &c->env_sources[c->n_env_sources];
+    if (!(s->name = strdup(name->text))) {
+        k->rc = PGM_FATAL;
+        return;
+    }
+    s->secret = secret;
+    s->line = name->line + off;
+    int idx = (int)c->n_env_sources++;
+    static const char *const blocks[] = {"data", "stringData"};
+    for (size_t b = 0; b < 2 && k->rc != PGM_FATAL; b++) {
+        const pgm_ynode *data = yget(root, blocks[b]);
+        for (size_t j = 0; data && data->type == PGM_Y_MAP && j + 1 < data->n; j += 2) {
+            const pgm_ynode *key = data->items[j], *value = data->items[j + 1];
+            if (!key->text || value->type != PGM_Y_SCALAR)
+                continue;
+            const char *v = value->text ? value->text : "";
+            size_t vn = value->text ? value->len : 0;
+            char plain[4096];
+            size_t pn;
+            if (secret && b == 0 && unbase64(v, vn, plain, sizeof plain, &pn))
+                v = plain, vn = pn;
+            size_t before = c->n;
+            if (add_key(c, key->text, key->len, v, vn, value->line + off, (unsigned)c->n_docs - 1, -1) != PGM_OK) {
+                k->rc = PGM_FATAL;
+                return;
+            }
+            if (c->n > before)
+                c->keys[c->n - 1].source = idx;
+        }
+    }
+}
+
 static void container_env(pgm_appconf *c, const pgm_ynode *pod, unsigned off, int w, k8s_ctx *k)
 {
     static const char *const lists[] = {"containers", "initContainers"};
@@ -496,16 +598,25 @@ static void container_env(pgm_appconf *c, const pgm_ynode *pod, unsigned off, in
         if (!cs || cs->type != PGM_Y_SEQ)
             continue;
         for (size_t i = 0; i < cs->n; i++) {
+            /* a container without env may still have envFrom and a command line */
             const pgm_ynode *env = yget(cs->items[i], "env");
-            if (!env || env->type != PGM_Y_SEQ)
-                continue;
-            for (size_t j = 0; j < env->n && k->rc != PGM_FATAL; j++) {
+            for (size_t j = 0; env && env->type == PGM_Y_SEQ && j < env->n && k->rc != PGM_FATAL; j++) {
                 const pgm_ynode *name = yget(env->items[j], "name");
                 const pgm_ynode *value = yget(env->items[j], "value");
                 if (!name || name->type != PGM_Y_SCALAR || !name->text)
                     continue;
-                if (!value || value->type != PGM_Y_SCALAR)
-                    continue; /* valueFrom: a secret or a field, not in the bundle */
+                if (!value || value->type != PGM_Y_SCALAR) {
+                    /* valueFrom: a ConfigMap's or Secret's key (a field of the pod is no configuration) */
+                    for (int secret = 0; secret < 2; secret++) {
+                        const pgm_ynode *ref =
+                            yget(env->items[j], secret ? "valueFrom.secretKeyRef" : "valueFrom.configMapKeyRef");
+                        const pgm_ynode *rn = ref ? yget(ref, "name") : NULL, *rk = ref ? yget(ref, "key") : NULL;
+                        if (rn && rk && rn->text && rk->text &&
+                            add_ref(c, w, rn->text, secret, name->text, rk->text, NULL, name->line + off) != PGM_OK)
+                            k->rc = PGM_FATAL;
+                    }
+                    continue;
+                }
                 if (add_key(c, name->text, name->len, value->text ? value->text : "", value->len,
                             value->line + off, (unsigned)c->n_docs - 1, w) != PGM_OK)
                     k->rc = PGM_FATAL;
@@ -514,6 +625,17 @@ static void container_env(pgm_appconf *c, const pgm_ynode *pod, unsigned off, in
                                    PGM_KEY_SYSPROP) != PGM_OK)
                     k->rc = PGM_FATAL;
             }
+            /* envFrom: every key of a ConfigMap or Secret, under an optional prefix */
+            const pgm_ynode *from = yget(cs->items[i], "envFrom");
+            for (size_t j = 0; from && from->type == PGM_Y_SEQ && j < from->n && k->rc != PGM_FATAL; j++)
+                for (int secret = 0; secret < 2; secret++) {
+                    const pgm_ynode *rn = yget(from->items[j], secret ? "secretRef.name" : "configMapRef.name");
+                    const pgm_ynode *px = yget(from->items[j], "prefix");
+                    if (rn && rn->type == PGM_Y_SCALAR && rn->text &&
+                        add_ref(c, w, rn->text, secret, NULL, NULL, px && px->type == PGM_Y_SCALAR ? px->text : NULL,
+                                rn->line + off) != PGM_OK)
+                        k->rc = PGM_FATAL;
+                }
             /* the command line: --spring.datasource.hikari.maximum-pool-size=5 */
             static const char *const lines[] = {"command", "args"};
             for (size_t cl = 0; cl < 2 && k->rc != PGM_FATAL; cl++) {
@@ -639,6 +761,10 @@ static void compose_doc(pgm_appconf *c, const pgm_ynode *services, unsigned off,
         }
         const pgm_ynode *cmd = yget(svc, "command");
         const pgm_ynode *image = yget(svc, "image");
+        if (image && image->type == PGM_Y_SCALAR && image->text && !(w->image = strdup(image->text))) {
+            k->rc = PGM_FATAL;
+            return;
+        }
         if (cmd && image && image->type == PGM_Y_SCALAR && image->text && strstr(image->text, "postgres"))
             postgres_args(c, wi, cmd, off, k);
         for (size_t j = 0; cmd && k->rc != PGM_FATAL && j < (cmd->type == PGM_Y_SEQ ? cmd->n : 1); j++) {
@@ -673,6 +799,10 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
         const pgm_ynode *items = yget(root, "items");
         for (size_t i = 0; items && items->type == PGM_Y_SEQ && i < items->n; i++)
             k8s_doc(c, items->items[i], off, ctx);
+        return;
+    }
+    if (strcmp(kind->text, "ConfigMap") == 0 || strcmp(kind->text, "Secret") == 0) {
+        env_source_doc(c, root, off, strcmp(kind->text, "Secret") == 0, k);
         return;
     }
     if (strcmp(kind->text, "HorizontalPodAutoscaler") == 0) {
@@ -722,6 +852,13 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
     w->max_replicas = -1;
     w->max_replicas_line = 0;
     c->n_workloads++;
+    const pgm_ynode *image = yget(root, pod_path);
+    image = image ? yget(image, "containers") : NULL;
+    image = image && image->type == PGM_Y_SEQ && image->n ? yget(image->items[0], "image") : NULL;
+    if (image && image->type == PGM_Y_SCALAR && image->text && !(w->image = strdup(image->text))) {
+        k->rc = PGM_FATAL;
+        return;
+    }
     container_env(c, yget(root, pod_path), off, (int)c->n_workloads - 1, k);
 }
 
@@ -796,9 +933,15 @@ void pgm_appconf_free(pgm_appconf *c)
     for (size_t i = 0; i < c->n_workloads; i++) {
         free(c->workloads[i].kind);
         free(c->workloads[i].name);
+        free(c->workloads[i].image);
     }
     for (size_t i = 0; i < c->n_autoscalers; i++)
         free(c->autoscalers[i].target);
+    for (size_t i = 0; i < c->n_env_sources; i++)
+        free(c->env_sources[i].name);
+    for (size_t i = 0; i < c->n_env_refs; i++)
+        free(c->env_refs[i].source), free(c->env_refs[i].var), free(c->env_refs[i].key), free(c->env_refs[i].prefix);
+    free(c->env_refs);
     for (size_t i = 0; i < c->n_pg_args; i++) {
         free(c->pg_args[i].name);
         free(c->pg_args[i].value);

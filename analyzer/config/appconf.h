@@ -15,8 +15,10 @@
 
 /* Keys kept per file; more are counted in `dropped`. */
 #define PGM_APPCONF_MAX_KEYS 20000u
-/* Kubernetes workloads kept per file. */
+/* Kubernetes workloads kept per file (and ConfigMaps and Secrets). */
 #define PGM_APPCONF_MAX_WORKLOADS 64u
+/* References of workloads to ConfigMaps and Secrets (envFrom, valueFrom) kept per file. */
+#define PGM_APPCONF_MAX_ENV_REFS 512u
 
 enum pgm_appconf_form {
     PGM_APPCONF_PROPERTIES,   /* application*.properties */
@@ -41,10 +43,32 @@ typedef struct pgm_appconf_key {
     unsigned line;
     unsigned doc;       /* document of the file, from 0 */
     int workload;       /* K8S: index into workloads, else -1 */
+    int source;         /* K8S: index into env_sources (a ConfigMap's or Secret's data), else -1 */
 } pgm_appconf_key;
+
+/* A ConfigMap or Secret: environment that workloads take through envFrom
+ * or valueFrom (its data are keys of the file with `source` set). */
+typedef struct pgm_appconf_env_source {
+    char *name;
+    bool secret;
+    unsigned line;      /* of its metadata.name */
+} pgm_appconf_env_source;
+
+/* A workload's container taking a ConfigMap's or Secret's data: all of it
+ * (envFrom, `var` NULL, names under `prefix`) or one key into one variable
+ * (valueFrom). */
+typedef struct pgm_appconf_env_ref {
+    int workload;
+    char *source;       /* the ConfigMap's or Secret's name */
+    bool secret;
+    char *var, *key;    /* valueFrom: the variable set, the source's key */
+    char *prefix;       /* envFrom's prefix, or NULL */
+    unsigned line;
+} pgm_appconf_env_ref;
 
 typedef struct pgm_appconf_workload {
     char *kind, *name;  /* Deployment orders */
+    char *image;        /* its first container's image (or the Compose service's), or NULL */
     unsigned line;      /* of its metadata.name */
     long replicas;      /* -1: not given (Kubernetes then runs 1) */
     unsigned replicas_line;
@@ -70,6 +94,10 @@ typedef struct pgm_appconf {
         unsigned line;
     } autoscalers[PGM_APPCONF_MAX_WORKLOADS];
     size_t n_autoscalers;
+    pgm_appconf_env_source env_sources[PGM_APPCONF_MAX_WORKLOADS];
+    size_t n_env_sources;
+    pgm_appconf_env_ref *env_refs;
+    size_t n_env_refs;
     /* a Compose service running postgres: its command line's -c name=value */
     struct {
         char *name, *value;

@@ -441,6 +441,44 @@ static void keep_in_scope(pgm_config *c, pgm_record *r)
     set_fact(c, r, "server", label, NULL, 0, NULL, how);
 }
 
+/* A service configured for MyBatis (mybatis.*, mybatis-plus.*) with no
+ * spring.jpa key: no JPA session to hold open in the view. */
+static bool mybatis_without_jpa(const pgm_keyset *ks)
+{
+    bool mybatis = false;
+    for (size_t i = 0; i < ks->n; i++) {
+        if (strncmp(ks->v[i].canon, "spring.jpa.", 11) == 0)
+            return false;
+        mybatis = mybatis || strncmp(ks->v[i].canon, "mybatis.", 8) == 0 ||
+                  strncmp(ks->v[i].canon, "mybatisplus.", 12) == 0;
+    }
+    return mybatis;
+}
+
+/* The service's main Spring configuration: application.* without a
+ * profile first, else any; NULL when it has none. */
+static const pgm_appconf *spring_home(const service *sv)
+{
+    const pgm_appconf *any = NULL;
+    for (size_t f = 0; f < sv->n_files; f++) {
+        const pgm_appconf *a = sv->files[f];
+        if (a->form != PGM_APPCONF_PROPERTIES && a->form != PGM_APPCONF_YAML)
+            continue;
+        if (!a->profile)
+            return a;
+        any = any ? any : a;
+    }
+    return any;
+}
+
+static bool is_spring_file(const service *sv, const char *path)
+{
+    for (size_t f = 0; f < sv->n_files; f++)
+        if (strcmp(sv->files[f]->path, path) == 0)
+            return sv->files[f]->form == PGM_APPCONF_PROPERTIES || sv->files[f]->form == PGM_APPCONF_YAML;
+    return false;
+}
+
 /* One pool's record from the service's keys under `src`. */
 static void build_pool(pgm_config *c, const service *sv, const pgm_keyset *ks, const pool_src *src,
                        long instances, const char *inst_path, unsigned inst_line,
@@ -457,8 +495,8 @@ static void build_pool(pgm_config *c, const service *sv, const pgm_keyset *ks, c
     static const char *const clamped[PGM_HS_N] = {"connectiontimeout", "idletimeout", "keepalivetime",
                                              "maxlifetime", "minimumidle", "maximumpoolsize",
                                              "validationtimeout", "leakdetectionthreshold"};
-    const char *first_path = NULL;
-    unsigned first_line = 0;
+    const char *first_path = NULL, *spring_path = NULL; /* the datasource's first key, and its first in a Spring file */
+    unsigned first_line = 0, spring_line = 0;
     char jdbc_url[1024] = "";
     const char *url_path = NULL, *url_written = NULL;
     unsigned url_line = 0;
@@ -494,6 +532,11 @@ static void build_pool(pgm_config *c, const service *sv, const pgm_keyset *ks, c
                                 s->k->line < first_line)) {
                 first_path = s->file->path;
                 first_line = s->k->line;
+            }
+            bool spring = s->file->form == PGM_APPCONF_PROPERTIES || s->file->form == PGM_APPCONF_YAML;
+            if (spring && (!spring_path || (strcmp(s->file->path, spring_path) == 0 && s->k->line < spring_line))) {
+                spring_path = s->file->path;
+                spring_line = s->k->line;
             }
             bool datasource_layer = src->is_default && layer == 0;
             if (datasource_layer || !src->is_default) {
@@ -645,11 +688,24 @@ static void build_pool(pgm_config *c, const service *sv, const pgm_keyset *ks, c
     set_fact(c, r, "instances", inst, inst_path, inst_line, NULL, inst_note);
     /* open-in-view: Spring's default is on; a MyBatis service without JPA
      * (its own build file says so) opens no JPA session to hold */
+    /* Hibernate told that the pool disables auto-commit: a deliberate setting */
+    const pgm_skey *pda =
+        pgm_keyset_winner(ks, "spring.jpa.properties.hibernate.connection.providerdisablesautocommit", NULL);
+    if (pda)
+        set_fact(c, r, "provider_disables_autocommit", pda->k->value, pda->file->path, pda->k->line, pda->k->key,
+                 NULL);
     const pgm_skey *oiv = pgm_keyset_winner(ks, "spring.jpa.openinview", NULL);
     if (oiv)
         set_fact(c, r, "open_in_view", oiv->k->value, oiv->file->path, oiv->k->line, oiv->k->key, NULL);
-    else if (!sv->mybatis_only)
+    else if (!sv->mybatis_only && !mybatis_without_jpa(ks))
         set_fact(c, r, "open_in_view", "true", NULL, 0, NULL, "Spring Boot's default");
+    /* what the pool lacks goes where a developer sets it: the service's
+     * Spring configuration, when the datasource came from its environment */
+    const pgm_appconf *home = spring_home(sv);
+    if (first_path && spring_path && !is_spring_file(sv, first_path))
+        first_path = spring_path, first_line = spring_line;
+    else if (first_path && home && !is_spring_file(sv, first_path))
+        first_path = home->path, first_line = 1;
     pgm_origin at = {(char *)(first_path ? first_path : sv->n_files ? sv->files[0]->path : ""),
                      first_path ? first_line : 1, NULL, NULL};
     if (pgm_record_set_origin(r, &at) != 0)
@@ -957,13 +1013,123 @@ static void service_boot(const pgm_config *c, service *sv)
         found->path, found->line);
 }
 
+/* ---- what a workload takes from ConfigMaps and Secrets ---- */
+
+/* A variable a workload takes: the ConfigMap's key itself, or one made for
+ * it (valueFrom into another name, envFrom's prefix, a source not in the
+ * inputs: then its value is a placeholder nothing resolves). */
+typedef struct env_var {
+    pgm_appconf_key k;
+    const pgm_appconf *file;
+    char name[256], value[320];
+} env_var;
+
+/* The ConfigMap or Secret `name`: in the referring manifest, else in any
+ * manifest of the same input. */
+static bool find_env_source(const pgm_config *c, const pgm_appconf *from, const pgm_appconf_env_ref *ref,
+                            const pgm_appconf **file, int *idx)
+{
+    char p1[256], p2[256];
+    int in = input_of(c, from->path, p1, sizeof p1);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t f = 0; f < c->n_files; f++) {
+            const pgm_appconf *a = &c->files[f];
+            if (a->form != PGM_APPCONF_K8S || (pass == 0) != (a == from) || (pass && input_of(c, a->path, p2, sizeof p2) != in))
+                continue;
+            for (size_t s = 0; s < a->n_env_sources; s++)
+                if (a->env_sources[s].secret == ref->secret && strcmp(a->env_sources[s].name, ref->source) == 0) {
+                    *file = a;
+                    *idx = (int)s;
+                    return true;
+                }
+        }
+    return false;
+}
+
+static env_var *new_env_var(env_var **v, size_t *n, size_t *alloc)
+{
+    if (*n == *alloc) {
+        size_t na = *alloc ? *alloc * 2 : 16;
+        env_var *p = realloc(*v, na * sizeof *p);
+        if (!p)
+            return NULL;
+        *v = p;
+        *alloc = na;
+    }
+    env_var *e = &(*v)[(*n)++];
+    memset(e, 0, sizeof *e);
+    e->k.origin = PGM_KEY_ENV;
+    e->k.workload = -1;
+    e->k.source = -1;
+    e->k.key = e->name;
+    e->k.value = e->value;
+    return e;
+}
+
+/* The variables the service's workload takes through envFrom and valueFrom. */
+static int workload_env(const pgm_config *c, const service *sv, env_var **out, size_t *n)
+{
+    size_t alloc = 0;
+    *out = NULL;
+    *n = 0;
+    const pgm_appconf *wf = sv->workload_file;
+    for (size_t r = 0; wf && r < wf->n_env_refs; r++) {
+        const pgm_appconf_env_ref *ref = &wf->env_refs[r];
+        if (ref->workload != sv->workload_index)
+            continue;
+        const pgm_appconf *file = NULL;
+        int idx = -1;
+        bool found = find_env_source(c, wf, ref, &file, &idx);
+        if (!found && !ref->var)
+            continue; /* all of a source not in the inputs: nothing to name */
+        if (!found) {
+            env_var *e = new_env_var(out, n, &alloc);
+            if (!e)
+                return PGM_FATAL;
+            e->file = wf;
+            e->k.line = ref->line;
+            pgm_fmt(e->name, sizeof e->name, "%s", ref->var);
+            pgm_fmt(e->value, sizeof e->value, "${%s %s/%s}", ref->secret ? "Secret" : "ConfigMap", ref->source,
+                    ref->key);
+            continue;
+        }
+        for (size_t i = 0; i < file->n; i++) {
+            const pgm_appconf_key *k = &file->keys[i];
+            if (k->source != idx || (ref->key && strcmp(k->key, ref->key) != 0))
+                continue;
+            env_var *e = new_env_var(out, n, &alloc);
+            if (!e)
+                return PGM_FATAL;
+            e->file = file;
+            e->k.line = k->line;
+            e->k.doc = k->doc;
+            pgm_fmt(e->name, sizeof e->name, "%s%s", ref->var ? "" : ref->prefix ? ref->prefix : "",
+                    ref->var ? ref->var : k->key);
+            pgm_fmt(e->value, sizeof e->value, "%s", k->value);
+        }
+    }
+    return PGM_OK;
+}
+
 static void build_service(pgm_config *c, service *sv)
 {
     service_boot(c, sv);
+    env_var *vars = NULL;
+    size_t n_vars = 0;
+    if (workload_env(c, sv, &vars, &n_vars) != PGM_OK) {
+        free(vars);
+        c->rc = PGM_FATAL;
+        return;
+    }
+    pgm_spring_env *env = calloc(n_vars + 1, sizeof *env);
+    for (size_t i = 0; env && i < n_vars; i++)
+        env[i] = (pgm_spring_env){vars[i].file, &vars[i].k};
     pgm_keyset ks;
     pgm_spring_sources src = {(const pgm_appconf *const *)sv->files, sv->n_files, sv->workload_file,
-                              sv->workload_index, NULL, 0, c->opt.profiles, c->opt.n_profiles};
-    if (pgm_spring_keyset(&src, &ks, key_record, c) != PGM_OK) {
+                              sv->workload_index, env, n_vars, c->opt.profiles, c->opt.n_profiles};
+    if (!env || pgm_spring_keyset(&src, &ks, key_record, c) != PGM_OK) {
+        free(env);
+        free(vars);
         c->rc = PGM_FATAL;
         return;
     }
@@ -971,7 +1137,8 @@ static void build_service(pgm_config *c, service *sv)
     if (appn)
         pgm_fmt(sv->app_name, sizeof sv->app_name, "%s", appn->k->value);
     for (size_t i = 0; i < ks.n; i++)
-        pgm_spring_check_key(&ks.v[i], key_record, c);
+        if (!ks.v[i].shared)
+            pgm_spring_check_key(&ks.v[i], key_record, c);
     /* replicas: an autoscaler's maximum, else the workload's, else --instances, else 1 */
     long inst = 1;
     const char *ip = NULL, *inote = "no replicas in the bundle: one instance assumed";
@@ -1014,9 +1181,103 @@ static void build_service(pgm_config *c, service *sv)
         if (sv->files[f]->form == PGM_APPCONF_HIKARI)
             build_hikari_file_pool(c, sv, sv->files[f], inst, ip, il, inote);
     pgm_keyset_free(&ks);
+    free(env);
+    free(vars);
 }
 
 /* ---- putting it together ---- */
+
+/* ---- services ---- */
+
+/* Images of databases, brokers and proxies: a workload running one is no
+ * Spring service. */
+static bool infrastructure_image(const char *image)
+{
+    static const char *const infra[] = {"postgres", "mysql", "mariadb", "redis", "valkey", "mongo", "zookeeper",
+                                        "kafka", "elasticsearch", "opensearch", "rabbitmq", "nginx", "memcached",
+                                        "cassandra", "minio", "pgbouncer", "pgpool", "prometheus", "grafana",
+                                        "busybox", "haproxy", "envoy", "keycloak", "mailhog", "adminer"};
+    if (!image)
+        return false;
+    const char *slash = strrchr(image, '/');
+    const char *repo = slash ? slash + 1 : image;
+    for (size_t i = 0; i < sizeof infra / sizeof infra[0]; i++)
+        if (strncmp(repo, infra[i], strlen(infra[i])) == 0)
+            return true;
+    return false;
+}
+
+static bool has_spring_file(const service *sv)
+{
+    for (size_t f = 0; f < sv->n_files; f++)
+        if (sv->files[f]->form == PGM_APPCONF_PROPERTIES || sv->files[f]->form == PGM_APPCONF_YAML)
+            return true;
+    return false;
+}
+
+static void service_project(const pgm_config *c, const service *sv, int *in, char *project, size_t cap)
+{
+    *in = input_of(c, sv->n_files ? sv->files[0]->path : "", project, cap);
+}
+
+/* A service of .env files alone (docker/tb-node.env) is the environment of
+ * an application: of the only one with Spring configuration in its project,
+ * when there is one. */
+static void merge_env_only_services(pgm_config *c, service *svs, size_t *nsv)
+{
+    for (size_t s = 0; s < *nsv; s++) {
+        if (has_spring_file(&svs[s]) || !svs[s].n_files)
+            continue;
+        int in, in2;
+        char p[256], p2[256];
+        service_project(c, &svs[s], &in, p, sizeof p);
+        size_t target = *nsv, n_spring = 0;
+        for (size_t t = 0; t < *nsv; t++) {
+            service_project(c, &svs[t], &in2, p2, sizeof p2);
+            if (t != s && in2 == in && strcmp(p, p2) == 0 && has_spring_file(&svs[t]))
+                target = t, n_spring++;
+        }
+        if (n_spring != 1 || svs[target].n_files + svs[s].n_files > sizeof svs[0].files / sizeof svs[0].files[0])
+            continue;
+        for (size_t f = 0; f < svs[s].n_files; f++)
+            svs[target].files[svs[target].n_files++] = svs[s].files[f];
+        memmove(&svs[s], &svs[s + 1], (*nsv - s - 1) * sizeof *svs);
+        (*nsv)--;
+        memset(&svs[*nsv], 0, sizeof *svs); /* the slot left free is taken as new later */
+        svs[*nsv].workload_index = -1;
+        s = (size_t)-1; /* indices moved: look again */
+    }
+}
+
+/* A workload named otherwise than any service (Deployment petclinic, the
+ * code in spring-petclinic/): the only service of its project with Spring
+ * configuration, when it is the only application workload there. Else
+ * `n` (it stands alone). */
+static size_t only_service_of_project(const pgm_config *c, const service *svs, size_t n, const pgm_appconf *kf,
+                                      const pgm_appconf_workload *wl)
+{
+    if (infrastructure_image(wl->image ? wl->image : wl->name)) /* a Compose service that extends another: its name */
+        return n;
+    char p[256], p2[256];
+    int in = input_of(c, kf->path, p, sizeof p), in2;
+    size_t apps = 0;
+    for (size_t f = 0; f < c->n_files; f++) {
+        if (c->files[f].form != PGM_APPCONF_K8S || input_of(c, c->files[f].path, p2, sizeof p2) != in ||
+            strcmp(p, p2) != 0)
+            continue;
+        for (size_t w = 0; w < c->files[f].n_workloads; w++) {
+            const pgm_appconf_workload *o = &c->files[f].workloads[w];
+            apps += !infrastructure_image(o->image ? o->image : o->name);
+        }
+    }
+    size_t found = n, n_found = 0;
+    for (size_t s = 0; s < n; s++) {
+        service_project(c, &svs[s], &in2, p2, sizeof p2);
+        if (in2 == in && strcmp(p, p2) == 0 && has_spring_file(&svs[s]) && !svs[s].workload)
+            found = s, n_found++;
+    }
+    return apps == 1 && n_found == 1 ? found : n;
+}
 
 size_t pgm_config_scopes(pgm_config *c)
 {
@@ -1068,6 +1329,7 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
         if (svs[s].n_files < sizeof svs[s].files / sizeof svs[s].files[0])
             svs[s].files[svs[s].n_files++] = &c->files[f];
     }
+    merge_env_only_services(c, svs, &nsv);
     /* workloads join the service of their name, or the only one, or stand alone */
     size_t file_services = nsv;
     size_t n_workloads = 0;
@@ -1084,11 +1346,18 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
                 s++;
             if (s == file_services && file_services == 1 && n_workloads == 1)
                 s = 0;
+            if (s == file_services)
+                s = only_service_of_project(c, svs, file_services, kf, &kf->workloads[w]);
             if (s == file_services || svs[s].workload) {
                 if (nsv == PGM_CONFIG_MAX_SERVICES)
                     continue;
+                size_t same = s;
                 s = nsv++;
                 pgm_fmt(svs[s].name, sizeof svs[0].name, "%s", kf->workloads[w].name);
+                if (same < file_services) { /* another deployment of the same application: its configuration too */
+                    memcpy(svs[s].files, svs[same].files, svs[same].n_files * sizeof svs[0].files[0]);
+                    svs[s].n_files = svs[same].n_files;
+                }
             }
             svs[s].workload = &kf->workloads[w];
             svs[s].workload_file = kf;
@@ -1105,6 +1374,14 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
     }
     for (size_t s = 0; s < nsv && c->rc != PGM_FATAL; s++)
         build_service(c, &svs[s]);
+    /* a ConfigMap's or Secret's keys: judged once, whoever takes them */
+    for (size_t f = 0; f < c->n_files; f++)
+        for (size_t i = 0; c->files[f].form == PGM_APPCONF_K8S && i < c->files[f].n; i++)
+            if (c->files[f].keys[i].source >= 0) {
+                pgm_skey s;
+                pgm_spring_env_key(&c->files[f], &c->files[f].keys[i], &s);
+                pgm_spring_check_key(&s, key_record, c);
+            }
     free(svs);
     return c->rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog/catalog.h"
 #include "config/effective.h"
 #include "config/hikari.h"
 #include "util/fmt.h"
@@ -191,6 +192,7 @@ static size_t active_profiles(const pgm_spring_sources *src, char *buf, size_t c
     if (n)
         return n;
     buf[0] = 0;
+    pgm_skey token = {.canon = ""};
     for (size_t f = 0; f < src->n_files; f++)
         for (size_t i = 0; i < src->files[f]->n; i++) {
             const pgm_appconf_key *k = &src->files[f]->keys[i];
@@ -200,20 +202,24 @@ static size_t active_profiles(const pgm_spring_sources *src, char *buf, size_t c
              * time; the file as committed names no profile, so none is taken from it */
             size_t vl = strlen(k->value);
             if (vl > 2 && k->value[0] == '@' && k->value[vl - 1] == '@') {
-                pgm_skey token = {.file = src->files[f], .k = k};
+                token.file = src->files[f], token.k = k;
                 pgm_fmt(token.canon, sizeof token.canon, "%s", k->key);
-                problem(ctx, &token, "unfiltered", "--profile",
-                        "Maven's resource filtering fills this at build time: the profile that runs is "
-                        "not in the file, so the default profile is read");
                 continue;
             }
             pgm_fmt(buf, cap, "%s", k->value);
         }
+    for (size_t i = 0; i < src->n_env; i++) /* from a ConfigMap, under the container's own env */
+        if (strcmp(src->env[i].k->key, "SPRING_PROFILES_ACTIVE") == 0)
+            pgm_fmt(buf, cap, "%s", src->env[i].k->value);
     if (src->workload_file)
         for (size_t i = 0; i < src->workload_file->n; i++)
             if (src->workload_file->keys[i].workload == src->workload_index &&
                 strcmp(src->workload_file->keys[i].key, "SPRING_PROFILES_ACTIVE") == 0)
                 pgm_fmt(buf, cap, "%s", src->workload_file->keys[i].value);
+    if (token.k && !buf[0]) /* said only when nothing else names the profiles */
+        problem(ctx, &token, "unfiltered", "--profile",
+                "Maven's resource filtering fills this at build time: the profile that runs is "
+                "not in the file, so the default profile is read");
     char *save = NULL;
     for (char *t = strtok_r(buf, ", ", &save); t && n < max; t = strtok_r(NULL, ", ", &save))
         active[n++] = t;
@@ -262,6 +268,18 @@ int pgm_spring_keyset(const pgm_spring_sources *src, pgm_keyset *ks, pgm_key_pro
                 goto oom;
         }
     }
+    /* Kubernetes: a container's env wins over what envFrom brings in */
+    for (size_t i = 0; i < src->n_env; i++) {
+        if (push_key(ks, src->env[i].file, src->env[i].k, 1500, seq++) != PGM_OK)
+            goto oom;
+        ks->v[ks->n - 1].shared = true;
+    }
+    /* Kubernetes: a container's env wins over what envFrom brings in */
+    for (size_t i = 0; i < src->n_env; i++) {
+        if (push_key(ks, src->env[i].file, src->env[i].k, 1500, seq++) != PGM_OK)
+            goto oom;
+        ks->v[ks->n - 1].shared = true;
+    }
     if (src->workload_file)
         for (size_t i = 0; i < src->workload_file->n; i++)
             if (src->workload_file->keys[i].workload == src->workload_index &&
@@ -289,6 +307,15 @@ const pgm_skey *pgm_keyset_winner(const pgm_keyset *ks, const char *canon, const
     return w;
 }
 
+void pgm_spring_env_key(const pgm_appconf *file, const pgm_appconf_key *k, pgm_skey *out)
+{
+    memset(out, 0, sizeof *out);
+    out->env = true;
+    out->file = file;
+    out->k = k;
+    canon_env(k->key, out->canon, sizeof out->canon);
+}
+
 /* What Spring or HikariCP silently does with a key of this service. */
 void pgm_spring_check_key(const pgm_skey *s, pgm_key_problem_fn problem, void *ctx)
 {
@@ -304,7 +331,8 @@ void pgm_spring_check_key(const pgm_skey *s, pgm_key_problem_fn problem, void *c
                    "repository has it");
         return;
     }
-    if (strcmp(last, "url") == 0 || strcmp(last, "jdbcurl") == 0) {
+    size_t ll = strlen(last);
+    if (ll >= 3 && (strcmp(last + ll - 3, "url") == 0 || strcmp(last + ll - 3, "uri") == 0)) {
         const char *v = s->k->value, *scheme = strstr(v, "://");
         const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
         const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
@@ -376,6 +404,14 @@ void pgm_spring_check_key(const pgm_skey *s, pgm_key_problem_fn problem, void *c
         for (size_t i = 0; i < sizeof datasource_keys / sizeof datasource_keys[0]; i++)
             if (strcmp(first, datasource_keys[i]) == 0)
                 return;
+        if (rest[l] == '.') {
+            /* spring.datasource.events.url: a group of the application's own
+             * (a second datasource it binds itself), unless it misspells hikari */
+            if (pgm_catalog_distance(first, "hikari") <= 2)
+                problem(ctx, s, "wrong_prefix", "spring.datasource.hikari.*",
+                        "Spring binds spring.datasource.hikari: this group is ignored");
+            return;
+        }
         const pgm_hprop *h = pgm_hprop_squashed(first);
         if (h || pgm_hprop_suggest(first)) {
             pgm_fmt(buf, sizeof buf, "spring.datasource.hikari.%s", h ? h->kebab : pgm_hprop_suggest(first));

@@ -22,6 +22,7 @@ typedef struct pgm_skey {
     int rank;
     size_t seq;
     bool env;
+    bool shared;       /* a ConfigMap's or Secret's: judged once, not with each service taking it */
 } pgm_skey;
 
 /* A service's keys in Spring's precedence: for each canonical name, the
@@ -37,14 +38,22 @@ typedef struct pgm_keyset {
 typedef void (*pgm_key_problem_fn)(void *ctx, const pgm_skey *s, const char *problem, const char *suggestion,
                                    const char *detail);
 
+/* A variable a workload takes from a ConfigMap or Secret (envFrom,
+ * valueFrom): `k` names the variable and holds the value, `file` is the
+ * manifest of the ConfigMap or Secret. */
+typedef struct pgm_spring_env {
+    const pgm_appconf *file;
+    const pgm_appconf_key *k;
+} pgm_spring_env;
+
 /* Where a service's keys come from. */
 typedef struct pgm_spring_sources {
     const pgm_appconf *const *files;   /* its configuration files and .env files */
     size_t n_files;
     const pgm_appconf *workload_file;  /* the manifest that runs it, or NULL */
     int workload_index;                /* its workload there */
-    const pgm_appconf *const *env_sources; /* ConfigMaps and Secrets its workload reads through envFrom */
-    size_t n_env_sources;
+    const pgm_spring_env *env;         /* what its workload takes from ConfigMaps and Secrets */
+    size_t n_env;
     const char *const *profiles;       /* --profile, or none */
     size_t n_profiles;
 } pgm_spring_sources;
@@ -59,6 +68,9 @@ void pgm_keyset_free(pgm_keyset *ks);
 /* The winning key of `canon`, or NULL; *prev (when not NULL) gets the one it overrides. */
 const pgm_skey *pgm_keyset_winner(const pgm_keyset *ks, const char *canon, const pgm_skey **prev);
 
+/* A ConfigMap's or Secret's key as an environment variable, for
+ * pgm_spring_check_key (once, whoever takes it). */
+void pgm_spring_env_key(const pgm_appconf *file, const pgm_appconf_key *k, pgm_skey *out);
 /* Reports what Spring or HikariCP silently does with the key, if anything. */
 void pgm_spring_check_key(const pgm_skey *s, pgm_key_problem_fn problem, void *ctx);
 

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "lint/lint.h"
 
 #include <fnmatch.h>
@@ -137,6 +138,26 @@ bool pgm_lint_excluded(const pgm_lint_options *o, const char *path)
     return false;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Spring configuration by its content: a top-level `spring:` (or
+ * `spring.datasource...`) key, and a datasource under it. */
+static bool configures_a_datasource(const char *text, size_t n)
+{
+    bool spring = false;
+    for (const char *p = text, *e = text + n; p < e && !spring;) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(e - p);
+        spring = (len >= 7 && memcmp(p, "spring:", 7) == 0) || (len >= 18 && memcmp(p, "spring.datasource.", 18) == 0);
+        p = nl ? nl + 1 : e;
+    }
+    return spring && memmem(text, n, "datasource", 10);
+}
+
 static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
 {
     walk *w = ctx;
@@ -147,7 +168,13 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     pgm_envelope env; /* a wrapped log is no configuration, but a wrapped .env-like line is */
     pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
                                     info->head_len < PGM_SNIFF_HEAD_BYTES, 0, &env, NULL);
-    if (env.kind != PGM_ENVELOPE_NONE || !is_config_kind(sn.kind)) {
+    /* a YAML file among an application's resources named otherwise than
+     * application*.yml (spring.config.name=thingsboard): its content decides */
+    bool maybe_spring = env.kind == PGM_ENVELOPE_NONE && !is_config_kind(sn.kind) &&
+                        (ends_with(info->name, ".yml") || ends_with(info->name, ".yaml")) &&
+                        (strstr(info->display_path, "/src/main/resources/") ||
+                         strstr(info->display_path, "BOOT-INF/classes/"));
+    if (!maybe_spring && (env.kind != PGM_ENVELOPE_NONE || !is_config_kind(sn.kind))) {
         static const char *const build_files[] = {"pom.xml", "build.gradle", "build.gradle.kts",
                                                   "MANIFEST.MF", "gradle.properties", "libs.versions.toml"};
         for (size_t i = 0; i < sizeof build_files / sizeof build_files[0]; i++)
@@ -204,6 +231,12 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         free(buf);
         return PGM_OK;
     }
+    if (maybe_spring && !configures_a_datasource(buf, (size_t)got)) {
+        free(buf);
+        return PGM_OK;
+    }
+    if (maybe_spring)
+        sn.kind = PGM_KIND_SPRING_CONF;
     w->bytes += (size_t)got;
     char *data = realloc(buf, (size_t)got + 1);
     if (!data)
@@ -283,11 +316,6 @@ static int mem_list(void *ctx, const char *dir, char ***names, size_t *n)
     return 0;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
 
 /* Loads each main postgresql.conf (not a file another one includes) with the
  * postgresql.auto.conf beside it. */
@@ -735,6 +763,32 @@ static int fleet_facts(pgm_facts *facts)
     return rc;
 }
 
+/* One line that several services' pools take (a ConfigMap's URL) with one
+ * problem: one finding naming the pools ("[pools a of x, b of y]"). True
+ * when `f` went into `g`. */
+static bool merge_pools(pgm_lint_finding *g, const pgm_lint_finding *f, bool *oom)
+{
+    if (g->line != f->line || g->key_absent || f->key_absent || strcmp(g->rule_id, f->rule_id) != 0 ||
+        !g->path || !f->path || strcmp(g->path, f->path) != 0 || strcmp(g->key, f->key) != 0)
+        return false;
+    const char *gs = strstr(g->message, " [pool"), *fs = strstr(f->message, " [pool ");
+    if (!gs || !fs || gs - g->message != fs - f->message || strncmp(g->message, f->message, (size_t)(gs - g->message)))
+        return false;
+    const char *names = gs + (strncmp(gs, " [pools ", 8) == 0 ? 8 : 7);
+    pgm_strbuf b;
+    pgm_strbuf_init(&b, 1u << 20);
+    pgm_strbuf_addf(&b, "%.*s [pools %.*s, %s", (int)(gs - g->message), g->message,
+                    (int)(strlen(names) - 1), names, fs + 7);
+    pgm_strbuf_add(&b, "", 1);
+    if (!b.p) {
+        *oom = true;
+        return false;
+    }
+    free(g->message);
+    g->message = pgm_strbuf_take(&b);
+    return true;
+}
+
 /* A rule id a suppression or --ignore may name. */
 static bool rule_exists(const pgm_ruleset *rs, const char *id)
 {
@@ -1024,8 +1078,27 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
             own_finding(out, PGM_LINT_UNKNOWN_RULE, &sup[s], what, msg);
         }
     }
-    /* then what the suppressions with a reason and the baseline accept */
+    /* then what the suppressions with a reason and the baseline accept; a
+     * finding made twice (two deployments of one service with one problem
+     * at one line) is said once */
     size_t kept = 0, n_found = out->n;
+    for (size_t i = 0; i < n_found; i++) {
+        pgm_lint_finding *f = &out->findings[i];
+        bool twice = false;
+        for (size_t j = 0; j < kept && !twice; j++) {
+            pgm_lint_finding *g = &out->findings[j];
+            twice = g->line == f->line && strcmp(g->fingerprint, f->fingerprint) == 0 &&
+                    strcmp(g->message, f->message) == 0;
+            if (!twice && !out->out_of_memory)
+                twice = merge_pools(g, f, &out->out_of_memory);
+        }
+        if (twice)
+            free_finding(f);
+        else
+            out->findings[kept++] = *f;
+    }
+    n_found = kept;
+    kept = 0;
     for (size_t i = 0; i < n_found; i++) {
         pgm_lint_finding *f = &out->findings[i];
         bool suppressed = false, baselined = false, ignored = false;

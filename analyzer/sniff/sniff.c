@@ -498,7 +498,7 @@ typedef struct tally {
     size_t tab_lines;            /* a message's TAB continuation lines (autovacuum's details) */
     size_t conf_guc, conf_guc_commented, conf_other, include_directive;
     size_t props, props_spring, props_hikari;
-    size_t yaml, yaml_apiversion, yaml_kind, yaml_spring_top, yaml_docsep, yaml_services;
+    size_t yaml, yaml_apiversion, yaml_kind, yaml_spring_top, yaml_docsep, yaml_services, yaml_compose;
     size_t env;
     size_t systemd, kernel;      /* systemd's unit messages, the kernel's (a journal's sources) */
     size_t describe_keys;        /* kubectl describe pod's "Namespace:", "Containers:", "Restart Count:" */
@@ -577,6 +577,12 @@ static void tally_line(tally *t, span s)
             t->yaml_kind++;
         if (indent == 0 && key.n == 8 && memcmp(key.p, "services", 8) == 0)
             t->yaml_services++;
+        /* what a Compose service has: an image or a build, environment, ports */
+        static const char *const compose_keys[] = {"image", "build", "environment", "env_file", "depends_on",
+                                                   "extends", "healthcheck", "ports"};
+        for (size_t c = 0; indent > 0 && c < sizeof compose_keys / sizeof compose_keys[0]; c++)
+            if (key.n == strlen(compose_keys[c]) && memcmp(key.p, compose_keys[c], key.n) == 0)
+                t->yaml_compose++;
         if (indent == 0 && key.n == 6 && memcmp(key.p, "spring", 6) == 0)
             t->yaml_spring_top++;
         if (indent == 0 && spring_key(key))
@@ -902,8 +908,9 @@ pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, 
         return r;
     }
     /* docker-compose.yml, compose.yaml (and -prod, .override variants): the
-     * services' environment and command lines, read as a manifest's */
-    if (t.yaml_services && (starts_name(name, "docker-compose") || starts_name(name, "compose")) &&
+     * services' environment and command lines, read as a manifest's; by its
+     * content when named otherwise (JHipster's src/main/docker/app.yml) */
+    if (t.yaml_services && (starts_name(name, "docker-compose") || starts_name(name, "compose") || t.yaml_compose >= 2) &&
         (name_ends(name, ".yml") || name_ends(name, ".yaml"))) {
         r.kind = PGM_KIND_K8S_MANIFEST;
         r.format = "compose";

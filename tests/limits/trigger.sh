@@ -411,6 +411,12 @@ for i in $(seq 70); do
 done > "$tmp/k8s/deployment.yaml"
 expect PGM_APPCONF_MAX_WORKLOADS 2 "more than 64 workloads in one file" -- lint --fail-on critical "$tmp/k8s"
 
+# PGM_APPCONF_MAX_ENV_REFS: one Deployment whose container takes 520 ConfigMaps
+mkdir -p "$tmp/k8s-refs"
+{ printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          envFrom:\n'
+  for i in $(seq 520); do printf '            - configMapRef:\n                name: cm%d\n' "$i"; done; } > "$tmp/k8s-refs/deployment.yaml"
+expect PGM_APPCONF_MAX_ENV_REFS 2 "more than 512 references to ConfigMaps and Secrets in one file" -- lint --fail-on critical "$tmp/k8s-refs"
+
 # PGM_ENTRY_MAX_TEXT and PGM_ENTRY_MAX_PARTS: a 300 KiB statement, a message of 12 DETAIL lines
 mkdir -p "$tmp/cut"
 python3 - "$tmp/cut/postgresql.log" <<'PY'

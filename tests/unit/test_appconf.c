@@ -704,6 +704,69 @@ static void test_servers_and_their_pools(void **state)
     pgm_config_close(cfg);
 }
 
+static size_t key_problems(const pgm_facts *f, const char *name, const char *problem)
+{
+    size_t n = 0;
+    const pgm_collection *c = pgm_facts_collection(f, "key");
+    for (size_t i = 0; c && i < c->n; i++) {
+        const char *kn = field(&c->recs[i], "name"), *p = field(&c->recs[i], "problem");
+        n += kn && p && strcmp(kn, name) == 0 && strcmp(p, problem) == 0;
+    }
+    return n;
+}
+
+/* What workloads take from ConfigMaps and Secrets: envFrom (all keys),
+ * valueFrom (one key into another name), a Secret's base64 data; the
+ * container's own env wins; a source not in the inputs makes the value
+ * unknown, never a default; a plaintext password in a ConfigMap is said
+ * once, however many workloads take it. */
+static void test_configmaps_and_secrets(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "shop/k8s/config.yaml", "k8s_manifest",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db-config\ndata:\n"
+        "  SPRING_DATASOURCE_URL: jdbc:postgresql://db/shop\n"
+        "  SPRING_DATASOURCE_PASSWORD: hunter2\n"
+        "  SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE: \"7\"\n"
+        "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db-secret\ndata:\n"
+        "  leak: NjAwMDA=\n", /* 60000 */
+        "shop/k8s/orders.yaml", "k8s_manifest",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: app\n          envFrom:\n            - configMapRef:\n"
+        "                name: db-config\n"
+        "          env:\n"
+        "            - name: SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE\n              value: \"9\"\n"
+        "            - name: SPRING_DATASOURCE_HIKARI_LEAK_DETECTION_THRESHOLD\n"
+        "              valueFrom:\n                secretKeyRef: {name: db-secret, key: leak}\n"
+        "            - name: SPRING_DATASOURCE_HIKARI_IDLE_TIMEOUT\n"
+        "              valueFrom:\n                configMapKeyRef: {name: elsewhere, key: idle}\n"
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: billing\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: app\n          envFrom:\n            - configMapRef:\n"
+        "                name: db-config\n",
+    };
+    pgm_config_options o;
+    memset(&o, 0, sizeof o);
+    pgm_config *cfg = config_of(&o, files, 6);
+    pgm_facts f;
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
+    const pgm_record *p = pool_named(&f, "orders");
+    assert_non_null(p);
+    assert_string_equal(field(p, "jdbc_url"), "jdbc:postgresql://db/shop");
+    const pgm_fact *url = pgm_record_get_fact(p, "jdbc_url");
+    assert_string_equal(url->at.path, "shop/k8s/config.yaml");
+    assert_int_equal(url->at.line, 6);
+    assert_string_equal(field(p, "maximum_pool_size"), "9");                 /* env over envFrom */
+    assert_string_equal(field(p, "leak_detection_threshold"), "60000ms");    /* base64-decoded */
+    assert_string_equal(field(p, "idle_timeout"), "unknown");                /* not in the inputs */
+    assert_non_null(pool_named(&f, "billing"));
+    assert_string_equal(field(pool_named(&f, "billing"), "maximum_pool_size"), "7");
+    assert_int_equal(key_problems(&f, "SPRING_DATASOURCE_PASSWORD", "plaintext_secret"), 1);
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -720,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_boot_version),
         cmocka_unit_test(test_java_options_and_args),
         cmocka_unit_test(test_servers_and_their_pools),
+        cmocka_unit_test(test_configmaps_and_secrets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
