@@ -655,7 +655,21 @@ static void container_env(pgm_appconf *c, const pgm_ynode *pod, unsigned off, in
 
 /* One postgres command-line setting: "-c" then "name=value", "-cname=value"
  * or "--name=value" (postgres(1)); `*want_value`: the word before was -c. */
-static void postgres_word(pgm_appconf *c, int wi, const char *w, size_t n, unsigned line, bool *want_value,
+/* A PostgreSQL server the file runs, answering to `host`: its index, -1
+ * when the file has too many, -2 on memory. */
+static int add_pg_server(pgm_appconf *c, const char *host, const char *what, unsigned line)
+{
+    if (c->n_pg_servers == PGM_APPCONF_MAX_WORKLOADS) {
+        too_many(c, line, "PostgreSQL servers");
+        return -1;
+    }
+    if (!(c->pg_servers[c->n_pg_servers].host = strdup(host)))
+        return -2;
+    c->pg_servers[c->n_pg_servers].what = what;
+    return (int)c->n_pg_servers++;
+}
+
+static void postgres_word(pgm_appconf *c, int server, const char *w, size_t n, unsigned line, bool *want_value,
                           k8s_ctx *k)
 {
     const char *nv = NULL;
@@ -686,13 +700,13 @@ static void postgres_word(pgm_appconf *c, int wi, const char *w, size_t n, unsig
     c->pg_args[c->n_pg_args].name = name;
     c->pg_args[c->n_pg_args].value = value;
     c->pg_args[c->n_pg_args].line = line;
-    c->pg_args[c->n_pg_args].workload = wi;
+    c->pg_args[c->n_pg_args].server = server;
     c->n_pg_args++;
 }
 
 /* A Compose service of a postgres image: the settings its command line gives
  * the server (command: postgres -c max_connections=200), a line or a list. */
-static void postgres_args(pgm_appconf *c, int wi, const pgm_ynode *cmd, unsigned off, k8s_ctx *k)
+static void postgres_args(pgm_appconf *c, int server, const pgm_ynode *cmd, unsigned off, k8s_ctx *k)
 {
     bool want_value = false;
     for (size_t j = 0; j < (cmd->type == PGM_Y_SEQ ? cmd->n : 1) && k->rc != PGM_FATAL; j++) {
@@ -704,9 +718,29 @@ static void postgres_args(pgm_appconf *c, int wi, const pgm_ynode *cmd, unsigned
                 p++;
             size_t n = strcspn(p, " \t");
             if (n)
-                postgres_word(c, wi, p, n, word->line + off, &want_value, k);
+                postgres_word(c, server, p, n, word->line + off, &want_value, k);
             p += n;
         }
+    }
+}
+
+/* An operator's parameters (a map of postgresql.conf names to values). */
+static void operator_params(pgm_appconf *c, const pgm_ynode *params, const char *host, const char *what,
+                            unsigned off, k8s_ctx *k)
+{
+    if (!params || params->type != PGM_Y_MAP || params->n < 2)
+        return;
+    int server = add_pg_server(c, host, what, params->items[0]->line + off);
+    if (server == -2)
+        k->rc = PGM_FATAL;
+    for (size_t j = 0; server >= 0 && j + 1 < params->n && k->rc != PGM_FATAL; j += 2) {
+        const pgm_ynode *name = params->items[j], *value = params->items[j + 1];
+        if (!name->text || value->type != PGM_Y_SCALAR || !value->text)
+            continue;
+        char word[1024];
+        snprintf(word, sizeof word, "%s=%s", name->text, value->text);
+        bool want_value = true;
+        postgres_word(c, server, word, strlen(word), value->line + off, &want_value, k);
     }
 }
 
@@ -765,8 +799,13 @@ static void compose_doc(pgm_appconf *c, const pgm_ynode *services, unsigned off,
             k->rc = PGM_FATAL;
             return;
         }
-        if (cmd && image && image->type == PGM_Y_SCALAR && image->text && strstr(image->text, "postgres"))
-            postgres_args(c, wi, cmd, off, k);
+        if (cmd && image && image->type == PGM_Y_SCALAR && image->text && strstr(image->text, "postgres")) {
+            int server = add_pg_server(c, sname->text, "Compose service", sname->line + off);
+            if (server == -2)
+                k->rc = PGM_FATAL;
+            else if (server >= 0)
+                postgres_args(c, server, cmd, off, k);
+        }
         for (size_t j = 0; cmd && k->rc != PGM_FATAL && j < (cmd->type == PGM_Y_SEQ ? cmd->n : 1); j++) {
             const pgm_ynode *word = cmd->type == PGM_Y_SEQ ? cmd->items[j] : cmd;
             if (word->type != PGM_Y_SCALAR || !word->text)
@@ -804,6 +843,28 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
     if (strcmp(kind->text, "ConfigMap") == 0 || strcmp(kind->text, "Secret") == 0) {
         env_source_doc(c, root, off, strcmp(kind->text, "Secret") == 0, k);
         return;
+    }
+    /* PostgreSQL operators' clusters: their parameters, and the service
+     * their clients connect to (Zalando: the cluster's name; CloudNativePG:
+     * NAME-rw; Crunchy PGO: NAME-primary) */
+    const pgm_ynode *cluster = yget(root, "metadata.name");
+    if (cluster && cluster->type == PGM_Y_SCALAR && cluster->text) {
+        char host[300];
+        if (strcmp(kind->text, "postgresql") == 0) {
+            operator_params(c, yget(root, "spec.postgresql.parameters"), cluster->text, "Zalando postgresql", off, k);
+            return;
+        }
+        if (strcmp(kind->text, "Cluster") == 0 && yget(root, "spec.instances")) {
+            snprintf(host, sizeof host, "%s-rw", cluster->text);
+            operator_params(c, yget(root, "spec.postgresql.parameters"), host, "CloudNativePG Cluster", off, k);
+            return;
+        }
+        if (strcmp(kind->text, "PostgresCluster") == 0) {
+            snprintf(host, sizeof host, "%s-primary", cluster->text);
+            operator_params(c, yget(root, "spec.patroni.dynamicConfiguration.postgresql.parameters"), host,
+                            "Crunchy PostgresCluster", off, k);
+            return;
+        }
     }
     if (strcmp(kind->text, "HorizontalPodAutoscaler") == 0) {
         const pgm_ynode *t = yget(root, "spec.scaleTargetRef.name");
@@ -942,6 +1003,8 @@ void pgm_appconf_free(pgm_appconf *c)
     for (size_t i = 0; i < c->n_env_refs; i++)
         free(c->env_refs[i].source), free(c->env_refs[i].var), free(c->env_refs[i].key), free(c->env_refs[i].prefix);
     free(c->env_refs);
+    for (size_t i = 0; i < c->n_pg_servers; i++)
+        free(c->pg_servers[i].host);
     for (size_t i = 0; i < c->n_pg_args; i++) {
         free(c->pg_args[i].name);
         free(c->pg_args[i].value);

@@ -98,11 +98,20 @@ typedef struct pgm_appconf {
     size_t n_env_sources;
     pgm_appconf_env_ref *env_refs;
     size_t n_env_refs;
-    /* a Compose service running postgres: its command line's -c name=value */
+    /* PostgreSQL servers a manifest runs: a Compose service of the postgres
+     * image, an operator's cluster (Zalando's postgresql, CloudNativePG's
+     * Cluster, Crunchy's PostgresCluster); each with the host name its
+     * clients connect to */
+    struct {
+        char *host;
+        const char *what;   /* "Compose service", "CloudNativePG Cluster", ... */
+    } pg_servers[PGM_APPCONF_MAX_WORKLOADS];
+    size_t n_pg_servers;
+    /* their settings: a command line's -c name=value, an operator's parameters */
     struct {
         char *name, *value;
         unsigned line;
-        int workload;   /* the service (its name is the host others connect to) */
+        int server;     /* index into pg_servers */
     } pg_args[PGM_APPCONF_MAX_WORKLOADS];
     size_t n_pg_args;
     char *error;        /* the first thing that could not be read, with its line */

@@ -81,10 +81,9 @@ int pgm_config_add_appconf(pgm_config *c, pgm_appconf *a)
     /* a Compose postgres service's -c settings: the server's command line,
      * over postgresql.conf (postgres(1)), read the way the server reads them */
     for (size_t i = 0; i < a->n_pg_args; i++) {
-        int w = a->pg_args[i].workload;
-        const char *host = w >= 0 && (size_t)w < a->n_workloads ? a->workloads[w].name : "postgres";
-        if (pgm_servers_add_command(&c->servers, host, a->pg_args[i].name, a->pg_args[i].value, a->path,
-                                    a->pg_args[i].line) != PGM_OK)
+        int s = a->pg_args[i].server;
+        if (pgm_servers_add_command(&c->servers, a->pg_servers[s].host, a->pg_servers[s].what, a->pg_args[i].name,
+                                    a->pg_args[i].value, a->path, a->pg_args[i].line) != PGM_OK)
             return PGM_FATAL;
     }
     pgm_appconf *p = realloc(c->files, (c->n_files + 1) * sizeof *p);
@@ -401,7 +400,9 @@ static size_t pool_server(const pgm_config *c, const pgm_record *r, char *how, s
         const pgm_server *sv = pgm_servers_get(&c->servers, i);
         if (input_of(c, sv->path, sproject, sizeof sproject) != in)
             continue;
-        if (named && sv->host && strcasecmp(sv->host, host) == 0 && projects_meet(project, sproject))
+        size_t hl = sv->host ? strlen(sv->host) : 0; /* db, or db.shop.svc.cluster.local */
+        if (named && sv->host && strncasecmp(sv->host, host, hl) == 0 && (host[hl] == 0 || host[hl] == '.') &&
+            projects_meet(project, sproject))
             by_name = i, n_by_name++;
         if (named && sv->host)
             continue; /* answers to another name */

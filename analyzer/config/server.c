@@ -38,7 +38,7 @@ void pgm_servers_free(pgm_servers *s)
 static char *dup0(const char *str) { return str ? strdup(str) : NULL; }
 
 static int new_server(pgm_servers *s, enum pgm_server_kind kind, const char *path, unsigned line,
-                      const char *host)
+                      const char *host, const char *what)
 {
     if (s->n == s->alloc) {
         size_t na = s->alloc ? s->alloc * 2 : 8;
@@ -55,6 +55,7 @@ static int new_server(pgm_servers *s, enum pgm_server_kind kind, const char *pat
     sv->joined = -1;
     sv->path = strdup(path);
     sv->host = dup0(host);
+    sv->what = what;
     if (!sv->path || (host && !sv->host)) {
         free(sv->path), free(sv->host);
         return -1;
@@ -113,7 +114,7 @@ int pgm_servers_add_conf(pgm_servers *s, const pgm_conf *conf, const char *main_
 {
     if (!conf->n)
         return PGM_OK; /* nothing set, nothing to tell this server by */
-    int server = new_server(s, PGM_SERVER_CONF, main_path, 1, NULL);
+    int server = new_server(s, PGM_SERVER_CONF, main_path, 1, NULL, NULL);
     if (server < 0)
         return PGM_FATAL;
     for (size_t i = 0; i < conf->n; i++) {
@@ -166,7 +167,7 @@ int pgm_servers_add_conf(pgm_servers *s, const pgm_conf *conf, const char *main_
  * as written ("2 s", "0x3C", "Y"), and a command line gives it so: read the
  * way the server reads it. `host`: a command line's server, else a dump's. */
 static int add_row(pgm_servers *s, const char *name, const char *setting, const char *unit, const char *path,
-                   unsigned line, int rank, const char *host)
+                   unsigned line, int rank, const char *host, const char *what)
 {
     char norm[512];
     const pgm_guc *g = pgm_guc_find(name);
@@ -179,7 +180,7 @@ static int add_row(pgm_servers *s, const char *name, const char *setting, const 
     }
     enum pgm_server_kind kind = host ? PGM_SERVER_COMMAND : PGM_SERVER_DUMP;
     int server = server_of(s, kind, path, host);
-    if (server < 0 && (server = new_server(s, kind, path, host ? line : 1, host)) < 0)
+    if (server < 0 && (server = new_server(s, kind, path, host ? line : 1, host, what)) < 0)
         return PGM_FATAL;
     pgm_pg_entry *e = new_pg(s, server);
     if (!e)
@@ -203,13 +204,13 @@ static int add_row(pgm_servers *s, const char *name, const char *setting, const 
 int pgm_servers_add_setting(pgm_servers *s, const char *name, const char *setting, const char *unit,
                             const char *path, unsigned line)
 {
-    return add_row(s, name, setting, unit, path, line, 2, NULL);
+    return add_row(s, name, setting, unit, path, line, 2, NULL, NULL);
 }
 
-int pgm_servers_add_command(pgm_servers *s, const char *host, const char *name, const char *value,
-                            const char *path, unsigned line)
+int pgm_servers_add_command(pgm_servers *s, const char *host, const char *what, const char *name,
+                            const char *value, const char *path, unsigned line)
 {
-    return add_row(s, name, value, NULL, path, line, 1, host);
+    return add_row(s, name, value, NULL, path, line, 1, host, what);
 }
 
 static size_t dir_len(const char *path)
@@ -268,7 +269,7 @@ const pgm_server *pgm_servers_get(const pgm_servers *s, size_t i)
 void pgm_server_label(const pgm_server *sv, char *out, size_t cap)
 {
     if (sv->kind == PGM_SERVER_COMMAND)
-        pgm_fmt(out, cap, "Compose service %s, %s:%u", sv->host, sv->path, sv->line);
+        pgm_fmt(out, cap, "%s %s, %s:%u", sv->what ? sv->what : "server", sv->host, sv->path, sv->line);
     else
         pgm_fmt(out, cap, "%s", sv->path);
 }
@@ -472,7 +473,7 @@ size_t pgm_servers_read_settings(pgm_servers *s, const char *path, const char *t
              strcmp(cells[source_col], "interactive") == 0 || strcmp(cells[source_col], "test") == 0))
             continue;
         const char *unit = unit_col >= 0 && (size_t)unit_col < nc ? cells[unit_col] : NULL;
-        if (add_row(s, cells[name_col], cells[setting_col], unit, path, lineno, applied_col >= 0 ? 1 : 2, NULL) !=
+        if (add_row(s, cells[name_col], cells[setting_col], unit, path, lineno, applied_col >= 0 ? 1 : 2, NULL, NULL) !=
             PGM_OK)
             return rows;
         rows++;

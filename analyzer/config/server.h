@@ -2,7 +2,7 @@
  * the server takes them: a postgresql.conf with its includes and the
  * postgresql.auto.conf beside it, a pg_settings or pg_file_settings dump
  * (which wins: it is what the server reported), a Compose service's
- * `postgres -c name=value` command line. Each file is its own server unless
+ * `postgres -c name=value` command line, an operator cluster's parameters. Each file is its own server unless
  * the bundle ties them: a dump in a postgresql.conf's directory (or beside
  * the only postgresql.conf of the inputs) is that server's. A server run by
  * Compose answers to its service's name, which a JDBC URL names; a bare
@@ -23,6 +23,7 @@ typedef struct pgm_server {
     char *path;         /* the file that defines it */
     unsigned line;      /* where its settings start (1 for a file) */
     char *host;         /* the host name it answers to (a Compose service), or NULL */
+    const char *what;   /* what runs it: "Compose service", "CloudNativePG Cluster", or NULL */
     char *settings;     /* a dump of its settings among the inputs, or NULL */
     int joined;         /* -1, or the server these settings are also of */
 } pgm_server;
@@ -44,10 +45,10 @@ int pgm_servers_add_conf(pgm_servers *s, const pgm_conf *conf, const char *main_
 /* A pg_settings dump's row: the server's own effective value, which wins. */
 int pgm_servers_add_setting(pgm_servers *s, const char *name, const char *setting, const char *unit,
                             const char *path, unsigned line);
-/* A setting on the command line of a server that answers to `host` (a
- * Compose service of the postgres image, defined at path:line). */
-int pgm_servers_add_command(pgm_servers *s, const char *host, const char *name, const char *value,
-                            const char *path, unsigned line);
+/* A setting of a server that answers to `host`, run by `what` (a Compose
+ * service's command line, an operator cluster's parameters). */
+int pgm_servers_add_command(pgm_servers *s, const char *host, const char *what, const char *name,
+                            const char *value, const char *path, unsigned line);
 /* Reads a pg_settings or pg_file_settings dump (psql aligned or unaligned,
  * --csv, COPY CSV with a header: columns name and setting, unit when
  * present). Returns the rows read. */
@@ -57,7 +58,8 @@ size_t pgm_servers_read_settings(pgm_servers *s, const char *path, const char *t
 void pgm_servers_tie(pgm_servers *s);
 size_t pgm_servers_count(const pgm_servers *s);
 const pgm_server *pgm_servers_get(const pgm_servers *s, size_t i);
-/* "db/postgresql.conf", "Compose service db, docker-compose.yml:19". */
+/* "db/postgresql.conf", "Compose service db, docker-compose.yml:19",
+ * "CloudNativePG Cluster shop-rw, k8s/db.yaml:12". */
 void pgm_server_label(const pgm_server *sv, char *out, size_t cap);
 /* Server i's parameters as facts (pg.<name>: set in the inputs, else the
  * server's default) and the entries the server would refuse or ignore

@@ -654,6 +654,46 @@ static void test_servers_and_their_pools(void **state)
     pgm_facts_free(&f);
     pgm_config_close(cfg);
 
+    /* operators' clusters: each its own server, named by the service its
+     * clients connect to (a FQDN names it too) */
+    static const char *const operators[] = {
+        "ops/k8s/cnpg.yaml", "k8s_manifest",
+        "apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: shop-db\nspec:\n  instances: 3\n"
+        "  postgresql:\n    parameters:\n      max_connections: \"200\"\n"
+        "      idle_in_transaction_session_timeout: \"60s\"\n",
+        "ops/k8s/zalando.yaml", "k8s_manifest",
+        "apiVersion: \"acid.zalan.do/v1\"\nkind: postgresql\nmetadata:\n  name: acid-orders\nspec:\n"
+        "  teamId: \"acid\"\n  numberOfInstances: 2\n  postgresql:\n    version: \"15\"\n    parameters:\n"
+        "      max_connections: \"120\"\n",
+        "ops/k8s/crunchy.yaml", "k8s_manifest",
+        "apiVersion: postgres-operator.crunchydata.com/v1beta1\nkind: PostgresCluster\nmetadata:\n  name: hippo\n"
+        "spec:\n  patroni:\n    dynamicConfiguration:\n      postgresql:\n        parameters:\n"
+        "          max_connections: 150\n",
+        "ops/shop/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:postgresql://shop-db-rw.shop.svc:5432/shop\n",
+        "ops/orders/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:postgresql://acid-orders/orders\n",
+        "ops/reports/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:postgresql://hippo-primary.db.svc.cluster.local/reports\n",
+    };
+    cfg = config_of(&o, operators, sizeof operators / sizeof operators[0]);
+    assert_int_equal(pgm_config_scopes(cfg), 4);
+    assert_int_equal(scope_of_pool(cfg, "shop", server, sizeof server), 0);
+    assert_string_equal(server, "CloudNativePG Cluster shop-db-rw, ops/k8s/cnpg.yaml:9");
+    assert_int_equal(scope_of_pool(cfg, "orders", server, sizeof server), 1);
+    assert_string_equal(server, "Zalando postgresql acid-orders, ops/k8s/zalando.yaml:11");
+    assert_int_equal(scope_of_pool(cfg, "reports", server, sizeof server), 2);
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
+    assert_string_equal(pgm_facts_get_fact(&f, "pg.max_connections")->text, "200");
+    assert_string_equal(pgm_facts_get_fact(&f, "pg.idle_in_transaction_session_timeout")->text, "60000ms");
+    pgm_facts_free(&f);
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, 2, &f), PGM_OK);
+    assert_string_equal(pgm_facts_get_fact(&f, "pg.max_connections")->text, "150");
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
+
     /* two repositories read together: each pool goes to its own repository's
      * server; a third one's pool matches none */
     static const char *const repos[] = {
