@@ -58,6 +58,7 @@ static int add_key(pgm_appconf *c, const char *k, size_t kn, const char *v, size
     e->doc = doc;
     e->workload = workload;
     e->source = -1;
+    e->standalone = false;
     e->origin = c->form == PGM_APPCONF_ENV || c->form == PGM_APPCONF_K8S ? PGM_KEY_ENV : PGM_KEY_FILE;
     c->n++;
     return PGM_OK;
@@ -547,6 +548,21 @@ static bool unbase64(const char *in, size_t n, char *out, size_t cap, size_t *ou
     return true;
 }
 
+/* postgresql.conf text found inside the file, its first line at `line`. */
+static void add_embedded_conf(pgm_appconf *c, const char *text, unsigned line, const char *host, k8s_ctx *k)
+{
+    if (c->n_embedded_conf == PGM_APPCONF_MAX_WORKLOADS) {
+        too_many(c, line, "embedded postgresql.conf texts");
+        return;
+    }
+    if (!(c->embedded_conf[c->n_embedded_conf].text = strdup(text))) {
+        k->rc = PGM_FATAL;
+        return;
+    }
+    c->embedded_conf[c->n_embedded_conf].host = host;
+    c->embedded_conf[c->n_embedded_conf++].line = line;
+}
+
 /* A ConfigMap or Secret: its data (a Secret's `data` base64-decoded, its
  * `stringData` as written), for the workloads that take it. */
 static void env_source_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, bool secret, k8s_ctx *k)
@@ -575,6 +591,14 @@ static void env_source_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, 
                 continue;
             const char *v = value->text ? value->text : "";
             size_t vn = value->text ? value->len : 0;
+            size_t kl = key->len;
+            bool conf = kl > 5 && strcmp(key->text + kl - 5, ".conf") == 0 && strstr(key->text, "postgres");
+            if (!secret && conf) { /* postgresql.conf mounted from the ConfigMap */
+                add_embedded_conf(c, v, value->line + off + 1, NULL, k);
+                continue;
+            }
+            if (strchr(key->text, '.'))
+                continue; /* a file mounted from it (application.yml), no variable */
             char plain[4096];
             size_t pn;
             if (secret && b == 0 && unbase64(v, vn, plain, sizeof plain, &pn))
@@ -584,8 +608,10 @@ static void env_source_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, 
                 k->rc = PGM_FATAL;
                 return;
             }
-            if (c->n > before)
+            if (c->n > before) {
                 c->keys[c->n - 1].source = idx;
+                c->keys[c->n - 1].standalone = true;
+            }
         }
     }
 }
@@ -663,7 +689,8 @@ static int add_pg_server(pgm_appconf *c, const char *host, const char *what, uns
         too_many(c, line, "PostgreSQL servers");
         return -1;
     }
-    if (!(c->pg_servers[c->n_pg_servers].host = strdup(host)))
+    c->pg_servers[c->n_pg_servers].host = NULL;
+    if (host && !(c->pg_servers[c->n_pg_servers].host = strdup(host)))
         return -2;
     c->pg_servers[c->n_pg_servers].what = what;
     return (int)c->n_pg_servers++;
@@ -741,6 +768,72 @@ static void operator_params(pgm_appconf *c, const pgm_ynode *params, const char 
         snprintf(word, sizeof word, "%s=%s", name->text, value->text);
         bool want_value = true;
         postgres_word(c, server, word, strlen(word), value->line + off, &want_value, k);
+    }
+}
+
+/* A Helm chart's values for the PostgreSQL chart (Bitnami's, as the chart
+ * or as its `postgresql` subchart): the server's settings
+ * (primary.extendedConfiguration and primary.configuration as text,
+ * postgresqlExtendedConf and postgresqlConfiguration as maps of camelCase
+ * names in its older releases), and the passwords written into them. A
+ * disabled subchart runs no server. */
+static void helm_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, k8s_ctx *k)
+{
+    const pgm_ynode *base = yget(root, "postgresql");
+    if (!base || base->type != PGM_Y_MAP)
+        base = root;
+    const pgm_ynode *enabled = yget(base, "enabled");
+    if (enabled && enabled->type == PGM_Y_SCALAR && enabled->text && strcmp(enabled->text, "false") == 0)
+        return;
+    const char *prefix = base == root ? "" : "postgresql.";
+    static const char *const secrets[] = {"postgresqlPassword", "postgresqlPostgresPassword", "auth.postgresPassword",
+                                          "auth.password", "auth.replicationPassword"};
+    for (size_t i = 0; i < sizeof secrets / sizeof secrets[0] && k->rc != PGM_FATAL; i++) {
+        const pgm_ynode *v = yget(base, secrets[i]);
+        if (!v || v->type != PGM_Y_SCALAR || !v->text || !v->len)
+            continue;
+        char key[128];
+        snprintf(key, sizeof key, "%s%s", prefix, secrets[i]);
+        size_t before = c->n;
+        if (add_key(c, key, strlen(key), v->text, v->len, v->line + off, (unsigned)c->n_docs - 1, -1) != PGM_OK)
+            k->rc = PGM_FATAL;
+        else if (c->n > before)
+            c->keys[c->n - 1].standalone = true, c->keys[c->n - 1].origin = PGM_KEY_FILE;
+    }
+    static const char *const texts[] = {"primary.extendedConfiguration", "primary.configuration"};
+    for (size_t i = 0; i < 2 && k->rc != PGM_FATAL; i++) {
+        const pgm_ynode *t = yget(base, texts[i]);
+        if (t && t->type == PGM_Y_SCALAR && t->text && t->len)
+            /* a block scalar starts below its key; the chart names its
+             * service RELEASE-postgresql as a subchart */
+            add_embedded_conf(c, t->text, t->line + off + 1, base == root ? NULL : "*-postgresql", k);
+    }
+    static const char *const maps[] = {"postgresqlExtendedConf", "postgresqlConfiguration"};
+    for (size_t i = 0; i < 2 && k->rc != PGM_FATAL; i++) {
+        const pgm_ynode *m = yget(base, maps[i]);
+        if (!m || m->type != PGM_Y_MAP || m->n < 2)
+            continue;
+        int server = add_pg_server(c, base == root ? NULL : "*-postgresql", "Helm values", m->items[0]->line + off);
+        if (server == -2)
+            k->rc = PGM_FATAL;
+        for (size_t j = 0; server >= 0 && j + 1 < m->n && k->rc != PGM_FATAL; j += 2) {
+            const pgm_ynode *name = m->items[j], *value = m->items[j + 1];
+            if (!name->text || value->type != PGM_Y_SCALAR || !value->text)
+                continue;
+            char word[1024]; /* maxConnections=200 -> max_connections=200 */
+            size_t o = 0;
+            for (const char *q = name->text; *q && o + 2 < sizeof word / 2; q++) {
+                if (*q >= 'A' && *q <= 'Z') {
+                    word[o++] = '_';
+                    word[o++] = (char)(*q - 'A' + 'a');
+                } else {
+                    word[o++] = *q;
+                }
+            }
+            snprintf(word + o, sizeof word - o, "=%s", value->text);
+            bool want_value = true;
+            postgres_word(c, server, word, strlen(word), value->line + off, &want_value, k);
+        }
     }
 }
 
@@ -830,6 +923,10 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
     const pgm_ynode *services = yget(root, "services");
     if ((!kind || kind->type != PGM_Y_SCALAR || !kind->text) && services && services->type == PGM_Y_MAP) {
         compose_doc(c, services, off, k);
+        return;
+    }
+    if ((!kind || kind->type != PGM_Y_SCALAR || !kind->text) && (yget(root, "postgresql") || yget(root, "primary"))) {
+        helm_doc(c, root, off, k);
         return;
     }
     if (!kind || kind->type != PGM_Y_SCALAR || !kind->text)
@@ -1005,6 +1102,8 @@ void pgm_appconf_free(pgm_appconf *c)
     free(c->env_refs);
     for (size_t i = 0; i < c->n_pg_servers; i++)
         free(c->pg_servers[i].host);
+    for (size_t i = 0; i < c->n_embedded_conf; i++)
+        free(c->embedded_conf[i].text);
     for (size_t i = 0; i < c->n_pg_args; i++) {
         free(c->pg_args[i].name);
         free(c->pg_args[i].value);

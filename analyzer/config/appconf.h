@@ -44,6 +44,7 @@ typedef struct pgm_appconf_key {
     unsigned doc;       /* document of the file, from 0 */
     int workload;       /* K8S: index into workloads, else -1 */
     int source;         /* K8S: index into env_sources (a ConfigMap's or Secret's data), else -1 */
+    bool standalone;    /* no service binds it (a ConfigMap's data, a Helm value): judged once on its own */
 } pgm_appconf_key;
 
 /* A ConfigMap or Secret: environment that workloads take through envFrom
@@ -107,6 +108,15 @@ typedef struct pgm_appconf {
         const char *what;   /* "Compose service", "CloudNativePG Cluster", ... */
     } pg_servers[PGM_APPCONF_MAX_WORKLOADS];
     size_t n_pg_servers;
+    /* postgresql.conf text inside the file (a ConfigMap's postgresql.conf, a
+     * Helm chart's primary.extendedConfiguration): read as the server reads
+     * a file, its lines counted from `line` */
+    struct {
+        char *text;
+        unsigned line;
+        const char *host;   /* the name its clients use ("*-postgresql": a Helm release's), or NULL */
+    } embedded_conf[PGM_APPCONF_MAX_WORKLOADS];
+    size_t n_embedded_conf;
     /* their settings: a command line's -c name=value, an operator's parameters */
     struct {
         char *name, *value;

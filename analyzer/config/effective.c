@@ -68,7 +68,13 @@ int pgm_config_add_input(pgm_config *c, const char *path)
 
 int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_path)
 {
-    return pgm_servers_add_conf(&c->servers, conf, main_path);
+    return pgm_servers_add_conf(&c->servers, conf, main_path, 1, NULL);
+}
+
+int pgm_config_add_embedded_pgconf(pgm_config *c, const pgm_conf *conf, const char *path, unsigned line,
+                                   const char *host)
+{
+    return pgm_servers_add_conf(&c->servers, conf, path, line, host);
 }
 
 size_t pgm_config_read_pg_settings(pgm_config *c, const char *path, const char *text, size_t n)
@@ -374,6 +380,19 @@ static bool url_host(const char *url, char *host, size_t cap)
     return n && strcmp(host, "localhost") != 0 && strcmp(host, "127.0.0.1") != 0 && strcmp(host, "[::1]") != 0;
 }
 
+/* Whether a server named `name` answers to `host`: db for db or
+ * db.shop.svc.cluster.local; "*-postgresql" (a Helm release's, whatever
+ * the release is called) for shop-postgresql. */
+static bool host_answers(const char *name, const char *host)
+{
+    size_t label = strcspn(host, ".");
+    if (name[0] == '*') {
+        size_t sl = strlen(name + 1);
+        return label >= sl && strncasecmp(host + label - sl, name + 1, sl) == 0;
+    }
+    return strlen(name) == label && strncasecmp(name, host, label) == 0;
+}
+
 /* The server a PostgreSQL pool connects to (a scope), or the number of
  * servers when none can be told; `how` says how it was told. A server run
  * by Compose is the one whose service name the URL's host is; else the only
@@ -395,23 +414,26 @@ static size_t pool_server(const pgm_config *c, const pgm_record *r, char *how, s
     size_t in_input = 0;
     for (size_t i = 0; i < n; i++)
         in_input += input_of(c, pgm_servers_get(&c->servers, i)->path, sproject, sizeof sproject) == in;
-    size_t by_name = n, n_by_name = 0, only = n, n_only = 0;
+    /* by name: the one server of the input that answers to the host, or the
+     * one of them in the pool's own project */
+    size_t by_name = n, n_by_name = 0, near = n, n_near = 0, only = n, n_only = 0;
     for (size_t i = 0; i < n; i++) {
         const pgm_server *sv = pgm_servers_get(&c->servers, i);
         if (input_of(c, sv->path, sproject, sizeof sproject) != in)
             continue;
-        size_t hl = sv->host ? strlen(sv->host) : 0; /* db, or db.shop.svc.cluster.local */
-        if (named && sv->host && strncasecmp(sv->host, host, hl) == 0 && (host[hl] == 0 || host[hl] == '.') &&
-            projects_meet(project, sproject))
+        if (named && sv->host && host_answers(sv->host, host)) {
             by_name = i, n_by_name++;
+            if (projects_meet(project, sproject))
+                near = i, n_near++;
+        }
         if (named && sv->host)
             continue; /* answers to another name */
         if (projects_meet(project, sproject) || (in_input == 1 && !project_has_services(c, in, sproject)))
             only = i, n_only++;
     }
-    if (n_by_name == 1) {
+    if (n_by_name == 1 || n_near == 1) {
         pgm_fmt(how, cap, "its JDBC URL names host %s", host);
-        return by_name;
+        return n_by_name == 1 ? by_name : near;
     }
     if (n_by_name == 0 && n_only == 1) {
         pgm_fmt(how, cap, "presumed: the only server beside it in the inputs");
@@ -1375,12 +1397,12 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
     }
     for (size_t s = 0; s < nsv && c->rc != PGM_FATAL; s++)
         build_service(c, &svs[s]);
-    /* a ConfigMap's or Secret's keys: judged once, whoever takes them */
+    /* a ConfigMap's or Secret's keys, a Helm value: judged once, whoever takes them */
     for (size_t f = 0; f < c->n_files; f++)
         for (size_t i = 0; c->files[f].form == PGM_APPCONF_K8S && i < c->files[f].n; i++)
-            if (c->files[f].keys[i].source >= 0) {
+            if (c->files[f].keys[i].standalone) {
                 pgm_skey s;
-                pgm_spring_env_key(&c->files[f], &c->files[f].keys[i], &s);
+                pgm_spring_standalone_key(&c->files[f], &c->files[f].keys[i], &s);
                 pgm_spring_check_key(&s, key_record, c);
             }
     free(svs);

@@ -45,6 +45,11 @@ int pgm_config_add_appconf(pgm_config *c, pgm_appconf *a);
 /* postgresql.conf as loaded (entries are copied). `auto_path` names the
  * auto.conf among the entries' files, or NULL. */
 int pgm_config_add_pgconf(pgm_config *c, const pgm_conf *conf, const char *main_path);
+/* A postgresql.conf a manifest holds at path:line (a ConfigMap's, a Helm
+ * chart's), its entries' lines already the manifest's; `host`: the name
+ * its clients use, when the manifest says (NULL otherwise). */
+int pgm_config_add_embedded_pgconf(pgm_config *c, const pgm_conf *conf, const char *path, unsigned line,
+                                   const char *host);
 /* Spring Boot's version as a build file or jar manifest states it: the
  * HikariCP release it manages applies to the pools of that directory's
  * service (or of every service, when the bundle has one version only),

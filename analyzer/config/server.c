@@ -110,11 +110,12 @@ static pgm_pg_entry *new_pg(pgm_servers *s, int server)
     return e;
 }
 
-int pgm_servers_add_conf(pgm_servers *s, const pgm_conf *conf, const char *main_path)
+int pgm_servers_add_conf(pgm_servers *s, const pgm_conf *conf, const char *main_path, unsigned line,
+                         const char *host)
 {
     if (!conf->n)
         return PGM_OK; /* nothing set, nothing to tell this server by */
-    int server = new_server(s, PGM_SERVER_CONF, main_path, 1, NULL, NULL);
+    int server = new_server(s, PGM_SERVER_CONF, main_path, line, host, NULL);
     if (server < 0)
         return PGM_FATAL;
     for (size_t i = 0; i < conf->n; i++) {
@@ -178,7 +179,7 @@ static int add_row(pgm_servers *s, const char *name, const char *setting, const 
         setting = norm;
         unit = g->unit;
     }
-    enum pgm_server_kind kind = host ? PGM_SERVER_COMMAND : PGM_SERVER_DUMP;
+    enum pgm_server_kind kind = what ? PGM_SERVER_COMMAND : PGM_SERVER_DUMP;
     int server = server_of(s, kind, path, host);
     if (server < 0 && (server = new_server(s, kind, path, host ? line : 1, host, what)) < 0)
         return PGM_FATAL;
@@ -269,7 +270,8 @@ const pgm_server *pgm_servers_get(const pgm_servers *s, size_t i)
 void pgm_server_label(const pgm_server *sv, char *out, size_t cap)
 {
     if (sv->kind == PGM_SERVER_COMMAND)
-        pgm_fmt(out, cap, "%s %s, %s:%u", sv->what ? sv->what : "server", sv->host, sv->path, sv->line);
+        pgm_fmt(out, cap, "%s%s%s, %s:%u", sv->what ? sv->what : "server", sv->host ? " " : "",
+                sv->host ? sv->host : "", sv->path, sv->line);
     else
         pgm_fmt(out, cap, "%s", sv->path);
 }

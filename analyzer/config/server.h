@@ -40,8 +40,11 @@ typedef struct pgm_servers {
 
 void pgm_servers_init(pgm_servers *s);
 void pgm_servers_free(pgm_servers *s);
-/* A postgresql.conf as loaded (its entries are copied): a server of its own. */
-int pgm_servers_add_conf(pgm_servers *s, const pgm_conf *conf, const char *main_path);
+/* A postgresql.conf as loaded (its entries are copied): a server of its
+ * own, defined at main_path:line (1 for a file; where a manifest holds it),
+ * answering to `host` (NULL: none known; "*-postgresql": any name ending so). */
+int pgm_servers_add_conf(pgm_servers *s, const pgm_conf *conf, const char *main_path, unsigned line,
+                         const char *host);
 /* A pg_settings dump's row: the server's own effective value, which wins. */
 int pgm_servers_add_setting(pgm_servers *s, const char *name, const char *setting, const char *unit,
                             const char *path, unsigned line);

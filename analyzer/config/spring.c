@@ -307,13 +307,16 @@ const pgm_skey *pgm_keyset_winner(const pgm_keyset *ks, const char *canon, const
     return w;
 }
 
-void pgm_spring_env_key(const pgm_appconf *file, const pgm_appconf_key *k, pgm_skey *out)
+void pgm_spring_standalone_key(const pgm_appconf *file, const pgm_appconf_key *k, pgm_skey *out)
 {
     memset(out, 0, sizeof *out);
-    out->env = true;
+    out->env = k->origin == PGM_KEY_ENV;
     out->file = file;
     out->k = k;
-    canon_env(k->key, out->canon, sizeof out->canon);
+    if (out->env)
+        canon_env(k->key, out->canon, sizeof out->canon);
+    else
+        canon_spring(k->key, out->canon, sizeof out->canon);
 }
 
 /* What Spring or HikariCP silently does with a key of this service. */
@@ -325,14 +328,15 @@ void pgm_spring_check_key(const pgm_skey *s, pgm_key_problem_fn problem, void *c
     /* a flag about passwords (MYSQL_ALLOW_EMPTY_PASSWORD=true) holds none */
     bool flag = strcasecmp(s->k->value, "true") == 0 || strcasecmp(s->k->value, "false") == 0 ||
                 strcasecmp(s->k->value, "yes") == 0 || strcasecmp(s->k->value, "no") == 0;
-    if (strcmp(last, "password") == 0 && s->k->value[0] && !flag && !strstr(s->k->value, "${")) {
+    size_t last_n = strlen(last); /* password, postgrespassword, rootpassword */
+    if (last_n >= 8 && strcmp(last + last_n - 8, "password") == 0 && s->k->value[0] && !flag &&
+        !strstr(s->k->value, "${") && !strstr(s->k->value, "{{")) {
         problem(ctx, s, "plaintext_secret", NULL,
                    "a password written into the configuration: anyone who reads the file or the "
                    "repository has it");
         return;
     }
-    size_t ll = strlen(last);
-    if (ll >= 3 && (strcmp(last + ll - 3, "url") == 0 || strcmp(last + ll - 3, "uri") == 0)) {
+    if (last_n >= 3 && (strcmp(last + last_n - 3, "url") == 0 || strcmp(last + last_n - 3, "uri") == 0)) {
         const char *v = s->k->value, *scheme = strstr(v, "://");
         const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
         const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;

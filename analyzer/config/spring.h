@@ -68,9 +68,9 @@ void pgm_keyset_free(pgm_keyset *ks);
 /* The winning key of `canon`, or NULL; *prev (when not NULL) gets the one it overrides. */
 const pgm_skey *pgm_keyset_winner(const pgm_keyset *ks, const char *canon, const pgm_skey **prev);
 
-/* A ConfigMap's or Secret's key as an environment variable, for
- * pgm_spring_check_key (once, whoever takes it). */
-void pgm_spring_env_key(const pgm_appconf *file, const pgm_appconf_key *k, pgm_skey *out);
+/* A key no service binds (a ConfigMap's or Secret's data, a Helm value),
+ * for pgm_spring_check_key: judged once, on its own. */
+void pgm_spring_standalone_key(const pgm_appconf *file, const pgm_appconf_key *k, pgm_skey *out);
 /* Reports what Spring or HikariCP silently does with the key, if anything. */
 void pgm_spring_check_key(const pgm_skey *s, pgm_key_problem_fn problem, void *ctx);
 

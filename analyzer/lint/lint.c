@@ -297,6 +297,67 @@ static int mem_open(void *ctx, const char *path, char **data, size_t *len)
     return pgm_interned(&w->too_large, path) ? 2 : 1;
 }
 
+/* postgresql.conf text inside a manifest: the one file its reader opens */
+typedef struct embedded {
+    const char *path, *text;
+} embedded;
+
+static int embedded_open(void *ctx, const char *path, char **data, size_t *len)
+{
+    const embedded *e = ctx;
+    if (strcmp(path, e->path) != 0)
+        return 1; /* an include: not in the manifest */
+    if (!(*data = strdup(e->text)))
+        return -1;
+    *len = strlen(e->text);
+    return 0;
+}
+
+static int embedded_list(void *ctx, const char *dir, char ***names, size_t *n)
+{
+    (void)ctx, (void)dir;
+    *names = NULL;
+    *n = 0;
+    return -1;
+}
+
+/* Each postgresql.conf a manifest holds (a ConfigMap's, a Helm chart's
+ * extendedConfiguration): a server of its own, its lines the manifest's. */
+static int load_embedded_confs(const pgm_lint_options *o, const pgm_appconf *a, pgm_config *cfg)
+{
+    for (size_t i = 0; i < a->n_embedded_conf; i++) {
+        embedded e = {a->path, a->embedded_conf[i].text};
+        pgm_conf_files files = {embedded_open, embedded_list, &e};
+        pgm_conf conf;
+        pgm_conf_init(&conf);
+        int rc = pgm_conf_load(&conf, a->path, NULL, &files);
+        unsigned shift = a->embedded_conf[i].line - 1;
+        for (size_t m = 0; rc != PGM_FATAL && m < conf.n_messages; m++) {
+            /* "... line 3": the manifest's line */
+            char msg[PGM_ERR_MAX + 32];
+            const char *at = strstr(conf.messages[m], " line ");
+            unsigned inner;
+            if (at && sscanf(at + 6, "%u", &inner) == 1) {
+                const char *rest = at + 6 + strspn(at + 6, "0123456789");
+                snprintf(msg, sizeof msg, "%.*s line %u%s", (int)(at - conf.messages[m]), conf.messages[m],
+                         inner + shift, rest);
+            } else {
+                snprintf(msg, sizeof msg, "%s", conf.messages[m]);
+            }
+            warn(o, a->path, msg);
+        }
+        for (size_t j = 0; j < conf.n; j++)
+            conf.entries[j].line += shift;
+        if (rc != PGM_FATAL)
+            rc = pgm_config_add_embedded_pgconf(cfg, &conf, a->path, a->embedded_conf[i].line,
+                                                a->embedded_conf[i].host);
+        pgm_conf_free(&conf);
+        if (rc == PGM_FATAL)
+            return PGM_FATAL;
+    }
+    return PGM_OK;
+}
+
 static int mem_list(void *ctx, const char *dir, char ***names, size_t *n)
 {
     const walk *w = ctx;
@@ -1010,7 +1071,7 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
             warn(o, f->path, msg);
             out->problems++;
         }
-        if (pgm_config_add_appconf(cfg, &a) != PGM_OK)
+        if (load_embedded_confs(o, &a, cfg) != PGM_OK || pgm_config_add_appconf(cfg, &a) != PGM_OK)
             rc = PGM_FATAL;
         pgm_appconf_free(&a);
     }

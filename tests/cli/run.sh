@@ -284,6 +284,10 @@ check lint-build-time 0 "" -- lint -q --fail-on never tests/lint/build-time
 # docker-compose: the services' environment, command line and replicas bind the pools
 GOLDEN_STDERR=1 check lint-compose 0 "" -- lint -q --fail-on never --effective -o /dev/null tests/lint/compose
 check lint-compose-findings 0 "" -- lint -q --fail-on never tests/lint/compose
+# servers in manifests: a ConfigMap's postgresql.conf, Helm values, a CloudNativePG Cluster; each
+# judged with the pools whose URL names it (no budget mixes them)
+check lint-k8s-postgres 1 "" -- lint -q tests/lint/k8s-postgres
+GOLDEN_STDERR=1 check lint-k8s-postgres-effective 1 "" -- lint --effective -o /dev/null tests/lint/k8s-postgres
 # a value set to the default is not called the default
 check lint-explicit 0 "" -- lint -q --fail-on never tests/lint/explicit
 # only test sources: nothing read, said, and no green gate
