@@ -1017,6 +1017,17 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
         k->rc = PGM_FATAL;
         return;
     }
+    const pgm_ynode *cs = yget(root, pod_path);
+    cs = cs ? yget(cs, "containers") : NULL;
+    for (size_t i = 0; cs && cs->type == PGM_Y_SEQ && i < cs->n; i++) {
+        const pgm_ynode *ports = yget(cs->items[i], "ports"), *mounts = yget(cs->items[i], "volumeMounts");
+        for (size_t j = 0; ports && ports->type == PGM_Y_SEQ && j < ports->n; j++)
+            w->runs_postgres = w->runs_postgres || ylong(yget(ports->items[j], "containerPort")) == 5432;
+        for (size_t j = 0; mounts && mounts->type == PGM_Y_SEQ && j < mounts->n; j++) {
+            const pgm_ynode *mp = yget(mounts->items[j], "mountPath");
+            w->runs_postgres = w->runs_postgres || (mp && mp->text && strncmp(mp->text, "/var/lib/postgresql", 19) == 0);
+        }
+    }
     container_env(c, yget(root, pod_path), off, (int)c->n_workloads - 1, k);
 }
 

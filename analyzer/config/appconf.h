@@ -70,6 +70,7 @@ typedef struct pgm_appconf_env_ref {
 typedef struct pgm_appconf_workload {
     char *kind, *name;  /* Deployment orders */
     char *image;        /* its first container's image (or the Compose service's), or NULL */
+    bool runs_postgres; /* a container listens on 5432 or keeps /var/lib/postgresql: a database, not a client */
     unsigned line;      /* of its metadata.name */
     long replicas;      /* -1: not given (Kubernetes then runs 1) */
     unsigned replicas_line;

@@ -1036,6 +1036,32 @@ static void service_boot(const pgm_config *c, service *sv)
         found->path, found->line);
 }
 
+/* Images of databases, brokers and proxies: a workload running one is no
+ * Spring service. */
+static bool infrastructure_image(const char *image)
+{
+    static const char *const infra[] = {"postgres", "mysql", "mariadb", "redis", "valkey", "mongo", "zookeeper",
+                                        "kafka", "elasticsearch", "opensearch", "rabbitmq", "nginx", "memcached",
+                                        "cassandra", "minio", "pgbouncer", "pgpool", "prometheus", "grafana",
+                                        "busybox", "haproxy", "envoy", "keycloak", "mailhog", "adminer"};
+    if (!image)
+        return false;
+    const char *slash = strrchr(image, '/');
+    const char *repo = slash ? slash + 1 : image;
+    for (size_t i = 0; i < sizeof infra / sizeof infra[0]; i++)
+        if (strncmp(repo, infra[i], strlen(infra[i])) == 0)
+            return true;
+    return false;
+}
+
+static bool has_spring_file(const service *sv)
+{
+    for (size_t f = 0; f < sv->n_files; f++)
+        if (sv->files[f]->form == PGM_APPCONF_PROPERTIES || sv->files[f]->form == PGM_APPCONF_YAML)
+            return true;
+    return false;
+}
+
 /* ---- what a workload takes from ConfigMaps and Secrets ---- */
 
 /* A variable a workload takes: the ConfigMap's key itself, or one made for
@@ -1194,8 +1220,13 @@ static void build_service(pgm_config *c, service *sv)
         ip = NULL, il = 0;
         inote = "--instances";
     }
+    /* a database's or a broker's container (postgres taking the ConfigMap its
+     * clients take too) runs no Spring pool */
+    bool infrastructure = sv->workload && !has_spring_file(sv) &&
+                          (sv->workload->runs_postgres ||
+                           infrastructure_image(sv->workload->image ? sv->workload->image : sv->workload->name));
     pool_src srcs[16];
-    size_t ns = find_pool_sources(&ks, srcs, 16);
+    size_t ns = infrastructure ? 0 : find_pool_sources(&ks, srcs, 16);
     for (size_t i = 0; i < ns && c->rc != PGM_FATAL; i++) {
         check_pool_prefix(c, &ks, &srcs[i]);
         build_pool(c, sv, &ks, &srcs[i], inst, ip, il, inote);
@@ -1211,32 +1242,6 @@ static void build_service(pgm_config *c, service *sv)
 /* ---- putting it together ---- */
 
 /* ---- services ---- */
-
-/* Images of databases, brokers and proxies: a workload running one is no
- * Spring service. */
-static bool infrastructure_image(const char *image)
-{
-    static const char *const infra[] = {"postgres", "mysql", "mariadb", "redis", "valkey", "mongo", "zookeeper",
-                                        "kafka", "elasticsearch", "opensearch", "rabbitmq", "nginx", "memcached",
-                                        "cassandra", "minio", "pgbouncer", "pgpool", "prometheus", "grafana",
-                                        "busybox", "haproxy", "envoy", "keycloak", "mailhog", "adminer"};
-    if (!image)
-        return false;
-    const char *slash = strrchr(image, '/');
-    const char *repo = slash ? slash + 1 : image;
-    for (size_t i = 0; i < sizeof infra / sizeof infra[0]; i++)
-        if (strncmp(repo, infra[i], strlen(infra[i])) == 0)
-            return true;
-    return false;
-}
-
-static bool has_spring_file(const service *sv)
-{
-    for (size_t f = 0; f < sv->n_files; f++)
-        if (sv->files[f]->form == PGM_APPCONF_PROPERTIES || sv->files[f]->form == PGM_APPCONF_YAML)
-            return true;
-    return false;
-}
 
 static void service_project(const pgm_config *c, const service *sv, int *in, char *project, size_t cap)
 {
@@ -1279,7 +1284,7 @@ static void merge_env_only_services(pgm_config *c, service *svs, size_t *nsv)
 static size_t only_service_of_project(const pgm_config *c, const service *svs, size_t n, const pgm_appconf *kf,
                                       const pgm_appconf_workload *wl)
 {
-    if (infrastructure_image(wl->image ? wl->image : wl->name)) /* a Compose service that extends another: its name */
+    if (wl->runs_postgres || infrastructure_image(wl->image ? wl->image : wl->name)) /* no image (extends): its name */
         return n;
     char p[256], p2[256];
     int in = input_of(c, kf->path, p, sizeof p), in2;
@@ -1290,7 +1295,7 @@ static size_t only_service_of_project(const pgm_config *c, const service *svs, s
             continue;
         for (size_t w = 0; w < c->files[f].n_workloads; w++) {
             const pgm_appconf_workload *o = &c->files[f].workloads[w];
-            apps += !infrastructure_image(o->image ? o->image : o->name);
+            apps += !o->runs_postgres && !infrastructure_image(o->image ? o->image : o->name);
         }
     }
     size_t found = n, n_found = 0;

@@ -783,6 +783,11 @@ static void test_configmaps_and_secrets(void **state)
         "              valueFrom:\n                configMapKeyRef: {name: elsewhere, key: idle}\n"
         "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: billing\nspec:\n  template:\n    spec:\n"
         "      containers:\n        - name: app\n          envFrom:\n            - configMapRef:\n"
+        "                name: db-config\n"
+        /* the database takes the same ConfigMap (its own image, port 5432): no client, no pool */
+        "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ledger-db\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: postgres\n          image: registry.example/ledger-db:1.0\n"
+        "          ports:\n            - containerPort: 5432\n          envFrom:\n            - configMapRef:\n"
         "                name: db-config\n",
     };
     pgm_config_options o;
@@ -802,6 +807,7 @@ static void test_configmaps_and_secrets(void **state)
     assert_string_equal(field(p, "idle_timeout"), "unknown");                /* not in the inputs */
     assert_non_null(pool_named(&f, "billing"));
     assert_string_equal(field(pool_named(&f, "billing"), "maximum_pool_size"), "7");
+    assert_null(pool_named(&f, "ledger-db"));
     assert_int_equal(key_problems(&f, "SPRING_DATASOURCE_PASSWORD", "plaintext_secret"), 1);
     pgm_facts_free(&f);
     pgm_config_close(cfg);
