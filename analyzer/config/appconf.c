@@ -886,6 +886,20 @@ static void compose_doc(pgm_appconf *c, const pgm_ynode *services, unsigned off,
                 PGM_OK)
                 k->rc = PGM_FATAL;
         }
+        /* env_file: a path, a list of paths, or of {path: ...} (Compose 2.24+);
+         * `environment` wins over it */
+        const pgm_ynode *ef = yget(svc, "env_file");
+        for (size_t j = 0; ef && k->rc != PGM_FATAL && j < (ef->type == PGM_Y_SEQ ? ef->n : 1); j++) {
+            const pgm_ynode *item = ef->type == PGM_Y_SEQ ? ef->items[j] : ef;
+            if (item->type == PGM_Y_MAP)
+                item = yget(item, "path");
+            if (!item || item->type != PGM_Y_SCALAR || !item->text)
+                continue;
+            if (add_ref(c, wi, item->text, false, NULL, NULL, NULL, item->line + off) != PGM_OK)
+                k->rc = PGM_FATAL;
+            else
+                c->env_refs[c->n_env_refs - 1].file = true;
+        }
         const pgm_ynode *cmd = yget(svc, "command");
         const pgm_ynode *image = yget(svc, "image");
         if (image && image->type == PGM_Y_SCALAR && image->text && !(w->image = strdup(image->text))) {

@@ -64,6 +64,7 @@ typedef struct pgm_appconf_env_ref {
     bool secret;
     char *var, *key;    /* valueFrom: the variable set, the source's key */
     char *prefix;       /* envFrom's prefix, or NULL */
+    bool file;          /* a Compose env_file: `source` is its path, relative to the Compose file */
     unsigned line;
 } pgm_appconf_env_ref;
 

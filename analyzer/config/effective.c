@@ -1095,6 +1095,33 @@ static bool find_env_source(const pgm_config *c, const pgm_appconf *from, const 
     return false;
 }
 
+/* The .env file a Compose file names (relative to its directory), when
+ * the inputs hold it. */
+static const pgm_appconf *env_file_of(const pgm_config *c, const char *compose, const char *name)
+{
+    char path[1024];
+    size_t dl = strrchr(compose, '/') ? (size_t)(strrchr(compose, '/') - compose) : 0;
+    pgm_fmt(path, sizeof path, "%.*s", (int)dl, compose);
+    for (const char *p = name; *p;) {
+        size_t l = strcspn(p, "/");
+        if (l == 2 && p[0] == '.' && p[1] == '.') {
+            char *up = strrchr(path, '/');
+            if (up)
+                *up = 0;
+            else
+                path[0] = 0;
+        } else if (!(l == 1 && p[0] == '.') && l) {
+            size_t pl = strlen(path);
+            pgm_fmt(path + pl, sizeof path - pl, "%s%.*s", pl ? "/" : "", (int)l, p);
+        }
+        p += l + (p[l] == '/');
+    }
+    for (size_t f = 0; f < c->n_files; f++)
+        if (c->files[f].form == PGM_APPCONF_ENV && strcmp(c->files[f].path, path) == 0)
+            return &c->files[f];
+    return NULL;
+}
+
 static env_var *new_env_var(env_var **v, size_t *n, size_t *alloc)
 {
     if (*n == *alloc) {
@@ -1128,6 +1155,19 @@ static int workload_env(const pgm_config *c, const service *sv, env_var **out, s
             continue;
         const pgm_appconf *file = NULL;
         int idx = -1;
+        if (ref->file) { /* a Compose env_file: every variable it sets */
+            const pgm_appconf *ef = env_file_of(c, wf->path, ref->source);
+            for (size_t i = 0; ef && i < ef->n; i++) {
+                env_var *e = new_env_var(out, n, &alloc);
+                if (!e)
+                    return PGM_FATAL;
+                e->file = ef;
+                e->k.line = ef->keys[i].line;
+                pgm_fmt(e->name, sizeof e->name, "%s", ef->keys[i].key);
+                pgm_fmt(e->value, sizeof e->value, "%s", ef->keys[i].value);
+            }
+            continue;
+        }
         bool found = find_env_source(c, wf, ref, &file, &idx);
         if (!found && !ref->var)
             continue; /* all of a source not in the inputs: nothing to name */

@@ -287,6 +287,8 @@ check lint-compose-findings 0 "" -- lint -q --fail-on never tests/lint/compose
 # servers in manifests: a ConfigMap's postgresql.conf, Helm values, a CloudNativePG Cluster; each
 # judged with the pools whose URL names it (no budget mixes them)
 check lint-k8s-postgres 1 "" -- lint -q tests/lint/k8s-postgres
+# a Spring configuration named otherwise (spring.config.name=catalog) is read by its content
+check lint-config-name 0 "1 configuration file(s), 2 finding(s)" -- lint tests/lint/config-name
 GOLDEN_STDERR=1 check lint-k8s-postgres-effective 1 "" -- lint --effective -o /dev/null tests/lint/k8s-postgres
 # a value set to the default is not called the default
 check lint-explicit 0 "" -- lint -q --fail-on never tests/lint/explicit
