@@ -563,6 +563,13 @@ static void add_embedded_conf(pgm_appconf *c, const char *text, unsigned line, c
     c->embedded_conf[c->n_embedded_conf++].line = line;
 }
 
+static bool ends_with_any(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 4 && strcmp(name + n - 4, ".yml") == 0) || (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+           (n > 11 && strcmp(name + n - 11, ".properties") == 0);
+}
+
 /* A ConfigMap or Secret: its data (a Secret's `data` base64-decoded, its
  * `stringData` as written), for the workloads that take it. */
 static void env_source_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, bool secret, k8s_ctx *k)
@@ -597,8 +604,24 @@ static void env_source_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, 
                 add_embedded_conf(c, v, value->line + off + 1, NULL, k);
                 continue;
             }
+            if (!secret && strncmp(key->text, "application", 11) == 0 && ends_with_any(key->text)) {
+                /* application.yml mounted from it: read as the mounting service's */
+                if (c->n_embedded_spring == PGM_APPCONF_MAX_WORKLOADS) {
+                    too_many(c, value->line + off, "Spring files in ConfigMaps");
+                    continue;
+                }
+                size_t e = c->n_embedded_spring;
+                c->embedded_spring[e].configmap = strdup(s->name);
+                c->embedded_spring[e].name = strdup(key->text);
+                c->embedded_spring[e].text = strndup(v, vn);
+                c->embedded_spring[e].line = value->line + off + 1;
+                c->n_embedded_spring++;
+                if (!c->embedded_spring[e].configmap || !c->embedded_spring[e].name || !c->embedded_spring[e].text)
+                    k->rc = PGM_FATAL;
+                continue;
+            }
             if (strchr(key->text, '.'))
-                continue; /* a file mounted from it (application.yml), no variable */
+                continue; /* another file mounted from it, no variable */
             char plain[4096];
             size_t pn;
             if (secret && b == 0 && unbase64(v, vn, plain, sizeof plain, &pn))
@@ -1043,6 +1066,17 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
         }
     }
     container_env(c, yget(root, pod_path), off, (int)c->n_workloads - 1, k);
+    const pgm_ynode *vols = yget(root, pod_path);
+    vols = vols ? yget(vols, "volumes") : NULL;
+    for (size_t i = 0; vols && vols->type == PGM_Y_SEQ && i < vols->n && k->rc != PGM_FATAL; i++) {
+        const pgm_ynode *cm = yget(vols->items[i], "configMap.name");
+        if (!cm || cm->type != PGM_Y_SCALAR || !cm->text)
+            continue;
+        if (add_ref(c, (int)c->n_workloads - 1, cm->text, false, NULL, NULL, NULL, cm->line + off) != PGM_OK)
+            k->rc = PGM_FATAL;
+        else
+            c->env_refs[c->n_env_refs - 1].mount = true;
+    }
 }
 
 /* ---- entry points ---- */
@@ -1129,6 +1163,9 @@ void pgm_appconf_free(pgm_appconf *c)
         free(c->pg_servers[i].host);
     for (size_t i = 0; i < c->n_embedded_conf; i++)
         free(c->embedded_conf[i].text);
+    for (size_t i = 0; i < c->n_embedded_spring; i++)
+        free(c->embedded_spring[i].configmap), free(c->embedded_spring[i].name), free(c->embedded_spring[i].text);
+    free(c->configmap);
     for (size_t i = 0; i < c->n_pg_args; i++) {
         free(c->pg_args[i].name);
         free(c->pg_args[i].value);

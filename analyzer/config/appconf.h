@@ -65,6 +65,7 @@ typedef struct pgm_appconf_env_ref {
     char *var, *key;    /* valueFrom: the variable set, the source's key */
     char *prefix;       /* envFrom's prefix, or NULL */
     bool file;          /* a Compose env_file: `source` is its path, relative to the Compose file */
+    bool mount;         /* a volume of the ConfigMap `source`: the Spring files it holds */
     unsigned line;
 } pgm_appconf_env_ref;
 
@@ -83,6 +84,7 @@ typedef struct pgm_appconf {
     char *path;
     enum pgm_appconf_form form;
     char *profile;      /* "prod" for application-prod.yml, else NULL */
+    char *configmap;    /* a Spring file a ConfigMap holds: its name (the workloads mounting it read it), else NULL */
     pgm_appconf_key *keys;
     size_t n, alloc, dropped;
     /* per document: its spring.config.activate.on-profile (NULL: always) */
@@ -119,6 +121,13 @@ typedef struct pgm_appconf {
         const char *host;   /* the name its clients use ("*-postgresql": a Helm release's), or NULL */
     } embedded_conf[PGM_APPCONF_MAX_WORKLOADS];
     size_t n_embedded_conf;
+    /* Spring files a ConfigMap holds (application.yml: |), for the
+     * workloads that mount it */
+    struct {
+        char *configmap, *name, *text;
+        unsigned line;
+    } embedded_spring[PGM_APPCONF_MAX_WORKLOADS];
+    size_t n_embedded_spring;
     /* their settings: a command line's -c name=value, an operator's parameters */
     struct {
         char *name, *value;

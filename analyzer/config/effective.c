@@ -212,6 +212,7 @@ typedef struct service {
     const pgm_appconf_workload *workload;
     const pgm_appconf *workload_file;
     int workload_index;
+    bool configmap_service; /* made of a ConfigMap's Spring files no workload mounts */
 } service;
 
 /* The directory that names a service: the file's, without the build and
@@ -1151,7 +1152,7 @@ static int workload_env(const pgm_config *c, const service *sv, env_var **out, s
     const pgm_appconf *wf = sv->workload_file;
     for (size_t r = 0; wf && r < wf->n_env_refs; r++) {
         const pgm_appconf_env_ref *ref = &wf->env_refs[r];
-        if (ref->workload != sv->workload_index)
+        if (ref->workload != sv->workload_index || ref->mount)
             continue;
         const pgm_appconf *file = NULL;
         int idx = -1;
@@ -1347,6 +1348,25 @@ static size_t only_service_of_project(const pgm_config *c, const service *svs, s
     return apps == 1 && n_found == 1 ? found : n;
 }
 
+/* The Spring files of the ConfigMaps a service's workload mounts (of its
+ * input): read as the service's own, after its other files. */
+static void add_mounted_files(const pgm_config *c, service *sv)
+{
+    const pgm_appconf *wf = sv->workload_file;
+    char p[256];
+    int in = wf ? input_of(c, wf->path, p, sizeof p) : -1;
+    for (size_t r = 0; wf && r < wf->n_env_refs; r++) {
+        const pgm_appconf_env_ref *ref = &wf->env_refs[r];
+        if (!ref->mount || ref->workload != sv->workload_index)
+            continue;
+        for (size_t f = 0; f < c->n_files; f++)
+            if (c->files[f].configmap && strcmp(c->files[f].configmap, ref->source) == 0 &&
+                input_of(c, c->files[f].path, p, sizeof p) == in &&
+                sv->n_files < sizeof sv->files / sizeof sv->files[0])
+                sv->files[sv->n_files++] = &c->files[f];
+    }
+}
+
 size_t pgm_config_scopes(pgm_config *c)
 {
     pgm_servers_tie(&c->servers);
@@ -1380,8 +1400,8 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
         return PGM_FATAL;
     size_t nsv = 0;
     for (size_t f = 0; f < c->n_files; f++) {
-        if (c->files[f].form == PGM_APPCONF_K8S)
-            continue;
+        if (c->files[f].form == PGM_APPCONF_K8S || c->files[f].configmap)
+            continue; /* a ConfigMap's Spring file: its mounting workloads' */
         char name[128];
         service_of(c->files[f].path, name, sizeof name);
         size_t s = 0;
@@ -1439,6 +1459,31 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
                         svs[s].max_replicas_line = c->files[h].autoscalers[a].line;
                     }
         }
+    }
+    for (size_t s = 0; s < nsv; s++)
+        add_mounted_files(c, &svs[s]);
+    /* a ConfigMap's Spring file no workload of the inputs mounts: a service
+     * named after the ConfigMap */
+    for (size_t f = 0; f < c->n_files; f++) {
+        if (!c->files[f].configmap)
+            continue;
+        bool taken = false;
+        for (size_t s = 0; s < nsv && !taken; s++)
+            for (size_t i = 0; i < svs[s].n_files && !taken; i++)
+                taken = svs[s].files[i] == &c->files[f];
+        size_t s = 0;
+        while (s < nsv && !(svs[s].configmap_service && strcmp(svs[s].name, c->files[f].configmap) == 0))
+            s++;
+        if (taken || (s == nsv && nsv == PGM_CONFIG_MAX_SERVICES))
+            continue;
+        if (s == nsv) {
+            pgm_fmt(svs[s].name, sizeof svs[0].name, "%s", c->files[f].configmap);
+            svs[s].workload_index = -1;
+            svs[s].configmap_service = true;
+            nsv++;
+        }
+        if (svs[s].n_files < sizeof svs[s].files / sizeof svs[s].files[0])
+            svs[s].files[svs[s].n_files++] = &c->files[f];
     }
     for (size_t s = 0; s < nsv && c->rc != PGM_FATAL; s++)
         build_service(c, &svs[s]);

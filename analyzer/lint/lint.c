@@ -358,6 +358,39 @@ static int load_embedded_confs(const pgm_lint_options *o, const pgm_appconf *a, 
     return PGM_OK;
 }
 
+/* Each Spring file a ConfigMap holds (application.yml: |): read as a file
+ * of its own, its lines the manifest's, for the workloads that mount it. */
+static int load_embedded_spring(const pgm_lint_options *o, const pgm_appconf *a, pgm_config *cfg, pgm_lint *out)
+{
+    for (size_t i = 0; i < a->n_embedded_spring; i++) {
+        const char *name = a->embedded_spring[i].name;
+        size_t nl = strlen(name);
+        enum pgm_appconf_form form = nl > 11 && strcmp(name + nl - 11, ".properties") == 0 ? PGM_APPCONF_PROPERTIES
+                                                                                        : PGM_APPCONF_YAML;
+        pgm_appconf e;
+        const char *text = a->embedded_spring[i].text;
+        int rc = pgm_appconf_read(&e, form, a->path, name, text, strlen(text));
+        unsigned shift = a->embedded_spring[i].line - 1;
+        if (rc != PGM_FATAL && e.error) {
+            char msg[PGM_ERR_MAX + 64];
+            snprintf(msg, sizeof msg, "line %u: %s (in the ConfigMap %s's %s)", e.error_line + shift, e.error,
+                     a->embedded_spring[i].configmap, name);
+            warn(o, a->path, msg);
+            out->problems++;
+        }
+        for (size_t k = 0; k < e.n; k++)
+            e.keys[k].line += shift;
+        if (rc != PGM_FATAL && !(e.configmap = strdup(a->embedded_spring[i].configmap)))
+            rc = PGM_FATAL;
+        if (rc != PGM_FATAL)
+            rc = pgm_config_add_appconf(cfg, &e);
+        pgm_appconf_free(&e);
+        if (rc == PGM_FATAL)
+            return PGM_FATAL;
+    }
+    return PGM_OK;
+}
+
 static int mem_list(void *ctx, const char *dir, char ***names, size_t *n)
 {
     const walk *w = ctx;
@@ -1071,7 +1104,8 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
             warn(o, f->path, msg);
             out->problems++;
         }
-        if (load_embedded_confs(o, &a, cfg) != PGM_OK || pgm_config_add_appconf(cfg, &a) != PGM_OK)
+        if (load_embedded_confs(o, &a, cfg) != PGM_OK || load_embedded_spring(o, &a, cfg, out) != PGM_OK ||
+            pgm_config_add_appconf(cfg, &a) != PGM_OK)
             rc = PGM_FATAL;
         pgm_appconf_free(&a);
     }
