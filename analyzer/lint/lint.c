@@ -144,8 +144,8 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Spring configuration by its content: a top-level `spring:` (or
- * `spring.datasource...`) key, and a datasource under it. */
+/* Spring configuration by its content: a top-level `spring:` (or, in YAML
+ * or properties, `spring.datasource...`) key, and a datasource under it. */
 static bool configures_a_datasource(const char *text, size_t n)
 {
     bool spring = false;
@@ -168,10 +168,12 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     pgm_envelope env; /* a wrapped log is no configuration, but a wrapped .env-like line is */
     pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
                                     info->head_len < PGM_SNIFF_HEAD_BYTES, 0, &env, NULL);
-    /* a YAML file among an application's resources named otherwise than
-     * application*.yml (spring.config.name=thingsboard): its content decides */
+    /* a YAML or properties file among an application's resources named
+     * otherwise than application* (spring.config.name=thingsboard, a file
+     * spring.config.import names): its content decides */
     bool maybe_spring = env.kind == PGM_ENVELOPE_NONE && !is_config_kind(sn.kind) &&
-                        (ends_with(info->name, ".yml") || ends_with(info->name, ".yaml")) &&
+                        (ends_with(info->name, ".yml") || ends_with(info->name, ".yaml") ||
+                         ends_with(info->name, ".properties")) &&
                         (strstr(info->display_path, "/src/main/resources/") ||
                          strstr(info->display_path, "BOOT-INF/classes/"));
     if (!maybe_spring && (env.kind != PGM_ENVELOPE_NONE || !is_config_kind(sn.kind))) {

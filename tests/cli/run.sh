@@ -290,7 +290,7 @@ check lint-k8s-postgres 1 "" -- lint -q tests/lint/k8s-postgres
 # a Spring file a ConfigMap holds, mounted by the Deployment: its lines the manifest's, its replicas the workload's
 GOLDEN_STDERR=1 check lint-configmap-spring 1 "" -- lint --effective -o /dev/null tests/lint/configmap-spring
 # a Spring configuration named otherwise (spring.config.name=catalog) is read by its content
-check lint-config-name 0 "1 configuration file(s), 2 finding(s)" -- lint tests/lint/config-name
+check lint-config-name 1 "2 configuration file(s), 3 finding(s)" -- lint tests/lint/config-name
 GOLDEN_STDERR=1 check lint-k8s-postgres-effective 1 "" -- lint --effective -o /dev/null tests/lint/k8s-postgres
 # a value set to the default is not called the default
 check lint-explicit 0 "" -- lint -q --fail-on never tests/lint/explicit
