@@ -774,8 +774,9 @@ static void postgres_args(pgm_appconf *c, int server, const pgm_ynode *cmd, unsi
     }
 }
 
-/* An operator's parameters (a map of postgresql.conf names to values). */
-static void operator_params(pgm_appconf *c, const pgm_ynode *params, const char *host, const char *what,
+/* An operator's parameters, or a Helm chart's (a map of postgresql.conf
+ * names to values; `camel`: maxConnections for max_connections). */
+static void operator_params(pgm_appconf *c, const pgm_ynode *params, const char *host, const char *what, bool camel,
                             unsigned off, k8s_ctx *k)
 {
     if (!params || params->type != PGM_Y_MAP || params->n < 2)
@@ -788,7 +789,16 @@ static void operator_params(pgm_appconf *c, const pgm_ynode *params, const char 
         if (!name->text || value->type != PGM_Y_SCALAR || !value->text)
             continue;
         char word[1024];
-        snprintf(word, sizeof word, "%s=%s", name->text, value->text);
+        size_t o = 0;
+        for (const char *q = name->text; *q && o + 2 < sizeof word / 2; q++) {
+            if (camel && *q >= 'A' && *q <= 'Z') {
+                word[o++] = '_';
+                word[o++] = (char)(*q - 'A' + 'a');
+            } else {
+                word[o++] = *q;
+            }
+        }
+        snprintf(word + o, sizeof word - o, "=%s", value->text);
         bool want_value = true;
         postgres_word(c, server, word, strlen(word), value->line + off, &want_value, k);
     }
@@ -832,32 +842,8 @@ static void helm_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, k8s_ct
             add_embedded_conf(c, t->text, t->line + off + 1, base == root ? NULL : "*-postgresql", k);
     }
     static const char *const maps[] = {"postgresqlExtendedConf", "postgresqlConfiguration"};
-    for (size_t i = 0; i < 2 && k->rc != PGM_FATAL; i++) {
-        const pgm_ynode *m = yget(base, maps[i]);
-        if (!m || m->type != PGM_Y_MAP || m->n < 2)
-            continue;
-        int server = add_pg_server(c, base == root ? NULL : "*-postgresql", "Helm values", m->items[0]->line + off);
-        if (server == -2)
-            k->rc = PGM_FATAL;
-        for (size_t j = 0; server >= 0 && j + 1 < m->n && k->rc != PGM_FATAL; j += 2) {
-            const pgm_ynode *name = m->items[j], *value = m->items[j + 1];
-            if (!name->text || value->type != PGM_Y_SCALAR || !value->text)
-                continue;
-            char word[1024]; /* maxConnections=200 -> max_connections=200 */
-            size_t o = 0;
-            for (const char *q = name->text; *q && o + 2 < sizeof word / 2; q++) {
-                if (*q >= 'A' && *q <= 'Z') {
-                    word[o++] = '_';
-                    word[o++] = (char)(*q - 'A' + 'a');
-                } else {
-                    word[o++] = *q;
-                }
-            }
-            snprintf(word + o, sizeof word - o, "=%s", value->text);
-            bool want_value = true;
-            postgres_word(c, server, word, strlen(word), value->line + off, &want_value, k);
-        }
-    }
+    for (size_t i = 0; i < 2 && k->rc != PGM_FATAL; i++)
+        operator_params(c, yget(base, maps[i]), base == root ? NULL : "*-postgresql", "Helm values", true, off, k);
 }
 
 /* A docker-compose file's services as workloads: each one's `environment`
@@ -985,18 +971,19 @@ static void k8s_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, void *c
     if (cluster && cluster->type == PGM_Y_SCALAR && cluster->text) {
         char host[300];
         if (strcmp(kind->text, "postgresql") == 0) {
-            operator_params(c, yget(root, "spec.postgresql.parameters"), cluster->text, "Zalando postgresql", off, k);
+            operator_params(c, yget(root, "spec.postgresql.parameters"), cluster->text, "Zalando postgresql", false, off,
+                            k);
             return;
         }
         if (strcmp(kind->text, "Cluster") == 0 && yget(root, "spec.instances")) {
             snprintf(host, sizeof host, "%s-rw", cluster->text);
-            operator_params(c, yget(root, "spec.postgresql.parameters"), host, "CloudNativePG Cluster", off, k);
+            operator_params(c, yget(root, "spec.postgresql.parameters"), host, "CloudNativePG Cluster", false, off, k);
             return;
         }
         if (strcmp(kind->text, "PostgresCluster") == 0) {
             snprintf(host, sizeof host, "%s-primary", cluster->text);
             operator_params(c, yget(root, "spec.patroni.dynamicConfiguration.postgresql.parameters"), host,
-                            "Crunchy PostgresCluster", off, k);
+                            "Crunchy PostgresCluster", false, off, k);
             return;
         }
     }

@@ -270,8 +270,9 @@ const pgm_server *pgm_servers_get(const pgm_servers *s, size_t i)
 void pgm_server_label(const pgm_server *sv, char *out, size_t cap)
 {
     if (sv->kind == PGM_SERVER_COMMAND)
-        pgm_fmt(out, cap, "%s%s%s, %s:%u", sv->what ? sv->what : "server", sv->host ? " " : "",
-                sv->host ? sv->host : "", sv->path, sv->line);
+        pgm_fmt(out, cap, "%s%s%s%s, %s:%u", sv->what ? sv->what : "server", sv->host ? " " : "",
+                sv->host && sv->host[0] == '*' ? "RELEASE" : "", /* a Helm release's, whatever it is called */
+                sv->host ? sv->host + (sv->host[0] == '*') : "", sv->path, sv->line);
     else
         pgm_fmt(out, cap, "%s", sv->path);
 }

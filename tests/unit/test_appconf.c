@@ -675,14 +675,21 @@ static void test_servers_and_their_pools(void **state)
         "spring.datasource.url=jdbc:postgresql://acid-orders/orders\n",
         "ops/reports/application.properties", "spring_conf",
         "spring.datasource.url=jdbc:postgresql://hippo-primary.db.svc.cluster.local/reports\n",
+        /* Bitnami's chart as a subchart, in its older releases: a map of camelCase names */
+        "ops/chart/values.yaml", "k8s_manifest",
+        "postgresql:\n  enabled: true\n  postgresqlExtendedConf:\n    maxConnections: 80\n",
+        "ops/audit/application.properties", "spring_conf",
+        "spring.datasource.url=jdbc:postgresql://shop-postgresql:5432/audit\n",
     };
     cfg = config_of(&o, operators, sizeof operators / sizeof operators[0]);
-    assert_int_equal(pgm_config_scopes(cfg), 4);
+    assert_int_equal(pgm_config_scopes(cfg), 5);
     assert_int_equal(scope_of_pool(cfg, "shop", server, sizeof server), 0);
     assert_string_equal(server, "CloudNativePG Cluster shop-db-rw, ops/k8s/cnpg.yaml:9");
     assert_int_equal(scope_of_pool(cfg, "orders", server, sizeof server), 1);
     assert_string_equal(server, "Zalando postgresql acid-orders, ops/k8s/zalando.yaml:11");
     assert_int_equal(scope_of_pool(cfg, "reports", server, sizeof server), 2);
+    assert_int_equal(scope_of_pool(cfg, "audit", server, sizeof server), 3);
+    assert_string_equal(server, "Helm values RELEASE-postgresql, ops/chart/values.yaml:4");
     pgm_facts_init(&f);
     assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
     assert_string_equal(pgm_facts_get_fact(&f, "pg.max_connections")->text, "200");
