@@ -654,10 +654,47 @@ static char *absent_key(const pgm_rule *r)
     return strdup(r->for_each && strcmp(r->for_each, "pool") == 0 ? "the pool" : "the configuration");
 }
 
-static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const pgm_origin *at)
+/* A pool's finding about a value nothing sets goes where a developer would
+ * set it: a JDBC URL parameter on the URL's line, a HikariCP property by the
+ * datasource's other HikariCP keys (the first of them in the file that
+ * defines the pool), else the datasource's first line. */
+static pgm_origin where_it_goes(const pgm_rule *r, const pgm_record *pool, const pgm_origin *at)
+{
+    pgm_origin o = *at;
+    if (!pool || at->written || !at->path || !pool->at.path || strcmp(at->path, pool->at.path) != 0 ||
+        at->line != pool->at.line)
+        return o; /* set somewhere, or not the pool's own line */
+    if (r->fix_url_param) {
+        const pgm_fact *url = pgm_record_get_fact(pool, "jdbc_url");
+        if (url && url->at.path)
+            o.path = url->at.path, o.line = url->at.line;
+        return o;
+    }
+    if (!r->fix_set || strchr(r->fix_set, '.'))
+        return o; /* not a HikariCP property (spring.jpa.open-in-view) */
+    unsigned best = 0;
+    for (size_t i = 0; i < pool->n; i++) {
+        const pgm_origin *fo = &pool->fields[i].at;
+        if (fo->path && fo->written && strcmp(fo->path, pool->at.path) == 0 &&
+            (strstr(fo->written, ".hikari.") || strncmp(fo->written, "SPRING_DATASOURCE_HIKARI_", 25) == 0) &&
+            (!best || fo->line < best))
+            best = fo->line;
+    }
+    if (best)
+        o.line = best;
+    return o;
+}
+
+static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const pgm_origin *at_found)
 {
     runctx *rc = ctx;
     rc->elem = elem;
+    pgm_origin moved;
+    const pgm_origin *at = at_found;
+    if (at_found && elem && r->for_each && strcmp(r->for_each, "pool") == 0) {
+        moved = where_it_goes(r, elem, at_found);
+        at = &moved;
+    }
     pgm_lint_finding *f = new_finding(rc->out);
     if (!f)
         return;
@@ -860,11 +897,11 @@ static int fleet_facts(pgm_facts *facts)
 }
 
 /* One line that several services' pools take (a ConfigMap's URL) with one
- * problem: one finding naming the pools ("[pools a of x, b of y]"). True
- * when `f` went into `g`. */
+ * problem, set there or missing there: one finding naming the pools
+ * ("[pools a of x, b of y]"). True when `f` went into `g`. */
 static bool merge_pools(pgm_lint_finding *g, const pgm_lint_finding *f, bool *oom)
 {
-    if (g->line != f->line || g->key_absent || f->key_absent || strcmp(g->rule_id, f->rule_id) != 0 ||
+    if (g->line != f->line || g->key_absent != f->key_absent || strcmp(g->rule_id, f->rule_id) != 0 ||
         !g->path || !f->path || strcmp(g->path, f->path) != 0 || strcmp(g->key, f->key) != 0)
         return false;
     const char *gs = strstr(g->message, " [pool"), *fs = strstr(f->message, " [pool ");
