@@ -1065,14 +1065,34 @@ static bool has_spring_file(const service *sv)
 
 /* ---- what a workload takes from ConfigMaps and Secrets ---- */
 
-/* A variable a workload takes: the ConfigMap's key itself, or one made for
- * it (valueFrom into another name, envFrom's prefix, a source not in the
- * inputs: then its value is a placeholder nothing resolves). */
+/* A variable a workload takes, as a key of the file that sets it (a
+ * ConfigMap's, a Secret's, an env_file's), under the name the container
+ * sees (valueFrom's, envFrom's prefix); a source not in the inputs gives a
+ * placeholder nothing resolves. k.key and k.value are its own copies. */
 typedef struct env_var {
     pgm_appconf_key k;
     const pgm_appconf *file;
-    char name[256], value[320];
 } env_var;
+
+static void free_env_vars(env_var *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].k.key), free(v[i].k.value);
+    free(v);
+}
+
+/* Names and value of a new variable (copied; NULL on memory). */
+static int set_env_var(env_var *e, const char *prefix, const char *name, const char *value)
+{
+    size_t pl = prefix ? strlen(prefix) : 0, nl = strlen(name);
+    e->k.key = malloc(pl + nl + 1);
+    e->k.value = strdup(value);
+    if (!e->k.key || !e->k.value)
+        return PGM_FATAL;
+    memcpy(e->k.key, prefix ? prefix : "", pl);
+    memcpy(e->k.key + pl, name, nl + 1);
+    return PGM_OK;
+}
 
 /* The ConfigMap or Secret `name`: in the referring manifest, else in any
  * manifest of the same input. */
@@ -1138,8 +1158,6 @@ static env_var *new_env_var(env_var **v, size_t *n, size_t *alloc)
     e->k.origin = PGM_KEY_ENV;
     e->k.workload = -1;
     e->k.source = -1;
-    e->k.key = e->name;
-    e->k.value = e->value;
     return e;
 }
 
@@ -1164,8 +1182,8 @@ static int workload_env(const pgm_config *c, const service *sv, env_var **out, s
                     return PGM_FATAL;
                 e->file = ef;
                 e->k.line = ef->keys[i].line;
-                pgm_fmt(e->name, sizeof e->name, "%s", ef->keys[i].key);
-                pgm_fmt(e->value, sizeof e->value, "%s", ef->keys[i].value);
+                if (set_env_var(e, NULL, ef->keys[i].key, ef->keys[i].value) != PGM_OK)
+                    return PGM_FATAL;
             }
             continue;
         }
@@ -1178,9 +1196,11 @@ static int workload_env(const pgm_config *c, const service *sv, env_var **out, s
                 return PGM_FATAL;
             e->file = wf;
             e->k.line = ref->line;
-            pgm_fmt(e->name, sizeof e->name, "%s", ref->var);
-            pgm_fmt(e->value, sizeof e->value, "${%s %s/%s}", ref->secret ? "Secret" : "ConfigMap", ref->source,
+            char unknown[600];
+            pgm_fmt(unknown, sizeof unknown, "${%s %s/%s}", ref->secret ? "Secret" : "ConfigMap", ref->source,
                     ref->key);
+            if (set_env_var(e, NULL, ref->var, unknown) != PGM_OK)
+                return PGM_FATAL;
             continue;
         }
         for (size_t i = 0; i < file->n; i++) {
@@ -1193,9 +1213,8 @@ static int workload_env(const pgm_config *c, const service *sv, env_var **out, s
             e->file = file;
             e->k.line = k->line;
             e->k.doc = k->doc;
-            pgm_fmt(e->name, sizeof e->name, "%s%s", ref->var ? "" : ref->prefix ? ref->prefix : "",
-                    ref->var ? ref->var : k->key);
-            pgm_fmt(e->value, sizeof e->value, "%s", k->value);
+            if (set_env_var(e, ref->var ? NULL : ref->prefix, ref->var ? ref->var : k->key, k->value) != PGM_OK)
+                return PGM_FATAL;
         }
     }
     return PGM_OK;
@@ -1207,7 +1226,7 @@ static void build_service(pgm_config *c, service *sv)
     env_var *vars = NULL;
     size_t n_vars = 0;
     if (workload_env(c, sv, &vars, &n_vars) != PGM_OK) {
-        free(vars);
+        free_env_vars(vars, n_vars);
         c->rc = PGM_FATAL;
         return;
     }
@@ -1219,7 +1238,7 @@ static void build_service(pgm_config *c, service *sv)
                               sv->workload_index, env, n_vars, c->opt.profiles, c->opt.n_profiles};
     if (!env || pgm_spring_keyset(&src, &ks, key_record, c) != PGM_OK) {
         free(env);
-        free(vars);
+        free_env_vars(vars, n_vars);
         c->rc = PGM_FATAL;
         return;
     }
@@ -1277,7 +1296,7 @@ static void build_service(pgm_config *c, service *sv)
             build_hikari_file_pool(c, sv, sv->files[f], inst, ip, il, inote);
     pgm_keyset_free(&ks);
     free(env);
-    free(vars);
+    free_env_vars(vars, n_vars);
 }
 
 /* ---- putting it together ---- */
