@@ -804,35 +804,57 @@ static void operator_params(pgm_appconf *c, const pgm_ynode *params, const char 
     }
 }
 
+/* The passwords written into Helm values: every non-empty literal under
+ * a key ending in "password" (postgresqlPassword, auth.rootPassword), as a
+ * standalone key with its dotted path; a section with `enabled: false` runs
+ * nothing and is passed over. */
+#define PGM_APPCONF_HELM_DEPTH 32
+static void helm_secrets(pgm_appconf *c, const pgm_ynode *m, const char *path, unsigned off, unsigned depth,
+                         k8s_ctx *k)
+{
+    if (!m || m->type != PGM_Y_MAP || depth == PGM_APPCONF_HELM_DEPTH)
+        return;
+    const pgm_ynode *enabled = yget(m, "enabled");
+    if (enabled && enabled->type == PGM_Y_SCALAR && enabled->text && strcmp(enabled->text, "false") == 0)
+        return;
+    for (size_t j = 0; j + 1 < m->n && k->rc != PGM_FATAL; j += 2) {
+        const pgm_ynode *key = m->items[j], *value = m->items[j + 1];
+        if (!key->text)
+            continue;
+        char sub[512];
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key->text);
+        if (value->type == PGM_Y_MAP) {
+            helm_secrets(c, value, sub, off, depth + 1, k);
+            continue;
+        }
+        size_t kl = key->len;
+        if (value->type != PGM_Y_SCALAR || !value->text || !value->len || kl < 8 ||
+            strcasecmp(key->text + kl - 8, "password") != 0 || strstr(value->text, "{{"))
+            continue;
+        size_t before = c->n;
+        if (add_key(c, sub, strlen(sub), value->text, value->len, value->line + off, (unsigned)c->n_docs - 1, -1) !=
+            PGM_OK)
+            k->rc = PGM_FATAL;
+        else if (c->n > before)
+            c->keys[c->n - 1].standalone = true, c->keys[c->n - 1].origin = PGM_KEY_FILE;
+    }
+}
+
 /* A Helm chart's values for the PostgreSQL chart (Bitnami's, as the chart
  * or as its `postgresql` subchart): the server's settings
  * (primary.extendedConfiguration and primary.configuration as text,
  * postgresqlExtendedConf and postgresqlConfiguration as maps of camelCase
- * names in its older releases), and the passwords written into them. A
- * disabled subchart runs no server. */
+ * names in its older releases), and the passwords written anywhere in the
+ * values. A disabled subchart runs no server. */
 static void helm_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, k8s_ctx *k)
 {
+    helm_secrets(c, root, "", off, 0, k);
     const pgm_ynode *base = yget(root, "postgresql");
     if (!base || base->type != PGM_Y_MAP)
         base = root;
     const pgm_ynode *enabled = yget(base, "enabled");
     if (enabled && enabled->type == PGM_Y_SCALAR && enabled->text && strcmp(enabled->text, "false") == 0)
         return;
-    const char *prefix = base == root ? "" : "postgresql.";
-    static const char *const secrets[] = {"postgresqlPassword", "postgresqlPostgresPassword", "auth.postgresPassword",
-                                          "auth.password", "auth.replicationPassword"};
-    for (size_t i = 0; i < sizeof secrets / sizeof secrets[0] && k->rc != PGM_FATAL; i++) {
-        const pgm_ynode *v = yget(base, secrets[i]);
-        if (!v || v->type != PGM_Y_SCALAR || !v->text || !v->len)
-            continue;
-        char key[128];
-        snprintf(key, sizeof key, "%s%s", prefix, secrets[i]);
-        size_t before = c->n;
-        if (add_key(c, key, strlen(key), v->text, v->len, v->line + off, (unsigned)c->n_docs - 1, -1) != PGM_OK)
-            k->rc = PGM_FATAL;
-        else if (c->n > before)
-            c->keys[c->n - 1].standalone = true, c->keys[c->n - 1].origin = PGM_KEY_FILE;
-    }
     static const char *const texts[] = {"primary.extendedConfiguration", "primary.configuration"};
     for (size_t i = 0; i < 2 && k->rc != PGM_FATAL; i++) {
         const pgm_ynode *t = yget(base, texts[i]);

@@ -843,6 +843,26 @@ static void test_configmaps_and_secrets(void **state)
     assert_int_equal(key_problems(&f, "SPRING_DATASOURCE_PASSWORD", "plaintext_secret"), 1);
     pgm_facts_free(&f);
     pgm_config_close(cfg);
+
+    /* Helm values: every password written in them, but not in a section
+     * that is off, nor a template */
+    static const char *const helm[] = {
+        "chart/values.yaml", "k8s_manifest",
+        "postgresql:\n  enabled: true\n  auth:\n    postgresPassword: pg-secret\n    password: \"\"\n"
+        "mysql:\n  enabled: false\n  auth:\n    password: unused\n"
+        "minio:\n  auth:\n    rootPassword: minioadmin\n"
+        "app:\n  dbPassword: \"{{ .Values.global.pw }}\"\n",
+    };
+    cfg = config_of(&o, helm, 3);
+    pgm_facts_init(&f);
+    assert_int_equal(pgm_config_facts(cfg, 0, &f), PGM_OK);
+    assert_int_equal(key_problems(&f, "postgresql.auth.postgresPassword", "plaintext_secret"), 1);
+    assert_int_equal(key_problems(&f, "postgresql.auth.password", "plaintext_secret"), 0);
+    assert_int_equal(key_problems(&f, "mysql.auth.password", "plaintext_secret"), 0);
+    assert_int_equal(key_problems(&f, "minio.auth.rootPassword", "plaintext_secret"), 1);
+    assert_int_equal(key_problems(&f, "app.dbPassword", "plaintext_secret"), 0);
+    pgm_facts_free(&f);
+    pgm_config_close(cfg);
 }
 
 int main(void)
