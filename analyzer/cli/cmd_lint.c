@@ -171,13 +171,16 @@ int pgm_cmd_lint(int argc, char **argv, int first)
             if (!term.quiet)
                 fprintf(stderr, "pgmortem: %zu configuration file(s), %zu finding(s), %zu at or above "
                                 "--fail-on; %zu suppressed, %zu in the baseline%s",
-                        l.n_files, l.n, failing, l.suppressed, l.baselined, l.ignored || l.excluded ? "" : "\n");
+                        l.n_files, l.n, failing, l.suppressed, l.baselined,
+                        l.ignored || l.excluded || l.templates ? "" : "\n");
             if (!term.quiet && l.ignored)
                 fprintf(stderr, ", %zu of --ignore'd rules", l.ignored);
             if (!term.quiet && l.excluded)
                 fprintf(stderr, "; %zu file(s) left out by --exclude or as test sources (--include-tests reads "
                                 "those)", l.excluded);
-            if (!term.quiet && (l.ignored || l.excluded))
+            if (!term.quiet && l.templates)
+                fprintf(stderr, "; %zu Helm template(s) not read (lint what `helm template` renders)", l.templates);
+            if (!term.quiet && (l.ignored || l.excluded || l.templates))
                 fputc('\n', stderr);
             if (!l.n_files && !term.quiet && l.excluded)
                 fprintf(stderr, "pgmortem: warning: no configuration file read: the %zu found were left out by "

@@ -165,6 +165,11 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         w->out->excluded++;
         return PGM_OK;
     }
+    /* a Helm chart's template is YAML only once rendered: said, not read */
+    if (strstr(info->display_path, "/templates/") && memmem(info->head, info->head_len, "{{", 2)) {
+        w->out->templates++;
+        return PGM_OK;
+    }
     pgm_envelope env; /* a wrapped log is no configuration, but a wrapped .env-like line is */
     pgm_sniff sn = pgm_unwrap_sniff(info->name, info->head, info->head_len,
                                     info->head_len < PGM_SNIFF_HEAD_BYTES, 0, &env, NULL);
