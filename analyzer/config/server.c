@@ -123,7 +123,7 @@ int pgm_servers_add_conf(pgm_servers *s, const pgm_conf *conf, const char *main_
         pgm_pg_entry *e = new_pg(s, server);
         if (!e)
             return PGM_FATAL;
-        e->name = dup0(ce->name);
+        e->name = dup0(ce->name ? ce->name : ""); /* a syntax error names no parameter */
         e->value = dup0(ce->value);
         e->setting = dup0(ce->setting);
         e->file = dup0(ce->file);
@@ -357,8 +357,9 @@ int pgm_servers_facts(const pgm_servers *s, size_t index, pgm_facts *out)
         const char *problem = NULL;
         const char *sug = NULL;
         if (e->error) {
-            problem = strstr(e->error, "unrecognized configuration parameter") ? "unknown_parameter"
-                                                                              : "invalid_value";
+            problem = !e->name[0]                                                 ? "syntax_error"
+                      : strstr(e->error, "unrecognized configuration parameter") ? "unknown_parameter"
+                                                                                 : "invalid_value";
             if (strcmp(problem, "unknown_parameter") == 0)
                 sug = pgm_catalog_suggest_guc(e->name);
         } else {
@@ -373,11 +374,12 @@ int pgm_servers_facts(const pgm_servers *s, size_t index, pgm_facts *out)
         pgm_record *r = pgm_facts_add_record(out, "key");
         if (!r)
             return -1;
-        pgm_origin at = {e->file, e->line, e->name, NULL};
+        const char *shown = e->name[0] ? e->name : "a line the server cannot parse";
+        pgm_origin at = {e->file, e->line, (char *)shown, NULL};
         if (pgm_record_set_origin(r, &at) != 0)
             rc = -1;
-        rc |= pgm_record_set_at(r, "name", e->name, &at);
-        rc |= pgm_record_set(r, "canonical", e->name);
+        rc |= pgm_record_set_at(r, "name", shown, &at);
+        rc |= pgm_record_set(r, "canonical", shown);
         rc |= pgm_record_set(r, "value", e->value ? e->value : "");
         rc |= pgm_record_set(r, "source", "postgresql.conf");
         rc |= pgm_record_set(r, "problem", problem);

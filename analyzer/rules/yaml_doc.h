@@ -9,7 +9,7 @@
 
 #include "util/rc.h"
 
-#define PGM_YAML_MAX_DEPTH 16
+#define PGM_YAML_MAX_DEPTH 64 /* Kubernetes CRDs nest their OpenAPI schemas 30 levels deep and more */
 #define PGM_YAML_MAX_BYTES (4u << 20)
 #define PGM_YAML_MAX_NODES 200000u
 /* With aliases: the nodes a reader walking the tree would meet, aliases

@@ -76,12 +76,12 @@ mkdir -p "$tmp/y1" "$tmp/y2" "$tmp/y3" "$tmp/y4"
 python3 - "$tmp" <<'PY'
 import sys
 t = sys.argv[1]
-open(t + "/y1/application.yml", "w").write("".join("  " * i + "k%d:\n" % i for i in range(20)) + "  " * 20 + "v: 1\n")
+open(t + "/y1/application.yml", "w").write("".join("  " * i + "k%d:\n" % i for i in range(70)) + "  " * 70 + "v: 1\n")
 open(t + "/y2/application.yml", "w").write("".join("a%d: &x%d %d\n" % (i, i, i) for i in range(1100)))
 open(t + "/y3/application.yml", "w").write("list:\n" + "".join("  - %d\n" % i for i in range(210000)))
 open(t + "/y4/application.yml", "w").write("spring:\n  application:\n    name: x\n" + "# padding\n" * 500000)
 PY
-expect PGM_YAML_MAX_DEPTH 2 "nested deeper than 16 levels" -- lint "$tmp/y1"
+expect PGM_YAML_MAX_DEPTH 2 "nested deeper than 64 levels" -- lint "$tmp/y1"
 expect PGM_YAML_MAX_ANCHORS 2 "more than 1024 anchors in one document" -- lint "$tmp/y2"
 expect PGM_YAML_MAX_NODES 2 "document too large" -- lint "$tmp/y3"
 expect PGM_YAML_MAX_BYTES 2 "file larger than 4194304 bytes" -- lint "$tmp/y4"
