@@ -24,6 +24,8 @@ typedef struct boot_version {
     char *path;
     unsigned line;
     bool mybatis_only;   /* its dependencies: MyBatis, no JPA */
+    const char *other_pool; /* the pool it puts in HikariCP's place, or NULL */
+    unsigned other_pool_line;
 } boot_version;
 
 struct pgm_config {
@@ -205,6 +207,9 @@ typedef struct service {
     const char *hikari; /* the HikariCP release its Spring Boot manages, or NULL */
     bool hikari_here;   /* from a build file of this service's own directory */
     bool mybatis_only;  /* its build file: MyBatis without JPA */
+    const char *other_pool; /* the pool its build file or spring.datasource.type puts in HikariCP's place */
+    const char *other_pool_path;
+    unsigned other_pool_line;
     char hikari_note[200];
     char app_name[128]; /* spring.application.name */
     const pgm_appconf *files[64];
@@ -1004,6 +1009,33 @@ bool pgm_config_build_has_mybatis_only(const char *text, size_t n)
     return true;
 }
 
+const char *pgm_config_build_other_pool(const char *text, size_t n, unsigned *line)
+{
+    static const struct {
+        const char *artifact, *name;
+    } pools[] = {{"tomcat-jdbc", "Tomcat JDBC"}, {"commons-dbcp2", "Commons DBCP2"}, {"ucp", "Oracle UCP"}};
+    /* Spring Boot's starter brings HikariCP; another pool runs only when it is excluded */
+    if (!memmem(text, n, "HikariCP", 8) || !(memmem(text, n, "exclude", 7) || memmem(text, n, "exclusion", 9)))
+        return NULL;
+    for (size_t i = 0; i < sizeof pools / sizeof pools[0]; i++) {
+        const char *hit = memmem(text, n, pools[i].artifact, strlen(pools[i].artifact));
+        if (!hit)
+            continue;
+        *line = 1;
+        for (const char *q = text; q < hit; q++)
+            *line += *q == '\n';
+        return pools[i].name;
+    }
+    return NULL;
+}
+
+void pgm_config_set_boot_other_pool(pgm_config *c, const char *path, const char *pool, unsigned line)
+{
+    for (size_t i = 0; i < c->n_boots; i++)
+        if (strcmp(c->boots[i].path, path) == 0)
+            c->boots[i].other_pool = pool, c->boots[i].other_pool_line = line;
+}
+
 void pgm_config_set_boot_mybatis_only(pgm_config *c, const char *path, bool mybatis_only)
 {
     for (size_t i = 0; i < c->n_boots; i++)
@@ -1022,15 +1054,21 @@ static void service_boot(const pgm_config *c, service *sv)
         service_of(c->boots[i].path, name, sizeof name);
         if (strcmp(name, sv->name) == 0)
             found = &c->boots[i];
-        bool seen = false;
+        bool seen = !c->boots[i].version[0]; /* a build file that names no version */
         for (size_t j = 0; j < i; j++)
             seen = seen || strcmp(c->boots[j].version, c->boots[i].version) == 0;
         distinct += !seen;
     }
-    sv->hikari_here = found != NULL;
+    sv->hikari_here = found && found->version[0];
     sv->mybatis_only = found && found->mybatis_only;
-    if (!found && distinct == 1)
-        found = &c->boots[0];
+    if (found && found->other_pool) {
+        sv->other_pool = found->other_pool;
+        sv->other_pool_path = found->path;
+        sv->other_pool_line = found->other_pool_line;
+    }
+    if ((!found || !found->version[0]) && distinct == 1)
+        for (size_t i = 0; i < c->n_boots && !(found && found->version[0]); i++)
+            found = &c->boots[i];
     if (!found || !(sv->hikari = pgm_hikari_for_boot(found->version)))
         return;
     pgm_fmt(sv->hikari_note, sizeof sv->hikari_note, "managed by Spring Boot %s (%s:%u)", found->version,
@@ -1061,6 +1099,28 @@ static bool has_spring_file(const service *sv)
         if (sv->files[f]->form == PGM_APPCONF_PROPERTIES || sv->files[f]->form == PGM_APPCONF_YAML)
             return true;
     return false;
+}
+
+/* A service whose pool is not HikariCP: said once (rule SPB-POOL-001),
+ * since lint's pool rules and the server's budget leave it out. */
+static void other_pool_record(pgm_config *c, const service *sv)
+{
+    if (c->scope != 0)
+        return;
+    pgm_record *r = pgm_facts_add_record(c->out, "key");
+    if (!r) {
+        c->rc = PGM_FATAL;
+        return;
+    }
+    const char *name = sv->app_name[0] ? sv->app_name : sv->name;
+    pgm_origin at = {(char *)sv->other_pool_path, sv->other_pool_line, (char *)sv->other_pool, NULL};
+    if (pgm_record_set_origin(r, &at) != 0)
+        c->rc = PGM_FATAL;
+    set_fact(c, r, "name", sv->other_pool, sv->other_pool_path, sv->other_pool_line, sv->other_pool, NULL);
+    set_fact(c, r, "canonical", sv->other_pool, NULL, 0, NULL, NULL);
+    set_fact(c, r, "value", name, NULL, 0, NULL, NULL);
+    set_fact(c, r, "source", "build", NULL, 0, NULL, NULL);
+    set_fact(c, r, "problem", "other_pool_in_use", NULL, 0, NULL, NULL);
 }
 
 /* ---- what a workload takes from ConfigMaps and Secrets ---- */
@@ -1245,9 +1305,28 @@ static void build_service(pgm_config *c, service *sv)
     const pgm_skey *appn = pgm_keyset_winner(&ks, "spring.application.name", NULL);
     if (appn)
         pgm_fmt(sv->app_name, sizeof sv->app_name, "%s", appn->k->value);
+    /* spring.datasource.type naming another pool than HikariCP's */
+    const pgm_skey *type = pgm_keyset_winner(&ks, "spring.datasource.type", NULL);
+    static const struct {
+        const char *class_part, *name, *prefix;
+    } others[] = {{"tomcat", "Tomcat JDBC", "spring.datasource.tomcat."},
+                  {"dbcp2", "Commons DBCP2", "spring.datasource.dbcp2."},
+                  {"ucp", "Oracle UCP", "spring.datasource.oracleucp."}};
+    for (size_t i = 0; type && !strstr(type->k->value, "Hikari") && i < sizeof others / sizeof others[0]; i++)
+        if (strstr(type->k->value, others[i].class_part)) {
+            sv->other_pool = others[i].name;
+            sv->other_pool_path = type->file->path;
+            sv->other_pool_line = type->k->line;
+        }
+    const char *other_prefix = NULL;
+    for (size_t i = 0; sv->other_pool && i < sizeof others / sizeof others[0]; i++)
+        if (strcmp(sv->other_pool, others[i].name) == 0)
+            other_prefix = others[i].prefix;
+    if (sv->other_pool)
+        other_pool_record(c, sv);
     for (size_t i = 0; i < ks.n; i++)
-        if (!ks.v[i].shared)
-            pgm_spring_check_key(&ks.v[i], key_record, c);
+        if (!ks.v[i].shared && !(other_prefix && strncmp(ks.v[i].canon, other_prefix, strlen(other_prefix)) == 0))
+            pgm_spring_check_key(&ks.v[i], key_record, c); /* that pool's own keys are no mistake */
     /* replicas: an autoscaler's maximum, else the workload's, else --instances, else 1 */
     long inst = 1;
     const char *ip = NULL, *inote = "no replicas in the bundle: one instance assumed";
@@ -1286,7 +1365,7 @@ static void build_service(pgm_config *c, service *sv)
                           (sv->workload->runs_postgres ||
                            infrastructure_image(sv->workload->image ? sv->workload->image : sv->workload->name));
     pool_src srcs[16];
-    size_t ns = infrastructure ? 0 : find_pool_sources(&ks, srcs, 16);
+    size_t ns = infrastructure || sv->other_pool ? 0 : find_pool_sources(&ks, srcs, 16);
     for (size_t i = 0; i < ns && c->rc != PGM_FATAL; i++) {
         check_pool_prefix(c, &ks, &srcs[i]);
         build_pool(c, sv, &ks, &srcs[i], inst, ip, il, inote);
@@ -1341,30 +1420,50 @@ static void merge_env_only_services(pgm_config *c, service *svs, size_t *nsv)
  * code in spring-petclinic/): the only service of its project with Spring
  * configuration, when it is the only application workload there. Else
  * `n` (it stands alone). */
+static size_t only_service_in(const pgm_config *c, const service *svs, size_t n, const pgm_appconf *kf,
+                              const pgm_appconf_workload *wl, bool whole_input);
+
 static size_t only_service_of_project(const pgm_config *c, const service *svs, size_t n, const pgm_appconf *kf,
                                       const pgm_appconf_workload *wl)
 {
     if (wl->runs_postgres || infrastructure_image(wl->image ? wl->image : wl->name)) /* no image (extends): its name */
         return n;
+    /* its project's, else the input's when the input is one application
+     * (a Compose variant in docker-arm/ beside app/) */
+    size_t s = only_service_in(c, svs, n, kf, wl, false);
+    return s < n ? s : only_service_in(c, svs, n, kf, wl, true);
+}
+
+static size_t only_service_in(const pgm_config *c, const service *svs, size_t n, const pgm_appconf *kf,
+                              const pgm_appconf_workload *wl, bool whole_input)
+{
     char p[256], p2[256];
     int in = input_of(c, kf->path, p, sizeof p), in2;
+    if (whole_input)
+        p[0] = 0; /* the input's root meets every folder */
     size_t apps = 0;
     for (size_t f = 0; f < c->n_files; f++) {
         if (c->files[f].form != PGM_APPCONF_K8S || input_of(c, c->files[f].path, p2, sizeof p2) != in ||
-            strcmp(p, p2) != 0)
+            !projects_meet(p, p2))
             continue;
+        /* applications by name: a Compose file and its variant (docker-arm/)
+         * run the same one */
         for (size_t w = 0; w < c->files[f].n_workloads; w++) {
             const pgm_appconf_workload *o = &c->files[f].workloads[w];
-            apps += !o->runs_postgres && !infrastructure_image(o->image ? o->image : o->name);
+            apps += !o->runs_postgres && !infrastructure_image(o->image ? o->image : o->name) &&
+                    strcmp(o->name, wl->name) != 0;
         }
     }
+    /* the service, or another deployment of the same application (the
+     * caller then gives it a service of its own with the same files) */
     size_t found = n, n_found = 0;
     for (size_t s = 0; s < n; s++) {
         service_project(c, &svs[s], &in2, p2, sizeof p2);
-        if (in2 == in && strcmp(p, p2) == 0 && has_spring_file(&svs[s]) && !svs[s].workload)
+        if (in2 == in && projects_meet(p, p2) && has_spring_file(&svs[s]) &&
+            (!svs[s].workload || strcmp(svs[s].workload->name, wl->name) == 0))
             found = s, n_found++;
     }
-    return apps == 1 && n_found == 1 ? found : n;
+    return apps == 0 && n_found == 1 ? found : n;
 }
 
 /* The Spring files of the ConfigMaps a service's workload mounts (of its
@@ -1461,9 +1560,11 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
                 size_t same = s;
                 s = nsv++;
                 pgm_fmt(svs[s].name, sizeof svs[0].name, "%s", kf->workloads[w].name);
-                if (same < file_services) { /* another deployment of the same application: its configuration too */
+                if (same < file_services) { /* another deployment of the same application: its configuration
+                                               * and its build file too (the service's name finds that) */
                     memcpy(svs[s].files, svs[same].files, svs[same].n_files * sizeof svs[0].files[0]);
                     svs[s].n_files = svs[same].n_files;
+                    pgm_fmt(svs[s].name, sizeof svs[0].name, "%s", svs[same].name);
                 }
             }
             svs[s].workload = &kf->workloads[w];

@@ -29,6 +29,8 @@ typedef struct boot_seen {
     char *path;
     unsigned line;
     bool mybatis_only;
+    const char *other_pool; /* pgm_config_build_other_pool's */
+    unsigned other_pool_line;
 } boot_seen;
 
 typedef struct walk {
@@ -78,8 +80,12 @@ static int read_build_file(walk *w, const pgm_file_info *info, pgm_source *conte
     }
     ptrdiff_t got = pgm_source_read_full(content, buf, MAX_BUILD_FILE);
     boot_seen *b = &w->boots[w->n_boots];
-    if (got > 0 && pgm_config_find_boot_version(info->name, buf, (size_t)got, b->version,
-                                                sizeof b->version, &b->line)) {
+    memset(b, 0, sizeof *b);
+    bool version = got > 0 && pgm_config_find_boot_version(info->name, buf, (size_t)got, b->version,
+                                                           sizeof b->version, &b->line);
+    if (got > 0)
+        b->other_pool = pgm_config_build_other_pool(buf, (size_t)got, &b->other_pool_line);
+    if (version || b->other_pool) { /* another pool is said even where no Boot version is */
         if (!(b->path = strdup(info->display_path))) {
             free(buf);
             w->oom = true;
@@ -1121,6 +1127,8 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
         rc = pgm_config_add_boot_version(cfg, w.boots[i].version, w.boots[i].path, w.boots[i].line);
         if (rc == PGM_OK)
             pgm_config_set_boot_mybatis_only(cfg, w.boots[i].path, w.boots[i].mybatis_only);
+        if (rc == PGM_OK && w.boots[i].other_pool)
+            pgm_config_set_boot_other_pool(cfg, w.boots[i].path, w.boots[i].other_pool, w.boots[i].other_pool_line);
     }
     if (rc == PGM_OK)
         rc = load_pg(&w, cfg);

@@ -914,8 +914,10 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
     size_t gucs = t.conf_guc + t.conf_guc_commented;
     /* a ConfigMap or Helm values holding a postgresql.conf: YAML, not one */
     bool manifest = (t.yaml_apiversion && t.yaml_kind) || name_ends(name, ".yml") || name_ends(name, ".yaml");
-    if (!manifest && (auto_conf || (t.conf_guc + t.include_directive >= 1 && t.conf_guc >= t.conf_other &&
-                                    t.props_spring == 0 && t.props_hikari == 0) ||
+    /* include 'app' alone is Gradle's settings.gradle as much as postgresql.conf's directive */
+    bool includes_count = t.conf_guc >= 1 || name_ends(name, ".conf");
+    if (!manifest && (auto_conf || (t.conf_guc + (includes_count ? t.include_directive : 0) >= 1 &&
+                                    t.conf_guc >= t.conf_other && t.props_spring == 0 && t.props_hikari == 0) ||
                       (gucs >= 5 && t.props_spring == 0))) {
         r.kind = PGM_KIND_PG_CONF;
         r.format = auto_conf || strstr(name, "auto.conf") ? "auto_conf" : "conf";
