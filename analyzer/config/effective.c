@@ -208,7 +208,7 @@ typedef struct service {
     bool hikari_here;   /* from a build file of this service's own directory */
     bool mybatis_only;  /* its build file: MyBatis without JPA */
     const char *other_pool; /* the pool its build file or spring.datasource.type puts in HikariCP's place */
-    const char *other_pool_path;
+    const char *other_pool_path, *other_pool_why;
     unsigned other_pool_line;
     char hikari_note[200];
     char app_name[128]; /* spring.application.name */
@@ -1065,6 +1065,7 @@ static void service_boot(const pgm_config *c, service *sv)
         sv->other_pool = found->other_pool;
         sv->other_pool_path = found->path;
         sv->other_pool_line = found->other_pool_line;
+        sv->other_pool_why = "its build excludes HikariCP for it";
     }
     if ((!found || !found->version[0]) && distinct == 1)
         for (size_t i = 0; i < c->n_boots && !(found && found->version[0]); i++)
@@ -1121,6 +1122,7 @@ static void other_pool_record(pgm_config *c, const service *sv)
     set_fact(c, r, "value", name, NULL, 0, NULL, NULL);
     set_fact(c, r, "source", "build", NULL, 0, NULL, NULL);
     set_fact(c, r, "problem", "other_pool_in_use", NULL, 0, NULL, NULL);
+    set_fact(c, r, "detail", sv->other_pool_why, NULL, 0, NULL, NULL);
 }
 
 /* ---- what a workload takes from ConfigMaps and Secrets ---- */
@@ -1317,6 +1319,16 @@ static void build_service(pgm_config *c, service *sv)
             sv->other_pool = others[i].name;
             sv->other_pool_path = type->file->path;
             sv->other_pool_line = type->k->line;
+            sv->other_pool_why = "spring.datasource.type names it";
+        }
+    /* Alibaba's druid-spring-boot-starter configures its DruidDataSource
+     * before Spring Boot's own: its keys say it is the pool */
+    for (size_t i = 0; i < ks.n && !sv->other_pool; i++)
+        if (strncmp(ks.v[i].canon, "spring.datasource.druid.", 24) == 0) {
+            sv->other_pool = "Alibaba Druid";
+            sv->other_pool_path = ks.v[i].file->path;
+            sv->other_pool_line = ks.v[i].k->line;
+            sv->other_pool_why = "its spring.datasource.druid keys configure it";
         }
     const char *other_prefix = NULL;
     for (size_t i = 0; sv->other_pool && i < sizeof others / sizeof others[0]; i++)

@@ -502,6 +502,7 @@ typedef struct tally {
     size_t env;
     size_t systemd, kernel;      /* systemd's unit messages, the kernel's (a journal's sources) */
     size_t describe_keys;        /* kubectl describe pod's "Namespace:", "Containers:", "Restart Count:" */
+    size_t hash_comments;        /* lines starting with # or ! (a properties file's comments) */
     size_t pipes_rows_backend;   /* tuples-only unaligned rows of pg_stat_activity */
     size_t tabs_rows_backend;    /* COPY text rows */
     span first;                  /* first non-blank line */
@@ -515,6 +516,8 @@ static void tally_line(tally *t, span s)
         return;
     if (!t->nonblank++)
         t->first = tr;
+    if (tr.p[0] == '#' || tr.p[0] == '!')
+        t->hash_comments++;
     if (s.p[0] == '\t')
         t->tab_lines++;
     /* "psql: error: ... failed: FATAL:  ..." is a client quoting the server. */
@@ -759,11 +762,15 @@ static pgm_sniff sniff_json(span first, const unsigned char *head, size_t n)
 static pgm_sniff sniff_content(const char *name, const unsigned char *head, size_t n, bool complete);
 
 /* A README or a how-to quotes configuration (a table of chart values, a
- * postgresql.conf excerpt): documentation is never configuration itself. */
+ * postgresql.conf excerpt), and so does source code: neither is
+ * configuration itself. */
 pgm_sniff pgm_sniff_file(const char *name, const unsigned char *head, size_t n, bool complete)
 {
     pgm_sniff r = sniff_content(name, head, n, complete);
-    static const char *const docs[] = {".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".html", ".htm"};
+    static const char *const docs[] = {".md",   ".markdown", ".rst", ".adoc", ".asciidoc", ".html", ".htm",
+                                       /* source code quotes configuration too */
+                                       ".java", ".kt",       ".groovy", ".scala", ".js",   ".ts",   ".py",
+                                       ".go",   ".rb",       ".cs",     ".c",     ".h",    ".xml",  ".gradle"};
     bool doc = false;
     for (size_t i = 0; name && i < sizeof docs / sizeof docs[0]; i++)
         doc = doc || name_ends(name, docs[i]);
@@ -955,7 +962,10 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
         r.format = "yaml";
         return r;
     }
-    if (t.props_hikari && t.props_hikari >= t.props_spring && !yaml_name) {
+    /* hikari.properties is key=value lines and comments; a source file or an
+     * XML one with a password= somewhere is not */
+    bool mostly_properties = t.props * 2 >= t.nonblank - t.hash_comments;
+    if (t.props_hikari && t.props_hikari >= t.props_spring && !yaml_name && mostly_properties) {
         r.kind = PGM_KIND_HIKARI_CONF;
         r.format = "properties";
         return r;
