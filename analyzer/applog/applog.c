@@ -21,6 +21,9 @@ struct pgm_app_reader {
     pgm_strbuf trace;
     pgm_app_record rec;
     pgm_jsonflat j;
+    bool day_set;              /* pgm_app_set_day was called */
+    int64_t day_us;            /* local midnight of the day times without a date fall in */
+    int64_t last_tod_us;       /* the time of day read last, -1: none yet */
 };
 
 static const char *const levels[] = {"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR",
@@ -94,7 +97,35 @@ static int64_t fix_time(pgm_app_reader *r, const pgm_ts_parse *ts)
 /* Whether a line starts an entry: a time (after a "[LEVEL]" or not), then a
  * level within a window. Its time, where its time ends (*at) and where its
  * level is (*lv, SIZE_MAX: the one before the time); out->level is set. */
-static bool head_of_entry(const char *s, size_t n, pgm_app_record *out, pgm_ts_parse *ts, size_t *at, size_t *lv)
+/* "HH:MM:SS", then ".fff" or ",fff" (logback's %d{HH:mm:ss.SSS}, log4j2's
+ * %d{HH:mm:ss,SSS}): the time of day in microseconds, in ts (no zone). */
+static bool time_of_day_at(const char *p, size_t n, pgm_ts_parse *ts)
+{
+    if (n < 8 || p[2] != ':' || p[5] != ':')
+        return false;
+    for (size_t i = 0; i < 8; i++)
+        if (i != 2 && i != 5 && (p[i] < '0' || p[i] > '9'))
+            return false;
+    int h = (p[0] - '0') * 10 + (p[1] - '0'), mi = (p[3] - '0') * 10 + (p[4] - '0'),
+        sec = (p[6] - '0') * 10 + (p[7] - '0');
+    if (h > 23 || mi > 59 || sec > 60)
+        return false;
+    size_t i = 8;
+    int64_t frac = 0, scale = 100000;
+    if (i + 1 < n && (p[i] == '.' || p[i] == ',') && p[i + 1] >= '0' && p[i + 1] <= '9')
+        for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++, scale /= 10)
+            frac += (p[i] - '0') * scale;
+    if (i < n && !is_space(p[i]))
+        return false;
+    memset(ts, 0, sizeof *ts);
+    ts->us = ((int64_t)h * 3600 + mi * 60 + sec) * 1000000 + frac;
+    ts->zone = PGM_TS_ZONE_NONE;
+    ts->len = i;
+    return true;
+}
+
+static bool head_of_entry(const char *s, size_t n, pgm_app_record *out, pgm_ts_parse *ts, size_t *at, size_t *lv,
+                          bool *time_only)
 {
     memset(out, 0, sizeof *out);
     size_t i = 0;
@@ -107,8 +138,12 @@ static bool head_of_entry(const char *s, size_t n, pgm_app_record *out, pgm_ts_p
                 i++;
         }
     }
-    if (!pgm_ts_parse_at(s + i, n - i, ts))
-        return false;
+    *time_only = false;
+    if (!pgm_ts_parse_at(s + i, n - i, ts)) {
+        if (!time_of_day_at(s + i, n - i, ts))
+            return false;
+        *time_only = true;
+    }
     i += ts->len;
     /* the level, within a window: after the time or after a [thread] */
     size_t end = n - i < PGM_APP_LEVEL_WINDOW ? n : i + PGM_APP_LEVEL_WINDOW;
@@ -122,13 +157,30 @@ static bool head_of_entry(const char *s, size_t n, pgm_app_record *out, pgm_ts_p
     return out->level.n > 0;
 }
 
+/* A time of day on the reader's day; the day moves on at midnight. */
+static int64_t dated(pgm_app_reader *r, pgm_ts_parse *ts)
+{
+    if (!r->day_set) {
+        r->cov.undated++;
+        return PGM_TS_UNKNOWN;
+    }
+    const int64_t day = 86400 * 1000000LL;
+    if (r->last_tod_us >= 0 && ts->us + day / 2 < r->last_tod_us)
+        r->day_us += day; /* 23:59:59 then 00:00:01 */
+    r->last_tod_us = ts->us;
+    ts->us += r->day_us;
+    r->cov.dated++;
+    return fix_time(r, ts);
+}
+
 static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
 {
     pgm_ts_parse ts;
     size_t i, lv;
-    if (!head_of_entry(s, n, out, &ts, &i, &lv))
+    bool time_only;
+    if (!head_of_entry(s, n, out, &ts, &i, &lv, &time_only))
         return false;
-    out->t = fix_time(r, &ts);
+    out->t = time_only ? dated(r, &ts) : fix_time(r, &ts);
     size_t k = lv != SIZE_MAX ? lv + out->level.n : i;
     if (lv != SIZE_MAX && lv > i) {
         /* "[thread] LEVEL": the bracket before the level */
@@ -320,6 +372,13 @@ void pgm_app_feed_wrapped(pgm_app_reader *r, const char *line, size_t n, uint64_
         text_line(r, line, n, lineno);
 }
 
+void pgm_app_set_day(pgm_app_reader *r, int64_t day)
+{
+    r->day_set = true;
+    r->day_us = day * 86400 * 1000000LL;
+    r->last_tod_us = -1;
+}
+
 bool pgm_app_continues(const pgm_app_reader *r, const char *line, size_t n)
 {
     if (r->json || !r->open)
@@ -327,8 +386,9 @@ bool pgm_app_continues(const pgm_app_reader *r, const char *line, size_t n)
     pgm_app_record rec;
     pgm_ts_parse ts;
     size_t at, lv;
+    bool time_only;
     n = n < PGM_APP_MAX_TRACE ? n : PGM_APP_MAX_TRACE;
-    return !head_of_entry(line, n, &rec, &ts, &at, &lv);
+    return !head_of_entry(line, n, &rec, &ts, &at, &lv, &time_only);
 }
 
 void pgm_app_finish(pgm_app_reader *r)

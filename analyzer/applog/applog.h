@@ -35,6 +35,8 @@ typedef struct pgm_app_coverage {
     int32_t wrapper_offset_s;  /* ... the last such offset, seconds east of UTC */
     uint64_t first_unparsed;
     uint64_t cut;              /* entries cut at PGM_APP_MAX_TRACE: a long line or trace */
+    uint64_t dated;            /* times printed without a date (HH:mm:ss.SSS), dated by pgm_app_set_day */
+    uint64_t undated;          /* ... and left without time: no day was given */
 } pgm_app_coverage;
 
 typedef struct pgm_app_reader pgm_app_reader;
@@ -43,6 +45,11 @@ typedef struct pgm_app_reader pgm_app_reader;
  * (copied; NULL: none) applies to times printed without one. */
 int pgm_app_open(pgm_app_reader **out, bool json, const pgm_zone *zone, pgm_app_cb cb, void *ctx);
 void pgm_app_feed(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno);
+/* The day a layout that prints the time alone (logback's default
+ * HH:mm:ss.SSS) writes in: `day` in days since the epoch (its local
+ * midnight); a time earlier than the one before by more than 12 hours has
+ * passed midnight, and the day moves on. Without it such times are unknown. */
+void pgm_app_set_day(pgm_app_reader *r, int64_t day);
 /* A line that came in an envelope (envelope/unwrap.h) stamped `wrapper_t`
  * (UTC, PGM_TS_UNKNOWN: none): a time of the line printed without a zone is
  * read at the offset between the two, before the reader's `zone`. */

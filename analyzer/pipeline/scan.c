@@ -386,6 +386,29 @@ static int year_of_file(const pgm_scan *s, const pgm_file_info *info)
     return info->mtime != INT64_MIN ? (int)pgm_year_of(info->mtime) : 0;
 }
 
+/* The day of times an application log prints without a date (logback's
+ * default HH:mm:ss.SSS): a date in the file's name (orders-2026-11-27.log,
+ * orders.20261127.log), else the day the file last changed. NULL when
+ * neither is known; else how it was found. */
+static const char *day_of_file(const pgm_file_info *info, int64_t *day)
+{
+    const char *name = info->name ? info->name : "";
+    for (const char *p = name; *p; p++) {
+        int y, m, d;
+        if (sscanf(p, "%4d-%2d-%2d", &y, &m, &d) == 3 || (strspn(p, "0123456789") >= 8 &&
+                                                         sscanf(p, "%4d%2d%2d", &y, &m, &d) == 3)) {
+            if (y >= 1990 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+                *day = pgm_days_from_civil(y, (unsigned)m, (unsigned)d);
+                return "the date in the file's name";
+            }
+        }
+    }
+    if (info->mtime == INT64_MIN)
+        return NULL;
+    *day = info->mtime >= 0 ? info->mtime / 86400 : (info->mtime - 86399) / 86400;
+    return "the day the file last changed (a log read past midnight moves on)";
+}
+
 /* What the envelope said of an input, once it is read. */
 static void envelope_done(pgm_scan *s, pgm_input_report *in, const pgm_unwrap *u)
 {
@@ -776,6 +799,8 @@ struct line_sink {
     app_ctx actx;
     pgm_app_reader *app;
     bool zone_evidence, wrapper_zone;
+    int64_t app_day;                 /* the day times printed without a date fall in, or INT64_MIN */
+    const char *app_day_from;        /* where that day comes from, for the warning */
     /* pg_stat_activity */
     psa_ctx pc;
     pgm_psa_reader *psa;
@@ -938,6 +963,9 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         /* --app-tz outranks the envelope's times; they outrank a manifest's TZ */
         k->wrapper_zone = !s->app_tz.set;
         rc = pgm_app_open(&k->app, json, &zone, on_app_record, &k->actx);
+        k->app_day = INT64_MIN;
+        if (rc == PGM_OK && (k->app_day_from = day_of_file(info, &k->app_day)))
+            pgm_app_set_day(k->app, k->app_day);
     } else if (in->kind == PGM_KIND_SYSTEM_LOG) {
         if (!(k->app_classifier = malloc(sizeof *k->app_classifier))) {
             free(k);
@@ -1083,6 +1111,15 @@ static void finish_app_log(line_sink *k)
                       "what was cut is not read", (unsigned long long)cov->cut, PGM_APP_MAX_TRACE >> 10);
         in->limit_reached = true;
     }
+    if (cov->dated) {
+        char iso[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(k->app_day * 86400 * 1000000LL, iso);
+        pgm_scan_warn(s, in, "%llu time(s) printed without a date (the layout writes the time alone): dated "
+                      "from %.10s, %s", (unsigned long long)cov->dated, iso, k->app_day_from);
+    }
+    if (cov->undated)
+        pgm_scan_warn(s, in, "%llu time(s) printed without a date, and the file says none: those entries are "
+                      "read without time", (unsigned long long)cov->undated);
     if (cov->zone_wrapper) {
         int32_t o = cov->wrapper_offset_s, a = o < 0 ? -o : o;
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read at UTC%c%02d:%02d, the offset between them "

@@ -291,6 +291,8 @@ check lint-k8s-postgres 1 "" -- lint -q tests/lint/k8s-postgres
 GOLDEN_STDERR=1 check lint-configmap-spring 1 "" -- lint --effective -o /dev/null tests/lint/configmap-spring
 # a service whose pool is not HikariCP (its build excludes it; spring.datasource.type): said, not judged
 check lint-other-pool 0 "3 configuration file(s), 3 finding(s)" -- lint tests/lint/other-pool
+# logback's default layout prints the time alone: dated from the file's name, across midnight, said
+check timeline-time-of-day 0 "dated from 2026-11-27, the date in the file's name" -- timeline tests/samples/other/time-of-day
 # a syntax error in postgresql.conf is a critical finding at its line
 check lint-conf-syntax-error 1 "syntax error in file" -- lint --fail-on critical tests/lint/conf-syntax-error
 # a Compose file's anchors and merge keys: app's environment comes from x-common

@@ -279,10 +279,55 @@ static void test_zone_from_the_envelope(void **state)
     pgm_app_close(r);
 }
 
+/* Logback's default layout and log4j2's print the time alone
+ * (%d{HH:mm:ss.SSS}, %d{HH:mm:ss,SSS}): entries are read all the same; a
+ * day given dates them, and midnight moves it on; no day, no time. */
+static void test_time_of_day_layouts(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "23:59:58.120 [main] INFO  com.zaxxer.hikari.HikariDataSource - HikariPool-1 - Starting...\n"
+        "23:59:59,480 INFO  [main] com.zaxxer.hikari.HikariDataSource - HikariPool-1 - Start completed.\n"
+        "00:00:41.002 [HikariPool-1 housekeeper] WARN  com.zaxxer.hikari.pool.ProxyLeakTask - Connection leak "
+        "detection triggered for org.postgresql.jdbc.PgConnection@1b2c3d on thread main, stack trace follows\n"
+        "java.lang.Exception: Apparent connection leak detected\n"
+        "\tat com.shop.orders.ExportService.exportAll(ExportService.java:57)\n";
+    got g;
+    memset(&g, 0, sizeof g);
+    pgm_app_reader *r;
+    assert_int_equal(pgm_app_open(&r, false, NULL, on_rec, &g), PGM_OK);
+    pgm_app_set_day(r, pgm_days_from_civil(2026, 11, 27));
+    tu_for_each_line(text, strlen(text), feed, r);
+    pgm_app_finish(r);
+    pgm_app_coverage cov = *pgm_app_get_coverage(r);
+    pgm_app_close(r);
+    assert_int_equal(g.n, 3);
+    pgm_ts_parse ts;
+    assert_true(pgm_ts_parse_at("2026-11-27T23:59:58.120Z", 24, &ts));
+    assert_true(g.r[0].t == ts.us);
+    assert_string_equal(g.r[1].level, "INFO");
+    assert_string_equal(g.r[1].thread, "main");
+    assert_true(pgm_ts_parse_at("2026-11-28T00:00:41.002Z", 24, &ts)); /* past midnight */
+    assert_true(g.r[2].t == ts.us);
+    assert_string_equal(g.r[2].thread, "HikariPool-1 housekeeper");
+    assert_string_equal(g.r[2].trace, "java.lang.Exception: Apparent connection leak detected\n"
+                                      "\tat com.shop.orders.ExportService.exportAll(ExportService.java:57)");
+    assert_int_equal(cov.dated, 3);
+    assert_int_equal(cov.unparsed, 0);
+    /* no day: the same entries, without time */
+    pgm_app_coverage none;
+    read_text(false, text, &g, &none);
+    assert_int_equal(g.n, 3);
+    assert_true(g.r[0].t == PGM_TS_UNKNOWN);
+    assert_int_equal(none.undated, 3);
+    assert_int_equal(none.no_time, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layouts),
+        cmocka_unit_test(test_time_of_day_layouts),
         cmocka_unit_test(test_json_layouts),
         cmocka_unit_test(test_culprit),
         cmocka_unit_test(test_returned_leak_is_a_slow_borrower),
