@@ -129,6 +129,22 @@ static bool head_of_entry(const char *s, size_t n, pgm_app_record *out, pgm_ts_p
 {
     memset(out, 0, sizeof *out);
     size_t i = 0;
+    size_t first = level_at(s, n);
+    if (first && first < n && is_space(s[first])) { /* Dropwizard: "WARN  [2026-11-27 02:20:54,123] logger: ..." */
+        size_t k = first;
+        while (k < n && is_space(s[k]))
+            k++;
+        pgm_ts_parse inner;
+        if (k + 1 < n && s[k] == '[' && pgm_ts_parse_at(s + k + 1, n - k - 1, &inner) &&
+            k + 1 + inner.len < n && s[k + 1 + inner.len] == ']') {
+            out->level = (pgm_slice){s, first};
+            *ts = inner;
+            *time_only = false;
+            *at = k + 2 + inner.len;
+            *lv = SIZE_MAX;
+            return true;
+        }
+    }
     if (n > 2 && s[0] == '[') { /* "[ERROR] 15:30:19.502 ..." */
         size_t l = level_at(s + 1, n - 1);
         if (l && 1 + l < n && s[1 + l] == ']') {
@@ -219,11 +235,13 @@ static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_recor
             out->app = trim(inner.p, inner.n);
         k = (size_t)(close - s) + 1;
     }
-    /* LOGGER then " : " (Boot) or " - " */
+    /* LOGGER then " : " (Boot) or " - ", or "LOGGER: " (Dropwizard) */
     size_t l0 = k;
     while (k < n && !is_space(s[k]))
         k++;
     out->logger = (pgm_slice){s + l0, k - l0};
+    if (out->logger.n > 1 && out->logger.p[out->logger.n - 1] == ':')
+        out->logger.n--;
     while (k < n && is_space(s[k]))
         k++;
     if (k + 1 < n && (s[k] == ':' || s[k] == '-') && s[k + 1] == ' ')
@@ -423,6 +441,9 @@ bool pgm_app_culprit(pgm_slice trace, const char *const *ignore, size_t n_ignore
         const char *q = p;
         while (q < le && is_space(*q))
             q++;
+        if (le - q > 2 && q[0] == '!' && q[1] == ' ') /* Dropwizard marks its trace lines "! at ..." */
+            for (q += 2; q < le && is_space(*q);)
+                q++;
         if (le - q > 3 && memcmp(q, "at ", 3) == 0) {
             q += 3;
             (*frames)++;

@@ -212,9 +212,27 @@ static bool is_spring_line(span s)
     return i > 0 && starts(trim(tail), "--- ");
 }
 
+/* Dropwizard's default, the level first: "WARN  [2026-11-27 02:20:54,123] logger: message". */
+static bool is_level_first_line(span s)
+{
+    size_t w = 0;
+    while (w < s.n && w < 8 && s.p[w] >= 'A' && s.p[w] <= 'Z')
+        w++;
+    if (!w || !is_level((span){s.p, w}))
+        return false;
+    size_t k = w;
+    while (k < s.n && s.p[k] == ' ')
+        k++;
+    pgm_ts_parse ts;
+    return k > w && k + 1 < s.n && s.p[k] == '[' && pgm_ts_parse_at(s.p + k + 1, s.n - k - 1, &ts) &&
+           k + 1 + ts.len < s.n && s.p[k + 1 + ts.len] == ']';
+}
+
 /* Logback/Log4j2 patterns: a time, then "[thread]" and a level somewhere soon. */
 static bool is_plain_app_line(span s)
 {
+    if (is_level_first_line(s))
+        return true;
     size_t start = 0;
     pgm_ts_parse ts;
     if (pgm_ts_parse_at(s.p, s.n, &ts)) {

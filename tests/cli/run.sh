@@ -293,6 +293,8 @@ GOLDEN_STDERR=1 check lint-configmap-spring 1 "" -- lint --effective -o /dev/nul
 check lint-other-pool 0 "3 configuration file(s), 3 finding(s)" -- lint tests/lint/other-pool
 # logback's default layout prints the time alone: dated from the file's name, across midnight, said
 check timeline-time-of-day 0 "dated from 2026-11-27, the date in the file's name" -- timeline tests/samples/other/time-of-day
+# Dropwizard's layout, the level first: its leak report, and the culprit from its "! at" frames
+check analyze-dropwizard 0 "" -- analyze -q tests/samples/other/dropwizard
 # a syntax error in postgresql.conf is a critical finding at its line
 check lint-conf-syntax-error 1 "syntax error in file" -- lint --fail-on critical tests/lint/conf-syntax-error
 # a Compose file's anchors and merge keys: app's environment comes from x-common

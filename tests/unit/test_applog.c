@@ -323,11 +323,45 @@ static void test_time_of_day_layouts(void **state)
     assert_int_equal(none.no_time, 3);
 }
 
+/* Dropwizard's default layout puts the level first ("%-5p [%d{ISO8601}]
+ * %c: %m") and marks its trace lines "! ": the entry, its logger without
+ * the colon, and the culprit frame are read. */
+static void test_dropwizard_layout(void **state)
+{
+    (void)state;
+    got g;
+    pgm_app_coverage cov;
+    read_text(false,
+              "WARN  [2026-11-27 02:20:54,123] com.zaxxer.hikari.pool.ProxyLeakTask: Connection leak detection "
+              "triggered for org.postgresql.jdbc.PgConnection@6bb2d00b on thread dw-42, stack trace follows\n"
+              "! java.lang.Exception: Apparent connection leak detected\n"
+              "! at com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:128)\n"
+              "! at com.shop.billing.InvoiceDao.load(InvoiceDao.java:31)\n",
+              &g, &cov);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.r[0].level, "WARN");
+    assert_string_equal(g.r[0].logger, "com.zaxxer.hikari.pool.ProxyLeakTask");
+    assert_string_equal(g.r[0].message, "Connection leak detection triggered for org.postgresql.jdbc.PgConnection@6bb2d00b "
+                                        "on thread dw-42, stack trace follows");
+    pgm_ts_parse ts;
+    assert_true(pgm_ts_parse_at("2026-11-27T02:20:54.123Z", 24, &ts));
+    assert_true(g.r[0].t == ts.us);
+    char frame[256], at[256];
+    unsigned frames;
+    static const char *const ignore[] = {"com.zaxxer."};
+    assert_true(pgm_app_culprit((pgm_slice){g.r[0].trace, strlen(g.r[0].trace)}, ignore, 1, frame, sizeof frame, at,
+                                sizeof at, &frames));
+    assert_string_equal(frame, "com.shop.billing.InvoiceDao.load");
+    assert_string_equal(at, "InvoiceDao.java:31");
+    assert_int_equal(frames, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layouts),
         cmocka_unit_test(test_time_of_day_layouts),
+        cmocka_unit_test(test_dropwizard_layout),
         cmocka_unit_test(test_json_layouts),
         cmocka_unit_test(test_culprit),
         cmocka_unit_test(test_returned_leak_is_a_slow_borrower),
