@@ -107,6 +107,10 @@ static size_t candidates(pgm_slice trace, pgm_slice *out, size_t cap, bool *more
         const char *q = p;
         while (q < le && (*q == ' ' || *q == '\t'))
             q++;
+        /* layouts that mark their trace lines: Dropwizard's "! ", a "|" gutter */
+        if (q < le && (*q == '|' || (*q == '!' && le - q > 1 && q[1] == ' ')))
+            for (q++; q < le && (*q == ' ' || *q == '\t');)
+                q++;
         bool frame = le - q >= 3 && memcmp(q, "at ", 3) == 0;
         bool more_frames = le - q >= 3 && memcmp(q, "...", 3) == 0;
         if (q < le && !frame && !more_frames && n == cap)

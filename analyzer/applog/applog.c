@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "applog/applog.h"
 
 #include <stdio.h>
@@ -99,7 +100,7 @@ static int64_t fix_time(pgm_app_reader *r, const pgm_ts_parse *ts)
  * level is (*lv, SIZE_MAX: the one before the time); out->level is set. */
 /* "HH:MM:SS", then ".fff" or ",fff" (logback's %d{HH:mm:ss.SSS}, log4j2's
  * %d{HH:mm:ss,SSS}): the time of day in microseconds, in ts (no zone). */
-static bool time_of_day_at(const char *p, size_t n, pgm_ts_parse *ts)
+static bool time_of_day_at(const char *p, size_t n, pgm_ts_parse *ts, bool bracketed)
 {
     if (n < 8 || p[2] != ':' || p[5] != ':')
         return false;
@@ -115,7 +116,7 @@ static bool time_of_day_at(const char *p, size_t n, pgm_ts_parse *ts)
     if (i + 1 < n && (p[i] == '.' || p[i] == ',') && p[i + 1] >= '0' && p[i + 1] <= '9')
         for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++, scale /= 10)
             frac += (p[i] - '0') * scale;
-    if (i < n && !is_space(p[i]))
+    if (i < n && !is_space(p[i]) && !(bracketed && p[i] == ']'))
         return false;
     memset(ts, 0, sizeof *ts);
     ts->us = ((int64_t)h * 3600 + mi * 60 + sec) * 1000000 + frac;
@@ -156,7 +157,7 @@ static bool head_of_entry(const char *s, size_t n, pgm_app_record *out, pgm_ts_p
     }
     *time_only = false;
     if (!pgm_ts_parse_at(s + i, n - i, ts)) {
-        if (!time_of_day_at(s + i, n - i, ts))
+        if (!time_of_day_at(s + i, n - i, ts, false))
             return false;
         *time_only = true;
     }
@@ -252,6 +253,55 @@ static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_recor
     return true;
 }
 
+/* A line no layout reads that holds one of HikariCP's own texts (a console
+ * "[21:03:02] [thread/WARN]: ...", an excerpt pasted without its level): an
+ * entry all the same, its message from that text on (a pool's name before
+ * " - " with it), its time and level when they stand before it. Nothing
+ * HikariCP wrote is lost for want of a layout. */
+static bool anchored_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
+{
+    static const struct {
+        const char *text;
+        bool pool_first; /* "POOL - text" */
+    } anchors[] = {{"Connection leak detection triggered", false},
+                   {"Previously reported leaked connection ", false},
+                   {" - Connection is not available, request timed out", true},
+                   {" - Thread starvation or clock leap detected", true},
+                   {" - Starting...", true},
+                   {" - Start completed.", true}};
+    const char *hit = NULL;
+    for (size_t a = 0; a < sizeof anchors / sizeof anchors[0] && !hit; a++) {
+        const char *h = memmem(s, n, anchors[a].text, strlen(anchors[a].text));
+        if (h && anchors[a].pool_first)
+            while (h > s && !is_space(h[-1]) && h[-1] != '|' && h[-1] != ']' && h[-1] != ':')
+                h--; /* back to the pool's name */
+        hit = h;
+    }
+    if (!hit)
+        return false;
+    memset(out, 0, sizeof *out);
+    size_t before = (size_t)(hit - s);
+    out->message = (pgm_slice){hit, n - before};
+    /* a level before it: "WARN", "[thread/WARN]:", "| ERROR |" */
+    for (size_t k = 0; k < before && !out->level.n; k++)
+        if ((k == 0 || is_space(s[k - 1]) || s[k - 1] == '[' || s[k - 1] == '/' || s[k - 1] == '|') &&
+            level_at(s + k, before - k))
+            out->level = (pgm_slice){s + k, level_at(s + k, before - k)};
+    /* a time before it: a date and time, else a time of day */
+    pgm_ts_parse ts;
+    out->t = PGM_TS_UNKNOWN;
+    if (pgm_ts_find(s, before, before, &ts) && ts.offset + ts.len <= before) {
+        out->t = fix_time(r, &ts);
+    } else {
+        for (size_t k = 0; k + 8 <= before; k++)
+            if ((k == 0 || !(s[k - 1] >= '0' && s[k - 1] <= '9')) && time_of_day_at(s + k, before - k, &ts, true)) {
+                out->t = dated(r, &ts);
+                break;
+            }
+    }
+    return true;
+}
+
 static void emit(pgm_app_reader *r)
 {
     if (!r->open)
@@ -289,6 +339,18 @@ static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
         pgm_strbuf_reset(&r->trace);
         r->trace_cut = false;
         r->open = true;
+        return;
+    }
+    if (!r->open && keep == n && anchored_head(r, r->scratch.p, keep, &rec)) {
+        pgm_strbuf tmp = r->head;
+        r->head = r->scratch;
+        r->scratch = tmp;
+        r->rec = rec;
+        r->rec.line = r->rec.last_line = lineno;
+        pgm_strbuf_reset(&r->trace);
+        r->trace_cut = false;
+        r->open = true;
+        r->cov.anchored++;
         return;
     }
     if (!r->open) {

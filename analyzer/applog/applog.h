@@ -37,6 +37,7 @@ typedef struct pgm_app_coverage {
     uint64_t cut;              /* entries cut at PGM_APP_MAX_TRACE: a long line or trace */
     uint64_t dated;            /* times printed without a date (HH:mm:ss.SSS), dated by pgm_app_set_day */
     uint64_t undated;          /* ... and left without time: no day was given */
+    uint64_t anchored;         /* entries of HikariCP's texts in lines no layout reads */
 } pgm_app_coverage;
 
 typedef struct pgm_app_reader pgm_app_reader;

@@ -399,7 +399,10 @@ pgm_sniff pgm_unwrap_sniff(const char *name, const unsigned char *head, size_t n
             env->several_sources = true;
             return (pgm_sniff){PGM_KIND_UNKNOWN, "mixed", true};
         }
-        if (sn.kind == PGM_KIND_UNKNOWN) {
+        /* HikariCP's texts alone inside are weaker evidence than what the file
+         * as it is already reads as (a Spring Boot log whose first lines look
+         * like kubectl's) */
+        if (sn.kind == PGM_KIND_UNKNOWN || (raw.kind != PGM_KIND_UNKNOWN && strcmp(sn.format, "hikari-text") == 0)) {
             pgm_strbuf_free(&inner);
             continue;
         }

@@ -1120,6 +1120,10 @@ static void finish_app_log(line_sink *k)
     if (cov->undated)
         pgm_scan_warn(s, in, "%llu time(s) printed without a date, and the file says none: those entries are "
                       "read without time", (unsigned long long)cov->undated);
+    if (cov->anchored)
+        pgm_scan_warn(s, in, "%llu HikariCP message(s) found by their text in lines no known layout reads: "
+                      "their level and time are taken where they stand before it, else left out",
+                      (unsigned long long)cov->anchored);
     if (cov->zone_wrapper) {
         int32_t o = cov->wrapper_offset_s, a = o < 0 ? -o : o;
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read at UTC%c%02d:%02d, the offset between them "

@@ -521,6 +521,7 @@ typedef struct tally {
     size_t systemd, kernel;      /* systemd's unit messages, the kernel's (a journal's sources) */
     size_t describe_keys;        /* kubectl describe pod's "Namespace:", "Containers:", "Restart Count:" */
     size_t hash_comments;        /* lines starting with # or ! (a properties file's comments) */
+    size_t hikari_texts;         /* lines holding one of HikariCP's own messages, whatever the layout */
     size_t pipes_rows_backend;   /* tuples-only unaligned rows of pg_stat_activity */
     size_t tabs_rows_backend;    /* COPY text rows */
     span first;                  /* first non-blank line */
@@ -536,6 +537,15 @@ static void tally_line(tally *t, span s)
         t->first = tr;
     if (tr.p[0] == '#' || tr.p[0] == '!')
         t->hash_comments++;
+    static const char *const hikari_texts[] = {"Connection leak detection triggered",
+                                               "Connection is not available, request timed out",
+                                               "Thread starvation or clock leap detected",
+                                               "Apparent connection leak detected"};
+    for (size_t h = 0; h < sizeof hikari_texts / sizeof hikari_texts[0]; h++)
+        if (contains(s, hikari_texts[h])) {
+            t->hikari_texts++;
+            break;
+        }
     if (s.p[0] == '\t')
         t->tab_lines++;
     /* "psql: error: ... failed: FATAL:  ..." is a client quoting the server. */
@@ -931,6 +941,13 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
     }
     if (app >= 1 && (app + t.java_cont) * 4 >= t.nonblank) {
         r = (pgm_sniff){PGM_KIND_APP_LOG, t.spring >= t.plain_app ? "spring_boot" : "logback", true};
+        return r;
+    }
+    /* HikariCP's own messages in a layout none of the above knows (a game
+     * server's console, an excerpt pasted into an issue): its reader finds
+     * them by their text */
+    if (t.hikari_texts && !t.pg_severity) {
+        r = (pgm_sniff){PGM_KIND_APP_LOG, "hikari-text", true};
         return r;
     }
 

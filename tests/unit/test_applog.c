@@ -356,12 +356,56 @@ static void test_dropwizard_layout(void **state)
     assert_int_equal(frames, 2);
 }
 
+/* HikariCP's own texts in lines no known layout reads (a game server's
+ * console, an excerpt pasted without its level, a "|" gutter before the
+ * exception): found by their text, with the level and time that stand
+ * before them; the rest of the entry is its trace. */
+static void test_hikari_texts_without_a_layout(void **state)
+{
+    (void)state;
+    got g;
+    pgm_app_coverage cov;
+    read_text(false,
+              "[02:20:54] [Hikari housekeeper (pool Shop)/WARN]: Connection leak detection triggered for "
+              "org.postgresql.jdbc.PgConnection@6bb2d00b on thread main, stack trace follows\n"
+              "java.lang.Exception: Apparent connection leak detected\n"
+              "\tat com.shop.Orders.export(Orders.java:57)\n",
+              &g, &cov);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.r[0].level, "WARN");
+    assert_string_equal(g.r[0].message, "Connection leak detection triggered for org.postgresql.jdbc.PgConnection@6bb2d00b "
+                                        "on thread main, stack trace follows");
+    assert_string_equal(g.r[0].trace, "java.lang.Exception: Apparent connection leak detected\n"
+                                      "\tat com.shop.Orders.export(Orders.java:57)");
+    assert_true(g.r[0].t == PGM_TS_UNKNOWN); /* a time of day, and no day given */
+    assert_int_equal(cov.anchored, 1);
+    read_text(false,
+              "    2026-11-27 16:07:41,953 Connection leak detection triggered, stack trace follows\n"
+              "    java.lang.Exception: Apparent connection leak detected\n",
+              &g, &cov);
+    assert_int_equal(g.n, 1);
+    pgm_ts_parse ts;
+    assert_true(pgm_ts_parse_at("2026-11-27T16:07:41.953Z", 24, &ts));
+    assert_true(g.r[0].t == ts.us);
+    assert_string_equal(g.r[0].message, "Connection leak detection triggered, stack trace follows");
+    assert_int_equal(g.r[0].level[0], 0);
+    /* "POOL - text": the pool's name comes with it */
+    read_text(false, "console | shop-pool - Connection is not available, request timed out after 30000ms.\n", &g, &cov);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.r[0].message, "shop-pool - Connection is not available, request timed out after 30000ms.");
+    /* lines of no layout and no HikariCP text stay unread */
+    read_text(false, "some words\nmore words\n", &g, &cov);
+    assert_int_equal(g.n, 0);
+    assert_int_equal(cov.unparsed, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layouts),
         cmocka_unit_test(test_time_of_day_layouts),
         cmocka_unit_test(test_dropwizard_layout),
+        cmocka_unit_test(test_hikari_texts_without_a_layout),
         cmocka_unit_test(test_json_layouts),
         cmocka_unit_test(test_culprit),
         cmocka_unit_test(test_returned_leak_is_a_slow_borrower),
