@@ -555,6 +555,10 @@ static void add_embedded_conf(pgm_appconf *c, const char *text, unsigned line, c
         too_many(c, line, "embedded postgresql.conf texts");
         return;
     }
+    if (!c->embedded_conf && !(c->embedded_conf = calloc(PGM_APPCONF_MAX_WORKLOADS, sizeof *c->embedded_conf))) {
+        k->rc = PGM_FATAL;
+        return;
+    }
     if (!(c->embedded_conf[c->n_embedded_conf].text = strdup(text))) {
         k->rc = PGM_FATAL;
         return;
@@ -579,6 +583,10 @@ static void env_source_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, 
         return;
     if (c->n_env_sources == PGM_APPCONF_MAX_WORKLOADS) {
         too_many(c, name->line + off, "ConfigMaps and Secrets");
+        return;
+    }
+    if (!c->env_sources && !(c->env_sources = calloc(PGM_APPCONF_MAX_WORKLOADS, sizeof *c->env_sources))) {
+        k->rc = PGM_FATAL;
         return;
     }
     pgm_appconf_env_source *s = &c->env_sources[c->n_env_sources];
@@ -609,6 +617,11 @@ static void env_source_doc(pgm_appconf *c, const pgm_ynode *root, unsigned off, 
                 if (c->n_embedded_spring == PGM_APPCONF_MAX_WORKLOADS) {
                     too_many(c, value->line + off, "Spring files in ConfigMaps");
                     continue;
+                }
+                if (!c->embedded_spring &&
+                    !(c->embedded_spring = calloc(PGM_APPCONF_MAX_WORKLOADS, sizeof *c->embedded_spring))) {
+                    k->rc = PGM_FATAL;
+                    return;
                 }
                 size_t e = c->n_embedded_spring;
                 c->embedded_spring[e].configmap = strdup(s->name);
@@ -712,6 +725,8 @@ static int add_pg_server(pgm_appconf *c, const char *host, const char *what, uns
         too_many(c, line, "PostgreSQL servers");
         return -1;
     }
+    if (!c->pg_servers && !(c->pg_servers = calloc(PGM_APPCONF_MAX_WORKLOADS, sizeof *c->pg_servers)))
+        return -2;
     c->pg_servers[c->n_pg_servers].host = NULL;
     if (host && !(c->pg_servers[c->n_pg_servers].host = strdup(host)))
         return -2;
@@ -1174,6 +1189,10 @@ void pgm_appconf_free(pgm_appconf *c)
         free(c->embedded_conf[i].text);
     for (size_t i = 0; i < c->n_embedded_spring; i++)
         free(c->embedded_spring[i].configmap), free(c->embedded_spring[i].name), free(c->embedded_spring[i].text);
+    free(c->embedded_spring);
+    free(c->embedded_conf);
+    free(c->pg_servers);
+    free(c->env_sources);
     free(c->configmap);
     for (size_t i = 0; i < c->n_pg_args; i++) {
         free(c->pg_args[i].name);

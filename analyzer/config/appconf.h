@@ -99,7 +99,7 @@ typedef struct pgm_appconf {
         unsigned line;
     } autoscalers[PGM_APPCONF_MAX_WORKLOADS];
     size_t n_autoscalers;
-    pgm_appconf_env_source env_sources[PGM_APPCONF_MAX_WORKLOADS];
+    pgm_appconf_env_source *env_sources; /* room for PGM_APPCONF_MAX_WORKLOADS, made on first use */
     size_t n_env_sources;
     pgm_appconf_env_ref *env_refs;
     size_t n_env_refs;
@@ -107,26 +107,26 @@ typedef struct pgm_appconf {
      * image, an operator's cluster (Zalando's postgresql, CloudNativePG's
      * Cluster, Crunchy's PostgresCluster); each with the host name its
      * clients connect to */
-    struct {
+    struct pgm_appconf_pg_server {
         char *host;
         const char *what;   /* "Compose service", "CloudNativePG Cluster", ... */
-    } pg_servers[PGM_APPCONF_MAX_WORKLOADS];
+    } *pg_servers;          /* room for PGM_APPCONF_MAX_WORKLOADS, made on first use */
     size_t n_pg_servers;
     /* postgresql.conf text inside the file (a ConfigMap's postgresql.conf, a
      * Helm chart's primary.extendedConfiguration): read as the server reads
      * a file, its lines counted from `line` */
-    struct {
+    struct pgm_appconf_embedded_conf {
         char *text;
         unsigned line;
         const char *host;   /* the name its clients use ("*-postgresql": a Helm release's), or NULL */
-    } embedded_conf[PGM_APPCONF_MAX_WORKLOADS];
+    } *embedded_conf;       /* room for PGM_APPCONF_MAX_WORKLOADS, made on first use */
     size_t n_embedded_conf;
     /* Spring files a ConfigMap holds (application.yml: |), for the
      * workloads that mount it */
-    struct {
+    struct pgm_appconf_embedded_spring {
         char *configmap, *name, *text;
         unsigned line;
-    } embedded_spring[PGM_APPCONF_MAX_WORKLOADS];
+    } *embedded_spring;     /* room for PGM_APPCONF_MAX_WORKLOADS, made on first use */
     size_t n_embedded_spring;
     /* their settings: a command line's -c name=value, an operator's parameters */
     struct {
