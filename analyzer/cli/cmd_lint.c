@@ -179,7 +179,8 @@ int pgm_cmd_lint(int argc, char **argv, int first)
                 fprintf(stderr, "; %zu file(s) left out by --exclude or as test sources (--include-tests reads "
                                 "those)", l.excluded);
             if (!term.quiet && l.templates)
-                fprintf(stderr, "; %zu Helm template(s) not read (lint what `helm template` renders)", l.templates);
+                fprintf(stderr, "; %zu template(s) not read (templates/ files with {{ }}: lint what they "
+                                "render, e.g. helm template)", l.templates);
             if (!term.quiet && (l.ignored || l.excluded || l.templates))
                 fputc('\n', stderr);
             if (!l.n_files && !term.quiet && l.excluded)

@@ -80,7 +80,7 @@ typedef struct pgm_lint {
     size_t suppressed, baselined;
     size_t ignored;         /* findings of --ignore'd rules */
     size_t excluded;        /* configuration files left out by --exclude or as test sources */
-    size_t templates;       /* Helm templates (a chart's templates/ with {{ }}): not configuration until rendered */
+    size_t templates;       /* templates (a Helm chart's templates/ with {{ }}, Ansible's): configuration only once rendered */
     pgm_lint_file *files;   /* the configuration files read */
     size_t n_files;
     size_t problems;        /* files that could not be (fully) read */

@@ -99,7 +99,7 @@ static void write_json(const pgm_lint *l, FILE *out)
     pgm_json_uint(&j, l->ignored);
     pgm_json_key(&j, "excluded_files");
     pgm_json_uint(&j, l->excluded);
-    pgm_json_key(&j, "helm_templates");
+    pgm_json_key(&j, "templates");
     pgm_json_uint(&j, l->templates);
     pgm_json_end_object(&j);
     pgm_json_key(&j, "files");
