@@ -322,34 +322,35 @@ static void emit(pgm_app_reader *r)
         r->cb(r->ctx, &r->rec);
 }
 
+/* The line in scratch starts an entry: the entry keeps it (its slices point
+ * into it), its trace starts empty. */
+static void start_entry(pgm_app_reader *r, const pgm_app_record *rec, uint64_t lineno)
+{
+    pgm_strbuf tmp = r->head;
+    r->head = r->scratch;
+    r->scratch = tmp;
+    r->rec = *rec;
+    r->rec.line = r->rec.last_line = lineno;
+    pgm_strbuf_reset(&r->trace);
+    r->trace_cut = false;
+    r->open = true;
+}
+
 static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno)
 {
     pgm_app_record rec;
     /* parsed in a copy: if it starts an entry, the entry keeps the copy */
     pgm_strbuf_reset(&r->scratch);
     size_t keep = n < r->scratch.cap ? n : r->scratch.cap; /* a line of megabytes: its start */
-    if (pgm_strbuf_add(&r->scratch, line, keep) == 0 && parse_head(r, r->scratch.p, keep, &rec)) {
+    bool copied = pgm_strbuf_add(&r->scratch, line, keep) == 0;
+    if (copied && parse_head(r, r->scratch.p, keep, &rec)) {
         r->cov.cut += keep < n;
         emit(r);
-        pgm_strbuf tmp = r->head;
-        r->head = r->scratch;
-        r->scratch = tmp;
-        r->rec = rec;
-        r->rec.line = r->rec.last_line = lineno;
-        pgm_strbuf_reset(&r->trace);
-        r->trace_cut = false;
-        r->open = true;
+        start_entry(r, &rec, lineno);
         return;
     }
-    if (!r->open && keep == n && anchored_head(r, r->scratch.p, keep, &rec)) {
-        pgm_strbuf tmp = r->head;
-        r->head = r->scratch;
-        r->scratch = tmp;
-        r->rec = rec;
-        r->rec.line = r->rec.last_line = lineno;
-        pgm_strbuf_reset(&r->trace);
-        r->trace_cut = false;
-        r->open = true;
+    if (copied && !r->open && keep == n && anchored_head(r, r->scratch.p, keep, &rec)) {
+        start_entry(r, &rec, lineno);
         r->cov.anchored++;
         return;
     }

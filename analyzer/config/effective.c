@@ -484,6 +484,11 @@ static bool mybatis_without_jpa(const pgm_keyset *ks)
     return mybatis;
 }
 
+static bool is_spring_form(const pgm_appconf *a)
+{
+    return a->form == PGM_APPCONF_PROPERTIES || a->form == PGM_APPCONF_YAML;
+}
+
 /* The service's main Spring configuration: application.* without a
  * profile first, else any; NULL when it has none. */
 static const pgm_appconf *spring_home(const service *sv)
@@ -491,7 +496,7 @@ static const pgm_appconf *spring_home(const service *sv)
     const pgm_appconf *any = NULL;
     for (size_t f = 0; f < sv->n_files; f++) {
         const pgm_appconf *a = sv->files[f];
-        if (a->form != PGM_APPCONF_PROPERTIES && a->form != PGM_APPCONF_YAML)
+        if (!is_spring_form(a))
             continue;
         if (!a->profile)
             return a;
@@ -504,7 +509,7 @@ static bool is_spring_file(const service *sv, const char *path)
 {
     for (size_t f = 0; f < sv->n_files; f++)
         if (strcmp(sv->files[f]->path, path) == 0)
-            return sv->files[f]->form == PGM_APPCONF_PROPERTIES || sv->files[f]->form == PGM_APPCONF_YAML;
+            return is_spring_form(sv->files[f]);
     return false;
 }
 
@@ -562,7 +567,7 @@ static void build_pool(pgm_config *c, const service *sv, const pgm_keyset *ks, c
                 first_path = s->file->path;
                 first_line = s->k->line;
             }
-            bool spring = s->file->form == PGM_APPCONF_PROPERTIES || s->file->form == PGM_APPCONF_YAML;
+            bool spring = is_spring_form(s->file);
             if (spring && (!spring_path || (strcmp(s->file->path, spring_path) == 0 && s->k->line < spring_line))) {
                 spring_path = s->file->path;
                 spring_line = s->k->line;
@@ -1094,13 +1099,15 @@ static bool infrastructure_image(const char *image)
     return false;
 }
 
-static bool has_spring_file(const service *sv)
+/* A workload that runs a database, a broker or a proxy, not an application:
+ * port 5432 or /var/lib/postgresql, else its image (its name when a Compose
+ * service extends another and names no image). */
+static bool runs_infrastructure(const pgm_appconf_workload *w)
 {
-    for (size_t f = 0; f < sv->n_files; f++)
-        if (sv->files[f]->form == PGM_APPCONF_PROPERTIES || sv->files[f]->form == PGM_APPCONF_YAML)
-            return true;
-    return false;
+    return w->runs_postgres || infrastructure_image(w->image ? w->image : w->name);
 }
+
+static bool has_spring_file(const service *sv) { return spring_home(sv) != NULL; }
 
 /* A service whose pool is not HikariCP: said once (rule SPB-POOL-001),
  * since lint's pool rules and the server's budget leave it out. */
@@ -1373,9 +1380,7 @@ static void build_service(pgm_config *c, service *sv)
     }
     /* a database's or a broker's container (postgres taking the ConfigMap its
      * clients take too) runs no Spring pool */
-    bool infrastructure = sv->workload && !has_spring_file(sv) &&
-                          (sv->workload->runs_postgres ||
-                           infrastructure_image(sv->workload->image ? sv->workload->image : sv->workload->name));
+    bool infrastructure = sv->workload && !has_spring_file(sv) && runs_infrastructure(sv->workload);
     pool_src srcs[16];
     size_t ns = infrastructure || sv->other_pool ? 0 : find_pool_sources(&ks, srcs, 16);
     for (size_t i = 0; i < ns && c->rc != PGM_FATAL; i++) {
@@ -1438,7 +1443,7 @@ static size_t only_service_in(const pgm_config *c, const service *svs, size_t n,
 static size_t only_service_of_project(const pgm_config *c, const service *svs, size_t n, const pgm_appconf *kf,
                                       const pgm_appconf_workload *wl)
 {
-    if (wl->runs_postgres || infrastructure_image(wl->image ? wl->image : wl->name)) /* no image (extends): its name */
+    if (runs_infrastructure(wl))
         return n;
     /* its project's, else the input's when the input is one application
      * (a Compose variant in docker-arm/ beside app/) */
@@ -1462,8 +1467,7 @@ static size_t only_service_in(const pgm_config *c, const service *svs, size_t n,
          * run the same one */
         for (size_t w = 0; w < c->files[f].n_workloads; w++) {
             const pgm_appconf_workload *o = &c->files[f].workloads[w];
-            apps += !o->runs_postgres && !infrastructure_image(o->image ? o->image : o->name) &&
-                    strcmp(o->name, wl->name) != 0;
+            apps += !runs_infrastructure(o) && strcmp(o->name, wl->name) != 0;
         }
     }
     /* the service, or another deployment of the same application (the
