@@ -18,31 +18,20 @@ struct pgm_app_reader {
     bool open;                 /* an entry is pending */
     bool trace_cut;            /* the pending entry's trace was cut (counted once) */
     pgm_strbuf head;           /* its first line (the slices point into it) */
+    pgm_strbuf level_line;     /* java.util.logging's second line, when the entry has one */
+    bool level_line_next;      /* the entry's level and message are on the next line */
+    bool no_layout;            /* pgm_app_no_layout: every line that is no trace line is an entry */
     pgm_strbuf scratch;        /* the line being looked at */
     pgm_strbuf trace;
     pgm_app_record rec;
     pgm_jsonflat j;
+    pgm_jsonflat frame;        /* one frame of log4j2's extendedStackTrace */
     bool day_set;              /* pgm_app_set_day was called */
     int64_t day_us;            /* local midnight of the day times without a date fall in */
     int64_t last_tod_us;       /* the time of day read last, -1: none yet */
 };
 
-static const char *const levels[] = {"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR",
-                                     "FATAL", "SEVERE", "NOTICE", "CRITICAL"};
-
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
-
-/* A level word at p (whole token, any of the usual spellings). */
-static size_t level_at(const char *p, size_t n)
-{
-    for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++) {
-        size_t l = strlen(levels[k]);
-        if (n >= l && memcmp(p, levels[k], l) == 0 && (n == l || is_space(p[l]) || p[l] == ']' ||
-                                                       p[l] == ':'))
-            return l;
-    }
-    return 0;
-}
 
 static pgm_slice trim(const char *p, size_t n)
 {
@@ -76,6 +65,7 @@ static bool offset_from_wrapper(const pgm_app_reader *r, int64_t local_us, int64
 
 static int64_t fix_time(pgm_app_reader *r, const pgm_ts_parse *ts)
 {
+
     if (ts->zone == PGM_TS_ZONE_KNOWN)
         return ts->us;
     int64_t offset;
@@ -88,90 +78,6 @@ static int64_t fix_time(pgm_app_reader *r, const pgm_ts_parse *ts)
         return PGM_TS_UNKNOWN;
     r->cov.zone_guessed++;
     return r->zone.set ? pgm_zone_to_utc(&r->zone, ts->us) : ts->us;
-}
-
-/* Parses the first line of an entry of a text layout. Spring Boot:
- *   TIME LEVEL PID --- [app] [thread] [trace,span] LOGGER : MESSAGE
- * Logback/Log4j2 patterns:
- *   TIME [thread] LEVEL LOGGER - MESSAGE,  TIME LEVEL [thread] LOGGER - MESSAGE
- *   [LEVEL] TIME [thread] LOGGER - MESSAGE */
-/* Whether a line starts an entry: a time (after a "[LEVEL]" or not), then a
- * level within a window. Its time, where its time ends (*at) and where its
- * level is (*lv, SIZE_MAX: the one before the time); out->level is set. */
-/* "HH:MM:SS", then ".fff" or ",fff" (logback's %d{HH:mm:ss.SSS}, log4j2's
- * %d{HH:mm:ss,SSS}): the time of day in microseconds, in ts (no zone). */
-static bool time_of_day_at(const char *p, size_t n, pgm_ts_parse *ts, bool bracketed)
-{
-    if (n < 8 || p[2] != ':' || p[5] != ':')
-        return false;
-    for (size_t i = 0; i < 8; i++)
-        if (i != 2 && i != 5 && (p[i] < '0' || p[i] > '9'))
-            return false;
-    int h = (p[0] - '0') * 10 + (p[1] - '0'), mi = (p[3] - '0') * 10 + (p[4] - '0'),
-        sec = (p[6] - '0') * 10 + (p[7] - '0');
-    if (h > 23 || mi > 59 || sec > 60)
-        return false;
-    size_t i = 8;
-    int64_t frac = 0, scale = 100000;
-    if (i + 1 < n && (p[i] == '.' || p[i] == ',') && p[i + 1] >= '0' && p[i + 1] <= '9')
-        for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++, scale /= 10)
-            frac += (p[i] - '0') * scale;
-    if (i < n && !is_space(p[i]) && !(bracketed && p[i] == ']'))
-        return false;
-    memset(ts, 0, sizeof *ts);
-    ts->us = ((int64_t)h * 3600 + mi * 60 + sec) * 1000000 + frac;
-    ts->zone = PGM_TS_ZONE_NONE;
-    ts->len = i;
-    return true;
-}
-
-static bool head_of_entry(const char *s, size_t n, pgm_app_record *out, pgm_ts_parse *ts, size_t *at, size_t *lv,
-                          bool *time_only)
-{
-    memset(out, 0, sizeof *out);
-    size_t i = 0;
-    size_t first = level_at(s, n);
-    if (first && first < n && is_space(s[first])) { /* Dropwizard: "WARN  [2026-11-27 02:20:54,123] logger: ..." */
-        size_t k = first;
-        while (k < n && is_space(s[k]))
-            k++;
-        pgm_ts_parse inner;
-        if (k + 1 < n && s[k] == '[' && pgm_ts_parse_at(s + k + 1, n - k - 1, &inner) &&
-            k + 1 + inner.len < n && s[k + 1 + inner.len] == ']') {
-            out->level = (pgm_slice){s, first};
-            *ts = inner;
-            *time_only = false;
-            *at = k + 2 + inner.len;
-            *lv = SIZE_MAX;
-            return true;
-        }
-    }
-    if (n > 2 && s[0] == '[') { /* "[ERROR] 15:30:19.502 ..." */
-        size_t l = level_at(s + 1, n - 1);
-        if (l && 1 + l < n && s[1 + l] == ']') {
-            out->level = (pgm_slice){s + 1, l};
-            i = l + 2;
-            while (i < n && is_space(s[i]))
-                i++;
-        }
-    }
-    *time_only = false;
-    if (!pgm_ts_parse_at(s + i, n - i, ts)) {
-        if (!time_of_day_at(s + i, n - i, ts, false))
-            return false;
-        *time_only = true;
-    }
-    i += ts->len;
-    /* the level, within a window: after the time or after a [thread] */
-    size_t end = n - i < PGM_APP_LEVEL_WINDOW ? n : i + PGM_APP_LEVEL_WINDOW;
-    *lv = SIZE_MAX;
-    for (size_t k = i; !out->level.n && k < end; k++)
-        if ((k == i || is_space(s[k - 1]) || s[k - 1] == '[') && level_at(s + k, n - k)) {
-            *lv = k;
-            out->level = (pgm_slice){s + k, level_at(s + k, n - k)};
-        }
-    *at = i;
-    return out->level.n > 0;
 }
 
 /* A time of day on the reader's day; the day moves on at midnight. */
@@ -190,66 +96,21 @@ static int64_t dated(pgm_app_reader *r, pgm_ts_parse *ts)
     return fix_time(r, ts);
 }
 
+/* Parses the first line of an entry (applog/layout.h) and dates it. */
 static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
 {
-    pgm_ts_parse ts;
-    size_t i, lv;
-    bool time_only;
-    if (!head_of_entry(s, n, out, &ts, &i, &lv, &time_only))
+    pgm_app_head h;
+    if (!pgm_app_parse_head(s, n, &h))
         return false;
-    out->t = time_only ? dated(r, &ts) : fix_time(r, &ts);
-    size_t k = lv != SIZE_MAX ? lv + out->level.n : i;
-    if (lv != SIZE_MAX && lv > i) {
-        /* "[thread] LEVEL": the bracket before the level */
-        const char *open = memchr(s + i, '[', lv - i);
-        const char *close = open ? memchr(open, ']', (size_t)(s + lv - open)) : NULL;
-        if (open && close)
-            out->thread = trim(open + 1, (size_t)(close - open - 1));
-    }
-    while (k < n && is_space(s[k]))
-        k++;
-    /* Spring Boot: PID --- */
-    size_t p0 = k;
-    while (k < n && s[k] >= '0' && s[k] <= '9')
-        k++;
-    if (k > p0)
-        out->pid = (pgm_slice){s + p0, k - p0};
-    while (k < n && is_space(s[k]))
-        k++;
-    bool boot = k + 3 <= n && memcmp(s + k, "---", 3) == 0;
-    if (boot)
-        k += 3;
-    /* brackets: Boot's thread is the one 15 wide; else the first */
-    while (k < n) {
-        while (k < n && is_space(s[k]))
-            k++;
-        if (k >= n || s[k] != '[')
-            break;
-        const char *close = memchr(s + k, ']', n - k);
-        if (!close)
-            break;
-        size_t w = (size_t)(close - s - k - 1);
-        pgm_slice inner = {s + k + 1, w};
-        if (!out->thread.n && (!boot || w == 15))
-            out->thread = trim(inner.p, inner.n);
-        else if (boot && !out->thread.n && !out->app.n)
-            out->app = trim(inner.p, inner.n);
-        k = (size_t)(close - s) + 1;
-    }
-    /* LOGGER then " : " (Boot) or " - ", or "LOGGER: " (Dropwizard) */
-    size_t l0 = k;
-    while (k < n && !is_space(s[k]))
-        k++;
-    out->logger = (pgm_slice){s + l0, k - l0};
-    if (out->logger.n > 1 && out->logger.p[out->logger.n - 1] == ':')
-        out->logger.n--;
-    while (k < n && is_space(s[k]))
-        k++;
-    if (k + 1 < n && (s[k] == ':' || s[k] == '-') && s[k + 1] == ' ')
-        k += 2;
-    else if (k + 1 == n && (s[k] == ':' || s[k] == '-'))
-        k++;
-    out->message = (pgm_slice){s + k, n - k};
+    memset(out, 0, sizeof *out);
+    out->t = h.when == PGM_APP_TIME_OF_DAY ? dated(r, &h.ts) : fix_time(r, &h.ts);
+    out->level = h.level;
+    out->thread = h.thread;
+    out->logger = h.logger;
+    out->message = h.message;
+    out->app = h.app;
+    out->pid = h.pid;
+    r->level_line_next = h.level_line_next;
     return true;
 }
 
@@ -285,8 +146,8 @@ static bool anchored_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_re
     /* a level before it: "WARN", "[thread/WARN]:", "| ERROR |" */
     for (size_t k = 0; k < before && !out->level.n; k++)
         if ((k == 0 || is_space(s[k - 1]) || s[k - 1] == '[' || s[k - 1] == '/' || s[k - 1] == '|') &&
-            level_at(s + k, before - k))
-            out->level = (pgm_slice){s + k, level_at(s + k, before - k)};
+            pgm_app_level_at(s + k, before - k))
+            out->level = (pgm_slice){s + k, pgm_app_level_at(s + k, before - k)};
     /* a time before it: a date and time, else a time of day */
     pgm_ts_parse ts;
     out->t = PGM_TS_UNKNOWN;
@@ -294,7 +155,7 @@ static bool anchored_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_re
         out->t = fix_time(r, &ts);
     } else {
         for (size_t k = 0; k + 8 <= before; k++)
-            if ((k == 0 || !(s[k - 1] >= '0' && s[k - 1] <= '9')) && time_of_day_at(s + k, before - k, &ts, true)) {
+            if ((k == 0 || !(s[k - 1] >= '0' && s[k - 1] <= '9')) && pgm_app_time_of_day_at(s + k, before - k, &ts)) {
                 out->t = dated(r, &ts);
                 break;
             }
@@ -343,14 +204,53 @@ static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
     pgm_strbuf_reset(&r->scratch);
     size_t keep = n < r->scratch.cap ? n : r->scratch.cap; /* a line of megabytes: its start */
     bool copied = pgm_strbuf_add(&r->scratch, line, keep) == 0;
+    bool cut = keep < n;
+    if (copied && memchr(r->scratch.p, '\x1b', keep)) { /* a coloured console: its text */
+        keep = n = pgm_app_strip_ansi(r->scratch.p, keep);
+        line = r->scratch.p; /* read as a trace line, it is added before scratch is used again */
+    }
+    if (r->open && r->level_line_next) {
+        /* java.util.logging: "WARNING: message" under its entry's first line */
+        r->level_line_next = false;
+        pgm_slice level, message;
+        if (copied && pgm_app_level_line(r->scratch.p, keep, &level, &message)) {
+            pgm_strbuf tmp = r->level_line;
+            r->level_line = r->scratch;
+            r->scratch = tmp;
+            r->rec.level = level;
+            r->rec.message = message;
+            r->rec.last_line = lineno;
+            return;
+        }
+    }
     if (copied && parse_head(r, r->scratch.p, keep, &rec)) {
-        r->cov.cut += keep < n;
+        r->cov.cut += cut;
         emit(r);
         start_entry(r, &rec, lineno);
         return;
     }
-    if (copied && !r->open && keep == n && anchored_head(r, r->scratch.p, keep, &rec)) {
+    if (r->no_layout && copied && !cut && !(r->open && pgm_app_trace_line(r->scratch.p, keep))) {
+        /* no layout: a line that is no trace line ends the entry above, and
+         * is an entry of its own (%msg%n): HikariCP's texts by their anchor,
+         * any other line whole, without time or level */
+        emit(r);
+        pgm_slice text = trim(r->scratch.p, keep);
+        if (anchored_head(r, r->scratch.p, keep, &rec)) {
+            start_entry(r, &rec, lineno);
+            r->cov.anchored++;
+        } else if (text.n) {
+            memset(&rec, 0, sizeof rec);
+            rec.t = PGM_TS_UNKNOWN;
+            rec.message = text;
+            start_entry(r, &rec, lineno);
+            r->cov.bare++;
+        }
+        r->level_line_next = false;
+        return;
+    }
+    if (copied && !r->open && !cut && anchored_head(r, r->scratch.p, keep, &rec)) {
         start_entry(r, &rec, lineno);
+        r->level_line_next = false;
         r->cov.anchored++;
         return;
     }
@@ -381,13 +281,155 @@ static pgm_slice jget(const pgm_app_reader *r, const char *const *keys)
     return (pgm_slice){"", 0};
 }
 
-static void json_line(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno)
+static bool trace_add(pgm_app_reader *r, const char *p, size_t n)
+{
+    if (r->trace.len && pgm_strbuf_add(&r->trace, "\n", 1) != 0)
+        return false;
+    return pgm_strbuf_add(&r->trace, p, n) == 0;
+}
+
+/* The frames of log4j2's extendedStackTrace (a JSON array of {class, method,
+ * file, line}) as Java prints them: "\tat class.method(File.java:17)". */
+static bool frames_add(pgm_app_reader *r, const char *a)
+{
+    char err[64], at[1024];
+    for (const char *p = a; *p;) {
+        const char *open = strchr(p, '{');
+        if (!open)
+            return true;
+        /* the element's end: braces outside strings */
+        int depth = 0;
+        bool in_string = false;
+        const char *q = open;
+        for (; *q; q++) {
+            if (in_string) {
+                if (*q == '\\' && q[1])
+                    q++;
+                else if (*q == '"')
+                    in_string = false;
+            } else if (*q == '"') {
+                in_string = true;
+            } else if (*q == '{') {
+                depth++;
+            } else if (*q == '}' && --depth == 0) {
+                break;
+            }
+        }
+        if (!*q || !pgm_jsonflat_parse(&r->frame, open, (size_t)(q - open + 1), err, sizeof err))
+            return true; /* what is left is no frame */
+        const char *cls = pgm_jsonflat_get(&r->frame, "class", NULL),
+                   *method = pgm_jsonflat_get(&r->frame, "method", NULL),
+                   *file = pgm_jsonflat_get(&r->frame, "file", NULL),
+                   *line = pgm_jsonflat_get(&r->frame, "line", NULL);
+        if (cls && method) {
+            int w = line && *line != '-' ? snprintf(at, sizeof at, "\tat %s.%s(%s:%s)", cls, method,
+                                                    file ? file : "Unknown Source", line)
+                                         : snprintf(at, sizeof at, "\tat %s.%s(%s)", cls, method,
+                                                    file ? file : "Unknown Source");
+            if (w > 0 && !trace_add(r, at, (size_t)w < sizeof at ? (size_t)w : sizeof at - 1))
+                return false;
+        }
+        p = q + 1;
+    }
+    return true;
+}
+
+/* log4j2's JsonLayout writes the exception as "thrown": {name, message,
+ * extendedStackTrace, cause: {...}} (Log4j's JsonLayout documentation); it
+ * is written out as the trace Java prints, so that its culprit and its
+ * exception lines read as from a text log. */
+static void thrown_trace(pgm_app_reader *r)
+{
+    char key[128] = "thrown";
+    for (size_t depth = 0; depth < PGM_JSONFLAT_MAX_DEPTH; depth++) {
+        size_t base = strlen(key);
+        char line[1024];
+        snprintf(key + base, sizeof key - base, ".name");
+        const char *name = pgm_jsonflat_get(&r->j, key, NULL);
+        snprintf(key + base, sizeof key - base, ".message");
+        const char *message = pgm_jsonflat_get(&r->j, key, NULL);
+        if (!name)
+            return;
+        int w = snprintf(line, sizeof line, "%s%s%s%s", depth ? "Caused by: " : "", name, message ? ": " : "",
+                         message ? message : "");
+        if (w < 0 || !trace_add(r, line, (size_t)w < sizeof line ? (size_t)w : sizeof line - 1))
+            return;
+        enum pgm_json_type type;
+        snprintf(key + base, sizeof key - base, ".extendedStackTrace");
+        const char *frames = pgm_jsonflat_get(&r->j, key, &type);
+        if (!frames) {
+            snprintf(key + base, sizeof key - base, ".stackTrace"); /* before 2.6 and with includeStacktrace */
+            frames = pgm_jsonflat_get(&r->j, key, &type);
+        }
+        if (frames && type == PGM_JT_STRING) { /* stacktraceAsString: the printed trace itself */
+            trace_add(r, frames, strlen(frames));
+            return;
+        }
+        if (frames && type == PGM_JT_ARRAY && !frames_add(r, frames))
+            return;
+        snprintf(key + base, sizeof key - base, ".cause");
+    }
+}
+
+/* A time as JSON layouts write it: a string in any of the usual forms, GELF's
+ * seconds with a fraction, epoch milliseconds (log4j2's timeMillis), or
+ * log4j2's instant {epochSecond, nanoOfSecond}. */
+static int64_t json_time(pgm_app_reader *r)
 {
     static const char *const k_time[] = {"@timestamp", "timestamp", "time", NULL};
+    const char *sec = pgm_jsonflat_get(&r->j, "instant.epochSecond", NULL);
+    if (sec) {
+        const char *nano = pgm_jsonflat_get(&r->j, "instant.nanoOfSecond", NULL);
+        long long s = strtoll(sec, NULL, 10), ns = nano ? strtoll(nano, NULL, 10) : 0;
+        if (s > -PGM_APP_EPOCH_SECONDS_BOUND && s < PGM_APP_EPOCH_SECONDS_BOUND && ns >= 0 && ns < 1000000000)
+            return (int64_t)s * 1000000 + ns / 1000;
+        return PGM_TS_UNKNOWN;
+    }
+    const char *ms = pgm_jsonflat_get(&r->j, "timeMillis", NULL);
+    if (ms) {
+        long long v = strtoll(ms, NULL, 10);
+        return v > -PGM_APP_EPOCH_SECONDS_BOUND * 1000 && v < PGM_APP_EPOCH_SECONDS_BOUND * 1000 ? (int64_t)v * 1000
+                                                                                                 : PGM_TS_UNKNOWN;
+    }
+    for (const char *const *k = k_time; *k; k++) {
+        enum pgm_json_type type;
+        const char *v = pgm_jsonflat_get(&r->j, *k, &type);
+        if (!v || !*v)
+            continue;
+        if (type == PGM_JT_NUMBER) {
+            char *end;
+            double d = strtod(v, &end);
+            if (d > 1e11) /* milliseconds */
+                d /= 1000;
+            return d > -(double)PGM_APP_EPOCH_SECONDS_BOUND && d < (double)PGM_APP_EPOCH_SECONDS_BOUND
+                       ? (int64_t)(d * 1e6 + (d >= 0 ? 0.5 : -0.5))
+                       : PGM_TS_UNKNOWN;
+        }
+        pgm_ts_parse ts;
+        return pgm_ts_parse_at(v, strlen(v), &ts) ? fix_time(r, &ts) : PGM_TS_UNKNOWN;
+    }
+    return PGM_TS_UNKNOWN;
+}
+
+/* GELF's level is syslog's severity number (GELF 1.1 specification). */
+static pgm_slice syslog_level(pgm_slice level)
+{
+    static const char *const names[] = {"FATAL", "FATAL", "FATAL", "ERROR", "WARN", "INFO", "INFO", "DEBUG"};
+    if (level.n == 1 && level.p[0] >= '0' && level.p[0] <= '7') {
+        const char *name = names[level.p[0] - '0'];
+        return (pgm_slice){name, strlen(name)};
+    }
+    return level;
+}
+
+static void json_line(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno)
+{
     static const char *const k_level[] = {"level", "log.level", "severity", NULL};
-    static const char *const k_thread[] = {"thread_name", "process.thread.name", "thread", NULL};
-    static const char *const k_logger[] = {"logger_name", "log.logger", "logger", NULL};
-    static const char *const k_msg[] = {"message", "msg", NULL};
+    static const char *const k_thread[] = {"thread_name", "process.thread.name", "thread", "_thread_name", "_Thread",
+                                           NULL};
+    static const char *const k_logger[] = {"logger_name", "log.logger", "logger", "loggerName", "_logger_name",
+                                           "_LoggerName", NULL};
+    static const char *const k_msg[] = {"message", "msg", "short_message", NULL};
     static const char *const k_trace[] = {"stack_trace", "error.stack_trace", "exception", NULL};
     static const char *const k_app[] = {"service.name", "app_name", "application", "springAppName", NULL};
     /* ECS host.name, Logstash encoder HOSTNAME: tells replicas of one service apart */
@@ -401,18 +443,27 @@ static void json_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
         return;
     }
     memset(&r->rec, 0, sizeof r->rec);
-    pgm_slice t = jget(r, k_time);
-    pgm_ts_parse ts;
-    r->rec.t = t.n && pgm_ts_parse_at(t.p, t.n, &ts) ? fix_time(r, &ts) : PGM_TS_UNKNOWN;
-    r->rec.level = jget(r, k_level);
+    r->rec.t = json_time(r);
+    r->rec.level = syslog_level(jget(r, k_level));
     r->rec.thread = jget(r, k_thread);
     r->rec.logger = jget(r, k_logger);
     r->rec.message = jget(r, k_msg);
     r->rec.app = jget(r, k_app);
     r->rec.host = jget(r, k_host);
-    pgm_slice trace = jget(r, k_trace);
     pgm_strbuf_reset(&r->trace);
-    pgm_strbuf_add(&r->trace, trace.p, trace.n);
+    pgm_slice trace = jget(r, k_trace);
+    const char *full = pgm_jsonflat_get(&r->j, "full_message", NULL);
+    if (trace.n) {
+        pgm_strbuf_add(&r->trace, trace.p, trace.n);
+    } else if (full) {
+        /* GELF: the message, then what the short one leaves out (the trace) */
+        size_t m = r->rec.message.n;
+        if (m && strncmp(full, r->rec.message.p, m) == 0 && (full[m] == '\n' || !full[m]))
+            full += m + (full[m] == '\n');
+        pgm_strbuf_add(&r->trace, full, strlen(full));
+    } else {
+        thrown_trace(r);
+    }
     r->rec.line = r->rec.last_line = lineno;
     r->open = true;
     emit(r);
@@ -429,9 +480,11 @@ int pgm_app_open(pgm_app_reader **out, bool json, const pgm_zone *zone, pgm_app_
     r->cb = cb;
     r->ctx = ctx;
     pgm_strbuf_init(&r->head, PGM_APP_MAX_TRACE);
+    pgm_strbuf_init(&r->level_line, PGM_APP_MAX_TRACE);
     pgm_strbuf_init(&r->scratch, PGM_APP_MAX_TRACE);
     pgm_strbuf_init(&r->trace, PGM_APP_MAX_TRACE);
     pgm_jsonflat_init(&r->j);
+    pgm_jsonflat_init(&r->frame);
     *out = r;
     return PGM_OK;
 }
@@ -453,6 +506,11 @@ void pgm_app_feed_wrapped(pgm_app_reader *r, const char *line, size_t n, uint64_
         text_line(r, line, n, lineno);
 }
 
+void pgm_app_no_layout(pgm_app_reader *r)
+{
+    r->no_layout = true;
+}
+
 void pgm_app_set_day(pgm_app_reader *r, int64_t day)
 {
     r->day_set = true;
@@ -464,12 +522,15 @@ bool pgm_app_continues(const pgm_app_reader *r, const char *line, size_t n)
 {
     if (r->json || !r->open)
         return false;
-    pgm_app_record rec;
-    pgm_ts_parse ts;
-    size_t at, lv;
-    bool time_only;
-    n = n < PGM_APP_MAX_TRACE ? n : PGM_APP_MAX_TRACE;
-    return !head_of_entry(line, n, &rec, &ts, &at, &lv, &time_only);
+    char plain[512]; /* a head is known by its start */
+    if (memchr(line, '\x1b', n)) {
+        n = n < sizeof plain ? n : sizeof plain;
+        memcpy(plain, line, n);
+        n = pgm_app_strip_ansi(plain, n);
+        line = plain;
+    }
+    pgm_app_head h;
+    return !pgm_app_parse_head(line, n < PGM_APP_MAX_TRACE ? n : PGM_APP_MAX_TRACE, &h);
 }
 
 void pgm_app_finish(pgm_app_reader *r)
@@ -487,9 +548,11 @@ void pgm_app_close(pgm_app_reader *r)
     if (!r)
         return;
     pgm_strbuf_free(&r->head);
+    pgm_strbuf_free(&r->level_line);
     pgm_strbuf_free(&r->scratch);
     pgm_strbuf_free(&r->trace);
     pgm_jsonflat_free(&r->j);
+    pgm_jsonflat_free(&r->frame);
     free(r);
 }
 

@@ -10,15 +10,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "applog/layout.h"
 #include "pglog/prefix.h" /* pgm_slice */
 #include "text/tzfile.h"
 #include "util/rc.h"
 #include "util/strbuf.h"
 
+/* Epoch times in JSON layouts are read within +-10^11 seconds (about 3,000
+ * years either side of 1970); beyond, the entry has no time. */
+#define PGM_APP_EPOCH_SECONDS_BOUND 100000000000LL
 /* Lines of one entry's trace kept; more are counted. */
 #define PGM_APP_MAX_TRACE (256u << 10)
-/* How far into a line the level word is looked for. */
-#define PGM_APP_LEVEL_WINDOW 64u
 
 typedef struct pgm_app_record {
     int64_t t;                  /* UTC microseconds, or PGM_TS_UNKNOWN */
@@ -38,6 +40,7 @@ typedef struct pgm_app_coverage {
     uint64_t dated;            /* times printed without a date (HH:mm:ss.SSS), dated by pgm_app_set_day */
     uint64_t undated;          /* ... and left without time: no day was given */
     uint64_t anchored;         /* entries of HikariCP's texts in lines no layout reads */
+    uint64_t bare;             /* lines read as entries of their own, without a layout (pgm_app_no_layout) */
 } pgm_app_coverage;
 
 typedef struct pgm_app_reader pgm_app_reader;
@@ -46,6 +49,11 @@ typedef struct pgm_app_reader pgm_app_reader;
  * (copied; NULL: none) applies to times printed without one. */
 int pgm_app_open(pgm_app_reader **out, bool json, const pgm_zone *zone, pgm_app_cb cb, void *ctx);
 void pgm_app_feed(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno);
+/* The file has no layout the reader knows (the sniffer found HikariCP's
+ * texts in it, and no entry's head): every line that is not a stack trace's
+ * is an entry of its own, a `%msg%n` layout's; its time and level are those
+ * that stand before a HikariCP text, else none. Call before the first line. */
+void pgm_app_no_layout(pgm_app_reader *r);
 /* The day a layout that prints the time alone (logback's default
  * HH:mm:ss.SSS) writes in: `day` in days since the epoch (its local
  * midnight); a time earlier than the one before by more than 12 hours has

@@ -120,14 +120,15 @@ static long field_long(const pgm_event *e, const char *name, long dflt)
     return *end ? dflt : n;
 }
 
+static void service_of_event(const pgm_event *e, char *out, size_t cap);
+
 static void note_leak(pgm_analysis *a, const pgm_event *e)
 {
     a->leak_reports++;
     if (a->first_leak_report == PGM_TS_UNKNOWN)
         a->first_leak_report = e->t;
-    const char *app = pgm_event_field(e, "app");
-    if (app && !a->leak_app[0])
-        snprintf(a->leak_app, sizeof a->leak_app, "%s", app);
+    if (!a->leak_app[0])
+        service_of_event(e, a->leak_app, sizeof a->leak_app);
     const char *frame = pgm_event_field(e, "culprit");
     const char *at = pgm_event_field(e, "culprit_at");
     int loc = -1;
@@ -364,7 +365,23 @@ static void note_pool_stats(pgm_analysis *a, const pgm_event *e)
  * none: the pod and container a Kubernetes node's log path names (the
  * kubelet's /var/log/pods/NAMESPACE_POD_UID/CONTAINER/N.log, and the
  * /var/log/containers/POD_NAMESPACE_CONTAINER-ID.log links to them), else
- * the file's name. `path` may end in "#SOURCE" (a journal's). */
+ * the file's name less its extensions and date, or its folder's when the
+ * name is a generic one. `path` may end in "#SOURCE" (a journal's). */
+/* n lowercase letters and digits, from `least` to `most`: a piece of a pod's
+ * generated name (the ReplicaSet's hash, the pod's suffix). */
+static bool pod_part(const char *p, size_t n, size_t least, size_t most)
+{
+    if (n < least || n > most)
+        return false;
+    bool digit = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9')))
+            return false;
+        digit |= p[i] >= '0' && p[i] <= '9';
+    }
+    return digit || n <= 5; /* a hash of letters alone is a word */
+}
+
 static void service_name_of_path(const char *path, char *out, size_t cap)
 {
     const char *slash = strrchr(path, '/');
@@ -391,7 +408,50 @@ static void service_name_of_path(const char *path, char *out, size_t cap)
         snprintf(out, cap, "%.*s/%.*s", (int)(u1 - file), file, (int)(dash - u2 - 1), u2 + 1);
         return;
     }
-    snprintf(out, cap, "%s", file);
+    /* orders.log, orders.2026-11-27.log.gz: its stem; application.log and
+     * the like name no service: their folder does (orders/logs/spring.log) */
+    size_t stem = strcspn(file, ".#");
+    while (stem > 11 && file[stem - 11] == '-' && strspn(file + stem - 10, "0123456789-") == 10)
+        stem -= 11; /* orders-2026-11-27.log */
+    static const char *const generic[] = {"application", "app", "spring", "server", "console", "catalina",
+                                          "stdout", "output", "service", "main", "log", "logs"};
+    bool is_generic = !stem;
+    for (size_t g = 0; g < sizeof generic / sizeof generic[0] && !is_generic; g++)
+        is_generic = strlen(generic[g]) == stem && strncmp(file, generic[g], stem) == 0;
+    for (const char *end = slash; is_generic && end && end > path;) {
+        const char *dir = end;
+        while (dir > path && dir[-1] != '/' && dir[-1] != '!')
+            dir--;
+        size_t len = (size_t)(end - dir);
+        if (len && !(len == 4 && strncmp(dir, "logs", 4) == 0) && !(len == 3 && strncmp(dir, "log", 3) == 0)) {
+            snprintf(out, cap, "%.*s", (int)len, dir);
+            return;
+        }
+        end = dir > path && dir[-1] == '/' ? dir - 1 : NULL;
+    }
+    /* a Deployment's pod, catalog-7d9f8c6b5-x2kq9: its Deployment */
+    const char *d2 = file + stem, *d1;
+    while (d2 > file && d2[-1] != '-')
+        d2--;
+    d2 = d2 > file ? d2 - 1 : NULL;
+    for (d1 = d2; d1 && d1 > file && d1[-1] != '-';)
+        d1--;
+    d1 = d1 && d1 > file ? d1 - 1 : NULL;
+    if (d1 && d1 > file && pod_part(d1 + 1, (size_t)(d2 - d1 - 1), 6, 10) &&
+        pod_part(d2 + 1, (size_t)(file + stem - d2 - 1), 1, 5))
+        stem = (size_t)(d1 - file);
+    snprintf(out, cap, "%.*s", (int)stem, file);
+}
+
+/* The service whose application log an event is of: the name its lines
+ * carry (Spring Boot's [orders]), else its file's (service_name_of_path). */
+static void service_of_event(const pgm_event *e, char *out, size_t cap)
+{
+    const char *app = pgm_event_field(e, "app");
+    if (app && *app)
+        snprintf(out, cap, "%s", app);
+    else
+        service_name_of_path(e->path, out, cap);
 }
 
 /* What systemd or the kernel said of a service (rules/systemd), in words. */
@@ -480,11 +540,7 @@ static service_start *service_of(pgm_analysis *a, const pgm_event *e)
     service_start *st = &a->services[a->n_services++];
     memset(st, 0, sizeof *st);
     snprintf(st->path, sizeof st->path, "%s", stream);
-    const char *app = pgm_event_field(e, "app");
-    if (app && *app)
-        snprintf(st->app, sizeof st->app, "%s", app);
-    else
-        service_name_of_path(e->path, st->app, sizeof st->app);
+    service_of_event(e, st->app, sizeof st->app);
     st->first = PGM_TS_UNKNOWN;
     return st;
 }
@@ -612,10 +668,9 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         break;
     case PGM_EV_HIKARI_TIMEOUT: {
         a->app_timeouts++;
-        const char *app = pgm_event_field(e, "app");
         char named[128];
-        service_name_of_path(e->path, named, sizeof named);
-        note_hit(a->timed_out, &a->n_timed_out, &a->over[PGM_ANALYSIS_CAP_HITS], app && *app ? app : named, e);
+        service_of_event(e, named, sizeof named);
+        note_hit(a->timed_out, &a->n_timed_out, &a->over[PGM_ANALYSIS_CAP_HITS], named, e);
         if (a->first_timeout == PGM_TS_UNKNOWN) {
             a->first_timeout = e->t;
             snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);

@@ -963,6 +963,8 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         /* --app-tz outranks the envelope's times; they outrank a manifest's TZ */
         k->wrapper_zone = !s->app_tz.set;
         rc = pgm_app_open(&k->app, json, &zone, on_app_record, &k->actx);
+        if (rc == PGM_OK && strcmp(in->format, "hikari-text") == 0)
+            pgm_app_no_layout(k->app);
         k->app_day = INT64_MIN;
         if (rc == PGM_OK && (k->app_day_from = day_of_file(info, &k->app_day)))
             pgm_app_set_day(k->app, k->app_day);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applog/layout.h"
 #include "catalog/catalog.h"
 #include "pglog/prefix.h"
 #include "text/timestamp.h"
@@ -212,61 +213,28 @@ static bool is_spring_line(span s)
     return i > 0 && starts(trim(tail), "--- ");
 }
 
-/* Dropwizard's default, the level first: "WARN  [2026-11-27 02:20:54,123] logger: message". */
-static bool is_level_first_line(span s)
+/* The first line of an entry in a layout the application-log reader knows
+ * (applog/layout.h: logback, log4j, Quarkus, Tomcat, java.util.logging...),
+ * colours taken off. *level_next: java.util.logging's level and message
+ * come on the next line. */
+static bool is_plain_app_line(span s, bool *level_next)
 {
-    size_t w = 0;
-    while (w < s.n && w < 8 && s.p[w] >= 'A' && s.p[w] <= 'Z')
-        w++;
-    if (!w || !is_level((span){s.p, w}))
-        return false;
-    size_t k = w;
-    while (k < s.n && s.p[k] == ' ')
-        k++;
-    pgm_ts_parse ts;
-    return k > w && k + 1 < s.n && s.p[k] == '[' && pgm_ts_parse_at(s.p + k + 1, s.n - k - 1, &ts) &&
-           k + 1 + ts.len < s.n && s.p[k + 1 + ts.len] == ']';
-}
-
-/* Logback/Log4j2 patterns: a time, then "[thread]" and a level somewhere soon. */
-static bool is_plain_app_line(span s)
-{
-    if (is_level_first_line(s))
-        return true;
-    size_t start = 0;
-    pgm_ts_parse ts;
-    if (pgm_ts_parse_at(s.p, s.n, &ts)) {
-        start = ts.len;
-    } else if (s.n > 12 && is_digit(s.p[0]) && is_digit(s.p[1]) && s.p[2] == ':' &&
-               is_digit(s.p[3]) && s.p[5] == ':' && s.p[8] == '.') {
-        start = 12; /* %d{HH:mm:ss.SSS} */
-    } else if (s.n > 1 && s.p[0] == '[') {
-        span inner = {s.p + 1, s.n - 1};
-        if (!pgm_ts_parse_at(inner.p, inner.n, &ts))
-            return false;
-        start = ts.len + 2;
-    } else {
-        return false;
+    char plain[256];
+    if (memchr(s.p, '\x1b', s.n)) {
+        size_t n = s.n < sizeof plain ? s.n : sizeof plain;
+        memcpy(plain, s.p, n);
+        s = (span){plain, pgm_app_strip_ansi(plain, n)};
     }
-    if (start >= s.n)
+    pgm_app_head h;
+    if (!pgm_app_parse_head(s.p, s.n, &h))
         return false;
-    span rest = {s.p + start, s.n - start};
-    size_t window = rest.n < 120 ? rest.n : 120;
-    span head = {rest.p, window};
-    static const char *const marks[] = {" TRACE ", " DEBUG ", " INFO ", " WARN ", " ERROR ",
-                                        " FATAL ", "TRACE ", "DEBUG ", "INFO ", "WARN ",
-                                        "ERROR ", "INFO  ", "WARN  "};
-    bool level = false;
-    for (size_t i = 0; i < sizeof marks / sizeof marks[0] && !level; i++)
-        level = contains(head, marks[i]);
-    return level && (contains(head, "[") || contains(head, " - "));
+    *level_next = h.level_line_next;
+    return true;
 }
 
 static bool is_java_continuation(span s)
 {
-    return starts(s, "\tat ") || starts(s, "    at ") || starts(s, "Caused by: ") ||
-           starts(s, "\t... ") || (s.n > 10 && (starts(s, "java.") || starts(s, "org.")) &&
-                                   contains(s, "Exception"));
+    return pgm_app_trace_line(s.p, s.n);
 }
 
 /* syslog: "<134>Nov 27 00:19:29 [host ]postgres[123]: [7-1] ..." or ISO time. */
@@ -522,6 +490,7 @@ typedef struct tally {
     size_t describe_keys;        /* kubectl describe pod's "Namespace:", "Containers:", "Restart Count:" */
     size_t hash_comments;        /* lines starting with # or ! (a properties file's comments) */
     size_t hikari_texts;         /* lines holding one of HikariCP's own messages, whatever the layout */
+    bool level_next;             /* the line before was java.util.logging's first of an entry */
     size_t pipes_rows_backend;   /* tuples-only unaligned rows of pg_stat_activity */
     size_t tabs_rows_backend;    /* COPY text rows */
     span first;                  /* first non-blank line */
@@ -540,7 +509,9 @@ static void tally_line(tally *t, span s)
     static const char *const hikari_texts[] = {"Connection leak detection triggered",
                                                "Connection is not available, request timed out",
                                                "Thread starvation or clock leap detected",
-                                               "Apparent connection leak detected"};
+                                               "Apparent connection leak detected",
+                                               "HikariPool-", /* its pools' default names */
+                                               " - Start completed.", " - Shutdown completed."};
     for (size_t h = 0; h < sizeof hikari_texts / sizeof hikari_texts[0]; h++)
         if (contains(s, hikari_texts[h])) {
             t->hikari_texts++;
@@ -550,7 +521,14 @@ static void tally_line(tally *t, span s)
         t->tab_lines++;
     /* "psql: error: ... failed: FATAL:  ..." is a client quoting the server. */
     bool client_quote = starts(s, "psql:") || starts(s, "pg_dump:") || starts(s, "pgbench:") ||
-                        starts(s, "pg_dumpall:") || starts(s, "pg_restore:");
+                        starts(s, "pg_dumpall:") || starts(s, "pg_restore:") ||
+                        /* "PSQLException: FATAL: sorry, too many clients already" quotes the server */
+                        pgm_app_exception_line(s.p, s.n) || starts(s, "Caused by: ");
+    /* java.util.logging's "WARNING: message" under its entry's first line */
+    pgm_slice jul_level, jul_message;
+    bool level_line = t->level_next && pgm_app_level_line(s.p, s.n, &jul_level, &jul_message);
+    t->level_next = false;
+    client_quote |= level_line;
     if (!client_quote && has_pg_severity(s))
         t->pg_severity++;
     if (is_syslog_pg_line(s))
@@ -561,10 +539,14 @@ static void tally_line(tally *t, span s)
         t->azure++;
     if (is_csvlog_line(s))
         t->csvlog++;
+    bool level_next = false;
     if (is_spring_line(s))
         t->spring++;
-    else if (is_plain_app_line(s))
+    else if (level_line)
+        t->java_cont++;
+    else if (is_plain_app_line(s, &level_next))
         t->plain_app++;
+    t->level_next = level_next;
     if (is_java_continuation(s))
         t->java_cont++;
     if (starts(s, "Namespace:") || starts(s, "Containers:") || starts(tr, "Restart Count:") ||

@@ -100,7 +100,10 @@ static bool zone_offset_cached(const char *abbrev, size_t n, int32_t *offset)
         memcpy(ts_cache.abbrev, abbrev, n);
         ts_cache.abbrev_len = n;
     }
-    *offset = ts_cache.abbrev_offset;
+    /* a word that is no zone leaves *offset as it was: the offset cached is
+     * the last zone's, and a time after it was read an hour off */
+    if (ts_cache.abbrev_known)
+        *offset = ts_cache.abbrev_offset;
     return ts_cache.abbrev_known;
 }
 
@@ -311,4 +314,88 @@ int64_t pgm_year_of(int64_t unix_seconds)
     while (pgm_days_from_civil(y + 1, 1, 1) <= days)
         y++;
     return y;
+}
+
+/* Month by its English abbreviation ("Nov"): 1-12, 0 when none. */
+static unsigned month_at(const char *p, size_t n)
+{
+    if (n < 3)
+        return 0;
+    for (unsigned k = 0; k < 12; k++)
+        if (memcmp(bsd_months + 3 * k, p, 3) == 0)
+            return k + 1;
+    return 0;
+}
+
+/* Digits at p[*i], at most `max` of them, at least one: their value. */
+static bool digits_at(const char *p, size_t n, size_t *i, size_t max, int *v)
+{
+    size_t k = 0;
+    *v = 0;
+    while (*i < n && k < max && is_digit(p[*i])) {
+        *v = *v * 10 + (p[(*i)++] - '0');
+        k++;
+    }
+    return k > 0;
+}
+
+/* "H:MM:SS[.,fff]" at p[*i]: the time of day in microseconds. */
+static bool clock_at(const char *p, size_t n, size_t *i, int64_t *us)
+{
+    int h, mi, s;
+    if (!digits_at(p, n, i, 2, &h) || *i >= n || p[(*i)++] != ':' || !digits_at(p, n, i, 2, &mi) || *i >= n ||
+        p[(*i)++] != ':' || !digits_at(p, n, i, 2, &s) || h > 23 || mi > 59 || s > 60)
+        return false;
+    int64_t frac = 0, scale = 100000;
+    if (*i + 1 < n && (p[*i] == '.' || p[*i] == ',') && is_digit(p[*i + 1]))
+        for ((*i)++; *i < n && is_digit(p[*i]); (*i)++, scale /= 10)
+            frac += (p[*i] - '0') * scale;
+    *us = ((int64_t)h * 3600 + mi * 60 + s) * 1000000 + frac;
+    return true;
+}
+
+bool pgm_ts_parse_java(const char *p, size_t n, pgm_ts_parse *out)
+{
+    size_t i = 0;
+    int y, d;
+    unsigned m;
+    int64_t clock;
+    if (n && is_digit(p[0])) {
+        /* "27-Nov-2026 02:20:54.123" (Tomcat), "27 Nov 2026 02:20:54,123" (log4j's DATE) */
+        if (!digits_at(p, n, &i, 2, &d) || i + 4 > n || (p[i] != '-' && p[i] != ' '))
+            return false;
+        char sep = p[i++];
+        if (!(m = month_at(p + i, n - i)) || i + 3 >= n || p[i + 3] != sep)
+            return false;
+        i += 4;
+        if (!digits_at(p, n, &i, 4, &y) || y < 1000 || i >= n || p[i++] != ' ' || !clock_at(p, n, &i, &clock))
+            return false;
+    } else {
+        /* java.util.logging.SimpleFormatter: "Nov 27, 2026 2:20:54 AM" */
+        if (!(m = month_at(p, n)) || n < 4 || p[3] != ' ')
+            return false;
+        i = 4;
+        if (!digits_at(p, n, &i, 2, &d) || i + 2 > n || p[i] != ',' || p[i + 1] != ' ')
+            return false;
+        i += 2;
+        if (!digits_at(p, n, &i, 4, &y) || y < 1000 || i >= n || p[i++] != ' ' || !clock_at(p, n, &i, &clock))
+            return false;
+        if (i + 3 > n || p[i] != ' ' || (p[i + 1] != 'A' && p[i + 1] != 'P') || p[i + 2] != 'M')
+            return false;
+        const int64_t hour = 3600 * 1000000LL;
+        if (clock < hour || clock >= 13 * hour)
+            return false; /* %tl prints 1 to 12 */
+        if (clock >= 12 * hour)
+            clock -= 12 * hour; /* 12 AM is midnight, 12 PM noon */
+        if (p[i + 1] == 'P')
+            clock += 12 * hour;
+        i += 3;
+    }
+    if (d < 1 || d > 31 || (i < n && p[i] != ' ' && p[i] != ']'))
+        return false;
+    memset(out, 0, sizeof *out);
+    out->us = pgm_days_from_civil(y, m, (unsigned)d) * 86400 * 1000000LL + clock;
+    out->zone = PGM_TS_ZONE_NONE;
+    out->len = i;
+    return true;
 }

@@ -41,6 +41,12 @@ bool pgm_ts_zone_offset(const char *abbrev, size_t n, int32_t *seconds);
  * when p does not start with one. */
 bool pgm_ts_parse_bsd(const char *p, size_t n, int year, int64_t *t);
 
+/* The dates Java's logging frameworks print, without a zone: Tomcat's
+ * OneLineFormatter "27-Nov-2026 02:20:54.123", log4j's %d{DATE} "27 Nov 2026
+ * 02:20:54,123", java.util.logging.SimpleFormatter's "Nov 27, 2026 2:20:54
+ * AM". At p exactly; false when p does not start with one. */
+bool pgm_ts_parse_java(const char *p, size_t n, pgm_ts_parse *out);
+
 /* The year (UTC) of a time in seconds since the epoch. */
 int64_t pgm_year_of(int64_t unix_seconds);
 

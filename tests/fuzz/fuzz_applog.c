@@ -1,7 +1,8 @@
 /* libFuzzer target: the application log reader (text layouts and JSON, the
  * stack-trace attacher) and the classifier behind it with the builtin HikariCP
  * packs (loaded once from rules/hikari, run from the repository root). The
- * first byte's low bit picks JSON. */
+ * first byte's low bit picks JSON, bit 3 a file of no layout (every line an
+ * entry of its own, pgm_app_no_layout). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,6 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (pgm_app_open(&r, data[0] & 1, &zone, on_record, NULL) != PGM_OK)
         return 0;
+    if (data[0] & 8)
+        pgm_app_no_layout(r);
     fuzz_feed_lines(data + 1, size - 1, feed, r);
     pgm_app_finish(r);
     (void)pgm_app_get_coverage(r);

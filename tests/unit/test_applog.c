@@ -326,6 +326,168 @@ static void test_time_of_day_layouts(void **state)
 /* Dropwizard's default layout puts the level first ("%-5p [%d{ISO8601}]
  * %c: %m") and marks its trace lines "! ": the entry, its logger without
  * the colon, and the culprit frame are read. */
+static int64_t utc(const char *iso)
+{
+    pgm_ts_parse ts;
+    assert_true(pgm_ts_parse_at(iso, strlen(iso), &ts));
+    return ts.us;
+}
+
+/* The frameworks' documented default layouts, each line as the framework
+ * writes it (tests/applog/rerender.py writes whole logs in them). */
+static void test_framework_layouts(void **state)
+{
+    (void)state;
+    got g;
+    pgm_app_coverage cov;
+    read_text(false,
+              /* Quarkus: %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{3.}] (%t) %s%e%n */
+              "2026-11-27 02:20:56,125 WARN  [com.zax.hik.poo.ProxyLeakTask] (l-1 housekeeper) Connection leak "
+              "detection triggered for org.postgresql.jdbc.PgConnection@5c362c3d on thread main, stack trace follows\n"
+              "java.lang.Exception: Apparent connection leak detected\n"
+              "\tat com.shop.Orders.export(Orders.java:57)\n"
+              /* Tomcat's OneLineFormatter */
+              "27-Nov-2026 02:20:57.134 SEVERE [http-nio-8080-exec-1] com.zaxxer.hikari.pool.HikariPool.log "
+              "HikariPool-1 - Connection is not available, request timed out after 30000ms.\n"
+              /* java.util.logging.SimpleFormatter: two lines an entry */
+              "Nov 27, 2026 2:20:58 PM com.zaxxer.hikari.HikariDataSource getConnection\n"
+              "INFO: HikariPool-1 - Starting...\n"
+              /* Micronaut's coloured console */
+              "\x1b[36m02:20:59.001\x1b[0;39m \x1b[1;30m[main]\x1b[0;39m \x1b[34mINFO \x1b[0;39m "
+              "\x1b[35mcom.zaxxer.hikari.HikariDataSource\x1b[0;39m - HikariPool-1 - Start completed.\n"
+              /* log4j 1.x: %d{ISO8601} %-5p [%t] %c{1}:%L - %m%n */
+              "2026-11-27 02:21:00,002 WARN  [l-1 housekeeper] ProxyLeakTask:84 - Connection leak detection "
+              "triggered, stack trace follows\n",
+              &g, &cov);
+    assert_int_equal(g.n, 5);
+    assert_string_equal(g.r[0].level, "WARN");
+    assert_string_equal(g.r[0].logger, "com.zax.hik.poo.ProxyLeakTask");
+    assert_string_equal(g.r[0].thread, "l-1 housekeeper");
+    assert_string_equal(g.r[0].message, "Connection leak detection triggered for org.postgresql.jdbc.PgConnection@5c362c3d "
+                                        "on thread main, stack trace follows");
+    assert_string_equal(g.r[0].trace, "java.lang.Exception: Apparent connection leak detected\n"
+                                      "\tat com.shop.Orders.export(Orders.java:57)");
+    assert_true(g.r[0].t == utc("2026-11-27T02:20:56.125Z"));
+    assert_string_equal(g.r[1].level, "SEVERE");
+    assert_string_equal(g.r[1].thread, "http-nio-8080-exec-1");
+    assert_string_equal(g.r[1].message, "HikariPool-1 - Connection is not available, request timed out after 30000ms.");
+    assert_true(g.r[1].t == utc("2026-11-27T02:20:57.134Z"));
+    assert_string_equal(g.r[2].level, "INFO");
+    assert_string_equal(g.r[2].logger, "com.zaxxer.hikari.HikariDataSource");
+    assert_string_equal(g.r[2].message, "HikariPool-1 - Starting...");
+    assert_string_equal(g.r[2].trace, "");
+    assert_true(g.r[2].t == utc("2026-11-27T14:20:58Z")); /* 2 PM */
+    assert_int_equal(g.r[2].line, 5);
+    assert_int_equal(g.r[2].last_line, 6);
+    assert_string_equal(g.r[3].thread, "main");
+    assert_string_equal(g.r[3].logger, "com.zaxxer.hikari.HikariDataSource");
+    assert_string_equal(g.r[3].message, "HikariPool-1 - Start completed.");
+    assert_true(g.r[3].t == PGM_TS_UNKNOWN); /* a time of day, and no day given */
+    assert_string_equal(g.r[4].logger, "ProxyLeakTask:84");
+    assert_string_equal(g.r[4].message, "Connection leak detection triggered, stack trace follows");
+    assert_int_equal(cov.unparsed, 0);
+    /* WildFly: %d{HH:mm:ss,SSS} %-5p [%c] (%t) %s%e%n; a message in parentheses is its own */
+    read_text(false,
+              "02:20:56,125 INFO  [com.zaxxer.hikari.HikariDataSource] (ServerService Thread Pool -- 80) "
+              "HikariPool-1 - Starting...\n"
+              "02:20:57,000 INFO  [main] com.example.Job - (3 rows) done\n",
+              &g, &cov);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.r[0].logger, "com.zaxxer.hikari.HikariDataSource");
+    assert_string_equal(g.r[0].thread, "ServerService Thread Pool -- 80");
+    assert_string_equal(g.r[0].message, "HikariPool-1 - Starting...");
+    assert_string_equal(g.r[1].logger, "com.example.Job");
+    assert_string_equal(g.r[1].message, "(3 rows) done");
+    /* 12 AM is midnight */
+    read_text(false, "Jan 02, 2026 12:05:00 AM a.B run\nWARNING: x\n", &g, &cov);
+    assert_int_equal(g.n, 1);
+    assert_true(g.r[0].t == utc("2026-01-02T00:05:00Z"));
+    assert_string_equal(g.r[0].level, "WARNING");
+}
+
+/* %msg%n: no layout at all. Every line that is no trace line is an entry,
+ * HikariCP's texts and the exceptions under an application's message
+ * (a timeout inside "Request failed") are found, without times. */
+static void test_no_layout(void **state)
+{
+    (void)state;
+    got g;
+    memset(&g, 0, sizeof g);
+    pgm_app_reader *r;
+    assert_int_equal(pgm_app_open(&r, false, NULL, on_rec, &g), PGM_OK);
+    pgm_app_no_layout(r);
+    const char *text = "HikariPool-1 - Starting...\n"
+                       "Export 1 finished\n"
+                       "Connection leak detection triggered for org.postgresql.jdbc.PgConnection@5c362c3d on thread "
+                       "export-scheduler, stack trace follows\n"
+                       "java.lang.Exception: Apparent connection leak detected\n"
+                       "\tat com.example.orders.ExportService.exportAll(ExportService.java:17)\n"
+                       "Request failed: could not load data\n"
+                       "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request "
+                       "timed out after 3000ms.\n"
+                       "\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:664)\n"
+                       "Caused by: org.postgresql.util.PSQLException: FATAL: sorry, too many clients already\n"
+                       "\n";
+    tu_for_each_line(text, strlen(text), feed, r);
+    pgm_app_finish(r);
+    pgm_app_coverage cov = *pgm_app_get_coverage(r);
+    pgm_app_close(r);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.r[0].message, "HikariPool-1 - Starting...");
+    assert_string_equal(g.r[1].message, "Export 1 finished");
+    assert_string_equal(g.r[2].trace, "java.lang.Exception: Apparent connection leak detected\n"
+                                      "\tat com.example.orders.ExportService.exportAll(ExportService.java:17)");
+    assert_string_equal(g.r[3].message, "Request failed: could not load data");
+    assert_int_equal(g.r[3].line, 6);
+    assert_int_equal(g.r[3].last_line, 9);
+    for (size_t i = 0; i < g.n; i++)
+        assert_true(g.r[i].t == PGM_TS_UNKNOWN);
+    assert_int_equal(cov.anchored, 2);
+    assert_int_equal(cov.bare, 2);
+}
+
+/* log4j2's JsonLayout (its thrown as frames) and GELF (a syslog level, the
+ * time in seconds, the trace in full_message). */
+static void test_more_json_layouts(void **state)
+{
+    (void)state;
+    got g;
+    pgm_app_coverage cov;
+    read_text(true,
+              "{\"instant\":{\"epochSecond\":1795746056,\"nanoOfSecond\":125000000},\"thread\":\"l-1 housekeeper\","
+              "\"level\":\"WARN\",\"loggerName\":\"com.zaxxer.hikari.pool.ProxyLeakTask\",\"message\":\"Connection "
+              "leak detection triggered, stack trace follows\",\"thrown\":{\"commonElementCount\":0,\"message\":"
+              "\"Apparent connection leak detected\",\"name\":\"java.lang.Exception\",\"extendedStackTrace\":["
+              "{\"class\":\"com.zaxxer.hikari.HikariDataSource\",\"method\":\"getConnection\",\"file\":"
+              "\"HikariDataSource.java\",\"line\":100,\"exact\":true},{\"class\":\"com.shop.Orders\",\"method\":"
+              "\"export\",\"file\":\"Orders.java\",\"line\":57}],\"cause\":{\"name\":\"java.io.IOException\","
+              "\"message\":\"a {brace} \\\"quoted\\\"\",\"extendedStackTrace\":[{\"class\":\"x.Y\",\"method\":\"z\","
+              "\"line\":-1}]}},\"endOfBatch\":false}\n"
+              "{\"version\":\"1.1\",\"host\":\"orders-1\",\"short_message\":\"Request failed\",\"full_message\":"
+              "\"Request failed\\njava.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not "
+              "available\\n\\tat a.B.c(B.java:1)\",\"timestamp\":1795746057.5,\"level\":3,\"_LoggerName\":"
+              "\"com.shop.Api\",\"_Thread\":\"exec-1\"}\n"
+              "{\"timeMillis\":1795746058000,\"level\":\"INFO\",\"loggerName\":\"a.B\",\"message\":\"m\"}\n",
+              &g, &cov);
+    assert_int_equal(g.n, 3);
+    assert_true(g.r[0].t == utc("2026-11-27T02:20:56.125Z"));
+    assert_string_equal(g.r[0].thread, "l-1 housekeeper");
+    assert_string_equal(g.r[0].logger, "com.zaxxer.hikari.pool.ProxyLeakTask");
+    assert_string_equal(g.r[0].trace, "java.lang.Exception: Apparent connection leak detected\n"
+                                      "\tat com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:100)\n"
+                                      "\tat com.shop.Orders.export(Orders.java:57)\n"
+                                      "Caused by: java.io.IOException: a {brace} \"quoted\"\n"
+                                      "\tat x.Y.z(Unknown Source)");
+    assert_true(g.r[1].t == utc("2026-11-27T02:20:57.500Z"));
+    assert_string_equal(g.r[1].level, "ERROR");
+    assert_string_equal(g.r[1].logger, "com.shop.Api");
+    assert_string_equal(g.r[1].thread, "exec-1");
+    assert_string_equal(g.r[1].message, "Request failed");
+    assert_string_equal(g.r[1].trace, "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not "
+                                      "available\n\tat a.B.c(B.java:1)");
+    assert_true(g.r[2].t == utc("2026-11-27T02:20:58Z"));
+}
+
 static void test_dropwizard_layout(void **state)
 {
     (void)state;
@@ -405,6 +567,9 @@ int main(void)
         cmocka_unit_test(test_layouts),
         cmocka_unit_test(test_time_of_day_layouts),
         cmocka_unit_test(test_dropwizard_layout),
+        cmocka_unit_test(test_framework_layouts),
+        cmocka_unit_test(test_no_layout),
+        cmocka_unit_test(test_more_json_layouts),
         cmocka_unit_test(test_hikari_texts_without_a_layout),
         cmocka_unit_test(test_json_layouts),
         cmocka_unit_test(test_culprit),

@@ -113,6 +113,30 @@ static void test_psql_error_output_is_not_a_server_log(void **state)
     assert_string_equal(pgm_kind_name(s.kind), "unknown");
 }
 
+/* Application logs whose lines quote the server or look like its
+ * severities: java.util.logging's "WARNING: msg" under each entry, a Java
+ * trace's "PSQLException: FATAL: ..." lines. */
+static void test_java_lines_are_no_server_log(void **state)
+{
+    (void)state;
+    const char *jul = "Nov 27, 2026 2:20:56 AM com.zaxxer.hikari.pool.ProxyLeakTask run\n"
+                      "WARNING: Connection leak detection triggered, stack trace follows\n"
+                      "java.lang.Exception: Apparent connection leak detected\n"
+                      "Nov 27, 2026 2:20:57 AM com.zaxxer.hikari.pool.HikariPool log\n"
+                      "SEVERE: HikariPool-1 - Exception during pool initialization.\n"
+                      "org.postgresql.util.PSQLException: FATAL: sorry, too many clients already\n";
+    pgm_sniff s = pgm_sniff_file("orders.log", (const unsigned char *)jul, strlen(jul), true);
+    assert_string_equal(pgm_kind_name(s.kind), "app_log");
+    const char *msg = "HikariPool-1 - Starting...\n"
+                      "Request failed\n"
+                      "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available\n"
+                      "Caused by: org.postgresql.util.PSQLException: FATAL: sorry, too many clients already\n"
+                      "org.postgresql.util.PSQLException: FATAL: sorry, too many clients already\n";
+    s = pgm_sniff_file("orders.log", (const unsigned char *)msg, strlen(msg), true);
+    assert_string_equal(pgm_kind_name(s.kind), "app_log");
+    assert_string_equal(s.format, "hikari-text");
+}
+
 /* A log_line_prefix may end in any character but a word's: ',' before the
  * severity (real PostgreSQL 15 lines under '%n,%e,%q%h,%u,%-12a,%i: '
  * without connection logging). */
@@ -191,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_content_beats_name),
         cmocka_unit_test(test_binary_and_empty),
         cmocka_unit_test(test_psql_error_output_is_not_a_server_log),
+        cmocka_unit_test(test_java_lines_are_no_server_log),
         cmocka_unit_test(test_name_breaks_ties),
         cmocka_unit_test(test_severity_after_any_separator),
         cmocka_unit_test(test_nul_block_is_no_binary),

@@ -69,6 +69,24 @@ static void test_timestamps_of_every_source(void **state)
     assert_true(pgm_ts_parse_at("2026-11-27 00:00:00 IST [1]", 27, &ts));
     assert_int_equal(ts.zone, PGM_TS_ZONE_UNKNOWN);
     assert_string_equal(ts.zone_name, "IST");
+    /* a zone read on a line before is no offset for a line without one (a
+     * server log in CET, then an application's "... INFO" was read an hour off) */
+    parse("2026-11-27 02:27:06 CET [1] LOG:  x", &z);
+    iso(parse("2026-11-27 02:27:06,935 INFO  [main] a.B - m", &z), out);
+    assert_string_equal(out, "2026-11-27T02:27:06.935Z");
+    assert_int_equal(z, PGM_TS_ZONE_NONE);
+    /* Java's own dates */
+    assert_true(pgm_ts_parse_java("27-Nov-2026 02:20:54.123 INFO", 29, &ts));
+    pgm_ts_format_iso(ts.us, out);
+    assert_string_equal(out, "2026-11-27T02:20:54.123Z");
+    assert_int_equal(ts.len, 24);
+    assert_true(pgm_ts_parse_java("27 Nov 2026 02:20:54,123", 24, &ts));
+    assert_true(pgm_ts_parse_java("Nov 27, 2026 12:20:54 PM a.B c", 30, &ts));
+    pgm_ts_format_iso(ts.us, out);
+    assert_string_equal(out, "2026-11-27T12:20:54.000Z");
+    assert_false(pgm_ts_parse_java("Nov 27, 2026 13:20:54 PM", 24, &ts)); /* %tl counts 1 to 12 */
+    assert_false(pgm_ts_parse_java("27-Nox-2026 02:20:54", 20, &ts));
+    assert_false(pgm_ts_parse_java("Nov 27, 2026 2:20:54", 20, &ts)); /* no AM or PM */
     /* not timestamps */
     assert_int_equal(parse("2026-13-27 00:00:00", NULL), PGM_TS_UNKNOWN);
     assert_int_equal(parse("2026-11-27", NULL), PGM_TS_UNKNOWN);
