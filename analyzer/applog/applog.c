@@ -96,6 +96,8 @@ static int64_t dated(pgm_app_reader *r, pgm_ts_parse *ts)
     return fix_time(r, ts);
 }
 
+static const char *hikari_anchor(const char *s, size_t n);
+
 /* Parses the first line of an entry (applog/layout.h) and dates it. */
 static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
 {
@@ -111,6 +113,14 @@ static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_recor
     out->app = h.app;
     out->pid = h.pid;
     r->level_line_next = h.level_line_next;
+    /* HikariCP's text wherever it stands after the level: a pool's name
+     * taken for the logger ("WARN [HikariPool] shop-db - Thread starvation
+     * ..."), a table pasted with its columns ("WARN | App | ProxyLeakTask |
+     * Connection leak ...") */
+    const char *from = h.logger.n ? h.logger.p : h.message.p;
+    const char *hit = from ? hikari_anchor(from, (size_t)(s + n - from)) : NULL;
+    if (hit && hit != h.message.p)
+        out->message = (pgm_slice){hit, (size_t)(s + n - hit)};
     return true;
 }
 
@@ -119,7 +129,9 @@ static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_recor
  * entry all the same, its message from that text on (a pool's name before
  * " - " with it), its time and level when they stand before it. Nothing
  * HikariCP wrote is lost for want of a layout. */
-static bool anchored_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
+/* Where one of HikariCP's own texts starts in s (a pool's name before
+ * " - " with it), or NULL. */
+static const char *hikari_anchor(const char *s, size_t n)
 {
     static const struct {
         const char *text;
@@ -138,6 +150,12 @@ static bool anchored_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_re
                 h--; /* back to the pool's name */
         hit = h;
     }
+    return hit;
+}
+
+static bool anchored_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
+{
+    const char *hit = hikari_anchor(s, n);
     if (!hit)
         return false;
     memset(out, 0, sizeof *out);

@@ -398,6 +398,22 @@ static void test_framework_layouts(void **state)
     assert_string_equal(g.r[0].message, "HikariPool-1 - Starting...");
     assert_string_equal(g.r[1].logger, "com.example.Job");
     assert_string_equal(g.r[1].message, "(3 rows) done");
+    /* HikariCP's text after the level wherever it stands: a pool's name in
+     * the logger's place, a table pasted with its columns */
+    read_text(false,
+              "2026-11-27 02:20:56,819UTC WARN [HikariPool] shop-db - Thread starvation or clock leap detected "
+              "(housekeeper delta=25m48s166ms).\n"
+              "2026-11-27T02:20:57.380+05:30 | 2026-11-27 02:20:57,379 | WARN | Shop | ProxyLeakTask | Connection leak "
+              "detection triggered for org.postgresql.jdbc.PgConnection@1a2b on thread main, stack trace follows\n"
+              "2026-11-27 02:20:58,000 WARN [main] com.shop.Api - Request failed: HikariPool-1 - Connection is not "
+              "available, request timed out after 30000ms.\n",
+              &g, &cov);
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.r[0].message, "shop-db - Thread starvation or clock leap detected (housekeeper delta=25m48s166ms).");
+    assert_string_equal(g.r[1].message, "Connection leak detection triggered for org.postgresql.jdbc.PgConnection@1a2b on "
+                                        "thread main, stack trace follows");
+    assert_string_equal(g.r[2].logger, "com.shop.Api");
+    assert_string_equal(g.r[2].message, "HikariPool-1 - Connection is not available, request timed out after 30000ms.");
     /* 12 AM is midnight */
     read_text(false, "Jan 02, 2026 12:05:00 AM a.B run\nWARNING: x\n", &g, &cov);
     assert_int_equal(g.n, 1);
