@@ -250,6 +250,7 @@ static void setup_scan(pgm_scan *s, pgm_ruleset *rs, analyze_run *run, const pgm
     s->keep_secrets = keep_secrets;
     s->log = reading->log;
     s->app_tz = reading->app_tz;
+    s->app_day = reading->app_day;
     s->on_event = on_event;
     s->on_warning = pgm_term_warning;
     s->on_progress = pgm_term_progress;

@@ -514,6 +514,7 @@ typedef struct run_options {
     const pgm_pglog_options *logopt;
     bool keep_secrets;
     const pgm_zone *app_tz;
+    int64_t app_day;
     pgm_term *term;
     bool coverage;
 } run_options;
@@ -558,6 +559,7 @@ static int run_timeline(timeline_run *t, const run_options *ro)
         s.jobs = t->jobs;
         s.keep_secrets = ro->keep_secrets;
         s.app_tz = *ro->app_tz;
+        s.app_day = ro->app_day;
         s.on_event = on_event;
         s.on_warning = t->optimistic ? hold_warning : pgm_term_warning;
         s.on_progress = t->optimistic ? progress_through : pgm_term_progress;
@@ -735,7 +737,7 @@ int pgm_cmd_timeline(int argc, char **argv, int first)
     pgm_term term;
     pgm_term_init(&term, c.quiet);
     t.term = &term;
-    run_options ro = {&c, &rs, &ro_opts.log, keep_secrets, &ro_opts.app_tz, &term, coverage};
+    run_options ro = {&c, &rs, &ro_opts.log, keep_secrets, &ro_opts.app_tz, ro_opts.app_day, &term, coverage};
     rc = run_timeline(&t, &ro);
     if (t.restart) {
         /* an optimistic run met an event out of order: its output and its

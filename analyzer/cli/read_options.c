@@ -13,6 +13,7 @@ void pgm_read_opts_init(pgm_read_opts *r)
 {
     memset(r, 0, sizeof *r);
     r->since = r->until = PGM_TS_UNKNOWN;
+    r->app_day = INT64_MIN;
 }
 
 void pgm_read_opts_free(pgm_read_opts *r)
@@ -101,6 +102,18 @@ int pgm_read_option(pgm_args *a, const char *opt, pgm_read_opts *r)
             return -1;
         }
         z->tz = *slot;
+        return 1;
+    }
+    if (strcmp(opt, "--app-date") == 0) {
+        if (!(v = pgm_args_value(a)))
+            return -1;
+        int y, m, d, used = 0;
+        if (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || v[used] || y < 1970 ||
+            y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) {
+            pgm_usage_error(a->command, "--app-date wants a day like 2026-11-27, not '%s'", v);
+            return -1;
+        }
+        r->app_day = pgm_days_from_civil(y, (unsigned)m, (unsigned)d);
         return 1;
     }
     if (strcmp(opt, "-j") == 0 || strcmp(opt, "--jobs") == 0) {

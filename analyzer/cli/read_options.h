@@ -1,6 +1,6 @@
 /* The options every command that reads evidence takes (inventory, timeline,
  * analyze), parsed by one piece of code: --log-line-prefix, --tz, --app-tz,
- * --year, --since, --until, --jobs (timeline and analyze: threads for a
+ * --app-date, --year, --since, --until, --jobs (timeline and analyze: threads for a
  * large log; inventory reads each file once and says so). */
 #ifndef PGM_READ_OPTIONS_H
 #define PGM_READ_OPTIONS_H
@@ -15,6 +15,7 @@
 typedef struct pgm_read_opts {
     pgm_pglog_options log;   /* prefix, tz, year for the server logs */
     pgm_zone app_tz;         /* --app-tz */
+    int64_t app_day;         /* --app-date: days since the epoch; INT64_MIN when not given */
     int64_t since, until;    /* PGM_TS_UNKNOWN when not given */
     unsigned jobs;           /* --jobs; 0 when not given (pgm_read_opts_jobs) */
     pgm_tz *named[2];        /* --tz and --app-tz given by a tz database name */

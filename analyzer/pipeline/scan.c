@@ -37,6 +37,7 @@ void pgm_scan_init(pgm_scan *s, pgm_ruleset *rules)
     s->jobs = 1;
     s->split_min_bytes = PGM_SCAN_SPLIT_MIN_BYTES;
     s->max_line = PGM_LIMIT_LINE_DEFAULT;
+    s->app_day = INT64_MIN;
     pgm_pg_classifier_init(&s->classifier, rules);
 }
 
@@ -965,8 +966,12 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         rc = pgm_app_open(&k->app, json, &zone, on_app_record, &k->actx);
         if (rc == PGM_OK && strcmp(in->format, "hikari-text") == 0)
             pgm_app_no_layout(k->app);
-        k->app_day = INT64_MIN;
-        if (rc == PGM_OK && (k->app_day_from = day_of_file(info, &k->app_day)))
+        k->app_day = s->app_day;
+        if (s->app_day != INT64_MIN)
+            k->app_day_from = "--app-date";
+        else
+            k->app_day_from = day_of_file(info, &k->app_day);
+        if (rc == PGM_OK && k->app_day_from)
             pgm_app_set_day(k->app, k->app_day);
     } else if (in->kind == PGM_KIND_SYSTEM_LOG) {
         if (!(k->app_classifier = malloc(sizeof *k->app_classifier))) {
@@ -1118,6 +1123,7 @@ static void finish_app_log(line_sink *k)
         pgm_ts_format_iso(k->app_day * 86400 * 1000000LL, iso);
         pgm_scan_warn(s, in, "%llu time(s) printed without a date (the layout writes the time alone): dated "
                       "from %.10s, %s", (unsigned long long)cov->dated, iso, k->app_day_from);
+        in->day_guessed = s->app_day == INT64_MIN;
     }
     if (cov->undated)
         pgm_scan_warn(s, in, "%llu time(s) printed without a date, and the file says none: those entries are "
@@ -1717,11 +1723,52 @@ static void on_progress(void *ctx, uint64_t bytes)
         s->on_progress(s->term_ctx, bytes);
 }
 
+/* An application log dated from its name or its last change whose times
+ * miss the server logs' span, and would fall in it on another day: the day
+ * was likely wrong (a file copied since, a zip that kept no times). Said,
+ * with the --app-date that would read it so. */
+static bool check_guessed_days(pgm_scan *s)
+{
+    const int64_t day = 86400 * 1000000LL;
+    int64_t first = PGM_TS_UNKNOWN, last = PGM_TS_UNKNOWN;
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const pgm_input_report *in = pgm_scan_input(s, i);
+        if (!in->is_log || in->first_ts == PGM_TS_UNKNOWN || in->last_ts == PGM_TS_UNKNOWN)
+            continue;
+        if (first == PGM_TS_UNKNOWN || in->first_ts < first)
+            first = in->first_ts;
+        if (last == PGM_TS_UNKNOWN || in->last_ts > last)
+            last = in->last_ts;
+    }
+    bool said = false;
+    for (size_t i = 0; first != PGM_TS_UNKNOWN && i < s->n_inputs; i++) {
+        pgm_input_report *in = pgm_scan_input(s, i);
+        if (!in->day_guessed || in->first_ts == PGM_TS_UNKNOWN || in->last_ts == PGM_TS_UNKNOWN ||
+            (in->last_ts >= first && in->first_ts <= last))
+            continue;
+        /* whole days that bring its start within the server's span */
+        int64_t shift = (first - in->first_ts) / day + (first > in->first_ts);
+        if (in->first_ts > last)
+            shift = -((in->first_ts - last) / day + 1);
+        if (in->last_ts + shift * day < first || in->first_ts + shift * day > last)
+            continue;
+        char was[PGM_TS_ISO_LEN], then[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(in->first_ts, was);
+        pgm_ts_format_iso(in->first_ts + shift * day, then);
+        pgm_scan_warn(s, in, "its times of day, dated %.10s, fall outside the server logs' times; on %.10s they "
+                      "fall within them: if it was written then, give --app-date %.10s", was, then, then);
+        said = true;
+    }
+    return said;
+}
+
 static int finish(pgm_scan *s, int rc)
 {
     finish_parked(s);
     if (rc == PGM_FATAL || s->out_of_memory)
         return PGM_FATAL;
+    if (check_guessed_days(s))
+        rc = PGM_WARN; /* a day guessed wrong puts the application's events beside the wrong hours */
     for (size_t i = 0; i < s->n_inputs; i++) {
         const pgm_input_report *in = pgm_scan_input(s, i);
         /* lines not understood are reported, not an error; a log that gave

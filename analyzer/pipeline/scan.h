@@ -108,6 +108,7 @@ typedef struct pgm_input_report {
     pgm_unknown_shape *shapes;       /* owned: PGM_UNKNOWN_SHAPES of room once one is seen */
     size_t n_shapes;
     int64_t first_ts, last_ts;
+    bool day_guessed;                /* its times of day were dated from its name or its last change */
     char **warnings;                 /* owned: PGM_SCAN_MAX_WARNINGS of room once one is said */
     size_t n_warnings;
     uint64_t warnings_dropped;
@@ -135,6 +136,8 @@ typedef struct pgm_scan {
     uint64_t chunk_bytes;
     void (*on_chunk)(void *ctx, const pgm_event_origin *o, bool done);
     pgm_zone app_tz;                 /* --app-tz: zone of application log times without one */
+    int64_t app_day;                 /* --app-date: the day of application times printed alone
+                                      * (days since the epoch); INT64_MIN: from each file */
     /* Called from `jobs` threads at once when a log is split: per lane, one at a time. */
     void (*on_event)(void *ctx, const pgm_event_origin *o, const pgm_event *e);
     /* called as a warning happens (for stderr), and with progress */

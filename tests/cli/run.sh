@@ -293,6 +293,15 @@ GOLDEN_STDERR=1 check lint-configmap-spring 1 "" -- lint --effective -o /dev/nul
 check lint-other-pool 0 "3 configuration file(s), 3 finding(s)" -- lint tests/lint/other-pool
 # logback's default layout prints the time alone: dated from the file's name, across midnight, said
 check timeline-time-of-day 0 "dated from 2026-11-27, the date in the file's name" -- timeline tests/samples/other/time-of-day
+check timeline-app-date 0 "dated from 2026-11-20, --app-date" -- timeline --app-date 2026-11-20 tests/samples/other/time-of-day
+check timeline-app-date-bad 3 "--app-date wants a day like 2026-11-27, not '2026-11-31x'" -- timeline --app-date 2026-11-31x tests/samples/other/time-of-day
+# the same log copied since (its last change days later), beside the server's log of that night
+mkdir -p "$tmp/copied-since"
+cp tests/samples/other/time-of-day/orders-2026-11-27.log "$tmp/copied-since/orders.log"
+touch -d "2026-12-02 09:00:00 UTC" "$tmp/copied-since/orders.log"
+printf '%s\n' "2026-11-27 23:59:50.000 UTC [4711] LOG:  database system is ready to accept connections" \
+    "2026-11-28 00:02:00.000 UTC [4711] LOG:  received fast shutdown request" > "$tmp/copied-since/postgresql.log"
+check timeline-app-day-guessed 2 "dated 2026-12-02, fall outside the server logs' times; on 2026-11-27 they fall within them: if it was written then, give --app-date 2026-11-27" -- timeline -o /dev/null "$tmp/copied-since"
 # Dropwizard's layout, the level first: its leak report, and the culprit from its "! at" frames
 check analyze-dropwizard 0 "" -- analyze -q tests/samples/other/dropwizard
 # a syntax error in postgresql.conf is a critical finding at its line
