@@ -52,6 +52,7 @@ struct pgm_psa_reader {
     pgm_strbuf prev;                 /* the line before, a header if a rule row follows */
     size_t edge[PGM_PSA_MAX_COLUMNS + 1]; /* display column where each cell starts; last: width */
     bool wrap[PGM_PSA_MAX_COLUMNS];
+    bool dot[PGM_PSA_MAX_COLUMNS];   /* \pset format wrapped: the value goes on in the line below */
     /* expanded */
     size_t name_width, record_width;
     int wrap_col;
@@ -277,7 +278,9 @@ static void add_cell(pgm_psa_reader *r, size_t i, const char *p, size_t n)
 
 static bool is_footer(const char *line, size_t n)
 {
-    /* "(21 rows)", "(1 row)" */
+    /* "(21 rows)", "(1 row)"; indented with the table it ends */
+    while (n && line[0] == ' ')
+        line++, n--;
     return n >= 7 && line[0] == '(' && line[n - 1] == ')' && (memmem(line, n, " row", 4) != NULL);
 }
 
@@ -318,11 +321,19 @@ static bool is_rule_row(const char *line, size_t n)
     return dash;
 }
 
+static size_t indent_of(const char *line, size_t n)
+{
+    size_t i = 0;
+    while (i < n && line[i] == ' ')
+        i++;
+    return i;
+}
+
 static void aligned_header(pgm_psa_reader *r, const char *rule, size_t n)
 {
     int map[PGM_PSA_MAX_COLUMNS];
     size_t nc = 0;
-    r->edge[0] = 0;
+    r->edge[0] = indent_of(rule, n); /* a table pasted indented (Markdown, a quote) */
     for (size_t i = 0; i < n; i++) {
         if (rule[i] != '+')
             continue;
@@ -342,13 +353,24 @@ static void aligned_header(pgm_psa_reader *r, const char *rule, size_t n)
     }
     set_columns(r, map, nc);
     memset(r->wrap, 0, sizeof r->wrap);
+    memset(r->dot, 0, sizeof r->dot);
+}
+
+/* Where cell k's right margin is: the column before its '|', or the
+ * table's last column. psql writes a space there, '+' when the value goes on
+ * in the next line (a newline in it), '.' when \pset format wrapped cut it. */
+static size_t right_margin(const pgm_psa_reader *r, const char *line, size_t n, size_t k)
+{
+    return byte_at(line, n, (k + 1 < r->ncols ? r->edge[k + 1] : r->edge[r->ncols]) - 2);
 }
 
 static void aligned_row(pgm_psa_reader *r, const char *line, size_t n, uint64_t lineno)
 {
     bool continues = false;
-    for (size_t k = 0; k < r->ncols; k++)
-        continues = continues || r->wrap[k];
+    for (size_t k = 0; k < r->ncols; k++) {
+        size_t lm = byte_at(line, n, r->edge[k]);
+        continues = continues || r->wrap[k] || (r->dot[k] && lm < n && line[lm] == '.');
+    }
     if (!continues)
         start_row(r, lineno);
     r->snap.last_line = lineno;
@@ -359,26 +381,56 @@ static void aligned_row(pgm_psa_reader *r, const char *line, size_t n, uint64_t 
             a = b;
         const char *p = line + a;
         size_t len = b - a;
-        if (len && p[0] == ' ')
+        /* '.' in the left margin: the rest of the value the line above cut */
+        bool goes_on = r->dot[k] && len && p[0] == '.';
+        if (len && (p[0] == ' ' || goes_on))
             p++, len--;
+        size_t rm = right_margin(r, line, n, k);
+        bool cut = len && rm < n && line[rm] == '.' && (k + 1 < r->ncols ? rm + 1 < n && line[rm + 1] == '|' : rm + 1 == n) &&
+                   p + len == line + rm + 1;
+        if (cut)
+            len--;
         /* the wrap mark sits where the padding before '|' (or the edge) is */
-        bool marked = len && p[len - 1] == '+' &&
+        bool marked = !cut && len && p[len - 1] == '+' &&
                       (k + 1 < r->ncols || byte_at(line, n, r->edge[k + 1] - 2) + 1 == n);
         if (marked)
             len--;
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\r'))
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\r') && !cut)
             len--;
         if (r->wrap[k])
             add_cell(r, k, "\n", 1);
         if (len || r->wrap[k])
             add_cell(r, k, p, len);
         r->wrap[k] = marked;
+        r->dot[k] = cut;
     }
+}
+
+/* pgcli's table: "+----+----+" borders, "| a | b |" lines, "|----+----|"
+ * under the header; NULL shown as <null>. */
+static bool pgcli_border(const char *line, size_t n)
+{
+    if (n < 3 || line[0] != '+' || line[n - 1] != '+')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (line[i] != '-' && line[i] != '+')
+            return false;
+    return true;
 }
 
 static void aligned_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t lineno)
 {
-    if (is_rule_row(line, n) && r->prev.len) {
+    if (pgcli_border(line, n)) {
+        end_result(r);
+        pgm_strbuf_reset(&r->prev);
+        if (!r->null_text[0])
+            snprintf(r->null_text, sizeof r->null_text, "<null>");
+        return;
+    }
+    if (n >= 2 && line[0] == '|' && line[n - 1] == '|')
+        line++, n -= 2; /* pgcli's frame */
+    size_t indent = indent_of(line, n);
+    if (is_rule_row(line + indent, n - indent) && r->prev.len) {
         end_result(r);
         aligned_header(r, line, n);
         return;
@@ -419,11 +471,31 @@ static void expanded_line(pgm_psa_reader *r, const char *line, size_t n, uint64_
         return;
     }
     if (!r->in_result) {
-        watch_banner(line, n, &r->banner_t);
-        return;
+        if (watch_banner(line, n, &r->banner_t))
+            return;
+        /* psql -x -t writes no banner: a record starts at its first "name | value" */
+        const char *bar = memchr(line, '|', n);
+        size_t name = bar ? (size_t)(bar - line) : 0;
+        while (name && line[name - 1] == ' ')
+            name--;
+        if (!bar || col_of(line, name) < 0)
+            return;
+        int none[1] = {-1};
+        set_columns(r, none, 0);
+        start_row(r, lineno);
+        r->name_width = (size_t)(bar - line);
+        r->record_width = SIZE_MAX; /* no banner to measure: no wrap marks in the first record */
+        r->wrap_col = -1;
     }
     if (is_blank(line, n) || is_footer(line, n)) {
         end_result(r);
+        return;
+    }
+    if (is_rule_row(line, n) && memchr(line, '+', n)) { /* psql -x -t: the line between records */
+        start_row(r, lineno);
+        r->name_width = (size_t)((const char *)memchr(line, '+', n) - line);
+        r->record_width = n;
+        r->wrap_col = -1;
         return;
     }
     size_t bar = byte_at(line, n, r->name_width);

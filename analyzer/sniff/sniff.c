@@ -327,6 +327,8 @@ static bool is_csvlog_line(span s)
 static bool is_rule_row(span s)
 {
     s = trim(s);
+    if (s.n >= 2 && s.p[0] == '|' && s.p[s.n - 1] == '|') /* pgcli's "|----+----|" */
+        s = (span){s.p + 1, s.n - 2};
     if (s.n < 3 || s.p[0] != '-')
         return false;
     for (size_t i = 0; i < s.n; i++)
@@ -646,6 +648,9 @@ static bool identifier_fields(span s, char sep)
 static pgm_sniff sniff_table_header(span s, span next)
 {
     pgm_sniff r = {PGM_KIND_UNKNOWN, NULL, false};
+    s = trim(s);
+    if (s.n >= 2 && s.p[0] == '|' && s.p[s.n - 1] == '|') /* pgcli's "| pid | usename |" */
+        s = trim((span){s.p + 1, s.n - 2});
     static const char seps[] = {'|', ',', '\t'};
     static const char *const settings_cols[] = {"name", "setting", "unit", "source", "sourcefile",
                                                 "sourceline", "context", "vartype", "boot_val",
@@ -667,6 +672,12 @@ static pgm_sniff sniff_table_header(span s, span next)
         size_t counts;
         count_fields(s, seps[i], count_col, 1, &counts, NULL);
         bool grouped = known >= 2 && counts == 1;
+        /* sessions without their pids ("usename | application_name | state"):
+         * each row one session, as a grouped dump's row of count 1 */
+        static const char *const state_col[] = {"state"};
+        size_t states;
+        count_fields(s, seps[i], state_col, 1, &states, NULL);
+        grouped = grouped || (states == 1 && known >= 3 && known * 4 >= fields * 3);
         /* a join's own columns may outnumber pg_stat_activity's: eight of
          * these with a pid are a dump however wide */
         if ((has_pid && known >= 3 && (known * 2 >= fields || known >= 8)) || grouped) {
@@ -686,12 +697,21 @@ static pgm_sniff sniff_table_header(span s, span next)
     return r;
 }
 
-/* Expanded (\x) output: "-[ RECORD 1 ]---" then "name | value" lines. */
-static pgm_sniff sniff_expanded(const span *lines, size_t n, size_t at)
+/* "pid              | 4711": a field of an expanded record, by its name. */
+static bool expanded_field(span s)
+{
+    const char *bar = memchr(s.p, '|', s.n);
+    return bar && in_list(trim((span){s.p, (size_t)(bar - s.p)}), psa_columns,
+                          sizeof psa_columns / sizeof psa_columns[0]);
+}
+
+/* Expanded (\x) output: "-[ RECORD 1 ]---" then "name | value" lines (from
+ * line `from`); psql -x -t writes no banners, and a rule between records. */
+static pgm_sniff sniff_expanded(const span *lines, size_t n, size_t from)
 {
     pgm_sniff r = {PGM_KIND_UNKNOWN, NULL, false};
     size_t psa = 0, settings = 0;
-    for (size_t i = at + 1; i < n && i < at + 40 && !is_record_banner(lines[i]); i++) {
+    for (size_t i = from; i < n && i < from + 40 && !is_record_banner(lines[i]); i++) {
         const char *bar = memchr(lines[i].p, '|', lines[i].n);
         if (!bar)
             continue;
@@ -865,11 +885,13 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
 
     /* Tabular dumps: a header within the first lines, or a record banner. */
     for (size_t i = 0; i < nl && i < 40; i++) {
-        if (is_record_banner(lines[i])) {
-            pgm_sniff x = sniff_expanded(lines, nl, i);
+        bool banner = is_record_banner(lines[i]);
+        if (banner || (i == 0 && expanded_field(lines[i]))) {
+            pgm_sniff x = sniff_expanded(lines, nl, banner ? i + 1 : i);
             if (x.kind != PGM_KIND_UNKNOWN)
                 return x;
-            break;
+            if (banner)
+                break;
         }
         span next = i + 1 < nl ? lines[i + 1] : (span){"", 0};
         pgm_sniff h = sniff_table_header(lines[i], next);

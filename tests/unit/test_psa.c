@@ -161,10 +161,83 @@ static void test_hostile_cells_and_now(void **state)
     assert_true(x.t[2] == 1795738200000000LL); /* no banner: the newest time in it */
 }
 
+/* pg_stat_activity as people paste it (fixtures/record/psa-forms.sh, one
+ * moment of a real PostgreSQL 15): each form gives the six sessions of the
+ * plain aligned dump, with their whole values. */
+typedef struct pasted {
+    size_t snaps, rows;
+    char rows_text[4096]; /* "pid|app|state|query;" */
+} pasted;
+
+static void on_pasted(void *ctx, const pgm_psa_snapshot *s)
+{
+    pasted *x = ctx;
+    x->snaps++;
+    for (size_t i = 0; i < s->n_rows; i++, x->rows++) {
+        const pgm_psa_row *r = &s->rows[i];
+        const char *v[4] = {pgm_psa_value(s, r, PGM_PSA_PID), pgm_psa_value(s, r, PGM_PSA_APPLICATION_NAME),
+                            pgm_psa_value(s, r, PGM_PSA_STATE), pgm_psa_value(s, r, PGM_PSA_QUERY)};
+        size_t l = strlen(x->rows_text);
+        snprintf(x->rows_text + l, sizeof x->rows_text - l, "%s|%s|%s|%s;", v[0] ? v[0] : "-", v[1] ? v[1] : "-",
+                 v[2] ? v[2] : "-", v[3] ? v[3] : "-");
+    }
+}
+
+static uint64_t read_pasted(const char *format, const char *path, pasted *x)
+{
+    memset(x, 0, sizeof *x);
+    pgm_psa_reader *r;
+    char err[PGM_ERR_MAX];
+    assert_int_equal(pgm_psa_open(&r, format, on_pasted, x, err), PGM_OK);
+    size_t len;
+    char *data = tu_read_file(path, &len);
+    tu_for_each_line(data, len, feed, r);
+    pgm_psa_finish(r);
+    uint64_t first, bad = pgm_psa_unparsed(r, &first);
+    pgm_psa_close(r);
+    free(data);
+    return bad;
+}
+
+#define PASTED "tests/samples/postgresql-15/psa-forms/"
+
+static void test_pasted_forms(void **state)
+{
+    (void)state;
+    pasted ref, x;
+    assert_int_equal(read_pasted("aligned", PASTED "aligned.txt", &ref), 0);
+    assert_int_equal(ref.rows, 6);
+    /* the long query the recorder's reports session ran, whole */
+    assert_non_null(strstr(ref.rows_text, "|reports|active|SELECT pg_sleep(60), 'the nightly export of every order "
+                                          "placed in the last thirty days' AS why;;"));
+    assert_non_null(strstr(ref.rows_text, "|billing|idle in transaction|UPDATE churn SET v = v + 1 WHERE id = 1;;"));
+    static const char *const same[][2] = {
+        {"aligned", PASTED "indented.txt"},   {"aligned", PASTED "pgcli.txt"},
+        {"expanded", PASTED "expanded-no-banner.txt"}, {"csv", PASTED "csv-quoted.csv"},
+        {"tsv", PASTED "tsv-header.tsv"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        assert_int_equal(read_pasted(same[i][0], same[i][1], &x), 0);
+        assert_int_equal(x.snaps, 1);
+        assert_string_equal(x.rows_text, ref.rows_text);
+    }
+    /* \pset format wrapped: values cut at the column's width go on below */
+    assert_int_equal(read_pasted("aligned", PASTED "wrapped.txt", &x), 0);
+    assert_int_equal(x.rows, 6);
+    assert_non_null(strstr(x.rows_text, "|reports|active|SELECT pg_sleep(60), 'the nightly export of every order "
+                                        "placed in the last thirty days' AS why;;"));
+    assert_non_null(strstr(x.rows_text, "|billing|idle in transaction|UPDATE churn SET v = v + 1 WHERE id = 2;;"));
+    /* no pid: a row a session all the same */
+    assert_int_equal(read_pasted("aligned", PASTED "aligned-no-pid.txt", &x), 0);
+    assert_int_equal(x.rows, 6);
+    assert_non_null(strstr(x.rows_text, "-|billing|idle in transaction|-;"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_form_gives_the_same_sessions),
+        cmocka_unit_test(test_pasted_forms),
         cmocka_unit_test(test_multiline_and_null_forms),
         cmocka_unit_test(test_hostile_cells_and_now),
     };
