@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check disorder-check precommit-check action-check envelope-check rerender-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check corpus-lint-check \
+.PHONY: all check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check disorder-check precommit-check action-check envelope-check rerender-check hikari-messages-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check corpus-lint-check \
         unit cli-tests damaged-check limits-check server-side-check pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -289,6 +289,9 @@ damaged-check: build/asan/pgmortem
 
 # Every recorded incident with its logs wrapped as container runtimes, kubectl
 # and journald deliver them analyses as the bundle as it was.
+hikari-messages-check: build/asan/pgmortem
+	@python3 tests/rules/hikari_messages_check.py build/asan/pgmortem
+
 rerender-check: build/asan/pgmortem
 	@python3 tests/applog/rerender.py build/asan/pgmortem
 
@@ -380,7 +383,7 @@ lint-src:
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
-	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check rerender-check rotation-check limits-check stream-check disorder-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check corpus-lint-check rules-test fixtures-check analyze-check \
+	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check rerender-check hikari-messages-check rotation-check limits-check stream-check disorder-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check corpus-lint-check rules-test fixtures-check analyze-check \
 	    reports-check server-side-check config-diff-check sql-check fuzz-replay tsan sarif-check precommit-check action-check schema-check browser-check valgrind
 	@echo "check: all passed"
 
