@@ -121,7 +121,6 @@ static long field_long(const pgm_event *e, const char *name, long dflt)
 }
 
 static void service_of_event(const pgm_event *e, char *out, size_t cap);
-
 static void note_leak(pgm_analysis *a, const pgm_event *e)
 {
     a->leak_reports++;
@@ -201,6 +200,57 @@ static void note_hit(hit *v, size_t *n, uint64_t *over, const char *who, const p
     h->first = e->t;
     snprintf(h->path, sizeof h->path, "%s", e->path);
     h->line = e->line;
+}
+
+/* A connection request of an application's pool that timed out. */
+static void note_timeout(pgm_analysis *a, const pgm_event *e)
+{
+    a->app_timeouts++;
+    char named[128];
+    service_of_event(e, named, sizeof named);
+    note_hit(a->timed_out, &a->n_timed_out, &a->over[PGM_ANALYSIS_CAP_HITS], named, e);
+    if (a->first_timeout == PGM_TS_UNKNOWN) {
+        a->first_timeout = e->t;
+        snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
+        a->first_timeout_line = e->line;
+    }
+}
+
+/* One timeout, two lines: HikariCP's "Timeout failure stats" (DEBUG), then
+ * the SQLTransientConnectionException the application logs. A stats line is
+ * remembered per log and pool (`from_stats`); an exception of the same pool
+ * within PGM_ANALYSIS_TIMEOUT_PAIR_US after one is that timeout, counted
+ * already: true. */
+static bool timeout_counted_once(pgm_analysis *a, const pgm_event *e, bool from_stats)
+{
+    const char *pool = pgm_event_field(e, "pool");
+    const char *stream = stream_of(a, e->path);
+    pool = pool ? pool : "";
+    struct stats_timeout *st = NULL;
+    for (size_t i = 0; i < a->n_stats_timeouts && !st; i++)
+        if (strcmp(a->stats_timeouts[i].stream, stream) == 0 && strcmp(a->stats_timeouts[i].pool, pool) == 0)
+            st = &a->stats_timeouts[i];
+    if (!from_stats) {
+        if (!st || !st->unpaired || e->t == PGM_TS_UNKNOWN || st->last == PGM_TS_UNKNOWN || e->t < st->last ||
+            e->t - st->last > PGM_ANALYSIS_TIMEOUT_PAIR_US)
+            return false;
+        st->unpaired--;
+        return true;
+    }
+    if (!st) {
+        bool full = a->n_stats_timeouts == PGM_ANALYSIS_MAX_STATS_TIMEOUTS;
+        size_t k = full ? a->next_stats_timeout++ % PGM_ANALYSIS_MAX_STATS_TIMEOUTS /* the oldest */
+                        : a->n_stats_timeouts++;
+        st = &a->stats_timeouts[k];
+        if (full && st->unpaired)
+            a->over[PGM_ANALYSIS_CAP_STATS_TIMEOUTS]++;
+        snprintf(st->stream, sizeof st->stream, "%s", stream);
+        snprintf(st->pool, sizeof st->pool, "%s", pool);
+        st->unpaired = 0;
+    }
+    st->last = e->t;
+    st->unpaired++;
+    return false;
 }
 
 static void action(pgm_analysis *a, server_log *l, const pgm_event *e, const char *what, const char *detail)
@@ -666,18 +716,10 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             snprintf(a->network_evidence, sizeof a->network_evidence, "%s:%llu: %s", e->path,
                      (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
         break;
-    case PGM_EV_HIKARI_TIMEOUT: {
-        a->app_timeouts++;
-        char named[128];
-        service_of_event(e, named, sizeof named);
-        note_hit(a->timed_out, &a->n_timed_out, &a->over[PGM_ANALYSIS_CAP_HITS], named, e);
-        if (a->first_timeout == PGM_TS_UNKNOWN) {
-            a->first_timeout = e->t;
-            snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
-            a->first_timeout_line = e->line;
-        }
+    case PGM_EV_HIKARI_TIMEOUT:
+        if (!timeout_counted_once(a, e, false))
+            note_timeout(a, e);
         break;
-    }
     case PGM_EV_SYSTEM_UNIT_STARTED:
     case PGM_EV_SYSTEM_UNIT_STOPPED:
     case PGM_EV_SYSTEM_UNIT_EXITED:
@@ -726,9 +768,16 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         }
         break;
     }
-    case PGM_EV_HIKARI_POOL_STATS:
+    case PGM_EV_HIKARI_POOL_STATS: {
         note_pool_stats(a, e);
+        /* HikariPool.createTimeoutException logs "POOL - Timeout failure stats
+         * (...)" as it gives up on a borrower: a timeout, whether or not the
+         * application logs the exception */
+        const char *prefix = pgm_event_field(e, "prefix");
+        if (prefix && strncmp(prefix, "Timeout failure", 15) == 0 && !timeout_counted_once(a, e, true))
+            note_timeout(a, e);
         break;
+    }
     case PGM_EV_ACTIVITY_SESSION:
         note_app_row(a, e);
         break;
@@ -885,6 +934,9 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                      "group(s) with fewer sessions not judged"},
         [PGM_ANALYSIS_CAP_SYSTEM] = {PGM_ANALYSIS_MAX_ACTIONS, "things systemd and the kernel said of the services",
                                      "of them not listed"},
+        [PGM_ANALYSIS_CAP_STATS_TIMEOUTS] = {PGM_ANALYSIS_MAX_STATS_TIMEOUTS, "pools whose 'Timeout failure stats' "
+                                             "lines wait for their exceptions", "pool(s) forgotten: an exception "
+                                             "logged after its stats line may count as a second timeout"},
     };
     size_t said = 0;
     for (int c = 0; c < PGM_ANALYSIS_CAP_COUNT; c++) {

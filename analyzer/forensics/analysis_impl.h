@@ -3,6 +3,14 @@
  * anyone else: use analysis.h. */
 #ifndef PGM_ANALYSIS_IMPL_H
 #define PGM_ANALYSIS_IMPL_H
+/* Pools (of any log) whose "Timeout failure stats" lines are paired with
+ * their exceptions at once; the oldest is forgotten, said
+ * (PGM_ANALYSIS_CAP_STATS_TIMEOUTS): its exception, logged later, would count
+ * a second time. */
+#define PGM_ANALYSIS_MAX_STATS_TIMEOUTS 16u
+/* How long after HikariCP's "Timeout failure stats" line the application
+ * may log the exception of the same timeout. */
+#define PGM_ANALYSIS_TIMEOUT_PAIR_US (10 * 1000000LL)
 
 #include "forensics/analysis.h"
 #include "forensics/clocks.h"
@@ -188,6 +196,14 @@ struct pgm_analysis {
     size_t n_timed_out;
     char first_timeout_path[1024];
     uint64_t first_timeout_line;
+    /* "Timeout failure stats" lines waiting for the exception the same
+     * timeout throws (timeout_counted_once), the most recent streams' */
+    struct stats_timeout {
+        char stream[256], pool[64];
+        int64_t last;
+        uint32_t unpaired;
+    } stats_timeouts[PGM_ANALYSIS_MAX_STATS_TIMEOUTS];
+    size_t n_stats_timeouts, next_stats_timeout;
     int64_t first_timeout, first_leak_report;
     char leak_app[128];
     unsigned max_pool_number, pool_starts;

@@ -304,6 +304,9 @@ printf '%s\n' "2026-11-27 23:59:50.000 UTC [4711] LOG:  database system is ready
 check timeline-app-day-guessed 2 "dated 2026-12-02, fall outside the server logs' times; on 2026-11-27 they fall within them: if it was written then, give --app-date 2026-11-27" -- timeline -o /dev/null "$tmp/copied-since"
 # Dropwizard's layout, the level first: its leak report, and the culprit from its "! at" frames
 check analyze-dropwizard 0 "" -- analyze -q tests/samples/other/dropwizard
+# HikariCP's DEBUG "Timeout failure stats" lines are timeouts; the exception an application logs
+# after one of them is the same timeout (lines constructed from HikariCP 5.0.1's format strings): 3
+check analyze-timeout-failure-stats 0 "" -- analyze -q tests/samples/other/timeout-failure-stats
 # a syntax error in postgresql.conf is a critical finding at its line
 check lint-conf-syntax-error 1 "syntax error in file" -- lint --fail-on critical tests/lint/conf-syntax-error
 # a Compose file's anchors and merge keys: app's environment comes from x-common

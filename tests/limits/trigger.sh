@@ -284,6 +284,14 @@ done > "$tmp/hits/postgresql.log"
 expect PGM_ANALYSIS_MAX_HITS 2 "at most 16 applications named as refused or timed out" -- \
     analyze --log-line-prefix '%m [%p] %u@%d app=%a ' "$tmp/hits"
 
+# PGM_ANALYSIS_MAX_STATS_TIMEOUTS: 17 pools' "Timeout failure stats" (HikariCP's format string)
+mkdir -p "$tmp/stats-timeouts"
+for i in $(seq 17); do
+    echo "2026-11-27 00:17:$(printf %02d "$i").443 [exec-$i] DEBUG com.zaxxer.hikari.pool.HikariPool - pool$i - Timeout failure stats (total=5, active=5, idle=0, waiting=1)"
+done > "$tmp/stats-timeouts/app.log"
+expect PGM_ANALYSIS_MAX_STATS_TIMEOUTS 2 "1 pool(s) forgotten: an exception logged after its stats line may count as a second timeout" -- \
+    analyze "$tmp/stats-timeouts"
+
 # PGM_SESSIONS_MAX_APPS: sessions of 70 applications in one log
 mkdir -p "$tmp/session-apps"
 for i in $(seq 70); do
