@@ -53,6 +53,16 @@ struct pgm_psa_reader {
     size_t edge[PGM_PSA_MAX_COLUMNS + 1]; /* display column where each cell starts; last: width */
     bool wrap[PGM_PSA_MAX_COLUMNS];
     bool dot[PGM_PSA_MAX_COLUMNS];   /* \pset format wrapped: the value goes on in the line below */
+    /* a table a terminal cut at its width (fold_width): its lines come in
+     * pieces of that width; the last lines before a rule (its header's
+     * pieces), the rule's pieces, a row's pieces */
+    pgm_strbuf recent[PGM_PSA_MAX_FOLD_PIECES];
+    size_t n_recent, next_recent;
+    pgm_strbuf rule;
+    size_t rule_pieces, fold_width, last_piece_width;
+    size_t fold;                     /* the result's lines are cut at this width (0: not cut) */
+    pgm_strbuf unfold;               /* the row being put back together */
+    uint64_t unfold_line;
     /* expanded */
     size_t name_width, record_width;
     int wrap_col;
@@ -418,8 +428,74 @@ static bool pgcli_border(const char *line, size_t n)
     return true;
 }
 
+/* Display columns of a line (UTF-8 characters). */
+static size_t width_of(const char *line, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)line[i] & 0xc0) != 0x80;
+    return w;
+}
+
+static void remember_line(pgm_psa_reader *r, const char *line, size_t n)
+{
+    pgm_strbuf *b = &r->recent[r->next_recent];
+    r->next_recent = (r->next_recent + 1) % PGM_PSA_MAX_FOLD_PIECES;
+    if (r->n_recent < PGM_PSA_MAX_FOLD_PIECES)
+        r->n_recent++;
+    pgm_strbuf_reset(b);
+    pgm_strbuf_add(b, line, n);
+}
+
+/* The rule (and its header) is whole: a rule of one piece takes the line
+ * above as its header; one a terminal cut into m pieces, the m lines above
+ * it put back together, and its rows are put back together too. */
+static void rule_done(pgm_psa_reader *r, uint64_t lineno)
+{
+    size_t m = r->rule_pieces;
+    r->rule_pieces = 0;
+    end_result(r);
+    r->fold = 0;
+    if (m > 1) {
+        if (m > r->n_recent) {
+            unparsed(r, lineno); /* its header's pieces are more than PGM_PSA_MAX_FOLD_PIECES: not read */
+            return;
+        }
+        pgm_strbuf_reset(&r->prev);
+        for (size_t k = m; k > 0; k--) {
+            const pgm_strbuf *b = &r->recent[(r->next_recent + PGM_PSA_MAX_FOLD_PIECES - k) % PGM_PSA_MAX_FOLD_PIECES];
+            pgm_strbuf_add(&r->prev, b->p ? b->p : "", b->len);
+        }
+        r->fold = r->fold_width;
+    }
+    aligned_header(r, r->rule.p, r->rule.len);
+    pgm_strbuf_reset(&r->unfold);
+}
+
 static void aligned_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t lineno)
 {
+    size_t width = width_of(line, n);
+    if (r->rule_pieces) {
+        /* a terminal cut the rule at its width: its next piece */
+        if (r->last_piece_width == r->fold_width && is_rule_row(line, n) && width <= r->fold_width) {
+            pgm_strbuf_add(&r->rule, line, n);
+            r->rule_pieces++;
+            r->last_piece_width = width;
+            return;
+        }
+        rule_done(r, lineno);
+    }
+    if (r->in_result && r->fold && !is_footer(line, n) && !(is_blank(line, n) && !r->unfold.len)) {
+        /* a row cut at the terminal's width: its pieces, until one is shorter */
+        if (!r->unfold.len)
+            r->unfold_line = lineno;
+        pgm_strbuf_add(&r->unfold, line, n);
+        if (width == r->fold)
+            return;
+        aligned_row(r, r->unfold.p, r->unfold.len, r->unfold_line);
+        pgm_strbuf_reset(&r->unfold);
+        return;
+    }
     if (pgcli_border(line, n)) {
         end_result(r);
         pgm_strbuf_reset(&r->prev);
@@ -431,8 +507,12 @@ static void aligned_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t
         line++, n -= 2; /* pgcli's frame */
     size_t indent = indent_of(line, n);
     if (is_rule_row(line + indent, n - indent) && r->prev.len) {
+        /* the header waits for the line below: a terminal may have cut the rule */
         end_result(r);
-        aligned_header(r, line, n);
+        pgm_strbuf_reset(&r->rule);
+        pgm_strbuf_add(&r->rule, line, n);
+        r->rule_pieces = 1;
+        r->fold_width = r->last_piece_width = width;
         return;
     }
     if (r->in_result) {
@@ -452,6 +532,7 @@ static void aligned_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t
     /* a candidate header for a rule row on the next line */
     pgm_strbuf_reset(&r->prev);
     pgm_strbuf_add(&r->prev, line, n);
+    remember_line(r, line, n);
 }
 
 /* -------------------------------------------------------------- expanded */
@@ -822,6 +903,10 @@ int pgm_psa_open(pgm_psa_reader **out, const char *format, pgm_psa_cb cb, void *
     for (size_t i = 0; i < PGM_PSA_MAX_COLUMNS; i++)
         pgm_strbuf_init(&r->cell[i], PGM_PSA_MAX_TEXT);
     pgm_strbuf_init(&r->prev, PGM_PSA_MAX_TEXT);
+    for (size_t i = 0; i < PGM_PSA_MAX_FOLD_PIECES; i++)
+        pgm_strbuf_init(&r->recent[i], PGM_PSA_MAX_TEXT);
+    pgm_strbuf_init(&r->rule, PGM_PSA_MAX_TEXT);
+    pgm_strbuf_init(&r->unfold, PGM_PSA_MAX_TEXT);
     pgm_strbuf_init(&r->joined, PGM_PSA_MAX_TEXT);
     pgm_strbuf_init(&r->json, PGM_PSA_MAX_TEXT);
     pgm_csv_init(&r->csv);
@@ -864,6 +949,12 @@ void pgm_psa_finish(pgm_psa_reader *r)
         unparsed(r, r->joined_line);
         pgm_strbuf_reset(&r->joined);
     }
+    if (r->rule_pieces)
+        rule_done(r, 0);
+    if (r->unfold.len) { /* the last row's pieces */
+        aligned_row(r, r->unfold.p, r->unfold.len, r->unfold_line);
+        pgm_strbuf_reset(&r->unfold);
+    }
     end_result(r);
 }
 
@@ -888,6 +979,10 @@ void pgm_psa_close(pgm_psa_reader *r)
     for (size_t i = 0; i < PGM_PSA_MAX_COLUMNS; i++)
         pgm_strbuf_free(&r->cell[i]);
     pgm_strbuf_free(&r->prev);
+    for (size_t i = 0; i < PGM_PSA_MAX_FOLD_PIECES; i++)
+        pgm_strbuf_free(&r->recent[i]);
+    pgm_strbuf_free(&r->rule);
+    pgm_strbuf_free(&r->unfold);
     pgm_strbuf_free(&r->joined);
     pgm_strbuf_free(&r->json);
     pgm_csv_free(&r->csv);

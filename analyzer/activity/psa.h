@@ -30,6 +30,9 @@ enum pgm_psa_col {
 #define PGM_PSA_MAX_ROWS 100000u
 /* Bytes of cell text kept per snapshot; more is cut and counted. */
 #define PGM_PSA_MAX_TEXT (64u << 20)
+/* A table a terminal cut at its width is put back together when its header
+ * came in at most this many pieces; a wider one is not read (said). */
+#define PGM_PSA_MAX_FOLD_PIECES 16u
 /* Columns of one result set, at most: pg_stat_activity has 22, a join with
  * pg_locks or pg_stat_ssl some dozens more. */
 #define PGM_PSA_MAX_COLUMNS 256u

@@ -894,7 +894,25 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
                 break;
         }
         span next = i + 1 < nl ? lines[i + 1] : (span){"", 0};
-        pgm_sniff h = sniff_table_header(lines[i], next);
+        /* a table a terminal cut at its width: the header's first piece,
+         * more of the same width, then the rule's first piece, as wide */
+        span header = lines[i];
+        for (size_t j = i + 2; j < nl && j <= i + 16 && lines[j].n <= lines[i].n && lines[i].n >= 20 &&
+                               !is_rule_row(next); j++) {
+            if (!is_rule_row(lines[j]))
+                continue;
+            if (lines[j].n == lines[i].n) {
+                next = lines[j];
+                /* the piece may end inside a name: up to its last '|' */
+                const char *bar = header.p + header.n;
+                while (bar > header.p && bar[-1] != '|')
+                    bar--;
+                if (bar > header.p)
+                    header.n = (size_t)(bar - header.p - 1);
+            }
+            break;
+        }
+        pgm_sniff h = sniff_table_header(header, next);
         if (h.kind != PGM_KIND_UNKNOWN)
             return h;
     }

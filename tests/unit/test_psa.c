@@ -214,7 +214,7 @@ static void test_pasted_forms(void **state)
     static const char *const same[][2] = {
         {"aligned", PASTED "indented.txt"},   {"aligned", PASTED "pgcli.txt"},
         {"expanded", PASTED "expanded-no-banner.txt"}, {"csv", PASTED "csv-quoted.csv"},
-        {"tsv", PASTED "tsv-header.tsv"},
+        {"tsv", PASTED "tsv-header.tsv"},     {"aligned", PASTED "terminal-wrapped.txt"},
     };
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         assert_int_equal(read_pasted(same[i][0], same[i][1], &x), 0);
@@ -227,6 +227,33 @@ static void test_pasted_forms(void **state)
     assert_non_null(strstr(x.rows_text, "|reports|active|SELECT pg_sleep(60), 'the nightly export of every order "
                                         "placed in the last thirty days' AS why;;"));
     assert_non_null(strstr(x.rows_text, "|billing|idle in transaction|UPDATE churn SET v = v + 1 WHERE id = 2;;"));
+    /* a terminal narrower than the table's header in more than
+     * PGM_PSA_MAX_FOLD_PIECES pieces: not read, and said */
+    size_t len;
+    char *data = tu_read_file(PASTED "aligned.txt", &len);
+    char *folded = malloc(2 * len + 1);
+    assert_non_null(folded);
+    size_t w = 0, col = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] != '\n' && col == 10) {
+            folded[w++] = '\n';
+            col = 0;
+        }
+        folded[w++] = data[i];
+        col = data[i] == '\n' ? 0 : col + 1;
+    }
+    memset(&x, 0, sizeof x);
+    pgm_psa_reader *r;
+    char err[PGM_ERR_MAX];
+    assert_int_equal(pgm_psa_open(&r, "aligned", on_pasted, &x, err), PGM_OK);
+    tu_for_each_line(folded, w, feed, r);
+    pgm_psa_finish(r);
+    uint64_t first;
+    assert_true(pgm_psa_unparsed(r, &first) > 0);
+    pgm_psa_close(r);
+    free(folded);
+    free(data);
+    assert_int_equal(x.rows, 0);
     /* no pid: a row a session all the same */
     assert_int_equal(read_pasted("aligned", PASTED "aligned-no-pid.txt", &x), 0);
     assert_int_equal(x.rows, 6);
