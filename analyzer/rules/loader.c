@@ -282,7 +282,7 @@ static void compile_pattern(ctx *c, pgm_rule *r, const pgm_ynode *pat)
 static void load_match(ctx *c, pgm_rule *r, const pgm_ynode *m)
 {
     static const char *const keys[] = {"prefilter", "prefix", "pattern", "field", "kind", "also",
-                                       "level",     "fallback", "caseless", NULL};
+                                       "level",     "fallback", "caseless", "released", NULL};
     if (m->type != PGM_Y_MAP) {
         error_node(c, m, "match must be a mapping");
         return;
@@ -348,6 +348,14 @@ static void load_match(ctx *c, pgm_rule *r, const pgm_ynode *m)
             if (!in(r->also.v[i], also_lines))
                 error_node(c, n, "'%s' is not a line to attach (DETAIL, HINT, CONTEXT, STATEMENT, "
                                  "QUERY, LOCATION)", r->also.v[i]);
+    }
+    if ((n = pgm_ymap_get(m, "released"))) {
+        strlist(c, n, "match.released", &r->released);
+        for (size_t i = 0; i < r->released.n; i++) {
+            const char *e = r->released.v[i], *sep = strstr(e, " => ");
+            if (!sep || sep == e || !sep[4])
+                error_node(c, n, "'%s' is not 'WORDING => RELEASES' (\"Hikari pool  => HikariCP 2.4.0\")", e);
+        }
     }
     const pgm_ynode *pat = pgm_ymap_get(m, "pattern");
     if (!pat) {
@@ -635,7 +643,7 @@ static void free_rule(pgm_rule *r)
     free(r->fix_set), free(r->fix_to), free(r->fix_url_param), free(r->key);
     free_strlist(&r->applies_to), free_strlist(&r->references), free_strlist(&r->tags);
     free(r->file);
-    free_strlist(&r->prefilter), free_strlist(&r->prefixes), free(r->pattern), free(r->field), free(r->kind);
+    free_strlist(&r->prefilter), free_strlist(&r->prefixes), free_strlist(&r->released), free(r->pattern), free(r->field), free(r->kind);
     free_strlist(&r->also);
     free_strlist(&r->levels);
     pcre2_code_free(r->re);

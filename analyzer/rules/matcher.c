@@ -266,6 +266,17 @@ int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t 
         c->p = text + ov[2 * g];
         c->n = ov[2 * g + 1] - ov[2 * g];
     }
+    /* the releases that write it so, by the first wording the match holds */
+    for (size_t i = 0; i < r->released.n && out->n_caps < PGM_MAX_CAPTURES; i++) {
+        const char *e = r->released.v[i], *sep = strstr(e, " => ");
+        if (sep && memmem(text + ov[0], ov[1] - ov[0], e, (size_t)(sep - e))) {
+            pgm_capture *c = &out->caps[out->n_caps++];
+            c->name = "version";
+            c->p = sep + 4;
+            c->n = strlen(sep + 4);
+            break;
+        }
+    }
     return 1;
 }
 

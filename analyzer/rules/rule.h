@@ -67,6 +67,10 @@ typedef struct pgm_rule {
     unsigned kind_id;        /* enum pgm_event_kind of `kind` (set at load) */
     pgm_strlist also;
     pgm_strlist levels;      /* severities the message must have ("FATAL"); any when empty */
+    /* "WORDING => RELEASES": the first wording the matched text holds gives
+     * the event's field `version` ("HikariCP 2.4.1-2.4.9"): which releases
+     * write a message so */
+    pgm_strlist released;
     unsigned field_id;       /* index of `field` in the matchable fields (set at load) */
     uint32_t source_mask;    /* bit per source kind of applies_to; all bits when absent */
     bool fallback;           /* tried only after every other rule missed */
