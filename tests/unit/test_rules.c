@@ -88,6 +88,10 @@ static void test_every_error_class_with_position(void **state)
     expect_error(RULE_HEAD "match: {pattern: a, kind: conn.refused.too_many}\ntests: [{match: a}]\n",
                  "bad.yml:5:27: unknown event kind 'conn.refused.too_many' (did you mean "
                  "'conn.refused.too_many_clients'?)");
+    expect_error(RULE_HEAD "match: {pattern: a, kind: conn.lost, released: ['Hikari pool 2.4.0']}\n"
+                           "tests: [{match: a}]\n",
+                 "bad.yml:5:48: 'Hikari pool 2.4.0' is not 'WORDING => RELEASES' (\"Hikari pool  => HikariCP "
+                 "2.4.0\")");
     expect_error(RULE_HEAD "check: pg.max_conections > 3\ntests: [{fires: true}]\n",
                  "bad.yml:5:8: unknown fact 'pg.max_conections' (did you mean 'pg.max_connections'?)");
     expect_error(RULE_HEAD "check: analysis.nonsense > 3\ntests: [{fires: true}]\n",
