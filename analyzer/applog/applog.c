@@ -33,15 +33,6 @@ struct pgm_app_reader {
 
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-static pgm_slice trim(const char *p, size_t n)
-{
-    while (n && is_space(p[0]))
-        p++, n--;
-    while (n && is_space(p[n - 1]))
-        n--;
-    return (pgm_slice){p, n};
-}
-
 /* The offset of a time printed without a zone, from the envelope's UTC time
  * of its line: their difference, to the quarter hour (zones are whole
  * quarter hours: UTC+05:45, UTC+12:45), when the rest is under
@@ -252,7 +243,7 @@ static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
          * is an entry of its own (%msg%n): HikariCP's texts by their anchor,
          * any other line whole, without time or level */
         emit(r);
-        pgm_slice text = trim(r->scratch.p, keep);
+        pgm_slice text = pgm_app_trim(r->scratch.p, keep);
         if (anchored_head(r, r->scratch.p, keep, &rec)) {
             start_entry(r, &rec, lineno);
             r->cov.anchored++;

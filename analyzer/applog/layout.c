@@ -34,7 +34,7 @@ static size_t head_level_at(const char *p, size_t n)
     return word_in(levels, sizeof levels / sizeof levels[0], p, n, false);
 }
 
-static pgm_slice trim(const char *p, size_t n)
+pgm_slice pgm_app_trim(const char *p, size_t n)
 {
     while (n && is_space(p[0]))
         p++, n--;
@@ -126,7 +126,7 @@ static void rest_of_head(const char *s, size_t n, size_t k, bool thread_before_l
         if (!close)
             break;
         size_t w = (size_t)(close - s - k - 1);
-        pgm_slice inner = trim(s + k + 1, w);
+        pgm_slice inner = pgm_app_trim(s + k + 1, w);
         if (!bracket.p)
             bracket = inner;
         if (!out->thread.n && (!boot || w == 15))
@@ -142,7 +142,7 @@ static void rest_of_head(const char *s, size_t n, size_t k, bool thread_before_l
         const char *close = memchr(s + k, ')', n - k);
         if (close && (close + 1 == s + n || is_space(close[1]))) {
             out->logger = bracket;
-            out->thread = trim(s + k + 1, (size_t)(close - s - k - 1));
+            out->thread = pgm_app_trim(s + k + 1, (size_t)(close - s - k - 1));
             k = (size_t)(close - s) + 1;
             if (k < n && is_space(s[k]))
                 k++;
@@ -207,7 +207,7 @@ bool pgm_app_parse_head(const char *s, size_t n, pgm_app_head *out)
         bool meridian = out->ts.len >= 2 && s[i - 1] == 'M' && (s[i - 2] == 'A' || s[i - 2] == 'P');
         if (!meridian || i >= n || !is_space(s[i]))
             return false;
-        pgm_slice source = trim(s + i, n - i);
+        pgm_slice source = pgm_app_trim(s + i, n - i);
         const char *sp = memchr(source.p, ' ', source.n);
         if (!source.n || !sp || memchr(sp + 1, ' ', (size_t)(source.p + source.n - sp - 1)))
             return false; /* exactly "CLASS METHOD" */
@@ -222,7 +222,7 @@ bool pgm_app_parse_head(const char *s, size_t n, pgm_app_head *out)
         const char *open = memchr(s + i, '[', lv - i);
         const char *close = open ? memchr(open, ']', (size_t)(s + lv - open)) : NULL;
         if (open && close) {
-            out->thread = trim(open + 1, (size_t)(close - open - 1));
+            out->thread = pgm_app_trim(open + 1, (size_t)(close - open - 1));
             before = true;
         }
     }

@@ -43,6 +43,9 @@ bool pgm_app_parse_head(const char *s, size_t n, pgm_app_head *out);
 /* java.util.logging's second line, "WARNING: message": its level and message. */
 bool pgm_app_level_line(const char *s, size_t n, pgm_slice *level, pgm_slice *message);
 
+/* p without the blanks around it. */
+pgm_slice pgm_app_trim(const char *p, size_t n);
+
 /* A level word at p (whole token: a blank, ']', ':' or the end after it), any
  * of the usual spellings; its length, 0 when none. */
 size_t pgm_app_level_at(const char *p, size_t n);

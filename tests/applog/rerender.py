@@ -48,10 +48,11 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "envelope"))
+from wrap import members  # noqa: E402  (an incident archive's files, as the envelope test reads them)
 LAYOUTS = ["logback", "log4j2", "micronaut", "quarkus", "wildfly", "tomcat", "jul", "dropwizard", "log4j1",
            "log4j2-json", "gelf", "msg"]
 PRECISION = {"jul": "s", "msg": None}  # the rest: milliseconds
@@ -61,18 +62,6 @@ JUL_LEVEL = {"ERROR": "SEVERE", "WARN": "WARNING", "INFO": "INFO", "DEBUG": "FIN
 SYSLOG_LEVEL = {"ERROR": 3, "WARN": 4, "INFO": 6, "DEBUG": 7, "TRACE": 7}
 ANSI = {"cyan": "36", "gray": "1;30", "magenta": "35"}
 HIGHLIGHT = {"ERROR": "1;31", "WARN": "31", "INFO": "34"}
-
-
-def members(path):
-    """(name, bytes) of every file in an incident archive."""
-    if path.endswith(".zip"):
-        with zipfile.ZipFile(path) as z:
-            return [(i.filename, z.read(i)) for i in z.infolist() if not i.is_dir()]
-    data = open(path, "rb").read()
-    if path.endswith(".zst"):
-        data = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(data)) as t:
-        return [(m.name, t.extractfile(m).read()) for m in t.getmembers() if m.isfile()]
 
 
 class Entry:

@@ -52,12 +52,12 @@ static void feed(void *ctx, const char *line, size_t n, uint64_t lineno)
     pgm_psa_feed(ctx, line, n, lineno);
 }
 
-static uint64_t read_dump(const char *format, const char *path, seen *x)
+/* Reads a dump file in `format`, each snapshot to cb; the lines not read. */
+static uint64_t read_file_with(const char *format, const char *path, pgm_psa_cb cb, void *ctx)
 {
-    memset(x, 0, sizeof *x);
     pgm_psa_reader *r;
     char err[PGM_ERR_MAX];
-    assert_int_equal(pgm_psa_open(&r, format, on_snapshot, x, err), PGM_OK);
+    assert_int_equal(pgm_psa_open(&r, format, cb, ctx, err), PGM_OK);
     size_t len;
     char *data = tu_read_file(path, &len);
     tu_for_each_line(data, len, feed, r);
@@ -66,6 +66,12 @@ static uint64_t read_dump(const char *format, const char *path, seen *x)
     pgm_psa_close(r);
     free(data);
     return bad;
+}
+
+static uint64_t read_dump(const char *format, const char *path, seen *x)
+{
+    memset(x, 0, sizeof *x);
+    return read_file_with(format, path, on_snapshot, x);
 }
 
 static void test_every_form_gives_the_same_sessions(void **state)
@@ -186,17 +192,7 @@ static void on_pasted(void *ctx, const pgm_psa_snapshot *s)
 static uint64_t read_pasted(const char *format, const char *path, pasted *x)
 {
     memset(x, 0, sizeof *x);
-    pgm_psa_reader *r;
-    char err[PGM_ERR_MAX];
-    assert_int_equal(pgm_psa_open(&r, format, on_pasted, x, err), PGM_OK);
-    size_t len;
-    char *data = tu_read_file(path, &len);
-    tu_for_each_line(data, len, feed, r);
-    pgm_psa_finish(r);
-    uint64_t first, bad = pgm_psa_unparsed(r, &first);
-    pgm_psa_close(r);
-    free(data);
-    return bad;
+    return read_file_with(format, path, on_pasted, x);
 }
 
 #define PASTED "tests/samples/postgresql-15/psa-forms/"
