@@ -107,6 +107,15 @@ static int col_of(const char *name, size_t n)
     for (int k = 0; k < PGM_PSA_NCOLS; k++)
         if (strlen(col_names[k]) == n && memcmp(col_names[k], name, n) == 0)
             return k;
+    /* heroku pg:ps's names for the view's columns */
+    static const struct {
+        const char *alias;
+        enum pgm_psa_col col;
+    } aliases[] = {{"source", PGM_PSA_APPLICATION_NAME}, {"username", PGM_PSA_USENAME},
+                   {"transaction_start", PGM_PSA_XACT_START}};
+    for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++)
+        if (strlen(aliases[k].alias) == n && memcmp(aliases[k].alias, name, n) == 0)
+            return (int)aliases[k].col;
     return -1;
 }
 

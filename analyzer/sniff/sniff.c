@@ -15,7 +15,9 @@ static const char *const psa_columns[] = {
     "client_addr", "client_hostname", "client_port", "backend_start", "xact_start",
     "query_start", "state_change", "wait_event_type", "wait_event", "state", "backend_xid",
     "backend_xmin", "query_id", "query", "backend_type", "now", "age", "xact_age",
-    "query_age", "state_age"};
+    "query_age", "state_age",
+    /* heroku pg:ps names its columns source, username, running_for, transaction_start, waiting */
+    "source", "username", "running_for", "transaction_start", "waiting"};
 
 static const char *const backend_types[] = {
     "client backend", "autovacuum launcher", "autovacuum worker", "background writer",

@@ -211,6 +211,7 @@ static void test_pasted_forms(void **state)
         {"aligned", PASTED "indented.txt"},   {"aligned", PASTED "pgcli.txt"},
         {"expanded", PASTED "expanded-no-banner.txt"}, {"csv", PASTED "csv-quoted.csv"},
         {"tsv", PASTED "tsv-header.tsv"},     {"aligned", PASTED "terminal-wrapped.txt"},
+        {"aligned", PASTED "heroku-columns.txt"},
     };
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         assert_int_equal(read_pasted(same[i][0], same[i][1], &x), 0);

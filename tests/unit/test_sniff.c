@@ -50,6 +50,7 @@ static const struct {
     {"postgresql-15/psa-forms/csv-quoted.csv", "pg_stat_activity", "csv"},
     {"postgresql-15/psa-forms/tsv-header.tsv", "pg_stat_activity", "tsv"},
     {"postgresql-15/psa-forms/terminal-wrapped.txt", "pg_stat_activity", "aligned"},
+    {"postgresql-15/psa-forms/heroku-columns.txt", "pg_stat_activity", "aligned"},
     {"other/application.yml", "spring_conf", "yaml"},
     {"other/application-prod.properties", "spring_conf", "properties"},
     {"other/hikari.properties", "hikari_conf", "properties"},
