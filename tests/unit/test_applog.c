@@ -414,6 +414,20 @@ static void test_framework_layouts(void **state)
                                         "thread main, stack trace follows");
     assert_string_equal(g.r[2].logger, "com.shop.Api");
     assert_string_equal(g.r[2].message, "HikariPool-1 - Connection is not available, request timed out after 30000ms.");
+    /* a restart with another logging configuration: each layout read in turn */
+    read_text(false,
+              "2026-11-27T02:20:35.884Z  INFO 30742 --- [orders] [           main] com.zaxxer.hikari.HikariDataSource"
+              "       : HikariPool-1 - Starting...\n"
+              "02:25:01.002 [main] INFO  com.zaxxer.hikari.HikariDataSource - HikariPool-1 - Starting...\n"
+              "Nov 27, 2026 2:30:00 AM com.zaxxer.hikari.HikariDataSource getConnection\n"
+              "INFO: HikariPool-1 - Starting...\n",
+              &g, &cov);
+    assert_int_equal(g.n, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(g.r[i].message, "HikariPool-1 - Starting...");
+    assert_string_equal(g.r[0].app, "orders");
+    assert_string_equal(g.r[1].thread, "main");
+    assert_int_equal(cov.unparsed, 0);
     /* 12 AM is midnight */
     read_text(false, "Jan 02, 2026 12:05:00 AM a.B run\nWARNING: x\n", &g, &cov);
     assert_int_equal(g.n, 1);
