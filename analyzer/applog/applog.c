@@ -56,7 +56,6 @@ static bool offset_from_wrapper(const pgm_app_reader *r, int64_t local_us, int64
 
 static int64_t fix_time(pgm_app_reader *r, const pgm_ts_parse *ts)
 {
-
     if (ts->zone == PGM_TS_ZONE_KNOWN)
         return ts->us;
     int64_t offset;
@@ -115,11 +114,6 @@ static bool parse_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_recor
     return true;
 }
 
-/* A line no layout reads that holds one of HikariCP's own texts (a console
- * "[21:03:02] [thread/WARN]: ...", an excerpt pasted without its level): an
- * entry all the same, its message from that text on (a pool's name before
- * " - " with it), its time and level when they stand before it. Nothing
- * HikariCP wrote is lost for want of a layout. */
 /* Where one of HikariCP's own texts starts in s (a pool's name before
  * " - " with it), or NULL. */
 static const char *hikari_anchor(const char *s, size_t n)
@@ -144,6 +138,11 @@ static const char *hikari_anchor(const char *s, size_t n)
     return hit;
 }
 
+/* A line no layout reads that holds one of HikariCP's own texts (a console
+ * "[21:03:02] [thread/WARN]: ...", an excerpt pasted without its level): an
+ * entry all the same, its message from that text on (a pool's name before
+ * " - " with it), its time and level when they stand before it. Nothing
+ * HikariCP wrote is lost for want of a layout. */
 static bool anchored_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_record *out)
 {
     const char *hit = hikari_anchor(s, n);
@@ -290,11 +289,17 @@ static pgm_slice jget(const pgm_app_reader *r, const char *const *keys)
     return (pgm_slice){"", 0};
 }
 
+/* A line onto the entry's trace; past PGM_APP_MAX_TRACE the entry is
+ * counted cut (once) and false. */
 static bool trace_add(pgm_app_reader *r, const char *p, size_t n)
 {
-    if (r->trace.len && pgm_strbuf_add(&r->trace, "\n", 1) != 0)
-        return false;
-    return pgm_strbuf_add(&r->trace, p, n) == 0;
+    if ((!r->trace.len || pgm_strbuf_add(&r->trace, "\n", 1) == 0) && pgm_strbuf_add(&r->trace, p, n) == 0)
+        return true;
+    if (!r->trace_cut) {
+        r->trace_cut = true;
+        r->cov.cut++;
+    }
+    return false;
 }
 
 /* The frames of log4j2's extendedStackTrace (a JSON array of {class, method,
@@ -460,16 +465,18 @@ static void json_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
     r->rec.app = jget(r, k_app);
     r->rec.host = jget(r, k_host);
     pgm_strbuf_reset(&r->trace);
+    r->trace_cut = false;
     pgm_slice trace = jget(r, k_trace);
     const char *full = pgm_jsonflat_get(&r->j, "full_message", NULL);
     if (trace.n) {
-        pgm_strbuf_add(&r->trace, trace.p, trace.n);
+        trace_add(r, trace.p, trace.n);
     } else if (full) {
         /* GELF: the message, then what the short one leaves out (the trace) */
         size_t m = r->rec.message.n;
         if (m && strncmp(full, r->rec.message.p, m) == 0 && (full[m] == '\n' || !full[m]))
             full += m + (full[m] == '\n');
-        pgm_strbuf_add(&r->trace, full, strlen(full));
+        if (*full)
+            trace_add(r, full, strlen(full));
     } else {
         thrown_trace(r);
     }

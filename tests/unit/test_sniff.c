@@ -140,12 +140,30 @@ static void test_java_lines_are_no_server_log(void **state)
     assert_string_equal(pgm_kind_name(s.kind), "app_log");
     const char *msg = "HikariPool-1 - Starting...\n"
                       "Request failed\n"
-                      "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available\n"
+                      "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, "
+                      "request timed out after 30000ms.\n"
                       "Caused by: org.postgresql.util.PSQLException: FATAL: sorry, too many clients already\n"
                       "org.postgresql.util.PSQLException: FATAL: sorry, too many clients already\n";
     s = pgm_sniff_file("orders.log", (const unsigned char *)msg, strlen(msg), true);
     assert_string_equal(pgm_kind_name(s.kind), "app_log");
     assert_string_equal(s.format, "hikari-text");
+}
+
+/* Configuration that names a pool or quotes HikariCP is configuration, not
+ * a log of HikariCP's texts. */
+static void test_configuration_quoting_hikari(void **state)
+{
+    (void)state;
+    const char *yml = "spring:\n  datasource:\n    hikari:\n      pool-name: HikariPool-1\n"
+                      "      maximum-pool-size: 10\n";
+    pgm_sniff s = pgm_sniff_file("application.yml", (const unsigned char *)yml, strlen(yml), true);
+    assert_string_equal(pgm_kind_name(s.kind), "spring_conf");
+    const char *props = "poolName=HikariPool-1\nmaximumPoolSize=10\njdbcUrl=jdbc:postgresql://db/shop\n";
+    s = pgm_sniff_file("hikari.properties", (const unsigned char *)props, strlen(props), true);
+    assert_string_equal(pgm_kind_name(s.kind), "hikari_conf");
+    const char *conf = "# HikariPool-1 - Start completed. was logged before this\nmax_connections = 100\n";
+    s = pgm_sniff_file("postgresql.conf", (const unsigned char *)conf, strlen(conf), true);
+    assert_string_equal(pgm_kind_name(s.kind), "pg_conf");
 }
 
 /* A log_line_prefix may end in any character but a word's: ',' before the
@@ -227,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_binary_and_empty),
         cmocka_unit_test(test_psql_error_output_is_not_a_server_log),
         cmocka_unit_test(test_java_lines_are_no_server_log),
+        cmocka_unit_test(test_configuration_quoting_hikari),
         cmocka_unit_test(test_name_breaks_ties),
         cmocka_unit_test(test_severity_after_any_separator),
         cmocka_unit_test(test_nul_block_is_no_binary),
