@@ -458,6 +458,11 @@ static void service_name_of_path(const char *path, char *out, size_t cap)
         snprintf(out, cap, "%.*s/%.*s", (int)(u1 - file), file, (int)(dash - u2 - 1), u2 + 1);
         return;
     }
+    const char *source = strrchr(file, '#');
+    if (source && source[1]) { /* a journal's source: the unit or identifier */
+        snprintf(out, cap, "%s", source + 1);
+        return;
+    }
     /* orders.log, orders.2026-11-27.log.gz: its stem; application.log and
      * the like name no service: their folder does (orders/logs/spring.log) */
     size_t stem = strcspn(file, ".#");
@@ -465,7 +470,7 @@ static void service_name_of_path(const char *path, char *out, size_t cap)
         stem -= 11; /* orders-2026-11-27.log */
     static const char *const generic[] = {"application", "app", "spring", "server", "console", "catalina",
                                           "stdout", "output", "service", "main", "log", "logs"};
-    bool is_generic = !stem;
+    bool is_generic = !stem || strspn(file, "0123456789-_") >= stem; /* 2026-11-27.log: a day, no name */
     for (size_t g = 0; g < sizeof generic / sizeof generic[0] && !is_generic; g++)
         is_generic = strlen(generic[g]) == stem && strncmp(file, generic[g], stem) == 0;
     for (const char *end = slash; is_generic && end && end > path;) {
