@@ -446,6 +446,15 @@ static size_t width_of(const char *line, size_t n)
     return w;
 }
 
+/* The pieces of a row a terminal cut, read as the row. */
+static void unfold_done(pgm_psa_reader *r)
+{
+    if (!r->unfold.len)
+        return;
+    aligned_row(r, r->unfold.p, r->unfold.len, r->unfold_line);
+    pgm_strbuf_reset(&r->unfold);
+}
+
 static void remember_line(pgm_psa_reader *r, const char *line, size_t n)
 {
     pgm_strbuf *b = &r->recent[r->next_recent];
@@ -499,10 +508,8 @@ static void aligned_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t
         if (!r->unfold.len)
             r->unfold_line = lineno;
         pgm_strbuf_add(&r->unfold, line, n);
-        if (width == r->fold)
-            return;
-        aligned_row(r, r->unfold.p, r->unfold.len, r->unfold_line);
-        pgm_strbuf_reset(&r->unfold);
+        if (width != r->fold)
+            unfold_done(r);
         return;
     }
     if (pgcli_border(line, n)) {
@@ -526,6 +533,7 @@ static void aligned_line(pgm_psa_reader *r, const char *line, size_t n, uint64_t
     }
     if (r->in_result) {
         if (is_footer(line, n) || is_blank(line, n)) {
+            unfold_done(r); /* a row whose last piece filled the width */
             end_result(r);
         } else {
             aligned_row(r, line, n, lineno);
@@ -960,10 +968,7 @@ void pgm_psa_finish(pgm_psa_reader *r)
     }
     if (r->rule_pieces)
         rule_done(r, 0);
-    if (r->unfold.len) { /* the last row's pieces */
-        aligned_row(r, r->unfold.p, r->unfold.len, r->unfold_line);
-        pgm_strbuf_reset(&r->unfold);
-    }
+    unfold_done(r); /* the last row's pieces */
     end_result(r);
 }
 
