@@ -217,40 +217,50 @@ static void note_timeout(pgm_analysis *a, const pgm_event *e)
 }
 
 /* One timeout, two lines: HikariCP's "Timeout failure stats" (DEBUG), then
- * the SQLTransientConnectionException the application logs. A stats line is
- * remembered per log and pool (`from_stats`); an exception of the same pool
- * within PGM_ANALYSIS_TIMEOUT_PAIR_US after one is that timeout, counted
- * already: true. */
-static bool timeout_counted_once(pgm_analysis *a, const pgm_event *e, bool from_stats)
+ * the SQLTransientConnectionException the application logs. Stats lines are
+ * remembered per log and pool, the most recent PGM_ANALYSIS_MAX_STATS_TIMEOUTS
+ * of them. */
+static struct stats_timeout *stats_timeout_of(pgm_analysis *a, const pgm_event *e, bool add)
 {
     const char *pool = pgm_event_field(e, "pool");
     const char *stream = stream_of(a, e->path);
     pool = pool ? pool : "";
-    struct stats_timeout *st = NULL;
-    for (size_t i = 0; i < a->n_stats_timeouts && !st; i++)
+    for (size_t i = 0; i < a->n_stats_timeouts; i++)
         if (strcmp(a->stats_timeouts[i].stream, stream) == 0 && strcmp(a->stats_timeouts[i].pool, pool) == 0)
-            st = &a->stats_timeouts[i];
-    if (!from_stats) {
-        if (!st || !st->unpaired || e->t == PGM_TS_UNKNOWN || st->last == PGM_TS_UNKNOWN || e->t < st->last ||
-            e->t - st->last > PGM_ANALYSIS_TIMEOUT_PAIR_US)
-            return false;
-        st->unpaired--;
-        return true;
-    }
-    if (!st) {
-        bool full = a->n_stats_timeouts == PGM_ANALYSIS_MAX_STATS_TIMEOUTS;
-        size_t k = full ? a->next_stats_timeout++ % PGM_ANALYSIS_MAX_STATS_TIMEOUTS /* the oldest */
-                        : a->n_stats_timeouts++;
-        st = &a->stats_timeouts[k];
-        if (full && st->unpaired)
-            a->over[PGM_ANALYSIS_CAP_STATS_TIMEOUTS]++;
-        snprintf(st->stream, sizeof st->stream, "%s", stream);
-        snprintf(st->pool, sizeof st->pool, "%s", pool);
-        st->unpaired = 0;
-    }
+            return &a->stats_timeouts[i];
+    if (!add)
+        return NULL;
+    bool full = a->n_stats_timeouts == PGM_ANALYSIS_MAX_STATS_TIMEOUTS;
+    size_t k = full ? a->next_stats_timeout++ % PGM_ANALYSIS_MAX_STATS_TIMEOUTS /* the oldest */
+                    : a->n_stats_timeouts++;
+    struct stats_timeout *st = &a->stats_timeouts[k];
+    if (full && st->unpaired)
+        a->over[PGM_ANALYSIS_CAP_STATS_TIMEOUTS]++;
+    snprintf(st->stream, sizeof st->stream, "%s", stream);
+    snprintf(st->pool, sizeof st->pool, "%s", pool);
+    st->unpaired = 0;
+    return st;
+}
+
+/* A "Timeout failure stats" line: a timeout, its exception awaited. */
+static void note_stats_timeout(pgm_analysis *a, const pgm_event *e)
+{
+    struct stats_timeout *st = stats_timeout_of(a, e, true);
     st->last = e->t;
     st->unpaired++;
-    return false;
+    note_timeout(a, e);
+}
+
+/* Whether a timeout's exception is the one a stats line of its pool said
+ * within PGM_ANALYSIS_TIMEOUT_PAIR_US before: counted already. */
+static bool timeout_said_by_stats(pgm_analysis *a, const pgm_event *e)
+{
+    struct stats_timeout *st = stats_timeout_of(a, e, false);
+    if (!st || !st->unpaired || e->t == PGM_TS_UNKNOWN || st->last == PGM_TS_UNKNOWN || e->t < st->last ||
+        e->t - st->last > PGM_ANALYSIS_TIMEOUT_PAIR_US)
+        return false;
+    st->unpaired--;
+    return true;
 }
 
 static void action(pgm_analysis *a, server_log *l, const pgm_event *e, const char *what, const char *detail)
@@ -411,12 +421,6 @@ static void note_pool_stats(pgm_analysis *a, const pgm_event *e)
     a->n_pool_samples++;
 }
 
-/* The name of the service an application log is of, when its lines carry
- * none: the pod and container a Kubernetes node's log path names (the
- * kubelet's /var/log/pods/NAMESPACE_POD_UID/CONTAINER/N.log, and the
- * /var/log/containers/POD_NAMESPACE_CONTAINER-ID.log links to them), else
- * the file's name less its extensions and date, or its folder's when the
- * name is a generic one. `path` may end in "#SOURCE" (a journal's). */
 /* n lowercase letters and digits, from `least` to `most`: a piece of a pod's
  * generated name (the ReplicaSet's hash, the pod's suffix). */
 static bool pod_part(const char *p, size_t n, size_t least, size_t most)
@@ -432,6 +436,12 @@ static bool pod_part(const char *p, size_t n, size_t least, size_t most)
     return digit || n <= 5; /* a hash of letters alone is a word */
 }
 
+/* The name of the service an application log is of, when its lines carry
+ * none: the pod and container a Kubernetes node's log path names (the
+ * kubelet's /var/log/pods/NAMESPACE_POD_UID/CONTAINER/N.log, and the
+ * /var/log/containers/POD_NAMESPACE_CONTAINER-ID.log links to them), else
+ * the file's name less its extensions and date, or its folder's when the
+ * name is a generic one. `path` may end in "#SOURCE" (a journal's). */
 static void service_name_of_path(const char *path, char *out, size_t cap)
 {
     const char *slash = strrchr(path, '/');
@@ -722,7 +732,7 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
                      (unsigned long long)e->line, pgm_event_field(e, "msg") ? pgm_event_field(e, "msg") : k);
         break;
     case PGM_EV_HIKARI_TIMEOUT:
-        if (!timeout_counted_once(a, e, false))
+        if (!timeout_said_by_stats(a, e))
             note_timeout(a, e);
         break;
     case PGM_EV_SYSTEM_UNIT_STARTED:
@@ -779,8 +789,8 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
          * (...)" as it gives up on a borrower: a timeout, whether or not the
          * application logs the exception */
         const char *prefix = pgm_event_field(e, "prefix");
-        if (prefix && strncmp(prefix, "Timeout failure", 15) == 0 && !timeout_counted_once(a, e, true))
-            note_timeout(a, e);
+        if (prefix && strncmp(prefix, "Timeout failure", 15) == 0)
+            note_stats_timeout(a, e);
         break;
     }
     case PGM_EV_ACTIVITY_SESSION:

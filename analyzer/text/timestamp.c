@@ -282,20 +282,27 @@ static const char bsd_months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* Month by its English abbreviation ("Nov"): 1-12, 0 when none. */
+static unsigned month_at(const char *p, size_t n)
+{
+    if (n < 3)
+        return 0;
+    for (unsigned k = 0; k < 12; k++)
+        if (memcmp(bsd_months + 3 * k, p, 3) == 0)
+            return k + 1;
+    return 0;
+}
+
 bool pgm_ts_parse_bsd(const char *p, size_t n, int year, int64_t *t)
 {
     if (n < 15 || p[3] != ' ' || p[6] != ' ' || p[9] != ':' || p[12] != ':')
         return false;
-    const char *m = NULL;
-    for (size_t k = 0; k < 12; k++)
-        if (memcmp(bsd_months + 3 * k, p, 3) == 0)
-            m = bsd_months + 3 * k;
-    if (!m || !(p[4] == ' ' || is_digit(p[4])) || !is_digit(p[5]))
+    unsigned mon = month_at(p, n);
+    if (!mon || !(p[4] == ' ' || is_digit(p[4])) || !is_digit(p[5]))
         return false;
     for (size_t k = 7; k < 15; k++)
         if (k != 9 && k != 12 && !is_digit(p[k]))
             return false;
-    unsigned mon = (unsigned)((m - bsd_months) / 3) + 1;
     unsigned day = (unsigned)((p[4] == ' ' ? 0 : p[4] - '0') * 10 + (p[5] - '0'));
     int64_t hh = (p[7] - '0') * 10 + (p[8] - '0'), mm = (p[10] - '0') * 10 + (p[11] - '0'),
             ss = (p[13] - '0') * 10 + (p[14] - '0');
@@ -314,17 +321,6 @@ int64_t pgm_year_of(int64_t unix_seconds)
     while (pgm_days_from_civil(y + 1, 1, 1) <= days)
         y++;
     return y;
-}
-
-/* Month by its English abbreviation ("Nov"): 1-12, 0 when none. */
-static unsigned month_at(const char *p, size_t n)
-{
-    if (n < 3)
-        return 0;
-    for (unsigned k = 0; k < 12; k++)
-        if (memcmp(bsd_months + 3 * k, p, 3) == 0)
-            return k + 1;
-    return 0;
 }
 
 /* Digits at p[*i], at most `max` of them, at least one: their value. */
