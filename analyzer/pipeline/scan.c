@@ -1132,6 +1132,15 @@ static void finish_app_log(line_sink *k)
         pgm_scan_warn(s, in, "%llu HikariCP message(s) found by their text in lines no known layout reads: "
                       "their level and time are taken where they stand before it, else left out",
                       (unsigned long long)cov->anchored);
+    if (cov->bare)
+        pgm_scan_warn(s, in, "%llu line(s) read as entries of their own: the file has no layout pgmortem knows "
+                      "(%%msg%%n), so they carry no time or level", (unsigned long long)cov->bare);
+    /* an event without a time is in no timeline's order, beside no server event */
+    if (cov->no_time) {
+        pgm_scan_warn(s, in, "%llu entr(ies) without a time: their events stand first in the timeline and "
+                      "are compared with no server event", (unsigned long long)cov->no_time);
+        in->times_missing = true;
+    }
     if (cov->zone_wrapper) {
         int32_t o = cov->wrapper_offset_s, a = o < 0 ? -o : o;
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read at UTC%c%02d:%02d, the offset between them "
@@ -1780,6 +1789,8 @@ static int finish(pgm_scan *s, int rc)
             rc = PGM_WARN; /* a log no reader took: its evidence is missing */
         if (in->limit_reached)
             rc = PGM_WARN; /* a limit left evidence unread (the warning says which) */
+        if (in->times_missing)
+            rc = PGM_WARN; /* events that cannot be placed in time */
     }
     return rc;
 }

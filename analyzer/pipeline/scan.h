@@ -109,6 +109,7 @@ typedef struct pgm_input_report {
     size_t n_shapes;
     int64_t first_ts, last_ts;
     bool day_guessed;                /* its times of day were dated from its name or its last change */
+    bool times_missing;              /* an application log's entries without a time (warned) */
     char **warnings;                 /* owned: PGM_SCAN_MAX_WARNINGS of room once one is said */
     size_t n_warnings;
     uint64_t warnings_dropped;

@@ -307,6 +307,8 @@ check analyze-dropwizard 0 "" -- analyze -q tests/samples/other/dropwizard
 # HikariCP's DEBUG "Timeout failure stats" lines are timeouts; the exception an application logs
 # after one of them is the same timeout (lines constructed from HikariCP 5.0.1's format strings): 3
 check analyze-timeout-failure-stats 0 "" -- analyze -q tests/samples/other/timeout-failure-stats
+# a %msg%n log (incident 01's orders log written again without a layout): its events carry no time, said, exit 2
+check timeline-no-layout 2 "entr(ies) without a time: their events stand first in the timeline" -- timeline tests/samples/other/no-layout
 # a syntax error in postgresql.conf is a critical finding at its line
 check lint-conf-syntax-error 1 "syntax error in file" -- lint --fail-on critical tests/lint/conf-syntax-error
 # a Compose file's anchors and merge keys: app's environment comes from x-common
