@@ -121,7 +121,25 @@
     X(PGM_EV_SYSTEM_UNIT_OOM_KILLED, "system.unit.oom_killed") \
     X(PGM_EV_KERNEL_OOM_KILL, "kernel.oom_kill") \
     X(PGM_EV_K8S_CONTAINER_TERMINATED, "k8s.container.terminated") \
-    X(PGM_EV_K8S_EVENT, "k8s.event")
+    X(PGM_EV_K8S_EVENT, "k8s.event") \
+    X(PGM_EV_PGBOUNCER_CLIENT_LOGIN, "pgbouncer.client.login") \
+    X(PGM_EV_PGBOUNCER_CLIENT_LOGIN_FAILED, "pgbouncer.client.login_failed") \
+    X(PGM_EV_PGBOUNCER_CLIENT_CLOSED, "pgbouncer.client.closed") \
+    X(PGM_EV_PGBOUNCER_CLIENT_WAIT_TIMEOUT, "pgbouncer.client.wait_timeout") \
+    X(PGM_EV_PGBOUNCER_CLIENT_TIMEOUT, "pgbouncer.client.timeout") \
+    X(PGM_EV_PGBOUNCER_CLIENT_REFUSED, "pgbouncer.client.refused") \
+    X(PGM_EV_PGBOUNCER_POOLER_ERROR, "pgbouncer.pooler_error") \
+    X(PGM_EV_PGBOUNCER_SERVER_OPENED, "pgbouncer.server.opened") \
+    X(PGM_EV_PGBOUNCER_SERVER_CLOSED, "pgbouncer.server.closed") \
+    X(PGM_EV_PGBOUNCER_SERVER_LOGIN_FAILED, "pgbouncer.server.login_failed") \
+    X(PGM_EV_PGBOUNCER_SERVER_ERROR, "pgbouncer.server.error") \
+    X(PGM_EV_PGBOUNCER_STATS, "pgbouncer.stats") \
+    X(PGM_EV_PGBOUNCER_STARTED, "pgbouncer.started") \
+    X(PGM_EV_PGBOUNCER_LIMITS, "pgbouncer.limits") \
+    X(PGM_EV_PGBOUNCER_LISTENING, "pgbouncer.listening") \
+    X(PGM_EV_PGBOUNCER_RELOAD, "pgbouncer.reload") \
+    X(PGM_EV_PGBOUNCER_SHUTDOWN, "pgbouncer.shutdown") \
+    X(PGM_EV_PGBOUNCER_PAUSE, "pgbouncer.pause")
 
 /* PGM_EV_NONE: a kind the catalog does not know (events of a rule pack
  * always have one it knows: the loader refuses others). */

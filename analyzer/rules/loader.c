@@ -221,7 +221,8 @@ static bool parse_duration_us(const char *s, int64_t *out)
 
 const char *const pgm_source_kinds[] = {"pg_log", "pg_conf", "pg_settings", "spring_conf",
                                         "hikari_conf", "app_log", "pg_stat_activity",
-                                        "k8s_manifest", "env_file", "system_log", NULL};
+                                        "k8s_manifest", "env_file", "system_log", "pgbouncer_log",
+                                        "pgbouncer_conf", NULL};
 const char *const pgm_match_fields[] = {"message", "line", "detail", "hint", "context",
                                         "statement", "query", "sqlstate", NULL};
 static const char *const also_lines[] = {"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY",
@@ -788,7 +789,7 @@ static void load_rule(ctx *c, pgm_ruleset *rs, const pgm_ynode *m)
             if (!in(r.applies_to.v[i], pgm_source_kinds))
                 error_node(c, n, "applies_to '%s' is not a source kind (pg_log, pg_conf, pg_settings, "
                                  "spring_conf, hikari_conf, app_log, pg_stat_activity, k8s_manifest, "
-                                 "env_file, system_log)", r.applies_to.v[i]);
+                                 "env_file, system_log, pgbouncer_log, pgbouncer_conf)", r.applies_to.v[i]);
     }
     if ((n = pgm_ymap_get(m, "message"))) {
         r.message = dup_text(c, n, "message");
