@@ -37,7 +37,7 @@ CORE_SRC := $(sort $(wildcard analyzer/util/*.c analyzer/text/*.c analyzer/bundl
                               analyzer/sniff/*.c analyzer/envelope/*.c analyzer/k8s/*.c analyzer/inventory/*.c analyzer/catalog/*.c analyzer/model/*.c \
                               analyzer/rules/*.c analyzer/pglog/*.c \
                               analyzer/pipeline/*.c analyzer/timeline/*.c analyzer/activity/*.c analyzer/applog/*.c analyzer/config/*.c \
-                              analyzer/lint/*.c analyzer/forensics/*.c analyzer/report/*.c))
+                              analyzer/lint/*.c analyzer/forensics/*.c analyzer/report/*.c analyzer/pgbouncer/*.c))
 CLI_SRC  := $(sort $(wildcard analyzer/cli/*.c))
 HDRS     := $(shell find analyzer -name '*.h' -o -name '*.inc')
 INCS     := -Ianalyzer
@@ -217,7 +217,7 @@ unit: $(UNIT_BIN)
 # HikariCP service (about 12 minutes, as root); `make check` only reads the
 # committed recordings, so it needs neither Java nor a running server.
 FIXTURE_DEBS := postgresql-15 openjdk-17-jdk-headless libhikaricp-java libpostgresql-jdbc-java systemd \
-                liblogback-java libslf4j-java zstd zip python3
+                liblogback-java libslf4j-java zstd zip python3 pgbouncer
 
 # $(call install-debs,WHO,PACKAGES): the Debian packages missing, installed.
 define install-debs

@@ -146,6 +146,29 @@ static void add(fields *f, const char *name, const char *v, size_t n)
     f->off[f->n++] = off;
 }
 
+/* A capture named as a common field (a PgBouncer line's user, db and client,
+ * a broken connection's sqlstate, a killed process's pid) is that field, where
+ * every consumer looks for it (pgm_event_field reads the common slot first):
+ * true when it took the slot. */
+static bool set_common(fields *f, const char *name, pgm_slice v)
+{
+    static const unsigned slots[] = {0, 1, 2, 4, 6}; /* pid, user, db, client, sqlstate */
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        unsigned k = slots[i];
+        if (strcmp(name, pgm_event_common_names[k]) != 0)
+            continue;
+        if (f->off[k] != SIZE_MAX || !v.n)
+            return true;
+        size_t off = f->c->arena.len;
+        if (pgm_strbuf_add(&f->c->arena, v.p, v.n) || pgm_strbuf_add(&f->c->arena, "", 1))
+            f->dropped = true;
+        else
+            f->off[k] = off;
+        return true;
+    }
+    return false;
+}
+
 /* A value with its passwords taken out (a JDBC URL in an error message). */
 static void add_text(fields *f, const char *name, pgm_slice v, pgm_strbuf *tmp)
 {
@@ -211,7 +234,7 @@ int pgm_app_classify(pgm_app_classifier *c, const pgm_app_record *rec, const cha
     if (msg.n && !pgm_strbuf_add(&c->arena, msg.p, msg.n) && !pgm_strbuf_add(&c->arena, "", 1))
         f.off[7] = off;
     for (size_t i = 0; i < m.n_caps; i++)
-        if (m.caps[i].name)
+        if (m.caps[i].name && !set_common(&f, m.caps[i].name, (pgm_slice){m.caps[i].p, m.caps[i].n}))
             add_text(&f, m.caps[i].name, (pgm_slice){m.caps[i].p, m.caps[i].n}, &tmp);
     const char *pool = join_pool(c, &m);
     if (pool)

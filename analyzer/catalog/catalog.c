@@ -107,6 +107,19 @@ static const char *const pool_fields[] = {
     "driver", "pg_pool_size",
     /* the server the pool is tied to; Hibernate's provider_disables_autocommit */
     "server", "provider_disables_autocommit",
+    /* behind PgBouncer (config/bouncer.h): whether the pool connects through
+     * it, and its maximum-pool-size then (0 otherwise) */
+    "through_pgbouncer", "bouncer_pool_size",
+};
+
+/* pgbouncer.ini's [pgbouncer] settings the rules read (config/bouncer.c),
+ * and the server connections its pools may open. */
+static const char *const pgbouncer_facts[] = {
+    "pool_mode", "max_client_conn", "default_pool_size", "min_pool_size", "reserve_pool_size",
+    "reserve_pool_timeout", "max_db_connections", "max_user_connections", "server_idle_timeout",
+    "server_lifetime", "query_wait_timeout", "idle_transaction_timeout", "client_idle_timeout",
+    "query_timeout", "max_prepared_statements", "listen_port", "auth_type", "server_reset_query",
+    "server_connections",
 };
 
 /* A configuration key as written (collection "key"): its spelling, what
@@ -176,6 +189,12 @@ bool pgm_catalog_is_fact(const char *path, size_t n)
             return false;
         size_t fl = n - (size_t)(dot + 1 - path);
         return pgm_catalog_is_pool_field(dot + 1, fl);
+    }
+    if (starts(path, n, "pgbouncer.")) {
+        for (size_t i = 0; i < sizeof pgbouncer_facts / sizeof pgbouncer_facts[0]; i++)
+            if (strlen(pgbouncer_facts[i]) == n - 10 && memcmp(pgbouncer_facts[i], path + 10, n - 10) == 0)
+                return true;
+        return false;
     }
     if (starts(path, n, "analysis.")) {
         for (size_t i = 0; i < sizeof analysis_facts / sizeof analysis_facts[0]; i++)

@@ -139,7 +139,12 @@
     X(PGM_EV_PGBOUNCER_LISTENING, "pgbouncer.listening") \
     X(PGM_EV_PGBOUNCER_RELOAD, "pgbouncer.reload") \
     X(PGM_EV_PGBOUNCER_SHUTDOWN, "pgbouncer.shutdown") \
-    X(PGM_EV_PGBOUNCER_PAUSE, "pgbouncer.pause")
+    X(PGM_EV_PGBOUNCER_PAUSE, "pgbouncer.pause") \
+    X(PGM_EV_PGBOUNCER_SHOW_POOL, "pgbouncer.show.pool") \
+    X(PGM_EV_PGBOUNCER_SHOW_CLIENT, "pgbouncer.show.client") \
+    X(PGM_EV_PGBOUNCER_SHOW_SERVER, "pgbouncer.show.server") \
+    X(PGM_EV_PGBOUNCER_SHOW_STATS, "pgbouncer.show.stats") \
+    X(PGM_EV_PGBOUNCER_SHOW_LIST, "pgbouncer.show.list")
 
 /* PGM_EV_NONE: a kind the catalog does not know (events of a rule pack
  * always have one it knows: the loader refuses others). */

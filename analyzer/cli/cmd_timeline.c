@@ -384,6 +384,22 @@ static void print_coverage(const pgm_scan *s)
                     (unsigned long long)in->events, (unsigned long long)in->unknown);
             continue;
         }
+        if (in->is_pooler_log && in->kind == PGM_KIND_PGBOUNCER_SHOW) {
+            fprintf(stderr, "pgmortem: %s: PgBouncer SHOW results (%s); %llu lines: %llu rows, %llu not understood; "
+                            "%llu events\n", in->path, in->format, (unsigned long long)c->lines,
+                    (unsigned long long)c->records, (unsigned long long)c->unparsed, (unsigned long long)in->events);
+            continue;
+        }
+        if (in->is_pooler_log) {
+            fprintf(stderr, "pgmortem: %s: PgBouncer log (%s)", in->path, in->format);
+            print_envelope(in);
+            fprintf(stderr, "; %llu lines: %llu records, %llu not PgBouncer's; %llu events, %llu messages of "
+                            "unknown kind\n",
+                    (unsigned long long)c->lines, (unsigned long long)c->records,
+                    (unsigned long long)c->unparsed, (unsigned long long)in->events,
+                    (unsigned long long)in->unknown);
+            continue;
+        }
         if (in->is_system_log) {
             fprintf(stderr, "pgmortem: %s: %s (%s)", in->path, pgm_kind_name(in->kind), in->format);
             print_envelope(in);

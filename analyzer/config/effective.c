@@ -1,4 +1,5 @@
 #define _GNU_SOURCE /* memmem */
+#include "config/bouncer.h"
 #include "config/effective.h"
 
 #include <ctype.h>
@@ -35,6 +36,7 @@ struct pgm_config {
     pgm_appconf *files;
     size_t n_files;
     pgm_servers servers;
+    pgm_bouncer bouncer;  /* pgbouncer.ini, when the bundle has one */
     char **inputs;      /* the inputs' paths, which tell their files apart */
     size_t n_inputs;
     /* the scope being built: a server (its pools, its parameters), or the
@@ -52,6 +54,7 @@ int pgm_config_open(pgm_config **out, const pgm_config_options *opt)
     if (opt)
         c->opt = *opt;
     pgm_servers_init(&c->servers);
+    pgm_bouncer_init(&c->bouncer);
     *out = c;
     return PGM_OK;
 }
@@ -83,6 +86,22 @@ size_t pgm_config_read_pg_settings(pgm_config *c, const char *path, const char *
 {
     return pgm_servers_read_settings(&c->servers, path, text, n);
 }
+
+int pgm_config_add_pgbouncer(pgm_config *c, pgm_pgb_ini *ini, const char *path)
+{
+    return pgm_bouncer_add(&c->bouncer, ini, path) == 0 ? PGM_OK : PGM_FATAL;
+}
+
+size_t pgm_config_pgbouncer_unused(const pgm_config *c) { return c->bouncer.more; }
+
+size_t pgm_config_pgbouncer_users_over(const pgm_config *c) { return c->bouncer.users_over; }
+
+int pgm_config_add_pgbouncer_users(pgm_config *c, const char *text, size_t n)
+{
+    return pgm_bouncer_add_userlist(&c->bouncer, text, n) == 0 ? PGM_OK : PGM_FATAL;
+}
+
+const char *pgm_config_pgbouncer_path(const pgm_config *c) { return c->bouncer.path ? c->bouncer.path : ""; }
 
 int pgm_config_add_appconf(pgm_config *c, pgm_appconf *a)
 {
@@ -183,6 +202,7 @@ void pgm_config_close(pgm_config *c)
         pgm_appconf_free(&c->files[i]);
     free(c->files);
     pgm_servers_free(&c->servers);
+    pgm_bouncer_free(&c->bouncer);
     for (size_t i = 0; i < c->n_inputs; i++)
         free(c->inputs[i]);
     free(c->inputs);
@@ -309,6 +329,8 @@ static void set_driver(pgm_config *c, pgm_record *r)
                                         "hsqldb", "derby", "sqlite", "db2", "clickhouse", "redshift"};
     char driver[32] = "";
     const pgm_fact *url = pgm_record_get_fact(r, "jdbc_url");
+    /* asked before any fact is set: setting one moves the record's facts */
+    bool fronted = url && pgm_bouncer_fronts(&c->bouncer, url->text);
     if (url && strncmp(url->text, "jdbc:", 5) == 0) {
         const char *p = url->text + 5;
         if (strncmp(p, "tc:", 3) == 0)
@@ -326,10 +348,22 @@ static void set_driver(pgm_config *c, pgm_record *r)
     }
     if (driver[0])
         set_fact(c, r, "driver", driver, NULL, 0, NULL, NULL);
-    const pgm_fact *size = pgm_record_get_fact(r, "maximum_pool_size");
-    if (size)
-        set_fact(c, r, "pg_pool_size", !driver[0] || strcmp(driver, "postgresql") == 0 ? size->text : "0", NULL, 0,
-                 NULL, NULL);
+    const pgm_fact *size_fact = pgm_record_get_fact(r, "maximum_pool_size");
+    /* a copy: setting a fact moves the record's facts */
+    char size[32];
+    if (size_fact)
+        pgm_fmt(size, sizeof size, "%s", size_fact->text);
+    bool postgres = !driver[0] || strcmp(driver, "postgresql") == 0;
+    /* behind PgBouncer the server's connections are PgBouncer's (its pools
+     * bound them: pgbouncer.server_connections); the pool's are its clients */
+    bool bounced = postgres && fronted;
+    if (c->bouncer.set) {
+        set_fact(c, r, "through_pgbouncer", bounced ? "true" : "false", NULL, 0, NULL, NULL);
+        set_fact(c, r, "bouncer_pool_size", bounced && size_fact ? size : "0", NULL, 0, NULL, NULL);
+    }
+    if (size_fact)
+        set_fact(c, r, "pg_pool_size", postgres && !bounced ? size : "0", NULL, 0, NULL,
+                 bounced ? "through PgBouncer: its pools open the server's connections" : NULL);
 }
 
 /* ---- which server a pool connects to ---- */
@@ -1632,6 +1666,25 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
                 pgm_spring_check_key(&s, key_record, c);
             }
     free(svs);
+    /* PgBouncer's settings, and its server connections for the users that connect through it */
+    if (c->bouncer.set && c->rc != PGM_FATAL) {
+        const pgm_collection *pools = pgm_facts_collection(out, "pool");
+        const char *seen[64];
+        size_t users = 0;
+        for (size_t i = 0; pools && i < pools->n; i++) {
+            const pgm_fact *through = pgm_record_get_fact(&pools->recs[i], "through_pgbouncer");
+            const pgm_fact *user = pgm_record_get_fact(&pools->recs[i], "username");
+            if (!through || strcmp(through->text, "true") != 0 || !user)
+                continue;
+            size_t k = 0;
+            while (k < users && strcmp(seen[k], user->text) != 0)
+                k++;
+            if (k == users && users < sizeof seen / sizeof seen[0])
+                seen[users++] = user->text;
+        }
+        if (pgm_bouncer_facts(&c->bouncer, users, out) != 0)
+            c->rc = PGM_FATAL;
+    }
     return c->rc;
 }
 

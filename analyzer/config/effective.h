@@ -16,6 +16,7 @@
 
 #include "config/appconf.h"
 #include "config/pgconf.h"
+#include "pgbouncer/pgb_ini.h"
 #include "rules/facts.h"
 
 /* Active profiles, --instances entries, at most. */
@@ -40,6 +41,18 @@ typedef struct pgm_config_options {
 typedef struct pgm_config pgm_config;
 
 int pgm_config_open(pgm_config **out, const pgm_config_options *opt);
+/* pgbouncer.ini as loaded (its contents move into the config; `ini` is left
+ * empty). The first one given is used. */
+int pgm_config_add_pgbouncer(pgm_config *c, pgm_pgb_ini *ini, const char *path);
+/* pgbouncer.ini files given after the first: not used. */
+size_t pgm_config_pgbouncer_unused(const pgm_config *c);
+/* PgBouncer's auth_file (userlist.txt): its user names only, never the
+ * passwords or hashes beside them. */
+int pgm_config_add_pgbouncer_users(pgm_config *c, const char *text, size_t n);
+/* auth_file users past PGM_BOUNCER_MAX_USERS: not counted. */
+size_t pgm_config_pgbouncer_users_over(const pgm_config *c);
+/* The pgbouncer.ini whose settings are used ("" when none). */
+const char *pgm_config_pgbouncer_path(const pgm_config *c);
 /* Takes the file (its strings move into the config; `a` is left empty). */
 int pgm_config_add_appconf(pgm_config *c, pgm_appconf *a);
 /* postgresql.conf as loaded (entries are copied). `auto_path` names the

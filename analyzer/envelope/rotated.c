@@ -24,7 +24,7 @@ struct pgm_rotated_kinds {
 
 static bool read_line_by_line(enum pgm_kind k)
 {
-    return k == PGM_KIND_PG_LOG || k == PGM_KIND_APP_LOG || k == PGM_KIND_SYSTEM_LOG;
+    return k == PGM_KIND_PG_LOG || k == PGM_KIND_APP_LOG || k == PGM_KIND_SYSTEM_LOG || k == PGM_KIND_PGBOUNCER_LOG;
 }
 
 /* The remembered log of the stream `path` is a piece of, NULL when none. */

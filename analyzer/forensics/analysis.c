@@ -38,6 +38,11 @@ int pgm_analysis_open(pgm_analysis **out)
         free(a);
         return PGM_FATAL;
     }
+    if (pgm_pooler_open(&a->pooler) != 0) {
+        pgm_clocks_close(a->clocks);
+        free(a);
+        return PGM_FATAL;
+    }
     *out = a;
     return PGM_OK;
 }
@@ -60,6 +65,7 @@ void pgm_analysis_close(pgm_analysis *a)
     free(a->app_rows);
     pgm_thresholds_close(a->thresholds);
     pgm_clocks_close(a->clocks);
+    pgm_pooler_close(a->pooler);
     pgm_interner_free(&a->paths);
     free(a);
 }
@@ -673,6 +679,26 @@ static void name_apps_from_rows(pgm_analysis *a)
     free(h);
 }
 
+static void moment(pgm_analysis *a, int64_t t, const char *path, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* PgBouncer's firsts as key moments: a client gave up waiting for a server
+ * connection, its client limit refused one, the server refused its login. */
+static void pooler_moment(pgm_analysis *a, const pgm_event *e)
+{
+    const char *db = pgm_event_field(e, "db"), *user = pgm_event_field(e, "user");
+    if (e->kind_id == PGM_EV_PGBOUNCER_CLIENT_WAIT_TIMEOUT && !a->pooler_said_wait++)
+        moment(a, e->t, cited(a, e->path), e->line,
+               "PgBouncer: the first client gave up waiting for a server connection of pool %s/%s "
+               "(query_wait_timeout)", db ? db : "?", user ? user : "?");
+    else if (e->kind_id == PGM_EV_PGBOUNCER_CLIENT_REFUSED && !a->pooler_said_refused++)
+        moment(a, e->t, cited(a, e->path), e->line, "PgBouncer refused a client: max_client_conn reached");
+    else if (e->kind_id == PGM_EV_PGBOUNCER_SERVER_LOGIN_FAILED && pgm_event_field(e, "conn") &&
+             !a->pooler_said_login++)
+        moment(a, e->t, cited(a, e->path), e->line, "the server refused PgBouncer's login for pool %s/%s",
+               db ? db : "?", user ? user : "?");
+}
+
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
 {
     if (a->finished)
@@ -682,6 +708,10 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     if (a->thresholds)
         pgm_thresholds_event(a->thresholds, e);
     pgm_clocks_event(a->clocks, e);
+    if (pgm_pooler_event(a->pooler, e)) {
+        pooler_moment(a, e);
+        return;
+    }
     enum server_kind sk = server_kind_of(e);
     if (sk != SV_NONE) {
         server_log *l = log_of(a, e->path);
@@ -874,7 +904,7 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
         c->wrapper_lines = in->wrapper_lines;
         c->wrapper_foreign = in->wrapper_foreign;
         c->bytes = in->bytes;
-        c->counted = in->is_log || in->is_app_log || in->is_activity || in->is_system_log;
+        c->counted = in->is_log || in->is_app_log || in->is_activity || in->is_system_log || in->is_pooler_log;
         c->lines = in->cov.lines;
         c->unparsed = in->cov.unparsed + in->cov.rare->foreign; /* not read as server output */
         c->first_ts = in->first_ts;
@@ -952,6 +982,14 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
         [PGM_ANALYSIS_CAP_STATS_TIMEOUTS] = {PGM_ANALYSIS_MAX_STATS_TIMEOUTS, "pools whose 'Timeout failure stats' "
                                              "lines wait for their exceptions", "pool(s) forgotten: an exception "
                                              "logged after its stats line may count as a second timeout"},
+        [PGM_ANALYSIS_CAP_POOLER_POOLS] = {PGM_POOLER_MAX_POOLS, "PgBouncer pools (database/user pairs) followed",
+                                           "event(s) of further pools not counted in any pool"},
+        [PGM_ANALYSIS_CAP_POOLER_OPEN] = {PGM_POOLER_MAX_OPEN, "PgBouncer connections followed while open",
+                                          "connection(s) not followed: the pools' client and server counts miss "
+                                          "them"},
+        [PGM_ANALYSIS_CAP_POOLER_POINTS] = {PGM_POOLER_MAX_POINTS, "changes on the PgBouncer pools' curves",
+                                            "change(s) after them left off the curves (the counts and peaks "
+                                            "still take them)"},
     };
     size_t said = 0;
     for (int c = 0; c < PGM_ANALYSIS_CAP_COUNT; c++) {
@@ -963,6 +1001,12 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                                      : 0;
         if (c == PGM_ANALYSIS_CAP_HOLDERS)
             over += a->holders.dropped;
+        uint64_t pooler_pools, pooler_open, pooler_points;
+        pgm_pooler_over(a->pooler, &pooler_pools, &pooler_open, &pooler_points);
+        over += c == PGM_ANALYSIS_CAP_POOLER_POOLS   ? pooler_pools
+                : c == PGM_ANALYSIS_CAP_POOLER_OPEN   ? pooler_open
+                : c == PGM_ANALYSIS_CAP_POOLER_POINTS ? pooler_points
+                                                      : 0;
         if (!over)
             continue;
         char msg[320];
@@ -980,8 +1024,6 @@ const pgm_moment *pgm_analysis_moments(const pgm_analysis *a, size_t *n)
     return a->moments;
 }
 
-static void moment(pgm_analysis *a, int64_t t, const char *path, uint64_t line, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
 static void moment(pgm_analysis *a, int64_t t, const char *path, uint64_t line, const char *fmt, ...)
 {
     if (t == PGM_TS_UNKNOWN)
@@ -1195,6 +1237,13 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
     a->log_connections = lc && lc->text ? strcmp(lc->text, "on") == 0 : -1;
     a->log_disconnections = ld && ld->text ? strcmp(ld->text, "on") == 0 : -1;
     a->max_connections = fact_long(mc);
+    /* pgbouncer.ini's mode and wait bound, for the verdict's words */
+    const pgm_fact *mode = pgm_facts_get_fact(facts, "pgbouncer.pool_mode");
+    const pgm_fact *qwt = pgm_facts_get_fact(facts, "pgbouncer.query_wait_timeout");
+    if (mode && mode->text)
+        snprintf(a->pgb_pool_mode, sizeof a->pgb_pool_mode, "%s", mode->text);
+    if (qwt && qwt->v.type == PGM_V_NUM)
+        a->pgb_query_wait_timeout_ms = (long)qwt->v.num;
     if (a->max_connections >= 0) {
         a->reserved = (su ? fact_long(su) : 3) + (rc && fact_long(rc) > 0 ? fact_long(rc) : 0);
         snprintf(a->max_connections_at, sizeof a->max_connections_at, "%s:%u",
@@ -1748,8 +1797,13 @@ static void weigh_sides(pgm_analysis *a, const pgm_sessions *s, const pgm_growth
     const size_t cap = sizeof a->disagree[0];
     if (leaks && !(g && g->growing) && !a->held_unused.held)
         snprintf(a->disagree[a->n_disagree++], cap,
-                 "HikariCP reported %u leak(s), yet no group of sessions grew on the server: the connections were "
-                 "held longer than leak-detection-threshold, and may have been given back later", leaks);
+                 pgm_pooler_seen(a->pooler)
+                     ? "HikariCP reported %u leak(s), yet no group of sessions grew on the server long enough to "
+                       "tell: behind PgBouncer the server sees PgBouncer's server connections, which its pools "
+                       "bound in transaction mode"
+                     : "HikariCP reported %u leak(s), yet no group of sessions grew on the server: the connections "
+                       "were held longer than leak-detection-threshold, and may have been given back later",
+                 leaks);
     long threshold = 0;
     for (size_t i = 0; i < a->n_pools; i++)
         if (a->pools[i].leak_threshold_ms > threshold)
@@ -1897,6 +1951,7 @@ int pgm_analysis_finish(pgm_analysis *a)
         held_unused_at_refusal(a);
         used_once_rows(a, a->n_groups ? &a->groups[0] : NULL);
     }
+    a->tier = pgm_pooler_tier(a->pooler, a->refusals > 0, a->app_timeouts > 0, &a->tier_pool);
     const pgm_growth *g = a->n_groups ? &a->groups[0] : NULL;
     bool growing = g && g->growing;
     int growth = g ? g->held - g->baseline : 0;
@@ -2144,8 +2199,9 @@ int pgm_analysis_finish(pgm_analysis *a)
     size_t n_sessions = 0;
     if (s)
         pgm_sessions_list(s, &n_sessions);
+    /* behind PgBouncer, a pool that ran dry or a client it refused is trouble the server never saw */
     if (!a->refusals && !a->app_timeouts && !growing && !leaks && !idle_in_tx && !churn && !network &&
-        slow < PGM_SLOW_MIN_SIGNS && s && (n_sessions || a->snapshots)) {
+        slow < PGM_SLOW_MIN_SIGNS && s && (n_sessions || a->snapshots) && a->tier == PGM_TIER_NONE) {
         h->score += 5;
         const pgm_curve *c = pgm_sessions_curve(s);
         evidence(h, "no refusal, no pool timeout, no leak report; %zu sessions paired, at most %d open at once%s",
@@ -2158,6 +2214,9 @@ int pgm_analysis_finish(pgm_analysis *a)
     h = &a->hyp[PGM_VERDICT_INCONCLUSIVE];
     h->score = 2; /* what wins must say more than refusals alone */
     inconclusive_advice(a, s, h->summary, sizeof h->summary);
+    char where[512];
+    if (a->tier == PGM_TIER_PGBOUNCER_POOL || a->tier == PGM_TIER_PGBOUNCER_CLIENTS)
+        evidence(h, "connections ran out at PgBouncer: %s", pgm_analysis_where(a, where, sizeof where) ? where : "?");
     rule_out(a, g, growing, leaks, fleet, slow);
     qsort(a->hyp, PGM_VERDICT_COUNT, sizeof a->hyp[0], cmp_hyp);
     weigh_sides(a, s, g, leaks);
@@ -2414,6 +2473,170 @@ static void json_holders(pgm_json *j, const pgm_holders *h)
     pgm_json_end_object(j);
 }
 
+const char *pgm_analysis_pool_mode(const pgm_analysis *a, const pgm_pooler_pool *p)
+{
+    /* SHOW POOLS says the pool's own; else pgbouncer.ini's (a [databases] entry may differ) */
+    return p && p->pool_mode[0] ? p->pool_mode : a->pgb_pool_mode;
+}
+
+const pgm_pooler_pool *pgm_analysis_pooler_suspect(const pgm_analysis *a)
+{
+    if (a->tier_pool)
+        return a->tier_pool;
+    size_t n;
+    const pgm_pooler_pool *v = pgm_pooler_pools(a->pooler, &n);
+    /* the busiest pool (most timed out, else most server connections), when it held any */
+    return n && (v[0].servers_peak || v[0].clients_peak) ? &v[0] : NULL;
+}
+
+bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impact, size_t cap)
+{
+    suspect[0] = impact[0] = '\0';
+    if (!pgm_pooler_seen(a->pooler))
+        return false;
+    const pgm_pooler_pool *p = pgm_analysis_pooler_suspect(a);
+    bool grew = a->n_groups && a->groups[0].growing;
+    if (p && a->hyp[0].kind == PGM_VERDICT_LEAK && !grew && a->top_sessions <= 0)
+        snprintf(suspect, cap, "Behind PgBouncer, through its pool %s/%s: user %s, database %s, clients from %s "
+                 "(%d client connection(s) open at most, %d server connection(s))", p->db, p->user, p->user, p->db,
+                 p->client[0] ? p->client : "?", p->clients_peak, p->servers_peak);
+    size_t n;
+    const pgm_pooler_pool *v = pgm_pooler_pools(a->pooler, &n);
+    uint64_t waits = 0;
+    for (size_t i = 0; i < n; i++)
+        waits += v[i].wait_timeouts;
+    const pgm_pooler_refusals *r = pgm_pooler_refused(a->pooler);
+    snprintf(impact, cap, "PgBouncer: %llu client(s) gave up waiting for a server connection (query_wait_timeout), "
+             "%llu refused by its max_client_conn, %llu of its logins refused by the server",
+             (unsigned long long)waits, (unsigned long long)r->clients, (unsigned long long)r->server_logins);
+    return true;
+}
+
+bool pgm_analysis_where(const pgm_analysis *a, char *out, size_t cap)
+{
+    char t[PGM_TS_ISO_LEN];
+    const pgm_pooler_refusals *r = pgm_pooler_refused(a->pooler);
+    switch (a->tier) {
+    case PGM_TIER_SERVER:
+        pgm_ts_format_iso(a->exhaustion != PGM_TS_UNKNOWN ? a->exhaustion : r->first_server_login, t);
+        if (pgm_pooler_seen(a->pooler) && r->server_logins)
+            snprintf(out, cap, "the server ran out of connection slots from %s: it refused %llu connection(s), "
+                     "PgBouncer's own logins %llu time(s)%s%s", t, (unsigned long long)a->refusals,
+                     (unsigned long long)r->server_logins, r->server_error[0] ? " (" : "",
+                     r->server_error[0] ? r->server_error : "");
+        else
+            snprintf(out, cap, "the server ran out of connection slots from %s: it refused %llu connection(s)", t,
+                     (unsigned long long)a->refusals);
+        size_t said = strlen(out);
+        if (r->server_error[0] && r->server_logins && said + 2 < cap)
+            snprintf(out + said, cap - said, ")");
+        const char *held = pgm_analysis_pool_mode(a, pgm_analysis_pooler_suspect(a));
+        size_t used = strlen(out);
+        if (pgm_pooler_seen(a->pooler) && strcmp(held, "session") == 0 && used < cap)
+            snprintf(out + used, cap - used, "; behind PgBouncer in session mode each client holds a server "
+                     "connection, so the clients' pools reach the server whole");
+        else if (pgm_pooler_seen(a->pooler) && strcmp(held, "transaction") == 0 && used < cap)
+            snprintf(out + used, cap - used, "; behind PgBouncer in transaction mode only open transactions hold "
+                     "server connections: its pools were larger than the server's slots");
+        return true;
+    case PGM_TIER_PGBOUNCER_CLIENTS:
+        pgm_ts_format_iso(r->first_client, t);
+        snprintf(out, cap, "PgBouncer's client limit (max_client_conn): it refused %llu client(s) from %s; "
+                 "the server refused no one", (unsigned long long)r->clients, t);
+        return true;
+    case PGM_TIER_PGBOUNCER_POOL: {
+        const pgm_pooler_pool *p = a->tier_pool;
+        pgm_ts_format_iso(p->first_wait_timeout, t);
+        char waited[64] = "";
+        if (a->pgb_query_wait_timeout_ms > 0)
+            snprintf(waited, sizeof waited, " after %ld s", a->pgb_query_wait_timeout_ms / 1000);
+        const char *mode = pgm_analysis_pool_mode(a, p);
+        /* transaction mode gives a server connection back at each transaction's
+         * end: a pool runs dry only while its clients hold transactions open */
+        const char *why = strcmp(mode, "transaction") == 0
+                              ? " (transaction mode: its clients held transactions open, each keeping a server "
+                                "connection)"
+                          : strcmp(mode, "session") == 0 ? " (session mode: each client holds a server connection)"
+                                                          : "";
+        snprintf(out, cap, "PgBouncer's pool %s/%s: it had no server connection to give%s, its clients waited and "
+                 "%llu gave up%s (query_wait_timeout), the first at %s; it held %d server connection(s) at most; "
+                 "the server refused no one", p->db, p->user, why, (unsigned long long)p->wait_timeouts, waited, t,
+                 p->servers_peak);
+        return true;
+    }
+    case PGM_TIER_APPLICATION_POOL:
+        snprintf(out, cap, "the applications' own pools: %llu pool timeout(s); the server refused no one",
+                 (unsigned long long)a->app_timeouts);
+        return true;
+    case PGM_TIER_NONE:
+        break;
+    }
+    return false;
+}
+
+/* PgBouncer's tier: its pools, the clients it refused, the logins the server refused it. */
+static void json_pooler(pgm_json *j, const pgm_analysis *a)
+{
+    pgm_json_key(j, "pgbouncer");
+    if (!pgm_pooler_seen(a->pooler)) {
+        pgm_json_null(j);
+        return;
+    }
+    pgm_json_begin_object(j);
+    size_t n;
+    const pgm_pooler_pool *v = pgm_pooler_pools(a->pooler, &n);
+    pgm_json_key(j, "pools");
+    pgm_json_begin_array(j);
+    for (size_t i = 0; i < n; i++) {
+        const pgm_pooler_pool *p = &v[i];
+        pgm_json_begin_object(j);
+        json_str_or_null(j, "database", p->db);
+        json_str_or_null(j, "user", p->user);
+        json_str_or_null(j, "client", p->client[0] ? p->client : NULL);
+        pgm_json_key(j, "logins");
+        pgm_json_uint(j, p->logins);
+        pgm_json_key(j, "clients_peak");
+        pgm_json_int(j, p->clients_peak);
+        json_time(j, "clients_peak_at", p->clients_peak_at);
+        pgm_json_key(j, "servers_peak");
+        pgm_json_int(j, p->servers_peak);
+        json_time(j, "servers_peak_at", p->servers_peak_at);
+        pgm_json_key(j, "wait_timeouts");
+        pgm_json_uint(j, p->wait_timeouts);
+        json_time(j, "first_wait_timeout", p->first_wait_timeout);
+        json_evidence(j, "first_wait_timeout_evidence", p->first_wait_path, p->first_wait_line);
+        pgm_json_key(j, "client_timeouts");
+        pgm_json_uint(j, p->timeouts);
+        pgm_json_key(j, "server_login_failures");
+        pgm_json_uint(j, p->server_login_failures);
+        const char *mode = pgm_analysis_pool_mode(a, p);
+        json_str_or_null(j, "pool_mode", mode[0] ? mode : NULL);
+        pgm_json_key(j, "waiting_seen");
+        pgm_json_int(j, p->waiting_seen);
+        pgm_json_key(j, "maxwait_s");
+        pgm_json_int(j, p->maxwait_s);
+        json_evidence(j, "waiting_evidence", p->waiting_path, p->waiting_line);
+        /* the tier's curves: PgBouncer's clients of this pool, and its server connections */
+        pgm_json_key(j, "clients_series");
+        json_series(j, p->clients_curve, p->n_clients_curve);
+        pgm_json_key(j, "servers_series");
+        json_series(j, p->servers_curve, p->n_servers_curve);
+        pgm_json_end_object(j);
+    }
+    pgm_json_end_array(j);
+    const pgm_pooler_refusals *r = pgm_pooler_refused(a->pooler);
+    pgm_json_key(j, "client_refusals");
+    pgm_json_uint(j, r->clients);
+    json_time(j, "first_client_refusal", r->first_client);
+    json_evidence(j, "client_refusal_evidence", r->client_path, r->client_line);
+    pgm_json_key(j, "server_login_failures");
+    pgm_json_uint(j, r->server_logins);
+    json_time(j, "first_server_login_failure", r->first_server_login);
+    json_evidence(j, "server_login_evidence", r->server_login_path, r->server_login_line);
+    json_str_or_null(j, "server_error", r->server_error[0] ? r->server_error : NULL);
+    pgm_json_end_object(j);
+}
+
 void pgm_analysis_write_json(const pgm_analysis *a, FILE *out)
 {
     pgm_analysis_write_json_with(a, out, NULL, NULL);
@@ -2506,6 +2729,9 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     pgm_json_string(&j, pgm_analysis_confidence(a));
     pgm_json_key(&j, "summary");
     pgm_json_string(&j, v->summary);
+    json_str_or_null(&j, "tier", pgm_tier_name(a->tier));
+    char where[512];
+    json_str_or_null(&j, "where", pgm_analysis_where(a, where, sizeof where) ? where : NULL);
     json_str_or_null(&j, "confirm", a->confirm[0] ? a->confirm : NULL);
     pgm_json_key(&j, "disagreements");
     pgm_json_begin_array(&j);
@@ -2578,6 +2804,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     }
     pgm_json_end_array(&j);
     pgm_json_end_object(&j);
+    json_pooler(&j, a);
     pgm_json_key(&j, "leak");
     if (v->kind != PGM_VERDICT_LEAK) {
         pgm_json_null(&j);
@@ -2592,10 +2819,16 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         const char *app = from_log && g->app && strcmp(g->app, "(unknown)") != 0 ? g->app
                           : from_snap && a->top_app[0]                           ? a->top_app
                                                                                  : a->leak_app;
+        /* behind PgBouncer the server sees its pool's connections: the pool PgBouncer's log shows */
+        const pgm_pooler_pool *pp = !from_log && !from_snap ? pgm_analysis_pooler_suspect(a) : NULL;
         json_str_or_null(&j, "application", app);
-        json_str_or_null(&j, "user", from_log ? g->user : from_snap ? a->top_user : NULL);
-        json_str_or_null(&j, "database", from_log ? g->db : from_snap ? a->top_db : NULL);
-        json_str_or_null(&j, "client", from_log ? g->client : from_snap ? a->top_client : NULL);
+        json_str_or_null(&j, "user", from_log ? g->user : from_snap ? a->top_user : pp ? pp->user : NULL);
+        json_str_or_null(&j, "database", from_log ? g->db : from_snap ? a->top_db : pp ? pp->db : NULL);
+        json_str_or_null(&j, "client", from_log ? g->client : from_snap ? a->top_client : pp ? pp->client : NULL);
+        char pool_name[sizeof pp->db + sizeof pp->user];
+        if (pp)
+            snprintf(pool_name, sizeof pool_name, "%s/%s", pp->db, pp->user);
+        json_str_or_null(&j, "pgbouncer_pool", pp ? pool_name : NULL);
         pgm_json_key(&j, "service");
         pgm_json_string(&j, a->leak_app[0] ? a->leak_app : NULL);
         pgm_json_end_object(&j);
@@ -2909,6 +3142,9 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
             pgm_analysis_confidence(a), v->score, pgm_verdict_name(a->hyp[1].kind), a->hyp[1].score, v->summary);
     for (size_t e = 0; e < v->n_evidence; e++)
         fprintf(out, "  - %s\n", v->evidence[e]);
+    char where[512];
+    if (pgm_analysis_where(a, where, sizeof where))
+        fprintf(out, "where it ran out: %s\n", where);
     if (a->confirm[0])
         fprintf(out, "to confirm: %s\n", a->confirm);
     for (size_t i = 0; i < a->n_disagree; i++)
@@ -2919,10 +3155,15 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
         bool snap = !sg && a->top_sessions > 0;
         const char *app = sg && strcmp(sg->app, "(unknown)") != 0 ? sg->app : snap && a->top_app[0] ? a->top_app
                                                                                                      : a->leak_app;
+        const pgm_pooler_pool *pp = !sg && !snap ? pgm_analysis_pooler_suspect(a) : NULL;
         if (sg || snap)
             fprintf(out, "suspect: %s@%s from %s%s%s%s\n", sg ? sg->user : a->top_user, sg ? sg->db : a->top_db,
                     (sg ? sg->client : a->top_client)[0] ? (sg ? sg->client : a->top_client) : "?",
                     app[0] ? " (application " : "", app, app[0] ? ")" : "");
+        else if (pp)
+            fprintf(out, "suspect: %s@%s from %s%s%s%s, through PgBouncer's pool %s/%s\n", pp->user, pp->db,
+                    pp->client[0] ? pp->client : "?", app[0] ? " (application " : "", app, app[0] ? ")" : "",
+                    pp->db, pp->user);
         if (a->n_locs && a->locs[0].count)
             fprintf(out, "code: %s (%s), %u leak report(s)\n", a->locs[0].frame, a->locs[0].at, a->locs[0].count);
     }

@@ -143,6 +143,7 @@ enum pgm_analysis_cap {
     PGM_ANALYSIS_CAP_SESSIONS, PGM_ANALYSIS_CAP_HOLDERS, PGM_ANALYSIS_CAP_SYSTEM,
     PGM_ANALYSIS_CAP_RESTARTS, PGM_ANALYSIS_CAP_GROUPS, PGM_ANALYSIS_CAP_SESSION_APPS, PGM_ANALYSIS_CAP_STARTS,
     PGM_ANALYSIS_CAP_CLOCKS, PGM_ANALYSIS_CAP_THRESHOLDS, PGM_ANALYSIS_CAP_STATS_TIMEOUTS,
+    PGM_ANALYSIS_CAP_POOLER_POOLS, PGM_ANALYSIS_CAP_POOLER_OPEN, PGM_ANALYSIS_CAP_POOLER_POINTS,
     PGM_ANALYSIS_CAP_COUNT
 };
 /* Calls say() with a sentence for each cap the evidence went past (which
@@ -150,6 +151,18 @@ enum pgm_analysis_cap {
 size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, const char *msg),
                                  void *ctx);
 void pgm_analysis_close(pgm_analysis *a);
+
+/* PgBouncer's part of the verdict, sentences without markup: the leak's
+ * suspect behind it (when the server's side names none; "" otherwise) and
+ * its impact. False when the bundle has no PgBouncer log. */
+bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impact, size_t cap);
+/* Where the exhaustion happened, a sentence (false: nothing ran out). */
+bool pgm_analysis_where(const pgm_analysis *a, char *out, size_t cap);
+/* Behind PgBouncer: the pool that held the leaked connections, NULL when none is known. */
+struct pgm_pooler_pool;
+const struct pgm_pooler_pool *pgm_analysis_pooler_suspect(const pgm_analysis *a);
+/* A PgBouncer pool's mode: SHOW POOLS's, else pgbouncer.ini's, "" when neither says. */
+const char *pgm_analysis_pool_mode(const pgm_analysis *a, const struct pgm_pooler_pool *p);
 
 /* The report as JSON (CONTRACTS.md, pgmortem.report/1). */
 void pgm_analysis_write_json(const pgm_analysis *a, FILE *out);

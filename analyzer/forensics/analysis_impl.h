@@ -12,6 +12,7 @@
  * may log the exception of the same timeout. */
 #define PGM_ANALYSIS_TIMEOUT_PAIR_US (10 * 1000000LL)
 
+#include "forensics/pooler.h"
 #include "forensics/analysis.h"
 #include "forensics/clocks.h"
 #include "forensics/holders.h"
@@ -154,6 +155,9 @@ typedef struct kind_count {
 } kind_count;
 
 struct pgm_analysis {
+    pgm_pooler *pooler;                        /* PgBouncer's tier, from its log */
+    enum pgm_tier tier;                        /* where the exhaustion happened */
+    const pgm_pooler_pool *tier_pool;          /* ... the PgBouncer pool, for PGM_TIER_PGBOUNCER_POOL */
     input_copy *inputs;
     kind_count kinds[PGM_ANALYSIS_MAX_KINDS];   /* events by kind, as the rules classified them */
     size_t n_kinds;
@@ -192,6 +196,9 @@ struct pgm_analysis {
     leak_report *leaks;
     size_t n_leaks;
     uint64_t leak_reports, slow_borrowers, app_timeouts;
+    unsigned pooler_said_wait, pooler_said_refused, pooler_said_login; /* PgBouncer's firsts told as moments */
+    char pgb_pool_mode[16];                    /* pgbouncer.ini's pool_mode, "" when none was given */
+    long pgb_query_wait_timeout_ms;            /* its query_wait_timeout, 0 when none or off */
     hit timed_out[PGM_ANALYSIS_MAX_HITS];  /* services whose pools timed out */
     size_t n_timed_out;
     char first_timeout_path[1024];

@@ -9,6 +9,7 @@
 
 #include "bundle/bundle.h"
 #include "catalog/catalog.h"
+#include "config/bouncer.h"
 #include "config/pgconf.h"
 #include "rules/yaml_doc.h"
 #include "envelope/unwrap.h"
@@ -54,7 +55,8 @@ static void warn(const pgm_lint_options *o, const char *path, const char *msg)
 static bool is_config_kind(enum pgm_kind k)
 {
     return k == PGM_KIND_PG_CONF || k == PGM_KIND_PG_SETTINGS || k == PGM_KIND_SPRING_CONF ||
-           k == PGM_KIND_HIKARI_CONF || k == PGM_KIND_ENV_FILE || k == PGM_KIND_K8S_MANIFEST;
+           k == PGM_KIND_HIKARI_CONF || k == PGM_KIND_ENV_FILE || k == PGM_KIND_K8S_MANIFEST ||
+           k == PGM_KIND_PGBOUNCER_CONF;
 }
 
 /* an include of a file lint would not read says the size postgresql.conf's reader names */
@@ -187,7 +189,10 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
                          ends_with(info->name, ".properties")) &&
                         (strstr(info->display_path, "/src/main/resources/") ||
                          strstr(info->display_path, "BOOT-INF/classes/"));
-    if (!maybe_spring && (env.kind != PGM_ENVELOPE_NONE || !is_config_kind(sn.kind))) {
+    /* a piece of pgbouncer.ini that another one %includes holds settings
+     * without their section: kept for the includes, by its name */
+    bool ini_piece = env.kind == PGM_ENVELOPE_NONE && sn.kind == PGM_KIND_UNKNOWN && ends_with(info->name, ".ini");
+    if (!maybe_spring && !ini_piece && (env.kind != PGM_ENVELOPE_NONE || !is_config_kind(sn.kind))) {
         static const char *const build_files[] = {"pom.xml", "build.gradle", "build.gradle.kts",
                                                   "MANIFEST.MF", "gradle.properties", "libs.versions.toml"};
         for (size_t i = 0; i < sizeof build_files / sizeof build_files[0]; i++)
@@ -423,6 +428,50 @@ static int mem_list(void *ctx, const char *dir, char ***names, size_t *n)
     return 0;
 }
 
+
+/* pgbouncer.ini: its %includes among the files given. Its auth_file (a
+ * userlist.txt) holds password hashes: its user names only are taken. */
+static int load_pgbouncer(walk *w, pgm_config *cfg)
+{
+    pgm_conf_files mem = {mem_open, mem_list, w};
+    const char *userlist = NULL;
+    for (size_t i = 0; i < w->n; i++) {
+        cfile *f = &w->files[i];
+        if (strcmp(f->kind, "pgbouncer_conf") == 0 && strcmp(f->format, "userlist") == 0) {
+            userlist = f->path;
+            if (pgm_config_add_pgbouncer_users(cfg, f->data, f->len) != PGM_OK)
+                return PGM_FATAL;
+        }
+        if (strcmp(f->kind, "pgbouncer_conf") != 0 || strcmp(f->format, "ini") != 0)
+            continue;
+        pgm_pgb_ini ini;
+        pgm_pgb_ini_init(&ini);
+        int rc = pgm_pgb_ini_parse(&ini, f->path, f->data, f->len, &mem);
+        for (size_t m = 0; m < ini.n_messages; m++)
+            warn(w->o, ini.messages[m].where, ini.messages[m].text);
+        if (rc == PGM_WARN)
+            w->out->problems++; /* read in part: exit 2 */
+        if (rc == PGM_FATAL || pgm_config_add_pgbouncer(cfg, &ini, f->path) != PGM_OK) {
+            pgm_pgb_ini_free(&ini);
+            return PGM_FATAL;
+        }
+        pgm_pgb_ini_free(&ini);
+    }
+    if (pgm_config_pgbouncer_users_over(cfg)) {
+        char said[200];
+        snprintf(said, sizeof said, "%zu user(s) of PgBouncer's auth_file past the first %u not counted "
+                 "(PGM_BOUNCER_MAX_USERS): pgbouncer.server_connections may be too low",
+                 pgm_config_pgbouncer_users_over(cfg), PGM_BOUNCER_MAX_USERS);
+        warn(w->o, userlist ? userlist : "", said);
+        w->out->problems++;
+    }
+    if (pgm_config_pgbouncer_unused(cfg)) {
+        warn(w->o, pgm_config_pgbouncer_path(cfg), "more than one pgbouncer.ini was given: this one's settings are "
+             "checked, the others' are not");
+        w->out->problems++;
+    }
+    return PGM_OK;
+}
 
 /* Loads each main postgresql.conf (not a file another one includes) with the
  * postgresql.auto.conf beside it. */
@@ -860,9 +909,10 @@ static void own_finding(pgm_lint *out, const char *id, const suppression *s, con
  * ({fleet_terms}, {fleet_total}, {client_slots}): each PostgreSQL pool's
  * replicas x maximum-pool-size (pg_pool_size) as the rules' sum() takes them
  * (pools lacking either are not in the sum), and the server's slots for
- * clients. */
+ * clients; the same for the pools that connect through PgBouncer
+ * ({bouncer_fleet_terms}, {bouncer_fleet_total}: bouncer_pool_size). */
 #define PGM_LINT_FLEET_TERMS 8u
-static int fleet_facts(pgm_facts *facts)
+static int fleet_sum(pgm_facts *facts, const char *size_key, const char *total_key, const char *terms_key)
 {
     const pgm_collection *pools = pgm_facts_collection(facts, "pool");
     pgm_strbuf terms;
@@ -871,7 +921,7 @@ static int fleet_facts(pgm_facts *facts)
     size_t n = 0, more = 0;
     double more_sum = 0;
     for (size_t i = 0; pools && i < pools->n; i++) {
-        const pgm_value *size = pgm_record_get(&pools->recs[i], "pg_pool_size");
+        const pgm_value *size = pgm_record_get(&pools->recs[i], size_key);
         const pgm_value *inst = pgm_record_get(&pools->recs[i], "instances");
         const pgm_fact *name = pgm_record_get_fact(&pools->recs[i], "name");
         if (!size || !inst || size->type != PGM_V_NUM || inst->type != PGM_V_NUM || size->num == 0)
@@ -892,12 +942,21 @@ static int fleet_facts(pgm_facts *facts)
     int rc = PGM_OK;
     if (n) {
         snprintf(num, sizeof num, "%g", total);
-        rc = pgm_facts_set(facts, "fleet_total", num) == PGM_OK && terms.p &&
-                     pgm_facts_set(facts, "fleet_terms", terms.p) == PGM_OK
+        rc = pgm_facts_set(facts, total_key, num) == PGM_OK && terms.p &&
+                     pgm_facts_set(facts, terms_key, terms.p) == PGM_OK
                  ? PGM_OK
                  : PGM_FATAL;
     }
     pgm_strbuf_free(&terms);
+    return rc;
+}
+
+static int fleet_facts(pgm_facts *facts)
+{
+    int rc = fleet_sum(facts, "pg_pool_size", "fleet_total", "fleet_terms");
+    if (rc == PGM_OK)
+        rc = fleet_sum(facts, "bouncer_pool_size", "bouncer_fleet_total", "bouncer_fleet_terms");
+    char num[64];
     const pgm_value *maxc = pgm_facts_get(facts, "pg.max_connections");
     const pgm_value *res = pgm_facts_get(facts, "pg.superuser_reserved_connections");
     if (rc == PGM_OK && maxc && res && maxc->type == PGM_V_NUM && res->type == PGM_V_NUM) {
@@ -1132,6 +1191,8 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     }
     if (rc == PGM_OK)
         rc = load_pg(&w, cfg);
+    if (rc == PGM_OK)
+        rc = load_pgbouncer(&w, cfg);
     for (size_t i = 0; i < w.n && rc == PGM_OK; i++) {
         cfile *f = &w.files[i];
         if (strcmp(f->kind, "pg_settings") == 0) {

@@ -14,6 +14,8 @@
 #include "envelope/rotated.h"
 #include "k8s/describe.h"
 #include "k8s/events.h"
+#include "pgbouncer/pgb_log.h"
+#include "pgbouncer/pgb_show.h"
 #include "pglog/entries.h"
 #include "pglog/prefix_source.h"
 #include "catalog/event_kinds.h"
@@ -807,6 +809,14 @@ struct line_sink {
     pgm_psa_reader *psa;
     /* what systemd and the kernel say: a message a line, the app classifier's records */
     bool system;
+    /* PgBouncer's log: a line a record, the app classifier's rules for it */
+    bool pooler;
+    int pooler_year;                 /* of its syslog dates: --year's or the file's */
+    bool pooler_named;               /* the envelope's source is PgBouncer by name */
+    uint64_t pooler_unparsed, pooler_first_unparsed, pooler_records;
+    uint64_t pooler_zone_guessed, pooler_undated;
+    /* PgBouncer's SHOW results: a row an event */
+    pgm_pgb_show_reader *show;
     /* kubectl describe pod: its containers' ends; kubectl get events */
     pgm_k8s_describe *describe;
     pgm_k8s_events *events;
@@ -835,6 +845,7 @@ static void sink_free(line_sink *k)
         free(k->app_classifier);
     }
     pgm_psa_close(k->psa);
+    pgm_pgb_show_close(k->show);
     pgm_k8s_describe_close(k->describe);
     pgm_k8s_events_close(k->events);
     free(k);
@@ -869,6 +880,61 @@ static void on_termination(void *ctx, const pgm_k8s_termination *term)
     ev.fields[ev.n_fields++] = (pgm_field){"signal", signal[0] ? signal : NULL, 0};
     ev.fields[ev.n_fields++] = (pgm_field){"started", started[0] ? started : NULL, 0};
     ev.fields[ev.n_fields++] = (pgm_field){"state", term->last ? "last" : "current", 0};
+    widen_span(k->in, ev.t);
+    hand_on(k->s, k->in, &ev);
+}
+
+/* One row of a PgBouncer SHOW result: pgbouncer.show.pool (client, server
+ * and stats rows alike), its columns as fields under the names PgBouncer's
+ * docs give them (only those: an event keeps its fields' names by address),
+ * database, user and addr as the common db, user and client. A result has no
+ * time of its own: a clients' or servers' row has its request_time, the
+ * latest of which is about when the command ran; a pool's row has none. */
+static void on_show_row(void *ctx, const pgm_pgb_show_row *row)
+{
+    static const char *const columns[] = {
+        "cl_active", "cl_waiting", "cl_active_cancel_req", "cl_waiting_cancel_req", "sv_active", "sv_active_cancel",
+        "sv_being_canceled", "sv_idle", "sv_used", "sv_tested", "sv_login", "maxwait", "maxwait_us", "pool_mode",
+        "type", "state", "port", "local_addr", "local_port", "connect_time", "request_time", "wait", "wait_us",
+        "close_needed", "link", "remote_pid", "tls", "application_name", "list", "items", "total_xact_count",
+        "total_query_count", "total_wait_time", "avg_xact_count", "avg_query_count", "avg_wait_time",
+        "total_server_assignment_count", "avg_server_assignment_count"};
+    line_sink *k = ctx;
+    pgm_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = PGM_TS_UNKNOWN;
+    static const struct { int id; const char *kind; } kinds[] = {
+        [PGM_PGB_SHOW_POOLS] = {PGM_EV_PGBOUNCER_SHOW_POOL, "pgbouncer.show.pool"},
+        [PGM_PGB_SHOW_CLIENTS] = {PGM_EV_PGBOUNCER_SHOW_CLIENT, "pgbouncer.show.client"},
+        [PGM_PGB_SHOW_SERVERS] = {PGM_EV_PGBOUNCER_SHOW_SERVER, "pgbouncer.show.server"},
+        [PGM_PGB_SHOW_STATS] = {PGM_EV_PGBOUNCER_SHOW_STATS, "pgbouncer.show.stats"},
+        [PGM_PGB_SHOW_LISTS] = {PGM_EV_PGBOUNCER_SHOW_LIST, "pgbouncer.show.list"}};
+    ev.kind = kinds[row->kind].kind;
+    ev.kind_id = kinds[row->kind].id;
+    ev.path = k->in->path;
+    ev.line = row->line;
+    common_fields(&ev, NULL, NULL);
+    for (size_t i = 0; i < row->n; i++) {
+        const char *name = row->name[i], *v = row->value[i];
+        if (!v[0])
+            continue;
+        if (strcmp(name, "database") == 0)
+            ev.fields[2].value = v;
+        else if (strcmp(name, "user") == 0)
+            ev.fields[1].value = v;
+        else if (strcmp(name, "addr") == 0)
+            ev.fields[4].value = v;
+        else if (strcmp(name, "request_time") == 0 || strcmp(name, "connect_time") == 0) {
+            pgm_ts_parse ts;
+            if (pgm_ts_parse_at(v, strlen(v), &ts) && strcmp(name, "request_time") == 0)
+                ev.t = ts.us;
+        }
+        for (size_t c = 0; c < sizeof columns / sizeof columns[0] && ev.n_fields < PGM_EVENT_MAX_FIELDS; c++)
+            if (strcmp(name, columns[c]) == 0) {
+                ev.fields[ev.n_fields++] = (pgm_field){columns[c], v, 0};
+                break;
+            }
+    }
     widen_span(k->in, ev.t);
     hand_on(k->s, k->in, &ev);
 }
@@ -982,6 +1048,21 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         pgm_app_classifier_source(k->app_classifier, "system_log");
         k->actx = (app_ctx){.s = s, .in = in, .c = k->app_classifier};
         k->system = true;
+    } else if (in->kind == PGM_KIND_PGBOUNCER_LOG) {
+        if (!(k->app_classifier = malloc(sizeof *k->app_classifier))) {
+            free(k);
+            return PGM_FATAL;
+        }
+        pgm_app_classifier_init(k->app_classifier, s->rules);
+        pgm_app_classifier_source(k->app_classifier, "pgbouncer_log");
+        k->actx = (app_ctx){.s = s, .in = in, .c = k->app_classifier};
+        k->pooler = true;
+        k->pooler_year = year_of_file(s, info);
+        /* a journal's source named by its identifier (FILE#pgbouncer): all its lines are PgBouncer's */
+        const char *source = strrchr(in->path, '#');
+        k->pooler_named = source && strstr(source, "pgbouncer");
+    } else if (in->kind == PGM_KIND_PGBOUNCER_SHOW) {
+        rc = pgm_pgb_show_open(&k->show, on_show_row, k) == 0 ? PGM_OK : PGM_FATAL;
     } else if (in->kind == PGM_KIND_K8S_POD) {
         rc = pgm_k8s_describe_open(&k->describe, on_termination, k);
         if (rc == PGM_OK)
@@ -1000,6 +1081,41 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
     }
     *out = k;
     return PGM_OK;
+}
+
+/* One line of PgBouncer's log: its head read here, its message classified
+ * by the pgbouncer_log rules. A line without a head is PgBouncer's message as
+ * an envelope hands it on (the journal's, a container's: their time is its
+ * time), or not PgBouncer's: counted, never guessed. */
+static void feed_pooler(line_sink *k, const char *line, size_t n, const pgm_inner_line *m)
+{
+    while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+        n--;
+    pgm_pgb_head h;
+    if (!pgm_pgb_parse_head(line, n, k->pooler_year, &h)) {
+        if (!(k->pooler_named || pgm_pgb_is_message(line, n)) || m->t == PGM_TS_UNKNOWN) {
+            if (n && !k->pooler_unparsed++)
+                k->pooler_first_unparsed = m->lineno;
+            k->pooler_unparsed -= !n;
+            return;
+        }
+        memset(&h, 0, sizeof h);
+        h.t = m->t;
+        h.zone = PGM_TS_ZONE_KNOWN;
+        h.message = (pgm_slice){line, n};
+    }
+    if (h.yearless && h.t == PGM_TS_UNKNOWN)
+        k->pooler_undated++;
+    if (h.t != PGM_TS_UNKNOWN && h.zone != PGM_TS_ZONE_KNOWN) {
+        /* PgBouncer prints its host's local time; 1.9 and before without a zone */
+        if (k->s->log.tz.set)
+            h.t = pgm_zone_to_utc(&k->s->log.tz, h.t);
+        k->pooler_zone_guessed++;
+    }
+    k->pooler_records++;
+    pgm_app_record rec = {.t = h.t, .level = h.level, .pid = h.pid, .message = h.message,
+                          .line = m->lineno, .last_line = m->lineno};
+    on_app_record(&k->actx, &rec);
 }
 
 static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_line *m)
@@ -1022,6 +1138,10 @@ static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_
         pgm_k8s_describe_feed(k->describe, line, n, m->lineno);
     else if (k->events)
         pgm_k8s_events_feed(k->events, line, n, m->lineno);
+    else if (k->pooler)
+        feed_pooler(k, line, n, m);
+    else if (k->show)
+        pgm_pgb_show_feed(k->show, line, n, m->lineno);
     else if (k->system) {
         /* no time of its own: the journal's is its time */
         while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
@@ -1157,6 +1277,57 @@ static void finish_app_log(line_sink *k)
                       (unsigned long long)cov->zone_guessed);
 }
 
+static void finish_pooler_log(line_sink *k)
+{
+    pgm_scan *s = k->s;
+    pgm_input_report *in = k->in;
+    in->is_pooler_log = true;
+    in->cov.lines = k->lines;
+    in->cov.records = k->pooler_records;
+    in->cov.unparsed = k->pooler_unparsed;
+    in->cov.zone_guessed = k->pooler_zone_guessed;
+    in->unknown = k->app_classifier->other;
+    if (k->pooler_unparsed)
+        pgm_scan_warn(s, in, "%llu line(s) are not PgBouncer's log, first at line %llu",
+                      (unsigned long long)k->pooler_unparsed, (unsigned long long)k->pooler_first_unparsed);
+    if (k->pooler_zone_guessed && !s->log.tz.set)
+        pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
+                      (unsigned long long)k->pooler_zone_guessed);
+    if (k->pooler_undated) {
+        pgm_scan_warn(s, in, "%llu syslog date(s) without a year and no year known (--year): those lines "
+                      "are not placed on the timeline", (unsigned long long)k->pooler_undated);
+        in->limit_reached = true;
+    }
+    if (!k->pooler_records && k->lines) {
+        pgm_scan_warn(s, in, "no line of PgBouncer's log found in %llu line(s)", (unsigned long long)k->lines);
+        in->limit_reached = true;
+    }
+}
+
+static void finish_show(line_sink *k)
+{
+    pgm_input_report *in = k->in;
+    uint64_t rows, unparsed, first;
+    bool past;
+    pgm_pgb_show_counts(k->show, &rows, &unparsed, &first, &past);
+    in->is_pooler_log = true;
+    in->cov.lines = k->lines;
+    in->cov.records = rows;
+    in->cov.unparsed = unparsed;
+    if (unparsed)
+        pgm_scan_warn(k->s, in, "%llu line(s) of the SHOW output not understood, first at line %llu",
+                      (unsigned long long)unparsed, (unsigned long long)first);
+    if (past) {
+        pgm_scan_warn(k->s, in, "a result has more than %u columns; those past them are not read",
+                      PGM_PGB_SHOW_MAX_COLUMNS);
+        in->limit_reached = true;
+    }
+    if (!rows && k->lines) {
+        pgm_scan_warn(k->s, in, "no row of a SHOW result found in %llu line(s)", (unsigned long long)k->lines);
+        in->limit_reached = true;
+    }
+}
+
 static void finish_system_log(line_sink *k)
 {
     pgm_input_report *in = k->in;
@@ -1192,7 +1363,11 @@ static void finish_system_log(line_sink *k)
 /* The input's coverage and warnings, once its lines are all fed; frees it. */
 static void sink_finish(line_sink *k)
 {
-    if (k->system || k->describe || k->events)
+    if (k->pooler)
+        finish_pooler_log(k);
+    else if (k->show)
+        finish_show(k);
+    else if (k->system || k->describe || k->events)
         finish_system_log(k);
     else if (k->pg)
         finish_log(k);
@@ -1368,7 +1543,8 @@ static void *open_source(void *ctx, const char *source, const char *head, size_t
     in->per_source = true;
     in->read = true;
     if (sn.kind == PGM_KIND_PG_LOG || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_PG_STAT_ACTIVITY ||
-        sn.kind == PGM_KIND_SYSTEM_LOG || sn.kind == PGM_KIND_K8S_POD || sn.kind == PGM_KIND_K8S_EVENTS) {
+        sn.kind == PGM_KIND_SYSTEM_LOG || sn.kind == PGM_KIND_K8S_POD || sn.kind == PGM_KIND_K8S_EVENTS ||
+        sn.kind == PGM_KIND_PGBOUNCER_LOG || sn.kind == PGM_KIND_PGBOUNCER_SHOW) {
         if (sink_open(s, in, dc->info, true, NULL, &si->sink) != PGM_OK)
             dc->fatal = true;
     } else if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
@@ -1618,7 +1794,8 @@ static int read_input(pgm_scan *s, pgm_input_report *in, const pgm_file_info *in
     if (sn.kind == PGM_KIND_PG_LOG)
         return read_log(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_STAT_ACTIVITY || sn.kind == PGM_KIND_APP_LOG || sn.kind == PGM_KIND_SYSTEM_LOG ||
-        sn.kind == PGM_KIND_K8S_POD || sn.kind == PGM_KIND_K8S_EVENTS)
+        sn.kind == PGM_KIND_K8S_POD || sn.kind == PGM_KIND_K8S_EVENTS || sn.kind == PGM_KIND_PGBOUNCER_LOG ||
+        sn.kind == PGM_KIND_PGBOUNCER_SHOW)
         return read_lines(s, in, info, &env, content);
     if (sn.kind == PGM_KIND_PG_CONF || sn.kind == PGM_KIND_PG_SETTINGS)
         read_conf(s, in, content);
@@ -1663,7 +1840,8 @@ size_t *pgm_scan_rotation_order(const pgm_scan *s, char *said, size_t cap)
     bool ok = v && position;
     for (size_t i = 0; ok && i < n; i++) {
         const pgm_input_report *in = pgm_scan_input(s, i);
-        bool log = in->kind == PGM_KIND_PG_LOG || in->kind == PGM_KIND_APP_LOG || in->kind == PGM_KIND_SYSTEM_LOG;
+        bool log = in->kind == PGM_KIND_PG_LOG || in->kind == PGM_KIND_APP_LOG || in->kind == PGM_KIND_SYSTEM_LOG ||
+                   in->kind == PGM_KIND_PGBOUNCER_LOG;
         char stream[1024];
         pgm_rotation_stream(in->path, stream, sizeof stream);
         pgm_rotation_of(in->path, &v[i].rotation);

@@ -93,6 +93,7 @@ typedef struct pgm_input_report {
     bool is_activity;                /* a pg_stat_activity dump: lines, records (snapshots), unparsed */
     bool is_system_log;              /* what the platform said (systemd, the kernel: system_log;
                                         kubectl describe pod: k8s_pod): lines, records */
+    bool is_pooler_log;              /* PgBouncer's log: lines, records, unparsed (no PgBouncer line) */
     bool limit_reached;              /* a reader's limit left some of it unread (warned) */
     uint64_t bytes;
     /* The envelope its lines came in (envelope.h; PGM_ENVELOPE_NONE: none):

@@ -165,7 +165,24 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         cite(out, g->onset_path, g->onset_line);
         fputc('.', out);
     }
+    char pgb_suspect[512], pgb_impact[512];
+    bool pgb = pgm_analysis_pooler_words(a, pgb_suspect, pgb_impact, sizeof pgb_suspect);
+    if (pgb && pgb_suspect[0]) {
+        fputc(' ', out);
+        esc(out, pgb_suspect);
+        fputc('.', out);
+    }
     fputs("</p>\n", out);
+    char where[512];
+    if (pgm_analysis_where(a, where, sizeof where)) {
+        fputs("<p><strong>Where it ran out:</strong> ", out);
+        esc(out, where);
+        if (a->tier_pool) {
+            fputc(' ', out);
+            cite(out, a->tier_pool->first_wait_path, a->tier_pool->first_wait_line);
+        }
+        fputs(".</p>\n", out);
+    }
     if (pgm_analysis_confirm(a)[0]) {
         fputs("<p><strong>To confirm:</strong> ", out);
         esc(out, pgm_analysis_confirm(a));
@@ -189,6 +206,11 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         cite(out, path, line);
     }
     fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.", a->app_timeouts);
+    if (pgb) {
+        fputc(' ', out);
+        esc(out, pgb_impact);
+        fputc('.', out);
+    }
     const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
     size_t n_refused = l ? l->n_refused : 0;
     if (a->n_timed_out || n_refused)

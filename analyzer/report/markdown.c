@@ -69,7 +69,19 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         fprintf(out, " The pg_stat_activity snapshots show `%s@%s` from `%s` (`%s`) holding up to %ld sessions.",
                 a->top_user, a->top_db, a->top_client[0] ? a->top_client : "?", a->top_app, a->top_sessions);
     }
+    char pgb_suspect[512], pgb_impact[512];
+    bool pgb = pgm_analysis_pooler_words(a, pgb_suspect, pgb_impact, sizeof pgb_suspect);
+    if (pgb && pgb_suspect[0])
+        fprintf(out, " %s.", pgb_suspect);
     fputs("\n\n", out);
+    char where[512];
+    if (pgm_analysis_where(a, where, sizeof where)) {
+        fprintf(out, "**Where it ran out:** %s", where);
+        const pgm_pooler_pool *pp = a->tier_pool;
+        if (pp)
+            cite(out, pp->first_wait_path, pp->first_wait_line);
+        fputs(".\n\n", out);
+    }
     if (pgm_analysis_confirm(a)[0])
         fprintf(out, "**To confirm:** %s.\n\n", pgm_analysis_confirm(a));
     size_t nd;
@@ -86,6 +98,8 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         cite(out, p, line);
     }
     fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.", a->app_timeouts);
+    if (pgb)
+        fprintf(out, " %s.", pgb_impact);
     /* who it reached: the services whose pools timed out, the users the server refused */
     const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
     size_t n_refused = l ? l->n_refused : 0;

@@ -78,6 +78,10 @@ char *pgm_pseudonymize(const pgm_analysis *a, const char *text, size_t len, size
     for (size_t i = 0; ok && i < n; i++)
         ok = add(&t, v[i].user, false) && add(&t, v[i].client, true);
     ok = ok && add(&t, a->top_user, false) && add(&t, a->top_client, true);
+    size_t np;
+    const pgm_pooler_pool *pools = pgm_pooler_pools(a->pooler, &np);
+    for (size_t i = 0; ok && i < np; i++)
+        ok = add(&t, pools[i].user, false) && add(&t, pools[i].client, true);
     for (size_t i = 0; ok && i < a->holders.n; i++)
         ok = add(&t, a->holders.v[i].user, false) && add(&t, a->holders.v[i].client, true);
     /* numbered as met; replaced longest first */

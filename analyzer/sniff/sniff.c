@@ -5,6 +5,8 @@
 
 #include "applog/layout.h"
 #include "catalog/catalog.h"
+#include "pgbouncer/pgb_log.h"
+#include "pgbouncer/pgb_show.h"
 #include "pglog/prefix.h"
 #include "text/timestamp.h"
 
@@ -39,6 +41,9 @@ const char *pgm_kind_name(enum pgm_kind k)
     case PGM_KIND_SYSTEM_LOG: return "system_log";
     case PGM_KIND_K8S_POD: return "k8s_pod";
     case PGM_KIND_K8S_EVENTS: return "k8s_events";
+    case PGM_KIND_PGBOUNCER_LOG: return "pgbouncer_log";
+    case PGM_KIND_PGBOUNCER_CONF: return "pgbouncer_conf";
+    case PGM_KIND_PGBOUNCER_SHOW: return "pgbouncer_show";
     case PGM_KIND_UNKNOWN: break;
     }
     return "unknown";
@@ -491,6 +496,11 @@ typedef struct tally {
     size_t yaml, yaml_apiversion, yaml_kind, yaml_spring_top, yaml_docsep, yaml_services, yaml_compose, yaml_helm_pg;
     size_t env;
     size_t systemd, kernel;      /* systemd's unit messages, the kernel's (a journal's sources) */
+    size_t pgbouncer;            /* PgBouncer's log lines, or its messages without a head (an envelope's) */
+    size_t pgbouncer_syslog;     /* ... of them in syslog records */
+    size_t pgbouncer_bare;       /* ... of them without a head */
+    size_t pgbouncer_sections;   /* pgbouncer.ini's [databases], [pgbouncer], [users] */
+    size_t userlist;             /* PgBouncer's auth_file lines: "user" "password or hash" */
     size_t describe_keys;        /* kubectl describe pod's "Namespace:", "Containers:", "Restart Count:" */
     size_t hash_comments;        /* lines starting with # or ! (a properties file's comments) */
     size_t hikari_texts;         /* lines holding one of HikariCP's own messages, whatever the layout */
@@ -555,6 +565,19 @@ static void tally_line(tally *t, span s)
     if (starts(s, "Namespace:") || starts(s, "Containers:") || starts(tr, "Restart Count:") ||
         starts(tr, "Container ID:"))
         t->describe_keys++;
+    if (starts(tr, "[databases]") || starts(tr, "[pgbouncer]") || starts(tr, "[users]"))
+        t->pgbouncer_sections++;
+    /* "name" "secret": two quoted words ("" inside one stands for a quote) */
+    if (tr.n >= 5 && tr.p[0] == '"' && tr.p[tr.n - 1] == '"' && contains(tr, "\" \""))
+        t->userlist++;
+    pgm_pgb_head pgb;
+    if (pgm_pgb_parse_head(s.p, s.n, 0, &pgb)) {
+        t->pgbouncer++;
+        t->pgbouncer_syslog += pgb.yearless;
+    } else if (pgm_pgb_is_message(s.p, s.n)) {
+        t->pgbouncer++;
+        t->pgbouncer_bare++;
+    }
     if (is_systemd_line(s))
         t->systemd++;
     else if (is_kernel_line(s))
@@ -884,6 +907,14 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
             return j.format ? j : (pgm_sniff){PGM_KIND_UNKNOWN, "json", false};
     }
 
+    /* PgBouncer's admin console: a SHOW result's header */
+    for (size_t i = 0; i < nl && i < 40; i++) {
+        char sep;
+        if (pgm_pgb_show_header(lines[i].p, lines[i].n, &sep) == PGM_PGB_SHOW_NONE)
+            continue;
+        bool rule = i + 1 < nl && lines[i + 1].n && (lines[i + 1].p[0] == '-' || lines[i + 1].p[0] == '+');
+        return (pgm_sniff){PGM_KIND_PGBOUNCER_SHOW, sep == ',' ? "csv" : rule ? "aligned" : "unaligned", false};
+    }
     /* Tabular dumps: a header within the first lines, or a record banner. */
     for (size_t i = 0; i < nl && i < 40; i++) {
         bool banner = is_record_banner(lines[i]);
@@ -946,6 +977,14 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
     size_t primary = t.nonblank - (t.tab_lines < t.nonblank ? t.tab_lines : t.nonblank - 1);
     size_t need = primary < 3 ? 1 : (primary + 3) / 4;
     size_t app = t.spring + t.plain_app;
+    /* PgBouncer's log: its lines' heads (time, pid, LOG/WARNING...) are no
+     * server's ("LOG:" has a colon there) and no application's */
+    if (t.pgbouncer >= need && t.pgbouncer > t.pg_severity && t.pgbouncer > app) {
+        r = (pgm_sniff){PGM_KIND_PGBOUNCER_LOG,
+                        t.pgbouncer_bare * 2 > t.pgbouncer ? "bare"
+                        : t.pgbouncer_syslog * 2 > t.pgbouncer ? "syslog" : "stderr", true};
+        return r;
+    }
     if (t.syslog >= need && t.pg_severity >= need / 2) {
         r = (pgm_sniff){PGM_KIND_PG_LOG, "syslog", true};
         return r;
@@ -964,6 +1003,15 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
     }
     if (app >= 1 && (app + t.java_cont) * 4 >= t.nonblank) {
         r = (pgm_sniff){PGM_KIND_APP_LOG, t.spring >= t.plain_app ? "spring_boot" : "logback", true};
+        return r;
+    }
+    /* PgBouncer's configuration: pgbouncer.ini by its sections, its auth_file by its lines */
+    if (t.pgbouncer_sections && (t.pgbouncer_sections >= 2 || name_ends(name, ".ini"))) {
+        r = (pgm_sniff){PGM_KIND_PGBOUNCER_CONF, "ini", false};
+        return r;
+    }
+    if (t.userlist && t.userlist + t.hash_comments >= t.nonblank) {
+        r = (pgm_sniff){PGM_KIND_PGBOUNCER_CONF, "userlist", false};
         return r;
     }
     /* Configuration */

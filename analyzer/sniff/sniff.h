@@ -21,6 +21,9 @@ enum pgm_kind {
     PGM_KIND_SYSTEM_LOG,     /* what systemd (PID 1) and the kernel say, as the journal keeps it */
     PGM_KIND_K8S_POD,        /* `kubectl describe pod` output */
     PGM_KIND_K8S_EVENTS,     /* `kubectl get events` output: a table or -o json */
+    PGM_KIND_PGBOUNCER_LOG,  /* PgBouncer's log: its logfile, stderr or syslog */
+    PGM_KIND_PGBOUNCER_CONF, /* pgbouncer.ini */
+    PGM_KIND_PGBOUNCER_SHOW, /* its admin console's SHOW POOLS, CLIENTS, SERVERS, STATS, LISTS as psql prints them */
 };
 
 typedef struct pgm_sniff {

@@ -292,6 +292,70 @@ done > "$tmp/stats-timeouts/app.log"
 expect PGM_ANALYSIS_MAX_STATS_TIMEOUTS 2 "1 pool(s) forgotten: an exception logged after its stats line may count as a second timeout" -- \
     analyze "$tmp/stats-timeouts"
 
+# PGM_POOLER_MAX_POOLS: PgBouncer clients of 65 database/user pairs (its log's format, 1.18)
+mkdir -p "$tmp/pooler-pools"
+for i in $(seq 65); do
+    echo "2026-12-04 19:31:$(printf %02d $((i % 60))).772 UTC [15380] LOG C-0x5558ad05$(printf %04x "$i"): db$i/app@127.0.0.1:$((40000 + i)) login attempt: db=db$i user=app tls=no"
+done > "$tmp/pooler-pools/pgbouncer.log"
+expect PGM_POOLER_MAX_POOLS 2 "event(s) of further pools not counted in any pool" -- analyze "$tmp/pooler-pools"
+
+# PGM_POOLER_MAX_OPEN: 262,145 PgBouncer clients logged in a millisecond apart, ten of them closed
+mkdir -p "$tmp/pooler-open"
+python3 - "$tmp/pooler-open/pgbouncer.log" <<'PY'
+import datetime, sys
+t0 = datetime.datetime(2026, 12, 4, 19, 0, 0)
+def at(ms):
+    return (t0 + datetime.timedelta(milliseconds=ms)).strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
+with open(sys.argv[1], "w") as f:
+    for i in range(262145):
+        f.write("%s UTC [15380] LOG C-0x%x: shop/app@127.0.0.1:%d login attempt: db=shop user=app tls=no\n"
+                % (at(i), 0x550000000000 + i * 16, 1024 + i % 60000))
+    for i in range(10):
+        f.write("%s UTC [15380] LOG C-0x%x: shop/app@127.0.0.1:%d closing because: client close request (age=1s)\n"
+                % (at(262145 + i), 0x550000000000 + i * 16, 1024 + i % 60000))
+PY
+expect PGM_POOLER_MAX_OPEN 2 "connection(s) not followed: the pools' client and server counts miss them" -- \
+    analyze "$tmp/pooler-open"
+# PGM_POOLER_MAX_POINTS: the 262,144 logins followed and the ten closings are as many changes of one pool's curve
+expect PGM_POOLER_MAX_POINTS 2 "change(s) after them left off the curves" -- analyze "$tmp/pooler-open"
+
+# PGM_PGB_SHOW_MAX_COLUMNS: a SHOW POOLS result of 50 columns
+{
+    printf 'database|user|cl_active|cl_waiting|sv_idle'
+    for i in $(seq 45); do printf '|extra%d' "$i"; done
+    echo
+} > "$tmp/show-pools.txt"
+expect PGM_PGB_SHOW_MAX_COLUMNS 2 "a result has more than 48 columns; those past them are not read" -- \
+    timeline "$tmp/show-pools.txt"
+
+# PGM_PGB_INI_MAX_DEPTH: pgbouncer.ini including itself
+mkdir -p "$tmp/pgb-ini-depth"
+printf '[pgbouncer]\npool_mode = session\n%%include pgbouncer.ini\n' > "$tmp/pgb-ini-depth/pgbouncer.ini"
+expect PGM_PGB_INI_MAX_DEPTH 2 "nested deeper than 8 files, not read (PGM_PGB_INI_MAX_DEPTH)" -- \
+    lint --fail-on never "$tmp/pgb-ini-depth"
+
+# PGM_PGB_INI_MAX_FILES_READ: pgbouncer.ini including a file that includes the next one twice
+mkdir -p "$tmp/pgb-ini-fan"
+printf '[pgbouncer]\npool_mode = session\n%%include f1.ini\n' > "$tmp/pgb-ini-fan/pgbouncer.ini"
+for i in 1 2 3 4 5 6; do printf '%%include f%d.ini\n%%include f%d.ini\n' $((i + 1)) $((i + 1)) > "$tmp/pgb-ini-fan/f$i.ini"; done
+echo "; the last" > "$tmp/pgb-ini-fan/f7.ini"
+expect PGM_PGB_INI_MAX_FILES_READ 2 "more than 64 files read for one pgbouncer.ini, not read" -- \
+    lint --fail-on never "$tmp/pgb-ini-fan"
+
+# PGM_BOUNCER_MAX_USERS: an auth_file of 257 users beside a pgbouncer.ini
+mkdir -p "$tmp/pgb-users"
+printf '[databases]\nshop = host=10.0.0.1\n[pgbouncer]\npool_mode = session\n' > "$tmp/pgb-users/pgbouncer.ini"
+for i in $(seq 257); do echo "\"user$i\" \"md5$i\""; done > "$tmp/pgb-users/userlist.txt"
+expect PGM_BOUNCER_MAX_USERS 2 "user(s) of PgBouncer's auth_file past the first 256 not counted" -- \
+    lint --fail-on never "$tmp/pgb-users"
+
+# PGM_PGB_INI_MAX_ENTRIES: pgbouncer.ini with 4,097 databases
+mkdir -p "$tmp/pgb-ini-entries"
+{ echo "[databases]"; for i in $(seq 4097); do echo "db$i = host=10.0.0.1 dbname=db$i"; done; echo "[pgbouncer]"; } \
+    > "$tmp/pgb-ini-entries/pgbouncer.ini"
+expect PGM_PGB_INI_MAX_ENTRIES 2 "those from here on are not read (PGM_PGB_INI_MAX_ENTRIES)" -- \
+    lint --fail-on never "$tmp/pgb-ini-entries"
+
 # PGM_SESSIONS_MAX_APPS: sessions of 70 applications in one log
 mkdir -p "$tmp/session-apps"
 for i in $(seq 70); do

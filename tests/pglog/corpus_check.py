@@ -7,7 +7,11 @@ For each PostgreSQL log there: the format a reader of the file sees in it
 (written down below from the files' own text), at least 99% of its lines
 understood, and as many conn.authorized events as the file has
 "connection authorized" messages (counted with Python, not with pgmortem).
-The PgBouncer logs are not PostgreSQL's (issue 21) and are left out.
+For each PgBouncer log (1.9's and 1.21's formats): read as PgBouncer's, at least
+99% of its lines read, and as many pgbouncer.client.login and client closing
+events (pgbouncer.client.closed, .wait_timeout, .timeout, .refused,
+.login_failed) as the file has "login attempt" and client "closing because"
+lines (counted with Python's re, not with pgmortem).
 
     corpus_check.py PGMORTEM CORPUS_DIR
 
@@ -37,6 +41,11 @@ EXPECTED = {
     "weeknumber.log": "csvlog",
 }
 MIN_UNDERSTOOD = 99.0
+# PgBouncer's logs: file -> the form of their lines
+PGBOUNCER = {
+    "pgbouncer.log.gz": "stderr",        # 1.9: '2018-09-12 16:08:54.775 3392 LOG ', no zone, no brackets
+    "pgbouncer.1.21.log.gz": "stderr",   # 1.21: '2023-12-19 03:06:13.586 CET [10384] LOG '
+}
 
 
 def text_of(path):
@@ -80,6 +89,41 @@ def main():
             problems.append(f"{got} conn.authorized events, the file has {want} such messages")
         if not events:
             problems.append("no event")
+        if problems:
+            failed += 1
+            print(f"FAIL {name}: " + "; ".join(problems))
+        else:
+            passed += 1
+    for name, fmt in sorted(PGBOUNCER.items()):
+        path = os.path.join(folder, name)
+        if not os.path.exists(path):
+            print(f"FAIL {name}: missing from the corpus")
+            failed += 1
+            continue
+        p = subprocess.run([binary, "timeline", "--coverage", "--jobs", "1", path], capture_output=True, text=True)
+        events = [json.loads(x) for x in p.stdout.splitlines() if x.strip()]
+        problems = []
+        m = re.search(r": PgBouncer log \(([a-z]+)\); (\d+) lines: (\d+) records, (\d+) not PgBouncer's; "
+                      r"(\d+) events, (\d+) messages of unknown kind", p.stderr)
+        if not m:
+            problems.append("no coverage line: " + p.stderr.strip()[:200])
+        else:
+            got_fmt, lines, unparsed, unknown = m.group(1), int(m.group(2)), int(m.group(4)), int(m.group(6))
+            if got_fmt != fmt:
+                problems.append(f"read as {got_fmt}, its lines are {fmt}")
+            share = 100.0 * (lines - unparsed - unknown) / lines if lines else 0.0
+            if share < MIN_UNDERSTOOD:
+                problems.append(f"{share:.2f}% of {lines} lines read")
+        text = text_of(path)
+        for what, pattern, kinds in (
+                ("login attempt", r" C-0x[0-9a-f]+: \S+ login attempt: ", {"pgbouncer.client.login"}),
+                ("client closing", r" C-0x[0-9a-f]+: \S+ closing because: ",
+                 {"pgbouncer.client.closed", "pgbouncer.client.wait_timeout", "pgbouncer.client.timeout",
+                  "pgbouncer.client.refused", "pgbouncer.client.login_failed"})):
+            want = len(re.findall(pattern, text))
+            got = sum(1 for e in events if e.get("kind") in kinds)
+            if got != want or not want:
+                problems.append(f"{got} events of {what}, the file has {want} such lines")
         if problems:
             failed += 1
             print(f"FAIL {name}: " + "; ".join(problems))

@@ -89,7 +89,9 @@ def rotated_bundle(form, order, files, rng, tmp, tag):
     """The bundle's path (a tar or a directory), the evidence maps and the pieces' names."""
     maps, out = {}, []
     for name, data in files:
-        if W.LOG_NAME.search(name) and "/k8s/" not in name and "pg_stat_activity" not in name:
+        # snapshots (pg_stat_activity, PgBouncer's SHOW results) are not logs that rotate
+        if W.LOG_NAME.search(name) and "/k8s/" not in name and "pg_stat_activity" not in name and \
+                "pgbouncer/show/" not in name:
             # a --previous file is another run of the process: it ends between entries
             ps = pieces(form, name, data, rng, order == "newest-first" or form == "previous")
             if order == "newest-first":
