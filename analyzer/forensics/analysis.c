@@ -708,8 +708,11 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     if (a->thresholds)
         pgm_thresholds_event(a->thresholds, e);
     pgm_clocks_event(a->clocks, e);
-    if (pgm_pooler_event(a->pooler, e)) {
-        pooler_moment(a, e);
+    const char *again;
+    uint64_t repeated = pgm_pooler_repeated(a->pooler, &again);
+    if (pgm_pooler_event(a->pooler, e, stream_of(a, e->path))) {
+        if (pgm_pooler_repeated(a->pooler, &again) == repeated)
+            pooler_moment(a, e); /* a second destination's line is no new moment */
         return;
     }
     enum server_kind sk = server_kind_of(e);
@@ -990,6 +993,10 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
         [PGM_ANALYSIS_CAP_POOLER_POINTS] = {PGM_POOLER_MAX_POINTS, "changes on the PgBouncer pools' curves",
                                             "change(s) after them left off the curves (the counts and peaks "
                                             "still take them)"},
+        [PGM_ANALYSIS_CAP_POOLER_PROCESSES] = {PGM_POOLER_MAX_PROCESSES, "PgBouncer processes whose lines are "
+                                               "checked for a second log holding them again",
+                                               "event(s) of further processes counted without that check: a "
+                                               "process logging to two files in the bundle counts twice"},
     };
     size_t said = 0;
     for (int c = 0; c < PGM_ANALYSIS_CAP_COUNT; c++) {
@@ -1006,6 +1013,7 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
         over += c == PGM_ANALYSIS_CAP_POOLER_POOLS   ? pooler_pools
                 : c == PGM_ANALYSIS_CAP_POOLER_OPEN   ? pooler_open
                 : c == PGM_ANALYSIS_CAP_POOLER_POINTS ? pooler_points
+                : c == PGM_ANALYSIS_CAP_POOLER_PROCESSES ? pgm_pooler_processes_over(a->pooler)
                                                       : 0;
         if (!over)
             continue;
@@ -2634,6 +2642,10 @@ static void json_pooler(pgm_json *j, const pgm_analysis *a)
     json_time(j, "first_server_login_failure", r->first_server_login);
     json_evidence(j, "server_login_evidence", r->server_login_path, r->server_login_line);
     json_str_or_null(j, "server_error", r->server_error[0] ? r->server_error : NULL);
+    const char *again;
+    pgm_json_key(j, "repeated_events");
+    pgm_json_uint(j, pgm_pooler_repeated(a->pooler, &again));
+    json_str_or_null(j, "repeated_in", again[0] ? again : NULL);
     pgm_json_end_object(j);
 }
 
@@ -3145,6 +3157,11 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
     char where[512];
     if (pgm_analysis_where(a, where, sizeof where))
         fprintf(out, "where it ran out: %s\n", where);
+    const char *again;
+    uint64_t repeated = pgm_pooler_repeated(a->pooler, &again);
+    if (repeated)
+        fprintf(out, "PgBouncer: %llu line(s) of %s repeat what the same process wrote to another log: counted "
+                "once\n", (unsigned long long)repeated, again);
     if (a->confirm[0])
         fprintf(out, "to confirm: %s\n", a->confirm);
     for (size_t i = 0; i < a->n_disagree; i++)

@@ -21,6 +21,14 @@ struct pgm_pooler {
     pgm_u64map open;              /* connection -> its pool's index */
     pgm_pooler_refusals refused;
     pgm_interner paths;           /* the cited files' names, kept */
+    struct {
+        char pid[16];
+        const char *stream;       /* interned */
+    } processes[PGM_POOLER_MAX_PROCESSES];
+    size_t n_processes;
+    uint64_t repeated;            /* events of a second destination, not counted */
+    uint64_t processes_over;      /* events of processes past PGM_POOLER_MAX_PROCESSES: not checked */
+    const char *repeated_stream;
 };
 
 const char *pgm_tier_name(enum pgm_tier t)
@@ -152,8 +160,44 @@ static void closed(pgm_pooler *p, const pgm_event *e, bool server)
     on_curve(p, &p->pools[pool], server, e->t);
 }
 
-bool pgm_pooler_event(pgm_pooler *p, const pgm_event *e)
+/* Whether the event repeats what its process logged to another stream. */
+static bool second_destination(pgm_pooler *p, const pgm_event *e, const char *stream)
 {
+    const char *pid = pgm_event_field(e, "process");
+    if (!pid || !stream || strlen(pid) >= sizeof p->processes[0].pid)
+        return false;
+    for (size_t i = 0; i < p->n_processes; i++)
+        if (strcmp(p->processes[i].pid, pid) == 0) {
+            if (strcmp(p->processes[i].stream, stream) == 0)
+                return false;
+            if (!p->repeated++)
+                p->repeated_stream = pgm_intern(&p->paths, stream);
+            return true;
+        }
+    const char *kept = pgm_intern(&p->paths, stream);
+    if (kept && p->n_processes < PGM_POOLER_MAX_PROCESSES) {
+        snprintf(p->processes[p->n_processes].pid, sizeof p->processes[0].pid, "%s", pid);
+        p->processes[p->n_processes++].stream = kept;
+    } else {
+        p->processes_over++; /* counted, as if all were different processes (said) */
+    }
+    return false;
+}
+
+uint64_t pgm_pooler_repeated(const pgm_pooler *p, const char **stream)
+{
+    *stream = p->repeated_stream ? p->repeated_stream : "";
+    return p->repeated;
+}
+
+bool pgm_pooler_event(pgm_pooler *p, const pgm_event *e, const char *stream)
+{
+    /* its log's kinds stand together in the catalog, CLIENT_LOGIN first and PAUSE last */
+    if (e->kind_id >= PGM_EV_PGBOUNCER_CLIENT_LOGIN && e->kind_id <= PGM_EV_PGBOUNCER_PAUSE &&
+        second_destination(p, e, stream)) {
+        p->seen = true;
+        return true;
+    }
     switch (e->kind_id) {
     case PGM_EV_PGBOUNCER_CLIENT_LOGIN: {
         int pool = pool_of(p, e);
@@ -295,6 +339,8 @@ const pgm_pooler_pool *pgm_pooler_pools(pgm_pooler *p, size_t *n)
     *n = p->n;
     return p->pools;
 }
+
+uint64_t pgm_pooler_processes_over(const pgm_pooler *p) { return p->processes_over; }
 
 void pgm_pooler_over(const pgm_pooler *p, uint64_t *pools, uint64_t *connections, uint64_t *points)
 {

@@ -15,6 +15,8 @@
 #include "forensics/sessions.h"
 #include "model/event.h"
 
+/* PgBouncer processes told apart by their pid, each with the stream it logs to. */
+#define PGM_POOLER_MAX_PROCESSES 64u
 /* Pools (database/user pairs) followed; the others are counted together. */
 #define PGM_POOLER_MAX_POOLS 64u
 /* Client and server connections followed while open, at once. */
@@ -58,8 +60,15 @@ typedef struct pgm_pooler pgm_pooler;
 
 int pgm_pooler_open(pgm_pooler **out);
 void pgm_pooler_close(pgm_pooler *p);
-/* Takes a pgbouncer.* event; false for any other. */
-bool pgm_pooler_event(pgm_pooler *p, const pgm_event *e);
+/* Takes a pgbouncer.* event of `stream` (the pieces of one rotated log are
+ * one stream); false for any other. The same PgBouncer process's lines met
+ * again in another stream (its logfile and its syslog, both in the bundle)
+ * are a second destination: taken, not counted again. */
+bool pgm_pooler_event(pgm_pooler *p, const pgm_event *e, const char *stream);
+/* Events of PgBouncer processes past PGM_POOLER_MAX_PROCESSES: not checked for a second destination. */
+uint64_t pgm_pooler_processes_over(const pgm_pooler *p);
+/* Events of a second destination left out, and the first such stream ("" when none). */
+uint64_t pgm_pooler_repeated(const pgm_pooler *p, const char **stream);
 /* Whether any PgBouncer event was seen. */
 bool pgm_pooler_seen(const pgm_pooler *p);
 /* The pools, most timed-out first (then most server connections at peak). */

@@ -813,7 +813,7 @@ struct line_sink {
     bool pooler;
     int pooler_year;                 /* of its syslog dates: --year's or the file's */
     bool pooler_named;               /* the envelope's source is PgBouncer by name */
-    uint64_t pooler_unparsed, pooler_first_unparsed, pooler_records;
+    uint64_t pooler_unparsed, pooler_first_unparsed, pooler_records, pooler_continuation;
     uint64_t pooler_zone_guessed, pooler_undated;
     /* PgBouncer's SHOW results: a row an event */
     pgm_pgb_show_reader *show;
@@ -1091,18 +1091,26 @@ static void feed_pooler(line_sink *k, const char *line, size_t n, const pgm_inne
 {
     while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
         n--;
+    if (!n)
+        return; /* a blank line says nothing */
     pgm_pgb_head h;
     if (!pgm_pgb_parse_head(line, n, k->pooler_year, &h)) {
+        /* a message PgBouncer logged with a newline in it (a client's query
+         * in a pooler error) goes on on lines of its own, indented */
+        if ((line[0] == '\t' || line[0] == ' ') && k->pooler_records) {
+            k->pooler_continuation++;
+            return;
+        }
         if (!(k->pooler_named || pgm_pgb_is_message(line, n)) || m->t == PGM_TS_UNKNOWN) {
-            if (n && !k->pooler_unparsed++)
+            if (!k->pooler_unparsed++)
                 k->pooler_first_unparsed = m->lineno;
-            k->pooler_unparsed -= !n;
             return;
         }
         memset(&h, 0, sizeof h);
         h.t = m->t;
         h.zone = PGM_TS_ZONE_KNOWN;
         h.message = (pgm_slice){line, n};
+        note_envelope_process(&k->actx, m); /* the journal's _PID is PgBouncer's */
     }
     if (h.yearless && h.t == PGM_TS_UNKNOWN)
         k->pooler_undated++;
@@ -1285,6 +1293,7 @@ static void finish_pooler_log(line_sink *k)
     in->cov.lines = k->lines;
     in->cov.records = k->pooler_records;
     in->cov.unparsed = k->pooler_unparsed;
+    in->cov.continuation = k->pooler_continuation;
     in->cov.zone_guessed = k->pooler_zone_guessed;
     in->unknown = k->app_classifier->other;
     if (k->pooler_unparsed)

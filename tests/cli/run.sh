@@ -309,6 +309,15 @@ check analyze-dropwizard 0 "" -- analyze -q tests/samples/other/dropwizard
 check analyze-timeout-failure-stats 0 "" -- analyze -q tests/samples/other/timeout-failure-stats
 # a %msg%n log (incident 01's orders log written again without a layout): its events carry no time, said, exit 2
 check timeline-no-layout 2 "entr(ies) without a time: their events stand first in the timeline" -- timeline tests/samples/other/no-layout
+# PgBouncer 1.18 as recorded by fixtures/record/pgbouncer-forms.sh: its logfile and its syslog records
+# give the same events; SHOW POOLS aligned and -A; the client limit reached is where it ran out
+check timeline-pgbouncer 0 "PgBouncer log (stderr); 32 lines: 32 records, 0 not PgBouncer's" -- \
+    timeline --coverage --jobs 1 tests/samples/pgbouncer-1.18/pgbouncer.log
+check timeline-pgbouncer-syslog 0 "" -- timeline -q --year 2026 tests/samples/pgbouncer-1.18/syslog.log
+check timeline-pgbouncer-show 0 "PgBouncer SHOW results (aligned); 6 lines: 2 rows, 0 not understood" -- \
+    timeline --coverage tests/samples/pgbouncer-1.18/show-pools.txt
+check analyze-pgbouncer-client-limit 0 "" -- analyze -q tests/samples/pgbouncer-1.18
+check lint-pgbouncer 1 "" -- lint -q tests/samples/pgbouncer-1.18
 # a syntax error in postgresql.conf is a critical finding at its line
 check lint-conf-syntax-error 1 "syntax error in file" -- lint --fail-on critical tests/lint/conf-syntax-error
 # a Compose file's anchors and merge keys: app's environment comes from x-common
@@ -436,6 +445,11 @@ mkdir -p "$tmp/secrets"
 } > "$tmp/secrets/postgresql.log"
 printf "primary_conninfo = 'host=10.0.0.1 user=repl password=Sekr3tConninfo'\n" > "$tmp/secrets/postgresql.conf"
 printf 'jdbcUrl=jdbc:postgresql://db:5432/shop?user=app&password=Sekr3tJdbc\nmaximumPoolSize=10\n' > "$tmp/secrets/hikari.properties"
+# PgBouncer's: a password in a [databases] connection string, its auth_file's hashes (never kept, not even
+# with --no-redact: they are not among the twelve below)
+printf '[databases]\nshop = host=db dbname=shop password=Sekr3tBouncer\n[pgbouncer]\npool_mode = transaction\n' \
+    > "$tmp/secrets/pgbouncer.ini"
+printf '"app" "Sekr3tUserlist"\n"orders" "md5Sekr3tHash"\n' > "$tmp/secrets/userlist.txt"
 # a pg_stat_activity query longer than the room to redact it in part (64 KiB): printed whole before
 python3 - "$tmp/secrets/psa.csv" <<'PY'
 import sys

@@ -316,6 +316,13 @@ with open(sys.argv[1], "w") as f:
 PY
 expect PGM_POOLER_MAX_OPEN 2 "connection(s) not followed: the pools' client and server counts miss them" -- \
     analyze "$tmp/pooler-open"
+# PGM_POOLER_MAX_PROCESSES: the lines of 65 PgBouncer processes (a restart each)
+mkdir -p "$tmp/pooler-processes"
+for i in $(seq 65); do
+    echo "2026-12-04 19:31:$(printf %02d $((i % 60))).772 UTC [$((20000 + i))] LOG process up: PgBouncer 1.18.0, libevent 2.1.12-stable (epoll)"
+done > "$tmp/pooler-processes/pgbouncer.log"
+expect PGM_POOLER_MAX_PROCESSES 2 "a process logging to two files in the bundle counts twice" -- analyze "$tmp/pooler-processes"
+
 # PGM_POOLER_MAX_POINTS: the 262,144 logins followed and the ten closings are as many changes of one pool's curve
 expect PGM_POOLER_MAX_POINTS 2 "change(s) after them left off the curves" -- analyze "$tmp/pooler-open"
 
