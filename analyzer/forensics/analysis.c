@@ -1164,9 +1164,25 @@ static void gather_moments(pgm_analysis *a)
         if (n_sessions)
             moment(a, c->peak_at, c->peak_path, c->peak_line, "the peak: %d client sessions open", c->peak);
         if (a->exhaustion != PGM_TS_UNKNOWN) {
+            /* told apart by the limit that refused it (PostgreSQL's postinit.c: all are
+             * SQLSTATE 53300, only two of them the server's own slots) */
             uint64_t line;
             const char *p = pgm_sessions_first_refusal_at(s, &line);
-            moment(a, a->exhaustion, p, line, "the first refusal: the server ran out of slots");
+            unsigned kind = pgm_sessions_first_refusal_kind(s);
+            moment(a, a->exhaustion, p, line, "the first refusal: %s",
+                   kind == PGM_EV_CONN_REFUSED_TOO_MANY_CLIENTS ? "the server ran out of slots"
+                   : kind == PGM_EV_CONN_REFUSED_RESERVED_SLOTS
+                       ? "the server ran out of slots for all but superusers (the rest are reserved)"
+                   : kind == PGM_EV_CONN_REFUSED_ROLE_LIMIT ? "a role's connection limit, not the server's slots"
+                   : kind == PGM_EV_CONN_REFUSED_DATABASE_LIMIT
+                       ? "a database's connection limit, not the server's slots"
+                       : "too many connections");
+            const char *sp;
+            uint64_t sl;
+            int64_t slot = pgm_sessions_first_slot_refusal(s, &sp, &sl);
+            if (slot != PGM_TS_UNKNOWN && (kind == PGM_EV_CONN_REFUSED_ROLE_LIMIT ||
+                                           kind == PGM_EV_CONN_REFUSED_DATABASE_LIMIT))
+                moment(a, slot, sp, sl, "the first refusal for lack of the server's slots");
         }
         const server_log *l = &a->logs[a->primary];
         if (l->last_refusal != PGM_TS_UNKNOWN && l->last_refusal != a->exhaustion)

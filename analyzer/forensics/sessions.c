@@ -136,6 +136,10 @@ struct pgm_sessions {
     int64_t first_refusal, first_t, last_t;
     const char *first_refusal_path;
     uint64_t first_refusal_line;
+    unsigned first_refusal_kind;         /* its event kind: which limit refused it */
+    int64_t first_slot_refusal;          /* the first for lack of the server's own slots */
+    const char *first_slot_refusal_path;
+    uint64_t first_slot_refusal_line;
     unsigned restarts;
     uint64_t apps_over, starts_over;    /* sessions put under "(other)", starts not kept */
     int64_t starts[PGM_SESSIONS_MAX_STARTS];
@@ -150,7 +154,7 @@ int pgm_sessions_open(pgm_sessions **out)
     pgm_sessions *s = calloc(1, sizeof *s);
     if (!s)
         return PGM_FATAL;
-    s->first_refusal = s->first_t = s->last_t = PGM_TS_UNKNOWN;
+    s->first_refusal = s->first_slot_refusal = s->first_t = s->last_t = PGM_TS_UNKNOWN;
     s->all.peak_at = PGM_TS_UNKNOWN;
     *out = s;
     return PGM_OK;
@@ -356,6 +360,15 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
             s->first_refusal = e->t;
             s->first_refusal_path = intern(&s->strings, e->path, &s->oom);
             s->first_refusal_line = e->line;
+            s->first_refusal_kind = e->kind_id;
+        }
+        /* a role's or a database's connection limit is not the server's slots running out */
+        bool slots = e->kind_id == PGM_EV_CONN_REFUSED_TOO_MANY_CLIENTS ||
+                     e->kind_id == PGM_EV_CONN_REFUSED_RESERVED_SLOTS;
+        if (slots && s->first_slot_refusal == PGM_TS_UNKNOWN) {
+            s->first_slot_refusal = e->t;
+            s->first_slot_refusal_path = intern(&s->strings, e->path, &s->oom);
+            s->first_slot_refusal_line = e->line;
         }
     }
     if (kind == SK_STARTING || kind == SK_CRASH || kind == SK_SHUTDOWN) {
@@ -553,6 +566,15 @@ uint64_t pgm_sessions_refusals(const pgm_sessions *s, int64_t *first)
     if (first)
         *first = s->first_refusal;
     return s->refusals;
+}
+
+unsigned pgm_sessions_first_refusal_kind(const pgm_sessions *s) { return s->first_refusal_kind; }
+
+int64_t pgm_sessions_first_slot_refusal(const pgm_sessions *s, const char **path, uint64_t *line)
+{
+    *path = s->first_slot_refusal_path;
+    *line = s->first_slot_refusal_line;
+    return s->first_slot_refusal;
 }
 
 const char *pgm_sessions_first_refusal_at(const pgm_sessions *s, uint64_t *line)

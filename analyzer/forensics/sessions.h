@@ -101,6 +101,12 @@ const char *pgm_sessions_app_name(const pgm_sessions *s, unsigned app);
 uint64_t pgm_sessions_refusals(const pgm_sessions *s, int64_t *first);
 /* Where the first refusal was logged (NULL: none). */
 const char *pgm_sessions_first_refusal_at(const pgm_sessions *s, uint64_t *line);
+/* The first refusal's event kind (conn.refused.too_many_clients, .reserved_slots,
+ * .role_limit, .database_limit...), 0 when none. */
+unsigned pgm_sessions_first_refusal_kind(const pgm_sessions *s);
+/* The first refusal for lack of the server's own slots (too many clients, or
+ * the rest reserved), PGM_TS_UNKNOWN when none; its line in *path, *line. */
+int64_t pgm_sessions_first_slot_refusal(const pgm_sessions *s, const char **path, uint64_t *line);
 /* Sessions still open at the end, and restarts seen. */
 size_t pgm_sessions_open_at_end(const pgm_sessions *s);
 unsigned pgm_sessions_restarts(const pgm_sessions *s);

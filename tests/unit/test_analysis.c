@@ -139,6 +139,38 @@ static void test_inconclusive_and_none(void **state)
     assert_int_equal(verdict_of(quiet, 4), PGM_VERDICT_NONE);
 }
 
+/* The first refusal is said by the limit that refused it: a role's
+ * connection limit is no lack of the server's slots, and the first refusal
+ * that is one is a moment of its own (the demo bundle's log, in short). */
+static void test_refusal_kinds(void **state)
+{
+    (void)state;
+    const ev evs[] = {
+        {1, "conn.authorized", "10", "LOG", NULL, NULL, NULL, {{NULL, NULL}}},
+        {2, "conn.refused.role_limit", "20", "FATAL", NULL, NULL, "batch", {{"sqlstate", "53300"}, {NULL, NULL}}},
+        {9, "conn.refused.reserved_slots", "21", "FATAL", NULL, NULL, NULL, {{"sqlstate", "53300"}, {NULL, NULL}}},
+    };
+    pgm_analysis *a;
+    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        feed(a, &evs[i]);
+    assert_int_equal(pgm_analysis_finish(a), PGM_OK);
+    size_t n;
+    const pgm_moment *m = pgm_analysis_moments(a, &n);
+    int role = -1, slots = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(m[i].text, "the first refusal: a role's connection limit, not the server's slots") == 0)
+            role = (int)i;
+        if (strcmp(m[i].text, "the first refusal for lack of the server's slots") == 0)
+            slots = (int)i;
+        assert_null(strstr(m[i].text, "the first refusal: the server ran out of slots"));
+    }
+    assert_true(role >= 0 && slots > role);
+    assert_int_equal(m[role].line, 3);
+    assert_int_equal(m[slots].line, 10);
+    pgm_analysis_close(a);
+}
+
 /* A deploy bursting into the last slots, from the server's side alone: a
  * steady group, then another opening most of what is open at the first
  * refusal within seconds, its sessions used and given back. */
@@ -236,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_slow_queries),
         cmocka_unit_test(test_inconclusive_and_none),
         cmocka_unit_test(test_burst_into_the_slots),
+        cmocka_unit_test(test_refusal_kinds),
         cmocka_unit_test(test_held_unused_while_refused),
         cmocka_unit_test(test_used_once_is_churn),
     };
