@@ -499,7 +499,7 @@ typedef struct tally {
     size_t pgbouncer;            /* PgBouncer's log lines, or its messages without a head (an envelope's) */
     size_t pgbouncer_syslog;     /* ... of them in syslog records */
     size_t pgbouncer_bare;       /* ... of them without a head */
-    size_t pgbouncer_sections;   /* pgbouncer.ini's [databases], [pgbouncer], [users] */
+    size_t pgbouncer_sections;   /* pgbouncer.ini's [databases], [pgbouncer] */
     size_t userlist;             /* PgBouncer's auth_file lines: "user" "password or hash" */
     size_t describe_keys;        /* kubectl describe pod's "Namespace:", "Containers:", "Restart Count:" */
     size_t hash_comments;        /* lines starting with # or ! (a properties file's comments) */
@@ -565,7 +565,8 @@ static void tally_line(tally *t, span s)
     if (starts(s, "Namespace:") || starts(s, "Containers:") || starts(tr, "Restart Count:") ||
         starts(tr, "Container ID:"))
         t->describe_keys++;
-    if (starts(tr, "[databases]") || starts(tr, "[pgbouncer]") || starts(tr, "[users]"))
+    /* [users] alone is no sign: Grafana's grafana.ini has one */
+    if (starts(tr, "[databases]") || starts(tr, "[pgbouncer]"))
         t->pgbouncer_sections++;
     /* "name" "secret": two quoted words ("" inside one stands for a quote) */
     if (tr.n >= 5 && tr.p[0] == '"' && tr.p[tr.n - 1] == '"' && contains(tr, "\" \""))

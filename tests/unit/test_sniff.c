@@ -51,6 +51,12 @@ static const struct {
     {"postgresql-15/psa-forms/tsv-header.tsv", "pg_stat_activity", "tsv"},
     {"postgresql-15/psa-forms/terminal-wrapped.txt", "pg_stat_activity", "aligned"},
     {"postgresql-15/psa-forms/heroku-columns.txt", "pg_stat_activity", "aligned"},
+    /* PgBouncer 1.18 (fixtures/record/pgbouncer-forms.sh) */
+    {"pgbouncer-1.18/pgbouncer.log", "pgbouncer_log", "stderr"},
+    {"pgbouncer-1.18/syslog.log", "pgbouncer_log", "syslog"},
+    {"pgbouncer-1.18/pgbouncer.ini", "pgbouncer_conf", "ini"},
+    {"pgbouncer-1.18/show-pools.txt", "pgbouncer_show", "aligned"},
+    {"pgbouncer-1.18/show-pools-unaligned.txt", "pgbouncer_show", "unaligned"},
     {"other/application.yml", "spring_conf", "yaml"},
     {"other/application-prod.properties", "spring_conf", "properties"},
     {"other/hikari.properties", "hikari_conf", "properties"},
@@ -81,6 +87,20 @@ static void test_real_samples(void **state)
                      cases[i].kind, cases[i].format);
         free(data);
     }
+}
+
+/* An ini of another program with a [users] section (Grafana's) is no
+ * pgbouncer.ini; an auth_file's quoted pairs are PgBouncer's. */
+static void test_pgbouncer_conf_kinds(void **state)
+{
+    (void)state;
+    const char grafana[] = "[server]\nhttp_port = 3000\n[users]\nallow_sign_up = false\n";
+    pgm_sniff s = pgm_sniff_file("grafana.ini", (const unsigned char *)grafana, sizeof grafana - 1, true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+    const char userlist[] = "\"app\" \"md5a1b2\"\n\"we\"\"ird\" \"SCRAM-SHA-256$4096:x\"\n";
+    s = pgm_sniff_file("userlist.txt", (const unsigned char *)userlist, sizeof userlist - 1, true);
+    assert_string_equal(pgm_kind_name(s.kind), "pgbouncer_conf");
+    assert_string_equal(s.format, "userlist");
 }
 
 /* Content wins over a misleading name. */
@@ -250,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_severity_after_any_separator),
         cmocka_unit_test(test_nul_block_is_no_binary),
         cmocka_unit_test(test_pretty_json_documents),
+        cmocka_unit_test(test_pgbouncer_conf_kinds),
     };
     return cmocka_run_group_tests_name("sniff", tests, NULL, NULL);
 }
