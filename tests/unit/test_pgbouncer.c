@@ -49,6 +49,11 @@ static void test_heads(void **state)
     assert_true(pgm_pgb_parse_head(l, strlen(l), 0, &h));
     assert_true(h.t == at("2018-09-12T16:08:54.775Z") && h.zone == PGM_TS_ZONE_NONE);
     slice_is(h.pid, "3392");
+    /* a time without its milliseconds */
+    l = "2018-09-12 16:08:54 3392 LOG process up: pgbouncer 1.7.2, libevent 2.0.21-stable (epoll)";
+    assert_true(pgm_pgb_parse_head(l, strlen(l), 0, &h));
+    assert_true(h.t == at("2018-09-12T16:08:54Z"));
+    slice_is(h.message, "process up: pgbouncer 1.7.2, libevent 2.0.21-stable (epoll)");
     /* 1.21 in CET */
     l = "2023-12-19 03:06:13.586 CET [10384] WARNING C-0x7f3b: retail/game_api@192.168.0.80:38296 pooler error: x";
     assert_true(pgm_pgb_parse_head(l, strlen(l), 0, &h));
