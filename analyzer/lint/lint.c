@@ -1333,7 +1333,8 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     /* the files read, for the JSON and SARIF artifacts */
     out->files = calloc(w.n + 1, sizeof *out->files);
     for (size_t i = 0; i < w.n; i++) {
-        if (out->files) {
+        /* a .ini held only for pgbouncer.ini's %include (ini_piece) is no configuration file read */
+        if (out->files && strcmp(w.files[i].kind, "unknown") != 0) {
             out->files[out->n_files].path = w.files[i].path;
             out->files[out->n_files].kind = w.files[i].kind;
             out->n_files++;
