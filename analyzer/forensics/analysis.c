@@ -679,26 +679,6 @@ static void name_apps_from_rows(pgm_analysis *a)
     free(h);
 }
 
-static void moment(pgm_analysis *a, int64_t t, const char *path, uint64_t line, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-/* PgBouncer's firsts as key moments: a client gave up waiting for a server
- * connection, its client limit refused one, the server refused its login. */
-static void pooler_moment(pgm_analysis *a, const pgm_event *e)
-{
-    const char *db = pgm_event_field(e, "db"), *user = pgm_event_field(e, "user");
-    if (e->kind_id == PGM_EV_PGBOUNCER_CLIENT_WAIT_TIMEOUT && !a->pooler_said_wait++)
-        moment(a, e->t, cited(a, e->path), e->line,
-               "PgBouncer: the first client gave up waiting for a server connection of pool %s/%s "
-               "(query_wait_timeout)", db ? db : "?", user ? user : "?");
-    else if (e->kind_id == PGM_EV_PGBOUNCER_CLIENT_REFUSED && !a->pooler_said_refused++)
-        moment(a, e->t, cited(a, e->path), e->line, "PgBouncer refused a client: max_client_conn reached");
-    else if (e->kind_id == PGM_EV_PGBOUNCER_SERVER_LOGIN_FAILED && pgm_event_field(e, "conn") &&
-             !a->pooler_said_login++)
-        moment(a, e->t, cited(a, e->path), e->line, "the server refused PgBouncer's login for pool %s/%s",
-               db ? db : "?", user ? user : "?");
-}
-
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
 {
     if (a->finished)
@@ -708,13 +688,8 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     if (a->thresholds)
         pgm_thresholds_event(a->thresholds, e);
     pgm_clocks_event(a->clocks, e);
-    const char *again;
-    uint64_t repeated = pgm_pooler_repeated(a->pooler, &again);
-    if (pgm_pooler_event(a->pooler, e, stream_of(a, e->path))) {
-        if (pgm_pooler_repeated(a->pooler, &again) == repeated)
-            pooler_moment(a, e); /* a second destination's line is no new moment */
+    if (pgm_pooler_event(a->pooler, e, stream_of(a, e->path)) != PGM_POOLER_NOT_OURS)
         return;
-    }
     enum server_kind sk = server_kind_of(e);
     if (sk != SV_NONE) {
         server_log *l = log_of(a, e->path);
@@ -1123,8 +1098,31 @@ static void correct_clocks(pgm_analysis *a)
 }
 
 /* The key moments a reviewer reads first, each with its line. */
+/* PgBouncer's firsts as key moments: a client gave up waiting for a server
+ * connection, its client limit refused one, the server refused its login. */
+static void pooler_moments(pgm_analysis *a)
+{
+    size_t n;
+    const pgm_pooler_pool *v = pgm_pooler_pools(a->pooler, &n), *first = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].wait_timeouts && (!first || v[i].first_wait_timeout < first->first_wait_timeout))
+            first = &v[i];
+    if (first)
+        moment(a, first->first_wait_timeout, first->first_wait_path, first->first_wait_line,
+               "PgBouncer: the first client gave up waiting for a server connection of pool %s/%s "
+               "(query_wait_timeout)", first->db, first->user);
+    const pgm_pooler_refusals *r = pgm_pooler_refused(a->pooler);
+    if (r->clients)
+        moment(a, r->first_client, r->client_path, r->client_line,
+               "PgBouncer refused a client: max_client_conn reached");
+    if (r->server_logins)
+        moment(a, r->first_server_login, r->server_login_path, r->server_login_line,
+               "the server refused PgBouncer's login for pool %s", r->server_login_pool);
+}
+
 static void gather_moments(pgm_analysis *a)
 {
+    pooler_moments(a);
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
     const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
     if (s) {
@@ -1975,6 +1973,7 @@ int pgm_analysis_finish(pgm_analysis *a)
         held_unused_at_refusal(a);
         used_once_rows(a, a->n_groups ? &a->groups[0] : NULL);
     }
+    pgm_pooler_finish(a->pooler);
     a->tier = pgm_pooler_tier(a->pooler, a->refusals > 0, a->app_timeouts > 0, &a->tier_pool);
     const pgm_growth *g = a->n_groups ? &a->groups[0] : NULL;
     bool growing = g && g->growing;

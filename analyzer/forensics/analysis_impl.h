@@ -196,7 +196,6 @@ struct pgm_analysis {
     leak_report *leaks;
     size_t n_leaks;
     uint64_t leak_reports, slow_borrowers, app_timeouts;
-    unsigned pooler_said_wait, pooler_said_refused, pooler_said_login; /* PgBouncer's firsts told as moments */
     char pgb_pool_mode[16];                    /* pgbouncer.ini's pool_mode, "" when none was given */
     long pgb_query_wait_timeout_ms;            /* its query_wait_timeout, 0 when none or off */
     hit timed_out[PGM_ANALYSIS_MAX_HITS];  /* services whose pools timed out */

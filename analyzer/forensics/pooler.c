@@ -15,7 +15,7 @@
 struct pgm_pooler {
     pgm_pooler_pool pools[PGM_POOLER_MAX_POOLS];
     size_t n;
-    bool sorted, seen;
+    bool seen;
     uint64_t pools_over, connections_over, points_over;
     size_t points;                /* kept on the curves, all pools together */
     pgm_u64map open;              /* connection -> its pool's index */
@@ -97,7 +97,6 @@ static int pool_of(pgm_pooler *p, const pgm_event *e)
     snprintf(q->db, sizeof q->db, "%s", db);
     snprintf(q->user, sizeof q->user, "%s", user);
     q->first_wait_timeout = q->clients_peak_at = q->servers_peak_at = PGM_TS_UNKNOWN;
-    p->sorted = false;
     return (int)p->n++;
 }
 
@@ -190,13 +189,13 @@ uint64_t pgm_pooler_repeated(const pgm_pooler *p, const char **stream)
     return p->repeated;
 }
 
-bool pgm_pooler_event(pgm_pooler *p, const pgm_event *e, const char *stream)
+enum pgm_pooler_take pgm_pooler_event(pgm_pooler *p, const pgm_event *e, const char *stream)
 {
     /* its log's kinds stand together in the catalog, CLIENT_LOGIN first and PAUSE last */
     if (e->kind_id >= PGM_EV_PGBOUNCER_CLIENT_LOGIN && e->kind_id <= PGM_EV_PGBOUNCER_PAUSE &&
         second_destination(p, e, stream)) {
         p->seen = true;
-        return true;
+        return PGM_POOLER_REPEATED;
     }
     switch (e->kind_id) {
     case PGM_EV_PGBOUNCER_CLIENT_LOGIN: {
@@ -268,6 +267,9 @@ bool pgm_pooler_event(pgm_pooler *p, const pgm_event *e, const char *stream)
             p->refused.first_server_login = e->t;
             p->refused.server_login_path = pgm_intern(&p->paths, e->path);
             p->refused.server_login_line = e->line;
+            const char *db = pgm_event_field(e, "db"), *user = pgm_event_field(e, "user");
+            snprintf(p->refused.server_login_pool, sizeof p->refused.server_login_pool, "%.64s/%.64s",
+                     db ? db : "?", user ? user : "?");
         }
         closed(p, e, true);
         break;
@@ -308,10 +310,10 @@ bool pgm_pooler_event(pgm_pooler *p, const pgm_event *e, const char *stream)
     case PGM_EV_PGBOUNCER_PAUSE:
         break;
     default:
-        return false;
+        return PGM_POOLER_NOT_OURS;
     }
     p->seen = true;
-    return true;
+    return PGM_POOLER_COUNTED;
 }
 
 static int by_weight(const void *x, const void *y)
@@ -327,15 +329,16 @@ static int by_weight(const void *x, const void *y)
     return c ? c : strcmp(a->user, b->user);
 }
 
-const pgm_pooler_pool *pgm_pooler_pools(pgm_pooler *p, size_t *n)
+void pgm_pooler_finish(pgm_pooler *p)
 {
-    if (!p->sorted) {
-        /* the open connections' table holds indexes: sorting is for after the events */
-        qsort(p->pools, p->n, sizeof p->pools[0], by_weight);
-        pgm_u64map_free(&p->open);
-        p->open.max = PGM_POOLER_MAX_OPEN;
-        p->sorted = true;
-    }
+    /* the open connections' table holds the pools' indexes: sorting is for after the events */
+    qsort(p->pools, p->n, sizeof p->pools[0], by_weight);
+    pgm_u64map_free(&p->open);
+    p->open.max = PGM_POOLER_MAX_OPEN;
+}
+
+const pgm_pooler_pool *pgm_pooler_pools(const pgm_pooler *p, size_t *n)
+{
     *n = p->n;
     return p->pools;
 }
@@ -351,7 +354,8 @@ void pgm_pooler_over(const pgm_pooler *p, uint64_t *pools, uint64_t *connections
 
 const pgm_pooler_refusals *pgm_pooler_refused(const pgm_pooler *p) { return &p->refused; }
 
-enum pgm_tier pgm_pooler_tier(pgm_pooler *p, bool server_refused, bool app_timeouts, const pgm_pooler_pool **pool)
+enum pgm_tier pgm_pooler_tier(const pgm_pooler *p, bool server_refused, bool app_timeouts,
+                              const pgm_pooler_pool **pool)
 {
     *pool = NULL;
     if (server_refused || (p && p->refused.server_logins))

@@ -60,19 +60,27 @@ typedef struct pgm_pooler pgm_pooler;
 
 int pgm_pooler_open(pgm_pooler **out);
 void pgm_pooler_close(pgm_pooler *p);
-/* Takes a pgbouncer.* event of `stream` (the pieces of one rotated log are
- * one stream); false for any other. The same PgBouncer process's lines met
- * again in another stream (its logfile and its syslog, both in the bundle)
- * are a second destination: taken, not counted again. */
-bool pgm_pooler_event(pgm_pooler *p, const pgm_event *e, const char *stream);
+enum pgm_pooler_take {
+    PGM_POOLER_NOT_OURS,   /* no pgbouncer.* event */
+    PGM_POOLER_COUNTED,
+    PGM_POOLER_REPEATED,   /* a second destination's line: taken, not counted again */
+};
+/* Takes an event of `stream` (the pieces of one rotated log are one
+ * stream). The same PgBouncer process's lines met again in another stream
+ * (its logfile and its syslog, both in the bundle) are a second destination. */
+enum pgm_pooler_take pgm_pooler_event(pgm_pooler *p, const pgm_event *e, const char *stream);
+/* After the last event: the pools ordered for pgm_pooler_pools, the open
+ * connections' table let go. */
+void pgm_pooler_finish(pgm_pooler *p);
 /* Events of PgBouncer processes past PGM_POOLER_MAX_PROCESSES: not checked for a second destination. */
 uint64_t pgm_pooler_processes_over(const pgm_pooler *p);
 /* Events of a second destination left out, and the first such stream ("" when none). */
 uint64_t pgm_pooler_repeated(const pgm_pooler *p, const char **stream);
 /* Whether any PgBouncer event was seen. */
 bool pgm_pooler_seen(const pgm_pooler *p);
-/* The pools, most timed-out first (then most server connections at peak). */
-const pgm_pooler_pool *pgm_pooler_pools(pgm_pooler *p, size_t *n);
+/* The pools; after pgm_pooler_finish most timed-out first (then most server
+ * connections at peak). */
+const pgm_pooler_pool *pgm_pooler_pools(const pgm_pooler *p, size_t *n);
 /* Pools past PGM_POOLER_MAX_POOLS, connections past PGM_POOLER_MAX_OPEN (not
  * followed), changes past PGM_POOLER_MAX_POINTS (not on the curves). */
 void pgm_pooler_over(const pgm_pooler *p, uint64_t *pools, uint64_t *connections, uint64_t *points);
@@ -87,6 +95,7 @@ typedef struct pgm_pooler_refusals {
     const char *server_login_path;
     uint64_t server_login_line;
     char server_error[256];         /* the server's words, when PgBouncer logged them */
+    char server_login_pool[130];    /* the first refused login's database/user */
 } pgm_pooler_refusals;
 const pgm_pooler_refusals *pgm_pooler_refused(const pgm_pooler *p);
 
@@ -94,6 +103,7 @@ const pgm_pooler_refusals *pgm_pooler_refused(const pgm_pooler *p);
  * applications' logs say (server_refused: the server refused connections;
  * app_timeouts: the applications' pools timed out). *pool: the PgBouncer
  * pool it happened in (PGM_TIER_PGBOUNCER_POOL), else NULL. */
-enum pgm_tier pgm_pooler_tier(pgm_pooler *p, bool server_refused, bool app_timeouts, const pgm_pooler_pool **pool);
+enum pgm_tier pgm_pooler_tier(const pgm_pooler *p, bool server_refused, bool app_timeouts,
+                              const pgm_pooler_pool **pool);
 
 #endif

@@ -1,17 +1,9 @@
+#define _GNU_SOURCE /* memmem */
 #include "pgbouncer/pgb_log.h"
 
 #include <string.h>
 
 static bool digit(char c) { return c >= '0' && c <= '9'; }
-
-static bool contains(const char *s, size_t n, const char *lit)
-{
-    size_t l = strlen(lit);
-    for (size_t i = 0; i + l <= n; i++)
-        if (s[i] == lit[0] && memcmp(s + i, lit, l) == 0)
-            return true;
-    return false;
-}
 
 static bool starts_with(const char *s, size_t n, const char *lit)
 {
@@ -56,10 +48,10 @@ bool pgm_pgb_is_message(const char *s, size_t n)
     /* its process's lines that name it or that no server writes (PgBouncer's
      * main.c, stats.c) */
     return starts_with(s, n, "process up: PgBouncer ") || starts_with(s, n, "process up: pgbouncer ") ||
-           (starts_with(s, n, "stats: ") && contains(s, n, " xacts/s, ")) ||
+           (starts_with(s, n, "stats: ") && memmem(s, n, " xacts/s, ", 10)) ||
            starts_with(s, n, "got SIGHUP, re-reading config") ||
            (starts_with(s, n, "kernel file descriptor limit: ") && n > 40) ||
-           (starts_with(s, n, "file descriptor limit: ") && contains(s, n, "max_client_conn"));
+           (starts_with(s, n, "file descriptor limit: ") && memmem(s, n, "max_client_conn", 15));
 }
 
 /* "host pgbouncer[PID]: " after a syslog date: true with the pid and the

@@ -215,18 +215,19 @@ static void test_tier(void **state)
     static const char *const servers[] = {"0x10", "0x20", "0x30", "0x40"};
     for (size_t i = 0; i < 4; i++) {
         pgm_event e = ev_of(PGM_EV_PGBOUNCER_SERVER_OPENED, servers[i], "shop", "orders", 1000 + (int64_t)i);
-        assert_true(pgm_pooler_event(p, &e, "pgbouncer.log"));
+        assert_int_equal(pgm_pooler_event(p, &e, "pgbouncer.log"), PGM_POOLER_COUNTED);
     }
     pgm_event e = ev_of(PGM_EV_PGBOUNCER_CLIENT_LOGIN, "0x10", "shop", "orders", 2000);
-    assert_true(pgm_pooler_event(p, &e, "pgbouncer.log"));
+    assert_int_equal(pgm_pooler_event(p, &e, "pgbouncer.log"), PGM_POOLER_COUNTED);
     e = ev_of(PGM_EV_PGBOUNCER_CLIENT_LOGIN, "0x50", "shop", "billing", 2001);
-    assert_true(pgm_pooler_event(p, &e, "pgbouncer.log"));
+    assert_int_equal(pgm_pooler_event(p, &e, "pgbouncer.log"), PGM_POOLER_COUNTED);
     e = ev_of(PGM_EV_PGBOUNCER_CLIENT_CLOSED, "0x50", "shop", "billing", 2002);
-    assert_true(pgm_pooler_event(p, &e, "pgbouncer.log"));
+    assert_int_equal(pgm_pooler_event(p, &e, "pgbouncer.log"), PGM_POOLER_COUNTED);
     e = ev_of(PGM_EV_PGBOUNCER_CLIENT_WAIT_TIMEOUT, "0x10", "shop", "orders", 3000);
-    assert_true(pgm_pooler_event(p, &e, "pgbouncer.log"));
+    assert_int_equal(pgm_pooler_event(p, &e, "pgbouncer.log"), PGM_POOLER_COUNTED);
     e = ev_of(PGM_EV_CONN_AUTHORIZED, "0x10", "shop", "orders", 3001);
-    assert_false(pgm_pooler_event(p, &e, "pgbouncer.log"));
+    assert_int_equal(pgm_pooler_event(p, &e, "pgbouncer.log"), PGM_POOLER_NOT_OURS);
+    pgm_pooler_finish(p);
     assert_int_equal(pgm_pooler_tier(p, false, true, &pool), PGM_TIER_PGBOUNCER_POOL);
     assert_string_equal(pool->db, "shop");
     assert_string_equal(pool->user, "orders");
@@ -237,24 +238,32 @@ static void test_tier(void **state)
     assert_true(pool->servers_curve[3].t == 1003 && pool->servers_curve[3].open == 4);
     assert_int_equal(pool->n_clients_curve, 2);
     assert_true(pool->clients_curve[0].open == 1 && pool->clients_curve[1].t == 3000 && pool->clients_curve[1].open == 0);
+    size_t n;
+    pgm_pooler_pools(p, &n);
+    assert_int_equal(n, 2);
+    pgm_pooler_close(p);
+
     /* the client limit outranks a pool; the server outranks both */
+    assert_int_equal(pgm_pooler_open(&p), 0);
+    e = ev_of(PGM_EV_PGBOUNCER_CLIENT_WAIT_TIMEOUT, "0x10", "shop", "orders", 3000);
+    assert_int_equal(pgm_pooler_event(p, &e, "pgbouncer.log"), PGM_POOLER_COUNTED);
     e = ev_of(PGM_EV_PGBOUNCER_CLIENT_REFUSED, "0x60", "(nodb)", "(nouser)", 4000);
-    assert_true(pgm_pooler_event(p, &e, "pgbouncer.log"));
-    assert_int_equal(pgm_pooler_tier(p, false, true, &pool), PGM_TIER_PGBOUNCER_CLIENTS);
-    assert_null(pool);
-    assert_int_equal(pgm_pooler_tier(p, true, true, &pool), PGM_TIER_SERVER);
+    assert_int_equal(pgm_pooler_event(p, &e, "pgbouncer.log"), PGM_POOLER_COUNTED);
     /* the same process's line in a second destination (its syslog): taken, not counted again */
     e = ev_of(PGM_EV_PGBOUNCER_CLIENT_REFUSED, "0x60", "(nodb)", "(nouser)", 4000);
     e.fields[e.n_fields++] = (pgm_field){"process", "8712", 0};
-    assert_true(pgm_pooler_event(p, &e, "pgbouncer.log"));
-    assert_true(pgm_pooler_event(p, &e, "syslog.log"));
+    assert_int_equal(pgm_pooler_event(p, &e, "pgbouncer.log"), PGM_POOLER_COUNTED);
+    assert_int_equal(pgm_pooler_event(p, &e, "syslog.log"), PGM_POOLER_REPEATED);
+    pgm_pooler_finish(p);
+    assert_int_equal(pgm_pooler_tier(p, false, true, &pool), PGM_TIER_PGBOUNCER_CLIENTS);
+    assert_null(pool);
+    assert_int_equal(pgm_pooler_tier(p, true, true, &pool), PGM_TIER_SERVER);
     const char *again;
     assert_int_equal(pgm_pooler_repeated(p, &again), 1);
     assert_string_equal(again, "syslog.log");
     assert_int_equal(pgm_pooler_refused(p)->clients, 2);
-    size_t n;
     pgm_pooler_pools(p, &n);
-    assert_int_equal(n, 2); /* a refused client names no pool */
+    assert_int_equal(n, 1); /* a refused client names no pool */
     pgm_pooler_close(p);
 }
 
