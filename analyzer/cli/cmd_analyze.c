@@ -586,7 +586,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
             for (size_t i = 0; i < n_outputs && !c.quiet; i++)
                 printf("written: %s\n", outputs[i].path);
             if (alerts_dir && !c.quiet && n_outputs)
-                printf("written: %s/pgmortem-alerts.yml, %s/pgmortem-dashboard.json\n", alerts_dir, alerts_dir);
+                printf("written: %s/pgmortem-alerts.yml, %s/pgmortem-alerts.test.yml, %s/pgmortem-dashboard.json\n", alerts_dir, alerts_dir, alerts_dir);
             failed = failed || fflush(stdout) != 0;
         }
         rc = failed || r != PGM_OK || capped ? PGM_EXIT_INPUT : PGM_EXIT_OK;

@@ -34,6 +34,7 @@ int pgm_analysis_open(pgm_analysis **out)
     a->max_connections = a->reserved = -1;
     a->log_connections = a->log_disconnections = -1;
     a->first_timeout = a->first_leak_report = a->max_idle_in_tx_at = a->exhaustion = a->recovery = PGM_TS_UNKNOWN;
+    a->first_cancel = PGM_TS_UNKNOWN;
     if (pgm_clocks_open(&a->clocks) != PGM_OK) {
         free(a);
         return PGM_FATAL;
@@ -62,6 +63,7 @@ void pgm_analysis_close(pgm_analysis *a)
         free(a->sampled);
     free(a->snap_top);
     pgm_holders_free(&a->holders);
+    pgm_alerting_free(&a->alerting);
     free(a->app_rows);
     pgm_thresholds_close(a->thresholds);
     pgm_clocks_close(a->clocks);
@@ -720,6 +722,8 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
             a->lock_waits++;
         } else {
             a->stmt_timeouts++;
+            if (a->first_cancel == PGM_TS_UNKNOWN || e->t < a->first_cancel)
+                a->first_cancel = e->t;
         }
         if (!a->slow_evidence[0])
             snprintf(a->slow_evidence, sizeof a->slow_evidence, "%s:%llu: %s", e->path,
@@ -2247,6 +2251,8 @@ int pgm_analysis_finish(pgm_analysis *a)
     count_leaks_before_restart(a);
     tell_application_restarts(a);
     gather_moments(a);
+    if (!pgm_analysis_fit_alerts(a))
+        a->oom = true;
     /* code locations, most reported first */
     for (size_t i = 1; i < a->n_locs; i++)
         for (size_t j = i; j > 0 && a->locs[j].count > a->locs[j - 1].count; j--) {
@@ -2274,7 +2280,7 @@ const pgm_hypothesis *pgm_analysis_hypotheses(const pgm_analysis *a, size_t *n)
     return a->hyp;
 }
 
-static void json_time(pgm_json *j, const char *key, int64_t t)
+void pgm_analysis_json_time(pgm_json *j, const char *key, int64_t t)
 {
     pgm_json_key(j, key);
     if (t == PGM_TS_UNKNOWN) {
@@ -2303,12 +2309,10 @@ static int cmp_keyed(const void *x, const void *y)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-static void json_time(pgm_json *j, const char *key, int64_t t);
-
 static void json_point(pgm_json *j, const pgm_curve_point *p)
 {
     pgm_json_begin_object(j);
-    json_time(j, "t", p->t);
+    pgm_analysis_json_time(j, "t", p->t);
     pgm_json_key(j, "open");
     pgm_json_int(j, p->open);
     pgm_json_end_object(j);
@@ -2440,8 +2444,8 @@ static void json_longest(pgm_json *j, const pgm_analysis *a, const pgm_sessions 
         json_str_or_null(j, "database", x->db);
         json_str_or_null(j, "application", pgm_sessions_app_name(s, x->app));
         json_str_or_null(j, "client", x->client);
-        json_time(j, "start", x->start);
-        json_time(j, "end", x->end);
+        pgm_analysis_json_time(j, "start", x->start);
+        pgm_analysis_json_time(j, "end", x->end);
         json_duration_ms(j, "held_ms", pgm_session_held_us(s, x));
         pgm_json_key(j, "ended_by");
         pgm_json_string(j, pgm_session_end_name(x->how_end));
@@ -2480,12 +2484,12 @@ static void json_holders(pgm_json *j, const pgm_holders *h)
         json_str_or_null(j, "database", x->db);
         json_str_or_null(j, "application", x->app);
         json_str_or_null(j, "client", x->client);
-        json_time(j, "xact_start", x->xact_start);
+        pgm_analysis_json_time(j, "xact_start", x->xact_start);
         json_duration_ms(j, "open_ms", pgm_holder_open_us(x));
         pgm_json_key(j, "snapshots");
         pgm_json_uint(j, x->snapshots);
-        json_time(j, "first_seen", x->first_seen);
-        json_time(j, "last_seen", x->last_seen);
+        pgm_analysis_json_time(j, "first_seen", x->first_seen);
+        pgm_analysis_json_time(j, "last_seen", x->last_seen);
         json_str_or_null(j, "query", x->query);
         json_evidence(j, "evidence", x->path, x->line);
         pgm_json_end_object(j);
@@ -2620,13 +2624,13 @@ static void json_pooler(pgm_json *j, const pgm_analysis *a)
         pgm_json_uint(j, p->logins);
         pgm_json_key(j, "clients_peak");
         pgm_json_int(j, p->clients_peak);
-        json_time(j, "clients_peak_at", p->clients_peak_at);
+        pgm_analysis_json_time(j, "clients_peak_at", p->clients_peak_at);
         pgm_json_key(j, "servers_peak");
         pgm_json_int(j, p->servers_peak);
-        json_time(j, "servers_peak_at", p->servers_peak_at);
+        pgm_analysis_json_time(j, "servers_peak_at", p->servers_peak_at);
         pgm_json_key(j, "wait_timeouts");
         pgm_json_uint(j, p->wait_timeouts);
-        json_time(j, "first_wait_timeout", p->first_wait_timeout);
+        pgm_analysis_json_time(j, "first_wait_timeout", p->first_wait_timeout);
         json_evidence(j, "first_wait_timeout_evidence", p->first_wait_path, p->first_wait_line);
         pgm_json_key(j, "client_timeouts");
         pgm_json_uint(j, p->timeouts);
@@ -2650,11 +2654,11 @@ static void json_pooler(pgm_json *j, const pgm_analysis *a)
     const pgm_pooler_refusals *r = pgm_pooler_refused(a->pooler);
     pgm_json_key(j, "client_refusals");
     pgm_json_uint(j, r->clients);
-    json_time(j, "first_client_refusal", r->first_client);
+    pgm_analysis_json_time(j, "first_client_refusal", r->first_client);
     json_evidence(j, "client_refusal_evidence", r->client_path, r->client_line);
     pgm_json_key(j, "server_login_failures");
     pgm_json_uint(j, r->server_logins);
-    json_time(j, "first_server_login_failure", r->first_server_login);
+    pgm_analysis_json_time(j, "first_server_login_failure", r->first_server_login);
     json_evidence(j, "server_login_evidence", r->server_login_path, r->server_login_line);
     json_str_or_null(j, "server_error", r->server_error[0] ? r->server_error : NULL);
     const char *again;
@@ -2711,8 +2715,8 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
             else
                 pgm_json_null(&j);
         }
-        json_time(&j, "first_ts", in->first_ts);
-        json_time(&j, "last_ts", in->last_ts);
+        pgm_analysis_json_time(&j, "first_ts", in->first_ts);
+        pgm_analysis_json_time(&j, "last_ts", in->last_ts);
         /* how the log_line_prefix was found and how sure (null: no prefixed log) */
         pgm_json_key(&j, "log_line_prefix");
         if (in->prefix_origin[0]) {
@@ -2789,7 +2793,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     pgm_json_end_array(&j);
     pgm_json_key(&j, "exhaustion");
     pgm_json_begin_object(&j);
-    json_time(&j, "first_refusal", a->exhaustion);
+    pgm_analysis_json_time(&j, "first_refusal", a->exhaustion);
     pgm_json_key(&j, "refusals");
     pgm_json_uint(&j, a->refusals);
     pgm_json_key(&j, "app_timeouts");
@@ -2807,12 +2811,12 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         if (left > 0)
             forecast = g->ref + (int64_t)(left / g->rate_per_min * 60e6);
     }
-    json_time(&j, "forecast", forecast);
+    pgm_analysis_json_time(&j, "forecast", forecast);
     uint64_t fr_line = 0;
     const char *fr_path = s ? pgm_sessions_first_refusal_at(s, &fr_line) : NULL;
     json_evidence(&j, "evidence", fr_path, fr_line);
     const server_log *pl = a->primary >= 0 ? &a->logs[a->primary] : NULL;
-    json_time(&j, "last_refusal", pl ? pl->last_refusal : PGM_TS_UNKNOWN);
+    pgm_analysis_json_time(&j, "last_refusal", pl ? pl->last_refusal : PGM_TS_UNKNOWN);
     /* who it reached: services whose pools timed out, user@db the server refused */
     pgm_json_key(&j, "hit");
     pgm_json_begin_array(&j);
@@ -2825,7 +2829,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         pgm_json_string(&j, timeout ? "pool_timeouts" : "refused");
         pgm_json_key(&j, "count");
         pgm_json_uint(&j, h->count);
-        json_time(&j, "first", h->first);
+        pgm_analysis_json_time(&j, "first", h->first);
         json_evidence(&j, "evidence", h->path, h->line);
         pgm_json_end_object(&j);
     }
@@ -2862,7 +2866,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         bool grew = g && g->growing;
         /* a fixed pool drained inside: the held sessions the snapshot shows unused, from the first of them */
         bool unused = !grew && a->held_unused.held;
-        json_time(&j, "onset", grew ? g->onset : unused && !a->n_locs ? a->held_unused.oldest_unused : a->first_leak_report);
+        pgm_analysis_json_time(&j, "onset", grew ? g->onset : unused && !a->n_locs ? a->held_unused.oldest_unused : a->first_leak_report);
         json_evidence(&j, "onset_evidence",
                       grew ? g->onset_path : a->n_locs ? a->locs[0].first_path : unused ? a->held_unused.row_path : NULL,
                       grew ? g->onset_line : a->n_locs ? a->locs[0].first_line : unused ? a->held_unused.row_line : 0);
@@ -2893,8 +2897,8 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
             json_str_or_null(&j, "at", a->locs[i].at);
             pgm_json_key(&j, "count");
             pgm_json_uint(&j, a->locs[i].count);
-            json_time(&j, "first", a->locs[i].first);
-            json_time(&j, "last", a->locs[i].last);
+            pgm_analysis_json_time(&j, "first", a->locs[i].first);
+            pgm_analysis_json_time(&j, "last", a->locs[i].last);
             json_evidence(&j, "evidence", a->locs[i].first_path, a->locs[i].first_line);
             pgm_json_end_object(&j);
         }
@@ -2917,8 +2921,8 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
             pgm_json_begin_object(&j);
             pgm_json_key(&j, "pid");
             pgm_json_int(&j, x->pid);
-            json_time(&j, "start", x->start);
-            json_time(&j, "end", x->end);
+            pgm_analysis_json_time(&j, "start", x->start);
+            pgm_analysis_json_time(&j, "end", x->end);
             json_evidence(&j, "evidence", x->start_path, x->start_line);
             pgm_json_end_object(&j);
         }
@@ -2929,8 +2933,8 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
             pgm_json_begin_object(&j);
             pgm_json_key(&j, "pid");
             pgm_json_int(&j, w->pid);
-            json_time(&j, "start", w->backend_start);
-            json_time(&j, "end", PGM_TS_UNKNOWN);
+            pgm_analysis_json_time(&j, "start", w->backend_start);
+            pgm_analysis_json_time(&j, "end", PGM_TS_UNKNOWN);
             json_evidence(&j, "evidence", w->path, w->line);
             pgm_json_end_object(&j);
         }
@@ -3026,7 +3030,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         pgm_json_int(&j, snap_peak->open);
     else
         pgm_json_null(&j);
-    json_time(&j, "peak_at", c && n_sessions ? c->peak_at : snap_peak ? snap_peak->t : PGM_TS_UNKNOWN);
+    pgm_analysis_json_time(&j, "peak_at", c && n_sessions ? c->peak_at : snap_peak ? snap_peak->t : PGM_TS_UNKNOWN);
     json_evidence(&j, "peak_evidence", c && n_sessions ? c->peak_path : NULL, c && n_sessions ? c->peak_line : 0);
     pgm_json_key(&j, "peak_source");
     char sampled_name[64];
@@ -3072,7 +3076,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         pgm_json_key(&j, "source");
         pgm_json_string(&j, f->from_events ? "events" : "configuration");
         if (f->from_events)
-            json_time(&j, "at", f->at);
+            pgm_analysis_json_time(&j, "at", f->at);
         pgm_json_end_object(&j);
     }
     pgm_json_end_array(&j);
@@ -3127,7 +3131,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     for (size_t i = 0; i < a->n_moments; i++) {
         const pgm_moment *m = &a->moments[i];
         pgm_json_begin_object(&j);
-        json_time(&j, "t", m->t);
+        pgm_analysis_json_time(&j, "t", m->t);
         pgm_json_key(&j, "kind");
         pgm_json_string(&j, "moment");
         json_str_or_null(&j, "text", m->text);

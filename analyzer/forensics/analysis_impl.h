@@ -12,12 +12,14 @@
  * may log the exception of the same timeout. */
 #define PGM_ANALYSIS_TIMEOUT_PAIR_US (10 * 1000000LL)
 
+#include "forensics/alerting.h"
 #include "forensics/pooler.h"
 #include "forensics/analysis.h"
 #include "forensics/clocks.h"
 #include "forensics/holders.h"
 #include "forensics/thresholds.h"
 #include "util/intern.h"
+#include "util/json.h"
 #include "util/text_memo.h"
 
 /* Who the outage reached: a service whose pool timed out, or a user@db the
@@ -275,6 +277,7 @@ struct pgm_analysis {
     } used_once;
     /* the network and slow statements */
     uint64_t lost_clients, lost_in_transaction, broken_connections, lock_waits, stmt_timeouts, long_statements;
+    int64_t first_cancel;              /* the first statement a timeout cancelled (statement_timeout, lock_timeout) */
     char network_evidence[256], slow_evidence[256];
     /* decided */
     pgm_growth groups[PGM_GROWTH_MAX_GROUPS];
@@ -297,8 +300,16 @@ struct pgm_analysis {
     char confirm[768];
     char disagree[2][512];
     size_t n_disagree;
+    pgm_alerting alerting;             /* the alerts fitted to this incident's series (forensics/prevention.c) */
     bool finished, oom;
     uint64_t over[PGM_ANALYSIS_CAP_COUNT]; /* what each cap left out (pgm_analysis_caps_reached) */
 };
+
+/* A time in the JSON report: ISO 8601 in UTC, null when unknown. */
+void pgm_analysis_json_time(pgm_json *j, const char *key, int64_t t);
+
+/* Fits the alert rules to the incident's series (a->alerting); at the end of
+ * pgm_analysis_finish, once the clocks are corrected. False when memory ran out. */
+bool pgm_analysis_fit_alerts(pgm_analysis *a);
 
 #endif

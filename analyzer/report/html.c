@@ -747,9 +747,16 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
         }
         fputs("</ul>\n", out);
     }
-    fputs("<p>After the fix, these alert rules (postgres_exporter and Micrometer&#39;s HikariCP metrics) fire before "
-          "the server runs out; <code>pgmortem analyze --export-alerts DIR</code> writes them with a Grafana "
-          "dashboard of this incident&#39;s pools and limits:</p>\n<pre><code>", out);
+    char line[1024];
+    fputs("<p>", out);
+    esc(out, pgm_report_alerts_intro(a, line, sizeof line));
+    fputs("</p>\n<ul>\n", out);
+    for (size_t i = 0; pgm_report_alert_sentence(a, i, line, sizeof line); i++) {
+        fputs("<li>", out);
+        esc(out, line);
+        fputs("</li>\n", out);
+    }
+    fputs("</ul>\n<pre><code>", out);
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);

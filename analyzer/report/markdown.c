@@ -378,9 +378,11 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
         }
         fputc('\n', out);
     }
-    fputs("After the fix, these alert rules (postgres_exporter and Micrometer's HikariCP metrics) fire before "
-          "the server runs out; `pgmortem analyze --export-alerts DIR` writes them with a Grafana dashboard of "
-          "this incident's pools and limits:\n\n", out);
+    char line[1024];
+    fprintf(out, "%s\n\n", pgm_report_alerts_intro(a, line, sizeof line));
+    for (size_t i = 0; pgm_report_alert_sentence(a, i, line, sizeof line); i++)
+        fprintf(out, "- %s\n", line);
+    fputc('\n', out);
     char *rules = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&rules, &len);

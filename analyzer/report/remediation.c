@@ -103,6 +103,49 @@ static void evidence_pids(const pgm_analysis *a, const char *user, const char *d
     pgm_strbuf_addf(list, " AND backend_start <= '%s';", iso);
 }
 
+/* Each alert rule as it was fitted, and when it fires on the incident's series. */
+static void json_alerts(pgm_json *j, const pgm_alerting *m)
+{
+    pgm_json_key(j, "alerts_tested_on");
+    pgm_json_begin_object(j);
+    pgm_json_key(j, "step_s");
+    pgm_json_uint(j, m->step_s);
+    pgm_analysis_json_time(j, "from", m->n_steps ? m->t0 : PGM_TS_UNKNOWN);
+    pgm_analysis_json_time(j, "reference", m->reference);
+    pgm_json_key(j, "reference_what");
+    pgm_json_string(j, m->reference != PGM_TS_UNKNOWN ? m->reference_what : NULL);
+    pgm_analysis_json_time(j, "incident_start", m->incident_start);
+    pgm_json_end_object(j);
+    pgm_json_key(j, "alerts");
+    pgm_json_begin_array(j);
+    for (size_t i = 0; i < m->n_rules; i++) {
+        const pgm_alert_rule *r = &m->rules[i];
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "alert");
+        pgm_json_string(j, r->name);
+        pgm_json_key(j, "service");
+        pgm_json_string(j, r->service[0] ? r->service : NULL);
+        pgm_json_key(j, "expr");
+        pgm_json_string(j, r->expr);
+        pgm_json_key(j, "for_s");
+        pgm_json_uint(j, r->for_s);
+        pgm_json_key(j, "fitted");
+        pgm_json_bool(j, r->fitted);
+        pgm_json_key(j, "recommended");
+        pgm_json_bool(j, r->recommended);
+        pgm_analysis_json_time(j, "fires_at", r->fires_at);
+        pgm_json_key(j, "lead_ms");
+        if (r->fires_at != PGM_TS_UNKNOWN && m->reference != PGM_TS_UNKNOWN)
+            pgm_json_int(j, r->lead_us / 1000);
+        else
+            pgm_json_null(j);
+        pgm_json_key(j, "why_not");
+        pgm_json_string(j, r->recommended ? NULL : r->why);
+        pgm_json_end_object(j);
+    }
+    pgm_json_end_array(j);
+}
+
 bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end, const char **intro)
 {
     const char *user = NULL, *db = NULL, *client = NULL, *test;
@@ -530,6 +573,7 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     ok = mem && fclose(mem) == 0 && ok;
     pgm_json_string(j, ok ? text : NULL);
     free(text);
+    json_alerts(j, &a->alerting);
     pgm_json_end_object(j);
 }
 

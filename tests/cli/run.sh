@@ -370,7 +370,7 @@ else
     echo "FAIL analyze-several-outputs"; cat "$tmp/multi.out"; fail=$((fail + 1))
 fi
 check analyze-unknown-extension 3 "cannot tell the format of 'report.txt'" -- analyze -o report.txt fixtures/incidents/01-leak-hikari.tar.zst
-# what would have caught it: Prometheus rules and a Grafana dashboard that parse
+# what would have caught it: Prometheus rules, their promtool test and a Grafana dashboard that parse
 "$bin" analyze -q --export-alerts "$tmp/alerts" fixtures/incidents/01-leak-hikari.tar.zst > /dev/null
 if python3 - "$tmp/alerts" <<'PY'
 import json, re, sys
@@ -387,7 +387,11 @@ except ImportError:
     assert "27 usable slots" in text
 assert "HikariConnectionsNotReturned" in names and "PostgresConnectionSlotsNearlyExhausted" in names, names
 dash = json.load(open(d + "/pgmortem-dashboard.json"))
-assert any("maximum 40" in p["title"] for p in dash["panels"]), [p["title"] for p in dash["panels"]]
+# orders and billing name no pool: one panel for both, told apart by instance
+assert any(p["title"].startswith("Pools without a pool-name") for p in dash["panels"]), [p["title"] for p in dash["panels"]]
+assert dash["__inputs"][0]["pluginId"] == "prometheus" and dash["uid"] != "pgmortem-connections"
+test = open(d + "/pgmortem-alerts.test.yml").read()
+assert "rule_files:\n  - pgmortem-alerts.yml\n" in test and "alertname: PostgresConnectionSlotsNearlyExhausted" in test
 PY
 then
     pass=$((pass + 1))

@@ -1,0 +1,129 @@
+/* The analysis' side of the alerts (forensics/alerting.h): which curves of
+ * this incident stand for which Prometheus series, what harm the alerts had
+ * to be early for, and when the incident began. */
+#include "forensics/analysis_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text/timestamp.h"
+#include "util/rc.h"
+
+typedef struct delta {
+    int64_t t;
+    int d;
+} delta;
+
+static int by_time(const void *x, const void *y)
+{
+    const delta *a = x, *b = y;
+    return a->t < b->t ? -1 : a->t > b->t ? 1 : a->d - b->d;
+}
+
+/* The sessions pg_stat_activity showed idle in a transaction, over time:
+ * each from its xact_start (else the first row showing it) to the last row
+ * that showed it. NULL and *n 0 when there are none; *oom when memory ran out. */
+static pgm_curve_point *idle_in_tx_curve(const pgm_analysis *a, size_t *n, bool *oom)
+{
+    *n = 0;
+    if (!a->holders.n)
+        return NULL;
+    delta *d = malloc(2 * a->holders.n * sizeof *d);
+    pgm_curve_point *p = malloc(2 * a->holders.n * sizeof *p);
+    if (!d || !p) {
+        free(d);
+        free(p);
+        *oom = true;
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < a->holders.n; i++) {
+        const pgm_holder *h = &a->holders.v[i];
+        int64_t from = h->xact_start != PGM_TS_UNKNOWN ? h->xact_start : h->first_seen;
+        if (from == PGM_TS_UNKNOWN || h->last_seen == PGM_TS_UNKNOWN)
+            continue;
+        d[k++] = (delta){from, +1};
+        d[k++] = (delta){h->last_seen + 1, -1};
+    }
+    qsort(d, k, sizeof *d, by_time);
+    int32_t open = 0;
+    for (size_t i = 0; i < k; i++) {
+        open += d[i].d;
+        if (*n && p[*n - 1].t == d[i].t)
+            p[*n - 1].open = open;
+        else
+            p[(*n)++] = (pgm_curve_point){d[i].t, open};
+    }
+    free(d);
+    return p;
+}
+
+bool pgm_analysis_fit_alerts(pgm_analysis *a)
+{
+    pgm_alerting_input in;
+    memset(&in, 0, sizeof in);
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    size_t n_sessions = 0;
+    if (s)
+        pgm_sessions_list(s, &n_sessions);
+    if (n_sessions) {
+        const pgm_curve *c = pgm_sessions_curve(s);
+        in.server = c->p, in.n_server = c->n;
+    } else if (a->n_sampled) {
+        in.server = a->sampled, in.n_server = a->n_sampled;
+    }
+    bool oom = false;
+    pgm_curve_point *idle = idle_in_tx_curve(a, &in.n_idle_in_tx, &oom);
+    in.idle_in_tx = idle;
+    in.max_connections = a->max_connections;
+    in.reserved = a->reserved;
+    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+    enum pgm_verdict v = a->hyp[0].kind;
+    in.leak = v == PGM_VERDICT_LEAK;
+    /* the harm the alerts had to be early for */
+    in.reference = PGM_TS_UNKNOWN;
+    static const char *const what[] = {"the first refusal", "the first pool timeout", "the first statement cancelled",
+                                       "the leak's height"};
+    int64_t refs[] = {a->exhaustion, a->first_timeout, a->first_cancel, g && in.leak ? g->ref : PGM_TS_UNKNOWN};
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0] && in.reference == PGM_TS_UNKNOWN; i++)
+        if (refs[i] != PGM_TS_UNKNOWN)
+            in.reference = refs[i], in.reference_what = what[i];
+    /* when it began: the leak's onset, the first transaction left open */
+    in.incident_start = PGM_TS_UNKNOWN;
+    if (g && in.leak)
+        in.incident_start = g->onset;
+    else if (v == PGM_VERDICT_IDLE_IN_TRANSACTION && in.n_idle_in_tx)
+        in.incident_start = idle[0].t;
+    for (size_t i = 0; i < a->n_pools; i++) {
+        const pool_fact *p = &a->pools[i];
+        if (in.n_pools == PGM_ALERTING_MAX_TARGETS - 1) {
+            in.pools_left++;
+            continue;
+        }
+        struct pgm_alert_pool *q = &in.pools[in.n_pools++];
+        q->service = p->name;
+        q->pool_name = p->pool_name;
+        q->maximum_pool_size = p->maximum_pool_size;
+        q->leak_detection = p->leak_threshold_ms > 0;
+        q->first_timeout = PGM_TS_UNKNOWN;
+        for (size_t k = 0; k < a->n_timed_out; k++)
+            if (strcasecmp(a->timed_out[k].who, p->name) == 0)
+                q->first_timeout = a->timed_out[k].first;
+        /* the leaking pool: its connections at the server, every one borrowed
+         * and not given back; one instance, or the server cannot tell the
+         * instances' connections apart */
+        if (g && in.leak && p->instances <= 1 && g->app && strcasecmp(g->app, p->name) == 0) {
+            for (unsigned app = 0; app < pgm_sessions_app_count(s); app++)
+                if (strcmp(pgm_sessions_app_name(s, app), g->app) == 0) {
+                    const pgm_curve *c = pgm_sessions_app_curve(s, app);
+                    q->borrowed = c->p, q->n_borrowed = c->n;
+                    q->borrowed_source = "the pool's connections at the server, from the server's log: in a leak "
+                                         "each one is borrowed and not given back";
+                }
+        }
+    }
+    int rc = oom ? PGM_FATAL : pgm_alerting_build(&a->alerting, &in);
+    free(idle);
+    return rc == PGM_OK;
+}
