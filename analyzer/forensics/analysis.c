@@ -976,6 +976,8 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                                "checked for a second log holding them again",
                                                "event(s) of further processes counted without that check: a "
                                                "process logging to two files in the bundle counts twice"},
+        [PGM_ANALYSIS_CAP_NAMED] = {PGM_ANALYSIS_MAX_NAMED, "sessions the remediation's statements name by pid",
+                                    "session(s) left out of them: list them again once these have ended"},
     };
     size_t said = 0;
     for (int c = 0; c < PGM_ANALYSIS_CAP_COUNT; c++) {
@@ -2253,6 +2255,14 @@ int pgm_analysis_finish(pgm_analysis *a)
     gather_moments(a);
     if (!pgm_analysis_fit_alerts(a))
         a->oom = true;
+    {
+        pgm_named_session named[PGM_ANALYSIS_MAX_NAMED];
+        size_t more;
+        int64_t seen;
+        const char *user, *db, *client;
+        pgm_analysis_named_sessions(a, named, PGM_ANALYSIS_MAX_NAMED, &more, &seen, &user, &db, &client);
+        a->over[PGM_ANALYSIS_CAP_NAMED] = more;
+    }
     /* code locations, most reported first */
     for (size_t i = 1; i < a->n_locs; i++)
         for (size_t j = i; j > 0 && a->locs[j].count > a->locs[j - 1].count; j--) {

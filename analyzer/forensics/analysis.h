@@ -54,6 +54,8 @@
 #define PGM_JSON_SERIES_BUCKETS 1000u
 /* pg_stat_activity rows kept to name the logged sessions' applications, at most. */
 #define PGM_ANALYSIS_MAX_APP_ROWS 50000u
+/* Sessions the remediation names by pid (leaked, idle in a transaction), at most. */
+#define PGM_ANALYSIS_MAX_NAMED 500u
 /* Sessions listed as held longest. */
 #define PGM_ANALYSIS_LONGEST 10u
 /* A burst into the slots: sessions of one group opened in this long before
@@ -144,7 +146,7 @@ enum pgm_analysis_cap {
     PGM_ANALYSIS_CAP_RESTARTS, PGM_ANALYSIS_CAP_GROUPS, PGM_ANALYSIS_CAP_SESSION_APPS, PGM_ANALYSIS_CAP_STARTS,
     PGM_ANALYSIS_CAP_CLOCKS, PGM_ANALYSIS_CAP_THRESHOLDS, PGM_ANALYSIS_CAP_STATS_TIMEOUTS,
     PGM_ANALYSIS_CAP_POOLER_POOLS, PGM_ANALYSIS_CAP_POOLER_OPEN, PGM_ANALYSIS_CAP_POOLER_POINTS,
-    PGM_ANALYSIS_CAP_POOLER_PROCESSES,
+    PGM_ANALYSIS_CAP_POOLER_PROCESSES, PGM_ANALYSIS_CAP_NAMED,
     PGM_ANALYSIS_CAP_COUNT
 };
 /* Calls say() with a sentence for each cap the evidence went past (which

@@ -308,6 +308,26 @@ struct pgm_analysis {
 /* A time in the JSON report: ISO 8601 in UTC, null when unknown. */
 void pgm_analysis_json_time(pgm_json *j, const char *key, int64_t t);
 
+/* A session the evidence names as the incident's (leaked, or idle in a
+ * transaction): its pid and when it began, so that a statement can end that
+ * very session and not the one the server gave its pid to since. */
+typedef struct pgm_named_session {
+    int pid;
+    int64_t began;          /* its backend_start (from its authorization line, or a row's own), or */
+    bool by_xact;           /* ...its transaction's xact_start (idle in transaction) */
+    bool exact;             /* began is a pg_stat_activity row's value, not a log line's time */
+    int64_t idle_since;     /* unused since (a row's state_change), PGM_TS_UNKNOWN: as began */
+} pgm_named_session;
+
+/* The sessions behind the verdict: the growing group's sessions open when it
+ * was judged (the server's log), those a snapshot showed held unused through
+ * a refusal, the snapshots' growing group in the last one that shows it, or
+ * the idle-in-transaction holders of user@db. At most cap; *more gets how
+ * many were left out, *seen when the evidence last saw them all (to be aged
+ * from), *user, *db and *client whose they are. Returns how many. */
+size_t pgm_analysis_named_sessions(const pgm_analysis *a, pgm_named_session *out, size_t cap, size_t *more,
+                                   int64_t *seen, const char **user, const char **db, const char **client);
+
 /* Fits the alert rules to the incident's series (a->alerting); at the end of
  * pgm_analysis_finish, once the clocks are corrected. False when memory ran out. */
 bool pgm_analysis_fit_alerts(pgm_analysis *a);

@@ -3,6 +3,7 @@
  * to be early for, and when the incident began. */
 #include "forensics/analysis_impl.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -126,4 +127,100 @@ bool pgm_analysis_fit_alerts(pgm_analysis *a)
     int rc = oom ? PGM_FATAL : pgm_alerting_build(&a->alerting, &in);
     free(idle);
     return rc == PGM_OK;
+}
+
+static bool add_named(pgm_named_session *out, size_t cap, size_t *n, size_t *more, pgm_named_session v)
+{
+    if (*n == cap) {
+        (*more)++;
+        return false;
+    }
+    out[(*n)++] = v;
+    return true;
+}
+
+/* The typical idle-in-transaction holder: the user, database and client most of them share. */
+static const pgm_holder *typical_holder(const pgm_analysis *a)
+{
+    const pgm_holder *best = NULL;
+    size_t best_n = 0;
+    for (size_t i = 0; i < a->holders.n; i++) {
+        const pgm_holder *h = &a->holders.v[i];
+        size_t n = 0;
+        for (size_t k = 0; k < a->holders.n; k++)
+            n += strcmp(a->holders.v[k].user, h->user) == 0 && strcmp(a->holders.v[k].db, h->db) == 0 &&
+                 strcmp(a->holders.v[k].client, h->client) == 0;
+        if (n > best_n)
+            best = h, best_n = n;
+    }
+    return best;
+}
+
+size_t pgm_analysis_named_sessions(const pgm_analysis *a, pgm_named_session *out, size_t cap, size_t *more,
+                                   int64_t *seen, const char **user, const char **db, const char **client)
+{
+    size_t n = 0;
+    *more = 0;
+    *seen = PGM_TS_UNKNOWN;
+    *user = *db = *client = NULL;
+    enum pgm_verdict v = a->hyp[0].kind;
+    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+    if (v == PGM_VERDICT_LEAK && g && a->primary >= 0) {
+        /* the group's sessions open when it was judged: the baseline's too, none was given back */
+        const pgm_sessions *s = a->logs[a->primary].s;
+        size_t ns;
+        const pgm_session *sv = pgm_sessions_list(s, &ns);
+        for (size_t i = 0; i < ns; i++) {
+            const pgm_session *x = &sv[i];
+            if (x->user != g->user || x->db != g->db || x->client != g->client ||
+                strcmp(pgm_sessions_app_name(s, x->app), g->app) != 0 || x->start == PGM_TS_UNKNOWN ||
+                x->start > g->ref || (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= g->ref))
+                continue;
+            add_named(out, cap, &n, more, (pgm_named_session){x->pid, x->start, false, false, PGM_TS_UNKNOWN});
+        }
+        *seen = g->ref, *user = g->user, *db = g->db, *client = g->client;
+    } else if (v == PGM_VERDICT_LEAK && a->held_unused.held) {
+        /* a fixed pool drained inside: the rows held unused through the refusal */
+        for (size_t i = a->held_unused.rows_from; i < a->held_unused.rows_to; i++) {
+            const app_row *w = &a->app_rows[i];
+            if (strcmp(w->user, a->held_unused.user) != 0 || strcmp(w->db, a->held_unused.db) != 0 ||
+                w->backend_start == PGM_TS_UNKNOWN || w->backend_start >= a->held_unused.opened_before ||
+                w->unused_since == PGM_TS_UNKNOWN || w->unused_since > a->held_unused.unused_from)
+                continue;
+            add_named(out, cap, &n, more, (pgm_named_session){w->pid, w->backend_start, false, true, w->unused_since});
+            *client = w->client;
+        }
+        *seen = a->held_unused.seen, *user = a->held_unused.user, *db = a->held_unused.db;
+    } else if (v == PGM_VERDICT_LEAK && a->top_user[0]) {
+        /* no connection lines: the snapshots' growing group, as the last snapshot showing it has it */
+        int64_t last = PGM_TS_UNKNOWN;
+        for (size_t i = 0; i < a->n_app_rows; i++) {
+            const app_row *w = &a->app_rows[i];
+            if (strcmp(w->user, a->top_user) == 0 && strcmp(w->db, a->top_db) == 0 &&
+                strcmp(w->client, a->top_client) == 0 && (last == PGM_TS_UNKNOWN || w->seen > last))
+                last = w->seen;
+        }
+        for (size_t i = 0; last != PGM_TS_UNKNOWN && i < a->n_app_rows; i++) {
+            const app_row *w = &a->app_rows[i];
+            if (w->seen == last && w->backend_start != PGM_TS_UNKNOWN && strcmp(w->user, a->top_user) == 0 &&
+                strcmp(w->db, a->top_db) == 0 && strcmp(w->client, a->top_client) == 0)
+                add_named(out, cap, &n, more,
+                          (pgm_named_session){w->pid, w->backend_start, false, true, w->unused_since});
+        }
+        *seen = last, *user = a->top_user, *db = a->top_db, *client = a->top_client;
+    } else if (v == PGM_VERDICT_IDLE_IN_TRANSACTION) {
+        const pgm_holder *t = typical_holder(a);
+        for (size_t i = 0; t && i < a->holders.n; i++) {
+            const pgm_holder *h = &a->holders.v[i];
+            if (strcmp(h->user, t->user) != 0 || strcmp(h->db, t->db) != 0 || strcmp(h->client, t->client) != 0 ||
+                h->pid <= 0 || h->pid > INT32_MAX || h->xact_start == PGM_TS_UNKNOWN)
+                continue;
+            add_named(out, cap, &n, more, (pgm_named_session){(int)h->pid, h->xact_start, true, true, PGM_TS_UNKNOWN});
+            if (h->last_seen != PGM_TS_UNKNOWN && (*seen == PGM_TS_UNKNOWN || h->last_seen > *seen))
+                *seen = h->last_seen;
+        }
+        if (t)
+            *user = t->user, *db = t->db, *client = t->client;
+    }
+    return n;
 }

@@ -26,81 +26,37 @@ static void sql_literal(pgm_strbuf *b, const char *s)
     pgm_strbuf_add(b, "'", 1);
 }
 
-static void where(pgm_strbuf *b, const char *user, const char *db, const char *client, const char *state_test)
+/* The suspect's sessions: its user, database and client (a Unix socket's
+ * have no address). */
+static void where(pgm_strbuf *b, const char *user, const char *db, const char *client)
 {
     pgm_strbuf_addstr(b, " WHERE usename = ");
     sql_literal(b, user);
     pgm_strbuf_addstr(b, " AND datname = ");
     sql_literal(b, db);
-    if (client && *client) {
+    if (client && strcmp(client, "[local]") == 0) {
+        pgm_strbuf_addstr(b, " AND client_addr IS NULL");
+    } else if (client && *client && strcmp(client, "?") != 0) {
         pgm_strbuf_addstr(b, " AND client_addr = ");
         sql_literal(b, client);
     }
-    pgm_strbuf_addstr(b, "\n   AND ");
-    pgm_strbuf_addstr(b, state_test);
 }
 
-/* The holders' most frequent user, database and client. */
-static const pgm_holder *typical_holder(const pgm_analysis *a)
+/* The named sessions joined by pid and the time each began: a pid the
+ * server has given to another session since began at another time. The
+ * log's time of an authorization follows the fork by milliseconds; a row's
+ * backend_start is exact but shown here to the millisecond. */
+static void join_named(pgm_strbuf *b, const pgm_named_session *v, size_t n)
 {
-    const pgm_holder *best = NULL;
-    size_t best_n = 0;
-    for (size_t i = 0; i < a->holders.n; i++) {
-        const pgm_holder *h = &a->holders.v[i];
-        size_t n = 0;
-        for (size_t k = 0; k < a->holders.n; k++)
-            n += strcmp(a->holders.v[k].user, h->user) == 0 && strcmp(a->holders.v[k].db, h->db) == 0 &&
-                 strcmp(a->holders.v[k].client, h->client) == 0;
-        if (n > best_n)
-            best = h, best_n = n;
+    pgm_strbuf_addstr(b, "  FROM pg_stat_activity a\n  JOIN (VALUES");
+    for (size_t i = 0; i < n; i++) {
+        char iso[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(v[i].began, iso);
+        pgm_strbuf_addf(b, "%s(%d, '%s')", i == 0 ? " " : i % 2 ? ", " : ",\n               ", v[i].pid, iso);
     }
-    return best;
-}
-
-/* The very sessions the evidence names (the suspect's sessions open when
- * the server ran out, or the idle-in-transaction holders), for a server that
- * has not restarted since: backend_start keeps a reused pid out. */
-static void evidence_pids(const pgm_analysis *a, const char *user, const char *db, pgm_strbuf *list)
-{
-    int pids[PGM_REMEDIATION_MAX_PIDS];
-    size_t n = 0;
-    int64_t before = PGM_TS_UNKNOWN;
-    if (a->hyp[0].kind == PGM_VERDICT_LEAK && a->n_groups && a->groups[0].growing && a->primary >= 0) {
-        const pgm_growth *g = &a->groups[0];
-        const pgm_sessions *s = a->logs[a->primary].s;
-        size_t ns;
-        const pgm_session *v = pgm_sessions_list(s, &ns);
-        for (size_t i = 0; i < ns && n < PGM_REMEDIATION_MAX_PIDS; i++) {
-            const pgm_session *x = &v[i];
-            if (x->user != g->user || x->db != g->db || x->client != g->client ||
-                strcmp(pgm_sessions_app_name(s, x->app), g->app) != 0 || x->start == PGM_TS_UNKNOWN ||
-                x->start > g->ref || (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= g->ref))
-                continue;
-            pids[n++] = x->pid;
-        }
-        before = g->ref;
-    } else if (a->hyp[0].kind == PGM_VERDICT_IDLE_IN_TRANSACTION) {
-        for (size_t i = 0; i < a->holders.n && n < PGM_REMEDIATION_MAX_PIDS; i++) {
-            const pgm_holder *h = &a->holders.v[i];
-            if (strcmp(h->user, user) != 0 || strcmp(h->db, db) != 0 || h->pid <= 0 || h->pid > INT32_MAX)
-                continue;
-            pids[n++] = (int)h->pid;
-            if (h->last_seen != PGM_TS_UNKNOWN && (before == PGM_TS_UNKNOWN || h->last_seen > before))
-                before = h->last_seen;
-        }
-    }
-    if (!n || before == PGM_TS_UNKNOWN)
-        return;
-    char iso[PGM_TS_ISO_LEN];
-    pgm_ts_format_iso(before, iso);
-    pgm_strbuf_addstr(list, "\n\n-- or exactly the sessions the evidence names, while the server has not restarted since:\n"
-                            "SELECT pid, usename, datname, application_name, client_addr, backend_start, state, "
-                            "state_change\n  FROM pg_stat_activity\n WHERE pid IN (");
-    for (size_t i = 0; i < n; i++)
-        pgm_strbuf_addf(list, "%s%d", i ? ", " : "", pids[i]);
-    pgm_strbuf_addstr(list, ")\n   AND usename = ");
-    sql_literal(list, user);
-    pgm_strbuf_addf(list, " AND backend_start <= '%s';", iso);
+    pgm_strbuf_addf(b, ") AS named(pid, began)\n    ON a.pid = named.pid\n   AND a.%s BETWEEN named.began::timestamptz - "
+                       "interval '2 seconds' AND named.began::timestamptz + interval '1 second'",
+                    n && v[0].by_xact ? "xact_start" : "backend_start");
 }
 
 /* Each alert rule as it was fitted, and when it fires on the incident's series. */
@@ -148,36 +104,88 @@ static void json_alerts(pgm_json *j, const pgm_alerting *m)
 
 bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end, const char **intro)
 {
-    const char *user = NULL, *db = NULL, *client = NULL, *test;
     enum pgm_verdict v = a->hyp[0].kind;
-    if (v == PGM_VERDICT_LEAK) {
-        if (a->n_groups && a->groups[0].growing)
-            user = a->groups[0].user, db = a->groups[0].db, client = a->groups[0].client;
-        else if (a->top_sessions > 0)
-            user = a->top_user, db = a->top_db, client = a->top_client;
-        test = "state = 'idle' AND state_change < now() - interval '5 minutes'";
-        *intro = "The sessions the suspect held when the server ran out (check them before ending any):";
-    } else if (v == PGM_VERDICT_IDLE_IN_TRANSACTION) {
-        const pgm_holder *h = typical_holder(a);
-        if (h)
-            user = h->user, db = h->db, client = h->client;
-        test = "state LIKE 'idle in transaction%' AND state_change < now() - interval '1 minute'";
-        *intro = "The sessions left idle inside a transaction (each holds its slot and its locks; check them "
-                 "before ending any):";
+    if (v != PGM_VERDICT_LEAK && v != PGM_VERDICT_IDLE_IN_TRANSACTION)
+        return false;
+    pgm_named_session named[PGM_ANALYSIS_MAX_NAMED];
+    size_t more;
+    int64_t seen;
+    const char *user, *db, *client;
+    size_t n = pgm_analysis_named_sessions(a, named, PGM_ANALYSIS_MAX_NAMED, &more, &seen, &user, &db, &client);
+    if (!n && v == PGM_VERDICT_LEAK && a->top_sessions > 0)
+        user = a->top_user, db = a->top_db, client = a->top_client;
+    if (!user || !*user || !db || !*db)
+        return false;
+    bool iit = v == PGM_VERDICT_IDLE_IN_TRANSACTION;
+    *intro = iit ? "The sessions the evidence shows idle inside a transaction (each holds its slot and its locks), "
+                   "each by its pid and its transaction's start; check them before ending any:"
+                 : "The sessions the evidence names as leaked (the suspect's sessions open when it was judged, none "
+                   "given back), each by its pid and when it began; check them before ending any:";
+    char seen_at[PGM_TS_ISO_LEN] = "?";
+    if (seen != PGM_TS_UNKNOWN)
+        pgm_ts_format_iso(seen, seen_at);
+    if (n) {
+        /* review first: exactly these sessions, as the server has them now */
+        pgm_strbuf_addstr(list, "SELECT a.pid, a.usename, a.datname, a.application_name, a.client_addr, "
+                                "a.backend_start, a.xact_start,\n       a.state, a.state_change, left(a.query, 80) AS "
+                                "last_statement\n");
+        join_named(list, named, n);
+        pgm_strbuf_addstr(list, "\n ORDER BY a.backend_start;");
+        if (more)
+            pgm_strbuf_addf(list, "\n-- and %zu more the evidence names (at most %u in one statement)", more,
+                            PGM_ANALYSIS_MAX_NAMED);
+        pgm_strbuf_addf(end, "-- exactly these %zu sessions; a pid the server has given to another session since "
+                             "is left alone\nSELECT pg_terminate_backend(a.pid)\n", n);
+        join_named(end, named, n);
+        pgm_strbuf_addstr(end, "\n WHERE a.usename = ");
+        sql_literal(end, user);
+        pgm_strbuf_addstr(end, ";");
+        if (more)
+            pgm_strbuf_addf(end, "\n-- and %zu more the evidence names (at most %u in one statement): list them "
+                                 "again once these have ended", more, PGM_ANALYSIS_MAX_NAMED);
     } else {
-        return false;
+        pgm_strbuf_addstr(list, "SELECT pid, usename, datname, application_name, client_addr, backend_start, "
+                                "xact_start, state, state_change,\n       left(query, 80) AS last_statement\n"
+                                "  FROM pg_stat_activity\n");
+        where(list, user, db, client);
+        pgm_strbuf_addstr(list, "\n ORDER BY backend_start;");
+        pgm_strbuf_addstr(end, "-- the evidence names none of these sessions by its pid: end, each by hand, only "
+                               "those the list shows held\n-- SELECT pg_terminate_backend(<pid>);");
+        return true;
     }
-    if (!user || !*user || !db)
-        return false;
-    pgm_strbuf_addstr(list, "SELECT pid, usename, datname, application_name, client_addr, backend_start, "
-                            "xact_start, state, state_change, left(query, 80) AS last_statement\n"
-                            "  FROM pg_stat_activity\n");
-    where(list, user, db, client, test);
-    pgm_strbuf_addstr(list, "\n ORDER BY backend_start;");
-    pgm_strbuf_addstr(end, "SELECT pg_terminate_backend(pid)\n  FROM pg_stat_activity\n");
-    where(end, user, db, client, test);
-    pgm_strbuf_addstr(end, ";");
-    evidence_pids(a, user, db, list);
+    /* the fallback, by age: as old, and idle as long, as the youngest named
+     * session was when the evidence saw them all, so that it would have
+     * matched every one of them then; a session that ran a statement since
+     * is not one of them */
+    int64_t youngest = PGM_TS_UNKNOWN, idlest = PGM_TS_UNKNOWN;
+    for (size_t i = 0; i < n; i++) {
+        int64_t idle = named[i].idle_since != PGM_TS_UNKNOWN ? named[i].idle_since : named[i].began;
+        if (youngest == PGM_TS_UNKNOWN || named[i].began > youngest)
+            youngest = named[i].began;
+        if (idlest == PGM_TS_UNKNOWN || idle > idlest)
+            idlest = idle;
+    }
+    if (seen == PGM_TS_UNKNOWN || youngest == PGM_TS_UNKNOWN || seen < youngest || seen < idlest)
+        return true;
+    long long age_s = (long long)((seen - youngest) / 1000000), idle_s = (long long)((seen - idlest) / 1000000);
+    age_s = age_s < 1 ? 1 : age_s;
+    idle_s = idle_s < 1 ? 1 : idle_s;
+    /* how many it would have matched then (all, unless the youngest were under a second old) */
+    size_t matched = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t idle = named[i].idle_since != PGM_TS_UNKNOWN ? named[i].idle_since : named[i].began;
+        matched += seen - named[i].began >= age_s * 1000000 && seen - idle >= idle_s * 1000000;
+    }
+    pgm_strbuf_addf(end, "\n\n-- if they are gone (the server restarted) while it goes on: the same user's sessions "
+                         "%s for\n-- %lld s or more and begun %lld s or more ago, as %zu of these %zu were at %s;\n"
+                         "-- a session that has run a statement since is spared\nSELECT pg_terminate_backend(pid)\n"
+                         "  FROM pg_stat_activity\n",
+                    iit ? "idle in a transaction" : "idle", idle_s, age_s, matched, n, seen_at);
+    where(end, user, db, client);
+    pgm_strbuf_addf(end, "\n   AND state %s AND state_change < now() - interval '%lld seconds'\n   AND %s < now() - "
+                         "interval '%lld seconds';",
+                    iit ? "LIKE 'idle in transaction%'" : "= 'idle'", idle_s, iit ? "xact_start" : "backend_start",
+                    age_s);
     return true;
 }
 

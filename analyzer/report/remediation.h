@@ -13,8 +13,6 @@
  * and the sentence that introduces them; false otherwise. */
 bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf *end, const char **intro);
 
-/* Pids the remediation SQL names, at most. */
-#define PGM_REMEDIATION_MAX_PIDS 500u
 /* The rule that says a line's `url` is not the pool's (rules/config/spring-binding.yml). */
 #define PGM_RULE_URL_NOT_BOUND "SPB-URL-001"
 /* Files and lines one diff touches, at most: the edits past them are

@@ -398,6 +398,22 @@ then
 else
     echo "FAIL analyze-export-alerts"; fail=$((fail + 1))
 fi
+# a leak over Unix sockets: the fallback's sessions have no client address (client_addr IS NULL,
+# not '[local]', which PostgreSQL would refuse as an inet)
+python3 - > "$tmp/local-leak.log" <<'PY'
+for i in range(40):
+    ts = "2026-11-27 02:%02d:%02d.000 UTC" % (i // 60, i % 60)
+    print(f"{ts} [{10000 + i}] [unknown]@[unknown] LOG:  connection received: host=[local]")
+    print(f"{ts} [{10000 + i}] orders@shop LOG:  connection authorized: user=orders database=shop application_name=orders")
+print("2026-11-27 02:00:41.000 UTC [20000] orders@shop FATAL:  sorry, too many clients already")
+PY
+"$bin" analyze -q -f md "$tmp/local-leak.log" > "$tmp/local-leak.md"
+if grep -q "WHERE usename = 'orders' AND datname = 'shop' AND client_addr IS NULL" "$tmp/local-leak.md" &&
+    ! grep -q "'\[local\]'" "$tmp/local-leak.md"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL analyze-local-leak-sql"; grep -n "client_addr" "$tmp/local-leak.md" | head -3; fail=$((fail + 1))
+fi
 # --redact-pii: the same report with pseudonyms, nowhere the real names
 "$bin" analyze -q --redact-pii -o "$tmp/pii.md" -o "$tmp/pii.json" -o "$tmp/pii.html" fixtures/incidents/01-leak-hikari.tar.zst
 if grep -q "user-2@shop" "$tmp/pii.md" && ! grep -qE "127\.0\.0\.1|'orders'|\borders@" "$tmp/pii.md" "$tmp/pii.json" "$tmp/pii.html" &&

@@ -23,6 +23,20 @@ expect() {
     fi
 }
 
+# PGM_ANALYSIS_MAX_NAMED: a leak of 620 sessions, each named by pid in the remediation: 500 are
+python3 - > "$tmp/many-leaked.log" <<'PY'
+import datetime
+t = datetime.datetime(2026, 11, 27, 2, 0, 0)
+for i in range(620):
+    ts = (t + datetime.timedelta(seconds=i)).strftime('%Y-%m-%d %H:%M:%S.000 UTC')
+    print(f"{ts} [{10000 + i}] [unknown]@[unknown] LOG:  connection received: host=127.0.0.1 port={40000 + i}")
+    print(f"{ts} [{10000 + i}] orders@shop LOG:  connection authorized: user=orders database=shop application_name=orders")
+ts = (t + datetime.timedelta(seconds=621)).strftime('%Y-%m-%d %H:%M:%S.000 UTC')
+print(f"{ts} [20000] [unknown]@[unknown] LOG:  connection received: host=127.0.0.1 port=50000")
+print(f"{ts} [20000] orders@shop FATAL:  sorry, too many clients already")
+PY
+expect PGM_ANALYSIS_MAX_NAMED 2 "at most 500 sessions the remediation's statements name by pid (a limit of this build): 120 session(s) left out" -- analyze -f md "$tmp/many-leaked.log"
+
 # PGM_MAX_DIR_DEPTH: a log 65 directories down
 d="$tmp/deep"
 for i in $(seq 65); do d="$d/d"; done
