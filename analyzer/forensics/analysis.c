@@ -35,6 +35,7 @@ int pgm_analysis_open(pgm_analysis **out)
     a->log_connections = a->log_disconnections = -1;
     a->first_timeout = a->first_leak_report = a->max_idle_in_tx_at = a->exhaustion = a->recovery = PGM_TS_UNKNOWN;
     a->first_cancel = PGM_TS_UNKNOWN;
+    pgm_victims_init(&a->victims);
     if (pgm_clocks_open(&a->clocks) != PGM_OK) {
         free(a);
         return PGM_FATAL;
@@ -713,6 +714,7 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     const unsigned id = e->kind_id;
     if (id == PGM_EV_LOCK_WAITING || id == PGM_EV_STMT_TIMEOUT || id == PGM_EV_STMT_LOCK_TIMEOUT ||
         id == PGM_EV_STMT_DURATION) {
+        pgm_victims_event(&a->victims, e);
         if (id == PGM_EV_STMT_DURATION) {
             const char *d = pgm_event_field(e, "duration_ms");
             if (!d || strtod(d, NULL) * 1000 < (double)PGM_SLOW_STATEMENT_US)
@@ -1126,6 +1128,22 @@ static void pooler_moments(pgm_analysis *a)
                "the server refused PgBouncer's login for pool %s", r->server_login_pool);
 }
 
+/* The typical holder's group: its transactions, and the first begun. */
+static const pgm_holder *first_holder(const pgm_analysis *a, size_t *n)
+{
+    const pgm_holder *t = pgm_analysis_typical_holder(a), *first = NULL;
+    *n = 0;
+    for (size_t i = 0; t && i < a->holders.n; i++) {
+        const pgm_holder *h = &a->holders.v[i];
+        if (strcmp(h->user, t->user) || strcmp(h->db, t->db) || strcmp(h->client, t->client))
+            continue;
+        (*n)++;
+        if (h->xact_start != PGM_TS_UNKNOWN && (!first || h->xact_start < first->xact_start))
+            first = h;
+    }
+    return first ? first : t;
+}
+
 static void gather_moments(pgm_analysis *a)
 {
     pooler_moments(a);
@@ -1149,6 +1167,22 @@ static void gather_moments(pgm_analysis *a)
     if (a->first_timeout != PGM_TS_UNKNOWN)
         moment(a, a->first_timeout, a->first_timeout_path, a->first_timeout_line,
                "the first pool timeout in the applications' logs");
+    /* sessions left inside a transaction, and who waited on their locks */
+    size_t n_left;
+    const pgm_holder *first = a->hyp[0].kind == PGM_VERDICT_IDLE_IN_TRANSACTION ? first_holder(a, &n_left) : NULL;
+    if (first && first->xact_start != PGM_TS_UNKNOWN)
+        moment(a, first->xact_start, first->path, first->line,
+               "the first transaction left open: pid %ld of %s began it, and stayed idle inside it", first->pid,
+               first->app[0] ? first->app : first->user);
+    const pgm_victims *vi = &a->victims;
+    if (vi->first_wait.t != PGM_TS_UNKNOWN)
+        moment(a, vi->first_wait.t, vi->first_wait.path, vi->first_wait.line,
+               "the first lock wait: pid %ld of %s waits on another session's lock", vi->first_wait.pid,
+               vi->first_wait.app[0] ? vi->first_wait.app : "an unnamed application");
+    if (vi->first_cancel.t != PGM_TS_UNKNOWN)
+        moment(a, vi->first_cancel.t, vi->first_cancel.path, vi->first_cancel.line,
+               "the first statement cancelled by a timeout: pid %ld of %s", vi->first_cancel.pid,
+               vi->first_cancel.app[0] ? vi->first_cancel.app : "an unnamed application");
     /* deploys and restarts, as the services' pools tell them */
     for (size_t i = 0; i < a->n_services; i++) {
         const service_start *st = &a->services[i];
@@ -1889,9 +1923,10 @@ static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigne
                      PGM_NETWORK_MIN_LOSSES);
             break;
         case PGM_VERDICT_SLOW_QUERIES:
-            snprintf(w, cap, "%llu lock wait(s), %llu statement timeout(s), %llu statement(s) over 10 s%s",
-                     (unsigned long long)a->lock_waits, (unsigned long long)a->stmt_timeouts,
-                     (unsigned long long)a->long_statements,
+            snprintf(w, cap, "%llu lock wait(s), %llu statement(s) cancelled by lock_timeout and %llu by "
+                             "statement_timeout, %llu statement(s) over 10 s%s",
+                     (unsigned long long)a->lock_waits, (unsigned long long)a->victims.lock_timeouts,
+                     (unsigned long long)a->victims.statement_timeouts, (unsigned long long)a->long_statements,
                      slow >= PGM_SLOW_MIN_SIGNS ? ", while connections leaked or a group grew" : "");
             break;
         case PGM_VERDICT_NONE: {
@@ -2216,9 +2251,11 @@ int pgm_analysis_finish(pgm_analysis *a)
     h = &a->hyp[PGM_VERDICT_SLOW_QUERIES];
     if (slow >= PGM_SLOW_MIN_SIGNS && !leaks && !growing) {
         h->score += a->app_timeouts ? 5 : 3;
-        evidence(h, "%llu lock waits, %llu statement timeouts, %llu statements over 10 s; first: %s",
-                 (unsigned long long)a->lock_waits, (unsigned long long)a->stmt_timeouts,
-                 (unsigned long long)a->long_statements, a->slow_evidence);
+        evidence(h, "%llu lock waits, %llu statements cancelled by lock_timeout and %llu by statement_timeout, "
+                 "%llu statements over 10 s; first: %s",
+                 (unsigned long long)a->lock_waits, (unsigned long long)a->victims.lock_timeouts,
+                 (unsigned long long)a->victims.statement_timeouts, (unsigned long long)a->long_statements,
+                 a->slow_evidence);
     }
     snprintf(h->summary, sizeof h->summary, "%s",
              "Long statements or lock waits held a healthy pool's connections until it ran dry.");
@@ -2479,8 +2516,71 @@ static void json_longest(pgm_json *j, const pgm_analysis *a, const pgm_sessions 
     pgm_json_end_array(j);
 }
 
-static void json_holders(pgm_json *j, const pgm_holders *h)
+static void json_victim_first(pgm_json *j, const char *key, const pgm_victim_first *f)
 {
+    pgm_json_key(j, key);
+    if (f->t == PGM_TS_UNKNOWN) {
+        pgm_json_null(j);
+        return;
+    }
+    pgm_json_begin_object(j);
+    pgm_analysis_json_time(j, "t", f->t);
+    pgm_json_key(j, "pid");
+    pgm_json_int(j, f->pid);
+    json_str_or_null(j, "application", f->app);
+    json_evidence(j, "evidence", f->path, f->line);
+    pgm_json_end_object(j);
+}
+
+/* Who left the transactions open, and who waited on their locks. */
+static void json_holders_suspect_victims(pgm_json *j, const pgm_analysis *a)
+{
+    size_t n;
+    const pgm_holder *f = a->hyp[0].kind == PGM_VERDICT_IDLE_IN_TRANSACTION ? first_holder(a, &n) : NULL;
+    pgm_json_key(j, "suspect");
+    if (!f) {
+        pgm_json_null(j);
+    } else {
+        pgm_json_begin_object(j);
+        json_str_or_null(j, "application", f->app);
+        json_str_or_null(j, "user", f->user);
+        json_str_or_null(j, "database", f->db);
+        json_str_or_null(j, "client", f->client);
+        pgm_json_key(j, "transactions");
+        pgm_json_uint(j, n);
+        pgm_analysis_json_time(j, "first", f->xact_start);
+        pgm_json_key(j, "first_pid");
+        pgm_json_int(j, f->pid);
+        json_evidence(j, "evidence", f->path, f->line);
+        pgm_json_end_object(j);
+    }
+    const pgm_victims *v = &a->victims;
+    pgm_json_key(j, "victims");
+    pgm_json_begin_object(j);
+    pgm_json_key(j, "lock_waits");
+    pgm_json_uint(j, v->waits);
+    pgm_json_key(j, "cancelled_by_lock_timeout");
+    pgm_json_uint(j, v->lock_timeouts);
+    pgm_json_key(j, "cancelled_by_statement_timeout");
+    pgm_json_uint(j, v->statement_timeouts);
+    pgm_json_key(j, "applications");
+    pgm_json_begin_array(j);
+    for (size_t i = 0; i < v->n_apps; i++)
+        pgm_json_string(j, v->apps[i]);
+    pgm_json_end_array(j);
+    pgm_json_key(j, "blocked_by");
+    pgm_json_begin_array(j);
+    for (size_t i = 0; i < v->n_blockers; i++)
+        pgm_json_int(j, v->blockers[i]);
+    pgm_json_end_array(j);
+    json_victim_first(j, "first_wait", &v->first_wait);
+    json_victim_first(j, "first_cancel", &v->first_cancel);
+    pgm_json_end_object(j);
+}
+
+static void json_holders(pgm_json *j, const pgm_analysis *a)
+{
+    const pgm_holders *h = &a->holders;
     pgm_json_key(j, "idle_in_transaction");
     pgm_json_begin_object(j);
     pgm_json_key(j, "holders");
@@ -2507,6 +2607,7 @@ static void json_holders(pgm_json *j, const pgm_holders *h)
     pgm_json_end_array(j);
     pgm_json_key(j, "not_listed");
     pgm_json_uint(j, h->dropped);
+    json_holders_suspect_victims(j, a);
     pgm_json_end_object(j);
 }
 
@@ -2546,6 +2647,134 @@ bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impac
     snprintf(impact, cap, "PgBouncer: %llu client(s) gave up waiting for a server connection (query_wait_timeout), "
              "%llu refused by its max_client_conn, %llu of its logins refused by the server",
              (unsigned long long)waits, (unsigned long long)r->clients, (unsigned long long)r->server_logins);
+    return true;
+}
+
+bool pgm_analysis_peak_words(const pgm_analysis *a, char *out, size_t cap)
+{
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    size_t n = 0;
+    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
+    out[0] = '\0';
+    if (!n)
+        return false;
+    const pgm_curve *c = pgm_sessions_curve(s);
+    int len = snprintf(out, cap, "Open client sessions peaked at %d", c->peak);
+    if (a->max_connections < 0 || len < 0 || (size_t)len >= cap)
+        return true;
+    long usable = a->max_connections - a->reserved;
+    len += snprintf(out + len, cap - (size_t)len, " against %ld usable slots (max_connections %ld minus %ld reserved, "
+                    "%s)", usable, a->max_connections, a->reserved, a->max_connections_at);
+    if (c->peak <= usable || (size_t)len >= cap)
+        return true;
+    /* above the usable slots: the reserved ones admit superusers (PostgreSQL's
+     * postinit.c); who was open then, by user */
+    struct user_count {
+        const char *user;
+        int n;
+    } users[8];
+    size_t nu = 0;
+    int others = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pgm_session *x = &v[i];
+        if (x->start == PGM_TS_UNKNOWN || x->start > c->peak_at ||
+            (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= c->peak_at))
+            continue;
+        size_t k = 0;
+        while (k < nu && users[k].user != x->user)
+            k++;
+        if (k == nu && nu == sizeof users / sizeof users[0]) {
+            others++;
+            continue;
+        }
+        if (k == nu)
+            users[nu++] = (struct user_count){x->user, 0};
+        users[k].n++;
+    }
+    len += snprintf(out + len, cap - (size_t)len, "; the %d above them held slots reserved for superusers (only they "
+                    "may take the last %ld); open then, by user:", c->peak - (int)usable, a->reserved);
+    for (size_t k = 0; k < nu && (size_t)len < cap; k++)
+        len += snprintf(out + len, cap - (size_t)len, "%s %s %d", k ? "," : "", users[k].user[0] ? users[k].user : "?",
+                        users[k].n);
+    if (others && (size_t)len < cap)
+        snprintf(out + len, cap - (size_t)len, ", other users %d", others);
+    return true;
+}
+
+bool pgm_analysis_leak_words(const pgm_analysis *a, char *out, size_t cap)
+{
+    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+    out[0] = '\0';
+    if (a->hyp[0].kind != PGM_VERDICT_LEAK || !g)
+        return false;
+    char onset[PGM_TS_ISO_LEN], ref[PGM_TS_ISO_LEN];
+    pgm_ts_format_iso(g->onset, onset);
+    pgm_ts_format_iso(g->ref, ref);
+    char when[64];
+    if (g->ref == a->exhaustion)
+        snprintf(when, sizeof when, "%s", "when the server ran out");
+    else
+        snprintf(when, sizeof when, "at %s", ref);
+    /* leaked: every session of the group open then, the ones from before the rise too */
+    snprintf(out, cap, "The sessions of %s@%s from %s: %d open and not given back %s, %d of them from before "
+             "the rise that began at %s and %d opened since, %.1f a minute", g->user, g->db,
+             g->client[0] ? g->client : "?", g->held, when, g->baseline, onset, g->held - g->baseline,
+             g->rate_per_min);
+    return true;
+}
+
+bool pgm_analysis_holder_words(const pgm_analysis *a, char *suspect, char *impact, size_t cap)
+{
+    suspect[0] = impact[0] = '\0';
+    if (a->hyp[0].kind != PGM_VERDICT_IDLE_IN_TRANSACTION)
+        return false;
+    size_t n;
+    const pgm_holder *f = first_holder(a, &n);
+    char t[PGM_TS_ISO_LEN];
+    if (f) {
+        pgm_ts_format_iso(f->xact_start != PGM_TS_UNKNOWN ? f->xact_start : f->first_seen, t);
+        snprintf(suspect, cap, "Suspect: %s (%s@%s from %s) left %zu transaction(s) open and idle, the first "
+                 "begun at %s by pid %ld (%s:%llu)", f->app[0] ? f->app : "an unnamed application", f->user, f->db,
+                 f->client[0] ? f->client : "?", n, t, f->pid, f->path, (unsigned long long)f->line);
+    }
+    const pgm_victims *v = &a->victims;
+    if (!v->waits && !v->lock_timeouts && !v->statement_timeouts) {
+        snprintf(impact, cap, "%s", "No statement is logged waiting on their locks or cancelled (log_lock_waits "
+                                    "shows the waits)");
+        return true;
+    }
+    char apps[256] = "", held[256] = "";
+    for (size_t i = 0; i < v->n_apps; i++) {
+        size_t len = strlen(apps);
+        snprintf(apps + len, sizeof apps - len, "%s%s", i ? ", " : "", v->apps[i][0] ? v->apps[i] : "(unnamed)");
+    }
+    size_t by_holders = 0;
+    for (size_t i = 0; i < v->n_blockers; i++) {
+        bool holder = false;
+        for (size_t k = 0; k < a->holders.n && !holder; k++)
+            holder = a->holders.v[k].pid == v->blockers[i];
+        by_holders += holder;
+        size_t len = strlen(held);
+        snprintf(held + len, sizeof held - len, "%s%ld", i ? ", " : "", v->blockers[i]);
+    }
+    if (v->apps_over) {
+        size_t len = strlen(apps);
+        snprintf(apps + len, sizeof apps - len, " and %llu more application(s)", (unsigned long long)v->apps_over);
+    }
+    if (v->blockers_over) {
+        size_t len = strlen(held);
+        snprintf(held + len, sizeof held - len, " and %llu more", (unsigned long long)v->blockers_over);
+    }
+    const pgm_victim_first *c = v->first_cancel.t != PGM_TS_UNKNOWN ? &v->first_cancel : &v->first_wait;
+    pgm_ts_format_iso(c->t, t);
+    snprintf(impact, cap, "%s waited on locks %llu time(s)%s%s%s; lock_timeout cancelled %llu statement(s) (55P03), "
+             "statement_timeout %llu (57014); the first %s at %s (%s:%llu)", apps, (unsigned long long)v->waits,
+             held[0] ? " (held by pid " : "", held,
+             !held[0]                       ? ""
+             : by_holders == v->n_blockers ? ": transactions left idle)"
+                                            : ": not all of them transactions left idle)",
+             (unsigned long long)v->lock_timeouts, (unsigned long long)v->statement_timeouts,
+             c == &v->first_cancel ? "cancelled" : "wait", t, c->path, (unsigned long long)c->line);
     return true;
 }
 
@@ -3061,7 +3290,7 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     pgm_json_uint(&j, a->apps_inferred);
     json_longest(&j, a, s);
     pgm_json_end_object(&j);
-    json_holders(&j, &a->holders);
+    json_holders(&j, a);
     pgm_json_key(&j, "findings");
     pgm_json_begin_array(&j);
     for (size_t i = 0; i < a->n_findings; i++) {

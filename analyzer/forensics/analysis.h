@@ -159,6 +159,20 @@ void pgm_analysis_close(pgm_analysis *a);
  * suspect behind it (when the server's side names none; "" otherwise) and
  * its impact. False when the bundle has no PgBouncer log. */
 bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impact, size_t cap);
+/* The peak against the usable slots, a sentence without markup; above them,
+ * why it can be (the reserved slots admit superusers) and the users open
+ * then. False when the server's log paired no session. */
+bool pgm_analysis_peak_words(const pgm_analysis *a, char *out, size_t cap);
+/* The leaking group in a sentence without markup: the sessions it held and
+ * never gave back when it was judged (those from before the rise among
+ * them), from when, how fast. False when the verdict is no leak the server's
+ * log shows growing. */
+bool pgm_analysis_leak_words(const pgm_analysis *a, char *out, size_t cap);
+/* Sessions left idle in a transaction, sentences without markup: the suspect
+ * (the application that left them, how many, the first) and the impact (who
+ * waited on their locks, what lock_timeout or statement_timeout cancelled).
+ * False when the verdict is not idle_in_transaction. */
+bool pgm_analysis_holder_words(const pgm_analysis *a, char *suspect, char *impact, size_t cap);
 /* Where the exhaustion happened, a sentence (false: nothing ran out). */
 bool pgm_analysis_where(const pgm_analysis *a, char *out, size_t cap);
 /* Behind PgBouncer: the pool that held the leaked connections, NULL when none is known. */

@@ -18,6 +18,7 @@
 #include "forensics/clocks.h"
 #include "forensics/holders.h"
 #include "forensics/thresholds.h"
+#include "forensics/victims.h"
 #include "util/intern.h"
 #include "util/json.h"
 #include "util/text_memo.h"
@@ -278,6 +279,7 @@ struct pgm_analysis {
     /* the network and slow statements */
     uint64_t lost_clients, lost_in_transaction, broken_connections, lock_waits, stmt_timeouts, long_statements;
     int64_t first_cancel;              /* the first statement a timeout cancelled (statement_timeout, lock_timeout) */
+    pgm_victims victims;               /* who waited on others' locks, and what was cancelled for it */
     char network_evidence[256], slow_evidence[256];
     /* decided */
     pgm_growth groups[PGM_GROWTH_MAX_GROUPS];
@@ -327,6 +329,9 @@ typedef struct pgm_named_session {
  * from), *user, *db and *client whose they are. Returns how many. */
 size_t pgm_analysis_named_sessions(const pgm_analysis *a, pgm_named_session *out, size_t cap, size_t *more,
                                    int64_t *seen, const char **user, const char **db, const char **client);
+
+/* The idle-in-transaction holder whose user, database and client most of them share; NULL: none. */
+const pgm_holder *pgm_analysis_typical_holder(const pgm_analysis *a);
 
 /* Fits the alert rules to the incident's series (a->alerting); at the end of
  * pgm_analysis_finish, once the clocks are corrected. False when memory ran out. */

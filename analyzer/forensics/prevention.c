@@ -139,8 +139,7 @@ static bool add_named(pgm_named_session *out, size_t cap, size_t *n, size_t *mor
     return true;
 }
 
-/* The typical idle-in-transaction holder: the user, database and client most of them share. */
-static const pgm_holder *typical_holder(const pgm_analysis *a)
+const pgm_holder *pgm_analysis_typical_holder(const pgm_analysis *a)
 {
     const pgm_holder *best = NULL;
     size_t best_n = 0;
@@ -209,7 +208,7 @@ size_t pgm_analysis_named_sessions(const pgm_analysis *a, pgm_named_session *out
         }
         *seen = last, *user = a->top_user, *db = a->top_db, *client = a->top_client;
     } else if (v == PGM_VERDICT_IDLE_IN_TRANSACTION) {
-        const pgm_holder *t = typical_holder(a);
+        const pgm_holder *t = pgm_analysis_typical_holder(a);
         for (size_t i = 0; t && i < a->holders.n; i++) {
             const pgm_holder *h = &a->holders.v[i];
             if (strcmp(h->user, t->user) != 0 || strcmp(h->db, t->db) != 0 || strcmp(h->client, t->client) != 0 ||

@@ -147,21 +147,18 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     const pgm_hypothesis *v = &a->hyp[0];
     const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
     char t[PGM_TS_ISO_LEN];
-    fputs("<h1>Postmortem: ", out);
-    esc(out, pgm_verdict_name(v->kind));
+    char title[128];
+    fputs("<h1>", out);
+    esc(out, pgm_report_shape_of(a, title, sizeof title).title);
     fputs("</h1>\n<p class=\"verdict\"><strong>Verdict: ", out);
     esc(out, pgm_verdict_name(v->kind));
     fprintf(out, "</strong> (confidence: %s). ", pgm_analysis_confidence(a));
     esc(out, v->summary);
-    if (v->kind == PGM_VERDICT_LEAK && g) {
-        when(g->onset, t);
-        fputs(" The sessions of <code>", out);
-        esc(out, g->user);
-        fputc('@', out);
-        esc(out, g->db);
-        fputs("</code> from <code>", out);
-        esc(out, g->client[0] ? g->client : "?");
-        fprintf(out, "</code> grew from %d to %d from %s on and were not given back ", g->baseline, g->held, t);
+    char words[768];
+    if (pgm_analysis_leak_words(a, words, sizeof words)) {
+        fputc(' ', out);
+        esc(out, words);
+        fputc(' ', out);
         cite(out, g->onset_path, g->onset_line);
         fputc('.', out);
     }
@@ -170,6 +167,13 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     if (pgb && pgb_suspect[0]) {
         fputc(' ', out);
         esc(out, pgb_suspect);
+        fputc('.', out);
+    }
+    char iit_suspect[768], iit_impact[768];
+    bool iit = pgm_analysis_holder_words(a, iit_suspect, iit_impact, sizeof iit_suspect);
+    if (iit && iit_suspect[0]) {
+        fputc(' ', out);
+        esc(out, iit_suspect);
         fputc('.', out);
     }
     fputs("</p>\n", out);
@@ -209,6 +213,11 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     if (pgb) {
         fputc(' ', out);
         esc(out, pgb_impact);
+        fputc('.', out);
+    }
+    if (iit) {
+        fputs(" Waiting on the open transactions' locks: ", out);
+        esc(out, iit_impact);
         fputc('.', out);
     }
     const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
@@ -608,6 +617,12 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
 static void diagnosis_section(const pgm_analysis *a, FILE *out)
 {
     fputs("<h2>Diagnosis</h2>\n", out);
+    char words[1024];
+    if (pgm_analysis_peak_words(a, words, sizeof words)) {
+        fputs("<p>", out);
+        esc(out, words);
+        fputs(".</p>\n", out);
+    }
     chart(a, out);
     stacked_chart(a, out);
     if (a->apps_named)
@@ -633,14 +648,19 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
         fputs("</table>\n", out);
     }
     table(out, pgm_table_log_findings, a);
+    char title[128];
+    if (pgm_report_shape_of(a, title, sizeof title).healthy)
+        return;
     table(out, pgm_table_longest_sessions, a);
     table(out, pgm_table_idle_in_transaction, a);
 }
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)
 {
-    fputs("<h2>Explanations weighed</h2>\n<table><tr><th>explanation</th><th>score</th><th>evidence</th></tr>\n",
-          out);
+    char title[128];
+    fputs("<h2>", out);
+    esc(out, pgm_report_shape_of(a, title, sizeof title).checked);
+    fputs("</h2>\n<table><tr><th>explanation</th><th>score</th><th>evidence</th></tr>\n", out);
     for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
         const pgm_hypothesis *h = &a->hyp[i];
         fprintf(out, "<tr><td>%s", i == 0 ? "<strong>" : "");
@@ -662,7 +682,10 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
 
 static void findings_section(const pgm_analysis *a, FILE *out)
 {
-    fputs("<h2>Misconfigurations</h2>\n", out);
+    char title[128];
+    fputs("<h2>", out);
+    esc(out, pgm_report_shape_of(a, title, sizeof title).risks);
+    fputs("</h2>\n", out);
     table(out, pgm_table_config_findings, a);
 }
 
@@ -813,17 +836,20 @@ void pgm_report_html(const pgm_analysis *a, FILE *out)
           /* nothing may be fetched: not even by accident */
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
           "style-src 'unsafe-inline'; img-src data:; script-src 'sha256-" HOVER_SCRIPT_SHA256 "'\">\n"
-          "<title>Postmortem: ",
+          "<title>",
           out);
-    esc(out, pgm_verdict_name(a->hyp[0].kind));
+    char title[128];
+    esc(out, pgm_report_shape_of(a, title, sizeof title).title);
     fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
     verdict_section(a, out);
     moments_section(a, out);
     diagnosis_section(a, out);
     hypotheses_section(a, out);
     findings_section(a, out);
-    remediation_section(a, out);
-    prevention_section(a, out);
+    if (!pgm_report_shape_of(a, title, sizeof title).healthy) {
+        remediation_section(a, out);
+        prevention_section(a, out);
+    }
     appendix_section(a, out);
     fprintf(out, "<p class=\"cite\">Written by pgmortem. Every claim cites the file and line it comes from.</p>\n"
                  "<script>%s</script>\n</body>\n</html>\n",

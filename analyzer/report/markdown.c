@@ -54,14 +54,14 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
 {
     const pgm_hypothesis *v = &a->hyp[0];
     const pgm_growth *g = suspect_group(a);
-    char t1[PGM_TS_ISO_LEN], t2[PGM_TS_ISO_LEN];
-    fprintf(out, "# Postmortem: %s\n\n", pgm_verdict_name(v->kind));
+    char t2[PGM_TS_ISO_LEN];
+    char title[128];
+    fprintf(out, "# %s\n\n", pgm_report_shape_of(a, title, sizeof title).title);
     fprintf(out, "**Verdict: %s** (confidence: %s). %s", pgm_verdict_name(v->kind), pgm_analysis_confidence(a),
             v->summary);
-    if (v->kind == PGM_VERDICT_LEAK && g) {
-        when(g->onset, t1);
-        fprintf(out, " The sessions of `%s@%s` from `%s` grew from %d to %d from %s on and were not given back",
-                g->user, g->db, g->client[0] ? g->client : "?", g->baseline, g->held, t1);
+    char words[768];
+    if (pgm_analysis_leak_words(a, words, sizeof words)) {
+        fprintf(out, " %s", words);
         cite(out, g->onset_path, g->onset_line);
         fputc('.', out);
     } else if (v->kind == PGM_VERDICT_LEAK && a->top_sessions > 0) {
@@ -73,6 +73,10 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     bool pgb = pgm_analysis_pooler_words(a, pgb_suspect, pgb_impact, sizeof pgb_suspect);
     if (pgb && pgb_suspect[0])
         fprintf(out, " %s.", pgb_suspect);
+    char iit_suspect[768], iit_impact[768];
+    bool iit = pgm_analysis_holder_words(a, iit_suspect, iit_impact, sizeof iit_suspect);
+    if (iit && iit_suspect[0])
+        fprintf(out, " %s.", iit_suspect);
     fputs("\n\n", out);
     char where[512];
     if (pgm_analysis_where(a, where, sizeof where)) {
@@ -100,6 +104,8 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.", a->app_timeouts);
     if (pgb)
         fprintf(out, " %s.", pgb_impact);
+    if (iit)
+        fprintf(out, " Waiting on the open transactions' locks: %s.", iit_impact);
     /* who it reached: the services whose pools timed out, the users the server refused */
     const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
     size_t n_refused = l ? l->n_refused : 0;
@@ -243,11 +249,9 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
         pgm_sessions_list(s, &n_sessions);
     const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
     if (c && n_sessions) {
-        fprintf(out, "- Open client sessions peaked at **%d**", c->peak);
-        if (a->max_connections >= 0)
-            fprintf(out, " against %ld usable slots (max_connections %ld minus %ld reserved, `%s`)",
-                    a->max_connections - a->reserved, a->max_connections, a->reserved, a->max_connections_at);
-        fputs(".\n", out);
+        char words[1024];
+        pgm_analysis_peak_words(a, words, sizeof words);
+        fprintf(out, "- %s.\n", words);
         for (unsigned app = 0; app < pgm_sessions_app_count(s); app++)
             if (pgm_sessions_app_curve(s, app)->peak > 0)
                 fprintf(out, "- Application `%s`: at most %d open.\n", pgm_sessions_app_name(s, app),
@@ -275,13 +279,18 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
     }
     fputc('\n', out);
     table(out, pgm_table_log_findings, a);
+    char title[128];
+    if (pgm_report_shape_of(a, title, sizeof title).healthy)
+        return;
     table(out, pgm_table_longest_sessions, a);
     table(out, pgm_table_idle_in_transaction, a);
 }
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)
 {
-    fputs("## Explanations weighed\n\n| explanation | score | evidence |\n|---|---|---|\n", out);
+    char title[128];
+    fprintf(out, "## %s\n\n| explanation | score | evidence |\n|---|---|---|\n",
+            pgm_report_shape_of(a, title, sizeof title).checked);
     for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
         const pgm_hypothesis *h = &a->hyp[i];
         fprintf(out, "| %s%s%s | %d | ", i == 0 ? "**" : "", pgm_verdict_name(h->kind), i == 0 ? "**" : "",
@@ -302,7 +311,8 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
 
 static void findings_section(const pgm_analysis *a, FILE *out)
 {
-    fputs("## Misconfigurations\n\n", out);
+    char title[128];
+    fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).risks);
     table(out, pgm_table_config_findings, a);
 }
 
@@ -429,7 +439,10 @@ void pgm_report_markdown(const pgm_analysis *a, FILE *out)
     diagnosis_section(a, out);
     hypotheses_section(a, out);
     findings_section(a, out);
-    remediation_section(a, out);
-    prevention_section(a, out);
+    char title[128];
+    if (!pgm_report_shape_of(a, title, sizeof title).healthy) {
+        remediation_section(a, out);
+        prevention_section(a, out);
+    }
     appendix_section(a, out);
 }

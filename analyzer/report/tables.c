@@ -251,3 +251,17 @@ int pgm_table_config_findings(const pgm_analysis *a, pgm_table *t)
         }
     return PGM_OK;
 }
+
+pgm_report_shape pgm_report_shape_of(const pgm_analysis *a, char *title, size_t cap)
+{
+    pgm_report_shape r;
+    r.healthy = a->hyp[0].kind == PGM_VERDICT_NONE;
+    if (r.healthy)
+        snprintf(title, cap, "%s", "Health check: no connection trouble");
+    else
+        snprintf(title, cap, "Postmortem: %s", pgm_verdict_name(a->hyp[0].kind));
+    r.title = title;
+    r.checked = r.healthy ? "What was checked" : "Explanations weighed";
+    r.risks = r.healthy ? "Configuration risks found" : "Misconfigurations";
+    return r;
+}

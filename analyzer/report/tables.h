@@ -4,6 +4,7 @@
 #ifndef PGM_REPORT_TABLES_H
 #define PGM_REPORT_TABLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,18 @@ typedef struct pgm_table {
     pgm_cell *cells;                /* n_rows x n_cols */
     const char *empty;              /* said instead of an empty table; NULL: omit it */
 } pgm_table;
+
+/* A bundle without connection trouble gets a health check, not a
+ * postmortem: what was checked and found fine, the configuration's risks; no
+ * remediation, no sessions to end, no alerts fitted to an incident. Every
+ * format takes its headings from here. */
+typedef struct pgm_report_shape {
+    bool healthy;
+    const char *title;        /* "Postmortem: leak", "Health check: no connection trouble" */
+    const char *checked;      /* the explanations' heading */
+    const char *risks;        /* the configuration findings' heading */
+} pgm_report_shape;
+pgm_report_shape pgm_report_shape_of(const pgm_analysis *a, char *title, size_t cap);
 
 /* The sessions held longest (from the server log). */
 int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t);
