@@ -1353,7 +1353,9 @@ int pgm_analysis_set_config(pgm_analysis *a, const pgm_facts *facts, const pgm_l
             snprintf(c->file_kind, sizeof c->file_kind, "%s", f->file_kind ? f->file_kind : "");
             c->file_lines = f->file_lines;
             snprintf(c->fix_set, sizeof c->fix_set, "%s", r && r->fix_set ? r->fix_set : "");
-            snprintf(c->fix_to, sizeof c->fix_to, "%s", r && r->fix_to ? r->fix_to : "");
+            snprintf(c->fix_to, sizeof c->fix_to, "%s", f->fix_to ? f->fix_to : r && r->fix_to ? r->fix_to : "");
+            if (f->fix_to && !f->fix_to[0])
+                c->fix_set[0] = '\0'; /* its value could not be worked out: no fix */
             snprintf(c->fix_url_param, sizeof c->fix_url_param, "%s", r && r->fix_url_param ? r->fix_url_param : "");
             for (size_t t = 0; r && t < r->tags.n; t++)
                 c->early_warning = c->early_warning || strcmp(r->tags.v[t], "forensics") == 0 ||

@@ -3,6 +3,7 @@
 
 #include <fnmatch.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -690,6 +691,13 @@ static void keep_fix_context(runctx *rc, pgm_lint_finding *f, const pgm_rule *r,
 {
     if (!r->fix_set && !r->fix_url_param)
         return;
+    if (r->fix_to && strchr(r->fix_to, '{')) {
+        /* a value worked out from the facts: a placeholder left unknown means no fix */
+        char *to = pgm_rule_render(r->fix_to, lookup, rc);
+        f->fix_to = to && !strchr(to, '{') ? to : strdup("");
+        if (to && f->fix_to != to)
+            free(to);
+    }
     const cfile *file = file_named(rc->w, f->path);
     if (!file)
         return;
@@ -796,7 +804,7 @@ static void on_check(void *ctx, const pgm_rule *r, const pgm_record *elem, const
 static void free_finding(pgm_lint_finding *f)
 {
     free(f->rule_id), free(f->title), free(f->path), free(f->key), free(f->message),
-        free(f->remediation), free(f->source), free(f->file_kind);
+        free(f->remediation), free(f->source), free(f->file_kind), free(f->fix_to);
 }
 
 /* ---- suppressions: "# pgmortem: ignore RULE-ID[,RULE-ID...] reason", and
@@ -962,6 +970,13 @@ static int fleet_facts(pgm_facts *facts)
     if (rc == PGM_OK && maxc && res && maxc->type == PGM_V_NUM && res->type == PGM_V_NUM) {
         snprintf(num, sizeof num, "%g", maxc->num - res->num);
         rc = pgm_facts_set(facts, "client_slots", num) == PGM_OK ? PGM_OK : PGM_FATAL;
+    }
+    /* the max_connections the fleet fits in with a fifth to spare (HKC-FLEET-002's
+     * headroom) beside the reserved slots: HKC-FLEET-001's fix */
+    const pgm_value *total = pgm_facts_get(facts, "fleet_total");
+    if (rc == PGM_OK && total && res && total->type == PGM_V_NUM && res->type == PGM_V_NUM) {
+        snprintf(num, sizeof num, "%.0f", ceil(total->num / 0.8) + res->num);
+        rc = pgm_facts_set(facts, "fleet_fit_max_connections", num) == PGM_OK ? PGM_OK : PGM_FATAL;
     }
     return rc;
 }

@@ -68,6 +68,9 @@ typedef struct pgm_lint_finding {
     char *source;
     unsigned file_lines;
     char *file_kind;        /* the cited file's kind (spring_conf, hikari_conf, pg_conf...), or NULL */
+    char *fix_to;           /* the fix's value rendered from the facts when the rule's names some
+                             * ({fleet_fit_max_connections}); "" when one is unknown (no fix then);
+                             * NULL: the rule's own */
 } pgm_lint_finding;
 
 typedef struct pgm_lint_file {

@@ -723,6 +723,12 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
     if (sql || changes)
         fputs("<h2>Remediation</h2>\n", out);
+    char cause[1536];
+    if (changes && pgm_report_cause_words(a, cause, sizeof cause)) {
+        fputs("<p><strong>The cause first:</strong> ", out);
+        esc(out, cause);
+        fputs(". The diff below makes this change first.</p>\n", out);
+    }
     if (sql) {
         fputs("<p>", out);
         esc(out, intro);

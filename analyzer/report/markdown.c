@@ -349,6 +349,9 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
     if (sql || changes)
         fputs("## Remediation\n\n", out);
+    char cause[1536];
+    if (changes && pgm_report_cause_words(a, cause, sizeof cause))
+        fprintf(out, "**The cause first:** %s. The diff below makes this change first.\n\n", cause);
     if (sql) {
         fprintf(out, "%s\n\n", intro);
         code_block(out, "sql", list.p);

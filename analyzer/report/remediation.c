@@ -457,6 +457,32 @@ bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out, size_t *left
     return pgm_report_config_diff_addressed(a, out, NULL, left);
 }
 
+size_t pgm_report_cause_finding(const pgm_analysis *a)
+{
+    /* the configuration behind a capacity verdict: the fleet's pools past the server's slots */
+    if (a->hyp[0].kind != PGM_VERDICT_CAPACITY)
+        return SIZE_MAX;
+    for (size_t i = 0; i < a->n_findings; i++)
+        if (strcmp(a->findings[i].rule, "HKC-FLEET-001") == 0 && a->findings[i].fix_set[0])
+            return i;
+    return SIZE_MAX;
+}
+
+bool pgm_report_cause_words(const pgm_analysis *a, char *out, size_t cap)
+{
+    size_t c = pgm_report_cause_finding(a);
+    if (c == SIZE_MAX)
+        return false;
+    const finding_copy *f = &a->findings[c];
+    long to = strtol(f->fix_to, NULL, 10);
+    snprintf(out, cap, "%s, %s:%u: %s to %s, so that %ld client slots hold the fleet's pools with a fifth to spare "
+             "(%s: %s). The other way: shrink maximum-pool-size or the replicas until they add up to %ld at most",
+             f->key[0] ? f->key : f->fix_set, f->path, f->line, a->max_connections >= 0 ? "raise it" : "set it",
+             f->fix_to, to - (a->reserved >= 0 ? a->reserved : 3), f->rule, f->message,
+             a->max_connections >= 0 ? (long)((double)(a->max_connections - a->reserved) * 0.8) : 0L);
+    return true;
+}
+
 bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bool *addressed, size_t *left)
 {
     *left = 0;
@@ -466,7 +492,10 @@ bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bo
     size_t n = 0;
     if (!files)
         return false;
-    for (size_t i = 0; i < a->n_findings; i++) {
+    /* the cause first: its file leads the diff */
+    size_t cause = pgm_report_cause_finding(a);
+    for (size_t k = 0; k < a->n_findings; k++) {
+        size_t i = cause == SIZE_MAX ? k : k == 0 ? cause : k <= cause ? k - 1 : k;
         const finding_copy *f = &a->findings[i];
         if ((!f->fix_set[0] && !f->fix_url_param[0]) || !f->path[0])
             continue;
@@ -544,9 +573,32 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     pgm_json_key(j, "config_diff_left");
     pgm_json_uint(j, left);
     /* the findings the diff resolves (the others have no single line edit) */
+    pgm_json_key(j, "cause_fix");
+    size_t cause = pgm_report_cause_finding(a);
+    char words[1536];
+    if (changes && addressed && cause != SIZE_MAX && addressed[cause] && pgm_report_cause_words(a, words, sizeof words)) {
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "rule");
+        pgm_json_string(j, a->findings[cause].rule);
+        pgm_json_key(j, "path");
+        pgm_json_string(j, a->findings[cause].path);
+        pgm_json_key(j, "line");
+        pgm_json_uint(j, a->findings[cause].line);
+        pgm_json_key(j, "set");
+        pgm_json_string(j, a->findings[cause].fix_set);
+        pgm_json_key(j, "to");
+        pgm_json_string(j, a->findings[cause].fix_to);
+        pgm_json_key(j, "why");
+        pgm_json_string(j, words);
+        pgm_json_end_object(j);
+    } else {
+        pgm_json_null(j);
+    }
+    /* the findings the diff resolves, the cause first */
     pgm_json_key(j, "config_diff_resolves");
     pgm_json_begin_array(j);
-    for (size_t i = 0; changes && addressed && i < a->n_findings; i++) {
+    for (size_t k = 0; changes && addressed && k < a->n_findings; k++) {
+        size_t i = cause == SIZE_MAX ? k : k == 0 ? cause : k <= cause ? k - 1 : k;
         if (!addressed[i])
             continue;
         pgm_json_begin_object(j);

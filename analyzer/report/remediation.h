@@ -4,6 +4,8 @@
 #define PGM_REPORT_REMEDIATION_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "forensics/analysis.h"
 #include "util/strbuf.h"
@@ -19,6 +21,13 @@ bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf 
  * counted (*left) and the report says so. */
 #define PGM_DIFF_MAX_FILES 64u
 #define PGM_DIFF_MAX_LINES 32u
+
+/* The finding behind the verdict whose fix removes the cause (a capacity
+ * verdict's HKC-FLEET-001), SIZE_MAX when none: its fix leads the diff. */
+size_t pgm_report_cause_finding(const pgm_analysis *a);
+/* That fix in a sentence without markup, with its arithmetic and the other
+ * way; false when there is none. */
+bool pgm_report_cause_words(const pgm_analysis *a, char *out, size_t cap);
 
 /* The findings' fixes (a rule's `fix`) as one unified diff of the cited
  * files, paths as the report names them: a setting's line rewritten in

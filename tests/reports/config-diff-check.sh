@@ -18,11 +18,25 @@ fail=0 checked=0 resolved=0
 check() {
     name=$1 dir=$2 input=$3
     (cd "$dir" && "$abs_bin" analyze -q -f json "$input") > "$tmp/report.json" || { echo "FAIL config-diff: $name: analyze failed"; fail=1; return; }
-    python3 - "$tmp/report.json" "$tmp/diff" "$tmp/resolves" << 'PY' || { fail=1; return; }
+    python3 - "$tmp/report.json" "$tmp/diff" "$tmp/resolves" "$name" << 'PY' || { fail=1; return; }
 import json, sys
-r = json.load(open(sys.argv[1]))["remediation"]
+report = json.load(open(sys.argv[1]))
+r = report["remediation"]
 open(sys.argv[2], "w").write(r["config_diff"] or "")
 open(sys.argv[3], "w").write("".join(f'{x["rule"]}\t{x["path"]}\t{x["line"]}\n' for x in r["config_diff_resolves"]))
+# the cause first: a capacity verdict's fix leads the diff and the findings it resolves
+cause = r.get("cause_fix")
+fleet = any(f["rule"] == "HKC-FLEET-001" for f in report["findings"])
+if report["verdict"]["kind"] == "capacity" and fleet and not cause:
+    print(f"FAIL config-diff: {sys.argv[4]}: a capacity verdict with HKC-FLEET-001, without the fix of its cause")
+    sys.exit(1)
+if cause:
+    first_file = (r["config_diff"] or "").split("\n", 1)[0]
+    member = cause["path"].rsplit("!", 1)[-1]
+    if r["config_diff_resolves"][0]["rule"] != cause["rule"] or first_file != f"--- a/{member}":
+        print(f"FAIL config-diff: {sys.argv[4]}: the cause's fix ({cause['rule']}, {member}) does not lead the "
+              f"diff ({first_file}, {r['config_diff_resolves'][0]['rule']})")
+        sys.exit(1)
 PY
     [ -s "$tmp/diff" ] || return 0
     checked=$((checked + 1))
