@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
-.PHONY: all check alerts-check kill-sql-check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check disorder-check precommit-check action-check envelope-check rerender-check hikari-messages-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check corpus-lint-check \
+.PHONY: all check alerts-check kill-sql-check numbers-check deps deps-check demo fuzz fuzz-run bench install uninstall clean stream-check disorder-check precommit-check action-check envelope-check rerender-check hikari-messages-check rotation-check analyze-jobs prefix-infer prefix-random prefix-random-silent corpus-check corpus-lint-check \
         unit cli-tests damaged-check limits-check server-side-check pglog-counts tsan rules-test fuzz-replay valgrind lint-src sarif-check analyze-check reports reports-check browser-check schema-check config-diff-check sql-check fixtures fixtures-deps fixtures-check \
         fuzz-loop
 
@@ -265,6 +265,10 @@ sql-check: build/asan/pgmortem
 config-diff-check: build/asan/pgmortem
 	@tests/reports/config-diff-check.sh build/asan/pgmortem
 
+# Every number the same in the JSON, the Markdown and the HTML (per-application maxima, the peak).
+numbers-check: build/asan/pgmortem
+	@python3 tests/reports/numbers-check.py build/asan/pgmortem
+
 # The statements that end sessions, on a PostgreSQL 15 holding the incident's kind of sessions
 # and healthy ones: the named end, the healthy stay.
 kill-sql-check: build/asan/pgmortem
@@ -394,7 +398,7 @@ check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
 	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
 	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check rerender-check hikari-messages-check rotation-check limits-check stream-check disorder-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check corpus-lint-check rules-test fixtures-check analyze-check \
-	    reports-check server-side-check config-diff-check sql-check kill-sql-check alerts-check fuzz-replay tsan sarif-check precommit-check action-check schema-check browser-check valgrind
+	    reports-check server-side-check config-diff-check sql-check kill-sql-check alerts-check numbers-check fuzz-replay tsan sarif-check precommit-check action-check schema-check browser-check valgrind
 	@echo "check: all passed"
 
 demo: deps-check

@@ -1065,6 +1065,35 @@ static void recovery_moment(pgm_analysis *a, const pgm_sessions *s, const pgm_cu
                 path = v[k].end_path;
                 line = v[k].end_line;
             }
+        /* not a recovery when the drop is a pool closing: one group's sessions
+         * (user, database, client, application) ending together, at least
+         * half of it; nothing came back while the application ran, it stopped
+         * or restarted */
+        int drop = full - c->p[i].open, best = 0;
+        const pgm_session *best_x = NULL;
+        for (size_t k = 0; k < n; k++) {
+            const pgm_session *x = &v[k];
+            if (x->end == PGM_TS_UNKNOWN || x->end <= l->last_refusal || x->end > c->p[i].t)
+                continue;
+            int together = 0;
+            for (size_t m = 0; m < n; m++) {
+                const pgm_session *y = &v[m];
+                together += y->end != PGM_TS_UNKNOWN && y->end > l->last_refusal && y->end <= c->p[i].t &&
+                            y->end >= x->end && y->end - x->end <= PGM_TOGETHER_US && y->user == x->user &&
+                            y->db == x->db && y->client == x->client && y->app == x->app;
+            }
+            if (together > best)
+                best = together, best_x = x;
+        }
+        if (best_x && best >= 2 && best * 2 >= drop) {
+            const char *app = pgm_sessions_app_name(s, best_x->app);
+            bool named = app && strcmp(app, "(unknown)") != 0 && strcmp(app, "(other)") != 0;
+            moment(a, c->p[i].t, path, line, "not a recovery: %d sessions of %s%s%s@%s%s ended together, its pool "
+                   "closed (the application stopped or restarted); %d client sessions open, down from %d",
+                   best, named ? app : "", named ? " (" : "", best_x->user, best_x->db, named ? ")" : "",
+                   c->p[i].open, full);
+            return;
+        }
         a->recovery = c->p[i].t;
         moment(a, c->p[i].t, path, line, "recovery: %d client sessions open, down from %d when the last one was refused",
                c->p[i].open, full);

@@ -486,9 +486,25 @@ static void curve_add(pgm_curve *c, int64_t t, int32_t open, const pgm_session *
     }
     if (t == PGM_TS_UNKNOWN)
         return;
-    if (c->n && c->p[c->n - 1].t == t) { /* one point per instant: its last value */
-        c->p[c->n - 1].open = open;
-        return;
+    /* one point per instant, its last value; an instant that went higher
+     * first keeps that too, as a point of its own before the last (a session
+     * authorized in the same millisecond as another one's disconnection: the
+     * peak is the curve's too) */
+    if (c->n && c->p[c->n - 1].t == t) {
+        pgm_curve_point *last = &c->p[c->n - 1];
+        bool peak_kept = c->n >= 2 && c->p[c->n - 2].t == t;
+        int32_t before = c->n >= 2 && !peak_kept ? c->p[c->n - 2].open : c->n >= 3 ? c->p[c->n - 3].open : 0;
+        if (peak_kept) {
+            if (open > c->p[c->n - 2].open)
+                c->p[c->n - 2].open = open;
+            last->open = open;
+            return;
+        }
+        /* falling from a value the instant rose to: that value stays a point */
+        if (open >= last->open || last->open <= before) {
+            last->open = open;
+            return;
+        }
     }
     if (c->n == c->alloc) {
         size_t na = c->alloc ? c->alloc * 2 : 256;

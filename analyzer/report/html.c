@@ -457,6 +457,47 @@ static const char *layer_name(const pgm_sessions *s, const pgm_session *v, bool 
     return app ? app : "(unknown)";
 }
 
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    /* an end (odd) before a start (even) at the same time, as the curves count them */
+    int64_t ta = a >> 1, tb = b >> 1;
+    return ta < tb ? -1 : ta > tb ? 1 : (int)((b & 1) - (a & 1));
+}
+
+/* A layer's highest open count, exact and the same in every format: an
+ * application's from its own curve (the number the Markdown gives), a user's
+ * from a sweep of its sessions; -1 when memory ran out. */
+static int32_t layer_peak(const pgm_sessions *s, const pgm_session *v, size_t n, const char *name, bool by_user)
+{
+    if (!by_user) {
+        for (unsigned i = 0; i < pgm_sessions_app_count(s); i++)
+            if (strcmp(pgm_sessions_app_name(s, i), name) == 0)
+                return pgm_sessions_app_curve(s, i)->peak;
+        return -1;
+    }
+    int64_t *ev = malloc(2 * (n ? n : 1) * sizeof *ev);
+    if (!ev)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].start == PGM_TS_UNKNOWN || strcmp(layer_name(s, &v[i], true), name) != 0)
+            continue;
+        ev[k++] = v[i].start * 2;
+        if (v[i].how_end != PGM_END_OPEN && v[i].end != PGM_TS_UNKNOWN)
+            ev[k++] = v[i].end * 2 + 1;
+    }
+    qsort(ev, k, sizeof *ev, cmp_i64);
+    int32_t open = 0, peak = 0;
+    for (size_t i = 0; i < k; i++) {
+        open += ev[i] & 1 ? -1 : 1;
+        if (open > peak)
+            peak = open;
+    }
+    free(ev);
+    return peak;
+}
+
 /* Who held the sessions: each application's (else each user's) open count
  * stacked, sampled at each column's time. The largest few have a color each;
  * the rest share "other". */
@@ -522,7 +563,7 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
     size_t shown = n_layers > PGM_HTML_STACK_COLORS ? PGM_HTML_STACK_COLORS - 1 : n_layers;
     int32_t below[COLS + 1] = {0}, height[COLS + 1], total_peak = 0;
     size_t drawn = shown + (n_layers > shown);
-    int32_t peaks[PGM_HTML_STACK_COLORS];
+    int32_t peaks[PGM_HTML_STACK_COLORS], exact_peaks[PGM_HTML_STACK_COLORS];
     for (size_t l = 0; l < drawn; l++)
         peaks[l] = 0;
     for (int c = 0; c <= COLS; c++) {
@@ -555,7 +596,11 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
             fprintf(out, "L%.1f %.1f", fx(&f, f.t0 + (int64_t)((double)(f.t1 - f.t0) * c / COLS)), fy(&f, below[c]));
         fputs("Z\"><title>", out);
         esc(out, l < shown ? layers[l].name : "other");
-        fprintf(out, ": at most %d open</title></path>\n", peaks[l]);
+        exact_peaks[l] = l < shown ? layer_peak(s, v, n_sessions, layers[l].name, by_user) : -1;
+        if (exact_peaks[l] >= 0)
+            fprintf(out, ": at most %d open</title></path>\n", exact_peaks[l]);
+        else
+            fprintf(out, ": at most %d open at the columns' times</title></path>\n", peaks[l]);
         for (int c = 0; c <= COLS; c++)
             below[c] += height[c];
     }
@@ -563,7 +608,10 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
     for (size_t l = 0; l < drawn; l++) {
         fprintf(out, "%s <span class=\"key band%zu\"></span> ", l ? ";" : "", l);
         esc(out, l < shown ? layers[l].name : "other");
-        fprintf(out, " (at most %d)", peaks[l]);
+        if (exact_peaks[l] >= 0)
+            fprintf(out, " (at most %d)", exact_peaks[l]);
+        else
+            fprintf(out, " (at most %d at the columns' times)", peaks[l]);
     }
     fprintf(out, ". Each %s's open sessions, stacked%s. Times in UTC.</p>\n", by_user ? "user" : "application",
             by_user ? " (by user: the server log names no application for most sessions)" : "");

@@ -303,6 +303,37 @@ static void test_reverse_ordered_log(void **state)
 /* The sessions held longest: an open one counts to the log's last line, the
  * short list keeps the longest in order, and a session from before the log
  * (start recovered from session time) takes part. */
+/* A session authorized in the same millisecond as another one's
+ * disconnection, before it: the instant's peak is a point of the curve, as
+ * it is its peak (the reports draw and write the points), then its last
+ * value; an instant that only falls keeps one point. */
+static void test_peak_within_an_instant(void **state)
+{
+    (void)state;
+    const ev evs[] = {
+        {1, "conn.authorized", "10", "LOG", "orders", NULL, NULL},
+        {2, "conn.authorized", "11", "LOG", "orders", NULL, NULL},
+        {3, "conn.authorized", "12", "LOG", "orders", NULL, NULL},
+        {3, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000"},
+        {4, "conn.disconnected", "11", "LOG", NULL, "session_time", "0:00:02.000"},
+        {4, "conn.disconnected", "12", "LOG", NULL, "session_time", "0:00:01.000"},
+    };
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        feed(s, &evs[i]);
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    const pgm_curve *c = pgm_sessions_curve(s);
+    static const int32_t want[][2] = {{1, 1}, {2, 2}, {3, 3}, {3, 2}, {4, 0}};
+    assert_int_equal(c->n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < c->n; i++) {
+        assert_true(c->p[i].t == 1764200000000000LL + want[i][0] * 1000000LL);
+        assert_int_equal(c->p[i].open, want[i][1]);
+    }
+    assert_int_equal(c->peak, 3);
+    pgm_sessions_close(s);
+}
+
 static void test_longest(void **state)
 {
     (void)state;
@@ -519,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_every_kind_number),
         cmocka_unit_test(test_recorded_incidents),
         cmocka_unit_test(test_reverse_ordered_log),
+        cmocka_unit_test(test_peak_within_an_instant),
         cmocka_unit_test(test_longest),
         cmocka_unit_test(test_session_ids),
         cmocka_unit_test(test_app_names_from_rows),

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""One computation of every number, whatever the format: for each recorded
+incident, each application's highest count of open sessions is the same in
+the JSON series (by_application), the Markdown's diagnosis ("Application X:
+at most N open") and the HTML chart's legend ("X (at most N)"); the peak and
+the usable slots agree between the JSON and both texts.
+  tests/reports/numbers-check.py BIN
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+INCIDENTS = "fixtures/incidents"
+
+
+def main():
+    binary = sys.argv[1]
+    failures = []
+    compared = 0
+    for name in sorted(os.listdir(INCIDENTS)):
+        if not re.search(r"\.(tar\.zst|tar\.gz|zip)$", name):
+            continue
+        path = os.path.join(INCIDENTS, name)
+        out = {f: subprocess.run([binary, "analyze", "-q", "-f", f, path], capture_output=True, text=True).stdout
+               for f in ("json", "md", "html")}
+        report = json.loads(out["json"])
+        series = report["series"]
+        if series["connections_source"] != "server log":
+            continue
+        by_app = {app: max(p["open"] for p in pts) for app, pts in series["by_application"].items() if pts}
+        md = {m.group(1): int(m.group(2)) for m in re.finditer(r"^- Application `([^`]+)`: at most (\d+) open", out["md"],
+                                                              re.M)}
+        html = {m.group(1): int(m.group(2)) for m in
+                re.finditer(r'<span class="key band\d+"></span> ([^<(]+?) \(at most (\d+)\)', out["html"])}
+        for app, n in md.items():
+            if n and by_app.get(app) != n:
+                failures.append(f"{name}: {app}: the Markdown says at most {n}, the JSON series {by_app.get(app)}")
+            compared += 1
+        for app, n in html.items():
+            if app in by_app and by_app[app] != n:
+                failures.append(f"{name}: {app}: the HTML legend says at most {n}, the JSON series {by_app[app]}")
+            compared += 1
+        peak = report["sessions"].get("peak_connections") if isinstance(report.get("sessions"), dict) else None
+        overall = max(p["open"] for p in series["connections"])
+        m = re.search(r"peaked at \**(\d+)\** against (\d+) usable", out["md"])
+        if m and int(m.group(1)) != overall:
+            failures.append(f"{name}: the Markdown's peak {m.group(1)} is not the JSON curve's {overall}")
+        h = re.search(r"peaked at (\d+) against (\d+) usable", out["html"])
+        if m and (not h or h.groups() != m.groups()):
+            failures.append(f"{name}: the HTML's peak sentence {h and h.groups()} is not the Markdown's {m.groups()}")
+        if peak is not None and peak != overall:
+            failures.append(f"{name}: sessions.peak_connections {peak} is not the curve's {overall}")
+        compared += 2
+    for f in failures:
+        print("FAIL numbers:", f)
+    if failures:
+        return 1
+    print(f"numbers: {compared} figures agree between the JSON, the Markdown and the HTML of the recorded incidents")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
