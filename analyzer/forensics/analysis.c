@@ -2091,8 +2091,8 @@ int pgm_analysis_finish(pgm_analysis *a)
     }
     if (growing) {
         h->score += 3;
-        evidence(h, "the sessions of %s@%s from %s grew from %d to %d without being given back",
-                 g->user, g->db, g->client[0] ? g->client : "?", g->baseline, g->held);
+        evidence(h, "the sessions of %s@%s from %s: %d open and never given back, %d of them from before the rise",
+                 g->user, g->db, g->client[0] ? g->client : "?", g->held, g->baseline);
         if (g->bursts >= 2)
             h->score -= 2;
     }
@@ -2751,6 +2751,20 @@ bool pgm_analysis_leak_words(const pgm_analysis *a, char *out, size_t cap)
              "the rise that began at %s and %d opened since, %.1f a minute", g->user, g->db,
              g->client[0] ? g->client : "?", g->held, when, g->baseline, onset, g->held - g->baseline,
              g->rate_per_min);
+    return true;
+}
+
+bool pgm_analysis_culprit_words(const pgm_analysis *a, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (a->hyp[0].kind != PGM_VERDICT_LEAK || !a->n_locs || !a->locs[0].count)
+        return false;
+    const pgm_code_location *l = &a->locs[0];
+    char t[PGM_TS_ISO_LEN];
+    pgm_ts_format_iso(l->first, t);
+    snprintf(out, cap, "The code that borrowed them: %s (%s), in %u HikariCP leak report(s) from %s on (%s:%llu)%s",
+             l->frame, l->at, l->count, t, l->first_path, (unsigned long long)l->first_line,
+             a->n_locs > 1 ? "; more locations in the diagnosis" : "");
     return true;
 }
 

@@ -168,6 +168,10 @@ bool pgm_analysis_peak_words(const pgm_analysis *a, char *out, size_t cap);
  * them), from when, how fast. False when the verdict is no leak the server's
  * log shows growing. */
 bool pgm_analysis_leak_words(const pgm_analysis *a, char *out, size_t cap);
+/* The code a leak's connections were borrowed by, as HikariCP's leak reports
+ * name it (the most reported location), a sentence without markup; false
+ * when the verdict is no leak or no report names one. */
+bool pgm_analysis_culprit_words(const pgm_analysis *a, char *out, size_t cap);
 /* Sessions left idle in a transaction, sentences without markup: the suspect
  * (the application that left them, how many, the first) and the impact (who
  * waited on their locks, what lock_timeout or statement_timeout cancelled).

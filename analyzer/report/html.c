@@ -65,11 +65,13 @@ static const char style[] =
     "background:var(--bg);max-width:1100px;margin:2em auto;padding:0 1em}"
     "h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid var(--line);padding-bottom:.2em;"
     "margin-top:2em}table{border-collapse:collapse;width:100%;font-size:.9em}"
-    "th,td{border:1px solid var(--line);padding:.3em .5em;text-align:left;vertical-align:top}"
+    "th,td{border:1px solid var(--line);padding:.3em .5em;text-align:left;vertical-align:top;"
+    "overflow-wrap:anywhere}"
     "code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}"
-    "pre{background:var(--grid);padding:.8em;overflow-x:auto}.cite{color:var(--muted);word-break:break-all}"
+    "pre{background:var(--grid);padding:.8em;overflow-x:auto}.cite{color:var(--muted);overflow-wrap:anywhere}"
     ".verdict{font-size:1.15em}.bad{color:var(--bad)}svg{width:100%;height:auto}"
-    "svg text{fill:var(--fg);font:11px system-ui,sans-serif}.axis{stroke:var(--muted)}"
+    "svg text{fill:var(--fg);font:14px system-ui,sans-serif}.axis{stroke:var(--muted)}"
+    "@media (max-width:900px){svg text{font-size:17px}}"
     ".gridline{stroke:var(--grid)}.curve{fill:none;stroke:var(--accent);stroke-width:1.5}"
     ".limit{stroke:var(--bad);stroke-dasharray:6 4}.refusal{stroke:var(--bad);stroke-width:1}"
     ".band{stroke:var(--bg);stroke-width:.5}.key{display:inline-block;width:.8em;height:.8em;"
@@ -167,6 +169,12 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     if (pgb && pgb_suspect[0]) {
         fputc(' ', out);
         esc(out, pgb_suspect);
+        fputc('.', out);
+    }
+    char culprit[768];
+    if (pgm_analysis_culprit_words(a, culprit, sizeof culprit)) {
+        fputc(' ', out);
+        esc(out, culprit);
         fputc('.', out);
     }
     char iit_suspect[768], iit_impact[768];
@@ -279,7 +287,35 @@ typedef struct frame {
     double W, H, L, R, T, B;
     int64_t t0, t1;
     int32_t top;
+    int32_t step;           /* between the y axis' ticks: 1, 2 or 5 times a power of ten */
 } frame;
+
+/* The y scale for counts up to `highest`: a tenth above it, rounded up to a
+ * whole tick of 1, 2 or 5 times a power of ten, at most five ticks. */
+static void round_scale(frame *f, int32_t highest)
+{
+    int32_t top = highest + highest / 10 + 1, step = 1;
+    for (int32_t mag = 1; mag <= top; mag *= 10) {
+        static const int32_t mult[] = {1, 2, 5};
+        bool found = false;
+        for (size_t i = 0; i < 3 && !found; i++)
+            if ((int64_t)mult[i] * mag * 5 >= top) {
+                step = mult[i] * mag;
+                found = true;
+            }
+        if (found)
+            break;
+    }
+    f->step = step;
+    f->top = (top + step - 1) / step * step;
+}
+
+/* Whether the usable slots belong on a chart whose counts reach `highest`:
+ * far above them, they would flatten the curve (8 sessions under 97 slots). */
+static bool usable_shown(long usable, int32_t highest)
+{
+    return usable > 0 && usable <= 2L * (highest > 0 ? highest : 1);
+}
 
 static double fx(const frame *f, int64_t t)
 {
@@ -296,8 +332,7 @@ static double fy(const frame *f, double v)
 static void frame_axes(const frame *f, FILE *out, const char *y_label)
 {
     double ph = f->H - f->T - f->B, pw = f->W - f->L - f->R;
-    for (int k = 0; k <= 4; k++) {
-        int32_t v = (int32_t)((int64_t)f->top * k / 4);
+    for (int32_t v = 0; v <= f->top; v += f->step > 0 ? f->step : f->top + 1) {
         fprintf(out, "<line class=\"gridline\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
                      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%d</text>\n",
                 f->L, f->W - f->R, fy(f, v), fy(f, v), f->L - 6, fy(f, v) + 4, v);
@@ -344,16 +379,16 @@ static void chart(const pgm_analysis *a, FILE *out)
         fputs("<p>Too few points for a chart of the open connections.</p>\n", out);
         return;
     }
-    frame f = {1000, 320, 50, 20, 20, 40, p[0].t, p[n - 1].t, 1};
+    frame f = {1000, 320, 50, 20, 20, 40, p[0].t, p[n - 1].t, 1, 1};
     if (f.t1 <= f.t0)
         f.t1 = f.t0 + 1;
+    int32_t highest = 0;
     for (size_t i = 0; i < n; i++)
-        if (p[i].open > f.top)
-            f.top = p[i].open;
+        if (p[i].open > highest)
+            highest = p[i].open;
     long usable = a->max_connections >= 0 ? a->max_connections - a->reserved : -1;
-    if (usable > f.top)
-        f.top = (int32_t)usable;
-    f.top += f.top / 10 + 1;
+    bool show_usable = usable_shown(usable, highest);
+    round_scale(&f, show_usable && usable > highest ? (int32_t)usable : highest);
     double pw = f.W - f.L - f.R;
     /* the columns drawn: more points than columns are merged, keeping each column's highest */
     fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"open client sessions over "
@@ -392,7 +427,7 @@ static void chart(const pgm_analysis *a, FILE *out)
     frame_axes(&f, out, "open sessions");
     fprintf(out, "<path class=\"curve\" d=\"%.*s\"/>\n", (int)path.len, path.p ? path.p : "");
     pgm_strbuf_free(&path);
-    if (usable > 0)
+    if (show_usable)
         fprintf(out, "<line class=\"limit\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"><title>usable slots: %ld"
                      "</title></line>\n",
                 f.L, f.W - f.R, fy(&f, usable), fy(&f, usable), usable);
@@ -413,10 +448,14 @@ static void chart(const pgm_analysis *a, FILE *out)
     if (!exact)
         fprintf(out, " (sampled: %s, the server log has no connection lines)",
                 a->sampled_source ? a->sampled_source : "?");
-    if (usable > 0)
+    if (show_usable)
         fprintf(out, "; dashed line, the %ld usable slots", usable);
+    else if (usable > 0)
+        fprintf(out, "; the %ld usable slots are far above this scale", usable);
     if (a->exhaustion != PGM_TS_UNKNOWN)
         fputs("; vertical line, the first refusal", out);
+    if (c && c->peak_at != PGM_TS_UNKNOWN)
+        fputs("; dot, the peak", out);
     fputs(". Times in UTC.</p>\n", out);
 }
 
@@ -510,7 +549,7 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
     const pgm_session *v = s ? pgm_sessions_list(s, &n_sessions) : NULL;
     if (!exact || n < 2 || !n_sessions)
         return;
-    frame f = {1000, 260, 50, 20, 20, 40, p[0].t, p[n - 1].t, 1};
+    frame f = {1000, 260, 50, 20, 20, 40, p[0].t, p[n - 1].t, 1, 1};
     if (f.t1 <= f.t0)
         f.t1 = f.t0 + 1;
     enum { COLS = PGM_HTML_STACK_COLUMNS };
@@ -573,7 +612,24 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
         if (sum > total_peak)
             total_peak = sum;
     }
-    f.top = total_peak + total_peak / 10 + 1;
+    long usable = a->max_connections >= 0 ? a->max_connections - a->reserved : -1;
+    bool show_usable = usable_shown(usable, total_peak);
+    round_scale(&f, show_usable && usable > total_peak ? (int32_t)usable : total_peak);
+    /* a colour per application that stays its own from one report to the next
+     * (by its name), told apart within the chart */
+    unsigned colour[PGM_HTML_STACK_COLORS];
+    bool taken[PGM_HTML_STACK_COLORS] = {false};
+    for (size_t l = 0; l < drawn; l++) {
+        const char *name = l < shown ? layers[l].name : "other";
+        uint32_t h = 2166136261u;
+        for (const char *q = name; *q; q++)
+            h = (h ^ (unsigned char)*q) * 16777619u;
+        unsigned c = h % PGM_HTML_STACK_COLORS;
+        while (taken[c])
+            c = (c + 1) % PGM_HTML_STACK_COLORS;
+        taken[c] = true;
+        colour[l] = c;
+    }
     fprintf(out, "<h3>Open sessions by %s</h3>\n", by_user ? "user" : "application");
     fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"open sessions by %s\">\n"
                  "<title>Open client sessions by %s (stacked), UTC</title>\n",
@@ -588,7 +644,7 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
                 peaks[l] = height[c];
         }
         /* the band between the layers below and this one's top, as one polygon */
-        fprintf(out, "<path class=\"band band%zu\" d=\"", l);
+        fprintf(out, "<path class=\"band band%u\" d=\"", colour[l]);
         for (int c = 0; c <= COLS; c++)
             fprintf(out, "%s%.1f %.1f", c ? "L" : "M", fx(&f, f.t0 + (int64_t)((double)(f.t1 - f.t0) * c / COLS)),
                     fy(&f, below[c] + height[c]));
@@ -604,15 +660,21 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
         for (int c = 0; c <= COLS; c++)
             below[c] += height[c];
     }
+    if (show_usable)
+        fprintf(out, "<line class=\"limit\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"><title>usable slots: %ld"
+                     "</title></line>\n",
+                f.L, f.W - f.R, fy(&f, usable), fy(&f, usable), usable);
     fputs("</svg>\n<p class=\"cite\">Legend:", out);
     for (size_t l = 0; l < drawn; l++) {
-        fprintf(out, "%s <span class=\"key band%zu\"></span> ", l ? ";" : "", l);
+        fprintf(out, "%s <span class=\"key band%u\"></span> ", l ? ";" : "", colour[l]);
         esc(out, l < shown ? layers[l].name : "other");
         if (exact_peaks[l] >= 0)
             fprintf(out, " (at most %d)", exact_peaks[l]);
         else
             fprintf(out, " (at most %d at the columns' times)", peaks[l]);
     }
+    if (show_usable)
+        fprintf(out, "; dashed line, the %ld usable slots", usable);
     fprintf(out, ". Each %s's open sessions, stacked%s. Times in UTC.</p>\n", by_user ? "user" : "application",
             by_user ? " (by user: the server log names no application for most sessions)" : "");
     free(counters);
@@ -711,6 +773,8 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
     fputs("</h2>\n<table><tr><th>explanation</th><th>score</th><th>evidence</th></tr>\n", out);
     for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
         const pgm_hypothesis *h = &a->hyp[i];
+        if (i && !h->n_evidence && !h->why_not[0])
+            continue; /* weighed on nothing: no row */
         fprintf(out, "<tr><td>%s", i == 0 ? "<strong>" : "");
         esc(out, pgm_verdict_name(h->kind));
         fprintf(out, "%s</td><td>%d</td><td>", i == 0 ? "</strong>" : "", h->score);
@@ -788,7 +852,7 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
         fputs("</code></pre>\n", out);
     }
     if (changes) {
-        fputs("<p>The configuration changes the findings above call for, as a diff of the files in the bundle "
+        fputs("<p>The configuration changes the findings below (Misconfigurations) call for, as a diff of the files in the bundle "
               "(review the values for your workload before applying):</p>\n", out);
         diff_block(out, diff.p);
         if (left) {
@@ -899,11 +963,12 @@ void pgm_report_html(const pgm_analysis *a, FILE *out)
     moments_section(a, out);
     diagnosis_section(a, out);
     hypotheses_section(a, out);
-    findings_section(a, out);
+    /* the fixes before the configuration's other findings: the cause's leads the diff */
     if (!pgm_report_shape_of(a, title, sizeof title).healthy) {
         remediation_section(a, out);
         prevention_section(a, out);
     }
+    findings_section(a, out);
     appendix_section(a, out);
     fprintf(out, "<p class=\"cite\">Written by pgmortem. Every claim cites the file and line it comes from.</p>\n"
                  "<script>%s</script>\n</body>\n</html>\n",

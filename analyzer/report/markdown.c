@@ -73,6 +73,9 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     bool pgb = pgm_analysis_pooler_words(a, pgb_suspect, pgb_impact, sizeof pgb_suspect);
     if (pgb && pgb_suspect[0])
         fprintf(out, " %s.", pgb_suspect);
+    char culprit[768];
+    if (pgm_analysis_culprit_words(a, culprit, sizeof culprit))
+        fprintf(out, " %s.", culprit);
     char iit_suspect[768], iit_impact[768];
     bool iit = pgm_analysis_holder_words(a, iit_suspect, iit_impact, sizeof iit_suspect);
     if (iit && iit_suspect[0])
@@ -293,6 +296,8 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
             pgm_report_shape_of(a, title, sizeof title).checked);
     for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
         const pgm_hypothesis *h = &a->hyp[i];
+        if (i && !h->n_evidence && !h->why_not[0])
+            continue; /* weighed on nothing: no row */
         fprintf(out, "| %s%s%s | %d | ", i == 0 ? "**" : "", pgm_verdict_name(h->kind), i == 0 ? "**" : "",
                 h->score);
         for (size_t e = 0; e < h->n_evidence; e++) {
@@ -360,7 +365,7 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
         code_block(out, "sql", end.p);
     }
     if (changes) {
-        fputs("The configuration changes the findings above call for, as a diff of the files in the bundle (review "
+        fputs("The configuration changes the findings below (Misconfigurations) call for, as a diff of the files in the bundle (review "
               "the values for your workload before applying):\n\n", out);
         code_block(out, "diff", diff.p);
         if (left) {
@@ -441,11 +446,12 @@ void pgm_report_markdown(const pgm_analysis *a, FILE *out)
     moments_section(a, out);
     diagnosis_section(a, out);
     hypotheses_section(a, out);
-    findings_section(a, out);
+    /* the fixes before the configuration's other findings: the cause's leads the diff */
     char title[128];
     if (!pgm_report_shape_of(a, title, sizeof title).healthy) {
         remediation_section(a, out);
         prevention_section(a, out);
     }
+    findings_section(a, out);
     appendix_section(a, out);
 }

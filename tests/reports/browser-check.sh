@@ -63,11 +63,57 @@ if ! grep -q '<svg' "$tmp/dom.html" || ! grep -q 'Verdict: leak' "$tmp/dom.html"
     echo "FAIL browser: the rendered page lacks the verdict or the chart"
     fail=1
 fi
+# the layout at 800 and 1280 px: no table wider than the page (cut off), every chart's text at
+# least 9 px as drawn; measured by a script in a copy of the page, as the hover is
+sed -e "s/script-src 'sha256-[^']*'/script-src 'unsafe-inline'/" \
+    -e 's|</body>|<script>(function(){var bad=[],W=document.documentElement.clientWidth;document.querySelectorAll("table").forEach(function(t,i){var r=t.getBoundingClientRect();if(r.right>W+1)bad.push("table "+i+" ends at "+Math.round(r.right)+" px of "+W)});document.querySelectorAll("svg.chart").forEach(function(s,i){var k=s.getBoundingClientRect().width/s.viewBox.baseVal.width;s.querySelectorAll("text").forEach(function(x){var px=parseFloat(getComputedStyle(x).fontSize)*k;if(px<9)bad.push("chart "+i+" text "+px.toFixed(1)+" px")})});document.body.setAttribute("data-layout",bad.length?bad.slice(0,4).join("; "):"ok")})();</script></body>|' \
+    "$tmp/report.html" > "$tmp/measure.html"
+for width in 800 1280; do
+    page=measure.html run --window-size=$width,2000 --dump-dom > "$tmp/measure-$width.html" 2> "$tmp/measure.log" || fail=1
+    layout=$(grep -o 'data-layout="[^"]*"' "$tmp/measure-$width.html" | head -1)
+    if [ "$layout" != 'data-layout="ok"' ]; then
+        echo "FAIL browser: at $width px: ${layout:-the measuring script did not run}"
+        fail=1
+    fi
+    run --window-size=$width,2400 --hide-scrollbars --screenshot="$tmp/shot-$width.png" > /dev/null 2>&1 &&
+        cp "$tmp/shot-$width.png" "build/report-$width.png"
+done
+# printed: a PDF whose text layer holds every section heading (pdftotext, from Debian's
+# poppler-utils, installed when missing; else that part is skipped and said)
+run --no-pdf-header-footer --print-to-pdf="$tmp/report.pdf" > /dev/null 2>&1 || fail=1
+if ! command -v pdftotext > /dev/null 2>&1 && command -v apt-get > /dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo -n"
+    $sudo apt-get install -y --no-install-recommends poppler-utils > build/poppler-install.log 2>&1 || true
+fi
+pdf_said=""
+if [ ! -s "$tmp/report.pdf" ]; then
+    echo "FAIL browser: Chromium printed no PDF"
+    fail=1
+elif command -v pdftotext > /dev/null 2>&1; then
+    cp "$tmp/report.pdf" build/report-01.pdf
+    pages=$(pdfinfo "$tmp/report.pdf" | awk '/^Pages:/ {print $2}')
+    pdftotext "$tmp/report.pdf" "$tmp/report.txt"
+    for heading in "Postmortem: leak" "Key moments" "Diagnosis" "Explanations weighed" "Remediation" \
+        "Verification and prevention" "Misconfigurations" "Appendix: the inputs"; do
+        if ! grep -qF "$heading" "$tmp/report.txt"; then
+            echo "FAIL browser: the printed PDF's text lacks the heading '$heading'"
+            fail=1
+        fi
+    done
+    if [ -z "$pages" ] || [ "$pages" -lt 1 ]; then
+        echo "FAIL browser: the printed PDF has no page"
+        fail=1
+    fi
+    pdf_said="; printed, $pages page(s) holding every heading (build/report-01.pdf)"
+else
+    pdf_said="; the PDF's text not checked (pdftotext missing: apt-get install poppler-utils)"
+fi
 if [ -s "$tmp/shot.png" ]; then
     cp "$tmp/shot.png" build/report-screenshot.png
 else
     echo "FAIL browser: no screenshot"
     fail=1
 fi
-[ $fail = 0 ] && echo "browser: the HTML report renders in $("$browser" --version 2>/dev/null | head -1) without a console error or a fetch; screenshot in build/report-screenshot.png"
+[ $fail = 0 ] && echo "browser: the HTML report renders in $("$browser" --version 2>/dev/null | head -1) without a console error or a fetch; no table cut and chart text of 9 px or more at 800 and 1280 px (build/report-800.png, build/report-1280.png)$pdf_said"
 exit $fail
