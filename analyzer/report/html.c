@@ -836,10 +836,11 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     if (sql || changes)
         fputs("<h2>Remediation</h2>\n", out);
     char cause[1536];
-    if (changes && pgm_report_cause_words(a, cause, sizeof cause)) {
+    bool in_diff;
+    if ((sql || changes) && pgm_report_cause_words(a, cause, sizeof cause, &in_diff)) {
         fputs("<p><strong>The cause first:</strong> ", out);
         esc(out, cause);
-        fputs(". The diff below makes this change first.</p>\n", out);
+        fputs(in_diff && changes ? ". The diff below makes this change first.</p>\n" : ".</p>\n", out);
     }
     if (sql) {
         fputs("<p>", out);
@@ -879,7 +880,7 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
             if (!f->early_warning)
                 continue;
             fputs("<li>", out);
-            esc(out, f->remediation[0] ? f->remediation : f->title);
+            esc(out, f->title); /* its fix is in the findings' table and the diff */
             fputs(" <code>", out);
             esc(out, f->rule);
             fputs("</code> ", out);

@@ -355,8 +355,10 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
     if (sql || changes)
         fputs("## Remediation\n\n", out);
     char cause[1536];
-    if (changes && pgm_report_cause_words(a, cause, sizeof cause))
-        fprintf(out, "**The cause first:** %s. The diff below makes this change first.\n\n", cause);
+    bool in_diff;
+    if ((sql || changes) && pgm_report_cause_words(a, cause, sizeof cause, &in_diff))
+        fprintf(out, "**The cause first:** %s.%s\n\n", cause,
+                in_diff && changes ? " The diff below makes this change first." : "");
     if (sql) {
         fprintf(out, "%s\n\n", intro);
         code_block(out, "sql", list.p);
@@ -390,7 +392,8 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
             const finding_copy *f = &a->findings[i];
             if (!f->early_warning)
                 continue;
-            fprintf(out, "- %s `%s`", f->remediation[0] ? f->remediation : f->title, f->rule);
+            /* named, not fixed again: its fix is in the findings' table and the diff */
+            fprintf(out, "- %s `%s`", f->title, f->rule);
             cite(out, f->path, f->line);
             fputc('\n', out);
         }

@@ -459,27 +459,50 @@ bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out, size_t *left
 
 size_t pgm_report_cause_finding(const pgm_analysis *a)
 {
-    /* the configuration behind a capacity verdict: the fleet's pools past the server's slots */
-    if (a->hyp[0].kind != PGM_VERDICT_CAPACITY)
-        return SIZE_MAX;
-    for (size_t i = 0; i < a->n_findings; i++)
-        if (strcmp(a->findings[i].rule, "HKC-FLEET-001") == 0 && a->findings[i].fix_set[0])
+    /* the configuration behind the verdict: the fleet's pools past the
+     * server's slots (capacity); the server letting transactions stay open
+     * without end (idle in transaction: the code leaves them, the setting is
+     * what ends them) */
+    const char *rule = a->hyp[0].kind == PGM_VERDICT_CAPACITY              ? "HKC-FLEET-001"
+                       : a->hyp[0].kind == PGM_VERDICT_IDLE_IN_TRANSACTION ? "PGC-SESS-001"
+                                                                           : NULL;
+    for (size_t i = 0; rule && i < a->n_findings; i++)
+        if (strcmp(a->findings[i].rule, rule) == 0 && a->findings[i].fix_set[0])
             return i;
     return SIZE_MAX;
 }
 
-bool pgm_report_cause_words(const pgm_analysis *a, char *out, size_t cap)
+bool pgm_report_cause_words(const pgm_analysis *a, char *out, size_t cap, bool *in_diff)
 {
     size_t c = pgm_report_cause_finding(a);
+    *in_diff = c != SIZE_MAX;
+    out[0] = '\0';
+    char culprit[768];
+    if (a->hyp[0].kind == PGM_VERDICT_LEAK && pgm_analysis_culprit_words(a, culprit, sizeof culprit)) {
+        /* a leak's cause is code: the location HikariCP's leak reports name */
+        snprintf(out, cap, "fix the code that borrows connections and never closes them. %s; close each one it "
+                 "borrows on every path (try-with-resources)", culprit);
+        return true;
+    }
     if (c == SIZE_MAX)
         return false;
     const finding_copy *f = &a->findings[c];
-    long to = strtol(f->fix_to, NULL, 10);
-    snprintf(out, cap, "%s, %s:%u: %s to %s, so that %ld client slots hold the fleet's pools with a fifth to spare "
-             "(%s: %s). The other way: shrink maximum-pool-size or the replicas until they add up to %ld at most",
-             f->key[0] ? f->key : f->fix_set, f->path, f->line, a->max_connections >= 0 ? "raise it" : "set it",
-             f->fix_to, to - (a->reserved >= 0 ? a->reserved : 3), f->rule, f->message,
-             a->max_connections >= 0 ? (long)((double)(a->max_connections - a->reserved) * 0.8) : 0L);
+    if (a->hyp[0].kind == PGM_VERDICT_CAPACITY) {
+        long to = strtol(f->fix_to, NULL, 10);
+        snprintf(out, cap, "%s, %s:%u: %s to %s, so that %ld client slots hold the fleet's pools with a fifth to "
+                 "spare (%s: %s). The other way: shrink maximum-pool-size or the replicas until they add up to %ld "
+                 "at most",
+                 f->key[0] ? f->key : f->fix_set, f->path, f->line, a->max_connections >= 0 ? "raise it" : "set it",
+                 f->fix_to, to - (a->reserved >= 0 ? a->reserved : 3), f->rule, f->message,
+                 a->max_connections >= 0 ? (long)((double)(a->max_connections - a->reserved) * 0.8) : 0L);
+        return true;
+    }
+    char suspect[768], impact[768];
+    bool words = pgm_analysis_holder_words(a, suspect, impact, sizeof suspect) && suspect[0];
+    snprintf(out, cap, "the code that leaves its transactions open is the cause (%s); until it is fixed, %s = %s "
+             "(%s:%u) has the server end a session left idle inside a transaction that long (%s)",
+             words ? suspect : "the idle-in-transaction holders above", f->fix_set, f->fix_to, f->path, f->line,
+             f->rule);
     return true;
 }
 
@@ -576,7 +599,9 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     pgm_json_key(j, "cause_fix");
     size_t cause = pgm_report_cause_finding(a);
     char words[1536];
-    if (changes && addressed && cause != SIZE_MAX && addressed[cause] && pgm_report_cause_words(a, words, sizeof words)) {
+    bool in_diff = false;
+    if (changes && addressed && cause != SIZE_MAX && addressed[cause] &&
+        pgm_report_cause_words(a, words, sizeof words, &in_diff)) {
         pgm_json_begin_object(j);
         pgm_json_key(j, "rule");
         pgm_json_string(j, a->findings[cause].rule);
@@ -594,6 +619,9 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     } else {
         pgm_json_null(j);
     }
+    /* the first action in words, whether or not the diff makes it (a leak's code location) */
+    pgm_json_key(j, "cause_first");
+    pgm_json_string(j, pgm_report_cause_words(a, words, sizeof words, &in_diff) ? words : NULL);
     /* the findings the diff resolves, the cause first */
     pgm_json_key(j, "config_diff_resolves");
     pgm_json_begin_array(j);

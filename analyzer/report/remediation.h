@@ -22,12 +22,14 @@ bool pgm_report_session_sql(const pgm_analysis *a, pgm_strbuf *list, pgm_strbuf 
 #define PGM_DIFF_MAX_FILES 64u
 #define PGM_DIFF_MAX_LINES 32u
 
-/* The finding behind the verdict whose fix removes the cause (a capacity
- * verdict's HKC-FLEET-001), SIZE_MAX when none: its fix leads the diff. */
+/* The finding behind the verdict whose fix removes the cause or ends its
+ * harm (a capacity verdict's HKC-FLEET-001, an idle-in-transaction verdict's
+ * PGC-SESS-001), SIZE_MAX when none: its fix leads the diff. */
 size_t pgm_report_cause_finding(const pgm_analysis *a);
-/* That fix in a sentence without markup, with its arithmetic and the other
- * way; false when there is none. */
-bool pgm_report_cause_words(const pgm_analysis *a, char *out, size_t cap);
+/* The first action, a sentence without markup: that fix with its arithmetic
+ * and the other way, or a leak's code location to fix; *in_diff when the
+ * diff makes it. False when there is none. */
+bool pgm_report_cause_words(const pgm_analysis *a, char *out, size_t cap, bool *in_diff);
 
 /* The findings' fixes (a rule's `fix`) as one unified diff of the cited
  * files, paths as the report names them: a setting's line rewritten in
