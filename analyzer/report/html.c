@@ -144,15 +144,26 @@ static const char hover_script[] =
     "})();\n";
 #define HOVER_SCRIPT_SHA256 "ukDAMld+hjtTV0gII3bwflUSexQAcA/jn47f83EFp0A="
 
+/* A section's heading with an id of its own, so a reader can link to it. */
+static void heading(FILE *out, int level, const char *id, const char *text)
+{
+    fprintf(out, "<h%d id=\"%s\">", level, id);
+    esc(out, text);
+    fprintf(out, "</h%d>\n", level);
+}
+
 static void verdict_section(const pgm_analysis *a, FILE *out)
 {
     const pgm_hypothesis *v = &a->hyp[0];
     const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
     char t[PGM_TS_ISO_LEN];
-    char title[128];
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
     fputs("<h1>", out);
-    esc(out, pgm_report_shape_of(a, title, sizeof title).title);
-    fputs("</h1>\n<p class=\"verdict\"><strong>Verdict: ", out);
+    esc(out, shape.title);
+    fputs("</h1>\n", out);
+    heading(out, 2, "summary", shape.summary);
+    fputs("<p class=\"verdict\"><strong>Verdict: ", out);
     esc(out, pgm_verdict_name(v->kind));
     fprintf(out, "</strong> (confidence: %s). ", pgm_analysis_confidence(a));
     esc(out, v->summary);
@@ -207,7 +218,8 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         esc(out, disagree[i]);
         fputs(".</p>\n", out);
     }
-    fputs("<p><strong>Impact:</strong> ", out);
+    heading(out, 2, "impact", shape.impact);
+    fputs("<p>", out);
     fprintf(out, "%" PRIu64 " connection(s) refused for lack of slots", a->refusals);
     if (a->exhaustion != PGM_TS_UNKNOWN) {
         when(a->exhaustion, t);
@@ -251,7 +263,8 @@ static void moments_section(const pgm_analysis *a, FILE *out)
 {
     size_t n;
     const pgm_moment *m = pgm_analysis_moments(a, &n);
-    fputs("<h2>Key moments</h2>\n", out);
+    char title[512];
+    heading(out, 2, "timeline", pgm_report_shape_of(a, title, sizeof title).timeline);
     for (size_t i = 0; i < a->n_offsets; i++) {
         const pgm_clock_offset *o = &a->offsets[i];
         fputs("<p>Clock: <code class=\"cite\">", out);
@@ -726,7 +739,8 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
 
 static void diagnosis_section(const pgm_analysis *a, FILE *out)
 {
-    fputs("<h2>Diagnosis</h2>\n", out);
+    char title[512];
+    heading(out, 2, "root-cause", pgm_report_shape_of(a, title, sizeof title).root_cause);
     char words[1024];
     if (pgm_analysis_peak_words(a, words, sizeof words)) {
         fputs("<p>", out);
@@ -758,7 +772,6 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
         fputs("</table>\n", out);
     }
     table(out, pgm_table_log_findings, a);
-    char title[128];
     if (pgm_report_shape_of(a, title, sizeof title).healthy)
         return;
     table(out, pgm_table_longest_sessions, a);
@@ -767,10 +780,10 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)
 {
-    char title[128];
-    fputs("<h2>", out);
-    esc(out, pgm_report_shape_of(a, title, sizeof title).checked);
-    fputs("</h2>\n<table><tr><th>explanation</th><th>score</th><th>evidence</th></tr>\n", out);
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
+    heading(out, shape.healthy ? 2 : 3, "explanations", shape.checked);
+    fputs("<table><tr><th>explanation</th><th>score</th><th>evidence</th></tr>\n", out);
     for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
         const pgm_hypothesis *h = &a->hyp[i];
         if (i && !h->n_evidence && !h->why_not[0])
@@ -794,10 +807,9 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
 
 static void findings_section(const pgm_analysis *a, FILE *out)
 {
-    char title[128];
-    fputs("<h2>", out);
-    esc(out, pgm_report_shape_of(a, title, sizeof title).risks);
-    fputs("</h2>\n", out);
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
+    heading(out, shape.healthy ? 2 : 3, "configuration-findings", shape.risks);
     table(out, pgm_table_config_findings, a);
 }
 
@@ -823,24 +835,22 @@ static void diff_block(FILE *out, const char *diff)
     fputs("</code></pre>\n", out);
 }
 
-static void remediation_section(const pgm_analysis *a, FILE *out)
+/* Resolution: the first action (the cause), and the SQL that lists and ends
+ * the sessions the evidence names. */
+static void resolution_section(const pgm_analysis *a, FILE *out)
 {
-    pgm_strbuf list, end, diff;
+    pgm_strbuf list, end;
     pgm_strbuf_init(&list, 1u << 16);
     pgm_strbuf_init(&end, 1u << 16);
-    pgm_strbuf_init(&diff, 1u << 20);
     const char *intro = "";
     bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
-    size_t left;
-    bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
-    if (sql || changes)
-        fputs("<h2>Remediation</h2>\n", out);
-    char cause[1536];
+    char title[512], cause[1536];
+    heading(out, 2, "resolution", pgm_report_shape_of(a, title, sizeof title).resolution);
     bool in_diff;
-    if ((sql || changes) && pgm_report_cause_words(a, cause, sizeof cause, &in_diff)) {
+    if (pgm_report_cause_words(a, cause, sizeof cause, &in_diff)) {
         fputs("<p><strong>The cause first:</strong> ", out);
         esc(out, cause);
-        fputs(in_diff && changes ? ". The diff below makes this change first.</p>\n" : ".</p>\n", out);
+        fputs(in_diff ? ". The diff under the action items makes this change first.</p>\n" : ".</p>\n", out);
     }
     if (sql) {
         fputs("<p>", out);
@@ -851,9 +861,26 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
               "above first):</p>\n<pre><code>", out);
         esc(out, end.p);
         fputs("</code></pre>\n", out);
+    } else if (!cause[0]) {
+        fputs("<p>No session to end: the evidence names none.</p>\n", out);
     }
+    pgm_strbuf_free(&list);
+    pgm_strbuf_free(&end);
+}
+
+/* Action items: the configuration diff (the cause's change first), the
+ * alert rules to install, and the configuration's findings beneath. */
+static void actions_section(const pgm_analysis *a, FILE *out)
+{
+    pgm_strbuf diff;
+    pgm_strbuf_init(&diff, 1u << 20);
+    size_t left;
+    bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
+    heading(out, 2, "action-items", shape.actions);
     if (changes) {
-        fputs("<p>The configuration changes the findings below (Misconfigurations) call for, as a diff of the files in the bundle "
+        fputs("<p>The configuration changes the findings below call for, as a diff of the files in the bundle "
               "(review the values for your workload before applying):</p>\n", out);
         diff_block(out, diff.p);
         if (left) {
@@ -862,14 +889,32 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
             fputs(".</p>\n", out);
         }
     }
-    pgm_strbuf_free(&list);
-    pgm_strbuf_free(&end);
+    fputs("<p>Install the alert rules of the <a href=\"#detection\">", out);
+    esc(out, shape.detection);
+    fputs("</a> section (<code>pgmortem analyze --export-alerts DIR</code>), with the ones that would have fired "
+          "first.</p>\n", out);
     pgm_strbuf_free(&diff);
+    findings_section(a, out);
+}
+
+/* Lessons: what the verdict's kind teaches, what evidence would have shown it sooner. */
+static void lessons_section(const pgm_analysis *a, FILE *out)
+{
+    char title[512], line[1024];
+    heading(out, 2, "lessons", pgm_report_shape_of(a, title, sizeof title).lessons);
+    fputs("<ul>\n", out);
+    for (size_t i = 0; pgm_report_lesson(a, i, line, sizeof line); i++) {
+        fputs("<li>", out);
+        esc(out, line);
+        fputs(".</li>\n", out);
+    }
+    fputs("</ul>\n", out);
 }
 
 static void prevention_section(const pgm_analysis *a, FILE *out)
 {
-    fputs("<h2>Verification and prevention</h2>\n", out);
+    char title[512];
+    heading(out, 2, "detection", pgm_report_shape_of(a, title, sizeof title).detection);
     size_t early = 0;
     for (size_t i = 0; i < a->n_findings; i++)
         early += a->findings[i].early_warning;
@@ -913,7 +958,9 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
 
 static void appendix_section(const pgm_analysis *a, FILE *out)
 {
-    fputs("<h2>Appendix: the inputs</h2>\n<table><tr><th>file</th><th>kind</th><th>format</th><th>lines</th>"
+    char title[512];
+    heading(out, 2, "appendix", pgm_report_shape_of(a, title, sizeof title).appendix);
+    fputs("<table><tr><th>file</th><th>kind</th><th>format</th><th>lines</th>"
           "<th>not understood</th><th>first</th><th>last</th></tr>\n", out);
     for (size_t i = 0; i < a->n_inputs; i++) {
         const input_copy *in = &a->inputs[i];
@@ -957,19 +1004,23 @@ void pgm_report_html(const pgm_analysis *a, FILE *out)
           "style-src 'unsafe-inline'; img-src data:; script-src 'sha256-" HOVER_SCRIPT_SHA256 "'\">\n"
           "<title>",
           out);
-    char title[128];
+    char title[512];
     esc(out, pgm_report_shape_of(a, title, sizeof title).title);
     fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
     verdict_section(a, out);
     moments_section(a, out);
     diagnosis_section(a, out);
     hypotheses_section(a, out);
-    /* the fixes before the configuration's other findings: the cause's leads the diff */
+    /* the postmortem templates' order (report/tables.h); a health check keeps
+     * what was checked and the configuration's risks */
     if (!pgm_report_shape_of(a, title, sizeof title).healthy) {
-        remediation_section(a, out);
         prevention_section(a, out);
+        resolution_section(a, out);
+        actions_section(a, out);
+        lessons_section(a, out);
+    } else {
+        findings_section(a, out);
     }
-    findings_section(a, out);
     appendix_section(a, out);
     fprintf(out, "<p class=\"cite\">Written by pgmortem. Every claim cites the file and line it comes from.</p>\n"
                  "<script>%s</script>\n</body>\n</html>\n",

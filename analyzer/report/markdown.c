@@ -55,8 +55,9 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     const pgm_hypothesis *v = &a->hyp[0];
     const pgm_growth *g = suspect_group(a);
     char t2[PGM_TS_ISO_LEN];
-    char title[128];
-    fprintf(out, "# %s\n\n", pgm_report_shape_of(a, title, sizeof title).title);
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
+    fprintf(out, "# %s\n\n## %s\n\n", shape.title, shape.summary);
     fprintf(out, "**Verdict: %s** (confidence: %s). %s", pgm_verdict_name(v->kind), pgm_analysis_confidence(a),
             v->summary);
     char words[768];
@@ -96,7 +97,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     for (size_t i = 0; i < nd; i++)
         fprintf(out, "**The two sides disagree:** %s.\n\n", disagree[i]);
     when(a->exhaustion, t2);
-    fprintf(out, "**Impact:** %" PRIu64 " connection(s) refused for lack of slots", a->refusals);
+    fprintf(out, "## %s\n\n%" PRIu64 " connection(s) refused for lack of slots", shape.impact, a->refusals);
     if (a->refusals) {
         fprintf(out, ", the first at %s", t2);
         uint64_t line;
@@ -132,7 +133,8 @@ static void moments_section(const pgm_analysis *a, FILE *out)
 {
     size_t n;
     const pgm_moment *m = pgm_analysis_moments(a, &n);
-    fputs("## Key moments\n\n", out);
+    char title[512];
+    fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).timeline);
     for (size_t i = 0; i < a->n_offsets; i++) {
         const pgm_clock_offset *o = &a->offsets[i];
         fprintf(out, "Clock: `%s` runs about %.0f s %s the server log: %u of its %u refusal reports line up with the "
@@ -246,7 +248,8 @@ static void text_chart(const pgm_analysis *a, const pgm_curve *c, FILE *out)
 static void diagnosis_section(const pgm_analysis *a, FILE *out)
 {
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
-    fputs("## Diagnosis\n\n", out);
+    char title[512];
+    fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).root_cause);
     size_t n_sessions = 0;
     if (s)
         pgm_sessions_list(s, &n_sessions);
@@ -282,7 +285,6 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
     }
     fputc('\n', out);
     table(out, pgm_table_log_findings, a);
-    char title[128];
     if (pgm_report_shape_of(a, title, sizeof title).healthy)
         return;
     table(out, pgm_table_longest_sessions, a);
@@ -291,9 +293,11 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)
 {
-    char title[128];
-    fprintf(out, "## %s\n\n| explanation | score | evidence |\n|---|---|---|\n",
-            pgm_report_shape_of(a, title, sizeof title).checked);
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
+    /* beneath the root cause; a health check's own section */
+    fprintf(out, "%s %s\n\n| explanation | score | evidence |\n|---|---|---|\n", shape.healthy ? "##" : "###",
+            shape.checked);
     for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
         const pgm_hypothesis *h = &a->hyp[i];
         if (i && !h->n_evidence && !h->why_not[0])
@@ -316,8 +320,10 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
 
 static void findings_section(const pgm_analysis *a, FILE *out)
 {
-    char title[128];
-    fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).risks);
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
+    /* beneath the action items; a health check's own section */
+    fprintf(out, "%s %s\n\n", shape.healthy ? "##" : "###", shape.risks);
     table(out, pgm_table_config_findings, a);
 }
 
@@ -342,32 +348,48 @@ static void code_block(FILE *out, const char *lang, const char *text)
     fputs("\n\n", out);
 }
 
-static void remediation_section(const pgm_analysis *a, FILE *out)
+/* Resolution: the first action (the cause), and the SQL that lists and ends
+ * the sessions the evidence names. */
+static void resolution_section(const pgm_analysis *a, FILE *out)
 {
-    pgm_strbuf list, end, diff;
+    pgm_strbuf list, end;
     pgm_strbuf_init(&list, 1u << 16);
     pgm_strbuf_init(&end, 1u << 16);
-    pgm_strbuf_init(&diff, 1u << 20);
     const char *intro = "";
     bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
-    size_t left;
-    bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
-    if (sql || changes)
-        fputs("## Remediation\n\n", out);
-    char cause[1536];
+    char title[512], cause[1536];
+    fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).resolution);
     bool in_diff;
-    if ((sql || changes) && pgm_report_cause_words(a, cause, sizeof cause, &in_diff))
+    if (pgm_report_cause_words(a, cause, sizeof cause, &in_diff))
         fprintf(out, "**The cause first:** %s.%s\n\n", cause,
-                in_diff && changes ? " The diff below makes this change first." : "");
+                in_diff ? " The diff under the action items makes this change first." : "");
     if (sql) {
         fprintf(out, "%s\n\n", intro);
         code_block(out, "sql", list.p);
         fputs("To end them (the application gets errors on those connections; fix the code path above first):\n\n",
               out);
         code_block(out, "sql", end.p);
+    } else if (!cause[0]) {
+        fputs("No session to end: the evidence names none.\n\n", out);
     }
+    pgm_strbuf_free(&list);
+    pgm_strbuf_free(&end);
+}
+
+/* Action items: the configuration diff (the cause's change first), the
+ * alert rules to install, and the configuration's findings beneath. */
+static void findings_section(const pgm_analysis *a, FILE *out);
+static void actions_section(const pgm_analysis *a, FILE *out)
+{
+    pgm_strbuf diff;
+    pgm_strbuf_init(&diff, 1u << 20);
+    size_t left;
+    bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
+    fprintf(out, "## %s\n\n", shape.actions);
     if (changes) {
-        fputs("The configuration changes the findings below (Misconfigurations) call for, as a diff of the files in the bundle (review "
+        fputs("The configuration changes the findings below call for, as a diff of the files in the bundle (review "
               "the values for your workload before applying):\n\n", out);
         code_block(out, "diff", diff.p);
         if (left) {
@@ -375,14 +397,28 @@ static void remediation_section(const pgm_analysis *a, FILE *out)
             fputs(".\n\n", out);
         }
     }
-    pgm_strbuf_free(&list);
-    pgm_strbuf_free(&end);
+    fprintf(out, "Install the alert rules of the %s section (`pgmortem analyze --export-alerts DIR`), with the "
+                 "ones that would have fired first.\n\n",
+            shape.detection);
     pgm_strbuf_free(&diff);
+    findings_section(a, out);
+}
+
+/* Lessons: what the verdict's kind teaches, what evidence would have shown it sooner. */
+static void lessons_section(const pgm_analysis *a, FILE *out)
+{
+    char title[512], line[1024];
+    fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).lessons);
+    size_t i = 0;
+    for (; pgm_report_lesson(a, i, line, sizeof line); i++)
+        fprintf(out, "- %s.\n", line);
+    fputs(i ? "\n" : "No lesson beyond the findings above.\n\n", out);
 }
 
 static void prevention_section(const pgm_analysis *a, FILE *out)
 {
-    fputs("## Verification and prevention\n\n", out);
+    char title[512];
+    fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).detection);
     size_t early = 0;
     for (size_t i = 0; i < a->n_findings; i++)
         early += a->findings[i].early_warning;
@@ -417,7 +453,9 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
 
 static void appendix_section(const pgm_analysis *a, FILE *out)
 {
-    fputs("## Appendix: the inputs\n\n| file | kind | format | lines | not understood | first | last |\n"
+    char title[512];
+    fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).appendix);
+    fputs("| file | kind | format | lines | not understood | first | last |\n"
           "|---|---|---|---|---|---|---|\n", out);
     for (size_t i = 0; i < a->n_inputs; i++) {
         const input_copy *in = &a->inputs[i];
@@ -445,16 +483,20 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
 
 void pgm_report_markdown(const pgm_analysis *a, FILE *out)
 {
+    /* the postmortem templates' order (report/tables.h); a health check keeps
+     * what was checked and the configuration's risks */
     verdict_section(a, out);
     moments_section(a, out);
     diagnosis_section(a, out);
     hypotheses_section(a, out);
-    /* the fixes before the configuration's other findings: the cause's leads the diff */
-    char title[128];
+    char title[512];
     if (!pgm_report_shape_of(a, title, sizeof title).healthy) {
-        remediation_section(a, out);
         prevention_section(a, out);
+        resolution_section(a, out);
+        actions_section(a, out);
+        lessons_section(a, out);
+    } else {
+        findings_section(a, out);
     }
-    findings_section(a, out);
     appendix_section(a, out);
 }

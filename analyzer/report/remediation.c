@@ -3,6 +3,7 @@
 #include "forensics/analysis_impl.h"
 #include "text/timestamp.h"
 #include "report/alerts.h"
+#include "report/tables.h"
 #include "util/json.h"
 
 #include <stddef.h>
@@ -644,6 +645,35 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     pgm_strbuf_free(&list);
     pgm_strbuf_free(&end);
     pgm_strbuf_free(&diff);
+
+    /* the human formats' title and sections, in their order (report/tables.h) */
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
+    pgm_json_key(j, "report");
+    pgm_json_begin_object(j);
+    pgm_json_key(j, "title");
+    pgm_json_string(j, shape.title);
+    pgm_json_key(j, "sections");
+    pgm_json_begin_array(j);
+    const char *const ids[][2] = {{"summary", shape.summary},        {"impact", shape.impact},
+                                  {"timeline", shape.timeline},      {"root-cause", shape.root_cause},
+                                  {"explanations", shape.checked},   {"detection", shape.detection},
+                                  {"resolution", shape.resolution},  {"action-items", shape.actions},
+                                  {"configuration-findings", shape.risks}, {"lessons", shape.lessons},
+                                  {"appendix", shape.appendix}};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        bool in_checkup = i < 5 || i == 8 || i == 10;
+        if (shape.healthy && !in_checkup)
+            continue;
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "id");
+        pgm_json_string(j, ids[i][0]);
+        pgm_json_key(j, "title");
+        pgm_json_string(j, ids[i][1]);
+        pgm_json_end_object(j);
+    }
+    pgm_json_end_array(j);
+    pgm_json_end_object(j);
 
     pgm_json_key(j, "prevention");
     pgm_json_begin_object(j);

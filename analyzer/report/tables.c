@@ -256,12 +256,120 @@ pgm_report_shape pgm_report_shape_of(const pgm_analysis *a, char *title, size_t 
 {
     pgm_report_shape r;
     r.healthy = a->hyp[0].kind == PGM_VERDICT_NONE;
-    if (r.healthy)
-        snprintf(title, cap, "%s", "Health check: no connection trouble");
-    else
-        snprintf(title, cap, "Postmortem: %s", pgm_verdict_name(a->hyp[0].kind));
+    /* the title names what happened, to whom and when */
+    char day[PGM_TS_ISO_LEN] = "";
+    int64_t when = a->exhaustion != PGM_TS_UNKNOWN ? a->exhaustion : a->first_timeout;
+    if (when == PGM_TS_UNKNOWN && a->n_moments)
+        when = a->moments[0].t;
+    if (when != PGM_TS_UNKNOWN) {
+        pgm_ts_format_iso(when, day);
+        day[10] = '\0';
+    }
+    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+    /* who: the service HikariCP's leak reports come from, the growing group's
+     * application (or user), the snapshots' largest group, PgBouncer's pool's user */
+    const pgm_pooler_pool *pp = pgm_analysis_pooler_suspect(a);
+    bool named_app = a->top_app[0] && strcmp(a->top_app, "PostgreSQL JDBC Driver") != 0;
+    const char *who = a->leak_app[0]                                                        ? a->leak_app
+                      : g && g->app && strcmp(g->app, "(unknown)") && strcmp(g->app, "(other)") ? g->app
+                      : g                                                                   ? g->user
+                      : named_app                                                           ? a->top_app
+                      : a->top_user[0]                                                      ? a->top_user
+                      : pp && pp->user[0]                                                   ? pp->user
+                      : a->n_services == 1                                                  ? a->services[0].app
+                                                                                            : "an application";
+    const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
+    char harm[160] = "";
+    if (a->exhaustion != PGM_TS_UNKNOWN && l && l->last_refusal != PGM_TS_UNKNOWN) {
+        int64_t s = (l->last_refusal - a->exhaustion) / 1000000;
+        snprintf(harm, sizeof harm, "; the server refused connections %s%lld s", s ? "for " : "within ",
+                 (long long)(s ? s : 1));
+    } else if (a->app_timeouts) {
+        snprintf(harm, sizeof harm, "; %llu pool timeout(s)", (unsigned long long)a->app_timeouts);
+    }
+    char frame[160] = "";
+    if (a->n_locs && a->locs[0].count) {
+        /* Class.method, without the package */
+        const char *f = a->locs[0].frame, *method = strrchr(f, '.'), *cls = f;
+        for (const char *q = f; method && q < method; q++)
+            if (*q == '.')
+                cls = q + 1;
+        snprintf(frame, sizeof frame, " from %.140s", cls);
+    }
+    const char *on = day[0] ? " on " : "";
+    switch (a->hyp[0].kind) {
+    case PGM_VERDICT_NONE:
+        snprintf(title, cap, "Health check: no connection trouble%s%s", on, day);
+        break;
+    case PGM_VERDICT_LEAK:
+        snprintf(title, cap, "%s leaked PostgreSQL connections%s%s%s%s", who, frame, harm, on, day);
+        break;
+    case PGM_VERDICT_CAPACITY:
+        snprintf(title, cap, "The pools outgrew the server's connection slots%s%s%s", harm, on, day);
+        break;
+    case PGM_VERDICT_IDLE_IN_TRANSACTION: {
+        const pgm_holder *h = pgm_analysis_typical_holder(a);
+        snprintf(title, cap, "%s left transactions open and idle, holding their locks%s%s%s",
+                 h && h->app[0] ? h->app : h ? h->user : "an application", harm, on, day);
+        break;
+    }
+    case PGM_VERDICT_POOL_CHURN:
+        snprintf(title, cap, "%s made connection pools and never closed them%s%s%s", who, harm, on, day);
+        break;
+    default:
+        snprintf(title, cap, "Postmortem: %s%s%s%s", pgm_verdict_name(a->hyp[0].kind), harm, on, day);
+        break;
+    }
     r.title = title;
+    r.summary = "Summary";
+    r.impact = "Impact";
+    r.timeline = "Timeline";
+    r.root_cause = r.healthy ? "Diagnosis" : "Root cause and trigger";
     r.checked = r.healthy ? "What was checked" : "Explanations weighed";
-    r.risks = r.healthy ? "Configuration risks found" : "Misconfigurations";
+    r.detection = "Detection";
+    r.resolution = "Resolution";
+    r.actions = "Action items";
+    r.risks = r.healthy ? "Configuration risks found" : "Configuration findings";
+    r.lessons = "Lessons";
+    r.appendix = "Appendix: the inputs";
     return r;
+}
+
+bool pgm_report_lesson(const pgm_analysis *a, size_t i, char *out, size_t cap)
+{
+    static const char *const by_kind[PGM_VERDICT_COUNT] = {
+        [PGM_VERDICT_LEAK] = "A connection the code borrows and never closes keeps its server slot until its "
+                             "application stops: the pool grows past what it uses until the server runs out; "
+                             "HikariCP's leak-detection-threshold names the code that did it",
+        [PGM_VERDICT_CAPACITY] = "Every pool's maximum-pool-size times its replicas must fit in the server's client "
+                                 "slots (max_connections less the reserved ones): a deploy or a scale-out that "
+                                 "opens them all finds the limit",
+        [PGM_VERDICT_IDLE_IN_TRANSACTION] = "A transaction left open holds its slot and its locks: other sessions' "
+                                            "statements wait on it and time out; idle_in_transaction_session_"
+                                            "timeout bounds it while the code is fixed",
+        [PGM_VERDICT_POOL_CHURN] = "A pool made per use and never closed keeps its connections: one pool per "
+                                   "datasource, made once",
+        [PGM_VERDICT_NETWORK] = "Sessions outlive clients lost to the network: TCP keepalives on both sides and "
+                                "client_connection_check_interval end them",
+        [PGM_VERDICT_SLOW_QUERIES] = "Long statements and lock waits hold a healthy pool's connections: "
+                                     "statement_timeout and lock_timeout bound them",
+    };
+    const char *lessons[2] = {by_kind[a->hyp[0].kind], NULL};
+    /* what evidence would have shown it sooner: the bundle's gaps, as the inconclusive reading says them */
+    for (size_t k = 0; k < PGM_VERDICT_COUNT; k++)
+        if (a->hyp[k].kind == PGM_VERDICT_INCONCLUSIVE && strstr(a->hyp[k].summary, "next time capture"))
+            lessons[1] = strstr(a->hyp[k].summary, "next time capture");
+    size_t n = 0;
+    for (size_t k = 0; k < 2; k++) {
+        if (!lessons[k])
+            continue;
+        if (n++ == i) {
+            snprintf(out, cap, "%s%s", k == 1 ? "The evidence: " : "", lessons[k]);
+            size_t len = strlen(out);
+            if (len && out[len - 1] == '.')
+                out[len - 1] = '\0';
+            return true;
+        }
+    }
+    return false;
 }

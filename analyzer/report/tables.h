@@ -39,11 +39,20 @@ typedef struct pgm_table {
  * format takes its headings from here. */
 typedef struct pgm_report_shape {
     bool healthy;
-    const char *title;        /* "Postmortem: leak", "Health check: no connection trouble" */
-    const char *checked;      /* the explanations' heading */
-    const char *risks;        /* the configuration findings' heading */
+    const char *title;        /* what happened, to whom, when; "Health check: no connection trouble" */
+    /* the headings, in the order of the postmortem templates SREs use (Google's
+     * SRE book, PagerDuty's and Atlassian's): Summary, Impact, Timeline, Root
+     * cause and trigger (the explanations weighed beneath), Detection,
+     * Resolution, Action items (the configuration findings beneath), Lessons,
+     * Appendix. A health check: Summary, Impact, Timeline, Diagnosis, What was
+     * checked, Configuration risks found, Appendix. */
+    const char *summary, *impact, *timeline, *root_cause, *checked, *detection, *resolution, *actions, *risks,
+        *lessons, *appendix;
 } pgm_report_shape;
 pgm_report_shape pgm_report_shape_of(const pgm_analysis *a, char *title, size_t cap);
+/* The lessons, a sentence each without markup: what the verdict's kind
+ * teaches, and what evidence would have shown it sooner. False past the last. */
+bool pgm_report_lesson(const pgm_analysis *a, size_t i, char *out, size_t cap);
 
 /* The sessions held longest (from the server log). */
 int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t);

@@ -362,7 +362,7 @@ else
 fi
 # several reports in one run, each in the format its name says
 "$bin" analyze -o "$tmp/r.json" -o "$tmp/r.md" -o "$tmp/r.html" fixtures/incidents/01-leak-hikari.tar.zst > "$tmp/multi.out"
-if head -c 40 "$tmp/r.json" | grep -q '"schema"' && head -1 "$tmp/r.md" | grep -q '^# Postmortem: leak' &&
+if head -c 40 "$tmp/r.json" | grep -q '"schema"' && head -1 "$tmp/r.md" | grep -q '^# orders leaked PostgreSQL connections' &&
     head -1 "$tmp/r.html" | grep -q '<!DOCTYPE html>' && grep -q "^verdict: leak" "$tmp/multi.out" &&
     [ "$(grep -c '^written: ' "$tmp/multi.out")" = 3 ]; then
     pass=$((pass + 1))
@@ -429,7 +429,7 @@ fi
 "$bin" timeline -q --jobs 1 -o "$tmp/tl.jsonl.zst" fixtures/incidents/02-idle-in-transaction.zip
 "$bin" analyze -q --redact-pii -o "$tmp/evp.jsonl" fixtures/incidents/02-idle-in-transaction.zip
 if [ -s "$tmp/tl.jsonl" ] && cmp -s "$tmp/ev.jsonl" "$tmp/tl.jsonl" && zstd -qdc "$tmp/ev.jsonl.zst" | cmp -s - "$tmp/tl.jsonl" &&
-    zstd -qdc "$tmp/tl.jsonl.zst" | cmp -s - "$tmp/tl.jsonl" && grep -q "^## Diagnosis" "$tmp/ev.md" &&
+    zstd -qdc "$tmp/tl.jsonl.zst" | cmp -s - "$tmp/tl.jsonl" && grep -q "^## Root cause and trigger" "$tmp/ev.md" &&
     [ "$(wc -l < "$tmp/evp.jsonl")" = "$(wc -l < "$tmp/tl.jsonl")" ] && grep -q '"user":"user-' "$tmp/evp.jsonl" &&
     ! grep -q '"user":"reports"' "$tmp/evp.jsonl"; then
     pass=$((pass + 1))

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""One computation of every number, whatever the format: for each recorded
-incident, each application's highest count of open sessions is the same in
-the JSON series (by_application), the Markdown's diagnosis ("Application X:
-at most N open") and the HTML chart's legend ("X (at most N)"); the peak and
-the usable slots agree between the JSON and both texts.
+"""One computation of every number, and one shape, whatever the format: for
+each recorded incident, each application's highest count of open sessions is
+the same in the JSON series (by_application), the Markdown's diagnosis
+("Application X: at most N open") and the HTML chart's legend ("X (at most
+N)"); the peak and the usable slots agree between the JSON and both texts;
+the Markdown's sections are the postmortem template's, in its order (a
+health check's fewer), the HTML's carry the same titles with their ids, and
+the JSON's report.sections lists them.
   tests/reports/numbers-check.py BIN
 """
 import json
@@ -26,6 +29,27 @@ def main():
         out = {f: subprocess.run([binary, "analyze", "-q", "-f", f, path], capture_output=True, text=True).stdout
                for f in ("json", "md", "html")}
         report = json.loads(out["json"])
+        # the template: Summary, Impact, Timeline, Root cause and trigger, Detection, Resolution,
+        # Action items, Lessons, Appendix (a health check: Summary, Impact, Timeline, Diagnosis,
+        # What was checked, Configuration risks found, Appendix)
+        healthy = report["verdict"]["kind"] == "none"
+        want = (["Summary", "Impact", "Timeline", "Diagnosis", "What was checked", "Configuration risks found",
+                 "Appendix: the inputs"] if healthy else
+                ["Summary", "Impact", "Timeline", "Root cause and trigger", "Detection", "Resolution", "Action items",
+                 "Lessons", "Appendix: the inputs"])
+        got_md = re.findall(r"^## (.+)$", out["md"], re.M)
+        if got_md != want:
+            failures.append(f"{name}: the Markdown's sections {got_md}, not the template's {want}")
+        got_html = re.findall(r'<h2 id="[a-z-]+">([^<]+)</h2>', out["html"])
+        if got_html != want:
+            failures.append(f"{name}: the HTML's sections {got_html}, not the template's {want}")
+        ids = [x["title"] for x in report["report"]["sections"] if x["title"] in want]
+        if ids != want:
+            failures.append(f"{name}: report.sections {ids}, not the template's {want}")
+        title = re.match(r"# (.+)", out["md"])
+        if not title or title.group(1) != report["report"]["title"]:
+            failures.append(f"{name}: the Markdown's title {title and title.group(1)} is not the JSON's")
+        compared += 4
         series = report["series"]
         if series["connections_source"] != "server log":
             continue
@@ -57,7 +81,8 @@ def main():
         print("FAIL numbers:", f)
     if failures:
         return 1
-    print(f"numbers: {compared} figures agree between the JSON, the Markdown and the HTML of the recorded incidents")
+    print(f"numbers: {compared} figures and section lists agree between the JSON, the Markdown and the HTML of the "
+          "recorded incidents (the postmortem template's sections, in its order)")
     return 0
 
 
