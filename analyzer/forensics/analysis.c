@@ -2681,6 +2681,14 @@ bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impac
     return true;
 }
 
+size_t pgm_analysis_input_id(const pgm_analysis *a, const char *path)
+{
+    for (size_t i = 0; path && i < a->n_inputs; i++)
+        if (strcmp(a->inputs[i].path, path) == 0)
+            return i + 1;
+    return 0;
+}
+
 bool pgm_analysis_peak_words(const pgm_analysis *a, char *out, size_t cap)
 {
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;

@@ -159,6 +159,9 @@ void pgm_analysis_close(pgm_analysis *a);
  * suspect behind it (when the server's side names none; "" otherwise) and
  * its impact. False when the bundle has no PgBouncer log. */
 bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impact, size_t cap);
+/* An input's id in the reports' citations (E1 for the first input listed),
+ * 0 when the path is none of them. */
+size_t pgm_analysis_input_id(const pgm_analysis *a, const char *path);
 /* The peak against the usable slots, a sentence without markup; above them,
  * why it can be (the reserved slots admit superusers) and the users open
  * then. False when the server's log paired no session. */

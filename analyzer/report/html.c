@@ -45,15 +45,19 @@ static void when(int64_t t, char out[PGM_TS_ISO_LEN])
         pgm_ts_format_iso(t, out);
 }
 
-static void cite(FILE *out, const char *path, uint64_t line)
+/* A citation: the input's id and line, linked to the input in the appendix. */
+static void cite(FILE *out, const pgm_analysis *a, const char *path, uint64_t line)
 {
     if (!path || !*path)
         return;
-    fputs("<code class=\"cite\">", out);
-    esc(out, path);
-    if (line)
-        fprintf(out, ":%" PRIu64, line);
-    fputs("</code>", out);
+    char c[1200];
+    size_t id = pgm_analysis_input_id(a, path);
+    if (id)
+        fprintf(out, "<a class=\"cite\" href=\"#E%zu\">", id);
+    else
+        fputs("<code class=\"cite\">", out);
+    esc(out, pgm_report_cite_text(a, path, line, c, sizeof c));
+    fputs(id ? "</a>" : "</code>", out);
 }
 
 static const char style[] =
@@ -172,7 +176,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         fputc(' ', out);
         esc(out, words);
         fputc(' ', out);
-        cite(out, g->onset_path, g->onset_line);
+        cite(out, a, g->onset_path, g->onset_line);
         fputc('.', out);
     }
     char pgb_suspect[512], pgb_impact[512];
@@ -182,17 +186,17 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         esc(out, pgb_suspect);
         fputc('.', out);
     }
-    char culprit[768];
+    char culprit[768], shortened[2048];
     if (pgm_analysis_culprit_words(a, culprit, sizeof culprit)) {
         fputc(' ', out);
-        esc(out, culprit);
+        esc(out, pgm_report_shorten(a, culprit, shortened, sizeof shortened));
         fputc('.', out);
     }
     char iit_suspect[768], iit_impact[768];
     bool iit = pgm_analysis_holder_words(a, iit_suspect, iit_impact, sizeof iit_suspect);
     if (iit && iit_suspect[0]) {
         fputc(' ', out);
-        esc(out, iit_suspect);
+        esc(out, pgm_report_shorten(a, iit_suspect, shortened, sizeof shortened));
         fputc('.', out);
     }
     fputs("</p>\n", out);
@@ -202,7 +206,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         esc(out, where);
         if (a->tier_pool) {
             fputc(' ', out);
-            cite(out, a->tier_pool->first_wait_path, a->tier_pool->first_wait_line);
+            cite(out, a, a->tier_pool->first_wait_path, a->tier_pool->first_wait_line);
         }
         fputs(".</p>\n", out);
     }
@@ -227,7 +231,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
         uint64_t line = 0;
         const char *path = s ? pgm_sessions_first_refusal_at(s, &line) : NULL; /* sets line first */
-        cite(out, path, line);
+        cite(out, a, path, line);
     }
     fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.", a->app_timeouts);
     if (pgb) {
@@ -237,7 +241,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     }
     if (iit) {
         fputs(" Waiting on the open transactions' locks: ", out);
-        esc(out, iit_impact);
+        esc(out, pgm_report_shorten(a, iit_impact, shortened, sizeof shortened));
         fputc('.', out);
     }
     const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
@@ -253,7 +257,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
             fprintf(out, "</code> (%" PRIu64 " pool timeout%s ", h->count, h->count == 1 ? "" : "s");
         else
             fprintf(out, "</code> (refused %" PRIu64 " time%s ", h->count, h->count == 1 ? "" : "s");
-        cite(out, h->path, h->line);
+        cite(out, a, h->path, h->line);
         fputc(')', out);
     }
     fputs(a->n_timed_out || n_refused ? ".</p>\n" : "</p>\n", out);
@@ -281,7 +285,7 @@ static void moments_section(const pgm_analysis *a, FILE *out)
         fprintf(out, "<tr><td>%s</td><td>", t);
         esc(out, m[i].text);
         fputs("</td><td>", out);
-        cite(out, m[i].path, m[i].line);
+        cite(out, a, m[i].path, m[i].line);
         fputs("</td></tr>\n", out);
     }
     fputs("</table>\n", out);
@@ -726,6 +730,13 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
                 static const char *const open[] = {"<td>", "<td><code>", "<td><code class=\"cite\">",
                                                    "<td class=\"bad\">"};
                 bool code = x->role == PGM_CELL_CODE || x->role == PGM_CELL_CITE;
+                unsigned id = 0;
+                if (x->role == PGM_CELL_CITE && sscanf(x->text, "E%u:", &id) == 1 && id) {
+                    fprintf(out, "<td><a class=\"cite\" href=\"#E%u\">", id);
+                    esc(out, x->text);
+                    fputs("</a></td>", out);
+                    continue;
+                }
                 fputs(open[x->role], out);
                 esc(out, x->text);
                 fputs(code ? "</code></td>" : "</td>", out);
@@ -744,7 +755,8 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
     char words[1024];
     if (pgm_analysis_peak_words(a, words, sizeof words)) {
         fputs("<p>", out);
-        esc(out, words);
+        char shortened[2048];
+        esc(out, pgm_report_shorten(a, words, shortened, sizeof shortened));
         fputs(".</p>\n", out);
     }
     chart(a, out);
@@ -766,7 +778,7 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
             fputs("</code></td><td>", out);
             esc(out, a->locs[i].at);
             fprintf(out, "</td><td>%u</td><td>%s</td><td>", a->locs[i].count, t);
-            cite(out, a->locs[i].first_path, a->locs[i].first_line);
+            cite(out, a, a->locs[i].first_path, a->locs[i].first_line);
             fputs("</td></tr>\n", out);
         }
         fputs("</table>\n", out);
@@ -794,11 +806,13 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
         for (size_t e = 0; e < h->n_evidence; e++) {
             if (e)
                 fputs("<br>", out);
-            esc(out, h->evidence[e]);
+            char shortened[2048];
+            esc(out, pgm_report_shorten(a, h->evidence[e], shortened, sizeof shortened));
         }
         if (h->why_not[0]) {
             fputs(h->n_evidence ? "<br>ruled out: " : "ruled out: ", out);
-            esc(out, h->why_not);
+            char shortened[2048];
+            esc(out, pgm_report_shorten(a, h->why_not, shortened, sizeof shortened));
         }
         fputs("</td></tr>\n", out);
     }
@@ -849,7 +863,8 @@ static void resolution_section(const pgm_analysis *a, FILE *out)
     bool in_diff;
     if (pgm_report_cause_words(a, cause, sizeof cause, &in_diff)) {
         fputs("<p><strong>The cause first:</strong> ", out);
-        esc(out, cause);
+        char shortened[2048];
+        esc(out, pgm_report_shorten(a, cause, shortened, sizeof shortened));
         fputs(in_diff ? ". The diff under the action items makes this change first.</p>\n" : ".</p>\n", out);
     }
     if (sql) {
@@ -929,7 +944,7 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
             fputs(" <code>", out);
             esc(out, f->rule);
             fputs("</code> ", out);
-            cite(out, f->path, f->line);
+            cite(out, a, f->path, f->line);
             fputs("</li>\n", out);
         }
         fputs("</ul>\n", out);
@@ -960,14 +975,15 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
 {
     char title[512];
     heading(out, 2, "appendix", pgm_report_shape_of(a, title, sizeof title).appendix);
-    fputs("<table><tr><th>file</th><th>kind</th><th>format</th><th>lines</th>"
+    fputs("<p>The evidence is cited as E<em>n</em>:<em>line</em>, E<em>n</em> an input below.</p>\n"
+          "<table><tr><th>id</th><th>file</th><th>kind</th><th>format</th><th>lines</th>"
           "<th>not understood</th><th>first</th><th>last</th></tr>\n", out);
     for (size_t i = 0; i < a->n_inputs; i++) {
         const input_copy *in = &a->inputs[i];
         char f[PGM_TS_ISO_LEN], l[PGM_TS_ISO_LEN];
         when(in->first_ts, f);
         when(in->last_ts, l);
-        fputs("<tr><td><code class=\"cite\">", out);
+        fprintf(out, "<tr id=\"E%zu\"><td>E%zu</td><td><code class=\"cite\">", i + 1, i + 1);
         esc(out, in->path);
         fputs("</code>", out);
         if (in->warning[0]) {

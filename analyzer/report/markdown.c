@@ -39,10 +39,11 @@ static void cell(FILE *out, const char *s)
     }
 }
 
-static void cite(FILE *out, const char *path, uint64_t line)
+static void cite(FILE *out, const pgm_analysis *a, const char *path, uint64_t line)
 {
+    char c[1200];
     if (path && *path)
-        fprintf(out, " (`%s:%" PRIu64 "`)", path, line);
+        fprintf(out, " (`%s`)", pgm_report_cite_text(a, path, line, c, sizeof c));
 }
 
 static const pgm_growth *suspect_group(const pgm_analysis *a)
@@ -63,7 +64,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     char words[768];
     if (pgm_analysis_leak_words(a, words, sizeof words)) {
         fprintf(out, " %s", words);
-        cite(out, g->onset_path, g->onset_line);
+        cite(out, a, g->onset_path, g->onset_line);
         fputc('.', out);
     } else if (v->kind == PGM_VERDICT_LEAK && a->top_sessions > 0) {
         /* no connection lines: the snapshots name who held the sessions */
@@ -74,20 +75,20 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     bool pgb = pgm_analysis_pooler_words(a, pgb_suspect, pgb_impact, sizeof pgb_suspect);
     if (pgb && pgb_suspect[0])
         fprintf(out, " %s.", pgb_suspect);
-    char culprit[768];
+    char culprit[768], shortened[2048];
     if (pgm_analysis_culprit_words(a, culprit, sizeof culprit))
-        fprintf(out, " %s.", culprit);
+        fprintf(out, " %s.", pgm_report_shorten(a, culprit, shortened, sizeof shortened));
     char iit_suspect[768], iit_impact[768];
     bool iit = pgm_analysis_holder_words(a, iit_suspect, iit_impact, sizeof iit_suspect);
     if (iit && iit_suspect[0])
-        fprintf(out, " %s.", iit_suspect);
+        fprintf(out, " %s.", pgm_report_shorten(a, iit_suspect, shortened, sizeof shortened));
     fputs("\n\n", out);
     char where[512];
     if (pgm_analysis_where(a, where, sizeof where)) {
         fprintf(out, "**Where it ran out:** %s", where);
         const pgm_pooler_pool *pp = a->tier_pool;
         if (pp)
-            cite(out, pp->first_wait_path, pp->first_wait_line);
+            cite(out, a, pp->first_wait_path, pp->first_wait_line);
         fputs(".\n\n", out);
     }
     if (pgm_analysis_confirm(a)[0])
@@ -103,13 +104,14 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
         uint64_t line;
         const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
         const char *p = s ? pgm_sessions_first_refusal_at(s, &line) : NULL;
-        cite(out, p, line);
+        cite(out, a, p, line);
     }
     fprintf(out, "; %" PRIu64 " pool timeout(s) in the applications' logs.", a->app_timeouts);
     if (pgb)
         fprintf(out, " %s.", pgb_impact);
     if (iit)
-        fprintf(out, " Waiting on the open transactions' locks: %s.", iit_impact);
+        fprintf(out, " Waiting on the open transactions' locks: %s.",
+                pgm_report_shorten(a, iit_impact, shortened, sizeof shortened));
     /* who it reached: the services whose pools timed out, the users the server refused */
     const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
     size_t n_refused = l ? l->n_refused : 0;
@@ -118,13 +120,13 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     for (size_t i = 0; i < a->n_timed_out; i++) {
         const hit *h = &a->timed_out[i];
         fprintf(out, "%s `%s`: %" PRIu64 " pool timeout%s", i ? ";" : "", h->who, h->count, h->count == 1 ? "" : "s");
-        cite(out, h->path, h->line);
+        cite(out, a, h->path, h->line);
     }
     for (size_t i = 0; i < n_refused; i++) {
         const hit *h = &l->refused[i];
         fprintf(out, "%s `%s`: refused %" PRIu64 " time%s", i || a->n_timed_out ? ";" : "", h->who, h->count,
                 h->count == 1 ? "" : "s");
-        cite(out, h->path, h->line);
+        cite(out, a, h->path, h->line);
     }
     fputs(a->n_timed_out || n_refused ? ".\n\n" : "\n\n", out);
 }
@@ -148,10 +150,8 @@ static void moments_section(const pgm_analysis *a, FILE *out)
         when(m[i].t, t);
         fprintf(out, "| %s | ", t);
         cell(out, m[i].text);
-        if (m[i].line)
-            fprintf(out, " | `%s:%" PRIu64 "` |\n", m[i].path, m[i].line);
-        else
-            fprintf(out, " | `%s` |\n", m[i].path);
+        char c[1200];
+        fprintf(out, " | `%s` |\n", pgm_report_cite_text(a, m[i].path, m[i].line, c, sizeof c));
     }
     fputc('\n', out);
 }
@@ -256,8 +256,9 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
     const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
     if (c && n_sessions) {
         char words[1024];
+        char shortened[2048];
         pgm_analysis_peak_words(a, words, sizeof words);
-        fprintf(out, "- %s.\n", words);
+        fprintf(out, "- %s.\n", pgm_report_shorten(a, words, shortened, sizeof shortened));
         for (unsigned app = 0; app < pgm_sessions_app_count(s); app++)
             if (pgm_sessions_app_curve(s, app)->peak > 0)
                 fprintf(out, "- Application `%s`: at most %d open.\n", pgm_sessions_app_name(s, app),
@@ -279,8 +280,9 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
                 continue;
             char t[PGM_TS_ISO_LEN];
             when(a->locs[i].first, t);
-            fprintf(out, "| `%s` | %s | %u | %s | `%s:%" PRIu64 "` |\n", a->locs[i].frame, a->locs[i].at,
-                    a->locs[i].count, t, a->locs[i].first_path, a->locs[i].first_line);
+            char cited[1200];
+            fprintf(out, "| `%s` | %s | %u | %s | `%s` |\n", a->locs[i].frame, a->locs[i].at, a->locs[i].count, t,
+                    pgm_report_cite_text(a, a->locs[i].first_path, a->locs[i].first_line, cited, sizeof cited));
         }
     }
     fputc('\n', out);
@@ -307,11 +309,13 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
         for (size_t e = 0; e < h->n_evidence; e++) {
             if (e)
                 fputs("; ", out);
-            cell(out, h->evidence[e]);
+            char shortened[2048];
+            cell(out, pgm_report_shorten(a, h->evidence[e], shortened, sizeof shortened));
         }
         if (h->why_not[0]) {
             fputs(h->n_evidence ? "; ruled out: " : "ruled out: ", out);
-            cell(out, h->why_not);
+            char shortened[2048];
+            cell(out, pgm_report_shorten(a, h->why_not, shortened, sizeof shortened));
         }
         fputs(" |\n", out);
     }
@@ -357,11 +361,11 @@ static void resolution_section(const pgm_analysis *a, FILE *out)
     pgm_strbuf_init(&end, 1u << 16);
     const char *intro = "";
     bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
-    char title[512], cause[1536];
+    char title[512], cause[1536], shortened[2048];
     fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).resolution);
     bool in_diff;
     if (pgm_report_cause_words(a, cause, sizeof cause, &in_diff))
-        fprintf(out, "**The cause first:** %s.%s\n\n", cause,
+        fprintf(out, "**The cause first:** %s.%s\n\n", pgm_report_shorten(a, cause, shortened, sizeof shortened),
                 in_diff ? " The diff under the action items makes this change first." : "");
     if (sql) {
         fprintf(out, "%s\n\n", intro);
@@ -430,7 +434,7 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
                 continue;
             /* named, not fixed again: its fix is in the findings' table and the diff */
             fprintf(out, "- %s `%s`", f->title, f->rule);
-            cite(out, f->path, f->line);
+            cite(out, a, f->path, f->line);
             fputc('\n', out);
         }
         fputc('\n', out);
@@ -455,14 +459,15 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
 {
     char title[512];
     fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).appendix);
-    fputs("| file | kind | format | lines | not understood | first | last |\n"
-          "|---|---|---|---|---|---|---|\n", out);
+    fputs("The evidence is cited as E*n*:*line*, E*n* an input below.\n\n"
+          "| id | file | kind | format | lines | not understood | first | last |\n"
+          "|---|---|---|---|---|---|---|---|\n", out);
     for (size_t i = 0; i < a->n_inputs; i++) {
         const input_copy *in = &a->inputs[i];
         char f[PGM_TS_ISO_LEN], l[PGM_TS_ISO_LEN];
         when(in->first_ts, f);
         when(in->last_ts, l);
-        fputs("| `", out);
+        fprintf(out, "| E%zu | `", i + 1);
         cell(out, in->path);
         fprintf(out, "` | %s%s%s%s | %s | ", in->kind, in->envelope[0] ? " (" : "", in->envelope,
                 in->envelope[0] ? ")" : "", in->format);
@@ -472,7 +477,7 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
             fputs("- | -", out);
         fprintf(out, " | %s | %s |\n", in->first_ts == PGM_TS_UNKNOWN ? "-" : f, in->last_ts == PGM_TS_UNKNOWN ? "-" : l);
         if (in->warning[0]) {
-            fputs("| | | | | | | warning: ", out);
+            fputs("| | | | | | | | warning: ", out);
             cell(out, in->warning);
             fputs(" |\n", out);
         }

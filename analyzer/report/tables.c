@@ -76,10 +76,11 @@ static void put_time(pgm_table *t, size_t row, size_t col, int64_t us)
     put(t, row, col, PGM_CELL_TEXT, "%s", iso);
 }
 
-static void put_cite(pgm_table *t, size_t row, size_t col, const char *path, uint64_t line)
+static void put_cite(pgm_table *t, const pgm_analysis *a, size_t row, size_t col, const char *path, uint64_t line)
 {
+    char cite[1200];
     if (path && *path && line)
-        put(t, row, col, PGM_CELL_CITE, "%s:%" PRIu64, path, line);
+        put(t, row, col, PGM_CELL_CITE, "%s", pgm_report_cite_text(a, path, line, cite, sizeof cite));
     else
         put(t, row, col, PGM_CELL_TEXT, "-");
 }
@@ -127,7 +128,7 @@ int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t)
         put_time(t, i, 2, x->start);
         put(t, i, 3, PGM_CELL_TEXT, "%s", held);
         put(t, i, 4, PGM_CELL_TEXT, "%s", end_words(x->how_end));
-        put_cite(t, i, 5, x->how_start == PGM_START_BEFORE_LOG ? x->end_path : x->start_path,
+        put_cite(t, a, i, 5, x->how_start == PGM_START_BEFORE_LOG ? x->end_path : x->start_path,
                  x->how_start == PGM_START_BEFORE_LOG ? x->end_line : x->start_line);
         t->n_rows++;
     }
@@ -155,7 +156,7 @@ int pgm_table_idle_in_transaction(const pgm_analysis *a, pgm_table *t)
         put(t, i, 3, PGM_CELL_TEXT, "%s", open_for);
         put(t, i, 4, PGM_CELL_TEXT, "%u", x->snapshots);
         put(t, i, 5, x->query[0] ? PGM_CELL_CODE : PGM_CELL_TEXT, "%s", x->query[0] ? x->query : "-");
-        put_cite(t, i, 6, x->path, x->line);
+        put_cite(t, a, i, 6, x->path, x->line);
         t->n_rows++;
     }
     return PGM_OK;
@@ -215,6 +216,7 @@ int pgm_table_log_findings(const pgm_analysis *a, pgm_table *t)
     t->title = "What the threshold rules saw in the logs";
     t->intro = "Episodes of the threshold rules (bursts over a window), each with its first line:";
     t->empty = NULL;
+    char shortened[2048];
     for (size_t i = 0; i < a->n_findings; i++) {
         const finding_copy *f = &a->findings[i];
         if (!f->from_events)
@@ -222,8 +224,8 @@ int pgm_table_log_findings(const pgm_analysis *a, pgm_table *t)
         put(t, t->n_rows, 0, PGM_CELL_TEXT, "%s", f->severity);
         put(t, t->n_rows, 1, PGM_CELL_TEXT, "%s", f->rule);
         put_time(t, t->n_rows, 2, f->at);
-        put(t, t->n_rows, 3, PGM_CELL_TEXT, "%s", f->message);
-        put_cite(t, t->n_rows, 4, f->path, f->line);
+        put(t, t->n_rows, 3, PGM_CELL_TEXT, "%s", pgm_report_shorten(a, f->message, shortened, sizeof shortened));
+        put_cite(t, a, t->n_rows, 4, f->path, f->line);
         t->n_rows++;
     }
     return PGM_OK;
@@ -237,6 +239,7 @@ int pgm_table_config_findings(const pgm_analysis *a, pgm_table *t)
         return PGM_FATAL;
     t->title = t->intro = NULL;
     t->empty = "No configuration finding (or no configuration in the bundle).";
+    char shortened[2048];
     for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
         for (size_t i = 0; i < a->n_findings; i++) {
             const finding_copy *f = &a->findings[i];
@@ -244,8 +247,8 @@ int pgm_table_config_findings(const pgm_analysis *a, pgm_table *t)
                 continue;
             put(t, t->n_rows, 0, o < 2 ? PGM_CELL_ALERT : PGM_CELL_TEXT, "%s", f->severity);
             put(t, t->n_rows, 1, PGM_CELL_TEXT, "%s", f->rule);
-            put_cite(t, t->n_rows, 2, f->path, f->line);
-            put(t, t->n_rows, 3, PGM_CELL_TEXT, "%s", f->message);
+            put_cite(t, a, t->n_rows, 2, f->path, f->line);
+            put(t, t->n_rows, 3, PGM_CELL_TEXT, "%s", pgm_report_shorten(a, f->message, shortened, sizeof shortened));
             put(t, t->n_rows, 4, PGM_CELL_TEXT, "%s", f->remediation);
             t->n_rows++;
         }
@@ -372,4 +375,45 @@ bool pgm_report_lesson(const pgm_analysis *a, size_t i, char *out, size_t cap)
         }
     }
     return false;
+}
+
+const char *pgm_report_cite_text(const pgm_analysis *a, const char *path, uint64_t line, char *out, size_t cap)
+{
+    size_t id = pgm_analysis_input_id(a, path);
+    if (id && line)
+        snprintf(out, cap, "E%zu:%" PRIu64, id, line);
+    else if (id)
+        snprintf(out, cap, "E%zu", id);
+    else if (line)
+        snprintf(out, cap, "%s:%" PRIu64, path ? path : "", line);
+    else
+        snprintf(out, cap, "%s", path ? path : "");
+    return out;
+}
+
+const char *pgm_report_shorten(const pgm_analysis *a, const char *text, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (!cap)
+        return out;
+    for (const char *p = text; *p && o + 1 < cap;) {
+        /* an input's path followed by ":digits" here (a path starts a word): its id instead */
+        size_t best = 0, best_len = 0;
+        bool starts = p == text || p[-1] == ' ' || p[-1] == '(' || p[-1] == '`' || p[-1] == ',';
+        for (size_t i = 0; starts && i < a->n_inputs; i++) {
+            size_t len = strlen(a->inputs[i].path);
+            if (len > best_len && strncmp(p, a->inputs[i].path, len) == 0 && p[len] == ':' && p[len + 1] >= '0' &&
+                p[len + 1] <= '9')
+                best = i + 1, best_len = len;
+        }
+        if (best) {
+            int k = snprintf(out + o, cap - o, "E%zu", best);
+            o += k > 0 && (size_t)k < cap - o ? (size_t)k : 0;
+            p += best_len;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+    return out;
 }

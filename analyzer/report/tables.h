@@ -50,6 +50,13 @@ typedef struct pgm_report_shape {
         *lessons, *appendix;
 } pgm_report_shape;
 pgm_report_shape pgm_report_shape_of(const pgm_analysis *a, char *title, size_t cap);
+/* A citation as the reports print it: "E3:92" (E3, the third input the
+ * appendix lists), else "path:line". */
+const char *pgm_report_cite_text(const pgm_analysis *a, const char *path, uint64_t line, char *out, size_t cap);
+/* A text with its citations ("path:line" of an input) shortened to the
+ * inputs' ids ("E3:92"), into out. */
+const char *pgm_report_shorten(const pgm_analysis *a, const char *text, char *out, size_t cap);
+
 /* The lessons, a sentence each without markup: what the verdict's kind
  * teaches, and what evidence would have shown it sooner. False past the last. */
 bool pgm_report_lesson(const pgm_analysis *a, size_t i, char *out, size_t cap);

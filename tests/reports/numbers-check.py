@@ -6,7 +6,9 @@ the same in the JSON series (by_application), the Markdown's diagnosis
 N)"); the peak and the usable slots agree between the JSON and both texts;
 the Markdown's sections are the postmortem template's, in its order (a
 health check's fewer), the HTML's carry the same titles with their ids, and
-the JSON's report.sections lists them.
+the JSON's report.sections lists them; every citation is an input's short id
+and line (E3:92) that the appendix lists (in the HTML, a link to its row), and
+no full path is cited outside the appendix.
   tests/reports/numbers-check.py BIN
 """
 import json
@@ -46,6 +48,20 @@ def main():
         ids = [x["title"] for x in report["report"]["sections"] if x["title"] in want]
         if ids != want:
             failures.append(f"{name}: report.sections {ids}, not the template's {want}")
+        # citations: short ids of the appendix's inputs, each one there (and in the HTML, a link to its row)
+        rows = set(re.findall(r"^\| (E\d+) \| `", out["md"], re.M))
+        cited = set(re.findall(r"\b(E\d+):\d+", out["md"]))
+        if not cited or cited - rows:
+            failures.append(f"{name}: Markdown citations {sorted(cited - rows)[:5]} name no input of the appendix "
+                            f"({len(cited)} cited)")
+        anchors = set(re.findall(r'<tr id="(E\d+)">', out["html"]))
+        links = set(re.findall(r'href="#(E\d+)"', out["html"]))
+        if not links or links - anchors:
+            failures.append(f"{name}: HTML links {sorted(links - anchors)[:5]} lead to no input of the appendix")
+        long_paths = [l for l in out["md"].splitlines() if "fixtures/incidents/" in l and not l.startswith("| E")]
+        if long_paths:
+            failures.append(f"{name}: a citation by its full path outside the appendix: {long_paths[0][:120]}")
+        compared += 3
         title = re.match(r"# (.+)", out["md"])
         if not title or title.group(1) != report["report"]["title"]:
             failures.append(f"{name}: the Markdown's title {title and title.group(1)} is not the JSON's")
