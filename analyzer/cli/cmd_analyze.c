@@ -137,8 +137,9 @@ static bool write_event_outputs(analyze_run *r, const char *const *paths, size_t
     return ok;
 }
 
-static void write_report_plain(const pgm_analysis *an, enum report_format f, FILE *out)
+static void write_report_plain(pgm_analysis *an, enum report_format f, FILE *out)
 {
+    pgm_analysis_set_human_times(an, f != AS_JSON);
     if (f == AS_JSON)
         pgm_analysis_write_json_with(an, out, pgm_report_json_sections, NULL);
     else if (f == AS_MARKDOWN)
@@ -151,7 +152,7 @@ static void write_report_plain(const pgm_analysis *an, enum report_format f, FIL
 
 /* With --redact-pii the report is written to memory first and its user names
  * and client addresses replaced. false when it could not be written. */
-static bool write_report(const pgm_analysis *an, enum report_format f, bool pii, FILE *out)
+static bool write_report(pgm_analysis *an, enum report_format f, bool pii, FILE *out)
 {
     if (!pii) {
         write_report_plain(an, f, out);
@@ -361,7 +362,9 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         enum report_format format;
     } outputs[PGM_ANALYZE_MAX_OUTPUTS];
     size_t n_outputs = 0;
-    const char *alerts_dir = NULL;
+    const char *alerts_dir = NULL, *display_name = NULL;
+    pgm_zone display = {0};
+    pgm_tz *display_tz = NULL; /* --display-tz by a tz database name */
     bool redact_pii = false, keep_secrets = false;
     pgm_read_opts reading;
     pgm_read_opts_init(&reading);
@@ -407,6 +410,10 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         } else if (strcmp(opt, "--export-alerts") == 0) {
             if (!(alerts_dir = pgm_args_value(&a)))
                 goto out;
+        } else if (strcmp(opt, "--display-tz") == 0) {
+            if (!(display_name = pgm_args_value(&a)) ||
+                !pgm_zone_option(&a, opt, display_name, &display, &display_tz))
+                goto out;
         } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
             if (!(v = pgm_args_value(&a)))
                 goto out;
@@ -451,6 +458,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         rc = PGM_EXIT_INPUT;
         goto out;
     }
+    if (display.set)
+        pgm_analysis_set_display_zone(an, &display, display_name);
     analyze_run run = {.an = an, .pii = redact_pii, .reading = &reading};
     const char *event_paths[PGM_ANALYZE_MAX_OUTPUTS];
     size_t n_event_paths = 0;
@@ -604,6 +613,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     pgm_analysis_close(an);
     pgm_ruleset_free(&rs);
 out:
+    free(display_tz);
     pgm_read_opts_free(&reading);
     pgm_config_opts_free(&configuring);
     pgm_common_free(&c);

@@ -206,6 +206,8 @@ static const char analyze[] =
     "      --redact-pii         user names and client addresses become consistent\n"
     "                           pseudonyms (user-1, client-1) in every report\n"
     "      --no-redact          keep passwords and URL credentials (redacted by default)\n"
+    "      --display-tz ZONE    the zone of the times in md, html and text (an offset,\n"
+    "                           UTC, CET, or Europe/Berlin); JSON stays in UTC\n"
     "      --export-alerts DIR  write Prometheus alert rules fitted to this incident's\n"
     "                           series, their promtool test and a Grafana dashboard\n"
     "                           into DIR\n"

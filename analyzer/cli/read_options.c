@@ -66,6 +66,27 @@ static bool parse_tz_option(const char *v, int32_t *out)
     return pgm_ts_zone_offset(v, strlen(v), out);
 }
 
+bool pgm_zone_option(pgm_args *a, const char *opt, const char *v, pgm_zone *z, pgm_tz **slot)
+{
+    z->set = true;
+    z->tz = NULL;
+    if (parse_tz_option(v, &z->offset_s))
+        return true;
+    /* a name of the tz database: Europe/Berlin, with its summer time */
+    char err[PGM_ERR_MAX];
+    if (!*slot && !(*slot = malloc(sizeof **slot))) {
+        fputs("pgmortem: out of memory\n", stderr);
+        return false;
+    }
+    if (!strchr(v, '/') || pgm_tz_load(v, *slot, err) != PGM_OK) {
+        pgm_usage_error(a->command, "%s wants an offset like +05:30, a zone like UTC or CET, or a tz "
+                        "database name like Europe/Berlin; not '%s'", opt, v);
+        return false;
+    }
+    z->tz = *slot;
+    return true;
+}
+
 int pgm_read_option(pgm_args *a, const char *opt, pgm_read_opts *r)
 {
     const char *v;
@@ -84,25 +105,7 @@ int pgm_read_option(pgm_args *a, const char *opt, pgm_read_opts *r)
         bool app = opt[2] == 'a';
         if (!(v = pgm_args_value(a)))
             return -1;
-        pgm_zone *z = app ? &r->app_tz : &r->log.tz;
-        z->set = true;
-        z->tz = NULL;
-        if (parse_tz_option(v, &z->offset_s))
-            return 1;
-        /* a name of the tz database: Europe/Berlin, with its summer time */
-        char err[PGM_ERR_MAX];
-        pgm_tz **slot = &r->named[app];
-        if (!*slot && !(*slot = malloc(sizeof **slot))) {
-            fputs("pgmortem: out of memory\n", stderr);
-            return -1;
-        }
-        if (!strchr(v, '/') || pgm_tz_load(v, *slot, err) != PGM_OK) {
-            pgm_usage_error(a->command, "%s wants an offset like +05:30, a zone like UTC or CET, or a tz "
-                            "database name like Europe/Berlin; not '%s'", opt, v);
-            return -1;
-        }
-        z->tz = *slot;
-        return 1;
+        return pgm_zone_option(a, opt, v, app ? &r->app_tz : &r->log.tz, &r->named[app]) ? 1 : -1;
     }
     if (strcmp(opt, "--app-date") == 0) {
         if (!(v = pgm_args_value(a)))

@@ -22,6 +22,10 @@ typedef struct pgm_read_opts {
 } pgm_read_opts;
 
 void pgm_read_opts_init(pgm_read_opts *r);
+/* A zone option's value: an offset (+05:30), an abbreviation (UTC, CET) or a
+ * tz database name (Europe/Berlin, loaded into *slot, made when NULL; the
+ * caller frees it). False when not one: a usage error, said. */
+bool pgm_zone_option(pgm_args *a, const char *opt, const char *v, pgm_zone *z, pgm_tz **slot);
 /* 1 taken, 0 not one of them, -1 usage error said. */
 int pgm_read_option(pgm_args *a, const char *opt, pgm_read_opts *r);
 /* After the options: a --log-line-prefix that does not compile is a usage

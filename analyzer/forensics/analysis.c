@@ -2681,6 +2681,90 @@ bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impac
     return true;
 }
 
+void pgm_analysis_set_display_zone(pgm_analysis *a, const pgm_zone *z, const char *name)
+{
+    a->display = *z;
+    snprintf(a->display_name, sizeof a->display_name, "%s", name ? name : "");
+}
+
+/* A UTC time shifted into the display zone, as ISO text (its 'Z' not meant). */
+static void local_iso(const pgm_analysis *a, int64_t us, char iso[PGM_TS_ISO_LEN])
+{
+    int64_t off = a->display.set ? (int64_t)pgm_zone_offset_at(&a->display, us) * 1000000 : 0;
+    pgm_ts_format_iso(us + off, iso);
+}
+
+/* The one day every key moment falls on in the display zone, "" when they span more. */
+static void report_day(const pgm_analysis *a, char day[11])
+{
+    day[0] = '\0';
+    char first[PGM_TS_ISO_LEN], iso[PGM_TS_ISO_LEN];
+    bool any = false;
+    for (size_t i = 0; i < a->n_moments; i++) {
+        if (a->moments[i].t == PGM_TS_UNKNOWN)
+            continue;
+        local_iso(a, a->moments[i].t, iso);
+        if (!any) {
+            memcpy(first, iso, sizeof first);
+            any = true;
+        } else if (memcmp(first, iso, 10) != 0) {
+            return;
+        }
+    }
+    if (any) {
+        memcpy(day, first, 10);
+        day[10] = '\0';
+    }
+}
+
+void pgm_analysis_set_human_times(pgm_analysis *a, bool human)
+{
+    a->human_times = human;
+}
+
+const char *pgm_analysis_time_text(const pgm_analysis *a, int64_t us, char *out, size_t cap)
+{
+    if (us == PGM_TS_UNKNOWN) {
+        snprintf(out, cap, "%s", "unknown");
+        return out;
+    }
+    if (!a->human_times) {
+        char iso[PGM_TS_ISO_LEN];
+        pgm_ts_format_iso(us, iso);
+        snprintf(out, cap, "%s", iso);
+        return out;
+    }
+    char iso[PGM_TS_ISO_LEN], day[11];
+    local_iso(a, us, iso);
+    report_day(a, day);
+    if (day[0] && memcmp(day, iso, 10) == 0)
+        snprintf(out, cap, "%.12s", iso + 11); /* HH:MM:SS.mmm */
+    else if (a->display.set)
+        snprintf(out, cap, "%.10s %.12s", iso, iso + 11);
+    else
+        snprintf(out, cap, "%s", iso);
+    return out;
+}
+
+const char *pgm_analysis_time_note(const pgm_analysis *a, char *out, size_t cap)
+{
+    char day[11], zone[96] = "UTC";
+    report_day(a, day);
+    if (!a->human_times)
+        day[0] = '\0'; /* the times carry their dates */
+    if (a->display.set) {
+        int64_t at = a->n_moments ? a->moments[0].t : 0;
+        int32_t off = pgm_zone_offset_at(&a->display, at == PGM_TS_UNKNOWN ? 0 : at);
+        snprintf(zone, sizeof zone, "%s (UTC%c%02d:%02d)", a->display_name, off < 0 ? '-' : '+',
+                 (off < 0 ? -off : off) / 3600, (off < 0 ? -off : off) % 3600 / 60);
+    }
+    if (day[0])
+        snprintf(out, cap, "Times in %s, all on %s.", zone, day);
+    else
+        snprintf(out, cap, "Times in %s.", zone);
+    return out;
+}
+
 size_t pgm_analysis_input_id(const pgm_analysis *a, const char *path)
 {
     for (size_t i = 0; path && i < a->n_inputs; i++)
@@ -2747,8 +2831,8 @@ bool pgm_analysis_leak_words(const pgm_analysis *a, char *out, size_t cap)
     if (a->hyp[0].kind != PGM_VERDICT_LEAK || !g)
         return false;
     char onset[PGM_TS_ISO_LEN], ref[PGM_TS_ISO_LEN];
-    pgm_ts_format_iso(g->onset, onset);
-    pgm_ts_format_iso(g->ref, ref);
+    pgm_analysis_time_text(a, g->onset, onset, sizeof onset);
+    pgm_analysis_time_text(a, g->ref, ref, sizeof ref);
     char when[64];
     if (g->ref == a->exhaustion)
         snprintf(when, sizeof when, "%s", "when the server ran out");
@@ -2769,7 +2853,7 @@ bool pgm_analysis_culprit_words(const pgm_analysis *a, char *out, size_t cap)
         return false;
     const pgm_code_location *l = &a->locs[0];
     char t[PGM_TS_ISO_LEN];
-    pgm_ts_format_iso(l->first, t);
+    pgm_analysis_time_text(a, l->first, t, sizeof t);
     snprintf(out, cap, "The code that borrowed them: %s (%s), in %u HikariCP leak report(s) from %s on (%s:%llu)%s",
              l->frame, l->at, l->count, t, l->first_path, (unsigned long long)l->first_line,
              a->n_locs > 1 ? "; more locations in the diagnosis" : "");
@@ -2785,7 +2869,7 @@ bool pgm_analysis_holder_words(const pgm_analysis *a, char *suspect, char *impac
     const pgm_holder *f = first_holder(a, &n);
     char t[PGM_TS_ISO_LEN];
     if (f) {
-        pgm_ts_format_iso(f->xact_start != PGM_TS_UNKNOWN ? f->xact_start : f->first_seen, t);
+        pgm_analysis_time_text(a, f->xact_start != PGM_TS_UNKNOWN ? f->xact_start : f->first_seen, t, sizeof t);
         snprintf(suspect, cap, "Suspect: %s (%s@%s from %s) left %zu transaction(s) open and idle, the first "
                  "begun at %s by pid %ld (%s:%llu)", f->app[0] ? f->app : "an unnamed application", f->user, f->db,
                  f->client[0] ? f->client : "?", n, t, f->pid, f->path, (unsigned long long)f->line);
@@ -2819,7 +2903,7 @@ bool pgm_analysis_holder_words(const pgm_analysis *a, char *suspect, char *impac
         snprintf(held + len, sizeof held - len, " and %llu more", (unsigned long long)v->blockers_over);
     }
     const pgm_victim_first *c = v->first_cancel.t != PGM_TS_UNKNOWN ? &v->first_cancel : &v->first_wait;
-    pgm_ts_format_iso(c->t, t);
+    pgm_analysis_time_text(a, c->t, t, sizeof t);
     snprintf(impact, cap, "%s waited on locks %llu time(s)%s%s%s; lock_timeout cancelled %llu statement(s) (55P03), "
              "statement_timeout %llu (57014); the first %s at %s (%s:%llu)", apps, (unsigned long long)v->waits,
              held[0] ? " (held by pid " : "", held,
@@ -2837,7 +2921,7 @@ bool pgm_analysis_where(const pgm_analysis *a, char *out, size_t cap)
     const pgm_pooler_refusals *r = pgm_pooler_refused(a->pooler);
     switch (a->tier) {
     case PGM_TIER_SERVER:
-        pgm_ts_format_iso(a->exhaustion != PGM_TS_UNKNOWN ? a->exhaustion : r->first_server_login, t);
+        pgm_analysis_time_text(a, a->exhaustion != PGM_TS_UNKNOWN ? a->exhaustion : r->first_server_login, t, sizeof t);
         if (pgm_pooler_seen(a->pooler) && r->server_logins)
             snprintf(out, cap, "the server ran out of connection slots from %s: it refused %llu connection(s), "
                      "PgBouncer's own logins %llu time(s)%s%s", t, (unsigned long long)a->refusals,
@@ -2859,13 +2943,13 @@ bool pgm_analysis_where(const pgm_analysis *a, char *out, size_t cap)
                      "server connections: its pools were larger than the server's slots");
         return true;
     case PGM_TIER_PGBOUNCER_CLIENTS:
-        pgm_ts_format_iso(r->first_client, t);
+        pgm_analysis_time_text(a, r->first_client, t, sizeof t);
         snprintf(out, cap, "PgBouncer's client limit (max_client_conn): it refused %llu client(s) from %s; "
                  "the server refused no one", (unsigned long long)r->clients, t);
         return true;
     case PGM_TIER_PGBOUNCER_POOL: {
         const pgm_pooler_pool *p = a->tier_pool;
-        pgm_ts_format_iso(p->first_wait_timeout, t);
+        pgm_analysis_time_text(a, p->first_wait_timeout, t, sizeof t);
         char waited[64] = "";
         if (a->pgb_query_wait_timeout_ms > 0)
             snprintf(waited, sizeof waited, " after %ld s", a->pgb_query_wait_timeout_ms / 1000);
@@ -3465,6 +3549,8 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
             pgm_analysis_confidence(a), v->score, pgm_verdict_name(a->hyp[1].kind), a->hyp[1].score, v->summary);
     for (size_t e = 0; e < v->n_evidence; e++)
         fprintf(out, "  - %s\n", v->evidence[e]);
+    char note[160];
+    fprintf(out, "times: %s\n", pgm_analysis_time_note(a, note, sizeof note));
     char where[512];
     if (pgm_analysis_where(a, where, sizeof where))
         fprintf(out, "where it ran out: %s\n", where);
@@ -3497,7 +3583,7 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
     }
     char iso[PGM_TS_ISO_LEN] = "-";
     if (a->exhaustion != PGM_TS_UNKNOWN)
-        pgm_ts_format_iso(a->exhaustion, iso);
+        pgm_analysis_time_text(a, a->exhaustion, iso, sizeof iso);
     fprintf(out, "refusals: %llu (first %s); application timeouts: %llu\n",
             (unsigned long long)a->refusals, iso, (unsigned long long)a->app_timeouts);
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
@@ -3507,7 +3593,7 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
     if (n_sessions) {
         const pgm_curve *c = pgm_sessions_curve(s);
         char at[PGM_TS_ISO_LEN];
-        pgm_ts_format_iso(c->peak_at, at);
+        pgm_analysis_time_text(a, c->peak_at, at, sizeof at);
         fprintf(out, "peak: %d client sessions at %s", c->peak, at);
         if (a->max_connections >= 0)
             fprintf(out, " (usable slots: %ld)", a->max_connections - a->reserved);
@@ -3525,9 +3611,9 @@ void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out)
         to = a->logs[a->primary].last_refusal;
     if (from != PGM_TS_UNKNOWN) {
         char f1[PGM_TS_ISO_LEN], f2[PGM_TS_ISO_LEN];
-        pgm_ts_format_iso(from, f1);
+        pgm_analysis_time_text(a, from, f1, sizeof f1);
         if (to != PGM_TS_UNKNOWN && to > from) {
-            pgm_ts_format_iso(to, f2);
+            pgm_analysis_time_text(a, to, f2, sizeof f2);
             fprintf(out, "window: %s to %s (%.0f s)\n", f1, f2, (double)(to - from) / 1e6);
         } else {
             fprintf(out, "window: from %s\n", f1);

@@ -159,6 +159,23 @@ void pgm_analysis_close(pgm_analysis *a);
  * suspect behind it (when the server's side names none; "" otherwise) and
  * its impact. False when the bundle has no PgBouncer log. */
 bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impact, size_t cap);
+/* The zone the human formats show times in (--display-tz; the JSON stays in
+ * UTC): `z` and its tz (if any) must outlive the analysis; name as the user
+ * gave it. */
+struct pgm_zone;
+void pgm_analysis_set_display_zone(pgm_analysis *a, const struct pgm_zone *z, const char *name);
+/* Whether the sentences about to be written are for a human format (md,
+ * html, text: times as pgm_analysis_time_text makes them) or for the JSON
+ * (ISO 8601 in UTC, always; the default). */
+void pgm_analysis_set_human_times(pgm_analysis *a, bool human);
+/* A time as the human formats show it: in the display zone, without the date
+ * when every key moment falls on one day there ("02:21:50.570"); else the
+ * date too ("2026-11-27 03:21:50.570"), or ISO 8601 in UTC without a zone
+ * given. "unknown" for PGM_TS_UNKNOWN. */
+const char *pgm_analysis_time_text(const pgm_analysis *a, int64_t us, char *out, size_t cap);
+/* The sentence that says the times' zone and their day ("Times in UTC, all on
+ * 2026-11-27."). */
+const char *pgm_analysis_time_note(const pgm_analysis *a, char *out, size_t cap);
 /* An input's id in the reports' citations (E1 for the first input listed),
  * 0 when the path is none of them. */
 size_t pgm_analysis_input_id(const pgm_analysis *a, const char *path);

@@ -19,6 +19,7 @@
 #include "forensics/holders.h"
 #include "forensics/thresholds.h"
 #include "forensics/victims.h"
+#include "text/tzfile.h"
 #include "util/intern.h"
 #include "util/json.h"
 #include "util/text_memo.h"
@@ -303,6 +304,9 @@ struct pgm_analysis {
     char disagree[2][512];
     size_t n_disagree;
     pgm_alerting alerting;             /* the alerts fitted to this incident's series (forensics/prevention.c) */
+    pgm_zone display;                  /* --display-tz: the human formats' zone; not set: UTC */
+    bool human_times;                  /* times in the display zone, short (md, html, text); else ISO in UTC */
+    char display_name[64];
     bool finished, oom;
     uint64_t over[PGM_ANALYSIS_CAP_COUNT]; /* what each cap left out (pgm_analysis_caps_reached) */
 };

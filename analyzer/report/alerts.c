@@ -112,8 +112,8 @@ bool pgm_report_alert_sentence(const pgm_analysis *a, size_t i, char *out, size_
         snprintf(who, sizeof who, " (%s)", r->service);
     if (r->recommended) {
         char at[PGM_TS_ISO_LEN];
-        pgm_ts_format_iso(r->fires_at, at);
-        snprintf(out, cap, "%s%s would have fired at %.8s, %lld s before %s.", r->name, who, at + 11,
+        pgm_analysis_time_text(a, r->fires_at, at, sizeof at);
+        snprintf(out, cap, "%s%s would have fired at %s, %lld s before %s.", r->name, who, at,
                  (long long)(r->lead_us / 1000000), m->reference_what);
     } else {
         snprintf(out, cap, "%s%s: not a warning here, %s.", r->name, who, r->why[0] ? r->why : "untested");

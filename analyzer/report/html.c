@@ -37,12 +37,10 @@ static void esc(FILE *out, const char *s)
     }
 }
 
-static void when(int64_t t, char out[PGM_TS_ISO_LEN])
+/* A time as the human formats show it (forensics' pgm_analysis_time_text). */
+static void when(const pgm_analysis *a, int64_t t, char out[PGM_TS_ISO_LEN])
 {
-    if (t == PGM_TS_UNKNOWN)
-        snprintf(out, PGM_TS_ISO_LEN, "unknown");
-    else
-        pgm_ts_format_iso(t, out);
+    pgm_analysis_time_text(a, t, out, PGM_TS_ISO_LEN);
 }
 
 /* A citation: the input's id and line, linked to the input in the appendix. */
@@ -165,7 +163,11 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
     fputs("<h1>", out);
     esc(out, shape.title);
-    fputs("</h1>\n", out);
+    fputs("</h1>\n<p class=\"cite\">", out);
+    char note[160];
+    esc(out, pgm_analysis_time_note(a, note, sizeof note));
+    fputs(" The charts are drawn in UTC. Evidence is cited as E<em>n</em>:<em>line</em>, E<em>n</em> an input the "
+          "appendix lists.</p>\n", out);
     heading(out, 2, "summary", shape.summary);
     fputs("<p class=\"verdict\"><strong>Verdict: ", out);
     esc(out, pgm_verdict_name(v->kind));
@@ -226,7 +228,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     fputs("<p>", out);
     fprintf(out, "%" PRIu64 " connection(s) refused for lack of slots", a->refusals);
     if (a->exhaustion != PGM_TS_UNKNOWN) {
-        when(a->exhaustion, t);
+        when(a, a->exhaustion, t);
         fprintf(out, ", the first at %s ", t);
         const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
         uint64_t line = 0;
@@ -278,10 +280,10 @@ static void moments_section(const pgm_analysis *a, FILE *out)
                 (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,
                 o->offset_us > 0 ? "ahead of" : "behind", o->matched, o->reports, o->matched_unshifted);
     }
-    fputs("<table><tr><th>time (UTC)</th><th>what</th><th>evidence</th></tr>\n", out);
+    fputs("<table><tr><th>time</th><th>what</th><th>evidence</th></tr>\n", out);
     for (size_t i = 0; i < n; i++) {
         char t[PGM_TS_ISO_LEN];
-        when(m[i].t, t);
+        when(a, m[i].t, t);
         fprintf(out, "<tr><td>%s</td><td>", t);
         esc(out, m[i].text);
         fputs("</td><td>", out);
@@ -450,14 +452,14 @@ static void chart(const pgm_analysis *a, FILE *out)
                 f.L, f.W - f.R, fy(&f, usable), fy(&f, usable), usable);
     if (a->exhaustion != PGM_TS_UNKNOWN && a->exhaustion >= f.t0 && a->exhaustion <= f.t1) {
         char t[PGM_TS_ISO_LEN];
-        when(a->exhaustion, t);
+        when(a, a->exhaustion, t);
         fprintf(out, "<line class=\"refusal\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"><title>first refusal "
                      "%s</title></line>\n",
                 fx(&f, a->exhaustion), fx(&f, a->exhaustion), f.T, f.H - f.B, t);
     }
     if (c && c->peak_at != PGM_TS_UNKNOWN) {
         char t[PGM_TS_ISO_LEN];
-        when(c->peak_at, t);
+        when(a, c->peak_at, t);
         fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"currentColor\"><title>peak: %d at %s</title></circle>\n",
                 fx(&f, c->peak_at), fy(&f, c->peak), c->peak, t);
     }
@@ -772,7 +774,7 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
             if (!a->locs[i].count)
                 continue;
             char t[PGM_TS_ISO_LEN];
-            when(a->locs[i].first, t);
+            when(a, a->locs[i].first, t);
             fputs("<tr><td><code>", out);
             esc(out, a->locs[i].frame);
             fputs("</code></td><td>", out);
@@ -981,8 +983,8 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
     for (size_t i = 0; i < a->n_inputs; i++) {
         const input_copy *in = &a->inputs[i];
         char f[PGM_TS_ISO_LEN], l[PGM_TS_ISO_LEN];
-        when(in->first_ts, f);
-        when(in->last_ts, l);
+        when(a, in->first_ts, f);
+        when(a, in->last_ts, l);
         fprintf(out, "<tr id=\"E%zu\"><td>E%zu</td><td><code class=\"cite\">", i + 1, i + 1);
         esc(out, in->path);
         fputs("</code>", out);

@@ -18,12 +18,10 @@
 #define PGM_MD_CHART_COLUMNS 60
 #include "text/timestamp.h"
 
-static void when(int64_t t, char out[PGM_TS_ISO_LEN])
+/* A time as the human formats show it (forensics' pgm_analysis_time_text). */
+static void when(const pgm_analysis *a, int64_t t, char out[PGM_TS_ISO_LEN])
 {
-    if (t == PGM_TS_UNKNOWN)
-        snprintf(out, PGM_TS_ISO_LEN, "unknown");
-    else
-        pgm_ts_format_iso(t, out);
+    pgm_analysis_time_text(a, t, out, PGM_TS_ISO_LEN);
 }
 
 /* Text in a Markdown table cell: pipes and newlines would end it. */
@@ -58,7 +56,9 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     char t2[PGM_TS_ISO_LEN];
     char title[512];
     pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
-    fprintf(out, "# %s\n\n## %s\n\n", shape.title, shape.summary);
+    char note[160];
+    fprintf(out, "# %s\n\n%s Evidence is cited as E*n*:*line*, E*n* an input the appendix lists.\n\n## %s\n\n",
+            shape.title, pgm_analysis_time_note(a, note, sizeof note), shape.summary);
     fprintf(out, "**Verdict: %s** (confidence: %s). %s", pgm_verdict_name(v->kind), pgm_analysis_confidence(a),
             v->summary);
     char words[768];
@@ -97,7 +97,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     const char(*disagree)[512] = pgm_analysis_disagreements(a, &nd);
     for (size_t i = 0; i < nd; i++)
         fprintf(out, "**The two sides disagree:** %s.\n\n", disagree[i]);
-    when(a->exhaustion, t2);
+    when(a, a->exhaustion, t2);
     fprintf(out, "## %s\n\n%" PRIu64 " connection(s) refused for lack of slots", shape.impact, a->refusals);
     if (a->refusals) {
         fprintf(out, ", the first at %s", t2);
@@ -144,10 +144,10 @@ static void moments_section(const pgm_analysis *a, FILE *out)
                 o->shown, (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,
                 o->offset_us > 0 ? "ahead of" : "behind", o->matched, o->reports, o->matched_unshifted);
     }
-    fputs("| time (UTC) | what | evidence |\n|---|---|---|\n", out);
+    fputs("| time | what | evidence |\n|---|---|---|\n", out);
     for (size_t i = 0; i < n; i++) {
         char t[PGM_TS_ISO_LEN];
-        when(m[i].t, t);
+        when(a, m[i].t, t);
         fprintf(out, "| %s | ", t);
         cell(out, m[i].text);
         char c[1200];
@@ -226,8 +226,8 @@ static void text_chart(const pgm_analysis *a, const pgm_curve *c, FILE *out)
     if (top < 1)
         top = 1;
     char from[PGM_TS_ISO_LEN], to[PGM_TS_ISO_LEN];
-    when(t0, from);
-    when(t1, to);
+    when(a, t0, from);
+    when(a, t1, to);
     fprintf(out, "\nOpen client sessions from %s to %s (each column about %.0f s, its highest count)%s:\n\n```text\n",
             from, to, (double)(t1 - t0) / 1e6 / COLS, usable > 0 ? "; > marks the usable slots" : "");
     for (int r = ROWS; r >= 1; r--) {
@@ -279,7 +279,7 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
             if (!a->locs[i].count)
                 continue;
             char t[PGM_TS_ISO_LEN];
-            when(a->locs[i].first, t);
+            when(a, a->locs[i].first, t);
             char cited[1200];
             fprintf(out, "| `%s` | %s | %u | %s | `%s` |\n", a->locs[i].frame, a->locs[i].at, a->locs[i].count, t,
                     pgm_report_cite_text(a, a->locs[i].first_path, a->locs[i].first_line, cited, sizeof cited));
@@ -465,8 +465,8 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
     for (size_t i = 0; i < a->n_inputs; i++) {
         const input_copy *in = &a->inputs[i];
         char f[PGM_TS_ISO_LEN], l[PGM_TS_ISO_LEN];
-        when(in->first_ts, f);
-        when(in->last_ts, l);
+        when(a, in->first_ts, f);
+        when(a, in->last_ts, l);
         fprintf(out, "| E%zu | `", i + 1);
         cell(out, in->path);
         fprintf(out, "` | %s%s%s%s | %s | ", in->kind, in->envelope[0] ? " (" : "", in->envelope,

@@ -68,12 +68,12 @@ static void put(pgm_table *t, size_t row, size_t col, enum pgm_cell_role role, c
     }
 }
 
-static void put_time(pgm_table *t, size_t row, size_t col, int64_t us)
+static void put_time(pgm_table *t, const pgm_analysis *a, size_t row, size_t col, int64_t us)
 {
-    char iso[PGM_TS_ISO_LEN] = "-";
+    char text[PGM_TS_ISO_LEN] = "-";
     if (us != PGM_TS_UNKNOWN)
-        pgm_ts_format_iso(us, iso);
-    put(t, row, col, PGM_CELL_TEXT, "%s", iso);
+        pgm_analysis_time_text(a, us, text, sizeof text);
+    put(t, row, col, PGM_CELL_TEXT, "%s", text);
 }
 
 static void put_cite(pgm_table *t, const pgm_analysis *a, size_t row, size_t col, const char *path, uint64_t line)
@@ -125,7 +125,7 @@ int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t)
         put(t, i, 0, PGM_CELL_TEXT, "%d", x->pid);
         const char *app = pgm_sessions_app_name(s, x->app);
         put_who(t, i, 1, x->user, x->db, app && strcmp(app, "(unknown)") != 0 ? app : "", x->client);
-        put_time(t, i, 2, x->start);
+        put_time(t, a, i, 2, x->start);
         put(t, i, 3, PGM_CELL_TEXT, "%s", held);
         put(t, i, 4, PGM_CELL_TEXT, "%s", end_words(x->how_end));
         put_cite(t, a, i, 5, x->how_start == PGM_START_BEFORE_LOG ? x->end_path : x->start_path,
@@ -152,7 +152,7 @@ int pgm_table_idle_in_transaction(const pgm_analysis *a, pgm_table *t)
         pgm_format_duration(pgm_holder_open_us(x), open_for);
         put(t, i, 0, PGM_CELL_TEXT, "%ld", x->pid);
         put_who(t, i, 1, x->user, x->db, x->app, x->client);
-        put_time(t, i, 2, x->xact_start);
+        put_time(t, a, i, 2, x->xact_start);
         put(t, i, 3, PGM_CELL_TEXT, "%s", open_for);
         put(t, i, 4, PGM_CELL_TEXT, "%u", x->snapshots);
         put(t, i, 5, x->query[0] ? PGM_CELL_CODE : PGM_CELL_TEXT, "%s", x->query[0] ? x->query : "-");
@@ -223,7 +223,7 @@ int pgm_table_log_findings(const pgm_analysis *a, pgm_table *t)
             continue;
         put(t, t->n_rows, 0, PGM_CELL_TEXT, "%s", f->severity);
         put(t, t->n_rows, 1, PGM_CELL_TEXT, "%s", f->rule);
-        put_time(t, t->n_rows, 2, f->at);
+        put_time(t, a, t->n_rows, 2, f->at);
         put(t, t->n_rows, 3, PGM_CELL_TEXT, "%s", pgm_report_shorten(a, f->message, shortened, sizeof shortened));
         put_cite(t, a, t->n_rows, 4, f->path, f->line);
         t->n_rows++;

@@ -124,3 +124,9 @@ int64_t pgm_tz_local_to_utc(const pgm_tz *tz, int64_t local_us)
      * change, as mktime does: 02:30 becomes 03:30 summer time */
     return (local_s - before) * 1000000 + frac;
 }
+
+int32_t pgm_zone_offset_at(const pgm_zone *z, int64_t utc_us)
+{
+    int64_t s = utc_us >= 0 ? utc_us / 1000000 : -((-utc_us + 999999) / 1000000);
+    return z->tz ? offset_at(z->tz, s) : z->offset_s;
+}

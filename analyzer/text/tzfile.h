@@ -42,5 +42,7 @@ typedef struct pgm_zone {
 
 /* UTC microseconds of a local time in the zone. */
 int64_t pgm_zone_to_utc(const pgm_zone *z, int64_t local_us);
+/* The zone's offset from UTC at a UTC time, in seconds east. */
+int32_t pgm_zone_offset_at(const pgm_zone *z, int64_t utc_us);
 
 #endif

@@ -414,6 +414,15 @@ if grep -q "WHERE usename = 'orders' AND datname = 'shop' AND client_addr IS NUL
 else
     echo "FAIL analyze-local-leak-sql"; grep -n "client_addr" "$tmp/local-leak.md" | head -3; fail=$((fail + 1))
 fi
+# --display-tz: the human formats' times in that zone, a day's without the date (said once); the JSON in UTC
+"$bin" analyze -q --display-tz Europe/Berlin -o "$tmp/tz.md" -o "$tmp/tz.json" fixtures/incidents/01-leak-hikari.tar.zst
+"$bin" analyze -q -f json fixtures/incidents/01-leak-hikari.tar.zst > "$tmp/utc.json"
+if grep -q "^Times in Europe/Berlin (UTC+01:00), all on 2026-11-27\." "$tmp/tz.md" &&
+    grep -q "^| 03:21:50.570 | the first refusal" "$tmp/tz.md" && cmp -s "$tmp/tz.json" "$tmp/utc.json"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL analyze-display-tz"; grep -m3 "Times in\|first refusal" "$tmp/tz.md"; fail=$((fail + 1))
+fi
 # --redact-pii: the same report with pseudonyms, nowhere the real names
 "$bin" analyze -q --redact-pii -o "$tmp/pii.md" -o "$tmp/pii.json" -o "$tmp/pii.html" fixtures/incidents/01-leak-hikari.tar.zst
 if grep -q "user-2@shop" "$tmp/pii.md" && ! grep -qE "127\.0\.0\.1|'orders'|\borders@" "$tmp/pii.md" "$tmp/pii.json" "$tmp/pii.html" &&
