@@ -457,8 +457,8 @@ int pgm_alerting_build(pgm_alerting *m, const pgm_alerting_input *in)
     bool oom = false;
     if (in->n_server && m->n_steps) {
         oom = oom || !(server->open = sample(m, in->server, in->n_server));
-        snprintf(server->open_source, sizeof server->open_source, "%s",
-                 "the client sessions open at each step, from the server's log");
+        snprintf(server->open_source, sizeof server->open_source, "the client sessions open at each step, %s",
+                 in->server_source ? in->server_source : "from the server's log");
     }
     if (in->n_idle_in_tx && m->n_steps) {
         oom = oom || !(server->idle_in_tx = sample(m, in->idle_in_tx, in->n_idle_in_tx));

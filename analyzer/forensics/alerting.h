@@ -95,6 +95,7 @@ typedef struct pgm_alerting {
 typedef struct pgm_alerting_input {
     const pgm_curve_point *server;       /* client sessions open (NULL: none) */
     size_t n_server;
+    const char *server_source;           /* where that curve comes from, said in the test file */
     const pgm_curve_point *idle_in_tx;   /* sessions idle in a transaction (NULL: none) */
     size_t n_idle_in_tx;
     long max_connections, reserved;      /* -1 unknown */

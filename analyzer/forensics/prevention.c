@@ -71,8 +71,10 @@ bool pgm_analysis_fit_alerts(pgm_analysis *a)
     if (n_sessions) {
         const pgm_curve *c = pgm_sessions_curve(s);
         in.server = c->p, in.n_server = c->n;
+        in.server_source = "from the server's log";
     } else if (a->n_sampled) {
         in.server = a->sampled, in.n_server = a->n_sampled;
+        in.server_source = "as the snapshots sampled them (the server's log has no connection lines)";
     }
     bool oom = false;
     pgm_curve_point *idle = idle_in_tx_curve(a, &in.n_idle_in_tx, &oom);
