@@ -2765,6 +2765,22 @@ const char *pgm_analysis_time_note(const pgm_analysis *a, char *out, size_t cap)
     return out;
 }
 
+const pgm_curve_point *pgm_analysis_connections(const pgm_analysis *a, size_t *n, bool *exact)
+{
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    size_t n_sessions = 0;
+    if (s)
+        pgm_sessions_list(s, &n_sessions);
+    *exact = n_sessions > 0;
+    if (*exact) {
+        const pgm_curve *c = pgm_sessions_curve(s);
+        *n = c->n;
+        return c->p;
+    }
+    *n = a->n_sampled;
+    return a->sampled;
+}
+
 size_t pgm_analysis_input_id(const pgm_analysis *a, const char *path)
 {
     for (size_t i = 0; path && i < a->n_inputs; i++)
@@ -3459,11 +3475,11 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     pgm_json_key(&j, "series");
     pgm_json_begin_object(&j);
     /* exact from the server log's connection lines, else sampled by the snapshots */
-    bool sampled = !n_sessions && a->n_sampled;
-    const pgm_curve_point *pts = sampled ? a->sampled : c ? c->p : NULL;
-    size_t n_pts = sampled ? a->n_sampled : c ? c->n : 0;
+    bool exact;
+    size_t n_pts;
+    const pgm_curve_point *pts = pgm_analysis_connections(a, &n_pts, &exact);
     pgm_json_key(&j, "connections_source");
-    pgm_json_string(&j, n_sessions ? "server log" : sampled ? a->sampled_source : NULL);
+    pgm_json_string(&j, exact ? "server log" : n_pts ? a->sampled_source : NULL);
     pgm_json_key(&j, "points_per_series_max");
     pgm_json_uint(&j, 2 * PGM_JSON_SERIES_BUCKETS);
     pgm_json_key(&j, "connections");

@@ -176,6 +176,11 @@ const char *pgm_analysis_time_text(const pgm_analysis *a, int64_t us, char *out,
 /* The sentence that says the times' zone and their day ("Times in UTC, all on
  * 2026-11-27."). */
 const char *pgm_analysis_time_note(const pgm_analysis *a, char *out, size_t cap);
+/* The open client sessions over time every format draws and the alerts are
+ * fitted to: exact from the primary server log's connection lines (*exact),
+ * else as the pg_stat_activity snapshots (or the pools' stats) sampled them;
+ * *n 0 when neither. */
+const pgm_curve_point *pgm_analysis_connections(const pgm_analysis *a, size_t *n, bool *exact);
 /* An input's id in the reports' citations (E1 for the first input listed),
  * 0 when the path is none of them. */
 size_t pgm_analysis_input_id(const pgm_analysis *a, const char *path);

@@ -4,6 +4,7 @@
 #include "forensics/analysis_impl.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -65,17 +66,12 @@ bool pgm_analysis_fit_alerts(pgm_analysis *a)
     pgm_alerting_input in;
     memset(&in, 0, sizeof in);
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
-    if (n_sessions) {
-        const pgm_curve *c = pgm_sessions_curve(s);
-        in.server = c->p, in.n_server = c->n;
-        in.server_source = "from the server's log";
-    } else if (a->n_sampled) {
-        in.server = a->sampled, in.n_server = a->n_sampled;
-        in.server_source = "as the snapshots sampled them (the server's log has no connection lines)";
-    }
+    bool exact;
+    in.server = pgm_analysis_connections(a, &in.n_server, &exact);
+    char sampled[160];
+    snprintf(sampled, sizeof sampled, "as %s sampled them (the server's log has no connection lines)",
+             a->sampled_source ? a->sampled_source : "the snapshots");
+    in.server_source = exact ? "from the server's log" : sampled;
     bool oom = false;
     pgm_curve_point *idle = idle_in_tx_curve(a, &in.n_idle_in_tx, &oom);
     in.idle_in_tx = idle;

@@ -371,19 +371,6 @@ static void frame_axes(const frame *f, FILE *out, const char *y_label)
             f->L + pw / 2, f->H - 4, f->T + ph / 2, f->T + ph / 2, y_label);
 }
 
-/* The curve the charts draw: exact from the server log, else sampled. */
-static const pgm_curve_point *curve_points(const pgm_analysis *a, size_t *n, bool *exact)
-{
-    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
-    const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
-    *exact = n_sessions && c;
-    *n = *exact ? c->n : a->n_sampled;
-    return *exact ? c->p : a->sampled;
-}
-
 /* The open connections as a step line, with the usable slots and the first
  * refusal. The points drawn are also in data-pts ("x,open ...") for the
  * hover script; without it the <title>s tell the same. */
@@ -392,7 +379,7 @@ static void chart(const pgm_analysis *a, FILE *out)
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
     bool exact;
     size_t n;
-    const pgm_curve_point *p = curve_points(a, &n, &exact);
+    const pgm_curve_point *p = pgm_analysis_connections(a, &n, &exact);
     const pgm_curve *c = exact ? pgm_sessions_curve(s) : NULL;
     if (n < 2) {
         fputs("<p>Too few points for a chart of the open connections.</p>\n", out);
@@ -564,7 +551,7 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
     bool exact;
     size_t n, n_sessions = 0;
-    const pgm_curve_point *p = curve_points(a, &n, &exact);
+    const pgm_curve_point *p = pgm_analysis_connections(a, &n, &exact);
     const pgm_session *v = s ? pgm_sessions_list(s, &n_sessions) : NULL;
     if (!exact || n < 2 || !n_sessions)
         return;

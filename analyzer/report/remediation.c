@@ -507,6 +507,13 @@ bool pgm_report_cause_words(const pgm_analysis *a, char *out, size_t cap, bool *
     return true;
 }
 
+/* The k-th finding in the diff's order: the cause's first (when there is
+ * one), then the others as the analysis holds them. */
+static size_t cause_first(size_t cause, size_t k)
+{
+    return cause == SIZE_MAX ? k : k == 0 ? cause : k <= cause ? k - 1 : k;
+}
+
 bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bool *addressed, size_t *left)
 {
     *left = 0;
@@ -519,7 +526,7 @@ bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bo
     /* the cause first: its file leads the diff */
     size_t cause = pgm_report_cause_finding(a);
     for (size_t k = 0; k < a->n_findings; k++) {
-        size_t i = cause == SIZE_MAX ? k : k == 0 ? cause : k <= cause ? k - 1 : k;
+        size_t i = cause_first(cause, k);
         const finding_copy *f = &a->findings[i];
         if ((!f->fix_set[0] && !f->fix_url_param[0]) || !f->path[0])
             continue;
@@ -600,9 +607,8 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     pgm_json_key(j, "cause_fix");
     size_t cause = pgm_report_cause_finding(a);
     char words[1536];
-    bool in_diff = false;
-    if (changes && addressed && cause != SIZE_MAX && addressed[cause] &&
-        pgm_report_cause_words(a, words, sizeof words, &in_diff)) {
+    bool in_diff = false, said = pgm_report_cause_words(a, words, sizeof words, &in_diff);
+    if (changes && addressed && cause != SIZE_MAX && addressed[cause] && said) {
         pgm_json_begin_object(j);
         pgm_json_key(j, "rule");
         pgm_json_string(j, a->findings[cause].rule);
@@ -622,12 +628,12 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
     }
     /* the first action in words, whether or not the diff makes it (a leak's code location) */
     pgm_json_key(j, "cause_first");
-    pgm_json_string(j, pgm_report_cause_words(a, words, sizeof words, &in_diff) ? words : NULL);
+    pgm_json_string(j, said ? words : NULL);
     /* the findings the diff resolves, the cause first */
     pgm_json_key(j, "config_diff_resolves");
     pgm_json_begin_array(j);
     for (size_t k = 0; changes && addressed && k < a->n_findings; k++) {
-        size_t i = cause == SIZE_MAX ? k : k == 0 ? cause : k <= cause ? k - 1 : k;
+        size_t i = cause_first(cause, k);
         if (!addressed[i])
             continue;
         pgm_json_begin_object(j);
