@@ -972,6 +972,52 @@ void pgm_psa_finish(pgm_psa_reader *r)
     end_result(r);
 }
 
+static bool ident_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* `p` begins with `stem` (lower case), whatever the case of p's letters. */
+static bool starts_ci(const char *p, const char *stem)
+{
+    for (; *stem; p++, stem++)
+        if (ascii_lower(*p) != *stem)
+            return false;
+    return true;
+}
+
+const char *pgm_psa_stats_view(const char *query, char *out, size_t cap)
+{
+    /* PostgreSQL's cumulative statistics views (monitoring-stats.html) and pg_locks */
+    static const char *const stems[] = {"pg_stat_", "pg_statio_", "pg_locks"};
+    if (!query || !cap)
+        return NULL;
+    for (const char *p = query; *p; p++) {
+        if (p != query && ident_char((unsigned char)p[-1]))
+            continue;
+        for (size_t k = 0; k < sizeof stems / sizeof stems[0]; k++) {
+            if (!starts_ci(p, stems[k]))
+                continue;
+            size_t n = strlen(stems[k]);
+            size_t len = n;
+            while (ident_char((unsigned char)p[len]))
+                len++;
+            if (len >= cap)
+                len = cap - 1;
+            for (size_t i = 0; i < len; i++)
+                out[i] = ascii_lower(p[i]);
+            out[len] = '\0';
+            return out;
+        }
+    }
+    return NULL;
+}
+
 bool pgm_psa_columns_past(const pgm_psa_reader *r)
 {
     return r->columns_past;

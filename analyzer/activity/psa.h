@@ -62,6 +62,11 @@ const char *pgm_psa_value(const pgm_psa_snapshot *s, const pgm_psa_row *r, enum 
 /* A timestamp column as UTC microseconds, or PGM_TS_UNKNOWN. */
 int64_t pgm_psa_time(const pgm_psa_snapshot *s, const pgm_psa_row *r, enum pgm_psa_col c);
 const char *pgm_psa_column_name(enum pgm_psa_col c);
+/* The statistics view a row's query reads (pg_stat_activity, pg_stat_database,
+ * pg_locks...), copied to `out`, or NULL: a session whose last query read one
+ * is a monitoring agent's (postgres_exporter, pgwatch, a sampler), which holds
+ * its slot for as long as the log runs and never leaks. */
+const char *pgm_psa_stats_view(const char *query, char *out, size_t cap);
 
 typedef void (*pgm_psa_cb)(void *ctx, const pgm_psa_snapshot *snap);
 

@@ -651,6 +651,8 @@ static void note_app_row(pgm_analysis *a, const pgm_event *e)
     if (state && strncmp(state, "idle", 4) == 0 && changed && pgm_ts_parse_at(changed, strlen(changed), &ts) &&
         ts.zone != PGM_TS_ZONE_UNKNOWN)
         r->unused_since = ts.us;
+    const char *view = pgm_event_field(e, "stats_view");
+    snprintf(r->stats_view, sizeof r->stats_view, "%s", view ? view : "");
     r->path = cited(a, e->path);
     r->line = e->line;
 }
@@ -680,6 +682,85 @@ static void name_apps_from_rows(pgm_analysis *a)
         }
     }
     free(h);
+}
+
+/* The monitoring rows (one per backend: pid and backend_start), by pid. */
+typedef struct monitoring_rows {
+    const app_row **v;
+    size_t n;
+} monitoring_rows;
+
+static int cmp_row_pid(const void *x, const void *y)
+{
+    const app_row *a = *(const app_row *const *)x, *b = *(const app_row *const *)y;
+    if (a->pid != b->pid)
+        return a->pid < b->pid ? -1 : 1;
+    return a->seen < b->seen ? -1 : a->seen > b->seen;
+}
+
+/* Whether a row shows this logged session: the same pid, and its
+ * backend_start the session's start (else seen while it was open). */
+static bool row_shows(const app_row *r, const pgm_session *v)
+{
+    int64_t slack = PGM_SESSIONS_HINT_SLACK_US;
+    if (r->backend_start != PGM_TS_UNKNOWN && v->start != PGM_TS_UNKNOWN)
+        return llabs(r->backend_start - v->start) <= slack;
+    return (v->start == PGM_TS_UNKNOWN || v->start <= r->seen + slack) &&
+           (v->end == PGM_TS_UNKNOWN || v->end + slack >= r->seen);
+}
+
+static const app_row *monitoring_row_of(const monitoring_rows *m, const pgm_session *v)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v[mid]->pid < v->pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < m->n && m->v[lo]->pid == v->pid; lo++)
+        if (row_shows(m->v[lo], v))
+            return m->v[lo];
+    return NULL;
+}
+
+static bool is_monitoring(void *ctx, const pgm_session *v)
+{
+    return monitoring_row_of(ctx, v) != NULL;
+}
+
+/* The sessions held longest, monitoring agents' left out (and named). */
+static void find_longest(pgm_analysis *a, const pgm_sessions *s)
+{
+    monitoring_rows m = {NULL, 0};
+    size_t k = 0;
+    for (size_t i = 0; i < a->n_app_rows; i++)
+        k += a->app_rows[i].stats_view[0] != '\0';
+    if (k && !(m.v = malloc(k * sizeof *m.v)))
+        a->oom = true;
+    for (size_t i = 0; m.v && i < a->n_app_rows; i++)
+        if (a->app_rows[i].stats_view[0])
+            m.v[m.n++] = &a->app_rows[i];
+    if (m.n)
+        qsort(m.v, m.n, sizeof *m.v, cmp_row_pid);
+    a->n_longest = pgm_sessions_longest(s, a->longest, PGM_ANALYSIS_LONGEST, m.n ? is_monitoring : NULL, &m);
+    if (!m.n)
+        return;
+    size_t n = 0;
+    const pgm_session *v = pgm_sessions_list(s, &n);
+    /* those that would have been listed: held at least as long as the last listed */
+    int64_t shortest = a->n_longest == PGM_ANALYSIS_LONGEST
+                           ? pgm_session_held_us(s, &v[a->longest[a->n_longest - 1]]) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const app_row *r = monitoring_row_of(&m, &v[i]);
+        if (!r || pgm_session_held_us(s, &v[i]) < shortest)
+            continue;
+        if (a->n_monitoring_listed < PGM_ANALYSIS_MONITORING_LISTED)
+            a->monitoring[a->n_monitoring_listed++] = (monitoring_session){r, i};
+        a->n_monitoring++;
+    }
+    free(m.v);
 }
 
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
@@ -2017,7 +2098,7 @@ int pgm_analysis_finish(pgm_analysis *a)
         a->over[PGM_ANALYSIS_CAP_THRESHOLDS] += pgm_thresholds_dropped(a->thresholds);
     }
     if (s) {
-        a->n_longest = pgm_sessions_longest(s, a->longest, PGM_ANALYSIS_LONGEST);
+        find_longest(a, s);
         a->refusals = pgm_sessions_refusals(s, &a->exhaustion);
         uint64_t apps_over, starts_over;
         pgm_sessions_over(s, &apps_over, &starts_over);
@@ -2474,20 +2555,6 @@ static void json_str_or_null(pgm_json *j, const char *key, const char *v)
 }
 
 /* CONTRACTS.md evidence: [{"path", "line"}], empty when nothing says where. */
-static void json_evidence(pgm_json *j, const char *key, const char *path, uint64_t line)
-{
-    pgm_json_key(j, key);
-    pgm_json_begin_array(j);
-    if (path && *path) {
-        pgm_json_begin_object(j);
-        pgm_json_key(j, "path");
-        pgm_json_string(j, path);
-        pgm_json_key(j, "line");
-        pgm_json_uint(j, line);
-        pgm_json_end_object(j);
-    }
-    pgm_json_end_array(j);
-}
 
 const char *pgm_session_end_name(enum pgm_session_end e)
 {
@@ -2503,6 +2570,21 @@ static void json_duration_ms(pgm_json *j, const char *key, int64_t us)
         pgm_json_null(j);
     else
         pgm_json_int(j, us / 1000);
+}
+
+static void json_evidence(pgm_json *j, const char *key, const char *path, uint64_t line)
+{
+    pgm_json_key(j, key);
+    pgm_json_begin_array(j);
+    if (path && *path) {
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "path");
+        pgm_json_string(j, path);
+        pgm_json_key(j, "line");
+        pgm_json_uint(j, line);
+        pgm_json_end_object(j);
+    }
+    pgm_json_end_array(j);
 }
 
 /* The sessions that held their slots longest: the first place to look for
@@ -2545,6 +2627,29 @@ static void json_longest(pgm_json *j, const pgm_analysis *a, const pgm_sessions 
         pgm_json_end_object(j);
     }
     pgm_json_end_array(j);
+    /* monitoring agents' sessions, left out of the list above */
+    pgm_json_key(j, "monitoring_left_out");
+    pgm_json_begin_object(j);
+    pgm_json_key(j, "count");
+    pgm_json_uint(j, a->n_monitoring);
+    pgm_json_key(j, "sessions");
+    pgm_json_begin_array(j);
+    for (size_t i = 0; v && i < a->n_monitoring_listed; i++) {
+        const monitoring_session *m = &a->monitoring[i];
+        const pgm_session *x = &v[m->session];
+        pgm_json_begin_object(j);
+        pgm_json_key(j, "pid");
+        pgm_json_int(j, x->pid);
+        json_str_or_null(j, "user", m->row->user);
+        json_str_or_null(j, "application", m->row->app);
+        pgm_json_key(j, "reads");
+        pgm_json_string(j, m->row->stats_view);
+        json_duration_ms(j, "held_ms", pgm_session_held_us(s, x));
+        json_evidence(j, "evidence", m->row->path, m->row->line);
+        pgm_json_end_object(j);
+    }
+    pgm_json_end_array(j);
+    pgm_json_end_object(j);
 }
 
 static void json_victim_first(pgm_json *j, const char *key, const pgm_victim_first *f)

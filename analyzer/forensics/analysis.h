@@ -58,6 +58,9 @@
 #define PGM_ANALYSIS_MAX_NAMED 500u
 /* Sessions listed as held longest. */
 #define PGM_ANALYSIS_LONGEST 10u
+/* Monitoring agents' sessions named where they are left out of those (the
+ * rest counted: "and 3 more"). */
+#define PGM_ANALYSIS_MONITORING_LISTED 4u
 /* A burst into the slots: sessions of one group opened in this long before
  * the first refusal (a deploy filling its pool, a scale-out, a batch), at
  * least this many. */

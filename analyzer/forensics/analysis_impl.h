@@ -149,9 +149,18 @@ typedef struct app_row {
     int64_t seen, backend_start;
     char app[64], user[64], db[64], client[64]; /* app "" when the row names none */
     int64_t unused_since;   /* idle (or idle in transaction) since its state_change; PGM_TS_UNKNOWN: in use */
+    char stats_view[32];    /* the statistics view its query read: a monitoring agent's session; "" none */
     const char *path;       /* the row's line (interned) */
     uint64_t line;
 } app_row;
+
+/* A logged session a snapshot's row shows reading a statistics view: a
+ * monitoring agent's, left out of the sessions held longest (it holds its
+ * slot for as long as the log runs, and is no suspect). */
+typedef struct monitoring_session {
+    const app_row *row;     /* the row that shows it (its first) */
+    size_t session;         /* its index in the primary log's sessions */
+} monitoring_session;
 
 typedef struct kind_count {
     char kind[48];
@@ -297,6 +306,10 @@ struct pgm_analysis {
     uint64_t refusals;
     size_t longest[PGM_ANALYSIS_LONGEST]; /* the primary log's sessions held longest */
     size_t n_longest;
+    /* monitoring agents' sessions held as long, left out of them: the first listed, all counted */
+    monitoring_session monitoring[PGM_ANALYSIS_MONITORING_LISTED];
+    size_t n_monitoring_listed;
+    uint64_t n_monitoring;
     pgm_hypothesis hyp[PGM_VERDICT_COUNT];
     /* what the side the bundle lacks would add to the verdict, "" when nothing; and where the
      * server's side and the applications' disagree */

@@ -637,12 +637,13 @@ int64_t pgm_session_held_us(const pgm_sessions *s, const pgm_session *v)
     return end - v->start;
 }
 
-size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap)
+size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap,
+                            bool (*skip)(void *ctx, const pgm_session *v), void *ctx)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->n && cap; i++) {
         int64_t held = pgm_session_held_us(s, &s->v[i]);
-        if (held < 0)
+        if (held < 0 || (skip && skip(ctx, &s->v[i])))
             continue;
         /* insertion into the short list, longest first; ties keep log order */
         size_t k = n < cap ? n++ : cap;

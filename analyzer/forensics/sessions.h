@@ -126,8 +126,10 @@ int64_t pgm_sessions_last_time(const pgm_sessions *s);
  * while open), in microseconds; -1 when its start is unknown. */
 int64_t pgm_session_held_us(const pgm_sessions *s, const pgm_session *v);
 /* The `cap` sessions that held their slots longest, longest first, as indices
- * into pgm_sessions_list. Returns how many. */
-size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap);
+ * into pgm_sessions_list, leaving out those `skip` (when not NULL) says to.
+ * Returns how many. */
+size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap,
+                            bool (*skip)(void *ctx, const pgm_session *v), void *ctx);
 /* "disconnected", "fatal", "restart"...: how a session ended, as the reports name it. */
 const char *pgm_session_end_name(enum pgm_session_end e);
 /* False when memory ran out: the results are incomplete. */

@@ -561,7 +561,8 @@ static void row_common_fields(pgm_event *ev, const pgm_psa_snapshot *snap, const
 /* Each client session a snapshot shows is an event: its pid, names and
  * backend_start let the analysis give a logged session the application name
  * the log did not carry (sent after login); its state and state_change say
- * whether its holder used it lately. */
+ * whether its holder used it lately; the statistics view its query read
+ * tells a monitoring agent's session. */
 static void session_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, int64_t t, const pgm_event_origin *o)
 {
     for (size_t i = 0; i < snap->n_rows && pc->s->on_event; i++) {
@@ -588,6 +589,9 @@ static void session_rows(psa_ctx *pc, const pgm_psa_snapshot *snap, int64_t t, c
         ev.fields[ev.n_fields++] = (pgm_field){"backend_start", started[0] ? started : NULL, 0};
         ev.fields[ev.n_fields++] = (pgm_field){"state", pgm_psa_value(snap, r, PGM_PSA_STATE), 0};
         ev.fields[ev.n_fields++] = (pgm_field){"state_change", changed[0] ? changed : NULL, 0};
+        char view[64];
+        ev.fields[ev.n_fields++] =
+            (pgm_field){"stats_view", pgm_psa_stats_view(pgm_psa_value(snap, r, PGM_PSA_QUERY), view, sizeof view), 0};
         pc->s->events++;
         pc->in->events++;
         pc->s->on_event(pc->s->ctx, o, &ev);

@@ -733,6 +733,11 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
             fputs("</tr>\n", out);
         }
         fputs("</table>\n", out);
+        if (t.note[0]) {
+            fputs("<p>", out);
+            esc(out, t.note);
+            fputs("</p>\n", out);
+        }
     }
     pgm_table_free(&t);
 }

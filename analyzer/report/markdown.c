@@ -192,6 +192,8 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
         fputc('\n', out);
     }
     fputc('\n', out);
+    if (t.note[0])
+        fprintf(out, "%s\n\n", t.note);
     pgm_table_free(&t);
 }
 

@@ -8,6 +8,7 @@
 
 #include "forensics/analysis_impl.h"
 #include "text/timestamp.h"
+#include "util/fmt.h"
 #include "util/rc.h"
 
 void pgm_format_duration(int64_t us, char out[32])
@@ -107,6 +108,32 @@ static const char *end_words(enum pgm_session_end e)
     return "?";
 }
 
+/* "Left out: pid 30750 (recorder-sampler, postgres), a monitoring session: its
+ * query read pg_stat_activity (E3:8)." */
+static void monitoring_note(const pgm_analysis *a, const pgm_sessions *s, char *out, size_t cap)
+{
+    size_t n = 0, len = 0;
+    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
+    out[0] = '\0';
+    if (!v || !a->n_monitoring)
+        return;
+    len = pgm_fmt_at(out, cap, len, "Left out, as %s (a pg_stat_activity row shows %s query reading a statistics "
+                     "view):", a->n_monitoring == 1 ? "a monitoring agent's session" : "monitoring agents' sessions",
+                     a->n_monitoring == 1 ? "its" : "each one's");
+    for (size_t i = 0; i < a->n_monitoring_listed; i++) {
+        const monitoring_session *m = &a->monitoring[i];
+        const pgm_session *x = &v[m->session];
+        char cite[96], held[32];
+        pgm_format_duration(pgm_session_held_us(s, x), held);
+        len = pgm_fmt_at(out, cap, len, "%s pid %d (%s%s%s), held %s, read %s (%s)", i ? ";" : "", x->pid,
+                         m->row->user, m->row->app[0] ? ", " : "", m->row->app, held, m->row->stats_view,
+                         pgm_report_cite_text(a, m->row->path, m->row->line, cite, sizeof cite));
+    }
+    if (a->n_monitoring > a->n_monitoring_listed)
+        len = pgm_fmt_at(out, cap, len, "; and %" PRIu64 " more", a->n_monitoring - a->n_monitoring_listed);
+    pgm_fmt_at(out, cap, len, ".");
+}
+
 int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t)
 {
     static const char *const cols[] = {"pid", "who", "opened", "held", "how it ended", "evidence"};
@@ -132,6 +159,7 @@ int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t)
                  x->how_start == PGM_START_BEFORE_LOG ? x->end_line : x->start_line);
         t->n_rows++;
     }
+    monitoring_note(a, s, t->note, sizeof t->note);
     return PGM_OK;
 }
 

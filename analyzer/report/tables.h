@@ -24,6 +24,9 @@ typedef struct pgm_cell {
     char text[PGM_TABLE_CELL_MAX];
 } pgm_cell;
 
+/* A sentence below a table, at most (with its citation). */
+#define PGM_TABLE_NOTE_MAX 768u
+
 typedef struct pgm_table {
     const char *title;              /* a heading; NULL: the section's own heading serves */
     const char *intro;              /* a sentence above the table, or NULL */
@@ -31,6 +34,7 @@ typedef struct pgm_table {
     size_t n_cols, n_rows;
     pgm_cell *cells;                /* n_rows x n_cols */
     const char *empty;              /* said instead of an empty table; NULL: omit it */
+    char note[PGM_TABLE_NOTE_MAX];  /* a sentence below the table (what was left out), "" none */
 } pgm_table;
 
 /* A bundle without connection trouble gets a health check, not a

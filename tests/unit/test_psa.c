@@ -257,6 +257,27 @@ static void test_pasted_forms(void **state)
     assert_non_null(strstr(x.rows_text, "-|billing|idle in transaction|-;"));
 }
 
+/* A monitoring agent's query names the statistics view it reads, whatever the
+ * case or schema; an application's query, or a name that only contains the
+ * stem, names none. The queries are postgres_exporter's and pgwatch's forms. */
+static void test_stats_view(void **state)
+{
+    (void)state;
+    char v[32];
+    assert_string_equal(pgm_psa_stats_view("SELECT count(*) FROM pg_stat_activity WHERE state = 'idle'", v, sizeof v),
+                        "pg_stat_activity");
+    assert_string_equal(pgm_psa_stats_view("select datname, xact_commit from PG_CATALOG.PG_STAT_DATABASE", v, sizeof v),
+                        "pg_stat_database");
+    assert_string_equal(pgm_psa_stats_view("SELECT mode, count(*) FROM pg_locks GROUP BY mode", v, sizeof v), "pg_locks");
+    assert_string_equal(pgm_psa_stats_view("SELECT * FROM pg_statio_user_tables", v, sizeof v), "pg_statio_user_tables");
+    assert_null(pgm_psa_stats_view("UPDATE orders SET status = 'paid' WHERE id = $1", v, sizeof v));
+    assert_null(pgm_psa_stats_view("SELECT * FROM my_pg_stat_activity_copy", v, sizeof v));
+    assert_null(pgm_psa_stats_view(NULL, v, sizeof v));
+    /* a long name is cut to the buffer, never past it */
+    char small[8];
+    assert_string_equal(pgm_psa_stats_view("SELECT 1 FROM pg_stat_user_functions", small, sizeof small), "pg_stat");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_pasted_forms),
         cmocka_unit_test(test_multiline_and_null_forms),
         cmocka_unit_test(test_hostile_cells_and_now),
+        cmocka_unit_test(test_stats_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

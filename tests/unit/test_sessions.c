@@ -334,6 +334,11 @@ static void test_peak_within_an_instant(void **state)
     pgm_sessions_close(s);
 }
 
+static bool skip_pid(void *ctx, const pgm_session *v)
+{
+    return v->pid == *(const int *)ctx;
+}
+
 static void test_longest(void **state)
 {
     (void)state;
@@ -355,7 +360,7 @@ static void test_longest(void **state)
     const pgm_session *v = pgm_sessions_list(s, &n);
     assert_int_equal(pgm_sessions_last_time(s), 1764200000000000LL + 40 * 1000000LL);
     size_t idx[3];
-    assert_int_equal(pgm_sessions_longest(s, idx, 3), 3);
+    assert_int_equal(pgm_sessions_longest(s, idx, 3, NULL, NULL), 3);
     assert_int_equal(v[idx[0]].pid, 99);
     assert_int_equal(pgm_session_held_us(s, &v[idx[0]]), 60000000);
     assert_int_equal(v[idx[1]].pid, 10);
@@ -363,9 +368,14 @@ static void test_longest(void **state)
     assert_int_equal(pgm_session_held_us(s, &v[idx[1]]), 39000000);
     assert_int_equal(v[idx[2]].pid, 12);
     /* a list of one keeps the longest */
-    assert_int_equal(pgm_sessions_longest(s, idx, 1), 1);
+    assert_int_equal(pgm_sessions_longest(s, idx, 1, NULL, NULL), 1);
     assert_int_equal(v[idx[0]].pid, 99);
-    assert_int_equal(pgm_sessions_longest(s, idx, 0), 0);
+    assert_int_equal(pgm_sessions_longest(s, idx, 0, NULL, NULL), 0);
+    /* a session the caller leaves out (a monitoring agent's) gives its place to the next */
+    int skipped = 99;
+    assert_int_equal(pgm_sessions_longest(s, idx, 2, skip_pid, &skipped), 2);
+    assert_int_equal(v[idx[0]].pid, 10);
+    assert_int_equal(v[idx[1]].pid, 12);
     assert_string_equal(pgm_session_end_name(PGM_END_OPEN), "open");
     assert_string_equal(pgm_session_end_name(PGM_END_RESTART), "restart");
     pgm_sessions_close(s);
