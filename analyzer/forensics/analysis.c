@@ -1349,6 +1349,19 @@ static void gather_moments(pgm_analysis *a)
     qsort(a->moments, a->n_moments, sizeof a->moments[0], cmp_moment);
 }
 
+/* The limit a refusal's kind names, as the JSON says it; NULL for none. */
+static const char *refusal_kind_name(unsigned kind)
+{
+    switch (kind) {
+    case 0: return NULL;
+    case PGM_EV_CONN_REFUSED_TOO_MANY_CLIENTS: return "server_slots";
+    case PGM_EV_CONN_REFUSED_RESERVED_SLOTS: return "reserved_slots";
+    case PGM_EV_CONN_REFUSED_ROLE_LIMIT: return "role_limit";
+    case PGM_EV_CONN_REFUSED_DATABASE_LIMIT: return "database_limit";
+    default: return "other";
+    }
+}
+
 static long fact_long(const pgm_fact *f)
 {
     return f && f->v.type == PGM_V_NUM ? (long)f->v.num : -1;
@@ -3312,6 +3325,19 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
     uint64_t fr_line = 0;
     const char *fr_path = s ? pgm_sessions_first_refusal_at(s, &fr_line) : NULL;
     json_evidence(&j, "evidence", fr_path, fr_line);
+    /* which limit refused first (PostgreSQL's postinit.c: all SQLSTATE 53300,
+     * only two of them the server's own slots), and the first for lack of them */
+    pgm_json_key(&j, "first_refusal_kind");
+    const char *kind_name = refusal_kind_name(s ? pgm_sessions_first_refusal_kind(s) : 0);
+    if (kind_name)
+        pgm_json_string(&j, kind_name);
+    else
+        pgm_json_null(&j);
+    const char *slot_path = NULL;
+    uint64_t slot_line = 0;
+    pgm_analysis_json_time(&j, "first_slot_refusal",
+                           s ? pgm_sessions_first_slot_refusal(s, &slot_path, &slot_line) : PGM_TS_UNKNOWN);
+    json_evidence(&j, "first_slot_refusal_evidence", slot_path, slot_line);
     const server_log *pl = a->primary >= 0 ? &a->logs[a->primary] : NULL;
     pgm_analysis_json_time(&j, "last_refusal", pl ? pl->last_refusal : PGM_TS_UNKNOWN);
     /* who it reached: services whose pools timed out, user@db the server refused */
