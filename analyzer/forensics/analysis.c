@@ -55,6 +55,7 @@ void pgm_analysis_close(pgm_analysis *a)
         return;
     for (size_t i = 0; i < a->n_logs; i++)
         pgm_sessions_close(a->logs[i].s);
+    pgm_pods_free(a);
     free(a->leaks);
     free(a->inputs);
     free(a->findings);
@@ -2112,6 +2113,7 @@ int pgm_analysis_finish(pgm_analysis *a)
     }
     if (s) {
         find_longest(a, s);
+        pgm_pods_split(a, s);
         a->refusals = pgm_sessions_refusals(s, &a->exhaustion);
         uint64_t apps_over, starts_over;
         pgm_sessions_over(s, &apps_over, &starts_over);
@@ -3629,6 +3631,37 @@ void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sec
         pgm_json_key(&j, by[w]);
         json_curves_by(&j, s, w);
     }
+    /* one application's replicas, each session taken as the pod's whose pool
+     * started last before it (forensics/pods.c): an attribution by time */
+    const char *pods_why_not;
+    const char *pod_app = pgm_analysis_pod_split(a, &pods_why_not);
+    pgm_json_key(&j, "by_pod");
+    if (pod_app) {
+        pgm_json_begin_object(&j);
+        pgm_json_key(&j, "application");
+        pgm_json_string(&j, pod_app);
+        pgm_json_key(&j, "attributed_by");
+        pgm_json_string(&j, "pool start: a session opened within 30 s after a pod's pool started, and before the "
+                            "next pod's did, is that pod's");
+        pgm_json_key(&j, "pods");
+        pgm_json_begin_object(&j);
+        for (size_t i = 0; i < pgm_analysis_pod_count(a); i++) {
+            const pgm_curve *pc = pgm_analysis_pod_curve(a, i);
+            pgm_json_key(&j, pgm_analysis_pod_name(a, i));
+            json_series(&j, pc->p, pc->n);
+        }
+        pgm_json_end_object(&j);
+        pgm_json_key(&j, "started");
+        pgm_json_begin_object(&j);
+        for (size_t i = 0; i < pgm_analysis_pod_count(a); i++) {
+            pgm_analysis_json_time(&j, pgm_analysis_pod_name(a, i), a->pods[i].start);
+        }
+        pgm_json_end_object(&j);
+        pgm_json_end_object(&j);
+    } else {
+        pgm_json_null(&j);
+    }
+    json_str_or_null(&j, "pods_not_split", pods_why_not);
     pgm_json_end_object(&j);
     /* application logs whose clocks are off the server's (their times here are corrected) */
     pgm_json_key(&j, "clock_offsets");

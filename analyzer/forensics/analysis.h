@@ -56,6 +56,14 @@
 #define PGM_ANALYSIS_MAX_APP_ROWS 50000u
 /* Sessions the remediation names by pid (leaked, idle in a transaction), at most. */
 #define PGM_ANALYSIS_MAX_NAMED 500u
+/* An application whose logs are several pods' (replicas) is split by pod:
+ * a session it opened within this long after a pod's pool started, and
+ * before the next pod's did, is taken as that pod's (HikariCP fills its pool
+ * right after it starts); the others stay "(pod unknown)". */
+#define PGM_POD_FILL_WINDOW_US (30LL * 1000000)
+/* Pools that started closer together than this cannot be told apart by time:
+ * no split. */
+#define PGM_POD_MIN_GAP_US (2LL * 1000000)
 /* Sessions listed as held longest. */
 #define PGM_ANALYSIS_LONGEST 10u
 /* Monitoring agents' sessions named where they are left out of those (the
@@ -232,5 +240,18 @@ const char *pgm_analysis_confidence(const pgm_analysis *a);
 const char *pgm_analysis_confirm(const pgm_analysis *a);
 /* Where the server's side and the applications' disagree: the statements, *n of them. */
 const char (*pgm_analysis_disagreements(const pgm_analysis *a, size_t *n))[512];
+
+/* The application split by pod (its sessions attributed to the pod whose
+ * pool started just before; see PGM_POD_FILL_WINDOW_US), NULL when none;
+ * *why_not says why an application with several pods' logs is not split. */
+const char *pgm_analysis_pod_split(const pgm_analysis *a, const char **why_not);
+/* Its pods, "(pod unknown)" last when some sessions fall outside every
+ * pod's fill window: name and exact curve. */
+size_t pgm_analysis_pod_count(const pgm_analysis *a);
+const char *pgm_analysis_pod_name(const pgm_analysis *a, size_t i);
+const pgm_curve *pgm_analysis_pod_curve(const pgm_analysis *a, size_t i);
+/* The pod a session of the split application is attributed to (an index
+ * of the above), or SIZE_MAX when it is not that application's. */
+size_t pgm_analysis_pod_of(const pgm_analysis *a, const pgm_session *v);
 
 #endif

@@ -154,9 +154,20 @@ typedef struct app_row {
     uint64_t line;
 } app_row;
 
+/* One pod of the application split by pod: its log's name and its pool's
+ * first start; the last may be "(pod unknown)" (start PGM_TS_UNKNOWN). */
+typedef struct pod_split {
+    char name[96];
+    int64_t start;
+    pgm_curve curve;
+} pod_split;
+
 /* A logged session a snapshot's row shows reading a statistics view: a
  * monitoring agent's, left out of the sessions held longest (it holds its
  * slot for as long as the log runs, and is no suspect). */
+void pgm_pods_split(pgm_analysis *a, const pgm_sessions *s);
+void pgm_pods_free(pgm_analysis *a);
+
 typedef struct monitoring_session {
     const app_row *row;     /* the row that shows it (its first) */
     size_t session;         /* its index in the primary log's sessions */
@@ -304,6 +315,12 @@ struct pgm_analysis {
      * application's leak reports (their sessions all ended at the restart) */
     unsigned leaked_before_restart;                  /* the open sessions fell back after the last refusal */
     uint64_t refusals;
+    /* the application split by pod ("" none), its pods by start, why not split */
+    char pod_app[128];
+    unsigned pod_app_index;
+    pod_split pods[PGM_ANALYSIS_MAX_HITS + 1]; /* one per service at most, and "(pod unknown)" */
+    size_t n_pods;
+    const char *pods_why_not;
     size_t longest[PGM_ANALYSIS_LONGEST]; /* the primary log's sessions held longest */
     size_t n_longest;
     /* monitoring agents' sessions held as long, left out of them: the first listed, all counted */

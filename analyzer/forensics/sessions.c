@@ -557,6 +557,33 @@ int pgm_sessions_finish(pgm_sessions *s)
     return s->oom ? PGM_FATAL : PGM_OK;
 }
 
+int pgm_sessions_subset_curve(const pgm_sessions *s, bool (*member)(void *ctx, const pgm_session *v), void *ctx,
+                              pgm_curve *out)
+{
+    memset(out, 0, sizeof *out);
+    out->peak_at = PGM_TS_UNKNOWN;
+    bool oom = false;
+    /* those from before the log are open from its first line, as in the whole curve */
+    int32_t open = 0;
+    for (size_t i = 0; i < s->n; i++)
+        open += s->v[i].how_start == PGM_START_BEFORE_LOG && member(ctx, &s->v[i]);
+    if (open)
+        curve_add(out, s->first_t, open, NULL, &oom);
+    for (size_t i = 0; i < s->n_deltas && !oom; i++) {
+        const delta *d = &s->deltas[i];
+        if (d->session >= s->n || !member(ctx, &s->v[d->session]))
+            continue;
+        open += d->d;
+        curve_add(out, d->t, open, d->d > 0 ? &s->v[d->session] : NULL, &oom);
+    }
+    if (oom) {
+        free(out->p);
+        memset(out, 0, sizeof *out);
+        return PGM_FATAL;
+    }
+    return PGM_OK;
+}
+
 const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n)
 {
     *n = s->n;

@@ -96,6 +96,11 @@ const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n);
 const pgm_curve *pgm_sessions_curve(const pgm_sessions *s);
 const pgm_curve *pgm_sessions_app_curve(const pgm_sessions *s, unsigned app);
 size_t pgm_sessions_app_count(const pgm_sessions *s);
+/* After pgm_sessions_finish: the curve of the sessions `member` keeps (one
+ * application's pod, say), built as the whole curve is; the caller frees
+ * out->p. PGM_OK, or PGM_FATAL when memory ran out (out empty). */
+int pgm_sessions_subset_curve(const pgm_sessions *s, bool (*member)(void *ctx, const pgm_session *v), void *ctx,
+                              pgm_curve *out);
 const char *pgm_sessions_app_name(const pgm_sessions *s, unsigned app);
 /* Refusals for lack of slots (too many clients, reserved slots): count, first. */
 uint64_t pgm_sessions_refusals(const pgm_sessions *s, int64_t *first);

@@ -492,12 +492,16 @@ static int by_peak(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
-/* A session's layer: its application, or its user when the log names no
- * applications (no %a in the prefix, or names sent after login). */
-static const char *layer_name(const pgm_sessions *s, const pgm_session *v, bool by_user)
+/* A session's layer: its application (its pod, for an application split by
+ * pod), or its user when the log names no applications (no %a in the
+ * prefix, or names sent after login). */
+static const char *layer_name(const pgm_analysis *a, const pgm_sessions *s, const pgm_session *v, bool by_user)
 {
     if (by_user)
         return v->user && *v->user ? v->user : "(unknown)";
+    size_t pod = pgm_analysis_pod_of(a, v);
+    if (pod != SIZE_MAX)
+        return pgm_analysis_pod_name(a, pod);
     const char *app = pgm_sessions_app_name(s, v->app);
     return app ? app : "(unknown)";
 }
@@ -513,8 +517,12 @@ static int cmp_i64(const void *x, const void *y)
 /* A layer's highest open count, exact and the same in every format: an
  * application's from its own curve (the number the Markdown gives), a user's
  * from a sweep of its sessions; -1 when memory ran out. */
-static int32_t layer_peak(const pgm_sessions *s, const pgm_session *v, size_t n, const char *name, bool by_user)
+static int32_t layer_peak(const pgm_analysis *a, const pgm_sessions *s, const pgm_session *v, size_t n,
+                          const char *name, bool by_user)
 {
+    for (size_t i = 0; !by_user && i < pgm_analysis_pod_count(a); i++)
+        if (strcmp(pgm_analysis_pod_name(a, i), name) == 0)
+            return pgm_analysis_pod_curve(a, i)->peak;
     if (!by_user) {
         for (unsigned i = 0; i < pgm_sessions_app_count(s); i++)
             if (strcmp(pgm_sessions_app_name(s, i), name) == 0)
@@ -526,7 +534,7 @@ static int32_t layer_peak(const pgm_sessions *s, const pgm_session *v, size_t n,
         return -1;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (v[i].start == PGM_TS_UNKNOWN || strcmp(layer_name(s, &v[i], true), name) != 0)
+        if (v[i].start == PGM_TS_UNKNOWN || strcmp(layer_name(a, s, &v[i], true), name) != 0)
             continue;
         ev[k++] = v[i].start * 2;
         if (v[i].how_end != PGM_END_OPEN && v[i].end != PGM_TS_UNKNOWN)
@@ -574,7 +582,7 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
     for (size_t i = 0; i < n_sessions; i++) {
         if (v[i].start == PGM_TS_UNKNOWN)
             continue;
-        const char *name = layer_name(s, &v[i], by_user);
+        const char *name = layer_name(a, s, &v[i], by_user);
         size_t k = last < n_layers && strcmp(layers[last].name, name) == 0 ? last : n_layers;
         for (size_t j = 0; k == n_layers && j < n_layers; j++)
             if (strcmp(layers[j].name, name) == 0)
@@ -658,7 +666,7 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
             fprintf(out, "L%.1f %.1f", fx(&f, f.t0 + (int64_t)((double)(f.t1 - f.t0) * c / COLS)), fy(&f, below[c]));
         fputs("Z\"><title>", out);
         esc(out, l < shown ? layers[l].name : "other");
-        exact_peaks[l] = l < shown ? layer_peak(s, v, n_sessions, layers[l].name, by_user) : -1;
+        exact_peaks[l] = l < shown ? layer_peak(a, s, v, n_sessions, layers[l].name, by_user) : -1;
         if (exact_peaks[l] >= 0)
             fprintf(out, ": at most %d open</title></path>\n", exact_peaks[l]);
         else
@@ -681,8 +689,16 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
     }
     if (show_usable)
         fprintf(out, "; dashed line, the %ld usable slots", usable);
-    fprintf(out, ". Each %s's open sessions, stacked%s. Times in UTC.</p>\n", by_user ? "user" : "application",
+    const char *pod_app = by_user ? NULL : pgm_analysis_pod_split(a, NULL);
+    fprintf(out, ". Each %s's open sessions, stacked%s", by_user ? "user" : "application",
             by_user ? " (by user: the server log names no application for most sessions)" : "");
+    if (pod_app) {
+        fputs("; ", out);
+        esc(out, pod_app);
+        fputs(" by pod (a session taken as the pod's whose pool started last before it, within 30 s: an "
+              "attribution by time)", out);
+    }
+    fputs(". Times in UTC.</p>\n", out);
     free(counters);
 }
 

@@ -265,6 +265,17 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
             if (pgm_sessions_app_curve(s, app)->peak > 0)
                 fprintf(out, "- Application `%s`: at most %d open.\n", pgm_sessions_app_name(s, app),
                         pgm_sessions_app_curve(s, app)->peak);
+        const char *why_not;
+        const char *pod_app = pgm_analysis_pod_split(a, &why_not);
+        if (pod_app) {
+            fprintf(out, "- Application `%s` by pod (the bundle holds each pod's log; a session is taken as the "
+                         "pod's whose pool started last before it, within 30 s, an attribution by time):\n", pod_app);
+            for (size_t i = 0; i < pgm_analysis_pod_count(a); i++)
+                fprintf(out, "  - Pod `%s`: at most %d open.\n", pgm_analysis_pod_name(a, i),
+                        pgm_analysis_pod_curve(a, i)->peak);
+        } else if (why_not) {
+            fprintf(out, "- Not split by pod: %s.\n", why_not);
+        }
         if (a->apps_named)
             fprintf(out, "- Application names the log does not carry (sent after login) come from pg_stat_activity: "
                          "%zu sessions by their pid and start, %zu more by the same user, database and client.\n",

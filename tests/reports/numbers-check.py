@@ -73,7 +73,7 @@ def main():
         md = {m.group(1): int(m.group(2)) for m in re.finditer(r"^- Application `([^`]+)`: at most (\d+) open", out["md"],
                                                               re.M)}
         html = {m.group(1): int(m.group(2)) for m in
-                re.finditer(r'<span class="key band\d+"></span> ([^<(]+?) \(at most (\d+)\)', out["html"])}
+                re.finditer(r'<span class="key band\d+"></span> ([^<]+?) \(at most (\d+)\)', out["html"])}
         for app, n in md.items():
             if n and by_app.get(app) != n:
                 failures.append(f"{name}: {app}: the Markdown says at most {n}, the JSON series {by_app.get(app)}")
@@ -81,6 +81,17 @@ def main():
         for app, n in html.items():
             if app in by_app and by_app[app] != n:
                 failures.append(f"{name}: {app}: the HTML legend says at most {n}, the JSON series {by_app[app]}")
+            compared += 1
+        # an application split by pod: each pod's highest count the same in the three
+        by_pod = {pod: max((p["open"] for p in pts), default=0)
+                  for pod, pts in ((series.get("by_pod") or {}).get("pods") or {}).items()}
+        md_pods = {m.group(1): int(m.group(2)) for m in re.finditer(r"^  - Pod `([^`]+)`: at most (\d+) open", out["md"],
+                                                                    re.M)}
+        if md_pods != by_pod:
+            failures.append(f"{name}: the Markdown's pods {md_pods}, the JSON's by_pod {by_pod}")
+        for pod, n in by_pod.items():
+            if pod in html and html[pod] != n or (pod not in html and n):
+                failures.append(f"{name}: pod {pod}: the HTML legend says {html.get(pod)}, the JSON by_pod {n}")
             compared += 1
         peak = report["sessions"].get("peak_connections") if isinstance(report.get("sessions"), dict) else None
         overall = max(p["open"] for p in series["connections"])
