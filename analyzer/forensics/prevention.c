@@ -61,6 +61,43 @@ static pgm_curve_point *idle_in_tx_curve(const pgm_analysis *a, size_t *n, bool 
     return p;
 }
 
+/* The leaking pool's borrowed connections across the server's last restart:
+ * the restart ended at the server the sessions leaked before it, but
+ * HikariCP still counts them active (the code that borrowed them never
+ * closes them), so from the restart on they are added to what the server
+ * shows. NULL when memory ran out (*oom) or there is no restart. */
+static pgm_curve_point *carry_through_restart(const pgm_analysis *a, const pgm_curve *c, size_t *n, bool *oom)
+{
+    size_t n_starts;
+    const int64_t *starts = pgm_sessions_starts(a->logs[a->primary].s, &n_starts);
+    if (n_starts < 2)
+        return NULL;
+    int64_t restart = starts[n_starts - 1];
+    pgm_curve_point *p = malloc((c->n + 1) * sizeof *p);
+    if (!p) {
+        *oom = true;
+        return NULL;
+    }
+    size_t k = 0;
+    int32_t open = 0, carry = (int32_t)a->leaked_before_restart;
+    bool marked = false, risen = false;
+    for (size_t i = 0; i < c->n; i++) {
+        if (!marked && c->p[i].t >= restart) {
+            if (c->p[i].t > restart)
+                p[k++] = (pgm_curve_point){restart, open + carry};
+            marked = true;
+        }
+        open = c->p[i].open;
+        /* once its sessions are all gone again, the application closed its pool */
+        risen = risen || (marked && open > 0);
+        if (risen && open == 0)
+            carry = 0;
+        p[k++] = (pgm_curve_point){c->p[i].t, open + (marked ? carry : 0)};
+    }
+    *n = k;
+    return p;
+}
+
 bool pgm_analysis_fit_alerts(pgm_analysis *a)
 {
     pgm_alerting_input in;
@@ -94,6 +131,7 @@ bool pgm_analysis_fit_alerts(pgm_analysis *a)
         in.incident_start = g->onset;
     else if (v == PGM_VERDICT_IDLE_IN_TRANSACTION && in.n_idle_in_tx)
         in.incident_start = idle[0].t;
+    pgm_curve_point *carried = NULL;
     for (size_t i = 0; i < a->n_pools; i++) {
         const pool_fact *p = &a->pools[i];
         if (in.n_pools == PGM_ALERTING_MAX_TARGETS - 1) {
@@ -119,11 +157,19 @@ bool pgm_analysis_fit_alerts(pgm_analysis *a)
                     q->borrowed = c->p, q->n_borrowed = c->n;
                     q->borrowed_source = "the pool's connections at the server, from the server's log: in a leak "
                                          "each one is borrowed and not given back";
+                    if (a->leaked_before_restart && !carried) {
+                        carried = carry_through_restart(a, c, &q->n_borrowed, &oom);
+                        q->borrowed = carried ? carried : q->borrowed;
+                        q->borrowed_source = "the pool's connections at the server (in a leak each is borrowed for "
+                                             "good), plus from the server's restart on the ones leaked before it, "
+                                             "which the application never gave back";
+                    }
                 }
         }
     }
     int rc = oom ? PGM_FATAL : pgm_alerting_build(&a->alerting, &in);
     free(idle);
+    free(carried);
     return rc == PGM_OK;
 }
 
