@@ -16,7 +16,9 @@
 #include "report/html.h"
 #include "report/markdown.h"
 #include "report/pseudonyms.h"
+#include "report/json.h"
 #include "report/remediation.h"
+#include "report/summary.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
 #include "timeline/render.h"
@@ -141,13 +143,13 @@ static void write_report_plain(pgm_analysis *an, enum report_format f, FILE *out
 {
     pgm_analysis_set_human_times(an, f != AS_JSON);
     if (f == AS_JSON)
-        pgm_analysis_write_json_with(an, out, pgm_report_json_sections, NULL);
+        pgm_report_write_json_with(an, out, pgm_report_json_sections, NULL);
     else if (f == AS_MARKDOWN)
         pgm_report_markdown(an, out);
     else if (f == AS_HTML)
         pgm_report_html(an, out);
     else
-        pgm_analysis_write_summary(an, out);
+        pgm_report_write_summary(an, out);
 }
 
 /* With --redact-pii the report is written to memory first and its user names

@@ -221,15 +221,6 @@ const struct pgm_pooler_pool *pgm_analysis_pooler_suspect(const pgm_analysis *a)
 /* A PgBouncer pool's mode: SHOW POOLS's, else pgbouncer.ini's, "" when neither says. */
 const char *pgm_analysis_pool_mode(const pgm_analysis *a, const struct pgm_pooler_pool *p);
 
-/* The report as JSON (CONTRACTS.md, pgmortem.report/1). */
-void pgm_analysis_write_json(const pgm_analysis *a, FILE *out);
-/* The same, with more top-level sections written by `more` (the report's
- * remediation and prevention, which live in analyzer/report/). */
-struct pgm_json;
-typedef void (*pgm_json_sections)(void *ctx, struct pgm_json *j, const pgm_analysis *a);
-void pgm_analysis_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sections more, void *ctx);
-/* A few lines for the terminal. */
-void pgm_analysis_write_summary(const pgm_analysis *a, FILE *out);
 /* The hypotheses, best first; the verdict is the first. */
 const pgm_hypothesis *pgm_analysis_hypotheses(const pgm_analysis *a, size_t *n);
 const char *pgm_verdict_name(enum pgm_verdict v);

@@ -341,8 +341,14 @@ struct pgm_analysis {
     uint64_t over[PGM_ANALYSIS_CAP_COUNT]; /* what each cap left out (pgm_analysis_caps_reached) */
 };
 
-/* A time in the JSON report: ISO 8601 in UTC, null when unknown. */
-void pgm_analysis_json_time(pgm_json *j, const char *key, int64_t t);
+/* Shared by the analysis and the report writers (report/json.c): */
+/* The typical holder's group of transactions left idle: its first begun, and how many (*n). */
+const pgm_holder *pgm_analysis_first_holder(const pgm_analysis *a, size_t *n);
+/* Leak reports whose connection was not given back later. */
+unsigned pgm_analysis_net_leak_reports(const pgm_analysis *a);
+/* A row's session: of the group `who` (user@db) and opened before `before`
+ * (1), and also idle since `unused_from` or earlier (2); else 0. */
+int pgm_analysis_row_held(const app_row *w, const char *who, int64_t before, int64_t unused_from);
 
 /* A session the evidence names as the incident's (leaked, or idle in a
  * transaction): its pid and when it began, so that a statement can end that

@@ -1,4 +1,5 @@
 #include "report/remediation.h"
+#include "report/json.h"
 
 #include "forensics/analysis_impl.h"
 #include "text/timestamp.h"
@@ -67,11 +68,11 @@ static void json_alerts(pgm_json *j, const pgm_alerting *m)
     pgm_json_begin_object(j);
     pgm_json_key(j, "step_s");
     pgm_json_uint(j, m->step_s);
-    pgm_analysis_json_time(j, "from", m->n_steps ? m->t0 : PGM_TS_UNKNOWN);
-    pgm_analysis_json_time(j, "reference", m->reference);
+    pgm_report_json_time(j, "from", m->n_steps ? m->t0 : PGM_TS_UNKNOWN);
+    pgm_report_json_time(j, "reference", m->reference);
     pgm_json_key(j, "reference_what");
     pgm_json_string(j, m->reference != PGM_TS_UNKNOWN ? m->reference_what : NULL);
-    pgm_analysis_json_time(j, "incident_start", m->incident_start);
+    pgm_report_json_time(j, "incident_start", m->incident_start);
     pgm_json_end_object(j);
     pgm_json_key(j, "alerts");
     pgm_json_begin_array(j);
@@ -90,7 +91,7 @@ static void json_alerts(pgm_json *j, const pgm_alerting *m)
         pgm_json_bool(j, r->fitted);
         pgm_json_key(j, "recommended");
         pgm_json_bool(j, r->recommended);
-        pgm_analysis_json_time(j, "fires_at", r->fires_at);
+        pgm_report_json_time(j, "fires_at", r->fires_at);
         pgm_json_key(j, "lead_ms");
         if (r->fires_at != PGM_TS_UNKNOWN && m->reference != PGM_TS_UNKNOWN)
             pgm_json_int(j, r->lead_us / 1000);

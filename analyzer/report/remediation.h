@@ -45,7 +45,7 @@ bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bo
 
 /* The report's remediation (the sessions' SQL, the configuration diff) and
  * prevention (the early-warning rules, the alert rules) as JSON sections:
- * for pgm_analysis_write_json_with. */
+ * for pgm_report_write_json_with. */
 struct pgm_json;
 void pgm_report_json_sections(void *ctx, struct pgm_json *j, const pgm_analysis *a);
 

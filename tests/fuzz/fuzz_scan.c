@@ -19,7 +19,9 @@
 #include "report/html.h"
 #include "report/markdown.h"
 #include "report/pseudonyms.h"
+#include "report/json.h"
 #include "report/remediation.h"
+#include "report/summary.h"
 #include "timeline/render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -87,8 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pgm_analysis_finish(a) == 0) {
         FILE *null = fopen("/dev/null", "w");
         if (null) {
-            pgm_analysis_write_json_with(a, null, pgm_report_json_sections, NULL);
-            pgm_analysis_write_summary(a, null);
+            pgm_report_write_json_with(a, null, pgm_report_json_sections, NULL);
+            pgm_report_write_summary(a, null);
             pgm_report_markdown(a, null);
             pgm_report_html(a, null);
             pgm_report_alert_rules(a, null);

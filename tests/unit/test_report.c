@@ -19,6 +19,7 @@
 #include "forensics/thresholds.h"
 #include "rules/ruleset.h"
 #include "report/markdown.h"
+#include "report/json.h"
 #include "report/remediation.h"
 #include "report/tables.h"
 #include "timeline/sink.h"
@@ -672,7 +673,7 @@ static void test_json_series_bounded(void **state)
     size_t len = 0;
     FILE *f = open_memstream(&json, &len);
     assert_non_null(f);
-    pgm_analysis_write_json(a, f);
+    pgm_report_write_json(a, f);
     fclose(f);
     size_t points = 0;
     for (const char *p = json; (p = strstr(p, "\"open\": ")); p++)
