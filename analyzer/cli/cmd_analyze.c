@@ -17,6 +17,7 @@
 #include "report/markdown.h"
 #include "report/pseudonyms.h"
 #include "report/json.h"
+#include "report/quotes.h"
 #include "report/remediation.h"
 #include "report/summary.h"
 #include "pipeline/scan.h"
@@ -137,6 +138,35 @@ static bool write_event_outputs(analyze_run *r, const char *const *paths, size_t
         fprintf(stderr, "pgmortem: the events are incomplete: %s\n",
                 pgm_sorter_error(r->events)[0] ? pgm_sorter_error(r->events) : "out of memory");
     return ok;
+}
+
+/* The human reports quote the lines they cite: a census of the citations
+ * (the Markdown, which cites what the HTML cites), then a walk over the
+ * inputs that can be read again for those lines. What cannot be quoted is
+ * said in the appendix. */
+static void quote_citations(pgm_analysis *an, pgm_quotes *q, const pgm_common_opts *c, bool keep_secrets)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return;
+    pgm_analysis_set_human_times(an, true);
+    pgm_report_markdown(an, mem);
+    if (fclose(mem) == 0)
+        pgm_quotes_want_text(q, text, len);
+    free(text);
+    const char **again = malloc((c->n_inputs ? c->n_inputs : 1) * sizeof *again);
+    size_t n_again = 0;
+    for (size_t i = 0; again && i < c->n_inputs; i++) {
+        struct stat st;
+        if (strcmp(c->inputs[i], "-") != 0 && stat(c->inputs[i], &st) == 0 &&
+            (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+            again[n_again++] = c->inputs[i];
+    }
+    if (again && pgm_quotes_read(q, an, again, n_again, &c->lim, keep_secrets) != PGM_FATAL)
+        pgm_analysis_set_quotes(an, q);
+    free(again);
 }
 
 static void write_report_plain(pgm_analysis *an, enum report_format f, FILE *out)
@@ -463,6 +493,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     if (display.set)
         pgm_analysis_set_display_zone(an, &display, display_name);
     analyze_run run = {.an = an, .pii = redact_pii, .reading = &reading};
+    pgm_quotes quotes;
+    pgm_quotes_init(&quotes);
     const char *event_paths[PGM_ANALYZE_MAX_OUTPUTS];
     size_t n_event_paths = 0;
     for (size_t i = 0; i < n_outputs; i++)
@@ -565,6 +597,11 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         /* a cap the evidence went past is said, and the run is not clean */
         bool capped = pgm_analysis_caps_reached(an, say_cap, &term) > 0;
         bool failed = n_event_paths && !write_event_outputs(&run, event_paths, n_event_paths);
+        bool human = !n_outputs && (format == AS_MARKDOWN || format == AS_HTML);
+        for (size_t i = 0; i < n_outputs; i++)
+            human = human || outputs[i].format == AS_MARKDOWN || outputs[i].format == AS_HTML;
+        if (human)
+            quote_citations(an, &quotes, &c, keep_secrets);
         for (size_t i = 0; i < n_outputs; i++) {
             if (outputs[i].format == AS_JSONL)
                 continue;
@@ -613,6 +650,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         pgm_strbuf_free(&run.packed[l]);
     }
     pgm_analysis_close(an);
+    pgm_quotes_free(&quotes);
     pgm_ruleset_free(&rs);
 out:
     free(display_tz);

@@ -2489,6 +2489,8 @@ bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impac
     return true;
 }
 
+void pgm_analysis_set_quotes(pgm_analysis *a, const struct pgm_quotes *q) { a->quotes = q; }
+
 void pgm_analysis_set_display_zone(pgm_analysis *a, const pgm_zone *z, const char *name)
 {
     a->display = *z;

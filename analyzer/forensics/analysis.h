@@ -175,6 +175,10 @@ bool pgm_analysis_pooler_words(const pgm_analysis *a, char *suspect, char *impac
  * gave it. */
 struct pgm_zone;
 void pgm_analysis_set_display_zone(pgm_analysis *a, const struct pgm_zone *z, const char *name);
+/* The cited lines read again for the human reports' appendix
+ * (report/quotes.h); borrowed until the analysis is closed; NULL: none. */
+struct pgm_quotes;
+void pgm_analysis_set_quotes(pgm_analysis *a, const struct pgm_quotes *q);
 /* Whether the sentences about to be written are for a human format (md,
  * html, text: times as pgm_analysis_time_text makes them) or for the JSON
  * (ISO 8601 in UTC, always; the default). */

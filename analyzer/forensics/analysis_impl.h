@@ -336,6 +336,7 @@ struct pgm_analysis {
     pgm_alerting alerting;             /* the alerts fitted to this incident's series (forensics/prevention.c) */
     pgm_zone display;                  /* --display-tz: the human formats' zone; not set: UTC */
     bool human_times;                  /* times in the display zone, short (md, html, text); else ISO in UTC */
+    const struct pgm_quotes *quotes;   /* the cited lines read again (report/quotes.h), NULL: not read */
     char display_name[64];
     bool finished, oom;
     uint64_t over[PGM_ANALYSIS_CAP_COUNT]; /* what each cap left out (pgm_analysis_caps_reached) */

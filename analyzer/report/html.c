@@ -11,6 +11,7 @@
 #include "forensics/analysis_impl.h"
 #include "report/alerts.h"
 #include "report/remediation.h"
+#include "report/quotes.h"
 #include "report/tables.h"
 #include "text/timestamp.h"
 
@@ -37,25 +38,85 @@ static void esc(FILE *out, const char *s)
     }
 }
 
+/* Text whose lines are a list's items: one line each. */
+static void esc_cited(FILE *out, const pgm_analysis *a, const char *s);
+static void esc_lines(FILE *out, const pgm_analysis *a, const char *s)
+{
+    for (const char *nl; s && (nl = strchr(s, '\n')); s = nl + 1) {
+        char piece[PGM_TABLE_CELL_MAX];
+        size_t n = (size_t)(nl - s) < sizeof piece ? (size_t)(nl - s) : sizeof piece - 1;
+        memcpy(piece, s, n);
+        piece[n] = '\0';
+        esc_cited(out, a, piece);
+        fputs("<br>", out);
+    }
+    esc_cited(out, a, s);
+}
+
 /* A time as the human formats show it (forensics' pgm_analysis_time_text). */
 static void when(const pgm_analysis *a, int64_t t, char out[PGM_TS_ISO_LEN])
 {
     pgm_analysis_time_text(a, t, out, PGM_TS_ISO_LEN);
 }
 
-/* A citation: the input's id and line, linked to the input in the appendix. */
+/* A citation's link: to its quote in the appendix, else to its input. */
+static void cite_link(FILE *out, const pgm_analysis *a, size_t id, uint64_t line, const char *text)
+{
+    if (line && pgm_quotes_find(a->quotes, id, line))
+        fprintf(out, "<a class=\"cite\" href=\"#E%zu-%" PRIu64 "\">", id, line);
+    else
+        fprintf(out, "<a class=\"cite\" href=\"#E%zu\">", id);
+    esc(out, text);
+    fputs("</a>", out);
+}
+
+/* A citation: the input's id and line, linked to its quote (else its input) in the appendix. */
 static void cite(FILE *out, const pgm_analysis *a, const char *path, uint64_t line)
 {
     if (!path || !*path)
         return;
     char c[1200];
     size_t id = pgm_analysis_input_id(a, path);
-    if (id)
-        fprintf(out, "<a class=\"cite\" href=\"#E%zu\">", id);
-    else
-        fputs("<code class=\"cite\">", out);
-    esc(out, pgm_report_cite_text(a, path, line, c, sizeof c));
-    fputs(id ? "</a>" : "</code>", out);
+    pgm_report_cite_text(a, path, line, c, sizeof c);
+    if (id) {
+        cite_link(out, a, id, line, c);
+        return;
+    }
+    fputs("<code class=\"cite\">", out);
+    esc(out, c);
+    fputs("</code>", out);
+}
+
+/* Text with citations in it ("... (E3:92)"): each one a link. */
+static void esc_cited(FILE *out, const pgm_analysis *a, const char *s)
+{
+    while (s && *s) {
+        const char *e = s;
+        size_t id = 0;
+        uint64_t line = 0;
+        int used = 0;
+        for (; *e; e++) {
+            bool word = e == s ? true : !((e[-1] >= 'A' && e[-1] <= 'Z') || (e[-1] >= 'a' && e[-1] <= 'z') ||
+                                          (e[-1] >= '0' && e[-1] <= '9'));
+            if (*e == 'E' && word && sscanf(e, "E%zu:%" SCNu64 "%n", &id, &line, &used) == 2 && id &&
+                id <= a->n_inputs && e[1] >= '0' && e[1] <= '9')
+                break;
+        }
+        char piece[4096];
+        size_t n = (size_t)(e - s) < sizeof piece ? (size_t)(e - s) : sizeof piece - 1;
+        memcpy(piece, s, n);
+        piece[n] = '\0';
+        esc(out, piece);
+        s += n;
+        if (s != e) /* a piece longer than the buffer: the rest next time round */
+            continue;
+        if (!*e)
+            break;
+        char text[64];
+        snprintf(text, sizeof text, "%.*s", used, e);
+        cite_link(out, a, id, line, text);
+        s = e + used;
+    }
 }
 
 static const char style[] =
@@ -191,14 +252,14 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     char culprit[768], shortened[2048];
     if (pgm_analysis_culprit_words(a, culprit, sizeof culprit)) {
         fputc(' ', out);
-        esc(out, pgm_report_shorten(a, culprit, shortened, sizeof shortened));
+        esc_cited(out, a, pgm_report_shorten(a, culprit, shortened, sizeof shortened));
         fputc('.', out);
     }
     char iit_suspect[768], iit_impact[768];
     bool iit = pgm_analysis_holder_words(a, iit_suspect, iit_impact, sizeof iit_suspect);
     if (iit && iit_suspect[0]) {
         fputc(' ', out);
-        esc(out, pgm_report_shorten(a, iit_suspect, shortened, sizeof shortened));
+        esc_cited(out, a, pgm_report_shorten(a, iit_suspect, shortened, sizeof shortened));
         fputc('.', out);
     }
     fputs("</p>\n", out);
@@ -243,7 +304,7 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     }
     if (iit) {
         fputs(" Waiting on the open transactions' locks: ", out);
-        esc(out, pgm_report_shorten(a, iit_impact, shortened, sizeof shortened));
+        esc_cited(out, a, pgm_report_shorten(a, iit_impact, shortened, sizeof shortened));
         fputc('.', out);
     }
     const server_log *l = a->primary >= 0 ? &a->logs[a->primary] : NULL;
@@ -265,32 +326,18 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     fputs(a->n_timed_out || n_refused ? ".</p>\n" : "</p>\n", out);
 }
 
+static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), const pgm_analysis *a);
+
 static void moments_section(const pgm_analysis *a, FILE *out)
 {
-    size_t n;
-    const pgm_moment *m = pgm_analysis_moments(a, &n);
-    char title[512];
+    char title[512], clock[1024];
     heading(out, 2, "timeline", pgm_report_shape_of(a, title, sizeof title).timeline);
-    for (size_t i = 0; i < a->n_offsets; i++) {
-        const pgm_clock_offset *o = &a->offsets[i];
-        fputs("<p>Clock: <code class=\"cite\">", out);
-        esc(out, o->shown);
-        fprintf(out, "</code> runs about %.0f s %s the server log: %u of its %u refusal reports line up with the "
-                     "server's refusals so shifted, %u without; its times here are on the server's clock.</p>\n",
-                (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,
-                o->offset_us > 0 ? "ahead of" : "behind", o->matched, o->reports, o->matched_unshifted);
+    for (size_t i = 0; pgm_report_clock_words(a, i, clock, sizeof clock); i++) {
+        fputs("<p>", out);
+        esc_cited(out, a, clock);
+        fputs("</p>\n", out);
     }
-    fputs("<table><tr><th>time</th><th>what</th><th>evidence</th></tr>\n", out);
-    for (size_t i = 0; i < n; i++) {
-        char t[PGM_TS_ISO_LEN];
-        when(a, m[i].t, t);
-        fprintf(out, "<tr><td>%s</td><td>", t);
-        esc(out, m[i].text);
-        fputs("</td><td>", out);
-        cite(out, a, m[i].path, m[i].line);
-        fputs("</td></tr>\n", out);
-    }
-    fputs("</table>\n", out);
+    table(out, pgm_table_moments, a);
 }
 
 /* Seconds since midnight UTC as HH:MM:SS. */
@@ -729,29 +776,47 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
         }
         fputs("</tr>\n", out);
         for (size_t r = 0; r < t.n_rows; r++) {
-            fputs("<tr>", out);
+            const char *anchor = t.anchored ? pgm_table_cell(&t, r, 0)->text : "";
+            if (*anchor) {
+                fputs("<tr id=\"", out);
+                esc(out, anchor);
+                fputs("\">", out);
+            } else {
+                fputs("<tr>", out);
+            }
             for (size_t c = 0; c < t.n_cols; c++) {
                 const pgm_cell *x = pgm_table_cell(&t, r, c);
                 static const char *const open[] = {"<td>", "<td><code>", "<td><code class=\"cite\">",
-                                                   "<td class=\"bad\">"};
+                                                   "<td class=\"bad\">", "<td><strong>", "<td>"};
                 bool code = x->role == PGM_CELL_CODE || x->role == PGM_CELL_CITE;
-                unsigned id = 0;
-                if (x->role == PGM_CELL_CITE && sscanf(x->text, "E%u:", &id) == 1 && id) {
-                    fprintf(out, "<td><a class=\"cite\" href=\"#E%u\">", id);
-                    esc(out, x->text);
-                    fputs("</a></td>", out);
+                size_t id = 0;
+                uint64_t line = 0;
+                int n = sscanf(x->text, "E%zu:%" SCNu64, &id, &line);
+                if (x->role == PGM_CELL_CITE && n >= 1 && id) {
+                    fputs("<td>", out);
+                    cite_link(out, a, id, n == 2 ? line : 0, x->text);
+                    fputs("</td>", out);
+                    continue;
+                }
+                if (x->role == PGM_CELL_LIST) {
+                    fputs("<td>", out);
+                    esc_lines(out, a, x->text);
+                    fputs("</td>", out);
                     continue;
                 }
                 fputs(open[x->role], out);
-                esc(out, x->text);
-                fputs(code ? "</code></td>" : "</td>", out);
+                if (code)
+                    esc(out, x->text);
+                else
+                    esc_cited(out, a, x->text);
+                fputs(code ? "</code></td>" : x->role == PGM_CELL_STRONG ? "</strong></td>" : "</td>", out);
             }
             fputs("</tr>\n", out);
         }
         fputs("</table>\n", out);
         if (t.note[0]) {
             fputs("<p>", out);
-            esc(out, t.note);
+            esc_cited(out, a, t.note);
             fputs("</p>\n", out);
         }
     }
@@ -766,38 +831,20 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
     if (pgm_analysis_peak_words(a, words, sizeof words)) {
         fputs("<p>", out);
         char shortened[2048];
-        esc(out, pgm_report_shorten(a, words, shortened, sizeof shortened));
+        esc_cited(out, a, pgm_report_shorten(a, words, shortened, sizeof shortened));
         fputs(".</p>\n", out);
     }
     chart(a, out);
     stacked_chart(a, out);
-    if (a->apps_named)
-        fprintf(out, "<p>Application names the log does not carry (sent after login) come from pg_stat_activity: "
-                     "%zu sessions by their pid and start, %zu more by the same user, database and client.</p>\n",
-                a->apps_named, a->apps_inferred);
-    if (a->n_locs) {
-        fputs("<table><tr><th>leaking code location</th><th>at</th><th>reports</th><th>first</th>"
-              "<th>evidence</th></tr>\n", out);
-        for (size_t i = 0; i < a->n_locs; i++) {
-            if (!a->locs[i].count)
-                continue;
-            char t[PGM_TS_ISO_LEN];
-            when(a, a->locs[i].first, t);
-            fputs("<tr><td><code>", out);
-            esc(out, a->locs[i].frame);
-            fputs("</code></td><td>", out);
-            esc(out, a->locs[i].at);
-            fprintf(out, "</td><td>%u</td><td>%s</td><td>", a->locs[i].count, t);
-            cite(out, a, a->locs[i].first_path, a->locs[i].first_line);
-            fputs("</td></tr>\n", out);
-        }
-        fputs("</table>\n", out);
+    char named[512];
+    if (pgm_report_apps_named_words(a, named, sizeof named)) {
+        fputs("<p>", out);
+        esc(out, named);
+        fputs("</p>\n", out);
     }
-    table(out, pgm_table_log_findings, a);
-    if (pgm_report_shape_of(a, title, sizeof title).healthy)
-        return;
-    table(out, pgm_table_longest_sessions, a);
-    table(out, pgm_table_idle_in_transaction, a);
+    pgm_table_builder tables[8];
+    for (size_t i = 0, n = pgm_report_diagnosis_tables(a, tables, 8); i < n; i++)
+        table(out, tables[i], a);
 }
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)
@@ -805,28 +852,7 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
     char title[512];
     pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
     heading(out, shape.healthy ? 2 : 3, "explanations", shape.checked);
-    fputs("<table><tr><th>explanation</th><th>score</th><th>evidence</th></tr>\n", out);
-    for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
-        const pgm_hypothesis *h = &a->hyp[i];
-        if (i && !h->n_evidence && !h->why_not[0])
-            continue; /* weighed on nothing: no row */
-        fprintf(out, "<tr><td>%s", i == 0 ? "<strong>" : "");
-        esc(out, pgm_verdict_name(h->kind));
-        fprintf(out, "%s</td><td>%d</td><td>", i == 0 ? "</strong>" : "", h->score);
-        for (size_t e = 0; e < h->n_evidence; e++) {
-            if (e)
-                fputs("<br>", out);
-            char shortened[2048];
-            esc(out, pgm_report_shorten(a, h->evidence[e], shortened, sizeof shortened));
-        }
-        if (h->why_not[0]) {
-            fputs(h->n_evidence ? "<br>ruled out: " : "ruled out: ", out);
-            char shortened[2048];
-            esc(out, pgm_report_shorten(a, h->why_not, shortened, sizeof shortened));
-        }
-        fputs("</td></tr>\n", out);
-    }
-    fputs("</table>\n", out);
+    table(out, pgm_table_explanations, a);
 }
 
 static void findings_section(const pgm_analysis *a, FILE *out)
@@ -874,7 +900,7 @@ static void resolution_section(const pgm_analysis *a, FILE *out)
     if (pgm_report_cause_words(a, cause, sizeof cause, &in_diff)) {
         fputs("<p><strong>The cause first:</strong> ", out);
         char shortened[2048];
-        esc(out, pgm_report_shorten(a, cause, shortened, sizeof shortened));
+        esc_cited(out, a, pgm_report_shorten(a, cause, shortened, sizeof shortened));
         fputs(in_diff ? ". The diff under the action items makes this change first.</p>\n" : ".</p>\n", out);
     }
     if (sql) {
@@ -985,40 +1011,24 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
 {
     char title[512];
     heading(out, 2, "appendix", pgm_report_shape_of(a, title, sizeof title).appendix);
-    fputs("<p>The evidence is cited as E<em>n</em>:<em>line</em>, E<em>n</em> an input below.</p>\n"
-          "<table><tr><th>id</th><th>file</th><th>kind</th><th>format</th><th>lines</th>"
-          "<th>not understood</th><th>first</th><th>last</th></tr>\n", out);
-    for (size_t i = 0; i < a->n_inputs; i++) {
-        const input_copy *in = &a->inputs[i];
-        char f[PGM_TS_ISO_LEN], l[PGM_TS_ISO_LEN];
-        when(a, in->first_ts, f);
-        when(a, in->last_ts, l);
-        fprintf(out, "<tr id=\"E%zu\"><td>E%zu</td><td><code class=\"cite\">", i + 1, i + 1);
-        esc(out, in->path);
-        fputs("</code>", out);
-        if (in->warning[0]) {
-            fputs("<br><span class=\"bad\">", out);
-            esc(out, in->warning);
-            fputs("</span>", out);
-        }
-        fputs("</td><td>", out);
-        esc(out, in->kind);
-        if (in->envelope[0]) {
-            fputs(" (", out);
-            esc(out, in->envelope);
-            fputs(")", out);
-        }
-        fputs("</td><td>", out);
-        esc(out, in->format);
-        if (in->counted)
-            fprintf(out, "</td><td>%" PRIu64 "</td><td>%" PRIu64, in->lines, in->unparsed);
-        else
-            fputs("</td><td>-</td><td>-", out);
-        fprintf(out, "</td><td>%s</td><td>%s</td></tr>\n", in->first_ts == PGM_TS_UNKNOWN ? "-" : f,
-                in->last_ts == PGM_TS_UNKNOWN ? "-" : l);
-    }
-    fputs("</table>\n", out);
+    table(out, pgm_table_inputs, a);
     table(out, pgm_table_event_kinds, a);
+    char intro[1024], cite_text[64], block[4 * PGM_QUOTE_LINE_MAX * 3 + 64];
+    if (!pgm_report_quotes_intro(a, intro, sizeof intro))
+        return;
+    heading(out, 3, "evidence-quoted", "Evidence quoted");
+    fputs("<p>", out);
+    esc(out, intro);
+    fputs("</p>\n", out);
+    for (size_t i = 0; pgm_report_quote_block(a, i, cite_text, sizeof cite_text, block, sizeof block); i++) {
+        size_t id = 0;
+        uint64_t line = 0;
+        sscanf(cite_text, "E%zu:%" SCNu64, &id, &line);
+        fprintf(out, "<div class=\"quote\" id=\"E%zu-%" PRIu64 "\"><p><a class=\"cite\" href=\"#E%zu\">E%zu</a>:%"
+                     PRIu64 "</p><pre><code>", id, line, id, id, line);
+        esc(out, block);
+        fputs("</code></pre></div>\n", out);
+    }
 }
 
 void pgm_report_html(const pgm_analysis *a, FILE *out)

@@ -12,6 +12,7 @@
 #include "forensics/analysis_impl.h"
 #include "report/alerts.h"
 #include "report/remediation.h"
+#include "report/quotes.h"
 #include "report/tables.h"
 
 /* Columns of the Markdown's text chart. */
@@ -25,12 +26,16 @@ static void when(const pgm_analysis *a, int64_t t, char out[PGM_TS_ISO_LEN])
 }
 
 /* Text in a Markdown table cell: pipes and newlines would end it. */
-static void cell(FILE *out, const char *s)
+/* A table cell's text: '|' escaped, a line break as `between` (a list's
+ * items joined by "; ", else a space). */
+static void cell(FILE *out, const char *s, const char *between)
 {
     for (; s && *s; s++) {
         if (*s == '|')
             fputs("\\|", out);
-        else if (*s == '\n' || *s == '\r')
+        else if (*s == '\n')
+            fputs(between, out);
+        else if (*s == '\r')
             fputc(' ', out);
         else
             fputc(*s, out);
@@ -131,29 +136,15 @@ static void verdict_section(const pgm_analysis *a, FILE *out)
     fputs(a->n_timed_out || n_refused ? ".\n\n" : "\n\n", out);
 }
 
+static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), const pgm_analysis *a);
+
 static void moments_section(const pgm_analysis *a, FILE *out)
 {
-    size_t n;
-    const pgm_moment *m = pgm_analysis_moments(a, &n);
-    char title[512];
+    char title[512], clock[1024];
     fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).timeline);
-    for (size_t i = 0; i < a->n_offsets; i++) {
-        const pgm_clock_offset *o = &a->offsets[i];
-        fprintf(out, "Clock: `%s` runs about %.0f s %s the server log: %u of its %u refusal reports line up with the "
-                     "server's refusals so shifted, %u without; its times here are on the server's clock.\n\n",
-                o->shown, (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,
-                o->offset_us > 0 ? "ahead of" : "behind", o->matched, o->reports, o->matched_unshifted);
-    }
-    fputs("| time | what | evidence |\n|---|---|---|\n", out);
-    for (size_t i = 0; i < n; i++) {
-        char t[PGM_TS_ISO_LEN];
-        when(a, m[i].t, t);
-        fprintf(out, "| %s | ", t);
-        cell(out, m[i].text);
-        char c[1200];
-        fprintf(out, " | `%s` |\n", pgm_report_cite_text(a, m[i].path, m[i].line, c, sizeof c));
-    }
-    fputc('\n', out);
+    for (size_t i = 0; pgm_report_clock_words(a, i, clock, sizeof clock); i++)
+        fprintf(out, "%s\n\n", clock);
+    table(out, pgm_table_moments, a);
 }
 
 static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), const pgm_analysis *a)
@@ -185,9 +176,10 @@ static void table(FILE *out, int (*build)(const pgm_analysis *, pgm_table *), co
             const pgm_cell *x = pgm_table_cell(&t, r, c);
             /* a backtick inside would end the code span early: such text stays plain */
             bool code = (x->role == PGM_CELL_CODE || x->role == PGM_CELL_CITE) && !strchr(x->text, '`');
-            fputs(code ? " `" : " ", out);
-            cell(out, x->text);
-            fputs(code ? "` |" : " |", out);
+            const char *mark = code ? "`" : x->role == PGM_CELL_STRONG ? "**" : "";
+            fprintf(out, " %s", mark);
+            cell(out, x->text, x->role == PGM_CELL_LIST ? "; " : " ");
+            fprintf(out, "%s |", mark);
         }
         fputc('\n', out);
     }
@@ -276,34 +268,18 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
         } else if (why_not) {
             fprintf(out, "- Not split by pod: %s.\n", why_not);
         }
-        if (a->apps_named)
-            fprintf(out, "- Application names the log does not carry (sent after login) come from pg_stat_activity: "
-                         "%zu sessions by their pid and start, %zu more by the same user, database and client.\n",
-                    a->apps_named, a->apps_inferred);
+        char named[512];
+        if (pgm_report_apps_named_words(a, named, sizeof named))
+            fprintf(out, "- %s\n", named);
         text_chart(a, c, out);
     } else {
         fputs("- The server log has no connection lines (log_connections off): the sessions cannot be "
               "counted from it.\n", out);
     }
-    if (a->n_locs) {
-        fputs("\nCode locations of the HikariCP leak reports (slow borrowers that returned excluded):\n\n"
-              "| frame | at | reports | first | evidence |\n|---|---|---|---|---|\n", out);
-        for (size_t i = 0; i < a->n_locs; i++) {
-            if (!a->locs[i].count)
-                continue;
-            char t[PGM_TS_ISO_LEN];
-            when(a, a->locs[i].first, t);
-            char cited[1200];
-            fprintf(out, "| `%s` | %s | %u | %s | `%s` |\n", a->locs[i].frame, a->locs[i].at, a->locs[i].count, t,
-                    pgm_report_cite_text(a, a->locs[i].first_path, a->locs[i].first_line, cited, sizeof cited));
-        }
-    }
     fputc('\n', out);
-    table(out, pgm_table_log_findings, a);
-    if (pgm_report_shape_of(a, title, sizeof title).healthy)
-        return;
-    table(out, pgm_table_longest_sessions, a);
-    table(out, pgm_table_idle_in_transaction, a);
+    pgm_table_builder tables[8];
+    for (size_t i = 0, n = pgm_report_diagnosis_tables(a, tables, 8); i < n; i++)
+        table(out, tables[i], a);
 }
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)
@@ -311,28 +287,8 @@ static void hypotheses_section(const pgm_analysis *a, FILE *out)
     char title[512];
     pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
     /* beneath the root cause; a health check's own section */
-    fprintf(out, "%s %s\n\n| explanation | score | evidence |\n|---|---|---|\n", shape.healthy ? "##" : "###",
-            shape.checked);
-    for (size_t i = 0; i < PGM_VERDICT_COUNT; i++) {
-        const pgm_hypothesis *h = &a->hyp[i];
-        if (i && !h->n_evidence && !h->why_not[0])
-            continue; /* weighed on nothing: no row */
-        fprintf(out, "| %s%s%s | %d | ", i == 0 ? "**" : "", pgm_verdict_name(h->kind), i == 0 ? "**" : "",
-                h->score);
-        for (size_t e = 0; e < h->n_evidence; e++) {
-            if (e)
-                fputs("; ", out);
-            char shortened[2048];
-            cell(out, pgm_report_shorten(a, h->evidence[e], shortened, sizeof shortened));
-        }
-        if (h->why_not[0]) {
-            fputs(h->n_evidence ? "; ruled out: " : "ruled out: ", out);
-            char shortened[2048];
-            cell(out, pgm_report_shorten(a, h->why_not, shortened, sizeof shortened));
-        }
-        fputs(" |\n", out);
-    }
-    fputc('\n', out);
+    fprintf(out, "%s %s\n\n", shape.healthy ? "##" : "###", shape.checked);
+    table(out, pgm_table_explanations, a);
 }
 
 static void findings_section(const pgm_analysis *a, FILE *out)
@@ -472,31 +428,16 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
 {
     char title[512];
     fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).appendix);
-    fputs("The evidence is cited as E*n*:*line*, E*n* an input below.\n\n"
-          "| id | file | kind | format | lines | not understood | first | last |\n"
-          "|---|---|---|---|---|---|---|---|\n", out);
-    for (size_t i = 0; i < a->n_inputs; i++) {
-        const input_copy *in = &a->inputs[i];
-        char f[PGM_TS_ISO_LEN], l[PGM_TS_ISO_LEN];
-        when(a, in->first_ts, f);
-        when(a, in->last_ts, l);
-        fprintf(out, "| E%zu | `", i + 1);
-        cell(out, in->path);
-        fprintf(out, "` | %s%s%s%s | %s | ", in->kind, in->envelope[0] ? " (" : "", in->envelope,
-                in->envelope[0] ? ")" : "", in->format);
-        if (in->counted)
-            fprintf(out, "%" PRIu64 " | %" PRIu64, in->lines, in->unparsed);
-        else
-            fputs("- | -", out);
-        fprintf(out, " | %s | %s |\n", in->first_ts == PGM_TS_UNKNOWN ? "-" : f, in->last_ts == PGM_TS_UNKNOWN ? "-" : l);
-        if (in->warning[0]) {
-            fputs("| | | | | | | | warning: ", out);
-            cell(out, in->warning);
-            fputs(" |\n", out);
-        }
-    }
-    fputc('\n', out);
+    table(out, pgm_table_inputs, a);
     table(out, pgm_table_event_kinds, a);
+    char intro[1024], cite[64], block[4 * PGM_QUOTE_LINE_MAX * 3 + 64];
+    if (!pgm_report_quotes_intro(a, intro, sizeof intro))
+        return;
+    fprintf(out, "### Evidence quoted\n\n%s\n\n", intro);
+    for (size_t i = 0; pgm_report_quote_block(a, i, cite, sizeof cite, block, sizeof block); i++) {
+        fprintf(out, "%s\n\n", cite);
+        code_block(out, "text", block);
+    }
 }
 
 void pgm_report_markdown(const pgm_analysis *a, FILE *out)

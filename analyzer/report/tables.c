@@ -8,6 +8,7 @@
 
 #include "forensics/analysis_impl.h"
 #include "text/timestamp.h"
+#include "report/quotes.h"
 #include "util/fmt.h"
 #include "util/rc.h"
 
@@ -33,6 +34,9 @@ _Static_assert(PGM_HOLDERS_MAX <= PGM_TABLE_MAX_ROWS && PGM_ANALYSIS_MAX_KINDS +
                    PGM_ANALYSIS_MAX_FINDINGS <= PGM_TABLE_MAX_ROWS,
                "a report table would drop rows of the analysis");
 
+/* The text of an empty cell (and of one memory ran out for): never freed. */
+static char no_text[1];
+
 static int begin(pgm_table *t, size_t rows, const char *const *cols, size_t n_cols)
 {
     memset(t, 0, sizeof *t);
@@ -45,6 +49,9 @@ static int begin(pgm_table *t, size_t rows, const char *const *cols, size_t n_co
     t->n_cols = n_cols;
     if (rows && !(t->cells = calloc(rows * n_cols, sizeof *t->cells)))
         return PGM_FATAL;
+    t->alloc_cells = rows * n_cols;
+    for (size_t i = 0; i < t->alloc_cells; i++)
+        t->cells[i].text = no_text;
     return PGM_OK;
 }
 
@@ -54,18 +61,28 @@ static void put(pgm_table *t, size_t row, size_t col, enum pgm_cell_role role, c
 {
     pgm_cell *c = &t->cells[row * t->n_cols + col];
     c->role = role;
+    char text[PGM_TABLE_CELL_MAX];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(c->text, sizeof c->text, fmt, ap);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n >= sizeof c->text) {
+    if (n >= 0 && (size_t)n >= sizeof text) {
         /* cut: said by an ellipsis, on a character's boundary (the evidence's
          * whole text is in the JSON report and the events) */
         static const char ellipsis[] = "\u2026";
-        size_t at = sizeof c->text - sizeof ellipsis;
-        while (at > 0 && ((unsigned char)c->text[at] & 0xC0) == 0x80)
+        size_t at = sizeof text - sizeof ellipsis;
+        while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
             at--;
-        memcpy(c->text + at, ellipsis, sizeof ellipsis);
+        memcpy(text + at, ellipsis, sizeof ellipsis);
+    }
+    if (c->text != no_text)
+        free(c->text);
+    c->text = no_text;
+    size_t len = n > 0 ? strlen(text) : 0;
+    char *copy = len ? malloc(len + 1) : NULL;
+    if (copy) {
+        memcpy(copy, text, len + 1);
+        c->text = copy;
     }
 }
 
@@ -197,6 +214,9 @@ const pgm_cell *pgm_table_cell(const pgm_table *t, size_t row, size_t col)
 
 void pgm_table_free(pgm_table *t)
 {
+    for (size_t i = 0; t->cells && i < t->alloc_cells; i++)
+        if (t->cells[i].text != no_text)
+            free(t->cells[i].text);
     free(t->cells);
     t->cells = NULL;
     t->n_rows = 0;
@@ -444,4 +464,174 @@ const char *pgm_report_shorten(const pgm_analysis *a, const char *text, char *ou
     }
     out[o] = '\0';
     return out;
+}
+
+int pgm_table_explanations(const pgm_analysis *a, pgm_table *t)
+{
+    static const char *const cols[] = {"explanation", "score", "evidence"};
+    size_t n_hyp;
+    const pgm_hypothesis *hyp = pgm_analysis_hypotheses(a, &n_hyp);
+    if (begin(t, n_hyp, cols, 3) != PGM_OK)
+        return PGM_FATAL;
+    for (size_t i = 0; i < n_hyp; i++) {
+        const pgm_hypothesis *h = &hyp[i];
+        if (i && !h->n_evidence && !h->why_not[0])
+            continue; /* weighed on nothing: no row */
+        size_t r = t->n_rows++;
+        put(t, r, 0, i == 0 ? PGM_CELL_STRONG : PGM_CELL_TEXT, "%s", pgm_verdict_name(h->kind));
+        put(t, r, 1, PGM_CELL_TEXT, "%d", h->score);
+        /* the evidence one item a line, then why it was ruled out */
+        char items[PGM_TABLE_CELL_MAX], shortened[2048];
+        size_t len = 0;
+        items[0] = '\0';
+        for (size_t e = 0; e < h->n_evidence; e++)
+            len = pgm_fmt_at(items, sizeof items, len, "%s%s", e ? "\n" : "",
+                             pgm_report_shorten(a, h->evidence[e], shortened, sizeof shortened));
+        if (h->why_not[0])
+            len = pgm_fmt_at(items, sizeof items, len, "%sruled out: %s", h->n_evidence ? "\n" : "",
+                             pgm_report_shorten(a, h->why_not, shortened, sizeof shortened));
+        put(t, r, 2, PGM_CELL_LIST, "%s", items);
+    }
+    return PGM_OK;
+}
+
+int pgm_table_leak_locations(const pgm_analysis *a, pgm_table *t)
+{
+    static const char *const cols[] = {"leaking code location", "at", "reports", "first", "evidence"};
+    if (begin(t, a->n_locs, cols, 5) != PGM_OK)
+        return PGM_FATAL;
+    t->intro = "Code locations of the HikariCP leak reports (slow borrowers that returned excluded):";
+    for (size_t i = 0; i < a->n_locs && t->n_rows < PGM_TABLE_MAX_ROWS; i++) {
+        if (!a->locs[i].count)
+            continue;
+        size_t r = t->n_rows++;
+        put(t, r, 0, PGM_CELL_CODE, "%s", a->locs[i].frame);
+        put(t, r, 1, PGM_CELL_TEXT, "%s", a->locs[i].at);
+        put(t, r, 2, PGM_CELL_TEXT, "%u", a->locs[i].count);
+        put_time(t, a, r, 3, a->locs[i].first);
+        put_cite(t, a, r, 4, a->locs[i].first_path, a->locs[i].first_line);
+    }
+    return PGM_OK;
+}
+
+size_t pgm_report_diagnosis_tables(const pgm_analysis *a, pgm_table_builder *out, size_t cap)
+{
+    char title[512];
+    pgm_table_builder all[] = {pgm_table_leak_locations, pgm_table_log_findings, pgm_table_longest_sessions,
+                               pgm_table_idle_in_transaction};
+    /* a health check has no incident's sessions to list */
+    size_t n = pgm_report_shape_of(a, title, sizeof title).healthy ? 2 : 4;
+    for (size_t i = 0; i < n && i < cap; i++)
+        out[i] = all[i];
+    return n < cap ? n : cap;
+}
+
+bool pgm_report_apps_named_words(const pgm_analysis *a, char *out, size_t cap)
+{
+    if (!a->apps_named)
+        return false;
+    pgm_fmt(out, cap, "Application names the log does not carry (sent after login) come from pg_stat_activity: "
+            "%zu sessions by their pid and start, %zu more by the same user, database and client.",
+            a->apps_named, a->apps_inferred);
+    return true;
+}
+
+int pgm_table_moments(const pgm_analysis *a, pgm_table *t)
+{
+    static const char *const cols[] = {"time", "what", "evidence"};
+    size_t n;
+    const pgm_moment *m = pgm_analysis_moments(a, &n);
+    if (begin(t, n, cols, 3) != PGM_OK)
+        return PGM_FATAL;
+    t->empty = "No key moment: nothing the analysis follows is dated in the evidence.";
+    for (size_t i = 0; i < n && t->n_rows < PGM_TABLE_MAX_ROWS; i++) {
+        size_t r = t->n_rows++;
+        put_time(t, a, r, 0, m[i].t);
+        put(t, r, 1, PGM_CELL_TEXT, "%s", m[i].text);
+        put_cite(t, a, r, 2, m[i].path, m[i].line);
+    }
+    return PGM_OK;
+}
+
+int pgm_table_inputs(const pgm_analysis *a, pgm_table *t)
+{
+    static const char *const cols[] = {"id", "file", "kind", "format", "lines", "not understood", "first", "last"};
+    size_t warnings = 0;
+    for (size_t i = 0; i < a->n_inputs; i++)
+        warnings += a->inputs[i].warning[0] != '\0';
+    if (begin(t, a->n_inputs + warnings, cols, 8) != PGM_OK)
+        return PGM_FATAL;
+    t->anchored = true;
+    t->intro = "The evidence is cited as En:line, En an input below.";
+    for (size_t i = 0; i < a->n_inputs && t->n_rows < PGM_TABLE_MAX_ROWS; i++) {
+        const input_copy *in = &a->inputs[i];
+        size_t r = t->n_rows++;
+        put(t, r, 0, PGM_CELL_TEXT, "E%zu", i + 1);
+        put(t, r, 1, PGM_CELL_CODE, "%s", in->path);
+        put(t, r, 2, PGM_CELL_TEXT, "%s%s%s%s", in->kind, in->envelope[0] ? " (" : "", in->envelope,
+            in->envelope[0] ? ")" : "");
+        put(t, r, 3, PGM_CELL_TEXT, "%s", in->format);
+        if (in->counted) {
+            put(t, r, 4, PGM_CELL_TEXT, "%" PRIu64, in->lines);
+            put(t, r, 5, PGM_CELL_TEXT, "%" PRIu64, in->unparsed);
+        } else {
+            put(t, r, 4, PGM_CELL_TEXT, "-");
+            put(t, r, 5, PGM_CELL_TEXT, "-");
+        }
+        put_time(t, a, r, 6, in->first_ts);
+        put_time(t, a, r, 7, in->last_ts);
+        if (in->warning[0] && t->n_rows < PGM_TABLE_MAX_ROWS)
+            put(t, t->n_rows++, 1, PGM_CELL_ALERT, "warning: %s", in->warning);
+    }
+    return PGM_OK;
+}
+
+bool pgm_report_clock_words(const pgm_analysis *a, size_t i, char *out, size_t cap)
+{
+    if (i >= a->n_offsets)
+        return false;
+    const pgm_clock_offset *o = &a->offsets[i];
+    char id[1200];
+    pgm_fmt(out, cap, "Clock: %s runs about %.0f s %s the server log: %u of its %u refusal reports line up with the "
+            "server's refusals so shifted, %u without; its times here are on the server's clock.",
+            pgm_report_cite_text(a, o->shown, 0, id, sizeof id),
+            (double)(o->offset_us < 0 ? -o->offset_us : o->offset_us) / 1e6,
+            o->offset_us > 0 ? "ahead of" : "behind", o->matched, o->reports, o->matched_unshifted);
+    return true;
+}
+
+size_t pgm_report_quotes_intro(const pgm_analysis *a, char *out, size_t cap)
+{
+    const pgm_quotes *q = a->quotes;
+    out[0] = '\0';
+    if (!q)
+        return 0;
+    size_t len = pgm_fmt_at(out, cap, 0, "Each cited line as the input holds it, with the line before and after "
+                            "(the cited one marked >), redacted as the report is.");
+    if (q->unread)
+        len = pgm_fmt_at(out, cap, len, " %" PRIu64 " citation(s) could not be read again (an input read from a "
+                         "pipe or stdin, or changed since): not quoted.", q->unread);
+    if (q->over)
+        pgm_fmt_at(out, cap, len, " %" PRIu64 " citation(s) past the %u quoted (a limit of this build): not "
+                   "quoted.", q->over, PGM_QUOTES_MAX);
+    return q->n;
+}
+
+bool pgm_report_quote_block(const pgm_analysis *a, size_t i, char *cite, size_t cite_cap, char *block, size_t cap)
+{
+    const pgm_quotes *q = a->quotes;
+    if (!q || i >= q->n)
+        return false;
+    const pgm_quote *x = &q->v[i];
+    pgm_fmt(cite, cite_cap, "E%zu:%" PRIu64, x->input, x->line);
+    size_t len = 0;
+    block[0] = '\0';
+    const char *lines[3] = {x->before, x->text, x->after};
+    for (int k = 0; k < 3; k++)
+        if (lines[k])
+            len = pgm_fmt_at(block, cap, len, "%s%c %6" PRIu64 " | %s", len ? "\n" : "", k == 1 ? '>' : ' ',
+                             x->line + (uint64_t)k - 1, lines[k]);
+    if (!x->text)
+        pgm_fmt_at(block, cap, len, "%s(the line could not be read again)", len ? "\n" : "");
+    return true;
 }

@@ -13,15 +13,17 @@
 /* Columns of a table, at most; rows, at most (the model caps them lower). */
 #define PGM_TABLE_MAX_COLS 10u
 #define PGM_TABLE_MAX_ROWS 1024u
-/* One cell's text, at most. */
-#define PGM_TABLE_CELL_MAX 640u
+/* One cell's text, at most (an explanation's evidence, six lines of it). */
+#define PGM_TABLE_CELL_MAX 4096u
 
-/* ALERT: text a writer marks as bad news (a critical or high severity). */
-enum pgm_cell_role { PGM_CELL_TEXT, PGM_CELL_CODE, PGM_CELL_CITE, PGM_CELL_ALERT };
+/* ALERT: text a writer marks as bad news (a critical or high severity).
+ * STRONG: the row's own name, set apart (the verdict among the
+ * explanations). LIST: items one per line, each format joins them its way. */
+enum pgm_cell_role { PGM_CELL_TEXT, PGM_CELL_CODE, PGM_CELL_CITE, PGM_CELL_ALERT, PGM_CELL_STRONG, PGM_CELL_LIST };
 
 typedef struct pgm_cell {
     enum pgm_cell_role role;
-    char text[PGM_TABLE_CELL_MAX];
+    char *text;                     /* owned by the table; "" when empty or memory ran out */
 } pgm_cell;
 
 /* A sentence below a table, at most (with its citation). */
@@ -33,8 +35,10 @@ typedef struct pgm_table {
     const char *cols[PGM_TABLE_MAX_COLS];
     size_t n_cols, n_rows;
     pgm_cell *cells;                /* n_rows x n_cols */
+    size_t alloc_cells;             /* the cells allocated (the rows it was begun with) */
     const char *empty;              /* said instead of an empty table; NULL: omit it */
     char note[PGM_TABLE_NOTE_MAX];  /* a sentence below the table (what was left out), "" none */
+    bool anchored;                  /* each row is a link target, named by its first cell (the inputs' E3) */
 } pgm_table;
 
 /* A bundle without connection trouble gets a health check, not a
@@ -71,6 +75,30 @@ int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t);
 int pgm_table_idle_in_transaction(const pgm_analysis *a, pgm_table *t);
 /* The configuration findings, most severe first (the misconfigurations). */
 int pgm_table_config_findings(const pgm_analysis *a, pgm_table *t);
+/* The leak reports' code locations: frame, where, how many, the first. */
+int pgm_table_leak_locations(const pgm_analysis *a, pgm_table *t);
+/* The tables beneath the root cause, in their order (a health check's
+ * diagnosis has fewer): every format writes these. Returns how many. */
+typedef int (*pgm_table_builder)(const pgm_analysis *a, pgm_table *t);
+size_t pgm_report_diagnosis_tables(const pgm_analysis *a, pgm_table_builder *out, size_t cap);
+/* Where the snapshots named the sessions the log left unnamed, a sentence (false: none). */
+bool pgm_report_apps_named_words(const pgm_analysis *a, char *out, size_t cap);
+/* The key moments: time, what, evidence. */
+int pgm_table_moments(const pgm_analysis *a, pgm_table *t);
+/* The inputs the citations name (E1...): file, kind, format, lines, what
+ * was not understood, first and last time; a warning as a row of its own. */
+int pgm_table_inputs(const pgm_analysis *a, pgm_table *t);
+/* An application log whose clock is off the server's, a sentence (i < a's
+ * clock offsets; false past them). */
+bool pgm_report_clock_words(const pgm_analysis *a, size_t i, char *out, size_t cap);
+/* The appendix's quotes: the intro sentence and how many (0: none read). */
+size_t pgm_report_quotes_intro(const pgm_analysis *a, char *out, size_t cap);
+/* Quote i: its citation ("E3:92") and its lines as one block of text, each
+ * line numbered, the cited one marked with '>'. False past the last. */
+bool pgm_report_quote_block(const pgm_analysis *a, size_t i, char *cite, size_t cite_cap, char *block, size_t cap);
+/* The explanations weighed: each one's score and evidence (one item a line),
+ * the verdict first and set apart; those weighed on nothing left out. */
+int pgm_table_explanations(const pgm_analysis *a, pgm_table *t);
 /* The threshold rules' episodes in the logs. */
 int pgm_table_log_findings(const pgm_analysis *a, pgm_table *t);
 /* Events by kind, most first (the appendix). */

@@ -17,6 +17,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import bundle_lines  # noqa: E402
+
 INCIDENTS = "fixtures/incidents"
 
 
@@ -54,10 +57,27 @@ def main():
         if not cited or cited - rows:
             failures.append(f"{name}: Markdown citations {sorted(cited - rows)[:5]} name no input of the appendix "
                             f"({len(cited)} cited)")
-        anchors = set(re.findall(r'<tr id="(E\d+)">', out["html"]))
-        links = set(re.findall(r'href="#(E\d+)"', out["html"]))
+        # every citation quoted in the appendix, the quote holding the cited line as the bundle has it
+        # (read here with Python's readers), redacted where it holds a secret
+        body, _, quoted = out["md"].partition("### Evidence quoted")
+        cited_md = set(re.findall(r"\b(E\d+:\d+)\b", body))
+        quotes = dict(re.findall(r"^(E\d+:\d+)\n\n```text\n(?:.*\n)*?>\s+\d+ \| (.*)\n", quoted, re.M))
+        if cited_md - set(quotes):
+            failures.append(f"{name}: citations with no quote in the appendix: {sorted(cited_md - set(quotes))[:5]}")
+        inputs = {f"E{i + 1}": x["path"] for i, x in enumerate(report["inputs"])}
+        for c, text in quotes.items():
+            ident, line = c.split(":")
+            raw = bundle_lines.cited_line(inputs[ident], int(line))
+            if text != raw and "[REDACTED]" not in text:
+                failures.append(f"{name}: the quote of {c} is {text[:80]!r}, the bundle's line {raw[:80]!r}")
+        compared += len(quotes)
+        # every link of the HTML leads to its target: a quote, else an input
+        anchors = set(re.findall(r' id="(E\d+(?:-\d+)?)"', out["html"]))
+        links = set(re.findall(r'href="#(E\d+(?:-\d+)?)"', out["html"]))
         if not links or links - anchors:
-            failures.append(f"{name}: HTML links {sorted(links - anchors)[:5]} lead to no input of the appendix")
+            failures.append(f"{name}: HTML links {sorted(links - anchors)[:5]} lead to nothing in the appendix")
+        if not any("-" in x for x in links):
+            failures.append(f"{name}: no HTML citation links to its quote")
         long_paths = [l for l in out["md"].splitlines() if "fixtures/incidents/" in l and not l.startswith("| E")]
         if long_paths:
             failures.append(f"{name}: a citation by its full path outside the appendix: {long_paths[0][:120]}")

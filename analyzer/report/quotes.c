@@ -1,0 +1,219 @@
+#include "report/quotes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle/bundle.h"
+#include "forensics/analysis_impl.h"
+#include "text/lines.h"
+#include "util/display.h"
+#include "util/rc.h"
+#include "util/redact.h"
+#include "util/strbuf.h"
+
+void pgm_quotes_init(pgm_quotes *q) { memset(q, 0, sizeof *q); }
+
+void pgm_quotes_free(pgm_quotes *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        free(q->v[i].before);
+        free(q->v[i].text);
+        free(q->v[i].after);
+    }
+    free(q->v);
+    memset(q, 0, sizeof *q);
+}
+
+static int cmp_quote(const void *x, const void *y)
+{
+    const pgm_quote *a = x, *b = y;
+    if (a->input != b->input)
+        return a->input < b->input ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+const pgm_quote *pgm_quotes_find(const pgm_quotes *q, size_t input, uint64_t line)
+{
+    pgm_quote key = {input, line, NULL, NULL, NULL};
+    return q && q->n ? bsearch(&key, q->v, q->n, sizeof *q->v, cmp_quote) : NULL;
+}
+
+static void want(pgm_quotes *q, size_t input, uint64_t line)
+{
+    for (size_t i = 0; i < q->n; i++) /* a report cites a few hundred lines: a scan will do */
+        if (q->v[i].input == input && q->v[i].line == line)
+            return;
+    if (q->n == PGM_QUOTES_MAX) {
+        q->over++;
+        return;
+    }
+    if (q->n == q->alloc) {
+        size_t na = q->alloc ? 2 * q->alloc : 64;
+        pgm_quote *v = realloc(q->v, na * sizeof *v);
+        if (!v) {
+            q->oom = true;
+            return;
+        }
+        q->v = v;
+        q->alloc = na;
+    }
+    q->v[q->n++] = (pgm_quote){input, line, NULL, NULL, NULL};
+}
+
+static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+static bool word_char(char c) { return digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+
+void pgm_quotes_want_text(pgm_quotes *q, const char *text, size_t len)
+{
+    for (size_t i = 0; i + 3 < len; i++) {
+        /* "E<n>:<line>", E starting a word */
+        if (text[i] != 'E' || (i && word_char(text[i - 1])) || !digit(text[i + 1]))
+            continue;
+        size_t k = i + 1;
+        unsigned long long input = 0, line = 0;
+        for (; k < len && digit(text[k]) && input < 1000000; k++)
+            input = input * 10 + (unsigned)(text[k] - '0');
+        if (k + 1 >= len || text[k] != ':' || !digit(text[k + 1]))
+            continue;
+        for (k++; k < len && digit(text[k]) && line < (1ULL << 60); k++)
+            line = line * 10 + (unsigned)(text[k] - '0');
+        if (input && line)
+            want(q, (size_t)input, (uint64_t)line);
+        i = k - 1;
+    }
+}
+
+typedef struct quote_walk {
+    pgm_quotes *q;
+    const pgm_analysis *a;
+    bool keep_secrets;
+    pgm_strbuf redacted;
+} quote_walk;
+
+/* A line as a quote shows it: redacted, escaped for display (control bytes,
+ * NULs and what is not UTF-8 as \xNN), cut past PGM_QUOTE_LINE_MAX. */
+static char *quoted(quote_walk *w, const char *line, size_t len)
+{
+    pgm_strbuf_reset(&w->redacted);
+    if (!w->keep_secrets && pgm_redact(line, len, &w->redacted)) {
+        line = w->redacted.p;
+        len = w->redacted.len;
+    }
+    char raw[4 * PGM_QUOTE_LINE_MAX + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < len && i < PGM_QUOTE_LINE_MAX; i++) {
+        if (line[i]) {
+            raw[n++] = line[i];
+        } else { /* a NUL would end the text: written as the display writes control bytes */
+            memcpy(raw + n, "\\x00", 4);
+            n += 4;
+        }
+    }
+    raw[n] = '\0';
+    static const char ellipsis[] = "\u2026";
+    char shown[4 * sizeof raw + sizeof ellipsis];
+    size_t out_len = 0;
+    /* tabs kept as they are (a configuration file's columns), every other control byte escaped */
+    for (char *piece = raw, *tab;; piece = tab + 1) {
+        tab = strchr(piece, '\t');
+        if (tab)
+            *tab = '\0';
+        pgm_display_copy(shown + out_len, sizeof shown - sizeof ellipsis - out_len - 1, piece);
+        out_len += strlen(shown + out_len);
+        if (!tab || out_len + 2 >= sizeof shown - sizeof ellipsis)
+            break;
+        shown[out_len++] = '\t';
+        shown[out_len] = '\0';
+    }
+    if (len > PGM_QUOTE_LINE_MAX) {
+        memcpy(shown + out_len, ellipsis, sizeof ellipsis);
+        out_len += sizeof ellipsis - 1;
+    }
+    char *out = malloc(out_len + 1);
+    if (out)
+        memcpy(out, shown, out_len + 1);
+    else
+        w->q->oom = true;
+    return out;
+}
+
+/* Whether an input of the report is this file of the walk: named as the
+ * walk names it, a journal's stream with "#unit" after its file's name. */
+static bool same_file(const char *input, const char *file)
+{
+    size_t len = strlen(file);
+    return strncmp(input, file, len) == 0 && (input[len] == '\0' || input[len] == '#');
+}
+
+static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
+{
+    quote_walk *w = ctx;
+    pgm_quotes *q = w->q;
+    /* the quotes of this file: every input of its name (a journal's streams share it) */
+    uint64_t last = 0;
+    bool any = false;
+    for (size_t i = 0; i < q->n; i++) {
+        if (!same_file(w->a->inputs[q->v[i].input - 1].path, info->display_path))
+            continue;
+        any = true;
+        if (q->v[i].line + 1 > last)
+            last = q->v[i].line + 1;
+    }
+    if (!any)
+        return PGM_OK;
+    pgm_line_reader r;
+    if (pgm_lines_init(&r, content, PGM_QUOTE_LINE_MAX * 4) != PGM_OK) {
+        q->oom = true;
+        return PGM_FATAL;
+    }
+    const char *line;
+    size_t len;
+    while (r.lineno < last && pgm_lines_next(&r, &line, &len) == 1) {
+        for (size_t i = 0; i < q->n; i++) {
+            pgm_quote *x = &q->v[i];
+            if (x->line + 1 < r.lineno || x->line > r.lineno + 1 ||
+                !same_file(w->a->inputs[x->input - 1].path, info->display_path))
+                continue;
+            char **slot = x->line == r.lineno + 1 ? &x->before : x->line == r.lineno ? &x->text : &x->after;
+            if (!*slot)
+                *slot = quoted(w, line, len);
+        }
+    }
+    pgm_lines_free(&r);
+    return q->oom ? PGM_FATAL : PGM_OK;
+}
+
+static void on_quiet(void *ctx, const char *path, const char *reason)
+{
+    (void)ctx, (void)path, (void)reason; /* the analysis said these already */
+}
+
+int pgm_quotes_read(pgm_quotes *q, const pgm_analysis *a, const char *const *inputs, size_t n_inputs,
+                    const pgm_bundle_limits *limits, bool keep_secrets)
+{
+    if (q->oom)
+        return PGM_FATAL;
+    /* citations of ids past the inputs cite nothing: unquoted */
+    size_t k = 0;
+    for (size_t i = 0; i < q->n; i++)
+        if (q->v[i].input <= a->n_inputs)
+            q->v[k++] = q->v[i];
+        else
+            q->unread++;
+    q->n = k;
+    if (!q->n)
+        return PGM_OK;
+    qsort(q->v, q->n, sizeof *q->v, cmp_quote);
+    quote_walk w = {q, a, keep_secrets, {0}};
+    pgm_strbuf_init(&w.redacted, PGM_QUOTE_LINE_MAX * 8);
+    pgm_bundle_visitor v = {on_file, on_quiet, on_quiet, NULL, &w};
+    pgm_bundle_stats stats;
+    int rc = n_inputs ? pgm_bundle_walk(inputs, n_inputs, limits, &v, &stats) : PGM_OK;
+    pgm_strbuf_free(&w.redacted);
+    for (size_t i = 0; i < q->n; i++)
+        q->unread += !q->v[i].text;
+    if (q->oom || rc == PGM_FATAL)
+        return PGM_FATAL;
+    return q->unread ? PGM_WARN : PGM_OK;
+}
