@@ -158,6 +158,7 @@ typedef struct app_row {
  * first start; the last may be "(pod unknown)" (start PGM_TS_UNKNOWN). */
 typedef struct pod_split {
     char name[96];
+    const char *stream;     /* its service's stream (the analysis' own copy) */
     int64_t start;
     pgm_curve curve;
 } pod_split;

@@ -17,19 +17,25 @@
 #include "util/fmt.h"
 #include "util/rc.h"
 
-/* The pod's name: its log's file name without the directory and ".log"
- * ("catalog-7d9f8c6b5-0"), or what follows '#' in an envelope's stream
- * (a pod named by kubectl's or stern's prefix). */
+/* The pod's name: its log's file name up to the first dot
+ * ("catalog-7d9f8c6b5-0.log", as kubectl logs or a support bundle names
+ * it; its .cri or .journal form alike); kubelet's numbered files
+ * (".../catalog/0.log") with their directory. A stream of an envelope
+ * ("file#source") is named by its file; pgm_pods_split tells apart two
+ * pods of one file by their source. */
 static void pod_name(const char *stream, char *out, size_t cap)
 {
-    const char *base = stream;
-    for (const char *p = stream; *p; p++)
-        if (*p == '/' || *p == '!' || *p == '#')
-            base = p + 1;
-    size_t len = strlen(base);
-    if (len > 4 && strcmp(base + len - 4, ".log") == 0)
-        len -= 4;
-    pgm_fmt(out, cap, "%.*s", (int)len, base);
+    size_t end = strcspn(stream, "#");
+    size_t base = 0, dir = 0;
+    for (size_t i = 0; i < end; i++)
+        if (stream[i] == '/' || stream[i] == '!') {
+            dir = base;
+            base = i + 1;
+        }
+    size_t len = strcspn(stream + base, ".#");
+    bool numbered = len > 0 && strspn(stream + base, "0123456789") == len;
+    size_t from = numbered && base > dir ? dir : base;
+    pgm_fmt(out, cap, "%.*s", (int)(base + len - from), stream + from);
 }
 
 static int cmp_pod_start(const void *x, const void *y)
@@ -102,7 +108,16 @@ void pgm_pods_split(pgm_analysis *a, const pgm_sessions *s)
                 memset(p, 0, sizeof *p);
                 pod_name(a->services[i].path, p->name, sizeof p->name);
                 p->start = a->services[i].first;
+                p->stream = a->services[i].path;
             }
+        /* two pods of one file (kubectl logs --prefix of a Deployment): told apart by their source */
+        for (size_t i = 0; i < a->n_pods; i++)
+            for (size_t k = i + 1; k < a->n_pods; k++)
+                if (strcmp(a->pods[i].name, a->pods[k].name) == 0) {
+                    const char *si = strchr(a->pods[i].stream, '#'), *sk = strchr(a->pods[k].stream, '#');
+                    pgm_fmt(a->pods[i].name, sizeof a->pods[i].name, "%s", si ? si + 1 : a->pods[i].stream);
+                    pgm_fmt(a->pods[k].name, sizeof a->pods[k].name, "%s", sk ? sk + 1 : a->pods[k].stream);
+                }
         qsort(a->pods, a->n_pods, sizeof a->pods[0], cmp_pod_start);
         bool apart = true;
         for (size_t i = 1; i < a->n_pods; i++)

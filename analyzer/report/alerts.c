@@ -479,3 +479,18 @@ int pgm_report_export_alerts(const pgm_analysis *a, const char *dir, char err[PG
     }
     return PGM_OK;
 }
+
+char *pgm_report_alert_rules_text(const pgm_analysis *a)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return NULL;
+    int rc = pgm_report_alert_rules(a, mem);
+    if (fclose(mem) != 0 || rc != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}

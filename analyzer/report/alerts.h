@@ -17,6 +17,8 @@ int pgm_report_export_alerts(const pgm_analysis *a, const char *dir, char err[PG
 
 /* The alert rules alone (the postmortem shows them); 0, or -1 on a write error. */
 int pgm_report_alert_rules(const pgm_analysis *a, FILE *out);
+/* The same as text (malloc'd, the caller frees it), NULL when it could not be written. */
+char *pgm_report_alert_rules_text(const pgm_analysis *a);
 /* The sentence before the rules in a postmortem, into out. */
 const char *pgm_report_alerts_intro(const pgm_analysis *a, char *out, size_t cap);
 /* Rule i as tried on the incident: when it would have fired and how early,

@@ -24,6 +24,9 @@
 /* Distinct applications or users counted; beyond, the last counts everyone else. */
 #define PGM_HTML_STACK_KEYS 64u
 
+/* How this format writes each part of the report (defined at the end). */
+static const pgm_report_writer writer;
+
 static void esc(FILE *out, const char *s)
 {
     for (; s && *s; s++) {
@@ -842,9 +845,7 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
         esc(out, named);
         fputs("</p>\n", out);
     }
-    pgm_table_builder tables[8];
-    for (size_t i = 0, n = pgm_report_diagnosis_tables(a, tables, 8); i < n; i++)
-        table(out, tables[i], a);
+    pgm_report_write_diagnosis_tables(a, out, &writer);
 }
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)
@@ -889,62 +890,59 @@ static void diff_block(FILE *out, const char *diff)
  * the sessions the evidence names. */
 static void resolution_section(const pgm_analysis *a, FILE *out)
 {
-    pgm_strbuf list, end;
-    pgm_strbuf_init(&list, 1u << 16);
-    pgm_strbuf_init(&end, 1u << 16);
-    const char *intro = "";
-    bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
-    char title[512], cause[1536];
+    pgm_resolution r;
+    pgm_report_resolution(a, &r);
+    char title[512];
     heading(out, 2, "resolution", pgm_report_shape_of(a, title, sizeof title).resolution);
-    bool in_diff;
-    if (pgm_report_cause_words(a, cause, sizeof cause, &in_diff)) {
+    if (r.cause[0]) {
         fputs("<p><strong>The cause first:</strong> ", out);
-        char shortened[2048];
-        esc_cited(out, a, pgm_report_shorten(a, cause, shortened, sizeof shortened));
-        fputs(in_diff ? ". The diff under the action items makes this change first.</p>\n" : ".</p>\n", out);
+        esc_cited(out, a, r.cause);
+        fputs(r.cause_in_diff ? ". The diff under the action items makes this change first.</p>\n" : ".</p>\n", out);
     }
-    if (sql) {
+    if (r.sql) {
         fputs("<p>", out);
-        esc(out, intro);
+        esc(out, r.intro);
         fputs("</p>\n<pre><code>", out);
-        esc(out, list.p);
-        fputs("</code></pre>\n<p>To end them (the application gets errors on those connections; fix the code path "
-              "above first):</p>\n<pre><code>", out);
-        esc(out, end.p);
+        esc(out, r.list.p);
+        fputs("</code></pre>\n<p>", out);
+        esc(out, r.end_intro);
+        fputs("</p>\n<pre><code>", out);
+        esc(out, r.end.p);
         fputs("</code></pre>\n", out);
-    } else if (!cause[0]) {
-        fputs("<p>No session to end: the evidence names none.</p>\n", out);
     }
-    pgm_strbuf_free(&list);
-    pgm_strbuf_free(&end);
+    if (r.nothing) {
+        fputs("<p>", out);
+        esc(out, r.nothing);
+        fputs("</p>\n", out);
+    }
+    pgm_report_resolution_free(&r);
 }
 
 /* Action items: the configuration diff (the cause's change first), the
  * alert rules to install, and the configuration's findings beneath. */
 static void actions_section(const pgm_analysis *a, FILE *out)
 {
-    pgm_strbuf diff;
-    pgm_strbuf_init(&diff, 1u << 20);
-    size_t left;
-    bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
+    pgm_action_items x;
+    pgm_report_action_items(a, &x);
     char title[512];
     pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
     heading(out, 2, "action-items", shape.actions);
-    if (changes) {
-        fputs("<p>The configuration changes the findings below call for, as a diff of the files in the bundle "
-              "(review the values for your workload before applying):</p>\n", out);
-        diff_block(out, diff.p);
-        if (left) {
+    if (x.changes) {
+        fputs("<p>", out);
+        esc(out, x.diff_intro);
+        fputs("</p>\n", out);
+        diff_block(out, x.diff.p);
+        if (x.left[0]) {
             fputs("<p>", out);
-            fprintf(out, PGM_DIFF_LEFT_SENTENCE, left);
-            fputs(".</p>\n", out);
+            esc(out, x.left);
+            fputs("</p>\n", out);
         }
     }
     fputs("<p>Install the alert rules of the <a href=\"#detection\">", out);
     esc(out, shape.detection);
     fputs("</a> section (<code>pgmortem analyze --export-alerts DIR</code>), with the ones that would have fired "
           "first.</p>\n", out);
-    pgm_strbuf_free(&diff);
+    pgm_report_action_items_free(&x);
     findings_section(a, out);
 }
 
@@ -966,24 +964,18 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
 {
     char title[512];
     heading(out, 2, "detection", pgm_report_shape_of(a, title, sizeof title).detection);
-    size_t early = 0;
-    for (size_t i = 0; i < a->n_findings; i++)
-        early += a->findings[i].early_warning;
-    if (early) {
-        fputs("<p>Settings that would have shown this earlier, or limited it:</p>\n<ul>\n", out);
-        for (size_t i = 0; i < a->n_findings; i++) {
-            const finding_copy *f = &a->findings[i];
-            if (!f->early_warning)
-                continue;
-            fputs("<li>", out);
-            esc(out, f->title); /* its fix is in the findings' table and the diff */
-            fputs(" <code>", out);
-            esc(out, f->rule);
-            fputs("</code> ", out);
-            cite(out, a, f->path, f->line);
-            fputs("</li>\n", out);
-        }
-        fputs("</ul>\n", out);
+    const finding_copy *early[PGM_ANALYSIS_MAX_FINDINGS];
+    size_t n_early = pgm_report_early_warnings(a, early, PGM_ANALYSIS_MAX_FINDINGS);
+    if (n_early)
+        fputs("<p>" PGM_EARLY_WARNINGS_INTRO "</p>\n<ul>\n", out);
+    for (size_t i = 0; i < n_early; i++) {
+        fputs("<li>", out);
+        esc(out, early[i]->title);
+        fputs(" <code>", out);
+        esc(out, early[i]->rule);
+        fputs("</code> ", out);
+        cite(out, a, early[i]->path, early[i]->line);
+        fputs(i + 1 == n_early ? "</li>\n</ul>\n" : "</li>\n", out);
     }
     char line[1024];
     fputs("<p>", out);
@@ -995,15 +987,9 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
         fputs("</li>\n", out);
     }
     fputs("</ul>\n<pre><code>", out);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    if (mem) {
-        pgm_report_alert_rules(a, mem);
-        if (fclose(mem) == 0)
-            esc(out, text);
-    }
-    free(text);
+    char *rules = pgm_report_alert_rules_text(a);
+    esc(out, rules);
+    free(rules);
     fputs("</code></pre>\n", out);
 }
 
@@ -1031,6 +1017,8 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
     }
 }
 
+static const pgm_report_writer writer = PGM_REPORT_WRITER(table);
+
 void pgm_report_html(const pgm_analysis *a, FILE *out)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -1043,21 +1031,7 @@ void pgm_report_html(const pgm_analysis *a, FILE *out)
     char title[512];
     esc(out, pgm_report_shape_of(a, title, sizeof title).title);
     fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
-    verdict_section(a, out);
-    moments_section(a, out);
-    diagnosis_section(a, out);
-    hypotheses_section(a, out);
-    /* the postmortem templates' order (report/tables.h); a health check keeps
-     * what was checked and the configuration's risks */
-    if (!pgm_report_shape_of(a, title, sizeof title).healthy) {
-        prevention_section(a, out);
-        resolution_section(a, out);
-        actions_section(a, out);
-        lessons_section(a, out);
-    } else {
-        findings_section(a, out);
-    }
-    appendix_section(a, out);
+    pgm_report_write_sections(a, out, &writer);
     fprintf(out, "<p class=\"cite\">Written by pgmortem. Every claim cites the file and line it comes from.</p>\n"
                  "<script>%s</script>\n</body>\n</html>\n",
             hover_script);

@@ -26,6 +26,9 @@ static void when(const pgm_analysis *a, int64_t t, char out[PGM_TS_ISO_LEN])
 }
 
 /* Text in a Markdown table cell: pipes and newlines would end it. */
+/* How this format writes each part of the report (defined at the end). */
+static const pgm_report_writer writer;
+
 /* A table cell's text: '|' escaped, a line break as `between` (a list's
  * items joined by "; ", else a space). */
 static void cell(FILE *out, const char *s, const char *between)
@@ -277,9 +280,7 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
               "counted from it.\n", out);
     }
     fputc('\n', out);
-    pgm_table_builder tables[8];
-    for (size_t i = 0, n = pgm_report_diagnosis_tables(a, tables, 8); i < n; i++)
-        table(out, tables[i], a);
+    pgm_report_write_diagnosis_tables(a, out, &writer);
 }
 
 static void hypotheses_section(const pgm_analysis *a, FILE *out)
@@ -325,28 +326,22 @@ static void code_block(FILE *out, const char *lang, const char *text)
  * the sessions the evidence names. */
 static void resolution_section(const pgm_analysis *a, FILE *out)
 {
-    pgm_strbuf list, end;
-    pgm_strbuf_init(&list, 1u << 16);
-    pgm_strbuf_init(&end, 1u << 16);
-    const char *intro = "";
-    bool sql = pgm_report_session_sql(a, &list, &end, &intro) && !pgm_strbuf_add(&list, "", 1) && !pgm_strbuf_add(&end, "", 1);
-    char title[512], cause[1536], shortened[2048];
+    pgm_resolution r;
+    pgm_report_resolution(a, &r);
+    char title[512];
     fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).resolution);
-    bool in_diff;
-    if (pgm_report_cause_words(a, cause, sizeof cause, &in_diff))
-        fprintf(out, "**The cause first:** %s.%s\n\n", pgm_report_shorten(a, cause, shortened, sizeof shortened),
-                in_diff ? " The diff under the action items makes this change first." : "");
-    if (sql) {
-        fprintf(out, "%s\n\n", intro);
-        code_block(out, "sql", list.p);
-        fputs("To end them (the application gets errors on those connections; fix the code path above first):\n\n",
-              out);
-        code_block(out, "sql", end.p);
-    } else if (!cause[0]) {
-        fputs("No session to end: the evidence names none.\n\n", out);
+    if (r.cause[0])
+        fprintf(out, "**The cause first:** %s.%s\n\n", r.cause,
+                r.cause_in_diff ? " The diff under the action items makes this change first." : "");
+    if (r.sql) {
+        fprintf(out, "%s\n\n", r.intro);
+        code_block(out, "sql", r.list.p);
+        fprintf(out, "%s\n\n", r.end_intro);
+        code_block(out, "sql", r.end.p);
     }
-    pgm_strbuf_free(&list);
-    pgm_strbuf_free(&end);
+    if (r.nothing)
+        fprintf(out, "%s\n\n", r.nothing);
+    pgm_report_resolution_free(&r);
 }
 
 /* Action items: the configuration diff (the cause's change first), the
@@ -354,26 +349,21 @@ static void resolution_section(const pgm_analysis *a, FILE *out)
 static void findings_section(const pgm_analysis *a, FILE *out);
 static void actions_section(const pgm_analysis *a, FILE *out)
 {
-    pgm_strbuf diff;
-    pgm_strbuf_init(&diff, 1u << 20);
-    size_t left;
-    bool changes = pgm_report_config_diff(a, &diff, &left) && !pgm_strbuf_add(&diff, "", 1);
+    pgm_action_items x;
+    pgm_report_action_items(a, &x);
     char title[512];
     pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
     fprintf(out, "## %s\n\n", shape.actions);
-    if (changes) {
-        fputs("The configuration changes the findings below call for, as a diff of the files in the bundle (review "
-              "the values for your workload before applying):\n\n", out);
-        code_block(out, "diff", diff.p);
-        if (left) {
-            fprintf(out, PGM_DIFF_LEFT_SENTENCE, left);
-            fputs(".\n\n", out);
-        }
+    if (x.changes) {
+        fprintf(out, "%s\n\n", x.diff_intro);
+        code_block(out, "diff", x.diff.p);
+        if (x.left[0])
+            fprintf(out, "%s\n\n", x.left);
     }
     fprintf(out, "Install the alert rules of the %s section (`pgmortem analyze --export-alerts DIR`), with the "
                  "ones that would have fired first.\n\n",
             shape.detection);
-    pgm_strbuf_free(&diff);
+    pgm_report_action_items_free(&x);
     findings_section(a, out);
 }
 
@@ -392,35 +382,23 @@ static void prevention_section(const pgm_analysis *a, FILE *out)
 {
     char title[512];
     fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).detection);
-    size_t early = 0;
-    for (size_t i = 0; i < a->n_findings; i++)
-        early += a->findings[i].early_warning;
-    if (early) {
-        fputs("Settings that would have shown this earlier, or limited it:\n\n", out);
-        for (size_t i = 0; i < a->n_findings; i++) {
-            const finding_copy *f = &a->findings[i];
-            if (!f->early_warning)
-                continue;
-            /* named, not fixed again: its fix is in the findings' table and the diff */
-            fprintf(out, "- %s `%s`", f->title, f->rule);
-            cite(out, a, f->path, f->line);
-            fputc('\n', out);
-        }
-        fputc('\n', out);
+    const finding_copy *early[PGM_ANALYSIS_MAX_FINDINGS];
+    size_t n_early = pgm_report_early_warnings(a, early, PGM_ANALYSIS_MAX_FINDINGS);
+    if (n_early)
+        fprintf(out, "%s\n\n", PGM_EARLY_WARNINGS_INTRO);
+    for (size_t i = 0; i < n_early; i++) {
+        fprintf(out, "- %s `%s`", early[i]->title, early[i]->rule);
+        cite(out, a, early[i]->path, early[i]->line);
+        fputs(i + 1 == n_early ? "\n\n" : "\n", out);
     }
     char line[1024];
     fprintf(out, "%s\n\n", pgm_report_alerts_intro(a, line, sizeof line));
     for (size_t i = 0; pgm_report_alert_sentence(a, i, line, sizeof line); i++)
         fprintf(out, "- %s\n", line);
     fputc('\n', out);
-    char *rules = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&rules, &len);
-    if (mem) {
-        pgm_report_alert_rules(a, mem);
-        if (fclose(mem) == 0)
-            code_block(out, "yaml", rules);
-    }
+    char *rules = pgm_report_alert_rules_text(a);
+    if (rules)
+        code_block(out, "yaml", rules);
     free(rules);
 }
 
@@ -440,22 +418,9 @@ static void appendix_section(const pgm_analysis *a, FILE *out)
     }
 }
 
+static const pgm_report_writer writer = PGM_REPORT_WRITER(table);
+
 void pgm_report_markdown(const pgm_analysis *a, FILE *out)
 {
-    /* the postmortem templates' order (report/tables.h); a health check keeps
-     * what was checked and the configuration's risks */
-    verdict_section(a, out);
-    moments_section(a, out);
-    diagnosis_section(a, out);
-    hypotheses_section(a, out);
-    char title[512];
-    if (!pgm_report_shape_of(a, title, sizeof title).healthy) {
-        prevention_section(a, out);
-        resolution_section(a, out);
-        actions_section(a, out);
-        lessons_section(a, out);
-    } else {
-        findings_section(a, out);
-    }
-    appendix_section(a, out);
+    pgm_report_write_sections(a, out, &writer);
 }

@@ -703,3 +703,38 @@ void pgm_report_json_sections(void *ctx, pgm_json *j, const pgm_analysis *a)
 }
 
 _Static_assert(PGM_DIFF_MAX_FILES == 64u && PGM_DIFF_MAX_LINES == 32u, "PGM_DIFF_LEFT_SENTENCE names 64 and 32");
+
+void pgm_report_resolution(const pgm_analysis *a, pgm_resolution *r)
+{
+    memset(r, 0, sizeof *r);
+    pgm_strbuf_init(&r->list, 1u << 16);
+    pgm_strbuf_init(&r->end, 1u << 16);
+    r->intro = "";
+    r->sql = pgm_report_session_sql(a, &r->list, &r->end, &r->intro) && !pgm_strbuf_add(&r->list, "", 1) &&
+             !pgm_strbuf_add(&r->end, "", 1);
+    r->end_intro = "To end them (the application gets errors on those connections; fix the code path above first):";
+    char words[1536];
+    if (pgm_report_cause_words(a, words, sizeof words, &r->cause_in_diff))
+        pgm_report_shorten(a, words, r->cause, sizeof r->cause);
+    r->nothing = !r->sql && !r->cause[0] ? "No session to end: the evidence names none." : NULL;
+}
+
+void pgm_report_resolution_free(pgm_resolution *r)
+{
+    pgm_strbuf_free(&r->list);
+    pgm_strbuf_free(&r->end);
+}
+
+void pgm_report_action_items(const pgm_analysis *a, pgm_action_items *x)
+{
+    memset(x, 0, sizeof *x);
+    pgm_strbuf_init(&x->diff, 1u << 20);
+    size_t left = 0;
+    x->changes = pgm_report_config_diff(a, &x->diff, &left) && !pgm_strbuf_add(&x->diff, "", 1);
+    x->diff_intro = "The configuration changes the findings below call for, as a diff of the files in the bundle "
+                    "(review the values for your workload before applying):";
+    if (x->changes && left)
+        snprintf(x->left, sizeof x->left, PGM_DIFF_LEFT_SENTENCE ".", left);
+}
+
+void pgm_report_action_items_free(pgm_action_items *x) { pgm_strbuf_free(&x->diff); }

@@ -40,6 +40,31 @@ bool pgm_report_config_diff(const pgm_analysis *a, pgm_strbuf *out, size_t *left
  * findings the diff resolves. */
 bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bool *addressed, size_t *left);
 /* Said below a diff with edits left out, with their count. */
+/* The resolution as every format gives it: the cause's fix first (its
+ * citations shortened), then the statements that list and end the sessions
+ * the evidence names, with the sentences around them. */
+typedef struct pgm_resolution {
+    char cause[2048];          /* "" when the cause has no fix to name */
+    bool cause_in_diff;        /* the action items' diff makes this change first */
+    bool sql;                  /* list and end hold the statements (NUL-terminated) */
+    const char *intro, *end_intro; /* above the listing, above the ending */
+    const char *nothing;       /* said when there is neither a cause's fix nor a session to end, else NULL */
+    pgm_strbuf list, end;
+} pgm_resolution;
+void pgm_report_resolution(const pgm_analysis *a, pgm_resolution *r);
+void pgm_report_resolution_free(pgm_resolution *r);
+
+/* The action items' configuration diff, with the sentence above it and
+ * what did not fit (`left` sentence, "" when all did). */
+typedef struct pgm_action_items {
+    bool changes;              /* diff holds the changes (NUL-terminated) */
+    const char *diff_intro;
+    char left[256];
+    pgm_strbuf diff;
+} pgm_action_items;
+void pgm_report_action_items(const pgm_analysis *a, pgm_action_items *x);
+void pgm_report_action_items_free(pgm_action_items *x);
+
 #define PGM_DIFF_LEFT_SENTENCE "%zu more edit(s) the findings call for are not in this diff: it shows at most " \
                                "64 files and 32 lines a file (PGM_DIFF_MAX_FILES, PGM_DIFF_MAX_LINES)"
 

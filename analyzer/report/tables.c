@@ -635,3 +635,43 @@ bool pgm_report_quote_block(const pgm_analysis *a, size_t i, char *cite, size_t 
         pgm_fmt_at(block, cap, len, "%s(the line could not be read again)", len ? "\n" : "");
     return true;
 }
+
+size_t pgm_report_sections(const pgm_analysis *a, enum pgm_section out[PGM_SECTION_COUNT])
+{
+    static const enum pgm_section postmortem[] = {
+        PGM_SECTION_SUMMARY, PGM_SECTION_TIMELINE, PGM_SECTION_ROOT_CAUSE, PGM_SECTION_EXPLANATIONS,
+        PGM_SECTION_DETECTION, PGM_SECTION_RESOLUTION, PGM_SECTION_ACTIONS, PGM_SECTION_LESSONS,
+        PGM_SECTION_APPENDIX};
+    static const enum pgm_section health_check[] = {PGM_SECTION_SUMMARY, PGM_SECTION_TIMELINE,
+                                                    PGM_SECTION_ROOT_CAUSE, PGM_SECTION_EXPLANATIONS,
+                                                    PGM_SECTION_RISKS, PGM_SECTION_APPENDIX};
+    char title[512];
+    bool healthy = pgm_report_shape_of(a, title, sizeof title).healthy;
+    const enum pgm_section *v = healthy ? health_check : postmortem;
+    size_t n = healthy ? sizeof health_check / sizeof *v : sizeof postmortem / sizeof *v;
+    memcpy(out, v, n * sizeof *v);
+    return n;
+}
+
+size_t pgm_report_early_warnings(const pgm_analysis *a, const finding_copy **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_findings && n < cap; i++)
+        if (a->findings[i].early_warning)
+            out[n++] = &a->findings[i];
+    return n;
+}
+
+void pgm_report_write_sections(const pgm_analysis *a, FILE *out, const pgm_report_writer *w)
+{
+    enum pgm_section order[PGM_SECTION_COUNT];
+    for (size_t i = 0, n = pgm_report_sections(a, order); i < n; i++)
+        w->section[order[i]](a, out);
+}
+
+void pgm_report_write_diagnosis_tables(const pgm_analysis *a, FILE *out, const pgm_report_writer *w)
+{
+    pgm_table_builder tables[8];
+    for (size_t i = 0, n = pgm_report_diagnosis_tables(a, tables, 8); i < n; i++)
+        w->table(out, tables[i], a);
+}

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "forensics/analysis.h"
@@ -27,7 +28,7 @@ typedef struct pgm_cell {
 } pgm_cell;
 
 /* A sentence below a table, at most (with its citation). */
-#define PGM_TABLE_NOTE_MAX 768u
+#define PGM_TABLE_NOTE_MAX 1024u
 
 typedef struct pgm_table {
     const char *title;              /* a heading; NULL: the section's own heading serves */
@@ -58,6 +59,36 @@ typedef struct pgm_report_shape {
         *lessons, *appendix;
 } pgm_report_shape;
 pgm_report_shape pgm_report_shape_of(const pgm_analysis *a, char *title, size_t cap);
+
+/* The parts each format writes, in the order it writes them: the template's
+ * (a health check: what was checked and the configuration's risks, no
+ * detection, resolution, action items or lessons). */
+enum pgm_section {
+    PGM_SECTION_SUMMARY, PGM_SECTION_TIMELINE, PGM_SECTION_ROOT_CAUSE, PGM_SECTION_EXPLANATIONS,
+    PGM_SECTION_DETECTION, PGM_SECTION_RESOLUTION, PGM_SECTION_ACTIONS, PGM_SECTION_LESSONS, PGM_SECTION_RISKS,
+    PGM_SECTION_APPENDIX, PGM_SECTION_COUNT
+};
+size_t pgm_report_sections(const pgm_analysis *a, enum pgm_section out[PGM_SECTION_COUNT]);
+/* Each section and the name of the function every format writes it with:
+ * a format defines static functions of these names and its writer with
+ * PGM_REPORT_WRITER(table_function). */
+#define PGM_REPORT_SECTION_FUNCTIONS(X)                                                                      \
+    X(PGM_SECTION_SUMMARY, verdict_section) X(PGM_SECTION_TIMELINE, moments_section)                          \
+    X(PGM_SECTION_ROOT_CAUSE, diagnosis_section) X(PGM_SECTION_EXPLANATIONS, hypotheses_section)              \
+    X(PGM_SECTION_DETECTION, prevention_section) X(PGM_SECTION_RESOLUTION, resolution_section)                \
+    X(PGM_SECTION_ACTIONS, actions_section) X(PGM_SECTION_LESSONS, lessons_section)                           \
+    X(PGM_SECTION_RISKS, findings_section) X(PGM_SECTION_APPENDIX, appendix_section)
+#define PGM_REPORT_SECTION_ENTRY(id, fn) [id] = fn,
+#define PGM_REPORT_WRITER(table_function) {{PGM_REPORT_SECTION_FUNCTIONS(PGM_REPORT_SECTION_ENTRY)}, table_function}
+/* A format: how it writes each section, and each table. */
+typedef struct pgm_report_writer {
+    void (*section[PGM_SECTION_COUNT])(const pgm_analysis *a, FILE *out);
+    void (*table)(FILE *out, int (*build)(const pgm_analysis *a, struct pgm_table *t), const pgm_analysis *a);
+} pgm_report_writer;
+/* Writes the sections in their order, each as the format writes it. */
+void pgm_report_write_sections(const pgm_analysis *a, FILE *out, const pgm_report_writer *w);
+/* Writes the tables beneath the root cause (pgm_report_diagnosis_tables), each as the format writes tables. */
+void pgm_report_write_diagnosis_tables(const pgm_analysis *a, FILE *out, const pgm_report_writer *w);
 /* A citation as the reports print it: "E3:92" (E3, the third input the
  * appendix lists), else "path:line". */
 const char *pgm_report_cite_text(const pgm_analysis *a, const char *path, uint64_t line, char *out, size_t cap);
@@ -96,6 +127,12 @@ size_t pgm_report_quotes_intro(const pgm_analysis *a, char *out, size_t cap);
 /* Quote i: its citation ("E3:92") and its lines as one block of text, each
  * line numbered, the cited one marked with '>'. False past the last. */
 bool pgm_report_quote_block(const pgm_analysis *a, size_t i, char *cite, size_t cite_cap, char *block, size_t cap);
+/* The configuration findings that would have shown the incident earlier,
+ * or limited it (named, not fixed again: their fixes are in the findings
+ * and the diff), at most cap; returns how many. */
+#define PGM_EARLY_WARNINGS_INTRO "Settings that would have shown this earlier, or limited it:"
+struct finding_copy;
+size_t pgm_report_early_warnings(const pgm_analysis *a, const struct finding_copy **out, size_t cap);
 /* The explanations weighed: each one's score and evidence (one item a line),
  * the verdict first and set apart; those weighed on nothing left out. */
 int pgm_table_explanations(const pgm_analysis *a, pgm_table *t);

@@ -398,6 +398,17 @@ then
 else
     echo "FAIL analyze-export-alerts"; fail=$((fail + 1))
 fi
+# a cited line past PGM_QUOTE_LINE_MAX (600 bytes) is quoted cut, and says so with an ellipsis
+{ head -1 tests/cli/inputs/psa-secret-in-query.csv
+  printf '16386,appdb,16511,,16384,app,batch,10.0.0.8,,35301,2026-11-27 00:17:29.000000+00,2026-11-27 00:17:29.100000+00,2026-11-27 00:17:29.100000+00,2026-11-27 00:17:29.200000+00,Client,ClientRead,idle in transaction,,,,UPDATE orders SET note = '"'"'%s'"'"' WHERE id = 1,client backend\n' "$(printf 'x%.0s' $(seq 1 900))"
+} > "$tmp/long-row.csv"
+"$bin" analyze -q -f md "$tmp/long-row.csv" > "$tmp/long-row.md"
+if grep -q '^>      2 | 16386,appdb,16511,.*xxx…$' "$tmp/long-row.md" &&
+    [ "$(grep '^>      2 |' "$tmp/long-row.md" | wc -c)" -lt 640 ]; then
+    pass=$((pass + 1))
+else
+    echo "FAIL analyze-quote-cut: a quoted line of 1,100 bytes is not cut with an ellipsis"; grep -n '^>' "$tmp/long-row.md" | cut -c1-120 | head -3; fail=$((fail + 1))
+fi
 # a leak over Unix sockets: the fallback's sessions have no client address (client_addr IS NULL,
 # not '[local]', which PostgreSQL would refuse as an inet)
 python3 - > "$tmp/local-leak.log" <<'PY'
