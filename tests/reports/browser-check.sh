@@ -79,17 +79,26 @@ for width in 800 1280; do
     run --window-size=$width,2400 --hide-scrollbars --screenshot="$tmp/shot-$width.png" > /dev/null 2>&1 &&
         cp "$tmp/shot-$width.png" "build/report-$width.png"
 done
-# every citation followed in Chromium: each link of the page clicked, its target found and scrolled
-# to (the top of the window, or the page's end), a quote's target holding its citation's line number
-sed -e "s/script-src 'sha256-[^']*'/script-src 'unsafe-inline'/" \
-    -e 's|</body>|<script>(function(){var bad=[],n=0,q=0;document.querySelectorAll("a[href^=\\"#\\"]").forEach(function(a){var id=a.getAttribute("href").slice(1),t=document.getElementById(id);n++;if(!t){bad.push(id+": no target");return}a.click();var top=t.getBoundingClientRect().top,end=window.scrollY+innerHeight>=document.documentElement.scrollHeight-2;if(Math.abs(top)>2\&\&!end)bad.push(id+": not scrolled to ("+Math.round(top)+" px)");var m=id.match(/^E[0-9]+-([0-9]+)$/);if(m){q++;if(t.textContent.indexOf("> "+" ".repeat(Math.max(0,6-m[1].length))+m[1]+" \| ")<0)bad.push(id+": the quote lacks line "+m[1])}});document.body.setAttribute("data-links",bad.length?bad.slice(0,4).join("; "):"ok "+n+" "+q)})();</script></body>|' \
-    "$tmp/report.html" > "$tmp/links.html"
-page=links.html run --window-size=1280,900 --dump-dom > "$tmp/links-dom.html" 2> "$tmp/links.log" || fail=1
-links=$(grep -o 'data-links="[^"]*"' "$tmp/links-dom.html" | head -1)
-case $links in
-    'data-links="ok '*) links_said=$(echo "$links" | sed 's/data-links="ok \([0-9]*\) \([0-9]*\)"/\1 links followed, \2 of them to quoted lines/') ;;
-    *) echo "FAIL browser: following the citations: ${links:-the script did not run}"; fail=1 ;;
-esac
+# every citation followed in Chromium, in every recorded incident's report: each link of the page
+# clicked, its target found and scrolled to (the top of the window, or the page's end), a quote's
+# target holding its citation's line number
+follow='<script>(function(){var bad=[],n=0,q=0;document.querySelectorAll("a[href]").forEach(function(a){var href=a.getAttribute("href");if(href.charAt(0)!="#")return;var id=href.slice(1),t=document.getElementById(id);n++;if(!t){bad.push(id+": no target");return}a.click();var top=t.getBoundingClientRect().top,end=window.scrollY+innerHeight>=document.documentElement.scrollHeight-2;if(Math.abs(top)>2\&\&!end)bad.push(id+": not scrolled to ("+Math.round(top)+" px)");var m=id.match(/^E[0-9]+-([0-9]+)$/);if(m){q++;if(t.textContent.indexOf("> "+" ".repeat(Math.max(0,6-m[1].length))+m[1]+" | ")<0)bad.push(id+": the quote lacks line "+m[1])}});document.body.setAttribute("data-links",bad.length?bad.slice(0,4).join("; "):"ok "+n+" "+q)})();</script></body>'
+links_total=0 quotes_total=0 reports=0
+for bundle in fixtures/incidents/*.tar.zst fixtures/incidents/*.tar.gz fixtures/incidents/*.zip; do
+    name=$(basename "$bundle")
+    "$bin" analyze -q -o "$tmp/links-src.html" "$bundle" || fail=1
+    sed -e "s/script-src 'sha256-[^']*'/script-src 'unsafe-inline'/" -e "s%</body>%$follow%" \
+        "$tmp/links-src.html" > "$tmp/links.html"
+    page=links.html run --window-size=1280,900 --dump-dom > "$tmp/links-dom.html" 2> "$tmp/links.log" || fail=1
+    links=$(grep -o 'data-links="[^"]*"' "$tmp/links-dom.html" | head -1)
+    case $links in
+        'data-links="ok '*)
+            set -- $(echo "$links" | sed 's/data-links="ok \([0-9]*\) \([0-9]*\)"/\1 \2/')
+            links_total=$((links_total + $1)) quotes_total=$((quotes_total + $2)) reports=$((reports + 1)) ;;
+        *) echo "FAIL browser: $name: following the citations: ${links:-the script did not run}"; fail=1 ;;
+    esac
+done
+links_said="$links_total links of $reports reports followed, $quotes_total of them to quoted lines"
 # printed: a PDF whose text layer holds every section heading (pdftotext, from Debian's
 # poppler-utils, installed when missing; else that part is skipped and said)
 run --no-pdf-header-footer --print-to-pdf="$tmp/report.pdf" > /dev/null 2>&1 || fail=1
