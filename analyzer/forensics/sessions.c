@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* qsort_r */
 #include "forensics/sessions.h"
 
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include "catalog/event_kinds.h"
 #include "text/timestamp.h"
 #include "util/intern.h"
+#include "util/u64map.h"
 #include "util/rc.h"
 
 /* ---- interned strings: users, databases, clients, paths repeat ---- */
@@ -797,4 +799,131 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
     free(idx);
     free(from_row);
     return named_now + *inferred;
+}
+
+/* A step of the keyed walk: a change of the log (index < n_deltas), or the
+ * start of a session from before the log (n_deltas + its index among them). */
+typedef struct keyed_ctx {
+    const pgm_sessions *s;
+    const uint32_t *before;  /* the sessions from before the log with a start */
+} keyed_ctx;
+
+static int64_t step_time(const keyed_ctx *k, uint32_t step)
+{
+    return step < k->s->n_deltas ? k->s->deltas[step].t : k->s->v[k->before[step - k->s->n_deltas]].start;
+}
+
+static int step_d(const keyed_ctx *k, uint32_t step) { return step < k->s->n_deltas ? k->s->deltas[step].d : +1; }
+
+static int cmp_step(const void *x, const void *y, void *ctx)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    int64_t ta = step_time(ctx, a), tb = step_time(ctx, b);
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+typedef struct key_entry {
+    const char *key;
+    size_t count, at;
+} key_entry;
+
+static int cmp_key_entry(const void *x, const void *y)
+{
+    return strcmp(((const key_entry *)x)->key, ((const key_entry *)y)->key);
+}
+
+int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w)
+{
+    size_t n_before = 0;
+    for (size_t i = 0; i < s->n; i++)
+        n_before += s->v[i].how_start == PGM_START_BEFORE_LOG && s->v[i].start != PGM_TS_UNKNOWN;
+    size_t n_steps = s->n_deltas + n_before;
+    uint32_t *before = n_before ? malloc(n_before * sizeof *before) : NULL;
+    uint32_t *key_of_step = n_steps ? malloc(n_steps * sizeof *key_of_step) : NULL;
+    uint32_t *order = n_steps ? malloc(n_steps * sizeof *order) : NULL;
+    key_entry *keys = NULL;
+    size_t n_keys = 0, cap_keys = 0;
+    pgm_u64map ids = {0};
+    int rc = PGM_OK;
+    if ((n_before && !before) || (n_steps && (!key_of_step || !order)))
+        goto oom;
+    n_before = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].how_start == PGM_START_BEFORE_LOG && s->v[i].start != PGM_TS_UNKNOWN)
+            before[n_before++] = (uint32_t)i;
+    keyed_ctx k = {s, before};
+    /* each step's key, as a small id; the steps of no time are left out (a line without one) */
+    for (uint32_t i = 0; i < n_steps; i++) {
+        size_t session = i < s->n_deltas ? s->deltas[i].session : before[i - s->n_deltas];
+        key_of_step[i] = UINT32_MAX;
+        if (session >= s->n || step_time(&k, i) == PGM_TS_UNKNOWN)
+            continue;
+        const char *key = w->key_of(w->ctx, &s->v[session]);
+        uint32_t id;
+        if (!pgm_u64map_get(&ids, (uint64_t)(uintptr_t)key, &id)) {
+            if (n_keys == cap_keys) {
+                size_t nc = cap_keys ? 2 * cap_keys : 16;
+                key_entry *nk = realloc(keys, nc * sizeof *nk);
+                if (!nk)
+                    goto oom;
+                keys = nk;
+                cap_keys = nc;
+            }
+            id = (uint32_t)n_keys;
+            keys[n_keys++] = (key_entry){key, 0, 0};
+            if (pgm_u64map_put(&ids, (uint64_t)(uintptr_t)key, id) != 0)
+                goto oom;
+        }
+        key_of_step[i] = id;
+        keys[id].count++;
+    }
+    /* the steps grouped by key (a counting sort), each key's in time */
+    size_t at = 0;
+    for (size_t i = 0; i < n_keys; i++) {
+        keys[i].at = at;
+        at += keys[i].count;
+    }
+    size_t *fill = n_keys ? calloc(n_keys, sizeof *fill) : NULL;
+    if (n_keys && !fill)
+        goto oom;
+    for (uint32_t i = 0; i < n_steps; i++)
+        if (key_of_step[i] != UINT32_MAX) {
+            key_entry *e = &keys[key_of_step[i]];
+            order[e->at + fill[key_of_step[i]]++] = i;
+        }
+    free(fill);
+    for (size_t i = 0; i < n_keys; i++)
+        if (keys[i].count)
+            qsort_r(order + keys[i].at, keys[i].count, sizeof *order, cmp_step, &k);
+    if (n_keys)
+        qsort(keys, n_keys, sizeof *keys, cmp_key_entry);
+    for (size_t i = 0; i < n_keys; i++) {
+        const uint32_t *st = order + keys[i].at;
+        size_t n = keys[i].count, points = 0;
+        for (size_t j = 0; j < n; j++)
+            points += j + 1 == n || step_time(&k, st[j + 1]) != step_time(&k, st[j]);
+        w->begin(w->ctx, keys[i].key, points, n ? step_time(&k, st[0]) : PGM_TS_UNKNOWN,
+                 n ? step_time(&k, st[n - 1]) : PGM_TS_UNKNOWN);
+        int32_t open = 0;
+        for (size_t j = 0; j < n; j++) {
+            open += step_d(&k, st[j]);
+            if (j + 1 < n && step_time(&k, st[j + 1]) == step_time(&k, st[j]))
+                continue; /* one point per instant */
+            pgm_curve_point p = {step_time(&k, st[j]), open};
+            w->point(w->ctx, &p);
+        }
+        w->end(w->ctx);
+    }
+    goto done;
+oom:
+    rc = PGM_FATAL;
+done:
+    pgm_u64map_free(&ids);
+    free(keys);
+    free(order);
+    free(key_of_step);
+    free(before);
+    return rc;
 }

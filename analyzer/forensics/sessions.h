@@ -92,6 +92,21 @@ int pgm_sessions_finish(pgm_sessions *s);
 void pgm_sessions_close(pgm_sessions *s);
 
 const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n);
+/* The open sessions of each value of a key (a user, a database, a client)
+ * at each instant a session of it began or ended, key by key in the order
+ * of their texts, one point per instant (its last value); streamed, so that
+ * memory grows with the keys and 4 bytes a change, not with the points:
+ * begin(key, points, first and last time), then each point, then end. A
+ * session from before the log counts from the start its session time gives. */
+typedef struct pgm_keyed_walk {
+    const char *(*key_of)(void *ctx, const pgm_session *v); /* a stable pointer per distinct key */
+    void (*begin)(void *ctx, const char *key, size_t n_points, int64_t first, int64_t last);
+    void (*point)(void *ctx, const pgm_curve_point *p);
+    void (*end)(void *ctx);
+    void *ctx;
+} pgm_keyed_walk;
+/* PGM_OK, or PGM_FATAL when memory ran out (nothing or part walked). */
+int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w);
 /* The curve of all client sessions, and of one application (index). */
 const pgm_curve *pgm_sessions_curve(const pgm_sessions *s);
 const pgm_curve *pgm_sessions_app_curve(const pgm_sessions *s, unsigned app);

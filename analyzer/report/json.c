@@ -37,22 +37,7 @@ void pgm_report_json_time(pgm_json *j, const char *key, int64_t t)
     pgm_json_string(j, iso);
 }
 
-typedef struct keyed_step {
-    const char *key;  /* interned: equal pointers, equal keys */
-    int64_t t;
-    int d;
-    size_t order;
-} keyed_step;
 
-static int cmp_keyed(const void *x, const void *y)
-{
-    const keyed_step *a = x, *b = y;
-    if (a->key != b->key)
-        return strcmp(a->key, b->key);
-    if (a->t != b->t)
-        return a->t < b->t ? -1 : 1;
-    return a->order < b->order ? -1 : a->order > b->order;
-}
 
 static void json_point(pgm_json *j, const pgm_curve_point *p)
 {
@@ -93,45 +78,89 @@ static void json_series(pgm_json *j, const pgm_curve_point *p, size_t n)
     pgm_json_end_array(j);
 }
 
-/* One exact curve per user, database or client (`which` picks the field). */
-static void json_curves_by(pgm_json *j, const pgm_sessions *s, int which)
+/* A series written as it streams past (pgm_sessions_walk_keyed): every point
+ * when there are at most twice PGM_JSON_SERIES_BUCKETS, else each bucket's
+ * lowest and highest, as json_series writes a series it holds whole. */
+typedef struct series_stream {
+    pgm_json *j;
+    int which;               /* 0 user, 1 database, 2 client */
+    size_t n;
+    int64_t t0, span;
+    int64_t bucket;          /* the bucket being gathered, -1: none yet */
+    pgm_curve_point lo, hi;
+    size_t lo_at, hi_at;     /* their order in the stream */
+    size_t seen;
+} series_stream;
+
+static const char *curve_key(void *ctx, const pgm_session *v)
 {
-    size_t n = 0;
-    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
-    keyed_step *st = n ? malloc(2 * n * sizeof *st) : NULL;
-    pgm_json_begin_object(j);
-    if (!st) {
-        pgm_json_end_object(j);
+    const series_stream *ss = ctx;
+    const char *key = ss->which == 0 ? v->user : ss->which == 1 ? v->db : v->client;
+    return key && *key ? key : "(unknown)";
+}
+
+static void stream_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)
+{
+    series_stream *ss = ctx;
+    pgm_json_key(ss->j, key);
+    pgm_json_begin_array(ss->j);
+    ss->n = n;
+    ss->t0 = first;
+    ss->span = last - first + 1;
+    ss->bucket = -1;
+    ss->seen = 0;
+}
+
+static void stream_flush(series_stream *ss)
+{
+    if (ss->bucket < 0)
+        return;
+    json_point(ss->j, ss->lo_at < ss->hi_at ? &ss->lo : &ss->hi);
+    if (ss->lo_at != ss->hi_at)
+        json_point(ss->j, ss->lo_at < ss->hi_at ? &ss->hi : &ss->lo);
+}
+
+static void stream_point(void *ctx, const pgm_curve_point *p)
+{
+    series_stream *ss = ctx;
+    size_t at = ss->seen++;
+    if (ss->n <= 2 * PGM_JSON_SERIES_BUCKETS) {
+        json_point(ss->j, p);
         return;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *key = which == 0 ? v[i].user : which == 1 ? v[i].db : v[i].client;
-        if (!key || !*key)
-            key = "(unknown)";
-        if (v[i].start != PGM_TS_UNKNOWN)
-            st[k++] = (keyed_step){key, v[i].start, +1, 2 * i};
-        if (v[i].how_end != PGM_END_OPEN && v[i].end != PGM_TS_UNKNOWN)
-            st[k++] = (keyed_step){key, v[i].end, -1, 2 * i + 1};
+    int64_t bucket = (int64_t)((double)(p->t - ss->t0) * PGM_JSON_SERIES_BUCKETS / (double)ss->span);
+    if (bucket != ss->bucket) {
+        stream_flush(ss);
+        ss->bucket = bucket;
+        ss->lo = ss->hi = *p;
+        ss->lo_at = ss->hi_at = at;
+        return;
     }
-    qsort(st, k, sizeof *st, cmp_keyed);
-    pgm_curve_point *pts = k ? malloc(k * sizeof *pts) : NULL;
-    for (size_t i = 0; pts && i < k;) {
-        const char *key = st[i].key;
-        size_t n_pts = 0;
-        int32_t open = 0;
-        for (; i < k && st[i].key == key; i++) {
-            open += st[i].d;
-            if (i + 1 < k && st[i + 1].key == key && st[i + 1].t == st[i].t)
-                continue; /* one point per instant */
-            pts[n_pts++] = (pgm_curve_point){st[i].t, open};
-        }
-        pgm_json_key(j, key);
-        json_series(j, pts, n_pts);
-    }
+    if (p->open < ss->lo.open)
+        ss->lo = *p, ss->lo_at = at;
+    if (p->open > ss->hi.open)
+        ss->hi = *p, ss->hi_at = at;
+}
+
+static void stream_end(void *ctx)
+{
+    series_stream *ss = ctx;
+    if (ss->n > 2 * PGM_JSON_SERIES_BUCKETS)
+        stream_flush(ss);
+    pgm_json_end_array(ss->j);
+}
+
+/* One exact curve per user, database or client (`which` picks the field),
+ * streamed from the sessions' changes: memory grows with the keys, not the
+ * points (a log of two million sessions has four million). */
+static void json_curves_by(pgm_json *j, const pgm_sessions *s, int which)
+{
+    series_stream ss = {j, which, 0, 0, 0, -1, {0, 0}, {0, 0}, 0, 0, 0};
+    pgm_keyed_walk w = {curve_key, stream_begin, stream_point, stream_end, &ss};
+    pgm_json_begin_object(j);
+    if (s)
+        pgm_sessions_walk_keyed(s, &w);
     pgm_json_end_object(j);
-    free(pts);
-    free(st);
 }
 
 static void json_str_or_null(pgm_json *j, const char *key, const char *v)

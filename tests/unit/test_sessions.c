@@ -553,6 +553,67 @@ static void test_every_kind_number(void **state)
     assert_string_equal(pgm_event_kind_name(PGM_EV_NONE), "");
 }
 
+/* The keyed walk (the JSON's series by user, database, client): per key, in
+ * the order of the keys' texts, one point per instant; a change written a
+ * moment late (the log stepping back) still comes in time order; a session
+ * from before the log counts from the start its session time gives. */
+typedef struct walked {
+    const pgm_sessions *s;
+    char text[512];
+    size_t len;
+} walked;
+
+static const char *app_key(void *ctx, const pgm_session *v)
+{
+    const walked *w = ctx;
+    return pgm_sessions_app_name(w->s, v->app);
+}
+
+static void walk_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)
+{
+    walked *w = ctx;
+    w->len += (size_t)snprintf(w->text + w->len, sizeof w->text - w->len, "%s[%zu %lld..%lld]:", key, n,
+                               (long long)((first - 1764200000000000LL) / 1000000),
+                               (long long)((last - 1764200000000000LL) / 1000000));
+}
+
+static void walk_point(void *ctx, const pgm_curve_point *p)
+{
+    walked *w = ctx;
+    w->len += (size_t)snprintf(w->text + w->len, sizeof w->text - w->len, " %lld=%d",
+                               (long long)((p->t - 1764200000000000LL) / 1000000), p->open);
+}
+
+static void walk_end(void *ctx)
+{
+    walked *w = ctx;
+    w->len += (size_t)snprintf(w->text + w->len, sizeof w->text - w->len, ";");
+}
+
+static void test_keyed_walk(void **state)
+{
+    (void)state;
+    const ev evs[] = {
+        {1, "conn.authorized", "10", "LOG", "orders", NULL, NULL},
+        {2, "conn.authorized", "11", "LOG", "billing", NULL, NULL},
+        {4, "conn.authorized", "12", "LOG", "orders", NULL, NULL},
+        {3, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000"}, /* written late */
+        {4, "conn.authorized", "13", "LOG", "orders", NULL, NULL},                  /* same instant */
+        {5, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:01:00.000"}, /* from before the log */
+        {6, "server.checkpoint_complete", "1", "LOG", NULL, NULL, NULL},
+    };
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        feed(s, &evs[i]);
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    walked w = {s, "", 0};
+    pgm_keyed_walk kw = {app_key, walk_begin, walk_point, walk_end, &w};
+    assert_int_equal(pgm_sessions_walk_keyed(s, &kw), PGM_OK);
+    assert_string_equal(w.text, "(unknown)[2 -55..5]: -55=1 5=0;billing[1 2..2]: 2=1;orders[3 1..4]: 1=1 3=0 4=2;");
+    pgm_sessions_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_reverse_ordered_log),
         cmocka_unit_test(test_peak_within_an_instant),
         cmocka_unit_test(test_longest),
+        cmocka_unit_test(test_keyed_walk),
         cmocka_unit_test(test_session_ids),
         cmocka_unit_test(test_app_names_from_rows),
         cmocka_unit_test(test_sessions_past_their_bound),
