@@ -164,8 +164,12 @@ static void quote_citations(pgm_analysis *an, pgm_quotes *q, const pgm_common_op
             (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
             again[n_again++] = c->inputs[i];
     }
-    if (again && pgm_quotes_read(q, an, again, n_again, &c->lim, keep_secrets) != PGM_FATAL)
+    /* a large bundle is read again: its progress shown as the first reading's was */
+    pgm_term term;
+    pgm_term_init(&term, c->quiet);
+    if (again && pgm_quotes_read(q, an, again, n_again, &c->lim, keep_secrets, pgm_term_progress, &term) != PGM_FATAL)
         pgm_analysis_set_quotes(an, q);
+    pgm_term_clear(&term);
     free(again);
 }
 

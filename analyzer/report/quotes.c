@@ -89,7 +89,15 @@ typedef struct quote_walk {
     const pgm_analysis *a;
     bool keep_secrets;
     pgm_strbuf redacted;
+    void (*on_progress)(void *ctx, uint64_t bytes);
+    void *progress_ctx;
 } quote_walk;
+
+static void progress(void *ctx, uint64_t bytes)
+{
+    const quote_walk *w = ctx;
+    w->on_progress(w->progress_ctx, bytes);
+}
 
 /* A line as a quote shows it: redacted, escaped for display (control bytes,
  * NULs and what is not UTF-8 as \xNN), cut past PGM_QUOTE_LINE_MAX. */
@@ -190,7 +198,8 @@ static void on_quiet(void *ctx, const char *path, const char *reason)
 }
 
 int pgm_quotes_read(pgm_quotes *q, const pgm_analysis *a, const char *const *inputs, size_t n_inputs,
-                    const pgm_bundle_limits *limits, bool keep_secrets)
+                    const pgm_bundle_limits *limits, bool keep_secrets,
+                    void (*on_progress)(void *ctx, uint64_t bytes), void *progress_ctx)
 {
     if (q->oom)
         return PGM_FATAL;
@@ -205,9 +214,13 @@ int pgm_quotes_read(pgm_quotes *q, const pgm_analysis *a, const char *const *inp
     if (!q->n)
         return PGM_OK;
     qsort(q->v, q->n, sizeof *q->v, cmp_quote);
-    quote_walk w = {q, a, keep_secrets, {0}};
+    quote_walk w = {q, a, keep_secrets, {0}, NULL, NULL};
     pgm_strbuf_init(&w.redacted, PGM_QUOTE_LINE_MAX * 8);
     pgm_bundle_visitor v = {on_file, on_quiet, on_quiet, NULL, &w};
+    w.on_progress = on_progress;
+    w.progress_ctx = progress_ctx;
+    if (on_progress)
+        v.on_progress = progress;
     pgm_bundle_stats stats;
     int rc = n_inputs ? pgm_bundle_walk(inputs, n_inputs, limits, &v, &stats) : PGM_OK;
     pgm_strbuf_free(&w.redacted);

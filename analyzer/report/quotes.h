@@ -38,10 +38,12 @@ void pgm_quotes_free(pgm_quotes *q);
 /* Every citation "E<n>:<line>" in a report's text, wanted. */
 void pgm_quotes_want_text(pgm_quotes *q, const char *text, size_t len);
 /* Reads the wanted lines from the inputs (those that can be read again:
- * files and directories), redacted unless keep_secrets. PGM_OK, PGM_WARN
+ * files and directories), redacted unless keep_secrets; a long walk's
+ * progress to on_progress (NULL: none). PGM_OK, PGM_WARN
  * when some could not be read (counted in `unread`), PGM_FATAL (memory). */
 int pgm_quotes_read(pgm_quotes *q, const pgm_analysis *a, const char *const *inputs, size_t n_inputs,
-                    const pgm_bundle_limits *limits, bool keep_secrets);
+                    const pgm_bundle_limits *limits, bool keep_secrets,
+                    void (*on_progress)(void *ctx, uint64_t bytes), void *progress_ctx);
 /* The quote of E<input>:<line>, NULL when it has none. */
 const pgm_quote *pgm_quotes_find(const pgm_quotes *q, size_t input, uint64_t line);
 
