@@ -1,15 +1,23 @@
-/* The terminal summary: the verdict, its suspect and code, the refusals, the
- * peak and the window, in a few lines for the engineer at the terminal. */
+/* The terminal summary: the postmortem's title and sections (report/tables.h's
+ * shape), each in a few lines for the engineer at the terminal: the verdict
+ * and its evidence, the impact and window, the peak, the suspect and code,
+ * what would have detected it, the cause's fix first, the top findings. */
 #include "report/summary.h"
 
 #include <inttypes.h>
 #include <string.h>
 
 #include "forensics/analysis_impl.h"
+#include "report/alerts.h"
+#include "report/remediation.h"
+#include "report/tables.h"
 #include "text/timestamp.h"
 
 void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
 {
+    char title[512];
+    pgm_report_shape shape = pgm_report_shape_of(a, title, sizeof title);
+    fprintf(out, "%s\n\n== %s\n", shape.title, shape.summary);
     const pgm_hypothesis *v = &a->hyp[0];
     fprintf(out, "verdict: %s (confidence %s; score %d, next: %s %d)\n  %s\n", pgm_verdict_name(v->kind),
             pgm_analysis_confidence(a), v->score, pgm_verdict_name(a->hyp[1].kind), a->hyp[1].score, v->summary);
@@ -17,6 +25,7 @@ void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
         fprintf(out, "  - %s\n", v->evidence[e]);
     char note[160];
     fprintf(out, "times: %s\n", pgm_analysis_time_note(a, note, sizeof note));
+    fprintf(out, "== %s\n", shape.impact);
     char where[512];
     if (pgm_analysis_where(a, where, sizeof where))
         fprintf(out, "where it ran out: %s\n", where);
@@ -25,6 +34,52 @@ void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
     if (repeated)
         fprintf(out, "PgBouncer: %llu line(s) of %s repeat what the same process wrote to another log: counted "
                 "once\n", (unsigned long long)repeated, again);
+    char iso[PGM_TS_ISO_LEN] = "-";
+    if (a->exhaustion != PGM_TS_UNKNOWN)
+        pgm_analysis_time_text(a, a->exhaustion, iso, sizeof iso);
+    fprintf(out, "refusals: %llu (first %s); application timeouts: %llu\n",
+            (unsigned long long)a->refusals, iso, (unsigned long long)a->app_timeouts);
+    /* the incident's window: its first sign to its recovery (or last refusal) */
+    int64_t from = PGM_TS_UNKNOWN, to = a->recovery;
+    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
+    int64_t signs[] = {g && v->kind == PGM_VERDICT_LEAK ? g->onset : PGM_TS_UNKNOWN, a->exhaustion, a->first_timeout,
+                       a->first_leak_report, a->max_idle_in_tx_at};
+    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++)
+        if (signs[i] != PGM_TS_UNKNOWN && (from == PGM_TS_UNKNOWN || signs[i] < from))
+            from = signs[i];
+    if (to == PGM_TS_UNKNOWN && a->primary >= 0)
+        to = a->logs[a->primary].last_refusal;
+    if (from != PGM_TS_UNKNOWN) {
+        char f1[PGM_TS_ISO_LEN], f2[PGM_TS_ISO_LEN];
+        pgm_analysis_time_text(a, from, f1, sizeof f1);
+        if (to != PGM_TS_UNKNOWN && to > from) {
+            pgm_analysis_time_text(a, to, f2, sizeof f2);
+            fprintf(out, "window: %s to %s (%.0f s)\n", f1, f2, (double)(to - from) / 1e6);
+        } else {
+            fprintf(out, "window: from %s\n", f1);
+        }
+    }
+    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
+    size_t n_sessions = 0;
+    if (s)
+        pgm_sessions_list(s, &n_sessions);
+    fprintf(out, "== %s\n", shape.timeline);
+    if (n_sessions) {
+        const pgm_curve *c = pgm_sessions_curve(s);
+        char at[PGM_TS_ISO_LEN];
+        pgm_analysis_time_text(a, c->peak_at, at, sizeof at);
+        fprintf(out, "peak: %d client sessions at %s", c->peak, at);
+        if (a->max_connections >= 0)
+            fprintf(out, " (usable slots: %ld)", a->max_connections - a->reserved);
+        fputc('\n', out);
+    }
+    /* the root cause, or that there is none to name (a health check) */
+    bool from_events = false;
+    for (size_t i = 0; i < a->n_findings; i++)
+        from_events = from_events || a->findings[i].from_events;
+    fprintf(out, "== %s\n", shape.root_cause);
+    if (!a->confirm[0] && !a->n_disagree && v->kind != PGM_VERDICT_LEAK && !from_events)
+        fputs("no suspect: the evidence shows nothing that grew or ran out\n", out);
     if (a->confirm[0])
         fprintf(out, "to confirm: %s\n", a->confirm);
     for (size_t i = 0; i < a->n_disagree; i++)
@@ -47,44 +102,6 @@ void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
         if (a->n_locs && a->locs[0].count)
             fprintf(out, "code: %s (%s), %u leak report(s)\n", a->locs[0].frame, a->locs[0].at, a->locs[0].count);
     }
-    char iso[PGM_TS_ISO_LEN] = "-";
-    if (a->exhaustion != PGM_TS_UNKNOWN)
-        pgm_analysis_time_text(a, a->exhaustion, iso, sizeof iso);
-    fprintf(out, "refusals: %llu (first %s); application timeouts: %llu\n",
-            (unsigned long long)a->refusals, iso, (unsigned long long)a->app_timeouts);
-    const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
-    if (n_sessions) {
-        const pgm_curve *c = pgm_sessions_curve(s);
-        char at[PGM_TS_ISO_LEN];
-        pgm_analysis_time_text(a, c->peak_at, at, sizeof at);
-        fprintf(out, "peak: %d client sessions at %s", c->peak, at);
-        if (a->max_connections >= 0)
-            fprintf(out, " (usable slots: %ld)", a->max_connections - a->reserved);
-        fputc('\n', out);
-    }
-    /* the incident's window: its first sign to its recovery (or last refusal) */
-    int64_t from = PGM_TS_UNKNOWN, to = a->recovery;
-    const pgm_growth *g = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
-    int64_t signs[] = {g && v->kind == PGM_VERDICT_LEAK ? g->onset : PGM_TS_UNKNOWN, a->exhaustion, a->first_timeout,
-                       a->first_leak_report, a->max_idle_in_tx_at};
-    for (size_t i = 0; i < sizeof signs / sizeof signs[0]; i++)
-        if (signs[i] != PGM_TS_UNKNOWN && (from == PGM_TS_UNKNOWN || signs[i] < from))
-            from = signs[i];
-    if (to == PGM_TS_UNKNOWN && a->primary >= 0)
-        to = a->logs[a->primary].last_refusal;
-    if (from != PGM_TS_UNKNOWN) {
-        char f1[PGM_TS_ISO_LEN], f2[PGM_TS_ISO_LEN];
-        pgm_analysis_time_text(a, from, f1, sizeof f1);
-        if (to != PGM_TS_UNKNOWN && to > from) {
-            pgm_analysis_time_text(a, to, f2, sizeof f2);
-            fprintf(out, "window: %s to %s (%.0f s)\n", f1, f2, (double)(to - from) / 1e6);
-        } else {
-            fprintf(out, "window: from %s\n", f1);
-        }
-    }
     size_t high = 0, config = 0, shown = 0;
     for (size_t i = 0; i < a->n_findings; i++) {
         const finding_copy *f = &a->findings[i];
@@ -95,6 +112,26 @@ void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
         config++;
         high += strcmp(f->severity, "high") == 0 || strcmp(f->severity, "critical") == 0;
     }
+    if (!shape.healthy) {
+        char line[1024];
+        fprintf(out, "== %s\nalert rules fitted to this incident's series (pgmortem analyze --export-alerts DIR "
+                "writes them, with their promtool test):\n", shape.detection);
+        for (size_t i = 0; pgm_report_alert_sentence(a, i, line, sizeof line); i++)
+            fprintf(out, "  - %s\n", line);
+        pgm_resolution r;
+        pgm_report_resolution(a, &r);
+        fprintf(out, "== %s\n", shape.resolution);
+        bool in_diff; /* in full: the terminal has no appendix for the inputs' ids */
+        if (r.cause[0] && pgm_report_cause_words(a, line, sizeof line, &in_diff))
+            fprintf(out, "the cause first: %s\n", line);
+        if (r.sql)
+            fputs("the statements that list and end the sessions the evidence names: in the postmortem "
+                  "(-f md or -f html)\n", out);
+        if (r.nothing)
+            fprintf(out, "%s\n", r.nothing);
+        pgm_report_resolution_free(&r);
+    }
+    fprintf(out, "== %s\n", shape.healthy ? shape.risks : shape.actions);
     for (size_t i = 0; i < a->n_findings; i++) {
         const finding_copy *f = &a->findings[i];
         if (!f->from_events && shown < PGM_SUMMARY_TOP_FINDINGS && strcmp(f->severity, "critical") == 0) {
@@ -112,4 +149,6 @@ void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
     if (config)
         fprintf(out, "configuration: %zu finding(s), %zu high or critical (pgmortem lint lists them)\n", config,
                 high);
+    else
+        fputs("configuration: no finding (or no configuration in the bundle)\n", out);
 }
