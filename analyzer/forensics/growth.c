@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* qsort_r */
 #include "forensics/growth.h"
 
 #include <stdlib.h>
@@ -5,18 +6,45 @@
 
 #include "text/timestamp.h"
 
+/* A session opening (+1) or given back (-1): 16 bytes, two a session. */
 typedef struct step {
     int64_t t;
-    int d;
-    size_t order;   /* the session's place, for equal times */
+    uint32_t order; /* the session's place (2 x its index, + 1 for its end), for equal times */
+    int32_t d;
 } step;
 
-static int cmp_step(const void *a, const void *b)
+static bool step_before(const step *x, const step *y)
 {
-    const step *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
+    return x->t != y->t ? x->t < y->t : x->order < y->order;
+}
+
+/* In place (a heap sort): the steps of a group of two million sessions take
+ * 64 MB, and a merge sort would want as much again. */
+static void sort_steps(step *st, size_t n)
+{
+    for (size_t end = n, start = n / 2;;) {
+        if (start > 0) {
+            start--;
+        } else {
+            if (end <= 1)
+                return;
+            end--;
+            step t = st[0];
+            st[0] = st[end];
+            st[end] = t;
+        }
+        /* sift st[start] down within st[0..end) */
+        size_t root = start;
+        for (size_t child; (child = 2 * root + 1) < end; root = child) {
+            if (child + 1 < end && step_before(&st[child], &st[child + 1]))
+                child++;
+            if (!step_before(&st[root], &st[child]))
+                break;
+            step t = st[root];
+            st[root] = st[child];
+            st[child] = t;
+        }
+    }
 }
 
 /* Interned texts: the same pointer is the same text; others compare by
@@ -137,7 +165,7 @@ static void judge(const step *st, size_t k, int64_t exhaustion, pgm_growth *g)
  * the first run it grew in. Sessions the server ended itself (an administrator's
  * pg_terminate_backend, a crash) were not given back by their client: they
  * stay counted until the server's run ends. */
-static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t exhaustion,
+static void follow(const pgm_session *v, const uint32_t *idx, size_t n, int64_t exhaustion,
                    const int64_t *starts, size_t n_starts, pgm_growth *g)
 {
     step *st = malloc((2 * n + 1) * sizeof *st);
@@ -147,14 +175,14 @@ static void follow(const pgm_session *v, const size_t *idx, size_t n, int64_t ex
     for (size_t i = 0; i < n; i++) {
         const pgm_session *x = &v[idx[i]];
         if (x->start != PGM_TS_UNKNOWN)
-            st[k++] = (step){x->start, +1, 2 * idx[i]};
+            st[k++] = (step){x->start, 2 * idx[i], +1};
         /* given back: the client disconnected; a session the server ended
          * (terminated, crashed) was never returned and still counts as held */
         if (x->how_end != PGM_END_OPEN && x->how_end != PGM_END_TERMINATED && x->how_end != PGM_END_RESTART &&
             x->end != PGM_TS_UNKNOWN)
-            st[k++] = (step){x->end, -1, 2 * idx[i] + 1};
+            st[k++] = (step){x->end, 2 * idx[i] + 1, -1};
     }
-    qsort(st, k, sizeof *st, cmp_step);
+    sort_steps(st, k);
     pgm_growth first_growing, last, first_rising;
     bool any = false, rising = false;
     memset(&last, 0, sizeof last);
@@ -245,22 +273,19 @@ static size_t boundaries(const int64_t *starts, size_t n_starts, const pgm_growt
     return n;
 }
 
-/* A session's group (user, database, client, application: interned, so
- * equal pointers are equal keys) and its place: sorted, each group's
- * sessions follow one another in the order they opened. */
-typedef struct keyed {
-    const char *user, *db, *client;
-    size_t app, at;
-} keyed;
-
-static int by_group(const void *x, const void *y)
+/* Sessions by group (user, database, client, application: interned, so
+ * equal pointers are equal keys), each group's in the order they opened:
+ * 4-byte indices sorted with the sessions as context. */
+static int by_group(const void *x, const void *y, void *ctx)
 {
-    const keyed *a = x, *b = y;
+    const pgm_session *v = ctx;
+    uint32_t ia = *(const uint32_t *)x, ib = *(const uint32_t *)y;
+    const pgm_session *a = &v[ia], *b = &v[ib];
     int c = cmp_text(a->user, b->user);
     c = c ? c : cmp_text(a->db, b->db);
     c = c ? c : cmp_text(a->client, b->client);
     c = c ? c : (a->app > b->app) - (a->app < b->app);
-    return c ? c : (a->at > b->at) - (a->at < b->at);
+    return c ? c : (ia > ib) - (ia < ib);
 }
 
 typedef struct group_run {
@@ -275,7 +300,7 @@ static int by_size(const void *x, const void *y)
     return (a->from > b->from) - (a->from < b->from);
 }
 
-static bool same_group(const keyed *a, const keyed *b)
+static bool same_group(const pgm_session *a, const pgm_session *b)
 {
     return a->user == b->user && a->db == b->db && a->client == b->client && a->app == b->app;
 }
@@ -287,28 +312,29 @@ size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_grow
     const pgm_session *v = pgm_sessions_list(s, &n);
     const int64_t *starts = pgm_sessions_starts(s, &n_starts);
     *not_judged = 0;
-    keyed *key = malloc((n + 1) * sizeof *key);
-    size_t *order = malloc((n + 1) * sizeof *order);
-    group_run *runs = malloc((n + 1) * sizeof *runs);
-    if (!key || !order || !runs) {
-        free(key);
+    uint32_t *order = malloc((n + 1) * sizeof *order);
+    if (!order)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    if (n)
+        qsort_r(order, n, sizeof *order, by_group, (void *)v);
+    size_t n_runs = 0;
+    for (size_t i = 0; i < n; i++)
+        n_runs += !i || !same_group(&v[order[i]], &v[order[i - 1]]);
+    group_run *runs = malloc((n_runs + 1) * sizeof *runs);
+    if (!runs) {
         free(order);
-        free(runs);
         return 0;
     }
-    for (size_t i = 0; i < n; i++)
-        key[i] = (keyed){v[i].user, v[i].db, v[i].client, v[i].app, i};
-    qsort(key, n, sizeof *key, by_group);
-    size_t n_runs = 0;
+    n_runs = 0;
     for (size_t i = 0; i < n; i++) {
-        order[i] = key[i].at;
-        if (i && same_group(&key[i], &key[i - 1])) {
+        if (i && same_group(&v[order[i]], &v[order[i - 1]])) {
             runs[n_runs - 1].n++;
             continue;
         }
         runs[n_runs++] = (group_run){i, 1};
     }
-    free(key);
     /* a leak is sessions piling up: the groups with most sessions are judged */
     if (n_runs > cap) {
         qsort(runs, n_runs, sizeof *runs, by_size);
