@@ -199,6 +199,8 @@ static unsigned app_index(pgm_sessions *s, const char *name)
     return PGM_SESSIONS_MAX_APPS - 1;
 }
 
+_Static_assert(PGM_SESSIONS_MAX_APPS <= UINT16_MAX, "a session keeps its application's index in 16 bits");
+
 static void push_delta(pgm_sessions *s, int64_t t, int d, unsigned app, size_t session)
 {
     if (s->n_deltas == s->alloc_deltas) {

@@ -42,12 +42,13 @@ enum pgm_session_end {
     PGM_END_PID_REUSED     /* its pid was authorized again: it ended unseen */
 };
 
+/* 88 bytes: a log of two million sessions keeps two million of these. */
 typedef struct pgm_session {
     int pid;
+    uint8_t how_start;                  /* enum pgm_session_start */
+    uint8_t how_end;                    /* enum pgm_session_end */
+    uint16_t app;                       /* index into the application names (< PGM_SESSIONS_MAX_APPS) */
     int64_t start, end;                 /* UTC us; end PGM_TS_UNKNOWN while open */
-    enum pgm_session_start how_start;
-    enum pgm_session_end how_end;
-    unsigned app;                       /* index into the application names */
     const char *user, *db, *client;     /* interned; "" when unknown */
     const char *start_path, *end_path;  /* interned display paths */
     uint64_t start_line, end_line;
