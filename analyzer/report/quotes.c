@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* qsort_r */
 #include "report/quotes.h"
 
 #include <stdlib.h>
@@ -154,41 +155,51 @@ static bool same_file(const char *input, const char *file)
     return strncmp(input, file, len) == 0 && (input[len] == '\0' || input[len] == '#');
 }
 
+static int by_line(const void *x, const void *y, void *ctx)
+{
+    const pgm_quote *v = ctx;
+    uint64_t a = v[*(const size_t *)x].line, b = v[*(const size_t *)y].line;
+    return (a > b) - (a < b);
+}
+
 static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
 {
     quote_walk *w = ctx;
     pgm_quotes *q = w->q;
-    /* the quotes of this file: every input of its name (a journal's streams share it) */
-    uint64_t last = 0;
-    bool any = false;
-    for (size_t i = 0; i < q->n; i++) {
-        if (!same_file(w->a->inputs[q->v[i].input - 1].path, info->display_path))
-            continue;
-        any = true;
-        if (q->v[i].line + 1 > last)
-            last = q->v[i].line + 1;
-    }
-    if (!any)
+    /* the quotes of this file, by line: every input of its name (a journal's streams share it) */
+    size_t n_mine = 0;
+    for (size_t i = 0; i < q->n; i++)
+        n_mine += same_file(w->a->inputs[q->v[i].input - 1].path, info->display_path);
+    if (!n_mine)
         return PGM_OK;
+    size_t *mine = malloc(n_mine * sizeof *mine);
     pgm_line_reader r;
-    if (pgm_lines_init(&r, content, PGM_QUOTE_LINE_MAX * 4) != PGM_OK) {
+    if (!mine || pgm_lines_init(&r, content, PGM_QUOTE_LINE_MAX * 4) != PGM_OK) {
+        free(mine);
         q->oom = true;
         return PGM_FATAL;
     }
+    n_mine = 0;
+    for (size_t i = 0; i < q->n; i++)
+        if (same_file(w->a->inputs[q->v[i].input - 1].path, info->display_path))
+            mine[n_mine++] = i;
+    qsort_r(mine, n_mine, sizeof *mine, by_line, q->v);
+    uint64_t last = q->v[mine[n_mine - 1]].line + 1;
     const char *line;
-    size_t len;
+    size_t len, next = 0;
+    /* each line read once, handed to the quotes it is the line before, of or after */
     while (r.lineno < last && pgm_lines_next(&r, &line, &len) == 1) {
-        for (size_t i = 0; i < q->n; i++) {
-            pgm_quote *x = &q->v[i];
-            if (x->line + 1 < r.lineno || x->line > r.lineno + 1 ||
-                !same_file(w->a->inputs[x->input - 1].path, info->display_path))
-                continue;
+        while (next < n_mine && q->v[mine[next]].line + 1 < r.lineno)
+            next++;
+        for (size_t k = next; k < n_mine && q->v[mine[k]].line <= r.lineno + 1; k++) {
+            pgm_quote *x = &q->v[mine[k]];
             char **slot = x->line == r.lineno + 1 ? &x->before : x->line == r.lineno ? &x->text : &x->after;
             if (!*slot)
                 *slot = quoted(w, line, len);
         }
     }
     pgm_lines_free(&r);
+    free(mine);
     return q->oom ? PGM_FATAL : PGM_OK;
 }
 
