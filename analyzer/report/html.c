@@ -556,19 +556,44 @@ static const char *layer_name(const pgm_analysis *a, const pgm_sessions *s, cons
     return app ? app : "(unknown)";
 }
 
-static int cmp_i64(const void *x, const void *y)
+/* A user's highest open count, from the same walk the JSON's series by
+ * user come from (pgm_sessions_walk_keyed), so the two always agree. */
+typedef struct user_peak {
+    const char *want, *key;
+    int32_t peak;
+    bool found;
+} user_peak;
+
+static const char *user_key(void *ctx, const pgm_session *v)
 {
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    /* an end (odd) before a start (even) at the same time, as the curves count them */
-    int64_t ta = a >> 1, tb = b >> 1;
-    return ta < tb ? -1 : ta > tb ? 1 : (int)((b & 1) - (a & 1));
+    (void)ctx;
+    return v->user && *v->user ? v->user : "(unknown)";
 }
 
+static void peak_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)
+{
+    (void)n, (void)first, (void)last;
+    user_peak *u = ctx;
+    u->key = key;
+}
+
+static void peak_point(void *ctx, const pgm_curve_point *p)
+{
+    user_peak *u = ctx;
+    if (strcmp(u->key, u->want) == 0) {
+        u->found = true;
+        if (p->open > u->peak)
+            u->peak = p->open;
+    }
+}
+
+static void peak_end(void *ctx) { (void)ctx; }
+
 /* A layer's highest open count, exact and the same in every format: an
- * application's from its own curve (the number the Markdown gives), a user's
- * from a sweep of its sessions; -1 when memory ran out. */
-static int32_t layer_peak(const pgm_analysis *a, const pgm_sessions *s, const pgm_session *v, size_t n,
-                          const char *name, bool by_user)
+ * application's from its own curve (the number the Markdown gives), a
+ * pod's from its curve, a user's as the JSON's series by user; -1 when
+ * memory ran out. */
+static int32_t layer_peak(const pgm_analysis *a, const pgm_sessions *s, const char *name, bool by_user)
 {
     for (size_t i = 0; !by_user && i < pgm_analysis_pod_count(a); i++)
         if (strcmp(pgm_analysis_pod_name(a, i), name) == 0)
@@ -579,26 +604,9 @@ static int32_t layer_peak(const pgm_analysis *a, const pgm_sessions *s, const pg
                 return pgm_sessions_app_curve(s, i)->peak;
         return -1;
     }
-    int64_t *ev = malloc(2 * (n ? n : 1) * sizeof *ev);
-    if (!ev)
-        return -1;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i].start == PGM_TS_UNKNOWN || strcmp(layer_name(a, s, &v[i], true), name) != 0)
-            continue;
-        ev[k++] = v[i].start * 2;
-        if (v[i].how_end != PGM_END_OPEN && v[i].end != PGM_TS_UNKNOWN)
-            ev[k++] = v[i].end * 2 + 1;
-    }
-    qsort(ev, k, sizeof *ev, cmp_i64);
-    int32_t open = 0, peak = 0;
-    for (size_t i = 0; i < k; i++) {
-        open += ev[i] & 1 ? -1 : 1;
-        if (open > peak)
-            peak = open;
-    }
-    free(ev);
-    return peak;
+    user_peak u = {name, "", 0, false};
+    pgm_keyed_walk w = {user_key, peak_begin, peak_point, peak_end, &u};
+    return pgm_sessions_walk_keyed(s, &w) == PGM_OK && u.found ? u.peak : -1;
 }
 
 /* Who held the sessions: each application's (else each user's) open count
@@ -716,7 +724,7 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
             fprintf(out, "L%.1f %.1f", fx(&f, f.t0 + (int64_t)((double)(f.t1 - f.t0) * c / COLS)), fy(&f, below[c]));
         fputs("Z\"><title>", out);
         esc(out, l < shown ? layers[l].name : "other");
-        exact_peaks[l] = l < shown ? layer_peak(a, s, v, n_sessions, layers[l].name, by_user) : -1;
+        exact_peaks[l] = l < shown ? layer_peak(a, s, layers[l].name, by_user) : -1;
         if (exact_peaks[l] >= 0)
             fprintf(out, ": at most %d open</title></path>\n", exact_peaks[l]);
         else

@@ -102,6 +102,14 @@ def main():
             if app in by_app and by_app[app] != n:
                 failures.append(f"{name}: {app}: the HTML legend says at most {n}, the JSON series {by_app[app]}")
             compared += 1
+        # a chart stacked by user (the log names no applications): each user's maximum is the JSON's by_user
+        if "Open sessions by user" in out["html"]:
+            by_user = {u: max(p["open"] for p in pts) for u, pts in series["by_user"].items() if pts}
+            for user, n in html.items():
+                if user != "other" and by_user.get(user) != n:
+                    failures.append(f"{name}: user {user}: the HTML legend says at most {n}, the JSON by_user "
+                                    f"{by_user.get(user)}")
+                compared += 1
         # an application split by pod: each pod's highest count the same in the three
         by_pod = {pod: max((p["open"] for p in pts), default=0)
                   for pod, pts in ((series.get("by_pod") or {}).get("pods") or {}).items()}
