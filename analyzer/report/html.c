@@ -27,18 +27,22 @@
 /* How this format writes each part of the report (defined at the end). */
 static const pgm_report_writer writer;
 
+static void esc_char(FILE *out, char c)
+{
+    switch (c) {
+    case '&': fputs("&amp;", out); break;
+    case '<': fputs("&lt;", out); break;
+    case '>': fputs("&gt;", out); break;
+    case '"': fputs("&quot;", out); break;
+    case '\'': fputs("&#39;", out); break;
+    default: fputc(c, out);
+    }
+}
+
 static void esc(FILE *out, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default: fputc(*s, out);
-        }
-    }
+    for (; s && *s; s++)
+        esc_char(out, *s);
 }
 
 /* Text whose lines are a list's items: one line each. */
@@ -93,33 +97,25 @@ static void cite(FILE *out, const pgm_analysis *a, const char *path, uint64_t li
 /* Text with citations in it ("... (E3:92)"): each one a link. */
 static void esc_cited(FILE *out, const pgm_analysis *a, const char *s)
 {
-    while (s && *s) {
-        const char *e = s;
-        size_t id = 0;
-        uint64_t line = 0;
-        int used = 0;
-        for (; *e; e++) {
-            bool word = e == s ? true : !((e[-1] >= 'A' && e[-1] <= 'Z') || (e[-1] >= 'a' && e[-1] <= 'z') ||
-                                          (e[-1] >= '0' && e[-1] <= '9'));
-            if (*e == 'E' && word && sscanf(e, "E%zu:%" SCNu64 "%n", &id, &line, &used) == 2 && id &&
-                id <= a->n_inputs && e[1] >= '0' && e[1] <= '9')
-                break;
-        }
-        char piece[4096];
-        size_t n = (size_t)(e - s) < sizeof piece ? (size_t)(e - s) : sizeof piece - 1;
-        memcpy(piece, s, n);
-        piece[n] = '\0';
-        esc(out, piece);
-        s += n;
-        if (s != e) /* a piece longer than the buffer: the rest next time round */
+    size_t len = s ? strlen(s) : 0, from = 0;
+    for (size_t i = 0; i < len; i++) {
+        size_t id;
+        uint64_t line;
+        bool word = !i || !((s[i - 1] >= 'A' && s[i - 1] <= 'Z') || (s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
+                            (s[i - 1] >= '0' && s[i - 1] <= '9') || s[i - 1] == '_');
+        size_t used = word ? pgm_quotes_parse_cite(s + i, len - i, &id, &line) : 0;
+        if (!used || id > a->n_inputs)
             continue;
-        if (!*e)
-            break;
+        for (; from < i; from++) /* the text before it, escaped a character at a time */
+            esc_char(out, s[from]);
         char text[64];
-        snprintf(text, sizeof text, "%.*s", used, e);
+        snprintf(text, sizeof text, "%.*s", (int)used, s + i);
         cite_link(out, a, id, line, text);
-        s = e + used;
+        i += used - 1;
+        from = i + 1;
     }
+    for (; from < len; from++)
+        esc_char(out, s[from]);
 }
 
 static const char style[] =

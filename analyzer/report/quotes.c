@@ -65,23 +65,37 @@ static bool digit(char c) { return c >= '0' && c <= '9'; }
 
 static bool word_char(char c) { return digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 
+size_t pgm_quotes_parse_cite(const char *s, size_t len, size_t *input, uint64_t *line)
+{
+    if (len < 4 || s[0] != 'E' || !digit(s[1]))
+        return 0;
+    size_t k = 1;
+    uint64_t id = 0, n = 0;
+    for (; k < len && digit(s[k]); k++)
+        if ((id = id * 10 + (uint64_t)(s[k] - '0')) > 1000000)
+            return 0;
+    if (k + 1 >= len || s[k] != ':' || !digit(s[k + 1]))
+        return 0;
+    for (k++; k < len && digit(s[k]); k++)
+        if ((n = n * 10 + (uint64_t)(s[k] - '0')) > (1ULL << 60))
+            return 0;
+    if (!id || !n)
+        return 0;
+    *input = (size_t)id;
+    *line = n;
+    return k;
+}
+
 void pgm_quotes_want_text(pgm_quotes *q, const char *text, size_t len)
 {
-    for (size_t i = 0; i + 3 < len; i++) {
-        /* "E<n>:<line>", E starting a word */
-        if (text[i] != 'E' || (i && word_char(text[i - 1])) || !digit(text[i + 1]))
-            continue;
-        size_t k = i + 1;
-        unsigned long long input = 0, line = 0;
-        for (; k < len && digit(text[k]) && input < 1000000; k++)
-            input = input * 10 + (unsigned)(text[k] - '0');
-        if (k + 1 >= len || text[k] != ':' || !digit(text[k + 1]))
-            continue;
-        for (k++; k < len && digit(text[k]) && line < (1ULL << 60); k++)
-            line = line * 10 + (unsigned)(text[k] - '0');
-        if (input && line)
-            want(q, (size_t)input, (uint64_t)line);
-        i = k - 1;
+    for (size_t i = 0; i < len; i++) {
+        size_t input;
+        uint64_t line;
+        size_t used = i && word_char(text[i - 1]) ? 0 : pgm_quotes_parse_cite(text + i, len - i, &input, &line);
+        if (used) {
+            want(q, input, line);
+            i += used - 1;
+        }
     }
 }
 

@@ -35,6 +35,10 @@ typedef struct pgm_quotes {
 
 void pgm_quotes_init(pgm_quotes *q);
 void pgm_quotes_free(pgm_quotes *q);
+/* A citation "E<n>:<line>" at the start of s (len bytes): its input and
+ * line, and the bytes it takes; 0 when s starts with none (or with numbers
+ * too large to be one). The caller sees that it starts a word. */
+size_t pgm_quotes_parse_cite(const char *s, size_t len, size_t *input, uint64_t *line);
 /* Every citation "E<n>:<line>" in a report's text, wanted. */
 void pgm_quotes_want_text(pgm_quotes *q, const char *text, size_t len);
 /* Reads the wanted lines from the inputs (those that can be read again:

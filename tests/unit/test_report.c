@@ -15,6 +15,7 @@
 #include "catalog/event_kinds.h"
 #include "forensics/analysis_impl.h"
 #include "forensics/clocks.h"
+#include "report/quotes.h"
 #include "forensics/holders.h"
 #include "forensics/thresholds.h"
 #include "rules/ruleset.h"
@@ -686,6 +687,34 @@ static void test_json_series_bounded(void **state)
     pgm_analysis_close(a);
 }
 
+/* A citation as the reports write it, and what is not one: E0, a line 0,
+ * numbers too large for an input or a line (never an overflow). */
+static void test_parse_cite(void **state)
+{
+    (void)state;
+    size_t input = 0;
+    uint64_t line = 0;
+    assert_int_equal(pgm_quotes_parse_cite("E13:92) and more", 16, &input, &line), 6);
+    assert_int_equal(input, 13);
+    assert_int_equal(line, 92);
+    assert_int_equal(pgm_quotes_parse_cite("E0:1", 4, &input, &line), 0);
+    assert_int_equal(pgm_quotes_parse_cite("E1:0", 4, &input, &line), 0);
+    assert_int_equal(pgm_quotes_parse_cite("E1:", 3, &input, &line), 0);
+    assert_int_equal(pgm_quotes_parse_cite("E12:x", 5, &input, &line), 0);
+    assert_int_equal(pgm_quotes_parse_cite("E99999999:1", 11, &input, &line), 0);
+    assert_int_equal(pgm_quotes_parse_cite("E1:99999999999999999999999", 26, &input, &line), 0);
+    /* the census takes the citations that start a word, each once */
+    pgm_quotes q;
+    pgm_quotes_init(&q);
+    const char text[] = "(E3:8) `E13:92` E13:92 XE2:3 E4:5";
+    pgm_quotes_want_text(&q, text, sizeof text - 1);
+    assert_int_equal(q.n, 3);
+    assert_int_equal(q.v[0].input, 3);
+    assert_int_equal(q.v[1].line, 92);
+    assert_int_equal(q.v[2].input, 4);
+    pgm_quotes_free(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -701,6 +730,7 @@ int main(void)
         cmocka_unit_test(test_sink_zstd),
         cmocka_unit_test(test_sink_errors),
         cmocka_unit_test(test_sink_rewind),
+        cmocka_unit_test(test_parse_cite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
