@@ -699,16 +699,6 @@ static int cmp_row_pid(const void *x, const void *y)
     return a->seen < b->seen ? -1 : a->seen > b->seen;
 }
 
-/* Whether a row shows this logged session: the same pid, and its
- * backend_start the session's start (else seen while it was open). */
-static bool row_shows(const app_row *r, const pgm_session *v)
-{
-    int64_t slack = PGM_SESSIONS_HINT_SLACK_US;
-    if (r->backend_start != PGM_TS_UNKNOWN && v->start != PGM_TS_UNKNOWN)
-        return llabs(r->backend_start - v->start) <= slack;
-    return (v->start == PGM_TS_UNKNOWN || v->start <= r->seen + slack) &&
-           (v->end == PGM_TS_UNKNOWN || v->end + slack >= r->seen);
-}
 
 static const app_row *monitoring_row_of(const monitoring_rows *m, const pgm_session *v)
 {
@@ -721,7 +711,7 @@ static const app_row *monitoring_row_of(const monitoring_rows *m, const pgm_sess
             hi = mid;
     }
     for (; lo < m->n && m->v[lo]->pid == v->pid; lo++)
-        if (row_shows(m->v[lo], v))
+        if (pgm_session_shown_by_row(v, m->v[lo]->seen, m->v[lo]->backend_start))
             return m->v[lo];
     return NULL;
 }

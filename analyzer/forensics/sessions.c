@@ -714,6 +714,17 @@ static bool useful_name(const char *app)
     return app && *app && strcmp(app, "[unknown]") != 0;
 }
 
+int64_t pgm_session_shown_by_row(const pgm_session *v, int64_t seen, int64_t backend_start)
+{
+    int64_t slack = PGM_SESSIONS_HINT_SLACK_US;
+    bool open_then = v->start != PGM_TS_UNKNOWN && v->start <= seen + slack &&
+                     (v->end == PGM_TS_UNKNOWN || v->end + slack >= seen);
+    int64_t gap = backend_start == PGM_TS_UNKNOWN ? 0
+                  : v->start > backend_start     ? v->start - backend_start
+                                                 : backend_start - v->start;
+    return open_then && gap <= slack ? gap + 1 : 0;
+}
+
 size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t n, size_t *inferred)
 {
     *inferred = 0;
@@ -747,14 +758,9 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
         int64_t best_gap = INT64_MAX;
         for (size_t k = lo; k < s->n && idx[k].pid == x->pid; k++) {
             const pgm_session *v = &s->v[idx[k].index];
-            int64_t slack = PGM_SESSIONS_HINT_SLACK_US;
-            bool open_then = v->start != PGM_TS_UNKNOWN && v->start <= x->seen + slack &&
-                             (v->end == PGM_TS_UNKNOWN || v->end + slack >= x->seen);
-            int64_t gap = x->backend_start == PGM_TS_UNKNOWN ? 0
-                          : v->start > x->backend_start ? v->start - x->backend_start
-                                                        : x->backend_start - v->start;
+            int64_t gap = pgm_session_shown_by_row(v, x->seen, x->backend_start) - 1;
             /* sessions from before the log are counted apart from their application */
-            if (!open_then || gap > slack || v->how_start != PGM_START_AUTHORIZED || gap >= best_gap)
+            if (gap < 0 || v->how_start != PGM_START_AUTHORIZED || gap >= best_gap)
                 continue;
             best = idx[k].index;
             best_gap = gap;

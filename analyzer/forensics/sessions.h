@@ -88,6 +88,11 @@ typedef struct pgm_app_hint {
  * name too, unless the log or the rows show another name for them. Returns
  * the sessions named; `inferred` gets how many of them by the second rule. */
 size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t n, size_t *inferred);
+/* Whether a row seen at `seen` (its pid the session's) shows this session:
+ * open then, and started within PGM_SESSIONS_HINT_SLACK_US of the row's
+ * backend_start (any start when the dump lacks it). 0 when it does not,
+ * else 1 + the gap between the two starts in microseconds (the closest wins). */
+int64_t pgm_session_shown_by_row(const pgm_session *v, int64_t seen, int64_t backend_start);
 /* Builds the curves. Call once, after the last event. PGM_OK or PGM_FATAL. */
 int pgm_sessions_finish(pgm_sessions *s);
 void pgm_sessions_close(pgm_sessions *s);

@@ -554,11 +554,14 @@ static const char *layer_name(const pgm_analysis *a, const pgm_sessions *s, cons
 
 /* A user's highest open count, from the same walk the JSON's series by
  * user come from (pgm_sessions_walk_keyed), so the two always agree. */
-typedef struct user_peak {
-    const char *want, *key;
-    int32_t peak;
-    bool found;
-} user_peak;
+/* The shown layers' highest open counts, by user, from the one walk the
+ * JSON's series by user come from (pgm_sessions_walk_keyed): both agree. */
+typedef struct user_peaks {
+    const char *const *names;
+    int32_t *peaks;          /* -1: no point of that user */
+    size_t n;
+    size_t current;          /* the layer the walk's key is, n: none shown */
+} user_peaks;
 
 static const char *user_key(void *ctx, const pgm_session *v)
 {
@@ -569,40 +572,42 @@ static const char *user_key(void *ctx, const pgm_session *v)
 static void peak_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)
 {
     (void)n, (void)first, (void)last;
-    user_peak *u = ctx;
-    u->key = key;
+    user_peaks *u = ctx;
+    for (u->current = 0; u->current < u->n && strcmp(u->names[u->current], key) != 0; u->current++)
+        ;
 }
 
 static void peak_point(void *ctx, const pgm_curve_point *p)
 {
-    user_peak *u = ctx;
-    if (strcmp(u->key, u->want) == 0) {
-        u->found = true;
-        if (p->open > u->peak)
-            u->peak = p->open;
-    }
+    user_peaks *u = ctx;
+    int32_t open = p->open < 0 ? 0 : p->open; /* a user seen has at least 0 open */
+    if (u->current < u->n && open > u->peaks[u->current])
+        u->peaks[u->current] = open;
 }
 
 static void peak_end(void *ctx) { (void)ctx; }
 
-/* A layer's highest open count, exact and the same in every format: an
- * application's from its own curve (the number the Markdown gives), a
- * pod's from its curve, a user's as the JSON's series by user; -1 when
- * memory ran out. */
-static int32_t layer_peak(const pgm_analysis *a, const pgm_sessions *s, const char *name, bool by_user)
+/* Each shown layer's highest open count, exact and the same in every format:
+ * an application's from its own curve (the number the Markdown gives), a
+ * pod's from its curve, a user's as the JSON's series by user; -1 when it
+ * cannot be told (memory ran out). */
+static void layer_peaks(const pgm_analysis *a, const pgm_sessions *s, const char *const *names, size_t n,
+                        bool by_user, int32_t *peaks)
 {
-    for (size_t i = 0; !by_user && i < pgm_analysis_pod_count(a); i++)
-        if (strcmp(pgm_analysis_pod_name(a, i), name) == 0)
-            return pgm_analysis_pod_curve(a, i)->peak;
-    if (!by_user) {
-        for (unsigned i = 0; i < pgm_sessions_app_count(s); i++)
-            if (strcmp(pgm_sessions_app_name(s, i), name) == 0)
-                return pgm_sessions_app_curve(s, i)->peak;
-        return -1;
+    for (size_t l = 0; l < n; l++) {
+        peaks[l] = -1;
+        for (size_t i = 0; !by_user && i < pgm_analysis_pod_count(a); i++)
+            if (strcmp(pgm_analysis_pod_name(a, i), names[l]) == 0)
+                peaks[l] = pgm_analysis_pod_curve(a, i)->peak;
+        for (unsigned i = 0; !by_user && peaks[l] < 0 && i < pgm_sessions_app_count(s); i++)
+            if (strcmp(pgm_sessions_app_name(s, i), names[l]) == 0)
+                peaks[l] = pgm_sessions_app_curve(s, i)->peak;
     }
-    user_peak u = {name, "", 0, false};
+    user_peaks u = {names, peaks, n, n};
     pgm_keyed_walk w = {user_key, peak_begin, peak_point, peak_end, &u};
-    return pgm_sessions_walk_keyed(s, &w) == PGM_OK && u.found ? u.peak : -1;
+    if (by_user && pgm_sessions_walk_keyed(s, &w) != PGM_OK)
+        for (size_t l = 0; l < n; l++)
+            peaks[l] = -1;
 }
 
 /* Who held the sessions: each application's (else each user's) open count
@@ -671,6 +676,12 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
     int32_t below[COLS + 1] = {0}, height[COLS + 1], total_peak = 0;
     size_t drawn = shown + (n_layers > shown);
     int32_t peaks[PGM_HTML_STACK_COLORS], exact_peaks[PGM_HTML_STACK_COLORS];
+    const char *names[PGM_HTML_STACK_COLORS];
+    for (size_t l = 0; l < drawn; l++)
+        names[l] = l < shown ? layers[l].name : "";
+    layer_peaks(a, s, names, shown, by_user, exact_peaks);
+    if (drawn > shown)
+        exact_peaks[shown] = -1; /* "other": its count at the columns' times */
     for (size_t l = 0; l < drawn; l++)
         peaks[l] = 0;
     for (int c = 0; c <= COLS; c++) {
@@ -720,7 +731,6 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
             fprintf(out, "L%.1f %.1f", fx(&f, f.t0 + (int64_t)((double)(f.t1 - f.t0) * c / COLS)), fy(&f, below[c]));
         fputs("Z\"><title>", out);
         esc(out, l < shown ? layers[l].name : "other");
-        exact_peaks[l] = l < shown ? layer_peak(a, s, layers[l].name, by_user) : -1;
         if (exact_peaks[l] >= 0)
             fprintf(out, ": at most %d open</title></path>\n", exact_peaks[l]);
         else

@@ -48,35 +48,6 @@ static void json_point(pgm_json *j, const pgm_curve_point *p)
     pgm_json_end_object(j);
 }
 
-/* A curve as [{t, open}]: every point when there are few; else the span is
- * cut into PGM_JSON_SERIES_BUCKETS equal buckets and each keeps its lowest
- * and highest point, in time order, so peaks and troughs survive in a report
- * of bounded size. */
-static void json_series(pgm_json *j, const pgm_curve_point *p, size_t n)
-{
-    pgm_json_begin_array(j);
-    if (n <= 2 * PGM_JSON_SERIES_BUCKETS) {
-        for (size_t i = 0; i < n; i++)
-            json_point(j, &p[i]);
-        pgm_json_end_array(j);
-        return;
-    }
-    int64_t t0 = p[0].t, span = p[n - 1].t - t0 + 1;
-    for (size_t i = 0; i < n;) {
-        int64_t bucket = (int64_t)((double)(p[i].t - t0) * PGM_JSON_SERIES_BUCKETS / (double)span);
-        size_t lo = i, hi = i;
-        for (; i < n && (int64_t)((double)(p[i].t - t0) * PGM_JSON_SERIES_BUCKETS / (double)span) == bucket; i++) {
-            if (p[i].open < p[lo].open)
-                lo = i;
-            if (p[i].open > p[hi].open)
-                hi = i;
-        }
-        json_point(j, &p[lo < hi ? lo : hi]);
-        if (lo != hi)
-            json_point(j, &p[lo < hi ? hi : lo]);
-    }
-    pgm_json_end_array(j);
-}
 
 /* A series written as it streams past (pgm_sessions_walk_keyed): every point
  * when there are at most twice PGM_JSON_SERIES_BUCKETS, else each bucket's
@@ -86,7 +57,8 @@ typedef struct series_stream {
     int which;               /* 0 user, 1 database, 2 client */
     size_t n;
     int64_t t0, span;
-    int64_t bucket;          /* the bucket being gathered, -1: none yet */
+    int64_t bucket;          /* the bucket being gathered (when gathering) */
+    bool gathering;
     pgm_curve_point lo, hi;
     size_t lo_at, hi_at;     /* their order in the stream */
     size_t seen;
@@ -99,21 +71,26 @@ static const char *curve_key(void *ctx, const pgm_session *v)
     return key && *key ? key : "(unknown)";
 }
 
-static void stream_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)
+static void series_open(series_stream *ss, size_t n, int64_t first, int64_t last)
 {
-    series_stream *ss = ctx;
-    pgm_json_key(ss->j, key);
     pgm_json_begin_array(ss->j);
     ss->n = n;
     ss->t0 = first;
     ss->span = last - first + 1;
-    ss->bucket = -1;
+    ss->gathering = false;
     ss->seen = 0;
+}
+
+static void stream_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)
+{
+    series_stream *ss = ctx;
+    pgm_json_key(ss->j, key);
+    series_open(ss, n, first, last);
 }
 
 static void stream_flush(series_stream *ss)
 {
-    if (ss->bucket < 0)
+    if (!ss->gathering)
         return;
     json_point(ss->j, ss->lo_at < ss->hi_at ? &ss->lo : &ss->hi);
     if (ss->lo_at != ss->hi_at)
@@ -129,8 +106,9 @@ static void stream_point(void *ctx, const pgm_curve_point *p)
         return;
     }
     int64_t bucket = (int64_t)((double)(p->t - ss->t0) * PGM_JSON_SERIES_BUCKETS / (double)ss->span);
-    if (bucket != ss->bucket) {
+    if (!ss->gathering || bucket != ss->bucket) {
         stream_flush(ss);
+        ss->gathering = true;
         ss->bucket = bucket;
         ss->lo = ss->hi = *p;
         ss->lo_at = ss->hi_at = at;
@@ -150,12 +128,24 @@ static void stream_end(void *ctx)
     pgm_json_end_array(ss->j);
 }
 
+/* A series in the JSON: every point when there are at most twice
+ * PGM_JSON_SERIES_BUCKETS, else each of that many time buckets' lowest and
+ * highest point, in time order (peaks and troughs survive). */
+static void json_series(pgm_json *j, const pgm_curve_point *p, size_t n)
+{
+    series_stream ss = {.j = j};
+    series_open(&ss, n, n ? p[0].t : 0, n ? p[n - 1].t : 0);
+    for (size_t i = 0; i < n; i++)
+        stream_point(&ss, &p[i]);
+    stream_end(&ss);
+}
+
 /* One exact curve per user, database or client (`which` picks the field),
  * streamed from the sessions' changes: memory grows with the keys, not the
  * points (a log of two million sessions has four million). */
 static void json_curves_by(pgm_json *j, const pgm_sessions *s, int which)
 {
-    series_stream ss = {j, which, 0, 0, 0, -1, {0, 0}, {0, 0}, 0, 0, 0};
+    series_stream ss = {.j = j, .which = which};
     pgm_keyed_walk w = {curve_key, stream_begin, stream_point, stream_end, &ss};
     pgm_json_begin_object(j);
     if (s)

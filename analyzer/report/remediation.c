@@ -713,9 +713,10 @@ void pgm_report_resolution(const pgm_analysis *a, pgm_resolution *r)
     r->sql = pgm_report_session_sql(a, &r->list, &r->end, &r->intro) && !pgm_strbuf_add(&r->list, "", 1) &&
              !pgm_strbuf_add(&r->end, "", 1);
     r->end_intro = "To end them (the application gets errors on those connections; fix the code path above first):";
-    char words[1536];
-    if (pgm_report_cause_words(a, words, sizeof words, &r->cause_in_diff))
-        pgm_report_shorten(a, words, r->cause, sizeof r->cause);
+    if (pgm_report_cause_words(a, r->cause_full, sizeof r->cause_full, &r->cause_in_diff))
+        pgm_report_shorten(a, r->cause_full, r->cause, sizeof r->cause);
+    else
+        r->cause_full[0] = '\0';
     r->nothing = !r->sql && !r->cause[0] ? "No session to end: the evidence names none." : NULL;
 }
 

@@ -44,7 +44,8 @@ bool pgm_report_config_diff_addressed(const pgm_analysis *a, pgm_strbuf *out, bo
  * citations shortened), then the statements that list and end the sessions
  * the evidence names, with the sentences around them. */
 typedef struct pgm_resolution {
-    char cause[2048];          /* "" when the cause has no fix to name */
+    char cause[2048];          /* "" when the cause has no fix to name; its citations as input ids */
+    char cause_full[1536];     /* the same citing full paths (the terminal has no appendix) */
     bool cause_in_diff;        /* the action items' diff makes this change first */
     bool sql;                  /* list and end hold the statements (NUL-terminated) */
     const char *intro, *end_intro; /* above the listing, above the ending */

@@ -121,9 +121,8 @@ void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
         pgm_resolution r;
         pgm_report_resolution(a, &r);
         fprintf(out, "== %s\n", shape.resolution);
-        bool in_diff; /* in full: the terminal has no appendix for the inputs' ids */
-        if (r.cause[0] && pgm_report_cause_words(a, line, sizeof line, &in_diff))
-            fprintf(out, "the cause first: %s\n", line);
+        if (r.cause_full[0])
+            fprintf(out, "the cause first: %s\n", r.cause_full);
         if (r.sql)
             fputs("the statements that list and end the sessions the evidence names: in the postmortem "
                   "(-f md or -f html)\n", out);

@@ -514,7 +514,9 @@ int pgm_table_leak_locations(const pgm_analysis *a, pgm_table *t)
     return PGM_OK;
 }
 
-size_t pgm_report_diagnosis_tables(const pgm_analysis *a, pgm_table_builder *out, size_t cap)
+/* The tables beneath the root cause, in their order (a health check's
+ * diagnosis has fewer): every format writes these. Returns how many. */
+static size_t diagnosis_tables(const pgm_analysis *a, pgm_table_builder *out, size_t cap)
 {
     char title[512];
     pgm_table_builder all[] = {pgm_table_leak_locations, pgm_table_log_findings, pgm_table_longest_sessions,
@@ -672,6 +674,6 @@ void pgm_report_write_sections(const pgm_analysis *a, FILE *out, const pgm_repor
 void pgm_report_write_diagnosis_tables(const pgm_analysis *a, FILE *out, const pgm_report_writer *w)
 {
     pgm_table_builder tables[8];
-    for (size_t i = 0, n = pgm_report_diagnosis_tables(a, tables, 8); i < n; i++)
+    for (size_t i = 0, n = diagnosis_tables(a, tables, 8); i < n; i++)
         w->table(out, tables[i], a);
 }

@@ -108,10 +108,8 @@ int pgm_table_idle_in_transaction(const pgm_analysis *a, pgm_table *t);
 int pgm_table_config_findings(const pgm_analysis *a, pgm_table *t);
 /* The leak reports' code locations: frame, where, how many, the first. */
 int pgm_table_leak_locations(const pgm_analysis *a, pgm_table *t);
-/* The tables beneath the root cause, in their order (a health check's
- * diagnosis has fewer): every format writes these. Returns how many. */
+/* A table of the report, built from the analysis (PGM_OK or PGM_FATAL). */
 typedef int (*pgm_table_builder)(const pgm_analysis *a, pgm_table *t);
-size_t pgm_report_diagnosis_tables(const pgm_analysis *a, pgm_table_builder *out, size_t cap);
 /* Where the snapshots named the sessions the log left unnamed, a sentence (false: none). */
 bool pgm_report_apps_named_words(const pgm_analysis *a, char *out, size_t cap);
 /* The key moments: time, what, evidence. */
