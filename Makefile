@@ -151,14 +151,20 @@ build/tsan/test_scan: build/tsan/obj/tests/unit/test_scan.o build/tsan/obj/tests
                       $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC))
 	@echo "  LD/TSAN $@"
 	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
-# ... and the CLI, whose timeline writes several threads' chunks in order
+# ... the queue that hands the chunks of several threads on in order
+build/tsan/test_chunk_queue: build/tsan/obj/tests/unit/test_chunk_queue.o build/tsan/obj/tests/unit/testutil.o \
+                      $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC))
+	@echo "  LD/TSAN $@"
+	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+# ... and the CLI, whose timeline and analyze take several threads' chunks in order
 build/tsan/pgmortem: $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC) $(CLI_SRC))
 	@echo "  LD/TSAN $@"
 	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS)
-tsan: build/tsan/test_scan build/tsan/pgmortem
+tsan: build/tsan/test_scan build/tsan/test_chunk_queue build/tsan/pgmortem
 	@build/tsan/test_scan > build/tsan/test_scan.log 2>&1 || { cat build/tsan/test_scan.log; exit 1; }
+	@build/tsan/test_chunk_queue > build/tsan/test_chunk_queue.log 2>&1 || { cat build/tsan/test_chunk_queue.log; exit 1; }
 	@tests/cli/tsan_timeline.sh build/tsan/pgmortem
-	@echo "tsan: the split scan and the chunked timeline are race-free"
+	@echo "tsan: the split scan, the chunk queue, the chunked timeline and analyze are race-free"
 
 build/asan/pgmortem: $(ASAN_CORE) $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
 	@echo "  LD/SAN  $@"
@@ -396,7 +402,7 @@ lint-src:
 
 check: deps-check
 	@$(MAKE) --no-print-directory -j2 $(UNIT_BIN) build/asan/pgmortem \
-	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/pgmortem
+	    $(addprefix build/asan/fuzz/,$(FUZZ_NAMES)) build/pgmortem build/tsan/test_scan build/tsan/test_chunk_queue build/tsan/pgmortem
 	@$(MAKE) --no-print-directory lint-src unit cli-tests damaged-check envelope-check rerender-check hikari-messages-check rotation-check limits-check stream-check disorder-check analyze-jobs pglog-counts prefix-infer prefix-random corpus-check corpus-lint-check rules-test fixtures-check analyze-check \
 	    reports-check server-side-check config-diff-check sql-check kill-sql-check alerts-check numbers-check fuzz-replay tsan sarif-check precommit-check action-check schema-check browser-check valgrind
 	@echo "check: all passed"

@@ -20,6 +20,7 @@
 #include "report/quotes.h"
 #include "report/remediation.h"
 #include "report/summary.h"
+#include "pipeline/chunk_queue.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
 #include "timeline/render.h"
@@ -75,12 +76,16 @@ typedef struct analyze_run {
     size_t n_sinks;
     bool pii;
     const pgm_read_opts *reading; /* --since/--until */
-    /* --jobs > 1: the threads' events, packed (model/event.h) into a sorter
-     * per thread, keyed by input and part, then by arrival (a part is read
-     * by one thread, first line to last), and handed to the analysis in that
-     * order once the scan is done: the order one thread reads them in,
-     * which is the server's */
+    /* --jobs > 1: a large log is read in chunks by the threads, each
+     * chunk's events packed and handed to the analysis once every chunk
+     * before it was (pipeline/chunk_queue.h): the order one thread reads
+     * them in, which is the server's */
     unsigned jobs;
+    pgm_chunk_queue *chunks;
+    /* read again (below): the threads' events, packed (model/event.h) into
+     * a sorter per thread, keyed by input and part, then by arrival (a part
+     * is read by one thread, first line to last), and handed to the
+     * analysis in that order once the scan is done */
     pgm_sorter *lane[PGM_SCAN_MAX_JOBS];
     uint64_t arrived[PGM_SCAN_MAX_JOBS];
     pgm_strbuf packed[PGM_SCAN_MAX_JOBS];
@@ -223,11 +228,24 @@ static void deliver(analyze_run *r, uint64_t order, const pgm_event *e)
         r->events_failed = true;
 }
 
+static void deliver_from_chunk(void *ctx, uint64_t order, const pgm_event *e)
+{
+    deliver(ctx, order, e);
+}
+
+static void on_chunk(void *ctx, const pgm_event_origin *o, bool done)
+{
+    analyze_run *r = ctx;
+    if (r->chunks && !r->position)
+        pgm_chunk_queue_chunk(r->chunks, o, done);
+}
+
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
     analyze_run *r = ctx;
-    if (r->jobs <= 1 && !r->position) {
-        deliver(r, o->order, e);
+    if (!r->position) {
+        if (!r->chunks || !pgm_chunk_queue_event(r->chunks, o, e))
+            deliver(r, o->order, e); /* one thread, or an input read whole by the walking thread */
         return;
     }
     uint64_t order = r->position ? pgm_scan_reorder(r->position, o->order) : o->order;
@@ -289,6 +307,10 @@ static void setup_scan(pgm_scan *s, pgm_ruleset *rs, analyze_run *run, const pgm
     s->app_tz = reading->app_tz;
     s->app_day = reading->app_day;
     s->on_event = on_event;
+    if (run->chunks && !run->position) {
+        s->chunk_bytes = PGM_CHUNK_QUEUE_CHUNK_BYTES;
+        s->on_chunk = on_chunk;
+    }
     s->on_warning = pgm_term_warning;
     s->on_progress = pgm_term_progress;
     s->ctx = run;
@@ -521,18 +543,13 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     /* the second: when the first read a rotated log's pieces newest first */
     pgm_scan scans[2], *sp = &scans[0];
     bool second = false;
-    /* threads read parts of a large log; their events reach the analysis in
-     * the server's order (on_event, replay_event). One unless asked: the
-     * analysis itself is one thread, and putting the events back in order
-     * costs what two threads save in reading (a 200 MiB log: 2.6 s with one,
-     * 2.6 s with two when the sort stays in memory, 3.8 s when it spills) */
-    run.jobs = reading.jobs ? reading.jobs : 1;
-    for (unsigned l = 0; l < run.jobs && run.jobs > 1; l++) {
-        pgm_strbuf_init(&run.packed[l], PGM_SORT_MAX_RECORD);
-        if (pgm_sorter_open(&run.lane[l], PGM_SORT_MEM / run.jobs, NULL, serr) != PGM_OK) {
-            fprintf(stderr, "pgmortem: %s; reading with one thread\n", serr);
-            run.jobs = 1;
-        }
+    /* threads read chunks of a large log; their events reach the analysis
+     * in the server's order (pipeline/chunk_queue.h), chunk after chunk as
+     * the threads read on */
+    run.jobs = pgm_read_opts_jobs(&reading);
+    if (run.jobs > 1 && pgm_chunk_queue_open(&run.chunks, run.jobs, deliver_from_chunk, &run) != PGM_OK) {
+        fputs("pgmortem: out of memory for the threads' chunks; reading with one thread\n", stderr);
+        run.jobs = 1;
     }
     setup_scan(sp, &rs, &run, &reading, keep_secrets, &term);
     struct timespec t0, t1;
@@ -547,7 +564,12 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         sp = &scans[1];
     }
     an = run.an;
-    if ((run.jobs > 1 || run.position) &&
+    const char *chunks_why = "out of memory";
+    if (!run.position && (run.lanes_failed || (run.chunks && pgm_chunk_queue_failed(run.chunks, &chunks_why)))) {
+        fprintf(stderr, "pgmortem: the analysis is incomplete: %s\n", chunks_why);
+        r = PGM_FATAL;
+    }
+    if (run.position &&
         (run.lanes_failed || pgm_sorter_finish_many(run.lane, run.jobs, replay_event, &run) != PGM_OK)) {
         const char *why = "out of memory";
         for (unsigned l = 0; l < run.jobs; l++)
@@ -647,6 +669,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
     if (second)
         pgm_scan_free(&scans[1]);
     free((size_t *)run.position);
+    pgm_chunk_queue_close(run.chunks);
     pgm_sorter_close(run.events);
     pgm_strbuf_free(&run.line);
     for (unsigned l = 0; l < PGM_SCAN_MAX_JOBS; l++) {

@@ -41,22 +41,47 @@ const char *pgm_event_field(const pgm_event *e, const char *name)
 /* The layout: line, t, kind, kind_id, path, n; per field its name, whether it has a
  * value, the value's length and bytes and a NUL. Pointers and numbers are
  * copied as they are in memory: the bytes never leave the process. */
+/* Appends n bytes at *to and moves past them. */
+static void put_bytes(char **to, const void *from, size_t n)
+{
+    memcpy(*to, from, n);
+    *to += n;
+}
+
 int pgm_event_pack(pgm_strbuf *out, const pgm_event *e)
 {
+    /* sized first, then written in one piece: this runs once per event of a
+     * log read by several threads, and a call per field piece cost a fifth
+     * of such a run */
     uint32_t n = (uint32_t)e->n_fields;
-    if (pgm_strbuf_add(out, &e->line, sizeof e->line) || pgm_strbuf_add(out, &e->t, sizeof e->t) ||
-        pgm_strbuf_add(out, &e->kind, sizeof e->kind) || pgm_strbuf_add(out, &e->kind_id, sizeof e->kind_id) ||
-        pgm_strbuf_add(out, &e->path, sizeof e->path) || pgm_strbuf_add(out, &n, sizeof n))
+    uint32_t lens[PGM_EVENT_MAX_FIELDS];
+    size_t need = sizeof e->line + sizeof e->t + sizeof e->kind + sizeof e->kind_id + sizeof e->path + sizeof n;
+    for (size_t i = 0; i < e->n_fields; i++) {
+        const pgm_field *f = &e->fields[i];
+        lens[i] = f->value ? (uint32_t)pgm_field_len(f) : 0;
+        need += sizeof f->name + 1 + sizeof lens[i] + lens[i] + 1;
+    }
+    char *to = pgm_strbuf_room(out, need);
+    if (!to)
         return -1;
+    char *const start = to;
+    put_bytes(&to, &e->line, sizeof e->line);
+    put_bytes(&to, &e->t, sizeof e->t);
+    put_bytes(&to, &e->kind, sizeof e->kind);
+    put_bytes(&to, &e->kind_id, sizeof e->kind_id);
+    put_bytes(&to, &e->path, sizeof e->path);
+    put_bytes(&to, &n, sizeof n);
     for (size_t i = 0; i < e->n_fields; i++) {
         const pgm_field *f = &e->fields[i];
         uint8_t has = f->value != NULL;
-        uint32_t len = (uint32_t)pgm_field_len(f);
-        if (pgm_strbuf_add(out, &f->name, sizeof f->name) || pgm_strbuf_add(out, &has, 1) ||
-            pgm_strbuf_add(out, &len, sizeof len) || (has && pgm_strbuf_add(out, f->value, len)) ||
-            pgm_strbuf_add(out, "", 1))
-            return -1;
+        put_bytes(&to, &f->name, sizeof f->name);
+        put_bytes(&to, &has, 1);
+        put_bytes(&to, &lens[i], sizeof lens[i]);
+        if (has)
+            put_bytes(&to, f->value, lens[i]);
+        *to++ = '\0';
     }
+    pgm_strbuf_commit(out, (size_t)(to - start));
     return 0;
 }
 

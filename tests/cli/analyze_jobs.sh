@@ -3,8 +3,11 @@
 # the analysis in the server's order, so the report and the events written
 # beside it must be the same, byte for byte, as one thread's: on a 34 MiB log
 # of real lines (large enough to be split), as it is and with lines out of
-# time order (tests/cli/stream_check.sh makes both), and on bundles of many
-# files (a pg_stat_activity dump gives its events out of line order).
+# time order (tests/cli/stream_check.sh makes both), on a folder of both
+# (two logs split in turn: each one's chunks numbered from the first), on
+# bundles of many files (a pg_stat_activity dump gives its events out of line
+# order), and on make bench's real recording when it was made (a busy
+# server's lines stepping back).
 #   tests/cli/analyze_jobs.sh BIN
 set -eu
 bin=$1
@@ -12,8 +15,11 @@ dir=build/stream-check
 mkdir -p "$dir"
 log=$dir/ordered.log
 [ -s "$log" ] || python3 tests/bench/make-big-log.py tests/samples/postgresql-15/run1-stderr/postgresql.log "$log" 34 > /dev/null
+mkdir -p "$dir/two-logs"
+ln -f "$log" "$dir/two-logs/a.log"
+[ -e "$dir/setback.log" ] && ln -f "$dir/setback.log" "$dir/two-logs/b.log"
 fail=0
-for input in "$log" "$dir/setback.log" fixtures/incidents/01-leak-hikari.tar.zst fixtures/incidents/02-idle-in-transaction.zip; do
+for input in "$log" "$dir/setback.log" "$dir/two-logs" build/bench/recording.log fixtures/incidents/01-leak-hikari.tar.zst fixtures/incidents/02-idle-in-transaction.zip; do
     [ -e "$input" ] || continue
     for j in 1 2; do
         rm -f "$dir/analyze-$j.json" "$dir/analyze-$j.jsonl"

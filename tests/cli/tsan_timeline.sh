@@ -3,7 +3,10 @@
 # in chunks, each sorts its chunk's events, and they are written in order
 # through the reorder buffer (on_chunk's slots and lock), in order and set
 # back before its start (a start-over with threads waiting for their turn);
-# the output must equal the sorted reading and TSan must stay silent.
+# the output must equal the sorted reading and TSan must stay silent. Then
+# analyze with two threads (pipeline/chunk_queue.h: the chunks' events handed
+# to the analysis in order while the threads read on): silent, and the same
+# report as one thread's.
 #   tests/cli/tsan_timeline.sh TSAN_BINARY
 set -eu
 bin=$1
@@ -33,3 +36,13 @@ for name in ordered setback; do
 done
 grep -q "read by 2 threads, chunk by chunk" "$dir/ordered.err" || { echo "tsan: the ordered log was not read in chunks:"; cat "$dir/ordered.err"; exit 1; }
 grep -q "came too late to be put in order" "$dir/setback.err" || { echo "tsan: the set-back log did not start over:"; cat "$dir/setback.err"; exit 1; }
+for name in ordered setback; do
+    f=$dir/$name.log
+    rc=0
+    SOURCE_DATE_EPOCH=0 "$bin" analyze -q --jobs 2 -f json -o "$dir/$name.analyze2.json" "$f" 2> "$dir/$name.analyze.err" || rc=$?
+    if [ $rc = 66 ] || grep -q "ThreadSanitizer" "$dir/$name.analyze.err"; then
+        echo "tsan: analyze --jobs 2 of $name.log races:"; head -40 "$dir/$name.analyze.err"; exit 1
+    fi
+    SOURCE_DATE_EPOCH=0 "$bin" analyze -q --jobs 1 -f json -o "$dir/$name.analyze1.json" "$f" 2> /dev/null || true
+    cmp -s "$dir/$name.analyze1.json" "$dir/$name.analyze2.json" || { echo "tsan: analyze --jobs 2 of $name.log differs from one thread's"; exit 1; }
+done
