@@ -754,6 +754,28 @@ static void find_longest(pgm_analysis *a, const pgm_sessions *s)
     free(m.v);
 }
 
+/* Whether a statement's `duration: N.NNN ms` (PostgreSQL's postgres.c
+ * prints milliseconds with three decimals) is PGM_SLOW_STATEMENT_US or more.
+ * Read as integers when it has that form: strtod on every statement of a
+ * log with log_min_duration_statement = 0 was a tenth of the analysis. */
+static bool slow_duration(const char *ms)
+{
+    int64_t whole = 0;
+    size_t i = 0;
+    for (; ms[i] >= '0' && ms[i] <= '9' && i < 15; i++)
+        whole = whole * 10 + (ms[i] - '0');
+    size_t frac = 0;
+    if (i > 0 && ms[i] == '.')
+        while (frac < 4 && ms[i + 1 + frac] >= '0' && ms[i + 1 + frac] <= '9')
+            frac++;
+    if (i == 0 || i == 15 || (ms[i] != '\0' && (ms[i] != '.' || frac == 0 || frac > 3 || ms[i + 1 + frac] != '\0')))
+        return strtod(ms, NULL) * 1000 >= (double)PGM_SLOW_STATEMENT_US; /* another form */
+    int64_t us = whole * 1000;
+    for (size_t k = 0, scale = 100; k < frac; k++, scale /= 10)
+        us += (ms[i + 1 + k] - '0') * (int64_t)scale;
+    return us >= PGM_SLOW_STATEMENT_US;
+}
+
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
 {
     if (a->finished)
@@ -789,7 +811,7 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
         pgm_victims_event(&a->victims, e);
         if (id == PGM_EV_STMT_DURATION) {
             const char *d = pgm_event_field(e, "duration_ms");
-            if (!d || strtod(d, NULL) * 1000 < (double)PGM_SLOW_STATEMENT_US)
+            if (!d || !slow_duration(d))
                 return;
             a->long_statements++;
         } else if (id == PGM_EV_LOCK_WAITING) {

@@ -120,6 +120,30 @@ static void test_slow_queries(void **state)
     assert_int_not_equal(verdict_of(evs, 3), PGM_VERDICT_SLOW_QUERIES);
 }
 
+/* A statement's duration is slow from PGM_SLOW_STATEMENT_US (10 s) on,
+ * whatever form its milliseconds take: PostgreSQL's three decimals read as
+ * integers, anything else as a number. */
+static void test_slow_statement_durations(void **state)
+{
+    (void)state;
+    const ev evs[] = {
+        {1, "conn.authorized", "10", "LOG", NULL, NULL, NULL, {{NULL, NULL}}},
+        {10, "lock.waiting", "10", "LOG", "wait_ms", "1000.1", NULL, {{NULL, NULL}}},
+        {11, "stmt.duration", "10", "LOG", "duration_ms", "10000.000", NULL, {{NULL, NULL}}}, /* slow */
+        {12, "stmt.duration", "10", "LOG", "duration_ms", "9999.999", NULL, {{NULL, NULL}}},
+        {13, "stmt.duration", "10", "LOG", "duration_ms", "10000", NULL, {{NULL, NULL}}},     /* slow */
+        {14, "stmt.duration", "10", "LOG", "duration_ms", "1.5e4", NULL, {{NULL, NULL}}},     /* slow */
+        {15, "stmt.duration", "10", "LOG", "duration_ms", "25000.1234", NULL, {{NULL, NULL}}}, /* slow */
+        {16, "stmt.duration", "10", "LOG", "duration_ms", "9999.9994", NULL, {{NULL, NULL}}},
+        {17, "stmt.duration", "10", "LOG", "duration_ms", "0.001", NULL, {{NULL, NULL}}},
+        {18, "stmt.duration", "10", "LOG", "duration_ms", "abc", NULL, {{NULL, NULL}}},
+        {19, "stmt.duration", "10", "LOG", "duration_ms", "123456789012345678.5", NULL, {{NULL, NULL}}}, /* slow */
+        {30, "hikari.timeout", NULL, "ERROR", "pool", "HikariPool-1", NULL, {{NULL, NULL}}},
+        {60, "conn.disconnected", "10", "LOG", "session_time", "0:00:59.000", NULL, {{NULL, NULL}}},
+    };
+    verdict_saying(evs, sizeof evs / sizeof evs[0], "5 statements over 10 s");
+}
+
 static void test_inconclusive_and_none(void **state)
 {
     (void)state;
@@ -265,7 +289,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kinds_fit),
         cmocka_unit_test(test_network),
-        cmocka_unit_test(test_slow_queries),
+        cmocka_unit_test(test_slow_queries), cmocka_unit_test(test_slow_statement_durations),
         cmocka_unit_test(test_inconclusive_and_none),
         cmocka_unit_test(test_burst_into_the_slots),
         cmocka_unit_test(test_refusal_kinds),
