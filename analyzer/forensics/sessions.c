@@ -113,12 +113,15 @@ static void pidmap_del(pidmap *m, int pid)
 
 /* ---- the tracker ---- */
 
-typedef struct delta {
-    int64_t t;
-    int8_t d;
-    uint16_t app;
-    uint32_t session;  /* whose start or end: the line a curve point cites */
-} delta;
+/* A change of the open count: a session's start or end, 4 bytes (a log of
+ * two million sessions keeps four million): its index and which of the two;
+ * the time and the application are the session's. */
+typedef uint32_t delta;
+_Static_assert(PGM_SESSIONS_MAX <= (UINT32_MAX >> 1), "a change keeps its session's index in 31 bits");
+
+static inline delta delta_of(size_t session, int d) { return (delta)(session << 1 | (d < 0)); }
+static inline size_t delta_session(delta d) { return d >> 1; }
+static inline int delta_d(delta d) { return d & 1 ? -1 : +1; }
 
 struct pgm_sessions {
     pgm_session *v;
@@ -201,7 +204,14 @@ static unsigned app_index(pgm_sessions *s, const char *name)
 
 _Static_assert(PGM_SESSIONS_MAX_APPS <= UINT16_MAX, "a session keeps its application's index in 16 bits");
 
-static void push_delta(pgm_sessions *s, int64_t t, int d, unsigned app, size_t session)
+/* The time of a change: its session's start or end. */
+static inline int64_t delta_t(const pgm_sessions *s, delta d)
+{
+    const pgm_session *v = &s->v[delta_session(d)];
+    return d & 1 ? v->end : v->start;
+}
+
+static void push_delta(pgm_sessions *s, int d, size_t session)
 {
     if (s->n_deltas == s->alloc_deltas) {
         size_t na = s->alloc_deltas ? s->alloc_deltas * 2 : 1024;
@@ -213,7 +223,7 @@ static void push_delta(pgm_sessions *s, int64_t t, int d, unsigned app, size_t s
         s->deltas = p;
         s->alloc_deltas = na;
     }
-    s->deltas[s->n_deltas++] = (delta){t, (int8_t)d, (uint16_t)app, (uint32_t)session};
+    s->deltas[s->n_deltas++] = delta_of(session, d);
 }
 
 static pgm_session *new_session(pgm_sessions *s)
@@ -264,7 +274,7 @@ static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pg
     x->how_end = how;
     x->end_path = intern(&s->strings, e->path, &s->oom);
     x->end_line = e->line;
-    push_delta(s, e->t, -1, x->app, idx);
+    push_delta(s, -1, idx);
     pidmap_del(&s->open, x->pid);
 }
 
@@ -432,7 +442,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         x->app = app_index(s, pgm_event_field(e, "app"));
         x->start_path = intern(&s->strings, e->path, &s->oom);
         x->start_line = e->line;
-        push_delta(s, e->t, +1, x->app, s->n - 1);
+        push_delta(s, +1, s->n - 1);
         if (!pidmap_put(&s->open, pid, s->n - 1))
             s->oom = true;
         return;
@@ -465,7 +475,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         x->end = e->t;
         x->how_end = PGM_END_DISCONNECTED;
         s->initially_open++;
-        push_delta(s, e->t, -1, x->app, s->n - 1);
+        push_delta(s, -1, s->n - 1);
         return;
     }
     if (!open && (is(level, "FATAL") || is(level, "PANIC")))
@@ -548,13 +558,15 @@ int pgm_sessions_finish(pgm_sessions *s)
         curve_add(&s->per_app[unknown_app], s->first_t, app_open[unknown_app], NULL, &s->oom);
     }
     for (size_t i = 0; i < s->n_deltas; i++) {
-        const delta *d = &s->deltas[i];
-        open += d->d;
-        const pgm_session *why = d->d > 0 && d->session < s->n ? &s->v[d->session] : NULL;
-        curve_add(&s->all, d->t, open, why, &s->oom);
-        if (d->app < s->n_apps) {
-            app_open[d->app] += d->d;
-            curve_add(&s->per_app[d->app], d->t, app_open[d->app], why, &s->oom);
+        const delta d = s->deltas[i];
+        const pgm_session *v = &s->v[delta_session(d)];
+        int64_t t = delta_t(s, d);
+        open += delta_d(d);
+        const pgm_session *why = delta_d(d) > 0 ? v : NULL;
+        curve_add(&s->all, t, open, why, &s->oom);
+        if (v->app < s->n_apps) {
+            app_open[v->app] += delta_d(d);
+            curve_add(&s->per_app[v->app], t, app_open[v->app], why, &s->oom);
         }
     }
     free(app_open);
@@ -574,11 +586,12 @@ int pgm_sessions_subset_curve(const pgm_sessions *s, bool (*member)(void *ctx, c
     if (open)
         curve_add(out, s->first_t, open, NULL, &oom);
     for (size_t i = 0; i < s->n_deltas && !oom; i++) {
-        const delta *d = &s->deltas[i];
-        if (d->session >= s->n || !member(ctx, &s->v[d->session]))
+        const delta d = s->deltas[i];
+        const pgm_session *v = &s->v[delta_session(d)];
+        if (!member(ctx, v))
             continue;
-        open += d->d;
-        curve_add(out, d->t, open, d->d > 0 ? &s->v[d->session] : NULL, &oom);
+        open += delta_d(d);
+        curve_add(out, delta_t(s, d), open, delta_d(d) > 0 ? v : NULL, &oom);
     }
     if (oom) {
         free(out->p);
@@ -800,10 +813,6 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
             if (s->v[k].user == ref->user && s->v[k].db == ref->db && s->v[k].client == ref->client)
                 from_row[k] = false;
     }
-    /* the curve's changes follow their sessions */
-    for (size_t d = 0; d < s->n_deltas; d++)
-        if (s->deltas[d].session < s->n)
-            s->deltas[d].app = (uint16_t)s->v[s->deltas[d].session].app;
     free(idx);
     free(from_row);
     return named_now + *inferred;
@@ -818,10 +827,10 @@ typedef struct keyed_ctx {
 
 static int64_t step_time(const keyed_ctx *k, uint32_t step)
 {
-    return step < k->s->n_deltas ? k->s->deltas[step].t : k->s->v[k->before[step - k->s->n_deltas]].start;
+    return step < k->s->n_deltas ? delta_t(k->s, k->s->deltas[step]) : k->s->v[k->before[step - k->s->n_deltas]].start;
 }
 
-static int step_d(const keyed_ctx *k, uint32_t step) { return step < k->s->n_deltas ? k->s->deltas[step].d : +1; }
+static int step_d(const keyed_ctx *k, uint32_t step) { return step < k->s->n_deltas ? delta_d(k->s->deltas[step]) : +1; }
 
 static int cmp_step(const void *x, const void *y, void *ctx)
 {
@@ -864,7 +873,7 @@ int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w)
     keyed_ctx k = {s, before};
     /* each step's key, as a small id; the steps of no time are left out (a line without one) */
     for (uint32_t i = 0; i < n_steps; i++) {
-        size_t session = i < s->n_deltas ? s->deltas[i].session : before[i - s->n_deltas];
+        size_t session = i < s->n_deltas ? delta_session(s->deltas[i]) : before[i - s->n_deltas];
         key_of_step[i] = UINT32_MAX;
         if (session >= s->n || step_time(&k, i) == PGM_TS_UNKNOWN)
             continue;
