@@ -1072,7 +1072,7 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                                "checked for a second log holding them again",
                                                "event(s) of further processes counted without that check: a "
                                                "process logging to two files in the bundle counts twice"},
-        [PGM_ANALYSIS_CAP_NAMED] = {PGM_ANALYSIS_MAX_NAMED, "sessions the remediation's statements name by pid",
+        [PGM_ANALYSIS_CAP_NAMED] = {PGM_ANALYSIS_MAX_NAMED, "sessions the remediation's statements and the JSON's leak.sessions name by pid",
                                     "session(s) left out of them: list them again once these have ended"},
     };
     size_t said = 0;

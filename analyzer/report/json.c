@@ -661,9 +661,12 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
         pgm_json_end_array(&j);
         pgm_json_key(&j, "slow_borrowers");
         pgm_json_uint(&j, a->slow_borrowers);
-        /* the suspect's sessions open at the reference time: what to list, or end */
+        /* the suspect's sessions open at the reference time: what to list, or end;
+         * as many as the remediation names (a leak of two million sessions
+         * made a JSON as large as its log), the rest counted */
         pgm_json_key(&j, "sessions");
         pgm_json_begin_array(&j);
+        uint64_t listed = 0, left_out = 0;
         size_t ns = 0;
         const pgm_session *sv = grew && s ? pgm_sessions_list(s, &ns) : NULL;
         for (size_t i = 0; i < ns; i++) {
@@ -674,6 +677,11 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
             if (x->start == PGM_TS_UNKNOWN || x->start > g->ref ||
                 (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= g->ref))
                 continue;
+            if (listed == PGM_ANALYSIS_MAX_NAMED) {
+                left_out++;
+                continue;
+            }
+            listed++;
             pgm_json_begin_object(&j);
             pgm_json_key(&j, "pid");
             pgm_json_int(&j, x->pid);
@@ -686,6 +694,11 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
             const app_row *w = &a->app_rows[i];
             if (pgm_analysis_row_held(w, a->held_unused.who, a->held_unused.opened_before, a->held_unused.unused_from) != 2)
                 continue;
+            if (listed == PGM_ANALYSIS_MAX_NAMED) {
+                left_out++;
+                continue;
+            }
+            listed++;
             pgm_json_begin_object(&j);
             pgm_json_key(&j, "pid");
             pgm_json_int(&j, w->pid);
@@ -695,6 +708,8 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
             pgm_json_end_object(&j);
         }
         pgm_json_end_array(&j);
+        pgm_json_key(&j, "sessions_left_out");
+        pgm_json_uint(&j, left_out);
         pgm_json_end_object(&j);
     }
     pgm_json_key(&j, "capacity");

@@ -35,7 +35,14 @@ ts = (t + datetime.timedelta(seconds=621)).strftime('%Y-%m-%d %H:%M:%S.000 UTC')
 print(f"{ts} [20000] [unknown]@[unknown] LOG:  connection received: host=127.0.0.1 port=50000")
 print(f"{ts} [20000] orders@shop FATAL:  sorry, too many clients already")
 PY
-expect PGM_ANALYSIS_MAX_NAMED 2 "at most 500 sessions the remediation's statements name by pid (a limit of this build): 120 session(s) left out" -- analyze -f md "$tmp/many-leaked.log"
+expect PGM_ANALYSIS_MAX_NAMED 2 "at most 500 sessions the remediation's statements and the JSON's leak.sessions name by pid (a limit of this build): 120 session(s) left out" -- analyze -f md "$tmp/many-leaked.log"
+# ... and the JSON lists those 500, the 120 counted
+"$bin" analyze -q -f json -o "$tmp/many-leaked.json" "$tmp/many-leaked.log" > /dev/null 2>&1
+if python3 -c 'import json, sys; l = json.load(open(sys.argv[1]))["leak"]; sys.exit(not (len(l["sessions"]) == 500 and l["sessions_left_out"] == 120))' "$tmp/many-leaked.json"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL limit PGM_ANALYSIS_MAX_NAMED: the JSON's leak.sessions is not 500 listed and 120 left out"; fail=$((fail + 1))
+fi
 
 # PGM_MAX_DIR_DEPTH: a log 65 directories down
 d="$tmp/deep"
