@@ -20,8 +20,11 @@
  * first a few, then more. */
 #define SPLIT_FIRST_WINDOW (32u << 10)
 #define SPLIT_WINDOW (256u << 10)
-/* Chunks of one file, at most (the part bits of pgm_event_origin.order). */
-#define SPLIT_MAX_CHUNKS 4096u
+/* Chunks of one file, at most (the part bits of pgm_event_origin.order):
+ * the callers hold the chunks read ahead in memory (timeline's slots,
+ * analyze's chunk queue), so chunks keep their asked size up to logs of
+ * 64 GiB and more (4096 made a 40 GB log's chunks 10 MB each). */
+#define SPLIT_MAX_CHUNKS ((1u << PGM_ORDER_PART_BITS) - 1)
 /* Lines after a cut searched for a DETAIL/HINT/... line of an earlier entry. */
 #define SPLIT_LOOKAHEAD_LINES 64u
 /* Bytes read per pread. */
