@@ -452,6 +452,8 @@ static void note_reorder(timeline_run *t, const pgm_reorder *r)
     o->window = st.window > o->window ? st.window : o->window;
     o->peak_bytes = st.peak_bytes > o->peak_bytes ? st.peak_bytes : o->peak_bytes;
     o->spilled = o->spilled || st.spilled;
+    if (t->reordered)
+        o->narrowed += st.narrowed;
     o->spill_runs = st.spill_runs > o->spill_runs ? st.spill_runs : o->spill_runs;
     t->reordered = true;
 }
@@ -482,6 +484,10 @@ static void print_order(const timeline_run *t, pgm_sorter *const *sorters)
                         "(%s), %.1f MiB held at most\n",
                 (double)o->max_step_back / 1e6, (double)o->window / 1e6,
                 t->optimistic ? "grown with the steps back seen" : "the step back proven", (double)o->peak_bytes / 1048576.0);
+        if (o->narrowed)
+            fprintf(stderr, "pgmortem: order: past %u MiB held, the oldest went out early %llu time(s), the buffer "
+                            "narrowed to the largest step back seen\n",
+                    PGM_REORDER_MEM >> 20, (unsigned long long)o->narrowed);
         if (o->spilled)
             fprintf(stderr, "pgmortem: order: past %u MiB held, the rest was sorted (through %zu temporary file(s))\n",
                     PGM_REORDER_MEM >> 20, o->spill_runs);

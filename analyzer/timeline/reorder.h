@@ -10,8 +10,10 @@
  * The window is fixed when a pass proved the largest step back, else it grows
  * with the largest step back seen (PGM_REORDER_HEADROOM times it, never under
  * PGM_REORDER_MIN_WINDOW_US). What is held back is bounded by bytes: past
- * them, the held records and every one after go through a sorter (sort(1)'s
- * way, timeline/sorter.h), which is correct whatever comes, only slower.
+ * them, an adaptive window narrows to the largest step back seen for as long
+ * as memory is short; a proven one cannot, and then the held records and
+ * every one after go through a sorter (sort(1)'s way, timeline/sorter.h),
+ * which is correct whatever comes, only slower.
  *
  * A record older than one already out cannot be put in its place: the push
  * says so (PGM_REORDER_LATE, where in pgm_reorder_late) and the caller makes
@@ -33,8 +35,12 @@
 #define PGM_REORDER_HEADROOM 4
 /* ... and never under this (100 ms: a busy server's steps are milliseconds). */
 #define PGM_REORDER_MIN_WINDOW_US 100000
-/* Bytes of records held back before they go through a sorter instead. */
+/* Bytes of records held back at most: past them, an adaptive window lets
+ * the oldest out early (no closer to the latest time than the largest step
+ * back seen, nor than PGM_REORDER_NARROW_MIN_US), and what still does not
+ * fit goes through a sorter. */
 #define PGM_REORDER_MEM (16u << 20)
+#define PGM_REORDER_NARROW_MIN_US 10000
 
 /* A record older than one already out: the push's return. */
 #define PGM_REORDER_LATE 1
@@ -94,6 +100,7 @@ typedef struct pgm_reorder_stats {
     int64_t window;            /* the window at the end */
     size_t peak_bytes;         /* held back at most */
     uint64_t records;
+    uint64_t narrowed;         /* times memory let the oldest out before the window said */
     bool spilled;              /* the sorter took over */
     size_t spill_runs;         /* its temporary files */
 } pgm_reorder_stats;

@@ -202,6 +202,52 @@ static void test_late(void **state)
     assert_sorted_output(recs, 3000, &o);
 }
 
+/* A log rising 1 ms a record, every fifth stepping back 30 ms, one 50 ms
+ * back at its start; `late_at` (when not 0): that record 150 ms back. */
+static void make_busy_log(rec *recs, size_t n, size_t late_at)
+{
+    for (size_t i = 0; i < n; i++) {
+        int64_t t = 1000000000 + (int64_t)i * 1000;
+        if (i == 10)
+            t -= 50000;
+        else if (late_at && i == late_at)
+            t -= 150000;
+        else if (i % 5 == 0)
+            t -= 30000;
+        recs[i] = (rec){t, 0, (unsigned)i};
+    }
+}
+
+/* Held past the bound with an adaptive window (200 ms: four times the 50 ms
+ * seen): the oldest go out early, no closer to the latest than the largest
+ * step back seen, and nothing goes through the sorter; the order holds. A
+ * step back within the window but past the narrowed one is late: said, for
+ * the caller to start over sorted (never written out of place). */
+static void test_narrow(void **state)
+{
+    (void)state;
+    static rec recs[20000];
+    static out o;
+    pgm_reorder_stats st;
+    make_busy_log(recs, 20000, 0);
+    /* 20 records a batch: ~50 KB each (the records' room), 256 KiB held at most */
+    assert_int_equal(run(recs, 20000, -1, 256u << 10, 20, &o, &st), PGM_OK);
+    assert_sorted_output(recs, 20000, &o);
+    assert_true(st.narrowed > 0);
+    assert_false(st.spilled);
+    assert_int_equal(st.max_step_back, 49000); /* 50 ms before the time, 49 before the record before it */
+    assert_true(st.peak_bytes > 256u << 10);
+    /* the same with room for the whole window: nothing narrowed */
+    assert_int_equal(run(recs, 20000, -1, PGM_REORDER_MEM, 20, &o, &st), PGM_OK);
+    assert_sorted_output(recs, 20000, &o);
+    assert_int_equal(st.narrowed, 0);
+    /* 150 ms back: within the 200 ms window, past the narrowed 50 ms */
+    make_busy_log(recs, 20000, 15001);
+    assert_int_equal(run(recs, 20000, -1, PGM_REORDER_MEM, 20, &o, &st), PGM_OK);
+    assert_sorted_output(recs, 20000, &o);
+    assert_int_equal(run(recs, 20000, -1, 256u << 10, 20, &o, &st), PGM_REORDER_LATE);
+}
+
 /* Memory past its bound: the sorter takes over, and the order holds, even
  * for steps back the window did not allow after the spill. */
 static void test_spill(void **state)
@@ -227,7 +273,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_order),    cmocka_unit_test(test_small_steps), cmocka_unit_test(test_proven_window),
-        cmocka_unit_test(test_late),        cmocka_unit_test(test_spill),
+        cmocka_unit_test(test_late),        cmocka_unit_test(test_spill), cmocka_unit_test(test_narrow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
