@@ -248,7 +248,8 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
             deliver(r, o->order, e); /* one thread, or an input read whole by the walking thread */
         return;
     }
-    uint64_t order = r->position ? pgm_scan_reorder(r->position, o->order) : o->order;
+    /* read again with each log's pieces oldest first: through the lanes' sorters */
+    uint64_t order = pgm_scan_reorder(r->position, o->order);
     /* a thread's own lane: no lock */
     pgm_strbuf *b = &r->packed[o->lane];
     pgm_strbuf_reset(b);
@@ -564,8 +565,8 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         sp = &scans[1];
     }
     an = run.an;
-    const char *chunks_why = "out of memory";
-    if (!run.position && (run.lanes_failed || (run.chunks && pgm_chunk_queue_failed(run.chunks, &chunks_why)))) {
+    const char *chunks_why;
+    if (!run.position && run.chunks && pgm_chunk_queue_failed(run.chunks, &chunks_why)) {
         fprintf(stderr, "pgmortem: the analysis is incomplete: %s\n", chunks_why);
         r = PGM_FATAL;
     }
