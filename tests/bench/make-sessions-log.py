@@ -4,8 +4,10 @@ session's lines are those of a real recording's sessions (the recording's
 first "connection received", "connection authorized" and "disconnection"
 lines, their pid, port, times and session time replaced), one session
 starting every 20 microseconds, ten open at once. KIND "closed": every
-session ends; "open": none ever does (a leak of N connections).
-Usage: make-sessions-log.py RECORDING OUT N closed|open"""
+session ends; "open": none ever does (a leak of N connections); "closing": none
+ends until a connection is refused, then the leaking pool closes them all
+(each a millisecond after the one before: the recovery the report weighs).
+Usage: make-sessions-log.py RECORDING OUT N closed|open|closing"""
 import datetime
 import re
 import sys
@@ -45,4 +47,10 @@ with open(out_path, "w") as out:
                 out.write(line("disconnection", t, p[0], p[1]))
     for p in pending:
         out.write(line("disconnection", t0 + step * n, p[0], p[1]))
+    if kind == "closing":
+        t = t0 + step * n
+        refused = line("authorized", t, 100000 + n, 30000).split("LOG:  ")[0] + "FATAL:  sorry, too many clients already\n"
+        out.write(refused)
+        for i in range(n):
+            out.write(line("disconnection", t + datetime.timedelta(milliseconds=1 + i // 1000), 100000 + i, 30000 + i % 30000))
 print("%s: %d sessions, %s" % (out_path, n, kind))
