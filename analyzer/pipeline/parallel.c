@@ -73,6 +73,7 @@ typedef struct split {
     atomic_size_t next;        /* the next chunk a thread takes */
     bool in_turn;              /* chunks taken in turn by any thread; else thread k reads chunk k */
     uint64_t order_base;       /* the input's ordinal, shifted */
+    atomic_uint_least64_t bytes_done; /* of the chunks read, for the progress line */
 } split;
 
 /* One thread: its rule-matching state, classifier, lane and what it read. */
@@ -170,6 +171,11 @@ static void read_chunk(worker *w, size_t ci)
     }
     pgm_pglog_finish(r);
     w->bytes += lr.bytes_read;
+    /* the progress line: said by the first thread alone (the others say
+     * nothing while they read; their warnings wait for the end) */
+    uint64_t done = atomic_fetch_add(&sp->bytes_done, lr.bytes_read) + lr.bytes_read;
+    if (w->index == 0 && s->on_progress)
+        s->on_progress(s->term_ctx, s->progress_bytes + done);
     if (src.base.failed)
         w->rc = PGM_FATAL;
     pgm_lines_free(&lr);

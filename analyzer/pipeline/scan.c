@@ -1919,6 +1919,7 @@ static void on_problem(void *ctx, const char *path, const char *reason)
 static void on_progress(void *ctx, uint64_t bytes)
 {
     pgm_scan *s = ctx;
+    s->progress_bytes = bytes;
     if (s->on_progress)
         s->on_progress(s->term_ctx, bytes);
 }

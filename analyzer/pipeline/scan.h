@@ -157,6 +157,7 @@ typedef struct pgm_scan {
     bool out_of_memory;
 
     /* internal */
+    uint64_t progress_bytes;         /* the walk's last progress: a split log's reading adds to it */
     pgm_interner texts;              /* of the inputs' coverage */
     pgm_pg_classifier classifier;
     uint64_t split_inputs;           /* logs read by several threads */

@@ -7,6 +7,7 @@
 # analyze with two threads (pipeline/chunk_queue.h: the chunks' events handed
 # to the analysis in order while the threads read on): silent, and the same
 # report as one thread's.
+# Then its progress line on a terminal.
 #   tests/cli/tsan_timeline.sh TSAN_BINARY
 set -eu
 bin=$1
@@ -46,3 +47,12 @@ for name in ordered setback; do
     SOURCE_DATE_EPOCH=0 "$bin" analyze -q --jobs 1 -f json -o "$dir/$name.analyze1.json" "$f" 2> /dev/null || true
     cmp -s "$dir/$name.analyze1.json" "$dir/$name.analyze2.json" || { echo "tsan: analyze --jobs 2 of $name.log differs from one thread's"; exit 1; }
 done
+# a log split between threads still says how far it has read, on a terminal
+# (the first thread alone writes the line while the others read)
+if command -v script > /dev/null 2>&1; then
+    timeout 300 script -qec "$bin analyze --jobs 2 -f json -o /dev/null '$dir/ordered.log'" /dev/null > "$dir/progress.out" 2>&1 || true
+    if grep -q "ThreadSanitizer" "$dir/progress.out"; then
+        echo "tsan: analyze --jobs 2's progress line races:"; grep -a -A20 ThreadSanitizer "$dir/progress.out" | head -30; exit 1
+    fi
+    grep -aq 'pgmortem: read .* MiB' "$dir/progress.out" || { echo "tsan: analyze --jobs 2 said no progress on a terminal"; exit 1; }
+fi
