@@ -416,6 +416,18 @@ void pgm_report_write_json(const pgm_analysis *a, FILE *out)
     pgm_report_write_json_with(a, out, NULL, NULL);
 }
 
+/* One more of the suspect's sessions: listed while fewer than the
+ * remediation names (PGM_ANALYSIS_MAX_NAMED) are, else counted. */
+static bool take_one(uint64_t *listed, uint64_t *left_out)
+{
+    if (*listed == PGM_ANALYSIS_MAX_NAMED) {
+        (*left_out)++;
+        return false;
+    }
+    (*listed)++;
+    return true;
+}
+
 void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_sections more, void *ctx)
 {
     pgm_json j;
@@ -677,11 +689,8 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
             if (x->start == PGM_TS_UNKNOWN || x->start > g->ref ||
                 (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= g->ref))
                 continue;
-            if (listed == PGM_ANALYSIS_MAX_NAMED) {
-                left_out++;
+            if (!take_one(&listed, &left_out))
                 continue;
-            }
-            listed++;
             pgm_json_begin_object(&j);
             pgm_json_key(&j, "pid");
             pgm_json_int(&j, x->pid);
@@ -694,11 +703,8 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
             const app_row *w = &a->app_rows[i];
             if (pgm_analysis_row_held(w, a->held_unused.who, a->held_unused.opened_before, a->held_unused.unused_from) != 2)
                 continue;
-            if (listed == PGM_ANALYSIS_MAX_NAMED) {
-                left_out++;
+            if (!take_one(&listed, &left_out))
                 continue;
-            }
-            listed++;
             pgm_json_begin_object(&j);
             pgm_json_key(&j, "pid");
             pgm_json_int(&j, w->pid);

@@ -228,13 +228,13 @@ static int spill(pgm_reorder *r)
 
 /* Held past the bound with an adaptive window: the oldest records go out
  * before the window says, down to half the bound (of bytes and of runs), as
- * long as they are older
- * than the latest time less the largest step back seen (never less than
- * PGM_REORDER_NARROW_MIN_US). A busy server's JSON Lines fill 16 MiB in a
- * third of a second: four times a 0.1 s step back held more than that, and
- * the whole rest of a 1.2 GB log went through temporary files, four times
- * slower. A later record further back than any seen before is then late: the
- * caller starts over, sorted, as it would for one past the window. */
+ * long as they are older than the latest time less the largest step back
+ * seen (never less than PGM_REORDER_NARROW_MIN_US). A busy server's JSON
+ * Lines fill 16 MiB in a third of a second: four times a 0.1 s step back
+ * held more than that, and the whole rest of a 1.2 GB log went through
+ * temporary files, four times slower. A later record further back than any
+ * seen before is then late: the caller starts over, sorted, as it would for
+ * one past the window. */
 static int narrow(pgm_reorder *r, pgm_sorter_emit emit, void *ctx)
 {
     int64_t step = max_i64(r->st.max_step_back, PGM_REORDER_NARROW_MIN_US);
