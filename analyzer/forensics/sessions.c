@@ -7,6 +7,7 @@
 
 #include "catalog/event_kinds.h"
 #include "text/timestamp.h"
+#include "util/grow.h"
 #include "util/intern.h"
 #include "util/u64map.h"
 #include "util/rc.h"
@@ -213,16 +214,12 @@ static inline int64_t delta_t(const pgm_sessions *s, delta d)
 
 static void push_delta(pgm_sessions *s, int d, size_t session)
 {
-    if (s->n_deltas == s->alloc_deltas) {
-        size_t na = s->alloc_deltas ? s->alloc_deltas * 2 : 1024;
-        delta *p = realloc(s->deltas, na * sizeof *p);
-        if (!p) {
-            s->oom = true;
-            return;
-        }
-        s->deltas = p;
-        s->alloc_deltas = na;
+    delta *p = pgm_grow(s->deltas, &s->alloc_deltas, s->n_deltas, sizeof *p, 1024);
+    if (!p) {
+        s->oom = true;
+        return;
     }
+    s->deltas = p;
     s->deltas[s->n_deltas++] = delta_of(session, d);
 }
 
@@ -232,16 +229,12 @@ static pgm_session *new_session(pgm_sessions *s)
         s->dropped++;
         return NULL;
     }
-    if (s->n == s->alloc) {
-        size_t na = s->alloc ? s->alloc * 2 : 256;
-        pgm_session *p = realloc(s->v, na * sizeof *p);
-        if (!p) {
-            s->oom = true;
-            return NULL;
-        }
-        s->v = p;
-        s->alloc = na;
+    pgm_session *p = pgm_grow(s->v, &s->alloc, s->n, sizeof *p, 256);
+    if (!p) {
+        s->oom = true;
+        return NULL;
     }
+    s->v = p;
     pgm_session *x = &s->v[s->n++];
     memset(x, 0, sizeof *x);
     x->end = PGM_TS_UNKNOWN;
@@ -520,16 +513,12 @@ static void curve_add(pgm_curve *c, int64_t t, int32_t open, const pgm_session *
             return;
         }
     }
-    if (c->n == c->alloc) {
-        size_t na = c->alloc ? c->alloc * 2 : 256;
-        pgm_curve_point *p = realloc(c->p, na * sizeof *p);
-        if (!p) {
-            *oom = true;
-            return;
-        }
-        c->p = p;
-        c->alloc = na;
+    pgm_curve_point *p = pgm_grow(c->p, &c->alloc, c->n, sizeof *p, 256);
+    if (!p) {
+        *oom = true;
+        return;
     }
+    c->p = p;
     c->p[c->n++] = (pgm_curve_point){t, open};
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "forensics/analysis_impl.h"
+#include "util/grow.h"
 #include "util/strbuf.h"
 
 typedef struct name {
@@ -28,14 +29,10 @@ static bool add(names *t, const char *real, bool client)
     for (size_t i = 0; i < t->n; i++)
         if (strcmp(t->v[i].real, real) == 0)
             return true;
-    if (t->n == t->alloc) {
-        size_t na = t->alloc ? t->alloc * 2 : 32;
-        name *p = realloc(t->v, na * sizeof *p);
-        if (!p)
-            return false;
-        t->v = p;
-        t->alloc = na;
-    }
+    name *p = pgm_grow(t->v, &t->alloc, t->n, sizeof *p, 32);
+    if (!p)
+        return false;
+    t->v = p;
     t->v[t->n].real = real;
     snprintf(t->v[t->n].fake, sizeof t->v[0].fake, client ? "client-%u" : "user-%u",
              client ? ++t->clients : ++t->users);

@@ -6,6 +6,7 @@
 
 #include "bundle/bundle.h"
 #include "forensics/analysis_impl.h"
+#include "util/grow.h"
 #include "text/lines.h"
 #include "util/display.h"
 #include "util/rc.h"
@@ -48,16 +49,12 @@ static void want(pgm_quotes *q, size_t input, uint64_t line)
         q->over++;
         return;
     }
-    if (q->n == q->alloc) {
-        size_t na = q->alloc ? 2 * q->alloc : 64;
-        pgm_quote *v = realloc(q->v, na * sizeof *v);
-        if (!v) {
-            q->oom = true;
-            return;
-        }
-        q->v = v;
-        q->alloc = na;
+    pgm_quote *v = pgm_grow(q->v, &q->alloc, q->n, sizeof *v, 64);
+    if (!v) {
+        q->oom = true;
+        return;
     }
+    q->v = v;
     q->v[q->n++] = (pgm_quote){input, line, NULL, NULL, NULL};
 }
 

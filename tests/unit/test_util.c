@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/display.h"
+#include "util/grow.h"
 #include "util/intern.h"
 #include "util/outfile.h"
 
@@ -71,6 +72,33 @@ static char *slurp(const char *path)
     return tu_read_file(path, &len);
 }
 
+/* A growable array: room kept while it lasts, doubled from the first size
+ * when full, the elements moved; a size that would overflow leaves it as it
+ * was. */
+static void test_grow_doubles_and_keeps(void **state)
+{
+    (void)state;
+    size_t alloc = 0;
+    int *v = pgm_grow(NULL, &alloc, 0, sizeof *v, 4);
+    assert_non_null(v);
+    assert_int_equal(alloc, 4);
+    for (int i = 0; i < 4; i++)
+        v[i] = i;
+    assert_ptr_equal(pgm_grow(v, &alloc, 3, sizeof *v, 4), v); /* room for element 3 */
+    int *w = pgm_grow(v, &alloc, 4, sizeof *v, 4);
+    assert_non_null(w);
+    assert_int_equal(alloc, 8);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(w[i], i);
+    size_t huge = SIZE_MAX / 2 + 1;
+    assert_null(pgm_grow(w, &huge, huge, 1, 1));
+    assert_int_equal(huge, SIZE_MAX / 2 + 1);
+    size_t big = SIZE_MAX / 16;
+    assert_null(pgm_grow(w, &big, big, 16, 1)); /* twice as many 16-byte elements overflow */
+    assert_int_equal(big, SIZE_MAX / 16);
+    free(w);
+}
+
 static void test_outfile_is_whole_or_left_as_it_was(void **state)
 {
     (void)state;
@@ -130,6 +158,7 @@ int main(void)
         cmocka_unit_test(test_interner_stores_each_text_once),
         cmocka_unit_test(test_display_lengths_match_what_is_appended),
         cmocka_unit_test(test_outfile_is_whole_or_left_as_it_was),
+        cmocka_unit_test(test_grow_doubles_and_keeps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
