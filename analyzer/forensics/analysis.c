@@ -1142,17 +1142,16 @@ typedef struct ending {
 
 static bool same_group(const pgm_session *x, const pgm_session *y)
 {
-    return x->user == y->user && x->db == y->db && x->client == y->client && x->app == y->app;
+    return x->who == y->who && x->app == y->app;
 }
 
 static int cmp_ending(const void *p, const void *q)
 {
     const pgm_session *x = ((const ending *)p)->x, *y = ((const ending *)q)->x;
-    uintptr_t kx[4] = {(uintptr_t)x->user, (uintptr_t)x->db, (uintptr_t)x->client, x->app};
-    uintptr_t ky[4] = {(uintptr_t)y->user, (uintptr_t)y->db, (uintptr_t)y->client, y->app};
-    for (int k = 0; k < 4; k++)
-        if (kx[k] != ky[k])
-            return kx[k] < ky[k] ? -1 : 1;
+    if (x->who != y->who)
+        return x->who < y->who ? -1 : 1;
+    if (x->app != y->app)
+        return x->app < y->app ? -1 : 1;
     return x->end != y->end ? (x->end < y->end ? -1 : 1) : 0;
 }
 
@@ -1232,9 +1231,9 @@ static void recovery_moment(pgm_analysis *a, const pgm_sessions *s, const pgm_cu
         const char *path = NULL;
         uint64_t line = 0;
         for (size_t k = 0; k < n && !path; k++)
-            if (v[k].end == c->p[i].t && v[k].end_path && v[k].end_line) {
-                path = v[k].end_path;
-                line = v[k].end_line;
+            if (v[k].end == c->p[i].t && pgm_cite_line(v[k].end_at)) {
+                path = pgm_sessions_cited_path(s, v[k].end_at);
+                line = pgm_cite_line(v[k].end_at);
             }
         /* not a recovery when the drop is a pool closing: one group's sessions
          * (user, database, client, application) ending together, at least
@@ -1248,7 +1247,8 @@ static void recovery_moment(pgm_analysis *a, const pgm_sessions *s, const pgm_cu
             bool named = app && strcmp(app, "(unknown)") != 0 && strcmp(app, "(other)") != 0;
             moment(a, c->p[i].t, path, line, "not a recovery: %d sessions of %s%s%s@%s%s ended together, its pool "
                    "closed (the application stopped or restarted); %d client sessions open, down from %d",
-                   best, named ? app : "", named ? " (" : "", best_x->user, best_x->db, named ? ")" : "",
+                   best, named ? app : "", named ? " (" : "", pgm_sessions_who(s, best_x)->user,
+                   pgm_sessions_who(s, best_x)->db, named ? ")" : "",
                    c->p[i].open, full);
             return;
         }
@@ -1738,13 +1738,14 @@ static void sessions_at_refusal(pgm_analysis *a, const pgm_sessions *s)
         bool late = x->start > t - PGM_BURST_WINDOW_US;
         late_all += late;
         size_t k = 0;
-        while (k < ng && !(g[k].user == x->user && g[k].db == x->db && g[k].client == x->client))
+        const pgm_who *w = pgm_sessions_who(s, x);
+        while (k < ng && !(g[k].user == w->user && g[k].db == w->db && g[k].client == w->client))
             k++;
         if (k == ng) {
             if (ng == TRACKED)
                 continue;
             const char *app = pgm_sessions_app_name(s, x->app);
-            g[ng++] = (refusal_group){x->user, x->db, x->client,
+            g[ng++] = (refusal_group){w->user, w->db, w->client,
                                       app && strcmp(app, "(unknown)") && strcmp(app, "(other)") ? app : NULL,
                                       0, 0, 0, PGM_TS_UNKNOWN};
         }
@@ -1905,9 +1906,10 @@ static int ended_together(const pgm_sessions *s, const char *user, const char *d
     *first = NULL;
     for (size_t i = 0; long_lived && i < n; i++) {
         const pgm_session *x = &v[i];
+        const pgm_who *w = pgm_sessions_who(s, x);
         if (x->start == PGM_TS_UNKNOWN || x->end == PGM_TS_UNKNOWN || x->end - x->start < PGM_LONG_LIFE_US ||
             x->how_end == PGM_END_OPEN || x->how_end == PGM_END_RESTART || x->how_end == PGM_END_PID_REUSED ||
-            strcmp(x->user, user) || strcmp(x->db, db) || (client && strcmp(x->client, client)))
+            strcmp(w->user, user) || strcmp(w->db, db) || (client && strcmp(w->client, client)))
             continue;
         long_lived[m++] = x;
     }
@@ -2288,8 +2290,8 @@ int pgm_analysis_finish(pgm_analysis *a)
             pgm_ts_format_iso(first->end, end);
             h->score += 1;
             evidence(h, "%s:%llu: %d sessions of %s@%s that had been open a minute or more ended together at %s: "
-                        "held until their application stopped", first->end_path ? first->end_path : "?",
-                     (unsigned long long)first->end_line, together, user, db, end);
+                        "held until their application stopped", pgm_sessions_cited_path(s, first->end_at),
+                     (unsigned long long)pgm_cite_line(first->end_at), together, user, db, end);
         }
     }
     if (idle_in_tx)
@@ -2706,14 +2708,15 @@ bool pgm_analysis_peak_words(const pgm_analysis *a, char *out, size_t cap)
             (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= c->peak_at))
             continue;
         size_t k = 0;
-        while (k < nu && users[k].user != x->user)
+        const char *user = pgm_sessions_who(s, x)->user;
+        while (k < nu && users[k].user != user)
             k++;
         if (k == nu && nu == sizeof users / sizeof users[0]) {
             others++;
             continue;
         }
         if (k == nu)
-            users[nu++] = (struct user_count){x->user, 0};
+            users[nu++] = (struct user_count){user, 0};
         users[k].n++;
     }
     len += snprintf(out + len, cap - (size_t)len, "; the %d above them held slots reserved for superusers (only they "

@@ -215,7 +215,8 @@ size_t pgm_analysis_named_sessions(const pgm_analysis *a, pgm_named_session *out
         const pgm_session *sv = pgm_sessions_list(s, &ns);
         for (size_t i = 0; i < ns; i++) {
             const pgm_session *x = &sv[i];
-            if (x->user != g->user || x->db != g->db || x->client != g->client ||
+            const pgm_who *w = pgm_sessions_who(s, x);
+            if (w->user != g->user || w->db != g->db || w->client != g->client ||
                 strcmp(pgm_sessions_app_name(s, x->app), g->app) != 0 || x->start == PGM_TS_UNKNOWN ||
                 x->start > g->ref || (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= g->ref))
                 continue;

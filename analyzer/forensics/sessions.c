@@ -8,6 +8,7 @@
 #include "catalog/event_kinds.h"
 #include "text/timestamp.h"
 #include "util/grow.h"
+#include "util/idxset.h"
 #include "util/intern.h"
 #include "util/u64map.h"
 #include "util/rc.h"
@@ -25,91 +26,37 @@ static const char *intern(pgm_interner *in, const char *s, bool *oom)
     return t;
 }
 
-/* ---- open sessions by pid: linear probing, backward-shift deletion ---- */
+/* ---- interned texts by a small number: the paths sessions cite, the
+ * clients of connections received and not yet authorized ---- */
 
-typedef struct pidmap {
-    int *pid;        /* 0: empty (no backend has pid 0) */
-    size_t *session;
-    size_t cap, n;
-} pidmap;
+typedef struct text_ids {
+    const char **v;      /* interned */
+    size_t n, alloc;
+    pgm_u64map ids;      /* the text's address -> its number */
+} text_ids;
 
-static size_t pid_slot(const pidmap *m, int pid)
+/* The number of an interned text; 0 ("") when memory ran out. */
+static uint32_t text_id(text_ids *t, const char *text, bool *oom)
 {
-    return ((uint32_t)pid * 2654435761u) & (m->cap - 1);
-}
-
-static bool pidmap_grow(pidmap *m)
-{
-    size_t nc = m->cap ? m->cap * 2 : 1024;
-    int *np = calloc(nc, sizeof *np);
-    size_t *ns = calloc(nc, sizeof *ns);
-    if (!np || !ns) {
-        free(np);
-        free(ns);
-        return false;
+    uint32_t id;
+    if (pgm_u64map_get(&t->ids, (uint64_t)(uintptr_t)text, &id))
+        return id;
+    const char **v = pgm_grow(t->v, &t->alloc, t->n, sizeof *v, 16);
+    if (!v || t->n >= UINT32_MAX || pgm_u64map_put(&t->ids, (uint64_t)(uintptr_t)text, (uint32_t)t->n) != 0) {
+        if (v)
+            t->v = v;
+        *oom = true;
+        return 0;
     }
-    pidmap n = {np, ns, nc, 0};
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->pid[i]) {
-            size_t k = pid_slot(&n, m->pid[i]);
-            while (n.pid[k])
-                k = (k + 1) & (nc - 1);
-            n.pid[k] = m->pid[i];
-            n.session[k] = m->session[i];
-            n.n++;
-        }
-    free(m->pid);
-    free(m->session);
-    *m = n;
-    return true;
+    t->v = v;
+    t->v[t->n] = text;
+    return (uint32_t)t->n++;
 }
 
-static size_t *pidmap_find(pidmap *m, int pid)
+static void text_ids_free(text_ids *t)
 {
-    if (!m->cap)
-        return NULL;
-    for (size_t k = pid_slot(m, pid); m->pid[k]; k = (k + 1) & (m->cap - 1))
-        if (m->pid[k] == pid)
-            return &m->session[k];
-    return NULL;
-}
-
-static bool pidmap_put(pidmap *m, int pid, size_t session)
-{
-    if ((m->n + 1) * 2 > m->cap && !pidmap_grow(m))
-        return false;
-    size_t k = pid_slot(m, pid);
-    while (m->pid[k] && m->pid[k] != pid)
-        k = (k + 1) & (m->cap - 1);
-    if (!m->pid[k])
-        m->n++;
-    m->pid[k] = pid;
-    m->session[k] = session;
-    return true;
-}
-
-static void pidmap_del(pidmap *m, int pid)
-{
-    if (!m->cap)
-        return;
-    size_t k = pid_slot(m, pid);
-    while (m->pid[k] && m->pid[k] != pid)
-        k = (k + 1) & (m->cap - 1);
-    if (!m->pid[k])
-        return;
-    m->pid[k] = 0;
-    m->n--;
-    /* shift back the entries of the run after it that belong before the hole */
-    for (size_t j = (k + 1) & (m->cap - 1); m->pid[j]; j = (j + 1) & (m->cap - 1)) {
-        size_t home = pid_slot(m, m->pid[j]);
-        bool movable = k <= j ? (home <= k || home > j) : (home <= k && home > j);
-        if (movable) {
-            m->pid[k] = m->pid[j];
-            m->session[k] = m->session[j];
-            m->pid[j] = 0;
-            k = j;
-        }
-    }
+    free(t->v);
+    pgm_u64map_free(&t->ids);
 }
 
 /* ---- the tracker ---- */
@@ -127,10 +74,16 @@ static inline int delta_d(delta d) { return d & 1 ? -1 : +1; }
 struct pgm_sessions {
     pgm_session *v;
     size_t n, alloc, dropped;
-    pidmap open;
-    pidmap ended;    /* pids whose session ended by a FATAL, or was dropped: its disconnection line may follow */
-    pidmap received; /* pid -> its client (interned) from `connection received` */
+    pgm_idxset open;     /* the open sessions, found by their pid: 4 bytes each */
+    size_t open_at_end;  /* open.n when the log ended (the set is freed then) */
+    pgm_u64map ended;    /* pids whose session ended by a FATAL, or was dropped: its disconnection line may follow */
+    pgm_u64map received; /* pid -> its client (clients) from `connection received` */
     pgm_interner strings;
+    pgm_who *whos;       /* the distinct users, databases and clients of the sessions */
+    size_t n_whos, alloc_whos;
+    pgm_idxset who_set;
+    text_ids paths;      /* the files sessions cite; 0 is "" */
+    text_ids clients;    /* the clients of connections received; 0 is "" */
     const char *apps[PGM_SESSIONS_MAX_APPS];
     size_t n_apps;
     delta *deltas;
@@ -162,6 +115,11 @@ int pgm_sessions_open(pgm_sessions **out)
         return PGM_FATAL;
     s->first_refusal = s->first_slot_refusal = s->first_t = s->last_t = PGM_TS_UNKNOWN;
     s->all.peak_at = PGM_TS_UNKNOWN;
+    const char *none = pgm_intern(&s->strings, "");
+    if (!none || text_id(&s->paths, none, &s->oom) != 0 || text_id(&s->clients, none, &s->oom) != 0 || s->oom) {
+        pgm_sessions_close(s);
+        return PGM_FATAL;
+    }
     *out = s;
     return PGM_OK;
 }
@@ -171,12 +129,13 @@ void pgm_sessions_close(pgm_sessions *s)
     if (!s)
         return;
     free(s->v);
-    free(s->open.pid);
-    free(s->open.session);
-    free(s->ended.pid);
-    free(s->ended.session);
-    free(s->received.pid);
-    free(s->received.session);
+    pgm_idxset_free(&s->open);
+    pgm_u64map_free(&s->ended);
+    pgm_u64map_free(&s->received);
+    free(s->whos);
+    pgm_idxset_free(&s->who_set);
+    text_ids_free(&s->paths);
+    text_ids_free(&s->clients);
     pgm_interner_free(&s->strings);
     free(s->deltas);
     free(s->all.p);
@@ -204,6 +163,78 @@ static unsigned app_index(pgm_sessions *s, const char *name)
 }
 
 _Static_assert(PGM_SESSIONS_MAX_APPS <= UINT16_MAX, "a session keeps its application's index in 16 bits");
+
+/* ---- who: the distinct users, databases and clients, by number ---- */
+
+static uint64_t who_hash(const pgm_who *w)
+{
+    uint64_t h = (uint64_t)(uintptr_t)w->user;
+    h = h * UINT64_C(0x100000001B3) ^ (uint64_t)(uintptr_t)w->db;
+    return h * UINT64_C(0x100000001B3) ^ (uint64_t)(uintptr_t)w->client;
+}
+
+static uint64_t who_hash_of(const void *ctx, uint32_t i) { return who_hash(&((const pgm_who *)ctx)[i]); }
+
+static bool who_is(const void *ctx, uint32_t i, const void *key)
+{
+    const pgm_who *a = &((const pgm_who *)ctx)[i], *b = key;
+    return a->user == b->user && a->db == b->db && a->client == b->client; /* interned: one text, one address */
+}
+
+/* The number of this user, database and client (interned); 0 ("", "", "")
+ * when memory ran out. */
+static uint32_t who_of(pgm_sessions *s, const char *user, const char *db, const char *client)
+{
+    pgm_who w = {user, db, client};
+    uint64_t h = who_hash(&w);
+    pgm_idxset_keys k = {who_hash_of, who_is, s->whos};
+    uint32_t i = pgm_idxset_find(&s->who_set, &k, h, &w);
+    if (i != PGM_IDXSET_NONE)
+        return i;
+    pgm_who *v = pgm_grow(s->whos, &s->alloc_whos, s->n_whos, sizeof *v, 64);
+    if (!v) {
+        s->oom = true;
+        return 0;
+    }
+    s->whos = v;
+    s->whos[s->n_whos] = w;
+    k.ctx = s->whos;
+    if (pgm_idxset_add(&s->who_set, &k, (uint32_t)s->n_whos) != 0) {
+        s->oom = true;
+        return 0;
+    }
+    return (uint32_t)s->n_whos++;
+}
+
+/* ---- cites: a line's file by number and its number, in a word ---- */
+
+/* Sessions cite at most two files each: the numbers fit beside the line's. */
+_Static_assert(2 * (uint64_t)PGM_SESSIONS_MAX + 1 < (UINT64_C(1) << (64 - PGM_CITE_LINE_BITS)),
+               "a cited file's number fits beside its line's");
+
+static pgm_cite cite_of(pgm_sessions *s, const pgm_event *e)
+{
+    uint64_t file = text_id(&s->paths, intern(&s->strings, e->path, &s->oom), &s->oom);
+    uint64_t line = e->line <= PGM_SESSIONS_MAX_CITED_LINE ? e->line : 0;
+    return file << PGM_CITE_LINE_BITS | line;
+}
+
+/* ---- the open sessions by pid ---- */
+
+static uint64_t open_hash_of(const void *ctx, uint32_t i) { return (uint32_t)((const pgm_session *)ctx)[i].pid; }
+
+static bool open_is(const void *ctx, uint32_t i, const void *key)
+{
+    return ((const pgm_session *)ctx)[i].pid == *(const int *)key;
+}
+
+static pgm_idxset_keys open_keys(const pgm_sessions *s) { return (pgm_idxset_keys){open_hash_of, open_is, s->v}; }
+
+static uint32_t open_session_of(const pgm_sessions *s, int pid)
+{
+    pgm_idxset_keys k = open_keys(s);
+    return pgm_idxset_find(&s->open, &k, (uint32_t)pid, &pid);
+}
 
 /* The time of a change: its session's start or end. */
 static inline int64_t delta_t(const pgm_sessions *s, delta d)
@@ -238,8 +269,6 @@ static pgm_session *new_session(pgm_sessions *s)
     pgm_session *x = &s->v[s->n++];
     memset(x, 0, sizeof *x);
     x->end = PGM_TS_UNKNOWN;
-    x->sid_start = -1;
-    x->user = x->db = x->client = x->start_path = x->end_path = "";
     return x;
 }
 
@@ -265,27 +294,44 @@ static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pg
     pgm_session *x = &s->v[idx];
     x->end = e->t;
     x->how_end = how;
-    x->end_path = intern(&s->strings, e->path, &s->oom);
-    x->end_line = e->line;
+    x->end_at = cite_of(s, e);
     push_delta(s, -1, idx);
-    pidmap_del(&s->open, x->pid);
+    pgm_idxset_keys k = open_keys(s);
+    int pid = x->pid;
+    pgm_idxset_remove(&s->open, &k, (uint32_t)pid, &pid);
 }
 
-/* A restart or crash ends every open session: they are the pid map's
- * (collected first, since ending one reshapes the map). */
+typedef struct index_list {
+    uint32_t *v;
+    size_t n;
+} index_list;
+
+static void collect_index(void *ctx, uint32_t index)
+{
+    index_list *l = ctx;
+    l->v[l->n++] = index;
+}
+
+static int cmp_index(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* A restart or crash ends every open session: collected first (ending one
+ * reshapes the set), ended in the order they began. */
 static void end_all(pgm_sessions *s, const pgm_event *e)
 {
-    size_t *idx = malloc((s->open.n + 1) * sizeof *idx), k = 0;
-    if (!idx) {
+    index_list l = {malloc((s->open.n + 1) * sizeof *l.v), 0};
+    if (!l.v) {
         s->oom = true;
         return;
     }
-    for (size_t i = 0; i < s->open.cap; i++)
-        if (s->open.pid[i])
-            idx[k++] = s->open.session[i];
-    for (size_t i = 0; i < k; i++)
-        end_session(s, idx[i], e, PGM_END_RESTART);
-    free(idx);
+    pgm_idxset_each(&s->open, collect_index, &l);
+    qsort(l.v, l.n, sizeof *l.v, cmp_index);
+    for (size_t i = 0; i < l.n; i++)
+        end_session(s, l.v[i], e, PGM_END_RESTART);
+    free(l.v);
 }
 
 /* "0:01:02.345" (h:mm:ss.fff) in microseconds, or -1. */
@@ -392,103 +438,98 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
     }
     if (pid <= 0)
         return;
-    size_t *open = pidmap_find(&s->open, pid);
+    uint32_t open = open_session_of(s, pid);
     int64_t sid = session_id_start(e);
-    if (open && sid >= 0 && s->v[*open].sid_start >= 0 && s->v[*open].sid_start != sid &&
+    if (open != PGM_IDXSET_NONE && sid > 0 && s->v[open].sid_start && s->v[open].sid_start != sid &&
         kind != SK_RECEIVED && kind != SK_AUTHORIZED) {
         /* another session of the same pid: the open one ended without a line */
-        end_session(s, *open, e, PGM_END_PID_REUSED);
-        open = NULL;
+        end_session(s, open, e, PGM_END_PID_REUSED);
+        open = PGM_IDXSET_NONE;
     }
     if (kind == SK_RECEIVED) {
         /* the client, which the authorized line lacks without %h in the prefix */
         const char *c = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
-        if (!pidmap_put(&s->received, pid, (size_t)(uintptr_t)c))
+        if (pgm_u64map_put(&s->received, (uint64_t)pid, text_id(&s->clients, c, &s->oom)) != 0)
             s->oom = true;
         return;
     }
     if (kind == SK_AUTHORIZED) {
         if (pgm_event_field(e, "replication"))
             return; /* a walsender: not a client slot */
-        if (open)
-            end_session(s, *open, e, PGM_END_PID_REUSED);
-        pidmap_del(&s->ended, pid);
+        if (open != PGM_IDXSET_NONE)
+            end_session(s, open, e, PGM_END_PID_REUSED);
+        pgm_u64map_remove(&s->ended, (uint64_t)pid, NULL);
         pgm_session *x = new_session(s);
         if (!x) {
             /* not tracked: its end is not one of a session from before the log */
-            if (!s->oom && !pidmap_put(&s->ended, pid, SIZE_MAX))
+            if (!s->oom && pgm_u64map_put(&s->ended, (uint64_t)pid, UINT32_MAX) != 0)
                 s->oom = true;
             return;
         }
         x->pid = pid;
         x->start = e->t;
-        x->sid_start = sid;
+        x->sid_start = sid > 0 && sid < UINT32_MAX ? (uint32_t)sid : 0; /* a start past 2106 is no start */
         x->how_start = PGM_START_AUTHORIZED;
         x->how_end = PGM_END_OPEN;
-        x->user = intern(&s->strings, pgm_event_field(e, "user"), &s->oom);
-        x->db = intern(&s->strings, pgm_event_field(e, "db"), &s->oom);
-        x->client = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
-        size_t *rc = pidmap_find(&s->received, pid);
-        if (!*x->client && rc)
-            x->client = (const char *)(uintptr_t)*rc;
-        pidmap_del(&s->received, pid);
+        const char *client = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
+        uint32_t rc;
+        if (pgm_u64map_remove(&s->received, (uint64_t)pid, &rc) && !*client)
+            client = s->clients.v[rc];
+        x->who = who_of(s, intern(&s->strings, pgm_event_field(e, "user"), &s->oom),
+                        intern(&s->strings, pgm_event_field(e, "db"), &s->oom), client);
         x->app = app_index(s, pgm_event_field(e, "app"));
-        x->start_path = intern(&s->strings, e->path, &s->oom);
-        x->start_line = e->line;
+        x->start_at = cite_of(s, e);
         push_delta(s, +1, s->n - 1);
-        if (!pidmap_put(&s->open, pid, s->n - 1))
+        pgm_idxset_keys k = open_keys(s);
+        if (pgm_idxset_add(&s->open, &k, (uint32_t)(s->n - 1)) != 0)
             s->oom = true;
         return;
     }
     if (kind == SK_DISCONNECTED) {
-        if (open) {
-            end_session(s, *open, e, PGM_END_DISCONNECTED);
+        if (open != PGM_IDXSET_NONE) {
+            end_session(s, open, e, PGM_END_DISCONNECTED);
             return;
         }
-        if (pidmap_find(&s->ended, pid)) { /* the line after its FATAL (or of one dropped): the same session */
-            pidmap_del(&s->ended, pid);
+        if (pgm_u64map_remove(&s->ended, (uint64_t)pid, NULL)) /* the line after its FATAL (or of one dropped): the same session */
             return;
-        }
         /* began before the log: its start from the session time */
         int64_t dur = session_time_us(pgm_event_field(e, "session_time"));
         pgm_session *x = new_session(s);
         if (!x)
             return;
         x->pid = pid;
-        x->sid_start = sid;
+        x->sid_start = sid > 0 && sid < UINT32_MAX ? (uint32_t)sid : 0;
         /* its start from the session time, else from the session id (to the second) */
         x->start = dur >= 0 && e->t != PGM_TS_UNKNOWN ? e->t - dur : sid >= 0 ? sid * 1000000 : PGM_TS_UNKNOWN;
         x->how_start = PGM_START_BEFORE_LOG;
-        x->user = intern(&s->strings, pgm_event_field(e, "user"), &s->oom);
-        x->db = intern(&s->strings, pgm_event_field(e, "db"), &s->oom);
-        x->client = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
+        x->who = who_of(s, intern(&s->strings, pgm_event_field(e, "user"), &s->oom),
+                        intern(&s->strings, pgm_event_field(e, "db"), &s->oom),
+                        intern(&s->strings, pgm_event_field(e, "client"), &s->oom));
         x->app = app_index(s, NULL);
-        x->start_path = x->end_path = intern(&s->strings, e->path, &s->oom);
-        x->start_line = x->end_line = e->line;
+        x->start_at = x->end_at = cite_of(s, e);
         x->end = e->t;
         x->how_end = PGM_END_DISCONNECTED;
         s->initially_open++;
         push_delta(s, -1, s->n - 1);
         return;
     }
-    if (!open && (is(level, "FATAL") || is(level, "PANIC")))
-        pidmap_del(&s->received, pid); /* refused before authorization: forget its client */
-    if (open && (is(level, "FATAL") || is(level, "PANIC"))) {
-        size_t idx = *open;
-        end_session(s, idx, e, kind == SK_TERMINATED ? PGM_END_TERMINATED : PGM_END_FATAL);
-        if (!pidmap_put(&s->ended, pid, idx))
+    if (open == PGM_IDXSET_NONE && (is(level, "FATAL") || is(level, "PANIC")))
+        pgm_u64map_remove(&s->received, (uint64_t)pid, NULL); /* refused before authorization: forget its client */
+    if (open != PGM_IDXSET_NONE && (is(level, "FATAL") || is(level, "PANIC"))) {
+        end_session(s, open, e, kind == SK_TERMINATED ? PGM_END_TERMINATED : PGM_END_FATAL);
+        if (pgm_u64map_put(&s->ended, (uint64_t)pid, open) != 0)
             s->oom = true;
     }
 }
 
-static void curve_add(pgm_curve *c, int64_t t, int32_t open, const pgm_session *why, bool *oom)
+static void curve_add(const pgm_sessions *s, pgm_curve *c, int64_t t, int32_t open, const pgm_session *why, bool *oom)
 {
     if (open > c->peak) {
         c->peak = open;
         c->peak_at = t;
         if (why) {
-            c->peak_path = why->start_path;
-            c->peak_line = why->start_line;
+            c->peak_path = pgm_sessions_cited_path(s, why->start_at);
+            c->peak_line = pgm_cite_line(why->start_at);
         }
     }
     if (t == PGM_TS_UNKNOWN)
@@ -527,6 +568,11 @@ int pgm_sessions_finish(pgm_sessions *s)
     if (s->finished)
         return s->oom ? PGM_FATAL : PGM_OK;
     s->finished = true;
+    /* what pairs lines with sessions is done with: its room goes to the curves */
+    s->open_at_end = s->open.n;
+    pgm_idxset_free(&s->open);
+    pgm_u64map_free(&s->ended);
+    pgm_u64map_free(&s->received);
     s->per_app = calloc(s->n_apps + 1, sizeof *s->per_app);
     int32_t *app_open = calloc(s->n_apps + 1, sizeof *app_open);
     if (!s->per_app || !app_open) {
@@ -543,8 +589,8 @@ int pgm_sessions_finish(pgm_sessions *s)
         app_open[unknown_app] = s->initially_open;
     s->all.peak_at = PGM_TS_UNKNOWN;
     if (open) {
-        curve_add(&s->all, s->first_t, open, NULL, &s->oom);
-        curve_add(&s->per_app[unknown_app], s->first_t, app_open[unknown_app], NULL, &s->oom);
+        curve_add(s, &s->all, s->first_t, open, NULL, &s->oom);
+        curve_add(s, &s->per_app[unknown_app], s->first_t, app_open[unknown_app], NULL, &s->oom);
     }
     for (size_t i = 0; i < s->n_deltas; i++) {
         const delta d = s->deltas[i];
@@ -552,10 +598,10 @@ int pgm_sessions_finish(pgm_sessions *s)
         int64_t t = delta_t(s, d);
         open += delta_d(d);
         const pgm_session *why = delta_d(d) > 0 ? v : NULL;
-        curve_add(&s->all, t, open, why, &s->oom);
+        curve_add(s, &s->all, t, open, why, &s->oom);
         if (v->app < s->n_apps) {
             app_open[v->app] += delta_d(d);
-            curve_add(&s->per_app[v->app], t, app_open[v->app], why, &s->oom);
+            curve_add(s, &s->per_app[v->app], t, app_open[v->app], why, &s->oom);
         }
     }
     free(app_open);
@@ -573,14 +619,14 @@ int pgm_sessions_subset_curve(const pgm_sessions *s, bool (*member)(void *ctx, c
     for (size_t i = 0; i < s->n; i++)
         open += s->v[i].how_start == PGM_START_BEFORE_LOG && member(ctx, &s->v[i]);
     if (open)
-        curve_add(out, s->first_t, open, NULL, &oom);
+        curve_add(s, out, s->first_t, open, NULL, &oom);
     for (size_t i = 0; i < s->n_deltas && !oom; i++) {
         const delta d = s->deltas[i];
         const pgm_session *v = &s->v[delta_session(d)];
         if (!member(ctx, v))
             continue;
         open += delta_d(d);
-        curve_add(out, delta_t(s, d), open, delta_d(d) > 0 ? v : NULL, &oom);
+        curve_add(s, out, delta_t(s, d), open, delta_d(d) > 0 ? v : NULL, &oom);
     }
     if (oom) {
         free(out->p);
@@ -594,6 +640,14 @@ const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n)
 {
     *n = s->n;
     return s->v;
+}
+
+const pgm_who *pgm_sessions_who(const pgm_sessions *s, const pgm_session *v) { return &s->whos[v->who]; }
+
+const char *pgm_sessions_cited_path(const pgm_sessions *s, pgm_cite c)
+{
+    uint64_t file = c >> PGM_CITE_LINE_BITS;
+    return file < s->paths.n ? s->paths.v[file] : "";
 }
 
 const pgm_curve *pgm_sessions_curve(const pgm_sessions *s) { return &s->all; }
@@ -632,7 +686,7 @@ const char *pgm_sessions_first_refusal_at(const pgm_sessions *s, uint64_t *line)
     return s->first_refusal_path;
 }
 
-size_t pgm_sessions_open_at_end(const pgm_sessions *s) { return s->open.n; }
+size_t pgm_sessions_open_at_end(const pgm_sessions *s) { return s->finished ? s->open_at_end : s->open.n; }
 
 unsigned pgm_sessions_restarts(const pgm_sessions *s) { return s->restarts; }
 
@@ -779,27 +833,26 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
             continue;
         const pgm_session *ref = &s->v[i];
         bool ambiguous = false;
+        const pgm_who *w = &s->whos[ref->who];
         for (size_t k = 0; k < s->n && !ambiguous; k++) {
             const pgm_session *v = &s->v[k];
-            ambiguous = v->user == ref->user && v->db == ref->db && v->client == ref->client && named(s, v) &&
-                        v->app != ref->app;
+            ambiguous = v->who == ref->who && named(s, v) && v->app != ref->app;
         }
         for (size_t h = 0; h < n && !ambiguous; h++)
             ambiguous = useful_name(hints[h].app) && strcmp(hints[h].app, s->apps[ref->app]) != 0 &&
-                        strcmp(hints[h].user ? hints[h].user : "", ref->user) == 0 &&
-                        strcmp(hints[h].db ? hints[h].db : "", ref->db) == 0 &&
-                        strcmp(hints[h].client ? hints[h].client : "", ref->client) == 0;
+                        strcmp(hints[h].user ? hints[h].user : "", w->user) == 0 &&
+                        strcmp(hints[h].db ? hints[h].db : "", w->db) == 0 &&
+                        strcmp(hints[h].client ? hints[h].client : "", w->client) == 0;
         for (size_t k = 0; k < s->n && !ambiguous; k++) {
             pgm_session *v = &s->v[k];
-            if (v->user == ref->user && v->db == ref->db && v->client == ref->client && !named(s, v) &&
-                v->how_start == PGM_START_AUTHORIZED) {
+            if (v->who == ref->who && !named(s, v) && v->how_start == PGM_START_AUTHORIZED) {
                 v->app = ref->app;
                 (*inferred)++;
             }
         }
         /* one pass per user, database and client is enough */
         for (size_t k = i + 1; k < s->n; k++)
-            if (s->v[k].user == ref->user && s->v[k].db == ref->db && s->v[k].client == ref->client)
+            if (s->v[k].who == ref->who)
                 from_row[k] = false;
     }
     free(idx);
@@ -866,7 +919,7 @@ int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w)
         key_of_step[i] = UINT32_MAX;
         if (session >= s->n || step_time(&k, i) == PGM_TS_UNKNOWN)
             continue;
-        const char *key = w->key_of(w->ctx, &s->v[session]);
+        const char *key = w->key_of(w->ctx, s, &s->v[session]);
         uint32_t id;
         if (!pgm_u64map_get(&ids, (uint64_t)(uintptr_t)key, &id)) {
             if (n_keys == cap_keys) {

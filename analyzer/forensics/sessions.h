@@ -42,18 +42,33 @@ enum pgm_session_end {
     PGM_END_PID_REUSED     /* its pid was authorized again: it ended unseen */
 };
 
-/* 88 bytes: a log of two million sessions keeps two million of these. */
+/* Who a session was: its user, database and client (interned, "" when
+ * unknown). Sessions of the same three share one (pgm_session.who). */
+typedef struct pgm_who {
+    const char *user, *db, *client;
+} pgm_who;
+
+/* Where a line is, in one word: its file (an index into the log's cited
+ * paths, pgm_sessions_cited_path) and its number (pgm_cite_line; 0: none). */
+typedef uint64_t pgm_cite;
+#define PGM_CITE_LINE_BITS 40
+/* A line numbered past this (in a file of more than a terabyte) is cited without its number. */
+#define PGM_SESSIONS_MAX_CITED_LINE ((UINT64_C(1) << PGM_CITE_LINE_BITS) - 1)
+static inline uint64_t pgm_cite_line(pgm_cite c) { return c & PGM_SESSIONS_MAX_CITED_LINE; }
+
+/* 48 bytes: a leak of two million sessions that never close keeps two
+ * million of these (and 4 bytes each to find an open one by its pid). */
 typedef struct pgm_session {
-    int pid;
+    int32_t pid;
+    uint32_t who;                       /* index: pgm_sessions_who */
     uint8_t how_start;                  /* enum pgm_session_start */
     uint8_t how_end;                    /* enum pgm_session_end */
     uint16_t app;                       /* index into the application names (< PGM_SESSIONS_MAX_APPS) */
+    uint32_t sid_start;                 /* %c / session_id: its start, in seconds; 0 when absent */
     int64_t start, end;                 /* UTC us; end PGM_TS_UNKNOWN while open */
-    const char *user, *db, *client;     /* interned; "" when unknown */
-    const char *start_path, *end_path;  /* interned display paths */
-    uint64_t start_line, end_line;
-    int64_t sid_start;                  /* %c / session_id: its start, in seconds; -1 when absent */
+    pgm_cite start_at, end_at;          /* its first and last lines; end_at 0 while open */
 } pgm_session;
+_Static_assert(sizeof(pgm_session) == 48, "a session stays 48 bytes");
 
 /* 12 bytes, packed: a log of two million sessions makes about four million
  * points in the whole curve and as many again in its applications'. */
@@ -100,6 +115,10 @@ int pgm_sessions_finish(pgm_sessions *s);
 void pgm_sessions_close(pgm_sessions *s);
 
 const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n);
+/* A session's user, database and client. */
+const pgm_who *pgm_sessions_who(const pgm_sessions *s, const pgm_session *v);
+/* The file a cite names ("" for none). */
+const char *pgm_sessions_cited_path(const pgm_sessions *s, pgm_cite c);
 /* The open sessions of each value of a key (a user, a database, a client)
  * at each instant a session of it began or ended, key by key in the order
  * of their texts, one point per instant (its last value); streamed, so that
@@ -107,7 +126,8 @@ const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n);
  * begin(key, points, first and last time), then each point, then end. A
  * session from before the log counts from the start its session time gives. */
 typedef struct pgm_keyed_walk {
-    const char *(*key_of)(void *ctx, const pgm_session *v); /* a stable pointer per distinct key */
+    /* a stable pointer per distinct key */
+    const char *(*key_of)(void *ctx, const pgm_sessions *s, const pgm_session *v);
     void (*begin)(void *ctx, const char *key, size_t n_points, int64_t first, int64_t last);
     void (*point)(void *ctx, const pgm_curve_point *p);
     void (*end)(void *ctx);

@@ -543,8 +543,10 @@ static int by_peak(const void *x, const void *y)
  * prefix, or names sent after login). */
 static const char *layer_name(const pgm_analysis *a, const pgm_sessions *s, const pgm_session *v, bool by_user)
 {
-    if (by_user)
-        return v->user && *v->user ? v->user : "(unknown)";
+    if (by_user) {
+        const char *user = pgm_sessions_who(s, v)->user;
+        return *user ? user : "(unknown)";
+    }
     size_t pod = pgm_analysis_pod_of(a, v);
     if (pod != SIZE_MAX)
         return pgm_analysis_pod_name(a, pod);
@@ -552,8 +554,6 @@ static const char *layer_name(const pgm_analysis *a, const pgm_sessions *s, cons
     return app ? app : "(unknown)";
 }
 
-/* A user's highest open count, from the same walk the JSON's series by
- * user come from (pgm_sessions_walk_keyed), so the two always agree. */
 /* The shown layers' highest open counts, by user, from the one walk the
  * JSON's series by user come from (pgm_sessions_walk_keyed): both agree. */
 typedef struct user_peaks {
@@ -563,10 +563,11 @@ typedef struct user_peaks {
     size_t current;          /* the layer the walk's key is, n: none shown */
 } user_peaks;
 
-static const char *user_key(void *ctx, const pgm_session *v)
+static const char *user_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
 {
     (void)ctx;
-    return v->user && *v->user ? v->user : "(unknown)";
+    const char *user = pgm_sessions_who(s, v)->user;
+    return *user ? user : "(unknown)";
 }
 
 static void peak_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)

@@ -64,11 +64,12 @@ typedef struct series_stream {
     size_t seen;
 } series_stream;
 
-static const char *curve_key(void *ctx, const pgm_session *v)
+static const char *curve_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
 {
     const series_stream *ss = ctx;
-    const char *key = ss->which == 0 ? v->user : ss->which == 1 ? v->db : v->client;
-    return key && *key ? key : "(unknown)";
+    const pgm_who *w = pgm_sessions_who(s, v);
+    const char *key = ss->which == 0 ? w->user : ss->which == 1 ? w->db : w->client;
+    return *key ? key : "(unknown)";
 }
 
 static void series_open(series_stream *ss, size_t n, int64_t first, int64_t last)
@@ -194,13 +195,14 @@ static void json_longest(pgm_json *j, const pgm_analysis *a, const pgm_sessions 
     pgm_json_begin_array(j);
     for (size_t i = 0; v && i < a->n_longest; i++) {
         const pgm_session *x = &v[a->longest[i]];
+        const pgm_who *w = pgm_sessions_who(s, x);
         pgm_json_begin_object(j);
         pgm_json_key(j, "pid");
         pgm_json_int(j, x->pid);
-        json_str_or_null(j, "user", x->user);
-        json_str_or_null(j, "database", x->db);
+        json_str_or_null(j, "user", w->user);
+        json_str_or_null(j, "database", w->db);
         json_str_or_null(j, "application", pgm_sessions_app_name(s, x->app));
-        json_str_or_null(j, "client", x->client);
+        json_str_or_null(j, "client", w->client);
         pgm_report_json_time(j, "start", x->start);
         pgm_report_json_time(j, "end", x->end);
         json_duration_ms(j, "held_ms", pgm_session_held_us(s, x));
@@ -208,8 +210,8 @@ static void json_longest(pgm_json *j, const pgm_analysis *a, const pgm_sessions 
         pgm_json_string(j, pgm_session_end_name(x->how_end));
         pgm_json_key(j, "evidence");
         pgm_json_begin_array(j);
-        const char *paths[2] = {x->start_path, x->end_path};
-        uint64_t lines[2] = {x->start_line, x->end_line};
+        const char *paths[2] = {pgm_sessions_cited_path(s, x->start_at), pgm_sessions_cited_path(s, x->end_at)};
+        uint64_t lines[2] = {pgm_cite_line(x->start_at), pgm_cite_line(x->end_at)};
         for (int k = 0; k < 2; k++) {
             if (!paths[k] || !*paths[k] || !lines[k])
                 continue;
@@ -683,7 +685,8 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
         const pgm_session *sv = grew && s ? pgm_sessions_list(s, &ns) : NULL;
         for (size_t i = 0; i < ns; i++) {
             const pgm_session *x = &sv[i];
-            if (x->user != g->user || x->db != g->db || x->client != g->client ||
+            const pgm_who *w = pgm_sessions_who(s, x);
+            if (w->user != g->user || w->db != g->db || w->client != g->client ||
                 strcmp(pgm_sessions_app_name(s, x->app), g->app) != 0)
                 continue;
             if (x->start == PGM_TS_UNKNOWN || x->start > g->ref ||
@@ -696,7 +699,7 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
             pgm_json_int(&j, x->pid);
             pgm_report_json_time(&j, "start", x->start);
             pgm_report_json_time(&j, "end", x->end);
-            json_evidence(&j, "evidence", x->start_path, x->start_line);
+            json_evidence(&j, "evidence", pgm_sessions_cited_path(s, x->start_at), pgm_cite_line(x->start_at));
             pgm_json_end_object(&j);
         }
         for (size_t i = unused ? a->held_unused.rows_from : 0; unused && i < a->held_unused.rows_to; i++) {

@@ -72,8 +72,10 @@ char *pgm_pseudonymize(const pgm_analysis *a, const char *text, size_t len, size
         v = pgm_sessions_list(a->logs[a->primary].s, &n);
     else
         n = 0;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = add(&t, v[i].user, false) && add(&t, v[i].client, true);
+    for (size_t i = 0; ok && i < n; i++) {
+        const pgm_who *w = pgm_sessions_who(a->logs[a->primary].s, &v[i]);
+        ok = add(&t, w->user, false) && add(&t, w->client, true);
+    }
     ok = ok && add(&t, a->top_user, false) && add(&t, a->top_client, true);
     size_t np;
     const pgm_pooler_pool *pools = pgm_pooler_pools(a->pooler, &np);

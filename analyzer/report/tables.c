@@ -168,12 +168,13 @@ int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t)
         pgm_format_duration(pgm_session_held_us(s, x), held);
         put(t, i, 0, PGM_CELL_TEXT, "%d", x->pid);
         const char *app = pgm_sessions_app_name(s, x->app);
-        put_who(t, i, 1, x->user, x->db, app && strcmp(app, "(unknown)") != 0 ? app : "", x->client);
+        const pgm_who *w = pgm_sessions_who(s, x);
+        put_who(t, i, 1, w->user, w->db, app && strcmp(app, "(unknown)") != 0 ? app : "", w->client);
         put_time(t, a, i, 2, x->start);
         put(t, i, 3, PGM_CELL_TEXT, "%s", held);
         put(t, i, 4, PGM_CELL_TEXT, "%s", end_words(x->how_end));
-        put_cite(t, a, i, 5, x->how_start == PGM_START_BEFORE_LOG ? x->end_path : x->start_path,
-                 x->how_start == PGM_START_BEFORE_LOG ? x->end_line : x->start_line);
+        pgm_cite at = x->how_start == PGM_START_BEFORE_LOG ? x->end_at : x->start_at;
+        put_cite(t, a, i, 5, pgm_sessions_cited_path(s, at), pgm_cite_line(at));
         t->n_rows++;
     }
     monitoring_note(a, s, t->note, sizeof t->note);

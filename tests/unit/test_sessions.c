@@ -563,10 +563,10 @@ typedef struct walked {
     size_t len;
 } walked;
 
-static const char *app_key(void *ctx, const pgm_session *v)
+static const char *app_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
 {
-    const walked *w = ctx;
-    return pgm_sessions_app_name(w->s, v->app);
+    (void)ctx;
+    return pgm_sessions_app_name(s, v->app);
 }
 
 static void walk_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)
@@ -614,6 +614,54 @@ static void test_keyed_walk(void **state)
     pgm_sessions_close(s);
 }
 
+/* A group spanning 25 days or more has its steps in 12 bytes, else in 8
+ * (growth.c): both read the same growth. The same leak (ten sessions ten
+ * seconds apart, none given back) after one session that came and went 30
+ * days before (the wide form) or 20 days before (the packed form). */
+static void grow_after(int64_t early_sec, pgm_growth *out)
+{
+    const int64_t late = 40LL * 86400;
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    ev e = {late - early_sec, "conn.authorized", "50", "LOG", "leaky", NULL, NULL};
+    feed(s, &e);
+    e = (ev){late - early_sec + 1, "conn.disconnected", "50", "LOG", NULL, "session_time", "0:00:01.000"};
+    feed(s, &e);
+    char pids[10][16];
+    for (int i = 0; i < 10; i++) {
+        snprintf(pids[i], sizeof pids[i], "%d", 100 + i);
+        e = (ev){late + 10 * (i + 1), "conn.authorized", pids[i], "LOG", "leaky", NULL, NULL};
+        feed(s, &e);
+    }
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    pgm_growth g[4];
+    size_t not_judged;
+    assert_int_equal(pgm_growth_find(s, PGM_TS_UNKNOWN, NULL, 0, g, 4, &not_judged), 1);
+    *out = g[0];
+    pgm_sessions_close(s);
+}
+
+static void test_growth_either_step_form(void **state)
+{
+    (void)state;
+    pgm_growth wide, packed;
+    grow_after(30LL * 86400, &wide);
+    grow_after(20LL * 86400, &packed);
+    const int64_t leak_start = 1764200000000000LL + (40LL * 86400 + 10) * 1000000;
+    for (int k = 0; k < 2; k++) {
+        const pgm_growth *g = k ? &packed : &wide;
+        assert_true(g->growing);
+        assert_int_equal(g->baseline, 0);
+        assert_int_equal(g->held, 10);
+        assert_int_equal(g->onset, leak_start);
+        assert_int_equal(g->ref, leak_start + 90LL * 1000000);
+        assert_int_equal(g->onset_session, 1);
+        assert_int_equal(g->opened, 10);
+        assert_int_equal(g->closed, 0);
+        assert_int_equal(g->sessions, 11);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +675,7 @@ int main(void)
         cmocka_unit_test(test_session_ids),
         cmocka_unit_test(test_app_names_from_rows),
         cmocka_unit_test(test_sessions_past_their_bound),
+        cmocka_unit_test(test_growth_either_step_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include "util/display.h"
 #include "util/grow.h"
+#include "util/idxset.h"
 #include "util/intern.h"
 #include "util/outfile.h"
 
@@ -99,6 +100,68 @@ static void test_grow_doubles_and_keeps(void **state)
     free(w);
 }
 
+/* Records keyed by a number; a bad hash (key % 7) makes long runs, so that
+ * removal's backward shift moves indices across runs and the table's end. */
+typedef struct keyed {
+    int key;
+} keyed;
+
+static uint64_t keyed_hash(int key) { return (uint64_t)(key % 7); }
+static uint64_t keyed_hash_of(const void *ctx, uint32_t i) { return keyed_hash(((const keyed *)ctx)[i].key); }
+static bool keyed_is(const void *ctx, uint32_t i, const void *key)
+{
+    return ((const keyed *)ctx)[i].key == *(const int *)key;
+}
+
+static void count_index(void *ctx, uint32_t index)
+{
+    (void)index;
+    ++*(size_t *)ctx;
+}
+
+/* A set of indices found by the records' keys: every added index is found,
+ * a removed one is not, the others stay found through removals (checked
+ * against the records after each step). */
+static void test_idxset_finds_what_it_holds(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static keyed rec[N];
+    static bool in[N];
+    pgm_idxset m = {0};
+    pgm_idxset_keys k = {keyed_hash_of, keyed_is, rec};
+    for (int i = 0; i < N; i++) {
+        rec[i].key = i * 31 + 5;
+        int key = rec[i].key;
+        assert_int_equal(pgm_idxset_find(&m, &k, keyed_hash(key), &key), PGM_IDXSET_NONE);
+        assert_int_equal(pgm_idxset_add(&m, &k, (uint32_t)i), 0);
+        in[i] = true;
+    }
+    assert_int_equal(m.n, N);
+    assert_int_equal(pgm_idxset_add(&m, &k, PGM_IDXSET_NONE), -1);
+    /* remove every third, then every fifth of what is left */
+    for (int step = 3; step <= 5; step += 2)
+        for (int i = 0; i < N; i += step) {
+            int key = rec[i].key;
+            uint32_t got = pgm_idxset_remove(&m, &k, keyed_hash(key), &key);
+            assert_int_equal(got, in[i] ? (uint32_t)i : PGM_IDXSET_NONE);
+            in[i] = false;
+        }
+    size_t held = 0, seen = 0;
+    for (int i = 0; i < N; i++) {
+        int key = rec[i].key;
+        assert_int_equal(pgm_idxset_find(&m, &k, keyed_hash(key), &key), in[i] ? (uint32_t)i : PGM_IDXSET_NONE);
+        held += in[i];
+    }
+    int absent = -1;
+    assert_int_equal(pgm_idxset_find(&m, &k, keyed_hash(absent), &absent), PGM_IDXSET_NONE);
+    assert_int_equal(m.n, held);
+    pgm_idxset_each(&m, count_index, &seen);
+    assert_int_equal(seen, held);
+    pgm_idxset_free(&m);
+    assert_null(m.slots);
+}
+
 static void test_outfile_is_whole_or_left_as_it_was(void **state)
 {
     (void)state;
@@ -159,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_display_lengths_match_what_is_appended),
         cmocka_unit_test(test_outfile_is_whole_or_left_as_it_was),
         cmocka_unit_test(test_grow_doubles_and_keeps),
+        cmocka_unit_test(test_idxset_finds_what_it_holds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
