@@ -21,6 +21,7 @@
 #include "text/csv.h"
 #include "text/jsonflat.h"
 #include "text/timestamp.h"
+#include "util/grow.h"
 
 static const char *const col_names[PGM_PSA_NCOLS] = {
     "datid", "datname", "pid", "leader_pid", "usesysid", "usename", "application_name",
@@ -167,16 +168,12 @@ static void end_row(pgm_psa_reader *r)
     if (s->n_rows == PGM_PSA_MAX_ROWS) {
         s->rows_dropped++;
     } else {
-        if (s->n_rows == s->alloc) {
-            size_t na = s->alloc ? 2 * s->alloc : 64;
-            pgm_psa_row *nr = realloc(s->rows, na * sizeof *nr);
-            if (!nr) {
-                s->rows_dropped++;
-                goto clear;
-            }
-            s->rows = nr;
-            s->alloc = na;
+        pgm_psa_row *nr = pgm_grow(s->rows, &s->alloc, s->n_rows, sizeof *nr, 64);
+        if (!nr) {
+            s->rows_dropped++;
+            goto clear;
         }
+        s->rows = nr;
         pgm_psa_row *row = &s->rows[s->n_rows++];
         for (size_t c = 0; c < PGM_PSA_NCOLS; c++)
             row->off[c] = SIZE_MAX;

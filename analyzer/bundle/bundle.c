@@ -18,6 +18,7 @@
 #include "bundle/xz_source.h"
 #include "bundle/zstd_source.h"
 #include "util/display.h"
+#include "util/grow.h"
 #include "util/strbuf.h"
 
 typedef struct walker {
@@ -530,14 +531,10 @@ static void walk_dir(walker *w, pgm_strbuf *path, unsigned dir_depth)
     while ((de = readdir(d))) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        if (n == alloc) {
-            size_t na = alloc ? alloc * 2 : 32;
-            char **nn = realloc(names, na * sizeof *names);
-            if (!nn)
-                break;
-            names = nn;
-            alloc = na;
-        }
+        char **nn = pgm_grow(names, &alloc, n, sizeof *names, 32);
+        if (!nn)
+            break;
+        names = nn;
         if (!(names[n] = strdup(de->d_name)))
             break;
         n++;

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "rules/yaml_doc.h"
+#include "util/grow.h"
 #include "util/strbuf.h"
 
 /* Records the first problem only: the one a user fixes first. */
@@ -38,14 +39,10 @@ static int add_key(pgm_appconf *c, const char *k, size_t kn, const char *v, size
         }
         return PGM_OK;
     }
-    if (c->n == c->alloc) {
-        size_t na = c->alloc ? c->alloc * 2 : 32;
-        pgm_appconf_key *p = realloc(c->keys, na * sizeof *p);
-        if (!p)
-            return PGM_FATAL;
-        c->keys = p;
-        c->alloc = na;
-    }
+    pgm_appconf_key *p = pgm_grow(c->keys, &c->alloc, c->n, sizeof *p, 32);
+    if (!p)
+        return PGM_FATAL;
+    c->keys = p;
     pgm_appconf_key *e = &c->keys[c->n];
     e->key = strndup(k, kn);
     e->value = strndup(v, vn);

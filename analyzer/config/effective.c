@@ -16,6 +16,7 @@
 #include "config/hikari.h"
 #include "config/spring.h"
 #include "util/fmt.h"
+#include "util/grow.h"
 #include "util/strbuf.h"
 
 /* ---- the collected input ---- */
@@ -1248,14 +1249,10 @@ static const pgm_appconf *env_file_of(const pgm_config *c, const char *compose, 
 
 static env_var *new_env_var(env_var **v, size_t *n, size_t *alloc)
 {
-    if (*n == *alloc) {
-        size_t na = *alloc ? *alloc * 2 : 16;
-        env_var *p = realloc(*v, na * sizeof *p);
-        if (!p)
-            return NULL;
-        *v = p;
-        *alloc = na;
-    }
+    env_var *p = pgm_grow(*v, alloc, *n, sizeof *p, 16);
+    if (!p)
+        return NULL;
+    *v = p;
     env_var *e = &(*v)[(*n)++];
     memset(e, 0, sizeof *e);
     e->k.origin = PGM_KEY_ENV;

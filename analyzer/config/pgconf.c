@@ -9,6 +9,7 @@
 
 #include "catalog/catalog.h"
 #include "config/guc.h"
+#include "util/grow.h"
 #include "util/strbuf.h"
 
 void pgm_conf_init(pgm_conf *c)
@@ -64,14 +65,10 @@ static pgm_conf_entry *add_entry(pgm_conf *c, const char *file, unsigned line)
         }
         return NULL;
     }
-    if (c->n == c->alloc) {
-        size_t na = c->alloc ? 2 * c->alloc : 64;
-        pgm_conf_entry *ne = realloc(c->entries, na * sizeof *ne);
-        if (!ne)
-            return NULL;
-        c->entries = ne;
-        c->alloc = na;
-    }
+    pgm_conf_entry *ne = pgm_grow(c->entries, &c->alloc, c->n, sizeof *ne, 64);
+    if (!ne)
+        return NULL;
+    c->entries = ne;
     pgm_conf_entry *e = &c->entries[c->n];
     memset(e, 0, sizeof *e);
     e->file = strdup(file);
@@ -539,13 +536,10 @@ static int disk_list(void *ctx, const char *dir, char ***names, size_t *n)
             more = 1; /* the caller says so */
             break;
         }
-        if (*n == alloc) {
-            alloc = alloc ? 2 * alloc : 16;
-            char **nn = realloc(*names, alloc * sizeof *nn);
-            if (!nn)
-                break;
-            *names = nn;
-        }
+        char **nn = pgm_grow(*names, &alloc, *n, sizeof *nn, 16);
+        if (!nn)
+            break;
+        *names = nn;
         if (((*names)[*n] = strdup(de->d_name)) != NULL)
             (*n)++;
     }

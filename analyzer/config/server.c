@@ -8,6 +8,7 @@
 #include "config/guc.h"
 #include "config/hikari.h"
 #include "util/fmt.h"
+#include "util/grow.h"
 #include "util/rc.h"
 
 struct pgm_pg_entry {
@@ -40,14 +41,10 @@ static char *dup0(const char *str) { return str ? strdup(str) : NULL; }
 static int new_server(pgm_servers *s, enum pgm_server_kind kind, const char *path, unsigned line,
                       const char *host, const char *what)
 {
-    if (s->n == s->alloc) {
-        size_t na = s->alloc ? s->alloc * 2 : 8;
-        pgm_server *p = realloc(s->v, na * sizeof *p);
-        if (!p)
-            return -1;
-        s->v = p;
-        s->alloc = na;
-    }
+    pgm_server *p = pgm_grow(s->v, &s->alloc, s->n, sizeof *p, 8);
+    if (!p)
+        return -1;
+    s->v = p;
     pgm_server *sv = &s->v[s->n];
     memset(sv, 0, sizeof *sv);
     sv->kind = kind;
@@ -96,14 +93,10 @@ static int live_index(const pgm_servers *s, size_t index)
 
 static pgm_pg_entry *new_pg(pgm_servers *s, int server)
 {
-    if (s->n_pg == s->alloc_pg) {
-        size_t na = s->alloc_pg ? s->alloc_pg * 2 : 64;
-        pgm_pg_entry *p = realloc(s->pg, na * sizeof *p);
-        if (!p)
-            return NULL;
-        s->pg = p;
-        s->alloc_pg = na;
-    }
+    pgm_pg_entry *p = pgm_grow(s->pg, &s->alloc_pg, s->n_pg, sizeof *p, 64);
+    if (!p)
+        return NULL;
+    s->pg = p;
     pgm_pg_entry *e = &s->pg[s->n_pg++];
     memset(e, 0, sizeof *e);
     e->server = server;

@@ -10,6 +10,7 @@
 #include "config/effective.h"
 #include "config/hikari.h"
 #include "util/fmt.h"
+#include "util/grow.h"
 #include "util/rc.h"
 
 /* DataSourceProperties and the other keys Spring knows under spring.datasource. */
@@ -147,14 +148,10 @@ static bool profile_match(const char *expr, const char *const *active, size_t n_
 
 static int push_key(pgm_keyset *ks, const pgm_appconf *f, const pgm_appconf_key *k, int rank, size_t seq)
 {
-    if (ks->n == ks->alloc) {
-        size_t na = ks->alloc ? ks->alloc * 2 : 128;
-        pgm_skey *p = realloc(ks->v, na * sizeof *p);
-        if (!p)
-            return PGM_FATAL;
-        ks->v = p;
-        ks->alloc = na;
-    }
+    pgm_skey *p = pgm_grow(ks->v, &ks->alloc, ks->n, sizeof *p, 128);
+    if (!p)
+        return PGM_FATAL;
+    ks->v = p;
     pgm_skey *s = &ks->v[ks->n++];
     memset(s, 0, sizeof *s);
     s->env = k->origin == PGM_KEY_ENV;

@@ -6,6 +6,7 @@
 #include "bundle/limits.h"
 #include "sniff/sniff.h"
 #include "util/display.h"
+#include "util/grow.h"
 #include "util/rc.h"
 
 char *pgm_demux_source_path(const char *file_path, const char *source)
@@ -71,14 +72,10 @@ static enum hold_result hold(pgm_demux_source *s, const char *line, size_t n, co
 {
     if (s->head.len + n + 1 > s->head.cap)
         return NO_ROOM;
-    if (s->n_held == s->held_alloc) {
-        size_t alloc = s->held_alloc ? 2 * s->held_alloc : 16;
-        pgm_inner_line *h = realloc(s->held, alloc * sizeof *h);
-        if (!h)
-            return NO_MEMORY;
-        s->held = h;
-        s->held_alloc = alloc;
-    }
+    pgm_inner_line *h = pgm_grow(s->held, &s->held_alloc, s->n_held, sizeof *h, 16);
+    if (!h)
+        return NO_MEMORY;
+    s->held = h;
     /* the unwrap reader hands on no line with a '\n' inside */
     if (pgm_strbuf_add(&s->head, line, n) != 0 || pgm_strbuf_add(&s->head, "\n", 1) != 0)
         return NO_MEMORY;

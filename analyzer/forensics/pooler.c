@@ -6,6 +6,7 @@
 
 #include "catalog/event_kinds.h"
 #include "text/timestamp.h"
+#include "util/grow.h"
 #include "util/intern.h"
 #include "util/u64map.h"
 
@@ -117,16 +118,12 @@ static void on_curve(pgm_pooler *p, pgm_pooler_pool *q, bool server, int64_t t)
         p->points_over++;
         return;
     }
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 256;
-        pgm_curve_point *nv = realloc(*v, nc * sizeof *nv);
-        if (!nv) {
-            p->points_over++;
-            return;
-        }
-        *v = nv;
-        *cap = nc;
+    pgm_curve_point *nv = pgm_grow(*v, cap, *n, sizeof *nv, 256);
+    if (!nv) {
+        p->points_over++;
+        return;
     }
+    *v = nv;
     (*v)[(*n)++] = (pgm_curve_point){t, now};
     p->points++;
 }

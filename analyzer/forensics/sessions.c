@@ -922,14 +922,10 @@ int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w)
         const char *key = w->key_of(w->ctx, s, &s->v[session]);
         uint32_t id;
         if (!pgm_u64map_get(&ids, (uint64_t)(uintptr_t)key, &id)) {
-            if (n_keys == cap_keys) {
-                size_t nc = cap_keys ? 2 * cap_keys : 16;
-                key_entry *nk = realloc(keys, nc * sizeof *nk);
-                if (!nk)
-                    goto oom;
-                keys = nk;
-                cap_keys = nc;
-            }
+            key_entry *nk = pgm_grow(keys, &cap_keys, n_keys, sizeof *nk, 16);
+            if (!nk)
+                goto oom;
+            keys = nk;
             id = (uint32_t)n_keys;
             keys[n_keys++] = (key_entry){key, 0, 0};
             if (pgm_u64map_put(&ids, (uint64_t)(uintptr_t)key, id) != 0)

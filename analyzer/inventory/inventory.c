@@ -13,6 +13,7 @@
 #include "text/lines.h"
 #include "text/timestamp.h"
 #include "text/utf8.h"
+#include "util/grow.h"
 
 void pgm_inventory_init(pgm_inventory *inv)
 {
@@ -57,14 +58,10 @@ size_t pgm_inventory_keep_window(pgm_inventory *inv, int64_t since, int64_t unti
 
 static pgm_inventory_item *add_item(pgm_inventory *inv, const char *path)
 {
-    if (inv->n == inv->alloc) {
-        size_t na = inv->alloc ? inv->alloc * 2 : 16;
-        pgm_inventory_item *ni = realloc(inv->items, na * sizeof *ni);
-        if (!ni)
-            return NULL;
-        inv->items = ni;
-        inv->alloc = na;
-    }
+    pgm_inventory_item *ni = pgm_grow(inv->items, &inv->alloc, inv->n, sizeof *ni, 16);
+    if (!ni)
+        return NULL;
+    inv->items = ni;
     pgm_inventory_item *it = &inv->items[inv->n];
     memset(it, 0, sizeof *it);
     it->path = strdup(path);

@@ -15,6 +15,7 @@
 #include "rules/yaml_doc.h"
 #include "envelope/unwrap.h"
 #include "sniff/sniff.h"
+#include "util/grow.h"
 #include "util/intern.h"
 #include "util/redact.h"
 #include "util/strbuf.h"
@@ -261,17 +262,13 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     if (!data)
         data = buf;
     data[got] = 0;
-    if (w->n == w->alloc) {
-        size_t na = w->alloc ? w->alloc * 2 : 32;
-        cfile *p = realloc(w->files, na * sizeof *p);
-        if (!p) {
-            free(data);
-            w->oom = true;
-            return PGM_FATAL;
-        }
-        w->files = p;
-        w->alloc = na;
+    cfile *p = pgm_grow(w->files, &w->alloc, w->n, sizeof *p, 32);
+    if (!p) {
+        free(data);
+        w->oom = true;
+        return PGM_FATAL;
     }
+    w->files = p;
     cfile *f = &w->files[w->n];
     f->path = strdup(info->display_path);
     f->name = strdup(info->name);
@@ -628,16 +625,12 @@ static char *redacted(const char *s, bool keep)
 
 static pgm_lint_finding *new_finding(pgm_lint *l)
 {
-    if (l->n == l->alloc) {
-        size_t na = l->alloc ? l->alloc * 2 : 32;
-        pgm_lint_finding *p = realloc(l->findings, na * sizeof *p);
-        if (!p) {
-            l->out_of_memory = true;
-            return NULL;
-        }
-        l->findings = p;
-        l->alloc = na;
+    pgm_lint_finding *p = pgm_grow(l->findings, &l->alloc, l->n, sizeof *p, 32);
+    if (!p) {
+        l->out_of_memory = true;
+        return NULL;
     }
+    l->findings = p;
     pgm_lint_finding *f = &l->findings[l->n++];
     memset(f, 0, sizeof *f);
     return f;
@@ -869,14 +862,10 @@ static size_t find_suppressions(const walk *w, suppression **out)
                     hit = q + 22, whole_file = true;
             }
             if (hit) {
-                if (n == alloc) {
-                    size_t na = alloc ? alloc * 2 : 16;
-                    suppression *s = realloc(*out, na * sizeof *s);
-                    if (!s)
-                        return n;
-                    *out = s;
-                    alloc = na;
-                }
+                suppression *more = pgm_grow(*out, &alloc, n, sizeof *more, 16);
+                if (!more)
+                    return n;
+                *out = more;
                 suppression *s = &(*out)[n++];
                 memset(s, 0, sizeof *s);
                 s->path = w->files[i].path;
@@ -1073,13 +1062,10 @@ static int read_baseline(const char *path, char ***fps, size_t *n, char err[PGM_
         const char *v = strchr(q + 13, '"');
         if (!v || strlen(v + 1) < 17 || v[17] != '"')
             continue;
-        if (*n == alloc) {
-            alloc = alloc ? alloc * 2 : 64;
-            char **p = realloc(*fps, alloc * sizeof *p);
-            if (!p)
-                break;
-            *fps = p;
-        }
+        char **p = pgm_grow(*fps, &alloc, *n, sizeof *p, 64);
+        if (!p)
+            break;
+        *fps = p;
         if (((*fps)[*n] = strndup(v + 1, 16)))
             (*n)++;
     }

@@ -9,6 +9,7 @@
 #include "pglog/detect.h"
 #include "pglog/infer.h"
 #include "pglog/reader_impl.h"
+#include "util/grow.h"
 
 bool pgm_pglog_severity_is_english(pgm_slice sev)
 {
@@ -472,17 +473,13 @@ void pgm_pglog_feed(pgm_pglog_reader *r, const char *line, size_t n, uint64_t li
         pgm_pglog_line(r, line, n, lineno);
         return;
     }
-    if (r->n_held == r->held_alloc) {
-        size_t na = r->held_alloc ? 2 * r->held_alloc : 64;
-        void *nh = realloc(r->held, na * sizeof *r->held);
-        if (!nh) {
-            stop_holding(r);
-            pgm_pglog_line(r, line, n, lineno);
-            return;
-        }
-        r->held = nh;
-        r->held_alloc = na;
+    void *nh = pgm_grow(r->held, &r->held_alloc, r->n_held, sizeof *r->held, 64);
+    if (!nh) {
+        stop_holding(r);
+        pgm_pglog_line(r, line, n, lineno);
+        return;
     }
+    r->held = nh;
     size_t off = r->head.len;
     if (pgm_strbuf_add(&r->head, line, n) != 0) {
         stop_holding(r);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 static const struct {
     const char *unit;
     enum pgm_dim dim;
@@ -154,14 +156,10 @@ int pgm_record_set_at(pgm_record *r, const char *key, const char *text, const pg
             return set_origin(&r->fields[i].at, at);
         }
     }
-    if (r->n == r->alloc) {
-        size_t na = r->alloc ? r->alloc * 2 : 16;
-        pgm_fact *p = realloc(r->fields, na * sizeof *p);
-        if (!p)
-            return -1;
-        r->fields = p;
-        r->alloc = na;
-    }
+    pgm_fact *p = pgm_grow(r->fields, &r->alloc, r->n, sizeof *p, 16);
+    if (!p)
+        return -1;
+    r->fields = p;
     pgm_fact *fa = &r->fields[r->n];
     fa->key = strdup(key);
     fa->text = strdup(text);
@@ -238,14 +236,10 @@ pgm_record *pgm_facts_add_record(pgm_facts *f, const char *collection)
             return NULL;
         f->ncolls++;
     }
-    if (c->n == c->alloc) {
-        size_t na = c->alloc ? c->alloc * 2 : 4;
-        pgm_record *p = realloc(c->recs, na * sizeof *p);
-        if (!p)
-            return NULL;
-        c->recs = p;
-        c->alloc = na;
-    }
+    pgm_record *p = pgm_grow(c->recs, &c->alloc, c->n, sizeof *p, 4);
+    if (!p)
+        return NULL;
+    c->recs = p;
     pgm_record *r = &c->recs[c->n++];
     memset(r, 0, sizeof *r);
     return r;

@@ -13,6 +13,7 @@
 #include "catalog/event_kinds.h"
 #include "rules/ruleset.h"
 #include "rules/yaml_doc.h"
+#include "util/grow.h"
 
 const char *pgm_severity_name(enum pgm_severity s)
 {
@@ -832,17 +833,13 @@ static void load_rule(ctx *c, pgm_ruleset *rs, const pgm_ynode *m)
         free_rule(&r);
         return;
     }
-    if (rs->n == rs->alloc) {
-        size_t na = rs->alloc ? rs->alloc * 2 : 32;
-        pgm_rule *p = realloc(rs->rules, na * sizeof *p);
-        if (!p) {
-            error_node(c, m, "out of memory");
-            free_rule(&r);
-            return;
-        }
-        rs->rules = p;
-        rs->alloc = na;
+    pgm_rule *p = pgm_grow(rs->rules, &rs->alloc, rs->n, sizeof *p, 32);
+    if (!p) {
+        error_node(c, m, "out of memory");
+        free_rule(&r);
+        return;
     }
+    rs->rules = p;
     rs->rules[rs->n++] = r;
 }
 
@@ -1027,13 +1024,10 @@ static size_t load_dir_rec(pgm_ruleset *rs, const char *dir, pgm_load_errors *er
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
-        if (n == alloc) {
-            alloc = alloc ? alloc * 2 : 32;
-            char **p = realloc(names, alloc * sizeof *p);
-            if (!p)
-                break;
-            names = p;
-        }
+        char **p = pgm_grow(names, &alloc, n, sizeof *p, 32);
+        if (!p)
+            break;
+        names = p;
         names[n] = strdup(de->d_name);
         if (names[n])
             n++;

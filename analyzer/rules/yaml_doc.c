@@ -5,6 +5,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "util/grow.h"
+
 /* Nodes are created in a growable array and linked by index while parsing,
  * then turned into pointers once the array stops moving. */
 typedef struct builder {
@@ -26,14 +28,10 @@ typedef struct builder {
 
 static int push_scratch(builder *b, size_t idx)
 {
-    if (b->nscratch == b->scratch_alloc) {
-        size_t na = b->scratch_alloc ? b->scratch_alloc * 2 : 64;
-        size_t *p = realloc(b->scratch, na * sizeof *p);
-        if (!p)
-            return -1;
-        b->scratch = p;
-        b->scratch_alloc = na;
-    }
+    size_t *p = pgm_grow(b->scratch, &b->scratch_alloc, b->nscratch, sizeof *p, 64);
+    if (!p)
+        return -1;
+    b->scratch = p;
     b->scratch[b->nscratch++] = idx;
     return 0;
 }
@@ -42,14 +40,10 @@ static long new_node(builder *b, enum pgm_ynode_type t, const yaml_mark_t *m)
 {
     if (b->n >= PGM_YAML_MAX_NODES)
         return -1;
-    if (b->n == b->alloc) {
-        size_t na = b->alloc ? b->alloc * 2 : 64;
-        pgm_ynode *p = realloc(b->nodes, na * sizeof *p);
-        if (!p)
-            return -1;
-        b->nodes = p;
-        b->alloc = na;
-    }
+    pgm_ynode *p = pgm_grow(b->nodes, &b->alloc, b->n, sizeof *p, 64);
+    if (!p)
+        return -1;
+    b->nodes = p;
     pgm_ynode *nd = &b->nodes[b->n];
     memset(nd, 0, sizeof *nd);
     nd->type = t;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "text/timestamp.h"
+#include "util/grow.h"
 
 /* Batches held back at most: each is a sorted run merged on the way out;
  * past them, as past the bytes, the sorter takes over. */
@@ -85,14 +86,10 @@ static size_t batch_bytes(const pgm_reorder_batch *b) { return b->text.alloc + b
 int pgm_reorder_batch_mark(pgm_reorder_batch *b, int64_t t, uint64_t order, size_t off, const char *path,
                            uint64_t line)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 1024;
-        pgm_reorder_rec *r = realloc(b->recs, cap * sizeof *r);
-        if (!r)
-            return PGM_FATAL;
-        b->recs = r;
-        b->cap = cap;
-    }
+    pgm_reorder_rec *r = pgm_grow(b->recs, &b->cap, b->n, sizeof *r, 1024);
+    if (!r)
+        return PGM_FATAL;
+    b->recs = r;
     if (b->n == 0 || t > b->max_t)
         b->max_t = t;
     else

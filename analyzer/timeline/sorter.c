@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/grow.h"
 #include "util/strbuf.h"
 
 /* Bytes read from a run file at once while merging. */
@@ -105,16 +106,12 @@ static int new_run(pgm_sorter *s)
     if (fd < 0)
         return fail(s, "creating a temporary file for sorting");
     unlink(path);
-    if (s->n_runs == s->runs_alloc) {
-        size_t na = s->runs_alloc ? 2 * s->runs_alloc : 16;
-        run *nr = realloc(s->runs, na * sizeof *nr);
-        if (!nr) {
-            close(fd);
-            return fail(s, "keeping a sorted run");
-        }
-        s->runs = nr;
-        s->runs_alloc = na;
+    run *nr = pgm_grow(s->runs, &s->runs_alloc, s->n_runs, sizeof *nr, 16);
+    if (!nr) {
+        close(fd);
+        return fail(s, "keeping a sorted run");
     }
+    s->runs = nr;
     memset(&s->runs[s->n_runs], 0, sizeof s->runs[0]);
     s->runs[s->n_runs].fd = fd;
     s->n_runs++;
@@ -403,14 +400,10 @@ static int add_record(pgm_sorter *s, int64_t t, uint64_t order, const void *data
     if (may_spill && s->n && s->data.len + sizeof(rec_head) + len + (s->n + 1) * sizeof *s->refs > s->mem &&
         spill(s) != PGM_OK)
         return PGM_FATAL;
-    if (s->n == s->alloc) {
-        size_t na = s->alloc ? 2 * s->alloc : 1024;
-        rec_ref *nr = realloc(s->refs, na * sizeof *nr);
-        if (!nr)
-            return fail(s, "sorting");
-        s->refs = nr;
-        s->alloc = na;
-    }
+    rec_ref *nr = pgm_grow(s->refs, &s->alloc, s->n, sizeof *nr, 1024);
+    if (!nr)
+        return fail(s, "sorting");
+    s->refs = nr;
     rec_head h = {t, order, s->seq, len};
     size_t off = s->data.len;
     if (pgm_strbuf_add(&s->data, &h, sizeof h) || pgm_strbuf_add(&s->data, data, len)) {
@@ -492,14 +485,10 @@ int pgm_sorter_finish_many(pgm_sorter **ss, size_t n, pgm_sorter_emit emit, void
         if (i == 0)
             continue;
         for (size_t k = 0; k < ss[i]->n_runs; k++) {
-            if (s->n_runs == s->runs_alloc) {
-                size_t na = s->runs_alloc ? 2 * s->runs_alloc : 16;
-                run *nr = realloc(s->runs, na * sizeof *nr);
-                if (!nr)
-                    return fail(s, "merging sorted runs");
-                s->runs = nr;
-                s->runs_alloc = na;
-            }
+            run *nr = pgm_grow(s->runs, &s->runs_alloc, s->n_runs, sizeof *nr, 16);
+            if (!nr)
+                return fail(s, "merging sorted runs");
+            s->runs = nr;
             s->runs[s->n_runs++] = ss[i]->runs[k];
         }
         ss[i]->n_runs = 0;
