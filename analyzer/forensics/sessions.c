@@ -781,18 +781,44 @@ int64_t pgm_session_shown_by_row(const pgm_session *v, int64_t seen, int64_t bac
     return open_then && gap <= slack ? gap + 1 : 0;
 }
 
+/* What the rows say of one user, database and client (who), to name its
+ * other sessions by: its first session a row named (ref), and whether its
+ * named sessions, or the rows of the same three, show more than one name.
+ * Kept per who rather than found by a pass over every session for each one
+ * a row named: 2,000 clients named by a snapshot over 2 M sessions took 20 s. */
+typedef struct who_names {
+    uint32_t ref;             /* the first session a row named, UINT32_MAX: none */
+    uint16_t named_app;       /* the application of its named sessions, UINT16_MAX: none yet */
+    bool named_mixed;         /* ... and they have more than one */
+    bool hint_mixed;          /* the rows of the same three name more than one application */
+    const char *hint_app;     /* the one they name, NULL: none */
+} who_names;
+
+/* The who of a row's user, database and client: PGM_IDXSET_NONE when no session had them. */
+static uint32_t who_of_row(const pgm_sessions *s, const pgm_app_hint *h)
+{
+    pgm_who w = {pgm_interned(&s->strings, h->user ? h->user : ""), pgm_interned(&s->strings, h->db ? h->db : ""),
+                 pgm_interned(&s->strings, h->client ? h->client : "")};
+    if (!w.user || !w.db || !w.client)
+        return PGM_IDXSET_NONE;
+    pgm_idxset_keys k = {who_hash_of, who_is, s->whos};
+    return pgm_idxset_find(&s->who_set, &k, who_hash(&w), &w);
+}
+
 size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t n, size_t *inferred)
 {
     *inferred = 0;
     if (s->finished || !s->n || !n)
         return 0;
     by_pid *idx = malloc(s->n * sizeof *idx);
-    bool *from_row = calloc(s->n, sizeof *from_row);
-    if (!idx || !from_row) {
+    who_names *wn = malloc((s->n_whos + 1) * sizeof *wn);
+    if (!idx || !wn) {
         free(idx);
-        free(from_row);
+        free(wn);
         return 0;
     }
+    for (size_t i = 0; i < s->n_whos; i++)
+        wn[i] = (who_names){UINT32_MAX, UINT16_MAX, false, false, NULL};
     for (size_t i = 0; i < s->n; i++)
         idx[i] = (by_pid){s->v[i].pid, s->v[i].start, i};
     qsort(idx, s->n, sizeof *idx, cmp_by_pid);
@@ -824,39 +850,53 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
         if (best == SIZE_MAX || named(s, &s->v[best]))
             continue;
         s->v[best].app = app_index(s, x->app);
-        from_row[best] = true;
+        who_names *w = &wn[s->v[best].who];
+        if (best < w->ref)
+            w->ref = (uint32_t)best;
         named_now++;
     }
-    /* the others of the same user, database and client, when nothing names them otherwise */
+    /* the others of the same user, database and client take the name of the
+     * first a row named, when nothing names them otherwise: no named session
+     * of theirs with another name, no row of the same three with another */
     for (size_t i = 0; i < s->n; i++) {
-        if (!from_row[i])
+        const pgm_session *v = &s->v[i];
+        who_names *w = &wn[v->who];
+        if (!named(s, v))
             continue;
-        const pgm_session *ref = &s->v[i];
-        bool ambiguous = false;
-        const pgm_who *w = &s->whos[ref->who];
-        for (size_t k = 0; k < s->n && !ambiguous; k++) {
-            const pgm_session *v = &s->v[k];
-            ambiguous = v->who == ref->who && named(s, v) && v->app != ref->app;
+        if (w->named_app == UINT16_MAX)
+            w->named_app = v->app;
+        else if (w->named_app != v->app)
+            w->named_mixed = true;
+    }
+    for (size_t h = 0; h < n; h++) {
+        if (!useful_name(hints[h].app))
+            continue;
+        uint32_t k = who_of_row(s, &hints[h]);
+        if (k == PGM_IDXSET_NONE)
+            continue;
+        if (!wn[k].hint_app)
+            wn[k].hint_app = hints[h].app;
+        else if (strcmp(wn[k].hint_app, hints[h].app) != 0)
+            wn[k].hint_mixed = true;
+    }
+    for (size_t k = 0; k < s->n_whos; k++) {
+        who_names *w = &wn[k];
+        if (w->ref == UINT32_MAX)
+            continue;
+        const char *name = s->apps[s->v[w->ref].app];
+        if (w->named_mixed || w->hint_mixed || (w->hint_app && strcmp(w->hint_app, name) != 0))
+            w->ref = UINT32_MAX; /* ambiguous: left unnamed */
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        pgm_session *v = &s->v[i];
+        const who_names *w = &wn[v->who];
+        if (w->ref != UINT32_MAX && !named(s, v) && v->how_start == PGM_START_AUTHORIZED) {
+            v->app = s->v[w->ref].app;
+            (*inferred)++;
         }
-        for (size_t h = 0; h < n && !ambiguous; h++)
-            ambiguous = useful_name(hints[h].app) && strcmp(hints[h].app, s->apps[ref->app]) != 0 &&
-                        strcmp(hints[h].user ? hints[h].user : "", w->user) == 0 &&
-                        strcmp(hints[h].db ? hints[h].db : "", w->db) == 0 &&
-                        strcmp(hints[h].client ? hints[h].client : "", w->client) == 0;
-        for (size_t k = 0; k < s->n && !ambiguous; k++) {
-            pgm_session *v = &s->v[k];
-            if (v->who == ref->who && !named(s, v) && v->how_start == PGM_START_AUTHORIZED) {
-                v->app = ref->app;
-                (*inferred)++;
-            }
-        }
-        /* one pass per user, database and client is enough */
-        for (size_t k = i + 1; k < s->n; k++)
-            if (s->v[k].who == ref->who)
-                from_row[k] = false;
     }
     free(idx);
-    free(from_row);
+    free(wn);
     return named_now + *inferred;
 }
 

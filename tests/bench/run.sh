@@ -123,14 +123,17 @@ full_bytes=$bytes full_lines=$lines
 bytes=$(wc -c < "$syn") lines=$(wc -l < "$syn")
 run "pgmortem timeline --jobs 1 -o file (synthetic, 256 MiB)" "$bin" timeline -q --jobs 1 -o "$dir/timeline.jsonl" "$syn"
 rm -f "$dir/timeline.jsonl"
-# sessions that open and close, that never close (2 M each), and 2 M leaked
-# that a refusal then sees closed together (the recovery weighed)
-for kind in closed open closing; do
+# sessions that open and close, that never close (2 M each), 2 M leaked
+# that a refusal then sees closed together (the recovery weighed), and 2 M
+# from 2,000 clients that a pg_stat_activity snapshot names
+for kind in closed open closing clients; do
     s=$dir/sessions-$kind.log
     [ -s "$s" ] || python3 tests/bench/make-sessions-log.py "$rec" "$s" 2000000 "$kind"
     bytes=$(wc -c < "$s") lines=$(wc -l < "$s")
+    snapshot=${s%.log}-pg_stat_activity.csv
+    [ "$kind" = clients ] || snapshot=
     # not -q: a limit the analysis reaches is said (exit 2), and shown below the figures
-    run "pgmortem analyze -f json (2 M sessions, $kind)" "$bin" analyze -f json -o /dev/null "$s"
+    run "pgmortem analyze -f json (2 M sessions, $kind)" "$bin" analyze -f json -o /dev/null "$s" ${snapshot:+"$snapshot"}
     eval "sessions_${kind}_rss=\$RSS"
 done
 bytes=$full_bytes lines=$full_lines

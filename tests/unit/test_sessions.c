@@ -472,6 +472,23 @@ static void test_app_names_from_rows(void **state)
     assert_string_equal(pgm_sessions_app_name(s, v[1].app), "(unknown)");
     assert_string_equal(pgm_sessions_app_name(s, v[2].app), "orders");
     pgm_sessions_close(s);
+
+    /* a row of the same user/db/client with another name, though it shows no
+     * logged session (pid 13), leaves the others unnamed too */
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    for (size_t i = 0; i < 4; i++)
+        feed(s, &evs[i]);
+    const pgm_app_hint other[] = {
+        {11, base + 5000000, base + 4000000, "orders", "u", "d", "10.0.0.1"},
+        {13, base + 5000000, base + 4000000, "billing", "u", "d", "10.0.0.1"},
+    };
+    assert_int_equal(pgm_sessions_name_apps(s, other, 2, &inferred), 1);
+    assert_int_equal(inferred, 0);
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    v = pgm_sessions_list(s, &n);
+    assert_string_equal(pgm_sessions_app_name(s, v[0].app), "(unknown)");
+    assert_string_equal(pgm_sessions_app_name(s, v[2].app), "orders");
+    pgm_sessions_close(s);
 }
 
 /* One session past PGM_SESSIONS_MAX (4,194,304, each opened and closed,
