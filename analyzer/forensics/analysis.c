@@ -1074,6 +1074,9 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                                "process logging to two files in the bundle counts twice"},
         [PGM_ANALYSIS_CAP_NAMED] = {PGM_ANALYSIS_MAX_NAMED, "sessions the remediation's statements and the JSON's leak.sessions name by pid",
                                     "session(s) left out of them: list them again once these have ended"},
+        [PGM_ANALYSIS_CAP_SERIES_KEYS] = {PGM_ANALYSIS_MAX_SERIES_KEYS, "users, databases and clients with a series "
+                                          "of their own in the JSON, each kind's that go highest",
+                                          "more of them counted together as (other)"},
     };
     size_t said = 0;
     for (int c = 0; c < PGM_ANALYSIS_CAP_COUNT; c++) {
@@ -2140,6 +2143,39 @@ static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigne
     }
 }
 
+/* The keys of the JSON's series by user, by database and by client. */
+static const char *user_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
+{
+    (void)ctx;
+    return pgm_sessions_who(s, v)->user;
+}
+
+static const char *db_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
+{
+    (void)ctx;
+    return pgm_sessions_who(s, v)->db;
+}
+
+static const char *client_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
+{
+    (void)ctx;
+    return pgm_sessions_who(s, v)->client;
+}
+
+/* Those the JSON's series leave to "(other)" (report/json.c walks them). */
+static void count_series_keys(pgm_analysis *a)
+{
+    if (a->primary < 0)
+        return;
+    const char *(*const key_of[3])(void *, const pgm_sessions *, const pgm_session *) = {user_key, db_key,
+                                                                                         client_key};
+    for (int k = 0; k < 3; k++) {
+        size_t n = pgm_sessions_count_keys(a->logs[a->primary].s, key_of[k], NULL);
+        if (n > PGM_ANALYSIS_MAX_SERIES_KEYS)
+            a->over[PGM_ANALYSIS_CAP_SERIES_KEYS] += n - PGM_ANALYSIS_MAX_SERIES_KEYS;
+    }
+}
+
 int pgm_analysis_finish(pgm_analysis *a)
 {
     if (a->finished)
@@ -2493,6 +2529,7 @@ int pgm_analysis_finish(pgm_analysis *a)
         pgm_analysis_named_sessions(a, named, PGM_ANALYSIS_MAX_NAMED, &more, &seen, &user, &db, &client);
         a->over[PGM_ANALYSIS_CAP_NAMED] = more;
     }
+    count_series_keys(a);
     /* code locations, most reported first */
     for (size_t i = 1; i < a->n_locs; i++)
         for (size_t j = i; j > 0 && a->locs[j].count > a->locs[j - 1].count; j--) {

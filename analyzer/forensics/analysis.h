@@ -52,6 +52,9 @@
 /* A series in the JSON report keeps at most twice this many points (a
  * bucket's lowest and highest); shorter ones keep every point. */
 #define PGM_JSON_SERIES_BUCKETS 1000u
+/* The JSON's series by user, by database and by client: at most this many
+ * of each, those that go highest; the others' sessions are one more, "(other)". */
+#define PGM_ANALYSIS_MAX_SERIES_KEYS 64u
 /* pg_stat_activity rows kept to name the logged sessions' applications, at most. */
 #define PGM_ANALYSIS_MAX_APP_ROWS 50000u
 /* Sessions the remediation names by pid (leaked, idle in a transaction), at most. */
@@ -157,7 +160,7 @@ enum pgm_analysis_cap {
     PGM_ANALYSIS_CAP_RESTARTS, PGM_ANALYSIS_CAP_GROUPS, PGM_ANALYSIS_CAP_SESSION_APPS, PGM_ANALYSIS_CAP_STARTS,
     PGM_ANALYSIS_CAP_CLOCKS, PGM_ANALYSIS_CAP_THRESHOLDS, PGM_ANALYSIS_CAP_STATS_TIMEOUTS,
     PGM_ANALYSIS_CAP_POOLER_POOLS, PGM_ANALYSIS_CAP_POOLER_OPEN, PGM_ANALYSIS_CAP_POOLER_POINTS,
-    PGM_ANALYSIS_CAP_POOLER_PROCESSES, PGM_ANALYSIS_CAP_NAMED,
+    PGM_ANALYSIS_CAP_POOLER_PROCESSES, PGM_ANALYSIS_CAP_NAMED, PGM_ANALYSIS_CAP_SERIES_KEYS,
     PGM_ANALYSIS_CAP_COUNT
 };
 /* Calls say() with a sentence for each cap the evidence went past (which

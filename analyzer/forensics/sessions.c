@@ -933,8 +933,110 @@ static int cmp_key_entry(const void *x, const void *y)
     return strcmp(((const key_entry *)x)->key, ((const key_entry *)y)->key);
 }
 
-int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w)
+/* The steps grouped by key (a counting sort), each key's in time. False
+ * when memory ran out. */
+static bool group_steps(const keyed_ctx *k, const uint32_t *key_of_step, size_t n_steps, key_entry *keys,
+                        size_t n_keys, uint32_t *order)
 {
+    size_t at = 0;
+    for (size_t i = 0; i < n_keys; i++) {
+        keys[i].at = at;
+        at += keys[i].count;
+    }
+    size_t *fill = n_keys ? calloc(n_keys, sizeof *fill) : NULL;
+    if (n_keys && !fill)
+        return false;
+    for (uint32_t i = 0; i < n_steps; i++)
+        if (key_of_step[i] != UINT32_MAX) {
+            key_entry *e = &keys[key_of_step[i]];
+            order[e->at + fill[key_of_step[i]]++] = i;
+        }
+    free(fill);
+    for (size_t i = 0; i < n_keys; i++)
+        if (keys[i].count)
+            qsort_r(order + keys[i].at, keys[i].count, sizeof *order, cmp_step, (void *)k);
+    return true;
+}
+
+/* The highest of a key's points (one per instant, its last value). */
+static int32_t key_peak(const keyed_ctx *k, const uint32_t *st, size_t n)
+{
+    int32_t open = 0, peak = INT32_MIN;
+    for (size_t j = 0; j < n; j++) {
+        open += step_d(k, st[j]);
+        if ((j + 1 == n || step_time(k, st[j + 1]) != step_time(k, st[j])) && open > peak)
+            peak = open;
+    }
+    return peak;
+}
+
+typedef struct ranked_key {
+    const char *key;
+    int32_t peak;
+    uint32_t id;
+} ranked_key;
+
+static int cmp_ranked(const void *x, const void *y)
+{
+    const ranked_key *a = x, *b = y;
+    if (a->peak != b->peak)
+        return a->peak > b->peak ? -1 : 1;
+    return strcmp(a->key, b->key);
+}
+
+/* Keeps the max_keys keys whose points go highest, the others as one more
+ * key (`other`): their steps change key and every key is grouped again.
+ * False when memory ran out. */
+static bool fold_keys(const keyed_ctx *k, uint32_t *key_of_step, size_t n_steps, key_entry *keys, size_t *n_keys,
+                      uint32_t *order, size_t max_keys, const char *other)
+{
+    ranked_key *r = malloc(*n_keys * sizeof *r);
+    uint32_t *to = malloc(*n_keys * sizeof *to);
+    if (!r || !to) {
+        free(r);
+        free(to);
+        return false;
+    }
+    for (size_t i = 0; i < *n_keys; i++)
+        r[i] = (ranked_key){keys[i].key, key_peak(k, order + keys[i].at, keys[i].count), (uint32_t)i};
+    qsort(r, *n_keys, sizeof *r, cmp_ranked);
+    for (size_t i = 0; i < *n_keys; i++)
+        to[r[i].id] = (uint32_t)(i < max_keys ? i : max_keys);
+    for (size_t i = 0; i < max_keys; i++)
+        keys[i] = (key_entry){r[i].key, 0, 0};
+    keys[max_keys] = (key_entry){other, 0, 0};
+    free(r);
+    for (size_t i = 0; i < n_steps; i++)
+        if (key_of_step[i] != UINT32_MAX) {
+            key_of_step[i] = to[key_of_step[i]];
+            keys[key_of_step[i]].count++;
+        }
+    free(to);
+    *n_keys = max_keys + 1;
+    return group_steps(k, key_of_step, n_steps, keys, *n_keys, order);
+}
+
+size_t pgm_sessions_count_keys(const pgm_sessions *s,
+                               const char *(*key_of)(void *ctx, const pgm_sessions *s, const pgm_session *v),
+                               void *ctx)
+{
+    pgm_u64map keys = {0};
+    bool oom = false;
+    for (size_t i = 0; i < s->n && !oom; i++) {
+        const pgm_session *v = &s->v[i];
+        /* the walk's steps: a start or an end in time */
+        if (v->start != PGM_TS_UNKNOWN || v->end != PGM_TS_UNKNOWN)
+            oom = pgm_u64map_put(&keys, (uint64_t)(uintptr_t)key_of(ctx, s, v), 1) != 0;
+    }
+    size_t n = oom ? 0 : keys.n;
+    pgm_u64map_free(&keys);
+    return n;
+}
+
+int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w, size_t *folded)
+{
+    if (folded)
+        *folded = 0;
     size_t n_before = 0;
     for (size_t i = 0; i < s->n; i++)
         n_before += s->v[i].how_start == PGM_START_BEFORE_LOG && s->v[i].start != PGM_TS_UNKNOWN;
@@ -974,24 +1076,16 @@ int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w)
         key_of_step[i] = id;
         keys[id].count++;
     }
-    /* the steps grouped by key (a counting sort), each key's in time */
-    size_t at = 0;
-    for (size_t i = 0; i < n_keys; i++) {
-        keys[i].at = at;
-        at += keys[i].count;
-    }
-    size_t *fill = n_keys ? calloc(n_keys, sizeof *fill) : NULL;
-    if (n_keys && !fill)
+    if (!group_steps(&k, key_of_step, n_steps, keys, n_keys, order))
         goto oom;
-    for (uint32_t i = 0; i < n_steps; i++)
-        if (key_of_step[i] != UINT32_MAX) {
-            key_entry *e = &keys[key_of_step[i]];
-            order[e->at + fill[key_of_step[i]]++] = i;
-        }
-    free(fill);
-    for (size_t i = 0; i < n_keys; i++)
-        if (keys[i].count)
-            qsort_r(order + keys[i].at, keys[i].count, sizeof *order, cmp_step, &k);
+    if (w->max_keys && n_keys > w->max_keys) {
+        /* room for `other` beside the kept ones: max_keys < n_keys */
+        size_t all = n_keys;
+        if (!fold_keys(&k, key_of_step, n_steps, keys, &n_keys, order, w->max_keys, w->other))
+            goto oom;
+        if (folded)
+            *folded = all - w->max_keys;
+    }
     if (n_keys)
         qsort(keys, n_keys, sizeof *keys, cmp_key_entry);
     for (size_t i = 0; i < n_keys; i++) {

@@ -132,9 +132,20 @@ typedef struct pgm_keyed_walk {
     void (*point)(void *ctx, const pgm_curve_point *p);
     void (*end)(void *ctx);
     void *ctx;
+    /* 0: every key its own curve; else the max_keys whose points go
+     * highest (ties: the first text), the others' sessions together as one
+     * more key, `other`, in the order of the texts with the rest */
+    size_t max_keys;
+    const char *other;
 } pgm_keyed_walk;
-/* PGM_OK, or PGM_FATAL when memory ran out (nothing or part walked). */
-int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w);
+/* PGM_OK, or PGM_FATAL when memory ran out (nothing or part walked);
+ * *folded (when not NULL) gets how many keys went into `other`. */
+int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w, size_t *folded);
+/* How many keys a walk with this key_of would have (its sessions with a
+ * start or an end in time), without walking: 0 when memory ran out. */
+size_t pgm_sessions_count_keys(const pgm_sessions *s,
+                               const char *(*key_of)(void *ctx, const pgm_sessions *s, const pgm_session *v),
+                               void *ctx);
 /* The curve of all client sessions, and of one application (index). */
 const pgm_curve *pgm_sessions_curve(const pgm_sessions *s);
 const pgm_curve *pgm_sessions_app_curve(const pgm_sessions *s, unsigned app);

@@ -605,8 +605,8 @@ static void layer_peaks(const pgm_analysis *a, const pgm_sessions *s, const char
                 peaks[l] = pgm_sessions_app_curve(s, i)->peak;
     }
     user_peaks u = {names, peaks, n, n};
-    pgm_keyed_walk w = {user_key, peak_begin, peak_point, peak_end, &u};
-    if (by_user && pgm_sessions_walk_keyed(s, &w) != PGM_OK)
+    pgm_keyed_walk w = {user_key, peak_begin, peak_point, peak_end, &u, 0, NULL};
+    if (by_user && pgm_sessions_walk_keyed(s, &w, NULL) != PGM_OK)
         for (size_t l = 0; l < n; l++)
             peaks[l] = -1;
 }

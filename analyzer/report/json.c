@@ -143,14 +143,18 @@ static void json_series(pgm_json *j, const pgm_curve_point *p, size_t n)
 
 /* One exact curve per user, database or client (`which` picks the field),
  * streamed from the sessions' changes: memory grows with the keys, not the
- * points (a log of two million sessions has four million). */
+ * points (a log of two million sessions has four million). At most
+ * PGM_ANALYSIS_MAX_SERIES_KEYS of them, those that go highest, the others
+ * together as "(other)" (the analysis says how many): a fleet whose pods'
+ * addresses change made one per address, 2,000 in a 178 MB report. */
 static void json_curves_by(pgm_json *j, const pgm_sessions *s, int which)
 {
     series_stream ss = {.j = j, .which = which};
-    pgm_keyed_walk w = {curve_key, stream_begin, stream_point, stream_end, &ss};
+    pgm_keyed_walk w = {curve_key, stream_begin, stream_point, stream_end, &ss, PGM_ANALYSIS_MAX_SERIES_KEYS,
+                        "(other)"};
     pgm_json_begin_object(j);
     if (s)
-        pgm_sessions_walk_keyed(s, &w);
+        pgm_sessions_walk_keyed(s, &w, NULL);
     pgm_json_end_object(j);
 }
 

@@ -392,6 +392,22 @@ done > "$tmp/session-apps/postgresql.log"
 expect PGM_SESSIONS_MAX_APPS 2 "session(s) of further applications counted together as (other)" -- \
     analyze --log-line-prefix '%m [%p] %u@%d app=%a ' "$tmp/session-apps"
 
+# PGM_ANALYSIS_MAX_SERIES_KEYS: sessions from 70 clients (a fleet's pods' addresses): the
+# JSON's series by client keep the 64 that go highest, the other 6 together as "(other)"
+mkdir -p "$tmp/series-clients"
+for i in $(seq 70); do
+    echo "2026-11-27 00:17:$(printf %02d $((i % 60))).443 UTC [$((300 + i))] [unknown]@[unknown] LOG:  connection received: host=10.1.0.$i port=$((40000 + i))"
+    echo "2026-11-27 00:17:$(printf %02d $((i % 60))).443 UTC [$((300 + i))] app@shop LOG:  connection authorized: user=app database=shop"
+done > "$tmp/series-clients/postgresql.log"
+expect PGM_ANALYSIS_MAX_SERIES_KEYS 2 "at most 64 users, databases and clients with a series of their own in the JSON, each kind's that go highest (a limit of this build): 6 more of them counted together as (other)" -- \
+    analyze "$tmp/series-clients"
+"$bin" analyze -q -f json -o "$tmp/series-clients.json" "$tmp/series-clients" > /dev/null 2>&1
+if python3 -c 'import json,sys; c = json.load(open(sys.argv[1]))["series"]["by_client"]; sys.exit(not (len(c) == 65 and max(p["open"] for p in c["(other)"]) == 6))' "$tmp/series-clients.json"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL limit PGM_ANALYSIS_MAX_SERIES_KEYS: the JSON's by_client is not 64 clients and (other) holding 6"; fail=$((fail + 1))
+fi
+
 # PGM_SESSIONS_MAX_STARTS: a server started 257 times
 mkdir -p "$tmp/starts"
 for i in $(seq 257); do

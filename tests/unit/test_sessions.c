@@ -625,9 +625,18 @@ static void test_keyed_walk(void **state)
         feed(s, &evs[i]);
     assert_int_equal(pgm_sessions_finish(s), PGM_OK);
     walked w = {s, "", 0};
-    pgm_keyed_walk kw = {app_key, walk_begin, walk_point, walk_end, &w};
-    assert_int_equal(pgm_sessions_walk_keyed(s, &kw), PGM_OK);
+    pgm_keyed_walk kw = {app_key, walk_begin, walk_point, walk_end, &w, 0, NULL};
+    assert_int_equal(pgm_sessions_walk_keyed(s, &kw, NULL), PGM_OK);
     assert_string_equal(w.text, "(unknown)[2 -55..5]: -55=1 5=0;billing[1 2..2]: 2=1;orders[3 1..4]: 1=1 3=0 4=2;");
+    /* one key kept, the one that goes highest: the others' sessions as one more */
+    size_t folded;
+    w.len = 0;
+    kw.max_keys = 1;
+    kw.other = "(other)";
+    assert_int_equal(pgm_sessions_walk_keyed(s, &kw, &folded), PGM_OK);
+    assert_int_equal(folded, 2);
+    assert_string_equal(w.text, "(other)[3 -55..5]: -55=1 2=2 5=1;orders[3 1..4]: 1=1 3=0 4=2;");
+    assert_int_equal(pgm_sessions_count_keys(s, app_key, NULL), 3);
     pgm_sessions_close(s);
 }
 
