@@ -61,6 +61,8 @@ static void text_ids_free(text_ids *t)
 
 /* ---- the tracker ---- */
 
+static uint32_t who_of(pgm_sessions *s, const char *user, const char *db, const char *client);
+
 /* A change of the open count: a session's start or end, 4 bytes (a log of
  * two million sessions keeps four million): its index and which of the two;
  * the time and the application are the session's. */
@@ -115,8 +117,10 @@ int pgm_sessions_open(pgm_sessions **out)
         return PGM_FATAL;
     s->first_refusal = s->first_slot_refusal = s->first_t = s->last_t = PGM_TS_UNKNOWN;
     s->all.peak_at = PGM_TS_UNKNOWN;
+    /* number 0 of each table is nothing known: what a table out of memory gives */
     const char *none = pgm_intern(&s->strings, "");
-    if (!none || text_id(&s->paths, none, &s->oom) != 0 || text_id(&s->clients, none, &s->oom) != 0 || s->oom) {
+    if (!none || text_id(&s->paths, none, &s->oom) != 0 || text_id(&s->clients, none, &s->oom) != 0 ||
+        who_of(s, none, none, none) != 0 || s->oom) {
         pgm_sessions_close(s);
         return PGM_FATAL;
     }
@@ -181,8 +185,8 @@ static bool who_is(const void *ctx, uint32_t i, const void *key)
     return a->user == b->user && a->db == b->db && a->client == b->client; /* interned: one text, one address */
 }
 
-/* The number of this user, database and client (interned); 0 ("", "", "")
- * when memory ran out. */
+/* The number of this user, database and client (interned); 0 (nothing
+ * known) when memory ran out. */
 static uint32_t who_of(pgm_sessions *s, const char *user, const char *db, const char *client)
 {
     pgm_who w = {user, db, client};
