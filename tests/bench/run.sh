@@ -93,9 +93,11 @@ j1=$MBS j1_rss=$RSS
 run "pgmortem timeline --jobs 2 -o file" "$bin" timeline -q --jobs 2 -o "$dir/timeline.jsonl" "$log"
 j2=$MBS j2_rss=$RSS
 # the machine's ceiling for a timeline into a file: dd writing as many bytes
-# as it wrote (its MB/s counted in the log's bytes, as the runs above are)
+# as it wrote into the same file, kept as the timeline is (its MB/s counted
+# in the log's bytes, as the runs above are); a file removed at once never
+# reaches the disk and measured 15 times faster than one kept
 out_mib=$(($(wc -c < "$dir/timeline.jsonl") >> 20))
-run "dd of the timeline's $out_mib MiB into a file (the ceiling)" sh -c 'dd if=/dev/zero of="$0/dd.out" bs=1M count="$1" 2> /dev/null; rm -f "$0/dd.out"' "$dir" "$out_mib"
+run "dd of the timeline's $out_mib MiB into a file kept (the ceiling)" dd if=/dev/zero of="$dir/timeline.jsonl" bs=1M count="$out_mib" status=none
 dd_mbs=$MBS
 run "pgmortem timeline --jobs 1 -o /dev/null" "$bin" timeline -q --jobs 1 -o /dev/null "$log"
 n1=$MBS
