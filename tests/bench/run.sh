@@ -106,8 +106,10 @@ n2=$MBS
 run "pgmortem timeline --jobs 1 | cat > /dev/null" sh -c '"$0" timeline -q --jobs 1 "$1" | cat > /dev/null' "$bin" "$log"
 run "pgmortem timeline --jobs 1 --kinds conn.refused" "$bin" timeline -q --jobs 1 --kinds conn.refused -o /dev/null "$log"
 [ -f "$dir/postgresql-15-main.log.zst" ] || zstd -q -T2 -3 -o "$dir/postgresql-15-main.log.zst" "$log"
-run "pgmortem timeline (the log as .log.zst) -o file" "$bin" timeline -q -o "$dir/timeline.jsonl" "$dir/postgresql-15-main.log.zst"
-run "pgmortem timeline --jobs 1 (tar.zst bundle) -o file" "$bin" timeline -q --jobs 1 -o "$dir/timeline.jsonl" "$dir/bundle.tar.zst"
+# reading compressed input, against the plain file into /dev/null: the bound
+# is on reading, and this machine's file writes vary two-fold from run to run
+run "pgmortem timeline (the log as .log.zst) -o /dev/null" "$bin" timeline -q -o /dev/null "$dir/postgresql-15-main.log.zst"
+run "pgmortem timeline --jobs 1 (tar.zst bundle) -o /dev/null" "$bin" timeline -q --jobs 1 -o /dev/null "$dir/bundle.tar.zst"
 tz=$MBS
 rm -f "$dir/timeline.jsonl"
 run "pgmortem analyze -f json (the whole analysis)" "$bin" analyze -q -f json -o /dev/null "$log"
@@ -175,5 +177,5 @@ holds "timeline within 3x of grep -c" "3 * $j1 >= $grep_mbs" "grep $grep_mbs MB/
 holds "analyze -f json at least as fast as timeline --jobs 1" "$an >= $j1" "$an MB/s"
 holds "analyze peak RSS < 64 MiB (2 M sessions that close)" "${sessions_closed_rss:-999} < 64" "${sessions_closed_rss:-?} MiB"
 holds "analyze peak RSS < 160 MiB (2 M sessions that never close)" "${sessions_open_rss:-999} < 160" "${sessions_open_rss:-?} MiB"
-holds "a tar.zst member >= 80% of the plain file" "$tz >= 0.8 * $j1" "$tz MB/s"
+holds "a tar.zst member >= 80% of the plain file" "$tz >= 0.8 * $n1" "$tz MB/s against $n1, both into /dev/null"
 holds "analyze >= 200x pgbadger" "$badger > 0 && $an_exact >= 200 * $badger" "$(echo "scale=0; $an_exact / ($badger + 0.001)" | bc)x: $an_exact and $badger MB/s"
