@@ -2143,23 +2143,10 @@ static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigne
     }
 }
 
-/* The keys of the JSON's series by user, by database and by client. */
-static const char *user_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
+/* The key of the JSON's series by user, by database or by client (ctx: which). */
+static const char *who_part_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
 {
-    (void)ctx;
-    return pgm_sessions_who(s, v)->user;
-}
-
-static const char *db_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
-{
-    (void)ctx;
-    return pgm_sessions_who(s, v)->db;
-}
-
-static const char *client_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
-{
-    (void)ctx;
-    return pgm_sessions_who(s, v)->client;
+    return pgm_who_part(pgm_sessions_who(s, v), *(const enum pgm_who_part *)ctx);
 }
 
 /* Those the JSON's series leave to "(other)" (report/json.c walks them). */
@@ -2167,10 +2154,8 @@ static void count_series_keys(pgm_analysis *a)
 {
     if (a->primary < 0)
         return;
-    const char *(*const key_of[3])(void *, const pgm_sessions *, const pgm_session *) = {user_key, db_key,
-                                                                                         client_key};
-    for (int k = 0; k < 3; k++) {
-        size_t n = pgm_sessions_count_keys(a->logs[a->primary].s, key_of[k], NULL);
+    for (enum pgm_who_part part = PGM_WHO_USER; part <= PGM_WHO_CLIENT; part++) {
+        size_t n = pgm_sessions_count_keys(a->logs[a->primary].s, who_part_key, &part);
         if (n > PGM_ANALYSIS_MAX_SERIES_KEYS)
             a->over[PGM_ANALYSIS_CAP_SERIES_KEYS] += n - PGM_ANALYSIS_MAX_SERIES_KEYS;
     }

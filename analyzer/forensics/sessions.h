@@ -48,6 +48,13 @@ typedef struct pgm_who {
     const char *user, *db, *client;
 } pgm_who;
 
+/* One of the three, picked by number (the series by user, database, client). */
+enum pgm_who_part { PGM_WHO_USER, PGM_WHO_DB, PGM_WHO_CLIENT };
+static inline const char *pgm_who_part(const pgm_who *w, enum pgm_who_part part)
+{
+    return part == PGM_WHO_USER ? w->user : part == PGM_WHO_DB ? w->db : w->client;
+}
+
 /* Where a line is, in one word: its file (an index into the log's cited
  * paths, pgm_sessions_cited_path) and its number (pgm_cite_line; 0: none). */
 typedef uint64_t pgm_cite;

@@ -54,7 +54,7 @@ static void json_point(pgm_json *j, const pgm_curve_point *p)
  * lowest and highest, as json_series writes a series it holds whole. */
 typedef struct series_stream {
     pgm_json *j;
-    int which;               /* 0 user, 1 database, 2 client */
+    enum pgm_who_part which;
     size_t n;
     int64_t t0, span;
     int64_t bucket;          /* the bucket being gathered (when gathering) */
@@ -67,8 +67,7 @@ typedef struct series_stream {
 static const char *curve_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
 {
     const series_stream *ss = ctx;
-    const pgm_who *w = pgm_sessions_who(s, v);
-    const char *key = ss->which == 0 ? w->user : ss->which == 1 ? w->db : w->client;
+    const char *key = pgm_who_part(pgm_sessions_who(s, v), ss->which);
     return *key ? key : "(unknown)";
 }
 
@@ -147,7 +146,7 @@ static void json_series(pgm_json *j, const pgm_curve_point *p, size_t n)
  * PGM_ANALYSIS_MAX_SERIES_KEYS of them, those that go highest, the others
  * together as "(other)" (the analysis says how many): a fleet whose pods'
  * addresses change made one per address, 2,000 in a 178 MB report. */
-static void json_curves_by(pgm_json *j, const pgm_sessions *s, int which)
+static void json_curves_by(pgm_json *j, const pgm_sessions *s, enum pgm_who_part which)
 {
     series_stream ss = {.j = j, .which = which};
     pgm_keyed_walk w = {curve_key, stream_begin, stream_point, stream_end, &ss, PGM_ANALYSIS_MAX_SERIES_KEYS,
@@ -885,8 +884,9 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
         json_series(&j, ac ? ac->p : NULL, ac ? ac->n : 0);
     }
     pgm_json_end_object(&j);
-    static const char *const by[] = {"by_user", "by_database", "by_client"};
-    for (int w = 0; w < 3; w++) {
+    static const char *const by[] = {[PGM_WHO_USER] = "by_user", [PGM_WHO_DB] = "by_database",
+                                     [PGM_WHO_CLIENT] = "by_client"};
+    for (enum pgm_who_part w = PGM_WHO_USER; w <= PGM_WHO_CLIENT; w++) {
         pgm_json_key(&j, by[w]);
         json_curves_by(&j, s, w);
     }

@@ -413,6 +413,22 @@ static void test_session_ids(void **state)
     pgm_sessions_close(s);
 }
 
+/* A log's first n_evs events, then its sessions named by the rows: `named`
+ * of them, `inferred` of those by their user, database and client. */
+static pgm_sessions *named_by_rows(const ev *evs, size_t n_evs, const pgm_app_hint *rows, size_t n_rows,
+                                   size_t named, size_t inferred)
+{
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    for (size_t i = 0; i < n_evs; i++)
+        feed(s, &evs[i]);
+    size_t got;
+    assert_int_equal(pgm_sessions_name_apps(s, rows, n_rows, &got), named);
+    assert_int_equal(got, inferred);
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    return s;
+}
+
 /* Application names from pg_stat_activity rows: a row names the session with
  * its pid open then and started with it; the rest of the same user, database
  * and client take the name unless something names them otherwise; a session
@@ -427,10 +443,6 @@ static void test_app_names_from_rows(void **state)
         {4, "conn.authorized", "11", "LOG", NULL, NULL, NULL},  /* pid 11 again */
         {9, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:00:30.000"}, /* before the log */
     };
-    pgm_sessions *s;
-    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
-    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
-        feed(s, &evs[i]);
     const int64_t base = 1764200000000000LL;
     const pgm_app_hint hints[] = {
         /* pid 11's second session, seen at 5 s, started at 4 s */
@@ -439,10 +451,8 @@ static void test_app_names_from_rows(void **state)
         {12, base + 5000000, base + 4000000, "billing", "u", "d", "10.0.0.2"},
         {10, base + 5000000, base + 1000000, "", "u", "d", "10.0.0.1"},
     };
-    size_t inferred;
-    assert_int_equal(pgm_sessions_name_apps(s, hints, 3, &inferred), 3);
-    assert_int_equal(inferred, 2); /* pid 10 and pid 11's first session, by the same user/db/client */
-    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    /* pid 10 and pid 11's first session inferred, by the same user/db/client */
+    pgm_sessions *s = named_by_rows(evs, sizeof evs / sizeof evs[0], hints, 3, 3, 2);
     size_t n;
     const pgm_session *v = pgm_sessions_list(s, &n);
     assert_int_equal(n, 4);
@@ -457,16 +467,11 @@ static void test_app_names_from_rows(void **state)
     pgm_sessions_close(s);
 
     /* two names for one user/db/client: only the row's own session is named */
-    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
-    for (size_t i = 0; i < 4; i++)
-        feed(s, &evs[i]);
     const pgm_app_hint two[] = {
         {11, base + 5000000, base + 4000000, "orders", "u", "d", "10.0.0.1"},
         {10, base + 5000000, base + 1000000, "billing", "u", "d", "10.0.0.1"},
     };
-    assert_int_equal(pgm_sessions_name_apps(s, two, 2, &inferred), 2);
-    assert_int_equal(inferred, 0);
-    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    s = named_by_rows(evs, 4, two, 2, 2, 0);
     v = pgm_sessions_list(s, &n);
     assert_string_equal(pgm_sessions_app_name(s, v[0].app), "billing");
     assert_string_equal(pgm_sessions_app_name(s, v[1].app), "(unknown)");
@@ -475,16 +480,11 @@ static void test_app_names_from_rows(void **state)
 
     /* a row of the same user/db/client with another name, though it shows no
      * logged session (pid 13), leaves the others unnamed too */
-    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
-    for (size_t i = 0; i < 4; i++)
-        feed(s, &evs[i]);
     const pgm_app_hint other[] = {
         {11, base + 5000000, base + 4000000, "orders", "u", "d", "10.0.0.1"},
         {13, base + 5000000, base + 4000000, "billing", "u", "d", "10.0.0.1"},
     };
-    assert_int_equal(pgm_sessions_name_apps(s, other, 2, &inferred), 1);
-    assert_int_equal(inferred, 0);
-    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    s = named_by_rows(evs, 4, other, 2, 1, 0);
     v = pgm_sessions_list(s, &n);
     assert_string_equal(pgm_sessions_app_name(s, v[0].app), "(unknown)");
     assert_string_equal(pgm_sessions_app_name(s, v[2].app), "orders");
