@@ -10,6 +10,7 @@
 #include "util/grow.h"
 #include "util/idxset.h"
 #include "util/intern.h"
+#include "util/label.h"
 #include "util/u64map.h"
 #include "util/rc.h"
 
@@ -86,6 +87,8 @@ struct pgm_sessions {
     pgm_idxset who_set;
     text_ids paths;      /* the files sessions cite; 0 is "" */
     text_ids clients;    /* the clients of connections received; 0 is "" */
+    text_ids quoted;     /* the users', databases' and clients' names shown quoted (util/label.h) */
+    pgm_u64map quoted_of; /* a name's address -> its quoted form's number */
     const char *apps[PGM_SESSIONS_MAX_APPS];
     size_t n_apps;
     delta *deltas;
@@ -140,6 +143,8 @@ void pgm_sessions_close(pgm_sessions *s)
     pgm_idxset_free(&s->who_set);
     text_ids_free(&s->paths);
     text_ids_free(&s->clients);
+    text_ids_free(&s->quoted);
+    pgm_u64map_free(&s->quoted_of);
     pgm_interner_free(&s->strings);
     free(s->deltas);
     free(s->all.p);
@@ -149,9 +154,25 @@ void pgm_sessions_close(pgm_sessions *s)
     free(s);
 }
 
+/* The interned text a name from the evidence is shown as (util/label.h). */
+static const char *labelled(pgm_sessions *s, const char *name)
+{
+    if (!pgm_label_needs_quotes(name))
+        return intern(&s->strings, name, &s->oom);
+    char *q = malloc(pgm_label_quoted_size(name));
+    if (!q) {
+        s->oom = true;
+        return "";
+    }
+    pgm_label_quote(name, q);
+    const char *in = intern(&s->strings, q, &s->oom);
+    free(q);
+    return in;
+}
+
 static unsigned app_index(pgm_sessions *s, const char *name)
 {
-    const char *in = intern(&s->strings, name && *name ? name : "(unknown)", &s->oom);
+    const char *in = name && *name ? labelled(s, name) : intern(&s->strings, PGM_LABEL_UNKNOWN, &s->oom);
     for (size_t i = 0; i < s->n_apps; i++)
         if (s->apps[i] == in)
             return (unsigned)i;
@@ -161,7 +182,7 @@ static unsigned app_index(pgm_sessions *s, const char *name)
     }
     /* the last slot gathers every application beyond the limit */
     if (s->n_apps == PGM_SESSIONS_MAX_APPS - 1)
-        s->apps[s->n_apps++] = intern(&s->strings, "(other)", &s->oom);
+        s->apps[s->n_apps++] = intern(&s->strings, PGM_LABEL_OTHER, &s->oom);
     s->apps_over++;
     return PGM_SESSIONS_MAX_APPS - 1;
 }
@@ -185,6 +206,20 @@ static bool who_is(const void *ctx, uint32_t i, const void *key)
     return a->user == b->user && a->db == b->db && a->client == b->client; /* interned: one text, one address */
 }
 
+static const char *labelled(pgm_sessions *s, const char *name);
+
+/* A name that is shown quoted (util/label.h): its quoted form kept, for
+ * pgm_sessions_label. */
+static void note_quoted(pgm_sessions *s, const char *name)
+{
+    uint32_t id;
+    if (!pgm_label_needs_quotes(name) || pgm_u64map_get(&s->quoted_of, (uint64_t)(uintptr_t)name, &id))
+        return;
+    id = text_id(&s->quoted, labelled(s, name), &s->oom);
+    if (pgm_u64map_put(&s->quoted_of, (uint64_t)(uintptr_t)name, id) != 0)
+        s->oom = true;
+}
+
 /* The number of this user, database and client (interned); 0 (nothing
  * known) when memory ran out. */
 static uint32_t who_of(pgm_sessions *s, const char *user, const char *db, const char *client)
@@ -202,6 +237,9 @@ static uint32_t who_of(pgm_sessions *s, const char *user, const char *db, const 
     }
     s->whos = v;
     s->whos[s->n_whos] = w;
+    const char *parts[] = {user, db, client};
+    for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
+        note_quoted(s, parts[p]);
     k.ctx = s->whos;
     if (pgm_idxset_add(&s->who_set, &k, (uint32_t)s->n_whos) != 0) {
         s->oom = true;
@@ -647,6 +685,16 @@ const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n)
 }
 
 const pgm_who *pgm_sessions_who(const pgm_sessions *s, const pgm_session *v) { return &s->whos[v->who]; }
+
+const char *pgm_sessions_label(const pgm_sessions *s, const char *name)
+{
+    uint32_t id;
+    if (!*name)
+        return PGM_LABEL_UNKNOWN;
+    if (pgm_label_needs_quotes(name) && pgm_u64map_get(&s->quoted_of, (uint64_t)(uintptr_t)name, &id))
+        return s->quoted.v[id];
+    return name;
+}
 
 const char *pgm_sessions_cited_path(const pgm_sessions *s, pgm_cite c)
 {

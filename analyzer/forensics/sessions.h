@@ -125,6 +125,10 @@ void pgm_sessions_close(pgm_sessions *s);
 const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n);
 /* A session's user, database and client. */
 const pgm_who *pgm_sessions_who(const pgm_sessions *s, const pgm_session *v);
+/* How a user's, database's or client's name (a pgm_who's) is shown as a
+ * report's key: PGM_LABEL_UNKNOWN for "", quoted when it could read as a
+ * label (util/label.h), else as it is; a stable pointer per distinct name. */
+const char *pgm_sessions_label(const pgm_sessions *s, const char *name);
 /* The file a cite names ("" for none). */
 const char *pgm_sessions_cited_path(const pgm_sessions *s, pgm_cite c);
 /* The open sessions of each value of a key (a user, a database, a client)

@@ -543,10 +543,8 @@ static int by_peak(const void *x, const void *y)
  * prefix, or names sent after login). */
 static const char *layer_name(const pgm_analysis *a, const pgm_sessions *s, const pgm_session *v, bool by_user)
 {
-    if (by_user) {
-        const char *user = pgm_sessions_who(s, v)->user;
-        return *user ? user : "(unknown)";
-    }
+    if (by_user)
+        return pgm_sessions_label(s, pgm_sessions_who(s, v)->user);
     size_t pod = pgm_analysis_pod_of(a, v);
     if (pod != SIZE_MAX)
         return pgm_analysis_pod_name(a, pod);
@@ -566,8 +564,7 @@ typedef struct user_peaks {
 static const char *user_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
 {
     (void)ctx;
-    const char *user = pgm_sessions_who(s, v)->user;
-    return *user ? user : "(unknown)";
+    return pgm_sessions_label(s, pgm_sessions_who(s, v)->user);
 }
 
 static void peak_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)

@@ -11,6 +11,7 @@
 #include "forensics/analysis_impl.h"
 #include "text/timestamp.h"
 #include "util/json.h"
+#include "util/label.h"
 
 /* The limit a refusal's kind names, as the JSON says it; NULL for none. */
 static const char *refusal_kind_name(unsigned kind)
@@ -67,8 +68,7 @@ typedef struct series_stream {
 static const char *curve_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
 {
     const series_stream *ss = ctx;
-    const char *key = pgm_who_part(pgm_sessions_who(s, v), ss->which);
-    return *key ? key : "(unknown)";
+    return pgm_sessions_label(s, pgm_who_part(pgm_sessions_who(s, v), ss->which));
 }
 
 static void series_open(series_stream *ss, size_t n, int64_t first, int64_t last)
@@ -150,7 +150,7 @@ static void json_curves_by(pgm_json *j, const pgm_sessions *s, enum pgm_who_part
 {
     series_stream ss = {.j = j, .which = which};
     pgm_keyed_walk w = {curve_key, stream_begin, stream_point, stream_end, &ss, PGM_ANALYSIS_MAX_SERIES_KEYS,
-                        "(other)"};
+                        PGM_LABEL_OTHER};
     pgm_json_begin_object(j);
     if (s)
         pgm_sessions_walk_keyed(s, &w, NULL);

@@ -408,6 +408,29 @@ else
     echo "FAIL limit PGM_ANALYSIS_MAX_SERIES_KEYS: the JSON's by_client is not 64 clients and (other) holding 6"; fail=$((fail + 1))
 fi
 
+# ... and a role called "(other)" (quoted, PostgreSQL takes any name) that goes highest is
+# kept apart from the label, shown quoted: the JSON's keys stay distinct
+mkdir -p "$tmp/series-other-role"
+for i in $(seq 70); do
+    u=u$i
+    [ "$i" -le 2 ] && u='(other)'
+    echo "2026-11-27 00:17:$(printf %02d $((i % 60))).443 UTC [$((300 + i))] $u@shop LOG:  connection authorized: user=$u database=shop"
+done > "$tmp/series-other-role/postgresql.log"
+"$bin" analyze -q -f json -o "$tmp/series-other-role.json" "$tmp/series-other-role" > /dev/null 2>&1
+if python3 -c '
+import json, sys
+def distinct(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        sys.exit("a key twice: %s" % sorted(k for k in set(keys) if keys.count(k) > 1))
+    return dict(pairs)
+u = json.load(open(sys.argv[1]), object_pairs_hook=distinct)["series"]["by_user"]
+sys.exit(not (len(u) == 65 and max(p["open"] for p in u["\"(other)\""]) == 2 and "(other)" in u))' "$tmp/series-other-role.json"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL limit PGM_ANALYSIS_MAX_SERIES_KEYS: a role called (other) is not apart from the label in the JSON's by_user"; fail=$((fail + 1))
+fi
+
 # PGM_SESSIONS_MAX_STARTS: a server started 257 times
 mkdir -p "$tmp/starts"
 for i in $(seq 257); do

@@ -17,6 +17,7 @@
 #include "rules/ruleset.h"
 #include "text/jsonflat.h"
 #include "text/timestamp.h"
+#include "util/label.h"
 
 typedef struct ev {
     int64_t sec;
@@ -640,6 +641,81 @@ static void test_keyed_walk(void **state)
     pgm_sessions_close(s);
 }
 
+static const char *user_label(void *ctx, const pgm_sessions *s, const pgm_session *v)
+{
+    (void)ctx;
+    return pgm_sessions_label(s, pgm_sessions_who(s, v)->user);
+}
+
+/* A session of `user` (and application `app`) authorized at second `sec`. */
+static void authorize(pgm_sessions *s, int64_t sec, int pid, const char *user, const char *app)
+{
+    char pid_s[16];
+    snprintf(pid_s, sizeof pid_s, "%d", pid);
+    pgm_event x;
+    memset(&x, 0, sizeof x);
+    x.t = 1764200000000000LL + sec * 1000000LL;
+    x.kind = "conn.authorized";
+    x.kind_id = PGM_EV_CONN_AUTHORIZED;
+    x.path = "pg.log";
+    x.line = (uint64_t)sec;
+    const char *values[PGM_EVENT_COMMON_FIELDS] = {pid_s, user, "d", app, "10.0.0.1", "LOG", NULL, NULL};
+    for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++)
+        x.fields[i] = (pgm_field){pgm_event_common_names[i], values[i], 0};
+    x.n_fields = PGM_EVENT_COMMON_FIELDS;
+    pgm_sessions_event(s, &x);
+}
+
+/* Names from the log that read like the reports' own labels are shown
+ * quoted: a role called "(other)" is not the series of the roles past the
+ * cap, one called "(unknown)" not the sessions without a user, and an
+ * application called "(other)" not the one of the applications past theirs. */
+static void test_names_that_read_as_labels(void **state)
+{
+    (void)state;
+    pgm_sessions *s;
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    const char *users[] = {"(other)", "(unknown)", "", "\"q\"", "plain", "plain"};
+    for (int i = 0; i < 6; i++)
+        authorize(s, 1 + i, 100 + i, users[i], "app");
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    walked w = {s, "", 0};
+    pgm_keyed_walk kw = {user_label, walk_begin, walk_point, walk_end, &w, 0, NULL};
+    assert_int_equal(pgm_sessions_walk_keyed(s, &kw, NULL), PGM_OK);
+    assert_string_equal(w.text, "\"\"\"q\"\"\"[1 4..4]: 4=1;\"(other)\"[1 1..1]: 1=1;\"(unknown)\"[1 2..2]: 2=1;"
+                                "(unknown)[1 3..3]: 3=1;plain[2 5..6]: 5=1 6=2;");
+    /* the one going highest kept, the others under the label, apart from the role called so */
+    w.len = 0;
+    kw.max_keys = 1;
+    kw.other = PGM_LABEL_OTHER;
+    assert_int_equal(pgm_sessions_walk_keyed(s, &kw, NULL), PGM_OK);
+    assert_string_equal(w.text, "(other)[4 1..4]: 1=1 2=2 3=3 4=4;plain[2 5..6]: 5=1 6=2;");
+    assert_int_equal(pgm_sessions_count_keys(s, user_label, NULL), 5);
+    pgm_sessions_close(s);
+
+    /* applications: two named like the labels, and more than the cap */
+    assert_int_equal(pgm_sessions_open(&s), PGM_OK);
+    authorize(s, 1, 100, "u", "(other)");
+    authorize(s, 2, 101, "u", "(unknown)");
+    authorize(s, 3, 102, "u", NULL);
+    for (int i = 0; i < (int)PGM_SESSIONS_MAX_APPS; i++) {
+        char app[16];
+        snprintf(app, sizeof app, "app%d", i);
+        authorize(s, 10 + i, 200 + i, "u", app);
+    }
+    assert_int_equal(pgm_sessions_finish(s), PGM_OK);
+    size_t n_apps = pgm_sessions_app_count(s);
+    assert_int_equal(n_apps, PGM_SESSIONS_MAX_APPS);
+    for (size_t i = 0; i < n_apps; i++)
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(pgm_sessions_app_name(s, (unsigned)i), pgm_sessions_app_name(s, (unsigned)j));
+    assert_string_equal(pgm_sessions_app_name(s, 0), "\"(other)\"");
+    assert_string_equal(pgm_sessions_app_name(s, 1), "\"(unknown)\"");
+    assert_string_equal(pgm_sessions_app_name(s, 2), PGM_LABEL_UNKNOWN);
+    assert_string_equal(pgm_sessions_app_name(s, PGM_SESSIONS_MAX_APPS - 1), PGM_LABEL_OTHER);
+    pgm_sessions_close(s);
+}
+
 /* A group spanning 25 days or more has its steps in 12 bytes, else in 8
  * (growth.c): both read the same growth. The same leak (ten sessions ten
  * seconds apart, none given back) after one session that came and went 30
@@ -698,6 +774,7 @@ int main(void)
         cmocka_unit_test(test_peak_within_an_instant),
         cmocka_unit_test(test_longest),
         cmocka_unit_test(test_keyed_walk),
+        cmocka_unit_test(test_names_that_read_as_labels),
         cmocka_unit_test(test_session_ids),
         cmocka_unit_test(test_app_names_from_rows),
         cmocka_unit_test(test_sessions_past_their_bound),

@@ -13,6 +13,7 @@
 #include "util/grow.h"
 #include "util/idxset.h"
 #include "util/intern.h"
+#include "util/label.h"
 #include "util/outfile.h"
 
 static void test_interner_stores_each_text_once(void **state)
@@ -162,6 +163,28 @@ static void test_idxset_finds_what_it_holds(void **state)
     assert_null(m.slots);
 }
 
+/* Names quoted as quote_ident would, and only those that could read as a label. */
+static void test_label_quotes_what_could_read_as_one(void **state)
+{
+    (void)state;
+    const struct {
+        const char *name, *shown;
+    } cases[] = {
+        {"(other)", "\"(other)\""},    {"(unknown)", "\"(unknown)\""}, {"\"q\"", "\"\"\"q\"\"\""},
+        {"\"", "\"\"\"\""},          {"(pool)", NULL},                {"plain", NULL},
+        {"", NULL},                     {"other", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(pgm_label_needs_quotes(cases[i].name), cases[i].shown != NULL);
+        if (!cases[i].shown)
+            continue;
+        char out[32];
+        assert_int_equal(pgm_label_quoted_size(cases[i].name), strlen(cases[i].shown) + 1);
+        pgm_label_quote(cases[i].name, out);
+        assert_string_equal(out, cases[i].shown);
+    }
+}
+
 static void test_outfile_is_whole_or_left_as_it_was(void **state)
 {
     (void)state;
@@ -221,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_interner_stores_each_text_once),
         cmocka_unit_test(test_display_lengths_match_what_is_appended),
         cmocka_unit_test(test_outfile_is_whole_or_left_as_it_was),
+        cmocka_unit_test(test_label_quotes_what_could_read_as_one),
         cmocka_unit_test(test_grow_doubles_and_keeps),
         cmocka_unit_test(test_idxset_finds_what_it_holds),
     };
