@@ -5,79 +5,32 @@
 #include <string.h>
 
 #include "text/timestamp.h"
+#include "util/grow.h"
+#include "util/timesort.h"
+#include "util/u64map.h"
 
-/* A session opening (+1) or given back (-1), with its place (2 x its index,
- * + 1 for its end) to order equal times. Two a session: a group of two
- * million sessions that close has four million. Packed in 8 bytes when the
- * group spans less than 2^41 us (25 days): its time after the group's first
- * above, its place below, so that the word's order is the steps' order;
- * else 12. */
-#define PLACE_BITS 23
-_Static_assert(2 * (uint64_t)PGM_SESSIONS_MAX <= (UINT64_C(1) << PLACE_BITS), "a step's place fits in its bits");
-#define PACKED_SPAN_US (UINT64_C(1) << (64 - PLACE_BITS))
-
-typedef struct __attribute__((packed)) wide_step {
-    int64_t t;
-    uint32_t place;
-} wide_step;
-
+/* A session opening (+1) or given back (-1), as its place: 2 x its index,
+ * + 1 for its end (pgm_sessions_changes' numbers), which orders equal
+ * times; 4 bytes, its time read from the session. A group of two million
+ * sessions that close has four million. */
 typedef struct steps {
-    uint64_t *packed; /* or */
-    wide_step *wide;
-    int64_t t0;       /* the packed steps' times count from it */
+    const uint32_t *place;
+    const pgm_session *v;   /* the sessions, pgm_sessions_list */
 } steps;
 
-static inline int64_t step_t(const steps *st, size_t i)
+static inline int64_t place_time(const pgm_session *v, uint32_t place)
 {
-    return st->packed ? st->t0 + (int64_t)(st->packed[i] >> PLACE_BITS) : st->wide[i].t;
+    return place & 1 ? v[place >> 1].end : v[place >> 1].start;
 }
 
-static inline uint32_t step_place(const steps *st, size_t i)
-{
-    return st->packed ? (uint32_t)(st->packed[i] & ((UINT64_C(1) << PLACE_BITS) - 1)) : st->wide[i].place;
-}
+static int64_t place_time_of(const void *ctx, uint32_t place) { return place_time(ctx, place); }
+
+static inline int64_t step_t(const steps *st, size_t i) { return place_time(st->v, st->place[i]); }
+
+static inline uint32_t step_place(const steps *st, size_t i) { return st->place[i]; }
 
 /* +1 for an opening, -1 for a session given back: the low bit of its place. */
 static inline int32_t step_d(const steps *st, size_t i) { return step_place(st, i) & 1 ? -1 : +1; }
-
-static inline bool packed_before(const uint64_t *x, const uint64_t *y) { return *x < *y; }
-
-static inline bool wide_before(const wide_step *x, const wide_step *y)
-{
-    return x->t != y->t ? x->t < y->t : x->place < y->place;
-}
-
-/* In place (a heap sort): the steps of a group of two million sessions take
- * 32 MB, and a merge sort would want as much again. */
-#define DEFINE_HEAP_SORT(name, type, before)                                          \
-    static void name(type *st, size_t n)                                              \
-    {                                                                                 \
-        for (size_t end = n, start = n / 2;;) {                                       \
-            if (start > 0) {                                                          \
-                start--;                                                              \
-            } else {                                                                  \
-                if (end <= 1)                                                         \
-                    return;                                                           \
-                end--;                                                                \
-                type t = st[0];                                                       \
-                st[0] = st[end];                                                      \
-                st[end] = t;                                                          \
-            }                                                                         \
-            /* sift st[start] down within st[0..end) */                               \
-            size_t root = start;                                                      \
-            for (size_t child; (child = 2 * root + 1) < end; root = child) {          \
-                if (child + 1 < end && before(&st[child], &st[child + 1]))            \
-                    child++;                                                          \
-                if (!before(&st[root], &st[child]))                                   \
-                    break;                                                            \
-                type t = st[root];                                                    \
-                st[root] = st[child];                                                 \
-                st[child] = t;                                                        \
-            }                                                                         \
-        }                                                                             \
-    }
-DEFINE_HEAP_SORT(sort_packed, uint64_t, packed_before)
-DEFINE_HEAP_SORT(sort_wide, wide_step, wide_before)
 
 /* Interned texts: the same pointer is the same text; others compare by
  * their text, so that the order of groups does not hang on where the
@@ -205,52 +158,10 @@ static bool given_back(const pgm_session *x)
            x->end != PGM_TS_UNKNOWN;
 }
 
-static void follow(const pgm_sessions *s, const uint32_t *idx, size_t n, int64_t exhaustion,
-                   const int64_t *starts, size_t n_starts, pgm_growth *g)
+/* `st` the group's steps in time (then place), k of them. */
+static void follow(const pgm_sessions *s, const steps st, size_t k, int64_t exhaustion, const int64_t *starts,
+                   size_t n_starts, pgm_growth *g)
 {
-    size_t n_all;
-    const pgm_session *v = pgm_sessions_list(s, &n_all);
-    /* the group's times: their span picks the steps' form */
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const pgm_session *x = &v[idx[i]];
-        if (x->start != PGM_TS_UNKNOWN) {
-            lo = x->start < lo ? x->start : lo;
-            hi = x->start > hi ? x->start : hi;
-            k++;
-        }
-        if (given_back(x)) {
-            lo = x->end < lo ? x->end : lo;
-            hi = x->end > hi ? x->end : hi;
-            k++;
-        }
-    }
-    steps st = {NULL, NULL, lo};
-    bool packed = k && (uint64_t)hi - (uint64_t)lo < PACKED_SPAN_US;
-    if (packed ? !(st.packed = malloc(k * sizeof *st.packed)) : !(st.wide = malloc((k + 1) * sizeof *st.wide)))
-        return;
-    k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const pgm_session *x = &v[idx[i]];
-        uint32_t place = 2 * idx[i];
-        if (x->start != PGM_TS_UNKNOWN) {
-            if (packed)
-                st.packed[k++] = (uint64_t)(x->start - lo) << PLACE_BITS | place;
-            else
-                st.wide[k++] = (wide_step){x->start, place};
-        }
-        if (given_back(x)) {
-            if (packed)
-                st.packed[k++] = (uint64_t)(x->end - lo) << PLACE_BITS | (place + 1);
-            else
-                st.wide[k++] = (wide_step){x->end, place + 1};
-        }
-    }
-    if (packed)
-        sort_packed(st.packed, k);
-    else
-        sort_wide(st.wide, k);
     pgm_growth first_growing, last, first_rising;
     bool any = false, rising = false;
     memset(&last, 0, sizeof last);
@@ -277,7 +188,7 @@ static void follow(const pgm_sessions *s, const uint32_t *idx, size_t n, int64_t
         }
         pgm_growth part;
         memset(&part, 0, sizeof part);
-        steps stretch = {st.packed ? st.packed + from : NULL, st.wide ? st.wide + from : NULL, st.t0};
+        steps stretch = {st.place + from, st.v};
         judge(&stretch, to - from, exhaustion, &part);
         if (part.growing && !any) {
             first_growing = part;
@@ -297,8 +208,6 @@ static void follow(const pgm_sessions *s, const uint32_t *idx, size_t n, int64_t
         if (from >= k)
             break;
     }
-    free(st.packed);
-    free(st.wide);
     pgm_growth keep = *g; /* the group's names and size, set by the caller */
     *g = any ? first_growing : last;
     if (any && last.growing && last.ref != first_growing.ref) {
@@ -313,8 +222,8 @@ static void follow(const pgm_sessions *s, const uint32_t *idx, size_t n, int64_t
         g->onset_session = first_rising.onset_session;
     }
     if (g->onset_session < SIZE_MAX) {
-        g->onset_path = pgm_sessions_cited_path(s, v[g->onset_session].start_at);
-        g->onset_line = pgm_cite_line(v[g->onset_session].start_at);
+        g->onset_path = pgm_sessions_cited_path(s, st.v[g->onset_session].start_at);
+        g->onset_line = pgm_cite_line(st.v[g->onset_session].start_at);
     }
     g->user = keep.user;
     g->db = keep.db;
@@ -343,82 +252,156 @@ static size_t boundaries(const int64_t *starts, size_t n_starts, const pgm_growt
     return n;
 }
 
-/* Sessions by group (user, database, client, application: interned, so
- * equal pointers are equal keys), each group's in the order they opened:
- * 4-byte indices sorted with the sessions as context. */
-static int by_group(const void *x, const void *y, void *ctx)
-{
-    const pgm_sessions *s = ctx;
+/* A group of sessions: a user, database, client and application. */
+typedef struct group {
+    uint32_t first;            /* its first session */
+    size_t sessions;           /* authorized in it */
+    size_t steps, changes;     /* its steps; of them, the log's changes (the rest: starts before the log) */
+    size_t at;                 /* where its steps are among the judged groups' */
+    bool judged;
+} group;
+
+/* A session's group as a map's key (never 0). */
+static uint64_t group_key(const pgm_session *x) { return ((uint64_t)x->who << 16 | x->app) + 1; }
+_Static_assert(PGM_SESSIONS_MAX_APPS <= (1u << 16), "an application's index fits below the who's");
+
+typedef struct groups {
+    const pgm_sessions *s;
+    const pgm_session *v;
+    size_t n_sessions;
+    group *g;
     size_t n;
-    const pgm_session *v = pgm_sessions_list(s, &n);
-    uint32_t ia = *(const uint32_t *)x, ib = *(const uint32_t *)y;
-    const pgm_session *a = &v[ia], *b = &v[ib];
+} groups;
+
+/* The groups in the order of their texts (user, database, client: interned,
+ * so equal pointers are equal texts), then their application's index. */
+static int by_texts(const void *x, const void *y, void *ctx)
+{
+    const groups *gs = ctx;
+    const pgm_session *a = &gs->v[gs->g[*(const uint32_t *)x].first], *b = &gs->v[gs->g[*(const uint32_t *)y].first];
     int c = 0;
     if (a->who != b->who) {
-        const pgm_who *wa = pgm_sessions_who(s, a), *wb = pgm_sessions_who(s, b);
+        const pgm_who *wa = pgm_sessions_who(gs->s, a), *wb = pgm_sessions_who(gs->s, b);
         c = cmp_text(wa->user, wb->user);
         c = c ? c : cmp_text(wa->db, wb->db);
         c = c ? c : cmp_text(wa->client, wb->client);
     }
-    c = c ? c : (a->app > b->app) - (a->app < b->app);
-    return c ? c : (ia > ib) - (ia < ib);
+    return c ? c : (a->app > b->app) - (a->app < b->app);
 }
 
-typedef struct group_run {
-    size_t from, n;            /* in the sorted order */
-} group_run;
+/* Most sessions first; ties in the order of their texts (their rank). */
+typedef struct ranked {
+    uint32_t id;
+    uint32_t rank;
+    size_t sessions;
+} ranked;
 
 static int by_size(const void *x, const void *y)
 {
-    const group_run *a = x, *b = y;
-    if (a->n != b->n)
-        return a->n < b->n ? 1 : -1;
-    return (a->from > b->from) - (a->from < b->from);
+    const ranked *a = x, *b = y;
+    if (a->sessions != b->sessions)
+        return a->sessions < b->sessions ? 1 : -1;
+    return (a->rank > b->rank) - (a->rank < b->rank);
 }
 
-static bool same_group(const pgm_session *a, const pgm_session *b)
+/* Whether a change of the log (a place) is a step of its group: an opening
+ * at a known time, or a session given back. */
+static bool is_step(const pgm_session *v, uint32_t place)
 {
-    return a->who == b->who && a->app == b->app;
+    const pgm_session *x = &v[place >> 1];
+    return place & 1 ? given_back(x) : x->start != PGM_TS_UNKNOWN;
+}
+
+/* Counts each judged group's steps (pass 0), or puts them in `places` at
+ * their group's room (pass 1): the log's changes in its order, then the
+ * starts of the sessions from before it. */
+static void gather_steps(const groups *gs, const pgm_u64map *ids, const uint32_t *changes, size_t n_changes,
+                         uint32_t *places)
+{
+    uint32_t id;
+    for (size_t i = 0; i < n_changes; i++) {
+        if (!is_step(gs->v, changes[i]) || !pgm_u64map_get(ids, group_key(&gs->v[changes[i] >> 1]), &id) ||
+            !gs->g[id].judged)
+            continue;
+        group *g = &gs->g[id];
+        if (places)
+            places[g->at + g->steps] = changes[i];
+        g->steps++;
+        g->changes += !places;
+    }
+    for (size_t i = 0; i < gs->n_sessions; i++) {
+        const pgm_session *x = &gs->v[i];
+        if (x->how_start != PGM_START_BEFORE_LOG || x->start == PGM_TS_UNKNOWN ||
+            !pgm_u64map_get(ids, group_key(x), &id) || !gs->g[id].judged)
+            continue;
+        group *g = &gs->g[id];
+        if (places)
+            places[g->at + g->steps] = 2 * (uint32_t)i;
+        g->steps++;
+    }
 }
 
 size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_growth_restarts *apps,
                        size_t n_apps, pgm_growth *out, size_t cap, size_t *not_judged)
 {
-    size_t n, n_starts;
+    size_t n, n_starts, n_changes, n_judged = 0;
     const pgm_session *v = pgm_sessions_list(s, &n);
+    const uint32_t *changes = pgm_sessions_changes(s, &n_changes);
     const int64_t *starts = pgm_sessions_starts(s, &n_starts);
     *not_judged = 0;
-    uint32_t *order = malloc((n + 1) * sizeof *order);
-    if (!order)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        order[i] = (uint32_t)i;
-    if (n)
-        qsort_r(order, n, sizeof *order, by_group, (void *)s);
-    size_t n_runs = 0;
-    for (size_t i = 0; i < n; i++)
-        n_runs += !i || !same_group(&v[order[i]], &v[order[i - 1]]);
-    group_run *runs = malloc((n_runs + 1) * sizeof *runs);
-    if (!runs) {
-        free(order);
-        return 0;
-    }
-    n_runs = 0;
+    groups gs = {s, v, n, NULL, 0};
+    size_t alloc = 0;
+    pgm_u64map ids = {0};
+    uint32_t *sorted = NULL, *places = NULL;
+    ranked *runs = NULL;
+    bool ok = false;
+    /* the groups, and their sessions counted */
     for (size_t i = 0; i < n; i++) {
-        if (i && same_group(&v[order[i]], &v[order[i - 1]])) {
-            runs[n_runs - 1].n++;
-            continue;
+        uint32_t id;
+        if (!pgm_u64map_get(&ids, group_key(&v[i]), &id)) {
+            group *g = pgm_grow(gs.g, &alloc, gs.n, sizeof *g, 64);
+            if (!g)
+                goto out;
+            gs.g = g;
+            id = (uint32_t)gs.n;
+            if (pgm_u64map_put(&ids, group_key(&v[i]), id) != 0)
+                goto out;
+            gs.g[gs.n++] = (group){(uint32_t)i, 0, 0, 0, 0, false};
         }
-        runs[n_runs++] = (group_run){i, 1};
+        gs.g[id].sessions++;
     }
+    sorted = malloc((gs.n + 1) * sizeof *sorted);
+    runs = malloc((gs.n + 1) * sizeof *runs);
+    if (!sorted || !runs)
+        goto out;
+    for (size_t i = 0; i < gs.n; i++)
+        sorted[i] = (uint32_t)i;
+    qsort_r(sorted, gs.n, sizeof *sorted, by_texts, &gs);
+    for (size_t i = 0; i < gs.n; i++)
+        runs[i] = (ranked){sorted[i], (uint32_t)i, gs.g[sorted[i]].sessions};
     /* a leak is sessions piling up: the groups with most sessions are judged */
-    if (n_runs > cap) {
-        qsort(runs, n_runs, sizeof *runs, by_size);
-        *not_judged = n_runs - cap;
-        n_runs = cap;
+    n_judged = gs.n;
+    if (n_judged > cap) {
+        qsort(runs, n_judged, sizeof *runs, by_size);
+        *not_judged = n_judged - cap;
+        n_judged = cap;
     }
-    for (size_t r = 0; r < n_runs; r++) {
-        const pgm_session *first = &v[order[runs[r].from]];
+    for (size_t r = 0; r < n_judged; r++)
+        gs.g[runs[r].id].judged = true;
+    gather_steps(&gs, &ids, changes, n_changes, NULL);
+    size_t total = 0;
+    for (size_t r = 0; r < n_judged; r++) {
+        group *g = &gs.g[runs[r].id];
+        g->at = total;
+        total += g->steps;
+        g->steps = 0;
+    }
+    if (!(places = malloc((total + 1) * sizeof *places)))
+        goto out;
+    gather_steps(&gs, &ids, changes, n_changes, places);
+    for (size_t r = 0; r < n_judged; r++) {
+        const group *gr = &gs.g[runs[r].id];
+        const pgm_session *first = &v[gr->first];
         pgm_growth *g = &out[r];
         memset(g, 0, sizeof *g);
         const pgm_who *w = pgm_sessions_who(s, first);
@@ -426,17 +409,24 @@ size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_grow
         g->db = w->db;
         g->client = w->client;
         g->app = pgm_sessions_app_name(s, first->app);
-        g->sessions = runs[r].n;
+        g->sessions = gr->sessions;
         const pgm_growth_restarts *app = NULL;
         for (size_t k = 0; k < n_apps && g->app && !app; k++)
             if (apps[k].app && strcmp(apps[k].app, g->app) == 0)
                 app = &apps[k];
         int64_t b[PGM_GROWTH_MAX_BOUNDARIES];
         size_t nb = boundaries(starts, n_starts, app, b, PGM_GROWTH_MAX_BOUNDARIES);
-        follow(s, order + runs[r].from, runs[r].n, exhaustion, b, nb, g);
+        /* its changes nearly in time as the log wrote them, its starts from before the log in any order */
+        pgm_timesort_ids(places + gr->at, gr->steps, gr->changes, place_time_of, v);
+        follow(s, (steps){places + gr->at, v}, gr->steps, exhaustion, b, nb, g);
     }
-    free(order);
+    qsort(out, n_judged, sizeof *out, cmp_growth);
+    ok = true;
+out:
+    pgm_u64map_free(&ids);
+    free(gs.g);
+    free(sorted);
     free(runs);
-    qsort(out, n_runs, sizeof *out, cmp_growth);
-    return n_runs;
+    free(places);
+    return ok ? n_judged : 0;
 }

@@ -11,6 +11,7 @@
 #include "util/idxset.h"
 #include "util/intern.h"
 #include "util/label.h"
+#include "util/timesort.h"
 #include "util/u64map.h"
 #include "util/rc.h"
 
@@ -684,6 +685,12 @@ const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n)
     return s->v;
 }
 
+const uint32_t *pgm_sessions_changes(const pgm_sessions *s, size_t *n)
+{
+    *n = s->n_deltas;
+    return s->deltas;
+}
+
 const pgm_who *pgm_sessions_who(const pgm_sessions *s, const pgm_session *v) { return &s->whos[v->who]; }
 
 const char *pgm_sessions_label(const pgm_sessions *s, const char *name)
@@ -956,28 +963,43 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
  * start of a session from before the log (n_deltas + its index among them). */
 typedef struct keyed_ctx {
     const pgm_sessions *s;
+    const pgm_keyed_walk *w;
     const uint32_t *before;  /* the sessions from before the log with a start */
+    pgm_u64map ids;          /* a key's pointer -> its number */
+    const uint32_t *remap;   /* NULL, or a key's number -> its number once folded */
 } keyed_ctx;
 
-static int64_t step_time(const keyed_ctx *k, uint32_t step)
+static int64_t step_time(const void *ctx, uint32_t step)
 {
+    const keyed_ctx *k = ctx;
     return step < k->s->n_deltas ? delta_t(k->s, k->s->deltas[step]) : k->s->v[k->before[step - k->s->n_deltas]].start;
 }
 
 static int step_d(const keyed_ctx *k, uint32_t step) { return step < k->s->n_deltas ? delta_d(k->s->deltas[step]) : +1; }
 
-static int cmp_step(const void *x, const void *y, void *ctx)
+/* The key's pointer of a step, NULL for a step of no time (a line without one). */
+static const char *step_key(const keyed_ctx *k, uint32_t step)
 {
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    int64_t ta = step_time(ctx, a), tb = step_time(ctx, b);
-    if (ta != tb)
-        return ta < tb ? -1 : 1;
-    return a < b ? -1 : a > b;
+    size_t session = step < k->s->n_deltas ? delta_session(k->s->deltas[step]) : k->before[step - k->s->n_deltas];
+    if (session >= k->s->n || step_time(k, step) == PGM_TS_UNKNOWN)
+        return NULL;
+    return k->w->key_of(k->w->ctx, k->s, &k->s->v[session]);
+}
+
+/* The number of a step's key (after folding, when folded), UINT32_MAX: none. */
+static uint32_t step_key_id(const keyed_ctx *k, uint32_t step)
+{
+    const char *key = step_key(k, step);
+    uint32_t id;
+    if (!key || !pgm_u64map_get(&k->ids, (uint64_t)(uintptr_t)key, &id))
+        return UINT32_MAX;
+    return k->remap ? k->remap[id] : id;
 }
 
 typedef struct key_entry {
     const char *key;
     size_t count, at;
+    size_t changes;          /* of its steps, those that are the log's changes (the rest: starts before it) */
 } key_entry;
 
 static int cmp_key_entry(const void *x, const void *y)
@@ -985,10 +1007,10 @@ static int cmp_key_entry(const void *x, const void *y)
     return strcmp(((const key_entry *)x)->key, ((const key_entry *)y)->key);
 }
 
-/* The steps grouped by key (a counting sort), each key's in time. False
- * when memory ran out. */
-static bool group_steps(const keyed_ctx *k, const uint32_t *key_of_step, size_t n_steps, key_entry *keys,
-                        size_t n_keys, uint32_t *order)
+/* The steps grouped by key into order (each key's counted in keys[].count
+ * and .changes), each key's in time: the steps are taken in their order, so
+ * each key's come as the log wrote them, nearly in time (util/timesort.h). */
+static bool group_steps(const keyed_ctx *k, size_t n_steps, key_entry *keys, size_t n_keys, uint32_t *order)
 {
     size_t at = 0;
     for (size_t i = 0; i < n_keys; i++) {
@@ -998,15 +1020,14 @@ static bool group_steps(const keyed_ctx *k, const uint32_t *key_of_step, size_t 
     size_t *fill = n_keys ? calloc(n_keys, sizeof *fill) : NULL;
     if (n_keys && !fill)
         return false;
-    for (uint32_t i = 0; i < n_steps; i++)
-        if (key_of_step[i] != UINT32_MAX) {
-            key_entry *e = &keys[key_of_step[i]];
-            order[e->at + fill[key_of_step[i]]++] = i;
-        }
+    for (uint32_t i = 0; i < n_steps; i++) {
+        uint32_t id = step_key_id(k, i);
+        if (id != UINT32_MAX)
+            order[keys[id].at + fill[id]++] = i;
+    }
     free(fill);
     for (size_t i = 0; i < n_keys; i++)
-        if (keys[i].count)
-            qsort_r(order + keys[i].at, keys[i].count, sizeof *order, cmp_step, (void *)k);
+        pgm_timesort_ids(order + keys[i].at, keys[i].count, keys[i].changes, step_time, k);
     return true;
 }
 
@@ -1039,33 +1060,39 @@ static int cmp_ranked(const void *x, const void *y)
 /* Keeps the max_keys keys whose points go highest, the others as one more
  * key (`other`): their steps change key and every key is grouped again.
  * False when memory ran out. */
-static bool fold_keys(const keyed_ctx *k, uint32_t *key_of_step, size_t n_steps, key_entry *keys, size_t *n_keys,
-                      uint32_t *order, size_t max_keys, const char *other)
+static bool fold_keys(keyed_ctx *k, size_t n_steps, key_entry *keys, size_t *n_keys, uint32_t *order, size_t max_keys,
+                      const char *other)
 {
     ranked_key *r = malloc(*n_keys * sizeof *r);
     uint32_t *to = malloc(*n_keys * sizeof *to);
-    if (!r || !to) {
+    key_entry *kept = calloc(max_keys + 1, sizeof *kept);
+    if (!r || !to || !kept) {
         free(r);
         free(to);
+        free(kept);
         return false;
     }
     for (size_t i = 0; i < *n_keys; i++)
         r[i] = (ranked_key){keys[i].key, key_peak(k, order + keys[i].at, keys[i].count), (uint32_t)i};
     qsort(r, *n_keys, sizeof *r, cmp_ranked);
-    for (size_t i = 0; i < *n_keys; i++)
-        to[r[i].id] = (uint32_t)(i < max_keys ? i : max_keys);
+    for (size_t i = 0; i < *n_keys; i++) {
+        uint32_t into = (uint32_t)(i < max_keys ? i : max_keys);
+        to[r[i].id] = into;
+        kept[into].count += keys[r[i].id].count;
+        kept[into].changes += keys[r[i].id].changes;
+    }
     for (size_t i = 0; i < max_keys; i++)
-        keys[i] = (key_entry){r[i].key, 0, 0};
-    keys[max_keys] = (key_entry){other, 0, 0};
+        kept[i].key = r[i].key;
+    kept[max_keys].key = other;
     free(r);
-    for (size_t i = 0; i < n_steps; i++)
-        if (key_of_step[i] != UINT32_MAX) {
-            key_of_step[i] = to[key_of_step[i]];
-            keys[key_of_step[i]].count++;
-        }
-    free(to);
+    memcpy(keys, kept, (max_keys + 1) * sizeof *kept);
+    free(kept);
     *n_keys = max_keys + 1;
-    return group_steps(k, key_of_step, n_steps, keys, *n_keys, order);
+    k->remap = to;
+    bool ok = group_steps(k, n_steps, keys, *n_keys, order);
+    k->remap = NULL;
+    free(to);
+    return ok;
 }
 
 size_t pgm_sessions_count_keys(const pgm_sessions *s,
@@ -1094,46 +1121,45 @@ int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w, size
         n_before += s->v[i].how_start == PGM_START_BEFORE_LOG && s->v[i].start != PGM_TS_UNKNOWN;
     size_t n_steps = s->n_deltas + n_before;
     uint32_t *before = n_before ? malloc(n_before * sizeof *before) : NULL;
-    uint32_t *key_of_step = n_steps ? malloc(n_steps * sizeof *key_of_step) : NULL;
-    uint32_t *order = n_steps ? malloc(n_steps * sizeof *order) : NULL;
     key_entry *keys = NULL;
-    size_t n_keys = 0, cap_keys = 0;
-    pgm_u64map ids = {0};
+    size_t n_keys = 0, cap_keys = 0, n_keyed = 0;
+    uint32_t *order = NULL;
+    keyed_ctx k = {s, w, before, {0}, NULL};
     int rc = PGM_OK;
-    if ((n_before && !before) || (n_steps && (!key_of_step || !order)))
+    if (n_before && !before)
         goto oom;
     n_before = 0;
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i].how_start == PGM_START_BEFORE_LOG && s->v[i].start != PGM_TS_UNKNOWN)
             before[n_before++] = (uint32_t)i;
-    keyed_ctx k = {s, before};
-    /* each step's key, as a small id; the steps of no time are left out (a line without one) */
+    /* each key numbered, its steps counted; the steps of no time are left out */
     for (uint32_t i = 0; i < n_steps; i++) {
-        size_t session = i < s->n_deltas ? delta_session(s->deltas[i]) : before[i - s->n_deltas];
-        key_of_step[i] = UINT32_MAX;
-        if (session >= s->n || step_time(&k, i) == PGM_TS_UNKNOWN)
+        const char *key = step_key(&k, i);
+        if (!key)
             continue;
-        const char *key = w->key_of(w->ctx, s, &s->v[session]);
         uint32_t id;
-        if (!pgm_u64map_get(&ids, (uint64_t)(uintptr_t)key, &id)) {
+        if (!pgm_u64map_get(&k.ids, (uint64_t)(uintptr_t)key, &id)) {
             key_entry *nk = pgm_grow(keys, &cap_keys, n_keys, sizeof *nk, 16);
             if (!nk)
                 goto oom;
             keys = nk;
             id = (uint32_t)n_keys;
-            keys[n_keys++] = (key_entry){key, 0, 0};
-            if (pgm_u64map_put(&ids, (uint64_t)(uintptr_t)key, id) != 0)
+            keys[n_keys++] = (key_entry){key, 0, 0, 0};
+            if (pgm_u64map_put(&k.ids, (uint64_t)(uintptr_t)key, id) != 0)
                 goto oom;
         }
-        key_of_step[i] = id;
         keys[id].count++;
+        keys[id].changes += i < s->n_deltas;
+        n_keyed++;
     }
-    if (!group_steps(&k, key_of_step, n_steps, keys, n_keys, order))
+    if (n_keyed && !(order = malloc(n_keyed * sizeof *order)))
+        goto oom;
+    if (!group_steps(&k, n_steps, keys, n_keys, order))
         goto oom;
     if (w->max_keys && n_keys > w->max_keys) {
         /* room for `other` beside the kept ones: max_keys < n_keys */
         size_t all = n_keys;
-        if (!fold_keys(&k, key_of_step, n_steps, keys, &n_keys, order, w->max_keys, w->other))
+        if (!fold_keys(&k, n_steps, keys, &n_keys, order, w->max_keys, w->other))
             goto oom;
         if (folded)
             *folded = all - w->max_keys;
@@ -1161,10 +1187,9 @@ int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w, size
 oom:
     rc = PGM_FATAL;
 done:
-    pgm_u64map_free(&ids);
+    pgm_u64map_free(&k.ids);
     free(keys);
     free(order);
-    free(key_of_step);
     free(before);
     return rc;
 }

@@ -123,6 +123,10 @@ int pgm_sessions_finish(pgm_sessions *s);
 void pgm_sessions_close(pgm_sessions *s);
 
 const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n);
+/* The log's changes of the open count, in the order it wrote them: each a
+ * session's index in pgm_sessions_list times two, plus one for its end (a
+ * session from before the log has only its end among them). */
+const uint32_t *pgm_sessions_changes(const pgm_sessions *s, size_t *n);
 /* A session's user, database and client. */
 const pgm_who *pgm_sessions_who(const pgm_sessions *s, const pgm_session *v);
 /* How a user's, database's or client's name (a pgm_who's) is shown as a

@@ -716,25 +716,66 @@ static void test_names_that_read_as_labels(void **state)
     pgm_sessions_close(s);
 }
 
-/* A group spanning 25 days or more has its steps in 12 bytes, else in 8
- * (growth.c): both read the same growth. The same leak (ten sessions ten
- * seconds apart, none given back) after one session that came and went 30
- * days before (the wide form) or 20 days before (the packed form). */
-static void grow_after(int64_t early_sec, pgm_growth *out)
+/* One group's growth from a log: 150 sessions that came and went (seconds
+ * 100 to 399), one from before the log (its end at 200), 100 more that came
+ * and went (450 to 649), one given back at 700 as the leak's first session
+ * opened, and the leak (ten sessions ten seconds apart, none given back).
+ * The steps are sorted as the log wrote them (nearly in time,
+ * util/timesort.h): the same growth whatever the order of its lines; two
+ * halves the wrong way round are past what moving steps one by one does. */
+enum { EARLY_CHURN = 150, LATE_CHURN = 100, LEAK = 10 };
+enum log_order { IN_TIME, STEPPING_BACK, LATE_HALF_FIRST };
+
+static size_t leak_log(ev *evs, char (*pids)[16], enum log_order order)
 {
-    const int64_t late = 40LL * 86400;
+    ev early[2 * EARLY_CHURN + 1], late[2 + LEAK + 2 * LATE_CHURN];
+    size_t ne = 0, nl = 0, p = 0;
+    for (int i = 0; i < EARLY_CHURN; i++) {
+        snprintf(pids[p], sizeof pids[p], "%d", 1000 + i);
+        early[ne++] = (ev){100 + 2 * i, "conn.authorized", pids[p++], "LOG", NULL, NULL, NULL};
+        if (i == 50) /* from before the log: its end, in its place among the others */
+            early[ne++] = (ev){200, "conn.disconnected", "40", "LOG", NULL, "session_time", "0:03:00.000"};
+        /* stepping back: each disconnection written after the next authorization, stamped a second before it */
+        int ended = order == STEPPING_BACK ? i - 1 : i;
+        if (ended >= 0)
+            early[ne++] = (ev){101 + 2 * ended, "conn.disconnected", pids[p - 1 - (i - ended)], "LOG", NULL,
+                               "session_time", "0:00:01.000"};
+    }
+    if (order == STEPPING_BACK)
+        early[ne++] = (ev){101 + 2 * (EARLY_CHURN - 1), "conn.disconnected", pids[p - 1], "LOG", NULL, "session_time",
+                           "0:00:01.000"};
+    for (int i = 0; i < LATE_CHURN; i++) {
+        snprintf(pids[p], sizeof pids[p], "%d", 2000 + i);
+        late[nl++] = (ev){450 + 2 * i, "conn.authorized", pids[p], "LOG", NULL, NULL, NULL};
+        late[nl++] = (ev){451 + 2 * i, "conn.disconnected", pids[p++], "LOG", NULL, "session_time", "0:00:01.000"};
+    }
+    late[nl++] = (ev){650, "conn.authorized", "41", "LOG", NULL, NULL, NULL};
+    late[nl++] = (ev){700, "conn.disconnected", "41", "LOG", NULL, "session_time", "0:00:50.000"};
+    for (int i = 0; i < LEAK; i++) {
+        snprintf(pids[p], sizeof pids[p], "%d", 50 + i);
+        late[nl++] = (ev){700 + 10 * i, "conn.authorized", pids[p++], "LOG", NULL, NULL, NULL};
+    }
+    size_t n = 0;
+    if (order == LATE_HALF_FIRST) /* two files concatenated the wrong way round: no session spans them */
+        for (size_t i = 0; i < nl; i++)
+            evs[n++] = late[i];
+    for (size_t i = 0; i < ne; i++)
+        evs[n++] = early[i];
+    if (order != LATE_HALF_FIRST)
+        for (size_t i = 0; i < nl; i++)
+            evs[n++] = late[i];
+    return n;
+}
+
+static void leak_growth(enum log_order order, pgm_growth *out)
+{
+    ev evs[2 * EARLY_CHURN + 1 + 2 + LEAK + 2 * LATE_CHURN];
+    char pids[EARLY_CHURN + LEAK + LATE_CHURN][16];
+    size_t n = leak_log(evs, pids, order);
     pgm_sessions *s;
     assert_int_equal(pgm_sessions_open(&s), PGM_OK);
-    ev e = {late - early_sec, "conn.authorized", "50", "LOG", "leaky", NULL, NULL};
-    feed(s, &e);
-    e = (ev){late - early_sec + 1, "conn.disconnected", "50", "LOG", NULL, "session_time", "0:00:01.000"};
-    feed(s, &e);
-    char pids[10][16];
-    for (int i = 0; i < 10; i++) {
-        snprintf(pids[i], sizeof pids[i], "%d", 100 + i);
-        e = (ev){late + 10 * (i + 1), "conn.authorized", pids[i], "LOG", "leaky", NULL, NULL};
-        feed(s, &e);
-    }
+    for (size_t i = 0; i < n; i++)
+        feed(s, &evs[i]);
     assert_int_equal(pgm_sessions_finish(s), PGM_OK);
     pgm_growth g[4];
     size_t not_judged;
@@ -743,24 +784,36 @@ static void grow_after(int64_t early_sec, pgm_growth *out)
     pgm_sessions_close(s);
 }
 
-static void test_growth_either_step_form(void **state)
+static void test_growth_whatever_the_order_of_lines(void **state)
 {
     (void)state;
-    pgm_growth wide, packed;
-    grow_after(30LL * 86400, &wide);
-    grow_after(20LL * 86400, &packed);
-    const int64_t leak_start = 1764200000000000LL + (40LL * 86400 + 10) * 1000000;
+    pgm_growth in_time, stepping_back, late_first;
+    leak_growth(IN_TIME, &in_time);
+    leak_growth(STEPPING_BACK, &stepping_back);
+    leak_growth(LATE_HALF_FIRST, &late_first);
+    const int64_t t0 = 1764200000000000LL;
+    const pgm_growth *g = &in_time;
+    assert_true(g->growing);
+    assert_int_equal(g->baseline, 0);
+    assert_int_equal(g->held, LEAK);
+    assert_int_equal(g->onset, t0 + 700LL * 1000000);
+    assert_int_equal(g->onset_line, 700);
+    assert_int_equal(g->ref, t0 + 790LL * 1000000);
+    assert_int_equal(g->opened, LEAK);
+    assert_int_equal(g->closed, 0);
+    assert_int_equal(g->sessions, EARLY_CHURN + 2 + LEAK + LATE_CHURN); /* with 40 and 41 */
     for (int k = 0; k < 2; k++) {
-        const pgm_growth *g = k ? &packed : &wide;
-        assert_true(g->growing);
-        assert_int_equal(g->baseline, 0);
-        assert_int_equal(g->held, 10);
-        assert_int_equal(g->onset, leak_start);
-        assert_int_equal(g->ref, leak_start + 90LL * 1000000);
-        assert_int_equal(g->onset_session, 1);
-        assert_int_equal(g->opened, 10);
-        assert_int_equal(g->closed, 0);
-        assert_int_equal(g->sessions, 11);
+        const pgm_growth *o = k ? &late_first : &stepping_back;
+        assert_int_equal(o->growing, g->growing);
+        assert_int_equal(o->baseline, g->baseline);
+        assert_int_equal(o->held, g->held);
+        assert_int_equal(o->onset, g->onset);
+        assert_int_equal(o->onset_line, g->onset_line);
+        assert_int_equal(o->ref, g->ref);
+        assert_int_equal(o->opened, g->opened);
+        assert_int_equal(o->closed, g->closed);
+        assert_int_equal(o->bursts, g->bursts);
+        assert_int_equal(o->sessions, g->sessions);
     }
 }
 
@@ -778,7 +831,7 @@ int main(void)
         cmocka_unit_test(test_session_ids),
         cmocka_unit_test(test_app_names_from_rows),
         cmocka_unit_test(test_sessions_past_their_bound),
-        cmocka_unit_test(test_growth_either_step_form),
+        cmocka_unit_test(test_growth_whatever_the_order_of_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

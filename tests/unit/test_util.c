@@ -15,6 +15,7 @@
 #include "util/intern.h"
 #include "util/label.h"
 #include "util/outfile.h"
+#include "util/timesort.h"
 
 static void test_interner_stores_each_text_once(void **state)
 {
@@ -185,6 +186,47 @@ static void test_label_quotes_what_could_read_as_one(void **state)
     }
 }
 
+static int64_t time_in_table(const void *ctx, uint32_t id) { return ((const int64_t *)ctx)[id]; }
+
+static const int64_t *sort_times;
+static int by_time_then_id(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    if (sort_times[a] != sort_times[b])
+        return sort_times[a] < sort_times[b] ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+/* By time then number, as qsort would: in order, stepping back a little
+ * with ties (moved one by one), in reverse and two halves swapped (past the
+ * moves it allows: sorted the usual way), each with a tail in any order. */
+static void test_timesort_orders_by_time_then_number(void **state)
+{
+    (void)state;
+    enum { N = 5000, TAIL = 40 };
+    static int64_t t[N];
+    static uint32_t ids[N], want[N];
+    sort_times = t;
+    unsigned seed = 7;
+    for (int shape = 0; shape < 4; shape++) {
+        for (uint32_t i = 0; i < N; i++) {
+            seed = seed * 1103515245u + 12345u;
+            int64_t base = i / 3; /* three to an instant: ties */
+            t[i] = shape == 0   ? base
+                   : shape == 1 ? base - (int64_t)(seed >> 16) % 4 /* a few instants back */
+                   : shape == 2 ? N - base
+                                : (i < N / 2 ? base + N : base);
+            ids[i] = i;
+        }
+        for (uint32_t i = N - TAIL; i < N; i++) /* the tail: any time */
+            t[i] = (int64_t)(seed = seed * 1103515245u + 12345u) % N;
+        memcpy(want, ids, sizeof want);
+        qsort(want, N, sizeof *want, by_time_then_id);
+        pgm_timesort_ids(ids, N, N - TAIL, time_in_table, t);
+        assert_memory_equal(ids, want, sizeof want);
+    }
+}
+
 static void test_outfile_is_whole_or_left_as_it_was(void **state)
 {
     (void)state;
@@ -245,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_display_lengths_match_what_is_appended),
         cmocka_unit_test(test_outfile_is_whole_or_left_as_it_was),
         cmocka_unit_test(test_label_quotes_what_could_read_as_one),
+        cmocka_unit_test(test_timesort_orders_by_time_then_number),
         cmocka_unit_test(test_grow_doubles_and_keeps),
         cmocka_unit_test(test_idxset_finds_what_it_holds),
     };

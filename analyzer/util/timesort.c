@@ -1,0 +1,82 @@
+#define _GNU_SOURCE /* qsort_r */
+#include "util/timesort.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Moves one at a time at most, on average, before the usual sort takes over. */
+#define TIMESORT_MAX_SHIFTS_PER_ID 64
+
+typedef struct by_time {
+    pgm_time_of time_of;
+    const void *ctx;
+} by_time;
+
+/* Whether id a (at time ta) goes after id b (at time tb). */
+static inline bool after(uint32_t a, int64_t ta, uint32_t b, int64_t tb)
+{
+    return ta != tb ? ta > tb : a > b;
+}
+
+static int cmp_by_time(const void *x, const void *y, void *ctx)
+{
+    const by_time *b = ctx;
+    uint32_t a = *(const uint32_t *)x, c = *(const uint32_t *)y;
+    int64_t ta = b->time_of(b->ctx, a), tc = b->time_of(b->ctx, c);
+    if (ta != tc)
+        return ta < tc ? -1 : 1;
+    return (a > c) - (a < c);
+}
+
+/* An insertion sort that gives up past its budget of moves, every id still
+ * in the array: false then. */
+static bool insert_in_order(uint32_t *ids, size_t n, const by_time *b)
+{
+    size_t budget = n * TIMESORT_MAX_SHIFTS_PER_ID;
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = ids[i];
+        int64_t tx = b->time_of(b->ctx, x);
+        size_t hole = i;
+        while (hole > 0) {
+            uint32_t y = ids[hole - 1];
+            if (!after(y, b->time_of(b->ctx, y), x, tx))
+                break;
+            ids[hole--] = y;
+            if (budget-- == 0) {
+                ids[hole] = x;
+                return false;
+            }
+        }
+        ids[hole] = x;
+    }
+    return true;
+}
+
+void pgm_timesort_ids(uint32_t *ids, size_t n, size_t nearly, pgm_time_of time_of, const void *ctx)
+{
+    by_time b = {time_of, ctx};
+    if (nearly > n)
+        nearly = n;
+    if (!insert_in_order(ids, nearly, &b))
+        qsort_r(ids, nearly, sizeof *ids, cmp_by_time, &b);
+    size_t rest = n - nearly;
+    if (!rest)
+        return;
+    qsort_r(ids + nearly, rest, sizeof *ids, cmp_by_time, &b);
+    /* the two sorted parts merged from the back, the rest copied aside */
+    uint32_t *tail = malloc(rest * sizeof *tail);
+    if (!tail) {
+        qsort_r(ids, n, sizeof *ids, cmp_by_time, &b); /* sorts in place when it has no memory either */
+        return;
+    }
+    memcpy(tail, ids + nearly, rest * sizeof *tail);
+    size_t i = nearly, j = rest, k = n;
+    while (j > 0) {
+        if (i > 0 && after(ids[i - 1], time_of(ctx, ids[i - 1]), tail[j - 1], time_of(ctx, tail[j - 1])))
+            ids[--k] = ids[--i];
+        else
+            ids[--k] = tail[--j];
+    }
+    free(tail);
+}
