@@ -815,7 +815,9 @@ static int cmp_by_pid(const void *x, const void *y)
     const by_pid *a = x, *b = y;
     if (a->pid != b->pid)
         return a->pid < b->pid ? -1 : 1;
-    return a->start < b->start ? -1 : a->start > b->start;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
 }
 
 static bool named(const pgm_sessions *s, const pgm_session *v)
@@ -864,29 +866,61 @@ static uint32_t who_of_row(const pgm_sessions *s, const pgm_app_hint *h)
     return pgm_idxset_find(&s->who_set, &k, who_hash(&w), &w);
 }
 
+/* The sessions whose pid some row has, by pid then start, into *out: what
+ * naming looks through for each row (a few, where a sort of every session
+ * by pid took 24 bytes each: 48 MB for two million). False when memory ran out. */
+static bool sessions_of_rows(const pgm_sessions *s, const pgm_app_hint *hints, size_t n, by_pid **out,
+                             size_t *n_found)
+{
+    pgm_u64map pids = {0};
+    by_pid *found = NULL;
+    size_t alloc = 0;
+    *n_found = 0;
+    for (size_t h = 0; h < n; h++)
+        if (hints[h].pid > 0 && pgm_u64map_put(&pids, (uint64_t)hints[h].pid, 1) != 0)
+            goto oom;
+    for (size_t i = 0; i < s->n; i++) {
+        uint32_t one;
+        if (s->v[i].pid <= 0 || !pgm_u64map_get(&pids, (uint64_t)s->v[i].pid, &one))
+            continue;
+        by_pid *f = pgm_grow(found, &alloc, *n_found, sizeof *f, 64);
+        if (!f)
+            goto oom;
+        found = f;
+        found[(*n_found)++] = (by_pid){s->v[i].pid, s->v[i].start, i};
+    }
+    pgm_u64map_free(&pids);
+    if (*n_found)
+        qsort(found, *n_found, sizeof *found, cmp_by_pid);
+    *out = found;
+    return true;
+oom:
+    pgm_u64map_free(&pids);
+    free(found);
+    return false;
+}
+
 size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t n, size_t *inferred)
 {
     *inferred = 0;
     if (s->finished || !s->n || !n)
         return 0;
-    by_pid *idx = malloc(s->n * sizeof *idx);
+    size_t n_idx;
+    by_pid *idx = NULL;
     who_names *wn = malloc((s->n_whos + 1) * sizeof *wn);
-    if (!idx || !wn) {
+    if (!sessions_of_rows(s, hints, n, &idx, &n_idx) || !wn) {
         free(idx);
         free(wn);
         return 0;
     }
     for (size_t i = 0; i < s->n_whos; i++)
         wn[i] = (who_names){UINT32_MAX, UINT16_MAX, false, false, NULL};
-    for (size_t i = 0; i < s->n; i++)
-        idx[i] = (by_pid){s->v[i].pid, s->v[i].start, i};
-    qsort(idx, s->n, sizeof *idx, cmp_by_pid);
     size_t named_now = 0;
     for (size_t h = 0; h < n; h++) {
         const pgm_app_hint *x = &hints[h];
         if (!useful_name(x->app) || x->seen == PGM_TS_UNKNOWN)
             continue;
-        size_t lo = 0, hi = s->n;
+        size_t lo = 0, hi = n_idx;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
             if (idx[mid].pid < x->pid)
@@ -897,7 +931,7 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
         /* of the pid's sessions open then, the one that started closest to the row's backend_start */
         size_t best = SIZE_MAX;
         int64_t best_gap = INT64_MAX;
-        for (size_t k = lo; k < s->n && idx[k].pid == x->pid; k++) {
+        for (size_t k = lo; k < n_idx && idx[k].pid == x->pid; k++) {
             const pgm_session *v = &s->v[idx[k].index];
             int64_t gap = pgm_session_shown_by_row(v, x->seen, x->backend_start) - 1;
             /* sessions from before the log are counted apart from their application */
