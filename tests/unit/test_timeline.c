@@ -4,6 +4,9 @@
  * messages, unknown messages by their first words). */
 #include "testutil.h"
 
+#include <ctype.h>
+#include <strings.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +228,66 @@ static void expect_redacted(const char *in, const char *want)
     pgm_strbuf_free(&b);
 }
 
+/* The bind parameter a statement sets a password from: the byte-at-a-time
+ * reading it had, to check the vectorized one against. */
+static bool password_parameter_reference(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 8 < n; i++) {
+        if (strncasecmp(s + i, "password", 8) != 0 || (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_')))
+            continue;
+        size_t k = i + 8;
+        while (k < n && strchr(" \t\r\n", s[k]) && s[k])
+            k++;
+        if (k + 1 < n && s[k] == '$' && s[k + 1] >= '0' && s[k + 1] <= '9')
+            return true;
+    }
+    return false;
+}
+
+static void test_password_parameter(void **state)
+{
+    (void)state;
+    const struct {
+        const char *s;
+        bool want;
+    } cases[] = {
+        {"execute S_1: ALTER ROLE app PASSWORD $1", true},
+        {"ALTER ROLE app password   $12", true},
+        {"alter role app PassWord$1", true},
+        {"ALTER ROLE app PASSWORD 'x'", false},
+        {"ALTER ROLE app PASSWORDS $1", false},
+        {"ALTER ROLE app xpassword $1", false},
+        {"ALTER ROLE app PASSWORD $", false},
+        {"ALTER ROLE app PASSWORD", false},
+        {"password $1", true},
+        {"UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (pgm_redact_password_parameter(cases[i].s, strlen(cases[i].s)) != cases[i].want)
+            fail_msg("'%s': %s", cases[i].s, cases[i].want ? "not found" : "found");
+    /* the same as the byte-at-a-time reading on statements of every length and place */
+    static const char *const words[] = {"password", "PASSWORD ", "$1", " ", "w", "pass", "word", "x", "$", "\t"};
+    char text[96];
+    unsigned seed = 11;
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        while (len < 80) {
+            seed = seed * 1103515245u + 12345u;
+            const char *w = words[(seed >> 16) % (sizeof words / sizeof words[0])];
+            size_t wl = strlen(w);
+            if (len + wl >= sizeof text)
+                break;
+            memcpy(text + len, w, wl);
+            len += wl;
+            if ((seed >> 8) % 7 == 0)
+                break;
+        }
+        text[len] = '\0';
+        if (pgm_redact_password_parameter(text, len) != password_parameter_reference(text, len))
+            fail_msg("'%s' read otherwise than byte at a time", text);
+    }
+}
+
 static void test_redact(void **state)
 {
     (void)state;
@@ -274,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_prefix_from_settings),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_redact),
+        cmocka_unit_test(test_password_parameter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
