@@ -255,7 +255,7 @@ static size_t boundaries(const int64_t *starts, size_t n_starts, const pgm_growt
 /* A group of sessions: a user, database, client and application. */
 typedef struct group {
     uint32_t first;            /* its first session */
-    size_t sessions;           /* authorized in it */
+    size_t sessions;           /* in it */
     size_t steps, changes;     /* its steps; of them, the log's changes (the rest: starts before the log) */
     size_t at;                 /* where its steps are among the judged groups' */
     bool judged;

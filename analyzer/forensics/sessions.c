@@ -207,8 +207,6 @@ static bool who_is(const void *ctx, uint32_t i, const void *key)
     return a->user == b->user && a->db == b->db && a->client == b->client; /* interned: one text, one address */
 }
 
-static const char *labelled(pgm_sessions *s, const char *name);
-
 /* A name that is shown quoted (util/label.h): its quoted form kept, for
  * pgm_sessions_label. */
 static void note_quoted(pgm_sessions *s, const char *name)
