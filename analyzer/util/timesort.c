@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Moves one at a time at most, on average, before the usual sort takes over. */
-#define TIMESORT_MAX_SHIFTS_PER_ID 64
+/* Moves one at a time at most, on average, before the usual sort takes
+ * over: a real server's log took 0.04 (its steps back of up to 96 ms), one
+ * with 2% of its lines set back 1 to 25 ms more 0.05; two days out of order
+ * take a million, and the moves tried before giving up are wasted. */
+#define TIMESORT_MAX_SHIFTS_PER_ID 8
 
 typedef struct by_time {
     pgm_time_of time_of;
