@@ -219,6 +219,9 @@ static void note_quoted(pgm_sessions *s, const char *name)
         s->oom = true;
 }
 
+/* A who for each session at most, beside who 0: its number fits the session's bits. */
+_Static_assert((uint64_t)PGM_SESSIONS_MAX + 1 <= (UINT64_C(1) << PGM_SESSION_WHO_BITS), "a session's who fits its bits");
+
 /* The number of this user, database and client (interned); 0 (nothing
  * known) when memory ran out. */
 static uint32_t who_of(pgm_sessions *s, const char *user, const char *db, const char *client)
@@ -229,7 +232,8 @@ static uint32_t who_of(pgm_sessions *s, const char *user, const char *db, const 
     uint32_t i = pgm_idxset_find(&s->who_set, &k, h, &w);
     if (i != PGM_IDXSET_NONE)
         return i;
-    pgm_who *v = pgm_grow(s->whos, &s->alloc_whos, s->n_whos, sizeof *v, 64);
+    pgm_who *v = s->n_whos < (1u << PGM_SESSION_WHO_BITS) ? pgm_grow(s->whos, &s->alloc_whos, s->n_whos, sizeof *v, 64)
+                                                            : NULL;
     if (!v) {
         s->oom = true;
         return 0;
@@ -329,6 +333,13 @@ static int64_t session_id_start(const pgm_event *e)
     }
     return *id == '.' && digits ? v : -1;
 }
+
+/* While a session is open, its end_at holds its %c (session_id) start in
+ * seconds, 0 when its lines have none: what tells its pid's next session
+ * from it, of no use once it ended (pgm_sessions_finish clears it). */
+static inline int64_t open_sid(const pgm_session *x) { return (int64_t)x->end_at; }
+
+static void clear_open_sid(void *ctx, uint32_t index) { ((pgm_sessions *)ctx)->v[index].end_at = 0; }
 
 static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pgm_session_end how)
 {
@@ -481,7 +492,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         return;
     uint32_t open = open_session_of(s, pid);
     int64_t sid = session_id_start(e);
-    if (open != PGM_IDXSET_NONE && sid > 0 && s->v[open].sid_start && s->v[open].sid_start != sid &&
+    if (open != PGM_IDXSET_NONE && sid > 0 && open_sid(&s->v[open]) && open_sid(&s->v[open]) != sid &&
         kind != SK_RECEIVED && kind != SK_AUTHORIZED) {
         /* another session of the same pid: the open one ended without a line */
         end_session(s, open, e, PGM_END_PID_REUSED);
@@ -509,7 +520,7 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         }
         x->pid = pid;
         x->start = e->t;
-        x->sid_start = sid > 0 && sid < UINT32_MAX ? (uint32_t)sid : 0; /* a start past 2106 is no start */
+        x->end_at = sid > 0 && sid < UINT32_MAX ? (uint64_t)sid : 0; /* open_sid; a start past 2106 is no start */
         x->how_start = PGM_START_AUTHORIZED;
         x->how_end = PGM_END_OPEN;
         const char *client = intern(&s->strings, pgm_event_field(e, "client"), &s->oom);
@@ -539,7 +550,6 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         if (!x)
             return;
         x->pid = pid;
-        x->sid_start = sid > 0 && sid < UINT32_MAX ? (uint32_t)sid : 0;
         /* its start from the session time, else from the session id (to the second) */
         x->start = dur >= 0 && e->t != PGM_TS_UNKNOWN ? e->t - dur : sid >= 0 ? sid * 1000000 : PGM_TS_UNKNOWN;
         x->how_start = PGM_START_BEFORE_LOG;
@@ -610,6 +620,7 @@ int pgm_sessions_finish(pgm_sessions *s)
         return s->oom ? PGM_FATAL : PGM_OK;
     s->finished = true;
     /* what pairs lines with sessions is done with: its room goes to the curves */
+    pgm_idxset_each(&s->open, clear_open_sid, s);
     s->open_at_end = s->open.n;
     pgm_idxset_free(&s->open);
     pgm_u64map_free(&s->ended);

@@ -29,8 +29,10 @@
 /* Applications with a curve of their own, at most; the rest share "(other)". */
 #define PGM_SESSIONS_MAX_APPS 64u
 /* Sessions kept; more are neither listed nor in the curves: counted as
- * dropped (pgm_sessions_dropped), which analyze says. */
-#define PGM_SESSIONS_MAX (1u << 22)
+ * dropped (pgm_sessions_dropped), which analyze says. One less than 2^22:
+ * a session's who (at most one new per session, beside who 0) fits its bits. */
+#define PGM_SESSION_WHO_BITS 22
+#define PGM_SESSIONS_MAX ((1u << PGM_SESSION_WHO_BITS) - 1)
 
 enum pgm_session_start { PGM_START_AUTHORIZED, PGM_START_BEFORE_LOG };
 enum pgm_session_end {
@@ -63,20 +65,22 @@ typedef uint64_t pgm_cite;
 #define PGM_SESSIONS_MAX_CITED_LINE ((UINT64_C(1) << PGM_CITE_LINE_BITS) - 1)
 static inline uint64_t pgm_cite_line(pgm_cite c) { return c & PGM_SESSIONS_MAX_CITED_LINE; }
 
-/* 48 bytes: a leak of two million sessions that never close keeps two
+/* 40 bytes: a leak of two million sessions that never close keeps two
  * million of these (and, to find an open one by its pid, 4-byte slots in a
- * set kept between a quarter and half full: 8 to 16 bytes each). */
+ * set kept between a quarter and half full: 8 to 16 bytes each). Its who,
+ * application and ends in one word, as bit-fields. */
 typedef struct pgm_session {
     int32_t pid;
-    uint32_t who;                       /* index: pgm_sessions_who */
-    uint8_t how_start;                  /* enum pgm_session_start */
-    uint8_t how_end;                    /* enum pgm_session_end */
-    uint16_t app;                       /* index into the application names (< PGM_SESSIONS_MAX_APPS) */
-    uint32_t sid_start;                 /* %c / session_id: its start, in seconds; 0 when absent */
-    int64_t start, end;                 /* UTC us; end PGM_TS_UNKNOWN while open */
-    pgm_cite start_at, end_at;          /* its first and last lines; end_at 0 while open */
+    unsigned who : PGM_SESSION_WHO_BITS;  /* index: pgm_sessions_who */
+    unsigned app : 6;                     /* index into the application names (< PGM_SESSIONS_MAX_APPS) */
+    unsigned how_start : 1;               /* enum pgm_session_start */
+    unsigned how_end : 3;                 /* enum pgm_session_end */
+    int64_t start, end;                   /* UTC us; end PGM_TS_UNKNOWN while open */
+    pgm_cite start_at, end_at;            /* its first and last lines; end_at 0 while open */
 } pgm_session;
-_Static_assert(sizeof(pgm_session) == 48, "a session stays 48 bytes");
+_Static_assert(sizeof(pgm_session) == 40, "a session stays 40 bytes");
+_Static_assert(PGM_SESSIONS_MAX_APPS <= 64, "an application's index fits its 6 bits");
+_Static_assert(PGM_END_PID_REUSED < 8 && PGM_START_BEFORE_LOG < 2, "how a session began and ended fit their bits");
 
 /* 12 bytes, packed: a log of two million sessions makes about four million
  * points in the whole curve and as many again in its applications'. */

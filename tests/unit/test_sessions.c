@@ -492,7 +492,7 @@ static void test_app_names_from_rows(void **state)
     pgm_sessions_close(s);
 }
 
-/* One session past PGM_SESSIONS_MAX (4,194,304, each opened and closed,
+/* One session past PGM_SESSIONS_MAX (4,194,303, each opened and closed,
  * as a month of a busy server's connections per transaction): it is not
  * listed, it is counted as dropped (analyze says "sessions tracked in one
  * server log" with it), and the curve still counts it. */
