@@ -76,7 +76,8 @@ typedef struct pgm_session {
     unsigned how_start : 1;               /* enum pgm_session_start */
     unsigned how_end : 3;                 /* enum pgm_session_end */
     int64_t start, end;                   /* UTC us; end PGM_TS_UNKNOWN while open */
-    pgm_cite start_at, end_at;            /* its first and last lines; end_at 0 while open */
+    pgm_cite start_at, end_at;            /* its first and last lines; end_at 0 while open (once
+                                           * finished: before, the pairing keeps its %c start there) */
 } pgm_session;
 _Static_assert(sizeof(pgm_session) == 40, "a session stays 40 bytes");
 _Static_assert(PGM_SESSIONS_MAX_APPS <= 64, "an application's index fits its 6 bits");
