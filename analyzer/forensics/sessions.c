@@ -339,8 +339,6 @@ static int64_t session_id_start(const pgm_event *e)
  * from it, of no use once it ended (pgm_sessions_finish clears it). */
 static inline int64_t open_sid(const pgm_session *x) { return (int64_t)x->end_at; }
 
-static void clear_open_sid(void *ctx, uint32_t index) { ((pgm_sessions *)ctx)->v[index].end_at = 0; }
-
 static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pgm_session_end how)
 {
     pgm_session *x = &s->v[idx];
@@ -620,7 +618,9 @@ int pgm_sessions_finish(pgm_sessions *s)
         return s->oom ? PGM_FATAL : PGM_OK;
     s->finished = true;
     /* what pairs lines with sessions is done with: its room goes to the curves */
-    pgm_idxset_each(&s->open, clear_open_sid, s);
+    for (size_t i = 0; i < s->n; i++) /* every open one, in the set or not (a set out of memory) */
+        if (s->v[i].how_end == PGM_END_OPEN)
+            s->v[i].end_at = 0;
     s->open_at_end = s->open.n;
     pgm_idxset_free(&s->open);
     pgm_u64map_free(&s->ended);
