@@ -13,6 +13,7 @@
 #include "text/timestamp.h"
 #include "util/json.h"
 #include "util/rc.h"
+#include "util/label.h"
 
 
 
@@ -1045,7 +1046,7 @@ size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, c
                                        "restart(s) not named"},
         [PGM_ANALYSIS_CAP_SESSION_APPS] = {PGM_SESSIONS_MAX_APPS - 1, "applications told apart in a server log's "
                                            "sessions", "session(s) of further applications counted together as "
-                                           "(other)"},
+                                           PGM_LABEL_OTHER},
         [PGM_ANALYSIS_CAP_STARTS] = {PGM_SESSIONS_MAX_STARTS, "server starts followed in a log",
                                      "start(s) not followed: the growth after them is judged with the run before"},
         [PGM_ANALYSIS_CAP_THRESHOLDS] = {PGM_THRESHOLDS_MAX_EVENTS, "events the threshold rules count (the first)",
@@ -1247,7 +1248,7 @@ static void recovery_moment(pgm_analysis *a, const pgm_sessions *s, const pgm_cu
         const pgm_session *best_x = most_ended_together(a, v, n, l->last_refusal, c->p[i].t, &best);
         if (best_x && best >= 2 && drop >= 0 && best * 2 >= (size_t)drop) {
             const char *app = pgm_sessions_app_name(s, best_x->app);
-            bool named = app && strcmp(app, "(unknown)") != 0 && strcmp(app, "(other)") != 0;
+            bool named = pgm_label_is_name(app);
             moment(a, c->p[i].t, path, line, "not a recovery: %d sessions of %s%s%s@%s%s ended together, its pool "
                    "closed (the application stopped or restarted); %d client sessions open, down from %d",
                    best, named ? app : "", named ? " (" : "", pgm_sessions_who(s, best_x)->user,
@@ -1749,7 +1750,7 @@ static void sessions_at_refusal(pgm_analysis *a, const pgm_sessions *s)
                 continue;
             const char *app = pgm_sessions_app_name(s, x->app);
             g[ng++] = (refusal_group){w->user, w->db, w->client,
-                                      app && strcmp(app, "(unknown)") && strcmp(app, "(other)") ? app : NULL,
+                                      pgm_label_is_name(app) ? app : NULL,
                                       0, 0, 0, PGM_TS_UNKNOWN};
         }
         g[k].open++;

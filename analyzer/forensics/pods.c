@@ -16,6 +16,7 @@
 #include "text/timestamp.h"
 #include "util/fmt.h"
 #include "util/rc.h"
+#include "util/label.h"
 
 /* The pod's name: its log's file name up to the first dot
  * ("catalog-7d9f8c6b5-0.log", as kubectl logs or a support bundle names
@@ -87,7 +88,7 @@ void pgm_pods_split(pgm_analysis *a, const pgm_sessions *s)
 {
     for (unsigned app = 0; app < pgm_sessions_app_count(s) && !a->n_pods; app++) {
         const char *name = pgm_sessions_app_name(s, app);
-        if (!name || !*name || strcmp(name, "(unknown)") == 0 || pgm_sessions_app_curve(s, app)->peak <= 0)
+        if (!name || !*name || strcmp(name, PGM_LABEL_UNKNOWN) == 0 || pgm_sessions_app_curve(s, app)->peak <= 0)
             continue;
         size_t pods = 0;
         bool started = true;

@@ -831,7 +831,7 @@ static int cmp_by_pid(const void *x, const void *y)
 
 static bool named(const pgm_sessions *s, const pgm_session *v)
 {
-    return strcmp(s->apps[v->app], "(unknown)") != 0;
+    return strcmp(s->apps[v->app], PGM_LABEL_UNKNOWN) != 0;
 }
 
 /* A row's name that says something: not empty, not pgjdbc's own default. */

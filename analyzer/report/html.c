@@ -14,6 +14,7 @@
 #include "report/quotes.h"
 #include "report/tables.h"
 #include "text/timestamp.h"
+#include "util/label.h"
 
 /* Points drawn on the chart, at most: more are merged per column, keeping
  * each column's highest value so the peak survives. */
@@ -549,7 +550,7 @@ static const char *layer_name(const pgm_analysis *a, const pgm_sessions *s, cons
     if (pod != SIZE_MAX)
         return pgm_analysis_pod_name(a, pod);
     const char *app = pgm_sessions_app_name(s, v->app);
-    return app ? app : "(unknown)";
+    return app ? app : PGM_LABEL_UNKNOWN;
 }
 
 /* The shown layers' highest open counts, by user, from the one walk the
@@ -627,7 +628,7 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
     /* the unknown application holding most of the peak says nothing: stack by user then */
     const pgm_curve *unknown = NULL;
     for (unsigned i = 0; i < pgm_sessions_app_count(s); i++)
-        if (strcmp(pgm_sessions_app_name(s, i), "(unknown)") == 0)
+        if (strcmp(pgm_sessions_app_name(s, i), PGM_LABEL_UNKNOWN) == 0)
             unknown = pgm_sessions_app_curve(s, i);
     bool by_user = unknown && unknown->peak * 2 > pgm_sessions_curve(s)->peak;
     stack_layer layers[PGM_HTML_STACK_KEYS];

@@ -620,7 +620,7 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
         bool from_log = g && g->growing;
         /* without connection logging: the group the snapshots show holding the most */
         bool from_snap = !from_log && a->top_sessions > 0;
-        const char *app = from_log && g->app && strcmp(g->app, "(unknown)") != 0 ? g->app
+        const char *app = from_log && g->app && strcmp(g->app, PGM_LABEL_UNKNOWN) != 0 ? g->app
                           : from_snap && a->top_app[0]                           ? a->top_app
                                                                                  : a->leak_app;
         /* behind PgBouncer the server sees its pool's connections: the pool PgBouncer's log shows */

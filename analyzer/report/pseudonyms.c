@@ -10,6 +10,7 @@
 #include "forensics/analysis_impl.h"
 #include "util/grow.h"
 #include "util/strbuf.h"
+#include "util/label.h"
 
 typedef struct name {
     const char *real;
@@ -24,7 +25,7 @@ typedef struct names {
 
 static bool add(names *t, const char *real, bool client)
 {
-    if (!real || strlen(real) < 2 || strcmp(real, "(unknown)") == 0 || strcmp(real, "[local]") == 0)
+    if (!real || strlen(real) < 2 || strcmp(real, PGM_LABEL_UNKNOWN) == 0 || strcmp(real, "[local]") == 0)
         return true;
     for (size_t i = 0; i < t->n; i++)
         if (strcmp(t->v[i].real, real) == 0)

@@ -12,6 +12,7 @@
 #include "report/remediation.h"
 #include "report/tables.h"
 #include "text/timestamp.h"
+#include "util/label.h"
 
 void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
 {
@@ -88,7 +89,7 @@ void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
         /* as the JSON names it: the group PostgreSQL saw grow, else the snapshots' largest */
         const pgm_growth *sg = a->n_groups && a->groups[0].growing ? &a->groups[0] : NULL;
         bool snap = !sg && a->top_sessions > 0;
-        const char *app = sg && strcmp(sg->app, "(unknown)") != 0 ? sg->app : snap && a->top_app[0] ? a->top_app
+        const char *app = sg && strcmp(sg->app, PGM_LABEL_UNKNOWN) != 0 ? sg->app : snap && a->top_app[0] ? a->top_app
                                                                                                      : a->leak_app;
         const pgm_pooler_pool *pp = !sg && !snap ? pgm_analysis_pooler_suspect(a) : NULL;
         if (sg || snap)

@@ -11,6 +11,7 @@
 #include "report/quotes.h"
 #include "util/fmt.h"
 #include "util/rc.h"
+#include "util/label.h"
 
 void pgm_format_duration(int64_t us, char out[32])
 {
@@ -169,7 +170,7 @@ int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t)
         put(t, i, 0, PGM_CELL_TEXT, "%d", x->pid);
         const char *app = pgm_sessions_app_name(s, x->app);
         const pgm_who *w = pgm_sessions_who(s, x);
-        put_who(t, i, 1, w->user, w->db, app && strcmp(app, "(unknown)") != 0 ? app : "", w->client);
+        put_who(t, i, 1, w->user, w->db, app && strcmp(app, PGM_LABEL_UNKNOWN) != 0 ? app : "", w->client);
         put_time(t, a, i, 2, x->start);
         put(t, i, 3, PGM_CELL_TEXT, "%s", held);
         put(t, i, 4, PGM_CELL_TEXT, "%s", end_words(x->how_end));
@@ -323,7 +324,7 @@ pgm_report_shape pgm_report_shape_of(const pgm_analysis *a, char *title, size_t 
     const pgm_pooler_pool *pp = pgm_analysis_pooler_suspect(a);
     bool named_app = a->top_app[0] && strcmp(a->top_app, "PostgreSQL JDBC Driver") != 0;
     const char *who = a->leak_app[0]                                                        ? a->leak_app
-                      : g && g->app && strcmp(g->app, "(unknown)") && strcmp(g->app, "(other)") ? g->app
+                      : g && pgm_label_is_name(g->app)                                      ? g->app
                       : g                                                                   ? g->user
                       : named_app                                                           ? a->top_app
                       : a->top_user[0]                                                      ? a->top_user

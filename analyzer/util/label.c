@@ -2,6 +2,11 @@
 
 #include <string.h>
 
+bool pgm_label_is_name(const char *name)
+{
+    return name && strcmp(name, PGM_LABEL_UNKNOWN) != 0 && strcmp(name, PGM_LABEL_OTHER) != 0;
+}
+
 bool pgm_label_needs_quotes(const char *name)
 {
     return name[0] == '"' || strcmp(name, PGM_LABEL_UNKNOWN) == 0 || strcmp(name, PGM_LABEL_OTHER) == 0;

@@ -14,6 +14,8 @@
 #define PGM_LABEL_UNKNOWN "(unknown)"
 #define PGM_LABEL_OTHER "(other)"
 
+/* Whether a name (NULL: none) is one the evidence gave, not a label. */
+bool pgm_label_is_name(const char *name);
 /* Whether a name is shown quoted. */
 bool pgm_label_needs_quotes(const char *name);
 /* Bytes the quoted form of `name` takes, with its NUL. */
