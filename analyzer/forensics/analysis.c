@@ -777,6 +777,34 @@ static bool slow_duration(const char *ms)
     return us >= PGM_SLOW_STATEMENT_US;
 }
 
+/* The one field of a statement's duration line the analysis reads unless
+ * the line is slow (pgm_analysis_event). */
+static const char *const duration_only[] = {"duration_ms", NULL};
+
+static bool reads_whole(const void *ctx, const pgm_match *m)
+{
+    const pgm_analysis *a = ctx;
+    if (m->rule->kind_id != PGM_EV_STMT_DURATION ||
+        (a->thresholds && pgm_thresholds_counts(a->thresholds, PGM_EV_STMT_DURATION)))
+        return true;
+    for (size_t i = 0; i < m->n_caps; i++) {
+        if (!m->caps[i].name || strcmp(m->caps[i].name, duration_only[0]) != 0)
+            continue;
+        char ms[32]; /* "duration: %.3f ms": longer is no number slow_duration reads either way */
+        if (m->caps[i].n >= sizeof ms)
+            return true;
+        memcpy(ms, m->caps[i].p, m->caps[i].n);
+        ms[m->caps[i].n] = '\0';
+        return slow_duration(ms);
+    }
+    return false; /* no duration: nothing of it is read */
+}
+
+pgm_pg_reads pgm_analysis_reads(const pgm_analysis *a)
+{
+    return (pgm_pg_reads){reads_whole, a, duration_only};
+}
+
 void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
 {
     if (a->finished)

@@ -17,6 +17,7 @@
 #include "forensics/sessions.h"
 #include "lint/lint.h"
 #include "model/event.h"
+#include "pglog/classify.h"
 #include "rules/facts.h"
 
 /* Server logs told apart (one tracker each), at most. */
@@ -147,6 +148,11 @@ struct pgm_ruleset;
 /* The rules in force: their threshold rules run over the bundle's events
  * (call before the first event). PGM_OK or PGM_FATAL. */
 int pgm_analysis_set_rules(pgm_analysis *a, const struct pgm_ruleset *rs);
+/* What the analysis reads of server log events, for the scan that feeds it
+ * (pgm_scan.reads; set after pgm_analysis_set_rules): a statement's duration
+ * alone unless it is slow, its message then the evidence, or a threshold
+ * rule counts durations. Not for a run that also writes the events out. */
+pgm_pg_reads pgm_analysis_reads(const pgm_analysis *a);
 /* Decides. PGM_OK or PGM_FATAL. */
 int pgm_analysis_finish(pgm_analysis *a);
 

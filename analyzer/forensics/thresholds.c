@@ -82,6 +82,11 @@ static const char *counted_kind(const pgm_thresholds *t, unsigned kind_id)
     return kind_id < PGM_EV_COUNT ? t->counted[kind_id] : NULL;
 }
 
+bool pgm_thresholds_counts(const pgm_thresholds *t, unsigned kind_id)
+{
+    return counted_kind(t, kind_id) != NULL;
+}
+
 static int64_t path_index(pgm_thresholds *t, const char *path)
 {
     if (t->n_paths && strcmp(t->paths[t->n_paths - 1], path) == 0)

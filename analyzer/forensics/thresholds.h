@@ -27,6 +27,8 @@ typedef void (*pgm_threshold_found)(void *ctx, const pgm_rule *r, const char *me
 /* The ruleset's threshold rules (none: everything here is a no-op). */
 int pgm_thresholds_open(pgm_thresholds **out, const pgm_ruleset *rs);
 void pgm_thresholds_event(pgm_thresholds *t, const pgm_event *e);
+/* Whether a rule counts events of this kind (all their fields may be read). */
+bool pgm_thresholds_counts(const pgm_thresholds *t, unsigned kind_id);
 /* Runs the rules over the kept events; events from `skip_path` (a second
  * destination of the same server) are left out. Returns the episodes. */
 size_t pgm_thresholds_run(pgm_thresholds *t, const char *const *skip_paths, size_t n_skip, pgm_threshold_found found,

@@ -246,6 +246,15 @@ static bool secret_parameters(const pgm_pg_record *rec, pgm_slice detail)
             pgm_redact_password_parameter(rec->statement.p, rec->statement.n));
 }
 
+/* Whether `name` is one of `names` (NULL-terminated, or NULL). */
+static bool named(const char *const *names, const char *name)
+{
+    for (size_t i = 0; names && names[i]; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
 int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *path,
                     pgm_event *ev)
 {
@@ -279,7 +288,9 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     put_slice(&b, S_CLIENT, rec->host);
     put_slice(&b, S_LEVEL, rec->severity);
     put_slice(&b, S_SQLSTATE, rec->sqlstate);
-    put_slice(&b, S_MSG, rec->message);
+    bool bare = c->reads.whole && !c->reads.whole(c->reads.ctx, &m);
+    if (!bare)
+        put_slice(&b, S_MSG, rec->message);
     bool msg_redacted = b.redacted;
     put_slice(&b, S_PORT, rec->port);
     put_slice(&b, S_SESSION_ID, rec->session_id);
@@ -287,13 +298,19 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     for (size_t i = 0; i < m.n_caps; i++) {
         if (!m.caps[i].name)
             continue;
+        if (bare) {
+            /* the message was not searched: a capture kept is, on its own */
+            if (named(c->reads.bare_fields, m.caps[i].name))
+                put(&b, m.caps[i].name, m.caps[i].p, m.caps[i].n, true);
+            continue;
+        }
         /* captures are pieces of the message: they hold a secret only if it did */
         put(&b, m.caps[i].name, m.caps[i].p, m.caps[i].n, msg_redacted);
         /* the client of a connection line is the host it names */
         if (m.caps[i].name[0] == 'h' && strcmp(m.caps[i].name, "host") == 0)
             put_slot(&b, S_CLIENT, m.caps[i].p, m.caps[i].n);
     }
-    for (size_t i = 0; i < m.rule->also.n; i++) {
+    for (size_t i = 0; i < (bare ? 0 : m.rule->also.n); i++) {
         const char *name;
         pgm_slice v = part(rec, m.rule->also.v[i], &name);
         if (name && name[0] == 'd' && !c->keep_secrets && secret_parameters(rec, v) &&

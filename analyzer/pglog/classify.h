@@ -23,6 +23,18 @@ typedef struct pgm_unknown_shape {
     uint64_t count, first_line;
 } pgm_unknown_shape;
 
+/* What a consumer reads of the events (`whole` NULL: all of every one).
+ * Asked once a rule has matched: for an event it declines, only the kind,
+ * time, line, the common fields but the message and the captures named in
+ * `bare_fields` are made. Its free text (the message, the lines `also:`
+ * attaches, the other captures) is then neither searched for secrets nor
+ * copied: on a log of every statement, most of the work that was left. */
+typedef struct pgm_pg_reads {
+    bool (*whole)(const void *ctx, const pgm_match *m);
+    const void *ctx;
+    const char *const *bare_fields;   /* NULL-terminated; NULL: none */
+} pgm_pg_reads;
+
 typedef struct pgm_pg_classifier {
     pgm_ruleset *rs;
     uint32_t pg_log_bit;              /* the rules' ids for source pg_log, fields message and sqlstate */
@@ -34,6 +46,7 @@ typedef struct pgm_pg_classifier {
      * as long as the record, the callback that hands the event on. For a
      * consumer that writes each event out at once (timeline). */
     bool borrow_values;
+    pgm_pg_reads reads;
     pgm_strbuf redacted;              /* a value with its secrets taken out */
     uint64_t redactions;              /* values that had a secret */
     uint64_t events, by_sqlstate, unknown, unknown_other;

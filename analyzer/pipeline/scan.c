@@ -1014,6 +1014,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         pgm_pg_classifier_reset(k->classifier);
         k->classifier->keep_secrets = s->keep_secrets;
         k->classifier->borrow_values = s->borrow_values;
+        k->classifier->reads = s->reads;
         k->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = k->classifier,
                                   .origin = {.order = (uint64_t)in->index << PGM_ORDER_PART_BITS,
                                              .outside_archives = info->outside_archives},

@@ -130,6 +130,7 @@ typedef struct pgm_scan {
     bool keep_secrets;               /* --no-redact */
     bool want_time_order;            /* prove plain logs in time order (pgm_event_origin) */
     bool borrow_values;              /* server log events' values not copied (pgm_pg_classifier) */
+    pgm_pg_reads reads;              /* what the consumer reads of them (pgm_pg_classifier) */
     /* A large plain log split between threads is cut into chunks of about
      * this many bytes, taken in turn (0: one part per thread). The caller
      * hears of each chunk's start and end on the thread that reads it

@@ -517,6 +517,28 @@ if ! grep -q "Sekr3t" "$tmp/secrets.out" "$tmp/s.md" "$tmp/s.json" "$tmp/s.html"
     [ "$(grep -o 'Sekr3t[A-Za-z]*' "$tmp/kept.out" | sort -u | wc -l)" = 12 ]; then pass=$((pass + 1)); else
     echo "FAIL secrets:"; grep -o "Sekr3t[A-Za-z]*" "$tmp/secrets.out" "$tmp/s.md" "$tmp/s.json" "$tmp/s.html" "$tmp/s.jsonl" "$tmp/s.lint" | sort -u | head
     grep -o 'Sekr3t[A-Za-z]*' "$tmp/kept.out" | sort -u; fail=$((fail + 1)); fi
+# analyze reads only the duration of a fast statement: a slow one is still quoted whole, redacted (and
+# kept with --no-redact), and a threshold rule over durations still groups them by their text (SELECT 1
+# slow at line 5 and fast at 00:18:30: its first pair)
+mkdir -p "$tmp/durations"
+{
+    printf '%s\n' "2026-11-27 00:17:38.028 UTC [16691] app@appdb LOG:  duration: 0.200 ms  execute <unnamed>: ALTER ROLE carol PASSWORD \$1"
+    printf '%s\n' "2026-11-27 00:17:38.028 UTC [16691] app@appdb DETAIL:  parameters: \$1 = 'Sekr3tBind'"
+    printf '%s\n' "2026-11-27 00:17:50.100 UTC [16691] app@appdb LOG:  duration: 12000.500 ms  statement: ALTER ROLE carol PASSWORD 'Sekr3tSlow'"
+    for i in 0 1 2 3 4 5 6 7 8 9; do
+        printf '%s\n' "2026-11-27 00:18:0$i.100 UTC [1670$i] app@appdb LOG:  duration: 1$i""000.500 ms  statement: SELECT $i"
+    done
+    printf '%s\n' "2026-11-27 00:18:30.100 UTC [16691] app@appdb LOG:  duration: 0.500 ms  statement: SELECT 1"
+    printf '%s\n' "2026-11-27 00:18:31.100 UTC [16691] app@appdb LOG:  duration: 0.400 ms  statement: SELECT 1"
+} > "$tmp/durations/postgresql.log"
+"$bin" analyze -q -f json --rules tests/cli/rules-durations "$tmp/durations" > "$tmp/durations.json" 2>&1
+"$bin" analyze -q -f md --no-redact "$tmp/durations" > "$tmp/durations-kept.md" 2>&1
+if grep -q "11 statements over 10 s; first: $tmp/durations/postgresql.log:3: duration: 12000.500 ms  statement: ALTER ROLE carol PASSWORD '\[REDACTED\]'" "$tmp/durations.json" &&
+    ! grep -q Sekr3t "$tmp/durations.json" && grep -A7 '"rule": "CLI-THR-001"' "$tmp/durations.json" | grep -q '"line": 5$' &&
+    grep -q "first: E1:3: duration: 12000.500 ms  statement: ALTER ROLE carol PASSWORD 'Sekr3tSlow'" "$tmp/durations-kept.md"; then
+    pass=$((pass + 1)); else
+    echo "FAIL durations: the slow statement's quote or the rule over durations"; grep -n 'over 10 s\|runs of' "$tmp/durations.json" "$tmp/durations-kept.md" | head -4
+    fail=$((fail + 1)); fi
 # terminal escapes in a file's name on disk and in a line a warning quotes reach no output raw
 mkdir -p "$tmp/esc"
 esc_log="$tmp/esc/$(printf 'pg\033]0;owned\007-\342\200\256gol.log')"

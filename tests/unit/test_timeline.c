@@ -212,6 +212,56 @@ static void test_classify(void **state)
     pgm_ruleset_free(&rs);
 }
 
+/* A consumer that reads a fast statement's duration alone. */
+static bool whole_when_slow(const void *ctx, const pgm_match *m)
+{
+    (void)ctx;
+    for (size_t i = 0; i < m->n_caps; i++)
+        if (m->caps[i].name && strcmp(m->caps[i].name, "duration_ms") == 0)
+            return m->caps[i].n > 6; /* 1000.000 ms and over */
+    return true;
+}
+
+static void test_classify_what_is_read(void **state)
+{
+    (void)state;
+    pgm_ruleset rs;
+    tu_load_rules(&rs, "rules/postgresql");
+    pgm_pg_classifier c;
+    pgm_pg_classifier_init(&c, &rs);
+    static const char *const duration[] = {"duration_ms", NULL};
+    c.reads = (pgm_pg_reads){whole_when_slow, NULL, duration};
+    pgm_event ev;
+    /* declined: the common fields and the duration, no message, statement or DETAIL, nothing redacted */
+    pgm_pg_record r = record("LOG", "", "duration: 0.200 ms  execute <unnamed>: ALTER ROLE carol PASSWORD $1");
+    r.detail = (pgm_slice){"parameters: $1 = 'Sekr3t'", 25};
+    r.user = (pgm_slice){"app", 3};
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
+    assert_int_equal(ev.kind_id, PGM_EV_STMT_DURATION);
+    assert_string_equal(pgm_event_field(&ev, "duration_ms"), "0.200");
+    assert_string_equal(pgm_event_field(&ev, "pid"), "16430");
+    assert_string_equal(pgm_event_field(&ev, "user"), "app");
+    assert_null(pgm_event_field(&ev, "msg"));
+    assert_null(pgm_event_field(&ev, "statement"));
+    assert_null(pgm_event_field(&ev, "phase"));
+    assert_null(pgm_event_field(&ev, "detail"));
+    assert_int_equal(c.redactions, 0);
+    /* wanted whole: all of it, its secrets taken out */
+    r.message = (pgm_slice){"duration: 12000.500 ms  execute <unnamed>: ALTER ROLE carol PASSWORD $1", 71};
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
+    assert_string_equal(pgm_event_field(&ev, "duration_ms"), "12000.500");
+    assert_string_equal(pgm_event_field(&ev, "statement"), "ALTER ROLE carol PASSWORD $1");
+    assert_string_equal(pgm_event_field(&ev, "detail"), "parameters: $1 = '[REDACTED]'");
+    assert_non_null(pgm_event_field(&ev, "msg"));
+    /* another kind is never asked about with a duration, and is whole */
+    r = record("LOG", "00000", "connection authorized: user=app database=appdb application_name=leaky-app");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
+    assert_string_equal(pgm_event_field(&ev, "app"), "leaky-app");
+    assert_non_null(pgm_event_field(&ev, "msg"));
+    pgm_pg_classifier_free(&c);
+    pgm_ruleset_free(&rs);
+}
+
 static void expect_redacted(const char *in, const char *want)
 {
     pgm_strbuf b;
@@ -336,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_prefix_from_conf),
         cmocka_unit_test(test_prefix_from_settings),
         cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_classify_what_is_read),
         cmocka_unit_test(test_redact),
         cmocka_unit_test(test_password_parameter),
     };
