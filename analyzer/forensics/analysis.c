@@ -788,7 +788,8 @@ static bool reads_whole(const void *ctx, const pgm_match *m)
         (a->thresholds && pgm_thresholds_counts(a->thresholds, PGM_EV_STMT_DURATION)))
         return true;
     for (size_t i = 0; i < m->n_caps; i++) {
-        if (!m->caps[i].name || strcmp(m->caps[i].name, duration_only[0]) != 0)
+        const char *name = m->caps[i].name;
+        if (!name || name[0] != duration_only[0][0] || strcmp(name, duration_only[0]) != 0)
             continue;
         char ms[32]; /* "duration: %.3f ms": longer is no number slow_duration reads either way */
         if (m->caps[i].n >= sizeof ms)

@@ -250,7 +250,7 @@ static bool secret_parameters(const pgm_pg_record *rec, pgm_slice detail)
 static bool named(const char *const *names, const char *name)
 {
     for (size_t i = 0; names && names[i]; i++)
-        if (strcmp(names[i], name) == 0)
+        if (names[i][0] == name[0] && strcmp(names[i], name) == 0)
             return true;
     return false;
 }

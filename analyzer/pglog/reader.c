@@ -435,6 +435,10 @@ int pgm_pglog_open(pgm_pglog_reader **out, const char *format, const pgm_pglog_o
         pgm_strbuf_init(&r->sys[i].text, PGM_ENTRY_MAX_TEXT);
     /* Structured formats need no prefix. */
     r->decided = r->fmt == PGM_FMT_CSVLOG || r->fmt == PGM_FMT_JSONLOG || r->fmt == PGM_FMT_CNPG;
+    /* the pieces of a log split between threads: holding and scoring a
+     * head of every 1 MiB chunk was a sixteenth of the lines read twice */
+    if (r->opt.prefix && r->opt.head_decided)
+        decide_prefix(r);
     *out = r;
     return PGM_OK;
 }

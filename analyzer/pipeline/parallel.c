@@ -340,6 +340,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
             goto out;
         forced.prefix_guessed = !opt->prefix; /* the parts may still read it anew */
         forced.prefix = head.prefix;
+        forced.head_decided = true;
     }
     /* the cuts: a part per thread, or chunks of about chunk_bytes taken in turn */
     size_t want = n;
