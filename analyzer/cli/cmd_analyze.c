@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "util/outfile.h"
+#include "catalog/event_kinds.h"
 #include "cli/cli.h"
 #include "cli/config_options.h"
 #include "cli/read_options.h"
@@ -82,6 +83,15 @@ typedef struct analyze_run {
      * them in, which is the server's */
     unsigned jobs;
     pgm_chunk_queue *chunks;
+    /* ... and the events the analysis would only count by their kind
+     * (pgm_analysis_counts_only: a log of every statement's duration) are
+     * counted by the thread that read them instead of packed and handed on;
+     * the first of each kind a thread meets is handed on, so that the kinds
+     * keep the order they were met in. A lane each; NULL: all handed on. */
+    struct counted_kinds {
+        const char *kind[PGM_EV_COUNT];
+        uint64_t n[PGM_EV_COUNT];
+    } *counted;
     /* read again (below): the threads' events, packed (model/event.h) into
      * a sorter per thread, keyed by input and part, then by arrival (a part
      * is read by one thread, first line to last), and handed to the
@@ -240,10 +250,40 @@ static void on_chunk(void *ctx, const pgm_event_origin *o, bool done)
         pgm_chunk_queue_chunk(r->chunks, o, done);
 }
 
+/* Counted here instead of handed on (analyze_run.counted). */
+static bool counted_here(analyze_run *r, const pgm_event_origin *o, const pgm_event *e)
+{
+    if (!r->counted || e->kind_id >= PGM_EV_COUNT || o->lane >= PGM_SCAN_MAX_JOBS ||
+        !pgm_analysis_counts_only(r->an, e))
+        return false;
+    if (!pgm_read_opts_in_window(r->reading, e->t))
+        return true; /* --since/--until: deliver() would leave it out */
+    struct counted_kinds *c = &r->counted[o->lane];
+    if (!c->kind[e->kind_id]) {
+        c->kind[e->kind_id] = e->kind; /* the first in the window is handed on */
+        return false;
+    }
+    c->n[e->kind_id]++;
+    return true;
+}
+
+/* What the threads counted, to the analysis once they are done. */
+static void add_counted(analyze_run *r)
+{
+    for (unsigned l = 0; r->counted && l < PGM_SCAN_MAX_JOBS; l++)
+        for (size_t k = 0; k < PGM_EV_COUNT; k++)
+            if (r->counted[l].n[k])
+                pgm_analysis_count_events(r->an, r->counted[l].kind[k], r->counted[l].n[k]);
+    free(r->counted);
+    r->counted = NULL;
+}
+
 static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
 {
     analyze_run *r = ctx;
     if (!r->position) {
+        if (counted_here(r, o, e))
+            return;
         if (!r->chunks || !pgm_chunk_queue_event(r->chunks, o, e))
             deliver(r, o->order, e); /* one thread, or an input read whole by the walking thread */
         return;
@@ -554,10 +594,13 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         fputs("pgmortem: out of memory for the threads' chunks; reading with one thread\n", stderr);
         run.jobs = 1;
     }
+    if (run.chunks && !run.events)
+        run.counted = calloc(PGM_SCAN_MAX_JOBS, sizeof *run.counted); /* NULL: all handed on */
     setup_scan(sp, &rs, &run, &reading, keep_secrets, &term);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int r = pgm_scan_run(sp, c.inputs, c.n_inputs, &c.lim);
+    add_counted(&run);
     pgm_term_clear(&term);
     if (r != PGM_FATAL &&
         read_in_rotation_order(&run, &scans[0], &scans[1], &rs, &c, &reading, keep_secrets, &term, &r) != PGM_OK)

@@ -390,13 +390,13 @@ static int kind_index(void *ctx, const char *k)
     return -1;
 }
 
-static void count_kind(pgm_analysis *a, const char *k)
+void pgm_analysis_count_events(pgm_analysis *a, const char *kind, uint64_t n)
 {
-    int i = pgm_text_memo_of(&a->kind_counts, k, kind_index, a);
+    int i = pgm_text_memo_of(&a->kind_counts, kind, kind_index, a);
     if (i >= 0)
-        a->kinds[i].count++;
+        a->kinds[i].count += n;
     else
-        a->kinds_dropped++;
+        a->kinds_dropped += n;
 }
 
 /* "HikariPool-1 - Pool stats (total=10/10, ...)": one pool's open
@@ -781,11 +781,20 @@ static bool slow_duration(const char *ms)
  * the line is slow (pgm_analysis_event). */
 static const char *const duration_only[] = {"duration_ms", NULL};
 
+/* Whether the analysis reads more of a stmt.duration than its kind: a
+ * threshold rule counts durations, or the statement is slow (its message is
+ * then the evidence). `ms`: its duration_ms, NULL when it has none. */
+static bool duration_read(const pgm_analysis *a, const char *ms)
+{
+    if (a->thresholds && pgm_thresholds_counts(a->thresholds, PGM_EV_STMT_DURATION))
+        return true;
+    return ms && slow_duration(ms);
+}
+
 static bool reads_whole(const void *ctx, const pgm_match *m)
 {
     const pgm_analysis *a = ctx;
-    if (m->rule->kind_id != PGM_EV_STMT_DURATION ||
-        (a->thresholds && pgm_thresholds_counts(a->thresholds, PGM_EV_STMT_DURATION)))
+    if (m->rule->kind_id != PGM_EV_STMT_DURATION)
         return true;
     for (size_t i = 0; i < m->n_caps; i++) {
         const char *name = m->caps[i].name;
@@ -796,9 +805,14 @@ static bool reads_whole(const void *ctx, const pgm_match *m)
             return true;
         memcpy(ms, m->caps[i].p, m->caps[i].n);
         ms[m->caps[i].n] = '\0';
-        return slow_duration(ms);
+        return duration_read(a, ms);
     }
-    return false; /* no duration: nothing of it is read */
+    return duration_read(a, NULL);
+}
+
+bool pgm_analysis_counts_only(const pgm_analysis *a, const pgm_event *e)
+{
+    return e->kind_id == PGM_EV_STMT_DURATION && !duration_read(a, pgm_event_field(e, duration_only[0]));
 }
 
 pgm_pg_reads pgm_analysis_reads(const pgm_analysis *a)
@@ -811,7 +825,7 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     if (a->finished)
         return;
     const char *k = e->kind;
-    count_kind(a, k);
+    pgm_analysis_count_events(a, k, 1);
     if (a->thresholds)
         pgm_thresholds_event(a->thresholds, e);
     pgm_clocks_event(a->clocks, e);

@@ -153,6 +153,13 @@ int pgm_analysis_set_rules(pgm_analysis *a, const struct pgm_ruleset *rs);
  * alone unless it is slow, its message then the evidence, or a threshold
  * rule counts durations. Not for a run that also writes the events out. */
 pgm_pg_reads pgm_analysis_reads(const pgm_analysis *a);
+/* Whether all pgm_analysis_event would do with `e` is count it by its kind
+ * (a fast statement's duration): a caller that hands events on between
+ * threads may count such events itself, and add them with
+ * pgm_analysis_count_events, once at least one of their kind has been handed
+ * on where it came (the kinds are listed in the order they were first met). */
+bool pgm_analysis_counts_only(const pgm_analysis *a, const pgm_event *e);
+void pgm_analysis_count_events(pgm_analysis *a, const char *kind, uint64_t n);
 /* Decides. PGM_OK or PGM_FATAL. */
 int pgm_analysis_finish(pgm_analysis *a);
 

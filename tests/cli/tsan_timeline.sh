@@ -6,8 +6,8 @@
 # the output must equal the sorted reading and TSan must stay silent. Then
 # analyze with two threads (pipeline/chunk_queue.h: the chunks' events handed
 # to the analysis in order while the threads read on): silent, and the same
-# report as one thread's.
-# Then its progress line on a terminal.
+# report as one thread's, on it and on a log of statement durations (which
+# the threads count themselves). Then its progress line on a terminal.
 #   tests/cli/tsan_timeline.sh TSAN_BINARY
 set -eu
 bin=$1
@@ -37,7 +37,12 @@ for name in ordered setback; do
 done
 grep -q "read by 2 threads, chunk by chunk" "$dir/ordered.err" || { echo "tsan: the ordered log was not read in chunks:"; cat "$dir/ordered.err"; exit 1; }
 grep -q "came too late to be put in order" "$dir/setback.err" || { echo "tsan: the set-back log did not start over:"; cat "$dir/setback.err"; exit 1; }
-for name in ordered setback; do
+# ... and on a busy server's statement durations, which the threads count themselves
+if [ ! -s "$dir/statements.log" ]; then
+    zstd -q -dc tests/order/busy-pg15.log.zst > "$dir/busy.log"
+    python3 tests/bench/make-big-log.py "$dir/busy.log" "$dir/statements.log" 33 3 > /dev/null
+fi
+for name in ordered setback statements; do
     f=$dir/$name.log
     rc=0
     SOURCE_DATE_EPOCH=0 "$bin" analyze -q --jobs 2 -f json -o "$dir/$name.analyze2.json" "$f" 2> "$dir/$name.analyze.err" || rc=$?
