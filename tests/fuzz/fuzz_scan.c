@@ -4,9 +4,10 @@
  * configuration) and the classifiers with the builtin packs (loaded once from
  * rules/, run from the repository root); the events then go through the
  * analysis (sessions, curve, growth, verdict, its JSON, Markdown, HTML, alert
- * rules and pseudonyms). A second scan reads it as timeline does: values
- * borrowed from the records (not NUL-terminated), rendered at once as JSON
- * Lines and CSV. */
+ * rules and pseudonyms), made as analyze makes them (pgm_analysis_reads: a
+ * fast statement's duration line reduced to its duration). A second scan
+ * reads it as timeline does: values borrowed from the records (not
+ * NUL-terminated), rendered at once as JSON Lines and CSV. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pgm_scan s;
     pgm_scan_init(&s, &rules);
     s.on_event = on_event;
+    s.reads = pgm_analysis_reads(a); /* as analyze reads: a fast statement's duration alone */
     s.ctx = a;
     pgm_scan_run_source(&s, &src.base, "fuzz.bin", &lim);
     pgm_scan_free(&s);
