@@ -156,15 +156,21 @@ build/tsan/test_chunk_queue: build/tsan/obj/tests/unit/test_chunk_queue.o build/
                       $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC))
 	@echo "  LD/TSAN $@"
 	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+# ... the thread that reads a compressed file ahead of its parsing
+build/tsan/test_readahead: build/tsan/obj/tests/unit/test_readahead.o build/tsan/obj/tests/unit/testutil.o \
+                      $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC))
+	@echo "  LD/TSAN $@"
+	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 # ... and the CLI, whose timeline and analyze take several threads' chunks in order
 build/tsan/pgmortem: $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC) $(CLI_SRC))
 	@echo "  LD/TSAN $@"
 	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS)
-tsan: build/tsan/test_scan build/tsan/test_chunk_queue build/tsan/pgmortem
+tsan: build/tsan/test_scan build/tsan/test_chunk_queue build/tsan/test_readahead build/tsan/pgmortem
 	@build/tsan/test_scan > build/tsan/test_scan.log 2>&1 || { cat build/tsan/test_scan.log; exit 1; }
 	@build/tsan/test_chunk_queue > build/tsan/test_chunk_queue.log 2>&1 || { cat build/tsan/test_chunk_queue.log; exit 1; }
+	@build/tsan/test_readahead > build/tsan/test_readahead.log 2>&1 || { cat build/tsan/test_readahead.log; exit 1; }
 	@tests/cli/tsan_timeline.sh build/tsan/pgmortem
-	@echo "tsan: the split scan, the chunk queue, the chunked timeline and analyze are race-free"
+	@echo "tsan: the split scan, the chunk queue, the read-ahead, the chunked timeline and analyze are race-free"
 
 build/asan/pgmortem: $(ASAN_CORE) $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
 	@echo "  LD/SAN  $@"
@@ -387,6 +393,7 @@ valgrind: build/pgmortem
 	  for args in "inventory -q tests/samples tests/hostile fixtures/demo" "rules test" \
 	              "rules list --rules tests/cli/rules-bad" \
 	              "timeline -q -o /dev/null tests/samples fixtures/incidents/01-leak-hikari.tar.zst" \
+	              "timeline -q --jobs 2 -o /dev/null tests/order/busy-pg15.log.zst" \
 	              "lint -q -f sarif --effective tests/lint/deploy fixtures/incidents/01-leak-hikari.tar.zst" \
 	              "analyze -q -f json fixtures/incidents/01-leak-hikari.tar.zst fixtures/incidents/06-jsonlog-restart.tar.zst"; do \
 	    valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \

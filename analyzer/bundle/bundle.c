@@ -14,6 +14,7 @@
 #include "bundle/archive_layer.h"
 #include "bundle/container.h"
 #include "bundle/gzip_source.h"
+#include "bundle/readahead.h"
 #include "bundle/rotation.h"
 #include "bundle/xz_source.h"
 #include "bundle/zstd_source.h"
@@ -159,7 +160,15 @@ static ptrdiff_t counted_read(pgm_source *self, void *buf, size_t cap)
 static void visit_leaf(walker *w, pgm_source *content, const char *path, const char *hint,
                        const unsigned char *head, size_t head_len, int64_t mtime, unsigned depth)
 {
-    counted_source c = {.base = {.read = counted_read}, .below = content, .w = w};
+    /* inflated, or an archive's member (a layer above it, and no file on
+     * disk, which can seek): read ahead while the visitor works, if it asked.
+     * Never a bare pipe: a writer that keeps it open would keep the thread
+     * waiting after the visitor stopped. */
+    pgm_readahead ahead;
+    bool read_ahead = w->v->read_ahead && depth > 0 && !content->seek;
+    if (read_ahead)
+        pgm_readahead_init(&ahead, content);
+    counted_source c = {.base = {.read = counted_read}, .below = read_ahead ? &ahead.base : content, .w = w};
     pgm_file_info info = {shown(w, path), hint, head, head_len, mtime, depth, NULL, 0,
                           w->archives_open == 0};
     if (depth == 0 && w->disk_path && strcmp(w->disk_path, path) == 0) {
@@ -168,6 +177,8 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
     }
     w->stats->files++;
     int rc = w->v->on_file(w->v->ctx, &info, &c.base);
+    if (read_ahead)
+        pgm_readahead_close(&ahead); /* the layers below are this thread's again */
     if (c.base.failed)
         problem(w, path, "%s", c.base.err);
     if (rc == PGM_FATAL)

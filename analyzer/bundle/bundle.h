@@ -41,6 +41,10 @@ typedef struct pgm_bundle_visitor {
     /* Called about every PGM_IO_CHUNK_BYTES of file content; optional. */
     void (*on_progress)(void *ctx, uint64_t bytes_done);
     void *ctx;
+    /* A file that is inflated or an archive member read ahead by a thread
+     * of its own (bundle/readahead.h) while on_file works on what it took:
+     * for a caller with a core to spare. */
+    bool read_ahead;
 } pgm_bundle_visitor;
 
 typedef struct pgm_bundle_stats {

@@ -7,7 +7,8 @@
 # analyze with two threads (pipeline/chunk_queue.h: the chunks' events handed
 # to the analysis in order while the threads read on): silent, and the same
 # report as one thread's, on it and on a log of statement durations (which
-# the threads count themselves). Then its progress line on a terminal.
+# the threads count themselves); a tar.zst member inflated ahead by a thread
+# of its own. Then its progress line on a terminal.
 #   tests/cli/tsan_timeline.sh TSAN_BINARY
 set -eu
 bin=$1
@@ -52,6 +53,18 @@ for name in ordered setback statements; do
     SOURCE_DATE_EPOCH=0 "$bin" analyze -q --jobs 1 -f json -o "$dir/$name.analyze1.json" "$f" 2> /dev/null || true
     cmp -s "$dir/$name.analyze1.json" "$dir/$name.analyze2.json" || { echo "tsan: analyze --jobs 2 of $name.log differs from one thread's"; exit 1; }
 done
+# a log in a tar.zst: its member inflated ahead by a thread while the other parses (--jobs 2),
+# silent, the same timeline as one thread's
+[ -s "$dir/statements.tar.zst" ] || (cd "$dir" && tar cf - statements.log | zstd -q -c > statements.tar.zst)
+for j in 1 2; do
+    rc=0
+    "$bin" timeline -q --jobs $j -o "$dir/member.j$j" "$dir/statements.tar.zst" 2> "$dir/member.j$j.err" || rc=$?
+    if [ $rc = 66 ] || grep -q "ThreadSanitizer" "$dir/member.j$j.err"; then
+        echo "tsan: timeline --jobs $j of a tar.zst member races:"; head -40 "$dir/member.j$j.err"; exit 1
+    fi
+done
+[ -s "$dir/member.j1" ] && cmp -s "$dir/member.j1" "$dir/member.j2" ||
+    { echo "tsan: the tar.zst member read ahead differs from one thread's reading"; exit 1; }
 # a log split between threads still says how far it has read, on a terminal
 # (the first thread alone writes the line while the others read)
 if command -v script > /dev/null 2>&1; then

@@ -52,7 +52,7 @@ void tu_walk_memory(tu_log *log, const void *data, size_t len, const char *name,
     pgm_bundle_limits def = pgm_bundle_limits_default();
     pgm_mem_source src;
     pgm_mem_source_init(&src, data, len);
-    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, log};
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, log, false};
     log->rc = pgm_bundle_walk_source(&src.base, name, lim ? lim : &def, &v, &log->stats);
 }
 
@@ -60,7 +60,7 @@ void tu_walk_paths(tu_log *log, const char *const *paths, size_t n, const pgm_bu
 {
     memset(log, 0, sizeof *log);
     pgm_bundle_limits def = pgm_bundle_limits_default();
-    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, log};
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, log, false};
     log->rc = pgm_bundle_walk(paths, n, lim ? lim : &def, &v, &log->stats);
 }
 

@@ -1,0 +1,165 @@
+/* bundle/readahead: what the thread reads ahead is what the source below
+ * gives, byte for byte, in pieces of any size, its error after the bytes
+ * before it; a caller that stops early is not kept waiting; a small file
+ * costs no thread. Also built with ThreadSanitizer (make tsan). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bundle/readahead.h"
+
+/* A source that gives `len` bytes in pieces of changing sizes (as an
+ * inflater does), and fails at `fail_at` when that is below len. */
+typedef struct trickle {
+    pgm_source base;
+    const unsigned char *data;
+    size_t len, pos, fail_at, reads;
+} trickle;
+
+static ptrdiff_t trickle_read(pgm_source *self, void *buf, size_t cap)
+{
+    trickle *t = (trickle *)self;
+    if (t->pos >= t->fail_at)
+        return pgm_source_fail(self, "the disk went away at byte %zu", t->pos);
+    size_t want = 1 + (t->reads++ * 7919u) % 300000u, end = t->fail_at < t->len ? t->fail_at : t->len;
+    if (want > cap)
+        want = cap;
+    if (want > end - t->pos)
+        want = end - t->pos;
+    memcpy(buf, t->data + t->pos, want);
+    t->pos += want;
+    return (ptrdiff_t)want;
+}
+
+static unsigned char *bytes(size_t n)
+{
+    unsigned char *p = malloc(n);
+    assert_non_null(p);
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        p[i] = (unsigned char)x;
+    }
+    return p;
+}
+
+static trickle source_of(const unsigned char *data, size_t len, size_t fail_at)
+{
+    return (trickle){.base = {.read = trickle_read}, .data = data, .len = len, .fail_at = fail_at};
+}
+
+/* Reads all through `r` with caps of changing sizes; the bytes into *got. */
+static ptrdiff_t read_all(pgm_readahead *r, unsigned char *got, size_t room, size_t *n)
+{
+    *n = 0;
+    for (size_t k = 0;; k++) {
+        size_t cap = 1 + (k * 104729u) % 65536u;
+        if (cap > room - *n)
+            cap = room - *n;
+        ptrdiff_t m = pgm_source_read(&r->base, got + *n, cap ? cap : 1);
+        if (m <= 0)
+            return m;
+        *n += (size_t)m;
+    }
+}
+
+static void test_reads_what_is_below(void **state)
+{
+    (void)state;
+    size_t len = (11u << 20) + 123;
+    unsigned char *data = bytes(len), *got = malloc(len + 1);
+    assert_non_null(got);
+    trickle t = source_of(data, len, SIZE_MAX);
+    pgm_readahead r;
+    pgm_readahead_init(&r, &t.base);
+    size_t n;
+    assert_int_equal(read_all(&r, got, len + 1, &n), 0);
+    assert_true(r.join); /* past PGM_READAHEAD_AFTER: the thread read the rest */
+    assert_int_equal(n, len);
+    assert_memory_equal(got, data, len);
+    assert_int_equal(pgm_source_read(&r.base, got, 10), 0); /* the end, again */
+    pgm_readahead_close(&r);
+    assert_false(r.base.failed);
+    free(got);
+    free(data);
+}
+
+static void test_error_after_the_bytes_before_it(void **state)
+{
+    (void)state;
+    size_t len = 12u << 20, fail_at = (9u << 20) + 5;
+    unsigned char *data = bytes(len), *got = malloc(len);
+    assert_non_null(got);
+    trickle t = source_of(data, len, fail_at);
+    pgm_readahead r;
+    pgm_readahead_init(&r, &t.base);
+    size_t n;
+    assert_int_equal(read_all(&r, got, len, &n), -1);
+    assert_int_equal(n, fail_at);
+    assert_memory_equal(got, data, fail_at);
+    assert_true(r.base.failed);
+    assert_string_equal(r.base.err, "the disk went away at byte 9437189");
+    assert_int_equal(pgm_source_read(&r.base, got, 10), -1);
+    pgm_readahead_close(&r);
+    free(got);
+    free(data);
+}
+
+static void test_a_caller_that_stops_early(void **state)
+{
+    (void)state;
+    size_t len = 64u << 20;
+    unsigned char *data = bytes(len), *got = malloc(6u << 20);
+    assert_non_null(got);
+    trickle t = source_of(data, len, SIZE_MAX);
+    pgm_readahead r;
+    pgm_readahead_init(&r, &t.base);
+    size_t n = 0;
+    while (n < (6u << 20)) {
+        ptrdiff_t m = pgm_source_read(&r.base, got + n, (6u << 20) - n);
+        assert_true(m > 0);
+        n += (size_t)m;
+    }
+    assert_memory_equal(got, data, n);
+    pgm_readahead_close(&r);
+    /* the thread stopped: at most its two buffers and the read it was in past the caller */
+    assert_true(t.pos <= n + 3 * PGM_READAHEAD_BUFFER);
+    assert_true(t.pos < len);
+    free(got);
+    free(data);
+}
+
+static void test_a_small_file_costs_no_thread(void **state)
+{
+    (void)state;
+    size_t len = 1u << 20;
+    unsigned char *data = bytes(len), *got = malloc(len + 1);
+    assert_non_null(got);
+    trickle t = source_of(data, len, SIZE_MAX);
+    pgm_readahead r;
+    pgm_readahead_init(&r, &t.base);
+    size_t n;
+    assert_int_equal(read_all(&r, got, len + 1, &n), 0);
+    assert_int_equal(n, len);
+    assert_memory_equal(got, data, len);
+    assert_false(r.started);
+    pgm_readahead_close(&r);
+    free(got);
+    free(data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reads_what_is_below),
+        cmocka_unit_test(test_error_after_the_bytes_before_it),
+        cmocka_unit_test(test_a_caller_that_stops_early),
+        cmocka_unit_test(test_a_small_file_costs_no_thread),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
