@@ -35,8 +35,10 @@ static bool start(pgm_readahead *r)
     r->slot[1].p = malloc(PGM_READAHEAD_BUFFER);
     if (r->slot[0].p && r->slot[1].p && pthread_mutex_init(&r->mu, NULL) == 0) {
         if (pthread_cond_init(&r->cv, NULL) == 0) {
-            if (pthread_create(&r->thread, NULL, fill, r) == 0)
-                return r->join = true;
+            if (pthread_create(&r->thread, NULL, fill, r) == 0) {
+                r->join = true;
+                return true;
+            }
             pthread_cond_destroy(&r->cv);
         }
         pthread_mutex_destroy(&r->mu);
@@ -63,7 +65,7 @@ static ptrdiff_t readahead_read(pgm_source *self, void *buf, size_t cap)
         if (r->direct < PGM_READAHEAD_AFTER)
             return direct_read(r, buf, cap);
         r->started = true;
-        start(r);
+        (void)start(r); /* without a thread, reading goes on here */
     }
     if (!r->join)
         return direct_read(r, buf, cap);
