@@ -380,9 +380,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
             break;
         }
         pgm_pg_classifier_init(&w->classifier, &w->rules);
-        w->classifier.keep_secrets = s->keep_secrets;
-        w->classifier.borrow_values = s->borrow_values;
-        w->classifier.reads = s->reads;
+        pgm_scan_classifier_options(s, &w->classifier);
         w->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = &w->classifier,
                                   .origin = {.lane = (unsigned)k, .order = sp.order_base + k,
                                              .in_time_order = step >= 0, .max_step_back = step,

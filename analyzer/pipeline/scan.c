@@ -244,6 +244,13 @@ void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
         lane->s->on_event(lane->s->ctx, &lane->origin, &ev);
 }
 
+void pgm_scan_classifier_options(const pgm_scan *s, pgm_pg_classifier *c)
+{
+    c->keep_secrets = s->keep_secrets;
+    c->borrow_values = s->borrow_values;
+    c->reads = s->reads;
+}
+
 void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *lane)
 {
     if (lane->first_ts != PGM_TS_UNKNOWN &&
@@ -1012,9 +1019,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
             k->own_classifier = true;
         }
         pgm_pg_classifier_reset(k->classifier);
-        k->classifier->keep_secrets = s->keep_secrets;
-        k->classifier->borrow_values = s->borrow_values;
-        k->classifier->reads = s->reads;
+        pgm_scan_classifier_options(s, k->classifier);
         k->lane = (pgm_scan_lane){.s = s, .in = in, .classifier = k->classifier,
                                   .origin = {.order = (uint64_t)in->index << PGM_ORDER_PART_BITS,
                                              .outside_archives = info->outside_archives},

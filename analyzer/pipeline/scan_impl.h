@@ -22,6 +22,9 @@ typedef struct pgm_scan_lane {
     bool order_checked;
 } pgm_scan_lane;
 
+/* A lane's classifier told what the caller asked of them all: secrets
+ * kept, values borrowed, what is read of each event. */
+void pgm_scan_classifier_options(const pgm_scan *s, pgm_pg_classifier *c);
 /* pgm_pg_record_cb of a lane: classify, count, hand the event on. */
 void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec);
 /* Adds a finished lane's times, counts and unknown shapes to the input. */

@@ -68,10 +68,10 @@ static ptrdiff_t read_all(pgm_readahead *r, unsigned char *got, size_t room, siz
     }
 }
 
-static void test_reads_what_is_below(void **state)
+/* Reads `len` bytes through a read-ahead to their end, checks them and the
+ * end said again; whether a thread was asked for and whether one ran. */
+static void read_through(size_t len, bool *started, bool *thread)
 {
-    (void)state;
-    size_t len = (11u << 20) + 123;
     unsigned char *data = bytes(len), *got = malloc(len + 1);
     assert_non_null(got);
     trickle t = source_of(data, len, SIZE_MAX);
@@ -79,14 +79,23 @@ static void test_reads_what_is_below(void **state)
     pgm_readahead_init(&r, &t.base);
     size_t n;
     assert_int_equal(read_all(&r, got, len + 1, &n), 0);
-    assert_true(r.join); /* past PGM_READAHEAD_AFTER: the thread read the rest */
     assert_int_equal(n, len);
     assert_memory_equal(got, data, len);
     assert_int_equal(pgm_source_read(&r.base, got, 10), 0); /* the end, again */
+    *started = r.started;
+    *thread = r.join;
     pgm_readahead_close(&r);
     assert_false(r.base.failed);
     free(got);
     free(data);
+}
+
+static void test_reads_what_is_below(void **state)
+{
+    (void)state;
+    bool started, thread;
+    read_through((11u << 20) + 123, &started, &thread);
+    assert_true(thread); /* past PGM_READAHEAD_AFTER: the thread read the rest */
 }
 
 static void test_error_after_the_bytes_before_it(void **state)
@@ -137,20 +146,9 @@ static void test_a_caller_that_stops_early(void **state)
 static void test_a_small_file_costs_no_thread(void **state)
 {
     (void)state;
-    size_t len = 1u << 20;
-    unsigned char *data = bytes(len), *got = malloc(len + 1);
-    assert_non_null(got);
-    trickle t = source_of(data, len, SIZE_MAX);
-    pgm_readahead r;
-    pgm_readahead_init(&r, &t.base);
-    size_t n;
-    assert_int_equal(read_all(&r, got, len + 1, &n), 0);
-    assert_int_equal(n, len);
-    assert_memory_equal(got, data, len);
-    assert_false(r.started);
-    pgm_readahead_close(&r);
-    free(got);
-    free(data);
+    bool started, thread;
+    read_through(1u << 20, &started, &thread);
+    assert_false(started);
 }
 
 int main(void)
