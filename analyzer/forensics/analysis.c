@@ -11,6 +11,7 @@
 #include "pipeline/scan.h"
 #include "sniff/sniff.h"
 #include "text/timestamp.h"
+#include "util/grow.h"
 #include "util/json.h"
 #include "util/rc.h"
 #include "util/label.h"
@@ -739,14 +740,14 @@ static void find_longest(pgm_analysis *a, const pgm_sessions *s)
     a->n_longest = pgm_sessions_longest(s, a->longest, PGM_ANALYSIS_LONGEST, m.n ? is_monitoring : NULL, &m);
     if (!m.n)
         return;
-    size_t n = 0;
-    const pgm_session *v = pgm_sessions_list(s, &n);
     /* those that would have been listed: held at least as long as the last listed */
-    int64_t shortest = a->n_longest == PGM_ANALYSIS_LONGEST
-                           ? pgm_session_held_us(s, &v[a->longest[a->n_longest - 1]]) : 0;
-    for (size_t i = 0; i < n; i++) {
-        const app_row *r = monitoring_row_of(&m, &v[i]);
-        if (!r || pgm_session_held_us(s, &v[i]) < shortest)
+    pgm_session last = a->n_longest == PGM_ANALYSIS_LONGEST ? pgm_sessions_get(s, a->longest[a->n_longest - 1])
+                                                            : (pgm_session){0};
+    int64_t shortest = a->n_longest == PGM_ANALYSIS_LONGEST ? pgm_session_held_us(s, &last) : 0;
+    for (size_t i = 0, n = pgm_sessions_count(s); i < n; i++) {
+        const pgm_session v = pgm_sessions_get(s, i);
+        const app_row *r = monitoring_row_of(&m, &v);
+        if (!r || pgm_session_held_us(s, &v) < shortest)
             continue;
         if (a->n_monitoring_listed < PGM_ANALYSIS_MONITORING_LISTED)
             a->monitoring[a->n_monitoring_listed++] = (monitoring_session){r, i};
@@ -1180,21 +1181,19 @@ static int cmp_moment(const void *x, const void *y)
     return a->t < b->t ? -1 : a->t > b->t;
 }
 
-/* A session ending in (after, until], with its group (user, database,
- * client, application: interned, compared as pointers) for the sort. */
+/* A session ending in (after, until], with its group (its who and
+ * application) for the sort, and how many of its group ended with it. */
 typedef struct ending {
-    const pgm_session *x;
-    uint32_t index;
+    int64_t end;
+    uint32_t who, index, together;
+    uint8_t app;
 } ending;
 
-static bool same_group(const pgm_session *x, const pgm_session *y)
-{
-    return x->who == y->who && x->app == y->app;
-}
+static bool same_group(const ending *x, const ending *y) { return x->who == y->who && x->app == y->app; }
 
 static int cmp_ending(const void *p, const void *q)
 {
-    const pgm_session *x = ((const ending *)p)->x, *y = ((const ending *)q)->x;
+    const ending *x = p, *y = q;
     if (x->who != y->who)
         return x->who < y->who ? -1 : 1;
     if (x->app != y->app)
@@ -1208,52 +1207,56 @@ static int cmp_ending(const void *p, const void *q)
  * order; NULL when none ended. Each group's endings sorted by time and
  * counted with a sliding window: a pool of 400,000 leaked sessions closing
  * at once was a comparison of every pair (23 s for 200,000). */
-static const pgm_session *most_ended_together(pgm_analysis *a, const pgm_session *v, size_t n, int64_t after,
-                                              int64_t until, size_t *best)
+static bool most_ended_together(pgm_analysis *a, const pgm_sessions *s, int64_t after, int64_t until, size_t *best,
+                                pgm_session *best_x)
 {
     *best = 0;
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++)
-        m += v[k].end != PGM_TS_UNKNOWN && v[k].end > after && v[k].end <= until;
+    size_t m = 0, n = pgm_sessions_count(s);
+    for (size_t k = 0; k < n; k++) {
+        int64_t start, end;
+        pgm_sessions_times(s, k, &start, &end);
+        m += end != PGM_TS_UNKNOWN && end > after && end <= until;
+    }
     ending *e = m ? malloc(m * sizeof *e) : NULL;
-    uint32_t *count = m ? calloc(n, sizeof *count) : NULL;
-    if (!e || !count) {
+    if (!e) {
         a->oom = a->oom || m > 0;
-        free(e);
-        free(count);
-        return NULL;
+        return false;
     }
     m = 0;
-    for (size_t k = 0; k < n; k++)
-        if (v[k].end != PGM_TS_UNKNOWN && v[k].end > after && v[k].end <= until)
-            e[m++] = (ending){&v[k], (uint32_t)k};
+    for (size_t k = 0; k < n; k++) {
+        pgm_session v = pgm_sessions_get(s, k);
+        if (v.end != PGM_TS_UNKNOWN && v.end > after && v.end <= until)
+            e[m++] = (ending){v.end, v.who, (uint32_t)k, 0, (uint8_t)v.app};
+    }
     qsort(e, m, sizeof *e, cmp_ending);
     for (size_t from = 0, hi = 0; from < m;) {
         /* one group: e[from .. to), its endings in time order */
         size_t to = from + 1;
-        while (to < m && same_group(e[from].x, e[to].x))
+        while (to < m && same_group(&e[from], &e[to]))
             to++;
         hi = from;
         for (size_t p = from, lo = from; p < to; p++) {
-            if (e[p].x->end != e[lo].x->end)
+            if (e[p].end != e[lo].end)
                 lo = p; /* the first of the sessions that ended at this very time */
             if (hi < p)
                 hi = p;
-            while (hi + 1 < to && e[hi + 1].x->end - e[p].x->end <= PGM_TOGETHER_US)
+            while (hi + 1 < to && e[hi + 1].end - e[p].end <= PGM_TOGETHER_US)
                 hi++;
-            count[e[p].index] = (uint32_t)(hi + 1 - lo);
+            e[p].together = (uint32_t)(hi + 1 - lo);
         }
         from = to;
     }
-    const pgm_session *best_x = NULL;
-    for (size_t k = 0; k < n; k++)
-        if (count[k] > *best) {
-            *best = count[k];
-            best_x = &v[k];
+    /* the most; of as many, the first in the list's order */
+    size_t pick = SIZE_MAX;
+    for (size_t p = 0; p < m; p++)
+        if (e[p].together > *best || (pick < m && e[p].together == *best && e[p].index < e[pick].index)) {
+            *best = e[p].together;
+            pick = p;
         }
+    if (pick < m)
+        *best_x = pgm_sessions_get(s, e[pick].index);
     free(e);
-    free(count);
-    return best_x;
+    return pick < m;
 }
 
 /* Recovery: after the last refusal, the first time the open sessions fell a
@@ -1273,22 +1276,28 @@ static void recovery_moment(pgm_analysis *a, const pgm_sessions *s, const pgm_cu
     for (; i < c->n; i++) {
         if (c->p[i].open * 5 > full * 4)
             continue;
-        size_t n;
-        const pgm_session *v = pgm_sessions_list(s, &n);
         const char *path = NULL;
         uint64_t line = 0;
-        for (size_t k = 0; k < n && !path; k++)
-            if (v[k].end == c->p[i].t && pgm_cite_line(v[k].end_at)) {
-                path = pgm_sessions_cited_path(s, v[k].end_at);
-                line = pgm_cite_line(v[k].end_at);
+        for (size_t k = 0, n = pgm_sessions_count(s); k < n && !path; k++) {
+            int64_t start, end;
+            pgm_sessions_times(s, k, &start, &end);
+            if (end != c->p[i].t)
+                continue;
+            pgm_session v = pgm_sessions_get(s, k);
+            if (pgm_cite_line(v.end_at)) {
+                path = pgm_sessions_cited_path(s, v.end_at);
+                line = pgm_cite_line(v.end_at);
             }
+        }
         /* not a recovery when the drop is a pool closing: one group's sessions
          * (user, database, client, application) ending together, at least
          * half of it; nothing came back while the application ran, it stopped
          * or restarted */
         int drop = full - c->p[i].open;
         size_t best = 0;
-        const pgm_session *best_x = most_ended_together(a, v, n, l->last_refusal, c->p[i].t, &best);
+        pgm_session together;
+        const pgm_session *best_x =
+            most_ended_together(a, s, l->last_refusal, c->p[i].t, &best, &together) ? &together : NULL;
         if (best_x && best >= 2 && drop >= 0 && best * 2 >= (size_t)drop) {
             const char *app = pgm_sessions_app_name(s, best_x->app);
             bool named = pgm_label_is_name(app);
@@ -1431,8 +1440,7 @@ static void gather_moments(pgm_analysis *a)
     for (size_t i = 0; i < a->n_system; i++)
         moment(a, a->system[i].t, a->system[i].path, a->system[i].line, "%s", a->system[i].text);
     if (s) {
-        size_t n_sessions;
-        pgm_sessions_list(s, &n_sessions);
+        size_t n_sessions = pgm_sessions_count(s);
         const pgm_curve *c = pgm_sessions_curve(s);
         if (n_sessions)
             moment(a, c->peak_at, c->peak_path, c->peak_line, "the peak: %d client sessions open", c->peak);
@@ -1773,14 +1781,14 @@ static void sessions_at_refusal(pgm_analysis *a, const pgm_sessions *s)
     enum { TRACKED = 8 * PGM_AT_REFUSAL_GROUPS }; /* groups told apart while counting; more are counted in all */
     refusal_group g[TRACKED];
     size_t ng = 0;
-    size_t n;
-    const pgm_session *v = pgm_sessions_list(s, &n);
     const int64_t t = a->exhaustion;
     int late_all = 0;
-    for (size_t i = 0; i < n; i++) {
-        const pgm_session *x = &v[i];
-        if (x->start == PGM_TS_UNKNOWN || x->start > t || (x->end != PGM_TS_UNKNOWN && x->end <= t))
+    for (size_t i = 0, n = pgm_sessions_count(s); i < n; i++) {
+        int64_t start, end;
+        pgm_sessions_times(s, i, &start, &end);
+        if (start == PGM_TS_UNKNOWN || start > t || (end != PGM_TS_UNKNOWN && end <= t))
             continue;
+        const pgm_session xv = pgm_sessions_get(s, i), *x = &xv;
         a->open_at_refusal++;
         bool late = x->start > t - PGM_BURST_WINDOW_US;
         late_all += late;
@@ -1933,10 +1941,18 @@ static void used_once_rows(pgm_analysis *a, const pgm_growth *g)
     }
 }
 
+/* A session by its end, then its number (the list's order among equals). */
+typedef struct ended_at {
+    int64_t end;
+    size_t index;
+} ended_at;
+
 static int by_end(const void *x, const void *y)
 {
-    const pgm_session *a = *(const pgm_session *const *)x, *b = *(const pgm_session *const *)y;
-    return (a->end > b->end) - (a->end < b->end);
+    const ended_at *a = x, *b = y;
+    if (a->end != b->end)
+        return (a->end > b->end) - (a->end < b->end);
+    return (a->index > b->index) - (a->index < b->index);
 }
 
 /* The most sessions of user@db (client too, when given) that lived
@@ -1944,35 +1960,45 @@ static int by_end(const void *x, const void *y)
  * their own end (not a server restart): a pool closed at its application's
  * stop, or killed with it. *first: the earliest of them. */
 static int ended_together(const pgm_sessions *s, const char *user, const char *db, const char *client,
-                          const pgm_session **first)
+                          pgm_session *first)
 {
-    size_t n;
-    const pgm_session *v = pgm_sessions_list(s, &n);
-    const pgm_session **long_lived = malloc((n + 1) * sizeof *long_lived);
-    size_t m = 0;
-    *first = NULL;
-    for (size_t i = 0; long_lived && i < n; i++) {
-        const pgm_session *x = &v[i];
+    size_t n = pgm_sessions_count(s), m = 0, alloc = 0;
+    ended_at *long_lived = NULL;
+    bool oom = false;
+    for (size_t i = 0; !oom && i < n; i++) {
+        int64_t start, end;
+        pgm_sessions_times(s, i, &start, &end);
+        if (start == PGM_TS_UNKNOWN || end == PGM_TS_UNKNOWN || end - start < PGM_LONG_LIFE_US)
+            continue;
+        const pgm_session xv = pgm_sessions_get(s, i), *x = &xv;
         const pgm_who *w = pgm_sessions_who(s, x);
-        if (x->start == PGM_TS_UNKNOWN || x->end == PGM_TS_UNKNOWN || x->end - x->start < PGM_LONG_LIFE_US ||
-            x->how_end == PGM_END_OPEN || x->how_end == PGM_END_RESTART || x->how_end == PGM_END_PID_REUSED ||
+        if (x->how_end == PGM_END_OPEN || x->how_end == PGM_END_RESTART || x->how_end == PGM_END_PID_REUSED ||
             strcmp(w->user, user) || strcmp(w->db, db) || (client && strcmp(w->client, client)))
             continue;
-        long_lived[m++] = x;
+        ended_at *room = pgm_grow(long_lived, &alloc, m, sizeof *room, 64);
+        if (!room) {
+            oom = true;
+            break;
+        }
+        long_lived = room;
+        long_lived[m++] = (ended_at){x->end, i};
     }
     int best = 0;
-    if (long_lived) {
+    size_t first_index = 0;
+    if (!oom && m) {
         qsort(long_lived, m, sizeof *long_lived, by_end);
         for (size_t i = 0, j = 0; i < m; i++) {
-            while (long_lived[i]->end - long_lived[j]->end > PGM_TOGETHER_US)
+            while (long_lived[i].end - long_lived[j].end > PGM_TOGETHER_US)
                 j++;
             if ((int)(i - j + 1) > best) {
                 best = (int)(i - j + 1);
-                *first = long_lived[j];
+                first_index = long_lived[j].index;
             }
         }
     }
     free(long_lived);
+    if (best)
+        *first = pgm_sessions_get(s, first_index);
     return best;
 }
 
@@ -2001,9 +2027,7 @@ static void inconclusive_advice(const pgm_analysis *a, const pgm_sessions *s, ch
     bool pg_read = false;
     for (size_t i = 0; i < a->n_inputs && !pg_read; i++)
         pg_read = strcmp(a->inputs[i].kind, "pg_log") == 0 && a->inputs[i].lines > a->inputs[i].unparsed;
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
+    size_t n_sessions = s ? pgm_sessions_count(s) : 0;
     const char *missing[4];
     size_t n = 0;
     if (a->primary < 0 && pg_log && !pg_read)
@@ -2040,9 +2064,7 @@ static void inconclusive_advice(const pgm_analysis *a, const pgm_sessions *s, ch
 static void weigh_sides(pgm_analysis *a, const pgm_sessions *s, const pgm_growth *g, unsigned leaks)
 {
     bool app_log = has_input(a, "app_log");
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
+    size_t n_sessions = s ? pgm_sessions_count(s) : 0;
     char who[300] = "";
     if (a->held_unused.held)
         snprintf(who, sizeof who, "%s", a->held_unused.who);
@@ -2169,9 +2191,7 @@ static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigne
                      slow >= PGM_SLOW_MIN_SIGNS ? ", while connections leaked or a group grew" : "");
             break;
         case PGM_VERDICT_NONE: {
-            size_t paired = 0;
-            if (a->primary >= 0)
-                pgm_sessions_list(a->logs[a->primary].s, &paired);
+            size_t paired = a->primary >= 0 ? pgm_sessions_count(a->logs[a->primary].s) : 0;
             snprintf(w, cap, "%llu refusal(s), %llu pool timeout(s) in the applications' logs%s",
                      (unsigned long long)a->refusals, (unsigned long long)a->app_timeouts,
                      a->primary < 0 ? ", and no server log to say all was well"
@@ -2188,9 +2208,10 @@ static void rule_out(pgm_analysis *a, const pgm_growth *g, bool growing, unsigne
 }
 
 /* The key of the JSON's series by user, by database or by client (ctx: which). */
-static const char *who_part_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
+static const char *who_part_key(void *ctx, const pgm_sessions *s, const pgm_who *w)
 {
-    return pgm_who_part(pgm_sessions_who(s, v), *(const enum pgm_who_part *)ctx);
+    (void)s;
+    return pgm_who_part(w, *(const enum pgm_who_part *)ctx);
 }
 
 /* Those the JSON's series leave to "(other)" (report/json.c walks them). */
@@ -2217,12 +2238,14 @@ int pgm_analysis_finish(pgm_analysis *a)
     for (size_t i = 0; i < a->n_logs; i++) {
         if (pgm_sessions_finish(a->logs[i].s) != PGM_OK)
             a->oom = true;
-        size_t n;
-        const pgm_session *v = pgm_sessions_list(a->logs[i].s, &n);
+        size_t n = pgm_sessions_count(a->logs[i].s);
         /* between equals, the one with finer times (%m over %t) */
         uint64_t fine = 0;
-        for (size_t k = 0; k < n; k++)
-            fine += v[k].start != PGM_TS_UNKNOWN && v[k].start % 1000000 != 0;
+        for (size_t k = 0; k < n; k++) {
+            int64_t start, end;
+            pgm_sessions_times(a->logs[i].s, k, &start, &end);
+            fine += start != PGM_TS_UNKNOWN && start % 1000000 != 0;
+        }
         if (a->primary < 0 || n > best || (n == best && fine > best_fine)) {
             best = n;
             best_fine = fine;
@@ -2348,9 +2371,10 @@ int pgm_analysis_finish(pgm_analysis *a)
     if (s && !churn && !idle_in_tx && (growing || a->held_unused.held)) {
         const char *user = growing ? g->user : a->held_unused.user, *db = growing ? g->db : a->held_unused.db;
         const char *client = growing ? g->client : NULL;
-        const pgm_session *first;
-        int together = ended_together(s, user, db, client, &first);
+        pgm_session first_v;
+        int together = ended_together(s, user, db, client, &first_v);
         if (together >= PGM_BURST_MIN_SESSIONS) {
+            const pgm_session *first = &first_v;
             char end[PGM_TS_ISO_LEN];
             pgm_ts_format_iso(first->end, end);
             h->score += 1;
@@ -2520,9 +2544,7 @@ int pgm_analysis_finish(pgm_analysis *a)
     /* none: no refusal, no timeout, nothing growing, and the connections seen (a log without
      * connection lines and no snapshot says nothing of them) */
     h = &a->hyp[PGM_VERDICT_NONE];
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
+    size_t n_sessions = s ? pgm_sessions_count(s) : 0;
     /* behind PgBouncer, a pool that ran dry or a client it refused is trouble the server never saw */
     if (!a->refusals && !a->app_timeouts && !growing && !leaks && !idle_in_tx && !churn && !network &&
         slow < PGM_SLOW_MIN_SIGNS && s && (n_sessions || a->snapshots) && a->tier == PGM_TIER_NONE) {
@@ -2722,9 +2744,7 @@ const char *pgm_analysis_time_note(const pgm_analysis *a, char *out, size_t cap)
 const pgm_curve_point *pgm_analysis_connections(const pgm_analysis *a, size_t *n, bool *exact)
 {
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
+    size_t n_sessions = s ? pgm_sessions_count(s) : 0;
     *exact = n_sessions > 0;
     if (*exact) {
         const pgm_curve *c = pgm_sessions_curve(s);
@@ -2746,8 +2766,7 @@ size_t pgm_analysis_input_id(const pgm_analysis *a, const char *path)
 bool pgm_analysis_peak_words(const pgm_analysis *a, char *out, size_t cap)
 {
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
-    size_t n = 0;
-    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
+    size_t n = s ? pgm_sessions_count(s) : 0;
     out[0] = '\0';
     if (!n)
         return false;
@@ -2769,7 +2788,7 @@ bool pgm_analysis_peak_words(const pgm_analysis *a, char *out, size_t cap)
     size_t nu = 0;
     int others = 0;
     for (size_t i = 0; i < n; i++) {
-        const pgm_session *x = &v[i];
+        const pgm_session xv = pgm_sessions_get(s, i), *x = &xv;
         if (x->start == PGM_TS_UNKNOWN || x->start > c->peak_at ||
             (x->how_end != PGM_END_OPEN && x->end != PGM_TS_UNKNOWN && x->end <= c->peak_at))
             continue;

@@ -9,23 +9,18 @@
 #include "util/timesort.h"
 #include "util/u64map.h"
 
-/* A session opening (+1) or given back (-1), as its place: 2 x its index,
- * + 1 for its end (pgm_sessions_changes' numbers), which orders equal
+/* A session opening (+1) or given back (-1), as its place: 2 x its number,
+ * + 1 for its end (pgm_sessions_change's numbers), which orders equal
  * times; 4 bytes, its time read from the session. A group of two million
  * sessions that close has four million. */
 typedef struct steps {
     const uint32_t *place;
-    const pgm_session *v;   /* the sessions, pgm_sessions_list */
+    const pgm_sessions *s;
 } steps;
 
-static inline int64_t place_time(const pgm_session *v, uint32_t place)
-{
-    return place & 1 ? v[place >> 1].end : v[place >> 1].start;
-}
+static int64_t place_time_of(const void *ctx, uint32_t place) { return pgm_sessions_change_time(ctx, place); }
 
-static int64_t place_time_of(const void *ctx, uint32_t place) { return place_time(ctx, place); }
-
-static inline int64_t step_t(const steps *st, size_t i) { return place_time(st->v, st->place[i]); }
+static inline int64_t step_t(const steps *st, size_t i) { return pgm_sessions_change_time(st->s, st->place[i]); }
 
 static inline uint32_t step_place(const steps *st, size_t i) { return st->place[i]; }
 
@@ -188,7 +183,7 @@ static void follow(const pgm_sessions *s, const steps st, size_t k, int64_t exha
         }
         pgm_growth part;
         memset(&part, 0, sizeof part);
-        steps stretch = {st.place + from, st.v};
+        steps stretch = {st.place + from, st.s};
         judge(&stretch, to - from, exhaustion, &part);
         if (part.growing && !any) {
             first_growing = part;
@@ -222,8 +217,9 @@ static void follow(const pgm_sessions *s, const steps st, size_t k, int64_t exha
         g->onset_session = first_rising.onset_session;
     }
     if (g->onset_session < SIZE_MAX) {
-        g->onset_path = pgm_sessions_cited_path(s, st.v[g->onset_session].start_at);
-        g->onset_line = pgm_cite_line(st.v[g->onset_session].start_at);
+        pgm_cite at = pgm_sessions_get(s, g->onset_session).start_at;
+        g->onset_path = pgm_sessions_cited_path(s, at);
+        g->onset_line = pgm_cite_line(at);
     }
     g->user = keep.user;
     g->db = keep.db;
@@ -267,7 +263,6 @@ _Static_assert(PGM_SESSIONS_MAX_APPS <= (1u << 16), "an application's index fits
 
 typedef struct groups {
     const pgm_sessions *s;
-    const pgm_session *v;
     size_t n_sessions;
     group *g;
     size_t n;
@@ -278,7 +273,8 @@ typedef struct groups {
 static int by_texts(const void *x, const void *y, void *ctx)
 {
     const groups *gs = ctx;
-    const pgm_session *a = &gs->v[gs->g[*(const uint32_t *)x].first], *b = &gs->v[gs->g[*(const uint32_t *)y].first];
+    const pgm_session sa = pgm_sessions_get(gs->s, gs->g[*(const uint32_t *)x].first), *a = &sa;
+    const pgm_session sb = pgm_sessions_get(gs->s, gs->g[*(const uint32_t *)y].first), *b = &sb;
     int c = 0;
     if (a->who != b->who) {
         const pgm_who *wa = pgm_sessions_who(gs->s, a), *wb = pgm_sessions_who(gs->s, b);
@@ -306,31 +302,30 @@ static int by_size(const void *x, const void *y)
 
 /* Whether a change of the log (a place) is a step of its group: an opening
  * at a known time, or a session given back. */
-static bool is_step(const pgm_session *v, uint32_t place)
+static bool is_step(const pgm_session *x, uint32_t place)
 {
-    const pgm_session *x = &v[place >> 1];
     return place & 1 ? given_back(x) : x->start != PGM_TS_UNKNOWN;
 }
 
 /* Counts each judged group's steps (pass 0), or puts them in `places` at
  * their group's room (pass 1): the log's changes in its order, then the
  * starts of the sessions from before it. */
-static void gather_steps(const groups *gs, const pgm_u64map *ids, const uint32_t *changes, size_t n_changes,
-                         uint32_t *places)
+static void gather_steps(const groups *gs, const pgm_u64map *ids, uint32_t *places)
 {
     uint32_t id;
-    for (size_t i = 0; i < n_changes; i++) {
-        if (!is_step(gs->v, changes[i]) || !pgm_u64map_get(ids, group_key(&gs->v[changes[i] >> 1]), &id) ||
-            !gs->g[id].judged)
+    for (size_t i = 0, n = pgm_sessions_change_count(gs->s); i < n; i++) {
+        uint32_t change = pgm_sessions_change(gs->s, i);
+        const pgm_session x = pgm_sessions_get(gs->s, change >> 1);
+        if (!is_step(&x, change) || !pgm_u64map_get(ids, group_key(&x), &id) || !gs->g[id].judged)
             continue;
         group *g = &gs->g[id];
         if (places)
-            places[g->at + g->steps] = changes[i];
+            places[g->at + g->steps] = change;
         g->steps++;
         g->changes += !places;
     }
     for (size_t i = 0; i < gs->n_sessions; i++) {
-        const pgm_session *x = &gs->v[i];
+        const pgm_session xv = pgm_sessions_get(gs->s, i), *x = &xv;
         if (x->how_start != PGM_START_BEFORE_LOG || x->start == PGM_TS_UNKNOWN ||
             !pgm_u64map_get(ids, group_key(x), &id) || !gs->g[id].judged)
             continue;
@@ -344,12 +339,10 @@ static void gather_steps(const groups *gs, const pgm_u64map *ids, const uint32_t
 size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_growth_restarts *apps,
                        size_t n_apps, pgm_growth *out, size_t cap, size_t *not_judged)
 {
-    size_t n, n_starts, n_changes, n_judged = 0;
-    const pgm_session *v = pgm_sessions_list(s, &n);
-    const uint32_t *changes = pgm_sessions_changes(s, &n_changes);
+    size_t n = pgm_sessions_count(s), n_starts, n_judged = 0;
     const int64_t *starts = pgm_sessions_starts(s, &n_starts);
     *not_judged = 0;
-    groups gs = {s, v, n, NULL, 0};
+    groups gs = {s, n, NULL, 0};
     size_t alloc = 0;
     pgm_u64map ids = {0};
     uint32_t *sorted = NULL, *places = NULL;
@@ -358,13 +351,14 @@ size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_grow
     /* the groups, and their sessions counted */
     for (size_t i = 0; i < n; i++) {
         uint32_t id;
-        if (!pgm_u64map_get(&ids, group_key(&v[i]), &id)) {
+        const pgm_session v = pgm_sessions_get(s, i);
+        if (!pgm_u64map_get(&ids, group_key(&v), &id)) {
             group *g = pgm_grow(gs.g, &alloc, gs.n, sizeof *g, 64);
             if (!g)
                 goto out;
             gs.g = g;
             id = (uint32_t)gs.n;
-            if (pgm_u64map_put(&ids, group_key(&v[i]), id) != 0)
+            if (pgm_u64map_put(&ids, group_key(&v), id) != 0)
                 goto out;
             gs.g[gs.n++] = (group){(uint32_t)i, 0, 0, 0, 0, false};
         }
@@ -388,7 +382,7 @@ size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_grow
     }
     for (size_t r = 0; r < n_judged; r++)
         gs.g[runs[r].id].judged = true;
-    gather_steps(&gs, &ids, changes, n_changes, NULL);
+    gather_steps(&gs, &ids, NULL);
     size_t total = 0;
     for (size_t r = 0; r < n_judged; r++) {
         group *g = &gs.g[runs[r].id];
@@ -398,10 +392,10 @@ size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_grow
     }
     if (!(places = malloc((total + 1) * sizeof *places)))
         goto out;
-    gather_steps(&gs, &ids, changes, n_changes, places);
+    gather_steps(&gs, &ids, places);
     for (size_t r = 0; r < n_judged; r++) {
         const group *gr = &gs.g[runs[r].id];
-        const pgm_session *first = &v[gr->first];
+        const pgm_session first_v = pgm_sessions_get(s, gr->first), *first = &first_v;
         pgm_growth *g = &out[r];
         memset(g, 0, sizeof *g);
         const pgm_who *w = pgm_sessions_who(s, first);
@@ -417,8 +411,8 @@ size_t pgm_growth_find(const pgm_sessions *s, int64_t exhaustion, const pgm_grow
         int64_t b[PGM_GROWTH_MAX_BOUNDARIES];
         size_t nb = boundaries(starts, n_starts, app, b, PGM_GROWTH_MAX_BOUNDARIES);
         /* its changes nearly in time as the log wrote them, its starts from before the log in any order */
-        pgm_timesort_ids(places + gr->at, gr->steps, gr->changes, place_time_of, v);
-        follow(s, (steps){places + gr->at, v}, gr->steps, exhaustion, b, nb, g);
+        pgm_timesort_ids(places + gr->at, gr->steps, gr->changes, place_time_of, s);
+        follow(s, (steps){places + gr->at, s}, gr->steps, exhaustion, b, nb, g);
     }
     qsort(out, n_judged, sizeof *out, cmp_growth);
     ok = true;

@@ -35,7 +35,7 @@ typedef struct pgm_growth {
     int64_t onset, ref;            /* UTC us */
     const char *onset_path;        /* the line that opened the first session of the rise */
     uint64_t onset_line;
-    size_t onset_session;          /* its index in pgm_sessions_list, SIZE_MAX: none */
+    size_t onset_session;          /* its number (pgm_sessions_get), SIZE_MAX: none */
     double rate_per_min;           /* sessions gained per minute from onset to ref */
     unsigned opened, closed;       /* between onset and ref */
     unsigned bursts;               /* seconds in that span with >= PGM_GROWTH_BURST openings */

@@ -76,11 +76,11 @@ static bool is_pod_member(void *ctx, const pgm_session *v)
 /* Whether any session of the application falls outside every pod's window. */
 static bool some_unattributed(const pgm_analysis *a, const pgm_sessions *s)
 {
-    size_t n;
-    const pgm_session *v = pgm_sessions_list(s, &n);
-    for (size_t i = 0; i < n; i++)
-        if (v[i].app == a->pod_app_index && pgm_analysis_pod_of(a, &v[i]) == SIZE_MAX)
+    for (size_t i = 0, n = pgm_sessions_count(s); i < n; i++) {
+        pgm_session v = pgm_sessions_get(s, i);
+        if (v.app == a->pod_app_index && pgm_analysis_pod_of(a, &v) == SIZE_MAX)
             return true;
+    }
     return false;
 }
 

@@ -211,10 +211,8 @@ size_t pgm_analysis_named_sessions(const pgm_analysis *a, pgm_named_session *out
     if (v == PGM_VERDICT_LEAK && g && a->primary >= 0) {
         /* the group's sessions open when it was judged: the baseline's too, none was given back */
         const pgm_sessions *s = a->logs[a->primary].s;
-        size_t ns;
-        const pgm_session *sv = pgm_sessions_list(s, &ns);
-        for (size_t i = 0; i < ns; i++) {
-            const pgm_session *x = &sv[i];
+        for (size_t i = 0, ns = pgm_sessions_count(s); i < ns; i++) {
+            const pgm_session xv = pgm_sessions_get(s, i), *x = &xv;
             const pgm_who *w = pgm_sessions_who(s, x);
             if (w->user != g->user || w->db != g->db || w->client != g->client ||
                 strcmp(pgm_sessions_app_name(s, x->app), g->app) != 0 || x->start == PGM_TS_UNKNOWN ||

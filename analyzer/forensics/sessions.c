@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "catalog/event_kinds.h"
+#include "forensics/session_store.h"
 #include "text/timestamp.h"
 #include "util/grow.h"
 #include "util/idxset.h"
 #include "util/intern.h"
 #include "util/label.h"
+#include "util/packed_u32.h"
 #include "util/timesort.h"
 #include "util/u64map.h"
 #include "util/rc.h"
@@ -76,8 +78,8 @@ static inline size_t delta_session(delta d) { return d >> 1; }
 static inline int delta_d(delta d) { return d & 1 ? -1 : +1; }
 
 struct pgm_sessions {
-    pgm_session *v;
-    size_t n, alloc, dropped;
+    pgm_session_store v; /* the sessions by number, packed once ended (forensics/session_store.h) */
+    size_t dropped;
     pgm_idxset open;     /* the open sessions, found by their pid: 4 bytes each */
     size_t open_at_end;  /* open.n when the log ended (the set is freed then) */
     pgm_u64map ended;    /* pids whose session ended by a FATAL, or was dropped: its disconnection line may follow */
@@ -92,8 +94,7 @@ struct pgm_sessions {
     pgm_u64map quoted_of; /* a name's address -> its quoted form's number */
     const char *apps[PGM_SESSIONS_MAX_APPS];
     size_t n_apps;
-    delta *deltas;
-    size_t n_deltas, alloc_deltas;
+    pgm_packed_u32 deltas; /* the changes, in the log's order */
     int32_t initially_open;              /* sessions that began before the log */
     pgm_curve all;
     pgm_curve *per_app;
@@ -136,7 +137,7 @@ void pgm_sessions_close(pgm_sessions *s)
 {
     if (!s)
         return;
-    free(s->v);
+    pgm_session_store_free(&s->v);
     pgm_idxset_free(&s->open);
     pgm_u64map_free(&s->ended);
     pgm_u64map_free(&s->received);
@@ -147,7 +148,7 @@ void pgm_sessions_close(pgm_sessions *s)
     text_ids_free(&s->quoted);
     pgm_u64map_free(&s->quoted_of);
     pgm_interner_free(&s->strings);
-    free(s->deltas);
+    pgm_packed_u32_free(&s->deltas);
     free(s->all.p);
     for (size_t a = 0; s->per_app && a < s->n_apps; a++)
         free(s->per_app[a].p);
@@ -266,16 +267,21 @@ static pgm_cite cite_of(pgm_sessions *s, const pgm_event *e)
 
 /* ---- the open sessions by pid ---- */
 
-static uint64_t open_hash_of(const void *ctx, uint32_t i) { return (uint32_t)((const pgm_session *)ctx)[i].pid; }
-
-static bool open_is(const void *ctx, uint32_t i, const void *key)
+/* An open session is where it can change (its block as it is, or set aside
+ * from its packed block): its pid is read there. */
+static int open_pid(const void *ctx, uint32_t i)
 {
-    return ((const pgm_session *)ctx)[i].pid == *(const int *)key;
+    const pgm_session *v = pgm_session_store_open((pgm_session_store *)ctx, i);
+    return v ? v->pid : 0;
 }
 
-static pgm_idxset_keys open_keys(const pgm_sessions *s) { return (pgm_idxset_keys){open_hash_of, open_is, s->v}; }
+static uint64_t open_hash_of(const void *ctx, uint32_t i) { return (uint32_t)open_pid(ctx, i); }
 
-static uint32_t open_session_of(const pgm_sessions *s, int pid)
+static bool open_is(const void *ctx, uint32_t i, const void *key) { return open_pid(ctx, i) == *(const int *)key; }
+
+static pgm_idxset_keys open_keys(pgm_sessions *s) { return (pgm_idxset_keys){open_hash_of, open_is, &s->v}; }
+
+static uint32_t open_session_of(pgm_sessions *s, int pid)
 {
     pgm_idxset_keys k = open_keys(s);
     return pgm_idxset_find(&s->open, &k, (uint32_t)pid, &pid);
@@ -284,36 +290,26 @@ static uint32_t open_session_of(const pgm_sessions *s, int pid)
 /* The time of a change: its session's start or end. */
 static inline int64_t delta_t(const pgm_sessions *s, delta d)
 {
-    const pgm_session *v = &s->v[delta_session(d)];
-    return d & 1 ? v->end : v->start;
+    int64_t start, end;
+    pgm_session_store_times(&s->v, delta_session(d), &start, &end);
+    return d & 1 ? end : start;
 }
 
 static void push_delta(pgm_sessions *s, int d, size_t session)
 {
-    delta *p = pgm_grow(s->deltas, &s->alloc_deltas, s->n_deltas, sizeof *p, 1024);
-    if (!p) {
+    if (!pgm_packed_u32_push(&s->deltas, delta_of(session, d)))
         s->oom = true;
-        return;
-    }
-    s->deltas = p;
-    s->deltas[s->n_deltas++] = delta_of(session, d);
 }
 
 static pgm_session *new_session(pgm_sessions *s)
 {
-    if (s->n >= PGM_SESSIONS_MAX) {
+    if (s->v.n >= PGM_SESSIONS_MAX) {
         s->dropped++;
         return NULL;
     }
-    pgm_session *p = pgm_grow(s->v, &s->alloc, s->n, sizeof *p, 256);
-    if (!p) {
+    pgm_session *x = pgm_session_store_add(&s->v);
+    if (!x)
         s->oom = true;
-        return NULL;
-    }
-    s->v = p;
-    pgm_session *x = &s->v[s->n++];
-    memset(x, 0, sizeof *x);
-    x->end = PGM_TS_UNKNOWN;
     return x;
 }
 
@@ -341,7 +337,9 @@ static inline int64_t open_sid(const pgm_session *x) { return (int64_t)x->end_at
 
 static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pgm_session_end how)
 {
-    pgm_session *x = &s->v[idx];
+    pgm_session *x = pgm_session_store_open(&s->v, idx);
+    if (!x)
+        return;
     x->end = e->t;
     x->how_end = how;
     x->end_at = cite_of(s, e);
@@ -349,6 +347,7 @@ static void end_session(pgm_sessions *s, size_t idx, const pgm_event *e, enum pg
     pgm_idxset_keys k = open_keys(s);
     int pid = x->pid;
     pgm_idxset_remove(&s->open, &k, (uint32_t)pid, &pid);
+    pgm_session_store_ended(&s->v, idx); /* last: it may pack x's block */
 }
 
 typedef struct index_list {
@@ -490,7 +489,8 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         return;
     uint32_t open = open_session_of(s, pid);
     int64_t sid = session_id_start(e);
-    if (open != PGM_IDXSET_NONE && sid > 0 && open_sid(&s->v[open]) && open_sid(&s->v[open]) != sid &&
+    const pgm_session *open_one = open != PGM_IDXSET_NONE ? pgm_session_store_open(&s->v, open) : NULL;
+    if (open_one && sid > 0 && open_sid(open_one) && open_sid(open_one) != sid &&
         kind != SK_RECEIVED && kind != SK_AUTHORIZED) {
         /* another session of the same pid: the open one ended without a line */
         end_session(s, open, e, PGM_END_PID_REUSED);
@@ -529,9 +529,9 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
                         intern(&s->strings, pgm_event_field(e, "db"), &s->oom), client);
         x->app = app_index(s, pgm_event_field(e, "app"));
         x->start_at = cite_of(s, e);
-        push_delta(s, +1, s->n - 1);
+        push_delta(s, +1, s->v.n - 1);
         pgm_idxset_keys k = open_keys(s);
-        if (pgm_idxset_add(&s->open, &k, (uint32_t)(s->n - 1)) != 0)
+        if (pgm_idxset_add(&s->open, &k, (uint32_t)(s->v.n - 1)) != 0)
             s->oom = true;
         return;
     }
@@ -559,7 +559,8 @@ void pgm_sessions_event(pgm_sessions *s, const pgm_event *e)
         x->end = e->t;
         x->how_end = PGM_END_DISCONNECTED;
         s->initially_open++;
-        push_delta(s, -1, s->n - 1);
+        push_delta(s, -1, s->v.n - 1);
+        pgm_session_store_ended(&s->v, s->v.n - 1);
         return;
     }
     if (open == PGM_IDXSET_NONE && (is(level, "FATAL") || is(level, "PANIC")))
@@ -618,9 +619,11 @@ int pgm_sessions_finish(pgm_sessions *s)
         return s->oom ? PGM_FATAL : PGM_OK;
     s->finished = true;
     /* what pairs lines with sessions is done with: its room goes to the curves */
-    for (size_t i = 0; i < s->n; i++) /* every open one, in the set or not (a set out of memory) */
-        if (s->v[i].how_end == PGM_END_OPEN)
-            s->v[i].end_at = 0;
+    for (size_t i = 0; i < s->v.n; i++) { /* every open one, in the set or not (a set out of memory) */
+        pgm_session *v = pgm_session_store_open(&s->v, i);
+        if (v && v->how_end == PGM_END_OPEN)
+            v->end_at = 0;
+    }
     s->open_at_end = s->open.n;
     pgm_idxset_free(&s->open);
     pgm_u64map_free(&s->ended);
@@ -644,10 +647,10 @@ int pgm_sessions_finish(pgm_sessions *s)
         curve_add(s, &s->all, s->first_t, open, NULL, &s->oom);
         curve_add(s, &s->per_app[unknown_app], s->first_t, app_open[unknown_app], NULL, &s->oom);
     }
-    for (size_t i = 0; i < s->n_deltas; i++) {
-        const delta d = s->deltas[i];
-        const pgm_session *v = &s->v[delta_session(d)];
-        int64_t t = delta_t(s, d);
+    for (size_t i = 0; i < s->deltas.n; i++) {
+        const delta d = pgm_packed_u32_get(&s->deltas, i);
+        const pgm_session sv = pgm_session_store_get(&s->v, delta_session(d)), *v = &sv;
+        int64_t t = d & 1 ? v->end : v->start;
         open += delta_d(d);
         const pgm_session *why = delta_d(d) > 0 ? v : NULL;
         curve_add(s, &s->all, t, open, why, &s->oom);
@@ -668,17 +671,19 @@ int pgm_sessions_subset_curve(const pgm_sessions *s, bool (*member)(void *ctx, c
     bool oom = false;
     /* those from before the log are open from its first line, as in the whole curve */
     int32_t open = 0;
-    for (size_t i = 0; i < s->n; i++)
-        open += s->v[i].how_start == PGM_START_BEFORE_LOG && member(ctx, &s->v[i]);
+    for (size_t i = 0; i < s->v.n; i++) {
+        pgm_session v = pgm_session_store_get(&s->v, i);
+        open += v.how_start == PGM_START_BEFORE_LOG && member(ctx, &v);
+    }
     if (open)
         curve_add(s, out, s->first_t, open, NULL, &oom);
-    for (size_t i = 0; i < s->n_deltas && !oom; i++) {
-        const delta d = s->deltas[i];
-        const pgm_session *v = &s->v[delta_session(d)];
+    for (size_t i = 0; i < s->deltas.n && !oom; i++) {
+        const delta d = pgm_packed_u32_get(&s->deltas, i);
+        const pgm_session sv = pgm_session_store_get(&s->v, delta_session(d)), *v = &sv;
         if (!member(ctx, v))
             continue;
         open += delta_d(d);
-        curve_add(s, out, delta_t(s, d), open, delta_d(d) > 0 ? v : NULL, &oom);
+        curve_add(s, out, d & 1 ? v->end : v->start, open, delta_d(d) > 0 ? v : NULL, &oom);
     }
     if (oom) {
         free(out->p);
@@ -688,17 +693,20 @@ int pgm_sessions_subset_curve(const pgm_sessions *s, bool (*member)(void *ctx, c
     return PGM_OK;
 }
 
-const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n)
+size_t pgm_sessions_count(const pgm_sessions *s) { return s->v.n; }
+
+pgm_session pgm_sessions_get(const pgm_sessions *s, size_t i) { return pgm_session_store_get(&s->v, i); }
+
+void pgm_sessions_times(const pgm_sessions *s, size_t i, int64_t *start, int64_t *end)
 {
-    *n = s->n;
-    return s->v;
+    pgm_session_store_times(&s->v, i, start, end);
 }
 
-const uint32_t *pgm_sessions_changes(const pgm_sessions *s, size_t *n)
-{
-    *n = s->n_deltas;
-    return s->deltas;
-}
+size_t pgm_sessions_change_count(const pgm_sessions *s) { return s->deltas.n; }
+
+uint32_t pgm_sessions_change(const pgm_sessions *s, size_t i) { return pgm_packed_u32_get(&s->deltas, i); }
+
+int64_t pgm_sessions_change_time(const pgm_sessions *s, uint32_t change) { return delta_t(s, change); }
 
 const pgm_who *pgm_sessions_who(const pgm_sessions *s, const pgm_session *v) { return &s->whos[v->who]; }
 
@@ -792,17 +800,24 @@ int64_t pgm_session_held_us(const pgm_sessions *s, const pgm_session *v)
     return end - v->start;
 }
 
+static int64_t held_by(const pgm_sessions *s, size_t i)
+{
+    pgm_session v = pgm_session_store_get(&s->v, i);
+    return pgm_session_held_us(s, &v);
+}
+
 size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap,
                             bool (*skip)(void *ctx, const pgm_session *v), void *ctx)
 {
     size_t n = 0;
-    for (size_t i = 0; i < s->n && cap; i++) {
-        int64_t held = pgm_session_held_us(s, &s->v[i]);
-        if (held < 0 || (skip && skip(ctx, &s->v[i])))
+    for (size_t i = 0; i < s->v.n && cap; i++) {
+        pgm_session v = pgm_session_store_get(&s->v, i);
+        int64_t held = pgm_session_held_us(s, &v);
+        if (held < 0 || (skip && skip(ctx, &v)))
             continue;
         /* insertion into the short list, longest first; ties keep log order */
         size_t k = n < cap ? n++ : cap;
-        while (k > 0 && pgm_session_held_us(s, &s->v[out[k - 1]]) < held) {
+        while (k > 0 && held_by(s, out[k - 1]) < held) {
             if (k < cap)
                 out[k] = out[k - 1];
             k--;
@@ -888,15 +903,16 @@ static bool sessions_of_rows(const pgm_sessions *s, const pgm_app_hint *hints, s
     for (size_t h = 0; h < n; h++)
         if (hints[h].pid > 0 && pgm_u64map_put(&pids, (uint64_t)hints[h].pid, 1) != 0)
             goto oom;
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t i = 0; i < s->v.n; i++) {
         uint32_t one;
-        if (s->v[i].pid <= 0 || !pgm_u64map_get(&pids, (uint64_t)s->v[i].pid, &one))
+        pgm_session v = pgm_session_store_get(&s->v, i);
+        if (v.pid <= 0 || !pgm_u64map_get(&pids, (uint64_t)v.pid, &one))
             continue;
         by_pid *f = pgm_grow(found, &alloc, *n_found, sizeof *f, 64);
         if (!f)
             goto oom;
         found = f;
-        found[(*n_found)++] = (by_pid){s->v[i].pid, s->v[i].start, i};
+        found[(*n_found)++] = (by_pid){v.pid, v.start, i};
     }
     pgm_u64map_free(&pids);
     if (*n_found)
@@ -912,7 +928,7 @@ oom:
 size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t n, size_t *inferred)
 {
     *inferred = 0;
-    if (s->finished || !s->n || !n)
+    if (s->finished || !s->v.n || !n)
         return 0;
     size_t n_idx;
     by_pid *idx = NULL;
@@ -941,7 +957,7 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
         size_t best = SIZE_MAX;
         int64_t best_gap = INT64_MAX;
         for (size_t k = lo; k < n_idx && idx[k].pid == x->pid; k++) {
-            const pgm_session *v = &s->v[idx[k].index];
+            const pgm_session sv = pgm_session_store_get(&s->v, idx[k].index), *v = &sv;
             int64_t gap = pgm_session_shown_by_row(v, x->seen, x->backend_start) - 1;
             /* sessions from before the log are counted apart from their application */
             if (gap < 0 || v->how_start != PGM_START_AUTHORIZED || gap >= best_gap)
@@ -949,10 +965,13 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
             best = idx[k].index;
             best_gap = gap;
         }
-        if (best == SIZE_MAX || named(s, &s->v[best]))
+        if (best == SIZE_MAX)
             continue;
-        s->v[best].app = app_index(s, x->app);
-        who_names *w = &wn[s->v[best].who];
+        pgm_session chosen = pgm_session_store_get(&s->v, best);
+        if (named(s, &chosen))
+            continue;
+        pgm_session_store_set_app(&s->v, best, app_index(s, x->app));
+        who_names *w = &wn[chosen.who];
         if (best < w->ref)
             w->ref = (uint32_t)best;
         named_now++;
@@ -960,8 +979,8 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
     /* the others of the same user, database and client take the name of the
      * first a row named, when nothing names them otherwise: no named session
      * of theirs with another name, no row of the same three with another */
-    for (size_t i = 0; i < s->n; i++) {
-        const pgm_session *v = &s->v[i];
+    for (size_t i = 0; i < s->v.n; i++) {
+        const pgm_session sv = pgm_session_store_get(&s->v, i), *v = &sv;
         who_names *w = &wn[v->who];
         if (!named(s, v))
             continue;
@@ -985,15 +1004,15 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
         who_names *w = &wn[k];
         if (w->ref == UINT32_MAX)
             continue;
-        const char *name = s->apps[s->v[w->ref].app];
+        const char *name = s->apps[pgm_session_store_get(&s->v, w->ref).app];
         if (w->named_mixed || w->hint_mixed || (w->hint_app && strcmp(w->hint_app, name) != 0))
             w->ref = UINT32_MAX; /* ambiguous: left unnamed */
     }
-    for (size_t i = 0; i < s->n; i++) {
-        pgm_session *v = &s->v[i];
+    for (size_t i = 0; i < s->v.n; i++) {
+        const pgm_session sv = pgm_session_store_get(&s->v, i), *v = &sv;
         const who_names *w = &wn[v->who];
         if (w->ref != UINT32_MAX && !named(s, v) && v->how_start == PGM_START_AUTHORIZED) {
-            v->app = s->v[w->ref].app;
+            pgm_session_store_set_app(&s->v, i, pgm_session_store_get(&s->v, w->ref).app);
             (*inferred)++;
         }
     }
@@ -1002,39 +1021,48 @@ size_t pgm_sessions_name_apps(pgm_sessions *s, const pgm_app_hint *hints, size_t
     return named_now + *inferred;
 }
 
-/* A step of the keyed walk: a change of the log (index < n_deltas), or the
- * start of a session from before the log (n_deltas + its index among them). */
+/* A step of the keyed walk: a change of the log (index < the changes'
+ * count), or the start of a session from before the log (that count + its
+ * index among them). */
 typedef struct keyed_ctx {
     const pgm_sessions *s;
     const pgm_keyed_walk *w;
     const uint32_t *before;  /* the sessions from before the log with a start */
     pgm_u64map ids;          /* a key's pointer -> its number */
+    pgm_u64map of_who;       /* a who's number + 1 -> its key's number: a key is a function of the who */
     const uint32_t *remap;   /* NULL, or a key's number -> its number once folded */
 } keyed_ctx;
 
 static int64_t step_time(const void *ctx, uint32_t step)
 {
     const keyed_ctx *k = ctx;
-    return step < k->s->n_deltas ? delta_t(k->s, k->s->deltas[step]) : k->s->v[k->before[step - k->s->n_deltas]].start;
+    const pgm_sessions *s = k->s;
+    return step < s->deltas.n ? delta_t(s, pgm_packed_u32_get(&s->deltas, step))
+                              : pgm_session_store_get(&s->v, k->before[step - s->deltas.n]).start;
 }
 
-static int step_d(const keyed_ctx *k, uint32_t step) { return step < k->s->n_deltas ? delta_d(k->s->deltas[step]) : +1; }
-
-/* The key's pointer of a step, NULL for a step of no time (a line without one). */
-static const char *step_key(const keyed_ctx *k, uint32_t step)
+static int step_d(const keyed_ctx *k, uint32_t step)
 {
-    size_t session = step < k->s->n_deltas ? delta_session(k->s->deltas[step]) : k->before[step - k->s->n_deltas];
-    if (session >= k->s->n || step_time(k, step) == PGM_TS_UNKNOWN)
-        return NULL;
-    return k->w->key_of(k->w->ctx, k->s, &k->s->v[session]);
+    return step < k->s->deltas.n ? delta_d(pgm_packed_u32_get(&k->s->deltas, step)) : +1;
+}
+
+/* The session of a step whose time is known (a line without one has none):
+ * its who's number + 1, 0 when it has none. */
+static uint32_t step_who(const keyed_ctx *k, uint32_t step)
+{
+    const pgm_sessions *s = k->s;
+    uint32_t change = step < s->deltas.n ? pgm_packed_u32_get(&s->deltas, step) : 2 * k->before[step - s->deltas.n];
+    size_t session = delta_session(change);
+    if (session >= s->v.n || delta_t(s, change) == PGM_TS_UNKNOWN)
+        return 0;
+    return pgm_session_store_who(&s->v, session) + 1;
 }
 
 /* The number of a step's key (after folding, when folded), UINT32_MAX: none. */
 static uint32_t step_key_id(const keyed_ctx *k, uint32_t step)
 {
-    const char *key = step_key(k, step);
-    uint32_t id;
-    if (!key || !pgm_u64map_get(&k->ids, (uint64_t)(uintptr_t)key, &id))
+    uint32_t who = step_who(k, step), id;
+    if (!who || !pgm_u64map_get(&k->of_who, who, &id))
         return UINT32_MAX;
     return k->remap ? k->remap[id] : id;
 }
@@ -1078,10 +1106,13 @@ static bool group_steps(const keyed_ctx *k, size_t n_steps, key_entry *keys, siz
 static int32_t key_peak(const keyed_ctx *k, const uint32_t *st, size_t n)
 {
     int32_t open = 0, peak = INT32_MIN;
+    int64_t t = n ? step_time(k, st[0]) : 0;
     for (size_t j = 0; j < n; j++) {
         open += step_d(k, st[j]);
-        if ((j + 1 == n || step_time(k, st[j + 1]) != step_time(k, st[j])) && open > peak)
+        int64_t next = j + 1 < n ? step_time(k, st[j + 1]) : t;
+        if ((j + 1 == n || next != t) && open > peak)
             peak = open;
+        t = next;
     }
     return peak;
 }
@@ -1139,19 +1170,23 @@ static bool fold_keys(keyed_ctx *k, size_t n_steps, key_entry *keys, size_t *n_k
 }
 
 size_t pgm_sessions_count_keys(const pgm_sessions *s,
-                               const char *(*key_of)(void *ctx, const pgm_sessions *s, const pgm_session *v),
-                               void *ctx)
+                               const char *(*key_of)(void *ctx, const pgm_sessions *s, const pgm_who *w), void *ctx)
 {
-    pgm_u64map keys = {0};
+    pgm_u64map keys = {0}, seen = {0};
     bool oom = false;
-    for (size_t i = 0; i < s->n && !oom; i++) {
-        const pgm_session *v = &s->v[i];
-        /* the walk's steps: a start or an end in time */
-        if (v->start != PGM_TS_UNKNOWN || v->end != PGM_TS_UNKNOWN)
-            oom = pgm_u64map_put(&keys, (uint64_t)(uintptr_t)key_of(ctx, s, v), 1) != 0;
+    for (size_t i = 0; i < s->v.n && !oom; i++) {
+        int64_t start, end;
+        pgm_session_store_times(&s->v, i, &start, &end);
+        uint32_t who = pgm_session_store_who(&s->v, i), one;
+        /* the walk's steps: a start or an end in time; each who's key asked once */
+        if ((start == PGM_TS_UNKNOWN && end == PGM_TS_UNKNOWN) || pgm_u64map_get(&seen, (uint64_t)who + 1, &one))
+            continue;
+        oom = pgm_u64map_put(&seen, (uint64_t)who + 1, 1) != 0 ||
+              pgm_u64map_put(&keys, (uint64_t)(uintptr_t)key_of(ctx, s, &s->whos[who]), 1) != 0;
     }
     size_t n = oom ? 0 : keys.n;
     pgm_u64map_free(&keys);
+    pgm_u64map_free(&seen);
     return n;
 }
 
@@ -1160,39 +1195,47 @@ int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w, size
     if (folded)
         *folded = 0;
     size_t n_before = 0;
-    for (size_t i = 0; i < s->n; i++)
-        n_before += s->v[i].how_start == PGM_START_BEFORE_LOG && s->v[i].start != PGM_TS_UNKNOWN;
-    size_t n_steps = s->n_deltas + n_before;
+    for (size_t i = 0; i < s->v.n; i++) {
+        pgm_session v = pgm_session_store_get(&s->v, i);
+        n_before += v.how_start == PGM_START_BEFORE_LOG && v.start != PGM_TS_UNKNOWN;
+    }
+    size_t n_steps = s->deltas.n + n_before;
     uint32_t *before = n_before ? malloc(n_before * sizeof *before) : NULL;
     key_entry *keys = NULL;
     size_t n_keys = 0, cap_keys = 0, n_keyed = 0;
     uint32_t *order = NULL;
-    keyed_ctx k = {s, w, before, {0}, NULL};
+    keyed_ctx k = {s, w, before, {0}, {0}, NULL};
     int rc = PGM_OK;
     if (n_before && !before)
         goto oom;
     n_before = 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->v[i].how_start == PGM_START_BEFORE_LOG && s->v[i].start != PGM_TS_UNKNOWN)
+    for (size_t i = 0; i < s->v.n; i++) {
+        pgm_session v = pgm_session_store_get(&s->v, i);
+        if (v.how_start == PGM_START_BEFORE_LOG && v.start != PGM_TS_UNKNOWN)
             before[n_before++] = (uint32_t)i;
+    }
     /* each key numbered, its steps counted; the steps of no time are left out */
     for (uint32_t i = 0; i < n_steps; i++) {
-        const char *key = step_key(&k, i);
-        if (!key)
+        uint32_t who = step_who(&k, i), id;
+        if (!who)
             continue;
-        uint32_t id;
-        if (!pgm_u64map_get(&k.ids, (uint64_t)(uintptr_t)key, &id)) {
-            key_entry *nk = pgm_grow(keys, &cap_keys, n_keys, sizeof *nk, 16);
-            if (!nk)
-                goto oom;
-            keys = nk;
-            id = (uint32_t)n_keys;
-            keys[n_keys++] = (key_entry){key, 0, 0, 0};
-            if (pgm_u64map_put(&k.ids, (uint64_t)(uintptr_t)key, id) != 0)
+        if (!pgm_u64map_get(&k.of_who, who, &id)) {
+            const char *key = w->key_of(w->ctx, s, &s->whos[who - 1]);
+            if (!pgm_u64map_get(&k.ids, (uint64_t)(uintptr_t)key, &id)) {
+                key_entry *nk = pgm_grow(keys, &cap_keys, n_keys, sizeof *nk, 16);
+                if (!nk)
+                    goto oom;
+                keys = nk;
+                id = (uint32_t)n_keys;
+                keys[n_keys++] = (key_entry){key, 0, 0, 0};
+                if (pgm_u64map_put(&k.ids, (uint64_t)(uintptr_t)key, id) != 0)
+                    goto oom;
+            }
+            if (pgm_u64map_put(&k.of_who, who, id) != 0)
                 goto oom;
         }
         keys[id].count++;
-        keys[id].changes += i < s->n_deltas;
+        keys[id].changes += i < s->deltas.n;
         n_keyed++;
     }
     if (n_keyed && !(order = malloc(n_keyed * sizeof *order)))
@@ -1212,17 +1255,26 @@ int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w, size
     for (size_t i = 0; i < n_keys; i++) {
         const uint32_t *st = order + keys[i].at;
         size_t n = keys[i].count, points = 0;
-        for (size_t j = 0; j < n; j++)
-            points += j + 1 == n || step_time(&k, st[j + 1]) != step_time(&k, st[j]);
-        w->begin(w->ctx, keys[i].key, points, n ? step_time(&k, st[0]) : PGM_TS_UNKNOWN,
-                 n ? step_time(&k, st[n - 1]) : PGM_TS_UNKNOWN);
+        /* each step's time read once a loop: a packed session's is a few bit reads */
+        int64_t t = n ? step_time(&k, st[0]) : PGM_TS_UNKNOWN, first = t;
+        for (size_t j = 0; j < n; j++) {
+            int64_t next = j + 1 < n ? step_time(&k, st[j + 1]) : t;
+            points += j + 1 == n || next != t;
+            t = next;
+        }
+        w->begin(w->ctx, keys[i].key, points, first, t);
         int32_t open = 0;
+        t = first;
         for (size_t j = 0; j < n; j++) {
             open += step_d(&k, st[j]);
-            if (j + 1 < n && step_time(&k, st[j + 1]) == step_time(&k, st[j]))
+            int64_t next = j + 1 < n ? step_time(&k, st[j + 1]) : t;
+            if (j + 1 < n && next == t) {
+                t = next;
                 continue; /* one point per instant */
-            pgm_curve_point p = {step_time(&k, st[j]), open};
+            }
+            pgm_curve_point p = {t, open};
             w->point(w->ctx, &p);
+            t = next;
         }
         w->end(w->ctx);
     }
@@ -1231,6 +1283,7 @@ oom:
     rc = PGM_FATAL;
 done:
     pgm_u64map_free(&k.ids);
+    pgm_u64map_free(&k.of_who);
     free(keys);
     free(order);
     free(before);

@@ -67,8 +67,9 @@ static inline uint64_t pgm_cite_line(pgm_cite c) { return c & PGM_SESSIONS_MAX_C
 
 /* 40 bytes: a leak of two million sessions that never close keeps two
  * million of these (and, to find an open one by its pid, 4-byte slots in a
- * set kept between a quarter and half full: 8 to 16 bytes each). Its who,
- * application and ends in one word, as bit-fields. */
+ * set kept between a quarter and half full: 8 to 16 bytes each); ended ones
+ * are packed (forensics/session_store.h). Its who, application and ends in
+ * one word, as bit-fields. */
 typedef struct pgm_session {
     int32_t pid;
     unsigned who : PGM_SESSION_WHO_BITS;  /* index: pgm_sessions_who */
@@ -127,11 +128,21 @@ int64_t pgm_session_shown_by_row(const pgm_session *v, int64_t seen, int64_t bac
 int pgm_sessions_finish(pgm_sessions *s);
 void pgm_sessions_close(pgm_sessions *s);
 
-const pgm_session *pgm_sessions_list(const pgm_sessions *s, size_t *n);
+/* The sessions, numbered from 0 in the order they began in the log (those
+ * from before it where their end was read); each read as a copy, since
+ * ended ones are kept packed (forensics/session_store.h). */
+size_t pgm_sessions_count(const pgm_sessions *s);
+pgm_session pgm_sessions_get(const pgm_sessions *s, size_t i);
+/* Only session i's start and end (cheaper than the whole of it). */
+void pgm_sessions_times(const pgm_sessions *s, size_t i, int64_t *start, int64_t *end);
 /* The log's changes of the open count, in the order it wrote them: each a
- * session's index in pgm_sessions_list times two, plus one for its end (a
- * session from before the log has only its end among them). */
-const uint32_t *pgm_sessions_changes(const pgm_sessions *s, size_t *n);
+ * session's number times two, plus one for its end (a session from before
+ * the log has only its end among them). */
+size_t pgm_sessions_change_count(const pgm_sessions *s);
+uint32_t pgm_sessions_change(const pgm_sessions *s, size_t i);
+/* The time of a change (a number as pgm_sessions_change gives, or a
+ * session's number times two for its start): its session's start or end. */
+int64_t pgm_sessions_change_time(const pgm_sessions *s, uint32_t change);
 /* A session's user, database and client. */
 const pgm_who *pgm_sessions_who(const pgm_sessions *s, const pgm_session *v);
 /* How a user's, database's or client's name (a pgm_who's) is shown as a
@@ -147,8 +158,8 @@ const char *pgm_sessions_cited_path(const pgm_sessions *s, pgm_cite c);
  * begin(key, points, first and last time), then each point, then end. A
  * session from before the log counts from the start its session time gives. */
 typedef struct pgm_keyed_walk {
-    /* a stable pointer per distinct key */
-    const char *(*key_of)(void *ctx, const pgm_sessions *s, const pgm_session *v);
+    /* a stable pointer per distinct key, by who a session was (asked once per who) */
+    const char *(*key_of)(void *ctx, const pgm_sessions *s, const pgm_who *w);
     void (*begin)(void *ctx, const char *key, size_t n_points, int64_t first, int64_t last);
     void (*point)(void *ctx, const pgm_curve_point *p);
     void (*end)(void *ctx);
@@ -165,8 +176,7 @@ int pgm_sessions_walk_keyed(const pgm_sessions *s, const pgm_keyed_walk *w, size
 /* How many keys a walk with this key_of would have (its sessions with a
  * start or an end in time), without walking: 0 when memory ran out. */
 size_t pgm_sessions_count_keys(const pgm_sessions *s,
-                               const char *(*key_of)(void *ctx, const pgm_sessions *s, const pgm_session *v),
-                               void *ctx);
+                               const char *(*key_of)(void *ctx, const pgm_sessions *s, const pgm_who *w), void *ctx);
 /* The curve of all client sessions, and of one application (index). */
 const pgm_curve *pgm_sessions_curve(const pgm_sessions *s);
 const pgm_curve *pgm_sessions_app_curve(const pgm_sessions *s, unsigned app);
@@ -205,8 +215,8 @@ int64_t pgm_sessions_last_time(const pgm_sessions *s);
 /* How long a session held its slot (to its end, or to the log's last line
  * while open), in microseconds; -1 when its start is unknown. */
 int64_t pgm_session_held_us(const pgm_sessions *s, const pgm_session *v);
-/* The `cap` sessions that held their slots longest, longest first, as indices
- * into pgm_sessions_list, leaving out those `skip` (when not NULL) says to.
+/* The `cap` sessions that held their slots longest, longest first, as numbers
+ * (pgm_sessions_get), leaving out those `skip` (when not NULL) says to.
  * Returns how many. */
 size_t pgm_sessions_longest(const pgm_sessions *s, size_t *out, size_t cap,
                             bool (*skip)(void *ctx, const pgm_session *v), void *ctx);

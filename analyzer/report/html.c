@@ -562,10 +562,10 @@ typedef struct user_peaks {
     size_t current;          /* the layer the walk's key is, n: none shown */
 } user_peaks;
 
-static const char *user_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
+static const char *user_key(void *ctx, const pgm_sessions *s, const pgm_who *w)
 {
     (void)ctx;
-    return pgm_sessions_label(s, pgm_sessions_who(s, v)->user);
+    return pgm_sessions_label(s, w->user);
 }
 
 static void peak_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)
@@ -616,9 +616,8 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
 {
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
     bool exact;
-    size_t n, n_sessions = 0;
+    size_t n, n_sessions = s ? pgm_sessions_count(s) : 0;
     const pgm_curve_point *p = pgm_analysis_connections(a, &n, &exact);
-    const pgm_session *v = s ? pgm_sessions_list(s, &n_sessions) : NULL;
     if (!exact || n < 2 || !n_sessions)
         return;
     frame f = {1000, 260, 50, 20, 20, 40, p[0].t, p[n - 1].t, 1, 1};
@@ -638,9 +637,10 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
         return;
     size_t last = 0;
     for (size_t i = 0; i < n_sessions; i++) {
-        if (v[i].start == PGM_TS_UNKNOWN)
+        const pgm_session x = pgm_sessions_get(s, i);
+        if (x.start == PGM_TS_UNKNOWN)
             continue;
-        const char *name = layer_name(a, s, &v[i], by_user);
+        const char *name = layer_name(a, s, &x, by_user);
         size_t k = last < n_layers && strcmp(layers[last].name, name) == 0 ? last : n_layers;
         for (size_t j = 0; k == n_layers && j < n_layers; j++)
             if (strcmp(layers[j].name, name) == 0)
@@ -653,8 +653,8 @@ static void stacked_chart(const pgm_analysis *a, FILE *out)
                 layers[n_layers++] = (stack_layer){name, 0, counters + k * (COLS + 2)};
         }
         last = k;
-        int cs = column_of(&f, COLS, v[i].start);
-        int ce = v[i].end == PGM_TS_UNKNOWN ? COLS + 1 : column_of(&f, COLS, v[i].end);
+        int cs = column_of(&f, COLS, x.start);
+        int ce = x.end == PGM_TS_UNKNOWN ? COLS + 1 : column_of(&f, COLS, x.end);
         if (ce <= cs)
             continue; /* opened and closed between two columns */
         layers[k].diff[cs]++;

@@ -65,10 +65,10 @@ typedef struct series_stream {
     size_t seen;
 } series_stream;
 
-static const char *curve_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
+static const char *curve_key(void *ctx, const pgm_sessions *s, const pgm_who *w)
 {
     const series_stream *ss = ctx;
-    return pgm_sessions_label(s, pgm_who_part(pgm_sessions_who(s, v), ss->which));
+    return pgm_sessions_label(s, pgm_who_part(w, ss->which));
 }
 
 static void series_open(series_stream *ss, size_t n, int64_t first, int64_t last)
@@ -192,12 +192,11 @@ static void json_evidence(pgm_json *j, const char *key, const char *path, uint64
  * what never gave a connection back. */
 static void json_longest(pgm_json *j, const pgm_analysis *a, const pgm_sessions *s)
 {
-    size_t n = 0;
-    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
+    size_t n = s ? pgm_sessions_count(s) : 0;
     pgm_json_key(j, "longest");
     pgm_json_begin_array(j);
-    for (size_t i = 0; v && i < a->n_longest; i++) {
-        const pgm_session *x = &v[a->longest[i]];
+    for (size_t i = 0; n && i < a->n_longest; i++) {
+        const pgm_session xv = pgm_sessions_get(s, a->longest[i]), *x = &xv;
         const pgm_who *w = pgm_sessions_who(s, x);
         pgm_json_begin_object(j);
         pgm_json_key(j, "pid");
@@ -236,9 +235,9 @@ static void json_longest(pgm_json *j, const pgm_analysis *a, const pgm_sessions 
     pgm_json_uint(j, a->n_monitoring);
     pgm_json_key(j, "sessions");
     pgm_json_begin_array(j);
-    for (size_t i = 0; v && i < a->n_monitoring_listed; i++) {
+    for (size_t i = 0; n && i < a->n_monitoring_listed; i++) {
         const monitoring_session *m = &a->monitoring[i];
-        const pgm_session *x = &v[m->session];
+        const pgm_session xv = pgm_sessions_get(s, m->session), *x = &xv;
         pgm_json_begin_object(j);
         pgm_json_key(j, "pid");
         pgm_json_int(j, x->pid);
@@ -684,10 +683,9 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
         pgm_json_key(&j, "sessions");
         pgm_json_begin_array(&j);
         uint64_t listed = 0, left_out = 0;
-        size_t ns = 0;
-        const pgm_session *sv = grew && s ? pgm_sessions_list(s, &ns) : NULL;
+        size_t ns = grew && s ? pgm_sessions_count(s) : 0;
         for (size_t i = 0; i < ns; i++) {
-            const pgm_session *x = &sv[i];
+            const pgm_session xv = pgm_sessions_get(s, i), *x = &xv;
             const pgm_who *w = pgm_sessions_who(s, x);
             if (w->user != g->user || w->db != g->db || w->client != g->client ||
                 strcmp(pgm_sessions_app_name(s, x->app), g->app) != 0)
@@ -797,9 +795,7 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
     }
     pgm_json_end_array(&j);
     const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
+    size_t n_sessions = s ? pgm_sessions_count(s) : 0;
     /* without connection lines, the snapshots' client backends: a sampled
      * lower bound of the true peak */
     const pgm_curve_point *snap_peak = NULL;

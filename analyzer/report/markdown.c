@@ -247,9 +247,7 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
     char title[512];
     fprintf(out, "## %s\n\n", pgm_report_shape_of(a, title, sizeof title).root_cause);
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
+    size_t n_sessions = s ? pgm_sessions_count(s) : 0;
     const pgm_curve *c = s ? pgm_sessions_curve(s) : NULL;
     if (c && n_sessions) {
         char words[1024];

@@ -67,14 +67,10 @@ char *pgm_pseudonymize(const pgm_analysis *a, const char *text, size_t len, size
 {
     names t = {0};
     bool ok = true;
-    size_t n;
-    const pgm_session *v = NULL;
-    if (a->primary >= 0)
-        v = pgm_sessions_list(a->logs[a->primary].s, &n);
-    else
-        n = 0;
+    size_t n = a->primary >= 0 ? pgm_sessions_count(a->logs[a->primary].s) : 0;
     for (size_t i = 0; ok && i < n; i++) {
-        const pgm_who *w = pgm_sessions_who(a->logs[a->primary].s, &v[i]);
+        const pgm_session v = pgm_sessions_get(a->logs[a->primary].s, i);
+        const pgm_who *w = pgm_sessions_who(a->logs[a->primary].s, &v);
         ok = add(&t, w->user, false) && add(&t, w->client, true);
     }
     ok = ok && add(&t, a->top_user, false) && add(&t, a->top_client, true);

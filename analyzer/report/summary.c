@@ -61,9 +61,7 @@ void pgm_report_write_summary(const pgm_analysis *a, FILE *out)
         }
     }
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
-    size_t n_sessions = 0;
-    if (s)
-        pgm_sessions_list(s, &n_sessions);
+    size_t n_sessions = s ? pgm_sessions_count(s) : 0;
     fprintf(out, "== %s\n", shape.timeline);
     if (n_sessions) {
         const pgm_curve *c = pgm_sessions_curve(s);

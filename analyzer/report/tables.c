@@ -130,17 +130,16 @@ static const char *end_words(enum pgm_session_end e)
  * query read pg_stat_activity (E3:8)." */
 static void monitoring_note(const pgm_analysis *a, const pgm_sessions *s, char *out, size_t cap)
 {
-    size_t n = 0, len = 0;
-    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
+    size_t n = s ? pgm_sessions_count(s) : 0, len = 0;
     out[0] = '\0';
-    if (!v || !a->n_monitoring)
+    if (!n || !a->n_monitoring)
         return;
     len = pgm_fmt_at(out, cap, len, "Left out, as %s (a pg_stat_activity row shows %s query reading a statistics "
                      "view):", a->n_monitoring == 1 ? "a monitoring agent's session" : "monitoring agents' sessions",
                      a->n_monitoring == 1 ? "its" : "each one's");
     for (size_t i = 0; i < a->n_monitoring_listed; i++) {
         const monitoring_session *m = &a->monitoring[i];
-        const pgm_session *x = &v[m->session];
+        const pgm_session xv = pgm_sessions_get(s, m->session), *x = &xv;
         char cite[96], held[32];
         pgm_format_duration(pgm_session_held_us(s, x), held);
         len = pgm_fmt_at(out, cap, len, "%s pid %d (%s%s%s), held %s, read %s (%s)", i ? ";" : "", x->pid,
@@ -156,15 +155,14 @@ int pgm_table_longest_sessions(const pgm_analysis *a, pgm_table *t)
 {
     static const char *const cols[] = {"pid", "who", "opened", "held", "how it ended", "evidence"};
     const pgm_sessions *s = a->primary >= 0 ? a->logs[a->primary].s : NULL;
-    size_t n = 0;
-    const pgm_session *v = s ? pgm_sessions_list(s, &n) : NULL;
-    if (begin(t, v ? a->n_longest : 0, cols, 6) != PGM_OK)
+    size_t n = s ? pgm_sessions_count(s) : 0;
+    if (begin(t, n ? a->n_longest : 0, cols, 6) != PGM_OK)
         return PGM_FATAL;
     t->title = "Sessions held longest";
     t->intro = "The server log's sessions that kept their slots longest (an open one counts to the log's last line):";
     t->empty = NULL;
-    for (size_t i = 0; v && i < a->n_longest; i++) {
-        const pgm_session *x = &v[a->longest[i]];
+    for (size_t i = 0; n && i < a->n_longest; i++) {
+        const pgm_session xv = pgm_sessions_get(s, a->longest[i]), *x = &xv;
         char held[32];
         pgm_format_duration(pgm_session_held_us(s, x), held);
         put(t, i, 0, PGM_CELL_TEXT, "%d", x->pid);

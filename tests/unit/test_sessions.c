@@ -22,6 +22,7 @@
 typedef struct ev {
     int64_t sec;
     const char *kind, *pid, *level, *app, *extra_name, *extra;
+    const char *user; /* NULL: "u" */
 } ev;
 
 static void feed(pgm_sessions *s, const ev *e)
@@ -33,7 +34,8 @@ static void feed(pgm_sessions *s, const ev *e)
     x.kind_id = pgm_event_kind_of(e->kind);
     x.path = "pg.log";
     x.line = (uint64_t)e->sec;
-    const char *values[PGM_EVENT_COMMON_FIELDS] = {e->pid, "u", "d", e->app, "10.0.0.1", e->level, NULL, NULL};
+    const char *values[PGM_EVENT_COMMON_FIELDS] = {e->pid, e->user ? e->user : "u", "d", e->app, "10.0.0.1", e->level,
+                                                   NULL, NULL};
     for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++) {
         x.fields[i].name = pgm_event_common_names[i];
         x.fields[i].value = values[i];
@@ -47,24 +49,35 @@ static void feed(pgm_sessions *s, const ev *e)
     pgm_sessions_event(s, &x);
 }
 
+/* The sessions, copied out of the store (tests keep a few): n of them. */
+static const pgm_session *listed(const pgm_sessions *s, size_t *n)
+{
+    static pgm_session copy[64];
+    *n = pgm_sessions_count(s);
+    assert_true(*n <= sizeof copy / sizeof copy[0]);
+    for (size_t i = 0; i < *n; i++)
+        copy[i] = pgm_sessions_get(s, i);
+    return copy;
+}
+
 static void test_pairing(void **state)
 {
     (void)state;
     const ev evs[] = {
-        {1, "conn.received", "10", "LOG", NULL, NULL, NULL},
-        {1, "conn.authorized", "10", "LOG", "orders", NULL, NULL},
-        {2, "conn.authorized", "11", "LOG", "billing", NULL, NULL},
-        {2, "conn.authorized", "12", "LOG", NULL, "replication", "replication "}, /* walsender */
-        {3, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000"},
-        {4, "conn.authorized", "10", "LOG", "orders", NULL, NULL},        /* reused after its end */
-        {5, "conn.authorized", "11", "LOG", "orders", NULL, NULL},        /* reused, no end seen */
-        {6, "conn.terminated.admin", "10", "FATAL", NULL, NULL, NULL},
-        {6, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000"}, /* its own end line */
-        {7, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:00:10.500"}, /* before the log */
-        {8, "conn.refused.too_many_clients", "13", "FATAL", NULL, NULL, NULL},
-        {8, "conn.authorized", "14", "LOG", "orders", NULL, NULL},
-        {9, "server.crash", "1", "LOG", NULL, NULL, NULL},
-        {10, "conn.authorized", "20", "LOG", "orders", NULL, NULL},
+        {1, "conn.received", "10", "LOG", NULL, NULL, NULL, NULL},
+        {1, "conn.authorized", "10", "LOG", "orders", NULL, NULL, NULL},
+        {2, "conn.authorized", "11", "LOG", "billing", NULL, NULL, NULL},
+        {2, "conn.authorized", "12", "LOG", NULL, "replication", "replication ", NULL}, /* walsender */
+        {3, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000", NULL},
+        {4, "conn.authorized", "10", "LOG", "orders", NULL, NULL, NULL},        /* reused after its end */
+        {5, "conn.authorized", "11", "LOG", "orders", NULL, NULL, NULL},        /* reused, no end seen */
+        {6, "conn.terminated.admin", "10", "FATAL", NULL, NULL, NULL, NULL},
+        {6, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000", NULL}, /* its own end line */
+        {7, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:00:10.500", NULL}, /* before the log */
+        {8, "conn.refused.too_many_clients", "13", "FATAL", NULL, NULL, NULL, NULL},
+        {8, "conn.authorized", "14", "LOG", "orders", NULL, NULL, NULL},
+        {9, "server.crash", "1", "LOG", NULL, NULL, NULL, NULL},
+        {10, "conn.authorized", "20", "LOG", "orders", NULL, NULL, NULL},
     };
     pgm_sessions *s;
     assert_int_equal(pgm_sessions_open(&s), PGM_OK);
@@ -72,7 +85,7 @@ static void test_pairing(void **state)
         feed(s, &evs[i]);
     assert_int_equal(pgm_sessions_finish(s), PGM_OK);
     size_t n;
-    const pgm_session *v = pgm_sessions_list(s, &n);
+    const pgm_session *v = listed(s, &n);
     assert_int_equal(n, 7);
     assert_int_equal(v[0].pid, 10);
     assert_int_equal(v[0].how_end, PGM_END_DISCONNECTED);
@@ -207,8 +220,7 @@ static void test_recorded_incidents(void **state)
                    got_ref, fr, refusals, first_refusal ? first_refusal : "null");
             /* without connection logging the log cannot tell (truth: null), and
              * neither do the sessions: there are none */
-            size_t n_sessions;
-            pgm_sessions_list(ss, &n_sessions);
+            size_t n_sessions = pgm_sessions_count(ss);
             if (!peak)
                 assert_int_equal(n_sessions, 0);
             if (peak) {
@@ -312,12 +324,12 @@ static void test_peak_within_an_instant(void **state)
 {
     (void)state;
     const ev evs[] = {
-        {1, "conn.authorized", "10", "LOG", "orders", NULL, NULL},
-        {2, "conn.authorized", "11", "LOG", "orders", NULL, NULL},
-        {3, "conn.authorized", "12", "LOG", "orders", NULL, NULL},
-        {3, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000"},
-        {4, "conn.disconnected", "11", "LOG", NULL, "session_time", "0:00:02.000"},
-        {4, "conn.disconnected", "12", "LOG", NULL, "session_time", "0:00:01.000"},
+        {1, "conn.authorized", "10", "LOG", "orders", NULL, NULL, NULL},
+        {2, "conn.authorized", "11", "LOG", "orders", NULL, NULL, NULL},
+        {3, "conn.authorized", "12", "LOG", "orders", NULL, NULL, NULL},
+        {3, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000", NULL},
+        {4, "conn.disconnected", "11", "LOG", NULL, "session_time", "0:00:02.000", NULL},
+        {4, "conn.disconnected", "12", "LOG", NULL, "session_time", "0:00:01.000", NULL},
     };
     pgm_sessions *s;
     assert_int_equal(pgm_sessions_open(&s), PGM_OK);
@@ -344,13 +356,13 @@ static void test_longest(void **state)
 {
     (void)state;
     const ev evs[] = {
-        {1, "conn.authorized", "10", "LOG", "a", NULL, NULL},
-        {2, "conn.authorized", "11", "LOG", "a", NULL, NULL},
-        {3, "conn.authorized", "12", "LOG", "a", NULL, NULL},
-        {4, "conn.disconnected", "11", "LOG", NULL, "session_time", "0:00:02.000"},   /* held 2 s */
-        {5, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:01:00.000"},   /* held 60 s */
-        {6, "conn.disconnected", "12", "LOG", NULL, "session_time", "0:00:03.000"},   /* held 3 s */
-        {40, "server.checkpoint_complete", "1", "LOG", NULL, NULL, NULL},            /* pid 10 open: 39 s */
+        {1, "conn.authorized", "10", "LOG", "a", NULL, NULL, NULL},
+        {2, "conn.authorized", "11", "LOG", "a", NULL, NULL, NULL},
+        {3, "conn.authorized", "12", "LOG", "a", NULL, NULL, NULL},
+        {4, "conn.disconnected", "11", "LOG", NULL, "session_time", "0:00:02.000", NULL},   /* held 2 s */
+        {5, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:01:00.000", NULL},   /* held 60 s */
+        {6, "conn.disconnected", "12", "LOG", NULL, "session_time", "0:00:03.000", NULL},   /* held 3 s */
+        {40, "server.checkpoint_complete", "1", "LOG", NULL, NULL, NULL, NULL},            /* pid 10 open: 39 s */
     };
     pgm_sessions *s;
     assert_int_equal(pgm_sessions_open(&s), PGM_OK);
@@ -358,7 +370,7 @@ static void test_longest(void **state)
         feed(s, &evs[i]);
     assert_int_equal(pgm_sessions_finish(s), PGM_OK);
     size_t n;
-    const pgm_session *v = pgm_sessions_list(s, &n);
+    const pgm_session *v = listed(s, &n);
     assert_int_equal(pgm_sessions_last_time(s), 1764200000000000LL + 40 * 1000000LL);
     size_t idx[3];
     assert_int_equal(pgm_sessions_longest(s, idx, 3, NULL, NULL), 3);
@@ -390,10 +402,10 @@ static void test_session_ids(void **state)
     (void)state;
     /* 1764200000 = 0x6927bb00 */
     const ev evs[] = {
-        {1, "conn.authorized", "10", "LOG", "orders", "session_id", "6927bb01.a"},
-        {5, "conn.disconnected", "10", "LOG", NULL, "session_id", "6927bb03.a"}, /* not the open one */
-        {6, "conn.authorized", "11", "LOG", "orders", "session_id", "6927bb06.b"},
-        {8, "conn.disconnected", "11", "LOG", NULL, "session_id", "6927bb06.b"}, /* its own end */
+        {1, "conn.authorized", "10", "LOG", "orders", "session_id", "6927bb01.a", NULL},
+        {5, "conn.disconnected", "10", "LOG", NULL, "session_id", "6927bb03.a", NULL}, /* not the open one */
+        {6, "conn.authorized", "11", "LOG", "orders", "session_id", "6927bb06.b", NULL},
+        {8, "conn.disconnected", "11", "LOG", NULL, "session_id", "6927bb06.b", NULL}, /* its own end */
     };
     pgm_sessions *s;
     assert_int_equal(pgm_sessions_open(&s), PGM_OK);
@@ -401,7 +413,7 @@ static void test_session_ids(void **state)
         feed(s, &evs[i]);
     assert_int_equal(pgm_sessions_finish(s), PGM_OK);
     size_t n;
-    const pgm_session *v = pgm_sessions_list(s, &n);
+    const pgm_session *v = listed(s, &n);
     assert_int_equal(n, 3);
     assert_int_equal(v[0].pid, 10);
     assert_int_equal(v[0].how_end, PGM_END_PID_REUSED);          /* ended unseen */
@@ -438,11 +450,11 @@ static void test_app_names_from_rows(void **state)
 {
     (void)state;
     const ev evs[] = {
-        {1, "conn.authorized", "10", "LOG", NULL, NULL, NULL},
-        {2, "conn.authorized", "11", "LOG", NULL, NULL, NULL},
-        {3, "conn.disconnected", "11", "LOG", NULL, "session_time", "0:00:01.000"},
-        {4, "conn.authorized", "11", "LOG", NULL, NULL, NULL},  /* pid 11 again */
-        {9, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:00:30.000"}, /* before the log */
+        {1, "conn.authorized", "10", "LOG", NULL, NULL, NULL, NULL},
+        {2, "conn.authorized", "11", "LOG", NULL, NULL, NULL, NULL},
+        {3, "conn.disconnected", "11", "LOG", NULL, "session_time", "0:00:01.000", NULL},
+        {4, "conn.authorized", "11", "LOG", NULL, NULL, NULL, NULL},  /* pid 11 again */
+        {9, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:00:30.000", NULL}, /* before the log */
     };
     const int64_t base = 1764200000000000LL;
     const pgm_app_hint hints[] = {
@@ -455,7 +467,7 @@ static void test_app_names_from_rows(void **state)
     /* pid 10 and pid 11's first session inferred, by the same user/db/client */
     pgm_sessions *s = named_by_rows(evs, sizeof evs / sizeof evs[0], hints, 3, 3, 2);
     size_t n;
-    const pgm_session *v = pgm_sessions_list(s, &n);
+    const pgm_session *v = listed(s, &n);
     assert_int_equal(n, 4);
     for (size_t i = 0; i < 3; i++)
         assert_string_equal(pgm_sessions_app_name(s, v[i].app), "orders");
@@ -473,7 +485,7 @@ static void test_app_names_from_rows(void **state)
         {10, base + 5000000, base + 1000000, "billing", "u", "d", "10.0.0.1"},
     };
     s = named_by_rows(evs, 4, two, 2, 2, 0);
-    v = pgm_sessions_list(s, &n);
+    v = listed(s, &n);
     assert_string_equal(pgm_sessions_app_name(s, v[0].app), "billing");
     assert_string_equal(pgm_sessions_app_name(s, v[1].app), "(unknown)");
     assert_string_equal(pgm_sessions_app_name(s, v[2].app), "orders");
@@ -486,7 +498,7 @@ static void test_app_names_from_rows(void **state)
         {13, base + 5000000, base + 4000000, "billing", "u", "d", "10.0.0.1"},
     };
     s = named_by_rows(evs, 4, other, 2, 1, 0);
-    v = pgm_sessions_list(s, &n);
+    v = listed(s, &n);
     assert_string_equal(pgm_sessions_app_name(s, v[0].app), "(unknown)");
     assert_string_equal(pgm_sessions_app_name(s, v[2].app), "orders");
     pgm_sessions_close(s);
@@ -526,9 +538,7 @@ static void test_sessions_past_their_bound(void **state)
         pgm_sessions_event(s, &x);
     }
     assert_int_equal(pgm_sessions_finish(s), PGM_OK);
-    size_t n;
-    pgm_sessions_list(s, &n);
-    assert_int_equal(n, PGM_SESSIONS_MAX);
+    assert_int_equal(pgm_sessions_count(s), PGM_SESSIONS_MAX);
     assert_int_equal(pgm_sessions_dropped(s), 1);
     assert_false(pgm_sessions_complete(s));
     pgm_sessions_close(s);
@@ -551,14 +561,14 @@ static void test_every_kind_number(void **state)
             continue;
         pgm_sessions *s;
         assert_int_equal(pgm_sessions_open(&s), PGM_OK);
-        const ev evs[] = {{1, "conn.authorized", "10", "LOG", "orders", NULL, NULL},
-                          {2, name, "10", "FATAL", NULL, NULL, NULL},
-                          {3, name, "11", "FATAL", NULL, NULL, NULL}};
+        const ev evs[] = {{1, "conn.authorized", "10", "LOG", "orders", NULL, NULL, NULL},
+                          {2, name, "10", "FATAL", NULL, NULL, NULL, NULL},
+                          {3, name, "11", "FATAL", NULL, NULL, NULL, NULL}};
         for (size_t i = 0; i < 3; i++)
             feed(s, &evs[i]);
         assert_int_equal(pgm_sessions_finish(s), PGM_OK);
         size_t n;
-        const pgm_session *v = pgm_sessions_list(s, &n);
+        const pgm_session *v = listed(s, &n);
         assert_int_equal(n, 1);
         assert_int_equal(v[0].how_end, terminated ? PGM_END_TERMINATED : PGM_END_FATAL);
         /* refusals for lack of slots: by their kind (no SQLSTATE is fed) */
@@ -581,10 +591,11 @@ typedef struct walked {
     size_t len;
 } walked;
 
-static const char *app_key(void *ctx, const pgm_sessions *s, const pgm_session *v)
+static const char *user_key(void *ctx, const pgm_sessions *s, const pgm_who *w)
 {
     (void)ctx;
-    return pgm_sessions_app_name(s, v->app);
+    (void)s;
+    return w->user;
 }
 
 static void walk_begin(void *ctx, const char *key, size_t n, int64_t first, int64_t last)
@@ -612,13 +623,13 @@ static void test_keyed_walk(void **state)
 {
     (void)state;
     const ev evs[] = {
-        {1, "conn.authorized", "10", "LOG", "orders", NULL, NULL},
-        {2, "conn.authorized", "11", "LOG", "billing", NULL, NULL},
-        {4, "conn.authorized", "12", "LOG", "orders", NULL, NULL},
-        {3, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000"}, /* written late */
-        {4, "conn.authorized", "13", "LOG", "orders", NULL, NULL},                  /* same instant */
-        {5, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:01:00.000"}, /* from before the log */
-        {6, "server.checkpoint_complete", "1", "LOG", NULL, NULL, NULL},
+        {1, "conn.authorized", "10", "LOG", NULL, NULL, NULL, "orders"},
+        {2, "conn.authorized", "11", "LOG", NULL, NULL, NULL, "billing"},
+        {4, "conn.authorized", "12", "LOG", NULL, NULL, NULL, "orders"},
+        {3, "conn.disconnected", "10", "LOG", NULL, "session_time", "0:00:02.000", NULL}, /* written late */
+        {4, "conn.authorized", "13", "LOG", NULL, NULL, NULL, "orders"},                  /* same instant */
+        {5, "conn.disconnected", "99", "LOG", NULL, "session_time", "0:01:00.000", NULL}, /* from before the log */
+        {6, "server.checkpoint_complete", "1", "LOG", NULL, NULL, NULL, NULL},
     };
     pgm_sessions *s;
     assert_int_equal(pgm_sessions_open(&s), PGM_OK);
@@ -626,9 +637,9 @@ static void test_keyed_walk(void **state)
         feed(s, &evs[i]);
     assert_int_equal(pgm_sessions_finish(s), PGM_OK);
     walked w = {s, "", 0};
-    pgm_keyed_walk kw = {app_key, walk_begin, walk_point, walk_end, &w, 0, NULL};
+    pgm_keyed_walk kw = {user_key, walk_begin, walk_point, walk_end, &w, 0, NULL};
     assert_int_equal(pgm_sessions_walk_keyed(s, &kw, NULL), PGM_OK);
-    assert_string_equal(w.text, "(unknown)[2 -55..5]: -55=1 5=0;billing[1 2..2]: 2=1;orders[3 1..4]: 1=1 3=0 4=2;");
+    assert_string_equal(w.text, "billing[1 2..2]: 2=1;orders[3 1..4]: 1=1 3=0 4=2;u[2 -55..5]: -55=1 5=0;");
     /* one key kept, the one that goes highest: the others' sessions as one more */
     size_t folded;
     w.len = 0;
@@ -637,14 +648,14 @@ static void test_keyed_walk(void **state)
     assert_int_equal(pgm_sessions_walk_keyed(s, &kw, &folded), PGM_OK);
     assert_int_equal(folded, 2);
     assert_string_equal(w.text, "(other)[3 -55..5]: -55=1 2=2 5=1;orders[3 1..4]: 1=1 3=0 4=2;");
-    assert_int_equal(pgm_sessions_count_keys(s, app_key, NULL), 3);
+    assert_int_equal(pgm_sessions_count_keys(s, user_key, NULL), 3);
     pgm_sessions_close(s);
 }
 
-static const char *user_label(void *ctx, const pgm_sessions *s, const pgm_session *v)
+static const char *user_label(void *ctx, const pgm_sessions *s, const pgm_who *w)
 {
     (void)ctx;
-    return pgm_sessions_label(s, pgm_sessions_who(s, v)->user);
+    return pgm_sessions_label(s, w->user);
 }
 
 /* A session of `user` (and application `app`) authorized at second `sec`. */
@@ -732,28 +743,28 @@ static size_t leak_log(ev *evs, char (*pids)[16], enum log_order order)
     size_t ne = 0, nl = 0, p = 0;
     for (int i = 0; i < EARLY_CHURN; i++) {
         snprintf(pids[p], sizeof pids[p], "%d", 1000 + i);
-        early[ne++] = (ev){100 + 2 * i, "conn.authorized", pids[p++], "LOG", NULL, NULL, NULL};
+        early[ne++] = (ev){100 + 2 * i, "conn.authorized", pids[p++], "LOG", NULL, NULL, NULL, NULL};
         if (i == 50) /* from before the log: its end, in its place among the others */
-            early[ne++] = (ev){200, "conn.disconnected", "40", "LOG", NULL, "session_time", "0:03:00.000"};
+            early[ne++] = (ev){200, "conn.disconnected", "40", "LOG", NULL, "session_time", "0:03:00.000", NULL};
         /* stepping back: each disconnection written after the next authorization, stamped a second before it */
         int ended = order == STEPPING_BACK ? i - 1 : i;
         if (ended >= 0)
             early[ne++] = (ev){101 + 2 * ended, "conn.disconnected", pids[p - 1 - (i - ended)], "LOG", NULL,
-                               "session_time", "0:00:01.000"};
+                               "session_time", "0:00:01.000", NULL};
     }
     if (order == STEPPING_BACK)
         early[ne++] = (ev){101 + 2 * (EARLY_CHURN - 1), "conn.disconnected", pids[p - 1], "LOG", NULL, "session_time",
-                           "0:00:01.000"};
+                           "0:00:01.000", NULL};
     for (int i = 0; i < LATE_CHURN; i++) {
         snprintf(pids[p], sizeof pids[p], "%d", 2000 + i);
-        late[nl++] = (ev){450 + 2 * i, "conn.authorized", pids[p], "LOG", NULL, NULL, NULL};
-        late[nl++] = (ev){451 + 2 * i, "conn.disconnected", pids[p++], "LOG", NULL, "session_time", "0:00:01.000"};
+        late[nl++] = (ev){450 + 2 * i, "conn.authorized", pids[p], "LOG", NULL, NULL, NULL, NULL};
+        late[nl++] = (ev){451 + 2 * i, "conn.disconnected", pids[p++], "LOG", NULL, "session_time", "0:00:01.000", NULL};
     }
-    late[nl++] = (ev){650, "conn.authorized", "41", "LOG", NULL, NULL, NULL};
-    late[nl++] = (ev){700, "conn.disconnected", "41", "LOG", NULL, "session_time", "0:00:50.000"};
+    late[nl++] = (ev){650, "conn.authorized", "41", "LOG", NULL, NULL, NULL, NULL};
+    late[nl++] = (ev){700, "conn.disconnected", "41", "LOG", NULL, "session_time", "0:00:50.000", NULL};
     for (int i = 0; i < LEAK; i++) {
         snprintf(pids[p], sizeof pids[p], "%d", 50 + i);
-        late[nl++] = (ev){700 + 10 * i, "conn.authorized", pids[p++], "LOG", NULL, NULL, NULL};
+        late[nl++] = (ev){700 + 10 * i, "conn.authorized", pids[p++], "LOG", NULL, NULL, NULL, NULL};
     }
     size_t n = 0;
     if (order == LATE_HALF_FIRST) /* two files concatenated the wrong way round: no session spans them */
