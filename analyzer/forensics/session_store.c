@@ -20,11 +20,12 @@ typedef struct packed_block {
     uint64_t base[FIELDS];
     uint8_t width[FIELDS];
     uint8_t count;                          /* sessions in it: the applications follow their bits */
+    uint16_t bits;                          /* a session's, all fields */
     uint8_t data[];                         /* count x bits, then count bytes: their applications
                                              * (apart: named later, pgm_sessions_name_apps) */
 } packed_block;
 _Static_assert(PGM_SESSION_STORE_BLOCK == 64, "a block's sessions aside fit a 64-bit mask");
-_Static_assert(sizeof(packed_block) <= 72, "a packed block's head stays near one cache line");
+_Static_assert(sizeof(packed_block) <= 80, "a packed block's head stays near one cache line");
 _Static_assert(PGM_SESSIONS_MAX_APPS <= 256, "an application's index fits a byte");
 
 struct pgm_store_block {
@@ -47,15 +48,7 @@ static void fields_of(const pgm_session *v, uint64_t f[FIELDS])
     f[F_END_AT] = is_open(v) ? 0 : v->end_at - v->start_at;
 }
 
-static unsigned bits_of(const packed_block *p)
-{
-    unsigned bits = 0;
-    for (int k = 0; k < FIELDS; k++)
-        bits += p->width[k];
-    return bits;
-}
-
-static size_t data_bytes(const packed_block *p) { return pgm_bitpack_bytes((uint64_t)bits_of(p) * p->count); }
+static size_t data_bytes(const packed_block *p) { return pgm_bitpack_bytes((uint64_t)p->bits * p->count); }
 
 static uint8_t *apps_of(packed_block *p) { return p->data + data_bytes(p); }
 
@@ -154,6 +147,7 @@ static void pack(pgm_session_store *st, size_t block)
             p->aside |= UINT64_C(1) << i;
         }
     p->count = (uint8_t)count;
+    p->bits = (uint16_t)bits;
     for (int k = 0; k < FIELDS; k++) {
         p->base[k] = lo[k];
         p->width[k] = (uint8_t)width[k];
@@ -175,7 +169,7 @@ static void pack(pgm_session_store *st, size_t block)
 
 static pgm_session unpack(const packed_block *p, size_t at)
 {
-    uint64_t f[FIELDS], bit = (uint64_t)at * bits_of(p);
+    uint64_t f[FIELDS], bit = (uint64_t)at * p->bits;
     for (int k = 0; k < FIELDS; k++) {
         f[k] = p->base[k] + pgm_bitpack_get(p->data, bit, p->width[k]);
         bit += p->width[k];
@@ -288,22 +282,28 @@ void pgm_session_store_times(const pgm_session_store *st, size_t i, int64_t *sta
         *end = v->end;
         return;
     }
-    uint64_t bit = (uint64_t)at * bits_of(p); /* the times first: F_START, then F_END */
+    uint64_t bit = (uint64_t)at * p->bits; /* the times first: F_START, then F_END */
     uint64_t t0 = p->base[F_START] + pgm_bitpack_get(p->data, bit, p->width[F_START]);
     uint64_t d = p->base[F_END] + pgm_bitpack_get(p->data, bit + p->width[F_START], p->width[F_END]);
     *start = (int64_t)t0;
     *end = (int64_t)(t0 + d);
 }
 
-uint32_t pgm_session_store_who(const pgm_session_store *st, size_t i)
+uint32_t pgm_session_store_who(const pgm_session_store *st, size_t i, int64_t *start, int64_t *end)
 {
     const pgm_store_block *b = &st->blocks[i / PGM_SESSION_STORE_BLOCK];
     size_t at = i % PGM_SESSION_STORE_BLOCK;
     const pgm_session *v = b->flat ? &b->flat[at] : b->packed->aside >> at & 1 ? aside_find(st, i) : NULL;
-    if (v)
+    if (v) {
+        *start = v->start;
+        *end = v->end;
         return v->who;
+    }
     const packed_block *p = b->packed;
-    uint64_t bit = (uint64_t)at * bits_of(p);
+    uint64_t bit = (uint64_t)at * p->bits; /* the times first: F_START, then F_END */
+    uint64_t t0 = p->base[F_START] + pgm_bitpack_get(p->data, bit, p->width[F_START]);
+    *start = (int64_t)t0;
+    *end = (int64_t)(t0 + p->base[F_END] + pgm_bitpack_get(p->data, bit + p->width[F_START], p->width[F_END]));
     for (int k = 0; k < F_WHO; k++)
         bit += p->width[k];
     return (uint32_t)(p->base[F_WHO] + pgm_bitpack_get(p->data, bit, p->width[F_WHO]));

@@ -52,8 +52,9 @@ void pgm_session_store_ended(pgm_session_store *st, size_t i);
 pgm_session pgm_session_store_get(const pgm_session_store *st, size_t i);
 /* Only its start and end: what the curves and the growth model read of it, millions of times. */
 void pgm_session_store_times(const pgm_session_store *st, size_t i, int64_t *start, int64_t *end);
-/* Only who it was (pgm_session.who): what the series by user, database and client key it by. */
-uint32_t pgm_session_store_who(const pgm_session_store *st, size_t i);
+/* Who it was (pgm_session.who), and its start and end: what the series by
+ * user, database and client key it by and place it with. */
+uint32_t pgm_session_store_who(const pgm_session_store *st, size_t i, int64_t *start, int64_t *end);
 void pgm_session_store_set_app(pgm_session_store *st, size_t i, unsigned app);
 /* Blocks packed, blocks kept as they are, sessions set aside: for tests and measures. */
 void pgm_session_store_shape(const pgm_session_store *st, size_t *packed, size_t *flat, size_t *aside);

@@ -1053,9 +1053,11 @@ static uint32_t step_who(const keyed_ctx *k, uint32_t step)
     const pgm_sessions *s = k->s;
     uint32_t change = step < s->deltas.n ? pgm_packed_u32_get(&s->deltas, step) : 2 * k->before[step - s->deltas.n];
     size_t session = delta_session(change);
-    if (session >= s->v.n || delta_t(s, change) == PGM_TS_UNKNOWN)
+    if (session >= s->v.n)
         return 0;
-    return pgm_session_store_who(&s->v, session) + 1;
+    int64_t start, end;
+    uint32_t who = pgm_session_store_who(&s->v, session, &start, &end);
+    return (change & 1 ? end : start) == PGM_TS_UNKNOWN ? 0 : who + 1;
 }
 
 /* The number of a step's key (after folding, when folded), UINT32_MAX: none. */
@@ -1176,8 +1178,7 @@ size_t pgm_sessions_count_keys(const pgm_sessions *s,
     bool oom = false;
     for (size_t i = 0; i < s->v.n && !oom; i++) {
         int64_t start, end;
-        pgm_session_store_times(&s->v, i, &start, &end);
-        uint32_t who = pgm_session_store_who(&s->v, i), one;
+        uint32_t who = pgm_session_store_who(&s->v, i, &start, &end), one;
         /* the walk's steps: a start or an end in time; each who's key asked once */
         if ((start == PGM_TS_UNKNOWN && end == PGM_TS_UNKNOWN) || pgm_u64map_get(&seen, (uint64_t)who + 1, &one))
             continue;

@@ -148,7 +148,8 @@ static void assert_store_holds(const pgm_session_store *st, const pgm_session *w
         int64_t start, end;
         pgm_session_store_times(st, i, &start, &end);
         assert_true(start == want[i].start && end == want[i].end);
-        assert_int_equal(pgm_session_store_who(st, i), want[i].who);
+        assert_int_equal(pgm_session_store_who(st, i, &start, &end), want[i].who);
+        assert_true(start == want[i].start && end == want[i].end);
     }
 }
 
