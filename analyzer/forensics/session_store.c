@@ -13,8 +13,9 @@
  * (the curves, the series, the growth model) is at the start of its bits. */
 enum { F_START, F_END, F_START_AT, F_END_AT, F_PID, F_WHO, F_HOW, FIELDS };
 
-/* What a read needs in one cache line (64 bytes), its bits in the next:
- * millions of reads in the order of the log's changes miss the cache. */
+/* What a read needs at its head: which sessions are aside and the bases in
+ * the first cache line, the widths and the first bits in the next (millions
+ * of reads in the order of the log's changes miss the cache). */
 typedef struct packed_block {
     uint64_t aside;                         /* bit j: session j is open, kept aside */
     uint64_t base[FIELDS];
