@@ -4,7 +4,9 @@ session's lines are those of a real recording's sessions (the recording's
 first "connection received", "connection authorized" and "disconnection"
 lines, their pid, port, times and session time replaced), one session
 starting every 20 microseconds, ten open at once. KIND "closed": every
-session ends; "open": none ever does (a leak of N connections); "closing": none
+session ends; "leaking": as closed, but every 64th session never ends (a leak
+among short sessions, spread over every block of them); "open": none ever
+does (a leak of N connections); "closing": none
 ends until a connection is refused, then the leaking pool closes them all
 (each a millisecond after the one before: the recovery the report weighs);
 "clients": none ends, the sessions come from 2,000 client addresses in turn
@@ -13,7 +15,7 @@ ends until a connection is refused, then the leaking pool closes them all
 row per client naming its last session's application (psql --csv with
 now()), which names the log's unnamed sessions by their user, database
 and client.
-Usage: make-sessions-log.py RECORDING OUT N closed|open|closing|clients"""
+Usage: make-sessions-log.py RECORDING OUT N closed|leaking|open|closing|clients"""
 import datetime
 import re
 import sys
@@ -54,7 +56,9 @@ with open(out_path, "w") as out:
         host = client_of(i) if kind == "clients" else None
         out.write(line("received", t, pid, port, host))
         out.write(line("authorized", t, pid, port, host))
-        if kind == "closed":
+        if kind in ("closed", "leaking"):
+            if kind == "leaking" and i % 64 == 0:
+                continue  # never ends
             pending.append((pid, port))
             if len(pending) == 10:
                 p = pending.pop(0)

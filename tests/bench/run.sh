@@ -130,10 +130,11 @@ full_bytes=$bytes full_lines=$lines
 bytes=$(wc -c < "$syn") lines=$(wc -l < "$syn")
 run "pgmortem timeline --jobs 1 -o file (synthetic, 256 MiB)" "$bin" timeline -q --jobs 1 -o "$dir/timeline.jsonl" "$syn"
 rm -f "$dir/timeline.jsonl"
-# sessions that open and close, that never close (2 M each), 2 M leaked
-# that a refusal then sees closed together (the recovery weighed), and 2 M
-# from 2,000 clients that a pg_stat_activity snapshot names
-for kind in closed open closing clients; do
+# sessions that open and close, that never close (2 M each), 2 M that close
+# but every 64th (a leak among short sessions), 2 M leaked that a refusal
+# then sees closed together (the recovery weighed), and 2 M from 2,000
+# clients that a pg_stat_activity snapshot names
+for kind in closed leaking open closing clients; do
     s=$dir/sessions-$kind.log
     [ -s "$s" ] || python3 tests/bench/make-sessions-log.py "$rec" "$s" 2000000 "$kind"
     bytes=$(wc -c < "$s") lines=$(wc -l < "$s")
