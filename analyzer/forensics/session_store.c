@@ -51,9 +51,8 @@ static void fields_of(const pgm_session *v, uint64_t f[FIELDS])
 
 static size_t data_bytes(const packed_block *p) { return pgm_bitpack_bytes((uint64_t)p->bits * p->count); }
 
-static uint8_t *apps_of(packed_block *p) { return p->data + data_bytes(p); }
-
-static const uint8_t *apps_in(const packed_block *p) { return p->data + data_bytes(p); }
+/* Where a block's applications are, after their bits. */
+static size_t apps_at(const packed_block *p) { return data_bytes(p); }
 
 static pgm_session session_of(const uint64_t f[FIELDS], unsigned app)
 {
@@ -153,7 +152,7 @@ static void pack(pgm_session_store *st, size_t block)
         p->base[k] = lo[k];
         p->width[k] = (uint8_t)width[k];
     }
-    uint8_t *apps = apps_of(p);
+    uint8_t *apps = p->data + apps_at(p);
     uint64_t at = 0;
     for (size_t i = 0; i < count; i++) {
         fields_of(&b->flat[i], f);
@@ -175,7 +174,26 @@ static pgm_session unpack(const packed_block *p, size_t at)
         f[k] = p->base[k] + pgm_bitpack_get(p->data, bit, p->width[k]);
         bit += p->width[k];
     }
-    return session_of(f, apps_in(p)[at]);
+    return session_of(f, p->data[apps_at(p) + at]);
+}
+
+/* Session i as it is kept, when it is: in its block not yet packed, or set
+ * aside from its packed one; NULL when only its bits are left. */
+static pgm_session *as_is(const pgm_session_store *st, const pgm_store_block *b, size_t i)
+{
+    size_t at = i % PGM_SESSION_STORE_BLOCK;
+    if (b->flat)
+        return &b->flat[at];
+    return b->packed->aside >> at & 1 ? aside_find(st, i) : NULL;
+}
+
+/* A packed session's times, the first of its bits. */
+static void unpack_times(const packed_block *p, size_t at, int64_t *start, int64_t *end)
+{
+    uint64_t bit = (uint64_t)at * p->bits;
+    uint64_t t0 = p->base[F_START] + pgm_bitpack_get(p->data, bit, p->width[F_START]);
+    *start = (int64_t)t0;
+    *end = (int64_t)(t0 + p->base[F_END] + pgm_bitpack_get(p->data, bit + p->width[F_START], p->width[F_END]));
 }
 
 /* A packed block whose sessions aside all ended: packed again, with them. */
@@ -187,7 +205,7 @@ static void repack(pgm_session_store *st, size_t block)
         return; /* they stay aside */
     size_t count = block_count(st, block), first = block * PGM_SESSION_STORE_BLOCK;
     for (size_t i = 0; i < count; i++) {
-        const pgm_session *v = b->packed->aside >> i & 1 ? aside_find(st, first + i) : NULL;
+        const pgm_session *v = as_is(st, b, first + i);
         flat[i] = v ? *v : unpack(b->packed, i);
     }
     for (size_t i = 0; i < count; i++)
@@ -238,11 +256,7 @@ pgm_session *pgm_session_store_add(pgm_session_store *st)
 
 pgm_session *pgm_session_store_open(pgm_session_store *st, size_t i)
 {
-    pgm_store_block *b = &st->blocks[i / PGM_SESSION_STORE_BLOCK];
-    size_t at = i % PGM_SESSION_STORE_BLOCK;
-    if (b->flat)
-        return &b->flat[at];
-    return b->packed->aside >> at & 1 ? aside_find(st, i) : NULL;
+    return as_is(st, &st->blocks[i / PGM_SESSION_STORE_BLOCK], i);
 }
 
 void pgm_session_store_ended(pgm_session_store *st, size_t i)
@@ -258,53 +272,38 @@ void pgm_session_store_ended(pgm_session_store *st, size_t i)
         repack(st, block);
 }
 
-/* A packed block's session: out of the way of the flat path, which callers inline. */
-static __attribute__((noinline)) pgm_session get_packed(const pgm_session_store *st, const packed_block *p, size_t i)
-{
-    size_t at = i % PGM_SESSION_STORE_BLOCK;
-    const pgm_session *v = p->aside >> at & 1 ? aside_find(st, i) : NULL;
-    return v ? *v : unpack(p, at);
-}
-
 pgm_session pgm_session_store_get(const pgm_session_store *st, size_t i)
 {
     const pgm_store_block *b = &st->blocks[i / PGM_SESSION_STORE_BLOCK];
-    return b->flat ? b->flat[i % PGM_SESSION_STORE_BLOCK] : get_packed(st, b->packed, i);
+    const pgm_session *v = as_is(st, b, i);
+    return v ? *v : unpack(b->packed, i % PGM_SESSION_STORE_BLOCK);
 }
 
 void pgm_session_store_times(const pgm_session_store *st, size_t i, int64_t *start, int64_t *end)
 {
     const pgm_store_block *b = &st->blocks[i / PGM_SESSION_STORE_BLOCK];
-    size_t at = i % PGM_SESSION_STORE_BLOCK;
-    const packed_block *p = b->packed;
-    const pgm_session *v = b->flat ? &b->flat[at] : p->aside >> at & 1 ? aside_find(st, i) : NULL;
+    const pgm_session *v = as_is(st, b, i);
     if (v) {
         *start = v->start;
         *end = v->end;
         return;
     }
-    uint64_t bit = (uint64_t)at * p->bits; /* the times first: F_START, then F_END */
-    uint64_t t0 = p->base[F_START] + pgm_bitpack_get(p->data, bit, p->width[F_START]);
-    uint64_t d = p->base[F_END] + pgm_bitpack_get(p->data, bit + p->width[F_START], p->width[F_END]);
-    *start = (int64_t)t0;
-    *end = (int64_t)(t0 + d);
+    unpack_times(b->packed, i % PGM_SESSION_STORE_BLOCK, start, end);
 }
 
 uint32_t pgm_session_store_who(const pgm_session_store *st, size_t i, int64_t *start, int64_t *end)
 {
     const pgm_store_block *b = &st->blocks[i / PGM_SESSION_STORE_BLOCK];
     size_t at = i % PGM_SESSION_STORE_BLOCK;
-    const pgm_session *v = b->flat ? &b->flat[at] : b->packed->aside >> at & 1 ? aside_find(st, i) : NULL;
+    const pgm_session *v = as_is(st, b, i);
     if (v) {
         *start = v->start;
         *end = v->end;
         return v->who;
     }
     const packed_block *p = b->packed;
-    uint64_t bit = (uint64_t)at * p->bits; /* the times first: F_START, then F_END */
-    uint64_t t0 = p->base[F_START] + pgm_bitpack_get(p->data, bit, p->width[F_START]);
-    *start = (int64_t)t0;
-    *end = (int64_t)(t0 + p->base[F_END] + pgm_bitpack_get(p->data, bit + p->width[F_START], p->width[F_END]));
+    unpack_times(p, at, start, end);
+    uint64_t bit = (uint64_t)at * p->bits;
     for (int k = 0; k < F_WHO; k++)
         bit += p->width[k];
     return (uint32_t)(p->base[F_WHO] + pgm_bitpack_get(p->data, bit, p->width[F_WHO]));
@@ -313,15 +312,11 @@ uint32_t pgm_session_store_who(const pgm_session_store *st, size_t i, int64_t *s
 void pgm_session_store_set_app(pgm_session_store *st, size_t i, unsigned app)
 {
     pgm_store_block *b = &st->blocks[i / PGM_SESSION_STORE_BLOCK];
-    size_t at = i % PGM_SESSION_STORE_BLOCK;
-    if (b->flat) {
-        b->flat[at].app = app;
-        return;
-    }
-    apps_of(b->packed)[at] = (uint8_t)app;
-    pgm_session *v = b->packed->aside >> at & 1 ? aside_find(st, i) : NULL;
+    pgm_session *v = as_is(st, b, i);
     if (v)
         v->app = app;
+    if (b->packed) /* a packed one's only copy; an aside one's, written over when its block is packed again */
+        b->packed->data[apps_at(b->packed) + i % PGM_SESSION_STORE_BLOCK] = (uint8_t)app;
 }
 
 void pgm_session_store_shape(const pgm_session_store *st, size_t *packed, size_t *flat, size_t *aside)

@@ -1033,25 +1033,28 @@ typedef struct keyed_ctx {
     const uint32_t *remap;   /* NULL, or a key's number -> its number once folded */
 } keyed_ctx;
 
+/* A step as a change's number: the log's own, or a start from before the
+ * log (its session's number times two, as a start's). */
+static uint32_t step_change(const keyed_ctx *k, uint32_t step)
+{
+    const pgm_sessions *s = k->s;
+    return step < s->deltas.n ? pgm_packed_u32_get(&s->deltas, step) : 2 * k->before[step - s->deltas.n];
+}
+
 static int64_t step_time(const void *ctx, uint32_t step)
 {
     const keyed_ctx *k = ctx;
-    const pgm_sessions *s = k->s;
-    return step < s->deltas.n ? delta_t(s, pgm_packed_u32_get(&s->deltas, step))
-                              : pgm_session_store_get(&s->v, k->before[step - s->deltas.n]).start;
+    return delta_t(k->s, step_change(k, step));
 }
 
-static int step_d(const keyed_ctx *k, uint32_t step)
-{
-    return step < k->s->deltas.n ? delta_d(pgm_packed_u32_get(&k->s->deltas, step)) : +1;
-}
+static int step_d(const keyed_ctx *k, uint32_t step) { return delta_d(step_change(k, step)); }
 
 /* The session of a step whose time is known (a line without one has none):
  * its who's number + 1, 0 when it has none. */
 static uint32_t step_who(const keyed_ctx *k, uint32_t step)
 {
     const pgm_sessions *s = k->s;
-    uint32_t change = step < s->deltas.n ? pgm_packed_u32_get(&s->deltas, step) : 2 * k->before[step - s->deltas.n];
+    uint32_t change = step_change(k, step);
     size_t session = delta_session(change);
     if (session >= s->v.n)
         return 0;
