@@ -196,7 +196,9 @@ build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HDRS)
 fuzz: deps-check
 	@$(MAKE) --no-print-directory $(addprefix build/fuzz/,$(FUZZ_NAMES))
 
-# make fuzz-run FUZZ_SECONDS=300: each target for that long on its corpus.
+# make fuzz-run FUZZ_SECONDS=300: each target for that long on its corpus;
+# what it finds (crash-, timeout-, slow-unit-...) lands in build/fuzz/, named
+# by its target, never in the checkout's top.
 fuzz-run: fuzz
 	@$(MAKE) --no-print-directory fuzz-loop
 
@@ -205,7 +207,7 @@ fuzz-loop:
 	  c=tests/fuzz/corpus/$${t#fuzz_}; mkdir -p build/fuzz/new-$$t; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
 	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=20 \
-	     build/fuzz/new-$$t $$c > build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; exit 1; }; \
+	     -artifact_prefix=build/fuzz/$$t- build/fuzz/new-$$t $$c > build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; exit 1; }; \
 	  tail -2 build/fuzz/$$t.log; \
 	done
 
