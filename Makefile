@@ -355,9 +355,11 @@ stream-check: build/pgmortem
 	@tests/cli/stream_check.sh build/pgmortem
 
 # Logs in their natural disorder and worse (a busy server's, steps back of
-# 1 ms to 10 s, two days out of order): streamed as the sorted reading.
+# 1 ms to 10 s, two days out of order): streamed as the sorted reading; the
+# same server through rsyslog read as from its stderr log.
 disorder-check: build/pgmortem
 	@tests/order/disorder_check.sh build/pgmortem
+	@tests/order/syslog_check.sh build/pgmortem
 
 # analyze --jobs 2 writes the report --jobs 1 writes (needs stream-check's logs first).
 analyze-jobs: build/pgmortem stream-check

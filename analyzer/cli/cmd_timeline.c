@@ -10,6 +10,7 @@
 #include "catalog/event_kinds.h"
 #include "cli/cli.h"
 #include "cli/read_options.h"
+#include "pglog/reader.h"
 #include "pipeline/scan.h"
 #include "rules/ruleset.h"
 #include "text/timestamp.h"
@@ -104,6 +105,10 @@ typedef struct timeline_run {
     size_t n_held;
     uint64_t held_dropped;
 } timeline_run;
+
+/* A split syslog message is handed on by the reader once it is this late,
+ * so that its events still find their place in the reorder buffer. */
+_Static_assert(PGM_SYSLOG_HOLD_US < PGM_REORDER_MIN_WINDOW_US, "a held syslog message must fit the least window");
 
 /* "conn.refused" and "conn.refused.*" take every kind below it. */
 static bool kind_wanted(const timeline_run *t, const char *kind)

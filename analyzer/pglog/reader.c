@@ -431,8 +431,8 @@ int pgm_pglog_open(pgm_pglog_reader **out, const char *format, const pgm_pglog_o
     pgm_strbuf_init(&r->late, PGM_PREFIX_LATE_BYTES);
     pgm_csv_init(&r->csv);
     pgm_jsonflat_init(&r->json);
-    for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)
-        pgm_strbuf_init(&r->sys[i].text, PGM_ENTRY_MAX_TEXT);
+    for (size_t i = 0; i < PGM_SYSLOG_GONE; i++)
+        r->sys_gone[i].pid = -1; /* no process's */
     /* Structured formats need no prefix. */
     r->decided = r->fmt == PGM_FMT_CSVLOG || r->fmt == PGM_FMT_JSONLOG || r->fmt == PGM_FMT_CNPG;
     /* the pieces of a log split between threads: holding and scoring a
@@ -556,7 +556,6 @@ void pgm_pglog_close(pgm_pglog_reader *r)
     pgm_strbuf_free(&r->late);
     pgm_csv_free(&r->csv);
     pgm_jsonflat_free(&r->json);
-    for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)
-        pgm_strbuf_free(&r->sys[i].text);
+    pgm_syslog_free(r);
     free(r);
 }

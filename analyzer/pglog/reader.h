@@ -29,8 +29,20 @@
 #define PGM_PGLOG_REVERSE_MAX (64u << 20)
 /* Steps back in time among the first lines that make a file "newest first". */
 #define PGM_REVERSED_MIN_STEPS 3u
-/* Processes whose split syslog message may still be incomplete. */
-#define PGM_SYSLOG_PENDING 64u
+/* Split syslog messages are held for their later pieces, in the order they
+ * came, and handed on as they are once a record PGM_SYSLOG_HOLD_US later
+ * comes (50 ms): the server sends a message's pieces one after another
+ * (elog.c, write_syslog), but a busy machine may run other processes in
+ * between (a PostgreSQL 15 recorded on two cores: up to 107 records and
+ * 9.5 ms between two pieces of one message). A message handed on this late is
+ * still inside the least window a timeline puts events in order through
+ * (PGM_REORDER_MIN_WINDOW_US, checked where both are known). Held at most:
+ * this many messages, and this many bytes of them; past either the first
+ * is handed on. A piece that comes after its message was handed on is
+ * counted and said. */
+#define PGM_SYSLOG_HOLD_US 50000
+#define PGM_SYSLOG_PENDING 4096u
+#define PGM_SYSLOG_HELD_BYTES (8u << 20)
 /* Unrecognised lines remembered for the coverage report. */
 #define PGM_PGLOG_SAMPLES 3u
 
@@ -80,6 +92,7 @@ typedef struct pgm_pglog_coverage {
     uint64_t translated;       /* severity words that are not English */
     uint64_t odd_columns;      /* csvlog records of a column count the server does not write */
     uint64_t yearless;         /* syslog records with a date without its year */
+    uint64_t late_pieces;      /* syslog pieces that came after their message was handed on */
     uint64_t prefix_gave_up;   /* of the unparsed, lines the prefix matcher gave up on at its bounds */
     bool reversed;             /* newest first: read backwards */
     bool reversed_cut;         /* ... but too big to hold: only its start was */

@@ -4,6 +4,7 @@
 
 #include "pglog/entries.h"
 #include "pglog/reader.h"
+#include "util/u64map.h"
 #include "text/csv.h"
 #include "text/jsonflat.h"
 
@@ -24,18 +25,20 @@ typedef struct pgm_envelope {
 
 /* Physical lines of one syslog message whose record numbers are kept. */
 #define PGM_SYSLOG_MESSAGE_LINES 64u
+/* Processes whose last message handed on is remembered (direct-mapped). */
+#define PGM_SYSLOG_GONE 64u
 
 /* A syslog message of one process being put back together from its chunks:
  * its lines (primary, DETAIL..., TAB continuations) separated by '\n'. */
 typedef struct pgm_syslog_pending {
-    bool used;
     int64_t pid;
     long seq;
-    uint64_t order;
+    bool complete;        /* its process started another: no more pieces come */
     int64_t t;
     enum pgm_ts_zone zone;
     pgm_strbuf text;
-    uint64_t lineno[PGM_SYSLOG_MESSAGE_LINES]; /* record of each line's start */
+    uint64_t first_line;  /* the record of its first line; of each line, how many after it */
+    uint32_t line_after[PGM_SYSLOG_MESSAGE_LINES];
     size_t n_lines;
 } pgm_syslog_pending;
 
@@ -68,9 +71,18 @@ struct pgm_pglog_reader {
     pgm_envelope env[PGM_ENVELOPE_RING];
     bool any_envelope;      /* one was set: a plain log's entries need not look */
 
-    /* syslog */
-    pgm_syslog_pending sys[PGM_SYSLOG_PENDING];
-    uint64_t sys_order;
+    /* syslog: the messages held for their pieces, a queue (syslog.c) */
+    pgm_syslog_pending *sys;      /* PGM_SYSLOG_PENDING, at the first syslog record */
+    size_t sys_head, sys_held;
+    size_t sys_used;              /* slots taken so far (from the first) */
+    size_t sys_bytes;             /* of the held messages' text */
+    pgm_u64map sys_open;          /* a pid's message still waiting for pieces: its slot */
+    /* the message last handed on of each pid's place (pid % PGM_SYSLOG_GONE):
+     * a piece of it that comes later is counted (cov.late_pieces) */
+    struct {
+        int64_t pid;
+        long seq;
+    } sys_gone[PGM_SYSLOG_GONE];
     pgm_strbuf body;              /* a decoded body */
 
     /* structured */
@@ -85,6 +97,7 @@ void pgm_pglog_finish_format(pgm_pglog_reader *r);
 void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
 pgm_slice pgm_syslog_body(const char *line, size_t n);
 void pgm_syslog_finish(pgm_pglog_reader *r);
+void pgm_syslog_free(pgm_pglog_reader *r);
 
 /* Shared (reader.c). */
 void pgm_pglog_emit(pgm_pglog_reader *r, const pgm_pg_record *rec);

@@ -7,6 +7,7 @@
  * #ooo, so a TAB arrives as "#011". Heroku's logplex writes the same pieces
  * after its own header (heroku_head). Facts: PostgreSQL's elog.c
  * (write_syslog), the Heroku Postgres "Logging" docs. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pglog/reader_impl.h"
@@ -211,15 +212,12 @@ static int decode_body(pgm_strbuf *out, pgm_slice body)
  * wrote in between. */
 static void flush(pgm_pglog_reader *r, pgm_syslog_pending *p)
 {
-    if (!p->used)
-        return;
-    p->used = false;
-    pgm_pglog_set_envelope(r, p->lineno[0], p->t, p->zone, p->pid);
+    pgm_pglog_set_envelope(r, p->first_line, p->t, p->zone, p->pid);
     const char *s = p->text.p, *end = p->text.p + p->text.len;
     for (size_t k = 0; s <= end; k++) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         const char *e = nl ? nl : end;
-        uint64_t lineno = p->lineno[k < p->n_lines ? k : p->n_lines - 1];
+        uint64_t lineno = p->first_line + p->line_after[k < p->n_lines ? k : p->n_lines - 1];
         pgm_pglog_prefixed_line(r, s, (size_t)(e - s), lineno);
         if (!nl)
             break;
@@ -227,36 +225,133 @@ static void flush(pgm_pglog_reader *r, pgm_syslog_pending *p)
     }
 }
 
+static void add_text(pgm_pglog_reader *r, pgm_syslog_pending *p, const char *text, size_t n)
+{
+    size_t before = p->text.len;
+    if (pgm_strbuf_add(&p->text, text, n))
+        r->cov.cut++;
+    r->sys_bytes += p->text.len - before;
+}
+
 static void add_line(pgm_pglog_reader *r, pgm_syslog_pending *p, const pgm_strbuf *body,
                      uint64_t lineno)
 {
-    if ((p->text.len && pgm_strbuf_add(&p->text, "\n", 1)) ||
-        pgm_strbuf_add(&p->text, body->p, body->len))
-        r->cov.cut++;
+    if (p->text.len)
+        add_text(r, p, "\n", 1);
+    add_text(r, p, body->p, body->len);
+    if (p->n_lines == 0)
+        p->first_line = lineno;
     if (p->n_lines < PGM_SYSLOG_MESSAGE_LINES)
-        p->lineno[p->n_lines++] = lineno;
+        p->line_after[p->n_lines++] = lineno - p->first_line > UINT32_MAX ? UINT32_MAX
+                                                                          : (uint32_t)(lineno - p->first_line);
 }
 
+/* The held messages are a queue in the order their first pieces came, and
+ * leave it only from its head: their lines reach the entry reader in the
+ * order of the records, as a stderr log's would, however long one waits for
+ * its pieces. (Handed on out of turn, a process's last message, its
+ * disconnection say, came after the connections made later in the same
+ * second, which then overlapped.) A message is complete once its process
+ * starts another; it then waits for nothing but the ones before it. */
+static size_t slot_of(const pgm_pglog_reader *r, size_t k) { return (r->sys_head + k) % PGM_SYSLOG_PENDING; }
+static pgm_syslog_pending *held(pgm_pglog_reader *r, size_t k) { return &r->sys[slot_of(r, k)]; }
+
+/* A pid as a key of r->sys_open (0 is none). */
+static uint64_t pid_key(int64_t pid) { return (uint64_t)pid ^ (UINT64_C(1) << 63); }
+
+/* The message of `pid` still waiting for pieces, or NULL. */
 static pgm_syslog_pending *pending_of(pgm_pglog_reader *r, int64_t pid)
 {
-    for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)
-        if (r->sys[i].used && r->sys[i].pid == pid)
-            return &r->sys[i];
-    return NULL;
+    uint32_t slot;
+    return pgm_u64map_get(&r->sys_open, pid_key(pid), &slot) ? &r->sys[slot] : NULL;
 }
 
-/* A free slot; when all are taken the oldest message is handed on. */
-static pgm_syslog_pending *free_slot(pgm_pglog_reader *r)
+/* `p` waits for no more pieces. */
+static void close_message(pgm_pglog_reader *r, pgm_syslog_pending *p)
 {
-    pgm_syslog_pending *oldest = &r->sys[0];
-    for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++) {
-        if (!r->sys[i].used)
-            return &r->sys[i];
-        if (r->sys[i].order < oldest->order)
-            oldest = &r->sys[i];
+    uint32_t slot;
+    if (!p->complete && pgm_u64map_get(&r->sys_open, pid_key(p->pid), &slot) && &r->sys[slot] == p)
+        pgm_u64map_remove(&r->sys_open, pid_key(p->pid), &slot);
+    p->complete = true;
+}
+
+/* Slots whose text grew past this give it back when handed on: a few huge
+ * messages do not keep their size in every slot they passed through. */
+#define PGM_SYSLOG_SLOT_KEEP (64u << 10)
+
+static void hand_on_first(pgm_pglog_reader *r)
+{
+    pgm_syslog_pending *p = held(r, 0);
+    close_message(r, p);
+    r->sys_head = slot_of(r, 1);
+    r->sys_held--;
+    r->sys_bytes -= p->text.len;
+    r->sys_gone[(uint64_t)p->pid % PGM_SYSLOG_GONE].pid = p->pid;
+    r->sys_gone[(uint64_t)p->pid % PGM_SYSLOG_GONE].seq = p->seq;
+    flush(r, p);
+    if (p->text.alloc > PGM_SYSLOG_SLOT_KEEP)
+        pgm_strbuf_free(&p->text);
+}
+
+/* The messages at the head that are complete, or held PGM_SYSLOG_HOLD_US
+ * or more behind a record of time `now`, are handed on; not `keep` (the one
+ * `now`'s record continues) nor any after it. Without the time bound a
+ * message whose process logs nothing more (the startup process's "database
+ * system was shut down at") was held until other processes had filled the
+ * slots or the file ended: hours, in a quiet log, behind the events of later
+ * records, so that a timeline streamed through a reorder buffer met it too
+ * late and was made again, sorted. A message of unknown time is no reason
+ * to hold the rest. */
+static void hand_on_ready(pgm_pglog_reader *r, int64_t now, const pgm_syslog_pending *keep)
+{
+    while (r->sys_held && held(r, 0) != keep) {
+        const pgm_syslog_pending *first = held(r, 0);
+        bool stale = now != PGM_TS_UNKNOWN &&
+                     (first->t == PGM_TS_UNKNOWN || first->t <= now - PGM_SYSLOG_HOLD_US);
+        if (!first->complete && !stale)
+            return;
+        hand_on_first(r);
     }
-    flush(r, oldest);
-    return oldest;
+}
+
+/* A message of `pid` at the queue's tail; when the queue is full, or holds
+ * PGM_SYSLOG_HELD_BYTES, its head is handed on. NULL: out of memory. */
+static pgm_syslog_pending *start_message(pgm_pglog_reader *r, int64_t pid)
+{
+    while (r->sys_held && (r->sys_held == PGM_SYSLOG_PENDING || r->sys_bytes >= PGM_SYSLOG_HELD_BYTES))
+        hand_on_first(r);
+    pgm_syslog_pending *p = held(r, r->sys_held);
+    if (pgm_u64map_put(&r->sys_open, pid_key(pid), (uint32_t)slot_of(r, r->sys_held)) != 0)
+        return NULL;
+    if (r->sys_used < PGM_SYSLOG_PENDING)
+        r->sys_used++; /* the queue takes its slots in turn from the first */
+    p->text.cap = PGM_ENTRY_MAX_TEXT;
+    r->sys_held++;
+    p->pid = pid;
+    p->complete = false;
+    p->n_lines = 0;
+    pgm_strbuf_reset(&p->text);
+    return p;
+}
+
+/* The queue, at the first record of a syslog file: its slots zero (empty
+ * buffers), each touched only once a message takes it. */
+static bool queue_ready(pgm_pglog_reader *r)
+{
+    if (r->sys)
+        return true;
+    r->sys = calloc(PGM_SYSLOG_PENDING, sizeof *r->sys);
+    r->sys_open.max = PGM_SYSLOG_PENDING;
+    return r->sys != NULL;
+}
+
+void pgm_syslog_free(pgm_pglog_reader *r)
+{
+    for (size_t i = 0; r->sys && i < r->sys_used; i++)
+        pgm_strbuf_free(&r->sys[i].text);
+    free(r->sys);
+    r->sys = NULL;
+    pgm_u64map_free(&r->sys_open);
 }
 
 void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
@@ -275,43 +370,54 @@ void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t l
         pgm_pglog_unparsed(r, line, n, lineno);
         return;
     }
+    if (!queue_ready(r)) {
+        r->cov.cut++;
+        pgm_pglog_unparsed(r, line, n, lineno);
+        return;
+    }
     pgm_syslog_pending *p = pending_of(r, h.pid);
-    if (p && h.seq >= 0 && p->seq == h.seq && h.chunk > 1) {
+    bool continues = p && h.seq >= 0 && p->seq == h.seq && h.chunk > 1;
+    hand_on_ready(r, h.t, continues ? p : NULL);
+    if (continues) {
         if (r->body.len && r->body.p[0] != '\t' &&
             !pgm_pglog_prefixed_parse(r, r->body.p, r->body.len)) {
             /* the rest of a line cut at 900 bytes: no newline between */
             r->cov.continuation++;
-            if (pgm_strbuf_add(&p->text, r->body.p, r->body.len))
-                r->cov.cut++;
+            add_text(r, p, r->body.p, r->body.len);
         } else {
             add_line(r, p, &r->body, lineno); /* the next line of the message */
         }
         return;
     }
-    if (p)
-        flush(r, p);
-    else
-        p = free_slot(r);
-    p->used = true;
-    p->pid = h.pid;
+    /* A later piece of a message not held would join whatever came just
+     * before it (a TAB line, the rest of a cut line; a DETAIL too, where the
+     * prefix has no %p to find its entry by): it is counted unread, and said
+     * when its message was handed on at the bounds above (else the message
+     * began before the file did). */
+    if (h.seq >= 0 && h.chunk > 1) {
+        if (r->sys_gone[(uint64_t)h.pid % PGM_SYSLOG_GONE].pid == h.pid &&
+            r->sys_gone[(uint64_t)h.pid % PGM_SYSLOG_GONE].seq == h.seq)
+            r->cov.late_pieces++;
+        pgm_pglog_unparsed(r, line, n, lineno);
+        return;
+    }
+    if ((p = pending_of(r, h.pid)) != NULL) { /* the process's message before: complete */
+        close_message(r, p);
+        hand_on_ready(r, PGM_TS_UNKNOWN, NULL);
+    }
+    if (!(p = start_message(r, h.pid))) {
+        r->cov.cut++;
+        pgm_pglog_unparsed(r, line, n, lineno);
+        return;
+    }
     p->seq = h.seq;
-    p->order = r->sys_order++;
     p->t = h.t;
     p->zone = h.zone;
-    p->n_lines = 0;
-    pgm_strbuf_reset(&p->text);
     add_line(r, p, &r->body, lineno);
 }
 
 void pgm_syslog_finish(pgm_pglog_reader *r)
 {
-    for (;;) {
-        pgm_syslog_pending *oldest = NULL;
-        for (size_t i = 0; i < PGM_SYSLOG_PENDING; i++)
-            if (r->sys[i].used && (!oldest || r->sys[i].order < oldest->order))
-                oldest = &r->sys[i];
-        if (!oldest)
-            return;
-        flush(r, oldest);
-    }
+    while (r->sys_held)
+        hand_on_first(r);
 }

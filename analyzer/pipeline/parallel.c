@@ -299,6 +299,7 @@ static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c)
     sum->odd_columns += c->odd_columns;
     sum->prefix_gave_up += c->prefix_gave_up;
     sum->yearless += c->yearless;
+    sum->late_pieces += c->late_pieces;
     for (size_t i = 0; i < c->n_samples && sum->n_samples < PGM_PGLOG_SAMPLES; i++)
         sum->samples[sum->n_samples++] = c->samples[i];
     if (c->prefix_switches && (!sum->prefix_switches || c->prefix_switch_line < sum->prefix_switch_line)) {

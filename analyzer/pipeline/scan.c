@@ -132,7 +132,7 @@ int pgm_scan_keep_coverage(pgm_scan *s, pgm_input_report *in, const pgm_pglog_co
     k->prefix_origin = interned(s, c->prefix_origin, &lost);
     k->primary_tried = c->primary_tried, k->primary_parsed = c->primary_parsed;
     bool any = c->blank || c->nul_bytes || c->cut || c->zone_unknown || c->translated ||
-               c->odd_columns || c->prefix_gave_up || c->yearless || c->reversed || c->reversed_cut || c->n_samples ||
+               c->odd_columns || c->prefix_gave_up || c->yearless || c->late_pieces || c->reversed || c->reversed_cut || c->n_samples ||
                c->foreign || c->n_foreign_samples || c->prefix_unfit[0] || c->prefix_rival[0] ||
                c->prefix_switches || c->prefix_switched[0] || c->prefix_changed || c->late_given_up;
     if (!any)
@@ -144,6 +144,7 @@ int pgm_scan_keep_coverage(pgm_scan *s, pgm_input_report *in, const pgm_pglog_co
     r->cut = c->cut, r->zone_unknown = c->zone_unknown, r->translated = c->translated;
     r->odd_columns = c->odd_columns, r->yearless = c->yearless;
     r->prefix_gave_up = c->prefix_gave_up;
+    r->late_pieces = c->late_pieces;
     r->reversed = c->reversed, r->reversed_cut = c->reversed_cut;
     r->samples = copy_samples(c->samples, c->n_samples);
     r->n_samples = r->samples ? c->n_samples : 0;
@@ -361,6 +362,13 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         pgm_scan_warn(s, in, "%llu csvlog record(s) of a column count the server does not write "
                     "(23, 24 or 26): read by position up to the message; check the columns after it",
              (unsigned long long)c->rare->odd_columns);
+    if (c->rare->late_pieces) {
+        pgm_scan_warn(s, in, "%llu syslog piece(s) came after their message was handed on (a message is "
+                    "held %u ms, behind %u others or %u MiB of them, at most): counted as not understood",
+             (unsigned long long)c->rare->late_pieces, (unsigned)(PGM_SYSLOG_HOLD_US / 1000), PGM_SYSLOG_PENDING,
+             PGM_SYSLOG_HELD_BYTES >> 20);
+        in->limit_reached = true; /* a message's lines read apart */
+    }
     if (c->rare->reversed_cut) {
         pgm_scan_warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
                     "the rest as it comes (reverse it with tac first)",

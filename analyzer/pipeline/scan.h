@@ -55,6 +55,7 @@ typedef struct pgm_event_origin {
 typedef struct pgm_input_coverage_rare {
     uint64_t blank, nul_bytes, nul_first_line, cut, zone_unknown, translated, odd_columns, yearless;
     uint64_t prefix_gave_up;
+    uint64_t late_pieces;              /* syslog pieces after their message was handed on */
     bool reversed, reversed_cut;
     pgm_pglog_sample *samples;         /* owned; n_samples of them */
     size_t n_samples;

@@ -111,6 +111,63 @@ static void test_syslog_chunks_are_joined(void **state)
     assert_int_equal(cov.lines, 6);
 }
 
+static void test_syslog_messages_keep_the_order_they_came(void **state)
+{
+    (void)state;
+    /* pgBadger's pg-syslog.2 fixture, shortened: the startup process's
+     * message and a session's disconnection are the last their processes
+     * write; held for pieces that never come, they were handed on after the
+     * next session's lines of the same second (the sessions overlapped) and,
+     * in a quiet log, hours late */
+    const char *text =
+        "Feb 10 23:15:39 test-pc postgres[10809]: [4-1] db=,user= LOG:  database system was shut down at 2019-02-11 13:14:59 CET\n"
+        "Feb 10 23:15:39 test-pc postgres[10808]: [4-1] db=,user= LOG:  database system is ready to accept connections\n"
+        "Feb 10 23:15:41 test-pc postgres[10822]: [9-1] db=postgres,user=postgres LOG:  disconnection: session time: 0:00:00.006 user=postgres database=postgres host=[local]\n"
+        "Feb 10 23:15:41 test-pc postgres[10825]: [5-1] db=[unknown],user=[unknown] LOG:  connection received: host=[local]\n"
+        "Feb 10 23:15:41 test-pc postgres[10825]: [6-1] db=postgres,user=postgres LOG:  connection authorized: user=postgres database=postgres\n"
+        "Feb 10 23:15:41 test-pc postgres[10825]: [7-1] db=postgres,user=postgres LOG:  duration: 0.512 ms  statement: SELECT 1;\n";
+    pgm_pglog_options opt = {.prefix = "db=%d,user=%u ", .year = 2026};
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("syslog", &opt, text, &g, &cov, NULL);
+    assert_int_equal(g.n, 6);
+    for (size_t i = 0; i < g.n; i++)
+        assert_int_equal(g.r[i].line, i + 1);
+    assert_int_equal(cov.late_pieces, 0);
+}
+
+static void test_syslog_message_held_at_most_its_bound(void **state)
+{
+    (void)state;
+    /* RFC 5424 times to the microsecond: a piece 20 ms after its first
+     * joins it, whatever came between (another process's two messages); a
+     * record PGM_SYSLOG_HOLD_US after it hands it on. Pieces later still
+     * would join the other process's message written just before (a HINT
+     * too: the prefix has no %p): they are counted, not read. */
+    const char *text =
+        "<134>1 2026-11-27T00:19:30.000000Z db1 postgres 200 - - [3-1] app@appdb ERROR:  deadlock detected\n"
+        "<134>1 2026-11-27T00:19:30.010000Z db1 postgres 300 - - [5-1] app@appdb LOG:  connection received: host=[local]\n"
+        "<134>1 2026-11-27T00:19:30.015000Z db1 postgres 300 - - [6-1] app@appdb LOG:  connection authorized: user=app database=appdb\n"
+        "<134>1 2026-11-27T00:19:30.020000Z db1 postgres 200 - - [3-2] app@appdb DETAIL:  Process 200 waits for ShareLock on transaction 751.\n"
+        "<134>1 2026-11-27T00:19:30.070000Z db1 postgres 300 - - [7-1] app@appdb LOG:  duration: 0.512 ms  statement: SELECT 1;\n"
+        "<134>1 2026-11-27T00:19:30.200000Z db1 postgres 200 - - [3-3] app@appdb HINT:  See server log for query details.\n"
+        "<134>1 2026-11-27T00:19:30.210000Z db1 postgres 200 - - [3-4] #011Process 300 waits for ShareLock on transaction 750.\n";
+    pgm_pglog_options opt = {.prefix = "%u@%d ", .year = 2026};
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("syslog", &opt, text, &g, &cov, NULL);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.r[0].message, "deadlock detected");
+    assert_string_equal(g.r[0].detail, "Process 200 waits for ShareLock on transaction 751.");
+    assert_int_equal(g.r[0].last_line, 4);
+    assert_int_equal(g.r[1].line, 2);
+    assert_int_equal(g.r[2].line, 3);
+    assert_int_equal(g.r[3].line, 5);
+    assert_string_equal(g.r[3].message, "duration: 0.512 ms  statement: SELECT 1;");
+    assert_int_equal(cov.late_pieces, 2);
+    assert_int_equal(cov.unparsed, 2);
+}
+
 static void test_syslog_envelope_gives_time_and_pid(void **state)
 {
     (void)state;
@@ -477,6 +534,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_syslog_chunks_are_joined),
+        cmocka_unit_test(test_syslog_messages_keep_the_order_they_came),
+        cmocka_unit_test(test_syslog_message_held_at_most_its_bound),
         cmocka_unit_test(test_syslog_envelope_gives_time_and_pid),
         cmocka_unit_test(test_csvlog_column_counts_and_newlines),
         cmocka_unit_test(test_jsonlog_absent_keys),
