@@ -463,6 +463,16 @@ static void note_reorder(timeline_run *t, const pgm_reorder *r)
     t->reordered = true;
 }
 
+/* A span of microseconds as seconds; INT64_MAX (a step back to an event
+ * without a time, which counts as infinitely far) as `infinite`. */
+static const char *span_said(char buf[48], int64_t us, const char *infinite)
+{
+    if (us == INT64_MAX)
+        return infinite;
+    snprintf(buf, 48, "%.3f s", (double)us / 1e6);
+    return buf;
+}
+
 /* How the events were put in time order (--coverage): what made a large
  * timeline slow or fast. */
 static void print_order(const timeline_run *t, pgm_sorter *const *sorters)
@@ -485,9 +495,11 @@ static void print_order(const timeline_run *t, pgm_sorter *const *sorters)
         fprintf(stderr, "pgmortem: order: events written as they were read, %s\n", how);
     if (t->reordered) {
         const pgm_reorder_stats *o = &t->order_stats;
-        fprintf(stderr, "pgmortem: order: largest step back %.3f s, put in order through a buffer of %.3f s "
+        char step[48], window[48];
+        fprintf(stderr, "pgmortem: order: largest step back %s, put in order through a buffer of %s "
                         "(%s), %.1f MiB held at most\n",
-                (double)o->max_step_back / 1e6, (double)o->window / 1e6,
+                span_said(step, o->max_step_back, "to an event without a time (those go first)"),
+                span_said(window, o->window, "every event"),
                 t->optimistic ? "grown with the steps back seen" : "the step back proven", (double)o->peak_bytes / 1048576.0);
         if (o->narrowed)
             fprintf(stderr, "pgmortem: order: past %u MiB held, the oldest went out early %llu time(s), the buffer "
