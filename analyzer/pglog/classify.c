@@ -255,12 +255,34 @@ static bool named(const char *const *names, const char *name)
     return false;
 }
 
+/* The message as the rules read it: without the " at character N" the
+ * server adds to a message with an error position in its stderr and syslog
+ * output (elog.c, send_message_to_server_log; csvlog and jsonlog keep the
+ * position in a field of its own). A lock waited for while a statement was
+ * parsed is "process 2129 still waiting for AccessShareLock on relation
+ * 96570405 of database 16384 after 1000.153 ms at character 15" (pgBadger's
+ * queryid fixture), and was no lock wait to rules that end at "ms". The
+ * event's msg keeps the text as written. */
+static pgm_slice without_position(pgm_slice msg)
+{
+    static const char at[] = " at character ";
+    size_t digits = 0;
+    while (digits < msg.n && digits <= 10 && msg.p[msg.n - 1 - digits] >= '0' && msg.p[msg.n - 1 - digits] <= '9')
+        digits++;
+    if (digits == 0 || digits > 10 || msg.n - digits < sizeof at - 1 ||
+        memcmp(msg.p + msg.n - digits - (sizeof at - 1), at, sizeof at - 1) != 0)
+        return msg;
+    msg.n -= digits + sizeof at - 1;
+    return msg;
+}
+
 int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *path,
                     pgm_event *ev)
 {
     pgm_match m;
+    pgm_slice read = without_position(rec->message);
     int hit = pgm_ruleset_classify_ids(c->rs, c->pg_log_bit, c->message_id, rec->severity.p,
-                                       rec->severity.n, rec->message.p, rec->message.n, &m);
+                                       rec->severity.n, read.p, read.n, &m);
     if (!hit && rec->sqlstate.n && !(rec->sqlstate.n == 5 && memcmp(rec->sqlstate.p, "00000", 5) == 0)) {
         hit = pgm_ruleset_classify_ids(c->rs, c->pg_log_bit, c->sqlstate_id, rec->severity.p,
                                        rec->severity.n, rec->sqlstate.p, rec->sqlstate.n, &m);
@@ -333,7 +355,7 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
         /* what kind of error: the SQLSTATE's class, or the one its text always has */
         const char *code = rec->sqlstate.n == 5 ? rec->sqlstate.p : NULL;
         if (!code && pgm_pglog_severity_is_english(rec->severity))
-            code = pgm_sqlstate_of_message(rec->message.p, rec->message.n);
+            code = pgm_sqlstate_of_message(read.p, read.n);
         const char *cls = code ? pgm_sqlstate_class(code, 5) : NULL;
         if (cls)
             put(&b, "error_class", cls, strlen(cls), false);

@@ -196,6 +196,25 @@ static void test_classify(void **state)
     assert_string_equal(ev.kind, "stmt.error");
     assert_int_equal(ev.kind_id, PGM_EV_STMT_ERROR); /* what consumers switch on */
 
+    /* the position the server adds to a message in stderr and syslog (pgBadger's
+     * queryid fixture, PostgreSQL 14): the lock wait it is, its msg as written */
+    r = record("LOG", "", "process 2129 still waiting for AccessShareLock on relation 96570405 of database 16384 "
+                          "after 1000.153 ms at character 15");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
+    assert_int_equal(ev.kind_id, PGM_EV_LOCK_WAITING);
+    assert_string_equal(pgm_event_field(&ev, "wait_ms"), "1000.153");
+    assert_string_equal(pgm_event_field(&ev, "lock_object"), "relation 96570405 of database 16384");
+    assert_non_null(strstr(pgm_event_field(&ev, "msg"), "ms at character 15"));
+    r = record("LOG", "", "process 2129 acquired AccessShareLock on relation 96570405 of database 16384 after "
+                          "13555.814 ms at character 15");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
+    assert_int_equal(ev.kind_id, PGM_EV_LOCK_ACQUIRED);
+    /* without %e, the error's class from its text (PostgreSQL 15, recorded) */
+    r = record("ERROR", "", "relation \"pgbench_acounts\" does not exist at character 15");
+    assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 1);
+    assert_int_equal(ev.kind_id, PGM_EV_STMT_ERROR);
+    assert_string_equal(pgm_event_field(&ev, "error_class"), "syntax_error_or_access_rule_violation");
+
     /* unknown messages are counted by their first words, numbers and names folded */
     r = record("LOG", "", "logical replication apply worker for subscription \"s1\" has started");
     assert_int_equal(pgm_pg_classify(&c, &r, "x.log", &ev), 0);
