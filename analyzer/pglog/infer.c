@@ -67,11 +67,23 @@ static bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
 /* Letters, digits, '_' and any byte of a multi-byte character. */
 static bool is_word(char c) { return is_alpha(c) || is_digit(c) || c == '_' || (unsigned char)c >= 0x80; }
 
+static size_t sqlstate_at(const char *s, size_t n);
+
+/* Whether a severity word may start at i: after no letter, digit or '_',
+ * or right after a SQLSTATE that starts a word (a prefix ending in %e with
+ * no space after it: "[918] 00000LOG:  connection received"). */
+static bool severity_may_start(const char *line, size_t i)
+{
+    if (i == 0 || !is_word(line[i - 1]))
+        return true;
+    return i >= 5 && (i == 5 || !is_word(line[i - 6])) && sqlstate_at(line + i - 5, 5) == 5;
+}
+
 bool pgm_infer_severity(const char *line, size_t n, size_t *at)
 {
     size_t limit = n < PGM_INFER_PREFIX_MAX ? n : PGM_INFER_PREFIX_MAX;
     for (size_t i = 0; i < limit; i++) {
-        if (!is_upper(line[i]) || (i > 0 && is_word(line[i - 1])))
+        if (!is_upper(line[i]) || !severity_may_start(line, i))
             continue;
         size_t k = i;
         while (k < n && (is_upper(line[k]) || is_digit(line[k])))
@@ -91,7 +103,7 @@ bool pgm_infer_has_severity(const char *line, size_t n)
 {
     size_t limit = n < PGM_INFER_PREFIX_MAX ? n : PGM_INFER_PREFIX_MAX;
     for (size_t i = 0; i < limit; i++)
-        if ((i == 0 || !is_word(line[i - 1])) && (is_upper(line[i]) || (unsigned char)line[i] >= 0x80) &&
+        if (severity_may_start(line, i) && (is_upper(line[i]) || (unsigned char)line[i] >= 0x80) &&
             pgm_prefix_severity_at(line + i, n - i))
             return true;
     return false;

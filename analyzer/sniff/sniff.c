@@ -162,6 +162,14 @@ static bool severity_may_follow(char c)
     return !is_upper(c) && !is_digit(c) && !(c >= 'a' && c <= 'z') && c != '_' && (unsigned char)c < 0x80;
 }
 
+/* Where the severity word starts in the capitals and digits [j, i): at j,
+ * or after a SQLSTATE glued to it by a prefix ending in %e with no space
+ * after it ("[918] 00000LOG:  "; the SQLSTATE starts with two digits). */
+static size_t severity_start(span s, size_t j, size_t i)
+{
+    return i - j > 5 && is_digit(s.p[j]) && is_digit(s.p[j + 1]) && is_upper(s.p[j + 5]) ? j + 5 : j;
+}
+
 /* "LOG:  ", "FATAL:  ", also translated severities ("FEHLER:  "): capitals
  * then colon, two spaces; an English severity with one space too ("LOG: "),
  * as shippers that squeeze blanks leave it. */
@@ -174,17 +182,17 @@ static bool has_pg_severity(span s)
             size_t j = i;
             while (j > 0 && (is_upper(s.p[j - 1]) || is_digit(s.p[j - 1])))
                 j--;
-            if (j < i && (j == 0 || severity_may_follow(s.p[j - 1])) && pgm_prefix_english_severity(s.p + j, i - j))
+            size_t w = severity_start(s, j, i);
+            if (j < i && (j == 0 || severity_may_follow(s.p[j - 1])) && pgm_prefix_english_severity(s.p + w, i - w))
                 return true;
             continue;
         }
-        size_t j = i, letters = 0;
+        size_t j = i;
         while (j > 0 && (is_upper(s.p[j - 1]) || is_digit(s.p[j - 1]) ||
-                         (unsigned char)s.p[j - 1] >= 0x80)) {
+                         (unsigned char)s.p[j - 1] >= 0x80))
             j--;
-            letters++;
-        }
-        if (letters >= 3 && letters <= 16 && is_upper(s.p[j]) && (j == 0 || severity_may_follow(s.p[j - 1])))
+        size_t w = severity_start(s, j, i), letters = i - w;
+        if (letters >= 3 && letters <= 16 && is_upper(s.p[w]) && (j == 0 || severity_may_follow(s.p[j - 1])))
             return true;
     }
     return false;

@@ -202,6 +202,18 @@ static void test_severity_after_any_separator(void **state)
     const char *w = "xLOG:  a\nyERROR:  b\nzFATAL:  c\n";
     s = pgm_sniff_file("notes.txt", (const unsigned char *)w, strlen(w), true);
     assert_string_equal(pgm_kind_name(s.kind), "unknown");
+    /* but a SQLSTATE is, a prefix ending in %e with no space after it (real
+     * PostgreSQL 15 lines under '%m:%r:%u@%d:[%p] %e', a user's of 2021) */
+    const char *e = "2026-12-06 04:20:47.608 UTC:127.0.0.1(57558):app@shop:[14833] 22012ERROR:  division by zero\n"
+                    "2026-12-06 04:20:48.365 UTC:127.0.0.1(57604):app@shop:[14851] 53300FATAL:  remaining connection "
+                    "slots are reserved for non-replication superuser connections\n"
+                    "2026-12-06 04:20:49.001 UTC::@:[14800] 00000LOG:  checkpoint starting: immediate force wait\n";
+    s = pgm_sniff_file("postgresql.log", (const unsigned char *)e, strlen(e), true);
+    assert_string_equal(pgm_kind_name(s.kind), "pg_log");
+    /* digits and capitals that are no SQLSTATE before it are a word still */
+    const char *x = "run 1A2B3LOG: a\nrun 12345678ERROR: b\nrun 123456ERROR: c\n";
+    s = pgm_sniff_file("notes.txt", (const unsigned char *)x, strlen(x), true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
 }
 
 /* A zero-filled block (a crash lost the pages) is damage, not the file's
