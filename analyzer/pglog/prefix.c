@@ -457,7 +457,7 @@ static bool match_from(matcher *m, size_t i, size_t pos)
 
 /* %c is hex(start time) "." hex(pid): prefixes without %p (Azure's
  * '%t-%c-') still name the process. -1 when it is not that shape. */
-static int64_t pid_from_session_id(pgm_slice c)
+int64_t pgm_prefix_pid_of_session_id(pgm_slice c)
 {
     const char *dot = c.n ? memchr(c.p, '.', c.n) : NULL;
     if (!dot)
@@ -499,6 +499,6 @@ bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_
     if (!matched)
         return false;
     if (out->pid < 0)
-        out->pid = pid_from_session_id(out->session_id);
+        out->pid = pgm_prefix_pid_of_session_id(out->session_id);
     return true;
 }

@@ -65,6 +65,10 @@ bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefi
  * every line into one place spares clearing the whole result each time). */
 bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out);
 
+/* The pid in a session id (%c: hex start time "." hex pid), or -1 when
+ * `c` is not of that shape. */
+int64_t pgm_prefix_pid_of_session_id(pgm_slice c);
+
 /* "LOG:  " etc. at s: the length of the severity word, or 0. Any upper-case
  * word (translated servers) with two spaces after the colon; an English
  * one with a single space too. */

@@ -263,6 +263,22 @@ static const char *const azure_state[] = {"properties.sqlerrcode", "sqlerrcode_s
 static const char *const azure_pid[] = {"properties.processId", "processId_d", "ProcessId", NULL};
 static const char *const azure_detail[] = {"properties.detail", "Detail", "detail", NULL};
 static const char *const azure_time[] = {"properties.timestamp", "time", "TimeGenerated", "timestamp", NULL};
+static const char *const azure_prefix[] = {"properties.prefix", "Prefix", "prefix", NULL};
+
+/* Single Server's records keep the line's prefix apart, its fixed '%t-%c-'
+ * ("2023-02-27 23:21:40 UTC-63fd3b04.cf0-"), and no processId: the session
+ * id, the last of its '-'-separated parts, names the process. */
+static pgm_slice azure_session_id(pgm_slice prefix)
+{
+    size_t n = prefix.n;
+    while (n && prefix.p[n - 1] == '-')
+        n--;
+    size_t start = n;
+    while (start && prefix.p[start - 1] != '-')
+        start--;
+    pgm_slice id = {prefix.p + start, n - start};
+    return pgm_prefix_pid_of_session_id(id) >= 0 ? id : (pgm_slice){NULL, 0};
+}
 
 /* Azure Monitor's diagnostic records: one JSON object per message, the
  * prefixed line in "message", its DETAIL beside it. */
@@ -310,6 +326,10 @@ static void azure_json_line(pgm_pglog_reader *r, const char *line, size_t n, uin
         /* processId_d is a double in Log Analytics: "12376" or "12376.0" */
         const char *dot = memchr(pid.p, '.', pid.n);
         out.pid = parse_int(pid.p, dot ? (size_t)(dot - pid.p) : pid.n);
+    }
+    if (out.pid < 0 && !out.session_id.n) {
+        out.session_id = azure_session_id(jget_any(r, azure_prefix));
+        out.pid = out.session_id.n ? pgm_prefix_pid_of_session_id(out.session_id) : -1;
     }
     out.sqlstate = jget_any(r, azure_state);
     out.detail = jget_any(r, azure_detail);

@@ -268,6 +268,16 @@ static void test_cnpg_and_azure_json(void **state)
     assert_string_equal(g.r[0].sqlstate, "28P01");
     assert_int_equal(g.r[0].pid, 12376);
     assert_string_equal(cov.prefix, "%t-%c-");
+
+    /* Single Server (pganalyze collector's test records): the prefix apart,
+     * no processId: the pid from the session id the prefix ends with */
+    const char *single =
+        "{\"time\":\"2023-02-27T23:21:40Z\",\"category\":\"PostgreSQLLogs\",\"operationName\":\"LogEvent\",\"properties\":{\"prefix\":\"2023-02-27 23:21:40 UTC-63fd3b04.cf0-\",\"message\":\"connection authorized: user=postgresdatabase=postgres SSL enabled (protocol=TLSv1.2, cipher=ECDHE-RSA-AES256-GCM-SHA384, compression=off)\",\"detail\":\"\",\"errorLevel\":\"LOG\",\"domain\":\"postgres-11\"}}\n";
+    read_text("azure", NULL, single, &g, &cov, NULL);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.r[0].pid, 0xcf0);
+    assert_string_equal(g.r[0].severity, "LOG");
+    assert_true(g.r[0].t == utc("2023-02-27T23:21:40Z"));
 }
 
 static void test_cloudsql_old_payload_takes_envelope_time(void **state)
