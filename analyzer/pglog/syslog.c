@@ -126,6 +126,13 @@ static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
             return false;
         if (i < n && line[i] == ' ')
             i++;
+        /* rsyslog's RSYSLOG_SyslogProtocol23Format keeps the space the
+         * message began with: "- -  [1-1] ..." */
+        size_t msg = i;
+        while (msg < n && line[msg] == ' ')
+            msg++;
+        if (msg + 1 < n && line[msg] == '[' && digit(line[msg + 1]))
+            i = msg;
         int64_t pid = 0;
         for (size_t k = 0; procid && k < procid_len && digit(procid[k]) && k < 10; k++)
             pid = pid * 10 + (procid[k] - '0');

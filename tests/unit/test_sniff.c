@@ -216,6 +216,35 @@ static void test_severity_after_any_separator(void **state)
     assert_string_equal(pgm_kind_name(s.kind), "unknown");
 }
 
+/* RFC 5424 records (rsyslog's RSYSLOG_SyslogProtocol23Format, real
+ * PostgreSQL 15 through rsyslogd; Heroku's drain, pganalyze collector's
+ * test records) are syslog: they were taken for stderr with a prefix of
+ * their headers, and almost no line was read. */
+static void test_rfc5424_records_are_syslog(void **state)
+{
+    (void)state;
+    const char *t =
+        "<134>1 2026-12-06T05:20:41.043425+00:00 vm postgres 12782 - -  [1-1] 2026-12-06 05:20:41.043 UTC [12782] LOG:  redirecting log output to logging collector process\n"
+        "<134>1 2026-12-06T05:20:41.043505+00:00 vm postgres 12782 - -  [1-2] 2026-12-06 05:20:41.043 UTC [12782] HINT:  Future log output will appear in directory \"/tmp/log\".\n"
+        "<134>1 2026-12-06T05:20:41.043601+00:00 vm postgres 12782 - -  [2-1] 2026-12-06 05:20:41.043 UTC [12782] LOG:  starting PostgreSQL 15.18 (Debian 15.18-0+deb12u1)\n";
+    pgm_sniff s = pgm_sniff_file("syslog", (const unsigned char *)t, strlen(t), true);
+    assert_string_equal(pgm_kind_name(s.kind), "pg_log");
+    assert_string_equal(s.format, "syslog");
+    const char *h =
+        "<134>1 2023-06-05T19:33:14+00:00 host app postgres.1105947 - [YELLOW] [12-1]  sql_error_code = 00000 LOG:  statement: SELECT 1\n"
+        "<134>1 2023-06-05T19:33:15+00:00 host app postgres.1105947 - [YELLOW] [13-1]  sql_error_code = 00000 LOG:  statement: SELECT 2\n"
+        "<134>1 2023-06-05T19:33:16+00:00 host app postgres.1105947 - [YELLOW] [14-1]  sql_error_code = 00000 LOG:  statement: SELECT 3\n";
+    s = pgm_sniff_file("drain.log", (const unsigned char *)h, strlen(h), true);
+    assert_string_equal(s.format, "syslog");
+    /* another program's RFC 5424 records are not the server's */
+    const char *o =
+        "<134>1 2026-12-06T05:20:41.043425+00:00 vm sshd 812 - - Accepted publickey for root from 10.0.0.1\n"
+        "<134>1 2026-12-06T05:20:42.043425+00:00 vm sshd 812 - - Received disconnect from 10.0.0.1\n"
+        "<134>1 2026-12-06T05:20:43.043425+00:00 vm cron 813 - - (root) CMD (run-parts /etc/cron.hourly)\n";
+    s = pgm_sniff_file("syslog", (const unsigned char *)o, strlen(o), true);
+    assert_string_not_equal(s.format ? s.format : "", "syslog");
+}
+
 /* A zero-filled block (a crash lost the pages) is damage, not the file's
  * kind: a real server log with 4 KiB of NUL after its 60th line is still a
  * server log; a file of scattered control bytes is still binary. */
@@ -280,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_configuration_quoting_hikari),
         cmocka_unit_test(test_name_breaks_ties),
         cmocka_unit_test(test_severity_after_any_separator),
+        cmocka_unit_test(test_rfc5424_records_are_syslog),
         cmocka_unit_test(test_nul_block_is_no_binary),
         cmocka_unit_test(test_pretty_json_documents),
         cmocka_unit_test(test_pgbouncer_conf_kinds),
