@@ -267,8 +267,9 @@ static const char *const azure_prefix[] = {"properties.prefix", "Prefix", "prefi
 
 /* Single Server's records keep the line's prefix apart, its fixed '%t-%c-'
  * ("2023-02-27 23:21:40 UTC-63fd3b04.cf0-"), and no processId: the session
- * id, the last of its '-'-separated parts, names the process. */
-static pgm_slice azure_session_id(pgm_slice prefix)
+ * id, the last of its '-'-separated parts, names the process. Its pid, with
+ * *id set, or -1 with *id empty. */
+static int64_t azure_session_pid(pgm_slice prefix, pgm_slice *id)
 {
     size_t n = prefix.n;
     while (n && prefix.p[n - 1] == '-')
@@ -276,8 +277,11 @@ static pgm_slice azure_session_id(pgm_slice prefix)
     size_t start = n;
     while (start && prefix.p[start - 1] != '-')
         start--;
-    pgm_slice id = {prefix.p + start, n - start};
-    return pgm_prefix_pid_of_session_id(id) >= 0 ? id : (pgm_slice){NULL, 0};
+    *id = (pgm_slice){prefix.p + start, n - start};
+    int64_t pid = pgm_prefix_pid_of_session_id(*id);
+    if (pid < 0)
+        *id = (pgm_slice){NULL, 0};
+    return pid;
 }
 
 /* Azure Monitor's diagnostic records: one JSON object per message, the
@@ -327,10 +331,8 @@ static void azure_json_line(pgm_pglog_reader *r, const char *line, size_t n, uin
         const char *dot = memchr(pid.p, '.', pid.n);
         out.pid = parse_int(pid.p, dot ? (size_t)(dot - pid.p) : pid.n);
     }
-    if (out.pid < 0 && !out.session_id.n) {
-        out.session_id = azure_session_id(jget_any(r, azure_prefix));
-        out.pid = out.session_id.n ? pgm_prefix_pid_of_session_id(out.session_id) : -1;
-    }
+    if (out.pid < 0 && !out.session_id.n)
+        out.pid = azure_session_pid(jget_any(r, azure_prefix), &out.session_id);
     out.sqlstate = jget_any(r, azure_state);
     out.detail = jget_any(r, azure_detail);
     out.line = out.last_line = lineno;
