@@ -208,6 +208,46 @@ static void test_sink_errors(void **state)
     }
 }
 
+/* Small writes gather in stdio's buffer, large ones go to the file as they
+ * are: the bytes keep their order either way, and a large write that fails
+ * is said at close as a small one is. */
+static void test_sink_small_and_large_writes(void **state)
+{
+    (void)state;
+    char err[PGM_ERR_MAX] = "", path[] = "/tmp/pgmortem-sink-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    pgm_sink *s;
+    assert_int_equal(pgm_sink_open(&s, path, false, err), PGM_OK);
+    static char big[200 << 10];
+    memset(big, 'b', sizeof big);
+    assert_int_equal(pgm_sink_write(s, "small 1\n", 8), PGM_OK);
+    assert_int_equal(pgm_sink_write(s, big, sizeof big), PGM_OK);
+    assert_int_equal(pgm_sink_write(s, "small 2\n", 8), PGM_OK);
+    assert_int_equal(pgm_sink_write(s, big, sizeof big), PGM_OK);
+    assert_int_equal(pgm_sink_close(s, err), PGM_OK);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char got[2 * sizeof big + 64];
+    size_t n = fread(got, 1, sizeof got, f);
+    fclose(f);
+    unlink(path);
+    assert_int_equal(n, 2 * sizeof big + 16);
+    assert_memory_equal(got, "small 1\n", 8);
+    assert_memory_equal(got + 8, big, sizeof big);
+    assert_memory_equal(got + 8 + sizeof big, "small 2\n", 8);
+    assert_memory_equal(got + 16 + sizeof big, big, sizeof big);
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    assert_int_equal(pgm_sink_open(&s, "/dev/full", false, err), PGM_OK);
+    assert_int_equal(pgm_sink_write(s, big, sizeof big), PGM_FAILED);
+    assert_int_equal(pgm_sink_write(s, "after\n", 6), PGM_FAILED);
+    err[0] = 0;
+    assert_int_equal(pgm_sink_close(s, err), PGM_FAILED);
+    assert_non_null(strstr(err, "No space left"));
+}
+
 static char *read_all(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
@@ -729,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_json_series_bounded),
         cmocka_unit_test(test_sink_zstd),
         cmocka_unit_test(test_sink_errors),
+        cmocka_unit_test(test_sink_small_and_large_writes),
         cmocka_unit_test(test_sink_rewind),
         cmocka_unit_test(test_parse_cite),
     };
