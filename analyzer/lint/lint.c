@@ -15,9 +15,9 @@
 #include "rules/yaml_doc.h"
 #include "envelope/unwrap.h"
 #include "sniff/sniff.h"
+#include "util/chains.h"
 #include "util/grow.h"
 #include "util/intern.h"
-#include "util/u64map.h"
 #include "util/redact.h"
 #include "util/strbuf.h"
 
@@ -43,12 +43,9 @@ typedef struct walk {
     size_t bytes;           /* held, all files together */
     pgm_interner too_large; /* paths of files past PGM_LINT_MAX_FILE_BYTES: an include of one says so */
     /* the files by path, made at the first look: each path once (interned),
-     * its stored copy's address to its first file, and each file to the
-     * next of the same path (UINT32_MAX: none) */
+     * the files chained by its stored copy's address */
     pgm_interner paths;
-    pgm_u64map first_of;
-    uint32_t *next_same, *last_same; /* last_same: of a first file, the last of its path */
-    size_t n_indexed;
+    pgm_chains by_path;
     bool index_failed;
     boot_seen boots[PGM_CONFIG_MAX_SERVICES];
     size_t n_boots;
@@ -314,31 +311,10 @@ static void on_problem(void *ctx, const char *path, const char *reason)
  * are added to the index first. */
 static void index_paths(walk *w)
 {
-    if (w->n_indexed == w->n || w->index_failed)
-        return;
-    uint32_t *next = realloc(w->next_same, (w->n + 1) * sizeof *next);
-    if (next)
-        w->next_same = next;
-    uint32_t *last = next ? realloc(w->last_same, (w->n + 1) * sizeof *last) : NULL;
-    if (last)
-        w->last_same = last;
-    w->index_failed = !next || !last;
-    for (size_t i = w->n_indexed; i < w->n && !w->index_failed; i++) {
-        w->next_same[i] = UINT32_MAX;
-        const char *p = pgm_intern(&w->paths, w->files[i].path);
-        uint32_t first;
-        if (!p) {
-            w->index_failed = true;
-        } else if (pgm_u64map_get(&w->first_of, (uint64_t)(uintptr_t)p, &first)) {
-            w->next_same[w->last_same[first]] = (uint32_t)i;
-            w->last_same[first] = (uint32_t)i;
-        } else if (pgm_u64map_put(&w->first_of, (uint64_t)(uintptr_t)p, (uint32_t)i) != 0) {
-            w->index_failed = true;
-        } else {
-            w->last_same[i] = (uint32_t)i;
-        }
+    while (w->by_path.n < w->n && !w->index_failed) {
+        const char *p = pgm_intern(&w->paths, w->files[w->by_path.n].path);
+        w->index_failed = !p || pgm_chains_add(&w->by_path, (uint64_t)(uintptr_t)p) != 0;
     }
-    w->n_indexed = w->n;
 }
 
 /* The first file of `path`, or -1; the next of the same path: next_file. */
@@ -352,8 +328,8 @@ static long file_of(walk *w, const char *path)
         return -1;
     }
     const char *p = pgm_interned(&w->paths, path);
-    uint32_t first;
-    return p && pgm_u64map_get(&w->first_of, (uint64_t)(uintptr_t)p, &first) ? (long)first : -1;
+    uint32_t first = p ? pgm_chains_first(&w->by_path, (uint64_t)(uintptr_t)p) : PGM_CHAINS_NONE;
+    return first == PGM_CHAINS_NONE ? -1 : (long)first;
 }
 
 static long next_file(const walk *w, long i)
@@ -364,7 +340,8 @@ static long next_file(const walk *w, long i)
                 return (long)j;
         return -1;
     }
-    return w->next_same[i] == UINT32_MAX ? -1 : (long)w->next_same[i];
+    uint32_t next = pgm_chains_next(&w->by_path, (uint32_t)i);
+    return next == PGM_CHAINS_NONE ? -1 : (long)next;
 }
 
 static int mem_open(void *ctx, const char *path, char **data, size_t *len)
@@ -1373,18 +1350,16 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
      * at one line) is said once */
     size_t kept = 0, n_found = out->n;
     /* compared only with the kept findings of their rule, file and line
-     * (each pair of 90,000 findings of 10,000 files was minutes): a map from
-     * that bucket's hash to its first, and the next of each bucket */
-    pgm_u64map bucket = {0};
-    uint32_t *next_in = malloc((n_found + 1) * sizeof *next_in), *last_in = malloc((n_found + 1) * sizeof *last_in);
-    bool by_bucket = next_in && last_in;
+     * (each pair of 90,000 findings of 10,000 files was minutes): the kept
+     * ones chained by that bucket's hash */
+    pgm_chains bucket = {0};
+    bool by_bucket = true;
     for (size_t i = 0; i < n_found; i++) {
         pgm_lint_finding *f = &out->findings[i];
         bool twice = false;
         uint64_t h = finding_bucket(f);
-        uint32_t first = UINT32_MAX;
-        bool known = by_bucket && pgm_u64map_get(&bucket, h, &first);
-        for (size_t j = by_bucket ? first : 0; j < kept && !twice; j = by_bucket ? next_in[j] : j + 1) {
+        uint32_t first = by_bucket ? pgm_chains_first(&bucket, h) : 0;
+        for (size_t j = first; j < kept && !twice; j = by_bucket ? pgm_chains_next(&bucket, (uint32_t)j) : j + 1) {
             pgm_lint_finding *g = &out->findings[j];
             twice = g->line == f->line && strcmp(g->fingerprint, f->fingerprint) == 0 &&
                     strcmp(g->message, f->message) == 0;
@@ -1395,22 +1370,12 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
             free_finding(f);
             continue;
         }
-        if (by_bucket) {
-            next_in[kept] = UINT32_MAX;
-            if (known) {
-                next_in[last_in[first]] = (uint32_t)kept;
-                last_in[first] = (uint32_t)kept;
-            } else if (pgm_u64map_put(&bucket, h, (uint32_t)kept) == 0) {
-                last_in[kept] = (uint32_t)kept;
-            } else {
-                by_bucket = false; /* out of memory: every kept one compared, as slow as it is */
-            }
-        }
+        /* out of memory: every kept one compared, as slow as it is */
+        if (by_bucket && pgm_chains_add(&bucket, h) != 0)
+            by_bucket = false;
         out->findings[kept++] = *f;
     }
-    pgm_u64map_free(&bucket);
-    free(next_in);
-    free(last_in);
+    pgm_chains_free(&bucket);
     n_found = kept;
     kept = 0;
     for (size_t i = 0; i < n_found; i++) {
@@ -1452,9 +1417,7 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     free(w.files);
     pgm_interner_free(&w.too_large);
     pgm_interner_free(&w.paths);
-    pgm_u64map_free(&w.first_of);
-    free(w.next_same);
-    free(w.last_same);
+    pgm_chains_free(&w.by_path);
     for (size_t i = 0; i < w.n_boots; i++)
         free(w.boots[i].path);
     for (size_t b = 0; b < n_base; b++)

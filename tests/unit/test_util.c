@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/chains.h"
 #include "util/display.h"
 #include "util/grow.h"
 #include "util/idxset.h"
@@ -280,6 +281,37 @@ static void test_outfile_is_whole_or_left_as_it_was(void **state)
     rmdir(dir);
 }
 
+/* The chains find what a scan of all items finds: each key's items, in
+ * their order, past the arrays' first growth; a key never added has none. */
+static void test_chains_match_a_scan(void **state)
+{
+    (void)state;
+    enum { N = 1000, KEYS = 37 };
+    uint64_t key_of[N];
+    pgm_chains c = {0};
+    assert_int_equal(pgm_chains_first(&c, 5), PGM_CHAINS_NONE);
+    uint64_t x = 88172645463325252u;
+    for (uint32_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift: keys in no order */
+        key_of[i] = 1 + x % KEYS;
+        assert_int_equal(pgm_chains_add(&c, key_of[i]), 0);
+    }
+    assert_int_equal(c.n, N);
+    for (uint64_t k = 1; k <= KEYS + 1; k++) {
+        uint32_t it = pgm_chains_first(&c, k);
+        for (uint32_t i = 0; i < N; i++) {
+            if (key_of[i] != k)
+                continue;
+            assert_int_equal(it, i);
+            it = pgm_chains_next(&c, it);
+        }
+        assert_int_equal(it, PGM_CHAINS_NONE); /* nothing more, and KEYS + 1 had nothing */
+    }
+    assert_int_equal(pgm_chains_next(&c, N), PGM_CHAINS_NONE);
+    pgm_chains_free(&c);
+    assert_int_equal(c.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_timesort_orders_by_time_then_number),
         cmocka_unit_test(test_grow_doubles_and_keeps),
         cmocka_unit_test(test_idxset_finds_what_it_holds),
+        cmocka_unit_test(test_chains_match_a_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
