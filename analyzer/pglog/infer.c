@@ -67,8 +67,6 @@ static bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
 /* Letters, digits, '_' and any byte of a multi-byte character. */
 static bool is_word(char c) { return is_alpha(c) || is_digit(c) || c == '_' || (unsigned char)c >= 0x80; }
 
-static size_t sqlstate_at(const char *s, size_t n);
-
 /* Whether a severity word may start at i: after no letter, digit or '_',
  * or right after a SQLSTATE that starts a word (a prefix ending in %e with
  * no space after it: "[918] 00000LOG:  connection received"). */
@@ -76,7 +74,7 @@ static bool severity_may_start(const char *line, size_t i)
 {
     if (i == 0 || !is_word(line[i - 1]))
         return true;
-    return i >= 5 && (i == 5 || !is_word(line[i - 6])) && sqlstate_at(line + i - 5, 5) == 5;
+    return pgm_prefix_sqlstate_before(line, i);
 }
 
 bool pgm_infer_severity(const char *line, size_t n, size_t *at)
@@ -292,16 +290,7 @@ static size_t sid_at(const char *s, size_t n)
 
 static size_t sqlstate_at(const char *s, size_t n)
 {
-    if (n < 5 || !is_digit(s[0]) || !is_digit(s[1]) || !ends_at(s, n, 5))
-        return 0;
-    bool letter = false;
-    for (size_t k = 2; k < 5; k++) {
-        if (!is_digit(s[k]) && !is_upper(s[k]))
-            return 0;
-        letter |= is_upper(s[k]);
-    }
-    /* a pid never starts with 0; a class of digits only does (00000, 08006) */
-    return letter || s[0] == '0' ? 5 : 0;
+    return n >= 5 && ends_at(s, n, 5) && pgm_prefix_is_sqlstate(s) ? 5 : 0;
 }
 
 static bool in_table(const char *const *table, size_t count, const char *s, size_t n)

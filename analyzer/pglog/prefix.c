@@ -199,6 +199,32 @@ size_t pgm_prefix_severity_at(const char *s, size_t n)
     return pgm_prefix_english_severity(s, i) ? i : 0;
 }
 
+static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static bool is_word_byte(char c)
+{
+    return is_upper(c) || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
+bool pgm_prefix_is_sqlstate(const char *q)
+{
+    bool letter = false, digit = false;
+    for (size_t k = 0; k < 5; k++) {
+        if (!is_digit(q[k]) && !is_upper(q[k]))
+            return false;
+        letter |= is_upper(q[k]);
+        digit |= is_digit(q[k]);
+    }
+    /* every class has a digit (errcodes.txt: 42P01, P0001, XX000), which no
+     * capital word has ("FEHLER"); a pid never starts with 0, a class of
+     * digits only may (00000, 08006; 53300 reads as a pid) */
+    return digit && (letter || q[0] == '0');
+}
+
+bool pgm_prefix_sqlstate_before(const char *s, size_t i)
+{
+    return i >= 5 && (i == 5 || !is_word_byte(s[i - 6])) && pgm_prefix_is_sqlstate(s + i - 5);
+}
+
 bool pgm_prefix_english_severity(const char *s, size_t n)
 {
     static const char *const words[] = {"LOG",     "ERROR",  "FATAL",  "PANIC",  "WARNING", "NOTICE",

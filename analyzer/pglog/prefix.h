@@ -73,6 +73,14 @@ int64_t pgm_prefix_pid_of_session_id(pgm_slice c);
  * word (translated servers) with two spaces after the colon; an English
  * one with a single space too. */
 size_t pgm_prefix_severity_at(const char *s, size_t n);
+/* Whether q[0..5) reads as a SQLSTATE, not as a word or a pid: digits and
+ * capitals with a digit among them, and a capital or a leading 0 (as a pid
+ * never has). */
+bool pgm_prefix_is_sqlstate(const char *q);
+/* Whether the five bytes before s[i] are a SQLSTATE that starts a word,
+ * glued to a severity at i by a prefix ending in %e with no space after it
+ * ("[918] 00000LOG:  connection received"). */
+bool pgm_prefix_sqlstate_before(const char *s, size_t i);
 /* s[0..n) is one of the server's English severity or secondary words. */
 bool pgm_prefix_english_severity(const char *s, size_t n);
 

@@ -164,10 +164,10 @@ static bool severity_may_follow(char c)
 
 /* Where the severity word starts in the capitals and digits [j, i): at j,
  * or after a SQLSTATE glued to it by a prefix ending in %e with no space
- * after it ("[918] 00000LOG:  "; the SQLSTATE starts with two digits). */
+ * after it ("[918] 00000LOG:  "). */
 static size_t severity_start(span s, size_t j, size_t i)
 {
-    return i - j > 5 && is_digit(s.p[j]) && is_digit(s.p[j + 1]) && is_upper(s.p[j + 5]) ? j + 5 : j;
+    return i - j > 5 && pgm_prefix_sqlstate_before(s.p, j + 5) ? j + 5 : j;
 }
 
 /* "LOG:  ", "FATAL:  ", also translated severities ("FEHLER:  "): capitals

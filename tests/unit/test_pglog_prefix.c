@@ -192,6 +192,28 @@ static void test_compile_edge_cases(void **state)
     assert_int_equal(pgm_prefix_severity_at("NOTE: x", 7), 0);
 }
 
+/* A SQLSTATE glued to the severity by a prefix ending in %e: the sniffer's
+ * and the prefix inference's one test of it. */
+static void test_sqlstate_glued_to_a_severity(void **state)
+{
+    (void)state;
+    assert_true(pgm_prefix_sqlstate_before("00000LOG:  x", 5));
+    assert_true(pgm_prefix_sqlstate_before("[918] 57P01FATAL:  x", 11));
+    assert_true(pgm_prefix_sqlstate_before(":08006LOG", 6));
+    assert_false(pgm_prefix_sqlstate_before("[918] 12345LOG:  x", 11)); /* a pid, not a class */
+    assert_false(pgm_prefix_sqlstate_before("x00000LOG:  x", 6));       /* inside a word */
+    assert_false(pgm_prefix_sqlstate_before("é00000LOG", 7));           /* a UTF-8 letter is one too */
+    assert_false(pgm_prefix_sqlstate_before("0000LOG", 4));
+    assert_false(pgm_prefix_sqlstate_before("0a000LOG", 5));            /* capitals only */
+    assert_true(pgm_prefix_sqlstate_before("P0001ERROR:  x", 5)); /* RAISE EXCEPTION's class */
+    assert_true(pgm_prefix_is_sqlstate("42P01"));
+    assert_true(pgm_prefix_is_sqlstate("00000"));
+    assert_true(pgm_prefix_is_sqlstate("XX000"));
+    assert_false(pgm_prefix_is_sqlstate("30725")); /* a pid */
+    assert_false(pgm_prefix_is_sqlstate("FEHLE")); /* a translated severity's capitals */
+    assert_false(pgm_prefix_is_sqlstate("4200a"));
+}
+
 static void test_detection_among_common_prefixes(void **state)
 {
     (void)state;
@@ -367,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_q_ends_the_prefix_outside_sessions),
         cmocka_unit_test(test_free_text_values),
         cmocka_unit_test(test_compile_edge_cases),
+        cmocka_unit_test(test_sqlstate_glued_to_a_severity),
         cmocka_unit_test(test_detection_among_common_prefixes),
         cmocka_unit_test(test_entries_of_a_real_log),
         cmocka_unit_test(test_entries_count_what_they_cannot_place),
