@@ -168,8 +168,9 @@ static const char timeline[] =
     "  -h, --help               this text\n"
     "\n"
     "Exit codes: 0 success; 2 some input could not be read, a log gave no message,\n"
-    "its prefix does not fit or is in doubt, or a file with a time on most lines is\n"
-    "no log pgmortem reads; 3 usage error; 4 invalid rule packs.\n";
+    "its prefix does not fit or is in doubt, its messages are mostly of no known\n"
+    "kind, or a file with a time on most lines is no log pgmortem reads; 3 usage\n"
+    "error; 4 invalid rule packs.\n";
 
 static const char analyze[] =
     "Usage: pgmortem analyze [OPTIONS] INPUT...\n"

@@ -293,6 +293,35 @@ static void say_fields_dropped(pgm_scan *s, pgm_input_report *in)
     in->limit_reached = true;
 }
 
+/* A server log whose messages are mostly of no known kind, in percent. The
+ * rule packs know every message of the real logs they were measured on (one
+ * of 300,000 in pgBadger's test logs is unknown), so such a log is read
+ * wrong (text left before the message: a prefix inside a cloud's record) or
+ * written by a server pgmortem does not know: its events are missing, a
+ * refusal among them would be read as none. */
+#define PGM_UNKNOWN_SHARE_WARN 50u
+
+static void say_mostly_unknown(pgm_scan *s, pgm_input_report *in)
+{
+    uint64_t messages = in->events + in->unknown;
+    if (!in->unknown || in->unknown * 100 < messages * PGM_UNKNOWN_SHARE_WARN)
+        return;
+    const pgm_unknown_shape *most = NULL;
+    for (size_t i = 0; i < in->n_shapes; i++)
+        if (!most || in->shapes[i].count > most->count)
+            most = &in->shapes[i];
+    if (most)
+        pgm_scan_warn(s, in, "%llu of %llu messages are of no kind pgmortem knows, the most '%s' (%llu, first "
+                      "at line %llu): their events are missing. Is there text before the message that is "
+                      "no part of it? (--coverage lists them)",
+                      (unsigned long long)in->unknown, (unsigned long long)messages, most->words,
+                      (unsigned long long)most->count, (unsigned long long)most->first_line);
+    else
+        pgm_scan_warn(s, in, "%llu of %llu messages are of no kind pgmortem knows: their events are missing",
+                      (unsigned long long)in->unknown, (unsigned long long)messages);
+    in->mostly_unknown = true;
+}
+
 /* What the coverage of a server log says, as warnings. */
 static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
 {
@@ -385,6 +414,7 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         in->limit_reached = true;
     }
     say_fields_dropped(s, in);
+    say_mostly_unknown(s, in);
     if (c->rare->cut) {
         pgm_scan_warn(s, in, "%llu message(s) cut at a size limit (%u KiB of text, %u DETAIL/HINT/... "
                       "parts a message; %u keys, %u levels, %u MiB a JSON record; %u fields, %u MiB a csvlog record): "
@@ -1995,6 +2025,8 @@ static int finish(pgm_scan *s, int rc)
             rc = PGM_WARN; /* a log no reader took: its evidence is missing */
         if (in->limit_reached)
             rc = PGM_WARN; /* a limit left evidence unread (the warning says which) */
+        if (in->mostly_unknown)
+            rc = PGM_WARN; /* a log read wrong: its events are missing */
         if (in->times_missing)
             rc = PGM_WARN; /* events that cannot be placed in time */
     }

@@ -105,6 +105,7 @@ typedef struct pgm_input_report {
     uint64_t wrapper_lines, wrapper_foreign;
     pgm_input_coverage cov;
     bool prefix_doubtful;
+    bool mostly_unknown;             /* most messages of no known kind: read wrong, its events missing (warned) */
     uint64_t events, unknown, unknown_other, by_sqlstate;
     uint64_t fields_dropped;         /* events that lost a field (PGM_EVENT_MAX_FIELDS, PGM_EVENT_MAX_TEXT) */
     pgm_unknown_shape *shapes;       /* owned: PGM_UNKNOWN_SHAPES of room once one is seen */
