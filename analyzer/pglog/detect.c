@@ -143,16 +143,24 @@ typedef struct server_line {
 /* The lines of the first PGM_DETECT_MAX_LINES of text that start a message
  * (no TAB continuation) and hold a severity of any language: a line with
  * none is no server output and no prefix is tried on it. Returns how many. */
+/* The next line of [*at, end) without its end of line; *at moves past it. */
+static const char *next_line(const char **at, const char *end, size_t *len)
+{
+    const char *line = *at, *nl = memchr(line, '\n', (size_t)(end - line));
+    *len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+    *at = nl ? nl + 1 : end;
+    if (*len && line[*len - 1] == '\r')
+        (*len)--;
+    return line;
+}
+
 static size_t server_lines(const char *text, size_t n, server_line out[PGM_DETECT_MAX_LINES])
 {
     size_t count = 0;
     const char *at = text, *end = text + n;
     for (size_t lines = 0; lines < PGM_DETECT_MAX_LINES && at < end; lines++) {
-        const char *line = at, *nl = memchr(at, '\n', (size_t)(end - at));
-        size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
-        at = nl ? nl + 1 : end;
-        if (len && line[len - 1] == '\r')
-            len--;
+        size_t len;
+        const char *line = next_line(&at, end, &len);
         if (!len || line[0] == '\t' || !pgm_infer_has_severity(line, len))
             continue;
         server_line *l = &out[count++];
@@ -565,6 +573,54 @@ static void silent_names(pgm_prefix_guess *out, size_t parsed, const server_line
         out->parsed = with_text;
     }
     name_rival(out->spec, out->parsed, lines, count, NULL, out->rival);
+}
+
+bool pgm_prefix_detect_bare(const char *text, size_t n, pgm_prefix_guess *out)
+{
+    memset(out, 0, sizeof *out);
+    server_line *lines = malloc(PGM_DETECT_MAX_LINES * sizeof *lines);
+    if (!lines)
+        return false;
+    /* every line that starts a record: there is no severity to look for */
+    size_t count = 0;
+    const char *at = text, *end = text + n;
+    for (size_t k = 0; k < PGM_DETECT_MAX_LINES && at < end; k++) {
+        size_t len;
+        const char *line = next_line(&at, end, &len);
+        if (len && line[0] != '\t')
+            lines[count++] = (server_line){line, len, SIZE_MAX};
+    }
+    size_t best = SIZE_MAX, best_parsed = 0, best_bytes = 0;
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
+        pgm_prefix *p;
+        char err[PGM_ERR_MAX];
+        if (!known[k].spec[0] || pgm_prefix_compile(known[k].spec, &p, err) != PGM_OK)
+            continue; /* no prefix: every line would be read so */
+        size_t parsed = 0, bytes = 0;
+        for (size_t i = 0; i < count; i++) {
+            pgm_prefix_fields f;
+            if (pgm_prefix_parse_bare(p, lines[i].p, lines[i].n, &f) && fields_fit(&f, NULL)) {
+                parsed++;
+                bytes += (size_t)(f.message.p - lines[i].p);
+            }
+        }
+        pgm_prefix_free(p);
+        /* the most lines; among equals the longest prefix, as a shorter
+         * spec reads the start of a longer one's lines too */
+        if (parsed > best_parsed || (parsed == best_parsed && parsed && bytes > best_bytes)) {
+            best = k;
+            best_parsed = parsed;
+            best_bytes = bytes;
+        }
+    }
+    free(lines);
+    out->primary_lines = count;
+    out->parsed = best_parsed;
+    if (best == SIZE_MAX || 100.0 * (double)best_parsed < PGM_PREFIX_BARE_MIN_COVERAGE * (double)count)
+        return false;
+    snprintf(out->spec, sizeof out->spec, "%s", known[best].spec);
+    snprintf(out->origin, sizeof out->origin, "%s, the severity given apart", known[best].origin);
+    return true;
 }
 
 void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out)

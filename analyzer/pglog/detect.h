@@ -38,6 +38,15 @@ typedef struct pgm_prefix_guess {
  * PGM_DETECT_MAX_LINES lines). */
 void pgm_prefix_detect(const char *text, size_t n, pgm_prefix_guess *out);
 
+/* Lines of a prefix and a message without the severity between them (Azure
+ * Cosmos DB for PostgreSQL's records give it apart), read by a known spec at
+ * least this often in percent, or by none. */
+#define PGM_PREFIX_BARE_MIN_COVERAGE 95.0
+/* The known spec that reads the most of such lines (pgm_prefix_parse_bare),
+ * among equals the longest prefix: a shorter spec reads the start of a
+ * longer one's lines too. False when none reads enough of them. */
+bool pgm_prefix_detect_bare(const char *text, size_t n, pgm_prefix_guess *out);
+
 /* How many primary lines of `text` `spec` parses with every value of the
  * right shape (names: what the messages said, may be NULL). */
 void pgm_prefix_score(const char *spec, const char *text, size_t n, const pgm_infer_names *names,

@@ -243,6 +243,7 @@ typedef struct matcher {
     size_t n;
     unsigned steps;
     bool gave_up; /* at PGM_PREFIX_MAX_STEPS or PGM_PREFIX_MAX_VALUE */
+    bool bare;    /* no severity follows the prefix: the message does */
     pgm_prefix_fields *f;
 } matcher;
 
@@ -381,6 +382,13 @@ static size_t pad_after(const matcher *m, const item *it, size_t pos, size_t len
 
 static bool match_end(matcher *m, size_t pos)
 {
+    if (m->bare) {
+        if (pos >= m->n)
+            return false;
+        m->f->severity = (pgm_slice){NULL, 0};
+        m->f->message = (pgm_slice){m->s + pos, m->n - pos};
+        return true;
+    }
     size_t sev = pgm_prefix_severity_at(m->s + pos, m->n - pos);
     if (!sev)
         return false;
@@ -416,6 +424,8 @@ static bool match_free_text(matcher *m, size_t i, size_t pos)
             if (!hit)
                 break;
             end = (size_t)(hit - m->s);
+        } else if (!nx && m->bare) {
+            return false; /* a value last in the prefix: nothing tells where it ends */
         } else if (!nx && !pgm_prefix_severity_at(m->s + end, m->n - end)) {
             continue;
         }
@@ -457,6 +467,17 @@ static bool match_from(matcher *m, size_t i, size_t pos)
             continue;
         }
         if (it->kind == IT_Q) {
+            if (m->bare) {
+                /* no severity to tell where the prefix ends: the session's
+                 * part first, which a message may not stand in for */
+                pgm_prefix_fields before = *m->f;
+                m->f->session = true;
+                if (match_from(m, i + 1, pos))
+                    return true;
+                *m->f = before;
+                m->f->session = false;
+                return match_end(m, pos);
+            }
             /* No session: the rest of the prefix is not printed. */
             if (match_end(m, pos)) {
                 m->f->session = false;
@@ -508,7 +529,20 @@ bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefi
     return pgm_prefix_parse_into(p, line, n, out);
 }
 
+static bool parse(const pgm_prefix *p, const char *line, size_t n, bool bare, pgm_prefix_fields *out);
+
 bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out)
+{
+    return parse(p, line, n, false, out);
+}
+
+bool pgm_prefix_parse_bare(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out)
+{
+    memset(out, 0, sizeof *out);
+    return parse(p, line, n, true, out);
+}
+
+static bool parse(const pgm_prefix *p, const char *line, size_t n, bool bare, pgm_prefix_fields *out)
 {
     for (size_t i = 0; i < p->n_sets; i++)
         memset((char *)out + p->sets[i], 0, sizeof(pgm_slice));
@@ -519,7 +553,7 @@ bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_
     out->session_start_us = PGM_TS_UNKNOWN;
     out->pid = -1;
     out->session = true;
-    matcher m = {p, line, n, 0, false, out};
+    matcher m = {p, line, n, 0, false, bare, out};
     bool matched = match_from(&m, 0, 0);
     out->gave_up = !matched && m.gave_up;
     if (!matched)

@@ -65,6 +65,13 @@ bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefi
  * every line into one place spares clearing the whole result each time). */
 bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out);
 
+/* A line of the prefix and the message, without the severity between them
+ * (Azure Cosmos DB for PostgreSQL's records give it apart): the fields as
+ * pgm_prefix_parse gives them, severity empty. Where the session's part
+ * (after %q) may be read it is, and a prefix that ends in a free-text value
+ * (%u, %d, %a, ...) is never read so, as nothing tells where it ends. */
+bool pgm_prefix_parse_bare(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out);
+
 /* The pid in a session id (%c: hex start time "." hex pid), or -1 when
  * `c` is not of that shape. */
 int64_t pgm_prefix_pid_of_session_id(pgm_slice c);

@@ -186,8 +186,12 @@ static void decide_prefix(pgm_pglog_reader *r)
         score(spec, btext, bodies.len, &tried, &parsed);
         snprintf(r->cov.prefix_origin, sizeof r->cov.prefix_origin, "--log-line-prefix");
     } else {
-        pgm_prefix_guess g;
+        pgm_prefix_guess g, bare;
         pgm_prefix_detect(btext, bodies.len, &g);
+        /* records whose message holds the prefix but not the severity, given
+         * apart (Azure Cosmos DB for PostgreSQL): no line has one to go by */
+        if (r->fmt == PGM_FMT_AZURE && !g.parsed && pgm_prefix_detect_bare(btext, bodies.len, &bare))
+            g = bare;
         const char *conf = r->opt.conf_prefix;
         if (conf && r->opt.conf_prefix_alt && r->opt.conf_prefix_alt[0]) {
             size_t t2, p2;

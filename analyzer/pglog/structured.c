@@ -298,9 +298,13 @@ static void azure_json_line(pgm_pglog_reader *r, const char *line, size_t n, uin
     pgm_pg_record out;
     memset(&out, 0, sizeof out);
     pgm_prefix_fields f;
-    if (r->prefix && pgm_prefix_parse(r->prefix, text.p, text.n, &f)) {
+    pgm_slice level = jget_any(r, azure_level);
+    /* Flexible Server: the whole line in the message; Cosmos DB for
+     * PostgreSQL: the prefix and the message, the severity apart */
+    bool whole = r->prefix && pgm_prefix_parse(r->prefix, text.p, text.n, &f);
+    if (whole || (r->prefix && level.n && pgm_prefix_parse_bare(r->prefix, text.p, text.n, &f))) {
         out.message = f.message;
-        out.severity = f.severity;
+        out.severity = whole ? f.severity : level;
         out.user = pgm_record_value(f.user.p, f.user.n);
         out.db = pgm_record_value(f.db.p, f.db.n);
         out.app = pgm_record_value(f.app.p, f.app.n);
@@ -311,7 +315,7 @@ static void azure_json_line(pgm_pglog_reader *r, const char *line, size_t n, uin
         out.t = f.t_us;
     } else {
         out.message = text;
-        out.severity = jget_any(r, azure_level);
+        out.severity = level;
         out.pid = -1;
         out.t = PGM_TS_UNKNOWN;
     }

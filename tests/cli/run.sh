@@ -151,6 +151,10 @@ check timeline-journal-json 0 "application log (spring_boot) in a journal-json e
 check inventory-envelopes 0 "" -- inventory tests/cli/inputs/envelopes
 check timeline-envelopes 0 "application log (spring_boot) in a cri envelope (303 lines of it, 0 lines not of its form); 90 lines: 24 entries" -- \
     timeline --coverage --kinds hikari.leak_detected,conn.refused.too_many_clients tests/cli/inputs/envelopes
+# Azure Cosmos DB for PostgreSQL's records: the prefix inside the message, the
+# severity apart (errorLevel); a checkpointer's line stops at %q
+check timeline-azure-cosmos 0 "(detected: bracketed session fields, the severity given apart; 5 of the first 5 lines parsed)" -- \
+    timeline --coverage tests/cli/inputs/azure-cosmos
 # a log whose messages are mostly of no known kind: read wrong or from a
 # server pgmortem does not know, its events missing: said, exit 2
 check timeline-unknown-messages 2 "3 of 4 messages are of no kind pgmortem knows, the most 'widget frobnicated on' (3, first at line 2): their events are missing" -- \

@@ -33,6 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t n = e ? (size_t)(e - line) : (size_t)(s + size - line);
             pgm_prefix_fields f;
             pgm_prefix_parse(p, line, n, &f);
+            pgm_prefix_parse_bare(p, line, n, &f);
             pgm_entries_feed(&r, line, n, ++lineno);
             line += n + 1;
         }

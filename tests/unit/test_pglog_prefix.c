@@ -214,6 +214,58 @@ static void test_sqlstate_glued_to_a_severity(void **state)
     assert_false(pgm_prefix_is_sqlstate("4200a"));
 }
 
+/* A prefix and a message without the severity between them (Azure Cosmos DB
+ * for PostgreSQL gives it apart): the session's part is read where it may
+ * be, and a spec that reads the start of a longer one's lines loses to it. */
+static void test_prefix_without_a_severity(void **state)
+{
+    (void)state;
+    pgm_prefix *p;
+    char err[PGM_ERR_MAX];
+    assert_int_equal(pgm_prefix_compile("%m [%p] %q[user=%u,db=%d,app=%a] ", &p, err), PGM_OK);
+    pgm_prefix_fields f;
+    const char *session = "2026-11-27 03:00:02.310 UTC [5121] [user=shop,db=shop,app=[unknown]] sorry, too many "
+                          "clients already";
+    assert_true(pgm_prefix_parse_bare(p, session, strlen(session), &f));
+    assert_true(f.session);
+    assert_int_equal(f.pid, 5121);
+    assert_int_equal(f.user.n, 4);
+    assert_memory_equal(f.user.p, "shop", 4);
+    assert_memory_equal(f.app.p, "[unknown]", 9);
+    assert_int_equal(f.severity.n, 0);
+    assert_int_equal(f.message.n, strlen("sorry, too many clients already"));
+    assert_memory_equal(f.message.p, "sorry, too many clients already", f.message.n);
+    /* no session: stopped at %q, the fields after it left empty */
+    const char *background = "2026-11-27 03:00:00.101 UTC [4101] checkpoint starting: time";
+    assert_true(pgm_prefix_parse_bare(p, background, strlen(background), &f));
+    assert_false(f.session);
+    assert_int_equal(f.user.n, 0);
+    assert_int_equal(f.app.n, 0);
+    assert_memory_equal(f.message.p, "checkpoint starting: time", f.message.n);
+    /* the prefix alone, and a line of another shape */
+    const char *alone = "2026-11-27 03:00:00.101 UTC [4101] ";
+    assert_false(pgm_prefix_parse_bare(p, alone, strlen(alone), &f));
+    assert_false(pgm_prefix_parse_bare(p, "checkpoint starting: time", 25, &f));
+    pgm_prefix_free(p);
+    /* a free-text value last: nothing tells where it ends */
+    assert_int_equal(pgm_prefix_compile("%m [%p] %u", &p, err), PGM_OK);
+    const char *last = "2026-11-27 03:00:00.101 UTC [4101] shop connection authorized";
+    assert_false(pgm_prefix_parse_bare(p, last, strlen(last), &f));
+    pgm_prefix_free(p);
+
+    char text[2048] = "";
+    for (int i = 0; i < 4; i++)
+        strcat(text, i % 2 ? "2026-11-27 03:00:00.101 UTC [4101] checkpoint starting: time\n"
+                           : "2026-11-27 03:00:01.214 UTC [5120] [user=shop,db=shop,app=[unknown]] connection "
+                             "authorized: user=shop database=shop\n");
+    pgm_prefix_guess g;
+    assert_true(pgm_prefix_detect_bare(text, strlen(text), &g));
+    assert_string_equal(g.spec, "%m [%p] %q[user=%u,db=%d,app=%a] "); /* not its start, '%m [%p] ' */
+    assert_int_equal(g.parsed, 4);
+    assert_int_equal(g.primary_lines, 4);
+    assert_false(pgm_prefix_detect_bare("widget frobnicated\nwidget frobnicated\n", 38, &g));
+}
+
 static void test_detection_among_common_prefixes(void **state)
 {
     (void)state;
@@ -390,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_free_text_values),
         cmocka_unit_test(test_compile_edge_cases),
         cmocka_unit_test(test_sqlstate_glued_to_a_severity),
+        cmocka_unit_test(test_prefix_without_a_severity),
         cmocka_unit_test(test_detection_among_common_prefixes),
         cmocka_unit_test(test_entries_of_a_real_log),
         cmocka_unit_test(test_entries_count_what_they_cannot_place),
