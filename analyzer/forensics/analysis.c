@@ -1045,6 +1045,7 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
                 c->prefix_changed = in->cov.rare->prefix_changed;
             }
         }
+        c->misread = in->mostly_unknown;
         c->n_warnings = in->n_warnings + (size_t)in->warnings_dropped;
         if (in->n_warnings)
             snprintf(c->warning, sizeof c->warning, "%s", in->warnings[0]);
@@ -2010,6 +2011,14 @@ static void group_name(const refusal_group *g, char *out, size_t cap)
 }
 
 /* Whether the bundle holds an input of this kind ("app_log", "pg_log"). */
+bool pgm_analysis_pg_log_misread(const pgm_analysis *a)
+{
+    for (size_t i = 0; i < a->n_inputs; i++)
+        if (a->inputs[i].misread)
+            return true;
+    return false;
+}
+
 static bool has_input(const pgm_analysis *a, const char *kind)
 {
     for (size_t i = 0; i < a->n_inputs; i++)
@@ -2035,6 +2044,9 @@ static void inconclusive_advice(const pgm_analysis *a, const pgm_sessions *s, ch
                        "the one detected does not fit)";
     else if (a->primary < 0 && !pg_log)
         missing[n++] = "the server log";
+    else if (!n_sessions && pgm_analysis_pg_log_misread(a))
+        missing[n++] = "a server log pgmortem reads (most of this one's messages are of no kind it knows: read "
+                       "wrong, or from a server it does not read; its warning names them)";
     else if (!n_sessions && a->log_connections == 1)
         missing[n++] = "the server log of the incident's time (log_connections is on in the configuration, yet "
                        "this log holds no connection line)";

@@ -215,6 +215,10 @@ const pgm_curve_point *pgm_analysis_connections(const pgm_analysis *a, size_t *n
 /* An input's id in the reports' citations (E1 for the first input listed),
  * 0 when the path is none of them. */
 size_t pgm_analysis_input_id(const pgm_analysis *a, const char *path);
+/* Whether a server log's messages were mostly of no kind the rules know
+ * (read wrong, or from a server pgmortem does not read): what it lacks, the
+ * connection lines among it, says nothing of the server's settings. */
+bool pgm_analysis_pg_log_misread(const pgm_analysis *a);
 /* The peak against the usable slots, a sentence without markup; above them,
  * why it can be (the reserved slots admit superusers) and the users open
  * then. False when the server's log paired no session. */

@@ -105,6 +105,7 @@ typedef struct input_copy {
     int64_t first_ts, last_ts;
     size_t n_warnings;
     char warning[256]; /* the first */
+    bool misread;      /* a server log whose messages were mostly of no known kind */
     bool counted;      /* read line by line (a log, a dump): bytes and lines are known */
     /* a server log with a log_line_prefix: which, how it was found, how sure */
     char prefix[256], prefix_origin[160], prefix_rival[256];

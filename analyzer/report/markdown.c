@@ -273,6 +273,10 @@ static void diagnosis_section(const pgm_analysis *a, FILE *out)
         if (pgm_report_apps_named_words(a, named, sizeof named))
             fprintf(out, "- %s\n", named);
         text_chart(a, c, out);
+    } else if (pgm_analysis_pg_log_misread(a)) {
+        fputs("- The server log gave no connection lines, but most of its messages are of no kind pgmortem "
+              "knows (the appendix's warning names them): connection lines may be among them, and the "
+              "sessions cannot be counted from it.\n", out);
     } else {
         fputs("- The server log has no connection lines (log_connections off): the sessions cannot be "
               "counted from it.\n", out);

@@ -159,6 +159,10 @@ check timeline-azure-cosmos 0 "(detected: bracketed session fields, the severity
 # server pgmortem does not know, its events missing: said, exit 2
 check timeline-unknown-messages 2 "3 of 4 messages are of no kind pgmortem knows, the most 'widget frobnicated on' (3, first at line 2): their events are missing" -- \
     timeline tests/cli/inputs/unknown-messages
+# ... and the postmortem does not take the missing connection lines for
+# log_connections off
+check analyze-unknown-messages-md 2 "3 of 4 messages are of no kind pgmortem knows" -- \
+    analyze -f md tests/cli/inputs/unknown-messages
 # Kubernetes' own account (the texts of tests/envelope/wrap.py): kubectl get
 # events -o json (a List, and --watch's events.k8s.io/v1 objects), its table
 # (ages only: listed without a time, said, exit 2), describe pod's Events
