@@ -295,7 +295,7 @@ static void say_fields_dropped(pgm_scan *s, pgm_input_report *in)
 
 /* A server log whose messages are mostly of no known kind, in percent. The
  * rule packs know every message of the real logs they were measured on (one
- * of 300,000 in pgBadger's test logs is unknown), so such a log is read
+ * of 184,000 in pgBadger's test logs is unknown), so such a log is read
  * wrong (text left before the message: a prefix inside a cloud's record) or
  * written by a server pgmortem does not know: its events are missing, a
  * refusal among them would be read as none. */
