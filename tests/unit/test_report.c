@@ -171,14 +171,13 @@ static void test_sink_zstd(void **state)
         total += (size_t)n;
     }
     assert_int_equal(pgm_sink_close(s, err), PGM_OK);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char packed[1 << 20], plain[1 << 21];
-    size_t n = fread(packed, 1, sizeof packed, f);
-    fclose(f);
+    size_t n;
+    char *packed = tu_read_file(path, &n);
+    static char plain[1 << 21];
     unlink(path);
     assert_true(n > 0 && n < total / 4);
     size_t got = ZSTD_decompress(plain, sizeof plain, packed, n);
+    free(packed);
     assert_false(ZSTD_isError(got));
     assert_int_equal(got, total);
     assert_memory_equal(plain, "{\"n\":0,\"kind\"", 13);
@@ -208,6 +207,14 @@ static void test_sink_errors(void **state)
     }
 }
 
+/* An empty file of a name made from `path`'s XXXXXX, for a sink to write. */
+static void make_temp_file(char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
 /* Small writes gather in stdio's buffer, large ones go to the file as they
  * are: the bytes keep their order either way, and a large write that fails
  * is said at close as a small one is. */
@@ -215,9 +222,7 @@ static void test_sink_small_and_large_writes(void **state)
 {
     (void)state;
     char err[PGM_ERR_MAX] = "", path[] = "/tmp/pgmortem-sink-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    make_temp_file(path);
     pgm_sink *s;
     assert_int_equal(pgm_sink_open(&s, path, false, err), PGM_OK);
     static char big[200 << 10];
@@ -227,17 +232,15 @@ static void test_sink_small_and_large_writes(void **state)
     assert_int_equal(pgm_sink_write(s, "small 2\n", 8), PGM_OK);
     assert_int_equal(pgm_sink_write(s, big, sizeof big), PGM_OK);
     assert_int_equal(pgm_sink_close(s, err), PGM_OK);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char got[2 * sizeof big + 64];
-    size_t n = fread(got, 1, sizeof got, f);
-    fclose(f);
+    size_t n;
+    char *got = tu_read_file(path, &n);
     unlink(path);
     assert_int_equal(n, 2 * sizeof big + 16);
     assert_memory_equal(got, "small 1\n", 8);
     assert_memory_equal(got + 8, big, sizeof big);
     assert_memory_equal(got + 8 + sizeof big, "small 2\n", 8);
     assert_memory_equal(got + 16 + sizeof big, big, sizeof big);
+    free(got);
     if (access("/dev/full", W_OK) != 0)
         skip();
     assert_int_equal(pgm_sink_open(&s, "/dev/full", false, err), PGM_OK);
@@ -248,17 +251,6 @@ static void test_sink_small_and_large_writes(void **state)
     assert_non_null(strstr(err, "No space left"));
 }
 
-static char *read_all(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *buf = malloc(1 << 16);
-    assert_non_null(buf);
-    *n = fread(buf, 1, 1 << 16, f);
-    fclose(f);
-    return buf;
-}
-
 /* What timeline takes back when a log turns out not to be in time order: a
  * file's bytes (compressed too), nothing of /dev/null; a pipe and a file
  * opened for appending cannot be rewound. */
@@ -266,9 +258,7 @@ static void test_sink_rewind(void **state)
 {
     (void)state;
     char err[PGM_ERR_MAX] = "", path[] = "/tmp/pgmortem-sink-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    make_temp_file(path);
     for (int zstd = 0; zstd < 2; zstd++) {
         pgm_sink *s;
         assert_int_equal(pgm_sink_open(&s, path, zstd, err), PGM_OK);
@@ -279,7 +269,7 @@ static void test_sink_rewind(void **state)
         assert_int_equal(pgm_sink_write(s, "kept\n", 5), PGM_OK);
         assert_int_equal(pgm_sink_close(s, err), PGM_OK);
         size_t n;
-        char *got = read_all(path, &n);
+        char *got = tu_read_file(path, &n);
         if (!zstd) {
             assert_int_equal(n, 5);
             assert_memory_equal(got, "kept\n", 5);
@@ -309,7 +299,7 @@ static void test_sink_rewind(void **state)
     assert_false(pgm_sink_rewindable(s));
     assert_int_equal(pgm_sink_rewind(s), PGM_FAILED);
     pgm_sink_close(s, NULL);
-    fd = open("/tmp/pgmortem-sink-append", O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0600);
+    int fd = open("/tmp/pgmortem-sink-append", O_WRONLY | O_CREAT | O_APPEND | O_TRUNC, 0600);
     assert_true(fd >= 0);
     assert_true(dup2(fd, STDOUT_FILENO) >= 0);
     assert_int_equal(pgm_sink_open(&s, "-", false, err), PGM_OK);
