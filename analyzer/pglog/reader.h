@@ -144,6 +144,20 @@ bool pgm_pglog_prefix_doubtful(const pgm_pglog_reader *r);
 bool pgm_pglog_time_led(const pgm_pglog_reader *r);
 void pgm_pglog_close(pgm_pglog_reader *r);
 
+/* An RFC 5424 syslog header, from the version after "<PRI>": "1 TIMESTAMP
+ * HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG" (rsyslog's
+ * RSYSLOG_SyslogProtocol23Format, syslog-ng's network destinations,
+ * Heroku's drain). */
+typedef struct pgm_syslog_rfc5424 {
+    int64_t t;
+    int zone;          /* enum pgm_ts_zone */
+    pgm_slice app, procid;
+    size_t msg;        /* where MSG starts in the text given; rsyslog's
+                          extra spaces before a [SEQ-CHUNK] skipped */
+} pgm_syslog_rfc5424;
+/* False when `s` (after "<PRI>") is no such header. */
+bool pgm_syslog_parse_rfc5424(const char *s, size_t n, pgm_syslog_rfc5424 *out);
+
 /* Is `sev` an English severity word of the server ("LOG", "FATAL", ...)? */
 bool pgm_pglog_severity_is_english(pgm_slice sev);
 

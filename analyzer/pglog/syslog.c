@@ -27,6 +27,56 @@ typedef struct syslog_head {
 
 static bool digit(char c) { return c >= '0' && c <= '9'; }
 
+/* The next space-separated word from *i (the spaces before it skipped). */
+static pgm_slice next_word(const char *s, size_t n, size_t *i)
+{
+    while (*i < n && s[*i] == ' ')
+        (*i)++;
+    size_t start = *i;
+    while (*i < n && s[*i] != ' ')
+        (*i)++;
+    return (pgm_slice){s + start, *i - start};
+}
+
+bool pgm_syslog_parse_rfc5424(const char *s, size_t n, pgm_syslog_rfc5424 *out)
+{
+    if (n < 2 || s[0] != '1' || s[1] != ' ')
+        return false;
+    pgm_ts_parse ts;
+    if (!pgm_ts_parse_at(s + 2, n - 2, &ts))
+        return false;
+    out->t = ts.us;
+    out->zone = (int)ts.zone;
+    size_t i = 2 + ts.len;
+    (void)next_word(s, n, &i); /* HOSTNAME */
+    out->app = next_word(s, n, &i);
+    out->procid = next_word(s, n, &i);
+    (void)next_word(s, n, &i); /* MSGID */
+    while (i < n && s[i] == ' ')
+        i++;
+    if (i >= n)
+        return false; /* no STRUCTURED-DATA: the header ends early */
+    if (s[i] == '[') { /* STRUCTURED-DATA, or Heroku's [COLOR] */
+        while (i < n && s[i] != ']')
+            i++;
+        if (i < n)
+            i++;
+    } else {
+        (void)next_word(s, n, &i); /* "-" */
+    }
+    if (i < n && s[i] == ' ')
+        i++;
+    /* rsyslog's RSYSLOG_SyslogProtocol23Format keeps the space the message
+     * began with: "- -  [1-1] ..." */
+    size_t msg = i;
+    while (msg < n && s[msg] == ' ')
+        msg++;
+    if (msg + 1 < n && s[msg] == '[' && digit(s[msg + 1]))
+        i = msg;
+    out->msg = i;
+    return true;
+}
+
 /* Heroku's logplex: "app[postgres.PID]:" (a drain: "d.UUID app[postgres.PID]",
  * no colon), then the database's color "[GREEN] " (Heroku Postgres docs,
  * "Logging"), then [SEQ-CHUNK] as syslog writes it. At *i the text after
@@ -67,82 +117,27 @@ static bool heroku_head(const char *line, size_t n, size_t *i, int64_t *pid)
     return true;
 }
 
-/* The header of one record; false when the line is not a syslog record. */
-static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
+/* A BSD (RFC 3164) or ISO-dated header from *i, or Heroku's logplex one:
+ * its time and pid, *i moved past it; false when there is none. */
+static bool traditional_head(const char *line, size_t n, int year, size_t *i, syslog_head *h)
 {
-    size_t i = 0;
-    h->t = PGM_TS_UNKNOWN;
-    h->zone = PGM_TS_ZONE_NONE;
-    h->pid = -1;
-    h->seq = h->chunk = -1;
-    if (i < n && line[i] == '<') {
-        size_t j = 1;
-        while (j < n && j < 5 && digit(line[j]))
-            j++;
-        if (j == 1 || j >= n || line[j] != '>')
-            return false;
-        i = j + 1;
-    }
-    bool rfc5424 = i + 2 <= n && line[i] == '1' && line[i + 1] == ' ';
-    if (rfc5424)
-        i += 2;
     pgm_ts_parse ts;
-    h->yearless = false;
-    if (pgm_ts_parse_bsd(line + i, n - i, year, &h->t)) {
+    if (pgm_ts_parse_bsd(line + *i, n - *i, year, &h->t)) {
         h->yearless = true;
-        i += 15;
-    } else if (pgm_ts_parse_at(line + i, n - i, &ts)) {
+        *i += 15;
+    } else if (pgm_ts_parse_at(line + *i, n - *i, &ts)) {
         h->t = ts.us;
         h->zone = ts.zone;
-        i += ts.len;
+        *i += ts.len;
     } else {
         return false;
     }
-    if (rfc5424) {
-        /* HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG */
-        size_t field = 0;
-        const char *procid = NULL;
-        size_t procid_len = 0;
-        while (i < n && field < 5) {
-            while (i < n && line[i] == ' ')
-                i++;
-            size_t s = i;
-            if (field == 4 && i < n && line[i] == '[') {
-                while (i < n && line[i] != ']')
-                    i++;
-                if (i < n)
-                    i++;
-            } else {
-                while (i < n && line[i] != ' ')
-                    i++;
-            }
-            if (field == 2) {
-                procid = line + s;
-                procid_len = i - s;
-            }
-            field++;
-        }
-        if (field < 5)
-            return false;
-        if (i < n && line[i] == ' ')
-            i++;
-        /* rsyslog's RSYSLOG_SyslogProtocol23Format keeps the space the
-         * message began with: "- -  [1-1] ..." */
-        size_t msg = i;
-        while (msg < n && line[msg] == ' ')
-            msg++;
-        if (msg + 1 < n && line[msg] == '[' && digit(line[msg + 1]))
-            i = msg;
-        int64_t pid = 0;
-        for (size_t k = 0; procid && k < procid_len && digit(procid[k]) && k < 10; k++)
-            pid = pid * 10 + (procid[k] - '0');
-        h->pid = procid_len && digit(procid[0]) ? pid : -1;
-    } else if (heroku_head(line, n, &i, &h->pid)) {
+    if (heroku_head(line, n, i, &h->pid)) {
         /* the pid and the database's color are read */
     } else {
         /* [HOSTNAME] IDENT[PID]: */
-        size_t limit = n - i < SYSLOG_HEADER_MAX ? n : i + SYSLOG_HEADER_MAX;
-        size_t k = i;
+        size_t limit = n - *i < SYSLOG_HEADER_MAX ? n : *i + SYSLOG_HEADER_MAX;
+        size_t k = *i;
         for (; k + 2 < limit; k++)
             if (line[k] == '[' && digit(line[k + 1])) {
                 size_t d = k + 1;
@@ -151,14 +146,46 @@ static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
                     pid = pid * 10 + (line[d++] - '0');
                 if (d + 1 < n && line[d] == ']' && line[d + 1] == ':') {
                     h->pid = pid;
-                    i = d + 2;
+                    *i = d + 2;
                     break;
                 }
             }
         if (h->pid < 0)
             return false;
-        if (i < n && line[i] == ' ')
-            i++;
+        if (*i < n && line[*i] == ' ')
+            (*i)++;
+    }
+    return true;
+}
+
+/* The header of one record; false when the line is not a syslog record. */
+static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
+{
+    size_t i = 0;
+    h->t = PGM_TS_UNKNOWN;
+    h->zone = PGM_TS_ZONE_NONE;
+    h->pid = -1;
+    h->seq = h->chunk = -1;
+    h->yearless = false;
+    if (i < n && line[i] == '<') {
+        size_t j = 1;
+        while (j < n && j < 5 && digit(line[j]))
+            j++;
+        if (j == 1 || j >= n || line[j] != '>')
+            return false;
+        i = j + 1;
+    }
+    pgm_syslog_rfc5424 rfc;
+    if (pgm_syslog_parse_rfc5424(line + i, n - i, &rfc)) {
+        h->t = rfc.t;
+        h->zone = (enum pgm_ts_zone)rfc.zone;
+        i += rfc.msg;
+        int64_t pid = 0;
+        for (size_t k = 0; k < rfc.procid.n && digit(rfc.procid.p[k]) && k < 10; k++)
+            pid = pid * 10 + (rfc.procid.p[k] - '0');
+        h->pid = rfc.procid.n && digit(rfc.procid.p[0]) ? pid : -1;
+    } else if ((i + 2 <= n && line[i] == '1' && line[i + 1] == ' ') || !traditional_head(line, n, year, &i, h)) {
+        return false; /* RFC 5424's version without the rest of its header, or no header */
     }
     /* [SEQ-CHUNK] or [CHUNK] */
     if (i < n && line[i] == '[' && i + 1 < n && digit(line[i + 1])) {

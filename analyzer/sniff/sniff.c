@@ -8,6 +8,7 @@
 #include "pgbouncer/pgb_log.h"
 #include "pgbouncer/pgb_show.h"
 #include "pglog/prefix.h"
+#include "pglog/reader.h"
 #include "text/timestamp.h"
 
 
@@ -252,18 +253,7 @@ static bool is_java_continuation(span s)
     return pgm_app_trace_line(s.p, s.n);
 }
 
-/* The next space-separated word of `s` from *i (spaces before it skipped). */
-static span next_word(span s, size_t *i)
-{
-    while (*i < s.n && s.p[*i] == ' ')
-        (*i)++;
-    size_t start = *i;
-    while (*i < s.n && s.p[*i] != ' ')
-        (*i)++;
-    return (span){s.p + start, *i - start};
-}
-
-static bool all_digits(span w)
+static bool all_digits(pgm_slice w)
 {
     for (size_t k = 0; k < w.n; k++)
         if (!is_digit(w.p[k]))
@@ -271,33 +261,18 @@ static bool all_digits(span w)
     return w.n > 0;
 }
 
-/* RFC 5424: "<134>1 TIMESTAMP HOST APP PROCID MSGID SD MSG" (rsyslog's
- * RSYSLOG_SyslogProtocol23Format, syslog-ng's network destinations): the
- * server's when APP is postgres or postmaster and PROCID its pid, or when
- * PROCID is a pid and MSG starts with the server's [SEQ-CHUNK]; Heroku's
- * drain writes APP "app" and PROCID "postgres.PID". At s the text after
- * the "<PRI>". */
+/* RFC 5424 (pglog/reader.h's header): the server's when APP is postgres or
+ * postmaster and PROCID its pid, or when PROCID is a pid and MSG starts
+ * with the server's [SEQ-CHUNK]; Heroku's drain writes APP "app" and PROCID
+ * "postgres.PID". At s the text after the "<PRI>". */
 static bool is_rfc5424_pg_line(span s)
 {
-    if (s.n < 2 || s.p[0] != '1' || s.p[1] != ' ')
+    pgm_syslog_rfc5424 h;
+    if (!pgm_syslog_parse_rfc5424(s.p, s.n, &h))
         return false;
-    pgm_ts_parse ts;
-    if (!pgm_ts_parse_at(s.p + 2, s.n - 2, &ts))
-        return false;
-    size_t i = 2 + ts.len;
-    (void)next_word(s, &i); /* HOSTNAME */
-    span app = next_word(s, &i), procid = next_word(s, &i);
-    (void)next_word(s, &i); /* MSGID */
-    while (i < s.n && s.p[i] == ' ')
-        i++;
-    if (i < s.n && s.p[i] == '[') /* STRUCTURED-DATA, or Heroku's [COLOR] */
-        while (i < s.n && s.p[i] != ']')
-            i++;
-    (void)next_word(s, &i); /* the rest of it, or "-" */
-    while (i < s.n && s.p[i] == ' ')
-        i++;
-    bool seq_chunk = i + 1 < s.n && s.p[i] == '[' && is_digit(s.p[i + 1]);
-    if (procid.n > 9 && memcmp(procid.p, "postgres.", 9) == 0 && all_digits((span){procid.p + 9, procid.n - 9}))
+    pgm_slice app = h.app, procid = h.procid;
+    bool seq_chunk = h.msg + 1 < s.n && s.p[h.msg] == '[' && is_digit(s.p[h.msg + 1]);
+    if (procid.n > 9 && memcmp(procid.p, "postgres.", 9) == 0 && all_digits((pgm_slice){procid.p + 9, procid.n - 9}))
         return true;
     if (!all_digits(procid))
         return false;
