@@ -157,6 +157,9 @@ typedef struct pgm_syslog_rfc5424 {
 } pgm_syslog_rfc5424;
 /* False when `s` (after "<PRI>") is no such header. */
 bool pgm_syslog_parse_rfc5424(const char *s, size_t n, pgm_syslog_rfc5424 *out);
+/* The pid in an RFC 5424 PROCID: its leading digits, or the digits after
+ * Heroku's "postgres."; -1 when there are none. */
+int64_t pgm_syslog_procid_pid(pgm_slice procid);
 
 /* Is `sev` an English severity word of the server ("LOG", "FATAL", ...)? */
 bool pgm_pglog_severity_is_english(pgm_slice sev);

@@ -38,6 +38,21 @@ static pgm_slice next_word(const char *s, size_t n, size_t *i)
     return (pgm_slice){s + start, *i - start};
 }
 
+int64_t pgm_syslog_procid_pid(pgm_slice procid)
+{
+    static const char heroku[] = "postgres.";
+    if (procid.n > sizeof heroku - 1 && memcmp(procid.p, heroku, sizeof heroku - 1) == 0) {
+        procid.p += sizeof heroku - 1;
+        procid.n -= sizeof heroku - 1;
+    }
+    if (!procid.n || !digit(procid.p[0]))
+        return -1;
+    int64_t pid = 0;
+    for (size_t k = 0; k < procid.n && digit(procid.p[k]) && k < 10; k++)
+        pid = pid * 10 + (procid.p[k] - '0');
+    return pid;
+}
+
 bool pgm_syslog_parse_rfc5424(const char *s, size_t n, pgm_syslog_rfc5424 *out)
 {
     if (n < 2 || s[0] != '1' || s[1] != ' ')
@@ -180,10 +195,7 @@ static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
         h->t = rfc.t;
         h->zone = (enum pgm_ts_zone)rfc.zone;
         i += rfc.msg;
-        int64_t pid = 0;
-        for (size_t k = 0; k < rfc.procid.n && digit(rfc.procid.p[k]) && k < 10; k++)
-            pid = pid * 10 + (rfc.procid.p[k] - '0');
-        h->pid = rfc.procid.n && digit(rfc.procid.p[0]) ? pid : -1;
+        h->pid = pgm_syslog_procid_pid(rfc.procid);
     } else if ((i + 2 <= n && line[i] == '1' && line[i + 1] == ' ') || !traditional_head(line, n, year, &i, h)) {
         return false; /* RFC 5424's version without the rest of its header, or no header */
     }

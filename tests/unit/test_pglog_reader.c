@@ -188,6 +188,15 @@ static void test_syslog_envelope_gives_time_and_pid(void **state)
     opt.year = 0;
     read_text("syslog", &opt, text, &g, NULL, NULL);
     assert_true(g.r[0].t == PGM_TS_UNKNOWN);
+    /* Heroku's drain (pganalyze collector's test records): PROCID
+     * "postgres.PID", the database's color as STRUCTURED-DATA */
+    const char *drain =
+        "<134>1 2023-06-05T19:33:14+00:00 host app postgres.1105947 - [YELLOW] [12-1]  sql_error_code = 00000 "
+        "LOG:  connection received: host=10.0.0.1 port=5555\n";
+    pgm_pglog_options sql = {.prefix = " sql_error_code = %e "};
+    read_text("syslog", &sql, drain, &g, NULL, NULL);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.r[0].pid, 1105947);
 }
 
 static void test_csvlog_column_counts_and_newlines(void **state)
