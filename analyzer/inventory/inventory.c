@@ -143,9 +143,9 @@ static const char *find_json_time(const char *line, size_t len)
 static bool syslog_date(pgm_inventory *inv, pgm_inventory_item *it, scan_state *st, const char *line,
                         size_t len, pgm_ts_parse *ts)
 {
-    size_t i = 0;
-    if (len && line[0] == '<') {
-        const char *close = memchr(line, '>', len < 6 ? len : 6);
+    size_t frame, i = pgm_syslog_octet_count(line, len, &frame);
+    if (i < len && line[i] == '<') {
+        const char *close = memchr(line + i, '>', len - i < 6 ? len - i : 6);
         i = close ? (size_t)(close - line) + 1 : 0;
     }
     int64_t t;

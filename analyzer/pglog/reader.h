@@ -161,6 +161,11 @@ bool pgm_syslog_parse_rfc5424(const char *s, size_t n, pgm_syslog_rfc5424 *out);
  * Heroku's "postgres."; -1 when there are none. */
 int64_t pgm_syslog_procid_pid(pgm_slice procid);
 
+/* RFC 6587's octet counting before a record: "MSG-LEN SP <PRI>...". The
+ * length of the count and its space when `s` starts with one, the count in
+ * *frame; 0 when it does not. */
+size_t pgm_syslog_octet_count(const char *s, size_t n, size_t *frame);
+
 /* Is `sev` an English severity word of the server ("LOG", "FATAL", ...)? */
 bool pgm_pglog_severity_is_english(pgm_slice sev);
 

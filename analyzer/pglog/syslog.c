@@ -5,8 +5,11 @@
  * that starts with a TAB or a new prefix is a new line, any other piece is
  * the rest of a line cut at 900 bytes. rsyslog writes control characters as
  * #ooo, so a TAB arrives as "#011". Heroku's logplex writes the same pieces
- * after its own header (heroku_head). Facts: PostgreSQL's elog.c
- * (write_syslog), the Heroku Postgres "Logging" docs. */
+ * after its own header (heroku_head). A record may come after its length
+ * (RFC 6587's octet counting: "451 <134>1 ..."), as syslog over TCP frames
+ * them and Heroku's HTTPS log drains POST them. Facts: PostgreSQL's elog.c
+ * (write_syslog), the Heroku Postgres "Logging" and Heroku "Log Drains"
+ * docs. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +29,22 @@ typedef struct syslog_head {
 } syslog_head;
 
 static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Digits of an octet count, at most: RFC 6587 sets no bound; syslog
+ * receivers cap a record at a few KiB to 64 KiB, Heroku's drains at 10 KiB. */
+#define SYSLOG_OCTET_DIGITS 7u
+
+size_t pgm_syslog_octet_count(const char *s, size_t n, size_t *frame)
+{
+    size_t i = 0, v = 0;
+    while (i < n && i < SYSLOG_OCTET_DIGITS && digit(s[i]))
+        v = v * 10 + (size_t)(s[i++] - '0');
+    /* MSG-LEN = NONZERO-DIGIT *DIGIT, then SP, then the record's "<PRI>" */
+    if (i == 0 || s[0] == '0' || i + 1 >= n || s[i] != ' ' || s[i + 1] != '<')
+        return 0;
+    *frame = v;
+    return i + 1;
+}
 
 /* The next space-separated word from *i (the spaces before it skipped). */
 static pgm_slice next_word(const char *s, size_t n, size_t *i)
@@ -176,17 +195,17 @@ static bool traditional_head(const char *line, size_t n, int year, size_t *i, sy
 /* The header of one record; false when the line is not a syslog record. */
 static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
 {
-    size_t i = 0;
     h->t = PGM_TS_UNKNOWN;
     h->zone = PGM_TS_ZONE_NONE;
     h->pid = -1;
     h->seq = h->chunk = -1;
     h->yearless = false;
+    size_t frame, i = pgm_syslog_octet_count(line, n, &frame);
     if (i < n && line[i] == '<') {
-        size_t j = 1;
-        while (j < n && j < 5 && digit(line[j]))
+        size_t j = i + 1;
+        while (j < n && j - i < 5 && digit(line[j]))
             j++;
-        if (j == 1 || j >= n || line[j] != '>')
+        if (j == i + 1 || j >= n || line[j] != '>')
             return false;
         i = j + 1;
     }
@@ -400,7 +419,7 @@ void pgm_syslog_free(pgm_pglog_reader *r)
     pgm_u64map_free(&r->sys_open);
 }
 
-void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+static void record_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
 {
     syslog_head h;
     bool parsed = parse_head(line, n, r->opt.year, &h);
@@ -460,6 +479,28 @@ void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t l
     p->t = h.t;
     p->zone = h.zone;
     add_line(r, p, &r->body, lineno);
+}
+
+/* A line may hold several octet-counted records with no newline between
+ * them (a drain's body or a TCP stream written as it came): each is read as
+ * its own record, where the count ends just before another counted record.
+ * Where it does not, the count is wrong or the record goes on past the line:
+ * the line is read as one record, and lines of no record after it are
+ * unread. */
+void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno)
+{
+    size_t skip, frame, next_frame;
+    syslog_head next;
+    while ((skip = pgm_syslog_octet_count(line, n, &frame)) != 0 && frame < n - skip) {
+        const char *after = line + skip + frame;
+        size_t rest = n - skip - frame;
+        if (!pgm_syslog_octet_count(after, rest, &next_frame) || !parse_head(after, rest, r->opt.year, &next))
+            break;
+        record_line(r, line, skip + frame, lineno);
+        line = after;
+        n = rest;
+    }
+    record_line(r, line, n, lineno);
 }
 
 void pgm_syslog_finish(pgm_pglog_reader *r)

@@ -279,12 +279,14 @@ static bool is_rfc5424_pg_line(span s)
     return seq_chunk || (app.n >= 8 && (memcmp(app.p, "postgres", 8) == 0 || memcmp(app.p, "postmast", 8) == 0));
 }
 
-/* syslog: "<134>Nov 27 00:19:29 [host ]postgres[123]: [7-1] ..." or ISO time. */
+/* syslog: "<134>Nov 27 00:19:29 [host ]postgres[123]: [7-1] ..." or ISO time,
+ * after its octet count where it has one ("451 <134>1 ..."). */
 static bool is_syslog_pg_line(span s)
 {
-    size_t i = 0;
-    if (s.n && s.p[0] == '<') {
-        while (i < s.n && i < 5 && s.p[i] != '>')
+    size_t frame, i = pgm_syslog_octet_count(s.p, s.n, &frame);
+    if (i < s.n && s.p[i] == '<') {
+        size_t pri = i;
+        while (i < s.n && i - pri < 5 && s.p[i] != '>')
             i++;
         if (i >= s.n || s.p[i] != '>')
             return false;

@@ -155,6 +155,11 @@ check timeline-envelopes 0 "application log (spring_boot) in a cri envelope (303
 # severity apart (errorLevel); a checkpointer's line stops at %q
 check timeline-azure-cosmos 0 "(detected: bracketed session fields, the severity given apart; 5 of the first 5 lines parsed)" -- \
     timeline --coverage tests/cli/inputs/azure-cosmos
+# a Heroku Postgres drain's body as its HTTPS POSTs carry it: each record after
+# its length (RFC 6587's octet counting), RFC 5424 headers, Heroku's prefix;
+# the count was read as the start of a stderr line and no line was read
+check timeline-heroku-drain 0 "(detected: read from the lines; 15 of the first 15 lines parsed); 16 lines: 15 messages, 0 secondary and 1 continuation lines, 0 not understood" -- \
+    timeline --coverage tests/cli/inputs/heroku-drain
 # a log whose messages are mostly of no known kind: read wrong or from a
 # server pgmortem does not know, its events missing: said, exit 2
 check timeline-unknown-messages 2 "3 of 4 messages are of no kind pgmortem knows, the most 'widget frobnicated on' (3, first at line 2): their events are missing" -- \

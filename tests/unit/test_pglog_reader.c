@@ -199,6 +199,52 @@ static void test_syslog_envelope_gives_time_and_pid(void **state)
     assert_int_equal(g.r[0].pid, 1105947);
 }
 
+/* RFC 6587's octet counting, as Heroku's HTTPS drains POST records and
+ * syslog over TCP sends them: "MSG-LEN <PRI>1 ...". Read without it, the
+ * count was taken for the start of a stderr line and no line was read. */
+static void test_syslog_octet_counted_frames(void **state)
+{
+    (void)state;
+    pgm_pglog_options opt = {.prefix = " sql_error_code = %e "};
+    got g;
+    pgm_pglog_coverage cov;
+    /* one record a line, each count taking its newline too, as a drain's body */
+    const char *lines =
+        "167 <134>1 2023-06-05T19:33:14+00:00 host app postgres.4001 - [YELLOW] [7-1]  sql_error_code = 00000 "
+        "LOG:  connection authorized: user=u1 database=d1 application_name=web\n"
+        "137 <134>1 2023-06-05T19:33:15+00:00 host app postgres.4002 - [YELLOW] [8-1]  sql_error_code = 53300 "
+        "FATAL:  sorry, too many clients already\n";
+    read_text("syslog", &opt, lines, &g, &cov, NULL);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.r[0].pid, 4001);
+    assert_string_equal(g.r[0].message, "connection authorized: user=u1 database=d1 application_name=web");
+    assert_int_equal(g.r[1].pid, 4002);
+    assert_string_equal(g.r[1].sqlstate, "53300");
+    assert_int_equal(cov.unparsed, 0);
+    /* records one after another with no newline between: each its own, the
+     * second piece of a message joined to it */
+    const char *stream =
+        "123 <134>1 2023-06-05T19:33:14+00:00 host app postgres.4001 - [YELLOW] [9-1]  sql_error_code = 00000 "
+        "LOG:  statement: SELECT 1,"
+        "82 <134>1 2023-06-05T19:33:14+00:00 host app postgres.4001 - [YELLOW] [9-2] \t2 FROM t"
+        "129 <134>1 2023-06-05T19:33:15+00:00 host app postgres.4003 - [YELLOW] [10-1]  sql_error_code = 57P01 "
+        "FATAL:  terminating connection\n";
+    read_text("syslog", &opt, stream, &g, &cov, NULL);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.r[0].message, "statement: SELECT 1,\n2 FROM t"); /* the TAB is elog.c's */
+    assert_int_equal(g.r[1].pid, 4003);
+    assert_string_equal(g.r[1].message, "terminating connection");
+    assert_int_equal(cov.unparsed, 0);
+    /* a count that ends where the text looks like a count, but no record
+     * follows, cuts nothing: the line is one record */
+    const char *wrong =
+        "123 <134>1 2023-06-05T19:33:14+00:00 host app postgres.4001 - [YELLOW] [11-1]  sql_error_code = 00000 "
+        "LOG:  statement: SELECT '5 <1>'\n";
+    read_text("syslog", &opt, wrong, &g, &cov, NULL);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.r[0].message, "statement: SELECT '5 <1>'");
+}
+
 static void test_csvlog_column_counts_and_newlines(void **state)
 {
     (void)state;
@@ -567,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_prefix_changed_by_reload),
         cmocka_unit_test(test_prefix_looks_are_limited),
         cmocka_unit_test(test_empty_lines),
+        cmocka_unit_test(test_syslog_octet_counted_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

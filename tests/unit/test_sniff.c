@@ -236,6 +236,15 @@ static void test_rfc5424_records_are_syslog(void **state)
         "<134>1 2023-06-05T19:33:16+00:00 host app postgres.1105947 - [YELLOW] [14-1]  sql_error_code = 00000 LOG:  statement: SELECT 3\n";
     s = pgm_sniff_file("drain.log", (const unsigned char *)h, strlen(h), true);
     assert_string_equal(s.format, "syslog");
+    /* the same as a drain's HTTPS body holds them: each after its length
+     * (RFC 6587's octet counting) */
+    const char *framed =
+        "127 <134>1 2023-06-05T19:33:14+00:00 host app postgres.1105947 - [YELLOW] [12-1]  sql_error_code = 00000 LOG:  statement: SELECT 1\n"
+        "127 <134>1 2023-06-05T19:33:15+00:00 host app postgres.1105947 - [YELLOW] [13-1]  sql_error_code = 00000 LOG:  statement: SELECT 2\n"
+        "127 <134>1 2023-06-05T19:33:16+00:00 host app postgres.1105947 - [YELLOW] [14-1]  sql_error_code = 00000 LOG:  statement: SELECT 3\n";
+    s = pgm_sniff_file("drain.log", (const unsigned char *)framed, strlen(framed), true);
+    assert_string_equal(pgm_kind_name(s.kind), "pg_log");
+    assert_string_equal(s.format, "syslog");
     /* another program's RFC 5424 records are not the server's */
     const char *o =
         "<134>1 2026-12-06T05:20:41.043425+00:00 vm sshd 812 - - Accepted publickey for root from 10.0.0.1\n"
