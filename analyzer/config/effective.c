@@ -17,6 +17,8 @@
 #include "config/spring.h"
 #include "util/fmt.h"
 #include "util/grow.h"
+#include "util/intern.h"
+#include "util/name_index.h"
 #include "util/strbuf.h"
 
 /* ---- the collected input ---- */
@@ -32,7 +34,7 @@ typedef struct boot_version {
 
 struct pgm_config {
     pgm_config_options opt;
-    boot_version boots[PGM_CONFIG_MAX_SERVICES];
+    boot_version boots[PGM_CONFIG_MAX_BUILD_FILES];
     size_t n_boots;
     pgm_appconf *files;
     size_t n_files;
@@ -40,12 +42,36 @@ struct pgm_config {
     pgm_bouncer bouncer;  /* pgbouncer.ini, when the bundle has one */
     char **inputs;      /* the inputs' paths, which tell their files apart */
     size_t n_inputs;
+    /* "INPUT/PROJECT" of every application file, asked for each pool (does
+     * the server's project hold services?): made at the first question,
+     * again when files came since (n_files then) */
+    pgm_interner file_projects;
+    size_t file_projects_files;
+    /* the manifests' ConfigMaps ("c NAME"), Secrets ("s NAME") and
+     * autoscalers ("a TARGET"), asked for by every workload: item i of
+     * manifest_names is manifest_items[i]; made at the first question, again
+     * when files came since */
+    pgm_name_index manifest_names;
+    struct manifest_item {
+        uint32_t file, item;
+    } *manifest_items;
+    size_t manifest_items_alloc, manifest_index_files;
+    bool manifest_index_built;
     /* the scope being built: a server (its pools, its parameters), or the
      * pools that match none (scope == the number of servers) */
     size_t scope;
     pgm_facts *out;
     int rc;
 };
+
+static void manifest_index_free(pgm_config *c)
+{
+    pgm_name_index_free(&c->manifest_names);
+    free(c->manifest_items);
+    c->manifest_items = NULL;
+    c->manifest_items_alloc = 0;
+    c->manifest_index_built = false;
+}
 
 int pgm_config_open(pgm_config **out, const pgm_config_options *opt)
 {
@@ -125,7 +151,7 @@ int pgm_config_add_appconf(pgm_config *c, pgm_appconf *a)
 
 int pgm_config_add_boot_version(pgm_config *c, const char *version, const char *path, unsigned line)
 {
-    if (c->n_boots == PGM_CONFIG_MAX_SERVICES)
+    if (c->n_boots == PGM_CONFIG_MAX_BUILD_FILES)
         return PGM_OK;
     boot_version *b = &c->boots[c->n_boots];
     pgm_fmt(b->version, sizeof b->version, "%s", version);
@@ -204,6 +230,8 @@ void pgm_config_close(pgm_config *c)
     free(c->files);
     pgm_servers_free(&c->servers);
     pgm_bouncer_free(&c->bouncer);
+    pgm_interner_free(&c->file_projects);
+    manifest_index_free(c);
     for (size_t i = 0; i < c->n_inputs; i++)
         free(c->inputs[i]);
     free(c->inputs);
@@ -233,13 +261,54 @@ typedef struct service {
     unsigned other_pool_line;
     char hikari_note[200];
     char app_name[128]; /* spring.application.name */
-    const pgm_appconf *files[64];
-    size_t n_files;
+    const pgm_appconf **files; /* owned; the files themselves are the config's */
+    size_t n_files, files_alloc;
     const pgm_appconf_workload *workload;
     const pgm_appconf *workload_file;
     int workload_index;
     bool configmap_service; /* made of a ConfigMap's Spring files no workload mounts */
 } service;
+
+/* `f` among the service's files; false when memory ran out. */
+static bool service_add_file(service *sv, const pgm_appconf *f)
+{
+    const pgm_appconf **v = pgm_grow(sv->files, &sv->files_alloc, sv->n_files, sizeof *v, 8);
+    if (!v)
+        return false;
+    sv->files = v;
+    sv->files[sv->n_files++] = f;
+    return true;
+}
+
+/* The services of one scope being built: as many as the inputs hold (a
+ * monorepo's thousands), none left out. */
+typedef struct service_list {
+    service *v;
+    size_t n, alloc;
+} service_list;
+
+/* A new service named `name` at the list's end, of no file and no workload;
+ * NULL when memory ran out. The list may move: hold indices, not pointers,
+ * across this call. */
+static service *new_service(service_list *l, const char *name)
+{
+    service *v = pgm_grow(l->v, &l->alloc, l->n, sizeof *v, 64);
+    if (!v)
+        return NULL;
+    l->v = v;
+    service *sv = &v[l->n++];
+    memset(sv, 0, sizeof *sv);
+    sv->workload_index = -1;
+    pgm_fmt(sv->name, sizeof sv->name, "%s", name);
+    return sv;
+}
+
+static void service_list_free(service_list *l)
+{
+    for (size_t s = 0; s < l->n; s++)
+        free(l->v[s].files);
+    free(l->v);
+}
 
 /* The directory that names a service: the file's, without the build and
  * resource folders ("orders/src/main/resources/application.yml" -> orders). */
@@ -396,15 +465,32 @@ static int input_of(const pgm_config *c, const char *path, char *project, size_t
 /* Projects that may share a server: the same, or one at the input's root. */
 static bool projects_meet(const char *a, const char *b) { return !*a || !*b || strcmp(a, b) == 0; }
 
-/* Whether any application configuration of input `in` is in `project`. */
-static bool project_has_services(const pgm_config *c, int in, const char *project)
+/* The key of a project of input `in` among c->file_projects. */
+static void project_key(char *key, size_t cap, int in, const char *project)
 {
-    for (size_t f = 0; f < c->n_files; f++) {
-        char p[256];
-        if (input_of(c, c->files[f].path, p, sizeof p) == in && strcmp(p, project) == 0)
-            return true;
+    pgm_fmt(key, cap, "%d/%s", in, project);
+}
+
+/* Whether any application configuration of input `in` is in `project`. */
+static bool project_has_services(pgm_config *c, int in, const char *project)
+{
+    char p[256], key[300];
+    if (c->file_projects_files != c->n_files || !c->file_projects.n) {
+        pgm_interner_free(&c->file_projects);
+        c->file_projects_files = c->n_files;
+        for (size_t f = 0; f < c->n_files; f++) {
+            project_key(key, sizeof key, input_of(c, c->files[f].path, p, sizeof p), p);
+            if (!pgm_intern(&c->file_projects, key)) { /* out of memory: each file asked */
+                pgm_interner_free(&c->file_projects);
+                for (size_t g = 0; g < c->n_files; g++)
+                    if (input_of(c, c->files[g].path, p, sizeof p) == in && strcmp(p, project) == 0)
+                        return true;
+                return false;
+            }
+        }
     }
-    return false;
+    project_key(key, sizeof key, in, project);
+    return pgm_interned(&c->file_projects, key) != NULL;
 }
 
 /* The host a JDBC URL names (the first of several), false when it names
@@ -440,7 +526,7 @@ static bool host_answers(const char *name, const char *host)
  * server of the pool's project, or the only server of its input when that
  * one stands in a folder with no application configuration of its own (a
  * bundle's db/ beside its services). */
-static size_t pool_server(const pgm_config *c, const pgm_record *r, char *how, size_t cap)
+static size_t pool_server(pgm_config *c, const pgm_record *r, char *how, size_t cap)
 {
     size_t n = pgm_servers_count(&c->servers);
     const pgm_fact *driver = pgm_record_get_fact(r, "driver");
@@ -1198,25 +1284,89 @@ static int set_env_var(env_var *e, const char *prefix, const char *name, const c
     return PGM_OK;
 }
 
-/* The ConfigMap or Secret `name`: in the referring manifest, else in any
- * manifest of the same input. */
-static bool find_env_source(const pgm_config *c, const pgm_appconf *from, const pgm_appconf_env_ref *ref,
+/* The key of a manifest's ConfigMap ('c'), Secret ('s') or autoscaler's
+ * target ('a') in c->manifest_names. */
+static void manifest_key(char *key, size_t cap, char kind, const char *name)
+{
+    pgm_fmt(key, cap, "%c %s", kind, name);
+}
+
+static bool manifest_item_add(pgm_config *c, size_t file, size_t item, char kind, const char *name)
+{
+    char key[300];
+    manifest_key(key, sizeof key, kind, name);
+    size_t n = pgm_name_index_count(&c->manifest_names);
+    struct manifest_item *v = pgm_grow(c->manifest_items, &c->manifest_items_alloc, n, sizeof *v, 64);
+    if (!v)
+        return false;
+    c->manifest_items = v;
+    v[n] = (struct manifest_item){(uint32_t)file, (uint32_t)item};
+    return pgm_name_index_add(&c->manifest_names, key) == 0;
+}
+
+/* c->manifest_names for the files there are; false (c->rc PGM_FATAL) when
+ * memory ran out. */
+static bool manifest_index_ready(pgm_config *c)
+{
+    if (c->manifest_index_built && c->manifest_index_files == c->n_files)
+        return true;
+    manifest_index_free(c);
+    for (size_t f = 0; f < c->n_files && f < UINT32_MAX; f++) {
+        const pgm_appconf *a = &c->files[f];
+        bool ok = true;
+        for (size_t s = 0; ok && a->form == PGM_APPCONF_K8S && s < a->n_env_sources; s++)
+            ok = manifest_item_add(c, f, s, a->env_sources[s].secret ? 's' : 'c', a->env_sources[s].name);
+        for (size_t h = 0; ok && h < a->n_autoscalers; h++)
+            ok = manifest_item_add(c, f, h, 'a', a->autoscalers[h].target);
+        if (!ok) {
+            manifest_index_free(c);
+            c->rc = PGM_FATAL;
+            return false;
+        }
+    }
+    c->manifest_index_built = true;
+    c->manifest_index_files = c->n_files;
+    return true;
+}
+
+/* The first item under `name` of `kind` in c->manifest_names, or
+ * PGM_CHAINS_NONE (also when memory ran out: c->rc says it). */
+static uint32_t manifest_first(pgm_config *c, char kind, const char *name)
+{
+    char key[300];
+    manifest_key(key, sizeof key, kind, name);
+    return manifest_index_ready(c) ? pgm_name_index_first(&c->manifest_names, key) : PGM_CHAINS_NONE;
+}
+
+static bool env_source_is(const pgm_appconf_env_source *src, const pgm_appconf_env_ref *ref)
+{
+    return src->secret == ref->secret && strcmp(src->name, ref->source) == 0;
+}
+
+/* The ConfigMap or Secret `name`: in the referring manifest, else in the
+ * first manifest of the same input that has it. */
+static bool find_env_source(pgm_config *c, const pgm_appconf *from, const pgm_appconf_env_ref *ref,
                             const pgm_appconf **file, int *idx)
 {
+    for (size_t s = 0; s < from->n_env_sources; s++)
+        if (env_source_is(&from->env_sources[s], ref)) {
+            *file = from;
+            *idx = (int)s;
+            return true;
+        }
     char p1[256], p2[256];
     int in = input_of(c, from->path, p1, sizeof p1);
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t f = 0; f < c->n_files; f++) {
-            const pgm_appconf *a = &c->files[f];
-            if (a->form != PGM_APPCONF_K8S || (pass == 0) != (a == from) || (pass && input_of(c, a->path, p2, sizeof p2) != in))
-                continue;
-            for (size_t s = 0; s < a->n_env_sources; s++)
-                if (a->env_sources[s].secret == ref->secret && strcmp(a->env_sources[s].name, ref->source) == 0) {
-                    *file = a;
-                    *idx = (int)s;
-                    return true;
-                }
+    for (uint32_t i = manifest_first(c, ref->secret ? 's' : 'c', ref->source); i != PGM_CHAINS_NONE;
+         i = pgm_name_index_next(&c->manifest_names, i)) {
+        const pgm_appconf *a = &c->files[c->manifest_items[i].file];
+        uint32_t source = c->manifest_items[i].item;
+        /* the name compared too: a key is cut at its length */
+        if (a != from && env_source_is(&a->env_sources[source], ref) && input_of(c, a->path, p2, sizeof p2) == in) {
+            *file = a;
+            *idx = (int)source;
+            return true;
         }
+    }
     return false;
 }
 
@@ -1262,7 +1412,7 @@ static env_var *new_env_var(env_var **v, size_t *n, size_t *alloc)
 }
 
 /* The variables the service's workload takes through envFrom and valueFrom. */
-static int workload_env(const pgm_config *c, const service *sv, env_var **out, size_t *n)
+static int workload_env(pgm_config *c, const service *sv, env_var **out, size_t *n)
 {
     size_t alloc = 0;
     *out = NULL;
@@ -1438,28 +1588,29 @@ static void service_project(const pgm_config *c, const service *sv, int *in, cha
 /* A service of .env files alone (docker/tb-node.env) is the environment of
  * an application: of the only one with Spring configuration in its project,
  * when there is one. */
-static void merge_env_only_services(pgm_config *c, service *svs, size_t *nsv)
+static void merge_env_only_services(pgm_config *c, service_list *l)
 {
-    for (size_t s = 0; s < *nsv; s++) {
+    service *svs = l->v;
+    for (size_t s = 0; s < l->n && c->rc != PGM_FATAL; s++) {
         if (has_spring_file(&svs[s]) || !svs[s].n_files)
             continue;
         int in, in2;
         char p[256], p2[256];
         service_project(c, &svs[s], &in, p, sizeof p);
-        size_t target = *nsv, n_spring = 0;
-        for (size_t t = 0; t < *nsv; t++) {
+        size_t target = l->n, n_spring = 0;
+        for (size_t t = 0; t < l->n; t++) {
             service_project(c, &svs[t], &in2, p2, sizeof p2);
             if (t != s && in2 == in && strcmp(p, p2) == 0 && has_spring_file(&svs[t]))
                 target = t, n_spring++;
         }
-        if (n_spring != 1 || svs[target].n_files + svs[s].n_files > sizeof svs[0].files / sizeof svs[0].files[0])
+        if (n_spring != 1)
             continue;
         for (size_t f = 0; f < svs[s].n_files; f++)
-            svs[target].files[svs[target].n_files++] = svs[s].files[f];
-        memmove(&svs[s], &svs[s + 1], (*nsv - s - 1) * sizeof *svs);
-        (*nsv)--;
-        memset(&svs[*nsv], 0, sizeof *svs); /* the slot left free is taken as new later */
-        svs[*nsv].workload_index = -1;
+            if (!service_add_file(&svs[target], svs[s].files[f]))
+                c->rc = PGM_FATAL;
+        free(svs[s].files);
+        memmove(&svs[s], &svs[s + 1], (l->n - s - 1) * sizeof *svs);
+        l->n--;
         s = (size_t)-1; /* indices moved: look again */
     }
 }
@@ -1489,33 +1640,38 @@ static size_t only_service_in(const pgm_config *c, const service *svs, size_t n,
     int in = input_of(c, kf->path, p, sizeof p), in2;
     if (whole_input)
         p[0] = 0; /* the input's root meets every folder */
-    size_t apps = 0;
+    /* another application's workload there: the project is not one
+     * application's (the first ends the search: a monorepo's manifests
+     * folder of thousands of services is not walked for each of them) */
     for (size_t f = 0; f < c->n_files; f++) {
-        if (c->files[f].form != PGM_APPCONF_K8S || input_of(c, c->files[f].path, p2, sizeof p2) != in ||
-            !projects_meet(p, p2))
+        if (c->files[f].form != PGM_APPCONF_K8S)
             continue;
         /* applications by name: a Compose file and its variant (docker-arm/)
          * run the same one */
-        for (size_t w = 0; w < c->files[f].n_workloads; w++) {
+        bool other_app = false;
+        for (size_t w = 0; w < c->files[f].n_workloads && !other_app; w++) {
             const pgm_appconf_workload *o = &c->files[f].workloads[w];
-            apps += !runs_infrastructure(o) && strcmp(o->name, wl->name) != 0;
+            other_app = !runs_infrastructure(o) && strcmp(o->name, wl->name) != 0;
         }
+        if (other_app && input_of(c, c->files[f].path, p2, sizeof p2) == in && projects_meet(p, p2))
+            return n;
     }
     /* the service, or another deployment of the same application (the
      * caller then gives it a service of its own with the same files) */
     size_t found = n, n_found = 0;
-    for (size_t s = 0; s < n; s++) {
+    for (size_t s = 0; s < n && n_found < 2; s++) {
+        if (!has_spring_file(&svs[s]) || (svs[s].workload && strcmp(svs[s].workload->name, wl->name) != 0))
+            continue;
         service_project(c, &svs[s], &in2, p2, sizeof p2);
-        if (in2 == in && projects_meet(p, p2) && has_spring_file(&svs[s]) &&
-            (!svs[s].workload || strcmp(svs[s].workload->name, wl->name) == 0))
+        if (in2 == in && projects_meet(p, p2))
             found = s, n_found++;
     }
-    return apps == 0 && n_found == 1 ? found : n;
+    return n_found == 1 ? found : n;
 }
 
 /* The Spring files of the ConfigMaps a service's workload mounts (of its
  * input): read as the service's own, after its other files. */
-static void add_mounted_files(const pgm_config *c, service *sv)
+static void add_mounted_files(pgm_config *c, service *sv)
 {
     const pgm_appconf *wf = sv->workload_file;
     char p[256];
@@ -1526,9 +1682,8 @@ static void add_mounted_files(const pgm_config *c, service *sv)
             continue;
         for (size_t f = 0; f < c->n_files; f++)
             if (c->files[f].configmap && strcmp(c->files[f].configmap, ref->source) == 0 &&
-                input_of(c, c->files[f].path, p, sizeof p) == in &&
-                sv->n_files < sizeof sv->files / sizeof sv->files[0])
-                sv->files[sv->n_files++] = &c->files[f];
+                input_of(c, c->files[f].path, p, sizeof p) == in && !service_add_file(sv, &c->files[f]))
+                c->rc = PGM_FATAL;
     }
 }
 
@@ -1560,100 +1715,98 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
     pgm_config_scope_label(c, scope, label, sizeof label);
     if (label[0] && pgm_facts_set(out, "server", label) != 0)
         return PGM_FATAL;
-    service *svs = calloc(PGM_CONFIG_MAX_SERVICES, sizeof *svs);
-    if (!svs)
-        return PGM_FATAL;
-    size_t nsv = 0;
-    for (size_t f = 0; f < c->n_files; f++) {
+    service_list l = {0};
+    for (size_t f = 0; f < c->n_files && c->rc != PGM_FATAL; f++) {
         if (c->files[f].form == PGM_APPCONF_K8S || c->files[f].configmap)
             continue; /* a ConfigMap's Spring file: its mounting workloads' */
         char name[128];
         service_of(c->files[f].path, name, sizeof name);
         size_t s = 0;
-        while (s < nsv && strcmp(svs[s].name, name) != 0)
+        while (s < l.n && strcmp(l.v[s].name, name) != 0)
             s++;
-        if (s == nsv) {
-            if (nsv == PGM_CONFIG_MAX_SERVICES)
-                continue;
-            pgm_fmt(svs[nsv].name, sizeof svs[0].name, "%s", name);
-            svs[nsv].workload_index = -1;
-            nsv++;
-        }
-        if (svs[s].n_files < sizeof svs[s].files / sizeof svs[s].files[0])
-            svs[s].files[svs[s].n_files++] = &c->files[f];
+        if ((s == l.n && !new_service(&l, name)) || !service_add_file(&l.v[s], &c->files[f]))
+            c->rc = PGM_FATAL;
     }
-    merge_env_only_services(c, svs, &nsv);
+    merge_env_only_services(c, &l);
     /* workloads join the service of their name, or the only one, or stand alone */
-    size_t file_services = nsv;
+    size_t file_services = l.n;
     size_t n_workloads = 0;
     for (size_t f = 0; f < c->n_files; f++)
         if (c->files[f].form == PGM_APPCONF_K8S)
             n_workloads += c->files[f].n_workloads;
-    for (size_t f = 0; f < c->n_files; f++) {
+    for (size_t f = 0; f < c->n_files && c->rc != PGM_FATAL; f++) {
         const pgm_appconf *kf = &c->files[f];
         if (kf->form != PGM_APPCONF_K8S)
             continue;
-        for (size_t w = 0; w < kf->n_workloads; w++) {
+        for (size_t w = 0; w < kf->n_workloads && c->rc != PGM_FATAL; w++) {
             size_t s = 0;
-            while (s < file_services && strcmp(svs[s].name, kf->workloads[w].name) != 0)
+            while (s < file_services && strcmp(l.v[s].name, kf->workloads[w].name) != 0)
                 s++;
             if (s == file_services && file_services == 1 && n_workloads == 1)
                 s = 0;
             if (s == file_services)
-                s = only_service_of_project(c, svs, file_services, kf, &kf->workloads[w]);
-            if (s == file_services || svs[s].workload) {
-                if (nsv == PGM_CONFIG_MAX_SERVICES)
-                    continue;
+                s = only_service_of_project(c, l.v, file_services, kf, &kf->workloads[w]);
+            if (s == file_services || l.v[s].workload) {
                 size_t same = s;
-                s = nsv++;
-                pgm_fmt(svs[s].name, sizeof svs[0].name, "%s", kf->workloads[w].name);
+                s = l.n;
+                if (!new_service(&l, kf->workloads[w].name)) {
+                    c->rc = PGM_FATAL;
+                    break;
+                }
                 if (same < file_services) { /* another deployment of the same application: its configuration
                                                * and its build file too (the service's name finds that) */
-                    memcpy(svs[s].files, svs[same].files, svs[same].n_files * sizeof svs[0].files[0]);
-                    svs[s].n_files = svs[same].n_files;
-                    pgm_fmt(svs[s].name, sizeof svs[0].name, "%s", svs[same].name);
+                    for (size_t i = 0; i < l.v[same].n_files; i++)
+                        if (!service_add_file(&l.v[s], l.v[same].files[i]))
+                            c->rc = PGM_FATAL;
+                    pgm_fmt(l.v[s].name, sizeof l.v[0].name, "%s", l.v[same].name);
                 }
             }
-            svs[s].workload = &kf->workloads[w];
-            svs[s].workload_file = kf;
-            svs[s].workload_index = (int)w;
-            svs[s].max_replicas = -1;
-            for (size_t h = 0; h < c->n_files; h++) /* an autoscaler in another file */
-                for (size_t a = 0; &c->files[h] != kf && a < c->files[h].n_autoscalers; a++)
-                    if (strcmp(c->files[h].autoscalers[a].target, kf->workloads[w].name) == 0) {
-                        svs[s].max_replicas = c->files[h].autoscalers[a].max_replicas;
-                        svs[s].max_replicas_path = c->files[h].path;
-                        svs[s].max_replicas_line = c->files[h].autoscalers[a].line;
-                    }
+            service *sv = &l.v[s];
+            sv->workload = &kf->workloads[w];
+            sv->workload_file = kf;
+            sv->workload_index = (int)w;
+            sv->max_replicas = -1;
+            /* an autoscaler in another file: the last of them */
+            for (uint32_t i = manifest_first(c, 'a', kf->workloads[w].name); i != PGM_CHAINS_NONE;
+                 i = pgm_name_index_next(&c->manifest_names, i)) {
+                const pgm_appconf *h = &c->files[c->manifest_items[i].file];
+                uint32_t a = c->manifest_items[i].item;
+                if (h != kf && strcmp(h->autoscalers[a].target, kf->workloads[w].name) == 0) {
+                    sv->max_replicas = h->autoscalers[a].max_replicas;
+                    sv->max_replicas_path = h->path;
+                    sv->max_replicas_line = h->autoscalers[a].line;
+                }
+            }
         }
     }
-    for (size_t s = 0; s < nsv; s++)
-        add_mounted_files(c, &svs[s]);
+    for (size_t s = 0; s < l.n && c->rc != PGM_FATAL; s++)
+        add_mounted_files(c, &l.v[s]);
     /* a ConfigMap's Spring file no workload of the inputs mounts: a service
      * named after the ConfigMap */
-    for (size_t f = 0; f < c->n_files; f++) {
+    for (size_t f = 0; f < c->n_files && c->rc != PGM_FATAL; f++) {
         if (!c->files[f].configmap)
             continue;
         bool taken = false;
-        for (size_t s = 0; s < nsv && !taken; s++)
-            for (size_t i = 0; i < svs[s].n_files && !taken; i++)
-                taken = svs[s].files[i] == &c->files[f];
-        size_t s = 0;
-        while (s < nsv && !(svs[s].configmap_service && strcmp(svs[s].name, c->files[f].configmap) == 0))
-            s++;
-        if (taken || (s == nsv && nsv == PGM_CONFIG_MAX_SERVICES))
+        for (size_t s = 0; s < l.n && !taken; s++)
+            for (size_t i = 0; i < l.v[s].n_files && !taken; i++)
+                taken = l.v[s].files[i] == &c->files[f];
+        if (taken)
             continue;
-        if (s == nsv) {
-            pgm_fmt(svs[s].name, sizeof svs[0].name, "%s", c->files[f].configmap);
-            svs[s].workload_index = -1;
-            svs[s].configmap_service = true;
-            nsv++;
+        size_t s = 0;
+        while (s < l.n && !(l.v[s].configmap_service && strcmp(l.v[s].name, c->files[f].configmap) == 0))
+            s++;
+        if (s == l.n) {
+            if (!new_service(&l, c->files[f].configmap)) {
+                c->rc = PGM_FATAL;
+                break;
+            }
+            l.v[s].configmap_service = true;
         }
-        if (svs[s].n_files < sizeof svs[s].files / sizeof svs[s].files[0])
-            svs[s].files[svs[s].n_files++] = &c->files[f];
+        if (!service_add_file(&l.v[s], &c->files[f]))
+            c->rc = PGM_FATAL;
     }
-    for (size_t s = 0; s < nsv && c->rc != PGM_FATAL; s++)
-        build_service(c, &svs[s]);
+    for (size_t s = 0; s < l.n && c->rc != PGM_FATAL; s++)
+        build_service(c, &l.v[s]);
     /* a ConfigMap's or Secret's keys, a Helm value: judged once, whoever takes them */
     for (size_t f = 0; f < c->n_files; f++)
         for (size_t i = 0; c->files[f].form == PGM_APPCONF_K8S && i < c->files[f].n; i++)
@@ -1662,7 +1815,7 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
                 pgm_spring_standalone_key(&c->files[f], &c->files[f].keys[i], &s);
                 pgm_spring_check_key(&s, key_record, c);
             }
-    free(svs);
+    service_list_free(&l);
     /* PgBouncer's settings, and its server connections for the users that connect through it */
     if (c->bouncer.set && c->rc != PGM_FATAL) {
         const pgm_collection *pools = pgm_facts_collection(out, "pool");

@@ -22,8 +22,10 @@
 /* Active profiles, --instances entries, at most. */
 #define PGM_CONFIG_MAX_PROFILES 16u
 #define PGM_CONFIG_MAX_INSTANCES 64u
-/* Services (directories of configuration, workloads) told apart, at most. */
-#define PGM_CONFIG_MAX_SERVICES 256u
+/* Build files (pom.xml, build.gradle, a jar's manifest) whose Spring Boot
+ * version is kept, at most; a later one is said and not read. Services are
+ * not bounded: every one the inputs hold is built. */
+#define PGM_CONFIG_MAX_BUILD_FILES 256u
 /* HikariCP release whose defaults apply when nothing says otherwise. */
 #define PGM_HIKARI_NEWEST "7.0.2"
 

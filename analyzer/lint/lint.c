@@ -47,7 +47,7 @@ typedef struct walk {
     pgm_interner paths;
     pgm_chains by_path;
     bool index_failed;
-    boot_seen boots[PGM_CONFIG_MAX_SERVICES];
+    boot_seen boots[PGM_CONFIG_MAX_BUILD_FILES];
     size_t n_boots;
     const pgm_lint_options *o;
     pgm_lint *out;
@@ -70,16 +70,16 @@ static bool is_config_kind(enum pgm_kind k)
 /* an include of a file lint would not read says the size postgresql.conf's reader names */
 _Static_assert(PGM_LINT_MAX_FILE_BYTES == PGM_CONF_MAX_FILE, "one bound for a configuration file");
 
-_Static_assert(PGM_CONFIG_MAX_SERVICES == 256u, "read_build_file's message names 256");
+_Static_assert(PGM_CONFIG_MAX_BUILD_FILES == 256u, "read_build_file's message names 256");
 
 /* pom.xml, build.gradle, a jar's MANIFEST.MF: Spring Boot's version, which
  * decides the HikariCP release and so its defaults. */
 static int read_build_file(walk *w, const pgm_file_info *info, pgm_source *content)
 {
     enum { MAX_BUILD_FILE = 4u << 20 };
-    if (w->n_boots == PGM_CONFIG_MAX_SERVICES) {
+    if (w->n_boots == PGM_CONFIG_MAX_BUILD_FILES) {
         warn(w->o, info->display_path, "more than 256 build files name a Spring Boot version: this one is not "
-                                       "read (PGM_CONFIG_MAX_SERVICES); its service's HikariCP defaults are guessed");
+                                       "read (PGM_CONFIG_MAX_BUILD_FILES); its service's HikariCP defaults are guessed");
         w->out->problems++;
         return PGM_OK;
     }

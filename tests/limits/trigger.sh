@@ -510,13 +510,26 @@ expect PGM_THRESHOLDS_MAX_PATHS 2 "1 event(s) not counted: a burst among them ma
 # PGM_CONFIG_MAX_PROFILES: 17 profiles asked for
 expect PGM_CONFIG_MAX_PROFILES 3 "--profile: at most 16 profiles" -- lint --profile a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q "$tmp/xz"
 
-# PGM_CONFIG_MAX_SERVICES: 257 services' pom.xml naming their Spring Boot
+# PGM_CONFIG_MAX_BUILD_FILES: 257 services' pom.xml naming their Spring Boot
 for i in $(seq 257); do
     mkdir -p "$tmp/poms/s$i"
     printf '<project>\n  <parent>\n    <groupId>org.springframework.boot</groupId>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>3.2.0</version>\n  </parent>\n</project>\n' \
         > "$tmp/poms/s$i/pom.xml"
 done
-expect PGM_CONFIG_MAX_SERVICES 2 "more than 256 build files name a Spring Boot version" -- lint --fail-on never "$tmp/poms"
+expect PGM_CONFIG_MAX_BUILD_FILES 2 "more than 256 build files name a Spring Boot version" -- lint --fail-on never "$tmp/poms"
+# ... but services are not bounded: 300 of them, each one's finding listed
+# (past 256 they were left out, unsaid)
+for i in $(seq 300); do
+    mkdir -p "$tmp/services/s$i/src/main/resources"
+    printf 'spring.datasource.url=jdbc:postgresql://db:5432/shop\nspring.datasource.hikari.connection-timeout=0\n' \
+        > "$tmp/services/s$i/src/main/resources/application.properties"
+done
+"$bin" lint -q -f json --fail-on never "$tmp/services" > "$tmp/services.json" 2> /dev/null
+if python3 -c 'import json, sys; f = json.load(open(sys.argv[1]))["findings"]; sys.exit(len({x["path"] for x in f if x["rule"] == "HKC-TIMEOUT-001"}) != 300)' "$tmp/services.json"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL lint of 300 services: not each one's HKC-TIMEOUT-001 listed"; fail=$((fail + 1))
+fi
 
 # PGM_JSONFLAT_MAX_BYTES: a jsonlog record of 2 MiB (the line limit raised past it)
 mkdir -p "$tmp/json-bytes"

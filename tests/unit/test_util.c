@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/chains.h"
+#include "util/name_index.h"
 #include "util/display.h"
 #include "util/grow.h"
 #include "util/idxset.h"
@@ -312,6 +313,34 @@ static void test_chains_match_a_scan(void **state)
     assert_int_equal(c.n, 0);
 }
 
+/* Items found by their name are the ones a comparison with every item
+ * finds, in their order; names differing in one letter or only by length
+ * are apart, "" is a name, a name never added has none. */
+static void test_name_index_matches_a_scan(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"svc1", "svc10", "svc1", "", "SVC1", "svc10", "svc1-db", ""};
+    enum { N = sizeof names / sizeof names[0] };
+    pgm_name_index x = {0};
+    assert_int_equal(pgm_name_index_first(&x, "svc1"), PGM_CHAINS_NONE);
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(pgm_name_index_add(&x, names[i]), 0);
+    assert_int_equal(pgm_name_index_count(&x), N);
+    static const char *const asked[] = {"svc1", "svc10", "", "SVC1", "svc1-db", "svc", "svc100"};
+    for (size_t q = 0; q < sizeof asked / sizeof asked[0]; q++) {
+        uint32_t it = pgm_name_index_first(&x, asked[q]);
+        for (uint32_t i = 0; i < N; i++) {
+            if (strcmp(names[i], asked[q]) != 0)
+                continue;
+            assert_int_equal(it, i);
+            it = pgm_name_index_next(&x, it);
+        }
+        assert_int_equal(it, PGM_CHAINS_NONE);
+    }
+    pgm_name_index_free(&x);
+    assert_int_equal(pgm_name_index_count(&x), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_grow_doubles_and_keeps),
         cmocka_unit_test(test_idxset_finds_what_it_holds),
         cmocka_unit_test(test_chains_match_a_scan),
+        cmocka_unit_test(test_name_index_matches_a_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
