@@ -1005,11 +1005,25 @@ static void build_hikari_file_pool(pgm_config *c, const service *sv, const pgm_a
     keep_in_scope(c, r);
 }
 
-/* The pools a service's keys describe: the auto-configured one, and any
- * other prefix that carries HikariCP properties (app.datasource.second...). */
-static size_t find_pool_sources(const pgm_keyset *ks, pool_src *out, size_t cap)
+/* One more pool source at the end of *out (zeroed); NULL when memory ran out. */
+static pool_src *add_pool_src(pool_src **out, size_t *n, size_t *alloc)
 {
-    size_t n = 0;
+    pool_src *v = pgm_grow(*out, alloc, *n, sizeof *v, 4);
+    if (!v)
+        return NULL;
+    *out = v;
+    memset(&v[*n], 0, sizeof v[*n]);
+    return &v[(*n)++];
+}
+
+/* The pools a service's keys describe: the auto-configured one, and any
+ * other prefix that carries HikariCP properties (app.datasource.second...),
+ * into *out (the caller frees it), as many as there are. PGM_OK, or
+ * PGM_FATAL when memory ran out. */
+static int find_pool_sources(const pgm_keyset *ks, pool_src **out, size_t *count)
+{
+    size_t n = 0, alloc = 0;
+    pool_src *v = NULL;
     bool has_default = false;
     for (size_t i = 0; i < ks->n; i++) {
         const char *k = ks->v[i].canon;
@@ -1045,16 +1059,19 @@ static size_t find_pool_sources(const pgm_keyset *ks, pool_src *out, size_t cap)
             continue;
         bool seen = false;
         for (size_t j = 0; j < n; j++)
-            if (strcmp(out[j].prefix, prefix) == 0) {
+            if (strcmp(v[j].prefix, prefix) == 0) {
                 seen = true;
                 if (config_prefix[0])
-                    pgm_fmt(out[j].config_prefix, sizeof out[j].config_prefix, "%s", config_prefix);
+                    pgm_fmt(v[j].config_prefix, sizeof v[j].config_prefix, "%s", config_prefix);
             }
-        if (!seen && n < cap) {
-            memset(&out[n], 0, sizeof out[n]);
-            pgm_fmt(out[n].prefix, sizeof out[n].prefix, "%s", prefix);
-            pgm_fmt(out[n].config_prefix, sizeof out[n].config_prefix, "%s", config_prefix);
-            n++;
+        pool_src *src = seen ? NULL : add_pool_src(&v, &n, &alloc);
+        if (!seen && !src) {
+            free(v);
+            return PGM_FATAL;
+        }
+        if (src) {
+            pgm_fmt(src->prefix, sizeof src->prefix, "%s", prefix);
+            pgm_fmt(src->config_prefix, sizeof src->config_prefix, "%s", config_prefix);
         }
     }
     /* a prefix counts only with a HikariCP property of its own (not a bare
@@ -1065,35 +1082,40 @@ static size_t find_pool_sources(const pgm_keyset *ks, pool_src *out, size_t cap)
      * (hibernate.connection.*), which no DataSource binds. */
     size_t kept = 0;
     for (size_t j = 0; j < n; j++) {
-        bool real = out[j].config_prefix[0] != 0, pool_key = real, datasource = real;
-        size_t pl = strlen(out[j].prefix);
-        if (strncmp(out[j].prefix, "hibernate.", 10) == 0)
+        bool real = v[j].config_prefix[0] != 0, pool_key = real, datasource = real;
+        size_t pl = strlen(v[j].prefix);
+        if (strncmp(v[j].prefix, "hibernate.", 10) == 0)
             continue;
-        datasource = datasource || strstr(out[j].prefix, "datasource") || strstr(out[j].prefix, "data-source");
+        datasource = datasource || strstr(v[j].prefix, "datasource") || strstr(v[j].prefix, "data-source");
         for (size_t i = 0; i < ks->n && !(pool_key && datasource); i++) {
             const char *k = ks->v[i].canon;
-            if (strncmp(k, out[j].prefix, pl) != 0 || k[pl] != '.')
+            if (strncmp(k, v[j].prefix, pl) != 0 || k[pl] != '.')
                 continue;
             const char *leaf = k + pl + 1;
             const pgm_hprop *h = pgm_hprop_squashed(leaf);
             pool_key = pool_key || (h && h->field && strcmp(h->field, "username") && strcmp(h->field, "password"));
-            const char *v = ks->v[i].k->value ? ks->v[i].k->value : "";
+            const char *value = ks->v[i].k->value ? ks->v[i].k->value : "";
             datasource = datasource ||
-                         ((strcmp(leaf, "url") == 0 || strcmp(leaf, "jdbcurl") == 0) && strncmp(v, "jdbc:", 5) == 0) ||
+                         ((strcmp(leaf, "url") == 0 || strcmp(leaf, "jdbcurl") == 0) && strncmp(value, "jdbc:", 5) == 0) ||
                          strcmp(leaf, "driverclassname") == 0 || strcmp(leaf, "datasourceclassname") == 0;
         }
         if (pool_key && datasource)
-            out[kept++] = out[j];
+            v[kept++] = v[j];
     }
     n = kept;
-    if (has_default && n < cap) {
-        memmove(out + 1, out, n * sizeof *out);
-        memset(&out[0], 0, sizeof out[0]);
-        pgm_fmt(out[0].prefix, sizeof out[0].prefix, "spring.datasource");
-        out[0].is_default = true;
-        n++;
+    if (has_default) {
+        if (!add_pool_src(&v, &n, &alloc)) {
+            free(v);
+            return PGM_FATAL;
+        }
+        memmove(v + 1, v, (n - 1) * sizeof *v);
+        memset(&v[0], 0, sizeof v[0]);
+        pgm_fmt(v[0].prefix, sizeof v[0].prefix, "spring.datasource");
+        v[0].is_default = true;
     }
-    return n;
+    *out = v;
+    *count = n;
+    return PGM_OK;
 }
 
 /* A hand-made HikariDataSource bound to a prefix has no `url` property. */
@@ -1562,12 +1584,15 @@ static void build_service(pgm_config *c, service *sv)
     /* a database's or a broker's container (postgres taking the ConfigMap its
      * clients take too) runs no Spring pool */
     bool infrastructure = sv->workload && !has_spring_file(sv) && runs_infrastructure(sv->workload);
-    pool_src srcs[16];
-    size_t ns = infrastructure || sv->other_pool ? 0 : find_pool_sources(&ks, srcs, 16);
+    pool_src *srcs = NULL;
+    size_t ns = 0;
+    if (!infrastructure && !sv->other_pool && find_pool_sources(&ks, &srcs, &ns) != PGM_OK)
+        c->rc = PGM_FATAL;
     for (size_t i = 0; i < ns && c->rc != PGM_FATAL; i++) {
         check_pool_prefix(c, &ks, &srcs[i]);
         build_pool(c, sv, &ks, &srcs[i], inst, ip, il, inote);
     }
+    free(srcs);
     for (size_t f = 0; f < sv->n_files && c->rc != PGM_FATAL; f++)
         if (sv->files[f]->form == PGM_APPCONF_HIKARI)
             build_hikari_file_pool(c, sv, sv->files[f], inst, ip, il, inote);

@@ -248,6 +248,9 @@ if ! python3 tests/lint/gitlab-validate.py "$tmp/gitlab.json" > /dev/null; then
     echo "FAIL lint-gitlab-format: not GitLab's Code Quality format"; python3 tests/lint/gitlab-validate.py "$tmp/gitlab.json"; fail=$((fail + 1))
 fi
 check lint-fail-never 0 "" -- lint -q --fail-on never $L/db
+# twenty prefixes that look like pools but are none, then two datasources:
+# both pools are judged (the second, its connection-timeout 0, was left out)
+check lint-many-prefixes 1 "1 configuration file(s), 15 finding(s), 3 at or above --fail-on" -- lint tests/lint/many-prefixes
 check lint-fail-critical 0 "" -- lint -q --fail-on critical $L
 check lint-profile-default 1 "" -- lint -q --profile default --instances orders=2 $L/orders $L/k8s
 check lint-hikari-5 1 "" -- lint -q --hikari-version 5.1.0 $L/worker
