@@ -1844,21 +1844,20 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
     /* PgBouncer's settings, and its server connections for the users that connect through it */
     if (c->bouncer.set && c->rc != PGM_FATAL) {
         const pgm_collection *pools = pgm_facts_collection(out, "pool");
-        const char *seen[64];
-        size_t users = 0;
-        for (size_t i = 0; pools && i < pools->n; i++) {
+        pgm_interner users = {0}; /* each user once, however many */
+        bool empty_user = false;  /* "" is interned uncounted */
+        for (size_t i = 0; pools && i < pools->n && c->rc != PGM_FATAL; i++) {
             const pgm_fact *through = pgm_record_get_fact(&pools->recs[i], "through_pgbouncer");
             const pgm_fact *user = pgm_record_get_fact(&pools->recs[i], "username");
             if (!through || strcmp(through->text, "true") != 0 || !user)
                 continue;
-            size_t k = 0;
-            while (k < users && strcmp(seen[k], user->text) != 0)
-                k++;
-            if (k == users && users < sizeof seen / sizeof seen[0])
-                seen[users++] = user->text;
+            empty_user |= !user->text[0];
+            if (!pgm_intern(&users, user->text))
+                c->rc = PGM_FATAL;
         }
-        if (pgm_bouncer_facts(&c->bouncer, users, out) != 0)
+        if (c->rc != PGM_FATAL && pgm_bouncer_facts(&c->bouncer, users.n + empty_user, out) != 0)
             c->rc = PGM_FATAL;
+        pgm_interner_free(&users);
     }
     return c->rc;
 }

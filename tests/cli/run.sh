@@ -338,6 +338,18 @@ check timeline-pgbouncer-show 0 "PgBouncer SHOW results (aligned); 6 lines: 2 ro
     timeline --coverage tests/samples/pgbouncer-1.18/show-pools.txt
 check analyze-pgbouncer-client-limit 0 "" -- analyze -q tests/samples/pgbouncer-1.18
 check lint-pgbouncer 1 "" -- lint -q tests/samples/pgbouncer-1.18
+# 70 services connecting through PgBouncer as 70 users: its pools may open
+# 2 x 70 server connections, more than the server's 132 (counted as 64 users once)
+mkdir -p "$tmp/pgb-users/db"
+printf '[databases]\nshop = host=db port=5432 dbname=shop pool_size=2\n[pgbouncer]\nlisten_port = 6432\n' > "$tmp/pgb-users/db/pgbouncer.ini"
+printf 'max_connections = 135\n' > "$tmp/pgb-users/db/postgresql.conf"
+for i in $(seq 70); do
+    mkdir -p "$tmp/pgb-users/s$i"
+    printf 'spring.datasource.url=jdbc:postgresql://pgbouncer:6432/shop\nspring.datasource.username=u%s\n' "$i" > "$tmp/pgb-users/s$i/application.properties"
+done
+if ! "$bin" lint -q --fail-on never "$tmp/pgb-users" | grep -qF "[PGB-CONF-002] PgBouncer's pools may open 140 server connections"; then
+    echo "FAIL lint-pgbouncer-users: 70 users' server connections not counted"; fail=$((fail + 1))
+fi
 # a syntax error in postgresql.conf is a critical finding at its line
 check lint-conf-syntax-error 1 "syntax error in file" -- lint --fail-on critical tests/lint/conf-syntax-error
 # a Compose file's anchors and merge keys: app's environment comes from x-common
