@@ -146,7 +146,10 @@ int pgm_cmd_rules(int argc, char **argv, int first)
     int k;
     while ((k = pgm_args_next(&a, &opt, &operand)) != 0) {
         if (k == 2) {
-            if (strcmp(sub, "show") == 0 && n_ids < 64) {
+            if (strcmp(sub, "show") == 0 && n_ids == sizeof ids / sizeof ids[0]) {
+                pgm_usage_error("rules", "'rules show' takes at most %zu rule ids", sizeof ids / sizeof ids[0]);
+                return PGM_EXIT_USAGE;
+            } else if (strcmp(sub, "show") == 0) {
                 ids[n_ids++] = operand;
             } else if (strcmp(sub, "test") == 0 && o.n_dirs < PGM_MAX_RULE_DIRS) {
                 o.dirs[o.n_dirs++] = operand;
