@@ -63,20 +63,17 @@ static bool starts(span s, const char *lit)
     return s.n >= l && memcmp(s.p, lit, l) == 0;
 }
 
-static bool contains(span s, const char *lit)
+/* Where `lit` first is in `s`, or NULL. */
+static const char *find(span s, const char *lit)
 {
     size_t l = strlen(lit);
-    if (l == 0 || s.n < l)
-        return false;
-    for (const char *q = s.p; (q = memchr(q, lit[0], s.n - (size_t)(q - s.p) - l + 1));) {
+    for (const char *q = s.p; l && s.n >= l && (q = memchr(q, lit[0], s.n - (size_t)(q - s.p) - l + 1)); q++)
         if (memcmp(q, lit, l) == 0)
-            return true;
-        q++;
-        if ((size_t)(q - s.p) + l > s.n)
-            break;
-    }
-    return false;
+            return q;
+    return NULL;
 }
+
+static bool contains(span s, const char *lit) { return find(s, lit) != NULL; }
 
 static span trim(span s)
 {
@@ -197,6 +194,39 @@ static bool has_pg_severity(span s)
             return true;
     }
     return false;
+}
+
+/* A client quoting the server's message after its own words: libpq's
+ * "connection to server at ... failed: FATAL:  ...", "could not connect to
+ * server: ...", PHP's "pg_connect(): Unable to connect to PostgreSQL
+ * server: FATAL:  ..." and "pg_query(): Query failed: ERROR:  ...". A
+ * server's own line has its log_line_prefix there, which ends in no such
+ * words; where the server quotes libpq itself (a standby's "FATAL:  could
+ * not connect to the primary server: connection to server at ... failed:
+ * FATAL:  ..."), its own severity comes first. */
+static bool quotes_server_message(span s)
+{
+    static const char *const quotes[] = {"failed: FATAL:", "failed: ERROR:", "failed: PANIC:", "server: FATAL:",
+                                         "server: ERROR:", "server: PANIC:"};
+    for (size_t i = 0; i < sizeof quotes / sizeof quotes[0]; i++) {
+        const char *q = find(s, quotes[i]);
+        if (q && !has_pg_severity((span){s.p, (size_t)(q - s.p)}))
+            return true;
+    }
+    return false;
+}
+
+/* The severity and its message at the line's start, as the rest of a quote
+ * the line before began: "FATAL:  sorry, too many clients already" under
+ * PHP's "pg_connect(): ... server: FATAL:  sorry, ..." (libpq's message
+ * holds a newline). */
+static bool bare_severity_line(span s)
+{
+    size_t i = 0;
+    while (i < s.n && is_upper(s.p[i]))
+        i++;
+    return i >= 3 && i + 1 < s.n && s.p[i] == ':' && s.p[i + 1] == ' ' &&
+           pgm_prefix_english_severity(s.p, i);
 }
 
 static bool is_level(span s)
@@ -544,6 +574,7 @@ typedef struct tally {
     size_t hash_comments;        /* lines starting with # or ! (a properties file's comments) */
     size_t hikari_texts;         /* lines holding one of HikariCP's own messages, whatever the layout */
     bool level_next;             /* the line before was java.util.logging's first of an entry */
+    bool quote_next;             /* the line before quoted the server's message (quotes_server_message) */
     size_t pipes_rows_backend;   /* tuples-only unaligned rows of pg_stat_activity */
     size_t tabs_rows_backend;    /* COPY text rows */
     span first;                  /* first non-blank line */
@@ -575,7 +606,9 @@ static void tally_line(tally *t, span s)
     bool client_quote = starts(s, "psql:") || starts(s, "pg_dump:") || starts(s, "pgbench:") ||
                         starts(s, "pg_dumpall:") || starts(s, "pg_restore:") ||
                         /* "PSQLException: FATAL: sorry, too many clients already" quotes the server */
-                        pgm_app_exception_line(s.p, s.n) || starts(s, "Caused by: ");
+                        pgm_app_exception_line(s.p, s.n) || starts(s, "Caused by: ") ||
+                        quotes_server_message(s) || (t->quote_next && bare_severity_line(s));
+    t->quote_next = quotes_server_message(s);
     /* java.util.logging's "WARNING: message" under its entry's first line */
     pgm_slice jul_level, jul_message;
     bool level_line = t->level_next && pgm_app_level_line(s.p, s.n, &jul_level, &jul_message);

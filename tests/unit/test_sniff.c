@@ -144,6 +144,32 @@ static void test_psql_error_output_is_not_a_server_log(void **state)
     assert_string_equal(pgm_kind_name(s.kind), "unknown");
 }
 
+/* A PHP application's log (CodeIgniter's "LEVEL - TIME --> message")
+ * quoting libpq after its own words, the message's second line bare: it was
+ * read as a server log whose prefix ended in "Unable to connect to
+ * PostgreSQL server: ", its refusals with the user "Severity". A standby's
+ * own line quoting libpq after its own severity is still the server's. */
+static void test_client_quoting_libpq_is_no_server_log(void **state)
+{
+    (void)state;
+    const char *php =
+        "ERROR - 2026-11-27 10:34:19 --> Severity: Warning --> pg_connect(): Unable to connect to PostgreSQL "
+        "server: FATAL:  sorry, too many clients already\n"
+        "FATAL:  sorry, too many clients already /srv/shop/system/database/drivers/postgre/postgre_driver.php 154\n"
+        "ERROR - 2026-11-27 10:34:19 --> Unable to connect to the database\n"
+        "ERROR - 2026-11-27 10:34:21 --> Severity: Warning --> pg_query(): Query failed: ERROR:  relation "
+        "\"carts\" does not exist /srv/shop/system/database/drivers/postgre/postgre_driver.php 242\n";
+    pgm_sniff s = pgm_sniff_file("log-2026-11-27.php", (const unsigned char *)php, strlen(php), true);
+    assert_string_not_equal(pgm_kind_name(s.kind), "pg_log");
+    const char *standby =
+        "2026-11-27 02:00:00.000 UTC [100] FATAL:  could not connect to the primary server: connection to server "
+        "at \"10.0.0.1\", port 5432 failed: FATAL:  the database system is starting up\n"
+        "2026-11-27 02:00:05.000 UTC [101] FATAL:  could not connect to the primary server: connection to server "
+        "at \"10.0.0.1\", port 5432 failed: FATAL:  the database system is starting up\n";
+    s = pgm_sniff_file("postgresql.log", (const unsigned char *)standby, strlen(standby), true);
+    assert_string_equal(pgm_kind_name(s.kind), "pg_log");
+}
+
 /* Application logs whose lines quote the server or look like its
  * severities: java.util.logging's "WARNING: msg" under each entry, a Java
  * trace's "PSQLException: FATAL: ..." lines. */
@@ -315,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_binary_and_empty),
         cmocka_unit_test(test_psql_error_output_is_not_a_server_log),
         cmocka_unit_test(test_java_lines_are_no_server_log),
+        cmocka_unit_test(test_client_quoting_libpq_is_no_server_log),
         cmocka_unit_test(test_configuration_quoting_hikari),
         cmocka_unit_test(test_name_breaks_ties),
         cmocka_unit_test(test_severity_after_any_separator),
