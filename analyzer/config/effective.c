@@ -29,6 +29,7 @@ typedef struct boot_version {
     unsigned line;
     bool mybatis_only;   /* its dependencies: MyBatis, no JPA */
     const char *other_pool; /* the pool it puts in HikariCP's place, or NULL */
+    const char *other_pool_why;
     unsigned other_pool_line;
 } boot_version;
 
@@ -1157,8 +1158,45 @@ bool pgm_config_build_has_mybatis_only(const char *text, size_t n)
     return true;
 }
 
-const char *pgm_config_build_other_pool(const char *text, size_t n, unsigned *line)
+/* Where `what` is first named in a build file as a dependency: not within
+ * a Maven <dependencyManagement>, which sets versions and adds nothing. */
+static const char *build_dependency(const char *text, size_t n, const char *what)
 {
+    size_t wl = strlen(what);
+    for (const char *at = text; (at = memmem(at, n - (size_t)(at - text), what, wl)) != NULL; at += wl) {
+        const char *open = text, *close = text, *q;
+        /* the last <dependencyManagement> and </dependencyManagement> before it */
+        for (q = text; (q = memmem(q, (size_t)(at - q), "<dependencyManagement>", 22)) != NULL; q++)
+            open = q;
+        for (q = text; (q = memmem(q, (size_t)(at - q), "</dependencyManagement>", 23)) != NULL; q++)
+            close = q;
+        if (open == text || close > open)
+            return at;
+    }
+    return NULL;
+}
+
+static unsigned line_at(const char *text, const char *at)
+{
+    unsigned line = 1;
+    for (const char *q = text; q < at; q++)
+        line += *q == '\n';
+    return line;
+}
+
+const char *pgm_config_build_other_pool(const char *text, size_t n, unsigned *line, const char **why)
+{
+    /* DruidDataSourceAutoConfigure runs before DataSourceAutoConfiguration
+     * and makes the DataSource (alibaba/druid, druid-spring-boot-starter) */
+    static const char *const druid[] = {"druid-spring-boot-starter", "druid-spring-boot-3-starter"};
+    for (size_t i = 0; i < sizeof druid / sizeof druid[0]; i++) {
+        const char *hit = build_dependency(text, n, druid[i]);
+        if (hit) {
+            *line = line_at(text, hit);
+            *why = "its build brings druid-spring-boot-starter, which makes the DataSource before Spring Boot does";
+            return "Alibaba Druid";
+        }
+    }
     static const struct {
         const char *artifact, *name;
     } pools[] = {{"tomcat-jdbc", "Tomcat JDBC"}, {"commons-dbcp2", "Commons DBCP2"}, {"ucp", "Oracle UCP"}};
@@ -1166,22 +1204,22 @@ const char *pgm_config_build_other_pool(const char *text, size_t n, unsigned *li
     if (!memmem(text, n, "HikariCP", 8) || !(memmem(text, n, "exclude", 7) || memmem(text, n, "exclusion", 9)))
         return NULL;
     for (size_t i = 0; i < sizeof pools / sizeof pools[0]; i++) {
-        const char *hit = memmem(text, n, pools[i].artifact, strlen(pools[i].artifact));
+        const char *hit = build_dependency(text, n, pools[i].artifact);
         if (!hit)
             continue;
-        *line = 1;
-        for (const char *q = text; q < hit; q++)
-            *line += *q == '\n';
+        *line = line_at(text, hit);
+        *why = "its build excludes HikariCP for it";
         return pools[i].name;
     }
     return NULL;
 }
 
-void pgm_config_set_boot_other_pool(pgm_config *c, const char *path, const char *pool, unsigned line)
+void pgm_config_set_boot_other_pool(pgm_config *c, const char *path, const char *pool, unsigned line,
+                                    const char *why)
 {
     for (size_t i = 0; i < c->n_boots; i++)
         if (strcmp(c->boots[i].path, path) == 0)
-            c->boots[i].other_pool = pool, c->boots[i].other_pool_line = line;
+            c->boots[i].other_pool = pool, c->boots[i].other_pool_line = line, c->boots[i].other_pool_why = why;
 }
 
 void pgm_config_set_boot_mybatis_only(pgm_config *c, const char *path, bool mybatis_only)
@@ -1213,7 +1251,7 @@ static void service_boot(const pgm_config *c, service *sv)
         sv->other_pool = found->other_pool;
         sv->other_pool_path = found->path;
         sv->other_pool_line = found->other_pool_line;
-        sv->other_pool_why = "its build excludes HikariCP for it";
+        sv->other_pool_why = found->other_pool_why;
     }
     if ((!found || !found->version[0]) && distinct == 1)
         for (size_t i = 0; i < c->n_boots && !(found && found->version[0]); i++)
@@ -1712,6 +1750,81 @@ static void add_mounted_files(pgm_config *c, service *sv)
     }
 }
 
+/* The spring.application.name a Spring file sets, or NULL (also for a
+ * placeholder: its value is not known here). */
+static const char *application_name(const pgm_appconf *a)
+{
+    if (a->form != PGM_APPCONF_PROPERTIES && a->form != PGM_APPCONF_YAML)
+        return NULL;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcasecmp(a->keys[i].key, "spring.application.name") == 0 && a->keys[i].value &&
+            a->keys[i].value[0] && !strchr(a->keys[i].value, '$'))
+            return a->keys[i].value;
+    return NULL;
+}
+
+/* The applications the inputs name (spring.application.name), each item
+ * of *apps the file naming it (*file_of, the caller frees it). */
+static int application_names(const pgm_config *c, pgm_name_index *apps, const pgm_appconf ***file_of)
+{
+    size_t alloc = 0;
+    for (size_t f = 0; f < c->n_files; f++) {
+        const char *name = application_name(&c->files[f]);
+        if (!name)
+            continue;
+        size_t n = pgm_name_index_count(apps);
+        const pgm_appconf **v = pgm_grow(*file_of, &alloc, n, sizeof *v, 16);
+        if (!v)
+            return PGM_FATAL;
+        *file_of = v;
+        v[n] = &c->files[f];
+        if (pgm_name_index_add(apps, name) != 0)
+            return PGM_FATAL;
+    }
+    return PGM_OK;
+}
+
+/* A file of a configuration repository, as Spring Cloud Config and Nacos
+ * serve them: named after the application it configures,
+ * {spring.application.name}-{profile}.yml or {spring.application.name}.yml
+ * (Spring Cloud Config's "Environment Repository", Nacos's dataId), away
+ * from that application's own directory ("config/search/mall-search-prod.yaml"
+ * for mall-search). True, and the service's name in `name`, when `a` is one
+ * for an application another file of the inputs names; a profile in its
+ * name becomes the file's, as application-{profile}'s is. */
+static bool config_repo_service(pgm_appconf *a, const pgm_name_index *apps, const pgm_appconf *const *app_file,
+                                char *name, size_t cap)
+{
+    if (a->form != PGM_APPCONF_PROPERTIES && a->form != PGM_APPCONF_YAML)
+        return false;
+    const char *slash = strrchr(a->path, '/'), *base = slash ? slash + 1 : a->path;
+    const char *dot = strrchr(base, '.');
+    size_t bl = dot ? (size_t)(dot - base) : strlen(base);
+    char stem[256];
+    if (bl == 0 || bl >= sizeof stem || strncmp(base, "application", 11) == 0 || strncmp(base, "bootstrap", 9) == 0)
+        return false;
+    memcpy(stem, base, bl);
+    stem[bl] = 0;
+    /* the whole stem, then each part before a '-': the application's name
+     * may hold dashes itself, the profile follows the last of them */
+    for (size_t cut = bl;; cut--) {
+        if (cut == bl || stem[cut] == '-') {
+            char app[256];
+            memcpy(app, stem, cut);
+            app[cut] = 0;
+            uint32_t i = pgm_name_index_first(apps, app);
+            if (i != PGM_CHAINS_NONE && app_file[i] != a) {
+                service_of(app_file[i]->path, name, cap);
+                if (cut < bl && !a->profile)
+                    a->profile = strdup(stem + cut + 1); /* none on no memory: read as the default's */
+                return true;
+            }
+        }
+        if (cut == 1)
+            return false;
+    }
+}
+
 size_t pgm_config_scopes(pgm_config *c)
 {
     pgm_servers_tie(&c->servers);
@@ -1741,17 +1854,24 @@ int pgm_config_facts(pgm_config *c, size_t scope, pgm_facts *out)
     if (label[0] && pgm_facts_set(out, "server", label) != 0)
         return PGM_FATAL;
     service_list l = {0};
+    pgm_name_index apps = {0};
+    const pgm_appconf **app_file = NULL;
+    if (application_names(c, &apps, &app_file) != PGM_OK)
+        c->rc = PGM_FATAL;
     for (size_t f = 0; f < c->n_files && c->rc != PGM_FATAL; f++) {
         if (c->files[f].form == PGM_APPCONF_K8S || c->files[f].configmap)
             continue; /* a ConfigMap's Spring file: its mounting workloads' */
         char name[128];
-        service_of(c->files[f].path, name, sizeof name);
+        if (!config_repo_service(&c->files[f], &apps, app_file, name, sizeof name))
+            service_of(c->files[f].path, name, sizeof name);
         size_t s = 0;
         while (s < l.n && strcmp(l.v[s].name, name) != 0)
             s++;
         if ((s == l.n && !new_service(&l, name)) || !service_add_file(&l.v[s], &c->files[f]))
             c->rc = PGM_FATAL;
     }
+    pgm_name_index_free(&apps);
+    free(app_file);
     merge_env_only_services(c, &l);
     /* workloads join the service of their name, or the only one, or stand alone */
     size_t file_services = l.n;

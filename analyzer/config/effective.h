@@ -77,12 +77,16 @@ int pgm_config_add_boot_version(pgm_config *c, const char *version, const char *
 bool pgm_config_build_has_mybatis_only(const char *text, size_t n);
 /* After pgm_config_add_boot_version: the same build file's dependencies. */
 void pgm_config_set_boot_mybatis_only(pgm_config *c, const char *path, bool mybatis_only);
-/* The connection pool a build file puts in HikariCP's place (it excludes
- * HikariCP and depends on Tomcat JDBC, Commons DBCP2 or Oracle UCP), and
- * the line naming it; NULL when it does not. */
-const char *pgm_config_build_other_pool(const char *text, size_t n, unsigned *line);
+/* The connection pool a build file puts in HikariCP's place, the line
+ * naming it and why it runs: Alibaba's druid-spring-boot-starter (its
+ * auto-configuration makes the DataSource before Spring Boot's), or Tomcat
+ * JDBC, Commons DBCP2 or Oracle UCP where HikariCP is excluded. NULL when it
+ * puts none; a <dependencyManagement> entry (a version, no dependency) puts
+ * none. */
+const char *pgm_config_build_other_pool(const char *text, size_t n, unsigned *line, const char **why);
 /* After pgm_config_add_boot_version (a version may be ""): that pool. */
-void pgm_config_set_boot_other_pool(pgm_config *c, const char *path, const char *pool, unsigned line);
+void pgm_config_set_boot_other_pool(pgm_config *c, const char *path, const char *pool, unsigned line,
+                                    const char *why);
 /* Finds Spring Boot's version in a pom.xml, build.gradle(.kts) or
  * MANIFEST.MF: true with the version and its line. */
 bool pgm_config_find_boot_version(const char *name, const char *text, size_t n, char *version,

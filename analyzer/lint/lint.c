@@ -11,13 +11,16 @@
 #include "bundle/bundle.h"
 #include "catalog/catalog.h"
 #include "config/bouncer.h"
+#include "config/maven.h"
 #include "config/pgconf.h"
 #include "rules/yaml_doc.h"
 #include "envelope/unwrap.h"
 #include "sniff/sniff.h"
 #include "util/chains.h"
+#include "util/fmt.h"
 #include "util/grow.h"
 #include "util/intern.h"
+#include "util/name_index.h"
 #include "util/redact.h"
 #include "util/strbuf.h"
 
@@ -33,9 +36,19 @@ typedef struct boot_seen {
     char *path;
     unsigned line;
     bool mybatis_only;
-    const char *other_pool; /* pgm_config_build_other_pool's */
+    const char *other_pool, *other_pool_why; /* pgm_config_build_other_pool's */
     unsigned other_pool_line;
 } boot_seen;
+
+/* A pom.xml of the inputs: the module it builds, what it depends on, and
+ * the pool its own build brings in HikariCP's place (or NULL). */
+typedef struct maven_module {
+    char *path;
+    pgm_maven_pom pom;
+    const char *other_pool, *other_pool_why;
+    unsigned other_pool_line;
+    char *inherited_why; /* "through its dependency on ...": owned */
+} maven_module;
 
 typedef struct walk {
     cfile *files;
@@ -49,6 +62,8 @@ typedef struct walk {
     bool index_failed;
     boot_seen boots[PGM_CONFIG_MAX_BUILD_FILES];
     size_t n_boots;
+    maven_module *modules;
+    size_t n_modules, modules_alloc;
     const pgm_lint_options *o;
     pgm_lint *out;
     bool oom;
@@ -72,6 +87,111 @@ _Static_assert(PGM_LINT_MAX_FILE_BYTES == PGM_CONF_MAX_FILE, "one bound for a co
 
 _Static_assert(PGM_CONFIG_MAX_BUILD_FILES == 256u, "read_build_file's message names 256");
 
+static int add_module(walk *w, const char *path, const char *text, size_t n, const boot_seen *b)
+{
+    maven_module *v = pgm_grow(w->modules, &w->modules_alloc, w->n_modules, sizeof *v, 16);
+    if (!v)
+        return PGM_FATAL;
+    w->modules = v;
+    maven_module *m = &v[w->n_modules];
+    memset(m, 0, sizeof *m);
+    if (pgm_maven_pom_read(text, n, &m->pom) != PGM_OK)
+        return PGM_FATAL;
+    if (!(m->path = strdup(path))) {
+        pgm_maven_pom_free(&m->pom);
+        return PGM_FATAL;
+    }
+    m->other_pool = b->other_pool;
+    m->other_pool_why = b->other_pool_why;
+    m->other_pool_line = b->other_pool_line;
+    w->n_modules++;
+    return PGM_OK;
+}
+
+/* Dependencies followed from a module through others, at most: a chain of
+ * modules is a few long; a cycle (a broken build) ends here. */
+#define PGM_LINT_MODULE_CHAIN_MAX 16u
+
+/* What module_pool found for each module: not yet looked, being looked
+ * through (a cycle), or looked (pool_of its answer, SIZE_MAX for none). */
+typedef struct module_memo {
+    unsigned char *state;
+    size_t *pool_of;
+} module_memo;
+
+/* The module of the inputs that brings another pool and that module `i`
+ * is or depends on, directly or through other modules (each looked through
+ * once), or SIZE_MAX; *via: i's dependency the chain starts with. */
+static size_t module_pool(const walk *w, const pgm_name_index *by_artifact, module_memo *memo, size_t i,
+                          unsigned depth, const pgm_maven_dep **via)
+{
+    const maven_module *m = &w->modules[i];
+    if (m->other_pool)
+        return i;
+    if (memo->state[i] == 2 && !via)
+        return memo->pool_of[i];
+    if (memo->state[i] == 1 || depth == PGM_LINT_MODULE_CHAIN_MAX)
+        return SIZE_MAX;
+    memo->state[i] = 1;
+    size_t found = SIZE_MAX;
+    for (size_t d = 0; d < m->pom.n_deps && found == SIZE_MAX; d++)
+        for (uint32_t t = pgm_name_index_first(by_artifact, m->pom.deps[d].artifact);
+             t != PGM_CHAINS_NONE && found == SIZE_MAX; t = pgm_name_index_next(by_artifact, t))
+            if (t != i && (found = module_pool(w, by_artifact, memo, t, depth + 1, NULL)) != SIZE_MAX && via)
+                *via = &m->pom.deps[d];
+    memo->state[i] = 2;
+    memo->pool_of[i] = found;
+    return found;
+}
+
+/* A module that brings no other pool itself but depends on one of the
+ * inputs that does (mall-demo on mall-mbg, which brings
+ * druid-spring-boot-starter) runs that pool: its build entry says so. */
+static int inherit_module_pools(walk *w)
+{
+    pgm_name_index by_artifact = {0};
+    module_memo memo = {calloc(w->n_modules + 1, 1), calloc(w->n_modules + 1, sizeof(size_t))};
+    int rc = memo.state && memo.pool_of ? PGM_OK : PGM_FATAL;
+    for (size_t i = 0; i < w->n_modules && rc == PGM_OK; i++)
+        if (pgm_name_index_add(&by_artifact, w->modules[i].pom.artifact ? w->modules[i].pom.artifact : "") != 0)
+            rc = PGM_FATAL;
+    for (size_t i = 0; i < w->n_modules && rc == PGM_OK; i++) {
+        maven_module *m = &w->modules[i];
+        const pgm_maven_dep *via = NULL;
+        size_t found = m->other_pool ? SIZE_MAX : module_pool(w, &by_artifact, &memo, i, 0, &via);
+        if (found == SIZE_MAX || !via)
+            continue;
+        const maven_module *t = &w->modules[found];
+        char why[512];
+        pgm_fmt(why, sizeof why, "through its dependency on %s, whose build brings it: %s:%u", via->artifact, t->path,
+                t->other_pool_line);
+        size_t b = 0;
+        while (b < w->n_boots && strcmp(w->boots[b].path, m->path) != 0)
+            b++;
+        if (b == w->n_boots) {
+            if (w->n_boots == PGM_CONFIG_MAX_BUILD_FILES)
+                continue; /* said when the build files were read */
+            memset(&w->boots[b], 0, sizeof w->boots[b]);
+            if (!(w->boots[b].path = strdup(m->path))) {
+                rc = PGM_FATAL;
+                break;
+            }
+            w->n_boots++;
+        }
+        if (!(m->inherited_why = strdup(why))) {
+            rc = PGM_FATAL;
+            break;
+        }
+        w->boots[b].other_pool = t->other_pool;
+        w->boots[b].other_pool_line = via->line;
+        w->boots[b].other_pool_why = m->inherited_why;
+    }
+    pgm_name_index_free(&by_artifact);
+    free(memo.state);
+    free(memo.pool_of);
+    return rc;
+}
+
 /* pom.xml, build.gradle, a jar's MANIFEST.MF: Spring Boot's version, which
  * decides the HikariCP release and so its defaults. */
 static int read_build_file(walk *w, const pgm_file_info *info, pgm_source *content)
@@ -94,7 +214,12 @@ static int read_build_file(walk *w, const pgm_file_info *info, pgm_source *conte
     bool version = got > 0 && pgm_config_find_boot_version(info->name, buf, (size_t)got, b->version,
                                                            sizeof b->version, &b->line);
     if (got > 0)
-        b->other_pool = pgm_config_build_other_pool(buf, (size_t)got, &b->other_pool_line);
+        b->other_pool = pgm_config_build_other_pool(buf, (size_t)got, &b->other_pool_line, &b->other_pool_why);
+    if (got > 0 && strcmp(info->name, "pom.xml") == 0 && add_module(w, info->display_path, buf, (size_t)got, b) != PGM_OK) {
+        free(buf);
+        w->oom = true;
+        return PGM_FATAL;
+    }
     if (version || b->other_pool) { /* another pool is said even where no Boot version is */
         if (!(b->path = strdup(info->display_path))) {
             free(buf);
@@ -1236,6 +1361,8 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     pgm_bundle_stats st;
     int wrc = pgm_bundle_walk(inputs, n_inputs, lim, &v, &st);
     int rc = w.oom || wrc == PGM_FATAL ? PGM_FATAL : PGM_OK;
+    if (rc == PGM_OK)
+        rc = inherit_module_pools(&w);
     pgm_config *cfg = NULL;
     pgm_facts facts;
     pgm_facts_init(&facts);
@@ -1246,7 +1373,8 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
         if (rc == PGM_OK)
             pgm_config_set_boot_mybatis_only(cfg, w.boots[i].path, w.boots[i].mybatis_only);
         if (rc == PGM_OK && w.boots[i].other_pool)
-            pgm_config_set_boot_other_pool(cfg, w.boots[i].path, w.boots[i].other_pool, w.boots[i].other_pool_line);
+            pgm_config_set_boot_other_pool(cfg, w.boots[i].path, w.boots[i].other_pool, w.boots[i].other_pool_line,
+                                           w.boots[i].other_pool_why);
     }
     if (rc == PGM_OK)
         rc = load_pg(&w, cfg);
@@ -1420,6 +1548,12 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     pgm_chains_free(&w.by_path);
     for (size_t i = 0; i < w.n_boots; i++)
         free(w.boots[i].path);
+    for (size_t i = 0; i < w.n_modules; i++) {
+        free(w.modules[i].path);
+        free(w.modules[i].inherited_why);
+        pgm_maven_pom_free(&w.modules[i].pom);
+    }
+    free(w.modules);
     for (size_t b = 0; b < n_base; b++)
         free(base[b]);
     free(base);
