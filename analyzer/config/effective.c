@@ -1803,6 +1803,9 @@ static bool config_repo_service(pgm_appconf *a, const pgm_name_index *apps, cons
     char stem[256];
     if (bl == 0 || bl >= sizeof stem || strncmp(base, "application", 11) == 0 || strncmp(base, "bootstrap", 9) == 0)
         return false;
+    /* an application's own resources are its own, whatever their names */
+    if (strstr(a->path, "/src/") || strstr(a->path, "BOOT-INF/") || strstr(a->path, "WEB-INF/"))
+        return false;
     memcpy(stem, base, bl);
     stem[bl] = 0;
     /* the whole stem, then each part before a '-': the application's name
