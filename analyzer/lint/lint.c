@@ -108,8 +108,9 @@ static int add_module(walk *w, const char *path, const char *text, size_t n, con
     return PGM_OK;
 }
 
-/* Dependencies followed from a module through others, at most: a chain of
- * modules is a few long; a cycle (a broken build) ends here. */
+/* Modules followed from a service through each other's dependencies, at
+ * most: a real chain is a few long (a cycle of a broken build ends where
+ * it comes back to a module being looked through). */
 #define PGM_LINT_MODULE_CHAIN_MAX 16u
 
 /* What module_pool found for each module: not yet looked, being looked
@@ -163,7 +164,7 @@ static int inherit_module_pools(walk *w)
             continue;
         const maven_module *t = &w->modules[found];
         char why[512];
-        pgm_fmt(why, sizeof why, "through its dependency on %s, whose build brings it: %s:%u", via->artifact, t->path,
+        pgm_fmt(why, sizeof why, "through its dependency on %s, which brings it from %s:%u", via->artifact, t->path,
                 t->other_pool_line);
         size_t b = 0;
         while (b < w->n_boots && strcmp(w->boots[b].path, m->path) != 0)
