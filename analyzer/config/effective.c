@@ -163,6 +163,15 @@ int pgm_config_add_boot_version(pgm_config *c, const char *version, const char *
     return PGM_OK;
 }
 
+/* The line of `at` in `text`, from 1. */
+static unsigned line_at(const char *text, const char *at)
+{
+    unsigned line = 1;
+    for (const char *q = text; q < at; q++)
+        line += *q == '\n';
+    return line;
+}
+
 /* The version-like text right after `after` (skipping quotes, spaces, '>',
  * "version", '='), e.g. 3.2.1 or 2.7.18. */
 static bool version_after(const char *p, const char *end, char *out, size_t cap)
@@ -209,10 +218,7 @@ bool pgm_config_find_boot_version(const char *name, const char *text, size_t n, 
             if (*p != markers[m][0] || memcmp(p, markers[m], ml) != 0)
                 continue;
             if (version_after(p + ml, end, version, cap)) {
-                unsigned l = 1;
-                for (const char *q = text; q < p; q++)
-                    l += *q == '\n';
-                *line = l;
+                *line = line_at(text, p);
                 return true;
             }
         }
@@ -472,7 +478,8 @@ static void project_key(char *key, size_t cap, int in, const char *project)
     pgm_fmt(key, cap, "%d/%s", in, project);
 }
 
-/* Whether any application configuration of input `in` is in `project`. */
+/* Whether any application configuration of input `in` is in `project`
+ * (false, c->rc PGM_FATAL, when memory ran out). */
 static bool project_has_services(pgm_config *c, int in, const char *project)
 {
     char p[256], key[300];
@@ -481,11 +488,9 @@ static bool project_has_services(pgm_config *c, int in, const char *project)
         c->file_projects_files = c->n_files;
         for (size_t f = 0; f < c->n_files; f++) {
             project_key(key, sizeof key, input_of(c, c->files[f].path, p, sizeof p), p);
-            if (!pgm_intern(&c->file_projects, key)) { /* out of memory: each file asked */
+            if (!pgm_intern(&c->file_projects, key)) {
                 pgm_interner_free(&c->file_projects);
-                for (size_t g = 0; g < c->n_files; g++)
-                    if (input_of(c, c->files[g].path, p, sizeof p) == in && strcmp(p, project) == 0)
-                        return true;
+                c->rc = PGM_FATAL;
                 return false;
             }
         }
@@ -1174,14 +1179,6 @@ static const char *build_dependency(const char *text, size_t n, const char *what
             return at;
     }
     return NULL;
-}
-
-static unsigned line_at(const char *text, const char *at)
-{
-    unsigned line = 1;
-    for (const char *q = text; q < at; q++)
-        line += *q == '\n';
-    return line;
 }
 
 const char *pgm_config_build_other_pool(const char *text, size_t n, unsigned *line, const char **why)

@@ -602,13 +602,14 @@ static void tally_line(tally *t, span s)
         }
     if (s.p[0] == '\t')
         t->tab_lines++;
+    bool quoted = quotes_server_message(s);
     /* "psql: error: ... failed: FATAL:  ..." is a client quoting the server. */
     bool client_quote = starts(s, "psql:") || starts(s, "pg_dump:") || starts(s, "pgbench:") ||
                         starts(s, "pg_dumpall:") || starts(s, "pg_restore:") ||
                         /* "PSQLException: FATAL: sorry, too many clients already" quotes the server */
                         pgm_app_exception_line(s.p, s.n) || starts(s, "Caused by: ") ||
-                        quotes_server_message(s) || (t->quote_next && bare_severity_line(s));
-    t->quote_next = quotes_server_message(s);
+                        quoted || (t->quote_next && bare_severity_line(s));
+    t->quote_next = quoted;
     /* java.util.logging's "WARNING: message" under its entry's first line */
     pgm_slice jul_level, jul_message;
     bool level_line = t->level_next && pgm_app_level_line(s.p, s.n, &jul_level, &jul_message);
