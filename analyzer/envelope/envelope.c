@@ -18,6 +18,7 @@ const char *pgm_envelope_name(enum pgm_envelope_kind k)
     case PGM_ENVELOPE_JOURNAL_JSON: return "journal-json";
     case PGM_ENVELOPE_JOURNAL_EXPORT: return "journal-export";
     case PGM_ENVELOPE_STERN: return "stern";
+    case PGM_ENVELOPE_COMPOSE: return "compose";
     case PGM_ENVELOPE_NONE: break;
     }
     return "";
@@ -27,6 +28,7 @@ bool pgm_envelope_has_sources(const pgm_envelope *env)
 {
     return env->kind == PGM_ENVELOPE_JOURNAL || env->kind == PGM_ENVELOPE_JOURNAL_JSON ||
            env->kind == PGM_ENVELOPE_JOURNAL_EXPORT || env->kind == PGM_ENVELOPE_STERN ||
+           env->kind == PGM_ENVELOPE_COMPOSE ||
            (env->kind == PGM_ENVELOPE_KUBECTL && env->kubectl_prefix);
 }
 
@@ -107,14 +109,14 @@ static bool parse_kubectl(const pgm_envelope *env, const char *p, size_t n, pgm_
     size_t i = 0;
     if (env->kubectl_prefix && !(i = kubectl_prefix_at(p, n, &out->source)))
         return false;
-    if (env->kubectl_timestamps) {
+    if (env->timestamps) {
         size_t l = rfc3339_at(p + i, n - i, &out->t);
         if (!l)
             return false;
         i += l;
     }
     out->text = i ? rest_after(p, n, i) : (pgm_slice){p, n};
-    if (env->kubectl_prefix && !env->kubectl_timestamps)
+    if (env->kubectl_prefix && !env->timestamps)
         out->text = (pgm_slice){p + i, n - i}; /* the prefix ends with its space */
     return true;
 }
@@ -155,6 +157,45 @@ static bool parse_stern(const char *p, size_t n, struct pgm_strbuf *scratch, pgm
         pgm_strbuf_add(scratch, c, cont) == 0)
         out->source = (pgm_slice){scratch->p, scratch->len};
     out->text = (pgm_slice){sp2 + 1, (size_t)(p + n - sp2 - 1)};
+    return true;
+}
+
+/* A container's name as Compose prints it before its bar: a service's
+ * "db-1" (1.x: "db_1") or a container_name, which Docker allows as
+ * [a-zA-Z0-9][a-zA-Z0-9_.-]* (its daemon's names.RestrictedNameChars). */
+#define PGM_COMPOSE_NAME_MAX 255u
+
+/* docker compose logs: "NAME   | <line>", NAME padded to the widest name's
+ * width (compose's cmd/formatter/logs.go "%-*s | ", docker-compose 1.x's
+ * log_printer.py ljust(width) + ' | '): one space at least before the bar.
+ * With --timestamps Docker's RFC3339NanoFixed time follows the bar (nine
+ * digits of fraction, UTC "Z"), which tells it from an application line that
+ * starts with a time of its own (Spring Boot's three digits). */
+static bool parse_compose(const pgm_envelope *env, const char *p, size_t n, pgm_envelope_line *out)
+{
+    size_t i = 0;
+    while (i < n && i <= PGM_COMPOSE_NAME_MAX &&
+           ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || is_digit(p[i]) ||
+            (i > 0 && (p[i] == '_' || p[i] == '.' || p[i] == '-'))))
+        i++;
+    size_t name = i;
+    if (!name || name > PGM_COMPOSE_NAME_MAX || i >= n || p[i] != ' ')
+        return false;
+    while (i < n && p[i] == ' ')
+        i++;
+    /* the bar, then a space, or the end of the line for an empty line whose
+     * trailing space was trimmed */
+    if (i >= n || p[i] != '|' || (i + 1 < n && p[i + 1] != ' '))
+        return false;
+    i = i + 2 < n ? i + 2 : n;
+    if (env->timestamps) {
+        size_t l = rfc3339_at(p + i, n - i, &out->t);
+        if (l != 30 || p[i + 19] != '.' || p[i + 29] != 'Z')
+            return false;
+        i += l < n - i ? l + 1 : l; /* and the space after it */
+    }
+    out->source = (pgm_slice){p, name};
+    out->text = (pgm_slice){p + i, n - i};
     return true;
 }
 
@@ -402,6 +443,7 @@ bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int
     case PGM_ENVELOPE_JOURNAL: ok = parse_journal(line, n, year, indent, scratch, out, &width); break;
     case PGM_ENVELOPE_JOURNAL_JSON: ok = parse_journal_json(line, n, scratch, json, out); break;
     case PGM_ENVELOPE_STERN: ok = parse_stern(line, n, scratch, out); break;
+    case PGM_ENVELOPE_COMPOSE: ok = parse_compose(env, line, n, out); break;
     case PGM_ENVELOPE_JOURNAL_EXPORT:
     case PGM_ENVELOPE_NONE: break;
     }
@@ -422,6 +464,9 @@ static const pgm_envelope candidates[] = {
     /* before a bare RFC 3339 time: journalctl -o short-iso's line starts with one */
     {PGM_ENVELOPE_JOURNAL, false, false, false},
     {PGM_ENVELOPE_KUBECTL, false, true, false},
+    /* a name, spaces and a bar: --timestamps' form first, its time is exact */
+    {PGM_ENVELOPE_COMPOSE, false, true, false},
+    {PGM_ENVELOPE_COMPOSE, false, false, false},
     /* the weakest form: two names before the line; taken only when the lines
      * inside are of a known kind (pgm_unwrap_sniff) */
     {PGM_ENVELOPE_STERN, false, false, false},

@@ -15,6 +15,12 @@
  *            (the prefix first).
  *   stern    stern's default template, colours off (written to a file):
  *            "POD CONTAINER <line>".
+ *   compose  `docker compose logs` (and docker-compose 1.x) written to a file:
+ *            "NAME | <line>", the container's name padded with spaces to the
+ *            longest one's width plus one, so that the bars line up (compose's
+ *            cmd/formatter/logs.go: "%-*s | "); with --timestamps Docker's time
+ *            with nine digits of fraction after the bar
+ *            ("db-1  | 2026-11-27T02:20:35.313000000Z <line>").
  *   journal  journalctl -o short, short-precise, short-iso, short-iso-precise,
  *            short-full, short-unix: "TIME HOST IDENT[PID]: <line>", a tab of
  *            the line shown as 8 spaces, further lines of one message
@@ -44,12 +50,13 @@ enum pgm_envelope_kind {
     PGM_ENVELOPE_JOURNAL_JSON,
     PGM_ENVELOPE_JOURNAL_EXPORT,
     PGM_ENVELOPE_STERN,
+    PGM_ENVELOPE_COMPOSE,
 };
 
 typedef struct pgm_envelope {
     enum pgm_envelope_kind kind;
-    /* kubectl: which of its options wrote the lines */
-    bool kubectl_prefix, kubectl_timestamps;
+    /* kubectl: --prefix wrote the lines; kubectl and compose: --timestamps */
+    bool kubectl_prefix, timestamps;
     /* the head holds the lines of several sources (units, pods): read them
      * apart (envelope/demux.h) */
     bool several_sources;
@@ -66,7 +73,7 @@ typedef struct pgm_envelope {
  * INFO ..." is kubectl --prefix around a line with an RFC 3339 time, or
  * --prefix --timestamps around the rest of the line; the caller tells them
  * apart by what is inside (pgm_unwrap_sniff). */
-#define PGM_ENVELOPE_MAX_CANDIDATES 8u
+#define PGM_ENVELOPE_MAX_CANDIDATES 12u
 size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complete,
                                pgm_envelope out[PGM_ENVELOPE_MAX_CANDIDATES]);
 
@@ -75,7 +82,7 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
 bool pgm_envelope_has_sources(const pgm_envelope *env);
 
 /* "cri", "docker", "kubectl", "journal", "journal-json", "journal-export",
- * "stern"; "" for none. */
+ * "stern", "compose"; "" for none. */
 const char *pgm_envelope_name(enum pgm_envelope_kind k);
 
 /* One wrapper line taken apart (cri, docker, kubectl, journal short forms,
@@ -89,7 +96,7 @@ typedef struct pgm_envelope_line {
     bool stderr_stream;     /* cri, docker: written to stderr */
     bool decoration;        /* journalctl's "-- Boot ... --", "-- No entries --": no line inside */
     bool continuation;      /* journal short: a further line of the message above */
-    pgm_slice source;       /* kubectl's pod/container, the journal's unit or identifier */
+    pgm_slice source;       /* kubectl's pod/container, the journal's unit or identifier, compose's container */
     pgm_slice pid, host;    /* journal: _PID and _HOSTNAME (short forms: the host column) */
 } pgm_envelope_line;
 

@@ -386,12 +386,24 @@ pgm_sniff pgm_unwrap_sniff(const char *name, const unsigned char *head, size_t n
         return raw;
     pgm_envelope cand[PGM_ENVELOPE_MAX_CANDIDATES];
     size_t found = pgm_envelope_candidates(head, n, complete, cand);
+    /* psql's expanded output (\x) is "NAME    | value" too: a file that
+     * reads as one as it is (pg_stat_activity, pg_settings) is no docker
+     * compose output */
+    bool psql_expanded = raw.kind != PGM_KIND_UNKNOWN && strcmp(raw.format, "expanded") == 0;
     for (size_t c = 0; c < found; c++) {
+        if (cand[c].kind == PGM_ENVELOPE_COMPOSE && psql_expanded)
+            continue;
         pgm_strbuf inner;
         pgm_strbuf_init(&inner, PGM_SNIFF_HEAD_BYTES);
         bool several;
         pgm_sniff sn = sniff_inside(name, head, n, complete, year, &cand[c], &inner, &several);
-        if (several && raw.kind == PGM_KIND_UNKNOWN) {
+        /* compose's bars make a log_line_prefix of their own to the server's
+         * lines ("db-1  | %m [%p] "): that the file as it is reads is no
+         * reason to read the other containers' lines as the server's. Its
+         * form is weak (a name and a bar), so its lines must be of a known
+         * kind or carry times, as logs do and a table's values do not. */
+        bool compose_logs = cand[c].kind == PGM_ENVELOPE_COMPOSE && (sn.kind != PGM_KIND_UNKNOWN || sn.has_timestamps);
+        if (several && ((raw.kind == PGM_KIND_UNKNOWN && cand[c].kind != PGM_ENVELOPE_COMPOSE) || compose_logs)) {
             /* the lines of several programs, none of which the file as it is
              * reads: each source is sniffed apart */
             pgm_strbuf_free(&inner);

@@ -24,6 +24,11 @@ The wrappers are written as their writers write them:
   journal-json    journalctl -o json; a Java trace joined to its entry's MESSAGE
   journal-export  journalctl -o export; such a MESSAGE in the binary form
   stern           stern's default template, colours off: POD CONTAINER LINE
+  compose         docker compose logs: NAME padded | LINE (compose's cmd/formatter/logs.go)
+  compose-ts      docker compose logs --timestamps: NAME | Docker's 9-digit time LINE
+
+Then every log of an incident in one `docker compose logs` file, the lines of
+its containers interleaved by time as compose prints them, read per container.
 
 Then the same comparison on what a real journald gave back of incident 01's
 two logs (fixtures/record/journal.sh, tests/samples/journal): journalctl
@@ -48,7 +53,7 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FORMS = ["cri", "cri-zoneless", "docker", "kubectl-ts", "kubectl-prefix", "kubectl-both", "journal",
-         "journal-json", "journal-export", "stern"]
+         "journal-json", "journal-export", "stern", "compose", "compose-ts"]
 LOG_NAME = re.compile(r"\.(log|csv|json)$")
 TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?"
                   r"(?: ?(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?")
@@ -156,6 +161,9 @@ def wrap(form, name, text, rng):
         elif form == "stern":
             out.append("%s %s %s" % (pod, container, line))
             where.append(no)
+        elif form in ("compose", "compose-ts"):
+            out.append(compose_line(compose_name(name), t if form == "compose-ts" else None, line))
+            where.append(no)
         elif form == "journal":
             out.append("%s vm %s[%s]: %s" % (short_iso(t), container, pid, line.replace("\t", " " * 8)))
             where.append(no)
@@ -184,6 +192,18 @@ def wrap(form, name, text, rng):
             where.append(None)
     data = "\n".join(out) + "\n"
     return data.encode("latin-1" if form == "journal-export" else "utf-8", "surrogateescape"), where
+
+
+def compose_name(member):
+    """The container compose would name for a log's service: db-1, orders-1."""
+    return ("db" if "/db/" in member else os.path.basename(os.path.dirname(member))) + "-1"
+
+
+def compose_line(name, t, line, width=12):
+    """One line as compose prints it: the name padded to the widest container's
+    width ("%-*s | "), Docker's RFC3339NanoFixed time after the bar with
+    --timestamps."""
+    return "%-*s | %s%s" % (width, name, rfc3339(t, 9) + " " if t is not None else "", line)
 
 
 def write_tar(path, files):
@@ -489,6 +509,54 @@ def journal_process(pgmortem, tmp):
     return 1, 1 if problems else 0
 
 
+def compose_together(pgmortem, tmp):
+    """Every log of each incident in one `docker compose logs` file (with and
+    without --timestamps), each container's lines in their order, the
+    containers' interleaved by time as compose prints them as they come: the
+    same analysis as the logs apart, each event citing the compose file's line."""
+    import heapq
+    checks = failures = 0
+    for incident in incidents_of([]):
+        files = members(incident)
+        logs = [(n, d) for n, d in files if LOG_NAME.search(n) and "/k8s/" not in n]
+        if not logs:
+            continue
+        want, want_rc = unwrapped_report(pgmortem, files, tmp)
+        for timestamps in (False, True):
+            streams, names = [], {}
+            for k, (name, data) in enumerate(logs):
+                container = compose_name(name)
+                if "/db/" not in name and sum(os.path.dirname(n) == os.path.dirname(name) for n, _ in logs) > 1:
+                    # replicas' logs named after them (03: catalog-7d9f8c6b5-0.log): their container_name
+                    container = os.path.splitext(os.path.basename(name))[0]
+                while container in names.values():  # a second log of one service: another replica
+                    container = container[:-2] + "-%d" % (int(container[-1]) + 1)
+                names[name] = container
+                t, rows = 0, []
+                for no, line in enumerate(data.decode("utf-8", "surrogateescape").split("\n")[:-1], 1):
+                    t = line_time(line, t)
+                    rows.append((t, k, no, name, line))
+                streams.append(rows)
+            out, where = [], [None]
+            for t, _, no, name, line in heapq.merge(*streams, key=lambda r: (r[0], r[1])):
+                out.append(compose_line(names[name], t if timestamps else None, line))
+                where.append((name, no))
+            member = os.path.basename(incident).split(".")[0] + "/docker-compose%s.log" % ("-ts" if timestamps else "")
+            SOURCES[member] = {c: n for n, c in names.items()}
+            maps = {member: (logs[0][0], where)}
+            body = ("\n".join(out) + "\n").encode("utf-8", "surrogateescape")
+            wrapped = [(member, body)] + [(n, d) for n, d in files if (n, d) not in logs]
+            path = os.path.join(tmp, "%s-compose-together%s.tar" % (os.path.basename(incident).split(".")[0],
+                                                                   "-ts" if timestamps else ""))
+            diff = differs(pgmortem, path, wrapped, maps, want, want_rc)
+            checks += 1
+            if diff:
+                failures += 1
+                print("FAIL %s in one docker compose logs file%s: %s" % (
+                    os.path.basename(incident), " (--timestamps)" if timestamps else "", diff[:600]))
+    return checks, failures
+
+
 def official_image(pgmortem, tmp):
     """The postgres image's server logs to stderr with its default prefix
     '%m [%p] ' (no user@db): incident 01's server log so, as the kubelet's CRI
@@ -745,7 +813,7 @@ def main():
                     print("FAIL %s %s: %s" % (os.path.basename(incident), form, diff[:600]))
         for check in ([] if sys.argv[2:] else
                       [recorded_journal, systemd_moments, pods_layout, describe_pod, k8s_events, docker_attrs,
-                       official_image, journal_process]):
+                       official_image, journal_process, compose_together]):
             c, f = check(pgmortem, tmp)
             checks += c
             failures += f

@@ -243,7 +243,7 @@ static void test_docker_and_kubectl(void **state)
                             "[pod/orders-7d9c/orders] 2026-11-27T02:20:36.000000000Z \tat x\n";
     env = detect(k);
     assert_int_equal(env.kind, PGM_ENVELOPE_KUBECTL);
-    assert_true(env.kubectl_prefix && env.kubectl_timestamps);
+    assert_true(env.kubectl_prefix && env.timestamps);
     unwrap_all(k, sizeof k - 1, env, &g);
     assert_int_equal(g.n, 2);
     assert_string_equal(g.text[0], "hello");
@@ -292,7 +292,7 @@ static void test_sniff_through(void **state)
     assert_int_equal(sn.kind, PGM_KIND_APP_LOG);
     assert_int_equal(env.kind, PGM_ENVELOPE_KUBECTL);
     assert_true(env.kubectl_prefix);
-    assert_false(env.kubectl_timestamps);
+    assert_false(env.timestamps);
     static const char syslog[] =
         "Nov 27 00:19:29 db1 postgres[123]: [7-1] 2026-11-27 00:19:29 UTC LOG:  connection received: host=x\n"
         "Nov 27 00:19:29 db1 postgres[123]: [8-1] 2026-11-27 00:19:29 UTC LOG:  connection authorized: user=a\n";
@@ -313,6 +313,130 @@ static void test_sniff_through(void **state)
     assert_non_null(inner.p);
     assert_memory_equal(inner.p, "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting", 50);
     pgm_strbuf_free(&inner);
+}
+
+/* docker compose logs: "NAME   | line", the names padded to one width (it
+ * grows as containers join, so a file holds several), --timestamps' nine
+ * digits after the bar; a table psql aligned is no such file. */
+static void test_compose(void **state)
+{
+    (void)state;
+    static const char plain[] =
+        "db-1 | 2026-11-27 02:20:35.313 UTC [30725] LOG:  starting PostgreSQL 15.18\n"
+        "db-1      | 2026-11-27 02:20:35.320 UTC [30725] LOG:  database system is ready to accept connections\n"
+        "orders-1  | 2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] [main] c.e.A : Starting orders\n"
+        "db-1      |\n"
+        "orders-1 exited with code 137\n";
+    pgm_envelope env = detect(plain);
+    assert_int_equal(env.kind, PGM_ENVELOPE_COMPOSE);
+    assert_false(env.timestamps);
+    assert_true(pgm_envelope_has_sources(&env));
+    assert_string_equal(pgm_envelope_name(env.kind), "compose");
+    got g;
+    unwrap_all(plain, sizeof plain - 1, env, &g);
+    assert_int_equal(g.n, 5);
+    assert_string_equal(g.text[0], "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting PostgreSQL 15.18");
+    assert_string_equal(g.text[2], "2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] [main] c.e.A : Starting orders");
+    assert_string_equal(g.text[3], ""); /* an empty line, its bar's space trimmed */
+    assert_int_equal(g.cov.foreign, 1);  /* compose's own word, said */
+    assert_int_equal(g.cov.first_foreign, 5);
+    /* each line's container is its source */
+    pgm_mem_source ms;
+    pgm_mem_source_init(&ms, plain, sizeof plain - 1);
+    pgm_unwrap u;
+    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
+    const char *l;
+    size_t ln;
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "db-1");
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "orders-1");
+    pgm_unwrap_free(&u);
+
+    /* --timestamps: Docker's time is the envelope's, the line's own stays */
+    static const char ts[] =
+        "db-1      | 2026-11-27T02:20:35.313456789Z 2026-11-27 02:20:35.313 UTC [30725] LOG:  starting\n"
+        "orders-1  | 2026-11-27T02:20:35.861000000Z 2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] up\n";
+    env = detect(ts);
+    assert_int_equal(env.kind, PGM_ENVELOPE_COMPOSE);
+    assert_true(env.timestamps);
+    unwrap_all(ts, sizeof ts - 1, env, &g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.text[0], "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting");
+    assert_int_equal(g.t[0], iso("2026-11-27T02:20:35.313456Z"));
+    assert_string_equal(g.text[1], "2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] up");
+    /* an application's own time of three digits is no --timestamps */
+    static const char spring[] =
+        "orders-1  | 2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] [main] c.e.A : Starting orders\n";
+    env = detect(spring);
+    assert_int_equal(env.kind, PGM_ENVELOPE_COMPOSE);
+    assert_false(env.timestamps);
+
+    /* psql's aligned output starts its lines with a space; a word, a bar
+     * and no space after it is no compose line */
+    assert_int_equal(detect("  pid  | usename | state\n 30725 | orders  | idle\n").kind, PGM_ENVELOPE_NONE);
+    assert_int_equal(detect("a |b\nc |d\n").kind, PGM_ENVELOPE_NONE);
+    /* a name longer than Docker allows is no container's */
+    char longname[400];
+    memset(longname, 'a', 300);
+    memcpy(longname + 300, " | x\n", 6);
+    assert_int_equal(detect(longname).kind, PGM_ENVELOPE_NONE);
+
+    /* the server's and an application's lines in one file: the bars made a
+     * log_line_prefix of the server's lines ("db-1  | %m [%p] "), and the
+     * application's were read as lines of no server; now one input each */
+    static const char both[] =
+        "db-1      | 2026-11-27 02:20:35.313 UTC [30725] LOG:  starting PostgreSQL 15.18\n"
+        "db-1      | 2026-11-27 02:20:35.320 UTC [30725] LOG:  database system is ready to accept connections\n"
+        "db-1      | 2026-11-27 02:20:36.001 UTC [30750] LOG:  connection received: host=127.0.0.1 port=5\n"
+        "orders-1  | 2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] [           main] "
+        "com.zaxxer.hikari.HikariDataSource       : HikariPool-1 - Starting...\n"
+        "orders-1  | 2026-11-27T02:20:36.107Z  INFO 30742 --- [orders] [           main] "
+        "com.zaxxer.hikari.HikariDataSource       : HikariPool-1 - Start completed.\n";
+    pgm_sniff sn = pgm_unwrap_sniff("compose.log", (const unsigned char *)both, sizeof both - 1, true, 0, &env, NULL);
+    assert_int_equal(env.kind, PGM_ENVELOPE_COMPOSE);
+    assert_true(env.several_sources);
+    assert_string_equal(sn.format, "mixed");
+
+    /* psql's expanded output (\x) has the form too: a pg_stat_activity
+     * snapshot stays one (as a file of columns, each a source, it was lost) */
+    static const char expanded[] = "-[ RECORD 1 ]----+---------------------------\n"
+                                   "now              | 2026-11-27 02:25:52.644303+00\n"
+                                   "pid              | 4828\n"
+                                   "datname          | \n"
+                                   "usename          | \n"
+                                   "application_name | \n"
+                                   "backend_start    | 2026-11-27 02:25:52.328453+00\n"
+                                   "state            | \n"
+                                   "query            | \n"
+                                   "backend_type     | checkpointer\n"
+                                   "-[ RECORD 2 ]----+---------------------------\n"
+                                   "now              | 2026-11-27 02:25:52.644303+00\n"
+                                   "pid              | 4840\n"
+                                   "datname          | shop\n"
+                                   "usename          | orders\n"
+                                   "application_name | PostgreSQL JDBC Driver\n"
+                                   "backend_start    | 2026-11-27 02:25:53.001000+00\n"
+                                   "state            | idle\n"
+                                   "query            | SELECT 1\n"
+                                   "backend_type     | client backend\n";
+    sn = pgm_unwrap_sniff("psa.txt", (const unsigned char *)expanded, sizeof expanded - 1, true, 0, &env, NULL);
+    assert_int_equal(sn.kind, PGM_KIND_PG_STAT_ACTIVITY);
+    assert_int_equal(env.kind, PGM_ENVELOPE_NONE);
+    /* nor is another query's expanded output, whose values are no log */
+    static const char slots[] = "-[ RECORD 1 ]-------+----------\n"
+                                "slot_name           | standby_1\n"
+                                "plugin              | \n"
+                                "slot_type           | physical\n"
+                                "active              | t\n"
+                                "-[ RECORD 2 ]-------+----------\n"
+                                "slot_name           | standby_2\n"
+                                "plugin              | \n"
+                                "slot_type           | physical\n"
+                                "active              | f\n";
+    sn = pgm_unwrap_sniff("slots.txt", (const unsigned char *)slots, sizeof slots - 1, true, 0, &env, NULL);
+    assert_int_equal(env.kind, PGM_ENVELOPE_NONE);
 }
 
 
@@ -410,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_journal_export_binary), cmocka_unit_test(test_journal_field_cut),
         cmocka_unit_test(test_cri_pieces_per_stream), cmocka_unit_test(test_docker_and_kubectl),
         cmocka_unit_test(test_sniff_through),         cmocka_unit_test(test_demux_sources),
+        cmocka_unit_test(test_compose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
