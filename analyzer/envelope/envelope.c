@@ -162,7 +162,9 @@ static bool parse_stern(const char *p, size_t n, struct pgm_strbuf *scratch, pgm
 
 /* A container's name as Compose prints it before its bar: a service's
  * "db-1" (1.x: "db_1") or a container_name, which Docker allows as
- * [a-zA-Z0-9][a-zA-Z0-9_.-]* (its daemon's names.RestrictedNameChars). */
+ * [a-zA-Z0-9][a-zA-Z0-9_.-]* (its daemon's names.RestrictedNameChars). A
+ * longer first word is taken for no name: its line is not of the form, and
+ * such lines are counted and said. */
 #define PGM_COMPOSE_NAME_MAX 255u
 
 /* docker compose logs: "NAME   | <line>", NAME padded to the widest name's

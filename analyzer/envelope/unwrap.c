@@ -389,7 +389,7 @@ pgm_sniff pgm_unwrap_sniff(const char *name, const unsigned char *head, size_t n
     /* psql's expanded output (\x) is "NAME    | value" too: a file that
      * reads as one as it is (pg_stat_activity, pg_settings) is no docker
      * compose output */
-    bool psql_expanded = raw.kind != PGM_KIND_UNKNOWN && strcmp(raw.format, "expanded") == 0;
+    bool psql_expanded = raw.kind != PGM_KIND_UNKNOWN && raw.format && strcmp(raw.format, "expanded") == 0;
     for (size_t c = 0; c < found; c++) {
         if (cand[c].kind == PGM_ENVELOPE_COMPOSE && psql_expanded)
             continue;

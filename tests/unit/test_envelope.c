@@ -377,7 +377,7 @@ static void test_compose(void **state)
      * and no space after it is no compose line */
     assert_int_equal(detect("  pid  | usename | state\n 30725 | orders  | idle\n").kind, PGM_ENVELOPE_NONE);
     assert_int_equal(detect("a |b\nc |d\n").kind, PGM_ENVELOPE_NONE);
-    /* a name longer than Docker allows is no container's */
+    /* a first word longer than PGM_COMPOSE_NAME_MAX is taken for no container name */
     char longname[400];
     memset(longname, 'a', 300);
     memcpy(longname + 300, " | x\n", 6);
