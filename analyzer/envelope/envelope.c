@@ -173,14 +173,27 @@ static bool parse_stern(const char *p, size_t n, struct pgm_strbuf *scratch, pgm
  * With --timestamps Docker's RFC3339NanoFixed time follows the bar (nine
  * digits of fraction, UTC "Z"), which tells it from an application line that
  * starts with a time of its own (Spring Boot's three digits). */
+/* An ANSI colour ("\033[36m", "\033[36;1m", "\033[0m") at p: its length, or 0. */
+static size_t sgr_at(const char *p, size_t n)
+{
+    if (n < 3 || p[0] != '\033' || p[1] != '[')
+        return 0;
+    size_t i = 2;
+    while (i < n && i < 16 && (is_digit(p[i]) || p[i] == ';'))
+        i++;
+    return i < n && p[i] == 'm' ? i + 1 : 0;
+}
+
 static bool parse_compose(const pgm_envelope *env, const char *p, size_t n, pgm_envelope_line *out)
 {
-    size_t i = 0;
-    while (i < n && i <= PGM_COMPOSE_NAME_MAX &&
+    /* with --ansi always (or on a terminal that was recorded) the prefix
+     * comes in its container's colour: "\033[36mdb-1  | \033[0m<line>" */
+    size_t colour = sgr_at(p, n), i = colour;
+    while (i < n && i - colour <= PGM_COMPOSE_NAME_MAX &&
            ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || is_digit(p[i]) ||
-            (i > 0 && (p[i] == '_' || p[i] == '.' || p[i] == '-'))))
+            (i > colour && (p[i] == '_' || p[i] == '.' || p[i] == '-'))))
         i++;
-    size_t name = i;
+    size_t name = i - colour;
     if (!name || name > PGM_COMPOSE_NAME_MAX || i >= n || p[i] != ' ')
         return false;
     while (i < n && p[i] == ' ')
@@ -190,13 +203,15 @@ static bool parse_compose(const pgm_envelope *env, const char *p, size_t n, pgm_
     if (i >= n || p[i] != '|' || (i + 1 < n && p[i + 1] != ' '))
         return false;
     i = i + 2 < n ? i + 2 : n;
+    if (colour)
+        i += sgr_at(p + i, n - i);
     if (env->timestamps) {
         size_t l = rfc3339_at(p + i, n - i, &out->t);
         if (l != 30 || p[i + 19] != '.' || p[i + 29] != 'Z')
             return false;
         i += l < n - i ? l + 1 : l; /* and the space after it */
     }
-    out->source = (pgm_slice){p, name};
+    out->source = (pgm_slice){p + colour, name};
     out->text = (pgm_slice){p + i, n - i};
     return true;
 }
@@ -491,7 +506,7 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
         out[0] = (pgm_envelope){PGM_ENVELOPE_JOURNAL_EXPORT, false, false, false};
         return 1;
     }
-    if (!n || (head[0] != '{' && head[0] != '\x1e' && head[0] != '[' && !is_digit((char)head[0]) &&
+    if (!n || (head[0] != '{' && head[0] != '\x1e' && head[0] != '[' && head[0] != '\033' && !is_digit((char)head[0]) &&
                !(head[0] >= 'A' && head[0] <= 'Z') && !(head[0] >= 'a' && head[0] <= 'z') && head[0] != '-'))
         return 0; /* every form starts with one of these */
     unsigned hits[N_CANDIDATES] = {0};

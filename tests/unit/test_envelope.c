@@ -373,6 +373,23 @@ static void test_compose(void **state)
     assert_int_equal(env.kind, PGM_ENVELOPE_COMPOSE);
     assert_false(env.timestamps);
 
+    /* with --ansi always, each container's prefix in its colour */
+    static const char coloured[] =
+        "\033[36mdb-1      | \033[0m2026-11-27 02:20:35.313 UTC [30725] LOG:  starting PostgreSQL 15.18\n"
+        "\033[33;1morders-1  | \033[0m2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] up\n";
+    env = detect(coloured);
+    assert_int_equal(env.kind, PGM_ENVELOPE_COMPOSE);
+    unwrap_all(coloured, sizeof coloured - 1, env, &g);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.cov.foreign, 0);
+    assert_string_equal(g.text[0], "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting PostgreSQL 15.18");
+    assert_string_equal(g.text[1], "2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] up");
+    pgm_mem_source_init(&ms, coloured, sizeof coloured - 1);
+    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "db-1");
+    pgm_unwrap_free(&u);
+
     /* psql's aligned output starts its lines with a space; a word, a bar
      * and no space after it is no compose line */
     assert_int_equal(detect("  pid  | usename | state\n 30725 | orders  | idle\n").kind, PGM_ENVELOPE_NONE);
