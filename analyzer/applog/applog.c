@@ -7,9 +7,25 @@
 
 #include "text/jsonflat.h"
 #include "text/timestamp.h"
+#include "util/grow.h"
+
+/* A line held while the reader tells whether the file is written newest
+ * first: where it is in `held_text`, and what came with it. */
+typedef struct app_held {
+    size_t off, len;
+    uint64_t lineno;
+    int64_t wrapper_t;
+} app_held;
 
 struct pgm_app_reader {
     bool json;
+    /* the first PGM_APP_ORDER_LINES lines are held until their order is told;
+     * a newest-first file is held whole (PGM_APP_REVERSE_MAX) and read
+     * from its last line at the end, so that a trace follows its entry */
+    bool order_decided, reversing;
+    pgm_strbuf held_text;
+    app_held *held;
+    size_t n_held, held_alloc;
     pgm_zone zone;
     int64_t wrapper_t;         /* the envelope's time of the line being read, or PGM_TS_UNKNOWN */
     pgm_app_cb cb;
@@ -499,6 +515,7 @@ int pgm_app_open(pgm_app_reader **out, bool json, const pgm_zone *zone, pgm_app_
     pgm_strbuf_init(&r->level_line, PGM_APP_MAX_TRACE);
     pgm_strbuf_init(&r->scratch, PGM_APP_MAX_TRACE);
     pgm_strbuf_init(&r->trace, PGM_APP_MAX_TRACE);
+    pgm_strbuf_init(&r->held_text, PGM_APP_REVERSE_MAX);
     pgm_jsonflat_init(&r->j);
     pgm_jsonflat_init(&r->frame);
     *out = r;
@@ -510,16 +527,97 @@ void pgm_app_feed(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno
     pgm_app_feed_wrapped(r, line, n, lineno, PGM_TS_UNKNOWN);
 }
 
-void pgm_app_feed_wrapped(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno, int64_t wrapper_t)
+static void read_line(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno, int64_t wrapper_t)
 {
     r->wrapper_t = wrapper_t;
-    r->cov.lines++;
-    if (n && line[n - 1] == '\r')
-        n--;
     if (r->json)
         json_line(r, line, n, lineno);
     else
         text_line(r, line, n, lineno);
+}
+
+/* The held lines to the reader, first to last or (a newest-first file) last
+ * to first; then none are held. */
+static void replay_held(pgm_app_reader *r, bool backwards)
+{
+    for (size_t k = 0; k < r->n_held; k++) {
+        const app_held *h = &r->held[backwards ? r->n_held - 1 - k : k];
+        read_line(r, r->held_text.p + h->off, h->len, h->lineno, h->wrapper_t);
+    }
+    free(r->held);
+    r->held = NULL;
+    r->n_held = r->held_alloc = 0;
+    pgm_strbuf_free(&r->held_text);
+}
+
+/* An export sorted newest first (Loki's logcli by default, a console's
+ * download): most steps between the entries' times go back. */
+static bool looks_reversed(const pgm_app_reader *r)
+{
+    uint64_t back = 0, forth = 0;
+    int64_t prev = PGM_TS_UNKNOWN;
+    for (size_t k = 0; k < r->n_held; k++) {
+        pgm_app_head h;
+        const char *p = r->held_text.p + r->held[k].off;
+        size_t n = r->held[k].len < PGM_APP_MAX_TRACE ? r->held[k].len : PGM_APP_MAX_TRACE;
+        if (!n || is_space(p[0]) || !pgm_app_parse_head(p, n, &h))
+            continue;
+        if (prev != PGM_TS_UNKNOWN) {
+            back += h.ts.us < prev;
+            forth += h.ts.us > prev;
+        }
+        prev = h.ts.us;
+    }
+    return back >= PGM_APP_REVERSED_MIN_STEPS && back > 4 * forth;
+}
+
+static void decide_order(pgm_app_reader *r)
+{
+    if (r->order_decided)
+        return;
+    r->order_decided = true;
+    if (looks_reversed(r)) {
+        r->reversing = true;
+        r->cov.reversed = true;
+        return;
+    }
+    replay_held(r, false);
+}
+
+/* Memory for held lines ran out (or PGM_APP_REVERSE_MAX was reached): what
+ * is held is read now, a newest-first file's backwards, the rest as it comes. */
+static void stop_holding(pgm_app_reader *r)
+{
+    decide_order(r);
+    if (r->reversing) {
+        r->reversing = false;
+        r->cov.reversed_cut = true;
+        replay_held(r, true);
+    }
+}
+
+void pgm_app_feed_wrapped(pgm_app_reader *r, const char *line, size_t n, uint64_t lineno, int64_t wrapper_t)
+{
+    r->cov.lines++;
+    if (n && line[n - 1] == '\r')
+        n--;
+    /* JSON layouts write an entry on one line: their order binds nothing */
+    if (r->json || (r->order_decided && !r->reversing)) {
+        read_line(r, line, n, lineno, wrapper_t);
+        return;
+    }
+    app_held *v = pgm_grow(r->held, &r->held_alloc, r->n_held, sizeof *v, 64);
+    if (v)
+        r->held = v;
+    size_t off = r->held_text.len;
+    if (!v || pgm_strbuf_add(&r->held_text, line, n) != 0) {
+        stop_holding(r);
+        read_line(r, line, n, lineno, wrapper_t);
+        return;
+    }
+    r->held[r->n_held++] = (app_held){off, n, lineno, wrapper_t};
+    if (!r->order_decided && r->n_held >= PGM_APP_ORDER_LINES)
+        decide_order(r);
 }
 
 void pgm_app_no_layout(pgm_app_reader *r)
@@ -551,6 +649,11 @@ bool pgm_app_continues(const pgm_app_reader *r, const char *line, size_t n)
 
 void pgm_app_finish(pgm_app_reader *r)
 {
+    decide_order(r);
+    if (r->reversing) {
+        r->reversing = false;
+        replay_held(r, true);
+    }
     emit(r);
 }
 
@@ -567,6 +670,8 @@ void pgm_app_close(pgm_app_reader *r)
     pgm_strbuf_free(&r->level_line);
     pgm_strbuf_free(&r->scratch);
     pgm_strbuf_free(&r->trace);
+    pgm_strbuf_free(&r->held_text);
+    free(r->held);
     pgm_jsonflat_free(&r->j);
     pgm_jsonflat_free(&r->frame);
     free(r);

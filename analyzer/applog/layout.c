@@ -257,6 +257,23 @@ bool pgm_app_exception_line(const char *s, size_t n)
     return false;
 }
 
+/* "at a.b.C.m(...)" and nothing after the parenthesis: a qualified method
+ * (a dot in it at least), its source in parentheses, as Throwable's
+ * printStackTrace writes a StackTraceElement. */
+static bool java_frame(const char *s, size_t n)
+{
+    if (n < 8 || memcmp(s, "at ", 3) != 0 || s[n - 1] != ')')
+        return false;
+    size_t i = 3;
+    bool dot = false;
+    while (i < n && (s[i] == '.' || s[i] == '_' || s[i] == '$' || s[i] == '<' || s[i] == '>' || s[i] == '/' ||
+                     (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9'))) {
+        dot = dot || s[i] == '.';
+        i++;
+    }
+    return dot && i > 3 && i < n && s[i] == '(' && !memchr(s + i + 1, '(', n - i - 2);
+}
+
 bool pgm_app_trace_line(const char *s, size_t n)
 {
     bool indented = n && is_space(*s);
@@ -268,6 +285,10 @@ bool pgm_app_trace_line(const char *s, size_t n)
     }
     /* frames are indented ("\tat"); the rest may stand at the margin */
     if (indented && ((n >= 3 && memcmp(s, "at ", 3) == 0) || (n >= 4 && memcmp(s, "... ", 4) == 0)))
+        return true;
+    /* a frame whose indent a log shipper trimmed (Loki's logcli trims each
+     * line): known by its whole shape, "at pkg.Class.method(Source.java:17)" */
+    if (!indented && java_frame(s, n))
         return true;
     static const char *const starts[] = {"Caused by: ", "Suppressed: ", "Wrapped by: ", "Exception in thread "};
     for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {

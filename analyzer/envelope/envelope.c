@@ -19,6 +19,8 @@ const char *pgm_envelope_name(enum pgm_envelope_kind k)
     case PGM_ENVELOPE_JOURNAL_EXPORT: return "journal-export";
     case PGM_ENVELOPE_STERN: return "stern";
     case PGM_ENVELOPE_COMPOSE: return "compose";
+    case PGM_ENVELOPE_LOKI: return "loki";
+    case PGM_ENVELOPE_LOKI_JSON: return "loki-json";
     case PGM_ENVELOPE_NONE: break;
     }
     return "";
@@ -28,7 +30,7 @@ bool pgm_envelope_has_sources(const pgm_envelope *env)
 {
     return env->kind == PGM_ENVELOPE_JOURNAL || env->kind == PGM_ENVELOPE_JOURNAL_JSON ||
            env->kind == PGM_ENVELOPE_JOURNAL_EXPORT || env->kind == PGM_ENVELOPE_STERN ||
-           env->kind == PGM_ENVELOPE_COMPOSE ||
+           env->kind == PGM_ENVELOPE_COMPOSE || env->kind == PGM_ENVELOPE_LOKI || env->kind == PGM_ENVELOPE_LOKI_JSON ||
            (env->kind == PGM_ENVELOPE_KUBECTL && env->kubectl_prefix);
 }
 
@@ -212,6 +214,100 @@ static bool parse_compose(const pgm_envelope *env, const char *p, size_t n, pgm_
         i += l < n - i ? l + 1 : l; /* and the space after it */
     }
     out->source = (pgm_slice){p + colour, name};
+    out->text = (pgm_slice){p + i, n - i};
+    return true;
+}
+
+/* The labels that name a Loki stream, in the order they are asked for:
+ * Kubernetes' pod (with its container, as kubectl --prefix names it), then
+ * what Promtail, the Grafana Agent and Alloy set elsewhere. A stream with
+ * none of them is named by its whole label set. */
+static const char *const loki_names[] = {"pod", "container", "service_name", "app", "job", "unit", "filename"};
+#define N_LOKI_NAMES (sizeof loki_names / sizeof loki_names[0])
+
+/* The source of a Loki stream from its labels' values (vals[i] for
+ * loki_names[i], NULL when absent), into scratch. */
+static void loki_source(const pgm_slice vals[N_LOKI_NAMES], pgm_slice whole, struct pgm_strbuf *scratch,
+                        pgm_envelope_line *out)
+{
+    pgm_strbuf_reset(scratch);
+    int rc = 0;
+    if (vals[0].n) { /* pod[/container] */
+        rc = pgm_strbuf_add(scratch, vals[0].p, vals[0].n);
+        if (!rc && vals[1].n)
+            rc = pgm_strbuf_add(scratch, "/", 1) || pgm_strbuf_add(scratch, vals[1].p, vals[1].n);
+    } else {
+        size_t k = 1;
+        while (k < N_LOKI_NAMES && !vals[k].n)
+            k++;
+        rc = k < N_LOKI_NAMES ? pgm_strbuf_add(scratch, vals[k].p, vals[k].n) : pgm_strbuf_add(scratch, whole.p, whole.n);
+    }
+    if (!rc && scratch->len)
+        out->source = (pgm_slice){scratch->p, scratch->len};
+}
+
+/* A Prometheus label set at p ({name="value", name2="value2"}, values
+ * quoted as Go quotes them): its length, 0 when there is none; the values
+ * of loki_names into vals (as quoted, escapes kept). */
+static size_t loki_labels_at(const char *p, size_t n, pgm_slice vals[N_LOKI_NAMES])
+{
+    if (!n || p[0] != '{')
+        return 0;
+    size_t i = 1;
+    if (i < n && p[i] == '}')
+        return 2;
+    for (;;) {
+        size_t name = i;
+        while (i < n && (p[i] == '_' || (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+                         (i > name && is_digit(p[i]))))
+            i++;
+        if (i == name || i + 1 >= n || p[i] != '=' || p[i + 1] != '"')
+            return 0;
+        size_t name_len = i - name;
+        i += 2;
+        size_t val = i;
+        while (i < n && p[i] != '"')
+            i += p[i] == '\\' ? 2 : 1;
+        if (i >= n)
+            return 0;
+        for (size_t k = 0; k < N_LOKI_NAMES; k++)
+            if (strlen(loki_names[k]) == name_len && memcmp(p + name, loki_names[k], name_len) == 0)
+                vals[k] = (pgm_slice){p + val, i - val};
+        i++;
+        if (i < n && p[i] == '}')
+            return i + 1;
+        if (i + 1 >= n || p[i] != ',' || p[i + 1] != ' ')
+            return 0;
+        i += 2;
+    }
+}
+
+/* logcli's default output: "TIME {LABELS}   <line>" (the time and labels
+ * coloured on a terminal: those codes are skipped). */
+static bool parse_loki(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_envelope_line *out)
+{
+    size_t i = sgr_at(p, n);
+    size_t l = rfc3339_at(p + i, n - i, &out->t);
+    if (!l)
+        return false;
+    i += l;
+    i += sgr_at(p + i, n - i);
+    if (i >= n || p[i] != ' ')
+        return false;
+    i++;
+    i += sgr_at(p + i, n - i);
+    pgm_slice vals[N_LOKI_NAMES] = {{0}};
+    size_t lab = loki_labels_at(p + i, n - i, vals);
+    if (!lab)
+        return false;
+    pgm_slice whole = {p + i, lab};
+    i += lab;
+    while (i < n && p[i] == ' ') /* the padding to the widest label set */
+        i++;
+    i += sgr_at(p + i, n - i);
+    if (i < n && p[i] == ' ')
+        i++;
+    loki_source(vals, whole, scratch, out);
     out->text = (pgm_slice){p + i, n - i};
     return true;
 }
@@ -415,18 +511,28 @@ static bool parse_journal_json(const char *p, size_t n, struct pgm_strbuf *scrat
     return true;
 }
 
-static bool parse_docker(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_line *out)
+/* A JSON wrapper line: the object at p whose `text_key` is a string and
+ * which has a `time_key`; its text, and its time when that has a zone. */
+static const char *json_wrapper(const char *p, size_t n, pgm_jsonflat *j, const char *text_key,
+                                const char *time_key, pgm_envelope_line *out)
 {
     if (!json_object(p, n, j))
-        return false;
+        return NULL;
     enum pgm_json_type type;
-    const char *log = pgm_jsonflat_get(j, "log", &type);
-    const char *time = pgm_jsonflat_get(j, "time", NULL);
-    if (!log || type != PGM_JT_STRING || !time)
-        return false;
+    const char *text = pgm_jsonflat_get(j, text_key, &type);
+    const char *time = pgm_jsonflat_get(j, time_key, NULL);
+    if (!text || type != PGM_JT_STRING || !time)
+        return NULL;
     pgm_ts_parse ts;
-    out->t = pgm_ts_parse_at(time, strlen(time), &ts) && ts.zone == PGM_TS_ZONE_KNOWN ? ts.us
-                                                                                     : PGM_TS_UNKNOWN;
+    out->t = pgm_ts_parse_at(time, strlen(time), &ts) && ts.zone == PGM_TS_ZONE_KNOWN ? ts.us : PGM_TS_UNKNOWN;
+    return text;
+}
+
+static bool parse_docker(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_line *out)
+{
+    const char *log = json_wrapper(p, n, j, "log", "time", out);
+    if (!log)
+        return false;
     size_t len = strlen(log);
     out->partial = !len || log[len - 1] != '\n';
     out->text = (pgm_slice){log, out->partial ? len : len - 1};
@@ -442,6 +548,27 @@ static bool parse_docker(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_
         if (v && *v)
             out->source = (pgm_slice){v, strlen(v)};
     }
+    return true;
+}
+
+/* logcli --output=jsonl: {"labels":{...},"line":"...","timestamp":"..."}. */
+static bool parse_loki_json(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_jsonflat *j,
+                            pgm_envelope_line *out)
+{
+    const char *line = json_wrapper(p, n, j, "line", "timestamp", out);
+    if (!line)
+        return false;
+    /* loki_names, as the flattened object names them */
+    static const char *const keys[N_LOKI_NAMES] = {"labels.pod", "labels.container", "labels.service_name",
+                                                   "labels.app", "labels.job", "labels.unit", "labels.filename"};
+    pgm_slice vals[N_LOKI_NAMES] = {{0}};
+    for (size_t k = 0; k < N_LOKI_NAMES; k++) {
+        const char *v = pgm_jsonflat_get(j, keys[k], NULL);
+        if (v)
+            vals[k] = (pgm_slice){v, strlen(v)};
+    }
+    loki_source(vals, (pgm_slice){"{}", 2}, scratch, out);
+    out->text = (pgm_slice){line, strlen(line)};
     return true;
 }
 
@@ -461,6 +588,8 @@ bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int
     case PGM_ENVELOPE_JOURNAL_JSON: ok = parse_journal_json(line, n, scratch, json, out); break;
     case PGM_ENVELOPE_STERN: ok = parse_stern(line, n, scratch, out); break;
     case PGM_ENVELOPE_COMPOSE: ok = parse_compose(env, line, n, out); break;
+    case PGM_ENVELOPE_LOKI: ok = parse_loki(line, n, scratch, out); break;
+    case PGM_ENVELOPE_LOKI_JSON: ok = parse_loki_json(line, n, scratch, json, out); break;
     case PGM_ENVELOPE_JOURNAL_EXPORT:
     case PGM_ENVELOPE_NONE: break;
     }
@@ -476,6 +605,9 @@ static const pgm_envelope candidates[] = {
     {PGM_ENVELOPE_CRI, false, false, false},
     {PGM_ENVELOPE_DOCKER, false, false, false},
     {PGM_ENVELOPE_JOURNAL_JSON, false, false, false},
+    {PGM_ENVELOPE_LOKI_JSON, false, false, false},
+    /* before kubectl --timestamps, whose form a time and a space also fit */
+    {PGM_ENVELOPE_LOKI, false, false, false},
     {PGM_ENVELOPE_KUBECTL, true, true, false},
     {PGM_ENVELOPE_KUBECTL, true, false, false},
     /* before a bare RFC 3339 time: journalctl -o short-iso's line starts with one */

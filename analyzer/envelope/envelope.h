@@ -21,6 +21,13 @@
  *            cmd/formatter/logs.go: "%-*s | "); with --timestamps Docker's time
  *            with nine digits of fraction after the bar
  *            ("db-1  | 2026-11-27T02:20:35.313000000Z <line>").
+ *   loki     Grafana Loki's logcli query, its default output: "TIME {LABELS}
+ *            <line>", TIME RFC 3339 to the second in logcli's --timezone,
+ *            the label set as Prometheus prints one ({app="x", pod="y"})
+ *            padded to the widest of the output, the line trimmed
+ *            (pkg/logcli/output/default.go); newest first unless --forward.
+ *   loki-json  logcli --output=jsonl: {"labels":{...},"line":"<line>",
+ *            "timestamp":"<RFC 3339, nanoseconds>"} (output/jsonl.go).
  *   journal  journalctl -o short, short-precise, short-iso, short-iso-precise,
  *            short-full, short-unix: "TIME HOST IDENT[PID]: <line>", a tab of
  *            the line shown as 8 spaces, further lines of one message
@@ -51,6 +58,8 @@ enum pgm_envelope_kind {
     PGM_ENVELOPE_JOURNAL_EXPORT,
     PGM_ENVELOPE_STERN,
     PGM_ENVELOPE_COMPOSE,
+    PGM_ENVELOPE_LOKI,
+    PGM_ENVELOPE_LOKI_JSON,
 };
 
 typedef struct pgm_envelope {
@@ -82,7 +91,7 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
 bool pgm_envelope_has_sources(const pgm_envelope *env);
 
 /* "cri", "docker", "kubectl", "journal", "journal-json", "journal-export",
- * "stern", "compose"; "" for none. */
+ * "stern", "compose", "loki", "loki-json"; "" for none. */
 const char *pgm_envelope_name(enum pgm_envelope_kind k);
 
 /* One wrapper line taken apart (cri, docker, kubectl, journal short forms,
@@ -96,7 +105,8 @@ typedef struct pgm_envelope_line {
     bool stderr_stream;     /* cri, docker: written to stderr */
     bool decoration;        /* journalctl's "-- Boot ... --", "-- No entries --": no line inside */
     bool continuation;      /* journal short: a further line of the message above */
-    pgm_slice source;       /* kubectl's pod/container, the journal's unit or identifier, compose's container */
+    pgm_slice source;       /* kubectl's pod/container, the journal's unit or identifier, compose's container,
+                             * Loki's stream (its pod/container, or another label that names it) */
     pgm_slice pid, host;    /* journal: _PID and _HOSTNAME (short forms: the host column) */
 } pgm_envelope_line;
 

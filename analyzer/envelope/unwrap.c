@@ -23,7 +23,7 @@ int pgm_unwrap_init(pgm_unwrap *u, pgm_source *src, const pgm_envelope *env, siz
     pgm_strbuf_init(&u->message, PGM_UNWRAP_MAX_FIELD);
     pgm_strbuf_init(&u->scratch, PGM_UNWRAP_MAX_FIELD);
     pgm_strbuf_init(&u->field, PGM_UNWRAP_MAX_FIELD + 8);
-    if (env->kind == PGM_ENVELOPE_DOCKER || env->kind == PGM_ENVELOPE_JOURNAL_JSON) {
+    if (env->kind == PGM_ENVELOPE_DOCKER || env->kind == PGM_ENVELOPE_JOURNAL_JSON || env->kind == PGM_ENVELOPE_LOKI_JSON) {
         u->json = malloc(sizeof *u->json);
         if (!u->json) {
             pgm_unwrap_free(u);
@@ -397,13 +397,18 @@ pgm_sniff pgm_unwrap_sniff(const char *name, const unsigned char *head, size_t n
         pgm_strbuf_init(&inner, PGM_SNIFF_HEAD_BYTES);
         bool several;
         pgm_sniff sn = sniff_inside(name, head, n, complete, year, &cand[c], &inner, &several);
-        /* compose's bars make a log_line_prefix of their own to the server's
-         * lines ("db-1  | %m [%p] "): that the file as it is reads is no
-         * reason to read the other containers' lines as the server's. Its
-         * form is weak (a name and a bar), so its lines must be of a known
-         * kind or carry times, as logs do and a table's values do not. */
-        bool compose_logs = cand[c].kind == PGM_ENVELOPE_COMPOSE && (sn.kind != PGM_KIND_UNKNOWN || sn.has_timestamps);
-        if (several && ((raw.kind == PGM_KIND_UNKNOWN && cand[c].kind != PGM_ENVELOPE_COMPOSE) || compose_logs)) {
+        /* compose's bars and Loki's labels make a log_line_prefix of their
+         * own to the server's lines ("db-1  | %m [%p] ", "%q{app=\"%a\", ...}"):
+         * that the file as it is reads is no reason to read the other
+         * streams' lines as the server's. Compose's form is weak (a name and
+         * a bar), so its lines must be of a known kind or carry times, as
+         * logs do and a table's values do not; Loki's (a time and a label
+         * set on every line) is proof enough. */
+        bool prefix_like = cand[c].kind == PGM_ENVELOPE_COMPOSE || cand[c].kind == PGM_ENVELOPE_LOKI ||
+                           cand[c].kind == PGM_ENVELOPE_LOKI_JSON;
+        bool logs_inside = prefix_like && (cand[c].kind != PGM_ENVELOPE_COMPOSE || sn.kind != PGM_KIND_UNKNOWN ||
+                                           sn.has_timestamps);
+        if (several && ((raw.kind == PGM_KIND_UNKNOWN && !prefix_like) || logs_inside)) {
             /* the lines of several programs, none of which the file as it is
              * reads: each source is sniffed apart */
             pgm_strbuf_free(&inner);

@@ -1311,6 +1311,14 @@ static void finish_app_log(line_sink *k)
     if (cov->bare)
         pgm_scan_warn(s, in, "%llu line(s) read as entries of their own: the file has no layout pgmortem knows "
                       "(%%msg%%n), so they carry no time or level", (unsigned long long)cov->bare);
+    if (cov->reversed_cut) {
+        pgm_scan_warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
+                      "the rest as it comes, each trace with the entry above it (reverse it with tac first)",
+                      PGM_APP_REVERSE_MAX >> 20);
+        in->limit_reached = true;
+    } else if (cov->reversed) {
+        pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
+    }
     /* an event without a time is in no timeline's order, beside no server event */
     if (cov->no_time) {
         pgm_scan_warn(s, in, "%llu entr(ies) without a time: their events stand first in the timeline and "

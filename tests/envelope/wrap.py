@@ -26,6 +26,9 @@ The wrappers are written as their writers write them:
   stern           stern's default template, colours off: POD CONTAINER LINE
   compose         docker compose logs: NAME padded | LINE (compose's cmd/formatter/logs.go)
   compose-ts      docker compose logs --timestamps: NAME | Docker's 9-digit time LINE
+  loki            Grafana Loki's logcli query --forward: TIME {LABELS} LINE, the line trimmed
+                  (a Java frame's tab with it), the time to the second (pkg/logcli/output/default.go)
+  loki-jsonl      logcli --output=jsonl: {"labels":{...},"line":...,"timestamp":...}
 
 Then every log of an incident in one `docker compose logs` file, the lines of
 its containers interleaved by time as compose prints them, read per container.
@@ -53,7 +56,7 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FORMS = ["cri", "cri-zoneless", "docker", "kubectl-ts", "kubectl-prefix", "kubectl-both", "journal",
-         "journal-json", "journal-export", "stern", "compose", "compose-ts"]
+         "journal-json", "journal-export", "stern", "compose", "compose-ts", "loki", "loki-jsonl"]
 LOG_NAME = re.compile(r"\.(log|csv|json)$")
 TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?"
                   r"(?: ?(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?")
@@ -160,6 +163,15 @@ def wrap(form, name, text, rng):
             where.append(no)
         elif form == "stern":
             out.append("%s %s %s" % (pod, container, line))
+            where.append(no)
+        elif form == "loki":
+            labels = '{app="%s", namespace="shop", pod="%s"}' % (container, pod)
+            stamp = datetime.datetime.fromtimestamp(t // 1000000, datetime.timezone.utc)
+            out.append("%s %s %s" % (stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), labels.ljust(72), line.strip()))
+            where.append(no)
+        elif form == "loki-jsonl":
+            out.append(json.dumps({"labels": {"app": container, "namespace": "shop", "pod": pod}, "line": line,
+                                   "timestamp": rfc3339(t, 9)}, separators=(",", ":")))
             where.append(no)
         elif form in ("compose", "compose-ts"):
             out.append(compose_line(compose_name(name), t if form == "compose-ts" else None, line))

@@ -86,6 +86,18 @@ open(sys.argv[1], "w").writelines(reversed(rows))
 PY
 expect PGM_PGLOG_REVERSE_MAX 2 "newest-first export larger than 64 MiB" -- timeline -o /dev/null "$tmp/newest-first.log"
 
+# PGM_APP_REVERSE_MAX: an application's newest-first export of 72 MB
+python3 - "$tmp/newest-first-app.log" <<'PY'
+import sys
+rows = []
+for i in range(600000):
+    rows.append("2026-11-27T%02d:%02d:%02d.%03dZ  INFO 30742 --- [orders] [           main] "
+                "com.example.orders.Api                   : request %d served %s\n"
+                % (i // 3600000 % 24, i // 60000 % 60, i // 1000 % 60, i % 1000, i, "x" * 8))
+open(sys.argv[1], "w").writelines(reversed(rows))
+PY
+expect PGM_APP_REVERSE_MAX 2 "each trace with the entry above it" -- timeline -o /dev/null "$tmp/newest-first-app.log"
+
 # usage errors: PGM_ANALYZE_MAX_OUTPUTS, PGM_MAX_KIND_FILTERS, PGM_CONFIG_MAX_INSTANCES, PGM_MAX_RULE_DIRS
 expect PGM_ANALYZE_MAX_OUTPUTS 3 "at most 8 -o files" -- analyze $(for i in $(seq 9); do printf -- '-o %s/r%d.json ' "$tmp" "$i"; done) "$tmp/deep"
 expect PGM_MAX_KIND_FILTERS 3 "at most 64 kinds" -- timeline --kinds "$(seq -s, -f 'k%g' 65)" "$tmp/deep"

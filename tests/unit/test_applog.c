@@ -9,6 +9,7 @@
 
 #include "applog/app_events.h"
 #include "applog/applog.h"
+#include "applog/layout.h"
 #include "text/timestamp.h"
 
 #define MAX_RECS 16
@@ -150,6 +151,77 @@ static void test_culprit(void **state)
                        "\tat java.base/java.lang.Thread.run(Thread.java:840)";
     assert_false(pgm_app_culprit((pgm_slice){only, strlen(only)}, ignore, 3, frame, sizeof frame, at,
                                  sizeof at, &frames));
+}
+
+/* Loki's logcli trims each line it prints: a trace's frames lose their tab.
+ * Known by their whole shape they stay their entry's; a line that only
+ * starts with "at " does not. */
+static void test_trimmed_frames(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "2026-11-27T02:20:56.125Z  WARN 30742 --- [orders] [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask   "
+        "  : Connection leak detection triggered for org.postgresql.jdbc.PgConnection@5c362c3d on thread "
+        "export-scheduler, stack trace follows\n"
+        "java.lang.Exception: Apparent connection leak detected\n"
+        "at com.zaxxer.hikari.HikariDataSource.getConnection(HikariDataSource.java:100)\n"
+        "at com.example.orders.ExportService.exportAll(ExportService.java:17)\n"
+        "at java.base/java.lang.Thread.run(Thread.java:840)\n"
+        "2026-11-27T02:20:57.001Z  INFO 30742 --- [orders] [main] com.example.orders.Api                   "
+        "  : done\n"
+        "at least one order was late (see orders.late)\n";
+    assert_true(pgm_app_trace_line("at com.example.orders.ExportService.exportAll(ExportService.java:17)", 68));
+    assert_false(pgm_app_trace_line("at least one order was late (see orders.late)", 45));
+    assert_false(pgm_app_trace_line("at noon (local)", 15));
+    got g;
+    pgm_app_coverage cov;
+    read_text(false, text, &g, &cov);
+    assert_int_equal(g.n, 2);
+    assert_non_null(strstr(g.r[0].trace, "ExportService.exportAll(ExportService.java:17)"));
+    assert_int_equal(g.r[0].last_line, 5);
+}
+
+/* A newest-first export (Loki's logcli by default): each entry's trace
+ * stands above it. Read from the last line to the first, every trace is its
+ * own entry's again, and the lines keep their numbers. */
+static void test_newest_first(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "2026-11-27T02:20:59.000Z  INFO 30742 --- [orders] [main] com.example.orders.Api : third\n"
+        "\tat com.example.orders.ImportService.importAll(ImportService.java:9)\n"
+        "java.lang.Exception: Apparent connection leak detected\n"
+        "2026-11-27T02:20:58.000Z  WARN 30742 --- [orders] [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask : "
+        "Connection leak detection triggered for c2 on thread importer, stack trace follows\n"
+        "\tat com.example.orders.ExportService.exportAll(ExportService.java:17)\n"
+        "java.lang.Exception: Apparent connection leak detected\n"
+        "2026-11-27T02:20:57.000Z  WARN 30742 --- [orders] [l-1 housekeeper] com.zaxxer.hikari.pool.ProxyLeakTask : "
+        "Connection leak detection triggered for c1 on thread exporter, stack trace follows\n"
+        "2026-11-27T02:20:56.000Z  INFO 30742 --- [orders] [main] com.example.orders.Api : first\n";
+    got g;
+    pgm_app_coverage cov;
+    read_text(false, text, &g, &cov);
+    assert_true(cov.reversed);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.r[0].message, "first");
+    assert_int_equal(g.r[0].line, 8);
+    assert_non_null(strstr(g.r[1].message, "c1 on thread exporter"));
+    assert_non_null(strstr(g.r[1].trace, "ExportService.exportAll"));
+    assert_null(strstr(g.r[1].trace, "ImportService"));
+    assert_int_equal(g.r[1].line, 7);
+    assert_non_null(strstr(g.r[2].trace, "ImportService.importAll"));
+    assert_null(strstr(g.r[3].trace, "Exception")); /* "third" has none */
+    assert_string_equal(g.r[3].message, "third");
+    /* a file in order is read as it comes */
+    static const char forward[] =
+        "2026-11-27T02:20:56.000Z  INFO 30742 --- [orders] [main] com.example.orders.Api : first\n"
+        "2026-11-27T02:20:57.000Z  INFO 30742 --- [orders] [main] com.example.orders.Api : second\n"
+        "2026-11-27T02:20:58.000Z  INFO 30742 --- [orders] [main] com.example.orders.Api : third\n"
+        "2026-11-27T02:20:59.000Z  INFO 30742 --- [orders] [main] com.example.orders.Api : fourth\n";
+    read_text(false, forward, &g, &cov);
+    assert_false(cov.reversed);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.r[0].message, "first");
 }
 
 typedef struct joined {
@@ -603,6 +675,8 @@ int main(void)
         cmocka_unit_test(test_hikari_texts_without_a_layout),
         cmocka_unit_test(test_json_layouts),
         cmocka_unit_test(test_culprit),
+        cmocka_unit_test(test_trimmed_frames),
+        cmocka_unit_test(test_newest_first),
         cmocka_unit_test(test_returned_leak_is_a_slow_borrower),
         cmocka_unit_test(test_leak_takes_the_pool_of_its_connection),
         cmocka_unit_test(test_zone_from_the_envelope),

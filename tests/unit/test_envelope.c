@@ -456,6 +456,75 @@ static void test_compose(void **state)
     assert_int_equal(env.kind, PGM_ENVELOPE_NONE);
 }
 
+/* Grafana Loki's logcli: its default output (time to the second, the
+ * label set padded, the line trimmed) and --output=jsonl, each stream
+ * named by its pod/container or another label; before kubectl
+ * --timestamps, whose form the time and a space also fit. */
+static void test_loki(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "2026-11-27T02:20:35Z {app=\"postgres\", namespace=\"shop\", pod=\"postgres-0\"}                 "
+        "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting PostgreSQL 15.18\n"
+        "2026-11-27T03:20:35+01:00 {app=\"orders\", container=\"orders\", pod=\"orders-7d9c8b5f4-x2kq9\"} "
+        "2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] [main] c.e.A : Starting orders\n"
+        "2026-11-27T02:20:36Z {job=\"varlogs\", filename=\"/var/log/app.log\"}                                "
+        "plain\n"
+        "2026-11-27T02:20:37Z {}  empty labels\n";
+    pgm_envelope env = detect(text);
+    assert_int_equal(env.kind, PGM_ENVELOPE_LOKI);
+    assert_true(pgm_envelope_has_sources(&env));
+    pgm_mem_source ms;
+    pgm_mem_source_init(&ms, text, sizeof text - 1);
+    pgm_unwrap u;
+    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
+    const char *l;
+    size_t ln;
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "postgres-0");
+    assert_memory_equal(l, "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting", 50);
+    assert_int_equal(u.t, iso("2026-11-27T02:20:35Z"));
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "orders-7d9c8b5f4-x2kq9/orders");
+    assert_int_equal(u.t, iso("2026-11-27T02:20:35Z")); /* logcli's --timezone */
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "varlogs"); /* job before filename */
+    assert_memory_equal(l, "plain", 5);
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "{}");
+    assert_memory_equal(l, "empty labels", 12);
+    pgm_unwrap_free(&u);
+    /* the server's and an application's streams in one file: read apart,
+     * although the labels read as a log_line_prefix of the server's lines */
+    pgm_sniff sn = pgm_unwrap_sniff("loki.txt", (const unsigned char *)text, sizeof text - 1, true, 0, &env, NULL);
+    assert_int_equal(env.kind, PGM_ENVELOPE_LOKI);
+    assert_true(env.several_sources);
+    assert_string_equal(sn.format, "mixed");
+
+    static const char jsonl[] =
+        "{\"labels\":{\"app\":\"postgres\",\"pod\":\"postgres-0\"},\"line\":\"2026-11-27 02:20:35.313 UTC "
+        "[30725] LOG:  starting\",\"timestamp\":\"2026-11-27T02:20:35.313456789Z\"}\n"
+        "{\"labels\":{\"service_name\":\"orders\"},\"line\":\"\\tat com.example.A.b(A.java:1)\","
+        "\"timestamp\":\"2026-11-27T02:20:36.000000000Z\"}\n";
+    env = detect(jsonl);
+    assert_int_equal(env.kind, PGM_ENVELOPE_LOKI_JSON);
+    got g;
+    unwrap_all(jsonl, sizeof jsonl - 1, env, &g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.text[0], "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting");
+    assert_int_equal(g.t[0], iso("2026-11-27T02:20:35.313456Z"));
+    assert_string_equal(g.text[1], "\tat com.example.A.b(A.java:1)"); /* its tab kept */
+    pgm_mem_source_init(&ms, jsonl, sizeof jsonl - 1);
+    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "postgres-0");
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "orders");
+    pgm_unwrap_free(&u);
+    /* a label set that does not close is no Loki line */
+    assert_int_equal(detect("2026-11-27T02:20:35Z {app=\"x\" line\n").kind, PGM_ENVELOPE_KUBECTL);
+}
+
 
 typedef struct demuxed {
     char source[4][32];
@@ -551,7 +620,7 @@ int main(void)
         cmocka_unit_test(test_journal_export_binary), cmocka_unit_test(test_journal_field_cut),
         cmocka_unit_test(test_cri_pieces_per_stream), cmocka_unit_test(test_docker_and_kubectl),
         cmocka_unit_test(test_sniff_through),         cmocka_unit_test(test_demux_sources),
-        cmocka_unit_test(test_compose),
+        cmocka_unit_test(test_compose),              cmocka_unit_test(test_loki),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

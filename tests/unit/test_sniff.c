@@ -195,6 +195,30 @@ static void test_java_lines_are_no_server_log(void **state)
     assert_string_equal(s.format, "hikari-text");
 }
 
+/* A Spring Boot log whose traces' frames lost their tab (Loki's logcli
+ * trims each line): the frames are still no lines of another layout, and
+ * the file is Spring Boot's, not HikariCP's texts alone. */
+static void test_trimmed_frames_keep_the_layout(void **state)
+{
+    (void)state;
+    char text[8192];
+    size_t n = 0;
+    for (int e = 0; e < 3; e++) {
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "2026-11-27T02:20:5%d.125Z  WARN 30742 --- [orders] [l-1 housekeeper] "
+                              "com.zaxxer.hikari.pool.ProxyLeakTask     : Connection leak detection triggered for "
+                              "org.postgresql.jdbc.PgConnection@5c362c3d on thread export-scheduler, stack trace follows\n"
+                              "java.lang.Exception: Apparent connection leak detected\n", e);
+        for (int f = 0; f < 12; f++)
+            n += (size_t)snprintf(text + n, sizeof text - n,
+                                  "at org.springframework.jdbc.core.JdbcTemplate.execute%d(JdbcTemplate.java:%d)\n", f,
+                                  370 + f);
+    }
+    pgm_sniff s = pgm_sniff_file("orders.log", (const unsigned char *)text, n, true);
+    assert_string_equal(pgm_kind_name(s.kind), "app_log");
+    assert_string_equal(s.format, "spring_boot");
+}
+
 /* Configuration that names a pool or quotes HikariCP is configuration, not
  * a log of HikariCP's texts. */
 static void test_configuration_quoting_hikari(void **state)
@@ -341,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_binary_and_empty),
         cmocka_unit_test(test_psql_error_output_is_not_a_server_log),
         cmocka_unit_test(test_java_lines_are_no_server_log),
+        cmocka_unit_test(test_trimmed_frames_keep_the_layout),
         cmocka_unit_test(test_client_quoting_libpq_is_no_server_log),
         cmocka_unit_test(test_configuration_quoting_hikari),
         cmocka_unit_test(test_name_breaks_ties),
