@@ -632,8 +632,9 @@ void pgm_app_set_day(pgm_app_reader *r, int64_t day)
     r->last_tod_us = -1;
 }
 
-bool pgm_app_continues(const pgm_app_reader *r, const char *line, size_t n)
+bool pgm_app_continues(pgm_app_reader *r, const char *line, size_t n)
 {
+    decide_order(r);
     if (r->json || !r->open)
         return false;
     char plain[512]; /* a head is known by its start */

@@ -78,8 +78,9 @@ void pgm_app_feed_wrapped(pgm_app_reader *r, const char *line, size_t n, uint64_
 #define PGM_APP_WRAPPER_SKEW_US (60 * 1000000LL)
 /* Whether `line` would go on the entry the reader holds open (a trace line,
  * not a new entry's head): the start of a rotated log's next piece may
- * finish the last entry of the piece before it. */
-bool pgm_app_continues(const pgm_app_reader *r, const char *line, size_t n);
+ * finish the last entry of the piece before it. The lines held to tell the
+ * file's order are read first (a newest-first file's stay held). */
+bool pgm_app_continues(pgm_app_reader *r, const char *line, size_t n);
 void pgm_app_finish(pgm_app_reader *r);
 const pgm_app_coverage *pgm_app_get_coverage(const pgm_app_reader *r);
 void pgm_app_close(pgm_app_reader *r);
