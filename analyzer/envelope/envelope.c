@@ -21,6 +21,7 @@ const char *pgm_envelope_name(enum pgm_envelope_kind k)
     case PGM_ENVELOPE_COMPOSE: return "compose";
     case PGM_ENVELOPE_LOKI: return "loki";
     case PGM_ENVELOPE_LOKI_JSON: return "loki-json";
+    case PGM_ENVELOPE_CLOUDWATCH: return "cloudwatch";
     case PGM_ENVELOPE_NONE: break;
     }
     return "";
@@ -31,6 +32,7 @@ bool pgm_envelope_has_sources(const pgm_envelope *env)
     return env->kind == PGM_ENVELOPE_JOURNAL || env->kind == PGM_ENVELOPE_JOURNAL_JSON ||
            env->kind == PGM_ENVELOPE_JOURNAL_EXPORT || env->kind == PGM_ENVELOPE_STERN ||
            env->kind == PGM_ENVELOPE_COMPOSE || env->kind == PGM_ENVELOPE_LOKI || env->kind == PGM_ENVELOPE_LOKI_JSON ||
+           env->kind == PGM_ENVELOPE_CLOUDWATCH ||
            (env->kind == PGM_ENVELOPE_KUBECTL && env->kubectl_prefix);
 }
 
@@ -282,20 +284,31 @@ static size_t loki_labels_at(const char *p, size_t n, pgm_slice vals[N_LOKI_NAME
     }
 }
 
+/* A line that starts with an RFC 3339 time and a space, each coloured or
+ * not (logcli, aws logs tail on a terminal): where what follows starts, 0
+ * when the line does not; *time: where the time starts, *len: its length. */
+static size_t time_then_space(const char *p, size_t n, pgm_envelope_line *out, size_t *time, size_t *len)
+{
+    size_t i = sgr_at(p, n);
+    *time = i;
+    *len = rfc3339_at(p + i, n - i, &out->t);
+    if (!*len)
+        return 0;
+    i += *len;
+    i += sgr_at(p + i, n - i);
+    if (i >= n || p[i] != ' ')
+        return 0;
+    i++;
+    return i + sgr_at(p + i, n - i);
+}
+
 /* logcli's default output: "TIME {LABELS}   <line>" (the time and labels
  * coloured on a terminal: those codes are skipped). */
 static bool parse_loki(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_envelope_line *out)
 {
-    size_t i = sgr_at(p, n);
-    size_t l = rfc3339_at(p + i, n - i, &out->t);
-    if (!l)
+    size_t at, l, i = time_then_space(p, n, out, &at, &l);
+    if (!i)
         return false;
-    i += l;
-    i += sgr_at(p + i, n - i);
-    if (i >= n || p[i] != ' ')
-        return false;
-    i++;
-    i += sgr_at(p + i, n - i);
     pgm_slice vals[N_LOKI_NAMES] = {{0}};
     size_t lab = loki_labels_at(p + i, n - i, vals);
     if (!lab)
@@ -309,6 +322,29 @@ static bool parse_loki(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_
         i++;
     loki_source(vals, whole, scratch, out);
     out->text = (pgm_slice){p + i, n - i};
+    return true;
+}
+
+/* A CloudWatch log stream's name before the message: any bytes but ':'
+ * and '*' (CloudWatch Logs' LogStream name pattern), here up to a space. */
+#define PGM_CLOUDWATCH_STREAM_MAX 512u
+
+/* aws logs tail: "2026-11-27T02:20:35.313000+00:00 STREAM <message>": the
+ * time exactly as Python's isoformat(timespec='microseconds') writes a UTC
+ * one, which tells it from kubectl's and Docker's nine digits and "Z". */
+static bool parse_cloudwatch(const char *p, size_t n, pgm_envelope_line *out)
+{
+    size_t at, l, i = time_then_space(p, n, out, &at, &l);
+    if (!i || l != 32 || p[at + 19] != '.' || memcmp(p + at + 26, "+00:00", 6) != 0)
+        return false;
+    size_t stream = i;
+    while (i < n && p[i] != ' ' && p[i] != ':' && p[i] != '*' && p[i] != '\033' && i - stream < PGM_CLOUDWATCH_STREAM_MAX)
+        i++;
+    if (i == stream || i - stream >= PGM_CLOUDWATCH_STREAM_MAX || (i < n && p[i] != ' ' && p[i] != '\033'))
+        return false;
+    out->source = (pgm_slice){p + stream, i - stream};
+    i += sgr_at(p + i, n - i);
+    out->text = rest_after(p, n, i);
     return true;
 }
 
@@ -590,6 +626,7 @@ bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int
     case PGM_ENVELOPE_COMPOSE: ok = parse_compose(env, line, n, out); break;
     case PGM_ENVELOPE_LOKI: ok = parse_loki(line, n, scratch, out); break;
     case PGM_ENVELOPE_LOKI_JSON: ok = parse_loki_json(line, n, scratch, json, out); break;
+    case PGM_ENVELOPE_CLOUDWATCH: ok = parse_cloudwatch(line, n, out); break;
     case PGM_ENVELOPE_JOURNAL_EXPORT:
     case PGM_ENVELOPE_NONE: break;
     }
@@ -608,6 +645,7 @@ static const pgm_envelope candidates[] = {
     {PGM_ENVELOPE_LOKI_JSON, false, false, false},
     /* before kubectl --timestamps, whose form a time and a space also fit */
     {PGM_ENVELOPE_LOKI, false, false, false},
+    {PGM_ENVELOPE_CLOUDWATCH, false, false, false},
     {PGM_ENVELOPE_KUBECTL, true, true, false},
     {PGM_ENVELOPE_KUBECTL, true, false, false},
     /* before a bare RFC 3339 time: journalctl -o short-iso's line starts with one */

@@ -26,6 +26,11 @@
  *            the label set as Prometheus prints one ({app="x", pod="y"})
  *            padded to the widest of the output, the line trimmed
  *            (pkg/logcli/output/default.go); newest first unless --forward.
+ *   cloudwatch  `aws logs tail` (its default, detailed format): "TIME STREAM
+ *            <message>", TIME in UTC to the microsecond with "+00:00"
+ *            (awscli's customizations/logs/tail.py, isoformat); a message of
+ *            several lines (RDS writes a statement's lines as one event)
+ *            goes on below its first line without the time and stream.
  *   loki-json  logcli --output=jsonl: {"labels":{...},"line":"<line>",
  *            "timestamp":"<RFC 3339, nanoseconds>"} (output/jsonl.go).
  *   journal  journalctl -o short, short-precise, short-iso, short-iso-precise,
@@ -60,6 +65,7 @@ enum pgm_envelope_kind {
     PGM_ENVELOPE_COMPOSE,
     PGM_ENVELOPE_LOKI,
     PGM_ENVELOPE_LOKI_JSON,
+    PGM_ENVELOPE_CLOUDWATCH,
 };
 
 typedef struct pgm_envelope {
@@ -82,7 +88,7 @@ typedef struct pgm_envelope {
  * INFO ..." is kubectl --prefix around a line with an RFC 3339 time, or
  * --prefix --timestamps around the rest of the line; the caller tells them
  * apart by what is inside (pgm_unwrap_sniff). */
-#define PGM_ENVELOPE_MAX_CANDIDATES 12u
+#define PGM_ENVELOPE_MAX_CANDIDATES 16u
 size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complete,
                                pgm_envelope out[PGM_ENVELOPE_MAX_CANDIDATES]);
 
@@ -91,7 +97,7 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
 bool pgm_envelope_has_sources(const pgm_envelope *env);
 
 /* "cri", "docker", "kubectl", "journal", "journal-json", "journal-export",
- * "stern", "compose", "loki", "loki-json"; "" for none. */
+ * "stern", "compose", "loki", "loki-json", "cloudwatch"; "" for none. */
 const char *pgm_envelope_name(enum pgm_envelope_kind k);
 
 /* One wrapper line taken apart (cri, docker, kubectl, journal short forms,
@@ -106,7 +112,8 @@ typedef struct pgm_envelope_line {
     bool decoration;        /* journalctl's "-- Boot ... --", "-- No entries --": no line inside */
     bool continuation;      /* journal short: a further line of the message above */
     pgm_slice source;       /* kubectl's pod/container, the journal's unit or identifier, compose's container,
-                             * Loki's stream (its pod/container, or another label that names it) */
+                             * Loki's stream (its pod/container, or another label that names it),
+                             * CloudWatch's log stream */
     pgm_slice pid, host;    /* journal: _PID and _HOSTNAME (short forms: the host column) */
 } pgm_envelope_line;
 

@@ -288,6 +288,12 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
         size_t width = 0;
         if (!pgm_envelope_parse(&u->env, w, wn, u->year, u->indent, &u->scratch, u->json, &l, &width)) {
             u->indent = 0;
+            /* aws logs tail prints an event's further lines as they are,
+             * below its first: its time and stream's */
+            if (u->env.kind == PGM_ENVELOPE_CLOUDWATCH && u->source[0]) {
+                u->cov.continued++;
+                return hand(u, w, wn, u->lines.lineno, u->t, u->lines.truncated, line, len);
+            }
             if (!u->cov.foreign++)
                 u->cov.first_foreign = u->lines.lineno;
             u->source[0] = u->pid[0] = u->host[0] = '\0';
@@ -397,15 +403,16 @@ pgm_sniff pgm_unwrap_sniff(const char *name, const unsigned char *head, size_t n
         pgm_strbuf_init(&inner, PGM_SNIFF_HEAD_BYTES);
         bool several;
         pgm_sniff sn = sniff_inside(name, head, n, complete, year, &cand[c], &inner, &several);
-        /* compose's bars and Loki's labels make a log_line_prefix of their
-         * own to the server's lines ("db-1  | %m [%p] ", "%q{app=\"%a\", ...}"):
+        /* compose's bars, Loki's labels and CloudWatch's stream make a
+         * log_line_prefix of their own to the server's lines ("db-1  | %m
+         * [%p] ", "%q{app=\"%a\", ...}", "%q%d-db.0 %m [%p] "):
          * that the file as it is reads is no reason to read the other
          * streams' lines as the server's. Compose's form is weak (a name and
          * a bar), so its lines must be of a known kind or carry times, as
-         * logs do and a table's values do not; Loki's (a time and a label
-         * set on every line) is proof enough. */
+         * logs do and a table's values do not; Loki's and CloudWatch's (a
+         * time, then a label set or a stream, on every line) are proof enough. */
         bool prefix_like = cand[c].kind == PGM_ENVELOPE_COMPOSE || cand[c].kind == PGM_ENVELOPE_LOKI ||
-                           cand[c].kind == PGM_ENVELOPE_LOKI_JSON;
+                           cand[c].kind == PGM_ENVELOPE_LOKI_JSON || cand[c].kind == PGM_ENVELOPE_CLOUDWATCH;
         bool logs_inside = prefix_like && (cand[c].kind != PGM_ENVELOPE_COMPOSE || sn.kind != PGM_KIND_UNKNOWN ||
                                            sn.has_timestamps);
         if (several && ((raw.kind == PGM_KIND_UNKNOWN && !prefix_like) || logs_inside)) {

@@ -35,6 +35,7 @@ typedef struct pgm_unwrap_cov {
     uint64_t decorations;     /* journalctl's "-- Boot ... --" lines */
     uint64_t cut;             /* inner lines longer than the line limit, cut */
     uint64_t no_time;         /* wrapper lines without a usable time */
+    uint64_t continued;       /* cloudwatch: an event's further lines, read with its time and stream */
 } pgm_unwrap_cov;
 
 typedef struct pgm_unwrap {

@@ -29,6 +29,8 @@ The wrappers are written as their writers write them:
   loki            Grafana Loki's logcli query --forward: TIME {LABELS} LINE, the line trimmed
                   (a Java frame's tab with it), the time to the second (pkg/logcli/output/default.go)
   loki-jsonl      logcli --output=jsonl: {"labels":{...},"line":...,"timestamp":...}
+  cloudwatch      aws logs tail: TIME (isoformat, microseconds, +00:00) STREAM LINE
+                  (awscli's customizations/logs/tail.py)
 
 Then every log of an incident in one `docker compose logs` file, the lines of
 its containers interleaved by time as compose prints them, read per container.
@@ -56,7 +58,7 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FORMS = ["cri", "cri-zoneless", "docker", "kubectl-ts", "kubectl-prefix", "kubectl-both", "journal",
-         "journal-json", "journal-export", "stern", "compose", "compose-ts", "loki", "loki-jsonl"]
+         "journal-json", "journal-export", "stern", "compose", "compose-ts", "loki", "loki-jsonl", "cloudwatch"]
 LOG_NAME = re.compile(r"\.(log|csv|json)$")
 TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?"
                   r"(?: ?(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?")
@@ -172,6 +174,11 @@ def wrap(form, name, text, rng):
         elif form == "loki-jsonl":
             out.append(json.dumps({"labels": {"app": container, "namespace": "shop", "pod": pod}, "line": line,
                                    "timestamp": rfc3339(t, 9)}, separators=(",", ":")))
+            where.append(no)
+        elif form == "cloudwatch":
+            stamp = datetime.datetime.fromtimestamp(t // 1000000, datetime.timezone.utc)
+            out.append("%s.%06d+00:00 %s %s" % (stamp.strftime("%Y-%m-%dT%H:%M:%S"), t % 1000000,
+                                                 "shop-db.0" if server else pod, line.rstrip()))
             where.append(no)
         elif form in ("compose", "compose-ts"):
             out.append(compose_line(compose_name(name), t if form == "compose-ts" else None, line))

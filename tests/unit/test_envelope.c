@@ -525,6 +525,51 @@ static void test_loki(void **state)
     assert_int_equal(detect("2026-11-27T02:20:35Z {app=\"x\" line\n").kind, PGM_ENVELOPE_KUBECTL);
 }
 
+/* aws logs tail (its default format): each event's time to the microsecond
+ * with "+00:00", its log stream, the message; an RDS event of several lines
+ * goes on below its first line, with its time and stream. */
+static void test_cloudwatch(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "2026-11-27T02:21:50.570000+00:00 shop-db.0 2026-11-27 02:21:50 UTC:10.0.0.7(51234):orders@shop:[31826]:"
+        "FATAL:  remaining connection slots are reserved for non-replication superuser connections\n"
+        "2026-11-27T02:21:51.000000+00:00 shop-db.0 2026-11-27 02:21:51 UTC:10.0.0.7(51240):orders@shop:[31830]:"
+        "LOG:  statement: SELECT *\n"
+        "\t  FROM orders\n"
+        "2026-11-27T02:21:52.000000+00:00 orders-7d9c8b5f4-x2kq9 2026-11-27T02:21:52.000Z  INFO 1 --- [main] c.e.A : up\n";
+    pgm_envelope env = detect(text);
+    assert_int_equal(env.kind, PGM_ENVELOPE_CLOUDWATCH);
+    assert_true(pgm_envelope_has_sources(&env));
+    pgm_mem_source ms;
+    pgm_mem_source_init(&ms, text, sizeof text - 1);
+    pgm_unwrap u;
+    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
+    const char *l;
+    size_t ln;
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "shop-db.0");
+    assert_int_equal(u.t, iso("2026-11-27T02:21:50.570Z"));
+    assert_memory_equal(l, "2026-11-27 02:21:50 UTC:10.0.0.7(51234)", 39);
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1); /* the statement's next line */
+    assert_string_equal(u.source, "shop-db.0");
+    assert_int_equal(u.t, iso("2026-11-27T02:21:51Z"));
+    assert_memory_equal(l, "\t  FROM orders", 14);
+    assert_int_equal(u.cov.foreign, 0);
+    assert_int_equal(u.cov.continued, 1);
+    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
+    assert_string_equal(u.source, "orders-7d9c8b5f4-x2kq9");
+    pgm_unwrap_free(&u);
+    /* the stream made a log_line_prefix of the server's lines: read apart now */
+    pgm_sniff sn = pgm_unwrap_sniff("rds.log", (const unsigned char *)text, sizeof text - 1, true, 0, &env, NULL);
+    assert_int_equal(env.kind, PGM_ENVELOPE_CLOUDWATCH);
+    assert_string_equal(sn.format, "mixed");
+    /* kubectl's nine digits and "Z" are kubectl's */
+    assert_int_equal(detect("2026-11-27T02:21:50.570000000Z 2026-11-27 02:21:50.570 UTC [1] LOG:  x\n").kind,
+                     PGM_ENVELOPE_KUBECTL);
+}
+
 
 typedef struct demuxed {
     char source[4][32];
@@ -621,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_cri_pieces_per_stream), cmocka_unit_test(test_docker_and_kubectl),
         cmocka_unit_test(test_sniff_through),         cmocka_unit_test(test_demux_sources),
         cmocka_unit_test(test_compose),              cmocka_unit_test(test_loki),
+        cmocka_unit_test(test_cloudwatch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
