@@ -228,7 +228,8 @@ static const char *const loki_names[] = {"pod", "container", "service_name", "ap
 #define N_LOKI_NAMES (sizeof loki_names / sizeof loki_names[0])
 
 /* The source of a Loki stream from its labels' values (vals[i] for
- * loki_names[i], NULL when absent), into scratch. */
+ * loki_names[i], empty when absent), into scratch; `whole` when none is
+ * there (the text form's label set; jsonl's streams without one share "{}"). */
 static void loki_source(const pgm_slice vals[N_LOKI_NAMES], pgm_slice whole, struct pgm_strbuf *scratch,
                         pgm_envelope_line *out)
 {
