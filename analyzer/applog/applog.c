@@ -554,21 +554,16 @@ static void replay_held(pgm_app_reader *r, bool backwards)
  * download): most steps between the entries' times go back. */
 static bool looks_reversed(const pgm_app_reader *r)
 {
-    uint64_t back = 0, forth = 0;
-    int64_t prev = PGM_TS_UNKNOWN;
+    pgm_time_steps steps;
+    pgm_time_steps_init(&steps);
     for (size_t k = 0; k < r->n_held; k++) {
         pgm_app_head h;
         const char *p = r->held_text.p + r->held[k].off;
         size_t n = r->held[k].len < PGM_APP_MAX_TRACE ? r->held[k].len : PGM_APP_MAX_TRACE;
-        if (!n || is_space(p[0]) || !pgm_app_parse_head(p, n, &h))
-            continue;
-        if (prev != PGM_TS_UNKNOWN) {
-            back += h.ts.us < prev;
-            forth += h.ts.us > prev;
-        }
-        prev = h.ts.us;
+        if (n && !is_space(p[0]) && pgm_app_parse_head(p, n, &h))
+            pgm_time_steps_add(&steps, h.ts.us);
     }
-    return back >= PGM_APP_REVERSED_MIN_STEPS && back > 4 * forth;
+    return pgm_time_steps_newest_first(&steps);
 }
 
 static void decide_order(pgm_app_reader *r)

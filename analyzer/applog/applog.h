@@ -45,12 +45,10 @@ typedef struct pgm_app_coverage {
     bool reversed_cut;         /* ... but larger than PGM_APP_REVERSE_MAX: only its start was */
 } pgm_app_coverage;
 
-/* Lines held to tell a newest-first file (most steps between the entries'
- * times go back, PGM_APP_REVERSED_MIN_STEPS at least), and how much of one
- * is held to be read backwards; the rest of a larger one is read as it
- * comes, said. */
+/* Lines held to tell a newest-first file (pgm_time_steps_newest_first), and
+ * how much of one is held to be read backwards; the rest of a larger one is
+ * read as it comes, said. */
 #define PGM_APP_ORDER_LINES 256u
-#define PGM_APP_REVERSED_MIN_STEPS 3u
 #define PGM_APP_REVERSE_MAX (64u << 20)
 
 typedef struct pgm_app_reader pgm_app_reader;

@@ -147,21 +147,15 @@ static void replay_held(pgm_pglog_reader *r, bool backwards)
  * consecutive primary lines go back in time. */
 static bool looks_reversed(pgm_pglog_reader *r)
 {
-    size_t back = 0, forth = 0;
-    int64_t prev = PGM_TS_UNKNOWN;
+    pgm_time_steps steps;
+    pgm_time_steps_init(&steps);
     for (size_t i = 0; i < r->n_held; i++) {
         pgm_slice b = pgm_pglog_body_of(r, r->head.p + r->held[i].off, r->held[i].len);
         pgm_prefix_fields f;
-        if (!b.n || b.p[0] == '\t' || !pgm_prefix_parse(r->prefix, b.p, b.n, &f) ||
-            f.t_us == PGM_TS_UNKNOWN)
-            continue;
-        if (prev != PGM_TS_UNKNOWN) {
-            back += f.t_us < prev;
-            forth += f.t_us > prev;
-        }
-        prev = f.t_us;
+        if (b.n && b.p[0] != '\t' && pgm_prefix_parse(r->prefix, b.p, b.n, &f))
+            pgm_time_steps_add(&steps, f.t_us);
     }
-    return back >= PGM_REVERSED_MIN_STEPS && back > 4 * forth;
+    return pgm_time_steps_newest_first(&steps);
 }
 
 /* Chooses the prefix on the bodies held back so far, then replays them. */

@@ -27,8 +27,6 @@
 /* A newest-first export (see `reversed`) is held whole up to this much, then
  * read backwards; past it the rest is read as it comes, with a warning. */
 #define PGM_PGLOG_REVERSE_MAX (64u << 20)
-/* Steps back in time among the first lines that make a file "newest first". */
-#define PGM_REVERSED_MIN_STEPS 3u
 /* Split syslog messages are held for their later pieces, in the order they
  * came, and handed on as they are once a record PGM_SYSLOG_HOLD_US later
  * comes (50 ms): the server sends a message's pieces one after another

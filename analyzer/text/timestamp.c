@@ -395,3 +395,24 @@ bool pgm_ts_parse_java(const char *p, size_t n, pgm_ts_parse *out)
     out->len = i;
     return true;
 }
+
+void pgm_time_steps_init(pgm_time_steps *s)
+{
+    *s = (pgm_time_steps){PGM_TS_UNKNOWN, 0, 0};
+}
+
+void pgm_time_steps_add(pgm_time_steps *s, int64_t t)
+{
+    if (t == PGM_TS_UNKNOWN)
+        return;
+    if (s->prev != PGM_TS_UNKNOWN) {
+        s->back += t < s->prev;
+        s->forth += t > s->prev;
+    }
+    s->prev = t;
+}
+
+bool pgm_time_steps_newest_first(const pgm_time_steps *s)
+{
+    return s->back >= PGM_REVERSED_MIN_STEPS && s->back > 4 * s->forth;
+}

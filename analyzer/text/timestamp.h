@@ -53,6 +53,19 @@ int64_t pgm_year_of(int64_t unix_seconds);
 /* Days since 1970-01-01 for a proleptic Gregorian date. */
 int64_t pgm_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* The steps between the times of a file's entries, one after the other
+ * (PGM_TS_UNKNOWN: none, skipped): an export sorted newest first (Cloud
+ * Logging or CloudWatch downloads, Loki's logcli) steps back at most steps,
+ * PGM_REVERSED_MIN_STEPS at least and four times as many as forward. */
+#define PGM_REVERSED_MIN_STEPS 3u
+typedef struct pgm_time_steps {
+    int64_t prev;
+    uint64_t back, forth;
+} pgm_time_steps;
+void pgm_time_steps_init(pgm_time_steps *s);
+void pgm_time_steps_add(pgm_time_steps *s, int64_t t);
+bool pgm_time_steps_newest_first(const pgm_time_steps *s);
+
 /* "2026-11-27T00:18:03.000Z"; "null" is the caller's business. */
 void pgm_ts_format_iso(int64_t us, char out[PGM_TS_ISO_LEN]);
 
