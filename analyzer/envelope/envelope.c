@@ -224,7 +224,11 @@ static bool parse_compose(const pgm_envelope *env, const char *p, size_t n, pgm_
  * Kubernetes' pod (with its container, as kubectl --prefix names it), then
  * what Promtail, the Grafana Agent and Alloy set elsewhere. A stream with
  * none of them is named by its whole label set. */
-static const char *const loki_names[] = {"pod", "container", "service_name", "app", "job", "unit", "filename"};
+static const struct {
+    const char *label, *json_key; /* the label, and its key in logcli's jsonl as flattened */
+} loki_names[] = {{"pod", "labels.pod"}, {"container", "labels.container"}, {"service_name", "labels.service_name"},
+                  {"app", "labels.app"},  {"job", "labels.job"},             {"unit", "labels.unit"},
+                  {"filename", "labels.filename"}};
 #define N_LOKI_NAMES (sizeof loki_names / sizeof loki_names[0])
 
 /* The source of a Loki stream from its labels' values (vals[i] for
@@ -274,7 +278,7 @@ static size_t loki_labels_at(const char *p, size_t n, pgm_slice vals[N_LOKI_NAME
         if (i >= n)
             return 0;
         for (size_t k = 0; k < N_LOKI_NAMES; k++)
-            if (strlen(loki_names[k]) == name_len && memcmp(p + name, loki_names[k], name_len) == 0)
+            if (strlen(loki_names[k].label) == name_len && memcmp(p + name, loki_names[k].label, name_len) == 0)
                 vals[k] = (pgm_slice){p + val, i - val};
         i++;
         if (i < n && p[i] == '}')
@@ -595,12 +599,9 @@ static bool parse_loki_json(const char *p, size_t n, struct pgm_strbuf *scratch,
     const char *line = json_wrapper(p, n, j, "line", "timestamp", out);
     if (!line)
         return false;
-    /* loki_names, as the flattened object names them */
-    static const char *const keys[N_LOKI_NAMES] = {"labels.pod", "labels.container", "labels.service_name",
-                                                   "labels.app", "labels.job", "labels.unit", "labels.filename"};
     pgm_slice vals[N_LOKI_NAMES] = {{0}};
     for (size_t k = 0; k < N_LOKI_NAMES; k++) {
-        const char *v = pgm_jsonflat_get(j, keys[k], NULL);
+        const char *v = pgm_jsonflat_get(j, loki_names[k].json_key, NULL);
         if (v)
             vals[k] = (pgm_slice){v, strlen(v)};
     }

@@ -322,6 +322,9 @@ static void say_mostly_unknown(pgm_scan *s, pgm_input_report *in)
     in->mostly_unknown = true;
 }
 
+/* Said of a server's or an application's log written newest first. */
+#define PGM_NEWEST_FIRST_READ "newest-first export: read from the last line to the first"
+
 /* What the coverage of a server log says, as warnings. */
 static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
 {
@@ -405,7 +408,7 @@ static void coverage_warnings(pgm_scan *s, pgm_input_report *in)
         in->limit_reached = true; /* the times of the rest run backwards */
     }
     else if (c->rare->reversed)
-        pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
+        pgm_scan_warn(s, in, "%s", PGM_NEWEST_FIRST_READ);
     if (c->rare->prefix_gave_up) {
         pgm_scan_warn(s, in, "%llu line(s) the log_line_prefix matcher gave up on: a free-text value (%%u, %%d, "
                       "%%a, %%h, ...) longer than %u bytes, or more than %u ways to split the prefix tried "
@@ -1317,7 +1320,7 @@ static void finish_app_log(line_sink *k)
                       PGM_APP_REVERSE_MAX >> 20);
         in->limit_reached = true;
     } else if (cov->reversed) {
-        pgm_scan_warn(s, in, "newest-first export: read from the last line to the first");
+        pgm_scan_warn(s, in, "%s", PGM_NEWEST_FIRST_READ);
     }
     /* an event without a time is in no timeline's order, beside no server event */
     if (cov->no_time) {

@@ -43,6 +43,7 @@ file, and both in one file as a host's journal holds them.
 Usage: wrap.py PGMORTEM [INCIDENT...]   (exit 1 on any difference)
 """
 import datetime
+import heapq
 import io
 import json
 import os
@@ -533,7 +534,6 @@ def compose_together(pgmortem, tmp):
     without --timestamps), each container's lines in their order, the
     containers' interleaved by time as compose prints them as they come: the
     same analysis as the logs apart, each event citing the compose file's line."""
-    import heapq
     checks = failures = 0
     for incident in incidents_of([]):
         files = members(incident)

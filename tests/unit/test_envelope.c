@@ -16,6 +16,7 @@
 
 typedef struct got {
     char text[16][256];
+    char source[16][PGM_UNWRAP_SOURCE_MAX]; /* whose line it is, "" when the envelope names none */
     uint64_t line[16];
     int64_t t[16];
     size_t n;
@@ -35,6 +36,7 @@ static void unwrap_all(const char *text, size_t len, pgm_envelope env, got *g)
     while (pgm_unwrap_next(&u, &line, &n) > 0) {
         assert_true(g->n < 16);
         snprintf(g->text[g->n], sizeof g->text[0], "%.*s", (int)n, line);
+        memcpy(g->source[g->n], u.source, sizeof g->source[0]);
         g->line[g->n] = u.lineno;
         g->t[g->n] = u.t;
         g->n++;
@@ -255,18 +257,11 @@ static void test_docker_and_kubectl(void **state)
     size_t nc = pgm_envelope_candidates((const unsigned char *)st, sizeof st - 1, true, sc);
     assert_int_equal(nc, 1);
     assert_int_equal(sc[0].kind, PGM_ENVELOPE_STERN);
-    pgm_mem_source ms;
-    pgm_mem_source_init(&ms, st, sizeof st - 1);
-    pgm_unwrap su;
-    assert_int_equal(pgm_unwrap_init(&su, &ms.base, &sc[0], 4096, 0), PGM_OK);
-    const char *l;
-    size_t ln;
-    assert_int_equal(pgm_unwrap_next(&su, &l, &ln), 1);
-    assert_string_equal(su.source, "orders-7d9c8b5f4-x2kq9/orders");
-    assert_int_equal(pgm_unwrap_next(&su, &l, &ln), 1);
-    assert_string_equal(su.source, "postgres-0/postgres");
-    assert_memory_equal(l, "2026-11-27 02:20:35.313 UTC [1] LOG:  ready", ln);
-    pgm_unwrap_free(&su);
+    unwrap_all(st, sizeof st - 1, sc[0], &g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.source[0], "orders-7d9c8b5f4-x2kq9/orders");
+    assert_string_equal(g.source[1], "postgres-0/postgres");
+    assert_string_equal(g.text[1], "2026-11-27 02:20:35.313 UTC [1] LOG:  ready");
     /* two words before a line are no stern output without a pod's name */
     static const char words[] = "hello world this is text\nanother line of text\n";
     assert_int_equal(detect(words).kind, PGM_ENVELOPE_NONE);
@@ -341,18 +336,8 @@ static void test_compose(void **state)
     assert_int_equal(g.cov.foreign, 1);  /* compose's own word, said */
     assert_int_equal(g.cov.first_foreign, 5);
     /* each line's container is its source */
-    pgm_mem_source ms;
-    pgm_mem_source_init(&ms, plain, sizeof plain - 1);
-    pgm_unwrap u;
-    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
-    const char *l;
-    size_t ln;
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "db-1");
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "orders-1");
-    pgm_unwrap_free(&u);
+    assert_string_equal(g.source[0], "db-1");
+    assert_string_equal(g.source[2], "orders-1");
 
     /* --timestamps: Docker's time is the envelope's, the line's own stays */
     static const char ts[] =
@@ -384,11 +369,7 @@ static void test_compose(void **state)
     assert_int_equal(g.cov.foreign, 0);
     assert_string_equal(g.text[0], "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting PostgreSQL 15.18");
     assert_string_equal(g.text[1], "2026-11-27T02:20:35.861Z  INFO 30742 --- [orders] up");
-    pgm_mem_source_init(&ms, coloured, sizeof coloured - 1);
-    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "db-1");
-    pgm_unwrap_free(&u);
+    assert_string_equal(g.source[0], "db-1");
 
     /* psql's aligned output starts its lines with a space; a word, a bar
      * and no space after it is no compose line */
@@ -474,26 +455,18 @@ static void test_loki(void **state)
     pgm_envelope env = detect(text);
     assert_int_equal(env.kind, PGM_ENVELOPE_LOKI);
     assert_true(pgm_envelope_has_sources(&env));
-    pgm_mem_source ms;
-    pgm_mem_source_init(&ms, text, sizeof text - 1);
-    pgm_unwrap u;
-    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
-    const char *l;
-    size_t ln;
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "postgres-0");
-    assert_memory_equal(l, "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting", 50);
-    assert_int_equal(u.t, iso("2026-11-27T02:20:35Z"));
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "orders-7d9c8b5f4-x2kq9/orders");
-    assert_int_equal(u.t, iso("2026-11-27T02:20:35Z")); /* logcli's --timezone */
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "varlogs"); /* job before filename */
-    assert_memory_equal(l, "plain", 5);
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "{}");
-    assert_memory_equal(l, "empty labels", 12);
-    pgm_unwrap_free(&u);
+    got g;
+    unwrap_all(text, sizeof text - 1, env, &g);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.source[0], "postgres-0");
+    assert_string_equal(g.text[0], "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting PostgreSQL 15.18");
+    assert_int_equal(g.t[0], iso("2026-11-27T02:20:35Z"));
+    assert_string_equal(g.source[1], "orders-7d9c8b5f4-x2kq9/orders");
+    assert_int_equal(g.t[1], iso("2026-11-27T02:20:35Z")); /* logcli's --timezone */
+    assert_string_equal(g.source[2], "varlogs"); /* job before filename */
+    assert_string_equal(g.text[2], "plain");
+    assert_string_equal(g.source[3], "{}");
+    assert_string_equal(g.text[3], "empty labels");
     /* the server's and an application's streams in one file: read apart,
      * although the labels read as a log_line_prefix of the server's lines */
     pgm_sniff sn = pgm_unwrap_sniff("loki.txt", (const unsigned char *)text, sizeof text - 1, true, 0, &env, NULL);
@@ -508,19 +481,13 @@ static void test_loki(void **state)
         "\"timestamp\":\"2026-11-27T02:20:36.000000000Z\"}\n";
     env = detect(jsonl);
     assert_int_equal(env.kind, PGM_ENVELOPE_LOKI_JSON);
-    got g;
     unwrap_all(jsonl, sizeof jsonl - 1, env, &g);
     assert_int_equal(g.n, 2);
     assert_string_equal(g.text[0], "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting");
     assert_int_equal(g.t[0], iso("2026-11-27T02:20:35.313456Z"));
     assert_string_equal(g.text[1], "\tat com.example.A.b(A.java:1)"); /* its tab kept */
-    pgm_mem_source_init(&ms, jsonl, sizeof jsonl - 1);
-    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "postgres-0");
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "orders");
-    pgm_unwrap_free(&u);
+    assert_string_equal(g.source[0], "postgres-0");
+    assert_string_equal(g.source[1], "orders");
     /* a label set that does not close is no Loki line */
     assert_int_equal(detect("2026-11-27T02:20:35Z {app=\"x\" line\n").kind, PGM_ENVELOPE_KUBECTL);
 }
@@ -541,26 +508,18 @@ static void test_cloudwatch(void **state)
     pgm_envelope env = detect(text);
     assert_int_equal(env.kind, PGM_ENVELOPE_CLOUDWATCH);
     assert_true(pgm_envelope_has_sources(&env));
-    pgm_mem_source ms;
-    pgm_mem_source_init(&ms, text, sizeof text - 1);
-    pgm_unwrap u;
-    assert_int_equal(pgm_unwrap_init(&u, &ms.base, &env, 4096, 0), PGM_OK);
-    const char *l;
-    size_t ln;
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "shop-db.0");
-    assert_int_equal(u.t, iso("2026-11-27T02:21:50.570Z"));
-    assert_memory_equal(l, "2026-11-27 02:21:50 UTC:10.0.0.7(51234)", 39);
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1); /* the statement's next line */
-    assert_string_equal(u.source, "shop-db.0");
-    assert_int_equal(u.t, iso("2026-11-27T02:21:51Z"));
-    assert_memory_equal(l, "\t  FROM orders", 14);
-    assert_int_equal(u.cov.foreign, 0);
-    assert_int_equal(u.cov.continued, 1);
-    assert_int_equal(pgm_unwrap_next(&u, &l, &ln), 1);
-    assert_string_equal(u.source, "orders-7d9c8b5f4-x2kq9");
-    pgm_unwrap_free(&u);
+    got g;
+    unwrap_all(text, sizeof text - 1, env, &g);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.source[0], "shop-db.0");
+    assert_int_equal(g.t[0], iso("2026-11-27T02:21:50.570Z"));
+    assert_memory_equal(g.text[0], "2026-11-27 02:21:50 UTC:10.0.0.7(51234)", 39);
+    assert_string_equal(g.source[2], "shop-db.0"); /* the statement's next line */
+    assert_int_equal(g.t[2], iso("2026-11-27T02:21:51Z"));
+    assert_string_equal(g.text[2], "\t  FROM orders");
+    assert_int_equal(g.cov.foreign, 0);
+    assert_int_equal(g.cov.continued, 1);
+    assert_string_equal(g.source[3], "orders-7d9c8b5f4-x2kq9");
     /* the stream made a log_line_prefix of the server's lines: read apart now */
     pgm_sniff sn = pgm_unwrap_sniff("rds.log", (const unsigned char *)text, sizeof text - 1, true, 0, &env, NULL);
     assert_int_equal(env.kind, PGM_ENVELOPE_CLOUDWATCH);
