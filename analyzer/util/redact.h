@@ -22,6 +22,13 @@ bool pgm_redact(const char *s, size_t n, pgm_strbuf *out);
 /* Does the statement `s` set a password from a bind parameter (ALTER ROLE
  * x PASSWORD $1)? Then its "parameters: $1 = '...'" DETAIL holds it. */
 bool pgm_redact_password_parameter(const char *s, size_t n);
+/* A statement that creates or alters a role near the start of `s` (in its
+ * first PGM_REDACT_ROLE_WINDOW bytes: "ALTER USER carol PASWORD '...'"
+ * after a syntax error, "statement: CREATE ROLE ..."): where its role name
+ * starts, else 0. Every literal after it may be the password, spelt right
+ * or not. */
+#define PGM_REDACT_ROLE_WINDOW 96u
+size_t pgm_redact_role_statement_at(const char *s, size_t n);
 /* Every literal of `s` ('...', E'...', $$...$$) redacted, as above. */
 bool pgm_redact_literals(const char *s, size_t n, pgm_strbuf *out);
 

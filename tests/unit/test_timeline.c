@@ -357,6 +357,93 @@ static void test_password_parameter(void **state)
     }
 }
 
+/* Where a role statement's name starts: the reading it had, every byte
+ * after a space, ':' or ';' a candidate, to check the one that starts
+ * from the separators against. */
+static size_t role_word_reference(const char *s, size_t n, size_t i)
+{
+    size_t k;
+    if (strncasecmp(s + i, "alter", 5) == 0)
+        k = i + 5;
+    else if (strncasecmp(s + i, "create", 6) == 0)
+        k = i + 6;
+    else
+        return 0;
+    size_t b = i;
+    while (b > 0 && strchr(" \t\r\n", s[b - 1]) && s[b - 1])
+        b--;
+    if (b > 0 && s[b - 1] != ':' && s[b - 1] != ';')
+        return 0;
+    if (k >= n || !strchr(" \t\r\n", s[k]) || !s[k])
+        return 0;
+    while (k < n && strchr(" \t\r\n", s[k]) && s[k])
+        k++;
+    if (n - k > 4 && (strncasecmp(s + k, "role", 4) == 0 || strncasecmp(s + k, "user", 4) == 0) &&
+        strchr(" \t\r\n", s[k + 4]) && s[k + 4])
+        return k + 5;
+    return 0;
+}
+
+static size_t role_statement_reference(const char *s, size_t n)
+{
+    size_t lim = n < PGM_REDACT_ROLE_WINDOW ? n : PGM_REDACT_ROLE_WINDOW, r;
+    if (lim <= 10)
+        return 0;
+    if ((r = role_word_reference(s, n, 0)) != 0)
+        return r;
+    for (size_t i = 1; i + 10 < lim; i++)
+        if (strchr(" \t\r\n:;", s[i - 1]) && s[i - 1] && (r = role_word_reference(s, n, i)) != 0)
+            return r;
+    return 0;
+}
+
+static void test_role_statement(void **state)
+{
+    (void)state;
+    const struct {
+        const char *s;
+        size_t want; /* where the role name starts */
+    } cases[] = {
+        {"ALTER ROLE app PASSWORD 'x'", 11},
+        {"  create user x", 14},
+        {"statement: ALTER USER carol PASWORD 'Sekr3t'", 22},
+        {"execute S_1:alter\trole x", 23},
+        {"BEGIN; CREATE ROLE y", 19},
+        {"SELECT 'alter role x' FROM t", 0},
+        {"ALTER TABLE t ADD c int", 0},
+        {"ALTER ROLE", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (pgm_redact_role_statement_at(cases[i].s, strlen(cases[i].s)) != cases[i].want)
+            fail_msg("'%s': %zu, not %zu", cases[i].s, pgm_redact_role_statement_at(cases[i].s, strlen(cases[i].s)),
+                     cases[i].want);
+    /* the same as the reading from every boundary, on texts of every length
+     * with the statement words in every place */
+    static const char *const words[] = {"alter", "ALTER ", "create", " ", ":", ";", "role ", "USER ",
+                                        "x", "'p'", "\t", "statement: ", "a", "c", "  "};
+    char text[160];
+    unsigned seed = 7;
+    for (int round = 0; round < 50000; round++) {
+        size_t len = 0;
+        while (len < 140) {
+            seed = seed * 1103515245u + 12345u;
+            const char *w = words[(seed >> 16) % (sizeof words / sizeof words[0])];
+            size_t wl = strlen(w);
+            if (len + wl >= sizeof text)
+                break;
+            memcpy(text + len, w, wl);
+            len += wl;
+            if ((seed >> 8) % 23 == 0)
+                break;
+        }
+        text[len] = '\0';
+        if (pgm_redact_role_statement_at(text, len) != role_statement_reference(text, len))
+            fail_msg("'%s': %zu, read from every boundary %zu", text, pgm_redact_role_statement_at(text, len),
+                     role_statement_reference(text, len));
+    }
+}
+
 static void test_redact(void **state)
 {
     (void)state;
@@ -407,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_classify_what_is_read),
         cmocka_unit_test(test_redact),
+        cmocka_unit_test(test_role_statement),
         cmocka_unit_test(test_password_parameter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
