@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envelope/document.h"
 #include "text/jsonflat.h"
 #include "text/timestamp.h"
 #include "util/strbuf.h"
@@ -22,6 +23,8 @@ const char *pgm_envelope_name(enum pgm_envelope_kind k)
     case PGM_ENVELOPE_LOKI: return "loki";
     case PGM_ENVELOPE_LOKI_JSON: return "loki-json";
     case PGM_ENVELOPE_CLOUDWATCH: return "cloudwatch";
+    case PGM_ENVELOPE_CLOUD_LOGGING: return "cloud-logging";
+    case PGM_ENVELOPE_CLOUDWATCH_JSON: return "cloudwatch-json";
     case PGM_ENVELOPE_NONE: break;
     }
     return "";
@@ -32,8 +35,13 @@ bool pgm_envelope_has_sources(const pgm_envelope *env)
     return env->kind == PGM_ENVELOPE_JOURNAL || env->kind == PGM_ENVELOPE_JOURNAL_JSON ||
            env->kind == PGM_ENVELOPE_JOURNAL_EXPORT || env->kind == PGM_ENVELOPE_STERN ||
            env->kind == PGM_ENVELOPE_COMPOSE || env->kind == PGM_ENVELOPE_LOKI || env->kind == PGM_ENVELOPE_LOKI_JSON ||
-           env->kind == PGM_ENVELOPE_CLOUDWATCH ||
+           env->kind == PGM_ENVELOPE_CLOUDWATCH || pgm_envelope_is_document(env) ||
            (env->kind == PGM_ENVELOPE_KUBECTL && env->kubectl_prefix);
+}
+
+bool pgm_envelope_is_document(const pgm_envelope *env)
+{
+    return env->kind == PGM_ENVELOPE_CLOUD_LOGGING || env->kind == PGM_ENVELOPE_CLOUDWATCH_JSON;
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -610,6 +618,117 @@ static bool parse_loki_json(const char *p, size_t n, struct pgm_strbuf *scratch,
     return true;
 }
 
+/* Whether the flattened object has a key `name` or keys under it ("name."). */
+static bool has_member(const pgm_jsonflat *j, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < j->n; i++) {
+        const char *k = j->buf.p + j->pairs[i].key;
+        if (strncmp(k, name, n) == 0 && (k[n] == '\0' || k[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+/* The first of `keys` the object has as a string (`empty`: an empty one
+ * too), or NULL. */
+static const char *first_string(const pgm_jsonflat *j, const char *const *keys, bool empty)
+{
+    for (; *keys; keys++) {
+        enum pgm_json_type type;
+        const char *v = pgm_jsonflat_get(j, *keys, &type);
+        if (v && (*v || empty) && type == PGM_JT_STRING)
+            return v;
+    }
+    return NULL;
+}
+
+/* A Cloud Logging LogEntry (the API's LogEntry resource): its time, its
+ * payload, and a name or id that only a log entry has. Cloud SQL's entries
+ * are handed on whole, as an export to Cloud Storage writes them (the
+ * "cloudsql" format reads them: its payload's prefix has no time, the
+ * entry's has); another resource's (a GKE container, Cloud Run) its text,
+ * textPayload or jsonPayload's message. Named by the resource's labels. */
+static bool parse_cloud_logging(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_jsonflat *j,
+                                pgm_envelope_line *out)
+{
+    if (!json_object(p, n, j))
+        return false;
+    enum pgm_json_type type;
+    const char *time = pgm_jsonflat_get(j, "timestamp", &type);
+    if (!time || type != PGM_JT_STRING ||
+        !(has_member(j, "textPayload") || has_member(j, "jsonPayload") || has_member(j, "protoPayload")) ||
+        !(has_member(j, "logName") || has_member(j, "insertId") || has_member(j, "resource")))
+        return false;
+    pgm_ts_parse ts;
+    out->t = pgm_ts_parse_at(time, strlen(time), &ts) && ts.zone == PGM_TS_ZONE_KNOWN ? ts.us : PGM_TS_UNKNOWN;
+    const char *rtype = pgm_jsonflat_get(j, "resource.type", NULL);
+    const char *log_name = pgm_jsonflat_get(j, "logName", NULL);
+    if ((rtype && strcmp(rtype, "cloudsql_database") == 0) || (log_name && strstr(log_name, "cloudsql.googleapis.com"))) {
+        static const char *const db[] = {"resource.labels.database_id", NULL};
+        const char *name = first_string(j, db, false);
+        out->source = name ? (pgm_slice){name, strlen(name)} : (pgm_slice){"cloudsql", 8};
+        out->text = (pgm_slice){p, n};
+        return true;
+    }
+    static const char *const payload[] = {"textPayload", "jsonPayload.message", NULL};
+    const char *text = first_string(j, payload, true); /* an empty line is a line */
+    if (!text)
+        return false; /* an audit log's protoPayload, a structured payload without a message: no line */
+    size_t len = strlen(text);
+    if (len && text[len - 1] == '\n')
+        len--;
+    out->text = (pgm_slice){text, len};
+    /* a pod's containers apart (the application and its Cloud SQL Auth Proxy) */
+    static const char *const pod[] = {"resource.labels.pod_name", NULL}, *const container[] = {
+                                          "resource.labels.container_name", NULL};
+    const char *pod_name = first_string(j, pod, false), *container_name = first_string(j, container, false);
+    pgm_strbuf_reset(scratch);
+    if (pod_name && container_name && !pgm_strbuf_addstr(scratch, pod_name) && !pgm_strbuf_add(scratch, "/", 1) &&
+        !pgm_strbuf_addstr(scratch, container_name)) {
+        out->source = (pgm_slice){scratch->p, scratch->len};
+        return true;
+    }
+    static const char *const names[] = {"resource.labels.pod_name", "resource.labels.container_name",
+                                        "resource.labels.service_name", "resource.labels.instance_id",
+                                        "resource.labels.function_name", "logName", NULL};
+    const char *name = first_string(j, names, false);
+    if (name)
+        out->source = (pgm_slice){name, strlen(name)};
+    return true;
+}
+
+/* A CloudWatch Logs event (the API's FilteredLogEvent, OutputLogEvent): its
+ * message, its time in milliseconds since the epoch, its log stream (absent
+ * from get-log-events, which reads one). */
+static bool parse_cloudwatch_json(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_line *out)
+{
+    if (!json_object(p, n, j))
+        return false;
+    enum pgm_json_type mtype, ttype;
+    const char *msg = pgm_jsonflat_get(j, "message", &mtype);
+    const char *ms = pgm_jsonflat_get(j, "timestamp", &ttype);
+    if (!msg || mtype != PGM_JT_STRING || !ms || ttype != PGM_JT_NUMBER ||
+        !(has_member(j, "logStreamName") || has_member(j, "eventId") || has_member(j, "ingestionTime")))
+        return false;
+    /* digits only, 15 at most: milliseconds to the year 33658, no overflow */
+    int64_t v = 0;
+    size_t k = 0;
+    for (; k < 15 && is_digit(ms[k]); k++)
+        v = v * 10 + (ms[k] - '0');
+    out->t = k && !ms[k] ? v * 1000 : PGM_TS_UNKNOWN;
+    size_t len = strlen(msg);
+    if (len && msg[len - 1] == '\n') /* a line's own end, as the agent sent it */
+        len--;
+    if (len && msg[len - 1] == '\r')
+        len--;
+    out->text = (pgm_slice){msg, len};
+    const char *stream = pgm_jsonflat_get(j, "logStreamName", NULL);
+    if (stream)
+        out->source = (pgm_slice){stream, strlen(stream)};
+    return true;
+}
+
 bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int year, size_t indent,
                         struct pgm_strbuf *scratch, struct pgm_jsonflat *json, pgm_envelope_line *out,
                         size_t *prefix_width)
@@ -629,6 +748,8 @@ bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int
     case PGM_ENVELOPE_LOKI: ok = parse_loki(line, n, scratch, out); break;
     case PGM_ENVELOPE_LOKI_JSON: ok = parse_loki_json(line, n, scratch, json, out); break;
     case PGM_ENVELOPE_CLOUDWATCH: ok = parse_cloudwatch(line, n, out); break;
+    case PGM_ENVELOPE_CLOUD_LOGGING: ok = parse_cloud_logging(line, n, scratch, json, out); break;
+    case PGM_ENVELOPE_CLOUDWATCH_JSON: ok = parse_cloudwatch_json(line, n, json, out); break;
     case PGM_ENVELOPE_JOURNAL_EXPORT:
     case PGM_ENVELOPE_NONE: break;
     }
@@ -671,6 +792,37 @@ static bool is_export(const unsigned char *head, size_t n)
            memmem(p, n, "\nMESSAGE", 8) != NULL;
 }
 
+/* A JSON document of log entries: the form of its first entry, read whole
+ * from the head (PGM_ENVELOPE_NONE when there is none, or it is no log
+ * entry: a pg_stat_activity array's row). */
+static enum pgm_envelope_kind document_form(const unsigned char *head, size_t n, struct pgm_strbuf *scratch,
+                                            pgm_jsonflat *j)
+{
+    enum pgm_envelope_kind kind = PGM_ENVELOPE_NONE;
+    if (!pgm_document_opens((const char *)head, n))
+        return kind;
+    pgm_document_scan d;
+    pgm_document_scan_init(&d, n);
+    const char *p = (const char *)head, *end = p + n;
+    uint64_t lineno = 0;
+    bool entry = false;
+    while (p < end && !entry) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p), pos = 0;
+        entry = pgm_document_scan_line(&d, p, len, &pos, ++lineno);
+        p = nl ? nl + 1 : end;
+    }
+    static const enum pgm_envelope_kind forms[] = {PGM_ENVELOPE_CLOUD_LOGGING, PGM_ENVELOPE_CLOUDWATCH_JSON};
+    for (size_t f = 0; entry && !d.entry_cut && f < sizeof forms / sizeof forms[0] && !kind; f++) {
+        pgm_envelope env = {forms[f], false, false, false};
+        pgm_envelope_line l;
+        if (pgm_envelope_parse(&env, d.entry.p, d.entry.len, 0, 0, scratch, j, &l, NULL))
+            kind = forms[f];
+    }
+    pgm_document_scan_free(&d);
+    return kind;
+}
+
 size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complete,
                                pgm_envelope out[PGM_ENVELOPE_MAX_CANDIDATES])
 {
@@ -678,7 +830,8 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
         out[0] = (pgm_envelope){PGM_ENVELOPE_JOURNAL_EXPORT, false, false, false};
         return 1;
     }
-    if (!n || (head[0] != '{' && head[0] != '\x1e' && head[0] != '[' && head[0] != '\033' && !is_digit((char)head[0]) &&
+    if (!n || (!pgm_document_opens((const char *)head, n) && head[0] != '{' && head[0] != '\x1e' &&
+               head[0] != '[' && head[0] != '\033' && !is_digit((char)head[0]) &&
                !(head[0] >= 'A' && head[0] <= 'Z') && !(head[0] >= 'a' && head[0] <= 'z') && head[0] != '-'))
         return 0; /* every form starts with one of these */
     unsigned hits[N_CANDIDATES] = {0};
@@ -692,6 +845,14 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
         return 0;
     }
     pgm_jsonflat_init(j);
+    enum pgm_envelope_kind document = document_form(head, n, &scratch, j);
+    if (document != PGM_ENVELOPE_NONE) {
+        pgm_jsonflat_free(j);
+        free(j);
+        pgm_strbuf_free(&scratch);
+        out[0] = (pgm_envelope){document, false, false, false};
+        return 1;
+    }
     const char *p = (const char *)head, *end = p + n;
     while (p < end && looked < PGM_ENVELOPE_DETECT_LINES) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));

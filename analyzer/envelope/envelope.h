@@ -33,6 +33,18 @@
  *            goes on below its first line without the time and stream.
  *   loki-json  logcli --output=jsonl: {"labels":{...},"line":"<line>",
  *            "timestamp":"<RFC 3339, nanoseconds>"} (output/jsonl.go).
+ *   cloud-logging  Google Cloud Logging's entries in one JSON document:
+ *            `gcloud logging read --format=json` (an array of LogEntry
+ *            objects, pretty-printed, newest first unless --order=asc), the
+ *            Logs Explorer's JSON download, entries.list's {"entries": [...]}
+ *            (envelope/document.h). Each entry is handed on as one line of
+ *            compact JSON, as an export to Cloud Storage writes it, so that
+ *            Cloud SQL's entries read as its log (the "cloudsql" format).
+ *   cloudwatch-json  CloudWatch Logs' events in one JSON document: `aws
+ *            logs filter-log-events` and `get-log-events` ({"events":
+ *            [{"logStreamName", "timestamp" in milliseconds, "message"},
+ *            ...]}, awscli's JSON output). Each event's message, with its
+ *            time and log stream.
  *   journal  journalctl -o short, short-precise, short-iso, short-iso-precise,
  *            short-full, short-unix: "TIME HOST IDENT[PID]: <line>", a tab of
  *            the line shown as 8 spaces, further lines of one message
@@ -66,6 +78,8 @@ enum pgm_envelope_kind {
     PGM_ENVELOPE_LOKI,
     PGM_ENVELOPE_LOKI_JSON,
     PGM_ENVELOPE_CLOUDWATCH,
+    PGM_ENVELOPE_CLOUD_LOGGING,
+    PGM_ENVELOPE_CLOUDWATCH_JSON,
 };
 
 typedef struct pgm_envelope {
@@ -97,7 +111,8 @@ size_t pgm_envelope_candidates(const unsigned char *head, size_t n, bool complet
 bool pgm_envelope_has_sources(const pgm_envelope *env);
 
 /* "cri", "docker", "kubectl", "journal", "journal-json", "journal-export",
- * "stern", "compose", "loki", "loki-json", "cloudwatch"; "" for none. */
+ * "stern", "compose", "loki", "loki-json", "cloudwatch", "cloud-logging",
+ * "cloudwatch-json"; "" for none. */
 const char *pgm_envelope_name(enum pgm_envelope_kind k);
 
 /* One wrapper line taken apart (cri, docker, kubectl, journal short forms,
@@ -119,6 +134,11 @@ typedef struct pgm_envelope_line {
 
 struct pgm_strbuf;
 struct pgm_jsonflat;
+/* Whether the envelope's entries are those of one JSON document
+ * (envelope/document.h): cloud-logging, cloudwatch-json. Their "line" for
+ * pgm_envelope_parse is one entry, white space outside strings left out. */
+bool pgm_envelope_is_document(const pgm_envelope *env);
+
 /* Takes one line apart. `year` dates the journal's "Nov 27" (0: unknown, the
  * time is then unknown). `indent` is the width of the journal short prefix of
  * the line before (0: none), so that a further line of its message is known.

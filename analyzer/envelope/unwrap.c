@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envelope/document.h"
 #include "text/jsonflat.h"
 #include "text/timestamp.h"
 #include "bundle/limits.h"
@@ -23,13 +24,23 @@ int pgm_unwrap_init(pgm_unwrap *u, pgm_source *src, const pgm_envelope *env, siz
     pgm_strbuf_init(&u->message, PGM_UNWRAP_MAX_FIELD);
     pgm_strbuf_init(&u->scratch, PGM_UNWRAP_MAX_FIELD);
     pgm_strbuf_init(&u->field, PGM_UNWRAP_MAX_FIELD + 8);
-    if (env->kind == PGM_ENVELOPE_DOCKER || env->kind == PGM_ENVELOPE_JOURNAL_JSON || env->kind == PGM_ENVELOPE_LOKI_JSON) {
+    if (env->kind == PGM_ENVELOPE_DOCKER || env->kind == PGM_ENVELOPE_JOURNAL_JSON || env->kind == PGM_ENVELOPE_LOKI_JSON ||
+        pgm_envelope_is_document(env)) {
         u->json = malloc(sizeof *u->json);
         if (!u->json) {
             pgm_unwrap_free(u);
             return PGM_FATAL;
         }
         pgm_jsonflat_init(u->json);
+    }
+    if (pgm_envelope_is_document(env)) {
+        u->doc = malloc(sizeof *u->doc);
+        if (!u->doc) {
+            pgm_unwrap_free(u);
+            return PGM_FATAL;
+        }
+        /* an entry handed on whole is a line: the line limit bounds it */
+        pgm_document_scan_init(u->doc, max_line);
     }
     return PGM_OK;
 }
@@ -46,6 +57,11 @@ void pgm_unwrap_free(pgm_unwrap *u)
         pgm_jsonflat_free(u->json);
         free(u->json);
         u->json = NULL;
+    }
+    if (u->doc) {
+        pgm_document_scan_free(u->doc);
+        free(u->doc);
+        u->doc = NULL;
     }
 }
 
@@ -247,6 +263,52 @@ static int next_export(pgm_unwrap *u, const char **line, size_t *len)
     }
 }
 
+/* ------------------------------------------- a JSON document's entries */
+
+static void left_out(pgm_unwrap *u, uint64_t line)
+{
+    if (!u->cov.foreign++)
+        u->cov.first_foreign = line;
+}
+
+static int next_document(pgm_unwrap *u, const char **line, size_t *len)
+{
+    pgm_document_scan *d = u->doc;
+    for (;;) {
+        if (!u->doc_line) {
+            int r = u->ended ? 0 : pgm_lines_next(&u->lines, &u->doc_line, &u->doc_len);
+            u->cov.wrapper_lines = u->lines.lineno;
+            if (r <= 0) {
+                u->doc_line = NULL;
+                if (d->in_entry && !u->ended) /* the file ends inside an entry: a download cut short */
+                    left_out(u, d->entry_line);
+                u->ended = true;
+                return r;
+            }
+            u->doc_pos = 0;
+            if (u->lines.truncated) /* a compact document's line past the limit: what is cut is lost */
+                u->cov.cut++;
+        }
+        if (!pgm_document_scan_line(d, u->doc_line, u->doc_len, &u->doc_pos, u->lines.lineno)) {
+            u->doc_line = NULL;
+            continue;
+        }
+        uint64_t at = d->payload_line ? d->payload_line : d->entry_line;
+        pgm_envelope_line l;
+        if (d->entry_cut || !pgm_envelope_parse(&u->env, d->entry.p, d->entry.len, u->year, 0, &u->scratch, u->json,
+                                                &l, NULL)) {
+            left_out(u, at);
+            continue;
+        }
+        u->cov.entries++;
+        set_source(u->source, l.source);
+        u->pid[0] = u->host[0] = '\0';
+        if (l.t == PGM_TS_UNKNOWN)
+            u->cov.no_time++;
+        return message_lines(u, l.text.p, l.text.n, at, l.t, line, len);
+    }
+}
+
 /* ---------------------------------------------------------- line by line */
 
 /* The pieces of a stream's line so far, handed on as one line. */
@@ -271,6 +333,8 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
         return next_of_message(u, line, len);
     if (u->env.kind == PGM_ENVELOPE_JOURNAL_EXPORT)
         return next_export(u, line, len);
+    if (u->doc)
+        return next_document(u, line, len);
     for (;;) {
         const char *w;
         size_t wn;
@@ -337,16 +401,21 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
 
 bool pgm_unwrap_lost_lines(const pgm_unwrap *u)
 {
-    return u->cov.foreign && u->env.kind == PGM_ENVELOPE_JOURNAL_EXPORT;
+    return u->cov.foreign && (u->env.kind == PGM_ENVELOPE_JOURNAL_EXPORT || pgm_envelope_is_document(&u->env));
 }
 
 bool pgm_unwrap_foreign_said(const pgm_unwrap *u, char *msg, size_t cap)
 {
     if (!u->cov.foreign || u->env.kind == PGM_ENVELOPE_NONE)
         return false;
-    snprintf(msg, cap, "%llu line(s) not in the %s form, first at line %llu: %s",
-             (unsigned long long)u->cov.foreign, pgm_envelope_name(u->env.kind),
-             (unsigned long long)u->cov.first_foreign, pgm_unwrap_lost_lines(u) ? "left out" : "read as they are");
+    if (pgm_envelope_is_document(&u->env))
+        snprintf(msg, cap, "%llu entr%s not in the %s form (another shape, or cut short), first at line %llu: left out",
+                 (unsigned long long)u->cov.foreign, u->cov.foreign == 1 ? "y" : "ies", pgm_envelope_name(u->env.kind),
+                 (unsigned long long)u->cov.first_foreign);
+    else
+        snprintf(msg, cap, "%llu line(s) not in the %s form, first at line %llu: %s",
+                 (unsigned long long)u->cov.foreign, pgm_envelope_name(u->env.kind),
+                 (unsigned long long)u->cov.first_foreign, pgm_unwrap_lost_lines(u) ? "left out" : "read as they are");
     return true;
 }
 

@@ -2,10 +2,12 @@
  * program's own lines, each numbered by the wrapper line it came in (the
  * evidence a reviewer can find in the file), with the wrapper's time. Pieces
  * of one line (cri P, docker without "\n") are joined again, per stream; a
- * journal message of several lines is handed on line by line. A file
+ * journal message of several lines is handed on line by line, and so is a
+ * JSON document's entry (numbered by the line of its text's key). A file
  * without an envelope reads as pgm_lines does. Wrapper lines that are not of
  * the envelope's form are handed on as they are, and counted; in a journal
- * export (whose values may be binary) they are counted and left out. */
+ * export (whose values may be binary) and in a JSON document (an entry of
+ * another shape, or one the file ends inside) they are counted and left out. */
 #ifndef PGM_UNWRAP_H
 #define PGM_UNWRAP_H
 
@@ -18,6 +20,7 @@
 #include "util/strbuf.h"
 
 struct pgm_jsonflat;
+struct pgm_document_scan;
 
 /* A source's name kept, at most (longer ones are cut: names, not evidence). */
 #define PGM_UNWRAP_SOURCE_MAX 128u
@@ -36,6 +39,7 @@ typedef struct pgm_unwrap_cov {
     uint64_t cut;             /* inner lines longer than the line limit, cut */
     uint64_t no_time;         /* wrapper lines without a usable time */
     uint64_t continued;       /* cloudwatch: an event's further lines, read with its time and stream */
+    uint64_t entries;         /* cloud-logging, cloudwatch-json: the document's entries read */
 } pgm_unwrap_cov;
 
 typedef struct pgm_unwrap {
@@ -69,6 +73,9 @@ typedef struct pgm_unwrap {
     size_t indent;            /* journal short: the width of the last line's prefix */
     char entry_source[PGM_UNWRAP_SOURCE_MAX]; /* journal export: of the entry being read */
     char entry_pid[PGM_UNWRAP_PID_MAX], entry_host[PGM_UNWRAP_HOST_MAX];
+    struct pgm_document_scan *doc; /* cloud-logging, cloudwatch-json: the document read so far ... */
+    const char *doc_line;     /* ... its wrapper line being read, from doc_pos on */
+    size_t doc_len, doc_pos;
     bool ended;
 } pgm_unwrap;
 

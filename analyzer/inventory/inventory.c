@@ -301,7 +301,7 @@ static void *inv_open_source(void *ctx, const char *source, const char *head, si
     src->window = time_reading(inv, &src->sn, (const unsigned char *)head, n, dx->year, &src->st, &src->detected);
     if (src->sn.kind == PGM_KIND_UNKNOWN && src->sn.has_timestamps) {
         inv->log_like_unknown++;
-        warn(inv, it, false, "%s", PGM_LOG_LIKE_UNKNOWN);
+        warn(inv, it, false, "%s", pgm_sniff_log_like_said(&src->sn));
     }
     return src;
 }
@@ -426,7 +426,7 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         warn(inv, it, false, "%llu byte(s) of invalid UTF-8", (unsigned long long)st.utf8.invalid);
     if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
         inv->log_like_unknown++;
-        warn(inv, it, false, "%s", PGM_LOG_LIKE_UNKNOWN);
+        warn(inv, it, false, "%s", pgm_sniff_log_like_said(&sn));
     }
     /* A read error is reported by the walker through on_problem. */
     (void)r;

@@ -144,16 +144,21 @@ static void replay_held(pgm_pglog_reader *r, bool backwards)
 }
 
 /* An export sorted newest first (Cloud Logging, CloudWatch downloads): most
- * consecutive primary lines go back in time. */
+ * consecutive primary lines go back in time, by the record's own time where
+ * the format has one apart from the prefix (Cloud SQL's entry, whose prefix
+ * "[%p]: [%l-1] db=%d,user=%u " has none), else by their prefix's. */
 static bool looks_reversed(pgm_pglog_reader *r)
 {
     pgm_time_steps steps;
     pgm_time_steps_init(&steps);
     for (size_t i = 0; i < r->n_held; i++) {
-        pgm_slice b = pgm_pglog_body_of(r, r->head.p + r->held[i].off, r->held[i].len);
+        const char *line = r->head.p + r->held[i].off;
+        int64_t t = pgm_pglog_record_time(r, line, r->held[i].len);
+        pgm_slice b = pgm_pglog_body_of(r, line, r->held[i].len);
         pgm_prefix_fields f;
-        if (b.n && b.p[0] != '\t' && pgm_prefix_parse(r->prefix, b.p, b.n, &f))
-            pgm_time_steps_add(&steps, f.t_us);
+        if (t == PGM_TS_UNKNOWN && b.n && b.p[0] != '\t' && pgm_prefix_parse(r->prefix, b.p, b.n, &f))
+            t = f.t_us;
+        pgm_time_steps_add(&steps, t);
     }
     return pgm_time_steps_newest_first(&steps);
 }

@@ -93,6 +93,9 @@ struct pgm_pglog_reader {
 /* Per format (structured.c, syslog.c). */
 void pgm_pglog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
 pgm_slice pgm_pglog_body_of(pgm_pglog_reader *r, const char *line, size_t n);
+/* The time a record of a format that dates its lines outside the prefix
+ * gives (cloudsql: the entry's "timestamp"); PGM_TS_UNKNOWN for the others. */
+int64_t pgm_pglog_record_time(pgm_pglog_reader *r, const char *line, size_t n);
 void pgm_pglog_finish_format(pgm_pglog_reader *r);
 void pgm_syslog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno);
 pgm_slice pgm_syslog_body(const char *line, size_t n);

@@ -408,6 +408,16 @@ pgm_slice pgm_pglog_body_of(pgm_pglog_reader *r, const char *line, size_t n)
     }
 }
 
+int64_t pgm_pglog_record_time(pgm_pglog_reader *r, const char *line, size_t n)
+{
+    char err[128];
+    pgm_ts_parse tp;
+    if (r->fmt != PGM_FMT_CLOUDSQL || !pgm_jsonflat_parse(&r->json, line, n, err, sizeof err))
+        return PGM_TS_UNKNOWN;
+    pgm_slice ts = jget(r, "timestamp");
+    return ts.n && pgm_ts_parse_at(ts.p, ts.n, &tp) ? tp.us : PGM_TS_UNKNOWN;
+}
+
 void pgm_pglog_finish_format(pgm_pglog_reader *r)
 {
     if (r->fmt == PGM_FMT_SYSLOG)

@@ -24,6 +24,7 @@
 #include "text/jsonflat.h"
 #include "text/lines.h"
 #include "util/display.h"
+#include "util/held_lines.h"
 #include "util/redact.h"
 #include "text/timestamp.h"
 
@@ -867,6 +868,10 @@ struct line_sink {
     bool pooler_named;               /* the envelope's source is PgBouncer by name */
     uint64_t pooler_unparsed, pooler_first_unparsed, pooler_records, pooler_continuation;
     uint64_t pooler_zone_guessed, pooler_undated;
+    /* its first lines, held until they tell whether it was written newest
+     * first (a console's download, gcloud logging read): then all of it */
+    pgm_held_lines pooler_held;
+    bool pooler_order_known, pooler_reversing, pooler_reversed, pooler_reversed_cut;
     /* PgBouncer's SHOW results: a row an event */
     pgm_pgb_show_reader *show;
     /* kubectl describe pod: its containers' ends; kubectl get events */
@@ -897,6 +902,8 @@ static void sink_free(line_sink *k)
         free(k->app_classifier);
     }
     pgm_psa_close(k->psa);
+    if (k->pooler)
+        pgm_held_lines_clear(&k->pooler_held);
     pgm_pgb_show_close(k->show);
     pgm_k8s_describe_close(k->describe);
     pgm_k8s_events_close(k->events);
@@ -1108,6 +1115,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
         pgm_app_classifier_source(k->app_classifier, "pgbouncer_log");
         k->actx = (app_ctx){.s = s, .in = in, .c = k->app_classifier};
         k->pooler = true;
+        pgm_held_lines_init(&k->pooler_held, sizeof(pgm_inner_line), PGM_APP_REVERSE_MAX);
         k->pooler_year = year_of_file(s, info);
         /* a journal's source named by its identifier (FILE#pgbouncer): all its lines are PgBouncer's */
         const char *source = strrchr(in->path, '#');
@@ -1138,7 +1146,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
  * by the pgbouncer_log rules. A line without a head is PgBouncer's message as
  * an envelope hands it on (the journal's, a container's: their time is its
  * time), or not PgBouncer's: counted, never guessed. */
-static void feed_pooler(line_sink *k, const char *line, size_t n, const pgm_inner_line *m)
+static void read_pooler_line(line_sink *k, const char *line, size_t n, const pgm_inner_line *m)
 {
     while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
         n--;
@@ -1175,6 +1183,70 @@ static void feed_pooler(line_sink *k, const char *line, size_t n, const pgm_inne
     pgm_app_record rec = {.t = h.t, .level = h.level, .pid = h.pid, .message = h.message,
                           .line = m->lineno, .last_line = m->lineno};
     on_app_record(&k->actx, &rec);
+}
+
+/* The held lines of PgBouncer's log to its reader, first to last or last to
+ * first; then none are held. */
+static void replay_pooler(line_sink *k, bool backwards)
+{
+    pgm_held_lines *h = &k->pooler_held;
+    for (size_t i = 0; i < h->n; i++) {
+        size_t n;
+        const void *meta;
+        const char *line = pgm_held_lines_at(h, backwards ? h->n - 1 - i : i, &n, &meta);
+        read_pooler_line(k, line, n, meta);
+    }
+    pgm_held_lines_clear(h);
+}
+
+/* Whether most steps between the held records' times go back: a log
+ * written newest first, read from its last line. */
+static void decide_pooler_order(line_sink *k)
+{
+    if (k->pooler_order_known)
+        return;
+    k->pooler_order_known = true;
+    pgm_time_steps steps;
+    pgm_time_steps_init(&steps);
+    for (size_t i = 0; i < k->pooler_held.n; i++) {
+        size_t n;
+        const void *meta;
+        const char *line = pgm_held_lines_at(&k->pooler_held, i, &n, &meta);
+        pgm_pgb_head h;
+        if (pgm_pgb_parse_head(line, n, k->pooler_year, &h))
+            pgm_time_steps_add(&steps, h.t);
+        else if (n && line[0] != '\t' && line[0] != ' ')
+            pgm_time_steps_add(&steps, ((const pgm_inner_line *)meta)->t); /* an envelope's message */
+    }
+    if (pgm_time_steps_newest_first(&steps)) {
+        k->pooler_reversing = k->pooler_reversed = true;
+        return;
+    }
+    replay_pooler(k, false);
+}
+
+static void feed_pooler(line_sink *k, const char *line, size_t n, const pgm_inner_line *m)
+{
+    if (k->pooler_order_known && !k->pooler_reversing) {
+        read_pooler_line(k, line, n, m);
+        return;
+    }
+    pgm_inner_line kept = *m;
+    kept.source = ""; /* the envelope's buffer: not PgBouncer's reading */
+    if (!pgm_held_lines_add(&k->pooler_held, line, n, &kept)) {
+        /* past PGM_APP_REVERSE_MAX (or out of memory): what is held is read
+         * now, a newest-first log's backwards, the rest as it comes */
+        decide_pooler_order(k);
+        if (k->pooler_reversing) {
+            k->pooler_reversing = false;
+            k->pooler_reversed_cut = true;
+            replay_pooler(k, true);
+        }
+        read_pooler_line(k, line, n, m);
+        return;
+    }
+    if (!k->pooler_order_known && k->pooler_held.n >= PGM_APP_ORDER_LINES)
+        decide_pooler_order(k);
 }
 
 static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_line *m)
@@ -1348,6 +1420,18 @@ static void finish_pooler_log(line_sink *k)
 {
     pgm_scan *s = k->s;
     pgm_input_report *in = k->in;
+    decide_pooler_order(k);
+    if (k->pooler_reversing) {
+        k->pooler_reversing = false;
+        replay_pooler(k, true);
+    }
+    if (k->pooler_reversed_cut) {
+        pgm_scan_warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
+                      "the rest as it comes (reverse it with tac first)", PGM_APP_REVERSE_MAX >> 20);
+        in->limit_reached = true;
+    } else if (k->pooler_reversed) {
+        pgm_scan_warn(s, in, "%s", PGM_NEWEST_FIRST_READ);
+    }
     in->is_pooler_log = true;
     in->cov.lines = k->lines;
     in->cov.records = k->pooler_records;
@@ -1617,7 +1701,7 @@ static void *open_source(void *ctx, const char *source, const char *head, size_t
             dc->fatal = true;
     } else if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
         in->log_like = true;
-        pgm_scan_warn(s, in, "%s", PGM_LOG_LIKE_UNKNOWN);
+        pgm_scan_warn(s, in, "%s", pgm_sniff_log_like_said(&sn));
     }
     return si;
 }
@@ -1871,7 +1955,7 @@ static int read_input(pgm_scan *s, pgm_input_report *in, const pgm_file_info *in
         read_zone_evidence(s, in, content);
     if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
         in->log_like = true;
-        pgm_scan_warn(s, in, "%s", PGM_LOG_LIKE_UNKNOWN);
+        pgm_scan_warn(s, in, "%s", pgm_sniff_log_like_said(&sn));
     }
     return PGM_OK;
 }

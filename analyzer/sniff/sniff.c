@@ -831,6 +831,21 @@ static pgm_sniff sniff_expanded(const span *lines, size_t n, size_t from)
     return r;
 }
 
+/* A JSON head with a time in it under a key that dates a record: an export
+ * of log entries, of whatever shape. */
+static bool json_dated(span all)
+{
+    pgm_ts_parse ts;
+    return (contains(all, "\"timestamp\"") || contains(all, "\"@timestamp\"") || contains(all, "\"time\"") ||
+            contains(all, "Timestamp\"") || contains(all, "\"date\"")) &&
+           pgm_ts_find(all.p, all.n, all.n, &ts);
+}
+
+const char *pgm_sniff_log_like_said(const pgm_sniff *sn)
+{
+    return sn->format && strcmp(sn->format, "json") == 0 ? PGM_LOG_LIKE_UNKNOWN_JSON : PGM_LOG_LIKE_UNKNOWN;
+}
+
 static pgm_sniff sniff_json(span first, const unsigned char *head, size_t n)
 {
     span all = {(const char *)head, n};
@@ -843,6 +858,10 @@ static pgm_sniff sniff_json(span first, const unsigned char *head, size_t n)
         } else if (contains(all, "\"name\"") && contains(all, "\"setting\"")) {
             r.kind = PGM_KIND_PG_SETTINGS;
             r.format = "json";
+        } else {
+            /* an array of records that are none of these: dated, it is said */
+            r.format = "json";
+            r.has_timestamps = json_dated(all);
         }
         return r;
     }
@@ -882,7 +901,7 @@ static pgm_sniff sniff_json(span first, const unsigned char *head, size_t n)
     } else {
         r.kind = PGM_KIND_UNKNOWN;
         r.format = "json";
-        r.has_timestamps = false;
+        r.has_timestamps = json_dated(all);
     }
     return r;
 }

@@ -45,5 +45,12 @@ const char *pgm_kind_name(enum pgm_kind k);
  * a log, but none that pgmortem reads; its lines are in no timeline. */
 #define PGM_LOG_LIKE_UNKNOWN \
     "a time on most lines, but no log format pgmortem reads: its lines are left out of the timeline"
+/* ... and of a JSON document with times in it (an export of log entries of
+ * a shape pgmortem does not read, an audit log). */
+#define PGM_LOG_LIKE_UNKNOWN_JSON                                                                          \
+    "JSON with times in it, but no log entries pgmortem reads (Cloud Logging's, CloudWatch Logs', Loki's, " \
+    "the journal's, Docker's): left out of the timeline"
+/* What is said of a file of unknown kind with times (has_timestamps). */
+const char *pgm_sniff_log_like_said(const pgm_sniff *sn);
 
 #endif

@@ -344,6 +344,28 @@ check timeline-pgbouncer-show 0 "PgBouncer SHOW results (aligned); 6 lines: 2 ro
     timeline --coverage tests/samples/pgbouncer-1.18/show-pools.txt
 check analyze-pgbouncer-client-limit 0 "" -- analyze -q tests/samples/pgbouncer-1.18
 check lint-pgbouncer 1 "" -- lint -q tests/samples/pgbouncer-1.18
+# its log written newest first (a console's download, gcloud logging read): read from its last line,
+# said; the same pools, peaks and first timeouts as the log as PgBouncer wrote it
+mkdir -p "$tmp/pgb-fwd" "$tmp/pgb-rev"
+cp tests/samples/pgbouncer-1.18/pgbouncer.log "$tmp/pgb-fwd/"
+tac tests/samples/pgbouncer-1.18/pgbouncer.log > "$tmp/pgb-rev/pgbouncer.log"
+"$bin" analyze -f json "$tmp/pgb-fwd" > "$tmp/pgb-fwd.json" 2> /dev/null
+"$bin" analyze -f json "$tmp/pgb-rev" > "$tmp/pgb-rev.json" 2> "$tmp/pgb-rev.err"
+if ! grep -qF "pgbouncer.log: newest-first export: read from the last line to the first" "$tmp/pgb-rev.err" ||
+   ! python3 -c '
+import json, sys
+def pools(path):
+    def bare(v):
+        if isinstance(v, dict):
+            return {k: bare(x) for k, x in v.items() if not k.endswith("evidence")}
+        return [bare(x) for x in v] if isinstance(v, list) else v
+    return bare(json.load(open(path))["pgbouncer"])
+a, b = pools(sys.argv[1]), pools(sys.argv[2])
+sys.exit(0 if a == b and a["pools"] and a["pools"][0]["wait_timeouts"] == 2 else 1)' "$tmp/pgb-fwd.json" "$tmp/pgb-rev.json"; then
+    echo "FAIL pgbouncer-newest-first: the log written newest first is read otherwise"; fail=$((fail + 1))
+else
+    pass=$((pass + 1))
+fi
 # 70 services connecting through PgBouncer as 70 users: its pools may open
 # 2 x 70 server connections, more than the server's 132 (counted as 64 users once)
 mkdir -p "$tmp/pgb-users/db"

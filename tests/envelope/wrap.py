@@ -31,6 +31,14 @@ The wrappers are written as their writers write them:
   loki-jsonl      logcli --output=jsonl: {"labels":{...},"line":...,"timestamp":...}
   cloudwatch      aws logs tail: TIME (isoformat, microseconds, +00:00) STREAM LINE
                   (awscli's customizations/logs/tail.py)
+  cloud-logging   gcloud logging read --format=json: one JSON array of LogEntry objects,
+                  newest first (gcloud's default order), indented by 2, keys sorted;
+                  the server's stderr log as Cloud SQL's entries, the other logs as a GKE
+                  container's (textPayload, the pod and container in resource.labels); a
+                  csvlog, a jsonlog or a SHOW table stays a file (Cloud Logging holds none)
+  cloudwatch-json aws logs filter-log-events: {"events": [...]} indented by 4, each line
+                  an event (its time in milliseconds, its log stream), empty lines not
+                  sent (CloudWatch takes no empty message)
 
 Then every log of an incident in one `docker compose logs` file, the lines of
 its containers interleaved by time as compose prints them, read per container.
@@ -59,7 +67,8 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FORMS = ["cri", "cri-zoneless", "docker", "kubectl-ts", "kubectl-prefix", "kubectl-both", "journal",
-         "journal-json", "journal-export", "stern", "compose", "compose-ts", "loki", "loki-jsonl", "cloudwatch"]
+         "journal-json", "journal-export", "stern", "compose", "compose-ts", "loki", "loki-jsonl", "cloudwatch",
+         "cloud-logging", "cloudwatch-json"]
 LOG_NAME = re.compile(r"\.(log|csv|json)$")
 TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?"
                   r"(?: ?(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?")
@@ -110,12 +119,60 @@ def is_trace(line):
     return line.startswith("\tat ") or line.startswith("Caused by: ") or line.startswith("\t... ")
 
 
+def document(form, name, lines):
+    """A JSON document of the lines' entries, and per line of it the original line
+    whose text it holds (the line of the entry's textPayload or message)."""
+    server = "/db/" in name
+    container = os.path.basename(os.path.dirname(name))
+    pod = container + "-7d9c8b5f4-x2kq9"
+    entries, t = [], 0
+    for no, line in enumerate(lines, 1):
+        t = line_time(line, t)
+        if form == "cloud-logging":
+            if server:
+                resource = {"labels": {"database_id": "shop-prod:orders-db", "project_id": "shop-prod",
+                                       "region": "europe-west1"}, "type": "cloudsql_database"}
+                log = "projects/shop-prod/logs/cloudsql.googleapis.com%2Fpostgres.log"
+            else:
+                resource = {"labels": {"cluster_name": "prod", "container_name": container,
+                                       "location": "europe-west1", "namespace_name": "shop", "pod_name": pod,
+                                       "project_id": "shop-prod"}, "type": "k8s_container"}
+                log = "projects/shop-prod/logs/stdout"
+            entries.append((no, {"insertId": "%016x" % no, "logName": log, "receiveTimestamp": rfc3339(t + 2000, 9),
+                                 "resource": resource, "severity": "INFO", "textPayload": line,
+                                 "timestamp": rfc3339(t, 6)}))
+        elif line:
+            entries.append((no, {"logStreamName": "shop-db.0" if server else pod, "timestamp": t // 1000,
+                                 "message": line, "ingestionTime": t // 1000 + 200,
+                                 "eventId": "%056d" % no}))
+    if form == "cloud-logging":
+        entries.reverse()
+        text, key = json.dumps([e for _, e in entries], indent=2, sort_keys=True, ensure_ascii=False), '    "textPayload": '
+    else:
+        streams = sorted({e["logStreamName"] for _, e in entries})
+        text = json.dumps({"events": [e for _, e in entries],
+                           "searchedLogStreams": [{"logStreamName": n, "searchedCompletely": True} for n in streams]},
+                          indent=4, ensure_ascii=False)
+        key = '            "message": '
+    where, k = [None], 0
+    for out_line in text.split("\n"):
+        if out_line.startswith(key):
+            where.append(entries[k][0])
+            k += 1
+        else:
+            where.append(None)
+    assert k == len(entries)
+    return (text + "\n").encode("utf-8", "surrogateescape"), where
+
+
 def wrap(form, name, text, rng):
     """The wrapped file's bytes and, per wrapper line (from 1), the original line it carries."""
     server = "/db/" in name
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    if form in ("cloud-logging", "cloudwatch-json"):
+        return document(form, name, lines)
     out, where = [], [None]
     t = line_time(lines[0], 1796265600000000) if lines else 0
     container = "postgres" if server else os.path.basename(os.path.dirname(name))
@@ -288,7 +345,8 @@ def strip(report, bundle, maps):
             # one pass over every member, the longest first: "x.log" begins "x.log.1",
             # and a name put back must not be read again
             names = sorted(maps, key=len, reverse=True)
-            pattern = re.compile("(" + "|".join(re.escape(m) for m in names) + r")(#[^:\s]*)?(?::(\d+))?")
+            # a source may hold a ':' (Cloud SQL's database_id "project:instance"), not one before digits
+            pattern = re.compile("(" + "|".join(re.escape(m) for m in names) + r")(#(?:[^:\s]|:(?!\d))*)?(?::(\d+))?")
 
             def back(m):
                 member, source, n = m.group(1), m.group(2), m.group(3)
@@ -817,7 +875,11 @@ def main():
                 rng = random.Random(form + os.path.basename(incident))
                 maps, wrapped = {}, []
                 for name, data in files:
-                    if LOG_NAME.search(name) and "/k8s/" not in name:
+                    # Cloud Logging holds what a pod writes to its output and Cloud SQL's stderr
+                    # log: no csvlog or jsonlog file (a JSON line a pod writes becomes a
+                    # jsonPayload, not a line), no table PgBouncer's SHOW gave
+                    as_is = form == "cloud-logging" and not name.endswith(".log")
+                    if LOG_NAME.search(name) and "/k8s/" not in name and not as_is:
                         body, where = wrap(form, name, data.decode("utf-8", "surrogateescape"), rng)
                         new = re.sub(r"\.(log|csv|json)$", "." + form, name)
                         maps[new] = (name, where)

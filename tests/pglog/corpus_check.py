@@ -12,6 +12,8 @@ For each PgBouncer log (1.9's and 1.21's formats): read as PgBouncer's, at least
 events (pgbouncer.client.closed, .wait_timeout, .timeout, .refused,
 .login_failed) as the file has "login attempt" and client "closing because"
 lines (counted with Python's re, not with pgmortem).
+Then the Cloud SQL log as gcloud saves it (a JSON document, newest first) and
+the PgBouncer 1.21 log newest first: read as the files as they are.
 
     corpus_check.py PGMORTEM CORPUS_DIR
 
@@ -24,6 +26,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 # file -> the format its lines show
 EXPECTED = {
@@ -46,6 +49,54 @@ PGBOUNCER = {
     "pgbouncer.log.gz": "stderr",        # 1.9: '2018-09-12 16:08:54.775 3392 LOG ', no zone, no brackets
     "pgbouncer.1.21.log.gz": "stderr",   # 1.21: '2023-12-19 03:06:13.586 CET [10384] LOG '
 }
+
+
+def bare(v):
+    """A report's part without what names its file and line."""
+    if isinstance(v, dict):
+        return {k: bare(x) for k, x in v.items() if k not in ("path", "line") and not k.endswith("evidence")}
+    return [bare(x) for x in v] if isinstance(v, list) else v
+
+
+def as_saved(binary, folder, tmp):
+    """The same entries as a console or CLI saves them: Cloud SQL's log as
+    `gcloud logging read --format=json` prints it (one pretty JSON array,
+    keys sorted, newest first), PgBouncer's log newest first (a console's
+    download). Each must read as the file as it is: the same events, said
+    to be read backwards, each cited at the line of its entry's text."""
+    problems = []
+    plain = os.path.join(tmp, "cloudsql.jsonl")
+    rows = [json.loads(x) for x in text_of(os.path.join(folder, "cloudsql.log.gz")).splitlines() if x.strip()]
+    with open(plain, "w") as f:
+        f.write("\n".join(json.dumps(r) for r in rows) + "\n")
+    doc = os.path.join(tmp, "gcloud.json")
+    with open(doc, "w") as f:
+        f.write(json.dumps(rows[::-1], indent=2, sort_keys=True) + "\n")
+    want = subprocess.run([binary, "timeline", "-q", "--jobs", "1", plain], capture_output=True, text=True).stdout
+    p = subprocess.run([binary, "timeline", "--jobs", "1", doc], capture_output=True, text=True)
+    got = [json.loads(x) for x in p.stdout.splitlines() if x.strip()]
+    lines = open(doc).read().split("\n")
+    if [bare(json.loads(x)) for x in want.splitlines() if x.strip()] != [bare(e) for e in got] or not got:
+        problems.append("gcloud's JSON of cloudsql.log.gz: not the events of its entries one a line")
+    elif any('"textPayload": ' not in lines[e["line"] - 1] for e in got):
+        problems.append("gcloud's JSON of cloudsql.log.gz: an event not cited at its entry's textPayload")
+    if "newest-first export: read from the last line to the first" not in p.stderr:
+        problems.append("gcloud's JSON of cloudsql.log.gz: its order not said")
+    back = os.path.join(tmp, "pgbouncer-newest-first.log")
+    with open(back, "w") as f:
+        f.write("\n".join(text_of(os.path.join(folder, "pgbouncer.1.21.log.gz")).splitlines()[::-1]) + "\n")
+    forth = os.path.join(tmp, "pgbouncer.log")
+    with open(forth, "w") as f:
+        f.write(text_of(os.path.join(folder, "pgbouncer.1.21.log.gz")))
+    reports = []
+    for path in (forth, back):
+        r = subprocess.run([binary, "analyze", "-f", "json", path], capture_output=True, text=True)
+        reports.append((bare(json.loads(r.stdout).get("pgbouncer")), r.stderr))
+    if reports[0][0] != reports[1][0] or not reports[0][0]:
+        problems.append("pgbouncer.1.21.log.gz newest first: not the pools of the log as written")
+    if "newest-first export: read from the last line to the first" not in reports[1][1]:
+        problems.append("pgbouncer.1.21.log.gz newest first: its order not said")
+    return problems
 
 
 def text_of(path):
@@ -129,6 +180,13 @@ def main():
             print(f"FAIL {name}: " + "; ".join(problems))
         else:
             passed += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        problems = as_saved(binary, folder, tmp)
+    if problems:
+        failed += 1
+        print("FAIL as saved: " + "; ".join(problems))
+    else:
+        passed += 1
     print(f"corpus: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -11,16 +11,19 @@
 
 #include "bundle/source.h"
 #include "envelope/demux.h"
+#include "envelope/document.h"
 #include "envelope/unwrap.h"
 #include "text/timestamp.h"
 
 typedef struct got {
-    char text[16][256];
+    char text[16][512];
     char source[16][PGM_UNWRAP_SOURCE_MAX]; /* whose line it is, "" when the envelope names none */
     uint64_t line[16];
     int64_t t[16];
     size_t n;
     pgm_unwrap_cov cov;
+    char said[256];      /* what is said of the lines not of the form ("" when none) */
+    bool lost;           /* ... and whether they were left out */
 } got;
 
 /* Every line `text` gives through `env`. */
@@ -42,6 +45,9 @@ static void unwrap_all(const char *text, size_t len, pgm_envelope env, got *g)
         g->n++;
     }
     g->cov = u.cov;
+    if (!pgm_unwrap_foreign_said(&u, g->said, sizeof g->said))
+        g->said[0] = '\0';
+    g->lost = pgm_unwrap_lost_lines(&u);
     pgm_unwrap_free(&u);
 }
 
@@ -530,6 +536,187 @@ static void test_cloudwatch(void **state)
 }
 
 
+/* The entries of a JSON document, found as the lines come: where each starts
+ * and where its text's key is; strings with brackets and quotes in them,
+ * several entries on a line, and objects outside the entries' array left
+ * alone. */
+static void test_document_scan(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "{",
+        "    \"events\": [",
+        "        {",
+        "            \"logStreamName\": \"db.0\",",
+        "            \"message\": \"a \\\"}]\\\" [ { x\",",
+        "            \"nested\": {\"message\": [1, {\"k\": \"}\"}]}",
+        "        }, {\"message\": \"two\"}, {\"message\": \"three\"",
+        "        }",
+        "    ],",
+        "    \"searchedLogStreams\": [{\"logStreamName\": \"db.0\", \"message\": \"not an entry\"}],",
+        "    \"nextToken\": \"{[\"",
+        "}",
+        "[{\"textPayload\": \"a second document\"}]",
+    };
+    pgm_document_scan d;
+    pgm_document_scan_init(&d, 1024);
+    char entries[8][160];
+    uint64_t starts[8], texts[8];
+    size_t found = 0;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        size_t pos = 0, n = strlen(lines[i]);
+        while (pgm_document_scan_line(&d, lines[i], n, &pos, i + 1)) {
+            assert_true(found < 8);
+            assert_false(d.entry_cut);
+            snprintf(entries[found], sizeof entries[0], "%.*s", (int)d.entry.len, d.entry.p);
+            starts[found] = d.entry_line;
+            texts[found] = d.payload_line;
+            found++;
+        }
+        assert_int_equal(pos, n);
+    }
+    assert_int_equal(found, 4);
+    /* white space outside strings left out, inside kept */
+    assert_string_equal(entries[0], "{\"logStreamName\":\"db.0\",\"message\":\"a \\\"}]\\\" [ { x\","
+                                    "\"nested\":{\"message\":[1,{\"k\":\"}\"}]}}");
+    assert_int_equal(starts[0], 3);
+    assert_int_equal(texts[0], 5); /* its own "message", not the nested one */
+    assert_string_equal(entries[1], "{\"message\":\"two\"}");
+    assert_int_equal(starts[1], 7);
+    assert_string_equal(entries[2], "{\"message\":\"three\"}");
+    assert_int_equal(starts[2], 7);
+    assert_int_equal(texts[2], 7);
+    assert_string_equal(entries[3], "{\"textPayload\":\"a second document\"}");
+    assert_int_equal(starts[3], 13);
+    pgm_document_scan_free(&d);
+
+    /* an entry longer than the buffer: read past, marked cut */
+    pgm_document_scan_init(&d, 16);
+    static const char big[] = "[{\"textPayload\": \"more than sixteen bytes\"}, {\"a\": 1}]";
+    size_t pos = 0;
+    assert_true(pgm_document_scan_line(&d, big, sizeof big - 1, &pos, 1));
+    assert_true(d.entry_cut);
+    assert_true(pgm_document_scan_line(&d, big, sizeof big - 1, &pos, 1));
+    assert_false(d.entry_cut);
+    assert_string_equal(d.entry.p, "{\"a\":1}");
+    pgm_document_scan_free(&d);
+}
+
+/* gcloud logging read --format=json, as gcloud prints it (indent 2, keys
+ * sorted, newest first): Cloud SQL's entries handed on whole, a GKE
+ * container's as its text, named by pod and container; an audit entry (no
+ * line in it) and an entry the file ends inside are left out and said. */
+static const char GCLOUD_JSON[] =
+    "[\n"
+    "  {\n"
+    "    \"insertId\": \"s=a4e3;i=1dbcd\",\n"
+    "    \"logName\": \"projects/shop/logs/cloudsql.googleapis.com%2Fpostgres.log\",\n"
+    "    \"resource\": {\n"
+    "      \"labels\": {\n"
+    "        \"database_id\": \"shop:orders-db\",\n"
+    "        \"project_id\": \"shop\"\n"
+    "      },\n"
+    "      \"type\": \"cloudsql_database\"\n"
+    "    },\n"
+    "    \"severity\": \"INFO\",\n"
+    "    \"textPayload\": \"[24667]: [2-1] db=shop,user=orders LOG:  connection authorized: user=orders database=shop\",\n"
+    "    \"timestamp\": \"2020-05-02T13:00:20.38403Z\"\n"
+    "  },\n"
+    "  {\n"
+    "    \"insertId\": \"k8s1\",\n"
+    "    \"resource\": {\"labels\": {\"container_name\": \"orders\", \"pod_name\": \"orders-7d9\"}, \"type\": \"k8s_container\"},\n"
+    "    \"textPayload\": \"2020-05-02 13:00:20.100  WARN 1 --- [pool-1] c.z.h.p.ProxyLeakTask : Connection leak\\n\\tat x.Y.z(Y.java:1)\\n\",\n"
+    "    \"timestamp\": \"2020-05-02T13:00:20.1Z\"\n"
+    "  },\n"
+    "  {\"insertId\": \"audit\", \"protoPayload\": {\"methodName\": \"cloudsql.instances.update\"}, \"timestamp\": \"2020-05-02T13:00:19Z\"},\n"
+    "  {\n"
+    "    \"insertId\": \"cut\",\n";
+
+static void test_cloud_logging(void **state)
+{
+    (void)state;
+    pgm_envelope env = detect(GCLOUD_JSON);
+    assert_int_equal(env.kind, PGM_ENVELOPE_CLOUD_LOGGING);
+    assert_true(pgm_envelope_is_document(&env));
+    assert_true(pgm_envelope_has_sources(&env));
+    got g;
+    unwrap_all(GCLOUD_JSON, sizeof GCLOUD_JSON - 1, env, &g);
+    assert_int_equal(g.n, 3);
+    /* Cloud SQL's entry whole, at its textPayload's line */
+    static const char whole[] = "{\"insertId\":\"s=a4e3;i=1dbcd\",\"logName\":";
+    assert_memory_equal(g.text[0], whole, sizeof whole - 1);
+    assert_non_null(strstr(g.text[0], "\"textPayload\":\"[24667]: [2-1] db=shop,user=orders LOG:  connection"));
+    assert_int_equal(g.line[0], 13);
+    assert_string_equal(g.source[0], "shop:orders-db");
+    assert_int_equal(g.t[0], iso("2020-05-02T13:00:20.38403Z"));
+    /* the container's text, a line at a time, its own newline not one more */
+    assert_string_equal(g.text[1], "2020-05-02 13:00:20.100  WARN 1 --- [pool-1] c.z.h.p.ProxyLeakTask : Connection leak");
+    assert_string_equal(g.text[2], "\tat x.Y.z(Y.java:1)");
+    assert_int_equal(g.line[1], 19);
+    assert_int_equal(g.line[2], 19);
+    assert_string_equal(g.source[1], "orders-7d9/orders");
+    assert_int_equal(g.t[2], iso("2020-05-02T13:00:20.1Z"));
+    assert_int_equal(g.cov.entries, 2);
+    /* the audit entry and the one cut short */
+    assert_int_equal(g.cov.foreign, 2);
+    assert_int_equal(g.cov.first_foreign, 22);
+    assert_true(g.lost);
+    assert_string_equal(g.said, "2 entries not in the cloud-logging form (another shape, or cut short), first at line 22: "
+                                "left out");
+    /* read through: a file of two sources, Cloud SQL's entries a server log */
+    pgm_sniff sn = pgm_unwrap_sniff("logs.json", (const unsigned char *)GCLOUD_JSON, sizeof GCLOUD_JSON - 1, true, 0,
+                                    &env, NULL);
+    assert_int_equal(env.kind, PGM_ENVELOPE_CLOUD_LOGGING);
+    assert_string_equal(sn.format, "mixed");
+    /* a pg_stat_activity array is no document of log entries */
+    assert_int_equal(detect("[\n  {\"pid\": 4828, \"usename\": \"app\", \"state\": \"idle\"}\n]\n").kind,
+                     PGM_ENVELOPE_NONE);
+}
+
+/* aws logs filter-log-events, as awscli prints it (indent 4): each event's
+ * message with its time (milliseconds) and log stream; a message of several
+ * lines a line at a time; searchedLogStreams is no event. */
+static void test_cloudwatch_json(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\n"
+        "    \"events\": [\n"
+        "        {\n"
+        "            \"logStreamName\": \"shop-db.0\",\n"
+        "            \"timestamp\": 1795746110570,\n"
+        "            \"message\": \"2026-11-27 02:21:50 UTC:10.0.0.7(51234):orders@shop:[31826]:LOG:  statement: SELECT *\\n\\t  FROM orders\",\n"
+        "            \"ingestionTime\": 1795746110770,\n"
+        "            \"eventId\": \"3780\"\n"
+        "        },\n"
+        "        {\"logStreamName\": \"orders-7d9\", \"timestamp\": 1795746111000, \"message\": \"up\\n\", \"eventId\": \"3781\"}\n"
+        "    ],\n"
+        "    \"searchedLogStreams\": [\n"
+        "        {\n"
+        "            \"logStreamName\": \"shop-db.0\",\n"
+        "            \"searchedCompletely\": true\n"
+        "        }\n"
+        "    ]\n"
+        "}\n";
+    pgm_envelope env = detect(text);
+    assert_int_equal(env.kind, PGM_ENVELOPE_CLOUDWATCH_JSON);
+    assert_true(pgm_envelope_has_sources(&env));
+    got g;
+    unwrap_all(text, sizeof text - 1, env, &g);
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.text[0], "2026-11-27 02:21:50 UTC:10.0.0.7(51234):orders@shop:[31826]:LOG:  statement: SELECT *");
+    assert_string_equal(g.text[1], "\t  FROM orders");
+    assert_int_equal(g.line[0], 6);
+    assert_int_equal(g.line[1], 6);
+    assert_int_equal(g.t[1], iso("2026-11-27T02:21:50.570Z"));
+    assert_string_equal(g.source[1], "shop-db.0");
+    assert_string_equal(g.text[2], "up");
+    assert_int_equal(g.line[2], 10);
+    assert_string_equal(g.source[2], "orders-7d9");
+    assert_int_equal(g.cov.entries, 2);
+    assert_int_equal(g.cov.foreign, 0);
+}
+
 typedef struct demuxed {
     char source[4][32];
     char head_first[4][64];
@@ -625,7 +812,8 @@ int main(void)
         cmocka_unit_test(test_cri_pieces_per_stream), cmocka_unit_test(test_docker_and_kubectl),
         cmocka_unit_test(test_sniff_through),         cmocka_unit_test(test_demux_sources),
         cmocka_unit_test(test_compose),              cmocka_unit_test(test_loki),
-        cmocka_unit_test(test_cloudwatch),
+        cmocka_unit_test(test_cloudwatch),             cmocka_unit_test(test_document_scan),
+        cmocka_unit_test(test_cloud_logging),          cmocka_unit_test(test_cloudwatch_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
