@@ -256,6 +256,14 @@ static void compile_pattern(ctx *c, pgm_rule *r, const pgm_ynode *pat)
     /* the interpreter when JIT is unavailable */
     r->jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
     r->re = re;
+    if (r->jit) {
+        pcre2_code *ascii = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+                                          opts & ~(uint32_t)PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+        if (ascii && pcre2_jit_compile(ascii, PCRE2_JIT_COMPLETE) == 0)
+            r->re_ascii = ascii;
+        else
+            pcre2_code_free(ascii);
+    }
     uint32_t groups = 0, namecount = 0, entry = 0;
     PCRE2_SPTR table;
     pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
@@ -649,6 +657,7 @@ static void free_rule(pgm_rule *r)
     free_strlist(&r->also);
     free_strlist(&r->levels);
     pcre2_code_free(r->re);
+    pcre2_code_free(r->re_ascii);
     for (uint32_t i = 0; r->capture_names && i <= r->n_groups; i++)
         free(r->capture_names[i]);
     free(r->capture_names);

@@ -5,8 +5,12 @@
 #define _GNU_SOURCE /* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "rules/ruleset.h"
 
@@ -237,16 +241,46 @@ static bool applies(const pgm_rule *r, unsigned field_id, uint32_t source_bit, c
     return false;
 }
 
-int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t len, pgm_match *out)
+/* Whether s[0..n) is ASCII bytes only: 16 at a time with SSE2, else 8 by a
+ * word's high bits. */
+static bool all_ascii(const char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16)
+        if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
+            return false;
+#else
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, sizeof w);
+        if (w & 0x8080808080808080ull)
+            return false;
+    }
+#endif
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* `ascii`: the subject is ASCII bytes only (all_ascii), so the pattern's
+ * code for such subjects may read it. */
+static int match_rule(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t len, bool ascii,
+                      pgm_match *out)
 {
     if (!r->re || !rs->match_data)
         return 0;
     if (!text)
         text = ""; /* an absent value is an empty subject */
     /* the JIT's fast path skips checks made once at load; with
-     * PCRE2_MATCH_INVALID_UTF any bytes are a valid subject */
-    int rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx)
-                    : pcre2_match(r->re, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx);
+     * PCRE2_MATCH_INVALID_UTF any bytes are a valid subject, and without it
+     * ASCII bytes are (pcre2_jit_match checks no subject: one that is not
+     * valid UTF-8 must never reach the code compiled without it) */
+    int rc = ascii && r->re_ascii
+                 ? pcre2_jit_match(r->re_ascii, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx)
+             : r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx)
+                      : pcre2_match(r->re, (PCRE2_SPTR)text, len, 0, 0, rs->match_data, rs->match_ctx);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
         rs->limit_hits++;
         if (!rs->limit_rule)
@@ -278,6 +312,11 @@ int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t 
         }
     }
     return 1;
+}
+
+int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t len, pgm_match *out)
+{
+    return match_rule(rs, r, text, len, text && all_ascii(text, len), out);
 }
 
 int pgm_ruleset_classify(pgm_ruleset *rs, const char *source_kind, const char *field,
@@ -378,10 +417,15 @@ int pgm_ruleset_classify_ids(pgm_ruleset *rs, uint32_t source_bit, unsigned fiel
             d->cand[j] = d->cand[j - 1];
         d->cand[j] = v;
     }
+    int ascii = -1; /* looked at once, before the first pattern runs */
     for (size_t k = 0; k < nc; k++) {
         uint32_t i = d->cand[k] >= rs->n ? d->cand[k] - (uint32_t)rs->n : d->cand[k];
         const pgm_rule *r = &rs->rules[i];
-        if (applies(r, field_id, source_bit, level, level_len) && pgm_rule_match(rs, r, text, len, out))
+        if (!applies(r, field_id, source_bit, level, level_len))
+            continue;
+        if (ascii < 0)
+            ascii = text && all_ascii(text, len);
+        if (match_rule(rs, r, text, len, ascii, out))
             return 1;
     }
     return 0;

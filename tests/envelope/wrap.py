@@ -150,9 +150,11 @@ def document(form, name, lines):
         text, key = json.dumps([e for _, e in entries], indent=2, sort_keys=True, ensure_ascii=False), '    "textPayload": '
     else:
         streams = sorted({e["logStreamName"] for _, e in entries})
+        # as awscli's JSONFormatter writes it (awscli/formatter.py: json.dump(response, indent=4)),
+        # a character beyond ASCII as \uXXXX
         text = json.dumps({"events": [e for _, e in entries],
                            "searchedLogStreams": [{"logStreamName": n, "searchedCompletely": True} for n in streams]},
-                          indent=4, ensure_ascii=False)
+                          indent=4)
         key = '            "message": '
     where, k = [None], 0
     for out_line in text.split("\n"):

@@ -181,6 +181,46 @@ static void test_prefilter_gates_the_regex(void **state)
     pgm_ruleset_free(&rs);
 }
 
+/* A subject of ASCII bytes is matched by the code compiled for it (without
+ * PCRE2_MATCH_INVALID_UTF), any other by the code for any bytes: the same
+ * answers and captures either way, and invalid UTF-8 is never given to the
+ * first. */
+static void test_ascii_subjects_match_alike(void **state)
+{
+    (void)state;
+    pgm_ruleset rs;
+    load_ok(&rs, "id: T-ASCII-001\ntitle: t\nseverity: low\nmessage: m\n"
+                 "match: {prefix: 'duration: ', pattern: '(?s)^duration: (?<ms>\\d+\\.\\d+) ms  statement: (?<statement>.*)$', "
+                 "kind: stmt.duration}\n"
+                 "tests: [{match: 'duration: 1.000 ms  statement: SELECT 1'}]\n");
+    assert_non_null(rs.rules[0].re_ascii);
+    static const struct {
+        const char *text;
+        const char *statement; /* NULL: no match */
+    } cases[] = {
+        {"duration: 0.010 ms  statement: SELECT 1", "SELECT 1"},
+        {"duration: 0.010 ms  statement: SELECT 'caf\xc3\xa9'\n\tFROM t", "SELECT 'caf\xc3\xa9'\n\tFROM t"},
+        /* '.' reads no invalid sequence (PCRE2_MATCH_INVALID_UTF), the code
+         * for any bytes' answer as before there was one for ASCII */
+        {"duration: 0.010 ms  statement: SELECT '\xff\xfe'", NULL},
+        {"duration: 0.010 ms\xff  statement: SELECT 1", NULL},
+        {"duration: x ms  statement: SELECT 1", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pgm_match m;
+        size_t n = strlen(cases[i].text);
+        int hit = pgm_ruleset_classify(&rs, NULL, "message", cases[i].text, n, &m);
+        assert_int_equal(hit, cases[i].statement != NULL);
+        assert_int_equal(pgm_rule_match(&rs, &rs.rules[0], cases[i].text, n, &m), hit);
+        if (hit) {
+            assert_int_equal(m.n_caps, 2);
+            assert_int_equal(m.caps[1].n, strlen(cases[i].statement));
+            assert_memory_equal(m.caps[1].p, cases[i].statement, m.caps[1].n);
+        }
+    }
+    pgm_ruleset_free(&rs);
+}
+
 static void test_pcre_limit_is_counted_not_a_hang(void **state)
 {
     (void)state;
@@ -218,11 +258,14 @@ static void test_pcre_depth_limit_of_the_interpreter(void **state)
     pgm_ruleset rs;
     load_ok(&rs, text);
     assert_int_equal(rs.n, 1);
-    /* as compile_pattern leaves it when JIT compiling fails: pcre2_match
-     * runs the JIT whenever the code has been through pcre2_jit_compile */
+    /* as compile_pattern leaves it when JIT compiling fails (no code for
+     * ASCII subjects then either): pcre2_match runs the JIT whenever the
+     * code has been through pcre2_jit_compile */
     int code;
     PCRE2_SIZE off;
     pcre2_code_free(rs.rules[0].re);
+    pcre2_code_free(rs.rules[0].re_ascii);
+    rs.rules[0].re_ascii = NULL;
     rs.rules[0].re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
                                    &code, &off, NULL);
     assert_non_null(rs.rules[0].re);
@@ -440,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_ids_across_files),
         cmocka_unit_test(test_classify_with_captures),
         cmocka_unit_test(test_prefilter_gates_the_regex),
+        cmocka_unit_test(test_ascii_subjects_match_alike),
         cmocka_unit_test(test_pcre_limit_is_counted_not_a_hang),
         cmocka_unit_test(test_pcre_depth_limit_of_the_interpreter),
         cmocka_unit_test(test_thresholds_over_windows),
