@@ -1,6 +1,7 @@
 #include "timeline/render.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -202,6 +203,13 @@ static char *put_path(char *w, const char *path, size_t n)
     return w;
 }
 
+/* Whether the n bytes at v lie inside the m bytes at p (by address: the
+ * two may be of different objects, which C's < may not compare). */
+static bool within(uintptr_t v, size_t n, uintptr_t p, size_t m)
+{
+    return v >= p && n <= m && v - p <= m - n;
+}
+
 static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
 {
     bool cf = common_first(e);
@@ -234,21 +242,41 @@ static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
     w = put_path(w, e->path, path_len);
     w = PUT_LITERAL(w, ",\"line\":");
     w = put_u64(w, e->line);
+    /* the message as JSON is its very bytes when nothing in it needed an
+     * escape (its length unchanged: every escape is longer than its byte):
+     * then a value lying inside it (a statement the rule took out of it) is
+     * those bytes too, copied without being looked at again */
+    const char *plain_msg = NULL;
     for (size_t i = 0; i < N_COMMON; i++) {
         memcpy(w, common_keys[i].text, KEY_BLOCK); /* the room holds the block's tail */
         w += common_keys[i].len;
-        if (!cv[i])
+        if (!cv[i]) {
             w = PUT_LITERAL(w, "null");
-        else if (i == 0 && is_number(cv[i], cl[i])) /* pid */
+        } else if (i == 0 && is_number(cv[i], cl[i])) { /* pid */
             memcpy(w, cv[i], cl[i]), w += cl[i];
-        else
+        } else {
+            char *at = w;
             w = put_string(w, cv[i], cl[i]);
+            if (i == N_COMMON - 1 && (size_t)(w - at) == cl[i] + 2) /* msg */
+                plain_msg = cv[i];
+        }
     }
+    size_t msg_len = cl[N_COMMON - 1];
     for (size_t i = first_extra; i < e->n_fields; i++) {
         if (!cf && is_common(e, i))
             continue;
         w = put_key(w, e->fields[i].name, nl[i]);
-        w = e->fields[i].value ? put_string(w, e->fields[i].value, vl[i]) : PUT_LITERAL(w, "null");
+        const char *v = e->fields[i].value;
+        if (!v) {
+            w = PUT_LITERAL(w, "null");
+        } else if (plain_msg && within((uintptr_t)v, vl[i], (uintptr_t)plain_msg, msg_len)) {
+            *w++ = '"';
+            memcpy(w, v, vl[i]);
+            w += vl[i];
+            *w++ = '"';
+        } else {
+            w = put_string(w, v, vl[i]);
+        }
     }
     w = PUT_LITERAL(w, "}\n");
     pgm_strbuf_commit(o, (size_t)(w - w0));

@@ -99,6 +99,24 @@ static void test_render(void **state)
     assert_int_equal(pgm_render_event(&b, &e, PGM_TIMELINE_JSONL), 0);
     assert_non_null(strstr(b.p, "{\"t\":null,"));
     assert_non_null(strstr(b.p, "\"pid\":\"007\""));
+    /* a value that lies inside the message (a statement a rule took out of
+     * it): its bytes as they are when the message needed no escape, escaped
+     * as ever when it did */
+    static const char *const msgs[] = {"duration: 1.000 ms  statement: SELECT 1",
+                                       "duration: 1.000 ms  statement: SELECT \"a\"\n\tFROM t"};
+    static const char *const want[] = {"\"statement\":\"SELECT 1\",", "\"statement\":\"SELECT \\\"a\\\"\\n\\tFROM t\","};
+    for (size_t i = 0; i < 2; i++) {
+        e.fields[1].value = msgs[i];
+        e.fields[2] = (pgm_field){"statement", strstr(msgs[i], "SELECT"), 0};
+        e.fields[3] = (pgm_field){"phase", strstr(msgs[i], "statement"), 9};
+        e.n_fields = 4;
+        pgm_strbuf_reset(&b);
+        assert_int_equal(pgm_render_event(&b, &e, PGM_TIMELINE_JSONL), 0);
+        char tail[128];
+        snprintf(tail, sizeof tail, "%s", strstr(b.p, "\"statement\":"));
+        assert_non_null(strstr(b.p, "\"phase\":\"statement\""));
+        assert_memory_equal(tail, want[i], strlen(want[i]));
+    }
     pgm_strbuf_free(&b);
 }
 
