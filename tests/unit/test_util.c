@@ -13,6 +13,7 @@
 #include "util/name_index.h"
 #include "util/display.h"
 #include "util/grow.h"
+#include "util/held_lines.h"
 #include "util/idxset.h"
 #include "util/intern.h"
 #include "util/label.h"
@@ -341,6 +342,36 @@ static void test_name_index_matches_a_scan(void **state)
     assert_int_equal(pgm_name_index_count(&x), 0);
 }
 
+/* Lines held with their records, read back either way; the bound refuses
+ * a line whole, and a wider one (a file found to be newest first) takes it. */
+static void test_held_lines_back_and_forth(void **state)
+{
+    (void)state;
+    pgm_held_lines h;
+    pgm_held_lines_init(&h, sizeof(uint64_t), 11);
+    static const char *const lines[] = {"first", "", "second"};
+    for (uint64_t i = 0; i < 3; i++)
+        assert_true(pgm_held_lines_add(&h, lines[i], strlen(lines[i]), &i));
+    assert_false(pgm_held_lines_add(&h, "x", 1, &(uint64_t){9})); /* 11 bytes held: no room */
+    assert_int_equal(h.n, 3);
+    for (size_t k = 0; k < 3; k++) {
+        size_t i = 2 - k, n;
+        const void *meta;
+        const char *line = pgm_held_lines_at(&h, i, &n, &meta);
+        assert_int_equal(n, strlen(lines[i]));
+        assert_memory_equal(line, lines[i], n);
+        assert_int_equal(*(const uint64_t *)meta, i);
+    }
+    pgm_held_lines_set_max(&h, 1 << 10);
+    assert_true(pgm_held_lines_add(&h, "x", 1, &(uint64_t){9}));
+    pgm_held_lines_clear(&h);
+    assert_int_equal(h.n, 0);
+    assert_true(pgm_held_lines_add(&h, "again", 5, &(uint64_t){1}));
+    size_t n;
+    assert_memory_equal(pgm_held_lines_at(&h, 0, &n, NULL), "again", 5);
+    pgm_held_lines_clear(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_idxset_finds_what_it_holds),
         cmocka_unit_test(test_chains_match_a_scan),
         cmocka_unit_test(test_name_index_matches_a_scan),
+        cmocka_unit_test(test_held_lines_back_and_forth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
