@@ -831,14 +831,29 @@ static pgm_sniff sniff_expanded(const span *lines, size_t n, size_t from)
     return r;
 }
 
-/* A JSON head with a time in it under a key that dates a record: an export
- * of log entries, of whatever shape. */
+/* Occurrences of lit in s, counted up to `enough`. */
+static unsigned count_upto(span s, const char *lit, unsigned enough)
+{
+    unsigned n = 0;
+    for (const char *at; n < enough && (at = find(s, lit)) != NULL; n++) {
+        size_t skip = (size_t)(at - s.p) + 1;
+        s.p += skip;
+        s.n -= skip;
+    }
+    return n;
+}
+
+/* A JSON head of records dated under a key that dates a record, several of
+ * them, with a time in it: an export of log entries, of whatever shape (a
+ * dashboard's one "time" is not). */
 static bool json_dated(span all)
 {
+    static const char *const keys[] = {"\"timestamp\"", "\"@timestamp\"", "\"time\"", "Timestamp\"", "\"date\""};
     pgm_ts_parse ts;
-    return (contains(all, "\"timestamp\"") || contains(all, "\"@timestamp\"") || contains(all, "\"time\"") ||
-            contains(all, "Timestamp\"") || contains(all, "\"date\"")) &&
-           pgm_ts_find(all.p, all.n, all.n, &ts);
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (count_upto(all, keys[k], 2) == 2)
+            return pgm_ts_find(all.p, all.n, all.n, &ts);
+    return false;
 }
 
 const char *pgm_sniff_log_like_said(const pgm_sniff *sn)

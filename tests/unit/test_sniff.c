@@ -355,6 +355,21 @@ static void test_pretty_json_documents(void **state)
     s = pgm_sniff_file("truth.json", (const unsigned char *)other, strlen(other), true);
     assert_string_equal(pgm_kind_name(s.kind), "unknown");
     assert_string_equal(s.format, "json");
+    assert_false(s.has_timestamps);
+    /* records dated under a time's key, none of a shape pgmortem reads (an
+     * audit log's entries): a log of its own kind, said; a dashboard's one
+     * time is none */
+    const char *audit = "[\n  {\n    \"protoPayload\": {\"methodName\": \"cloudsql.instances.update\"},\n"
+                        "    \"timestamp\": \"2026-11-27T02:20:35.313Z\"\n  },\n  {\n"
+                        "    \"protoPayload\": {\"methodName\": \"cloudsql.instances.restart\"},\n"
+                        "    \"timestamp\": \"2026-11-27T02:21:35.313Z\"\n  }\n]\n";
+    s = pgm_sniff_file("audit.json", (const unsigned char *)audit, strlen(audit), true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+    assert_true(s.has_timestamps);
+    assert_string_equal(pgm_sniff_log_like_said(&s), PGM_LOG_LIKE_UNKNOWN_JSON);
+    const char *dash = "{\n  \"dashboard\": {\n    \"time\": {\"from\": \"2026-11-27T00:00:00Z\", \"to\": \"now\"}\n  }\n}\n";
+    s = pgm_sniff_file("dashboard.json", (const unsigned char *)dash, strlen(dash), true);
+    assert_false(s.has_timestamps);
 }
 
 int main(void)
