@@ -792,32 +792,36 @@ static bool is_export(const unsigned char *head, size_t n)
            memmem(p, n, "\nMESSAGE", 8) != NULL;
 }
 
-/* A JSON document of log entries: the form of its first entry, read whole
- * from the head (PGM_ENVELOPE_NONE when there is none, or it is no log
- * entry: a pg_stat_activity array's row). */
+/* A JSON document of log entries: the form of the first of its entries the
+ * head holds whole that is one (an audit log's entry, which holds no line,
+ * may come first), PGM_ENVELOPE_NONE when none is: a pg_stat_activity
+ * array's rows. At most PGM_ENVELOPE_DETECT_LINES entries are looked at. */
 static enum pgm_envelope_kind document_form(const unsigned char *head, size_t n, struct pgm_strbuf *scratch,
                                             pgm_jsonflat *j)
 {
     enum pgm_envelope_kind kind = PGM_ENVELOPE_NONE;
     if (!pgm_document_opens((const char *)head, n))
         return kind;
+    static const enum pgm_envelope_kind forms[] = {PGM_ENVELOPE_CLOUD_LOGGING, PGM_ENVELOPE_CLOUDWATCH_JSON};
     pgm_document_scan d;
     pgm_document_scan_init(&d, n);
     const char *p = (const char *)head, *end = p + n;
     uint64_t lineno = 0;
-    bool entry = false;
-    while (p < end && !entry) {
+    unsigned entries = 0;
+    while (p < end && !kind && entries < PGM_ENVELOPE_DETECT_LINES) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p), pos = 0;
-        entry = pgm_document_scan_line(&d, p, len, &pos, ++lineno);
+        lineno++;
+        while (!kind && entries < PGM_ENVELOPE_DETECT_LINES && pgm_document_scan_line(&d, p, len, &pos, lineno)) {
+            entries++;
+            for (size_t f = 0; !d.entry_cut && f < sizeof forms / sizeof forms[0] && !kind; f++) {
+                pgm_envelope env = {forms[f], false, false, false};
+                pgm_envelope_line l;
+                if (pgm_envelope_parse(&env, d.entry.p, d.entry.len, 0, 0, scratch, j, &l, NULL))
+                    kind = forms[f];
+            }
+        }
         p = nl ? nl + 1 : end;
-    }
-    static const enum pgm_envelope_kind forms[] = {PGM_ENVELOPE_CLOUD_LOGGING, PGM_ENVELOPE_CLOUDWATCH_JSON};
-    for (size_t f = 0; entry && !d.entry_cut && f < sizeof forms / sizeof forms[0] && !kind; f++) {
-        pgm_envelope env = {forms[f], false, false, false};
-        pgm_envelope_line l;
-        if (pgm_envelope_parse(&env, d.entry.p, d.entry.len, 0, 0, scratch, j, &l, NULL))
-            kind = forms[f];
     }
     pgm_document_scan_free(&d);
     return kind;

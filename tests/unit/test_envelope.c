@@ -668,6 +668,12 @@ static void test_cloud_logging(void **state)
                                     &env, NULL);
     assert_int_equal(env.kind, PGM_ENVELOPE_CLOUD_LOGGING);
     assert_string_equal(sn.format, "mixed");
+    /* an audit log's entry first (no line in it): the entries after it tell the form */
+    static const char audit_first[] =
+        "[{\"insertId\": \"a\", \"protoPayload\": {\"methodName\": \"x\"}, \"timestamp\": \"2020-05-02T13:00:19Z\"},\n"
+        " {\"insertId\": \"b\", \"resource\": {\"type\": \"cloudsql_database\"}, \"textPayload\": \"[1]: [1-1] db=a,user=b LOG:  x\","
+        " \"timestamp\": \"2020-05-02T13:00:20Z\"}]\n";
+    assert_int_equal(detect(audit_first).kind, PGM_ENVELOPE_CLOUD_LOGGING);
     /* a pg_stat_activity array is no document of log entries */
     assert_int_equal(detect("[\n  {\"pid\": 4828, \"usename\": \"app\", \"state\": \"idle\"}\n]\n").kind,
                      PGM_ENVELOPE_NONE);
