@@ -7,12 +7,11 @@
 
 #include "text/jsonflat.h"
 #include "text/timestamp.h"
-#include "util/grow.h"
+#include "util/held_lines.h"
 
-/* A line held while the reader tells whether the file is written newest
- * first: where it is in `held_text`, and what came with it. */
+/* What comes with a line held while the reader tells whether the file is
+ * written newest first. */
 typedef struct app_held {
-    size_t off, len;
     uint64_t lineno;
     int64_t wrapper_t;
 } app_held;
@@ -23,9 +22,7 @@ struct pgm_app_reader {
      * a newest-first file is held whole (PGM_APP_REVERSE_MAX) and read
      * from its last line at the end, so that a trace follows its entry */
     bool order_decided, reversing;
-    pgm_strbuf held_text;
-    app_held *held;
-    size_t n_held, held_alloc;
+    pgm_held_lines held;       /* each with its app_held */
     pgm_zone zone;
     int64_t wrapper_t;         /* the envelope's time of the line being read, or PGM_TS_UNKNOWN */
     pgm_app_cb cb;
@@ -515,7 +512,7 @@ int pgm_app_open(pgm_app_reader **out, bool json, const pgm_zone *zone, pgm_app_
     pgm_strbuf_init(&r->level_line, PGM_APP_MAX_TRACE);
     pgm_strbuf_init(&r->scratch, PGM_APP_MAX_TRACE);
     pgm_strbuf_init(&r->trace, PGM_APP_MAX_TRACE);
-    pgm_strbuf_init(&r->held_text, PGM_APP_REVERSE_MAX);
+    pgm_held_lines_init(&r->held, sizeof(app_held), PGM_APP_REVERSE_MAX);
     pgm_jsonflat_init(&r->j);
     pgm_jsonflat_init(&r->frame);
     *out = r;
@@ -540,14 +537,14 @@ static void read_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
  * to first; then none are held. */
 static void replay_held(pgm_app_reader *r, bool backwards)
 {
-    for (size_t k = 0; k < r->n_held; k++) {
-        const app_held *h = &r->held[backwards ? r->n_held - 1 - k : k];
-        read_line(r, r->held_text.p + h->off, h->len, h->lineno, h->wrapper_t);
+    for (size_t k = 0; k < r->held.n; k++) {
+        size_t n;
+        const void *meta;
+        const char *line = pgm_held_lines_at(&r->held, backwards ? r->held.n - 1 - k : k, &n, &meta);
+        const app_held *h = meta;
+        read_line(r, line, n, h->lineno, h->wrapper_t);
     }
-    free(r->held);
-    r->held = NULL;
-    r->n_held = r->held_alloc = 0;
-    pgm_strbuf_free(&r->held_text);
+    pgm_held_lines_clear(&r->held);
 }
 
 /* An export sorted newest first (Loki's logcli by default, a console's
@@ -556,10 +553,11 @@ static bool looks_reversed(const pgm_app_reader *r)
 {
     pgm_time_steps steps;
     pgm_time_steps_init(&steps);
-    for (size_t k = 0; k < r->n_held; k++) {
+    for (size_t k = 0; k < r->held.n; k++) {
         pgm_app_head h;
-        const char *p = r->held_text.p + r->held[k].off;
-        size_t n = r->held[k].len < PGM_APP_MAX_TRACE ? r->held[k].len : PGM_APP_MAX_TRACE;
+        size_t n;
+        const char *p = pgm_held_lines_at(&r->held, k, &n, NULL);
+        n = n < PGM_APP_MAX_TRACE ? n : PGM_APP_MAX_TRACE;
         if (n && !is_space(p[0]) && pgm_app_parse_head(p, n, &h))
             pgm_time_steps_add(&steps, h.ts.us);
     }
@@ -601,17 +599,12 @@ void pgm_app_feed_wrapped(pgm_app_reader *r, const char *line, size_t n, uint64_
         read_line(r, line, n, lineno, wrapper_t);
         return;
     }
-    app_held *v = pgm_grow(r->held, &r->held_alloc, r->n_held, sizeof *v, 64);
-    if (v)
-        r->held = v;
-    size_t off = r->held_text.len;
-    if (!v || pgm_strbuf_add(&r->held_text, line, n) != 0) {
+    if (!pgm_held_lines_add(&r->held, line, n, &(app_held){lineno, wrapper_t})) {
         stop_holding(r);
         read_line(r, line, n, lineno, wrapper_t);
         return;
     }
-    r->held[r->n_held++] = (app_held){off, n, lineno, wrapper_t};
-    if (!r->order_decided && r->n_held >= PGM_APP_ORDER_LINES)
+    if (!r->order_decided && r->held.n >= PGM_APP_ORDER_LINES)
         decide_order(r);
 }
 
@@ -666,8 +659,7 @@ void pgm_app_close(pgm_app_reader *r)
     pgm_strbuf_free(&r->level_line);
     pgm_strbuf_free(&r->scratch);
     pgm_strbuf_free(&r->trace);
-    pgm_strbuf_free(&r->held_text);
-    free(r->held);
+    pgm_held_lines_clear(&r->held);
     pgm_jsonflat_free(&r->j);
     pgm_jsonflat_free(&r->frame);
     free(r);
