@@ -8,11 +8,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "rules/ruleset.h"
+#include "text/utf8.h"
 #include "util/cacheline.h"
 
 /* Up to this many literals are searched one by one (memmem) instead of
@@ -253,30 +251,7 @@ static bool applies(const pgm_rule *r, unsigned field_id, uint32_t source_bit, c
     return false;
 }
 
-/* Whether s[0..n) is ASCII bytes only: 16 at a time with SSE2, else 8 by a
- * word's high bits. */
-static bool all_ascii(const char *s, size_t n)
-{
-    size_t i = 0;
-#if defined(__SSE2__)
-    for (; i + 16 <= n; i += 16)
-        if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
-            return false;
-#else
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, sizeof w);
-        if (w & 0x8080808080808080ull)
-            return false;
-    }
-#endif
-    for (; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return false;
-    return true;
-}
-
-/* `ascii`: the subject is ASCII bytes only (all_ascii), so the pattern's
+/* `ascii`: the subject is ASCII bytes only (pgm_utf8_all_ascii), so the pattern's
  * code for such subjects may read it. */
 static int match_rule(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t len, bool ascii,
                       pgm_match *out)
@@ -328,7 +303,7 @@ static int match_rule(pgm_ruleset *rs, const pgm_rule *r, const char *text, size
 
 int pgm_rule_match(pgm_ruleset *rs, const pgm_rule *r, const char *text, size_t len, pgm_match *out)
 {
-    return match_rule(rs, r, text, len, text && all_ascii(text, len), out);
+    return match_rule(rs, r, text, len, text && pgm_utf8_all_ascii(text, len), out);
 }
 
 int pgm_ruleset_classify(pgm_ruleset *rs, const char *source_kind, const char *field,
@@ -436,7 +411,7 @@ int pgm_ruleset_classify_ids(pgm_ruleset *rs, uint32_t source_bit, unsigned fiel
         if (!applies(r, field_id, source_bit, level, level_len))
             continue;
         if (ascii < 0)
-            ascii = text && all_ascii(text, len);
+            ascii = text && pgm_utf8_all_ascii(text, len);
         if (match_rule(rs, r, text, len, ascii, out))
             return 1;
     }
