@@ -151,7 +151,7 @@ def document(form, name, lines):
     else:
         streams = sorted({e["logStreamName"] for _, e in entries})
         # as awscli's JSONFormatter writes it (awscli/formatter.py: json.dump(response, indent=4)),
-        # a character beyond ASCII as \uXXXX
+        # a character beyond ASCII escaped as a \u and its code in four hex digits
         text = json.dumps({"events": [e for _, e in entries],
                            "searchedLogStreams": [{"logStreamName": n, "searchedCompletely": True} for n in streams]},
                           indent=4)

@@ -315,6 +315,28 @@ static void expect_redacted(const char *in, const char *want)
     pgm_strbuf_free(&b);
 }
 
+/* A text of words drawn from `words` by the generator at *seed, into `text`
+ * (NUL-terminated): words are added while it is shorter than `want` and has
+ * room, and a draw ends it early one time in `stop`. Its length. */
+static size_t random_words(const char *const *words, size_t n_words, unsigned *seed, size_t want, unsigned stop,
+                           char *text, size_t cap)
+{
+    size_t len = 0;
+    while (len < want) {
+        *seed = *seed * 1103515245u + 12345u;
+        const char *w = words[(*seed >> 16) % n_words];
+        size_t wl = strlen(w);
+        if (len + wl >= cap)
+            break;
+        memcpy(text + len, w, wl);
+        len += wl;
+        if ((*seed >> 8) % stop == 0)
+            break;
+    }
+    text[len] = '\0';
+    return len;
+}
+
 /* The bind parameter a statement sets a password from: the byte-at-a-time
  * reading it had, to check the vectorized one against. */
 static bool password_parameter_reference(const char *s, size_t n)
@@ -357,19 +379,7 @@ static void test_password_parameter(void **state)
     char text[96];
     unsigned seed = 11;
     for (int round = 0; round < 20000; round++) {
-        size_t len = 0;
-        while (len < 80) {
-            seed = seed * 1103515245u + 12345u;
-            const char *w = words[(seed >> 16) % (sizeof words / sizeof words[0])];
-            size_t wl = strlen(w);
-            if (len + wl >= sizeof text)
-                break;
-            memcpy(text + len, w, wl);
-            len += wl;
-            if ((seed >> 8) % 7 == 0)
-                break;
-        }
-        text[len] = '\0';
+        size_t len = random_words(words, sizeof words / sizeof words[0], &seed, 80, 7, text, sizeof text);
         if (pgm_redact_password_parameter(text, len) != password_parameter_reference(text, len))
             fail_msg("'%s' read otherwise than byte at a time", text);
     }
@@ -443,19 +453,7 @@ static void test_role_statement(void **state)
     char text[160];
     unsigned seed = 7;
     for (int round = 0; round < 50000; round++) {
-        size_t len = 0;
-        while (len < 140) {
-            seed = seed * 1103515245u + 12345u;
-            const char *w = words[(seed >> 16) % (sizeof words / sizeof words[0])];
-            size_t wl = strlen(w);
-            if (len + wl >= sizeof text)
-                break;
-            memcpy(text + len, w, wl);
-            len += wl;
-            if ((seed >> 8) % 23 == 0)
-                break;
-        }
-        text[len] = '\0';
+        size_t len = random_words(words, sizeof words / sizeof words[0], &seed, 140, 23, text, sizeof text);
         if (pgm_redact_role_statement_at(text, len) != role_statement_reference(text, len))
             fail_msg("'%s': %zu, read from every boundary %zu", text, pgm_redact_role_statement_at(text, len),
                      role_statement_reference(text, len));
