@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include "util/outfile.h"
+#include "util/writebehind.h"
 
 /* Bytes of plain output gathered before they are written (or compressed). */
 #define PGM_SINK_BUFFER (1u << 20)
@@ -28,6 +29,8 @@ struct pgm_sink {
     bool rewindable;      /* a regular file from `start` on, or /dev/null */
     bool regular;
     off_t start;
+    pgm_writebehind behind; /* a regular file's pages, written behind */
+    size_t unchecked;       /* bytes given since the file's end was last asked */
     ZSTD_CCtx *cctx;
     char *out;            /* compressed bytes, ZSTD_CStreamOutSize() */
     size_t out_cap;
@@ -82,6 +85,7 @@ int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_
         s->rewindable = s->regular || (S_ISCHR(st.st_mode) && stat("/dev/null", &null_st) == 0 &&
                                        st.st_rdev == null_st.st_rdev);
     }
+    pgm_writebehind_init(&s->behind, s->regular ? fd : -1, s->regular ? s->start : 0);
     if (zstd) {
         s->out_cap = ZSTD_CStreamOutSize();
         s->cctx = ZSTD_createCCtx();
@@ -133,17 +137,31 @@ static int write_direct(pgm_sink *s, const char *data, size_t len)
     return PGM_OK;
 }
 
+/* A regular file's end, every so often, for writing it behind. */
+static int behind(pgm_sink *s, size_t len)
+{
+    s->unchecked += len;
+    if (!s->regular || s->unchecked < PGM_WRITEBEHIND_STEP)
+        return PGM_OK;
+    s->unchecked = 0;
+    off_t end = lseek(fileno(s->f), 0, SEEK_CUR);
+    if (end >= 0 && !pgm_writebehind_advance(&s->behind, end))
+        return fail(s, strerror(s->behind.err));
+    return PGM_OK;
+}
+
 int pgm_sink_write(pgm_sink *s, const void *data, size_t len)
 {
     if (s->err[0])
         return PGM_FAILED;
+    int rc;
     if (s->cctx)
-        return compress(s, data, len, ZSTD_e_continue);
-    if (len >= PGM_SINK_DIRECT_BYTES && fileno(s->f) >= 0)
-        return write_direct(s, data, len);
-    if (fwrite(data, 1, len, s->f) != len)
-        return fail(s, strerror(errno));
-    return PGM_OK;
+        rc = compress(s, data, len, ZSTD_e_continue);
+    else if (len >= PGM_SINK_DIRECT_BYTES && fileno(s->f) >= 0)
+        rc = write_direct(s, data, len);
+    else
+        rc = fwrite(data, 1, len, s->f) == len ? PGM_OK : fail(s, strerror(errno));
+    return rc == PGM_OK ? behind(s, len) : rc;
 }
 
 bool pgm_sink_rewindable(const pgm_sink *s)
@@ -159,6 +177,8 @@ int pgm_sink_rewind(pgm_sink *s)
         return fail(s, strerror(errno));
     if (s->regular && (ftruncate(fileno(s->f), s->start) != 0 || fseeko(s->f, s->start, SEEK_SET) != 0))
         return fail(s, strerror(errno));
+    if (s->regular)
+        pgm_writebehind_rewind(&s->behind);
     if (s->cctx && ZSTD_isError(ZSTD_CCtx_reset(s->cctx, ZSTD_reset_session_only)))
         return fail(s, "cannot restart zstd");
     return PGM_OK;

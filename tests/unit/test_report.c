@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -24,6 +27,7 @@
 #include "report/remediation.h"
 #include "report/tables.h"
 #include "timeline/sink.h"
+#include "util/writebehind.h"
 
 static void feed_holder(pgm_holders *h, int64_t t, const char *pid, const char *xact, const char *query)
 {
@@ -249,6 +253,55 @@ static void test_sink_small_and_large_writes(void **state)
     err[0] = 0;
     assert_int_equal(pgm_sink_close(s, err), PGM_FAILED);
     assert_non_null(strstr(err, "No space left"));
+}
+
+/* A timeline of gigabytes goes to its file written behind (util/writebehind):
+ * past the first PGM_WRITEBEHIND_START bytes only the last few MiB stay in
+ * the page cache, and every byte is in the file as written. */
+static void test_sink_writes_a_large_file_behind(void **state)
+{
+    (void)state;
+    char err[PGM_ERR_MAX] = "", path[] = "/tmp/pgmortem-sink-XXXXXX";
+    make_temp_file(path);
+    struct statfs fs;
+    if (statfs(path, &fs) == 0 && fs.f_type == TMPFS_MAGIC) {
+        print_message("skipped: /tmp is a tmpfs, whose pages are the file\n");
+        unlink(path);
+        skip();
+    }
+    pgm_sink *s;
+    assert_int_equal(pgm_sink_open(&s, path, false, err), PGM_OK);
+    const off_t size = PGM_WRITEBEHIND_START + (24 << 20);
+    static char batch[300 << 10]; /* larger than a direct write, not a page multiple */
+    off_t at = 0;
+    while (at < size) {
+        size_t n = sizeof batch;
+        for (size_t i = 0; i < n; i++)
+            batch[i] = (char)('a' + (at + (off_t)i) % 26);
+        assert_int_equal(pgm_sink_write(s, batch, n), PGM_OK);
+        at += (off_t)n;
+        assert_int_equal(pgm_sink_write(s, "\n", 1), PGM_OK); /* through stdio's buffer */
+        at += 1;
+    }
+    assert_int_equal(pgm_sink_close(s, err), PGM_OK);
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal(st.st_size, at);
+    off_t behind_end = (at - PGM_WRITEBEHIND_WINDOW - PGM_WRITEBEHIND_ALIGN - 2 * PGM_WRITEBEHIND_STEP) &
+                       ~(off_t)(PGM_WRITEBEHIND_ALIGN - 1);
+    assert_true(tu_percent_cached(fd, PGM_WRITEBEHIND_START, behind_end) < 2);
+    /* the bytes: a batch, its newline, the next batch */
+    static char got[sizeof batch + 1];
+    for (off_t b = 0; b + (off_t)sizeof got <= at; b += (off_t)sizeof got * 37) {
+        assert_int_equal(pread(fd, got, sizeof got, b), (ssize_t)sizeof got);
+        for (size_t i = 0; i < sizeof batch; i += 101)
+            assert_int_equal(got[i], (char)('a' + (b + (off_t)i) % 26));
+        assert_int_equal(got[sizeof batch], '\n');
+    }
+    close(fd);
+    unlink(path);
 }
 
 /* What timeline takes back when a log turns out not to be in time order: a
@@ -761,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_sink_errors),
         cmocka_unit_test(test_sink_small_and_large_writes),
         cmocka_unit_test(test_sink_rewind),
+        cmocka_unit_test(test_sink_writes_a_large_file_behind),
         cmocka_unit_test(test_parse_cite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "util/chains.h"
@@ -19,6 +22,7 @@
 #include "util/label.h"
 #include "util/outfile.h"
 #include "util/timesort.h"
+#include "util/writebehind.h"
 
 static void test_interner_stores_each_text_once(void **state)
 {
@@ -230,6 +234,84 @@ static void test_timesort_orders_by_time_then_number(void **state)
     }
 }
 
+/* The byte at offset `at` of the files written below: every page differs. */
+static unsigned char byte_at(off_t at)
+{
+    return (unsigned char)((at >> 12) * 31 + (at & 0xfff));
+}
+
+/* Writes `size` bytes of byte_at() into fd in blocks of 256 KiB, written
+ * behind when `wb` is given. */
+static void write_pattern(int fd, off_t size, pgm_writebehind *wb)
+{
+    static unsigned char block[256 << 10];
+    for (off_t at = 0; at < size; at += (off_t)sizeof block) {
+        for (size_t i = 0; i < sizeof block; i++)
+            block[i] = byte_at(at + (off_t)i);
+        assert_int_equal(write(fd, block, sizeof block), (ssize_t)sizeof block);
+        if (wb)
+            assert_true(pgm_writebehind_advance(wb, at + (off_t)sizeof block));
+    }
+}
+
+/* A file written behind has, past its first PGM_WRITEBEHIND_START bytes,
+ * only its last few MiB in the page cache, and every byte of it as written;
+ * the same file written plainly is all cached (what tells the two apart
+ * here), and a rewound stream starts over. */
+static void test_writebehind_leaves_little_cached(void **state)
+{
+    (void)state;
+    const off_t size = PGM_WRITEBEHIND_START + (32 << 20);
+    char plain[] = "/tmp/pgmortem-plain-XXXXXX", behind[] = "/tmp/pgmortem-behind-XXXXXX";
+    int pfd = mkstemp(plain), bfd = mkstemp(behind);
+    assert_true(pfd >= 0 && bfd >= 0);
+    unlink(plain);
+    unlink(behind);
+    struct statfs fs;
+    if (fstatfs(bfd, &fs) == 0 && fs.f_type == TMPFS_MAGIC) {
+        print_message("skipped: /tmp is a tmpfs, whose pages are the file\n");
+        close(pfd);
+        close(bfd);
+        skip();
+    }
+    write_pattern(pfd, size, NULL);
+    pgm_writebehind wb;
+    pgm_writebehind_init(&wb, bfd, 0);
+    write_pattern(bfd, size, &wb);
+    if (wb.fd < 0) {
+        print_message("skipped: this file system cannot write a file out by ranges\n");
+        close(pfd);
+        close(bfd);
+        skip();
+    }
+    assert_int_equal(wb.err, 0);
+    assert_true(size - wb.requested < PGM_WRITEBEHIND_STEP);
+    assert_true(size - wb.dropped <= PGM_WRITEBEHIND_WINDOW + PGM_WRITEBEHIND_ALIGN + PGM_WRITEBEHIND_STEP);
+    assert_int_equal(wb.dropped % PGM_WRITEBEHIND_ALIGN, 0);
+    off_t behind_end = wb.dropped;
+    assert_true(tu_percent_cached(pfd, PGM_WRITEBEHIND_START, behind_end) > 90);
+    assert_true(tu_percent_cached(bfd, PGM_WRITEBEHIND_START, behind_end) < 2);
+    /* every byte as written, those read back from the disk too */
+    static unsigned char got[1 << 20];
+    for (off_t at = 0; at < size; at += (off_t)sizeof got) {
+        assert_int_equal(pread(bfd, got, sizeof got, at), (ssize_t)sizeof got);
+        for (size_t i = 0; i < sizeof got; i += 997)
+            assert_int_equal(got[i], byte_at(at + (off_t)i));
+    }
+    assert_int_equal(ftruncate(bfd, 0), 0);
+    pgm_writebehind_rewind(&wb);
+    assert_int_equal(wb.requested, PGM_WRITEBEHIND_START);
+    assert_int_equal(wb.dropped, PGM_WRITEBEHIND_START);
+    /* a stream that began inside the file is written behind from there */
+    pgm_writebehind_init(&wb, bfd, 4096);
+    assert_int_equal(wb.requested, 4096 + PGM_WRITEBEHIND_START);
+    assert_int_equal(wb.dropped, PGM_WRITEBEHIND_START + PGM_WRITEBEHIND_ALIGN);
+    assert_true(pgm_writebehind_advance(&wb, 4096 + PGM_WRITEBEHIND_START - 1));
+    assert_int_equal(wb.requested, 4096 + PGM_WRITEBEHIND_START);
+    close(pfd);
+    close(bfd);
+}
+
 static void test_outfile_is_whole_or_left_as_it_was(void **state)
 {
     (void)state;
@@ -378,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_interner_stores_each_text_once),
         cmocka_unit_test(test_display_lengths_match_what_is_appended),
         cmocka_unit_test(test_outfile_is_whole_or_left_as_it_was),
+        cmocka_unit_test(test_writebehind_leaves_little_cached),
         cmocka_unit_test(test_label_quotes_what_could_read_as_one),
         cmocka_unit_test(test_timesort_orders_by_time_then_number),
         cmocka_unit_test(test_grow_doubles_and_keeps),

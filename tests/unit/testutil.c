@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <zstd.h>
 
 static void record(tu_log *log, int what, const char *path, const char *note, size_t bytes)
@@ -215,4 +217,21 @@ void tu_load_rules(pgm_ruleset *rs, const char *dir)
         fail_msg("%s", errs.msg[0]);
     assert_int_equal(pgm_ruleset_finish(rs, &errs), 0);
     pgm_load_errors_free(&errs);
+}
+
+int tu_percent_cached(int fd, off_t from, off_t to)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    unsigned char *map = mmap(NULL, (size_t)to, PROT_READ, MAP_SHARED, fd, 0);
+    assert_true(map != MAP_FAILED);
+    size_t pages = (size_t)((to - from) / page);
+    unsigned char *in = malloc(pages);
+    assert_non_null(in);
+    assert_int_equal(mincore(map + from, (size_t)(to - from), in), 0);
+    size_t cached = 0;
+    for (size_t i = 0; i < pages; i++)
+        cached += in[i] & 1;
+    free(in);
+    munmap(map, (size_t)to);
+    return (int)(cached * 100 / pages);
 }

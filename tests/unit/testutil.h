@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <cmocka.h>
 
 #include "bundle/bundle.h"
@@ -49,6 +50,10 @@ void *tu_compress(int filter, const void *data, size_t len, size_t *out_len);
 void *tu_zstd(const void *data, size_t len, int level, size_t *out_len);
 /* Reads a whole file (tests/...) into memory. */
 void *tu_read_file(const char *path, size_t *len);
+
+/* The pages of fd's [from, to) that are in the page cache, in percent (the
+ * file is mapped, not read: asking moves nothing into the cache). */
+int tu_percent_cached(int fd, off_t from, off_t to);
 
 /* Calls fn for each line of text (without its '\n'), numbered from 1. */
 typedef void (*tu_line_fn)(void *ctx, const char *line, size_t n, uint64_t lineno);
