@@ -96,6 +96,7 @@ typedef struct timeline_run {
     chunk_slot slots[PGM_STREAM_MAX_SLOTS];
     size_t n_slots;          /* in use: chunks read ahead of the one written next */
     size_t next_part;        /* the chunk written next */
+    bool writing;            /* a thread is writing chunks (t->mu let go) */
     pgm_reorder *reorder;    /* the chunks' events put in order on the way */
     pgm_strbuf out_line;     /* ... gathered for large writes */
     bool chunks_failed;      /* the output failed while chunks were written */
@@ -211,9 +212,8 @@ static pgm_reorder *open_reorder(timeline_run *t, const pgm_event_origin *o)
 
 /* A batch of events into a reorder buffer: false when the run cannot go on
  * (an event too late: starting over; or a failure). */
-static bool push_batch(timeline_run *t, pgm_reorder *r, pgm_reorder_batch **b, pgm_sorter_emit emit, void *ctx)
+static bool pushed(timeline_run *t, pgm_reorder *r, int rc)
 {
-    int rc = pgm_reorder_push(r, b, emit, ctx);
     if (rc == PGM_REORDER_LATE)
         out_of_order(t, pgm_reorder_late(r));
     else if (rc != PGM_OK && !t->why)
@@ -221,22 +221,41 @@ static bool push_batch(timeline_run *t, pgm_reorder *r, pgm_reorder_batch **b, p
     return rc == PGM_OK;
 }
 
+static bool push_batch(timeline_run *t, pgm_reorder *r, pgm_reorder_batch **b, pgm_sorter_emit emit, void *ctx)
+{
+    return pushed(t, r, pgm_reorder_push(r, b, emit, ctx));
+}
+
 /* Writes the chunks that are done, in chunk order, from the one written
- * next, through the reorder buffer. t->mu held. */
+ * next, through the reorder buffer. t->mu held, and let go while a chunk is
+ * written: one thread writes at a time (t->writing) and also writes the
+ * chunks the others end meanwhile, while they go on reading (they had waited
+ * for the lock as long as a chunk took to write: a second of the bench log's
+ * 3 GiB into a file). The reorder buffer, the gathered lines and the output
+ * are the writer's alone; a slot being written is not reused before
+ * next_part passes it. */
 static void write_done_chunks(timeline_run *t)
 {
+    if (t->writing)
+        return;
+    t->writing = true;
     for (;;) {
         chunk_slot *c = &t->slots[t->next_part % t->n_slots];
         if (!c->in_use || !c->done)
-            return;
+            break;
         if (!t->restart && !t->chunks_failed) {
-            if (!push_batch(t, t->reorder, &c->batch, emit_chunked, t))
+            pthread_mutex_unlock(&t->mu);
+            int rc = pgm_reorder_push(t->reorder, &c->batch, emit_chunked, t);
+            pthread_mutex_lock(&t->mu);
+            if (!pushed(t, t->reorder, rc))
                 t->chunks_failed = !t->restart || !t->optimistic;
             t->chunked = true;
         }
         c->in_use = false;
         t->next_part++;
+        pthread_cond_broadcast(&t->turn);
     }
+    t->writing = false;
 }
 
 /* pgm_scan.on_chunk: a slot for the chunk a thread starts (waiting while it
@@ -576,6 +595,7 @@ static int run_timeline(timeline_run *t, const run_options *ro)
     t->last_written = PGM_TS_UNKNOWN;
     t->n_slots = PGM_STREAM_AHEAD_PER_THREAD * t->jobs;
     t->next_part = 0;
+    t->writing = false;
     t->chunks_failed = t->chunked = t->reordered = false;
     t->reorder = NULL;
     pgm_strbuf_init(&t->out_line, PGM_SORT_MAX_RECORD + PGM_STREAM_FLUSH_BYTES);
