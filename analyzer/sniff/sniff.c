@@ -858,6 +858,8 @@ static bool json_dated(span all)
 
 const char *pgm_sniff_log_like_said(const pgm_sniff *sn)
 {
+    if (sn->format && strcmp(sn->format, "loki-api") == 0)
+        return PGM_LOG_LIKE_LOKI_API;
     return sn->format && strcmp(sn->format, "json") == 0 ? PGM_LOG_LIKE_UNKNOWN_JSON : PGM_LOG_LIKE_UNKNOWN;
 }
 
@@ -878,6 +880,15 @@ static pgm_sniff sniff_json(span first, const unsigned char *head, size_t n)
             r.format = "json";
             r.has_timestamps = json_dated(all);
         }
+        return r;
+    }
+    /* Grafana Loki's HTTP API answer to a log query (/loki/api/v1/query_range,
+     * what curl saves): {"status": "success", "data": {"resultType": "streams",
+     * "result": [{"stream": {LABELS}, "values": [["<ns>", "<line>"], ...]}]}},
+     * one line as Loki writes it or indented by jq; its lines are a log's */
+    if (contains(all, "\"resultType\"") && contains(all, "\"streams\"") && contains(all, "\"values\"")) {
+        r.format = "loki-api";
+        r.has_timestamps = true;
         return r;
     }
     /* A pretty-printed document opens with a lone "{": look at all of it. */
@@ -1011,7 +1022,10 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
     /* JSON documents and JSON lines */
     if (t.first.p[0] == '{' || t.first.p[0] == '[') {
         pgm_sniff j = sniff_json(t.first, head, n);
-        if (j.kind != PGM_KIND_UNKNOWN || t.first.n <= 2)
+        /* a JSON document of times is no text log, on one line too (a log
+         * line inside one made it a "log" of one line, under a prefix of
+         * the document's own keys) */
+        if (j.kind != PGM_KIND_UNKNOWN || t.first.n <= 2 || j.has_timestamps)
             return j.format ? j : (pgm_sniff){PGM_KIND_UNKNOWN, "json", false};
     }
 

@@ -372,10 +372,47 @@ static void test_pretty_json_documents(void **state)
     assert_false(s.has_timestamps);
 }
 
+/* Grafana Loki's HTTP API answer to a log query, as curl saves it (one line)
+ * and as jq indents it: no log of one line under a prefix made of the
+ * document's keys (a server's line inside it made it one), but a document
+ * of lines pgmortem does not read, said with what to save instead; so is a
+ * one-line document of other dated records. */
+static void test_loki_api_json_is_said(void **state)
+{
+    (void)state;
+    const char *compact =
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{\"container\":"
+        "\"postgres\",\"pod\":\"pg-0\"},\"values\":[[\"1795746138345000000\",\"2026-11-27 02:22:18.345 UTC "
+        "[30725] LOG:  database system is shut down\"],[\"1795746138335000000\",\"2026-11-27 02:22:18.335 UTC "
+        "[30727] LOG:  checkpoint complete\"]]}],\"stats\":{}}}\n";
+    pgm_sniff s = pgm_sniff_file("query_range.json", (const unsigned char *)compact, strlen(compact), true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+    assert_string_equal(s.format, "loki-api");
+    assert_true(s.has_timestamps);
+    assert_string_equal(pgm_sniff_log_like_said(&s), PGM_LOG_LIKE_LOKI_API);
+    const char *pretty = "{\n  \"status\": \"success\",\n  \"data\": {\n    \"resultType\": \"streams\",\n"
+                         "    \"result\": [\n      {\n        \"stream\": {\n          \"pod\": \"pg-0\"\n"
+                         "        },\n        \"values\": [\n          [\n            \"1795746138345000000\",\n"
+                         "            \"2026-11-27 02:22:18.345 UTC [30725] LOG:  database system is shut down\"\n"
+                         "          ]\n        ]\n      }\n    ]\n  }\n}\n";
+    s = pgm_sniff_file("query_range.json", (const unsigned char *)pretty, strlen(pretty), true);
+    assert_string_equal(s.format, "loki-api");
+    assert_string_equal(pgm_sniff_log_like_said(&s), PGM_LOG_LIKE_LOKI_API);
+    /* a one-line search answer whose hits hold a server's lines */
+    const char *hits = "{\"hits\":{\"hits\":[{\"_source\":{\"time\":\"2026-11-27T02:22:18.345Z\",\"text\":"
+                       "\"2026-11-27 02:22:18.345 UTC [30725] LOG:  database system is shut down\"}},"
+                       "{\"_source\":{\"time\":\"2026-11-27T02:22:18.335Z\",\"text\":\"2026-11-27 02:22:18.335 "
+                       "UTC [30727] LOG:  checkpoint complete\"}}]}}\n";
+    s = pgm_sniff_file("search.json", (const unsigned char *)hits, strlen(hits), true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+    assert_string_equal(pgm_sniff_log_like_said(&s), PGM_LOG_LIKE_UNKNOWN_JSON);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_samples),
+        cmocka_unit_test(test_loki_api_json_is_said),
         cmocka_unit_test(test_content_beats_name),
         cmocka_unit_test(test_binary_and_empty),
         cmocka_unit_test(test_psql_error_output_is_not_a_server_log),
