@@ -2,10 +2,18 @@
  * a query's result: `gcloud logging read --format=json` (an array of Cloud
  * Logging LogEntry objects, pretty-printed), the Logs Explorer's JSON
  * download, Cloud Logging's entries.list ({"entries": [...]}), `aws logs
- * filter-log-events` and `get-log-events` ({"events": [...]}). The entries
- * are the objects of the document's array, or of the array its top-level
- * "events" or "entries" holds; everything else (the document's brackets,
- * "nextToken", "searchedLogStreams") is structure and left alone.
+ * filter-log-events` and `get-log-events` ({"events": [...]}), Grafana
+ * Loki's HTTP API answer to a log query ({"data": {"result": [{"stream":
+ * {LABELS}, "values": [["<ns>", "<line>"], ...]}]}}). The entries are the
+ * objects of the document's array, or of the array its top-level "events" or
+ * "entries" holds, or Loki's values; everything else (the document's
+ * brackets, "nextToken", "searchedLogStreams", Loki's "stats") is structure
+ * and left alone.
+ *
+ * A Loki value is handed on as the object logcli --output=jsonl prints for
+ * it, {"labels": {LABELS}, "timestamp": "<ns>", "line": "<line>"} (a third
+ * element, structured metadata, as "metadata"): the labels of its stream
+ * come before its values, as Loki writes them.
  *
  * The document is read as its lines come, an entry at a time, so that a
  * document of any size takes the memory of one entry; several entries may
@@ -19,26 +27,36 @@
 
 #include "util/strbuf.h"
 
-/* A top-level key kept to tell the entries' array ("entries" is the longest
- * name looked for; a longer key is no such name). */
+/* A key kept to tell where the entries are ("entries" is the longest name
+ * looked for; a longer key is no such name). */
 #define PGM_DOCUMENT_KEY_MAX 16u
+/* Levels whose keys are kept: Loki's values are under data, result, an
+ * element of it and values. */
+#define PGM_DOCUMENT_KEY_LEVELS 4u
+/* Bytes of a Loki stream's labels kept for its values (more: its values go
+ * on without them, named by no label). */
+#define PGM_DOCUMENT_LABELS_CAP (16u << 10)
 
 typedef struct pgm_document_scan {
     uint64_t depth;           /* brackets open */
-    bool root_object;         /* the document's first bracket was '{' */
+    uint64_t objects;         /* bit d - 1: the bracket open at depth d (d <= 64) is an object's */
     bool in_string, escaped;
-    bool after_colon;         /* a top-level member's value comes next */
-    char key[PGM_DOCUMENT_KEY_MAX];  /* the top-level member being read ... */
-    size_t key_len;
-    bool key_long, in_key;
+    bool key_next;            /* in an object, where a key comes next */
+    /* the key last read at each of the first levels, to find the entries */
+    char keys[PGM_DOCUMENT_KEY_LEVELS][PGM_DOCUMENT_KEY_MAX];
+    size_t key_lens[PGM_DOCUMENT_KEY_LEVELS]; /* PGM_DOCUMENT_KEY_MAX + 1: longer */
+    uint64_t key_level;       /* the level whose key is being read; 0: none */
     uint64_t entries_depth;   /* 0: no entries' array open; else the depth inside it */
+    bool loki;                /* ... Loki's values: arrays, labelled by their stream */
+    pgm_strbuf labels;        /* Loki: the stream's labels, as written */
+    bool in_labels, labels_cut;
     /* the entry being read */
     bool in_entry;
-    bool member_key_next;     /* at the entry's own level: a key comes next */
     bool in_member_key;
     size_t member_key_start;
+    unsigned element;         /* Loki: the value's element being read */
     uint64_t entry_line;      /* where it starts */
-    uint64_t payload_line;    /* where its text's key is (textPayload, message...), 0: not yet */
+    uint64_t payload_line;    /* where its text is (textPayload, message, Loki's line), 0: not yet */
     pgm_strbuf entry;         /* its bytes, white space outside strings left out */
     bool entry_cut;           /* longer than the buffer holds */
 } pgm_document_scan;

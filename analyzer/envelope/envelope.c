@@ -25,6 +25,7 @@ const char *pgm_envelope_name(enum pgm_envelope_kind k)
     case PGM_ENVELOPE_CLOUDWATCH: return "cloudwatch";
     case PGM_ENVELOPE_CLOUD_LOGGING: return "cloud-logging";
     case PGM_ENVELOPE_CLOUDWATCH_JSON: return "cloudwatch-json";
+    case PGM_ENVELOPE_LOKI_API: return "loki-api";
     case PGM_ENVELOPE_NONE: break;
     }
     return "";
@@ -41,7 +42,8 @@ bool pgm_envelope_has_sources(const pgm_envelope *env)
 
 bool pgm_envelope_is_document(const pgm_envelope *env)
 {
-    return env->kind == PGM_ENVELOPE_CLOUD_LOGGING || env->kind == PGM_ENVELOPE_CLOUDWATCH_JSON;
+    return env->kind == PGM_ENVELOPE_CLOUD_LOGGING || env->kind == PGM_ENVELOPE_CLOUDWATCH_JSON ||
+           env->kind == PGM_ENVELOPE_LOKI_API;
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -600,13 +602,9 @@ static bool parse_docker(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_
     return true;
 }
 
-/* logcli --output=jsonl: {"labels":{...},"line":"...","timestamp":"..."}. */
-static bool parse_loki_json(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_jsonflat *j,
-                            pgm_envelope_line *out)
+/* The source of a Loki entry from its "labels" object. */
+static void loki_json_source(pgm_jsonflat *j, struct pgm_strbuf *scratch, pgm_envelope_line *out)
 {
-    const char *line = json_wrapper(p, n, j, "line", "timestamp", out);
-    if (!line)
-        return false;
     pgm_slice vals[N_LOKI_NAMES] = {{0}};
     for (size_t k = 0; k < N_LOKI_NAMES; k++) {
         const char *v = pgm_jsonflat_get(j, loki_names[k].json_key, NULL);
@@ -614,7 +612,67 @@ static bool parse_loki_json(const char *p, size_t n, struct pgm_strbuf *scratch,
             vals[k] = (pgm_slice){v, strlen(v)};
     }
     loki_source(vals, (pgm_slice){"{}", 2}, scratch, out);
+}
+
+/* logcli --output=jsonl: {"labels":{...},"line":"...","timestamp":"..."}. */
+static bool parse_loki_json(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_jsonflat *j,
+                            pgm_envelope_line *out)
+{
+    const char *line = json_wrapper(p, n, j, "line", "timestamp", out);
+    if (!line)
+        return false;
+    loki_json_source(j, scratch, out);
     out->text = (pgm_slice){line, strlen(line)};
+    return true;
+}
+
+/* A string of 1 to `max` digits and nothing else, its value into *v
+ * (false past INT64_MAX). */
+static bool all_digits(const char *s, size_t max, int64_t *v)
+{
+    int64_t x = 0;
+    size_t k = 0;
+    for (; k < max && is_digit(s[k]); k++) {
+        int d = s[k] - '0';
+        if (x > (INT64_MAX - d) / 10)
+            return false;
+        x = x * 10 + d;
+    }
+    *v = x;
+    return k && !s[k];
+}
+
+/* A message's text without the end of line an agent sent with it. */
+static pgm_slice without_newline(const char *s)
+{
+    size_t len = strlen(s);
+    if (len && s[len - 1] == '\n')
+        len--;
+    if (len && s[len - 1] == '\r')
+        len--;
+    return (pgm_slice){s, len};
+}
+
+/* One of Loki's values as envelope/document.h hands it on: {"labels":
+ * {...}, "timestamp": "<ns>", "line": "..."}, the time in nanoseconds since
+ * the epoch as a string of digits (Loki's pkg/loghttp). */
+static bool parse_loki_api(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_jsonflat *j,
+                           pgm_envelope_line *out)
+{
+    if (!json_object(p, n, j))
+        return false;
+    enum pgm_json_type ltype, ttype;
+    const char *line = pgm_jsonflat_get(j, "line", &ltype);
+    const char *ns = pgm_jsonflat_get(j, "timestamp", &ttype);
+    if (!line || ltype != PGM_JT_STRING || !ns || ttype != PGM_JT_STRING)
+        return false;
+    /* nanoseconds since the epoch: 19 digits until the year 2262 */
+    int64_t v;
+    if (!all_digits(ns, 19, &v))
+        return false;
+    out->t = v / 1000;
+    loki_json_source(j, scratch, out);
+    out->text = without_newline(line);
     return true;
 }
 
@@ -712,17 +770,9 @@ static bool parse_cloudwatch_json(const char *p, size_t n, pgm_jsonflat *j, pgm_
         !(has_member(j, "logStreamName") || has_member(j, "eventId") || has_member(j, "ingestionTime")))
         return false;
     /* digits only, 15 at most: milliseconds to the year 33658, no overflow */
-    int64_t v = 0;
-    size_t k = 0;
-    for (; k < 15 && is_digit(ms[k]); k++)
-        v = v * 10 + (ms[k] - '0');
-    out->t = k && !ms[k] ? v * 1000 : PGM_TS_UNKNOWN;
-    size_t len = strlen(msg);
-    if (len && msg[len - 1] == '\n') /* a line's own end, as the agent sent it */
-        len--;
-    if (len && msg[len - 1] == '\r')
-        len--;
-    out->text = (pgm_slice){msg, len};
+    int64_t v;
+    out->t = all_digits(ms, 15, &v) ? v * 1000 : PGM_TS_UNKNOWN;
+    out->text = without_newline(msg);
     const char *stream = pgm_jsonflat_get(j, "logStreamName", NULL);
     if (stream)
         out->source = (pgm_slice){stream, strlen(stream)};
@@ -750,6 +800,7 @@ bool pgm_envelope_parse(const pgm_envelope *env, const char *line, size_t n, int
     case PGM_ENVELOPE_CLOUDWATCH: ok = parse_cloudwatch(line, n, out); break;
     case PGM_ENVELOPE_CLOUD_LOGGING: ok = parse_cloud_logging(line, n, scratch, json, out); break;
     case PGM_ENVELOPE_CLOUDWATCH_JSON: ok = parse_cloudwatch_json(line, n, json, out); break;
+    case PGM_ENVELOPE_LOKI_API: ok = parse_loki_api(line, n, scratch, json, out); break;
     case PGM_ENVELOPE_JOURNAL_EXPORT:
     case PGM_ENVELOPE_NONE: break;
     }
@@ -802,7 +853,8 @@ static enum pgm_envelope_kind document_form(const unsigned char *head, size_t n,
     enum pgm_envelope_kind kind = PGM_ENVELOPE_NONE;
     if (!pgm_document_opens((const char *)head, n))
         return kind;
-    static const enum pgm_envelope_kind forms[] = {PGM_ENVELOPE_CLOUD_LOGGING, PGM_ENVELOPE_CLOUDWATCH_JSON};
+    static const enum pgm_envelope_kind forms[] = {PGM_ENVELOPE_CLOUD_LOGGING, PGM_ENVELOPE_CLOUDWATCH_JSON,
+                                                   PGM_ENVELOPE_LOKI_API};
     pgm_document_scan d;
     pgm_document_scan_init(&d, n);
     const char *p = (const char *)head, *end = p + n;

@@ -45,6 +45,12 @@
  *            [{"logStreamName", "timestamp" in milliseconds, "message"},
  *            ...]}, awscli's JSON output). Each event's message, with its
  *            time and log stream.
+ *   loki-api  Grafana Loki's HTTP API answer to a log query (query_range,
+ *            query), as curl saves it (one line) or jq indents it:
+ *            {"status", "data": {"resultType": "streams", "result":
+ *            [{"stream": {LABELS}, "values": [["<ns since the epoch>",
+ *            "<line>"], ...]}]}} (Loki's pkg/loghttp), newest first unless
+ *            direction=forward. Each value's line, its time, its stream.
  *   journal  journalctl -o short, short-precise, short-iso, short-iso-precise,
  *            short-full, short-unix: "TIME HOST IDENT[PID]: <line>", a tab of
  *            the line shown as 8 spaces, further lines of one message
@@ -80,6 +86,7 @@ enum pgm_envelope_kind {
     PGM_ENVELOPE_CLOUDWATCH,
     PGM_ENVELOPE_CLOUD_LOGGING,
     PGM_ENVELOPE_CLOUDWATCH_JSON,
+    PGM_ENVELOPE_LOKI_API,
 };
 
 typedef struct pgm_envelope {
@@ -112,7 +119,7 @@ bool pgm_envelope_has_sources(const pgm_envelope *env);
 
 /* "cri", "docker", "kubectl", "journal", "journal-json", "journal-export",
  * "stern", "compose", "loki", "loki-json", "cloudwatch", "cloud-logging",
- * "cloudwatch-json"; "" for none. */
+ * "cloudwatch-json", "loki-api"; "" for none. */
 const char *pgm_envelope_name(enum pgm_envelope_kind k);
 
 /* One wrapper line taken apart (cri, docker, kubectl, journal short forms,
@@ -135,7 +142,7 @@ typedef struct pgm_envelope_line {
 struct pgm_strbuf;
 struct pgm_jsonflat;
 /* Whether the envelope's entries are those of one JSON document
- * (envelope/document.h): cloud-logging, cloudwatch-json. Their "line" for
+ * (envelope/document.h): cloud-logging, cloudwatch-json, loki-api. Their "line" for
  * pgm_envelope_parse is one entry, white space outside strings left out. */
 bool pgm_envelope_is_document(const pgm_envelope *env);
 

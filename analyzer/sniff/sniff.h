@@ -50,10 +50,11 @@ const char *pgm_kind_name(enum pgm_kind k);
 #define PGM_LOG_LIKE_UNKNOWN_JSON                                                                          \
     "JSON with times in it, but no log entries pgmortem reads (Cloud Logging's, CloudWatch Logs', Loki's, " \
     "the journal's, Docker's): left out of the timeline"
-/* ... and of Grafana Loki's HTTP API JSON, with what to save instead. */
-#define PGM_LOG_LIKE_LOKI_API                                                                            \
-    "Grafana Loki's HTTP API JSON (query_range), which pgmortem does not read: left out of the timeline; " \
-    "save the lines with logcli query --output=jsonl (or --output=raw), which it reads"
+/* ... and of Grafana Loki's HTTP API JSON whose head holds no value the
+ * loki-api envelope reads (envelope/document.h), with what to save instead. */
+#define PGM_LOG_LIKE_LOKI_API                                                                                \
+    "Grafana Loki's HTTP API JSON (query_range) with no log line pgmortem reads in its head: left out of " \
+    "the timeline; save the lines with logcli query --output=jsonl (or --output=raw)"
 /* What is said of a file of unknown kind with times (has_timestamps). */
 const char *pgm_sniff_log_like_said(const pgm_sniff *sn);
 

@@ -39,6 +39,11 @@ The wrappers are written as their writers write them:
   cloudwatch-json aws logs filter-log-events: {"events": [...]} indented by 4, each line
                   an event (its time in milliseconds, its log stream), empty lines not
                   sent (CloudWatch takes no empty message)
+  loki-api        Grafana Loki's HTTP API answer to query_range, as jq indents it (by 2):
+                  {"status", "data": {"resultType": "streams", "result": [{"stream":
+                  {labels}, "values": [["<ns>", "<line>"], ...]}], "stats"}}, newest
+                  first (Loki's default direction, backward); a csvlog, a jsonlog or a
+                  SHOW table stays a file
 
 Then every log of an incident in one `docker compose logs` file, the lines of
 its containers interleaved by time as compose prints them, read per container.
@@ -68,7 +73,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FORMS = ["cri", "cri-zoneless", "docker", "kubectl-ts", "kubectl-prefix", "kubectl-both", "journal",
          "journal-json", "journal-export", "stern", "compose", "compose-ts", "loki", "loki-jsonl", "cloudwatch",
-         "cloud-logging", "cloudwatch-json"]
+         "cloud-logging", "cloudwatch-json", "loki-api"]
 LOG_NAME = re.compile(r"\.(log|csv|json)$")
 TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?"
                   r"(?: ?(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?")
@@ -125,6 +130,26 @@ def document(form, name, lines):
     server = "/db/" in name
     container = os.path.basename(os.path.dirname(name))
     pod = container + "-7d9c8b5f4-x2kq9"
+    if form == "loki-api":
+        # Loki's loghttp: each value [time in ns as a string, line]; a stream's labels first
+        labels = ({"container": "postgres", "namespace": "shop", "pod": "orders-db-0"} if server else
+                  {"container": container, "namespace": "shop", "pod": pod, "job": "shop/" + container})
+        values = [(no, [str(t_ns), line]) for no, line, t_ns in loki_values(lines)]
+        values.reverse()
+        text = json.dumps({"status": "success", "data": {"resultType": "streams", "result": [
+            {"stream": labels, "values": [v for _, v in values]}],
+            "stats": {"summary": {"totalEntriesReturned": len(values)}}}}, indent=2, ensure_ascii=False)
+        out_lines = text.split("\n")
+        where, k = [None], 0
+        for i, out_line in enumerate(out_lines):
+            # a value's line: the string after its time's, each on a line of its own
+            if i and re.fullmatch(r' {12}"\d+",', out_lines[i - 1]) and out_lines[i].startswith(' ' * 12 + '"'):
+                where.append(values[k][0])
+                k += 1
+            else:
+                where.append(None)
+        assert k == len(values)
+        return (text + "\n").encode("utf-8", "surrogateescape"), where
     entries, t = [], 0
     for no, line in enumerate(lines, 1):
         t = line_time(line, t)
@@ -167,13 +192,21 @@ def document(form, name, lines):
     return (text + "\n").encode("utf-8", "surrogateescape"), where
 
 
+def loki_values(lines):
+    """(line number, line, time in ns) of each line, as a Loki agent stamps it."""
+    t = 0
+    for no, line in enumerate(lines, 1):
+        t = line_time(line, t)
+        yield no, line, t * 1000
+
+
 def wrap(form, name, text, rng):
     """The wrapped file's bytes and, per wrapper line (from 1), the original line it carries."""
     server = "/db/" in name
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    if form in ("cloud-logging", "cloudwatch-json"):
+    if form in ("cloud-logging", "cloudwatch-json", "loki-api"):
         return document(form, name, lines)
     out, where = [], [None]
     t = line_time(lines[0], 1796265600000000) if lines else 0
@@ -879,8 +912,9 @@ def main():
                 for name, data in files:
                     # Cloud Logging holds what a pod writes to its output and Cloud SQL's stderr
                     # log: no csvlog or jsonlog file (a JSON line a pod writes becomes a
-                    # jsonPayload, not a line), no table PgBouncer's SHOW gave
-                    as_is = form == "cloud-logging" and not name.endswith(".log")
+                    # jsonPayload, not a line), no table PgBouncer's SHOW gave; Loki's API the
+                    # same here (a csvlog or jsonlog newest first is not yet read backwards)
+                    as_is = form in ("cloud-logging", "loki-api") and not name.endswith(".log")
                     if LOG_NAME.search(name) and "/k8s/" not in name and not as_is:
                         body, where = wrap(form, name, data.decode("utf-8", "surrogateescape"), rng)
                         new = re.sub(r"\.(log|csv|json)$", "." + form, name)

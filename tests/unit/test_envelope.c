@@ -723,6 +723,108 @@ static void test_cloudwatch_json(void **state)
     assert_int_equal(g.cov.foreign, 0);
 }
 
+/* Grafana Loki's HTTP API answer to a log query, indented as jq indents it:
+ * each value handed on as logcli --output=jsonl prints it, labelled by its
+ * own stream, its line cited where its text is; a value with structured
+ * metadata, and the stats after the result, left as they are. */
+static const char LOKI_API_JSON[] =
+    "{\n"
+    "  \"status\": \"success\",\n"
+    "  \"data\": {\n"
+    "    \"resultType\": \"streams\",\n"
+    "    \"result\": [\n"
+    "      {\n"
+    "        \"stream\": {\"container\": \"postgres\", \"pod\": \"pg-0\", \"note\": \"a ] and a \\\" [\"},\n"
+    "        \"values\": [\n"
+    "          [\n"
+    "            \"1795746110570000000\",\n"
+    "            \"2026-11-27 02:21:50.570 UTC [31826] FATAL:  remaining connection slots are reserved\"\n"
+    "          ],\n"
+    "          [\"1795746035313000000\", \"2026-11-27 02:20:35.313 UTC [30725] LOG:  starting\\n\", {\"trace_id\": \"ab\"}]\n"
+    "        ]\n"
+    "      },\n"
+    "      {\"stream\": {\"app\": \"orders\"}, \"values\": [[\"1795746111000123456\", \"up\"], [\"x\", \"no time\"]]}\n"
+    "    ],\n"
+    "    \"stats\": {\"summary\": {\"totalEntriesReturned\": 4}, \"values\": [[\"1\", \"not a line\"]]}\n"
+    "  }\n"
+    "}\n";
+
+static void test_loki_api(void **state)
+{
+    (void)state;
+    pgm_document_scan d;
+    pgm_document_scan_init(&d, 1024);
+    char entries[8][256];
+    uint64_t texts[8];
+    size_t found = 0;
+    const char *p = LOKI_API_JSON;
+    for (uint64_t lineno = 1; *p; lineno++) {
+        const char *nl = strchr(p, '\n');
+        size_t n = (size_t)(nl - p), pos = 0;
+        while (pgm_document_scan_line(&d, p, n, &pos, lineno)) {
+            assert_true(found < 8);
+            snprintf(entries[found], sizeof entries[0], "%.*s", (int)d.entry.len, d.entry.p);
+            texts[found++] = d.payload_line;
+        }
+        p = nl + 1;
+    }
+    pgm_document_scan_free(&d);
+    assert_int_equal(found, 4);
+    assert_string_equal(entries[0], "{\"labels\":{\"container\":\"postgres\",\"pod\":\"pg-0\",\"note\":\"a ] and a \\\" [\"},"
+                                    "\"timestamp\":\"1795746110570000000\",\"line\":\"2026-11-27 02:21:50.570 UTC "
+                                    "[31826] FATAL:  remaining connection slots are reserved\"}");
+    assert_int_equal(texts[0], 11);
+    assert_string_equal(entries[1], "{\"labels\":{\"container\":\"postgres\",\"pod\":\"pg-0\",\"note\":\"a ] and a \\\" [\"},"
+                                    "\"timestamp\":\"1795746035313000000\",\"line\":\"2026-11-27 02:20:35.313 UTC "
+                                    "[30725] LOG:  starting\\n\",\"metadata\":{\"trace_id\":\"ab\"}}");
+    assert_int_equal(texts[1], 13);
+    assert_string_equal(entries[2], "{\"labels\":{\"app\":\"orders\"},\"timestamp\":\"1795746111000123456\",\"line\":\"up\"}");
+    assert_string_equal(entries[3], "{\"labels\":{\"app\":\"orders\"},\"timestamp\":\"x\",\"line\":\"no time\"}");
+
+    pgm_envelope env = detect(LOKI_API_JSON);
+    assert_int_equal(env.kind, PGM_ENVELOPE_LOKI_API);
+    assert_string_equal(pgm_envelope_name(env.kind), "loki-api");
+    assert_true(pgm_envelope_has_sources(&env));
+    got g;
+    unwrap_all(LOKI_API_JSON, sizeof LOKI_API_JSON - 1, env, &g);
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.text[0], "2026-11-27 02:21:50.570 UTC [31826] FATAL:  remaining connection slots are reserved");
+    assert_int_equal(g.t[0], iso("2026-11-27T02:21:50.570Z"));
+    assert_string_equal(g.source[0], "pg-0/postgres");
+    assert_int_equal(g.line[0], 11);
+    assert_string_equal(g.text[1], "2026-11-27 02:20:35.313 UTC [30725] LOG:  starting");
+    assert_int_equal(g.line[1], 13);
+    assert_string_equal(g.text[2], "up");
+    assert_int_equal(g.t[2], iso("2026-11-27T02:21:51.000123Z"));
+    assert_string_equal(g.source[2], "orders");
+    assert_int_equal(g.cov.entries, 3);
+    assert_int_equal(g.cov.foreign, 1); /* the value whose time is no number */
+
+    /* as Loki writes it, on one line */
+    static const char compact[] = "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":"
+                                  "{\"pod\":\"pg-0\"},\"values\":[[\"1795746110570000000\",\"a\"],[\"1795746110569000000\","
+                                  "\"b\"]]}],\"stats\":{}}}";
+    env = detect(compact);
+    assert_int_equal(env.kind, PGM_ENVELOPE_LOKI_API);
+    unwrap_all(compact, sizeof compact - 1, env, &g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.text[1], "b");
+    assert_int_equal(g.line[1], 1);
+    assert_string_equal(g.source[1], "pg-0");
+
+    /* times past what 64 bits hold are no times: left out, not wrapped around */
+    static const char huge[] = "{\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{},\"values\":["
+                               "[\"1795746110570000000\",\"a\"],[\"9999999999999999999\",\"b\"],"
+                               "[\"99999999999999999999\",\"c\"],[\"9223372036854775807\",\"d\"]]}]}}";
+    env = detect(huge);
+    assert_int_equal(env.kind, PGM_ENVELOPE_LOKI_API);
+    unwrap_all(huge, sizeof huge - 1, env, &g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.text[1], "d");
+    assert_int_equal(g.t[1], INT64_MAX / 1000);
+    assert_int_equal(g.cov.foreign, 2);
+}
+
 typedef struct demuxed {
     char source[4][32];
     char head_first[4][64];
@@ -820,6 +922,7 @@ int main(void)
         cmocka_unit_test(test_compose),              cmocka_unit_test(test_loki),
         cmocka_unit_test(test_cloudwatch),             cmocka_unit_test(test_document_scan),
         cmocka_unit_test(test_cloud_logging),          cmocka_unit_test(test_cloudwatch_json),
+        cmocka_unit_test(test_loki_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

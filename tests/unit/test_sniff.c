@@ -374,9 +374,10 @@ static void test_pretty_json_documents(void **state)
 
 /* Grafana Loki's HTTP API answer to a log query, as curl saves it (one line)
  * and as jq indents it: no log of one line under a prefix made of the
- * document's keys (a server's line inside it made it one), but a document
- * of lines pgmortem does not read, said with what to save instead; so is a
- * one-line document of other dated records. */
+ * document's keys (a server's line inside it made it one). The loki-api
+ * envelope reads its values before the sniffer sees the file; one whose head
+ * holds none it reads comes here and is said, with what to save instead. So
+ * is a one-line document of other dated records. */
 static void test_loki_api_json_is_said(void **state)
 {
     (void)state;
