@@ -156,19 +156,46 @@ static bool looks_reversed(pgm_pglog_reader *r)
         int64_t t = pgm_pglog_record_time(r, line, r->held[i].len);
         pgm_slice b = pgm_pglog_body_of(r, line, r->held[i].len);
         pgm_prefix_fields f;
-        if (t == PGM_TS_UNKNOWN && b.n && b.p[0] != '\t' && pgm_prefix_parse(r->prefix, b.p, b.n, &f))
+        if (t == PGM_TS_UNKNOWN && r->prefix && b.n && b.p[0] != '\t' && pgm_prefix_parse(r->prefix, b.p, b.n, &f))
             t = f.t_us;
         pgm_time_steps_add(&steps, t);
     }
     return pgm_time_steps_newest_first(&steps);
 }
 
-/* Chooses the prefix on the bodies held back so far, then replays them. */
+/* Whether the format is structured: no prefix to choose. */
+static bool structured(const pgm_pglog_reader *r)
+{
+    return r->fmt == PGM_FMT_CSVLOG || r->fmt == PGM_FMT_JSONLOG || r->fmt == PGM_FMT_CNPG;
+}
+
+/* A newest-first file is held whole and read backwards at the end; any
+ * other's held lines are read now. */
+static void decide_order(pgm_pglog_reader *r)
+{
+    if (looks_reversed(r)) {
+        r->reversing = true;
+        r->cov.reversed = true;
+        r->head.cap = PGM_PGLOG_REVERSE_MAX;
+        return;
+    }
+    replay_held(r, false);
+}
+
+/* Chooses the prefix on the bodies held back so far, then replays them. A
+ * structured format has none to choose: its head is held for the order of
+ * its records' times alone (an export newest first: Loki's, Cloud Logging's
+ * of a jsonlog or csvlog a pod wrote; each line an entry, so read backwards
+ * a record of several lines comes back whole). */
 static void decide_prefix(pgm_pglog_reader *r)
 {
     if (r->decided)
         return;
     r->decided = true;
+    if (structured(r)) {
+        decide_order(r);
+        return;
+    }
     const char *spec = NULL;
     char detected[PGM_INFER_SPEC_MAX];
     size_t tried = 0, parsed = 0;
@@ -233,14 +260,7 @@ static void decide_prefix(pgm_pglog_reader *r)
     r->entries_on = true;
     /* a prefix the user gave is kept to the end */
     r->entries.defer_unread = !r->opt.prefix || r->opt.prefix_guessed;
-    if (looks_reversed(r)) {
-        /* newest first: the whole file is held and read backwards at the end */
-        r->reversing = true;
-        r->cov.reversed = true;
-        r->head.cap = PGM_PGLOG_REVERSE_MAX;
-        return;
-    }
-    replay_held(r, false);
+    decide_order(r);
 }
 
 /* A line to the entry reader, and its outcome into the coverage. */
@@ -436,8 +456,9 @@ int pgm_pglog_open(pgm_pglog_reader **out, const char *format, const pgm_pglog_o
     pgm_jsonflat_init(&r->json);
     for (size_t i = 0; i < PGM_SYSLOG_GONE; i++)
         r->sys_gone[i].pid = -1; /* no process's */
-    /* Structured formats need no prefix. */
-    r->decided = r->fmt == PGM_FMT_CSVLOG || r->fmt == PGM_FMT_JSONLOG || r->fmt == PGM_FMT_CNPG;
+    /* Structured formats need no prefix: their head is held for its order
+     * alone, unless a piece of a file whose head was (parallel.c) */
+    r->decided = structured(r) && r->opt.head_decided;
     /* the pieces of a log split between threads: holding and scoring a
      * head of every 1 MiB chunk was a sixteenth of the lines read twice */
     if (r->opt.prefix && r->opt.head_decided)

@@ -48,7 +48,8 @@ typedef struct pgm_pglog_options {
     const char *prefix;        /* --log-line-prefix: used as is */
     bool prefix_guessed;       /* ... unless it is the one a reader chose on the file's head */
     bool head_decided;         /* a piece of a file whose head chose `prefix` (and was not newest
-                                * first): read with it from the first line, not chosen again */
+                                * first), or a structured format's whose head was not: read
+                                * from the first line, not held and chosen again */
     const char *conf_prefix;   /* log_line_prefix from the bundle's configuration */
     const char *conf_origin;   /* where that came from ("bundle!postgresql.conf:512") */
     const char *conf_prefix_alt; /* another spelling of it (a padded dump lost a trailing space) */

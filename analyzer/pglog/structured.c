@@ -412,9 +412,19 @@ int64_t pgm_pglog_record_time(pgm_pglog_reader *r, const char *line, size_t n)
 {
     char err[128];
     pgm_ts_parse tp;
-    if (r->fmt != PGM_FMT_CLOUDSQL || !pgm_jsonflat_parse(&r->json, line, n, err, sizeof err))
+    const char *key = r->fmt == PGM_FMT_CLOUDSQL || r->fmt == PGM_FMT_JSONLOG ? "timestamp"
+                      : r->fmt == PGM_FMT_CNPG                                 ? "record.log_time"
+                                                                                : NULL;
+    if (r->fmt == PGM_FMT_CSVLOG) {
+        /* a record's first line starts with its log_time; a line a quoted
+         * field goes on in does not, and has none */
+        return n && line[0] != '"' && pgm_ts_parse_at(line, n, &tp) && tp.len < n && line[tp.len] == ','
+                   ? tp.us
+                   : PGM_TS_UNKNOWN;
+    }
+    if (!key || !n || line[0] != '{' || !pgm_jsonflat_parse(&r->json, line, n, err, sizeof err))
         return PGM_TS_UNKNOWN;
-    pgm_slice ts = jget(r, "timestamp");
+    pgm_slice ts = jget(r, key);
     return ts.n && pgm_ts_parse_at(ts.p, ts.n, &tp) ? tp.us : PGM_TS_UNKNOWN;
 }
 

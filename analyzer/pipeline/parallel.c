@@ -342,6 +342,11 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         forced.prefix_guessed = !opt->prefix; /* the parts may still read it anew */
         forced.prefix = head.prefix;
         forced.head_decided = true;
+    } else {
+        /* one record a line: a newest-first export is read backwards by one thread */
+        if (decide_on_head(fd, in->format, opt, &head, &reversed) != PGM_OK || reversed)
+            goto out;
+        forced.head_decided = true;
     }
     /* the cuts: a part per thread, or chunks of about chunk_bytes taken in turn */
     size_t want = n;

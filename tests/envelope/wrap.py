@@ -42,8 +42,8 @@ The wrappers are written as their writers write them:
   loki-api        Grafana Loki's HTTP API answer to query_range, as jq indents it (by 2):
                   {"status", "data": {"resultType": "streams", "result": [{"stream":
                   {labels}, "values": [["<ns>", "<line>"], ...]}], "stats"}}, newest
-                  first (Loki's default direction, backward); a csvlog, a jsonlog or a
-                  SHOW table stays a file
+                  first (Loki's default direction, backward); the server's csvlog and
+                  jsonlog too, each line a value; a SHOW table stays a file
 
 Then every log of an incident in one `docker compose logs` file, the lines of
 its containers interleaved by time as compose prints them, read per container.
@@ -912,9 +912,10 @@ def main():
                 for name, data in files:
                     # Cloud Logging holds what a pod writes to its output and Cloud SQL's stderr
                     # log: no csvlog or jsonlog file (a JSON line a pod writes becomes a
-                    # jsonPayload, not a line), no table PgBouncer's SHOW gave; Loki's API the
-                    # same here (a csvlog or jsonlog newest first is not yet read backwards)
-                    as_is = form in ("cloud-logging", "loki-api") and not name.endswith(".log")
+                    # jsonPayload, not a line), no table PgBouncer's SHOW gave; Loki holds the
+                    # lines of any file an agent tails, a csvlog's and a jsonlog's too
+                    as_is = ((form == "cloud-logging" and not name.endswith(".log")) or
+                             (form == "loki-api" and "/show/" in name))
                     if LOG_NAME.search(name) and "/k8s/" not in name and not as_is:
                         body, where = wrap(form, name, data.decode("utf-8", "surrogateescape"), rng)
                         new = re.sub(r"\.(log|csv|json)$", "." + form, name)

@@ -424,6 +424,54 @@ static void test_newest_first(void **state)
     assert_string_equal(g.r[3].message, "connection authorized: user=app database=appdb");
 }
 
+/* jsonlog and csvlog written newest first, a line an entry (Loki's API,
+ * Cloud Logging of a file an agent tailed): read backwards by their records'
+ * own times, a csvlog record of two lines back whole; in their order they
+ * are read as they come. */
+static void test_structured_newest_first(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"timestamp\":\"2026-11-27 00:17:30.000 UTC\",\"pid\":16431,\"error_severity\":\"LOG\",\"message\":\"connection authorized: user=app database=appdb\"}\n"
+        "{\"timestamp\":\"2026-11-27 00:17:29.500 UTC\",\"pid\":16431,\"error_severity\":\"LOG\",\"message\":\"connection received: host=[local]\"}\n"
+        "{\"timestamp\":\"2026-11-27 00:17:29.000 UTC\",\"pid\":16404,\"error_severity\":\"LOG\",\"message\":\"received SIGHUP, reloading configuration files\"}\n"
+        "{\"timestamp\":\"2026-11-27 00:17:28.023 UTC\",\"pid\":16430,\"error_severity\":\"FATAL\",\"message\":\"password authentication failed for user \\\"app\\\"\"}\n";
+    got g;
+    pgm_pglog_coverage cov;
+    read_text("jsonlog", NULL, json, &g, &cov, NULL);
+    assert_true(cov.reversed);
+    assert_int_equal(g.n, 4);
+    assert_int_equal(g.r[0].line, 4);
+    assert_string_equal(g.r[3].message, "connection authorized: user=app database=appdb");
+    const char *csv =
+        "2026-11-27 00:17:28.000 UTC,,,16404,,656a1b00.4014,1,,2026-11-27 00:00:00 UTC,,0,LOG,00000,\"checkpoint starting: time\",,,,,,,,,\"\",\"checkpointer\",,0\n"
+        "2026-11-27 00:17:29.000 UTC,,,16404,,656a1b00.4014,2,,2026-11-27 00:00:00 UTC,,0,LOG,00000,\"checkpoint complete\",,,,,,,,,\"\",\"checkpointer\",,0\n"
+        "2026-11-27 00:17:30.000 UTC,\"app\",\"appdb\",16431,\"[local]\",656a1b2c.402f,1,\"idle\",2026-11-27 00:17:29 UTC,3/4,0,LOG,00000,\"statement: SELECT 1\n"
+        "  FROM t\",,,,,,,,,\"psql\",\"client backend\",,0\n"
+        "2026-11-27 00:17:31.500 UTC,,,16431,\"[local]\",656a1b2c.402f,1,\"\",2026-11-27 00:17:29 UTC,,0,LOG,00000,\"connection received: host=[local]\",,,,,,,,,\"\",\"not initialized\",,0\n";
+    /* the same two records newest first, a line an entry: the record of
+     * two lines has them the other way round */
+    const char *lines[] = {
+        "2026-11-27 00:17:31.500 UTC,,,16431,\"[local]\",656a1b2c.402f,1,\"\",2026-11-27 00:17:29 UTC,,0,LOG,00000,\"connection received: host=[local]\",,,,,,,,,\"\",\"not initialized\",,0",
+        "  FROM t\",,,,,,,,,\"psql\",\"client backend\",,0",
+        "2026-11-27 00:17:30.000 UTC,\"app\",\"appdb\",16431,\"[local]\",656a1b2c.402f,1,\"idle\",2026-11-27 00:17:29 UTC,3/4,0,LOG,00000,\"statement: SELECT 1",
+        "2026-11-27 00:17:29.000 UTC,,,16404,,656a1b00.4014,2,,2026-11-27 00:00:00 UTC,,0,LOG,00000,\"checkpoint complete\",,,,,,,,,\"\",\"checkpointer\",,0",
+        "2026-11-27 00:17:28.000 UTC,,,16404,,656a1b00.4014,1,,2026-11-27 00:00:00 UTC,,0,LOG,00000,\"checkpoint starting: time\",,,,,,,,,\"\",\"checkpointer\",,0",
+    };
+    char reversed[2048];
+    snprintf(reversed, sizeof reversed, "%s\n%s\n%s\n%s\n%s\n", lines[0], lines[1], lines[2], lines[3], lines[4]);
+    read_text("csvlog", NULL, reversed, &g, &cov, NULL);
+    assert_true(cov.reversed);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.r[0].message, "checkpoint starting: time");
+    assert_string_equal(g.r[2].message, "statement: SELECT 1\n  FROM t");
+    assert_string_equal(g.r[3].message, "connection received: host=[local]");
+    read_text("csvlog", NULL, csv, &g, &cov, NULL);
+    assert_false(cov.reversed);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.r[2].message, "statement: SELECT 1\n  FROM t");
+}
+
 /* ------------------------------------------- a prefix read anew further on */
 
 /* What a whole recorded log gave: how many records, whether one came from
@@ -609,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_prefix_sources),
         cmocka_unit_test(test_zones),
         cmocka_unit_test(test_newest_first),
+        cmocka_unit_test(test_structured_newest_first),
         cmocka_unit_test(test_prefix_widened_by_later_lines),
         cmocka_unit_test(test_prefix_changed_by_reload),
         cmocka_unit_test(test_prefix_looks_are_limited),
