@@ -419,6 +419,24 @@ bool pgm_unwrap_foreign_said(const pgm_unwrap *u, char *msg, size_t cap)
     return true;
 }
 
+/* Grafana Loki answers a log query with `limit` lines at most and says
+ * nothing of the rest (Loki's HTTP API: limit, 100 unless the query sets
+ * one; Grafana asks for 1000; max_entries_limit_per_query, 5000 unless the
+ * server's configuration says otherwise): an answer of exactly such a count
+ * was most likely cut there. */
+bool pgm_unwrap_limit_said(const pgm_unwrap *u, char *msg, size_t cap)
+{
+    uint64_t values = u->cov.entries + u->cov.foreign;
+    if (u->env.kind != PGM_ENVELOPE_LOKI_API || (values != 100 && values != 1000 && values != 5000))
+        return false;
+    snprintf(msg, cap,
+             "%llu lines, a Loki query's usual limit (100 by default, 1000 from Grafana, 5000 at most): Loki stops "
+             "there unsaid, so older lines of the range are likely missing; query with a larger limit, or logcli "
+             "query --limit N",
+             (unsigned long long)values);
+    return true;
+}
+
 /* ------------------------------------------------------------- sniffing */
 
 /* The head's lines unwrapped, sniffed; *several: they are of more than one source. */

@@ -91,6 +91,10 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len);
  * journal export, left out (pgm_unwrap_lost_lines: evidence is missing). */
 bool pgm_unwrap_foreign_said(const pgm_unwrap *u, char *msg, size_t cap);
 bool pgm_unwrap_lost_lines(const pgm_unwrap *u);
+/* What is to be said of an export that likely stopped at its query's limit
+ * (Loki's API: as many lines as a limit's usual values), into `msg`: false
+ * when nothing. */
+bool pgm_unwrap_limit_said(const pgm_unwrap *u, char *msg, size_t cap);
 
 /* A journal-export value longer than this (the size its binary form gives)
  * is skipped whole, and the entry counted as cut. */

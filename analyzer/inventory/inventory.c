@@ -345,6 +345,8 @@ static int inventory_demux(pgm_inventory *inv, size_t file_item, const pgm_file_
     char msg[PGM_ERR_MAX];
     if (pgm_unwrap_foreign_said(&u, msg, sizeof msg))
         warn(inv, it, false, "%s", msg);
+    if (pgm_unwrap_limit_said(&u, msg, sizeof msg))
+        warn(inv, it, false, "%s", msg);
     if (d.lines_past)
         warn(inv, it, false, "lines of more than %u sources: %llu line(s) of the others not read",
              PGM_DEMUX_MAX_SOURCES, (unsigned long long)d.lines_past);
@@ -410,6 +412,8 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     it->bytes = lr.lines.bytes_read;
     char msg[PGM_ERR_MAX];
     if (pgm_unwrap_foreign_said(&lr, msg, sizeof msg))
+        warn(inv, it, false, "%s", msg);
+    if (pgm_unwrap_limit_said(&lr, msg, sizeof msg))
         warn(inv, it, false, "%s", msg);
     pgm_unwrap_free(&lr);
     pgm_strbuf_free(&inner);

@@ -475,6 +475,10 @@ static void envelope_done(pgm_scan *s, pgm_input_report *in, const pgm_unwrap *u
     /* an export's lines that are no field were left out: evidence is missing */
     if (pgm_unwrap_lost_lines(u))
         in->limit_reached = true;
+    if (pgm_unwrap_limit_said(u, msg, sizeof msg)) {
+        pgm_scan_warn(s, in, "%s", msg);
+        in->limit_reached = true;
+    }
     if (u->cov.cut) {
         pgm_scan_warn(s, in, "%llu line(s) inside the %s envelope cut at a size limit (%zu bytes a "
                       "line, --max-line-bytes; %u KiB a journal field): what was cut is not read",

@@ -366,6 +366,26 @@ sys.exit(0 if a == b and a["pools"] and a["pools"][0]["wait_timeouts"] == 2 else
 else
     pass=$((pass + 1))
 fi
+# Grafana Loki's HTTP API answer (curl .../query_range) of the recorded log's last lines, newest
+# first as Loki gives them: 100 of them, its default limit, are said to be likely cut there; 99 are not
+for n in 100 99; do
+    python3 -c '
+import datetime, json, sys
+lines = [l for l in open(sys.argv[1]).read().split("\n") if l[:2] == "20"][-int(sys.argv[2]):]
+def ns(l):
+    t = datetime.datetime.strptime(l[:23], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc)
+    return str(int(t.timestamp() * 1000) * 1000000)
+values = [[ns(l), l] for l in reversed(lines)]
+json.dump({"status": "success", "data": {"resultType": "streams", "result": [
+    {"stream": {"container": "postgres", "pod": "pg-0"}, "values": values}], "stats": {}}}, sys.stdout)
+' tests/samples/postgresql-15/run1-stderr/postgresql.log "$n" > "$tmp/loki-$n.json"
+done
+check timeline-loki-api-limit 2 "100 lines, a Loki query's usual limit (100 by default" -- \
+    timeline -o /dev/null "$tmp/loki-100.json"
+check timeline-loki-api 0 "newest-first export" -- timeline -o /dev/null "$tmp/loki-99.json"
+if grep -q "usual limit" "$tmp/err"; then
+    echo "FAIL timeline-loki-api: 99 lines said to be a limit"; fail=$((fail + 1))
+fi
 # 70 services connecting through PgBouncer as 70 users: its pools may open
 # 2 x 70 server connections, more than the server's 132 (counted as 64 users once)
 mkdir -p "$tmp/pgb-users/db"
