@@ -184,6 +184,18 @@ static bool anchored_head(pgm_app_reader *r, const char *s, size_t n, pgm_app_re
     return true;
 }
 
+/* An entry whose line printed no time takes its envelope's, when it has one:
+ * when the runtime or the log service received the line (Cloud Logging's
+ * and Loki's entries, kubectl --timestamps, CRI), the line's time to within
+ * its delivery. */
+static void wrapper_time(pgm_app_reader *r, pgm_app_record *rec)
+{
+    if (rec->t != PGM_TS_UNKNOWN || r->wrapper_t == PGM_TS_UNKNOWN)
+        return;
+    rec->t = r->wrapper_t;
+    r->cov.wrapper_timed++;
+}
+
 static void emit(pgm_app_reader *r)
 {
     if (!r->open)
@@ -257,12 +269,14 @@ static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
         emit(r);
         pgm_slice text = pgm_app_trim(r->scratch.p, keep);
         if (anchored_head(r, r->scratch.p, keep, &rec)) {
+            wrapper_time(r, &rec);
             start_entry(r, &rec, lineno);
             r->cov.anchored++;
         } else if (text.n) {
             memset(&rec, 0, sizeof rec);
             rec.t = PGM_TS_UNKNOWN;
             rec.message = text;
+            wrapper_time(r, &rec);
             start_entry(r, &rec, lineno);
             r->cov.bare++;
         }
@@ -270,6 +284,7 @@ static void text_line(pgm_app_reader *r, const char *line, size_t n, uint64_t li
         return;
     }
     if (copied && !r->open && !cut && anchored_head(r, r->scratch.p, keep, &rec)) {
+        wrapper_time(r, &rec);
         start_entry(r, &rec, lineno);
         r->level_line_next = false;
         r->cov.anchored++;

@@ -41,6 +41,7 @@ typedef struct pgm_app_coverage {
     uint64_t undated;          /* ... and left without time: no day was given */
     uint64_t anchored;         /* entries of HikariCP's texts in lines no layout reads */
     uint64_t bare;             /* lines read as entries of their own, without a layout (pgm_app_no_layout) */
+    uint64_t wrapper_timed;    /* entries of no time of their own given their envelope's (its line's receipt) */
     bool reversed;             /* newest first: read from the last line to the first */
     bool reversed_cut;         /* ... but larger than PGM_APP_REVERSE_MAX: only its start was */
 } pgm_app_coverage;

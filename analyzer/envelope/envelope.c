@@ -737,14 +737,35 @@ static bool parse_cloud_logging(const char *p, size_t n, struct pgm_strbuf *scra
     if (len && text[len - 1] == '\n')
         len--;
     out->text = (pgm_slice){text, len};
-    /* a pod's containers apart (the application and its Cloud SQL Auth Proxy) */
+    /* a JSON line's stack trace, which the logging agent keeps in the
+     * payload beside its message (logstash-logback-encoder's stack_trace,
+     * ECS's error.stack_trace, log4j2's exception): under the message, as a
+     * text log prints it, so that a leak's frames stay its evidence */
+    static const char *const traces[] = {"jsonPayload.stack_trace", "jsonPayload.error.stack_trace",
+                                         "jsonPayload.exception", NULL};
+    const char *trace = text == pgm_jsonflat_get(j, "jsonPayload.message", NULL) ? first_string(j, traces, false) : NULL;
+    pgm_strbuf_reset(scratch);
+    size_t text_len = 0;
+    if (trace) {
+        size_t tlen = strlen(trace);
+        while (tlen && (trace[tlen - 1] == '\n' || trace[tlen - 1] == '\r'))
+            tlen--;
+        if (pgm_strbuf_add(scratch, text, len) || pgm_strbuf_add(scratch, "\n", 1) ||
+            pgm_strbuf_add(scratch, trace, tlen))
+            pgm_strbuf_reset(scratch); /* past the buffer: the message alone */
+        text_len = scratch->len;
+    }
+    /* a pod's containers apart (the application and its Cloud SQL Auth Proxy);
+     * the name follows the text in scratch, both taken once it is written */
     static const char *const pod[] = {"resource.labels.pod_name", NULL}, *const container[] = {
                                           "resource.labels.container_name", NULL};
     const char *pod_name = first_string(j, pod, false), *container_name = first_string(j, container, false);
-    pgm_strbuf_reset(scratch);
-    if (pod_name && container_name && !pgm_strbuf_addstr(scratch, pod_name) && !pgm_strbuf_add(scratch, "/", 1) &&
-        !pgm_strbuf_addstr(scratch, container_name)) {
-        out->source = (pgm_slice){scratch->p, scratch->len};
+    bool named = pod_name && container_name && !pgm_strbuf_addstr(scratch, pod_name) &&
+                 !pgm_strbuf_add(scratch, "/", 1) && !pgm_strbuf_addstr(scratch, container_name);
+    if (text_len)
+        out->text = (pgm_slice){scratch->p, text_len};
+    if (named) {
+        out->source = (pgm_slice){scratch->p + text_len, scratch->len - text_len};
         return true;
     }
     static const char *const names[] = {"resource.labels.pod_name", "resource.labels.container_name",

@@ -1389,7 +1389,10 @@ static void finish_app_log(line_sink *k)
                       (unsigned long long)cov->anchored);
     if (cov->bare)
         pgm_scan_warn(s, in, "%llu line(s) read as entries of their own: the file has no layout pgmortem knows "
-                      "(%%msg%%n), so they carry no time or level", (unsigned long long)cov->bare);
+                      "(%%msg%%n), so they carry no time or level of their own", (unsigned long long)cov->bare);
+    if (cov->wrapper_timed)
+        pgm_scan_warn(s, in, "%llu entr(ies) with no time printed took their %s envelope's, when the line was "
+                      "received", (unsigned long long)cov->wrapper_timed, pgm_envelope_name(in->envelope));
     if (cov->reversed_cut) {
         pgm_scan_warn(s, in, "newest-first export larger than %u MiB: its first part was read backwards, "
                       "the rest as it comes, each trace with the entry above it (reverse it with tac first)",

@@ -546,6 +546,27 @@ static void test_no_layout(void **state)
         assert_true(g.r[i].t == PGM_TS_UNKNOWN);
     assert_int_equal(cov.anchored, 2);
     assert_int_equal(cov.bare, 2);
+    assert_int_equal(cov.wrapper_timed, 0);
+
+    /* wrapped (a log service's entries, kubectl --timestamps): an entry with
+     * no time printed takes its envelope's, the time its line came */
+    memset(&g, 0, sizeof g);
+    assert_int_equal(pgm_app_open(&r, false, NULL, on_rec, &g), PGM_OK);
+    pgm_app_no_layout(r);
+    int64_t at = utc("2026-11-27T02:21:10.100Z");
+    pgm_app_feed_wrapped(r, "Export 1 finished", 17, 1, at);
+    pgm_app_feed_wrapped(r, "Connection leak detection triggered for x on thread y, stack trace follows", 74, 2,
+                         at + 1000);
+    pgm_app_feed_wrapped(r, "java.lang.Exception: Apparent connection leak detected", 54, 3, at + 1000);
+    pgm_app_finish(r);
+    cov = *pgm_app_get_coverage(r);
+    pgm_app_close(r);
+    assert_int_equal(g.n, 2);
+    assert_true(g.r[0].t == at);
+    assert_true(g.r[1].t == at + 1000);
+    assert_string_equal(g.r[1].trace, "java.lang.Exception: Apparent connection leak detected");
+    assert_int_equal(cov.wrapper_timed, 2);
+    assert_int_equal(cov.no_time, 0);
 }
 
 /* log4j2's JsonLayout (its thrown as frames) and GELF (a syslog level, the

@@ -749,6 +749,42 @@ static const char LOKI_API_JSON[] =
     "  }\n"
     "}\n";
 
+/* A GKE container's JSON line as Cloud Logging keeps it, a jsonPayload: its
+ * message, and the stack trace beside it (logstash-logback-encoder's
+ * stack_trace) under it, as a text log prints it. */
+static void test_cloud_logging_json_payload_trace(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "[\n"
+        "  {\n"
+        "    \"insertId\": \"k1\",\n"
+        "    \"jsonPayload\": {\n"
+        "      \"level\": \"WARN\",\n"
+        "      \"logger_name\": \"com.zaxxer.hikari.pool.ProxyLeakTask\",\n"
+        "      \"message\": \"Connection leak detection triggered for c on thread t, stack trace follows\",\n"
+        "      \"stack_trace\": \"java.lang.Exception: Apparent connection leak detected\\n\\tat a.B.c(B.java:1)\\n\"\n"
+        "    },\n"
+        "    \"resource\": {\"labels\": {\"container_name\": \"orders\", \"pod_name\": \"orders-7d9\"}, \"type\": \"k8s_container\"},\n"
+        "    \"timestamp\": \"2026-11-27T02:21:10.1Z\"\n"
+        "  },\n"
+        "  {\"insertId\": \"k2\", \"jsonPayload\": {\"message\": \"plain\"}, \"resource\": {\"labels\": {\"pod_name\": \"p\"}},"
+        " \"timestamp\": \"2026-11-27T02:21:11Z\"}\n"
+        "]\n";
+    pgm_envelope env = detect(text);
+    assert_int_equal(env.kind, PGM_ENVELOPE_CLOUD_LOGGING);
+    got g;
+    unwrap_all(text, sizeof text - 1, env, &g);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.text[0], "Connection leak detection triggered for c on thread t, stack trace follows");
+    assert_string_equal(g.text[1], "java.lang.Exception: Apparent connection leak detected");
+    assert_string_equal(g.text[2], "\tat a.B.c(B.java:1)");
+    assert_string_equal(g.source[2], "orders-7d9/orders");
+    assert_int_equal(g.t[2], iso("2026-11-27T02:21:10.100Z"));
+    assert_string_equal(g.text[3], "plain");
+    assert_string_equal(g.source[3], "p");
+}
+
 static void test_loki_api(void **state)
 {
     (void)state;
@@ -923,6 +959,7 @@ int main(void)
         cmocka_unit_test(test_cloudwatch),             cmocka_unit_test(test_document_scan),
         cmocka_unit_test(test_cloud_logging),          cmocka_unit_test(test_cloudwatch_json),
         cmocka_unit_test(test_loki_api),
+        cmocka_unit_test(test_cloud_logging_json_payload_trace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
