@@ -92,12 +92,12 @@ run "pgmortem timeline --jobs 1 -o file" "$bin" timeline -q --jobs 1 -o "$dir/ti
 j1=$MBS j1_rss=$RSS
 run "pgmortem timeline --jobs 2 -o file" "$bin" timeline -q --jobs 2 -o "$dir/timeline.jsonl" "$log"
 j2=$MBS j2_rss=$RSS
-# the machine's ceiling for a timeline into a file: dd writing as many bytes
+# what the machine's page cache takes of a timeline's size in this run: dd writing as many bytes
 # as it wrote into the same file, kept as the timeline is (its MB/s counted
 # in the log's bytes, as the runs above are); a file removed at once never
 # reaches the disk and measured 15 times faster than one kept
 out_mib=$(($(wc -c < "$dir/timeline.jsonl") >> 20))
-run "dd of the timeline's $out_mib MiB into a file kept (the ceiling)" dd if=/dev/zero of="$dir/timeline.jsonl" bs=1M count="$out_mib" status=none
+run "dd of the timeline's $out_mib MiB into a file kept (plainly)" dd if=/dev/zero of="$dir/timeline.jsonl" bs=1M count="$out_mib" status=none
 dd_mbs=$MBS
 run "pgmortem timeline --jobs 1 -o /dev/null" "$bin" timeline -q --jobs 1 -o /dev/null "$log"
 n1=$MBS
@@ -178,7 +178,7 @@ else
     echo "pgbadger: not installed (make bench installs it from Debian)"
     badger=0
 fi
-holds "timeline --jobs 1 into a file >= 400 MB/s" "$j1 >= 400" "$j1 MB/s; this machine writes a file of its size at $dd_mbs; into /dev/null $n1"
+holds "timeline --jobs 1 into a file >= 400 MB/s" "$j1 >= 400" "$j1 MB/s; dd writes a file of its size plainly at $dd_mbs; into /dev/null $n1"
 holds "timeline --jobs 2 >= 1.7x --jobs 1" "$j2 >= 1.7 * $j1" "$j2 MB/s, $(echo "scale=2; $j2 / ($j1 + 0.001)" | bc)x; into /dev/null $(echo "scale=2; $n2 / ($n1 + 0.001)" | bc)x"
 holds "timeline peak RSS < 64 MiB" "$j1_rss < 64 && $j2_rss < 64" "$j1_rss and $j2_rss MiB"
 holds "timeline within 3x of grep -c" "3 * $j1 >= $grep_mbs" "grep $grep_mbs MB/s, $(echo "scale=1; $grep_mbs / ($j1 + 0.001)" | bc)x"
