@@ -39,8 +39,11 @@ int pgm_unwrap_init(pgm_unwrap *u, pgm_source *src, const pgm_envelope *env, siz
             pgm_unwrap_free(u);
             return PGM_FATAL;
         }
-        /* an entry handed on whole is a line: the line limit bounds it */
+        /* an entry handed on whole is a line: the line limit bounds it;
+         * the document's own lines are read in pieces (curl saves Loki's
+         * answer, and jq -c any, as one line of megabytes) */
         pgm_document_scan_init(u->doc, max_line);
+        u->lines.pieces = true;
     }
     return PGM_OK;
 }
@@ -285,9 +288,7 @@ static int next_document(pgm_unwrap *u, const char **line, size_t *len)
                 u->ended = true;
                 return r;
             }
-            u->doc_pos = 0;
-            if (u->lines.truncated) /* a compact document's line past the limit: what is cut is lost */
-                u->cov.cut++;
+            u->doc_pos = 0; /* a line, or a piece of a long one (the scan goes on across them) */
         }
         if (!pgm_document_scan_line(d, u->doc_line, u->doc_len, &u->doc_pos, u->lines.lineno)) {
             u->doc_line = NULL;

@@ -82,6 +82,9 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
 {
     r->truncated = false;
     r->cut_bytes = 0;
+    /* the line a piece was returned of goes on: its number stays */
+    bool same_line = r->piece;
+    r->piece = false;
     for (;;) {
         unsigned char *b = r->buf + r->start;
         size_t avail = r->end - r->start;
@@ -107,6 +110,14 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
             continue;
         }
         size_t linelen = nl ? (size_t)(nl - b) : avail;
+        if (r->pieces && (linelen > r->max_line || (!nl && avail >= r->max_line && !r->eof))) {
+            *line = (const char *)b;
+            *len = r->max_line;
+            r->piece = true;
+            r->lineno += !same_line;
+            r->start += r->max_line;
+            return 1;
+        }
         if (linelen > r->max_line || (!nl && avail >= r->max_line && !r->eof)) {
             *line = (const char *)b;
             *len = r->max_line;
@@ -126,7 +137,7 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
             *line = (const char *)b;
             *len = linelen;
             r->start += linelen + 1;
-            r->lineno++;
+            r->lineno += !same_line;
             if (r->cr_ends) {
                 r->cr_lines++;
                 /* a "\r\n" after all: the '\n' belongs to this end */
@@ -141,7 +152,7 @@ int pgm_lines_next(pgm_line_reader *r, const char **line, size_t *len)
             *line = (const char *)b;
             *len = avail;
             r->start = r->end;
-            r->lineno++;
+            r->lineno += !same_line;
             return 1;
         }
         fill(r);

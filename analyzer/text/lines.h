@@ -1,6 +1,8 @@
 /* Splits a stream into lines with a bounded buffer: a line longer than
  * `max_line` is returned cut to that length (flagged), and the rest of it is
- * dropped, so memory never grows with what is in the file. */
+ * dropped, so memory never grows with what is in the file; or, for a reader
+ * that needs no whole lines (a JSON document written on one line), handed on
+ * in pieces of `max_line` bytes, all under the line's number. */
 #ifndef PGM_LINES_H
 #define PGM_LINES_H
 
@@ -24,6 +26,8 @@ typedef struct pgm_line_reader {
      * Mac OS, some exporters): then every '\r' ends a line. */
     bool ends_known, cr_ends;
     uint64_t cr_lines;     /* lines ended by a bare '\r' */
+    bool pieces;           /* set by the caller: a long line in pieces, not cut */
+    bool piece;            /* what was last returned is a piece: the line goes on */
 } pgm_line_reader;
 
 /* PGM_OK or PGM_FATAL (memory). Borrows `src`. */

@@ -27,13 +27,13 @@ typedef struct got {
 } got;
 
 /* Every line `text` gives through `env`. */
-static void unwrap_all(const char *text, size_t len, pgm_envelope env, got *g)
+static void unwrap_lines_of(const char *text, size_t len, pgm_envelope env, size_t max_line, got *g)
 {
     memset(g, 0, sizeof *g);
     pgm_mem_source src;
     pgm_mem_source_init(&src, text, len);
     pgm_unwrap u;
-    assert_int_equal(pgm_unwrap_init(&u, &src.base, &env, 1u << 20, 2026), PGM_OK);
+    assert_int_equal(pgm_unwrap_init(&u, &src.base, &env, max_line, 2026), PGM_OK);
     const char *line;
     size_t n;
     while (pgm_unwrap_next(&u, &line, &n) > 0) {
@@ -49,6 +49,11 @@ static void unwrap_all(const char *text, size_t len, pgm_envelope env, got *g)
         g->said[0] = '\0';
     g->lost = pgm_unwrap_lost_lines(&u);
     pgm_unwrap_free(&u);
+}
+
+static void unwrap_all(const char *text, size_t len, pgm_envelope env, got *g)
+{
+    unwrap_lines_of(text, len, env, 1u << 20, g);
 }
 
 static pgm_envelope detect(const char *head)
@@ -847,6 +852,14 @@ static void test_loki_api(void **state)
     assert_string_equal(g.text[1], "b");
     assert_int_equal(g.line[1], 1);
     assert_string_equal(g.source[1], "pg-0");
+    /* a one-line document longer than a line may be is read in pieces, whole */
+    unwrap_lines_of(compact, sizeof compact - 1, env, 100, &g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.text[0], "a");
+    assert_string_equal(g.text[1], "b");
+    assert_int_equal(g.line[1], 1);
+    assert_int_equal(g.cov.cut, 0);
+    assert_int_equal(g.cov.foreign, 0);
 
     /* times past what 64 bits hold are no times: left out, not wrapped around */
     static const char huge[] = "{\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{},\"values\":["

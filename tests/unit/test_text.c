@@ -199,6 +199,47 @@ static void test_line_reader_edges(void **state)
     pgm_lines_free(&r);
 }
 
+/* A reader that needs no whole lines (a JSON document on one line) takes a
+ * long line in pieces of max_line bytes, all under its number: nothing of it
+ * is cut, the lines after it keep theirs. */
+static void test_line_reader_pieces(void **state)
+{
+    (void)state;
+    const char text[] = "[{\"a\":1},{\"b\":22}]\nnext\n12345678\nend";
+    pgm_mem_source m;
+    pgm_mem_source_init(&m, text, sizeof text - 1);
+    pgm_line_reader r;
+    assert_int_equal(pgm_lines_init(&r, &m.base, 8), PGM_OK);
+    r.pieces = true;
+    const char *line;
+    size_t len;
+    char whole[64] = "";
+    while (pgm_lines_next(&r, &line, &len) == 1 && r.lineno == 1) {
+        assert_false(r.truncated);
+        assert_true(len <= 8);
+        strncat(whole, line, len);
+        if (!r.piece)
+            break;
+    }
+    assert_string_equal(whole, "[{\"a\":1},{\"b\":22}]");
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 1);
+    assert_int_equal(r.lineno, 2);
+    assert_false(r.piece);
+    assert_memory_equal(line, "next", len);
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 1); /* exactly max_line bytes: whole */
+    assert_int_equal(r.lineno, 3);
+    assert_int_equal(len, 8);
+    size_t rest = 0;
+    while (r.piece && pgm_lines_next(&r, &line, &len) == 1)
+        rest += len; /* its end, if it was handed on as a piece */
+    assert_int_equal(rest, 0);
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 1);
+    assert_int_equal(r.lineno, 4);
+    assert_memory_equal(line, "end", 3);
+    assert_int_equal(pgm_lines_next(&r, &line, &len), 0);
+    pgm_lines_free(&r);
+}
+
 /* Lines ended by a bare '\r' (classic Mac OS, some exporters): a real log
  * with its '\n's turned into '\r's reads as the same lines, not as one. */
 static void test_line_reader_cr_ends(void **state)
@@ -429,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_line_reader_bounds_memory),
         cmocka_unit_test(test_line_reader_edges),
+        cmocka_unit_test(test_line_reader_pieces),
         cmocka_unit_test(test_inventory_long_line_warning),
         cmocka_unit_test(test_inventory_nul_and_bad_utf8),
         cmocka_unit_test(test_json_strings_are_valid_utf8),
