@@ -348,6 +348,7 @@ static void setup_scan(pgm_scan *s, pgm_ruleset *rs, analyze_run *run, const pgm
     s->app_tz = reading->app_tz;
     s->app_day = reading->app_day;
     s->on_event = on_event;
+    s->say_disorder = true; /* the analysis reads a log's events in file order */
     if (!run->events)
         s->reads = pgm_analysis_reads(run->an); /* the events written out are written whole */
     if (run->chunks && !run->position) {

@@ -234,6 +234,10 @@ void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
         lane->origin.max_step_back = step;
     }
     if (rec->t != PGM_TS_UNKNOWN) {
+        if (lane->last_ts != PGM_TS_UNKNOWN && lane->last_ts - rec->t > lane->max_back_us) {
+            lane->max_back_us = lane->last_ts - rec->t;
+            lane->max_back_line = rec->line;
+        }
         if (lane->first_ts == PGM_TS_UNKNOWN || rec->t < lane->first_ts)
             lane->first_ts = rec->t;
         if (lane->last_ts == PGM_TS_UNKNOWN || rec->t > lane->last_ts)
@@ -261,6 +265,10 @@ void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *
     if (lane->last_ts != PGM_TS_UNKNOWN &&
         (in->last_ts == PGM_TS_UNKNOWN || lane->last_ts > in->last_ts))
         in->last_ts = lane->last_ts;
+    if (lane->max_back_us > in->max_back_us) {
+        in->max_back_us = lane->max_back_us;
+        in->max_back_line = lane->max_back_line;
+    }
     s->events += lane->events;
     const pgm_pg_classifier *c = lane->classifier;
     in->events += c->events;
@@ -533,6 +541,15 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
 void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
                            uint64_t long_lines)
 {
+    /* a log's own disorder is milliseconds; a step back of a minute is
+     * pieces out of order, which a reading in file order miscounts */
+    if (s->say_disorder && in->max_back_us > PGM_TIME_ORDER_MAX_STEP_US) {
+        pgm_scan_warn(s, in, "its times go back %.0f s at line %llu: pieces out of order (concatenated, rotated, "
+                      "or a log service's streams of one source), read in file order, so what spans the step "
+                      "(sessions, peaks) is miscounted; put them in order (timeline sorts)",
+                      (double)in->max_back_us / 1e6, (unsigned long long)in->max_back_line);
+        in->limit_reached = true;
+    }
     if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0 && in->cov.rare->yearless)
         pgm_scan_warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
              opt->year);

@@ -111,6 +111,8 @@ typedef struct pgm_input_report {
     pgm_unknown_shape *shapes;       /* owned: PGM_UNKNOWN_SHAPES of room once one is seen */
     size_t n_shapes;
     int64_t first_ts, last_ts;
+    int64_t max_back_us;             /* a server log's largest step back in time (pgm_scan_lane) */
+    uint64_t max_back_line;
     bool day_guessed;                /* its times of day were dated from its name or its last change */
     bool times_missing;              /* an application log's entries without a time (warned) */
     char **warnings;                 /* owned: PGM_SCAN_MAX_WARNINGS of room once one is said */
@@ -131,6 +133,8 @@ typedef struct pgm_scan {
     uint64_t split_min_bytes;        /* from this size on (PGM_SCAN_SPLIT_MIN_BYTES) */
     bool keep_secrets;               /* --no-redact */
     bool want_time_order;            /* prove plain logs in time order (pgm_event_origin) */
+    bool say_disorder;               /* a consumer that reads events in file order: a server log
+                                        that steps back past PGM_TIME_ORDER_MAX_STEP_US is said */
     bool borrow_values;              /* server log events' values not copied (pgm_pg_classifier) */
     pgm_pg_reads reads;              /* what the consumer reads of them (pgm_pg_classifier) */
     /* A large plain log split between threads is cut into chunks of about

@@ -14,6 +14,8 @@ typedef struct pgm_scan_lane {
     pgm_pg_classifier *classifier;
     pgm_event_origin origin;
     int64_t first_ts, last_ts;
+    int64_t max_back_us;       /* the largest step back of a record's time behind the latest before it */
+    uint64_t max_back_line;    /* ... the record's line */
     uint64_t events;
     /* the whole file is proven in time order on the first record, once the
      * reader has chosen its prefix (want_time_order, plain files) */
