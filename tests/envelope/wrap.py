@@ -134,25 +134,16 @@ def document(form, name, lines):
         # Loki's loghttp: each value [time in ns as a string, line]; a stream's labels first
         labels = ({"container": "postgres", "namespace": "shop", "pod": "orders-db-0"} if server else
                   {"container": container, "namespace": "shop", "pod": pod, "job": "shop/" + container})
-        values = [(no, [str(t_ns), line]) for no, line, t_ns in loki_values(lines)]
+        values = [(no, [str(t * 1000), line]) for no, line, t in timed(lines)]
         values.reverse()
         text = json.dumps({"status": "success", "data": {"resultType": "streams", "result": [
             {"stream": labels, "values": [v for _, v in values]}],
             "stats": {"summary": {"totalEntriesReturned": len(values)}}}}, indent=2, ensure_ascii=False)
-        out_lines = text.split("\n")
-        where, k = [None], 0
-        for i, out_line in enumerate(out_lines):
-            # a value's line: the string after its time's, each on a line of its own
-            if i and re.fullmatch(r' {12}"\d+",', out_lines[i - 1]) and out_lines[i].startswith(' ' * 12 + '"'):
-                where.append(values[k][0])
-                k += 1
-            else:
-                where.append(None)
-        assert k == len(values)
-        return (text + "\n").encode("utf-8", "surrogateescape"), where
-    entries, t = [], 0
-    for no, line in enumerate(lines, 1):
-        t = line_time(line, t)
+        # a value's line: the string after its time's, each on a line of its own
+        return cited(text, values, lambda out, i: i > 0 and re.fullmatch(r' {12}"\d+",', out[i - 1]) is not None
+                     and out[i].startswith(' ' * 12 + '"'))
+    entries = []
+    for no, line, t in timed(lines):
         if form == "cloud-logging":
             if server:
                 resource = {"labels": {"database_id": "shop-prod:orders-db", "project_id": "shop-prod",
@@ -181,23 +172,31 @@ def document(form, name, lines):
                            "searchedLogStreams": [{"logStreamName": n, "searchedCompletely": True} for n in streams]},
                           indent=4)
         key = '            "message": '
+    return cited(text, entries, lambda out, i: out[i].startswith(key))
+
+
+def timed(lines):
+    """(line number, line, time in microseconds) of each line, as an agent stamps it:
+    its own time, else the one before."""
+    t = 0
+    for no, line in enumerate(lines, 1):
+        t = line_time(line, t)
+        yield no, line, t
+
+
+def cited(text, entries, holds_text):
+    """The document's bytes and, per line of it (from 1), the original line whose
+    text it holds: the lines holds_text(lines, i) picks take entries' numbers in turn."""
+    out = text.split("\n")
     where, k = [None], 0
-    for out_line in text.split("\n"):
-        if out_line.startswith(key):
+    for i in range(len(out)):
+        if holds_text(out, i):
             where.append(entries[k][0])
             k += 1
         else:
             where.append(None)
     assert k == len(entries)
     return (text + "\n").encode("utf-8", "surrogateescape"), where
-
-
-def loki_values(lines):
-    """(line number, line, time in ns) of each line, as a Loki agent stamps it."""
-    t = 0
-    for no, line in enumerate(lines, 1):
-        t = line_time(line, t)
-        yield no, line, t * 1000
 
 
 def wrap(form, name, text, rng):
