@@ -399,9 +399,17 @@ pglog-counts: build/asan/pgmortem
 	@python3 tests/pglog/grep_counts.py build/asan/pgmortem
 
 # Valgrind on the release binary (its own leak check; ASan is not combined with it).
-valgrind: build/pgmortem
+# A timeline of more than 64 MiB goes to its file directly, from a thread of
+# its own (util/directwrite.h): one such, from a 33 MiB log.
+VALGRIND_DIRECT_LOG := build/valgrind/statements-33mib.log
+$(VALGRIND_DIRECT_LOG): tests/samples/postgresql-15/run1-stderr/postgresql.log tests/bench/make-big-log.py
+	@mkdir -p $(dir $@)
+	@python3 tests/bench/make-big-log.py $< $@ 33 > /dev/null
+
+valgrind: build/pgmortem $(VALGRIND_DIRECT_LOG)
 	@if command -v valgrind >/dev/null; then \
-	  for args in "inventory -q tests/samples tests/hostile fixtures/demo" "rules test" \
+	  for args in "timeline -q -o build/valgrind/timeline.jsonl $(VALGRIND_DIRECT_LOG)" \
+	              "inventory -q tests/samples tests/hostile fixtures/demo" "rules test" \
 	              "rules list --rules tests/cli/rules-bad" \
 	              "timeline -q -o /dev/null tests/samples fixtures/incidents/01-leak-hikari.tar.zst" \
 	              "timeline -q --jobs 2 -o /dev/null tests/order/busy-pg15.log.zst" \
@@ -410,7 +418,7 @@ valgrind: build/pgmortem
 	    valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
 	      build/pgmortem $$args > /dev/null 2>&1; \
 	    if [ $$? = 9 ]; then echo "valgrind: errors in pgmortem $$args"; exit 1; fi; \
-	  done; echo "valgrind: clean"; \
+	  done; rm -f build/valgrind/timeline.jsonl; echo "valgrind: clean"; \
 	else echo "valgrind: not installed, skipped"; fi
 
 # Banned functions (curl's checksrc idea): no unbounded or locale-trap calls.

@@ -175,6 +175,13 @@ static void out_of_order(timeline_run *t, const char *where)
 /* The reorder buffer's records out to `b`, written in large writes. */
 static int gather(pgm_sink *out, pgm_strbuf *b, const void *data, size_t len)
 {
+    if (pgm_sink_gathers(out)) { /* into the sink's buffer at once */
+        int rc = b->len ? pgm_sink_write(out, b->p, b->len) : PGM_OK;
+        pgm_strbuf_reset(b);
+        if (rc == PGM_OK)
+            rc = pgm_sink_write(out, data, len);
+        return rc == PGM_OK ? PGM_OK : PGM_FATAL;
+    }
     if (pgm_strbuf_add(b, data, len) != 0)
         return PGM_FATAL;
     if (b->len < PGM_STREAM_FLUSH_BYTES)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "util/directwrite.h"
 #include "util/outfile.h"
 #include "util/writebehind.h"
 
@@ -31,6 +32,11 @@ struct pgm_sink {
     off_t start;
     pgm_writebehind behind; /* a regular file's pages, written behind */
     size_t unchecked;       /* bytes given since the file's end was last asked */
+    pgm_direct *direct;     /* past PGM_WRITEBEHIND_START, a file of the sink's
+                               own written directly (util/directwrite.h) */
+    bool may_direct;        /* a file of its own (not stdout's, whose open file
+                               others may share), plain, not yet tried */
+    size_t written;         /* plain bytes given */
     ZSTD_CCtx *cctx;
     char *out;            /* compressed bytes, ZSTD_CStreamOutSize() */
     size_t out_cap;
@@ -86,6 +92,7 @@ int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_
                                        st.st_rdev == null_st.st_rdev);
     }
     pgm_writebehind_init(&s->behind, s->regular ? fd : -1, s->regular ? s->start : 0);
+    s->may_direct = s->regular && !zstd && s->file.tmp != NULL;
     if (zstd) {
         s->out_cap = ZSTD_CStreamOutSize();
         s->cctx = ZSTD_createCCtx();
@@ -120,7 +127,7 @@ static int compress(pgm_sink *s, const void *data, size_t len, ZSTD_EndDirective
 }
 
 /* A large block straight to the file, after what stdio holds. */
-static int write_direct(pgm_sink *s, const char *data, size_t len)
+static int write_unbuffered(pgm_sink *s, const char *data, size_t len)
 {
     if (fflush(s->f) != 0)
         return fail(s, strerror(errno));
@@ -150,18 +157,68 @@ static int behind(pgm_sink *s, size_t len)
     return PGM_OK;
 }
 
+/* Ends direct writing; the first error of the disk's fails the sink. */
+static int end_direct(pgm_sink *s)
+{
+    if (!s->direct)
+        return PGM_OK;
+    int e = pgm_direct_finish(s->direct);
+    s->direct = NULL;
+    return e ? fail(s, strerror(e)) : PGM_OK;
+}
+
+/* Once a file of the sink's own is past PGM_WRITEBEHIND_START, its bytes from
+ * the next aligned offset on are written directly; those before it, plainly.
+ * Returns how many of data's len bytes were written here (plainly). */
+static size_t start_direct(pgm_sink *s, const char *data, size_t len)
+{
+    if (!s->may_direct || s->written < PGM_WRITEBEHIND_START || fflush(s->f) != 0)
+        return 0;
+    int fd = fileno(s->f);
+    off_t end = lseek(fd, 0, SEEK_CUR);
+    if (end < 0) {
+        s->may_direct = false;
+        return 0;
+    }
+    size_t pad = (size_t)(pgm_direct_aligned_from(fd, end) - end);
+    if (pad > len)
+        return 0; /* the next write may reach the aligned offset */
+    if (pad && write_unbuffered(s, data, pad) != PGM_OK)
+        return 0; /* failed: the sink says so */
+    s->may_direct = false;
+    s->direct = pgm_direct_start(fd, end + (off_t)pad); /* NULL: as before */
+    return pad;
+}
+
 int pgm_sink_write(pgm_sink *s, const void *data, size_t len)
 {
     if (s->err[0])
         return PGM_FAILED;
+    size_t plain = s->may_direct ? start_direct(s, data, len) : 0;
+    if (s->direct) {
+        if (pgm_direct_write(s->direct, (const char *)data + plain, len - plain))
+            return PGM_OK;
+        end_direct(s);
+        return fail(s, "could not be written"); /* end_direct said why, if the disk did */
+    }
+    if (s->err[0])
+        return PGM_FAILED;
+    s->written += len;
+    data = (const char *)data + plain;
+    len -= plain;
     int rc;
     if (s->cctx)
         rc = compress(s, data, len, ZSTD_e_continue);
     else if (len >= PGM_SINK_DIRECT_BYTES && fileno(s->f) >= 0)
-        rc = write_direct(s, data, len);
+        rc = write_unbuffered(s, data, len);
     else
         rc = fwrite(data, 1, len, s->f) == len ? PGM_OK : fail(s, strerror(errno));
     return rc == PGM_OK ? behind(s, len) : rc;
+}
+
+bool pgm_sink_gathers(const pgm_sink *s)
+{
+    return s->direct != NULL;
 }
 
 bool pgm_sink_rewindable(const pgm_sink *s)
@@ -171,8 +228,10 @@ bool pgm_sink_rewindable(const pgm_sink *s)
 
 int pgm_sink_rewind(pgm_sink *s)
 {
-    if (!s->rewindable || s->err[0])
+    if (!s->rewindable || s->err[0] || end_direct(s) != PGM_OK)
         return PGM_FAILED;
+    s->written = 0;
+    s->may_direct = s->regular && !s->cctx && s->file.tmp != NULL;
     if (fflush(s->f) != 0)
         return fail(s, strerror(errno));
     if (s->regular && (ftruncate(fileno(s->f), s->start) != 0 || fseeko(s->f, s->start, SEEK_SET) != 0))
@@ -190,6 +249,7 @@ int pgm_sink_close(pgm_sink *s, char err[PGM_ERR_MAX])
         return PGM_OK;
     if (s->cctx && !s->err[0])
         compress(s, "", 0, ZSTD_e_end);
+    end_direct(s);
     if (fflush(s->f) != 0)
         fail(s, strerror(errno));
     char cerr[PGM_ERR_MAX];

@@ -22,6 +22,10 @@ bool pgm_sink_wants_zstd(const char *path);
 int pgm_sink_open(pgm_sink **out, const char *path, bool zstd, char err[PGM_ERR_MAX]);
 /* PGM_OK, or PGM_FAILED after the first error (the rest is dropped). */
 int pgm_sink_write(pgm_sink *s, const void *data, size_t len);
+/* Whether the sink gathers small writes into large ones itself (a file
+ * written directly, util/directwrite.h): then a caller's own gathering is one
+ * copy of every byte too many. */
+bool pgm_sink_gathers(const pgm_sink *s);
 /* Whether what was written can be taken back: a regular file (stdout too,
  * when redirected to one and not appending) or /dev/null. */
 bool pgm_sink_rewindable(const pgm_sink *s);

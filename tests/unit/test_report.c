@@ -3,6 +3,7 @@
  * new transaction is another), durations as a reader sees them, the tables
  * both writers render, and the event sinks (zstd output that decompresses to
  * what was written; a full disk reported at close). */
+#define _GNU_SOURCE /* O_DIRECT */
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -300,7 +301,46 @@ static void test_sink_writes_a_large_file_behind(void **state)
             assert_int_equal(got[i], (char)('a' + (b + (off_t)i) % 26));
         assert_int_equal(got[sizeof batch], '\n');
     }
+    /* the end, the last partial block written through the page cache */
+    assert_int_equal(pread(fd, got, sizeof got, at - (off_t)sizeof got), (ssize_t)sizeof got);
+    assert_int_equal(got[sizeof got - 1], '\n');
+    for (size_t i = 0; i + 1 < sizeof got; i += 7)
+        assert_int_equal(got[i], (char)('a' + (at - (off_t)sizeof got + (off_t)i) % 26));
     close(fd);
+    unlink(path);
+}
+
+/* A file taken back while it is written directly (util/directwrite) is cut
+ * to nothing and written again, directly again once it is large. */
+static void test_sink_rewinds_a_file_written_directly(void **state)
+{
+    (void)state;
+    char err[PGM_ERR_MAX] = "", path[] = "/tmp/pgmortem-sink-XXXXXX";
+    make_temp_file(path);
+    int probe = open(path, O_RDONLY | O_DIRECT); /* whether the file system can */
+    bool can = probe >= 0;
+    if (can)
+        close(probe);
+    pgm_sink *s;
+    assert_int_equal(pgm_sink_open(&s, path, false, err), PGM_OK);
+    static char block[1 << 20];
+    for (int round = 0; round < 2; round++) {
+        memset(block, round ? 'y' : 'x', sizeof block);
+        for (off_t at = 0; at < PGM_WRITEBEHIND_START + (3 << 20); at += (off_t)sizeof block)
+            assert_int_equal(pgm_sink_write(s, block, sizeof block), PGM_OK);
+        assert_int_equal(pgm_sink_write(s, "tail", 4), PGM_OK);
+        assert_true(pgm_sink_gathers(s) == can); /* written directly, again after the rewind */
+        if (round == 0)
+            assert_int_equal(pgm_sink_rewind(s), PGM_OK);
+    }
+    assert_int_equal(pgm_sink_close(s, err), PGM_OK);
+    size_t n;
+    char *got = tu_read_file(path, &n);
+    assert_int_equal(n, PGM_WRITEBEHIND_START + (3 << 20) + 4);
+    for (size_t i = 0; i + 4 < n; i += 4093)
+        assert_int_equal(got[i], 'y');
+    assert_memory_equal(got + n - 4, "tail", 4);
+    free(got);
     unlink(path);
 }
 
@@ -815,6 +855,7 @@ int main(void)
         cmocka_unit_test(test_sink_small_and_large_writes),
         cmocka_unit_test(test_sink_rewind),
         cmocka_unit_test(test_sink_writes_a_large_file_behind),
+        cmocka_unit_test(test_sink_rewinds_a_file_written_directly),
         cmocka_unit_test(test_parse_cite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/chains.h"
+#include "util/directwrite.h"
 #include "util/name_index.h"
 #include "util/display.h"
 #include "util/grow.h"
@@ -312,6 +314,112 @@ static void test_writebehind_leaves_little_cached(void **state)
     close(bfd);
 }
 
+/* A temporary file for direct writing, unlinked; -1 (the test skipped) where
+ * /tmp is a tmpfs, whose pages are the file. */
+static int direct_temp_file(int flags)
+{
+    char path[] = "/tmp/pgmortem-direct-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    if (flags != O_RDWR) { /* the same file, opened otherwise */
+        int again = open(path, flags);
+        assert_true(again >= 0);
+        close(fd);
+        fd = again;
+    }
+    unlink(path);
+    struct statfs fs;
+    if (fstatfs(fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC) {
+        print_message("skipped: /tmp is a tmpfs, whose pages are the file\n");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Bytes written directly from an unaligned end on, in pieces of every size
+ * (a byte, less than a block, more than a buffer): every one in the file as
+ * written, the file's offset at its end and its flags as they were, and the
+ * pages written directly not in the page cache (written through it, > 90%
+ * are: test_writebehind_leaves_little_cached), the last partial block aside. */
+static void test_direct_write_is_whole_and_uncached(void **state)
+{
+    (void)state;
+    int fd = direct_temp_file(O_RDWR);
+    if (fd < 0)
+        skip();
+    int flags = fcntl(fd, F_GETFL);
+    static unsigned char piece[(2 << 20) + 3];
+    const off_t plain_end = 3 * 4096 + 100;
+    for (off_t i = 0; i < plain_end; i++)
+        piece[i] = byte_at(i);
+    assert_int_equal(write(fd, piece, (size_t)plain_end), (ssize_t)plain_end);
+    off_t at = pgm_direct_aligned_from(fd, plain_end);
+    assert_true(at >= plain_end && at % 512 == 0 && at - plain_end < (off_t)PGM_DIRECT_BUFFER);
+    for (off_t i = plain_end; i < at; i++)
+        piece[i - plain_end] = byte_at(i);
+    assert_int_equal(write(fd, piece, (size_t)(at - plain_end)), (ssize_t)(at - plain_end));
+    pgm_direct *d = pgm_direct_start(fd, at);
+    if (!d) {
+        print_message("skipped: this file system cannot write directly\n");
+        close(fd);
+        skip();
+    }
+    static const size_t sizes[] = {1, 4095, 300 << 10, sizeof piece, 7, 1 << 20};
+    off_t end = at;
+    for (int round = 0; round < 3; round++)
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            for (size_t i = 0; i < sizes[k]; i++)
+                piece[i] = byte_at(end + (off_t)i);
+            assert_true(pgm_direct_write(d, piece, sizes[k]));
+            end += (off_t)sizes[k];
+        }
+    assert_true(end % 512 != 0); /* a partial block at the end */
+    assert_int_equal(pgm_direct_finish(d), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_CUR), end);
+    assert_int_equal(fcntl(fd, F_GETFL), flags);
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal(st.st_size, end);
+    /* before they are read back, which caches them */
+    off_t whole_end = (end - (off_t)PGM_DIRECT_BUFFER) & ~(off_t)4095;
+    assert_true(tu_percent_cached(fd, at, whole_end) < 2);
+    static unsigned char got[1 << 20];
+    for (off_t b = 0; b < end; b += (off_t)sizeof got) {
+        size_t n = end - b < (off_t)sizeof got ? (size_t)(end - b) : sizeof got;
+        assert_int_equal(pread(fd, got, n, b), (ssize_t)n);
+        for (size_t i = 0; i < n; i++)
+            if (got[i] != byte_at(b + (off_t)i))
+                fail_msg("byte %lld is %u, written %u", (long long)(b + (off_t)i), got[i], byte_at(b + (off_t)i));
+    }
+    close(fd);
+}
+
+/* The disk's error comes back: a write refused (a file open for reading) ends
+ * the writes that follow, and the error is the one finishing returns. */
+static void test_direct_write_error_is_said(void **state)
+{
+    (void)state;
+    int fd = direct_temp_file(O_RDONLY);
+    if (fd < 0)
+        skip();
+    pgm_direct *d = pgm_direct_start(fd, 0);
+    if (!d) {
+        print_message("skipped: this file system cannot write directly\n");
+        close(fd);
+        skip();
+    }
+    static char piece[1 << 20];
+    memset(piece, 'x', sizeof piece);
+    bool refused = false;
+    for (int i = 0; i < 4 * PGM_DIRECT_BUFFERS && !refused; i++)
+        refused = !pgm_direct_write(d, piece, sizeof piece);
+    assert_true(refused);
+    assert_false(pgm_direct_write(d, "after", 5));
+    assert_int_equal(pgm_direct_finish(d), EBADF);
+    close(fd);
+}
+
 static void test_outfile_is_whole_or_left_as_it_was(void **state)
 {
     (void)state;
@@ -461,6 +569,8 @@ int main(void)
         cmocka_unit_test(test_display_lengths_match_what_is_appended),
         cmocka_unit_test(test_outfile_is_whole_or_left_as_it_was),
         cmocka_unit_test(test_writebehind_leaves_little_cached),
+        cmocka_unit_test(test_direct_write_is_whole_and_uncached),
+        cmocka_unit_test(test_direct_write_error_is_said),
         cmocka_unit_test(test_label_quotes_what_could_read_as_one),
         cmocka_unit_test(test_timesort_orders_by_time_then_number),
         cmocka_unit_test(test_grow_doubles_and_keeps),

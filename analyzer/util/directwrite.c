@@ -1,0 +1,237 @@
+#define _GNU_SOURCE /* O_DIRECT, statx */
+#include "util/directwrite.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+_Static_assert(PGM_DIRECT_BUFFER % PGM_DIRECT_ALIGN == 0, "a buffer is whole blocks");
+_Static_assert(PGM_DIRECT_BUFFERS >= 2, "one buffer filled while another is written");
+
+struct pgm_direct {
+    int fd;
+    int flags;            /* the fd's status flags before O_DIRECT */
+    size_t align;         /* of memory, offsets and lengths */
+    char *buf[PGM_DIRECT_BUFFERS];
+    size_t len[PGM_DIRECT_BUFFERS];
+    off_t off[PGM_DIRECT_BUFFERS];
+    off_t end;            /* where the next byte goes */
+    /* the ring: buf[head] is the oldest queued, buf[fill] the one being
+     * filled, (head + queued) % N; the writer touches only the queued ones,
+     * and takes from head as the producer adds at fill */
+    unsigned head, queued;
+    unsigned fill;        /* the producer's own */
+    bool failed;          /* the producer's own: it saw err set */
+    int err;              /* the first write's errno that failed (the writer's, under mu) */
+    bool stop;
+    pthread_mutex_t mu;
+    pthread_cond_t work, room;
+    pthread_t thread;
+};
+
+/* The file system's own alignment for direct I/O (Linux 6.1's statx), else
+ * PGM_DIRECT_ALIGN; a power of two, at least that. */
+static size_t alignment_of(int fd)
+{
+    size_t a = PGM_DIRECT_ALIGN;
+#ifdef STATX_DIOALIGN
+    struct statx sx;
+    if (statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &sx) == 0 && (sx.stx_mask & STATX_DIOALIGN)) {
+        size_t want = sx.stx_dio_offset_align > sx.stx_dio_mem_align ? sx.stx_dio_offset_align
+                                                                     : sx.stx_dio_mem_align;
+        if (want == 0) /* the file system cannot: no direct I/O */
+            return 0;
+        while (a < want && a < PGM_DIRECT_BUFFER)
+            a <<= 1;
+        if (a < want)
+            return 0;
+    }
+#endif
+    return a;
+}
+
+off_t pgm_direct_aligned_from(int fd, off_t end)
+{
+    size_t a = alignment_of(fd);
+    if (a == 0)
+        a = PGM_DIRECT_ALIGN;
+    return (end + (off_t)a - 1) & ~(off_t)(a - 1);
+}
+
+/* Every byte of n at off, through EINTR and short writes. 0 or errno. */
+static int write_all(int fd, const char *p, size_t n, off_t off)
+{
+    while (n) {
+        ssize_t w = pwrite(fd, p, n, off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? errno : EIO;
+        p += w;
+        n -= (size_t)w;
+        off += w;
+    }
+    return 0;
+}
+
+/* A direct write the file refuses after all (EINVAL: an alignment statx did
+ * not tell): the rest goes through the page cache. */
+static int write_block(pgm_direct *d, const char *p, size_t n, off_t off)
+{
+    int e = write_all(d->fd, p, n, off);
+    if (e == EINVAL && fcntl(d->fd, F_SETFL, d->flags) == 0)
+        e = write_all(d->fd, p, n, off);
+    return e;
+}
+
+static void *writer(void *arg)
+{
+    pgm_direct *d = arg;
+    pthread_mutex_lock(&d->mu);
+    for (;;) {
+        while (d->queued == 0 && !d->stop)
+            pthread_cond_wait(&d->work, &d->mu);
+        if (d->queued == 0)
+            break;
+        unsigned k = d->head;
+        pthread_mutex_unlock(&d->mu);
+        int e = d->err ? 0 : write_block(d, d->buf[k], d->len[k], d->off[k]);
+        pthread_mutex_lock(&d->mu);
+        if (e && !d->err)
+            d->err = e;
+        d->head = (d->head + 1) % PGM_DIRECT_BUFFERS;
+        d->queued--;
+        pthread_cond_signal(&d->room);
+    }
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
+static void free_buffers(pgm_direct *d)
+{
+    for (size_t k = 0; k < PGM_DIRECT_BUFFERS; k++)
+        free(d->buf[k]);
+    free(d);
+}
+
+pgm_direct *pgm_direct_start(int fd, off_t at)
+{
+    size_t align = alignment_of(fd);
+    int flags = fcntl(fd, F_GETFL);
+    if (align == 0 || flags < 0 || (at & (off_t)(align - 1)) != 0)
+        return NULL;
+    pgm_direct *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->fd = fd;
+    d->flags = flags;
+    d->align = align;
+    d->end = at;
+    for (size_t k = 0; k < PGM_DIRECT_BUFFERS; k++) {
+        void *p = NULL;
+        if (posix_memalign(&p, align, PGM_DIRECT_BUFFER) != 0) {
+            free_buffers(d);
+            return NULL;
+        }
+        d->buf[k] = p;
+    }
+    d->off[0] = at;
+    if (pthread_mutex_init(&d->mu, NULL) != 0) {
+        free_buffers(d);
+        return NULL;
+    }
+    if (pthread_cond_init(&d->work, NULL) != 0)
+        goto undo_mutex;
+    if (pthread_cond_init(&d->room, NULL) != 0)
+        goto undo_work;
+    /* a file system that cannot write directly says so here (EINVAL) */
+    if (fcntl(fd, F_SETFL, flags | O_DIRECT) != 0)
+        goto undo_room;
+    /* the writer takes no signal: the CLI's handlers run where they did */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int started = pthread_create(&d->thread, NULL, writer, d);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started == 0)
+        return d;
+    (void)fcntl(fd, F_SETFL, flags);
+undo_room:
+    pthread_cond_destroy(&d->room);
+undo_work:
+    pthread_cond_destroy(&d->work);
+undo_mutex:
+    pthread_mutex_destroy(&d->mu);
+    free_buffers(d);
+    return NULL;
+}
+
+/* Hands the full buffer being filled to the writer and waits for a free
+ * one. False once a write failed. */
+static bool queue_full(pgm_direct *d)
+{
+    pthread_mutex_lock(&d->mu);
+    d->queued++;
+    pthread_cond_signal(&d->work);
+    while (d->queued == PGM_DIRECT_BUFFERS && !d->err)
+        pthread_cond_wait(&d->room, &d->mu);
+    d->failed = d->err != 0;
+    pthread_mutex_unlock(&d->mu);
+    if (d->failed) /* the next buffer may still be the writer's */
+        return false;
+    d->fill = (d->fill + 1) % PGM_DIRECT_BUFFERS;
+    d->len[d->fill] = 0;
+    d->off[d->fill] = d->end;
+    return true;
+}
+
+bool pgm_direct_write(pgm_direct *d, const void *p, size_t n)
+{
+    const char *s = p;
+    while (n && !d->failed) {
+        unsigned k = d->fill;
+        size_t take = PGM_DIRECT_BUFFER - d->len[k];
+        if (take > n)
+            take = n;
+        memcpy(d->buf[k] + d->len[k], s, take);
+        d->len[k] += take;
+        d->end += (off_t)take;
+        s += take;
+        n -= take;
+        if (d->len[k] == PGM_DIRECT_BUFFER)
+            queue_full(d);
+    }
+    return !d->failed;
+}
+
+int pgm_direct_finish(pgm_direct *d)
+{
+    pthread_mutex_lock(&d->mu);
+    d->stop = true;
+    pthread_cond_signal(&d->work);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->thread, NULL);
+    /* the writer has ended: what is left is this thread's */
+    unsigned k = d->fill;
+    int err = d->err;
+    size_t whole = d->len[k] & ~(d->align - 1);
+    if (!err && whole)
+        err = write_block(d, d->buf[k], whole, d->off[k]);
+    if (fcntl(d->fd, F_SETFL, d->flags) != 0 && !err)
+        err = errno;
+    if (!err && d->len[k] > whole)
+        err = write_all(d->fd, d->buf[k] + whole, d->len[k] - whole, d->off[k] + (off_t)whole);
+    if (lseek(d->fd, d->end, SEEK_SET) < 0 && !err)
+        err = errno;
+    pthread_cond_destroy(&d->work);
+    pthread_cond_destroy(&d->room);
+    pthread_mutex_destroy(&d->mu);
+    free_buffers(d);
+    return err;
+}
