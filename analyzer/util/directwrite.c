@@ -8,11 +8,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 _Static_assert(PGM_DIRECT_BUFFER % PGM_DIRECT_ALIGN == 0, "a buffer is whole blocks");
 _Static_assert(PGM_DIRECT_BUFFERS >= 2, "one buffer filled while another is written");
+
+/* A huge page on x86-64 and arm64 (a PMD): the buffers' block is aligned to it. */
+#define PGM_DIRECT_HUGE_PAGE (2u << 20)
 
 struct pgm_direct {
     int fd;
@@ -115,9 +119,29 @@ static void *writer(void *arg)
 
 static void free_buffers(pgm_direct *d)
 {
-    for (size_t k = 0; k < PGM_DIRECT_BUFFERS; k++)
-        free(d->buf[k]);
+    free(d->buf[0]); /* the one block they are all in */
     free(d);
+}
+
+/* The buffers, in one block on huge pages where the system gives them: a
+ * buffer in one physically contiguous piece goes to the disk as one request
+ * and is pinned as one page. On 4 KiB pages a buffer is 512 pieces, more than
+ * a virtio disk takes in one request (254 on the machine measured): three
+ * requests and 512 pages to pin for each write. The writing thread took 4.6%
+ * of a one-thread timeline's samples so, 1.75% on huge pages with buffers of
+ * 2 MiB (2.7% with buffers of 1 MiB). */
+static bool make_buffers(pgm_direct *d)
+{
+    size_t bytes = (size_t)PGM_DIRECT_BUFFERS * PGM_DIRECT_BUFFER;
+    void *p = NULL;
+    if (posix_memalign(&p, PGM_DIRECT_HUGE_PAGE > d->align ? PGM_DIRECT_HUGE_PAGE : d->align, bytes) != 0)
+        return false;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+#endif
+    for (size_t k = 0; k < PGM_DIRECT_BUFFERS; k++)
+        d->buf[k] = (char *)p + k * PGM_DIRECT_BUFFER;
+    return true;
 }
 
 pgm_direct *pgm_direct_start(int fd, off_t at)
@@ -133,13 +157,9 @@ pgm_direct *pgm_direct_start(int fd, off_t at)
     d->flags = flags;
     d->align = align;
     d->end = at;
-    for (size_t k = 0; k < PGM_DIRECT_BUFFERS; k++) {
-        void *p = NULL;
-        if (posix_memalign(&p, align, PGM_DIRECT_BUFFER) != 0) {
-            free_buffers(d);
-            return NULL;
-        }
-        d->buf[k] = p;
+    if (!make_buffers(d)) {
+        free(d);
+        return NULL;
     }
     d->off[0] = at;
     if (pthread_mutex_init(&d->mu, NULL) != 0) {

@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Bytes in one write to the disk. */
-#define PGM_DIRECT_BUFFER (1u << 20)
+/* Bytes in one write to the disk: a huge page's (see make_buffers). */
+#define PGM_DIRECT_BUFFER (2u << 20)
 /* Buffers: one being filled, the others queued for or in a write. */
 #define PGM_DIRECT_BUFFERS 4
 /* The alignment assumed of memory, offsets and lengths when the file system
