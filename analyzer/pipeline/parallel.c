@@ -60,6 +60,8 @@ typedef struct chunk {
     uint64_t start, end;
     uint64_t newlines;         /* in [start, end) */
     uint64_t first_line;
+    int64_t min_ts, max_ts;    /* its records' earliest and latest times, once read */
+    uint64_t min_line;         /* ... the earliest one's line */
 } chunk;
 
 /* What the threads share: the file, its chunks and which one comes next. */
@@ -142,6 +144,7 @@ static void read_chunk(worker *w, size_t ci)
     const chunk *c = &sp->chunks[ci];
     w->lane.origin.order = sp->order_base + ci;
     w->lane.origin.part = (unsigned)ci;
+    w->lane.part_min_ts = w->lane.part_max_ts = PGM_TS_UNKNOWN;
     if (s->on_chunk)
         s->on_chunk(s->ctx, &w->lane.origin, false);
     /* every start is followed by an end, failures too: the caller may be
@@ -170,6 +173,9 @@ static void read_chunk(worker *w, size_t ci)
         pgm_pglog_feed(r, line, len, c->first_line + lr.lineno - 1);
     }
     pgm_pglog_finish(r);
+    sp->chunks[ci].min_ts = w->lane.part_min_ts; /* this thread's chunk alone */
+    sp->chunks[ci].max_ts = w->lane.part_max_ts;
+    sp->chunks[ci].min_line = w->lane.part_min_line;
     w->bytes += lr.bytes_read;
     /* the progress line: said by the first thread alone (the others say
      * nothing while they read; their warnings wait for the end) */
@@ -183,6 +189,24 @@ static void read_chunk(worker *w, size_t ci)
     pgm_pglog_close(r);
     if (s->on_chunk)
         s->on_chunk(s->ctx, &w->lane.origin, true);
+}
+
+/* A thread's lane sees the steps back within the chunks it read, and from
+ * one of its chunks to its next; a step back from a chunk that one thread
+ * read to the next chunk, that another read, is seen here: the latest time
+ * of every chunk before against the earliest of each. */
+static void steps_back_between_chunks(const split *sp, pgm_input_report *in)
+{
+    int64_t latest = PGM_TS_UNKNOWN;
+    for (size_t c = 0; c < sp->n_chunks; c++) {
+        const chunk *k = &sp->chunks[c];
+        if (latest != PGM_TS_UNKNOWN && k->min_ts != PGM_TS_UNKNOWN && latest - k->min_ts > in->max_back_us) {
+            in->max_back_us = latest - k->min_ts;
+            in->max_back_line = k->min_line;
+        }
+        if (k->max_ts != PGM_TS_UNKNOWN && (latest == PGM_TS_UNKNOWN || k->max_ts > latest))
+            latest = k->max_ts;
+    }
 }
 
 static void *read_chunks(void *arg)
@@ -370,8 +394,10 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
     if (sp.n_chunks == 0)
         goto out;
     sp.chunks[sp.n_chunks++].end = size;
-    for (size_t k = 1; k < sp.n_chunks; k++)
-        sp.chunks[k].start = sp.chunks[k - 1].end;
+    for (size_t k = 0; k < sp.n_chunks; k++) {
+        sp.chunks[k].start = k ? sp.chunks[k - 1].end : 0;
+        sp.chunks[k].min_ts = sp.chunks[k].max_ts = PGM_TS_UNKNOWN; /* until it is read */
+    }
     rc = PGM_OK;
     sp.order_base = (uint64_t)in->index << PGM_ORDER_PART_BITS;
     /* the parts follow each other: proven in order but for bounded steps back, across parts too */
@@ -392,6 +418,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
                                              .in_time_order = step >= 0, .max_step_back = step,
                                              .outside_archives = true},
                                   .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN,
+                                  .part_min_ts = PGM_TS_UNKNOWN, .part_max_ts = PGM_TS_UNKNOWN,
                                   .order_checked = true};
     }
     /* first each chunk's newlines (its first line number depends on the
@@ -446,6 +473,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
             in->bytes += workers[k].bytes;
             long_lines += workers[k].long_lines;
         }
+        steps_back_between_chunks(&sp, in);
         /* the parts' readers were told the prefix: the head's choice says where it came from */
         in->prefix_doubtful = prefixed && (head.prefix_rival[0] || head.prefix_unfit[0] ||
                                            100.0 * (double)head.primary_parsed <

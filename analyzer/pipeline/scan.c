@@ -242,6 +242,12 @@ void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
             lane->first_ts = rec->t;
         if (lane->last_ts == PGM_TS_UNKNOWN || rec->t > lane->last_ts)
             lane->last_ts = rec->t;
+        if (lane->part_min_ts == PGM_TS_UNKNOWN || rec->t < lane->part_min_ts) {
+            lane->part_min_ts = rec->t;
+            lane->part_min_line = rec->line;
+        }
+        if (lane->part_max_ts == PGM_TS_UNKNOWN || rec->t > lane->part_max_ts)
+            lane->part_max_ts = rec->t;
     }
     if (pgm_pg_classify(lane->classifier, rec, lane->in->path, &ev) != 1)
         return;
@@ -1093,6 +1099,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
                                   .origin = {.order = (uint64_t)in->index << PGM_ORDER_PART_BITS,
                                              .outside_archives = info->outside_archives},
                                   .first_ts = PGM_TS_UNKNOWN, .last_ts = PGM_TS_UNKNOWN,
+                                  .part_min_ts = PGM_TS_UNKNOWN, .part_max_ts = PGM_TS_UNKNOWN,
                                   .order_path = order_path};
         rc = pgm_pglog_open(&k->pg, in->format, &k->opt, pgm_scan_on_record, &k->lane, err);
         k->lane.reader = k->pg;

@@ -16,6 +16,11 @@ typedef struct pgm_scan_lane {
     int64_t first_ts, last_ts;
     int64_t max_back_us;       /* the largest step back of a record's time behind the latest before it */
     uint64_t max_back_line;    /* ... the record's line */
+    /* the part being read (a chunk of a split log): its earliest time and
+     * that record's line, and its latest, for the steps back between parts
+     * that threads read apart */
+    int64_t part_min_ts, part_max_ts;
+    uint64_t part_min_line;
     uint64_t events;
     /* the whole file is proven in time order on the first record, once the
      * reader has chosen its prefix (want_time_order, plain files) */

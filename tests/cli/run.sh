@@ -401,6 +401,25 @@ sys.stdout.write("\n".join([later(l) for l in lines if l] + [l for l in lines if
 ' tests/samples/postgresql-15/run1-stderr/postgresql.log > build/cli-pieces.log
 check analyze-pieces-out-of-order 2 "its times go back 155 s at line" -- \
     analyze -f json -o /dev/null build/cli-pieces.log
+# the same step back where two threads read apart: a 40 MiB log (so split in chunks of 1 MiB) of
+# 89-byte lines whose first chunk runs two minutes late; in a log without DETAIL lines the first
+# chunk ends at the line after the one its nominal end (the size over the 39 chunks) falls in:
+# its records are lines 1-12084
+python3 -c '
+import datetime, sys
+base = datetime.datetime(2026, 11, 27)
+n, late = 471270, 12084
+assert (n * 89) // ((n * 89) >> 20) // 89 + 1 == late
+with open(sys.argv[1], "w") as out:
+    for i in range(n):
+        t = base + datetime.timedelta(milliseconds=i + (120000 if i < late else 0))
+        line = t.strftime("%Y-%m-%d %H:%M:%S.%f")[:23] + " UTC [%05d] LOG:  connection received: host=127.0.0.1 port=%05d\n" % (10000 + i % 50000, 10000 + i % 50000)
+        assert len(line) == 89
+        out.write(line)
+' build/cli-chunk-edge.log
+check analyze-chunk-edge-out-of-order 2 "its times go back 120 s at line 12085" -- \
+    analyze --jobs 2 -f json -o /dev/null build/cli-chunk-edge.log
+rm -f build/cli-chunk-edge.log
 check analyze-in-order 0 "" -- analyze -f json -o /dev/null tests/samples/postgresql-15/run1-stderr/postgresql.log
 if grep -q "times go back" "$tmp/err"; then
     echo "FAIL analyze-in-order: a log in order said to step back"; fail=$((fail + 1))
