@@ -146,28 +146,6 @@ static bool secret_hook_at(const char *s, size_t n, size_t i)
     return (v | 0x20202020u) == want; /* "pass" in any case (the bit makes no other byte a letter of it) */
 }
 
-/* Whether a password or URL credentials may be in s: its hook bytes are
- * looked for 16 at a time (SSE2), as this runs on every message. */
-static bool may_hold_secret(const char *s, size_t n)
-{
-    size_t i = 0;
-#if defined(__SSE2__)
-    const __m128i w = _mm_set1_epi8('w'), big_w = _mm_set1_epi8('W'), colon = _mm_set1_epi8(':');
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, w), _mm_cmpeq_epi8(x, big_w)), _mm_cmpeq_epi8(x, colon)));
-        for (; mask; mask &= mask - 1)
-            if (secret_hook_at(s, n, i + (size_t)__builtin_ctz(mask)))
-                return true;
-    }
-#endif
-    for (; i < n; i++)
-        if ((s[i] == 'w' || s[i] == 'W' || s[i] == ':') && secret_hook_at(s, n, i))
-            return true;
-    return false;
-}
-
 /* A statement word at i ("alter" or "create", then "role" or "user") where a
  * statement starts: the text's start, after "statement:", "execute S_1:",
  * "Query Text:" or a ';'. Where its role name starts, else 0. */
@@ -240,6 +218,62 @@ static size_t role_statement_at(const char *s, size_t n)
 
 size_t pgm_redact_role_statement_at(const char *s, size_t n) { return role_statement_at(s, n); }
 
+/* Whether a role statement starts after the separator at j (within lim). */
+static bool role_after(const char *s, size_t n, size_t lim, size_t j)
+{
+    size_t k = j + 1;
+    while (k < lim && is_space(s[k]))
+        k++;
+    return k + 10 < lim && role_word_at(s, n, k) != 0;
+}
+
+/* Whether s may hold a secret: a role statement starts in it
+ * (role_statement_at), or a password or URL credentials may be in it (a hook
+ * byte, secret_hook_at). Their bytes (':', ';', 'w', 'W') are looked for
+ * together, 16 at a time (SSE2): nearly every text has neither, and the two
+ * were a pass each over every message and detail of a timeline. */
+static bool worth_a_look(const char *s, size_t n)
+{
+    size_t lim = n < PGM_REDACT_ROLE_WINDOW ? n : PGM_REDACT_ROLE_WINDOW;
+    if (lim <= 10)
+        lim = 0; /* no role statement fits */
+    if (lim) {
+        size_t i = 0;
+        while (i < lim && is_space(s[i]))
+            i++;
+        if ((i == 0 || i + 10 < lim) && role_word_at(s, n, i))
+            return true;
+    }
+    size_t j = 0;
+#if defined(__SSE2__)
+    const __m128i colon = _mm_set1_epi8(':'), semi = _mm_set1_epi8(';'), w = _mm_set1_epi8('w'),
+                  big_w = _mm_set1_epi8('W');
+    for (; j + 16 <= n; j += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        unsigned mask = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, colon), _mm_cmpeq_epi8(x, semi)),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, w), _mm_cmpeq_epi8(x, big_w))));
+        for (; mask; mask &= mask - 1) {
+            size_t at = j + (size_t)__builtin_ctz(mask);
+            if (s[at] != ';' && secret_hook_at(s, n, at))
+                return true;
+            if ((s[at] == ':' || s[at] == ';') && at < lim && role_after(s, n, lim, at))
+                return true;
+        }
+    }
+#endif
+    for (; j < n; j++) {
+        char c = s[j];
+        if (c != ':' && c != ';' && c != 'w' && c != 'W')
+            continue;
+        if (c != ';' && secret_hook_at(s, n, j))
+            return true;
+        if ((c == ':' || c == ';') && j < lim && role_after(s, n, lim, j))
+            return true;
+    }
+    return false;
+}
+
 /* VALID UNTIL 'infinity': the one literal of a role statement that is a date. */
 static bool after_until(const char *s, size_t i)
 {
@@ -271,11 +305,9 @@ static bool redact_whole(size_t n, pgm_strbuf *out)
 
 bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
 {
-    if (!n)
+    if (!n || !worth_a_look(s, n))
         return false;
     size_t role = role_statement_at(s, n);
-    if (!role && !may_hold_secret(s, n))
-        return false;
     bool any = false;
     size_t copied = 0;
     pgm_strbuf_reset(out);
