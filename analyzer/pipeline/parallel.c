@@ -15,6 +15,7 @@
 #include "pipeline/scan_impl.h"
 #include "pipeline/time_order.h"
 #include "text/lines.h"
+#include "util/cacheline.h"
 
 /* Bytes looked at around a nominal cut for a line where an entry starts:
  * first a few, then more. */
@@ -79,8 +80,10 @@ typedef struct split {
 } split;
 
 /* One thread: its rule-matching state, classifier, lane and what it read. */
+/* Each on cache lines of its own (util/cacheline.h): a thread writes its
+ * lane's times and counts at every record. */
 typedef struct worker {
-    pthread_t thread;
+    _Alignas(PGM_CACHE_LINE) pthread_t thread;
     split *sp;
     size_t index;
     pgm_ruleset rules;         /* a fork of the scan's */
@@ -378,7 +381,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         want = size / s->chunk_bytes > SPLIT_MAX_CHUNKS ? SPLIT_MAX_CHUNKS : (size_t)(size / s->chunk_bytes);
     sp.in_turn = want > n;
     sp.chunks = calloc(want, sizeof *sp.chunks);
-    workers = calloc(n, sizeof *workers);
+    workers = pgm_cacheline_alloc(n * sizeof *workers);
     if (!sp.chunks || !workers) {
         rc = PGM_FATAL;
         goto out;

@@ -42,6 +42,7 @@ run() {
     name=$1
     shift
     best=""
+    cpu=0
     rss=0
     MBS=0
     MBS_EXACT=0
@@ -52,7 +53,7 @@ run() {
         # the page cache's writing back of a run's output is no part of the next run
         rm -f "$dir/timeline.jsonl"
         sync
-        /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" > "$dir/stdout.txt" 2>&1 || rc=$?
+        /usr/bin/time -f '%e %M %U %S' -o "$dir/time.txt" "$@" > "$dir/stdout.txt" 2>&1 || rc=$?
         # a run that failed measures nothing: say so instead of printing its time;
         # exit 2 is a complete run that warned (a limit reached): measured, its warning said
         if [ $rc -gt 2 ]; then
@@ -61,10 +62,12 @@ run() {
         fi
         [ $rc = 2 ] && said=$(grep -m1 'warning' "$dir/stdout.txt" | cut -c1-160)
         [ $rc = 2 ] && [ -z "$said" ] && said="a warning (not shown under -q)"
-        read -r t m <<EOF_TIME
+        read -r t m u k <<EOF_TIME
 $(tail -n 1 "$dir/time.txt")
 EOF_TIME
-        if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
+        # the CPU time (every thread's, user and system) of the best run: what
+        # a run took of the cores besides its wall time
+        if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; cpu=$(echo "$u + $k" | bc); fi
         [ "$m" -gt "$rss" ] && rss=$m
     done
     MBS=$(echo "scale=0; $bytes / 1000000 / ($best + 0.005)" | bc)
@@ -72,7 +75,7 @@ EOF_TIME
     MBS_EXACT=$(echo "scale=2; $bytes / 1000000 / ($best + 0.005)" | bc)
     RSS=$(echo "scale=1; $rss / 1024" | bc)
     lps=$(echo "scale=0; $lines / ($best + 0.005) / 1000" | bc)
-    printf '%-58s %7.2f s %6s MB/s %7s klines/s %7.1f MiB peak RSS\n' "$name" "$best" "$MBS" "$lps" "$RSS"
+    printf '%-58s %7.2f s %6s MB/s %7s klines/s %7.1f MiB peak RSS %7.2f s CPU\n' "$name" "$best" "$MBS" "$lps" "$RSS" "$cpu"
     [ -z "$said" ] || printf '    (exit 2: %s)\n' "$said"
 }
 
