@@ -139,11 +139,24 @@ static bool kind_wanted(const timeline_run *t, const char *kind)
  * them (PGM_REORDER_MAX_RUNS) are its 16 MiB (PGM_REORDER_MEM). */
 #define PGM_STREAM_FLUSH_BYTES (256u << 10)
 
+/* A write's outcome, PGM_OK or PGM_FATAL. Once the output failed (a full
+ * disk) nothing more can be written: the rest of the input is not read
+ * either, where a 2 GiB log was read to its end to say so. The sink says
+ * why at close. */
+static int written(timeline_run *t, int rc)
+{
+    if (rc == PGM_OK)
+        return PGM_OK;
+    if (t->scan)
+        atomic_store(&t->scan->stop, true);
+    return PGM_FATAL;
+}
+
 static int flush_streamed(timeline_run *t, lane *l)
 {
     int rc = l->line.len ? pgm_sink_write(t->out, l->line.p, l->line.len) : PGM_OK;
     pgm_strbuf_reset(&l->line);
-    return rc;
+    return written(t, rc);
 }
 
 /* Whether this input's events are written as they are read: a plain log
@@ -173,36 +186,36 @@ static void out_of_order(timeline_run *t, const char *where)
 }
 
 /* The reorder buffer's records out to `b`, written in large writes. */
-static int gather(pgm_sink *out, pgm_strbuf *b, const void *data, size_t len)
+static int gather(timeline_run *t, pgm_strbuf *b, const void *data, size_t len)
 {
-    if (pgm_sink_gathers(out)) { /* into the sink's buffer at once */
-        int rc = b->len ? pgm_sink_write(out, b->p, b->len) : PGM_OK;
+    if (pgm_sink_gathers(t->out)) { /* into the sink's buffer at once */
+        int rc = b->len ? pgm_sink_write(t->out, b->p, b->len) : PGM_OK;
         pgm_strbuf_reset(b);
         if (rc == PGM_OK)
-            rc = pgm_sink_write(out, data, len);
-        return rc == PGM_OK ? PGM_OK : PGM_FATAL;
+            rc = pgm_sink_write(t->out, data, len);
+        return written(t, rc);
     }
     if (pgm_strbuf_add(b, data, len) != 0)
         return PGM_FATAL;
     if (b->len < PGM_STREAM_FLUSH_BYTES)
         return PGM_OK;
-    int rc = pgm_sink_write(out, b->p, b->len);
+    int rc = pgm_sink_write(t->out, b->p, b->len);
     pgm_strbuf_reset(b);
-    return rc == PGM_OK ? PGM_OK : PGM_FATAL;
+    return written(t, rc);
 }
 
 static int emit_chunked(void *ctx, int64_t ts, const void *data, size_t len)
 {
     (void)ts;
     timeline_run *t = ctx;
-    return gather(t->out, &t->out_line, data, len);
+    return gather(t, &t->out_line, data, len);
 }
 
 static int emit_streamed(void *ctx, int64_t ts, const void *data, size_t len)
 {
     (void)ts;
     lane *l = ctx;
-    return gather(l->run->out, &l->line, data, len);
+    return gather(l->run, &l->line, data, len);
 }
 
 /* A buffer that puts events in order on the way: with the window a pass
@@ -363,7 +376,7 @@ static int write_line(void *ctx, int64_t ts, const void *data, size_t len)
         return PGM_FATAL;
     }
     t->last_written = ts;
-    return pgm_sink_write(t->out, data, len) == PGM_OK ? PGM_OK : PGM_FATAL;
+    return written(t, pgm_sink_write(t->out, data, len));
 }
 
 static bool split_kinds(timeline_run *t, const char *v)

@@ -270,6 +270,31 @@ if mounted:
               "timeline -o on a full disk: a piece of the output was left")
     finally:
         subprocess.run(["umount", small])
+    # a timeline past the 64 MiB from which a file is written directly (util/directwrite.h),
+    # on a disk that fills after 96 MiB: said, nothing left, and the rest of the log not read
+    big_log = os.path.join(WORK, "big.log")
+    subprocess.run([sys.executable, "tests/bench/make-big-log.py",
+                    "tests/samples/postgresql-15/run1-stderr/postgresql.log", big_log, "48"],
+                   check=True, capture_output=True)
+    big_lines = sum(1 for _ in open(big_log, "rb"))
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", small],
+                             capture_output=True).returncode == 0
+    if mounted:
+        try:
+            events = os.path.join(small, "events.jsonl")
+            r = run(["timeline", "--coverage", "--jobs", "1", "-o", events, big_log])
+            err = r.stderr.decode()
+            check(r.returncode == 2 and "No space left" in err,
+                  "timeline -o larger than a 96 MiB disk: exit %d, or no word: %s" % (r.returncode, err[-300:]))
+            check(not os.path.exists(events) and not leftovers(small),
+                  "timeline -o larger than a 96 MiB disk: a piece of the output was left")
+            m = [l for l in err.split("\n") if " lines: " in l]
+            lines_read = int(m[0].split(" lines: ")[0].split()[-1]) if m else big_lines
+            check(lines_read < big_lines,
+                  "timeline -o on a full disk read on: %d of %d lines" % (lines_read, big_lines))
+        finally:
+            subprocess.run(["umount", small])
+    os.remove(big_log)
 else:
     print("damaged: no tmpfs could be mounted (not root?): the full-disk case runs on /dev/full only")
 
