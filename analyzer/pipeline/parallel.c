@@ -79,9 +79,9 @@ typedef struct split {
     atomic_uint_least64_t bytes_done; /* of the chunks read, for the progress line */
 } split;
 
-/* One thread: its rule-matching state, classifier, lane and what it read. */
-/* Each on cache lines of its own (util/cacheline.h): a thread writes its
- * lane's times and counts at every record. */
+/* One thread: its rule-matching state, classifier, lane and what it read;
+ * on cache lines of its own (util/cacheline.h), as it writes its lane's
+ * times and counts at every record. */
 typedef struct worker {
     _Alignas(PGM_CACHE_LINE) pthread_t thread;
     split *sp;
