@@ -544,18 +544,33 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
     return read_lines(s, in, info, env, content);
 }
 
+/* A log's own disorder is milliseconds; a step back of a minute is pieces
+ * out of order, which a reading in file order miscounts: said, with its line,
+ * where the consumer reads so (analyze). */
+static void say_disorder(pgm_scan *s, pgm_input_report *in, const char *spans)
+{
+    if (!s->say_disorder || in->max_back_us <= PGM_TIME_ORDER_MAX_STEP_US)
+        return;
+    pgm_scan_warn(s, in, "its times go back %.0f s at line %llu: pieces out of order (concatenated, rotated, "
+                  "or a log service's streams of one source), read in file order, so what spans the step "
+                  "(%s) is miscounted; put them in order (timeline sorts)",
+                  (double)in->max_back_us / 1e6, (unsigned long long)in->max_back_line, spans);
+    in->limit_reached = true;
+}
+
+/* The largest step back of an input's times, from the latest before. */
+static void note_step_back(pgm_input_report *in, int64_t t, uint64_t line)
+{
+    if (t != PGM_TS_UNKNOWN && in->last_ts != PGM_TS_UNKNOWN && in->last_ts - t > in->max_back_us) {
+        in->max_back_us = in->last_ts - t;
+        in->max_back_line = line;
+    }
+}
+
 void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
                            uint64_t long_lines)
 {
-    /* a log's own disorder is milliseconds; a step back of a minute is
-     * pieces out of order, which a reading in file order miscounts */
-    if (s->say_disorder && in->max_back_us > PGM_TIME_ORDER_MAX_STEP_US) {
-        pgm_scan_warn(s, in, "its times go back %.0f s at line %llu: pieces out of order (concatenated, rotated, "
-                      "or a log service's streams of one source), read in file order, so what spans the step "
-                      "(sessions, peaks) is miscounted; put them in order (timeline sorts)",
-                      (double)in->max_back_us / 1e6, (unsigned long long)in->max_back_line);
-        in->limit_reached = true;
-    }
+    say_disorder(s, in, "sessions, peaks");
     if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0 && in->cov.rare->yearless)
         pgm_scan_warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
              opt->year);
@@ -837,6 +852,7 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
 {
     app_ctx *ac = ctx;
     pgm_event ev;
+    note_step_back(ac->in, rec->t, rec->line);
     widen_span(ac->in, rec->t);
     /* a line without its application's name, process or host: the
      * envelope's (the container's name, the journal's _PID and _HOSTNAME) */
@@ -1414,6 +1430,7 @@ static void finish_app_log(line_sink *k)
     if (cov->bare)
         pgm_scan_warn(s, in, "%llu line(s) read as entries of their own: the file has no layout pgmortem knows "
                       "(%%msg%%n), so they carry no time or level of their own", (unsigned long long)cov->bare);
+    say_disorder(s, in, "the first timeout, leak report or pool state");
     if (cov->wrapper_timed)
         pgm_scan_warn(s, in, "%llu entr(ies) with no time printed took their %s envelope's, when the line was "
                       "received", (unsigned long long)cov->wrapper_timed, pgm_envelope_name(in->envelope));
