@@ -1480,6 +1480,7 @@ static void finish_pooler_log(line_sink *k)
     } else if (k->pooler_reversed) {
         pgm_scan_warn(s, in, "%s", PGM_NEWEST_FIRST_READ);
     }
+    say_disorder(s, in, "the pools' waits and logins");
     in->is_pooler_log = true;
     in->cov.lines = k->lines;
     in->cov.records = k->pooler_records;

@@ -437,6 +437,19 @@ open(p, "w").write("\n".join(lines[mid:] + lines[:mid]) + "\n")
 check analyze-app-log-out-of-order 2 "orders.log: its times go back 102 s at line 386" -- \
     analyze -f json -o /dev/null build/cli-app-swapped/01-leak-hikari
 rm -rf build/cli-app-swapped
+# the same of PgBouncer's log (incident 11's, its second half first)
+rm -rf build/cli-pgb-swapped && mkdir -p build/cli-pgb-swapped
+zstd -q -dc fixtures/incidents/11-pgbouncer-transaction-pool.tar.zst | tar -xf - -C build/cli-pgb-swapped
+python3 -c '
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")[:-1]
+mid = len(lines) // 2
+open(p, "w").write("\n".join(lines[mid:] + lines[:mid]) + "\n")
+' build/cli-pgb-swapped/11-pgbouncer-transaction-pool/pgbouncer/pgbouncer.log
+check analyze-pgbouncer-log-out-of-order 2 "pgbouncer.log: its times go back 68 s at line 33" -- \
+    analyze -f json -o /dev/null build/cli-pgb-swapped/11-pgbouncer-transaction-pool
+rm -rf build/cli-pgb-swapped
 check analyze-in-order 0 "" -- analyze -f json -o /dev/null tests/samples/postgresql-15/run1-stderr/postgresql.log
 if grep -q "times go back" "$tmp/err"; then
     echo "FAIL analyze-in-order: a log in order said to step back"; fail=$((fail + 1))
