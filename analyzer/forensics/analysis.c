@@ -132,11 +132,20 @@ static long field_long(const pgm_event *e, const char *name, long dflt)
     return *end ? dflt : n;
 }
 
+/* Whether time t is before `first` (a first not yet known: any time is).
+ * A log's firsts are its earliest, not the first met: threads log a few
+ * milliseconds out of order, and pieces out of order by minutes (which the
+ * scan says) would otherwise move a key moment. */
+static bool earlier(int64_t t, int64_t first)
+{
+    return first == PGM_TS_UNKNOWN || (t != PGM_TS_UNKNOWN && t < first);
+}
+
 static void service_of_event(const pgm_event *e, char *out, size_t cap);
 static void note_leak(pgm_analysis *a, const pgm_event *e)
 {
     a->leak_reports++;
-    if (a->first_leak_report == PGM_TS_UNKNOWN)
+    if (earlier(e->t, a->first_leak_report))
         a->first_leak_report = e->t;
     if (!a->leak_app[0])
         service_of_event(e, a->leak_app, sizeof a->leak_app);
@@ -159,8 +168,17 @@ static void note_leak(pgm_analysis *a, const pgm_event *e)
             c->first_line = e->line;
         }
         if (loc >= 0) {
-            a->locs[loc].count++;
-            a->locs[loc].last = e->t;
+            pgm_code_location *c = &a->locs[loc];
+            c->count++;
+            /* within the log it was first met in: another's clock may be off (correct_clocks) */
+            if (c->count > 1 && c->first != PGM_TS_UNKNOWN && strcmp(c->first_path, e->path) == 0 &&
+                earlier(e->t, c->first)) {
+                c->first = e->t;
+                snprintf(c->first_path, sizeof c->first_path, "%s", e->path);
+                c->first_line = e->line;
+            }
+            if (c->last == PGM_TS_UNKNOWN || e->t > c->last)
+                c->last = e->t;
         }
     }
     const char *conn = pgm_event_field(e, "connection");
@@ -200,6 +218,11 @@ static void note_hit(hit *v, size_t *n, uint64_t *over, const char *who, const p
     for (size_t i = 0; i < *n; i++)
         if (strcmp(v[i].who, who) == 0) {
             v[i].count++;
+            if (v[i].first != PGM_TS_UNKNOWN && strcmp(v[i].path, e->path) == 0 && earlier(e->t, v[i].first)) {
+                v[i].first = e->t;
+                snprintf(v[i].path, sizeof v[i].path, "%s", e->path);
+                v[i].line = e->line;
+            }
             return;
         }
     if (*n == PGM_ANALYSIS_MAX_HITS) {
@@ -221,7 +244,9 @@ static void note_timeout(pgm_analysis *a, const pgm_event *e)
     char named[128];
     service_of_event(e, named, sizeof named);
     note_hit(a->timed_out, &a->n_timed_out, &a->over[PGM_ANALYSIS_CAP_HITS], named, e);
-    if (a->first_timeout == PGM_TS_UNKNOWN) {
+    /* the earliest of the log it was first met in (another's clock may be off: correct_clocks) */
+    if (a->first_timeout == PGM_TS_UNKNOWN ||
+        (strcmp(a->first_timeout_path, e->path) == 0 && earlier(e->t, a->first_timeout))) {
         a->first_timeout = e->t;
         snprintf(a->first_timeout_path, sizeof a->first_timeout_path, "%s", e->path);
         a->first_timeout_line = e->line;

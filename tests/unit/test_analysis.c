@@ -79,6 +79,35 @@ static enum pgm_verdict verdict_of(const ev *evs, size_t n)
 /* The table of events by kind has room for every kind the catalog has, and
  * rule packs may name no other (rules/loader.c): PGM_ANALYSIS_MAX_KINDS is
  * never reached by evidence. Fails when the catalog outgrows it. */
+/* The key moment of the first pool timeout is the log's earliest, not the
+ * first met: a log of pieces out of order (which the scan says) put it
+ * where its second piece began. The line cited is the earliest's. */
+static void test_first_timeout_is_the_earliest(void **state)
+{
+    (void)state;
+    static const ev evs[] = {
+        {50, "hikari.timeout", NULL, "ERROR", "pool", "HikariPool-1", NULL, {{NULL, NULL}}},
+        {30, "hikari.timeout", NULL, "ERROR", "pool", "HikariPool-1", NULL, {{NULL, NULL}}},
+        {40, "hikari.timeout", NULL, "ERROR", "pool", "HikariPool-1", NULL, {{NULL, NULL}}},
+    };
+    pgm_analysis *a;
+    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        feed(a, &evs[i]);
+    assert_int_equal(pgm_analysis_finish(a), PGM_OK);
+    size_t n;
+    const pgm_moment *m = pgm_analysis_moments(a, &n);
+    bool found = false;
+    for (size_t i = 0; i < n; i++)
+        if (strstr(m[i].text, "the first pool timeout")) {
+            assert_int_equal(m[i].t, BASE_US + 30 * 1000000LL);
+            assert_int_equal(m[i].line, 31);
+            found = true;
+        }
+    assert_true(found);
+    pgm_analysis_close(a);
+}
+
 static void test_kinds_fit(void **state)
 {
     (void)state;
@@ -289,6 +318,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kinds_fit),
         cmocka_unit_test(test_network),
+        cmocka_unit_test(test_first_timeout_is_the_earliest),
         cmocka_unit_test(test_slow_queries), cmocka_unit_test(test_slow_statement_durations),
         cmocka_unit_test(test_inconclusive_and_none),
         cmocka_unit_test(test_burst_into_the_slots),
