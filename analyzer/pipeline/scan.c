@@ -1430,7 +1430,7 @@ static void finish_app_log(line_sink *k)
     if (cov->bare)
         pgm_scan_warn(s, in, "%llu line(s) read as entries of their own: the file has no layout pgmortem knows "
                       "(%%msg%%n), so they carry no time or level of their own", (unsigned long long)cov->bare);
-    say_disorder(s, in, "the first timeout, leak report or pool state");
+    say_disorder(s, in, "pool states, restarts, leaks given back");
     if (cov->wrapper_timed)
         pgm_scan_warn(s, in, "%llu entr(ies) with no time printed took their %s envelope's, when the line was "
                       "received", (unsigned long long)cov->wrapper_timed, pgm_envelope_name(in->envelope));
