@@ -132,13 +132,13 @@ static long field_long(const pgm_event *e, const char *name, long dflt)
     return *end ? dflt : n;
 }
 
-/* Whether time t is before `first` (a first not yet known: any time is).
- * A log's firsts are its earliest, not the first met: threads log a few
- * milliseconds out of order, and pieces out of order by minutes (which the
- * scan says) would otherwise move a key moment. */
+/* Whether the known time t is before `first` (a first not yet known: any
+ * known time is). A log's firsts are its earliest, not the first met:
+ * threads log a few milliseconds out of order, and pieces out of order by
+ * minutes (which the scan says) would otherwise move a key moment. */
 static bool earlier(int64_t t, int64_t first)
 {
-    return first == PGM_TS_UNKNOWN || (t != PGM_TS_UNKNOWN && t < first);
+    return t != PGM_TS_UNKNOWN && (first == PGM_TS_UNKNOWN || t < first);
 }
 
 static void service_of_event(const pgm_event *e, char *out, size_t cap);
@@ -171,10 +171,8 @@ static void note_leak(pgm_analysis *a, const pgm_event *e)
             pgm_code_location *c = &a->locs[loc];
             c->count++;
             /* within the log it was first met in: another's clock may be off (correct_clocks) */
-            if (c->count > 1 && c->first != PGM_TS_UNKNOWN && strcmp(c->first_path, e->path) == 0 &&
-                earlier(e->t, c->first)) {
+            if (strcmp(c->first_path, e->path) == 0 && earlier(e->t, c->first)) {
                 c->first = e->t;
-                snprintf(c->first_path, sizeof c->first_path, "%s", e->path);
                 c->first_line = e->line;
             }
             if (c->last == PGM_TS_UNKNOWN || e->t > c->last)
@@ -218,9 +216,8 @@ static void note_hit(hit *v, size_t *n, uint64_t *over, const char *who, const p
     for (size_t i = 0; i < *n; i++)
         if (strcmp(v[i].who, who) == 0) {
             v[i].count++;
-            if (v[i].first != PGM_TS_UNKNOWN && strcmp(v[i].path, e->path) == 0 && earlier(e->t, v[i].first)) {
+            if (strcmp(v[i].path, e->path) == 0 && earlier(e->t, v[i].first)) { /* as in note_leak */
                 v[i].first = e->t;
-                snprintf(v[i].path, sizeof v[i].path, "%s", e->path);
                 v[i].line = e->line;
             }
             return;
