@@ -127,9 +127,9 @@ static void free_buffers(pgm_direct *d)
  * buffer in one physically contiguous piece goes to the disk as one request
  * and is pinned as one page. On 4 KiB pages a buffer is 512 pieces, more than
  * a virtio disk takes in one request (254 on the machine measured): three
- * requests and 512 pages to pin for each write. The writing thread took 4.6%
- * of a one-thread timeline's samples so, 1.75% on huge pages with buffers of
- * 2 MiB (2.7% with buffers of 1 MiB). */
+ * requests and 512 pages to pin for each write. With buffers of 1 MiB on
+ * 4 KiB pages the writing thread took 4.6% of a one-thread timeline's
+ * samples; on huge pages 2.7%, and 1.75% with buffers of 2 MiB. */
 static bool make_buffers(pgm_direct *d)
 {
     size_t bytes = (size_t)PGM_DIRECT_BUFFERS * PGM_DIRECT_BUFFER;
