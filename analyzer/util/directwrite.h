@@ -7,9 +7,9 @@
  * where the same run into /dev/null spends none (written behind, see
  * util/writebehind.h, the cost is smaller but stays). Written directly, the
  * disk takes the bytes from the buffer they were gathered in, and the
- * writing thread only waits: PostgreSQL writes its WAL so when it need not
- * keep it cached (debug_io_direct, src/backend/storage/file/fd.c), and dd
- * does with oflag=direct.
+ * writing thread only waits. PostgreSQL opens its WAL so when nothing will
+ * read it back soon (get_sync_bit() in src/backend/access/transam/xlog.c:
+ * wal_level minimal, an open_sync method), and dd does with oflag=direct.
  *
  * The bytes are gathered in PGM_DIRECT_BUFFERS aligned buffers of
  * PGM_DIRECT_BUFFER bytes: one is filled while the others are written.
