@@ -49,14 +49,21 @@ static void feed(pgm_analysis *a, const ev *e)
     pgm_analysis_event(a, &x);
 }
 
-/* The verdict of the events; `said`, when not NULL, must be in one of its evidence lines. */
-static enum pgm_verdict verdict_saying(const ev *evs, size_t n, const char *said)
+/* The analysis of the events, finished: pgm_analysis_close() it. */
+static pgm_analysis *analysed(const ev *evs, size_t n)
 {
     pgm_analysis *a;
     assert_int_equal(pgm_analysis_open(&a), PGM_OK);
     for (size_t i = 0; i < n; i++)
         feed(a, &evs[i]);
     assert_int_equal(pgm_analysis_finish(a), PGM_OK);
+    return a;
+}
+
+/* The verdict of the events; `said`, when not NULL, must be in one of its evidence lines. */
+static enum pgm_verdict verdict_saying(const ev *evs, size_t n, const char *said)
+{
+    pgm_analysis *a = analysed(evs, n);
     size_t nh;
     const pgm_hypothesis *h = pgm_analysis_hypotheses(a, &nh);
     enum pgm_verdict v = h[0].kind;
@@ -90,11 +97,7 @@ static void test_first_timeout_is_the_earliest(void **state)
         {30, "hikari.timeout", NULL, "ERROR", "pool", "HikariPool-1", NULL, {{NULL, NULL}}},
         {40, "hikari.timeout", NULL, "ERROR", "pool", "HikariPool-1", NULL, {{NULL, NULL}}},
     };
-    pgm_analysis *a;
-    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
-    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
-        feed(a, &evs[i]);
-    assert_int_equal(pgm_analysis_finish(a), PGM_OK);
+    pgm_analysis *a = analysed(evs, sizeof evs / sizeof evs[0]);
     size_t n;
     const pgm_moment *m = pgm_analysis_moments(a, &n);
     bool found = false;
@@ -203,11 +206,7 @@ static void test_refusal_kinds(void **state)
         {2, "conn.refused.role_limit", "20", "FATAL", NULL, NULL, "batch", {{"sqlstate", "53300"}, {NULL, NULL}}},
         {9, "conn.refused.reserved_slots", "21", "FATAL", NULL, NULL, NULL, {{"sqlstate", "53300"}, {NULL, NULL}}},
     };
-    pgm_analysis *a;
-    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
-    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
-        feed(a, &evs[i]);
-    assert_int_equal(pgm_analysis_finish(a), PGM_OK);
+    pgm_analysis *a = analysed(evs, sizeof evs / sizeof evs[0]);
     size_t n;
     const pgm_moment *m = pgm_analysis_moments(a, &n);
     int role = -1, slots = -1;
