@@ -203,10 +203,7 @@ static void steps_back_between_chunks(const split *sp, pgm_input_report *in)
     int64_t latest = PGM_TS_UNKNOWN;
     for (size_t c = 0; c < sp->n_chunks; c++) {
         const chunk *k = &sp->chunks[c];
-        if (latest != PGM_TS_UNKNOWN && k->min_ts != PGM_TS_UNKNOWN && latest - k->min_ts > in->max_back_us) {
-            in->max_back_us = latest - k->min_ts;
-            in->max_back_line = k->min_line;
-        }
+        pgm_scan_step_back(latest, k->min_ts, k->min_line, &in->max_back_us, &in->max_back_line);
         if (k->max_ts != PGM_TS_UNKNOWN && (latest == PGM_TS_UNKNOWN || k->max_ts > latest))
             latest = k->max_ts;
     }

@@ -234,10 +234,7 @@ void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
         lane->origin.max_step_back = step;
     }
     if (rec->t != PGM_TS_UNKNOWN) {
-        if (lane->last_ts != PGM_TS_UNKNOWN && lane->last_ts - rec->t > lane->max_back_us) {
-            lane->max_back_us = lane->last_ts - rec->t;
-            lane->max_back_line = rec->line;
-        }
+        pgm_scan_step_back(lane->last_ts, rec->t, rec->line, &lane->max_back_us, &lane->max_back_line);
         if (lane->first_ts == PGM_TS_UNKNOWN || rec->t < lane->first_ts)
             lane->first_ts = rec->t;
         if (lane->last_ts == PGM_TS_UNKNOWN || rec->t > lane->last_ts)
@@ -558,15 +555,6 @@ static void say_disorder(pgm_scan *s, pgm_input_report *in, const char *spans)
     in->limit_reached = true;
 }
 
-/* The largest step back of an input's times, from the latest before. */
-static void note_step_back(pgm_input_report *in, int64_t t, uint64_t line)
-{
-    if (t != PGM_TS_UNKNOWN && in->last_ts != PGM_TS_UNKNOWN && in->last_ts - t > in->max_back_us) {
-        in->max_back_us = in->last_ts - t;
-        in->max_back_line = line;
-    }
-}
-
 void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_options *opt,
                            uint64_t long_lines)
 {
@@ -852,7 +840,7 @@ static void on_app_record(void *ctx, const pgm_app_record *rec)
 {
     app_ctx *ac = ctx;
     pgm_event ev;
-    note_step_back(ac->in, rec->t, rec->line);
+    pgm_scan_step_back(ac->in->last_ts, rec->t, rec->line, &ac->in->max_back_us, &ac->in->max_back_line);
     widen_span(ac->in, rec->t);
     /* a line without its application's name, process or host: the
      * envelope's (the container's name, the journal's _PID and _HOSTNAME) */

@@ -29,6 +29,19 @@ typedef struct pgm_scan_lane {
     bool order_checked;
 } pgm_scan_lane;
 
+/* A time t (on `line`) read after `latest`, the latest before it: the
+ * largest step back so far and its line grow to it. Every reader that
+ * tracks a log's order does so (a lane, an application's log, the chunks
+ * threads read apart). */
+static inline void pgm_scan_step_back(int64_t latest, int64_t t, uint64_t line, int64_t *max_back_us,
+                                      uint64_t *max_back_line)
+{
+    if (latest != PGM_TS_UNKNOWN && t != PGM_TS_UNKNOWN && latest - t > *max_back_us) {
+        *max_back_us = latest - t;
+        *max_back_line = line;
+    }
+}
+
 /* A lane's classifier told what the caller asked of them all: secrets
  * kept, values borrowed, what is read of each event. */
 void pgm_scan_classifier_options(const pgm_scan *s, pgm_pg_classifier *c);
