@@ -4,19 +4,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "util/quiet_thread.h"
 
 _Static_assert(PGM_DIRECT_BUFFER % PGM_DIRECT_ALIGN == 0, "a buffer is whole blocks");
 _Static_assert(PGM_DIRECT_BUFFERS >= 2, "one buffer filled while another is written");
-
-/* A huge page on x86-64 and arm64 (a PMD): the buffers' block is aligned to it. */
-#define PGM_DIRECT_HUGE_PAGE (2u << 20)
 
 struct pgm_direct {
     int fd;
@@ -39,30 +35,9 @@ struct pgm_direct {
     pthread_t thread;
 };
 
-/* The file system's own alignment for direct I/O (Linux 6.1's statx), else
- * PGM_DIRECT_ALIGN; a power of two, at least that. */
-static size_t alignment_of(int fd)
-{
-    size_t a = PGM_DIRECT_ALIGN;
-#ifdef STATX_DIOALIGN
-    struct statx sx;
-    if (statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &sx) == 0 && (sx.stx_mask & STATX_DIOALIGN)) {
-        size_t want = sx.stx_dio_offset_align > sx.stx_dio_mem_align ? sx.stx_dio_offset_align
-                                                                     : sx.stx_dio_mem_align;
-        if (want == 0) /* the file system cannot: no direct I/O */
-            return 0;
-        while (a < want && a < PGM_DIRECT_BUFFER)
-            a <<= 1;
-        if (a < want)
-            return 0;
-    }
-#endif
-    return a;
-}
-
 off_t pgm_direct_aligned_from(int fd, off_t end)
 {
-    size_t a = alignment_of(fd);
+    size_t a = pgm_direct_alignment(fd, PGM_DIRECT_BUFFER);
     if (a == 0)
         a = PGM_DIRECT_ALIGN;
     return (end + (off_t)a - 1) & ~(off_t)(a - 1);
@@ -123,30 +98,23 @@ static void free_buffers(pgm_direct *d)
     free(d);
 }
 
-/* The buffers, in one block on huge pages where the system gives them: a
- * buffer in one physically contiguous piece goes to the disk as one request
- * and is pinned as one page. On 4 KiB pages a buffer is 512 pieces, more than
- * a virtio disk takes in one request (254 on the machine measured): three
- * requests and 512 pages to pin for each write. With buffers of 1 MiB on
- * 4 KiB pages the writing thread took 4.6% of a one-thread timeline's
- * samples; on huge pages 2.7%, and 1.75% with buffers of 2 MiB. */
+/* The buffers, in one block on huge pages (util/directio.h). With buffers
+ * of 1 MiB on 4 KiB pages the writing thread took 4.6% of a one-thread
+ * timeline's samples; on huge pages 2.7%, and 1.75% with buffers of 2 MiB. */
 static bool make_buffers(pgm_direct *d)
 {
-    size_t bytes = (size_t)PGM_DIRECT_BUFFERS * PGM_DIRECT_BUFFER;
-    void *p = NULL;
-    if (posix_memalign(&p, PGM_DIRECT_HUGE_PAGE > d->align ? PGM_DIRECT_HUGE_PAGE : d->align, bytes) != 0)
+    _Static_assert(PGM_DIRECT_BUFFER % PGM_DIRECT_HUGE_PAGE == 0, "buffers fill huge pages");
+    char *p = pgm_direct_alloc((size_t)PGM_DIRECT_BUFFERS * PGM_DIRECT_BUFFER);
+    if (!p)
         return false;
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
-#endif
     for (size_t k = 0; k < PGM_DIRECT_BUFFERS; k++)
-        d->buf[k] = (char *)p + k * PGM_DIRECT_BUFFER;
+        d->buf[k] = p + k * PGM_DIRECT_BUFFER;
     return true;
 }
 
 pgm_direct *pgm_direct_start(int fd, off_t at)
 {
-    size_t align = alignment_of(fd);
+    size_t align = pgm_direct_alignment(fd, PGM_DIRECT_BUFFER);
     int flags = fcntl(fd, F_GETFL);
     if (align == 0 || flags < 0 || (at & (off_t)(align - 1)) != 0)
         return NULL;
@@ -173,13 +141,7 @@ pgm_direct *pgm_direct_start(int fd, off_t at)
     /* a file system that cannot write directly says so here (EINVAL) */
     if (fcntl(fd, F_SETFL, flags | O_DIRECT) != 0)
         goto undo_room;
-    /* the writer takes no signal: the CLI's handlers run where they did */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    int started = pthread_create(&d->thread, NULL, writer, d);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (started == 0)
+    if (pgm_quiet_thread_create(&d->thread, writer, d) == 0)
         return d;
     (void)fcntl(fd, F_SETFL, flags);
 undo_room:

@@ -26,14 +26,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "util/directio.h"
+
 /* Bytes in one write to the disk: a huge page's (see make_buffers). */
 #define PGM_DIRECT_BUFFER (2u << 20)
 /* Buffers: one being filled, the others queued for or in a write. */
 #define PGM_DIRECT_BUFFERS 4
-/* The alignment assumed of memory, offsets and lengths when the file system
- * does not say its own: a page, which every block device's logical block
- * divides. */
-#define PGM_DIRECT_ALIGN 4096u
 
 typedef struct pgm_direct pgm_direct;
 

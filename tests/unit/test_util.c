@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "util/chains.h"
@@ -269,9 +268,7 @@ static void test_writebehind_leaves_little_cached(void **state)
     assert_true(pfd >= 0 && bfd >= 0);
     unlink(plain);
     unlink(behind);
-    struct statfs fs;
-    if (fstatfs(bfd, &fs) == 0 && fs.f_type == TMPFS_MAGIC) {
-        print_message("skipped: /tmp is a tmpfs, whose pages are the file\n");
+    if (tu_on_tmpfs(bfd)) {
         close(pfd);
         close(bfd);
         skip();
@@ -328,9 +325,7 @@ static int direct_temp_file(int flags)
         fd = again;
     }
     unlink(path);
-    struct statfs fs;
-    if (fstatfs(fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC) {
-        print_message("skipped: /tmp is a tmpfs, whose pages are the file\n");
+    if (tu_on_tmpfs(fd)) {
         close(fd);
         return -1;
     }

@@ -1,15 +1,22 @@
+#define _GNU_SOURCE /* posix_fadvise */
 #include "testutil.h"
 
 #include "rules/ruleset.h"
+#include "util/directio.h"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <zstd.h>
+
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
 
 static void record(tu_log *log, int what, const char *path, const char *note, size_t bytes)
 {
@@ -54,7 +61,7 @@ void tu_walk_memory(tu_log *log, const void *data, size_t len, const char *name,
     pgm_bundle_limits def = pgm_bundle_limits_default();
     pgm_mem_source src;
     pgm_mem_source_init(&src, data, len);
-    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, log, false};
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, log, false, false};
     log->rc = pgm_bundle_walk_source(&src.base, name, lim ? lim : &def, &v, &log->stats);
 }
 
@@ -62,7 +69,8 @@ void tu_walk_paths(tu_log *log, const char *const *paths, size_t n, const pgm_bu
 {
     memset(log, 0, sizeof *log);
     pgm_bundle_limits def = pgm_bundle_limits_default();
-    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, log, false};
+    /* files on disk read past the page cache, as the scan reads them */
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, log, false, true};
     log->rc = pgm_bundle_walk(paths, n, lim ? lim : &def, &v, &log->stats);
 }
 
@@ -219,19 +227,49 @@ void tu_load_rules(pgm_ruleset *rs, const char *dir)
     pgm_load_errors_free(&errs);
 }
 
+bool tu_on_tmpfs(int fd)
+{
+    struct statfs fs;
+    if (fstatfs(fd, &fs) != 0 || fs.f_type != TMPFS_MAGIC)
+        return false;
+    print_message("skipped: /tmp is a tmpfs, whose pages are the file\n");
+    return true;
+}
+
+/* A file on disk holding data, unlinked; -1 (the test skipped) where /tmp
+ * is a tmpfs, whose pages are the file. `evicted`: its pages put out of the
+ * page cache, as a log not read since it was written a while ago. */
+int tu_disk_file(const unsigned char *data, size_t len, bool evicted)
+{
+    char path[] = "/tmp/pgmortem-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    if (tu_on_tmpfs(fd)) {
+        close(fd);
+        return -1;
+    }
+    for (size_t at = 0; at < len;) {
+        ssize_t w = write(fd, data + at, len - at);
+        assert_true(w > 0);
+        at += (size_t)w;
+    }
+    assert_int_equal(fsync(fd), 0);
+    if (evicted) {
+        assert_int_equal(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+        if (tu_percent_cached(fd, 0, (off_t)len) > 10) {
+            print_message("skipped: the page cache keeps the file\n");
+            close(fd);
+            return -1;
+        }
+    }
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    return fd;
+}
+
 int tu_percent_cached(int fd, off_t from, off_t to)
 {
-    long page = sysconf(_SC_PAGESIZE);
-    unsigned char *map = mmap(NULL, (size_t)to, PROT_READ, MAP_SHARED, fd, 0);
-    assert_true(map != MAP_FAILED);
-    size_t pages = (size_t)((to - from) / page);
-    unsigned char *in = malloc(pages);
-    assert_non_null(in);
-    assert_int_equal(mincore(map + from, (size_t)(to - from), in), 0);
-    size_t cached = 0;
-    for (size_t i = 0; i < pages; i++)
-        cached += in[i] & 1;
-    free(in);
-    munmap(map, (size_t)to);
-    return (int)(cached * 100 / pages);
+    int share = pgm_percent_cached(fd, (uint64_t)from, (uint64_t)to);
+    assert_true(share >= 0);
+    return share;
 }

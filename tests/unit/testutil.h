@@ -4,6 +4,7 @@
 #define PGM_TESTUTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -54,6 +55,13 @@ void *tu_read_file(const char *path, size_t *len);
 /* The pages of fd's [from, to) that are in the page cache, in percent (the
  * file is mapped, not read: asking moves nothing into the cache). */
 int tu_percent_cached(int fd, off_t from, off_t to);
+/* Whether fd's file lies in a tmpfs, whose pages are the file: a test of the
+ * page cache then says it skips, and does. */
+bool tu_on_tmpfs(int fd);
+/* A file on disk holding data, unlinked, its offset at 0; -1 (the test
+ * skipped, said) where /tmp is a tmpfs. `evicted`: its pages put out of the
+ * page cache, as a log not read since it was written a while ago. */
+int tu_disk_file(const unsigned char *data, size_t len, bool evicted);
 
 /* Calls fn for each line of text (without its '\n'), numbered from 1. */
 typedef void (*tu_line_fn)(void *ctx, const char *line, size_t n, uint64_t lineno);
