@@ -31,6 +31,7 @@ typedef struct walker {
     uint64_t next_progress;
     const char *disk_path; /* the regular file being walked, while at its top layer */
     uint64_t disk_size;
+    int disk_fd;           /* ... and its descriptor, at the file's first byte when walked */
     unsigned archives_open; /* archives whose members are being walked */
     uint64_t entries;       /* archive entries met in the whole run (--max-entries) */
     bool entries_reached;
@@ -165,13 +166,17 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
      * Never a bare pipe: a writer that keeps it open would keep the thread
      * waiting after the visitor stopped. */
     pgm_readahead ahead;
-    bool read_ahead = w->v->read_ahead && depth > 0 && !content->seek;
+    bool on_disk = depth == 0 && w->disk_path && strcmp(w->disk_path, path) == 0;
+    bool uncached = w->v->read_uncached && on_disk && w->disk_fd >= 0;
+    bool read_ahead = (w->v->read_ahead && depth > 0 && !content->seek) || uncached;
     if (read_ahead)
         pgm_readahead_init(&ahead, content);
+    if (uncached)
+        pgm_readahead_file(&ahead, w->disk_fd);
     counted_source c = {.base = {.read = counted_read}, .below = read_ahead ? &ahead.base : content, .w = w};
     pgm_file_info info = {shown(w, path), hint, head, head_len, mtime, depth, NULL, 0,
                           w->archives_open == 0};
-    if (depth == 0 && w->disk_path && strcmp(w->disk_path, path) == 0) {
+    if (on_disk) {
         info.disk_path = w->disk_path;
         info.disk_size = w->disk_size;
     }
@@ -480,8 +485,10 @@ static void walk_file(walker *w, pgm_strbuf *path, const struct stat *st)
     bool regular = fd != STDIN_FILENO && st && S_ISREG(st->st_mode);
     w->disk_path = regular ? path->p : NULL;
     w->disk_size = regular ? (uint64_t)st->st_size : 0;
+    w->disk_fd = regular ? fd : -1;
     walk_stream(w, &fs.base, path, fd == STDIN_FILENO ? "" : base_name(path->p), mtime, 0);
     w->disk_path = NULL;
+    w->disk_fd = -1;
     if (fd != STDIN_FILENO)
         close(fd);
 }
@@ -615,7 +622,7 @@ static int finish(walker *w)
 int pgm_bundle_walk(const char *const *inputs, size_t n_inputs, const pgm_bundle_limits *limits,
                     const pgm_bundle_visitor *visitor, pgm_bundle_stats *stats)
 {
-    walker w = {.lim = limits, .v = visitor, .stats = stats};
+    walker w = {.lim = limits, .v = visitor, .stats = stats, .disk_fd = -1};
     pgm_strbuf_init(&w.shown, PGM_MAX_SHOWN_PATH);
     memset(stats, 0, sizeof *stats);
     for (size_t i = 0; i < n_inputs && !w.fatal; i++) {
@@ -633,7 +640,7 @@ int pgm_bundle_walk_source(pgm_source *src, const char *display_path,
                            const pgm_bundle_limits *limits, const pgm_bundle_visitor *visitor,
                            pgm_bundle_stats *stats)
 {
-    walker w = {.lim = limits, .v = visitor, .stats = stats};
+    walker w = {.lim = limits, .v = visitor, .stats = stats, .disk_fd = -1};
     pgm_strbuf_init(&w.shown, PGM_MAX_SHOWN_PATH);
     memset(stats, 0, sizeof *stats);
     pgm_strbuf path;

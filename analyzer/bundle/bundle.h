@@ -45,6 +45,10 @@ typedef struct pgm_bundle_visitor {
      * of its own (bundle/readahead.h) while on_file works on what it took:
      * for a caller with a core to spare. */
     bool read_ahead;
+    /* A plain file on disk read ahead past the page cache by a thread that
+     * only waits for the disk (pgm_readahead_file): for a caller that reads
+     * whole files, on one core or more. */
+    bool read_uncached;
 } pgm_bundle_visitor;
 
 typedef struct pgm_bundle_stats {

@@ -467,7 +467,7 @@ static void on_progress(void *ctx, uint64_t bytes)
 
 static pgm_bundle_visitor visitor_for(pgm_inventory *inv)
 {
-    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, inv, false};
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, inv, false, false};
     return v;
 }
 

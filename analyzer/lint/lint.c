@@ -1358,7 +1358,7 @@ int pgm_lint_run(pgm_lint *out, const char *const *inputs, size_t n_inputs,
     if (o->baseline && read_baseline(o->baseline, &base, &n_base, err) != PGM_OK)
         return PGM_FAILED;
     walk w = {.o = o, .out = out};
-    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, &w, false};
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, NULL, &w, false, false};
     pgm_bundle_stats st;
     int wrc = pgm_bundle_walk(inputs, n_inputs, lim, &v, &st);
     int rc = w.oom || wrc == PGM_FATAL ? PGM_FATAL : PGM_OK;

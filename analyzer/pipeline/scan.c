@@ -2170,7 +2170,7 @@ int pgm_scan_run(pgm_scan *s, const char *const *inputs, size_t n, const pgm_bun
     s->max_line = limits->max_line;
     s->limits = limits;
     /* threads to spare: a compressed log is inflated while it is parsed */
-    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, s, s->jobs > 1};
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, s, s->jobs > 1, true};
     return finish(s, pgm_bundle_walk(inputs, n, limits, &v, &s->stats));
 }
 
@@ -2179,6 +2179,6 @@ int pgm_scan_run_source(pgm_scan *s, pgm_source *src, const char *display_path,
 {
     s->max_line = limits->max_line;
     s->limits = limits;
-    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, s, s->jobs > 1};
+    pgm_bundle_visitor v = {on_file, on_skipped, on_problem, on_progress, s, s->jobs > 1, true};
     return finish(s, pgm_bundle_walk_source(src, display_path, limits, &v, &s->stats));
 }

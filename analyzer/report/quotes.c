@@ -238,7 +238,7 @@ int pgm_quotes_read(pgm_quotes *q, const pgm_analysis *a, const char *const *inp
     qsort(q->v, q->n, sizeof *q->v, cmp_quote);
     quote_walk w = {q, a, keep_secrets, {0}, NULL, NULL};
     pgm_strbuf_init(&w.redacted, PGM_QUOTE_LINE_MAX * 8);
-    pgm_bundle_visitor v = {on_file, on_quiet, on_quiet, NULL, &w, false};
+    pgm_bundle_visitor v = {on_file, on_quiet, on_quiet, NULL, &w, false, false};
     w.on_progress = on_progress;
     w.progress_ctx = progress_ctx;
     if (on_progress)

@@ -1,17 +1,22 @@
 /* bundle/readahead: what the thread reads ahead is what the source below
  * gives, byte for byte, in pieces of any size, its error after the bytes
  * before it; a caller that stops early is not kept waiting; a small file
- * costs no thread. Also built with ThreadSanitizer (make tsan). */
+ * costs no thread. A file on disk is read past the page cache, and through
+ * it when the disk is slow and the cache holds the file. Also built with
+ * ThreadSanitizer (make tsan). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "bundle/readahead.h"
+#include "testutil.h"
+#include "util/directio.h"
 
 /* A source that gives `len` bytes in pieces of changing sizes (as an
  * inflater does), and fails at `fail_at` when that is below len. */
@@ -151,6 +156,101 @@ static void test_a_small_file_costs_no_thread(void **state)
     assert_false(started);
 }
 
+
+/* Reads the file fd holding `data` through a read-ahead of it to the end,
+ * the caller having waited `waits` times already; checks every byte, the
+ * end, and the file's offset after the close (where the caller got). */
+static void read_file_through(int fd, const unsigned char *data, size_t len, unsigned waits, pgm_readahead *r)
+{
+    pgm_fd_source fs;
+    pgm_fd_source_init(&fs, fd, true);
+    pgm_readahead_init(r, &fs.base);
+    pgm_readahead_file(r, fd);
+    r->waits = waits;
+    unsigned char *got = malloc(len + 1);
+    assert_non_null(got);
+    size_t n;
+    assert_int_equal(read_all(r, got, len + 1, &n), 0);
+    assert_int_equal(n, len);
+    assert_memory_equal(got, data, len);
+    assert_int_equal(pgm_source_read(&r->base, got, 10), 0);
+    pgm_readahead_close(r);
+    assert_false(r->base.failed);
+    assert_int_equal(lseek(fd, 0, SEEK_CUR), (off_t)len);
+    free(got);
+}
+
+/* Past the caller's first bytes, and what the kernel read ahead of them
+ * (read_ahead_kb: 8 MiB on the machine measured). */
+#define THREAD_ONLY_FROM (PGM_READAHEAD_AFTER + (12u << 20))
+
+/* The file's pages only the thread read, the last partial block aside: < 2%
+ * cached when read directly (read as any, all are). */
+static int thread_pages_cached(int fd, size_t len)
+{
+    return tu_percent_cached(fd, THREAD_ONLY_FROM, (off_t)(len & ~(size_t)4095));
+}
+
+static void test_a_file_is_read_past_the_page_cache(void **state)
+{
+    (void)state;
+    size_t len = (40u << 20) + 4097 + 3; /* the caller's own reads end off a block, and so does the file */
+    unsigned char *data = bytes(len);
+    int fd = tu_disk_file(data, len, true);
+    if (fd < 0) {
+        free(data);
+        skip();
+    }
+    pgm_readahead r;
+    read_file_through(fd, data, len, 0, &r);
+    assert_true(r.started);
+    int own = pgm_direct_reopen(fd);
+    if (own < 0) {
+        print_message("skipped: this file system cannot read directly\n");
+    } else {
+        close(own);
+        int cached = thread_pages_cached(fd, len);
+        if (cached >= 2)
+            fail_msg("%d%% of the pages the thread read are cached", cached);
+        assert_false(r.slow_disk);
+    }
+    close(fd);
+    free(data);
+}
+
+/* A caller that waited for the disk while the page cache holds the file: the
+ * thread reads through the cache from there, every byte still in place. */
+static void test_a_slow_disk_gives_way_to_the_page_cache(void **state)
+{
+    (void)state;
+    size_t len = (40u << 20) + 5;
+    unsigned char *data = bytes(len);
+    int fd = tu_disk_file(data, len, false);
+    if (fd < 0) {
+        free(data);
+        skip();
+    }
+    pgm_readahead r;
+    read_file_through(fd, data, len, PGM_READAHEAD_SLOW_DISK, &r);
+    assert_true(r.slow_disk);
+    close(fd);
+    /* a slow disk and a file not in the cache: read past it all the same */
+    fd = tu_disk_file(data, len, true);
+    if (fd < 0) {
+        free(data);
+        skip();
+    }
+    read_file_through(fd, data, len, PGM_READAHEAD_SLOW_DISK, &r);
+    assert_false(r.slow_disk);
+    int own = pgm_direct_reopen(fd);
+    if (own >= 0) {
+        close(own);
+        assert_true(thread_pages_cached(fd, len) < 2);
+    }
+    close(fd);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +258,8 @@ int main(void)
         cmocka_unit_test(test_error_after_the_bytes_before_it),
         cmocka_unit_test(test_a_caller_that_stops_early),
         cmocka_unit_test(test_a_small_file_costs_no_thread),
+        cmocka_unit_test(test_a_file_is_read_past_the_page_cache),
+        cmocka_unit_test(test_a_slow_disk_gives_way_to_the_page_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
