@@ -168,16 +168,22 @@ build/tsan/test_readahead: build/tsan/obj/tests/unit/test_readahead.o build/tsan
                       $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC))
 	@echo "  LD/TSAN $@"
 	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+# ... the thread that reads a large file's chunks in order for the threads that parse them
+build/tsan/test_chunk_reader: build/tsan/obj/tests/unit/test_chunk_reader.o build/tsan/obj/tests/unit/testutil.o \
+                      $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC))
+	@echo "  LD/TSAN $@"
+	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 # ... and the CLI, whose timeline and analyze take several threads' chunks in order
 build/tsan/pgmortem: $(patsubst %.c,build/tsan/obj/%.o,$(CORE_SRC) $(CLI_SRC))
 	@echo "  LD/TSAN $@"
 	@$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS)
-tsan: build/tsan/test_scan build/tsan/test_chunk_queue build/tsan/test_readahead build/tsan/pgmortem
+tsan: build/tsan/test_scan build/tsan/test_chunk_queue build/tsan/test_readahead build/tsan/test_chunk_reader build/tsan/pgmortem
 	@build/tsan/test_scan > build/tsan/test_scan.log 2>&1 || { cat build/tsan/test_scan.log; exit 1; }
 	@build/tsan/test_chunk_queue > build/tsan/test_chunk_queue.log 2>&1 || { cat build/tsan/test_chunk_queue.log; exit 1; }
 	@build/tsan/test_readahead > build/tsan/test_readahead.log 2>&1 || { cat build/tsan/test_readahead.log; exit 1; }
+	@build/tsan/test_chunk_reader > build/tsan/test_chunk_reader.log 2>&1 || { cat build/tsan/test_chunk_reader.log; exit 1; }
 	@tests/cli/tsan_timeline.sh build/tsan/pgmortem
-	@echo "tsan: the split scan, the chunk queue, the read-ahead, the chunked timeline and analyze are race-free"
+	@echo "tsan: the split scan, the chunk queue, the read-ahead, the chunk reader, the chunked timeline and analyze are race-free"
 
 build/asan/pgmortem: $(ASAN_CORE) $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
 	@echo "  LD/SAN  $@"

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle/chunk_reader.h"
 #include "pglog/entries.h"
 #include "pipeline/scan_impl.h"
 #include "pipeline/time_order.h"
@@ -75,6 +76,7 @@ typedef struct split {
     size_t n_chunks;
     atomic_size_t next;        /* the next chunk a thread takes */
     bool in_turn;              /* chunks taken in turn by any thread; else thread k reads chunk k */
+    pgm_chunk_reader *feed;    /* in turn: the chunks read past the page cache, when it can */
     uint64_t order_base;       /* the input's ordinal, shifted */
     atomic_uint_least64_t bytes_done; /* of the chunks read, for the progress line */
 } split;
@@ -113,26 +115,50 @@ static uint64_t count_newlines(int fd, uint64_t start, uint64_t end, int *rc)
     return n;
 }
 
-/* The chunk a thread reads next: in turn, or its own; SIZE_MAX when none. */
-static size_t take_chunk(worker *w, size_t *own_done)
+/* A chunk taken: its index, and its bytes when the feed read them. */
+typedef struct taken {
+    size_t index;
+    const char *bytes;
+    size_t len;
+} taken;
+
+/* The chunk a thread reads next: in turn, or its own; false when none. */
+static bool take_chunk(worker *w, size_t *own_done, taken *t)
 {
     split *sp = w->sp;
+    t->bytes = NULL;
+    uint64_t before;
+    if (sp->feed) {
+        if (!pgm_chunk_reader_take(sp->feed, &t->index, &t->bytes, &t->len, &before))
+            return false;
+        sp->chunks[t->index].first_line = 1 + before;
+        return true;
+    }
     if (!sp->in_turn) {
         if (*own_done)
-            return SIZE_MAX;
+            return false;
         *own_done = 1;
-        return w->index < sp->n_chunks ? w->index : SIZE_MAX;
+        t->index = w->index;
+        return w->index < sp->n_chunks;
     }
-    size_t c = atomic_fetch_add(&sp->next, 1);
-    return c < sp->n_chunks ? c : SIZE_MAX;
+    t->index = atomic_fetch_add(&sp->next, 1);
+    return t->index < sp->n_chunks;
+}
+
+static void give_back(split *sp, const taken *t)
+{
+    if (t->bytes)
+        pgm_chunk_reader_give_back(sp->feed, t->index);
 }
 
 static void *count_chunks(void *arg)
 {
     worker *w = arg;
     size_t own = 0;
-    for (size_t c; (c = take_chunk(w, &own)) != SIZE_MAX && w->rc == PGM_OK;)
-        w->sp->chunks[c].newlines = count_newlines(w->sp->fd, w->sp->chunks[c].start, w->sp->chunks[c].end, &w->rc);
+    for (taken t; w->rc == PGM_OK && take_chunk(w, &own, &t);) {
+        chunk *c = &w->sp->chunks[t.index];
+        c->newlines = count_newlines(w->sp->fd, c->start, c->end, &w->rc);
+    }
     return NULL;
 }
 
@@ -140,7 +166,7 @@ static void add_coverage(pgm_pglog_coverage *sum, const pgm_pglog_coverage *c);
 
 /* One chunk through a reader of its own (the prefix forced), into the
  * thread's lane; the caller hears of its start and end (pgm_scan.on_chunk). */
-static void read_chunk(worker *w, size_t ci)
+static void read_chunk(worker *w, size_t ci, const char *bytes, size_t n_bytes)
 {
     split *sp = w->sp;
     pgm_scan *s = sp->s;
@@ -160,9 +186,12 @@ static void read_chunk(worker *w, size_t ci)
             s->on_chunk(s->ctx, &w->lane.origin, true);
         return;
     }
-    range_source src = {{.read = range_read}, sp->fd, c->start, c->end};
+    range_source range = {{.read = range_read}, sp->fd, c->start, c->end};
+    pgm_mem_source read_ahead;
+    pgm_mem_source_init(&read_ahead, bytes, n_bytes);
+    pgm_source *src = bytes ? &read_ahead.base : &range.base;
     pgm_line_reader lr;
-    if (pgm_lines_init(&lr, &src.base, s->max_line) != PGM_OK) {
+    if (pgm_lines_init(&lr, src, s->max_line) != PGM_OK) {
         pgm_pglog_close(r);
         w->rc = PGM_FATAL;
         if (s->on_chunk)
@@ -185,7 +214,7 @@ static void read_chunk(worker *w, size_t ci)
     uint64_t done = atomic_fetch_add(&sp->bytes_done, lr.bytes_read) + lr.bytes_read;
     if (w->index == 0 && s->on_progress)
         s->on_progress(s->term_ctx, s->progress_bytes + done);
-    if (src.base.failed)
+    if (src->failed)
         w->rc = PGM_FATAL;
     pgm_lines_free(&lr);
     add_coverage(&w->cov, pgm_pglog_get_coverage(r));
@@ -213,8 +242,10 @@ static void *read_chunks(void *arg)
 {
     worker *w = arg;
     size_t own = 0;
-    for (size_t c; w->rc == PGM_OK && (c = take_chunk(w, &own)) != SIZE_MAX;)
-        read_chunk(w, c);
+    for (taken t; w->rc == PGM_OK && take_chunk(w, &own, &t);) {
+        read_chunk(w, t.index, t.bytes, t.len);
+        give_back(w->sp, &t);
+    }
     return NULL;
 }
 
@@ -356,6 +387,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
     pgm_prefix *prefix = NULL;
     pgm_pglog_options forced = *opt;
     worker *workers = NULL;
+    uint64_t *ends = NULL;     /* the chunks' ends, for the feed */
     split sp = {.s = s, .in = in, .opt = &forced, .fd = fd};
     size_t n = s->jobs > PGM_SCAN_MAX_JOBS ? PGM_SCAN_MAX_JOBS : s->jobs;
     if (prefixed) {
@@ -425,7 +457,13 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
      * chunks before), then the chunks themselves; a thread that cannot be
      * started is run here instead */
     void *(*const phases[])(void *) = {count_chunks, read_chunks};
-    for (size_t ph = 0; rc == PGM_OK && ph < 2; ph++) {
+    ends = sp.in_turn ? malloc(sp.n_chunks * sizeof *ends) : NULL; /* none: read as any */
+    for (size_t k = 0; ends && k < sp.n_chunks; k++)
+        ends[k] = sp.chunks[k].end;
+    /* the chunks read past the page cache, in order: then their first lines
+     * are known as they are read, and the first phase is spared */
+    sp.feed = ends ? pgm_chunk_reader_open(fd, ends, sp.n_chunks, (unsigned)n) : NULL;
+    for (size_t ph = sp.feed ? 1 : 0; rc == PGM_OK && ph < 2; ph++) {
         atomic_store(&sp.next, 0);
         bool started[PGM_SCAN_MAX_JOBS] = {false};
         for (size_t k = 0; k < n; k++)
@@ -445,6 +483,9 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
                 line += sp.chunks[k].newlines;
             }
     }
+    if (sp.feed && pgm_chunk_reader_close(sp.feed) != 0)
+        rc = PGM_FATAL;
+    sp.feed = NULL;
     if (rc == PGM_OK) {
         in->is_log = true;
         /* the head's choice of prefix, and the parts' counts */
@@ -491,6 +532,7 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
         pgm_ruleset_free(&workers[k].rules);
     }
 out:
+    free(ends);
     free(workers);
     free(sp.chunks);
     pgm_prefix_free(prefix);
