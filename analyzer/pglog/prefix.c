@@ -455,6 +455,31 @@ static inline bool same_bytes(const char *a, const char *b, size_t n)
     return true;
 }
 
+/* %q ended the prefix at item i: the items after it printed nothing, and
+ * what a way tried before stored of them (a free-text value before %q ended
+ * elsewhere, and the session's part was read on) is not this line's. */
+static void clear_after(matcher *m, size_t i)
+{
+    pgm_prefix_fields *f = m->f;
+    for (size_t k = i + 1; k < m->p->n; k++) {
+        const item *it = &m->p->items[k];
+        if (it->kind != IT_ESC)
+            continue;
+        size_t offs[3], n = slices_of(it->esc, offs);
+        for (size_t j = 0; j < n; j++)
+            memset((char *)f + offs[j], 0, sizeof(pgm_slice));
+        if (it->esc == 'p')
+            f->pid = -1;
+        else if (it->esc == 's')
+            f->session_start_us = PGM_TS_UNKNOWN;
+        else if (strchr("mtn", it->esc)) {
+            f->t_us = PGM_TS_UNKNOWN;
+            f->zone = PGM_TS_ZONE_KNOWN;
+            memset(f->zone_name, 0, sizeof f->zone_name);
+        }
+    }
+}
+
 static bool match_from(matcher *m, size_t i, size_t pos)
 {
     const pgm_prefix *p = m->p;
@@ -481,6 +506,7 @@ static bool match_from(matcher *m, size_t i, size_t pos)
             /* No session: the rest of the prefix is not printed. */
             if (match_end(m, pos)) {
                 m->f->session = false;
+                clear_after(m, i);
                 return true;
             }
             m->f->session = true;

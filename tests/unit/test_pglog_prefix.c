@@ -433,6 +433,33 @@ static void test_entries_count_what_they_cannot_place(void **state)
     pgm_prefix_free(p);
 }
 
+/* Values that hold the prefix's own delimiters: a database name with a space
+ * (its first space is not its end: no severity follows there), and a process
+ * without a session whose application name holds the '@' of the session's
+ * part: a way tried first read a user there, which must not stay once %q
+ * ends the prefix. */
+static void test_values_that_hold_delimiters(void **state)
+{
+    (void)state;
+    pgm_prefix *p = compile("%m [%p] %q%u@%d ");
+    static const char spaced[] = "2026-12-06 06:58:31.399 UTC [4605] u@my db LOG:  x";
+    pgm_prefix_fields f;
+    assert_true(pgm_prefix_parse(p, spaced, sizeof spaced - 1, &f));
+    assert_slice(f.user, "u");
+    assert_slice(f.db, "my db");
+    assert_true(f.session);
+    pgm_prefix_free(p);
+    p = compile("%a %q%u@%d !");
+    static const char ends_at_q[] = "my ab@c LOG:  hi";
+    assert_true(pgm_prefix_parse(p, ends_at_q, sizeof ends_at_q - 1, &f));
+    assert_slice(f.app, "my ab@c");
+    assert_false(f.session);
+    assert_int_equal(f.user.n, 0);
+    assert_int_equal(f.db.n, 0);
+    assert_slice(f.message, "hi");
+    pgm_prefix_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_detection_among_common_prefixes),
         cmocka_unit_test(test_entries_of_a_real_log),
         cmocka_unit_test(test_entries_count_what_they_cannot_place),
+        cmocka_unit_test(test_values_that_hold_delimiters),
     };
     return cmocka_run_group_tests_name("pglog_prefix", tests, NULL, NULL);
 }
