@@ -164,7 +164,8 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
     /* inflated, or an archive's member (a layer above it, and no file on
      * disk, which can seek): read ahead while the visitor works, if it asked.
      * Never a bare pipe: a writer that keeps it open would keep the thread
-     * waiting after the visitor stopped. */
+     * waiting after the visitor stopped. A plain file on disk is read ahead
+     * past the page cache, if the visitor asked (read_uncached). */
     pgm_readahead ahead;
     bool on_disk = depth == 0 && w->disk_path && strcmp(w->disk_path, path) == 0;
     bool uncached = w->v->read_uncached && on_disk && w->disk_fd >= 0;
