@@ -75,7 +75,7 @@ static uint64_t newlines_in(const char *p, size_t n)
     return count;
 }
 
-static void *read_chunks(void *arg)
+static void *read_in_order(void *arg)
 {
     pgm_chunk_reader *r = arg;
     for (size_t k = 0; k < r->n; k++) {
@@ -162,7 +162,7 @@ pgm_chunk_reader *pgm_chunk_reader_open(int fd, const uint64_t *ends, size_t n, 
         goto undo_mutex;
     if (pthread_cond_init(&r->freed, NULL) != 0)
         goto undo_ready;
-    if (pgm_quiet_thread_create(&r->thread, read_chunks, r) == 0)
+    if (pgm_quiet_thread_create(&r->thread, read_in_order, r) == 0)
         return r;
     pthread_cond_destroy(&r->freed);
 undo_ready:
