@@ -8,11 +8,12 @@
  * cache instead: the thread reads the file itself with O_DIRECT, so the disk
  * puts the bytes into the buffer and nobody's CPU copies them there. Read
  * as any, the kernel copies every byte out of the page cache on the reading
- * CPU: 16% of a one-thread timeline's time. The thread only waits for the
- * disk, so one thread's work stays on one CPU. A disk slower than the caller
- * reads while the page cache holds the file is read through the page cache
- * again after PGM_READAHEAD_SLOW_DISK waits; a file system that refuses
- * O_DIRECT starts no thread: the caller reads on as before.
+ * CPU: 0.41 s of system time of a one-thread timeline of a 1.24 GiB log,
+ * 0.21 s read so. The thread only waits for the disk, so one thread's work
+ * stays on one CPU. A disk slower than the caller reads, while the page
+ * cache holds most of what comes next, is left for the cache after
+ * PGM_READAHEAD_SLOW_DISK waits; a file system that refuses O_DIRECT starts
+ * no thread: the caller reads on as before.
  *
  * The thread starts only once PGM_READAHEAD_AFTER bytes were read on the
  * caller's own (a small file costs no thread), and every layer below is
