@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle/source.h"
+#include "text/lines.h"
 #include "util/directio.h"
 #include "util/quiet_thread.h"
 
@@ -50,9 +52,7 @@ static ptrdiff_t read_range(pgm_chunk_reader *r, char *p, size_t want, uint64_t 
     size_t got = 0;
     while (got < want) {
         int fd = r->uncached >= 0 ? r->uncached : r->file;
-        ssize_t n = pread(fd, p + got, want - got, (off_t)(from + got));
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n = pgm_pread_once(fd, p + got, want - got, from + got);
         if (n < 0 && errno == EINVAL && r->uncached >= 0) {
             close(r->uncached);
             r->uncached = -1;
@@ -65,14 +65,6 @@ static ptrdiff_t read_range(pgm_chunk_reader *r, char *p, size_t want, uint64_t 
         got += (size_t)n;
     }
     return (ptrdiff_t)got;
-}
-
-static uint64_t newlines_in(const char *p, size_t n)
-{
-    uint64_t count = 0;
-    for (const char *e = p + n; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
-        count++;
-    return count;
 }
 
 static void *read_in_order(void *arg)
@@ -89,12 +81,13 @@ static void *read_in_order(void *arg)
             break;
         uint64_t start = chunk_start(r, k), from = start & ~(uint64_t)(r->align - 1);
         uint64_t to = (r->ends[k] + r->align - 1) & ~(uint64_t)(r->align - 1);
-        ptrdiff_t got = read_range(r, r->block + (k % r->nbuf) * r->buf_size, (size_t)(to - from), from);
+        char *into = r->block + (k % r->nbuf) * r->buf_size;
+        ptrdiff_t got = read_range(r, into, (size_t)(to - from), from);
         int e = got < 0 ? errno : 0;
         size_t skip = (size_t)(start - from), whole = (size_t)(r->ends[k] - start);
         size_t len = got < 0 || (size_t)got <= skip ? 0 : (size_t)got - skip < whole ? (size_t)got - skip : whole;
         uint64_t before = r->newlines;
-        r->newlines += newlines_in(r->block + (k % r->nbuf) * r->buf_size + skip, len);
+        r->newlines += pgm_count_newlines(into + skip, len);
         pthread_mutex_lock(&r->mu);
         b->chunk = k;
         b->skip = skip;

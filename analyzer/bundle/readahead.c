@@ -18,16 +18,6 @@ static ptrdiff_t failed(pgm_readahead *r, const char *why)
     return -1;
 }
 
-/* One pread through EINTR: bytes, 0 at the end, -1 with errno. */
-static ssize_t pread_once(int fd, char *p, size_t n, uint64_t at)
-{
-    ssize_t got;
-    do
-        got = pread(fd, p, n, (off_t)at);
-    while (got < 0 && errno == EINTR);
-    return got;
-}
-
 /* Whether the page cache holds most of what comes next of the file. */
 static bool held_in_cache(pgm_readahead *r)
 {
@@ -57,7 +47,7 @@ static ptrdiff_t read_file(pgm_readahead *r, char *p, bool slow)
         if (off_block) {
             n = r->align - off_block; /* up to where direct reads can start, as any */
         } else {
-            got = pread_once(r->uncached, p, n, r->at);
+            got = pgm_pread_once(r->uncached, p, n, r->at);
             if (got >= 0) {
                 r->at += (uint64_t)got;
                 return got;
@@ -69,7 +59,7 @@ static ptrdiff_t read_file(pgm_readahead *r, char *p, bool slow)
             r->uncached = -1;
         }
     }
-    got = pread_once(r->file, p, n, r->at);
+    got = pgm_pread_once(r->file, p, n, r->at);
     if (got < 0)
         return failed(r, strerror(errno));
     r->at += (uint64_t)got;

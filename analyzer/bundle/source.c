@@ -42,6 +42,15 @@ ptrdiff_t pgm_source_fail(pgm_source *s, const char *fmt, ...)
     return -1;
 }
 
+ssize_t pgm_pread_once(int fd, void *buf, size_t n, uint64_t at)
+{
+    ssize_t got;
+    do
+        got = pread(fd, buf, n, (off_t)at);
+    while (got < 0 && errno == EINTR);
+    return got;
+}
+
 static ptrdiff_t fd_read(pgm_source *self, void *buf, size_t cap)
 {
     pgm_fd_source *s = (pgm_fd_source *)self;

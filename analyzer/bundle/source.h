@@ -31,6 +31,10 @@ ptrdiff_t pgm_source_read_full(pgm_source *s, void *buf, size_t cap);
 ptrdiff_t pgm_source_fail(pgm_source *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* One pread(2), made again when a signal interrupted it: bytes, 0 at the
+ * end, or -1 with errno. */
+ssize_t pgm_pread_once(int fd, void *buf, size_t n, uint64_t at);
+
 /* A file descriptor (borrowed: not closed here). Seekable if the fd is. */
 typedef struct pgm_fd_source {
     pgm_source base;

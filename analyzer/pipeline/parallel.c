@@ -46,10 +46,7 @@ static ptrdiff_t range_read(pgm_source *self, void *buf, size_t cap)
         return 0;
     if (cap > r->end - r->pos)
         cap = (size_t)(r->end - r->pos);
-    ssize_t n;
-    do
-        n = pread(r->fd, buf, cap, (off_t)r->pos);
-    while (n < 0 && errno == EINTR);
+    ssize_t n = pgm_pread_once(r->fd, buf, cap, r->pos);
     if (n < 0)
         return pgm_source_fail(self, "read error: %s", strerror(errno));
     r->pos += (uint64_t)n;
@@ -107,8 +104,7 @@ static uint64_t count_newlines(int fd, uint64_t start, uint64_t end, int *rc)
     range_source src = {{.read = range_read}, fd, start, end};
     ptrdiff_t got;
     while ((got = pgm_source_read(&src.base, buf, PART_READ_BYTES)) > 0)
-        for (const char *p = buf, *e = buf + got; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
-            n++;
+        n += pgm_count_newlines(buf, (size_t)got);
     if (got < 0)
         *rc = PGM_FATAL;
     free(buf);

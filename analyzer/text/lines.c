@@ -5,6 +5,14 @@
 
 #include "bundle/limits.h"
 
+uint64_t pgm_count_newlines(const char *p, size_t n)
+{
+    uint64_t count = 0;
+    for (const char *e = p + n; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+        count++;
+    return count;
+}
+
 int pgm_lines_init(pgm_line_reader *r, pgm_source *src, size_t max_line)
 {
     memset(r, 0, sizeof *r);

@@ -30,6 +30,9 @@ typedef struct pgm_line_reader {
     bool piece;            /* what was last returned is a piece: the line goes on */
 } pgm_line_reader;
 
+/* The '\n' bytes in p[0..n): how many lines end there. */
+uint64_t pgm_count_newlines(const char *p, size_t n);
+
 /* PGM_OK or PGM_FATAL (memory). Borrows `src`. */
 int pgm_lines_init(pgm_line_reader *r, pgm_source *src, size_t max_line);
 void pgm_lines_free(pgm_line_reader *r);
