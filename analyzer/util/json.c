@@ -72,10 +72,8 @@ void pgm_json_end_object(pgm_json *j) { close(j, '}'); }
 void pgm_json_begin_array(pgm_json *j) { open(j, '['); }
 void pgm_json_end_array(pgm_json *j) { close(j, ']'); }
 
-/* How many bytes from p need no escaping: printable ASCII other than '"' and
- * '\\'. Sixteen at a time with SSE2, else eight with a word trick: log text
- * is mostly such runs, and this runs over every value of every event. */
-/* 1 for the bytes a JSON string holds as they are. */
+/* 1 for the bytes a JSON string holds as they are: printable ASCII other
+ * than '"' and '\\'. */
 static const unsigned char plain_byte[256] = {
     ['\x20'] = 1, ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1,
     [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1,
@@ -91,37 +89,103 @@ static const unsigned char plain_byte[256] = {
     ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
 };
 
+/* The bytes of x (eight, in memory order) that need an escape: the high
+ * bit of each such byte set. Exact up to the first one (the borrows of the
+ * subtractions may mark bytes after it), which is all copy_plain reads. */
+static inline uint64_t escaped_bytes8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t low = (x - ones * 0x20) & ~x; /* a byte < 0x20 */
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+    return (low | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) & high;
+}
+
+static inline uint32_t escaped_bytes4(uint32_t x)
+{
+    const uint32_t ones = 0x01010101u, high = 0x80808080u;
+    uint32_t low = (x - ones * 0x20) & ~x;
+    uint32_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+    return (low | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) & high;
+}
+
+#if defined(__SSE2__)
+static inline unsigned escaped_bytes16(__m128i x)
+{
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                  del = _mm_set1_epi8(0x7f);
+    /* signed: bytes from 0x80 on are below 0x20 too */
+    __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, quote)),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, bslash), _mm_cmpeq_epi8(x, del)));
+    return (unsigned)_mm_movemask_epi8(bad);
+}
+#endif
+
 /* Copies the bytes from p that need no escaping to dst, up to the first that
- * does (or n), and returns how many: sixteen at a time with SSE2 (each block
- * stored before it is looked at, which the room of PGM_JSON_ESCAPED_MAX
- * allows), else eight at a time with a word trick, and the tail (most values
- * are shorter than 16 bytes) by a table. Copying while scanning spares a
- * second pass and a call per value. */
+ * does (or n), and returns how many. Blocks are stored before they are
+ * looked at, and never past dst + n. Sixteen bytes at a time with SSE2; the
+ * last bytes of a text (and a text under 16 bytes: most values, a user, a
+ * level, a pid) as a block that ends where the text ends and overlaps what
+ * was looked at already: a byte at a time, they were two thirds of the work
+ * of escaping a timeline. Copying while scanning spares a second pass. */
 static size_t copy_plain(char *dst, const unsigned char *p, size_t n)
 {
-    size_t i = 0;
 #if defined(__SSE2__)
-    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
-                  bslash = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f);
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        _mm_storeu_si128((__m128i *)(void *)(dst + i), x);
-        /* signed: bytes from 0x80 on are below 0x20 too */
-        __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, quote)),
-                                   _mm_or_si128(_mm_cmpeq_epi8(x, bslash), _mm_cmpeq_epi8(x, del)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(bad);
-        if (mask)
-            return i + (size_t)__builtin_ctz(mask);
+    if (n >= 16) {
+        size_t i = 0;
+        for (; i + 16 <= n; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            _mm_storeu_si128((__m128i *)(void *)(dst + i), x);
+            unsigned mask = escaped_bytes16(x);
+            if (mask)
+                return i + (size_t)__builtin_ctz(mask);
+        }
+        if (i == n)
+            return n;
+        size_t at = n - 16; /* bytes at..i-1 were looked at */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
+        _mm_storeu_si128((__m128i *)(void *)(dst + at), x);
+        unsigned mask = escaped_bytes16(x) >> (i - at);
+        return mask ? i + (size_t)__builtin_ctz(mask) : n;
     }
-#else
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, p + i, sizeof x);
-        uint64_t low = (x - ones * 0x20) & ~x; /* a byte < 0x20 (or >= 0x80) */
-        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
-        uint64_t hit = (low | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | x) & high;
-        if (hit)
+        memcpy(dst + i, &x, sizeof x);
+        uint64_t bad = escaped_bytes8(x);
+        if (bad)
+            return i + (size_t)__builtin_ctzll(bad) / 8;
+    }
+    if (i == n)
+        return n;
+    if (n >= 8) {
+        size_t at = n - 8;
+        uint64_t x;
+        memcpy(&x, p + at, sizeof x);
+        memcpy(dst + at, &x, sizeof x);
+        uint64_t bad = escaped_bytes8(x) >> (8 * (i - at));
+        return bad ? i + (size_t)__builtin_ctzll(bad) / 8 : n;
+    }
+    if (n >= 4) { /* four bytes at 0 and four ending at n */
+        uint32_t a, b;
+        memcpy(&a, p, sizeof a);
+        memcpy(&b, p + n - 4, sizeof b);
+        memcpy(dst, &a, sizeof a);
+        memcpy(dst + n - 4, &b, sizeof b);
+        uint32_t bad = escaped_bytes4(a);
+        if (bad || n == 4)
+            return bad ? (size_t)__builtin_ctz(bad) / 8 : n;
+        bad = escaped_bytes4(b) >> (8 * (8 - n)); /* bytes from 4 on */
+        return bad ? 4 + (size_t)__builtin_ctz(bad) / 8 : n;
+    }
+#else
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, sizeof x);
+        if (escaped_bytes8(x))
             break;
         memcpy(dst + i, &x, sizeof x);
     }
@@ -133,9 +197,10 @@ static size_t copy_plain(char *dst, const unsigned char *p, size_t n)
     return i;
 }
 
-char *pgm_json_escape_to(char *dst, const char *s, size_t n)
+/* From the first byte that needs an escape on: apart, so that a value with
+ * none (nearly all) costs a call that saves no registers. */
+static __attribute__((noinline)) char *escape_rest(char *dst, const unsigned char *p, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s;
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
     for (;;) {
@@ -172,6 +237,13 @@ char *pgm_json_escape_to(char *dst, const char *s, size_t n)
         }
         i++;
     }
+}
+
+char *pgm_json_escape_to(char *dst, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k = copy_plain(dst, p, n);
+    return k == n ? dst + n : escape_rest(dst + k, p + k, n - k);
 }
 
 int pgm_json_escape_buf(pgm_strbuf *out, const char *s, size_t n)
