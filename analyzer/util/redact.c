@@ -227,6 +227,32 @@ static bool role_after(const char *s, size_t n, size_t lim, size_t j)
     return k + 10 < lim && role_word_at(s, n, k) != 0;
 }
 
+#if defined(__SSE2__)
+/* The bytes of the 16 at p that are ':', ';', 'w' or 'W', as a bit mask. */
+static inline unsigned hook_bytes(const char *p)
+{
+    const __m128i colon = _mm_set1_epi8(':'), semi = _mm_set1_epi8(';'), w = _mm_set1_epi8('w'),
+                  big_w = _mm_set1_epi8('W');
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, colon), _mm_cmpeq_epi8(x, semi)),
+                                                    _mm_or_si128(_mm_cmpeq_epi8(x, w), _mm_cmpeq_epi8(x, big_w))));
+}
+
+/* Whether one of the hook bytes `mask` marks from `base` on starts a secret
+ * or a role statement (within lim). */
+static bool hooks_worth_a_look(const char *s, size_t n, size_t lim, size_t base, unsigned mask)
+{
+    for (; mask; mask &= mask - 1) {
+        size_t at = base + (size_t)__builtin_ctz(mask);
+        if (s[at] != ';' && secret_hook_at(s, n, at))
+            return true;
+        if ((s[at] == ':' || s[at] == ';') && at < lim && role_after(s, n, lim, at))
+            return true;
+    }
+    return false;
+}
+#endif
+
 /* Whether s may hold a secret: a role statement starts in it
  * (role_statement_at), or a password or URL credentials may be in it (a hook
  * byte, secret_hook_at). Their bytes (':', ';', 'w', 'W') are looked for
@@ -246,20 +272,16 @@ static bool worth_a_look(const char *s, size_t n)
     }
     size_t j = 0;
 #if defined(__SSE2__)
-    const __m128i colon = _mm_set1_epi8(':'), semi = _mm_set1_epi8(';'), w = _mm_set1_epi8('w'),
-                  big_w = _mm_set1_epi8('W');
-    for (; j + 16 <= n; j += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
-        unsigned mask = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, colon), _mm_cmpeq_epi8(x, semi)),
-                         _mm_or_si128(_mm_cmpeq_epi8(x, w), _mm_cmpeq_epi8(x, big_w))));
-        for (; mask; mask &= mask - 1) {
-            size_t at = j + (size_t)__builtin_ctz(mask);
-            if (s[at] != ';' && secret_hook_at(s, n, at))
-                return true;
-            if ((s[at] == ':' || s[at] == ';') && at < lim && role_after(s, n, lim, at))
-                return true;
-        }
+    for (; j + 16 <= n; j += 16)
+        if (hooks_worth_a_look(s, n, lim, j, hook_bytes(s + j)))
+            return true;
+    if (j < n && n >= 16) {
+        /* the last bytes as the block that ends where the text does, less
+         * the bytes of it looked at above */
+        size_t at = n - 16;
+        if (hooks_worth_a_look(s, n, lim, at, hook_bytes(s + at) >> (j - at) << (j - at)))
+            return true;
+        j = n;
     }
 #endif
     for (; j < n; j++) {
@@ -352,20 +374,32 @@ static bool password_parameter_at(const char *s, size_t n, size_t w)
     return k + 1 < n && s[k] == '$' && s[k + 1] >= '0' && s[k + 1] <= '9';
 }
 
+#if defined(__SSE2__)
+/* Whether a 'w' of the 16 bytes at `base`, less the first `seen` (looked at
+ * already), is that of "password" before a bind parameter. */
+static inline __attribute__((always_inline)) bool password_parameter_in(const char *s, size_t n, size_t base, unsigned seen)
+{
+    const __m128i low = _mm_set1_epi8(0x20), w = _mm_set1_epi8('w');
+    __m128i x = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + base)), low);
+    for (unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, w)) >> seen << seen; mask; mask &= mask - 1)
+        if (password_parameter_at(s, n, base + (size_t)__builtin_ctz(mask)))
+            return true;
+    return false;
+}
+#endif
+
 /* Looked for by the 'w' of "password", rarer in statements than its 'p',
- * 16 bytes at a time (SSE2): this runs on every statement logged with
- * parameters. */
+ * 16 bytes at a time (SSE2), the last ones as the block that ends where the
+ * text does: this runs on every statement logged with parameters. */
 bool pgm_redact_password_parameter(const char *s, size_t n)
 {
     size_t i = 0;
 #if defined(__SSE2__)
-    const __m128i low = _mm_set1_epi8(0x20), w = _mm_set1_epi8('w');
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), low);
-        for (unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, w)); mask; mask &= mask - 1)
-            if (password_parameter_at(s, n, i + (size_t)__builtin_ctz(mask)))
-                return true;
-    }
+    for (; i + 16 <= n; i += 16)
+        if (password_parameter_in(s, n, i, 0))
+            return true;
+    if (i < n && n >= 16)
+        return password_parameter_in(s, n, n - 16, (unsigned)(i - (n - 16)));
 #endif
     for (; i < n; i++)
         if ((s[i] | 0x20) == 'w' && password_parameter_at(s, n, i))
