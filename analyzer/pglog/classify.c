@@ -158,7 +158,7 @@ static int slot_of_cached(pgm_pg_classifier *c, const char *name)
 
 /* Keeps a value: borrowed when the classifier may and the bytes last as
  * long as the record (`lasting`), else copied with a NUL. */
-static bool store(builder *b, const char *v, size_t n, bool lasting, held *h)
+static inline bool store(builder *b, const char *v, size_t n, bool lasting, held *h)
 {
     h->len = n;
     if (lasting && b->c->borrow_values) {
@@ -190,7 +190,7 @@ static bool store_text(builder *b, const char *v, size_t n, bool lasting, held *
 static void put_slot_from(builder *b, int k, const char *v, size_t n, bool lasting)
 {
     if (n)
-        b->has[k] = (k == S_MSG ? store_text : store)(b, v, n, lasting, &b->slot[k]);
+        b->has[k] = k == S_MSG ? store_text(b, v, n, lasting, &b->slot[k]) : store(b, v, n, lasting, &b->slot[k]);
 }
 
 /* A value of the record's or a capture's: it lasts as long as the record. */
@@ -206,7 +206,7 @@ static void put(builder *b, const char *name, const char *v, size_t n, bool text
         return;
     int k = slot_of_cached(b->c, name);
     if (k >= 0) {
-        b->has[k] = (text ? store_text : store)(b, v, n, true, &b->slot[k]);
+        b->has[k] = text ? store_text(b, v, n, true, &b->slot[k]) : store(b, v, n, true, &b->slot[k]);
         return;
     }
     if (b->n_extra + N_SLOTS == PGM_EVENT_MAX_FIELDS) {
@@ -215,7 +215,7 @@ static void put(builder *b, const char *name, const char *v, size_t n, bool text
     }
     pending_field *f = &b->extra[b->n_extra];
     f->name = name;
-    if ((text ? store_text : store)(b, v, n, true, &f->v))
+    if (text ? store_text(b, v, n, true, &f->v) : store(b, v, n, true, &f->v))
         b->n_extra++;
 }
 
