@@ -125,6 +125,11 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
             return PGM_OK;
         }
         r->continuation += blanks;
+        if (!e->n_parts && !e->message_in_text) {
+            /* the message goes on: it is put together in `text` */
+            append(r, e, e->f->message.p, e->f->message.n);
+            e->message_in_text = true;
+        }
         for (; blanks; blanks--)
             append(r, e, "\n", 1);
         append(r, e, "\n", 1);
@@ -211,8 +216,8 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
     e->n_parts = 0;
     e->line = e->last_line = lineno;
     r->last = e;
-    append(r, e, f->message.p, f->message.n);
-    e->message_len = e->text.len;
+    e->message_in_text = false;
+    e->message_len = 0;
     return PGM_OK;
 }
 

@@ -36,8 +36,12 @@ typedef struct pgm_entry {
     uint64_t line;        /* primary line number */
     uint64_t last_line;   /* last line that belongs to the entry */
     pgm_strbuf raw;       /* the primary line as read */
-    pgm_strbuf text;      /* message (continuations joined by '\n'), then parts */
-    size_t message_len;
+    /* the parts; first the message, once a TAB line continued it (a message
+     * of one line is read where it lies in `raw`: most are, and copying each
+     * was a pass over the whole log) */
+    pgm_strbuf text;
+    size_t message_len;   /* in `text`, when message_in_text */
+    bool message_in_text;
     pgm_entry_part parts[PGM_ENTRY_MAX_PARTS];
     size_t n_parts;
 } pgm_entry;
@@ -96,6 +100,8 @@ void pgm_entries_free(pgm_entry_reader *r);
 /* The text of an entry's message / part. */
 static inline pgm_slice pgm_entry_message(const pgm_entry *e)
 {
+    if (!e->message_in_text)
+        return e->f->message;
     pgm_slice s = {e->text.p, e->message_len};
     return s;
 }
