@@ -433,6 +433,58 @@ static void test_entries_count_what_they_cannot_place(void **state)
     pgm_prefix_free(p);
 }
 
+typedef struct messages_seen {
+    size_t n;
+    char text[4][64];
+    char detail[4][64];
+} messages_seen;
+
+static void keep_message(void *ctx, const pgm_entry *e)
+{
+    messages_seen *m = ctx;
+    assert_true(m->n < 4);
+    pgm_slice msg = pgm_entry_message(e);
+    snprintf(m->text[m->n], sizeof m->text[0], "%.*s", (int)msg.n, msg.p);
+    if (e->n_parts)
+        snprintf(m->detail[m->n], sizeof m->detail[0], "%.*s", (int)e->parts[0].len, e->text.p + e->parts[0].off);
+    m->n++;
+}
+
+/* A message of one line is read where it lies; one that TAB lines continue
+ * is put together, before its DETAIL and after it (a TAB line after the
+ * DETAIL is the DETAIL's), and a blank line held inside it joins it. */
+static void test_entry_messages_of_one_and_of_more_lines(void **state)
+{
+    (void)state;
+    pgm_prefix *p = compile("%m [%p] ");
+    messages_seen m = {0};
+    pgm_entry_reader r;
+    pgm_entries_init(&r, p, keep_message, &m);
+    const char *lines[] = {
+        "2026-11-27 00:17:38.028 UTC [7] LOG:  statement: SELECT 1",
+        "2026-11-27 00:17:38.029 UTC [7] LOG:  statement: SELECT",
+        "	2",
+        "",
+        "	FROM t",
+        "2026-11-27 00:17:38.030 UTC [7] DETAIL:  d1",
+        "	d2",
+        "2026-11-27 00:17:38.031 UTC [7] LOG:  plain",
+        "2026-11-27 00:17:38.032 UTC [7] DETAIL:  first",
+        "	second",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        pgm_entries_feed(&r, lines[i], strlen(lines[i]), i + 1);
+    pgm_entries_finish(&r);
+    assert_int_equal(m.n, 3);
+    assert_string_equal(m.text[0], "statement: SELECT 1");
+    assert_string_equal(m.text[1], "statement: SELECT\n2\n\nFROM t");
+    assert_string_equal(m.detail[1], "d1\nd2");
+    assert_string_equal(m.text[2], "plain");
+    assert_string_equal(m.detail[2], "first\nsecond");
+    pgm_entries_free(&r);
+    pgm_prefix_free(p);
+}
+
 /* Values that hold the prefix's own delimiters: a database name with a space
  * (its first space is not its end: no severity follows there), and a process
  * without a session whose application name holds the '@' of the session's
@@ -473,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_detection_among_common_prefixes),
         cmocka_unit_test(test_entries_of_a_real_log),
         cmocka_unit_test(test_entries_count_what_they_cannot_place),
+        cmocka_unit_test(test_entry_messages_of_one_and_of_more_lines),
         cmocka_unit_test(test_values_that_hold_delimiters),
     };
     return cmocka_run_group_tests_name("pglog_prefix", tests, NULL, NULL);
