@@ -13,6 +13,9 @@ typedef struct item {
     int width;           /* padding width, 0 for none */
     bool left;           /* %-N: value first, spaces after */
     size_t lit, litlen;  /* literal: offset into lits */
+    /* a literal of up to 8 bytes as the word they make, and the word's
+     * bytes that are its: compared at once where the line has 8 bytes on */
+    uint64_t word, word_mask;
 } item;
 
 /* Fields an escape sets, as offsets into pgm_prefix_fields: what a parse
@@ -90,7 +93,7 @@ static bool add_literal(pgm_prefix *p, size_t *nl, char c)
     } else {
         if (p->n == PGM_PREFIX_MAX_ITEMS)
             return false;
-        p->items[p->n++] = (item){IT_LIT, 0, 0, false, *nl, 1};
+        p->items[p->n++] = (item){.kind = IT_LIT, .lit = *nl, .litlen = 1};
     }
     p->lits[(*nl)++] = c;
     return true;
@@ -142,10 +145,18 @@ int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX]
             continue; /* the server prints nothing for it */
         if (p->n == PGM_PREFIX_MAX_ITEMS)
             goto too_long;
-        p->items[p->n++] = (item){e == 'q' ? IT_Q : IT_ESC, e, width, left, 0, 0};
+        p->items[p->n++] = (item){.kind = e == 'q' ? IT_Q : IT_ESC, .esc = e, .width = width, .left = left};
         note_sets(p, e);
     }
     p->lits[nl] = '\0';
+    for (size_t k = 0; k < p->n; k++) {
+        item *it = &p->items[k];
+        if (it->kind != IT_LIT || it->litlen > 8)
+            continue;
+        static const unsigned char all[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+        memcpy(&it->word, p->lits + it->lit, it->litlen);
+        memcpy(&it->word_mask, all, it->litlen);
+    }
     *out = p;
     return PGM_OK;
 too_long:
@@ -486,8 +497,14 @@ static bool match_from(matcher *m, size_t i, size_t pos)
     for (; i < p->n; i++) {
         const item *it = &p->items[i];
         if (it->kind == IT_LIT) {
-            if (pos + it->litlen > m->n || !same_bytes(m->s + pos, p->lits + it->lit, it->litlen))
+            if (it->word_mask && pos + 8 <= m->n) {
+                uint64_t w;
+                memcpy(&w, m->s + pos, sizeof w);
+                if ((w & it->word_mask) != it->word)
+                    return false;
+            } else if (pos + it->litlen > m->n || !same_bytes(m->s + pos, p->lits + it->lit, it->litlen)) {
                 return false;
+            }
             pos += it->litlen;
             continue;
         }
