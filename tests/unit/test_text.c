@@ -410,6 +410,55 @@ static void test_json_escape_blocks(void **state)
     free(long_text);
 }
 
+/* A timestamp's text read again is taken from the last one read when the
+ * bytes the parse may look at are the same: a text that differs from the
+ * last one anywhere the parse looks, or ends sooner, must read as it reads
+ * on its own. Each text is read once after another timestamp (as on its
+ * own) and once after a text that differs from it in one byte, or ends
+ * elsewhere. */
+static bool same_parse(const pgm_ts_parse *a, bool oka, const pgm_ts_parse *b, bool okb)
+{
+    return oka == okb && (!oka || (a->us == b->us && a->zone == b->zone && a->len == b->len &&
+                                   memcmp(a->zone_name, b->zone_name, sizeof a->zone_name) == 0));
+}
+
+static void test_timestamp_read_again(void **state)
+{
+    (void)state;
+    static const char *const fracs[] = {"", ".4", ".462", ".462123", ",5"};
+    static const char *const zones[] = {"", " UTC", " CET", "Z", "+02", "+0530", " +05:30", " -08", " EST",
+                                        " LOG", " ABCDE", " ABCDEF", " PST8PDT", " Ab"};
+    static const char *const rests[] = {"", " ", " [4626] postgres@bench LOG:  x", "ZZ", "9", ":00 x", " Z", "\t"};
+    static const char bytes[] = " 0123456789+-:.,ZUTCabEL[\t";
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    char a[96], b[96];
+    size_t tried = 0, hits = 0;
+    for (int round = 0; round < 20000; round++) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        int n = snprintf(a, sizeof a, "2026-12-06 06:58:%02u%s%s%s", (unsigned)(seed % 60), fracs[(seed >> 8) % 5],
+                         zones[(seed >> 12) % 14], rests[(seed >> 20) % 8]);
+        memcpy(b, a, sizeof b);
+        size_t nb = (size_t)n;
+        if ((seed >> 28) % 3 == 0)
+            nb = 19 + (seed >> 32) % ((size_t)n - 18); /* the same bytes, ending elsewhere */
+        else
+            b[19 + (seed >> 32) % ((size_t)n - 19 + 1)] = bytes[(seed >> 48) % (sizeof bytes - 1)];
+        pgm_ts_parse alone, again, other;
+        /* on its own: after another second's timestamp */
+        assert_true(pgm_ts_parse_at("2001-01-01 00:00:00.000 UTC [1] LOG:  y", 39, &other));
+        bool ok_alone = pgm_ts_parse_at(b, nb, &alone);
+        /* after the text it differs from */
+        bool ok_a = pgm_ts_parse_at(a, (size_t)n, &other);
+        bool ok_again = pgm_ts_parse_at(b, nb, &again);
+        assert_true(ok_a);
+        if (!same_parse(&alone, ok_alone, &again, ok_again))
+            fail_msg("'%.*s' read after '%s': not as on its own", (int)nb, b, a);
+        tried++;
+        hits += ok_alone && nb == (size_t)n && memcmp(a, b, nb) == 0;
+    }
+    assert_true(tried == 20000 && hits > 100); /* texts the same as the one before were read again too */
+}
+
 static void expect_decimal(uint64_t v, const char *want)
 {
     char out[PGM_U64_DIGITS + 1];
@@ -475,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_inventory_nul_and_bad_utf8),
         cmocka_unit_test(test_json_strings_are_valid_utf8),
         cmocka_unit_test(test_json_escape_blocks),
+        cmocka_unit_test(test_timestamp_read_again),
         cmocka_unit_test(test_decimal),
         cmocka_unit_test(test_line_reader_cr_ends),
     };
