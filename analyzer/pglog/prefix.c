@@ -193,11 +193,21 @@ bool pgm_prefix_leads_with_time(const pgm_prefix *p)
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
 
+/* 1 for the ASCII bytes of a severity word: capitals and digits (any byte
+ * of a UTF-8 character is one too: the servers' translations). A table:
+ * this runs twice a line where %q ends the prefix. */
+static const unsigned char severity_ascii[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+};
+
 size_t pgm_prefix_severity_at(const char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && i <= 24 && ((s[i] >= 'A' && s[i] <= 'Z') || is_digit(s[i]) ||
-                                (unsigned char)s[i] >= 0x80))
+    size_t most = n < 25 ? n : 25; /* a word of up to 24 bytes, and the byte after it */
+    while (i < most && ((unsigned char)s[i] >= 0x80 || severity_ascii[(unsigned char)s[i]]))
         i++;
     if (i < 2 || i > 24 || (!(s[0] >= 'A' && s[0] <= 'Z') && (unsigned char)s[0] < 0x80))
         return 0;

@@ -190,6 +190,12 @@ static void test_compile_edge_cases(void **state)
     assert_int_equal(pgm_prefix_severity_at("LOG: x", 6), 3);
     assert_int_equal(pgm_prefix_severity_at("FEHLER: x", 9), 0);
     assert_int_equal(pgm_prefix_severity_at("NOTE: x", 7), 0);
+    /* a translation's word (UTF-8), a word of 24 bytes and none of 25, no small letters */
+    assert_int_equal(pgm_prefix_severity_at("\xd0\x9e\xd0\xa8\xd0\x98\xd0\x91\xd0\x9a\xd0\x90:  x", 16), 12);
+    assert_int_equal(pgm_prefix_severity_at("ABCDEFGHIJKLMNOPQRSTUVW9:  x", 28), 24);
+    assert_int_equal(pgm_prefix_severity_at("ABCDEFGHIJKLMNOPQRSTUVWX9:  x", 29), 0);
+    assert_int_equal(pgm_prefix_severity_at("Log:  x", 7), 0);
+    assert_int_equal(pgm_prefix_severity_at("LOG", 3), 0);
 }
 
 /* A SQLSTATE glued to the severity by a prefix ending in %e: the sniffer's
