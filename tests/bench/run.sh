@@ -102,6 +102,11 @@ j2=$MBS j2_rss=$RSS
 out_mib=$(($(wc -c < "$dir/timeline.jsonl") >> 20))
 run "dd of the timeline's $out_mib MiB into a file kept (plainly)" dd if=/dev/zero of="$dir/timeline.jsonl" bs=1M count="$out_mib" status=none
 dd_mbs=$MBS
+# ... and written directly, as a timeline is past its first 64 MiB (util/directwrite.h): what
+# the disk itself takes. Two threads write a timeline about as fast as this, so the disk, not
+# the parsing, may be what bounds --jobs 2 into a file
+run "dd of the timeline's $out_mib MiB into a file, directly (oflag=direct)" dd if=/dev/zero of="$dir/timeline.jsonl" bs=2M count="$((out_mib / 2))" oflag=direct status=none
+ddd_mbs=$MBS
 run "pgmortem timeline --jobs 1 -o /dev/null" "$bin" timeline -q --jobs 1 -o /dev/null "$log"
 n1=$MBS
 run "pgmortem timeline --jobs 2 -o /dev/null" "$bin" timeline -q --jobs 2 -o /dev/null "$log"
@@ -182,7 +187,7 @@ else
     badger=0
 fi
 holds "timeline --jobs 1 into a file >= 400 MB/s" "$j1 >= 400" "$j1 MB/s; dd writes a file of its size plainly at $dd_mbs; into /dev/null $n1"
-holds "timeline --jobs 2 >= 1.7x --jobs 1" "$j2 >= 1.7 * $j1" "$j2 MB/s, $(echo "scale=2; $j2 / ($j1 + 0.001)" | bc)x; into /dev/null $(echo "scale=2; $n2 / ($n1 + 0.001)" | bc)x"
+holds "timeline --jobs 2 >= 1.7x --jobs 1" "$j2 >= 1.7 * $j1" "$j2 MB/s, $(echo "scale=2; $j2 / ($j1 + 0.001)" | bc)x; dd writes a file of its size directly at $ddd_mbs; into /dev/null $(echo "scale=2; $n2 / ($n1 + 0.001)" | bc)x"
 holds "timeline peak RSS < 64 MiB" "$j1_rss < 64 && $j2_rss < 64" "$j1_rss and $j2_rss MiB"
 holds "timeline within 3x of grep -c" "3 * $j1 >= $grep_mbs" "grep $grep_mbs MB/s, $(echo "scale=1; $grep_mbs / ($j1 + 0.001)" | bc)x"
 holds "analyze -f json at least as fast as timeline --jobs 1" "$an >= $j1" "$an MB/s"
