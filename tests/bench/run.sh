@@ -105,7 +105,7 @@ dd_mbs=$MBS
 # ... and written directly, as a timeline is past its first 64 MiB (util/directwrite.h): what
 # the disk itself takes. Two threads write a timeline about as fast as this, so the disk, not
 # the parsing, may be what bounds --jobs 2 into a file
-run "dd of the timeline's $out_mib MiB into a file, directly (oflag=direct)" dd if=/dev/zero of="$dir/timeline.jsonl" bs=2M count="$((out_mib / 2))" oflag=direct status=none
+run "dd of the timeline's $out_mib MiB into a file, directly" dd if=/dev/zero of="$dir/timeline.jsonl" bs=2M count="$((out_mib / 2))" oflag=direct status=none
 ddd_mbs=$MBS
 run "pgmortem timeline --jobs 1 -o /dev/null" "$bin" timeline -q --jobs 1 -o /dev/null "$log"
 n1=$MBS
