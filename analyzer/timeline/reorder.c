@@ -199,8 +199,9 @@ static void advance(pgm_reorder *r, size_t i)
  * than `keep_bytes` or `keep_runs` are held; or to the sorter (`emit` NULL)
  * all of them. The first run's records go out together as long as they
  * come before the next record of every other run: runs of a log in time
- * order hardly overlap, and looking through every run for each record was
- * a tenth of the reorder buffer's work. */
+ * order hardly overlap, and looking through every run for each record cost
+ * three times what the drain costs now (43.5 M instructions against 12.6 M
+ * on 60 MB of the bench's log). */
 static int drain(pgm_reorder *r, int64_t before, size_t keep_bytes, size_t keep_runs, pgm_sorter_emit emit,
                  void *ctx)
 {
