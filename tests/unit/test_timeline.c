@@ -500,6 +500,30 @@ static void test_redact(void **state)
     expect_redacted("", NULL);
 }
 
+/* A secret wherever it lies in a text: its hook bytes (the 'w' of
+ * "password", the ':' of "://", the ';' before a role statement) are looked
+ * for 16 at a time, and the last ones as the block that ends where the text
+ * does. Each secret after 0 to 40 bytes and before 0 to 20. */
+static void test_redact_at_every_place(void **state)
+{
+    (void)state;
+    static const char *const secrets[][2] = {
+        {"password=hunter2", "password=[REDACTED]"},
+        {"postgresql://app:hunter2@db", "postgresql://app:[REDACTED]@db"},
+        {"x; ALTER USER carol PASWORD 'Sekr3t'", "x; ALTER USER carol PASWORD '[REDACTED]'"},
+    };
+    char in[160], want[160];
+    for (size_t k = 0; k < sizeof secrets / sizeof secrets[0]; k++)
+        for (int before = 0; before <= 40; before++)
+            for (int after = 0; after <= 20; after++) {
+                snprintf(in, sizeof in, "%.*s %s %.*s", before, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+                         secrets[k][0], after, "bbbbbbbbbbbbbbbbbbbb");
+                snprintf(want, sizeof want, "%.*s %s %.*s", before, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+                         secrets[k][1], after, "bbbbbbbbbbbbbbbbbbbb");
+                expect_redacted(in, want);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_classify_what_is_read),
         cmocka_unit_test(test_redact),
+        cmocka_unit_test(test_redact_at_every_place),
         cmocka_unit_test(test_role_statement),
         cmocka_unit_test(test_password_parameter),
     };
