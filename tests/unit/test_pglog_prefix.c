@@ -411,6 +411,14 @@ static void test_entries_of_a_real_log(void **state)
     pgm_prefix_free(p);
 }
 
+/* The lines, numbered from 1, into the entry reader, and the last entry out. */
+static void feed_lines(pgm_entry_reader *r, const char *const *lines, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(pgm_entries_feed(r, lines[i], strlen(lines[i]), i + 1), PGM_OK);
+    pgm_entries_finish(r);
+}
+
 static void test_entries_count_what_they_cannot_place(void **state)
 {
     (void)state;
@@ -425,9 +433,7 @@ static void test_entries_count_what_they_cannot_place(void **state)
         "2026-11-27 00:17:38.029 UTC [8] DETAIL:  another process's detail",
         "2026-11-27 00:17:38.030 UTC [7] DETAIL:  Failed on request of size 8192.",
     };
-    for (size_t i = 0; i < 5; i++)
-        pgm_entries_feed(&r, lines[i], strlen(lines[i]), i + 1);
-    pgm_entries_finish(&r);
+    feed_lines(&r, lines, sizeof lines / sizeof lines[0]);
     assert_int_equal(r.unparsed, 2);
     assert_int_equal(r.samples[0].line, 1);
     assert_string_equal(r.samples[1].text, "TopMemoryContext: 81920 total in 5 blocks; 12288 free (3 chunks); 69632 used");
@@ -478,9 +484,7 @@ static void test_entry_messages_of_one_and_of_more_lines(void **state)
         "2026-11-27 00:17:38.032 UTC [7] DETAIL:  first",
         "	second",
     };
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-        pgm_entries_feed(&r, lines[i], strlen(lines[i]), i + 1);
-    pgm_entries_finish(&r);
+    feed_lines(&r, lines, sizeof lines / sizeof lines[0]);
     assert_int_equal(m.n, 3);
     assert_string_equal(m.text[0], "statement: SELECT 1");
     assert_string_equal(m.text[1], "statement: SELECT\n2\n\nFROM t");
