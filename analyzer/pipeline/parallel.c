@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,14 +92,23 @@ typedef struct worker {
     pgm_pglog_coverage cov;    /* its chunks' coverage added up */
     uint64_t long_lines, bytes;
     int rc;
+    char read_error[PGM_ERR_MAX]; /* the first read of the file that failed, said after the threads end */
 } worker;
 
-static uint64_t count_newlines(int fd, uint64_t start, uint64_t end, int *rc)
+/* A read of the file failed: the run fails, and says why once the threads end. */
+static void read_failed(worker *w, const char *why)
+{
+    w->rc = PGM_FATAL;
+    if (!w->read_error[0])
+        snprintf(w->read_error, sizeof w->read_error, "%s", why);
+}
+
+static uint64_t count_newlines(worker *w, int fd, uint64_t start, uint64_t end)
 {
     char *buf = malloc(PART_READ_BYTES);
     uint64_t n = 0;
     if (!buf) {
-        *rc = PGM_FATAL;
+        w->rc = PGM_FATAL;
         return 0;
     }
     range_source src = {{.read = range_read}, fd, start, end};
@@ -106,7 +116,7 @@ static uint64_t count_newlines(int fd, uint64_t start, uint64_t end, int *rc)
     while ((got = pgm_source_read(&src.base, buf, PART_READ_BYTES)) > 0)
         n += pgm_count_newlines(buf, (size_t)got);
     if (got < 0)
-        *rc = PGM_FATAL;
+        read_failed(w, src.base.err);
     free(buf);
     return n;
 }
@@ -153,7 +163,7 @@ static void *count_chunks(void *arg)
     size_t own = 0;
     for (taken t; w->rc == PGM_OK && take_chunk(w, &own, &t);) {
         chunk *c = &w->sp->chunks[t.index];
-        c->newlines = count_newlines(w->sp->fd, c->start, c->end, &w->rc);
+        c->newlines = count_newlines(w, w->sp->fd, c->start, c->end);
     }
     return NULL;
 }
@@ -211,7 +221,7 @@ static void read_chunk(worker *w, size_t ci, const char *bytes, size_t n_bytes)
     if (w->index == 0 && s->on_progress)
         s->on_progress(s->term_ctx, s->progress_bytes + done);
     if (src->failed)
-        w->rc = PGM_FATAL;
+        read_failed(w, src->err);
     pgm_lines_free(&lr);
     add_coverage(&w->cov, pgm_pglog_get_coverage(r));
     pgm_pglog_close(r);
@@ -479,9 +489,17 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
                 line += sp.chunks[k].newlines;
             }
     }
-    if (sp.feed && pgm_chunk_reader_close(sp.feed) != 0)
-        rc = PGM_FATAL;
+    int feed_errno = sp.feed ? pgm_chunk_reader_close(sp.feed) : 0;
     sp.feed = NULL;
+    if (feed_errno) {
+        rc = PGM_FATAL;
+        pgm_scan_warn(s, in, "read error: %s; the log was not read whole", strerror(feed_errno));
+    }
+    for (size_t k = 0; k < n; k++)
+        if (workers[k].read_error[0]) {
+            pgm_scan_warn(s, in, "%s; the log was not read whole", workers[k].read_error);
+            break;
+        }
     if (rc == PGM_OK) {
         in->is_log = true;
         /* the head's choice of prefix, and the parts' counts */
