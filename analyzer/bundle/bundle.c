@@ -158,6 +158,15 @@ static ptrdiff_t counted_read(pgm_source *self, void *buf, size_t cap)
     return n;
 }
 
+/* Blocks of a file on disk that were read as NUL bytes (bundle/source.h). */
+static void say_unreadable(walker *w, const char *path, const pgm_unreadable *u)
+{
+    char said[PGM_ERR_MAX];
+    pgm_unreadable_describe(u, said, sizeof said);
+    if (said[0])
+        problem(w, path, "%s", said);
+}
+
 static void visit_leaf(walker *w, pgm_source *content, const char *path, const char *hint,
                        const unsigned char *head, size_t head_len, int64_t mtime, unsigned depth)
 {
@@ -185,6 +194,8 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
     int rc = w->v->on_file(w->v->ctx, &info, &c.base);
     if (read_ahead)
         pgm_readahead_close(&ahead); /* the layers below are this thread's again */
+    if (uncached)
+        say_unreadable(w, path, &ahead.unreadable);
     if (c.base.failed)
         problem(w, path, "%s", c.base.err);
     if (rc == PGM_FATAL)
@@ -488,6 +499,7 @@ static void walk_file(walker *w, pgm_strbuf *path, const struct stat *st)
     w->disk_size = regular ? (uint64_t)st->st_size : 0;
     w->disk_fd = regular ? fd : -1;
     walk_stream(w, &fs.base, path, fd == STDIN_FILENO ? "" : base_name(path->p), mtime, 0);
+    say_unreadable(w, path->p, &fs.unreadable);
     w->disk_path = NULL;
     w->disk_fd = -1;
     if (fd != STDIN_FILENO)

@@ -33,6 +33,7 @@ struct pgm_chunk_reader {
     size_t next_take;     /* the takers' */
     uint64_t newlines;    /* the thread's: in the chunks read so far */
     int err;              /* the errno of the read that failed */
+    pgm_unreadable unreadable; /* the thread's: blocks read as NUL bytes */
     bool stop;
     pthread_mutex_t mu;
     pthread_cond_t ready, freed;
@@ -52,7 +53,7 @@ static ptrdiff_t read_range(pgm_chunk_reader *r, char *p, size_t want, uint64_t 
     size_t got = 0;
     while (got < want) {
         int fd = r->uncached >= 0 ? r->uncached : r->file;
-        ssize_t n = pgm_pread_once(fd, p + got, want - got, from + got);
+        ssize_t n = pgm_pread_rescue(fd, p + got, want - got, from + got, &r->unreadable);
         if (n < 0 && errno == EINVAL && r->uncached >= 0) {
             close(r->uncached);
             r->uncached = -1;
@@ -203,7 +204,7 @@ void pgm_chunk_reader_give_back(pgm_chunk_reader *r, size_t index)
     pthread_mutex_unlock(&r->mu);
 }
 
-int pgm_chunk_reader_close(pgm_chunk_reader *r)
+int pgm_chunk_reader_close(pgm_chunk_reader *r, pgm_unreadable *unreadable)
 {
     pthread_mutex_lock(&r->mu);
     r->stop = true;
@@ -211,6 +212,7 @@ int pgm_chunk_reader_close(pgm_chunk_reader *r)
     pthread_mutex_unlock(&r->mu);
     pthread_join(r->thread, NULL);
     int err = r->err;
+    pgm_unreadable_add(unreadable, &r->unreadable);
     pthread_cond_destroy(&r->freed);
     pthread_cond_destroy(&r->ready);
     pthread_mutex_destroy(&r->mu);

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bundle/source.h"
+
 /* Chunks read beyond those held: the disk's work overlaps the parsing. */
 #define PGM_CHUNK_READER_AHEAD 2u
 /* The longest chunk read so (it is read whole into memory): a longer one
@@ -41,7 +43,9 @@ bool pgm_chunk_reader_take(pgm_chunk_reader *r, size_t *index, const char **byte
 /* Gives a taken chunk's buffer back for the chunks to come. */
 void pgm_chunk_reader_give_back(pgm_chunk_reader *r, size_t index);
 /* Stops the thread (chunks not taken are not read), frees everything: 0,
- * or the errno of the read that failed. No chunk may still be held. */
-int pgm_chunk_reader_close(pgm_chunk_reader *r);
+ * or the errno of the read that failed. The blocks the disk could not read,
+ * read as NUL bytes (bundle/source.h), are added to *unreadable. No chunk
+ * may still be held. */
+int pgm_chunk_reader_close(pgm_chunk_reader *r, pgm_unreadable *unreadable);
 
 #endif

@@ -18,6 +18,13 @@ static ptrdiff_t failed(pgm_readahead *r, const char *why)
     return -1;
 }
 
+static ptrdiff_t read_failed(pgm_readahead *r)
+{
+    char why[PGM_ERR_MAX];
+    snprintf(why, sizeof why, "read error at byte %llu: %s", (unsigned long long)r->at, strerror(errno));
+    return failed(r, why);
+}
+
 /* Whether the page cache holds most of what comes next of the file. */
 static bool held_in_cache(pgm_readahead *r)
 {
@@ -47,21 +54,21 @@ static ptrdiff_t read_file(pgm_readahead *r, char *p, bool slow)
         if (off_block) {
             n = r->align - off_block; /* up to where direct reads can start, as any */
         } else {
-            got = pgm_pread_once(r->uncached, p, n, r->at);
+            got = pgm_pread_rescue(r->uncached, p, n, r->at, &r->unreadable);
             if (got >= 0) {
                 r->at += (uint64_t)got;
                 return got;
             }
             if (errno != EINVAL)
-                return failed(r, strerror(errno));
+                return read_failed(r);
             /* refused after all (an alignment statx did not tell): as any from here */
             close(r->uncached);
             r->uncached = -1;
         }
     }
-    got = pgm_pread_once(r->file, p, n, r->at);
+    got = pgm_pread_rescue(r->file, p, n, r->at, &r->unreadable);
     if (got < 0)
-        return failed(r, strerror(errno));
+        return read_failed(r);
     r->at += (uint64_t)got;
     return got;
 }

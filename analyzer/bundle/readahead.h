@@ -72,6 +72,7 @@ typedef struct pgm_readahead {
     uint64_t handed;             /* bytes the caller took from the slots */
     unsigned waits;              /* the caller waited for a slot, after its first (under mu) */
     bool slow_disk;              /* the thread went back to the page cache: the disk was slower */
+    pgm_unreadable unreadable;   /* the file's blocks read as NUL bytes (bundle/source.h), read after the close */
 } pgm_readahead;
 
 /* Wraps `below` (not seekable through the wrapper). */

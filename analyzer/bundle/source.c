@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 ptrdiff_t pgm_source_read(pgm_source *s, void *buf, size_t cap)
@@ -51,6 +52,78 @@ ssize_t pgm_pread_once(int fd, void *buf, size_t n, uint64_t at)
     return got;
 }
 
+ssize_t pgm_pread_rescue(int fd, void *buf, size_t n, uint64_t at, pgm_unreadable *u)
+{
+    ssize_t got = pgm_pread_once(fd, buf, n, at);
+    if (got >= 0 || errno != EIO || !u)
+        return got;
+    /* NUL bytes stand for what the disk cannot read, up to the file's end */
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        errno = EIO;
+        return -1;
+    }
+    uint64_t size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+    size_t done = 0;
+    while (done < n) {
+        uint64_t pos = at + done;
+        /* whole blocks at multiples of the block: a direct read's alignment too */
+        size_t piece = PGM_UNREADABLE_BLOCK - (size_t)(pos % PGM_UNREADABLE_BLOCK);
+        if (piece > n - done)
+            piece = n - done;
+        ssize_t r = pgm_pread_once(fd, (char *)buf + done, piece, pos);
+        if (r > 0) {
+            done += (size_t)r;
+            continue;
+        }
+        if (r == 0 || pos >= size)
+            break;
+        if (errno != EIO)
+            return done ? (ssize_t)done : -1;
+        size_t lost = size - pos < piece ? (size_t)(size - pos) : piece;
+        bool counted = pos < u->seen_to;
+        if (!counted && u->bytes + lost > PGM_UNREADABLE_MAX_BYTES) {
+            u->limit_reached = true;
+            if (done)
+                return (ssize_t)done;
+            errno = EIO;
+            return -1;
+        }
+        memset((char *)buf + done, 0, lost);
+        if (!counted) {
+            if (!u->bytes)
+                u->first_at = pos;
+            u->bytes += lost;
+            u->seen_to = pos + lost;
+        }
+        done += lost;
+        if (lost < piece)
+            break; /* the file's end */
+    }
+    return (ssize_t)done;
+}
+
+void pgm_unreadable_add(pgm_unreadable *sum, const pgm_unreadable *u)
+{
+    if (u->bytes && (!sum->bytes || u->first_at < sum->first_at))
+        sum->first_at = u->first_at;
+    sum->bytes += u->bytes;
+    sum->limit_reached |= u->limit_reached;
+}
+
+void pgm_unreadable_describe(const pgm_unreadable *u, char *buf, size_t cap)
+{
+    if (cap)
+        buf[0] = 0;
+    if (!u->bytes && !u->limit_reached)
+        return;
+    int n = snprintf(buf, cap, "%llu bytes the disk could not read (%s), from byte %llu on, were read as NUL bytes",
+                     (unsigned long long)u->bytes, strerror(EIO), (unsigned long long)u->first_at);
+    if (u->limit_reached && n >= 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n, "; then more than the %u MiB a reader reads so "
+                 "(a limit of this build): the rest was not read", PGM_UNREADABLE_MAX_BYTES >> 20);
+}
+
 static ptrdiff_t fd_read(pgm_source *self, void *buf, size_t cap)
 {
     pgm_fd_source *s = (pgm_fd_source *)self;
@@ -58,8 +131,17 @@ static ptrdiff_t fd_read(pgm_source *self, void *buf, size_t cap)
         ssize_t n = read(s->fd, buf, cap);
         if (n >= 0)
             return n;
+        if (errno == EIO && self->seek) {
+            /* a block the disk cannot read: read again around it (the offset
+             * is where it was: a read that fails moves nothing) */
+            off_t at = lseek(s->fd, 0, SEEK_CUR);
+            n = at < 0 ? -1 : pgm_pread_rescue(s->fd, buf, cap, (uint64_t)at, &s->unreadable);
+            if (n >= 0 && lseek(s->fd, at + n, SEEK_SET) >= 0)
+                return n;
+            errno = EIO;
+        }
         if (errno != EINTR)
-            return pgm_source_fail(self, "%s", strerror(errno));
+            return pgm_source_fail(self, "read error: %s", strerror(errno));
     }
 }
 

@@ -35,10 +35,45 @@ ptrdiff_t pgm_source_fail(pgm_source *s, const char *fmt, ...)
  * end, or -1 with errno. */
 ssize_t pgm_pread_once(int fd, void *buf, size_t n, uint64_t at);
 
-/* A file descriptor (borrowed: not closed here). Seekable if the fd is. */
+/* A block of a file the disk cannot read (EIO: a bad sector, pread(2)) is
+ * read as NUL bytes and the reading goes on past it, as `dd
+ * conv=noerror,sync` and ddrescue leave such blocks: the log's lines around
+ * it are read, and the NUL bytes are counted and said where the log is
+ * parsed. Blocks of PGM_UNREADABLE_BLOCK bytes, at multiples of it. */
+#define PGM_UNREADABLE_BLOCK 4096u
+/* Bytes one reader of a file reads as NUL bytes before it gives up: past
+ * it the read fails as the disk said, and the rest of the file is not read
+ * (a disk that fails that much takes seconds a block, and the file is better
+ * copied off it with ddrescue first). */
+#define PGM_UNREADABLE_MAX_BYTES (1u << 20)
+
+/* What a reader of a file could not read. */
+typedef struct pgm_unreadable {
+    uint64_t bytes;     /* read as NUL bytes */
+    uint64_t first_at;  /* the file offset of the first such byte */
+    bool limit_reached; /* then the reading stopped there */
+    uint64_t seen_to;   /* the end of the last block counted: a reader that reads
+                         * a block again (ranges overlapping at a block) counts it once */
+} pgm_unreadable;
+
+/* pgm_pread_once, but where the disk fails with EIO the range is read again
+ * block by block, and each block it cannot read is left as NUL bytes in buf
+ * and counted in u; up to PGM_UNREADABLE_MAX_BYTES, past which it fails with
+ * EIO as the disk did. u NULL: pgm_pread_once. */
+ssize_t pgm_pread_rescue(int fd, void *buf, size_t n, uint64_t at, pgm_unreadable *u);
+/* u added to sum (the earliest first byte, the limit reached by either). */
+void pgm_unreadable_add(pgm_unreadable *sum, const pgm_unreadable *u);
+/* "4096 bytes from byte 31457280 the disk could not read (Input/output
+ * error) were read as NUL bytes", and when the limit was reached, that the
+ * rest was not read. Empty when nothing was unreadable. */
+void pgm_unreadable_describe(const pgm_unreadable *u, char *buf, size_t cap);
+
+/* A file descriptor (borrowed: not closed here). Seekable if the fd is:
+ * then a block the disk cannot read is read as NUL bytes (pgm_pread_rescue). */
 typedef struct pgm_fd_source {
     pgm_source base;
     int fd;
+    pgm_unreadable unreadable;
 } pgm_fd_source;
 void pgm_fd_source_init(pgm_fd_source *s, int fd, bool seekable);
 

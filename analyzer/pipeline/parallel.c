@@ -38,6 +38,7 @@ typedef struct range_source {
     pgm_source base;
     int fd;
     uint64_t pos, end;
+    pgm_unreadable *unreadable; /* blocks read as NUL bytes (bundle/source.h) */
 } range_source;
 
 static ptrdiff_t range_read(pgm_source *self, void *buf, size_t cap)
@@ -47,9 +48,9 @@ static ptrdiff_t range_read(pgm_source *self, void *buf, size_t cap)
         return 0;
     if (cap > r->end - r->pos)
         cap = (size_t)(r->end - r->pos);
-    ssize_t n = pgm_pread_once(r->fd, buf, cap, r->pos);
+    ssize_t n = pgm_pread_rescue(r->fd, buf, cap, r->pos, r->unreadable);
     if (n < 0)
-        return pgm_source_fail(self, "read error: %s", strerror(errno));
+        return pgm_source_fail(self, "read error at byte %llu: %s", (unsigned long long)r->pos, strerror(errno));
     r->pos += (uint64_t)n;
     return n;
 }
@@ -93,6 +94,7 @@ typedef struct worker {
     uint64_t long_lines, bytes;
     int rc;
     char read_error[PGM_ERR_MAX]; /* the first read of the file that failed, said after the threads end */
+    pgm_unreadable unreadable; /* blocks of its chunks read as NUL bytes, said after the threads end */
 } worker;
 
 /* A read of the file failed: the run fails, and says why once the threads end. */
@@ -111,7 +113,9 @@ static uint64_t count_newlines(worker *w, int fd, uint64_t start, uint64_t end)
         w->rc = PGM_FATAL;
         return 0;
     }
-    range_source src = {{.read = range_read}, fd, start, end};
+    /* the blocks read as NUL bytes are counted when the chunk is read */
+    pgm_unreadable uncounted = {0};
+    range_source src = {{.read = range_read}, fd, start, end, &uncounted};
     ptrdiff_t got;
     while ((got = pgm_source_read(&src.base, buf, PART_READ_BYTES)) > 0)
         n += pgm_count_newlines(buf, (size_t)got);
@@ -192,7 +196,7 @@ static void read_chunk(worker *w, size_t ci, const char *bytes, size_t n_bytes)
             s->on_chunk(s->ctx, &w->lane.origin, true);
         return;
     }
-    range_source range = {{.read = range_read}, sp->fd, c->start, c->end};
+    range_source range = {{.read = range_read}, sp->fd, c->start, c->end, &w->unreadable};
     pgm_mem_source read_ahead;
     pgm_mem_source_init(&read_ahead, bytes, n_bytes);
     pgm_source *src = bytes ? &read_ahead.base : &range.base;
@@ -324,7 +328,9 @@ static int decide_on_head(int fd, const char *format, const pgm_pglog_options *o
     char err[PGM_ERR_MAX];
     if (pgm_pglog_open(&r, format, opt, NULL, NULL, err) != PGM_OK)
         return PGM_FATAL;
-    range_source src = {{.read = range_read}, fd, 0, PGM_PGLOG_HEAD_BYTES};
+    /* blocks the disk cannot read are NUL bytes here as in the chunks, where they are counted */
+    pgm_unreadable uncounted = {0};
+    range_source src = {{.read = range_read}, fd, 0, PGM_PGLOG_HEAD_BYTES, &uncounted};
     pgm_line_reader lr;
     if (pgm_lines_init(&lr, &src.base, PGM_PGLOG_HEAD_BYTES) != PGM_OK) {
         pgm_pglog_close(r);
@@ -489,8 +495,17 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
                 line += sp.chunks[k].newlines;
             }
     }
-    int feed_errno = sp.feed ? pgm_chunk_reader_close(sp.feed) : 0;
+    pgm_unreadable unreadable = {0};
+    int feed_errno = sp.feed ? pgm_chunk_reader_close(sp.feed, &unreadable) : 0;
     sp.feed = NULL;
+    for (size_t k = 0; k < n; k++)
+        pgm_unreadable_add(&unreadable, &workers[k].unreadable);
+    char said[PGM_ERR_MAX];
+    pgm_unreadable_describe(&unreadable, said, sizeof said);
+    if (said[0]) {
+        pgm_scan_warn(s, in, "%s", said);
+        in->read_damaged = true;
+    }
     if (feed_errno) {
         rc = PGM_FATAL;
         pgm_scan_warn(s, in, "read error: %s; the log was not read whole", strerror(feed_errno));

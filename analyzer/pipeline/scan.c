@@ -172,6 +172,12 @@ void pgm_scan_warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
     /* warnings quote lines of the evidence: escaped for every output */
     char msg[4 * sizeof raw];
     pgm_display_copy(msg, sizeof msg, raw);
+    /* said once: two readers of one file may meet the same damage (a
+     * block the disk cannot read, in the head both the sniffing and the
+     * threads read) */
+    for (size_t k = 0; k < in->n_warnings; k++)
+        if (strcmp(in->warnings[k], msg) == 0)
+            return;
     if (s->on_warning)
         s->on_warning(s->term_ctx, in->path, msg);
     if (!in->warnings && !(in->warnings = malloc(PGM_SCAN_MAX_WARNINGS * sizeof *in->warnings))) {
@@ -2157,6 +2163,8 @@ static int finish(pgm_scan *s, int rc)
             rc = PGM_WARN; /* a log no reader took: its evidence is missing */
         if (in->limit_reached)
             rc = PGM_WARN; /* a limit left evidence unread (the warning says which) */
+        if (in->read_damaged)
+            rc = PGM_WARN; /* what the disk could not read is missing */
         if (in->mostly_unknown)
             rc = PGM_WARN; /* a log read wrong: its events are missing */
         if (in->times_missing)

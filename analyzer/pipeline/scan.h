@@ -96,6 +96,7 @@ typedef struct pgm_input_report {
                                         kubectl describe pod: k8s_pod): lines, records */
     bool is_pooler_log;              /* PgBouncer's log: lines, records, unparsed (no PgBouncer line) */
     bool limit_reached;              /* a reader's limit left some of it unread (warned) */
+    bool read_damaged;               /* blocks the disk could not read, read as NUL bytes (warned) */
     uint64_t bytes;
     /* The envelope its lines came in (envelope.h; PGM_ENVELOPE_NONE: none):
      * the coverage counts the program's lines, these the file's own. */

@@ -3,8 +3,8 @@
 
 Each case damages a bundle the way disks, transfers and crashes do (cut at
 several offsets per format, a flipped byte, a block of NUL bytes, CR line
-ends, a member name too long to show, more entries than --max-entries) and
-asserts the exit code, the warning, and that every event the undamaged part
+ends, a member name too long to show, more entries than --max-entries, a
+disk whose reads start failing with EIO) and asserts the exit code, the warning, and that every event the undamaged part
 holds is still found: the events of the damaged bundle are compared with
 those pgmortem finds in the same bytes recovered by the format's own tool
 (gzip -dc, zstd -dc, xz -dc, then tar), read cleanly from a directory.
@@ -12,7 +12,7 @@ Then the outputs: a full disk (/dev/full, and a small tmpfs where one can be
 mounted), SIGINT while a report is being written, two runs writing the same
 file: the target is whole or left as it was, and no temporary file stays.
 
-    tests/cli/damaged.py BIN
+    tests/cli/damaged.py BIN [FAIL_READ_SHIM]
 """
 import io
 import json
@@ -27,14 +27,15 @@ import time
 import zipfile
 
 BIN = os.path.abspath(sys.argv[1])
+FAIL_READ = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 INCIDENTS = os.path.abspath("fixtures/incidents")
 WORK = tempfile.mkdtemp(prefix="pgm-damaged-")
 failures = []
 checks = 0
 
 
-def run(args, **kw):
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+def run(args, env_extra=None, **kw):
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0", **(env_extra or {}))
     return subprocess.run([BIN] + args, capture_output=True, env=env, **kw)
 
 
@@ -46,14 +47,14 @@ def check(ok, what):
         print("FAIL damaged: " + what)
 
 
-def events(path, extra=()):
+def events(path, extra=(), env_extra=None):
     """The timeline of `path` as a set of (file, line, kind, time), the file
     named from the bundle's own directory on, so a bundle and the directory
     its bytes were extracted to compare."""
     out = os.path.join(WORK, "events.jsonl")
     if os.path.exists(out):
         os.unlink(out)
-    r = run(["timeline", "-o", out] + list(extra) + [path])
+    r = run(["timeline", "-o", out] + list(extra) + [path], env_extra=env_extra)
     found = set()
     if os.path.exists(out):
         with open(out, encoding="utf-8") as f:
@@ -206,6 +207,70 @@ open(cr_log, "wb").write(log_bytes.replace(b"\n", b"\r"))
 r, got = events(cr_log)
 check(got == clean, "a log with CR line ends: events differ from the clean log's (%d lost, %d extra)"
       % (len(clean - got), len(got - clean)))
+
+# ------------------------------------------------ a disk that cannot read a block
+# A bad sector: every read of the log that touches its block fails with EIO
+# (tests/lib/fail_read.c, preloaded); reads around it succeed. The block is
+# read as NUL bytes and the log read on past it, by one thread (the
+# read-ahead) and by two (the chunk reader, which reads whole blocks around
+# each chunk, and the threads' own reads): said, exit 2, and every event
+# kept but those of the lines the block held. Lines after it are numbered
+# short by the newlines it held, which no reader can know.
+if FAIL_READ:
+    eio_dir = os.path.join(WORK, "eio")
+    os.makedirs(eio_dir)
+    big_log = os.path.join(eio_dir, "postgresql.log")
+    # large enough for two threads to split it (PGM_SCAN_SPLIT_MIN_BYTES)
+    subprocess.run([sys.executable, "tests/bench/make-big-log.py", clean_log, big_log, "40"],
+                   check=True, stdout=subprocess.DEVNULL)
+    big = open(big_log, "rb").read()
+    whole = {}
+    # at 0, in the head every reader reads (the sniffing, the choice of
+    # prefix, the first chunk); at 1 MiB, one thread reads the block before
+    # its read-ahead starts (PGM_READAHEAD_AFTER); at 30 MiB, the read-ahead
+    for bad_at, jobs in ((0, "1"), (0, "2"), (1 << 20, "1"), (1 << 20, "2"), (30 << 20, "1"), (30 << 20, "2")):
+        held = big.count(b"\n", bad_at, bad_at + 4096)
+        first_held = big.count(b"\n", 0, bad_at) + 1           # the line the block starts in
+        last_held = first_held + held                            # ... and the one it ends in
+        preload = {"LD_PRELOAD": FAIL_READ, "PGM_TEST_EIO_AT": str(bad_at),
+                   "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+        what = "timeline --jobs %s of a log with a block the disk cannot read at byte %d" % (jobs, bad_at)
+        if jobs not in whole:
+            whole[jobs] = events(big_log, ["--jobs", jobs])[1]
+        r, got = events(big_log, ["--jobs", jobs], preload)
+        check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
+        check(said(r, "4096 bytes the disk could not read (Input/output error), from byte %d on, "
+                      "were read as NUL bytes" % bad_at), "%s: not said: %r" % (what, r.stderr[-400:]))
+        check(r.stderr.count(b"the disk could not read") == 1, "%s: said %d times" %
+              (what, r.stderr.count(b"the disk could not read")))
+        # what the lines around the block held is kept; after it, a line is
+        # numbered short by the newlines the block held
+        want = {e for e in whole[jobs] if e[1] < first_held} | \
+               {(e[0], e[1] - held, e[2], e[3]) for e in whole[jobs] if e[1] > last_held}
+        check(want <= got, "%s: %d event(s) outside the block lost, e.g. %s"
+              % (what, len(want - got), sorted(want - got)[:2]))
+        check(len(got) < len(whole[jobs]), "%s: as many events as the whole log (%d)" % (what, len(got)))
+        check(len(whole[jobs]) - len(got) <= held + 1, "%s: %d events lost for a block of %d lines"
+              % (what, len(whole[jobs]) - len(got), held + 1))
+    # more than PGM_UNREADABLE_MAX_BYTES the disk cannot read: the reading
+    # stops there, said; what came before is kept
+    bad_at = 30 << 20
+    before = big.count(b"\n", 0, bad_at) + 1
+    preload = {"LD_PRELOAD": FAIL_READ, "PGM_TEST_EIO_AT": str(bad_at), "PGM_TEST_EIO_BYTES": str(2 << 20),
+               "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+    for jobs in ("1", "2"):
+        what = "timeline --jobs %s of a log with 2 MiB the disk cannot read" % jobs
+        r, got = events(big_log, ["--jobs", jobs], preload)
+        check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
+        check(said(r, "then more than the 1 MiB a reader reads so"), "%s: the limit not said: %r"
+              % (what, r.stderr[-400:]))
+        check(said(r, "Input/output error; the log was not read whole", "read error at byte"),
+              "%s: the stop not said: %r" % (what, r.stderr[-400:]))
+        # two threads lose the chunk the limit was reached in, from its start
+        lost = {e for e in whole[jobs] if e[1] < before - 20000} - got
+        check(not lost, "%s: %d event(s) long before the bad blocks lost" % (what, len(lost)))
+else:
+    print("damaged: skipped the disk that cannot read a block (no tests/lib/fail_read.c shim given)")
 
 # ------------------------------------- a huge member name, many entries
 buf = io.BytesIO()
@@ -378,5 +443,5 @@ if failures:
     print("damaged: %d of %d checks failed" % (len(failures), checks))
     sys.exit(1)
 print("damaged: %d checks passed (cuts of .tar.gz/.zst/.xz at 4 offsets each, flipped bytes, "
-      "a damaged and a cut zip, NUL blocks, CR line ends, a huge name, --max-entries, the analysis' caps, "
+      "a damaged and a cut zip, NUL blocks, CR line ends, blocks the disk cannot read, a huge name, --max-entries, the analysis' caps, "
       "full disk, SIGINT, two writers, damaged envelopes)" % checks)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bundle/container.h"
+#include "bundle/source.h"
 #include "util/strbuf.h"
 
 static const char LOG_LINE[] =
@@ -529,10 +530,53 @@ static void test_unreadable_directory(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* What a reader could not read, added up and said; a healthy file reads
+ * as pread reads it (the disk's failures themselves: damaged-check, which
+ * preloads a failing read). */
+static void test_unreadable_said_and_added(void **state)
+{
+    (void)state;
+    char said[PGM_ERR_MAX];
+    pgm_unreadable sum = {0}, a = {.bytes = 4096, .first_at = 1u << 20}, b = {.bytes = 8192, .first_at = 4096};
+    pgm_unreadable_describe(&sum, said, sizeof said);
+    assert_string_equal(said, "");
+    pgm_unreadable_add(&sum, &a);
+    pgm_unreadable_add(&sum, &b);
+    assert_int_equal(sum.bytes, 12288);
+    assert_int_equal(sum.first_at, 4096);
+    assert_false(sum.limit_reached);
+    pgm_unreadable_describe(&sum, said, sizeof said);
+    assert_non_null(strstr(said, "12288 bytes the disk could not read ("));
+    assert_non_null(strstr(said, "from byte 4096 on, were read as NUL bytes"));
+    assert_null(strstr(said, "the rest was not read"));
+    pgm_unreadable stopped = {.limit_reached = true};
+    pgm_unreadable_add(&sum, &stopped);
+    assert_int_equal(sum.first_at, 4096);
+    pgm_unreadable_describe(&sum, said, sizeof said);
+    assert_non_null(strstr(said, "; then more than the 1 MiB a reader reads so (a limit of this build): "
+                                 "the rest was not read"));
+
+    unsigned char data[10000];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (unsigned char)('a' + i % 26);
+    int fd = tu_disk_file(data, sizeof data, false);
+    assert_true(fd >= 0);
+    unsigned char got[sizeof data + 100];
+    pgm_unreadable u = {0};
+    assert_int_equal(pgm_pread_rescue(fd, got, sizeof got, 0, &u), sizeof data);
+    assert_memory_equal(got, data, sizeof data);
+    assert_int_equal(pgm_pread_rescue(fd, got, 100, 9950, &u), 50);
+    assert_memory_equal(got, data + 9950, 50);
+    assert_int_equal(pgm_pread_rescue(fd, got, 100, sizeof data, &u), 0);
+    assert_int_equal(u.bytes, 0);
+    close(fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_display_path_escapes_control_bytes),
+        cmocka_unit_test(test_unreadable_said_and_added),
         cmocka_unit_test(test_unsafe_names),
         cmocka_unit_test(test_container_detection_ignores_names),
         cmocka_unit_test(test_each_compression),

@@ -118,7 +118,9 @@ static void test_chunks_whole_in_order_and_uncached(void **state)
     assert_int_equal(pthread_create(&tb, NULL, take_all, &b), 0);
     pthread_join(ta, NULL);
     pthread_join(tb, NULL);
-    assert_int_equal(pgm_chunk_reader_close(r), 0);
+    pgm_unreadable unreadable = {0};
+    assert_int_equal(pgm_chunk_reader_close(r, &unreadable), 0);
+    assert_int_equal(unreadable.bytes, 0);
     assert_int_equal(a.taken + b.taken, n);
     assert_true(a.in_order && b.in_order);
     assert_true(a.whole && b.whole);
@@ -155,7 +157,8 @@ static void test_stopped_early(void **state)
     assert_int_equal(before, 0);
     assert_memory_equal(bytes, data, got);
     pgm_chunk_reader_give_back(r, k);
-    assert_int_equal(pgm_chunk_reader_close(r), 0);
+    pgm_unreadable unreadable = {0};
+    assert_int_equal(pgm_chunk_reader_close(r, &unreadable), 0);
     /* at most the chunks read ahead came from the disk, none through the cache */
     assert_true(tu_percent_cached(fd, 0, (off_t)len) < 2);
     close(fd);

@@ -1,0 +1,64 @@
+/* A bad block on a disk, for tests/cli/damaged.py: loaded with LD_PRELOAD,
+ * it makes every read() and pread() of a regular file that would read a
+ * byte of [PGM_TEST_EIO_AT, PGM_TEST_EIO_AT + PGM_TEST_EIO_BYTES) (4096
+ * bytes when not given) fail with EIO, as a read of a bad sector does
+ * (read(2): EIO, "a low-level I/O error occurred while reading"); reads
+ * around it succeed. Pipes and other files are left alone.
+ *
+ * Under AddressSanitizer the run needs ASAN_OPTIONS=verify_asan_link_order=0:
+ * this library comes before ASan's runtime, whose read and pread it calls. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* Whether n bytes at `at` of fd touch the bad block. */
+static bool touches_bad_block(int fd, size_t n, off_t at)
+{
+    const char *from = getenv("PGM_TEST_EIO_AT"), *bytes = getenv("PGM_TEST_EIO_BYTES");
+    if (!from || n == 0 || at < 0)
+        return false;
+    long long bad_at = atoll(from), bad_len = bytes ? atoll(bytes) : 4096;
+    struct stat st;
+    return at < bad_at + bad_len && at + (off_t)n > bad_at && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void *next_named(const char *name)
+{
+    return dlsym(RTLD_NEXT, name);
+}
+
+/* pread or pread64 (real_name), unless the bytes touch the bad block */
+static ssize_t pread_unless_bad(const char *real_name, int fd, void *buf, size_t n, off_t at)
+{
+    ssize_t (*real)(int, void *, size_t, off_t) = next_named(real_name);
+    if (touches_bad_block(fd, n, at)) {
+        errno = EIO;
+        return -1;
+    }
+    return real(fd, buf, n, at);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t at)
+{
+    return pread_unless_bad("pread", fd, buf, n, at);
+}
+
+ssize_t pread64(int fd, void *buf, size_t n, off_t at)
+{
+    return pread_unless_bad("pread64", fd, buf, n, at);
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+    ssize_t (*real)(int, void *, size_t) = next_named("read");
+    if (touches_bad_block(fd, n, lseek(fd, 0, SEEK_CUR))) {
+        errno = EIO;
+        return -1;
+    }
+    return real(fd, buf, n);
+}
