@@ -323,12 +323,12 @@ cli-tests: build/asan/pgmortem
 	@tests/cli/run.sh build/asan/pgmortem
 
 # Damaged evidence built from the recorded bundles at test time: cuts, flipped
-# bytes, NUL blocks, CR ends, reads failing with EIO, huge names, entry limits,
-# full disk, SIGINT, two writers (tests/cli/damaged.py says what each asserts).
+# bytes, NUL blocks, CR ends, blocks the disk cannot read, huge names, entry
+# limits, full disk, SIGINT, two writers (tests/cli/damaged.py says what each asserts).
 damaged-check: build/asan/pgmortem build/test/fail_read.so
 	@python3 tests/cli/damaged.py build/asan/pgmortem build/test/fail_read.so
 
-# A disk that stops reading, preloaded by damaged-check (tests/lib/fail_read.c).
+# A disk with a block it cannot read, preloaded by damaged-check (tests/lib/fail_read.c).
 build/test/fail_read.so: tests/lib/fail_read.c
 	@mkdir -p $(@D)
 	@echo "  CC/SO   $<"

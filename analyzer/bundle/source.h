@@ -38,8 +38,8 @@ ssize_t pgm_pread_once(int fd, void *buf, size_t n, uint64_t at);
 /* A block of a file the disk cannot read (EIO: a bad sector, pread(2)) is
  * read as NUL bytes and the reading goes on past it, as `dd
  * conv=noerror,sync` and ddrescue leave such blocks: the log's lines around
- * it are read, and the NUL bytes are counted and said where the log is
- * parsed. Blocks of PGM_UNREADABLE_BLOCK bytes, at multiples of it. */
+ * it are read, and the reader says how many bytes it could not read and
+ * from where. Blocks of PGM_UNREADABLE_BLOCK bytes, at multiples of it. */
 #define PGM_UNREADABLE_BLOCK 4096u
 /* Bytes one reader of a file reads as NUL bytes before it gives up: past
  * it the read fails as the disk said, and the rest of the file is not read
@@ -63,9 +63,9 @@ typedef struct pgm_unreadable {
 ssize_t pgm_pread_rescue(int fd, void *buf, size_t n, uint64_t at, pgm_unreadable *u);
 /* u added to sum (the earliest first byte, the limit reached by either). */
 void pgm_unreadable_add(pgm_unreadable *sum, const pgm_unreadable *u);
-/* "4096 bytes from byte 31457280 the disk could not read (Input/output
- * error) were read as NUL bytes", and when the limit was reached, that the
- * rest was not read. Empty when nothing was unreadable. */
+/* "4096 bytes the disk could not read (Input/output error), from byte
+ * 31457280 on, were read as NUL bytes", and when the limit was reached, that
+ * the rest was not read. Empty when nothing was unreadable. */
 void pgm_unreadable_describe(const pgm_unreadable *u, char *buf, size_t cap);
 
 /* A file descriptor (borrowed: not closed here). Seekable if the fd is:
