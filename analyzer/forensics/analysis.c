@@ -1069,8 +1069,8 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
         }
         c->misread = in->mostly_unknown;
         c->n_warnings = in->n_warnings + (size_t)in->warnings_dropped;
-        if (in->n_warnings)
-            snprintf(c->warning, sizeof c->warning, "%s", in->warnings[0]);
+        for (size_t w = 0; w < in->n_warnings && c->n_kept < PGM_INPUT_WARNINGS_KEPT; w++)
+            snprintf(c->warnings[c->n_kept++], sizeof c->warnings[0], "%s", in->warnings[w]);
         a->scan_lines += in->cov.lines;
     }
     return PGM_OK;

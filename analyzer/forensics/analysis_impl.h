@@ -97,14 +97,19 @@ typedef struct finding_copy {
     unsigned file_lines;
 } finding_copy;
 
+/* Warnings of one input the report shows; the rest it counts ("and N
+ * more"), and stderr says each. */
+#define PGM_INPUT_WARNINGS_KEPT 4
+
 typedef struct input_copy {
     char path[1024], kind[24], format[24];
     const char *envelope;  /* static: envelope.h's name, "" when the lines came in none */
     uint64_t wrapper_lines, wrapper_foreign; /* the envelope's own lines, and those not of its form */
     uint64_t bytes, lines, unparsed;
     int64_t first_ts, last_ts;
-    size_t n_warnings;
-    char warning[256]; /* the first */
+    size_t n_warnings;     /* all the scan said of it */
+    size_t n_kept;         /* ... of which the first ones, here */
+    char warnings[PGM_INPUT_WARNINGS_KEPT][256];
     bool misread;      /* a server log whose messages were mostly of no known kind */
     bool counted;      /* read line by line (a log, a dump): bytes and lines are known */
     /* a server log with a log_line_prefix: which, how it was found, how sure */

@@ -505,8 +505,14 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
         }
         pgm_json_key(&j, "warnings");
         pgm_json_begin_array(&j);
-        if (in->warning[0])
-            pgm_json_string(&j, in->warning);
+        for (size_t w = 0; w < in->n_kept; w++)
+            pgm_json_string(&j, in->warnings[w]);
+        if (in->n_warnings > in->n_kept) {
+            char unshown[96];
+            snprintf(unshown, sizeof unshown, "and %zu more warning(s), each said on stderr",
+                     in->n_warnings - in->n_kept);
+            pgm_json_string(&j, unshown);
+        }
         pgm_json_end_array(&j);
         pgm_json_end_object(&j);
     }

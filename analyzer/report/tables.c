@@ -560,7 +560,7 @@ int pgm_table_inputs(const pgm_analysis *a, pgm_table *t)
     static const char *const cols[] = {"id", "file", "kind", "format", "lines", "not understood", "first", "last"};
     size_t warnings = 0;
     for (size_t i = 0; i < a->n_inputs; i++)
-        warnings += a->inputs[i].warning[0] != '\0';
+        warnings += a->inputs[i].n_kept + (a->inputs[i].n_warnings > a->inputs[i].n_kept);
     if (begin(t, a->n_inputs + warnings, cols, 8) != PGM_OK)
         return PGM_FATAL;
     t->anchored = true;
@@ -582,8 +582,11 @@ int pgm_table_inputs(const pgm_analysis *a, pgm_table *t)
         }
         put_time(t, a, r, 6, in->first_ts);
         put_time(t, a, r, 7, in->last_ts);
-        if (in->warning[0] && t->n_rows < PGM_TABLE_MAX_ROWS)
-            put(t, t->n_rows++, 1, PGM_CELL_ALERT, "warning: %s", in->warning);
+        for (size_t w = 0; w < in->n_kept && t->n_rows < PGM_TABLE_MAX_ROWS; w++)
+            put(t, t->n_rows++, 1, PGM_CELL_ALERT, "warning: %s", in->warnings[w]);
+        if (in->n_warnings > in->n_kept && t->n_rows < PGM_TABLE_MAX_ROWS)
+            put(t, t->n_rows++, 1, PGM_CELL_ALERT, "and %zu more warning(s), each said on stderr",
+                in->n_warnings - in->n_kept);
     }
     return PGM_OK;
 }

@@ -269,6 +269,27 @@ if FAIL_READ:
         # two threads lose the chunk the limit was reached in, from its start
         lost = {e for e in whole[jobs] if e[1] < before - 20000} - got
         check(not lost, "%s: %d event(s) long before the bad blocks lost" % (what, len(lost)))
+    # the report shows the disk's warning beside the others, up to four an
+    # input (PGM_INPUT_WARNINGS_KEPT), and counts the rest
+    lines = log_bytes.split(b"\n")
+    mid = len(lines) // 2
+    many = os.path.join(eio_dir, "many.log")
+    open(many, "wb").write(b"\n".join(lines[:mid] + [b"\0" * 8192 + lines[mid], b"x" * (2 << 20),
+                                                     b"hello from a shell"] + lines[mid + 1:]))
+    preload = {"LD_PRELOAD": FAIL_READ, "PGM_TEST_EIO_AT": str(1 << 20),
+               "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+    report = os.path.join(eio_dir, "many.json")
+    r = run(["analyze", "-f", "json", "-o", report, many], env_extra=preload)
+    said_warnings = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if ": warning: " in l]
+    shown = json.load(open(report))["inputs"][0]["warnings"] if os.path.exists(report) else []
+    check(r.returncode == 2 and len(said_warnings) == 5, "analyze of a log with five kinds of damage: exit %d, "
+          "%d warnings said" % (r.returncode, len(said_warnings)))
+    # the terminal shortens quoted lines: their first words compared
+    said_texts = [l.split(many + ": ", 1)[-1][:60] for l in said_warnings]
+    check(len(shown) == 5 and [w[:60] for w in shown[:4]] == said_texts[:4] and
+          shown[4] == "and 1 more warning(s), each said on stderr" and
+          any("the disk could not read" in w for w in said_warnings),
+          "analyze of a log with five kinds of damage: the report shows %r, stderr says %r" % (shown, said_texts))
 else:
     print("damaged: skipped the disk that cannot read a block (no tests/lib/fail_read.c shim given)")
 
