@@ -98,7 +98,7 @@ typedef struct finding_copy {
 } finding_copy;
 
 /* Warnings of one input the report shows; the rest it counts ("and N
- * more"), and stderr says each. */
+ * more"), and stderr says each unless --quiet. */
 #define PGM_INPUT_WARNINGS_KEPT 4
 
 typedef struct input_copy {

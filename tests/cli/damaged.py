@@ -287,7 +287,7 @@ if FAIL_READ:
     # the terminal shortens quoted lines: their first words compared
     said_texts = [l.split(many + ": ", 1)[-1][:60] for l in said_warnings]
     check(len(shown) == 5 and [w[:60] for w in shown[:4]] == said_texts[:4] and
-          shown[4] == "and 1 more warning(s), each said on stderr" and
+          shown[4] == "and 1 more warning(s), said on stderr (unless --quiet)" and
           any("the disk could not read" in w for w in said_warnings),
           "analyze of a log with five kinds of damage: the report shows %r, stderr says %r" % (shown, said_texts))
 else:
