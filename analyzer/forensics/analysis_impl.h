@@ -100,6 +100,8 @@ typedef struct finding_copy {
 /* Warnings of one input the report shows; the rest it counts ("and N
  * more"), and stderr says each unless --quiet. */
 #define PGM_INPUT_WARNINGS_KEPT 4
+/* ... and what the report says of the rest, given their count (a size_t) */
+#define PGM_INPUT_WARNINGS_MORE "and %zu more warning(s), said on stderr (unless --quiet)"
 
 typedef struct input_copy {
     char path[1024], kind[24], format[24];

@@ -509,8 +509,7 @@ void pgm_report_write_json_with(const pgm_analysis *a, FILE *out, pgm_json_secti
             pgm_json_string(&j, in->warnings[w]);
         if (in->n_warnings > in->n_kept) {
             char unshown[96];
-            snprintf(unshown, sizeof unshown, "and %zu more warning(s), said on stderr (unless --quiet)",
-                     in->n_warnings - in->n_kept);
+            snprintf(unshown, sizeof unshown, PGM_INPUT_WARNINGS_MORE, in->n_warnings - in->n_kept);
             pgm_json_string(&j, unshown);
         }
         pgm_json_end_array(&j);

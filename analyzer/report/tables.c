@@ -585,8 +585,7 @@ int pgm_table_inputs(const pgm_analysis *a, pgm_table *t)
         for (size_t w = 0; w < in->n_kept && t->n_rows < PGM_TABLE_MAX_ROWS; w++)
             put(t, t->n_rows++, 1, PGM_CELL_ALERT, "warning: %s", in->warnings[w]);
         if (in->n_warnings > in->n_kept && t->n_rows < PGM_TABLE_MAX_ROWS)
-            put(t, t->n_rows++, 1, PGM_CELL_ALERT, "and %zu more warning(s), said on stderr (unless --quiet)",
-                in->n_warnings - in->n_kept);
+            put(t, t->n_rows++, 1, PGM_CELL_ALERT, PGM_INPUT_WARNINGS_MORE, in->n_warnings - in->n_kept);
     }
     return PGM_OK;
 }

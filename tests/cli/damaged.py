@@ -224,6 +224,12 @@ if FAIL_READ:
     subprocess.run([sys.executable, "tests/bench/make-big-log.py", clean_log, big_log, "40"],
                    check=True, stdout=subprocess.DEVNULL)
     big = open(big_log, "rb").read()
+
+    def bad_block(at, length=4096):
+        """The environment of a run whose disk cannot read [at, at + length)."""
+        return {"LD_PRELOAD": FAIL_READ, "PGM_TEST_EIO_AT": str(at), "PGM_TEST_EIO_BYTES": str(length),
+                "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+
     whole = {}
     # at 0, in the head every reader reads (the sniffing, the choice of
     # prefix, the first chunk); at 1 MiB, one thread reads the block before
@@ -232,8 +238,7 @@ if FAIL_READ:
         held = big.count(b"\n", bad_at, bad_at + 4096)
         first_held = big.count(b"\n", 0, bad_at) + 1           # the line the block starts in
         last_held = first_held + held                            # ... and the one it ends in
-        preload = {"LD_PRELOAD": FAIL_READ, "PGM_TEST_EIO_AT": str(bad_at),
-                   "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+        preload = bad_block(bad_at)
         what = "timeline --jobs %s of a log with a block the disk cannot read at byte %d" % (jobs, bad_at)
         if jobs not in whole:
             whole[jobs] = events(big_log, ["--jobs", jobs])[1]
@@ -256,8 +261,7 @@ if FAIL_READ:
     # stops there, said; what came before is kept
     bad_at = 30 << 20
     before = big.count(b"\n", 0, bad_at) + 1
-    preload = {"LD_PRELOAD": FAIL_READ, "PGM_TEST_EIO_AT": str(bad_at), "PGM_TEST_EIO_BYTES": str(2 << 20),
-               "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+    preload = bad_block(bad_at, 2 << 20)
     for jobs in ("1", "2"):
         what = "timeline --jobs %s of a log with 2 MiB the disk cannot read" % jobs
         r, got = events(big_log, ["--jobs", jobs], preload)
@@ -276,8 +280,7 @@ if FAIL_READ:
     many = os.path.join(eio_dir, "many.log")
     open(many, "wb").write(b"\n".join(lines[:mid] + [b"\0" * 8192 + lines[mid], b"x" * (2 << 20),
                                                      b"hello from a shell"] + lines[mid + 1:]))
-    preload = {"LD_PRELOAD": FAIL_READ, "PGM_TEST_EIO_AT": str(1 << 20),
-               "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+    preload = bad_block(1 << 20)
     report = os.path.join(eio_dir, "many.json")
     r = run(["analyze", "-f", "json", "-o", report, many], env_extra=preload)
     said_warnings = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if ": warning: " in l]
