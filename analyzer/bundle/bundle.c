@@ -32,6 +32,7 @@ typedef struct walker {
     const char *disk_path; /* the regular file being walked, while at its top layer */
     uint64_t disk_size;
     int disk_fd;           /* ... and its descriptor, at the file's first byte when walked */
+    pgm_unreadable *disk_unreadable; /* ... and what reading it through the descriptor could not read */
     unsigned archives_open; /* archives whose members are being walked */
     uint64_t entries;       /* archive entries met in the whole run (--max-entries) */
     bool entries_reached;
@@ -184,11 +185,12 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
     if (uncached)
         pgm_readahead_file(&ahead, w->disk_fd);
     counted_source c = {.base = {.read = counted_read}, .below = read_ahead ? &ahead.base : content, .w = w};
-    pgm_file_info info = {shown(w, path), hint, head, head_len, mtime, depth, NULL, 0,
+    pgm_file_info info = {shown(w, path), hint, head, head_len, mtime, depth, NULL, 0, NULL,
                           w->archives_open == 0};
     if (on_disk) {
         info.disk_path = w->disk_path;
         info.disk_size = w->disk_size;
+        info.disk_unreadable = w->disk_unreadable;
     }
     w->stats->files++;
     int rc = w->v->on_file(w->v->ctx, &info, &c.base);
@@ -498,8 +500,10 @@ static void walk_file(walker *w, pgm_strbuf *path, const struct stat *st)
     w->disk_path = regular ? path->p : NULL;
     w->disk_size = regular ? (uint64_t)st->st_size : 0;
     w->disk_fd = regular ? fd : -1;
+    w->disk_unreadable = &fs.unreadable;
     walk_stream(w, &fs.base, path, fd == STDIN_FILENO ? "" : base_name(path->p), mtime, 0);
     say_unreadable(w, path->p, &fs.unreadable);
+    w->disk_unreadable = NULL;
     w->disk_path = NULL;
     w->disk_fd = -1;
     if (fd != STDIN_FILENO)

@@ -25,6 +25,10 @@ typedef struct pgm_file_info {
      * archive): readers may open it again, e.g. to split the work. NULL otherwise. */
     const char *disk_path;
     uint64_t disk_size;
+    /* With disk_path: what the walker's own reads of it (its head, sniffed)
+     * could not read, said after on_file. A reader that reads the whole file
+     * again and says what it could not read clears it: said once. */
+    pgm_unreadable *disk_unreadable;
     /* Not an archive member: a file as it is on disk, or what compression
      * layers alone (x.log.gz, x.log.zst) hold. */
     bool outside_archives;

@@ -172,12 +172,6 @@ void pgm_scan_warn(pgm_scan *s, pgm_input_report *in, const char *fmt, ...)
     /* warnings quote lines of the evidence: escaped for every output */
     char msg[4 * sizeof raw];
     pgm_display_copy(msg, sizeof msg, raw);
-    /* said once: two readers of one file may meet the same damage (a
-     * block the disk cannot read, in the head both the sniffing and the
-     * threads read) */
-    for (size_t k = 0; k < in->n_warnings; k++)
-        if (strcmp(in->warnings[k], msg) == 0)
-            return;
     if (s->on_warning)
         s->on_warning(s->term_ctx, in->path, msg);
     if (!in->warnings && !(in->warnings = malloc(PGM_SCAN_MAX_WARNINGS * sizeof *in->warnings))) {
@@ -541,6 +535,9 @@ static int read_log(pgm_scan *s, pgm_input_report *in, const pgm_file_info *info
         if (rc != PGM_WARN) { /* PGM_WARN: this one is not split after all */
             /* the walker counts what is read through `content`: here nothing, the head included */
             s->stats.bytes += in->bytes;
+            /* the threads read the head again and said what they could not read, the sniffed head's too */
+            if (info->disk_unreadable)
+                *info->disk_unreadable = (pgm_unreadable){0};
             return rc;
         }
     }

@@ -232,20 +232,24 @@ if FAIL_READ:
 
     whole = {}
     # at 0, in the head every reader reads (the sniffing, the choice of
-    # prefix, the first chunk); at 1 MiB, one thread reads the block before
-    # its read-ahead starts (PGM_READAHEAD_AFTER); at 30 MiB, the read-ahead
-    for bad_at, jobs in ((0, "1"), (0, "2"), (1 << 20, "1"), (1 << 20, "2"), (30 << 20, "1"), (30 << 20, "2")):
-        held = big.count(b"\n", bad_at, bad_at + 4096)
+    # prefix, the first chunk); 8 KiB across the sniffed head's end (60 KiB:
+    # the sniffing reads half of it, the threads all of it); at 1 MiB, one
+    # thread reads the block before its read-ahead starts
+    # (PGM_READAHEAD_AFTER); at 30 MiB, the read-ahead
+    for bad_at, length, jobs in ((0, 4096, "1"), (0, 4096, "2"), (61440, 8192, "1"), (61440, 8192, "2"),
+                                 (1 << 20, 4096, "1"), (1 << 20, 4096, "2"),
+                                 (30 << 20, 4096, "1"), (30 << 20, 4096, "2")):
+        held = big.count(b"\n", bad_at, bad_at + length)
         first_held = big.count(b"\n", 0, bad_at) + 1           # the line the block starts in
         last_held = first_held + held                            # ... and the one it ends in
-        preload = bad_block(bad_at)
-        what = "timeline --jobs %s of a log with a block the disk cannot read at byte %d" % (jobs, bad_at)
+        preload = bad_block(bad_at, length)
+        what = "timeline --jobs %s of a log with %d bytes the disk cannot read at byte %d" % (jobs, length, bad_at)
         if jobs not in whole:
             whole[jobs] = events(big_log, ["--jobs", jobs])[1]
         r, got = events(big_log, ["--jobs", jobs], preload)
         check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
-        check(said(r, "4096 bytes the disk could not read (Input/output error), from byte %d on, "
-                      "were read as NUL bytes" % bad_at), "%s: not said: %r" % (what, r.stderr[-400:]))
+        check(said(r, "%d bytes the disk could not read (Input/output error), from byte %d on, "
+                      "were read as NUL bytes" % (length, bad_at)), "%s: not said: %r" % (what, r.stderr[-400:]))
         check(r.stderr.count(b"the disk could not read") == 1, "%s: said %d times" %
               (what, r.stderr.count(b"the disk could not read")))
         # what the lines around the block held is kept; after it, a line is
