@@ -33,6 +33,8 @@ struct pgm_chunk_reader {
     size_t next_take;     /* the takers' */
     uint64_t newlines;    /* the thread's: in the chunks read so far */
     int err;              /* the errno of the read that failed */
+    uint64_t err_at;      /* ... the file offset it failed at */
+    size_t err_chunk;     /* ... and the chunk: read up to there, handed out */
     pgm_unreadable unreadable; /* the thread's: blocks read as NUL bytes */
     bool stop;
     pthread_mutex_t mu;
@@ -47,10 +49,13 @@ static uint64_t chunk_start(const pgm_chunk_reader *r, size_t k)
 
 /* Bytes of [from, from + want) into p, to the file's end: past the page
  * cache, as any where the file system refuses a direct read after all (an
- * alignment statx did not tell). The count, or -1 with errno. */
-static ptrdiff_t read_range(pgm_chunk_reader *r, char *p, size_t want, uint64_t from)
+ * alignment statx did not tell). The count; where a read fails, the count
+ * of the bytes before it, with its errno in *err and its offset in *err_at
+ * (else *err is 0). */
+static size_t read_range(pgm_chunk_reader *r, char *p, size_t want, uint64_t from, int *err, uint64_t *err_at)
 {
     size_t got = 0;
+    *err = 0;
     while (got < want) {
         int fd = r->uncached >= 0 ? r->uncached : r->file;
         ssize_t n = pgm_pread_rescue(fd, p + got, want - got, from + got, &r->unreadable);
@@ -59,13 +64,16 @@ static ptrdiff_t read_range(pgm_chunk_reader *r, char *p, size_t want, uint64_t 
             r->uncached = -1;
             continue;
         }
-        if (n < 0)
-            return -1;
+        if (n < 0) {
+            *err = errno;
+            *err_at = from + got;
+            break;
+        }
         if (n == 0)
             break; /* the end: a direct read ends short there, off a block */
         got += (size_t)n;
     }
-    return (ptrdiff_t)got;
+    return got;
 }
 
 static void *read_in_order(void *arg)
@@ -83,10 +91,13 @@ static void *read_in_order(void *arg)
         uint64_t start = chunk_start(r, k), from = start & ~(uint64_t)(r->align - 1);
         uint64_t to = (r->ends[k] + r->align - 1) & ~(uint64_t)(r->align - 1);
         char *into = r->block + (k % r->nbuf) * r->buf_size;
-        ptrdiff_t got = read_range(r, into, (size_t)(to - from), from);
-        int e = got < 0 ? errno : 0;
+        int e;
+        uint64_t e_at = 0;
+        size_t got = read_range(r, into, (size_t)(to - from), from, &e, &e_at);
+        /* a chunk a read failed in is handed out with the bytes before the
+         * failure: every byte read is parsed */
         size_t skip = (size_t)(start - from), whole = (size_t)(r->ends[k] - start);
-        size_t len = got < 0 || (size_t)got <= skip ? 0 : (size_t)got - skip < whole ? (size_t)got - skip : whole;
+        size_t len = got <= skip ? 0 : got - skip < whole ? got - skip : whole;
         uint64_t before = r->newlines;
         r->newlines += pgm_count_newlines(into + skip, len);
         pthread_mutex_lock(&r->mu);
@@ -95,8 +106,11 @@ static void *read_in_order(void *arg)
         b->len = len;
         b->newlines_before = before;
         b->state = BUFFER_READY;
-        if (e)
+        if (e) {
             r->err = e;
+            r->err_at = e_at;
+            r->err_chunk = k;
+        }
         pthread_cond_broadcast(&r->ready);
         pthread_mutex_unlock(&r->mu);
         if (e)
@@ -178,11 +192,12 @@ bool pgm_chunk_reader_take(pgm_chunk_reader *r, size_t *index, const char **byte
     for (;;) {
         k = r->next_take;
         b = &r->bufs[k % r->nbuf];
-        if (k >= r->n || (b->state == BUFFER_READY && b->chunk == k) || r->err)
+        if (k >= r->n || (b->state == BUFFER_READY && b->chunk == k) || (r->err && k > r->err_chunk))
             break;
         pthread_cond_wait(&r->ready, &r->mu);
     }
-    bool ok = k < r->n && b->state == BUFFER_READY && b->chunk == k && !r->err;
+    /* after a failed read, the chunks up to the one it failed in */
+    bool ok = k < r->n && b->state == BUFFER_READY && b->chunk == k && !(r->err && k > r->err_chunk);
     if (ok) {
         b->state = BUFFER_HELD;
         r->next_take++;
@@ -204,7 +219,7 @@ void pgm_chunk_reader_give_back(pgm_chunk_reader *r, size_t index)
     pthread_mutex_unlock(&r->mu);
 }
 
-int pgm_chunk_reader_close(pgm_chunk_reader *r, pgm_unreadable *unreadable)
+int pgm_chunk_reader_close(pgm_chunk_reader *r, pgm_unreadable *unreadable, uint64_t *failed_at)
 {
     pthread_mutex_lock(&r->mu);
     r->stop = true;
@@ -212,6 +227,7 @@ int pgm_chunk_reader_close(pgm_chunk_reader *r, pgm_unreadable *unreadable)
     pthread_mutex_unlock(&r->mu);
     pthread_join(r->thread, NULL);
     int err = r->err;
+    *failed_at = r->err_at;
     pgm_unreadable_add(unreadable, &r->unreadable);
     pthread_cond_destroy(&r->freed);
     pthread_cond_destroy(&r->ready);

@@ -36,16 +36,17 @@ pgm_chunk_reader *pgm_chunk_reader_open(int fd, const uint64_t *ends, size_t n, 
 /* The next chunk in the file's order: its index and bytes, valid until given
  * back (bytes past the file's end, when it was cut short since, are not
  * there: *len is what was read), and the newlines in the chunks before it.
- * False when every chunk was taken, or a read failed (pgm_chunk_reader_close
- * says which). */
+ * A chunk a read failed in comes with the bytes before the failure. False
+ * when every chunk was taken, or every chunk up to the one a read failed in
+ * (pgm_chunk_reader_close says which read). */
 bool pgm_chunk_reader_take(pgm_chunk_reader *r, size_t *index, const char **bytes, size_t *len,
                            uint64_t *newlines_before);
 /* Gives a taken chunk's buffer back for the chunks to come. */
 void pgm_chunk_reader_give_back(pgm_chunk_reader *r, size_t index);
 /* Stops the thread (chunks not taken are not read), frees everything: 0,
- * or the errno of the read that failed. The blocks the disk could not read,
- * read as NUL bytes (bundle/source.h), are added to *unreadable. No chunk
- * may still be held. */
-int pgm_chunk_reader_close(pgm_chunk_reader *r, pgm_unreadable *unreadable);
+ * or the errno of the read that failed, with the file offset it failed at
+ * in *failed_at. The blocks the disk could not read, read as NUL bytes
+ * (bundle/source.h), are added to *unreadable. No chunk may still be held. */
+int pgm_chunk_reader_close(pgm_chunk_reader *r, pgm_unreadable *unreadable, uint64_t *failed_at);
 
 #endif

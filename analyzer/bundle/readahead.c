@@ -21,7 +21,7 @@ static ptrdiff_t failed(pgm_readahead *r, const char *why)
 static ptrdiff_t read_failed(pgm_readahead *r)
 {
     char why[PGM_ERR_MAX];
-    snprintf(why, sizeof why, "read error at byte %llu: %s", (unsigned long long)r->at, strerror(errno));
+    pgm_read_error_text(why, sizeof why, r->at, errno);
     return failed(r, why);
 }
 

@@ -43,6 +43,11 @@ ptrdiff_t pgm_source_fail(pgm_source *s, const char *fmt, ...)
     return -1;
 }
 
+void pgm_read_error_text(char *buf, size_t cap, uint64_t at, int err)
+{
+    snprintf(buf, cap, "read error at byte %llu: %s; the file was not read whole", (unsigned long long)at, strerror(err));
+}
+
 ssize_t pgm_pread_once(int fd, void *buf, size_t n, uint64_t at)
 {
     ssize_t got;
@@ -55,12 +60,16 @@ ssize_t pgm_pread_once(int fd, void *buf, size_t n, uint64_t at)
 ssize_t pgm_pread_rescue(int fd, void *buf, size_t n, uint64_t at, pgm_unreadable *u)
 {
     ssize_t got = pgm_pread_once(fd, buf, n, at);
-    if (got >= 0 || errno != EIO || !u)
+    /* EINVAL is a direct read's alignment, which its caller handles */
+    if (got >= 0 || errno == EINVAL || !u)
         return got;
-    /* NUL bytes stand for what the disk cannot read, up to the file's end */
+    /* NUL bytes stand for what the disk cannot read, up to the file's end;
+     * another error (a file handle gone stale) ends the range at the block
+     * it is met in, and the bytes before it are returned */
+    int first_errno = errno;
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        errno = EIO;
+        errno = first_errno;
         return -1;
     }
     uint64_t size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
@@ -129,19 +138,30 @@ static ptrdiff_t fd_read(pgm_source *self, void *buf, size_t cap)
     pgm_fd_source *s = (pgm_fd_source *)self;
     for (;;) {
         ssize_t n = read(s->fd, buf, cap);
-        if (n >= 0)
+        if (n >= 0) {
+            s->pos += (uint64_t)n;
             return n;
-        if (errno == EIO && self->seek) {
-            /* a block the disk cannot read: read again around it (the offset
-             * is where it was: a read that fails moves nothing) */
-            off_t at = lseek(s->fd, 0, SEEK_CUR);
-            n = at < 0 ? -1 : pgm_pread_rescue(s->fd, buf, cap, (uint64_t)at, &s->unreadable);
-            if (n >= 0 && lseek(s->fd, at + n, SEEK_SET) >= 0)
-                return n;
-            errno = EIO;
         }
-        if (errno != EINTR)
-            return pgm_source_fail(self, "read error: %s", strerror(errno));
+        if (errno == EINTR)
+            continue;
+        int err = errno;
+        off_t at = self->seek ? lseek(s->fd, 0, SEEK_CUR) : -1;
+        if (at >= 0) {
+            /* read again around the block that failed (the offset is where
+             * it was: a read that fails moves nothing): one the disk cannot
+             * read is read as NUL bytes, and the bytes before another error
+             * are kept, which the next read then meets at its block */
+            s->pos = (uint64_t)at;
+            n = pgm_pread_rescue(s->fd, buf, cap, (uint64_t)at, &s->unreadable);
+            if (n >= 0 && lseek(s->fd, at + n, SEEK_SET) >= 0) {
+                s->pos += (uint64_t)n;
+                return n;
+            }
+            err = n < 0 ? errno : err;
+        }
+        char why[PGM_ERR_MAX];
+        pgm_read_error_text(why, sizeof why, s->pos, err);
+        return pgm_source_fail(self, "%s", why);
     }
 }
 
@@ -149,6 +169,8 @@ static int64_t fd_seek(pgm_source *self, int64_t offset, int whence)
 {
     pgm_fd_source *s = (pgm_fd_source *)self;
     off_t r = lseek(s->fd, (off_t)offset, whence);
+    if (r >= 0)
+        s->pos = (uint64_t)r;
     return r < 0 ? -1 : (int64_t)r;
 }
 

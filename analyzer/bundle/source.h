@@ -27,6 +27,10 @@ ptrdiff_t pgm_source_read(pgm_source *s, void *buf, size_t cap);
 /* Reads until `cap` bytes or the end: for sniffing a head. On an error after
  * some bytes it returns those (s->failed is set); -1 when none were read. */
 ptrdiff_t pgm_source_read_full(pgm_source *s, void *buf, size_t cap);
+/* What every reader of a file says of a read that failed: "read error at
+ * byte N: <strerror(err)>; the file was not read whole". */
+void pgm_read_error_text(char *buf, size_t cap, uint64_t at, int err);
+
 /* Marks the source failed with a formatted reason; returns -1 for `return`. */
 ptrdiff_t pgm_source_fail(pgm_source *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -56,10 +60,13 @@ typedef struct pgm_unreadable {
                          * a block again (ranges overlapping at a block) counts it once */
 } pgm_unreadable;
 
-/* pgm_pread_once, but where the disk fails with EIO the range is read again
- * block by block, and each block it cannot read is left as NUL bytes in buf
- * and counted in u; up to PGM_UNREADABLE_MAX_BYTES, past which it fails with
- * EIO as the disk did. u NULL: pgm_pread_once. */
+/* pgm_pread_once, but where a read fails the range is read again block by
+ * block: each block the disk cannot read (EIO) is left as NUL bytes in buf
+ * and counted in u, up to PGM_UNREADABLE_MAX_BYTES, past which it fails
+ * with EIO as the disk did; at a block that fails otherwise (ESTALE: the
+ * file gone from an NFS server) the bytes before it are returned, and the
+ * next read fails at it. EINVAL (a direct read's alignment) is returned as
+ * it is. u NULL: pgm_pread_once. */
 ssize_t pgm_pread_rescue(int fd, void *buf, size_t n, uint64_t at, pgm_unreadable *u);
 /* u added to sum (the earliest first byte, the limit reached by either). */
 void pgm_unreadable_add(pgm_unreadable *sum, const pgm_unreadable *u);
@@ -73,6 +80,7 @@ void pgm_unreadable_describe(const pgm_unreadable *u, char *buf, size_t cap);
 typedef struct pgm_fd_source {
     pgm_source base;
     int fd;
+    uint64_t pos; /* the offset of the next byte read, for a read error's message */
     pgm_unreadable unreadable;
 } pgm_fd_source;
 void pgm_fd_source_init(pgm_fd_source *s, int fd, bool seekable);

@@ -49,8 +49,11 @@ static ptrdiff_t range_read(pgm_source *self, void *buf, size_t cap)
     if (cap > r->end - r->pos)
         cap = (size_t)(r->end - r->pos);
     ssize_t n = pgm_pread_rescue(r->fd, buf, cap, r->pos, r->unreadable);
-    if (n < 0)
-        return pgm_source_fail(self, "read error at byte %llu: %s", (unsigned long long)r->pos, strerror(errno));
+    if (n < 0) {
+        char why[PGM_ERR_MAX];
+        pgm_read_error_text(why, sizeof why, r->pos, errno);
+        return pgm_source_fail(self, "%s", why);
+    }
     r->pos += (uint64_t)n;
     return n;
 }
@@ -496,7 +499,8 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
             }
     }
     pgm_unreadable unreadable = {0};
-    int feed_errno = sp.feed ? pgm_chunk_reader_close(sp.feed, &unreadable) : 0;
+    uint64_t feed_failed_at = 0;
+    int feed_errno = sp.feed ? pgm_chunk_reader_close(sp.feed, &unreadable, &feed_failed_at) : 0;
     sp.feed = NULL;
     for (size_t k = 0; k < n; k++)
         pgm_unreadable_add(&unreadable, &workers[k].unreadable);
@@ -508,11 +512,13 @@ int pgm_scan_read_split(pgm_scan *s, pgm_input_report *in, const pgm_pglog_optio
     }
     if (feed_errno) {
         rc = PGM_FATAL;
-        pgm_scan_warn(s, in, "read error: %s; the log was not read whole", strerror(feed_errno));
+        char why[PGM_ERR_MAX];
+        pgm_read_error_text(why, sizeof why, feed_failed_at, feed_errno);
+        pgm_scan_warn(s, in, "%s", why);
     }
     for (size_t k = 0; k < n; k++)
         if (workers[k].read_error[0]) {
-            pgm_scan_warn(s, in, "%s; the log was not read whole", workers[k].read_error);
+            pgm_scan_warn(s, in, "%s", workers[k].read_error);
             break;
         }
     if (rc == PGM_OK) {

@@ -225,9 +225,10 @@ if FAIL_READ:
                    check=True, stdout=subprocess.DEVNULL)
     big = open(big_log, "rb").read()
 
-    def bad_block(at, length=4096):
+    def bad_block(at, length=4096, errno_name="EIO"):
         """The environment of a run whose disk cannot read [at, at + length)."""
         return {"LD_PRELOAD": FAIL_READ, "PGM_TEST_EIO_AT": str(at), "PGM_TEST_EIO_BYTES": str(length),
+                "PGM_TEST_READ_ERRNO": errno_name,
                 "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
 
     whole = {}
@@ -272,11 +273,45 @@ if FAIL_READ:
         check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
         check(said(r, "then more than the 1 MiB a reader reads so"), "%s: the limit not said: %r"
               % (what, r.stderr[-400:]))
-        check(said(r, "Input/output error; the log was not read whole", "read error at byte"),
-              "%s: the stop not said: %r" % (what, r.stderr[-400:]))
-        # two threads lose the chunk the limit was reached in, from its start
-        lost = {e for e in whole[jobs] if e[1] < before - 20000} - got
-        check(not lost, "%s: %d event(s) long before the bad blocks lost" % (what, len(lost)))
+        check(said(r, "read error at byte %d: Input/output error; the file was not read whole"
+                      % (bad_at + (1 << 20))), "%s: the stop not said: %r" % (what, r.stderr[-400:]))
+        # every line before the bad blocks is kept, by two threads too (the
+        # chunk the reading stopped in is parsed up to there)
+        lost = {e for e in whole[jobs] if e[1] < before} - got
+        check(not lost, "%s: %d event(s) before the bad blocks lost, e.g. %s"
+              % (what, len(lost), sorted(lost)[:2]))
+    # a read that fails otherwise (ESTALE: the file gone from an NFS
+    # server), from a byte to the end: the reading stops at the block it
+    # fails in, said with its byte, and every line before it is kept, by one
+    # thread and by two (the chunk it fails in parsed up to there). At 0
+    # nothing is read; at 60 KiB, the sniffed head's bytes before it are
+    # kept. On tmpfs, where a direct read is refused, the threads read their
+    # chunks themselves.
+    dirs = [eio_dir]
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        shm_dir = tempfile.mkdtemp(prefix="pgm-damaged-", dir="/dev/shm")
+        shutil.copyfile(big_log, os.path.join(shm_dir, "postgresql.log"))
+        dirs.append(shm_dir)
+    for where in dirs:
+        log = os.path.join(where, "postgresql.log")
+        for bad_at in (0, 61440, 1 << 20, 30 << 20):
+            before = big.count(b"\n", 0, bad_at)  # whole lines before the failing block
+            preload = bad_block(bad_at, len(big), "ESTALE")
+            seen = {}
+            for jobs in ("1", "2"):
+                what = "timeline --jobs %s of %s failing with ESTALE from byte %d" % (jobs, log, bad_at)
+                r, got = events(log, ["--jobs", jobs], preload)
+                seen[jobs] = got
+                check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
+                check(said(r, "read error at byte %d: Stale file handle; the file was not read whole" % bad_at),
+                      "%s: not said with its byte: %r" % (what, r.stderr[-400:]))
+                lost = {e for e in whole[jobs] if e[1] <= before} - got
+                check(not lost, "%s: %d event(s) before it lost, e.g. %s" % (what, len(lost), sorted(lost)[:2]))
+                check(not {e for e in got if e[1] > before + 1}, "%s: events past it" % what)
+            check(seen["1"] == seen["2"], "%s failing with ESTALE from byte %d: one thread and two differ"
+                  " (%d against %d events)" % (log, bad_at, len(seen["1"]), len(seen["2"])))
+    if len(dirs) > 1:
+        shutil.rmtree(dirs[1])
     # the report shows the disk's warning beside the others, up to four an
     # input (PGM_INPUT_WARNINGS_KEPT), and counts the rest
     lines = log_bytes.split(b"\n")

@@ -4,6 +4,9 @@
  * bytes when not given) fail with EIO, as a read of a bad sector does
  * (read(2): EIO, "a low-level I/O error occurred while reading"); reads
  * around it succeed. Pipes and other files are left alone.
+ * PGM_TEST_READ_ERRNO=ESTALE fails them with ESTALE instead (read(2) on
+ * NFS: "stale file handle", the file gone from the server): an error no
+ * reading again gets past.
  *
  * Under AddressSanitizer the run needs ASAN_OPTIONS=verify_asan_link_order=0:
  * this library comes before ASan's runtime, whose read and pread it calls. */
@@ -12,6 +15,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -27,6 +31,13 @@ static bool touches_bad_block(int fd, size_t n, off_t at)
     return at < bad_at + bad_len && at + (off_t)n > bad_at && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The errno a read of the bad block fails with. */
+static int bad_block_errno(void)
+{
+    const char *name = getenv("PGM_TEST_READ_ERRNO");
+    return name && strcmp(name, "ESTALE") == 0 ? ESTALE : EIO;
+}
+
 static void *next_named(const char *name)
 {
     return dlsym(RTLD_NEXT, name);
@@ -37,7 +48,7 @@ static ssize_t pread_unless_bad(const char *real_name, int fd, void *buf, size_t
 {
     ssize_t (*real)(int, void *, size_t, off_t) = next_named(real_name);
     if (touches_bad_block(fd, n, at)) {
-        errno = EIO;
+        errno = bad_block_errno();
         return -1;
     }
     return real(fd, buf, n, at);
@@ -57,7 +68,7 @@ ssize_t read(int fd, void *buf, size_t n)
 {
     ssize_t (*real)(int, void *, size_t) = next_named("read");
     if (touches_bad_block(fd, n, lseek(fd, 0, SEEK_CUR))) {
-        errno = EIO;
+        errno = bad_block_errno();
         return -1;
     }
     return real(fd, buf, n);

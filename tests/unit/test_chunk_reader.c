@@ -119,7 +119,8 @@ static void test_chunks_whole_in_order_and_uncached(void **state)
     pthread_join(ta, NULL);
     pthread_join(tb, NULL);
     pgm_unreadable unreadable = {0};
-    assert_int_equal(pgm_chunk_reader_close(r, &unreadable), 0);
+    uint64_t failed_at = 0;
+    assert_int_equal(pgm_chunk_reader_close(r, &unreadable, &failed_at), 0);
     assert_int_equal(unreadable.bytes, 0);
     assert_int_equal(a.taken + b.taken, n);
     assert_true(a.in_order && b.in_order);
@@ -158,7 +159,8 @@ static void test_stopped_early(void **state)
     assert_memory_equal(bytes, data, got);
     pgm_chunk_reader_give_back(r, k);
     pgm_unreadable unreadable = {0};
-    assert_int_equal(pgm_chunk_reader_close(r, &unreadable), 0);
+    uint64_t failed_at = 0;
+    assert_int_equal(pgm_chunk_reader_close(r, &unreadable, &failed_at), 0);
     /* at most the chunks read ahead came from the disk, none through the cache */
     assert_true(tu_percent_cached(fd, 0, (off_t)len) < 2);
     close(fd);
