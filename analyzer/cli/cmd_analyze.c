@@ -667,6 +667,12 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
         fputs("pgmortem: no file could be read from the input: no analysis\n", stderr);
         rc = PGM_EXIT_INPUT;
     } else {
+        /* a verdict on no evidence reads like one on some: it is said */
+        bool no_evidence = pgm_scan_known_inputs(sp) == 0;
+        if (no_evidence)
+            fprintf(stderr, "pgmortem: warning: nothing in the %llu file(s) read is evidence pgmortem reads "
+                    "(a log, a configuration, a pg_stat_activity snapshot): the verdict rests on nothing "
+                    "(`pgmortem inventory` shows what each file is)\n", (unsigned long long)sp->stats.files);
         /* a cap the evidence went past is said, and the run is not clean */
         bool capped = pgm_analysis_caps_reached(an, say_cap, &term) > 0;
         bool failed = n_event_paths && !write_event_outputs(&run, event_paths, n_event_paths);
@@ -710,7 +716,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
                 printf("written: %s/pgmortem-alerts.yml, %s/pgmortem-alerts.test.yml, %s/pgmortem-dashboard.json\n", alerts_dir, alerts_dir, alerts_dir);
             failed = failed || fflush(stdout) != 0;
         }
-        rc = failed || r != PGM_OK || capped ? PGM_EXIT_INPUT : PGM_EXIT_OK;
+        rc = failed || r != PGM_OK || capped || no_evidence ? PGM_EXIT_INPUT : PGM_EXIT_OK;
     }
     pgm_scan_free(&scans[0]);
     if (second)

@@ -700,6 +700,16 @@ static int run_timeline(timeline_run *t, const run_options *ro)
                 print_coverage(&s);
                 print_order(t, sorters);
             }
+            /* an empty timeline is no timeline of a quiet night: it is said */
+            if (!t->failed && r != PGM_FATAL && s.events == 0) {
+                if (!s.stats.files)
+                    fputs("pgmortem: warning: no file could be read from the input: the timeline is empty\n", stderr);
+                else
+                    fprintf(stderr, "pgmortem: warning: no event in the %llu file(s) read: no line of a log "
+                            "pgmortem reads (`pgmortem inventory` shows what each file is)\n",
+                            (unsigned long long)s.stats.files);
+                r = PGM_WARN;
+            }
             if (t->failed) {
                 const char *why = t->why ? t->why : "out of memory or output error";
                 for (unsigned l = 0; l < t->jobs; l++)

@@ -173,8 +173,8 @@ static const char timeline[] =
     "\n"
     "Exit codes: 0 success; 2 some input could not be read, a log gave no message,\n"
     "its prefix does not fit or is in doubt, its messages are mostly of no known\n"
-    "kind, or a file with a time on most lines is no log pgmortem reads; 3 usage\n"
-    "error; 4 invalid rule packs.\n";
+    "kind, a file with a time on most lines is no log pgmortem reads, or no event\n"
+    "at all (no file, or none a log); 3 usage error; 4 invalid rule packs.\n";
 
 static const char analyze[] =
     "Usage: pgmortem analyze [OPTIONS] INPUT...\n"
@@ -236,8 +236,9 @@ static const char analyze[] =
     "      --max-line-bytes SIZE   bundle limits, as for inventory\n"
     "  -h, --help               this text\n"
     "\n"
-    "Exit codes: 0 success; 2 some input could not be read; 3 usage error;\n"
-    "4 invalid rule packs.\n";
+    "Exit codes: 0 success; 2 some input could not be read, or nothing read is\n"
+    "evidence (no log, configuration or snapshot: the verdict rests on nothing);\n"
+    "3 usage error; 4 invalid rule packs.\n";
 
 static const char lint[] =
     "Usage: pgmortem lint [OPTIONS] INPUT...\n"

@@ -60,6 +60,16 @@ static void free_rare(pgm_input_coverage *k)
 typedef struct line_sink line_sink;
 static void sink_free(line_sink *k);
 
+size_t pgm_scan_known_inputs(const pgm_scan *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const pgm_input_report *in = pgm_scan_input(s, i);
+        n += in->read && in->kind != PGM_KIND_UNKNOWN;
+    }
+    return n;
+}
+
 void pgm_scan_free(pgm_scan *s)
 {
     sink_free(s->parked); /* a run stopped before its end */

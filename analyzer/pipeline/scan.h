@@ -205,6 +205,9 @@ static inline pgm_input_report *pgm_scan_input(const pgm_scan *s, size_t i)
 {
     return &s->input_blocks[i / PGM_SCAN_INPUT_BLOCK][i % PGM_SCAN_INPUT_BLOCK];
 }
+/* The inputs read that are of a kind pgmortem reads (a log, a
+ * configuration, a pg_stat_activity snapshot): 0 when none is evidence. */
+size_t pgm_scan_known_inputs(const pgm_scan *s);
 /* PGM_OK, PGM_WARN (something not read or not understood: exit 2), PGM_FATAL. */
 int pgm_scan_run(pgm_scan *s, const char *const *inputs, size_t n, const pgm_bundle_limits *limits);
 /* Over one open stream (fuzzing, tests). */

@@ -98,6 +98,11 @@ check timeline-padding 0 "" -- timeline -q --log-line-prefix '[%-12u][%12d][%-8p
 check timeline-csv 0 "" -- timeline -q --format csv --kinds conn.refused,conn.terminated.* $S/run1-stderr/postgresql.log
 check timeline-window 0 "" -- timeline -q --kinds conn.authorized --since 2026-11-27T00:17:40Z --until '2026-11-27 00:17:50' $S/run1-stderr/postgresql.log
 check timeline-bundle 0 "" -- timeline -q --kinds conn.refused,server fixtures/incidents/01-leak-hikari.tar.zst
+# a timeline with no event is said, exit 2: nothing to read, or nothing read a log
+mkdir -p "$tmp/empty-dir"
+check timeline-empty-dir 2 "no file could be read from the input: the timeline is empty" -- timeline "$tmp/empty-dir"
+check timeline-no-log 2 "no event in the 2 file(s) read: no line of a log pgmortem reads" -- \
+    timeline $O/application.yml $O/hikari.properties
 GOLDEN_STDERR=1 check timeline-coverage 0 "" -- timeline --coverage -o /dev/null $S/run3-csvjson/log
 # padded escapes ('[%-12u][%12d][%-8p][%6l][%-15a] ') read off the lines: the same
 # events as told the prefix (timeline-padding-told); a prefix told wrong is said
@@ -749,6 +754,10 @@ else
 fi
 check analyze-jsonl-unwritable 2 "No such file or directory" -- analyze -q -o /nonexistent/dir/ev.jsonl.zst fixtures/incidents/04-healthy.tar.zst
 check analyze-nothing 2 "no file could be read from the input: no analysis" -- analyze /nonexistent/bundle.tar.zst
+# files read, none evidence (notes, a binary): the verdict is on nothing, said, exit 2
+printf 'notes of the night\nnothing here is a log\n' > "$tmp/notes.txt"
+check analyze-no-evidence 2 "nothing in the 2 file(s) read is evidence pgmortem reads" -- \
+    analyze -q "$tmp/notes.txt" $S/run1-stderr/initdb.out
 check analyze-bad-format 3 "unknown format 'xml' (text, json, md, html or jsonl)" -- analyze -f xml fixtures/incidents/04-healthy.tar.zst
 check help-analyze 0 "" -- help analyze
 
