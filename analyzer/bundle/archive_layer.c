@@ -101,7 +101,9 @@ static ptrdiff_t entry_read(pgm_source *self, void *buf, size_t cap)
         if (r == ARCHIVE_EOF)
             return 0;
         if (r < ARCHIVE_WARN) {
-            const char *e = archive_error_string(l->a);
+            /* a read below that failed is the reason, whatever the filter
+             * made of it (bzip2's "truncated bzip2 input") */
+            const char *e = l->below->failed ? l->below->err : archive_error_string(l->a);
             return pgm_source_fail(self, "%s", e ? e : "damaged archive entry");
         }
         if (r == ARCHIVE_WARN && !s->warning[0]) {

@@ -206,6 +206,32 @@ static void visit_leaf(walker *w, pgm_source *content, const char *path, const c
 
 /* ------------------------------------------------------------------ streams */
 
+/* Whether NUL bytes for a block the disk could not read would be read as
+ * they are by what reads the file: a plain log, a tar's members (a log's
+ * lines around the block are kept). A compressed stream decodes them as
+ * garbage: the codes a deflate block reads from zero bits copy earlier text
+ * again, whole lines of it. */
+static bool nul_fill_reads_true(enum pgm_container kind, const char *label)
+{
+    return kind == PGM_CONTAINER_NONE || (kind == PGM_CONTAINER_ARCHIVE && strcmp(label, "tar") == 0);
+}
+
+/* A file on disk whose contents a NUL-filled block would garble: a bad
+ * block ends it as another read error does, and the head, when it held
+ * one, is cut before it (what was counted of it read as NUL bytes is not). */
+static void stop_at_bad_blocks(walker *w, pgm_source *src, ptrdiff_t *head_len)
+{
+    pgm_unreadable *u = w->disk_unreadable;
+    u->no_fill = true;
+    if (u->bytes && u->first_at < (uint64_t)*head_len) {
+        char why[PGM_ERR_MAX];
+        pgm_read_error_text(why, sizeof why, u->first_at, EIO);
+        pgm_source_fail(src, "%s", why);
+        *head_len = (ptrdiff_t)u->first_at;
+        *u = (pgm_unreadable){.no_fill = true};
+    }
+}
+
 static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char *hint,
                         int64_t mtime, unsigned depth);
 
@@ -292,13 +318,14 @@ static void walk_compressed(walker *w, pgm_source *src, pgm_strbuf *path, const 
         return;
     }
     if (rc != PGM_OK) {
-        problem(w, path->p, "cannot decompress %s: %s", label, err);
+        /* a read below that failed is the reason, whatever the filter made of it */
+        problem(w, path->p, "cannot decompress %s: %s", label, src->failed ? src->err : err);
         return;
     }
     struct archive_entry *e;
     int r = archive_read_next_header(l.a, &e);
     if (r < ARCHIVE_WARN) {
-        const char *msg = archive_error_string(l.a);
+        const char *msg = src->failed ? src->err : archive_error_string(l.a);
         problem(w, path->p, "cannot decompress %s: %s", label, msg ? msg : "damaged");
     } else if (r != ARCHIVE_EOF) {
         pgm_entry_source es;
@@ -462,6 +489,8 @@ static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char
     }
     const char *label;
     enum pgm_container kind = pgm_container_detect(head, (size_t)n, &label);
+    if (depth == 0 && w->disk_unreadable && !nul_fill_reads_true(kind, label))
+        stop_at_bad_blocks(w, src, &n);
     pgm_head_source hs;
     pgm_head_source_init(&hs, src, head, (size_t)n);
     if (kind != PGM_CONTAINER_NONE && depth >= w->lim->max_depth) {

@@ -87,7 +87,7 @@ ssize_t pgm_pread_rescue(int fd, void *buf, size_t n, uint64_t at, pgm_unreadabl
         }
         if (r == 0 || pos >= size)
             break;
-        if (errno != EIO)
+        if (errno != EIO || u->no_fill)
             return done ? (ssize_t)done : -1;
         size_t lost = size - pos < piece ? (size_t)(size - pos) : piece;
         bool counted = pos < u->seen_to;

@@ -58,15 +58,18 @@ typedef struct pgm_unreadable {
     bool limit_reached; /* then the reading stopped there */
     uint64_t seen_to;   /* the end of the last block counted: a reader that reads
                          * a block again (ranges overlapping at a block) counts it once */
+    bool no_fill;       /* a block the disk cannot read ends the range as another
+                         * error does: the file is a compressed stream, which NUL
+                         * bytes would decode as garbage */
 } pgm_unreadable;
 
 /* pgm_pread_once, but where a read fails the range is read again block by
  * block: each block the disk cannot read (EIO) is left as NUL bytes in buf
  * and counted in u, up to PGM_UNREADABLE_MAX_BYTES, past which it fails
  * with EIO as the disk did; at a block that fails otherwise (ESTALE: the
- * file gone from an NFS server) the bytes before it are returned, and the
- * next read fails at it. EINVAL (a direct read's alignment) is returned as
- * it is. u NULL: pgm_pread_once. */
+ * file gone from an NFS server), or at any with u->no_fill, the bytes
+ * before it are returned, and the next read fails at it. EINVAL (a direct
+ * read's alignment) is returned as it is. u NULL: pgm_pread_once. */
 ssize_t pgm_pread_rescue(int fd, void *buf, size_t n, uint64_t at, pgm_unreadable *u);
 /* u added to sum (the earliest first byte, the limit reached by either). */
 void pgm_unreadable_add(pgm_unreadable *sum, const pgm_unreadable *u);

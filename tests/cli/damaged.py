@@ -312,6 +312,42 @@ if FAIL_READ:
                   " (%d against %d events)" % (log, bad_at, len(seen["1"]), len(seen["2"])))
     if len(dirs) > 1:
         shutil.rmtree(dirs[1])
+    # a bad block in a compressed file: NUL bytes would decode as garbage
+    # (the codes a deflate block reads from zero bits copy earlier text
+    # again), so there it ends the stream as another read error does: said
+    # with its byte, nothing said read as NUL bytes, and every message
+    # decoded before it as the whole file has it (the last one may be cut)
+    gz_log = os.path.join(eio_dir, "postgresql.log.gz")
+    open(gz_log, "wb").write(compress("gz", big))
+    bz2_log = os.path.join(eio_dir, "postgresql.log.bz2")
+    open(bz2_log, "wb").write(subprocess.run(["bzip2", "-c"], input=big, capture_output=True, check=True).stdout)
+
+    def messages(path, env_extra=None):
+        out = os.path.join(WORK, "messages.jsonl")
+        if os.path.exists(out):
+            os.unlink(out)
+        r = run(["timeline", "-o", out, path], env_extra=env_extra)
+        found = {}
+        if os.path.exists(out):
+            for line in open(out, encoding="utf-8"):
+                e = json.loads(line)
+                found[(e["line"], e["kind"])] = e.get("msg") or ""
+        return r, found
+    # bzip2 through libarchive's filter, which calls a read that failed
+    # below it "truncated bzip2 input": the read's own error is said
+    for packed, bad_at in ((gz_log, 32768), (gz_log, 1 << 20), (bz2_log, 1 << 19)):
+        _, whole_gz = messages(packed)
+        what = "timeline of %s with a block the disk cannot read at byte %d" % (os.path.basename(packed), bad_at)
+        r, got = messages(packed, bad_block(bad_at))
+        check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
+        check(said(r, "read error at byte %d: Input/output error; the file was not read whole" % bad_at),
+              "%s: not said with its byte: %r" % (what, r.stderr[-400:]))
+        check(not said(r, "were read as NUL bytes"), "%s: NUL bytes decoded: %r" % (what, r.stderr[-400:]))
+        last = max(got) if got else None
+        wrong = [k for k in got if k not in whole_gz or
+                 (got[k] != whole_gz[k] and not (k == last and whole_gz[k].startswith(got[k])))]
+        check(got and not wrong, "%s: %d event(s) of %d not as in the whole file, e.g. %r" %
+              (what, len(wrong), len(got), [(k, got[k][-120:]) for k in wrong[:1]]))
     # the report shows the disk's warning beside the others, up to four an
     # input (PGM_INPUT_WARNINGS_KEPT), and counts the rest
     lines = log_bytes.split(b"\n")
