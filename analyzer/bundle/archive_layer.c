@@ -17,6 +17,9 @@ static la_ssize_t layer_read(struct archive *a, void *ctx, const void **out)
         return -1;
     }
     l->in_bytes += (uint64_t)n;
+    l->buf_at = l->pos;
+    l->buf_len = (size_t)n;
+    l->pos += (uint64_t)n;
     *out = l->buf;
     return n;
 }
@@ -26,6 +29,8 @@ static la_int64_t layer_seek(struct archive *a, void *ctx, la_int64_t offset, in
     (void)a;
     pgm_archive_layer *l = ctx;
     int64_t r = l->below->seek(l->below, offset, whence);
+    if (r >= 0)
+        l->pos = (uint64_t)r;
     return r < 0 ? ARCHIVE_FATAL : r;
 }
 
@@ -36,6 +41,7 @@ static la_int64_t layer_skip(struct archive *a, void *ctx, la_int64_t request)
     int64_t cur = l->below->seek(l->below, 0, SEEK_CUR);
     if (cur < 0 || l->below->seek(l->below, request, SEEK_CUR) < 0)
         return 0; /* libarchive falls back to reading */
+    l->pos = (uint64_t)cur + (uint64_t)request;
     return request;
 }
 
@@ -72,6 +78,16 @@ int pgm_archive_layer_open(pgm_archive_layer *l, pgm_source *below, bool compres
         return PGM_FAILED;
     }
     return PGM_OK;
+}
+
+size_t pgm_archive_layer_unread(const pgm_archive_layer *l, uint64_t at, const unsigned char **bytes)
+{
+    if (at < l->buf_at || at > l->buf_at + l->buf_len) {
+        *bytes = NULL;
+        return 0;
+    }
+    *bytes = l->buf + (at - l->buf_at);
+    return (size_t)(l->buf_at + l->buf_len - at);
 }
 
 void pgm_archive_layer_close(pgm_archive_layer *l)

@@ -15,6 +15,9 @@ typedef struct pgm_archive_layer {
     pgm_source *below;
     unsigned char *buf;
     uint64_t in_bytes, out_bytes, max_ratio;
+    uint64_t pos;        /* the offset in below's stream of the next byte read */
+    uint64_t buf_at;     /* ... and of buf's bytes, the last read's */
+    size_t buf_len;
 } pgm_archive_layer;
 
 /* The current entry's data as a stream. */
@@ -32,6 +35,10 @@ typedef struct pgm_entry_source {
 int pgm_archive_layer_open(pgm_archive_layer *l, pgm_source *below, bool compressed_stream,
                            uint64_t max_ratio, char err[PGM_ERR_MAX]);
 void pgm_archive_layer_close(pgm_archive_layer *l);
+/* The bytes from offset `at` of below's stream to the end of the last read
+ * (handed to libarchive, not all consumed): their count, 0 when `at` is not
+ * in it. Valid until libarchive reads again. */
+size_t pgm_archive_layer_unread(const pgm_archive_layer *l, uint64_t at, const unsigned char **bytes);
 void pgm_entry_source_init(pgm_entry_source *s, pgm_archive_layer *l);
 
 #endif

@@ -394,8 +394,129 @@ static bool walk_member(walker *w, pgm_archive_layer *l, struct archive_entry *e
 
 _Static_assert(PGM_MAX_HEADER_FAILURES == 8u, "walk_archive's message names 8");
 
+/* A tar header at b: a name, and the checksum its field holds (the sum of
+ * its bytes with the field as spaces; old tars summed them signed). */
+static bool tar_header_at(const unsigned char *b)
+{
+    if (!b[0])
+        return false;
+    unsigned long want = 0;
+    size_t i = 148;
+    while (i < 156 && b[i] == ' ')
+        i++;
+    size_t digits = 0;
+    for (; i < 156 && b[i] >= '0' && b[i] <= '7'; i++, digits++)
+        want = want * 8 + (unsigned long)(b[i] - '0');
+    if (!digits)
+        return false;
+    unsigned long sum = 0;
+    long ssum = 0;
+    for (size_t k = 0; k < 512; k++) {
+        unsigned char c = k >= 148 && k < 156 ? ' ' : b[k];
+        sum += c;
+        ssum += (signed char)c;
+    }
+    return sum == want || (unsigned long)ssum == want;
+}
+
 static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const char *label,
-                         unsigned depth)
+                         unsigned depth, uint64_t base, unsigned resumes);
+
+/* After a tar's end marker (a block of zeros) at byte `marker` of its stream:
+ * zeros to the end are its padding, but a header after them is members a
+ * zeroed block hid (a crashed disk's, a bad block read as NUL bytes), which
+ * tar(1) stops before without a word. They are read on, said; bytes that
+ * are neither are said not read. The bytes libarchive was handed past the
+ * marker come first, then the rest of src. */
+static void walk_past_tar_end(walker *w, pgm_archive_layer *l, pgm_source *src, pgm_strbuf *path,
+                              unsigned depth, uint64_t base, unsigned resumes, uint64_t marker)
+{
+    uint64_t end = (uint64_t)archive_filter_bytes(l->a, 0); /* past the marker's zeros */
+    const unsigned char *left;
+    size_t n_left = pgm_archive_layer_unread(l, end, &left);
+    size_t cap = PGM_IO_CHUNK_BYTES;
+    unsigned char *buf = malloc(cap + 512);
+    if (!buf) {
+        w->fatal = true;
+        return;
+    }
+    /* `at`: the offset of buf[0]; data: bytes that are neither zeros nor a header */
+    uint64_t at = end, data = 0, data_from = 0;
+    size_t have = 0, pos = 0;
+    bool found = false;
+    for (;;) {
+        if (have - pos < 512) {
+            memmove(buf, buf + pos, have - pos);
+            at += pos;
+            have -= pos;
+            pos = 0;
+            size_t take = n_left < cap - have ? n_left : cap - have;
+            if (take) { /* left is NULL where libarchive was handed nothing past the marker */
+                memcpy(buf + have, left, take);
+                left += take;
+                n_left -= take;
+                have += take;
+            }
+            ptrdiff_t n = have < cap ? pgm_source_read_full(src, buf + have, cap - have) : 0;
+            if (n > 0)
+                have += (size_t)n;
+            if (have < 512) {
+                /* the end (or a read that failed: said below): a last
+                 * piece shorter than a block is data if it is not zeros */
+                for (size_t k = 0; k < have; k++)
+                    if (buf[k]) {
+                        data_from = data ? data_from : at;
+                        data += have;
+                        break;
+                    }
+                break;
+            }
+        }
+        const unsigned char *b = buf + pos;
+        bool zeros = true;
+        for (size_t k = 0; k < 512 && zeros; k++)
+            zeros = !b[k];
+        if (!zeros && tar_header_at(b)) {
+            found = true;
+            break;
+        }
+        if (!zeros) {
+            data_from = data ? data_from : at + pos;
+            data += 512;
+        }
+        pos += 512;
+    }
+    /* a decoder below says its own failure once its stream is walked
+     * (walk_decoded); a file's own read, nothing else would */
+    if (src->failed && depth == 0)
+        problem(w, path->p, "after this tar archive's end marker at byte %llu: %s", (unsigned long long)(base + marker),
+                src->err);
+    uint64_t header_at = at + pos;
+    char of_data[160] = "";
+    if (data)
+        snprintf(of_data, sizeof of_data, " (%llu byte(s) from byte %llu on, with no header before them, not read)",
+                 (unsigned long long)data, (unsigned long long)(base + data_from));
+    if (found && resumes >= PGM_TAR_MAX_RESUMES) {
+        problem(w, path->p, "more than %u blocks of zeros ended this tar archive early (PGM_TAR_MAX_RESUMES): "
+                "the rest, from byte %llu, is not read", PGM_TAR_MAX_RESUMES, (unsigned long long)(base + header_at));
+    } else if (found) {
+        problem(w, path->p, "a block of zeros at byte %llu ended this tar archive early (its end marker: a zeroed "
+                "header?); members again from byte %llu: read on%s", (unsigned long long)(base + marker),
+                (unsigned long long)(base + header_at), of_data);
+        pgm_head_source hs;
+        pgm_head_source_init(&hs, src, buf + pos, have - pos);
+        hs.base.seek = NULL; /* its head is not below's start */
+        walk_archive(w, &hs.base, path, "tar", depth, base + header_at, resumes + 1);
+    } else if (data) {
+        problem(w, path->p, "%llu byte(s) after this tar archive's end marker at byte %llu, from byte %llu on, "
+                "hold no header: not read (a member whose header was zeroed?)", (unsigned long long)data,
+                (unsigned long long)(base + marker), (unsigned long long)(base + data_from));
+    }
+    free(buf);
+}
+
+static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const char *label,
+                         unsigned depth, uint64_t base, unsigned resumes)
 {
     pgm_archive_layer l;
     char err[PGM_ERR_MAX];
@@ -409,6 +530,8 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
         return;
     }
     uint64_t entries = 0, files_inside = 0;
+    bool at_end = false; /* the format's end marker ... */
+    uint64_t marker = 0;  /* ... at this byte */
     /* a run of damaged headers: said where it starts and where it ends */
     uint64_t damaged = 0, damaged_from = 0;
     unsigned stuck = 0; /* failures that did not move the reader */
@@ -416,8 +539,11 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
         struct archive_entry *e;
         int64_t before = archive_filter_bytes(l.a, 0);
         int r = archive_read_next_header(l.a, &e);
-        if (r == ARCHIVE_EOF)
+        if (r == ARCHIVE_EOF) {
+            at_end = true;
+            marker = (uint64_t)before;
             break;
+        }
         if (r == ARCHIVE_RETRY)
             r = ARCHIVE_FAILED;
         if (r <= ARCHIVE_FAILED) {
@@ -425,7 +551,8 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
                 const char *msg = archive_error_string(l.a);
                 damaged_from = (uint64_t)before;
                 problem(w, path->p, "damaged %s archive after %llu entries, at byte %llu: %s", label,
-                        (unsigned long long)entries, (unsigned long long)before, msg ? msg : "unreadable header");
+                        (unsigned long long)entries, (unsigned long long)(base + (uint64_t)before),
+                        msg ? msg : "unreadable header");
             }
             stuck = archive_filter_bytes(l.a, 0) > before ? 0 : stuck + 1;
             if (r == ARCHIVE_FATAL || stuck >= PGM_MAX_HEADER_FAILURES) {
@@ -439,8 +566,8 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
         }
         if (damaged > 1)
             problem(w, path->p, "%llu damaged %s headers skipped (bytes %llu to %llu), read on from there",
-                    (unsigned long long)damaged, label, (unsigned long long)damaged_from,
-                    (unsigned long long)before);
+                    (unsigned long long)damaged, label, (unsigned long long)(base + damaged_from),
+                    (unsigned long long)(base + (uint64_t)before));
         damaged = 0;
         stuck = 0;
         if (w->lim->max_entries && w->entries >= w->lim->max_entries) {
@@ -465,8 +592,10 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
     }
     if (damaged > 1)
         problem(w, path->p, "%llu damaged %s headers from byte %llu to its end", (unsigned long long)damaged, label,
-                (unsigned long long)damaged_from);
-    if (files_inside == 0 && entries == 0 && !w->fatal)
+                (unsigned long long)(base + damaged_from));
+    if (at_end && strcmp(label, "tar") == 0 && !w->fatal && !w->total_reached)
+        walk_past_tar_end(w, &l, src, path, depth, base, resumes, marker);
+    if (files_inside == 0 && entries == 0 && !w->fatal && !resumes)
         skipped(w, path->p, "empty %s archive: no files inside", label);
     pgm_archive_layer_close(&l);
 }
@@ -508,7 +637,7 @@ static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char
         else if (kind == PGM_CONTAINER_FILTER)
             walk_compressed(w, &hs.base, path, inner, label, mtime, depth);
         else
-            walk_archive(w, &hs.base, path, label, depth);
+            walk_archive(w, &hs.base, path, label, depth, 0, 0);
     }
     free(head);
 }

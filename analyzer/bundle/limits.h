@@ -39,6 +39,10 @@
 /* What is decoded after the content was walked (a tar's end padding), to
  * reach the stream's checksum; more than this is left unchecked, said. */
 #define PGM_TRAILER_CHECK_BYTES (16ull << 20)
+/* Times one tar is read on past a block of zeros that ended it early (a
+ * zeroed header: a crashed disk, a bad block read as NUL bytes); past it the
+ * rest is not read, said. */
+#define PGM_TAR_MAX_RESUMES 64u
 
 typedef struct pgm_bundle_limits {
     unsigned max_depth;

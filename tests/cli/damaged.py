@@ -371,6 +371,69 @@ if FAIL_READ:
 else:
     print("damaged: skipped the disk that cannot read a block (no tests/lib/fail_read.c shim given)")
 
+# ------------------------------------------------------ a tar header zeroed
+# A block of zeros where a member's header was (a crashed disk's, a bad
+# block read as NUL bytes) reads as the tar's end marker: tar(1) and
+# libarchive stop there without a word. The members after it are read on,
+# said with the bytes, and the zeroed member's data is said not read; in a
+# .tar.zst too (read as a stream, no seeking back). Bytes that are not
+# zeros after the end marker, with no header, are said not read.
+parts = log_bytes.split(b"\n")
+third = len(parts) // 3
+pieces = {"a.log": b"\n".join(parts[:third]) + b"\n", "b.log": b"\n".join(parts[third:2 * third]) + b"\n",
+          "c.log": b"\n".join(parts[2 * third:])}
+
+
+def tar_of(named):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
+        for name, data in named:
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            t.addfile(ti, io.BytesIO(data))
+    return buf.getvalue()
+
+
+three = tar_of(sorted(pieces.items()))
+offsets = {m.name: m.offset for m in tarfile.open(fileobj=io.BytesIO(three)).getmembers()}
+r, whole_three = events(write("three.tar", three))
+check(r.returncode == 0 and {e[0] for e in whole_three} == set(pieces), "three logs in a tar: exit %d, %r"
+      % (r.returncode, {e[0] for e in whole_three}))
+zeroed = bytearray(three)
+zeroed[offsets["b.log"]:offsets["b.log"] + 512] = bytes(512)
+for name, data in (("zeroed.tar", bytes(zeroed)), ("zeroed.tar.zst", compress("zst", bytes(zeroed)))):
+    what = "a tar with b.log's header zeroed (%s)" % name
+    r, got = events(write(name, data))
+    check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
+    check(said(r, "a block of zeros at byte %d ended this tar archive early (its end marker: a zeroed header?); "
+                  "members again from byte %d: read on (%d byte(s) from byte %d on, with no header before them, "
+                  "not read)" % (offsets["b.log"], offsets["c.log"], offsets["c.log"] - offsets["b.log"] - 512,
+                                 offsets["b.log"] + 512)), "%s: not said: %r" % (what, r.stderr[-400:]))
+    check(got == {e for e in whole_three if e[0] != "b.log"}, "%s: events differ from a.log's and c.log's "
+          "(%d lost, %d extra)" % (what, len({e for e in whole_three if e[0] != "b.log"} - got),
+                                   len(got - {e for e in whole_three if e[0] != "b.log"})))
+# data after the end marker that no header leads: said, the members read
+tail = three + b"x" * 4096
+r, got = events(write("tail.tar", tail))
+check(r.returncode == 2 and said(r, "4096 byte(s) after this tar archive's end marker at byte %d, from byte %d on, "
+                                    "hold no header: not read" % (offsets["c.log"] + 512 + (len(pieces["c.log"]) + 511)
+                                                                  // 512 * 512, len(three))),
+      "a tar with 4 KiB of data after its end: exit %d, %r" % (r.returncode, r.stderr[-300:]))
+check(got == whole_three, "a tar with 4 KiB of data after its end: the members' events differ")
+# more zeroed headers than PGM_TAR_MAX_RESUMES: the limit said, what came before read
+small = [("m%03d.log" % k, b"x\n") for k in range(132)]
+many_zeroed = bytearray(tar_of(small))
+small_offsets = [m.offset for m in tarfile.open(fileobj=io.BytesIO(bytes(many_zeroed))).getmembers()]
+for k in range(1, 132, 2):
+    many_zeroed[small_offsets[k]:small_offsets[k] + 512] = bytes(512)
+r = run(["inventory", write("zeroed-many.tar", bytes(many_zeroed))])
+check(r.returncode == 2 and said(r, "more than 64 blocks of zeros ended this tar archive early (PGM_TAR_MAX_RESUMES): "
+                                    "the rest, from byte %d, is not read" % small_offsets[130])
+      and r.stdout.count(b"zeroed-many.tar!m") == 65,
+      "66 zeroed headers in a tar: exit %d, %d members listed, %r" % (r.returncode,
+                                                                      r.stdout.count(b"zeroed-many.tar!m"),
+                                                                      r.stderr[-300:]))
+
 # ------------------------------------- a huge member name, many entries
 buf = io.BytesIO()
 with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
