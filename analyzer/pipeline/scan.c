@@ -231,6 +231,25 @@ static void common_fields(pgm_event *ev, const char *app, const char *msg)
 
 /* ------------------------------------------------------------ server logs */
 
+/* The year of a server.previous_state's `at` (the control file's time, as
+ * the server formats it: "2019-02-11 13:14:59 CET"), noted once a lane. */
+static void note_dated_year(pgm_scan_lane *lane, const pgm_event *ev, uint64_t line)
+{
+    for (size_t i = 0; i < ev->n_fields; i++) {
+        const pgm_field *f = &ev->fields[i];
+        if (strcmp(f->name, "at") != 0 || !f->value || pgm_field_len(f) < 5)
+            continue;
+        int year = 0;
+        for (size_t k = 0; k < 4; k++)
+            year = f->value[k] >= '0' && f->value[k] <= '9' ? year * 10 + (f->value[k] - '0') : -1;
+        if (year > 1970 && f->value[4] == '-') {
+            lane->dated_year = year;
+            lane->dated_line = line;
+        }
+        return;
+    }
+}
+
 void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
 {
     pgm_scan_lane *lane = ctx;
@@ -259,6 +278,8 @@ void pgm_scan_on_record(void *ctx, const pgm_pg_record *rec)
     if (pgm_pg_classify(lane->classifier, rec, lane->in->path, &ev) != 1)
         return;
     lane->events++;
+    if (ev.kind_id == PGM_EV_SERVER_PREVIOUS_STATE && !lane->dated_year)
+        note_dated_year(lane, &ev, rec->line);
     if (lane->s->on_event)
         lane->s->on_event(lane->s->ctx, &lane->origin, &ev);
 }
@@ -283,6 +304,10 @@ void pgm_scan_lane_done(pgm_scan *s, pgm_input_report *in, const pgm_scan_lane *
         in->max_back_line = lane->max_back_line;
     }
     s->events += lane->events;
+    if (lane->dated_year && (!in->dated_year || lane->dated_line < in->dated_line)) {
+        in->dated_year = lane->dated_year;
+        in->dated_line = lane->dated_line;
+    }
     const pgm_pg_classifier *c = lane->classifier;
     in->events += c->events;
     in->unknown += c->unknown;
@@ -572,9 +597,18 @@ void pgm_scan_log_warnings(pgm_scan *s, pgm_input_report *in, const pgm_pglog_op
                            uint64_t long_lines)
 {
     say_disorder(s, in, "sessions, peaks");
-    if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0 && in->cov.rare->yearless)
-        pgm_scan_warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
-             opt->year);
+    if (opt->year && !s->log.year && strcmp(in->format, "syslog") == 0 && in->cov.rare->yearless) {
+        /* the control file's time is before the start that writes it: the
+         * year before the guessed one may be right too (a new year between) */
+        in->year_doubtful = in->dated_year && in->dated_year != opt->year && in->dated_year != opt->year - 1;
+        if (in->year_doubtful)
+            pgm_scan_warn(s, in, "syslog dates carry no year; %d, taken from the file's time, disagrees with the "
+                          "date the server wrote at line %llu (year %d): every time of this log may be years off "
+                          "(--year sets it)", opt->year, (unsigned long long)in->dated_line, in->dated_year);
+        else
+            pgm_scan_warn(s, in, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
+                          opt->year);
+    }
     if (long_lines) {
         pgm_scan_warn(s, in, "%llu line(s) longer than %zu bytes were cut (--max-line-bytes)",
              (unsigned long long)long_lines, s->max_line);
@@ -2176,6 +2210,8 @@ static int finish(pgm_scan *s, int rc)
             rc = PGM_WARN; /* a log read wrong: its events are missing */
         if (in->times_missing)
             rc = PGM_WARN; /* events that cannot be placed in time */
+        if (in->year_doubtful)
+            rc = PGM_WARN; /* a year guessed wrong dates every event of the log wrong */
     }
     return rc;
 }

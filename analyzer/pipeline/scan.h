@@ -115,6 +115,9 @@ typedef struct pgm_input_report {
     int64_t max_back_us;             /* a server log's largest step back in time (pgm_scan_lane) */
     uint64_t max_back_line;
     bool day_guessed;                /* its times of day were dated from its name or its last change */
+    int dated_year;                  /* the year of the first date the server wrote in a message, 0: none */
+    uint64_t dated_line;             /* ... its line */
+    bool year_doubtful;              /* the year guessed for its syslog dates disagrees with it (warned) */
     bool times_missing;              /* an application log's entries without a time (warned) */
     char **warnings;                 /* owned: PGM_SCAN_MAX_WARNINGS of room once one is said */
     size_t n_warnings;

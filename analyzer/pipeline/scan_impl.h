@@ -27,6 +27,11 @@ typedef struct pgm_scan_lane {
     const pgm_pglog_reader *reader;
     const char *order_path;
     bool order_checked;
+    /* the first date with its year the server wrote in a message (the
+     * control file's time at a start: "shut down at 2019-02-11 13:14:59
+     * CET"), against a year guessed for syslog dates, and its line */
+    int dated_year;
+    uint64_t dated_line;
 } pgm_scan_lane;
 
 /* A time t (on `line`) read after `latest`, the latest before it: the

@@ -98,6 +98,18 @@ check timeline-padding 0 "" -- timeline -q --log-line-prefix '[%-12u][%12d][%-8p
 check timeline-csv 0 "" -- timeline -q --format csv --kinds conn.refused,conn.terminated.* $S/run1-stderr/postgresql.log
 check timeline-window 0 "" -- timeline -q --kinds conn.authorized --since 2026-11-27T00:17:40Z --until '2026-11-27 00:17:50' $S/run1-stderr/postgresql.log
 check timeline-bundle 0 "" -- timeline -q --kinds conn.refused,server fixtures/incidents/01-leak-hikari.tar.zst
+# a year guessed for syslog dates from the file's time: said; exit 2 where a
+# date the server wrote with its year (the control file's time at a start)
+# disagrees, the year before the guess agreeing (a new year between)
+printf '%s\n' 'Feb 10 23:15:39 db1 postgres[10809]: [4-1] db=,user= LOG:  database system was shut down at 2019-02-11 13:14:59 CET' \
+    'Feb 10 23:15:41 db1 postgres[10825]: [6-1] db=shop,user=app LOG:  connection authorized: user=app database=shop' > "$tmp/yearless.log"
+touch -d '2026-03-01 00:00:00' "$tmp/yearless.log"
+check timeline-year-disagrees 2 "2026, taken from the file's time, disagrees with the date the server wrote at line 1 (year 2019)" -- \
+    timeline -o /dev/null "$tmp/yearless.log"
+sed 's/2019-02-11 13:14:59/2025-12-31 23:59:01/' "$tmp/yearless.log" > "$tmp/yearless-new-year.log"
+touch -d '2026-03-01 00:00:00' "$tmp/yearless-new-year.log"
+check timeline-year-guessed 0 "syslog dates carry no year; 2026 taken from the file's time (--year sets it)" -- \
+    timeline -o /dev/null "$tmp/yearless-new-year.log"
 # a timeline with no event is said, exit 2: nothing to read, or nothing read a log
 mkdir -p "$tmp/empty-dir"
 check timeline-empty-dir 2 "no file could be read from the input: the timeline is empty" -- timeline "$tmp/empty-dir"
