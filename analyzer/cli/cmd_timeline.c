@@ -66,6 +66,7 @@ typedef struct lane {
     pgm_reorder *reorder;    /* streamed: the events put in order on the way ... */
     pgm_reorder_batch *batch; /* ... from the last ones read */
     chunk_slot *cur;         /* chunked: the slot of the chunk being read */
+    uint64_t kept;           /* events past --kinds, --since and --until */
     bool failed;
 } lane;
 
@@ -343,6 +344,7 @@ static void on_event(void *ctx, const pgm_event_origin *o, const pgm_event *e)
     if ((t->since != PGM_TS_UNKNOWN && e->t < t->since) ||
         (t->until != PGM_TS_UNKNOWN && e->t > t->until))
         return;
+    l->kept++;
     if (l->mode == LANE_CHUNKED) {
         chunk_event(t, l, o, e);
         return;
@@ -710,6 +712,13 @@ static int run_timeline(timeline_run *t, const run_options *ro)
                             (unsigned long long)s.stats.files);
                 r = PGM_WARN;
             }
+            uint64_t kept = 0;
+            for (unsigned l = 0; l < t->jobs; l++)
+                kept += t->lanes[l].kept;
+            /* the filters' answer, not a fault: said, the exit code left */
+            if (!t->failed && s.events && !kept && !ro->c->quiet)
+                fprintf(stderr, "pgmortem: note: none of the %llu event(s) read is of the --kinds asked or within "
+                        "--since/--until: the timeline is empty\n", (unsigned long long)s.events);
             if (t->failed) {
                 const char *why = t->why ? t->why : "out of memory or output error";
                 for (unsigned l = 0; l < t->jobs; l++)

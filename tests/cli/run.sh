@@ -115,6 +115,9 @@ mkdir -p "$tmp/empty-dir"
 check timeline-empty-dir 2 "no file could be read from the input: the timeline is empty" -- timeline "$tmp/empty-dir"
 check timeline-no-log 2 "no event in the 2 file(s) read: no line of a log pgmortem reads" -- \
     timeline $O/application.yml $O/hikari.properties
+# events read, none past the filters: said as a note, the filters' answer (exit 0)
+check timeline-window-empty 0 "note: none of the 362 event(s) read is of the --kinds asked or within --since/--until" -- \
+    timeline --since 2030-01-01T00:00:00Z $S/run1-stderr/postgresql.log
 GOLDEN_STDERR=1 check timeline-coverage 0 "" -- timeline --coverage -o /dev/null $S/run3-csvjson/log
 # padded escapes ('[%-12u][%12d][%-8p][%6l][%-15a] ') read off the lines: the same
 # events as told the prefix (timeline-padding-told); a prefix told wrong is said
