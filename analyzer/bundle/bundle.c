@@ -425,7 +425,8 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
 /* After a tar's end marker (a block of zeros) at byte `marker` of its stream:
  * zeros to the end are its padding, but a header after them is members a
  * zeroed block hid (a crashed disk's, a bad block read as NUL bytes), which
- * tar(1) stops before without a word. They are read on, said; bytes that
+ * libarchive stops before without a word (GNU tar says "A lone zero block"
+ * and exits 0). They are read on, said; bytes that
  * are neither are said not read. The bytes libarchive was handed past the
  * marker come first, then the rest of src. */
 static void walk_past_tar_end(walker *w, pgm_archive_layer *l, pgm_source *src, pgm_strbuf *path,

@@ -373,8 +373,9 @@ else:
 
 # ------------------------------------------------------ a tar header zeroed
 # A block of zeros where a member's header was (a crashed disk's, a bad
-# block read as NUL bytes) reads as the tar's end marker: tar(1) and
-# libarchive stop there without a word. The members after it are read on,
+# block read as NUL bytes) reads as the tar's end marker: libarchive stops
+# there without a word, GNU tar with "A lone zero block" and exit 0, the
+# members after it unlisted. pgmortem reads them on,
 # said with the bytes, and the zeroed member's data is said not read; in a
 # .tar.zst too (read as a stream, no seeking back). Bytes that are not
 # zeros after the end marker, with no header, are said not read.
