@@ -80,6 +80,13 @@ int pgm_archive_layer_open(pgm_archive_layer *l, pgm_source *below, bool compres
     return PGM_OK;
 }
 
+const char *pgm_archive_layer_error(const pgm_archive_layer *l)
+{
+    /* a read below that failed is the reason, whatever the filter made of
+     * it (bzip2's "truncated bzip2 input") */
+    return l->below->failed ? l->below->err : archive_error_string(l->a);
+}
+
 size_t pgm_archive_layer_unread(const pgm_archive_layer *l, uint64_t at, const unsigned char **bytes)
 {
     if (at < l->buf_at || at > l->buf_at + l->buf_len) {
@@ -117,9 +124,7 @@ static ptrdiff_t entry_read(pgm_source *self, void *buf, size_t cap)
         if (r == ARCHIVE_EOF)
             return 0;
         if (r < ARCHIVE_WARN) {
-            /* a read below that failed is the reason, whatever the filter
-             * made of it (bzip2's "truncated bzip2 input") */
-            const char *e = l->below->failed ? l->below->err : archive_error_string(l->a);
+            const char *e = pgm_archive_layer_error(l);
             return pgm_source_fail(self, "%s", e ? e : "damaged archive entry");
         }
         if (r == ARCHIVE_WARN && !s->warning[0]) {

@@ -35,6 +35,9 @@ typedef struct pgm_entry_source {
 int pgm_archive_layer_open(pgm_archive_layer *l, pgm_source *below, bool compressed_stream,
                            uint64_t max_ratio, char err[PGM_ERR_MAX]);
 void pgm_archive_layer_close(pgm_archive_layer *l);
+/* Why libarchive failed: the error of a read below it that failed, else
+ * its own (NULL when it has none). */
+const char *pgm_archive_layer_error(const pgm_archive_layer *l);
 /* The bytes from offset `at` of below's stream to the end of the last read
  * (handed to libarchive, not all consumed): their count, 0 when `at` is not
  * in it. Valid until libarchive reads again. */

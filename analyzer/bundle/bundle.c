@@ -325,7 +325,7 @@ static void walk_compressed(walker *w, pgm_source *src, pgm_strbuf *path, const 
     struct archive_entry *e;
     int r = archive_read_next_header(l.a, &e);
     if (r < ARCHIVE_WARN) {
-        const char *msg = src->failed ? src->err : archive_error_string(l.a);
+        const char *msg = pgm_archive_layer_error(&l);
         problem(w, path->p, "cannot decompress %s: %s", label, msg ? msg : "damaged");
     } else if (r != ARCHIVE_EOF) {
         pgm_entry_source es;
@@ -394,31 +394,6 @@ static bool walk_member(walker *w, pgm_archive_layer *l, struct archive_entry *e
 
 _Static_assert(PGM_MAX_HEADER_FAILURES == 8u, "walk_archive's message names 8");
 
-/* A tar header at b: a name, and the checksum its field holds (the sum of
- * its bytes with the field as spaces; old tars summed them signed). */
-static bool tar_header_at(const unsigned char *b)
-{
-    if (!b[0])
-        return false;
-    unsigned long want = 0;
-    size_t i = 148;
-    while (i < 156 && b[i] == ' ')
-        i++;
-    size_t digits = 0;
-    for (; i < 156 && b[i] >= '0' && b[i] <= '7'; i++, digits++)
-        want = want * 8 + (unsigned long)(b[i] - '0');
-    if (!digits)
-        return false;
-    unsigned long sum = 0;
-    long ssum = 0;
-    for (size_t k = 0; k < 512; k++) {
-        unsigned char c = k >= 148 && k < 156 ? ' ' : b[k];
-        sum += c;
-        ssum += (signed char)c;
-    }
-    return sum == want || (unsigned long)ssum == want;
-}
-
 static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const char *label,
                          unsigned depth, uint64_t base, unsigned resumes);
 
@@ -464,20 +439,16 @@ static void walk_past_tar_end(walker *w, pgm_archive_layer *l, pgm_source *src, 
             if (have < 512) {
                 /* the end (or a read that failed: said below): a last
                  * piece shorter than a block is data if it is not zeros */
-                for (size_t k = 0; k < have; k++)
-                    if (buf[k]) {
-                        data_from = data ? data_from : at;
-                        data += have;
-                        break;
-                    }
+                if (!pgm_container_zeros(buf, have)) {
+                    data_from = data ? data_from : at;
+                    data += have;
+                }
                 break;
             }
         }
         const unsigned char *b = buf + pos;
-        bool zeros = true;
-        for (size_t k = 0; k < 512 && zeros; k++)
-            zeros = !b[k];
-        if (!zeros && tar_header_at(b)) {
+        bool zeros = pgm_container_zeros(b, 512);
+        if (!zeros && pgm_container_tar_header(b, 512)) {
             found = true;
             break;
         }

@@ -7,39 +7,38 @@ static int has(const unsigned char *h, size_t n, size_t at, const void *magic, s
     return n >= at + len && memcmp(h + at, magic, len) == 0;
 }
 
-/* A tar header without the ustar magic (v7) still has a valid checksum. */
-static int tar_checksum_ok(const unsigned char *h, size_t n)
+bool pgm_container_tar_header(const unsigned char *h, size_t n)
 {
     if (n < 512)
-        return 0;
+        return false;
     unsigned long stored = 0;
-    int seen_digit = 0;
+    bool seen_digit = false;
     for (size_t i = 148; i < 156; i++) {
         unsigned char c = h[i];
         if (c >= '0' && c <= '7') {
             stored = stored * 8 + (c - '0');
-            seen_digit = 1;
+            seen_digit = true;
         } else if (c == ' ' || c == '\0') {
             if (seen_digit)
                 break;
         } else {
-            return 0;
+            return false;
         }
     }
     if (!seen_digit)
-        return 0;
+        return false;
     unsigned long sum = 0;
     for (size_t i = 0; i < 512; i++)
         sum += (i >= 148 && i < 156) ? ' ' : h[i];
     return sum == stored && h[0] != '\0';
 }
 
-static int all_zero(const unsigned char *h, size_t n)
+bool pgm_container_zeros(const unsigned char *h, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (h[i])
-            return 0;
-    return 1;
+            return false;
+    return true;
 }
 
 enum pgm_container pgm_container_detect(const unsigned char *h, size_t n, const char **label)
@@ -96,13 +95,13 @@ enum pgm_container pgm_container_detect(const unsigned char *h, size_t n, const 
         *label = "zstd";
         return PGM_CONTAINER_ZSTD;
     }
-    if (tar_checksum_ok(h, n)) {
+    if (pgm_container_tar_header(h, n)) {
         *label = "tar";
         return PGM_CONTAINER_ARCHIVE;
     }
     /* An empty tar is nothing but its zero end blocks (10 KiB from tar(1)).
      * Only a short stream qualifies: a big run of zeros is a damaged file. */
-    if (n >= 1024 && n <= 20 * 512 && n % 512 == 0 && all_zero(h, n)) {
+    if (n >= 1024 && n <= 20 * 512 && n % 512 == 0 && pgm_container_zeros(h, n)) {
         *label = "tar";
         return PGM_CONTAINER_ARCHIVE;
     }

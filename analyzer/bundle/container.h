@@ -2,6 +2,7 @@
 #ifndef PGM_CONTAINER_H
 #define PGM_CONTAINER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum pgm_container {
@@ -15,6 +16,13 @@ enum pgm_container {
 
 /* `label` receives a short name ("gzip", "tar", ...) for messages. */
 enum pgm_container pgm_container_detect(const unsigned char *head, size_t n, const char **label);
+
+/* Whether h (n bytes) begins with a tar header: a name and the checksum its
+ * field holds. A header without the ustar magic (v7) still has one. */
+bool pgm_container_tar_header(const unsigned char *h, size_t n);
+
+/* Whether n bytes at h are all zero: a tar's end blocks and padding. */
+bool pgm_container_zeros(const unsigned char *h, size_t n);
 
 /* Length of `name` without a compression suffix (.gz .zst ...), for hints. */
 size_t pgm_container_strip_suffix(const char *name, size_t n);
