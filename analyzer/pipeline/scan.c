@@ -239,10 +239,11 @@ static void note_dated_year(pgm_scan_lane *lane, const pgm_event *ev, uint64_t l
         const pgm_field *f = &ev->fields[i];
         if (strcmp(f->name, "at") != 0 || !f->value || pgm_field_len(f) < 5)
             continue;
+        const char *v = f->value;
         int year = 0;
-        for (size_t k = 0; k < 4; k++)
-            year = f->value[k] >= '0' && f->value[k] <= '9' ? year * 10 + (f->value[k] - '0') : -1;
-        if (year > 1970 && f->value[4] == '-') {
+        for (size_t k = 0; k < 4 && year >= 0; k++)
+            year = v[k] >= '0' && v[k] <= '9' ? year * 10 + (v[k] - '0') : -1; /* -1: no year */
+        if (year > 1970 && v[4] == '-') {
             lane->dated_year = year;
             lane->dated_line = line;
         }
