@@ -14,6 +14,7 @@
 #include "text/timestamp.h"
 #include "text/utf8.h"
 #include "util/grow.h"
+#include "util/strbuf.h"
 
 void pgm_inventory_init(pgm_inventory *inv)
 {
@@ -113,11 +114,16 @@ typedef struct scan_state {
     bool zone_none_warned, zone_unknown_warned, yearless_warned;
     pgm_utf8_state utf8;
     /* how this file's times are read */
-    const pgm_prefix *prefix; /* a stderr server log's, when given */
+    const pgm_prefix *prefix; /* a server log's (a syslog record's body's), told or found */
     const pgm_zone *zone;     /* for times without one: --tz or --app-tz, when given */
-    bool syslog;              /* BSD dates too, in `year`, while the records show no better time */
-    bool better_seen;         /* a syslog record with a full time of its own (the server's prefix) */
-    int year;
+    bool syslog;              /* syslog records: the time is their header's or their body's prefix's */
+    int year;                 /* of BSD dates: --year's, else the file's time's */
+    bool year_guessed;        /* `year` is the file's time's: no --year */
+    bool year_noted;          /* ... and that was said */
+    /* the wrapper's times (a journal's, a container runtime's): the item's
+     * earliest and latest when no line has a time of its own (PgBouncer's) */
+    int64_t wrapper_first, wrapper_last;
+    bool wrapper_zone_none;
 } scan_state;
 
 /* The value of "timestamp"/"@timestamp"/"time" in a JSON line, if any. */
@@ -139,58 +145,85 @@ static const char *find_json_time(const char *line, size_t len)
     return NULL;
 }
 
-/* A BSD syslog record's date, after its optional <PRI>; in st->year. */
-static bool syslog_date(pgm_inventory *inv, pgm_inventory_item *it, scan_state *st, const char *line,
+/* A syslog record's time as timeline takes it (pglog/syslog.c): the one
+ * the server's prefix wrote in its body, when the prefix has one (with its
+ * year and zone), else the record header's; never a date in the message
+ * ("database system was shut down at 2019-02-11 ..."). */
+static bool syslog_time(pgm_inventory *inv, pgm_inventory_item *it, scan_state *st, const char *line,
                         size_t len, pgm_ts_parse *ts)
 {
-    size_t frame, i = pgm_syslog_octet_count(line, len, &frame);
-    if (i < len && line[i] == '<') {
-        const char *close = memchr(line + i, '>', len - i < 6 ? len - i : 6);
-        i = close ? (size_t)(close - line) + 1 : 0;
+    pgm_syslog_head_time h;
+    if (!pgm_syslog_head_of(line, len, st->year, &h) || h.later_piece)
+        return false; /* no record, or the rest of one already dated */
+    pgm_prefix_fields f;
+    memset(ts->zone_name, 0, sizeof ts->zone_name);
+    if (st->prefix && h.body.n && pgm_prefix_parse(st->prefix, h.body.p, h.body.n, &f) &&
+        f.t_us != PGM_TS_UNKNOWN) {
+        ts->us = f.t_us;
+        ts->zone = f.zone;
+        memcpy(ts->zone_name, f.zone_name, sizeof ts->zone_name);
+        return true;
     }
-    int64_t t;
-    if (!pgm_ts_parse_bsd(line + i, len - i, st->year, &t))
-        return false;
-    if (t == PGM_TS_UNKNOWN) {
+    if (h.t == PGM_TS_UNKNOWN) {
         if (!st->yearless_warned)
             warn(inv, it, false, "syslog dates carry no year and the file's is not known; give it with --year");
         st->yearless_warned = true;
         return false;
     }
-    ts->us = t;
-    ts->zone = PGM_TS_ZONE_NONE;
+    if (h.yearless && st->year_guessed && !st->year_noted) {
+        warn(inv, it, false, "syslog dates carry no year; %d taken from the file's time (--year sets it)",
+             st->year);
+        st->year_noted = true;
+    }
+    ts->us = h.t;
+    ts->zone = h.zone;
     return true;
 }
 
-static void note_timestamp(pgm_inventory *inv, pgm_inventory_item *it, scan_state *st,
-                           const char *line, size_t len, size_t window)
+/* A line's own time, as its kind writes it (`window`: how far into the
+ * line it is looked for); false when it has none. */
+static bool own_time(pgm_inventory *inv, pgm_inventory_item *it, scan_state *st, const char *line,
+                     size_t len, size_t window, pgm_ts_parse *ts)
 {
-    pgm_ts_parse ts;
     pgm_prefix_fields f;
+    if (st->syslog)
+        return syslog_time(inv, it, st, line, len, ts);
     if (st->prefix && pgm_prefix_parse(st->prefix, line, len, &f)) {
         /* the time the prefix puts there, not the first one in the line (%s) */
         if (f.t_us == PGM_TS_UNKNOWN)
-            return;
-        ts.us = f.t_us;
-        ts.zone = f.zone;
-        memcpy(ts.zone_name, f.zone_name, sizeof ts.zone_name);
-    } else {
-        /* JSON lines carry several times (receiveTimestamp...); the event's own key wins. */
-        const char *key = window == PGM_TS_WINDOW_JSON ? find_json_time(line, len) : NULL;
-        if (key) {
-            size_t off = (size_t)(key - line);
-            if (!pgm_ts_parse_at(key, len - off, &ts))
-                key = NULL;
+            return false;
+        ts->us = f.t_us;
+        ts->zone = f.zone;
+        memcpy(ts->zone_name, f.zone_name, sizeof ts->zone_name);
+        return true;
+    }
+    /* JSON lines carry several times (receiveTimestamp...); the event's own key wins. */
+    const char *key = window == PGM_TS_WINDOW_JSON ? find_json_time(line, len) : NULL;
+    if (key && pgm_ts_parse_at(key, len - (size_t)(key - line), ts))
+        return true;
+    return pgm_ts_find(line, len, window, ts);
+}
+
+/* A line's time into the item's first and last; where it has none of its
+ * own, its wrapper's (`m`, NULL where there is none) is kept aside. */
+static void note_timestamp(pgm_inventory *inv, pgm_inventory_item *it, scan_state *st, const char *line,
+                           size_t len, size_t window, bool has_own, const pgm_inner_line *m)
+{
+    pgm_ts_parse ts;
+    if (!has_own || !own_time(inv, it, st, line, len, window, &ts)) {
+        if (m && m->t != PGM_TS_UNKNOWN) {
+            if (st->wrapper_first == PGM_TS_UNKNOWN || m->t < st->wrapper_first)
+                st->wrapper_first = m->t;
+            if (st->wrapper_last == PGM_TS_UNKNOWN || m->t > st->wrapper_last)
+                st->wrapper_last = m->t;
+            st->wrapper_zone_none |= m->zone_guessed;
         }
-        if (key || pgm_ts_find(line, len, window, &ts))
-            st->better_seen = true;
-        else if (!st->syslog || st->better_seen || !syslog_date(inv, it, st, line, len, &ts))
-            return;
+        return;
     }
     if (ts.zone == PGM_TS_ZONE_UNKNOWN) {
         if (!st->zone_unknown_warned)
             warn(inv, it, false, "time zone '%s' is ambiguous or unknown; its times are left out",
-                 ts.zone_name);
+                 ts.zone_name[0] ? ts.zone_name : "of the syslog header");
         st->zone_unknown_warned = true;
         return;
     }
@@ -200,9 +233,27 @@ static void note_timestamp(pgm_inventory *inv, pgm_inventory_item *it, scan_stat
         warn(inv, it, false, "timestamps carry no time zone; read as UTC (--tz, --app-tz: another)");
         st->zone_none_warned = true;
     }
-    if (it->first_ts == PGM_TS_UNKNOWN)
+    /* the earliest and the latest, as the report's inputs have them: a log
+     * concatenated or rotated out of order spans both */
+    if (it->first_ts == PGM_TS_UNKNOWN || ts.us < it->first_ts)
         it->first_ts = ts.us;
-    it->last_ts = ts.us;
+    if (it->last_ts == PGM_TS_UNKNOWN || ts.us > it->last_ts)
+        it->last_ts = ts.us;
+}
+
+/* The wrapper's times as the item's, when none of its lines had one. */
+static void finish_times(pgm_inventory *inv, pgm_inventory_item *it, const scan_state *st)
+{
+    if (it->first_ts != PGM_TS_UNKNOWN || st->wrapper_first == PGM_TS_UNKNOWN)
+        return;
+    it->first_ts = st->wrapper_first;
+    it->last_ts = st->wrapper_last;
+    if (st->wrapper_zone_none && st->zone) {
+        it->first_ts = pgm_zone_to_utc(st->zone, it->first_ts);
+        it->last_ts = pgm_zone_to_utc(st->zone, it->last_ts);
+    } else if (st->wrapper_zone_none && !st->zone_none_warned) {
+        warn(inv, it, false, "timestamps carry no time zone; read as UTC (--tz, --app-tz: another)");
+    }
 }
 
 /* The prefix a server log's first lines were written with, as timeline
@@ -218,6 +269,27 @@ static pgm_prefix *prefix_of_head(const unsigned char *head, size_t n)
     if (!g.primary_lines || pgm_prefix_guess_coverage(&g) < PGM_PREFIX_MIN_COVERAGE ||
         pgm_prefix_compile(g.spec, &p, err) != PGM_OK)
         return NULL;
+    return p;
+}
+
+/* The prefix of the server's text in a syslog file's first records: found
+ * on their bodies (the records' headers taken off), as timeline finds it. */
+static pgm_prefix *prefix_of_syslog_head(const unsigned char *head, size_t n)
+{
+    pgm_strbuf bodies;
+    pgm_strbuf_init(&bodies, n);
+    const char *s = (const char *)head, *end = s + n;
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *e = nl ? nl : end;
+        pgm_syslog_head_time h;
+        if (pgm_syslog_head_of(s, (size_t)(e - s), 0, &h) && !h.later_piece && h.body.n &&
+            (pgm_strbuf_add(&bodies, h.body.p, h.body.n) || pgm_strbuf_add(&bodies, "\n", 1)))
+            break; /* out of memory: the bodies so far */
+        s = nl ? nl + 1 : end;
+    }
+    pgm_prefix *p = bodies.len ? prefix_of_head((const unsigned char *)bodies.p, bodies.len) : NULL;
+    pgm_strbuf_free(&bodies);
     return p;
 }
 
@@ -241,7 +313,14 @@ static size_t time_reading(const pgm_inventory *inv, const pgm_sniff *sn, const 
     const pgm_zone *zone = sn->kind == PGM_KIND_APP_LOG ? &inv->app_tz : &inv->tz;
     st->zone = zone->set ? zone : NULL;
     st->syslog = server_log && strcmp(sn->format, "syslog") == 0;
+    if (st->syslog) {
+        st->prefix = inv->prefix;
+        if (!st->prefix)
+            st->prefix = *detected = prefix_of_syslog_head(head, n);
+    }
     st->year = year;
+    st->year_guessed = !inv->year;
+    st->wrapper_first = st->wrapper_last = PGM_TS_UNKNOWN;
     return json ? PGM_TS_WINDOW_JSON : PGM_TS_WINDOW_TEXT;
 }
 
@@ -310,11 +389,9 @@ static void inv_source_line(void *ctx, void *reader, const char *line, size_t n,
 {
     inv_demux *dx = ctx;
     inv_source *src = reader;
-    (void)m;
     pgm_inventory_item *it = &dx->inv->items[src->item];
     it->lines++;
-    if (src->sn.has_timestamps)
-        note_timestamp(dx->inv, it, &src->st, line, n, src->window);
+    note_timestamp(dx->inv, it, &src->st, line, n, src->window, src->sn.has_timestamps, m);
 }
 
 /* A journal's or kubectl --prefix's file: one item per source ("FILE#SOURCE"),
@@ -336,8 +413,10 @@ static int inventory_demux(pgm_inventory *inv, size_t file_item, const pgm_file_
     int rc = pgm_demux_run(&d, &u, &cb);
     for (size_t i = 0; i < d.n; i++) {
         inv_source *src = d.sources[i].reader;
-        if (src)
+        if (src) {
+            finish_times(inv, &inv->items[src->item], &src->st);
             pgm_prefix_free(src->detected);
+        }
         free(src);
     }
     pgm_inventory_item *it = &inv->items[file_item];
@@ -405,8 +484,11 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         }
         pgm_utf8_feed(&st.utf8, (const unsigned char *)line, len);
         pgm_utf8_finish(&st.utf8);
-        if (sn.has_timestamps)
-            note_timestamp(inv, it, &st, line, len, window);
+        pgm_inner_line m;
+        if (env.kind != PGM_ENVELOPE_NONE)
+            m = pgm_inner_line_of(&lr);
+        note_timestamp(inv, it, &st, line, len, window, sn.has_timestamps,
+                       env.kind != PGM_ENVELOPE_NONE ? &m : NULL);
     }
     it->lines = lr.cov.wrapper_lines;
     it->bytes = lr.lines.bytes_read;
@@ -415,6 +497,7 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
         warn(inv, it, false, "%s", msg);
     if (pgm_unwrap_limit_said(&lr, msg, sizeof msg))
         warn(inv, it, false, "%s", msg);
+    finish_times(inv, it, &st);
     pgm_unwrap_free(&lr);
     pgm_strbuf_free(&inner);
     pgm_prefix_free(detected);

@@ -27,7 +27,7 @@ typedef struct pgm_inventory_item {
     enum pgm_envelope_kind envelope; /* the lines came in one (PGM_ENVELOPE_NONE: no) */
     bool read;                /* false: listed, not read */
     uint64_t bytes, lines;
-    int64_t first_ts, last_ts; /* PGM_TS_UNKNOWN when none */
+    int64_t first_ts, last_ts; /* the earliest and latest time; PGM_TS_UNKNOWN when none */
     char *warnings[PGM_MAX_WARNINGS_PER_INPUT]; /* owned */
     size_t n_warnings;
     uint64_t warnings_dropped;

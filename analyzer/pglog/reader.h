@@ -165,6 +165,19 @@ int64_t pgm_syslog_procid_pid(pgm_slice procid);
  * *frame; 0 when it does not. */
 size_t pgm_syslog_octet_count(const char *s, size_t n, size_t *frame);
 
+/* A syslog record's header as the reader takes it (syslog.c): its own time
+ * (a BSD date in `year`; PGM_TS_UNKNOWN when that is 0) and the server's
+ * text after it. */
+typedef struct pgm_syslog_head_time {
+    int64_t t;
+    enum pgm_ts_zone zone;
+    bool yearless;    /* a BSD date: no year of its own */
+    bool later_piece; /* [SEQ-CHUNK] past 1: the rest of a message, dated by its first piece */
+    pgm_slice body;
+} pgm_syslog_head_time;
+/* False when the line is no syslog record. */
+bool pgm_syslog_head_of(const char *line, size_t n, int year, pgm_syslog_head_time *out);
+
 /* Is `sev` an English severity word of the server ("LOG", "FATAL", ...)? */
 bool pgm_pglog_severity_is_english(pgm_slice sev);
 

@@ -246,6 +246,19 @@ static bool parse_head(const char *line, size_t n, int year, syslog_head *h)
     return true;
 }
 
+bool pgm_syslog_head_of(const char *line, size_t n, int year, pgm_syslog_head_time *out)
+{
+    syslog_head h;
+    if (!parse_head(line, n, year, &h))
+        return false;
+    out->t = h.t;
+    out->zone = h.zone;
+    out->yearless = h.yearless;
+    out->later_piece = h.chunk > 1;
+    out->body = h.body;
+    return true;
+}
+
 pgm_slice pgm_syslog_body(const char *line, size_t n)
 {
     syslog_head h;

@@ -110,6 +110,16 @@ sed 's/2019-02-11 13:14:59/2025-12-31 23:59:01/' "$tmp/yearless.log" > "$tmp/yea
 touch -d '2026-03-01 00:00:00' "$tmp/yearless-new-year.log"
 check timeline-year-guessed 0 "syslog dates carry no year; 2026 taken from the file's time (--year sets it)" -- \
     timeline -o /dev/null "$tmp/yearless-new-year.log"
+# inventory dates syslog records as timeline does: by their header (the year guessed, said) or
+# their prefix's time, never by a date in the message (the control file's 2019)
+"$bin" inventory "$tmp/yearless.log" > "$tmp/yearless.inv" 2> "$tmp/yearless.err"
+if grep -q '2026-02-10T23:15:39.000Z  2026-02-10T23:15:41.000Z' "$tmp/yearless.inv" &&
+    grep -qF "syslog dates carry no year; 2026 taken from the file's time (--year sets it)" "$tmp/yearless.err"; then
+    pass=$((pass + 1)); else
+    echo "FAIL inventory-syslog-year: not the records' times, or the guess unsaid:"; cat "$tmp/yearless.inv" "$tmp/yearless.err"
+    fail=$((fail + 1)); fi
+# PgBouncer's lines in syslog records have no time of their own: the records' times are theirs
+check inventory-pgbouncer-syslog 0 "" -- inventory -q --year 2026 tests/samples/pgbouncer-1.18/syslog.log
 # a timeline with no event is said, exit 2: nothing to read, or nothing read a log
 mkdir -p "$tmp/empty-dir"
 check timeline-empty-dir 2 "no file could be read from the input: the timeline is empty" -- timeline "$tmp/empty-dir"

@@ -13,13 +13,17 @@ events (pgbouncer.client.closed, .wait_timeout, .timeout, .refused,
 .login_failed) as the file has "login attempt" and client "closing because"
 lines (counted with Python's re, not with pgmortem).
 Then the Cloud SQL log as gcloud saves it (a JSON document, newest first) and
-the PgBouncer 1.21 log newest first: read as the files as they are.
+the PgBouncer 1.21 log newest first: read as the files as they are. Then
+inventory's first and last times of three logs against the span their records'
+headers give (computed here): syslog dates never taken from a message, a log out
+of order spanned whole.
 
     corpus_check.py PGMORTEM CORPUS_DIR
 
 Skips with a message when CORPUS_DIR is absent (a user's clone has no shared/).
 """
 import bz2
+import datetime
 import gzip
 import json
 import os
@@ -105,6 +109,54 @@ def text_of(path):
         return f.read().decode("utf-8", "replace")
 
 
+# inventory's FIRST and LAST are the earliest and latest time the lines' own
+# headers give, whatever the messages quote (the control file's date at a
+# start) and whatever their order; computed here from the text with Python:
+# file -> (pgmortem's options, the header's pattern and how its text is dated)
+MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+CET = datetime.timezone(datetime.timedelta(hours=1))
+
+
+def bsd_2019_paris(m):
+    # BSD syslog dates carry neither year nor zone: the server's own line 5
+    # says 2019 and CET (February: no summer time)
+    return datetime.datetime(2019, MONTHS[m.group(1)], int(m.group(2)), int(m.group(3)), int(m.group(4)),
+                             int(m.group(5)), tzinfo=CET)
+
+
+def iso_offset(m):
+    return datetime.datetime.fromisoformat(m.group(1))
+
+
+def local_cet(m):
+    return datetime.datetime.fromisoformat(m.group(1)).replace(tzinfo=CET)
+
+
+SPANS = {
+    "pg-syslog.2.gz": (["--year", "2019", "--tz", "Europe/Paris"],
+                       r"^(\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) \S+ postgres\[\d+\]: \[\d+-1\] ", bsd_2019_paris),
+    # Heroku's drain writes a drain token before app[...] and no colon on its later lines
+    "logplex.gz": ([], r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d)(?: \S+)? app\[postgres\.\d+\]:? \[\w+\] \[\d+-1\]",
+                   iso_offset),
+    # its lines are not in time order: line 3 is 31 s before line 1
+    "postgresql_param_range.log": ([], r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) CET \[", local_cet),
+}
+
+
+def inventory_spans(binary, folder):
+    problems = []
+    for name, (options, pattern, when) in sorted(SPANS.items()):
+        times = [when(m) for m in re.finditer(pattern, text_of(os.path.join(folder, name)), re.M)]
+        want = [min(times), max(times)] if times else None
+        want = [t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z") for t in want]
+        p = subprocess.run([binary, "inventory", "-q", "-f", "json", *options, os.path.join(folder, name)],
+                           capture_output=True, text=True)
+        got = [[i["first_ts"], i["last_ts"]] for i in json.loads(p.stdout)["inputs"]] if p.stdout else []
+        if got != [want]:
+            problems.append(f"{name}: inventory says {got}, its records span {want}")
+    return problems
+
+
 def main():
     binary, folder = sys.argv[1], sys.argv[2]
     if not os.path.isdir(folder):
@@ -180,6 +232,12 @@ def main():
             print(f"FAIL {name}: " + "; ".join(problems))
         else:
             passed += 1
+    problems = inventory_spans(binary, folder)
+    if problems:
+        failed += 1
+        print("FAIL inventory's first and last: " + "; ".join(problems))
+    else:
+        passed += 1
     with tempfile.TemporaryDirectory() as tmp:
         problems = as_saved(binary, folder, tmp)
     if problems:
