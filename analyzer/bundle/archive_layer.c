@@ -106,6 +106,47 @@ void pgm_archive_layer_close(pgm_archive_layer *l)
     l->buf = NULL;
 }
 
+/* Whether p lies in the layer's buffer (by address: libarchive hands on
+ * blocks of it, or of its own copy, which C's < may not compare with it). */
+static bool in_layer_buffer(const pgm_archive_layer *l, const void *p)
+{
+    uintptr_t v = (uintptr_t)p, b = (uintptr_t)l->buf;
+    return l->buf && v >= b && v - b < l->buf_len;
+}
+
+/* The block just taken (s->offset is its first byte's in the entry) cut
+ * before the first byte of it the disk could not read, when the entry must
+ * end there; the next read then fails. */
+static void cut_at_fill(pgm_entry_source *s)
+{
+    if (!s->fills || !s->file_at_known || s->stopped)
+        return;
+    uint64_t from = s->file_at + (uint64_t)s->offset, n = s->block_len - s->block_pos, filled;
+    if (!pgm_unreadable_meets(s->fills, from, n, &filled))
+        return;
+    size_t keep = filled > from ? (size_t)(filled - from) : 0;
+    s->block_len = s->block_pos + keep;
+    s->stopped = true;
+    s->stopped_at = filled > from ? filled : from;
+}
+
+bool pgm_entry_source_stop_at_fills(pgm_entry_source *s, const pgm_unreadable *fills, uint64_t *handed)
+{
+    s->fills = fills;
+    uint64_t filled;
+    if (s->file_at_known && s->offset > 0 && pgm_unreadable_meets(fills, s->file_at, (uint64_t)s->offset, &filled)) {
+        *handed = filled > s->file_at ? filled - s->file_at : 0;
+        s->stopped = true;
+        s->stopped_at = s->file_at + *handed;
+        s->block_pos = s->block_len; /* nothing more of the block */
+        s->hole = 0;
+        return true;
+    }
+    if (s->block_pos < s->block_len)
+        cut_at_fill(s);
+    return false;
+}
+
 /* Block by block rather than archive_read_data(), which drops what it copied
  * of a block when the next one fails: a cut tar's last member then reads as
  * nothing where tar(1) extracts its first part. */
@@ -114,6 +155,11 @@ static ptrdiff_t entry_read(pgm_source *self, void *buf, size_t cap)
     pgm_entry_source *s = (pgm_entry_source *)self;
     pgm_archive_layer *l = s->layer;
     while (s->block_pos == s->block_len) {
+        if (s->stopped) {
+            char why[PGM_ERR_MAX];
+            pgm_read_error_text(why, sizeof why, s->stopped_at, EIO);
+            return pgm_source_fail(self, "%s", why);
+        }
         const void *block;
         size_t len;
         la_int64_t offset;
@@ -137,8 +183,13 @@ static ptrdiff_t entry_read(pgm_source *self, void *buf, size_t cap)
         s->block_pos = 0;
         /* A sparse file's hole reads as zeros, as tar(1) writes it out. */
         s->hole = offset > s->offset ? (uint64_t)(offset - s->offset) : 0;
+        if (!s->file_at_known && !s->hole && len && in_layer_buffer(l, block)) {
+            s->file_at = l->base + l->buf_at + (uint64_t)((uintptr_t)block - (uintptr_t)l->buf) - (uint64_t)offset;
+            s->file_at_known = true;
+        }
         if (s->hole)
             break;
+        cut_at_fill(s);
     }
     size_t n;
     if (s->hole) {

@@ -18,6 +18,7 @@ typedef struct pgm_archive_layer {
     uint64_t pos;        /* the offset in below's stream of the next byte read */
     uint64_t buf_at;     /* ... and of buf's bytes, the last read's */
     size_t buf_len;
+    uint64_t base;       /* the offset of below's byte 0 in the file, for the disk's ranges */
 } pgm_archive_layer;
 
 /* The current entry's data as a stream. */
@@ -29,6 +30,15 @@ typedef struct pgm_entry_source {
     int64_t offset;    /* of the next byte handed on, in the entry */
     uint64_t hole;     /* zeros still to hand on before the block */
     char warning[PGM_ERR_MAX]; /* libarchive's warning on the data (a checksum), if any */
+    /* where the entry's bytes lie in the file (a tar's member's are one run),
+     * known once libarchive hands on a block of the layer's buffer */
+    uint64_t file_at;
+    bool file_at_known;
+    /* the disk's ranges read as NUL bytes, when the entry must end before
+     * them (pgm_entry_source_stop_at_fills) */
+    const pgm_unreadable *fills;
+    bool stopped;      /* the next read fails at stopped_at, a file offset */
+    uint64_t stopped_at;
 } pgm_entry_source;
 
 /* PGM_OK; PGM_FAILED with `err` when libarchive cannot open it; PGM_FATAL on OOM. */
@@ -43,5 +53,11 @@ const char *pgm_archive_layer_error(const pgm_archive_layer *l);
  * in it. Valid until libarchive reads again. */
 size_t pgm_archive_layer_unread(const pgm_archive_layer *l, uint64_t at, const unsigned char **bytes);
 void pgm_entry_source_init(pgm_entry_source *s, pgm_archive_layer *l);
+/* From here on the entry ends, as at a read error, before the first byte the
+ * disk could not read and `fills` says was read as NUL bytes: a compressed
+ * member, which would decode them as garbage. When one lies in the bytes it
+ * handed on already, true with their count before it in *handed (the next
+ * read fails). */
+bool pgm_entry_source_stop_at_fills(pgm_entry_source *s, const pgm_unreadable *fills, uint64_t *handed);
 
 #endif

@@ -33,6 +33,7 @@ typedef struct walker {
     uint64_t disk_size;
     int disk_fd;           /* ... and its descriptor, at the file's first byte when walked */
     pgm_unreadable *disk_unreadable; /* ... and what reading it through the descriptor could not read */
+    pgm_entry_source *disk_member;   /* a member of a tar read from it, as it is walked */
     unsigned archives_open; /* archives whose members are being walked */
     uint64_t entries;       /* archive entries met in the whole run (--max-entries) */
     bool entries_reached;
@@ -232,6 +233,17 @@ static void stop_at_bad_blocks(walker *w, pgm_source *src, ptrdiff_t *head_len)
     }
 }
 
+/* The same for a compressed member of a tar read from disk, whose NUL
+ * bytes the tar's other members keep: the member ends before the first of
+ * them, and the head is cut before it when it held one. */
+static void stop_member_at_bad_blocks(walker *w, ptrdiff_t *head_len)
+{
+    uint64_t before;
+    if (pgm_entry_source_stop_at_fills(w->disk_member, w->disk_unreadable, &before) &&
+        before < (uint64_t)*head_len)
+        *head_len = (ptrdiff_t)before;
+}
+
 static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char *hint,
                         int64_t mtime, unsigned depth);
 
@@ -383,7 +395,11 @@ static bool walk_member(walker *w, pgm_archive_layer *l, struct archive_entry *e
         pgm_entry_source_init(&es, l);
         int64_t mtime = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) : INT64_MIN;
         (*files_inside)++;
+        /* a tar on disk reads a block the disk cannot read as NUL bytes */
+        pgm_entry_source *outer = w->disk_member;
+        w->disk_member = depth == 0 && w->disk_unreadable && !w->disk_unreadable->no_fill ? &es : NULL;
         walk_stream(w, &es.base, path, base_name(name), mtime, depth + 1);
+        w->disk_member = outer;
         if (es.warning[0])
             problem(w, path->p, "%s: what was read may differ from what was stored", es.warning);
     }
@@ -493,6 +509,7 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
     pgm_archive_layer l;
     char err[PGM_ERR_MAX];
     int rc = pgm_archive_layer_open(&l, src, false, w->lim->max_ratio, err);
+    l.base = base;
     if (rc == PGM_FATAL) {
         w->fatal = true;
         return;
@@ -592,6 +609,9 @@ static void walk_stream(walker *w, pgm_source *src, pgm_strbuf *path, const char
     enum pgm_container kind = pgm_container_detect(head, (size_t)n, &label);
     if (depth == 0 && w->disk_unreadable && !nul_fill_reads_true(kind, label))
         stop_at_bad_blocks(w, src, &n);
+    else if (w->disk_member && src == &w->disk_member->base && kind != PGM_CONTAINER_NONE &&
+             !nul_fill_reads_true(kind, label))
+        stop_member_at_bad_blocks(w, &n);
     pgm_head_source hs;
     pgm_head_source_init(&hs, src, head, (size_t)n);
     if (kind != PGM_CONTAINER_NONE && depth >= w->lim->max_depth) {

@@ -57,6 +57,39 @@ ssize_t pgm_pread_once(int fd, void *buf, size_t n, uint64_t at)
     return got;
 }
 
+/* [at, at + len) read as NUL bytes, kept in u's ranges. */
+static void note_filled(pgm_unreadable *u, uint64_t at, uint64_t len)
+{
+    if (u->n_filled) {
+        uint64_t *last_at = &u->filled[u->n_filled - 1].at, *last_len = &u->filled[u->n_filled - 1].len;
+        if (*last_at + *last_len == at || u->n_filled == PGM_UNREADABLE_MAX_RANGES) {
+            if (at + len > *last_at + *last_len)
+                *last_len = at + len - *last_at; /* joined, or covered whole past the last range */
+            if (at < *last_at) {
+                *last_len += *last_at - at;
+                *last_at = at;
+            }
+            return;
+        }
+    }
+    u->filled[u->n_filled].at = at;
+    u->filled[u->n_filled].len = len;
+    u->n_filled++;
+}
+
+bool pgm_unreadable_meets(const pgm_unreadable *u, uint64_t at, uint64_t n, uint64_t *filled_at)
+{
+    bool met = false;
+    for (unsigned i = 0; i < u->n_filled; i++) {
+        uint64_t from = u->filled[i].at, to = from + u->filled[i].len;
+        if (from < at + n && to > at && (!met || from < *filled_at)) {
+            *filled_at = from;
+            met = true;
+        }
+    }
+    return met;
+}
+
 ssize_t pgm_pread_rescue(int fd, void *buf, size_t n, uint64_t at, pgm_unreadable *u)
 {
     ssize_t got = pgm_pread_once(fd, buf, n, at);
@@ -104,6 +137,7 @@ ssize_t pgm_pread_rescue(int fd, void *buf, size_t n, uint64_t at, pgm_unreadabl
                 u->first_at = pos;
             u->bytes += lost;
             u->seen_to = pos + lost;
+            note_filled(u, pos, lost);
         }
         done += lost;
         if (lost < piece)

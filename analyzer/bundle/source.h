@@ -51,6 +51,11 @@ ssize_t pgm_pread_once(int fd, void *buf, size_t n, uint64_t at);
  * copied off it with ddrescue first). */
 #define PGM_UNREADABLE_MAX_BYTES (1u << 20)
 
+/* The ranges of a file read as NUL bytes that a reader keeps (adjacent ones
+ * joined): past as many, the last grows to cover the next, so a reader of
+ * them may stop early but never reads a NUL byte as written. */
+#define PGM_UNREADABLE_MAX_RANGES 64u
+
 /* What a reader of a file could not read. */
 typedef struct pgm_unreadable {
     uint64_t bytes;     /* read as NUL bytes */
@@ -61,7 +66,15 @@ typedef struct pgm_unreadable {
     bool no_fill;       /* a block the disk cannot read ends the range as another
                          * error does: the file is a compressed stream, which NUL
                          * bytes would decode as garbage */
+    /* where: for a compressed member of a tar, which must end before them */
+    struct {
+        uint64_t at, len;
+    } filled[PGM_UNREADABLE_MAX_RANGES];
+    unsigned n_filled;
 } pgm_unreadable;
+/* The first of u's ranges read as NUL bytes that meets [at, at + n), at its
+ * file offset in *filled_at; false when none does. */
+bool pgm_unreadable_meets(const pgm_unreadable *u, uint64_t at, uint64_t n, uint64_t *filled_at);
 
 /* pgm_pread_once, but where a read fails the range is read again block by
  * block: each block the disk cannot read (EIO) is left as NUL bytes in buf

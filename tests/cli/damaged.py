@@ -331,7 +331,7 @@ if FAIL_READ:
         if os.path.exists(out):
             for line in open(out, encoding="utf-8"):
                 e = json.loads(line)
-                found[(e["line"], e["kind"])] = e.get("msg") or ""
+                found[(e["line"], e["kind"], e["path"])] = e.get("msg") or ""
         return r, found
     # bzip2 through libarchive's filter, which calls a read that failed
     # below it "truncated bzip2 input": the read's own error is said
@@ -348,6 +348,34 @@ if FAIL_READ:
                  (got[k] != whole_gz[k] and not (k == last and whole_gz[k].startswith(got[k])))]
         check(got and not wrong, "%s: %d event(s) of %d not as in the whole file, e.g. %r" %
               (what, len(wrong), len(got), [(k, got[k][-120:]) for k in wrong[:1]]))
+    # a plain tar on disk keeps NUL bytes for its plain members (their lines
+    # around the block are kept), but a compressed member would decode them
+    # as garbage: it ends before the block as at a read error, said with the
+    # block's byte in the file, whether the block lies in the head read to
+    # tell its kind (32 KiB) or after (1 MiB); the plain member after it is
+    # read whole
+    tar_dir = os.path.join(eio_dir, "tar")
+    os.makedirs(tar_dir)
+    open(os.path.join(tar_dir, "a.log.gz"), "wb").write(compress("gz", big))
+    shutil.copyfile(clean_log, os.path.join(tar_dir, "b.log"))
+    mixed_tar = os.path.join(eio_dir, "mixed.tar")
+    subprocess.run(["tar", "cf", mixed_tar, "-C", tar_dir, "a.log.gz", "b.log"], check=True)
+    _, whole_tar = messages(mixed_tar)
+    plain_member = {k for k in whole_tar if k[2].endswith("!b.log")}
+    for bad_at in (32768, 1 << 20):
+        what = "timeline of a tar with a .gz member the disk cannot read at byte %d" % bad_at
+        r, got = messages(mixed_tar, bad_block(bad_at))
+        check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
+        check(said(r, "!a.log.gz: read error at byte %d: Input/output error; the file was not read whole" % bad_at),
+              "%s: not said with its byte: %r" % (what, r.stderr[-400:]))
+        member = sorted(k for k in got if k[2].endswith("!a.log.gz"))
+        last = member[-1] if member else None
+        wrong = [k for k in member if k not in whole_tar or
+                 (got[k] != whole_tar[k] and not (k == last and whole_tar[k].startswith(got[k])))]
+        check(member and not wrong, "%s: %d event(s) of %d not as in the whole file, e.g. %r" %
+              (what, len(wrong), len(member), [(k, got[k][-120:]) for k in wrong[:1]]))
+        check(plain_member and plain_member <= set(got), "%s: %d event(s) of the plain member after it lost"
+              % (what, len(plain_member - set(got))))
     # the report shows the disk's warning beside the others, up to four an
     # input (PGM_INPUT_WARNINGS_KEPT), and counts the rest
     lines = log_bytes.split(b"\n")
