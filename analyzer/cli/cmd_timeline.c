@@ -704,8 +704,15 @@ static int run_timeline(timeline_run *t, const run_options *ro)
             }
             /* an empty timeline is no timeline of a quiet night: it is said */
             if (!t->failed && r != PGM_FATAL && s.events == 0) {
+                uint64_t unknown = 0; /* messages read, of no kind the rules know */
+                for (size_t i = 0; i < s.n_inputs; i++)
+                    unknown += pgm_scan_input(&s, i)->unknown;
                 if (!s.stats.files)
                     fputs("pgmortem: warning: no file could be read from the input: the timeline is empty\n", stderr);
+                else if (unknown)
+                    fprintf(stderr, "pgmortem: warning: no event in the %llu file(s) read: their %llu message(s) "
+                            "are of no kind pgmortem knows (--coverage lists them)\n",
+                            (unsigned long long)s.stats.files, (unsigned long long)unknown);
                 else
                     fprintf(stderr, "pgmortem: warning: no event in the %llu file(s) read: no line of a log "
                             "pgmortem reads (`pgmortem inventory` shows what each file is)\n",

@@ -178,8 +178,9 @@ static const char timeline[] =
     "Exit codes: 0 success; 2 some input could not be read, a log gave no message,\n"
     "its prefix does not fit or is in doubt, its messages are mostly of no known\n"
     "kind, a file with a time on most lines is no log pgmortem reads, or no event\n"
-    "at all (no file, or none a log; events all outside --kinds, --since and\n"
-    "--until are said in a note, exit 0); 3 usage error; 4 invalid rule packs.\n";
+    "at all (no file, none a log, or no message of a known kind; events all outside\n"
+    "--kinds, --since and --until are said in a note, exit 0); 3 usage error; 4\n"
+    "invalid rule packs.\n";
 
 static const char analyze[] =
     "Usage: pgmortem analyze [OPTIONS] INPUT...\n"

@@ -125,6 +125,12 @@ mkdir -p "$tmp/empty-dir"
 check timeline-empty-dir 2 "no file could be read from the input: the timeline is empty" -- timeline "$tmp/empty-dir"
 check timeline-no-log 2 "no event in the 2 file(s) read: no line of a log pgmortem reads" -- \
     timeline $O/application.yml $O/hikari.properties
+# a server log read, none of its messages of a kind pgmortem knows (single spaces where the
+# server writes two, as in pgBadger's hand-made pg-timezones.log): said as that, not as no log
+printf '%s\n' '2021-05-27 17:00:00 UTC [24743] LOG:  widget frobnicated on shelf 1' \
+    '2021-05-27 17:46:39 UTC [19003] LOG:  widget frobnicated on shelf 2' > "$tmp/all-unknown.log"
+check timeline-all-unknown 2 "no event in the 1 file(s) read: their 2 message(s) are of no kind pgmortem knows" -- \
+    timeline -o /dev/null "$tmp/all-unknown.log"
 # events read, none past the filters: said as a note, the filters' answer (exit 0)
 check timeline-window-empty 0 "note: none of the 362 event(s) read is of the --kinds asked or within --since/--until" -- \
     timeline --since 2030-01-01T00:00:00Z $S/run1-stderr/postgresql.log
