@@ -348,6 +348,24 @@ if FAIL_READ:
                  (got[k] != whole_gz[k] and not (k == last and whole_gz[k].startswith(got[k])))]
         check(got and not wrong, "%s: %d event(s) of %d not as in the whole file, e.g. %r" %
               (what, len(wrong), len(got), [(k, got[k][-120:]) for k in wrong[:1]]))
+    # a read that fails at a tar member's header is no damage of the archive:
+    # the archive is said read up to there, with the read's own error
+    three = os.path.join(eio_dir, "three")
+    os.makedirs(three)
+    for name in ("a.log", "b.log", "c.log"):
+        shutil.copyfile(clean_log, os.path.join(three, name))
+    three_tar = os.path.join(eio_dir, "three.tar")
+    subprocess.run(["tar", "cf", three_tar, "-C", three, "a.log", "b.log", "c.log"], check=True)
+    with tarfile.open(three_tar) as t:
+        b_header = t.getmember("b.log").offset
+    # the failing block is the one the header lies in (reads are of whole blocks)
+    stale_at = b_header - b_header % 4096
+    r = run(["inventory", three_tar], env_extra=bad_block(stale_at, 1 << 30, "ESTALE"))
+    what = "inventory of a tar failing with ESTALE from b.log's header on"
+    check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
+    check(said(r, "tar archive not read past byte %d, after 1 entries: read error at byte %d: Stale file handle"
+               % (stale_at, stale_at)), "%s: not said as the read's error: %r" % (what, r.stderr[-400:]))
+    check(not said(r, "damaged tar archive"), "%s: said to be damaged: %r" % (what, r.stderr[-400:]))
     # a plain tar on disk keeps NUL bytes for its plain members (their lines
     # around the block are kept), but a compressed member would decode them
     # as garbage: it ends before the block as at a read error, said with the
