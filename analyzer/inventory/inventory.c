@@ -378,7 +378,7 @@ static void *inv_open_source(void *ctx, const char *source, const char *head, si
     it->envelope = dx->env;
     it->read = true;
     src->window = time_reading(inv, &src->sn, (const unsigned char *)head, n, dx->year, &src->st, &src->detected);
-    if (src->sn.kind == PGM_KIND_UNKNOWN && src->sn.has_timestamps) {
+    if (pgm_sniff_log_like(&src->sn)) {
         inv->log_like_unknown++;
         warn(inv, it, false, "%s", pgm_sniff_log_like_said(&src->sn));
     }
@@ -501,6 +501,9 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     pgm_unwrap_free(&lr);
     pgm_strbuf_free(&inner);
     pgm_prefix_free(detected);
+    /* a journal file's bytes are no lines: its NUL bytes and long lines are its format's */
+    if (strcmp(sn.format, "journal-file") == 0)
+        st.long_lines = st.nul_bytes = st.utf8.invalid = 0;
     if (st.long_lines)
         warn(inv, it, false,
              "%llu line(s) longer than %zu bytes, cut to that length (first at line %llu; "
@@ -511,7 +514,7 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
              (unsigned long long)st.nul_bytes, (unsigned long long)st.nul_lines_first);
     if (st.utf8.invalid)
         warn(inv, it, false, "%llu byte(s) of invalid UTF-8", (unsigned long long)st.utf8.invalid);
-    if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
+    if (pgm_sniff_log_like(&sn)) {
         inv->log_like_unknown++;
         warn(inv, it, false, "%s", pgm_sniff_log_like_said(&sn));
     }

@@ -1784,7 +1784,7 @@ static void *open_source(void *ctx, const char *source, const char *head, size_t
         sn.kind == PGM_KIND_PGBOUNCER_LOG || sn.kind == PGM_KIND_PGBOUNCER_SHOW) {
         if (sink_open(s, in, dc->info, true, NULL, &si->sink) != PGM_OK)
             dc->fatal = true;
-    } else if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
+    } else if (pgm_sniff_log_like(&sn)) {
         in->log_like = true;
         pgm_scan_warn(s, in, "%s", pgm_sniff_log_like_said(&sn));
     }
@@ -2038,7 +2038,7 @@ static int read_input(pgm_scan *s, pgm_input_report *in, const pgm_file_info *in
         read_conf(s, in, content);
     if (sn.kind == PGM_KIND_ENV_FILE || sn.kind == PGM_KIND_K8S_MANIFEST)
         read_zone_evidence(s, in, content);
-    if (sn.kind == PGM_KIND_UNKNOWN && sn.has_timestamps) {
+    if (pgm_sniff_log_like(&sn)) {
         in->log_like = true;
         pgm_scan_warn(s, in, "%s", pgm_sniff_log_like_said(&sn));
     }

@@ -28,7 +28,8 @@ enum pgm_kind {
 
 typedef struct pgm_sniff {
     enum pgm_kind kind;
-    const char *format;    /* "stderr", "csvlog", "aligned", ...; "binary", "empty", "text" for unknown */
+    const char *format;    /* "stderr", "csvlog", "aligned", ...; "binary", "journal-file", "empty",
+                            * "text" for unknown */
     bool has_timestamps;   /* lines carry times worth a first/last column */
 } pgm_sniff;
 
@@ -55,7 +56,17 @@ const char *pgm_kind_name(enum pgm_kind k);
 #define PGM_LOG_LIKE_LOKI_API                                                                                \
     "Grafana Loki's HTTP API JSON (query_range) with no log line pgmortem reads in its head: left out of " \
     "the timeline; save the lines with logcli query --output=jsonl (or --output=raw)"
-/* What is said of a file of unknown kind with times (has_timestamps). */
+/* ... and of a systemd journal file (journald's own binary format, its
+ * header's signature "LPKSHHRH": systemd's journal-def.h), with what to
+ * give instead. */
+#define PGM_LOG_LIKE_JOURNAL_FILE                                                                         \
+    "a systemd journal file (journald's binary format), which pgmortem does not read: its entries are left " \
+    "out of the timeline; give its export instead (journalctl --file FILE -o export > FILE.export)"
+/* Whether a file of unknown kind is a log all the same (times on most of
+ * its lines, a journal file), which none of pgmortem's readers takes: said
+ * (pgm_sniff_log_like_said), exit 2. */
+bool pgm_sniff_log_like(const pgm_sniff *sn);
+/* What is said of such a file. */
 const char *pgm_sniff_log_like_said(const pgm_sniff *sn);
 
 #endif

@@ -175,6 +175,12 @@ check inventory-log-like 2 "a time on most lines, but no log format pgmortem rea
 # logs as a real journald gave them back (fixtures/record/journal.sh): the
 # envelope beside the kind, the program's lines counted apart from the journal's
 check inventory-journal 0 "" -- inventory tests/samples/journal
+# the journal's own file (journald's binary format, a bundle's /var/log/journal): said not read,
+# with the command that exports it, exit 2, where it was an unknown binary file with NUL bytes
+check inventory-journal-file 2 "a systemd journal file (journald's binary format), which pgmortem does not read" -- \
+    inventory tests/cli/inputs/journal-file
+check timeline-journal-file 2 "give its export instead (journalctl --file FILE -o export > FILE.export)" -- \
+    timeline tests/cli/inputs/journal-file
 check timeline-journal-export 0 "stderr in a journal-export envelope (175 entries of it, 0 lines not of its form)" -- \
     timeline --coverage --kinds conn.refused tests/samples/journal/01-postgres.export.zst
 check timeline-journal-json 0 "application log (spring_boot) in a journal-json envelope" -- \

@@ -128,6 +128,17 @@ static void test_binary_and_empty(void **state)
     pgm_sniff s = pgm_sniff_file("x.log", bin, sizeof bin, true);
     assert_string_equal(pgm_kind_name(s.kind), "unknown");
     assert_string_equal(s.format, "binary");
+    assert_false(pgm_sniff_log_like(&s));
+    /* journald's file: its header's signature, then the header's state byte
+     * and flags (systemd's journal-def.h); a log, said not read */
+    memcpy(bin, "LPKSHHRH", 8);
+    s = pgm_sniff_file("system.journal", bin, sizeof bin, true);
+    assert_string_equal(pgm_kind_name(s.kind), "unknown");
+    assert_string_equal(s.format, "journal-file");
+    assert_true(pgm_sniff_log_like(&s));
+    assert_non_null(strstr(pgm_sniff_log_like_said(&s), "journalctl --file FILE -o export"));
+    s = pgm_sniff_file("x.log", (const unsigned char *)"LPKSHHR", 7, true); /* cut: no signature */
+    assert_string_not_equal(s.format, "journal-file");
     s = pgm_sniff_file("x.log", (const unsigned char *)"", 0, true);
     assert_string_equal(s.format, "empty");
     s = pgm_sniff_file("x.log", (const unsigned char *)"\n\n  \n", 5, true);
