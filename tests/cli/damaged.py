@@ -225,10 +225,11 @@ if FAIL_READ:
                    check=True, stdout=subprocess.DEVNULL)
     big = open(big_log, "rb").read()
 
-    def bad_block(at, length=4096, errno_name="EIO"):
-        """The environment of a run whose disk cannot read [at, at + length)."""
+    def bad_block(path, at, length=4096, errno_name="EIO"):
+        """The environment of a run whose disk cannot read [at, at + length) of
+        the file at path (its other files, the timeline's temporary ones, read well)."""
         return {"LD_PRELOAD": FAIL_READ, "PGM_TEST_EIO_AT": str(at), "PGM_TEST_EIO_BYTES": str(length),
-                "PGM_TEST_READ_ERRNO": errno_name,
+                "PGM_TEST_READ_ERRNO": errno_name, "PGM_TEST_EIO_FILE": path,
                 "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
 
     whole = {}
@@ -243,7 +244,7 @@ if FAIL_READ:
         held = big.count(b"\n", bad_at, bad_at + length)
         first_held = big.count(b"\n", 0, bad_at) + 1           # the line the block starts in
         last_held = first_held + held                            # ... and the one it ends in
-        preload = bad_block(bad_at, length)
+        preload = bad_block(big_log, bad_at, length)
         what = "timeline --jobs %s of a log with %d bytes the disk cannot read at byte %d" % (jobs, length, bad_at)
         if jobs not in whole:
             whole[jobs] = events(big_log, ["--jobs", jobs])[1]
@@ -266,7 +267,7 @@ if FAIL_READ:
     # stops there, said; what came before is kept
     bad_at = 30 << 20
     before = big.count(b"\n", 0, bad_at) + 1
-    preload = bad_block(bad_at, 2 << 20)
+    preload = bad_block(big_log, bad_at, 2 << 20)
     for jobs in ("1", "2"):
         what = "timeline --jobs %s of a log with 2 MiB the disk cannot read" % jobs
         r, got = events(big_log, ["--jobs", jobs], preload)
@@ -296,7 +297,7 @@ if FAIL_READ:
         log = os.path.join(where, "postgresql.log")
         for bad_at in (0, 61440, 1 << 20, 30 << 20):
             before = big.count(b"\n", 0, bad_at)  # whole lines before the failing block
-            preload = bad_block(bad_at, len(big), "ESTALE")
+            preload = bad_block(log, bad_at, len(big), "ESTALE")
             seen = {}
             for jobs in ("1", "2"):
                 what = "timeline --jobs %s of %s failing with ESTALE from byte %d" % (jobs, log, bad_at)
@@ -338,7 +339,7 @@ if FAIL_READ:
     for packed, bad_at in ((gz_log, 32768), (gz_log, 1 << 20), (bz2_log, 1 << 19)):
         _, whole_gz = messages(packed)
         what = "timeline of %s with a block the disk cannot read at byte %d" % (os.path.basename(packed), bad_at)
-        r, got = messages(packed, bad_block(bad_at))
+        r, got = messages(packed, bad_block(packed, bad_at))
         check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
         check(said(r, "read error at byte %d: Input/output error; the file was not read whole" % bad_at),
               "%s: not said with its byte: %r" % (what, r.stderr[-400:]))
@@ -360,7 +361,7 @@ if FAIL_READ:
         b_header = t.getmember("b.log").offset
     # the failing block is the one the header lies in (reads are of whole blocks)
     stale_at = b_header - b_header % 4096
-    r = run(["inventory", three_tar], env_extra=bad_block(stale_at, 1 << 30, "ESTALE"))
+    r = run(["inventory", three_tar], env_extra=bad_block(three_tar, stale_at, 1 << 30, "ESTALE"))
     what = "inventory of a tar failing with ESTALE from b.log's header on"
     check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
     check(said(r, "tar archive not read past byte %d, after 1 entries: read error at byte %d: Stale file handle"
@@ -382,7 +383,7 @@ if FAIL_READ:
     plain_member = {k for k in whole_tar if k[2].endswith("!b.log")}
     for bad_at in (32768, 1 << 20):
         what = "timeline of a tar with a .gz member the disk cannot read at byte %d" % bad_at
-        r, got = messages(mixed_tar, bad_block(bad_at))
+        r, got = messages(mixed_tar, bad_block(mixed_tar, bad_at))
         check(r.returncode == 2, "%s: exit %d, not 2" % (what, r.returncode))
         check(said(r, "!a.log.gz: read error at byte %d: Input/output error; the file was not read whole" % bad_at),
               "%s: not said with its byte: %r" % (what, r.stderr[-400:]))
@@ -401,7 +402,7 @@ if FAIL_READ:
     many = os.path.join(eio_dir, "many.log")
     open(many, "wb").write(b"\n".join(lines[:mid] + [b"\0" * 8192 + lines[mid], b"x" * (2 << 20),
                                                      b"hello from a shell"] + lines[mid + 1:]))
-    preload = bad_block(1 << 20)
+    preload = bad_block(many, 1 << 20)
     report = os.path.join(eio_dir, "many.json")
     r = run(["analyze", "-f", "json", "-o", report, many], env_extra=preload)
     said_warnings = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if ": warning: " in l]

@@ -3,7 +3,8 @@
  * byte of [PGM_TEST_EIO_AT, PGM_TEST_EIO_AT + PGM_TEST_EIO_BYTES) (4096
  * bytes when not given) fail with EIO, as a read of a bad sector does
  * (read(2): EIO, "a low-level I/O error occurred while reading"); reads
- * around it succeed. Pipes and other files are left alone.
+ * around it succeed. Pipes are left alone; with PGM_TEST_EIO_FILE, every
+ * file but that one (the timeline's temporary files) too.
  * PGM_TEST_READ_ERRNO=ESTALE fails them with ESTALE instead (read(2) on
  * NFS: "stale file handle", the file gone from the server): an error no
  * reading again gets past.
@@ -20,6 +21,17 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+/* Whether fd is the file the bad block is on: PGM_TEST_EIO_FILE when given
+ * (the same inode), else any regular file (a temporary file too). */
+static bool on_bad_disk(int fd)
+{
+    struct stat st, bad;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    const char *file = getenv("PGM_TEST_EIO_FILE");
+    return !file || (stat(file, &bad) == 0 && bad.st_dev == st.st_dev && bad.st_ino == st.st_ino);
+}
+
 /* Whether n bytes at `at` of fd touch the bad block. */
 static bool touches_bad_block(int fd, size_t n, off_t at)
 {
@@ -27,8 +39,7 @@ static bool touches_bad_block(int fd, size_t n, off_t at)
     if (!from || n == 0 || at < 0)
         return false;
     long long bad_at = atoll(from), bad_len = bytes ? atoll(bytes) : 4096;
-    struct stat st;
-    return at < bad_at + bad_len && at + (off_t)n > bad_at && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    return at < bad_at + bad_len && at + (off_t)n > bad_at && on_bad_disk(fd);
 }
 
 /* The errno a read of the bad block fails with. */
