@@ -25,7 +25,7 @@ pgm_inner_line pgm_inner_line_of(const pgm_unwrap *u)
 {
     /* Docker's is the only one kept: a file of several sources is read apart */
     pgm_inner_line m = {u->lineno, u->t, u->zone_guessed, u->truncated,
-                        u->env.kind == PGM_ENVELOPE_DOCKER ? u->source : "", "", ""};
+                        u->env.kind == PGM_ENVELOPE_DOCKER ? u->source : "", "", "", u->yearless};
     memcpy(m.pid, u->pid, sizeof m.pid);
     memcpy(m.host, u->host, sizeof m.host);
     return m;

@@ -26,6 +26,7 @@ typedef struct pgm_inner_line {
     /* the journal's _PID and _HOSTNAME ("" when none): copies, as a source's
      * lines are held until its kind is told */
     char pid[PGM_UNWRAP_PID_MAX], host[PGM_UNWRAP_HOST_MAX];
+    bool yearless;            /* the wrapper's date had no year: the file's time's, or --year's */
 } pgm_inner_line;
 
 /* The line an unwrap reader handed on last, as a pgm_inner_line. */

@@ -382,6 +382,7 @@ static size_t journal_time_at(const char *p, size_t n, int year, pgm_envelope_li
         if (year <= 0)
             out->t = PGM_TS_UNKNOWN;
         out->zone_guessed = true;
+        out->yearless = true;
         return i;
     }
     if (n > 20 && p[3] == ' ' && is_digit(p[4]) && p[8] == '-' &&

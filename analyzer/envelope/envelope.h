@@ -129,6 +129,7 @@ typedef struct pgm_envelope_line {
     pgm_slice text;
     int64_t t;              /* UTC microseconds, or PGM_TS_UNKNOWN */
     bool zone_guessed;      /* the wrapper printed no zone (journal short): read as UTC */
+    bool yearless;          /* ... nor a year (journal short, short-precise: "Nov 27"): `year`'s */
     bool partial;           /* cri P, docker without its "\n": the line goes on in the next piece */
     bool stderr_stream;     /* cri, docker: written to stderr */
     bool decoration;        /* journalctl's "-- Boot ... --", "-- No entries --": no line inside */

@@ -377,6 +377,7 @@ int pgm_unwrap_next(pgm_unwrap *u, const char **line, size_t *len)
         if (l.t == PGM_TS_UNKNOWN)
             u->cov.no_time++;
         u->zone_guessed = l.zone_guessed;
+        u->yearless = l.yearless;
         bool pieces = u->env.kind == PGM_ENVELOPE_CRI || u->env.kind == PGM_ENVELOPE_DOCKER;
         int s = l.stderr_stream;
         if (pieces && (l.partial || u->piece_line[s])) {

@@ -50,6 +50,7 @@ typedef struct pgm_unwrap {
     uint64_t lineno;          /* the wrapper line it came in (its first piece's) */
     int64_t t;                /* the wrapper's time, PGM_TS_UNKNOWN when none */
     bool zone_guessed;        /* ... printed without a zone: read as UTC */
+    bool yearless;            /* ... nor a year: read in `year` */
     bool truncated;           /* cut at the line limit */
     /* whose line it is: kubectl's pod/container, the journal's unit (else
      * its identifier, else its command); "" when the envelope names none */
@@ -95,6 +96,10 @@ bool pgm_unwrap_lost_lines(const pgm_unwrap *u);
  * (Loki's API: as many lines as a limit's usual values), into `msg`: false
  * when nothing. */
 bool pgm_unwrap_limit_said(const pgm_unwrap *u, char *msg, size_t cap);
+/* Said of lines that take the wrapper's time when its dates carry no year
+ * and the year they were read in is the file's time's (no --year): the
+ * envelope's name, the year. */
+#define PGM_UNWRAP_YEAR_GUESSED "the %s envelope's dates carry no year; %d taken from the file's time (--year sets it)"
 
 /* A journal-export value longer than this (the size its binary form gives)
  * is skipped whole, and the entry counted as cut. */

@@ -123,7 +123,7 @@ typedef struct scan_state {
     /* the wrapper's times (a journal's, a container runtime's): the item's
      * earliest and latest when no line has a time of its own (PgBouncer's) */
     int64_t wrapper_first, wrapper_last;
-    bool wrapper_zone_none;
+    bool wrapper_zone_none, wrapper_yearless;
 } scan_state;
 
 /* The value of "timestamp"/"@timestamp"/"time" in a JSON line, if any. */
@@ -217,6 +217,7 @@ static void note_timestamp(pgm_inventory *inv, pgm_inventory_item *it, scan_stat
             if (st->wrapper_last == PGM_TS_UNKNOWN || m->t > st->wrapper_last)
                 st->wrapper_last = m->t;
             st->wrapper_zone_none |= m->zone_guessed;
+            st->wrapper_yearless |= m->yearless;
         }
         return;
     }
@@ -254,6 +255,8 @@ static void finish_times(pgm_inventory *inv, pgm_inventory_item *it, const scan_
     } else if (st->wrapper_zone_none && !st->zone_none_warned) {
         warn(inv, it, false, "timestamps carry no time zone; read as UTC (--tz, --app-tz: another)");
     }
+    if (st->wrapper_yearless && st->year_guessed && st->year)
+        warn(inv, it, false, PGM_UNWRAP_YEAR_GUESSED, pgm_envelope_name(it->envelope), st->year);
 }
 
 /* The prefix a server log's first lines were written with, as timeline

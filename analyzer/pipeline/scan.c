@@ -947,6 +947,10 @@ struct line_sink {
     bool pooler_named;               /* the envelope's source is PgBouncer by name */
     uint64_t pooler_unparsed, pooler_first_unparsed, pooler_records, pooler_continuation;
     uint64_t pooler_zone_guessed, pooler_undated;
+    /* lines that took the wrapper's time (PgBouncer's, systemd's), its date
+     * without a year and without a zone; the year it was read in */
+    uint64_t wrapper_yearless, wrapper_zone_guessed;
+    int wrapper_year;
     /* its first lines, held until they tell whether it was written newest
      * first (a console's download, gcloud logging read): then all of it */
     pgm_held_lines pooler_held;
@@ -1132,6 +1136,7 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
     k->s = s;
     k->in = in;
     k->kind = in->kind;
+    k->wrapper_year = info ? year_of_file(s, info) : 0;
     char err[PGM_ERR_MAX] = "";
     int rc = PGM_OK;
     if (in->kind == PGM_KIND_PG_LOG) {
@@ -1247,7 +1252,9 @@ static void read_pooler_line(line_sink *k, const char *line, size_t n, const pgm
         }
         memset(&h, 0, sizeof h);
         h.t = m->t;
-        h.zone = PGM_TS_ZONE_KNOWN;
+        /* the journal's short forms print the exporter's local time, no zone */
+        h.zone = m->zone_guessed ? PGM_TS_ZONE_NONE : PGM_TS_ZONE_KNOWN;
+        k->wrapper_yearless += m->yearless;
         h.message = (pgm_slice){line, n};
         note_envelope_process(&k->actx, m); /* the journal's _PID is PgBouncer's */
     }
@@ -1357,7 +1364,14 @@ static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_
         /* no time of its own: the journal's is its time */
         while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
             n--;
-        pgm_app_record rec = {.t = m->t, .message = {line, n}, .line = m->lineno, .last_line = m->lineno};
+        int64_t t = m->t;
+        if (t != PGM_TS_UNKNOWN && m->zone_guessed) {
+            if (k->s->log.tz.set) /* the exporter's local time */
+                t = pgm_zone_to_utc(&k->s->log.tz, t);
+            k->wrapper_zone_guessed++;
+        }
+        k->wrapper_yearless += t != PGM_TS_UNKNOWN && m->yearless;
+        pgm_app_record rec = {.t = t, .message = {line, n}, .line = m->lineno, .last_line = m->lineno};
         on_app_record(&k->actx, &rec);
     }
 }
@@ -1500,6 +1514,14 @@ static void finish_app_log(line_sink *k)
                       (unsigned long long)cov->zone_guessed);
 }
 
+/* A year guessed for the wrapper's dates that lines took as their time:
+ * a journal exported after a new year would read a year off. */
+static void say_wrapper_year(line_sink *k)
+{
+    if (k->wrapper_yearless && !k->s->log.year && k->wrapper_year)
+        pgm_scan_warn(k->s, k->in, PGM_UNWRAP_YEAR_GUESSED, pgm_envelope_name(k->in->envelope), k->wrapper_year);
+}
+
 static void finish_pooler_log(line_sink *k)
 {
     pgm_scan *s = k->s;
@@ -1530,6 +1552,7 @@ static void finish_pooler_log(line_sink *k)
     if (k->pooler_zone_guessed && !s->log.tz.set)
         pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
                       (unsigned long long)k->pooler_zone_guessed);
+    say_wrapper_year(k);
     if (k->pooler_undated) {
         pgm_scan_warn(s, in, "%llu syslog date(s) without a year and no year known (--year): those lines "
                       "are not placed on the timeline", (unsigned long long)k->pooler_undated);
@@ -1594,6 +1617,10 @@ static void finish_system_log(line_sink *k)
     } else {
         in->cov.records = k->lines;
         in->unknown = k->app_classifier->other;
+        if (k->wrapper_zone_guessed && !k->s->log.tz.set)
+            pgm_scan_warn(k->s, in, "%llu time(s) of the %s envelope carry no zone; read as UTC (--tz sets another)",
+                          (unsigned long long)k->wrapper_zone_guessed, pgm_envelope_name(in->envelope));
+        say_wrapper_year(k);
     }
 }
 

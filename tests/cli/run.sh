@@ -382,6 +382,12 @@ check timeline-no-layout 2 "entr(ies) without a time: their events stand first i
 check timeline-pgbouncer 0 "PgBouncer log (stderr); 32 lines: 32 records, 0 not PgBouncer's" -- \
     timeline --coverage --jobs 1 tests/samples/pgbouncer-1.18/pgbouncer.log
 check timeline-pgbouncer-syslog 0 "" -- timeline -q --year 2026 tests/samples/pgbouncer-1.18/syslog.log
+# its lines take the syslog records' time, which has no year (the file's time's: said) and no
+# zone (the host's local time: UTC unless --tz, said)
+check timeline-pgbouncer-syslog-year 0 "the journal envelope's dates carry no year;" -- \
+    timeline -o /dev/null tests/samples/pgbouncer-1.18/syslog.log
+check timeline-pgbouncer-syslog-tz 0 "" -- \
+    timeline -q --year 2026 --tz +01:00 --kinds pgbouncer.listening tests/samples/pgbouncer-1.18/syslog.log
 check timeline-pgbouncer-show 0 "PgBouncer SHOW results (aligned); 6 lines: 2 rows, 0 not understood" -- \
     timeline --coverage tests/samples/pgbouncer-1.18/show-pools.txt
 check analyze-pgbouncer-client-limit 0 "" -- analyze -q tests/samples/pgbouncer-1.18
