@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bundle/limits.h"
+#include "util/within.h"
 
 static la_ssize_t layer_read(struct archive *a, void *ctx, const void **out)
 {
@@ -106,14 +107,6 @@ void pgm_archive_layer_close(pgm_archive_layer *l)
     l->buf = NULL;
 }
 
-/* Whether p lies in the layer's buffer (by address: libarchive hands on
- * blocks of it, or of its own copy, which C's < may not compare with it). */
-static bool in_layer_buffer(const pgm_archive_layer *l, const void *p)
-{
-    uintptr_t v = (uintptr_t)p, b = (uintptr_t)l->buf;
-    return l->buf && v >= b && v - b < l->buf_len;
-}
-
 /* The block just taken (s->offset is its first byte's in the entry) cut
  * before the first byte of it the disk could not read, when the entry must
  * end there; the next read then fails. */
@@ -183,7 +176,8 @@ static ptrdiff_t entry_read(pgm_source *self, void *buf, size_t cap)
         s->block_pos = 0;
         /* A sparse file's hole reads as zeros, as tar(1) writes it out. */
         s->hole = offset > s->offset ? (uint64_t)(offset - s->offset) : 0;
-        if (!s->file_at_known && !s->hole && len && in_layer_buffer(l, block)) {
+        /* libarchive hands on blocks of the layer's buffer, or of its own copy */
+        if (!s->file_at_known && !s->hole && len && pgm_within(block, len, l->buf, l->buf_len)) {
             s->file_at = l->base + l->buf_at + (uint64_t)((uintptr_t)block - (uintptr_t)l->buf) - (uint64_t)offset;
             s->file_at_known = true;
         }

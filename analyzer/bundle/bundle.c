@@ -535,24 +535,23 @@ static void walk_archive(walker *w, pgm_source *src, pgm_strbuf *path, const cha
         }
         if (r == ARCHIVE_RETRY)
             r = ARCHIVE_FAILED;
+        if (r <= ARCHIVE_FAILED && src->failed) {
+            /* no damage of the archive's: a read below it failed */
+            problem(w, path->p, "%s archive not read past byte %llu, after %llu entries: %s", label,
+                    (unsigned long long)(base + (uint64_t)before), (unsigned long long)entries, src->err);
+            damaged = 0;
+            break;
+        }
         if (r <= ARCHIVE_FAILED) {
             if (!damaged++) {
                 const char *msg = archive_error_string(l.a);
                 damaged_from = (uint64_t)before;
-                if (src->failed) /* no damage of the archive's: a read below it failed */
-                    problem(w, path->p, "%s archive not read past byte %llu, after %llu entries: %s", label,
-                            (unsigned long long)(base + (uint64_t)before), (unsigned long long)entries, src->err);
-                else
-                    problem(w, path->p, "damaged %s archive after %llu entries, at byte %llu: %s", label,
-                            (unsigned long long)entries, (unsigned long long)(base + (uint64_t)before),
-                            msg ? msg : "unreadable header");
+                problem(w, path->p, "damaged %s archive after %llu entries, at byte %llu: %s", label,
+                        (unsigned long long)entries, (unsigned long long)(base + (uint64_t)before),
+                        msg ? msg : "unreadable header");
             }
             stuck = archive_filter_bytes(l.a, 0) > before ? 0 : stuck + 1;
             if (r == ARCHIVE_FATAL || stuck >= PGM_MAX_HEADER_FAILURES) {
-                if (src->failed) { /* said above */
-                    damaged = 0;
-                    break;
-                }
                 problem(w, path->p, "%s: the rest of this %s archive is not read (no header found %s)",
                         r == ARCHIVE_FATAL ? "the damage cannot be skipped" : "the reader does not move on",
                         label, stuck >= PGM_MAX_HEADER_FAILURES ? "after 8 tries, PGM_MAX_HEADER_FAILURES" : "past it");

@@ -505,7 +505,7 @@ static int on_file(void *ctx, const pgm_file_info *info, pgm_source *content)
     pgm_strbuf_free(&inner);
     pgm_prefix_free(detected);
     /* a journal file's bytes are no lines: its NUL bytes and long lines are its format's */
-    if (strcmp(sn.format, "journal-file") == 0)
+    if (strcmp(sn.format, PGM_FORMAT_JOURNAL_FILE) == 0)
         st.long_lines = st.nul_bytes = st.utf8.invalid = 0;
     if (st.long_lines)
         warn(inv, it, false,

@@ -946,10 +946,13 @@ struct line_sink {
     int pooler_year;                 /* of its syslog dates: --year's or the file's */
     bool pooler_named;               /* the envelope's source is PgBouncer by name */
     uint64_t pooler_unparsed, pooler_first_unparsed, pooler_records, pooler_continuation;
-    uint64_t pooler_zone_guessed, pooler_undated;
+    uint64_t pooler_undated;
+    /* times printed in the host's local time without a zone (PgBouncer's,
+     * the wrapper's that systemd's lines take): read in --tz, else as UTC */
+    uint64_t zone_guessed;
     /* lines that took the wrapper's time (PgBouncer's, systemd's), its date
-     * without a year and without a zone; the year it was read in */
-    uint64_t wrapper_yearless, wrapper_zone_guessed;
+     * without a year; the year it was read in */
+    uint64_t wrapper_yearless;
     int wrapper_year;
     /* its first lines, held until they tell whether it was written newest
      * first (a console's download, gcloud logging read): then all of it */
@@ -1227,6 +1230,14 @@ static int sink_open(pgm_scan *s, pgm_input_report *in, const pgm_file_info *inf
     return PGM_OK;
 }
 
+/* A time printed in its host's local time without a zone: read in --tz,
+ * else as UTC, and counted (said by say_local_times). */
+static int64_t local_time(line_sink *k, int64_t t)
+{
+    k->zone_guessed++;
+    return k->s->log.tz.set ? pgm_zone_to_utc(&k->s->log.tz, t) : t;
+}
+
 /* One line of PgBouncer's log: its head read here, its message classified
  * by the pgbouncer_log rules. A line without a head is PgBouncer's message as
  * an envelope hands it on (the journal's, a container's: their time is its
@@ -1260,12 +1271,9 @@ static void read_pooler_line(line_sink *k, const char *line, size_t n, const pgm
     }
     if (h.yearless && h.t == PGM_TS_UNKNOWN)
         k->pooler_undated++;
-    if (h.t != PGM_TS_UNKNOWN && h.zone != PGM_TS_ZONE_KNOWN) {
-        /* PgBouncer prints its host's local time; 1.9 and before without a zone */
-        if (k->s->log.tz.set)
-            h.t = pgm_zone_to_utc(&k->s->log.tz, h.t);
-        k->pooler_zone_guessed++;
-    }
+    /* PgBouncer prints its host's local time; 1.9 and before without a zone */
+    if (h.t != PGM_TS_UNKNOWN && h.zone != PGM_TS_ZONE_KNOWN)
+        h.t = local_time(k, h.t);
     k->pooler_records++;
     pgm_app_record rec = {.t = h.t, .level = h.level, .pid = h.pid, .message = h.message,
                           .line = m->lineno, .last_line = m->lineno};
@@ -1364,12 +1372,7 @@ static void sink_feed(line_sink *k, const char *line, size_t n, const pgm_inner_
         /* no time of its own: the journal's is its time */
         while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
             n--;
-        int64_t t = m->t;
-        if (t != PGM_TS_UNKNOWN && m->zone_guessed) {
-            if (k->s->log.tz.set) /* the exporter's local time */
-                t = pgm_zone_to_utc(&k->s->log.tz, t);
-            k->wrapper_zone_guessed++;
-        }
+        int64_t t = m->t != PGM_TS_UNKNOWN && m->zone_guessed ? local_time(k, m->t) : m->t;
         k->wrapper_yearless += t != PGM_TS_UNKNOWN && m->yearless;
         pgm_app_record rec = {.t = t, .message = {line, n}, .line = m->lineno, .last_line = m->lineno};
         on_app_record(&k->actx, &rec);
@@ -1514,10 +1517,14 @@ static void finish_app_log(line_sink *k)
                       (unsigned long long)cov->zone_guessed);
 }
 
-/* A year guessed for the wrapper's dates that lines took as their time:
- * a journal exported after a new year would read a year off. */
-static void say_wrapper_year(line_sink *k)
+/* What was guessed of times printed without a zone (read as UTC unless
+ * --tz), and of the wrapper's dates without a year that lines took as their
+ * time (a journal exported after a new year would read a year off). */
+static void say_local_times(line_sink *k)
 {
+    if (k->zone_guessed && !k->s->log.tz.set)
+        pgm_scan_warn(k->s, k->in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
+                      (unsigned long long)k->zone_guessed);
     if (k->wrapper_yearless && !k->s->log.year && k->wrapper_year)
         pgm_scan_warn(k->s, k->in, PGM_UNWRAP_YEAR_GUESSED, pgm_envelope_name(k->in->envelope), k->wrapper_year);
 }
@@ -1544,15 +1551,12 @@ static void finish_pooler_log(line_sink *k)
     in->cov.records = k->pooler_records;
     in->cov.unparsed = k->pooler_unparsed;
     in->cov.continuation = k->pooler_continuation;
-    in->cov.zone_guessed = k->pooler_zone_guessed;
+    in->cov.zone_guessed = k->zone_guessed;
     in->unknown = k->app_classifier->other;
     if (k->pooler_unparsed)
         pgm_scan_warn(s, in, "%llu line(s) are not PgBouncer's log, first at line %llu",
                       (unsigned long long)k->pooler_unparsed, (unsigned long long)k->pooler_first_unparsed);
-    if (k->pooler_zone_guessed && !s->log.tz.set)
-        pgm_scan_warn(s, in, "%llu time(s) carry no zone; read as UTC (--tz sets another)",
-                      (unsigned long long)k->pooler_zone_guessed);
-    say_wrapper_year(k);
+    say_local_times(k);
     if (k->pooler_undated) {
         pgm_scan_warn(s, in, "%llu syslog date(s) without a year and no year known (--year): those lines "
                       "are not placed on the timeline", (unsigned long long)k->pooler_undated);
@@ -1617,10 +1621,7 @@ static void finish_system_log(line_sink *k)
     } else {
         in->cov.records = k->lines;
         in->unknown = k->app_classifier->other;
-        if (k->wrapper_zone_guessed && !k->s->log.tz.set)
-            pgm_scan_warn(k->s, in, "%llu time(s) of the %s envelope carry no zone; read as UTC (--tz sets another)",
-                          (unsigned long long)k->wrapper_zone_guessed, pgm_envelope_name(in->envelope));
-        say_wrapper_year(k);
+        say_local_times(k);
     }
 }
 

@@ -859,12 +859,12 @@ static bool json_dated(span all)
 bool pgm_sniff_log_like(const pgm_sniff *sn)
 {
     return sn->kind == PGM_KIND_UNKNOWN &&
-           (sn->has_timestamps || (sn->format && strcmp(sn->format, "journal-file") == 0));
+           (sn->has_timestamps || (sn->format && strcmp(sn->format, PGM_FORMAT_JOURNAL_FILE) == 0));
 }
 
 const char *pgm_sniff_log_like_said(const pgm_sniff *sn)
 {
-    if (sn->format && strcmp(sn->format, "journal-file") == 0)
+    if (sn->format && strcmp(sn->format, PGM_FORMAT_JOURNAL_FILE) == 0)
         return PGM_LOG_LIKE_JOURNAL_FILE;
     if (sn->format && strcmp(sn->format, "loki-api") == 0)
         return PGM_LOG_LIKE_LOKI_API;
@@ -975,7 +975,7 @@ static pgm_sniff sniff_content(const char *name, const unsigned char *head, size
     /* journald's own files (system.journal, user-1000@...journal~): a log
      * in a binary format, said as that rather than as any binary file */
     if (n >= 8 && memcmp(head, "LPKSHHRH", 8) == 0) {
-        r.format = "journal-file";
+        r.format = PGM_FORMAT_JOURNAL_FILE;
         return r;
     }
     /* A run of NUL bytes is a zero-filled block (a crash, a disk that lost

@@ -56,9 +56,11 @@ const char *pgm_kind_name(enum pgm_kind k);
 #define PGM_LOG_LIKE_LOKI_API                                                                                \
     "Grafana Loki's HTTP API JSON (query_range) with no log line pgmortem reads in its head: left out of " \
     "the timeline; save the lines with logcli query --output=jsonl (or --output=raw)"
-/* ... and of a systemd journal file (journald's own binary format, its
- * header's signature "LPKSHHRH": systemd's journal-def.h), with what to
- * give instead. */
+/* The format of a systemd journal file (journald's own binary format, its
+ * header's signature "LPKSHHRH": systemd's journal-def.h), a log no reader
+ * takes ... */
+#define PGM_FORMAT_JOURNAL_FILE "journal-file"
+/* ... and what is said of one, with what to give instead. */
 #define PGM_LOG_LIKE_JOURNAL_FILE                                                                         \
     "a systemd journal file (journald's binary format), which pgmortem does not read: its entries are left " \
     "out of the timeline; give its export instead (journalctl --file FILE -o export > FILE.export)"

@@ -8,6 +8,7 @@
 #include "text/timestamp.h"
 #include "util/decimal.h"
 #include "util/json.h"
+#include "util/within.h"
 
 /* The keys every event has, in CONTRACTS.md order after t, kind, path, line. */
 
@@ -203,13 +204,6 @@ static char *put_path(char *w, const char *path, size_t n)
     return w;
 }
 
-/* Whether the n bytes at v lie inside the m bytes at p (by address: the
- * two may be of different objects, which C's < may not compare). */
-static bool within(uintptr_t v, size_t n, uintptr_t p, size_t m)
-{
-    return v >= p && n <= m && v - p <= m - n;
-}
-
 static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
 {
     bool cf = common_first(e);
@@ -269,7 +263,7 @@ static int render_jsonl(pgm_strbuf *o, const pgm_event *e)
         const char *v = e->fields[i].value;
         if (!v) {
             w = PUT_LITERAL(w, "null");
-        } else if (plain_msg && within((uintptr_t)v, vl[i], (uintptr_t)plain_msg, msg_len)) {
+        } else if (plain_msg && pgm_within(v, vl[i], plain_msg, msg_len)) {
             *w++ = '"';
             memcpy(w, v, vl[i]);
             w += vl[i];
