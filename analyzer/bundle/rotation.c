@@ -1,5 +1,6 @@
 #include "bundle/rotation.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -166,6 +167,21 @@ void pgm_rotation_stream(const char *path, char *out, size_t cap)
     tail = tail < cap - 1 - n ? tail : cap - 1 - n;
     memcpy(out + n, r.stream_tail, tail);
     out[n + tail] = '\0';
+}
+
+void pgm_rotation_siblings(const char *path, char *out, size_t cap)
+{
+    if (!cap)
+        return;
+    char stream[1024];
+    pgm_rotation_stream(path, stream, sizeof stream);
+    size_t folder = strlen(path);
+    while (folder && path[folder - 1] != '/' && path[folder - 1] != '!')
+        folder--;
+    const char *name = stream + (folder < strlen(stream) ? folder : strlen(stream));
+    const char *dot = strrchr(name, '.');
+    const char *ext = dot && dot != name ? dot : "";
+    snprintf(out, cap, "%.*s %s", (int)(folder < cap ? folder : cap), path, ext);
 }
 
 int pgm_rotation_cmp(const pgm_rotation *a, const pgm_rotation *b)

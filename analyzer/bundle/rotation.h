@@ -41,6 +41,23 @@ void pgm_rotation_of(const char *path, pgm_rotation *out);
  * the same. */
 void pgm_rotation_stream(const char *path, char *out, size_t cap);
 
+/* The pieces of one server's log whose names do not tie them together:
+ * log_filename's strftime escapes put the time in the middle of the name
+ * (postgresql-%Y-%m-%d_%H%M%S.log, PostgreSQL's default; postgresql-%a.log,
+ * postgresql-%H.log, its docs' examples with log_truncate_on_rotation). They
+ * share a folder and an extension: `out` (cut to `cap`) is the path's folder
+ * and its stream's extension, "a.tar!db/ .log". Logs of one server in one
+ * format with the same key whose times follow one another, each beginning
+ * where the one before ended, give PGM_ROTATION_JOIN_SLACK_US of leeway, are
+ * its pieces; two servers' logs side by side overlap in time. */
+void pgm_rotation_siblings(const char *path, char *out, size_t cap);
+
+/* How far a piece's first time may fall before the last time of the piece
+ * before it: backends stamp a line when they form it and write it a little
+ * later, so the first lines of a new file may be stamped before the last of
+ * the old one (a few milliseconds on a busy server). */
+#define PGM_ROTATION_JOIN_SLACK_US 1000000
+
 /* <0, 0, >0 as `a` is older than, as old as, newer than `b` (same stream). */
 int pgm_rotation_cmp(const pgm_rotation *a, const pgm_rotation *b);
 

@@ -129,6 +129,12 @@ static void say_cap(void *ctx, const char *msg)
     pgm_term_note(ctx, "analysis", msg, true);
 }
 
+/* what the analysis inferred on firm ground: said, not a problem */
+static void say_inferred(void *ctx, const char *msg)
+{
+    pgm_term_note(ctx, "analysis", msg, false);
+}
+
 static bool write_event_outputs(analyze_run *r, const char *const *paths, size_t n)
 {
     char err[PGM_ERR_MAX];
@@ -674,6 +680,7 @@ int pgm_cmd_analyze(int argc, char **argv, int first)
                     "(a log, a configuration, a pg_stat_activity snapshot): the verdict rests on nothing "
                     "(`pgmortem inventory` shows what each file is)\n", (unsigned long long)sp->stats.files);
         /* a cap the evidence went past is said, and the run is not clean */
+        pgm_analysis_joined_logs(an, say_inferred, &term);
         bool capped = pgm_analysis_caps_reached(an, say_cap, &term) > 0;
         bool failed = n_event_paths && !write_event_outputs(&run, event_paths, n_event_paths);
         bool human = !n_outputs && (format == AS_MARKDOWN || format == AS_HTML);

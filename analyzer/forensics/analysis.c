@@ -73,15 +73,22 @@ void pgm_analysis_close(pgm_analysis *a)
     pgm_clocks_close(a->clocks);
     pgm_pooler_close(a->pooler);
     pgm_interner_free(&a->paths);
+    pgm_u64map_free(&a->joined);
     free(a);
 }
 
 /* The stream a file's events belong to: the pieces of one rotated log are
- * one server's sessions, one service's life (bundle/rotation.h). */
+ * one server's sessions, one service's life (bundle/rotation.h); a piece a
+ * server log took on (log_of) is that log's. */
 static const char *stream_of(pgm_analysis *a, const char *path)
 {
     if (a->stream_path != path) {
-        pgm_rotation_stream(path, a->stream, sizeof a->stream);
+        const char *kept = a->joined.n ? pgm_interned(&a->paths, path) : NULL;
+        uint32_t log;
+        if (kept && pgm_u64map_get(&a->joined, (uint64_t)(uintptr_t)kept, &log))
+            snprintf(a->stream, sizeof a->stream, "%s", a->logs[log].path);
+        else
+            pgm_rotation_stream(path, a->stream, sizeof a->stream);
         a->stream_path = path;
     }
     return a->stream;
@@ -95,31 +102,73 @@ static const char *cited(pgm_analysis *a, const char *path)
     return p ? p : "";
 }
 
-static server_log *log_of(pgm_analysis *a, const char *file)
+/* The server log a new file at time t goes on: one of its folder and
+ * extension whose latest time it begins at or after (less the leeway);
+ * the latest ending of them. NULL when none. */
+static server_log *log_going_on_in(pgm_analysis *a, const char *file, int64_t t)
+{
+    if (t == PGM_TS_UNKNOWN)
+        return NULL;
+    char siblings[sizeof a->logs[0].siblings];
+    pgm_rotation_siblings(file, siblings, sizeof siblings);
+    server_log *best = NULL;
+    for (size_t i = 0; i < a->n_logs; i++) {
+        server_log *l = &a->logs[i];
+        if (l->latest == PGM_TS_UNKNOWN || t < l->latest - PGM_ROTATION_JOIN_SLACK_US ||
+            strcmp(l->siblings, siblings) != 0)
+            continue;
+        if (!best || l->latest > best->latest)
+            best = l;
+    }
+    return best;
+}
+
+/* The log's file now: counted when it is another than the last. */
+static server_log *in_file(pgm_analysis *a, server_log *l, const char *file)
+{
+    if (!l->last_file || strcmp(l->last_file, file) != 0) {
+        l->files++;
+        l->last_file = cited(a, file);
+    }
+    a->last_log_path = file;
+    return a->last_log = l;
+}
+
+static server_log *log_of(pgm_analysis *a, const char *file, int64_t t)
 {
     /* an input's events carry the same path text: the last answer first */
     if (a->last_log && a->last_log_path == file)
         return a->last_log;
     const char *path = stream_of(a, file);
     for (size_t i = 0; i < a->n_logs; i++)
-        if (strcmp(a->logs[i].path, path) == 0) {
-            a->last_log_path = file;
-            return a->last_log = &a->logs[i];
-        }
+        if (strcmp(a->logs[i].path, path) == 0)
+            return in_file(a, &a->logs[i], file);
+    server_log *l = log_going_on_in(a, file, t);
+    if (l) {
+        const char *kept = cited(a, file);
+        if (pgm_u64map_put(&a->joined, (uint64_t)(uintptr_t)kept, (uint32_t)(l - a->logs)) != 0)
+            a->oom = true;
+        l->taken_on++;
+        l->last_taken = kept;
+        a->stream_path = NULL; /* its stream is now the log's */
+        return in_file(a, l, file);
+    }
     if (a->n_logs == PGM_ANALYSIS_MAX_LOGS) {
         a->over[PGM_ANALYSIS_CAP_LOGS]++;
         return NULL;
     }
-    server_log *l = &a->logs[a->n_logs];
+    l = &a->logs[a->n_logs];
     snprintf(l->path, sizeof l->path, "%s", path);
     snprintf(l->shown, sizeof l->shown, "%s", file);
+    pgm_rotation_siblings(file, l->siblings, sizeof l->siblings);
     l->last_refusal = PGM_TS_UNKNOWN;
+    l->latest = PGM_TS_UNKNOWN;
     if (pgm_sessions_open(&l->s) != PGM_OK) {
         a->oom = true;
         return NULL;
     }
     a->n_logs++;
-    return l;
+    return in_file(a, l, file);
 }
 
 static long field_long(const pgm_event *e, const char *name, long dflt)
@@ -851,13 +900,17 @@ void pgm_analysis_event(pgm_analysis *a, const pgm_event *e)
     pgm_analysis_count_events(a, k, 1);
     if (a->thresholds)
         pgm_thresholds_event(a->thresholds, e);
-    pgm_clocks_event(a->clocks, e);
+    enum server_kind sk = server_kind_of(e);
+    /* first the server log, which may take this file on as its piece: what
+     * follows then sees the log's stream */
+    server_log *l = sk != SV_NONE ? log_of(a, e->path, e->t) : NULL;
+    pgm_clocks_event(a->clocks, e, stream_of(a, e->path));
     if (pgm_pooler_event(a->pooler, e, stream_of(a, e->path)) != PGM_POOLER_NOT_OURS)
         return;
-    enum server_kind sk = server_kind_of(e);
     if (sk != SV_NONE) {
-        server_log *l = log_of(a, e->path);
         if (l) {
+            if (e->t != PGM_TS_UNKNOWN && (l->latest == PGM_TS_UNKNOWN || e->t > l->latest))
+                l->latest = e->t;
             l->conn_events++;
             pgm_sessions_event(l->s, e);
             note_server_event(a, l, e, sk);
@@ -1074,6 +1127,24 @@ int pgm_analysis_set_inputs(pgm_analysis *a, const struct pgm_scan *scan, int64_
         a->scan_lines += in->cov.lines;
     }
     return PGM_OK;
+}
+
+size_t pgm_analysis_joined_logs(const pgm_analysis *a, void (*say)(void *ctx, const char *msg), void *ctx)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_logs; i++) {
+        const server_log *l = &a->logs[i];
+        if (!l->taken_on)
+            continue;
+        char msg[2400];
+        snprintf(msg, sizeof msg,
+                 "the server log %.1000s goes on in %" PRIu64 " more file(s) of its folder, to %.1000s: their names "
+                 "do not say so, but each begins where the one before ends; read as one server's log",
+                 l->shown, l->taken_on, l->last_taken);
+        say(ctx, msg);
+        n++;
+    }
+    return n;
 }
 
 size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, const char *msg),
@@ -2260,6 +2331,19 @@ static void count_series_keys(pgm_analysis *a)
     }
 }
 
+/* The files of the server logs other than the primary's (stream_of: their
+ * pieces too): a second destination of the primary server would count its
+ * bursts twice, another server's are not this one's. */
+static bool not_the_primarys(void *ctx, const char *path)
+{
+    pgm_analysis *a = ctx;
+    const char *stream = stream_of(a, path);
+    for (size_t i = 0; i < a->n_logs; i++)
+        if ((int)i != a->primary && strcmp(a->logs[i].path, stream) == 0)
+            return true;
+    return false;
+}
+
 int pgm_analysis_finish(pgm_analysis *a)
 {
     if (a->finished)
@@ -2290,13 +2374,7 @@ int pgm_analysis_finish(pgm_analysis *a)
     pgm_holders_sort(&a->holders);
     build_sampled_curve(a);
     if (a->thresholds) {
-        /* a second destination of the primary server would count its bursts twice */
-        const char *skip[PGM_ANALYSIS_MAX_LOGS];
-        size_t n_skip = 0;
-        for (size_t i = 0; i < a->n_logs; i++)
-            if ((int)i != a->primary)
-                skip[n_skip++] = a->logs[i].path;
-        pgm_thresholds_run(a->thresholds, skip, n_skip, on_threshold, a);
+        pgm_thresholds_run(a->thresholds, not_the_primarys, on_threshold, a);
         a->over[PGM_ANALYSIS_CAP_THRESHOLDS] += pgm_thresholds_dropped(a->thresholds);
     }
     if (s) {

@@ -180,6 +180,11 @@ enum pgm_analysis_cap {
  * limit, what it left out); returns how many. */
 size_t pgm_analysis_caps_reached(const pgm_analysis *a, void (*say)(void *ctx, const char *msg),
                                  void *ctx);
+/* Calls say() with a sentence for each server log that took on files its
+ * names did not tie to it: pieces of its folder and extension whose times
+ * went on from where it was (PostgreSQL's log_filename with its time in
+ * the name: bundle/rotation.h, pgm_rotation_siblings); returns how many. */
+size_t pgm_analysis_joined_logs(const pgm_analysis *a, void (*say)(void *ctx, const char *msg), void *ctx);
 void pgm_analysis_close(pgm_analysis *a);
 
 /* PgBouncer's part of the verdict, sentences without markup: the leak's

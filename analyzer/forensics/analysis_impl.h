@@ -21,6 +21,7 @@
 #include "forensics/victims.h"
 #include "text/tzfile.h"
 #include "util/intern.h"
+#include "util/u64map.h"
 #include "util/json.h"
 #include "util/text_memo.h"
 
@@ -58,6 +59,15 @@ typedef struct server_log {
     size_t n_actions;
     uint64_t refused_over, actions_over; /* met beyond PGM_ANALYSIS_MAX_HITS / _ACTIONS */
     bool shutting_down;     /* after a shutdown request: its terminations are not an operator's */
+    /* its files: the first (`shown`), its pieces the names tie to it, and
+     * those they do not, taken on because their times went on from where
+     * it was (bundle/rotation.h, pgm_rotation_siblings) */
+    char siblings[1024];    /* the folder and extension such a piece shares */
+    int64_t latest;         /* its latest time so far */
+    uint64_t files;         /* files read as this log */
+    uint64_t taken_on;      /* ... of them taken on by their times */
+    const char *last_file;  /* the last of them (interned) */
+    const char *last_taken; /* the last taken on (interned) */
 } server_log;
 
 typedef struct leak_report {
@@ -199,6 +209,8 @@ struct pgm_analysis {
     pgm_text_memo kind_counts;                 /* kind text -> its index in kinds, -1: none */
     const char *last_log_path;                 /* log_of's last answer, by the path's address */
     const char *stream_path;                   /* stream_of's last question, by its address */
+    pgm_u64map joined;                         /* a server log's piece taken on (its interned path's
+                                                  address): the log's index */
     char stream[1024];                         /* and its answer */
     pgm_interner paths;                        /* the files evidence is cited from */
     server_log *last_log;

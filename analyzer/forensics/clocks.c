@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle/rotation.h"
 #include "catalog/event_kinds.h"
 #include "text/timestamp.h"
 #include "util/rc.h"
@@ -35,11 +34,11 @@ int pgm_clocks_open(pgm_clocks **out)
     return *out ? PGM_OK : PGM_FATAL;
 }
 
-/* A source is a stream: the pieces of one rotated log keep one clock. */
-static source *source_of(pgm_clocks *c, const char *file, bool server)
+/* A source is a stream: the pieces of one log keep one clock. */
+static source *source_of(pgm_clocks *c, const char *stream, const char *file, bool server)
 {
     char path[sizeof c->v[0].path];
-    pgm_rotation_stream(file, path, sizeof path);
+    snprintf(path, sizeof path, "%s", stream);
     for (size_t i = c->n; i-- > 0;)
         if (c->v[i].server == server && strcmp(c->v[i].path, path) == 0)
             return &c->v[i];
@@ -72,12 +71,12 @@ static bool reports_refusal(const pgm_event *e)
     return false;
 }
 
-void pgm_clocks_event(pgm_clocks *c, const pgm_event *e)
+void pgm_clocks_event(pgm_clocks *c, const pgm_event *e, const char *stream)
 {
     if (e->t == PGM_TS_UNKNOWN || !e->path)
         return;
     if (e->kind_id == PGM_EV_CONN_REFUSED_TOO_MANY_CLIENTS || e->kind_id == PGM_EV_CONN_REFUSED_RESERVED_SLOTS) {
-        source *s = source_of(c, e->path, true);
+        source *s = source_of(c, stream, e->path, true);
         if (!s || s->n_refusals == PGM_CLOCKS_MAX_REFUSALS)
             return;
         if (!s->refusals && !(s->refusals = malloc(PGM_CLOCKS_MAX_REFUSALS * sizeof *s->refusals)))
@@ -89,7 +88,7 @@ void pgm_clocks_event(pgm_clocks *c, const pgm_event *e)
         return;
     if (!reports_refusal(e))
         return;
-    source *s = source_of(c, e->path, false);
+    source *s = source_of(c, stream, e->path, false);
     if (!s || s->n_reports == PGM_CLOCKS_MAX_REPORTS)
         return;
     if (!s->reports && !(s->reports = malloc(PGM_CLOCKS_MAX_REPORTS * sizeof *s->reports)))

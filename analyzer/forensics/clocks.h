@@ -42,10 +42,13 @@ typedef struct pgm_clock_offset {
 typedef struct pgm_clocks pgm_clocks;
 
 int pgm_clocks_open(pgm_clocks **out);
-/* Every event; server refusals are kept per server log, reports per application log. */
-void pgm_clocks_event(pgm_clocks *c, const pgm_event *e);
+/* Every event, with the stream its file belongs to (a rotated log's pieces
+ * are one, bundle/rotation.h; the analysis knows more pieces of a server's
+ * log than the names tell): server refusals are kept per server log,
+ * reports per application log. */
+void pgm_clocks_event(pgm_clocks *c, const pgm_event *e, const char *stream);
 /* The offsets of the application logs against the server log `server_path`
- * (sources are streams: a rotated log's pieces are one, bundle/rotation.h).
+ * (sources are streams, as given to pgm_clocks_event).
  * Writes those that are claimed (at most cap); returns how many. */
 size_t pgm_clocks_offsets(const pgm_clocks *c, const char *server_path, pgm_clock_offset *out, size_t cap);
 /* Refusals and reports of logs past PGM_CLOCKS_MAX_SOURCES: their clocks are not checked. */

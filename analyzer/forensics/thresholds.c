@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle/rotation.h"
 #include "catalog/event_kinds.h"
 #include "text/timestamp.h"
 #include "util/rc.h"
@@ -204,8 +203,7 @@ static void on_hit(void *ctx, const pgm_rule *r, const char *group, double value
     free(msg);
 }
 
-size_t pgm_thresholds_run(pgm_thresholds *t, const char *const *skip_paths, size_t n_skip, pgm_threshold_found found,
-                          void *ctx)
+size_t pgm_thresholds_run(pgm_thresholds *t, pgm_thresholds_skip skip, pgm_threshold_found found, void *ctx)
 {
     if (!t->n)
         return 0;
@@ -217,15 +215,9 @@ size_t pgm_thresholds_run(pgm_thresholds *t, const char *const *skip_paths, size
         free(from);
         return 0;
     }
-    /* the paths to skip are streams: a rotated log's pieces are one (bundle/rotation.h) */
     bool skipped[PGM_THRESHOLDS_MAX_PATHS];
-    for (size_t p = 0; p < t->n_paths; p++) {
-        char stream[1024];
-        pgm_rotation_stream(t->paths[p], stream, sizeof stream);
-        skipped[p] = false;
-        for (size_t s = 0; s < n_skip && !skipped[p]; s++)
-            skipped[p] = strcmp(stream, skip_paths[s]) == 0;
-    }
+    for (size_t p = 0; p < t->n_paths; p++)
+        skipped[p] = skip && skip(ctx, t->paths[p]);
     for (size_t i = 0; i < t->n; i++) {
         const kept *k = &t->v[i];
         if (skipped[k->path])

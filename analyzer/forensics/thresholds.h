@@ -29,10 +29,12 @@ int pgm_thresholds_open(pgm_thresholds **out, const pgm_ruleset *rs);
 void pgm_thresholds_event(pgm_thresholds *t, const pgm_event *e);
 /* Whether a rule counts events of this kind (all their fields may be read). */
 bool pgm_thresholds_counts(const pgm_thresholds *t, unsigned kind_id);
-/* Runs the rules over the kept events; events from `skip_path` (a second
- * destination of the same server) are left out. Returns the episodes. */
-size_t pgm_thresholds_run(pgm_thresholds *t, const char *const *skip_paths, size_t n_skip, pgm_threshold_found found,
-                          void *ctx);
+/* Whether the events of a file are left out of the rules (a second
+ * destination of the same server, another server's log). */
+typedef bool (*pgm_thresholds_skip)(void *ctx, const char *path);
+/* Runs the rules over the kept events, less those of the files skip() leaves
+ * out (NULL: none); found() gets each episode (ctx both). Returns the episodes. */
+size_t pgm_thresholds_run(pgm_thresholds *t, pgm_thresholds_skip skip, pgm_threshold_found found, void *ctx);
 /* Events of the rules' kinds not kept (over the bound). */
 uint64_t pgm_thresholds_dropped(const pgm_thresholds *t);
 void pgm_thresholds_close(pgm_thresholds *t);

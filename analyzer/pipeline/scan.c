@@ -2077,6 +2077,11 @@ typedef struct piece {
     char *stream;
     pgm_rotation rotation;
     size_t index, first;         /* the input's, its stream's first input's */
+    /* for the server logs' pieces whose names do not tell their order (order_by_time) */
+    const char *path;
+    char *siblings;              /* pgm_rotation_siblings; NULL: no server log with times */
+    int64_t t0, t1;              /* its events' span */
+    bool by_time;                /* placed among its siblings by t0 */
 } piece;
 
 static int by_stream(const void *a, const void *b)
@@ -2092,8 +2097,75 @@ static int by_place(const void *a, const void *b)
     const piece *x = a, *y = b;
     if (x->first != y->first)
         return x->first < y->first ? -1 : 1;
-    int c = pgm_rotation_cmp(&x->rotation, &y->rotation);
+    if (x->by_time != y->by_time)
+        return x->by_time ? -1 : 1;
+    int c = x->by_time ? (x->t0 > y->t0) - (x->t0 < y->t0) : pgm_rotation_cmp(&x->rotation, &y->rotation);
+    if (!c && x->by_time)
+        c = (x->t1 > y->t1) - (x->t1 < y->t1);
     return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The server logs by their folder and extension, then by their span: of
+ * two that begin at once (a piece of one line, stamped as the next one's
+ * first), the one that ends first is the older. */
+static int by_siblings_time(const void *a, const void *b)
+{
+    const piece *x = *(const piece *const *)a, *y = *(const piece *const *)b;
+    int c = strcmp(x->siblings, y->siblings);
+    if (!c)
+        c = (x->t0 > y->t0) - (x->t0 < y->t0);
+    if (!c)
+        c = (x->t1 > y->t1) - (x->t1 < y->t1);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The pieces of one server's log whose names do not tell their order
+ * (postgresql-%a.log sorts Fri, Mon, Sat ...; bundle/rotation.h,
+ * pgm_rotation_siblings): read in that order, its sessions are paired
+ * backwards, and the analysis takes a piece on as the log's only when it
+ * begins where the log got to. Server logs of one folder and extension
+ * whose spans follow one another are placed by their times, where the first
+ * of them was read (two servers' logs side by side overlap: they keep their
+ * places). Says the first two out of order into `said` when it moved one;
+ * false when memory ran out. */
+static bool order_by_time(piece *v, size_t n, char *said, size_t cap)
+{
+    piece **t = malloc((n ? n : 1) * sizeof *t);
+    if (!t)
+        return false;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].siblings)
+            t[m++] = &v[i];
+    qsort(t, m, sizeof *t, by_siblings_time);
+    bool said_one = false;
+    for (size_t from = 0, to; from < m; from = to) {
+        bool apart = true, in_order = true;
+        for (to = from + 1; to < m && strcmp(t[from]->siblings, t[to]->siblings) == 0; to++) {
+            apart = apart && t[to - 1]->t1 - PGM_ROTATION_JOIN_SLACK_US <= t[to]->t0;
+            in_order = in_order && t[to - 1]->index < t[to]->index;
+        }
+        if (to - from < 2 || !apart || in_order)
+            continue;
+        size_t first = t[from]->first;
+        for (size_t k = from; k < to; k++)
+            first = t[k]->first < first ? t[k]->first : first;
+        for (size_t k = from; k < to; k++) {
+            t[k]->first = first;
+            t[k]->by_time = true;
+        }
+        for (size_t k = from + 1; !said_one && k < to; k++)
+            if (t[k]->index < t[k - 1]->index) {
+                char was[PGM_TS_ISO_LEN], then[PGM_TS_ISO_LEN];
+                pgm_ts_format_iso(t[k]->t0, was);
+                pgm_ts_format_iso(t[k - 1]->t0, then);
+                snprintf(said, cap, "the server log %s (from %s) came before %s (from %s), its piece from before",
+                         t[k]->path, was, t[k - 1]->path, then);
+                said_one = true;
+            }
+    }
+    free(t);
+    return true;
 }
 
 size_t *pgm_scan_rotation_order(const pgm_scan *s, char *said, size_t cap)
@@ -2113,6 +2185,14 @@ size_t *pgm_scan_rotation_order(const pgm_scan *s, char *said, size_t cap)
         /* what is no log keeps its place: a stream of its own */
         ok = (v[i].stream = log ? strdup(stream) : NULL) || !log;
         v[i].index = i;
+        v[i].path = in->path;
+        if (ok && in->kind == PGM_KIND_PG_LOG && in->first_ts != PGM_TS_UNKNOWN && in->last_ts != PGM_TS_UNKNOWN) {
+            char siblings[1024];
+            pgm_rotation_siblings(in->path, siblings, sizeof siblings);
+            ok = (v[i].siblings = strdup(siblings)) != NULL;
+            v[i].t0 = in->first_ts;
+            v[i].t1 = in->last_ts;
+        }
     }
     bool moved = false;
     if (ok) {
@@ -2120,17 +2200,24 @@ size_t *pgm_scan_rotation_order(const pgm_scan *s, char *said, size_t cap)
         for (size_t i = 0; i < n; i++) /* a log's pieces follow one another; the rest are their own */
             v[i].first = i && v[i].stream && v[i - 1].stream && strcmp(v[i].stream, v[i - 1].stream) == 0
                              ? v[i - 1].first : v[i].index;
+        char by_times[1024] = "";
+        ok = order_by_time(v, n, by_times, sizeof by_times);
         qsort(v, n, sizeof *v, by_place);
         for (size_t i = 0; i < n; i++) {
             position[v[i].index] = i;
             if (v[i].index != i && !moved) {
                 moved = true;
-                snprintf(said, cap, "the pieces of the rotated log %s came newest first", v[i].stream);
+                if (v[i].by_time)
+                    snprintf(said, cap, "%s", by_times);
+                else
+                    snprintf(said, cap, "the pieces of the rotated log %s came newest first", v[i].stream);
             }
         }
     }
-    for (size_t i = 0; v && i < n; i++)
+    for (size_t i = 0; v && i < n; i++) {
         free(v[i].stream);
+        free(v[i].siblings);
+    }
     free(v);
     if (!ok || !moved) {
         free(position);

@@ -2,6 +2,8 @@
 """A tar of three .tar.gz parts, each holding PER_PART one-line logs (the
 first line of LOG): many small files in nested archives, for the bound on
 memory per input (make bench) and on entries per run (tests/cli/damaged.py).
+Each log in a folder of its own, as many servers' logs: one folder's logs
+whose times follow on would be one server's log in pieces.
 
     tests/bench/make-many-files.py OUT LOG PER_PART
 """
@@ -16,7 +18,7 @@ with tarfile.open(out, "w") as outer:
         inner = io.BytesIO()
         with tarfile.open(fileobj=inner, mode="w:gz") as t:
             for i in range(per_part):
-                ti = tarfile.TarInfo("node%d/logs/pg-%06d.log" % (k, i))
+                ti = tarfile.TarInfo("node%d/pg-%06d/postgresql.log" % (k, i))
                 ti.size = len(line)
                 t.addfile(ti, io.BytesIO(line))
         ti = tarfile.TarInfo("part%d.tar.gz" % k)

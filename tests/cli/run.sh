@@ -498,6 +498,13 @@ open(p, "w").write("\n".join(lines[mid:] + lines[:mid]) + "\n")
 check analyze-pgbouncer-log-out-of-order 2 "pgbouncer.log: its times go back 68 s at line 33" -- \
     analyze -f json -o /dev/null build/cli-pgb-swapped/11-pgbouncer-transaction-pool
 rm -rf build/cli-pgb-swapped
+# a real server's log in pieces its logging collector named by time
+# (postgresql-%S.log, names that sort 01, 05, 44 ... as postgresql-%a.log's
+# weekdays do): read again in their times' order, taken on as one log, said
+check analyze-collector-pieces 0 "read as one server's log" -- analyze tests/rotation/collector
+if ! grep -q "postgresql-01.log (from 2026-12-07T11:58:01.843Z) came before .*postgresql-57.log" "$tmp/err"; then
+    echo "FAIL analyze-collector-pieces: the pieces out of their times' order not said"; fail=$((fail + 1))
+fi
 check analyze-in-order 0 "" -- analyze -f json -o /dev/null tests/samples/postgresql-15/run1-stderr/postgresql.log
 if grep -q "times go back" "$tmp/err"; then
     echo "FAIL analyze-in-order: a log in order said to step back"; fail=$((fail + 1))

@@ -13,12 +13,30 @@ each evidence {path, line} is mapped back to the line of the whole log it is
                  cut between any two whole lines (after an F)
   previous       kubectl logs --previous saved beside the current: x-previous.log,
                  x.log, cut between entries (the run before ended whole)
+  collector      the server's log as its logging collector names it by default
+                 (log_filename postgresql-%Y-%m-%d_%H%M%S.log), each piece by
+                 the second its first entry was written; the collector rotates
+                 between whole messages: cut between entries. Nothing in the
+                 names ties the pieces together: the analysis takes a piece
+                 on as the server's because it begins where the log got to
+  weekday        the same with log_filename postgresql-%a.log (the docs'
+                 example with log_truncate_on_rotation): Wed, Thu, Fri,
+                 which sort newest first
+Other logs than the server's are left whole in the last two.
 and the bundles:
   in order       a tar with the pieces oldest first
   newest first   a tar with the pieces newest first (tar --sort=name does it):
                  the analysis reads the bundle again, the pieces in their order,
                  and says so
   directory      the tar unpacked: the walk sorts the pieces oldest first
+
+And one log as a real server's logging collector wrote it in pieces
+(tests/rotation/collector/, fixtures/record/collector.sh: log_filename
+postgresql-%S.log, rotated every few seconds across a minute's turn, so its
+names sort 01, 05, 44 ... where it was written 44 ... 01, 05; a session's
+lines in two pieces): as a tar in the order written, as a tar in the names'
+order and as a directory, it must give the report of the pieces joined into
+one file.
 
 Newest first, an entry cut in two (its head in the older piece, the rest at
 the start of the newer one read before it) is not joined again: the pieces are
@@ -41,7 +59,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests/envelope"))
 import wrap as W  # noqa: E402
 
-FORMS = ["logrotate", "kubelet", "previous"]
+FORMS = ["logrotate", "kubelet", "previous", "collector", "weekday"]
+COLLECTOR_FORMS = ("collector", "weekday")
+SERVER_LOG = re.compile(r"/db/postgresql[^/]*\.(log|csv|json)$")
 ORDERS = ["in-order", "newest-first", "directory"]
 ENTRY = re.compile(r"^(\d{4}-\d{2}-\d{2}|\{|[A-Z][a-z]{2} [ \d]\d )")
 
@@ -61,6 +81,14 @@ def pieces(form, name, data, rng, between_entries):
               and (not between_entries or (starts_entry(inner[i]) and b" P " not in lines[i - 1][:40]))]
         base = re.sub(r"\.(log|csv|json)$", ".cri", name)
         names = [base + ".20261127-021500.gz", base + ".20261127-022000", base]
+    elif form in COLLECTOR_FORMS:
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        where = list(range(len(lines) + 1))
+        ok = [i for i in range(1, len(lines)) if starts_entry(lines[i].decode("utf-8", "surrogateescape"))]
+        folder, ext = os.path.dirname(name), os.path.splitext(name)[1]
+        names = [os.path.join(folder, "postgresql-%s%s" % (day, ext)) for day in ("Wed", "Thu", "Fri")]
     else:
         lines = data.split(b"\n")
         if lines and lines[-1] == b"":
@@ -76,6 +104,24 @@ def pieces(form, name, data, rng, between_entries):
     if len(ok) < len(names) - 1:
         return [(name, data, where)] if form != "kubelet" else [(names[-1], body, where)]
     cuts = sorted(rng.sample(ok, len(names) - 1))
+    if form == "collector":
+        # each piece named by the second of its first entry, as the collector names it when it opens
+        # it; two pieces begun in one second would have one name: cut elsewhere
+        def named(cuts):
+            out = []
+            for a in [0] + cuts:
+                m = W.TIME.search(lines[a].decode("utf-8", "surrogateescape"))
+                stamp = "%s-%s-%s_%s%s%s" % m.groups()[:6] if m else "%d" % a
+                out.append(os.path.join(os.path.dirname(name), "postgresql-%s%s" % (stamp, os.path.splitext(name)[1])))
+            return out
+        names = named(cuts)
+        for _ in range(50):
+            if len(set(names)) == len(names):
+                break
+            cuts = sorted(rng.sample(ok, len(names) - 1))
+            names = named(cuts)
+        else:
+            return [(name, data, where)]
     out = []
     for piece, a, b in zip(names, [0] + cuts, cuts + [len(lines)]):
         blob = b"\n".join(lines[a:b]) + b"\n" if b > a else b""
@@ -91,9 +137,9 @@ def rotated_bundle(form, order, files, rng, tmp, tag):
     for name, data in files:
         # snapshots (pg_stat_activity, PgBouncer's SHOW results) are not logs that rotate
         if W.LOG_NAME.search(name) and "/k8s/" not in name and "pg_stat_activity" not in name and \
-                "pgbouncer/show/" not in name:
+                "pgbouncer/show/" not in name and (form not in COLLECTOR_FORMS or SERVER_LOG.search(name)):
             # a --previous file is another run of the process: it ends between entries
-            ps = pieces(form, name, data, rng, order == "newest-first" or form == "previous")
+            ps = pieces(form, name, data, rng, order == "newest-first" or form in ("previous",) + COLLECTOR_FORMS)
             if order == "newest-first":
                 ps = ps[::-1]
             for piece, blob, where in ps:
@@ -166,6 +212,49 @@ def cut_trace_is_said(pgmortem, files, tmp):
     return 1 if problems else 0
 
 
+def collector_recording(pgmortem, tmp):
+    """The collector's pieces as one log: 0 when so, else 1 (said)."""
+    here = os.path.join(HERE, "collector")
+    order = open(os.path.join(here, "order.txt")).read().split()
+    pieces, maps, whole, at = [], {}, b"", 0
+    for name in order:
+        data = open(os.path.join(here, name), "rb").read()
+        n = data.count(b"\n")
+        member = "db/" + name
+        pieces.append((member, data))
+        maps[member] = ("db/postgresql.log", [None] + list(range(at + 1, at + n + 1)))
+        whole, at = whole + data, at + n
+    plain = os.path.join(tmp, "collector-whole.tar")
+    W.write_tar(plain, [("db/postgresql.log", whole)])
+    want, want_rc = W.analyze(pgmortem, plain)
+    want, _ = W.strip(want, plain, {})
+    want = json.loads(json.dumps(want).replace(plain, "BUNDLE"))
+    failures = 0
+    for how in ORDERS:
+        members = sorted(pieces) if how != "in-order" else pieces
+        path = os.path.join(tmp, "collector-%s.tar" % how)
+        W.write_tar(path, members)
+        if how == "directory":
+            d = path[:-4]
+            os.makedirs(d, exist_ok=True)
+            with tarfile.open(path) as t:
+                t.extractall(d)
+            path = d
+        w = want
+        if how == "directory":
+            w, _ = whole_directory(pgmortem, [("db/postgresql.log", whole)], tmp, "collector")
+        diff, err = compare(pgmortem, path, maps, w, want_rc)
+        if not diff and how != "in-order" and "reading the bundle again" not in err:
+            diff = "the second reading is not said"
+        if not diff and "read as one server's log" not in err:
+            diff = "the pieces taken on by their times are not said"
+        if diff:
+            failures += 1
+            said = {"in-order": "a tar in the order written", "newest-first": "a tar in the names' order"}
+            print("FAIL the collector's pieces (%s): %s" % (said.get(how, how), diff[:600]))
+    return failures
+
+
 def main():
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
@@ -187,8 +276,11 @@ def main():
                     path, maps = rotated_bundle(form, order, files, rng, tmp, tag)
                     diff, err = compare(pgmortem, path, maps, want, want_rc)
                     checks += 1
-                    if not diff and order == "newest-first" and "reading the bundle again" not in err:
+                    split = len(maps) > len(set(orig for orig, _ in maps.values()))
+                    if not diff and order == "newest-first" and split and "reading the bundle again" not in err:
                         diff = "the second reading is not said"
+                    if not diff and form in COLLECTOR_FORMS and split and "read as one server's log" not in err:
+                        diff = "the pieces taken on by their times are not said"
                     if diff:
                         failures += 1
                         print("FAIL %s %s %s: %s" % (tag, form, order, diff[:600]))
@@ -196,6 +288,8 @@ def main():
             checks += 1
             failures += cut_trace_is_said(pgmortem, W.members(os.path.join(ROOT, "fixtures/incidents/"
                                                                              "01-leak-hikari.tar.zst")), tmp)
+            checks += len(ORDERS)
+            failures += collector_recording(pgmortem, tmp)
     print("rotation-check: %d of %d rotated bundles analysed as whole" % (checks - failures, checks))
     sys.exit(1 if failures else 0)
 

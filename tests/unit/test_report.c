@@ -637,6 +637,12 @@ static void refusal(pgm_thresholds *t, const char *path, int64_t sec, uint64_t l
     pgm_thresholds_event(t, &e);
 }
 
+static bool skip_jsonlog(void *ctx, const char *path)
+{
+    (void)ctx;
+    return strcmp(path, "pg.json") == 0;
+}
+
 /* Threshold rules over kept events: the episode's first line is its evidence,
  * a second destination of the same server is left out, a bound is kept. */
 static void test_thresholds(void **state)
@@ -657,8 +663,7 @@ static void test_thresholds(void **state)
     refusal(t, "pg.json", 31, 7, "shop");     /* the same server's jsonlog */
     refusal(t, "pg.log", 40, 103, "shop");
     seen_episode s = {0};
-    const char *skip[] = {"pg.json"};
-    assert_int_equal(pgm_thresholds_run(t, skip, 1, on_episode, &s), 1);
+    assert_int_equal(pgm_thresholds_run(t, skip_jsonlog, on_episode, &s), 1);
     assert_int_equal(s.n, 1);
     assert_string_equal(s.message, "3 refused for shop within 1min");
     assert_string_equal(s.path, "pg.log");
@@ -666,7 +671,7 @@ static void test_thresholds(void **state)
     assert_int_equal(s.from, SEC(10));
     /* without the second destination left out, its refusal completes a burst earlier */
     memset(&s, 0, sizeof s);
-    assert_int_equal(pgm_thresholds_run(t, NULL, 0, on_episode, &s), 1);
+    assert_int_equal(pgm_thresholds_run(t, NULL, on_episode, &s), 1);
     assert_string_equal(s.message, "3 refused for shop within 1min");
     /* kinds no rule counts are not kept; past the bound, events are counted */
     pgm_event other;
@@ -697,6 +702,61 @@ static void pool_stats(pgm_analysis *a, const char *path, int64_t sec, const cha
     e.fields[e.n_fields++] = (pgm_field){"pool", pool, 0};
     e.fields[e.n_fields++] = (pgm_field){"total", total, 0};
     pgm_analysis_event(a, &e);
+}
+
+static void server_line(pgm_analysis *a, const char *path, int64_t sec, unsigned kind_id, const char *pid)
+{
+    pgm_event e;
+    memset(&e, 0, sizeof e);
+    e.t = SEC(sec);
+    e.kind_id = kind_id;
+    e.kind = pgm_event_kind_name(kind_id);
+    e.path = path;
+    e.line = (uint64_t)sec;
+    const char *values[PGM_EVENT_COMMON_FIELDS] = {pid, "app", "shop", NULL, "10.0.0.1", "LOG", NULL, NULL};
+    for (size_t i = 0; i < PGM_EVENT_COMMON_FIELDS; i++)
+        e.fields[e.n_fields++] = (pgm_field){pgm_event_common_names[i], values[i], 0};
+    pgm_analysis_event(a, &e);
+}
+
+static void say_nothing(void *ctx, const char *msg)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+/* PostgreSQL's logging collector names a log's pieces by its time
+ * (postgresql-%Y-%m-%d_%H%M%S.log): a piece of the same folder and
+ * extension that begins where the log got to is the same server's, and a
+ * session it ends is one the piece before began; a file that overlaps it,
+ * or of another extension (csvlog beside stderr), is another log. */
+static void test_server_log_pieces_taken_on(void **state)
+{
+    (void)state;
+    pgm_analysis *a;
+    assert_int_equal(pgm_analysis_open(&a), PGM_OK);
+    const char *first = "db/postgresql-2026-11-27_000000.log", *next = "db/postgresql-2026-11-27_010000.log";
+    server_line(a, first, 100, PGM_EV_CONN_AUTHORIZED, "10");
+    server_line(a, first, 200, PGM_EV_CONN_AUTHORIZED, "11");
+    server_line(a, first, 300, PGM_EV_CONN_AUTHORIZED, "12");
+    /* stamped half a second before the last line of the piece before: within the leeway */
+    server_line(a, next, 299, PGM_EV_CONN_DISCONNECTED, "10");
+    server_line(a, next, 400, PGM_EV_CONN_DISCONNECTED, "11");
+    server_line(a, "db/postgresql-2026-11-27_000000.csv", 400, PGM_EV_CONN_AUTHORIZED, "10");
+    server_line(a, "db/replica.log", 150, PGM_EV_CONN_AUTHORIZED, "10"); /* began before the first ended */
+    assert_int_equal(pgm_analysis_finish(a), PGM_OK);
+    assert_int_equal(a->n_logs, 3);
+    const server_log *l = &a->logs[0];
+    assert_string_equal(l->shown, first);
+    assert_int_equal(l->files, 2);
+    assert_int_equal(l->taken_on, 1);
+    assert_string_equal(l->last_taken, next);
+    assert_int_equal(pgm_sessions_count(l->s), 3);
+    assert_int_equal(pgm_sessions_open_at_end(l->s), 1); /* pid 12 */
+    assert_int_equal(a->logs[1].files, 1);
+    assert_int_equal(a->logs[2].taken_on, 0);
+    assert_int_equal(pgm_analysis_joined_logs(a, say_nothing, NULL), 1);
+    pgm_analysis_close(a);
 }
 
 /* No connection lines and no snapshots: the pools' stats make the curve.
@@ -737,7 +797,7 @@ static void clock_event(pgm_clocks *c, const char *path, int64_t us, const char 
         e.fields[e.n_fields++] = (pgm_field){"cause", cause, 0};
         e.fields[e.n_fields++] = (pgm_field){"elapsed_ms", "3000", 0};
     }
-    pgm_clocks_event(c, &e);
+    pgm_clocks_event(c, &e, path); /* no rotation marks: each file its own stream */
 }
 
 /* Refusals the server logged at irregular times; the application reports each
@@ -848,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_config_diff_past_its_bounds),
         cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_curve_from_pool_stats),
+        cmocka_unit_test(test_server_log_pieces_taken_on),
         cmocka_unit_test(test_clock_offsets),
         cmocka_unit_test(test_json_series_bounded),
         cmocka_unit_test(test_sink_zstd),

@@ -122,11 +122,33 @@ static void test_names_that_are_no_pieces(void **state)
     assert_false(of("dump.12345").rotated);
 }
 
+static void siblings_are(const char *path, const char *want)
+{
+    char got[256];
+    pgm_rotation_siblings(path, got, sizeof got);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: siblings '%s', want '%s'", path, got, want);
+}
+
+/* log_filename's names with the time inside: one folder and extension */
+static void test_siblings(void **state)
+{
+    (void)state;
+    siblings_are("db/postgresql-2026-11-27_020000.log", "db/ .log");
+    siblings_are("db/postgresql-Mon.log", "db/ .log");
+    siblings_are("db/postgresql-Mon.csv", "db/ .csv");
+    siblings_are("b.tar!db/postgresql-13.json.gz", "b.tar!db/ .json");
+    siblings_are("db/postgresql-15-main.log.2.gz", "db/ .log"); /* logrotate's piece: its stream's */
+    siblings_are("a.tar!postgresql.log", "a.tar! .log");
+    siblings_are("postgresql", " ");
+    siblings_are("db/.hidden", "db/ ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_logrotate_numbers), cmocka_unit_test(test_dates),
         cmocka_unit_test(test_pods_layout_and_previous), cmocka_unit_test(test_gaps),
-        cmocka_unit_test(test_names_that_are_no_pieces)};
+        cmocka_unit_test(test_names_that_are_no_pieces), cmocka_unit_test(test_siblings)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
