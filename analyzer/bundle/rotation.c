@@ -35,25 +35,12 @@ static bool date_digits(const char *d, size_t n, int64_t *value)
     return true;
 }
 
-/* A rotation suffix at the end of name[0, n): the length of the name before
- * it and the piece's age; false when there is none. */
-static bool rotated_suffix(const char *name, size_t n, int64_t *age, size_t *base)
+/* A date suffix at the end of name[0, n): ".20261127", "-20261127",
+ * ".20261127-021500", ".2026-11-27_02-15". The length of the name before it
+ * and the date as YYYYMMDDhhmmss; false when there is none. */
+static bool dated_suffix(const char *name, size_t n, int64_t *date, size_t *base)
 {
-    /* ".N": logrotate, Docker, RotatingFileHandler (at most 4 digits: a
-     * larger number is a name's own, "pg_dump.20261127") */
     size_t k = n;
-    while (k > 0 && is_digit(name[k - 1]))
-        k--;
-    if (k > 1 && k < n && n - k <= 4 && name[k - 1] == '.') {
-        int64_t v = 0;
-        for (size_t i = k; i < n; i++)
-            v = v * 10 + (name[i] - '0');
-        *age = -v;
-        *base = k - 1;
-        return true;
-    }
-    /* a date: ".20261127", "-20261127", ".20261127-021500", ".2026-11-27_02-15" */
-    k = n;
     while (k > 0 && (is_digit(name[k - 1]) || name[k - 1] == '-' || name[k - 1] == '_'))
         k--;
     size_t start = k;
@@ -72,9 +59,47 @@ static bool rotated_suffix(const char *name, size_t n, int64_t *age, size_t *bas
             return false;
         digits[nd++] = name[i];
     }
-    if (k == 0 || !date_digits(digits, nd, age))
+    if (k == 0 || !date_digits(digits, nd, date))
         return false;
     *base = k;
+    return true;
+}
+
+/* A dated piece's age: its date, then its index within the date. */
+#define DATE_INDEXES 10000
+
+/* A rotation suffix at the end of name[0, n): the length of the name before
+ * it and the piece's age; false when there is none. */
+static bool rotated_suffix(const char *name, size_t n, int64_t *age, size_t *base)
+{
+    /* ".N": logrotate, Docker, RotatingFileHandler (at most 4 digits: a
+     * larger number is a name's own, "pg_dump.20261127") */
+    size_t k = n;
+    while (k > 0 && is_digit(name[k - 1]))
+        k--;
+    if (k > 1 && k < n && n - k <= 4 && name[k - 1] == '.') {
+        int64_t v = 0;
+        for (size_t i = k; i < n; i++)
+            v = v * 10 + (name[i] - '0');
+        /* ".DATE.N": logback's %d then %i, Spring Boot's default
+         * (${LOG_FILE}.%d{yyyy-MM-dd}.%i.gz, its
+         * logging.logback.rollingpolicy.file-name-pattern): %i counts up
+         * within the date, so .0 is the oldest of its day */
+        int64_t date;
+        size_t before;
+        if (dated_suffix(name, k - 1, &date, &before)) {
+            *age = date * DATE_INDEXES + v;
+            *base = before;
+            return true;
+        }
+        *age = -v;
+        *base = k - 1;
+        return true;
+    }
+    int64_t date;
+    if (!dated_suffix(name, n, &date, base))
+        return false;
+    *age = date * DATE_INDEXES;
     return true;
 }
 

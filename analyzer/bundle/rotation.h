@@ -5,6 +5,9 @@
  *   Docker json-file <id>-json.log.1 ... (log-opts max-file: .1 the newest)
  *   Python logging   x.log.1 (RotatingFileHandler), x.log.2026-11-27
  *                    (TimedRotatingFileHandler's %Y-%m-%d and longer)
+ *   logback          x.log.2026-11-27.0.gz, x.log.2026-11-27.1.gz: %d then
+ *                    %i, Spring Boot's default (${LOG_FILE}.%d{yyyy-MM-dd}.%i.gz);
+ *                    %i counts up within the date: .0 the oldest
  *   the kubelet      0.log.20261127-021500 and .gz (its container log
  *                    manager: "20060102-150405"), and under
  *                    /var/log/pods/<ns>_<pod>_<uid>/<container>/ one N.log per
@@ -23,7 +26,8 @@
 /* Where a file stands in its log's life: compared as (run, age), larger is
  * newer. `run`: the container start of a pods-layout N.log (N), -1 for a
  * --previous file, else 0. `age`: a rotated piece's date (YYYYMMDDhhmmss as
- * a number) or minus its number; PGM_ROTATION_CURRENT for the live file. */
+ * a number) times 10,000 plus its index within the date (logback's %i), or
+ * minus its number; PGM_ROTATION_CURRENT for the live file. */
 typedef struct pgm_rotation {
     size_t stream_len;  /* the stream's name: the path's first stream_len bytes, then `stream_tail` */
     const char *stream_tail; /* "" or the rest of the name a suffix was cut out of (".log") */

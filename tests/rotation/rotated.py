@@ -19,6 +19,9 @@ each evidence {path, line} is mapped back to the line of the whole log it is
                  between whole messages: cut between entries. Nothing in the
                  names ties the pieces together: the analysis takes a piece
                  on as the server's because it begins where the log got to
+  spring         Spring Boot's logback default (logging.logback.rollingpolicy.
+                 file-name-pattern ${LOG_FILE}.%d{yyyy-MM-dd}.%i.gz): x.log.DATE.0.gz,
+                 x.log.DATE.1.gz (%i counts up: .0 the older), x.log
   weekday        the same with log_filename postgresql-%a.log (the docs'
                  example with log_truncate_on_rotation): Wed, Thu, Fri,
                  which sort newest first
@@ -59,7 +62,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests/envelope"))
 import wrap as W  # noqa: E402
 
-FORMS = ["logrotate", "kubelet", "previous", "collector", "weekday"]
+FORMS = ["logrotate", "kubelet", "previous", "collector", "weekday", "spring"]
 COLLECTOR_FORMS = ("collector", "weekday")
 SERVER_LOG = re.compile(r"/db/postgresql[^/]*\.(log|csv|json)$")
 ORDERS = ["in-order", "newest-first", "directory"]
@@ -99,6 +102,8 @@ def pieces(form, name, data, rng, between_entries):
         if form == "previous":
             stem, ext = os.path.splitext(name)
             names = [stem + "-previous" + ext, name]
+        elif form == "spring":
+            names = [name + ".2026-11-27.0.gz", name + ".2026-11-27.1.gz", name]
         else:
             names = [name + ".2.gz", name + ".1", name]
     if len(ok) < len(names) - 1:

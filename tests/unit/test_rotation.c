@@ -70,6 +70,14 @@ static void test_dates(void **state)
     static const char *const kubelet[] = {"0.log.20261127-021500.gz", "0.log.20261127-022000", "0.log"};
     oldest_first(kubelet, 3);
     stream_is("a/0.log.20261127-021500.gz", "a/0.log");
+    /* logback's %d then %i, Spring Boot's default: %i counts up within the day */
+    static const char *const spring[] = {"orders/orders.log.2026-11-26.3.gz", "orders/orders.log.2026-11-27.0.gz",
+                                         "orders/orders.log.2026-11-27.1.gz", "orders/orders.log.2026-11-27.12.gz",
+                                         "orders/orders.log"};
+    oldest_first(spring, 5);
+    stream_is(spring[1], "orders/orders.log");
+    /* a number after what is no date stays logrotate's */
+    stream_is("x.log.2026.1", "x.log.2026");
 }
 
 static void test_pods_layout_and_previous(void **state)
