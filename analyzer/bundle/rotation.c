@@ -37,32 +37,34 @@ static bool date_digits(const char *d, size_t n, int64_t *value)
 
 /* A date suffix at the end of name[0, n): ".20261127", "-20261127",
  * ".20261127-021500", ".2026-11-27_02-15". The length of the name before it
- * and the date as YYYYMMDDhhmmss; false when there is none. */
+ * and the date as YYYYMMDDhhmmss; false when there is none. The date begins
+ * at a digit after a separator: the longest such end that reads as a date
+ * ("catalog-7d9f8c6b5-0-2026-11-27": the pod's "-0" is not part of it). */
 static bool dated_suffix(const char *name, size_t n, int64_t *date, size_t *base)
 {
     size_t k = n;
     while (k > 0 && (is_digit(name[k - 1]) || name[k - 1] == '-' || name[k - 1] == '_'))
         k--;
-    size_t start = k;
-    if (start < n && (name[start] == '-' || name[start] == '_'))
-        start++; /* the separator: "x.log-20261127" */
-    else if (k == 0 || name[k - 1] != '.')
-        return false;
-    else
-        k--; /* the '.' before it */
-    char digits[16];
-    size_t nd = 0;
-    for (size_t i = start; i < n; i++) {
-        if (!is_digit(name[i]))
+    for (size_t p = k > 1 ? k : 2; p + 8 <= n; p++) {
+        char sep = name[p - 1];
+        if (!is_digit(name[p]) || (sep != '.' && sep != '-' && sep != '_'))
             continue;
-        if (nd == sizeof digits)
-            return false;
-        digits[nd++] = name[i];
+        char digits[16];
+        size_t nd = 0;
+        bool fits = true;
+        for (size_t i = p; i < n && fits; i++) {
+            if (!is_digit(name[i]))
+                continue;
+            fits = nd < sizeof digits;
+            if (fits)
+                digits[nd++] = name[i];
+        }
+        if (fits && date_digits(digits, nd, date)) {
+            *base = p - 1;
+            return true;
+        }
     }
-    if (k == 0 || !date_digits(digits, nd, date))
-        return false;
-    *base = k;
-    return true;
+    return false;
 }
 
 /* A dated piece's age: its date, then its index within the date. */
@@ -150,6 +152,32 @@ static size_t pods_layout(const char *path, size_t name_at, const char *name, si
     return name_at;
 }
 
+/* A date (and logback's %i after it) before the extension, as logback's
+ * own example names its pieces (mylog-%d{yyyy-MM-dd}.%i.log) and
+ * PostgreSQL's logging collector by default (postgresql-%Y-%m-%d_%H%M%S.log):
+ * the extension's '.', the piece's age and the length of the name before
+ * the date; false when there is none. A number alone there is a name's own
+ * ("node.1.log" beside "node.2.log": two nodes). */
+static bool dated_before_extension(const char *name, size_t n, size_t *dot, int64_t *age, size_t *base)
+{
+    size_t d = n;
+    while (d > 0 && name[d - 1] != '.')
+        d--;
+    if (d < 2 || n - d < 1 || n - d > 5)
+        return false;
+    for (size_t i = d; i < n; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z')))
+            return false;
+    int64_t a;
+    size_t b;
+    if (!rotated_suffix(name, d - 1, &a, &b) || a < 0)
+        return false;
+    *dot = d - 1;
+    *age = a;
+    *base = b;
+    return true;
+}
+
 void pgm_rotation_of(const char *path, pgm_rotation *out)
 {
     size_t len = strlen(path), name_at = len;
@@ -167,6 +195,11 @@ void pgm_rotation_of(const char *path, pgm_rotation *out)
         out->rotated = true;
         out->run = -1;
         out->stream_len = name_at + from;
+        out->stream_tail = name + to; /* ".log" */
+        return;
+    } else if (dated_before_extension(name, n, &to, &out->age, &base)) {
+        out->rotated = true;
+        out->stream_len = name_at + base;
         out->stream_tail = name + to; /* ".log" */
         return;
     }

@@ -8,6 +8,10 @@
  *   logback          x.log.2026-11-27.0.gz, x.log.2026-11-27.1.gz: %d then
  *                    %i, Spring Boot's default (${LOG_FILE}.%d{yyyy-MM-dd}.%i.gz);
  *                    %i counts up within the date: .0 the oldest
+ *   a date before    x-2026-11-27.0.log (logback's own example,
+ *   the extension    mylog-%d{yyyy-MM-dd}.%i.log), postgresql-2026-11-27_
+ *                    020000.log (PostgreSQL's logging collector, its default
+ *                    log_filename): the stream x.log, postgresql.log
  *   the kubelet      0.log.20261127-021500 and .gz (its container log
  *                    manager: "20060102-150405"), and under
  *                    /var/log/pods/<ns>_<pod>_<uid>/<container>/ one N.log per
@@ -46,9 +50,9 @@ void pgm_rotation_of(const char *path, pgm_rotation *out);
 void pgm_rotation_stream(const char *path, char *out, size_t cap);
 
 /* The pieces of one server's log whose names do not tie them together:
- * log_filename's strftime escapes put the time in the middle of the name
- * (postgresql-%Y-%m-%d_%H%M%S.log, PostgreSQL's default; postgresql-%a.log,
- * postgresql-%H.log, its docs' examples with log_truncate_on_rotation). They
+ * log_filename's strftime escapes may name them by a time that says nothing
+ * of their order (postgresql-%a.log, postgresql-%H.log: its docs' examples
+ * with log_truncate_on_rotation; the default's dates are a rotation mark). They
  * share a folder and an extension: `out` (cut to `cap`) is the path's folder
  * and its stream's extension, "a.tar!db/ .log". Logs of one server in one
  * format with the same key whose times follow one another, each beginning

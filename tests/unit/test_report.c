@@ -725,24 +725,25 @@ static void say_nothing(void *ctx, const char *msg)
     (void)msg;
 }
 
-/* PostgreSQL's logging collector names a log's pieces by its time
- * (postgresql-%Y-%m-%d_%H%M%S.log): a piece of the same folder and
- * extension that begins where the log got to is the same server's, and a
- * session it ends is one the piece before began; a file that overlaps it,
- * or of another extension (csvlog beside stderr), is another log. */
+/* PostgreSQL's logging collector may name a log's pieces by a time that
+ * says nothing of their order (postgresql-%a.log): a piece of the same
+ * folder and extension that begins where the log got to is the same
+ * server's, and a session it ends is one the piece before began; a file
+ * that overlaps it, or of another extension (csvlog beside stderr), is
+ * another log. */
 static void test_server_log_pieces_taken_on(void **state)
 {
     (void)state;
     pgm_analysis *a;
     assert_int_equal(pgm_analysis_open(&a), PGM_OK);
-    const char *first = "db/postgresql-2026-11-27_000000.log", *next = "db/postgresql-2026-11-27_010000.log";
+    const char *first = "db/postgresql-Tue.log", *next = "db/postgresql-Wed.log";
     server_line(a, first, 100, PGM_EV_CONN_AUTHORIZED, "10");
     server_line(a, first, 200, PGM_EV_CONN_AUTHORIZED, "11");
     server_line(a, first, 300, PGM_EV_CONN_AUTHORIZED, "12");
     /* stamped half a second before the last line of the piece before: within the leeway */
     server_line(a, next, 299, PGM_EV_CONN_DISCONNECTED, "10");
     server_line(a, next, 400, PGM_EV_CONN_DISCONNECTED, "11");
-    server_line(a, "db/postgresql-2026-11-27_000000.csv", 400, PGM_EV_CONN_AUTHORIZED, "10");
+    server_line(a, "db/postgresql-Tue.csv", 400, PGM_EV_CONN_AUTHORIZED, "10");
     server_line(a, "db/replica.log", 150, PGM_EV_CONN_AUTHORIZED, "10"); /* began before the first ended */
     assert_int_equal(pgm_analysis_finish(a), PGM_OK);
     assert_int_equal(a->n_logs, 3);

@@ -76,6 +76,17 @@ static void test_dates(void **state)
                                          "orders/orders.log"};
     oldest_first(spring, 5);
     stream_is(spring[1], "orders/orders.log");
+    /* a date before the extension: logback's own example (mylog-%d{yyyy-MM-dd}.%i.log)
+     * and PostgreSQL's logging collector by default (postgresql-%Y-%m-%d_%H%M%S.log) */
+    static const char *const logback[] = {"orders/orders-2026-11-26.0.log.gz", "orders/orders-2026-11-27.0.log",
+                                          "orders/orders-2026-11-27.1.log"};
+    oldest_first(logback, 3);
+    stream_is(logback[0], "orders/orders.log");
+    static const char *const collector[] = {"db/postgresql-2026-11-27_020000.log", "db/postgresql-2026-11-27_030000.log",
+                                            "db/postgresql-2026-11-28_000000.log"};
+    oldest_first(collector, 3);
+    stream_is(collector[0], "db/postgresql.log");
+    assert_true(of(collector[2]).rotated);
     /* a number after what is no date stays logrotate's */
     stream_is("x.log.2026.1", "x.log.2026");
 }
@@ -119,8 +130,8 @@ static void test_names_that_are_no_pieces(void **state)
 {
     (void)state;
     static const char *const own[] = {"db/postgresql-15-main.log", "db/pg_stat_activity/psa-022035.txt",
-                                      "db/postgresql-2026-11-27_020000.log", "orders/orders.2026-11-27.0.log",
-                                      "db/postgresql.conf", "k8s/previous.log", "x.tar!a/psa-20261327"};
+                                      "db/postgresql.conf", "k8s/previous.log", "x.tar!a/psa-20261327",
+                                      "node.1.log", "db/postgresql-Mon.log"};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
         if (of(own[i]).rotated)
             fail_msg("%s read as a rotated piece", own[i]);
