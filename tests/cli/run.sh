@@ -498,6 +498,10 @@ open(p, "w").write("\n".join(lines[mid:] + lines[:mid]) + "\n")
 check analyze-pgbouncer-log-out-of-order 2 "pgbouncer.log: its times go back 68 s at line 33" -- \
     analyze -f json -o /dev/null build/cli-pgb-swapped/11-pgbouncer-transaction-pool
 rm -rf build/cli-pgb-swapped
+# a real logback's pieces as Spring Boot rolls its log (orders.log.DATE.N.gz,
+# fixtures/record/logback-rolling.sh): one log, oldest first (.0, .1, .2, then
+# the live file), where the names sort the live file first
+check inventory-logback-rolled 0 "" -- inventory tests/cli/inputs/logback-rolled
 # a real server's log in pieces its logging collector named by time
 # (postgresql-%S.log, names that sort 01, 05, 44 ... as postgresql-%a.log's
 # weekdays do): read again in their times' order, taken on as one log, said
