@@ -123,13 +123,9 @@ static server_log *log_going_on_in(pgm_analysis *a, const char *file, int64_t t)
     return best;
 }
 
-/* The log's file now: counted when it is another than the last. */
+/* The log a file's events go to, kept as log_of's last answer. */
 static server_log *in_file(pgm_analysis *a, server_log *l, const char *file)
 {
-    if (!l->last_file || strcmp(l->last_file, file) != 0) {
-        l->files++;
-        l->last_file = cited(a, file);
-    }
     a->last_log_path = file;
     return a->last_log = l;
 }

@@ -59,15 +59,12 @@ typedef struct server_log {
     size_t n_actions;
     uint64_t refused_over, actions_over; /* met beyond PGM_ANALYSIS_MAX_HITS / _ACTIONS */
     bool shutting_down;     /* after a shutdown request: its terminations are not an operator's */
-    /* its files: the first (`shown`), its pieces the names tie to it, and
-     * those they do not, taken on because their times went on from where
-     * it was (bundle/rotation.h, pgm_rotation_siblings) */
+    /* the pieces its names do not tie to it, taken on because their times
+     * went on from where it was (bundle/rotation.h, pgm_rotation_siblings) */
     char siblings[1024];    /* the folder and extension such a piece shares */
     int64_t latest;         /* its latest time so far */
-    uint64_t files;         /* files read as this log */
-    uint64_t taken_on;      /* ... of them taken on by their times */
-    const char *last_file;  /* the last of them (interned) */
-    const char *last_taken; /* the last taken on (interned) */
+    uint64_t taken_on;
+    const char *last_taken; /* the last of them (interned) */
 } server_log;
 
 typedef struct leak_report {

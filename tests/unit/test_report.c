@@ -749,12 +749,11 @@ static void test_server_log_pieces_taken_on(void **state)
     assert_int_equal(a->n_logs, 3);
     const server_log *l = &a->logs[0];
     assert_string_equal(l->shown, first);
-    assert_int_equal(l->files, 2);
     assert_int_equal(l->taken_on, 1);
     assert_string_equal(l->last_taken, next);
     assert_int_equal(pgm_sessions_count(l->s), 3);
     assert_int_equal(pgm_sessions_open_at_end(l->s), 1); /* pid 12 */
-    assert_int_equal(a->logs[1].files, 1);
+    assert_int_equal(a->logs[1].taken_on, 0);
     assert_int_equal(a->logs[2].taken_on, 0);
     assert_int_equal(pgm_analysis_joined_logs(a, say_nothing, NULL), 1);
     pgm_analysis_close(a);
