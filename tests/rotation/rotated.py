@@ -141,6 +141,18 @@ def pieces(form, name, data, rng, between_entries):
     return out
 
 
+def written(path, members, directory):
+    """The members as a tar at path, or unpacked beside it: the bundle's path."""
+    W.write_tar(path, members)
+    if not directory:
+        return path
+    d = path[:-4]
+    os.makedirs(d, exist_ok=True)
+    with tarfile.open(path) as t:
+        t.extractall(d)
+    return d
+
+
 def rotated_bundle(form, order, files, rng, tmp, tag):
     """The bundle's path (a tar or a directory), the evidence maps and the pieces' names."""
     maps, out = {}, []
@@ -157,15 +169,7 @@ def rotated_bundle(form, order, files, rng, tmp, tag):
                 out.append((piece, blob))
         else:
             out.append((name, data))
-    path = os.path.join(tmp, "%s-%s-%s.tar" % (tag, form, order))
-    W.write_tar(path, out)
-    if order == "directory":
-        d = path[:-4]
-        os.makedirs(d, exist_ok=True)
-        with tarfile.open(path) as t:
-            t.extractall(d)
-        path = d
-    return path, maps
+    return written(os.path.join(tmp, "%s-%s-%s.tar" % (tag, form, order)), out, order == "directory"), maps
 
 
 def as_members(report, path):
@@ -175,11 +179,7 @@ def as_members(report, path):
 
 def whole_directory(pgmortem, files, tmp, tag):
     """The report of the whole bundle unpacked, as unwrapped_report's of its tar."""
-    d = os.path.join(tmp, "whole-" + tag)
-    W.write_tar(d + ".tar", files)
-    os.makedirs(d, exist_ok=True)
-    with tarfile.open(d + ".tar") as t:
-        t.extractall(d)
+    d = written(os.path.join(tmp, "whole-" + tag + ".tar"), files, True)
     want, rc, _ = W.analyze_said(pgmortem, d)
     want, _ = W.strip(as_members(want, d), d, {})
     return json.loads(json.dumps(want)), rc
@@ -242,14 +242,7 @@ def collector_recording(pgmortem, tmp):
     failures = 0
     for how in ORDERS:
         members = sorted(pieces) if how != "in-order" else pieces
-        path = os.path.join(tmp, "collector-%s.tar" % how)
-        W.write_tar(path, members)
-        if how == "directory":
-            d = path[:-4]
-            os.makedirs(d, exist_ok=True)
-            with tarfile.open(path) as t:
-                t.extractall(d)
-            path = d
+        path = written(os.path.join(tmp, "collector-%s.tar" % how), members, how == "directory")
         w = want
         if how == "directory":
             w, _ = whole_directory(pgmortem, [("db/postgresql.log", whole)], tmp, "collector")
