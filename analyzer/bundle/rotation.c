@@ -5,6 +5,15 @@
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* Where the last name of path[0, len) begins: after its folder's '/', or an
+ * archive's '!' ("a.tar!x.log"). */
+static size_t name_start(const char *path, size_t len)
+{
+    while (len > 0 && path[len - 1] != '/' && path[len - 1] != '!')
+        len--;
+    return len;
+}
+
 /* The compression suffixes the bundle reader takes off (bundle/decoder.c). */
 static size_t without_compression(const char *name, size_t n)
 {
@@ -138,9 +147,7 @@ static size_t pods_layout(const char *path, size_t name_at, const char *name, si
         v = v * 10 + (name[i] - '0');
     }
     /* the container's directory, and the pod's above it */
-    size_t c = name_at - 1, p = c;
-    while (p > 0 && path[p - 1] != '/' && path[p - 1] != '!')
-        p--;
+    size_t c = name_at - 1, p = name_start(path, c);
     if (p < 2 || p == c)
         return 0;
     size_t q = p - 1, underscores = 0;
@@ -180,9 +187,7 @@ static bool dated_before_extension(const char *name, size_t n, size_t *dot, int6
 
 void pgm_rotation_of(const char *path, pgm_rotation *out)
 {
-    size_t len = strlen(path), name_at = len;
-    while (name_at > 0 && path[name_at - 1] != '/' && path[name_at - 1] != '!')
-        name_at--;
+    size_t len = strlen(path), name_at = name_start(path, len);
     const char *name = path + name_at;
     size_t n = without_compression(name, len - name_at);
     *out = (pgm_rotation){.stream_len = name_at + n, .stream_tail = "", .run = 0, .age = PGM_ROTATION_CURRENT};
@@ -233,10 +238,8 @@ void pgm_rotation_siblings(const char *path, char *out, size_t cap)
         return;
     char stream[1024];
     pgm_rotation_stream(path, stream, sizeof stream);
-    size_t folder = strlen(path);
-    while (folder && path[folder - 1] != '/' && path[folder - 1] != '!')
-        folder--;
-    const char *name = stream + (folder < strlen(stream) ? folder : strlen(stream));
+    size_t folder = name_start(path, strlen(path)), kept = strlen(stream);
+    const char *name = stream + (folder < kept ? folder : kept);
     const char *dot = strrchr(name, '.');
     const char *ext = dot && dot != name ? dot : "";
     snprintf(out, cap, "%.*s %s", (int)(folder < cap ? folder : cap), path, ext);
