@@ -111,8 +111,13 @@ static bool fields_fit(const pgm_prefix_fields *f, const pgm_infer_names *names)
         /* spaces at an edge are a width's padding (%-12a) read as the name */
         if (f->app.p[0] == ' ' || f->app.p[f->app.n - 1] == ' ')
             return false;
-        /* "idle", "SELECT": a command tag, unless the messages named such an application */
-        if (pgm_infer_is_command_tag(f->app.p, f->app.n) && !(pgm_infer_name_kind(names, f->app.p, f->app.n) & 4u))
+        /* "idle", "SELECT": a command tag, and "client backend", "checkpointer":
+         * a backend type (%b), unless the messages named such an application.
+         * "walreceiver" is a standby's own application name when it has no
+         * cluster_name (walreceiver.c, WalReceiverMain). */
+        bool backend_type = pgm_infer_is_backend_type(f->app.p, f->app.n) && !is_text(f->app, "walreceiver");
+        if ((pgm_infer_is_command_tag(f->app.p, f->app.n) || backend_type) &&
+            !(pgm_infer_name_kind(names, f->app.p, f->app.n) & 4u))
             return false;
     }
     /* %r prints host(port), or [local] */

@@ -173,6 +173,13 @@ static void test_values_of_the_wrong_shape(void **state)
     assert_string_equal(g.spec, "%m %q%r %u %a [%c] [%p] ");
     detect_file("27.log", &g); /* %q before a field every process prints */
     assert_string_equal(g.spec, "%m [%p] %q[%b] %u@%d ");
+    /* '%n|%p|%e|%b|%v|%q%-12i ': "client backend" and "checkpointer" are
+     * backend types, no application the connection lines named; read as %a
+     * they made '%n|%p|%e|%a|%v%q|%i ' a rival as good */
+    detect_file("34.log", &g);
+    assert_string_equal(g.spec, "%n|%p|%e|%b|%v|%q%i ");
+    assert_int_equal(g.parsed, g.primary_lines);
+    assert_string_equal(g.rival, "");
 }
 
 /* A Debian-default log whose first thousand lines are client sessions:
