@@ -540,11 +540,14 @@ static char unlabelled(tokenizer *t, enum vkind kind, size_t pos, size_t len)
         if (pos > 0 && s[pos - 1] == '@' && !used(t, 'd'))
             return 'd';
         /* a word the messages named is that name; when they named none at
-         * all (no connection logging), any word after the line's time or pid
-         * may be one, in the order user, database, application: a guess
-         * that detect.c weighs (silent_names); text with no time or pid
-         * before it is not read as a prefix of names */
-        bool guess = names_silent(t->names) && (used(t, 'm') || used(t, 't') || used(t, 'n') || used(t, 'p'));
+         * all (no connection logging), any word after what marks the line
+         * as a server process's (its time; its pid, or the session id that
+         * holds it: '[%c]%q[%d]'; its backend type: '[%b][%a]') may be one,
+         * in the order user, database, application: a guess that detect.c
+         * weighs (silent_names); text with none of them before it is not
+         * read as a prefix of names */
+        bool guess = names_silent(t->names) &&
+                     (used(t, 'm') || used(t, 't') || used(t, 'n') || used(t, 'p') || used(t, 'c') || used(t, 'b'));
         unsigned mask = kind == V_UNKNOWN || guess ? 7u : pgm_infer_name_kind(t->names, s + pos, len);
         static const char order[3] = {'u', 'd', 'a'};
         for (int i = 0; i < 3; i++)

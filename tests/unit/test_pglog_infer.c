@@ -127,6 +127,16 @@ static void test_silent_names(void **state)
         {"no-names-dashes.log", "%p-%s-%c-%l-%q%h-%u-%d-%m ", "%p-%s-%c-%l-%q%h-%d-%u-%m "},
         /* '%n:%p:leader=%P:%l:%c:%d: ': one bare name, which one nothing tells */
         {"no-names-one.log", "%n:%p:leader=:%l:%c:%q%u: ", "%n:%p:leader=:%l:%c:%q%d: "},
+        /* '[%c]%q[%-12d][%r][%i][%u] ': no time and no pid, the session id
+         * names the process; the names after it had been read as literal
+         * text ("[postgres    ]"), where the first session lines were one
+         * superuser's (prefix-random-silent) */
+        {"no-names-session-id.log", "[%c]%q[%-12u][%r][%i][%d] ", "[%c]%q[%-12d][%r][%i][%u] "},
+        /* '[%b][%a][%i] ': no time, pid or session id, the backend type
+         * says the line is a server process's; "PostgreSQL JDBC Driver"
+         * holds spaces, which no user or database name a prefix prints
+         * does: an application, without doubt */
+        {"no-names-backend-type.log", "[%b][%q%a][%i] ", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[256];
