@@ -53,9 +53,9 @@ bool pgm_infer_is_command_tag(const char *s, size_t n);
 /* One printing of a prefix, `inst` (the text before the severity), turned
  * into a spec; false when nothing sensible comes of it. A word with no label
  * is the name `names` knows it as; when the messages named nobody (names
- * learnt nothing) a word after the line's time or pid is taken for a name,
- * user, database, application in that order (pglog/detect.c weighs the
- * guess); with NULL names it is text. */
+ * learnt nothing) a word after the line's time, pid, session id or backend
+ * type is taken for a name, user, database, application in that order
+ * (pglog/detect.c weighs the guess); with NULL names it is text. */
 bool pgm_infer_spec(const char *inst, size_t n, const pgm_infer_names *names,
                     char out[PGM_INFER_SPEC_MAX]);
 
