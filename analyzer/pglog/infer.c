@@ -530,6 +530,11 @@ static char unlabelled(tokenizer *t, enum vkind kind, size_t pos, size_t len)
          * (compute_query_id = off, PostgreSQL's default), not literal text */
         if (!used(t, 'Q') && len == 1 && s[pos] == '0')
             return 'Q';
+        /* five digits once the pid, line and xid are placed: a SQLSTATE of
+         * digits only (22012, 42601: errcodes.txt), which reads as a number
+         * where no 0 leads it (pgm_prefix_is_sqlstate) */
+        if (!used(t, 'e') && len == 5)
+            return 'e';
         return 0;
     }
     case V_WORD:

@@ -137,6 +137,11 @@ static void test_silent_names(void **state)
          * holds spaces, which no user or database name a prefix prints
          * does: an application, without doubt */
         {"no-names-backend-type.log", "[%b][%q%a][%i] ", ""},
+        /* '%m;%p;%Q;%l;%e;%a;%i;%d ': 22012 and 42601 are SQLSTATEs of digits
+         * (taken for literal text, the spec read only its own line), and
+         * pgjdbc's default application name holds spaces; the 0 of %Q
+         * reads as %x as well */
+        {"no-names-jdbc.log", "%m;%p;%x;%l;%e;%q%a;%i;%d ", "%m;%p;%x;%l;%e;%q%a;%i;%u "},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[256];
