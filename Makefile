@@ -393,7 +393,10 @@ prefix-infer: build/asan/pgmortem
 prefix-random: build/pgmortem
 	@tests/pglog/prefix_random.sh build/pgmortem 12
 
-# The same without connection logging (not yet in make check: some prefixes still fail).
+# The same without connection logging (PostgreSQL's default). Not in make check:
+# 120 of 120 random prefixes read on 2026-12-07, where 2 of 200 and one a CI
+# run had found failed before (tests/samples/postgresql-15/escapes/no-names-*);
+# one more rare failure would fail a CI run at random.
 prefix-random-silent: build/pgmortem
 	@PGM_PREFIX_CONNECTIONS=off tests/pglog/prefix_random.sh build/pgmortem 12
 

@@ -7,7 +7,7 @@
 # without connection logging (the default of log_connections; make
 # prefix-random-silent): no message names the user, database or application,
 # and where names stand bare the reading must name its rival and exit 2
-# (--rival-ok); some random prefixes still fail that way (issue 15's note).
+# (--rival-ok).
 # Skipped with a message where PostgreSQL 15 cannot be installed.
 #   tests/pglog/prefix_random.sh BIN [COUNT]
 set -u
