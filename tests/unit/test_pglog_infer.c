@@ -130,7 +130,9 @@ static void test_silent_names(void **state)
         /* '[%c]%q[%-12d][%r][%i][%u] ': no time and no pid, the session id
          * names the process; the names after it had been read as literal
          * text ("[postgres    ]"), where the first session lines were one
-         * superuser's (prefix-random-silent) */
+         * superuser's (prefix-random-silent); which of the two names is the
+         * user nothing tells: the guess takes the user first, and the rival
+         * named is the prefix the server was given */
         {"no-names-session-id.log", "[%c]%q[%-12u][%r][%i][%d] ", "[%c]%q[%-12d][%r][%i][%u] "},
         /* '[%b][%a][%i] ': no time, pid or session id, the backend type
          * says the line is a server process's; "PostgreSQL JDBC Driver"
