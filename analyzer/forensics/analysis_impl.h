@@ -63,7 +63,7 @@ typedef struct server_log {
      * went on from where it was (bundle/rotation.h, pgm_rotation_siblings) */
     char siblings[1024];    /* the folder and extension such a piece shares */
     int64_t latest;         /* its latest time so far */
-    uint64_t taken_on;
+    uint64_t taken_on;      /* such pieces taken on */
     const char *last_taken; /* the last of them (interned) */
 } server_log;
 
