@@ -35,12 +35,17 @@ void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_c
     }
     r->spare = &r->fields[PGM_ENTRY_PENDING]; /* all zero, as pgm_prefix_parse_into wants */
     pgm_strbuf_init(&r->scratch, PGM_ENTRY_MAX_TEXT);
+    r->memo = pgm_prefix_memo_new(); /* NULL: every line through the matcher, no slower than before */
 }
 
 void pgm_entries_set_prefix(pgm_entry_reader *r, const pgm_prefix *prefix)
 {
     r->prefix = prefix;
     r->prefix_gen++;
+    /* what the memo holds is of the prefix before (which may be freed, and
+     * another made at its address) */
+    pgm_prefix_memo_free(r->memo);
+    r->memo = pgm_prefix_memo_new();
 }
 
 void pgm_entries_free(pgm_entry_reader *r)
@@ -50,6 +55,8 @@ void pgm_entries_free(pgm_entry_reader *r)
         pgm_strbuf_free(&r->ring[i].text);
     }
     pgm_strbuf_free(&r->scratch);
+    pgm_prefix_memo_free(r->memo);
+    r->memo = NULL;
 }
 
 static void unparsed(pgm_entry_reader *r, const char *line, size_t n, uint64_t lineno)
@@ -160,7 +167,7 @@ int pgm_entries_feed(pgm_entry_reader *r, const char *line, size_t n, uint64_t l
         memset(f, 0, sizeof *f); /* filled by another prefix: its fields would stay */
         r->fields_gen[slot] = r->prefix_gen;
     }
-    if (!pgm_prefix_parse_into(r->prefix, r->scratch.p, r->scratch.len, f)) {
+    if (!pgm_prefix_parse_memo(r->prefix, r->memo, r->scratch.p, r->scratch.len, f)) {
         /* a line of another writer (pg_ctl, a shell) between a message and
          * its TAB lines leaves them to it; a server line we cannot read
          * does not */

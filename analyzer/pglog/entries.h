@@ -58,6 +58,7 @@ typedef struct pgm_entry_reader {
     pgm_strbuf scratch;     /* each line is parsed here once; a new entry takes the buffer over */
     pgm_prefix_fields *spare; /* ... and its fields, parsed here: one of `fields` */
     pgm_prefix_fields fields[PGM_ENTRY_PENDING + 1];
+    pgm_prefix_memo *memo;  /* the prefixes parsed (NULL: none kept, out of memory) */
     /* which prefix each of `fields` was last parsed with (counted up by
      * pgm_entries_set_prefix): one parsed with another is cleared first */
     unsigned prefix_gen, fields_gen[PGM_ENTRY_PENDING + 1];

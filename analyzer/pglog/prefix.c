@@ -1,6 +1,9 @@
 #include "pglog/prefix.h"
 
+#include "util/bytes.h"
+
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,8 @@ struct pgm_prefix {
     size_t n;
     size_t sets[MAX_SET_FIELDS];  /* slices the escapes may set */
     size_t n_sets;
+    bool time_first;              /* items[0] is the line's time (%m, %t), the only one */
+    bool memo_ok;                 /* pgm_prefix_memo_applies */
 };
 
 /* The slices escape e sets (at most three), as offsets. */
@@ -149,6 +154,12 @@ int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX]
         note_sets(p, e);
     }
     p->lits[nl] = '\0';
+    size_t times = 0;
+    for (size_t k = 0; k < p->n; k++)
+        times += p->items[k].kind == IT_ESC && strchr("mtns", p->items[k].esc) != NULL;
+    p->time_first = times == 1 && p->items[0].kind == IT_ESC && strchr("mt", p->items[0].esc) &&
+                    p->items[0].width == 0;
+    p->memo_ok = times == 0 || p->time_first;
     for (size_t k = 0; k < p->n; k++) {
         item *it = &p->items[k];
         if (it->kind != IT_LIT || it->litlen > 8)
@@ -203,21 +214,39 @@ static const unsigned char severity_ascii[128] = {
     ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
 };
 
-size_t pgm_prefix_severity_at(const char *s, size_t n)
+/* pgm_prefix_severity_at, saying how many bytes of s it read (*read) and
+ * whether where s ends decided it (*ends): what a memo must know of it. */
+static inline size_t severity_read(const char *s, size_t n, size_t *read, bool *ends)
 {
     size_t i = 0;
     size_t most = n < 25 ? n : 25; /* a word of up to 24 bytes, and the byte after it */
     while (i < most && ((unsigned char)s[i] >= 0x80 || severity_ascii[(unsigned char)s[i]]))
         i++;
+    *read = i < most ? i + 1 : i;
+    *ends = i == n;
     if (i < 2 || i > 24 || (!(s[0] >= 'A' && s[0] <= 'Z') && (unsigned char)s[0] < 0x80))
         return 0;
-    if (i + 2 > n || s[i] != ':' || s[i + 1] != ' ')
+    if (i + 2 > n) {
+        *ends = true;
         return 0;
-    if (i + 2 < n && s[i + 2] == ' ')
+    }
+    *read = i + 2;
+    if (s[i] != ':' || s[i + 1] != ' ')
+        return 0;
+    if (i + 2 == n)
+        *ends = true;
+    else if (*read = i + 3, s[i + 2] == ' ')
         return i; /* elog.c writes two spaces */
     /* One space, as log shippers that squeeze blanks leave it: only for
      * the English words, which no other text that ends a prefix is. */
     return pgm_prefix_english_severity(s, i) ? i : 0;
+}
+
+size_t pgm_prefix_severity_at(const char *s, size_t n)
+{
+    size_t read;
+    bool ends;
+    return severity_read(s, n, &read, &ends);
 }
 
 static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -266,7 +295,30 @@ typedef struct matcher {
     bool gave_up; /* at PGM_PREFIX_MAX_STEPS or PGM_PREFIX_MAX_VALUE */
     bool bare;    /* no severity follows the prefix: the message does */
     pgm_prefix_fields *f;
+    /* For a memo: every byte the match read lies before `seen` (the line's
+     * time aside, see pgm_prefix_parse_memo), unless `bound`: where the
+     * line ends decided something, or a read was not followed. */
+    size_t seen;
+    bool bound;
 } matcher;
+
+static inline void saw(matcher *m, size_t end)
+{
+    if (end > m->seen)
+        m->seen = end;
+}
+
+/* Spaces before a right-aligned value, from pos: where the value starts. */
+static size_t skip_pad(matcher *m, size_t pos)
+{
+    while (pos < m->n && m->s[pos] == ' ')
+        pos++;
+    if (pos < m->n)
+        saw(m, pos + 1);
+    else
+        m->bound = true;
+    return pos;
+}
 
 static bool match_from(matcher *m, size_t i, size_t pos);
 
@@ -392,12 +444,33 @@ static long scan_value(matcher *m, const item *it, size_t pos)
     return -1;
 }
 
+/* scan_value, its reads noted: the byte after the value ends it, and a
+ * value that did not scan may have been refused for any of its bytes. The
+ * line's time leading the prefix is not noted: a memo reads it anew. */
+static long scan_value_seen(matcher *m, const item *it, size_t i, size_t pos)
+{
+    long len = scan_value(m, it, pos);
+    if (i == 0 && m->p->time_first)
+        return len;
+    if (len < 0 || pos + (size_t)len >= m->n)
+        m->bound = true;
+    else
+        saw(m, pos + (size_t)len + 1);
+    return len;
+}
+
 /* Spaces of padding after a left-aligned value of `len` in a field of `width`. */
-static size_t pad_after(const matcher *m, const item *it, size_t pos, size_t len)
+static size_t pad_after(matcher *m, const item *it, size_t pos, size_t len)
 {
     size_t pad = 0;
     while (len + pad < (size_t)it->width && pos + pad < m->n && m->s[pos + pad] == ' ')
         pad++;
+    if (len + pad >= (size_t)it->width)
+        saw(m, pos + pad);
+    else if (pos + pad < m->n)
+        saw(m, pos + pad + 1);
+    else
+        m->bound = true;
     return pad;
 }
 
@@ -410,9 +483,14 @@ static bool match_end(matcher *m, size_t pos)
         m->f->message = (pgm_slice){m->s + pos, m->n - pos};
         return true;
     }
-    size_t sev = pgm_prefix_severity_at(m->s + pos, m->n - pos);
+    size_t read;
+    bool ends;
+    size_t sev = severity_read(m->s + pos, m->n - pos, &read, &ends);
+    saw(m, pos + read);
+    m->bound |= ends;
     if (!sev)
         return false;
+    /* the byte after "WORD: " was read with the word (or the line ended) */
     size_t at = pos + sev + 2; /* after "WORD: " */
     if (at < m->n && m->s[at] == ' ')
         at++;
@@ -426,8 +504,7 @@ static bool match_free_text(matcher *m, size_t i, size_t pos)
     const item *it = &m->p->items[i];
     size_t start = pos;
     if (it->width && !it->left)
-        while (start < m->n && m->s[start] == ' ')
-            start++;
+        start = skip_pad(m, start);
     /* The item that must follow the value decides where it may end. */
     size_t next = i + 1;
     while (next < m->p->n && m->p->items[next].kind == IT_Q)
@@ -445,22 +522,34 @@ static bool match_free_text(matcher *m, size_t i, size_t pos)
             if (!hit)
                 break;
             end = (size_t)(hit - m->s);
+            saw(m, end + 1);
         } else if (!nx && m->bare) {
             return false; /* a value last in the prefix: nothing tells where it ends */
-        } else if (!nx && !pgm_prefix_severity_at(m->s + end, m->n - end)) {
-            continue;
+        } else if (!nx) {
+            size_t read;
+            bool ends;
+            size_t sev = severity_read(m->s + end, m->n - end, &read, &ends);
+            saw(m, end + read);
+            m->bound |= ends;
+            if (!sev)
+                continue;
         }
         size_t vlen = end - start;
         /* a left-aligned value's padding is not part of it */
         size_t vshown = vlen;
-        if (it->width && it->left)
+        if (it->width && it->left) {
+            saw(m, end);
             while (vshown && m->s[start + vshown - 1] == ' ')
                 vshown--;
+        }
+        if (it->esc == 'r')
+            saw(m, start + vshown); /* host(port) is told apart by its bytes */
         store(m, it->esc, m->s + start, vshown);
         if (match_from(m, i + 1, end))
             return true;
     }
     m->gave_up |= limit < m->n; /* the value may have gone on past its reach */
+    m->bound = true;              /* no end left to try: the line's end decided */
     return false;
 }
 
@@ -507,12 +596,17 @@ static bool match_from(matcher *m, size_t i, size_t pos)
     for (; i < p->n; i++) {
         const item *it = &p->items[i];
         if (it->kind == IT_LIT) {
+            if (pos + it->litlen > m->n) {
+                m->bound = true;
+                return false;
+            }
+            saw(m, pos + it->litlen);
             if (it->word_mask && pos + 8 <= m->n) {
                 uint64_t w;
                 memcpy(&w, m->s + pos, sizeof w);
                 if ((w & it->word_mask) != it->word)
                     return false;
-            } else if (pos + it->litlen > m->n || !same_bytes(m->s + pos, p->lits + it->lit, it->litlen)) {
+            } else if (!same_bytes(m->s + pos, p->lits + it->lit, it->litlen)) {
                 return false;
             }
             pos += it->litlen;
@@ -543,9 +637,8 @@ static bool match_from(matcher *m, size_t i, size_t pos)
             return match_free_text(m, i, pos);
         size_t start = pos;
         if (it->width && !it->left)
-            while (start < m->n && m->s[start] == ' ')
-                start++;
-        long len = scan_value(m, it, start);
+            start = skip_pad(m, start);
+        long len = scan_value_seen(m, it, i, start);
         if (len < 0)
             return false;
         pos = start + (size_t)len;
@@ -595,7 +688,9 @@ bool pgm_prefix_parse_bare(const pgm_prefix *p, const char *line, size_t n, pgm_
     return parse(p, line, n, true, out);
 }
 
-static bool parse(const pgm_prefix *p, const char *line, size_t n, bool bare, pgm_prefix_fields *out)
+/* parse() with the matcher it used, for what it read. */
+static bool parse_with(const pgm_prefix *p, const char *line, size_t n, bool bare, pgm_prefix_fields *out,
+                       matcher *m)
 {
     for (size_t i = 0; i < p->n_sets; i++)
         memset((char *)out + p->sets[i], 0, sizeof(pgm_slice));
@@ -606,12 +701,159 @@ static bool parse(const pgm_prefix *p, const char *line, size_t n, bool bare, pg
     out->session_start_us = PGM_TS_UNKNOWN;
     out->pid = -1;
     out->session = true;
-    matcher m = {p, line, n, 0, false, bare, out};
-    bool matched = match_from(&m, 0, 0);
-    out->gave_up = !matched && m.gave_up;
+    *m = (matcher){.p = p, .s = line, .n = n, .bare = bare, .f = out};
+    bool matched = match_from(m, 0, 0);
+    out->gave_up = !matched && m->gave_up;
     if (!matched)
         return false;
     if (out->pid < 0)
         out->pid = pgm_prefix_pid_of_session_id(out->session_id);
     return true;
+}
+
+static bool parse(const pgm_prefix *p, const char *line, size_t n, bool bare, pgm_prefix_fields *out)
+{
+    matcher m;
+    return parse_with(p, line, n, bare, out, &m);
+}
+
+/* ------------------------------------------------------------------ memo */
+
+#define MEMO_NONE UINT16_MAX /* a slice's offset: the slice was NULL */
+/* Slots a line may be in: the lines of one process with other severities
+ * (LOG, DETAIL) start alike, and take one slot each. */
+#define MEMO_WAYS 4u
+#define MEMO_SETS (PGM_PREFIX_MEMO_SLOTS / MEMO_WAYS)
+
+typedef struct memo_slot {
+    uint16_t start, end;         /* the line's bytes [start, end) held in `bytes`; end 0: empty */
+    uint16_t severity_off, severity_len, message_off;
+    bool session;
+    int64_t pid;
+    uint16_t off[MAX_SET_FIELDS], len[MAX_SET_FIELDS]; /* the prefix's slices, in sets order */
+    char bytes[PGM_PREFIX_MEMO_BYTES];
+} memo_slot;
+
+struct pgm_prefix_memo {
+    const pgm_prefix *p;         /* the slots are of this prefix's parses */
+    uint64_t hits, lookups;
+    bool off;                    /* it did not help (PGM_PREFIX_MEMO_TRIAL) */
+    unsigned char next[MEMO_SETS]; /* the way of each set a new parse takes */
+    memo_slot slot[MEMO_SETS][MEMO_WAYS];
+};
+
+_Static_assert(MEMO_SETS && (MEMO_SETS & (MEMO_SETS - 1)) == 0, "sets are a power of two");
+/* every offset kept is before `end`, and the line's time before `start` is
+ * shorter than this: a longer one is not kept */
+#define MEMO_MAX_START 256u
+_Static_assert(MEMO_MAX_START + PGM_PREFIX_MEMO_BYTES < MEMO_NONE, "offsets fit");
+
+bool pgm_prefix_memo_applies(const pgm_prefix *p) { return p->memo_ok; }
+
+pgm_prefix_memo *pgm_prefix_memo_new(void) { return calloc(1, sizeof(pgm_prefix_memo)); }
+
+void pgm_prefix_memo_free(pgm_prefix_memo *m) { free(m); }
+
+void pgm_prefix_memo_counts(const pgm_prefix_memo *m, uint64_t *hits, uint64_t *lookups)
+{
+    *hits = m ? m->hits : 0;
+    *lookups = m ? m->lookups : 0;
+}
+
+/* The set of the 8 bytes after the time (Fibonacci hashing): the pid's
+ * digits are among them in the prefixes that repeat. */
+static size_t set_of(const char *key)
+{
+    uint64_t k;
+    memcpy(&k, key, sizeof k);
+    return (size_t)((k * 0x9E3779B97F4A7C15u) >> (64 - __builtin_ctz(MEMO_SETS)));
+}
+
+/* Keeps the parse of `line` the matcher m made, when every byte it read
+ * after the time fits in a slot and the line's end decided nothing. */
+static void memo_keep(memo_slot *s, const pgm_prefix *p, const matcher *m, size_t start, const char *line,
+                      const pgm_prefix_fields *out)
+{
+    if (m->bound || m->seen > m->n || m->seen <= start || m->seen - start > PGM_PREFIX_MEMO_BYTES ||
+        start >= MEMO_MAX_START)
+        return;
+    for (size_t j = 0; j < p->n_sets; j++) {
+        const pgm_slice *v = (const pgm_slice *)(const void *)((const char *)out + p->sets[j]);
+        s->off[j] = v->p ? (uint16_t)(v->p - line) : MEMO_NONE;
+        s->len[j] = (uint16_t)v->n;
+    }
+    s->severity_off = (uint16_t)(out->severity.p - line);
+    s->severity_len = (uint16_t)out->severity.n;
+    s->message_off = (uint16_t)(out->message.p - line);
+    s->pid = out->pid;
+    s->session = out->session;
+    s->start = (uint16_t)start;
+    s->end = (uint16_t)m->seen;
+    memcpy(s->bytes, line + start, m->seen - start);
+}
+
+/* The parse the slot holds, as the matcher would make it of this line. */
+static void memo_give(const memo_slot *s, const pgm_prefix *p, const char *line, size_t n,
+                      const pgm_ts_parse *ts, pgm_prefix_fields *out)
+{
+    for (size_t j = 0; j < p->n_sets; j++) {
+        pgm_slice *v = (pgm_slice *)(void *)((char *)out + p->sets[j]);
+        *v = s->off[j] == MEMO_NONE ? (pgm_slice){NULL, 0} : (pgm_slice){line + s->off[j], s->len[j]};
+    }
+    out->severity = (pgm_slice){line + s->severity_off, s->severity_len};
+    out->message = (pgm_slice){line + s->message_off, n - s->message_off};
+    if (ts) { /* as scan_value sets them */
+        out->t_us = ts->us;
+        out->zone = ts->zone;
+        memcpy(out->zone_name, ts->zone_name, sizeof out->zone_name);
+    } else {
+        out->t_us = PGM_TS_UNKNOWN;
+        out->zone = PGM_TS_ZONE_KNOWN;
+        memset(out->zone_name, 0, sizeof out->zone_name);
+    }
+    out->session_start_us = PGM_TS_UNKNOWN;
+    out->pid = s->pid;
+    out->session = s->session;
+    out->gave_up = false;
+}
+
+bool pgm_prefix_parse_memo(const pgm_prefix *p, pgm_prefix_memo *memo, const char *line, size_t n,
+                           pgm_prefix_fields *out)
+{
+    if (!memo || memo->off || !p->memo_ok)
+        return parse(p, line, n, false, out);
+    if (memo->p != p) {
+        memset(memo, 0, sizeof *memo);
+        memo->p = p;
+    }
+    /* The time is read as the matcher reads it, first; the memo holds what
+     * comes after it. */
+    pgm_ts_parse ts;
+    size_t start = 0;
+    if (p->time_first) {
+        if (!pgm_ts_parse_at(line, n, &ts))
+            return parse(p, line, n, false, out); /* no time: the matcher fails as it will */
+        start = ts.len;
+    }
+    if (n - start < 8)
+        return parse(p, line, n, false, out);
+    size_t set = set_of(line + start);
+    memo->lookups++;
+    for (size_t w = 0; w < MEMO_WAYS; w++) {
+        const memo_slot *s = &memo->slot[set][w];
+        if (s->end && s->start == start && n >= s->end && pgm_same_bytes(line + start, s->bytes, s->end - start)) {
+            memo->hits++;
+            memo_give(s, p, line, n, p->time_first ? &ts : NULL, out);
+            return true;
+        }
+    }
+    if (memo->lookups == PGM_PREFIX_MEMO_TRIAL && memo->hits * PGM_PREFIX_MEMO_MIN_SHARE < memo->lookups)
+        memo->off = true;
+    matcher m;
+    bool matched = parse_with(p, line, n, false, out, &m);
+    if (matched) {
+        memo_keep(&memo->slot[set][memo->next[set]], p, &m, start, line, out);
+        memo->next[set] = (unsigned char)((memo->next[set] + 1) % MEMO_WAYS);
+    }
+    return matched;
 }

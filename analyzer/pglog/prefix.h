@@ -65,6 +65,37 @@ bool pgm_prefix_parse(const pgm_prefix *p, const char *line, size_t n, pgm_prefi
  * every line into one place spares clearing the whole result each time). */
 bool pgm_prefix_parse_into(const pgm_prefix *p, const char *line, size_t n, pgm_prefix_fields *out);
 
+/* What a reader remembers of the prefixes it parsed: a server's lines of one
+ * process repeat their prefix but for the time ("... UTC [5053]
+ * postgres@bench LOG:  "), so a line whose bytes after the time equal those
+ * a parse of an earlier line read, every one of them, is parsed as that one
+ * was, without the matcher (pgm_prefix_parse_memo). Only prefixes without
+ * a time other than one leading the line (pgm_prefix_memo_applies). */
+#define PGM_PREFIX_MEMO_SLOTS 64u
+/* The bytes of a line after its time a parse may have read to be kept. */
+#define PGM_PREFIX_MEMO_BYTES 112u
+/* After this many lines a memo that helped fewer than one in
+ * PGM_PREFIX_MEMO_MIN_SHARE of them (a prefix with a line number, %l,
+ * never repeats) is no longer tried for that reader's prefix. */
+#define PGM_PREFIX_MEMO_TRIAL 4096u
+#define PGM_PREFIX_MEMO_MIN_SHARE 4u
+
+typedef struct pgm_prefix_memo pgm_prefix_memo;
+
+/* Whether a memo can help p: its only time leads the line, or it has none. */
+bool pgm_prefix_memo_applies(const pgm_prefix *p);
+/* A memo for one reader (not shared between threads). NULL: out of memory. */
+pgm_prefix_memo *pgm_prefix_memo_new(void);
+void pgm_prefix_memo_free(pgm_prefix_memo *m);
+/* pgm_prefix_parse_into, with the same result in every field, through the
+ * memo: a line whose bytes after its time are those an earlier parse read
+ * takes that parse's result, its slices moved onto this line. The memo
+ * forgets what it held when p is another prefix than the last. */
+bool pgm_prefix_parse_memo(const pgm_prefix *p, pgm_prefix_memo *memo, const char *line, size_t n,
+                           pgm_prefix_fields *out);
+/* Lines the memo answered, and lines it was asked about. */
+void pgm_prefix_memo_counts(const pgm_prefix_memo *m, uint64_t *hits, uint64_t *lookups);
+
 /* A line of the prefix and the message, without the severity between them
  * (Azure Cosmos DB for PostgreSQL's records give it apart): the fields as
  * pgm_prefix_parse gives them, severity empty. Where the session's part

@@ -1,5 +1,7 @@
 #include "text/timestamp.h"
 
+#include "util/bytes.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -108,17 +110,11 @@ static bool zone_offset_cached(const char *abbrev, size_t n, int32_t *offset)
 }
 
 /* The 19 bytes of "YYYY-MM-DD HH:MM:SS" equal: three loads, no call. */
-static inline uint64_t load8(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 static inline bool same_second(const char *a, const char *b)
 {
     /* bytes 0-7, 8-15 and 11-18 (overlapping) */
-    return ((load8(a) ^ load8(b)) | (load8(a + 8) ^ load8(b + 8)) | (load8(a + 11) ^ load8(b + 11))) == 0;
+    return ((pgm_load8(a) ^ pgm_load8(b)) | (pgm_load8(a + 8) ^ pgm_load8(b + 8)) |
+            (pgm_load8(a + 11) ^ pgm_load8(b + 11))) == 0;
 }
 
 /* The bytes the parse of a timestamp of `len` bytes may look at: the zone
@@ -144,7 +140,7 @@ static bool parse_at(const char *p, size_t n, pgm_ts_parse *out);
 bool pgm_ts_parse_at(const char *p, size_t n, pgm_ts_parse *out)
 {
     size_t w = ts_whole.looked;
-    if (w && n > w && memcmp(p, ts_whole.text, w) == 0) {
+    if (w && n > w && pgm_same_bytes(p, ts_whole.text, w)) {
         *out = ts_whole.result;
         return true;
     }

@@ -2,6 +2,7 @@
  * padding, %q, and the prefixes of the common platforms. */
 #include "testutil.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -522,6 +523,189 @@ static void test_values_that_hold_delimiters(void **state)
     pgm_prefix_free(p);
 }
 
+
+/* ------------------------------------------------------------------ memo */
+
+static void assert_same_slice(pgm_slice a, pgm_slice b, const char *what, const char *line)
+{
+    if (a.p != b.p || a.n != b.n)
+        fail_msg("the memo's %s of '%s' is not the matcher's", what, line);
+}
+
+/* The memo's parse of a line is the matcher's, field by field. */
+static void assert_memo_parses(const pgm_prefix *p, pgm_prefix_memo *memo, const char *line, size_t n)
+{
+    pgm_prefix_fields a, b;
+    bool ra = pgm_prefix_parse(p, line, n, &a);
+    memset(&b, 0, sizeof b);
+    bool rb = pgm_prefix_parse_memo(p, memo, line, n, &b);
+    if (ra != rb)
+        fail_msg("%s: matcher %d, memo %d: %.*s", pgm_prefix_spec(p), ra, rb, (int)n, line);
+    if (!ra) {
+        assert_int_equal(a.gave_up, b.gave_up);
+        return;
+    }
+    static const struct {
+        const char *name;
+        size_t off;
+    } slices[] = {
+#define S(f) {#f, offsetof(pgm_prefix_fields, f)}
+        S(pid_text), S(user), S(db), S(app), S(remote), S(host), S(port), S(session_id), S(line_num), S(vxid),
+        S(xid), S(sqlstate), S(backend_type), S(command_tag), S(query_id), S(leader_pid), S(severity), S(message),
+#undef S
+    };
+    for (size_t i = 0; i < sizeof slices / sizeof slices[0]; i++)
+        assert_same_slice(*(const pgm_slice *)(const void *)((const char *)&a + slices[i].off),
+                          *(const pgm_slice *)(const void *)((const char *)&b + slices[i].off), slices[i].name, line);
+    assert_true(a.t_us == b.t_us);
+    assert_int_equal(a.zone, b.zone);
+    assert_memory_equal(a.zone_name, b.zone_name, sizeof a.zone_name);
+    assert_true(a.session_start_us == b.session_start_us);
+    assert_true(a.pid == b.pid);
+    assert_int_equal(a.session, b.session);
+    assert_int_equal(a.gave_up, b.gave_up);
+}
+
+/* Every line of a file through the memo twice (the second answered by it),
+ * as the matcher reads it; the memo's hits are returned. */
+static uint64_t memo_file(const char *spec, const char *path)
+{
+    pgm_prefix *p = compile(spec);
+    pgm_prefix_memo *memo = pgm_prefix_memo_new();
+    assert_non_null(memo);
+    size_t len;
+    char *data = tu_read_file(path, &len);
+    for (char *line = data, *end; line < data + len; line = end + 1) {
+        end = memchr(line, '\n', (size_t)(data + len - line));
+        if (!end)
+            end = data + len;
+        for (int k = 0; k < 2; k++)
+            assert_memo_parses(p, memo, line, (size_t)(end - line));
+    }
+    uint64_t hits, lookups;
+    pgm_prefix_memo_counts(memo, &hits, &lookups);
+    free(data);
+    pgm_prefix_memo_free(memo);
+    pgm_prefix_free(p);
+    return hits;
+}
+
+/* The memo on real logs, each of the prefixes recorded from a real server
+ * (fixtures/record/prefixes.sh) and the platforms' ones, read with the
+ * spec they were written with: every line as the matcher reads it. */
+static void test_memo_on_real_logs(void **state)
+{
+    (void)state;
+    size_t with_hits = 0;
+    for (int i = 1; i <= 99; i++) {
+        char log[128], spec_path[128];
+        snprintf(log, sizeof log, "tests/samples/postgresql-15/prefixes/%02d.log", i);
+        snprintf(spec_path, sizeof spec_path, "tests/samples/postgresql-15/prefixes/%02d.prefix", i);
+        FILE *f = fopen(spec_path, "r");
+        if (!f)
+            break;
+        char spec[512] = "";
+        if (!fgets(spec, sizeof spec, f))
+            spec[0] = '\0';
+        fclose(f);
+        spec[strcspn(spec, "\n")] = '\0';
+        with_hits += memo_file(spec, log) > 0;
+    }
+    assert_true(with_hits >= 20); /* most prefixes repeat; those with %l, %c or %n do not */
+    assert_true(memo_file("%m [%p] %q%u@%d ", "tests/samples/postgresql-15/run1-stderr/postgresql.log") > 100);
+    memo_file("[%-12u][%12d][%-8p][%6l][%-15a] ", "tests/samples/postgresql-15/escapes/padding.log");
+    memo_file("%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ", "tests/samples/other/pgbadger-prefix-berlin.log");
+    memo_file("%t:%r:%u@%d:[%p]:", "tests/samples/other/postgresql.log.2026-11-27-00");
+    memo_file("%t-%c-", "tests/samples/other/azure-postgresql.log");
+}
+
+/* Lines that agree after their time as far as a parse of one read, and not
+ * on: where the line ends, the spaces after the severity, padding. */
+static void test_memo_where_lines_part(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *spec;
+        const char *lines[6];
+    } cases[] = {
+        /* the first ends after one space: the line's end decided that a
+         * squeezed blank was read; a second space is the separator's */
+        {"%m [%p] %q%u@%d ",
+         {"2026-12-06 06:58:31.399 UTC [4605] u@d LOG: ", "2026-12-06 06:58:31.400 UTC [4605] u@d LOG:  x",
+          "2026-12-06 06:58:31.401 UTC [4605] u@d LOG: x", "2026-12-06 06:58:31.402 UTC [4605] u@d LOG:  y",
+          "2026-12-06 06:58:31.403 UTC [4605] u@d LOG:   z", "2026-12-06 06:58:31.403 UTC [4605] u@d LOG:"}},
+        /* a value last in the prefix ends where a severity word is found */
+        {"%m [%p] %a",
+         {"2026-12-06 06:58:31.399 UTC [1] app LOG:  one", "2026-12-06 06:58:31.399 UTC [1] app LOG:  two",
+          "2026-12-06 06:58:31.399 UTC [1] app LOGX:  two", "2026-12-06 06:58:31.399 UTC [1] app LOG",
+          "2026-12-06 06:58:31.399 UTC [1] app LOG:  ", "2026-12-06 06:58:31.399 UTC [1] app LOG:  three"}},
+        /* padding read up to the width, and past a value that fills it */
+        {"%m [%-6p][%8l] ",
+         {"2026-12-06 06:58:31.399 UTC [42    ][       7] LOG:  a", "2026-12-06 06:58:31.399 UTC [42    ][       7] LOG:  b",
+          "2026-12-06 06:58:31.399 UTC [424242][12345678] LOG:  c", "2026-12-06 06:58:31.399 UTC [424242][12345678] LOG:  d",
+          "2026-12-06 06:58:31.399 UTC [42    ][       7] LOG:  ", "2026-12-06 06:58:31.399 UTC [42 ][ 7] LOG:  e"}},
+        /* no time: the memo holds the line from its start */
+        {"[%p] %q%u@%d ",
+         {"[7] u@d LOG:  a", "[7] u@d LOG:  b", "[7] LOG:  c", "[7] LOG:  d", "[7] u@d DETAIL:  e", "[7] u@d LOG:  f"}},
+        /* the time in the zones a line may have, each of its own length */
+        {"%t [%p] ",
+         {"2026-12-06 06:58:31 UTC [7] LOG:  a", "2026-12-06 06:58:32 CET [7] LOG:  b",
+          "2026-12-06 06:58:33 +01 [7] LOG:  c", "2026-12-06 06:58:34 +0130 [7] LOG:  d",
+          "2026-12-06 06:58:35 [7] LOG:  e", "2026-12-06 06:58:36 UTC [7] LOG:  f"}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        pgm_prefix *p = compile(cases[c].spec);
+        pgm_prefix_memo *memo = pgm_prefix_memo_new();
+        assert_non_null(memo);
+        for (int round = 0; round < 2; round++)
+            for (size_t i = 0; i < 6; i++)
+                assert_memo_parses(p, memo, cases[c].lines[i], strlen(cases[c].lines[i]));
+        uint64_t hits, lookups;
+        pgm_prefix_memo_counts(memo, &hits, &lookups);
+        assert_true(hits > 0);
+        pgm_prefix_memo_free(memo);
+        pgm_prefix_free(p);
+    }
+    /* the message after one squeezed blank, then after the two elog.c writes */
+    pgm_prefix *p = compile("%m [%p] %q%u@%d ");
+    pgm_prefix_memo *memo = pgm_prefix_memo_new();
+    pgm_prefix_fields f = {0};
+    static const char one[] = "2026-12-06 06:58:31.399 UTC [4605] u@d LOG: ";
+    static const char two[] = "2026-12-06 06:58:31.400 UTC [4605] u@d LOG:  x";
+    assert_true(pgm_prefix_parse_memo(p, memo, one, sizeof one - 1, &f));
+    assert_true(pgm_prefix_parse_memo(p, memo, two, sizeof two - 1, &f));
+    assert_slice(f.message, "x");
+    pgm_prefix_memo_free(memo);
+    pgm_prefix_free(p);
+}
+
+/* A prefix whose lines never repeat (%l counts them) stops using the memo
+ * after its trial; one with a second time never uses it. */
+static void test_memo_gives_up_where_it_cannot_help(void **state)
+{
+    (void)state;
+    pgm_prefix *p = compile("%m [%p-%l] ");
+    pgm_prefix_memo *memo = pgm_prefix_memo_new();
+    char line[128];
+    pgm_prefix_fields f = {0};
+    for (unsigned i = 1; i <= 2 * PGM_PREFIX_MEMO_TRIAL; i++) {
+        int n = snprintf(line, sizeof line, "2026-12-06 06:58:31.399 UTC [7-%u] LOG:  x", i);
+        assert_true(pgm_prefix_parse_memo(p, memo, line, (size_t)n, &f));
+    }
+    uint64_t hits, lookups;
+    pgm_prefix_memo_counts(memo, &hits, &lookups);
+    assert_int_equal(hits, 0);
+    assert_int_equal(lookups, PGM_PREFIX_MEMO_TRIAL);
+    pgm_prefix_memo_free(memo);
+    pgm_prefix_free(p);
+    p = compile("%m [%p] %s ");
+    assert_false(pgm_prefix_memo_applies(p));
+    pgm_prefix_free(p);
+    p = compile("%m [%p] ");
+    assert_true(pgm_prefix_memo_applies(p));
+    pgm_prefix_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -537,6 +721,9 @@ int main(void)
         cmocka_unit_test(test_entries_count_what_they_cannot_place),
         cmocka_unit_test(test_entry_messages_of_one_and_of_more_lines),
         cmocka_unit_test(test_values_that_hold_delimiters),
+        cmocka_unit_test(test_memo_on_real_logs),
+        cmocka_unit_test(test_memo_where_lines_part),
+        cmocka_unit_test(test_memo_gives_up_where_it_cannot_help),
     };
     return cmocka_run_group_tests_name("pglog_prefix", tests, NULL, NULL);
 }
