@@ -228,6 +228,8 @@ static pgm_reorder *open_reorder(timeline_run *t, const pgm_event_origin *o)
     if (pgm_reorder_open(&r, o->in_time_order ? o->max_step_back : -1, PGM_REORDER_MEM, PGM_SORT_MEM / 2, err) !=
         PGM_OK)
         t->why = "out of memory";
+    else
+        pgm_reorder_emit_spans(r); /* emit_streamed and emit_chunked only gather bytes */
     return r;
 }
 

@@ -28,6 +28,7 @@ struct pgm_reorder {
     int64_t last_t;              /* the key of the last record out */
     uint64_t last_order;
     pgm_sorter *spill;           /* once the held bytes passed `mem` */
+    bool spans;                  /* pgm_reorder_emit_spans */
     pgm_reorder_stats st;
     char late[PGM_ERR_MAX];
     char err[PGM_ERR_MAX];
@@ -195,6 +196,53 @@ static void advance(pgm_reorder *r, size_t i)
     r->n_runs--;
 }
 
+/* The records of a run that go out one after the other and lie one after
+ * the other in its text (a batch in arrival order: most of them), handed to
+ * `emit` as one span when the caller allows it: a call and a copy a record
+ * was 3% of a one-thread timeline's time. */
+typedef struct span {
+    const pgm_reorder_batch *b; /* whose text holds it */
+    const char *p;
+    size_t len;
+    int64_t t;
+} span;
+
+static int flush_span(pgm_reorder *r, span *sp, pgm_sorter_emit emit, void *ctx)
+{
+    if (!sp->len)
+        return PGM_OK;
+    int rc = emit(ctx, sp->t, sp->p, sp->len);
+    sp->len = 0;
+    if (rc != PGM_OK) {
+        snprintf(r->err, sizeof r->err, "the output could not be written");
+        return PGM_FATAL;
+    }
+    return PGM_OK;
+}
+
+/* A record out: into the span, or to `emit` alone. */
+static int emit_record(pgm_reorder *r, span *sp, const pgm_reorder_batch *b, const pgm_reorder_rec *x,
+                       pgm_sorter_emit emit, void *ctx)
+{
+    const char *p = b->text.p + x->off;
+    if (r->spans) {
+        if (sp->len && sp->b == b && sp->p + sp->len == p) {
+            sp->len += x->len;
+            sp->t = x->t;
+            return PGM_OK;
+        }
+        if (flush_span(r, sp, emit, ctx) != PGM_OK)
+            return PGM_FATAL;
+        *sp = (span){b, p, x->len, x->t};
+        return PGM_OK;
+    }
+    if (emit(ctx, x->t, p, x->len) != PGM_OK) {
+        snprintf(r->err, sizeof r->err, "the output could not be written");
+        return PGM_FATAL;
+    }
+    return PGM_OK;
+}
+
 /* Every held record older than `before`, in order, to `emit`, while more
  * than `keep_bytes` or `keep_runs` are held; or to the sorter (`emit` NULL)
  * all of them. The first run's records go out together as long as they
@@ -206,6 +254,7 @@ static int drain(pgm_reorder *r, int64_t before, size_t keep_bytes, size_t keep_
                  void *ctx)
 {
     long i;
+    span sp = {NULL, NULL, 0, 0};
     while ((r->held_bytes > keep_bytes || r->n_runs > keep_runs) && (i = first_run_but(r, -1)) >= 0) {
         const pgm_reorder_batch *b = r->runs[i];
         long j = first_run_but(r, i);
@@ -217,11 +266,9 @@ static int drain(pgm_reorder *r, int64_t before, size_t keep_bytes, size_t keep_
                 break;
             if (emit) {
                 if (x->t >= before)
-                    return PGM_OK;
-                if (emit(ctx, x->t, b->text.p + x->off, x->len) != PGM_OK) {
-                    snprintf(r->err, sizeof r->err, "the output could not be written");
+                    return flush_span(r, &sp, emit, ctx);
+                if (emit_record(r, &sp, b, x, emit, ctx) != PGM_OK)
                     return PGM_FATAL;
-                }
                 r->any_out = true;
                 r->last_t = x->t;
                 r->last_order = x->order;
@@ -230,10 +277,13 @@ static int drain(pgm_reorder *r, int64_t before, size_t keep_bytes, size_t keep_
                 return PGM_FATAL;
             }
             ends = r->head[i] + 1 == b->n;
+            /* a run that ends is recycled: its bytes go out first */
+            if (emit && ends && flush_span(r, &sp, emit, ctx) != PGM_OK)
+                return PGM_FATAL;
             advance(r, (size_t)i);
         }
     }
-    return PGM_OK;
+    return emit ? flush_span(r, &sp, emit, ctx) : PGM_OK;
 }
 
 /* The held records go to a sorter, and every one after them. */
@@ -333,6 +383,8 @@ int pgm_reorder_finish(pgm_reorder *r, pgm_sorter_emit emit, void *ctx)
     }
     return PGM_OK;
 }
+
+void pgm_reorder_emit_spans(pgm_reorder *r) { r->spans = true; }
 
 const char *pgm_reorder_late(const pgm_reorder *r) { return r->late; }
 

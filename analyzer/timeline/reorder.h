@@ -88,6 +88,10 @@ int pgm_reorder_open(pgm_reorder **out, int64_t proven_window, size_t mem, size_
 int pgm_reorder_push(pgm_reorder *r, pgm_reorder_batch **b, pgm_sorter_emit emit, void *ctx);
 /* Everything held, to `emit`. */
 int pgm_reorder_finish(pgm_reorder *r, pgm_sorter_emit emit, void *ctx);
+/* From now on `emit` may be handed the bytes of several records at once,
+ * records that go out one after the other and lie so in their batch, with
+ * the time of the last: for a caller that only writes the bytes. */
+void pgm_reorder_emit_spans(pgm_reorder *r);
 
 /* The record that came too late: "path:line". */
 const char *pgm_reorder_late(const pgm_reorder *r);
