@@ -123,6 +123,8 @@ typedef struct builder {
     size_t n_extra;
     bool full;
     bool redacted;   /* a secret was taken out of a value */
+    bool msg_plain;  /* the message was looked at and holds no hook of a secret (pgm_redact_noting) */
+    bool plain;      /* the same of the last value store_text kept */
 } builder;
 
 static int slot_of(const char *name)
@@ -179,7 +181,10 @@ static inline bool store(builder *b, const char *v, size_t n, bool lasting, held
 static bool store_text(builder *b, const char *v, size_t n, bool lasting, held *h)
 {
     pgm_pg_classifier *c = b->c;
-    if (!c->keep_secrets && pgm_redact(v, n, &c->redacted)) {
+    bool plain = false;
+    bool secret = !c->keep_secrets && pgm_redact_noting(v, n, &c->redacted, &plain);
+    b->plain = plain;
+    if (secret) {
         c->redactions++;
         b->redacted = true;
         return store(b, c->redacted.p, c->redacted.len, false, h);
@@ -189,8 +194,14 @@ static bool store_text(builder *b, const char *v, size_t n, bool lasting, held *
 
 static void put_slot_from(builder *b, int k, const char *v, size_t n, bool lasting)
 {
-    if (n)
-        b->has[k] = k == S_MSG ? store_text(b, v, n, lasting, &b->slot[k]) : store(b, v, n, lasting, &b->slot[k]);
+    if (!n)
+        return;
+    if (k == S_MSG) {
+        b->has[k] = store_text(b, v, n, lasting, &b->slot[k]);
+        b->msg_plain = b->plain;
+    } else {
+        b->has[k] = store(b, v, n, lasting, &b->slot[k]);
+    }
 }
 
 /* A value of the record's or a capture's: it lasts as long as the record. */
@@ -237,12 +248,13 @@ static pgm_slice part(const pgm_pg_record *rec, const char *label, const char **
     }
 }
 
-/* The bind parameters of a statement that sets a password from one. */
-static bool secret_parameters(const pgm_pg_record *rec, pgm_slice detail)
+/* The bind parameters of a statement that sets a password from one
+ * (`msg_plain`: the message is known to hold no password keyword). */
+static bool secret_parameters(const pgm_pg_record *rec, pgm_slice detail, bool msg_plain)
 {
     static const char params[] = "parameters: ";
     return detail.n > sizeof params - 1 && memcmp(detail.p, params, sizeof params - 1) == 0 &&
-           (pgm_redact_password_parameter(rec->message.p, rec->message.n) ||
+           ((!msg_plain && pgm_redact_password_parameter(rec->message.p, rec->message.n)) ||
             pgm_redact_password_parameter(rec->statement.p, rec->statement.n));
 }
 
@@ -296,7 +308,7 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     builder b; /* not zeroed whole: its pending fields are written before they are read */
     b.c = c;
     b.n_extra = 0;
-    b.full = b.redacted = false;
+    b.full = b.redacted = b.msg_plain = b.plain = false;
     memset(b.has, 0, sizeof b.has);
     if (rec->pid >= 0 && rec->pid_text.n) {
         put_slice(&b, S_PID, rec->pid_text); /* the line's own digits */
@@ -335,7 +347,7 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     for (size_t i = 0; i < (bare ? 0 : m.rule->also.n); i++) {
         const char *name;
         pgm_slice v = part(rec, m.rule->also.v[i], &name);
-        if (name && name[0] == 'd' && !c->keep_secrets && secret_parameters(rec, v) &&
+        if (name && name[0] == 'd' && !c->keep_secrets && secret_parameters(rec, v, b.msg_plain) &&
             pgm_redact_literals(v.p, v.n, &c->redacted)) {
             /* ALTER ROLE x PASSWORD $1: its DETAIL "parameters: $1 = '...'" */
             c->redactions++;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "text/timestamp.h"
+#include "util/bytes.h"
 #include "util/decimal.h"
 #include "util/json.h"
 #include "util/within.h"
@@ -189,7 +190,7 @@ static _Thread_local char path_raw[PGM_PATH_JSON_CACHE];
 
 static char *put_path(char *w, const char *path, size_t n)
 {
-    if (n == path_raw_len && memcmp(path, path_raw, n) == 0) {
+    if (n == path_raw_len && pgm_same_bytes(path, path_raw, n)) {
         memcpy(w, path_json, path_json_len);
         return w + path_json_len;
     }

@@ -327,7 +327,16 @@ static bool redact_whole(size_t n, pgm_strbuf *out)
 
 bool pgm_redact(const char *s, size_t n, pgm_strbuf *out)
 {
-    if (!n || !worth_a_look(s, n))
+    bool plain;
+    return pgm_redact_noting(s, n, out, &plain);
+}
+
+bool pgm_redact_noting(const char *s, size_t n, pgm_strbuf *out, bool *plain)
+{
+    /* a password keyword holds "passw", whose 'w' is a hook worth_a_look
+     * looks at (secret_hook_at) */
+    *plain = !n || !worth_a_look(s, n);
+    if (*plain)
         return false;
     size_t role = role_statement_at(s, n);
     bool any = false;

@@ -18,6 +18,10 @@
  * the redacted text, or, when it has no room for that, a marker in place of
  * all of it (never the secret). False when there is nothing to redact. */
 bool pgm_redact(const char *s, size_t n, pgm_strbuf *out);
+/* pgm_redact, and *plain: whether s has none of the bytes a secret or a
+ * role statement is looked for by, so no password keyword either
+ * (pgm_redact_password_parameter of it is false, without a look). */
+bool pgm_redact_noting(const char *s, size_t n, pgm_strbuf *out, bool *plain);
 
 /* Does the statement `s` set a password from a bind parameter (ALTER ROLE
  * x PASSWORD $1)? Then its "parameters: $1 = '...'" DETAIL holds it. */
