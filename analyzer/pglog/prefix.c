@@ -308,6 +308,17 @@ static inline void saw(matcher *m, size_t end)
         m->seen = end;
 }
 
+/* The severity word at pos (pgm_prefix_severity_at), its reads noted. */
+static size_t severity_seen(matcher *m, size_t pos)
+{
+    size_t read;
+    bool ends;
+    size_t sev = severity_read(m->s + pos, m->n - pos, &read, &ends);
+    saw(m, pos + read);
+    m->bound |= ends;
+    return sev;
+}
+
 /* Spaces before a right-aligned value, from pos: where the value starts. */
 static size_t skip_pad(matcher *m, size_t pos)
 {
@@ -483,11 +494,7 @@ static bool match_end(matcher *m, size_t pos)
         m->f->message = (pgm_slice){m->s + pos, m->n - pos};
         return true;
     }
-    size_t read;
-    bool ends;
-    size_t sev = severity_read(m->s + pos, m->n - pos, &read, &ends);
-    saw(m, pos + read);
-    m->bound |= ends;
+    size_t sev = severity_seen(m, pos);
     if (!sev)
         return false;
     /* the byte after "WORD: " was read with the word (or the line ended) */
@@ -525,14 +532,8 @@ static bool match_free_text(matcher *m, size_t i, size_t pos)
             saw(m, end + 1);
         } else if (!nx && m->bare) {
             return false; /* a value last in the prefix: nothing tells where it ends */
-        } else if (!nx) {
-            size_t read;
-            bool ends;
-            size_t sev = severity_read(m->s + end, m->n - end, &read, &ends);
-            saw(m, end + read);
-            m->bound |= ends;
-            if (!sev)
-                continue;
+        } else if (!nx && !severity_seen(m, end)) {
+            continue;
         }
         size_t vlen = end - start;
         /* a left-aligned value's padding is not part of it */

@@ -11,6 +11,10 @@
 
 #include "util/quiet_thread.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 _Static_assert(PGM_DIRECT_BUFFER % PGM_DIRECT_ALIGN == 0, "a buffer is whole blocks");
 _Static_assert(PGM_DIRECT_BUFFERS >= 2, "one buffer filled while another is written");
 
@@ -154,10 +158,41 @@ undo_mutex:
     return NULL;
 }
 
+/* Bytes a copy takes before it goes around the cache (below: memcpy). */
+#define STREAM_MIN 512u
+
+/* n bytes to dst, a buffer only the disk reads next: stored around the cache
+ * (SSE2's non-temporal stores), which spares reading each of its lines in
+ * before it is written over, a third of what a copy costs the memory. */
+static void copy_out(char *dst, const char *src, size_t n)
+{
+#if defined(__SSE2__)
+    if (n >= STREAM_MIN) {
+        size_t head = (16 - ((uintptr_t)dst & 15)) & 15;
+        memcpy(dst, src, head);
+        dst += head, src += head, n -= head;
+        for (; n >= 64; dst += 64, src += 64, n -= 64) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)src);
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(src + 16));
+            __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(src + 32));
+            __m128i e = _mm_loadu_si128((const __m128i *)(const void *)(src + 48));
+            _mm_stream_si128((__m128i *)(void *)dst, a);
+            _mm_stream_si128((__m128i *)(void *)(dst + 16), b);
+            _mm_stream_si128((__m128i *)(void *)(dst + 32), c);
+            _mm_stream_si128((__m128i *)(void *)(dst + 48), e);
+        }
+    }
+#endif
+    memcpy(dst, src, n);
+}
+
 /* Hands the full buffer being filled to the writer and waits for a free
  * one. False once a write failed. */
 static bool queue_full(pgm_direct *d)
 {
+#if defined(__SSE2__)
+    _mm_sfence(); /* the streamed stores are seen before the writer reads the buffer */
+#endif
     pthread_mutex_lock(&d->mu);
     d->queued++;
     pthread_cond_signal(&d->work);
@@ -181,7 +216,7 @@ bool pgm_direct_write(pgm_direct *d, const void *p, size_t n)
         size_t take = PGM_DIRECT_BUFFER - d->len[k];
         if (take > n)
             take = n;
-        memcpy(d->buf[k] + d->len[k], s, take);
+        copy_out(d->buf[k] + d->len[k], s, take);
         d->len[k] += take;
         d->end += (off_t)take;
         s += take;
@@ -194,6 +229,9 @@ bool pgm_direct_write(pgm_direct *d, const void *p, size_t n)
 
 int pgm_direct_finish(pgm_direct *d)
 {
+#if defined(__SSE2__)
+    _mm_sfence();
+#endif
     pthread_mutex_lock(&d->mu);
     d->stop = true;
     pthread_cond_signal(&d->work);
