@@ -35,7 +35,7 @@ void pgm_entries_init(pgm_entry_reader *r, const pgm_prefix *prefix, pgm_entry_c
     }
     r->spare = &r->fields[PGM_ENTRY_PENDING]; /* all zero, as pgm_prefix_parse_into wants */
     pgm_strbuf_init(&r->scratch, PGM_ENTRY_MAX_TEXT);
-    r->memo = pgm_prefix_memo_new(); /* NULL: every line through the matcher, no slower than before */
+    r->memo = pgm_prefix_memo_new(prefix); /* NULL: every line through the matcher, no slower than before */
 }
 
 void pgm_entries_set_prefix(pgm_entry_reader *r, const pgm_prefix *prefix)
@@ -45,7 +45,7 @@ void pgm_entries_set_prefix(pgm_entry_reader *r, const pgm_prefix *prefix)
     /* what the memo holds is of the prefix before (which may be freed, and
      * another made at its address) */
     pgm_prefix_memo_free(r->memo);
-    r->memo = pgm_prefix_memo_new();
+    r->memo = pgm_prefix_memo_new(prefix);
 }
 
 void pgm_entries_free(pgm_entry_reader *r)

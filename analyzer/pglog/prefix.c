@@ -157,8 +157,7 @@ int pgm_prefix_compile(const char *spec, pgm_prefix **out, char err[PGM_ERR_MAX]
     size_t times = 0;
     for (size_t k = 0; k < p->n; k++)
         times += p->items[k].kind == IT_ESC && strchr("mtns", p->items[k].esc) != NULL;
-    p->time_first = times == 1 && p->items[0].kind == IT_ESC && strchr("mt", p->items[0].esc) &&
-                    p->items[0].width == 0;
+    p->time_first = times == 1 && pgm_prefix_leads_with_time(p); /* and no %s */
     p->memo_ok = times == 0 || p->time_first;
     for (size_t k = 0; k < p->n; k++) {
         item *it = &p->items[k];
@@ -554,18 +553,6 @@ static bool match_free_text(matcher *m, size_t i, size_t pos)
     return false;
 }
 
-/* memcmp() == 0 for the short literals of a prefix (" [", "] ", "@"):
- * a call costs more than the compare. */
-static inline bool same_bytes(const char *a, const char *b, size_t n)
-{
-    if (n > 8)
-        return memcmp(a, b, n) == 0;
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
 /* %q ended the prefix at item i: the items after it printed nothing, and
  * what a way tried before stored of them (a free-text value before %q ended
  * elsewhere, and the session's part was read on) is not this line's. */
@@ -603,11 +590,9 @@ static bool match_from(matcher *m, size_t i, size_t pos)
             }
             saw(m, pos + it->litlen);
             if (it->word_mask && pos + 8 <= m->n) {
-                uint64_t w;
-                memcpy(&w, m->s + pos, sizeof w);
-                if ((w & it->word_mask) != it->word)
+                if ((pgm_load8(m->s + pos) & it->word_mask) != it->word)
                     return false;
-            } else if (!same_bytes(m->s + pos, p->lits + it->lit, it->litlen)) {
+            } else if (!pgm_same_bytes(m->s + pos, p->lits + it->lit, it->litlen)) {
                 return false;
             }
             pos += it->litlen;
@@ -736,7 +721,7 @@ typedef struct memo_slot {
 } memo_slot;
 
 struct pgm_prefix_memo {
-    const pgm_prefix *p;         /* the slots are of this prefix's parses */
+    const pgm_prefix *p;         /* the slots are of this prefix's parses (pgm_prefix_memo_new) */
     uint64_t hits, lookups;
     bool off;                    /* it did not help (PGM_PREFIX_MEMO_TRIAL) */
     unsigned char next[MEMO_SETS]; /* the way of each set a new parse takes */
@@ -751,7 +736,13 @@ _Static_assert(MEMO_MAX_START + PGM_PREFIX_MEMO_BYTES < MEMO_NONE, "offsets fit"
 
 bool pgm_prefix_memo_applies(const pgm_prefix *p) { return p->memo_ok; }
 
-pgm_prefix_memo *pgm_prefix_memo_new(void) { return calloc(1, sizeof(pgm_prefix_memo)); }
+pgm_prefix_memo *pgm_prefix_memo_new(const pgm_prefix *p)
+{
+    pgm_prefix_memo *m = calloc(1, sizeof *m);
+    if (m)
+        m->p = p;
+    return m;
+}
 
 void pgm_prefix_memo_free(pgm_prefix_memo *m) { free(m); }
 
@@ -821,12 +812,8 @@ static void memo_give(const memo_slot *s, const pgm_prefix *p, const char *line,
 bool pgm_prefix_parse_memo(const pgm_prefix *p, pgm_prefix_memo *memo, const char *line, size_t n,
                            pgm_prefix_fields *out)
 {
-    if (!memo || memo->off || !p->memo_ok)
+    if (!memo || memo->off || memo->p != p || !p->memo_ok)
         return parse(p, line, n, false, out);
-    if (memo->p != p) {
-        memset(memo, 0, sizeof *memo);
-        memo->p = p;
-    }
     /* The time is read as the matcher reads it, first; the memo holds what
      * comes after it. */
     pgm_ts_parse ts;

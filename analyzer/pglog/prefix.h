@@ -84,13 +84,15 @@ typedef struct pgm_prefix_memo pgm_prefix_memo;
 
 /* Whether a memo can help p: its only time leads the line, or it has none. */
 bool pgm_prefix_memo_applies(const pgm_prefix *p);
-/* A memo for one reader (not shared between threads). NULL: out of memory. */
-pgm_prefix_memo *pgm_prefix_memo_new(void);
+/* A memo of p's parses for one reader (not shared between threads); a
+ * reader that changes its prefix makes a new one (a freed prefix's address
+ * may be another's). NULL: out of memory. */
+pgm_prefix_memo *pgm_prefix_memo_new(const pgm_prefix *p);
 void pgm_prefix_memo_free(pgm_prefix_memo *m);
 /* pgm_prefix_parse_into, with the same result in every field, through the
  * memo: a line whose bytes after its time are those an earlier parse read
- * takes that parse's result, its slices moved onto this line. The memo
- * forgets what it held when p is another prefix than the last. */
+ * takes that parse's result, its slices moved onto this line. A memo of
+ * another prefix (or NULL) is not used. */
 bool pgm_prefix_parse_memo(const pgm_prefix *p, pgm_prefix_memo *memo, const char *line, size_t n,
                            pgm_prefix_fields *out);
 /* Lines the memo answered, and lines it was asked about. */

@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pgm_prefix_compile(spec, &p, err) == PGM_OK) {
         pgm_entry_reader r;
         pgm_entries_init(&r, p, NULL, NULL);
-        pgm_prefix_memo *memo = pgm_prefix_memo_new();
+        pgm_prefix_memo *memo = pgm_prefix_memo_new(p);
         const char *line = nl ? nl + 1 : s + size;
         uint64_t lineno = 0;
         while (line < s + size) {

@@ -571,7 +571,7 @@ static void assert_memo_parses(const pgm_prefix *p, pgm_prefix_memo *memo, const
 static uint64_t memo_file(const char *spec, const char *path)
 {
     pgm_prefix *p = compile(spec);
-    pgm_prefix_memo *memo = pgm_prefix_memo_new();
+    pgm_prefix_memo *memo = pgm_prefix_memo_new(p);
     assert_non_null(memo);
     size_t len;
     char *data = tu_read_file(path, &len);
@@ -655,7 +655,7 @@ static void test_memo_where_lines_part(void **state)
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         pgm_prefix *p = compile(cases[c].spec);
-        pgm_prefix_memo *memo = pgm_prefix_memo_new();
+        pgm_prefix_memo *memo = pgm_prefix_memo_new(p);
         assert_non_null(memo);
         for (int round = 0; round < 2; round++)
             for (size_t i = 0; i < 6; i++)
@@ -668,7 +668,7 @@ static void test_memo_where_lines_part(void **state)
     }
     /* the message after one squeezed blank, then after the two elog.c writes */
     pgm_prefix *p = compile("%m [%p] %q%u@%d ");
-    pgm_prefix_memo *memo = pgm_prefix_memo_new();
+    pgm_prefix_memo *memo = pgm_prefix_memo_new(p);
     pgm_prefix_fields f = {0};
     static const char one[] = "2026-12-06 06:58:31.399 UTC [4605] u@d LOG: ";
     static const char two[] = "2026-12-06 06:58:31.400 UTC [4605] u@d LOG:  x";
@@ -685,7 +685,7 @@ static void test_memo_gives_up_where_it_cannot_help(void **state)
 {
     (void)state;
     pgm_prefix *p = compile("%m [%p-%l] ");
-    pgm_prefix_memo *memo = pgm_prefix_memo_new();
+    pgm_prefix_memo *memo = pgm_prefix_memo_new(p);
     char line[128];
     pgm_prefix_fields f = {0};
     for (unsigned i = 1; i <= 2 * PGM_PREFIX_MEMO_TRIAL; i++) {
@@ -698,6 +698,21 @@ static void test_memo_gives_up_where_it_cannot_help(void **state)
     assert_int_equal(lookups, PGM_PREFIX_MEMO_TRIAL);
     pgm_prefix_memo_free(memo);
     pgm_prefix_free(p);
+    /* a memo made for another prefix is not used: the matcher reads the line */
+    pgm_prefix *q = compile("%m [%p] ");
+    memo = pgm_prefix_memo_new(q);
+    static const char two_names[] = "2026-12-06 06:58:31.399 UTC [7] u@d LOG:  x";
+    pgm_prefix *named = compile("%m [%p] %q%u@%d ");
+    for (int k = 0; k < 2; k++) {
+        assert_true(pgm_prefix_parse_memo(named, memo, two_names, sizeof two_names - 1, &f));
+        assert_slice(f.user, "u");
+        assert_slice(f.message, "x");
+    }
+    pgm_prefix_memo_counts(memo, &hits, &lookups);
+    assert_int_equal(lookups, 0);
+    pgm_prefix_memo_free(memo);
+    pgm_prefix_free(named);
+    pgm_prefix_free(q);
     p = compile("%m [%p] %s ");
     assert_false(pgm_prefix_memo_applies(p));
     pgm_prefix_free(p);
