@@ -124,7 +124,6 @@ typedef struct builder {
     bool full;
     bool redacted;   /* a secret was taken out of a value */
     bool msg_plain;  /* the message was looked at and holds no hook of a secret (pgm_redact_noting) */
-    bool plain;      /* the same of the last value store_text kept */
 } builder;
 
 static int slot_of(const char *name)
@@ -177,13 +176,15 @@ static inline bool store(builder *b, const char *v, size_t n, bool lasting, held
 }
 
 /* Free text (the message, statements, details) may hold a password: one
- * taken out makes a new value, which is copied. */
-static bool store_text(builder *b, const char *v, size_t n, bool lasting, held *h)
+ * taken out makes a new value, which is copied. *plain (NULL: not wanted):
+ * it was looked at and holds no hook of a secret. */
+static bool store_text(builder *b, const char *v, size_t n, bool lasting, held *h, bool *plain)
 {
     pgm_pg_classifier *c = b->c;
-    bool plain = false;
-    bool secret = !c->keep_secrets && pgm_redact_noting(v, n, &c->redacted, &plain);
-    b->plain = plain;
+    bool none = false;
+    bool secret = !c->keep_secrets && pgm_redact_noting(v, n, &c->redacted, &none);
+    if (plain)
+        *plain = none;
     if (secret) {
         c->redactions++;
         b->redacted = true;
@@ -196,12 +197,8 @@ static void put_slot_from(builder *b, int k, const char *v, size_t n, bool lasti
 {
     if (!n)
         return;
-    if (k == S_MSG) {
-        b->has[k] = store_text(b, v, n, lasting, &b->slot[k]);
-        b->msg_plain = b->plain;
-    } else {
-        b->has[k] = store(b, v, n, lasting, &b->slot[k]);
-    }
+    b->has[k] = k == S_MSG ? store_text(b, v, n, lasting, &b->slot[k], &b->msg_plain)
+                           : store(b, v, n, lasting, &b->slot[k]);
 }
 
 /* A value of the record's or a capture's: it lasts as long as the record. */
@@ -217,7 +214,7 @@ static void put(builder *b, const char *name, const char *v, size_t n, bool text
         return;
     int k = slot_of_cached(b->c, name);
     if (k >= 0) {
-        b->has[k] = text ? store_text(b, v, n, true, &b->slot[k]) : store(b, v, n, true, &b->slot[k]);
+        b->has[k] = text ? store_text(b, v, n, true, &b->slot[k], NULL) : store(b, v, n, true, &b->slot[k]);
         return;
     }
     if (b->n_extra + N_SLOTS == PGM_EVENT_MAX_FIELDS) {
@@ -226,7 +223,7 @@ static void put(builder *b, const char *name, const char *v, size_t n, bool text
     }
     pending_field *f = &b->extra[b->n_extra];
     f->name = name;
-    if (text ? store_text(b, v, n, true, &f->v) : store(b, v, n, true, &f->v))
+    if (text ? store_text(b, v, n, true, &f->v, NULL) : store(b, v, n, true, &f->v))
         b->n_extra++;
 }
 
@@ -308,7 +305,7 @@ int pgm_pg_classify(pgm_pg_classifier *c, const pgm_pg_record *rec, const char *
     builder b; /* not zeroed whole: its pending fields are written before they are read */
     b.c = c;
     b.n_extra = 0;
-    b.full = b.redacted = b.msg_plain = b.plain = false;
+    b.full = b.redacted = b.msg_plain = false;
     memset(b.has, 0, sizeof b.has);
     if (rec->pid >= 0 && rec->pid_text.n) {
         put_slice(&b, S_PID, rec->pid_text); /* the line's own digits */

@@ -225,22 +225,15 @@ static int emit_record(pgm_reorder *r, span *sp, const pgm_reorder_batch *b, con
                        pgm_sorter_emit emit, void *ctx)
 {
     const char *p = b->text.p + x->off;
-    if (r->spans) {
-        if (sp->len && sp->b == b && sp->p + sp->len == p) {
-            sp->len += x->len;
-            sp->t = x->t;
-            return PGM_OK;
-        }
-        if (flush_span(r, sp, emit, ctx) != PGM_OK)
-            return PGM_FATAL;
-        *sp = (span){b, p, x->len, x->t};
+    if (r->spans && sp->len && sp->b == b && sp->p + sp->len == p) {
+        sp->len += x->len;
+        sp->t = x->t;
         return PGM_OK;
     }
-    if (emit(ctx, x->t, p, x->len) != PGM_OK) {
-        snprintf(r->err, sizeof r->err, "the output could not be written");
+    if (flush_span(r, sp, emit, ctx) != PGM_OK)
         return PGM_FATAL;
-    }
-    return PGM_OK;
+    *sp = (span){b, p, x->len, x->t};
+    return r->spans ? PGM_OK : flush_span(r, sp, emit, ctx); /* without spans: a record a call */
 }
 
 /* Every held record older than `before`, in order, to `emit`, while more
