@@ -186,10 +186,14 @@ static void out_of_order(timeline_run *t, const char *where)
     }
 }
 
-/* The reorder buffer's records out to `b`, written in large writes. */
+/* The reorder buffer's records out to `b`, written in large writes. A span
+ * of records the sink takes as it lies (into its own buffer, or one write
+ * of its own: most of a timeline's bytes come in spans of 64 to 512 KiB)
+ * is not copied into `b` first: that copy was 6% of a timeline's time into
+ * a pipe or /dev/null. */
 static int gather(timeline_run *t, pgm_strbuf *b, const void *data, size_t len)
 {
-    if (pgm_sink_gathers(t->out)) { /* into the sink's buffer at once */
+    if (pgm_sink_takes_whole(t->out, len)) {
         int rc = b->len ? pgm_sink_write(t->out, b->p, b->len) : PGM_OK;
         pgm_strbuf_reset(b);
         if (rc == PGM_OK)

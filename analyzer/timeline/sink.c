@@ -221,6 +221,11 @@ bool pgm_sink_gathers(const pgm_sink *s)
     return s->direct != NULL;
 }
 
+bool pgm_sink_takes_whole(const pgm_sink *s, size_t len)
+{
+    return s->direct != NULL || len >= PGM_SINK_DIRECT_BYTES;
+}
+
 bool pgm_sink_rewindable(const pgm_sink *s)
 {
     return s->rewindable;

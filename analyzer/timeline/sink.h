@@ -26,6 +26,10 @@ int pgm_sink_write(pgm_sink *s, const void *data, size_t len);
  * written directly, util/directwrite.h): then a caller's own gathering is one
  * copy of every byte too many. */
 bool pgm_sink_gathers(const pgm_sink *s);
+/* Whether a write of `len` bytes costs the sink no more than the same bytes
+ * gathered by the caller first: it gathers itself, or `len` is large enough
+ * to be written (or compressed) from where it lies. */
+bool pgm_sink_takes_whole(const pgm_sink *s, size_t len);
 /* Whether what was written can be taken back: a regular file (stdout too,
  * when redirected to one and not appending) or /dev/null. */
 bool pgm_sink_rewindable(const pgm_sink *s);
