@@ -7,9 +7,13 @@
 #include <unistd.h>
 
 #include "text/timestamp.h"
+#include "util/bytes.h"
 
 /* "YYYY-MM-DD HH:MM:SS": what every time pgm_ts_parse_at reads starts with. */
 #define DATE_TIME_LEN 19u
+/* The clock (date, time, fraction: 19 to 26 bytes) is looked at as words of
+ * 8 bytes, the last one ending where it ends. */
+#define CLOCK_WORDS 4u
 
 /* Times of one form and zone compare as their bytes do: only the bytes up to
  * the zone are compared, the zone and the byte after it must be the first
@@ -27,6 +31,15 @@ typedef struct checker {
     bool pending;                      /* head holds a line start still growing */
     bool skipping;                     /* inside a line already checked */
     int64_t max_step;                  /* microseconds */
+    /* the clock's words: where each starts, the first line's bytes there,
+     * and which of them are not digits (0xff), which every line must have
+     * as the first one has them */
+    unsigned n_words;
+    size_t word_at[CLOCK_WORDS];
+    uint64_t first_word[CLOCK_WORDS], separators[CLOCK_WORDS];
+    /* the zone and the byte after it, as one word and the mask of its bytes
+     * (zone_mask 0: longer than 8 bytes, compared as bytes) */
+    uint64_t zone_word, zone_mask;
 } checker;
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -52,6 +65,52 @@ static int64_t clock_us(const char *p, size_t clock_len)
     return s * 1000000 + us;
 }
 
+/* Whether the clock at p has the first line's form: its separators where
+ * the first has them, digits elsewhere (eight bytes at a time: the
+ * separators turned into '0', each byte is a digit when neither adding 0x46
+ * nor taking 0x30 sets its top bit; the bytes are from 0x00 to 0xff, so a
+ * byte that is no digit sets its own top bit, whatever it carries or
+ * borrows to the next). */
+static bool of_first_form(const checker *c, const char *p)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    for (unsigned k = 0; k < c->n_words; k++) {
+        uint64_t w = pgm_load8(p + c->word_at[k]), sep = c->separators[k];
+        if ((w ^ c->first_word[k]) & sep)
+            return false;
+        uint64_t d = (w & ~sep) | (ones * '0' & sep);
+        if (((d + ones * 0x46) | (d - ones * '0')) & ones * 0x80)
+            return false;
+    }
+    return true;
+}
+
+/* memcmp(p, c->prev, clock_len) >= 0: the words as big-endian numbers. */
+static bool not_behind(const checker *c, const char *p)
+{
+    for (unsigned k = 0; k < c->n_words; k++) {
+        uint64_t a = pgm_load8(p + c->word_at[k]), b = pgm_load8(c->prev + c->word_at[k]);
+        if (a != b) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            a = __builtin_bswap64(a);
+            b = __builtin_bswap64(b);
+#endif
+            return a > b;
+        }
+    }
+    return true;
+}
+
+/* Whether the line's zone and the byte after it are the first line's (n:
+ * the bytes of the line at p, at least time_len + 1). */
+static bool same_zone(const checker *c, const char *p, size_t n)
+{
+    size_t zone = c->time_len + 1 - c->clock_len;
+    if (c->zone_mask && n >= c->clock_len + 8)
+        return ((pgm_load8(p + c->clock_len) ^ c->zone_word) & c->zone_mask) == 0;
+    return pgm_same_bytes(p + c->clock_len, c->first + c->clock_len, zone);
+}
+
 static bool start(checker *c, const char *p, size_t n)
 {
     pgm_ts_parse ts;
@@ -65,6 +124,23 @@ static bool start(checker *c, const char *p, size_t n)
         return false; /* no zone: its times are read in --tz, which may have summer time */
     c->clock_len = clock;
     c->time_len = ts.len;
+    c->n_words = 0;
+    for (size_t at = 0; at < clock; at += 8) {
+        size_t w = at + 8 <= clock ? at : clock - 8;
+        uint64_t sep = 0;
+        for (unsigned k = 0; k < 8; k++)
+            if (!is_digit(p[w + k]))
+                sep |= UINT64_C(0xff) << (8 * k); /* the byte at w + k, in a word loaded as memory holds it */
+        c->word_at[c->n_words] = w;
+        c->first_word[c->n_words] = pgm_load8(p + w);
+        c->separators[c->n_words++] = sep;
+    }
+    size_t zone = ts.len + 1 - clock;
+    c->zone_mask = zone <= 8 ? ~UINT64_C(0) >> (64 - 8 * zone) : 0; /* the first `zone` bytes in memory */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    c->zone_mask = zone <= 8 ? ~UINT64_C(0) << (64 - 8 * zone) : 0;
+#endif
+    memcpy(&c->zone_word, p + clock, zone <= 8 ? zone : 0);
     memcpy(c->first, p, ts.len + 1);
     memcpy(c->prev, p, clock);
     c->started = true;
@@ -80,18 +156,13 @@ static void check(checker *c, const char *p, size_t n)
         c->ok = start(c, p, n);
         return;
     }
-    if (n < c->time_len + 1 ||
-        memcmp(p + c->clock_len, c->first + c->clock_len, c->time_len + 1 - c->clock_len) != 0) {
-        c->ok = false;
+    if (n < c->time_len + 1 || !same_zone(c, p, n) || !of_first_form(c, p)) {
+        c->ok = false; /* another zone, or not of the first line's form: its bytes do not compare as times */
         return;
     }
-    for (size_t i = 0; i < c->clock_len; i++)
-        if (is_digit(c->first[i]) ? !is_digit(p[i]) : p[i] != c->first[i]) {
-            c->ok = false; /* not of the first line's form: its bytes do not compare as times */
-            return;
-        }
-    if (memcmp(p, c->prev, c->clock_len) >= 0) {
-        memcpy(c->prev, p, c->clock_len);
+    if (not_behind(c, p)) {
+        for (unsigned k = 0; k < c->n_words; k++) /* the clock's bytes, as the words hold them */
+            memcpy(c->prev + c->word_at[k], p + c->word_at[k], 8);
         return;
     }
     int64_t step = clock_us(c->prev, c->clock_len) - clock_us(p, c->clock_len);

@@ -171,6 +171,63 @@ static void test_file_blocks(void **state)
     assert_int_equal(pgm_time_order_file("/nonexistent/pgmortem.log"), -1);
 }
 
+/* The second line's time changed at one byte, against what the rule says
+ * of it, byte by byte: of the first line's form (a digit where it has one,
+ * its very byte elsewhere, the zone and the byte after it the same) and not
+ * behind it as bytes, in order (0); of that form and behind, a step (or no
+ * proof, past a minute or no date); of another form, no proof. The clocks of
+ * %t and of %m, to a tenth of a second and to a microsecond, cover the words
+ * the check reads them in, the last one overlapping the one before. Bytes
+ * around the digits' bounds ('/' and ':'), beyond ASCII, and separators'. */
+static void test_one_byte_changed(void **state)
+{
+    (void)state;
+    static const char *const firsts[] = {
+        "2026-11-27 10:17:27 UTC [1] LOG:  a",
+        "2026-11-27 10:17:27.4 UTC [1] LOG:  a",
+        "2026-11-27 10:17:27.443 CEST [1] LOG:  a",
+        "2026-11-27 10:17:27.443211 UTC [1] LOG:  a",
+        "2026-11-27 10:17:27.443 America/Argentina/Buenos_Aires [1] LOG:  a",
+    };
+    static const char bytes[] = "0123456789/:-. T\x80\xff";
+    uint64_t seed = 0x9e3779b97f4a7c15u;
+    unsigned compared = 0;
+    for (size_t f = 0; f < sizeof firsts / sizeof firsts[0]; f++) {
+        const char *first = firsts[f];
+        size_t clock = 19;
+        if (first[clock] == '.')
+            for (clock++; first[clock] >= '0' && first[clock] <= '9'; clock++)
+                ;
+        size_t zone_end = strchr(first, '[') - first; /* the zone and the space after it */
+        if (pgm_time_order_text(first, strlen(first)) != 0) {
+            assert_true(f == 4); /* a zone the time cannot be read in proves nothing */
+            continue;
+        }
+        for (unsigned i = 0; i < 4000; i++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            size_t at = (size_t)(seed >> 33) % zone_end;
+            char c = bytes[(seed >> 13) % (sizeof bytes - 1)];
+            char text[256];
+            int n = snprintf(text, sizeof text, "%s\n%s\n", first, first);
+            char *second = text + strlen(first) + 1;
+            second[at] = c;
+            bool digit_at = first[at] >= '0' && first[at] <= '9' && at < clock;
+            bool form = digit_at ? c >= '0' && c <= '9' : c == first[at];
+            int64_t got = pgm_time_order_text(text, (size_t)n);
+            if (at == 0 && !form)
+                assert_int_equal(got, 0); /* a line that starts with no digit is no line of the log's own */
+            else if (!form)
+                assert_int_equal(got, -1);
+            else if (memcmp(second, first, clock) >= 0)
+                assert_int_equal(got, 0);
+            else
+                assert_true(got != 0);
+            compared++;
+        }
+    }
+    assert_true(compared >= 16000);
+}
+
 static bool leads(const char *spec)
 {
     pgm_prefix *p;
@@ -199,6 +256,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_file_blocks),
+        cmocka_unit_test(test_one_byte_changed),
         cmocka_unit_test(test_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
