@@ -88,10 +88,13 @@ deps-check:
 
 # ---------------------------------------------------------------- build
 # LTO and PGO as GCC 10 and later spell them; another compiler gets plain -O2.
-CC_OPTIMISES := $(shell $(CC) -O2 -flto=auto -fprofile-use -fprofile-partial-training -Wno-missing-profile \
+# -O3 rather than -O2 with them: 3.7% fewer instructions for a one-thread
+# timeline (443 against 427 M on 10 MB of the bench's log, cachegrind) and
+# about 4% less user time (seven runs of each in turn on 300 MB).
+CC_OPTIMISES := $(shell $(CC) -O3 -flto=auto -fprofile-use -fprofile-partial-training -Wno-missing-profile \
                   -x c -c -o /dev/null /dev/null 2>/dev/null && echo yes)
 ifeq ($(CC_OPTIMISES),yes)
-RELEASE_FLAGS := -O2 -g -flto=auto
+RELEASE_FLAGS := -O3 -g -flto=auto
 else
 RELEASE_FLAGS := -O2 -g
 PGO := 0
