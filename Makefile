@@ -119,12 +119,21 @@ PGO_DEP := build/pgo/trained
 PGO_USE = -fprofile-use -fprofile-partial-training -Wno-missing-profile
 endif
 
-build/obj/%.o: %.c $(HDRS) $(PGO_DEP)
+# The release objects are made again when the flags they are made with
+# change (a new -O, PGO=0): objects of other flags beside them were linked
+# together, and GCC refuses a profile trained on code of other flags
+# ("Missing counts for called function").
+RELEASE_STAMP := build/release-flags
+RELEASE_STAMP_TEXT := $(CC) $(RELEASE_FLAGS) $(PGO_USE)
+$(shell mkdir -p build && (echo '$(RELEASE_STAMP_TEXT)' | cmp -s - $(RELEASE_STAMP) || \
+         echo '$(RELEASE_STAMP_TEXT)' > $(RELEASE_STAMP)))
+
+build/obj/%.o: %.c $(HDRS) $(PGO_DEP) $(RELEASE_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(PGO_USE) $(DEFS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
 
-build/pgo/obj/%.o: %.c $(HDRS)
+build/pgo/obj/%.o: %.c $(HDRS) $(RELEASE_STAMP)
 	@mkdir -p $(dir $@) $(dir build/obj/$*)
 	@echo "  CC/PGO  $<"
 	@$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) -fprofile-generate -fprofile-update=prefer-atomic -dumpbase build/obj/$* \
