@@ -11,9 +11,10 @@
 
 /* "YYYY-MM-DD HH:MM:SS": what every time pgm_ts_parse_at reads starts with. */
 #define DATE_TIME_LEN 19u
-/* The clock (date, time, fraction: 19 to 26 bytes) is looked at as words of
- * 8 bytes, the last one ending where it ends. */
-#define CLOCK_WORDS 4u
+/* The clock (date, time, fraction: 19 bytes and more, within the line's
+ * first PGM_TIME_ORDER_HEAD) is looked at as words of 8 bytes, the last one
+ * ending where it ends. */
+#define CLOCK_WORDS ((PGM_TIME_ORDER_HEAD + 7u) / 8u)
 
 /* Times of one form and zone compare as their bytes do: only the bytes up to
  * the zone are compared, the zone and the byte after it must be the first
@@ -122,7 +123,7 @@ static bool start(checker *c, const char *p, size_t n)
             ;
     if (clock >= ts.len)
         return false; /* no zone: its times are read in --tz, which may have summer time */
-    c->clock_len = clock;
+    c->clock_len = clock; /* below PGM_TIME_ORDER_HEAD: ts.len + 1 bytes are in the line's head */
     c->time_len = ts.len;
     c->n_words = 0;
     for (size_t at = 0; at < clock; at += 8) {
