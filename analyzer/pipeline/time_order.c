@@ -8,6 +8,7 @@
 
 #include "text/timestamp.h"
 #include "util/bytes.h"
+#include "util/directio.h"
 
 /* "YYYY-MM-DD HH:MM:SS": what every time pgm_ts_parse_at reads starts with. */
 #define DATE_TIME_LEN 19u
@@ -233,7 +234,7 @@ int64_t pgm_time_order_file(const char *path)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    char *buf = malloc(PGM_TIME_ORDER_BLOCK);
+    char *buf = pgm_read_alloc(PGM_TIME_ORDER_BLOCK);
     checker c = {.ok = buf != NULL};
     while (c.ok) {
         ssize_t got = read(fd, buf, PGM_TIME_ORDER_BLOCK);

@@ -38,6 +38,12 @@ void *pgm_direct_alloc(size_t bytes)
     return p;
 }
 
+void *pgm_read_alloc(size_t bytes)
+{
+    void *p = NULL;
+    return posix_memalign(&p, PGM_READ_ALIGN, bytes ? bytes : 1) == 0 ? p : NULL;
+}
+
 int pgm_direct_reopen(int fd)
 {
     char path[64];
