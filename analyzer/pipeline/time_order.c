@@ -127,21 +127,21 @@ static bool start(checker *c, const char *p, size_t n)
     c->clock_len = clock; /* below PGM_TIME_ORDER_HEAD: ts.len + 1 bytes are in the line's head */
     c->time_len = ts.len;
     c->n_words = 0;
+    /* the masks are made as bytes and loaded as the words are: right in
+     * either byte order */
+    unsigned char mask[8];
     for (size_t at = 0; at < clock; at += 8) {
         size_t w = at + 8 <= clock ? at : clock - 8;
-        uint64_t sep = 0;
         for (unsigned k = 0; k < 8; k++)
-            if (!is_digit(p[w + k]))
-                sep |= UINT64_C(0xff) << (8 * k); /* the byte at w + k, in a word loaded as memory holds it */
+            mask[k] = is_digit(p[w + k]) ? 0 : 0xff;
         c->word_at[c->n_words] = w;
         c->first_word[c->n_words] = pgm_load8(p + w);
-        c->separators[c->n_words++] = sep;
+        c->separators[c->n_words++] = pgm_load8(mask);
     }
     size_t zone = ts.len + 1 - clock;
-    c->zone_mask = zone <= 8 ? ~UINT64_C(0) >> (64 - 8 * zone) : 0; /* the first `zone` bytes in memory */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    c->zone_mask = zone <= 8 ? ~UINT64_C(0) << (64 - 8 * zone) : 0;
-#endif
+    for (unsigned k = 0; k < 8; k++)
+        mask[k] = zone <= 8 && k < zone ? 0xff : 0; /* all 0: longer than a word */
+    c->zone_mask = pgm_load8(mask);
     memcpy(&c->zone_word, p + clock, zone <= 8 ? zone : 0);
     memcpy(c->first, p, ts.len + 1);
     memcpy(c->prev, p, clock);

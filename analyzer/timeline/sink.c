@@ -223,7 +223,7 @@ bool pgm_sink_gathers(const pgm_sink *s)
 
 bool pgm_sink_takes_whole(const pgm_sink *s, size_t len)
 {
-    return s->direct != NULL || len >= PGM_SINK_DIRECT_BYTES;
+    return pgm_sink_gathers(s) || len >= PGM_SINK_DIRECT_BYTES;
 }
 
 bool pgm_sink_rewindable(const pgm_sink *s)
