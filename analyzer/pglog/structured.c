@@ -123,12 +123,21 @@ static void csv_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t l
 
 /* ------------------------------------------------------ JSON-shaped inputs */
 
+static pgm_slice jget_n(const pgm_pglog_reader *r, const char *key, size_t key_len)
+{
+    size_t n;
+    const char *v = pgm_jsonflat_get_text(&r->json, key, key_len, &n);
+    return (pgm_slice){v ? v : "", n};
+}
+
 static pgm_slice jget(const pgm_pglog_reader *r, const char *key)
 {
-    const char *v = pgm_jsonflat_get(&r->json, key, NULL);
-    pgm_slice s = {v ? v : "", v ? strlen(v) : 0};
-    return s;
+    return jget_n(r, key, strlen(key));
 }
+
+/* A key written here: its length known without counting (a jsonlog line is
+ * asked for some twenty). */
+#define JGET(r, literal) jget_n((r), "" literal, sizeof(literal) - 1)
 
 /* The first of several keys that is present. */
 static pgm_slice jget_any(const pgm_pglog_reader *r, const char *const *keys)
@@ -165,8 +174,8 @@ static void json_record(pgm_pglog_reader *r, const char *line, size_t n, uint64_
         return;
     pgm_pg_record out;
     memset(&out, 0, sizeof out);
-    pgm_slice msg = cnpg ? jget(r, "record.message") : jget(r, "message");
-    pgm_slice sev = cnpg ? jget(r, "record.error_severity") : jget(r, "error_severity");
+    pgm_slice msg = cnpg ? JGET(r, "record.message") : JGET(r, "message");
+    pgm_slice sev = cnpg ? JGET(r, "record.error_severity") : JGET(r, "error_severity");
     if (!sev.n) {
         /* a JSON line with no severity is no server output: CloudNativePG's
          * own lines (logger "instance-manager"...), an operator's, a shipper's */
@@ -175,44 +184,44 @@ static void json_record(pgm_pglog_reader *r, const char *line, size_t n, uint64_
     }
     pgm_slice v;
     if (cnpg) {
-        v = jget(r, "record.log_time");
+        v = JGET(r, "record.log_time");
         out.t = parse_time(r, v.p, v.n);
-        v = jget(r, "record.process_id");
+        v = JGET(r, "record.process_id");
         out.pid = parse_int(v.p, v.n);
-        v = jget(r, "record.user_name"), out.user = pgm_record_value(v.p, v.n);
-        v = jget(r, "record.database_name"), out.db = pgm_record_value(v.p, v.n);
-        v = jget(r, "record.application_name"), out.app = pgm_record_value(v.p, v.n);
-        split_from(jget(r, "record.connection_from"), &out.host, &out.port);
-        out.session_id = jget(r, "record.session_id");
-        out.command_tag = jget(r, "record.command_tag");
-        out.sqlstate = jget(r, "record.sql_state_code");
-        out.detail = jget(r, "record.detail");
-        out.hint = jget(r, "record.hint");
-        out.context = jget(r, "record.context");
-        out.statement = jget(r, "record.query");
-        out.query = jget(r, "record.internal_query");
-        out.backend_type = jget(r, "record.backend_type");
+        v = JGET(r, "record.user_name"), out.user = pgm_record_value(v.p, v.n);
+        v = JGET(r, "record.database_name"), out.db = pgm_record_value(v.p, v.n);
+        v = JGET(r, "record.application_name"), out.app = pgm_record_value(v.p, v.n);
+        split_from(JGET(r, "record.connection_from"), &out.host, &out.port);
+        out.session_id = JGET(r, "record.session_id");
+        out.command_tag = JGET(r, "record.command_tag");
+        out.sqlstate = JGET(r, "record.sql_state_code");
+        out.detail = JGET(r, "record.detail");
+        out.hint = JGET(r, "record.hint");
+        out.context = JGET(r, "record.context");
+        out.statement = JGET(r, "record.query");
+        out.query = JGET(r, "record.internal_query");
+        out.backend_type = JGET(r, "record.backend_type");
     } else {
-        v = jget(r, "timestamp");
+        v = JGET(r, "timestamp");
         out.t = parse_time(r, v.p, v.n);
-        v = jget(r, "pid");
+        v = JGET(r, "pid");
         out.pid = parse_int(v.p, v.n);
-        v = jget(r, "user"), out.user = pgm_record_value(v.p, v.n);
-        v = jget(r, "dbname"), out.db = pgm_record_value(v.p, v.n);
-        v = jget(r, "application_name"), out.app = pgm_record_value(v.p, v.n);
-        v = jget(r, "remote_host"), out.host = pgm_record_value(v.p, v.n);
-        out.port = jget(r, "remote_port");
-        out.session_id = jget(r, "session_id");
-        out.command_tag = jget(r, "ps");
-        out.sqlstate = jget(r, "state_code");
+        v = JGET(r, "user"), out.user = pgm_record_value(v.p, v.n);
+        v = JGET(r, "dbname"), out.db = pgm_record_value(v.p, v.n);
+        v = JGET(r, "application_name"), out.app = pgm_record_value(v.p, v.n);
+        v = JGET(r, "remote_host"), out.host = pgm_record_value(v.p, v.n);
+        out.port = JGET(r, "remote_port");
+        out.session_id = JGET(r, "session_id");
+        out.command_tag = JGET(r, "ps");
+        out.sqlstate = JGET(r, "state_code");
         if (!out.sqlstate.n)
             out.sqlstate = (pgm_slice){"00000", 5}; /* jsonlog omits it when 00000 */
-        out.detail = jget(r, "detail");
-        out.hint = jget(r, "hint");
-        out.context = jget(r, "context");
-        out.statement = jget(r, "statement");
-        out.query = jget(r, "internal_query");
-        out.backend_type = jget(r, "backend_type");
+        out.detail = JGET(r, "detail");
+        out.hint = JGET(r, "hint");
+        out.context = JGET(r, "context");
+        out.statement = JGET(r, "statement");
+        out.query = JGET(r, "internal_query");
+        out.backend_type = JGET(r, "backend_type");
     }
     out.severity = sev;
     out.message = msg;
@@ -226,12 +235,12 @@ static void cloudsql_line(pgm_pglog_reader *r, const char *line, size_t n, uint6
 {
     if (!parse_json(r, line, n, lineno))
         return;
-    pgm_slice text = jget(r, "textPayload");
+    pgm_slice text = JGET(r, "textPayload");
     if (!text.n) {
         pgm_pglog_unparsed(r, line, n, lineno);
         return;
     }
-    pgm_slice ts = jget(r, "timestamp");
+    pgm_slice ts = JGET(r, "timestamp");
     pgm_ts_parse tp;
     if (ts.n && pgm_ts_parse_at(ts.p, ts.n, &tp))
         pgm_pglog_set_envelope(r, lineno, tp.us, tp.zone, -1);
@@ -393,7 +402,7 @@ pgm_slice pgm_pglog_body_of(pgm_pglog_reader *r, const char *line, size_t n)
         return pgm_syslog_body(line, n);
     case PGM_FMT_CLOUDSQL:
         if (pgm_jsonflat_parse(&r->json, line, n, err, sizeof err)) {
-            s = jget(r, "textPayload");
+            s = JGET(r, "textPayload");
             const char *nl = memchr(s.p, '\n', s.n);
             if (nl)
                 s.n = (size_t)(nl - s.p);

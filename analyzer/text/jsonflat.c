@@ -1,7 +1,17 @@
 #include "text/jsonflat.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "util/bytes.h"
+
+_Static_assert(PGM_JSONFLAT_MAX_PAIRS < 255, "a pair's number + 1 fits the index's byte");
+_Static_assert((PGM_JSONFLAT_INDEX & (PGM_JSONFLAT_INDEX - 1)) == 0, "the index is a power of two");
+_Static_assert(PGM_JSONFLAT_INDEX >= 2 * PGM_JSONFLAT_MAX_PAIRS, "the index is at most half full");
 
 typedef struct jp {
     const char *s;
@@ -10,6 +20,7 @@ typedef struct jp {
     char *err;
     size_t errlen;
     bool failed;
+    bool wrote_nul; /* a \u0000 went into the value being read */
 } jp;
 
 static bool fail(jp *p, const char *why)
@@ -30,6 +41,19 @@ static void ws(jp *p)
 static bool put(jp *p, const void *b, size_t n)
 {
     return pgm_strbuf_add(&p->j->buf, b, n) == 0 || fail(p, "object too large");
+}
+
+/* The NUL that ends a key or a value: a byte stored, where put's copy of
+ * one byte was a call to memcpy (26 of them a jsonlog line). */
+static inline bool put_end(jp *p)
+{
+    pgm_strbuf *b = &p->j->buf;
+    if (b->alloc - b->len > 1) {
+        b->p[b->len++] = '\0';
+        b->p[b->len] = '\0';
+        return true;
+    }
+    return put(p, "", 1);
 }
 
 static int hex4(const char *s)
@@ -54,6 +78,7 @@ static bool put_utf8(jp *p, unsigned cp)
 {
     unsigned char b[4];
     size_t n;
+    p->wrote_nul |= cp == 0;
     if (cp < 0x80) {
         b[0] = (unsigned char)cp;
         n = 1;
@@ -76,6 +101,82 @@ static bool put_utf8(jp *p, unsigned cp)
     return put(p, b, n);
 }
 
+/* How many of the n bytes at q a string holds as they are: up to a quote, a
+ * backslash or a control character. Sixteen bytes at a time with SSE2 (a
+ * jsonlog line is mostly its strings: a byte at a time, reading them was a
+ * third of a timeline of such a log); n is what is left of the text, not of
+ * the string, so short strings are looked at in blocks too. */
+#if defined(__SSE2__)
+/* The bytes of x that end a run: a quote, a backslash, a control character. */
+static inline unsigned run_stops16(__m128i x)
+{
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+    /* unsigned x <= 0x1f: the larger of x and 0x1f is 0x1f */
+    __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                                _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
+    return (unsigned)_mm_movemask_epi8(stop);
+}
+#endif
+
+static size_t plain_run(const char *q, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        unsigned mask = run_stops16(_mm_loadu_si128((const __m128i *)(const void *)(q + i)));
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    while (i < n && q[i] != '"' && q[i] != '\\' && (unsigned char)q[i] >= 0x20)
+        i++;
+    return i;
+}
+
+/* The run at p->i (plain_run) copied into the buffer. With SSE2, while the
+ * text has sixteen bytes left and the buffer room for them, a block is
+ * stored before it is looked at (the bytes stored past the run's end are
+ * written over next): one pass, and no call for the short runs most keys
+ * and values are. False when the buffer is full, said at the run's start. */
+static bool copy_run(jp *p)
+{
+    pgm_strbuf *b = &p->j->buf;
+    size_t start = p->i;
+#if defined(__SSE2__)
+    bool stopped = false;
+    if (b->alloc) {
+        /* in locals: a store through char * may alias any field of p or b,
+         * which would then be read again after every block */
+        const char *src = p->s + p->i, *end = p->s + p->n;
+        char *dst = b->p + b->len, *room_end = b->p + b->alloc;
+        while (end - src >= 16 && room_end - dst > 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)src);
+            _mm_storeu_si128((__m128i *)(void *)dst, x);
+            unsigned mask = run_stops16(x);
+            size_t k = mask ? (size_t)__builtin_ctz(mask) : 16;
+            src += k;
+            dst += k;
+            if (mask) {
+                stopped = true;
+                break;
+            }
+        }
+        *dst = '\0';
+        b->len = (size_t)(dst - b->p);
+        p->i = (size_t)(src - p->s);
+    }
+    if (stopped)
+        return true;
+#endif
+    size_t run = plain_run(p->s + p->i, p->n - p->i);
+    if (run && pgm_strbuf_add(b, p->s + p->i, run) != 0) {
+        p->i = start;
+        return fail(p, "object too large");
+    }
+    p->i += run;
+    return true;
+}
+
 /* A string at p->i (opening quote included), unescaped into the buffer. */
 static bool string(jp *p)
 {
@@ -83,13 +184,8 @@ static bool string(jp *p)
     for (;;) {
         if (p->i >= p->n)
             return fail(p, "unterminated string");
-        const char *q = p->s + p->i;
-        size_t run = 0;
-        while (p->i + run < p->n && q[run] != '"' && q[run] != '\\' && (unsigned char)q[run] >= 0x20)
-            run++;
-        if (run && !put(p, q, run))
+        if (!copy_run(p))
             return false;
-        p->i += run;
         if (p->i >= p->n)
             return fail(p, "unterminated string");
         char c = p->s[p->i];
@@ -164,17 +260,63 @@ static bool array_raw(jp *p, int depth)
     return fail(p, "unterminated array");
 }
 
+/* A key's slot to start from: its first and last eight bytes (fewer: two
+ * overlapping fours, or three bytes) and its length, multiplied and the top
+ * bits taken. A byte at a time with a multiply after each (FNV), hashing was
+ * most of a jsonlog line's parse: each multiply waited for the one before. */
+static size_t key_slot(const char *k, size_t n)
+{
+    const uint64_t golden = 0x9E3779B97F4A7C15ull;
+    uint64_t h;
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, k, sizeof a);
+        memcpy(&b, k + n - 8, sizeof b);
+        h = a ^ (b * golden);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, k, sizeof a);
+        memcpy(&b, k + n - 4, sizeof b);
+        h = (uint64_t)a << 32 | b;
+    } else {
+        h = n ? (uint64_t)(unsigned char)k[0] << 16 | (uint64_t)(unsigned char)k[n / 2] << 8 |
+                    (unsigned char)k[n - 1]
+              : 0;
+    }
+    h = (h ^ n) * golden;
+    return (size_t)(h >> (64 - __builtin_ctz(PGM_JSONFLAT_INDEX)));
+}
+
+/* The slot of `key` in the index: where its pair's number is, or the empty
+ * slot it would take. */
+static size_t slot_of(const pgm_jsonflat *j, const char *key, size_t key_len)
+{
+    size_t mask = PGM_JSONFLAT_INDEX - 1, at = key_slot(key, key_len);
+    for (; j->index[at]; at = (at + 1) & mask) {
+        const pgm_json_pair *pr = &j->pairs[j->index[at] - 1];
+        if (pr->key_len == key_len && pgm_same_bytes(j->buf.p + pr->key, key, key_len))
+            break;
+    }
+    return at;
+}
+
 static bool add_pair(jp *p, size_t key, size_t key_len, size_t val, enum pgm_json_type t)
 {
     pgm_jsonflat *j = p->j;
     size_t val_len = j->buf.len - val;
-    if (!put(p, "", 1))
+    bool nul = p->wrote_nul || t == PGM_JT_ARRAY; /* an array is raw bytes: a NUL among them is kept */
+    p->wrote_nul = false;
+    if (!put_end(p))
         return false;
     if (j->n == PGM_JSONFLAT_MAX_PAIRS) {
         j->dropped++;
         return true;
     }
-    j->pairs[j->n++] = (pgm_json_pair){key, key_len, val, val_len, t};
+    size_t text_len = nul ? strlen(j->buf.p + val) : val_len;
+    j->pairs[j->n++] = (pgm_json_pair){key, key_len, val, val_len, text_len, t};
+    size_t at = slot_of(j, j->buf.p + key, key_len);
+    if (!j->index[at]) /* a key seen before keeps its first value */
+        j->index[at] = (unsigned char)j->n;
     return true;
 }
 
@@ -206,7 +348,7 @@ static bool object(jp *p, size_t prefix, size_t prefix_len, int depth)
         if (!string(p))
             return false;
         size_t key_len = p->j->buf.len - key;
-        if (!put(p, "", 1))
+        if (!put_end(p))
             return false;
         ws(p);
         if (p->i >= p->n || p->s[p->i] != ':')
@@ -244,7 +386,7 @@ static bool value(jp *p, size_t key, size_t key_len, int depth)
         const char *word;
         enum pgm_json_type t;
     } words[] = {{"true", PGM_JT_BOOL}, {"false", PGM_JT_BOOL}, {"null", PGM_JT_NULL}};
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; (c == 't' || c == 'f' || c == 'n') && k < 3; k++) {
         size_t l = strlen(words[k].word);
         if (p->n - p->i >= l && memcmp(p->s + p->i, words[k].word, l) == 0) {
             p->i += l;
@@ -279,7 +421,8 @@ bool pgm_jsonflat_parse(pgm_jsonflat *j, const char *s, size_t n, char *err, siz
     pgm_strbuf_reset(&j->buf);
     j->n = 0;
     j->dropped = 0;
-    jp p = {s, n, 0, j, err, errlen, false};
+    memset(j->index, 0, sizeof j->index);
+    jp p = {s, n, 0, j, err, errlen, false, false};
     ws(&p);
     if (p.i >= n || s[p.i] != '{')
         return fail(&p, "not an object");
@@ -291,15 +434,23 @@ bool pgm_jsonflat_parse(pgm_jsonflat *j, const char *s, size_t n, char *err, siz
     return true;
 }
 
+static const pgm_json_pair *pair_of(const pgm_jsonflat *j, const char *key, size_t key_len)
+{
+    size_t at = slot_of(j, key, key_len);
+    return j->index[at] ? &j->pairs[j->index[at] - 1] : NULL;
+}
+
 const char *pgm_jsonflat_get(const pgm_jsonflat *j, const char *key, enum pgm_json_type *type)
 {
-    for (size_t i = 0; i < j->n; i++) {
-        const pgm_json_pair *pr = &j->pairs[i];
-        if (pr->key_len == strlen(key) && memcmp(j->buf.p + pr->key, key, pr->key_len) == 0) {
-            if (type)
-                *type = pr->type;
-            return j->buf.p + pr->val;
-        }
-    }
-    return NULL;
+    const pgm_json_pair *pr = pair_of(j, key, strlen(key));
+    if (pr && type)
+        *type = pr->type;
+    return pr ? j->buf.p + pr->val : NULL;
+}
+
+const char *pgm_jsonflat_get_text(const pgm_jsonflat *j, const char *key, size_t key_len, size_t *len)
+{
+    const pgm_json_pair *pr = pair_of(j, key, key_len);
+    *len = pr ? pr->text_len : 0;
+    return pr ? j->buf.p + pr->val : NULL;
 }
