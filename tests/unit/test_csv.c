@@ -127,12 +127,112 @@ static void test_quoted_newlines_and_quotes(void **state)
     pgm_csv_free(&r);
 }
 
+/* A field read back as the test made it, wherever its runs fall on the
+ * 16-byte blocks of the line and of the record's text: a filler field
+ * before it moves it, a piece (a doubled quote, a comma, a quote inside an
+ * unquoted field) sits at every offset, and the field ends the line or not. */
+static void test_fields_at_every_offset(void **state)
+{
+    (void)state;
+    static const struct {
+        bool quoted;
+        const char *csv, *bytes; /* the piece as written, and as read */
+    } pieces[] = {
+        {true, "\"\"", "\""}, {true, ",", ","}, {true, "x", "x"}, {false, "\"", "\""}, {false, "y", "y"},
+    };
+    char line[512], want[256];
+    for (size_t filler = 0; filler < 80; filler += 3) {
+        for (size_t len = 0; len <= 40; len++) {
+            for (size_t at = 0; at <= len; at++) {
+                for (size_t k = 0; k < sizeof pieces / sizeof pieces[0]; k++) {
+                    for (int tail = 0; tail < 2; tail++) {
+                        size_t t = 0, w = 0;
+                        memset(line + t, 'f', filler);
+                        t += filler;
+                        line[t++] = ',';
+                        if (pieces[k].quoted)
+                            line[t++] = '"';
+                        for (size_t i = 0; i <= len; i++) {
+                            if (i == at) {
+                                size_t pl = strlen(pieces[k].csv), bl = strlen(pieces[k].bytes);
+                                /* an unquoted field's first byte a quote would open one */
+                                if (!pieces[k].quoted && i == 0 && pieces[k].csv[0] == '"')
+                                    line[t++] = 'q', want[w++] = 'q';
+                                memcpy(line + t, pieces[k].csv, pl);
+                                t += pl;
+                                memcpy(want + w, pieces[k].bytes, bl);
+                                w += bl;
+                            }
+                            if (i < len) {
+                                char c = (char)('a' + (i * 5 + len) % 26);
+                                line[t++] = c;
+                                want[w++] = c;
+                            }
+                        }
+                        if (pieces[k].quoted)
+                            line[t++] = '"';
+                        if (tail) {
+                            memcpy(line + t, ",last field, 0123456789", 23);
+                            t += 23;
+                        }
+                        pgm_csv_reader r;
+                        pgm_csv_init(&r);
+                        const pgm_csv_record *rec;
+                        assert_int_equal(pgm_csv_feed(&r, line, t, 1, &rec), 1);
+                        assert_int_equal(rec->n_fields, tail ? 4u : 2u);
+                        assert_int_equal(rec->fields[0].len, filler);
+                        if (rec->fields[1].len != w || memcmp(pgm_csv_field_text(rec, 1), want, w) != 0 ||
+                            pgm_csv_field_text(rec, 1)[w] != '\0' || rec->fields[1].quoted != pieces[k].quoted)
+                            fail_msg("filler %zu, %zu bytes, piece %zu at %zu: read back wrong from %.*s", filler,
+                                     len, k, at, (int)t, line);
+                        if (tail) {
+                            assert_string_equal(pgm_csv_field_text(rec, 2), "last field");
+                            assert_string_equal(pgm_csv_field_text(rec, 3), " 0123456789");
+                        }
+                        pgm_csv_free(&r);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* A record past PGM_CSV_MAX_RECORD bytes is dropped, however its bytes
+ * came (one long unquoted field, one long quoted one), and the next is read. */
+static void test_record_too_long(void **state)
+{
+    (void)state;
+    size_t big = PGM_CSV_MAX_RECORD + 10;
+    char *line = malloc(big + 8);
+    assert_non_null(line);
+    for (int quoted = 0; quoted < 2; quoted++) {
+        memset(line, 'x', big + 8);
+        memcpy(line, quoted ? "a,\"" : "a,b", 3);
+        line[big + 7] = quoted ? '"' : 'x';
+        pgm_csv_reader r;
+        pgm_csv_init(&r);
+        const pgm_csv_record *rec;
+        assert_int_equal(pgm_csv_feed(&r, line, big + 8, 1, &rec), -1);
+        assert_int_equal(r.dropped, 1);
+        assert_int_equal(pgm_csv_feed(&r, "c,\"d\"", 5, 2, &rec), 1);
+        assert_int_equal(rec->n_fields, 2);
+        assert_string_equal(pgm_csv_field_text(rec, 1), "d");
+        /* one byte under the cap fits */
+        size_t fit = PGM_CSV_MAX_RECORD - 3; /* "a", "x...", their two NULs */
+        assert_int_equal(pgm_csv_feed(&r, line, fit + 2, 3, &rec), quoted ? 0 : 1);
+        pgm_csv_free(&r);
+    }
+    free(line);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_csvlog),
         cmocka_unit_test(test_null_versus_empty_string),
         cmocka_unit_test(test_quoted_newlines_and_quotes),
+        cmocka_unit_test(test_fields_at_every_offset),
+        cmocka_unit_test(test_record_too_long),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }
