@@ -48,9 +48,11 @@ static bool put(jp *p, const void *b, size_t n)
 static inline bool put_end(jp *p)
 {
     pgm_strbuf *b = &p->j->buf;
-    if (b->alloc - b->len > 1) {
-        b->p[b->len++] = '\0';
-        b->p[b->len] = '\0';
+    size_t len = b->len; /* once: the byte stored may alias it */
+    if (b->alloc - len > 1) {
+        b->p[len] = '\0';
+        b->p[len + 1] = '\0';
+        b->len = len + 1;
         return true;
     }
     return put(p, "", 1);

@@ -20,6 +20,8 @@ if [ ! -s "$rec" ]; then
     if [ "$(id -u)" = 0 ] && [ -x /usr/lib/postgresql/15/bin/pgbench ]; then
         echo "bench: recording 40 s of a busy PostgreSQL 15 (fixtures/record/bench-log.sh)"
         sh fixtures/record/bench-log.sh "$rec.part" 40 2> "$dir/recording.err" || { cat "$dir/recording.err"; exit 1; }
+        mv "$rec.part.csv" "${rec%.log}.csv"
+        mv "$rec.part.json" "${rec%.log}.json"
         mv "$rec.part" "$rec"
     else
         echo "bench: no recording (it needs root and PostgreSQL 15's pgbench): the figures below are of the synthetic log"
@@ -138,6 +140,18 @@ full_bytes=$bytes full_lines=$lines
 bytes=$(wc -c < "$syn") lines=$(wc -l < "$syn")
 run "pgmortem timeline --jobs 1 -o file (synthetic, 256 MiB)" "$bin" timeline -q --jobs 1 -o "$dir/timeline.jsonl" "$syn"
 rm -f "$dir/timeline.jsonl"
+# the recording once, as the server wrote it in three formats at once: one
+# thread's timeline of the same events from each (a csvlog or jsonlog line is
+# a whole entry and names more fields than the stderr prefix does)
+for fmt in log csv json; do
+    f=${rec%.log}.$fmt
+    if [ ! -s "$f" ]; then
+        echo "pgmortem timeline (the recording as .$fmt): none, the recording was made before it was written in every format (remove $rec to record again)"
+        continue
+    fi
+    bytes=$(wc -c < "$f") lines=$(wc -l < "$f")
+    run "pgmortem timeline --jobs 1 (the recording as .$fmt, $((bytes >> 20)) MiB)" "$bin" timeline -q --jobs 1 -o /dev/null "$f"
+done
 # sessions that open and close, that never close (2 M each), 2 M that close
 # but every 64th (a leak among short sessions), 2 M leaked that a refusal
 # then sees closed together (the recovery weighed), and 2 M from 2,000
