@@ -150,7 +150,7 @@ for fmt in log csv json; do
         continue
     fi
     bytes=$(wc -c < "$f") lines=$(wc -l < "$f")
-    run "pgmortem timeline --jobs 1 (the recording as .$fmt, $((bytes >> 20)) MiB)" "$bin" timeline -q --jobs 1 -o /dev/null "$f"
+    run "pgmortem timeline --jobs 1 (recorded .$fmt, $((bytes >> 20)) MiB)" "$bin" timeline -q --jobs 1 -o /dev/null "$f"
 done
 # sessions that open and close, that never close (2 M each), 2 M that close
 # but every 64th (a leak among short sessions), 2 M leaked that a refusal
