@@ -103,11 +103,6 @@ static bool put_utf8(jp *p, unsigned cp)
     return put(p, b, n);
 }
 
-/* How many of the n bytes at q a string holds as they are: up to a quote, a
- * backslash or a control character. Sixteen bytes at a time with SSE2 (a
- * jsonlog line is mostly its strings: a byte at a time, reading them was a
- * third of a timeline of such a log); n is what is left of the text, not of
- * the string, so short strings are looked at in blocks too. */
 #if defined(__SSE2__)
 /* The bytes of x that end a run: a quote, a backslash, a control character. */
 static inline unsigned run_stops16(__m128i x)
@@ -120,6 +115,11 @@ static inline unsigned run_stops16(__m128i x)
 }
 #endif
 
+/* How many of the n bytes at q a string holds as they are: up to a quote, a
+ * backslash or a control character. Sixteen bytes at a time with SSE2 (a
+ * jsonlog line is mostly its strings, and reading them a byte at a time was
+ * much of its parse); n is what is left of the text, not of the string, so
+ * short strings are looked at in blocks too. */
 static size_t plain_run(const char *q, size_t n)
 {
     size_t i = 0;
