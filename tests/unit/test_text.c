@@ -435,19 +435,29 @@ static void test_timestamp_read_again(void **state)
     size_t tried = 0, hits = 0;
     for (int round = 0; round < 20000; round++) {
         seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-        int n = snprintf(a, sizeof a, "2026-12-06 06:58:%02u%s%s%s", (unsigned)(seed % 60), fracs[(seed >> 8) % 5],
-                         zones[(seed >> 12) % 14], rests[(seed >> 20) % 8]);
+        /* the date and time parted by a space or a 'T' (RFC 3339, as a container runtime writes) */
+        int n = snprintf(a, sizeof a, "2026-12-06%c06:58:%02u%s%s%s", (seed >> 56) % 2 ? 'T' : ' ',
+                         (unsigned)(seed % 60), fracs[(seed >> 8) % 5], zones[(seed >> 12) % 14],
+                         rests[(seed >> 20) % 8]);
         memcpy(b, a, sizeof b);
         size_t nb = (size_t)n;
         if ((seed >> 28) % 3 == 0)
             nb = 19 + (seed >> 32) % ((size_t)n - 18); /* the same bytes, ending elsewhere */
+        else if ((seed >> 28) % 3 == 1 && (seed >> 44) % 2)
+            b[10] = " T-X"[(seed >> 40) % 4]; /* the separator: the same second's, another, or none */
+        else if ((seed >> 28) % 3 == 1)
+            b[(size_t[]){0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}[(seed >> 40) % 14]] =
+                (char)('0' + (seed >> 50) % 10); /* another date or time, or none (month 13) */
         else
             b[19 + (seed >> 32) % ((size_t)n - 19 + 1)] = bytes[(seed >> 48) % (sizeof bytes - 1)];
         pgm_ts_parse alone, again, other;
-        /* on its own: after another second's timestamp */
+        /* on its own: after two other seconds' timestamps (two are kept) */
         assert_true(pgm_ts_parse_at("2001-01-01 00:00:00.000 UTC [1] LOG:  y", 39, &other));
+        assert_true(pgm_ts_parse_at("2002-02-02T00:00:00.000000Z stderr F y", 38, &other));
         bool ok_alone = pgm_ts_parse_at(b, nb, &alone);
-        /* after the text it differs from */
+        /* after the text it differs from, nothing else kept */
+        assert_true(pgm_ts_parse_at("2001-01-01 00:00:00.000 UTC [1] LOG:  y", 39, &other));
+        assert_true(pgm_ts_parse_at("2002-02-02T00:00:00.000000Z stderr F y", 38, &other));
         bool ok_a = pgm_ts_parse_at(a, (size_t)n, &other);
         bool ok_again = pgm_ts_parse_at(b, nb, &again);
         assert_true(ok_a);
