@@ -516,6 +516,17 @@ static bool bytes_of_array(const char *v, struct pgm_strbuf *scratch)
     return false;
 }
 
+/* The value of `key` (written here: its length folds), its C-string length
+ * kept by the parse in *len and its type in *type; NULL when absent. */
+static inline const char *jvalue(const pgm_jsonflat *j, const char *key, enum pgm_json_type *type, size_t *len)
+{
+    const pgm_json_pair *pr = pgm_jsonflat_find(j, key, strlen(key));
+    if (type && pr)
+        *type = pr->type;
+    *len = pr ? pr->text_len : 0;
+    return pr ? j->buf.p + pr->val : NULL;
+}
+
 /* A line that is one JSON object, flattened into `j`. */
 static bool json_object(const char *p, size_t n, pgm_jsonflat *j)
 {
@@ -531,14 +542,15 @@ static bool parse_journal_json(const char *p, size_t n, struct pgm_strbuf *scrat
     if (!json_object(p, n, j))
         return false;
     enum pgm_json_type type;
-    const char *msg = pgm_jsonflat_get(j, "MESSAGE", &type);
-    const char *rt = pgm_jsonflat_get(j, "__REALTIME_TIMESTAMP", NULL);
+    size_t msg_len, len;
+    const char *msg = jvalue(j, "MESSAGE", &type, &msg_len);
+    const char *rt = jvalue(j, "__REALTIME_TIMESTAMP", NULL, &len);
     if (!rt)
         return false;
     if (msg && type == PGM_JT_ARRAY && bytes_of_array(msg, scratch))
         out->text = (pgm_slice){scratch->p, scratch->len};
     else if (msg && type == PGM_JT_STRING)
-        out->text = (pgm_slice){msg, strlen(msg)};
+        out->text = (pgm_slice){msg, msg_len};
     else
         out->text = (pgm_slice){"", 0};
     /* microseconds since the epoch: digits only, 18 at most (no overflow, no sign) */
@@ -547,48 +559,50 @@ static bool parse_journal_json(const char *p, size_t n, struct pgm_strbuf *scrat
     for (; k < 18 && is_digit(rt[k]); k++)
         us = us * 10 + (rt[k] - '0');
     out->t = k && !rt[k] ? us : PGM_TS_UNKNOWN;
-    const char *src = pgm_jsonflat_get(j, "_SYSTEMD_UNIT", NULL);
+    const char *src = jvalue(j, "_SYSTEMD_UNIT", NULL, &len);
     if (!src)
-        src = pgm_jsonflat_get(j, "SYSLOG_IDENTIFIER", NULL);
+        src = jvalue(j, "SYSLOG_IDENTIFIER", NULL, &len);
     if (!src)
-        src = pgm_jsonflat_get(j, "_COMM", NULL);
+        src = jvalue(j, "_COMM", NULL, &len);
     if (src)
-        out->source = (pgm_slice){src, strlen(src)};
-    const char *pid = pgm_jsonflat_get(j, "_PID", NULL);
+        out->source = (pgm_slice){src, len};
+    const char *pid = jvalue(j, "_PID", NULL, &len);
     if (pid)
-        out->pid = (pgm_slice){pid, strlen(pid)};
-    const char *host = pgm_jsonflat_get(j, "_HOSTNAME", NULL);
+        out->pid = (pgm_slice){pid, len};
+    const char *host = jvalue(j, "_HOSTNAME", NULL, &len);
     if (host)
-        out->host = (pgm_slice){host, strlen(host)};
+        out->host = (pgm_slice){host, len};
     return true;
 }
 
 /* A JSON wrapper line: the object at p whose `text_key` is a string and
- * which has a `time_key`; its text, and its time when that has a zone. */
-static const char *json_wrapper(const char *p, size_t n, pgm_jsonflat *j, const char *text_key,
-                                const char *time_key, pgm_envelope_line *out)
+ * which has a `time_key`; its text (*len bytes), and its time when that has
+ * a zone. */
+static inline const char *json_wrapper(const char *p, size_t n, pgm_jsonflat *j, const char *text_key,
+                                       const char *time_key, pgm_envelope_line *out, size_t *len)
 {
     if (!json_object(p, n, j))
         return NULL;
     enum pgm_json_type type;
-    const char *text = pgm_jsonflat_get(j, text_key, &type);
-    const char *time = pgm_jsonflat_get(j, time_key, NULL);
+    size_t time_len;
+    const char *text = jvalue(j, text_key, &type, len);
+    const char *time = jvalue(j, time_key, NULL, &time_len);
     if (!text || type != PGM_JT_STRING || !time)
         return NULL;
     pgm_ts_parse ts;
-    out->t = pgm_ts_parse_at(time, strlen(time), &ts) && ts.zone == PGM_TS_ZONE_KNOWN ? ts.us : PGM_TS_UNKNOWN;
+    out->t = pgm_ts_parse_at(time, time_len, &ts) && ts.zone == PGM_TS_ZONE_KNOWN ? ts.us : PGM_TS_UNKNOWN;
     return text;
 }
 
 static bool parse_docker(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_line *out)
 {
-    const char *log = json_wrapper(p, n, j, "log", "time", out);
+    size_t len;
+    const char *log = json_wrapper(p, n, j, "log", "time", out, &len);
     if (!log)
         return false;
-    size_t len = strlen(log);
     out->partial = !len || log[len - 1] != '\n';
     out->text = (pgm_slice){log, out->partial ? len : len - 1};
-    const char *stream = pgm_jsonflat_get(j, "stream", NULL);
+    const char *stream = jvalue(j, "stream", NULL, &len);
     out->stderr_stream = stream && strcmp(stream, "stderr") == 0;
     /* its attrs (the daemon's --log-opt tag, labels, env): the container's
      * name as the one who ran it gave it */
@@ -596,9 +610,9 @@ static bool parse_docker(const char *p, size_t n, pgm_jsonflat *j, pgm_envelope_
                                         "attrs.io.kubernetes.container.name", "attrs.com.docker.swarm.service.name",
                                         NULL};
     for (const char *const *k = names; *k && !out->source.n; k++) {
-        const char *v = pgm_jsonflat_get(j, *k, NULL);
+        const char *v = jvalue(j, *k, NULL, &len);
         if (v && *v)
-            out->source = (pgm_slice){v, strlen(v)};
+            out->source = (pgm_slice){v, len};
     }
     return true;
 }
@@ -619,11 +633,12 @@ static void loki_json_source(pgm_jsonflat *j, struct pgm_strbuf *scratch, pgm_en
 static bool parse_loki_json(const char *p, size_t n, struct pgm_strbuf *scratch, pgm_jsonflat *j,
                             pgm_envelope_line *out)
 {
-    const char *line = json_wrapper(p, n, j, "line", "timestamp", out);
+    size_t len;
+    const char *line = json_wrapper(p, n, j, "line", "timestamp", out, &len);
     if (!line)
         return false;
     loki_json_source(j, scratch, out);
-    out->text = (pgm_slice){line, strlen(line)};
+    out->text = (pgm_slice){line, len};
     return true;
 }
 

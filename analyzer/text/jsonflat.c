@@ -436,7 +436,7 @@ bool pgm_jsonflat_parse(pgm_jsonflat *j, const char *s, size_t n, char *err, siz
     return true;
 }
 
-static const pgm_json_pair *pair_of(const pgm_jsonflat *j, const char *key, size_t key_len)
+const pgm_json_pair *pgm_jsonflat_find(const pgm_jsonflat *j, const char *key, size_t key_len)
 {
     size_t at = slot_of(j, key, key_len);
     return j->index[at] ? &j->pairs[j->index[at] - 1] : NULL;
@@ -444,7 +444,7 @@ static const pgm_json_pair *pair_of(const pgm_jsonflat *j, const char *key, size
 
 const char *pgm_jsonflat_get(const pgm_jsonflat *j, const char *key, enum pgm_json_type *type)
 {
-    const pgm_json_pair *pr = pair_of(j, key, strlen(key));
+    const pgm_json_pair *pr = pgm_jsonflat_find(j, key, strlen(key));
     if (pr && type)
         *type = pr->type;
     return pr ? j->buf.p + pr->val : NULL;
@@ -452,7 +452,7 @@ const char *pgm_jsonflat_get(const pgm_jsonflat *j, const char *key, enum pgm_js
 
 const char *pgm_jsonflat_get_text(const pgm_jsonflat *j, const char *key, size_t key_len, size_t *len)
 {
-    const pgm_json_pair *pr = pair_of(j, key, key_len);
+    const pgm_json_pair *pr = pgm_jsonflat_find(j, key, key_len);
     *len = pr ? pr->text_len : 0;
     return pr ? j->buf.p + pr->val : NULL;
 }

@@ -50,5 +50,8 @@ const char *pgm_jsonflat_get(const pgm_jsonflat *j, const char *key, enum pgm_js
 /* The value of the key_len bytes at `key`, with its length as a C string
  * (strlen of it) in *len; NULL and 0 when absent. */
 const char *pgm_jsonflat_get_text(const pgm_jsonflat *j, const char *key, size_t key_len, size_t *len);
+/* The first pair of the key_len bytes at `key`, or NULL: its type, and its
+ * value at buf.p + val, text_len bytes long as a C string. */
+const pgm_json_pair *pgm_jsonflat_find(const pgm_jsonflat *j, const char *key, size_t key_len);
 
 #endif
