@@ -179,6 +179,24 @@ static bool copy_run(jp *p)
     return true;
 }
 
+/* The byte a one-letter escape stands for (\n...), or -1. A switch: the
+ * table looked up with strchr took the difference of two string literals'
+ * addresses, which C defines only within one array. */
+static int unescaped(char e)
+{
+    switch (e) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '/': return '/';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default: return -1;
+    }
+}
+
 /* A string at p->i (opening quote included), unescaped into the buffer. */
 static bool string(jp *p)
 {
@@ -202,10 +220,10 @@ static bool string(jp *p)
             return fail(p, "unterminated escape");
         char e = p->s[p->i + 1];
         p->i += 2;
-        const char *map = strchr("\"\\/bfnrt", e);
-        if (map && e) {
-            static const char out[] = "\"\\/\b\f\n\r\t";
-            if (!put(p, &out[map - "\"\\/bfnrt"], 1))
+        int plain = unescaped(e);
+        if (plain >= 0) {
+            char c1 = (char)plain;
+            if (!put(p, &c1, 1))
                 return false;
             continue;
         }

@@ -128,6 +128,7 @@ static void test_runs_at_every_offset(void **state)
     (void)state;
     static const piece pieces[] = {
         {"\\\"", "\"", 1}, {"\\\\", "\\", 1}, {"\\n", "\n", 1}, {"\\u00e9", "\xc3\xa9", 2},
+        {"\\/", "/", 1}, {"\\b", "\b", 1}, {"\\f", "\f", 1}, {"\\r", "\r", 1}, {"\\t", "\t", 1},
         {"\xc3\xa9", "\xc3\xa9", 2}, /* bytes past ASCII are no stop */
         {"\\ud83d\\ude00", "\xf0\x9f\x98\x80", 4}, {"\x7f", "\x7f", 1},
         {"\t", NULL, 0}, {"\x01", NULL, 0}, {"\x1f", NULL, 0}, /* raw control characters */
