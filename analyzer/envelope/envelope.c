@@ -521,8 +521,8 @@ static bool bytes_of_array(const char *v, struct pgm_strbuf *scratch)
 static inline const char *jvalue(const pgm_jsonflat *j, const char *key, enum pgm_json_type *type, size_t *len)
 {
     const pgm_json_pair *pr = pgm_jsonflat_find(j, key, strlen(key));
-    if (type && pr)
-        *type = pr->type;
+    if (type)
+        *type = pr ? pr->type : PGM_JT_NULL; /* set either way: callers test it beside the value */
     *len = pr ? pr->text_len : 0;
     return pr ? j->buf.p + pr->val : NULL;
 }
