@@ -516,8 +516,8 @@ static bool bytes_of_array(const char *v, struct pgm_strbuf *scratch)
     return false;
 }
 
-/* The value of `key` (written here: its length folds), its C-string length
- * kept by the parse in *len and its type in *type; NULL when absent. */
+/* The value of `key`, with its C-string length, which the parse kept, in
+ * *len and its type in *type (when wanted); NULL when absent. */
 static inline const char *jvalue(const pgm_jsonflat *j, const char *key, enum pgm_json_type *type, size_t *len)
 {
     const pgm_json_pair *pr = pgm_jsonflat_find(j, key, strlen(key));
