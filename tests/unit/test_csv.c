@@ -217,9 +217,19 @@ static void test_record_too_long(void **state)
         assert_int_equal(pgm_csv_feed(&r, "c,\"d\"", 5, 2, &rec), 1);
         assert_int_equal(rec->n_fields, 2);
         assert_string_equal(pgm_csv_field_text(rec, 1), "d");
-        /* one byte under the cap fits */
-        size_t fit = PGM_CSV_MAX_RECORD - 3; /* "a", "x...", their two NULs */
-        assert_int_equal(pgm_csv_feed(&r, line, fit + 2, 3, &rec), quoted ? 0 : 1);
+        /* a record of the cap's size exactly fits, one byte more does not:
+         * its text is "a", the second field and their two NULs */
+        size_t second = PGM_CSV_MAX_RECORD - 3, head = quoted ? 3 : 2, tail = quoted ? 1 : 0;
+        for (size_t more = 0; more < 2; more++) {
+            size_t n = head + second + more + tail;
+            line[n - 1] = quoted ? '"' : 'x';
+            assert_int_equal(pgm_csv_feed(&r, line, n, 4 + more, &rec), more ? -1 : 1);
+            if (!more) {
+                assert_int_equal(rec->fields[1].len, second);
+                assert_int_equal(r.text.len, PGM_CSV_MAX_RECORD);
+            }
+            line[n - 1] = 'x';
+        }
         pgm_csv_free(&r);
     }
     free(line);
