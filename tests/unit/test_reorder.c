@@ -306,12 +306,56 @@ static void test_spans(void **state)
     with_spans = false;
 }
 
+/* One batch sealed: its records in the order a sort by time, order and
+ * arrival gives, each still naming its own bytes. Batches of every shape the
+ * seal's merges meet: in order, reversed, a few records stepping back (a real
+ * log's), random, with ties of time and of order, of every size up to a few
+ * thousand, odd and even numbers of runs. */
+static void test_seal(void **state)
+{
+    (void)state;
+    static rec recs[3000], sorted[3000];
+    srand(11);
+    for (unsigned round = 0; round < 400; round++) {
+        size_t n = round < 40 ? round : (size_t)rand() % 3000;
+        unsigned shape = round % 5;
+        for (size_t i = 0; i < n; i++) {
+            int64_t t = shape == 0   ? (int64_t)i * 10                     /* in order */
+                        : shape == 1 ? (int64_t)(n - i) * 10               /* reversed */
+                        : shape == 2 ? (int64_t)i * 10 - (rand() % 20 == 0 ? 500 : 0) /* steps back */
+                        : shape == 3 ? (int64_t)(rand() % 50)              /* ties of time */
+                                     : (int64_t)rand();                    /* random */
+            recs[i] = (rec){t, (uint64_t)(shape == 3 ? rand() % 3 : 0), (unsigned)i};
+        }
+        pgm_reorder_batch *b = pgm_reorder_batch_new(1u << 20);
+        assert_non_null(b);
+        for (size_t i = 0; i < n; i++)
+            add(b, &recs[i]);
+        pgm_reorder_batch_seal(b);
+        memcpy(sorted, recs, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_sorted);
+        assert_int_equal(b->n, n);
+        for (size_t i = 0; i < n; i++) {
+            const pgm_reorder_rec *x = &b->recs[i];
+            assert_int_equal(x->t, sorted[i].t);
+            assert_int_equal(x->order, sorted[i].order);
+            assert_int_equal(x->line, sorted[i].arrival + 1);
+            assert_true(x->off + x->len <= b->text.len);
+            assert_int_equal(strtoul(b->text.p + x->off, NULL, 10), sorted[i].arrival);
+        }
+        /* sealed once: a second seal changes nothing */
+        pgm_reorder_batch_seal(b);
+        assert_int_equal(b->n, n);
+        pgm_reorder_batch_delete(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_order),    cmocka_unit_test(test_small_steps), cmocka_unit_test(test_proven_window),
         cmocka_unit_test(test_late),        cmocka_unit_test(test_spill), cmocka_unit_test(test_narrow),
-        cmocka_unit_test(test_spans),
+        cmocka_unit_test(test_spans),       cmocka_unit_test(test_seal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
