@@ -135,9 +135,20 @@ static pgm_slice jget(const pgm_pglog_reader *r, const char *key)
     return jget_n(r, key, strlen(key));
 }
 
-/* A key written here: its length known without counting (a jsonlog line is
- * asked for some twenty). */
-#define JGET(r, literal) jget_n((r), "" literal, sizeof(literal) - 1)
+/* A key and its length, counted by the compiler where it is written here
+ * (a jsonlog line is asked for some twenty). */
+typedef struct json_key {
+    const char *s;
+    size_t n;
+} json_key;
+#define KEY(literal) {"" literal, sizeof(literal) - 1}
+
+static pgm_slice jkey(const pgm_pglog_reader *r, json_key k)
+{
+    return jget_n(r, k.s, k.n);
+}
+
+#define JGET(r, literal) jkey((r), (json_key)KEY(literal))
 
 /* The first of several keys that is present. */
 static pgm_slice jget_any(const pgm_pglog_reader *r, const char *const *keys)
@@ -166,63 +177,82 @@ static bool parse_json(pgm_pglog_reader *r, const char *line, size_t n, uint64_t
     return false;
 }
 
-/* jsonlog (keys of the server) and CloudNativePG (csvlog column names under
- * "record."; every value a string). */
-static void json_record(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno, bool cnpg)
+/* Where a server record's fields lie in a JSON line of one format. */
+typedef struct json_keys {
+    json_key message, severity, time, pid, user, db, app, session_id, command_tag, sqlstate, detail, hint,
+        context, statement, query, backend_type;
+    json_key from;       /* "host:port" in one value, or {NULL, 0} ... */
+    json_key host, port; /* ... each in its own */
+    bool sqlstate_omitted_when_ok;
+} json_keys;
+
+/* jsonlog: the server's own keys (src/backend/utils/error/jsonlog.c, write_jsonlog). */
+static const json_keys jsonlog_keys = {
+    .message = KEY("message"), .severity = KEY("error_severity"), .time = KEY("timestamp"),
+    .pid = KEY("pid"), .user = KEY("user"), .db = KEY("dbname"), .app = KEY("application_name"),
+    .session_id = KEY("session_id"), .command_tag = KEY("ps"), .sqlstate = KEY("state_code"),
+    .detail = KEY("detail"), .hint = KEY("hint"), .context = KEY("context"), .statement = KEY("statement"),
+    .query = KEY("internal_query"), .backend_type = KEY("backend_type"),
+    .host = KEY("remote_host"), .port = KEY("remote_port"),
+    .sqlstate_omitted_when_ok = true, /* jsonlog leaves state_code out when it is 00000 */
+};
+
+/* CloudNativePG: csvlog's column names under "record."; every value a string. */
+static const json_keys cnpg_keys = {
+    .message = KEY("record.message"), .severity = KEY("record.error_severity"), .time = KEY("record.log_time"),
+    .pid = KEY("record.process_id"), .user = KEY("record.user_name"), .db = KEY("record.database_name"),
+    .app = KEY("record.application_name"), .session_id = KEY("record.session_id"),
+    .command_tag = KEY("record.command_tag"), .sqlstate = KEY("record.sql_state_code"),
+    .detail = KEY("record.detail"), .hint = KEY("record.hint"), .context = KEY("record.context"),
+    .statement = KEY("record.query"), .query = KEY("record.internal_query"),
+    .backend_type = KEY("record.backend_type"), .from = KEY("record.connection_from"),
+};
+
+static pgm_slice jkey_value(const pgm_pglog_reader *r, json_key k)
+{
+    pgm_slice v = jkey(r, k);
+    return pgm_record_value(v.p, v.n);
+}
+
+/* jsonlog and CloudNativePG: one record a line, its fields where `k` says. */
+static void json_record(pgm_pglog_reader *r, const char *line, size_t n, uint64_t lineno, const json_keys *k)
 {
     if (!parse_json(r, line, n, lineno))
         return;
     pgm_pg_record out;
     memset(&out, 0, sizeof out);
-    pgm_slice msg = cnpg ? JGET(r, "record.message") : JGET(r, "message");
-    pgm_slice sev = cnpg ? JGET(r, "record.error_severity") : JGET(r, "error_severity");
+    pgm_slice msg = jkey(r, k->message);
+    pgm_slice sev = jkey(r, k->severity);
     if (!sev.n) {
         /* a JSON line with no severity is no server output: CloudNativePG's
          * own lines (logger "instance-manager"...), an operator's, a shipper's */
         pgm_pglog_foreign(r, line, n, lineno);
         return;
     }
-    pgm_slice v;
-    if (cnpg) {
-        v = JGET(r, "record.log_time");
-        out.t = parse_time(r, v.p, v.n);
-        v = JGET(r, "record.process_id");
-        out.pid = parse_int(v.p, v.n);
-        v = JGET(r, "record.user_name"), out.user = pgm_record_value(v.p, v.n);
-        v = JGET(r, "record.database_name"), out.db = pgm_record_value(v.p, v.n);
-        v = JGET(r, "record.application_name"), out.app = pgm_record_value(v.p, v.n);
-        split_from(JGET(r, "record.connection_from"), &out.host, &out.port);
-        out.session_id = JGET(r, "record.session_id");
-        out.command_tag = JGET(r, "record.command_tag");
-        out.sqlstate = JGET(r, "record.sql_state_code");
-        out.detail = JGET(r, "record.detail");
-        out.hint = JGET(r, "record.hint");
-        out.context = JGET(r, "record.context");
-        out.statement = JGET(r, "record.query");
-        out.query = JGET(r, "record.internal_query");
-        out.backend_type = JGET(r, "record.backend_type");
+    pgm_slice v = jkey(r, k->time);
+    out.t = parse_time(r, v.p, v.n);
+    v = jkey(r, k->pid);
+    out.pid = parse_int(v.p, v.n);
+    out.user = jkey_value(r, k->user);
+    out.db = jkey_value(r, k->db);
+    out.app = jkey_value(r, k->app);
+    if (k->from.s) {
+        split_from(jkey(r, k->from), &out.host, &out.port);
     } else {
-        v = JGET(r, "timestamp");
-        out.t = parse_time(r, v.p, v.n);
-        v = JGET(r, "pid");
-        out.pid = parse_int(v.p, v.n);
-        v = JGET(r, "user"), out.user = pgm_record_value(v.p, v.n);
-        v = JGET(r, "dbname"), out.db = pgm_record_value(v.p, v.n);
-        v = JGET(r, "application_name"), out.app = pgm_record_value(v.p, v.n);
-        v = JGET(r, "remote_host"), out.host = pgm_record_value(v.p, v.n);
-        out.port = JGET(r, "remote_port");
-        out.session_id = JGET(r, "session_id");
-        out.command_tag = JGET(r, "ps");
-        out.sqlstate = JGET(r, "state_code");
-        if (!out.sqlstate.n)
-            out.sqlstate = (pgm_slice){"00000", 5}; /* jsonlog omits it when 00000 */
-        out.detail = JGET(r, "detail");
-        out.hint = JGET(r, "hint");
-        out.context = JGET(r, "context");
-        out.statement = JGET(r, "statement");
-        out.query = JGET(r, "internal_query");
-        out.backend_type = JGET(r, "backend_type");
+        out.host = jkey_value(r, k->host);
+        out.port = jkey(r, k->port);
     }
+    out.session_id = jkey(r, k->session_id);
+    out.command_tag = jkey(r, k->command_tag);
+    out.sqlstate = jkey(r, k->sqlstate);
+    if (!out.sqlstate.n && k->sqlstate_omitted_when_ok)
+        out.sqlstate = (pgm_slice){"00000", 5};
+    out.detail = jkey(r, k->detail);
+    out.hint = jkey(r, k->hint);
+    out.context = jkey(r, k->context);
+    out.statement = jkey(r, k->statement);
+    out.query = jkey(r, k->query);
+    out.backend_type = jkey(r, k->backend_type);
     out.severity = sev;
     out.message = msg;
     out.line = out.last_line = lineno;
@@ -377,7 +407,7 @@ void pgm_pglog_line(pgm_pglog_reader *r, const char *line, size_t n, uint64_t li
     case PGM_FMT_JSONLOG:
     case PGM_FMT_CNPG:
         if (!blank(line, n))
-            json_record(r, line, n, lineno, r->fmt == PGM_FMT_CNPG);
+            json_record(r, line, n, lineno, r->fmt == PGM_FMT_CNPG ? &cnpg_keys : &jsonlog_keys);
         break;
     case PGM_FMT_CLOUDSQL:
         if (!blank(line, n))
